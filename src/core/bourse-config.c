@@ -1,0 +1,564 @@
+/* bourse-config.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-config"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bourse-config.h"
+
+/* Every key Bourse understands; docs/CONFIGURATION.md mirrors this table. */
+static const BourseConfigKey schema[] = {
+  { "server", "bind", BOURSE_CONFIG_TYPE_STRING, "127.0.0.1", 0, 0, NULL, "--bind", FALSE,
+    N_("Address the HTTP/WebSocket server listens on") },
+  { "server", "port", BOURSE_CONFIG_TYPE_INT, "8470", 0, 65535, NULL, "--port", FALSE,
+    N_("TCP port; 0 picks a free one") },
+  { "server", "tls_cert", BOURSE_CONFIG_TYPE_PATH, "", 0, 0, NULL, "--tls-cert", FALSE,
+    N_("PEM certificate chain; enables HTTPS together with tls_key") },
+  { "server", "tls_key", BOURSE_CONFIG_TYPE_PATH, "", 0, 0, NULL, "--tls-key", FALSE,
+    N_("PEM private key for tls_cert") },
+  { "server", "insecure_bind", BOURSE_CONFIG_TYPE_BOOLEAN, "false", 0, 0, NULL, "--insecure-bind", FALSE,
+    N_("Allow a non-loopback address without TLS") },
+  { "server", "cors_origins", BOURSE_CONFIG_TYPE_LIST, "", 0, 0, NULL, NULL, FALSE,
+    N_("Origins allowed to call the API from a browser, comma separated") },
+  { "server", "max_body_bytes", BOURSE_CONFIG_TYPE_INT, "1048576", 1024, 268435456, NULL, NULL, FALSE,
+    N_("Largest request body accepted (413 above)") },
+  { "server", "ws_queue_limit", BOURSE_CONFIG_TYPE_INT, "256", 4, 65536, NULL, NULL, FALSE,
+    N_("Messages queued per WebSocket client before a slow client is closed") },
+  { "server", "ws_max_frame_bytes", BOURSE_CONFIG_TYPE_INT, "65536", 1024, 16777216, NULL, NULL, FALSE,
+    N_("Largest WebSocket message accepted from a client") },
+  { "server", "system_interval", BOURSE_CONFIG_TYPE_INT, "5", 1, 3600, NULL, NULL, FALSE,
+    N_("Seconds between periodic system status events") },
+  { "server", "shutdown_timeout", BOURSE_CONFIG_TYPE_INT, "10", 0, 600, NULL, NULL, FALSE,
+    N_("Seconds to let in-flight requests finish on shutdown") },
+  { "store", "data_dir", BOURSE_CONFIG_TYPE_PATH, "", 0, 0, NULL, "--data-dir", FALSE,
+    N_("Directory of the database; empty means $XDG_DATA_HOME/bourse") },
+  { "log", "level", BOURSE_CONFIG_TYPE_ENUM, "info", 0, 0, "debug|info|message|warning", "--log-level", FALSE,
+    N_("Lowest level of messages logged") },
+  { "log", "format", BOURSE_CONFIG_TYPE_ENUM, "auto", 0, 0, "auto|text|json|journal", NULL, FALSE,
+    N_("auto: journald under systemd, JSON lines when not on a terminal, text otherwise") },
+  { "binance", "base_url", BOURSE_CONFIG_TYPE_URL, "https://api.binance.com", 0, 0, NULL, NULL, FALSE,
+    N_("Binance Spot REST base URL") },
+  { "binance", "stream_url", BOURSE_CONFIG_TYPE_URL, "wss://stream.binance.com:9443", 0, 0, NULL, NULL, FALSE,
+    N_("Binance WebSocket stream base URL") },
+  { "binance", "api_key", BOURSE_CONFIG_TYPE_STRING, "", 0, 0, NULL, NULL, TRUE,
+    N_("Binance API key for headless use; the keyring is preferred") },
+  { "binance", "api_secret", BOURSE_CONFIG_TYPE_STRING, "", 0, 0, NULL, NULL, TRUE,
+    N_("Binance API secret for headless use; the keyring is preferred") },
+};
+
+typedef struct
+{
+  char               *value;
+  BourseConfigSource  source;
+  char               *origin;  /* file path, variable name or flag */
+} ConfigValue;
+
+struct _BourseConfig
+{
+  GObject      parent_instance;
+  ConfigValue  values[G_N_ELEMENTS (schema)];
+};
+
+G_DEFINE_FINAL_TYPE (BourseConfig, bourse_config, G_TYPE_OBJECT)
+G_DEFINE_QUARK (bourse-config-error-quark, bourse_config_error)
+
+const BourseConfigKey *
+bourse_config_get_schema (guint *n_keys)
+{
+  if (n_keys != NULL)
+    *n_keys = G_N_ELEMENTS (schema);
+  return schema;
+}
+
+static int
+lookup_index (const char *section,
+              const char *key)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (schema); i++)
+    if (g_str_equal (schema[i].section, section) && g_str_equal (schema[i].key, key))
+      return i;
+  return -1;
+}
+
+const BourseConfigKey *
+bourse_config_lookup_key (const char *section,
+                          const char *key)
+{
+  int i;
+
+  g_return_val_if_fail (section != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  i = lookup_index (section, key);
+  return i < 0 ? NULL : &schema[i];
+}
+
+const char *
+bourse_config_source_to_string (BourseConfigSource source)
+{
+  switch (source)
+    {
+    case BOURSE_CONFIG_SOURCE_DEFAULT:      return "default";
+    case BOURSE_CONFIG_SOURCE_FILE:         return "file";
+    case BOURSE_CONFIG_SOURCE_ENVIRONMENT:  return "environment";
+    case BOURSE_CONFIG_SOURCE_COMMAND_LINE: return "command-line";
+    default:                                g_return_val_if_reached ("unknown");
+    }
+}
+
+static void
+bourse_config_finalize (GObject *object)
+{
+  BourseConfig *self = (BourseConfig *)object;
+
+  for (guint i = 0; i < G_N_ELEMENTS (schema); i++)
+    {
+      g_clear_pointer (&self->values[i].value, g_free);
+      g_clear_pointer (&self->values[i].origin, g_free);
+    }
+
+  G_OBJECT_CLASS (bourse_config_parent_class)->finalize (object);
+}
+
+static void
+bourse_config_class_init (BourseConfigClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bourse_config_finalize;
+}
+
+static void
+bourse_config_init (BourseConfig *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (schema); i++)
+    {
+      self->values[i].value = g_strdup (schema[i].default_value);
+      self->values[i].source = BOURSE_CONFIG_SOURCE_DEFAULT;
+      self->values[i].origin = g_strdup ("built-in");
+    }
+}
+
+BourseConfig *
+bourse_config_new (void)
+{
+  return g_object_new (BOURSE_TYPE_CONFIG, NULL);
+}
+
+BourseConfig *
+bourse_config_copy (BourseConfig *self)
+{
+  BourseConfig *copy;
+
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), NULL);
+
+  copy = bourse_config_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (schema); i++)
+    {
+      g_free (copy->values[i].value);
+      g_free (copy->values[i].origin);
+      copy->values[i].value = g_strdup (self->values[i].value);
+      copy->values[i].origin = g_strdup (self->values[i].origin);
+      copy->values[i].source = self->values[i].source;
+    }
+  return copy;
+}
+
+char *
+bourse_config_default_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "bourse", "bourse.conf", NULL);
+}
+
+static char *
+describe_origin (BourseConfigSource  source,
+                 const char         *origin)
+{
+  return g_strdup_printf ("%s %s", bourse_config_source_to_string (source), origin);
+}
+
+/* Checks a value against its key's type and range; the message names the
+ * key, where the value came from and what is allowed. */
+static gboolean
+validate_value (const BourseConfigKey  *spec,
+                const char             *value,
+                BourseConfigSource      source,
+                const char             *origin,
+                GError                **error)
+{
+  g_autofree char *where = describe_origin (source, origin);
+
+  switch (spec->type)
+    {
+    case BOURSE_CONFIG_TYPE_INT:
+      {
+        char *end = NULL;
+        gint64 number;
+
+        errno = 0;
+        number = g_ascii_strtoll (value, &end, 10);
+        if (*value == '\0' || end == NULL || *end != '\0' || errno != 0
+            || number < spec->min || number > spec->max)
+          {
+            g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
+                         _("Invalid value “%s” for %s.%s (from %s): expected an integer from %"
+                           G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
+                         value, spec->section, spec->key, where, spec->min, spec->max);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
+    case BOURSE_CONFIG_TYPE_BOOLEAN:
+      {
+        static const char * const accepted[] = { "true", "false", "yes", "no", "1", "0", "on", "off", NULL };
+
+        if (!g_strv_contains (accepted, value))
+          {
+            g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
+                         _("Invalid value “%s” for %s.%s (from %s): expected true or false"),
+                         value, spec->section, spec->key, where);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
+    case BOURSE_CONFIG_TYPE_ENUM:
+      {
+        g_auto(GStrv) allowed = g_strsplit (spec->allowed, "|", -1);
+
+        if (!g_strv_contains ((const char * const *)allowed, value))
+          {
+            g_autofree char *list = g_strjoinv (", ", allowed);
+            g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
+                         _("Invalid value “%s” for %s.%s (from %s): expected one of %s"),
+                         value, spec->section, spec->key, where, list);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
+    case BOURSE_CONFIG_TYPE_URL:
+      {
+        g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+        const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+
+        if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0'
+            || !(g_str_equal (scheme, "http") || g_str_equal (scheme, "https")
+                 || g_str_equal (scheme, "ws") || g_str_equal (scheme, "wss")))
+          {
+            g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
+                         _("Invalid value “%s” for %s.%s (from %s): expected an http(s) or ws(s) URL"),
+                         value, spec->section, spec->key, where);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
+    case BOURSE_CONFIG_TYPE_STRING:
+    case BOURSE_CONFIG_TYPE_PATH:
+    case BOURSE_CONFIG_TYPE_LIST:
+      if (!g_utf8_validate (value, -1, NULL) || strchr (value, '\n') != NULL)
+        {
+          g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
+                       _("Invalid value for %s.%s (from %s): expected a single line of UTF-8 text"),
+                       spec->section, spec->key, where);
+          return FALSE;
+        }
+      return TRUE;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+set_value (BourseConfig        *self,
+           int                  i,
+           const char          *value,
+           BourseConfigSource   source,
+           const char          *origin,
+           GError             **error)
+{
+  g_autofree char *normalized = NULL;
+
+  if (!validate_value (&schema[i], value, source, origin, error))
+    return FALSE;
+
+  /* Booleans are stored in one spelling so getters stay trivial. */
+  if (schema[i].type == BOURSE_CONFIG_TYPE_BOOLEAN)
+    {
+      static const char * const truthy[] = { "true", "yes", "1", "on", NULL };
+      normalized = g_strdup (g_strv_contains (truthy, value) ? "true" : "false");
+    }
+  else
+    normalized = g_strdup (value);
+
+  g_free (self->values[i].value);
+  g_free (self->values[i].origin);
+  self->values[i].value = g_steal_pointer (&normalized);
+  self->values[i].source = source;
+  self->values[i].origin = g_strdup (origin);
+
+  return TRUE;
+}
+
+static char *
+environment_name (const BourseConfigKey *spec)
+{
+  g_autofree char *name = g_strdup_printf ("BOURSE_%s_%s", spec->section, spec->key);
+  return g_ascii_strup (name, -1);
+}
+
+gboolean
+bourse_config_set (BourseConfig        *self,
+                   const char          *section,
+                   const char          *key,
+                   const char          *value,
+                   BourseConfigSource   source,
+                   GError             **error)
+{
+  g_autofree char *origin = NULL;
+  const BourseConfigKey *spec;
+  int i;
+
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (section != NULL && key != NULL && value != NULL, FALSE);
+
+  if ((i = lookup_index (section, key)) < 0)
+    {
+      g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_UNKNOWN_KEY,
+                   _("Unknown configuration key %s.%s"), section, key);
+      return FALSE;
+    }
+
+  spec = &schema[i];
+  if (source == BOURSE_CONFIG_SOURCE_COMMAND_LINE && spec->flag != NULL)
+    origin = g_strdup (spec->flag);
+  else if (source == BOURSE_CONFIG_SOURCE_ENVIRONMENT)
+    origin = environment_name (spec);
+  else
+    origin = g_strdup_printf ("%s.%s", section, key);
+
+  return set_value (self, i, value, source, origin, error);
+}
+
+gboolean
+bourse_config_load_file (BourseConfig  *self,
+                         const char    *path,
+                         GError       **error)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) groups = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_FILE,
+                   _("Cannot read configuration file %s: %s"), path, local_error->message);
+      return FALSE;
+    }
+
+  groups = g_key_file_get_groups (keyfile, NULL);
+  for (guint g = 0; groups[g] != NULL; g++)
+    {
+      g_auto(GStrv) keys = g_key_file_get_keys (keyfile, groups[g], NULL, NULL);
+
+      for (guint k = 0; keys != NULL && keys[k] != NULL; k++)
+        {
+          g_autofree char *value = NULL;
+          g_autofree char *origin = NULL;
+          int i = lookup_index (groups[g], keys[k]);
+
+          /* A typo in a configuration file must not be silently ignored. */
+          if (i < 0)
+            {
+              g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_UNKNOWN_KEY,
+                           _("Unknown configuration key %s.%s in %s"),
+                           groups[g], keys[k], path);
+              return FALSE;
+            }
+
+          value = g_key_file_get_string (keyfile, groups[g], keys[k], &local_error);
+          if (value == NULL)
+            {
+              g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
+                           _("Invalid value for %s.%s in %s: %s"),
+                           groups[g], keys[k], path, local_error->message);
+              return FALSE;
+            }
+
+          g_strstrip (value);
+          origin = g_strdup (path);
+          if (!set_value (self, i, value, BOURSE_CONFIG_SOURCE_FILE, origin, error))
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+bourse_config_load_environment (BourseConfig        *self,
+                                const char * const  *envp,
+                                GError             **error)
+{
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), FALSE);
+
+  if (envp == NULL)
+    return TRUE;
+
+  /* Only variables naming a known key are read: BOURSE_* is a namespace
+   * other tools (and our test suites) may share. */
+  for (guint i = 0; i < G_N_ELEMENTS (schema); i++)
+    {
+      g_autofree char *name = environment_name (&schema[i]);
+      const char *value = g_environ_getenv ((char **)envp, name);
+
+      if (value != NULL && !set_value (self, i, value, BOURSE_CONFIG_SOURCE_ENVIRONMENT, name, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static const ConfigValue *
+get_value (BourseConfig *self,
+           const char   *section,
+           const char   *key)
+{
+  int i = lookup_index (section, key);
+
+  /* Asking for a key that is not in the schema is a programming error. */
+  if (i < 0)
+    g_error ("Configuration key %s.%s is not in the schema", section, key);
+
+  return &self->values[i];
+}
+
+const char *
+bourse_config_get_string (BourseConfig *self,
+                          const char   *section,
+                          const char   *key)
+{
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), NULL);
+
+  return get_value (self, section, key)->value;
+}
+
+gint64
+bourse_config_get_int (BourseConfig *self,
+                       const char   *section,
+                       const char   *key)
+{
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), 0);
+
+  return g_ascii_strtoll (get_value (self, section, key)->value, NULL, 10);
+}
+
+gboolean
+bourse_config_get_boolean (BourseConfig *self,
+                           const char   *section,
+                           const char   *key)
+{
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), FALSE);
+
+  return g_str_equal (get_value (self, section, key)->value, "true");
+}
+
+char **
+bourse_config_dup_list (BourseConfig *self,
+                        const char   *section,
+                        const char   *key)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), NULL);
+
+  parts = g_strsplit (get_value (self, section, key)->value, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_strstrip (parts[i]);
+      if (parts[i][0] != '\0')
+        g_strv_builder_add (builder, parts[i]);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+BourseConfigSource
+bourse_config_get_source (BourseConfig *self,
+                          const char   *section,
+                          const char   *key)
+{
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), BOURSE_CONFIG_SOURCE_DEFAULT);
+
+  return get_value (self, section, key)->source;
+}
+
+const char *
+bourse_config_get_origin (BourseConfig *self,
+                          const char   *section,
+                          const char   *key)
+{
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), NULL);
+
+  return get_value (self, section, key)->origin;
+}
+
+char *
+bourse_config_dup_data_dir (BourseConfig *self)
+{
+  const char *dir;
+
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), NULL);
+
+  dir = bourse_config_get_string (self, "store", "data_dir");
+  if (dir[0] != '\0')
+    return g_strdup (dir);
+
+  return g_build_filename (g_get_user_data_dir (), "bourse", NULL);
+}
+
+/* What `boursed config show` prints: a key file, each value annotated with
+ * its source, secrets masked so the output is safe to paste in a bug report. */
+char *
+bourse_config_to_display_string (BourseConfig *self)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  const char *section = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_CONFIG (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (schema); i++)
+    {
+      const ConfigValue *v = &self->values[i];
+      const char *shown = v->value;
+
+      if (section == NULL || !g_str_equal (section, schema[i].section))
+        {
+          section = schema[i].section;
+          g_string_append_printf (out, "%s[%s]\n", out->len ? "\n" : "", section);
+        }
+
+      if (schema[i].secret && v->value[0] != '\0')
+        shown = "********";
+
+      g_string_append_printf (out, "%s=%s\t# %s: %s\n",
+                              schema[i].key, shown,
+                              bourse_config_source_to_string (v->source), v->origin);
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}

@@ -1,0 +1,395 @@
+/* bourse-store.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+
+#include "bourse-core-resources.h"
+#include "bourse-store.h"
+
+#define MIGRATIONS_PATH "/io/github/bourse/Bourse/migrations/"
+
+struct _BourseStore
+{
+  GObject   parent_instance;
+  sqlite3  *db;
+  char     *path;
+  int       schema_version;
+};
+
+G_DEFINE_FINAL_TYPE (BourseStore, bourse_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (bourse-store-error-quark, bourse_store_error)
+
+static void
+bourse_store_finalize (GObject *object)
+{
+  BourseStore *self = (BourseStore *)object;
+
+  bourse_store_close (self);
+  g_clear_pointer (&self->path, g_free);
+
+  G_OBJECT_CLASS (bourse_store_parent_class)->finalize (object);
+}
+
+static void
+bourse_store_class_init (BourseStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bourse_store_finalize;
+}
+
+static void
+bourse_store_init (BourseStore *self)
+{
+}
+
+void
+bourse_store_set_error (BourseStore  *self,
+                        GError      **error)
+{
+  int code;
+
+  g_return_if_fail (BOURSE_IS_STORE (self));
+
+  code = sqlite3_errcode (self->db);
+  g_set_error (error, BOURSE_STORE_ERROR,
+               (code & 0xff) == SQLITE_CONSTRAINT ? BOURSE_STORE_ERROR_CONSTRAINT
+                                                  : BOURSE_STORE_ERROR_SQL,
+               "%s", sqlite3_errmsg (self->db));
+}
+
+gboolean
+bourse_store_exec (BourseStore  *self,
+                   const char   *sql,
+                   GError      **error)
+{
+  char *message = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (self->db != NULL, FALSE);
+
+  if (sqlite3_exec (self->db, sql, NULL, NULL, &message) != SQLITE_OK)
+    {
+      g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_SQL, "%s",
+                   message ? message : sqlite3_errmsg (self->db));
+      sqlite3_free (message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+sqlite3_stmt *
+bourse_store_prepare (BourseStore  *self,
+                      const char   *sql,
+                      GError      **error)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (self), NULL);
+
+  if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    {
+      bourse_store_set_error (self, error);
+      return NULL;
+    }
+
+  return stmt;
+}
+
+gboolean
+bourse_store_begin (BourseStore  *self,
+                    GError      **error)
+{
+  /* IMMEDIATE takes the write lock up front, so a transaction never fails
+   * half-way with SQLITE_BUSY because a reader upgraded first. */
+  return bourse_store_exec (self, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+bourse_store_commit (BourseStore  *self,
+                     GError      **error)
+{
+  return bourse_store_exec (self, "COMMIT", error);
+}
+
+void
+bourse_store_rollback (BourseStore *self)
+{
+  g_return_if_fail (BOURSE_IS_STORE (self));
+
+  if (self->db != NULL && !sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+read_user_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return version;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
+}
+
+/* Migrations are "NNNN-description.sql"; the number is the schema version
+ * the file brings the database to. */
+static char **
+list_migrations (void)
+{
+  char **names;
+
+  /* Referencing the resource keeps its object file, whose constructor
+   * registers it, in every program linking the static library. */
+  (void)bourse_core_get_resource ();
+  names = g_resources_enumerate_children (MIGRATIONS_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  if (names == NULL)
+    return g_new0 (char *, 1);
+
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
+  return names;
+}
+
+static int
+migration_version (const char *name)
+{
+  return (int)g_ascii_strtoll (name, NULL, 10);
+}
+
+int
+bourse_store_get_latest_version (void)
+{
+  g_auto(GStrv) names = list_migrations ();
+  guint n = g_strv_length (names);
+
+  return n == 0 ? 0 : migration_version (names[n - 1]);
+}
+
+static gboolean
+migrate (BourseStore  *self,
+         GError      **error)
+{
+  g_auto(GStrv) names = list_migrations ();
+  int current = read_user_version (self->db);
+  int latest = bourse_store_get_latest_version ();
+
+  if (current > latest)
+    {
+      g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_TOO_NEW,
+                   _("The database %s has schema version %d, but this version of Bourse (%s) "
+                     "only knows up to %d. Upgrade Bourse, or use another data directory."),
+                   self->path, current, PACKAGE_VERSION, latest);
+      return FALSE;
+    }
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autofree char *resource = g_strconcat (MIGRATIONS_PATH, names[i], NULL);
+      g_autofree char *pragma = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *sql = NULL;
+      int version = migration_version (names[i]);
+
+      if (version <= current)
+        continue;
+
+      bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+      if (bytes == NULL)
+        return FALSE;
+      sql = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      pragma = g_strdup_printf ("PRAGMA user_version = %d", version);
+
+      /* Each migration and its version bump commit together or not at all. */
+      if (!bourse_store_begin (self, &local_error)
+          || !bourse_store_exec (self, sql, &local_error)
+          || !bourse_store_exec (self, pragma, &local_error)
+          || !bourse_store_commit (self, &local_error))
+        {
+          bourse_store_rollback (self);
+          g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_MIGRATION,
+                       _("Migration %s of %s failed: %s"), names[i], self->path, local_error->message);
+          return FALSE;
+        }
+
+      g_info ("Applied migration %s to %s", names[i], self->path);
+      current = version;
+    }
+
+  self->schema_version = current;
+  return TRUE;
+}
+
+static BourseStore *
+open_database (const char  *path,
+               gboolean     read_only,
+               GError     **error)
+{
+  g_autoptr(BourseStore) self = g_object_new (BOURSE_TYPE_STORE, NULL);
+  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+  self->path = g_strdup (path);
+
+  if (!read_only)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+
+      if (g_mkdir_with_parents (dir, 0700) != 0)
+        {
+          int saved_errno = errno;
+          g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_OPEN,
+                       _("Cannot create the data directory %s: %s"), dir, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
+
+  if (sqlite3_open_v2 (path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_OPEN,
+                   _("Cannot open the database %s: %s"), path,
+                   self->db ? sqlite3_errmsg (self->db) : "out of memory");
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (self->db, TRUE);
+  sqlite3_busy_timeout (self->db, 5000);
+
+  /* WAL lets worker threads read while the engine writes; FULL makes an
+   * acknowledged ledger write survive a power cut (DESIGN.md §5). */
+  if (!bourse_store_exec (self, "PRAGMA foreign_keys = ON", error))
+    return NULL;
+  if (!read_only
+      && (!bourse_store_exec (self, "PRAGMA journal_mode = WAL", error)
+          || !bourse_store_exec (self, "PRAGMA synchronous = FULL", error)))
+    return NULL;
+
+  /* Reading user_version is the first real read: it reports a file that is
+   * not a database at all. */
+  if (read_user_version (self->db) < 0)
+    {
+      g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_OPEN,
+                   _("Cannot open the database %s: %s"), path, sqlite3_errmsg (self->db));
+      return NULL;
+    }
+
+  if (read_only)
+    self->schema_version = read_user_version (self->db);
+  else if (!migrate (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+BourseStore *
+bourse_store_open (const char  *path,
+                   GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return open_database (path, FALSE, error);
+}
+
+BourseStore *
+bourse_store_open_readonly (const char  *path,
+                            GError     **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return open_database (path, TRUE, error);
+}
+
+const char *
+bourse_store_get_path (BourseStore *self)
+{
+  g_return_val_if_fail (BOURSE_IS_STORE (self), NULL);
+
+  return self->path;
+}
+
+sqlite3 *
+bourse_store_get_db (BourseStore *self)
+{
+  g_return_val_if_fail (BOURSE_IS_STORE (self), NULL);
+
+  return self->db;
+}
+
+int
+bourse_store_get_schema_version (BourseStore *self)
+{
+  g_return_val_if_fail (BOURSE_IS_STORE (self), -1);
+
+  return self->schema_version;
+}
+
+char *
+bourse_store_dup_journal_mode (BourseStore *self)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (self), NULL);
+
+  stmt = bourse_store_prepare (self, "PRAGMA journal_mode", NULL);
+  if (stmt == NULL || sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  return g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+}
+
+gboolean
+bourse_store_check (BourseStore  *self,
+                    GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (self), FALSE);
+
+  if (self->db == NULL)
+    {
+      g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_OPEN, _("The database is closed"));
+      return FALSE;
+    }
+
+  /* A real read of the schema, cheap enough for every /health call. */
+  stmt = bourse_store_prepare (self, "SELECT count(*) FROM sqlite_schema", error);
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      bourse_store_set_error (self, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+bourse_store_close (BourseStore *self)
+{
+  g_return_if_fail (BOURSE_IS_STORE (self));
+
+  if (self->db != NULL)
+    {
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+    }
+}

@@ -1,0 +1,64 @@
+/* bourse-store.h
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+#define BOURSE_STORE_ERROR (bourse_store_error_quark ())
+
+typedef enum
+{
+  BOURSE_STORE_ERROR_OPEN = 1,
+  BOURSE_STORE_ERROR_TOO_NEW,
+  BOURSE_STORE_ERROR_MIGRATION,
+  BOURSE_STORE_ERROR_SQL,
+  BOURSE_STORE_ERROR_CONSTRAINT,
+} BourseStoreError;
+
+#define BOURSE_TYPE_STORE (bourse_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseStore, bourse_store, BOURSE, STORE, GObject)
+
+GQuark       bourse_store_error_quark           (void);
+/* The newest schema version this binary knows (the highest migration). */
+int          bourse_store_get_latest_version    (void);
+
+/* Opens (creating it and its directory if needed) and migrates the database.
+ * A database written by a newer Bourse is refused, untouched. */
+BourseStore *bourse_store_open                  (const char    *path,
+                                                 GError       **error);
+/* A read-only connection for worker threads (DESIGN.md §1); no migrations. */
+BourseStore *bourse_store_open_readonly         (const char    *path,
+                                                 GError       **error);
+const char  *bourse_store_get_path              (BourseStore   *self);
+sqlite3     *bourse_store_get_db                (BourseStore   *self);
+int          bourse_store_get_schema_version    (BourseStore   *self);
+char        *bourse_store_dup_journal_mode      (BourseStore   *self);
+gboolean     bourse_store_check                 (BourseStore   *self,
+                                                 GError       **error);
+gboolean     bourse_store_exec                  (BourseStore   *self,
+                                                 const char    *sql,
+                                                 GError       **error);
+gboolean     bourse_store_begin                 (BourseStore   *self,
+                                                 GError       **error);
+gboolean     bourse_store_commit                (BourseStore   *self,
+                                                 GError       **error);
+void         bourse_store_rollback              (BourseStore   *self);
+/* Prepares a statement, reporting SQL errors as GErrors. */
+sqlite3_stmt *bourse_store_prepare              (BourseStore   *self,
+                                                 const char    *sql,
+                                                 GError       **error);
+void         bourse_store_set_error             (BourseStore   *self,
+                                                 GError       **error);
+void         bourse_store_close                 (BourseStore   *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+G_END_DECLS

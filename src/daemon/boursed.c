@@ -1,0 +1,334 @@
+/* boursed.c — the headless engine and its admin command line
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "core/bourse-config.h"
+#include "core/bourse-log.h"
+#include "server/bourse-server.h"
+#include "trading/bourse-engine.h"
+
+typedef struct
+{
+  char     *config_file;
+  char     *bind;
+  int       port;
+  char     *data_dir;
+  char     *tls_cert;
+  char     *tls_key;
+  gboolean  insecure_bind;
+  char     *log_level;
+} Options;
+
+static void
+options_clear (Options *options)
+{
+  g_free (options->config_file);
+  g_free (options->bind);
+  g_free (options->data_dir);
+  g_free (options->tls_cert);
+  g_free (options->tls_key);
+  g_free (options->log_level);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* serve and config show take the same options, so that config show prints
+ * exactly what serve would use. */
+static GOptionEntry *
+option_entries (Options *options)
+{
+  GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &options->config_file,
+      N_("Configuration file (default: $XDG_CONFIG_HOME/bourse/bourse.conf)"), N_("FILE") },
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &options->data_dir,
+      N_("Directory of the database"), N_("DIR") },
+    { "bind", 'b', 0, G_OPTION_ARG_STRING, &options->bind,
+      N_("Address to listen on (default: 127.0.0.1)"), N_("ADDR") },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &options->port,
+      N_("Port to listen on; 0 picks a free one"), N_("N") },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_cert,
+      N_("PEM certificate: serve HTTPS"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_key,
+      N_("PEM private key of --tls-cert"), N_("FILE") },
+    { "insecure-bind", 0, 0, G_OPTION_ARG_NONE, &options->insecure_bind,
+      N_("Allow a non-loopback address without TLS"), NULL },
+    { "log-level", 0, 0, G_OPTION_ARG_STRING, &options->log_level,
+      N_("debug, info, message or warning"), N_("LEVEL") },
+    { NULL }
+  };
+
+  options->port = -1;
+  return g_memdup2 (entries, sizeof entries);
+}
+
+static gboolean
+set_flag (BourseConfig  *config,
+          const char    *section,
+          const char    *key,
+          const char    *value,
+          GError       **error)
+{
+  if (value == NULL)
+    return TRUE;
+  return bourse_config_set (config, section, key, value, BOURSE_CONFIG_SOURCE_COMMAND_LINE, error);
+}
+
+/* Defaults < file < environment < command line. */
+static BourseConfig *
+load_config (Options  *options,
+             GError  **error)
+{
+  g_autoptr(BourseConfig) config = bourse_config_new ();
+  g_auto(GStrv) environment = g_get_environ ();
+  g_autofree char *port = options->port >= 0 ? g_strdup_printf ("%d", options->port) : NULL;
+
+  if (options->config_file != NULL)
+    {
+      if (!bourse_config_load_file (config, options->config_file, error))
+        return NULL;
+    }
+  else
+    {
+      g_autofree char *path = bourse_config_default_path ();
+
+      if (g_file_test (path, G_FILE_TEST_EXISTS) && !bourse_config_load_file (config, path, error))
+        return NULL;
+    }
+
+  if (!bourse_config_load_environment (config, (const char * const *)environment, error))
+    return NULL;
+
+  if (!set_flag (config, "server", "bind", options->bind, error)
+      || !set_flag (config, "server", "port", port, error)
+      || !set_flag (config, "store", "data_dir", options->data_dir, error)
+      || !set_flag (config, "server", "tls_cert", options->tls_cert, error)
+      || !set_flag (config, "server", "tls_key", options->tls_key, error)
+      || !set_flag (config, "server", "insecure_bind", options->insecure_bind ? "true" : NULL, error)
+      || !set_flag (config, "log", "level", options->log_level, error))
+    return NULL;
+
+  return g_steal_pointer (&config);
+}
+
+static gboolean
+parse_options (Options   *options,
+               const char *command,
+               const char *parameter,
+               const char *summary,
+               int        *argc,
+               char     ***argv,
+               GError    **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
+  g_autofree GOptionEntry *entries = option_entries (options);
+  g_autofree char *prgname = g_strdup_printf ("boursed %s", command);
+
+  g_set_prgname (prgname);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+typedef struct
+{
+  GMainLoop    *loop;
+  BourseServer *server;
+  BourseEngine *engine;
+  gboolean      stopping;
+} Daemon;
+
+static void
+shutdown_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Daemon *daemon = user_data;
+
+  bourse_server_shutdown_finish (BOURSE_SERVER (object), result, NULL);
+  bourse_engine_stop (daemon->engine);
+  g_main_loop_quit (daemon->loop);
+}
+
+static gboolean
+signal_cb (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+
+  if (!daemon->stopping)
+    {
+      daemon->stopping = TRUE;
+      g_message ("Shutting down");
+      bourse_server_shutdown_async (daemon->server, NULL, shutdown_done_cb, daemon);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+init_logging (BourseConfig *config)
+{
+  BourseLogFormat format = BOURSE_LOG_FORMAT_AUTO;
+  GLogLevelFlags level = G_LOG_LEVEL_INFO;
+
+  bourse_log_parse_format (bourse_config_get_string (config, "log", "format"), &format);
+  bourse_log_parse_level (bourse_config_get_string (config, "log", "level"), &level);
+  bourse_log_init (format, level);
+}
+
+static int
+command_serve (int    argc,
+               char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseConfig) config = NULL;
+  g_autoptr(BourseEngine) engine = NULL;
+  g_autoptr(BourseServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  Daemon daemon = { 0 };
+  guint sigint, sigterm;
+
+  if (!parse_options (&options, "serve", NULL, _("Run the engine and its HTTP/WebSocket server."),
+                      &argc, &argv, &error)
+      || (config = load_config (&options, &error)) == NULL)
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 2;
+    }
+
+  init_logging (config);
+
+  engine = bourse_engine_new (config);
+  if (!bourse_engine_start (engine, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+
+  server = bourse_server_new (engine);
+  if (!bourse_server_start (server, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      bourse_engine_stop (engine);
+      return 1;
+    }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  daemon = (Daemon) { loop, server, engine, FALSE };
+  sigint = g_unix_signal_add (SIGINT, signal_cb, &daemon);
+  sigterm = g_unix_signal_add (SIGTERM, signal_cb, &daemon);
+
+  /* Scripts and tests read the port from this line: keep its form. */
+  g_print ("Listening on %s\n", bourse_server_get_url (server));
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_message ("Stopped");
+  return 0;
+}
+
+static int
+command_config (int    argc,
+                char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseConfig) config = NULL;
+
+  if (argc >= 2 && g_str_equal (argv[1], "show"))
+    {
+      g_autofree char *text = NULL;
+
+      argv++, argc--;
+      if (!parse_options (&options, "config show", NULL,
+                          _("Print the effective configuration and where each value comes from."),
+                          &argc, &argv, &error)
+          || (config = load_config (&options, &error)) == NULL)
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 2;
+        }
+      text = bourse_config_to_display_string (config);
+      g_print ("%s", text);
+      return 0;
+    }
+
+  if (argc >= 2 && g_str_equal (argv[1], "check"))
+    {
+      if (argc != 3)
+        {
+          g_printerr (_("Usage: boursed config check FILE\n"));
+          return 2;
+        }
+      config = bourse_config_new ();
+      if (!bourse_config_load_file (config, argv[2], &error))
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 1;
+        }
+      g_print (_("%s: configuration is valid\n"), argv[2]);
+      return 0;
+    }
+
+  g_printerr (_("Usage: boursed config show [OPTION…] | boursed config check FILE\n"));
+  return 2;
+}
+
+static void
+print_usage (FILE *stream)
+{
+  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+           _("Usage: boursed COMMAND [OPTION…]"),
+           _("serve            Run the engine and its HTTP/WebSocket server"),
+           _("config show      Print the effective configuration"),
+           _("config check F   Check a configuration file"),
+           _("--version        Print the version"),
+           _("Run “boursed COMMAND --help” for the options of a command."));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return 2;
+    }
+
+  if (g_str_equal (argv[1], "--version") || g_str_equal (argv[1], "version"))
+    {
+      g_print ("boursed %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "help") || g_str_equal (argv[1], "-h"))
+    {
+      print_usage (stdout);
+      return 0;
+    }
+  if (g_str_equal (argv[1], "serve"))
+    return command_serve (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "config"))
+    return command_config (argc - 1, argv + 1);
+
+  g_printerr (_("boursed: unknown command “%s”\n"), argv[1]);
+  print_usage (stderr);
+  return 2;
+}

@@ -1,0 +1,542 @@
+/* bourse-hub.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-hub"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/bourse-time.h"
+
+#include "bourse-hub.h"
+
+/* How often a client whose socket is full is looked at again. */
+#define FLUSH_RETRY_MS 20
+
+typedef struct
+{
+  guint64  seq;
+  char    *last_data;     /* serialised payload, to drop identical repeats */
+  GBytes  *last_message;  /* the whole envelope, replayed on subscribe */
+} Topic;
+
+typedef struct
+{
+  BourseHub               *hub;
+  SoupWebsocketConnection *connection;
+  GSocket                 *socket;
+  GHashTable              *topics;
+  GQueue                   pending;
+  guint                    flush_source;
+  gboolean                 closing;
+} Client;
+
+struct _BourseHub
+{
+  GObject         parent_instance;
+
+  BourseEventBus *bus;
+  BourseMetrics  *metrics;
+  guint           queue_limit;
+  gulong          event_handler;
+  GHashTable     *topics;   /* name → Topic */
+  GPtrArray      *clients;
+};
+
+enum {
+  CLIENTS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (BourseHub, bourse_hub, G_TYPE_OBJECT)
+
+static const char * const plain_topics[] = {
+  "system", "signals", "recommendations", "approvals", "orders", "trades", "positions",
+  "portfolio", "balances", "risk", "jobs", "config", "alerts", "logs", NULL
+};
+
+static gboolean
+symbol_is_valid (const char *symbol,
+                 gsize       length)
+{
+  if (length < 2 || length > 20)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isupper (symbol[i]) && !g_ascii_isdigit (symbol[i]))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+bourse_hub_topic_is_valid (const char *topic)
+{
+  const char *colon;
+
+  if (topic == NULL)
+    return FALSE;
+  if (g_strv_contains (plain_topics, topic))
+    return TRUE;
+
+  if (g_str_has_prefix (topic, "ticker:"))
+    return symbol_is_valid (topic + 7, strlen (topic + 7));
+
+  if (g_str_has_prefix (topic, "candles:") && (colon = strchr (topic + 8, ':')) != NULL)
+    {
+      BourseInterval interval;
+
+      return symbol_is_valid (topic + 8, colon - (topic + 8))
+          && bourse_interval_parse (colon + 1, &interval, NULL);
+    }
+
+  return FALSE;
+}
+
+static void
+topic_free (gpointer data)
+{
+  Topic *topic = data;
+
+  g_free (topic->last_data);
+  g_clear_pointer (&topic->last_message, g_bytes_unref);
+  g_free (topic);
+}
+
+static void
+client_free (Client *client)
+{
+  g_clear_handle_id (&client->flush_source, g_source_remove);
+  g_queue_clear_full (&client->pending, (GDestroyNotify)g_bytes_unref);
+  g_signal_handlers_disconnect_by_data (client->connection, client);
+  g_clear_object (&client->connection);
+  g_clear_object (&client->socket);
+  g_clear_pointer (&client->topics, g_hash_table_unref);
+  g_free (client);
+}
+
+/* Bytes the kernel still holds for the peer. Frames are handed to libsoup
+ * only while this is low, so libsoup's own (unbounded) queue stays empty and
+ * the bounded queue here is the only place a slow client's backlog grows. */
+static gboolean
+client_socket_has_room (Client *client)
+{
+  int fd = g_socket_get_fd (client->socket);
+  int unsent = 0;
+  int sndbuf = 0;
+  socklen_t len = sizeof sndbuf;
+
+  if (ioctl (fd, SIOCOUTQ, &unsent) != 0
+      || getsockopt (fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, &len) != 0)
+    return TRUE;
+
+  return unsent < sndbuf / 2;
+}
+
+static void client_flush (Client *client);
+
+static gboolean
+client_flush_cb (gpointer data)
+{
+  Client *client = data;
+
+  client->flush_source = 0;
+  client_flush (client);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+client_flush (Client *client)
+{
+  if (soup_websocket_connection_get_state (client->connection) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+
+  while (!g_queue_is_empty (&client->pending) && client_socket_has_room (client))
+    {
+      g_autoptr(GBytes) message = g_queue_pop_head (&client->pending);
+
+      soup_websocket_connection_send_text (client->connection, g_bytes_get_data (message, NULL));
+      bourse_metrics_count_websocket_message (client->hub->metrics, TRUE);
+    }
+
+  if (!g_queue_is_empty (&client->pending) && client->flush_source == 0)
+    client->flush_source = g_timeout_add (FLUSH_RETRY_MS, client_flush_cb, client);
+}
+
+static void
+client_close (Client     *client,
+              gushort     code,
+              const char *reason)
+{
+  if (client->closing)
+    return;
+
+  client->closing = TRUE;
+  g_clear_handle_id (&client->flush_source, g_source_remove);
+  g_queue_clear_full (&client->pending, (GDestroyNotify)g_bytes_unref);
+
+  if (soup_websocket_connection_get_state (client->connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (client->connection, code, reason);
+}
+
+static void
+client_enqueue (Client *client,
+                GBytes *message)
+{
+  if (client->closing)
+    return;
+
+  if (g_queue_get_length (&client->pending) >= client->hub->queue_limit)
+    {
+      g_autofree char *reason =
+        g_strdup_printf ("client too slow: %u messages waiting", client->hub->queue_limit);
+
+      g_message ("Closing WebSocket client %p: %s", client, reason);
+      bourse_metrics_count_websocket_slow_close (client->hub->metrics);
+      client_close (client, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, reason);
+      return;
+    }
+
+  g_queue_push_tail (&client->pending, g_bytes_ref (message));
+  client_flush (client);
+}
+
+static GBytes *
+serialize (JsonBuilder *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  gsize length;
+  char *text;
+
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+  /* Keep the NUL: frames are sent as C strings. */
+  return g_bytes_new_take (text, length + 1);
+}
+
+static void
+client_reply (Client      *client,
+              JsonBuilder *builder)
+{
+  g_autoptr(GBytes) message = serialize (builder);
+
+  client_enqueue (client, message);
+}
+
+static void
+client_reply_error (Client     *client,
+                    const char *message)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "error");
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_end_object (builder);
+  client_reply (client, builder);
+}
+
+static void
+client_handle_subscription (Client    *client,
+                            JsonArray *topics,
+                            gboolean   subscribe)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) replays = g_ptr_array_new ();
+  guint n = json_array_get_length (topics);
+
+  /* Validate everything first: a request is applied whole or not at all. */
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (topics, i);
+      const char *name = JSON_NODE_HOLDS_VALUE (node) ? json_node_get_string (node) : NULL;
+
+      if (!bourse_hub_topic_is_valid (name))
+        {
+          g_autofree char *message =
+            g_strdup_printf (_("Unknown topic “%s”"), name ? name : "(not a string)");
+          client_reply_error (client, message);
+          return;
+        }
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, subscribe ? "subscribed" : "unsubscribed");
+  json_builder_set_member_name (builder, "topics");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *name = json_array_get_string_element (topics, i);
+
+      if (subscribe)
+        {
+          Topic *topic = g_hash_table_lookup (client->hub->topics, name);
+
+          if (g_hash_table_add (client->topics, g_strdup (name)) && topic && topic->last_message)
+            g_ptr_array_add (replays, topic->last_message);
+        }
+      else
+        g_hash_table_remove (client->topics, name);
+      json_builder_add_string_value (builder, name);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  client_reply (client, builder);
+
+  /* The latest event of each new topic, so a client starts from the current state. */
+  for (guint i = 0; i < replays->len; i++)
+    client_enqueue (client, g_ptr_array_index (replays, i));
+}
+
+static void
+client_message_cb (SoupWebsocketConnection *connection,
+                   int                      type,
+                   GBytes                  *message,
+                   Client                  *client)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *object;
+  const char *kind;
+  gsize length;
+  const char *data = g_bytes_get_data (message, &length);
+
+  bourse_metrics_count_websocket_message (client->hub->metrics, FALSE);
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT
+      || !json_parser_load_from_data (parser, data, length, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      client_reply_error (client, _("Messages must be JSON objects"));
+      return;
+    }
+
+  object = json_node_get_object (json_parser_get_root (parser));
+  kind = json_object_get_string_member_with_default (object, "type", NULL);
+
+  if (g_strcmp0 (kind, "subscribe") == 0 || g_strcmp0 (kind, "unsubscribe") == 0)
+    {
+      JsonNode *topics = json_object_get_member (object, "topics");
+
+      if (topics == NULL || !JSON_NODE_HOLDS_ARRAY (topics))
+        client_reply_error (client, _("“topics” must be an array of topic names"));
+      else
+        client_handle_subscription (client, json_node_get_array (topics),
+                                    g_str_equal (kind, "subscribe"));
+    }
+  else if (g_strcmp0 (kind, "ping") == 0)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "pong");
+      json_builder_end_object (builder);
+      client_reply (client, builder);
+    }
+  else
+    {
+      g_autofree char *text = g_strdup_printf (_("Unknown message type “%s”"), kind ? kind : "");
+      client_reply_error (client, text);
+    }
+}
+
+static void
+client_closed_cb (SoupWebsocketConnection *connection,
+                  Client                  *client)
+{
+  BourseHub *self = client->hub;
+
+  g_debug ("WebSocket client %p closed (%u)", client, soup_websocket_connection_get_close_code (connection));
+  g_ptr_array_remove (self->clients, client);
+  bourse_metrics_set_websocket_clients (self->metrics, self->clients->len);
+  g_signal_emit (self, signals[CLIENTS_CHANGED], 0);
+}
+
+void
+bourse_hub_add_client (BourseHub               *self,
+                       SoupWebsocketConnection *connection,
+                       GSocket                 *socket)
+{
+  Client *client;
+
+  g_return_if_fail (BOURSE_IS_HUB (self));
+  g_return_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection));
+  g_return_if_fail (G_IS_SOCKET (socket));
+
+  client = g_new0 (Client, 1);
+  client->hub = self;
+  client->connection = g_object_ref (connection);
+  client->socket = g_object_ref (socket);
+  client->topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_queue_init (&client->pending);
+
+  g_signal_connect (connection, "message", G_CALLBACK (client_message_cb), client);
+  g_signal_connect (connection, "closed", G_CALLBACK (client_closed_cb), client);
+
+  g_ptr_array_add (self->clients, client);
+  bourse_metrics_set_websocket_clients (self->metrics, self->clients->len);
+  g_signal_emit (self, signals[CLIENTS_CHANGED], 0);
+}
+
+void
+bourse_hub_publish (BourseHub  *self,
+                    const char *topic_name,
+                    JsonNode   *data)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GBytes) message = NULL;
+  g_autofree char *serialized = NULL;
+  g_autofree char *ts = NULL;
+  Topic *topic;
+
+  g_return_if_fail (BOURSE_IS_HUB (self));
+  g_return_if_fail (topic_name != NULL && data != NULL);
+
+  if ((topic = g_hash_table_lookup (self->topics, topic_name)) == NULL)
+    {
+      topic = g_new0 (Topic, 1);
+      g_hash_table_insert (self->topics, g_strdup (topic_name), topic);
+    }
+
+  serialized = json_to_string (data, FALSE);
+  if (g_strcmp0 (serialized, topic->last_data) == 0)
+    return;
+
+  topic->seq++;
+  g_free (topic->last_data);
+  topic->last_data = g_steal_pointer (&serialized);
+
+  ts = bourse_time_format_rfc3339 (bourse_time_now_ms ());
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "event");
+  json_builder_set_member_name (builder, "topic");
+  json_builder_add_string_value (builder, topic_name);
+  json_builder_set_member_name (builder, "seq");
+  json_builder_add_int_value (builder, topic->seq);
+  json_builder_set_member_name (builder, "ts");
+  json_builder_add_string_value (builder, ts);
+  json_builder_set_member_name (builder, "data");
+  json_builder_add_value (builder, json_node_copy (data));
+  json_builder_end_object (builder);
+
+  message = serialize (builder);
+  g_clear_pointer (&topic->last_message, g_bytes_unref);
+  topic->last_message = g_bytes_ref (message);
+
+  /* Closing a slow client here only starts the close handshake; it leaves
+   * the array when libsoup reports "closed", so indices stay valid. */
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (self->clients, i);
+
+      if (g_hash_table_contains (client->topics, topic_name))
+        client_enqueue (client, message);
+    }
+}
+
+static void
+bus_event_cb (BourseEventBus *bus,
+              const char     *topic,
+              JsonNode       *data,
+              BourseHub      *self)
+{
+  bourse_hub_publish (self, topic, data);
+}
+
+guint
+bourse_hub_get_n_clients (BourseHub *self)
+{
+  g_return_val_if_fail (BOURSE_IS_HUB (self), 0);
+
+  return self->clients->len;
+}
+
+void
+bourse_hub_close_all (BourseHub  *self,
+                      gushort     code,
+                      const char *reason)
+{
+  g_return_if_fail (BOURSE_IS_HUB (self));
+
+  for (guint i = 0; i < self->clients->len; i++)
+    client_close (g_ptr_array_index (self->clients, i), code, reason);
+}
+
+static void
+bourse_hub_dispose (GObject *object)
+{
+  BourseHub *self = (BourseHub *)object;
+
+  g_clear_signal_handler (&self->event_handler, self->bus);
+  g_clear_object (&self->bus);
+  if (self->clients != NULL)
+    g_ptr_array_set_size (self->clients, 0);
+
+  G_OBJECT_CLASS (bourse_hub_parent_class)->dispose (object);
+}
+
+static void
+bourse_hub_finalize (GObject *object)
+{
+  BourseHub *self = (BourseHub *)object;
+
+  g_clear_pointer (&self->clients, g_ptr_array_unref);
+  g_clear_pointer (&self->topics, g_hash_table_unref);
+
+  G_OBJECT_CLASS (bourse_hub_parent_class)->finalize (object);
+}
+
+static void
+bourse_hub_class_init (BourseHubClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bourse_hub_dispose;
+  object_class->finalize = bourse_hub_finalize;
+
+  signals[CLIENTS_CHANGED] =
+    g_signal_new ("clients-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+static void
+bourse_hub_init (BourseHub *self)
+{
+  self->topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, topic_free);
+  self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify)client_free);
+}
+
+BourseHub *
+bourse_hub_new (BourseEventBus *bus,
+                BourseMetrics  *metrics,
+                guint           queue_limit)
+{
+  BourseHub *self;
+
+  g_return_val_if_fail (BOURSE_IS_EVENT_BUS (bus), NULL);
+  g_return_val_if_fail (metrics != NULL, NULL);
+
+  self = g_object_new (BOURSE_TYPE_HUB, NULL);
+  self->bus = g_object_ref (bus);
+  self->metrics = metrics;
+  self->queue_limit = MAX (queue_limit, 1);
+  self->event_handler = g_signal_connect (bus, "event", G_CALLBACK (bus_event_cb), self);
+  return self;
+}

@@ -1,0 +1,35 @@
+/* bourse-request-private.h
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bourse-request.h"
+
+G_BEGIN_DECLS
+
+struct _BourseRequest
+{
+  SoupServerMessage *message;     /* weak: the request lives as long as the message */
+  BourseEngine      *engine;
+  const BourseRoute *route;
+  GHashTable        *params;
+  GHashTable        *query;
+  char              *request_id;
+  char              *client_address;
+  JsonParser        *parser;
+  GByteArray        *body;        /* we collect the body ourselves to bound it */
+  gsize              max_body;
+  gboolean           body_too_large;
+  gint64             started_us;
+  guint              paused : 1;
+};
+
+BourseRequest *_bourse_request_new  (SoupServerMessage *message,
+                                     BourseEngine      *engine,
+                                     gsize              max_body);
+void           _bourse_request_free (BourseRequest     *request);
+
+G_END_DECLS

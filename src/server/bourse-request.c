@@ -1,0 +1,240 @@
+/* bourse-request.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bourse-request-private.h"
+
+BourseRequest *
+_bourse_request_new (SoupServerMessage *message,
+                     BourseEngine      *engine,
+                     gsize              max_body)
+{
+  BourseRequest *request = g_new0 (BourseRequest, 1);
+
+  request->message = message;
+  request->engine = engine;
+  request->max_body = max_body;
+  request->started_us = g_get_monotonic_time ();
+  return request;
+}
+
+void
+_bourse_request_free (BourseRequest *request)
+{
+  g_clear_pointer (&request->params, g_hash_table_unref);
+  g_clear_pointer (&request->query, g_hash_table_unref);
+  g_clear_pointer (&request->request_id, g_free);
+  g_clear_pointer (&request->client_address, g_free);
+  g_clear_pointer (&request->body, g_byte_array_unref);
+  g_clear_object (&request->parser);
+  g_free (request);
+}
+
+SoupServerMessage *
+bourse_request_get_message (BourseRequest *request)
+{
+  return request->message;
+}
+
+BourseEngine *
+bourse_request_get_engine (BourseRequest *request)
+{
+  return request->engine;
+}
+
+const BourseRoute *
+bourse_request_get_route (BourseRequest *request)
+{
+  return request->route;
+}
+
+const char *
+bourse_request_get_request_id (BourseRequest *request)
+{
+  return request->request_id;
+}
+
+const char *
+bourse_request_get_param (BourseRequest *request,
+                          const char    *name)
+{
+  return request->params ? g_hash_table_lookup (request->params, name) : NULL;
+}
+
+const char *
+bourse_request_get_query (BourseRequest *request,
+                          const char    *name)
+{
+  return request->query ? g_hash_table_lookup (request->query, name) : NULL;
+}
+
+void
+bourse_reply_json (SoupServerMessage *message,
+                   guint              status,
+                   JsonNode          *body)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  char *text;
+  gsize length;
+
+  json_generator_set_root (generator, body);
+  text = json_generator_to_data (generator, &length);
+
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, text, length);
+}
+
+void
+bourse_reply_problem (SoupServerMessage      *message,
+                      guint                   status,
+                      const char             *detail,
+                      const BourseFieldError *errors,
+                      guint                   n_errors)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  const char *request_id;
+  char *text;
+  gsize length;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "about:blank");
+  json_builder_set_member_name (builder, "title");
+  json_builder_add_string_value (builder, soup_status_get_phrase (status));
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_int_value (builder, status);
+  json_builder_set_member_name (builder, "detail");
+  json_builder_add_string_value (builder, detail ? detail : soup_status_get_phrase (status));
+  json_builder_set_member_name (builder, "errors");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n_errors; i++)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "field");
+      json_builder_add_string_value (builder, errors[i].field);
+      json_builder_set_member_name (builder, "message");
+      json_builder_add_string_value (builder, errors[i].message);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  request_id = soup_message_headers_get_one (soup_server_message_get_response_headers (message),
+                                             "X-Request-ID");
+  if (request_id != NULL)
+    {
+      json_builder_set_member_name (builder, "request_id");
+      json_builder_add_string_value (builder, request_id);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &length);
+
+  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_response (message, "application/problem+json", SOUP_MEMORY_TAKE,
+                                    text, length);
+}
+
+void
+bourse_request_reply_json (BourseRequest *request,
+                           guint          status,
+                           JsonNode      *body)
+{
+  bourse_reply_json (request->message, status, body);
+}
+
+void
+bourse_request_reply_builder (BourseRequest *request,
+                              guint          status,
+                              JsonBuilder   *builder)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+
+  bourse_reply_json (request->message, status, root);
+}
+
+void
+bourse_request_reply_problem (BourseRequest          *request,
+                              guint                   status,
+                              const char             *detail,
+                              const BourseFieldError *errors,
+                              guint                   n_errors)
+{
+  bourse_reply_problem (request->message, status, detail, errors, n_errors);
+}
+
+JsonObject *
+bourse_request_get_json_object (BourseRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  const char *content_type;
+  JsonNode *root;
+
+  if (request->parser != NULL)
+    {
+      root = json_parser_get_root (request->parser);
+      return root ? json_node_get_object (root) : NULL;
+    }
+
+  if (request->body_too_large)
+    {
+      g_autofree char *detail =
+        g_strdup_printf (_("The request body is larger than the limit of %" G_GSIZE_FORMAT " bytes"),
+                         request->max_body);
+      bourse_request_reply_problem (request, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, detail, NULL, 0);
+      return NULL;
+    }
+
+  content_type = soup_message_headers_get_content_type (
+      soup_server_message_get_request_headers (request->message), NULL);
+  if (content_type == NULL || !g_str_equal (content_type, "application/json"))
+    {
+      bourse_request_reply_problem (request, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                                    _("The request body must be application/json"), NULL, 0);
+      return NULL;
+    }
+
+  request->parser = json_parser_new_immutable ();
+  if (request->body == NULL || request->body->len == 0
+      || !json_parser_load_from_data (request->parser, (const char *)request->body->data,
+                                      request->body->len, &error)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (request->parser)))
+    {
+      g_autofree char *detail =
+        g_strdup_printf (_("The request body is not a JSON object: %s"),
+                         error ? error->message : _("empty or not an object"));
+      g_clear_object (&request->parser);
+      bourse_request_reply_problem (request, SOUP_STATUS_BAD_REQUEST, detail, NULL, 0);
+      return NULL;
+    }
+
+  return json_node_get_object (json_parser_get_root (request->parser));
+}
+
+void
+bourse_request_pause (BourseRequest *request)
+{
+  g_return_if_fail (!request->paused);
+
+  request->paused = TRUE;
+  soup_server_message_pause (request->message);
+}
+
+void
+bourse_request_unpause (BourseRequest *request)
+{
+  g_return_if_fail (request->paused);
+
+  request->paused = FALSE;
+  soup_server_message_unpause (request->message);
+}

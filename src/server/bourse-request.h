@@ -1,0 +1,61 @@
+/* bourse-request.h
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "trading/bourse-engine.h"
+
+#include "bourse-router.h"
+
+G_BEGIN_DECLS
+
+/* One field-level validation error of a problem+json answer. */
+typedef struct
+{
+  const char *field;
+  const char *message;
+} BourseFieldError;
+
+SoupServerMessage *bourse_request_get_message     (BourseRequest            *request);
+BourseEngine      *bourse_request_get_engine      (BourseRequest            *request);
+const BourseRoute *bourse_request_get_route       (BourseRequest            *request);
+const char        *bourse_request_get_request_id  (BourseRequest            *request);
+const char        *bourse_request_get_param       (BourseRequest            *request,
+                                                   const char               *name);
+const char        *bourse_request_get_query       (BourseRequest            *request,
+                                                   const char               *name);
+/* Parses the body as a JSON object; on failure it has already answered
+ * 400/413/415 and returns NULL, so a handler just returns. */
+JsonObject        *bourse_request_get_json_object (BourseRequest            *request);
+void               bourse_request_reply_json      (BourseRequest            *request,
+                                                   guint                     status,
+                                                   JsonNode                 *body);
+void               bourse_request_reply_builder   (BourseRequest            *request,
+                                                   guint                     status,
+                                                   JsonBuilder              *builder);
+void               bourse_request_reply_problem   (BourseRequest            *request,
+                                                   guint                     status,
+                                                   const char               *detail,
+                                                   const BourseFieldError   *errors,
+                                                   guint                     n_errors);
+/* For handlers that answer later (DESIGN: soup_server_message_pause). */
+void               bourse_request_pause           (BourseRequest            *request);
+void               bourse_request_unpause         (BourseRequest            *request);
+
+/* Shared by the server for answers outside any route (404, 405, 413…). */
+void               bourse_reply_problem           (SoupServerMessage        *message,
+                                                   guint                     status,
+                                                   const char               *detail,
+                                                   const BourseFieldError   *errors,
+                                                   guint                     n_errors);
+void               bourse_reply_json              (SoupServerMessage        *message,
+                                                   guint                     status,
+                                                   JsonNode                 *body);
+
+G_END_DECLS

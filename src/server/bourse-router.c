@@ -1,0 +1,229 @@
+/* bourse-router.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "bourse-router.h"
+
+struct _BourseRouter
+{
+  GPtrArray *routes;
+};
+
+static void
+route_free (gpointer data)
+{
+  BourseRoute *route = data;
+
+  g_free (route->method);
+  g_free (route->pattern);
+  g_free (route->permission);
+  g_strfreev (route->segments);
+  g_free (route);
+}
+
+BourseRouter *
+bourse_router_new (void)
+{
+  BourseRouter *self = g_new0 (BourseRouter, 1);
+
+  self->routes = g_ptr_array_new_with_free_func (route_free);
+  return self;
+}
+
+void
+bourse_router_free (BourseRouter *self)
+{
+  if (self == NULL)
+    return;
+
+  g_ptr_array_unref (self->routes);
+  g_free (self);
+}
+
+static gboolean
+is_parameter (const char *segment)
+{
+  gsize len = strlen (segment);
+
+  return len > 2 && segment[0] == '{' && segment[len - 1] == '}';
+}
+
+/* "/api/v1/orders/{id}" → { "api", "v1", "orders", "{id}" } */
+static char **
+split_path (const char *path)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      g_strv_builder_add (builder, parts[i]);
+
+  return g_strv_builder_end (builder);
+}
+
+void
+bourse_router_add (BourseRouter       *self,
+                   const char         *method,
+                   const char         *pattern,
+                   const char         *permission,
+                   BourseRouteHandler  handler,
+                   gpointer            user_data)
+{
+  BourseRoute *route;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (pattern != NULL && pattern[0] == '/');
+
+  route = g_new0 (BourseRoute, 1);
+  route->method = g_strdup (method);
+  route->pattern = g_strdup (pattern);
+  route->permission = g_strdup (permission);
+  route->handler = handler;
+  route->user_data = user_data;
+  route->segments = split_path (pattern);
+  for (guint i = 0; route->segments[i] != NULL; i++)
+    if (!is_parameter (route->segments[i]))
+      route->n_literals++;
+
+  g_ptr_array_add (self->routes, route);
+}
+
+static gboolean
+route_matches_path (const BourseRoute  *route,
+                    char * const       *segments,
+                    GHashTable         *params)
+{
+  guint i;
+
+  for (i = 0; route->segments[i] != NULL && segments[i] != NULL; i++)
+    {
+      if (is_parameter (route->segments[i]))
+        {
+          if (params != NULL)
+            {
+              const char *name = route->segments[i];
+              g_autofree char *decoded = g_uri_unescape_string (segments[i], NULL);
+
+              /* A parameter that does not decode (bad %-escape, NUL) cannot match. */
+              if (decoded == NULL)
+                return FALSE;
+              g_hash_table_insert (params, g_strndup (name + 1, strlen (name) - 2),
+                                   g_steal_pointer (&decoded));
+            }
+        }
+      else if (!g_str_equal (route->segments[i], segments[i]))
+        return FALSE;
+    }
+
+  return route->segments[i] == NULL && segments[i] == NULL;
+}
+
+static gboolean
+method_matches (const BourseRoute *route,
+                const char        *method)
+{
+  /* HEAD is GET without the body; libsoup drops the body for us. */
+  return g_str_equal (route->method, method)
+      || (g_str_equal (method, "HEAD") && g_str_equal (route->method, "GET"));
+}
+
+BourseRouteMatch
+bourse_router_match (BourseRouter       *self,
+                     const char         *method,
+                     const char         *path,
+                     const BourseRoute **route,
+                     GHashTable        **params,
+                     char              **allow)
+{
+  g_auto(GStrv) segments = NULL;
+  const BourseRoute *best = NULL;
+  g_autoptr(GPtrArray) allowed = NULL;
+
+  g_return_val_if_fail (self != NULL, BOURSE_ROUTE_NOT_FOUND);
+  g_return_val_if_fail (method != NULL && path != NULL, BOURSE_ROUTE_NOT_FOUND);
+
+  segments = split_path (path);
+
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      const BourseRoute *candidate = g_ptr_array_index (self->routes, i);
+
+      if (!route_matches_path (candidate, segments, NULL))
+        continue;
+
+      if (method_matches (candidate, method))
+        {
+          if (best == NULL || candidate->n_literals > best->n_literals)
+            best = candidate;
+        }
+      else
+        {
+          if (allowed == NULL)
+            allowed = g_ptr_array_new ();
+          if (!g_ptr_array_find_with_equal_func (allowed, candidate->method, g_str_equal, NULL))
+            g_ptr_array_add (allowed, candidate->method);
+        }
+    }
+
+  if (best != NULL)
+    {
+      g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+      if (!route_matches_path (best, segments, found))
+        return BOURSE_ROUTE_NOT_FOUND;
+
+      if (route != NULL)
+        *route = best;
+      if (params != NULL)
+        *params = g_steal_pointer (&found);
+      return BOURSE_ROUTE_FOUND;
+    }
+
+  if (allowed != NULL)
+    {
+      if (allow != NULL)
+        {
+          g_autoptr(GString) list = g_string_new (NULL);
+
+          for (guint i = 0; i < allowed->len; i++)
+            {
+              const char *m = g_ptr_array_index (allowed, i);
+
+              g_string_append_printf (list, "%s%s", list->len ? ", " : "", m);
+              if (g_str_equal (m, "GET"))
+                g_string_append (list, ", HEAD");
+            }
+          g_string_append (list, ", OPTIONS");
+          *allow = g_string_free (g_steal_pointer (&list), FALSE);
+        }
+      return BOURSE_ROUTE_METHOD_NOT_ALLOWED;
+    }
+
+  return BOURSE_ROUTE_NOT_FOUND;
+}
+
+guint
+bourse_router_get_n_routes (BourseRouter *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->routes->len;
+}
+
+const BourseRoute *
+bourse_router_get_route (BourseRouter *self,
+                         guint         position)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (position < self->routes->len, NULL);
+
+  return g_ptr_array_index (self->routes, position);
+}

@@ -1,0 +1,48 @@
+/* bourse-server-private.h
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bourse-hub.h"
+#include "bourse-metrics.h"
+#include "bourse-request.h"
+#include "bourse-router.h"
+#include "bourse-server.h"
+
+G_BEGIN_DECLS
+
+struct _BourseServer
+{
+  GObject           parent_instance;
+
+  BourseEngine     *engine;
+  BourseConfig     *config;
+  SoupServer       *soup;
+  GSocketService   *service;
+  GTlsCertificate  *certificate;
+  BourseRouter     *router;
+  BourseMetrics    *metrics;
+  BourseHub        *hub;
+  GHashTable       *sockets;          /* remote address → GSocket (weak), for the hub */
+  char            **cors_origins;
+  gsize             max_body;
+  char             *url;
+  guint16           port;
+  guint             in_flight;
+  guint             system_source;
+  gulong            state_handler;
+  gulong            clients_handler;
+  GTask            *shutdown_task;
+  guint             shutdown_timeout_source;
+};
+
+JsonNode *_bourse_server_build_status   (BourseServer *self);
+void      _bourse_server_publish_status (BourseServer *self);
+void      _bourse_server_add_system_routes (BourseServer *self);
+gboolean  _bourse_web_serve             (SoupServerMessage *message,
+                                         const char        *path);
+
+G_END_DECLS

@@ -1,0 +1,707 @@
+/* bourse-server.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "core/bourse-log.h"
+
+#include "bourse-request-private.h"
+#include "bourse-server-private.h"
+
+#define REQUEST_KEY "bourse-request"
+
+G_DEFINE_FINAL_TYPE (BourseServer, bourse_server, G_TYPE_OBJECT)
+G_DEFINE_QUARK (bourse-server-error-quark, bourse_server_error)
+
+static void maybe_finish_shutdown (BourseServer *self);
+
+/* X-Request-ID from a client is echoed only when it is a sane token, so a
+ * header cannot inject anything into our logs. */
+static gboolean
+request_id_is_valid (const char *id)
+{
+  gsize len = id ? strlen (id) : 0;
+
+  if (len == 0 || len > 128)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isalnum (id[i]) && id[i] != '-' && id[i] != '_' && id[i] != '.' && id[i] != ':')
+      return FALSE;
+  return TRUE;
+}
+
+static char *
+address_to_string (GSocketAddress *address)
+{
+  g_autofree char *host = NULL;
+
+  if (!G_IS_INET_SOCKET_ADDRESS (address))
+    return g_strdup ("unknown");
+
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+  return g_strdup_printf ("%s:%u", host, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
+}
+
+static gboolean
+origin_is_allowed (BourseServer *self,
+                   const char   *origin)
+{
+  return origin != NULL
+      && (g_strv_contains ((const char * const *)self->cors_origins, origin)
+          || g_strv_contains ((const char * const *)self->cors_origins, "*"));
+}
+
+static void
+message_got_chunk_cb (SoupServerMessage *message,
+                      GBytes            *chunk,
+                      BourseRequest     *request)
+{
+  gsize size = g_bytes_get_size (chunk);
+
+  /* Stop keeping data once over the limit; the handler answers 413. */
+  if (request->body_too_large || request->body->len + size > request->max_body)
+    {
+      request->body_too_large = TRUE;
+      g_byte_array_set_size (request->body, 0);
+      return;
+    }
+
+  g_byte_array_append (request->body, g_bytes_get_data (chunk, NULL), size);
+}
+
+static void
+message_got_headers_cb (SoupServerMessage *message,
+                        BourseRequest     *request)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *id = soup_message_headers_get_one (headers, "X-Request-ID");
+  goffset length;
+
+  request->request_id = request_id_is_valid (id) ? g_strdup (id) : g_uuid_string_random ();
+  soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                "X-Request-ID", request->request_id);
+
+  /* We collect the body ourselves so that its size stays bounded. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (message), FALSE);
+  request->body = g_byte_array_new ();
+
+  length = soup_message_headers_get_content_length (headers);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && length > (goffset)request->max_body)
+    request->body_too_large = TRUE;
+}
+
+static void
+message_finished_cb (SoupServerMessage *message,
+                     BourseServer      *self)
+{
+  BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+  g_autofree char *duration_text = NULL;
+  const char *route;
+  const char *method = soup_server_message_get_method (message);
+  const char *path = g_uri_get_path (soup_server_message_get_uri (message));
+  guint status = soup_server_message_get_status (message);
+  double seconds;
+
+  if (request == NULL)
+    return;
+
+  seconds = (g_get_monotonic_time () - request->started_us) / 1e6;
+  route = request->route ? request->route->pattern
+                         : (status < 400 && !g_str_has_prefix (path, "/api/") ? "static" : "unmatched");
+  bourse_metrics_observe_request (self->metrics, route, method, status, seconds);
+
+  duration_text = g_strdup_printf ("%.3f", seconds * 1000);
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                    "MESSAGE", "%s %s %u %s ms", method, path, status, duration_text,
+                    "REQUEST_ID", request->request_id ? request->request_id : "-",
+                    "HTTP_METHOD", method,
+                    "HTTP_PATH", path,
+                    "HTTP_STATUS", "%u", status,
+                    "HTTP_ROUTE", route,
+                    "DURATION_MS", duration_text,
+                    "CLIENT", request->client_address ? request->client_address : "-");
+
+  g_object_set_data (G_OBJECT (message), REQUEST_KEY, NULL);
+  g_assert (self->in_flight > 0);
+  self->in_flight--;
+  maybe_finish_shutdown (self);
+}
+
+static void
+request_started_cb (SoupServer        *soup,
+                    SoupServerMessage *message,
+                    BourseServer      *self)
+{
+  BourseRequest *request = _bourse_request_new (message, self->engine, self->max_body);
+
+  request->client_address = address_to_string (soup_server_message_get_remote_address (message));
+  g_object_set_data_full (G_OBJECT (message), REQUEST_KEY, request, (GDestroyNotify)_bourse_request_free);
+  self->in_flight++;
+
+  g_signal_connect (message, "got-headers", G_CALLBACK (message_got_headers_cb), request);
+  g_signal_connect (message, "got-chunk", G_CALLBACK (message_got_chunk_cb), request);
+  g_signal_connect_object (message, "finished", G_CALLBACK (message_finished_cb), self, 0);
+}
+
+static void
+add_cors_headers (BourseServer      *self,
+                  SoupServerMessage *message)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (message);
+  const char *origin = soup_message_headers_get_one (request_headers, "Origin");
+
+  soup_message_headers_append (response_headers, "Vary", "Origin");
+  if (!origin_is_allowed (self, origin))
+    return;
+
+  soup_message_headers_replace (response_headers, "Access-Control-Allow-Origin", origin);
+  soup_message_headers_replace (response_headers, "Access-Control-Expose-Headers",
+                                "X-Request-ID, Retry-After, Location");
+}
+
+static void
+handle_preflight (BourseServer      *self,
+                  SoupServerMessage *message,
+                  const char        *path)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
+  SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (message);
+  const char *origin = soup_message_headers_get_one (request_headers, "Origin");
+  const char *wanted = soup_message_headers_get_one (request_headers, "Access-Control-Request-Method");
+  g_autofree char *allow = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  const BourseRoute *route = NULL;
+  BourseRouteMatch match;
+
+  if (!origin_is_allowed (self, origin))
+    {
+      bourse_reply_problem (message, SOUP_STATUS_FORBIDDEN,
+                            _("This origin is not allowed to use the API (server.cors_origins)"), NULL, 0);
+      return;
+    }
+
+  match = bourse_router_match (self->router, wanted, path, &route, &params, &allow);
+  if (match == BOURSE_ROUTE_NOT_FOUND)
+    {
+      bourse_reply_problem (message, SOUP_STATUS_NOT_FOUND, _("No such resource"), NULL, 0);
+      return;
+    }
+
+  soup_message_headers_replace (response_headers, "Access-Control-Allow-Methods",
+                                match == BOURSE_ROUTE_FOUND ? wanted : allow);
+  soup_message_headers_replace (response_headers, "Access-Control-Allow-Headers",
+                                "Authorization, Content-Type, X-API-Key, X-Request-ID");
+  soup_message_headers_replace (response_headers, "Access-Control-Max-Age", "600");
+  soup_server_message_set_status (message, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+server_handler_cb (SoupServer        *soup,
+                   SoupServerMessage *message,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  BourseServer *self = user_data;
+  BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+  const char *method = soup_server_message_get_method (message);
+  g_autofree char *allow = NULL;
+  const BourseRoute *route = NULL;
+  BourseRouteMatch match;
+
+  g_assert (request != NULL);
+
+  bourse_log_set_request_id (request->request_id);
+  add_cors_headers (self, message);
+
+  if (self->shutdown_task != NULL)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Connection", "close");
+      bourse_reply_problem (message, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                            _("The server is shutting down"), NULL, 0);
+      goto out;
+    }
+
+  if (g_str_equal (method, "OPTIONS")
+      && soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                       "Access-Control-Request-Method") != NULL)
+    {
+      handle_preflight (self, message, path);
+      goto out;
+    }
+
+  if (query != NULL)
+    request->query = g_hash_table_ref (query);
+
+  match = bourse_router_match (self->router, method, path, &route, &request->params, &allow);
+  switch (match)
+    {
+    case BOURSE_ROUTE_FOUND:
+      request->route = route;
+      if (request->body_too_large)
+        {
+          g_autofree char *detail =
+            g_strdup_printf (_("The request body is larger than the limit of %" G_GSIZE_FORMAT " bytes"),
+                             self->max_body);
+          bourse_reply_problem (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, detail, NULL, 0);
+          break;
+        }
+      route->handler (request, route->user_data);
+      break;
+
+    case BOURSE_ROUTE_METHOD_NOT_ALLOWED:
+      soup_message_headers_replace (soup_server_message_get_response_headers (message), "Allow", allow);
+      if (g_str_equal (method, "OPTIONS"))
+        soup_server_message_set_status (message, SOUP_STATUS_NO_CONTENT, NULL);
+      else
+        {
+          g_autofree char *detail = g_strdup_printf (_("%s is not allowed here; allowed: %s"), method, allow);
+          bourse_reply_problem (message, SOUP_STATUS_METHOD_NOT_ALLOWED, detail, NULL, 0);
+        }
+      break;
+
+    case BOURSE_ROUTE_NOT_FOUND:
+    default:
+      if (g_str_has_prefix (path, "/api/")
+          || !(g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
+          || !_bourse_web_serve (message, path))
+        bourse_reply_problem (message, SOUP_STATUS_NOT_FOUND, _("No such resource"), NULL, 0);
+      break;
+    }
+
+out:
+  bourse_log_set_request_id (NULL);
+}
+
+static void
+forget_socket_cb (gpointer  data,
+                  GObject  *where_the_object_was)
+{
+  BourseServer *self = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->sockets);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == (gpointer)where_the_object_was)
+      g_hash_table_iter_remove (&iter);
+}
+
+static void
+websocket_cb (SoupServer              *soup,
+              SoupServerMessage       *message,
+              const char              *path,
+              SoupWebsocketConnection *connection,
+              gpointer                 user_data)
+{
+  BourseServer *self = user_data;
+  const char *origin = soup_websocket_connection_get_origin (connection);
+  g_autofree char *remote = address_to_string (soup_server_message_get_remote_address (message));
+  GSocket *socket = g_hash_table_lookup (self->sockets, remote);
+
+  /* A browser page from elsewhere must not ride on a user's session
+   * (cross-site WebSocket hijacking): same origin or the CORS allow-list. */
+  if (origin != NULL)
+    {
+      const char *host = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Host");
+      g_autoptr(GUri) origin_uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
+      g_autofree char *origin_host = NULL;
+
+      if (origin_uri != NULL)
+        origin_host = g_uri_get_port (origin_uri) > 0
+          ? g_strdup_printf ("%s:%d", g_uri_get_host (origin_uri), g_uri_get_port (origin_uri))
+          : g_strdup (g_uri_get_host (origin_uri));
+
+      if (g_strcmp0 (origin_host, host) != 0 && !origin_is_allowed (self, origin))
+        {
+          soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                           "origin not allowed");
+          return;
+        }
+    }
+
+  if (socket == NULL || self->shutdown_task != NULL)
+    {
+      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
+                                       "server shutting down");
+      return;
+    }
+
+  soup_websocket_connection_set_max_incoming_payload_size (
+      connection, bourse_config_get_int (self->config, "server", "ws_max_frame_bytes"));
+  soup_websocket_connection_set_keepalive_interval (connection, 30);
+  bourse_hub_add_client (self->hub, connection, socket);
+}
+
+static gboolean
+incoming_cb (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source_object,
+             gpointer           user_data)
+{
+  BourseServer *self = user_data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocket *socket = g_socket_connection_get_socket (connection);
+
+  if (self->shutdown_task != NULL)
+    return TRUE;
+
+  if (self->certificate != NULL)
+    {
+      stream = (GIOStream *)g_tls_server_connection_new (G_IO_STREAM (connection), self->certificate, &error);
+      if (stream == NULL)
+        {
+          g_warning ("TLS set-up failed: %s", error->message);
+          return TRUE;
+        }
+    }
+  else
+    stream = g_object_ref (G_IO_STREAM (connection));
+
+  g_hash_table_insert (self->sockets, address_to_string (remote), socket);
+  g_object_weak_ref (G_OBJECT (socket), forget_socket_cb, self);
+
+  if (!soup_server_accept_iostream (self->soup, stream, local, remote, &error))
+    g_warning ("Could not accept a connection: %s", error->message);
+
+  return TRUE;
+}
+
+static void
+system_changed_cb (BourseServer *self)
+{
+  _bourse_server_publish_status (self);
+}
+
+static gboolean
+system_tick_cb (gpointer data)
+{
+  _bourse_server_publish_status (data);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+bourse_server_dispose (GObject *object)
+{
+  BourseServer *self = (BourseServer *)object;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_clear_handle_id (&self->system_source, g_source_remove);
+  g_clear_handle_id (&self->shutdown_timeout_source, g_source_remove);
+  if (self->engine != NULL)
+    g_clear_signal_handler (&self->state_handler, self->engine);
+  if (self->hub != NULL)
+    g_clear_signal_handler (&self->clients_handler, self->hub);
+
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_clear_object (&self->service);
+    }
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  if (self->sockets != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->sockets);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        g_object_weak_unref (value, forget_socket_cb, self);
+      g_hash_table_remove_all (self->sockets);
+    }
+
+  g_clear_object (&self->hub);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->certificate);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->config);
+
+  G_OBJECT_CLASS (bourse_server_parent_class)->dispose (object);
+}
+
+static void
+bourse_server_finalize (GObject *object)
+{
+  BourseServer *self = (BourseServer *)object;
+
+  g_clear_pointer (&self->router, bourse_router_free);
+  g_clear_pointer (&self->metrics, bourse_metrics_free);
+  g_clear_pointer (&self->sockets, g_hash_table_unref);
+  g_clear_pointer (&self->cors_origins, g_strfreev);
+  g_clear_pointer (&self->url, g_free);
+
+  G_OBJECT_CLASS (bourse_server_parent_class)->finalize (object);
+}
+
+static void
+bourse_server_class_init (BourseServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bourse_server_dispose;
+  object_class->finalize = bourse_server_finalize;
+}
+
+static void
+bourse_server_init (BourseServer *self)
+{
+  self->router = bourse_router_new ();
+  self->metrics = bourse_metrics_new ();
+  self->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+BourseServer *
+bourse_server_new (BourseEngine *engine)
+{
+  BourseServer *self;
+
+  g_return_val_if_fail (BOURSE_IS_ENGINE (engine), NULL);
+
+  self = g_object_new (BOURSE_TYPE_SERVER, NULL);
+  self->engine = g_object_ref (engine);
+  self->config = g_object_ref (bourse_engine_get_config (engine));
+  self->cors_origins = bourse_config_dup_list (self->config, "server", "cors_origins");
+  self->max_body = bourse_config_get_int (self->config, "server", "max_body_bytes");
+  self->hub = bourse_hub_new (bourse_engine_get_event_bus (engine), self->metrics,
+                              bourse_config_get_int (self->config, "server", "ws_queue_limit"));
+
+  self->soup = g_object_new (SOUP_TYPE_SERVER, "server-header", "bourse/" PACKAGE_VERSION " ", NULL);
+  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  soup_server_add_handler (self->soup, NULL, server_handler_cb, self, NULL);
+  soup_server_add_websocket_handler (self->soup, "/api/v1/ws", NULL, NULL, websocket_cb, self, NULL);
+
+  _bourse_server_add_system_routes (self);
+
+  self->state_handler = g_signal_connect_swapped (engine, "notify::state",
+                                                  G_CALLBACK (system_changed_cb), self);
+  self->clients_handler = g_signal_connect_swapped (self->hub, "clients-changed",
+                                                    G_CALLBACK (system_changed_cb), self);
+
+  return self;
+}
+
+static GInetAddress *
+parse_bind_address (const char  *text,
+                    GError     **error)
+{
+  GInetAddress *address;
+
+  if (g_strcmp0 (text, "localhost") == 0)
+    return g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+
+  address = g_inet_address_new_from_string (text);
+  if (address == NULL)
+    g_set_error (error, BOURSE_SERVER_ERROR, BOURSE_SERVER_ERROR_BIND,
+                 _("Invalid value “%s” for server.bind: expected an IPv4 or IPv6 address"), text);
+  return address;
+}
+
+gboolean
+bourse_server_start (BourseServer  *self,
+                     GError       **error)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) requested = NULL;
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autofree char *host = NULL;
+  const char *bind = bourse_config_get_string (self->config, "server", "bind");
+  const char *cert = bourse_config_get_string (self->config, "server", "tls_cert");
+  const char *key = bourse_config_get_string (self->config, "server", "tls_key");
+  guint16 port = bourse_config_get_int (self->config, "server", "port");
+
+  g_return_val_if_fail (BOURSE_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (self->service == NULL, FALSE);
+
+  if ((cert[0] != '\0') != (key[0] != '\0'))
+    {
+      g_set_error (error, BOURSE_SERVER_ERROR, BOURSE_SERVER_ERROR_TLS,
+                   _("TLS needs both server.tls_cert (--tls-cert) and server.tls_key (--tls-key)"));
+      return FALSE;
+    }
+  if (cert[0] != '\0')
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      self->certificate = g_tls_certificate_new_from_files (cert, key, &local_error);
+      if (self->certificate == NULL)
+        {
+          g_set_error (error, BOURSE_SERVER_ERROR, BOURSE_SERVER_ERROR_TLS,
+                       _("Cannot load the TLS certificate %s and key %s: %s"), cert, key, local_error->message);
+          return FALSE;
+        }
+    }
+
+  if ((address = parse_bind_address (bind, error)) == NULL)
+    return FALSE;
+
+  if (!g_inet_address_get_is_loopback (address) && self->certificate == NULL)
+    {
+      if (!bourse_config_get_boolean (self->config, "server", "insecure_bind"))
+        {
+          g_set_error (error, BOURSE_SERVER_ERROR, BOURSE_SERVER_ERROR_INSECURE_BIND,
+                       _("Refusing to listen on %s without TLS: passwords and tokens would cross "
+                         "the network in clear text. Give --tls-cert and --tls-key, or "
+                         "--insecure-bind if a proxy in front terminates TLS."), bind);
+          return FALSE;
+        }
+      g_warning ("Listening on %s without TLS (--insecure-bind): traffic is not encrypted", bind);
+    }
+
+  self->service = g_socket_service_new ();
+  requested = g_inet_socket_address_new (address, port);
+  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), requested,
+                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                      NULL, &effective, error))
+    {
+      g_prefix_error (error, _("Cannot listen on %s port %u: "), bind, port);
+      g_clear_object (&self->service);
+      return FALSE;
+    }
+  g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
+  g_socket_service_start (self->service);
+
+  self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
+  host = g_inet_address_to_string (address);
+  self->url = g_strdup_printf ("%s://%s%s%s:%u/",
+                               self->certificate ? "https" : "http",
+                               g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? "[" : "",
+                               host,
+                               g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? "]" : "",
+                               self->port);
+
+  self->system_source = g_timeout_add_seconds (bourse_config_get_int (self->config, "server", "system_interval"),
+                                               system_tick_cb, self);
+  _bourse_server_publish_status (self);
+
+  g_info ("Listening on %s", self->url);
+  return TRUE;
+}
+
+const char *
+bourse_server_get_url (BourseServer *self)
+{
+  g_return_val_if_fail (BOURSE_IS_SERVER (self), NULL);
+
+  return self->url;
+}
+
+guint16
+bourse_server_get_port (BourseServer *self)
+{
+  g_return_val_if_fail (BOURSE_IS_SERVER (self), 0);
+
+  return self->port;
+}
+
+guint
+bourse_server_get_n_websockets (BourseServer *self)
+{
+  g_return_val_if_fail (BOURSE_IS_SERVER (self), 0);
+
+  return bourse_hub_get_n_clients (self->hub);
+}
+
+static void
+complete_shutdown (BourseServer *self)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->shutdown_task);
+
+  g_clear_handle_id (&self->shutdown_timeout_source, g_source_remove);
+  if (self->hub != NULL)
+    g_clear_signal_handler (&self->clients_handler, self->hub);
+  /* Idle keep-alive connections and anything past the time-out go now. */
+  soup_server_disconnect (self->soup);
+  g_info ("Server stopped");
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+maybe_finish_shutdown (BourseServer *self)
+{
+  if (self->shutdown_task == NULL || self->shutdown_timeout_source == 0)
+    return;
+
+  if (self->in_flight == 0 && bourse_hub_get_n_clients (self->hub) == 0)
+    complete_shutdown (self);
+}
+
+static gboolean
+shutdown_timeout_cb (gpointer data)
+{
+  BourseServer *self = data;
+
+  self->shutdown_timeout_source = 0;
+  g_warning ("Shutdown time-out: %u requests and %u WebSockets still open",
+             self->in_flight, bourse_hub_get_n_clients (self->hub));
+  complete_shutdown (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hub_clients_changed_during_shutdown_cb (BourseServer *self)
+{
+  maybe_finish_shutdown (self);
+}
+
+void
+bourse_server_shutdown_async (BourseServer        *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  guint timeout;
+
+  g_return_if_fail (BOURSE_IS_SERVER (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bourse_server_shutdown_async);
+
+  if (self->shutdown_task != NULL || self->service == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+
+  self->shutdown_task = g_steal_pointer (&task);
+  g_clear_handle_id (&self->system_source, g_source_remove);
+
+  /* 1. Stop accepting connections. */
+  g_socket_service_stop (self->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+
+  /* 2. WebSockets: 1001 Going Away; 3. wait for in-flight requests. */
+  g_clear_signal_handler (&self->clients_handler, self->hub);
+  self->clients_handler = g_signal_connect_swapped (self->hub, "clients-changed",
+                                                    G_CALLBACK (hub_clients_changed_during_shutdown_cb),
+                                                    self);
+  bourse_hub_close_all (self->hub, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
+
+  timeout = bourse_config_get_int (self->config, "server", "shutdown_timeout");
+  self->shutdown_timeout_source = g_timeout_add_seconds (MAX (timeout, 1), shutdown_timeout_cb, self);
+  maybe_finish_shutdown (self);
+}
+
+gboolean
+bourse_server_shutdown_finish (BourseServer  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (BOURSE_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,48 @@
+/* bourse-server.h
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "trading/bourse-engine.h"
+
+G_BEGIN_DECLS
+
+#define BOURSE_SERVER_ERROR (bourse_server_error_quark ())
+
+typedef enum
+{
+  BOURSE_SERVER_ERROR_BIND = 1,
+  BOURSE_SERVER_ERROR_TLS,
+  BOURSE_SERVER_ERROR_INSECURE_BIND,
+} BourseServerError;
+
+#define BOURSE_TYPE_SERVER (bourse_server_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseServer, bourse_server, BOURSE, SERVER, GObject)
+
+GQuark        bourse_server_error_quark        (void);
+/* Reads [server] bind, port, tls_cert, tls_key, insecure_bind, cors_origins… from
+ * the engine's configuration. Lives on the engine's GMainContext. */
+BourseServer *bourse_server_new                (BourseEngine         *engine);
+gboolean      bourse_server_start              (BourseServer         *self,
+                                                GError              **error);
+/* "http://127.0.0.1:PORT/" (or https) once started. */
+const char   *bourse_server_get_url            (BourseServer         *self);
+guint16       bourse_server_get_port           (BourseServer         *self);
+guint         bourse_server_get_n_websockets   (BourseServer         *self);
+/* Graceful: stop accepting, close WebSockets with 1001, let in-flight
+ * requests finish (bounded by a time-out), then disconnect. */
+void          bourse_server_shutdown_async     (BourseServer         *self,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+gboolean      bourse_server_shutdown_finish    (BourseServer         *self,
+                                                GAsyncResult         *result,
+                                                GError              **error);
+
+G_END_DECLS

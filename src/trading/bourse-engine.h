@@ -1,0 +1,43 @@
+/* bourse-engine.h
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "core/bourse-config.h"
+#include "core/bourse-event-bus.h"
+#include "core/bourse-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  BOURSE_ENGINE_STATE_STOPPED,
+  BOURSE_ENGINE_STATE_STARTING,
+  BOURSE_ENGINE_STATE_RUNNING,
+  BOURSE_ENGINE_STATE_STOPPING,
+} BourseEngineState;
+
+#define BOURSE_TYPE_ENGINE (bourse_engine_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseEngine, bourse_engine, BOURSE, ENGINE, GObject)
+
+/* The engine lives on the GMainContext that is thread-default when it is
+ * created; everything it does happens there (DESIGN.md §1). */
+BourseEngine      *bourse_engine_new              (BourseConfig   *config);
+gboolean           bourse_engine_start            (BourseEngine   *self,
+                                                   GError        **error);
+void               bourse_engine_stop             (BourseEngine   *self);
+BourseEngineState  bourse_engine_get_state        (BourseEngine   *self);
+const char        *bourse_engine_state_to_string  (BourseEngineState state);
+BourseConfig      *bourse_engine_get_config       (BourseEngine   *self);
+BourseStore       *bourse_engine_get_store        (BourseEngine   *self);
+BourseEventBus    *bourse_engine_get_event_bus    (BourseEngine   *self);
+gint64             bourse_engine_get_started_at   (BourseEngine   *self);
+gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
+
+G_END_DECLS

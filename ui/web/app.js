@@ -1,0 +1,69 @@
+// app.js — Bourse web console: follows the engine over the REST + WebSocket API.
+// SPDX-License-Identifier: GPL-3.0-or-later
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+
+function formatUptime(seconds) {
+  const d = Math.floor(seconds / 86400);
+  const h = Math.floor((seconds % 86400) / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (d > 0) return `${d} d ${h} h ${m} min`;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
+  return `${s} s`;
+}
+
+function showStatus(status) {
+  $('engine-state').textContent = status.engine.state;
+  $('engine-state').dataset.state = status.engine.state;
+  $('engine-uptime').textContent = formatUptime(status.engine.uptime_seconds);
+  $('server-url').textContent = status.server.url + (status.server.tls ? ' (TLS)' : '');
+  $('websocket-clients').textContent = String(status.server.websocket_clients);
+  $('database').textContent = status.database.ok
+    ? `schema ${status.database.schema_version}` : `error: ${status.database.error}`;
+  $('mode').textContent = status.mode;
+  $('version').textContent = status.version;
+}
+
+function setConnection(state, text) {
+  $('connection').dataset.state = state;
+  $('connection').textContent = text;
+}
+
+let retryDelay = 500;
+const lastSeq = new Map();
+
+function connect() {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new WebSocket(`${scheme}//${location.host}/api/v1/ws`);
+
+  socket.addEventListener('open', () => {
+    retryDelay = 500;
+    setConnection('connected', 'Live');
+    socket.send(JSON.stringify({ type: 'subscribe', topics: ['system'] }));
+  });
+  socket.addEventListener('message', (event) => {
+    const message = JSON.parse(event.data);
+    if (message.type !== 'event') return;
+    const previous = lastSeq.get(message.topic);
+    // A gap in seq means we missed events: fetch the state again over REST.
+    if (previous !== undefined && message.seq > previous + 1) refresh();
+    lastSeq.set(message.topic, message.seq);
+    if (message.topic === 'system') showStatus(message.data);
+  });
+  socket.addEventListener('close', () => {
+    setConnection('reconnecting', 'Reconnecting…');
+    setTimeout(connect, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 10000);
+  });
+}
+
+async function refresh() {
+  const response = await fetch('/api/v1/system/status');
+  if (response.ok) showStatus(await response.json());
+}
+
+refresh().catch(() => setConnection('error', 'Offline'));
+connect();
