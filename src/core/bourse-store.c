@@ -273,6 +273,15 @@ open_database (const char  *path,
   sqlite3_extended_result_codes (self->db, TRUE);
   sqlite3_busy_timeout (self->db, 5000);
 
+  /* Reading user_version is the first real read: it reports a file that is
+   * not a database at all, before any pragma tries to change it. */
+  if (read_user_version (self->db) < 0)
+    {
+      g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_OPEN,
+                   _("Cannot open the database %s: %s"), path, sqlite3_errmsg (self->db));
+      return NULL;
+    }
+
   /* WAL lets worker threads read while the engine writes; FULL makes an
    * acknowledged ledger write survive a power cut (DESIGN.md §5). */
   if (!bourse_store_exec (self, "PRAGMA foreign_keys = ON", error))
@@ -281,15 +290,6 @@ open_database (const char  *path,
       && (!bourse_store_exec (self, "PRAGMA journal_mode = WAL", error)
           || !bourse_store_exec (self, "PRAGMA synchronous = FULL", error)))
     return NULL;
-
-  /* Reading user_version is the first real read: it reports a file that is
-   * not a database at all. */
-  if (read_user_version (self->db) < 0)
-    {
-      g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_OPEN,
-                   _("Cannot open the database %s: %s"), path, sqlite3_errmsg (self->db));
-      return NULL;
-    }
 
   if (read_only)
     self->schema_version = read_user_version (self->db);

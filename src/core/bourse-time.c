@@ -134,7 +134,7 @@ bourse_time_now_ms (void)
 /*
  * Always UTC with exactly three fractional digits, so strings sort like the instants they name.
  * Years outside 0000–9999 cannot be written in RFC 3339; rather than fail on a corrupt value,
- * they come out in ISO 8601's expanded form ("+10000-…", "-0001-…") that no parser here accepts.
+ * they come out in ISO 8601's expanded form ("+10000-…", "-0001-…"), which the parser rejects.
  */
 char *
 bourse_time_format_rfc3339 (gint64 ms)

@@ -186,15 +186,6 @@ bourse_request_get_json_object (BourseRequest *request)
       return root ? json_node_get_object (root) : NULL;
     }
 
-  if (request->body_too_large)
-    {
-      g_autofree char *detail =
-        g_strdup_printf (_("The request body is larger than the limit of %" G_GSIZE_FORMAT " bytes"),
-                         request->max_body);
-      bourse_request_reply_problem (request, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, detail, NULL, 0);
-      return NULL;
-    }
-
   content_type = soup_message_headers_get_content_type (
       soup_server_message_get_request_headers (request->message), NULL);
   if (content_type == NULL || !g_str_equal (content_type, "application/json"))

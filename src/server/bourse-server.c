@@ -98,9 +98,12 @@ message_got_headers_cb (SoupServerMessage *message,
     request->body_too_large = TRUE;
 }
 
+/* Accounting for one request: metrics, access log, in-flight count. Runs
+ * once, from "finished", or from the WebSocket hand-over, after which
+ * libsoup never emits "finished" for the upgraded message. */
 static void
-message_finished_cb (SoupServerMessage *message,
-                     BourseServer      *self)
+request_done (BourseServer      *self,
+              SoupServerMessage *message)
 {
   BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
   g_autofree char *duration_text = NULL;
@@ -114,8 +117,14 @@ message_finished_cb (SoupServerMessage *message,
     return;
 
   seconds = (g_get_monotonic_time () - request->started_us) / 1e6;
-  route = request->route ? request->route->pattern
-                         : (status < 400 && !g_str_has_prefix (path, "/api/") ? "static" : "unmatched");
+  if (request->route != NULL)
+    route = request->route->pattern;
+  else if (status == SOUP_STATUS_SWITCHING_PROTOCOLS)
+    route = "/api/v1/ws";
+  else if (status < 400 && !g_str_has_prefix (path, "/api/"))
+    route = "static";
+  else
+    route = "unmatched";
   bourse_metrics_observe_request (self->metrics, route, method, status, seconds);
 
   duration_text = g_strdup_printf ("%.3f", seconds * 1000);
@@ -133,6 +142,13 @@ message_finished_cb (SoupServerMessage *message,
   g_assert (self->in_flight > 0);
   self->in_flight--;
   maybe_finish_shutdown (self);
+}
+
+static void
+message_finished_cb (SoupServerMessage *message,
+                     BourseServer      *self)
+{
+  request_done (self, message);
 }
 
 static void
@@ -240,6 +256,19 @@ server_handler_cb (SoupServer        *soup,
       goto out;
     }
 
+  /* Too large is too large, whatever the route: answered before routing so
+   * nothing downstream ever sees a truncated body. */
+  if (request->body_too_large)
+    {
+      g_autofree char *detail =
+        g_strdup_printf (_("The request body is larger than the limit of %" G_GSIZE_FORMAT " bytes"),
+                         self->max_body);
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Connection", "close");
+      bourse_reply_problem (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, detail, NULL, 0);
+      goto out;
+    }
+
   if (query != NULL)
     request->query = g_hash_table_ref (query);
 
@@ -248,14 +277,6 @@ server_handler_cb (SoupServer        *soup,
     {
     case BOURSE_ROUTE_FOUND:
       request->route = route;
-      if (request->body_too_large)
-        {
-          g_autofree char *detail =
-            g_strdup_printf (_("The request body is larger than the limit of %" G_GSIZE_FORMAT " bytes"),
-                             self->max_body);
-          bourse_reply_problem (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, detail, NULL, 0);
-          break;
-        }
       route->handler (request, route->user_data);
       break;
 
@@ -308,6 +329,8 @@ websocket_cb (SoupServer              *soup,
   const char *origin = soup_websocket_connection_get_origin (connection);
   g_autofree char *remote = address_to_string (soup_server_message_get_remote_address (message));
   GSocket *socket = g_hash_table_lookup (self->sockets, remote);
+
+  request_done (self, message);
 
   /* A browser page from elsewhere must not ride on a user's session
    * (cross-site WebSocket hijacking): same origin or the CORS allow-list. */
@@ -612,6 +635,14 @@ bourse_server_get_n_websockets (BourseServer *self)
   g_return_val_if_fail (BOURSE_IS_SERVER (self), 0);
 
   return bourse_hub_get_n_clients (self->hub);
+}
+
+BourseRouter *
+bourse_server_get_router (BourseServer *self)
+{
+  g_return_val_if_fail (BOURSE_IS_SERVER (self), NULL);
+
+  return self->router;
 }
 
 static void

@@ -10,6 +10,8 @@
 
 #include "trading/bourse-engine.h"
 
+#include "bourse-router.h"
+
 G_BEGIN_DECLS
 
 #define BOURSE_SERVER_ERROR (bourse_server_error_quark ())
@@ -35,6 +37,8 @@ gboolean      bourse_server_start              (BourseServer         *self,
 const char   *bourse_server_get_url            (BourseServer         *self);
 guint16       bourse_server_get_port           (BourseServer         *self);
 guint         bourse_server_get_n_websockets   (BourseServer         *self);
+/* Resource modules register their routes here before start. */
+BourseRouter *bourse_server_get_router         (BourseServer         *self);
 /* Graceful: stop accepting, close WebSockets with 1001, let in-flight
  * requests finish (bounded by a time-out), then disconnect. */
 void          bourse_server_shutdown_async     (BourseServer         *self,

@@ -1,0 +1,488 @@
+/* bourse-window.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bourse-system-page.h"
+#include "bourse-window.h"
+
+struct _BourseWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+  BourseClient         *client;
+  GCancellable         *cancellable;
+  char                 *server_url;
+  AdwToast             *lost_toast;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwStatusPage        *status_page;
+  GtkSpinner           *spinner;
+  GtkButton            *retry_button;
+  AdwLeaflet           *leaflet;
+  GtkWidget            *content;
+  GtkListView          *sidebar_list;
+  AdwViewStack         *view_stack;
+  AdwWindowTitle       *content_title;
+};
+
+G_DEFINE_FINAL_TYPE (BourseWindow, bourse_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_SERVER_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void bourse_window_connect (BourseWindow *self);
+
+void
+bourse_window_add_toast (BourseWindow *self,
+                         const char   *message)
+{
+  g_return_if_fail (BOURSE_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+bourse_window_show_status (BourseWindow *self,
+                           const char   *icon_name,
+                           const char   *title,
+                           const char   *description,
+                           gboolean      busy)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+  g_assert (title != NULL);
+
+  adw_status_page_set_icon_name (self->status_page, icon_name);
+  adw_status_page_set_title (self->status_page, title);
+  adw_status_page_set_description (self->status_page, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), !busy);
+  gtk_stack_set_visible_child_name (self->main_stack, "status");
+
+  if (!busy)
+    gtk_widget_grab_focus (GTK_WIDGET (self->retry_button));
+}
+
+void
+bourse_window_show_progress (BourseWindow *self,
+                             const char   *title,
+                             const char   *description)
+{
+  g_return_if_fail (BOURSE_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+
+  bourse_window_show_status (self, "network-server-symbolic", title, description, TRUE);
+}
+
+void
+bourse_window_show_error (BourseWindow *self,
+                          const char   *title,
+                          const char   *message)
+{
+  g_return_if_fail (BOURSE_IS_WINDOW (self));
+  g_return_if_fail (title != NULL);
+
+  bourse_window_show_status (self, "network-error-symbolic", title, message, FALSE);
+}
+
+static void
+bourse_window_client_connected_cb (BourseWindow *self,
+                                   GParamSpec   *pspec,
+                                   BourseClient *client)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+  g_assert (BOURSE_IS_CLIENT (client));
+
+  if (bourse_client_get_connected (client))
+    {
+      if (self->lost_toast != NULL)
+        {
+          adw_toast_dismiss (self->lost_toast);
+          g_clear_object (&self->lost_toast);
+          bourse_window_add_toast (self, _("Connection restored"));
+        }
+    }
+  else if (self->lost_toast == NULL)
+    {
+      /* Stays until the connection is back: the data on screen is stale. */
+      self->lost_toast = adw_toast_new (_("Connection lost, reconnecting…"));
+      adw_toast_set_timeout (self->lost_toast, 0);
+      adw_toast_set_priority (self->lost_toast, ADW_TOAST_PRIORITY_HIGH);
+      adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->lost_toast));
+    }
+}
+
+static void
+bourse_window_set_client (BourseWindow *self,
+                          BourseClient *client)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+  g_assert (!client || BOURSE_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  /* The window owns the connection: pages only borrow it. */
+  if (self->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      bourse_client_close (self->client);
+    }
+
+  g_set_object (&self->client, client);
+
+  if (client != NULL)
+    g_signal_connect_object (client, "notify::connected",
+                             G_CALLBACK (bourse_window_client_connected_cb),
+                             self, G_CONNECT_SWAPPED);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+static void
+bourse_window_connect_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  BourseClient *client = BOURSE_CLIENT (object);
+  g_autoptr(BourseWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bourse_client_connect_finish (client, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        bourse_window_show_error (self, _("Could Not Connect"), error->message);
+      return;
+    }
+
+  bourse_window_set_client (self, client);
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+}
+
+static void
+bourse_window_connect (BourseWindow *self)
+{
+  g_autoptr(BourseClient) client = NULL;
+  g_autofree char *description = NULL;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+  g_assert (self->server_url != NULL);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  bourse_window_set_client (self, NULL);
+
+  description = g_strdup_printf (_("Connecting to %s"), self->server_url);
+  bourse_window_show_progress (self, _("Connecting…"), description);
+
+  self->cancellable = g_cancellable_new ();
+  client = bourse_client_new (self->server_url);
+  bourse_client_connect_async (client, self->cancellable,
+                               bourse_window_connect_cb, g_object_ref (self));
+}
+
+static void
+bourse_window_retry_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *param)
+{
+  BourseWindow *self = (BourseWindow *)widget;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  /* Without a URL, it is the embedded engine that failed to start: that
+   * belongs to the application. */
+  if (self->server_url != NULL)
+    bourse_window_connect (self);
+  else
+    gtk_widget_activate_action (widget, "app.retry", NULL);
+}
+
+static void
+bourse_window_show_toast_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *param)
+{
+  bourse_window_add_toast (BOURSE_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+static void
+bourse_window_back_clicked_cb (BourseWindow *self,
+                               GtkButton    *button)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+bourse_window_sidebar_activate_cb (BourseWindow *self,
+                                   guint         position,
+                                   GtkListView  *list_view)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+bourse_window_visible_page_changed_cb (BourseWindow *self,
+                                       GParamSpec   *pspec,
+                                       AdwViewStack *view_stack)
+{
+  GtkWidget *child;
+  AdwViewStackPage *page;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if ((child = adw_view_stack_get_visible_child (view_stack)) &&
+      (page = adw_view_stack_get_page (view_stack, child)))
+    adw_window_title_set_title (self->content_title, adw_view_stack_page_get_title (page));
+}
+
+/* The schema is missing when running uninstalled without
+ * GSETTINGS_SCHEMA_DIR: the window then simply does not remember its size. */
+static GSettings *
+bourse_window_load_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
+
+  if (schema == NULL)
+    {
+      g_debug ("GSettings schema %s not found, not saving the window state", APPLICATION_ID);
+      return NULL;
+    }
+
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+static gboolean
+bourse_window_close_request (GtkWindow *window)
+{
+  BourseWindow *self = (BourseWindow *)window;
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized",
+                              gtk_window_is_maximized (window));
+      g_settings_apply (self->settings);
+    }
+
+  return GTK_WINDOW_CLASS (bourse_window_parent_class)->close_request (window);
+}
+
+BourseClient *
+bourse_window_get_client (BourseWindow *self)
+{
+  g_return_val_if_fail (BOURSE_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+const char *
+bourse_window_get_server_url (BourseWindow *self)
+{
+  g_return_val_if_fail (BOURSE_IS_WINDOW (self), NULL);
+
+  return self->server_url;
+}
+
+void
+bourse_window_set_server_url (BourseWindow *self,
+                              const char   *url)
+{
+  g_return_if_fail (BOURSE_IS_WINDOW (self));
+
+  if (g_strcmp0 (self->server_url, url) != 0)
+    {
+      g_free (self->server_url);
+      self->server_url = g_strdup (url);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+    }
+
+  if (self->server_url != NULL)
+    bourse_window_connect (self);
+}
+
+static void
+bourse_window_dispose (GObject *object)
+{
+  BourseWindow *self = (BourseWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  /* Before the template goes, so the pages let go of the client too. */
+  bourse_window_set_client (self, NULL);
+
+  /* The stack's pages vanish with it: the sidebar must not be watching. */
+  if (self->sidebar_list != NULL)
+    gtk_list_view_set_model (self->sidebar_list, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_WINDOW);
+
+  g_clear_object (&self->lost_toast);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (bourse_window_parent_class)->dispose (object);
+}
+
+static void
+bourse_window_finalize (GObject *object)
+{
+  BourseWindow *self = (BourseWindow *)object;
+
+  g_clear_pointer (&self->server_url, g_free);
+
+  G_OBJECT_CLASS (bourse_window_parent_class)->finalize (object);
+}
+
+static void
+bourse_window_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  BourseWindow *self = BOURSE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    case PROP_SERVER_URL:
+      g_value_set_string (value, self->server_url);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_window_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  BourseWindow *self = BOURSE_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SERVER_URL:
+      bourse_window_set_server_url (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_window_class_init (BourseWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = bourse_window_dispose;
+  object_class->finalize = bourse_window_finalize;
+  object_class->get_property = bourse_window_get_property;
+  object_class->set_property = bourse_window_set_property;
+
+  window_class->close_request = bourse_window_close_request;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         BOURSE_TYPE_CLIENT,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SERVER_URL] =
+    g_param_spec_string ("server-url", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "win.retry", NULL, bourse_window_retry_action);
+  gtk_widget_class_install_action (widget_class, "win.show-toast", "s",
+                                   bourse_window_show_toast_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/bourse/Bourse/bourse-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, status_page);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, content_title);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_window_back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_window_sidebar_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_window_visible_page_changed_cb);
+
+  g_type_ensure (BOURSE_TYPE_SYSTEM_PAGE);
+}
+
+static void
+bourse_window_init (BourseWindow *self)
+{
+  g_autoptr(GtkSelectionModel) pages = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  if (g_strcmp0 (PROFILE, "development") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  pages = adw_view_stack_get_pages (self->view_stack);
+  gtk_list_view_set_model (self->sidebar_list, pages);
+  bourse_window_visible_page_changed_cb (self, NULL, self->view_stack);
+
+  if ((self->settings = bourse_window_load_settings ()))
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+}
+
+BourseWindow *
+bourse_window_new (GtkApplication *application)
+{
+  g_return_val_if_fail (!application || GTK_IS_APPLICATION (application), NULL);
+
+  return g_object_new (BOURSE_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}

@@ -1,0 +1,30 @@
+/* main.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
+#include "bourse-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(BourseApplication) app = NULL;
+
+  /* Before the application parses options, so --help is translated too. */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = bourse_application_new ();
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,80 @@
+/* bourse-client.h
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define BOURSE_CLIENT_ERROR (bourse_client_error_quark ())
+
+typedef enum
+{
+  BOURSE_CLIENT_ERROR_CONNECTION = 1,  /* the server could not be reached */
+  BOURSE_CLIENT_ERROR_PROTOCOL,        /* the server answered something we cannot read */
+  BOURSE_CLIENT_ERROR_HTTP,            /* any other non-2xx answer */
+  BOURSE_CLIENT_ERROR_INVALID,         /* 400, 422 */
+  BOURSE_CLIENT_ERROR_UNAUTHORIZED,    /* 401 */
+  BOURSE_CLIENT_ERROR_FORBIDDEN,       /* 403 */
+  BOURSE_CLIENT_ERROR_NOT_FOUND,       /* 404 */
+  BOURSE_CLIENT_ERROR_CONFLICT,        /* 409 */
+} BourseClientError;
+
+#define BOURSE_TYPE_CLIENT (bourse_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClient, bourse_client, BOURSE, CLIENT, GObject)
+
+GQuark        bourse_client_error_quark         (void);
+
+/* @base_url is the server root, e.g. "http://127.0.0.1:8080/". The client
+ * lives on the GMainContext that is thread-default when it is created. */
+BourseClient *bourse_client_new                 (const char           *base_url);
+const char   *bourse_client_get_base_url        (BourseClient         *self);
+const char   *bourse_client_get_token           (BourseClient         *self);
+void          bourse_client_set_token           (BourseClient         *self,
+                                                 const char           *token);
+gboolean      bourse_client_get_connected       (BourseClient         *self);
+
+/* REST. @path is relative to the base URL ("/api/v1/…" or "api/v1/…").
+ * The result is never NULL on success: an empty body gives a JSON null. */
+void          bourse_client_request_json_async  (BourseClient         *self,
+                                                 const char           *method,
+                                                 const char           *path,
+                                                 JsonNode             *body,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+JsonNode     *bourse_client_request_json_finish (BourseClient         *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+void          bourse_client_get_json_async      (BourseClient         *self,
+                                                 const char           *path,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+JsonNode     *bourse_client_get_json_finish     (BourseClient         *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+/* WebSocket. Once connected, the client reconnects by itself with back-off
+ * until bourse_client_close(), and subscribes again to its topics. */
+void          bourse_client_connect_async       (BourseClient         *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      bourse_client_connect_finish      (BourseClient         *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+void          bourse_client_close               (BourseClient         *self);
+/* Subscriptions are counted: each subscribe needs its own unsubscribe. */
+void          bourse_client_subscribe           (BourseClient         *self,
+                                                 const char           *topic);
+void          bourse_client_unsubscribe         (BourseClient         *self,
+                                                 const char           *topic);
+
+G_END_DECLS
