@@ -6,8 +6,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "server/bourse-server.h"
 
 #include "bourse-local-engine.h"
@@ -253,6 +251,11 @@ bourse_local_engine_stop (BourseLocalEngine *self)
   g_main_context_invoke (self->context, bourse_local_engine_request_stop_cb, self);
 
   while (!g_atomic_int_get (&self->thread_done))
+    g_main_context_iteration (self->caller_context, TRUE);
+
+  /* A start still waiting for its report gets it now: a GTask's callback
+   * always runs, and the report holds a reference on us. */
+  while (self->start_task != NULL)
     g_main_context_iteration (self->caller_context, TRUE);
 
   bourse_local_engine_join (self);

@@ -19,6 +19,9 @@
 #define KEEPALIVE_INTERVAL_S 20
 #define BACKOFF_MIN_MS       500
 #define BACKOFF_MAX_MS       10000
+/* A connection that lived this long was a good one: start over from the
+ * shortest delay. One that a server keeps cutting at once is not. */
+#define STABLE_AFTER_US      (5 * G_USEC_PER_SEC)
 /* A REST call whose server stops answering fails instead of hanging.
  * libsoup clears the time-out on the WebSocket's stolen socket. */
 #define IO_TIMEOUT_S         30
@@ -39,6 +42,7 @@ struct _BourseClient
   GPtrArray               *connect_waiters;  /* GTask waiting for that attempt */
   GSource                 *reconnect_source;
   guint                    backoff_ms;
+  gint64                   connected_at_us;
 
   GHashTable              *topics;           /* topic → subscription count */
   GHashTable              *last_seq;         /* topic → gint64* last seq seen */
@@ -378,26 +382,36 @@ bourse_client_send_topics (BourseClient       *self,
   soup_websocket_connection_send_text (self->ws, text);
 }
 
+/* Frames come from the network: no member is trusted to have its type. */
+static const char *
+get_string_member (JsonObject *object,
+                   const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
 static void
 bourse_client_dispatch_event (BourseClient *self,
                               JsonObject   *envelope)
 {
-  JsonNode *topic_node = json_object_get_member (envelope, "topic");
+  const char *topic = get_string_member (envelope, "topic");
   JsonNode *seq_node = json_object_get_member (envelope, "seq");
   JsonNode *data = json_object_get_member (envelope, "data");
-  const char *topic;
   gint64 seq;
   gint64 *last;
 
-  if (topic_node == NULL || json_node_get_value_type (topic_node) != G_TYPE_STRING ||
-      seq_node == NULL || json_node_get_value_type (seq_node) != G_TYPE_INT64 ||
-      data == NULL)
+  if (topic == NULL || data == NULL ||
+      seq_node == NULL || json_node_get_value_type (seq_node) != G_TYPE_INT64)
     {
       g_debug ("Ignoring a malformed event");
       return;
     }
 
-  topic = json_node_get_string (topic_node);
   seq = json_node_get_int (seq_node);
 
   /* Late events of a topic we just left. */
@@ -456,15 +470,14 @@ bourse_client_ws_message_cb (BourseClient            *self,
     return;
 
   envelope = json_node_get_object (json_parser_get_root (parser));
-  kind = json_object_get_string_member_with_default (envelope, "type", "");
+  kind = get_string_member (envelope, "type");
 
-  if (g_str_equal (kind, "event"))
+  if (g_strcmp0 (kind, "event") == 0)
     bourse_client_dispatch_event (self, envelope);
-  else if (g_str_equal (kind, "error"))
-    g_message ("The server reported: %s",
-               json_object_get_string_member_with_default (envelope, "message", "?"));
+  else if (g_strcmp0 (kind, "error") == 0)
+    g_message ("The server reported: %s", get_string_member (envelope, "message") ?: "?");
   else
-    g_debug ("WebSocket message of type “%s”", kind);
+    g_debug ("WebSocket message of type “%s”", kind ?: "?");
 }
 
 static gboolean
@@ -516,6 +529,9 @@ bourse_client_ws_closed_cb (BourseClient            *self,
 
   g_signal_handlers_disconnect_by_data (ws, self);
   g_clear_object (&self->ws);
+
+  if (g_get_monotonic_time () - self->connected_at_us > STABLE_AFTER_US)
+    self->backoff_ms = BACKOFF_MIN_MS;
 
   bourse_client_set_connected (self, FALSE);
 
@@ -605,7 +621,7 @@ bourse_client_ws_connect_cb (GObject      *object,
                            self, G_CONNECT_SWAPPED);
   self->ws = g_steal_pointer (&ws);
   self->ever_connected = TRUE;
-  self->backoff_ms = BACKOFF_MIN_MS;
+  self->connected_at_us = g_get_monotonic_time ();
 
   topics = (char **) g_hash_table_get_keys_as_array (self->topics, NULL);
   bourse_client_send_topics (self, "subscribe", (const char * const *) topics);
