@@ -207,10 +207,13 @@ validate_value (const BourseConfigKey  *spec,
         if (*value == '\0' || end == NULL || *end != '\0' || errno != 0
             || number < spec->min || number > spec->max)
           {
+            /* Numbers formatted first: xgettext cannot see through G_GINT64_FORMAT. */
+            g_autofree char *min = g_strdup_printf ("%" G_GINT64_FORMAT, spec->min);
+            g_autofree char *max = g_strdup_printf ("%" G_GINT64_FORMAT, spec->max);
+
             g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
-                         _("Invalid value “%s” for %s.%s (from %s): expected an integer from %"
-                           G_GINT64_FORMAT " to %" G_GINT64_FORMAT),
-                         value, spec->section, spec->key, where, spec->min, spec->max);
+                         _("Invalid value “%s” for %s.%s (from %s): expected an integer from %s to %s"),
+                         value, spec->section, spec->key, where, min, max);
             return FALSE;
           }
         return TRUE;

@@ -260,9 +260,9 @@ server_handler_cb (SoupServer        *soup,
    * nothing downstream ever sees a truncated body. */
   if (request->body_too_large)
     {
-      g_autofree char *detail =
-        g_strdup_printf (_("The request body is larger than the limit of %" G_GSIZE_FORMAT " bytes"),
-                         self->max_body);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, self->max_body);
+      g_autofree char *detail = g_strdup_printf (_("The request body is larger than the limit of %s bytes"),
+                                                 limit);
       soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                     "Connection", "close");
       bourse_reply_problem (message, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, detail, NULL, 0);
