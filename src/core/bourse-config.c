@@ -13,11 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include "bourse-config.h"
 
 /* Every key Bourse understands; docs/CONFIGURATION.md mirrors this table. */
 static const BourseConfigKey schema[] = {
-  { "server", "bind", BOURSE_CONFIG_TYPE_STRING, "127.0.0.1", 0, 0, NULL, "--bind", FALSE,
+  { "server", "bind", BOURSE_CONFIG_TYPE_ADDRESS, "127.0.0.1", 0, 0, NULL, "--bind", FALSE,
     N_("Address the HTTP/WebSocket server listens on") },
   { "server", "port", BOURSE_CONFIG_TYPE_INT, "8470", 0, 65535, NULL, "--port", FALSE,
     N_("TCP port; 0 picks a free one") },
@@ -259,6 +261,20 @@ validate_value (const BourseConfigKey  *spec,
           {
             g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
                          _("Invalid value “%s” for %s.%s (from %s): expected an http(s) or ws(s) URL"),
+                         value, spec->section, spec->key, where);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
+    case BOURSE_CONFIG_TYPE_ADDRESS:
+      {
+        g_autoptr(GInetAddress) address = g_inet_address_new_from_string (value);
+
+        if (address == NULL && !g_str_equal (value, "localhost"))
+          {
+            g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
+                         _("Invalid value “%s” for %s.%s (from %s): expected an IPv4 or IPv6 address"),
                          value, spec->section, spec->key, where);
             return FALSE;
           }

@@ -37,6 +37,7 @@ typedef enum
   BOURSE_CONFIG_TYPE_LIST,
   BOURSE_CONFIG_TYPE_PATH,
   BOURSE_CONFIG_TYPE_URL,
+  BOURSE_CONFIG_TYPE_ADDRESS,   /* an IPv4 or IPv6 address, or "localhost" */
 } BourseConfigType;
 
 /* One entry of the schema of every key Bourse understands. */

@@ -66,7 +66,9 @@ option_entries (Options *options)
     { NULL }
   };
 
-  options->port = -1;
+  /* Any int is a value the user gave, so that a negative one is refused
+   * by the configuration rather than mistaken for "not given". */
+  options->port = G_MININT;
   return g_memdup2 (entries, sizeof entries);
 }
 
@@ -89,7 +91,7 @@ load_config (Options  *options,
 {
   g_autoptr(BourseConfig) config = bourse_config_new ();
   g_auto(GStrv) environment = g_get_environ ();
-  g_autofree char *port = options->port >= 0 ? g_strdup_printf ("%d", options->port) : NULL;
+  g_autofree char *port = options->port != G_MININT ? g_strdup_printf ("%d", options->port) : NULL;
 
   if (options->config_file != NULL)
     {

@@ -21,10 +21,14 @@ typedef struct
   double  sum;
 } Histogram;
 
+/* Series keys join label values with the ASCII unit separator, which no
+ * route pattern, HTTP method or status contains (unlike a newline). */
+#define SEP "\x1f"
+
 struct _BourseMetrics
 {
-  GHashTable *requests;    /* "route\nmethod\nstatus" → guint64* */
-  GHashTable *latencies;   /* "route\nmethod" → Histogram* */
+  GHashTable *requests;    /* route SEP method SEP status → guint64* */
+  GHashTable *latencies;   /* route SEP method → Histogram* */
   guint       websocket_clients;
   guint64     websocket_sent;
   guint64     websocket_received;
@@ -65,7 +69,7 @@ bourse_metrics_observe_request (BourseMetrics *self,
 
   g_return_if_fail (self != NULL);
 
-  g_snprintf (key, sizeof key, "%s\n%s\n%u", route, method, status);
+  g_snprintf (key, sizeof key, "%s" SEP "%s" SEP "%u", route, method, status);
   if ((counter = g_hash_table_lookup (self->requests, key)) == NULL)
     {
       counter = g_new0 (guint64, 1);
@@ -73,7 +77,7 @@ bourse_metrics_observe_request (BourseMetrics *self,
     }
   (*counter)++;
 
-  g_snprintf (key, sizeof key, "%s\n%s", route, method);
+  g_snprintf (key, sizeof key, "%s" SEP "%s", route, method);
   if ((histogram = g_hash_table_lookup (self->latencies, key)) == NULL)
     {
       histogram = g_new0 (Histogram, 1);
@@ -160,12 +164,18 @@ sorted_keys (GHashTable *table)
   return keys;
 }
 
+/* The shortest text that reads back as the same double: counters such as
+ * _sum must not lose precision as they grow. */
 static void
 format_double (char   *buffer,
                gsize   size,
                double  value)
 {
-  g_ascii_formatd (buffer, size, "%.6g", value);
+  /* %.15g is exact for most values and stays readable ("0.0005"); fall
+   * back to the 17 digits that always read back exactly. */
+  g_ascii_formatd (buffer, size, "%.15g", value);
+  if (g_ascii_strtod (buffer, NULL) != value)
+    g_ascii_formatd (buffer, size, "%.17g", value);
 }
 
 char *
@@ -197,7 +207,7 @@ bourse_metrics_render (BourseMetrics *self,
   for (guint i = 0; i < keys->len; i++)
     {
       const char *key = g_ptr_array_index (keys, i);
-      g_auto(GStrv) parts = g_strsplit (key, "\n", 3);
+      g_auto(GStrv) parts = g_strsplit (key, SEP, 3);
       guint64 *counter = g_hash_table_lookup (self->requests, key);
 
       g_string_append (out, "bourse_http_requests_total{");
@@ -215,7 +225,7 @@ bourse_metrics_render (BourseMetrics *self,
   for (guint i = 0; i < keys->len; i++)
     {
       const char *key = g_ptr_array_index (keys, i);
-      g_auto(GStrv) parts = g_strsplit (key, "\n", 2);
+      g_auto(GStrv) parts = g_strsplit (key, SEP, 2);
       Histogram *histogram = g_hash_table_lookup (self->latencies, key);
       guint64 cumulative = 0;
 

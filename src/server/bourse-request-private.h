@@ -7,12 +7,14 @@
 #pragma once
 
 #include "bourse-request.h"
+#include "bourse-server.h"
 
 G_BEGIN_DECLS
 
 struct _BourseRequest
 {
   SoupServerMessage *message;     /* weak: the request lives as long as the message */
+  BourseServer      *server;      /* weak: the server outlives its requests */
   BourseEngine      *engine;
   const BourseRoute *route;
   GHashTable        *params;
@@ -25,6 +27,7 @@ struct _BourseRequest
   gboolean           body_too_large;
   gint64             started_us;
   guint              paused : 1;
+  guint              counted : 1; /* in the in-flight count, logged and measured */
 };
 
 BourseRequest *_bourse_request_new  (SoupServerMessage *message,

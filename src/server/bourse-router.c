@@ -193,15 +193,15 @@ bourse_router_match (BourseRouter       *self,
         {
           g_autoptr(GString) list = g_string_new (NULL);
 
-          for (guint i = 0; i < allowed->len; i++)
-            {
-              const char *m = g_ptr_array_index (allowed, i);
+          /* GET implies HEAD, and OPTIONS is always answered: add them once. */
+          if (g_ptr_array_find_with_equal_func (allowed, "GET", g_str_equal, NULL)
+              && !g_ptr_array_find_with_equal_func (allowed, "HEAD", g_str_equal, NULL))
+            g_ptr_array_add (allowed, (gpointer)"HEAD");
+          if (!g_ptr_array_find_with_equal_func (allowed, "OPTIONS", g_str_equal, NULL))
+            g_ptr_array_add (allowed, (gpointer)"OPTIONS");
 
-              g_string_append_printf (list, "%s%s", list->len ? ", " : "", m);
-              if (g_str_equal (m, "GET"))
-                g_string_append (list, ", HEAD");
-            }
-          g_string_append (list, ", OPTIONS");
+          for (guint i = 0; i < allowed->len; i++)
+            g_string_append_printf (list, "%s%s", i ? ", " : "", (const char *)g_ptr_array_index (allowed, i));
           *allow = g_string_free (g_steal_pointer (&list), FALSE);
         }
       return BOURSE_ROUTE_METHOD_NOT_ALLOWED;

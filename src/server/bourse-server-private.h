@@ -21,12 +21,11 @@ struct _BourseServer
   BourseEngine     *engine;
   BourseConfig     *config;
   SoupServer       *soup;
-  GSocketService   *service;
+  GSocket          *listener;         /* ours, so shutdown can stop accepting */
   GTlsCertificate  *certificate;
   BourseRouter     *router;
   BourseMetrics    *metrics;
   BourseHub        *hub;
-  GHashTable       *sockets;          /* remote address → GSocket (weak), for the hub */
   char            **cors_origins;
   gsize             max_body;
   char             *url;

@@ -84,6 +84,11 @@ message_got_headers_cb (SoupServerMessage *message,
   const char *id = soup_message_headers_get_one (headers, "X-Request-ID");
   goffset length;
 
+  /* Counted from here: libsoup starts a message for every accepted
+   * connection, even one that closes without sending a request. */
+  request->server->in_flight++;
+  request->counted = TRUE;
+
   request->request_id = request_id_is_valid (id) ? g_strdup (id) : g_uuid_string_random ();
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "X-Request-ID", request->request_id);
@@ -113,7 +118,7 @@ request_done (BourseServer      *self,
   guint status = soup_server_message_get_status (message);
   double seconds;
 
-  if (request == NULL)
+  if (request == NULL || !request->counted)
     return;
 
   seconds = (g_get_monotonic_time () - request->started_us) / 1e6;
@@ -158,9 +163,9 @@ request_started_cb (SoupServer        *soup,
 {
   BourseRequest *request = _bourse_request_new (message, self->engine, self->max_body);
 
+  request->server = self;
   request->client_address = address_to_string (soup_server_message_get_remote_address (message));
   g_object_set_data_full (G_OBJECT (message), REQUEST_KEY, request, (GDestroyNotify)_bourse_request_free);
-  self->in_flight++;
 
   g_signal_connect (message, "got-headers", G_CALLBACK (message_got_headers_cb), request);
   g_signal_connect (message, "got-chunk", G_CALLBACK (message_got_chunk_cb), request);
@@ -305,20 +310,6 @@ out:
 }
 
 static void
-forget_socket_cb (gpointer  data,
-                  GObject  *where_the_object_was)
-{
-  BourseServer *self = data;
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->sockets);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    if (value == (gpointer)where_the_object_was)
-      g_hash_table_iter_remove (&iter);
-}
-
-static void
 websocket_cb (SoupServer              *soup,
               SoupServerMessage       *message,
               const char              *path,
@@ -327,8 +318,7 @@ websocket_cb (SoupServer              *soup,
 {
   BourseServer *self = user_data;
   const char *origin = soup_websocket_connection_get_origin (connection);
-  g_autofree char *remote = address_to_string (soup_server_message_get_remote_address (message));
-  GSocket *socket = g_hash_table_lookup (self->sockets, remote);
+  GSocket *socket = soup_server_message_get_socket (message);
 
   request_done (self, message);
 
@@ -366,43 +356,6 @@ websocket_cb (SoupServer              *soup,
   bourse_hub_add_client (self->hub, connection, socket);
 }
 
-static gboolean
-incoming_cb (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source_object,
-             gpointer           user_data)
-{
-  BourseServer *self = user_data;
-  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  g_autoptr(GIOStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-  GSocket *socket = g_socket_connection_get_socket (connection);
-
-  if (self->shutdown_task != NULL)
-    return TRUE;
-
-  if (self->certificate != NULL)
-    {
-      stream = (GIOStream *)g_tls_server_connection_new (G_IO_STREAM (connection), self->certificate, &error);
-      if (stream == NULL)
-        {
-          g_warning ("TLS set-up failed: %s", error->message);
-          return TRUE;
-        }
-    }
-  else
-    stream = g_object_ref (G_IO_STREAM (connection));
-
-  g_hash_table_insert (self->sockets, address_to_string (remote), socket);
-  g_object_weak_ref (G_OBJECT (socket), forget_socket_cb, self);
-
-  if (!soup_server_accept_iostream (self->soup, stream, local, remote, &error))
-    g_warning ("Could not accept a connection: %s", error->message);
-
-  return TRUE;
-}
-
 static void
 system_changed_cb (BourseServer *self)
 {
@@ -420,8 +373,6 @@ static void
 bourse_server_dispose (GObject *object)
 {
   BourseServer *self = (BourseServer *)object;
-  GHashTableIter iter;
-  gpointer value;
 
   g_clear_handle_id (&self->system_source, g_source_remove);
   g_clear_handle_id (&self->shutdown_timeout_source, g_source_remove);
@@ -430,21 +381,9 @@ bourse_server_dispose (GObject *object)
   if (self->hub != NULL)
     g_clear_signal_handler (&self->clients_handler, self->hub);
 
-  if (self->service != NULL)
-    {
-      g_socket_service_stop (self->service);
-      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
-      g_clear_object (&self->service);
-    }
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
-  if (self->sockets != NULL)
-    {
-      g_hash_table_iter_init (&iter, self->sockets);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        g_object_weak_unref (value, forget_socket_cb, self);
-      g_hash_table_remove_all (self->sockets);
-    }
+  g_clear_object (&self->listener);
 
   g_clear_object (&self->hub);
   g_clear_object (&self->soup);
@@ -462,7 +401,6 @@ bourse_server_finalize (GObject *object)
 
   g_clear_pointer (&self->router, bourse_router_free);
   g_clear_pointer (&self->metrics, bourse_metrics_free);
-  g_clear_pointer (&self->sockets, g_hash_table_unref);
   g_clear_pointer (&self->cors_origins, g_strfreev);
   g_clear_pointer (&self->url, g_free);
 
@@ -483,7 +421,6 @@ bourse_server_init (BourseServer *self)
 {
   self->router = bourse_router_new ();
   self->metrics = bourse_metrics_new ();
-  self->sockets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 BourseServer *
@@ -546,7 +483,7 @@ bourse_server_start (BourseServer  *self,
   guint16 port = bourse_config_get_int (self->config, "server", "port");
 
   g_return_val_if_fail (BOURSE_IS_SERVER (self), FALSE);
-  g_return_val_if_fail (self->service == NULL, FALSE);
+  g_return_val_if_fail (self->listener == NULL, FALSE);
 
   if ((cert[0] != '\0') != (key[0] != '\0'))
     {
@@ -583,18 +520,27 @@ bourse_server_start (BourseServer  *self,
       g_warning ("Listening on %s without TLS (--insecure-bind): traffic is not encrypted", bind);
     }
 
-  self->service = g_socket_service_new ();
+  /* Bound here rather than by soup_server_listen so that shutdown can stop
+   * accepting on this very socket while libsoup keeps serving open ones. */
+  self->listener = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, error);
+  if (self->listener == NULL)
+    return FALSE;
   requested = g_inet_socket_address_new (address, port);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), requested,
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                      NULL, &effective, error))
+  if (self->certificate != NULL)
+    g_object_set (self->soup, "tls-certificate", self->certificate, NULL);
+  if (!g_socket_bind (self->listener, requested, TRUE, error)
+      || !g_socket_listen (self->listener, error)
+      || !soup_server_listen_socket (self->soup, self->listener,
+                                     self->certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     {
       g_prefix_error (error, _("Cannot listen on %s port %u: "), bind, port);
-      g_clear_object (&self->service);
+      g_clear_object (&self->listener);
       return FALSE;
     }
-  g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
-  g_socket_service_start (self->service);
+  effective = g_socket_get_local_address (self->listener, error);
+  if (effective == NULL)
+    return FALSE;
 
   self->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
   host = g_inet_address_to_string (address);
@@ -655,6 +601,7 @@ complete_shutdown (BourseServer *self)
     g_clear_signal_handler (&self->clients_handler, self->hub);
   /* Idle keep-alive connections and anything past the time-out go now. */
   soup_server_disconnect (self->soup);
+  g_clear_object (&self->listener);
   g_info ("Server stopped");
   g_task_return_boolean (task, TRUE);
 }
@@ -694,6 +641,7 @@ bourse_server_shutdown_async (BourseServer        *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
   guint timeout;
 
   g_return_if_fail (BOURSE_IS_SERVER (self));
@@ -701,7 +649,7 @@ bourse_server_shutdown_async (BourseServer        *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bourse_server_shutdown_async);
 
-  if (self->shutdown_task != NULL || self->service == NULL)
+  if (self->shutdown_task != NULL || self->listener == NULL)
     {
       g_task_return_boolean (task, TRUE);
       return;
@@ -710,9 +658,11 @@ bourse_server_shutdown_async (BourseServer        *self,
   self->shutdown_task = g_steal_pointer (&task);
   g_clear_handle_id (&self->system_source, g_source_remove);
 
-  /* 1. Stop accepting connections. */
-  g_socket_service_stop (self->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  /* 1. Stop accepting. On Linux, shutting down the read side of a listening
+   * socket refuses new connections at once; libsoup's accept then fails and
+   * its listener removes its own watch. Open connections carry on. */
+  if (!g_socket_shutdown (self->listener, TRUE, FALSE, &error))
+    g_warning ("Could not stop accepting connections: %s", error->message);
 
   /* 2. WebSockets: 1001 Going Away; 3. wait for in-flight requests. */
   g_clear_signal_handler (&self->clients_handler, self->hub);
