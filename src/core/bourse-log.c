@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bourse-json.h"
 #include "bourse-log.h"
 #include "bourse-time.h"
 
@@ -89,33 +90,10 @@ level_enabled (GLogLevelFlags level,
   return masked == G_LOG_LEVEL_DEBUG && domain != NULL && g_log_writer_default_would_drop (level, domain) == FALSE;
 }
 
-static void
-append_json_string (GString    *out,
-                    const char *text,
-                    gssize      length)
+gboolean
+bourse_log_is_enabled (GLogLevelFlags level)
 {
-  const char *end = length < 0 ? text + strlen (text) : text + length;
-
-  g_string_append_c (out, '"');
-  for (const char *p = text; p < end; p++)
-    {
-      guchar c = *p;
-
-      switch (c)
-        {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (c < 0x20)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, c);
-        }
-    }
-  g_string_append_c (out, '"');
+  return (level & G_LOG_LEVEL_MASK) <= log_max_level;
 }
 
 static const char *
@@ -149,18 +127,18 @@ write_line (GLogLevelFlags   log_level,
   if (json)
     {
       g_string_append (out, "{\"ts\":");
-      append_json_string (out, ts, -1);
+      bourse_json_append_string (out, ts, -1);
       g_string_append (out, ",\"level\":");
-      append_json_string (out, level_name (log_level), -1);
+      bourse_json_append_string (out, level_name (log_level), -1);
       if (domain != NULL)
         {
           g_string_append (out, ",\"domain\":");
-          append_json_string (out, domain, -1);
+          bourse_json_append_string (out, domain, -1);
         }
       if (message != NULL)
         {
           g_string_append (out, ",\"message\":");
-          append_json_string (out, message, message_length);
+          bourse_json_append_string (out, message, message_length);
         }
       /* Structured fields the caller added, e.g. REQUEST_ID, ROUTE, STATUS. */
       for (gsize i = 0; i < n_fields; i++)
@@ -174,9 +152,9 @@ write_line (GLogLevelFlags   log_level,
             continue;  /* binary fields have no place in a JSON log line */
           key = g_ascii_strdown (fields[i].key, -1);
           g_string_append_c (out, ',');
-          append_json_string (out, key, -1);
+          bourse_json_append_string (out, key, -1);
           g_string_append_c (out, ':');
-          append_json_string (out, fields[i].value, -1);
+          bourse_json_append_string (out, fields[i].value, -1);
         }
       g_string_append (out, "}\n");
     }

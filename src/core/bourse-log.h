@@ -28,6 +28,9 @@ gboolean     bourse_log_parse_level         (const char      *text,
                                              GLogLevelFlags  *level);
 /* The request id of the request being handled on this thread, added to
  * every message logged meanwhile as REQUEST_ID. */
+/* Whether a message at this level would be written: callers skip building
+ * expensive messages (the access log) that would be dropped. */
+gboolean     bourse_log_is_enabled          (GLogLevelFlags   level);
 void         bourse_log_set_request_id      (const char      *request_id);
 const char  *bourse_log_get_request_id      (void);
 GLogWriterOutput bourse_log_writer          (GLogLevelFlags   log_level,

@@ -20,10 +20,11 @@
 
 struct _BourseStore
 {
-  GObject   parent_instance;
-  sqlite3  *db;
-  char     *path;
-  int       schema_version;
+  GObject       parent_instance;
+  sqlite3      *db;
+  sqlite3_stmt *probe;   /* prepared once: /health runs it on every call */
+  char         *path;
+  int           schema_version;
 };
 
 G_DEFINE_FINAL_TYPE (BourseStore, bourse_store, G_TYPE_OBJECT)
@@ -359,7 +360,7 @@ gboolean
 bourse_store_check (BourseStore  *self,
                     GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
 
   g_return_val_if_fail (BOURSE_IS_STORE (self), FALSE);
 
@@ -370,10 +371,13 @@ bourse_store_check (BourseStore  *self,
     }
 
   /* A real read of the schema, cheap enough for every /health call. */
-  stmt = bourse_store_prepare (self, "SELECT count(*) FROM sqlite_schema", error);
-  if (stmt == NULL)
+  if (self->probe == NULL
+      && (self->probe = bourse_store_prepare (self, "SELECT count(*) FROM sqlite_schema", error)) == NULL)
     return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+
+  rc = sqlite3_step (self->probe);
+  sqlite3_reset (self->probe);
+  if (rc != SQLITE_ROW)
     {
       bourse_store_set_error (self, error);
       return FALSE;
@@ -387,6 +391,7 @@ bourse_store_close (BourseStore *self)
 {
   g_return_if_fail (BOURSE_IS_STORE (self));
 
+  g_clear_pointer (&self->probe, sqlite3_finalize);
   if (self->db != NULL)
     {
       sqlite3_close_v2 (self->db);

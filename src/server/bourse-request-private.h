@@ -20,7 +20,6 @@ struct _BourseRequest
   GHashTable        *params;
   GHashTable        *query;
   char              *request_id;
-  char              *client_address;
   JsonParser        *parser;
   GByteArray        *body;        /* we collect the body ourselves to bound it */
   gsize              max_body;

@@ -32,7 +32,6 @@ _bourse_request_free (BourseRequest *request)
   g_clear_pointer (&request->params, g_hash_table_unref);
   g_clear_pointer (&request->query, g_hash_table_unref);
   g_clear_pointer (&request->request_id, g_free);
-  g_clear_pointer (&request->client_address, g_free);
   g_clear_pointer (&request->body, g_byte_array_unref);
   g_clear_object (&request->parser);
   g_free (request);

@@ -96,34 +96,86 @@ bourse_router_add (BourseRouter       *self,
   g_ptr_array_add (self->routes, route);
 }
 
+/* A request path cut into segments in place: matching runs on every
+ * request, so it allocates nothing until a route has been chosen. */
+#define MAX_SEGMENTS 32
+
+typedef struct
+{
+  const char *start[MAX_SEGMENTS];
+  gsize       length[MAX_SEGMENTS];
+  guint       n;
+} PathSegments;
+
+static gboolean
+cut_path (const char   *path,
+          PathSegments *out)
+{
+  const char *p = path;
+
+  out->n = 0;
+  while (*p != '\0')
+    {
+      const char *end;
+
+      while (*p == '/')
+        p++;
+      if (*p == '\0')
+        break;
+      if ((end = strchr (p, '/')) == NULL)
+        end = p + strlen (p);
+      if (out->n == MAX_SEGMENTS)
+        return FALSE;
+      out->start[out->n] = p;
+      out->length[out->n] = end - p;
+      out->n++;
+      p = end;
+    }
+  return TRUE;
+}
+
 static gboolean
 route_matches_path (const BourseRoute  *route,
-                    char * const       *segments,
-                    GHashTable         *params)
+                    const PathSegments *path)
 {
   guint i;
 
-  for (i = 0; route->segments[i] != NULL && segments[i] != NULL; i++)
+  for (i = 0; route->segments[i] != NULL && i < path->n; i++)
     {
-      if (is_parameter (route->segments[i]))
-        {
-          if (params != NULL)
-            {
-              const char *name = route->segments[i];
-              g_autofree char *decoded = g_uri_unescape_string (segments[i], NULL);
+      const char *segment = route->segments[i];
 
-              /* A parameter that does not decode (bad %-escape, NUL) cannot match. */
-              if (decoded == NULL)
-                return FALSE;
-              g_hash_table_insert (params, g_strndup (name + 1, strlen (name) - 2),
-                                   g_steal_pointer (&decoded));
-            }
-        }
-      else if (!g_str_equal (route->segments[i], segments[i]))
+      if (is_parameter (segment))
+        continue;
+      if (strlen (segment) != path->length[i] || memcmp (segment, path->start[i], path->length[i]) != 0)
         return FALSE;
     }
 
-  return route->segments[i] == NULL && segments[i] == NULL;
+  return route->segments[i] == NULL && i == path->n;
+}
+
+/* Decodes the {parameters} of a matching route; NULL when one does not
+ * decode (a bad %-escape or an embedded NUL), which then cannot match. */
+static GHashTable *
+extract_params (const BourseRoute  *route,
+                const PathSegments *path)
+{
+  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < path->n; i++)
+    {
+      const char *name = route->segments[i];
+      g_autofree char *raw = NULL;
+      char *decoded;
+
+      if (!is_parameter (name))
+        continue;
+      raw = g_strndup (path->start[i], path->length[i]);
+      if ((decoded = g_uri_unescape_string (raw, NULL)) == NULL)
+        return NULL;
+      g_hash_table_insert (params, g_strndup (name + 1, strlen (name) - 2), decoded);
+    }
+
+  return g_steal_pointer (&params);
 }
 
 static gboolean
@@ -143,20 +195,21 @@ bourse_router_match (BourseRouter       *self,
                      GHashTable        **params,
                      char              **allow)
 {
-  g_auto(GStrv) segments = NULL;
+  PathSegments segments;
   const BourseRoute *best = NULL;
   g_autoptr(GPtrArray) allowed = NULL;
 
   g_return_val_if_fail (self != NULL, BOURSE_ROUTE_NOT_FOUND);
   g_return_val_if_fail (method != NULL && path != NULL, BOURSE_ROUTE_NOT_FOUND);
 
-  segments = split_path (path);
+  if (!cut_path (path, &segments))
+    return BOURSE_ROUTE_NOT_FOUND;
 
   for (guint i = 0; i < self->routes->len; i++)
     {
       const BourseRoute *candidate = g_ptr_array_index (self->routes, i);
 
-      if (!route_matches_path (candidate, segments, NULL))
+      if (!route_matches_path (candidate, &segments))
         continue;
 
       if (method_matches (candidate, method))
@@ -175,9 +228,9 @@ bourse_router_match (BourseRouter       *self,
 
   if (best != NULL)
     {
-      g_autoptr(GHashTable) found = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      g_autoptr(GHashTable) found = extract_params (best, &segments);
 
-      if (!route_matches_path (best, segments, found))
+      if (found == NULL)
         return BOURSE_ROUTE_NOT_FOUND;
 
       if (route != NULL)

@@ -31,6 +31,7 @@ struct _BourseServer
   char             *url;
   guint16           port;
   guint             in_flight;
+  gint64            last_probe_ok_us; /* monotonic time of the last good database probe */
   guint             system_source;
   gulong            state_handler;
   gulong            clients_handler;

@@ -37,6 +37,33 @@ request_id_is_valid (const char *id)
   return TRUE;
 }
 
+/* A random (version 4) UUID without g_uuid_string_random's locking and
+ * printf: every request gets one. */
+static char *
+new_request_id (void)
+{
+  static const char hex[] = "0123456789abcdef";
+  guint32 words[4];
+  guint8 *bytes = (guint8 *)words;
+  char *id = g_malloc (37);
+  int at = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    words[i] = g_random_int ();
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;  /* version 4 */
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;  /* RFC 4122 variant */
+
+  for (guint i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        id[at++] = '-';
+      id[at++] = hex[bytes[i] >> 4];
+      id[at++] = hex[bytes[i] & 0x0f];
+    }
+  id[at] = '\0';
+  return id;
+}
+
 static char *
 address_to_string (GSocketAddress *address)
 {
@@ -89,18 +116,31 @@ message_got_headers_cb (SoupServerMessage *message,
   request->server->in_flight++;
   request->counted = TRUE;
 
-  request->request_id = request_id_is_valid (id) ? g_strdup (id) : g_uuid_string_random ();
+  request->request_id = request_id_is_valid (id) ? g_strdup (id) : new_request_id ();
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "X-Request-ID", request->request_id);
 
   /* We collect the body ourselves so that its size stays bounded. */
+  length = soup_message_headers_get_content_length (headers);
+  switch (soup_message_headers_get_encoding (headers))
+    {
+    case SOUP_ENCODING_CONTENT_LENGTH:
+      if (length == 0)
+        return;
+      if (length > (goffset)request->max_body)
+        request->body_too_large = TRUE;
+      break;
+
+    case SOUP_ENCODING_NONE:
+      return;
+
+    default:
+      break;
+    }
+
   soup_message_body_set_accumulate (soup_server_message_get_request_body (message), FALSE);
   request->body = g_byte_array_new ();
-
-  length = soup_message_headers_get_content_length (headers);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
-      && length > (goffset)request->max_body)
-    request->body_too_large = TRUE;
+  g_signal_connect (message, "got-chunk", G_CALLBACK (message_got_chunk_cb), request);
 }
 
 /* Accounting for one request: metrics, access log, in-flight count. Runs
@@ -132,16 +172,21 @@ request_done (BourseServer      *self,
     route = "unmatched";
   bourse_metrics_observe_request (self->metrics, route, method, status, seconds);
 
-  duration_text = g_strdup_printf ("%.3f", seconds * 1000);
-  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
-                    "MESSAGE", "%s %s %u %s ms", method, path, status, duration_text,
-                    "REQUEST_ID", request->request_id ? request->request_id : "-",
-                    "HTTP_METHOD", method,
-                    "HTTP_PATH", path,
-                    "HTTP_STATUS", "%u", status,
-                    "HTTP_ROUTE", route,
-                    "DURATION_MS", duration_text,
-                    "CLIENT", request->client_address ? request->client_address : "-");
+  if (bourse_log_is_enabled (G_LOG_LEVEL_INFO))
+    {
+      g_autofree char *client = address_to_string (soup_server_message_get_remote_address (message));
+
+      duration_text = g_strdup_printf ("%.3f", seconds * 1000);
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
+                        "MESSAGE", "%s %s %u %s ms", method, path, status, duration_text,
+                        "REQUEST_ID", request->request_id,
+                        "HTTP_METHOD", method,
+                        "HTTP_PATH", path,
+                        "HTTP_STATUS", "%u", status,
+                        "HTTP_ROUTE", route,
+                        "DURATION_MS", duration_text,
+                        "CLIENT", client);
+    }
 
   g_object_set_data (G_OBJECT (message), REQUEST_KEY, NULL);
   g_assert (self->in_flight > 0);
@@ -149,8 +194,11 @@ request_done (BourseServer      *self,
   maybe_finish_shutdown (self);
 }
 
+/* Server-wide rather than per-message signals: connecting one per request
+ * costs more than the rest of a /health answer. */
 static void
-message_finished_cb (SoupServerMessage *message,
+request_finished_cb (SoupServer        *soup,
+                     SoupServerMessage *message,
                      BourseServer      *self)
 {
   request_done (self, message);
@@ -164,12 +212,9 @@ request_started_cb (SoupServer        *soup,
   BourseRequest *request = _bourse_request_new (message, self->engine, self->max_body);
 
   request->server = self;
-  request->client_address = address_to_string (soup_server_message_get_remote_address (message));
   g_object_set_data_full (G_OBJECT (message), REQUEST_KEY, request, (GDestroyNotify)_bourse_request_free);
 
   g_signal_connect (message, "got-headers", G_CALLBACK (message_got_headers_cb), request);
-  g_signal_connect (message, "got-chunk", G_CALLBACK (message_got_chunk_cb), request);
-  g_signal_connect_object (message, "finished", G_CALLBACK (message_finished_cb), self, 0);
 }
 
 static void
@@ -440,6 +485,8 @@ bourse_server_new (BourseEngine *engine)
 
   self->soup = g_object_new (SOUP_TYPE_SERVER, "server-header", "bourse/" PACKAGE_VERSION " ", NULL);
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_finished_cb), self);
   soup_server_add_handler (self->soup, NULL, server_handler_cb, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/api/v1/ws", NULL, NULL, websocket_cb, self, NULL);
 
