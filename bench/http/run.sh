@@ -171,3 +171,34 @@ for level in warning info; do
     "$level" "$percent" "$verdict" "$TARGET_PERCENT"
 done
 echo "The target applies to the serving path (log level warning); info adds one log line per request."
+
+# Wall-clock ratios swing by tens of percent on a shared 2-core machine,
+# with wrk competing for the same cores. Instructions per request, counted
+# by callgrind over a window that starts after start-up, repeat exactly.
+if ! command -v valgrind >/dev/null || ! command -v callgrind_control >/dev/null; then
+  echo "valgrind is not installed: no instruction counts."
+  exit 0
+fi
+
+# instructions NAME URL COMMAND…: prints instructions per request.
+instructions () {
+  local name=$1 url=$2; shift 2
+  local out="$WORK/$name.callgrind" requests total
+
+  START_TIMEOUT_S=30 start_server "$name" valgrind --tool=callgrind --callgrind-out-file="$out" "$@"
+  url=${url/PORT/$PORT}
+  wrk -t1 -c4 -d1s "$url" >/dev/null 2>&1 || true
+  callgrind_control -z "$SERVER_PID" >/dev/null 2>&1
+  requests=$(wrk -t1 -c4 -d5s "$url" | awk '/requests in/ { print $1 }')
+  callgrind_control -d "$SERVER_PID" >/dev/null 2>&1
+  total=$(cat "$out".* 2>/dev/null | awk '/^totals:|^summary:/ { sum += $2 } END { print sum + 0 }')
+  stop_server
+  awk -v t="$total" -v r="$requests" 'BEGIN { printf "%.0f", (r > 0 ? t / r : 0) }'
+}
+
+echo
+BOURSED_IR=$(BOURSE_LOG_LEVEL=warning instructions boursed-callgrind "http://127.0.0.1:PORT/health" \
+               "$BOURSED" serve --port 0 --data-dir "$WORK/data-callgrind")
+BARE_IR=$(instructions bare-callgrind "http://127.0.0.1:PORT/health" "$BARE")
+printf 'instructions per /health request: boursed %s, bare libsoup %s; bare/boursed = %s %%\n' \
+  "$BOURSED_IR" "$BARE_IR" "$(ratio "$BARE_IR" "$BOURSED_IR")"
