@@ -130,7 +130,10 @@ bourse_application_engine_started_cb (GObject      *object,
         continue;
 
       if (url != NULL)
-        bourse_window_set_server_url (l->data, url);
+        {
+          bourse_window_set_token (l->data, bourse_local_engine_get_token (BOURSE_LOCAL_ENGINE (object)));
+          bourse_window_set_server_url (l->data, url);
+        }
       else
         bourse_window_show_error (l->data, _("Could Not Start the Engine"), error->message);
     }
@@ -169,7 +172,10 @@ bourse_application_activate (GApplication *app)
       window = GTK_WINDOW (bourse_window_new (GTK_APPLICATION (app)));
 
       if (url == NULL && self->local_engine != NULL)
-        url = bourse_local_engine_get_url (self->local_engine);
+        {
+          url = bourse_local_engine_get_url (self->local_engine);
+          bourse_window_set_token (BOURSE_WINDOW (window), bourse_local_engine_get_token (self->local_engine));
+        }
 
       if (url != NULL)
         bourse_window_set_server_url (BOURSE_WINDOW (window), url);

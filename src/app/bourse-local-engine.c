@@ -21,6 +21,7 @@ struct _BourseLocalEngine
   GThread      *thread;
   GTask        *start_task;
   char         *url;
+  char         *token;  /* the local owner's per-launch token; never leaves the process */
   GError       *start_error;
   gint          thread_done;      /* atomic */
 
@@ -77,6 +78,7 @@ bourse_local_engine_boot (BourseLocalEngine  *self,
     return FALSE;
 
   self->url = g_strdup (bourse_server_get_url (self->server));
+  self->token = g_strdup (bourse_auth_get_local_token (bourse_engine_get_auth (self->engine)));
 
   return TRUE;
 }
@@ -139,6 +141,7 @@ bourse_local_engine_thread (gpointer data)
   if (!started)
     {
       g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->token, g_free);
       self->start_error = error;
     }
 
@@ -216,6 +219,7 @@ bourse_local_engine_start_async (BourseLocalEngine   *self,
   bourse_local_engine_join (self);
   g_atomic_int_set (&self->thread_done, FALSE);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->token, g_free);
 
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
@@ -260,6 +264,7 @@ bourse_local_engine_stop (BourseLocalEngine *self)
 
   bourse_local_engine_join (self);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->token, g_free);
 }
 
 const char *
@@ -268,6 +273,14 @@ bourse_local_engine_get_data_dir (BourseLocalEngine *self)
   g_return_val_if_fail (BOURSE_IS_LOCAL_ENGINE (self), NULL);
 
   return self->data_dir;
+}
+
+const char *
+bourse_local_engine_get_token (BourseLocalEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_LOCAL_ENGINE (self), NULL);
+
+  return self->token;
 }
 
 const char *
@@ -301,6 +314,7 @@ bourse_local_engine_finalize (GObject *object)
 
   g_clear_error (&self->start_error);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->data_dir, g_free);
   g_clear_pointer (&self->caller_context, g_main_context_unref);
 

@@ -21,6 +21,9 @@ BourseLocalEngine *bourse_local_engine_new          (const char           *data_
 const char        *bourse_local_engine_get_data_dir (BourseLocalEngine    *self);
 /* The server's URL once started, or NULL. */
 const char        *bourse_local_engine_get_url      (BourseLocalEngine    *self);
+/* The desktop owner's token for BourseClient (DESIGN.md §1): valid for this
+ * process's engine only, never written anywhere. */
+const char        *bourse_local_engine_get_token    (BourseLocalEngine    *self);
 void               bourse_local_engine_start_async  (BourseLocalEngine    *self,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,

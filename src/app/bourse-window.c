@@ -19,6 +19,7 @@ struct _BourseWindow
   BourseClient         *client;
   GCancellable         *cancellable;
   char                 *server_url;
+  char                 *token;
   AdwToast             *lost_toast;
 
   AdwToastOverlay      *toast_overlay;
@@ -192,6 +193,8 @@ bourse_window_connect (BourseWindow *self)
 
   self->cancellable = g_cancellable_new ();
   client = bourse_client_new (self->server_url);
+  if (self->token != NULL)
+    bourse_client_set_token (client, self->token);
   bourse_client_connect_async (client, self->cancellable,
                                bourse_window_connect_cb, g_object_ref (self));
 }
@@ -304,6 +307,16 @@ bourse_window_get_client (BourseWindow *self)
   return self->client;
 }
 
+void
+bourse_window_set_token (BourseWindow *self,
+                         const char   *token)
+{
+  g_return_if_fail (BOURSE_IS_WINDOW (self));
+
+  g_free (self->token);
+  self->token = g_strdup (token);
+}
+
 const char *
 bourse_window_get_server_url (BourseWindow *self)
 {
@@ -358,6 +371,7 @@ bourse_window_finalize (GObject *object)
   BourseWindow *self = (BourseWindow *)object;
 
   g_clear_pointer (&self->server_url, g_free);
+  g_clear_pointer (&self->token, g_free);
 
   G_OBJECT_CLASS (bourse_window_parent_class)->finalize (object);
 }

@@ -20,6 +20,9 @@ BourseWindow *bourse_window_new            (GtkApplication *application);
 /* The connected client, or NULL while connecting or after a failure. */
 BourseClient *bourse_window_get_client     (BourseWindow   *self);
 const char   *bourse_window_get_server_url (BourseWindow   *self);
+/* The bearer token the window's client sends; set before the URL. */
+void          bourse_window_set_token      (BourseWindow   *self,
+                                            const char     *token);
 /* Connects to the API server at @url, showing progress, then the console. */
 void          bourse_window_set_server_url (BourseWindow   *self,
                                             const char     *url);

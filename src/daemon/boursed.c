@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+/* PRId64 in translatable strings: xgettext understands it, not G_GINT64_FORMAT. */
+#include <inttypes.h>
+
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -13,6 +16,8 @@
 
 #include "core/bourse-config.h"
 #include "core/bourse-log.h"
+#include "auth/bourse-audit.h"
+#include "auth/bourse-password.h"
 #include "server/bourse-server.h"
 #include "trading/bourse-engine.h"
 
@@ -288,14 +293,286 @@ command_config (int    argc,
   return 2;
 }
 
+/* Admin commands work on the data directory directly, without a server:
+ * the first admin must exist before anybody can sign in. */
+typedef struct
+{
+  BourseConfig *config;
+  BourseStore  *store;
+  BourseAuth   *auth;
+} Offline;
+
+static void
+offline_clear (Offline *offline)
+{
+  g_clear_object (&offline->auth);
+  g_clear_object (&offline->store);
+  g_clear_object (&offline->config);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Offline, offline_clear)
+
+static gboolean
+offline_open (Offline   *offline,
+              Options   *options,
+              GError   **error)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *path = NULL;
+
+  if ((offline->config = load_config (options, error)) == NULL)
+    return FALSE;
+  init_logging (offline->config);
+  data_dir = bourse_config_dup_data_dir (offline->config);
+  path = g_build_filename (data_dir, "bourse.db", NULL);
+  if ((offline->store = bourse_store_open (path, error)) == NULL)
+    return FALSE;
+  offline->auth = bourse_auth_new (offline->store, offline->config, error);
+  return offline->auth != NULL;
+}
+
+static char *
+read_password_stdin (GError **error)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  int c;
+
+  while ((c = getchar ()) != EOF && c != '\n')
+    g_string_append_c (line, c);
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  if (line->len == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("No password on standard input"));
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}
+
+static const BourseAuthContext cli_context = { "local", NULL, "boursed" };
+
+static char *
+cli_actor (void)
+{
+  return g_strdup_printf ("cli:%s", g_get_user_name ());
+}
+
+static int
+command_user (int    argc,
+              char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_auto(Offline) offline = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = cli_actor ();
+  g_autofree char *role_text = NULL;
+  g_autofree char *email = NULL;
+  gboolean password_stdin = FALSE;
+  GOptionEntry extra[] = {
+    { "role", 'r', 0, G_OPTION_ARG_STRING, &role_text, N_("admin, trader or viewer (user add)"), N_("ROLE") },
+    { "email", 'e', 0, G_OPTION_ARG_STRING, &email, N_("E-mail address (user add)"), N_("ADDRESS") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin, N_("Read the password from standard input"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("add NAME | list | disable NAME | reset-password NAME"));
+  g_autofree GOptionEntry *entries = option_entries (&options);
+  const char *verb;
+
+  g_option_context_set_summary (context, _("Manage accounts in the data directory."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, extra, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2)
+    {
+      g_printerr ("%s\n", error ? error->message : _("Usage: boursed user add NAME | list | disable NAME | reset-password NAME"));
+      return 2;
+    }
+  verb = argv[1];
+
+  if (!offline_open (&offline, &options, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+
+  if (g_str_equal (verb, "list"))
+    {
+      g_autoptr(GPtrArray) users = bourse_users_list (offline.store, NULL, &error);
+
+      if (users == NULL)
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 1;
+        }
+      for (guint i = 0; i < users->len; i++)
+        {
+          BourseUser *user = g_ptr_array_index (users, i);
+          g_print ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s\n", user->id, user->username, user->email,
+                   user->role, user->status);
+        }
+      return 0;
+    }
+
+  if (argc < 3)
+    {
+      g_printerr (_("boursed user %s: give a user name\n"), verb);
+      return 2;
+    }
+
+  if (g_str_equal (verb, "add"))
+    {
+      g_autofree char *password = NULL;
+      g_autofree char *address = email ? g_strdup (email) : g_strdup_printf ("%s@localhost.invalid", argv[2]);
+      BourseRole role = BOURSE_ROLE_VIEWER;
+      gint64 id;
+
+      if (role_text != NULL && !bourse_role_parse (role_text, &role))
+        {
+          g_printerr (_("boursed: --role must be admin, trader or viewer\n"));
+          return 2;
+        }
+      if (!password_stdin)
+        {
+          /* Passwords on the command line end up in shell history and ps. */
+          g_printerr (_("boursed: give the password on standard input with --password-stdin\n"));
+          return 2;
+        }
+      if ((password = read_password_stdin (&error)) == NULL
+          || (id = bourse_auth_create_user (offline.auth, actor, argv[2], address, password, role,
+                                            &cli_context, &error)) == 0)
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 1;
+        }
+      g_print (_("Created %s (id %" PRId64 ", %s)\n"), argv[2], id, bourse_role_to_string (role));
+      return 0;
+    }
+
+  {
+    g_autoptr(BourseUser) user = bourse_users_find_by_login (offline.store, argv[2], &error);
+    g_autofree char *target = NULL;
+
+    if (user == NULL)
+      {
+        g_printerr ("boursed: %s\n", error ? error->message : _("No such user"));
+        return 1;
+      }
+    target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
+
+    if (g_str_equal (verb, "disable"))
+      {
+        if (!bourse_store_begin (offline.store, &error)
+            || !bourse_users_update (offline.store, user->id, "status", "disabled", &error)
+            || !bourse_auth_audit (offline.auth, actor, "user.disable", target, NULL, &cli_context, &error)
+            || !bourse_store_commit (offline.store, &error))
+          {
+            bourse_store_rollback (offline.store);
+            g_printerr ("boursed: %s\n", error->message);
+            return 1;
+          }
+        g_print (_("Disabled %s\n"), user->username);
+        return 0;
+      }
+
+    if (g_str_equal (verb, "reset-password"))
+      {
+        g_autofree char *password = NULL;
+        g_autofree char *hash = NULL;
+
+        if (!password_stdin)
+          {
+            g_printerr (_("boursed: give the new password on standard input with --password-stdin\n"));
+            return 2;
+          }
+        if ((password = read_password_stdin (&error)) == NULL
+            || !bourse_password_check_policy (password, &error)
+            || (hash = bourse_password_hash (password, 0, 0, &error)) == NULL
+            || !bourse_store_begin (offline.store, &error)
+            || !bourse_users_update (offline.store, user->id, "password_hash", hash, &error)
+            || !bourse_auth_audit (offline.auth, actor, "user.password.reset", target, NULL, &cli_context, &error)
+            || !bourse_store_commit (offline.store, &error))
+          {
+            bourse_store_rollback (offline.store);
+            g_printerr ("boursed: %s\n", error->message);
+            return 1;
+          }
+        g_print (_("New password set for %s\n"), user->username);
+        return 0;
+      }
+  }
+
+  g_printerr (_("boursed: unknown user command “%s”\n"), verb);
+  return 2;
+}
+
+static int
+command_audit (int    argc,
+               char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_auto(Offline) offline = { 0 };
+  g_autoptr(GError) error = NULL;
+  BourseAuditVerdict verdict = { 0 };
+
+  if (!parse_options (&options, "audit", "verify", _("Check the audit trail's hash chain."), &argc, &argv, &error)
+      || argc < 2 || !g_str_equal (argv[1], "verify"))
+    {
+      g_printerr ("%s\n", error ? error->message : _("Usage: boursed audit verify [--data-dir DIR]"));
+      return 2;
+    }
+  if (!offline_open (&offline, &options, &error) || !bourse_audit_verify (offline.store, &verdict, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+
+  if (verdict.ok)
+    {
+      g_print (_("Audit trail intact: %" PRId64 " entries checked\n"), verdict.checked);
+      return 0;
+    }
+  g_print (_("Audit trail BROKEN at entry %" PRId64 " (%" PRId64 " entries checked)\n"),
+           verdict.first_bad_id, verdict.checked);
+  return 1;
+}
+
+static int
+command_keys (int    argc,
+              char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_auto(Offline) offline = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *actor = cli_actor ();
+
+  if (!parse_options (&options, "keys", "rotate", _("Make a new token-signing key: every access token stops working."),
+                      &argc, &argv, &error)
+      || argc < 2 || !g_str_equal (argv[1], "rotate"))
+    {
+      g_printerr ("%s\n", error ? error->message : _("Usage: boursed keys rotate [--data-dir DIR]"));
+      return 2;
+    }
+  if (!offline_open (&offline, &options, &error)
+      || !bourse_auth_rotate_signing_key (offline.auth, &error)
+      || !bourse_auth_audit (offline.auth, actor, "keys.rotate", "jwt-signing-key", NULL, &cli_context, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+  g_print (_("New signing key in place; restart boursed so that it takes effect\n"));
+  return 0;
+}
+
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
            _("Usage: boursed COMMAND [OPTION…]"),
            _("serve            Run the engine and its HTTP/WebSocket server"),
            _("config show      Print the effective configuration"),
            _("config check F   Check a configuration file"),
+           _("user …           Add, list, disable accounts; reset a password"),
+           _("audit verify     Check the audit trail's hash chain"),
+           _("keys rotate      Make a new token-signing key"),
            _("--version        Print the version"),
            _("Run “boursed COMMAND --help” for the options of a command."));
 }
@@ -329,6 +606,12 @@ main (int    argc,
     return command_serve (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "config"))
     return command_config (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "user"))
+    return command_user (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "audit"))
+    return command_audit (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "keys"))
+    return command_keys (argc - 1, argv + 1);
 
   g_printerr (_("boursed: unknown command “%s”\n"), argv[1]);
   print_usage (stderr);

@@ -34,6 +34,7 @@ typedef struct
   SoupWebsocketConnection *connection;
   GSocket                 *socket;
   GHashTable              *topics;
+  BourseRole               role;
   GQueue                   pending;
   guint                    flush_source;
   gboolean                 closing;
@@ -269,6 +270,13 @@ client_handle_subscription (Client    *client,
           client_reply_error (client, message);
           return;
         }
+      /* Topics are filtered by permission: the server log is for admins. */
+      if (subscribe && g_str_equal (name, "logs") && client->role != BOURSE_ROLE_ADMIN)
+        {
+          g_autofree char *message = g_strdup_printf (_("The topic “%s” is for administrators"), name);
+          client_reply_error (client, message);
+          return;
+        }
     }
 
   json_builder_begin_object (builder);
@@ -367,7 +375,8 @@ client_closed_cb (SoupWebsocketConnection *connection,
 void
 bourse_hub_add_client (BourseHub               *self,
                        SoupWebsocketConnection *connection,
-                       GSocket                 *socket)
+                       GSocket                 *socket,
+                       BourseRole               role)
 {
   Client *client;
 
@@ -379,6 +388,7 @@ bourse_hub_add_client (BourseHub               *self,
   client->hub = self;
   client->connection = g_object_ref (connection);
   client->socket = g_object_ref (socket);
+  client->role = role;
   client->topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&client->pending);
 

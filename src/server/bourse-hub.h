@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 
 #include "core/bourse-event-bus.h"
+#include "auth/bourse-permissions.h"
 
 #include "bourse-metrics.h"
 
@@ -23,9 +24,11 @@ G_DECLARE_FINAL_TYPE (BourseHub, bourse_hub, BOURSE, HUB, GObject)
 BourseHub *bourse_hub_new            (BourseEventBus          *bus,
                                       BourseMetrics           *metrics,
                                       guint                    queue_limit);
+/* role decides which topics the client may subscribe to. */
 void       bourse_hub_add_client     (BourseHub               *self,
                                       SoupWebsocketConnection *connection,
-                                      GSocket                 *socket);
+                                      GSocket                 *socket,
+                                      BourseRole               role);
 void       bourse_hub_publish        (BourseHub               *self,
                                       const char              *topic,
                                       JsonNode                *data);

@@ -20,6 +20,8 @@ struct _BourseRequest
   GHashTable        *params;
   GHashTable        *query;
   char              *request_id;
+  char              *client_address;
+  BoursePrincipal   *principal;
   JsonParser        *parser;
   GByteArray        *body;        /* we collect the body ourselves to bound it */
   gsize              max_body;

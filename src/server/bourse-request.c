@@ -32,6 +32,8 @@ _bourse_request_free (BourseRequest *request)
   g_clear_pointer (&request->params, g_hash_table_unref);
   g_clear_pointer (&request->query, g_hash_table_unref);
   g_clear_pointer (&request->request_id, g_free);
+  g_clear_pointer (&request->client_address, g_free);
+  g_clear_pointer (&request->principal, bourse_principal_free);
   g_clear_pointer (&request->body, g_byte_array_unref);
   g_clear_object (&request->parser);
   g_free (request);
@@ -61,6 +63,88 @@ bourse_request_get_request_id (BourseRequest *request)
   return request->request_id;
 }
 
+const BoursePrincipal *
+bourse_request_get_principal (BourseRequest *request)
+{
+  return request->principal;
+}
+
+void
+bourse_request_get_context (BourseRequest     *request,
+                            BourseAuthContext *context)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->message);
+
+  if (request->client_address == NULL)
+    {
+      GSocketAddress *address = soup_server_message_get_remote_address (request->message);
+
+      request->client_address = G_IS_INET_SOCKET_ADDRESS (address)
+        ? g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)))
+        : g_strdup ("unknown");
+    }
+
+  context->client_address = request->client_address;
+  context->request_id = request->request_id;
+  context->user_agent = soup_message_headers_get_one (headers, "User-Agent");
+}
+
+void
+bourse_request_reply_error (BourseRequest *request,
+                            const GError  *error,
+                            guint          retry_after_s)
+{
+  guint status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  const char *field = bourse_auth_error_field (error);
+
+  if (error->domain == BOURSE_AUTH_ERROR)
+    switch ((BourseAuthError)error->code)
+      {
+      case BOURSE_AUTH_ERROR_INVALID_USERNAME:
+      case BOURSE_AUTH_ERROR_INVALID_EMAIL:
+      case BOURSE_AUTH_ERROR_INVALID_PASSWORD:
+      case BOURSE_AUTH_ERROR_INVALID_ROLE:
+      case BOURSE_AUTH_ERROR_INVALID_STATUS:
+      case BOURSE_AUTH_ERROR_INVALID_TIER:
+        status = SOUP_STATUS_UNPROCESSABLE_ENTITY;
+        break;
+      case BOURSE_AUTH_ERROR_CONFLICT:         status = SOUP_STATUS_CONFLICT; break;
+      case BOURSE_AUTH_ERROR_NOT_FOUND:        status = SOUP_STATUS_NOT_FOUND; break;
+      case BOURSE_AUTH_ERROR_UNAUTHENTICATED:
+      case BOURSE_AUTH_ERROR_TOKEN_REUSED:     status = SOUP_STATUS_UNAUTHORIZED; break;
+      case BOURSE_AUTH_ERROR_FORBIDDEN:
+      case BOURSE_AUTH_ERROR_ACCOUNT_PENDING:
+      case BOURSE_AUTH_ERROR_ACCOUNT_DISABLED: status = SOUP_STATUS_FORBIDDEN; break;
+      case BOURSE_AUTH_ERROR_THROTTLED:        status = 429; break;  /* Too Many Requests: not in libsoup's enum */
+      case BOURSE_AUTH_ERROR_FAILED:
+      default:                                 break;
+      }
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
+                                  "WWW-Authenticate", "Bearer realm=\"bourse\"");
+  if (status == 429)
+    {
+      g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after_s, 1));
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
+                                    "Retry-After", seconds);
+    }
+  if (status == SOUP_STATUS_INTERNAL_SERVER_ERROR)
+    g_warning ("Request failed: %s", error->message);
+
+  if (field != NULL)
+    {
+      const BourseFieldError errors[] = { { field, error->message } };
+      bourse_request_reply_problem (request, status, error->message, errors, 1);
+    }
+  else
+    bourse_request_reply_problem (request, status,
+                                  status == SOUP_STATUS_INTERNAL_SERVER_ERROR
+                                    ? _("Something went wrong on the server; its log has the details")
+                                    : error->message,
+                                  NULL, 0);
+}
+
 const char *
 bourse_request_get_param (BourseRequest *request,
                           const char    *name)
@@ -73,6 +157,13 @@ bourse_request_get_query (BourseRequest *request,
                           const char    *name)
 {
   return request->query ? g_hash_table_lookup (request->query, name) : NULL;
+}
+
+/* libsoup 3.2 has no phrase for 429 Too Many Requests. */
+static const char *
+status_phrase (guint status)
+{
+  return status == 429 ? "Too Many Requests" : soup_status_get_phrase (status);
 }
 
 void
@@ -109,11 +200,11 @@ bourse_reply_problem (SoupServerMessage      *message,
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, "about:blank");
   json_builder_set_member_name (builder, "title");
-  json_builder_add_string_value (builder, soup_status_get_phrase (status));
+  json_builder_add_string_value (builder, status_phrase (status));
   json_builder_set_member_name (builder, "status");
   json_builder_add_int_value (builder, status);
   json_builder_set_member_name (builder, "detail");
-  json_builder_add_string_value (builder, detail ? detail : soup_status_get_phrase (status));
+  json_builder_add_string_value (builder, detail ? detail : status_phrase (status));
   json_builder_set_member_name (builder, "errors");
   json_builder_begin_array (builder);
   for (guint i = 0; i < n_errors; i++)
@@ -139,7 +230,7 @@ bourse_reply_problem (SoupServerMessage      *message,
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &length);
 
-  soup_server_message_set_status (message, status, NULL);
+  soup_server_message_set_status (message, status, status_phrase (status));
   soup_server_message_set_response (message, "application/problem+json", SOUP_MEMORY_TAKE,
                                     text, length);
 }

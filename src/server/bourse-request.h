@@ -26,6 +26,16 @@ SoupServerMessage *bourse_request_get_message     (BourseRequest            *req
 BourseEngine      *bourse_request_get_engine      (BourseRequest            *request);
 const BourseRoute *bourse_request_get_route       (BourseRequest            *request);
 const char        *bourse_request_get_request_id  (BourseRequest            *request);
+/* Who is asking, on routes that need a permission (NULL on public ones). */
+const BoursePrincipal *bourse_request_get_principal (BourseRequest        *request);
+/* Client address, request id and user agent, for audit entries. */
+void               bourse_request_get_context     (BourseRequest            *request,
+                                                   BourseAuthContext        *context);
+/* problem+json for a BOURSE_AUTH_ERROR (or any error), with the status and
+ * field that fit it: 401, 403, 404, 409, 422, 429… */
+void               bourse_request_reply_error     (BourseRequest            *request,
+                                                   const GError             *error,
+                                                   guint                     retry_after_s);
 const char        *bourse_request_get_param       (BourseRequest            *request,
                                                    const char               *name);
 const char        *bourse_request_get_query       (BourseRequest            *request,

@@ -42,6 +42,7 @@ struct _BourseServer
 JsonNode *_bourse_server_build_status   (BourseServer *self);
 void      _bourse_server_publish_status (BourseServer *self);
 void      _bourse_server_add_system_routes (BourseServer *self);
+void      _bourse_server_add_auth_routes (BourseServer *self);
 gboolean  _bourse_web_serve             (SoupServerMessage *message,
                                          const char        *path);
 

@@ -270,6 +270,54 @@ handle_preflight (BourseServer      *self,
   soup_server_message_set_status (message, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
+/* 401 when credentials are missing or wrong, 403 when the caller's role
+ * lacks the route's permission. On success the principal is on the request. */
+static gboolean
+authorize (BourseServer  *self,
+           BourseRequest *request,
+           const char    *permission,
+           const char    *query_token)
+{
+  SoupServerMessage *message = bourse_request_get_message (request);
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                                            "Authorization");
+  const char *token = query_token;
+  g_autoptr(GError) error = NULL;
+
+  if (authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0)
+    {
+      token = authorization + 7;
+      while (*token == ' ')
+        token++;
+    }
+
+  if (token == NULL || token[0] == '\0')
+    {
+      g_set_error (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+                   _("Sign in first: this needs an access token (Authorization: Bearer …)"));
+      bourse_request_reply_error (request, error, 0);
+      return FALSE;
+    }
+
+  request->principal = bourse_auth_authenticate_bearer (bourse_engine_get_auth (self->engine), token, &error);
+  if (request->principal == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return FALSE;
+    }
+
+  if (!bourse_role_has_permission (request->principal->role, permission))
+    {
+      g_set_error (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_FORBIDDEN,
+                   _("The role “%s” does not have the permission “%s”"),
+                   bourse_role_to_string (request->principal->role), permission);
+      bourse_request_reply_error (request, error, 0);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 server_handler_cb (SoupServer        *soup,
                    SoupServerMessage *message,
@@ -327,7 +375,8 @@ server_handler_cb (SoupServer        *soup,
     {
     case BOURSE_ROUTE_FOUND:
       request->route = route;
-      route->handler (request, route->user_data);
+      if (route->permission == NULL || authorize (self, request, route->permission, NULL))
+        route->handler (request, route->user_data);
       break;
 
     case BOURSE_ROUTE_METHOD_NOT_ALLOWED:
@@ -354,6 +403,45 @@ out:
   bourse_log_set_request_id (NULL);
 }
 
+/* Runs before libsoup answers a WebSocket handshake: setting a status here
+ * (401, 403, 400) stops the upgrade, so unauthenticated clients never get a
+ * socket. Browsers cannot set headers on WebSockets, hence ?token=. */
+static void
+websocket_gate_cb (SoupServer        *soup,
+                   SoupServerMessage *message,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  BourseServer *self = user_data;
+  BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+  const BourseRoute *route = NULL;
+
+  g_assert (request != NULL);
+
+  bourse_router_match (self->router, "GET", "/api/v1/ws", &route, NULL, NULL);
+  request->route = route;
+
+  if (!g_str_equal (soup_server_message_get_method (message), "GET"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message), "Allow", "GET");
+      bourse_reply_problem (message, SOUP_STATUS_METHOD_NOT_ALLOWED, _("Only GET opens a WebSocket"), NULL, 0);
+      return;
+    }
+
+  if (self->shutdown_task != NULL)
+    {
+      bourse_reply_problem (message, SOUP_STATUS_SERVICE_UNAVAILABLE, _("The server is shutting down"), NULL, 0);
+      return;
+    }
+
+  if (!authorize (self, request, route->permission, query ? g_hash_table_lookup (query, "token") : NULL))
+    return;
+
+  if (soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Upgrade") == NULL)
+    route->handler (request, route->user_data);
+}
+
 static void
 websocket_cb (SoupServer              *soup,
               SoupServerMessage       *message,
@@ -364,6 +452,8 @@ websocket_cb (SoupServer              *soup,
   BourseServer *self = user_data;
   const char *origin = soup_websocket_connection_get_origin (connection);
   GSocket *socket = soup_server_message_get_socket (message);
+  BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+  g_autoptr(BoursePrincipal) principal = request ? g_steal_pointer (&request->principal) : NULL;
 
   request_done (self, message);
 
@@ -388,7 +478,7 @@ websocket_cb (SoupServer              *soup,
         }
     }
 
-  if (socket == NULL || self->shutdown_task != NULL)
+  if (socket == NULL || principal == NULL || self->shutdown_task != NULL)
     {
       soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
                                        "server shutting down");
@@ -398,7 +488,7 @@ websocket_cb (SoupServer              *soup,
   soup_websocket_connection_set_max_incoming_payload_size (
       connection, bourse_config_get_int (self->config, "server", "ws_max_frame_bytes"));
   soup_websocket_connection_set_keepalive_interval (connection, 30);
-  bourse_hub_add_client (self->hub, connection, socket);
+  bourse_hub_add_client (self->hub, connection, socket, principal->role);
 }
 
 static void
@@ -488,9 +578,11 @@ bourse_server_new (BourseEngine *engine)
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_finished_cb), self);
   soup_server_add_handler (self->soup, NULL, server_handler_cb, self, NULL);
+  soup_server_add_handler (self->soup, "/api/v1/ws", websocket_gate_cb, self, NULL);
   soup_server_add_websocket_handler (self->soup, "/api/v1/ws", NULL, NULL, websocket_cb, self, NULL);
 
   _bourse_server_add_system_routes (self);
+  _bourse_server_add_auth_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);

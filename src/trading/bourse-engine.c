@@ -18,6 +18,7 @@ struct _BourseEngine
 
   BourseConfig      *config;
   BourseStore       *store;
+  BourseAuth        *auth;
   BourseEventBus    *bus;
   BourseEngineState  state;
   gint64             started_at_ms;
@@ -53,6 +54,7 @@ bourse_engine_dispose (GObject *object)
   BourseEngine *self = (BourseEngine *)object;
 
   bourse_engine_stop (self);
+  g_clear_object (&self->auth);
   g_clear_object (&self->store);
   g_clear_object (&self->bus);
   g_clear_object (&self->config);
@@ -168,8 +170,10 @@ bourse_engine_start (BourseEngine  *self,
   data_dir = bourse_config_dup_data_dir (self->config);
   db_path = g_build_filename (data_dir, "bourse.db", NULL);
   self->store = bourse_store_open (db_path, error);
-  if (self->store == NULL)
+  if (self->store == NULL
+      || (self->auth = bourse_auth_new (self->store, self->config, error)) == NULL)
     {
+      g_clear_object (&self->store);
       set_state (self, BOURSE_ENGINE_STATE_STOPPED);
       return FALSE;
     }
@@ -217,6 +221,14 @@ bourse_engine_get_store (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->store;
+}
+
+BourseAuth *
+bourse_engine_get_auth (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->auth;
 }
 
 BourseEventBus *

@@ -11,6 +11,7 @@
 #include "core/bourse-config.h"
 #include "core/bourse-event-bus.h"
 #include "core/bourse-store.h"
+#include "auth/bourse-auth.h"
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,8 @@ const char        *bourse_engine_state_to_string  (BourseEngineState state);
 BourseConfig      *bourse_engine_get_config       (BourseEngine   *self);
 BourseStore       *bourse_engine_get_store        (BourseEngine   *self);
 BourseEventBus    *bourse_engine_get_event_bus    (BourseEngine   *self);
+/* Accounts, sessions and tokens; NULL until started. */
+BourseAuth        *bourse_engine_get_auth         (BourseEngine   *self);
 gint64             bourse_engine_get_started_at   (BourseEngine   *self);
 gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
 

@@ -39,6 +39,13 @@ xgettext --from-code=UTF-8 --add-comments --keyword=_ --keyword=N_ --keyword=C_:
 if [ -s "$work/xgettext.err" ]; then
   echo "xgettext warnings:"; cat "$work/xgettext.err"; status=1
 fi
+# Some cut strings draw no warning: a msgid that ends in "%" was cut at a
+# format macro such as G_GINT64_FORMAT (PRId64 is understood).
+cut=$(msggrep --msgid -E -e '%$' "$work/bourse.pot" | grep -c '^msgid' || true)
+if [ "$cut" -gt 0 ]; then
+  echo "Strings cut at a format macro (use PRId64 or format the number first):"
+  msggrep --msgid -E -e '%$' "$work/bourse.pot" | grep -A1 '^#:'; status=1
+fi
 
 for lang in $(sed 's/#.*//' po/LINGUAS); do
   msgmerge --quiet --no-fuzzy-matching "po/$lang.po" "$work/bourse.pot" -o "$work/$lang.po"

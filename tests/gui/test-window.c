@@ -244,6 +244,7 @@ test_client_rest (void)
 
   ensure_engine ();
   client = bourse_client_new (engine_url);
+  bourse_client_set_token (client, bourse_local_engine_get_token (engine));
 
   health = get_json (client, "/health", &error);
   g_assert_no_error (error);
@@ -273,6 +274,7 @@ test_client_problem (void)
 
   ensure_engine ();
   client = bourse_client_new (engine_url);
+  bourse_client_set_token (client, bourse_local_engine_get_token (engine));
 
   node = get_json (client, "/api/v1/does-not-exist", &error);
   g_assert_null (node);
@@ -323,6 +325,7 @@ test_client_websocket (void)
 
   ensure_engine ();
   client = bourse_client_new (engine_url);
+  bourse_client_set_token (client, bourse_local_engine_get_token (engine));
   g_signal_connect (client, "event::system", G_CALLBACK (client_event_cb), &state);
 
   /* Subscribed before connecting: sent once the socket is open. */
@@ -608,6 +611,7 @@ test_window_system_page (void)
 
   window = bourse_window_new (NULL);
   g_object_ref (window);
+  bourse_window_set_token (window, bourse_local_engine_get_token (engine));
   bourse_window_set_server_url (window, engine_url);
   gtk_window_present (GTK_WINDOW (window));
 

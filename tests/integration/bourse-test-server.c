@@ -39,6 +39,12 @@ bourse_test_server_new (gboolean            start,
   g_assert_no_error (error);
 
   self->config = bourse_config_new ();
+  {
+    /* As boursed does: the suite's environment (BOURSE_AUTH_SECRETS_BACKEND…) applies. */
+    g_auto(GStrv) environment = g_get_environ ();
+    bourse_config_load_environment (self->config, (const char * const *)environment, &error);
+    g_assert_no_error (error);
+  }
   bourse_config_set (self->config, "store", "data_dir", self->data_dir, BOURSE_CONFIG_SOURCE_COMMAND_LINE, &error);
   g_assert_no_error (error);
   bourse_config_set (self->config, "server", "port", "0", BOURSE_CONFIG_SOURCE_COMMAND_LINE, &error);
@@ -54,6 +60,7 @@ bourse_test_server_new (gboolean            start,
   bourse_engine_start (self->engine, &error);
   g_assert_no_error (error);
 
+  self->token = g_strdup (bourse_auth_get_local_token (bourse_engine_get_auth (self->engine)));
   self->server = bourse_server_new (self->engine);
   self->session = soup_session_new ();
 
@@ -112,6 +119,7 @@ bourse_test_server_free (BourseTestServer *self)
   remove_tree (self->data_dir);
   g_free (self->data_dir);
   g_free (self->base_url);
+  g_free (self->token);
   g_free (self);
 }
 
@@ -154,8 +162,18 @@ bourse_test_fetch (BourseTestServer   *self,
   FetchState state = { 0 };
 
   g_assert_nonnull (message);
+  if (self->token != NULL)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", self->token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", bearer);
+    }
   for (guint i = 0; headers != NULL && headers[i] != NULL; i += 2)
-    soup_message_headers_replace (soup_message_get_request_headers (message), headers[i], headers[i + 1]);
+    {
+      if (headers[i + 1][0] == '\0')
+        soup_message_headers_remove (soup_message_get_request_headers (message), headers[i]);
+      else
+        soup_message_headers_replace (soup_message_get_request_headers (message), headers[i], headers[i + 1]);
+    }
   if (body != NULL)
     {
       g_autoptr(GBytes) bytes = g_bytes_new (body, body_length < 0 ? strlen (body) : (gsize)body_length);

@@ -20,6 +20,7 @@ typedef struct
   BourseServer *server;
   SoupSession  *session;
   char         *base_url;
+  char         *token;      /* the local owner's: admin, sent unless a test says otherwise */
 } BourseTestServer;
 
 typedef struct
@@ -35,7 +36,9 @@ BourseTestServer   *bourse_test_server_new         (gboolean             start,
                                                     const char * const  *settings);
 void                bourse_test_server_start       (BourseTestServer    *self);
 void                bourse_test_server_free        (BourseTestServer    *self);
-/* headers: name, value pairs, NULL-terminated (may be NULL). */
+/* headers: name, value pairs, NULL-terminated (may be NULL). Requests carry
+ * the local owner's bearer token unless headers name Authorization; an empty
+ * Authorization value sends none (an anonymous request). */
 BourseTestResponse *bourse_test_fetch              (BourseTestServer    *self,
                                                     const char          *method,
                                                     const char          *path,

@@ -180,7 +180,7 @@ new_echo_server (void)
   BourseTestServer *server = bourse_test_server_new (FALSE, settings);
 
   bourse_router_add (bourse_server_get_router (server->server), "POST", "/api/v1/echo/{id}",
-                     "test.write", echo_cb, NULL);
+                     NULL, echo_cb, NULL);
   bourse_test_server_start (server);
   return server;
 }

@@ -64,7 +64,7 @@ static WsClient *
 ws_connect (BourseTestServer *server)
 {
   WsClient *client = g_new0 (WsClient, 1);
-  g_autofree char *url = g_strconcat (server->base_url, "api/v1/ws", NULL);
+  g_autofree char *url = g_strconcat (server->base_url, "api/v1/ws?token=", server->token, NULL);
   g_autoptr(SoupMessage) message = NULL;
 
   url[0] = 'w', url[1] = 's', memmove (url + 2, url + 4, strlen (url + 4) + 1);  /* http → ws */
@@ -429,8 +429,9 @@ test_slow_consumer_closed (void)
   g_assert_no_error (error);
   output = g_io_stream_get_output_stream (G_IO_STREAM (raw.connection));
 
-  handshake = g_strdup ("GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+  handshake = g_strdup_printf ("GET /api/v1/ws?token=%s HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                               "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                               "Sec-WebSocket-Version: 13\r\n\r\n", server->token);
   g_output_stream_write_all (output, handshake, strlen (handshake), NULL, NULL, &error);
   g_assert_no_error (error);
 

@@ -848,6 +848,59 @@ websocket_connected_cb (GObject      *object,
   ws->connected = TRUE;
 }
 
+/* `boursed user add` with the password on stdin, as an administrator would. */
+static void
+add_user_cli (Fixture    *f,
+              const char *name,
+              const char *role,
+              const char *password,
+              Command    *command)
+{
+  const char *args[] = { "user", "add", name, "--role", role, "--password-stdin", "--data-dir", f->data_dir, NULL };
+  g_autoptr(GSubprocessLauncher) launcher =
+    launcher_new (f, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                  NULL);
+  g_autoptr(GPtrArray) argv = argv_new (args);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *input = g_strconcat (password, "\n", NULL);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  memset (command, 0, sizeof *command);
+  g_subprocess_communicate_utf8_async (process, input, NULL, communicate_cb, command);
+  wait_for (&command->done, COMMAND_TIMEOUT_S, "boursed user add");
+  command->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  g_test_message ("user add: exit %d\nstdout: %s\nstderr: %s", command->status, command->out, command->err);
+}
+
+/* Signs in over HTTP and returns the access token. */
+static char *
+login (SoupSession *session,
+       guint16      port,
+       const char  *name,
+       const char  *password)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/api/v1/auth/login", port);
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"%s\"}", name, password);
+  g_autoptr(SoupMessage) message = soup_message_new ("POST", url);
+  g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+
+  soup_message_set_request_body_from_bytes (message, "application/json", request);
+  response = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+  text = g_strndup (g_bytes_get_data (response, NULL), g_bytes_get_size (response));
+  node = json_from_string (text, &error);
+  g_assert_no_error (error);
+  return g_strdup (json_object_get_string_member (json_node_get_object (node), "access_token"));
+}
+
 /* A shutdown says goodbye to WebSocket clients with 1001 Going Away. */
 static void
 test_websocket_going_away (Fixture       *f,
@@ -860,9 +913,15 @@ test_websocket_going_away (Fixture       *f,
   g_autofree char *url = NULL;
   WebSocket ws = { 0 };
 
-  daemon = start_daemon (f, NULL, args);
+  g_auto(Command) added = { 0 };
+  g_autofree char *token = NULL;
 
-  url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/ws", daemon->port);
+  add_user_cli (f, "owner", "admin", "correct horse battery staple", &added);
+  g_assert_cmpint (added.status, ==, 0);
+  daemon = start_daemon (f, NULL, args);
+  token = login (session, daemon->port, "owner", "correct horse battery staple");
+
+  url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/ws?token=%s", daemon->port, token);
   message = soup_message_new ("GET", url);
   soup_session_websocket_connect_async (session, message, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                         websocket_connected_cb, &ws);

@@ -1,8 +1,14 @@
-// app.js — Bourse web console: follows the engine over the REST + WebSocket API.
+// app.js — Bourse web console: signs in, then follows the engine over the REST + WebSocket API.
 // SPDX-License-Identifier: GPL-3.0-or-later
 'use strict';
 
 const $ = (id) => document.getElementById(id);
+
+// The access token lives for this tab only; a new tab signs in again.
+let token = sessionStorage.getItem('bourse.token');
+let socket = null;
+let retryDelay = 500;
+const lastSeq = new Map();
 
 function formatUptime(seconds) {
   const d = Math.floor(seconds / 86400);
@@ -32,12 +38,32 @@ function setConnection(state, text) {
   $('connection').textContent = text;
 }
 
-let retryDelay = 500;
-const lastSeq = new Map();
+function showSignIn(message) {
+  token = null;
+  sessionStorage.removeItem('bourse.token');
+  if (socket) socket.close();
+  $('system-section').hidden = true;
+  $('sign-out').hidden = true;
+  $('sign-in').hidden = false;
+  $('sign-in-error').textContent = message || '';
+  setConnection('error', 'Signed out');
+}
+
+async function api(path, options = {}) {
+  const headers = Object.assign({}, options.headers);
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  if (response.status === 401 && token) {
+    showSignIn('Your session has ended: sign in again.');
+    throw new Error('unauthenticated');
+  }
+  return response;
+}
 
 function connect() {
+  if (!token) return;
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(`${scheme}//${location.host}/api/v1/ws`);
+  socket = new WebSocket(`${scheme}//${location.host}/api/v1/ws?token=${encodeURIComponent(token)}`);
 
   socket.addEventListener('open', () => {
     retryDelay = 500;
@@ -54,6 +80,7 @@ function connect() {
     if (message.topic === 'system') showStatus(message.data);
   });
   socket.addEventListener('close', () => {
+    if (!token) return;
     setConnection('reconnecting', 'Reconnecting…');
     setTimeout(connect, retryDelay);
     retryDelay = Math.min(retryDelay * 2, 10000);
@@ -61,9 +88,41 @@ function connect() {
 }
 
 async function refresh() {
-  const response = await fetch('/api/v1/system/status');
+  const response = await api('/api/v1/system/status');
   if (response.ok) showStatus(await response.json());
 }
 
-refresh().catch(() => setConnection('error', 'Offline'));
-connect();
+function start() {
+  $('sign-in').hidden = true;
+  $('system-section').hidden = false;
+  $('sign-out').hidden = false;
+  refresh().catch(() => {});
+  connect();
+}
+
+$('sign-in').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const login = $('login').value.trim();
+  const body = login.includes('@') ? { email: login } : { username: login };
+  body.password = $('password').value;
+  const response = await fetch('/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const answer = await response.json();
+  if (!response.ok) {
+    $('sign-in-error').textContent = answer.detail || 'Could not sign in.';
+    return;
+  }
+  $('password').value = '';
+  token = answer.access_token;
+  sessionStorage.setItem('bourse.token', token);
+  start();
+});
+
+$('sign-out').addEventListener('click', async () => {
+  await api('/api/v1/auth/logout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
+    .catch(() => {});
+  showSignIn();
+});
+
+if (token) start(); else showSignIn();

@@ -1,0 +1,718 @@
+/* bourse-auth.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-auth"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "core/bourse-time.h"
+
+#include "bourse-audit.h"
+#include "bourse-auth.h"
+#include "bourse-jwt.h"
+#include "bourse-password.h"
+#include "bourse-rate-limit.h"
+#include "bourse-secrets.h"
+
+#define SIGNING_KEY_NAME  "jwt-signing-key"
+#define SIGNING_KEY_BYTES 32
+#define TOKEN_BYTES       32   /* 256 random bits for refresh and local tokens */
+/* Clock skew tolerated between processes checking a token. */
+#define LEEWAY_S          30
+
+struct _BourseAuth
+{
+  GObject              parent_instance;
+
+  BourseStore         *store;
+  BourseConfig        *config;
+  BourseSecrets       *secrets;
+  GBytes              *signing_key;
+  BourseLoginThrottle *throttle;
+  char                *local_token;
+  guint64              opslimit;
+  gsize                memlimit;
+};
+
+G_DEFINE_FINAL_TYPE (BourseAuth, bourse_auth, G_TYPE_OBJECT)
+
+static void
+bourse_auth_finalize (GObject *object)
+{
+  BourseAuth *self = (BourseAuth *)object;
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->config);
+  g_clear_object (&self->secrets);
+  g_clear_pointer (&self->signing_key, g_bytes_unref);
+  g_clear_pointer (&self->throttle, bourse_login_throttle_free);
+  if (self->local_token != NULL)
+    sodium_memzero (self->local_token, strlen (self->local_token));
+  g_clear_pointer (&self->local_token, g_free);
+
+  G_OBJECT_CLASS (bourse_auth_parent_class)->finalize (object);
+}
+
+static void
+bourse_auth_class_init (BourseAuthClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = bourse_auth_finalize;
+}
+
+static void
+bourse_auth_init (BourseAuth *self)
+{
+}
+
+static char *
+random_token (void)
+{
+  guint8 bytes[TOKEN_BYTES];
+  char *text = g_malloc (sodium_base64_ENCODED_LEN (TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING));
+
+  randombytes_buf (bytes, sizeof bytes);
+  sodium_bin2base64 (text, sodium_base64_ENCODED_LEN (TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+                     bytes, sizeof bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  sodium_memzero (bytes, sizeof bytes);
+  return text;
+}
+
+/* Tokens are stored only as hashes: a copy of the database signs nobody in. */
+static char *
+token_hash (const char *token)
+{
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+}
+
+static gboolean
+load_signing_key (BourseAuth  *self,
+                  gboolean     replace,
+                  GError     **error)
+{
+  g_autoptr(GBytes) key = replace ? NULL : bourse_secrets_lookup (self->secrets, SIGNING_KEY_NAME, error);
+
+  if (key == NULL && error != NULL && *error != NULL)
+    return FALSE;
+
+  if (key == NULL || g_bytes_get_size (key) < SIGNING_KEY_BYTES)
+    {
+      guint8 *bytes = g_malloc (SIGNING_KEY_BYTES);
+
+      randombytes_buf (bytes, SIGNING_KEY_BYTES);
+      g_clear_pointer (&key, g_bytes_unref);
+      key = g_bytes_new_take (bytes, SIGNING_KEY_BYTES);
+      if (!bourse_secrets_store (self->secrets, SIGNING_KEY_NAME, key, error))
+        return FALSE;
+      g_message ("Created a new token-signing key");
+    }
+
+  g_clear_pointer (&self->signing_key, g_bytes_unref);
+  self->signing_key = g_steal_pointer (&key);
+  return TRUE;
+}
+
+BourseAuth *
+bourse_auth_new (BourseStore   *store,
+                 BourseConfig  *config,
+                 GError       **error)
+{
+  g_autoptr(BourseAuth) self = NULL;
+  g_autofree char *data_dir = NULL;
+  const char *backend_name;
+  BourseSecretsBackend backend = BOURSE_SECRETS_BACKEND_AUTO;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
+  g_return_val_if_fail (BOURSE_IS_CONFIG (config), NULL);
+
+  if (!bourse_password_init (error))
+    return NULL;
+
+  self = g_object_new (BOURSE_TYPE_AUTH, NULL);
+  self->store = g_object_ref (store);
+  self->config = g_object_ref (config);
+  self->opslimit = bourse_config_get_int (config, "auth", "password_opslimit");
+  self->memlimit = (gsize)bourse_config_get_int (config, "auth", "password_memlimit_kib") * 1024;
+  self->throttle = bourse_login_throttle_new (bourse_config_get_int (config, "auth", "login_free_failures"),
+                                              bourse_config_get_int (config, "auth", "login_max_delay"));
+  self->local_token = random_token ();
+
+  backend_name = bourse_config_get_string (config, "auth", "secrets_backend");
+  if (g_str_equal (backend_name, "keyring"))
+    backend = BOURSE_SECRETS_BACKEND_KEYRING;
+  else if (g_str_equal (backend_name, "file"))
+    backend = BOURSE_SECRETS_BACKEND_FILE;
+
+  data_dir = bourse_config_dup_data_dir (config);
+  self->secrets = bourse_secrets_new (data_dir, backend, error);
+  if (self->secrets == NULL || !load_signing_key (self, FALSE, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+BourseStore *
+bourse_auth_get_store (BourseAuth *self)
+{
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
+  return self->store;
+}
+
+const char *
+bourse_auth_get_local_token (BourseAuth *self)
+{
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
+  return self->local_token;
+}
+
+gboolean
+bourse_auth_rotate_signing_key (BourseAuth  *self,
+                                GError     **error)
+{
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), FALSE);
+  return load_signing_key (self, TRUE, error);
+}
+
+gboolean
+bourse_auth_audit (BourseAuth              *self,
+                   const char              *actor,
+                   const char              *action,
+                   const char              *target,
+                   JsonNode                *details,
+                   const BourseAuthContext *context,
+                   GError                 **error)
+{
+  g_autoptr(BourseAuditEntry) entry = g_new0 (BourseAuditEntry, 1);
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), FALSE);
+
+  entry->actor = g_strdup (actor);
+  entry->action = g_strdup (action);
+  entry->target = g_strdup (target);
+  entry->details = details ? json_node_ref (details) : NULL;
+  entry->client_address = context ? g_strdup (context->client_address) : NULL;
+  entry->request_id = context ? g_strdup (context->request_id) : NULL;
+
+  return bourse_audit_append (self->store, entry, error);
+}
+
+/* One transaction: the change and its audit entry land together or not. */
+#define BEGIN(self, error)  if (!bourse_store_begin ((self)->store, (error))) return 0
+#define FAIL(self)          G_STMT_START { bourse_store_rollback ((self)->store); return 0; } G_STMT_END
+
+static JsonNode *
+details_new (const char *first_key,
+             ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *key = first_key;
+  va_list args;
+
+  va_start (args, first_key);
+  json_builder_begin_object (builder);
+  while (key != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+
+      json_builder_set_member_name (builder, key);
+      if (value != NULL)
+        json_builder_add_string_value (builder, value);
+      else
+        json_builder_add_null_value (builder);
+      key = va_arg (args, const char *);
+    }
+  json_builder_end_object (builder);
+  va_end (args);
+
+  return json_builder_get_root (builder);
+}
+
+static gint64
+add_user (BourseAuth              *self,
+          const char              *actor,
+          const char              *action,
+          const char              *username,
+          const char              *email,
+          const char              *password,
+          BourseRole               role,
+          const char              *status,
+          const BourseAuthContext *context,
+          GError                 **error)
+{
+  g_autofree char *hash = NULL;
+  g_autofree char *target = NULL;
+  g_autoptr(JsonNode) details = NULL;
+  gint64 id;
+
+  if (!bourse_users_validate_username (username, error) || !bourse_users_validate_email (email, error))
+    return 0;
+  if (!bourse_password_check_policy (password, error))
+    {
+      /* Policy errors are about the password field. */
+      if (error != NULL && *error != NULL && (*error)->domain != BOURSE_AUTH_ERROR)
+        {
+          GError *field_error = g_error_new_literal (BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_INVALID_PASSWORD,
+                                                     (*error)->message);
+          g_clear_error (error);
+          g_propagate_error (error, field_error);
+        }
+      return 0;
+    }
+  if ((hash = bourse_password_hash (password, self->opslimit, self->memlimit, error)) == NULL)
+    return 0;
+
+  BEGIN (self, error);
+  if ((id = bourse_users_insert (self->store, username, email, hash, role, status, error)) == 0)
+    FAIL (self);
+
+  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
+  details = details_new ("username", username, "email", email, "role", bourse_role_to_string (role),
+                         "status", status, NULL);
+  if (!bourse_auth_audit (self, actor ? actor : target, action, target, details, context, error)
+      || !bourse_store_commit (self->store, error))
+    FAIL (self);
+
+  return id;
+}
+
+gint64
+bourse_auth_register (BourseAuth              *self,
+                      const char              *username,
+                      const char              *email,
+                      const char              *password,
+                      const BourseAuthContext *context,
+                      GError                 **error)
+{
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), 0);
+
+  return add_user (self, NULL, "user.register", username, email, password, BOURSE_ROLE_VIEWER,
+                   "pending", context, error);
+}
+
+gint64
+bourse_auth_create_user (BourseAuth              *self,
+                         const char              *actor,
+                         const char              *username,
+                         const char              *email,
+                         const char              *password,
+                         BourseRole               role,
+                         const BourseAuthContext *context,
+                         GError                 **error)
+{
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), 0);
+
+  return add_user (self, actor, "user.create", username, email, password, role, "active", context, error);
+}
+
+static char *
+access_token_for (BourseAuth       *self,
+                  const BourseUser *user,
+                  gint64            session_id,
+                  gint64           *expires_in)
+{
+  g_autofree char *sub = g_strdup_printf ("%" G_GINT64_FORMAT, user->id);
+  g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, session_id);
+  g_autofree char *jti = random_token ();
+  gint64 now = bourse_time_now_ms () / 1000;
+  BourseJwtClaims claims = { sub, user->role, sid, jti, now, 0 };
+
+  *expires_in = bourse_config_get_int (self->config, "auth", "access_token_ttl");
+  claims.exp = now + *expires_in;
+  return bourse_jwt_encode (&claims, self->signing_key);
+}
+
+static char *
+expiry_after_days (gint64 days)
+{
+  return bourse_time_format_rfc3339 (bourse_time_now_ms () + days * 86400 * 1000);
+}
+
+BourseTokens *
+bourse_auth_login (BourseAuth              *self,
+                   const char              *login,
+                   const char              *password,
+                   const BourseAuthContext *context,
+                   guint                   *retry_after_s,
+                   GError                 **error)
+{
+  g_autoptr(BourseUser) user = NULL;
+  g_autoptr(BourseTokens) tokens = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) details = NULL;
+  g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
+  g_autofree char *expires = expiry_after_days (bourse_config_get_int (self->config, "auth", "refresh_token_days"));
+  g_autofree char *refresh_hash = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *throttle_key = NULL;
+  gint64 monotonic = g_get_monotonic_time ();
+  guint wait = 0;
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
+
+  if (login == NULL || password == NULL)
+    {
+      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED, _("Wrong username or password"));
+      return NULL;
+    }
+
+  /* Throttled per account name as typed, so guessing cannot probe which exist. */
+  throttle_key = g_utf8_strdown (login, -1);
+  if (!bourse_login_throttle_check (self->throttle, throttle_key, monotonic, &wait))
+    {
+      if (retry_after_s != NULL)
+        *retry_after_s = wait;
+      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_THROTTLED,
+                   _("Too many failed sign-ins: try again in %u s"), wait);
+      return NULL;
+    }
+
+  user = bourse_users_find_by_login (self->store, login, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  if (user == NULL || user->password_hash == NULL || !bourse_password_verify (user->password_hash, password))
+    {
+      bourse_login_throttle_failed (self->throttle, throttle_key, monotonic);
+      details = details_new ("login", login, "reason", user ? "password" : "unknown-account", NULL);
+      if (user != NULL)
+        target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
+      bourse_auth_audit (self, target, "auth.login.failed", target, details, context, NULL);
+      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED, _("Wrong username or password"));
+      return NULL;
+    }
+
+  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
+  if (!g_str_equal (user->status, "active"))
+    {
+      gboolean pending = g_str_equal (user->status, "pending");
+
+      details = details_new ("reason", user->status, NULL);
+      bourse_auth_audit (self, target, "auth.login.refused", target, details, context, NULL);
+      g_set_error (error, BOURSE_AUTH_ERROR,
+                   pending ? BOURSE_AUTH_ERROR_ACCOUNT_PENDING : BOURSE_AUTH_ERROR_ACCOUNT_DISABLED,
+                   pending ? _("This account waits for an administrator's approval")
+                           : _("This account is disabled"));
+      return NULL;
+    }
+
+  bourse_login_throttle_succeeded (self->throttle, throttle_key);
+
+  tokens = g_new0 (BourseTokens, 1);
+  tokens->refresh_token = random_token ();
+  tokens->user_id = user->id;
+  refresh_hash = token_hash (tokens->refresh_token);
+
+  if (!bourse_store_begin (self->store, error))
+    return NULL;
+
+  /* Cost settings changed since this hash was made: upgrade it now that we
+   * hold the password. */
+  if (bourse_password_needs_rehash (user->password_hash, self->opslimit, self->memlimit))
+    {
+      g_autofree char *rehashed = bourse_password_hash (password, self->opslimit, self->memlimit, NULL);
+
+      if (rehashed != NULL)
+        bourse_users_update (self->store, user->id, "password_hash", rehashed, NULL);
+    }
+
+  stmt = bourse_store_prepare (self->store,
+                               "INSERT INTO sessions (user_id, refresh_token_hash, created_at, expires_at, "
+                               "client_address, user_agent) VALUES (?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    FAIL (self);
+  sqlite3_bind_int64 (stmt, 1, user->id);
+  sqlite3_bind_text (stmt, 2, refresh_hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, expires, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, context ? context->client_address : NULL, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, context ? context->user_agent : NULL, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      FAIL (self);
+    }
+  tokens->session_id = sqlite3_last_insert_rowid (bourse_store_get_db (self->store));
+
+  if (!bourse_users_update (self->store, user->id, "last_login_at", now, error))
+    FAIL (self);
+
+  {
+    g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, tokens->session_id);
+    details = details_new ("session", sid, NULL);
+  }
+  if (!bourse_auth_audit (self, target, "auth.login", target, details, context, error)
+      || !bourse_store_commit (self->store, error))
+    FAIL (self);
+
+  tokens->access_token = access_token_for (self, user, tokens->session_id, &tokens->expires_in);
+  return g_steal_pointer (&tokens);
+}
+
+BourseTokens *
+bourse_auth_refresh (BourseAuth              *self,
+                     const char              *refresh_token,
+                     const BourseAuthContext *context,
+                     GError                 **error)
+{
+  g_autofree char *hash = NULL;
+  g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
+  g_autofree char *target = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseUser) user = NULL;
+  g_autoptr(BourseTokens) tokens = NULL;
+  g_autofree char *new_hash = NULL;
+  gint64 session_id = 0;
+  gint64 user_id = 0;
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
+
+  if (refresh_token == NULL || refresh_token[0] == '\0')
+    {
+      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED, _("The refresh token is not valid"));
+      return NULL;
+    }
+  hash = token_hash (refresh_token);
+
+  if (!bourse_store_begin (self->store, error))
+    return NULL;
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT id, user_id FROM sessions WHERE refresh_token_hash = ? "
+                               "AND revoked_at IS NULL AND expires_at > ?", error);
+  if (stmt == NULL)
+    FAIL (self);
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      session_id = sqlite3_column_int64 (stmt, 0);
+      user_id = sqlite3_column_int64 (stmt, 1);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (session_id == 0)
+    {
+      gint64 reused_session = 0;
+
+      /* A spent token again: whoever holds the chain now, one of them stole
+       * it. End the session for both. */
+      stmt = bourse_store_prepare (self->store, "SELECT session_id FROM used_refresh_tokens WHERE token_hash = ?", error);
+      if (stmt == NULL)
+        FAIL (self);
+      sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        reused_session = sqlite3_column_int64 (stmt, 0);
+      g_clear_pointer (&stmt, sqlite3_finalize);
+      bourse_store_rollback (self->store);
+
+      if (reused_session != 0)
+        {
+          g_message ("Refresh token reused on session %" G_GINT64_FORMAT ": revoking it", reused_session);
+          bourse_auth_revoke_session (self, "system", reused_session, "refresh-token-reuse", context, NULL);
+          g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_TOKEN_REUSED,
+                       _("This refresh token was already used: the session has been ended for safety"));
+        }
+      else
+        g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+                     _("The refresh token is not valid"));
+      return NULL;
+    }
+
+  user = bourse_users_find_by_id (self->store, user_id, error);
+  if (user == NULL || !g_str_equal (user->status, "active"))
+    {
+      if (user != NULL)
+        g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_ACCOUNT_DISABLED, _("This account is disabled"));
+      FAIL (self);
+    }
+
+  tokens = g_new0 (BourseTokens, 1);
+  tokens->refresh_token = random_token ();
+  tokens->session_id = session_id;
+  tokens->user_id = user_id;
+  new_hash = token_hash (tokens->refresh_token);
+
+  stmt = bourse_store_prepare (self->store,
+                               "INSERT INTO used_refresh_tokens (token_hash, session_id, used_at) VALUES (?, ?, ?)", error);
+  if (stmt == NULL)
+    FAIL (self);
+  sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, session_id);
+  sqlite3_bind_text (stmt, 3, now, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      FAIL (self);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  stmt = bourse_store_prepare (self->store, "UPDATE sessions SET refresh_token_hash = ? WHERE id = ?", error);
+  if (stmt == NULL)
+    FAIL (self);
+  sqlite3_bind_text (stmt, 1, new_hash, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, session_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      FAIL (self);
+    }
+
+  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user_id);
+  if (!bourse_auth_audit (self, target, "auth.refresh", target, NULL, context, error)
+      || !bourse_store_commit (self->store, error))
+    FAIL (self);
+
+  tokens->access_token = access_token_for (self, user, session_id, &tokens->expires_in);
+  return g_steal_pointer (&tokens);
+}
+
+gboolean
+bourse_auth_revoke_session (BourseAuth              *self,
+                            const char              *actor,
+                            gint64                   session_id,
+                            const char              *reason,
+                            const BourseAuthContext *context,
+                            GError                 **error)
+{
+  g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
+  g_autofree char *target = g_strdup_printf ("session:%" G_GINT64_FORMAT, session_id);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonNode) details = details_new ("reason", reason, NULL);
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), FALSE);
+
+  BEGIN (self, error);
+  stmt = bourse_store_prepare (self->store,
+                               "UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", error);
+  if (stmt == NULL)
+    FAIL (self);
+  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, session_id);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      FAIL (self);
+    }
+  if (sqlite3_changes (bourse_store_get_db (self->store)) == 0)
+    {
+      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_NOT_FOUND, _("No such active session"));
+      FAIL (self);
+    }
+  if (!bourse_auth_audit (self, actor, "auth.session.revoke", target, details, context, error)
+      || !bourse_store_commit (self->store, error))
+    FAIL (self);
+
+  return TRUE;
+}
+
+/* The role comes from the account, not the token, so a role change or a
+ * disabled account applies at once rather than at the token's expiry. */
+static gboolean
+session_is_live (BourseAuth *self,
+                 gint64      session_id,
+                 gint64      user_id,
+                 BourseRole *role,
+                 char      **username)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    bourse_store_prepare (self->store,
+                          "SELECT u.role, u.username FROM sessions s JOIN users u ON u.id = s.user_id "
+                          "WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND u.status = 'active'",
+                          NULL);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, session_id);
+  sqlite3_bind_int64 (stmt, 2, user_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW
+      || !bourse_role_parse ((const char *)sqlite3_column_text (stmt, 0), role))
+    return FALSE;
+  *username = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+  return TRUE;
+}
+
+BoursePrincipal *
+bourse_auth_authenticate_bearer (BourseAuth  *self,
+                                 const char  *token,
+                                 GError     **error)
+{
+  g_autoptr(BourseJwtClaims) claims = NULL;
+  g_autoptr(GError) jwt_error = NULL;
+  g_autofree char *username = NULL;
+  BoursePrincipal *principal;
+  gint64 user_id, session_id;
+  BourseRole role;
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
+
+  if (token != NULL && strlen (token) == strlen (self->local_token)
+      && sodium_memcmp (token, self->local_token, strlen (token)) == 0)
+    {
+      principal = g_new0 (BoursePrincipal, 1);
+      principal->actor = g_strdup ("local-owner");
+      principal->username = g_strdup (g_get_user_name ());
+      principal->role = BOURSE_ROLE_ADMIN;
+      return principal;
+    }
+
+  claims = bourse_jwt_decode (token ? token : "", self->signing_key, bourse_time_now_ms () / 1000, LEEWAY_S, &jwt_error);
+  if (claims == NULL)
+    {
+      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+                   _("The access token is not valid: %s"), jwt_error->message);
+      return NULL;
+    }
+
+  user_id = g_ascii_strtoll (claims->sub, NULL, 10);
+  session_id = g_ascii_strtoll (claims->sid, NULL, 10);
+  if (user_id <= 0 || session_id <= 0 || !session_is_live (self, session_id, user_id, &role, &username))
+    {
+      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+                   _("The session of this access token has ended"));
+      return NULL;
+    }
+
+  principal = g_new0 (BoursePrincipal, 1);
+  principal->actor = g_strdup_printf ("user:%" G_GINT64_FORMAT, user_id);
+  principal->user_id = user_id;
+  principal->username = g_steal_pointer (&username);
+  principal->role = role;
+  principal->session_id = session_id;
+  return principal;
+}
+
+void
+bourse_principal_free (BoursePrincipal *principal)
+{
+  if (principal == NULL)
+    return;
+  g_free (principal->actor);
+  g_free (principal->username);
+  g_free (principal);
+}
+
+void
+bourse_tokens_free (BourseTokens *tokens)
+{
+  if (tokens == NULL)
+    return;
+  if (tokens->access_token != NULL)
+    sodium_memzero (tokens->access_token, strlen (tokens->access_token));
+  if (tokens->refresh_token != NULL)
+    sodium_memzero (tokens->refresh_token, strlen (tokens->refresh_token));
+  g_free (tokens->access_token);
+  g_free (tokens->refresh_token);
+  g_free (tokens);
+}

@@ -1,0 +1,113 @@
+/* bourse-auth.h — accounts, sessions and tokens
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "core/bourse-config.h"
+#include "core/bourse-store.h"
+
+#include "bourse-permissions.h"
+#include "bourse-users.h"
+
+G_BEGIN_DECLS
+
+/* Who is asking: a signed-in user, an API key, or the desktop's local owner. */
+typedef struct
+{
+  char       *actor;        /* "user:42", "api-key:7", "local-owner": the audit actor */
+  gint64      user_id;      /* 0 for the local owner */
+  char       *username;
+  BourseRole  role;
+  gint64      session_id;   /* 0 unless signed in with a session */
+} BoursePrincipal;
+
+typedef struct
+{
+  char   *access_token;
+  char   *refresh_token;
+  gint64  expires_in;       /* seconds */
+  gint64  session_id;
+  gint64  user_id;
+} BourseTokens;
+
+/* Request context carried into audit entries. */
+typedef struct
+{
+  const char *client_address;
+  const char *request_id;
+  const char *user_agent;
+} BourseAuthContext;
+
+#define BOURSE_TYPE_AUTH (bourse_auth_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseAuth, bourse_auth, BOURSE, AUTH, GObject)
+
+/* Loads the token-signing key from the keyring (or the 0600 file of a
+ * headless daemon), creating it on first start. */
+BourseAuth      *bourse_auth_new                 (BourseStore              *store,
+                                                  BourseConfig             *config,
+                                                  GError                  **error);
+/* Sign-up: a pending account an admin approves. Returns the id. */
+gint64           bourse_auth_register            (BourseAuth               *self,
+                                                  const char               *username,
+                                                  const char               *email,
+                                                  const char               *password,
+                                                  const BourseAuthContext  *context,
+                                                  GError                  **error);
+/* An active account, made by an admin or `boursed user add`. */
+gint64           bourse_auth_create_user         (BourseAuth               *self,
+                                                  const char               *actor,
+                                                  const char               *username,
+                                                  const char               *email,
+                                                  const char               *password,
+                                                  BourseRole                role,
+                                                  const BourseAuthContext  *context,
+                                                  GError                  **error);
+BourseTokens    *bourse_auth_login               (BourseAuth               *self,
+                                                  const char               *login,
+                                                  const char               *password,
+                                                  const BourseAuthContext  *context,
+                                                  guint                    *retry_after_s,
+                                                  GError                  **error);
+/* Rotates: the presented token is spent; presenting a spent one revokes
+ * the whole session (BOURSE_AUTH_ERROR_TOKEN_REUSED). */
+BourseTokens    *bourse_auth_refresh             (BourseAuth               *self,
+                                                  const char               *refresh_token,
+                                                  const BourseAuthContext  *context,
+                                                  GError                  **error);
+gboolean         bourse_auth_revoke_session      (BourseAuth               *self,
+                                                  const char               *actor,
+                                                  gint64                    session_id,
+                                                  const char               *reason,
+                                                  const BourseAuthContext  *context,
+                                                  GError                  **error);
+/* Verifies an access token (JWT, or the local owner's token) and that its
+ * session is still live: a revoked session's tokens stop at once. */
+BoursePrincipal *bourse_auth_authenticate_bearer (BourseAuth               *self,
+                                                  const char               *token,
+                                                  GError                  **error);
+/* A random token for this process's desktop owner; never stored. */
+const char      *bourse_auth_get_local_token     (BourseAuth               *self);
+/* Audit helper for handlers: one entry, in the caller's transaction if any. */
+gboolean         bourse_auth_audit               (BourseAuth               *self,
+                                                  const char               *actor,
+                                                  const char               *action,
+                                                  const char               *target,
+                                                  JsonNode                 *details,
+                                                  const BourseAuthContext  *context,
+                                                  GError                  **error);
+/* A new signing key: every access token issued so far stops working. */
+gboolean         bourse_auth_rotate_signing_key  (BourseAuth               *self,
+                                                  GError                  **error);
+BourseStore     *bourse_auth_get_store           (BourseAuth               *self);
+
+void             bourse_principal_free           (BoursePrincipal          *principal);
+void             bourse_tokens_free              (BourseTokens             *tokens);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BoursePrincipal, bourse_principal_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BourseTokens, bourse_tokens_free)
+
+G_END_DECLS

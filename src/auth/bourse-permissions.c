@@ -1,0 +1,102 @@
+/* bourse-permissions.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "bourse-permissions.h"
+
+#define V (1 << BOURSE_ROLE_VIEWER)
+#define T (1 << BOURSE_ROLE_TRADER)
+#define A (1 << BOURSE_ROLE_ADMIN)
+
+/* The one permission matrix (DESIGN.md §7): admin everything, trader trading
+ * within limits, viewer read-only. Routes name these; later issues add rows.
+ * "own" permissions act on the caller's own records; handlers widen them to
+ * everyone's for admins. */
+static const struct {
+  const char *permission;
+  guint       roles;
+} matrix[] = {
+  { "system.read",        V | T | A },
+  { "stream.subscribe",   V | T | A },
+  { "profile.read",       V | T | A },   /* own profile */
+  { "profile.write",      V | T | A },
+  { "sessions.read",      V | T | A },   /* own sessions; admins all */
+  { "sessions.revoke",    V | T | A },
+  { "api_keys.read",      V | T | A },   /* own keys */
+  { "api_keys.write",     V | T | A },
+  { "metrics.read",               A },
+  { "users.read",                 A },
+  { "users.write",                A },
+  { "audit.read",                 A },
+};
+
+gboolean
+bourse_role_parse (const char *text,
+                   BourseRole *role)
+{
+  if (g_strcmp0 (text, "admin") == 0)
+    *role = BOURSE_ROLE_ADMIN;
+  else if (g_strcmp0 (text, "trader") == 0)
+    *role = BOURSE_ROLE_TRADER;
+  else if (g_strcmp0 (text, "viewer") == 0)
+    *role = BOURSE_ROLE_VIEWER;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+bourse_role_to_string (BourseRole role)
+{
+  switch (role)
+    {
+    case BOURSE_ROLE_ADMIN:  return "admin";
+    case BOURSE_ROLE_TRADER: return "trader";
+    case BOURSE_ROLE_VIEWER: return "viewer";
+    default:                 g_return_val_if_reached ("viewer");
+    }
+}
+
+static int
+find (const char *permission)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (matrix); i++)
+    if (g_strcmp0 (matrix[i].permission, permission) == 0)
+      return i;
+  return -1;
+}
+
+gboolean
+bourse_permission_is_known (const char *permission)
+{
+  return find (permission) >= 0;
+}
+
+gboolean
+bourse_role_has_permission (BourseRole  role,
+                            const char *permission)
+{
+  int i = find (permission);
+
+  return i >= 0 && (matrix[i].roles & (1u << role)) != 0;
+}
+
+const char * const *
+bourse_permission_list (void)
+{
+  static const char **names = NULL;
+
+  if (g_once_init_enter (&names))
+    {
+      const char **list = g_new0 (const char *, G_N_ELEMENTS (matrix) + 1);
+
+      for (guint i = 0; i < G_N_ELEMENTS (matrix); i++)
+        list[i] = matrix[i].permission;
+      g_once_init_leave (&names, list);
+    }
+  return names;
+}

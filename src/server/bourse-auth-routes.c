@@ -1,0 +1,645 @@
+/* bourse-auth-routes.c — sign-up, sign-in, sessions, users and the audit trail
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "auth/bourse-audit.h"
+
+#include "bourse-server-private.h"
+
+static BourseAuth *
+auth_of (BourseRequest *request)
+{
+  return bourse_engine_get_auth (bourse_request_get_engine (request));
+}
+
+/* A required string member; on failure the 422 is already answered. */
+static const char *
+require_string (BourseRequest *request,
+                JsonObject    *body,
+                const char    *field)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING
+      || json_node_get_string (node)[0] == '\0')
+    {
+      const BourseFieldError errors[] = { { field, _("is required and must be a non-empty string") } };
+      g_autofree char *detail = g_strdup_printf (_("“%s” is missing"), field);
+
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, detail, errors, 1);
+      return NULL;
+    }
+  return json_node_get_string (node);
+}
+
+static const char *
+optional_string (JsonObject *body,
+                 const char *field)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* {id} as a positive integer, or 404. */
+static gint64
+id_param (BourseRequest *request)
+{
+  const char *text = bourse_request_get_param (request, "id");
+  char *end = NULL;
+  gint64 id = text ? g_ascii_strtoll (text, &end, 10) : 0;
+
+  if (id <= 0 || end == NULL || *end != '\0')
+    {
+      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, _("No such resource"), NULL, 0);
+      return 0;
+    }
+  return id;
+}
+
+static void
+reply_tokens (BourseRequest *request,
+              BourseTokens  *tokens)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  /* Tokens must never be cached by a proxy or the browser. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (bourse_request_get_message (request)),
+                                "Cache-Control", "no-store");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "access_token");
+  json_builder_add_string_value (builder, tokens->access_token);
+  json_builder_set_member_name (builder, "refresh_token");
+  json_builder_add_string_value (builder, tokens->refresh_token);
+  json_builder_set_member_name (builder, "token_type");
+  json_builder_add_string_value (builder, "Bearer");
+  json_builder_set_member_name (builder, "expires_in");
+  json_builder_add_int_value (builder, tokens->expires_in);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+reply_user (BourseRequest *request,
+            guint          status,
+            gint64         id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseUser) user = bourse_users_find_by_id (bourse_auth_get_store (auth_of (request)), id, &error);
+  g_autoptr(JsonNode) node = NULL;
+
+  if (user == NULL)
+    {
+      if (error == NULL)
+        g_set_error (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_NOT_FOUND, _("No such user"));
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  node = bourse_user_to_json (user);
+  bourse_request_reply_json (request, status, node);
+}
+
+static void
+register_cb (BourseRequest *request,
+             gpointer       user_data)
+{
+  BourseServer *self = user_data;
+  JsonObject *body = bourse_request_get_json_object (request);
+  const char *username, *email, *password;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) alert = NULL;
+  g_autoptr(JsonNode) alert_node = NULL;
+  BourseAuthContext context;
+  gint64 id;
+
+  if (body == NULL
+      || (username = require_string (request, body, "username")) == NULL
+      || (email = require_string (request, body, "email")) == NULL
+      || (password = require_string (request, body, "password")) == NULL)
+    return;
+
+  bourse_request_get_context (request, &context);
+  id = bourse_auth_register (auth_of (request), username, email, password, &context, &error);
+  if (id == 0)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  /* Admins learn of it on the alerts topic (and the desktop notifies). */
+  alert = json_builder_new ();
+  json_builder_begin_object (alert);
+  json_builder_set_member_name (alert, "kind");
+  json_builder_add_string_value (alert, "user.pending");
+  json_builder_set_member_name (alert, "user_id");
+  json_builder_add_int_value (alert, id);
+  json_builder_set_member_name (alert, "username");
+  json_builder_add_string_value (alert, username);
+  json_builder_end_object (alert);
+  alert_node = json_builder_get_root (alert);
+  bourse_event_bus_publish (bourse_engine_get_event_bus (self->engine), "alerts", alert_node);
+
+  reply_user (request, SOUP_STATUS_CREATED, id);
+}
+
+static void
+login_cb (BourseRequest *request,
+          gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  const char *login, *password;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseTokens) tokens = NULL;
+  BourseAuthContext context;
+  guint retry_after = 0;
+
+  if (body == NULL)
+    return;
+
+  login = optional_string (body, "username");
+  if (login == NULL)
+    login = optional_string (body, "email");
+  if (login == NULL)
+    {
+      const BourseFieldError errors[] = { { "username", _("give a username or an e-mail address") } };
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY,
+                                    _("“username” or “email” is missing"), errors, 1);
+      return;
+    }
+  if ((password = require_string (request, body, "password")) == NULL)
+    return;
+
+  bourse_request_get_context (request, &context);
+  tokens = bourse_auth_login (auth_of (request), login, password, &context, &retry_after, &error);
+  if (tokens == NULL)
+    {
+      bourse_request_reply_error (request, error, retry_after);
+      return;
+    }
+  reply_tokens (request, tokens);
+}
+
+static void
+refresh_cb (BourseRequest *request,
+            gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  const char *refresh_token;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseTokens) tokens = NULL;
+  BourseAuthContext context;
+
+  if (body == NULL || (refresh_token = require_string (request, body, "refresh_token")) == NULL)
+    return;
+
+  bourse_request_get_context (request, &context);
+  tokens = bourse_auth_refresh (auth_of (request), refresh_token, &context, &error);
+  if (tokens == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  reply_tokens (request, tokens);
+}
+
+static void
+logout_cb (BourseRequest *request,
+           gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+
+  bourse_request_get_context (request, &context);
+  if (principal->session_id != 0
+      && !bourse_auth_revoke_session (auth_of (request), principal->actor, principal->session_id,
+                                      "logout", &context, &error))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+me_cb (BourseRequest *request,
+       gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(JsonBuilder) builder = NULL;
+
+  if (principal->user_id != 0)
+    {
+      reply_user (request, SOUP_STATUS_OK, principal->user_id);
+      return;
+    }
+
+  /* The desktop's local owner has no account row. */
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "username");
+  json_builder_add_string_value (builder, principal->username);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, bourse_role_to_string (principal->role));
+  json_builder_set_member_name (builder, "local_owner");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+users_list_cb (BourseRequest *request,
+               gpointer       user_data)
+{
+  const char *status = bourse_request_get_query (request, "status");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (status != NULL && !g_str_equal (status, "pending") && !g_str_equal (status, "active")
+      && !g_str_equal (status, "disabled"))
+    {
+      const BourseFieldError errors[] = { { "status", _("must be pending, active or disabled") } };
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid status filter"), errors, 1);
+      return;
+    }
+
+  users = bourse_users_list (bourse_auth_get_store (auth_of (request)), status, &error);
+  if (users == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < users->len; i++)
+    json_builder_add_value (builder, bourse_user_to_json (g_ptr_array_index (users, i)));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+users_create_cb (BourseRequest *request,
+                 gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  const char *username, *email, *password, *role_text;
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  BourseRole role = BOURSE_ROLE_VIEWER;
+  gint64 id;
+
+  if (body == NULL
+      || (username = require_string (request, body, "username")) == NULL
+      || (email = require_string (request, body, "email")) == NULL
+      || (password = require_string (request, body, "password")) == NULL)
+    return;
+
+  role_text = optional_string (body, "role");
+  if (role_text != NULL && !bourse_role_parse (role_text, &role))
+    {
+      const BourseFieldError errors[] = { { "role", _("must be admin, trader or viewer") } };
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid role"), errors, 1);
+      return;
+    }
+
+  bourse_request_get_context (request, &context);
+  id = bourse_auth_create_user (auth_of (request), principal->actor, username, email, password, role,
+                                &context, &error);
+  if (id == 0)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  reply_user (request, SOUP_STATUS_CREATED, id);
+}
+
+/* One field of an account changes, audited in the same transaction. */
+static void
+change_user (BourseRequest *request,
+             gint64         id,
+             const char    *column,
+             const char    *value,
+             const char    *action)
+{
+  BourseAuth *auth = auth_of (request);
+  BourseStore *store = bourse_auth_get_store (auth);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autofree char *target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
+  g_autoptr(JsonBuilder) details = json_builder_new ();
+  g_autoptr(JsonNode) details_node = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+
+  json_builder_begin_object (details);
+  json_builder_set_member_name (details, column);
+  json_builder_add_string_value (details, value);
+  json_builder_end_object (details);
+  details_node = json_builder_get_root (details);
+
+  bourse_request_get_context (request, &context);
+  if (!bourse_store_begin (store, &error)
+      || !bourse_users_update (store, id, column, value, &error)
+      || !bourse_auth_audit (auth, principal->actor, action, target, details_node, &context, &error)
+      || !bourse_store_commit (store, &error))
+    {
+      bourse_store_rollback (store);
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  reply_user (request, SOUP_STATUS_OK, id);
+}
+
+static void
+users_approve_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  gint64 id = id_param (request);
+
+  if (id != 0)
+    change_user (request, id, "status", "active", "user.approve");
+}
+
+static void
+users_patch_cb (BourseRequest *request,
+                gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  gint64 id = body ? id_param (request) : 0;
+  const char *role = body ? optional_string (body, "role") : NULL;
+  const char *status = body ? optional_string (body, "status") : NULL;
+  BourseRole parsed;
+
+  if (id == 0)
+    return;
+
+  if ((role == NULL) == (status == NULL))
+    {
+      const BourseFieldError errors[] = { { "role", _("give exactly one of “role” or “status”") } };
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Nothing to change"), errors, 1);
+      return;
+    }
+  if (role != NULL && !bourse_role_parse (role, &parsed))
+    {
+      const BourseFieldError errors[] = { { "role", _("must be admin, trader or viewer") } };
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid role"), errors, 1);
+      return;
+    }
+  if (status != NULL && !g_str_equal (status, "active") && !g_str_equal (status, "disabled"))
+    {
+      const BourseFieldError errors[] = { { "status", _("must be active or disabled") } };
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid status"), errors, 1);
+      return;
+    }
+
+  if (role != NULL)
+    change_user (request, id, "role", role, "user.role");
+  else
+    change_user (request, id, "status", status, g_str_equal (status, "active") ? "user.enable" : "user.disable");
+}
+
+static void
+users_delete_cb (BourseRequest *request,
+                 gpointer       user_data)
+{
+  BourseAuth *auth = auth_of (request);
+  BourseStore *store = bourse_auth_get_store (auth);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = NULL;
+  BourseAuthContext context;
+  gint64 id = id_param (request);
+
+  if (id == 0)
+    return;
+  if (id == principal->user_id)
+    {
+      bourse_request_reply_problem (request, SOUP_STATUS_CONFLICT, _("You cannot delete your own account"), NULL, 0);
+      return;
+    }
+
+  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
+  bourse_request_get_context (request, &context);
+  if (!bourse_store_begin (store, &error)
+      || !bourse_users_delete (store, id, &error)
+      || !bourse_auth_audit (auth, principal->actor, "user.delete", target, NULL, &context, &error)
+      || !bourse_store_commit (store, &error))
+    {
+      bourse_store_rollback (store);
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+sessions_list_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  BourseStore *store = bourse_auth_get_store (auth_of (request));
+  gboolean everyone = principal->role == BOURSE_ROLE_ADMIN;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  int rc;
+
+  /* Own sessions; an admin sees everyone's. Live ones only. */
+  stmt = bourse_store_prepare (store,
+                               "SELECT id, user_id, created_at, expires_at, client_address, user_agent "
+                               "FROM sessions WHERE revoked_at IS NULL AND (?1 OR user_id = ?2) ORDER BY id DESC",
+                               &error);
+  if (stmt == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  sqlite3_bind_int (stmt, 1, everyone);
+  sqlite3_bind_int64 (stmt, 2, principal->user_id);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+      json_builder_set_member_name (builder, "user_id");
+      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 1));
+      json_builder_set_member_name (builder, "created_at");
+      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 2));
+      json_builder_set_member_name (builder, "expires_at");
+      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 3));
+      json_builder_set_member_name (builder, "client_address");
+      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 4));
+      json_builder_set_member_name (builder, "user_agent");
+      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 5));
+      json_builder_set_member_name (builder, "current");
+      json_builder_add_boolean_value (builder, sqlite3_column_int64 (stmt, 0) == principal->session_id);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (store, &error);
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+sessions_delete_cb (BourseRequest *request,
+                    gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  BourseStore *store = bourse_auth_get_store (auth_of (request));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  BourseAuthContext context;
+  gint64 id = id_param (request);
+  gint64 owner = 0;
+
+  if (id == 0)
+    return;
+
+  stmt = bourse_store_prepare (store, "SELECT user_id FROM sessions WHERE id = ?", &error);
+  if (stmt == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    owner = sqlite3_column_int64 (stmt, 0);
+
+  /* Someone else's session is as good as absent unless you are an admin. */
+  if (owner == 0 || (owner != principal->user_id && principal->role != BOURSE_ROLE_ADMIN))
+    {
+      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, _("No such session"), NULL, 0);
+      return;
+    }
+
+  bourse_request_get_context (request, &context);
+  if (!bourse_auth_revoke_session (auth_of (request), principal->actor, id, "revoked", &context, &error))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+audit_list_cb (BourseRequest *request,
+               gpointer       user_data)
+{
+  BourseStore *store = bourse_auth_get_store (auth_of (request));
+  BourseAuditFilter filter = { 0 };
+  const char *limit = bourse_request_get_query (request, "limit");
+  const char *cursor = bourse_request_get_query (request, "cursor");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  filter.actor = bourse_request_get_query (request, "actor");
+  filter.action = bourse_request_get_query (request, "action");
+  filter.target = bourse_request_get_query (request, "target");
+  filter.since = bourse_request_get_query (request, "since");
+  filter.until = bourse_request_get_query (request, "until");
+  filter.limit = limit ? (guint)CLAMP (g_ascii_strtoll (limit, NULL, 10), 1, 500) : 100;
+  filter.before_id = cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
+
+  entries = bourse_audit_list (store, &filter, &error);
+  if (entries == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < entries->len; i++)
+    json_builder_add_value (builder, bourse_audit_entry_to_json (g_ptr_array_index (entries, i)));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  if (entries->len == filter.limit && entries->len > 0)
+    {
+      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               ((BourseAuditEntry *)g_ptr_array_index (entries, entries->len - 1))->id);
+      json_builder_add_string_value (builder, next);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+audit_verify_cb (BourseRequest *request,
+                 gpointer       user_data)
+{
+  BourseStore *store = bourse_auth_get_store (auth_of (request));
+  BourseAuditVerdict verdict = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (!bourse_audit_verify (store, &verdict, &error))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "ok");
+  json_builder_add_boolean_value (builder, verdict.ok);
+  json_builder_set_member_name (builder, "checked");
+  json_builder_add_int_value (builder, verdict.checked);
+  json_builder_set_member_name (builder, "first_bad_id");
+  if (verdict.ok)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, verdict.first_bad_id);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+void
+_bourse_server_add_auth_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "POST", "/api/v1/auth/register", NULL, register_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/auth/login", NULL, login_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/auth/refresh", NULL, refresh_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/auth/logout", "profile.read", logout_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/users/me", "profile.read", me_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/users", "users.read", users_list_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/users", "users.write", users_create_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/users/{id}/approve", "users.write", users_approve_cb, self);
+  bourse_router_add (router, "PATCH", "/api/v1/users/{id}", "users.write", users_patch_cb, self);
+  bourse_router_add (router, "DELETE", "/api/v1/users/{id}", "users.write", users_delete_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/sessions", "sessions.read", sessions_list_cb, self);
+  bourse_router_add (router, "DELETE", "/api/v1/sessions/{id}", "sessions.revoke", sessions_delete_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/audit", "audit.read", audit_list_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/audit/verify", "audit.read", audit_verify_cb, self);
+}
