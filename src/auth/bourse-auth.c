@@ -16,6 +16,7 @@
 
 #include "bourse-audit.h"
 #include "bourse-auth.h"
+#include "bourse-auth-private.h"
 #include "bourse-jwt.h"
 #include "bourse-password.h"
 #include "bourse-rate-limit.h"
@@ -71,8 +72,8 @@ bourse_auth_init (BourseAuth *self)
 {
 }
 
-static char *
-random_token (void)
+char *
+_bourse_auth_random_token (void)
 {
   guint8 bytes[TOKEN_BYTES];
   char *text = g_malloc (sodium_base64_ENCODED_LEN (TOKEN_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING));
@@ -85,8 +86,8 @@ random_token (void)
 }
 
 /* Tokens are stored only as hashes: a copy of the database signs nobody in. */
-static char *
-token_hash (const char *token)
+char *
+_bourse_auth_token_hash (const char *token)
 {
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
 }
@@ -141,7 +142,7 @@ bourse_auth_new (BourseStore   *store,
   self->memlimit = (gsize)bourse_config_get_int (config, "auth", "password_memlimit_kib") * 1024;
   self->throttle = bourse_login_throttle_new (bourse_config_get_int (config, "auth", "login_free_failures"),
                                               bourse_config_get_int (config, "auth", "login_max_delay"));
-  self->local_token = random_token ();
+  self->local_token = _bourse_auth_random_token ();
 
   backend_name = bourse_config_get_string (config, "auth", "secrets_backend");
   if (g_str_equal (backend_name, "keyring"))
@@ -206,9 +207,9 @@ bourse_auth_audit (BourseAuth              *self,
 #define BEGIN(self, error)  if (!bourse_store_begin ((self)->store, (error))) return 0
 #define FAIL(self)          G_STMT_START { bourse_store_rollback ((self)->store); return 0; } G_STMT_END
 
-static JsonNode *
-details_new (const char *first_key,
-             ...)
+JsonNode *
+_bourse_auth_details_new (const char *first_key,
+                          ...)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   const char *key = first_key;
@@ -272,7 +273,7 @@ add_user (BourseAuth              *self,
     FAIL (self);
 
   target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
-  details = details_new ("username", username, "email", email, "role", bourse_role_to_string (role),
+  details = _bourse_auth_details_new ("username", username, "email", email, "role", bourse_role_to_string (role),
                          "status", status, NULL);
   if (!bourse_auth_audit (self, actor ? actor : target, action, target, details, context, error)
       || !bourse_store_commit (self->store, error))
@@ -318,7 +319,7 @@ access_token_for (BourseAuth       *self,
 {
   g_autofree char *sub = g_strdup_printf ("%" G_GINT64_FORMAT, user->id);
   g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, session_id);
-  g_autofree char *jti = random_token ();
+  g_autofree char *jti = _bourse_auth_random_token ();
   gint64 now = bourse_time_now_ms () / 1000;
   BourseJwtClaims claims = { sub, user->role, sid, jti, now, 0 };
 
@@ -383,7 +384,7 @@ bourse_auth_login (BourseAuth              *self,
   if (user == NULL || user->password_hash == NULL || !bourse_password_verify (user->password_hash, password))
     {
       bourse_login_throttle_failed (self->throttle, throttle_key, monotonic);
-      details = details_new ("login", login, "reason", user ? "password" : "unknown-account", NULL);
+      details = _bourse_auth_details_new ("login", login, "reason", user ? "password" : "unknown-account", NULL);
       if (user != NULL)
         target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
       bourse_auth_audit (self, target, "auth.login.failed", target, details, context, NULL);
@@ -396,7 +397,7 @@ bourse_auth_login (BourseAuth              *self,
     {
       gboolean pending = g_str_equal (user->status, "pending");
 
-      details = details_new ("reason", user->status, NULL);
+      details = _bourse_auth_details_new ("reason", user->status, NULL);
       bourse_auth_audit (self, target, "auth.login.refused", target, details, context, NULL);
       g_set_error (error, BOURSE_AUTH_ERROR,
                    pending ? BOURSE_AUTH_ERROR_ACCOUNT_PENDING : BOURSE_AUTH_ERROR_ACCOUNT_DISABLED,
@@ -408,9 +409,9 @@ bourse_auth_login (BourseAuth              *self,
   bourse_login_throttle_succeeded (self->throttle, throttle_key);
 
   tokens = g_new0 (BourseTokens, 1);
-  tokens->refresh_token = random_token ();
+  tokens->refresh_token = _bourse_auth_random_token ();
   tokens->user_id = user->id;
-  refresh_hash = token_hash (tokens->refresh_token);
+  refresh_hash = _bourse_auth_token_hash (tokens->refresh_token);
 
   if (!bourse_store_begin (self->store, error))
     return NULL;
@@ -448,7 +449,7 @@ bourse_auth_login (BourseAuth              *self,
 
   {
     g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, tokens->session_id);
-    details = details_new ("session", sid, NULL);
+    details = _bourse_auth_details_new ("session", sid, NULL);
   }
   if (!bourse_auth_audit (self, target, "auth.login", target, details, context, error)
       || !bourse_store_commit (self->store, error))
@@ -482,7 +483,7 @@ bourse_auth_refresh (BourseAuth              *self,
       g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED, _("The refresh token is not valid"));
       return NULL;
     }
-  hash = token_hash (refresh_token);
+  hash = _bourse_auth_token_hash (refresh_token);
 
   if (!bourse_store_begin (self->store, error))
     return NULL;
@@ -539,10 +540,10 @@ bourse_auth_refresh (BourseAuth              *self,
     }
 
   tokens = g_new0 (BourseTokens, 1);
-  tokens->refresh_token = random_token ();
+  tokens->refresh_token = _bourse_auth_random_token ();
   tokens->session_id = session_id;
   tokens->user_id = user_id;
-  new_hash = token_hash (tokens->refresh_token);
+  new_hash = _bourse_auth_token_hash (tokens->refresh_token);
 
   stmt = bourse_store_prepare (self->store,
                                "INSERT INTO used_refresh_tokens (token_hash, session_id, used_at) VALUES (?, ?, ?)", error);
@@ -589,7 +590,7 @@ bourse_auth_revoke_session (BourseAuth              *self,
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
   g_autofree char *target = g_strdup_printf ("session:%" G_GINT64_FORMAT, session_id);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonNode) details = details_new ("reason", reason, NULL);
+  g_autoptr(JsonNode) details = _bourse_auth_details_new ("reason", reason, NULL);
 
   g_return_val_if_fail (BOURSE_IS_AUTH (self), FALSE);
 
@@ -624,11 +625,12 @@ session_is_live (BourseAuth *self,
                  gint64      session_id,
                  gint64      user_id,
                  BourseRole *role,
-                 char      **username)
+                 char      **username,
+                 char      **tier)
 {
   g_autoptr(sqlite3_stmt) stmt =
     bourse_store_prepare (self->store,
-                          "SELECT u.role, u.username FROM sessions s JOIN users u ON u.id = s.user_id "
+                          "SELECT u.role, u.username, u.tier FROM sessions s JOIN users u ON u.id = s.user_id "
                           "WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND u.status = 'active'",
                           NULL);
 
@@ -640,6 +642,7 @@ session_is_live (BourseAuth *self,
       || !bourse_role_parse ((const char *)sqlite3_column_text (stmt, 0), role))
     return FALSE;
   *username = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+  *tier = g_strdup ((const char *)sqlite3_column_text (stmt, 2));
   return TRUE;
 }
 
@@ -651,6 +654,7 @@ bourse_auth_authenticate_bearer (BourseAuth  *self,
   g_autoptr(BourseJwtClaims) claims = NULL;
   g_autoptr(GError) jwt_error = NULL;
   g_autofree char *username = NULL;
+  g_autofree char *tier = NULL;
   BoursePrincipal *principal;
   gint64 user_id, session_id;
   BourseRole role;
@@ -663,6 +667,7 @@ bourse_auth_authenticate_bearer (BourseAuth  *self,
       principal = g_new0 (BoursePrincipal, 1);
       principal->actor = g_strdup ("local-owner");
       principal->username = g_strdup (g_get_user_name ());
+      principal->tier = g_strdup ("desk");
       principal->role = BOURSE_ROLE_ADMIN;
       return principal;
     }
@@ -677,7 +682,7 @@ bourse_auth_authenticate_bearer (BourseAuth  *self,
 
   user_id = g_ascii_strtoll (claims->sub, NULL, 10);
   session_id = g_ascii_strtoll (claims->sid, NULL, 10);
-  if (user_id <= 0 || session_id <= 0 || !session_is_live (self, session_id, user_id, &role, &username))
+  if (user_id <= 0 || session_id <= 0 || !session_is_live (self, session_id, user_id, &role, &username, &tier))
     {
       g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
                    _("The session of this access token has ended"));
@@ -688,6 +693,7 @@ bourse_auth_authenticate_bearer (BourseAuth  *self,
   principal->actor = g_strdup_printf ("user:%" G_GINT64_FORMAT, user_id);
   principal->user_id = user_id;
   principal->username = g_steal_pointer (&username);
+  principal->tier = g_steal_pointer (&tier);
   principal->role = role;
   principal->session_id = session_id;
   return principal;
@@ -700,6 +706,7 @@ bourse_principal_free (BoursePrincipal *principal)
     return;
   g_free (principal->actor);
   g_free (principal->username);
+  g_free (principal->tier);
   g_free (principal);
 }
 

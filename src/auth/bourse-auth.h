@@ -20,8 +20,10 @@ typedef struct
   char       *actor;        /* "user:42", "api-key:7", "local-owner": the audit actor */
   gint64      user_id;      /* 0 for the local owner */
   char       *username;
+  char       *tier;         /* free | pro | desk: the rate-limit class */
   BourseRole  role;
   gint64      session_id;   /* 0 unless signed in with a session */
+  gint64      api_key_id;   /* 0 unless signed in with an API key */
 } BoursePrincipal;
 
 typedef struct

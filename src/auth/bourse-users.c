@@ -31,6 +31,8 @@ bourse_auth_error_field (const GError *error)
     case BOURSE_AUTH_ERROR_INVALID_ROLE:     return "role";
     case BOURSE_AUTH_ERROR_INVALID_STATUS:   return "status";
     case BOURSE_AUTH_ERROR_INVALID_TIER:     return "tier";
+    case BOURSE_AUTH_ERROR_INVALID_NAME:     return "name";
+    case BOURSE_AUTH_ERROR_INVALID_EXPIRY:   return "expires_at";
     default:                                 return NULL;
     }
 }

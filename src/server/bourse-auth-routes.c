@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "auth/bourse-api-keys.h"
 #include "auth/bourse-audit.h"
 
 #include "bourse-server-private.h"
@@ -623,6 +624,98 @@ audit_verify_cb (BourseRequest *request,
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
 
+static void
+api_keys_create_cb (BourseRequest *request,
+                    gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  const char *name, *role_text, *expires_at;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *key = NULL;
+  BourseAuthContext context;
+  BourseRole role;
+  gint64 id = 0;
+
+  if (body == NULL || (name = require_string (request, body, "name")) == NULL)
+    return;
+
+  role = principal->role;
+  role_text = optional_string (body, "role");
+  if (role_text != NULL && !bourse_role_parse (role_text, &role))
+    {
+      const BourseFieldError errors[] = { { "role", _("must be admin, trader or viewer") } };
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid role"), errors, 1);
+      return;
+    }
+  expires_at = optional_string (body, "expires_at");
+
+  bourse_request_get_context (request, &context);
+  key = bourse_api_keys_create (auth_of (request), principal, name, role, expires_at, &context, &id, &error);
+  if (key == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  /* The only time the key is ever shown. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (bourse_request_get_message (request)),
+                                "Cache-Control", "no-store");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, bourse_role_to_string (role));
+  json_builder_set_member_name (builder, "key");
+  json_builder_add_string_value (builder, key);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_CREATED, builder);
+}
+
+static void
+api_keys_list_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) items = bourse_api_keys_list (auth_of (request), principal->user_id,
+                                                    principal->role == BOURSE_ROLE_ADMIN, &error);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  if (items == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_add_value (builder, g_steal_pointer (&items));
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+api_keys_delete_cb (BourseRequest *request,
+                    gpointer       user_data)
+{
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  gint64 id = id_param (request);
+
+  if (id == 0)
+    return;
+  bourse_request_get_context (request, &context);
+  if (!bourse_api_keys_revoke (auth_of (request), bourse_request_get_principal (request), id, &context, &error))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
+}
+
 void
 _bourse_server_add_auth_routes (BourseServer *self)
 {
@@ -640,6 +733,9 @@ _bourse_server_add_auth_routes (BourseServer *self)
   bourse_router_add (router, "DELETE", "/api/v1/users/{id}", "users.write", users_delete_cb, self);
   bourse_router_add (router, "GET", "/api/v1/sessions", "sessions.read", sessions_list_cb, self);
   bourse_router_add (router, "DELETE", "/api/v1/sessions/{id}", "sessions.revoke", sessions_delete_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/api-keys", "api_keys.write", api_keys_create_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/api-keys", "api_keys.read", api_keys_list_cb, self);
+  bourse_router_add (router, "DELETE", "/api/v1/api-keys/{id}", "api_keys.write", api_keys_delete_cb, self);
   bourse_router_add (router, "GET", "/api/v1/audit", "audit.read", audit_list_cb, self);
   bourse_router_add (router, "GET", "/api/v1/audit/verify", "audit.read", audit_verify_cb, self);
 }

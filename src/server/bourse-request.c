@@ -106,6 +106,8 @@ bourse_request_reply_error (BourseRequest *request,
       case BOURSE_AUTH_ERROR_INVALID_ROLE:
       case BOURSE_AUTH_ERROR_INVALID_STATUS:
       case BOURSE_AUTH_ERROR_INVALID_TIER:
+      case BOURSE_AUTH_ERROR_INVALID_NAME:
+      case BOURSE_AUTH_ERROR_INVALID_EXPIRY:
         status = SOUP_STATUS_UNPROCESSABLE_ENTITY;
         break;
       case BOURSE_AUTH_ERROR_CONFLICT:         status = SOUP_STATUS_CONFLICT; break;

@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include "auth/bourse-rate-limit.h"
+
 #include "bourse-hub.h"
 #include "bourse-metrics.h"
 #include "bourse-request.h"
@@ -26,6 +28,7 @@ struct _BourseServer
   BourseRouter     *router;
   BourseMetrics    *metrics;
   BourseHub        *hub;
+  BourseRateLimiter *limiter;
   char            **cors_origins;
   gsize             max_body;
   char             *url;

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "auth/bourse-api-keys.h"
 #include "core/bourse-log.h"
 
 #include "bourse-request-private.h"
@@ -281,6 +282,8 @@ authorize (BourseServer  *self,
   SoupServerMessage *message = bourse_request_get_message (request);
   const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
                                                             "Authorization");
+  const char *api_key = soup_message_headers_get_one (soup_server_message_get_request_headers (message),
+                                                      "X-API-Key");
   const char *token = query_token;
   g_autoptr(GError) error = NULL;
 
@@ -291,15 +294,14 @@ authorize (BourseServer  *self,
         token++;
     }
 
-  if (token == NULL || token[0] == '\0')
-    {
-      g_set_error (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
-                   _("Sign in first: this needs an access token (Authorization: Bearer …)"));
-      bourse_request_reply_error (request, error, 0);
-      return FALSE;
-    }
+  if (token != NULL && token[0] != '\0')
+    request->principal = bourse_auth_authenticate_bearer (bourse_engine_get_auth (self->engine), token, &error);
+  else if (api_key != NULL)
+    request->principal = bourse_api_keys_authenticate (bourse_engine_get_auth (self->engine), api_key, &error);
+  else
+    g_set_error (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+                 _("Sign in first: this needs an access token (Authorization: Bearer …) or an API key (X-API-Key)"));
 
-  request->principal = bourse_auth_authenticate_bearer (bourse_engine_get_auth (self->engine), token, &error);
   if (request->principal == NULL)
     {
       bourse_request_reply_error (request, error, 0);
@@ -316,6 +318,52 @@ authorize (BourseServer  *self,
     }
 
   return TRUE;
+}
+
+/* Seed 001's limits: token buckets per client address and route group,
+ * scaled by the caller's tier. FALSE when the 429 has been answered. */
+static gboolean
+within_rate_limit (BourseServer  *self,
+                   BourseRequest *request,
+                   const char    *path)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  const char *group, *per_minute_key;
+  g_autofree char *bucket = NULL;
+  BourseAuthContext context;
+  gint64 capacity;
+  guint retry_after = 0;
+
+  if (!bourse_config_get_boolean (self->config, "rate_limit", "enabled"))
+    return TRUE;
+
+  if (g_str_has_prefix (path, "/api/v1/auth/"))
+    group = "auth", per_minute_key = "auth_per_minute";
+  else if (g_str_has_prefix (path, "/api/v1/orders") || g_str_has_prefix (path, "/api/v1/trades"))
+    group = "orders", per_minute_key = "orders_per_minute";
+  else if (g_str_has_prefix (path, "/api/v1/market/"))
+    group = "market", per_minute_key = "market_per_minute";
+  else
+    group = "default", per_minute_key = "default_per_minute";
+
+  capacity = bourse_config_get_int (self->config, "rate_limit", per_minute_key);
+  if (principal != NULL && g_strcmp0 (principal->tier, "pro") == 0)
+    capacity *= bourse_config_get_int (self->config, "rate_limit", "pro_multiplier");
+  else if (principal != NULL && g_strcmp0 (principal->tier, "desk") == 0)
+    capacity *= bourse_config_get_int (self->config, "rate_limit", "desk_multiplier");
+
+  bourse_request_get_context (request, &context);
+  bucket = g_strconcat (context.client_address, "|", group, NULL);
+  if (bourse_rate_limiter_take (self->limiter, bucket, MIN (capacity, G_MAXUINT), 60 * G_USEC_PER_SEC,
+                                g_get_monotonic_time (), &retry_after))
+    return TRUE;
+
+  {
+    g_autoptr(GError) error = g_error_new (BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_THROTTLED,
+                                           _("Too many requests to %s: try again in %u s"), group, retry_after);
+    bourse_request_reply_error (request, error, retry_after);
+  }
+  return FALSE;
 }
 
 static void
@@ -375,7 +423,8 @@ server_handler_cb (SoupServer        *soup,
     {
     case BOURSE_ROUTE_FOUND:
       request->route = route;
-      if (route->permission == NULL || authorize (self, request, route->permission, NULL))
+      if ((route->permission == NULL || authorize (self, request, route->permission, NULL))
+          && (!g_str_has_prefix (path, "/api/") || within_rate_limit (self, request, path)))
         route->handler (request, route->user_data);
       break;
 
@@ -536,6 +585,7 @@ bourse_server_finalize (GObject *object)
 
   g_clear_pointer (&self->router, bourse_router_free);
   g_clear_pointer (&self->metrics, bourse_metrics_free);
+  g_clear_pointer (&self->limiter, bourse_rate_limiter_free);
   g_clear_pointer (&self->cors_origins, g_strfreev);
   g_clear_pointer (&self->url, g_free);
 
@@ -556,6 +606,7 @@ bourse_server_init (BourseServer *self)
 {
   self->router = bourse_router_new ();
   self->metrics = bourse_metrics_new ();
+  self->limiter = bourse_rate_limiter_new ();
 }
 
 BourseServer *

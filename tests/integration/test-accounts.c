@@ -358,6 +358,38 @@ test_login_throttle (void)
   bourse_test_server_free (server);
 }
 
+static char *
+create_api_key (BourseTestServer *server,
+                const char       *token,
+                const char       *body,
+                guint             expected_status,
+                gint64           *id)
+{
+  g_autofree char *authorization = bearer (token);
+  const char * const headers[] = { "Authorization", authorization, NULL };
+  g_autoptr(BourseTestResponse) response = post_json (server, "/api/v1/api-keys", body, headers);
+  g_autoptr(JsonNode) node = bourse_test_response_json (response);
+
+  g_assert_cmpuint (response->status, ==, expected_status);
+  if (expected_status != 201)
+    return NULL;
+  g_assert_cmpstr (bourse_test_response_header (response, "Cache-Control"), ==, "no-store");
+  if (id != NULL)
+    *id = json_object_get_int_member (object_of (node), "id");
+  return g_strdup (json_object_get_string_member (object_of (node), "key"));
+}
+
+static guint
+get_with_key (BourseTestServer *server,
+              const char       *path,
+              const char       *key)
+{
+  const char * const headers[] = { "Authorization", "", "X-API-Key", key, NULL };
+  g_autoptr(BourseTestResponse) response = bourse_test_fetch (server, "GET", path, headers, NULL, NULL, 0);
+
+  return response->status;
+}
+
 /* The whole route table against every role: anonymous gets 401 on every
  * route that needs a permission, each role gets 403 exactly where the
  * matrix says no, and every route names a permission the matrix knows. */
@@ -366,8 +398,8 @@ test_route_matrix (void)
 {
   BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
   BourseRouter *router = bourse_server_get_router (server->server);
-  static const char *role_names[] = { "viewer", "trader", "admin" };
-  char *tokens[3];
+  static const char *role_names[] = { "viewer", "trader", "admin", "trader" };
+  char *tokens[4];   /* three bearer tokens, then an admin's API key made for trading */
   guint checked = 0;
 
   create_user (server, "vera", "viewer", VIEWER_PASSWORD);
@@ -380,6 +412,7 @@ test_route_matrix (void)
     tokens[0] = access_token_of (v);
     tokens[1] = access_token_of (t);
     tokens[2] = access_token_of (a);
+    tokens[3] = create_api_key (server, tokens[2], "{\"name\":\"matrix\",\"role\":\"trader\"}", 201, NULL);
   }
 
   /* Logout ends the session the walk runs on: walk it last. */
@@ -417,10 +450,11 @@ test_route_matrix (void)
         continue;
       g_assert_true (bourse_permission_is_known (route->permission));
 
-      for (int who = -1; who < 3; who++)
+      for (int who = -1; who < 4; who++)
         {
-          g_autofree char *authorization = who < 0 ? g_strdup ("") : bearer (tokens[who]);
-          const char * const headers[] = { "Authorization", authorization, NULL };
+          g_autofree char *authorization = who < 0 || who == 3 ? g_strdup ("") : bearer (tokens[who]);
+          const char * const headers[] = { "Authorization", authorization,
+                                           who == 3 ? "X-API-Key" : NULL, who == 3 ? tokens[3] : NULL, NULL };
           g_autoptr(BourseTestResponse) response =
             bourse_test_fetch (server, route->method, path->str, headers,
                                g_str_equal (route->method, "GET") || g_str_equal (route->method, "DELETE")
@@ -429,7 +463,8 @@ test_route_matrix (void)
                                  ? NULL : "{}", -1);
           BourseRole role;
 
-          g_test_message ("%s %s as %s → %u", route->method, path->str, who < 0 ? "anonymous" : role_names[who],
+          g_test_message ("%s %s as %s%s → %u", route->method, path->str, who < 0 ? "anonymous" : role_names[who],
+                          who == 3 ? " (API key)" : "",
                           response->status);
           if (who < 0)
             {
@@ -451,10 +486,128 @@ test_route_matrix (void)
     }
 
   /* Not an accident of an empty table. */
-  g_assert_cmpuint (checked, >=, 3 * 15);
+  g_assert_cmpuint (checked, >=, 4 * 15);
 
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     g_free (tokens[i]);
+  bourse_test_server_free (server);
+}
+
+static void
+test_api_keys (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
+  g_autoptr(JsonNode) trader_tokens = NULL;
+  g_autoptr(JsonNode) admin_tokens = NULL;
+  g_autofree char *trader = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *trader_key = NULL;
+  g_autofree char *admin_key_as_viewer = NULL;
+  g_autofree char *too_high = NULL;
+  g_autofree char *delete_path = NULL;
+  gint64 trader_key_id = 0;
+
+  create_user (server, "tina", "trader", TRADER_PASSWORD);
+  create_user (server, "adam", "admin", ADMIN_PASSWORD);
+  trader_tokens = login (server, "tina", TRADER_PASSWORD, 200);
+  admin_tokens = login (server, "adam", ADMIN_PASSWORD, 200);
+  trader = access_token_of (trader_tokens);
+  admin = access_token_of (admin_tokens);
+
+  /* No higher than the creator's role; a name is required. */
+  too_high = create_api_key (server, trader, "{\"name\":\"bot\",\"role\":\"admin\"}", 422, NULL);
+  g_assert_null (create_api_key (server, trader, "{\"role\":\"viewer\"}", 422, NULL));
+  g_assert_null (create_api_key (server, trader, "{\"name\":\"old\",\"expires_at\":\"2001-01-01T00:00:00Z\"}", 422, NULL));
+
+  trader_key = create_api_key (server, trader, "{\"name\":\"bot\"}", 201, &trader_key_id);
+  g_assert_true (g_str_has_prefix (trader_key, "bk_"));
+  g_assert_cmpuint (get_with_key (server, "/api/v1/users/me", trader_key), ==, 200);
+  g_assert_cmpuint (get_with_key (server, "/api/v1/users", trader_key), ==, 403);
+  g_assert_cmpuint (get_with_key (server, "/api/v1/users/me", "bk_not-a-real-key"), ==, 401);
+
+  /* An admin's key made for viewing is a viewer. */
+  admin_key_as_viewer = create_api_key (server, admin, "{\"name\":\"dashboard\",\"role\":\"viewer\"}", 201, NULL);
+  g_assert_cmpuint (get_with_key (server, "/api/v1/users", admin_key_as_viewer), ==, 403);
+  g_assert_cmpuint (get_with_key (server, "/api/v1/system/status", admin_key_as_viewer), ==, 200);
+
+  /* Listed with its prefix, never the key; the audit trail has no key either. */
+  {
+    g_autofree char *authorization = bearer (trader);
+    const char * const headers[] = { "Authorization", authorization, NULL };
+    g_autoptr(BourseTestResponse) list = bourse_test_fetch (server, "GET", "/api/v1/api-keys", headers, NULL, NULL, 0);
+    g_autoptr(BourseTestResponse) audit = bourse_test_fetch (server, "GET", "/api/v1/audit?limit=500", NULL, NULL, NULL, 0);
+    g_autofree char *list_text = g_strndup (g_bytes_get_data (list->body, NULL), g_bytes_get_size (list->body));
+    g_autofree char *audit_text = g_strndup (g_bytes_get_data (audit->body, NULL), g_bytes_get_size (audit->body));
+
+    g_assert_cmpuint (list->status, ==, 200);
+    g_assert_nonnull (strstr (list_text, "\"name\":\"bot\""));
+    g_assert_null (strstr (list_text, "dashboard"));  /* only own keys */
+    g_assert_null (strstr (list_text, trader_key));
+    g_assert_null (strstr (audit_text, trader_key));
+    g_assert_nonnull (strstr (audit_text, "api_key.create"));
+  }
+
+  /* Revoked: refused at once. */
+  delete_path = g_strdup_printf ("/api/v1/api-keys/%" G_GINT64_FORMAT, trader_key_id);
+  {
+    g_autofree char *authorization = bearer (trader);
+    const char * const headers[] = { "Authorization", authorization, NULL };
+    g_autoptr(BourseTestResponse) revoked = bourse_test_fetch (server, "DELETE", delete_path, headers, NULL, NULL, 0);
+    g_autoptr(BourseTestResponse) again = bourse_test_fetch (server, "DELETE", delete_path, headers, NULL, NULL, 0);
+
+    g_assert_cmpuint (revoked->status, ==, 204);
+    g_assert_cmpuint (again->status, ==, 404);
+  }
+  g_assert_cmpuint (get_with_key (server, "/api/v1/users/me", trader_key), ==, 401);
+
+  bourse_test_server_free (server);
+}
+
+static void
+test_rate_limits (void)
+{
+  static const char * const settings[] = {
+    "auth", "password_opslimit", "1", "auth", "password_memlimit_kib", "8", "auth", "secrets_backend", "file",
+    "rate_limit", "enabled", "true", "rate_limit", "auth_per_minute", "3", "rate_limit", "default_per_minute", "5",
+    NULL
+  };
+  BourseTestServer *server = bourse_test_server_new (TRUE, settings);
+  const char * const anonymous[] = { "Authorization", "", NULL };
+
+  /* The auth group: three a minute from this address, whatever the outcome. */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(BourseTestResponse) response =
+        post_json (server, "/api/v1/auth/login", "{\"username\":\"nobody\",\"password\":\"whatever it is\"}", anonymous);
+      g_assert_cmpuint (response->status, ==, 401);
+    }
+  {
+    g_autoptr(BourseTestResponse) limited =
+      post_json (server, "/api/v1/auth/login", "{\"username\":\"nobody\",\"password\":\"whatever it is\"}", anonymous);
+    const char *retry_after = bourse_test_response_header (limited, "Retry-After");
+
+    g_assert_cmpuint (limited->status, ==, 429);
+    g_assert_nonnull (retry_after);
+    g_assert_cmpint (atoi (retry_after), >=, 1);
+    g_assert_cmpint (atoi (retry_after), <=, 20);
+  }
+
+  /* Other groups have buckets of their own; the local owner is desk tier (×20). */
+  for (guint i = 0; i < 5 * 20; i++)
+    {
+      g_autoptr(BourseTestResponse) ok = bourse_test_fetch (server, "GET", "/api/v1/version", NULL, NULL, NULL, 0);
+      g_assert_cmpuint (ok->status, ==, 200);
+    }
+  {
+    g_autoptr(BourseTestResponse) limited = bourse_test_fetch (server, "GET", "/api/v1/version", NULL, NULL, NULL, 0);
+    g_assert_cmpuint (limited->status, ==, 429);
+  }
+  /* Health checks are never limited. */
+  {
+    g_autoptr(BourseTestResponse) health = bourse_test_fetch (server, "GET", "/health", anonymous, NULL, NULL, 0);
+    g_assert_cmpuint (health->status, ==, 200);
+  }
+
   bourse_test_server_free (server);
 }
 
@@ -490,6 +643,8 @@ main (int   argc,
   g_test_add_func ("/accounts/forged-tokens", test_forged_tokens);
   g_test_add_func ("/accounts/login-throttle", test_login_throttle);
   g_test_add_func ("/accounts/route-matrix", test_route_matrix);
+  g_test_add_func ("/accounts/api-keys", test_api_keys);
+  g_test_add_func ("/accounts/rate-limits", test_rate_limits);
   g_test_add_func ("/accounts/websocket-needs-token", test_websocket_needs_token);
 
   return g_test_run ();
