@@ -44,6 +44,13 @@ struct _BourseAuth
 
 G_DEFINE_FINAL_TYPE (BourseAuth, bourse_auth, G_TYPE_OBJECT)
 
+enum {
+  SESSION_REVOKED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 bourse_auth_finalize (GObject *object)
 {
@@ -65,6 +72,15 @@ static void
 bourse_auth_class_init (BourseAuthClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = bourse_auth_finalize;
+
+  /* (BourseAuth *auth, gint64 session_id): emitted after the revocation
+   * commits, so that the server closes that session's WebSockets. */
+  signals[SESSION_REVOKED] =
+    g_signal_new ("session-revoked",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -615,6 +631,56 @@ bourse_auth_revoke_session (BourseAuth              *self,
       || !bourse_store_commit (self->store, error))
     FAIL (self);
 
+  g_signal_emit (self, signals[SESSION_REVOKED], 0, session_id);
+  return TRUE;
+}
+
+gboolean
+bourse_auth_revoke_user_sessions (BourseAuth              *self,
+                                  const char              *actor,
+                                  gint64                   user_id,
+                                  gint64                   except_session_id,
+                                  const char              *reason,
+                                  const BourseAuthContext *context,
+                                  GError                 **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), FALSE);
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT id FROM sessions WHERE user_id = ? AND id <> ? AND revoked_at IS NULL", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  sqlite3_bind_int64 (stmt, 2, except_session_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* Each in its own transaction with its audit entry; one that another
+   * request revoked meanwhile is simply gone. */
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!bourse_auth_revoke_session (self, actor, g_array_index (ids, gint64, i), reason, context, &local_error)
+          && !g_error_matches (local_error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
   return TRUE;
 }
 

@@ -86,6 +86,14 @@ gboolean         bourse_auth_revoke_session      (BourseAuth               *self
                                                   const char               *reason,
                                                   const BourseAuthContext  *context,
                                                   GError                  **error);
+/* Every live session of a user but one (0: all), e.g. on disable. */
+gboolean         bourse_auth_revoke_user_sessions (BourseAuth             *self,
+                                                  const char               *actor,
+                                                  gint64                    user_id,
+                                                  gint64                    except_session_id,
+                                                  const char               *reason,
+                                                  const BourseAuthContext  *context,
+                                                  GError                  **error);
 /* Verifies an access token (JWT, or the local owner's token) and that its
  * session is still live: a revoked session's tokens stop at once. */
 BoursePrincipal *bourse_auth_authenticate_bearer (BourseAuth               *self,

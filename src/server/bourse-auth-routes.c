@@ -413,6 +413,19 @@ users_patch_cb (BourseRequest *request,
     change_user (request, id, "role", role, "user.role");
   else
     change_user (request, id, "status", status, g_str_equal (status, "active") ? "user.enable" : "user.disable");
+
+  /* A disabled account's sessions end, and with them its open WebSockets. */
+  if (status != NULL && g_str_equal (status, "disabled")
+      && soup_server_message_get_status (bourse_request_get_message (request)) == SOUP_STATUS_OK)
+    {
+      g_autoptr(GError) error = NULL;
+      BourseAuthContext context;
+
+      bourse_request_get_context (request, &context);
+      if (!bourse_auth_revoke_user_sessions (auth_of (request), bourse_request_get_principal (request)->actor,
+                                             id, 0, "account-disabled", &context, &error))
+        g_warning ("Could not end the sessions of user %" G_GINT64_FORMAT ": %s", id, error->message);
+    }
 }
 
 static void

@@ -35,6 +35,7 @@ typedef struct
   GSocket                 *socket;
   GHashTable              *topics;
   BourseRole               role;
+  gint64                   session_id;
   GQueue                   pending;
   guint                    flush_source;
   gboolean                 closing;
@@ -65,6 +66,16 @@ static const char * const plain_topics[] = {
   "system", "signals", "recommendations", "approvals", "orders", "trades", "positions",
   "portfolio", "balances", "risk", "jobs", "config", "alerts", "logs", NULL
 };
+
+/* Topics are filtered by permission: the server log and account alerts
+ * (sign-ups, password-reset tokens) are for administrators. */
+static const char *
+topic_permission (const char *topic)
+{
+  if (g_str_equal (topic, "logs") || g_str_equal (topic, "alerts"))
+    return "users.read";
+  return "stream.subscribe";
+}
 
 static gboolean
 symbol_is_valid (const char *symbol,
@@ -270,8 +281,7 @@ client_handle_subscription (Client    *client,
           client_reply_error (client, message);
           return;
         }
-      /* Topics are filtered by permission: the server log is for admins. */
-      if (subscribe && g_str_equal (name, "logs") && client->role != BOURSE_ROLE_ADMIN)
+      if (subscribe && !bourse_role_has_permission (client->role, topic_permission (name)))
         {
           g_autofree char *message = g_strdup_printf (_("The topic “%s” is for administrators"), name);
           client_reply_error (client, message);
@@ -376,7 +386,8 @@ void
 bourse_hub_add_client (BourseHub               *self,
                        SoupWebsocketConnection *connection,
                        GSocket                 *socket,
-                       BourseRole               role)
+                       BourseRole               role,
+                       gint64                   session_id)
 {
   Client *client;
 
@@ -389,6 +400,7 @@ bourse_hub_add_client (BourseHub               *self,
   client->connection = g_object_ref (connection);
   client->socket = g_object_ref (socket);
   client->role = role;
+  client->session_id = session_id;
   client->topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&client->pending);
 
@@ -473,6 +485,22 @@ bourse_hub_get_n_clients (BourseHub *self)
   g_return_val_if_fail (BOURSE_IS_HUB (self), 0);
 
   return self->clients->len;
+}
+
+void
+bourse_hub_close_session (BourseHub *self,
+                          gint64     session_id)
+{
+  g_return_if_fail (BOURSE_IS_HUB (self));
+  g_return_if_fail (session_id > 0);
+
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      Client *client = g_ptr_array_index (self->clients, i);
+
+      if (client->session_id == session_id)
+        client_close (client, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "session ended");
+    }
 }
 
 void

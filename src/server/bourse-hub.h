@@ -24,11 +24,15 @@ G_DECLARE_FINAL_TYPE (BourseHub, bourse_hub, BOURSE, HUB, GObject)
 BourseHub *bourse_hub_new            (BourseEventBus          *bus,
                                       BourseMetrics           *metrics,
                                       guint                    queue_limit);
-/* role decides which topics the client may subscribe to. */
+/* role decides which topics the client may subscribe to; session_id (0
+ * for API keys and the local owner) lets a revoked session's sockets close. */
 void       bourse_hub_add_client     (BourseHub               *self,
                                       SoupWebsocketConnection *connection,
                                       GSocket                 *socket,
-                                      BourseRole               role);
+                                      BourseRole               role,
+                                      gint64                   session_id);
+void       bourse_hub_close_session  (BourseHub               *self,
+                                      gint64                   session_id);
 void       bourse_hub_publish        (BourseHub               *self,
                                       const char              *topic,
                                       JsonNode                *data);

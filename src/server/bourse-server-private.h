@@ -38,6 +38,7 @@ struct _BourseServer
   guint             system_source;
   gulong            state_handler;
   gulong            clients_handler;
+  gulong            revoked_handler;
   GTask            *shutdown_task;
   guint             shutdown_timeout_source;
 };

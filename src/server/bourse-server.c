@@ -537,7 +537,15 @@ websocket_cb (SoupServer              *soup,
   soup_websocket_connection_set_max_incoming_payload_size (
       connection, bourse_config_get_int (self->config, "server", "ws_max_frame_bytes"));
   soup_websocket_connection_set_keepalive_interval (connection, 30);
-  bourse_hub_add_client (self->hub, connection, socket, principal->role);
+  bourse_hub_add_client (self->hub, connection, socket, principal->role, principal->session_id);
+}
+
+static void
+session_revoked_cb (BourseAuth   *auth,
+                    gint64        session_id,
+                    BourseServer *self)
+{
+  bourse_hub_close_session (self->hub, session_id);
 }
 
 static void
@@ -564,6 +572,8 @@ bourse_server_dispose (GObject *object)
     g_clear_signal_handler (&self->state_handler, self->engine);
   if (self->hub != NULL)
     g_clear_signal_handler (&self->clients_handler, self->hub);
+  if (self->engine != NULL && bourse_engine_get_auth (self->engine) != NULL)
+    g_clear_signal_handler (&self->revoked_handler, bourse_engine_get_auth (self->engine));
 
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
@@ -639,6 +649,9 @@ bourse_server_new (BourseEngine *engine)
                                                   G_CALLBACK (system_changed_cb), self);
   self->clients_handler = g_signal_connect_swapped (self->hub, "clients-changed",
                                                     G_CALLBACK (system_changed_cb), self);
+  if (bourse_engine_get_auth (engine) != NULL)
+    self->revoked_handler = g_signal_connect (bourse_engine_get_auth (engine), "session-revoked",
+                                              G_CALLBACK (session_revoked_cb), self);
 
   return self;
 }

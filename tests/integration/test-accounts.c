@@ -611,6 +611,105 @@ test_rate_limits (void)
   bourse_test_server_free (server);
 }
 
+typedef struct
+{
+  SoupWebsocketConnection *connection;
+  GError                  *error;
+  GPtrArray               *messages;
+  gboolean                 done;
+  gboolean                 closed;
+} Socket;
+
+static void
+socket_message_cb (SoupWebsocketConnection *connection,
+                   int                      type,
+                   GBytes                  *message,
+                   Socket                  *socket)
+{
+  g_ptr_array_add (socket->messages, g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message)));
+}
+
+static void
+socket_closed_cb (SoupWebsocketConnection *connection,
+                  Socket                  *socket)
+{
+  socket->closed = TRUE;
+}
+
+static void
+socket_connected_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Socket *socket = user_data;
+
+  socket->connection = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &socket->error);
+  if (socket->connection != NULL)
+    {
+      g_signal_connect (socket->connection, "message", G_CALLBACK (socket_message_cb), socket);
+      g_signal_connect (socket->connection, "closed", G_CALLBACK (socket_closed_cb), socket);
+    }
+  socket->done = TRUE;
+}
+
+static gboolean
+flag (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+static gboolean
+has_messages (gpointer data)
+{
+  return ((Socket *)data)->messages->len >= 2;
+}
+
+static void
+test_websocket_session_end (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
+  g_autoptr(JsonNode) tokens = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) message = NULL;
+  Socket socket = { 0 };
+
+  create_user (server, "wanda", "viewer", VIEWER_PASSWORD);
+  tokens = login (server, "wanda", VIEWER_PASSWORD, 200);
+  token = access_token_of (tokens);
+  url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/ws?token=%s", bourse_server_get_port (server->server), token);
+  message = soup_message_new ("GET", url);
+  socket.messages = g_ptr_array_new_with_free_func (g_free);
+  soup_session_websocket_connect_async (server->session, message, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        socket_connected_cb, &socket);
+  bourse_test_wait_until (flag, &socket.done, 5000, "WebSocket");
+  g_assert_no_error (socket.error);
+
+  /* Account alerts are for administrators. */
+  soup_websocket_connection_send_text (socket.connection, "{\"type\":\"subscribe\",\"topics\":[\"alerts\"]}");
+  soup_websocket_connection_send_text (socket.connection, "{\"type\":\"subscribe\",\"topics\":[\"system\"]}");
+  bourse_test_wait_until (has_messages, &socket, 5000, "answers");
+  g_assert_nonnull (strstr (g_ptr_array_index (socket.messages, 0), "\"type\":\"error\""));
+  g_assert_nonnull (strstr (g_ptr_array_index (socket.messages, 1), "\"type\":\"subscribed\""));
+
+  /* Signing out elsewhere ends the socket at once. */
+  {
+    g_autofree char *authorization = bearer (token);
+    const char * const headers[] = { "Authorization", authorization, NULL };
+    g_autoptr(BourseTestResponse) logout = post_json (server, "/api/v1/auth/logout", "{}", headers);
+    g_assert_cmpuint (logout->status, ==, 204);
+  }
+  bourse_test_wait_until (flag, &socket.closed, 5000, "the socket of the ended session to close");
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (socket.connection), ==,
+                    SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  g_assert_cmpstr (soup_websocket_connection_get_close_data (socket.connection), ==, "session ended");
+
+  g_signal_handlers_disconnect_by_data (socket.connection, &socket);
+  g_clear_object (&socket.connection);
+  g_ptr_array_unref (socket.messages);
+  bourse_test_server_free (server);
+}
+
 static void
 test_websocket_needs_token (void)
 {
@@ -646,6 +745,7 @@ main (int   argc,
   g_test_add_func ("/accounts/api-keys", test_api_keys);
   g_test_add_func ("/accounts/rate-limits", test_rate_limits);
   g_test_add_func ("/accounts/websocket-needs-token", test_websocket_needs_token);
+  g_test_add_func ("/accounts/websocket-session-end", test_websocket_session_end);
 
   return g_test_run ();
 }
