@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -1071,6 +1073,207 @@ test_negative_port (Fixture       *f,
   assert_contains (command.err, "--port");
 }
 
+/* POST or GET with an optional bearer token; returns the JSON answer. */
+static JsonNode *
+call_json (SoupSession *session,
+           guint16      port,
+           const char  *method,
+           const char  *path,
+           const char  *token,
+           const char  *body,
+           guint        expected_status)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u%s", port, path);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+      soup_message_set_request_body_from_bytes (message, "application/json", request);
+    }
+  response = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, expected_status);
+  text = g_strndup (g_bytes_get_data (response, NULL), g_bytes_get_size (response));
+  return g_bytes_get_size (response) ? json_from_string (text, NULL) : NULL;
+}
+
+/* Whatever a user types as a password and whatever tokens Bourse hands out
+ * must never reach the log, even at debug level. */
+static void
+test_no_secrets_in_logs (Fixture       *f,
+                         gconstpointer  data)
+{
+  const char *args[] = { "serve", "--port", "0", "--data-dir", f->data_dir, "--log-level", "debug", NULL };
+  const char *password = "correct horse battery staple";
+  const char *wrong = "tr0ub4dor&3-tr0ub4dor&3";
+  const char *newcomer = "seven hundred red balloons";
+  g_auto(Command) added = { 0 };
+  g_autoptr(Daemon) daemon = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(JsonNode) tokens = NULL;
+  g_autoptr(JsonNode) refreshed = NULL;
+  g_autoptr(JsonNode) key = NULL;
+  g_autoptr(JsonNode) ignored = NULL;
+  g_autofree char *refresh_body = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *secrets_file = g_build_filename (f->data_dir, "secrets.keyfile", NULL);
+  const char *secrets[6];
+
+  add_user_cli (f, "owner", "admin", password, &added);
+  g_assert_cmpint (added.status, ==, 0);
+  daemon = start_daemon (f, NULL, args);
+
+  ignored = call_json (session, daemon->port, "POST", "/api/v1/auth/login", NULL,
+                       "{\"username\":\"owner\",\"password\":\"tr0ub4dor&3-tr0ub4dor&3\"}", 401);
+  g_clear_pointer (&ignored, json_node_unref);
+  ignored = call_json (session, daemon->port, "POST", "/api/v1/auth/register", NULL,
+                       "{\"username\":\"newcomer\",\"email\":\"n@example.org\","
+                       "\"password\":\"seven hundred red balloons\"}", 201);
+  tokens = call_json (session, daemon->port, "POST", "/api/v1/auth/login", NULL,
+                      "{\"username\":\"owner\",\"password\":\"correct horse battery staple\"}", 200);
+  refresh_body = g_strdup_printf ("{\"refresh_token\":\"%s\"}",
+                                  json_object_get_string_member (json_node_get_object (tokens), "refresh_token"));
+  refreshed = call_json (session, daemon->port, "POST", "/api/v1/auth/refresh", NULL, refresh_body, 200);
+  key = call_json (session, daemon->port, "POST", "/api/v1/api-keys",
+                   json_object_get_string_member (json_node_get_object (refreshed), "access_token"),
+                   "{\"name\":\"bot\"}", 201);
+
+  stop_daemon (daemon, SIGTERM);
+  log = daemon_log (daemon);
+  g_assert_nonnull (strstr (log, "auth"));  /* the log did record the requests */
+
+  secrets[0] = password;
+  secrets[1] = wrong;
+  secrets[2] = newcomer;
+  secrets[3] = json_object_get_string_member (json_node_get_object (tokens), "refresh_token");
+  secrets[4] = json_object_get_string_member (json_node_get_object (refreshed), "access_token");
+  secrets[5] = json_object_get_string_member (json_node_get_object (key), "key");
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    {
+      g_assert_null (strstr (log, secrets[i]));
+      g_assert_null (strstr (added.out, secrets[i]));
+      g_assert_null (strstr (added.err, secrets[i]));
+    }
+
+  /* The headless fallback for the signing key: a private file. */
+  {
+    GStatBuf buf;
+    g_assert_cmpint (g_stat (secrets_file, &buf), ==, 0);
+    g_assert_cmpint (buf.st_mode & 0777, ==, 0600);
+  }
+}
+
+static void
+run_with_stdin (Fixture            *f,
+                const char * const *args,
+                const char         *input,
+                Command            *command)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    launcher_new (f, G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                  NULL);
+  g_autoptr(GPtrArray) argv = argv_new (args);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  memset (command, 0, sizeof *command);
+  g_subprocess_communicate_utf8_async (process, input, NULL, communicate_cb, command);
+  wait_for (&command->done, COMMAND_TIMEOUT_S, args[0]);
+  command->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+  g_test_message ("exit %d\nstdout: %s\nstderr: %s", command->status, command->out, command->err);
+}
+
+/* The admin command line: accounts, the audit chain offline, key rotation. */
+static void
+test_admin_cli (Fixture       *f,
+                gconstpointer  data)
+{
+  const char *serve[] = { "serve", "--port", "0", "--data-dir", f->data_dir, NULL };
+  const char *list[] = { "user", "list", "--data-dir", f->data_dir, NULL };
+  const char *verify[] = { "audit", "verify", "--data-dir", f->data_dir, NULL };
+  const char *rotate[] = { "keys", "rotate", "--data-dir", f->data_dir, NULL };
+  const char *disable[] = { "user", "disable", "trader", "--data-dir", f->data_dir, NULL };
+  const char *reset[] = { "user", "reset-password", "trader", "--password-stdin", "--data-dir", f->data_dir, NULL };
+  const char *no_stdin[] = { "user", "add", "x-user", "--data-dir", f->data_dir, NULL };
+  g_auto(Command) a = { 0 };
+  g_auto(Command) b = { 0 };
+  g_auto(Command) listed = { 0 };
+  g_auto(Command) weak = { 0 };
+  g_auto(Command) refused = { 0 };
+  g_auto(Command) intact = { 0 };
+  g_auto(Command) broken = { 0 };
+  g_auto(Command) rotated = { 0 };
+  g_auto(Command) disabled = { 0 };
+  g_auto(Command) reset_done = { 0 };
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(Daemon) daemon = NULL;
+  g_autoptr(JsonNode) ignored = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *db = g_build_filename (f->data_dir, "bourse.db", NULL);
+  sqlite3 *handle = NULL;
+
+  add_user_cli (f, "owner", "admin", "correct horse battery staple", &a);
+  add_user_cli (f, "trader", "trader", "a long and winding road 42", &b);
+  g_assert_cmpint (a.status, ==, 0);
+  g_assert_cmpint (b.status, ==, 0);
+
+  /* Weak passwords and passwords on the command line are refused. */
+  add_user_cli (f, "weakling", "viewer", "password1234", &weak);
+  g_assert_cmpint (weak.status, ==, 1);
+  run_command (f, NULL, no_stdin, &refused);
+  g_assert_cmpint (refused.status, ==, 2);
+  assert_contains (refused.err, "--password-stdin");
+
+  run_command (f, NULL, list, &listed);
+  g_assert_cmpint (listed.status, ==, 0);
+  assert_contains (listed.out, "owner");
+  assert_contains (listed.out, "admin");
+  assert_contains (listed.out, "trader");
+
+  /* A token made now stops working once the signing key is rotated. */
+  daemon = start_daemon (f, NULL, serve);
+  token = login (session, daemon->port, "owner", "correct horse battery staple");
+  ignored = call_json (session, daemon->port, "GET", "/api/v1/users/me", token, NULL, 200);
+  stop_daemon (daemon, SIGTERM);
+  g_clear_pointer (&daemon, daemon_free);
+  run_command (f, NULL, rotate, &rotated);
+  g_assert_cmpint (rotated.status, ==, 0);
+  daemon = start_daemon (f, NULL, serve);
+  g_clear_pointer (&ignored, json_node_unref);
+  ignored = call_json (session, daemon->port, "GET", "/api/v1/users/me", token, NULL, 401);
+
+  /* Disable and reset from the command line, audited. */
+  run_command (f, NULL, disable, &disabled);
+  g_assert_cmpint (disabled.status, ==, 0);
+  run_with_stdin (f, reset, "a brand new passphrase here\n", &reset_done);
+  g_assert_cmpint (reset_done.status, ==, 0);
+  stop_daemon (daemon, SIGTERM);
+
+  run_command (f, NULL, verify, &intact);
+  g_assert_cmpint (intact.status, ==, 0);
+  assert_contains (intact.out, "intact");
+
+  /* An edited row in the database file is found offline. */
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (handle, "UPDATE audit_log SET actor = 'someone-else' WHERE id = 2", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (handle);
+  run_command (f, NULL, verify, &broken);
+  g_assert_cmpint (broken.status, ==, 1);
+  assert_contains (broken.out, "2");
+}
+
 #define add_test(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
@@ -1103,6 +1306,8 @@ main (int   argc,
   add_test ("/boursed/config-negative-port", test_negative_port, NULL);
   add_test ("/boursed/config-check-bind", test_config_check_bind, NULL);
   add_test ("/boursed/serve-keep-alive", test_keep_alive, NULL);
+  add_test ("/boursed/no-secrets-in-logs", test_no_secrets_in_logs, NULL);
+  add_test ("/boursed/admin-cli", test_admin_cli, NULL);
 
   return g_test_run ();
 }
