@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 char     *_bourse_auth_random_token (void);
 /* Tokens and keys are stored only as this hex SHA-256. */
 char     *_bourse_auth_token_hash   (const char *token);
+/* argon2id with the configured cost (auth.password_opslimit/memlimit). */
+char     *_bourse_auth_hash_password (BourseAuth  *self,
+                                      const char  *password,
+                                      GError     **error);
 /* A JSON object of string members: key, value, …, NULL. */
 JsonNode *_bourse_auth_details_new  (const char *first_key,
                                      ...) G_GNUC_NULL_TERMINATED;

@@ -17,6 +17,7 @@
 #include "bourse-audit.h"
 #include "bourse-auth.h"
 #include "bourse-auth-private.h"
+#include "bourse-authenticator.h"
 #include "bourse-jwt.h"
 #include "bourse-password.h"
 #include "bourse-rate-limit.h"
@@ -151,6 +152,9 @@ bourse_auth_new (BourseStore   *store,
   if (!bourse_password_init (error))
     return NULL;
 
+  /* Plugins load at start-up (DESIGN.md §9), not on the first sign-in. */
+  bourse_authenticators_ensure ();
+
   self = g_object_new (BOURSE_TYPE_AUTH, NULL);
   self->store = g_object_ref (store);
   self->config = g_object_ref (config);
@@ -172,6 +176,14 @@ bourse_auth_new (BourseStore   *store,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+char *
+_bourse_auth_hash_password (BourseAuth  *self,
+                            const char  *password,
+                            GError     **error)
+{
+  return bourse_password_hash (password, self->opslimit, self->memlimit, error);
 }
 
 BourseStore *
@@ -368,6 +380,7 @@ bourse_auth_login (BourseAuth              *self,
   g_autofree char *refresh_hash = NULL;
   g_autofree char *target = NULL;
   g_autofree char *throttle_key = NULL;
+  g_autoptr(BourseAuthenticator) authenticator = NULL;
   gint64 monotonic = g_get_monotonic_time ();
   guint wait = 0;
 
@@ -397,10 +410,34 @@ bourse_auth_login (BourseAuth              *self,
       return NULL;
     }
 
-  if (user == NULL || user->password_hash == NULL || !bourse_password_verify (user->password_hash, password))
+  /* users.auth_source names the plugin that checks the password. */
+  authenticator = user != NULL ? bourse_authenticator_lookup (user->auth_source) : NULL;
+  if (user != NULL && authenticator == NULL)
     {
+      g_warning ("Account %" G_GINT64_FORMAT " signs in with “%s”, which no plugin provides",
+                 user->id, user->auth_source);
       bourse_login_throttle_failed (self->throttle, throttle_key, monotonic);
-      details = _bourse_auth_details_new ("login", login, "reason", user ? "password" : "unknown-account", NULL);
+      details = _bourse_auth_details_new ("login", login, "reason", "auth-source-unavailable", NULL);
+      target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
+      bourse_auth_audit (self, target, "auth.login.failed", target, details, context, NULL);
+      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+                   _("This account’s sign-in method is not available"));
+      return NULL;
+    }
+
+  if (user == NULL || !bourse_authenticator_verify (authenticator, user, password, &local_error))
+    {
+      gboolean broken = local_error != NULL
+                        && !g_error_matches (local_error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED);
+
+      /* A broken PAM stack is the admin's to fix; the caller only learns "no". */
+      if (broken)
+        g_warning ("Could not check the password of account %" G_GINT64_FORMAT " (%s): %s",
+                   user->id, user->auth_source, local_error->message);
+      bourse_login_throttle_failed (self->throttle, throttle_key, monotonic);
+      details = _bourse_auth_details_new ("login", login, "reason",
+                                          user == NULL ? "unknown-account" : broken ? "auth-source-error" : "password",
+                                          NULL);
       if (user != NULL)
         target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
       bourse_auth_audit (self, target, "auth.login.failed", target, details, context, NULL);
@@ -433,8 +470,9 @@ bourse_auth_login (BourseAuth              *self,
     return NULL;
 
   /* Cost settings changed since this hash was made: upgrade it now that we
-   * hold the password. */
-  if (bourse_password_needs_rehash (user->password_hash, self->opslimit, self->memlimit))
+   * hold the password. Only ours: a PAM account has no hash here. */
+  if (g_str_equal (user->auth_source, "local")
+      && bourse_password_needs_rehash (user->password_hash, self->opslimit, self->memlimit))
     {
       g_autofree char *rehashed = bourse_password_hash (password, self->opslimit, self->memlimit, NULL);
 

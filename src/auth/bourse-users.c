@@ -140,9 +140,24 @@ bourse_users_insert (BourseStore  *store,
                      const char   *status,
                      GError      **error)
 {
+  return bourse_users_insert_with_source (store, username, email, password_hash, role, status, "local", error);
+}
+
+gint64
+bourse_users_insert_with_source (BourseStore  *store,
+                                 const char   *username,
+                                 const char   *email,
+                                 const char   *password_hash,
+                                 BourseRole    role,
+                                 const char   *status,
+                                 const char   *auth_source,
+                                 GError      **error)
+{
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
   g_autoptr(BourseUser) existing = NULL;
+
+  g_return_val_if_fail (auth_source != NULL, 0);
 
   if (!bourse_users_validate_username (username, error) || !bourse_users_validate_email (email, error))
     return 0;
@@ -169,8 +184,8 @@ bourse_users_insert (BourseStore  *store,
     }
 
   stmt = bourse_store_prepare (store,
-                               "INSERT INTO users (username, email, password_hash, role, status, created_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?)", error);
+                               "INSERT INTO users (username, email, password_hash, role, status, created_at, "
+                               "auth_source) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, username, -1, SQLITE_TRANSIENT);
@@ -179,6 +194,7 @@ bourse_users_insert (BourseStore  *store,
   sqlite3_bind_text (stmt, 4, bourse_role_to_string (role), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, status, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 6, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 7, auth_source, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       bourse_store_set_error (store, error);

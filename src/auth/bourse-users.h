@@ -69,6 +69,16 @@ gint64      bourse_users_insert              (BourseStore  *store,
                                               BourseRole    role,
                                               const char   *status,
                                               GError      **error);
+/* auth_source: "local" (password_hash set) or "pam" (password_hash NULL:
+ * the system checks the password). */
+gint64      bourse_users_insert_with_source  (BourseStore  *store,
+                                              const char   *username,
+                                              const char   *email,
+                                              const char   *password_hash,
+                                              BourseRole    role,
+                                              const char   *status,
+                                              const char   *auth_source,
+                                              GError      **error);
 /* NULL without error when there is no such user. */
 BourseUser *bourse_users_find_by_id          (BourseStore  *store,
                                               gint64        id,

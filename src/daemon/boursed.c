@@ -18,6 +18,7 @@
 #include "core/bourse-log.h"
 #include "auth/bourse-audit.h"
 #include "auth/bourse-password.h"
+#include "auth/bourse-password-reset.h"
 #include "server/bourse-server.h"
 #include "trading/bourse-engine.h"
 
@@ -485,7 +486,7 @@ command_user (int    argc,
           }
         if ((password = read_password_stdin (&error)) == NULL
             || !bourse_password_check_policy (password, &error)
-            || (hash = bourse_password_hash (password, 0, 0, &error)) == NULL
+            || (hash = bourse_password_reset_hash (offline.auth, password, &error)) == NULL
             || !bourse_store_begin (offline.store, &error)
             || !bourse_users_update (offline.store, user->id, "password_hash", hash, &error)
             || !bourse_auth_audit (offline.auth, actor, "user.password.reset", target, NULL, &cli_context, &error)

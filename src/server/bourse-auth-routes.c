@@ -294,22 +294,96 @@ users_list_cb (BourseRequest *request,
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
 
+/* A system account mapped to a role: no password here, PAM checks it at
+ * sign-in. Made and audited in one transaction, like any account. */
+static gint64
+create_pam_user (BourseRequest            *request,
+                 const char               *username,
+                 const char               *email,
+                 BourseRole                role,
+                 const BourseAuthContext  *context,
+                 GError                  **error)
+{
+  BourseAuth *auth = auth_of (request);
+  BourseStore *store = bourse_auth_get_store (auth);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(JsonBuilder) details = json_builder_new ();
+  g_autoptr(JsonNode) details_node = NULL;
+  g_autofree char *target = NULL;
+  gint64 id;
+
+  if (!bourse_store_begin (store, error))
+    return 0;
+  id = bourse_users_insert_with_source (store, username, email, NULL, role, "active", "pam", error);
+  if (id == 0)
+    {
+      bourse_store_rollback (store);
+      return 0;
+    }
+
+  json_builder_begin_object (details);
+  json_builder_set_member_name (details, "username");
+  json_builder_add_string_value (details, username);
+  json_builder_set_member_name (details, "email");
+  json_builder_add_string_value (details, email);
+  json_builder_set_member_name (details, "role");
+  json_builder_add_string_value (details, bourse_role_to_string (role));
+  json_builder_set_member_name (details, "status");
+  json_builder_add_string_value (details, "active");
+  json_builder_set_member_name (details, "auth_source");
+  json_builder_add_string_value (details, "pam");
+  json_builder_end_object (details);
+  details_node = json_builder_get_root (details);
+
+  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
+  if (!bourse_auth_audit (auth, principal->actor, "user.create", target, details_node, context, error)
+      || !bourse_store_commit (store, error))
+    {
+      bourse_store_rollback (store);
+      return 0;
+    }
+  return id;
+}
+
 static void
 users_create_cb (BourseRequest *request,
                  gpointer       user_data)
 {
   JsonObject *body = bourse_request_get_json_object (request);
   const BoursePrincipal *principal = bourse_request_get_principal (request);
-  const char *username, *email, *password, *role_text;
+  const char *username, *email, *password = NULL, *role_text, *auth_source;
   g_autoptr(GError) error = NULL;
   BourseAuthContext context;
   BourseRole role = BOURSE_ROLE_VIEWER;
+  gboolean pam;
   gint64 id;
 
   if (body == NULL
       || (username = require_string (request, body, "username")) == NULL
-      || (email = require_string (request, body, "email")) == NULL
-      || (password = require_string (request, body, "password")) == NULL)
+      || (email = require_string (request, body, "email")) == NULL)
+    return;
+
+  auth_source = json_object_has_member (body, "auth_source") ? optional_string (body, "auth_source") : "local";
+  if (auth_source == NULL || (!g_str_equal (auth_source, "local") && !g_str_equal (auth_source, "pam")))
+    {
+      const BourseFieldError errors[] = { { "auth_source", _("must be local or pam") } };
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid sign-in method"),
+                                    errors, 1);
+      return;
+    }
+  pam = g_str_equal (auth_source, "pam");
+
+  /* The system owns a PAM account's password: Bourse never holds one. */
+  if (pam && json_object_has_member (body, "password"))
+    {
+      const BourseFieldError errors[] = {
+        { "password", _("must be absent: the system checks this account’s password") }
+      };
+      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY,
+                                    _("A PAM account has no Bourse password"), errors, 1);
+      return;
+    }
+  if (!pam && (password = require_string (request, body, "password")) == NULL)
     return;
 
   role_text = optional_string (body, "role");
@@ -321,8 +395,11 @@ users_create_cb (BourseRequest *request,
     }
 
   bourse_request_get_context (request, &context);
-  id = bourse_auth_create_user (auth_of (request), principal->actor, username, email, password, role,
-                                &context, &error);
+  if (pam)
+    id = create_pam_user (request, username, email, role, &context, &error);
+  else
+    id = bourse_auth_create_user (auth_of (request), principal->actor, username, email, password, role,
+                                  &context, &error);
   if (id == 0)
     {
       bourse_request_reply_error (request, error, 0);

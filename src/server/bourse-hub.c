@@ -457,7 +457,10 @@ bourse_hub_publish (BourseHub  *self,
 
   message = serialize (builder);
   g_clear_pointer (&topic->last_message, g_bytes_unref);
-  topic->last_message = g_bytes_ref (message);
+  /* State topics replay their latest event to new subscribers; alerts are
+   * one-off notices (some carry reset tokens) and are never kept. */
+  if (!g_str_equal (topic_name, "alerts"))
+    topic->last_message = g_bytes_ref (message);
 
   /* Closing a slow client here only starts the close handshake; it leaves
    * the array when libsoup reports "closed", so indices stay valid. */

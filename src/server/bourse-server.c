@@ -178,15 +178,18 @@ request_done (BourseServer      *self,
       g_autofree char *client = address_to_string (soup_server_message_get_remote_address (message));
 
       duration_text = g_strdup_printf ("%.3f", seconds * 1000);
+      g_autofree char *status_text = g_strdup_printf ("%u", status);
+
+      /* MESSAGE goes last: its format consumes every argument after it. */
       g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
-                        "MESSAGE", "%s %s %u %s ms", method, path, status, duration_text,
                         "REQUEST_ID", request->request_id,
                         "HTTP_METHOD", method,
                         "HTTP_PATH", path,
-                        "HTTP_STATUS", "%u", status,
+                        "HTTP_STATUS", status_text,
                         "HTTP_ROUTE", route,
                         "DURATION_MS", duration_text,
-                        "CLIENT", client);
+                        "CLIENT", client,
+                        "MESSAGE", "%s %s %u %s ms", method, path, status, duration_text);
     }
 
   g_object_set_data (G_OBJECT (message), REQUEST_KEY, NULL);
@@ -644,6 +647,7 @@ bourse_server_new (BourseEngine *engine)
 
   _bourse_server_add_system_routes (self);
   _bourse_server_add_auth_routes (self);
+  _bourse_server_add_account_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);

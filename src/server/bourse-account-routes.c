@@ -1,0 +1,472 @@
+/* bourse-account-routes.c — password resets and the caller's own profile
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sodium.h>
+#include <string.h>
+
+#include "auth/bourse-password.h"
+#include "auth/bourse-password-reset.h"
+
+#include "bourse-server-private.h"
+
+static BourseAuth *
+auth_of (BourseRequest *request)
+{
+  return bourse_engine_get_auth (bourse_request_get_engine (request));
+}
+
+static void
+reply_field_error (BourseRequest *request,
+                   guint          status,
+                   const char    *field,
+                   const char    *message)
+{
+  const BourseFieldError errors[] = { { field, message } };
+
+  bourse_request_reply_problem (request, status, message, errors, 1);
+}
+
+/* A string member: absent (or null) leaves *value NULL; any other type, or
+ * an empty string, is answered with a 422 and FALSE. */
+static gboolean
+string_member (BourseRequest  *request,
+               JsonObject     *body,
+               const char     *field,
+               gboolean        required,
+               const char    **value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  *value = NULL;
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+      && json_node_get_string (node)[0] != '\0')
+    {
+      *value = json_node_get_string (node);
+      return TRUE;
+    }
+  if (!required && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
+    return TRUE;
+
+  {
+    g_autofree char *detail = g_strdup_printf (node == NULL ? _("“%s” is missing")
+                                                            : _("“%s” must be a non-empty string"), field);
+    const BourseFieldError errors[] = {
+      { field, node == NULL ? _("is required and must be a non-empty string")
+                            : _("must be a non-empty string") }
+    };
+
+    bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, detail, errors, 1);
+  }
+  return FALSE;
+}
+
+/* {id} as a positive integer, or 404. */
+static gint64
+id_param (BourseRequest *request)
+{
+  const char *text = bourse_request_get_param (request, "id");
+  char *end = NULL;
+  gint64 id = text ? g_ascii_strtoll (text, &end, 10) : 0;
+
+  if (id <= 0 || end == NULL || *end != '\0')
+    {
+      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, _("No such resource"), NULL, 0);
+      return 0;
+    }
+  return id;
+}
+
+static void
+forget (char *secret)
+{
+  if (secret != NULL)
+    sodium_memzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+typedef char SecretText;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SecretText, forget)
+
+/* A token and its expiry, or NULL with error set. */
+static char *
+create_reset (BourseRequest  *request,
+              const char     *actor,
+              gint64          user_id,
+              const char     *requested_by,
+              char          **expires_at,
+              GError        **error)
+{
+  BourseAuth *auth = auth_of (request);
+  g_autoptr(SecretText) token = NULL;
+  BourseAuthContext context;
+
+  bourse_request_get_context (request, &context);
+  token = bourse_password_reset_create (auth, actor, user_id, requested_by, &context, error);
+  if (token == NULL || (*expires_at = bourse_password_reset_dup_expiry (auth, token, error)) == NULL)
+    return NULL;
+  return g_steal_pointer (&token);
+}
+
+static void
+users_reset_password_cb (BourseRequest *request,
+                         gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(SecretText) token = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expires_at = NULL;
+  gint64 id = id_param (request);
+
+  if (id == 0)
+    return;
+  if ((token = create_reset (request, principal->actor, id, principal->actor, &expires_at, &error)) == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  /* Until e-mail delivery exists, the admin passes the token on. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (bourse_request_get_message (request)),
+                                "Cache-Control", "no-store");
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "reset_token");
+  json_builder_add_string_value (builder, token);
+  json_builder_set_member_name (builder, "expires_at");
+  json_builder_add_string_value (builder, expires_at);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_CREATED, builder);
+}
+
+/* The alerts topic is the admins' screen until e-mail delivery exists; the
+ * token must go nowhere else (no log, no audit). */
+static void
+publish_reset_alert (BourseServer     *self,
+                     const BourseUser *user,
+                     const char       *token,
+                     const char       *expires_at)
+{
+  g_autoptr(JsonBuilder) alert = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (alert);
+  json_builder_set_member_name (alert, "kind");
+  json_builder_add_string_value (alert, "user.password-reset");
+  json_builder_set_member_name (alert, "user_id");
+  json_builder_add_int_value (alert, user->id);
+  json_builder_set_member_name (alert, "username");
+  json_builder_add_string_value (alert, user->username);
+  json_builder_set_member_name (alert, "reset_token");
+  json_builder_add_string_value (alert, token);
+  json_builder_set_member_name (alert, "expires_at");
+  json_builder_add_string_value (alert, expires_at);
+  json_builder_end_object (alert);
+  node = json_builder_get_root (alert);
+  bourse_event_bus_publish (bourse_engine_get_event_bus (self->engine), "alerts", node);
+}
+
+static void
+reset_request_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  BourseServer *self = user_data;
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseUser) user = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *login = NULL;
+
+  if (body == NULL
+      || !string_member (request, body, "username", FALSE, &login)
+      || (login == NULL && !string_member (request, body, "email", FALSE, &login)))
+    return;
+  if (login == NULL)
+    {
+      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "username",
+                         _("give a username or an e-mail address"));
+      return;
+    }
+
+  user = bourse_users_find_by_login (bourse_auth_get_store (auth_of (request)), login, &error);
+  if (error != NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  /* Unknown, pending, disabled and system accounts get the same answer, so
+   * this cannot tell anyone which accounts exist. */
+  if (user != NULL && g_str_equal (user->status, "active") && bourse_password_reset_check_account (user, NULL))
+    {
+      g_autoptr(SecretText) token = NULL;
+      g_autofree char *expires_at = NULL;
+
+      if ((token = create_reset (request, NULL, user->id, "self", &expires_at, &error)) == NULL)
+        {
+          bourse_request_reply_error (request, error, 0);
+          return;
+        }
+      publish_reset_alert (self, user, token, expires_at);
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "detail");
+  json_builder_add_string_value (builder, _("If this account exists, an administrator has been asked to "
+                                            "send you a link to choose a new password"));
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_ACCEPTED, builder);
+}
+
+static void
+reset_confirm_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(GError) error = NULL;
+  const char *token, *password;
+  BourseAuthContext context;
+
+  if (body == NULL
+      || !string_member (request, body, "token", TRUE, &token)
+      || !string_member (request, body, "new_password", TRUE, &password))
+    return;
+
+  bourse_request_get_context (request, &context);
+  if (!bourse_password_reset_confirm (auth_of (request), token, password, &context, &error))
+    {
+      /* The policy speaks of "password"; here the field is new_password. */
+      if (g_error_matches (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_INVALID_PASSWORD))
+        reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "new_password", error->message);
+      else
+        bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* The account, or NULL once a 404 (or 500) is answered. */
+static BourseUser *
+find_user (BourseRequest *request,
+           gint64         id)
+{
+  g_autoptr(GError) error = NULL;
+  BourseUser *user = bourse_users_find_by_id (bourse_auth_get_store (auth_of (request)), id, &error);
+
+  if (user == NULL)
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_NOT_FOUND, _("No such user"));
+      bourse_request_reply_error (request, error, 0);
+    }
+  return user;
+}
+
+/* Whether email may become the caller's address; answers 409/422 if not. */
+static gboolean
+check_new_email (BourseRequest    *request,
+                 const BourseUser *user,
+                 const char       *email)
+{
+  g_autoptr(BourseUser) holder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (bourse_users_validate_email (email, &error))
+    holder = bourse_users_find_by_login (bourse_auth_get_store (auth_of (request)), email, &error);
+  if (error == NULL && holder != NULL && holder->id != user->id)
+    g_set_error (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_CONFLICT,
+                 _("The e-mail address “%s” is already registered"), email);
+  if (error != NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Only the names of the fields go to the trail (and the new address); a
+ * password never does. */
+static JsonNode *
+profile_details (const char *email,
+                 gboolean    password,
+                 gint64      sessions_ended)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "fields");
+  json_builder_begin_array (builder);
+  if (email != NULL)
+    json_builder_add_string_value (builder, "email");
+  if (password)
+    json_builder_add_string_value (builder, "password");
+  json_builder_end_array (builder);
+  if (email != NULL)
+    {
+      json_builder_set_member_name (builder, "email");
+      json_builder_add_string_value (builder, email);
+    }
+  if (password)
+    {
+      json_builder_set_member_name (builder, "sessions_ended");
+      json_builder_add_int_value (builder, sessions_ended);
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* The changes and their audit entry, in one transaction. */
+static gboolean
+save_profile (BourseRequest  *request,
+              gint64          user_id,
+              const char     *email,
+              const char     *password_hash,
+              GError        **error)
+{
+  BourseAuth *auth = auth_of (request);
+  BourseStore *store = bourse_auth_get_store (auth);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autofree char *target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user_id);
+  g_autoptr(JsonNode) details = NULL;
+  g_autoptr(GArray) ended = NULL;
+  BourseAuthContext context;
+
+  bourse_request_get_context (request, &context);
+  if (!bourse_store_begin (store, error))
+    return FALSE;
+  if ((email != NULL && !bourse_users_update (store, user_id, "email", email, error))
+      || (password_hash != NULL
+          && (ended = bourse_password_reset_replace (auth, user_id, password_hash,
+                                                     principal->session_id, error)) == NULL))
+    {
+      bourse_store_rollback (store);
+      return FALSE;
+    }
+  details = profile_details (email, password_hash != NULL, ended ? ended->len : 0);
+  if (!bourse_auth_audit (auth, principal->actor, "user.profile", target, details, &context, error)
+      || !bourse_store_commit (store, error))
+    {
+      bourse_store_rollback (store);
+      return FALSE;
+    }
+  if (ended != NULL)
+    bourse_password_reset_announce (auth, ended);
+  return TRUE;
+}
+
+/* The current password proves it is the account holder, not someone who
+ * found a signed-in screen or a stolen token. Failures are audited. */
+static gboolean
+check_current_password (BourseRequest    *request,
+                        const BourseUser *user,
+                        const char       *current)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autofree char *target = NULL;
+  g_autoptr(JsonNode) details = NULL;
+  BourseAuthContext context;
+
+  if (user->password_hash != NULL && bourse_password_verify (user->password_hash, current))
+    return TRUE;
+
+  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
+  details = json_from_string ("{\"reason\":\"current_password\"}", NULL);
+  bourse_request_get_context (request, &context);
+  bourse_auth_audit (auth_of (request), principal->actor, "user.profile.refused", target, details,
+                     &context, NULL);
+  reply_field_error (request, SOUP_STATUS_FORBIDDEN, "current_password", _("The current password is wrong"));
+  return FALSE;
+}
+
+/* The hash of the new password, or NULL once the refusal is answered. */
+static char *
+new_password_hash (BourseRequest    *request,
+                   JsonObject       *body,
+                   const BourseUser *user,
+                   const char       *password)
+{
+  g_autoptr(GError) error = NULL;
+  const char *current;
+  char *hash = NULL;
+
+  if (!string_member (request, body, "current_password", TRUE, &current))
+    return NULL;
+  if (!bourse_password_reset_check_account (user, &error))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return NULL;
+    }
+  if (!check_current_password (request, user, current))
+    return NULL;
+  if ((hash = bourse_password_reset_hash (auth_of (request), password, &error)) == NULL)
+    bourse_request_reply_error (request, error, 0);
+  return hash;
+}
+
+static void
+me_patch_cb (BourseRequest *request,
+             gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseUser) user = NULL;
+  g_autoptr(BourseUser) changed = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password_hash = NULL;
+  const char *email, *password;
+
+  if (body == NULL
+      || !string_member (request, body, "email", FALSE, &email)
+      || !string_member (request, body, "password", FALSE, &password))
+    return;
+  if (email == NULL && password == NULL)
+    {
+      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "email",
+                         _("Give a new “email”, or a new “password” with the “current_password”"));
+      return;
+    }
+  if (principal->user_id == 0)
+    {
+      bourse_request_reply_problem (request, SOUP_STATUS_CONFLICT,
+                                    _("The desktop owner has no account to change"), NULL, 0);
+      return;
+    }
+
+  if ((user = find_user (request, principal->user_id)) == NULL
+      || (email != NULL && !check_new_email (request, user, email))
+      || (password != NULL && (password_hash = new_password_hash (request, body, user, password)) == NULL))
+    return;
+
+  if (!save_profile (request, user->id, email, password_hash, &error))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  if ((changed = find_user (request, user->id)) != NULL)
+    {
+      node = bourse_user_to_json (changed);
+      bourse_request_reply_json (request, SOUP_STATUS_OK, node);
+    }
+}
+
+void
+_bourse_server_add_account_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "POST", "/api/v1/users/{id}/reset-password", "users.write",
+                     users_reset_password_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/auth/password-reset/request", NULL, reset_request_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/auth/password-reset/confirm", NULL, reset_confirm_cb, self);
+  bourse_router_add (router, "PATCH", "/api/v1/users/me", "profile.write", me_patch_cb, self);
+}
