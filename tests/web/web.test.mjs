@@ -1,0 +1,300 @@
+// web.test.mjs — the web UI in Debian's headless Chromium against a real boursed
+//
+// Run by `meson test --suite web` (tests/web/meson.build) with BOURSED set to
+// the built daemon; playwright-core comes from tests/web/node_modules, which
+// `build-aux/dev test` installs with `npm ci`. Every wait has a bound: a wait
+// that runs out fails the test instead of hanging it.
+//
+// Copyright 2026 The Bourse Authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CHROMIUM = '/usr/bin/chromium';
+const PASSWORD = 'correct horse battery staple';
+
+// Generous, for sanitizer builds on a busy machine.
+const START_TIMEOUT_MS = 30_000;
+const EXIT_TIMEOUT_MS = 15_000;
+const COMMAND_TIMEOUT_MS = 30_000;
+const UI_TIMEOUT_MS = 15_000;
+
+// playwright-core is installed next to this file (or on NODE_PATH, which
+// meson sets): an ES import ignores NODE_PATH, require() does not.
+function loadPlaywright() {
+  try {
+    return { playwright: createRequire(import.meta.url)('playwright-core') };
+  } catch (error) {
+    return {
+      problem: `playwright-core is not installed (${error.code || error.message}).\n` +
+        `Run \`build-aux/dev test\`, which installs it, or: npm ci --prefix ${here} --no-audit --no-fund`,
+    };
+  }
+}
+
+const { playwright, problem } = loadPlaywright();
+const BOURSED = process.env.BOURSED;
+
+// Never skip silently: a missing prerequisite is a failure with a hint.
+if (problem || !BOURSED) {
+  const message = problem || 'BOURSED is not set: run through `meson test --suite web` (or `build-aux/dev test`)';
+  console.error(message);
+  it('has its prerequisites', () => assert.fail(message));
+} else {
+  describe('web UI', { timeout: 150_000 }, webSuite);
+}
+
+// Resolves with what the promise resolves with, or rejects after `ms`.
+function within(ms, what, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+// Resolves when the child has exited; rejects if it could not be started.
+function exited(child) {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', reject);
+  });
+}
+
+function childEnv(root) {
+  return Object.assign({}, process.env, {
+    BOURSE_AUTH_SECRETS_BACKEND: 'file',
+    XDG_CONFIG_HOME: join(root, 'config'),
+    XDG_DATA_HOME: join(root, 'share'),
+    XDG_CACHE_HOME: join(root, 'cache'),
+  });
+}
+
+// Runs `boursed ARGS` to completion with `input` on stdin.
+async function runBoursed(args, input, env) {
+  const child = spawn(BOURSED, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => { output += chunk; });
+  child.stderr.on('data', (chunk) => { output += chunk; });
+  child.stdin.on('error', () => {});  // EPIPE if it exits early: its exit code tells why
+  child.stdin.end(input);
+  try {
+    const { code, signal } = await within(COMMAND_TIMEOUT_MS, `boursed ${args.join(' ')}`, exited(child));
+    assert.equal(code, 0, `boursed ${args.join(' ')} exited with ${code ?? signal}:\n${output}`);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  return output;
+}
+
+// Starts `boursed serve` and resolves with its URL, read from its stdout.
+function startBoursed(dataDir, env, log) {
+  const child = spawn(BOURSED, ['serve', '--port', '0', '--data-dir', dataDir],
+                      { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = new Promise((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      log.push(String(chunk));
+      const match = /^Listening on (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(stdout);
+      if (match) resolve(match[1]);
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`boursed exited with ${code ?? signal} before listening`)));
+  });
+  child.stderr.on('data', (chunk) => log.push(String(chunk)));
+  return { child, url: within(START_TIMEOUT_MS, 'boursed to print "Listening on …"', url) };
+}
+
+function webSuite() {
+  let root, dataDir, browserDir, screenshot;
+  let boursed, url, context, page;
+  const log = [];          // boursed's stdout and stderr, shown when something fails
+  const consoleErrors = [];
+  let failedStep = null;
+
+  // Each step needs the ones before it: after a failure, the rest skip.
+  function step(name, fn) {
+    it(name, async (t) => {
+      if (failedStep) return t.skip(`“${failedStep}” failed`);
+      try {
+        await fn();
+      } catch (error) {
+        failedStep = name;
+        if (log.length) t.diagnostic(`boursed said:\n${log.join('')}`);
+        throw error;
+      }
+    });
+  }
+
+  const text = (selector) => page.locator(selector).textContent({ timeout: UI_TIMEOUT_MS });
+  const waitVisible = (selector) => page.locator(selector).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const waitHidden = (selector) => page.locator(selector).waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
+
+  // Polls `probe` (an async function of nothing) until `accept` holds.
+  async function waitUntil(what, probe, accept) {
+    const deadline = Date.now() + UI_TIMEOUT_MS;
+    let last;
+    for (;;) {
+      last = await probe();
+      if (accept(last)) return last;
+      if (Date.now() > deadline) assert.fail(`timed out after ${UI_TIMEOUT_MS} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  async function signIn(password) {
+    await page.fill('#login', 'owner');
+    await page.fill('#password', password);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'), { timeout: UI_TIMEOUT_MS }),
+      page.click('#sign-in button[type="submit"]'),
+    ]);
+    return response;
+  }
+
+  async function restStatus(token) {
+    const response = await within(UI_TIMEOUT_MS, 'GET /api/v1/system/status',
+      fetch(new URL('api/v1/system/status', url), { headers: { Authorization: `Bearer ${token}` } }));
+    await response.arrayBuffer();
+    return response.status;
+  }
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'bourse-web-'));
+    dataDir = join(root, 'data');
+    browserDir = join(root, 'chromium');
+    screenshot = join(root, 'web-ui.png');
+    for (const dir of [dataDir, browserDir, join(root, 'config'), join(root, 'share'), join(root, 'cache')])
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+  });
+
+  after(async () => {
+    // A safety net: the steps close everything when they pass.
+    if (context) await within(EXIT_TIMEOUT_MS, 'Chromium to close', context.close()).catch(() => {});
+    if (boursed && boursed.exitCode === null && boursed.signalCode === null) {
+      boursed.kill('SIGKILL');
+      await within(EXIT_TIMEOUT_MS, 'boursed to die', exited(boursed)).catch(() => {});
+    }
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  step('boursed user add makes the administrator', async () => {
+    const env = childEnv(root);
+    await runBoursed(['user', 'add', 'owner', '--role', 'admin', '--password-stdin', '--data-dir', dataDir],
+                     `${PASSWORD}\n`, env);
+    const started = startBoursed(dataDir, env, log);
+    boursed = started.child;
+    url = await started.url;
+  });
+
+  step('Chromium opens the sign-in page, with a Content-Security-Policy', async () => {
+    context = await playwright.chromium.launchPersistentContext(browserDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: START_TIMEOUT_MS,
+      viewport: { width: 1024, height: 640 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+             '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    context.setDefaultTimeout(UI_TIMEOUT_MS);
+    context.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
+    page = context.pages()[0] ?? await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error')
+        consoleErrors.push({ text: message.text(), url: message.location().url });
+    });
+    page.on('pageerror', (error) => consoleErrors.push({ text: `uncaught: ${error.message}`, url: '' }));
+
+    const response = await page.goto(url, { waitUntil: 'load' });
+    assert.equal(response.status(), 200);
+    const csp = response.headers()['content-security-policy'];
+    assert.ok(csp, 'the page has no Content-Security-Policy header');
+    assert.match(csp, /default-src 'self'/);
+    assert.match(csp, /frame-ancestors 'none'/);
+
+    await waitVisible('#sign-in');
+    assert.equal(await page.locator('#system-section').isHidden(), true, 'the system section shows before sign-in');
+    assert.equal(await page.locator('#sign-out').isHidden(), true, 'Sign Out shows before sign-in');
+  });
+
+  step('a wrong password shows the server’s error', async () => {
+    const response = await signIn('not the password');
+    assert.equal(response.status(), 401);
+    const detail = (await response.json()).detail;
+    assert.ok(detail, 'the server gave no detail');
+    await waitUntil('#sign-in-error to show the server’s detail', () => text('#sign-in-error'), (t) => t === detail);
+    assert.equal(await page.locator('#sign-in').isVisible(), true);
+    assert.equal(await page.locator('#system-section').isHidden(), true);
+  });
+
+  step('the right password shows the live system section', async () => {
+    const response = await signIn(PASSWORD);
+    assert.equal(response.status(), 200);
+    await waitHidden('#sign-in');
+    await waitVisible('#system-section');
+    await waitVisible('#sign-out');
+    await waitUntil('#engine-state to be “running”', () => text('#engine-state'), (t) => t === 'running');
+    // Only the WebSocket can say so: REST answered before the socket opened.
+    await waitUntil('#websocket-clients to count this page', () => text('#websocket-clients'), (t) => Number(t) >= 1);
+    await waitUntil('#connection to say “Live”', () => text('#connection'), (t) => t === 'Live');
+    assert.equal(await page.inputValue('#password'), '', 'the password stays in the form');
+    assert.match(await text('#server-url'), /^http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(await text('#database'), /^schema \d+$/);
+    await page.screenshot({ path: screenshot, fullPage: true });
+    assert.ok((await stat(screenshot)).size > 0);
+    if (process.env.BOURSE_WEB_SCREENSHOT) await copyFile(screenshot, process.env.BOURSE_WEB_SCREENSHOT);
+  });
+
+  let token;
+
+  step('a reload keeps the session', async () => {
+    await page.reload({ waitUntil: 'load' });
+    await waitVisible('#system-section');
+    assert.equal(await page.locator('#sign-in').isHidden(), true, 'the sign-in form is back after a reload');
+    await waitUntil('#engine-state to be “running”', () => text('#engine-state'), (t) => t === 'running');
+    await waitUntil('#connection to say “Live”', () => text('#connection'), (t) => t === 'Live');
+    await waitUntil('#websocket-clients to count this page', () => text('#websocket-clients'), (t) => Number(t) >= 1);
+    token = await page.evaluate(() => sessionStorage.getItem('bourse.token'));
+    assert.ok(token, 'no token in sessionStorage');
+    assert.equal(await restStatus(token), 200, 'the token does not work before signing out');
+  });
+
+  step('Sign Out ends the session on the server', async () => {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/logout'), { timeout: UI_TIMEOUT_MS }),
+      page.click('#sign-out'),
+    ]);
+    assert.ok(response.ok(), `logout answered ${response.status()}`);
+    await waitVisible('#sign-in');
+    await waitHidden('#system-section');
+    await waitHidden('#sign-out');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('bourse.token')), null);
+    assert.equal(await restStatus(token), 401, 'the old token still works after signing out');
+  });
+
+  step('the page logged no errors', async () => {
+    // The one error expected: Chromium logs the 401 of the wrong password.
+    const unexpected = consoleErrors.filter((e) =>
+      !(e.url.endsWith('/api/v1/auth/login') && /status of 401/.test(e.text)));
+    assert.deepEqual(unexpected, [], 'console errors');
+  });
+
+  step('Chromium closes and boursed stops on SIGTERM', async () => {
+    await within(EXIT_TIMEOUT_MS, 'Chromium to close', context.close());
+    context = null;
+    boursed.kill('SIGTERM');
+    const { code, signal } = await within(EXIT_TIMEOUT_MS, 'boursed to exit after SIGTERM', exited(boursed));
+    assert.equal(code, 0, `boursed exited with ${code ?? signal}`);
+  });
+}
