@@ -254,8 +254,24 @@ bourse_application_retry_action (GSimpleAction *action,
     bourse_application_start_engine (self);
 }
 
+/* From a notification: bring the console forward on one of its pages. */
+static void
+bourse_application_show_page_action (GSimpleAction *action,
+                                     GVariant      *parameter,
+                                     gpointer       user_data)
+{
+  BourseApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+
+  if ((window = gtk_application_get_active_window (GTK_APPLICATION (self))))
+    gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-page", parameter);
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", bourse_application_quit_action },
+  { "show-page", bourse_application_show_page_action, "s" },
   { "about", bourse_application_about_action },
   { "retry", bourse_application_retry_action },
 };

@@ -8,7 +8,13 @@
 
 #include <glib/gi18n.h>
 
+#include "bourse-app-util.h"
+#include "bourse-audit-page.h"
+#include "bourse-owner-dialog.h"
+#include "bourse-remote-session.h"
+#include "bourse-sign-in-dialog.h"
 #include "bourse-system-page.h"
+#include "bourse-users-page.h"
 #include "bourse-window.h"
 
 struct _BourseWindow
@@ -19,8 +25,25 @@ struct _BourseWindow
   BourseClient         *client;
   GCancellable         *cancellable;
   char                 *server_url;
-  char                 *token;
+  char                 *token;          /* the local owner's: set in local mode only */
   AdwToast             *lost_toast;
+
+  /* Remote mode (no local token): signed in to a boursed, or about to. */
+  BourseRemoteSession  *session;
+  gboolean              restore_tried;   /* the keyring, once per server */
+  GtkWidget            *sign_in_dialog;  /* weak */
+
+  /* Who we are signed in as, from GET /api/v1/users/me. */
+  GCancellable         *principal_cancellable;
+  char                 *role;
+
+  /* Set once the owner account was offered (without an application to
+   * remember it for the whole launch). */
+  gboolean              owner_offered;
+
+  /* Present only for administrators; owned by the view stack. */
+  GtkWidget            *users_page;
+  GtkWidget            *audit_page;
 
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
@@ -45,7 +68,8 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void bourse_window_connect (BourseWindow *self);
+static void bourse_window_connect         (BourseWindow *self);
+static void bourse_window_load_principal  (BourseWindow *self);
 
 void
 bourse_window_add_toast (BourseWindow *self,
@@ -73,6 +97,7 @@ bourse_window_show_status (BourseWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->retry_button), !busy);
+  gtk_button_set_label (self->retry_button, _("_Retry"));
   gtk_stack_set_visible_child_name (self->main_stack, "status");
 
   if (!busy)
@@ -118,13 +143,22 @@ bourse_window_client_connected_cb (BourseWindow *self,
           bourse_window_add_toast (self, _("Connection restored"));
         }
     }
-  else if (self->lost_toast == NULL)
+  else
     {
-      /* Stays until the connection is back: the data on screen is stale. */
-      self->lost_toast = adw_toast_new (_("Connection lost, reconnecting…"));
-      adw_toast_set_timeout (self->lost_toast, 0);
-      adw_toast_set_priority (self->lost_toast, ADW_TOAST_PRIORITY_HIGH);
-      adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->lost_toast));
+      /* A remote server may have ended our session (revoked, expired): a
+       * refresh finds out, and its refusal brings the sign-in dialog
+       * ("expired") instead of reconnecting in vain. */
+      if (self->session != NULL && bourse_remote_session_get_access_token (self->session) != NULL)
+        bourse_remote_session_refresh_async (self->session, NULL, NULL, NULL);
+
+      if (self->lost_toast == NULL)
+        {
+          /* Stays until the connection is back: the data on screen is stale. */
+          self->lost_toast = adw_toast_new (_("Connection lost, reconnecting…"));
+          adw_toast_set_timeout (self->lost_toast, 0);
+          adw_toast_set_priority (self->lost_toast, ADW_TOAST_PRIORITY_HIGH);
+          adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->lost_toast));
+        }
     }
 }
 
@@ -153,7 +187,331 @@ bourse_window_set_client (BourseWindow *self,
                              self, G_CONNECT_SWAPPED);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+
+  bourse_window_load_principal (self);
 }
+
+/* Principal {{{ */
+
+static void
+bourse_window_sign_up_cb (BourseWindow    *self,
+                          const char      *username,
+                          BourseUsersPage *page)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (username == NULL)
+    return;
+
+  /* Someone looking at the window sees a toast; otherwise the desktop
+   * tells them. */
+  if (application != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("New sign-up"));
+
+      g_notification_set_body (notification, username);
+      g_notification_set_default_action_and_target (notification, "app.show-page", "s", "users");
+      g_application_send_notification (G_APPLICATION (application), "sign-up", notification);
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (_("New sign-up: %s"), username);
+
+      bourse_window_add_toast (self, message);
+    }
+}
+
+static GtkWidget *
+bourse_window_add_page (BourseWindow *self,
+                        GtkWidget    *page,
+                        const char   *name,
+                        const char   *title,
+                        const char   *icon_name)
+{
+  AdwViewStackPage *stack_page;
+
+  g_object_bind_property (self, "client", page, "client", G_BINDING_SYNC_CREATE);
+  stack_page = adw_view_stack_add_titled (self->view_stack, page, name, title);
+  adw_view_stack_page_set_icon_name (stack_page, icon_name);
+
+  return page;
+}
+
+/* Pages only administrators may use come and go with the role. */
+static void
+bourse_window_set_admin (BourseWindow *self,
+                         gboolean      admin)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (admin && self->users_page == NULL)
+    {
+      self->users_page = bourse_window_add_page (self, bourse_users_page_new (), "users",
+                                                 _("Users"), "system-users-symbolic");
+      g_signal_connect_object (self->users_page, "sign-up",
+                               G_CALLBACK (bourse_window_sign_up_cb),
+                               self, G_CONNECT_SWAPPED);
+      self->audit_page = bourse_window_add_page (self, bourse_audit_page_new (), "audit",
+                                                 _("Audit Trail"), "document-open-recent-symbolic");
+    }
+  else if (!admin && self->users_page != NULL)
+    {
+      adw_view_stack_remove (self->view_stack, g_steal_pointer (&self->users_page));
+      adw_view_stack_remove (self->view_stack, g_steal_pointer (&self->audit_page));
+    }
+}
+
+/* First run {{{ */
+
+#define OWNER_OFFERED_KEY "bourse-owner-offered"
+
+/* Once per launch: "Later" means not again until the next start. */
+static gboolean
+bourse_window_take_owner_offer (BourseWindow *self)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (application != NULL)
+    {
+      if (g_object_get_data (G_OBJECT (application), OWNER_OFFERED_KEY) != NULL)
+        return FALSE;
+      g_object_set_data (G_OBJECT (application), OWNER_OFFERED_KEY, GINT_TO_POINTER (TRUE));
+    }
+
+  if (self->owner_offered)
+    return FALSE;
+  self->owner_offered = TRUE;
+
+  return TRUE;
+}
+
+static void
+bourse_window_owner_created_cb (BourseWindow      *self,
+                                const char        *username,
+                                BourseOwnerDialog *dialog)
+{
+  g_autofree char *message = NULL;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  message = g_strdup_printf (_("Account “%s” created"), username);
+  bourse_window_add_toast (self, message);
+
+  if (self->users_page != NULL)
+    bourse_users_page_reload (BOURSE_USERS_PAGE (self->users_page));
+}
+
+static void
+bourse_window_check_owner_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(BourseWindow) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
+  GtkWidget *dialog;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Could not list the accounts: %s", error->message);
+      return;
+    }
+
+  items = JSON_NODE_HOLDS_OBJECT (answer)
+        ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
+  if (items == NULL || json_array_get_length (items) > 0 || self->client == NULL ||
+      !bourse_window_take_owner_offer (self))
+    return;
+
+  dialog = bourse_owner_dialog_new (GTK_WINDOW (self), self->client);
+  g_signal_connect_object (dialog, "created",
+                           G_CALLBACK (bourse_window_owner_created_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* In local mode, a server without any account gets its owner one. */
+static void
+bourse_window_check_owner (BourseWindow *self)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+  g_assert (self->client != NULL);
+
+  if (self->token == NULL || self->owner_offered)
+    return;
+
+  bourse_client_get_json_async (self->client, "/api/v1/users", self->principal_cancellable,
+                                bourse_window_check_owner_cb, g_object_ref (self));
+}
+
+/* }}} */
+
+static void
+bourse_window_load_principal_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(BourseWindow) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *me;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Could not learn who is signed in: %s", error->message);
+      return;
+    }
+
+  me = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  g_debug ("Signed in with the role %s", bourse_json_get_string (me, "role"));
+  g_free (self->role);
+  self->role = g_strdup (bourse_json_get_string (me, "role"));
+
+  bourse_window_set_admin (self, g_strcmp0 (self->role, "admin") == 0);
+
+  if (self->users_page != NULL)
+    bourse_window_check_owner (self);
+}
+
+static void
+bourse_window_load_principal (BourseWindow *self)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  g_cancellable_cancel (self->principal_cancellable);
+  g_clear_object (&self->principal_cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  self->principal_cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, "/api/v1/users/me", self->principal_cancellable,
+                                bourse_window_load_principal_cb, g_object_ref (self));
+}
+
+/* }}} */
+
+/* Remote sign-in {{{ */
+
+static void
+bourse_window_signed_in_cb (BourseWindow       *self,
+                            BourseSignInDialog *dialog)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  /* Perhaps as someone else: everything is loaded again for them. */
+  bourse_window_connect (self);
+}
+
+static void
+bourse_window_present_sign_in (BourseWindow *self)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+  g_assert (self->session != NULL);
+
+  if (self->sign_in_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->sign_in_dialog));
+      return;
+    }
+
+  self->sign_in_dialog = bourse_sign_in_dialog_new (GTK_WINDOW (self), self->session);
+  g_object_add_weak_pointer (G_OBJECT (self->sign_in_dialog), (gpointer *) &self->sign_in_dialog);
+  g_signal_connect_object (self->sign_in_dialog, "signed-in",
+                           G_CALLBACK (bourse_window_signed_in_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (self->sign_in_dialog));
+}
+
+static void
+bourse_window_session_token_cb (BourseWindow        *self,
+                                GParamSpec          *pspec,
+                                BourseRemoteSession *session)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  /* A refreshed token: the next request and reconnection use it. */
+  if (self->client != NULL)
+    bourse_client_set_token (self->client, bourse_remote_session_get_access_token (session));
+}
+
+static void
+bourse_window_session_expired_cb (BourseWindow        *self,
+                                  BourseRemoteSession *session)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  bourse_window_add_toast (self, _("Your session has ended: sign in again"));
+  bourse_window_present_sign_in (self);
+}
+
+static void
+bourse_window_set_session (BourseWindow        *self,
+                           BourseRemoteSession *session)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->sign_in_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->sign_in_dialog));
+
+  g_set_object (&self->session, session);
+  self->restore_tried = FALSE;
+
+  if (session != NULL)
+    {
+      g_signal_connect_object (session, "notify::access-token",
+                               G_CALLBACK (bourse_window_session_token_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "expired",
+                               G_CALLBACK (bourse_window_session_expired_cb),
+                               self, G_CONNECT_SWAPPED);
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", session != NULL);
+}
+
+static void
+bourse_window_restore_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(BourseWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bourse_remote_session_restore_finish (BOURSE_REMOTE_SESSION (object), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (error != NULL)
+        g_message ("Could not sign in as remembered: %s", error->message);
+    }
+
+  /* With a token or without: the server's 401 then asks for a password. */
+  bourse_window_connect (self);
+}
+
+static void
+bourse_window_sign_out_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *param)
+{
+  BourseWindow *self = BOURSE_WINDOW (widget);
+
+  if (self->session == NULL)
+    return;
+
+  bourse_remote_session_sign_out (self->session);
+  bourse_window_connect (self);
+}
+
+/* }}} */
 
 static void
 bourse_window_connect_cb (GObject      *object,
@@ -166,8 +524,23 @@ bourse_window_connect_cb (GObject      *object,
 
   if (!bourse_client_connect_finish (client, result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        bourse_window_show_error (self, _("Could Not Connect"), error->message);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      if (self->session != NULL &&
+          g_error_matches (error, BOURSE_CLIENT_ERROR, BOURSE_CLIENT_ERROR_UNAUTHORIZED))
+        {
+          g_autofree char *description = g_strdup_printf (_("%s asks who you are"),
+                                                          self->server_url);
+
+          bourse_window_show_error (self, _("Sign In Required"), description);
+          adw_status_page_set_icon_name (self->status_page, "system-lock-screen-symbolic");
+          gtk_button_set_label (self->retry_button, _("_Sign In…"));
+          bourse_window_present_sign_in (self);
+          return;
+        }
+
+      bourse_window_show_error (self, _("Could Not Connect"), error->message);
       return;
     }
 
@@ -192,9 +565,33 @@ bourse_window_connect (BourseWindow *self)
   bourse_window_show_progress (self, _("Connecting…"), description);
 
   self->cancellable = g_cancellable_new ();
+
+  /* Without the local owner's token, this is a remote server: sign in,
+   * first with what the keyring remembers. */
+  if (self->token == NULL)
+    {
+      if (self->session == NULL ||
+          g_strcmp0 (bourse_remote_session_get_url (self->session), self->server_url) != 0)
+        {
+          g_autoptr(BourseRemoteSession) session = bourse_remote_session_new (self->server_url);
+
+          bourse_window_set_session (self, session);
+        }
+
+      if (!self->restore_tried)
+        {
+          self->restore_tried = TRUE;
+          bourse_remote_session_restore_async (self->session, self->cancellable,
+                                               bourse_window_restore_cb, g_object_ref (self));
+          return;
+        }
+    }
+  else
+    bourse_window_set_session (self, NULL);
+
   client = bourse_client_new (self->server_url);
-  if (self->token != NULL)
-    bourse_client_set_token (client, self->token);
+  bourse_client_set_token (client, self->token ? self->token
+                                               : bourse_remote_session_get_access_token (self->session));
   bourse_client_connect_async (client, self->cancellable,
                                bourse_window_connect_cb, g_object_ref (self));
 }
@@ -225,6 +622,21 @@ bourse_window_show_toast_action (GtkWidget  *widget,
 }
 
 static void
+bourse_window_show_page_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  BourseWindow *self = BOURSE_WINDOW (widget);
+  const char *name = g_variant_get_string (param, NULL);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) == NULL)
+    return;
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
 bourse_window_back_clicked_cb (BourseWindow *self,
                                GtkButton    *button)
 {
@@ -237,6 +649,18 @@ static void
 bourse_window_sidebar_activate_cb (BourseWindow *self,
                                    guint         position,
                                    GtkListView  *list_view)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static void
+bourse_window_sidebar_released_cb (BourseWindow    *self,
+                                   int              n_press,
+                                   double           x,
+                                   double           y,
+                                   GtkGestureClick *gesture)
 {
   g_assert (BOURSE_IS_WINDOW (self));
 
@@ -349,9 +773,12 @@ bourse_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->principal_cancellable);
+  g_clear_object (&self->principal_cancellable);
 
   /* Before the template goes, so the pages let go of the client too. */
   bourse_window_set_client (self, NULL);
+  bourse_window_set_session (self, NULL);
 
   /* The stack's pages vanish with it: the sidebar must not be watching. */
   if (self->sidebar_list != NULL)
@@ -372,6 +799,7 @@ bourse_window_finalize (GObject *object)
 
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->role, g_free);
 
   G_OBJECT_CLASS (bourse_window_parent_class)->finalize (object);
 }
@@ -447,6 +875,10 @@ bourse_window_class_init (BourseWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, bourse_window_retry_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s",
                                    bourse_window_show_toast_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s",
+                                   bourse_window_show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-out", NULL,
+                                   bourse_window_sign_out_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-window.ui");
@@ -462,6 +894,7 @@ bourse_window_class_init (BourseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, content_title);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_sidebar_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_window_sidebar_released_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_visible_page_changed_cb);
 
   g_type_ensure (BOURSE_TYPE_SYSTEM_PAGE);
@@ -473,6 +906,8 @@ bourse_window_init (BourseWindow *self)
   g_autoptr(GtkSelectionModel) pages = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
 
   if (g_strcmp0 (PROFILE, "development") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -242,6 +242,11 @@ bourse_client_request_cb (GObject      *object,
     {
       const char *text = problem_text (node);
 
+      /* For bourse_client_request_json_finish_problem(): a 422's field errors. */
+      if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+        g_object_set_data_full (G_OBJECT (task), "bourse-problem",
+                                json_node_ref (node), (GDestroyNotify) json_node_unref);
+
       g_task_return_new_error (task, BOURSE_CLIENT_ERROR, error_code_for_status (status),
                                "%s", text != NULL ? text : soup_status_get_phrase (status));
       return;
@@ -313,6 +318,32 @@ bourse_client_request_json_finish (BourseClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+JsonNode *
+bourse_client_request_json_finish_problem (BourseClient  *self,
+                                           GAsyncResult  *result,
+                                           JsonNode     **problem,
+                                           GError       **error)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (BOURSE_IS_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  if (problem != NULL)
+    {
+      JsonNode *body = g_object_get_data (G_OBJECT (result), "bourse-problem");
+
+      *problem = body != NULL ? json_node_ref (body) : NULL;
+    }
+
+  node = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (node != NULL && problem != NULL)
+    g_clear_pointer (problem, json_node_unref);
+
+  return node;
 }
 
 void

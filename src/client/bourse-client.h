@@ -52,6 +52,12 @@ void          bourse_client_request_json_async  (BourseClient         *self,
 JsonNode     *bourse_client_request_json_finish (BourseClient         *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
+/* Like bourse_client_request_json_finish(); on an error answer, @problem
+ * receives its problem+json body (a 422's "errors" name the fields), or NULL. */
+JsonNode     *bourse_client_request_json_finish_problem (BourseClient  *self,
+                                                         GAsyncResult  *result,
+                                                         JsonNode     **problem,
+                                                         GError       **error);
 void          bourse_client_get_json_async      (BourseClient         *self,
                                                  const char           *path,
                                                  GCancellable         *cancellable,

@@ -13,11 +13,13 @@
 
 #include "client/bourse-client.h"
 
+#include "bourse-audit-item.h"
+#include "bourse-audit-page.h"
 #include "bourse-local-engine.h"
 #include "bourse-system-page.h"
 #include "bourse-window.h"
 
-#define TIMEOUT_MS 30000
+#include "gui-util.h"
 
 static char *tmp_dir;
 static gboolean have_display;
@@ -26,73 +28,25 @@ static char *engine_url;
 
 /* Helpers {{{ */
 
-static gboolean
-wake_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the default context until @condition holds; a time-out fails the
- * test instead of hanging it. */
-static void
-wait_until (gboolean  (*condition) (gpointer),
-            gpointer    data,
-            const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
-  guint wake_id = g_timeout_add (50, wake_cb, NULL);
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out after %d ms waiting for %s", TIMEOUT_MS, what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-
-  g_source_remove (wake_id);
-}
-
-static gboolean
-pointer_is_set (gpointer data)
-{
-  return *(gpointer *) data != NULL;
-}
-
-static gboolean
-pointer_is_null (gpointer data)
-{
-  return *(gpointer *) data == NULL;
-}
-
-static void
-store_result_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static void
 ensure_engine (void)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *data_dir = NULL;
 
   if (engine != NULL)
     return;
 
   data_dir = g_build_filename (tmp_dir, "data", NULL);
-  engine = bourse_local_engine_new (data_dir);
-  bourse_local_engine_start_async (engine, NULL, store_result_cb, &result);
-  wait_until (pointer_is_set, &result, "the engine to start");
+  engine = start_engine (data_dir, &engine_url);
 
-  engine_url = bourse_local_engine_start_finish (engine, result, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (engine_url, "http://127.0.0.1:"));
-  g_assert_cmpstr (bourse_local_engine_get_url (engine), ==, engine_url);
+  /* An installation with accounts: the first-run offer (test-first-run)
+   * stays out of these tests' way. */
+  {
+    g_autoptr(BourseClient) owner = bourse_client_new (engine_url);
+
+    bourse_client_set_token (owner, bourse_local_engine_get_token (engine));
+    create_user (owner, "owner", "admin");
+  }
 }
 
 /* A data directory that cannot exist: the engine thread reports why and
@@ -124,71 +78,9 @@ test_local_engine_failure (void)
   g_assert_finalize_object (g_steal_pointer (&failing));
 }
 
-static JsonNode *
-get_json (BourseClient  *client,
-          const char    *path,
-          GError       **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  bourse_client_get_json_async (client, path, NULL, store_result_cb, &result);
-  wait_until (pointer_is_set, &result, path);
-
-  return bourse_client_get_json_finish (client, result, error);
-}
-
-static GtkWidget *
-find_widget (GtkWidget  *root,
-             const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static const char *
-label_text (GtkWidget  *root,
-            const char *name)
-{
-  GtkWidget *label = find_widget (root, name);
-
-  g_assert_nonnull (label);
-  g_assert_true (GTK_IS_LABEL (label));
-
-  return gtk_label_get_label (GTK_LABEL (label));
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
-}
-
 /* }}} */
+
+static void close_window (BourseWindow *window);
 
 static void
 test_format_uptime (void)
@@ -633,13 +525,325 @@ test_window_system_page (void)
   client = bourse_window_get_client (window);
   g_assert_nonnull (client);
   g_assert_true (bourse_client_get_connected (client));
-  g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
 
   /* The window owns its connection: the client goes with it. */
+  close_window (window);
+}
+
+/* Administration {{{ */
+
+static BourseClient *
+new_owner_client (void)
+{
+  BourseClient *client = bourse_client_new (engine_url);
+
+  bourse_client_set_token (client, bourse_local_engine_get_token (engine));
+  return client;
+}
+
+static BourseWindow *
+open_local_window (void)
+{
+  BourseWindow *window = bourse_window_new (NULL);
+
+  g_object_ref (window);
+  bourse_window_set_token (window, bourse_local_engine_get_token (engine));
+  bourse_window_set_server_url (window, engine_url);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+/* Destroys @window and waits for it, and its client, to be finalized:
+ * requests in flight hold them until their answers are dispatched. */
+static void
+close_window (BourseWindow *window)
+{
+  BourseClient *client = bourse_window_get_client (window);
+
+  if (client != NULL)
+    g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+
   gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_finalize_object (window);
+  g_object_unref (window);
+  wait_until (pointer_is_null, &window, "the window to be finalized");
   wait_until (pointer_is_null, &client, "the window's client to go");
 }
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *name;
+  const char *child;        /* optional: a widget inside it… */
+  const char *text;         /* …whose label must read this */
+} WidgetQuery;
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *name;
+  const char *subtitle;
+} SubtitleQuery;
+
+static gboolean
+row_subtitle_is (gpointer data)
+{
+  SubtitleQuery *query = data;
+  GtkWidget *row = find_widget (query->root, query->name);
+
+  return row != NULL &&
+         g_strcmp0 (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), query->subtitle) == 0;
+}
+
+/* What a user's row says under the name: address and role. */
+static void
+wait_for_subtitle (GtkWidget  *root,
+                   const char *name,
+                   const char *subtitle)
+{
+  SubtitleQuery query = { root, name, subtitle };
+  g_autofree char *what = g_strdup_printf ("“%s” to read “%s”", name, subtitle);
+
+  wait_until (row_subtitle_is, &query, what);
+}
+
+static gboolean
+widget_matches (gpointer data)
+{
+  WidgetQuery *query = data;
+  GtkWidget *widget = find_widget (query->root, query->name);
+
+  if (widget == NULL)
+    return FALSE;
+  if (query->child == NULL)
+    return TRUE;
+  if (!(widget = find_widget (widget, query->child)))
+    return FALSE;
+  if (query->text == NULL)
+    return TRUE;
+
+  return GTK_IS_LABEL (widget) &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), query->text) == 0;
+}
+
+static void
+wait_for_widget (GtkWidget  *root,
+                 const char *name,
+                 const char *child,
+                 const char *text)
+{
+  WidgetQuery query = { root, name, child, text };
+  g_autofree char *what = g_strdup_printf ("“%s”%s%s%s%s", name,
+                                           child ? " with " : "", child ? child : "",
+                                           text ? " reading " : "", text ? text : "");
+
+  wait_until (widget_matches, &query, what);
+}
+
+typedef struct
+{
+  BourseClient *client;
+  const char   *username;
+  const char   *member;
+  const char   *value;
+} UserQuery;
+
+static gboolean
+user_member_is (gpointer data)
+{
+  UserQuery *query = data;
+  g_autofree char *value = dup_user_member (query->client, query->username, query->member);
+
+  return g_strcmp0 (value, query->value) == 0;
+}
+
+static void
+wait_for_user (BourseClient *client,
+               const char   *username,
+               const char   *member,
+               const char   *value)
+{
+  UserQuery query = { client, username, member, value };
+  g_autofree char *what = g_strdup_printf ("GET /api/v1/users to show %s’s %s as %s",
+                                           username, member, value);
+
+  wait_until (user_member_is, &query, what);
+}
+
+static void
+test_window_users_page (void)
+{
+  g_autoptr(BourseClient) owner = NULL;
+  BourseWindow *window;
+  GtkWidget *page;
+  GtkWidget *row;
+  GtkWidget *button;
+  gint64 alice_id;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  ensure_engine ();
+  owner = new_owner_client ();
+  alice_id = create_user (owner, "alice", "trader");
+  register_user (engine_url, "bob");
+
+  window = open_local_window ();
+
+  /* The local owner is an administrator: the page is there. */
+  wait_for_widget (GTK_WIDGET (window), "users-page", NULL, NULL);
+  page = find_widget (GTK_WIDGET (window), "users-page");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "users"));
+
+  wait_for_widget (page, "user-row-alice", "status-label", "Active");
+  wait_for_subtitle (page, "user-row-alice", "alice@example.com · Trader");
+  wait_for_widget (page, "user-row-bob", "status-label", "Pending");
+  wait_for_widget (page, "user-row-bob", "approve-button", NULL);
+  g_assert_null (find_widget (find_widget (page, "user-row-alice"), "approve-button"));
+
+  /* A sign-up while the page is open shows up by itself (alerts topic). */
+  register_user (engine_url, "carol");
+  wait_for_widget (page, "user-row-carol", "status-label", "Pending");
+
+  /* Approving from the row's button. */
+  row = find_widget (page, "user-row-bob");
+  button = find_widget (row, "approve-button");
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  wait_for_user (owner, "bob", "status", "active");
+  wait_for_widget (page, "user-row-bob", "status-label", "Active");
+  g_assert_null (find_widget (find_widget (page, "user-row-bob"), "approve-button"));
+
+  /* Role and status through the rows' menu actions. */
+  g_assert_true (gtk_widget_activate_action (page, "users.set-role", "(xs)", alice_id, "viewer"));
+  wait_for_user (owner, "alice", "role", "viewer");
+  wait_for_subtitle (page, "user-row-alice", "alice@example.com · Viewer");
+
+  g_assert_true (gtk_widget_activate_action (page, "users.set-status", "(xs)", alice_id, "disabled"));
+  wait_for_user (owner, "alice", "status", "disabled");
+  wait_for_widget (page, "user-row-alice", "status-label", "Disabled");
+
+  g_assert_true (gtk_widget_activate_action (page, "users.set-status", "(xs)", alice_id, "active"));
+  wait_for_user (owner, "alice", "status", "active");
+  wait_for_widget (page, "user-row-alice", "status-label", "Active");
+
+  close_window (window);
+  g_assert_finalize_object (g_steal_pointer (&owner));
+}
+
+typedef struct
+{
+  GtkWidget   *page;
+  const char  *action_prefix;
+  GString     *last;
+} AuditQuery;
+
+static gboolean
+audit_page_is_ready (gpointer data)
+{
+  AuditQuery *query = data;
+  GListModel *entries = bourse_audit_page_get_entries (BOURSE_AUDIT_PAGE (query->page));
+  guint n = g_list_model_get_n_items (entries);
+  GtkWidget *row = find_widget (query->page, "verify-row");
+  const char *verdict = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+
+  g_string_printf (query->last, "%u entries, verdict “%s”", n, verdict);
+
+  if (n == 0 || verdict == NULL || !g_str_has_prefix (verdict, "Intact — "))
+    return FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BourseAuditItem) item = g_list_model_get_item (entries, i);
+
+      if (query->action_prefix != NULL &&
+          !g_str_has_prefix (bourse_audit_item_get_action (item), query->action_prefix))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+test_window_audit_page (void)
+{
+  g_autoptr(GString) last = g_string_new (NULL);
+  BourseWindow *window;
+  GtkWidget *page;
+  GListModel *entries;
+  AuditQuery query;
+  gint64 previous_id = G_MAXINT64;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  ensure_engine ();
+  {
+    g_autoptr(BourseClient) owner = new_owner_client ();
+
+    create_user (owner, "dave", "viewer");
+  }
+
+  window = open_local_window ();
+  wait_for_widget (GTK_WIDGET (window), "audit-page", NULL, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "audit"));
+  page = find_widget (GTK_WIDGET (window), "audit-page");
+  g_assert_true (gtk_widget_get_mapped (page));
+
+  query = (AuditQuery) { page, NULL, last };
+  wait_until (audit_page_is_ready, &query, "the audit trail and its verdict");
+  g_test_message ("Audit page: %s", last->str);
+
+  /* Newest first, with what the user reads in each column. */
+  entries = bourse_audit_page_get_entries (BOURSE_AUDIT_PAGE (page));
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(BourseAuditItem) item = g_list_model_get_item (entries, i);
+
+      g_assert_cmpint (bourse_audit_item_get_id (item), <, previous_id);
+      previous_id = bourse_audit_item_get_id (item);
+      g_assert_nonnull (bourse_audit_item_get_time (item));
+      g_assert_nonnull (bourse_audit_item_get_action (item));
+    }
+  {
+    g_autoptr(BourseAuditItem) newest = g_list_model_get_item (entries, 0);
+
+    g_assert_cmpstr (bourse_audit_item_get_action (newest), ==, "user.create");
+    g_assert_cmpstr (bourse_audit_item_get_actor (newest), ==, "local-owner");
+    /* Local time, to the second. */
+    g_assert_cmpuint (strlen (bourse_audit_item_get_time (newest)), ==, strlen ("2026-11-21 10:29:16"));
+  }
+
+  /* The action filter is a prefix when it ends with a dot. */
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (page, "action-filter")), "user.");
+  query.action_prefix = "user.";
+  wait_until (audit_page_is_ready, &query, "the filtered audit trail");
+  g_test_message ("Filtered: %s", last->str);
+
+  /* An actor that never acted: nothing, and the page says so. */
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (page, "actor-filter")), "user:99999");
+  {
+    gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+
+    while (g_list_model_get_n_items (entries) != 0)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+        spin (50);
+      }
+  }
+  g_assert_cmpstr (label_text (page, "audit-count"), ==, "0 entries");
+
+  close_window (window);
+}
+
+/* }}} */
 
 int
 main (int   argc,
@@ -664,7 +868,12 @@ main (int   argc,
 
   have_display = gtk_init_check ();
   if (have_display)
-    adw_init ();
+    {
+      adw_init ();
+      /* A blinking cursor in a window that has no X focus (no window
+       * manager here) makes GTK 4.8 warn "did not receive a focus-out event". */
+      g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+    }
 
   g_test_add_func ("/format/uptime", test_format_uptime);
   g_test_add_func ("/local-engine/failure", test_local_engine_failure);
@@ -674,15 +883,13 @@ main (int   argc,
   g_test_add_func ("/client/websocket", test_client_websocket);
   g_test_add_func ("/client/reconnect", test_client_reconnect);
   g_test_add_func ("/window/system-page", test_window_system_page);
+  g_test_add_func ("/window/users-page", test_window_users_page);
+  g_test_add_func ("/window/audit-page", test_window_audit_page);
 
   ret = g_test_run ();
 
   if (engine != NULL)
-    {
-      bourse_local_engine_stop (engine);
-      g_assert_null (bourse_local_engine_get_url (engine));
-      g_assert_finalize_object (g_steal_pointer (&engine));
-    }
+    stop_engine (g_steal_pointer (&engine));
   g_clear_pointer (&engine_url, g_free);
 
   remove_tree (tmp_dir);

@@ -1,0 +1,150 @@
+/* bourse-app-util.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bourse-app-util.h"
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *member)
+{
+  return object != NULL ? json_object_get_member (object, member) : NULL;
+}
+
+JsonObject *
+bourse_json_get_object (JsonObject *object,
+                        const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+JsonArray *
+bourse_json_get_array (JsonObject *object,
+                       const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+const char *
+bourse_json_get_string (JsonObject *object,
+                        const char *member)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+gboolean
+bourse_json_get_int (JsonObject *object,
+                     const char *member,
+                     gint64     *value)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+gboolean
+bourse_json_get_boolean (JsonObject *object,
+                         const char *member,
+                         gboolean   *value)
+{
+  JsonNode *node = get_member (object, member);
+
+  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+
+  *value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+/* An object of string members: name, value, …, NULL. */
+JsonNode *
+bourse_json_new_object (const char *first_member,
+                        ...)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  const char *member = first_member;
+  va_list args;
+
+  va_start (args, first_member);
+  json_builder_begin_object (builder);
+  while (member != NULL)
+    {
+      json_builder_set_member_name (builder, member);
+      json_builder_add_string_value (builder, va_arg (args, const char *));
+      member = va_arg (args, const char *);
+    }
+  json_builder_end_object (builder);
+  va_end (args);
+
+  return json_builder_get_root (builder);
+}
+
+char *
+bourse_format_local_time (const char *rfc3339)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (rfc3339 == NULL)
+    return NULL;
+
+  if (!(utc = g_date_time_new_from_iso8601 (rfc3339, NULL)) ||
+      !(local = g_date_time_to_local (utc)))
+    return g_strdup (rfc3339);
+
+  return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");
+}
+
+const char *
+bourse_role_to_display (const char *role)
+{
+  if (g_strcmp0 (role, "admin") == 0)
+    return _("Administrator");
+  if (g_strcmp0 (role, "trader") == 0)
+    return _("Trader");
+  if (g_strcmp0 (role, "viewer") == 0)
+    return _("Viewer");
+  return role;
+}
+
+const char *
+bourse_user_status_to_display (const char *status)
+{
+  if (g_strcmp0 (status, "pending") == 0)
+    return _("Pending");
+  if (g_strcmp0 (status, "active") == 0)
+    return _("Active");
+  if (g_strcmp0 (status, "disabled") == 0)
+    return _("Disabled");
+  return status;
+}
+
+void
+bourse_widget_show_toast (GtkWidget  *widget,
+                          const char *message)
+{
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (message != NULL);
+
+  if (!gtk_widget_activate_action (widget, "win.show-toast", "s", message))
+    g_message ("%s", message);
+}

@@ -1,0 +1,40 @@
+/* bourse-app-util.h — small helpers shared by the console's pages
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* Answers come from the network: members are read defensively, a missing
+ * or mistyped one gives NULL / FALSE. */
+JsonObject *bourse_json_get_object       (JsonObject  *object,
+                                          const char  *member);
+JsonArray  *bourse_json_get_array        (JsonObject  *object,
+                                          const char  *member);
+const char *bourse_json_get_string       (JsonObject  *object,
+                                          const char  *member);
+gboolean    bourse_json_get_int          (JsonObject  *object,
+                                          const char  *member,
+                                          gint64      *value);
+gboolean    bourse_json_get_boolean      (JsonObject  *object,
+                                          const char  *member,
+                                          gboolean    *value);
+JsonNode   *bourse_json_new_object       (const char  *first_member,
+                                          ...) G_GNUC_NULL_TERMINATED;
+
+/* "2026-11-21 10:29:16" in the local time zone, from an RFC 3339 stamp. */
+char       *bourse_format_local_time     (const char  *rfc3339);
+const char *bourse_role_to_display       (const char  *role);
+const char *bourse_user_status_to_display (const char *status);
+
+/* Through the window's win.show-toast, wherever @widget sits. */
+void        bourse_widget_show_toast     (GtkWidget   *widget,
+                                          const char  *message);
+
+G_END_DECLS

@@ -1,0 +1,484 @@
+/* bourse-audit-page.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bourse-app-util.h"
+#include "bourse-audit-item.h"
+#include "bourse-audit-page.h"
+
+#define PAGE_SIZE 100
+
+struct _BourseAuditPage
+{
+  GtkWidget       parent_instance;
+
+  BourseClient   *client;
+  GCancellable   *load_cancellable;    /* the first page, or the next one */
+  GCancellable   *verify_cancellable;
+  GListStore     *entries;
+  char           *next_cursor;
+  gboolean        appending;           /* the load in flight is a next page */
+
+  AdwActionRow   *verify_row;
+  GtkImage       *verify_icon;
+  GtkSearchEntry *action_entry;
+  GtkSearchEntry *actor_entry;
+  GtkStack       *content_stack;
+  GtkColumnView  *column_view;
+  GtkLabel       *count_label;
+  GtkButton      *more_button;
+};
+
+G_DEFINE_FINAL_TYPE (BourseAuditPage, bourse_audit_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Verification {{{ */
+
+static void
+bourse_audit_page_set_verdict (BourseAuditPage *self,
+                               const char      *icon_name,
+                               const char      *style,
+                               const char      *text)
+{
+  GtkWidget *row = GTK_WIDGET (self->verify_row);
+
+  g_assert (BOURSE_IS_AUDIT_PAGE (self));
+
+  gtk_image_set_from_icon_name (self->verify_icon, icon_name);
+  adw_action_row_set_subtitle (self->verify_row, text);
+
+  /* A good verdict only colours its icon; a broken chain, the whole row. */
+  gtk_widget_remove_css_class (row, "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verify_icon), "error");
+  if (style != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->verify_icon), style);
+  if (g_strcmp0 (style, "error") == 0)
+    gtk_widget_add_css_class (row, "error");
+}
+
+static void
+bourse_audit_page_verify_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(BourseAuditPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *verdict;
+  gboolean ok = FALSE;
+  gint64 checked = 0;
+  gint64 first_bad = 0;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      text = g_strdup_printf (_("Could not check: %s"), error->message);
+      bourse_audit_page_set_verdict (self, "dialog-warning-symbolic", NULL, text);
+      return;
+    }
+
+  verdict = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  bourse_json_get_boolean (verdict, "ok", &ok);
+  bourse_json_get_int (verdict, "checked", &checked);
+  bourse_json_get_int (verdict, "first_bad_id", &first_bad);
+
+  if (ok)
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, checked);
+
+      /* Translators: the audit trail's hash chain checked out */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Intact — %s entry checked",
+                                           "Intact — %s entries checked",
+                                           (gulong) MAX (checked, 0)),
+                              number);
+      bourse_audit_page_set_verdict (self, "emblem-ok-symbolic", "success", text);
+    }
+  else
+    {
+      g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, first_bad);
+
+      /* Translators: the entry where the audit trail's hash chain breaks:
+       * it, or one before it, was altered or deleted */
+      text = g_strdup_printf (_("Broken at entry %s: the trail was altered there"), number);
+      bourse_audit_page_set_verdict (self, "dialog-error-symbolic", "error", text);
+    }
+}
+
+static void
+bourse_audit_page_verify (BourseAuditPage *self)
+{
+  g_assert (BOURSE_IS_AUDIT_PAGE (self));
+
+  g_cancellable_cancel (self->verify_cancellable);
+  g_clear_object (&self->verify_cancellable);
+
+  if (self->client == NULL)
+    {
+      bourse_audit_page_set_verdict (self, "content-loading-symbolic", NULL, "");
+      return;
+    }
+
+  bourse_audit_page_set_verdict (self, "content-loading-symbolic", NULL, _("Checking…"));
+  self->verify_cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, "/api/v1/audit/verify", self->verify_cancellable,
+                                bourse_audit_page_verify_cb, g_object_ref (self));
+}
+
+/* }}} */
+
+/* Entries {{{ */
+
+static void
+bourse_audit_page_update_footer (BourseAuditPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->entries));
+  g_autofree char *number = g_strdup_printf ("%u", n);
+  g_autofree char *text = NULL;
+
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s entry", "%s entries", n), number);
+  gtk_label_set_label (self->count_label, text);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->more_button), self->next_cursor != NULL);
+  gtk_stack_set_visible_child_name (self->content_stack, n > 0 ? "entries" : "empty");
+}
+
+static char *
+bourse_audit_page_build_path (BourseAuditPage *self,
+                              const char      *cursor)
+{
+  GString *path = g_string_new ("/api/v1/audit?limit=");
+  const struct {
+    const char *name;
+    const char *value;
+  } params[] = {
+    { "action", gtk_editable_get_text (GTK_EDITABLE (self->action_entry)) },
+    { "actor", gtk_editable_get_text (GTK_EDITABLE (self->actor_entry)) },
+    { "cursor", cursor },
+  };
+
+  g_string_append_printf (path, "%u", PAGE_SIZE);
+  for (guint i = 0; i < G_N_ELEMENTS (params); i++)
+    {
+      g_autofree char *trimmed = g_strstrip (g_strdup (params[i].value ? params[i].value : ""));
+
+      if (trimmed[0] == '\0')
+        continue;
+
+      g_string_append_printf (path, "&%s=", params[i].name);
+      g_string_append_uri_escaped (path, trimmed, NULL, FALSE);
+    }
+
+  return g_string_free (path, FALSE);
+}
+
+static void
+bourse_audit_page_load_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(BourseAuditPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  JsonObject *page;
+  JsonArray *array;
+  guint n;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not load the audit trail: %s"),
+                                                      error->message);
+
+          bourse_widget_show_toast (GTK_WIDGET (self), message);
+        }
+      return;
+    }
+
+  page = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  array = bourse_json_get_array (page, "items");
+  n = array != NULL ? json_array_get_length (array) : 0;
+
+  items = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (items, bourse_audit_item_new_from_json (json_node_get_object (node)));
+    }
+
+  /* A first page replaces what is shown; a next one follows it. */
+  if (!self->appending)
+    g_list_store_splice (self->entries, 0, g_list_model_get_n_items (G_LIST_MODEL (self->entries)),
+                         items->pdata, items->len);
+  else
+    g_list_store_splice (self->entries, g_list_model_get_n_items (G_LIST_MODEL (self->entries)), 0,
+                         items->pdata, items->len);
+
+  g_free (self->next_cursor);
+  self->next_cursor = g_strdup (bourse_json_get_string (page, "next_cursor"));
+
+  bourse_audit_page_update_footer (self);
+}
+
+static void
+bourse_audit_page_load (BourseAuditPage *self,
+                        const char      *cursor)
+{
+  g_autofree char *path = NULL;
+
+  g_assert (BOURSE_IS_AUDIT_PAGE (self));
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  path = bourse_audit_page_build_path (self, cursor);
+  self->appending = cursor != NULL;
+  self->load_cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, path, self->load_cancellable,
+                                bourse_audit_page_load_cb, g_object_ref (self));
+}
+
+void
+bourse_audit_page_reload (BourseAuditPage *self)
+{
+  g_return_if_fail (BOURSE_IS_AUDIT_PAGE (self));
+
+  /* Without a cursor, the answer replaces the list. */
+  g_clear_pointer (&self->next_cursor, g_free);
+  bourse_audit_page_load (self, NULL);
+  bourse_audit_page_verify (self);
+}
+
+GListModel *
+bourse_audit_page_get_entries (BourseAuditPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_AUDIT_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->entries);
+}
+
+static void
+bourse_audit_page_load_more_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  BourseAuditPage *self = BOURSE_AUDIT_PAGE (widget);
+  g_autofree char *cursor = g_strdup (self->next_cursor);
+
+  if (cursor != NULL)
+    bourse_audit_page_load (self, cursor);
+}
+
+static void
+bourse_audit_page_reload_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *param)
+{
+  bourse_audit_page_reload (BOURSE_AUDIT_PAGE (widget));
+}
+
+static void
+bourse_audit_page_filter_changed_cb (BourseAuditPage *self,
+                                     GtkSearchEntry  *entry)
+{
+  g_assert (BOURSE_IS_AUDIT_PAGE (self));
+
+  g_clear_pointer (&self->next_cursor, g_free);
+  bourse_audit_page_load (self, NULL);
+}
+
+/* }}} */
+
+/* The trail grows with every sign-in: show it as it is now. */
+static void
+bourse_audit_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (bourse_audit_page_parent_class)->map (widget);
+
+  bourse_audit_page_reload (BOURSE_AUDIT_PAGE (widget));
+}
+
+BourseClient *
+bourse_audit_page_get_client (BourseAuditPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_AUDIT_PAGE (self), NULL);
+
+  return self->client;
+}
+
+void
+bourse_audit_page_set_client (BourseAuditPage *self,
+                              BourseClient    *client)
+{
+  g_return_if_fail (BOURSE_IS_AUDIT_PAGE (self));
+  g_return_if_fail (!client || BOURSE_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  g_set_object (&self->client, client);
+
+  g_list_store_remove_all (self->entries);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.reload", client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.load-more", client != NULL);
+  bourse_audit_page_reload (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+static void
+bourse_audit_page_dispose (GObject *object)
+{
+  BourseAuditPage *self = (BourseAuditPage *)object;
+  GtkWidget *child;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_cancellable_cancel (self->verify_cancellable);
+  g_clear_object (&self->verify_cancellable);
+  g_clear_object (&self->client);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_AUDIT_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
+    gtk_widget_unparent (child);
+
+  g_clear_object (&self->entries);
+
+  G_OBJECT_CLASS (bourse_audit_page_parent_class)->dispose (object);
+}
+
+static void
+bourse_audit_page_finalize (GObject *object)
+{
+  BourseAuditPage *self = (BourseAuditPage *)object;
+
+  g_clear_pointer (&self->next_cursor, g_free);
+
+  G_OBJECT_CLASS (bourse_audit_page_parent_class)->finalize (object);
+}
+
+static void
+bourse_audit_page_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  BourseAuditPage *self = BOURSE_AUDIT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_audit_page_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  BourseAuditPage *self = BOURSE_AUDIT_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      bourse_audit_page_set_client (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_audit_page_class_init (BourseAuditPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bourse_audit_page_dispose;
+  object_class->finalize = bourse_audit_page_finalize;
+  object_class->get_property = bourse_audit_page_get_property;
+  object_class->set_property = bourse_audit_page_set_property;
+
+  widget_class->map = bourse_audit_page_map;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         BOURSE_TYPE_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "audit.reload", NULL,
+                                   bourse_audit_page_reload_action);
+  gtk_widget_class_install_action (widget_class, "audit.load-more", NULL,
+                                   bourse_audit_page_load_more_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/bourse/Bourse/bourse-audit-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, verify_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, verify_icon);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, action_entry);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, actor_entry);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, more_button);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_audit_page_filter_changed_cb);
+
+  g_type_ensure (BOURSE_TYPE_AUDIT_ITEM);
+}
+
+static void
+bourse_audit_page_init (BourseAuditPage *self)
+{
+  g_autoptr(GtkSelectionModel) selection = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->entries = g_list_store_new (BOURSE_TYPE_AUDIT_ITEM);
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->entries))));
+  gtk_column_view_set_model (self->column_view, selection);
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.reload", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.load-more", FALSE);
+  bourse_audit_page_update_footer (self);
+}
+
+GtkWidget *
+bourse_audit_page_new (void)
+{
+  return g_object_new (BOURSE_TYPE_AUDIT_PAGE, NULL);
+}

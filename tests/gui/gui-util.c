@@ -1,0 +1,288 @@
+/* gui-util.c — what the GUI tests share
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "gui-util.h"
+
+static gboolean
+wake_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+void
+wait_until (gboolean  (*condition) (gpointer),
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+  guint wake_id = g_timeout_add (50, wake_cb, NULL);
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out after %d ms waiting for %s", TIMEOUT_MS, what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  g_source_remove (wake_id);
+}
+
+void
+spin (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * G_TIME_SPAN_MILLISECOND;
+  guint wake_id = g_timeout_add (20, wake_cb, NULL);
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (wake_id);
+}
+
+gboolean
+pointer_is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+gboolean
+pointer_is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+BourseLocalEngine *
+start_engine (const char  *data_dir,
+              char       **url)
+{
+  g_autoptr(BourseLocalEngine) engine = bourse_local_engine_new (data_dir);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bourse_local_engine_start_async (engine, NULL, store_result_cb, &result);
+  wait_until (pointer_is_set, &result, "the engine to start");
+
+  *url = bourse_local_engine_start_finish (engine, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (*url, "http://127.0.0.1:"));
+  g_assert_cmpstr (bourse_local_engine_get_url (engine), ==, *url);
+
+  return g_steal_pointer (&engine);
+}
+
+void
+stop_engine (BourseLocalEngine *engine)
+{
+  bourse_local_engine_stop (engine);
+  g_assert_null (bourse_local_engine_get_url (engine));
+  g_assert_finalize_object (engine);
+}
+
+JsonNode *
+get_json (BourseClient  *client,
+          const char    *path,
+          GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  bourse_client_get_json_async (client, path, NULL, store_result_cb, &result);
+  wait_until (pointer_is_set, &result, path);
+
+  return bourse_client_get_json_finish (client, result, error);
+}
+
+JsonNode *
+request_json (BourseClient  *client,
+              const char    *method,
+              const char    *path,
+              const char    *body,
+              GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (body != NULL)
+    {
+      node = json_from_string (body, error);
+      g_assert_nonnull (node);
+    }
+
+  bourse_client_request_json_async (client, method, path, node, NULL, store_result_cb, &result);
+  wait_until (pointer_is_set, &result, path);
+
+  return bourse_client_request_json_finish (client, result, error);
+}
+
+static gint64
+id_of (JsonNode *user)
+{
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (user));
+
+  return json_object_get_int_member (json_node_get_object (user), "id");
+}
+
+gint64
+create_user (BourseClient *client,
+             const char   *username,
+             const char   *role)
+{
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = g_strdup_printf ("{\"username\":\"%s\",\"email\":\"%s@example.com\","
+                          "\"password\":\"" TEST_PASSWORD "\",\"role\":\"%s\"}",
+                          username, username, role);
+  user = request_json (client, "POST", "/api/v1/users", body, &error);
+  g_assert_no_error (error);
+
+  return id_of (user);
+}
+
+gint64
+register_user (const char *url,
+               const char *username)
+{
+  g_autoptr(BourseClient) anonymous = bourse_client_new (url);
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) user = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = g_strdup_printf ("{\"username\":\"%s\",\"email\":\"%s@example.com\","
+                          "\"password\":\"" TEST_PASSWORD "\"}",
+                          username, username);
+  user = request_json (anonymous, "POST", "/api/v1/auth/register", body, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (user), "status"),
+                   ==, "pending");
+
+  return id_of (user);
+}
+
+char *
+dup_user_member (BourseClient *client,
+                 const char   *username,
+                 const char   *member)
+{
+  g_autoptr(JsonNode) users = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
+
+  users = get_json (client, "/api/v1/users", &error);
+  g_assert_no_error (error);
+  items = json_object_get_array_member (json_node_get_object (users), "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *user = json_array_get_object_element (items, i);
+
+      if (g_strcmp0 (json_object_get_string_member (user, "username"), username) == 0)
+        return g_strdup (json_object_get_string_member (user, member));
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+find_widget (GtkWidget  *root,
+             const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+find_widget_of_type (GtkWidget *root,
+                     GType      type)
+{
+  if (g_type_is_a (G_OBJECT_TYPE (root), type))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+const char *
+label_text (GtkWidget  *root,
+            const char *name)
+{
+  GtkWidget *label = find_widget (root, name);
+
+  g_assert_nonnull (label);
+  g_assert_true (GTK_IS_LABEL (label));
+
+  return gtk_label_get_label (GTK_LABEL (label));
+}
+
+GtkWidget *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (g_type_is_a (G_OBJECT_TYPE (window), type) && gtk_widget_get_visible (window))
+        return window;
+    }
+
+  return NULL;
+}
+
+void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}

@@ -1,0 +1,71 @@
+/* gui-util.h — what the GUI tests share
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "client/bourse-client.h"
+
+#include "bourse-local-engine.h"
+
+G_BEGIN_DECLS
+
+#define TIMEOUT_MS 30000
+
+/* Spins the default context until @condition holds; a time-out fails the
+ * test instead of hanging it. */
+void               wait_until          (gboolean   (*condition) (gpointer),
+                                        gpointer     data,
+                                        const char  *what);
+/* Spins the default context for @ms milliseconds. */
+void               spin                (guint        ms);
+gboolean           pointer_is_set      (gpointer     data);
+gboolean           pointer_is_null     (gpointer     data);
+/* A GAsyncReadyCallback that stores a reference to the result in
+ * *user_data. */
+void               store_result_cb     (GObject     *object,
+                                        GAsyncResult *result,
+                                        gpointer     user_data);
+
+/* Starts an engine on @data_dir and returns it, with its URL in @url. */
+BourseLocalEngine *start_engine        (const char  *data_dir,
+                                        char       **url);
+void               stop_engine         (BourseLocalEngine *engine);
+
+JsonNode          *get_json            (BourseClient *client,
+                                        const char   *path,
+                                        GError      **error);
+JsonNode          *request_json        (BourseClient *client,
+                                        const char   *method,
+                                        const char   *path,
+                                        const char   *body,
+                                        GError      **error);
+/* POST /api/v1/users with the given fields; returns the new id. */
+gint64             create_user         (BourseClient *client,
+                                        const char   *username,
+                                        const char   *role);
+/* POST /api/v1/auth/register, anonymously; returns the new id. */
+gint64             register_user       (const char   *url,
+                                        const char   *username);
+/* The account's "status" member from GET /api/v1/users, or NULL. */
+char              *dup_user_member     (BourseClient *client,
+                                        const char   *username,
+                                        const char   *member);
+
+GtkWidget         *find_widget         (GtkWidget   *root,
+                                        const char  *name);
+GtkWidget         *find_widget_of_type (GtkWidget   *root,
+                                        GType        type);
+const char        *label_text          (GtkWidget   *root,
+                                        const char  *name);
+/* The toplevel window of @type, or NULL. */
+GtkWidget         *find_toplevel       (GType        type);
+void               remove_tree         (const char  *path);
+
+#define TEST_PASSWORD "correct-horse-battery-9"
+
+G_END_DECLS
