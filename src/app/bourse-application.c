@@ -10,6 +10,7 @@
 
 #include "bourse-application.h"
 #include "bourse-local-engine.h"
+#include "bourse-preferences-window.h"
 #include "bourse-window.h"
 
 struct _BourseApplication
@@ -243,6 +244,39 @@ bourse_application_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* The preferences speak for whoever the active console is signed in as. */
+static void
+bourse_application_preferences_action (GSimpleAction *action,
+                                       GVariant      *parameter,
+                                       gpointer       user_data)
+{
+  BourseApplication *self = user_data;
+  GtkWindow *window = NULL;
+  BourseClient *client = NULL;
+  GtkWidget *preferences;
+
+  /* Windows are listed most recently focused first: an open preferences
+   * window comes forward rather than a second one opening. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      if (BOURSE_IS_PREFERENCES_WINDOW (l->data))
+        {
+          gtk_window_present (l->data);
+          return;
+        }
+      if (window == NULL && BOURSE_IS_WINDOW (l->data))
+        window = l->data;
+    }
+
+  if (window != NULL)
+    client = bourse_window_get_client (BOURSE_WINDOW (window));
+
+  preferences = bourse_preferences_window_new (client);
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static void
 bourse_application_retry_action (GSimpleAction *action,
                                  GVariant      *parameter,
@@ -273,6 +307,7 @@ static const GActionEntry app_actions[] = {
   { "quit", bourse_application_quit_action },
   { "show-page", bourse_application_show_page_action, "s" },
   { "about", bourse_application_about_action },
+  { "preferences", bourse_application_preferences_action },
   { "retry", bourse_application_retry_action },
 };
 
@@ -285,6 +320,8 @@ bourse_application_startup (GApplication *app)
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "window.close",
                                          (const char *[]) { "<Control>w", NULL });
 

@@ -68,6 +68,14 @@ id_param (BourseRequest *request)
   return id;
 }
 
+/* ?scope=own: only the caller's records, even for an administrator (whose
+ * default is everyone's), as an account's preferences want. */
+static gboolean
+own_scope (BourseRequest *request)
+{
+  return g_strcmp0 (bourse_request_get_query (request, "scope"), "own") == 0;
+}
+
 static void
 reply_tokens (BourseRequest *request,
               BourseTokens  *tokens)
@@ -545,7 +553,7 @@ sessions_list_cb (BourseRequest *request,
 {
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   BourseStore *store = bourse_auth_get_store (auth_of (request));
-  gboolean everyone = principal->role == BOURSE_ROLE_ADMIN;
+  gboolean everyone = principal->role == BOURSE_ROLE_ADMIN && !own_scope (request);
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -772,7 +780,8 @@ api_keys_list_cb (BourseRequest *request,
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) items = bourse_api_keys_list (auth_of (request), principal->user_id,
-                                                    principal->role == BOURSE_ROLE_ADMIN, &error);
+                                                    principal->role == BOURSE_ROLE_ADMIN && !own_scope (request),
+                                                    &error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   if (items == NULL)

@@ -547,6 +547,22 @@ test_api_keys (void)
     g_assert_nonnull (strstr (audit_text, "api_key.create"));
   }
 
+  /* An admin sees everyone's keys, or only its own with scope=own. */
+  {
+    g_autofree char *authorization = bearer (admin);
+    const char * const headers[] = { "Authorization", authorization, NULL };
+    g_autoptr(BourseTestResponse) all = bourse_test_fetch (server, "GET", "/api/v1/api-keys", headers, NULL, NULL, 0);
+    g_autoptr(BourseTestResponse) own = bourse_test_fetch (server, "GET", "/api/v1/api-keys?scope=own", headers,
+                                                           NULL, NULL, 0);
+    g_autofree char *all_text = g_strndup (g_bytes_get_data (all->body, NULL), g_bytes_get_size (all->body));
+    g_autofree char *own_text = g_strndup (g_bytes_get_data (own->body, NULL), g_bytes_get_size (own->body));
+
+    g_assert_nonnull (strstr (all_text, "\"name\":\"bot\""));
+    g_assert_nonnull (strstr (all_text, "dashboard"));
+    g_assert_null (strstr (own_text, "\"name\":\"bot\""));
+    g_assert_nonnull (strstr (own_text, "dashboard"));
+  }
+
   /* Revoked: refused at once. */
   delete_path = g_strdup_printf ("/api/v1/api-keys/%" G_GINT64_FORMAT, trader_key_id);
   {

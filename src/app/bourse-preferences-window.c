@@ -1,0 +1,873 @@
+/* bourse-preferences-window.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bourse-app-util.h"
+#include "bourse-preferences-window.h"
+
+struct _BoursePreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  BourseClient         *client;
+  GCancellable         *cancellable;   /* loads and actions; cancelled on dispose */
+
+  GPtrArray            *session_rows;
+  GPtrArray            *key_rows;
+  int                   n_sessions;    /* -1 until loaded */
+  int                   n_keys;
+  gboolean              creating;      /* a POST /api/v1/api-keys is under way */
+
+  AdwPreferencesGroup  *sessions_group;
+  AdwPreferencesGroup  *keys_group;
+  AdwEntryRow          *key_name_row;
+  AdwComboRow          *key_role_row;
+};
+
+G_DEFINE_FINAL_TYPE (BoursePreferencesWindow, bourse_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* In the order of the role row's model. */
+static const char *key_roles[] = { "viewer", "trader", "admin" };
+
+static void bourse_preferences_window_load_sessions (BoursePreferencesWindow *self);
+static void bourse_preferences_window_load_keys     (BoursePreferencesWindow *self);
+
+static void
+bourse_preferences_window_toast (BoursePreferencesWindow *self,
+                                 const char              *message)
+{
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+}
+
+static void
+bourse_preferences_window_clear_rows (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      AdwPreferencesGroup *group;
+
+      group = ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP));
+      if (group != NULL)
+        adw_preferences_group_remove (group, row);
+    }
+  g_ptr_array_set_size (rows, 0);
+}
+
+static JsonArray *
+items_of (JsonNode *answer)
+{
+  return JSON_NODE_HOLDS_OBJECT (answer)
+       ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
+}
+
+static GtkWidget *
+placeholder_row_new (const char *title,
+                     const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  gtk_widget_add_css_class (row, "dim-label");
+
+  return row;
+}
+
+/* Sessions {{{ */
+
+static GtkWidget *
+bourse_preferences_window_create_session_row (BoursePreferencesWindow *self,
+                                              JsonObject              *session)
+{
+  const char *address = bourse_json_get_string (session, "client_address");
+  const char *agent = bourse_json_get_string (session, "user_agent");
+  g_autofree char *created = bourse_format_local_time (bourse_json_get_string (session, "created_at"));
+  g_autofree char *expires = bourse_format_local_time (bourse_json_get_string (session, "expires_at"));
+  g_autofree char *subtitle = NULL;
+  g_autofree char *name = NULL;
+  gboolean current = FALSE;
+  GtkWidget *row;
+  gint64 id = 0;
+
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  bourse_json_get_int (session, "id", &id);
+  bourse_json_get_boolean (session, "current", &current);
+
+  row = adw_action_row_new ();
+  name = g_strdup_printf ("session-row-%" G_GINT64_FORMAT, id);
+  gtk_widget_set_name (row, name);
+  /* What the client said it is: its own text, never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 agent != NULL && agent[0] != '\0' ? agent : _("Unknown Program"));
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
+  /* Translators: a session's client address, when it signed in, when it expires */
+  subtitle = g_strdup_printf (_("%s · Signed in %s · Expires %s"),
+                              address != NULL && address[0] != '\0' ? address : _("unknown address"),
+                              created != NULL ? created : "—",
+                              expires != NULL ? expires : "—");
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name (current ? "computer-symbolic"
+                                                                   : "network-server-symbolic"));
+
+  if (current)
+    {
+      GtkWidget *label = gtk_label_new (_("This session"));
+
+      gtk_widget_set_name (label, "current-session-label");
+      gtk_widget_add_css_class (label, "caption-heading");
+      gtk_widget_add_css_class (label, "accent");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+    }
+  else
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("Sign _Out"));
+
+      gtk_widget_set_name (button, "sign-out-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.sign-out-session");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  return row;
+}
+
+static void
+bourse_preferences_window_apply_sessions (BoursePreferencesWindow *self,
+                                          JsonNode                *answer)
+{
+  JsonArray *items = items_of (answer);
+  guint n_items = items != NULL ? json_array_get_length (items) : 0;
+  int n_sessions = 0;
+
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  bourse_preferences_window_clear_rows (self->session_rows);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *session = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      GtkWidget *row;
+
+      if (session == NULL)
+        continue;
+
+      row = bourse_preferences_window_create_session_row (self, session);
+      g_ptr_array_add (self->session_rows, row);
+      adw_preferences_group_add (self->sessions_group, row);
+      n_sessions++;
+    }
+
+  /* The desktop's own owner has no account, hence no sessions: say why. */
+  if (n_sessions == 0)
+    {
+      GtkWidget *row;
+
+      row = placeholder_row_new (_("No Sessions"),
+                                 _("The desktop owner signs in with a per-launch key; sessions are "
+                                   "those of accounts signing in from the web or the API"));
+      gtk_widget_set_name (row, "no-sessions-row");
+      g_ptr_array_add (self->session_rows, row);
+      adw_preferences_group_add (self->sessions_group, row);
+    }
+
+  self->n_sessions = n_sessions;
+}
+
+static void
+bourse_preferences_window_sessions_cb (GObject      *object,
+                                       GAsyncResult *result,
+                                       gpointer      user_data)
+{
+  g_autoptr(BoursePreferencesWindow) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not load the sessions: %s"),
+                                                      error->message);
+
+          bourse_preferences_window_toast (self, message);
+        }
+      return;
+    }
+
+  bourse_preferences_window_apply_sessions (self, answer);
+}
+
+static void
+bourse_preferences_window_load_sessions (BoursePreferencesWindow *self)
+{
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  if (self->client == NULL)
+    return;
+
+  /* Your own, even for an administrator: these are account preferences. */
+  bourse_client_get_json_async (self->client, "/api/v1/sessions?scope=own", self->cancellable,
+                                bourse_preferences_window_sessions_cb, g_object_ref (self));
+}
+
+static void
+bourse_preferences_window_session_deleted_cb (GObject      *object,
+                                              GAsyncResult *result,
+                                              gpointer      user_data)
+{
+  g_autoptr(BoursePreferencesWindow) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(answer = bourse_client_request_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      message = g_strdup_printf (_("Could not sign out the session: %s"), error->message);
+      bourse_preferences_window_toast (self, message);
+    }
+  else
+    bourse_preferences_window_toast (self, _("Session signed out"));
+
+  bourse_preferences_window_load_sessions (self);
+}
+
+static void
+bourse_preferences_window_sign_out_session_action (GtkWidget  *widget,
+                                                   const char *action_name,
+                                                   GVariant   *param)
+{
+  BoursePreferencesWindow *self = BOURSE_PREFERENCES_WINDOW (widget);
+  g_autofree char *path = NULL;
+
+  if (self->client == NULL)
+    return;
+
+  path = g_strdup_printf ("/api/v1/sessions/%" G_GINT64_FORMAT, g_variant_get_int64 (param));
+  bourse_client_request_json_async (self->client, "DELETE", path, NULL, self->cancellable,
+                                    bourse_preferences_window_session_deleted_cb,
+                                    g_object_ref (self));
+}
+
+/* }}} */
+
+/* API keys {{{ */
+
+static GtkWidget *
+bourse_preferences_window_create_key_row (BoursePreferencesWindow *self,
+                                          JsonObject              *key)
+{
+  const char *key_name = bourse_json_get_string (key, "name");
+  const char *prefix = bourse_json_get_string (key, "prefix");
+  const char *role = bourse_json_get_string (key, "role");
+  const char *revoked_at = bourse_json_get_string (key, "revoked_at");
+  g_autofree char *last_used = bourse_format_local_time (bourse_json_get_string (key, "last_used_at"));
+  g_autofree char *used = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *name = NULL;
+  GtkWidget *row;
+  gint64 id = 0;
+
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  bourse_json_get_int (key, "id", &id);
+
+  row = adw_action_row_new ();
+  name = g_strdup_printf ("api-key-row-%" G_GINT64_FORMAT, id);
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), key_name != NULL ? key_name : "—");
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("dialog-password-symbolic"));
+
+  if (revoked_at != NULL)
+    {
+      g_autofree char *when = bourse_format_local_time (revoked_at);
+
+      /* Translators: %s is when the key was revoked */
+      used = g_strdup_printf (_("Revoked %s"), when != NULL ? when : revoked_at);
+    }
+  else if (last_used != NULL)
+    /* Translators: %s is when the key was last used */
+    used = g_strdup_printf (_("Last used %s"), last_used);
+  else
+    used = g_strdup (_("Never used"));
+
+  /* Translators: a key's first characters, its role, and when it was last used */
+  subtitle = g_strdup_printf (_("%s… · %s · %s"), prefix != NULL ? prefix : "",
+                              role != NULL ? bourse_role_to_display (role) : "—", used);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  if (revoked_at != NULL)
+    {
+      /* Kept in sight, for the record, but out of the way. */
+      gtk_widget_add_css_class (row, "dim-label");
+    }
+  else
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Revoke"));
+
+      gtk_widget_set_name (button, "revoke-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.revoke-key");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                              g_variant_new ("(xs)", id,
+                                                             key_name != NULL ? key_name : ""));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  return row;
+}
+
+static void
+bourse_preferences_window_apply_keys (BoursePreferencesWindow *self,
+                                      JsonNode                *answer)
+{
+  JsonArray *items = items_of (answer);
+  guint n_items = items != NULL ? json_array_get_length (items) : 0;
+  int n_keys = 0;
+
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  bourse_preferences_window_clear_rows (self->key_rows);
+
+  /* The server sends the newest first; live keys go before revoked ones. */
+  for (guint pass = 0; pass < 2; pass++)
+    for (guint i = 0; i < n_items; i++)
+      {
+        JsonNode *node = json_array_get_element (items, i);
+        JsonObject *key = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+        gboolean revoked;
+        GtkWidget *row;
+
+        if (key == NULL)
+          continue;
+
+        revoked = bourse_json_get_string (key, "revoked_at") != NULL;
+        if (revoked != (pass == 1))
+          continue;
+
+        row = bourse_preferences_window_create_key_row (self, key);
+        g_ptr_array_add (self->key_rows, row);
+        adw_preferences_group_add (self->keys_group, row);
+        n_keys++;
+      }
+
+  if (n_keys == 0)
+    {
+      GtkWidget *row = placeholder_row_new (_("No API Keys"),
+                                            _("Create one below for each program that needs one"));
+
+      gtk_widget_set_name (row, "no-keys-row");
+      g_ptr_array_add (self->key_rows, row);
+      adw_preferences_group_add (self->keys_group, row);
+    }
+
+  self->n_keys = n_keys;
+}
+
+static void
+bourse_preferences_window_keys_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autoptr(BoursePreferencesWindow) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not load the API keys: %s"),
+                                                      error->message);
+
+          bourse_preferences_window_toast (self, message);
+        }
+      return;
+    }
+
+  bourse_preferences_window_apply_keys (self, answer);
+}
+
+static void
+bourse_preferences_window_load_keys (BoursePreferencesWindow *self)
+{
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  if (self->client == NULL)
+    return;
+
+  bourse_client_get_json_async (self->client, "/api/v1/api-keys?scope=own", self->cancellable,
+                                bourse_preferences_window_keys_cb, g_object_ref (self));
+}
+
+static void
+bourse_preferences_window_update_create (BoursePreferencesWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->key_name_row));
+  g_autofree char *name = g_strstrip (g_strdup (text));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.create-key",
+                                 self->client != NULL && !self->creating && name[0] != '\0');
+}
+
+static void
+bourse_preferences_window_key_name_changed_cb (BoursePreferencesWindow *self,
+                                               AdwEntryRow             *row)
+{
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  bourse_preferences_window_update_create (self);
+}
+
+static void
+bourse_preferences_window_key_name_activated_cb (BoursePreferencesWindow *self,
+                                                 AdwEntryRow             *row)
+{
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "prefs.create-key", NULL);
+}
+
+static void
+bourse_preferences_window_copy_key_cb (GtkButton *button,
+                                       GtkLabel  *label)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (button)),
+                          gtk_label_get_label (label));
+  gtk_button_set_label (button, _("Copied"));
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+}
+
+/* The key itself goes into this dialog and nowhere else: not a toast, not
+ * a log. Closing the dialog forgets it. */
+static void
+bourse_preferences_window_show_key (BoursePreferencesWindow *self,
+                                    const char              *key_name,
+                                    const char              *key)
+{
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+  GtkWidget *box;
+  GtkWidget *card;
+  GtkWidget *label;
+  GtkWidget *button;
+
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  heading = g_strdup_printf (_("Key “%s” Created"), key_name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _("Copy it now: it will not be shown again"));
+  gtk_widget_set_name (dialog, "new-key-dialog");
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Done"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+
+  card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_widget_add_css_class (card, "card");
+  label = gtk_label_new (key);
+  gtk_widget_set_name (label, "new-key-label");
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_CHAR);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_box_append (GTK_BOX (card), label);
+  gtk_box_append (GTK_BOX (box), card);
+
+  button = gtk_button_new_with_mnemonic (_("_Copy to Clipboard"));
+  gtk_widget_set_name (button, "copy-key-button");
+  gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "pill");
+  gtk_widget_add_css_class (button, "suggested-action");
+  g_signal_connect_object (button, "clicked", G_CALLBACK (bourse_preferences_window_copy_key_cb),
+                           label, 0);
+  gtk_box_append (GTK_BOX (box), button);
+
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+bourse_preferences_window_key_created_cb (GObject      *object,
+                                          GAsyncResult *result,
+                                          gpointer      user_data)
+{
+  g_autoptr(BoursePreferencesWindow) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *created;
+  const char *key;
+
+  answer = bourse_client_request_json_finish (BOURSE_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->creating = FALSE;
+  bourse_preferences_window_update_create (self);
+
+  created = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  key = bourse_json_get_string (created, "key");
+
+  /* The API's own words: e.g. that the desktop owner has no account to
+   * hold a key, or that the role is above the account's. */
+  if (key == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      message = g_strdup_printf (_("Could not create the key: %s"),
+                                 error != NULL ? error->message : _("the server sent no key"));
+      bourse_preferences_window_toast (self, message);
+      return;
+    }
+
+  bourse_preferences_window_show_key (self, bourse_json_get_string (created, "name"), key);
+  gtk_editable_set_text (GTK_EDITABLE (self->key_name_row), "");
+  bourse_preferences_window_load_keys (self);
+}
+
+static void
+bourse_preferences_window_create_key_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *param)
+{
+  BoursePreferencesWindow *self = BOURSE_PREFERENCES_WINDOW (widget);
+  g_autofree char *name = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  guint selected;
+
+  if (self->client == NULL || self->creating)
+    return;
+
+  name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->key_name_row))));
+  if (name[0] == '\0')
+    return;
+
+  selected = adw_combo_row_get_selected (self->key_role_row);
+  if (selected >= G_N_ELEMENTS (key_roles))
+    selected = 0;
+
+  body = bourse_json_new_object ("name", name, "role", key_roles[selected], NULL);
+  self->creating = TRUE;
+  bourse_preferences_window_update_create (self);
+  bourse_client_request_json_async (self->client, "POST", "/api/v1/api-keys", body,
+                                    self->cancellable,
+                                    bourse_preferences_window_key_created_cb,
+                                    g_object_ref (self));
+}
+
+typedef struct
+{
+  BoursePreferencesWindow *self;
+  char                    *name;
+} Revocation;
+
+static void
+revocation_free (Revocation *revocation)
+{
+  g_clear_object (&revocation->self);
+  g_clear_pointer (&revocation->name, g_free);
+  g_free (revocation);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Revocation, revocation_free)
+
+static void
+bourse_preferences_window_key_revoked_cb (GObject      *object,
+                                          GAsyncResult *result,
+                                          gpointer      user_data)
+{
+  g_autoptr(Revocation) revocation = user_data;
+  BoursePreferencesWindow *self = revocation->self;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  if (!(answer = bourse_client_request_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      message = g_strdup_printf (_("Could not revoke “%s”: %s"), revocation->name, error->message);
+    }
+  else
+    message = g_strdup_printf (_("“%s” is revoked"), revocation->name);
+
+  bourse_preferences_window_toast (self, message);
+  bourse_preferences_window_load_keys (self);
+}
+
+static void
+bourse_preferences_window_revoke_response_cb (AdwMessageDialog *dialog,
+                                              const char       *response,
+                                              gpointer          user_data)
+{
+  Revocation *revocation = user_data;
+  BoursePreferencesWindow *self = revocation->self;
+  g_autofree char *path = NULL;
+  gint64 id;
+
+  id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "key-id"));
+
+  if (!g_str_equal (response, "revoke") || self->client == NULL)
+    {
+      revocation_free (revocation);
+      return;
+    }
+
+  path = g_strdup_printf ("/api/v1/api-keys/%" G_GINT64_FORMAT, id);
+  bourse_client_request_json_async (self->client, "DELETE", path, NULL, self->cancellable,
+                                    bourse_preferences_window_key_revoked_cb, revocation);
+}
+
+static void
+bourse_preferences_window_revoke_key_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *param)
+{
+  BoursePreferencesWindow *self = BOURSE_PREFERENCES_WINDOW (widget);
+  g_autofree char *heading = NULL;
+  Revocation *revocation;
+  const char *name;
+  GtkWidget *dialog;
+  gint64 id;
+
+  g_variant_get (param, "(x&s)", &id, &name);
+
+  heading = g_strdup_printf (_("Revoke “%s”?"), name);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _("Programs using this key are refused from now on. "
+                                     "This cannot be undone."));
+  gtk_widget_set_name (dialog, "revoke-key-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "revoke", _("_Revoke"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "revoke",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  revocation = g_new0 (Revocation, 1);
+  revocation->self = g_object_ref (self);
+  revocation->name = g_strdup (name);
+  g_object_set_data (G_OBJECT (dialog), "key-id", GSIZE_TO_POINTER ((gsize) id));
+  g_signal_connect (dialog, "response", G_CALLBACK (bourse_preferences_window_revoke_response_cb),
+                    revocation);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* }}} */
+
+static void
+bourse_preferences_window_refresh_action (GtkWidget  *widget,
+                                          const char *action_name,
+                                          GVariant   *param)
+{
+  bourse_preferences_window_reload (BOURSE_PREFERENCES_WINDOW (widget));
+}
+
+void
+bourse_preferences_window_reload (BoursePreferencesWindow *self)
+{
+  g_return_if_fail (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  bourse_preferences_window_load_sessions (self);
+  bourse_preferences_window_load_keys (self);
+}
+
+BourseClient *
+bourse_preferences_window_get_client (BoursePreferencesWindow *self)
+{
+  g_return_val_if_fail (BOURSE_IS_PREFERENCES_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+int
+bourse_preferences_window_get_n_sessions (BoursePreferencesWindow *self)
+{
+  g_return_val_if_fail (BOURSE_IS_PREFERENCES_WINDOW (self), -1);
+
+  return self->n_sessions;
+}
+
+int
+bourse_preferences_window_get_n_keys (BoursePreferencesWindow *self)
+{
+  g_return_val_if_fail (BOURSE_IS_PREFERENCES_WINDOW (self), -1);
+
+  return self->n_keys;
+}
+
+static void
+bourse_preferences_window_constructed (GObject *object)
+{
+  BoursePreferencesWindow *self = (BoursePreferencesWindow *)object;
+
+  G_OBJECT_CLASS (bourse_preferences_window_parent_class)->constructed (object);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.refresh", self->client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.sign-out-session", self->client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.revoke-key", self->client != NULL);
+  bourse_preferences_window_update_create (self);
+
+  /* Fresh on every opening: the window is made anew each time. */
+  bourse_preferences_window_reload (self);
+}
+
+static void
+bourse_preferences_window_dispose (GObject *object)
+{
+  BoursePreferencesWindow *self = (BoursePreferencesWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->client);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_PREFERENCES_WINDOW);
+
+  G_OBJECT_CLASS (bourse_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+bourse_preferences_window_finalize (GObject *object)
+{
+  BoursePreferencesWindow *self = (BoursePreferencesWindow *)object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->session_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->key_rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bourse_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+bourse_preferences_window_get_property (GObject    *object,
+                                        guint       prop_id,
+                                        GValue     *value,
+                                        GParamSpec *pspec)
+{
+  BoursePreferencesWindow *self = BOURSE_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_preferences_window_set_property (GObject      *object,
+                                        guint         prop_id,
+                                        const GValue *value,
+                                        GParamSpec   *pspec)
+{
+  BoursePreferencesWindow *self = BOURSE_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_preferences_window_class_init (BoursePreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = bourse_preferences_window_constructed;
+  object_class->dispose = bourse_preferences_window_dispose;
+  object_class->finalize = bourse_preferences_window_finalize;
+  object_class->get_property = bourse_preferences_window_get_property;
+  object_class->set_property = bourse_preferences_window_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         BOURSE_TYPE_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "prefs.refresh", NULL,
+                                   bourse_preferences_window_refresh_action);
+  gtk_widget_class_install_action (widget_class, "prefs.sign-out-session", "x",
+                                   bourse_preferences_window_sign_out_session_action);
+  gtk_widget_class_install_action (widget_class, "prefs.create-key", NULL,
+                                   bourse_preferences_window_create_key_action);
+  gtk_widget_class_install_action (widget_class, "prefs.revoke-key", "(xs)",
+                                   bourse_preferences_window_revoke_key_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/bourse/Bourse/bourse-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, sessions_group);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, keys_group);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, key_name_row);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, key_role_row);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_preferences_window_key_name_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_preferences_window_key_name_activated_cb);
+}
+
+static void
+bourse_preferences_window_init (BoursePreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->session_rows = g_ptr_array_new ();
+  self->key_rows = g_ptr_array_new ();
+  self->n_sessions = -1;
+  self->n_keys = -1;
+}
+
+GtkWidget *
+bourse_preferences_window_new (BourseClient *client)
+{
+  g_return_val_if_fail (!client || BOURSE_IS_CLIENT (client), NULL);
+
+  return g_object_new (BOURSE_TYPE_PREFERENCES_WINDOW,
+                       "client", client,
+                       NULL);
+}
