@@ -32,6 +32,8 @@ static const struct {
   { "users.read",                 A },
   { "users.write",                A },
   { "audit.read",                 A },
+  { "market.read",        V | T | A },
+  { "instruments.write",          A },
 };
 
 gboolean

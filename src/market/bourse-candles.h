@@ -1,0 +1,68 @@
+/* bourse-candles.h — OHLCV candles per (instrument, interval, open time)
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "core/bourse-decimal.h"
+#include "core/bourse-store.h"
+#include "core/bourse-time.h"
+
+#include "bourse-instruments.h"
+
+G_BEGIN_DECLS
+
+/* The most candles one query returns (a page of GET …/candles). */
+#define BOURSE_CANDLES_MAX_LIMIT 5000
+
+typedef struct
+{
+  gint64         open_time;     /* ms since the epoch, aligned to the interval */
+  BourseDecimal  open;
+  BourseDecimal  high;
+  BourseDecimal  low;
+  BourseDecimal  close;
+  BourseDecimal  volume;
+  gint64         trades;
+  gboolean       closed;
+} BourseCandle;
+
+gboolean  bourse_candle_validate   (const BourseCandle  *candle,
+                                    BourseInterval       interval,
+                                    GError             **error);
+JsonNode *bourse_candle_to_json    (const BourseCandle  *candle,
+                                    BourseInterval       interval);
+
+/* Validates every row, then writes them all in one transaction, or none.
+ * A row equal to the stored one is left alone; a different one replaces
+ * it. *n_changed (may be NULL) counts the rows inserted or replaced. */
+gboolean  bourse_candles_upsert    (BourseStore         *store,
+                                    gint64               instrument_id,
+                                    BourseInterval       interval,
+                                    const BourseCandle  *candles,
+                                    gsize                n_candles,
+                                    gsize               *n_changed,
+                                    GError             **error);
+/* Candles with start <= open_time <= end, ascending, at most limit
+ * (1 … BOURSE_CANDLES_MAX_LIMIT). When more follow, *more is TRUE and
+ * *next_cursor is the open time of the next one (pass it as start).
+ * Returns a GArray of BourseCandle. */
+GArray   *bourse_candles_query     (BourseStore         *store,
+                                    gint64               instrument_id,
+                                    BourseInterval       interval,
+                                    gint64               start,
+                                    gint64               end,
+                                    guint                limit,
+                                    gboolean            *more,
+                                    gint64              *next_cursor,
+                                    GError             **error);
+/* Across every interval. */
+gint64    bourse_candles_count     (BourseStore         *store,
+                                    gint64               instrument_id,
+                                    GError             **error);
+
+G_END_DECLS

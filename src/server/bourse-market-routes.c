@@ -1,0 +1,491 @@
+/* bourse-market-routes.c — instruments and candles (docs/MARKET.md)
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "market/bourse-candles.h"
+#include "market/bourse-instruments.h"
+
+#include "bourse-server-private.h"
+
+/* A page of candles when the client names no limit. */
+#define DEFAULT_CANDLE_LIMIT 1000
+
+static BourseAuth *
+auth_of (BourseRequest *request)
+{
+  return bourse_engine_get_auth (bourse_request_get_engine (request));
+}
+
+/* The audit trail lives on this connection: a write and its entry share a transaction. */
+static BourseStore *
+store_of (BourseRequest *request)
+{
+  return bourse_auth_get_store (auth_of (request));
+}
+
+static void
+reply_field_error (BourseRequest *request,
+                   guint          status,
+                   const char    *field,
+                   const char    *message)
+{
+  const BourseFieldError errors[] = { { field, message } };
+
+  bourse_request_reply_problem (request, status, message, errors, 1);
+}
+
+static void
+reply_market_error (BourseRequest *request,
+                    const GError  *error)
+{
+  const char *field = bourse_market_error_field (error);
+  guint status;
+
+  if (error->domain != BOURSE_MARKET_ERROR)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  switch ((BourseMarketError)error->code)
+    {
+    case BOURSE_MARKET_ERROR_NOT_FOUND: status = SOUP_STATUS_NOT_FOUND; break;
+    case BOURSE_MARKET_ERROR_CONFLICT:
+    case BOURSE_MARKET_ERROR_IN_USE:    status = SOUP_STATUS_CONFLICT; break;
+    default:                            status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
+    }
+
+  if (field != NULL)
+    reply_field_error (request, status, field, error->message);
+  else
+    bourse_request_reply_problem (request, status, error->message, NULL, 0);
+}
+
+/* A string member: absent or null leaves *value NULL (a 422 if required);
+ * anything but a non-empty string is a 422 naming the field. */
+static gboolean
+string_member (BourseRequest  *request,
+               JsonObject     *body,
+               const char     *field,
+               gboolean        required,
+               const char    **value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  *value = NULL;
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+      && json_node_get_string (node)[0] != '\0')
+    {
+      *value = json_node_get_string (node);
+      return TRUE;
+    }
+  if (!required && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
+    return TRUE;
+
+  reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+                     node == NULL ? _("is required and must be a non-empty string")
+                                  : _("must be a non-empty string"));
+  return FALSE;
+}
+
+/* A decimal string member ("0.01"); numbers are refused, since a JSON
+ * number may already have lost digits on its way here. */
+static gboolean
+decimal_member (BourseRequest  *request,
+                JsonObject     *body,
+                const char     *field,
+                gboolean        required,
+                gboolean       *present,
+                BourseDecimal  *value)
+{
+  const char *text;
+
+  *present = FALSE;
+  if (!string_member (request, body, field, required, &text))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+  if (!bourse_decimal_parse (text, value, NULL))
+    {
+      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+                         _("must be a decimal string with at most 8 decimals, such as “0.01”"));
+      return FALSE;
+    }
+  *present = TRUE;
+  return TRUE;
+}
+
+static void
+audit_and_commit_failed (BourseRequest *request,
+                         GError        *error)
+{
+  bourse_store_rollback (store_of (request));
+  reply_market_error (request, error);
+}
+
+/* The write's audit entry and the commit; answers and returns FALSE on failure. */
+static gboolean
+audit_and_commit (BourseRequest    *request,
+                  const char       *action,
+                  const char       *symbol,
+                  JsonNode         *details)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autofree char *target = g_strconcat ("instrument:", symbol, NULL);
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+
+  bourse_request_get_context (request, &context);
+  if (!bourse_auth_audit (auth_of (request), principal->actor, action, target, details, &context, &error)
+      || !bourse_store_commit (store_of (request), &error))
+    {
+      audit_and_commit_failed (request, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* bourse_request_reply_json () leaves the body to the caller. */
+static void
+reply_instrument (BourseRequest          *request,
+                  guint                   status,
+                  const BourseInstrument *instrument)
+{
+  g_autoptr(JsonNode) body = bourse_instrument_to_json (instrument);
+
+  bourse_request_reply_json (request, status, body);
+}
+
+static void
+instruments_list_cb (BourseRequest *request,
+                     gpointer       user_data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+
+  if ((list = bourse_instruments_list (store_of (request), &error)) == NULL)
+    {
+      reply_market_error (request, error);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "instruments");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < list->len; i++)
+    json_builder_add_value (builder, bourse_instrument_to_json (g_ptr_array_index (list, i)));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+/* The instrument named by {symbol}, or NULL once a 404 is answered. */
+static BourseInstrument *
+find_instrument (BourseRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  BourseInstrument *instrument;
+
+  instrument = bourse_instruments_find (store_of (request), bourse_request_get_param (request, "symbol"), &error);
+  if (instrument == NULL)
+    reply_market_error (request, error);
+  return instrument;
+}
+
+static void
+instruments_get_cb (BourseRequest *request,
+                    gpointer       user_data)
+{
+  g_autoptr(BourseInstrument) instrument = find_instrument (request);
+
+  if (instrument != NULL)
+    reply_instrument (request, SOUP_STATUS_OK, instrument);
+}
+
+static void
+instruments_create_cb (BourseRequest *request,
+                       gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseInstrument) instrument = bourse_instrument_new ();
+  g_autoptr(JsonNode) details = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *symbol, *base, *quote, *status, *source;
+  gboolean present;
+
+  if (body == NULL
+      || !string_member (request, body, "symbol", TRUE, &symbol)
+      || !string_member (request, body, "base_asset", TRUE, &base)
+      || !string_member (request, body, "quote_asset", TRUE, &quote)
+      || !decimal_member (request, body, "tick_size", TRUE, &present, &instrument->tick_size)
+      || !decimal_member (request, body, "lot_step", TRUE, &present, &instrument->lot_step)
+      || !decimal_member (request, body, "min_notional", FALSE, &present, &instrument->min_notional)
+      || !string_member (request, body, "status", FALSE, &status)
+      || !string_member (request, body, "source", FALSE, &source))
+    return;
+
+  instrument->symbol = g_strdup (symbol);
+  instrument->base_asset = g_strdup (base);
+  instrument->quote_asset = g_strdup (quote);
+  g_free (instrument->status);
+  instrument->status = g_strdup (status ? status : "trading");
+  /* An instrument added by hand is filled by an import unless it says otherwise. */
+  g_free (instrument->source);
+  instrument->source = g_strdup (source ? source : "csv");
+
+  if (!bourse_instrument_validate (instrument, &error))
+    {
+      reply_market_error (request, error);
+      return;
+    }
+  if (!bourse_store_begin (store_of (request), &error)
+      || !bourse_instruments_insert (store_of (request), instrument, &error))
+    {
+      audit_and_commit_failed (request, error);
+      return;
+    }
+  details = bourse_instrument_to_json (instrument);
+  if (!audit_and_commit (request, "instrument.create", instrument->symbol, details))
+    return;
+  reply_instrument (request, SOUP_STATUS_CREATED, instrument);
+}
+
+/* A member that names something PUT cannot change: equal is fine, else a 422. */
+static gboolean
+check_unchanged (BourseRequest *request,
+                 JsonObject    *body,
+                 const char    *field,
+                 const char    *current)
+{
+  const char *value;
+
+  if (!string_member (request, body, field, FALSE, &value))
+    return FALSE;
+  if (value != NULL && g_strcmp0 (value, current) != 0)
+    {
+      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+                         _("cannot be changed; create a new instrument instead"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+instruments_update_cb (BourseRequest *request,
+                       gpointer       user_data)
+{
+  g_autoptr(BourseInstrument) instrument = find_instrument (request);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) details = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *body;
+  const char *status;
+  gboolean tick, lot, notional;
+
+  if (instrument == NULL || (body = bourse_request_get_json_object (request)) == NULL)
+    return;
+  if (!check_unchanged (request, body, "symbol", instrument->symbol)
+      || !check_unchanged (request, body, "base_asset", instrument->base_asset)
+      || !check_unchanged (request, body, "quote_asset", instrument->quote_asset)
+      || !check_unchanged (request, body, "source", instrument->source)
+      || !decimal_member (request, body, "tick_size", FALSE, &tick, &instrument->tick_size)
+      || !decimal_member (request, body, "lot_step", FALSE, &lot, &instrument->lot_step)
+      || !decimal_member (request, body, "min_notional", FALSE, &notional, &instrument->min_notional)
+      || !string_member (request, body, "status", FALSE, &status))
+    return;
+  if (status != NULL)
+    {
+      g_free (instrument->status);
+      instrument->status = g_strdup (status);
+    }
+
+  if (!bourse_instrument_validate (instrument, &error))
+    {
+      reply_market_error (request, error);
+      return;
+    }
+  if (!bourse_store_begin (store_of (request), &error)
+      || !bourse_instruments_update (store_of (request), instrument, &error))
+    {
+      audit_and_commit_failed (request, error);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "fields");
+  json_builder_begin_array (builder);
+  if (tick)
+    json_builder_add_string_value (builder, "tick_size");
+  if (lot)
+    json_builder_add_string_value (builder, "lot_step");
+  if (notional)
+    json_builder_add_string_value (builder, "min_notional");
+  if (status != NULL)
+    json_builder_add_string_value (builder, "status");
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "instrument");
+  json_builder_add_value (builder, bourse_instrument_to_json (instrument));
+  json_builder_end_object (builder);
+  details = json_builder_get_root (builder);
+  if (!audit_and_commit (request, "instrument.update", instrument->symbol, details))
+    return;
+  reply_instrument (request, SOUP_STATUS_OK, instrument);
+}
+
+static void
+instruments_delete_cb (BourseRequest *request,
+                       gpointer       user_data)
+{
+  g_autoptr(BourseInstrument) instrument = find_instrument (request);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) details = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *purge_text = bourse_request_get_query (request, "purge");
+  gboolean purge = FALSE;
+  gint64 n_candles = 0;
+
+  if (instrument == NULL)
+    return;
+  if (purge_text != NULL)
+    {
+      if (g_str_equal (purge_text, "true"))
+        purge = TRUE;
+      else if (!g_str_equal (purge_text, "false"))
+        {
+          reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "purge", _("must be “true” or “false”"));
+          return;
+        }
+    }
+
+  if (!bourse_store_begin (store_of (request), &error)
+      || !bourse_instruments_delete (store_of (request), instrument->id, purge, &n_candles, &error))
+    {
+      audit_and_commit_failed (request, error);
+      return;
+    }
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "candles_deleted");
+  json_builder_add_int_value (builder, n_candles);
+  json_builder_end_object (builder);
+  details = json_builder_get_root (builder);
+  if (!audit_and_commit (request, "instrument.delete", instrument->symbol, details))
+    return;
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* An optional integer query parameter in [min, max]; a 422 naming it otherwise. */
+static gboolean
+integer_query (BourseRequest *request,
+               const char    *name,
+               gint64         min,
+               gint64         max,
+               gint64        *value)
+{
+  const char *text = bourse_request_get_query (request, name);
+  gint64 parsed;
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_signed (text, 10, min, max, &parsed, NULL))
+    {
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+      g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
+
+      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
+      return FALSE;
+    }
+  *value = parsed;
+  return TRUE;
+}
+
+static void
+candles_cb (BourseRequest *request,
+            gpointer       user_data)
+{
+  g_autoptr(BourseInstrument) instrument = find_instrument (request);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GArray) candles = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *interval_text;
+  BourseInterval interval;
+  gint64 start = BOURSE_TIME_MIN_MS, end = BOURSE_TIME_MAX_MS, cursor = BOURSE_TIME_MIN_MS;
+  gint64 limit = DEFAULT_CANDLE_LIMIT, next_cursor = 0;
+  gboolean more = FALSE;
+
+  if (instrument == NULL)
+    return;
+
+  interval_text = bourse_request_get_query (request, "interval");
+  if (interval_text == NULL || !bourse_interval_parse (interval_text, &interval, NULL))
+    {
+      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "interval",
+                         _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
+      return;
+    }
+  if (!integer_query (request, "start", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &start)
+      || !integer_query (request, "end", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &end)
+      || !integer_query (request, "limit", 1, BOURSE_CANDLES_MAX_LIMIT, &limit)
+      || !integer_query (request, "cursor", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &cursor))
+    return;
+  if (start > end)
+    {
+      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "start", _("must not be after “end”"));
+      return;
+    }
+
+  candles = bourse_candles_query (store_of (request), instrument->id, interval, MAX (start, cursor), end,
+                                  (guint)limit, &more, &next_cursor, &error);
+  if (candles == NULL)
+    {
+      reply_market_error (request, error);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "symbol");
+  json_builder_add_string_value (builder, instrument->symbol);
+  json_builder_set_member_name (builder, "interval");
+  json_builder_add_string_value (builder, bourse_interval_to_string (interval));
+  json_builder_set_member_name (builder, "simulated");
+  json_builder_add_boolean_value (builder, g_str_equal (instrument->source, "simulated"));
+  json_builder_set_member_name (builder, "candles");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < candles->len; i++)
+    json_builder_add_value (builder, bourse_candle_to_json (&g_array_index (candles, BourseCandle, i), interval));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  if (more)
+    json_builder_add_int_value (builder, next_cursor);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+void
+_bourse_server_add_market_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "GET", "/api/v1/instruments", "market.read", instruments_list_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/instruments", "instruments.write", instruments_create_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/instruments/{symbol}", "market.read", instruments_get_cb, self);
+  bourse_router_add (router, "PUT", "/api/v1/instruments/{symbol}", "instruments.write",
+                     instruments_update_cb, self);
+  bourse_router_add (router, "DELETE", "/api/v1/instruments/{symbol}", "instruments.write",
+                     instruments_delete_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/market/candles/{symbol}", "market.read", candles_cb, self);
+}
