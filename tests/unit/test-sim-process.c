@@ -94,12 +94,12 @@ test_invalid_params (void)
 
   bourse_sim_params_init (&params, 100.0);
   params.volatility = 0.0;
-  g_test_expect_message ("bourse-sim-process", G_LOG_LEVEL_CRITICAL, "*params_are_valid*");
+  g_test_expect_message ("bourse-market", G_LOG_LEVEL_CRITICAL, "*params_are_valid*");
   g_assert_null (bourse_sim_process_new (SEED, &params));
   g_test_assert_expected_messages ();
 
   bourse_sim_params_init (&params, NAN);
-  g_test_expect_message ("bourse-sim-process", G_LOG_LEVEL_CRITICAL, "*params_are_valid*");
+  g_test_expect_message ("bourse-market", G_LOG_LEVEL_CRITICAL, "*params_are_valid*");
   g_assert_null (bourse_sim_process_new (SEED, &params));
   g_test_assert_expected_messages ();
 }
