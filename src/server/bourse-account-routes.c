@@ -17,73 +17,6 @@
 
 #include "bourse-server-private.h"
 
-static BourseAuth *
-auth_of (BourseRequest *request)
-{
-  return bourse_engine_get_auth (bourse_request_get_engine (request));
-}
-
-static void
-reply_field_error (BourseRequest *request,
-                   guint          status,
-                   const char    *field,
-                   const char    *message)
-{
-  const BourseFieldError errors[] = { { field, message } };
-
-  bourse_request_reply_problem (request, status, message, errors, 1);
-}
-
-/* A string member: absent (or null) leaves *value NULL; any other type, or
- * an empty string, is answered with a 422 and FALSE. */
-static gboolean
-string_member (BourseRequest  *request,
-               JsonObject     *body,
-               const char     *field,
-               gboolean        required,
-               const char    **value)
-{
-  JsonNode *node = json_object_get_member (body, field);
-
-  *value = NULL;
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-      && json_node_get_string (node)[0] != '\0')
-    {
-      *value = json_node_get_string (node);
-      return TRUE;
-    }
-  if (!required && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
-    return TRUE;
-
-  {
-    g_autofree char *detail = g_strdup_printf (node == NULL ? _("“%s” is missing")
-                                                            : _("“%s” must be a non-empty string"), field);
-    const BourseFieldError errors[] = {
-      { field, node == NULL ? _("is required and must be a non-empty string")
-                            : _("must be a non-empty string") }
-    };
-
-    bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, detail, errors, 1);
-  }
-  return FALSE;
-}
-
-/* {id} as a positive integer, or 404. */
-static gint64
-id_param (BourseRequest *request)
-{
-  const char *text = bourse_request_get_param (request, "id");
-  char *end = NULL;
-  gint64 id = text ? g_ascii_strtoll (text, &end, 10) : 0;
-
-  if (id <= 0 || end == NULL || *end != '\0')
-    {
-      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, _("No such resource"), NULL, 0);
-      return 0;
-    }
-  return id;
-}
-
 static void
 forget (char *secret)
 {
@@ -104,7 +37,7 @@ create_reset (BourseRequest  *request,
               char          **expires_at,
               GError        **error)
 {
-  BourseAuth *auth = auth_of (request);
+  BourseAuth *auth = bourse_request_get_auth (request);
   g_autoptr(SecretText) token = NULL;
   BourseAuthContext context;
 
@@ -124,7 +57,7 @@ users_reset_password_cb (BourseRequest *request,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *expires_at = NULL;
-  gint64 id = id_param (request);
+  gint64 id = bourse_request_get_id_param (request);
 
   if (id == 0)
     return;
@@ -186,17 +119,17 @@ reset_request_cb (BourseRequest *request,
   const char *login = NULL;
 
   if (body == NULL
-      || !string_member (request, body, "username", FALSE, &login)
-      || (login == NULL && !string_member (request, body, "email", FALSE, &login)))
+      || !bourse_request_get_string_member (request, body, "username", FALSE, &login)
+      || (login == NULL && !bourse_request_get_string_member (request, body, "email", FALSE, &login)))
     return;
   if (login == NULL)
     {
-      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "username",
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "username",
                          _("give a username or an e-mail address"));
       return;
     }
 
-  user = bourse_users_find_by_login (bourse_auth_get_store (auth_of (request)), login, &error);
+  user = bourse_users_find_by_login (bourse_auth_get_store (bourse_request_get_auth (request)), login, &error);
   if (error != NULL)
     {
       bourse_request_reply_error (request, error, 0);
@@ -237,16 +170,16 @@ reset_confirm_cb (BourseRequest *request,
   BourseAuthContext context;
 
   if (body == NULL
-      || !string_member (request, body, "token", TRUE, &token)
-      || !string_member (request, body, "new_password", TRUE, &password))
+      || !bourse_request_get_string_member (request, body, "token", TRUE, &token)
+      || !bourse_request_get_string_member (request, body, "new_password", TRUE, &password))
     return;
 
   bourse_request_get_context (request, &context);
-  if (!bourse_password_reset_confirm (auth_of (request), token, password, &context, &error))
+  if (!bourse_password_reset_confirm (bourse_request_get_auth (request), token, password, &context, &error))
     {
       /* The policy speaks of "password"; here the field is new_password. */
       if (g_error_matches (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_INVALID_PASSWORD))
-        reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "new_password", error->message);
+        bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "new_password", error->message);
       else
         bourse_request_reply_error (request, error, 0);
       return;
@@ -260,7 +193,7 @@ find_user (BourseRequest *request,
            gint64         id)
 {
   g_autoptr(GError) error = NULL;
-  BourseUser *user = bourse_users_find_by_id (bourse_auth_get_store (auth_of (request)), id, &error);
+  BourseUser *user = bourse_users_find_by_id (bourse_auth_get_store (bourse_request_get_auth (request)), id, &error);
 
   if (user == NULL)
     {
@@ -281,7 +214,7 @@ check_new_email (BourseRequest    *request,
   g_autoptr(GError) error = NULL;
 
   if (bourse_users_validate_email (email, &error))
-    holder = bourse_users_find_by_login (bourse_auth_get_store (auth_of (request)), email, &error);
+    holder = bourse_users_find_by_login (bourse_auth_get_store (bourse_request_get_auth (request)), email, &error);
   if (error == NULL && holder != NULL && holder->id != user->id)
     g_set_error (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_CONFLICT,
                  _("The e-mail address “%s” is already registered"), email);
@@ -332,7 +265,7 @@ save_profile (BourseRequest  *request,
               const char     *password_hash,
               GError        **error)
 {
-  BourseAuth *auth = auth_of (request);
+  BourseAuth *auth = bourse_request_get_auth (request);
   BourseStore *store = bourse_auth_get_store (auth);
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autofree char *target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user_id);
@@ -381,9 +314,9 @@ check_current_password (BourseRequest    *request,
   target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
   details = json_from_string ("{\"reason\":\"current_password\"}", NULL);
   bourse_request_get_context (request, &context);
-  bourse_auth_audit (auth_of (request), principal->actor, "user.profile.refused", target, details,
+  bourse_auth_audit (bourse_request_get_auth (request), principal->actor, "user.profile.refused", target, details,
                      &context, NULL);
-  reply_field_error (request, SOUP_STATUS_FORBIDDEN, "current_password", _("The current password is wrong"));
+  bourse_request_reply_field_error (request, SOUP_STATUS_FORBIDDEN, "current_password", _("The current password is wrong"));
   return FALSE;
 }
 
@@ -398,7 +331,7 @@ new_password_hash (BourseRequest    *request,
   const char *current;
   char *hash = NULL;
 
-  if (!string_member (request, body, "current_password", TRUE, &current))
+  if (!bourse_request_get_string_member (request, body, "current_password", TRUE, &current))
     return NULL;
   if (!bourse_password_reset_check_account (user, &error))
     {
@@ -407,7 +340,7 @@ new_password_hash (BourseRequest    *request,
     }
   if (!check_current_password (request, user, current))
     return NULL;
-  if ((hash = bourse_password_reset_hash (auth_of (request), password, &error)) == NULL)
+  if ((hash = bourse_password_reset_hash (bourse_request_get_auth (request), password, &error)) == NULL)
     bourse_request_reply_error (request, error, 0);
   return hash;
 }
@@ -426,12 +359,12 @@ me_patch_cb (BourseRequest *request,
   const char *email, *password;
 
   if (body == NULL
-      || !string_member (request, body, "email", FALSE, &email)
-      || !string_member (request, body, "password", FALSE, &password))
+      || !bourse_request_get_string_member (request, body, "email", FALSE, &email)
+      || !bourse_request_get_string_member (request, body, "password", FALSE, &password))
     return;
   if (email == NULL && password == NULL)
     {
-      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "email",
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "email",
                          _("Give a new “email”, or a new “password” with the “current_password”"));
       return;
     }

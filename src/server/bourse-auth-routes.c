@@ -15,59 +15,6 @@
 
 #include "bourse-server-private.h"
 
-static BourseAuth *
-auth_of (BourseRequest *request)
-{
-  return bourse_engine_get_auth (bourse_request_get_engine (request));
-}
-
-/* A required string member; on failure the 422 is already answered. */
-static const char *
-require_string (BourseRequest *request,
-                JsonObject    *body,
-                const char    *field)
-{
-  JsonNode *node = json_object_get_member (body, field);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING
-      || json_node_get_string (node)[0] == '\0')
-    {
-      const BourseFieldError errors[] = { { field, _("is required and must be a non-empty string") } };
-      g_autofree char *detail = g_strdup_printf (_("“%s” is missing"), field);
-
-      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, detail, errors, 1);
-      return NULL;
-    }
-  return json_node_get_string (node);
-}
-
-static const char *
-optional_string (JsonObject *body,
-                 const char *field)
-{
-  JsonNode *node = json_object_get_member (body, field);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* {id} as a positive integer, or 404. */
-static gint64
-id_param (BourseRequest *request)
-{
-  const char *text = bourse_request_get_param (request, "id");
-  char *end = NULL;
-  gint64 id = text ? g_ascii_strtoll (text, &end, 10) : 0;
-
-  if (id <= 0 || end == NULL || *end != '\0')
-    {
-      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, _("No such resource"), NULL, 0);
-      return 0;
-    }
-  return id;
-}
-
 /* ?scope=own: only the caller's records, even for an administrator (whose
  * default is everyone's), as an account's preferences want. */
 static gboolean
@@ -104,7 +51,7 @@ reply_user (BourseRequest *request,
             gint64         id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BourseUser) user = bourse_users_find_by_id (bourse_auth_get_store (auth_of (request)), id, &error);
+  g_autoptr(BourseUser) user = bourse_users_find_by_id (bourse_auth_get_store (bourse_request_get_auth (request)), id, &error);
   g_autoptr(JsonNode) node = NULL;
 
   if (user == NULL)
@@ -132,13 +79,13 @@ register_cb (BourseRequest *request,
   gint64 id;
 
   if (body == NULL
-      || (username = require_string (request, body, "username")) == NULL
-      || (email = require_string (request, body, "email")) == NULL
-      || (password = require_string (request, body, "password")) == NULL)
+      || !bourse_request_get_string_member (request, body, "username", TRUE, &username)
+      || !bourse_request_get_string_member (request, body, "email", TRUE, &email)
+      || !bourse_request_get_string_member (request, body, "password", TRUE, &password))
     return;
 
   bourse_request_get_context (request, &context);
-  id = bourse_auth_register (auth_of (request), username, email, password, &context, &error);
+  id = bourse_auth_register (bourse_request_get_auth (request), username, email, password, &context, &error);
   if (id == 0)
     {
       bourse_request_reply_error (request, error, 0);
@@ -175,9 +122,9 @@ login_cb (BourseRequest *request,
   if (body == NULL)
     return;
 
-  login = optional_string (body, "username");
-  if (login == NULL)
-    login = optional_string (body, "email");
+  if (!bourse_request_get_string_member (request, body, "username", FALSE, &login)
+      || (login == NULL && !bourse_request_get_string_member (request, body, "email", FALSE, &login)))
+    return;
   if (login == NULL)
     {
       const BourseFieldError errors[] = { { "username", _("give a username or an e-mail address") } };
@@ -185,11 +132,11 @@ login_cb (BourseRequest *request,
                                     _("“username” or “email” is missing"), errors, 1);
       return;
     }
-  if ((password = require_string (request, body, "password")) == NULL)
+  if (!bourse_request_get_string_member (request, body, "password", TRUE, &password))
     return;
 
   bourse_request_get_context (request, &context);
-  tokens = bourse_auth_login (auth_of (request), login, password, &context, &retry_after, &error);
+  tokens = bourse_auth_login (bourse_request_get_auth (request), login, password, &context, &retry_after, &error);
   if (tokens == NULL)
     {
       bourse_request_reply_error (request, error, retry_after);
@@ -208,11 +155,11 @@ refresh_cb (BourseRequest *request,
   g_autoptr(BourseTokens) tokens = NULL;
   BourseAuthContext context;
 
-  if (body == NULL || (refresh_token = require_string (request, body, "refresh_token")) == NULL)
+  if (body == NULL || !bourse_request_get_string_member (request, body, "refresh_token", TRUE, &refresh_token))
     return;
 
   bourse_request_get_context (request, &context);
-  tokens = bourse_auth_refresh (auth_of (request), refresh_token, &context, &error);
+  tokens = bourse_auth_refresh (bourse_request_get_auth (request), refresh_token, &context, &error);
   if (tokens == NULL)
     {
       bourse_request_reply_error (request, error, 0);
@@ -231,7 +178,7 @@ logout_cb (BourseRequest *request,
 
   bourse_request_get_context (request, &context);
   if (principal->session_id != 0
-      && !bourse_auth_revoke_session (auth_of (request), principal->actor, principal->session_id,
+      && !bourse_auth_revoke_session (bourse_request_get_auth (request), principal->actor, principal->session_id,
                                       "logout", &context, &error))
     {
       bourse_request_reply_error (request, error, 0);
@@ -285,7 +232,7 @@ users_list_cb (BourseRequest *request,
       return;
     }
 
-  users = bourse_users_list (bourse_auth_get_store (auth_of (request)), status, &error);
+  users = bourse_users_list (bourse_auth_get_store (bourse_request_get_auth (request)), status, &error);
   if (users == NULL)
     {
       bourse_request_reply_error (request, error, 0);
@@ -312,7 +259,7 @@ create_pam_user (BourseRequest            *request,
                  const BourseAuthContext  *context,
                  GError                  **error)
 {
-  BourseAuth *auth = auth_of (request);
+  BourseAuth *auth = bourse_request_get_auth (request);
   BourseStore *store = bourse_auth_get_store (auth);
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autoptr(JsonBuilder) details = json_builder_new ();
@@ -367,12 +314,15 @@ users_create_cb (BourseRequest *request,
   gint64 id;
 
   if (body == NULL
-      || (username = require_string (request, body, "username")) == NULL
-      || (email = require_string (request, body, "email")) == NULL)
+      || !bourse_request_get_string_member (request, body, "username", TRUE, &username)
+      || !bourse_request_get_string_member (request, body, "email", TRUE, &email))
     return;
 
-  auth_source = json_object_has_member (body, "auth_source") ? optional_string (body, "auth_source") : "local";
-  if (auth_source == NULL || (!g_str_equal (auth_source, "local") && !g_str_equal (auth_source, "pam")))
+  if (!bourse_request_get_string_member (request, body, "auth_source", FALSE, &auth_source))
+    return;
+  if (auth_source == NULL)
+    auth_source = "local";
+  if (!g_str_equal (auth_source, "local") && !g_str_equal (auth_source, "pam"))
     {
       const BourseFieldError errors[] = { { "auth_source", _("must be local or pam") } };
       bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid sign-in method"),
@@ -391,10 +341,11 @@ users_create_cb (BourseRequest *request,
                                     _("A PAM account has no Bourse password"), errors, 1);
       return;
     }
-  if (!pam && (password = require_string (request, body, "password")) == NULL)
+  if (!pam && !bourse_request_get_string_member (request, body, "password", TRUE, &password))
     return;
 
-  role_text = optional_string (body, "role");
+  if (!bourse_request_get_string_member (request, body, "role", FALSE, &role_text))
+    return;
   if (role_text != NULL && !bourse_role_parse (role_text, &role))
     {
       const BourseFieldError errors[] = { { "role", _("must be admin, trader or viewer") } };
@@ -406,7 +357,7 @@ users_create_cb (BourseRequest *request,
   if (pam)
     id = create_pam_user (request, username, email, role, &context, &error);
   else
-    id = bourse_auth_create_user (auth_of (request), principal->actor, username, email, password, role,
+    id = bourse_auth_create_user (bourse_request_get_auth (request), principal->actor, username, email, password, role,
                                   &context, &error);
   if (id == 0)
     {
@@ -424,7 +375,7 @@ change_user (BourseRequest *request,
              const char    *value,
              const char    *action)
 {
-  BourseAuth *auth = auth_of (request);
+  BourseAuth *auth = bourse_request_get_auth (request);
   BourseStore *store = bourse_auth_get_store (auth);
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autofree char *target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
@@ -456,7 +407,7 @@ static void
 users_approve_cb (BourseRequest *request,
                   gpointer       user_data)
 {
-  gint64 id = id_param (request);
+  gint64 id = bourse_request_get_id_param (request);
 
   if (id != 0)
     change_user (request, id, "status", "active", "user.approve");
@@ -467,12 +418,14 @@ users_patch_cb (BourseRequest *request,
                 gpointer       user_data)
 {
   JsonObject *body = bourse_request_get_json_object (request);
-  gint64 id = body ? id_param (request) : 0;
-  const char *role = body ? optional_string (body, "role") : NULL;
-  const char *status = body ? optional_string (body, "status") : NULL;
+  const char *role = NULL;
+  const char *status = NULL;
   BourseRole parsed;
+  gint64 id;
 
-  if (id == 0)
+  if (body == NULL || (id = bourse_request_get_id_param (request)) == 0
+      || !bourse_request_get_string_member (request, body, "role", FALSE, &role)
+      || !bourse_request_get_string_member (request, body, "status", FALSE, &status))
     return;
 
   if ((role == NULL) == (status == NULL))
@@ -507,7 +460,7 @@ users_patch_cb (BourseRequest *request,
       BourseAuthContext context;
 
       bourse_request_get_context (request, &context);
-      if (!bourse_auth_revoke_user_sessions (auth_of (request), bourse_request_get_principal (request)->actor,
+      if (!bourse_auth_revoke_user_sessions (bourse_request_get_auth (request), bourse_request_get_principal (request)->actor,
                                              id, 0, "account-disabled", &context, &error))
         g_warning ("Could not end the sessions of user %" G_GINT64_FORMAT ": %s", id, error->message);
     }
@@ -517,13 +470,13 @@ static void
 users_delete_cb (BourseRequest *request,
                  gpointer       user_data)
 {
-  BourseAuth *auth = auth_of (request);
+  BourseAuth *auth = bourse_request_get_auth (request);
   BourseStore *store = bourse_auth_get_store (auth);
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autoptr(GError) error = NULL;
   g_autofree char *target = NULL;
   BourseAuthContext context;
-  gint64 id = id_param (request);
+  gint64 id = bourse_request_get_id_param (request);
 
   if (id == 0)
     return;
@@ -552,7 +505,7 @@ sessions_list_cb (BourseRequest *request,
                   gpointer       user_data)
 {
   const BoursePrincipal *principal = bourse_request_get_principal (request);
-  BourseStore *store = bourse_auth_get_store (auth_of (request));
+  BourseStore *store = bourse_auth_get_store (bourse_request_get_auth (request));
   gboolean everyone = principal->role == BOURSE_ROLE_ADMIN && !own_scope (request);
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
@@ -611,11 +564,11 @@ sessions_delete_cb (BourseRequest *request,
                     gpointer       user_data)
 {
   const BoursePrincipal *principal = bourse_request_get_principal (request);
-  BourseStore *store = bourse_auth_get_store (auth_of (request));
+  BourseStore *store = bourse_auth_get_store (bourse_request_get_auth (request));
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   BourseAuthContext context;
-  gint64 id = id_param (request);
+  gint64 id = bourse_request_get_id_param (request);
   gint64 owner = 0;
 
   if (id == 0)
@@ -639,7 +592,7 @@ sessions_delete_cb (BourseRequest *request,
     }
 
   bourse_request_get_context (request, &context);
-  if (!bourse_auth_revoke_session (auth_of (request), principal->actor, id, "revoked", &context, &error))
+  if (!bourse_auth_revoke_session (bourse_request_get_auth (request), principal->actor, id, "revoked", &context, &error))
     {
       bourse_request_reply_error (request, error, 0);
       return;
@@ -651,7 +604,7 @@ static void
 audit_list_cb (BourseRequest *request,
                gpointer       user_data)
 {
-  BourseStore *store = bourse_auth_get_store (auth_of (request));
+  BourseStore *store = bourse_auth_get_store (bourse_request_get_auth (request));
   BourseAuditFilter filter = { 0 };
   const char *limit = bourse_request_get_query (request, "limit");
   const char *cursor = bourse_request_get_query (request, "cursor");
@@ -697,7 +650,7 @@ static void
 audit_verify_cb (BourseRequest *request,
                  gpointer       user_data)
 {
-  BourseStore *store = bourse_auth_get_store (auth_of (request));
+  BourseStore *store = bourse_auth_get_store (bourse_request_get_auth (request));
   BourseAuditVerdict verdict = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -736,21 +689,23 @@ api_keys_create_cb (BourseRequest *request,
   BourseRole role;
   gint64 id = 0;
 
-  if (body == NULL || (name = require_string (request, body, "name")) == NULL)
+  if (body == NULL || !bourse_request_get_string_member (request, body, "name", TRUE, &name))
     return;
 
   role = principal->role;
-  role_text = optional_string (body, "role");
+  if (!bourse_request_get_string_member (request, body, "role", FALSE, &role_text))
+    return;
   if (role_text != NULL && !bourse_role_parse (role_text, &role))
     {
       const BourseFieldError errors[] = { { "role", _("must be admin, trader or viewer") } };
       bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid role"), errors, 1);
       return;
     }
-  expires_at = optional_string (body, "expires_at");
+  if (!bourse_request_get_string_member (request, body, "expires_at", FALSE, &expires_at))
+    return;
 
   bourse_request_get_context (request, &context);
-  key = bourse_api_keys_create (auth_of (request), principal, name, role, expires_at, &context, &id, &error);
+  key = bourse_api_keys_create (bourse_request_get_auth (request), principal, name, role, expires_at, &context, &id, &error);
   if (key == NULL)
     {
       bourse_request_reply_error (request, error, 0);
@@ -779,7 +734,7 @@ api_keys_list_cb (BourseRequest *request,
 {
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) items = bourse_api_keys_list (auth_of (request), principal->user_id,
+  g_autoptr(JsonNode) items = bourse_api_keys_list (bourse_request_get_auth (request), principal->user_id,
                                                     principal->role == BOURSE_ROLE_ADMIN && !own_scope (request),
                                                     &error);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -802,12 +757,12 @@ api_keys_delete_cb (BourseRequest *request,
 {
   g_autoptr(GError) error = NULL;
   BourseAuthContext context;
-  gint64 id = id_param (request);
+  gint64 id = bourse_request_get_id_param (request);
 
   if (id == 0)
     return;
   bourse_request_get_context (request, &context);
-  if (!bourse_api_keys_revoke (auth_of (request), bourse_request_get_principal (request), id, &context, &error))
+  if (!bourse_api_keys_revoke (bourse_request_get_auth (request), bourse_request_get_principal (request), id, &context, &error))
     {
       bourse_request_reply_error (request, error, 0);
       return;

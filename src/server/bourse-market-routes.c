@@ -18,28 +18,11 @@
 /* A page of candles when the client names no limit. */
 #define DEFAULT_CANDLE_LIMIT 1000
 
-static BourseAuth *
-auth_of (BourseRequest *request)
-{
-  return bourse_engine_get_auth (bourse_request_get_engine (request));
-}
-
 /* The audit trail lives on this connection: a write and its entry share a transaction. */
 static BourseStore *
 store_of (BourseRequest *request)
 {
-  return bourse_auth_get_store (auth_of (request));
-}
-
-static void
-reply_field_error (BourseRequest *request,
-                   guint          status,
-                   const char    *field,
-                   const char    *message)
-{
-  const BourseFieldError errors[] = { { field, message } };
-
-  bourse_request_reply_problem (request, status, message, errors, 1);
+  return bourse_auth_get_store (bourse_request_get_auth (request));
 }
 
 static void
@@ -64,36 +47,9 @@ reply_market_error (BourseRequest *request,
     }
 
   if (field != NULL)
-    reply_field_error (request, status, field, error->message);
+    bourse_request_reply_field_error (request, status, field, error->message);
   else
     bourse_request_reply_problem (request, status, error->message, NULL, 0);
-}
-
-/* A string member: absent or null leaves *value NULL (a 422 if required);
- * anything but a non-empty string is a 422 naming the field. */
-static gboolean
-string_member (BourseRequest  *request,
-               JsonObject     *body,
-               const char     *field,
-               gboolean        required,
-               const char    **value)
-{
-  JsonNode *node = json_object_get_member (body, field);
-
-  *value = NULL;
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-      && json_node_get_string (node)[0] != '\0')
-    {
-      *value = json_node_get_string (node);
-      return TRUE;
-    }
-  if (!required && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
-    return TRUE;
-
-  reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
-                     node == NULL ? _("is required and must be a non-empty string")
-                                  : _("must be a non-empty string"));
-  return FALSE;
 }
 
 /* A decimal string member ("0.01"); numbers are refused, since a JSON
@@ -109,13 +65,13 @@ decimal_member (BourseRequest  *request,
   const char *text;
 
   *present = FALSE;
-  if (!string_member (request, body, field, required, &text))
+  if (!bourse_request_get_string_member (request, body, field, required, &text))
     return FALSE;
   if (text == NULL)
     return TRUE;
   if (!bourse_decimal_parse (text, value, NULL))
     {
-      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
                          _("must be a decimal string with at most 8 decimals, such as “0.01”"));
       return FALSE;
     }
@@ -144,7 +100,7 @@ audit_and_commit (BourseRequest    *request,
   BourseAuthContext context;
 
   bourse_request_get_context (request, &context);
-  if (!bourse_auth_audit (auth_of (request), principal->actor, action, target, details, &context, &error)
+  if (!bourse_auth_audit (bourse_request_get_auth (request), principal->actor, action, target, details, &context, &error)
       || !bourse_store_commit (store_of (request), &error))
     {
       audit_and_commit_failed (request, error);
@@ -223,14 +179,14 @@ instruments_create_cb (BourseRequest *request,
   gboolean present;
 
   if (body == NULL
-      || !string_member (request, body, "symbol", TRUE, &symbol)
-      || !string_member (request, body, "base_asset", TRUE, &base)
-      || !string_member (request, body, "quote_asset", TRUE, &quote)
+      || !bourse_request_get_string_member (request, body, "symbol", TRUE, &symbol)
+      || !bourse_request_get_string_member (request, body, "base_asset", TRUE, &base)
+      || !bourse_request_get_string_member (request, body, "quote_asset", TRUE, &quote)
       || !decimal_member (request, body, "tick_size", TRUE, &present, &instrument->tick_size)
       || !decimal_member (request, body, "lot_step", TRUE, &present, &instrument->lot_step)
       || !decimal_member (request, body, "min_notional", FALSE, &present, &instrument->min_notional)
-      || !string_member (request, body, "status", FALSE, &status)
-      || !string_member (request, body, "source", FALSE, &source))
+      || !bourse_request_get_string_member (request, body, "status", FALSE, &status)
+      || !bourse_request_get_string_member (request, body, "source", FALSE, &source))
     return;
 
   instrument->symbol = g_strdup (symbol);
@@ -268,11 +224,11 @@ check_unchanged (BourseRequest *request,
 {
   const char *value;
 
-  if (!string_member (request, body, field, FALSE, &value))
+  if (!bourse_request_get_string_member (request, body, field, FALSE, &value))
     return FALSE;
   if (value != NULL && g_strcmp0 (value, current) != 0)
     {
-      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
                          _("cannot be changed; create a new instrument instead"));
       return FALSE;
     }
@@ -300,7 +256,7 @@ instruments_update_cb (BourseRequest *request,
       || !decimal_member (request, body, "tick_size", FALSE, &tick, &instrument->tick_size)
       || !decimal_member (request, body, "lot_step", FALSE, &lot, &instrument->lot_step)
       || !decimal_member (request, body, "min_notional", FALSE, &notional, &instrument->min_notional)
-      || !string_member (request, body, "status", FALSE, &status))
+      || !bourse_request_get_string_member (request, body, "status", FALSE, &status))
     return;
   if (status != NULL)
     {
@@ -362,7 +318,7 @@ instruments_delete_cb (BourseRequest *request,
         purge = TRUE;
       else if (!g_str_equal (purge_text, "false"))
         {
-          reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "purge", _("must be “true” or “false”"));
+          bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "purge", _("must be “true” or “false”"));
           return;
         }
     }
@@ -403,7 +359,7 @@ integer_query (BourseRequest *request,
       g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
       g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
 
-      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
       return FALSE;
     }
   *value = parsed;
@@ -430,7 +386,7 @@ candles_cb (BourseRequest *request,
   interval_text = bourse_request_get_query (request, "interval");
   if (interval_text == NULL || !bourse_interval_parse (interval_text, &interval, NULL))
     {
-      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "interval",
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "interval",
                          _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
       return;
     }
@@ -441,7 +397,7 @@ candles_cb (BourseRequest *request,
     return;
   if (start > end)
     {
-      reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "start", _("must not be after “end”"));
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "start", _("must not be after “end”"));
       return;
     }
 

@@ -63,6 +63,70 @@ bourse_request_get_request_id (BourseRequest *request)
   return request->request_id;
 }
 
+BourseAuth *
+bourse_request_get_auth (BourseRequest *request)
+{
+  return bourse_engine_get_auth (request->engine);
+}
+
+gint64
+bourse_request_get_id_param (BourseRequest *request)
+{
+  const char *text = bourse_request_get_param (request, "id");
+  char *end = NULL;
+  gint64 id = text ? g_ascii_strtoll (text, &end, 10) : 0;
+
+  if (id <= 0 || end == NULL || *end != '\0')
+    {
+      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, _("No such resource"), NULL, 0);
+      return 0;
+    }
+  return id;
+}
+
+gboolean
+bourse_request_get_string_member (BourseRequest  *request,
+                                  JsonObject     *body,
+                                  const char     *field,
+                                  gboolean        required,
+                                  const char    **value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  *value = NULL;
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+      && json_node_get_string (node)[0] != '\0')
+    {
+      *value = json_node_get_string (node);
+      return TRUE;
+    }
+  if (!required && (node == NULL || JSON_NODE_HOLDS_NULL (node)))
+    return TRUE;
+
+  {
+    g_autofree char *detail = g_strdup_printf (node == NULL ? _("“%s” is missing")
+                                                            : _("“%s” must be a non-empty string"), field);
+    const BourseFieldError errors[] = {
+      { field, node == NULL ? _("is required and must be a non-empty string")
+                            : _("must be a non-empty string") }
+    };
+
+    bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, detail, errors, 1);
+  }
+  return FALSE;
+}
+
+void
+bourse_request_reply_field_error (BourseRequest *request,
+                                  guint          status,
+                                  const char    *field,
+                                  const char    *message)
+{
+  const BourseFieldError errors[] = { { field, message } };
+
+  bourse_request_reply_problem (request, status, message, errors, 1);
+}
+
 const BoursePrincipal *
 bourse_request_get_principal (BourseRequest *request)
 {

@@ -40,6 +40,24 @@ const char        *bourse_request_get_param       (BourseRequest            *req
                                                    const char               *name);
 const char        *bourse_request_get_query       (BourseRequest            *request,
                                                    const char               *name);
+/* The engine's accounts service, for handlers. */
+BourseAuth        *bourse_request_get_auth        (BourseRequest            *request);
+/* The {id} path parameter as a positive integer; else answers 404 and
+ * returns 0. */
+gint64             bourse_request_get_id_param    (BourseRequest            *request);
+/* A string member of a JSON body: absent or null leaves *value NULL (a 422
+ * if required); anything but a non-empty string is a 422 naming the field.
+ * Returns FALSE when the answer has been given. */
+gboolean           bourse_request_get_string_member (BourseRequest          *request,
+                                                   JsonObject               *body,
+                                                   const char               *field,
+                                                   gboolean                  required,
+                                                   const char              **value);
+/* problem+json with one error about field; its message is the detail. */
+void               bourse_request_reply_field_error (BourseRequest          *request,
+                                                   guint                     status,
+                                                   const char               *field,
+                                                   const char               *message);
 /* Parses the body as a JSON object; on failure it has already answered
  * 400/413/415 and returns NULL, so a handler just returns. */
 JsonObject        *bourse_request_get_json_object (BourseRequest            *request);
