@@ -85,6 +85,61 @@ bourse_candle_to_json (const BourseCandle *candle,
   return json_builder_get_root (builder);
 }
 
+/* Writes @candles inside the caller's transaction; adds the rows really
+ * changed to *changed. */
+static gboolean
+write_rows (BourseStore         *store,
+            gint64               instrument_id,
+            BourseInterval       interval,
+            const BourseCandle  *candles,
+            gsize                n_candles,
+            gsize               *changed,
+            GError             **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  sqlite3 *db = bourse_store_get_db (store);
+
+  /* The WHERE leaves identical rows untouched, so a re-import changes
+   * nothing and sqlite3_changes () counts only real changes. */
+  stmt = bourse_store_prepare (store,
+                               "INSERT INTO candles (instrument_id, interval, open_time, open, high, low, close, "
+                               "volume, trades, closed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                               "ON CONFLICT (instrument_id, interval, open_time) DO UPDATE SET "
+                               "open = excluded.open, high = excluded.high, low = excluded.low, "
+                               "close = excluded.close, volume = excluded.volume, trades = excluded.trades, "
+                               "closed = excluded.closed "
+                               "WHERE (open, high, low, close, volume, trades, closed) IS NOT "
+                               "(excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume, "
+                               "excluded.trades, excluded.closed)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (gsize i = 0; i < n_candles; i++)
+    {
+      const BourseCandle *c = &candles[i];
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, instrument_id);
+      sqlite3_bind_text (stmt, 2, bourse_interval_to_string (interval), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, c->open_time);
+      sqlite3_bind_int64 (stmt, 4, c->open.units);
+      sqlite3_bind_int64 (stmt, 5, c->high.units);
+      sqlite3_bind_int64 (stmt, 6, c->low.units);
+      sqlite3_bind_int64 (stmt, 7, c->close.units);
+      sqlite3_bind_int64 (stmt, 8, c->volume.units);
+      sqlite3_bind_int64 (stmt, 9, c->trades);
+      sqlite3_bind_int (stmt, 10, c->closed ? 1 : 0);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          bourse_store_set_error (store, error);
+          return FALSE;
+        }
+      *changed += sqlite3_changes (db);
+    }
+
+  return TRUE;
+}
+
 gboolean
 bourse_candles_upsert (BourseStore         *store,
                        gint64               instrument_id,
@@ -94,8 +149,6 @@ bourse_candles_upsert (BourseStore         *store,
                        gsize               *n_changed,
                        GError             **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  sqlite3 *db;
   gsize changed = 0;
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
@@ -117,47 +170,10 @@ bourse_candles_upsert (BourseStore         *store,
         }
     }
 
-  db = bourse_store_get_db (store);
-  /* The WHERE leaves identical rows untouched, so a re-import changes
-   * nothing and sqlite3_changes () counts only real changes. */
-  stmt = bourse_store_prepare (store,
-                               "INSERT INTO candles (instrument_id, interval, open_time, open, high, low, close, "
-                               "volume, trades, closed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                               "ON CONFLICT (instrument_id, interval, open_time) DO UPDATE SET "
-                               "open = excluded.open, high = excluded.high, low = excluded.low, "
-                               "close = excluded.close, volume = excluded.volume, trades = excluded.trades, "
-                               "closed = excluded.closed "
-                               "WHERE (open, high, low, close, volume, trades, closed) IS NOT "
-                               "(excluded.open, excluded.high, excluded.low, excluded.close, excluded.volume, "
-                               "excluded.trades, excluded.closed)", error);
-  if (stmt == NULL || !bourse_store_begin (store, error))
+  if (!bourse_store_begin (store, error))
     return FALSE;
-
-  for (gsize i = 0; i < n_candles; i++)
-    {
-      const BourseCandle *c = &candles[i];
-
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, instrument_id);
-      sqlite3_bind_text (stmt, 2, bourse_interval_to_string (interval), -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 3, c->open_time);
-      sqlite3_bind_int64 (stmt, 4, c->open.units);
-      sqlite3_bind_int64 (stmt, 5, c->high.units);
-      sqlite3_bind_int64 (stmt, 6, c->low.units);
-      sqlite3_bind_int64 (stmt, 7, c->close.units);
-      sqlite3_bind_int64 (stmt, 8, c->volume.units);
-      sqlite3_bind_int64 (stmt, 9, c->trades);
-      sqlite3_bind_int (stmt, 10, c->closed ? 1 : 0);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          bourse_store_set_error (store, error);
-          bourse_store_rollback (store);
-          return FALSE;
-        }
-      changed += sqlite3_changes (db);
-    }
-
-  if (!bourse_store_commit (store, error))
+  if (!write_rows (store, instrument_id, interval, candles, n_candles, &changed, error)
+      || !bourse_store_commit (store, error))
     {
       bourse_store_rollback (store);
       return FALSE;
@@ -248,3 +264,152 @@ bourse_candles_count (BourseStore  *store,
     }
   return sqlite3_column_int64 (stmt, 0);
 }
+
+/* Aggregation {{{ */
+
+#define MS_PER_DAY G_GINT64_CONSTANT (86400000)
+
+/* The length of the intervals that have one (1m … 3d count from the epoch,
+ * so the candle that opens at 0 is a whole one); 0 for weeks and months. */
+static gint64
+fixed_length (BourseInterval interval)
+{
+  return interval < BOURSE_INTERVAL_1W ? bourse_interval_next (interval, 0) : 0;
+}
+
+/* Whether every @fine candle lies inside one @coarse candle. */
+static gboolean
+nests_in (BourseInterval fine,
+          BourseInterval coarse)
+{
+  gint64 fine_length = fixed_length (fine);
+  gint64 coarse_length = fixed_length (coarse);
+
+  if (fine >= coarse || fine_length == 0)
+    return FALSE;
+  if (coarse_length != 0)
+    return coarse_length % fine_length == 0;
+  /* Weeks start on a Monday and months on the first, at midnight: whole
+   * days, and what divides a day, fit both. */
+  return fine_length <= MS_PER_DAY && MS_PER_DAY % fine_length == 0;
+}
+
+/* Folds the @fine candles of the @coarse candles overlapping [start, end]
+ * into those, and writes them. */
+static gboolean
+fold (BourseStore     *store,
+      gint64           instrument_id,
+      BourseInterval   fine,
+      BourseInterval   coarse,
+      gint64           start,
+      gint64           end,
+      GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) folded = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
+  BourseCandle *bucket = NULL;
+  gint64 bucket_next = 0;
+  gsize changed = 0;
+  int rc;
+
+  stmt = bourse_store_prepare (store,
+                               "SELECT open_time, open, high, low, close, volume, trades, closed FROM candles "
+                               "WHERE instrument_id = ? AND interval = ? AND open_time >= ? AND open_time <= ? "
+                               "ORDER BY open_time", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, instrument_id);
+  sqlite3_bind_text (stmt, 2, bourse_interval_to_string (fine), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, bourse_interval_align (coarse, start));
+  sqlite3_bind_int64 (stmt, 4, bourse_interval_next (coarse, end) - 1);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      BourseCandle c = { 0 };
+
+      c.open_time = sqlite3_column_int64 (stmt, 0);
+      c.open.units = sqlite3_column_int64 (stmt, 1);
+      c.high.units = sqlite3_column_int64 (stmt, 2);
+      c.low.units = sqlite3_column_int64 (stmt, 3);
+      c.close.units = sqlite3_column_int64 (stmt, 4);
+      c.volume.units = sqlite3_column_int64 (stmt, 5);
+      c.trades = sqlite3_column_int64 (stmt, 6);
+      c.closed = sqlite3_column_int (stmt, 7) != 0;
+
+      if (bucket == NULL || c.open_time >= bucket_next)
+        {
+          g_array_append_val (folded, c);
+          bucket = &g_array_index (folded, BourseCandle, folded->len - 1);
+          bucket->open_time = bourse_interval_align (coarse, c.open_time);
+          bucket_next = bourse_interval_next (coarse, c.open_time);
+        }
+      else
+        {
+          if (bourse_decimal_compare (c.high, bucket->high) > 0)
+            bucket->high = c.high;
+          if (bourse_decimal_compare (c.low, bucket->low) < 0)
+            bucket->low = c.low;
+          bucket->close = c.close;
+          if (!bourse_decimal_add (bucket->volume, c.volume, &bucket->volume, error))
+            return FALSE;
+          bucket->trades += c.trades;
+        }
+      /* Closed once its last part is closed and ends where it ends. */
+      bucket->closed = c.closed && bourse_interval_next (fine, c.open_time) == bucket_next;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (store, error);
+      return FALSE;
+    }
+
+  return write_rows (store, instrument_id, coarse,
+                     (const BourseCandle *) (gpointer) folded->data, folded->len, &changed, error);
+}
+
+gboolean
+bourse_candles_aggregate (BourseStore     *store,
+                          gint64           instrument_id,
+                          BourseInterval   source,
+                          gint64           start,
+                          gint64           end,
+                          GError         **error)
+{
+  gboolean derived[BOURSE_N_INTERVALS] = { FALSE };
+
+  g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
+  g_return_val_if_fail ((guint) source < BOURSE_N_INTERVALS, FALSE);
+  g_return_val_if_fail (start <= end, FALSE);
+
+  if (!bourse_store_begin (store, error))
+    return FALSE;
+
+  derived[source] = TRUE;
+  for (guint coarse = source + 1; coarse < BOURSE_N_INTERVALS; coarse++)
+    {
+      /* From the coarsest interval already made that fits: a month reads
+       * its days, not its 44,640 minutes. */
+      for (int fine = coarse - 1; fine >= (int) source; fine--)
+        {
+          if (!derived[fine] || !nests_in (fine, coarse))
+            continue;
+
+          if (!fold (store, instrument_id, fine, coarse, start, end, error))
+            {
+              bourse_store_rollback (store);
+              return FALSE;
+            }
+          derived[coarse] = TRUE;
+          break;
+        }
+    }
+
+  if (!bourse_store_commit (store, error))
+    {
+      bourse_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* }}} */

@@ -60,6 +60,18 @@ GArray   *bourse_candles_query     (BourseStore         *store,
                                     gboolean            *more,
                                     gint64              *next_cursor,
                                     GError             **error);
+/* Derives every interval coarser than @source that its candles nest in
+ * (3m … 1M from 1m; weeks and months only from a day or less) from the
+ * stored @source candles, for the coarser candles that overlap
+ * [start, end], in one transaction. A derived candle is closed once its
+ * last part is closed and ends where it ends. Call it after writing
+ * @source candles in that range. */
+gboolean  bourse_candles_aggregate (BourseStore         *store,
+                                    gint64               instrument_id,
+                                    BourseInterval       source,
+                                    gint64               start,
+                                    gint64               end,
+                                    GError             **error);
 /* Across every interval. */
 gint64    bourse_candles_count     (BourseStore         *store,
                                     gint64               instrument_id,

@@ -373,6 +373,146 @@ test_candles_upsert (void)
   bourse_test_server_free (server);
 }
 
+/* Higher intervals folded from minutes: across a month's end, exact, closed
+ * only when whole, and idempotent. */
+static GArray *
+query_interval (BourseTestServer *server,
+                gint64            id,
+                BourseInterval    interval)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean more = FALSE;
+  gint64 next = 0;
+  GArray *candles = bourse_candles_query (store_of (server), id, interval, BOURSE_TIME_MIN_MS,
+                                          BOURSE_TIME_MAX_MS, BOURSE_CANDLES_MAX_LIMIT, &more, &next, &error);
+
+  g_assert_no_error (error);
+  return candles;
+}
+
+/* The candle folded by hand from minutes [first, first + n). */
+static BourseCandle
+fold_minutes (GArray *minutes,
+              guint   first,
+              guint   n)
+{
+  BourseCandle folded = g_array_index (minutes, BourseCandle, first);
+
+  for (guint i = first + 1; i < first + n; i++)
+    {
+      const BourseCandle *c = &g_array_index (minutes, BourseCandle, i);
+
+      folded.high.units = MAX (folded.high.units, c->high.units);
+      folded.low.units = MIN (folded.low.units, c->low.units);
+      folded.close = c->close;
+      folded.volume.units += c->volume.units;
+      folded.trades += c->trades;
+    }
+  return folded;
+}
+
+static void
+assert_candle (const BourseCandle *got,
+               const BourseCandle *expected,
+               gint64              open_time,
+               gboolean            closed)
+{
+  g_assert_cmpint (got->open_time, ==, open_time);
+  g_assert_cmpint (got->open.units, ==, expected->open.units);
+  g_assert_cmpint (got->high.units, ==, expected->high.units);
+  g_assert_cmpint (got->low.units, ==, expected->low.units);
+  g_assert_cmpint (got->close.units, ==, expected->close.units);
+  g_assert_cmpint (got->volume.units, ==, expected->volume.units);
+  g_assert_cmpint (got->trades, ==, expected->trades);
+  g_assert_cmpint (got->closed, ==, closed);
+}
+
+static void
+test_candles_aggregate (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
+  gint64 id = instrument_id (server, "ETHUSDT");
+  g_autoptr(GArray) minutes = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
+  g_autoptr(GError) error = NULL;
+  gint64 jan31_22h = 0;
+  gint64 feb1 = 0;
+  gint64 jan1 = 0;
+  guint n = 120 + 1440 + 61;  /* Jan 31 22:00 … Feb 2 01:00, the last one forming */
+
+  g_assert_true (bourse_time_parse_rfc3339 ("2026-01-31T22:00:00Z", &jan31_22h, NULL));
+  g_assert_true (bourse_time_parse_rfc3339 ("2026-02-01T00:00:00Z", &feb1, NULL));
+  g_assert_true (bourse_time_parse_rfc3339 ("2026-01-01T00:00:00Z", &jan1, NULL));
+  for (guint i = 0; i < n; i++)
+    {
+      BourseCandle c = { 0 };
+      gint64 base = (3000 + (i * 7919) % 500) * BOURSE_DECIMAL_UNIT;
+
+      c.open_time = jan31_22h + i * MINUTE;
+      c.open.units = base;
+      c.high.units = base + (i % 13) * BOURSE_DECIMAL_UNIT;
+      c.low.units = base - (i % 11) * BOURSE_DECIMAL_UNIT;
+      c.close.units = base + (i % 5) * BOURSE_DECIMAL_UNIT / 2;
+      c.high.units = MAX (c.high.units, c.close.units);
+      c.volume.units = 100000000 + i;
+      c.trades = i % 17;
+      c.closed = i < n - 1;
+      g_array_append_val (minutes, c);
+    }
+  g_assert_true (bourse_candles_upsert (store_of (server), id, BOURSE_INTERVAL_1M, (BourseCandle *) minutes->data,
+                                        minutes->len, NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_autoptr(GArray) hours = NULL;
+      g_autoptr(GArray) days = NULL;
+      g_autoptr(GArray) months = NULL;
+      g_autoptr(GArray) weeks = NULL;
+      BourseCandle expected;
+
+      g_assert_true (bourse_candles_aggregate (store_of (server), id, BOURSE_INTERVAL_1M,
+                                               jan31_22h, jan31_22h + (n - 1) * MINUTE, &error));
+      g_assert_no_error (error);
+
+      hours = query_interval (server, id, BOURSE_INTERVAL_1H);
+      g_assert_cmpuint (hours->len, ==, 2 + 24 + 2);
+      expected = fold_minutes (minutes, 60, 60);
+      assert_candle (&g_array_index (hours, BourseCandle, 1), &expected, jan31_22h + 60 * MINUTE, TRUE);
+      /* The last hour holds the forming minute alone. */
+      expected = fold_minutes (minutes, n - 1, 1);
+      assert_candle (&g_array_index (hours, BourseCandle, hours->len - 1), &expected,
+                     jan31_22h + (n - 1) * MINUTE, FALSE);
+
+      days = query_interval (server, id, BOURSE_INTERVAL_1D);
+      g_assert_cmpuint (days->len, ==, 3);
+      expected = fold_minutes (minutes, 120, 1440);
+      assert_candle (&g_array_index (days, BourseCandle, 1), &expected, feb1, TRUE);
+
+      /* January's last two hours end January: closed. February is not over. */
+      months = query_interval (server, id, BOURSE_INTERVAL_1MO);
+      g_assert_cmpuint (months->len, ==, 2);
+      expected = fold_minutes (minutes, 0, 120);
+      assert_candle (&g_array_index (months, BourseCandle, 0), &expected, jan1, TRUE);
+      expected = fold_minutes (minutes, 120, n - 120);
+      assert_candle (&g_array_index (months, BourseCandle, 1), &expected, feb1, FALSE);
+
+      /* Weeks start on Mondays: 2026-01-26 and 2026-02-02. */
+      weeks = query_interval (server, id, BOURSE_INTERVAL_1W);
+      g_assert_cmpuint (weeks->len, ==, 2);
+      {
+        gint64 monday = 0;
+
+        g_assert_true (bourse_time_parse_rfc3339 ("2026-01-26T00:00:00Z", &monday, NULL));
+        expected = fold_minutes (minutes, 0, 120 + 1440);
+        assert_candle (&g_array_index (weeks, BourseCandle, 0), &expected, monday, TRUE);
+        expected = fold_minutes (minutes, 120 + 1440, 61);
+        assert_candle (&g_array_index (weeks, BourseCandle, 1), &expected, feb1 + 1440 * MINUTE, FALSE);
+      }
+    }
+
+  bourse_test_server_free (server);
+}
+
 static void
 test_candles_invalid (void)
 {
@@ -600,6 +740,7 @@ main (int   argc,
   g_test_add_func ("/market/instrument-crud", test_instrument_crud);
   g_test_add_func ("/market/instrument-validation", test_instrument_validation);
   g_test_add_func ("/market/candles-upsert", test_candles_upsert);
+  g_test_add_func ("/market/candles-aggregate", test_candles_aggregate);
   g_test_add_func ("/market/candles-invalid", test_candles_invalid);
   g_test_add_func ("/market/candles-api", test_candles_api);
   g_test_add_func ("/market/permissions", test_permissions);
