@@ -10,6 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-plugins.h"
+
 #include "bourse-authenticator.h"
 #include "bourse-authenticator-local.h"
 #include "bourse-authenticator-pam.h"
@@ -74,37 +76,6 @@ bourse_authenticator_verify (BourseAuthenticator  *self,
   return FALSE;
 }
 
-static void
-scan_directory (GHashTable *seen,
-                const char *directory)
-{
-  g_autofree char *canonical = g_canonicalize_filename (directory, NULL);
-
-  /* Loading a module twice would register its types twice. */
-  if (!g_hash_table_add (seen, g_steal_pointer (&canonical)))
-    return;
-  g_debug ("Looking for plugins in %s", directory);
-  g_io_modules_scan_all_in_directory (directory);
-}
-
-static void
-load_plugins (void)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *installed = g_build_filename (PKGLIBDIR, "plugins", NULL);
-  const char *path = g_getenv ("BOURSE_PLUGIN_PATH");
-
-  if (path != NULL)
-    {
-      g_auto(GStrv) directories = g_strsplit (path, G_SEARCHPATH_SEPARATOR_S, 0);
-
-      for (guint i = 0; directories[i] != NULL; i++)
-        if (directories[i][0] != '\0')
-          scan_directory (seen, directories[i]);
-    }
-  scan_directory (seen, installed);
-}
-
 void
 bourse_authenticators_ensure (void)
 {
@@ -120,7 +91,7 @@ bourse_authenticators_ensure (void)
                                       BOURSE_TYPE_AUTHENTICATOR_LOCAL, "local", 100);
       g_io_extension_point_implement (BOURSE_AUTHENTICATOR_EXTENSION_POINT_NAME,
                                       BOURSE_TYPE_AUTHENTICATOR_PAM, "pam", 90);
-      load_plugins ();
+      bourse_plugins_load ();
 
       g_once_init_leave (&initialized, 1);
     }

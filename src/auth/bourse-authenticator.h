@@ -8,13 +8,15 @@
 
 #include <gio/gio.h>
 
+#include "core/bourse-plugins.h"
+
 #include "bourse-users.h"
 
 G_BEGIN_DECLS
 
 /* The GIO extension point; an extension's name is the id users.auth_source
  * names. A module in a plugin directory implements it from g_io_module_load(). */
-#define BOURSE_AUTHENTICATOR_EXTENSION_POINT_NAME "bourse-authenticator"
+#define BOURSE_AUTHENTICATOR_EXTENSION_POINT_NAME BOURSE_PLUGIN_AUTHENTICATOR
 
 #define BOURSE_TYPE_AUTHENTICATOR (bourse_authenticator_get_type ())
 

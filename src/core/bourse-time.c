@@ -394,3 +394,32 @@ bourse_interval_next (BourseInterval interval,
 
   return open + intervals[interval].length_ms;
 }
+
+/* The length of the intervals that have one (1m … 3d count from the epoch,
+ * so the candle that opens at 0 is a whole one); 0 for weeks and months. */
+static gint64
+fixed_length (BourseInterval interval)
+{
+  return interval < BOURSE_INTERVAL_1W ? intervals[interval].length_ms : 0;
+}
+
+gboolean
+bourse_interval_nests_in (BourseInterval fine,
+                          BourseInterval coarse)
+{
+  gint64 fine_length;
+  gint64 coarse_length;
+
+  g_return_val_if_fail ((guint) fine < BOURSE_N_INTERVALS, FALSE);
+  g_return_val_if_fail ((guint) coarse < BOURSE_N_INTERVALS, FALSE);
+
+  fine_length = fixed_length (fine);
+  coarse_length = fixed_length (coarse);
+  if (fine >= coarse || fine_length == 0)
+    return FALSE;
+  if (coarse_length != 0)
+    return coarse_length % fine_length == 0;
+  /* Weeks start on a Monday and months on the first, at midnight: whole
+   * days, and what divides a day, fit both. */
+  return fine_length <= MS_PER_DAY && MS_PER_DAY % fine_length == 0;
+}

@@ -61,5 +61,10 @@ gint64       bourse_interval_align         (BourseInterval   interval,
                                             gint64           ms);
 gint64       bourse_interval_next          (BourseInterval   interval,
                                             gint64           open_ms);
+/* Whether every @fine candle lies inside one @coarse candle, so that
+ * @coarse candles can be folded from @fine ones (1m in 1h, 1d in 1M; not
+ * 8h in 12h, nor 3d in 1w). */
+gboolean     bourse_interval_nests_in      (BourseInterval   fine,
+                                            BourseInterval   coarse);
 
 G_END_DECLS

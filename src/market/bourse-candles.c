@@ -267,33 +267,6 @@ bourse_candles_count (BourseStore  *store,
 
 /* Aggregation {{{ */
 
-#define MS_PER_DAY G_GINT64_CONSTANT (86400000)
-
-/* The length of the intervals that have one (1m … 3d count from the epoch,
- * so the candle that opens at 0 is a whole one); 0 for weeks and months. */
-static gint64
-fixed_length (BourseInterval interval)
-{
-  return interval < BOURSE_INTERVAL_1W ? bourse_interval_next (interval, 0) : 0;
-}
-
-/* Whether every @fine candle lies inside one @coarse candle. */
-static gboolean
-nests_in (BourseInterval fine,
-          BourseInterval coarse)
-{
-  gint64 fine_length = fixed_length (fine);
-  gint64 coarse_length = fixed_length (coarse);
-
-  if (fine >= coarse || fine_length == 0)
-    return FALSE;
-  if (coarse_length != 0)
-    return coarse_length % fine_length == 0;
-  /* Weeks start on a Monday and months on the first, at midnight: whole
-   * days, and what divides a day, fit both. */
-  return fine_length <= MS_PER_DAY && MS_PER_DAY % fine_length == 0;
-}
-
 /* Folds the @fine candles of the @coarse candles overlapping [start, end]
  * into those, and writes them. */
 static gboolean
@@ -391,7 +364,7 @@ bourse_candles_aggregate (BourseStore     *store,
        * its days, not its 44,640 minutes. */
       for (int fine = coarse - 1; fine >= (int) source; fine--)
         {
-          if (!derived[fine] || !nests_in (fine, coarse))
+          if (!derived[fine] || !bourse_interval_nests_in (fine, coarse))
             continue;
 
           if (!fold (store, instrument_id, fine, coarse, start, end, error))

@@ -51,6 +51,24 @@ bourse_instrument_new (void)
   return instrument;
 }
 
+BourseInstrument *
+bourse_instrument_copy (const BourseInstrument *instrument)
+{
+  BourseInstrument *copy;
+
+  g_return_val_if_fail (instrument != NULL, NULL);
+
+  copy = g_memdup2 (instrument, sizeof *instrument);
+  copy->symbol = g_strdup (instrument->symbol);
+  copy->base_asset = g_strdup (instrument->base_asset);
+  copy->quote_asset = g_strdup (instrument->quote_asset);
+  copy->status = g_strdup (instrument->status);
+  copy->source = g_strdup (instrument->source);
+  copy->created_at = g_strdup (instrument->created_at);
+  copy->updated_at = g_strdup (instrument->updated_at);
+  return copy;
+}
+
 void
 bourse_instrument_free (BourseInstrument *instrument)
 {

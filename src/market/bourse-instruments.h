@@ -53,6 +53,7 @@ GQuark            bourse_market_error_quark      (void);
 const char       *bourse_market_error_field      (const GError            *error);
 
 BourseInstrument *bourse_instrument_new          (void);
+BourseInstrument *bourse_instrument_copy         (const BourseInstrument  *instrument);
 void              bourse_instrument_free         (BourseInstrument        *instrument);
 gboolean          bourse_instrument_validate     (const BourseInstrument  *instrument,
                                                   GError                 **error);

@@ -378,6 +378,15 @@ bourse_sim_process_next_candle (BourseSimProcess *self,
                                 gint64            open_time_ms,
                                 BourseSimCandle  *out)
 {
+  bourse_sim_process_next_candle_path (self, open_time_ms, out, NULL);
+}
+
+void
+bourse_sim_process_next_candle_path (BourseSimProcess *self,
+                                     gint64            open_time_ms,
+                                     BourseSimCandle  *out,
+                                     double           *path)
+{
   double sigma, sub_sd, sub_var, drift, x, x_open, hi, lo, innovation, z_sum;
   double activity, standardized, volume;
   guint n_jumps = 0;
@@ -426,6 +435,8 @@ bourse_sim_process_next_candle (BourseSimProcess *self,
         }
 
       x = CLAMP (a + dx, self->log_price0 - HARD_BAND_LOG, self->log_price0 + HARD_BAND_LOG);
+      if (path != NULL)
+        path[k] = exp (x);
 
       hi = MAX (hi, bridge_extreme (self, a, x, sub_var, 1.0));
       lo = MIN (lo, bridge_extreme (self, a, x, sub_var, -1.0));

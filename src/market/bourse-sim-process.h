@@ -60,6 +60,13 @@ void              bourse_sim_process_free           (BourseSimProcess      *self
 void              bourse_sim_process_next_candle    (BourseSimProcess      *self,
                                                      gint64                 open_time_ms,
                                                      BourseSimCandle       *out);
+/* The same, and the price at the end of each sub-step into @path
+ * (BOURSE_SIM_SUBSTEPS doubles; the last one is the close), for a feed
+ * that shows the candle forming. Draws exactly what next_candle () does. */
+void              bourse_sim_process_next_candle_path (BourseSimProcess *self,
+                                                       gint64            open_time_ms,
+                                                       BourseSimCandle  *out,
+                                                       double           *path);
 BourseSimRegime   bourse_sim_process_get_regime     (BourseSimProcess      *self);
 double            bourse_sim_process_get_price      (BourseSimProcess      *self);
 double            bourse_sim_process_get_volatility (BourseSimProcess      *self);

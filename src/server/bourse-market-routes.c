@@ -120,6 +120,31 @@ reply_instrument (BourseRequest          *request,
   bourse_request_reply_json (request, status, body);
 }
 
+/* Feeds write candles of the instruments: they stop while one is created,
+ * changed or deleted, and start again with the new set afterwards,
+ * whatever the outcome. */
+typedef BourseMarket FeedsPaused;
+
+static FeedsPaused *
+pause_feeds (BourseRequest *request)
+{
+  BourseMarket *market = bourse_engine_get_market (bourse_request_get_engine (request));
+
+  bourse_market_stop (market);
+  return market;
+}
+
+static void
+resume_feeds (FeedsPaused *market)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!bourse_market_start (market, &error))
+    g_message ("The market feeds did not start again: %s", error->message);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FeedsPaused, resume_feeds)
+
 static void
 instruments_list_cb (BourseRequest *request,
                      gpointer       user_data)
@@ -173,6 +198,7 @@ instruments_create_cb (BourseRequest *request,
 {
   JsonObject *body = bourse_request_get_json_object (request);
   g_autoptr(BourseInstrument) instrument = bourse_instrument_new ();
+  g_autoptr(FeedsPaused) paused = NULL;
   g_autoptr(JsonNode) details = NULL;
   g_autoptr(GError) error = NULL;
   const char *symbol, *base, *quote, *status, *source;
@@ -203,6 +229,7 @@ instruments_create_cb (BourseRequest *request,
       reply_market_error (request, error);
       return;
     }
+  paused = pause_feeds (request);
   if (!bourse_store_begin (store_of (request), &error)
       || !bourse_instruments_insert (store_of (request), instrument, &error))
     {
@@ -240,6 +267,7 @@ instruments_update_cb (BourseRequest *request,
                        gpointer       user_data)
 {
   g_autoptr(BourseInstrument) instrument = find_instrument (request);
+  g_autoptr(FeedsPaused) paused = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) details = NULL;
   g_autoptr(GError) error = NULL;
@@ -269,6 +297,7 @@ instruments_update_cb (BourseRequest *request,
       reply_market_error (request, error);
       return;
     }
+  paused = pause_feeds (request);
   if (!bourse_store_begin (store_of (request), &error)
       || !bourse_instruments_update (store_of (request), instrument, &error))
     {
@@ -303,6 +332,7 @@ instruments_delete_cb (BourseRequest *request,
                        gpointer       user_data)
 {
   g_autoptr(BourseInstrument) instrument = find_instrument (request);
+  g_autoptr(FeedsPaused) paused = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) details = NULL;
   g_autoptr(GError) error = NULL;
@@ -323,6 +353,7 @@ instruments_delete_cb (BourseRequest *request,
         }
     }
 
+  paused = pause_feeds (request);
   if (!bourse_store_begin (store_of (request), &error)
       || !bourse_instruments_delete (store_of (request), instrument->id, purge, &n_candles, &error))
     {
@@ -431,6 +462,26 @@ candles_cb (BourseRequest *request,
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
 
+static void
+ticker_cb (BourseRequest *request,
+           gpointer       user_data)
+{
+  g_autoptr(BourseInstrument) instrument = find_instrument (request);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseTicker ticker;
+
+  if (instrument == NULL)
+    return;
+  if (!bourse_ticker_compute (store_of (request), instrument, &ticker, &error))
+    {
+      reply_market_error (request, error);
+      return;
+    }
+  body = bourse_ticker_to_json (&ticker, instrument);
+  bourse_request_reply_json (request, SOUP_STATUS_OK, body);
+}
+
 void
 _bourse_server_add_market_routes (BourseServer *self)
 {
@@ -444,4 +495,5 @@ _bourse_server_add_market_routes (BourseServer *self)
   bourse_router_add (router, "DELETE", "/api/v1/instruments/{symbol}", "instruments.write",
                      instruments_delete_cb, self);
   bourse_router_add (router, "GET", "/api/v1/market/candles/{symbol}", "market.read", candles_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/market/ticker/{symbol}", "market.read", ticker_cb, self);
 }

@@ -116,6 +116,13 @@ _bourse_server_build_status (BourseServer *self)
   probe_database (self, &error);
   add_database (self, builder, TRUE, error);
 
+  /* Which feeds run, and whether the market is simulated. */
+  if (bourse_engine_get_market (self->engine) != NULL)
+    {
+      json_builder_set_member_name (builder, "market");
+      json_builder_add_value (builder, bourse_market_get_status (bourse_engine_get_market (self->engine)));
+    }
+
   /* Paper trading is the default; live trading is gated (trading issue). */
   json_builder_set_member_name (builder, "mode");
   json_builder_add_string_value (builder, "paper");

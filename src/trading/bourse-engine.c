@@ -19,6 +19,7 @@ struct _BourseEngine
   BourseConfig      *config;
   BourseStore       *store;
   BourseAuth        *auth;
+  BourseMarket      *market;
   BourseEventBus    *bus;
   BourseEngineState  state;
   gint64             started_at_ms;
@@ -54,6 +55,7 @@ bourse_engine_dispose (GObject *object)
   BourseEngine *self = (BourseEngine *)object;
 
   bourse_engine_stop (self);
+  g_clear_object (&self->market);
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
   g_clear_object (&self->bus);
@@ -171,8 +173,12 @@ bourse_engine_start (BourseEngine  *self,
   db_path = g_build_filename (data_dir, "bourse.db", NULL);
   self->store = bourse_store_open (db_path, error);
   if (self->store == NULL
-      || (self->auth = bourse_auth_new (self->store, self->config, error)) == NULL)
+      || (self->auth = bourse_auth_new (self->store, self->config, error)) == NULL
+      || !bourse_market_start ((self->market = bourse_market_new (self->store, self->config, self->bus)),
+                               error))
     {
+      g_clear_object (&self->market);
+      g_clear_object (&self->auth);
       g_clear_object (&self->store);
       set_state (self, BOURSE_ENGINE_STATE_STOPPED);
       return FALSE;
@@ -194,6 +200,9 @@ bourse_engine_stop (BourseEngine *self)
     return;
 
   set_state (self, BOURSE_ENGINE_STATE_STOPPING);
+  /* Feeds first: nothing writes once the store closes. */
+  if (self->market != NULL)
+    bourse_market_stop (self->market);
   if (self->store != NULL)
     bourse_store_close (self->store);
   set_state (self, BOURSE_ENGINE_STATE_STOPPED);
@@ -229,6 +238,14 @@ bourse_engine_get_auth (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->auth;
+}
+
+BourseMarket *
+bourse_engine_get_market (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->market;
 }
 
 BourseEventBus *

@@ -12,6 +12,7 @@
 #include "core/bourse-event-bus.h"
 #include "core/bourse-store.h"
 #include "auth/bourse-auth.h"
+#include "market/bourse-market.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,7 @@ BourseStore       *bourse_engine_get_store        (BourseEngine   *self);
 BourseEventBus    *bourse_engine_get_event_bus    (BourseEngine   *self);
 /* Accounts, sessions and tokens; NULL until started. */
 BourseAuth        *bourse_engine_get_auth         (BourseEngine   *self);
+BourseMarket      *bourse_engine_get_market       (BourseEngine   *self);
 gint64             bourse_engine_get_started_at   (BourseEngine   *self);
 gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
 

@@ -1,0 +1,57 @@
+/* bourse-market.h — the engine's market: feeds in, store and topics out
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "core/bourse-config.h"
+#include "core/bourse-event-bus.h"
+#include "core/bourse-store.h"
+
+#include "bourse-candles.h"
+#include "bourse-feed.h"
+#include "bourse-instruments.h"
+#include "bourse-ticker.h"
+
+G_BEGIN_DECLS
+
+#define BOURSE_TYPE_MARKET (bourse_market_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseMarket, bourse_market, BOURSE, MARKET, GObject)
+
+BourseMarket   *bourse_market_new         (BourseStore             *store,
+                                           BourseConfig            *config,
+                                           BourseEventBus          *bus);
+/* Starts a feed for each source that has one (simulated, and whatever
+ * plugins bring), with the trading instruments of that source. */
+gboolean        bourse_market_start       (BourseMarket            *self,
+                                           GError                 **error);
+void            bourse_market_stop        (BourseMarket            *self);
+/* After instruments changed: the feeds restart with the new set. */
+gboolean        bourse_market_reload      (BourseMarket            *self,
+                                           GError                 **error);
+
+BourseStore    *bourse_market_get_store   (BourseMarket            *self);
+BourseConfig   *bourse_market_get_config  (BourseMarket            *self);
+
+/* What a feed calls with new or changed candles (ascending): stored,
+ * higher intervals folded, and published — on candles:<SYMBOL>:<interval>
+ * the last two candles touched of each interval (the one that closed and
+ * the one forming; a catch-up of hours is not replayed to every client),
+ * and the ticker on ticker:<SYMBOL>. */
+gboolean        bourse_market_ingest      (BourseMarket            *self,
+                                           const BourseInstrument  *instrument,
+                                           BourseInterval           interval,
+                                           const BourseCandle      *candles,
+                                           gsize                    n_candles,
+                                           GError                 **error);
+/* After candles were written elsewhere (an import, a download): the ticker
+ * is published again. */
+void            bourse_market_changed     (BourseMarket            *self,
+                                           const BourseInstrument  *instrument);
+/* {"feeds": [{"id", "name", "instruments", …the feed's status}]} */
+JsonNode       *bourse_market_get_status  (BourseMarket            *self);
+
+G_END_DECLS
