@@ -154,6 +154,9 @@ child_environment (Fixture            *f,
   env = g_environ_unsetenv (env, "LANGUAGE");
   env = g_environ_unsetenv (env, "NOTIFY_SOCKET");
   env = g_environ_unsetenv (env, "INVOCATION_ID");
+  /* No simulated market unless a test asks for one (a 90-day backfill at
+   * every start would slow every test down). */
+  env = g_environ_setenv (env, "BOURSE_SIMULATED_ENABLED", "false", TRUE);
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
     {
       g_auto(GStrv) pair = g_strsplit (extra[i], "=", 2);
@@ -1106,6 +1109,124 @@ call_json (SoupSession *session,
   return g_bytes_get_size (response) ? json_from_string (text, NULL) : NULL;
 }
 
+/* The embedded default market through the real daemon: a backfilled
+ * history, the ticker, and live candles over a real WebSocket — the forming
+ * one, then the same one closed, as stored. */
+typedef struct
+{
+  gboolean  subscribed;
+  gboolean  closed_seen;
+  gboolean  ticker_seen;
+  guint     forming;
+  gint64    closed_open_time;
+  char     *closed_close;
+} MarketWatch;
+
+static void
+market_message_cb (SoupWebsocketConnection *connection,
+                   int                      type,
+                   GBytes                  *message,
+                   MarketWatch             *watch)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *object, *data;
+  const char *topic;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (message, NULL), g_bytes_get_size (message), &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), "subscribed") == 0)
+    watch->subscribed = TRUE;
+  if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), "event") != 0)
+    return;
+
+  topic = json_object_get_string_member (object, "topic");
+  data = json_object_get_object_member (object, "data");
+  if (g_str_equal (topic, "ticker:BTCUSDT"))
+    {
+      g_assert_true (json_object_get_boolean_member (data, "simulated"));
+      watch->ticker_seen = TRUE;
+    }
+  else if (g_str_equal (topic, "candles:BTCUSDT:1m") && !watch->closed_seen)
+    {
+      g_assert_cmpstr (json_object_get_string_member (data, "source"), ==, "simulated");
+      if (!json_object_get_boolean_member (data, "closed"))
+        watch->forming++;
+      else if (watch->forming > 0)
+        {
+          watch->closed_seen = TRUE;
+          watch->closed_open_time = json_object_get_int_member (data, "open_time");
+          watch->closed_close = g_strdup (json_object_get_string_member (data, "close"));
+        }
+    }
+}
+
+static void
+test_simulated_market (Fixture       *f,
+                       gconstpointer  data)
+{
+  const char *env[] = {
+    "BOURSE_SIMULATED_ENABLED=true", "BOURSE_SIMULATED_BACKFILL_DAYS=1", "BOURSE_SIMULATED_SPEED=120", NULL
+  };
+  const char *args[] = { "serve", "--port", "0", "--data-dir", f->data_dir, NULL };
+  g_autoptr(Daemon) daemon = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(JsonNode) page = NULL;
+  g_autoptr(JsonNode) ticker = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *token = NULL;
+  g_auto(Command) added = { 0 };
+  WebSocket ws = { 0 };
+  MarketWatch watch = { 0 };
+  JsonArray *candles;
+
+  add_user_cli (f, "owner", "admin", "correct horse battery staple", &added);
+  g_assert_cmpint (added.status, ==, 0);
+  daemon = start_daemon (f, env, args);
+  token = login (session, daemon->port, "owner", "correct horse battery staple");
+
+  url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/ws?token=%s", daemon->port, token);
+  message = soup_message_new ("GET", url);
+  soup_session_websocket_connect_async (session, message, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        websocket_connected_cb, &ws);
+  wait_for (&ws.connected, START_TIMEOUT_S, "the WebSocket handshake");
+  g_assert_no_error (ws.error);
+  g_signal_connect (ws.connection, "message", G_CALLBACK (market_message_cb), &watch);
+  soup_websocket_connection_send_text (ws.connection,
+                                       "{\"type\":\"subscribe\",\"topics\":[\"candles:BTCUSDT:1m\",\"ticker:BTCUSDT\"]}");
+  wait_for (&watch.subscribed, START_TIMEOUT_S, "the subscription");
+  wait_for (&watch.closed_seen, 60, "a simulated minute to form and close");
+  wait_for (&watch.ticker_seen, 10, "the ticker");
+
+  /* The closed candle is the stored one. */
+  path = g_strdup_printf ("/api/v1/market/candles/BTCUSDT?interval=1m&start=%" G_GINT64_FORMAT
+                          "&end=%" G_GINT64_FORMAT, watch.closed_open_time, watch.closed_open_time);
+  stored = call_json (session, daemon->port, "GET", path, token, NULL, 200);
+  candles = json_object_get_array_member (json_node_get_object (stored), "candles");
+  g_assert_cmpuint (json_array_get_length (candles), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (candles, 0), "close"),
+                   ==, watch.closed_close);
+
+  /* A day of history was made before it went live. */
+  page = call_json (session, daemon->port, "GET", "/api/v1/market/candles/ETHUSDT?interval=1m&limit=5000",
+                    token, NULL, 200);
+  g_assert_true (json_object_get_boolean_member (json_node_get_object (page), "simulated"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (page), "candles")),
+                    >=, 1440);
+  ticker = call_json (session, daemon->port, "GET", "/api/v1/market/ticker/SOLUSDT", token, NULL, 200);
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (ticker), "last_price"));
+
+  g_signal_handlers_disconnect_by_data (ws.connection, &watch);
+  soup_websocket_connection_close (ws.connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  stop_daemon (daemon, SIGTERM);
+  g_clear_object (&ws.connection);
+  g_free (watch.closed_close);
+}
+
 /* Whatever a user types as a password and whatever tokens Bourse hands out
  * must never reach the log, even at debug level. */
 static void
@@ -1299,6 +1420,7 @@ main (int   argc,
   add_test ("/boursed/serve-bad-config", test_bad_config, NULL);
   add_test ("/boursed/serve-tls", test_tls, NULL);
   add_test ("/boursed/serve-websocket-going-away", test_websocket_going_away, NULL);
+  add_test ("/boursed/simulated-market", test_simulated_market, NULL);
   add_test ("/boursed/config-show", test_config_show, NULL);
   add_test ("/boursed/config-check", test_config_check, NULL);
   add_test ("/boursed/serve-shutdown-after-aborted-connections",
