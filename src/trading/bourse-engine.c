@@ -19,6 +19,7 @@ struct _BourseEngine
   BourseConfig      *config;
   BourseStore       *store;
   BourseAuth        *auth;
+  BourseJobs        *jobs;
   BourseEventBus    *bus;
   BourseEngineState  state;
   gint64             started_at_ms;
@@ -54,6 +55,7 @@ bourse_engine_dispose (GObject *object)
   BourseEngine *self = (BourseEngine *)object;
 
   bourse_engine_stop (self);
+  g_clear_object (&self->jobs);
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
   g_clear_object (&self->bus);
@@ -167,12 +169,15 @@ bourse_engine_start (BourseEngine  *self,
 
   set_state (self, BOURSE_ENGINE_STATE_STARTING);
 
+  g_clear_object (&self->jobs);   /* a stopped one from an earlier run */
   data_dir = bourse_config_dup_data_dir (self->config);
   db_path = g_build_filename (data_dir, "bourse.db", NULL);
   self->store = bourse_store_open (db_path, error);
   if (self->store == NULL
-      || (self->auth = bourse_auth_new (self->store, self->config, error)) == NULL)
+      || (self->auth = bourse_auth_new (self->store, self->config, error)) == NULL
+      || (self->jobs = bourse_jobs_new (self->store, self->bus, error)) == NULL)
     {
+      g_clear_object (&self->auth);
       g_clear_object (&self->store);
       set_state (self, BOURSE_ENGINE_STATE_STOPPED);
       return FALSE;
@@ -194,6 +199,9 @@ bourse_engine_stop (BourseEngine *self)
     return;
 
   set_state (self, BOURSE_ENGINE_STATE_STOPPING);
+  /* Workers write to the store until they have stopped. */
+  if (self->jobs != NULL)
+    bourse_jobs_shutdown (self->jobs);
   if (self->store != NULL)
     bourse_store_close (self->store);
   set_state (self, BOURSE_ENGINE_STATE_STOPPED);
@@ -229,6 +237,14 @@ bourse_engine_get_auth (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->auth;
+}
+
+BourseJobs *
+bourse_engine_get_jobs (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->jobs;
 }
 
 BourseEventBus *

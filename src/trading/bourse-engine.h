@@ -10,6 +10,7 @@
 
 #include "core/bourse-config.h"
 #include "core/bourse-event-bus.h"
+#include "core/bourse-jobs.h"
 #include "core/bourse-store.h"
 #include "auth/bourse-auth.h"
 
@@ -40,6 +41,9 @@ BourseStore       *bourse_engine_get_store        (BourseEngine   *self);
 BourseEventBus    *bourse_engine_get_event_bus    (BourseEngine   *self);
 /* Accounts, sessions and tokens; NULL until started. */
 BourseAuth        *bourse_engine_get_auth         (BourseEngine   *self);
+/* Work in worker threads, persisted and published on "jobs"; NULL until
+ * started. */
+BourseJobs        *bourse_engine_get_jobs         (BourseEngine   *self);
 gint64             bourse_engine_get_started_at   (BourseEngine   *self);
 gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
 
