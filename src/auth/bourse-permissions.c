@@ -34,6 +34,9 @@ static const struct {
   { "audit.read",                 A },
   { "market.read",        V | T | A },
   { "instruments.write",          A },
+  { "market.download",        T | A },
+  { "jobs.read",          V | T | A },   /* own jobs; admins all */
+  { "jobs.write",             T | A },   /* cancel own jobs; admins any */
 };
 
 gboolean

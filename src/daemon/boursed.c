@@ -13,12 +13,14 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "core/bourse-config.h"
 #include "core/bourse-log.h"
 #include "auth/bourse-audit.h"
 #include "auth/bourse-password.h"
 #include "auth/bourse-password-reset.h"
+#include "market/bourse-download.h"
 #include "server/bourse-server.h"
 #include "trading/bourse-engine.h"
 
@@ -563,6 +565,211 @@ command_keys (int    argc,
   return 0;
 }
 
+/* boursed market download {{{ */
+
+typedef struct
+{
+  GMainLoop           *loop;
+  GCancellable        *cancellable;
+  BourseDownload      *download;
+  BourseDownloadStats  stats;
+  gboolean             tty;
+  gboolean             ok;
+  GError              *error;
+} CliDownload;
+
+/* A time on the command line: RFC 3339, or milliseconds since the epoch. */
+static gboolean
+parse_cli_time (const char  *text,
+                const char  *name,
+                gint64      *value,
+                GError     **error)
+{
+  if (text != NULL
+      && (g_ascii_string_to_signed (text, 10, 0, BOURSE_TIME_MAX_MS, value, NULL)
+          || bourse_time_parse_rfc3339 (text, value, NULL)))
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("%s needs an RFC 3339 time or milliseconds since the epoch"), name);
+  return FALSE;
+}
+
+/* From the worker thread: one line, redrawn in place on a terminal. */
+static void
+cli_download_progress_cb (const BourseDownloadStats *stats,
+                          double                     fraction,
+                          gpointer                   user_data)
+{
+  CliDownload *cli = user_data;
+
+  g_autofree char *line = g_strdup_printf (_("%3d%%  %" PRIu64 " of %" PRIu64 " candles fetched, %u requests"),
+                                           (int)(fraction * 100), (guint64)MIN (stats->fetched, stats->to_fetch),
+                                           (guint64)stats->to_fetch, stats->n_requests);
+
+  g_printerr (cli->tty ? "\r%s" : "%s\n", line);
+}
+
+static void
+cli_download_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  CliDownload *cli = task_data;
+
+  cli->ok = bourse_download_run (cli->download, cli_download_progress_cb, cli, cancellable, &cli->stats, &cli->error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+cli_download_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_main_loop_quit (((CliDownload *)user_data)->loop);
+}
+
+static gboolean
+cli_download_interrupt_cb (gpointer user_data)
+{
+  g_cancellable_cancel (((CliDownload *)user_data)->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+command_market_download (int    argc,
+                         char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autofree GOptionEntry *common = option_entries (&options);
+  g_autofree char *symbol = NULL;
+  g_autofree char *interval_text = NULL;
+  g_autofree char *start_text = NULL;
+  g_autofree char *end_text = NULL;
+  g_autofree char *actor = cli_actor ();
+  g_autofree char *target = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseConfig) config = NULL;
+  g_autoptr(BourseStore) store = NULL;
+  g_autoptr(BourseInstrument) instrument = NULL;
+  g_autoptr(BourseAuditEntry) entry = NULL;
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(BourseDownload) download = NULL;
+  g_autoptr(JsonBuilder) details = json_builder_new ();
+  g_autoptr(JsonNode) details_node = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *path = NULL;
+  CliDownload cli = { 0 };
+  BourseInterval interval;
+  gint64 start = 0, end = 0;
+  guint sigint, sigterm;
+  GOptionEntry entries[] = {
+    { "symbol", 0, 0, G_OPTION_ARG_STRING, &symbol, N_("Instrument, such as BTCUSDT (its source must be binance)"),
+      N_("SYMBOL") },
+    { "interval", 0, 0, G_OPTION_ARG_STRING, &interval_text, N_("Candle interval, 1m … 1M"), N_("INTERVAL") },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &start_text,
+      N_("From this time: RFC 3339 or milliseconds since the epoch"), N_("TIME") },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &end_text, N_("Up to this time, not included"), N_("TIME") },
+    { NULL }
+  };
+
+  g_set_prgname ("boursed market download");
+  g_option_context_set_summary (context, _("Download the candles of a range from Binance that are not stored yet."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error)
+      || !parse_cli_time (start_text, "--start", &start, &error)
+      || !parse_cli_time (end_text, "--end", &end, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 2;
+    }
+  if (symbol == NULL || interval_text == NULL || !bourse_interval_parse (interval_text, &interval, NULL))
+    {
+      g_printerr (_("Usage: boursed market download --symbol S --interval I --start T --end T [--data-dir DIR]\n"));
+      return 2;
+    }
+
+  if ((config = load_config (&options, &error)) == NULL)
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 2;
+    }
+  init_logging (config);
+  data_dir = bourse_config_dup_data_dir (config);
+  path = g_build_filename (data_dir, "bourse.db", NULL);
+  if ((store = bourse_store_open (path, &error)) == NULL
+      || (instrument = bourse_instruments_find (store, symbol, &error)) == NULL
+      || !bourse_download_validate (instrument, interval, start, end, &error))
+    {
+      const char *field = bourse_download_error_field (error);
+
+      /* "start: must be before “end”" */
+      if (field != NULL)
+        g_printerr ("boursed: --%s: %s\n", field, error->message);
+      else
+        g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+
+  /* The work runs in a thread, as a job's would; this one waits, and
+   * turns Ctrl-C into a cancel (what was written stays). */
+  download = bourse_download_new (config, path, instrument, interval, start, end);
+  cli = (CliDownload) { loop, cancellable, download, { 0 }, isatty (fileno (stderr)), FALSE, NULL };
+  sigint = g_unix_signal_add (SIGINT, cli_download_interrupt_cb, &cli);
+  sigterm = g_unix_signal_add (SIGTERM, cli_download_interrupt_cb, &cli);
+  task = g_task_new (NULL, cancellable, cli_download_done_cb, &cli);
+  g_task_set_task_data (task, &cli, NULL);
+  g_task_run_in_thread (task, cli_download_thread);
+  g_main_loop_run (loop);
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  if (cli.tty)
+    g_printerr ("\n");
+
+  json_builder_begin_object (details);
+  json_builder_set_member_name (details, "status");
+  json_builder_add_string_value (details, cli.ok ? "succeeded"
+                                          : g_error_matches (cli.error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                            ? "cancelled" : "failed");
+  json_builder_set_member_name (details, "params");
+  json_builder_add_value (details, bourse_download_to_params (download));
+  json_builder_set_member_name (details, "fetched");
+  json_builder_add_int_value (details, cli.stats.fetched);
+  json_builder_set_member_name (details, "written");
+  json_builder_add_int_value (details, cli.stats.written);
+  json_builder_end_object (details);
+  details_node = json_builder_get_root (details);
+
+  target = g_strconcat ("instrument:", instrument->symbol, NULL);
+  entry = g_new0 (BourseAuditEntry, 1);
+  entry->actor = g_strdup (actor);
+  entry->action = g_strdup (BOURSE_DOWNLOAD_JOB_KIND);
+  entry->target = g_strdup (target);
+  entry->details = json_node_ref (details_node);
+  entry->client_address = g_strdup ("local");
+  if (!bourse_audit_append (store, entry, &error))
+    g_printerr ("boursed: %s\n", error->message);
+
+  if (!cli.ok)
+    {
+      g_printerr ("boursed: %s\n", cli.error->message);
+      g_clear_error (&cli.error);
+      return 1;
+    }
+  g_print (_("%s %s: %" PRIu64 " candles expected, %" PRIu64 " were missing, %" PRIu64 " fetched, %" PRIu64
+             " new or changed, %u requests\n"),
+           instrument->symbol, bourse_interval_to_string (interval), (guint64)cli.stats.expected,
+           (guint64)cli.stats.missing, (guint64)cli.stats.fetched, (guint64)cli.stats.written, cli.stats.n_requests);
+  return error == NULL ? 0 : 1;
+}
+
+/* }}} */
+
 static void
 print_usage (FILE *stream)
 {
@@ -613,6 +820,8 @@ main (int    argc,
     return command_audit (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "keys"))
     return command_keys (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "market") && argc > 2 && g_str_equal (argv[2], "download"))
+    return command_market_download (argc - 2, argv + 2);
 
   g_printerr (_("boursed: unknown command “%s”\n"), argv[1]);
   print_usage (stderr);

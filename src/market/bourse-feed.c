@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "bourse-binance-feed.h"
 #include "bourse-feed.h"
 #include "bourse-sim-feed.h"
 
@@ -91,6 +92,8 @@ bourse_feeds_ensure (void)
       /* Built-ins go through the same door as modules. */
       g_io_extension_point_implement (BOURSE_FEED_EXTENSION_POINT_NAME,
                                       BOURSE_TYPE_SIM_FEED, "simulated", 100);
+      g_io_extension_point_implement (BOURSE_FEED_EXTENSION_POINT_NAME,
+                                      BOURSE_TYPE_BINANCE_FEED, "binance", 90);
       bourse_plugins_load ();
 
       g_once_init_leave (&initialized, 1);

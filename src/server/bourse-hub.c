@@ -74,6 +74,8 @@ topic_permission (const char *topic)
 {
   if (g_str_equal (topic, "logs") || g_str_equal (topic, "alerts"))
     return "users.read";
+  if (g_str_equal (topic, "jobs"))
+    return "jobs.read";
   return "stream.subscribe";
 }
 

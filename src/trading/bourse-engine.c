@@ -20,6 +20,7 @@ struct _BourseEngine
   BourseStore       *store;
   BourseAuth        *auth;
   BourseMarket      *market;
+  BourseJobs        *jobs;
   BourseEventBus    *bus;
   BourseEngineState  state;
   gint64             started_at_ms;
@@ -56,6 +57,7 @@ bourse_engine_dispose (GObject *object)
 
   bourse_engine_stop (self);
   g_clear_object (&self->market);
+  g_clear_object (&self->jobs);
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
   g_clear_object (&self->bus);
@@ -169,15 +171,22 @@ bourse_engine_start (BourseEngine  *self,
 
   set_state (self, BOURSE_ENGINE_STATE_STARTING);
 
+  /* Stopped ones from an earlier run. */
+  g_clear_object (&self->market);
+  g_clear_object (&self->jobs);
   data_dir = bourse_config_dup_data_dir (self->config);
   db_path = g_build_filename (data_dir, "bourse.db", NULL);
   self->store = bourse_store_open (db_path, error);
   if (self->store == NULL
       || (self->auth = bourse_auth_new (self->store, self->config, error)) == NULL
+      || (self->jobs = bourse_jobs_new (self->store, self->bus, error)) == NULL
       || !bourse_market_start ((self->market = bourse_market_new (self->store, self->config, self->bus)),
                                error))
     {
       g_clear_object (&self->market);
+      if (self->jobs != NULL)
+        bourse_jobs_shutdown (self->jobs);
+      g_clear_object (&self->jobs);
       g_clear_object (&self->auth);
       g_clear_object (&self->store);
       set_state (self, BOURSE_ENGINE_STATE_STOPPED);
@@ -200,9 +209,11 @@ bourse_engine_stop (BourseEngine *self)
     return;
 
   set_state (self, BOURSE_ENGINE_STATE_STOPPING);
-  /* Feeds first: nothing writes once the store closes. */
+  /* Feeds and workers first: nothing writes once the store closes. */
   if (self->market != NULL)
     bourse_market_stop (self->market);
+  if (self->jobs != NULL)
+    bourse_jobs_shutdown (self->jobs);
   if (self->store != NULL)
     bourse_store_close (self->store);
   set_state (self, BOURSE_ENGINE_STATE_STOPPED);
@@ -246,6 +257,14 @@ bourse_engine_get_market (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->market;
+}
+
+BourseJobs *
+bourse_engine_get_jobs (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->jobs;
 }
 
 BourseEventBus *

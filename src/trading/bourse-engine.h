@@ -10,6 +10,7 @@
 
 #include "core/bourse-config.h"
 #include "core/bourse-event-bus.h"
+#include "core/bourse-jobs.h"
 #include "core/bourse-store.h"
 #include "auth/bourse-auth.h"
 #include "market/bourse-market.h"
@@ -42,6 +43,9 @@ BourseEventBus    *bourse_engine_get_event_bus    (BourseEngine   *self);
 /* Accounts, sessions and tokens; NULL until started. */
 BourseAuth        *bourse_engine_get_auth         (BourseEngine   *self);
 BourseMarket      *bourse_engine_get_market       (BourseEngine   *self);
+/* Work in worker threads, persisted and published on "jobs"; NULL until
+ * started. */
+BourseJobs        *bourse_engine_get_jobs         (BourseEngine   *self);
 gint64             bourse_engine_get_started_at   (BourseEngine   *self);
 gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
 

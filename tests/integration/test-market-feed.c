@@ -11,6 +11,7 @@
 #include "market/bourse-sim-feed.h"
 
 #include "bourse-test-server.h"
+#include "fake-exchange.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
 #define DAY_MS    (1440 * MINUTE_MS)
@@ -453,6 +454,68 @@ test_disabled (void)
   bourse_test_server_free (server);
 }
 
+/* An instrument on the binance source is fed live from the (fake)
+ * exchange's kline stream: forming, then closed, stored and published. */
+static gboolean
+candle_stored (gpointer data)
+{
+  gpointer *args = data;
+  g_autoptr(GArray) stored = candles (args[0], "DOGEUSDT", BOURSE_INTERVAL_1M, *(gint64 *) args[1],
+                                      *(gint64 *) args[1]);
+
+  return stored->len == 1 && g_array_index (stored, BourseCandle, 0).closed;
+}
+
+static gboolean
+stream_open (gpointer data)
+{
+  return fake_exchange_get_n_streams_open (data) > 0;
+}
+
+static void
+test_binance_live (void)
+{
+  FakeExchange *exchange = fake_exchange_new ();
+  const char *settings[] = {
+    "binance", "stream_url", fake_exchange_get_stream_url (exchange),
+    "binance", "base_url", fake_exchange_get_url (exchange),
+    NULL
+  };
+  BourseTestServer *server = bourse_test_server_new (TRUE, settings);
+  g_autoptr(BourseTestResponse) created = NULL;
+  gint64 open_time = bourse_interval_align (BOURSE_INTERVAL_1M, bourse_time_now_ms ()) - 5 * MINUTE_MS;
+  gpointer args[] = { server, &open_time };
+  g_autoptr(GArray) stored = NULL;
+  BourseCandle expected;
+
+  created = bourse_test_fetch (server, "POST", "/api/v1/instruments", NULL, "application/json",
+                               "{\"symbol\":\"DOGEUSDT\",\"base_asset\":\"DOGE\",\"quote_asset\":\"USDT\","
+                               "\"tick_size\":\"0.00001\",\"lot_step\":\"1\",\"source\":\"binance\"}", -1);
+  g_assert_cmpuint (created->status, ==, SOUP_STATUS_CREATED);
+  bourse_test_wait_until (stream_open, exchange, 10000, "the kline stream to open");
+  bourse_test_wait_until (feed_is_live, server, 10000, "the feed to be live");
+
+  g_assert_cmpuint (fake_exchange_push_kline (exchange, "DOGEUSDT", BOURSE_INTERVAL_1M, open_time, FALSE), ==, 1);
+  g_assert_cmpuint (fake_exchange_push_kline (exchange, "DOGEUSDT", BOURSE_INTERVAL_1M, open_time, TRUE), ==, 1);
+  bourse_test_wait_until (candle_stored, args, 10000, "the closed candle to be stored");
+
+  /* Exactly what the exchange sent, and folded upward. */
+  fake_exchange_kline ("DOGEUSDT", BOURSE_INTERVAL_1M, open_time, &expected);
+  expected.closed = TRUE;
+  stored = candles (server, "DOGEUSDT", BOURSE_INTERVAL_1M, open_time, open_time);
+  assert_same (&g_array_index (stored, BourseCandle, 0), &expected);
+  {
+    g_autoptr(GArray) hour = candles (server, "DOGEUSDT", BOURSE_INTERVAL_1H,
+                                      bourse_interval_align (BOURSE_INTERVAL_1H, open_time),
+                                      bourse_interval_align (BOURSE_INTERVAL_1H, open_time));
+
+    g_assert_cmpuint (hour->len, ==, 1);
+  }
+
+  bourse_test_server_free (server);
+  fake_exchange_free (exchange);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -465,6 +528,7 @@ main (int   argc,
   g_test_add_func ("/market-feed/live", test_live);
   g_test_add_func ("/market-feed/instrument-added", test_instrument_added);
   g_test_add_func ("/market-feed/disabled", test_disabled);
+  g_test_add_func ("/market-feed/binance-live", test_binance_live);
 
   return g_test_run ();
 }

@@ -1,0 +1,403 @@
+/* bourse-job-routes.c — jobs, and market downloads that run as jobs (docs/JOBS.md)
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "core/bourse-jobs.h"
+#include "market/bourse-download.h"
+#include "market/bourse-instruments.h"
+
+#include "bourse-server-private.h"
+
+#define DEFAULT_JOB_LIMIT 100
+#define MAX_JOB_LIMIT     500
+
+static BourseJobs *
+jobs_of (BourseRequest *request)
+{
+  return bourse_engine_get_jobs (bourse_request_get_engine (request));
+}
+
+static BourseStore *
+store_of (BourseRequest *request)
+{
+  return bourse_auth_get_store (bourse_request_get_auth (request));
+}
+
+static void
+reply_job (BourseRequest       *request,
+           guint                status,
+           const BourseJobInfo *info)
+{
+  g_autoptr(JsonNode) body = bourse_job_info_to_json (info);
+
+  bourse_request_reply_json (request, status, body);
+}
+
+static void
+reply_jobs_error (BourseRequest *request,
+                  const GError  *error)
+{
+  if (error->domain != BOURSE_JOBS_ERROR)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  switch ((BourseJobsError)error->code)
+    {
+    case BOURSE_JOBS_ERROR_NOT_FOUND:
+      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, error->message, NULL, 0);
+      break;
+    case BOURSE_JOBS_ERROR_FINISHED:
+      bourse_request_reply_problem (request, SOUP_STATUS_CONFLICT, error->message, NULL, 0);
+      break;
+    case BOURSE_JOBS_ERROR_STOPPED:
+    default:
+      bourse_request_reply_problem (request, SOUP_STATUS_SERVICE_UNAVAILABLE, error->message, NULL, 0);
+      break;
+    }
+}
+
+/* Whose jobs the caller sees: an administrator everyone's, others their own. */
+static gboolean
+may_see (BourseRequest       *request,
+         const BourseJobInfo *info)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+
+  return principal->role == BOURSE_ROLE_ADMIN || info->created_by == principal->user_id;
+}
+
+/* The job named by {id} if the caller may see it; else a 404, and NULL. */
+static BourseJobInfo *
+find_job (BourseRequest *request)
+{
+  g_autoptr(BourseJobInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return NULL;
+  if ((info = bourse_jobs_get (jobs_of (request), id, &error)) == NULL)
+    {
+      reply_jobs_error (request, error);
+      return NULL;
+    }
+  /* Someone else's job does not exist, as far as the caller can tell. */
+  if (!may_see (request, info))
+    {
+      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, _("There is no such job"), NULL, 0);
+      return NULL;
+    }
+  return g_steal_pointer (&info);
+}
+
+/* Downloads {{{ */
+
+/* What the job's end needs to write its audit entry, and the download. */
+typedef struct
+{
+  BourseDownload *download;
+  BourseAuth     *auth;
+  char           *actor;
+  char           *target;
+  char           *client_address;
+  char           *request_id;
+  char           *user_agent;
+} DownloadJob;
+
+static void
+download_job_free (gpointer data)
+{
+  DownloadJob *job = data;
+
+  bourse_download_free (job->download);
+  g_clear_object (&job->auth);
+  g_free (job->actor);
+  g_free (job->target);
+  g_free (job->client_address);
+  g_free (job->request_id);
+  g_free (job->user_agent);
+  g_free (job);
+}
+
+/* In the worker thread: only the download is touched there. */
+static gboolean
+download_job_run (BourseJob     *job,
+                  gpointer       user_data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  DownloadJob *data = user_data;
+
+  return bourse_download_job_func (job, data->download, cancellable, error);
+}
+
+/* On the engine's context, in the transaction that stores the job's end. */
+static gboolean
+download_job_finish (const BourseJobInfo  *info,
+                     BourseJob            *job,
+                     BourseStore          *store,
+                     gpointer              user_data,
+                     GError              **error)
+{
+  DownloadJob *data = user_data;
+  BourseAuthContext context = { data->client_address, data->request_id, data->user_agent };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) details = NULL;
+  JsonNode *result = bourse_job_get_result (job);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "job");
+  json_builder_add_int_value (builder, info->id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, bourse_job_status_to_string (info->status));
+  json_builder_set_member_name (builder, "params");
+  json_builder_add_value (builder, json_node_copy (info->params));
+  if (result != NULL)
+    {
+      json_builder_set_member_name (builder, "result");
+      json_builder_add_value (builder, json_node_copy (result));
+    }
+  if (info->error != NULL)
+    {
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, info->error);
+    }
+  json_builder_end_object (builder);
+  details = json_builder_get_root (builder);
+
+  return bourse_auth_audit (data->auth, data->actor, BOURSE_DOWNLOAD_JOB_KIND, data->target, details, &context,
+                            error);
+}
+
+/* A time as milliseconds since the epoch or an RFC 3339 string. */
+static gboolean
+time_member (BourseRequest *request,
+             JsonObject    *body,
+             const char    *field,
+             gint64        *value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      if (json_node_get_value_type (node) == G_TYPE_INT64)
+        {
+          *value = json_node_get_int (node);
+          return TRUE;
+        }
+      if (json_node_get_value_type (node) == G_TYPE_STRING
+          && bourse_time_parse_rfc3339 (json_node_get_string (node), value, NULL))
+        return TRUE;
+    }
+
+  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+                                    node == NULL || JSON_NODE_HOLDS_NULL (node)
+                                      ? _("is required")
+                                      : _("must be milliseconds since the epoch or an RFC 3339 time"));
+  return FALSE;
+}
+
+static void
+download_cb (BourseRequest *request,
+             gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseInstrument) instrument = NULL;
+  g_autoptr(BourseJobInfo) info = NULL;
+  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  DownloadJob *job;
+  const char *symbol, *interval_text;
+  BourseInterval interval;
+  gint64 start, end;
+
+  if (body == NULL
+      || !bourse_request_get_string_member (request, body, "symbol", TRUE, &symbol)
+      || !bourse_request_get_string_member (request, body, "interval", TRUE, &interval_text))
+    return;
+  if (!bourse_interval_parse (interval_text, &interval, NULL))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "interval",
+                                        _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
+      return;
+    }
+  if (!time_member (request, body, "start", &start) || !time_member (request, body, "end", &end))
+    return;
+
+  if ((instrument = bourse_instruments_find (store_of (request), symbol, &error)) == NULL)
+    {
+      if (g_error_matches (error, BOURSE_MARKET_ERROR, BOURSE_MARKET_ERROR_NOT_FOUND))
+        bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "symbol", error->message);
+      else
+        bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  if (!bourse_download_validate (instrument, interval, start, end, &error))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY,
+                                        bourse_download_error_field (error), error->message);
+      return;
+    }
+
+  job = g_new0 (DownloadJob, 1);
+  job->download = bourse_download_new (bourse_engine_get_config (bourse_request_get_engine (request)),
+                                       bourse_store_get_path (store_of (request)), instrument, interval, start, end);
+  job->auth = g_object_ref (bourse_request_get_auth (request));
+  job->actor = g_strdup (principal->actor);
+  job->target = g_strconcat ("instrument:", instrument->symbol, NULL);
+  bourse_request_get_context (request, &context);
+  job->client_address = g_strdup (context.client_address);
+  job->request_id = g_strdup (context.request_id);
+  job->user_agent = g_strdup (context.user_agent);
+  params = bourse_download_to_params (job->download);
+
+  info = bourse_jobs_submit (jobs_of (request), BOURSE_DOWNLOAD_JOB_KIND, params, principal->user_id,
+                             download_job_run, download_job_finish, job, download_job_free, &error);
+  if (info == NULL)
+    {
+      reply_jobs_error (request, error);
+      return;
+    }
+  reply_job (request, SOUP_STATUS_ACCEPTED, info);
+}
+
+/* }}} */
+
+/* Jobs {{{ */
+
+static gboolean
+integer_query (BourseRequest *request,
+               const char    *name,
+               gint64         min,
+               gint64         max,
+               gint64        *value)
+{
+  const char *text = bourse_request_get_query (request, name);
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_signed (text, 10, min, max, value, NULL))
+    {
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+      g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
+
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+jobs_list_cb (BourseRequest *request,
+              gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean everyone = principal->role == BOURSE_ROLE_ADMIN
+                      && g_strcmp0 (bourse_request_get_query (request, "scope"), "own") != 0;
+  gint64 limit = DEFAULT_JOB_LIMIT, cursor = 0;
+  guint n;
+
+  if (!integer_query (request, "limit", 1, MAX_JOB_LIMIT, &limit)
+      || !integer_query (request, "cursor", 1, G_MAXINT64, &cursor))
+    return;
+
+  /* One more than asked for says whether another page follows. */
+  list = bourse_jobs_list (jobs_of (request), everyone ? -1 : principal->user_id,
+                           bourse_request_get_query (request, "kind"), cursor, (guint)limit + 1, &error);
+  if (list == NULL)
+    {
+      reply_jobs_error (request, error);
+      return;
+    }
+
+  n = MIN (list->len, (guint)limit);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_value (builder, bourse_job_info_to_json (g_ptr_array_index (list, i)));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  if (list->len > n)
+    {
+      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               ((BourseJobInfo *)g_ptr_array_index (list, n - 1))->id);
+      json_builder_add_string_value (builder, next);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+jobs_get_cb (BourseRequest *request,
+             gpointer       user_data)
+{
+  g_autoptr(BourseJobInfo) info = find_job (request);
+
+  if (info != NULL)
+    reply_job (request, SOUP_STATUS_OK, info);
+}
+
+static void
+jobs_cancel_cb (BourseRequest *request,
+                gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(BourseJobInfo) info = find_job (request);
+  g_autoptr(BourseJobInfo) current = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *target = NULL;
+  BourseAuthContext context;
+
+  if (info == NULL)
+    return;
+  if (!bourse_jobs_cancel (jobs_of (request), info->id, &error))
+    {
+      reply_jobs_error (request, error);
+      return;
+    }
+
+  /* The request is the state change here; the job's end is audited when
+   * its worker has stopped. */
+  target = g_strdup_printf ("job:%" G_GINT64_FORMAT, info->id);
+  bourse_request_get_context (request, &context);
+  if (!bourse_auth_audit (bourse_request_get_auth (request), principal->actor, "job.cancel", target, NULL,
+                          &context, &error)
+      || (current = bourse_jobs_get (jobs_of (request), info->id, &error)) == NULL)
+    {
+      reply_jobs_error (request, error);
+      return;
+    }
+  reply_job (request, SOUP_STATUS_ACCEPTED, current);
+}
+
+/* }}} */
+
+void
+_bourse_server_add_job_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "POST", "/api/v1/market/download", "market.download", download_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/jobs", "jobs.read", jobs_list_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/jobs/{id}", "jobs.read", jobs_get_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/jobs/{id}/cancel", "jobs.write", jobs_cancel_cb, self);
+}
