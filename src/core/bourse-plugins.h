@@ -14,6 +14,7 @@ G_BEGIN_DECLS
  * and is loaded once, so all of them exist before any module is. */
 #define BOURSE_PLUGIN_AUTHENTICATOR "bourse-authenticator"
 #define BOURSE_PLUGIN_FEED          "bourse-feed"
+#define BOURSE_PLUGIN_STRATEGY      "bourse-strategy"
 
 /* Registers the extension points, then loads the modules of
  * $BOURSE_PLUGIN_PATH (separated by ':') and of PKGLIBDIR/plugins, once.
