@@ -23,6 +23,13 @@ struct _BourseMarket
 
 G_DEFINE_FINAL_TYPE (BourseMarket, bourse_market, G_TYPE_OBJECT)
 
+enum {
+  CANDLE_CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 static void
 bourse_market_dispose (GObject *object)
 {
@@ -54,6 +61,17 @@ bourse_market_class_init (BourseMarketClass *klass)
 
   object_class->dispose = bourse_market_dispose;
   object_class->finalize = bourse_market_finalize;
+
+  /* (const BourseInstrument *, BourseInterval as int, const BourseCandle *):
+   * a candle that closed, of the fed interval or one folded from it, once
+   * published — what live strategies evaluate on. */
+  signals[CANDLE_CLOSED] =
+    g_signal_new ("candle-closed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3,
+                  G_TYPE_POINTER, G_TYPE_INT, G_TYPE_POINTER);
 }
 
 static void
@@ -264,6 +282,15 @@ bourse_market_ingest (BourseMarket            *self,
         return FALSE;
       for (guint k = 0; k < touched->len; k++)
         publish_candle (self, instrument, i, &g_array_index (touched, BourseCandle, k));
+      /* Announced once: the closed one of the two, when it closed in this
+       * batch (a forming candle that closed is published again closed). */
+      for (guint k = 0; k < touched->len; k++)
+        {
+          const BourseCandle *candle = &g_array_index (touched, BourseCandle, k);
+
+          if (candle->closed && bourse_interval_next (i, candle->open_time) - 1 >= first)
+            g_signal_emit (self, signals[CANDLE_CLOSED], 0, instrument, (int) i, candle);
+        }
     }
 
   publish_ticker (self, instrument);

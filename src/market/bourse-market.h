@@ -36,6 +36,12 @@ gboolean        bourse_market_reload      (BourseMarket            *self,
 BourseStore    *bourse_market_get_store   (BourseMarket            *self);
 BourseConfig   *bourse_market_get_config  (BourseMarket            *self);
 
+/* Signals:
+ *   "candle-closed" (const BourseInstrument *, BourseInterval (as int),
+ *                    const BourseCandle *): a candle of the fed interval, or
+ *                    of one folded from it, closed in the batch just
+ *                    ingested: what live strategies evaluate on. */
+
 /* What a feed calls with new or changed candles (ascending): stored,
  * higher intervals folded, and published — on candles:<SYMBOL>:<interval>
  * the last two candles touched of each interval (the one that closed and

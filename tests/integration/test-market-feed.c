@@ -314,7 +314,20 @@ typedef struct
   GPtrArray *minutes;   /* JsonNode * */
   guint      five;
   guint      tickers;
+  GArray    *closed;    /* gint64: open times announced by "candle-closed" for BTCUSDT 1m */
 } Heard;
+
+static void
+candle_closed_cb (BourseMarket           *market,
+                  const BourseInstrument *instrument,
+                  int                     interval,
+                  const BourseCandle     *candle,
+                  Heard                  *heard)
+{
+  g_assert_true (candle->closed);
+  if (g_str_equal (instrument->symbol, "BTCUSDT") && interval == BOURSE_INTERVAL_1M)
+    g_array_append_val (heard->closed, candle->open_time);
+}
 
 static void
 event_cb (BourseEventBus *bus,
@@ -347,16 +360,24 @@ test_live (void)
 {
   /* 120 times real time: a simulated minute every half second. */
   BourseTestServer *server = sim_server ("9", NULL, "0", "120");
-  Heard heard = { g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref), 0, 0 };
-  gulong handler;
+  Heard heard = { g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref), 0, 0,
+                  g_array_new (FALSE, FALSE, sizeof (gint64)) };
+  gulong handler, closed_handler;
   gint64 previous_open = 0;
   guint forming = 0;
   guint closed = 0;
 
   handler = g_signal_connect (bourse_engine_get_event_bus (server->engine), "event",
                               G_CALLBACK (event_cb), &heard);
+  closed_handler = g_signal_connect (market_of (server), "candle-closed", G_CALLBACK (candle_closed_cb), &heard);
   bourse_test_wait_until (heard_enough, &heard, 30000, "live candles");
   g_signal_handler_disconnect (bourse_engine_get_event_bus (server->engine), handler);
+  g_signal_handler_disconnect (market_of (server), closed_handler);
+
+  /* Each closed minute announced once, in order, for live strategies. */
+  g_assert_cmpuint (heard.closed->len, >=, 3);
+  for (guint i = 1; i < heard.closed->len; i++)
+    g_assert_cmpint (g_array_index (heard.closed, gint64, i), ==, g_array_index (heard.closed, gint64, i - 1) + MINUTE_MS);
 
   for (guint i = 0; i < heard.minutes->len; i++)
     {
@@ -393,6 +414,7 @@ test_live (void)
   g_assert_cmpuint (forming, >=, closed);
 
   g_ptr_array_unref (heard.minutes);
+  g_array_unref (heard.closed);
   bourse_test_server_free (server);
 }
 
