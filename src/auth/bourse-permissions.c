@@ -34,6 +34,7 @@ static const struct {
   { "audit.read",                 A },
   { "market.read",        V | T | A },
   { "instruments.write",          A },
+  { "market.import",              A },
 };
 
 gboolean
