@@ -37,6 +37,7 @@ static const struct {
   { "market.download",        T | A },
   { "jobs.read",          V | T | A },   /* own jobs; admins all */
   { "jobs.write",             T | A },   /* cancel own jobs; admins any */
+  { "market.import",              A },
 };
 
 gboolean

@@ -111,6 +111,8 @@ static const BourseConfigKey schema[] = {
     N_("Binance API key for headless use; the keyring is preferred") },
   { "binance", "api_secret", BOURSE_CONFIG_TYPE_STRING, "", 0, 0, NULL, NULL, TRUE,
     N_("Binance API secret for headless use; the keyring is preferred") },
+  { "market", "import_max_bytes", BOURSE_CONFIG_TYPE_INT, "67108864", 1024, 1073741824, NULL, NULL, FALSE,
+    N_("Largest CSV file POST /api/v1/market/import accepts (413 above)") },
 };
 
 typedef struct

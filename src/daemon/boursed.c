@@ -9,6 +9,7 @@
 /* PRId64 in translatable strings: xgettext understands it, not G_GINT64_FORMAT. */
 #include <inttypes.h>
 
+#include <gio/gunixoutputstream.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -20,6 +21,7 @@
 #include "auth/bourse-audit.h"
 #include "auth/bourse-password.h"
 #include "auth/bourse-password-reset.h"
+#include "market/bourse-csv.h"
 #include "market/bourse-download.h"
 #include "server/bourse-server.h"
 #include "trading/bourse-engine.h"
@@ -770,10 +772,293 @@ command_market_download (int    argc,
 
 /* }}} */
 
+/* market {{{ */
+
+/* The options every market command takes, besides the common ones. */
+typedef struct
+{
+  char     *symbol;
+  char     *interval_text;
+  char     *format_text;
+  gint64    start;
+  gint64    end;
+  char     *output;
+} MarketOptions;
+
+static void
+market_options_clear (MarketOptions *options)
+{
+  g_free (options->symbol);
+  g_free (options->interval_text);
+  g_free (options->format_text);
+  g_free (options->output);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (MarketOptions, market_options_clear)
+
+/* Parses the common options, and @extra; the positional arguments stay in argv. */
+static gboolean
+parse_market_options (Options       *options,
+                      GOptionEntry  *extra,
+                      const char    *command,
+                      const char    *parameter,
+                      const char    *summary,
+                      int           *argc,
+                      char        ***argv,
+                      GError       **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
+  g_autofree GOptionEntry *entries = option_entries (options);
+  g_autofree char *prgname = g_strdup_printf ("boursed market %s", command);
+
+  g_set_prgname (prgname);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, extra, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  return g_option_context_parse (context, argc, argv, error);
+}
+
+/* --symbol and --interval are required; --format as the command allows. */
+static gboolean
+check_market_options (MarketOptions    *market,
+                      gboolean          allow_auto,
+                      BourseInterval   *interval,
+                      BourseCsvFormat  *format)
+{
+  if (market->symbol == NULL)
+    {
+      g_printerr (_("boursed: give the instrument with --symbol, such as --symbol BTCUSDT\n"));
+      return FALSE;
+    }
+  if (market->interval_text == NULL || !bourse_interval_parse (market->interval_text, interval, NULL))
+    {
+      g_printerr (_("boursed: --interval must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M\n"));
+      return FALSE;
+    }
+  if (market->format_text != NULL
+      && (!bourse_csv_format_parse (market->format_text, format)
+          || (!allow_auto && *format == BOURSE_CSV_FORMAT_AUTO)))
+    {
+      g_printerr (allow_auto ? _("boursed: --format must be auto, binance or generic\n")
+                             : _("boursed: --format must be binance or generic\n"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+typedef struct
+{
+  BourseAuth *auth;
+  const char *actor;
+} CliAudit;
+
+static gboolean
+cli_audit_cb (BourseStore  *store,
+              const char   *action,
+              const char   *target,
+              JsonNode     *details,
+              gpointer      user_data,
+              GError      **error)
+{
+  CliAudit *audit = user_data;
+
+  /* The auth service's store is @store: the entry joins the import's transaction. */
+  g_assert (bourse_auth_get_store (audit->auth) == store);
+  return bourse_auth_audit (audit->auth, audit->actor, action, target, details, &cli_context, error);
+}
+
+static int
+command_market_import (int    argc,
+                       char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_auto(MarketOptions) market = { 0 };
+  g_auto(Offline) offline = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GMappedFile) file = NULL;
+  g_autofree char *actor = cli_actor ();
+  GOptionEntry extra[] = {
+    { "symbol", 's', 0, G_OPTION_ARG_STRING, &market.symbol, N_("Instrument, such as BTCUSDT"), N_("SYMBOL") },
+    { "interval", 'i', 0, G_OPTION_ARG_STRING, &market.interval_text, N_("Interval of the candles: 1m … 1M"),
+      N_("INTERVAL") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &market.format_text, N_("auto (the default), binance or generic"),
+      N_("FORMAT") },
+    { NULL }
+  };
+  BourseCsvFormat format = BOURSE_CSV_FORMAT_AUTO;
+  BourseInterval interval;
+  BourseCsvImport result;
+  CliAudit audit;
+
+  if (!parse_market_options (&options, extra, "import", _("FILE"),
+                             _("Import candles from a CSV file: Binance's kline files or "
+                               "time,open,high,low,close,volume with a header."), &argc, &argv, &error)
+      || argc != 2)
+    {
+      g_printerr ("%s\n", error ? error->message
+                                : _("Usage: boursed market import FILE --symbol SYMBOL --interval INTERVAL "
+                                    "[--format FORMAT] [--data-dir DIR]"));
+      return 2;
+    }
+  if (!check_market_options (&market, TRUE, &interval, &format))
+    return 2;
+
+  if ((file = g_mapped_file_new (argv[1], FALSE, &error)) == NULL
+      || !offline_open (&offline, &options, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+
+  /* The same import as POST /api/v1/market/import: one transaction with its audit entry. */
+  audit = (CliAudit) { offline.auth, actor };
+  if (!bourse_csv_import (offline.store, market.symbol, interval, format,
+                          g_mapped_file_get_contents (file), g_mapped_file_get_length (file),
+                          cli_audit_cb, &audit, &result, &error))
+    {
+      g_printerr ("boursed: %s: %s\n", argv[1], error->message);
+      return 1;
+    }
+
+  g_print (_("Imported %" PRIu64 " candles (%" PRIu64 " changed) into %s %s\n"),
+           (guint64) result.rows, (guint64) result.changed, market.symbol, bourse_interval_to_string (interval));
+  return 0;
+}
+
+static int
+command_market_export (int    argc,
+                       char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_auto(MarketOptions) market = { .start = BOURSE_TIME_MIN_MS, .end = BOURSE_TIME_MAX_MS };
+  g_auto(Offline) offline = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseInstrument) instrument = NULL;
+  g_autoptr(GOutputStream) out = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  GOptionEntry extra[] = {
+    { "symbol", 's', 0, G_OPTION_ARG_STRING, &market.symbol, N_("Instrument, such as BTCUSDT"), N_("SYMBOL") },
+    { "interval", 'i', 0, G_OPTION_ARG_STRING, &market.interval_text, N_("Interval of the candles: 1m … 1M"),
+      N_("INTERVAL") },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &market.format_text, N_("generic (the default) or binance"),
+      N_("FORMAT") },
+    { "start", 0, 0, G_OPTION_ARG_INT64, &market.start, N_("First open time, in ms since the epoch"), N_("MS") },
+    { "end", 0, 0, G_OPTION_ARG_INT64, &market.end, N_("Last open time, in ms since the epoch"), N_("MS") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &market.output, N_("Write to FILE instead of standard output"),
+      N_("FILE") },
+    { NULL }
+  };
+  BourseCsvFormat format = BOURSE_CSV_FORMAT_GENERIC;
+  BourseInterval interval;
+  gint64 cursor;
+  guint64 total = 0;
+  gboolean done = FALSE;
+
+  if (!parse_market_options (&options, extra, "export", NULL, _("Export candles to a CSV file."),
+                             &argc, &argv, &error)
+      || argc != 1)
+    {
+      g_printerr ("%s\n", error ? error->message
+                                : _("Usage: boursed market export --symbol SYMBOL --interval INTERVAL [--start MS] "
+                                    "[--end MS] [--format FORMAT] [--output FILE] [--data-dir DIR]"));
+      return 2;
+    }
+  if (!check_market_options (&market, FALSE, &interval, &format))
+    return 2;
+  if (market.start > market.end)
+    {
+      g_printerr (_("boursed: --start must not be after --end\n"));
+      return 2;
+    }
+
+  if (!offline_open (&offline, &options, &error)
+      || (instrument = bourse_instruments_find (offline.store, market.symbol, &error)) == NULL)
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+
+  if (market.output != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (market.output);
+
+      /* A temporary file renamed into place on close: never a half-written one. */
+      out = G_OUTPUT_STREAM (g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error));
+    }
+  else
+    out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
+
+  bourse_csv_append_header (text, format);
+  for (cursor = market.start; out != NULL && !done;)
+    {
+      gsize n = 0;
+
+      if (!bourse_csv_export_page (offline.store, instrument->id, interval, format, &cursor, market.end,
+                                   text, &n, &done, &error)
+          || !g_output_stream_write_all (out, text->str, text->len, NULL, NULL, &error))
+        break;
+      g_string_truncate (text, 0);
+      total += n;
+    }
+  if (error != NULL)
+    {
+      /* Closing a replacement cancelled leaves the old file as it was. */
+      g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+
+      g_cancellable_cancel (cancelled);
+      if (out != NULL)
+        g_output_stream_close (out, cancelled, NULL);
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+  if (!g_output_stream_close (out, NULL, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+
+  if (market.output != NULL)
+    g_print (_("Exported %" PRIu64 " candles of %s %s to %s\n"), total, instrument->symbol,
+             bourse_interval_to_string (interval), market.output);
+  return 0;
+}
+
+/* `boursed market VERB …`: one row per verb. */
+static const struct
+{
+  const char *verb;
+  int       (*run)     (int    argc,
+                        char **argv);
+  const char *summary;
+} market_commands[] = {
+  { "import", command_market_import, N_("import FILE      Import candles from a CSV file") },
+  { "export", command_market_export, N_("export           Export candles to a CSV file") },
+  { "download", command_market_download, N_("download         Download missing candles from Binance") },
+};
+
+static int
+command_market (int    argc,
+                char **argv)
+{
+  if (argc >= 2)
+    for (guint i = 0; i < G_N_ELEMENTS (market_commands); i++)
+      if (g_str_equal (argv[1], market_commands[i].verb))
+        return market_commands[i].run (argc - 1, argv + 1);
+
+  g_printerr ("%s\n\n", _("Usage: boursed market COMMAND [OPTION…]"));
+  for (guint i = 0; i < G_N_ELEMENTS (market_commands); i++)
+    g_printerr ("  %s\n", _(market_commands[i].summary));
+  g_printerr ("\n%s\n", _("Run “boursed market COMMAND --help” for the options of a command."));
+  return 2;
+}
+
+/* }}} */
+
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
            _("Usage: boursed COMMAND [OPTION…]"),
            _("serve            Run the engine and its HTTP/WebSocket server"),
            _("config show      Print the effective configuration"),
@@ -781,6 +1066,7 @@ print_usage (FILE *stream)
            _("user …           Add, list, disable accounts; reset a password"),
            _("audit verify     Check the audit trail's hash chain"),
            _("keys rotate      Make a new token-signing key"),
+           _("market …         Import, export and download candles"),
            _("--version        Print the version"),
            _("Run “boursed COMMAND --help” for the options of a command."));
 }
@@ -820,8 +1106,8 @@ main (int    argc,
     return command_audit (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "keys"))
     return command_keys (argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "market") && argc > 2 && g_str_equal (argv[2], "download"))
-    return command_market_download (argc - 2, argv + 2);
+  if (g_str_equal (argv[1], "market"))
+    return command_market (argc - 1, argv + 1);
 
   g_printerr (_("boursed: unknown command “%s”\n"), argv[1]);
   print_usage (stderr);

@@ -19,6 +19,7 @@ struct _BourseMarket
   BourseEventBus *bus;
   GPtrArray      *feeds;          /* BourseFeed *, started */
   GHashTable     *feed_sizes;     /* BourseFeed * → instruments it serves */
+  guint           holds;          /* bourse_market_hold () without its release */
 };
 
 G_DEFINE_FINAL_TYPE (BourseMarket, bourse_market, G_TYPE_OBJECT)
@@ -189,6 +190,27 @@ bourse_market_reload (BourseMarket  *self,
 
   bourse_market_stop (self);
   return bourse_market_start (self, error);
+}
+
+void
+bourse_market_hold (BourseMarket *self)
+{
+  g_return_if_fail (BOURSE_IS_MARKET (self));
+
+  if (self->holds++ == 0)
+    bourse_market_stop (self);
+}
+
+void
+bourse_market_release (BourseMarket *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (BOURSE_IS_MARKET (self));
+  g_return_if_fail (self->holds > 0);
+
+  if (--self->holds == 0 && !bourse_market_start (self, &error))
+    g_message ("The market feeds did not start again: %s", error->message);
 }
 
 BourseStore *

@@ -33,6 +33,12 @@ void            bourse_market_stop        (BourseMarket            *self);
 gboolean        bourse_market_reload      (BourseMarket            *self,
                                            GError                 **error);
 
+/* The feeds stop until as many releases as holds: while instruments
+ * change, or an import holds the database's write lock for seconds. A
+ * release that starts them again logs why if they cannot. */
+void            bourse_market_hold        (BourseMarket            *self);
+void            bourse_market_release     (BourseMarket            *self);
+
 BourseStore    *bourse_market_get_store   (BourseMarket            *self);
 BourseConfig   *bourse_market_get_config  (BourseMarket            *self);
 

@@ -248,12 +248,13 @@ bourse_reply_json (SoupServerMessage *message,
   soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, text, length);
 }
 
-void
-bourse_reply_problem (SoupServerMessage      *message,
-                      guint                   status,
-                      const char             *detail,
-                      const BourseFieldError *errors,
-                      guint                   n_errors)
+static void
+reply_problem (SoupServerMessage      *message,
+               guint                   status,
+               const char             *detail,
+               const BourseFieldError *errors,
+               guint                   n_errors,
+               JsonObject             *extra)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -283,6 +284,19 @@ bourse_reply_problem (SoupServerMessage      *message,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  if (extra != NULL)
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *value;
+
+      json_object_iter_init (&iter, extra);
+      while (json_object_iter_next (&iter, &name, &value))
+        {
+          json_builder_set_member_name (builder, name);
+          json_builder_add_value (builder, json_node_copy (value));
+        }
+    }
   request_id = soup_message_headers_get_one (soup_server_message_get_response_headers (message),
                                              "X-Request-ID");
   if (request_id != NULL)
@@ -299,6 +313,35 @@ bourse_reply_problem (SoupServerMessage      *message,
   soup_server_message_set_status (message, status, status_phrase (status));
   soup_server_message_set_response (message, "application/problem+json", SOUP_MEMORY_TAKE,
                                     text, length);
+}
+
+void
+bourse_reply_problem (SoupServerMessage      *message,
+                      guint                   status,
+                      const char             *detail,
+                      const BourseFieldError *errors,
+                      guint                   n_errors)
+{
+  reply_problem (message, status, detail, errors, n_errors, NULL);
+}
+
+void
+bourse_request_reply_problem_extra (BourseRequest          *request,
+                                    guint                   status,
+                                    const char             *detail,
+                                    const BourseFieldError *errors,
+                                    guint                   n_errors,
+                                    JsonObject             *extra)
+{
+  reply_problem (request->message, status, detail, errors, n_errors, extra);
+}
+
+GBytes *
+bourse_request_steal_body (BourseRequest *request)
+{
+  if (request->body == NULL)
+    return g_bytes_new (NULL, 0);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&request->body));
 }
 
 void

@@ -72,6 +72,17 @@ void               bourse_request_reply_problem   (BourseRequest            *req
                                                    const char               *detail,
                                                    const BourseFieldError   *errors,
                                                    guint                     n_errors);
+/* problem+json with members of its own after the standard ones (a CSV
+ * error's "line" and "column"); @extra may be NULL. */
+void               bourse_request_reply_problem_extra (BourseRequest      *request,
+                                                   guint                     status,
+                                                   const char               *detail,
+                                                   const BourseFieldError   *errors,
+                                                   guint                     n_errors,
+                                                   JsonObject               *extra);
+/* The raw request body, for routes that do not take JSON (an upload):
+ * an empty GBytes when there was none. The request keeps no copy. */
+GBytes            *bourse_request_steal_body      (BourseRequest            *request);
 /* For handlers that answer later (DESIGN: soup_server_message_pause). */
 void               bourse_request_pause           (BourseRequest            *request);
 void               bourse_request_unpause         (BourseRequest            *request);

@@ -13,6 +13,7 @@
 struct _BourseRouter
 {
   GPtrArray *routes;
+  GPtrArray *limited;  /* borrowed: the routes with a max_body of their own */
 };
 
 static void
@@ -33,6 +34,7 @@ bourse_router_new (void)
   BourseRouter *self = g_new0 (BourseRouter, 1);
 
   self->routes = g_ptr_array_new_with_free_func (route_free);
+  self->limited = g_ptr_array_new ();
   return self;
 }
 
@@ -42,6 +44,7 @@ bourse_router_free (BourseRouter *self)
   if (self == NULL)
     return;
 
+  g_ptr_array_unref (self->limited);
   g_ptr_array_unref (self->routes);
   g_free (self);
 }
@@ -261,6 +264,69 @@ bourse_router_match (BourseRouter       *self,
     }
 
   return BOURSE_ROUTE_NOT_FOUND;
+}
+
+void
+bourse_router_set_max_body (BourseRouter *self,
+                            const char   *method,
+                            const char   *pattern,
+                            gsize         max_body)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (method != NULL && pattern != NULL);
+
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      BourseRoute *route = g_ptr_array_index (self->routes, i);
+
+      if (g_str_equal (route->method, method) && g_str_equal (route->pattern, pattern))
+        {
+          g_ptr_array_remove (self->limited, route);
+          if (max_body != 0)
+            g_ptr_array_add (self->limited, route);
+          route->max_body = max_body;
+          return;
+        }
+    }
+  g_critical ("No route %s %s to set a body limit on", method, pattern);
+}
+
+gsize
+bourse_router_get_max_body (BourseRouter *self,
+                            const char   *method,
+                            const char   *path)
+{
+  const BourseRoute *route = NULL;
+  PathSegments segments;
+  guint i;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  if (self->limited->len == 0 || method == NULL || path == NULL || !cut_path (path, &segments))
+    return 0;
+
+  /* Every request asks: only the few routes with a limit are tried, and
+   * the whole table only when one of them matches. */
+  for (i = 0; i < self->limited->len; i++)
+    {
+      const BourseRoute *candidate = g_ptr_array_index (self->limited, i);
+
+      if (method_matches (candidate, method) && route_matches_path (candidate, &segments))
+        break;
+    }
+  if (i == self->limited->len)
+    return 0;
+
+  /* The route matching would choose: the one with most literal segments. */
+  for (i = 0; i < self->routes->len; i++)
+    {
+      const BourseRoute *candidate = g_ptr_array_index (self->routes, i);
+
+      if (method_matches (candidate, method) && route_matches_path (candidate, &segments)
+          && (route == NULL || candidate->n_literals > route->n_literals))
+        route = candidate;
+    }
+  return route != NULL ? route->max_body : 0;
 }
 
 guint

@@ -27,6 +27,7 @@ typedef struct
   gpointer            user_data;
   char              **segments;
   guint               n_literals;  /* more literal segments win: /users/me over /users/{id} */
+  gsize               max_body;    /* 0: the server's server.max_body_bytes */
 } BourseRoute;
 
 typedef enum
@@ -52,6 +53,17 @@ BourseRouteMatch   bourse_router_match          (BourseRouter        *self,
                                                  const BourseRoute  **route,
                                                  GHashTable         **params,
                                                  char               **allow);
+/* Uploads: the largest body the route @method @pattern (already added)
+ * takes, instead of the server-wide limit. */
+void               bourse_router_set_max_body   (BourseRouter        *self,
+                                                 const char          *method,
+                                                 const char          *pattern,
+                                                 gsize                max_body);
+/* The limit of the route a request for @path would reach, or 0 when it
+ * has none of its own. Cheap: it runs on every request's headers. */
+gsize              bourse_router_get_max_body   (BourseRouter        *self,
+                                                 const char          *method,
+                                                 const char          *path);
 guint              bourse_router_get_n_routes   (BourseRouter        *self);
 const BourseRoute *bourse_router_get_route      (BourseRouter        *self,
                                                  guint                position);

@@ -110,6 +110,7 @@ message_got_headers_cb (SoupServerMessage *message,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   const char *id = soup_message_headers_get_one (headers, "X-Request-ID");
+  gsize route_max_body;
   goffset length;
 
   /* Counted from here: libsoup starts a message for every accepted
@@ -120,6 +121,13 @@ message_got_headers_cb (SoupServerMessage *message,
   request->request_id = request_id_is_valid (id) ? g_strdup (id) : new_request_id ();
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                 "X-Request-ID", request->request_id);
+
+  /* Uploads (a CSV import) have a limit of their own; it must be known
+   * before the first byte of the body is kept or refused. */
+  route_max_body = bourse_router_get_max_body (request->server->router, soup_server_message_get_method (message),
+                                               g_uri_get_path (soup_server_message_get_uri (message)));
+  if (route_max_body != 0)
+    request->max_body = route_max_body;
 
   /* We collect the body ourselves so that its size stays bounded. */
   length = soup_message_headers_get_content_length (headers);
@@ -409,7 +417,7 @@ server_handler_cb (SoupServer        *soup,
    * nothing downstream ever sees a truncated body. */
   if (request->body_too_large)
     {
-      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, self->max_body);
+      g_autofree char *limit = g_strdup_printf ("%" G_GSIZE_FORMAT, request->max_body);
       g_autofree char *detail = g_strdup_printf (_("The request body is larger than the limit of %s bytes"),
                                                  limit);
       soup_message_headers_replace (soup_server_message_get_response_headers (message),
@@ -650,6 +658,7 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_account_routes (self);
   _bourse_server_add_market_routes (self);
   _bourse_server_add_job_routes (self);
+  _bourse_server_add_csv_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);

@@ -1395,6 +1395,100 @@ test_admin_cli (Fixture       *f,
   assert_contains (broken.out, "2");
 }
 
+/* `boursed market import` and `export` on a data directory, as an operator would. */
+static void
+test_market_cli (Fixture       *f,
+                 gconstpointer  data)
+{
+  /* Three minutes of 2024-01-01 in our own Binance columns, so that the export is the same bytes. */
+  static const char klines[] =
+    "1704067200000,42283.58000000,42298.62000000,42261.02000000,42298.61000000,35.92724000,"
+    "1704067259999,0.00000000,1327,0.00000000,0.00000000,0\n"
+    "1704067260000,42298.62000000,42320.00000000,42298.61000000,42307.38000000,21.33000000,"
+    "1704067319999,0.00000000,964,0.00000000,0.00000000,0\n"
+    "1704067320000,42307.38000000,42310.00000000,42290.02000000,42290.02000000,0.00100000,"
+    "1704067379999,0.00000000,1,0.00000000,0.00000000,0\n";
+  static const char bad_klines[] =
+    "1704067200000,42283.58000000,42298.62000000,42261.02000000,42298.61000000,35.92724000,"
+    "1704067259999,0.00000000,1327,0.00000000,0.00000000,0\n"
+    "1704067260000,42298.62000000,42200.00000000,42298.61000000,42307.38000000,21.33000000,"
+    "1704067319999,0.00000000,964,0.00000000,0.00000000,0\n";
+  g_autofree char *file = fixture_write (f, "BTCUSDT-1m.csv", klines);
+  g_autofree char *bad_file = fixture_write (f, "bad.csv", bad_klines);
+  g_autofree char *output = g_build_filename (f->dir, "exported.csv", NULL);
+  g_autofree char *db = g_build_filename (f->data_dir, "bourse.db", NULL);
+  g_autofree char *exported = NULL;
+  const char *import[] = { "market", "import", file, "--symbol", "BTCUSDT", "--interval", "1m",
+                           "--data-dir", f->data_dir, NULL };
+  const char *import_bad[] = { "market", "import", bad_file, "--symbol", "BTCUSDT", "--interval", "1m",
+                               "--data-dir", f->data_dir, NULL };
+  const char *import_unknown[] = { "market", "import", file, "--symbol", "NOSUCH", "--interval", "1m",
+                                   "--data-dir", f->data_dir, NULL };
+  const char *import_no_interval[] = { "market", "import", file, "--symbol", "BTCUSDT", "--data-dir", f->data_dir,
+                                       NULL };
+  const char *export_file[] = { "market", "export", "--symbol", "BTCUSDT", "--interval", "1m", "--format", "binance",
+                                "--output", output, "--data-dir", f->data_dir, NULL };
+  const char *export_hours[] = { "market", "export", "--symbol", "BTCUSDT", "--interval", "1h",
+                                 "--data-dir", f->data_dir, NULL };
+  const char *verify[] = { "audit", "verify", "--data-dir", f->data_dir, NULL };
+  g_auto(Command) first = { 0 };
+  g_auto(Command) again = { 0 };
+  g_auto(Command) bad = { 0 };
+  g_auto(Command) unknown = { 0 };
+  g_auto(Command) no_interval = { 0 };
+  g_auto(Command) to_file = { 0 };
+  g_auto(Command) hours = { 0 };
+  g_auto(Command) intact = { 0 };
+  g_autofree char *actor = g_strdup_printf ("cli:%s", g_get_user_name ());
+  sqlite3 *handle = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n_audited = 0;
+
+  run_command (f, NULL, import, &first);
+  g_assert_cmpint (first.status, ==, 0);
+  assert_contains (first.out, "Imported 3 candles (3 changed) into BTCUSDT 1m");
+  run_command (f, NULL, import, &again);
+  g_assert_cmpint (again.status, ==, 0);
+  assert_contains (again.out, "Imported 3 candles (0 changed) into BTCUSDT 1m");
+
+  /* A bad file: the line and column on stderr, status 1, nothing written. */
+  run_command (f, NULL, import_bad, &bad);
+  g_assert_cmpint (bad.status, ==, 1);
+  assert_contains (bad.err, "Line 2, column 3: the high is below the low");
+  run_command (f, NULL, import_unknown, &unknown);
+  g_assert_cmpint (unknown.status, ==, 1);
+  assert_contains (unknown.err, "NOSUCH");
+  run_command (f, NULL, import_no_interval, &no_interval);
+  g_assert_cmpint (no_interval.status, ==, 2);
+  assert_contains (no_interval.err, "--interval");
+
+  /* Export: the same bytes back; and the hour derived from the minutes. */
+  run_command (f, NULL, export_file, &to_file);
+  g_assert_cmpint (to_file.status, ==, 0);
+  g_assert_true (g_file_get_contents (output, &exported, NULL, NULL));
+  g_assert_cmpstr (exported, ==, klines);
+  run_command (f, NULL, export_hours, &hours);
+  g_assert_cmpint (hours.status, ==, 0);
+  g_assert_cmpstr (hours.out, ==, "time,open,high,low,close,volume,trades\n"
+                                  "1704067200000,42283.58,42320,42261.02,42290.02,57.25824,2292\n");
+
+  /* Each import is audited as this user on the command line, in the chain. */
+  g_assert_cmpint (sqlite3_open (db, &handle), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT actor, target FROM audit_log WHERE action = 'market.import'",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, actor);
+      g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, "instrument:BTCUSDT");
+      n_audited++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+  g_assert_cmpuint (n_audited, ==, 2);
+  run_command (f, NULL, verify, &intact);
+  g_assert_cmpint (intact.status, ==, 0);
+}
+
 #define add_test(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
@@ -1430,6 +1524,7 @@ main (int   argc,
   add_test ("/boursed/serve-keep-alive", test_keep_alive, NULL);
   add_test ("/boursed/no-secrets-in-logs", test_no_secrets_in_logs, NULL);
   add_test ("/boursed/admin-cli", test_admin_cli, NULL);
+  add_test ("/boursed/market-cli", test_market_cli, NULL);
 
   return g_test_run ();
 }

@@ -478,6 +478,40 @@ static const TopicCase topic_cases[] = {
   { "tickers:BTCUSDT", FALSE },
 };
 
+/* Uploads have a body limit of their own, found from a request's method
+ * and path before routing, by the same precedence as matching. */
+static void
+test_max_body (void)
+{
+  g_autoptr(BourseRouter) router = bourse_router_new ();
+
+  bourse_router_add (router, "POST", "/api/v1/market/import", "market.import", handler_a, &tag_a);
+  bourse_router_add (router, "POST", "/api/v1/market/{name}", "market.read", handler_b, &tag_b);
+  bourse_router_add (router, "GET", "/api/v1/market/export", "market.read", handler_b, &tag_c);
+
+  /* None set: nothing to look up. */
+  g_assert_cmpuint (bourse_router_get_max_body (router, "POST", "/api/v1/market/import"), ==, 0);
+
+  bourse_router_set_max_body (router, "POST", "/api/v1/market/import", 64 * 1024 * 1024);
+  g_assert_cmpuint (bourse_router_get_max_body (router, "POST", "/api/v1/market/import"), ==, 64 * 1024 * 1024);
+  g_assert_cmpuint (bourse_router_get_max_body (router, "POST", "/api/v1/market/import/"), ==, 64 * 1024 * 1024);
+  /* Another method, a parameter route that loses to the literal one, another path: the default. */
+  g_assert_cmpuint (bourse_router_get_max_body (router, "PUT", "/api/v1/market/import"), ==, 0);
+  g_assert_cmpuint (bourse_router_get_max_body (router, "POST", "/api/v1/market/other"), ==, 0);
+  g_assert_cmpuint (bourse_router_get_max_body (router, "GET", "/api/v1/market/export"), ==, 0);
+  g_assert_cmpuint (bourse_router_get_max_body (router, "POST", "/nowhere"), ==, 0);
+
+  /* A parameter route may have one too; the literal route still wins. */
+  bourse_router_set_max_body (router, "POST", "/api/v1/market/{name}", 4096);
+  g_assert_cmpuint (bourse_router_get_max_body (router, "POST", "/api/v1/market/other"), ==, 4096);
+  g_assert_cmpuint (bourse_router_get_max_body (router, "POST", "/api/v1/market/import"), ==, 64 * 1024 * 1024);
+
+  /* Back to the default. */
+  bourse_router_set_max_body (router, "POST", "/api/v1/market/import", 0);
+  bourse_router_set_max_body (router, "POST", "/api/v1/market/{name}", 0);
+  g_assert_cmpuint (bourse_router_get_max_body (router, "POST", "/api/v1/market/import"), ==, 0);
+}
+
 static void
 test_topics (void)
 {
@@ -508,6 +542,7 @@ main (int   argc,
   g_test_add_func ("/router/head", test_head);
   g_test_add_func ("/router/table", test_table);
   g_test_add_func ("/router/allow-explicit-head", test_allow_explicit_head);
+  g_test_add_func ("/router/max-body", test_max_body);
 
   return g_test_run ();
 }
