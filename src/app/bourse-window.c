@@ -10,6 +10,7 @@
 
 #include "bourse-app-util.h"
 #include "bourse-audit-page.h"
+#include "bourse-markets-page.h"
 #include "bourse-owner-dialog.h"
 #include "bourse-remote-session.h"
 #include "bourse-sign-in-dialog.h"
@@ -55,6 +56,7 @@ struct _BourseWindow
   GtkListView          *sidebar_list;
   AdwViewStack         *view_stack;
   AdwWindowTitle       *content_title;
+  BourseMarketsPage    *markets_page;
 };
 
 G_DEFINE_FINAL_TYPE (BourseWindow, bourse_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -373,6 +375,8 @@ bourse_window_load_principal_cb (GObject      *object,
   self->role = g_strdup (bourse_json_get_string (me, "role"));
 
   bourse_window_set_admin (self, g_strcmp0 (self->role, "admin") == 0);
+  /* Who may import (admins) and download (traders too). */
+  bourse_markets_page_set_role (self->markets_page, self->role);
 
   if (self->users_page != NULL)
     bourse_window_check_owner (self);
@@ -892,12 +896,14 @@ bourse_window_class_init (BourseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, sidebar_list);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, markets_page);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_sidebar_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_sidebar_released_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_visible_page_changed_cb);
 
   g_type_ensure (BOURSE_TYPE_SYSTEM_PAGE);
+  g_type_ensure (BOURSE_TYPE_MARKETS_PAGE);
 }
 
 static void

@@ -262,24 +262,20 @@ bourse_client_request_cb (GObject      *object,
   g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
 }
 
-void
-bourse_client_request_json_async (BourseClient        *self,
-                                  const char          *method,
-                                  const char          *path,
-                                  JsonNode            *body,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
+static void
+bourse_client_send (BourseClient        *self,
+                    const char          *method,
+                    const char          *path,
+                    const char          *content_type,
+                    GBytes              *body,
+                    GCancellable        *cancellable,
+                    GAsyncReadyCallback  callback,
+                    gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GError) error = NULL;
   SoupMessage *message;
-
-  g_return_if_fail (BOURSE_IS_CLIENT (self));
-  g_return_if_fail (method != NULL);
-  g_return_if_fail (path != NULL);
-  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, bourse_client_request_json_async);
@@ -298,15 +294,57 @@ bourse_client_request_json_async (BourseClient        *self,
   bourse_client_authorize (self, message);
 
   if (body != NULL)
-    {
-      char *text = json_to_string (body, FALSE);
-      g_autoptr(GBytes) bytes = g_bytes_new_take (text, strlen (text));
-
-      soup_message_set_request_body_from_bytes (message, "application/json", bytes);
-    }
+    soup_message_set_request_body_from_bytes (message, content_type, body);
 
   soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT, cancellable,
                                     bourse_client_request_cb, g_steal_pointer (&task));
+}
+
+void
+bourse_client_request_json_async (BourseClient        *self,
+                                  const char          *method,
+                                  const char          *path,
+                                  JsonNode            *body,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (BOURSE_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  if (body != NULL)
+    {
+      char *text = json_to_string (body, FALSE);
+
+      bytes = g_bytes_new_take (text, strlen (text));
+    }
+
+  bourse_client_send (self, method, path, "application/json", bytes,
+                      cancellable, callback, user_data);
+}
+
+void
+bourse_client_request_bytes_async (BourseClient        *self,
+                                   const char          *method,
+                                   const char          *path,
+                                   const char          *content_type,
+                                   GBytes              *body,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (BOURSE_IS_CLIENT (self));
+  g_return_if_fail (method != NULL);
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (content_type != NULL);
+  g_return_if_fail (body != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  bourse_client_send (self, method, path, content_type, body, cancellable, callback, user_data);
 }
 
 JsonNode *

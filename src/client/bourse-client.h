@@ -49,6 +49,17 @@ void          bourse_client_request_json_async  (BourseClient         *self,
                                                  GCancellable         *cancellable,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
+/* Like bourse_client_request_json_async() with a body that is not JSON
+ * (a CSV file for an import); the answer is read as JSON all the same, so
+ * either finish function completes it. */
+void          bourse_client_request_bytes_async (BourseClient         *self,
+                                                 const char           *method,
+                                                 const char           *path,
+                                                 const char           *content_type,
+                                                 GBytes               *body,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
 JsonNode     *bourse_client_request_json_finish (BourseClient         *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);

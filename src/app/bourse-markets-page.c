@@ -1,0 +1,1573 @@
+/* bourse-markets-page.c — instruments, their tickers and a live chart
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Loading history (docs/DESKTOP.md): the candles API pages forwards in time
+ * from a start, so the chart first learns the earliest candle (limit=1),
+ * then asks for the window of 5000 intervals before now, which is one or
+ * two pages. Data that ends in the past (an old import) leaves that window
+ * empty: a binary search with limit=1 queries finds the latest candle, in
+ * about log2(span / interval) requests. Older windows load when the chart
+ * asks (its load-older signal), crossing gaps the same way.
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+
+#include <glib/gi18n.h>
+
+#include "bourse-app-util.h"
+#include "bourse-download-dialog.h"
+#include "bourse-import-dialog.h"
+#include "bourse-markets-page.h"
+
+#define PAGE_LIMIT       5000
+/* A window never has more than PAGE_LIMIT slots, so more pages mean
+ * candles newer than "now": a clock far off. Stop following them there. */
+#define MAX_PAGES        8
+#define DEFAULT_INTERVAL "1m"
+
+static const struct {
+  const char *name;
+  gint64      ms;
+} chart_intervals[] = {
+  { "1m", G_GINT64_CONSTANT (60000) },
+  { "5m", G_GINT64_CONSTANT (300000) },
+  { "15m", G_GINT64_CONSTANT (900000) },
+  { "1h", G_GINT64_CONSTANT (3600000) },
+  { "4h", G_GINT64_CONSTANT (14400000) },
+  { "1d", G_GINT64_CONSTANT (86400000) },
+  { "1w", G_GINT64_CONSTANT (604800000) },
+};
+
+typedef struct
+{
+  char      *symbol;
+  char      *base;
+  char      *quote;
+  int        decimals;
+  gboolean   simulated;
+  gboolean   downloadable;     /* fed from Binance */
+  gint64     ticker_time;      /* ms of the latest ticker, or -1 */
+  GtkWidget *row;
+  GtkLabel  *price_label;
+  GtkLabel  *change_label;
+} Instrument;
+
+struct _BourseMarketsPage
+{
+  AdwBin             parent_instance;
+
+  BourseClient      *client;
+  GSignalGroup      *client_signals;
+  GCancellable      *cancellable;        /* the list and its tickers */
+  GCancellable      *chart_cancellable;  /* the chart's history */
+  char              *role;
+  char              *symbol;
+  char              *interval;
+
+  GPtrArray         *instruments;        /* Instrument, in list order */
+  GHashTable        *by_symbol;          /* symbol → Instrument (borrowed) */
+  GPtrArray         *ticker_topics;      /* subscribed */
+  char              *candles_topic;      /* subscribed */
+  gboolean           rebuilding;
+
+  /* The history of what the chart shows. */
+  guint              generation;         /* of the selection: stale answers are dropped */
+  gboolean           chart_ready;
+  gboolean           older_loading;
+  gboolean           catching_up;        /* a STEP_CATCH_UP is on its way */
+  gboolean           at_earliest;
+  gint64             earliest;           /* open time of the first stored candle */
+  GArray            *pending;            /* live candles that came while loading */
+
+  GtkStack          *stack;
+  AdwStatusPage     *error_page;
+  GtkListBox        *instrument_list;
+  GtkLabel          *symbol_label;
+  GtkLabel          *simulated_label;
+  GtkLabel          *pair_label;
+  GtkWidget         *import_button;
+  GtkWidget         *download_button;
+  GtkStack          *chart_stack;
+  GtkSpinner        *chart_spinner;
+  AdwStatusPage     *chart_empty_page;
+  AdwStatusPage     *chart_error_page;
+  BourseCandleChart *chart;
+};
+
+G_DEFINE_FINAL_TYPE (BourseMarketsPage, bourse_markets_page, ADW_TYPE_BIN)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_ROLE,
+  PROP_SYMBOL,
+  PROP_INTERVAL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void bourse_markets_page_load_chart    (BourseMarketsPage *self);
+static void bourse_markets_page_update_header (BourseMarketsPage *self);
+
+/* Numbers {{{ */
+
+char *
+bourse_format_decimal (const char *text,
+                       int         decimals)
+{
+  const char *point = localeconv ()->decimal_point;
+  const char *dot;
+  GString *result;
+  gsize integer_length;
+
+  if (text == NULL || text[0] == '\0')
+    return g_strdup ("—");
+
+  /* Only what the API sends: digits with an optional sign and point. */
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isdigit (*p) && *p != '.' && !(p == text && (*p == '-' || *p == '+')))
+      return g_strdup (text);
+
+  dot = strchr (text, '.');
+  integer_length = dot != NULL ? (gsize) (dot - text) : strlen (text);
+  result = g_string_new_len (text, integer_length);
+
+  if (decimals > 0)
+    {
+      const char *fraction = dot != NULL ? dot + 1 : "";
+      int available = (int) strlen (fraction);
+
+      g_string_append (result, point != NULL && point[0] != '\0' ? point : ".");
+      g_string_append_len (result, fraction, MIN (available, decimals));
+      for (int i = available; i < decimals; i++)
+        g_string_append_c (result, '0');
+    }
+
+  return g_string_free (result, FALSE);
+}
+
+int
+bourse_decimal_places (const char *text)
+{
+  const char *dot;
+  int places;
+
+  if (text == NULL || (dot = strchr (text, '.')) == NULL)
+    return 0;
+
+  places = (int) strlen (dot + 1);
+  while (places > 0 && dot[places] == '0')
+    places--;
+
+  return MIN (places, 8);
+}
+
+static gboolean
+parse_double (JsonObject *object,
+              const char *member,
+              double     *value)
+{
+  const char *text = bourse_json_get_string (object, member);
+  char *end = NULL;
+
+  if (text == NULL)
+    return FALSE;
+
+  *value = g_ascii_strtod (text, &end);
+  return end != text && *end == '\0' && isfinite (*value);
+}
+
+gboolean
+bourse_chart_candle_from_json (JsonObject        *object,
+                               BourseChartCandle *candle)
+{
+  gboolean closed = FALSE;
+
+  g_return_val_if_fail (candle != NULL, FALSE);
+
+  if (object == NULL ||
+      !bourse_json_get_int (object, "open_time", &candle->open_time) ||
+      !parse_double (object, "open", &candle->open) ||
+      !parse_double (object, "high", &candle->high) ||
+      !parse_double (object, "low", &candle->low) ||
+      !parse_double (object, "close", &candle->close) ||
+      !parse_double (object, "volume", &candle->volume))
+    return FALSE;
+
+  bourse_json_get_boolean (object, "closed", &closed);
+  candle->closed = closed;
+
+  return TRUE;
+}
+
+static gint64
+interval_ms (const char *interval)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (chart_intervals); i++)
+    if (g_strcmp0 (interval, chart_intervals[i].name) == 0)
+      return chart_intervals[i].ms;
+
+  return 0;
+}
+
+/* }}} */
+
+/* Instruments and tickers {{{ */
+
+static void
+instrument_free (gpointer data)
+{
+  Instrument *instrument = data;
+
+  g_free (instrument->symbol);
+  g_free (instrument->base);
+  g_free (instrument->quote);
+  g_free (instrument);
+}
+
+static Instrument *
+bourse_markets_page_get_instrument (BourseMarketsPage *self,
+                                    const char        *symbol)
+{
+  return symbol != NULL ? g_hash_table_lookup (self->by_symbol, symbol) : NULL;
+}
+
+static void
+set_change (GtkLabel   *label,
+            const char *percent)
+{
+  g_autofree char *number = NULL;
+  g_autofree char *text = NULL;
+  double value;
+
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+
+  if (percent == NULL)
+    {
+      gtk_label_set_label (label, "—");
+      return;
+    }
+
+  value = g_ascii_strtod (percent, NULL);
+  number = bourse_format_decimal (percent[0] == '-' || percent[0] == '+' ? percent + 1 : percent, 2);
+  text = g_strdup_printf ("%s%s %%", value > 0 ? "+" : value < 0 ? "−" : "", number);
+  gtk_label_set_label (label, text);
+
+  if (value > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (label), "success");
+  else if (value < 0)
+    gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+}
+
+/* A ticker from GET …/ticker/{symbol} or the ticker:<SYMBOL> topic. */
+static void
+bourse_markets_page_apply_ticker (BourseMarketsPage *self,
+                                  Instrument        *instrument,
+                                  JsonObject        *ticker)
+{
+  const char *last = bourse_json_get_string (ticker, "last_price");
+  g_autofree char *price = NULL;
+  g_autofree char *high = NULL;
+  g_autofree char *low = NULL;
+  g_autofree char *volume = NULL;
+  g_autofree char *tooltip = NULL;
+  gint64 time;
+
+  if (ticker == NULL)
+    return;
+
+  price = last != NULL ? bourse_format_decimal (last, instrument->decimals) : g_strdup ("—");
+  gtk_label_set_label (instrument->price_label, price);
+  set_change (instrument->change_label, bourse_json_get_string (ticker, "change_percent"));
+
+  high = bourse_format_decimal (bourse_json_get_string (ticker, "high"), instrument->decimals);
+  low = bourse_format_decimal (bourse_json_get_string (ticker, "low"), instrument->decimals);
+  volume = bourse_format_decimal (bourse_json_get_string (ticker, "volume"), 2);
+  /* Translators: over the last 24 hours: highest price, lowest price, volume */
+  tooltip = g_strdup_printf (_("24 h: high %s, low %s, volume %s"), high, low, volume);
+  gtk_widget_set_tooltip_text (instrument->row, tooltip);
+
+  if (bourse_json_get_int (ticker, "time", &time))
+    instrument->ticker_time = time;
+}
+
+typedef struct
+{
+  BourseMarketsPage *self;
+  char              *symbol;
+} TickerRequest;
+
+static void
+bourse_markets_page_ticker_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  TickerRequest *request = user_data;
+  g_autoptr(BourseMarketsPage) self = request->self;
+  g_autofree char *symbol = request->symbol;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  Instrument *instrument;
+
+  g_free (request);
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      /* No ticker yet is not worth a toast: the row shows a dash. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No ticker for %s: %s", symbol, error->message);
+      return;
+    }
+
+  if ((instrument = bourse_markets_page_get_instrument (self, symbol)) != NULL &&
+      JSON_NODE_HOLDS_OBJECT (answer))
+    bourse_markets_page_apply_ticker (self, instrument, json_node_get_object (answer));
+}
+
+static void
+bourse_markets_page_load_ticker (BourseMarketsPage *self,
+                                 Instrument        *instrument)
+{
+  g_autofree char *escaped = g_uri_escape_string (instrument->symbol, NULL, FALSE);
+  g_autofree char *path = g_strdup_printf ("/api/v1/market/ticker/%s", escaped);
+  TickerRequest *request = g_new0 (TickerRequest, 1);
+
+  request->self = g_object_ref (self);
+  request->symbol = g_strdup (instrument->symbol);
+  bourse_client_get_json_async (self->client, path, self->cancellable,
+                                bourse_markets_page_ticker_cb, request);
+}
+
+static void
+bourse_markets_page_unsubscribe_tickers (BourseMarketsPage *self)
+{
+  if (self->client != NULL)
+    for (guint i = 0; i < self->ticker_topics->len; i++)
+      bourse_client_unsubscribe (self->client, g_ptr_array_index (self->ticker_topics, i));
+
+  g_ptr_array_set_size (self->ticker_topics, 0);
+}
+
+static GtkWidget *
+new_label (const char *name,
+           const char *text,
+           float       xalign,
+           const char *first_class,
+           ...)
+{
+  GtkWidget *label = gtk_label_new (text);
+  const char *css_class = first_class;
+  va_list args;
+
+  gtk_widget_set_name (label, name);
+  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+
+  va_start (args, first_class);
+  while (css_class != NULL)
+    {
+      gtk_widget_add_css_class (label, css_class);
+      css_class = va_arg (args, const char *);
+    }
+  va_end (args);
+
+  return label;
+}
+
+static Instrument *
+bourse_markets_page_add_instrument (BourseMarketsPage *self,
+                                    JsonObject        *object)
+{
+  const char *symbol = bourse_json_get_string (object, "symbol");
+  g_autofree char *row_name = NULL;
+  g_autofree char *pair = NULL;
+  Instrument *instrument;
+  GtkWidget *grid;
+  GtkWidget *tag;
+  gboolean simulated = FALSE;
+
+  if (symbol == NULL || g_hash_table_contains (self->by_symbol, symbol))
+    return NULL;
+
+  instrument = g_new0 (Instrument, 1);
+  instrument->symbol = g_strdup (symbol);
+  instrument->base = g_strdup (bourse_json_get_string (object, "base_asset"));
+  instrument->quote = g_strdup (bourse_json_get_string (object, "quote_asset"));
+  instrument->decimals = bourse_decimal_places (bourse_json_get_string (object, "tick_size"));
+  bourse_json_get_boolean (object, "simulated", &simulated);
+  instrument->simulated = simulated;
+  instrument->downloadable = g_strcmp0 (bourse_json_get_string (object, "source"), "binance") == 0;
+  instrument->ticker_time = -1;
+
+  instrument->row = gtk_list_box_row_new ();
+  row_name = g_strdup_printf ("instrument-row-%s", symbol);
+  gtk_widget_set_name (instrument->row, row_name);
+  g_object_set_data_full (G_OBJECT (instrument->row), "symbol", g_strdup (symbol), g_free);
+
+  grid = gtk_grid_new ();
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
+  gtk_widget_set_margin_top (grid, 3);
+  gtk_widget_set_margin_bottom (grid, 3);
+
+  gtk_grid_attach (GTK_GRID (grid), new_label ("symbol", symbol, 0, "heading", NULL), 0, 0, 1, 1);
+
+  tag = new_label ("simulated-tag", _("Simulated"), 0.5, "simulated-tag", NULL);
+  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (tag, GTK_ALIGN_START);
+  gtk_widget_set_visible (tag, simulated);
+  gtk_widget_set_tooltip_text (tag, _("Made up by the simulated feed, not a real market"));
+  gtk_grid_attach (GTK_GRID (grid), tag, 1, 0, 1, 1);
+
+  /* Translators: an instrument's base and quote asset, e.g. "BTC / USDT" */
+  pair = g_strdup_printf (_("%s / %s"), instrument->base ? instrument->base : "?",
+                          instrument->quote ? instrument->quote : "?");
+  gtk_grid_attach (GTK_GRID (grid), new_label ("pair", pair, 0, "caption", "dim-label", NULL),
+                   0, 1, 2, 1);
+
+  instrument->price_label = GTK_LABEL (new_label ("last-price", "—", 1, "numeric", NULL));
+  gtk_widget_set_hexpand (GTK_WIDGET (instrument->price_label), TRUE);
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (instrument->price_label), 2, 0, 1, 1);
+
+  instrument->change_label = GTK_LABEL (new_label ("change", "—", 1, "caption", "numeric", NULL));
+  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (instrument->change_label), 2, 1, 1, 1);
+
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (instrument->row), grid);
+  gtk_list_box_append (self->instrument_list, instrument->row);
+
+  g_ptr_array_add (self->instruments, instrument);
+  g_hash_table_insert (self->by_symbol, instrument->symbol, instrument);
+
+  return instrument;
+}
+
+static void
+bourse_markets_page_clear_instruments (BourseMarketsPage *self)
+{
+  GtkWidget *child;
+
+  self->rebuilding = TRUE;
+  bourse_markets_page_unsubscribe_tickers (self);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->instrument_list))) != NULL)
+    gtk_list_box_remove (self->instrument_list, child);
+  g_hash_table_remove_all (self->by_symbol);
+  g_ptr_array_set_size (self->instruments, 0);
+  self->rebuilding = FALSE;
+}
+
+static void
+bourse_markets_page_apply_instruments (BourseMarketsPage *self,
+                                       JsonNode          *answer)
+{
+  JsonArray *items;
+  Instrument *selected;
+
+  items = JSON_NODE_HOLDS_OBJECT (answer)
+        ? bourse_json_get_array (json_node_get_object (answer), "instruments") : NULL;
+
+  bourse_markets_page_clear_instruments (self);
+
+  self->rebuilding = TRUE;
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      Instrument *instrument;
+      g_autofree char *topic = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) ||
+          !(instrument = bourse_markets_page_add_instrument (self, json_node_get_object (node))))
+        continue;
+
+      topic = g_strdup_printf ("ticker:%s", instrument->symbol);
+      bourse_client_subscribe (self->client, topic);
+      g_ptr_array_add (self->ticker_topics, g_steal_pointer (&topic));
+      bourse_markets_page_load_ticker (self, instrument);
+    }
+  self->rebuilding = FALSE;
+
+  if (self->instruments->len == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      bourse_markets_page_set_symbol (self, NULL);
+      return;
+    }
+
+  gtk_stack_set_visible_child_name (self->stack, "markets");
+
+  /* The same instrument as before a reload, else the first. */
+  selected = bourse_markets_page_get_instrument (self, self->symbol);
+  if (selected == NULL)
+    selected = g_ptr_array_index (self->instruments, 0);
+  gtk_list_box_select_row (self->instrument_list, GTK_LIST_BOX_ROW (selected->row));
+  bourse_markets_page_set_symbol (self, selected->symbol);
+  /* What the list says of it may be news (a symbol chosen before the list came). */
+  bourse_markets_page_update_header (self);
+}
+
+static void
+bourse_markets_page_load_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(BourseMarketsPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      /* With a list on screen, a failed refresh only deserves a word. */
+      if (self->instruments->len > 0)
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not load the instruments: %s"),
+                                                      error->message);
+
+          bourse_widget_show_toast (GTK_WIDGET (self), message);
+          return;
+        }
+
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      return;
+    }
+
+  bourse_markets_page_apply_instruments (self, answer);
+}
+
+void
+bourse_markets_page_reload (BourseMarketsPage *self)
+{
+  g_return_if_fail (BOURSE_IS_MARKETS_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  if (self->instruments->len == 0)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+
+  bourse_client_get_json_async (self->client, "/api/v1/instruments", self->cancellable,
+                                bourse_markets_page_load_cb, g_object_ref (self));
+}
+
+static void
+bourse_markets_page_row_selected_cb (BourseMarketsPage *self,
+                                     GtkListBoxRow     *row,
+                                     GtkListBox        *list_box)
+{
+  g_assert (BOURSE_IS_MARKETS_PAGE (self));
+
+  if (self->rebuilding || row == NULL)
+    return;
+
+  bourse_markets_page_set_symbol (self, g_object_get_data (G_OBJECT (row), "symbol"));
+}
+
+/* }}} */
+
+/* Chart history {{{ */
+
+typedef enum
+{
+  STEP_EARLIEST,   /* the first stored candle */
+  STEP_WINDOW,     /* a window of candles, following next_cursor */
+  STEP_PROBE,      /* the binary search for the latest candle before a gap */
+  STEP_CATCH_UP,   /* what came after the latest candle held: a gap in the
+                    * topic, or live candles after a gap in the history */
+} Step;
+
+typedef struct
+{
+  BourseMarketsPage *self;
+  guint              generation;
+  Step               step;
+  gboolean           older;      /* goes before what the chart shows */
+  GArray            *candles;
+  gint64             start;      /* the window asked for, [start, end] */
+  gint64             end;
+  gint64             low;        /* the probe: a candle at low, none in [high, …) */
+  gint64             high;
+  guint              pages;
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_clear_object (&load->self);
+  g_clear_pointer (&load->candles, g_array_unref);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+static void bourse_markets_page_load_cb_candles (GObject      *object,
+                                                 GAsyncResult *result,
+                                                 gpointer      user_data);
+
+static Load *
+load_new (BourseMarketsPage *self,
+          Step               step,
+          gboolean           older)
+{
+  Load *load = g_new0 (Load, 1);
+
+  load->self = g_object_ref (self);
+  load->generation = self->generation;
+  load->step = step;
+  load->older = older;
+  load->candles = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
+  load->end = G_MAXINT64;
+
+  return load;
+}
+
+/* GET …/candles/{symbol} for @load; takes it. */
+static void
+load_send (Load   *load,
+           gint64  start,
+           gint64  end,
+           guint   limit,
+           gint64  cursor)
+{
+  BourseMarketsPage *self = load->self;
+  g_autofree char *escaped = g_uri_escape_string (self->symbol, NULL, FALSE);
+  GString *path = g_string_new (NULL);
+
+  g_string_printf (path, "/api/v1/market/candles/%s?interval=%s&limit=%u", escaped, self->interval, limit);
+  if (start > 0)
+    g_string_append_printf (path, "&start=%" G_GINT64_FORMAT, start);
+  if (end != G_MAXINT64)
+    g_string_append_printf (path, "&end=%" G_GINT64_FORMAT, end);
+  if (cursor > 0)
+    g_string_append_printf (path, "&cursor=%" G_GINT64_FORMAT, cursor);
+
+  bourse_client_get_json_async (self->client, path->str, self->chart_cancellable,
+                                bourse_markets_page_load_cb_candles, load);
+  g_string_free (path, TRUE);
+}
+
+static void
+load_send_window (Load   *load,
+                  gint64  start,
+                  gint64  end)
+{
+  load->step = STEP_WINDOW;
+  load->start = start;
+  load->end = end;
+  load->pages = 0;
+  g_array_set_size (load->candles, 0);
+  load_send (load, start, end, PAGE_LIMIT, 0);
+}
+
+/* Halves [low, high) until the latest candle is known, then loads the
+ * window that ends with it. */
+static void
+load_probe (Load *load)
+{
+  gint64 spacing = interval_ms (load->self->interval);
+  gint64 middle;
+
+  if (load->high - load->low <= spacing)
+    {
+      load_send_window (load, load->low - (PAGE_LIMIT - 1) * spacing,
+                        load->older ? load->low : G_MAXINT64);
+      return;
+    }
+
+  middle = load->low + (load->high - load->low) / 2;
+  load->step = STEP_PROBE;
+  load->start = middle;
+  load_send (load, middle, load->high - 1, 1, 0);
+}
+
+static void
+bourse_markets_page_show_chart_state (BourseMarketsPage *self,
+                                      const char        *state)
+{
+  gboolean loading = g_strcmp0 (state, "loading") == 0;
+
+  gtk_spinner_set_spinning (self->chart_spinner, loading);
+  gtk_stack_set_visible_child_name (self->chart_stack, state);
+}
+
+static void bourse_markets_page_set_history (BourseMarketsPage *self,
+                                             GArray            *candles);
+
+static void
+bourse_markets_page_show_empty (BourseMarketsPage *self)
+{
+  g_autofree char *description = NULL;
+
+  /* Nothing stored, but live candles came meanwhile: they are the history. */
+  if (self->pending->len > 0)
+    {
+      g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
+
+      g_array_append_vals (first, self->pending->data, 1);
+      self->earliest = g_array_index (first, BourseChartCandle, 0).open_time;
+      bourse_markets_page_set_history (self, first);
+      return;
+    }
+
+  /* Translators: the first %s is an instrument, the second an interval ("1h") */
+  description = g_strdup_printf (_("Nothing is stored for %s at %s. Candles appear here as a feed "
+                                   "brings them, or after an import or a download."),
+                                 self->symbol, self->interval);
+  adw_status_page_set_description (self->chart_empty_page, description);
+  bourse_markets_page_show_chart_state (self, "empty");
+}
+
+/* The history arrives: the chart shows it, and what came live meanwhile. */
+static void
+bourse_markets_page_set_history (BourseMarketsPage *self,
+                                 GArray            *candles)
+{
+  self->chart_ready = TRUE;
+  self->at_earliest = g_array_index (candles, BourseChartCandle, 0).open_time <= self->earliest;
+  bourse_markets_page_show_chart_state (self, "chart");
+  bourse_candle_chart_set_candles (self->chart, (BourseChartCandle *) candles->data, candles->len);
+
+  for (guint i = 0; i < self->pending->len; i++)
+    bourse_candle_chart_update_candle (self->chart, &g_array_index (self->pending, BourseChartCandle, i));
+  g_array_set_size (self->pending, 0);
+}
+
+static void
+bourse_markets_page_window_done (BourseMarketsPage *self,
+                                 Load              *load)
+{
+  if (load->candles->len == 0)
+    {
+      /* A gap: look for the latest candle before it. */
+      if (self->earliest < load->start)
+        {
+          load->low = self->earliest;
+          load->high = load->start;
+          load_probe (g_steal_pointer (&load));
+          return;
+        }
+
+      if (load->older)
+        {
+          self->at_earliest = TRUE;
+          self->older_loading = FALSE;
+        }
+      else
+        bourse_markets_page_show_empty (self);
+
+      load_free (load);
+      return;
+    }
+
+  if (!load->older)
+    bourse_markets_page_set_history (self, load->candles);
+  else
+    {
+      self->older_loading = FALSE;
+      self->at_earliest = g_array_index (load->candles, BourseChartCandle, 0).open_time <= self->earliest;
+      /* May ask for more at once (load-older), so the state is set first. */
+      bourse_candle_chart_prepend_candles (self->chart, (BourseChartCandle *) load->candles->data,
+                                           load->candles->len);
+    }
+
+  load_free (load);
+}
+
+static void
+bourse_markets_page_load_failed (BourseMarketsPage *self,
+                                 Load              *load,
+                                 const GError      *error)
+{
+  g_autofree char *message = NULL;
+
+  if (load->step == STEP_CATCH_UP)
+    {
+      /* Show what came live at least, after the gap. */
+      self->catching_up = FALSE;
+      for (guint i = 0; i < self->pending->len; i++)
+        bourse_candle_chart_update_candle (self->chart, &g_array_index (self->pending, BourseChartCandle, i));
+      g_array_set_size (self->pending, 0);
+    }
+
+  if (load->older || load->step == STEP_CATCH_UP)
+    {
+      self->older_loading = FALSE;
+      message = g_strdup_printf (_("Could not load more candles: %s"), error->message);
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+      return;
+    }
+
+  adw_status_page_set_description (self->chart_error_page, error->message);
+  bourse_markets_page_show_chart_state (self, "error");
+}
+
+static void
+bourse_markets_page_load_recent (BourseMarketsPage *self,
+                                 Load              *load)
+{
+  Instrument *instrument = bourse_markets_page_get_instrument (self, self->symbol);
+  gint64 latest = g_get_real_time () / 1000;
+
+  /* The ticker knows the latest trade; the clock is a fine guess too. */
+  if (instrument != NULL && instrument->ticker_time > latest)
+    latest = instrument->ticker_time;
+
+  load->older = FALSE;
+  load_send_window (load, latest - (PAGE_LIMIT - 1) * interval_ms (self->interval), G_MAXINT64);
+}
+
+static void
+bourse_markets_page_load_cb_candles (GObject      *object,
+                                     GAsyncResult *result,
+                                     gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  BourseMarketsPage *self = load->self;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+  JsonArray *items;
+  gint64 next_cursor = 0;
+  gboolean more;
+
+  answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error);
+
+  /* Another instrument or interval by now. */
+  if (load->generation != self->generation)
+    return;
+
+  if (answer == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        bourse_markets_page_load_failed (self, load, error);
+      return;
+    }
+
+  root = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  items = bourse_json_get_array (root, "candles");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      BourseChartCandle candle;
+
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          bourse_chart_candle_from_json (json_node_get_object (node), &candle))
+        g_array_append_val (load->candles, candle);
+    }
+  more = bourse_json_get_int (root, "next_cursor", &next_cursor);
+
+  switch (load->step)
+    {
+    case STEP_EARLIEST:
+      if (load->candles->len == 0)
+        {
+          bourse_markets_page_show_empty (self);
+          return;
+        }
+      self->earliest = g_array_index (load->candles, BourseChartCandle, 0).open_time;
+      bourse_markets_page_load_recent (self, g_steal_pointer (&load));
+      return;
+
+    case STEP_WINDOW:
+      if (more && ++load->pages < MAX_PAGES)
+        {
+          Load *next = g_steal_pointer (&load);
+
+          load_send (next, next->start, next->end, PAGE_LIMIT, next_cursor);
+          return;
+        }
+      bourse_markets_page_window_done (self, g_steal_pointer (&load));
+      return;
+
+    case STEP_PROBE:
+      if (load->candles->len > 0)
+        load->low = g_array_index (load->candles, BourseChartCandle, 0).open_time;
+      else
+        load->high = load->start;
+      g_array_set_size (load->candles, 0);
+      load_probe (g_steal_pointer (&load));
+      return;
+
+    case STEP_CATCH_UP:
+    default:
+      for (guint i = 0; i < load->candles->len; i++)
+        bourse_candle_chart_update_candle (self->chart, &g_array_index (load->candles, BourseChartCandle, i));
+      if (more && ++load->pages < MAX_PAGES)
+        {
+          Load *next = g_steal_pointer (&load);
+
+          g_array_set_size (next->candles, 0);
+          load_send (next, next->start, G_MAXINT64, PAGE_LIMIT, next_cursor);
+          return;
+        }
+
+      /* Then what came live meanwhile, in order. */
+      self->catching_up = FALSE;
+      for (guint i = 0; i < self->pending->len; i++)
+        bourse_candle_chart_update_candle (self->chart, &g_array_index (self->pending, BourseChartCandle, i));
+      g_array_set_size (self->pending, 0);
+      return;
+    }
+}
+
+static void
+bourse_markets_page_load_older_cb (BourseMarketsPage *self,
+                                   BourseCandleChart *chart)
+{
+  gint64 spacing, first;
+  Load *load;
+
+  g_assert (BOURSE_IS_MARKETS_PAGE (self));
+
+  if (!self->chart_ready || self->older_loading || self->at_earliest || self->client == NULL ||
+      bourse_candle_chart_get_n_candles (chart) == 0)
+    return;
+
+  spacing = interval_ms (self->interval);
+  first = bourse_candle_chart_get_candle (chart, 0)->open_time;
+  if (first <= self->earliest)
+    {
+      self->at_earliest = TRUE;
+      return;
+    }
+
+  self->older_loading = TRUE;
+  load = load_new (self, STEP_WINDOW, TRUE);
+  load_send_window (load, MAX (first - PAGE_LIMIT * spacing, self->earliest), first - 1);
+}
+
+/* Loads what the store has from the latest candle held on: after a gap in
+ * the topic, or when a live candle shows the history held ends early (the
+ * simulated feed still backfilling when the chart loaded). Live candles
+ * wait in self->pending meanwhile. A gap of more than a page loads the
+ * chart afresh instead: the recent window is what matters then. */
+static void
+bourse_markets_page_catch_up (BourseMarketsPage *self,
+                              gint64             until)
+{
+  guint n = bourse_candle_chart_get_n_candles (self->chart);
+  gint64 latest;
+  Load *load;
+
+  if (self->catching_up)
+    return;
+
+  latest = n > 0 ? bourse_candle_chart_get_candle (self->chart, n - 1)->open_time : G_MININT64;
+  if (!self->chart_ready || n == 0 || (until - latest) / interval_ms (self->interval) > PAGE_LIMIT)
+    {
+      g_autoptr(GArray) live = g_array_copy (self->pending);
+
+      bourse_markets_page_load_chart (self);
+      g_array_append_vals (self->pending, live->data, live->len);
+      return;
+    }
+
+  self->catching_up = TRUE;
+  load = load_new (self, STEP_CATCH_UP, FALSE);
+  load->start = latest;
+  load_send (load, latest, G_MAXINT64, PAGE_LIMIT, 0);
+}
+
+static void
+bourse_markets_page_update_header (BourseMarketsPage *self)
+{
+  Instrument *instrument = bourse_markets_page_get_instrument (self, self->symbol);
+  g_autofree char *pair = NULL;
+
+  gtk_label_set_label (self->symbol_label, self->symbol != NULL ? self->symbol : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->simulated_label),
+                          instrument != NULL && instrument->simulated);
+  if (instrument != NULL)
+    pair = g_strdup_printf (_("%s / %s"), instrument->base ? instrument->base : "?",
+                            instrument->quote ? instrument->quote : "?");
+  gtk_label_set_label (self->pair_label, pair != NULL ? pair : "");
+  bourse_candle_chart_set_price_decimals (self->chart,
+                                          instrument != NULL && instrument->decimals > 0
+                                          ? instrument->decimals : -1);
+}
+
+/* Loads the chart of the selected instrument and interval, from scratch. */
+static void
+bourse_markets_page_load_chart (BourseMarketsPage *self)
+{
+  Load *load;
+
+  g_assert (BOURSE_IS_MARKETS_PAGE (self));
+
+  self->generation++;
+  g_cancellable_cancel (self->chart_cancellable);
+  g_clear_object (&self->chart_cancellable);
+
+  if (self->client != NULL && self->candles_topic != NULL)
+    bourse_client_unsubscribe (self->client, self->candles_topic);
+  g_clear_pointer (&self->candles_topic, g_free);
+
+  self->chart_ready = FALSE;
+  self->older_loading = FALSE;
+  self->catching_up = FALSE;
+  self->at_earliest = FALSE;
+  self->earliest = G_MAXINT64;
+  g_array_set_size (self->pending, 0);
+  bourse_candle_chart_set_candles (self->chart, NULL, 0);
+  bourse_markets_page_update_header (self);
+
+  if (self->client == NULL || self->symbol == NULL)
+    {
+      bourse_markets_page_show_chart_state (self, "none");
+      return;
+    }
+
+  /* Subscribed first, so nothing that happens while loading is missed. */
+  self->candles_topic = g_strdup_printf ("candles:%s:%s", self->symbol, self->interval);
+  bourse_client_subscribe (self->client, self->candles_topic);
+
+  self->chart_cancellable = g_cancellable_new ();
+  bourse_markets_page_show_chart_state (self, "loading");
+
+  load = load_new (self, STEP_EARLIEST, FALSE);
+  load_send (load, 0, G_MAXINT64, 1, 0);
+}
+
+/* A candle on the candles:<SYMBOL>:<interval> topic. */
+static void
+bourse_markets_page_apply_candle (BourseMarketsPage *self,
+                                  JsonNode          *data)
+{
+  BourseChartCandle candle;
+
+  if (!JSON_NODE_HOLDS_OBJECT (data) ||
+      !bourse_chart_candle_from_json (json_node_get_object (data), &candle))
+    return;
+
+  if (self->chart_ready && !self->catching_up)
+    {
+      guint n = bourse_candle_chart_get_n_candles (self->chart);
+      gint64 latest = n > 0 ? bourse_candle_chart_get_candle (self->chart, n - 1)->open_time : G_MININT64;
+
+      /* Candles missing between what we hold and this one: fetch them first. */
+      if (n > 0 && candle.open_time > latest + interval_ms (self->interval))
+        {
+          g_array_append_val (self->pending, candle);
+          bourse_markets_page_catch_up (self, candle.open_time);
+          return;
+        }
+
+      bourse_candle_chart_update_candle (self->chart, &candle);
+      return;
+    }
+
+  /* "Nothing stored" is out of date: look again (keeping this candle, in
+   * case the store still has none). */
+  if (!self->chart_ready &&
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->chart_stack), "empty") == 0)
+    bourse_markets_page_load_chart (self);
+
+  g_array_append_val (self->pending, candle);
+}
+
+/* }}} */
+
+/* Events {{{ */
+
+static void
+bourse_markets_page_event_cb (BourseMarketsPage *self,
+                              const char        *topic,
+                              gint64             seq,
+                              JsonNode          *data,
+                              BourseClient      *client)
+{
+  g_assert (BOURSE_IS_MARKETS_PAGE (self));
+
+  if (g_str_has_prefix (topic, "ticker:"))
+    {
+      Instrument *instrument = bourse_markets_page_get_instrument (self, topic + strlen ("ticker:"));
+
+      if (instrument != NULL && JSON_NODE_HOLDS_OBJECT (data))
+        bourse_markets_page_apply_ticker (self, instrument, json_node_get_object (data));
+    }
+  else if (g_strcmp0 (topic, self->candles_topic) == 0)
+    bourse_markets_page_apply_candle (self, data);
+}
+
+static void
+bourse_markets_page_resync_cb (BourseMarketsPage *self,
+                               const char        *topic,
+                               BourseClient      *client)
+{
+  g_assert (BOURSE_IS_MARKETS_PAGE (self));
+
+  if (g_str_has_prefix (topic, "ticker:"))
+    {
+      Instrument *instrument = bourse_markets_page_get_instrument (self, topic + strlen ("ticker:"));
+
+      if (instrument != NULL)
+        bourse_markets_page_load_ticker (self, instrument);
+    }
+  else if (g_strcmp0 (topic, self->candles_topic) == 0)
+    bourse_markets_page_catch_up (self, g_get_real_time () / 1000);
+}
+
+/* }}} */
+
+/* Actions and dialogs {{{ */
+
+static gboolean
+bourse_markets_page_can_import (BourseMarketsPage *self)
+{
+  return self->client != NULL && g_strcmp0 (self->role, "admin") == 0;
+}
+
+static gboolean
+bourse_markets_page_can_download (BourseMarketsPage *self)
+{
+  return self->client != NULL &&
+         (g_strcmp0 (self->role, "admin") == 0 || g_strcmp0 (self->role, "trader") == 0);
+}
+
+static void
+bourse_markets_page_update_actions (BourseMarketsPage *self)
+{
+  gboolean can_import = bourse_markets_page_can_import (self);
+  gboolean can_download = bourse_markets_page_can_download (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "markets.import", can_import);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "markets.download", can_download);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "markets.reload", self->client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "markets.reload-chart", self->client != NULL);
+  gtk_widget_set_visible (self->import_button, can_import);
+  gtk_widget_set_visible (self->download_button, can_download);
+}
+
+/* Every instrument, or only those a download can fill (fed from Binance). */
+static GStrv
+bourse_markets_page_dup_symbols (BourseMarketsPage *self,
+                                 gboolean           downloadable)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  GStrv symbols;
+
+  for (guint i = 0; i < self->instruments->len; i++)
+    {
+      Instrument *instrument = g_ptr_array_index (self->instruments, i);
+
+      if (!downloadable || instrument->downloadable)
+        g_strv_builder_add (builder, instrument->symbol);
+    }
+  symbols = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+
+  return symbols;
+}
+
+/* An import or a download brought candles: reload what they touched. */
+static void
+bourse_markets_page_history_changed_cb (BourseMarketsPage *self,
+                                        const char        *symbol,
+                                        const char        *interval,
+                                        GtkWidget         *dialog)
+{
+  g_assert (BOURSE_IS_MARKETS_PAGE (self));
+
+  if (g_strcmp0 (symbol, self->symbol) == 0)
+    bourse_markets_page_load_chart (self);
+}
+
+static void
+bourse_markets_page_import_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *param)
+{
+  BourseMarketsPage *self = BOURSE_MARKETS_PAGE (widget);
+  g_auto(GStrv) symbols = NULL;
+  GtkWidget *dialog;
+
+  if (!bourse_markets_page_can_import (self))
+    return;
+
+  symbols = bourse_markets_page_dup_symbols (self, FALSE);
+  dialog = bourse_import_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->client,
+                                     (const char * const *) symbols, self->symbol, self->interval);
+  g_signal_connect_object (dialog, "imported",
+                           G_CALLBACK (bourse_markets_page_history_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+bourse_markets_page_download_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *param)
+{
+  BourseMarketsPage *self = BOURSE_MARKETS_PAGE (widget);
+  g_auto(GStrv) symbols = NULL;
+  GtkWidget *dialog;
+
+  if (!bourse_markets_page_can_download (self))
+    return;
+
+  symbols = bourse_markets_page_dup_symbols (self, TRUE);
+  dialog = bourse_download_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->client,
+                                       (const char * const *) symbols, self->symbol, self->interval);
+  g_signal_connect_object (dialog, "downloaded",
+                           G_CALLBACK (bourse_markets_page_history_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+bourse_markets_page_reload_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *param)
+{
+  bourse_markets_page_reload (BOURSE_MARKETS_PAGE (widget));
+}
+
+static void
+bourse_markets_page_reload_chart_action (GtkWidget  *widget,
+                                         const char *action_name,
+                                         GVariant   *param)
+{
+  bourse_markets_page_load_chart (BOURSE_MARKETS_PAGE (widget));
+}
+
+/* }}} */
+
+BourseClient *
+bourse_markets_page_get_client (BourseMarketsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_MARKETS_PAGE (self), NULL);
+
+  return self->client;
+}
+
+void
+bourse_markets_page_set_client (BourseMarketsPage *self,
+                                BourseClient      *client)
+{
+  g_return_if_fail (BOURSE_IS_MARKETS_PAGE (self));
+  g_return_if_fail (!client || BOURSE_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  /* Everything seen so far belongs to the other server. */
+  bourse_markets_page_clear_instruments (self);
+  g_clear_pointer (&self->symbol, g_free);
+  bourse_markets_page_load_chart (self);
+
+  g_set_object (&self->client, client);
+  g_signal_group_set_target (self->client_signals, client);
+
+  bourse_markets_page_update_actions (self);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  bourse_markets_page_reload (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+const char *
+bourse_markets_page_get_role (BourseMarketsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_MARKETS_PAGE (self), NULL);
+
+  return self->role;
+}
+
+void
+bourse_markets_page_set_role (BourseMarketsPage *self,
+                              const char        *role)
+{
+  g_return_if_fail (BOURSE_IS_MARKETS_PAGE (self));
+
+  if (g_strcmp0 (self->role, role) == 0)
+    return;
+
+  g_free (self->role);
+  self->role = g_strdup (role);
+  bourse_markets_page_update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+}
+
+const char *
+bourse_markets_page_get_symbol (BourseMarketsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_MARKETS_PAGE (self), NULL);
+
+  return self->symbol;
+}
+
+void
+bourse_markets_page_set_symbol (BourseMarketsPage *self,
+                                const char        *symbol)
+{
+  Instrument *instrument;
+
+  g_return_if_fail (BOURSE_IS_MARKETS_PAGE (self));
+
+  if (g_strcmp0 (self->symbol, symbol) == 0)
+    return;
+
+  g_free (self->symbol);
+  self->symbol = g_strdup (symbol);
+
+  /* Keep the list's selection in step with programmatic changes. */
+  instrument = bourse_markets_page_get_instrument (self, symbol);
+  if (instrument != NULL &&
+      gtk_list_box_get_selected_row (self->instrument_list) != GTK_LIST_BOX_ROW (instrument->row))
+    {
+      self->rebuilding = TRUE;
+      gtk_list_box_select_row (self->instrument_list, GTK_LIST_BOX_ROW (instrument->row));
+      self->rebuilding = FALSE;
+    }
+
+  bourse_markets_page_load_chart (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYMBOL]);
+}
+
+const char *
+bourse_markets_page_get_interval (BourseMarketsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_MARKETS_PAGE (self), NULL);
+
+  return self->interval;
+}
+
+void
+bourse_markets_page_set_interval (BourseMarketsPage *self,
+                                  const char        *interval)
+{
+  g_return_if_fail (BOURSE_IS_MARKETS_PAGE (self));
+
+  if (interval_ms (interval) == 0 || g_strcmp0 (self->interval, interval) == 0)
+    return;
+
+  g_free (self->interval);
+  self->interval = g_strdup (interval);
+  bourse_markets_page_load_chart (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERVAL]);
+}
+
+BourseCandleChart *
+bourse_markets_page_get_chart (BourseMarketsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_MARKETS_PAGE (self), NULL);
+
+  return self->chart;
+}
+
+static void
+bourse_markets_page_dispose (GObject *object)
+{
+  BourseMarketsPage *self = (BourseMarketsPage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->chart_cancellable);
+  g_clear_object (&self->chart_cancellable);
+  self->generation++;
+
+  if (self->client != NULL)
+    {
+      bourse_markets_page_unsubscribe_tickers (self);
+      if (self->candles_topic != NULL)
+        bourse_client_unsubscribe (self->client, self->candles_topic);
+    }
+  g_clear_pointer (&self->candles_topic, g_free);
+  if (self->client_signals != NULL)
+    g_signal_group_set_target (self->client_signals, NULL);
+  g_clear_object (&self->client_signals);
+  g_clear_object (&self->client);
+
+  /* Through AdwBin, which would otherwise unparent it a second time. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_MARKETS_PAGE);
+
+  G_OBJECT_CLASS (bourse_markets_page_parent_class)->dispose (object);
+}
+
+static void
+bourse_markets_page_finalize (GObject *object)
+{
+  BourseMarketsPage *self = (BourseMarketsPage *)object;
+
+  g_clear_pointer (&self->instruments, g_ptr_array_unref);
+  g_clear_pointer (&self->by_symbol, g_hash_table_unref);
+  g_clear_pointer (&self->ticker_topics, g_ptr_array_unref);
+  g_clear_pointer (&self->pending, g_array_unref);
+  g_clear_pointer (&self->role, g_free);
+  g_clear_pointer (&self->symbol, g_free);
+  g_clear_pointer (&self->interval, g_free);
+
+  G_OBJECT_CLASS (bourse_markets_page_parent_class)->finalize (object);
+}
+
+static void
+bourse_markets_page_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  BourseMarketsPage *self = BOURSE_MARKETS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    case PROP_ROLE:
+      g_value_set_string (value, self->role);
+      break;
+
+    case PROP_SYMBOL:
+      g_value_set_string (value, self->symbol);
+      break;
+
+    case PROP_INTERVAL:
+      g_value_set_string (value, self->interval);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_markets_page_set_property (GObject      *object,
+                                  guint         prop_id,
+                                  const GValue *value,
+                                  GParamSpec   *pspec)
+{
+  BourseMarketsPage *self = BOURSE_MARKETS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      bourse_markets_page_set_client (self, g_value_get_object (value));
+      break;
+
+    case PROP_ROLE:
+      bourse_markets_page_set_role (self, g_value_get_string (value));
+      break;
+
+    case PROP_SYMBOL:
+      bourse_markets_page_set_symbol (self, g_value_get_string (value));
+      break;
+
+    case PROP_INTERVAL:
+      bourse_markets_page_set_interval (self, g_value_get_string (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_markets_page_class_init (BourseMarketsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bourse_markets_page_dispose;
+  object_class->finalize = bourse_markets_page_finalize;
+  object_class->get_property = bourse_markets_page_get_property;
+  object_class->set_property = bourse_markets_page_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         BOURSE_TYPE_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_ROLE] =
+    g_param_spec_string ("role", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SYMBOL] =
+    g_param_spec_string ("symbol", NULL, NULL,
+                         NULL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_INTERVAL] =
+    g_param_spec_string ("interval", NULL, NULL,
+                         DEFAULT_INTERVAL,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_property_action (widget_class, "markets.interval", "interval");
+  gtk_widget_class_install_action (widget_class, "markets.import", NULL,
+                                   bourse_markets_page_import_action);
+  gtk_widget_class_install_action (widget_class, "markets.download", NULL,
+                                   bourse_markets_page_download_action);
+  gtk_widget_class_install_action (widget_class, "markets.reload", NULL,
+                                   bourse_markets_page_reload_action);
+  gtk_widget_class_install_action (widget_class, "markets.reload-chart", NULL,
+                                   bourse_markets_page_reload_chart_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/bourse/Bourse/bourse-markets-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, instrument_list);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, symbol_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, simulated_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, pair_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, import_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, download_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, chart_stack);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, chart_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, chart_empty_page);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, chart_error_page);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, chart);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_row_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_load_older_cb);
+
+  g_type_ensure (BOURSE_TYPE_CANDLE_CHART);
+}
+
+static void
+bourse_markets_page_init (BourseMarketsPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_widget_set_name (GTK_WIDGET (self), "markets-page");
+
+  self->interval = g_strdup (DEFAULT_INTERVAL);
+  self->instruments = g_ptr_array_new_with_free_func (instrument_free);
+  self->by_symbol = g_hash_table_new (g_str_hash, g_str_equal);
+  self->ticker_topics = g_ptr_array_new_with_free_func (g_free);
+  self->pending = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
+  self->earliest = G_MAXINT64;
+
+  self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
+  g_signal_group_connect_object (self->client_signals, "event",
+                                 G_CALLBACK (bourse_markets_page_event_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->client_signals, "resync",
+                                 G_CALLBACK (bourse_markets_page_resync_cb),
+                                 self, G_CONNECT_SWAPPED);
+
+  bourse_markets_page_update_actions (self);
+  bourse_markets_page_show_chart_state (self, "none");
+}
+
+GtkWidget *
+bourse_markets_page_new (void)
+{
+  return g_object_new (BOURSE_TYPE_MARKETS_PAGE, NULL);
+}
