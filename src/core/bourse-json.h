@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -16,5 +16,12 @@ G_BEGIN_DECLS
 void bourse_json_append_string (GString    *out,
                                 const char *text,
                                 gssize      length);
+
+/* @node as compact JSON text (*length without the NUL, may be NULL).
+ * Every JSON text Bourse sends goes through here: json-glib 1.6 writes a
+ * double whose shortest form has an exponent but no point, such as 1e-08,
+ * as "1e-08.0", which is not JSON; this writes "1e-08". */
+char *bourse_json_to_string      (JsonNode   *node,
+                                  gsize      *length);
 
 G_END_DECLS

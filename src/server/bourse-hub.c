@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "core/bourse-json.h"
 #include "core/bourse-time.h"
 
 #include "bourse-hub.h"
@@ -227,12 +228,9 @@ static GBytes *
 serialize (JsonBuilder *builder)
 {
   g_autoptr(JsonNode) root = json_builder_get_root (builder);
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   gsize length;
-  char *text;
+  char *text = bourse_json_to_string (root, &length);
 
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
   /* Keep the NUL: frames are sent as C strings. */
   return g_bytes_new_take (text, length + 1);
 }

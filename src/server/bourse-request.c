@@ -10,6 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-json.h"
+
 #include "bourse-request-private.h"
 
 BourseRequest *
@@ -237,12 +239,8 @@ bourse_reply_json (SoupServerMessage *message,
                    guint              status,
                    JsonNode          *body)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  char *text;
   gsize length;
-
-  json_generator_set_root (generator, body);
-  text = json_generator_to_data (generator, &length);
+  char *text = bourse_json_to_string (body, &length);
 
   soup_server_message_set_status (message, status, NULL);
   soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE, text, length);
@@ -258,7 +256,6 @@ reply_problem (SoupServerMessage      *message,
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   const char *request_id;
   char *text;
   gsize length;
@@ -307,8 +304,7 @@ reply_problem (SoupServerMessage      *message,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  text = json_generator_to_data (generator, &length);
+  text = bourse_json_to_string (root, &length);
 
   soup_server_message_set_status (message, status, status_phrase (status));
   soup_server_message_set_response (message, "application/problem+json", SOUP_MEMORY_TAKE,
