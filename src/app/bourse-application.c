@@ -303,9 +303,40 @@ bourse_application_show_page_action (GSimpleAction *action,
     gtk_widget_activate_action_variant (GTK_WIDGET (window), "win.show-page", parameter);
 }
 
+/* From an approval's notification: the console comes forward on the item,
+ * with the dialog asking for the reason when the person chose Approve or
+ * Reject; the decision is theirs to confirm there. */
+static void
+bourse_application_approval_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  BourseApplication *self = user_data;
+  const char *name = g_action_get_name (G_ACTION (action));
+  const char *decision = NULL;
+
+  if (g_str_equal (name, "approval-approve"))
+    decision = "approve";
+  else if (g_str_equal (name, "approval-reject"))
+    decision = "reject";
+
+  g_application_activate (G_APPLICATION (self));
+
+  /* The most recently focused console (the preferences are a window too). */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (BOURSE_IS_WINDOW (l->data))
+      {
+        bourse_window_show_approval (l->data, g_variant_get_int64 (parameter), decision);
+        break;
+      }
+}
+
 static const GActionEntry app_actions[] = {
   { "quit", bourse_application_quit_action },
   { "show-page", bourse_application_show_page_action, "s" },
+  { "approval-approve", bourse_application_approval_action, "x" },
+  { "approval-reject", bourse_application_approval_action, "x" },
+  { "approval-open", bourse_application_approval_action, "x" },
   { "about", bourse_application_about_action },
   { "preferences", bourse_application_preferences_action },
   { "retry", bourse_application_retry_action },

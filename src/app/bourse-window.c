@@ -6,14 +6,18 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "bourse-app-util.h"
+#include "bourse-approvals-page.h"
 #include "bourse-audit-page.h"
 #include "bourse-markets-page.h"
 #include "bourse-owner-dialog.h"
 #include "bourse-remote-session.h"
 #include "bourse-sign-in-dialog.h"
+#include "bourse-strategies-page.h"
 #include "bourse-system-page.h"
 #include "bourse-users-page.h"
 #include "bourse-window.h"
@@ -45,6 +49,13 @@ struct _BourseWindow
   /* Present only for administrators; owned by the view stack. */
   GtkWidget            *users_page;
   GtkWidget            *audit_page;
+
+  /* The desk: present for the roles that may read it; owned by the view
+   * stack. An approval asked for before the page was there waits here. */
+  GtkWidget            *approvals_page;
+  GtkWidget            *strategies_page;
+  gint64                wanted_approval;
+  char                 *wanted_decision;
 
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
@@ -265,6 +276,218 @@ bourse_window_set_admin (BourseWindow *self,
     }
 }
 
+/* The desk {{{ */
+
+/* The permission matrix's rows for the desk (src/auth/bourse-permissions.c):
+ * approvals.read and strategies.read for every role; approvals.decide,
+ * strategies.write and recommendations.write for traders and administrators. */
+static gboolean
+role_may_read_desk (const char *role)
+{
+  return g_strcmp0 (role, "viewer") == 0 || g_strcmp0 (role, "trader") == 0 ||
+         g_strcmp0 (role, "admin") == 0;
+}
+
+static gboolean
+role_may_act_on_desk (const char *role)
+{
+  return g_strcmp0 (role, "trader") == 0 || g_strcmp0 (role, "admin") == 0;
+}
+
+static char *
+approval_notification_id (gint64 id)
+{
+  return g_strdup_printf ("approval-%" PRId64, id);
+}
+
+static void
+bourse_window_approval_added_cb (BourseWindow        *self,
+                                 gint64               id,
+                                 const char          *title,
+                                 const char          *body,
+                                 BourseApprovalsPage *page)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *notification_id = NULL;
+  GVariant *target;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  /* A call to act: only for those who may. */
+  if (!bourse_approvals_page_get_can_decide (page))
+    return;
+
+  if (application == NULL)
+    {
+      bourse_window_add_toast (self, title);
+      return;
+    }
+
+  /* Approve and Reject open the dialog asking for the reason: a decision
+   * without one is a poor audit trail. The notification stays until the
+   * approval is decided, here or anywhere else. */
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  target = g_variant_new_int64 (id);
+  g_notification_set_default_action_and_target_value (notification, "app.approval-open", target);
+  g_notification_add_button_with_target_value (notification, _("Approve…"),
+                                               "app.approval-approve", target);
+  g_notification_add_button_with_target_value (notification, _("Reject…"),
+                                               "app.approval-reject", target);
+  g_notification_add_button_with_target_value (notification, _("Open"),
+                                               "app.approval-open", target);
+
+  notification_id = approval_notification_id (id);
+  g_application_send_notification (G_APPLICATION (application), notification_id, notification);
+}
+
+static void
+bourse_window_approval_settled_cb (BourseWindow        *self,
+                                   gint64               id,
+                                   BourseApprovalsPage *page)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  g_autofree char *notification_id = approval_notification_id (id);
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (application != NULL)
+    g_application_withdraw_notification (G_APPLICATION (application), notification_id);
+}
+
+static void
+bourse_window_n_pending_cb (BourseWindow        *self,
+                            GParamSpec          *pspec,
+                            BourseApprovalsPage *page)
+{
+  AdwViewStackPage *stack_page = adw_view_stack_get_page (self->view_stack, GTK_WIDGET (page));
+  guint n_pending = bourse_approvals_page_get_n_pending (page);
+  g_autofree char *title = NULL;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  /* The sidebar's badge, and the title the window list and overview show. */
+  if (stack_page != NULL)
+    {
+      adw_view_stack_page_set_badge_number (stack_page, n_pending);
+      adw_view_stack_page_set_needs_attention (stack_page, n_pending > 0);
+    }
+
+  if (n_pending > 0)
+    title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                          "Bourse — %u Approval Pending",
+                                          "Bourse — %u Approvals Pending",
+                                          n_pending),
+                             n_pending);
+  gtk_window_set_title (GTK_WINDOW (self), title ? title : _("Bourse"));
+}
+
+static void
+bourse_window_show_desk_approval (BourseWindow *self)
+{
+  g_autofree char *decision = NULL;
+  gint64 id = self->wanted_approval;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (self->approvals_page == NULL || id == 0)
+    return;
+
+  decision = g_steal_pointer (&self->wanted_decision);
+  self->wanted_approval = 0;
+  adw_view_stack_set_visible_child (self->view_stack, self->approvals_page);
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+  bourse_approvals_page_show_approval (BOURSE_APPROVALS_PAGE (self->approvals_page), id, decision);
+}
+
+void
+bourse_window_show_approval (BourseWindow *self,
+                             gint64        id,
+                             const char   *decision)
+{
+  g_return_if_fail (BOURSE_IS_WINDOW (self));
+  g_return_if_fail (decision == NULL || g_str_equal (decision, "approve") ||
+                    g_str_equal (decision, "reject"));
+
+  g_debug ("Asked to show approval %" PRId64 " (%s)", id, decision ? decision : "open");
+  self->wanted_approval = id;
+  g_free (self->wanted_decision);
+  self->wanted_decision = g_strdup (decision);
+
+  /* Before the principal is known there is no page yet: it comes. */
+  bourse_window_show_desk_approval (self);
+}
+
+static void
+bourse_window_show_approval_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  bourse_window_show_approval (BOURSE_WINDOW (widget), g_variant_get_int64 (param), NULL);
+}
+
+static void
+bourse_window_decide_approval_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *param)
+{
+  const char *decision;
+  gint64 id;
+
+  g_variant_get (param, "(x&s)", &id, &decision);
+  if (!g_str_equal (decision, "approve") && !g_str_equal (decision, "reject"))
+    return;
+
+  bourse_window_show_approval (BOURSE_WINDOW (widget), id, decision);
+}
+
+/* Approvals and Strategies, for the roles that may read them; buttons and
+ * forms for those who may act. */
+static void
+bourse_window_set_desk (BourseWindow *self,
+                        const char   *role)
+{
+  gboolean may_read = role_may_read_desk (role);
+  gboolean may_act = role_may_act_on_desk (role);
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (may_read && self->approvals_page == NULL)
+    {
+      self->approvals_page = bourse_window_add_page (self, bourse_approvals_page_new (), "approvals",
+                                                     _("Approvals"), "object-select-symbolic");
+      g_signal_connect_object (self->approvals_page, "approval-added",
+                               G_CALLBACK (bourse_window_approval_added_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->approvals_page, "approval-settled",
+                               G_CALLBACK (bourse_window_approval_settled_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->approvals_page, "notify::n-pending",
+                               G_CALLBACK (bourse_window_n_pending_cb),
+                               self, G_CONNECT_SWAPPED);
+      self->strategies_page = bourse_window_add_page (self, bourse_strategies_page_new (),
+                                                      "strategies", _("Strategies"),
+                                                      "applications-science-symbolic");
+    }
+  else if (!may_read && self->approvals_page != NULL)
+    {
+      adw_view_stack_remove (self->view_stack, g_steal_pointer (&self->approvals_page));
+      adw_view_stack_remove (self->view_stack, g_steal_pointer (&self->strategies_page));
+      gtk_window_set_title (GTK_WINDOW (self), _("Bourse"));
+    }
+
+  if (self->approvals_page != NULL)
+    {
+      bourse_approvals_page_set_can_decide (BOURSE_APPROVALS_PAGE (self->approvals_page), may_act);
+      bourse_strategies_page_set_can_write (BOURSE_STRATEGIES_PAGE (self->strategies_page), may_act);
+      bourse_window_show_desk_approval (self);
+    }
+}
+
+/* }}} */
+
 /* First run {{{ */
 
 #define OWNER_OFFERED_KEY "bourse-owner-offered"
@@ -374,6 +597,7 @@ bourse_window_load_principal_cb (GObject      *object,
   g_free (self->role);
   self->role = g_strdup (bourse_json_get_string (me, "role"));
 
+  bourse_window_set_desk (self, self->role);
   bourse_window_set_admin (self, g_strcmp0 (self->role, "admin") == 0);
   /* Who may import (admins) and download (traders too). */
   bourse_markets_page_set_role (self->markets_page, self->role);
@@ -804,6 +1028,7 @@ bourse_window_finalize (GObject *object)
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->role, g_free);
+  g_clear_pointer (&self->wanted_decision, g_free);
 
   G_OBJECT_CLASS (bourse_window_parent_class)->finalize (object);
 }
@@ -883,6 +1108,10 @@ bourse_window_class_init (BourseWindowClass *klass)
                                    bourse_window_show_page_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL,
                                    bourse_window_sign_out_action);
+  gtk_widget_class_install_action (widget_class, "win.show-approval", "x",
+                                   bourse_window_show_approval_action);
+  gtk_widget_class_install_action (widget_class, "win.decide-approval", "(xs)",
+                                   bourse_window_decide_approval_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-window.ui");

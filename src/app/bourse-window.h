@@ -35,5 +35,11 @@ void          bourse_window_show_error     (BourseWindow   *self,
                                             const char     *message);
 void          bourse_window_add_toast      (BourseWindow   *self,
                                             const char     *message);
+/* Shows the Approvals page on approval @id; with @decision "approve" or
+ * "reject", the dialog asking for the reason (win.show-approval,
+ * win.decide-approval). Waits for the page when it is not there yet. */
+void          bourse_window_show_approval  (BourseWindow   *self,
+                                            gint64          id,
+                                            const char     *decision);
 
 G_END_DECLS

@@ -1,0 +1,1578 @@
+/* bourse-strategies-page.c — strategy types, live strategies, one-off analyses
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "bourse-app-util.h"
+#include "bourse-desk-util.h"
+#include "bourse-mini-chart.h"
+#include "bourse-strategies-page.h"
+
+/* A spin button needs bounds; a parameter without them gets these. */
+#define UNBOUNDED 1e12
+
+static const char * const policies[] = { "manual", "auto-paper", "notify-only" };
+
+typedef enum {
+  FIELD_INTEGER,
+  FIELD_NUMBER,
+  FIELD_BOOLEAN,
+  FIELD_CHOICE,
+  FIELD_TEXT,
+} FieldKind;
+
+/* One row of the parameter form and what it edits. */
+typedef struct
+{
+  char      *name;
+  FieldKind  kind;
+  GtkWidget *row;
+  GtkWidget *editor;   /* GtkSpinButton, GtkSwitch, or the row itself */
+  JsonArray *choices;  /* FIELD_CHOICE: the values, in the combo's order */
+} Field;
+
+static void
+field_free (Field *field)
+{
+  g_free (field->name);
+  g_clear_pointer (&field->choices, json_array_unref);
+  g_free (field);
+}
+
+struct _BourseStrategiesPage
+{
+  AdwPreferencesPage   parent_instance;
+
+  BourseClient        *client;
+  GCancellable        *load_cancellable;
+  GCancellable        *cancellable;        /* changes; cancelled with the client */
+  gboolean             can_write;
+  gboolean             busy;               /* an add or an analysis in flight */
+
+  GPtrArray           *types;              /* JsonObject, in the type combo's order */
+  GtkStringList       *type_names;
+  char                *form_type;          /* the type the parameter rows were built for */
+  GPtrArray           *fields;             /* Field */
+  int                  n_strategies;       /* -1 until loaded */
+
+  GPtrArray           *live_rows;
+  GPtrArray           *type_rows;
+  GPtrArray           *result_rows;
+  GPtrArray           *error_rows;         /* rows marked by the last 422 */
+
+  AdwPreferencesGroup *live_group;
+  AdwPreferencesGroup *form_group;
+  AdwPreferencesGroup *params_group;
+  AdwPreferencesGroup *live_form_group;
+  AdwPreferencesGroup *analyse_group;
+  AdwPreferencesGroup *result_group;
+  AdwPreferencesGroup *types_group;
+  AdwComboRow         *type_row;
+  AdwEntryRow         *symbol_row;
+  AdwComboRow         *interval_row;
+  AdwEntryRow         *name_row;
+  AdwComboRow         *policy_row;
+  AdwActionRow        *days_row;
+  GtkSpinButton       *days_spin;
+};
+
+G_DEFINE_FINAL_TYPE (BourseStrategiesPage, bourse_strategies_page, ADW_TYPE_PREFERENCES_PAGE)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_CAN_WRITE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void bourse_strategies_page_load_strategies (BourseStrategiesPage *self);
+
+/* Helpers {{{ */
+
+static void
+remove_rows (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (rows, 0);
+}
+
+static void
+add_row (AdwPreferencesGroup *group,
+         GPtrArray           *rows,
+         GtkWidget           *row)
+{
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (rows, row);
+}
+
+static JsonObject *
+bourse_strategies_page_get_type_object (BourseStrategiesPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->type_row);
+
+  return selected < self->types->len ? g_ptr_array_index (self->types, selected) : NULL;
+}
+
+static const char *
+bourse_strategies_page_get_interval (BourseStrategiesPage *self)
+{
+  GObject *item = adw_combo_row_get_selected_item (self->interval_row);
+
+  return item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : "1h";
+}
+
+static char *
+bourse_strategies_page_dup_symbol (BourseStrategiesPage *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->symbol_row))));
+
+  /* Instruments are upper case (BTCUSDT); nobody means btcusdt otherwise. */
+  return g_ascii_strup (text, -1);
+}
+
+/* json-glib 1.6 writes 1e-06 as "1e-06.0", which no parser takes: one ulp
+ * towards zero gives digits with a point. */
+static double
+json_safe_double (double value)
+{
+  char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_dtostr (text, sizeof text, value);
+  if (strchr (text, 'e') != NULL && strchr (text, '.') == NULL)
+    return nextafter (value, 0);
+
+  return value;
+}
+
+/* Decimals a number needs to be shown as written: 0.002 → 3. */
+static guint
+decimals_of (double value)
+{
+  char text[64];
+  char *point;
+  gsize len;
+
+  if (!isfinite (value))
+    return 0;
+
+  g_snprintf (text, sizeof text, "%.8f", fabs (value));
+  len = strlen (text);
+  while (len > 0 && text[len - 1] == '0')
+    text[--len] = '\0';
+  point = strchr (text, '.');
+
+  return point != NULL ? strlen (point + 1) : 0;
+}
+
+static char *
+format_json_value (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("—");
+
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          return g_strdup (json_node_get_string (node));
+        case G_TYPE_BOOLEAN:
+          return g_strdup (json_node_get_boolean (node) ? _("yes") : _("no"));
+        case G_TYPE_INT64:
+          return g_strdup_printf ("%" PRId64, json_node_get_int (node));
+        default:
+          return g_strdup_printf ("%.6g", json_node_get_double (node));
+        }
+    }
+
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      g_autoptr(GString) text = g_string_new (NULL);
+      guint n = json_array_get_length (array);
+
+      /* A forecast or coefficients: the first few say enough here. */
+      for (guint i = 0; i < MIN (n, 8); i++)
+        {
+          g_autofree char *item = format_json_value (json_array_get_element (array, i));
+
+          if (i > 0)
+            g_string_append (text, ", ");
+          g_string_append (text, item);
+        }
+      if (n > 8)
+        g_string_append (text, ", …");
+
+      return g_string_free (g_steal_pointer (&text), FALSE);
+    }
+
+  return json_to_string (node, FALSE);
+}
+
+/* }}} */
+
+/* The parameter form {{{ */
+
+static Field *
+bourse_strategies_page_create_field (const char *name,
+                                     JsonObject *property)
+{
+  const char *type = bourse_json_get_string (property, "type");
+  const char *title = bourse_json_get_string (property, "title");
+  const char *description = bourse_json_get_string (property, "description");
+  JsonArray *choices = bourse_json_get_array (property, "enum");
+  JsonNode *default_node = json_object_get_member (property, "default");
+  g_autofree char *row_name = g_strdup_printf ("param-row-%s", name);
+  g_autofree char *editor_name = g_strdup_printf ("param-%s", name);
+  Field *field = g_new0 (Field, 1);
+
+  field->name = g_strdup (name);
+
+  if (choices != NULL && json_array_get_length (choices) > 0)
+    {
+      g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+      g_autofree char *wanted = default_node ? json_to_string (default_node, FALSE) : NULL;
+      guint selected = 0;
+
+      field->kind = FIELD_CHOICE;
+      field->choices = json_array_ref (choices);
+
+      for (guint i = 0; i < json_array_get_length (choices); i++)
+        {
+          JsonNode *choice = json_array_get_element (choices, i);
+          g_autofree char *label = format_json_value (choice);
+          g_autofree char *serialized = json_to_string (choice, FALSE);
+
+          gtk_string_list_append (labels, label);
+          if (g_strcmp0 (serialized, wanted) == 0)
+            selected = i;
+        }
+
+      field->row = adw_combo_row_new ();
+      adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (labels));
+      adw_combo_row_set_selected (ADW_COMBO_ROW (field->row), selected);
+      field->editor = field->row;
+    }
+  else if (g_strcmp0 (type, "integer") == 0 || g_strcmp0 (type, "number") == 0)
+    {
+      gboolean integer = g_str_equal (type, "integer");
+      double minimum = -UNBOUNDED, maximum = UNBOUNDED, value = 0, multiple = 0;
+      GtkAdjustment *adjustment;
+      guint digits = 0;
+      double step;
+
+      bourse_json_get_double (property, "minimum", &minimum);
+      bourse_json_get_double (property, "maximum", &maximum);
+      bourse_json_get_double (property, "multipleOf", &multiple);
+      if (!bourse_json_get_double (property, "default", &value))
+        value = CLAMP (0, minimum, maximum);
+      if (maximum < minimum)
+        maximum = minimum;
+
+      /* Enough decimals for the default and the bounds as the strategy
+       * wrote them, and two at least for a real number. */
+      if (!integer)
+        {
+          digits = MAX (2, decimals_of (value));
+          if (minimum > -UNBOUNDED)
+            digits = MAX (digits, decimals_of (minimum));
+          if (maximum < UNBOUNDED)
+            digits = MAX (digits, decimals_of (maximum));
+          if (multiple > 0)
+            digits = MAX (digits, decimals_of (multiple));
+          digits = MIN (digits, 8);
+        }
+      step = multiple > 0 ? multiple : integer ? 1 : pow (10, -(double) MIN (digits, 3));
+
+      field->kind = integer ? FIELD_INTEGER : FIELD_NUMBER;
+      adjustment = gtk_adjustment_new (CLAMP (value, minimum, maximum), minimum, maximum,
+                                       step, step * 10, 0);
+      field->editor = gtk_spin_button_new (adjustment, step, digits);
+      gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (field->editor), TRUE);
+      gtk_widget_set_valign (field->editor, GTK_ALIGN_CENTER);
+
+      field->row = adw_action_row_new ();
+      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->editor);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->editor);
+    }
+  else if (g_strcmp0 (type, "boolean") == 0)
+    {
+      gboolean value = FALSE;
+
+      bourse_json_get_boolean (property, "default", &value);
+
+      field->kind = FIELD_BOOLEAN;
+      field->editor = gtk_switch_new ();
+      gtk_switch_set_active (GTK_SWITCH (field->editor), value);
+      gtk_widget_set_valign (field->editor, GTK_ALIGN_CENTER);
+
+      field->row = adw_action_row_new ();
+      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->editor);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->editor);
+    }
+  else if (g_strcmp0 (type, "string") == 0)
+    {
+      field->kind = FIELD_TEXT;
+      field->row = adw_entry_row_new ();
+      field->editor = field->row;
+      gtk_editable_set_text (GTK_EDITABLE (field->row),
+                             bourse_json_get_string (property, "default") ?: "");
+    }
+  else
+    {
+      /* A plugin's type this form does not know: the server's default. */
+      g_debug ("Parameter “%s” of type “%s” left to its default", name, type ? type : "?");
+      field_free (field);
+      return NULL;
+    }
+
+  gtk_widget_set_name (field->row, row_name);
+  if (field->editor != field->row)
+    gtk_widget_set_name (field->editor, editor_name);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title ? title : name);
+  if (description != NULL)
+    {
+      if (ADW_IS_ACTION_ROW (field->row))
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (field->row), description);
+      else
+        gtk_widget_set_tooltip_text (field->row, description);
+    }
+
+  return field;
+}
+
+static void
+bourse_strategies_page_build_form (BourseStrategiesPage *self)
+{
+  JsonObject *type = bourse_strategies_page_get_type_object (self);
+  const char *id = bourse_json_get_string (type, "id");
+  JsonObject *schema = bourse_json_get_object (type, "parameters");
+  JsonObject *props = bourse_json_get_object (schema, "properties");
+  g_autoptr(GList) names = NULL;
+
+  g_assert (BOURSE_IS_STRATEGIES_PAGE (self));
+
+  /* The same type again (a reload): keep what was typed. */
+  if (id != NULL && g_strcmp0 (id, self->form_type) == 0)
+    return;
+
+  g_free (self->form_type);
+  self->form_type = g_strdup (id);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      adw_preferences_group_remove (self->params_group, field->row);
+    }
+  g_ptr_array_set_size (self->fields, 0);
+
+  /* In the order the strategy declared them. */
+  names = props != NULL ? json_object_get_members (props) : NULL;
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      Field *field = bourse_strategies_page_create_field (l->data,
+                                                          bourse_json_get_object (props, l->data));
+
+      if (field == NULL)
+        continue;
+
+      adw_preferences_group_add (self->params_group, field->row);
+      g_ptr_array_add (self->fields, field);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->params_group), self->fields->len > 0);
+}
+
+JsonNode *
+bourse_strategies_page_dup_params (BourseStrategiesPage *self)
+{
+  g_autoptr(JsonObject) params = json_object_new ();
+
+  g_return_val_if_fail (BOURSE_IS_STRATEGIES_PAGE (self), NULL);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+
+      switch (field->kind)
+        {
+        case FIELD_INTEGER:
+          gtk_spin_button_update (GTK_SPIN_BUTTON (field->editor));
+          json_object_set_int_member (params, field->name,
+                                      gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (field->editor)));
+          break;
+
+        case FIELD_NUMBER:
+          gtk_spin_button_update (GTK_SPIN_BUTTON (field->editor));
+          json_object_set_double_member (params, field->name,
+                                         json_safe_double (gtk_spin_button_get_value (GTK_SPIN_BUTTON (field->editor))));
+          break;
+
+        case FIELD_BOOLEAN:
+          json_object_set_boolean_member (params, field->name,
+                                          gtk_switch_get_active (GTK_SWITCH (field->editor)));
+          break;
+
+        case FIELD_CHOICE:
+          {
+            guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->editor));
+
+            if (selected < json_array_get_length (field->choices))
+              json_object_set_member (params, field->name,
+                                      json_node_copy (json_array_get_element (field->choices, selected)));
+          }
+          break;
+
+        case FIELD_TEXT:
+        default:
+          json_object_set_string_member (params, field->name,
+                                         gtk_editable_get_text (GTK_EDITABLE (field->editor)));
+          break;
+        }
+    }
+
+  return json_node_init_object (json_node_alloc (), params);
+}
+
+static void
+bourse_strategies_page_update_actions (BourseStrategiesPage *self)
+{
+  g_autofree char *symbol = bourse_strategies_page_dup_symbol (self);
+  gboolean ready;
+
+  ready = self->client != NULL && self->can_write && !self->busy &&
+          bourse_strategies_page_get_type_object (self) != NULL && symbol[0] != '\0';
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.add", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.analyse", ready);
+}
+
+static void
+bourse_strategies_page_type_selected_cb (BourseStrategiesPage *self,
+                                         GParamSpec           *pspec,
+                                         AdwComboRow          *row)
+{
+  g_assert (BOURSE_IS_STRATEGIES_PAGE (self));
+
+  bourse_strategies_page_build_form (self);
+  bourse_strategies_page_update_actions (self);
+}
+
+static void
+bourse_strategies_page_form_changed_cb (BourseStrategiesPage *self,
+                                        GtkEditable          *editable)
+{
+  g_assert (BOURSE_IS_STRATEGIES_PAGE (self));
+
+  gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+  bourse_strategies_page_update_actions (self);
+}
+
+/* A 422 names the field: the row that edits it turns red. */
+static void
+bourse_strategies_page_mark_errors (BourseStrategiesPage *self,
+                                    JsonNode             *problem)
+{
+  JsonObject *object = problem != NULL && JSON_NODE_HOLDS_OBJECT (problem)
+                     ? json_node_get_object (problem) : NULL;
+  JsonArray *errors = bourse_json_get_array (object, "errors");
+
+  for (guint i = 0; errors != NULL && i < json_array_get_length (errors); i++)
+    {
+      JsonNode *node = json_array_get_element (errors, i);
+      const char *name = JSON_NODE_HOLDS_OBJECT (node)
+                       ? bourse_json_get_string (json_node_get_object (node), "field") : NULL;
+      GtkWidget *row = NULL;
+
+      if (name == NULL)
+        continue;
+
+      if (g_str_equal (name, "symbol"))
+        row = GTK_WIDGET (self->symbol_row);
+      else if (g_str_equal (name, "interval"))
+        row = GTK_WIDGET (self->interval_row);
+      else if (g_str_equal (name, "strategy"))
+        row = GTK_WIDGET (self->type_row);
+      else if (g_str_equal (name, "name"))
+        row = GTK_WIDGET (self->name_row);
+      else if (g_str_equal (name, "policy"))
+        row = GTK_WIDGET (self->policy_row);
+      else if (g_str_equal (name, "last_n_days"))
+        row = GTK_WIDGET (self->days_row);
+      else if (g_str_has_prefix (name, "params.") || g_str_has_prefix (name, "params/"))
+        {
+          for (guint j = 0; j < self->fields->len; j++)
+            {
+              Field *field = g_ptr_array_index (self->fields, j);
+
+              if (g_str_equal (field->name, name + strlen ("params.")))
+                row = field->row;
+            }
+        }
+
+      if (row != NULL)
+        {
+          gtk_widget_add_css_class (row, "error");
+          g_ptr_array_add (self->error_rows, g_object_ref (row));
+        }
+    }
+}
+
+static void
+bourse_strategies_page_clear_errors (BourseStrategiesPage *self)
+{
+  for (guint i = 0; i < self->error_rows->len; i++)
+    gtk_widget_remove_css_class (g_ptr_array_index (self->error_rows, i), "error");
+  g_ptr_array_set_size (self->error_rows, 0);
+}
+
+/* }}} */
+
+/* Lists {{{ */
+
+static const char *
+bourse_strategies_page_type_name (BourseStrategiesPage *self,
+                                  const char           *id)
+{
+  for (guint i = 0; i < self->types->len; i++)
+    {
+      JsonObject *type = g_ptr_array_index (self->types, i);
+
+      if (g_strcmp0 (bourse_json_get_string (type, "id"), id) == 0)
+        return bourse_json_get_string (type, "name") ?: id;
+    }
+
+  return id;
+}
+
+static void
+bourse_strategies_page_apply_types (BourseStrategiesPage *self,
+                                    JsonArray            *items)
+{
+  g_autofree char *selected_id = g_strdup (self->form_type);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  guint selected = 0;
+
+  remove_rows (self->type_rows);
+  g_ptr_array_set_size (self->types, 0);
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *type = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = bourse_json_get_string (type, "id");
+      const char *name = bourse_json_get_string (type, "name");
+      JsonArray *aliases = bourse_json_get_array (type, "aliases");
+      JsonObject *props = bourse_json_get_object (bourse_json_get_object (type, "parameters"),
+                                                  "properties");
+      g_autoptr(GString) subtitle = g_string_new (id);
+      g_autofree char *row_name = NULL;
+      guint n_params = props != NULL ? json_object_get_size (props) : 0;
+      GtkWidget *row;
+
+      if (id == NULL)
+        continue;
+
+      if (g_strcmp0 (id, selected_id) == 0)
+        selected = self->types->len;
+      g_ptr_array_add (self->types, json_object_ref (type));
+      gtk_string_list_append (names, name ? name : id);
+
+      for (guint j = 0; aliases != NULL && j < json_array_get_length (aliases); j++)
+        {
+          JsonNode *alias = json_array_get_element (aliases, j);
+
+          if (JSON_NODE_HOLDS_VALUE (alias) && json_node_get_value_type (alias) == G_TYPE_STRING)
+            g_string_append_printf (subtitle, " · %s", json_node_get_string (alias));
+        }
+      if (bourse_json_get_string (type, "version") != NULL)
+        /* Translators: the version of a strategy's model */
+        g_string_append_printf (subtitle, _(" · version %s"), bourse_json_get_string (type, "version"));
+      g_string_append (subtitle, " · ");
+      g_string_append_printf (subtitle, g_dngettext (GETTEXT_PACKAGE, "%u parameter",
+                                                     "%u parameters", n_params),
+                              n_params);
+
+      row = adw_action_row_new ();
+      row_name = g_strdup_printf ("type-row-%s", id);
+      gtk_widget_set_name (row, row_name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name ? name : id);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+      add_row (self->types_group, self->type_rows, row);
+    }
+
+  g_set_object (&self->type_names, names);
+
+  /* Setting the model selects its first item: the form follows the
+   * selection once it is where it was. */
+  g_signal_handlers_block_by_func (self->type_row, bourse_strategies_page_type_selected_cb, self);
+  adw_combo_row_set_model (self->type_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->type_row, self->types->len > 0 ? selected : GTK_INVALID_LIST_POSITION);
+  g_signal_handlers_unblock_by_func (self->type_row, bourse_strategies_page_type_selected_cb, self);
+
+  bourse_strategies_page_build_form (self);
+  bourse_strategies_page_update_actions (self);
+
+  /* The live strategies show type names. */
+  bourse_strategies_page_load_strategies (self);
+}
+
+static void
+bourse_strategies_page_types_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(BourseStrategiesPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not load the strategy types: %s"),
+                                                      error->message);
+
+          bourse_widget_show_toast (GTK_WIDGET (self), message);
+        }
+      return;
+    }
+
+  bourse_strategies_page_apply_types (self,
+                                      JSON_NODE_HOLDS_OBJECT (answer)
+                                      ? bourse_json_get_array (json_node_get_object (answer), "items")
+                                      : NULL);
+}
+
+static char *
+format_params (JsonObject *params)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GList) names = params != NULL ? json_object_get_members (params) : NULL;
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autofree char *value = format_json_value (json_object_get_member (params, l->data));
+
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append_printf (text, "%s = %s", (const char *) l->data, value);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+typedef struct
+{
+  BourseStrategiesPage *self;
+  GtkSwitch            *toggle;
+  gboolean              enabled;
+} Toggle;
+
+static void
+toggle_free (Toggle *toggle)
+{
+  g_clear_object (&toggle->self);
+  g_clear_object (&toggle->toggle);
+  g_free (toggle);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Toggle, toggle_free)
+
+static gboolean bourse_strategies_page_state_set_cb (GtkSwitch            *toggle,
+                                                     gboolean              state,
+                                                     BourseStrategiesPage *self);
+
+static void
+bourse_strategies_page_toggled_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autoptr(Toggle) toggle = user_data;
+  BourseStrategiesPage *self = toggle->self;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result,
+                                                      &problem, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (toggle->toggle), TRUE);
+
+  if (answer == NULL)
+    {
+      g_autofree char *text = bourse_problem_to_text (problem, error);
+      g_autofree char *message = g_strdup_printf (_("Could not change the strategy: %s"), text);
+
+      /* Back to what the server still has, without asking it again. */
+      g_signal_handlers_block_by_func (toggle->toggle, bourse_strategies_page_state_set_cb, self);
+      gtk_switch_set_active (toggle->toggle, !toggle->enabled);
+      g_signal_handlers_unblock_by_func (toggle->toggle, bourse_strategies_page_state_set_cb, self);
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+      return;
+    }
+
+  gtk_switch_set_state (toggle->toggle, toggle->enabled);
+  bourse_strategies_page_load_strategies (self);
+}
+
+/* The switch moves at once; its state follows the server's answer. */
+static gboolean
+bourse_strategies_page_state_set_cb (GtkSwitch            *toggle,
+                                     gboolean              state,
+                                     BourseStrategiesPage *self)
+{
+  JsonObject *strategy = g_object_get_data (G_OBJECT (toggle), "strategy");
+  static const char * const writable[] = { "name", "strategy", "symbol", "interval", "params",
+                                           "policy" };
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autofree char *path = NULL;
+  Toggle *request;
+  gint64 id = 0;
+
+  g_assert (BOURSE_IS_STRATEGIES_PAGE (self));
+
+  if (self->client == NULL || !bourse_json_get_int (strategy, "id", &id))
+    return TRUE;
+
+  /* The whole configuration: a PUT replaces. */
+  for (guint i = 0; i < G_N_ELEMENTS (writable); i++)
+    {
+      JsonNode *node = json_object_get_member (strategy, writable[i]);
+
+      if (node != NULL)
+        json_object_set_member (body, writable[i], json_node_copy (node));
+    }
+  json_object_set_boolean_member (body, "enabled", state);
+
+  request = g_new0 (Toggle, 1);
+  request->self = g_object_ref (self);
+  request->toggle = g_object_ref (toggle);
+  request->enabled = state;
+  gtk_widget_set_sensitive (GTK_WIDGET (toggle), FALSE);
+
+  path = g_strdup_printf ("/api/v1/strategies/%" PRId64, id);
+  {
+    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
+
+    bourse_client_request_json_async (self->client, "PUT", path, node, self->cancellable,
+                                      bourse_strategies_page_toggled_cb, request);
+  }
+
+  return TRUE;
+}
+
+static GtkWidget *
+bourse_strategies_page_create_strategy_row (BourseStrategiesPage *self,
+                                            JsonObject           *strategy)
+{
+  const char *name = bourse_json_get_string (strategy, "name");
+  const char *type = bourse_json_get_string (strategy, "strategy");
+  const char *last = bourse_json_get_string (strategy, "last_signal_at");
+  g_autofree char *params = format_params (bourse_json_get_object (strategy, "params"));
+  g_autofree char *row_name = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  gboolean enabled = FALSE;
+  GtkWidget *row;
+  GtkWidget *toggle;
+  GtkWidget *button;
+  gint64 id = 0;
+
+  bourse_json_get_int (strategy, "id", &id);
+  bourse_json_get_boolean (strategy, "enabled", &enabled);
+
+  row = adw_action_row_new ();
+  row_name = g_strdup_printf ("strategy-row-%" PRId64, id);
+  gtk_widget_set_name (row, row_name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name ? name : "—");
+
+  /* Translators: a strategy type, an instrument, an interval and a policy */
+  g_string_printf (subtitle, _("%s · %s · %s · %s"),
+                   bourse_strategies_page_type_name (self, type) ?: "?",
+                   bourse_json_get_string (strategy, "symbol") ?: "?",
+                   bourse_json_get_string (strategy, "interval") ?: "?",
+                   bourse_policy_to_display (bourse_json_get_string (strategy, "policy")));
+  if (last != NULL)
+    {
+      g_autofree char *when = bourse_format_local_time (last);
+
+      g_string_append (subtitle, "\n");
+      g_string_append_printf (subtitle, _("Last signal at %s"), when);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  if (params[0] != '\0')
+    gtk_widget_set_tooltip_text (row, params);
+
+  toggle = gtk_switch_new ();
+  gtk_widget_set_name (toggle, "enabled-switch");
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_switch_set_active (GTK_SWITCH (toggle), enabled);
+  gtk_widget_set_sensitive (toggle, self->can_write);
+  gtk_widget_set_tooltip_text (toggle, _("Evaluate on every closed candle"));
+  g_object_set_data_full (G_OBJECT (toggle), "strategy", json_object_ref (strategy),
+                          (GDestroyNotify) json_object_unref);
+  g_signal_connect_object (toggle, "state-set",
+                           G_CALLBACK (bourse_strategies_page_state_set_cb), self, 0);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+
+  if (self->can_write)
+    {
+      button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      gtk_widget_set_name (button, "delete-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, _("Delete"));
+      gtk_widget_add_css_class (button, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "strategies.delete");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                              g_variant_new ("(xs)", id, name ? name : ""));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  return row;
+}
+
+static void
+bourse_strategies_page_strategies_cb (GObject      *object,
+                                      GAsyncResult *result,
+                                      gpointer      user_data)
+{
+  g_autoptr(BourseStrategiesPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
+  guint n_items;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not load the live strategies: %s"),
+                                                      error->message);
+
+          bourse_widget_show_toast (GTK_WIDGET (self), message);
+        }
+      return;
+    }
+
+  items = JSON_NODE_HOLDS_OBJECT (answer)
+        ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
+  n_items = items != NULL ? json_array_get_length (items) : 0;
+
+  remove_rows (self->live_rows);
+  self->n_strategies = 0;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+
+      add_row (self->live_group, self->live_rows,
+               bourse_strategies_page_create_strategy_row (self, json_node_get_object (node)));
+      self->n_strategies++;
+    }
+
+  if (self->n_strategies == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      gtk_widget_set_name (row, "no-strategies-row");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Live Strategies"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   self->can_write
+                                   ? _("Add one below: it runs on every closed candle of its instrument")
+                                   : _("A trader or an administrator can add them"));
+      gtk_widget_add_css_class (row, "dim-label");
+      add_row (self->live_group, self->live_rows, row);
+    }
+}
+
+static void
+bourse_strategies_page_load_strategies (BourseStrategiesPage *self)
+{
+  if (self->client == NULL)
+    return;
+
+  bourse_client_get_json_async (self->client, "/api/v1/strategies?limit=500",
+                                self->load_cancellable,
+                                bourse_strategies_page_strategies_cb, g_object_ref (self));
+}
+
+void
+bourse_strategies_page_reload (BourseStrategiesPage *self)
+{
+  g_return_if_fail (BOURSE_IS_STRATEGIES_PAGE (self));
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  /* Types first: the strategies' rows name them. */
+  self->load_cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, "/api/v1/strategies/types", self->load_cancellable,
+                                bourse_strategies_page_types_cb, g_object_ref (self));
+}
+
+int
+bourse_strategies_page_get_n_types (BourseStrategiesPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_STRATEGIES_PAGE (self), -1);
+
+  return self->type_names != NULL ? (int) self->types->len : -1;
+}
+
+int
+bourse_strategies_page_get_n_strategies (BourseStrategiesPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_STRATEGIES_PAGE (self), -1);
+
+  return self->n_strategies;
+}
+
+/* }}} */
+
+/* The analysis {{{ */
+
+static GtkWidget *
+value_row (const char *title,
+           const char *value,
+           const char *name)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_name (label, name);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "dim-label");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+
+  return row;
+}
+
+static void
+bourse_strategies_page_show_result (BourseStrategiesPage *self,
+                                    JsonObject           *recommendation)
+{
+  const char *decision = bourse_json_get_string (recommendation, "decision");
+  JsonObject *window = bourse_json_get_object (recommendation, "window");
+  JsonObject *metrics = bourse_json_get_object (recommendation, "metrics");
+  g_autofree char *entry = bourse_format_price (bourse_json_get_string (recommendation, "entry"));
+  g_autofree char *stop = bourse_format_price (bourse_json_get_string (recommendation, "stop_loss"));
+  g_autofree char *target = bourse_format_price (bourse_json_get_string (recommendation, "take_profit"));
+  g_autofree char *confidence = bourse_format_confidence (recommendation);
+  g_autofree char *risk_reward = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autoptr(GList) names = NULL;
+  GtkWidget *row;
+  GtkWidget *label;
+  GtkWidget *chart;
+  gint64 start = 0, end = 0, n_candles = 0, approval = 0;
+  double value;
+
+  remove_rows (self->result_rows);
+
+  bourse_json_get_int (window, "start", &start);
+  bourse_json_get_int (window, "end", &end);
+  bourse_json_get_int (window, "candles", &n_candles);
+
+  row = adw_action_row_new ();
+  gtk_widget_set_name (row, "result-decision-row");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Decision"));
+  /* Translators: an instrument, an interval, a strategy and how many candles it saw */
+  subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s · %s · %s · %" PRId64 " candle",
+                                           "%s · %s · %s · %" PRId64 " candles",
+                                           n_candles),
+                              bourse_json_get_string (recommendation, "symbol") ?: "?",
+                              bourse_json_get_string (recommendation, "interval") ?: "?",
+                              bourse_json_get_string (recommendation, "strategy") ?: "?",
+                              n_candles);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  label = gtk_label_new (bourse_decision_to_display (decision));
+  gtk_widget_set_name (label, "result-decision");
+  gtk_widget_add_css_class (label, "heading");
+  gtk_widget_add_css_class (label, bourse_decision_to_css_class (decision));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  add_row (self->result_group, self->result_rows, row);
+
+  row = adw_action_row_new ();
+  gtk_widget_set_name (row, "result-reason-row");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reason"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                               bourse_json_get_string (recommendation, "reason") ?: "—");
+  add_row (self->result_group, self->result_rows, row);
+
+  risk_reward = bourse_json_get_double (recommendation, "risk_reward", &value)
+              ? g_strdup_printf ("%.2f", value) : g_strdup ("—");
+  add_row (self->result_group, self->result_rows, value_row (_("Entry"), entry, "result-entry"));
+  add_row (self->result_group, self->result_rows, value_row (_("Stop-loss"), stop, "result-stop-loss"));
+  add_row (self->result_group, self->result_rows,
+           value_row (_("Take-profit"), target, "result-take-profit"));
+  add_row (self->result_group, self->result_rows,
+           value_row (_("Risk/reward"), risk_reward, "result-risk-reward"));
+  add_row (self->result_group, self->result_rows,
+           value_row (_("Confidence"), confidence, "result-confidence"));
+
+  /* The model's own numbers: what it fitted and what it saw. */
+  names = metrics != NULL ? json_object_get_members (metrics) : NULL;
+  if (names != NULL)
+    {
+      row = adw_expander_row_new ();
+      gtk_widget_set_name (row, "result-metrics-row");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Metrics"));
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          g_autofree char *text = format_json_value (json_object_get_member (metrics, l->data));
+          g_autofree char *name = g_strdup_printf ("metric-%s", (const char *) l->data);
+          GtkWidget *metric = value_row (l->data, text, name);
+
+          adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (metric), FALSE);
+          adw_expander_row_add_row (ADW_EXPANDER_ROW (row), metric);
+        }
+      add_row (self->result_group, self->result_rows, row);
+    }
+
+  if (start > 0 && end > start && self->client != NULL)
+    {
+      row = adw_preferences_row_new ();
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      chart = bourse_mini_chart_new ();
+      gtk_widget_set_margin_top (chart, 12);
+      gtk_widget_set_margin_bottom (chart, 12);
+      gtk_widget_set_margin_start (chart, 12);
+      gtk_widget_set_margin_end (chart, 12);
+      bourse_mini_chart_set_levels (BOURSE_MINI_CHART (chart),
+                                    bourse_json_get_price (recommendation, "entry"),
+                                    bourse_json_get_price (recommendation, "stop_loss"),
+                                    bourse_json_get_price (recommendation, "take_profit"));
+      bourse_mini_chart_load (BOURSE_MINI_CHART (chart), self->client,
+                              bourse_json_get_string (recommendation, "symbol") ?: "",
+                              bourse_json_get_string (recommendation, "interval") ?: "1h",
+                              start, end);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), chart);
+      add_row (self->result_group, self->result_rows, row);
+    }
+
+  if (bourse_json_get_int (recommendation, "approval_id", &approval))
+    {
+      g_autofree char *title = g_strdup_printf (_("Approval #%" PRId64 " awaits a decision"), approval);
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Open"));
+
+      row = adw_action_row_new ();
+      gtk_widget_set_name (row, "result-approval-row");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      gtk_widget_set_name (button, "open-approval-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.show-approval");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (approval));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
+      add_row (self->result_group, self->result_rows, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->result_group), TRUE);
+
+  /* It appears below the form: into view. */
+  bourse_widget_scroll_into_view (GTK_WIDGET (self->result_group));
+}
+
+typedef enum {
+  REQUEST_ADD,
+  REQUEST_ANALYSE,
+} RequestKind;
+
+typedef struct
+{
+  BourseStrategiesPage *self;
+  RequestKind           kind;
+} Request;
+
+static void
+bourse_strategies_page_request_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autofree Request *request = user_data;
+  g_autoptr(BourseStrategiesPage) self = request->self;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  JsonObject *object_answer;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result,
+                                                      &problem, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->busy = FALSE;
+  bourse_strategies_page_update_actions (self);
+
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+    {
+      g_autofree char *text = bourse_problem_to_text (problem, error);
+
+      bourse_strategies_page_mark_errors (self, problem);
+      message = g_strdup_printf (request->kind == REQUEST_ADD
+                                 ? _("Could not add the strategy: %s")
+                                 : _("Could not analyse: %s"),
+                                 text);
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+      return;
+    }
+
+  object_answer = json_node_get_object (answer);
+
+  if (request->kind == REQUEST_ADD)
+    {
+      message = g_strdup_printf (_("“%s” added"), bourse_json_get_string (object_answer, "name") ?: "?");
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
+      bourse_strategies_page_load_strategies (self);
+    }
+  else
+    bourse_strategies_page_show_result (self, object_answer);
+}
+
+static void
+bourse_strategies_page_send (BourseStrategiesPage *self,
+                             RequestKind           kind)
+{
+  JsonObject *type = bourse_strategies_page_get_type_object (self);
+  g_autofree char *symbol = bourse_strategies_page_dup_symbol (self);
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
+  const char *interval = bourse_strategies_page_get_interval (self);
+  Request *request;
+
+  if (self->client == NULL || self->busy || type == NULL || symbol[0] == '\0')
+    return;
+
+  bourse_strategies_page_clear_errors (self);
+
+  if (kind == REQUEST_ADD)
+    {
+      g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
+      guint policy = adw_combo_row_get_selected (self->policy_row);
+
+      /* Unnamed: what it is, which is what a list needs to tell them apart. */
+      if (name[0] == '\0')
+        {
+          g_free (name);
+          name = g_strdup_printf ("%s %s %s", bourse_json_get_string (type, "id"), symbol, interval);
+        }
+
+      json_object_set_string_member (body, "name", name);
+      json_object_set_string_member (body, "strategy", bourse_json_get_string (type, "id"));
+      json_object_set_string_member (body, "symbol", symbol);
+      json_object_set_string_member (body, "interval", interval);
+      json_object_set_member (body, "params", bourse_strategies_page_dup_params (self));
+      json_object_set_string_member (body, "policy",
+                                     policies[policy < G_N_ELEMENTS (policies) ? policy : 0]);
+      json_object_set_boolean_member (body, "enabled", TRUE);
+    }
+  else
+    {
+      json_object_set_string_member (body, "symbol", symbol);
+      json_object_set_string_member (body, "interval", interval);
+      json_object_set_string_member (body, "strategy", bourse_json_get_string (type, "id"));
+      json_object_set_int_member (body, "last_n_days", gtk_spin_button_get_value_as_int (self->days_spin));
+      json_object_set_member (body, "params", bourse_strategies_page_dup_params (self));
+    }
+
+  request = g_new0 (Request, 1);
+  request->self = g_object_ref (self);
+  request->kind = kind;
+
+  self->busy = TRUE;
+  bourse_strategies_page_update_actions (self);
+
+  node = json_node_init_object (json_node_alloc (), body);
+  bourse_client_request_json_async (self->client, "POST",
+                                    kind == REQUEST_ADD ? "/api/v1/strategies" : "/api/v1/recommendations",
+                                    node, self->cancellable,
+                                    bourse_strategies_page_request_cb, request);
+}
+
+/* }}} */
+
+/* Actions {{{ */
+
+static void
+bourse_strategies_page_add_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *param)
+{
+  bourse_strategies_page_send (BOURSE_STRATEGIES_PAGE (widget), REQUEST_ADD);
+}
+
+static void
+bourse_strategies_page_analyse_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *param)
+{
+  bourse_strategies_page_send (BOURSE_STRATEGIES_PAGE (widget), REQUEST_ANALYSE);
+}
+
+static void
+bourse_strategies_page_refresh_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *param)
+{
+  bourse_strategies_page_reload (BOURSE_STRATEGIES_PAGE (widget));
+}
+
+static void
+bourse_strategies_page_deleted_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autoptr(BourseStrategiesPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(answer = bourse_client_request_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      message = g_strdup_printf (_("Could not delete the strategy: %s"), error->message);
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+    }
+
+  bourse_strategies_page_load_strategies (self);
+}
+
+static void
+bourse_strategies_page_delete_response_cb (AdwMessageDialog     *dialog,
+                                           const char           *response,
+                                           BourseStrategiesPage *self)
+{
+  g_autofree char *path = NULL;
+  gint64 id;
+
+  if (!g_str_equal (response, "delete") || self->client == NULL)
+    return;
+
+  id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "strategy-id");
+  path = g_strdup_printf ("/api/v1/strategies/%" PRId64, id);
+  bourse_client_request_json_async (self->client, "DELETE", path, NULL, self->cancellable,
+                                    bourse_strategies_page_deleted_cb, g_object_ref (self));
+}
+
+static void
+bourse_strategies_page_delete_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *param)
+{
+  BourseStrategiesPage *self = BOURSE_STRATEGIES_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *heading = NULL;
+  const char *name;
+  GtkWidget *dialog;
+  gint64 id;
+
+  g_variant_get (param, "(x&s)", &id, &name);
+
+  heading = g_strdup_printf (_("Delete “%s”?"), name);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("It stops at once. Its signals, recommendations and "
+                                     "approvals stay in the history."));
+  gtk_widget_set_name (dialog, "delete-strategy-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "strategy-id", g_memdup2 (&id, sizeof id), g_free);
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (bourse_strategies_page_delete_response_cb), self, 0);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* }}} */
+
+BourseClient *
+bourse_strategies_page_get_client (BourseStrategiesPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_STRATEGIES_PAGE (self), NULL);
+
+  return self->client;
+}
+
+void
+bourse_strategies_page_set_client (BourseStrategiesPage *self,
+                                   BourseClient         *client)
+{
+  g_return_if_fail (BOURSE_IS_STRATEGIES_PAGE (self));
+  g_return_if_fail (!client || BOURSE_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  g_set_object (&self->client, client);
+  self->busy = FALSE;
+  self->n_strategies = -1;
+  remove_rows (self->live_rows);
+  remove_rows (self->result_rows);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
+
+  if (client != NULL)
+    self->cancellable = g_cancellable_new ();
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.refresh", client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.delete", client != NULL);
+  bourse_strategies_page_update_actions (self);
+
+  bourse_strategies_page_reload (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+gboolean
+bourse_strategies_page_get_can_write (BourseStrategiesPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_STRATEGIES_PAGE (self), FALSE);
+
+  return self->can_write;
+}
+
+void
+bourse_strategies_page_set_can_write (BourseStrategiesPage *self,
+                                      gboolean              can_write)
+{
+  g_return_if_fail (BOURSE_IS_STRATEGIES_PAGE (self));
+
+  can_write = !!can_write;
+  if (self->can_write == can_write)
+    return;
+
+  self->can_write = can_write;
+
+  /* A viewer reads the lists; the form is for those who may use it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->form_group), can_write);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_group), can_write && self->fields->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->live_form_group), can_write);
+  gtk_widget_set_visible (GTK_WIDGET (self->analyse_group), can_write);
+  if (!can_write)
+    gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
+
+  bourse_strategies_page_update_actions (self);
+  bourse_strategies_page_load_strategies (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_WRITE]);
+}
+
+static void
+bourse_strategies_page_dispose (GObject *object)
+{
+  BourseStrategiesPage *self = (BourseStrategiesPage *)object;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->client);
+
+  if (self->error_rows != NULL)
+    g_ptr_array_set_size (self->error_rows, 0);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_STRATEGIES_PAGE);
+
+  g_clear_object (&self->type_names);
+
+  G_OBJECT_CLASS (bourse_strategies_page_parent_class)->dispose (object);
+}
+
+static void
+bourse_strategies_page_finalize (GObject *object)
+{
+  BourseStrategiesPage *self = (BourseStrategiesPage *)object;
+
+  g_clear_pointer (&self->types, g_ptr_array_unref);
+  g_clear_pointer (&self->fields, g_ptr_array_unref);
+  g_clear_pointer (&self->live_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->type_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->result_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->error_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->form_type, g_free);
+
+  G_OBJECT_CLASS (bourse_strategies_page_parent_class)->finalize (object);
+}
+
+static void
+bourse_strategies_page_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  BourseStrategiesPage *self = BOURSE_STRATEGIES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    case PROP_CAN_WRITE:
+      g_value_set_boolean (value, self->can_write);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_strategies_page_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  BourseStrategiesPage *self = BOURSE_STRATEGIES_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      bourse_strategies_page_set_client (self, g_value_get_object (value));
+      break;
+
+    case PROP_CAN_WRITE:
+      bourse_strategies_page_set_can_write (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_strategies_page_class_init (BourseStrategiesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bourse_strategies_page_dispose;
+  object_class->finalize = bourse_strategies_page_finalize;
+  object_class->get_property = bourse_strategies_page_get_property;
+  object_class->set_property = bourse_strategies_page_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         BOURSE_TYPE_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_CAN_WRITE] =
+    g_param_spec_boolean ("can-write", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "strategies.add", NULL,
+                                   bourse_strategies_page_add_action);
+  gtk_widget_class_install_action (widget_class, "strategies.analyse", NULL,
+                                   bourse_strategies_page_analyse_action);
+  gtk_widget_class_install_action (widget_class, "strategies.refresh", NULL,
+                                   bourse_strategies_page_refresh_action);
+  gtk_widget_class_install_action (widget_class, "strategies.delete", "(xs)",
+                                   bourse_strategies_page_delete_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/bourse/Bourse/bourse-strategies-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, live_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, form_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, params_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, live_form_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, analyse_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, result_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, types_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, type_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, symbol_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, interval_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, name_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, policy_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, days_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, days_spin);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_type_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_form_changed_cb);
+}
+
+static void
+bourse_strategies_page_init (BourseStrategiesPage *self)
+{
+  g_autoptr(GtkStringList) policy_names = gtk_string_list_new (NULL);
+
+  self->types = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
+  self->live_rows = g_ptr_array_new ();
+  self->type_rows = g_ptr_array_new ();
+  self->result_rows = g_ptr_array_new ();
+  self->error_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->n_strategies = -1;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* AdwPreferencesPage:name shadows the widget's own name in templates. */
+  gtk_widget_set_name (GTK_WIDGET (self), "strategies-page");
+
+  for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+    gtk_string_list_append (policy_names, bourse_policy_to_display (policies[i]));
+  adw_combo_row_set_model (self->policy_row, G_LIST_MODEL (policy_names));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->form_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->live_form_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->analyse_group), FALSE);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.add", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.analyse", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.refresh", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.delete", FALSE);
+}
+
+GtkWidget *
+bourse_strategies_page_new (void)
+{
+  return g_object_new (BOURSE_TYPE_STRATEGIES_PAGE, NULL);
+}

@@ -1,0 +1,1153 @@
+/* test-approvals.c — the Approvals page, its reason dialog and its desktop
+ * notifications
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Against THE CONTRACT'S FIXTURE (desk-fixture.c), a loopback stand-in of
+ * the desk API, until the engine serves it. The notifications go through
+ * GLib's real "gtk" notification backend over D-Bus to a stand-in of the
+ * desktop shell (org.gtk.Notifications, on this test's private session bus),
+ * which also presses the notification's buttons the way the shell does:
+ * org.freedesktop.Application.ActivateAction on the application.
+ */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "bourse-app-util.h"
+#include "bourse-application.h"
+#include "bourse-approvals-page.h"
+#include "bourse-mini-chart.h"
+#include "bourse-window.h"
+
+#include "desk-fixture.h"
+#include "gui-util.h"
+
+static char *tmp_dir;
+static BourseApplication *application;
+
+/* The desktop shell's notification service {{{ */
+
+typedef struct
+{
+  GDBusConnection *connection;
+  guint            registration_id;
+  guint            owner_id;
+  gboolean         acquired;
+  GPtrArray       *added;     /* GVariant (ssa{sv}), as received */
+  GPtrArray       *removed;   /* char *, notification ids */
+} FakeShell;
+
+static FakeShell *shell;
+
+static const char shell_xml[] =
+  "<node>"
+  "  <interface name='org.gtk.Notifications'>"
+  "    <method name='AddNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/>"
+  "    </method>"
+  "    <method name='RemoveNotification'>"
+  "      <arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+static void
+shell_method_cb (GDBusConnection       *connection,
+                 const char            *sender,
+                 const char            *object_path,
+                 const char            *interface_name,
+                 const char            *method_name,
+                 GVariant              *parameters,
+                 GDBusMethodInvocation *invocation,
+                 gpointer               user_data)
+{
+  FakeShell *fake = user_data;
+
+  if (g_str_equal (method_name, "AddNotification"))
+    g_ptr_array_add (fake->added, g_variant_ref (parameters));
+  else
+    {
+      const char *app_id, *id;
+
+      g_variant_get (parameters, "(&s&s)", &app_id, &id);
+      g_ptr_array_add (fake->removed, g_strdup (id));
+    }
+
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static const GDBusInterfaceVTable shell_vtable = { shell_method_cb, NULL, NULL, { NULL } };
+
+static void
+shell_acquired_cb (GDBusConnection *connection,
+                   const char      *name,
+                   gpointer         user_data)
+{
+  ((FakeShell *) user_data)->acquired = TRUE;
+}
+
+static gboolean
+shell_is_ready (gpointer data)
+{
+  return ((FakeShell *) data)->acquired;
+}
+
+/* A connection of its own, as the shell is another process: GLib picks
+ * the "gtk" backend because this name has an owner. */
+static FakeShell *
+fake_shell_new (void)
+{
+  FakeShell *fake = g_new0 (FakeShell, 1);
+  g_autoptr(GDBusNodeInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = NULL;
+
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  if (address == NULL)
+    {
+      g_test_message ("No session bus: %s", error->message);
+      g_free (fake);
+      return NULL;
+    }
+
+  fake->connection = g_dbus_connection_new_for_address_sync (address,
+                                                             G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                             G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                             NULL, NULL, &error);
+  g_assert_no_error (error);
+  fake->added = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  fake->removed = g_ptr_array_new_with_free_func (g_free);
+
+  info = g_dbus_node_info_new_for_xml (shell_xml, &error);
+  g_assert_no_error (error);
+  fake->registration_id = g_dbus_connection_register_object (fake->connection,
+                                                             "/org/gtk/Notifications",
+                                                             info->interfaces[0],
+                                                             &shell_vtable, fake, NULL, &error);
+  g_assert_no_error (error);
+  fake->owner_id = g_bus_own_name_on_connection (fake->connection, "org.gtk.Notifications",
+                                                 G_BUS_NAME_OWNER_FLAGS_NONE,
+                                                 shell_acquired_cb, NULL, fake, NULL);
+  wait_until (shell_is_ready, fake, "org.gtk.Notifications to be ours");
+
+  return fake;
+}
+
+static void
+fake_shell_free (FakeShell *fake)
+{
+  g_bus_unown_name (fake->owner_id);
+  g_dbus_connection_unregister_object (fake->connection, fake->registration_id);
+  g_dbus_connection_close_sync (fake->connection, NULL, NULL);
+  g_clear_object (&fake->connection);
+  g_ptr_array_unref (fake->added);
+  g_ptr_array_unref (fake->removed);
+  g_free (fake);
+}
+
+/* The last notification @id sent, as its a{sv}, or NULL. */
+static GVariant *
+shell_find (const char *id)
+{
+  for (guint i = shell->added->len; i > 0; i--)
+    {
+      GVariant *call = g_ptr_array_index (shell->added, i - 1);
+      const char *app_id, *notification_id;
+      GVariant *notification;
+
+      g_variant_get (call, "(&s&s@a{sv})", &app_id, &notification_id, &notification);
+      if (g_str_equal (notification_id, id))
+        {
+          g_assert_cmpstr (app_id, ==, APPLICATION_ID);
+          return notification;
+        }
+      g_variant_unref (notification);
+    }
+
+  return NULL;
+}
+
+static gboolean
+shell_has (gpointer data)
+{
+  g_autoptr(GVariant) notification = shell_find (data);
+
+  return notification != NULL;
+}
+
+static gboolean
+shell_removed (gpointer data)
+{
+  for (guint i = 0; i < shell->removed->len; i++)
+    if (g_str_equal (g_ptr_array_index (shell->removed, i), data))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Presses a notification's button (or its body, with @label NULL) as
+ * GNOME Shell does: the application's action, over D-Bus. */
+static void
+shell_press (const char *id,
+             const char *label)
+{
+  g_autoptr(GVariant) notification = shell_find (id);
+  g_autoptr(GVariant) target = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *action = NULL;
+  GVariantBuilder parameters;
+
+  g_assert_nonnull (notification);
+
+  if (label == NULL)
+    {
+      g_assert_true (g_variant_lookup (notification, "default-action", "s", &action));
+      target = g_variant_lookup_value (notification, "default-action-target", NULL);
+    }
+  else
+    {
+      g_autoptr(GVariant) buttons = g_variant_lookup_value (notification, "buttons",
+                                                            G_VARIANT_TYPE ("aa{sv}"));
+
+      g_assert_nonnull (buttons);
+      for (gsize i = 0; i < g_variant_n_children (buttons); i++)
+        {
+          g_autoptr(GVariant) button = g_variant_get_child_value (buttons, i);
+          const char *button_label = NULL;
+
+          g_variant_lookup (button, "label", "&s", &button_label);
+          if (g_strcmp0 (button_label, label) == 0)
+            {
+              g_variant_lookup (button, "action", "s", &action);
+              target = g_variant_lookup_value (button, "target", NULL);
+            }
+        }
+    }
+
+  g_assert_nonnull (action);
+  g_assert_true (g_str_has_prefix (action, "app."));
+
+  g_variant_builder_init (&parameters, G_VARIANT_TYPE ("av"));
+  if (target != NULL)
+    g_variant_builder_add (&parameters, "v", target);
+
+  g_dbus_connection_call (shell->connection, APPLICATION_ID,
+                          g_application_get_dbus_object_path (G_APPLICATION (application)),
+                          "org.freedesktop.Application", "ActivateAction",
+                          g_variant_new ("(sava{sv})", action + strlen ("app."), &parameters, NULL),
+                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, store_result_cb, &result);
+  wait_until (pointer_is_set, &result, "ActivateAction");
+  reply = g_dbus_connection_call_finish (shell->connection, result, &error);
+  g_assert_no_error (error);
+}
+
+/* }}} */
+
+/* Helpers {{{ */
+
+static BourseWindow *
+open_window (DeskFixture *fixture)
+{
+  BourseWindow *window = bourse_window_new (GTK_APPLICATION (application));
+
+  /* Each test's fixture numbers its approvals from 1 again. */
+  g_ptr_array_set_size (shell->added, 0);
+  g_ptr_array_set_size (shell->removed, 0);
+
+  g_object_ref (window);
+  bourse_window_set_token (window, DESK_FIXTURE_TOKEN);
+  bourse_window_set_server_url (window, fixture->url);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+/* Destroys @window and waits for it, and its client, to be finalized. */
+static void
+close_window (BourseWindow *window)
+{
+  BourseClient *client = bourse_window_get_client (window);
+
+  if (client != NULL)
+    g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  wait_until (pointer_is_null, &window, "the window to be finalized");
+  wait_until (pointer_is_null, &client, "the window's client to go");
+}
+
+typedef struct
+{
+  GtkWidget *root;
+  int        n;
+} PageQuery;
+
+static gboolean
+page_is_loaded (gpointer data)
+{
+  PageQuery *query = data;
+  GtkWidget *page = find_widget (query->root, "approvals-page");
+
+  return page != NULL &&
+         bourse_approvals_page_get_n_approvals (BOURSE_APPROVALS_PAGE (page)) == query->n;
+}
+
+/* The window's Approvals page, shown, once it lists @n approvals. */
+static BourseApprovalsPage *
+wait_for_page (BourseWindow *window,
+               int           n)
+{
+  PageQuery query = { GTK_WIDGET (window), n };
+  g_autofree char *what = g_strdup_printf ("the Approvals page to list %d approvals", n);
+
+  wait_until (page_is_loaded, &query, what);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "approvals"));
+
+  return BOURSE_APPROVALS_PAGE (find_widget (GTK_WIDGET (window), "approvals-page"));
+}
+
+static char *
+row_name (gint64 id)
+{
+  return g_strdup_printf ("approval-row-%" PRId64, id);
+}
+
+static gint64
+id_of (JsonObject *approval)
+{
+  return json_object_get_int_member (approval, "id");
+}
+
+static GtkWidget *
+find_row (BourseApprovalsPage *page,
+          gint64               id)
+{
+  g_autofree char *name = row_name (id);
+
+  return find_widget (GTK_WIDGET (page), name);
+}
+
+typedef struct
+{
+  BourseApprovalsPage *page;
+  gint64               id;
+  const char          *status;  /* the status label's text, or NULL for buttons */
+} RowQuery;
+
+static gboolean
+row_shows (gpointer data)
+{
+  RowQuery *query = data;
+  GtkWidget *row = find_row (query->page, query->id);
+  GtkWidget *label;
+
+  if (row == NULL)
+    return FALSE;
+  if (query->status == NULL)
+    return find_widget (row, "approve-button") != NULL;
+
+  label = find_widget (row, "status-label");
+  return label != NULL && g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), query->status) == 0;
+}
+
+static void
+wait_for_row (BourseApprovalsPage *page,
+              gint64               id,
+              const char          *status)
+{
+  RowQuery query = { page, id, status };
+  g_autofree char *what = g_strdup_printf ("approval %" PRId64 " to show %s", id,
+                                           status ? status : "its buttons");
+
+  wait_until (row_shows, &query, what);
+}
+
+/* The row's group, by its title: what the user reads above it. */
+static const char *
+group_of (GtkWidget *row)
+{
+  GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+  g_assert_nonnull (group);
+  return adw_preferences_group_get_title (ADW_PREFERENCES_GROUP (group));
+}
+
+static void
+collect_rows (GtkWidget *root,
+              GString   *order)
+{
+  const char *name = gtk_widget_get_name (root);
+
+  if (g_str_has_prefix (name, "approval-row-"))
+    {
+      g_string_append_printf (order, "%s%s", order->len ? " " : "", name + strlen ("approval-row-"));
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_rows (child, order);
+}
+
+/* The approvals' ids as the page shows them, top to bottom. */
+static char *
+dup_order (BourseApprovalsPage *page)
+{
+  GString *order = g_string_new (NULL);
+
+  collect_rows (GTK_WIDGET (page), order);
+  return g_string_free (order, FALSE);
+}
+
+static GtkWidget *
+find_dialog (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
+          g_strcmp0 (gtk_widget_get_name (window), name) == 0)
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+dialog_is_shown (gpointer data)
+{
+  return find_dialog (data) != NULL;
+}
+
+static gboolean
+dialog_is_gone (gpointer data)
+{
+  return find_dialog (data) == NULL;
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The reason dialog, once shown, for the approval its heading names. */
+static GtkWidget *
+wait_for_dialog (const char *heading)
+{
+  GtkWidget *dialog;
+
+  wait_until (dialog_is_shown, (gpointer) "decide-dialog", "the reason dialog");
+  dialog = find_dialog ("decide-dialog");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, heading);
+
+  return dialog;
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_nonnull (button);
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static void
+set_reason (GtkWidget  *dialog,
+            const char *reason)
+{
+  GtkWidget *entry = find_widget (dialog, "reason-entry");
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), reason);
+}
+
+static void
+cancel_dialog (void)
+{
+  click (find_button_labelled (find_dialog ("decide-dialog"), "_Cancel"));
+  wait_until (dialog_is_gone, (gpointer) "decide-dialog", "the dialog to close");
+}
+
+typedef struct
+{
+  DeskFixture *fixture;
+  const char  *method;
+  const char  *path;
+  guint        n;
+} RequestQuery;
+
+static gboolean
+has_requests (gpointer data)
+{
+  RequestQuery *query = data;
+
+  return desk_fixture_count_requests (query->fixture, query->method, query->path) >= query->n;
+}
+
+static DeskRequest *
+wait_for_request (DeskFixture *fixture,
+                  const char  *method,
+                  const char  *path,
+                  guint        n)
+{
+  RequestQuery query = { fixture, method, path, n };
+  g_autofree char *what = g_strdup_printf ("%s %s (%u)", method, path, n);
+
+  wait_until (has_requests, &query, what);
+  return desk_fixture_last_request (fixture, method, path);
+}
+
+static gboolean
+chart_is_loaded (gpointer data)
+{
+  return bourse_mini_chart_get_n_candles (data) >= 0;
+}
+
+static gboolean
+is_subscribed (gpointer data)
+{
+  return desk_fixture_n_subscribers (data, "approvals") > 0;
+}
+
+static gboolean
+page_is_visible (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* }}} */
+
+static GtkWidget *
+find_sidebar (GtkWidget *root)
+{
+  if (GTK_IS_LIST_VIEW (root) && gtk_widget_has_css_class (root, "navigation-sidebar"))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_sidebar (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The one badge shown in the sidebar: the rows are made as they are laid out. */
+static GtkWidget *
+find_badge (BourseWindow *window)
+{
+  GtkWidget *sidebar = find_sidebar (GTK_WIDGET (window));
+  GtkWidget *badge = NULL;
+
+  g_assert_nonnull (sidebar);
+
+  for (GtkWidget *item = gtk_widget_get_first_child (sidebar); item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *label = find_widget (item, "sidebar-badge");
+
+      if (label != NULL && gtk_widget_get_visible (label))
+        {
+          g_assert_null (badge);
+          badge = label;
+        }
+    }
+
+  return badge;
+}
+
+static gboolean
+sidebar_badge_is_shown (gpointer data)
+{
+  return find_badge (data) != NULL;
+}
+
+/* Pending first (newest first), then the decided ones; the count on the
+ * sidebar and in the title; what each item says. */
+static void
+test_list (void)
+{
+  DeskFixture *fixture = desk_fixture_new ();
+  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", DESK_FIXTURE_USER_ID);
+  JsonObject *eth = desk_fixture_add_approval (fixture, "ETHUSDT", "BUY", "approved", 0);
+  JsonObject *sol = desk_fixture_add_approval (fixture, "SOLUSDT", "SELL", "pending", 0);
+  JsonObject *ada = desk_fixture_add_approval (fixture, "ADAUSDT", "SELL", "rejected", 0);
+  JsonObject *xrp = desk_fixture_add_approval (fixture, "XRPUSDT", "BUY", "expired", 0);
+  JsonObject *recommendation = json_object_get_object_member (sol, "recommendation");
+  g_autofree char *expected_order = NULL;
+  g_autofree char *order = NULL;
+  g_autofree char *expires = NULL;
+  BourseApprovalsPage *page;
+  AdwViewStackPage *stack_page;
+  BourseWindow *window;
+  GtkWidget *row;
+  GtkWidget *chart;
+  GtkWidget *badge = NULL;
+  double entry, stop, target;
+
+  window = open_window (fixture);
+  page = wait_for_page (window, 5);
+
+  expected_order = g_strdup_printf ("%" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64,
+                                    id_of (sol), id_of (btc), id_of (xrp), id_of (ada), id_of (eth));
+  order = dup_order (page);
+  g_assert_cmpstr (order, ==, expected_order);
+  g_assert_cmpstr (group_of (find_row (page, id_of (sol))), ==, "Awaiting Decision");
+  g_assert_cmpstr (group_of (find_row (page, id_of (xrp))), ==, "Decided");
+
+  /* Two wait: the page says so, and so do the sidebar and the title. */
+  g_assert_cmpuint (bourse_approvals_page_get_n_pending (page), ==, 2);
+  stack_page = adw_view_stack_get_page (ADW_VIEW_STACK (gtk_widget_get_ancestor (GTK_WIDGET (page),
+                                                                                 ADW_TYPE_VIEW_STACK)),
+                                        GTK_WIDGET (page));
+  g_assert_cmpuint (adw_view_stack_page_get_badge_number (stack_page), ==, 2);
+  g_assert_true (adw_view_stack_page_get_needs_attention (stack_page));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Bourse — 2 Approvals Pending");
+  wait_until (sidebar_badge_is_shown, window, "the sidebar's badge");
+  badge = find_badge (window);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (badge)), ==, "2");
+
+  /* A pending item, whole: decision, levels, confidence, reason, who and
+   * until when, and its chart. */
+  row = find_row (page, id_of (sol));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "SOLUSDT");
+  g_assert_cmpstr (label_text (row, "decision-label"), ==, "SELL");
+  g_assert_true (gtk_widget_has_css_class (find_widget (row, "decision-label"), "error"));
+  g_assert_true (gtk_widget_has_css_class (find_widget (find_row (page, id_of (btc)), "decision-label"),
+                                           "success"));
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  g_assert_cmpstr (label_text (row, "entry-value"), ==, "101.01");
+  g_assert_cmpstr (label_text (row, "stop-loss-value"), ==, "103.01");
+  g_assert_cmpstr (label_text (row, "take-profit-value"), ==, "98.01");
+  g_assert_cmpstr (label_text (row, "confidence-value"), ==, "72\u00a0%");
+  g_assert_cmpstr (label_text (row, "risk-reward-value"), ==, "1.50");
+  g_assert_cmpstr (label_text (row, "reason-value"), ==, "AR(4) forecasts -0.8% over 5 candles");
+  g_assert_cmpstr (label_text (row, "strategy-value"), ==, "ar · 1h");
+  g_assert_true (g_str_has_prefix (label_text (row, "requested-by-value"), "A live strategy at "));
+  g_assert_true (g_str_has_prefix (label_text (find_row (page, id_of (btc)), "requested-by-value"),
+                                   "User #2 at "));
+  expires = bourse_format_local_time (json_object_get_string_member (sol, "expires_at"));
+  g_assert_cmpstr (label_text (row, "expires-value"), ==, expires);
+  g_assert_nonnull (find_widget (row, "approve-button"));
+  g_assert_nonnull (find_widget (row, "reject-button"));
+
+  chart = find_widget (row, "mini-chart");
+  g_assert_true (BOURSE_IS_MINI_CHART (chart));
+  wait_until (chart_is_loaded, chart, "the chart's candles");
+  g_assert_cmpint (bourse_mini_chart_get_n_candles (BOURSE_MINI_CHART (chart)), ==, DESK_FIXTURE_CANDLES);
+  bourse_mini_chart_get_levels (BOURSE_MINI_CHART (chart), &entry, &stop, &target);
+  g_assert_cmpfloat_with_epsilon (entry, 101.01, 1e-9);
+  g_assert_cmpfloat_with_epsilon (stop, 103.01, 1e-9);
+  g_assert_cmpfloat_with_epsilon (target, 98.01, 1e-9);
+  {
+    DeskRequest *request = desk_fixture_last_request (fixture, "GET", "/api/v1/market/candles/SOLUSDT");
+    g_autofree char *query = g_strdup_printf ("interval=1h&start=%" PRId64 "&end=%" PRId64 "&limit=%u",
+                                              json_object_get_int_member (json_object_get_object_member (recommendation, "window"), "start"),
+                                              json_object_get_int_member (json_object_get_object_member (recommendation, "window"), "end"),
+                                              BOURSE_MINI_CHART_MAX_CANDLES + 1);
+
+    g_assert_nonnull (request);
+    g_assert_cmpstr (request->query, ==, query);
+  }
+
+  /* Decided ones: their state instead of buttons, folded, their chart only
+   * when opened. */
+  row = find_row (page, id_of (eth));
+  g_assert_cmpstr (label_text (row, "status-label"), ==, "Approved");
+  g_assert_null (find_widget (row, "approve-button"));
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  g_assert_cmpuint (desk_fixture_count_requests (fixture, "GET", "/api/v1/market/candles/ETHUSDT"), ==, 0);
+  g_assert_true (g_str_has_prefix (label_text (row, "decided-value"), "Approved by user #3 at "));
+  g_assert_cmpstr (label_text (row, "decision-reason-value"), ==, "Seen elsewhere");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  wait_for_request (fixture, "GET", "/api/v1/market/candles/ETHUSDT", 1);
+  g_assert_cmpstr (label_text (find_row (page, id_of (ada)), "status-label"), ==, "Rejected");
+  g_assert_cmpstr (label_text (find_row (page, id_of (xrp)), "status-label"), ==, "Expired");
+
+  close_window (window);
+  desk_fixture_free (fixture);
+}
+
+typedef struct
+{
+  BourseApprovalsPage *page;
+  guint                n;
+} PendingQuery;
+
+static gboolean
+has_n_pending (gpointer data)
+{
+  PendingQuery *query = data;
+
+  return bourse_approvals_page_get_n_pending (query->page) == query->n;
+}
+
+/* Approve through the dialog: the reason travels; the item moves down;
+ * the count follows; its notification goes. */
+static void
+test_approve (void)
+{
+  DeskFixture *fixture = desk_fixture_new ();
+  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", DESK_FIXTURE_USER_ID);
+  JsonObject *sol = desk_fixture_add_approval (fixture, "SOLUSDT", "SELL", "pending", 0);
+  g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/approve", id_of (btc));
+  g_autofree char *notification_id = g_strdup_printf ("approval-%" PRId64, id_of (btc));
+  BourseApprovalsPage *page;
+  BourseWindow *window;
+  GtkWidget *dialog;
+  DeskRequest *request;
+  PendingQuery pending;
+
+  window = open_window (fixture);
+  page = wait_for_page (window, 2);
+  g_assert_cmpuint (bourse_approvals_page_get_n_pending (page), ==, 2);
+
+  click (find_widget (find_row (page, id_of (btc)), "approve-button"));
+  dialog = wait_for_dialog ("Approve BUY BTCUSDT?");
+  /* Optional for an approval: the button works without one. */
+  g_assert_true (gtk_widget_is_sensitive (find_button_labelled (dialog, "_Approve")));
+  set_reason (dialog, "  Trend confirmed on the daily  ");
+  click (find_button_labelled (dialog, "_Approve"));
+  wait_until (dialog_is_gone, (gpointer) "decide-dialog", "the dialog to close");
+
+  request = wait_for_request (fixture, "POST", path, 1);
+  g_assert_cmpstr (request->body, ==, "{\"reason\":\"Trend confirmed on the daily\"}");
+
+  wait_for_row (page, id_of (btc), "Approved");
+  g_assert_cmpstr (group_of (find_row (page, id_of (btc))), ==, "Decided");
+  pending = (PendingQuery) { page, 1 };
+  wait_until (has_n_pending, &pending, "one approval left pending");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Bourse — 1 Approval Pending");
+  g_assert_cmpstr (label_text (find_row (page, id_of (btc)), "decision-reason-value"), ==,
+                   "Trend confirmed on the daily");
+  wait_until (shell_removed, notification_id, "the approval's notification to be withdrawn");
+
+  /* Without a reason: an empty object, not an empty reason. */
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/approve", id_of (sol));
+  click (find_widget (find_row (page, id_of (sol)), "approve-button"));
+  dialog = wait_for_dialog ("Approve SELL SOLUSDT?");
+  click (find_button_labelled (dialog, "_Approve"));
+  request = wait_for_request (fixture, "POST", path, 1);
+  g_assert_cmpstr (request->body, ==, "{}");
+  pending = (PendingQuery) { page, 0 };
+  wait_until (has_n_pending, &pending, "nothing left pending");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Bourse");
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-pending-row"));
+
+  close_window (window);
+  desk_fixture_free (fixture);
+}
+
+/* A rejection says why: the button waits for words. */
+static void
+test_reject_needs_reason (void)
+{
+  DeskFixture *fixture = desk_fixture_new ();
+  JsonObject *sol = desk_fixture_add_approval (fixture, "SOLUSDT", "SELL", "pending", 0);
+  g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/reject", id_of (sol));
+  BourseApprovalsPage *page;
+  BourseWindow *window;
+  GtkWidget *dialog;
+  GtkWidget *button;
+  DeskRequest *request;
+
+  window = open_window (fixture);
+  page = wait_for_page (window, 1);
+
+  click (find_widget (find_row (page, id_of (sol)), "reject-button"));
+  dialog = wait_for_dialog ("Reject SELL SOLUSDT?");
+  button = find_button_labelled (dialog, "_Reject");
+  g_assert_nonnull (button);
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  set_reason (dialog, "   ");
+  g_assert_false (gtk_widget_is_sensitive (button));
+  set_reason (dialog, "Too late in the move");
+  g_assert_true (gtk_widget_is_sensitive (button));
+  set_reason (dialog, "");
+  g_assert_false (gtk_widget_is_sensitive (button));
+
+  /* Enter in the empty entry does not reject either. */
+  gtk_widget_activate (find_widget (dialog, "reason-entry"));
+  spin (300);
+  g_assert_nonnull (find_dialog ("decide-dialog"));
+
+  cancel_dialog ();
+  spin (200);
+  g_assert_cmpuint (desk_fixture_count_requests (fixture, "POST", path), ==, 0);
+  wait_for_row (page, id_of (sol), NULL);
+
+  /* With a reason it goes through. */
+  click (find_widget (find_row (page, id_of (sol)), "reject-button"));
+  dialog = wait_for_dialog ("Reject SELL SOLUSDT?");
+  set_reason (dialog, "Too late in the move");
+  click (find_button_labelled (dialog, "_Reject"));
+  request = wait_for_request (fixture, "POST", path, 1);
+  g_assert_cmpstr (request->body, ==, "{\"reason\":\"Too late in the move\"}");
+  wait_for_row (page, id_of (sol), "Rejected");
+
+  close_window (window);
+  desk_fixture_free (fixture);
+}
+
+static gboolean
+error_is_shown (gpointer data)
+{
+  GtkWidget *dialog = find_dialog ("decide-dialog");
+  GtkWidget *label = dialog ? find_widget (dialog, "decide-error-label") : NULL;
+
+  return label != NULL && gtk_widget_get_visible (label) &&
+         strstr (gtk_label_get_label (GTK_LABEL (label)), data) != NULL;
+}
+
+/* Refusals are shown where the decision was made, not swallowed: decided
+ * meanwhile (409), or the four-eyes rule (403). */
+static void
+test_refused (void)
+{
+  DeskFixture *fixture = desk_fixture_new ();
+  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", 0);
+  JsonObject *mine = desk_fixture_add_approval (fixture, "ETHUSDT", "BUY", "pending", DESK_FIXTURE_USER_ID);
+  g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/approve", id_of (btc));
+  BourseApprovalsPage *page;
+  BourseWindow *window;
+  GtkWidget *dialog;
+  guint n_loads;
+
+  window = open_window (fixture);
+  page = wait_for_page (window, 2);
+
+  desk_fixture_refuse (fixture, id_of (btc), SOUP_STATUS_CONFLICT);
+  n_loads = desk_fixture_count_requests (fixture, "GET", "/api/v1/approvals");
+
+  click (find_widget (find_row (page, id_of (btc)), "approve-button"));
+  dialog = wait_for_dialog ("Approve BUY BTCUSDT?");
+  set_reason (dialog, "Looks right");
+  click (find_button_labelled (dialog, "_Approve"));
+  wait_for_request (fixture, "POST", path, 1);
+
+  /* Back with the server's words and the reason as typed; approving again
+   * cannot help. */
+  wait_until (error_is_shown, (gpointer) "The approval was decided meanwhile", "the 409 in the dialog");
+  dialog = find_dialog ("decide-dialog");
+  g_test_message ("409: %s", label_text (dialog, "decide-error-label"));
+  g_assert_nonnull (strstr (label_text (dialog, "decide-error-label"), "no longer pending"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, "reason-entry"))), ==,
+                   "Looks right");
+  g_assert_false (gtk_widget_is_sensitive (find_button_labelled (dialog, "_Approve")));
+  /* And the list is asked again: something changed. */
+  wait_for_request (fixture, "GET", "/api/v1/approvals", n_loads + 1);
+  cancel_dialog ();
+
+  /* Four eyes: not what one requested oneself. */
+  fixture->four_eyes = TRUE;
+  click (find_widget (find_row (page, id_of (mine)), "approve-button"));
+  dialog = wait_for_dialog ("Approve BUY ETHUSDT?");
+  click (find_button_labelled (dialog, "_Approve"));
+  wait_until (error_is_shown, (gpointer) "Four-eyes rule", "the 403 in the dialog");
+  dialog = find_dialog ("decide-dialog");
+  g_assert_false (gtk_widget_is_sensitive (find_button_labelled (dialog, "_Approve")));
+  cancel_dialog ();
+  wait_for_row (page, id_of (mine), NULL);
+
+  close_window (window);
+  desk_fixture_free (fixture);
+}
+
+/* A new approval on the topic: a row, and a notification whose buttons
+ * lead to the dialog for that very item; decided elsewhere, both follow. */
+static void
+test_live (void)
+{
+  DeskFixture *fixture = desk_fixture_new ();
+  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", 0);
+  g_autofree char *notification_id = NULL;
+  g_autoptr(GVariant) notification = NULL;
+  g_autoptr(GVariant) buttons = NULL;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *default_action = NULL;
+  BourseApprovalsPage *page;
+  BourseWindow *window;
+  JsonObject *dot;
+  GtkWidget *dialog;
+  PendingQuery pending;
+  static const struct {
+    const char *label;
+    const char *action;
+  } expected[] = {
+    { "Approve…", "app.approval-approve" },
+    { "Reject…", "app.approval-reject" },
+    { "Open", "app.approval-open" },
+  };
+
+  /* The topic's last event is replayed on subscribe, as the hub does: an
+   * old approval is no news. */
+  desk_fixture_publish (fixture, "approvals", btc);
+
+  window = open_window (fixture);
+  page = wait_for_page (window, 1);
+  wait_until (is_subscribed, fixture, "the page to follow the approvals topic");
+  spin (200);
+  {
+    g_autofree char *old_id = g_strdup_printf ("approval-%" PRId64, id_of (btc));
+    g_autoptr(GVariant) old = shell_find (old_id);
+
+    g_assert_null (old);
+  }
+
+  dot = desk_fixture_add_approval (fixture, "DOTUSDT", "BUY", "pending", 0);
+  desk_fixture_publish (fixture, "approvals", dot);
+  wait_for_row (page, id_of (dot), NULL);
+  g_assert_cmpstr (group_of (find_row (page, id_of (dot))), ==, "Awaiting Decision");
+  pending = (PendingQuery) { page, 2 };
+  wait_until (has_n_pending, &pending, "two approvals pending");
+
+  notification_id = g_strdup_printf ("approval-%" PRId64, id_of (dot));
+  wait_until (shell_has, notification_id, "the new approval's notification");
+  notification = shell_find (notification_id);
+  g_assert_true (g_variant_lookup (notification, "title", "s", &title));
+  g_assert_cmpstr (title, ==, "BUY DOTUSDT awaits approval");
+  g_assert_true (g_variant_lookup (notification, "body", "s", &body));
+  g_assert_true (g_str_has_prefix (body, "Entry 101.01 · Stop 99.01 · Target 104.01 · 72\u00a0%\n"));
+  g_assert_true (g_variant_lookup (notification, "default-action", "s", &default_action));
+  g_assert_cmpstr (default_action, ==, "app.approval-open");
+  target = g_variant_lookup_value (notification, "default-action-target", G_VARIANT_TYPE_INT64);
+  g_assert_nonnull (target);
+  g_assert_cmpint (g_variant_get_int64 (target), ==, id_of (dot));
+
+  buttons = g_variant_lookup_value (notification, "buttons", G_VARIANT_TYPE ("aa{sv}"));
+  g_assert_nonnull (buttons);
+  g_assert_cmpuint (g_variant_n_children (buttons), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(GVariant) button = g_variant_get_child_value (buttons, i);
+      g_autoptr(GVariant) button_target = g_variant_lookup_value (button, "target", G_VARIANT_TYPE_INT64);
+      const char *label = NULL, *action = NULL;
+
+      g_assert_true (g_variant_lookup (button, "label", "&s", &label));
+      g_assert_true (g_variant_lookup (button, "action", "&s", &action));
+      g_assert_cmpstr (label, ==, expected[i].label);
+      g_assert_cmpstr (action, ==, expected[i].action);
+      g_assert_nonnull (button_target);
+      g_assert_cmpint (g_variant_get_int64 (button_target), ==, id_of (dot));
+    }
+
+  /* The shell's buttons: the dialog for that item, never a silent decision. */
+  shell_press (notification_id, "Approve…");
+  dialog = wait_for_dialog ("Approve BUY DOTUSDT?");
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find_row (page, id_of (dot)))));
+  cancel_dialog ();
+
+  shell_press (notification_id, "Reject…");
+  dialog = wait_for_dialog ("Reject BUY DOTUSDT?");
+  g_assert_false (gtk_widget_is_sensitive (find_button_labelled (dialog, "_Reject")));
+  cancel_dialog ();
+
+  /* Open, from another page: the Approvals page comes back, on the item. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "system"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (find_row (page, id_of (dot))), FALSE);
+  shell_press (notification_id, NULL);
+  wait_until (page_is_visible, page, "the Approvals page to be shown");
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find_row (page, id_of (dot)))));
+  g_assert_null (find_dialog ("decide-dialog"));
+
+  /* Decided elsewhere while its dialog is open: the dialog says so and no
+   * longer offers to approve; the notification goes. */
+  shell_press (notification_id, "Approve…");
+  dialog = wait_for_dialog ("Approve BUY DOTUSDT?");
+  desk_fixture_settle (fixture, id_of (dot), "rejected", "Not now");
+  wait_until (error_is_shown, (gpointer) "Meanwhile someone else rejected it", "the dialog to tell");
+  g_assert_false (gtk_widget_is_sensitive (find_button_labelled (find_dialog ("decide-dialog"),
+                                                                 "_Approve")));
+  wait_until (shell_removed, notification_id, "the notification to be withdrawn");
+  wait_for_row (page, id_of (dot), "Rejected");
+  g_assert_cmpstr (group_of (find_row (page, id_of (dot))), ==, "Decided");
+  cancel_dialog ();
+
+  close_window (window);
+  desk_fixture_free (fixture);
+}
+
+static gboolean
+principal_is_known (gpointer data)
+{
+  return find_widget (data, "approvals-page") != NULL;
+}
+
+/* A notification's action before the window has signed in (say, the
+ * application started by it): the dialog comes once the list is there. */
+static void
+test_action_before_load (void)
+{
+  DeskFixture *fixture = desk_fixture_new ();
+  JsonObject *sol = desk_fixture_add_approval (fixture, "SOLUSDT", "SELL", "pending", 0);
+  BourseWindow *window;
+
+  window = open_window (fixture);
+  g_assert_null (find_widget (GTK_WIDGET (window), "approvals-page"));
+  g_action_group_activate_action (G_ACTION_GROUP (application), "approval-reject",
+                                  g_variant_new_int64 (id_of (sol)));
+
+  wait_for_dialog ("Reject SELL SOLUSDT?");
+  g_assert_true (principal_is_known (window));
+  cancel_dialog ();
+
+  close_window (window);
+  desk_fixture_free (fixture);
+}
+
+/* A viewer reads the desk: no buttons, no calls to act. */
+static void
+test_viewer (void)
+{
+  DeskFixture *fixture = desk_fixture_new ();
+  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", 0);
+  g_autofree char *notification_id = NULL;
+  BourseApprovalsPage *page;
+  BourseWindow *window;
+  JsonObject *dot;
+  GtkWidget *row;
+
+  g_free (fixture->role);
+  fixture->role = g_strdup ("viewer");
+
+  window = open_window (fixture);
+  page = wait_for_page (window, 1);
+  g_assert_false (bourse_approvals_page_get_can_decide (page));
+
+  row = find_row (page, id_of (btc));
+  g_assert_null (find_widget (row, "approve-button"));
+  g_assert_null (find_widget (row, "reject-button"));
+  g_assert_cmpstr (label_text (row, "status-label"), ==, "Pending");
+
+  /* Neither the action… */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "approvals.approve", "x", id_of (btc)));
+  spin (100);
+  g_assert_null (find_dialog ("decide-dialog"));
+
+  /* …nor a notification for a new one. */
+  wait_until (is_subscribed, fixture, "the page to follow the approvals topic");
+  dot = desk_fixture_add_approval (fixture, "DOTUSDT", "BUY", "pending", 0);
+  desk_fixture_publish (fixture, "approvals", dot);
+  wait_for_row (page, id_of (dot), "Pending");
+  spin (300);
+  notification_id = g_strdup_printf ("approval-%" PRId64, id_of (dot));
+  g_assert_false (shell_has (notification_id));
+
+  close_window (window);
+  desk_fixture_free (fixture);
+}
+
+static gboolean
+run_tests_cb (gpointer data)
+{
+  int *ret = data;
+
+  *ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (application));
+  g_application_quit (G_APPLICATION (application));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+startup_cb (GApplication *app,
+            int          *ret)
+{
+  g_application_hold (app);
+  g_idle_add (run_tests_cb, ret);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret = 1;
+
+  tmp_dir = g_dir_make_tmp ("bourse-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME" };
+      g_autofree char *dir = g_build_filename (tmp_dir, vars[i], NULL);
+
+      g_setenv (vars[i], dir, TRUE);
+    }
+  /* The dialogs' texts are compared as written. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check () || !(shell = fake_shell_new ()))
+    {
+      remove_tree (tmp_dir);
+      g_clear_pointer (&tmp_dir, g_free);
+      g_print ("1..0 # SKIP no display or no session bus\n");
+      return 0;
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  g_test_add_func ("/approvals/list", test_list);
+  g_test_add_func ("/approvals/approve", test_approve);
+  g_test_add_func ("/approvals/reject-needs-reason", test_reject_needs_reason);
+  g_test_add_func ("/approvals/refused", test_refused);
+  g_test_add_func ("/approvals/live", test_live);
+  g_test_add_func ("/approvals/action-before-load", test_action_before_load);
+  g_test_add_func ("/approvals/viewer", test_viewer);
+
+  /* The tests run inside the application, as a D-Bus service: registered
+   * (the notifications need its bus name), started up, never activated
+   * (which would start an engine of its own), and shut down at the end. */
+  application = bourse_application_new ();
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_IS_SERVICE);
+  g_signal_connect_after (application, "startup", G_CALLBACK (startup_cb), &ret);
+  g_assert_cmpint (g_application_run (G_APPLICATION (application), 1, argv), ==, 0);
+
+  g_assert_finalize_object (g_steal_pointer (&application));
+  fake_shell_free (g_steal_pointer (&shell));
+
+  remove_tree (tmp_dir);
+  g_clear_pointer (&tmp_dir, g_free);
+
+  return ret;
+}
