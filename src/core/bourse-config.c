@@ -111,6 +111,14 @@ static const BourseConfigKey schema[] = {
     N_("Binance API key for headless use; the keyring is preferred") },
   { "binance", "api_secret", BOURSE_CONFIG_TYPE_STRING, "", 0, 0, NULL, NULL, TRUE,
     N_("Binance API secret for headless use; the keyring is preferred") },
+  { "approvals", "ttl", BOURSE_CONFIG_TYPE_INT, "3600", 60, 604800, NULL, NULL, FALSE,
+    N_("Seconds a pending approval waits for a decision before it expires") },
+  { "approvals", "four_eyes", BOURSE_CONFIG_TYPE_BOOLEAN, "false", 0, 0, NULL, NULL, FALSE,
+    N_("Whoever asked for a recommendation may not approve or reject it themselves") },
+  { "approvals", "expiry_check", BOURSE_CONFIG_TYPE_INT, "30", 1, 3600, NULL, NULL, FALSE,
+    N_("Seconds between checks for overdue approvals") },
+  { "webhooks", "replay_window", BOURSE_CONFIG_TYPE_INT, "300", 5, 3600, NULL, NULL, FALSE,
+    N_("Seconds a signed webhook's timestamp may be off the clock, either way") },
 };
 
 typedef struct
