@@ -193,6 +193,13 @@ bourse_auth_get_store (BourseAuth *self)
   return self->store;
 }
 
+BourseSecrets *
+bourse_auth_get_secrets (BourseAuth *self)
+{
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
+  return self->secrets;
+}
+
 const char *
 bourse_auth_get_local_token (BourseAuth *self)
 {

@@ -10,6 +10,7 @@
 #include "core/bourse-store.h"
 
 #include "bourse-permissions.h"
+#include "bourse-secrets.h"
 #include "bourse-users.h"
 
 G_BEGIN_DECLS
@@ -113,6 +114,9 @@ gboolean         bourse_auth_audit               (BourseAuth               *self
 gboolean         bourse_auth_rotate_signing_key  (BourseAuth               *self,
                                                   GError                  **error);
 BourseStore     *bourse_auth_get_store           (BourseAuth               *self);
+/* Where the signing key lives; other services keep their secrets there too
+ * (webhook secrets, exchange keys). */
+BourseSecrets   *bourse_auth_get_secrets         (BourseAuth               *self);
 
 void             bourse_principal_free           (BoursePrincipal          *principal);
 void             bourse_tokens_free              (BourseTokens             *tokens);

@@ -38,6 +38,14 @@ static const struct {
   { "jobs.read",          V | T | A },   /* own jobs; admins all */
   { "jobs.write",             T | A },   /* cancel own jobs; admins any */
   { "market.import",              A },
+  { "strategies.read",    V | T | A },
+  { "strategies.write",       T | A },
+  { "recommendations.read", V | T | A },
+  { "recommendations.write",  T | A },
+  { "signals.read",       V | T | A },
+  { "approvals.read",     V | T | A },
+  { "approvals.decide",       T | A },   /* four-eyes: never what one asked for oneself */
+  { "webhooks.write",             A },
 };
 
 gboolean

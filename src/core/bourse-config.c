@@ -113,6 +113,14 @@ static const BourseConfigKey schema[] = {
     N_("Binance API secret for headless use; the keyring is preferred") },
   { "market", "import_max_bytes", BOURSE_CONFIG_TYPE_INT, "67108864", 1024, 1073741824, NULL, NULL, FALSE,
     N_("Largest CSV file POST /api/v1/market/import accepts (413 above)") },
+  { "approvals", "ttl", BOURSE_CONFIG_TYPE_INT, "3600", 60, 604800, NULL, NULL, FALSE,
+    N_("Seconds a pending approval waits for a decision before it expires") },
+  { "approvals", "four_eyes", BOURSE_CONFIG_TYPE_BOOLEAN, "false", 0, 0, NULL, NULL, FALSE,
+    N_("Whoever asked for a recommendation may not approve or reject it themselves") },
+  { "approvals", "expiry_check", BOURSE_CONFIG_TYPE_INT, "30", 1, 3600, NULL, NULL, FALSE,
+    N_("Seconds between checks for overdue approvals") },
+  { "webhooks", "replay_window", BOURSE_CONFIG_TYPE_INT, "300", 5, 3600, NULL, NULL, FALSE,
+    N_("Seconds a signed webhook's timestamp may be off the clock, either way") },
 };
 
 typedef struct

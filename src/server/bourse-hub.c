@@ -77,6 +77,12 @@ topic_permission (const char *topic)
     return "users.read";
   if (g_str_equal (topic, "jobs"))
     return "jobs.read";
+  if (g_str_equal (topic, "recommendations"))
+    return "recommendations.read";
+  if (g_str_equal (topic, "approvals"))
+    return "approvals.read";
+  if (g_str_equal (topic, "signals"))
+    return "signals.read";
   return "stream.subscribe";
 }
 

@@ -368,6 +368,14 @@ bourse_request_reply_problem (BourseRequest          *request,
   bourse_reply_problem (request->message, status, detail, errors, n_errors);
 }
 
+GBytes *
+bourse_request_dup_body (BourseRequest *request)
+{
+  if (request->body == NULL)
+    return g_bytes_new (NULL, 0);
+  return g_bytes_new (request->body->data, request->body->len);
+}
+
 JsonObject *
 bourse_request_get_json_object (BourseRequest *request)
 {

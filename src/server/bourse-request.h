@@ -58,6 +58,9 @@ void               bourse_request_reply_field_error (BourseRequest          *req
                                                    guint                     status,
                                                    const char               *field,
                                                    const char               *message);
+/* The raw body (empty when there is none), for handlers that check a
+ * signature over its exact bytes. */
+GBytes            *bourse_request_dup_body        (BourseRequest            *request);
 /* Parses the body as a JSON object; on failure it has already answered
  * 400/413/415 and returns NULL, so a handler just returns. */
 JsonObject        *bourse_request_get_json_object (BourseRequest            *request);

@@ -659,6 +659,8 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_market_routes (self);
   _bourse_server_add_job_routes (self);
   _bourse_server_add_csv_routes (self);
+  _bourse_server_add_desk_routes (self);
+  _bourse_server_add_webhook_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);

@@ -21,6 +21,7 @@ struct _BourseEngine
   BourseAuth        *auth;
   BourseMarket      *market;
   BourseJobs        *jobs;
+  BourseDesk        *desk;
   BourseEventBus    *bus;
   BourseEngineState  state;
   gint64             started_at_ms;
@@ -56,6 +57,7 @@ bourse_engine_dispose (GObject *object)
   BourseEngine *self = (BourseEngine *)object;
 
   bourse_engine_stop (self);
+  g_clear_object (&self->desk);
   g_clear_object (&self->market);
   g_clear_object (&self->jobs);
   g_clear_object (&self->auth);
@@ -172,6 +174,7 @@ bourse_engine_start (BourseEngine  *self,
   set_state (self, BOURSE_ENGINE_STATE_STARTING);
 
   /* Stopped ones from an earlier run. */
+  g_clear_object (&self->desk);
   g_clear_object (&self->market);
   g_clear_object (&self->jobs);
   data_dir = bourse_config_dup_data_dir (self->config);
@@ -181,8 +184,12 @@ bourse_engine_start (BourseEngine  *self,
       || (self->auth = bourse_auth_new (self->store, self->config, error)) == NULL
       || (self->jobs = bourse_jobs_new (self->store, self->bus, error)) == NULL
       || !bourse_market_start ((self->market = bourse_market_new (self->store, self->config, self->bus)),
-                               error))
+                               error)
+      || (self->desk = bourse_desk_new (self->store, self->config, self->bus, self->auth, self->market,
+                                        error)) == NULL)
     {
+      if (self->market != NULL)
+        bourse_market_stop (self->market);
       g_clear_object (&self->market);
       if (self->jobs != NULL)
         bourse_jobs_shutdown (self->jobs);
@@ -209,7 +216,10 @@ bourse_engine_stop (BourseEngine *self)
     return;
 
   set_state (self, BOURSE_ENGINE_STATE_STOPPING);
-  /* Feeds and workers first: nothing writes once the store closes. */
+  /* Feeds and workers first: nothing writes once the store closes. The
+   * desk goes before the market whose candles it follows. */
+  if (self->desk != NULL)
+    bourse_desk_stop (self->desk);
   if (self->market != NULL)
     bourse_market_stop (self->market);
   if (self->jobs != NULL)
@@ -265,6 +275,14 @@ bourse_engine_get_jobs (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->jobs;
+}
+
+BourseDesk *
+bourse_engine_get_desk (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->desk;
 }
 
 BourseEventBus *

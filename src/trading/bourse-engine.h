@@ -15,6 +15,8 @@
 #include "auth/bourse-auth.h"
 #include "market/bourse-market.h"
 
+#include "bourse-desk.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -46,6 +48,9 @@ BourseMarket      *bourse_engine_get_market       (BourseEngine   *self);
 /* Work in worker threads, persisted and published on "jobs"; NULL until
  * started. */
 BourseJobs        *bourse_engine_get_jobs         (BourseEngine   *self);
+/* Recommendations, approvals, live strategies and webhooks; NULL until
+ * started. */
+BourseDesk        *bourse_engine_get_desk         (BourseEngine   *self);
 gint64             bourse_engine_get_started_at   (BourseEngine   *self);
 gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
 

@@ -1,0 +1,928 @@
+/* bourse-desk-routes.c — strategies, recommendations, approvals and signals (docs/DESK.md)
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "trading/bourse-approvals.h"
+#include "trading/bourse-live-strategies.h"
+#include "trading/bourse-recommendations.h"
+
+#include "bourse-server-private.h"
+
+#define DEFAULT_LIMIT 100
+#define MAX_LIMIT     500
+/* Entries of each list a signal filter takes. */
+#define MAX_FILTER_VALUES 100
+
+/* Helpers {{{ */
+
+static BourseDesk *
+desk_of (BourseRequest *request)
+{
+  return bourse_engine_get_desk (bourse_request_get_engine (request));
+}
+
+static BourseStore *
+store_of (BourseRequest *request)
+{
+  return bourse_desk_get_store (desk_of (request));
+}
+
+/* Who asks, for the records and the audit entries; @context is filled. */
+static BourseDeskCaller
+caller_of (BourseRequest     *request,
+           BourseAuthContext *context)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+
+  bourse_request_get_context (request, context);
+  return (BourseDeskCaller) { principal->actor, principal->user_id, context };
+}
+
+static void
+reply_desk_error (BourseRequest *request,
+                  const GError  *error)
+{
+  const char *field = bourse_desk_error_get_field (error);
+  guint status;
+
+  if (error->domain != BOURSE_DESK_ERROR)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  switch ((BourseDeskError)error->code)
+    {
+    case BOURSE_DESK_ERROR_INVALID:         status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
+    case BOURSE_DESK_ERROR_NOT_FOUND:       status = SOUP_STATUS_NOT_FOUND; break;
+    case BOURSE_DESK_ERROR_CONFLICT:        status = SOUP_STATUS_CONFLICT; break;
+    case BOURSE_DESK_ERROR_FORBIDDEN:       status = SOUP_STATUS_FORBIDDEN; break;
+    case BOURSE_DESK_ERROR_UNAUTHENTICATED: status = SOUP_STATUS_UNAUTHORIZED; break;
+    case BOURSE_DESK_ERROR_TOO_LARGE:       status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE; break;
+    case BOURSE_DESK_ERROR_DOWNLOAD:        status = SOUP_STATUS_BAD_GATEWAY; break;
+    case BOURSE_DESK_ERROR_STOPPED:
+    default:                                status = SOUP_STATUS_SERVICE_UNAVAILABLE; break;
+    }
+
+  if (field != NULL)
+    bourse_request_reply_field_error (request, status, field, error->message);
+  else
+    bourse_request_reply_problem (request, status, error->message, NULL, 0);
+}
+
+static void
+reply_node (BourseRequest *request,
+            guint          status,
+            JsonNode      *node)
+{
+  g_autoptr(JsonNode) body = node;
+
+  bourse_request_reply_json (request, status, body);
+}
+
+static void
+set_location (BourseRequest *request,
+              const char    *collection,
+              gint64         id)
+{
+  g_autofree char *location = g_strdup_printf ("/api/v1/%s/%" G_GINT64_FORMAT, collection, id);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (bourse_request_get_message (request)),
+                                "Location", location);
+}
+
+static gboolean
+integer_query (BourseRequest *request,
+               const char    *name,
+               gint64         min,
+               gint64         max,
+               gint64        *value)
+{
+  const char *text = bourse_request_get_query (request, name);
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_signed (text, 10, min, max, value, NULL))
+    {
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+      g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
+
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ?limit= (1–500, default 100) and ?cursor= (an id to page below). */
+static gboolean
+page_query (BourseRequest *request,
+            gint64        *limit,
+            gint64        *cursor)
+{
+  *limit = DEFAULT_LIMIT;
+  *cursor = 0;
+  return integer_query (request, "limit", 1, MAX_LIMIT, limit)
+      && integer_query (request, "cursor", 1, G_MAXINT64, cursor);
+}
+
+/* {"items": […], "next_cursor": the id of the last item when more follow}. */
+typedef JsonNode *(*ToJsonFunc) (gconstpointer item);
+
+static void
+reply_page (BourseRequest *request,
+            GPtrArray     *items,
+            guint          limit,
+            ToJsonFunc     to_json,
+            gint64       (*id_of) (gconstpointer item))
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  guint n = MIN (items->len, limit);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_value (builder, to_json (g_ptr_array_index (items, i)));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  if (items->len > n)
+    json_builder_add_int_value (builder, id_of (g_ptr_array_index (items, n - 1)));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+/* An optional integer member; a 422 naming it for anything else. */
+static gboolean
+integer_member (BourseRequest *request,
+                JsonObject    *body,
+                const char    *field,
+                gboolean      *present,
+                gint64        *value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  *present = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64)
+    {
+      *value = json_node_get_int (node);
+      *present = TRUE;
+      return TRUE;
+    }
+  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field, _("must be a whole number"));
+  return FALSE;
+}
+
+/* An optional time: milliseconds since the epoch or an RFC 3339 string. */
+static gboolean
+time_member (BourseRequest *request,
+             JsonObject    *body,
+             const char    *field,
+             gboolean      *present,
+             gint64        *value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  *present = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node))
+    {
+      if (json_node_get_value_type (node) == G_TYPE_INT64)
+        {
+          *value = json_node_get_int (node);
+          *present = TRUE;
+          return TRUE;
+        }
+      if (json_node_get_value_type (node) == G_TYPE_STRING
+          && bourse_time_parse_rfc3339 (json_node_get_string (node), value, NULL))
+        {
+          *present = TRUE;
+          return TRUE;
+        }
+    }
+  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+                                    _("must be milliseconds since the epoch or an RFC 3339 time"));
+  return FALSE;
+}
+
+/* An optional object member ("params"); NULL when absent or null. */
+static gboolean
+object_member (BourseRequest  *request,
+               JsonObject     *body,
+               const char     *field,
+               gboolean       *present,
+               JsonObject    **value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  *present = node != NULL;
+  *value = NULL;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      *value = json_node_get_object (node);
+      return TRUE;
+    }
+  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field, _("must be an object"));
+  return FALSE;
+}
+
+static gboolean
+boolean_member (BourseRequest *request,
+                JsonObject    *body,
+                const char    *field,
+                gboolean      *present,
+                gboolean      *value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  *present = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    {
+      *value = json_node_get_boolean (node);
+      *present = TRUE;
+      return TRUE;
+    }
+  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field, _("must be true or false"));
+  return FALSE;
+}
+
+/* }}} */
+
+/* Strategy types {{{ */
+
+static void
+types_cb (BourseRequest *request,
+          gpointer       user_data)
+{
+  g_autoptr(GPtrArray) strategies = bourse_strategies_list ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  static const char * const aliases[] = { "A", "B", "C" };
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < strategies->len; i++)
+    {
+      BourseStrategy *strategy = g_ptr_array_index (strategies, i);
+      const char *id = bourse_strategy_get_id (strategy);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, id);
+      json_builder_set_member_name (builder, "aliases");
+      json_builder_begin_array (builder);
+      for (guint a = 0; a < G_N_ELEMENTS (aliases); a++)
+        if (g_strcmp0 (bourse_strategy_resolve_id (aliases[a]), id) == 0)
+          json_builder_add_string_value (builder, aliases[a]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, bourse_strategy_get_name (strategy));
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_string_value (builder, bourse_strategy_get_version (strategy));
+      json_builder_set_member_name (builder, "min_candles");
+      json_builder_add_int_value (builder, bourse_strategy_get_min_candles (strategy, NULL));
+      json_builder_set_member_name (builder, "parameters");
+      json_builder_add_value (builder, bourse_strategy_dup_parameters (strategy));
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+/* }}} */
+
+/* Live strategies {{{ */
+
+static gint64
+strategy_id_of (gconstpointer item)
+{
+  return ((const BourseLiveStrategy *)item)->id;
+}
+
+/* The members of a create or an update; FALSE once a 422 is answered. */
+static gboolean
+read_spec (BourseRequest          *request,
+           JsonObject             *body,
+           BourseLiveStrategySpec *spec)
+{
+  return bourse_request_get_string_member (request, body, "name", FALSE, &spec->name)
+      && bourse_request_get_string_member (request, body, "strategy", FALSE, &spec->strategy)
+      && bourse_request_get_string_member (request, body, "symbol", FALSE, &spec->symbol)
+      && bourse_request_get_string_member (request, body, "interval", FALSE, &spec->interval)
+      && object_member (request, body, "params", &spec->has_params, &spec->params)
+      && bourse_request_get_string_member (request, body, "policy", FALSE, &spec->policy)
+      && boolean_member (request, body, "enabled", &spec->has_enabled, &spec->enabled);
+}
+
+static void
+strategies_create_cb (BourseRequest *request,
+                      gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseLiveStrategy) strategy = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseLiveStrategySpec spec = { 0 };
+  BourseAuthContext context;
+  BourseDeskCaller caller;
+
+  if (body == NULL || !read_spec (request, body, &spec))
+    return;
+  caller = caller_of (request, &context);
+  if ((strategy = bourse_desk_create_strategy (desk_of (request), &spec, &caller, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  set_location (request, "strategies", strategy->id);
+  reply_node (request, SOUP_STATUS_CREATED, bourse_live_strategy_to_json (strategy));
+}
+
+static void
+strategies_list_cb (BourseRequest *request,
+                    gpointer       user_data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 limit, cursor;
+
+  if (!page_query (request, &limit, &cursor))
+    return;
+  if ((list = bourse_live_strategies_list (store_of (request), cursor, limit + 1, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  reply_page (request, list, limit, (ToJsonFunc)bourse_live_strategy_to_json, strategy_id_of);
+}
+
+static void
+strategies_get_cb (BourseRequest *request,
+                   gpointer       user_data)
+{
+  g_autoptr(BourseLiveStrategy) strategy = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  if ((strategy = bourse_live_strategies_get (store_of (request), id, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  reply_node (request, SOUP_STATUS_OK, bourse_live_strategy_to_json (strategy));
+}
+
+static void
+strategies_update_cb (BourseRequest *request,
+                      gpointer       user_data)
+{
+  g_autoptr(BourseLiveStrategy) strategy = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseLiveStrategySpec spec = { 0 };
+  BourseAuthContext context;
+  BourseDeskCaller caller;
+  gint64 id = bourse_request_get_id_param (request);
+  JsonObject *body;
+
+  if (id == 0 || (body = bourse_request_get_json_object (request)) == NULL || !read_spec (request, body, &spec))
+    return;
+  caller = caller_of (request, &context);
+  if ((strategy = bourse_desk_update_strategy (desk_of (request), id, &spec, &caller, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  reply_node (request, SOUP_STATUS_OK, bourse_live_strategy_to_json (strategy));
+}
+
+static void
+strategies_delete_cb (BourseRequest *request,
+                      gpointer       user_data)
+{
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  BourseDeskCaller caller;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  caller = caller_of (request, &context);
+  if (!bourse_desk_delete_strategy (desk_of (request), id, &caller, &error))
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* }}} */
+
+/* Recommendations {{{ */
+
+static gint64
+recommendation_id_of (gconstpointer item)
+{
+  return ((const BourseRecommendation *)item)->id;
+}
+
+/* A request answered when the analysis ends, in a worker thread; the
+ * client may have gone by then. */
+typedef struct
+{
+  SoupServerMessage *message;
+  BourseRequest     *request;    /* valid while the message is not finished */
+  gulong             finished_id;
+  gboolean           gone;
+} PendingReply;
+
+static void
+pending_finished_cb (SoupServerMessage *message,
+                     PendingReply      *pending)
+{
+  pending->gone = TRUE;
+}
+
+static void
+analyse_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PendingReply *pending = user_data;
+  g_autoptr(BourseRecommendation) recommendation = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Stored whether or not anyone still waits: the client finds it in the list. */
+  recommendation = bourse_desk_analyse_finish (BOURSE_DESK (object), result, &error);
+  if (!pending->gone)
+    {
+      if (recommendation == NULL)
+        reply_desk_error (pending->request, error);
+      else
+        {
+          set_location (pending->request, "recommendations", recommendation->id);
+          reply_node (pending->request, SOUP_STATUS_CREATED, bourse_recommendation_to_json (recommendation));
+        }
+      bourse_request_unpause (pending->request);
+    }
+
+  g_clear_signal_handler (&pending->finished_id, pending->message);
+  g_object_unref (pending->message);
+  g_free (pending);
+}
+
+static void
+recommendations_create_cb (BourseRequest *request,
+                           gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  BourseAnalysisRequest analysis = { 0 };
+  BourseAuthContext context;
+  BourseDeskCaller caller;
+  PendingReply *pending;
+  gboolean has_days, has_params;
+
+  if (body == NULL
+      || !bourse_request_get_string_member (request, body, "symbol", FALSE, &analysis.symbol)
+      || !bourse_request_get_string_member (request, body, "interval", FALSE, &analysis.interval)
+      || !bourse_request_get_string_member (request, body, "strategy", FALSE, &analysis.strategy)
+      || !integer_member (request, body, "last_n_days", &has_days, &analysis.last_n_days)
+      || !time_member (request, body, "start", &analysis.has_start, &analysis.start)
+      || !time_member (request, body, "end", &analysis.has_end, &analysis.end)
+      || !object_member (request, body, "params", &has_params, &analysis.params))
+    return;
+  if (has_days && analysis.last_n_days <= 0)
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "last_n_days",
+                                        _("must be a whole number of days from 1 to 365"));
+      return;
+    }
+
+  pending = g_new0 (PendingReply, 1);
+  pending->message = g_object_ref (bourse_request_get_message (request));
+  pending->request = request;
+  pending->finished_id = g_signal_connect (pending->message, "finished", G_CALLBACK (pending_finished_cb), pending);
+  bourse_request_pause (request);
+
+  caller = caller_of (request, &context);
+  bourse_desk_analyse_async (desk_of (request), &analysis, &caller, NULL, analyse_done_cb, pending);
+}
+
+static void
+recommendations_list_cb (BourseRequest *request,
+                         gpointer       user_data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseRecommendationFilter filter = { 0 };
+  const char *strategy = bourse_request_get_query (request, "strategy");
+  BourseDecision decision;
+  BourseOrigin origin;
+  gint64 limit, cursor;
+
+  if (!page_query (request, &limit, &cursor))
+    return;
+  filter.symbol = bourse_request_get_query (request, "symbol");
+  filter.decision = bourse_request_get_query (request, "decision");
+  filter.origin = bourse_request_get_query (request, "origin");
+  if (filter.decision != NULL && !bourse_decision_parse (filter.decision, &decision))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "decision",
+                                        _("must be BUY, SELL or NO_TRADE"));
+      return;
+    }
+  if (filter.origin != NULL && !bourse_origin_parse (filter.origin, &origin))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "origin",
+                                        _("must be “analysis”, “live” or “webhook”"));
+      return;
+    }
+  /* An alias names its id; anything else ("webhook", a removed plugin) as is. */
+  filter.strategy = strategy != NULL && bourse_strategy_resolve_id (strategy) != NULL
+                      ? bourse_strategy_resolve_id (strategy) : strategy;
+  filter.before_id = cursor;
+  filter.limit = limit + 1;
+
+  if ((list = bourse_recommendations_list (store_of (request), &filter, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  reply_page (request, list, limit, (ToJsonFunc)bourse_recommendation_to_json, recommendation_id_of);
+}
+
+static void
+recommendations_get_cb (BourseRequest *request,
+                        gpointer       user_data)
+{
+  g_autoptr(BourseRecommendation) recommendation = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  if ((recommendation = bourse_recommendations_get (store_of (request), id, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  reply_node (request, SOUP_STATUS_OK, bourse_recommendation_to_json (recommendation));
+}
+
+/* }}} */
+
+/* Approvals {{{ */
+
+static void
+approvals_list_cb (BourseRequest *request,
+                   gpointer       user_data)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  const char *status_text = bourse_request_get_query (request, "status");
+  BourseApprovalStatus status;
+  gint64 limit = DEFAULT_LIMIT, cursor = 0, next_cursor = 0;
+
+  /* The cursor is negative inside the decided ones (bourse_approvals_list ()). */
+  if (!integer_query (request, "limit", 1, MAX_LIMIT, &limit)
+      || !integer_query (request, "cursor", -G_MAXINT64, G_MAXINT64, &cursor))
+    return;
+  if (status_text != NULL && !bourse_approval_status_parse (status_text, &status))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "status",
+                                        _("must be “pending”, “approved”, “rejected” or “expired”"));
+      return;
+    }
+
+  list = bourse_approvals_list (store_of (request), status_text != NULL ? (int)status : -1, cursor, limit,
+                                &next_cursor, &error);
+  if (list == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < list->len; i++)
+    json_builder_add_value (builder, bourse_approval_to_json (g_ptr_array_index (list, i)));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  if (next_cursor != 0)
+    json_builder_add_int_value (builder, next_cursor);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+approvals_get_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  g_autoptr(BourseApproval) approval = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  if ((approval = bourse_approvals_get (store_of (request), id, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  reply_node (request, SOUP_STATUS_OK, bourse_approval_to_json (approval));
+}
+
+static void
+decide (BourseRequest *request,
+        gboolean       approve)
+{
+  g_autoptr(BourseApproval) approval = NULL;
+  g_autoptr(GBytes) raw = bourse_request_dup_body (request);
+  g_autoptr(GError) error = NULL;
+  const char *reason = NULL;
+  BourseAuthContext context;
+  BourseDeskCaller caller;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  /* Approving needs no body at all; anything sent must be JSON. */
+  if (approve ? g_bytes_get_size (raw) > 0 : TRUE)
+    {
+      JsonObject *body = bourse_request_get_json_object (request);
+
+      if (body == NULL || !bourse_request_get_string_member (request, body, "reason", !approve, &reason))
+        return;
+    }
+
+  caller = caller_of (request, &context);
+  if ((approval = bourse_desk_decide (desk_of (request), id, approve, reason, &caller, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  reply_node (request, SOUP_STATUS_OK, bourse_approval_to_json (approval));
+}
+
+static void
+approve_cb (BourseRequest *request,
+            gpointer       user_data)
+{
+  decide (request, TRUE);
+}
+
+static void
+reject_cb (BourseRequest *request,
+           gpointer       user_data)
+{
+  decide (request, FALSE);
+}
+
+/* }}} */
+
+/* Signals {{{ */
+
+static gint64
+signal_id_of (gconstpointer item)
+{
+  return ((const BourseSignalRecord *)item)->id;
+}
+
+static void
+reply_signals (BourseRequest      *request,
+               BourseSignalFilter *filter,
+               guint               limit)
+{
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  filter->limit = limit + 1;
+  if ((list = bourse_signals_list (store_of (request), filter, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  reply_page (request, list, limit, (ToJsonFunc)bourse_signal_record_to_json, signal_id_of);
+}
+
+static void
+signals_list_cb (BourseRequest *request,
+                 gpointer       user_data)
+{
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) symbols = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  BourseSignalFilter filter = { NULL, NULL, NULL, G_MININT64, G_MAXINT64, 0, 0 };
+  const char *symbol = bourse_request_get_query (request, "symbol");
+  const char *decision = bourse_request_get_query (request, "decision");
+  BourseDecision parsed;
+  gint64 limit, cursor, strategy_id = 0;
+
+  if (!page_query (request, &limit, &cursor)
+      || !integer_query (request, "strategy_id", 1, G_MAXINT64, &strategy_id))
+    return;
+  if (decision != NULL && !bourse_decision_parse (decision, &parsed))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "decision",
+                                        _("must be BUY, SELL or NO_TRADE"));
+      return;
+    }
+  if (strategy_id > 0)
+    {
+      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_array_append_val (ids, strategy_id);
+      filter.strategy_ids = ids;
+    }
+  if (symbol != NULL)
+    {
+      symbols = g_ptr_array_new ();
+      g_ptr_array_add (symbols, (gpointer)symbol);
+      filter.symbols = symbols;
+    }
+  if (decision != NULL)
+    {
+      decisions = g_ptr_array_new ();
+      g_ptr_array_add (decisions, (gpointer)decision);
+      filter.decisions = decisions;
+    }
+  filter.before_id = cursor;
+  reply_signals (request, &filter, limit);
+}
+
+/* An optional array member of strings (or, with @ids, positive integers). */
+static gboolean
+array_member (BourseRequest  *request,
+              JsonObject     *body,
+              const char     *field,
+              gboolean        ids,
+              GPtrArray     **strings,
+              GArray        **numbers)
+{
+  JsonNode *node = json_object_get_member (body, field);
+  JsonArray *array;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node)
+      || json_array_get_length ((array = json_node_get_array (node))) > MAX_FILTER_VALUES)
+    goto bad;
+
+  if (ids)
+    *numbers = g_array_new (FALSE, FALSE, sizeof (gint64));
+  else
+    *strings = g_ptr_array_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      GType type = JSON_NODE_HOLDS_VALUE (element) ? json_node_get_value_type (element) : G_TYPE_INVALID;
+
+      if (ids && type == G_TYPE_INT64 && json_node_get_int (element) > 0)
+        {
+          gint64 id = json_node_get_int (element);
+          g_array_append_val (*numbers, id);
+        }
+      else if (!ids && type == G_TYPE_STRING)
+        g_ptr_array_add (*strings, (gpointer)json_node_get_string (element));
+      else
+        goto bad;
+    }
+  return TRUE;
+
+bad:
+  {
+    g_autofree char *message = g_strdup_printf (ids ? _("must be an array of at most %d ids")
+                                                    : _("must be an array of at most %d strings"),
+                                                MAX_FILTER_VALUES);
+    bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field, message);
+  }
+  return FALSE;
+}
+
+static void
+signals_filter_cb (BourseRequest *request,
+                   gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) symbols = NULL;
+  g_autoptr(GPtrArray) decisions = NULL;
+  BourseSignalFilter filter = { NULL, NULL, NULL, G_MININT64, G_MAXINT64, 0, 0 };
+  gboolean has_since, has_until, has_limit, has_cursor;
+  gint64 limit = DEFAULT_LIMIT, cursor = 0;
+
+  if (body == NULL
+      || !array_member (request, body, "strategy_ids", TRUE, NULL, &ids)
+      || !array_member (request, body, "symbols", FALSE, &symbols, NULL)
+      || !array_member (request, body, "decisions", FALSE, &decisions, NULL)
+      || !time_member (request, body, "since", &has_since, &filter.since)
+      || !time_member (request, body, "until", &has_until, &filter.until)
+      || !integer_member (request, body, "limit", &has_limit, &limit)
+      || !integer_member (request, body, "cursor", &has_cursor, &cursor))
+    return;
+  for (guint i = 0; decisions != NULL && i < decisions->len; i++)
+    {
+      BourseDecision parsed;
+
+      if (!bourse_decision_parse (g_ptr_array_index (decisions, i), &parsed))
+        {
+          bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "decisions",
+                                            _("must hold only BUY, SELL and NO_TRADE"));
+          return;
+        }
+    }
+  if (limit < 1 || limit > MAX_LIMIT)
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "limit",
+                                        _("must be a whole number from 1 to 500"));
+      return;
+    }
+  if (has_cursor && cursor < 1)
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "cursor",
+                                        _("must be a positive whole number"));
+      return;
+    }
+  if (has_since && has_until && filter.since >= filter.until)
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "since",
+                                        _("must be before “until”"));
+      return;
+    }
+
+  filter.strategy_ids = ids;
+  filter.symbols = symbols;
+  filter.decisions = decisions;
+  filter.before_id = cursor;
+  reply_signals (request, &filter, limit);
+}
+
+static void
+signals_get_cb (BourseRequest *request,
+                gpointer       user_data)
+{
+  g_autoptr(BourseSignalRecord) signal = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  if ((signal = bourse_signals_get (store_of (request), id, &error)) == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  reply_node (request, SOUP_STATUS_OK, bourse_signal_record_to_json (signal));
+}
+
+/* }}} */
+
+void
+_bourse_server_add_desk_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "GET", "/api/v1/strategies/types", "strategies.read", types_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/strategies", "strategies.write", strategies_create_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/strategies", "strategies.read", strategies_list_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/strategies/{id}", "strategies.read", strategies_get_cb, self);
+  bourse_router_add (router, "PUT", "/api/v1/strategies/{id}", "strategies.write", strategies_update_cb, self);
+  bourse_router_add (router, "DELETE", "/api/v1/strategies/{id}", "strategies.write", strategies_delete_cb, self);
+
+  bourse_router_add (router, "POST", "/api/v1/recommendations", "recommendations.write",
+                     recommendations_create_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/recommendations", "recommendations.read",
+                     recommendations_list_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/recommendations/{id}", "recommendations.read",
+                     recommendations_get_cb, self);
+
+  bourse_router_add (router, "GET", "/api/v1/approvals", "approvals.read", approvals_list_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/approvals/{id}", "approvals.read", approvals_get_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/approvals/{id}/approve", "approvals.decide", approve_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/approvals/{id}/reject", "approvals.decide", reject_cb, self);
+
+  bourse_router_add (router, "GET", "/api/v1/signals", "signals.read", signals_list_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/signals/filter", "signals.read", signals_filter_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/signals/{id}", "signals.read", signals_get_cb, self);
+}

@@ -1,0 +1,232 @@
+/* bourse-webhook-routes.c — signal webhooks: their management, and the signed public endpoint
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "trading/bourse-webhooks.h"
+
+#include "bourse-server-private.h"
+
+#define DEFAULT_LIMIT 100
+#define MAX_LIMIT     500
+
+static BourseDesk *
+desk_of (BourseRequest *request)
+{
+  return bourse_engine_get_desk (bourse_request_get_engine (request));
+}
+
+static void
+reply_webhook_error (BourseRequest *request,
+                     const GError  *error)
+{
+  const char *field = bourse_desk_error_get_field (error);
+  guint status;
+
+  if (error->domain != BOURSE_DESK_ERROR)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  switch ((BourseDeskError)error->code)
+    {
+    case BOURSE_DESK_ERROR_INVALID:         status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
+    case BOURSE_DESK_ERROR_NOT_FOUND:       status = SOUP_STATUS_NOT_FOUND; break;
+    case BOURSE_DESK_ERROR_CONFLICT:        status = SOUP_STATUS_CONFLICT; break;
+    case BOURSE_DESK_ERROR_FORBIDDEN:       status = SOUP_STATUS_FORBIDDEN; break;
+    case BOURSE_DESK_ERROR_UNAUTHENTICATED: status = SOUP_STATUS_UNAUTHORIZED; break;
+    case BOURSE_DESK_ERROR_TOO_LARGE:       status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE; break;
+    case BOURSE_DESK_ERROR_DOWNLOAD:        status = SOUP_STATUS_BAD_GATEWAY; break;
+    case BOURSE_DESK_ERROR_STOPPED:
+    default:                                status = SOUP_STATUS_SERVICE_UNAVAILABLE; break;
+    }
+
+  if (field != NULL)
+    bourse_request_reply_field_error (request, status, field, error->message);
+  else
+    bourse_request_reply_problem (request, status, error->message, NULL, 0);
+}
+
+/* Where a sender posts: this server's own address as it knows it. */
+static char *
+webhook_url (BourseServer *self,
+             gint64        id)
+{
+  return g_strdup_printf ("%sapi/v1/signals/webhook/%" G_GINT64_FORMAT, self->url ? self->url : "/", id);
+}
+
+static JsonNode *
+webhook_json (BourseServer        *self,
+              const BourseWebhook *webhook)
+{
+  JsonNode *node = bourse_webhook_to_json (webhook);
+  g_autofree char *url = webhook_url (self, webhook->id);
+
+  json_object_set_string_member (json_node_get_object (node), "url", url);
+  return node;
+}
+
+static void
+webhooks_create_cb (BourseRequest *request,
+                    gpointer       user_data)
+{
+  BourseServer *self = user_data;
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseWebhook) webhook = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *location = NULL;
+  BourseAuthContext context;
+  BourseDeskCaller caller;
+  const char *name;
+
+  if (body == NULL || !bourse_request_get_string_member (request, body, "name", TRUE, &name))
+    return;
+
+  bourse_request_get_context (request, &context);
+  caller = (BourseDeskCaller) { principal->actor, principal->user_id, &context };
+  if ((webhook = bourse_desk_create_webhook (desk_of (request), name, &caller, &secret, &error)) == NULL)
+    {
+      reply_webhook_error (request, error);
+      return;
+    }
+
+  /* The only answer that ever holds the secret. */
+  node = webhook_json (self, webhook);
+  json_object_set_string_member (json_node_get_object (node), "secret", secret);
+  location = g_strdup_printf ("/api/v1/webhooks/%" G_GINT64_FORMAT, webhook->id);
+  soup_message_headers_replace (soup_server_message_get_response_headers (bourse_request_get_message (request)),
+                                "Location", location);
+  bourse_request_reply_json (request, SOUP_STATUS_CREATED, node);
+}
+
+static void
+webhooks_list_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  BourseServer *self = user_data;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GError) error = NULL;
+  const char *limit_text = bourse_request_get_query (request, "limit");
+  const char *cursor_text = bourse_request_get_query (request, "cursor");
+  gint64 limit = DEFAULT_LIMIT, cursor = 0;
+  guint n;
+
+  if (limit_text != NULL && !g_ascii_string_to_signed (limit_text, 10, 1, MAX_LIMIT, &limit, NULL))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "limit",
+                                        _("must be a whole number from 1 to 500"));
+      return;
+    }
+  if (cursor_text != NULL && !g_ascii_string_to_signed (cursor_text, 10, 1, G_MAXINT64, &cursor, NULL))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "cursor",
+                                        _("must be a positive whole number"));
+      return;
+    }
+
+  list = bourse_webhooks_list (bourse_desk_get_store (desk_of (request)), cursor, limit + 1, &error);
+  if (list == NULL)
+    {
+      reply_webhook_error (request, error);
+      return;
+    }
+
+  n = MIN (list->len, (guint)limit);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_value (builder, webhook_json (self, g_ptr_array_index (list, i)));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  if (list->len > n)
+    json_builder_add_int_value (builder, ((BourseWebhook *)g_ptr_array_index (list, n - 1))->id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+webhooks_delete_cb (BourseRequest *request,
+                    gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  BourseDeskCaller caller;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  bourse_request_get_context (request, &context);
+  caller = (BourseDeskCaller) { principal->actor, principal->user_id, &context };
+  if (!bourse_desk_revoke_webhook (desk_of (request), id, &caller, &error))
+    {
+      reply_webhook_error (request, error);
+      return;
+    }
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+/* Public: the signature over the raw body is the credential. */
+static void
+webhook_signal_cb (BourseRequest *request,
+                   gpointer       user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (bourse_request_get_message (request));
+  const char *hook = bourse_request_get_param (request, "hook");
+  g_autoptr(GBytes) body = bourse_request_dup_body (request);
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  gint64 id = 0, recommendation_id = 0, approval_id = 0;
+
+  if (hook == NULL || !g_ascii_string_to_signed (hook, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, _("There is no such webhook"), NULL, 0);
+      return;
+    }
+
+  bourse_request_get_context (request, &context);
+  if (!bourse_desk_receive_webhook (desk_of (request), id,
+                                    soup_message_headers_get_one (headers, "X-Bourse-Timestamp"),
+                                    soup_message_headers_get_one (headers, "X-Bourse-Signature"),
+                                    body, &context, &recommendation_id, &approval_id, &error))
+    {
+      reply_webhook_error (request, error);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "recommendation_id");
+  json_builder_add_int_value (builder, recommendation_id);
+  json_builder_set_member_name (builder, "approval_id");
+  json_builder_add_int_value (builder, approval_id);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_CREATED, builder);
+}
+
+void
+_bourse_server_add_webhook_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "POST", "/api/v1/webhooks", "webhooks.write", webhooks_create_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/webhooks", "webhooks.write", webhooks_list_cb, self);
+  bourse_router_add (router, "DELETE", "/api/v1/webhooks/{id}", "webhooks.write", webhooks_delete_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/signals/webhook/{hook}", NULL, webhook_signal_cb, self);
+}
