@@ -46,6 +46,8 @@ static const struct {
   { "approvals.read",     V | T | A },
   { "approvals.decide",       T | A },   /* four-eyes: never what one asked for oneself */
   { "webhooks.write",             A },
+  { "models.read",        V | T | A },
+  { "models.write",           T | A },
 };
 
 gboolean

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bourse-desk-private.h"
+#include "bourse-models-registry.h"
 
 #define NAME_MAX_CHARS 100
 
@@ -1008,7 +1009,8 @@ live_evaluate (BourseDesk               *self,
   job = g_new0 (LiveJob, 1);
   job->strategy_id = strategy->id;
   job->strategy = g_steal_pointer (&type);
-  job->params = json_object_ref (strategy->params);
+  /* A deployed model's fitted parameters over the strategy's own. */
+  job->params = bourse_live_strategy_dup_effective_params (self->store, strategy);
   job->input = bourse_strategy_input_new_from_candles ((const BourseCandle *)(gpointer)candles->data, candles->len,
                                                        strategy->interval, instrument->tick_size);
   job->symbol = g_strdup (instrument->symbol);

@@ -1,0 +1,385 @@
+/* bourse-model-routes.c — training, listing and deploying models (docs/STRATEGIES.md, "Models")
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "core/bourse-jobs.h"
+#include "trading/bourse-models-registry.h"
+
+#include "bourse-server-private.h"
+
+#define DEFAULT_LIMIT 100
+#define MAX_LIMIT     500
+
+static BourseDesk *
+desk_of (BourseRequest *request)
+{
+  return bourse_engine_get_desk (bourse_request_get_engine (request));
+}
+
+static void
+reply_desk_error (BourseRequest *request,
+                  const GError  *error)
+{
+  const char *field = bourse_desk_error_get_field (error);
+  guint status;
+
+  if (error->domain != BOURSE_DESK_ERROR)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  switch ((BourseDeskError)error->code)
+    {
+    case BOURSE_DESK_ERROR_INVALID:   status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
+    case BOURSE_DESK_ERROR_NOT_FOUND: status = SOUP_STATUS_NOT_FOUND; break;
+    case BOURSE_DESK_ERROR_CONFLICT:  status = SOUP_STATUS_CONFLICT; break;
+    default:                          status = SOUP_STATUS_SERVICE_UNAVAILABLE; break;
+    }
+
+  if (field != NULL)
+    bourse_request_reply_field_error (request, status, field, error->message);
+  else
+    bourse_request_reply_problem (request, status, error->message, NULL, 0);
+}
+
+/* A required time: milliseconds since the epoch or an RFC 3339 string. */
+static gboolean
+time_member (BourseRequest *request,
+             JsonObject    *body,
+             const char    *field,
+             gint64        *value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      if (json_node_get_value_type (node) == G_TYPE_INT64)
+        {
+          *value = json_node_get_int (node);
+          return TRUE;
+        }
+      if (json_node_get_value_type (node) == G_TYPE_STRING
+          && bourse_time_parse_rfc3339 (json_node_get_string (node), value, NULL))
+        return TRUE;
+    }
+
+  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+                                    node == NULL || JSON_NODE_HOLDS_NULL (node)
+                                      ? _("is required")
+                                      : _("must be milliseconds since the epoch or an RFC 3339 time"));
+  return FALSE;
+}
+
+/* A required positive id member. */
+static gboolean
+id_member (BourseRequest *request,
+           JsonObject    *body,
+           const char    *field,
+           gint64        *value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+      && json_node_get_int (node) > 0)
+    {
+      *value = json_node_get_int (node);
+      return TRUE;
+    }
+  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+                                    node == NULL || JSON_NODE_HOLDS_NULL (node)
+                                      ? _("is required")
+                                      : _("must be a positive whole number"));
+  return FALSE;
+}
+
+/* Training {{{ */
+
+/* What the job's end needs: the training, and who asked for the audit entry. */
+typedef struct
+{
+  BourseModelTraining *training;
+  BourseAuth          *auth;
+  char                *actor;
+  char                *client_address;
+  char                *request_id;
+  char                *user_agent;
+} TrainJob;
+
+static void
+train_job_free (gpointer data)
+{
+  TrainJob *job = data;
+
+  bourse_model_training_free (job->training);
+  g_clear_object (&job->auth);
+  g_free (job->actor);
+  g_free (job->client_address);
+  g_free (job->request_id);
+  g_free (job->user_agent);
+  g_free (job);
+}
+
+/* In the worker thread: only the training is touched there. */
+static gboolean
+train_job_run (BourseJob     *job,
+               gpointer       user_data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  TrainJob *data = user_data;
+
+  return bourse_model_training_run (data->training, job, cancellable, error);
+}
+
+/* On the engine's context, in the transaction that stores the job's end:
+ * the model (when it succeeded) and the audit entry commit together. */
+static gboolean
+train_job_finish (const BourseJobInfo  *info,
+                  BourseJob            *job,
+                  BourseStore          *store,
+                  gpointer              user_data,
+                  GError              **error)
+{
+  TrainJob *data = user_data;
+  BourseAuthContext context = { data->client_address, data->request_id, data->user_agent };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) details = NULL;
+  g_autoptr(BourseModel) model = NULL;
+  g_autofree char *target = bourse_model_training_dup_target (data->training);
+
+  if (info->status == BOURSE_JOB_SUCCEEDED
+      && (model = bourse_model_training_store (data->training, info, job, store, error)) == NULL)
+    return FALSE;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "job");
+  json_builder_add_int_value (builder, info->id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, bourse_job_status_to_string (info->status));
+  json_builder_set_member_name (builder, "params");
+  json_builder_add_value (builder, json_node_copy (info->params));
+  if (model != NULL)
+    {
+      json_builder_set_member_name (builder, "model");
+      json_builder_add_value (builder, bourse_model_to_json (model));
+    }
+  if (info->error != NULL)
+    {
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, info->error);
+    }
+  json_builder_end_object (builder);
+  details = json_builder_get_root (builder);
+
+  return bourse_auth_audit (data->auth, data->actor, BOURSE_MODEL_TRAIN_JOB_KIND, target, details, &context, error);
+}
+
+static void
+train_cb (BourseRequest *request,
+          gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseModelTraining) training = NULL;
+  g_autoptr(BourseJobInfo) info = NULL;
+  g_autoptr(JsonNode) params = NULL;
+  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  const char *strategy, *symbol, *interval;
+  gint64 start, end;
+  TrainJob *job;
+
+  if (body == NULL
+      || !bourse_request_get_string_member (request, body, "strategy", TRUE, &strategy)
+      || !bourse_request_get_string_member (request, body, "symbol", TRUE, &symbol)
+      || !bourse_request_get_string_member (request, body, "interval", TRUE, &interval)
+      || !time_member (request, body, "start", &start)
+      || !time_member (request, body, "end", &end))
+    return;
+
+  training = bourse_model_training_new (desk_of (request), strategy, symbol, interval, start, end, &error);
+  if (training == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+
+  params = bourse_model_training_to_params (training);
+  job = g_new0 (TrainJob, 1);
+  job->training = g_steal_pointer (&training);
+  job->auth = g_object_ref (bourse_request_get_auth (request));
+  job->actor = g_strdup (principal->actor);
+  bourse_request_get_context (request, &context);
+  job->client_address = g_strdup (context.client_address);
+  job->request_id = g_strdup (context.request_id);
+  job->user_agent = g_strdup (context.user_agent);
+
+  info = bourse_jobs_submit (bourse_engine_get_jobs (bourse_request_get_engine (request)),
+                             BOURSE_MODEL_TRAIN_JOB_KIND, params, principal->user_id, train_job_run,
+                             train_job_finish, job, train_job_free, &error);
+  if (info == NULL)
+    {
+      /* Submitting fails only once the jobs service has stopped. */
+      bourse_request_reply_problem (request, SOUP_STATUS_SERVICE_UNAVAILABLE, error->message, NULL, 0);
+      return;
+    }
+  reply = bourse_job_info_to_json (info);
+  bourse_request_reply_json (request, SOUP_STATUS_ACCEPTED, reply);
+}
+
+/* }}} */
+
+/* Listing {{{ */
+
+static gboolean
+integer_query (BourseRequest *request,
+               const char    *name,
+               gint64         min,
+               gint64         max,
+               gint64        *value)
+{
+  const char *text = bourse_request_get_query (request, name);
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_signed (text, 10, min, max, value, NULL))
+    {
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+      g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
+
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+models_list_cb (BourseRequest *request,
+                gpointer       user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) models = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *strategy = bourse_request_get_query (request, "strategy");
+  const char *interval = bourse_request_get_query (request, "interval");
+  BourseInterval parsed;
+  gint64 limit = DEFAULT_LIMIT, cursor = 0;
+  guint n;
+
+  if (!integer_query (request, "limit", 1, MAX_LIMIT, &limit)
+      || !integer_query (request, "cursor", 1, G_MAXINT64, &cursor))
+    return;
+  if (interval != NULL && !bourse_interval_parse (interval, &parsed, NULL))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "interval",
+                                        _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
+      return;
+    }
+  /* An alias ("B") lists the type's models. */
+  if (strategy != NULL && bourse_strategy_resolve_id (strategy) != NULL)
+    strategy = bourse_strategy_resolve_id (strategy);
+
+  /* One more than asked for says whether another page follows. */
+  models = bourse_models_list (bourse_desk_get_store (desk_of (request)), strategy,
+                               bourse_request_get_query (request, "symbol"), interval, cursor, (guint)limit + 1,
+                               &error);
+  if (models == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+
+  n = MIN (models->len, (guint)limit);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_value (builder, bourse_model_to_json (g_ptr_array_index (models, i)));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  if (models->len > n)
+    json_builder_add_int_value (builder, ((BourseModel *)g_ptr_array_index (models, n - 1))->id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+models_get_cb (BourseRequest *request,
+               gpointer       user_data)
+{
+  g_autoptr(BourseModel) model = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  if ((model = bourse_models_get (bourse_desk_get_store (desk_of (request)), id, &error)) == NULL)
+    {
+      /* The id is in the path, not a field. */
+      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, error->message, NULL, 0);
+      return;
+    }
+  node = bourse_model_to_json (model);
+  bourse_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* }}} */
+
+/* Deploying {{{ */
+
+static void
+deploy_cb (BourseRequest *request,
+           gpointer       user_data)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseLiveStrategy) strategy = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  BourseDeskCaller caller;
+  gint64 model_id, strategy_id;
+
+  if (body == NULL
+      || !id_member (request, body, "model_id", &model_id)
+      || !id_member (request, body, "strategy_id", &strategy_id))
+    return;
+
+  bourse_request_get_context (request, &context);
+  caller = (BourseDeskCaller) { principal->actor, principal->user_id, &context };
+  strategy = bourse_desk_deploy_model (desk_of (request), model_id, strategy_id, &caller, &error);
+  if (strategy == NULL)
+    {
+      reply_desk_error (request, error);
+      return;
+    }
+  node = bourse_live_strategy_to_json (strategy);
+  bourse_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+/* }}} */
+
+void
+_bourse_server_add_model_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "POST", "/api/v1/models/train", "models.write", train_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/models/deploy", "models.write", deploy_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/models", "models.read", models_list_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/models/{id}", "models.read", models_get_cb, self);
+}
