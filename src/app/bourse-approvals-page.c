@@ -133,6 +133,9 @@ format_requester (JsonObject *approval)
     return g_strdup (_("A live strategy"));
   if (g_strcmp0 (origin, "webhook") == 0)
     return g_strdup (_("An external signal"));
+  /* An analysis without an account: the desktop's local owner has none. */
+  if (g_strcmp0 (origin, "analysis") == 0)
+    return g_strdup (_("The local owner"));
   return g_strdup (_("The engine"));
 }
 

@@ -4,8 +4,12 @@
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Against THE CONTRACT'S FIXTURE (desk-fixture.c), a loopback stand-in of
- * the desk API, until the engine serves it. The notifications go through
+ * Against the real engine and server, in this thread (tests/integration's
+ * BourseTestServer, as test-markets.c does), with the simulated market
+ * backfilled so that analyses have candles. Approvals are made through the
+ * API: RSI analyses whose levels make the decision whatever the prices
+ * (every RSI below 99.9 is oversold, every one above 0.1 overbought), by
+ * real accounts. The notifications go through
  * GLib's real "gtk" notification backend over D-Bus to a stand-in of the
  * desktop shell (org.gtk.Notifications, on this test's private session bus),
  * which also presses the notification's buttons the way the shell does:
@@ -24,7 +28,10 @@
 #include "bourse-mini-chart.h"
 #include "bourse-window.h"
 
-#include "desk-fixture.h"
+#include "bourse-desk-util.h"
+#include "trading/bourse-approvals.h"
+
+#include "../integration/desk-test-util.h"
 #include "gui-util.h"
 
 static char *tmp_dir;
@@ -253,18 +260,118 @@ shell_press (const char *id,
 
 /* Helpers {{{ */
 
+/* A server with the simulated market and two accounts: a trader, who
+ * signs in to the window, and an admin, who asks and decides behind the
+ * page's back. */
+typedef struct
+{
+  BourseTestServer *server;
+  gint64            trader_id;
+  char             *trader;
+  gint64            admin_id;
+  char             *admin;
+} Desk;
+
+static Desk *
+desk_new (gboolean four_eyes)
+{
+  const char * const settings[] = { "approvals", "four_eyes", four_eyes ? "true" : "false", NULL };
+  Desk *desk = g_new0 (Desk, 1);
+
+  desk->server = desk_sim_server_new ("1", "1", settings);
+  desk->trader_id = desk_create_user (desk->server, "tom", "trader");
+  desk->trader = desk_login (desk->server, "tom", "trader");
+  desk->admin_id = desk_create_user (desk->server, "ada", "admin");
+  desk->admin = desk_login (desk->server, "ada", "admin");
+  g_assert_cmpint (desk->admin_id, !=, desk->trader_id);
+
+  return desk;
+}
+
+static void
+desk_free (Desk *desk)
+{
+  bourse_test_server_free (desk->server);
+  g_free (desk->trader);
+  g_free (desk->admin);
+  g_free (desk);
+}
+
+/* GET /api/v1/approvals/@id, as the local owner. */
+static JsonObject *
+get_approval (Desk   *desk,
+              gint64  id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" PRId64, id);
+  g_autoptr(JsonNode) node = desk_expect (desk->server, "GET", path, NULL, NULL, 200);
+
+  return json_object_ref (desk_object (node));
+}
+
+/* A pending approval of a @decision ("BUY" or "SELL") on @symbol, asked
+ * for by @token (NULL: the admin) through POST /api/v1/recommendations. */
+static JsonObject *
+add_approval (Desk       *desk,
+              const char *symbol,
+              const char *decision,
+              const char *token)
+{
+  gboolean buy = g_str_equal (decision, "BUY");
+  g_autofree char *body = g_strdup_printf ("{\"symbol\":\"%s\",\"interval\":\"15m\",\"strategy\":\"rsi\","
+                                           "\"last_n_days\":2,\"params\":{\"oversold\":%s,\"overbought\":%s}}",
+                                           symbol, buy ? "99.9" : "0", buy ? "100" : "0.1");
+  g_autoptr(JsonNode) node = desk_expect (desk->server, "POST", "/api/v1/recommendations",
+                                          token ? token : desk->admin, body, 201);
+  JsonObject *recommendation = desk_object (node);
+
+  g_assert_cmpstr (json_object_get_string_member (recommendation, "decision"), ==, decision);
+  return get_approval (desk, json_object_get_int_member (recommendation, "approval_id"));
+}
+
+/* Decides approval @id as @token (NULL: the admin) would. */
+static void
+decide (Desk       *desk,
+        gint64      id,
+        const char *decision,
+        const char *reason,
+        const char *token)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/%s", id, decision);
+  g_autofree char *body = g_strdup_printf ("{\"reason\":\"%s\"}", reason);
+  g_autoptr(JsonNode) node = desk_expect (desk->server, "POST", path, token ? token : desk->admin, body, 200);
+}
+
+/* Approval @id expires: made overdue in the store, then the engine's own
+ * expiry (what its timer runs) finds it. */
+static void
+expire (Desk   *desk,
+        gint64  id)
+{
+  BourseStore *store = bourse_engine_get_store (desk->server->engine);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = bourse_store_prepare (store, "UPDATE approvals SET expires_at = ?1 WHERE id = ?2",
+                                                       &error);
+
+  g_assert_no_error (error);
+  sqlite3_bind_text (stmt, 1, "2000-01-01T00:00:00Z", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpuint (bourse_desk_expire_approvals (bourse_engine_get_desk (desk->server->engine)), ==, 1);
+}
+
 static BourseWindow *
-open_window (DeskFixture *fixture)
+open_window (Desk       *desk,
+             const char *token)
 {
   BourseWindow *window = bourse_window_new (GTK_APPLICATION (application));
 
-  /* Each test's fixture numbers its approvals from 1 again. */
+  /* Each test's server numbers its approvals from 1 again. */
   g_ptr_array_set_size (shell->added, 0);
   g_ptr_array_set_size (shell->removed, 0);
 
   g_object_ref (window);
-  bourse_window_set_token (window, DESK_FIXTURE_TOKEN);
-  bourse_window_set_server_url (window, fixture->url);
+  bourse_window_set_token (window, token);
+  bourse_window_set_server_url (window, desk->server->base_url);
   gtk_window_present (GTK_WINDOW (window));
 
   return window;
@@ -498,45 +605,77 @@ cancel_dialog (void)
   wait_until (dialog_is_gone, (gpointer) "decide-dialog", "the dialog to close");
 }
 
-typedef struct
-{
-  DeskFixture *fixture;
-  const char  *method;
-  const char  *path;
-  guint        n;
-} RequestQuery;
-
-static gboolean
-has_requests (gpointer data)
-{
-  RequestQuery *query = data;
-
-  return desk_fixture_count_requests (query->fixture, query->method, query->path) >= query->n;
-}
-
-static DeskRequest *
-wait_for_request (DeskFixture *fixture,
-                  const char  *method,
-                  const char  *path,
-                  guint        n)
-{
-  RequestQuery query = { fixture, method, path, n };
-  g_autofree char *what = g_strdup_printf ("%s %s (%u)", method, path, n);
-
-  wait_until (has_requests, &query, what);
-  return desk_fixture_last_request (fixture, method, path);
-}
-
 static gboolean
 chart_is_loaded (gpointer data)
 {
-  return bourse_mini_chart_get_n_candles (data) >= 0;
+  return bourse_mini_chart_get_n_candles (data) > 0;
 }
 
 static gboolean
-is_subscribed (gpointer data)
+client_is_connected (gpointer data)
 {
-  return desk_fixture_n_subscribers (data, "approvals") > 0;
+  BourseClient *client = bourse_window_get_client (data);
+
+  return client != NULL && bourse_client_get_connected (client);
+}
+
+/* The page follows the approvals topic once its WebSocket is up; the
+ * subscription then needs a moment to reach the server. */
+static void
+wait_for_topic (BourseWindow *window)
+{
+  wait_until (client_is_connected, window, "the window's WebSocket");
+  spin (300);
+}
+
+typedef struct
+{
+  Desk       *desk;
+  gint64      id;
+  const char *status;
+} ServerQuery;
+
+static gboolean
+server_has_status (gpointer data)
+{
+  ServerQuery *query = data;
+  g_autoptr(JsonObject) approval = get_approval (query->desk, query->id);
+
+  return g_str_equal (json_object_get_string_member (approval, "status"), query->status);
+}
+
+/* Waits until the server has approval @id in @status; returns it. */
+static JsonObject *
+wait_for_status (Desk       *desk,
+                 gint64      id,
+                 const char *status)
+{
+  ServerQuery query = { desk, id, status };
+  g_autofree char *what = g_strdup_printf ("approval %" PRId64 " to be %s", id, status);
+
+  wait_until (server_has_status, &query, what);
+  return get_approval (desk, id);
+}
+
+static JsonObject *
+recommendation_of (JsonObject *approval)
+{
+  return json_object_get_object_member (approval, "recommendation");
+}
+
+/* A price as the page shows it: the recommendation's @member. */
+static char *
+price_of (JsonObject *approval,
+          const char *member)
+{
+  return bourse_format_price (json_object_get_string_member (recommendation_of (approval), member));
+}
+
+static double
+level_of (JsonObject *approval,
+          const char *member)
+{
+  return g_ascii_strtod (json_object_get_string_member (recommendation_of (approval), member), NULL);
 }
 
 static gboolean
@@ -601,25 +740,39 @@ sidebar_badge_is_shown (gpointer data)
 static void
 test_list (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
-  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", DESK_FIXTURE_USER_ID);
-  JsonObject *eth = desk_fixture_add_approval (fixture, "ETHUSDT", "BUY", "approved", 0);
-  JsonObject *sol = desk_fixture_add_approval (fixture, "SOLUSDT", "SELL", "pending", 0);
-  JsonObject *ada = desk_fixture_add_approval (fixture, "ADAUSDT", "SELL", "rejected", 0);
-  JsonObject *xrp = desk_fixture_add_approval (fixture, "XRPUSDT", "BUY", "expired", 0);
-  JsonObject *recommendation = json_object_get_object_member (sol, "recommendation");
+  Desk *desk = desk_new (FALSE);
+  g_autoptr(JsonObject) btc = add_approval (desk, "BTCUSDT", "BUY", desk->trader);
+  g_autoptr(JsonObject) eth = add_approval (desk, "ETHUSDT", "BUY", NULL);
+  g_autoptr(JsonObject) sol = add_approval (desk, "SOLUSDT", "SELL", NULL);
+  g_autoptr(JsonObject) ada = add_approval (desk, "ETHUSDT", "SELL", NULL);
+  g_autoptr(JsonObject) xrp = add_approval (desk, "BTCUSDT", "BUY", NULL);
+  g_autoptr(JsonObject) eth_decided = NULL;
   g_autofree char *expected_order = NULL;
   g_autofree char *order = NULL;
   g_autofree char *expires = NULL;
+  g_autofree char *entry_text = NULL;
+  g_autofree char *stop_text = NULL;
+  g_autofree char *target_text = NULL;
+  g_autofree char *confidence = NULL;
+  g_autofree char *risk_reward = NULL;
+  g_autofree char *strategy = NULL;
+  g_autofree char *requested_by = NULL;
+  g_autofree char *decided_by = NULL;
   BourseApprovalsPage *page;
   AdwViewStackPage *stack_page;
   BourseWindow *window;
   GtkWidget *row;
   GtkWidget *chart;
   GtkWidget *badge = NULL;
+  JsonObject *recommendation = recommendation_of (sol);
   double entry, stop, target;
+  gint64 n_candles;
 
-  window = open_window (fixture);
+  decide (desk, id_of (eth), "approve", "Seen elsewhere", NULL);
+  decide (desk, id_of (ada), "reject", "Too late", NULL);
+  expire (desk, id_of (xrp));
+
+  window = open_window (desk, desk->trader);
   page = wait_for_page (window, 5);
 
   expected_order = g_strdup_printf ("%" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64,
@@ -642,7 +795,7 @@ test_list (void)
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (badge)), ==, "2");
 
   /* A pending item, whole: decision, levels, confidence, reason, who and
-   * until when, and its chart. */
+   * until when, and its chart; as the server has them. */
   row = find_row (page, id_of (sol));
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "SOLUSDT");
   g_assert_cmpstr (label_text (row, "decision-label"), ==, "SELL");
@@ -650,39 +803,48 @@ test_list (void)
   g_assert_true (gtk_widget_has_css_class (find_widget (find_row (page, id_of (btc)), "decision-label"),
                                            "success"));
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
-  g_assert_cmpstr (label_text (row, "entry-value"), ==, "101.01");
-  g_assert_cmpstr (label_text (row, "stop-loss-value"), ==, "103.01");
-  g_assert_cmpstr (label_text (row, "take-profit-value"), ==, "98.01");
-  g_assert_cmpstr (label_text (row, "confidence-value"), ==, "72\u00a0%");
-  g_assert_cmpstr (label_text (row, "risk-reward-value"), ==, "1.50");
-  g_assert_cmpstr (label_text (row, "reason-value"), ==, "AR(4) forecasts -0.8% over 5 candles");
-  g_assert_cmpstr (label_text (row, "strategy-value"), ==, "ar · 1h");
-  g_assert_true (g_str_has_prefix (label_text (row, "requested-by-value"), "A live strategy at "));
+  entry_text = price_of (sol, "entry");
+  stop_text = price_of (sol, "stop_loss");
+  target_text = price_of (sol, "take_profit");
+  /* A sale: the stop above the entry, the target below. */
+  g_assert_cmpfloat (level_of (sol, "stop_loss"), >, level_of (sol, "entry"));
+  g_assert_cmpfloat (level_of (sol, "take_profit"), <, level_of (sol, "entry"));
+  g_assert_cmpstr (label_text (row, "entry-value"), ==, entry_text);
+  g_assert_cmpstr (label_text (row, "stop-loss-value"), ==, stop_text);
+  g_assert_cmpstr (label_text (row, "take-profit-value"), ==, target_text);
+  confidence = bourse_format_confidence (recommendation);
+  g_assert_cmpstr (label_text (row, "confidence-value"), ==, confidence);
+  g_assert_true (g_str_has_suffix (confidence, "\u00a0%"));
+  risk_reward = g_strdup_printf ("%.2f", json_object_get_double_member (recommendation, "risk_reward"));
+  g_assert_cmpstr (label_text (row, "risk-reward-value"), ==, risk_reward);
+  g_assert_cmpstr (label_text (row, "reason-value"), ==, json_object_get_string_member (recommendation, "reason"));
+  g_assert_true (g_str_has_prefix (label_text (row, "reason-value"), "RSI(14) is "));
+  strategy = g_strdup_printf ("rsi · 15m");
+  g_assert_cmpstr (label_text (row, "strategy-value"), ==, strategy);
+  requested_by = g_strdup_printf ("User #%" PRId64 " at ", desk->admin_id);
+  g_assert_true (g_str_has_prefix (label_text (row, "requested-by-value"), requested_by));
+  g_free (requested_by);
+  requested_by = g_strdup_printf ("User #%" PRId64 " at ", desk->trader_id);
   g_assert_true (g_str_has_prefix (label_text (find_row (page, id_of (btc)), "requested-by-value"),
-                                   "User #2 at "));
+                                   requested_by));
   expires = bourse_format_local_time (json_object_get_string_member (sol, "expires_at"));
   g_assert_cmpstr (label_text (row, "expires-value"), ==, expires);
   g_assert_nonnull (find_widget (row, "approve-button"));
   g_assert_nonnull (find_widget (row, "reject-button"));
 
+  /* The window the analysis saw, with its levels (no more candles than
+   * the small chart draws). */
   chart = find_widget (row, "mini-chart");
   g_assert_true (BOURSE_IS_MINI_CHART (chart));
   wait_until (chart_is_loaded, chart, "the chart's candles");
-  g_assert_cmpint (bourse_mini_chart_get_n_candles (BOURSE_MINI_CHART (chart)), ==, DESK_FIXTURE_CANDLES);
+  n_candles = json_object_get_int_member (json_object_get_object_member (recommendation, "window"), "candles");
+  g_assert_cmpint (n_candles, >, 0);
+  g_assert_cmpint (bourse_mini_chart_get_n_candles (BOURSE_MINI_CHART (chart)), ==,
+                   MIN (n_candles, BOURSE_MINI_CHART_MAX_CANDLES));
   bourse_mini_chart_get_levels (BOURSE_MINI_CHART (chart), &entry, &stop, &target);
-  g_assert_cmpfloat_with_epsilon (entry, 101.01, 1e-9);
-  g_assert_cmpfloat_with_epsilon (stop, 103.01, 1e-9);
-  g_assert_cmpfloat_with_epsilon (target, 98.01, 1e-9);
-  {
-    DeskRequest *request = desk_fixture_last_request (fixture, "GET", "/api/v1/market/candles/SOLUSDT");
-    g_autofree char *query = g_strdup_printf ("interval=1h&start=%" PRId64 "&end=%" PRId64 "&limit=%u",
-                                              json_object_get_int_member (json_object_get_object_member (recommendation, "window"), "start"),
-                                              json_object_get_int_member (json_object_get_object_member (recommendation, "window"), "end"),
-                                              BOURSE_MINI_CHART_MAX_CANDLES + 1);
-
-    g_assert_nonnull (request);
-    g_assert_cmpstr (request->query, ==, query);
-  }
+  g_assert_cmpfloat_with_epsilon (entry, level_of (sol, "entry"), 1e-9);
+  g_assert_cmpfloat_with_epsilon (stop, level_of (sol, "stop_loss"), 1e-9);
+  g_assert_cmpfloat_with_epsilon (target, level_of (sol, "take_profit"), 1e-9);
 
   /* Decided ones: their state instead of buttons, folded, their chart only
    * when opened. */
@@ -690,16 +852,22 @@ test_list (void)
   g_assert_cmpstr (label_text (row, "status-label"), ==, "Approved");
   g_assert_null (find_widget (row, "approve-button"));
   g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
-  g_assert_cmpuint (desk_fixture_count_requests (fixture, "GET", "/api/v1/market/candles/ETHUSDT"), ==, 0);
-  g_assert_true (g_str_has_prefix (label_text (row, "decided-value"), "Approved by user #3 at "));
+  chart = find_widget (row, "mini-chart");
+  g_assert_true (chart == NULL || bourse_mini_chart_get_n_candles (BOURSE_MINI_CHART (chart)) < 0);
+  eth_decided = get_approval (desk, id_of (eth));
+  g_assert_cmpint (json_object_get_int_member (eth_decided, "decided_by"), ==, desk->admin_id);
+  decided_by = g_strdup_printf ("Approved by user #%" PRId64 " at ", desk->admin_id);
+  g_assert_true (g_str_has_prefix (label_text (row, "decided-value"), decided_by));
   g_assert_cmpstr (label_text (row, "decision-reason-value"), ==, "Seen elsewhere");
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  wait_for_request (fixture, "GET", "/api/v1/market/candles/ETHUSDT", 1);
+  chart = find_widget (row, "mini-chart");
+  g_assert_nonnull (chart);
+  wait_until (chart_is_loaded, chart, "the decided one's chart");
   g_assert_cmpstr (label_text (find_row (page, id_of (ada)), "status-label"), ==, "Rejected");
   g_assert_cmpstr (label_text (find_row (page, id_of (xrp)), "status-label"), ==, "Expired");
 
   close_window (window);
-  desk_fixture_free (fixture);
+  desk_free (desk);
 }
 
 typedef struct
@@ -721,18 +889,17 @@ has_n_pending (gpointer data)
 static void
 test_approve (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
-  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", DESK_FIXTURE_USER_ID);
-  JsonObject *sol = desk_fixture_add_approval (fixture, "SOLUSDT", "SELL", "pending", 0);
-  g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/approve", id_of (btc));
+  Desk *desk = desk_new (FALSE);
+  g_autoptr(JsonObject) btc = add_approval (desk, "BTCUSDT", "BUY", desk->trader);
+  g_autoptr(JsonObject) sol = add_approval (desk, "SOLUSDT", "SELL", NULL);
+  g_autoptr(JsonObject) decided = NULL;
   g_autofree char *notification_id = g_strdup_printf ("approval-%" PRId64, id_of (btc));
   BourseApprovalsPage *page;
   BourseWindow *window;
   GtkWidget *dialog;
-  DeskRequest *request;
   PendingQuery pending;
 
-  window = open_window (fixture);
+  window = open_window (desk, desk->trader);
   page = wait_for_page (window, 2);
   g_assert_cmpuint (bourse_approvals_page_get_n_pending (page), ==, 2);
 
@@ -744,8 +911,11 @@ test_approve (void)
   click (find_button_labelled (dialog, "_Approve"));
   wait_until (dialog_is_gone, (gpointer) "decide-dialog", "the dialog to close");
 
-  request = wait_for_request (fixture, "POST", path, 1);
-  g_assert_cmpstr (request->body, ==, "{\"reason\":\"Trend confirmed on the daily\"}");
+  /* The server has it, with the reason trimmed, decided by the window's
+   * account. */
+  decided = wait_for_status (desk, id_of (btc), "approved");
+  g_assert_cmpstr (json_object_get_string_member (decided, "reason"), ==, "Trend confirmed on the daily");
+  g_assert_cmpint (json_object_get_int_member (decided, "decided_by"), ==, desk->trader_id);
 
   wait_for_row (page, id_of (btc), "Approved");
   g_assert_cmpstr (group_of (find_row (page, id_of (btc))), ==, "Decided");
@@ -756,37 +926,36 @@ test_approve (void)
                    "Trend confirmed on the daily");
   wait_until (shell_removed, notification_id, "the approval's notification to be withdrawn");
 
-  /* Without a reason: an empty object, not an empty reason. */
-  g_free (path);
-  path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/approve", id_of (sol));
+  /* Without a reason: none recorded, not an empty one. */
   click (find_widget (find_row (page, id_of (sol)), "approve-button"));
   dialog = wait_for_dialog ("Approve SELL SOLUSDT?");
   click (find_button_labelled (dialog, "_Approve"));
-  request = wait_for_request (fixture, "POST", path, 1);
-  g_assert_cmpstr (request->body, ==, "{}");
+  g_clear_pointer (&decided, json_object_unref);
+  decided = wait_for_status (desk, id_of (sol), "approved");
+  g_assert_true (json_object_get_null_member (decided, "reason"));
   pending = (PendingQuery) { page, 0 };
   wait_until (has_n_pending, &pending, "nothing left pending");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Bourse");
   g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-pending-row"));
 
   close_window (window);
-  desk_fixture_free (fixture);
+  desk_free (desk);
 }
 
 /* A rejection says why: the button waits for words. */
 static void
 test_reject_needs_reason (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
-  JsonObject *sol = desk_fixture_add_approval (fixture, "SOLUSDT", "SELL", "pending", 0);
-  g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/reject", id_of (sol));
+  Desk *desk = desk_new (FALSE);
+  g_autoptr(JsonObject) sol = add_approval (desk, "SOLUSDT", "SELL", NULL);
+  g_autoptr(JsonObject) still = NULL;
+  g_autoptr(JsonObject) decided = NULL;
   BourseApprovalsPage *page;
   BourseWindow *window;
   GtkWidget *dialog;
   GtkWidget *button;
-  DeskRequest *request;
 
-  window = open_window (fixture);
+  window = open_window (desk, desk->trader);
   page = wait_for_page (window, 1);
 
   click (find_widget (find_row (page, id_of (sol)), "reject-button"));
@@ -809,7 +978,8 @@ test_reject_needs_reason (void)
 
   cancel_dialog ();
   spin (200);
-  g_assert_cmpuint (desk_fixture_count_requests (fixture, "POST", path), ==, 0);
+  still = get_approval (desk, id_of (sol));
+  g_assert_cmpstr (json_object_get_string_member (still, "status"), ==, "pending");
   wait_for_row (page, id_of (sol), NULL);
 
   /* With a reason it goes through. */
@@ -817,12 +987,12 @@ test_reject_needs_reason (void)
   dialog = wait_for_dialog ("Reject SELL SOLUSDT?");
   set_reason (dialog, "Too late in the move");
   click (find_button_labelled (dialog, "_Reject"));
-  request = wait_for_request (fixture, "POST", path, 1);
-  g_assert_cmpstr (request->body, ==, "{\"reason\":\"Too late in the move\"}");
+  decided = wait_for_status (desk, id_of (sol), "rejected");
+  g_assert_cmpstr (json_object_get_string_member (decided, "reason"), ==, "Too late in the move");
   wait_for_row (page, id_of (sol), "Rejected");
 
   close_window (window);
-  desk_fixture_free (fixture);
+  desk_free (desk);
 }
 
 static gboolean
@@ -840,53 +1010,69 @@ error_is_shown (gpointer data)
 static void
 test_refused (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
-  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", 0);
-  JsonObject *mine = desk_fixture_add_approval (fixture, "ETHUSDT", "BUY", "pending", DESK_FIXTURE_USER_ID);
-  g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/approve", id_of (btc));
+  Desk *desk = desk_new (TRUE);
+  /* Asked for by the local owner: the admin may decide it. */
+  g_autoptr(JsonObject) btc = add_approval (desk, "BTCUSDT", "BUY", desk->server->token);
+  g_autoptr(JsonObject) mine = add_approval (desk, "ETHUSDT", "BUY", desk->trader);
+  g_autoptr(JsonObject) still = NULL;
   BourseApprovalsPage *page;
   BourseWindow *window;
   GtkWidget *dialog;
-  guint n_loads;
+  BourseClient *client;
+  guint blocked;
 
-  window = open_window (fixture);
+  window = open_window (desk, desk->trader);
   page = wait_for_page (window, 2);
-
-  desk_fixture_refuse (fixture, id_of (btc), SOUP_STATUS_CONFLICT);
-  n_loads = desk_fixture_count_requests (fixture, "GET", "/api/v1/approvals");
+  wait_for_topic (window);
+  /* The local owner has no account: the page says who it was anyway. */
+  g_assert_true (json_object_get_null_member (btc, "requested_by"));
+  g_assert_true (g_str_has_prefix (label_text (find_row (page, id_of (btc)), "requested-by-value"),
+                                   "The local owner at "));
 
   click (find_widget (find_row (page, id_of (btc)), "approve-button"));
   dialog = wait_for_dialog ("Approve BUY BTCUSDT?");
   set_reason (dialog, "Looks right");
+
+  /* Someone else rejects it, and the page does not hear of it in time:
+   * its event is held back (the race the 409 is there for). */
+  client = bourse_window_get_client (window);
+  blocked = g_signal_handlers_block_matched (client, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, page);
+  g_assert_cmpuint (blocked, >, 0);
+  decide (desk, id_of (btc), "reject", "Not now", NULL);
   click (find_button_labelled (dialog, "_Approve"));
-  wait_for_request (fixture, "POST", path, 1);
 
   /* Back with the server's words and the reason as typed; approving again
    * cannot help. */
-  wait_until (error_is_shown, (gpointer) "The approval was decided meanwhile", "the 409 in the dialog");
+  wait_until (error_is_shown, (gpointer) "only a pending one can be decided", "the 409 in the dialog");
   dialog = find_dialog ("decide-dialog");
   g_test_message ("409: %s", label_text (dialog, "decide-error-label"));
-  g_assert_nonnull (strstr (label_text (dialog, "decide-error-label"), "no longer pending"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, "reason-entry"))), ==,
                    "Looks right");
   g_assert_false (gtk_widget_is_sensitive (find_button_labelled (dialog, "_Approve")));
-  /* And the list is asked again: something changed. */
-  wait_for_request (fixture, "GET", "/api/v1/approvals", n_loads + 1);
+  /* And the list is asked again: the row shows what the server has. */
+  wait_for_row (page, id_of (btc), "Rejected");
+  still = get_approval (desk, id_of (btc));
+  g_assert_cmpstr (json_object_get_string_member (still, "status"), ==, "rejected");
+  g_assert_cmpstr (json_object_get_string_member (still, "reason"), ==, "Not now");
+  g_signal_handlers_unblock_matched (client, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, page);
   cancel_dialog ();
 
   /* Four eyes: not what one requested oneself. */
-  fixture->four_eyes = TRUE;
   click (find_widget (find_row (page, id_of (mine)), "approve-button"));
   dialog = wait_for_dialog ("Approve BUY ETHUSDT?");
   click (find_button_labelled (dialog, "_Approve"));
-  wait_until (error_is_shown, (gpointer) "Four-eyes rule", "the 403 in the dialog");
+  wait_until (error_is_shown, (gpointer) "Four eyes", "the 403 in the dialog");
   dialog = find_dialog ("decide-dialog");
+  g_test_message ("403: %s", label_text (dialog, "decide-error-label"));
   g_assert_false (gtk_widget_is_sensitive (find_button_labelled (dialog, "_Approve")));
   cancel_dialog ();
   wait_for_row (page, id_of (mine), NULL);
+  g_clear_pointer (&still, json_object_unref);
+  still = get_approval (desk, id_of (mine));
+  g_assert_cmpstr (json_object_get_string_member (still, "status"), ==, "pending");
 
   close_window (window);
-  desk_fixture_free (fixture);
+  desk_free (desk);
 }
 
 /* A new approval on the topic: a row, and a notification whose buttons
@@ -894,18 +1080,23 @@ test_refused (void)
 static void
 test_live (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
-  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", 0);
+  Desk *desk = desk_new (FALSE);
+  g_autoptr(JsonObject) btc = add_approval (desk, "BTCUSDT", "BUY", NULL);
+  g_autoptr(JsonObject) dot = NULL;
   g_autofree char *notification_id = NULL;
   g_autoptr(GVariant) notification = NULL;
   g_autoptr(GVariant) buttons = NULL;
   g_autoptr(GVariant) target = NULL;
   g_autofree char *title = NULL;
   g_autofree char *body = NULL;
+  g_autofree char *expected_body = NULL;
+  g_autofree char *entry = NULL;
+  g_autofree char *stop = NULL;
+  g_autofree char *take = NULL;
+  g_autofree char *confidence = NULL;
   g_autofree char *default_action = NULL;
   BourseApprovalsPage *page;
   BourseWindow *window;
-  JsonObject *dot;
   GtkWidget *dialog;
   PendingQuery pending;
   static const struct {
@@ -917,14 +1108,11 @@ test_live (void)
     { "Open", "app.approval-open" },
   };
 
-  /* The topic's last event is replayed on subscribe, as the hub does: an
-   * old approval is no news. */
-  desk_fixture_publish (fixture, "approvals", btc);
-
-  window = open_window (fixture);
+  /* The topic's last event (btc's) is replayed on subscribe by the hub:
+   * an old approval is no news. */
+  window = open_window (desk, desk->trader);
   page = wait_for_page (window, 1);
-  wait_until (is_subscribed, fixture, "the page to follow the approvals topic");
-  spin (200);
+  wait_for_topic (window);
   {
     g_autofree char *old_id = g_strdup_printf ("approval-%" PRId64, id_of (btc));
     g_autoptr(GVariant) old = shell_find (old_id);
@@ -932,8 +1120,7 @@ test_live (void)
     g_assert_null (old);
   }
 
-  dot = desk_fixture_add_approval (fixture, "DOTUSDT", "BUY", "pending", 0);
-  desk_fixture_publish (fixture, "approvals", dot);
+  dot = add_approval (desk, "SOLUSDT", "BUY", NULL);
   wait_for_row (page, id_of (dot), NULL);
   g_assert_cmpstr (group_of (find_row (page, id_of (dot))), ==, "Awaiting Decision");
   pending = (PendingQuery) { page, 2 };
@@ -943,9 +1130,14 @@ test_live (void)
   wait_until (shell_has, notification_id, "the new approval's notification");
   notification = shell_find (notification_id);
   g_assert_true (g_variant_lookup (notification, "title", "s", &title));
-  g_assert_cmpstr (title, ==, "BUY DOTUSDT awaits approval");
+  g_assert_cmpstr (title, ==, "BUY SOLUSDT awaits approval");
   g_assert_true (g_variant_lookup (notification, "body", "s", &body));
-  g_assert_true (g_str_has_prefix (body, "Entry 101.01 · Stop 99.01 · Target 104.01 · 72\u00a0%\n"));
+  entry = price_of (dot, "entry");
+  stop = price_of (dot, "stop_loss");
+  take = price_of (dot, "take_profit");
+  confidence = bourse_format_confidence (recommendation_of (dot));
+  expected_body = g_strdup_printf ("Entry %s · Stop %s · Target %s · %s\n", entry, stop, take, confidence);
+  g_assert_true (g_str_has_prefix (body, expected_body));
   g_assert_true (g_variant_lookup (notification, "default-action", "s", &default_action));
   g_assert_cmpstr (default_action, ==, "app.approval-open");
   target = g_variant_lookup_value (notification, "default-action-target", G_VARIANT_TYPE_INT64);
@@ -971,12 +1163,12 @@ test_live (void)
 
   /* The shell's buttons: the dialog for that item, never a silent decision. */
   shell_press (notification_id, "Approve…");
-  dialog = wait_for_dialog ("Approve BUY DOTUSDT?");
+  dialog = wait_for_dialog ("Approve BUY SOLUSDT?");
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find_row (page, id_of (dot)))));
   cancel_dialog ();
 
   shell_press (notification_id, "Reject…");
-  dialog = wait_for_dialog ("Reject BUY DOTUSDT?");
+  dialog = wait_for_dialog ("Reject BUY SOLUSDT?");
   g_assert_false (gtk_widget_is_sensitive (find_button_labelled (dialog, "_Reject")));
   cancel_dialog ();
 
@@ -988,11 +1180,11 @@ test_live (void)
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find_row (page, id_of (dot)))));
   g_assert_null (find_dialog ("decide-dialog"));
 
-  /* Decided elsewhere while its dialog is open: the dialog says so and no
-   * longer offers to approve; the notification goes. */
+  /* Decided elsewhere (through the API) while its dialog is open: the
+   * dialog says so and no longer offers to approve; the notification goes. */
   shell_press (notification_id, "Approve…");
-  dialog = wait_for_dialog ("Approve BUY DOTUSDT?");
-  desk_fixture_settle (fixture, id_of (dot), "rejected", "Not now");
+  dialog = wait_for_dialog ("Approve BUY SOLUSDT?");
+  decide (desk, id_of (dot), "reject", "Not now", NULL);
   wait_until (error_is_shown, (gpointer) "Meanwhile someone else rejected it", "the dialog to tell");
   g_assert_false (gtk_widget_is_sensitive (find_button_labelled (find_dialog ("decide-dialog"),
                                                                  "_Approve")));
@@ -1002,7 +1194,7 @@ test_live (void)
   cancel_dialog ();
 
   close_window (window);
-  desk_fixture_free (fixture);
+  desk_free (desk);
 }
 
 static gboolean
@@ -1016,11 +1208,11 @@ principal_is_known (gpointer data)
 static void
 test_action_before_load (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
-  JsonObject *sol = desk_fixture_add_approval (fixture, "SOLUSDT", "SELL", "pending", 0);
+  Desk *desk = desk_new (FALSE);
+  g_autoptr(JsonObject) sol = add_approval (desk, "SOLUSDT", "SELL", NULL);
   BourseWindow *window;
 
-  window = open_window (fixture);
+  window = open_window (desk, desk->trader);
   g_assert_null (find_widget (GTK_WIDGET (window), "approvals-page"));
   g_action_group_activate_action (G_ACTION_GROUP (application), "approval-reject",
                                   g_variant_new_int64 (id_of (sol)));
@@ -1030,25 +1222,26 @@ test_action_before_load (void)
   cancel_dialog ();
 
   close_window (window);
-  desk_fixture_free (fixture);
+  desk_free (desk);
 }
 
 /* A viewer reads the desk: no buttons, no calls to act. */
 static void
 test_viewer (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
-  JsonObject *btc = desk_fixture_add_approval (fixture, "BTCUSDT", "BUY", "pending", 0);
+  Desk *desk = desk_new (FALSE);
+  g_autoptr(JsonObject) btc = add_approval (desk, "BTCUSDT", "BUY", NULL);
+  g_autoptr(JsonObject) dot = NULL;
   g_autofree char *notification_id = NULL;
+  g_autofree char *viewer = NULL;
   BourseApprovalsPage *page;
   BourseWindow *window;
-  JsonObject *dot;
   GtkWidget *row;
 
-  g_free (fixture->role);
-  fixture->role = g_strdup ("viewer");
+  desk_create_user (desk->server, "vera", "viewer");
+  viewer = desk_login (desk->server, "vera", "viewer");
 
-  window = open_window (fixture);
+  window = open_window (desk, viewer);
   page = wait_for_page (window, 1);
   g_assert_false (bourse_approvals_page_get_can_decide (page));
 
@@ -1063,16 +1256,15 @@ test_viewer (void)
   g_assert_null (find_dialog ("decide-dialog"));
 
   /* …nor a notification for a new one. */
-  wait_until (is_subscribed, fixture, "the page to follow the approvals topic");
-  dot = desk_fixture_add_approval (fixture, "DOTUSDT", "BUY", "pending", 0);
-  desk_fixture_publish (fixture, "approvals", dot);
+  wait_for_topic (window);
+  dot = add_approval (desk, "SOLUSDT", "BUY", NULL);
   wait_for_row (page, id_of (dot), "Pending");
   spin (300);
   notification_id = g_strdup_printf ("approval-%" PRId64, id_of (dot));
   g_assert_false (shell_has (notification_id));
 
   close_window (window);
-  desk_fixture_free (fixture);
+  desk_free (desk);
 }
 
 static gboolean

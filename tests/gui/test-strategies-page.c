@@ -4,8 +4,10 @@
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Against THE CONTRACT'S FIXTURE (desk-fixture.c), a loopback stand-in of
- * the desk API, until the engine serves it.
+ * Against the real engine and server, in this thread (tests/integration's
+ * BourseTestServer, as test-markets.c does), with the simulated market
+ * backfilled so that analyses have candles. What the page sends is checked
+ * by reading it back through the API.
  */
 
 #include "config.h"
@@ -18,21 +20,30 @@
 #include "bourse-strategies-page.h"
 #include "bourse-window.h"
 
-#include "desk-fixture.h"
+#include "../integration/desk-test-util.h"
 #include "gui-util.h"
 
 static char *tmp_dir;
 
 /* Helpers {{{ */
 
+/* A simulated market of a day, backfilled at once. */
+static BourseTestServer *
+start_server (void)
+{
+  return desk_sim_server_new ("1", "1", NULL);
+}
+
+/* A window signed in with @token (NULL: the local owner, an admin). */
 static BourseWindow *
-open_window (DeskFixture *fixture)
+open_window (BourseTestServer *server,
+             const char       *token)
 {
   BourseWindow *window = bourse_window_new (NULL);
 
   g_object_ref (window);
-  bourse_window_set_token (window, DESK_FIXTURE_TOKEN);
-  bourse_window_set_server_url (window, fixture->url);
+  bourse_window_set_token (window, token ? token : server->token);
+  bourse_window_set_server_url (window, server->base_url);
   gtk_window_present (GTK_WINDOW (window));
 
   return window;
@@ -110,22 +121,6 @@ find_spin (gpointer    root,
   return GTK_SPIN_BUTTON (find (root, name));
 }
 
-/* A spin button's value, bounds and decimals. */
-static void
-assert_spin (GtkSpinButton *spin,
-             double         value,
-             double         lower,
-             double         upper,
-             guint          digits)
-{
-  GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
-
-  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), value, 1e-12);
-  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_lower (adjustment), lower, 1e-12);
-  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_upper (adjustment), upper, 1e-12);
-  g_assert_cmpuint (gtk_spin_button_get_digits (spin), ==, digits);
-}
-
 static void
 assert_json (const char *actual,
              const char *expected)
@@ -139,33 +134,138 @@ assert_json (const char *actual,
     g_error ("Sent %s, expected %s", actual, expected);
 }
 
-typedef struct
+/* GET @path as the local owner: its JSON object. */
+static JsonNode *
+api_get (BourseTestServer *server,
+         const char       *path)
 {
-  DeskFixture *fixture;
-  const char  *method;
-  const char  *path;
-  guint        n;
-} RequestQuery;
-
-static gboolean
-has_requests (gpointer data)
-{
-  RequestQuery *query = data;
-
-  return desk_fixture_count_requests (query->fixture, query->method, query->path) >= query->n;
+  return desk_expect (server, "GET", path, NULL, NULL, 200);
 }
 
-static DeskRequest *
-wait_for_request (DeskFixture *fixture,
-                  const char  *method,
-                  const char  *path,
-                  guint        n)
+/* The type @id as GET /api/v1/strategies/types describes it. */
+static JsonObject *
+dup_type (BourseTestServer *server,
+          const char       *id)
 {
-  RequestQuery query = { fixture, method, path, n };
-  g_autofree char *what = g_strdup_printf ("%s %s (%u)", method, path, n);
+  g_autoptr(JsonNode) types = api_get (server, "/api/v1/strategies/types");
+  JsonArray *items = json_object_get_array_member (desk_object (types), "items");
 
-  wait_until (has_requests, &query, what);
-  return desk_fixture_last_request (fixture, method, path);
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *type = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (type, "id"), id))
+        return json_object_ref (type);
+    }
+
+  g_error ("No strategy type %s", id);
+}
+
+/* The first type the server lists: the one the form starts with. */
+static char *
+first_type_id (BourseTestServer *server)
+{
+  g_autoptr(JsonNode) types = api_get (server, "/api/v1/strategies/types");
+  JsonArray *items = json_object_get_array_member (desk_object (types), "items");
+
+  g_assert_cmpuint (json_array_get_length (items), >, 1);
+  return g_strdup (json_object_get_string_member (json_array_get_object_element (items, 0), "id"));
+}
+
+typedef struct
+{
+  BourseTestServer *server;
+  const char       *path;
+  guint             n;
+} ListQuery;
+
+static guint
+count_items (BourseTestServer *server,
+             const char       *path)
+{
+  g_autoptr(JsonNode) list = api_get (server, path);
+
+  return json_array_get_length (json_object_get_array_member (desk_object (list), "items"));
+}
+
+static gboolean
+list_has (gpointer data)
+{
+  ListQuery *query = data;
+
+  return count_items (query->server, query->path) == query->n;
+}
+
+/* Waits until GET @path lists @n items; returns the first (newest). */
+static JsonObject *
+wait_for_items (BourseTestServer *server,
+                const char       *path,
+                guint             n)
+{
+  ListQuery query = { server, path, n };
+  g_autofree char *what = g_strdup_printf ("%s to list %u", path, n);
+  g_autoptr(JsonNode) list = NULL;
+  JsonArray *items;
+
+  wait_until (list_has, &query, what);
+  if (n == 0)
+    return NULL;
+  list = api_get (server, path);
+  items = json_object_get_array_member (desk_object (list), "items");
+  return json_object_ref (json_array_get_object_element (items, 0));
+}
+
+typedef struct
+{
+  BourseTestServer *server;
+  const char       *path;
+  gboolean          enabled;
+} EnabledQuery;
+
+static gboolean
+strategy_is (gpointer data)
+{
+  EnabledQuery *query = data;
+  g_autoptr(JsonNode) strategy = api_get (query->server, query->path);
+
+  return json_object_get_boolean_member (desk_object (strategy), "enabled") == query->enabled;
+}
+
+/* The object's members, but only @names, as compact JSON. */
+static char *
+pick (JsonObject         *object,
+      const char * const *names)
+{
+  g_autoptr(JsonObject) picked = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (json_object_has_member (object, names[i]))
+      json_object_set_member (picked, names[i], json_node_copy (json_object_get_member (object, names[i])));
+  json_node_set_object (node, picked);
+  return json_to_string (node, FALSE);
+}
+
+/* Selects @interval in the form's interval row. */
+static void
+select_interval (BourseStrategiesPage *page,
+                 const char           *interval)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (find_widget (GTK_WIDGET (page), "interval-row"));
+  GListModel *model = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), interval))
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+
+  g_error ("No interval %s in the form", interval);
 }
 
 typedef struct
@@ -247,10 +347,21 @@ has_css_class (gpointer data)
   return gtk_widget_has_css_class (data, "error");
 }
 
+typedef struct
+{
+  GtkWidget  *page;
+  const char *row_name;
+} SwitchQuery;
+
+/* Found afresh each time: a reload makes the rows again. */
 static gboolean
 switch_is_off (gpointer data)
 {
-  return !gtk_switch_get_active (data) && gtk_widget_get_sensitive (data);
+  SwitchQuery *query = data;
+  GtkWidget *row = find_widget (query->page, query->row_name);
+  GtkWidget *toggle = row ? find_widget (row, "enabled-switch") : NULL;
+
+  return toggle != NULL && !gtk_switch_get_active (GTK_SWITCH (toggle));
 }
 
 static gboolean
@@ -265,113 +376,159 @@ is_mapped (gpointer data)
 static void
 test_lists (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
-  g_autoptr(JsonNode) node = json_from_string ("{\"id\":40,\"name\":\"Trend on BTC\",\"strategy\":\"kalman\","
-                                               "\"symbol\":\"BTCUSDT\",\"interval\":\"4h\","
-                                               "\"params\":{\"k\":2.0},\"policy\":\"notify-only\","
-                                               "\"enabled\":true,\"model_id\":null,\"created_by\":2,"
-                                               "\"created_at\":\"2026-11-20T08:00:00Z\","
-                                               "\"updated_at\":\"2026-11-20T08:00:00Z\","
-                                               "\"last_signal_at\":null}", NULL);
+  BourseTestServer *server = start_server ();
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonObject) kalman = dup_type (server, "kalman");
+  g_autoptr(JsonObject) ar = dup_type (server, "ar");
+  g_autofree char *row_name = NULL;
+  g_autofree char *ar_subtitle = NULL;
+  g_autofree char *kalman_subtitle = NULL;
+  JsonObject *kalman_params;
   BourseStrategiesPage *page;
   BourseWindow *window;
   GtkWidget *row;
 
-  g_ptr_array_add (fixture->strategies, json_object_ref (json_node_get_object (node)));
+  created = desk_expect (server, "POST", "/api/v1/strategies", NULL,
+                         "{\"name\":\"Trend on BTC\",\"strategy\":\"kalman\",\"symbol\":\"BTCUSDT\","
+                         "\"interval\":\"4h\",\"params\":{\"trend_threshold\":2.5},"
+                         "\"policy\":\"notify-only\",\"enabled\":true}", 201);
+  row_name = g_strdup_printf ("strategy-row-%" PRId64, json_object_get_int_member (desk_object (created), "id"));
 
-  window = open_window (fixture);
+  window = open_window (server, NULL);
   page = wait_for_page (window, 1);
 
+  /* Every type the engine has, the first one AR with its alias A. */
+  g_assert_cmpint (bourse_strategies_page_get_n_types (page), ==, count_items (server, "/api/v1/strategies/types"));
   row = find (page, "type-row-ar");
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "AR forecast");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
-                   "ar · A · version 1 · 4 parameters");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   json_object_get_string_member (ar, "name"));
+  ar_subtitle = g_strdup_printf ("ar · A · version %s · %u parameters",
+                                 json_object_get_string_member (ar, "version"),
+                                 json_object_get_size (json_object_get_object_member (json_object_get_object_member (ar, "parameters"),
+                                                                                      "properties")));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, ar_subtitle);
   g_assert_nonnull (find_widget (GTK_WIDGET (page), "type-row-kalman"));
-  g_assert_cmpint (bourse_strategies_page_get_n_types (page), ==, 2);
 
-  row = find (page, "strategy-row-40");
+  row = find (page, row_name);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Trend on BTC");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
-                   "Kalman trend · BTCUSDT · 4h · Notify only");
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, "k = 2");
+  kalman_subtitle = g_strdup_printf ("%s · BTCUSDT · 4h · Notify only", json_object_get_string_member (kalman, "name"));
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, kalman_subtitle);
+  /* The server fills in the defaults: the tooltip lists them all. */
+  kalman_params = json_object_get_object_member (desk_object (created), "params");
+  g_assert_cmpfloat (json_object_get_double_member (kalman_params, "trend_threshold"), ==, 2.5);
+  g_assert_true (strstr (gtk_widget_get_tooltip_text (row), "trend_threshold = 2.5") != NULL);
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (find (row, "enabled-switch"))));
   g_assert_true (gtk_widget_is_sensitive (find (row, "enabled-switch")));
   g_assert_nonnull (find_widget (row, "delete-button"));
 
   close_window (window);
-  desk_fixture_free (fixture);
+  bourse_test_server_free (server);
+}
+
+/* The spin button of @param matches its description in @type. */
+static void
+assert_param (BourseStrategiesPage *page,
+              JsonObject           *type,
+              const char           *param)
+{
+  JsonObject *properties = json_object_get_object_member (json_object_get_object_member (type, "parameters"),
+                                                          "properties");
+  JsonObject *property = json_object_get_object_member (properties, param);
+  g_autofree char *row_name = g_strdup_printf ("param-row-%s", param);
+  GtkSpinButton *spin = find_spin (page, param);
+  GtkAdjustment *adjustment = gtk_spin_button_get_adjustment (spin);
+  GtkWidget *row = find (page, row_name);
+
+  g_assert_nonnull (property);
+  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin),
+                                  json_object_get_double_member (property, "default"), 1e-12);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_lower (adjustment),
+                                  json_object_get_double_member (property, "minimum"), 1e-12);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_upper (adjustment),
+                                  json_object_get_double_member (property, "maximum"), 1e-12);
+  if (g_str_equal (json_object_get_string_member (property, "type"), "integer"))
+    g_assert_cmpuint (gtk_spin_button_get_digits (spin), ==, 0);
+  else
+    g_assert_cmpuint (gtk_spin_button_get_digits (spin), >, 0);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, param);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
+                   json_object_get_string_member (property, "description"));
 }
 
 /* The form is built from the chosen type's description: defaults filled,
- * bounds enforced, choices and switches where the type says. */
+ * bounds enforced, a row per parameter. */
 static void
 test_form (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
+  BourseTestServer *server = start_server ();
+  g_autoptr(JsonObject) ar = dup_type (server, "ar");
+  g_autoptr(JsonObject) kalman = dup_type (server, "kalman");
   g_autoptr(JsonNode) params = NULL;
   g_autofree char *text = NULL;
+  g_autofree char *first = first_type_id (server);
   BourseStrategiesPage *page;
   BourseWindow *window;
   GtkSpinButton *spin;
-  GtkWidget *row;
+  GListModel *types;
+  guint kalman_index = GTK_INVALID_LIST_POSITION;
 
-  window = open_window (fixture);
+  g_assert_cmpstr (first, ==, "ar");
+
+  window = open_window (server, NULL);
   page = wait_for_page (window, 0);
   g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-strategies-row"));
 
-  /* The first type is chosen: its four parameters. */
+  /* The first type is chosen: its parameters. */
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find (page, "type-row"))), ==, 0);
-  assert_spin (find_spin (page, "lags"), 4, 1, 20, 0);
-  assert_spin (find_spin (page, "horizon"), 5, 1, 50, 0);
-  assert_spin (find_spin (page, "threshold"), 0.002, 0, 1, 3);
-  assert_spin (find_spin (page, "stop_atr"), 2, 0.1, 100, 2);
-  row = find (page, "param-row-lags");
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "lags");
-  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "Order p of the autoregression");
+  assert_param (page, ar, "lags");
+  assert_param (page, ar, "horizon");
+  assert_param (page, ar, "threshold");
+  assert_param (page, ar, "stop_atr");
+  assert_param (page, ar, "target_atr");
 
   params = bourse_strategies_page_dup_params (page);
   text = json_to_string (params, FALSE);
-  assert_json (text, "{\"lags\":4,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0}");
+  assert_json (text, "{\"lags\":4,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0,\"target_atr\":3.0}");
 
   /* Out of range, whether set or typed: held at the bound. */
   spin = find_spin (page, "lags");
-  gtk_spin_button_set_value (spin, 50);
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 20);
-  spin = find_spin (page, "stop_atr");
-  gtk_editable_set_text (GTK_EDITABLE (spin), "0.01");
+  gtk_spin_button_set_value (spin, 1e6);
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==,
+                     gtk_adjustment_get_upper (gtk_spin_button_get_adjustment (spin)));
+  spin = find_spin (page, "horizon");
+  gtk_editable_set_text (GTK_EDITABLE (spin), "0");
   gtk_spin_button_update (spin);
-  g_assert_cmpfloat_with_epsilon (gtk_spin_button_get_value (spin), 0.1, 1e-12);
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==, 1);
 
-  /* Another type: its own rows, a choice and a switch among them. */
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find (page, "type-row")), 1);
+  /* Another type: its own rows. */
+  types = adw_combo_row_get_model (ADW_COMBO_ROW (find (page, "type-row")));
+  for (guint i = 0; i < g_list_model_get_n_items (types); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (types, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), json_object_get_string_member (kalman, "name")))
+        kalman_index = i;
+    }
+  g_assert_cmpuint (kalman_index, !=, GTK_INVALID_LIST_POSITION);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find (page, "type-row")), kalman_index);
   g_assert_null (find_widget (GTK_WIDGET (page), "param-lags"));
-  row = find (page, "param-row-estimate");
-  g_assert_true (ADW_IS_COMBO_ROW (row));
-  g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (row))), ==, 2);
-  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (row)), ==, 1);
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find (page, "param-gate"))));
-  assert_spin (find_spin (page, "k"), 1.5, 0.5, 5, 2);
-  /* No description: the name alone, and no subtitle. */
-  {
-    const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (find (page, "param-row-k")));
+  assert_param (page, kalman, "trend_threshold");
+  assert_param (page, kalman, "volatility_window");
+  assert_param (page, kalman, "volatility_cap");
 
-    g_assert_true (subtitle == NULL || subtitle[0] == '\0');
-  }
-
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 0);
-  gtk_switch_set_active (GTK_SWITCH (find (page, "param-gate")), FALSE);
+  gtk_spin_button_set_value (find_spin (page, "trend_threshold"), 3);
   g_clear_pointer (&params, json_node_unref);
-  g_free (text);
   params = bourse_strategies_page_dup_params (page);
-  text = json_to_string (params, FALSE);
-  assert_json (text, "{\"estimate\":\"mle\",\"gate\":false,\"k\":1.5}");
+  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (params), "trend_threshold"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (params), "volatility_window"), ==, 50);
+  g_assert_false (json_object_has_member (json_node_get_object (params), "lags"));
 
   /* Back to the first: its defaults again, not what was set before. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (find (page, "type-row")), 0);
-  assert_spin (find_spin (page, "lags"), 4, 1, 20, 0);
+  assert_param (page, ar, "lags");
 
   close_window (window);
-  desk_fixture_free (fixture);
+  bourse_test_server_free (server);
 }
 
 /* Adding a live strategy sends what the form says; then it can be
@@ -379,42 +536,48 @@ test_form (void)
 static void
 test_create (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
+  BourseTestServer *server = start_server ();
+  static const char * const config[] = { "name", "strategy", "symbol", "interval", "params", "policy",
+                                         "enabled", NULL };
+  g_autoptr(JsonObject) strategy = NULL;
   g_autofree char *row_name = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *sent = NULL;
+  g_autofree char *trader = NULL;
+  g_autofree char *user_path = NULL;
+  g_autoptr(JsonNode) patched = NULL;
   BourseStrategiesPage *page;
   BourseWindow *window;
-  DeskRequest *request;
-  JsonObject *strategy;
   GtkWidget *row;
   GtkWidget *old_row;
   GtkWidget *dialog;
   gint64 id;
 
-  window = open_window (fixture);
+  window = open_window (server, NULL);
   page = wait_for_page (window, 0);
 
   /* Nothing to add to without an instrument. */
   g_assert_false (gtk_widget_is_sensitive (find (page, "add-button")));
 
   gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "  btcusdt ");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find (page, "interval-row")), 7);
+  select_interval (page, "4h");
   adw_combo_row_set_selected (ADW_COMBO_ROW (find (page, "policy-row")), 2);
   gtk_editable_set_text (GTK_EDITABLE (find (page, "name-row")), "AR on BTC");
   gtk_spin_button_set_value (find_spin (page, "lags"), 6);
   click (find (page, "add-button"));
 
-  request = wait_for_request (fixture, "POST", "/api/v1/strategies", 1);
-  assert_json (request->body,
+  /* What the server stored is what the form said. */
+  strategy = wait_for_items (server, "/api/v1/strategies", 1);
+  sent = pick (strategy, config);
+  assert_json (sent,
                "{\"name\":\"AR on BTC\",\"strategy\":\"ar\",\"symbol\":\"BTCUSDT\",\"interval\":\"4h\","
-               "\"params\":{\"lags\":6,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0},"
+               "\"params\":{\"lags\":6,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0,\"target_atr\":3.0},"
                "\"policy\":\"notify-only\",\"enabled\":true}");
 
   page = wait_for_page (window, 1);
-  strategy = g_ptr_array_index (fixture->strategies, 0);
   id = json_object_get_int_member (strategy, "id");
   row_name = g_strdup_printf ("strategy-row-%" PRId64, id);
-  row = find (page, row_name);
+  row = wait_for_widget (page, row_name);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "AR forecast · BTCUSDT · 4h · Notify only");
   /* Ready for the next one. */
@@ -425,62 +588,85 @@ test_create (void)
   old_row = row;
   g_object_add_weak_pointer (G_OBJECT (old_row), (gpointer *) &old_row);
   gtk_switch_set_active (GTK_SWITCH (find (row, "enabled-switch")), FALSE);
-  request = wait_for_request (fixture, "PUT", path, 1);
-  assert_json (request->body,
-               "{\"name\":\"AR on BTC\",\"strategy\":\"ar\",\"symbol\":\"BTCUSDT\",\"interval\":\"4h\","
-               "\"params\":{\"lags\":6,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0},"
-               "\"policy\":\"notify-only\",\"enabled\":false}");
-  g_assert_false (json_object_get_boolean_member (strategy, "enabled"));
+  {
+    EnabledQuery query = { server, path, FALSE };
+    g_autoptr(JsonNode) stored = NULL;
+    g_autofree char *text = NULL;
 
-  /* Refused (the role changed meanwhile): the switch goes back to what the
-   * server has, without asking it a second time. */
+    wait_until (strategy_is, &query, "the strategy to be switched off");
+    stored = api_get (server, path);
+    text = pick (desk_object (stored), config);
+    assert_json (text,
+                 "{\"name\":\"AR on BTC\",\"strategy\":\"ar\",\"symbol\":\"BTCUSDT\",\"interval\":\"4h\","
+                 "\"params\":{\"lags\":6,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0,\"target_atr\":3.0},"
+                 "\"policy\":\"notify-only\",\"enabled\":false}");
+  }
   wait_until (pointer_is_null, &old_row, "the list to be loaded again");
+  close_window (window);
+
+  /* Refused (a trader made a viewer meanwhile, behind the page's back):
+   * the switch goes back to what the server has, which is still off. */
+  user_path = g_strdup_printf ("/api/v1/users/%" PRId64, desk_create_user (server, "tom", "trader"));
+  trader = desk_login (server, "tom", "trader");
+  window = open_window (server, trader);
+  page = wait_for_page (window, 1);
   row = wait_for_widget (page, row_name);
-  g_free (fixture->role);
-  fixture->role = g_strdup ("viewer");
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (find (row, "enabled-switch"))));
+  g_assert_true (gtk_widget_is_sensitive (find (row, "enabled-switch")));
+  g_clear_pointer (&patched, json_node_unref);
+  patched = desk_expect (server, "PATCH", user_path, NULL, "{\"role\":\"viewer\"}", 200);
+  /* Found again: the list may have been loaded again meanwhile. */
+  row = find (page, row_name);
   gtk_switch_set_active (GTK_SWITCH (find (row, "enabled-switch")), TRUE);
-  wait_for_request (fixture, "PUT", path, 2);
-  wait_until (switch_is_off, find (row, "enabled-switch"), "the switch to go back");
-  spin (200);
-  g_assert_cmpuint (desk_fixture_count_requests (fixture, "PUT", path), ==, 2);
-  g_assert_false (json_object_get_boolean_member (strategy, "enabled"));
-  g_free (fixture->role);
-  fixture->role = g_strdup ("trader");
+  {
+    SwitchQuery off = { GTK_WIDGET (page), row_name };
+    EnabledQuery query = { server, path, FALSE };
+
+    /* Not at once: only once the server has said no. */
+    g_assert_false (switch_is_off (&off));
+    wait_until (switch_is_off, &off, "the switch to go back");
+    spin (200);
+    g_assert_true (switch_is_off (&off));
+    g_assert_true (strategy_is (&query));
+  }
+  close_window (window);
+
+  window = open_window (server, NULL);
+  page = wait_for_page (window, 1);
+  row = wait_for_widget (page, row_name);
 
   /* Deleting asks first. */
-  row = find (page, row_name);
   click (find (row, "delete-button"));
   wait_until (dialog_is_shown, (gpointer) "delete-strategy-dialog", "the delete dialog");
   dialog = find_dialog ("delete-strategy-dialog");
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Delete “AR on BTC”?");
   click (find_button_labelled (dialog, "_Delete"));
-  wait_for_request (fixture, "DELETE", path, 1);
+  wait_for_items (server, "/api/v1/strategies", 0);
   {
     WidgetQuery query = { GTK_WIDGET (page), row_name };
 
     wait_until (widget_is_gone, &query, "the deleted strategy's row to go");
   }
-  g_assert_cmpuint (fixture->strategies->len, ==, 0);
+  desk_expect (server, "GET", path, NULL, NULL, 404);
 
   /* Refused: the server's field turns red. */
-  gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "NOPE");
+  gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "NOPEUSDT");
   click (find (page, "add-button"));
-  wait_for_request (fixture, "POST", "/api/v1/strategies", 2);
   wait_until (has_css_class, find (page, "symbol-row"), "the instrument row to be marked");
   g_assert_false (gtk_widget_has_css_class (find (page, "name-row"), "error"));
+  g_assert_cmpuint (count_items (server, "/api/v1/strategies"), ==, 0);
   /* Typing there again clears it. */
   gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "ETHUSDT");
   g_assert_false (gtk_widget_has_css_class (find (page, "symbol-row"), "error"));
 
   close_window (window);
-  desk_fixture_free (fixture);
+  bourse_test_server_free (server);
 }
 
 static gboolean
 chart_is_loaded (gpointer data)
 {
-  return bourse_mini_chart_get_n_candles (data) >= 0;
+  return bourse_mini_chart_get_n_candles (data) > 0;
 }
 
 /* Analyse once: the request from the form, the recommendation shown, and
@@ -488,101 +674,117 @@ chart_is_loaded (gpointer data)
 static void
 test_analyse (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
+  BourseTestServer *server = start_server ();
+  g_autoptr(JsonObject) rec = NULL;
   g_autofree char *approval_row = NULL;
   g_autofree char *approval_title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *params = NULL;
+  static const char * const sent[] = { "symbol", "interval", "strategy", NULL };
+  g_autofree char *what = NULL;
+  const char *decision;
   BourseStrategiesPage *page;
   BourseWindow *window;
-  DeskRequest *request;
-  JsonObject *approval;
   GtkWidget *row;
   GtkWidget *chart;
   GtkWidget *approvals_page;
+  gint64 approval_id;
 
-  window = open_window (fixture);
+  window = open_window (server, NULL);
   page = wait_for_page (window, 0);
 
+  /* No threshold: AR trades on any forecast, so there is an approval. */
   gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "ETHUSDT");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "days-spin")), 14);
+  select_interval (page, "15m");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "days-spin")), 2);
   gtk_spin_button_set_value (find_spin (page, "horizon"), 8);
+  gtk_spin_button_set_value (find_spin (page, "threshold"), 0);
   click (find (page, "analyse-button"));
 
-  request = wait_for_request (fixture, "POST", "/api/v1/recommendations", 1);
-  assert_json (request->body,
-               "{\"symbol\":\"ETHUSDT\",\"interval\":\"1h\",\"strategy\":\"ar\",\"last_n_days\":14,"
-               "\"params\":{\"lags\":4,\"horizon\":8,\"threshold\":0.002,\"stop_atr\":2.0}}");
+  rec = wait_for_items (server, "/api/v1/recommendations", 1);
+  what = pick (rec, sent);
+  assert_json (what, "{\"symbol\":\"ETHUSDT\",\"interval\":\"15m\",\"strategy\":\"ar\"}");
+  params = json_to_string (json_object_get_member (rec, "params"), FALSE);
+  assert_json (params, "{\"lags\":4,\"horizon\":8,\"threshold\":0,\"stop_atr\":2.0,\"target_atr\":3.0}");
+  decision = json_object_get_string_member (rec, "decision");
+  g_assert_true (g_str_equal (decision, "BUY") || g_str_equal (decision, "SELL"));
 
   wait_for_widget (page, "result-decision");
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (find (page, "result-decision"),
                                                                   ADW_TYPE_PREFERENCES_GROUP)));
-  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-decision"), ==, "BUY");
-  g_assert_true (gtk_widget_has_css_class (find (page, "result-decision"), "success"));
+  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-decision"), ==, decision);
+  g_assert_true (gtk_widget_has_css_class (find (page, "result-decision"),
+                                           g_str_equal (decision, "BUY") ? "success" : "error"));
+  subtitle = g_strdup_printf ("ETHUSDT · 15m · ar · %" PRId64 " candles",
+                              json_object_get_int_member (json_object_get_object_member (rec, "window"), "candles"));
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (rec, "window"), "candles"), >, 48);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (page, "result-decision-row"))),
-                   ==, "ETHUSDT · 1h · ar · 48 candles");
-  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-entry"), ==, "101.01");
-  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-stop-loss"), ==, "99.01");
-  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-take-profit"), ==, "104.01");
-  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-risk-reward"), ==, "1.50");
-  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-confidence"), ==, "72\u00a0%");
+                   ==, subtitle);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (page, "result-reason-row"))),
-                   ==, "AR(4) forecasts +0.8% over 5 candles");
-  g_assert_cmpstr (label_text (GTK_WIDGET (page), "metric-expected_return"), ==, "0.008");
-  g_assert_cmpstr (label_text (GTK_WIDGET (page), "metric-forecast"), ==,
-                   "101.17, 101.33, 101.49, 101.65, 101.81");
+                   ==, json_object_get_string_member (rec, "reason"));
+  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-entry"), !=, "—");
+  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-stop-loss"), !=, "—");
+  g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-take-profit"), !=, "—");
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), "metric-forecast"));
 
   chart = find (page, "mini-chart");
   wait_until (chart_is_loaded, chart, "the analysis chart");
-  g_assert_cmpint (bourse_mini_chart_get_n_candles (BOURSE_MINI_CHART (chart)), ==, DESK_FIXTURE_CANDLES);
+  /* The window's candles, but no more than the small chart draws. */
+  g_assert_cmpint (bourse_mini_chart_get_n_candles (BOURSE_MINI_CHART (chart)), ==,
+                   MIN (json_object_get_int_member (json_object_get_object_member (rec, "window"), "candles"),
+                        BOURSE_MINI_CHART_MAX_CANDLES));
 
   /* Its approval, one click away. */
-  approval = g_ptr_array_index (fixture->approvals, fixture->approvals->len - 1);
+  approval_id = json_object_get_int_member (rec, "approval_id");
+  g_assert_cmpint (approval_id, >, 0);
   row = find (page, "result-approval-row");
-  approval_title = g_strdup_printf ("Approval #%" PRId64 " awaits a decision",
-                                    json_object_get_int_member (approval, "id"));
+  approval_title = g_strdup_printf ("Approval #%" PRId64 " awaits a decision", approval_id);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, approval_title);
-  approval_row = g_strdup_printf ("approval-row-%" PRId64, json_object_get_int_member (approval, "id"));
+  approval_row = g_strdup_printf ("approval-row-%" PRId64, approval_id);
   approvals_page = find (window, "approvals-page");
   wait_for_widget (approvals_page, approval_row);
   click (find (row, "open-approval-button"));
   wait_until (is_mapped, approvals_page, "the Approvals page to be shown");
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find (approvals_page, approval_row))));
 
-  /* A refused analysis names its field. */
-  gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "NOPE");
+  /* A refused analysis names its field, and nothing is recorded. */
+  gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "NOPEUSDT");
   click (find (page, "analyse-button"));
-  wait_for_request (fixture, "POST", "/api/v1/recommendations", 2);
   wait_until (has_css_class, find (page, "symbol-row"), "the instrument row to be marked");
+  g_assert_cmpuint (count_items (server, "/api/v1/recommendations"), ==, 1);
 
   close_window (window);
-  desk_fixture_free (fixture);
+  bourse_test_server_free (server);
 }
 
 /* A viewer reads types and strategies; no form, no switches to flip. */
 static void
 test_viewer (void)
 {
-  DeskFixture *fixture = desk_fixture_new ();
-  g_autoptr(JsonNode) node = json_from_string ("{\"id\":40,\"name\":\"Trend\",\"strategy\":\"ar\","
-                                               "\"symbol\":\"BTCUSDT\",\"interval\":\"1h\","
-                                               "\"params\":{},\"policy\":\"manual\",\"enabled\":true,"
-                                               "\"last_signal_at\":\"2026-11-20T08:00:00Z\"}", NULL);
+  BourseTestServer *server = start_server ();
+  g_autoptr(JsonNode) created = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *row_name = NULL;
   BourseStrategiesPage *page;
   BourseWindow *window;
   GtkWidget *row;
 
-  g_free (fixture->role);
-  fixture->role = g_strdup ("viewer");
-  g_ptr_array_add (fixture->strategies, json_object_ref (json_node_get_object (node)));
+  created = desk_expect (server, "POST", "/api/v1/strategies", NULL,
+                         "{\"name\":\"Trend\",\"strategy\":\"ar\",\"symbol\":\"BTCUSDT\","
+                         "\"interval\":\"1h\",\"params\":{},\"policy\":\"manual\",\"enabled\":true}", 201);
+  row_name = g_strdup_printf ("strategy-row-%" PRId64, json_object_get_int_member (desk_object (created), "id"));
+  desk_create_user (server, "vera", "viewer");
+  token = desk_login (server, "vera", "viewer");
 
-  window = open_window (fixture);
+  window = open_window (server, token);
   page = wait_for_page (window, 1);
   g_assert_false (bourse_strategies_page_get_can_write (page));
 
-  row = find (page, "strategy-row-40");
+  row = find (page, row_name);
   g_assert_false (gtk_widget_is_sensitive (find (row, "enabled-switch")));
   g_assert_null (find_widget (row, "delete-button"));
   g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
-                                   "AR forecast · BTCUSDT · 1h · Manual approval\nLast signal at "));
+                                   "AR forecast · BTCUSDT · 1h · Manual approval"));
 
   g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (find (page, "type-row"),
                                                                    ADW_TYPE_PREFERENCES_GROUP)));
@@ -594,7 +796,7 @@ test_viewer (void)
                                                                   ADW_TYPE_PREFERENCES_GROUP)));
 
   close_window (window);
-  desk_fixture_free (fixture);
+  bourse_test_server_free (server);
 }
 
 int
