@@ -11,6 +11,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,11 @@ function childEnv(root) {
     XDG_CONFIG_HOME: join(root, 'config'),
     XDG_DATA_HOME: join(root, 'share'),
     XDG_CACHE_HOME: join(root, 'cache'),
+    // The demo instruments, with a short deterministic history: the webhook signals below
+    // name BTCUSDT, one of them.
+    BOURSE_SIMULATED_ENABLED: 'true',
+    BOURSE_SIMULATED_BACKFILL_DAYS: '3',
+    BOURSE_SIMULATED_SEED: '7',
   });
 }
 
@@ -153,8 +159,8 @@ function webSuite() {
     }
   }
 
-  async function signIn(password) {
-    await page.fill('#login', 'owner');
+  async function signIn(password, login = 'owner') {
+    await page.fill('#login', login);
     await page.fill('#password', password);
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'), { timeout: UI_TIMEOUT_MS }),
@@ -270,6 +276,151 @@ function webSuite() {
     assert.equal(await restStatus(token), 200, 'the token does not work before signing out');
   });
 
+  // The approval desk. Approvals come from a signed webhook: deterministic, no market needed.
+  let hook;
+  const approvalRequests = [];   // the page's approve/reject POSTs and pending-list GETs
+
+  async function restJson(method, path, body) {
+    const response = await within(UI_TIMEOUT_MS, `${method} /${path}`,
+      fetch(new URL(path, url), {
+        method,
+        headers: Object.assign({ Authorization: `Bearer ${token}` },
+                               body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }));
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  }
+
+  // Posts a signal to the hook as an external sender would, HMAC and all.
+  async function signal(payload) {
+    const body = JSON.stringify(payload);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = createHmac('sha256', hook.secret).update(`${timestamp}.${body}`).digest('hex');
+    const response = await within(UI_TIMEOUT_MS, 'POST the signed webhook signal',
+      fetch(new URL(`api/v1/signals/webhook/${hook.id}`, url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Bourse-Timestamp': timestamp,
+                   'X-Bourse-Signature': `sha256=${signature}` },
+        body,
+      }));
+    const answer = await response.json();
+    assert.equal(response.status, 201, `the webhook answered ${response.status}: ${JSON.stringify(answer)}`);
+    assert.ok(Number.isInteger(answer.approval_id), 'the webhook opened no approval');
+    return answer.approval_id;
+  }
+
+  const item = (id) => `#approvals li[data-approval-id="${id}"]`;
+  let first, second;
+
+  step('a pending approval from a signed webhook shows with its levels and reason', async () => {
+    page.on('request', (request) => {
+      if (/\/api\/v1\/approvals(\/\d+\/(approve|reject)|\?status=pending)$/.test(request.url()))
+        approvalRequests.push(`${request.method()} ${new URL(request.url()).pathname}${new URL(request.url()).search}`);
+    });
+    const made = await restJson('POST', 'api/v1/webhooks', { name: 'web test' });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    hook = made.body;
+    assert.match(hook.secret, /^[0-9a-f]{64}$/);
+    const viewer = await restJson('POST', 'api/v1/users',
+      { username: 'watcher', email: 'watcher@example.org', password: PASSWORD, role: 'viewer' });
+    assert.equal(viewer.status, 201, JSON.stringify(viewer.body));
+
+    // Markup in the reason must arrive as text, never as elements.
+    first = await signal({ symbol: 'BTCUSDT', interval: '1h', action: 'buy', price: '65000.00',
+                           stop_loss: '64000.00', take_profit: '67000.00',
+                           comment: 'Breakout <b>above</b> the range & <img src=x>' });
+    const stored = await restJson('GET', `api/v1/approvals/${first}`);
+    assert.equal(stored.status, 200);
+    assert.equal(stored.body.status, 'pending');
+    const rec = stored.body.recommendation;
+
+    // The page learns of it from the topic, or from the list it loaded: either way, no reload.
+    await waitVisible(item(first));
+    const li = page.locator(item(first));
+    assert.equal(await li.getAttribute('data-status'), 'pending');
+    assert.equal(await li.locator('.symbol').textContent(), 'BTCUSDT');
+    assert.equal(await li.locator('.decision').textContent(), 'BUY');
+    assert.equal(await li.locator('.entry').textContent(), rec.entry);
+    assert.equal(await li.locator('.stop-loss').textContent(), rec.stop_loss);
+    assert.equal(await li.locator('.take-profit').textContent(), rec.take_profit);
+    assert.equal(await li.locator('.confidence').textContent(), '0 %');
+    assert.equal(await li.locator('.model-reason').textContent(), 'Breakout <b>above</b> the range & <img src=x>');
+    assert.equal(await li.locator('.requested-by').textContent(), 'Webhook');
+    assert.ok((await li.locator('.expires-at').textContent()).length > 0, 'no expiry shown');
+    assert.equal(await li.locator('b, img').count(), 0, 'the server’s text became markup');
+    assert.equal(await page.locator('#approvals-empty').isHidden(), true);
+    assert.equal(await li.getByRole('button', { name: /^Approve BUY BTCUSDT/ }).count(), 1);
+    assert.equal(await li.getByRole('button', { name: /^Reject BUY BTCUSDT/ }).count(), 1);
+  });
+
+  step('Reject without a reason is refused in the page', async () => {
+    const before = approvalRequests.length;
+    await page.locator(item(first)).getByRole('button', { name: /^Reject/ }).click();
+    await waitVisible('#decide-dialog');
+    assert.equal(await page.inputValue('#decide-reason'), '');
+    await page.click('#decide-submit');
+    await waitUntil('#decide-error to ask for a reason', () => text('#decide-error'),
+                    (t) => t === 'A reason is required to reject.');
+    assert.equal(await page.locator('#decide-dialog').isVisible(), true, 'the dialog closed');
+    assert.deepEqual(approvalRequests.slice(before), [], 'the page sent the empty rejection');
+    assert.equal((await restJson('GET', `api/v1/approvals/${first}`)).body.status, 'pending');
+    await page.click('#decide-cancel');
+    await waitHidden('#decide-dialog');
+    assert.equal(await page.locator(item(first)).getAttribute('data-status'), 'pending');
+  });
+
+  step('Approve with a reason approves it on the server', async () => {
+    await page.locator(item(first)).getByRole('button', { name: /^Approve/ }).click();
+    await waitVisible('#decide-dialog');
+    await page.fill('#decide-reason', 'Checked the chart: go');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/api/v1/approvals/${first}/approve`), { timeout: UI_TIMEOUT_MS }),
+      page.click('#decide-submit'),
+    ]);
+    assert.equal(response.status(), 200);
+    await waitHidden('#decide-dialog');
+    await waitUntil('the item to show approved', () => page.locator(item(first)).getAttribute('data-status'),
+                    (s) => s === 'approved');
+    assert.equal(await page.locator(item(first)).locator('.decision-reason').textContent(), 'Checked the chart: go');
+    assert.equal(await page.locator(item(first)).getByRole('button').count(), 0, 'a decided item still has buttons');
+    const stored = await restJson('GET', `api/v1/approvals/${first}`);
+    assert.equal(stored.body.status, 'approved');
+    assert.equal(stored.body.reason, 'Checked the chart: go');
+    assert.ok(await page.locator('#approvals-empty').isVisible(), 'the empty note is missing');
+  });
+
+  step('a new approval arrives live, and a decision made elsewhere shows the server’s error', async () => {
+    const before = approvalRequests.length;
+    second = await signal({ symbol: 'BTCUSDT', interval: '1h', action: 'sell', price: '65000.00',
+                            stop_loss: '66000.00', take_profit: '63000.00' });
+    await waitVisible(item(second));
+    // Only the topic can have said so: the page fetched no list meanwhile.
+    assert.deepEqual(approvalRequests.slice(before), [], 'the page polled instead of following the topic');
+    assert.equal(await page.locator(item(second)).locator('.decision').textContent(), 'SELL');
+    // Pending first, above the approved one.
+    assert.equal(await page.locator('#approvals li').first().getAttribute('data-approval-id'), String(second));
+
+    // Open the dialog, then someone else rejects it first.
+    await page.locator(item(second)).getByRole('button', { name: /^Approve/ }).click();
+    await waitVisible('#decide-dialog');
+    const elsewhere = await restJson('POST', `api/v1/approvals/${second}/reject`, { reason: 'not today' });
+    assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/api/v1/approvals/${second}/approve`), { timeout: UI_TIMEOUT_MS }),
+      page.click('#decide-submit'),
+    ]);
+    assert.equal(response.status(), 409);
+    const detail = (await response.json()).detail;
+    assert.ok(detail, 'the 409 has no detail');
+    await waitUntil('#decide-error to show the server’s detail', () => text('#decide-error'), (t) => t === detail);
+    await page.click('#decide-cancel');
+    await waitHidden('#decide-dialog');
+    await waitUntil('the item to show rejected', () => page.locator(item(second)).getAttribute('data-status'),
+                    (s) => s === 'rejected');
+    assert.equal((await restJson('GET', `api/v1/approvals/${second}`)).body.status, 'rejected');
+  });
+
   step('Sign Out ends the session on the server', async () => {
     const [response] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/logout'), { timeout: UI_TIMEOUT_MS }),
@@ -278,15 +429,33 @@ function webSuite() {
     assert.ok(response.ok(), `logout answered ${response.status()}`);
     await waitVisible('#sign-in');
     await waitHidden('#system-section');
+    await waitHidden('#approvals-section');
     await waitHidden('#sign-out');
     assert.equal(await page.evaluate(() => sessionStorage.getItem('bourse.token')), null);
     assert.equal(await restStatus(token), 401, 'the old token still works after signing out');
   });
 
+  step('a viewer sees the approvals but cannot decide', async () => {
+    // The hook needs no session: its signature is the credential.
+    const third = await signal({ symbol: 'BTCUSDT', interval: '1h', action: 'buy', price: '65000.00',
+                                 stop_loss: '64000.00', take_profit: '67000.00' });
+    const response = await signIn(PASSWORD, 'watcher');
+    assert.equal(response.status(), 200);
+    await waitVisible('#approvals-section');
+    await waitVisible(item(third));
+    // The buttons depend on the role, which arrives with /users/me.
+    await waitUntil('the page to know the role', () => page.locator('main').getAttribute('data-role'),
+                    (r) => r === 'viewer');
+    assert.equal(await page.locator(item(third)).getAttribute('data-status'), 'pending');
+    assert.equal(await page.locator('#approvals button').count(), 0, 'a viewer is offered decisions');
+  });
+
   step('the page logged no errors', async () => {
-    // The one error expected: Chromium logs the 401 of the wrong password.
+    // The errors expected: Chromium logs the 401 of the wrong password and the 409 of the
+    // approval decided elsewhere.
     const unexpected = consoleErrors.filter((e) =>
-      !(e.url.endsWith('/api/v1/auth/login') && /status of 401/.test(e.text)));
+      !(e.url.endsWith('/api/v1/auth/login') && /status of 401/.test(e.text)) &&
+      !(e.url.endsWith(`/api/v1/approvals/${second}/approve`) && /status of 409/.test(e.text)));
     assert.deepEqual(unexpected, [], 'console errors');
   });
 
