@@ -99,29 +99,6 @@ set_location (BourseRequest *request,
                                 "Location", location);
 }
 
-static gboolean
-integer_query (BourseRequest *request,
-               const char    *name,
-               gint64         min,
-               gint64         max,
-               gint64        *value)
-{
-  const char *text = bourse_request_get_query (request, name);
-
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_signed (text, 10, min, max, value, NULL))
-    {
-      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
-      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
-      g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
-
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* ?limit= (1–500, default 100) and ?cursor= (an id to page below). */
 static gboolean
 page_query (BourseRequest *request,
@@ -130,8 +107,8 @@ page_query (BourseRequest *request,
 {
   *limit = DEFAULT_LIMIT;
   *cursor = 0;
-  return integer_query (request, "limit", 1, MAX_LIMIT, limit)
-      && integer_query (request, "cursor", 1, G_MAXINT64, cursor);
+  return bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, limit)
+      && bourse_request_get_int_query (request, "cursor", 1, G_MAXINT64, cursor);
 }
 
 /* {"items": […], "next_cursor": the id of the last item when more follow}. */
@@ -603,8 +580,8 @@ approvals_list_cb (BourseRequest *request,
   gint64 limit = DEFAULT_LIMIT, cursor = 0, next_cursor = 0;
 
   /* The cursor is negative inside the decided ones (bourse_approvals_list ()). */
-  if (!integer_query (request, "limit", 1, MAX_LIMIT, &limit)
-      || !integer_query (request, "cursor", -G_MAXINT64, G_MAXINT64, &cursor))
+  if (!bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
+      || !bourse_request_get_int_query (request, "cursor", -G_MAXINT64, G_MAXINT64, &cursor))
     return;
   if (status_text != NULL && !bourse_approval_status_parse (status_text, &status))
     {
@@ -741,7 +718,7 @@ signals_list_cb (BourseRequest *request,
   gint64 limit, cursor, strategy_id = 0;
 
   if (!page_query (request, &limit, &cursor)
-      || !integer_query (request, "strategy_id", 1, G_MAXINT64, &strategy_id))
+      || !bourse_request_get_int_query (request, "strategy_id", 1, G_MAXINT64, &strategy_id))
     return;
   if (decision != NULL && !bourse_decision_parse (decision, &parsed))
     {

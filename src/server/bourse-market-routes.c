@@ -368,32 +368,6 @@ instruments_delete_cb (BourseRequest *request,
   soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
 }
 
-/* An optional integer query parameter in [min, max]; a 422 naming it otherwise. */
-static gboolean
-integer_query (BourseRequest *request,
-               const char    *name,
-               gint64         min,
-               gint64         max,
-               gint64        *value)
-{
-  const char *text = bourse_request_get_query (request, name);
-  gint64 parsed;
-
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_signed (text, 10, min, max, &parsed, NULL))
-    {
-      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
-      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
-      g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
-
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
-      return FALSE;
-    }
-  *value = parsed;
-  return TRUE;
-}
-
 static void
 candles_cb (BourseRequest *request,
             gpointer       user_data)
@@ -419,10 +393,10 @@ candles_cb (BourseRequest *request,
                          _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
       return;
     }
-  if (!integer_query (request, "start", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &start)
-      || !integer_query (request, "end", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &end)
-      || !integer_query (request, "limit", 1, BOURSE_CANDLES_MAX_LIMIT, &limit)
-      || !integer_query (request, "cursor", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &cursor))
+  if (!bourse_request_get_int_query (request, "start", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &start)
+      || !bourse_request_get_int_query (request, "end", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &end)
+      || !bourse_request_get_int_query (request, "limit", 1, BOURSE_CANDLES_MAX_LIMIT, &limit)
+      || !bourse_request_get_int_query (request, "cursor", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &cursor))
     return;
   if (start > end)
     {

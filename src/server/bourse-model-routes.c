@@ -241,29 +241,6 @@ train_cb (BourseRequest *request,
 
 /* Listing {{{ */
 
-static gboolean
-integer_query (BourseRequest *request,
-               const char    *name,
-               gint64         min,
-               gint64         max,
-               gint64        *value)
-{
-  const char *text = bourse_request_get_query (request, name);
-
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_signed (text, 10, min, max, value, NULL))
-    {
-      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
-      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
-      g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
-
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 models_list_cb (BourseRequest *request,
                 gpointer       user_data)
@@ -277,8 +254,8 @@ models_list_cb (BourseRequest *request,
   gint64 limit = DEFAULT_LIMIT, cursor = 0;
   guint n;
 
-  if (!integer_query (request, "limit", 1, MAX_LIMIT, &limit)
-      || !integer_query (request, "cursor", 1, G_MAXINT64, &cursor))
+  if (!bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
+      || !bourse_request_get_int_query (request, "cursor", 1, G_MAXINT64, &cursor))
     return;
   if (interval != NULL && !bourse_interval_parse (interval, &parsed, NULL))
     {

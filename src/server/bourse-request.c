@@ -432,3 +432,32 @@ bourse_request_unpause (BourseRequest *request)
   request->paused = FALSE;
   soup_server_message_unpause (request->message);
 }
+
+gboolean
+bourse_request_get_int_query (BourseRequest *request,
+                              const char    *name,
+                              gint64         min,
+                              gint64         max,
+                              gint64        *value)
+{
+  const char *text;
+  gint64 parsed;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  text = bourse_request_get_query (request, name);
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_signed (text, 10, min, max, &parsed, NULL))
+    {
+      g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
+      g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
+      g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
+
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
+      return FALSE;
+    }
+  *value = parsed;
+  return TRUE;
+}

@@ -40,6 +40,13 @@ const char        *bourse_request_get_param       (BourseRequest            *req
                                                    const char               *name);
 const char        *bourse_request_get_query       (BourseRequest            *request,
                                                    const char               *name);
+/* An optional integer query parameter in [min, max]: TRUE and *value
+ * untouched when absent; FALSE once a 422 naming it is answered. */
+gboolean           bourse_request_get_int_query   (BourseRequest            *request,
+                                                   const char               *name,
+                                                   gint64                    min,
+                                                   gint64                    max,
+                                                   gint64                   *value);
 /* The engine's accounts service, for handlers. */
 BourseAuth        *bourse_request_get_auth        (BourseRequest            *request);
 /* The {id} path parameter as a positive integer; else answers 404 and

@@ -118,23 +118,12 @@ webhooks_list_cb (BourseRequest *request,
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
-  const char *limit_text = bourse_request_get_query (request, "limit");
-  const char *cursor_text = bourse_request_get_query (request, "cursor");
   gint64 limit = DEFAULT_LIMIT, cursor = 0;
   guint n;
 
-  if (limit_text != NULL && !g_ascii_string_to_signed (limit_text, 10, 1, MAX_LIMIT, &limit, NULL))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "limit",
-                                        _("must be a whole number from 1 to 500"));
-      return;
-    }
-  if (cursor_text != NULL && !g_ascii_string_to_signed (cursor_text, 10, 1, G_MAXINT64, &cursor, NULL))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "cursor",
-                                        _("must be a positive whole number"));
-      return;
-    }
+  if (!bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
+      || !bourse_request_get_int_query (request, "cursor", 1, G_MAXINT64, &cursor))
+    return;
 
   list = bourse_webhooks_list (bourse_desk_get_store (desk_of (request)), cursor, limit + 1, &error);
   if (list == NULL)

@@ -59,28 +59,6 @@ bourse_approval_free (BourseApproval *approval)
   g_free (approval);
 }
 
-static void
-set_id_or_null (JsonObject *object,
-                const char *member,
-                gint64      id)
-{
-  if (id > 0)
-    json_object_set_int_member (object, member, id);
-  else
-    json_object_set_null_member (object, member);
-}
-
-static void
-set_text_or_null (JsonObject *object,
-                  const char *member,
-                  const char *text)
-{
-  if (text != NULL)
-    json_object_set_string_member (object, member, text);
-  else
-    json_object_set_null_member (object, member);
-}
-
 /* @recommendation: the approval's, which it may not hold itself. */
 static JsonNode *
 approval_to_json (const BourseApproval       *approval,
@@ -92,11 +70,11 @@ approval_to_json (const BourseApproval       *approval,
   json_object_set_int_member (object, "id", approval->id);
   json_object_set_int_member (object, "recommendation_id", approval->recommendation_id);
   json_object_set_string_member (object, "status", bourse_approval_status_to_string (approval->status));
-  set_id_or_null (object, "requested_by", approval->requested_by);
-  set_id_or_null (object, "decided_by", approval->decided_by);
-  set_text_or_null (object, "reason", approval->reason);
+  _bourse_desk_json_set_id (object, "requested_by", approval->requested_by);
+  _bourse_desk_json_set_id (object, "decided_by", approval->decided_by);
+  _bourse_desk_json_set_text (object, "reason", approval->reason);
   json_object_set_string_member (object, "created_at", approval->created_at);
-  set_text_or_null (object, "decided_at", approval->decided_at);
+  _bourse_desk_json_set_text (object, "decided_at", approval->decided_at);
   json_object_set_string_member (object, "expires_at", approval->expires_at);
   if (recommendation != NULL)
     json_object_set_member (object, "recommendation", bourse_recommendation_to_json (recommendation));

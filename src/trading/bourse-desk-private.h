@@ -49,6 +49,19 @@ struct _BourseDesk
   gboolean            stopped;
 };
 
+/* JSON members the desk's records share: an id, or null when there is
+ * none (0); a text, or null; a price level, or null for NO-TRADE. */
+void                _bourse_desk_json_set_id      (JsonObject             *object,
+                                                   const char             *member,
+                                                   gint64                  id);
+void                _bourse_desk_json_set_text    (JsonObject             *object,
+                                                   const char             *member,
+                                                   const char             *text);
+void                _bourse_desk_json_set_level   (JsonObject             *object,
+                                                   const char             *member,
+                                                   BourseDecision          decision,
+                                                   BourseDecimal           value);
+
 /* Events published once their transaction has committed. */
 typedef GPtrArray BourseDeskEvents;
 

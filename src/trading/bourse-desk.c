@@ -520,3 +520,42 @@ bourse_desk_get_n_running (BourseDesk *self)
 }
 
 /* }}} */
+
+void
+_bourse_desk_json_set_id (JsonObject *object,
+                          const char *member,
+                          gint64      id)
+{
+  if (id > 0)
+    json_object_set_int_member (object, member, id);
+  else
+    json_object_set_null_member (object, member);
+}
+
+void
+_bourse_desk_json_set_text (JsonObject *object,
+                            const char *member,
+                            const char *text)
+{
+  if (text != NULL)
+    json_object_set_string_member (object, member, text);
+  else
+    json_object_set_null_member (object, member);
+}
+
+void
+_bourse_desk_json_set_level (JsonObject     *object,
+                             const char     *member,
+                             BourseDecision  decision,
+                             BourseDecimal   value)
+{
+  g_autofree char *text = NULL;
+
+  if (decision == BOURSE_DECISION_NO_TRADE)
+    {
+      json_object_set_null_member (object, member);
+      return;
+    }
+  text = bourse_decimal_to_string (value);
+  json_object_set_string_member (object, member, text);
+}

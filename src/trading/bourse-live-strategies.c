@@ -25,45 +25,6 @@ column_text (sqlite3_stmt *stmt,
 }
 
 static void
-set_id_or_null (JsonObject *object,
-                const char *member,
-                gint64      id)
-{
-  if (id > 0)
-    json_object_set_int_member (object, member, id);
-  else
-    json_object_set_null_member (object, member);
-}
-
-static void
-set_text_or_null (JsonObject *object,
-                  const char *member,
-                  const char *text)
-{
-  if (text != NULL)
-    json_object_set_string_member (object, member, text);
-  else
-    json_object_set_null_member (object, member);
-}
-
-static void
-set_level (JsonObject     *object,
-           const char     *member,
-           BourseDecision  decision,
-           BourseDecimal   value)
-{
-  g_autofree char *text = NULL;
-
-  if (decision == BOURSE_DECISION_NO_TRADE)
-    {
-      json_object_set_null_member (object, member);
-      return;
-    }
-  text = bourse_decimal_to_string (value);
-  json_object_set_string_member (object, member, text);
-}
-
-static void
 bind_optional_int (sqlite3_stmt *stmt,
                    int           column,
                    gint64        value)
@@ -123,11 +84,11 @@ bourse_live_strategy_to_json (const BourseLiveStrategy *strategy)
                                  strategy->params ? json_object_ref (strategy->params) : json_object_new ());
   json_object_set_string_member (object, "policy", bourse_approval_policy_to_string (strategy->policy));
   json_object_set_boolean_member (object, "enabled", strategy->enabled);
-  set_id_or_null (object, "model_id", strategy->model_id);
-  set_id_or_null (object, "created_by", strategy->created_by);
+  _bourse_desk_json_set_id (object, "model_id", strategy->model_id);
+  _bourse_desk_json_set_id (object, "created_by", strategy->created_by);
   json_object_set_string_member (object, "created_at", strategy->created_at);
   json_object_set_string_member (object, "updated_at", strategy->updated_at);
-  set_text_or_null (object, "last_signal_at", strategy->last_signal_at);
+  _bourse_desk_json_set_text (object, "last_signal_at", strategy->last_signal_at);
   return object_node (object);
 }
 
@@ -550,14 +511,14 @@ bourse_signal_record_to_json (const BourseSignalRecord *signal)
   g_return_val_if_fail (signal != NULL, NULL);
 
   json_object_set_int_member (object, "id", signal->id);
-  set_id_or_null (object, "strategy_id", signal->strategy_id);
+  _bourse_desk_json_set_id (object, "strategy_id", signal->strategy_id);
   json_object_set_string_member (object, "strategy", signal->strategy);
   json_object_set_string_member (object, "symbol", signal->symbol);
   json_object_set_string_member (object, "interval", bourse_interval_to_string (signal->interval));
   json_object_set_string_member (object, "decision", bourse_decision_to_string (signal->decision));
-  set_level (object, "entry", signal->decision, signal->entry);
-  set_level (object, "stop_loss", signal->decision, signal->stop_loss);
-  set_level (object, "take_profit", signal->decision, signal->take_profit);
+  _bourse_desk_json_set_level (object, "entry", signal->decision, signal->entry);
+  _bourse_desk_json_set_level (object, "stop_loss", signal->decision, signal->stop_loss);
+  _bourse_desk_json_set_level (object, "take_profit", signal->decision, signal->take_profit);
   if (signal->decision == BOURSE_DECISION_NO_TRADE)
     json_object_set_null_member (object, "risk_reward");
   else
@@ -569,7 +530,7 @@ bourse_signal_record_to_json (const BourseSignalRecord *signal)
   _bourse_desk_sanitize_json (metrics);
   json_object_set_object_member (object, "metrics", json_object_ref (signal->metrics));
   json_object_set_int_member (object, "candle_time", signal->candle_time);
-  set_id_or_null (object, "recommendation_id", signal->recommendation_id);
+  _bourse_desk_json_set_id (object, "recommendation_id", signal->recommendation_id);
   json_object_set_string_member (object, "created_at", signal->created_at);
   return object_node (object);
 }

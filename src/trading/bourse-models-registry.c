@@ -53,17 +53,6 @@ bourse_model_free (BourseModel *model)
   g_free (model);
 }
 
-static void
-set_id_or_null (JsonObject *object,
-                const char *member,
-                gint64      id)
-{
-  if (id > 0)
-    json_object_set_int_member (object, member, id);
-  else
-    json_object_set_null_member (object, member);
-}
-
 JsonNode *
 bourse_model_to_json (const BourseModel *model)
 {
@@ -77,8 +66,8 @@ bourse_model_to_json (const BourseModel *model)
   json_object_set_int_member (object, "version", model->version);
   json_object_set_object_member (object, "params", json_object_ref (model->params));
   json_object_set_object_member (object, "metrics", json_object_ref (model->metrics));
-  set_id_or_null (object, "job_id", model->job_id);
-  set_id_or_null (object, "created_by", model->created_by);
+  _bourse_desk_json_set_id (object, "job_id", model->job_id);
+  _bourse_desk_json_set_id (object, "created_by", model->created_by);
   json_object_set_string_member (object, "created_at", model->created_at);
   json_node_take_object (node, object);
   return node;

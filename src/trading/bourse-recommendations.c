@@ -91,34 +91,6 @@ bourse_recommendation_free (BourseRecommendation *recommendation)
   g_free (recommendation);
 }
 
-static void
-set_id_or_null (JsonObject *object,
-                const char *member,
-                gint64      id)
-{
-  if (id > 0)
-    json_object_set_int_member (object, member, id);
-  else
-    json_object_set_null_member (object, member);
-}
-
-static void
-set_level (JsonObject     *object,
-           const char     *member,
-           BourseDecision  decision,
-           BourseDecimal   value)
-{
-  g_autofree char *text = NULL;
-
-  if (decision == BOURSE_DECISION_NO_TRADE)
-    {
-      json_object_set_null_member (object, member);
-      return;
-    }
-  text = bourse_decimal_to_string (value);
-  json_object_set_string_member (object, member, text);
-}
-
 static JsonNode *
 object_node (JsonObject *object)
 {
@@ -144,11 +116,11 @@ bourse_recommendation_to_json (const BourseRecommendation *recommendation)
   json_object_set_string_member (object, "interval", bourse_interval_to_string (recommendation->interval));
   json_object_set_string_member (object, "strategy", recommendation->strategy);
   json_object_set_string_member (object, "strategy_version", recommendation->strategy_version);
-  set_id_or_null (object, "strategy_id", recommendation->strategy_id);
+  _bourse_desk_json_set_id (object, "strategy_id", recommendation->strategy_id);
   json_object_set_string_member (object, "decision", bourse_decision_to_string (decision));
-  set_level (object, "entry", decision, recommendation->entry);
-  set_level (object, "stop_loss", decision, recommendation->stop_loss);
-  set_level (object, "take_profit", decision, recommendation->take_profit);
+  _bourse_desk_json_set_level (object, "entry", decision, recommendation->entry);
+  _bourse_desk_json_set_level (object, "stop_loss", decision, recommendation->stop_loss);
+  _bourse_desk_json_set_level (object, "take_profit", decision, recommendation->take_profit);
   if (decision == BOURSE_DECISION_NO_TRADE)
     json_object_set_null_member (object, "risk_reward");
   else
@@ -169,12 +141,12 @@ bourse_recommendation_to_json (const BourseRecommendation *recommendation)
   json_object_set_int_member (window, "candles", recommendation->window_candles);
   json_object_set_object_member (object, "window", window);
 
-  set_id_or_null (object, "approval_id", recommendation->approval_id);
+  _bourse_desk_json_set_id (object, "approval_id", recommendation->approval_id);
   json_object_set_string_member (object, "origin", bourse_origin_to_string (recommendation->origin));
   if (recommendation->origin == BOURSE_ORIGIN_WEBHOOK)
-    set_id_or_null (object, "webhook_id", recommendation->webhook_id);
+    _bourse_desk_json_set_id (object, "webhook_id", recommendation->webhook_id);
   json_object_set_boolean_member (object, "simulated", recommendation->simulated);
-  set_id_or_null (object, "created_by", recommendation->created_by);
+  _bourse_desk_json_set_id (object, "created_by", recommendation->created_by);
   json_object_set_string_member (object, "created_at", recommendation->created_at);
 
   return object_node (object);
