@@ -331,9 +331,10 @@ is_number (const char *s,
   return s == e;
 }
 
-/* Milliseconds have up to 13 digits until the year 2286; microseconds, as
- * Binance writes them since 2025, have 16. Anything else is refused rather
- * than guessed. */
+/* Milliseconds have 13 digits from 2001-09-09 to the year 2286 (earlier
+ * times are written with leading zeros); microseconds, as Binance writes
+ * them since 2025, have 16. Anything else is refused rather than guessed:
+ * seconds (10 digits) read as milliseconds would land in 1970. */
 typedef enum
 {
   TIME_OK,
@@ -358,7 +359,7 @@ parse_time (const char *s,
     if (s - digits < 16)
       value = value * 10 + (*s - '0');
   n = s - digits;
-  if (s != e || n == 0 || (n > 13 && n != 16))
+  if (s != e || (n != 13 && n != 16))
     return TIME_INVALID;
 
   if (negative)
@@ -444,7 +445,7 @@ set_time_error (Parser        *parser,
                _("“%s” microseconds is not a whole number of milliseconds"), text);
   else
     set_error (error, BOURSE_CSV_ERROR_TIME, parser->line, column,
-               _("“%s” is not a time: give milliseconds (up to 13 digits) or microseconds "
+               _("“%s” is not a time: give milliseconds (13 digits) or microseconds "
                  "(16 digits) since the epoch"), text);
 }
 
@@ -842,6 +843,29 @@ bourse_csv_append_header (GString         *out,
     g_string_append (out, "time,open,high,low,close,volume,trades\n");
 }
 
+/* A time as the parser reads it back: 13 digits at least, so times before
+ * 2001-09-09 get leading zeros. @out needs 21 bytes. */
+static char *
+put_time (char   *out,
+          gint64  ms)
+{
+  char digits[24];
+  char *end = _bourse_candles_put_signed (digits, ms);
+  const char *start = digits;
+  gsize n;
+
+  if (*start == '-')
+    *out++ = *start++;
+  n = end - start;
+  if (n < 13)
+    {
+      memset (out, '0', 13 - n);
+      out += 13 - n;
+    }
+  memcpy (out, start, n);
+  return out + n;
+}
+
 void
 bourse_csv_append_candles (GString            *out,
                            BourseCsvFormat     format,
@@ -862,7 +886,7 @@ bourse_csv_append_candles (GString            *out,
       char line[384];
       char *p = line;
 
-      p = _bourse_candles_put_signed (p, c->open_time);
+      p = put_time (p, c->open_time);
       *p++ = ',';
       p = _bourse_candles_put_decimal (p, c->open, !binance);
       *p++ = ',';
@@ -877,7 +901,7 @@ bourse_csv_append_candles (GString            *out,
       if (binance)
         {
           /* What we do not store is written as zero (docs/MARKET-FILES.md). */
-          p = _bourse_candles_put_signed (p, bourse_interval_next (interval, c->open_time) - 1);
+          p = put_time (p, bourse_interval_next (interval, c->open_time) - 1);
           memcpy (p, ",0.00000000,", 12);
           p += 12;
           p = _bourse_candles_put_signed (p, c->trades);

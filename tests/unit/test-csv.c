@@ -262,6 +262,47 @@ test_writer (void)
                    "1704067200000,-0.00000005,42298.62,42261.02,42298.61,35.92724,1327\n");
 }
 
+/* Times before 2001-09-09 have fewer than 13 digits: they are written, and
+ * read, with leading zeros. */
+static void
+test_early_times (void)
+{
+  /* 2000-01-01T00:00:00Z and 1969-12-31T23:59:00Z */
+  static const char text[] =
+    "time,open,high,low,close,volume,trades\n"
+    "0946684800000,1,1,1,1,1,0\n";
+  static const char before_epoch[] =
+    "time,open,high,low,close,volume,trades\n"
+    "-0000000060000,1,1,1,1,1,0\n";
+  g_autoptr(GArray) candles = parse_ok (text, BOURSE_CSV_FORMAT_AUTO, BOURSE_INTERVAL_1M,
+                                        BOURSE_CSV_FORMAT_GENERIC);
+  g_autoptr(GArray) early = parse_ok (before_epoch, BOURSE_CSV_FORMAT_AUTO, BOURSE_INTERVAL_1M,
+                                      BOURSE_CSV_FORMAT_GENERIC);
+  g_autoptr(GString) generic = g_string_new (NULL);
+  g_autoptr(GString) binance = g_string_new (NULL);
+  g_autoptr(GString) negative = g_string_new (NULL);
+
+  assert_candle (&g_array_index (candles, BourseCandle, 0), G_GINT64_CONSTANT (946684800000), UNIT, UNIT, UNIT,
+                 UNIT, UNIT, 0);
+  assert_candle (&g_array_index (early, BourseCandle, 0), -MINUTE, UNIT, UNIT, UNIT, UNIT, UNIT, 0);
+
+  bourse_csv_append_header (generic, BOURSE_CSV_FORMAT_GENERIC);
+  bourse_csv_append_candles (generic, BOURSE_CSV_FORMAT_GENERIC, BOURSE_INTERVAL_1M,
+                             (BourseCandle *) (gpointer) candles->data, candles->len);
+  g_assert_cmpstr (generic->str, ==, text);
+  bourse_csv_append_header (negative, BOURSE_CSV_FORMAT_GENERIC);
+  bourse_csv_append_candles (negative, BOURSE_CSV_FORMAT_GENERIC, BOURSE_INTERVAL_1M,
+                             (BourseCandle *) (gpointer) early->data, early->len);
+  g_assert_cmpstr (negative->str, ==, before_epoch);
+
+  /* The close time too. */
+  bourse_csv_append_candles (binance, BOURSE_CSV_FORMAT_BINANCE, BOURSE_INTERVAL_1M,
+                             (BourseCandle *) (gpointer) early->data, early->len);
+  g_assert_cmpstr (binance->str, ==,
+                   "-0000000060000,1.00000000,1.00000000,1.00000000,1.00000000,1.00000000,"
+                   "-0000000000001,0.00000000,0,0.00000000,0.00000000,0\n");
+}
+
 static void
 test_forming_candle (void)
 {
@@ -440,7 +481,19 @@ test_bad (void)
     { "duplicate", A, M1, binance_file (5, 4, 1, "1704067320000"), BOURSE_CSV_ERROR_DUPLICATE, 4, 1,
       "already on line 3" },
     { "seconds are not a time", A, M1, binance_file (5, 1, 1, "1704067200"), BOURSE_CSV_ERROR_TIME, 1, 1,
-      "not the start of a 1m candle" },
+      "is not a time" },
+    /* Fewer than 13 digits are refused even when they would make a candle
+     * of 1970 that fits the interval. */
+    { "seconds on the minute", A, M1, g_strdup ("time,open,high,low,close,volume\n1704060000,1,1,1,1,1\n"),
+      BOURSE_CSV_ERROR_TIME, 2, 1, "is not a time" },
+    { "12 digits", A, M1, g_strdup ("time,open,high,low,close,volume\n170406720000,1,1,1,1,1\n"),
+      BOURSE_CSV_ERROR_TIME, 2, 1, "milliseconds (13 digits)" },
+    { "a time of 0", A, M1, g_strdup ("time,open,high,low,close,volume\n0,1,1,1,1,1\n"),
+      BOURSE_CSV_ERROR_TIME, 2, 1, "is not a time" },
+    { "a short negative time", A, M1, g_strdup ("time,open,high,low,close,volume\n-60000,1,1,1,1,1\n"),
+      BOURSE_CSV_ERROR_TIME, 2, 1, "is not a time" },
+    { "a close time in seconds", A, M1, binance_file (5, 2, 7, "1704067319"), BOURSE_CSV_ERROR_TIME, 2, 7,
+      "is not a time" },
     { "14 digits", A, M1, binance_file (5, 2, 1, "17040672600000"), BOURSE_CSV_ERROR_TIME, 2, 1,
       "microseconds (16 digits)" },
     { "inexact microseconds", A, M1, binance_file (5, 2, 1, "1704067260000001"), BOURSE_CSV_ERROR_TIME, 2, 1,
@@ -490,6 +543,7 @@ main (int   argc,
   g_test_add_func ("/csv/crlf-and-trailing-newline", test_crlf_and_trailing_newline);
   g_test_add_func ("/csv/round-trip", test_round_trip);
   g_test_add_func ("/csv/writer", test_writer);
+  g_test_add_func ("/csv/early-times", test_early_times);
   g_test_add_func ("/csv/forming-candle", test_forming_candle);
   g_test_add_func ("/csv/formats", test_formats);
   g_test_add_func ("/csv/json", test_json);
