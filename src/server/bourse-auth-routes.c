@@ -15,14 +15,6 @@
 
 #include "bourse-server-private.h"
 
-/* ?scope=own: only the caller's records, even for an administrator (whose
- * default is everyone's), as an account's preferences want. */
-static gboolean
-own_scope (BourseRequest *request)
-{
-  return g_strcmp0 (bourse_request_get_query (request, "scope"), "own") == 0;
-}
-
 static void
 reply_tokens (BourseRequest *request,
               BourseTokens  *tokens)
@@ -219,18 +211,14 @@ static void
 users_list_cb (BourseRequest *request,
                gpointer       user_data)
 {
-  const char *status = bourse_request_get_query (request, "status");
+  static const char * const statuses[] = { "pending", "active", "disabled", NULL };
+  const char *status = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) users = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  if (status != NULL && !g_str_equal (status, "pending") && !g_str_equal (status, "active")
-      && !g_str_equal (status, "disabled"))
-    {
-      const BourseFieldError errors[] = { { "status", _("must be pending, active or disabled") } };
-      bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid status filter"), errors, 1);
-      return;
-    }
+  if (!bourse_request_get_enum_query (request, "status", statuses, &status))
+    return;
 
   users = bourse_users_list (bourse_auth_get_store (bourse_request_get_auth (request)), status, &error);
   if (users == NULL)
@@ -506,11 +494,16 @@ sessions_list_cb (BourseRequest *request,
 {
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   BourseStore *store = bourse_auth_get_store (bourse_request_get_auth (request));
-  gboolean everyone = principal->role == BOURSE_ROLE_ADMIN && !own_scope (request);
+  gboolean everyone;
   g_autoptr(GError) error = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   int rc;
+
+  /* ?scope=own: only the caller's own, even for an administrator (whose
+   * default is everyone's), as an account's preferences want. */
+  if (!bourse_request_get_scope_query (request, &everyone))
+    return;
 
   /* Own sessions; an admin sees everyone's. Live ones only. */
   stmt = bourse_store_prepare (store,
@@ -606,19 +599,32 @@ audit_list_cb (BourseRequest *request,
 {
   BourseStore *store = bourse_auth_get_store (bourse_request_get_auth (request));
   BourseAuditFilter filter = { 0 };
-  const char *limit = bourse_request_get_query (request, "limit");
-  const char *cursor = bourse_request_get_query (request, "cursor");
+  gint64 limit = 100, since = BOURSE_TIME_MIN_MS, until = BOURSE_TIME_MAX_MS;
+  g_autofree char *since_text = NULL;
+  g_autofree char *until_text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
-  filter.actor = bourse_request_get_query (request, "actor");
-  filter.action = bourse_request_get_query (request, "action");
-  filter.target = bourse_request_get_query (request, "target");
-  filter.since = bourse_request_get_query (request, "since");
-  filter.until = bourse_request_get_query (request, "until");
-  filter.limit = limit ? (guint)CLAMP (g_ascii_strtoll (limit, NULL, 10), 1, 500) : 100;
-  filter.before_id = cursor ? g_ascii_strtoll (cursor, NULL, 10) : 0;
+  if (!bourse_request_get_int_query (request, "limit", 1, 500, &limit)
+      || !bourse_request_get_cursor_query (request, &filter.before_id)
+      || !bourse_request_get_text_query (request, "actor", 200, &filter.actor)
+      || !bourse_request_get_text_query (request, "action", 200, &filter.action)
+      || !bourse_request_get_text_query (request, "target", 200, &filter.target)
+      || !bourse_request_get_time_query (request, "since", &since)
+      || !bourse_request_get_time_query (request, "until", &until))
+    return;
+  if (since > until)
+    {
+      bourse_request_reply_query_error (request, "since", _("must not be after “until”"));
+      return;
+    }
+  /* The audit compares its RFC 3339 text, whichever way the time came. */
+  if (bourse_request_get_query (request, "since") != NULL)
+    filter.since = since_text = bourse_time_format_rfc3339 (since);
+  if (bourse_request_get_query (request, "until") != NULL)
+    filter.until = until_text = bourse_time_format_rfc3339 (until);
+  filter.limit = (guint) limit;
 
   entries = bourse_audit_list (store, &filter, &error);
   if (entries == NULL)
@@ -734,10 +740,14 @@ api_keys_list_cb (BourseRequest *request,
 {
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) items = bourse_api_keys_list (bourse_request_get_auth (request), principal->user_id,
-                                                    principal->role == BOURSE_ROLE_ADMIN && !own_scope (request),
-                                                    &error);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) items = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  gboolean everyone;
+
+  if (!bourse_request_get_scope_query (request, &everyone))
+    return;
+  items = bourse_api_keys_list (bourse_request_get_auth (request), principal->user_id, everyone, &error);
+  builder = json_builder_new ();
 
   if (items == NULL)
     {

@@ -33,37 +33,20 @@ store_of (BourseRequest *request)
 static BourseInstrument *
 instrument_query (BourseRequest *request)
 {
-  const char *symbol = bourse_request_get_query (request, "symbol");
+  const char *symbol = NULL;
   g_autoptr(GError) error = NULL;
   BourseInstrument *instrument;
 
-  if (symbol == NULL || symbol[0] == '\0')
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "symbol",
-                                        _("is required: the instrument, such as BTCUSDT"));
-      return NULL;
-    }
+  if (!bourse_request_get_symbol_query (request, "symbol", TRUE, &symbol))
+    return NULL;
   if ((instrument = bourse_instruments_find (store_of (request), symbol, &error)) == NULL)
     {
       if (g_error_matches (error, BOURSE_MARKET_ERROR, BOURSE_MARKET_ERROR_NOT_FOUND))
-        bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "symbol", error->message);
+        bourse_request_reply_query_error (request, "symbol", error->message);
       else
         bourse_request_reply_error (request, error, 0);
     }
   return instrument;
-}
-
-static gboolean
-interval_query (BourseRequest  *request,
-                BourseInterval *interval)
-{
-  const char *text = bourse_request_get_query (request, "interval");
-
-  if (text != NULL && bourse_interval_parse (text, interval, NULL))
-    return TRUE;
-  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "interval",
-                                    _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
-  return FALSE;
 }
 
 /* ?format=: auto only where a file is read. */
@@ -73,32 +56,16 @@ format_query (BourseRequest   *request,
               BourseCsvFormat  fallback,
               BourseCsvFormat *format)
 {
-  const char *text = bourse_request_get_query (request, "format");
+  static const char * const with_auto[] = { "auto", "binance", "generic", NULL };
+  const char *text = NULL;
 
   *format = fallback;
-  if (text == NULL)
-    return TRUE;
-  if (bourse_csv_format_parse (text, format) && (allow_auto || *format != BOURSE_CSV_FORMAT_AUTO))
-    return TRUE;
-  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "format",
-                                    allow_auto ? _("must be “auto”, “binance” or “generic”")
-                                               : _("must be “binance” or “generic”"));
-  return FALSE;
-}
-
-/* An optional time in milliseconds since the epoch. */
-static gboolean
-time_query (BourseRequest *request,
-            const char    *name,
-            gint64        *value)
-{
-  const char *text = bourse_request_get_query (request, name);
-
-  if (text == NULL || g_ascii_string_to_signed (text, 10, BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, value, NULL))
-    return TRUE;
-  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name,
-                                    _("must be a time in milliseconds since the epoch, such as 1704067200000"));
-  return FALSE;
+  if (!bourse_request_get_enum_query (request, "format", allow_auto ? with_auto : with_auto + 1, &text))
+    return FALSE;
+  /* The list is the parser's own names: it cannot fail. */
+  if (text != NULL)
+    bourse_csv_format_parse (text, format);
+  return TRUE;
 }
 
 /* }}} */
@@ -303,7 +270,7 @@ import_cb (BourseRequest *request,
   ImportJob *job;
 
   if ((instrument = instrument_query (request)) == NULL
-      || !interval_query (request, &interval)
+      || !bourse_request_get_interval_query (request, "interval", TRUE, &interval)
       || !format_query (request, TRUE, BOURSE_CSV_FORMAT_AUTO, &format)
       || !is_csv_content_type (request))
     return;
@@ -426,14 +393,14 @@ export_cb (BourseRequest *request,
   ExportJob *job;
 
   if ((instrument = instrument_query (request)) == NULL
-      || !interval_query (request, &interval)
+      || !bourse_request_get_interval_query (request, "interval", TRUE, &interval)
       || !format_query (request, FALSE, BOURSE_CSV_FORMAT_GENERIC, &format)
-      || !time_query (request, "start", &start)
-      || !time_query (request, "end", &end))
+      || !bourse_request_get_time_query (request, "start", &start)
+      || !bourse_request_get_time_query (request, "end", &end))
     return;
   if (start > end)
     {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "start", _("must not be after “end”"));
+      bourse_request_reply_query_error (request, "start", _("must not be after “end”"));
       return;
     }
 

@@ -99,6 +99,9 @@ set_location (BourseRequest *request,
                                 "Location", location);
 }
 
+/* What ?decision= may be: bourse_decision_parse ()'s names. */
+static const char * const decision_names[] = { "BUY", "SELL", "NO_TRADE", NULL };
+
 /* ?limit= (1–500, default 100) and ?cursor= (an id to page below). */
 static gboolean
 page_query (BourseRequest *request,
@@ -108,7 +111,7 @@ page_query (BourseRequest *request,
   *limit = DEFAULT_LIMIT;
   *cursor = 0;
   return bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, limit)
-      && bourse_request_get_int_query (request, "cursor", 1, G_MAXINT64, cursor);
+      && bourse_request_get_cursor_query (request, cursor);
 }
 
 /* {"items": […], "next_cursor": the id of the last item when more follow}. */
@@ -509,29 +512,17 @@ recommendations_list_cb (BourseRequest *request,
 {
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
+  static const char * const origins[] = { "analysis", "live", "webhook", NULL };
   BourseRecommendationFilter filter = { 0 };
-  const char *strategy = bourse_request_get_query (request, "strategy");
-  BourseDecision decision;
-  BourseOrigin origin;
+  const char *strategy = NULL;
   gint64 limit, cursor;
 
-  if (!page_query (request, &limit, &cursor))
+  if (!page_query (request, &limit, &cursor)
+      || !bourse_request_get_name_query (request, "strategy", &strategy)
+      || !bourse_request_get_symbol_query (request, "symbol", FALSE, &filter.symbol)
+      || !bourse_request_get_enum_query (request, "decision", decision_names, &filter.decision)
+      || !bourse_request_get_enum_query (request, "origin", origins, &filter.origin))
     return;
-  filter.symbol = bourse_request_get_query (request, "symbol");
-  filter.decision = bourse_request_get_query (request, "decision");
-  filter.origin = bourse_request_get_query (request, "origin");
-  if (filter.decision != NULL && !bourse_decision_parse (filter.decision, &decision))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "decision",
-                                        _("must be BUY, SELL or NO_TRADE"));
-      return;
-    }
-  if (filter.origin != NULL && !bourse_origin_parse (filter.origin, &origin))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "origin",
-                                        _("must be “analysis”, “live” or “webhook”"));
-      return;
-    }
   /* An alias names its id; anything else ("webhook", a removed plugin) as is. */
   filter.strategy = strategy != NULL && bourse_strategy_resolve_id (strategy) != NULL
                       ? bourse_strategy_resolve_id (strategy) : strategy;
@@ -575,20 +566,19 @@ approvals_list_cb (BourseRequest *request,
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
-  const char *status_text = bourse_request_get_query (request, "status");
-  BourseApprovalStatus status;
+  static const char * const statuses[] = { "pending", "approved", "rejected", "expired", NULL };
+  const char *status_text = NULL;
+  BourseApprovalStatus status = 0;
   gint64 limit = DEFAULT_LIMIT, cursor = 0, next_cursor = 0;
 
   /* The cursor is negative inside the decided ones (bourse_approvals_list ()). */
   if (!bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
-      || !bourse_request_get_int_query (request, "cursor", -G_MAXINT64, G_MAXINT64, &cursor))
+      || !bourse_request_get_int_query (request, "cursor", -G_MAXINT64, G_MAXINT64, &cursor)
+      || !bourse_request_get_enum_query (request, "status", statuses, &status_text))
     return;
-  if (status_text != NULL && !bourse_approval_status_parse (status_text, &status))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "status",
-                                        _("must be “pending”, “approved”, “rejected” or “expired”"));
-      return;
-    }
+  /* The list is the parser's own names: it cannot fail. */
+  if (status_text != NULL)
+    bourse_approval_status_parse (status_text, &status);
 
   list = bourse_approvals_list (store_of (request), status_text != NULL ? (int)status : -1, cursor, limit,
                                 &next_cursor, &error);
@@ -712,20 +702,15 @@ signals_list_cb (BourseRequest *request,
   g_autoptr(GPtrArray) symbols = NULL;
   g_autoptr(GPtrArray) decisions = NULL;
   BourseSignalFilter filter = { NULL, NULL, NULL, G_MININT64, G_MAXINT64, 0, 0 };
-  const char *symbol = bourse_request_get_query (request, "symbol");
-  const char *decision = bourse_request_get_query (request, "decision");
-  BourseDecision parsed;
+  const char *symbol = NULL;
+  const char *decision = NULL;
   gint64 limit, cursor, strategy_id = 0;
 
   if (!page_query (request, &limit, &cursor)
-      || !bourse_request_get_int_query (request, "strategy_id", 1, G_MAXINT64, &strategy_id))
+      || !bourse_request_get_int_query (request, "strategy_id", 1, G_MAXINT64, &strategy_id)
+      || !bourse_request_get_symbol_query (request, "symbol", FALSE, &symbol)
+      || !bourse_request_get_enum_query (request, "decision", decision_names, &decision))
     return;
-  if (decision != NULL && !bourse_decision_parse (decision, &parsed))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "decision",
-                                        _("must be BUY, SELL or NO_TRADE"));
-      return;
-    }
   if (strategy_id > 0)
     {
       ids = g_array_new (FALSE, FALSE, sizeof (gint64));

@@ -13,6 +13,7 @@
 #include "core/bourse-jobs.h"
 #include "market/bourse-download.h"
 #include "market/bourse-instruments.h"
+#include "trading/bourse-models-registry.h"
 
 #include "bourse-server-private.h"
 
@@ -285,18 +286,22 @@ jobs_list_cb (BourseRequest *request,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean everyone = principal->role == BOURSE_ROLE_ADMIN
-                      && g_strcmp0 (bourse_request_get_query (request, "scope"), "own") != 0;
+  /* The kinds of job there are; a new kind of job adds itself here. */
+  static const char * const kinds[] = { BOURSE_DOWNLOAD_JOB_KIND, BOURSE_MODEL_TRAIN_JOB_KIND, NULL };
+  const char *kind = NULL;
+  gboolean everyone;
   gint64 limit = DEFAULT_JOB_LIMIT, cursor = 0;
   guint n;
 
-  if (!bourse_request_get_int_query (request, "limit", 1, MAX_JOB_LIMIT, &limit)
-      || !bourse_request_get_int_query (request, "cursor", 1, G_MAXINT64, &cursor))
+  if (!bourse_request_get_scope_query (request, &everyone)
+      || !bourse_request_get_enum_query (request, "kind", kinds, &kind)
+      || !bourse_request_get_int_query (request, "limit", 1, MAX_JOB_LIMIT, &limit)
+      || !bourse_request_get_cursor_query (request, &cursor))
     return;
 
   /* One more than asked for says whether another page follows. */
   list = bourse_jobs_list (jobs_of (request), everyone ? -1 : principal->user_id,
-                           bourse_request_get_query (request, "kind"), cursor, (guint)limit + 1, &error);
+                           kind, cursor, (guint)limit + 1, &error);
   if (list == NULL)
     {
       reply_jobs_error (request, error);

@@ -333,22 +333,11 @@ instruments_delete_cb (BourseRequest *request,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) details = NULL;
   g_autoptr(GError) error = NULL;
-  const char *purge_text = bourse_request_get_query (request, "purge");
   gboolean purge = FALSE;
   gint64 n_candles = 0;
 
-  if (instrument == NULL)
+  if (instrument == NULL || !bourse_request_get_boolean_query (request, "purge", &purge))
     return;
-  if (purge_text != NULL)
-    {
-      if (g_str_equal (purge_text, "true"))
-        purge = TRUE;
-      else if (!g_str_equal (purge_text, "false"))
-        {
-          bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "purge", _("must be “true” or “false”"));
-          return;
-        }
-    }
 
   paused = pause_feeds (request);
   if (!bourse_store_begin (store_of (request), &error)
@@ -376,7 +365,6 @@ candles_cb (BourseRequest *request,
   g_autoptr(GString) body = NULL;
   g_autoptr(GArray) candles = NULL;
   g_autoptr(GError) error = NULL;
-  const char *interval_text;
   gsize length;
   BourseInterval interval;
   gint64 start = BOURSE_TIME_MIN_MS, end = BOURSE_TIME_MAX_MS, cursor = BOURSE_TIME_MIN_MS;
@@ -386,21 +374,16 @@ candles_cb (BourseRequest *request,
   if (instrument == NULL)
     return;
 
-  interval_text = bourse_request_get_query (request, "interval");
-  if (interval_text == NULL || !bourse_interval_parse (interval_text, &interval, NULL))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "interval",
-                         _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
-      return;
-    }
-  if (!bourse_request_get_int_query (request, "start", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &start)
-      || !bourse_request_get_int_query (request, "end", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &end)
+  /* The cursor is the open time next_cursor gave, in milliseconds. */
+  if (!bourse_request_get_interval_query (request, "interval", TRUE, &interval)
+      || !bourse_request_get_time_query (request, "start", &start)
+      || !bourse_request_get_time_query (request, "end", &end)
       || !bourse_request_get_int_query (request, "limit", 1, BOURSE_CANDLES_MAX_LIMIT, &limit)
       || !bourse_request_get_int_query (request, "cursor", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &cursor))
     return;
   if (start > end)
     {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "start", _("must not be after “end”"));
+      bourse_request_reply_query_error (request, "start", _("must not be after “end”"));
       return;
     }
 

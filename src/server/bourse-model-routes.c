@@ -248,29 +248,26 @@ models_list_cb (BourseRequest *request,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GPtrArray) models = NULL;
   g_autoptr(GError) error = NULL;
-  const char *strategy = bourse_request_get_query (request, "strategy");
-  const char *interval = bourse_request_get_query (request, "interval");
-  BourseInterval parsed;
+  const char *strategy = NULL;
+  const char *symbol = NULL;
+  BourseInterval interval = BOURSE_N_INTERVALS;
   gint64 limit = DEFAULT_LIMIT, cursor = 0;
   guint n;
 
   if (!bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
-      || !bourse_request_get_int_query (request, "cursor", 1, G_MAXINT64, &cursor))
+      || !bourse_request_get_cursor_query (request, &cursor)
+      || !bourse_request_get_name_query (request, "strategy", &strategy)
+      || !bourse_request_get_symbol_query (request, "symbol", FALSE, &symbol)
+      || !bourse_request_get_interval_query (request, "interval", FALSE, &interval))
     return;
-  if (interval != NULL && !bourse_interval_parse (interval, &parsed, NULL))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "interval",
-                                        _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
-      return;
-    }
   /* An alias ("B") lists the type's models. */
   if (strategy != NULL && bourse_strategy_resolve_id (strategy) != NULL)
     strategy = bourse_strategy_resolve_id (strategy);
 
   /* One more than asked for says whether another page follows. */
-  models = bourse_models_list (bourse_desk_get_store (desk_of (request)), strategy,
-                               bourse_request_get_query (request, "symbol"), interval, cursor, (guint)limit + 1,
-                               &error);
+  models = bourse_models_list (bourse_desk_get_store (desk_of (request)), strategy, symbol,
+                               interval != BOURSE_N_INTERVALS ? bourse_interval_to_string (interval) : NULL,
+                               cursor, (guint)limit + 1, &error);
   if (models == NULL)
     {
       reply_desk_error (request, error);

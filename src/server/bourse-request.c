@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "core/bourse-json.h"
@@ -433,6 +435,68 @@ bourse_request_unpause (BourseRequest *request)
   soup_server_message_unpause (request->message);
 }
 
+/* Query parameters {{{ */
+
+/* libsoup decodes the query into a table, and on the way drops a name
+ * without '=' and cuts a value short at an escaped NUL ("5%00junk" reads
+ * "5"), so that a wrong value would pass for another. The raw query tells
+ * whether every value given for @name came through whole. */
+static gboolean
+query_is_whole (BourseRequest *request,
+                const char    *name)
+{
+  GUri *uri = soup_server_message_get_uri (request->message);
+  const char *raw = uri != NULL ? g_uri_get_query (uri) : NULL;
+  g_auto(GStrv) pairs = NULL;
+
+  if (raw == NULL)
+    return TRUE;
+
+  pairs = g_strsplit (raw, "&", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      const char *equals = strchr (pairs[i], '=');
+      g_autofree char *key = g_uri_unescape_segment (pairs[i], equals, NULL);
+      g_autofree char *value = NULL;
+
+      if (g_strcmp0 (key, name) != 0)
+        continue;
+      if (equals == NULL || (value = g_uri_unescape_string (equals + 1, NULL)) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The value of ?@name= in *text, NULL when absent; FALSE for a value that
+ * is present but empty or mangled. */
+static gboolean
+query_value (BourseRequest  *request,
+             const char     *name,
+             const char    **text)
+{
+  *text = bourse_request_get_query (request, name);
+  return query_is_whole (request, name) && (*text == NULL || **text != '\0');
+}
+
+void
+bourse_request_reply_query_error (BourseRequest *request,
+                                  const char    *name,
+                                  const char    *message)
+{
+  g_autofree char *detail = NULL;
+
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (name != NULL && message != NULL);
+
+  /* TRANSLATORS: the name of a query parameter, then what it must be */
+  detail = g_strdup_printf (_("Query parameter “%s”: %s"), name, message);
+  {
+    const BourseFieldError errors[] = { { name, message } };
+
+    bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, detail, errors, 1);
+  }
+}
+
 gboolean
 bourse_request_get_int_query (BourseRequest *request,
                               const char    *name,
@@ -446,18 +510,269 @@ bourse_request_get_int_query (BourseRequest *request,
   g_return_val_if_fail (request != NULL, FALSE);
   g_return_val_if_fail (value != NULL, FALSE);
 
-  text = bourse_request_get_query (request, name);
-  if (text == NULL)
-    return TRUE;
-  if (!g_ascii_string_to_signed (text, 10, min, max, &parsed, NULL))
+  if (!query_value (request, name, &text)
+      || (text != NULL && !g_ascii_string_to_signed (text, 10, min, max, &parsed, NULL)))
     {
       g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, min);
       g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, max);
       g_autofree char *message = g_strdup_printf (_("must be a whole number from %s to %s"), low, high);
 
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, message);
+      bourse_request_reply_query_error (request, name, message);
       return FALSE;
     }
-  *value = parsed;
+  if (text != NULL)
+    *value = parsed;
   return TRUE;
 }
+
+gboolean
+bourse_request_get_time_query (BourseRequest *request,
+                               const char    *name,
+                               gint64        *ms)
+{
+  const char *text;
+  gint64 parsed = 0;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (ms != NULL, FALSE);
+
+  if (!query_value (request, name, &text)
+      || (text != NULL
+          && !g_ascii_string_to_signed (text, 10, BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &parsed, NULL)
+          && (!bourse_time_parse_rfc3339 (text, &parsed, NULL)
+              || parsed < BOURSE_TIME_MIN_MS || parsed > BOURSE_TIME_MAX_MS)))
+    {
+      /* A '+' in a query is a space unless written %2B: the usual way an
+       * offset goes wrong, so the message says it. */
+      bourse_request_reply_query_error (request, name,
+                                        _("must be an RFC 3339 time such as 2024-01-01T00:00:00Z "
+                                          "(a “+” written as %2B), or milliseconds since the epoch "
+                                          "such as 1704067200000"));
+      return FALSE;
+    }
+  if (text != NULL)
+    *ms = parsed;
+  return TRUE;
+}
+
+gboolean
+bourse_request_get_cursor_query (BourseRequest *request,
+                                 gint64        *cursor)
+{
+  const char *text;
+  gint64 parsed = 0;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (cursor != NULL, FALSE);
+
+  if (!query_value (request, "cursor", &text)
+      || (text != NULL && !g_ascii_string_to_signed (text, 10, 1, G_MAXINT64, &parsed, NULL)))
+    {
+      bourse_request_reply_query_error (request, "cursor",
+                                        _("must be the next_cursor of an earlier page, a whole number from 1"));
+      return FALSE;
+    }
+  if (text != NULL)
+    *cursor = parsed;
+  return TRUE;
+}
+
+gboolean
+bourse_request_get_boolean_query (BourseRequest *request,
+                                  const char    *name,
+                                  gboolean      *value)
+{
+  static const char * const booleans[] = { "false", "true", NULL };
+  const char *text = NULL;
+
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (!bourse_request_get_enum_query (request, name, booleans, &text))
+    return FALSE;
+  if (text != NULL)
+    *value = text == booleans[1];
+  return TRUE;
+}
+
+gboolean
+bourse_request_get_enum_query (BourseRequest       *request,
+                               const char          *name,
+                               const char * const  *values,
+                               const char         **value)
+{
+  g_autoptr(GString) choices = NULL;
+  g_autofree char *message = NULL;
+  const char *text;
+  guint n;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (values != NULL && values[0] != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (query_value (request, name, &text))
+    {
+      if (text == NULL)
+        return TRUE;
+      for (guint i = 0; values[i] != NULL; i++)
+        if (g_str_equal (text, values[i]))
+          {
+            *value = values[i];
+            return TRUE;
+          }
+    }
+
+  choices = g_string_new (NULL);
+  n = g_strv_length ((char **) values);
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (choices, "%s“%s”", i == 0 ? "" : i + 1 < n ? ", " : _(" or "), values[i]);
+  /* TRANSLATORS: %s lists the values a query parameter may take */
+  message = g_strdup_printf (_("must be %s"), choices->str);
+  bourse_request_reply_query_error (request, name, message);
+  return FALSE;
+}
+
+gboolean
+bourse_request_get_scope_query (BourseRequest *request,
+                                gboolean      *everyone)
+{
+  static const char * const scopes[] = { "own", "all", NULL };
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  const char *scope = NULL;
+
+  g_return_val_if_fail (everyone != NULL, FALSE);
+
+  if (!bourse_request_get_enum_query (request, "scope", scopes, &scope))
+    return FALSE;
+  *everyone = principal != NULL && principal->role == BOURSE_ROLE_ADMIN && g_strcmp0 (scope, "own") != 0;
+  return TRUE;
+}
+
+/* @min … @max characters, each A-Z, 0-9, a-z with @lower, or in @also. */
+static gboolean
+is_code (const char *text,
+         gsize       min,
+         gsize       max,
+         gboolean    lower,
+         const char *also)
+{
+  gsize length = strlen (text);
+
+  if (length < min || length > max)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isupper (text[i]) && !g_ascii_isdigit (text[i])
+        && !(lower && g_ascii_islower (text[i])) && strchr (also, text[i]) == NULL)
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+bourse_request_get_symbol_query (BourseRequest  *request,
+                                 const char     *name,
+                                 gboolean        required,
+                                 const char    **symbol)
+{
+  const char *text;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (symbol != NULL, FALSE);
+
+  if (!query_value (request, name, &text) || (text == NULL && required)
+      || (text != NULL && !is_code (text, 2, 20, FALSE, "")))
+    {
+      bourse_request_reply_query_error (request, name,
+                                        _("must be an instrument’s symbol, 2 to 20 capital letters and digits "
+                                          "such as BTCUSDT"));
+      return FALSE;
+    }
+  if (text != NULL)
+    *symbol = text;
+  return TRUE;
+}
+
+gboolean
+bourse_request_get_interval_query (BourseRequest  *request,
+                                   const char     *name,
+                                   gboolean        required,
+                                   BourseInterval *interval)
+{
+  const char *text;
+  BourseInterval parsed = 0;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (interval != NULL, FALSE);
+
+  if (!query_value (request, name, &text) || (text == NULL && required)
+      || (text != NULL && !bourse_interval_parse (text, &parsed, NULL)))
+    {
+      bourse_request_reply_query_error (request, name,
+                                        _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
+      return FALSE;
+    }
+  if (text != NULL)
+    *interval = parsed;
+  return TRUE;
+}
+
+gboolean
+bourse_request_get_name_query (BourseRequest  *request,
+                               const char     *name,
+                               const char    **value)
+{
+  const char *text;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (!query_value (request, name, &text) || (text != NULL && !is_code (text, 1, 64, TRUE, "._-")))
+    {
+      bourse_request_reply_query_error (request, name,
+                                        _("must be an identifier of 1 to 64 letters, digits, “.”, “_” or “-”, "
+                                          "such as kalman"));
+      return FALSE;
+    }
+  if (text != NULL)
+    *value = text;
+  return TRUE;
+}
+
+/* Valid UTF-8 of at most @max_chars characters, none of them a control. */
+static gboolean
+is_plain_text (const char *text,
+               guint       max_chars)
+{
+  guint n = 0;
+
+  if (!g_utf8_validate (text, -1, NULL))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p), n++)
+    if (n >= max_chars || g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+bourse_request_get_text_query (BourseRequest  *request,
+                               const char     *name,
+                               guint           max_chars,
+                               const char    **value)
+{
+  const char *text;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (!query_value (request, name, &text) || (text != NULL && !is_plain_text (text, max_chars)))
+    {
+      g_autofree char *message =
+        g_strdup_printf (_("must be text of 1 to %u characters, without control characters"), max_chars);
+
+      bourse_request_reply_query_error (request, name, message);
+      return FALSE;
+    }
+  if (text != NULL)
+    *value = text;
+  return TRUE;
+}
+
+/* }}} */

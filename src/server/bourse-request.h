@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "core/bourse-time.h"
 #include "trading/bourse-engine.h"
 
 #include "bourse-router.h"
@@ -106,5 +107,55 @@ void               bourse_reply_problem           (SoupServerMessage        *mes
 void               bourse_reply_json              (SoupServerMessage        *message,
                                                    guint                     status,
                                                    JsonNode                 *body);
+
+/* Query parameters (docs/API.md, "Query parameters"). Each getter returns
+ * TRUE and leaves its out value untouched when the parameter is absent. A
+ * value that is present but wrong (empty, cut short by an escaped NUL, not
+ * of the expected form) gets a 422 whose errors[0].field names the
+ * parameter, and the getter returns FALSE: the handler just returns. */
+void               bourse_request_reply_query_error (BourseRequest          *request,
+                                                   const char               *name,
+                                                   const char               *message);
+/* An instant: RFC 3339 ("2024-01-01T00:00:00Z") or milliseconds since the
+ * epoch, in [BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS]. */
+gboolean           bourse_request_get_time_query  (BourseRequest            *request,
+                                                   const char               *name,
+                                                   gint64                   *ms);
+/* ?cursor=: the positive id a page's next_cursor gave. */
+gboolean           bourse_request_get_cursor_query (BourseRequest           *request,
+                                                   gint64                   *cursor);
+/* "true" or "false". */
+gboolean           bourse_request_get_boolean_query (BourseRequest          *request,
+                                                   const char               *name,
+                                                   gboolean                 *value);
+/* One of @values (NULL-terminated); *value points into @values. */
+gboolean           bourse_request_get_enum_query  (BourseRequest            *request,
+                                                   const char               *name,
+                                                   const char * const       *values,
+                                                   const char              **value);
+/* ?scope=own|all: *everyone is TRUE for an administrator who did not ask
+ * for their own records only (the default for them), FALSE for anyone else. */
+gboolean           bourse_request_get_scope_query (BourseRequest            *request,
+                                                   gboolean                 *everyone);
+/* A symbol's form (2 to 20 of A-Z 0-9), not whether it exists; with
+ * @required, absence is a 422 too. */
+gboolean           bourse_request_get_symbol_query (BourseRequest           *request,
+                                                   const char               *name,
+                                                   gboolean                  required,
+                                                   const char              **symbol);
+gboolean           bourse_request_get_interval_query (BourseRequest         *request,
+                                                   const char               *name,
+                                                   gboolean                  required,
+                                                   BourseInterval           *interval);
+/* An identifier such as a strategy type: 1 to 64 ASCII letters, digits,
+ * '.', '_' or '-'. */
+gboolean           bourse_request_get_name_query  (BourseRequest            *request,
+                                                   const char               *name,
+                                                   const char              **value);
+/* Free text: valid UTF-8, 1 to @max_chars characters, no control characters. */
+gboolean           bourse_request_get_text_query  (BourseRequest            *request,
+                                                   const char               *name,
+                                                   guint                     max_chars,
+                                                   const char              **value);
 
 G_END_DECLS

@@ -122,7 +122,7 @@ webhooks_list_cb (BourseRequest *request,
   guint n;
 
   if (!bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
-      || !bourse_request_get_int_query (request, "cursor", 1, G_MAXINT64, &cursor))
+      || !bourse_request_get_cursor_query (request, &cursor))
     return;
 
   list = bourse_webhooks_list (bourse_desk_get_store (desk_of (request)), cursor, limit + 1, &error);
