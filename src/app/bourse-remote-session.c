@@ -12,6 +12,7 @@
 #include <libsecret/secret.h>
 
 #include "client/bourse-client.h"
+#include "core/bourse-json.h"
 
 #include "bourse-app-util.h"
 #include "bourse-remote-session.h"
@@ -461,7 +462,7 @@ bourse_remote_session_lookup_cb (GObject      *object,
       return;
     }
 
-  stored = json_from_string (secret, NULL);
+  stored = bourse_json_parse (secret, strlen (secret), 0, NULL);
   secret_password_free (secret);
 
   object_ = stored != NULL && JSON_NODE_HOLDS_OBJECT (stored) ? json_node_get_object (stored) : NULL;

@@ -206,6 +206,7 @@ bourse_api_keys_revoke (BourseAuth              *auth,
   if (!bourse_auth_audit (auth, actor->actor, "api_key.revoke", target, NULL, context, error)
       || !bourse_store_commit (store, error))
     goto fail;
+  bourse_auth_credentials_changed (auth);
   return TRUE;
 
 fail:

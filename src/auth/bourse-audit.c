@@ -15,6 +15,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/bourse-json.h"
 #include "core/bourse-time.h"
 
 #include "bourse-audit.h"
@@ -309,7 +310,7 @@ entry_from_row (sqlite3_stmt *stmt)
 {
   BourseAuditEntry *entry = g_new0 (BourseAuditEntry, 1);
   const char *details = (const char *)sqlite3_column_text (stmt, 5);
-  JsonNode *node = details != NULL ? json_from_string (details, NULL) : NULL;
+  JsonNode *node = details != NULL ? bourse_json_parse (details, strlen (details), 0, NULL) : NULL;
 
   entry->id = sqlite3_column_int64 (stmt, 0);
   entry->ts = dup_column (stmt, 1);
@@ -486,7 +487,7 @@ bourse_audit_append (BourseStore       *store,
       return FALSE;
     }
 
-  row.details = json_from_string (details_text->str, error);
+  row.details = bourse_json_parse (details_text->str, details_text->len, 0, error);
   if (row.details == NULL)
     return FALSE;
 

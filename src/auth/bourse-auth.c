@@ -47,6 +47,7 @@ G_DEFINE_FINAL_TYPE (BourseAuth, bourse_auth, G_TYPE_OBJECT)
 
 enum {
   SESSION_REVOKED,
+  CREDENTIALS_CHANGED,
   N_SIGNALS
 };
 
@@ -82,6 +83,15 @@ bourse_auth_class_init (BourseAuthClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  /* (BourseAuth *auth): sessions, API keys, roles or account states
+   * changed; holders of long-lived connections check them again. */
+  signals[CREDENTIALS_CHANGED] =
+    g_signal_new ("credentials-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -677,6 +687,7 @@ bourse_auth_revoke_session (BourseAuth              *self,
     FAIL (self);
 
   g_signal_emit (self, signals[SESSION_REVOKED], 0, session_id);
+  bourse_auth_credentials_changed (self);
   return TRUE;
 }
 
@@ -808,6 +819,60 @@ bourse_auth_authenticate_bearer (BourseAuth  *self,
   principal->role = role;
   principal->session_id = session_id;
   return principal;
+}
+
+gboolean
+bourse_auth_recheck_principal (BourseAuth            *self,
+                               const BoursePrincipal *principal,
+                               BourseRole            *role)
+{
+  g_autofree char *username = NULL;
+  g_autofree char *tier = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), FALSE);
+  g_return_val_if_fail (principal != NULL, FALSE);
+  g_return_val_if_fail (role != NULL, FALSE);
+
+  if (principal->api_key_id > 0)
+    {
+      g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
+      g_autoptr(sqlite3_stmt) stmt =
+        bourse_store_prepare (self->store,
+                              "SELECT k.role, u.role FROM api_keys k JOIN users u ON u.id = k.user_id "
+                              "WHERE k.id = ? AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?) "
+                              "AND u.status = 'active'", NULL);
+      BourseRole key_role, user_role;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, principal->api_key_id);
+      sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_ROW
+          || !bourse_role_parse ((const char *)sqlite3_column_text (stmt, 0), &key_role)
+          || !bourse_role_parse ((const char *)sqlite3_column_text (stmt, 1), &user_role))
+        return FALSE;
+      /* As when it signed in: a demoted owner demotes their keys too. */
+      *role = MIN (key_role, user_role);
+      return TRUE;
+    }
+
+  if (principal->session_id > 0)
+    return session_is_live (self, principal->session_id, principal->user_id, role, &username, &tier);
+
+  if (principal->user_id == 0)
+    {
+      *role = principal->role;   /* the local owner */
+      return TRUE;
+    }
+  return FALSE;
+}
+
+void
+bourse_auth_credentials_changed (BourseAuth *self)
+{
+  g_return_if_fail (BOURSE_IS_AUTH (self));
+
+  g_signal_emit (self, signals[CREDENTIALS_CHANGED], 0);
 }
 
 void

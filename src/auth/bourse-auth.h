@@ -100,6 +100,16 @@ gboolean         bourse_auth_revoke_user_sessions (BourseAuth             *self,
 BoursePrincipal *bourse_auth_authenticate_bearer (BourseAuth               *self,
                                                   const char               *token,
                                                   GError                  **error);
+/* Whether a principal that signed in earlier (a WebSocket's) still holds:
+ * its session live, its API key unrevoked and unexpired, its account
+ * active; and its role now. The local owner always holds. */
+gboolean         bourse_auth_recheck_principal   (BourseAuth               *self,
+                                                  const BoursePrincipal    *principal,
+                                                  BourseRole               *role);
+/* Tells listeners ("credentials-changed") that sessions, keys, roles or
+ * account states changed, so that long-lived connections are checked again
+ * at once. Called after the change commits. */
+void             bourse_auth_credentials_changed (BourseAuth               *self);
 /* A random token for this process's desktop owner; never stored. */
 const char      *bourse_auth_get_local_token     (BourseAuth               *self);
 /* Audit helper for handlers: one entry, in the caller's transaction if any. */

@@ -12,6 +12,8 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/bourse-json.h"
+
 #include "bourse-jwt.h"
 
 #define SIGNATURE_SIZE 32           /* HMAC-SHA256 */
@@ -166,22 +168,15 @@ static JsonObject *
 parse_part (const char *text,
             gsize       len)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree guint8 *data = NULL;
-  JsonNode *root;
   gsize size;
 
   data = base64url_decode (text, len, &size);
-  if (data == NULL)
+  if (data == NULL || size == 0)
     return NULL;
 
-  /* json_parser_load_from_data stops at a NUL: a part containing one is
-   * not JSON text we wrote. */
-  if (size == 0 || memchr (data, '\0', size) != NULL
-      || !json_parser_load_from_data (parser, (const char *)data, size, NULL))
-    return NULL;
-
-  root = json_parser_get_root (parser);
+  root = bourse_json_parse ((const char *)data, size, 0, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 

@@ -295,6 +295,26 @@ bourse_users_count (BourseStore  *store,
   return sqlite3_column_int64 (stmt, 0);
 }
 
+gint64
+bourse_users_count_other_admins (BourseStore  *store,
+                                 gint64        except_id,
+                                 GError      **error)
+{
+  g_autoptr(sqlite3_stmt) stmt =
+    bourse_store_prepare (store, "SELECT count(*) FROM users WHERE role = 'admin' AND status = 'active' AND id <> ?",
+                          error);
+
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, except_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      bourse_store_set_error (store, error);
+      return -1;
+    }
+  return sqlite3_column_int64 (stmt, 0);
+}
+
 gboolean
 bourse_users_update (BourseStore  *store,
                      gint64        id,

@@ -92,6 +92,11 @@ GPtrArray  *bourse_users_list                (BourseStore  *store,
                                               GError      **error);
 gint64      bourse_users_count               (BourseStore  *store,
                                               GError      **error);
+/* Active administrators other than @except_id: a change that would leave
+ * none (the last admin demoted, disabled or deleted) is refused. */
+gint64      bourse_users_count_other_admins (BourseStore  *store,
+                                             gint64        except_id,
+                                             GError      **error);
 /* column: one of "role", "status", "tier", "password_hash", "last_login_at",
  * "email" (checked against a fixed list; values are bound). */
 gboolean    bourse_users_update              (BourseStore  *store,

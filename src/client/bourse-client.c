@@ -11,6 +11,8 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "core/bourse-json.h"
+
 #include "bourse-client.h"
 
 /* Frames above this are refused by libsoup (it closes with 1009): a bound
@@ -173,19 +175,14 @@ static JsonNode *
 parse_json (GBytes  *bytes,
             GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize len = 0;
   const char *data = g_bytes_get_data (bytes, &len);
-  JsonNode *root;
 
   if (len == 0)
     return json_node_new (JSON_NODE_NULL);
 
-  if (!json_parser_load_from_data (parser, data, len, error))
-    return NULL;
-
-  root = json_parser_get_root (parser);
-  return root != NULL ? json_node_ref (root) : json_node_new (JSON_NODE_NULL);
+  /* A remote server is outside: its answers get the same checks. */
+  return bourse_json_parse (data, len, 0, error);
 }
 
 static const char *
@@ -515,7 +512,7 @@ bourse_client_ws_message_cb (BourseClient            *self,
                              GBytes                  *bytes,
                              SoupWebsocketConnection *ws)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *envelope;
   const char *kind;
@@ -528,17 +525,16 @@ bourse_client_ws_message_cb (BourseClient            *self,
     return;
 
   data = g_bytes_get_data (bytes, &len);
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, len, &error))
+  if ((root = bourse_json_parse (data, len, 0, &error)) == NULL)
     {
       g_debug ("Ignoring a frame that is not JSON: %s", error->message);
       return;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     return;
 
-  envelope = json_node_get_object (json_parser_get_root (parser));
+  envelope = json_node_get_object (root);
   kind = get_string_member (envelope, "type");
 
   if (g_strcmp0 (kind, "event") == 0)

@@ -37,6 +37,10 @@ static const BourseConfigKey schema[] = {
     N_("Messages queued per WebSocket client before a slow client is closed") },
   { "server", "ws_max_frame_bytes", BOURSE_CONFIG_TYPE_INT, "65536", 1024, 16777216, NULL, NULL, FALSE,
     N_("Largest WebSocket message accepted from a client") },
+  { "server", "header_timeout", BOURSE_CONFIG_TYPE_INT, "15", 1, 3600, NULL, NULL, FALSE,
+    N_("Seconds a connection may take to send a request's headers before it is closed") },
+  { "server", "idle_timeout", BOURSE_CONFIG_TYPE_INT, "60", 1, 86400, NULL, NULL, FALSE,
+    N_("Seconds an idle keep-alive connection is kept open") },
   { "server", "system_interval", BOURSE_CONFIG_TYPE_INT, "5", 1, 3600, NULL, NULL, FALSE,
     N_("Seconds between periodic system status events") },
   { "server", "shutdown_timeout", BOURSE_CONFIG_TYPE_INT, "10", 0, 600, NULL, NULL, FALSE,
@@ -262,6 +266,8 @@ validate_value (const BourseConfigKey  *spec,
                 GError                **error)
 {
   g_autofree char *where = describe_origin (source, origin);
+  /* A value may be any bytes (a file, the environment); messages stay UTF-8. */
+  g_autofree char *shown = g_utf8_make_valid (value, -1);
 
   switch (spec->type)
     {
@@ -281,7 +287,7 @@ validate_value (const BourseConfigKey  *spec,
 
             g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
                          _("Invalid value “%s” for %s.%s (from %s): expected an integer from %s to %s"),
-                         value, spec->section, spec->key, where, min, max);
+                         shown, spec->section, spec->key, where, min, max);
             return FALSE;
           }
         return TRUE;
@@ -295,7 +301,7 @@ validate_value (const BourseConfigKey  *spec,
           {
             g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
                          _("Invalid value “%s” for %s.%s (from %s): expected true or false"),
-                         value, spec->section, spec->key, where);
+                         shown, spec->section, spec->key, where);
             return FALSE;
           }
         return TRUE;
@@ -310,7 +316,7 @@ validate_value (const BourseConfigKey  *spec,
             g_autofree char *list = g_strjoinv (", ", allowed);
             g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
                          _("Invalid value “%s” for %s.%s (from %s): expected one of %s"),
-                         value, spec->section, spec->key, where, list);
+                         shown, spec->section, spec->key, where, list);
             return FALSE;
           }
         return TRUE;
@@ -327,7 +333,7 @@ validate_value (const BourseConfigKey  *spec,
           {
             g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
                          _("Invalid value “%s” for %s.%s (from %s): expected an http(s) or ws(s) URL"),
-                         value, spec->section, spec->key, where);
+                         shown, spec->section, spec->key, where);
             return FALSE;
           }
         return TRUE;
@@ -341,7 +347,7 @@ validate_value (const BourseConfigKey  *spec,
           {
             g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
                          _("Invalid value “%s” for %s.%s (from %s): expected an IPv4 or IPv6 address"),
-                         value, spec->section, spec->key, where);
+                         shown, spec->section, spec->key, where);
             return FALSE;
           }
         return TRUE;

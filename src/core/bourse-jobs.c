@@ -8,9 +8,12 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "bourse-jobs.h"
+#include "bourse-json.h"
 #include "bourse-time.h"
 
 /* What a crash or a shutdown leaves in the error of an unfinished job. */
@@ -236,7 +239,7 @@ read_info (sqlite3_stmt *stmt)
   info->progress = sqlite3_column_double (stmt, 3);
   info->message = column_text (stmt, 4);
   info->error = column_text (stmt, 5);
-  info->params = params != NULL ? json_from_string (params, NULL) : NULL;
+  info->params = params != NULL ? bourse_json_parse (params, strlen (params), 0, NULL) : NULL;
   if (info->params == NULL || !JSON_NODE_HOLDS_OBJECT (info->params))
     {
       g_clear_pointer (&info->params, json_node_unref);

@@ -102,3 +102,118 @@ bourse_json_to_string (JsonNode *node,
     *length = n;
   return text;
 }
+
+G_DEFINE_QUARK (bourse-json-error-quark, bourse_json_error)
+
+/* json-glib 1.6 parses recursively with no depth limit: ~100,000 nested
+ * brackets overflow the stack. This linear scan runs first, on every text
+ * from outside, and refuses what our documents never need: deep nesting,
+ * and a NUL (raw or as \u0000), which C strings would silently cut. */
+static gboolean
+json_text_is_acceptable (const char  *data,
+                         gsize        length,
+                         GError     **error)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (c == '\0')
+        {
+          g_set_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_NUL,
+                       "NUL character at offset %" G_GSIZE_FORMAT, i);
+          return FALSE;
+        }
+
+      if (in_string)
+        {
+          if (c == '"')
+            in_string = FALSE;
+          else if (c == '\\' && i + 1 < length)
+            {
+              i++;
+              if (data[i] == 'u' && i + 4 < length && memcmp (data + i + 1, "0000", 4) == 0)
+                {
+                  g_set_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_NUL,
+                               "NUL character (\\u0000) in a string at offset %" G_GSIZE_FORMAT, i - 1);
+                  return FALSE;
+                }
+            }
+          continue;
+        }
+
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+
+        case '[':
+        case '{':
+          if (++depth > BOURSE_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_TOO_DEEP,
+                           "nested deeper than %u levels at offset %" G_GSIZE_FORMAT,
+                           BOURSE_JSON_MAX_DEPTH, i);
+              return FALSE;
+            }
+          break;
+
+        case ']':
+        case '}':
+          /* Unbalanced closers are json-glib's to report as syntax. */
+          if (depth > 0)
+            depth--;
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+JsonNode *
+bourse_json_parse (const char  *data,
+                   gsize        length,
+                   gsize        max_length,
+                   GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (data == NULL)
+    data = "", length = 0;
+
+  if (max_length != 0 && length > max_length)
+    {
+      g_set_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_TOO_LARGE,
+                   "%" G_GSIZE_FORMAT " bytes, more than the limit of %" G_GSIZE_FORMAT,
+                   length, max_length);
+      return NULL;
+    }
+
+  if (!json_text_is_acceptable (data, length, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error_literal (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_SYNTAX, local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_SYNTAX, "empty document");
+      return NULL;
+    }
+
+  return json_node_ref (root);
+}

@@ -24,4 +24,30 @@ void bourse_json_append_string (GString    *out,
 char *bourse_json_to_string      (JsonNode   *node,
                                   gsize      *length);
 
+/* The deepest nesting accepted in a JSON text from outside: our documents
+ * need a handful of levels; 64 leaves room and keeps the stack safe. */
+#define BOURSE_JSON_MAX_DEPTH 64
+
+#define BOURSE_JSON_ERROR (bourse_json_error_quark ())
+
+typedef enum
+{
+  BOURSE_JSON_ERROR_SYNTAX = 1,
+  BOURSE_JSON_ERROR_TOO_DEEP,
+  BOURSE_JSON_ERROR_TOO_LARGE,
+  BOURSE_JSON_ERROR_NUL,
+} BourseJsonError;
+
+GQuark    bourse_json_error_quark (void);
+
+/* The one way a JSON text from outside (request bodies, WebSocket
+ * messages, configuration files, exchange answers, stored details) is
+ * parsed: refused before json-glib sees it when longer than @max_length
+ * (0: no limit), nested deeper than BOURSE_JSON_MAX_DEPTH, or holding a NUL
+ * character. Returns the root (owned) or NULL with @error set. */
+JsonNode *bourse_json_parse       (const char  *data,
+                                   gsize        length,
+                                   gsize        max_length,
+                                   GError     **error);
+
 G_END_DECLS

@@ -10,6 +10,8 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "core/bourse-json.h"
+
 #include "bourse-binance-rest.h"
 
 /* What one /api/v3/klines request costs in Binance's request weight. */
@@ -259,24 +261,22 @@ parse_page (Fetch   *fetch,
             GBytes  *body,
             GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GArray) candles = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
   gint64 now = bourse_time_now_ms ();
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
-  JsonNode *root;
   JsonArray *rows;
   gint64 previous;
 
-  if (!json_parser_load_from_data (parser, data ? data : "", length, &local_error))
+  if ((root = bourse_json_parse (data, length, 0, &local_error)) == NULL)
     {
       g_set_error (error, BOURSE_BINANCE_ERROR, BOURSE_BINANCE_ERROR_MALFORMED,
                    _("The answer is not JSON: %s"), local_error->message);
       return NULL;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+  if (!JSON_NODE_HOLDS_ARRAY (root))
     {
       g_set_error_literal (error, BOURSE_BINANCE_ERROR, BOURSE_BINANCE_ERROR_MALFORMED,
                            _("The answer is not a list of klines"));
@@ -317,13 +317,11 @@ static char *
 describe_refusal (SoupMessage *message,
                   GBytes      *body)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   gsize length;
   const char *data = g_bytes_get_data (body, &length);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = data != NULL ? bourse_json_parse (data, length, 0, NULL) : NULL;
 
-  if (data != NULL && json_parser_load_from_data (parser, data, length, NULL)
-      && (root = json_parser_get_root (parser)) != NULL && JSON_NODE_HOLDS_OBJECT (root))
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
       JsonObject *object = json_node_get_object (root);
       const char *msg = json_object_get_string_member_with_default (object, "msg", NULL);

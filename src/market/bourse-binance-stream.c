@@ -9,6 +9,8 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "core/bourse-json.h"
+
 #include "bourse-binance-stream.h"
 
 /* Seconds between our own pings: they keep NAT and proxies from dropping a
@@ -213,18 +215,18 @@ static void
 handle_message (BourseBinanceStream *self,
                 GBytes              *message)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *symbol = NULL;
   BourseCandle candle = { 0 };
   BourseInterval interval;
   JsonObject *data, *k;
-  JsonNode *root, *node;
+  JsonNode *node;
   gsize length;
   const char *text = g_bytes_get_data (message, &length);
   gint64 close_time;
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, length, NULL)
-      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (text == NULL || (root = bourse_json_parse (text, length, 0, NULL)) == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_debug ("Binance stream: ignoring a message that is not a JSON object");
       return;

@@ -14,6 +14,7 @@
 
 #include "auth/bourse-password.h"
 #include "auth/bourse-password-reset.h"
+#include "core/bourse-time.h"
 
 #include "bourse-server-private.h"
 
@@ -80,28 +81,27 @@ users_reset_password_cb (BourseRequest *request,
   bourse_request_reply_builder (request, SOUP_STATUS_CREATED, builder);
 }
 
-/* The alerts topic is the admins' screen until e-mail delivery exists; the
- * token must go nowhere else (no log, no audit). */
+/* The administrators learn that someone asked; the token itself is made
+ * only by an administrator (POST /users/{id}/reset-password) and travels in
+ * that REST answer alone: nothing secret is ever published on a topic,
+ * whose subscribers may change under it. */
 static void
 publish_reset_alert (BourseServer     *self,
-                     const BourseUser *user,
-                     const char       *token,
-                     const char       *expires_at)
+                     const BourseUser *user)
 {
   g_autoptr(JsonBuilder) alert = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
+  g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
 
   json_builder_begin_object (alert);
   json_builder_set_member_name (alert, "kind");
-  json_builder_add_string_value (alert, "user.password-reset");
+  json_builder_add_string_value (alert, "user.password-reset-requested");
   json_builder_set_member_name (alert, "user_id");
   json_builder_add_int_value (alert, user->id);
   json_builder_set_member_name (alert, "username");
   json_builder_add_string_value (alert, user->username);
-  json_builder_set_member_name (alert, "reset_token");
-  json_builder_add_string_value (alert, token);
-  json_builder_set_member_name (alert, "expires_at");
-  json_builder_add_string_value (alert, expires_at);
+  json_builder_set_member_name (alert, "requested_at");
+  json_builder_add_string_value (alert, now);
   json_builder_end_object (alert);
   node = json_builder_get_root (alert);
   bourse_event_bus_publish (bourse_engine_get_event_bus (self->engine), "alerts", node);
@@ -139,17 +139,7 @@ reset_request_cb (BourseRequest *request,
   /* Unknown, pending, disabled and system accounts get the same answer, so
    * this cannot tell anyone which accounts exist. */
   if (user != NULL && g_str_equal (user->status, "active") && bourse_password_reset_check_account (user, NULL))
-    {
-      g_autoptr(SecretText) token = NULL;
-      g_autofree char *expires_at = NULL;
-
-      if ((token = create_reset (request, NULL, user->id, "self", &expires_at, &error)) == NULL)
-        {
-          bourse_request_reply_error (request, error, 0);
-          return;
-        }
-      publish_reset_alert (self, user, token, expires_at);
-    }
+    publish_reset_alert (self, user);
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);

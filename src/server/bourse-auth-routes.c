@@ -356,6 +356,33 @@ users_create_cb (BourseRequest *request,
 }
 
 /* One field of an account changes, audited in the same transaction. */
+/* FALSE (a conflict) when user @id is an active administrator and no
+ * other is: nobody could administer Bourse after the change. Runs inside
+ * the change's transaction, so two admins cannot demote each other at once. */
+static gboolean
+keeps_an_admin (BourseStore  *store,
+                gint64        id,
+                GError      **error)
+{
+  g_autoptr(BourseUser) user = bourse_users_find_by_id (store, id, error);
+  gint64 others;
+
+  if (user == NULL)
+    return *error == NULL;   /* the change itself answers 404 */
+  if (!g_str_equal (user->role, "admin") || !g_str_equal (user->status, "active"))
+    return TRUE;
+  if ((others = bourse_users_count_other_admins (store, id, error)) < 0)
+    return FALSE;
+  if (others == 0)
+    {
+      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_CONFLICT,
+                   _("“%s” is the only active administrator: make another administrator first"),
+                   user->username);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 change_user (BourseRequest *request,
              gint64         id,
@@ -380,6 +407,9 @@ change_user (BourseRequest *request,
 
   bourse_request_get_context (request, &context);
   if (!bourse_store_begin (store, &error)
+      || ((g_str_equal (column, "role") ? !g_str_equal (value, "admin")
+                                        : g_str_equal (column, "status") && !g_str_equal (value, "active"))
+          && !keeps_an_admin (store, id, &error))
       || !bourse_users_update (store, id, column, value, &error)
       || !bourse_auth_audit (auth, principal->actor, action, target, details_node, &context, &error)
       || !bourse_store_commit (store, &error))
@@ -388,6 +418,8 @@ change_user (BourseRequest *request,
       bourse_request_reply_error (request, error, 0);
       return;
     }
+  /* A role or a status just changed: open WebSockets are checked again. */
+  bourse_auth_credentials_changed (auth);
   reply_user (request, SOUP_STATUS_OK, id);
 }
 
@@ -477,6 +509,7 @@ users_delete_cb (BourseRequest *request,
   target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
   bourse_request_get_context (request, &context);
   if (!bourse_store_begin (store, &error)
+      || !keeps_an_admin (store, id, &error)
       || !bourse_users_delete (store, id, &error)
       || !bourse_auth_audit (auth, principal->actor, "user.delete", target, NULL, &context, &error)
       || !bourse_store_commit (store, &error))
@@ -485,6 +518,7 @@ users_delete_cb (BourseRequest *request,
       bourse_request_reply_error (request, error, 0);
       return;
     }
+  bourse_auth_credentials_changed (auth);
   soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
 }
 

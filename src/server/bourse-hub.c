@@ -16,11 +16,21 @@
 
 #include "core/bourse-json.h"
 #include "core/bourse-time.h"
+#include "market/bourse-instruments.h"
 
 #include "bourse-hub.h"
 
 /* How often a client whose socket is full is looked at again. */
 #define FLUSH_RETRY_MS 20
+
+/* Credentials are checked again at once on every change made through this
+ * engine ("credentials-changed"), and at this interval for changes made by
+ * another process (boursed's command line on the same database). */
+#define REAUTH_INTERVAL_S 5
+
+/* Topics one socket may follow: every instrument's ticker and a few
+ * intervals of candles fit; a flood of names does not. */
+#define MAX_TOPICS_PER_CLIENT 256
 
 typedef struct
 {
@@ -35,8 +45,7 @@ typedef struct
   SoupWebsocketConnection *connection;
   GSocket                 *socket;
   GHashTable              *topics;
-  BourseRole               role;
-  gint64                   session_id;
+  BoursePrincipal         *principal;   /* who opened it; principal->role is kept current */
   GQueue                   pending;
   guint                    flush_source;
   gboolean                 closing;
@@ -48,8 +57,12 @@ struct _BourseHub
 
   BourseEventBus *bus;
   BourseMetrics  *metrics;
+  BourseAuth     *auth;
+  BourseStore    *store;
   guint           queue_limit;
   gulong          event_handler;
+  gulong          credentials_handler;
+  guint           reauth_source;
   GHashTable     *topics;   /* name → Topic */
   GPtrArray      *clients;
 };
@@ -68,8 +81,9 @@ static const char * const plain_topics[] = {
   "portfolio", "balances", "risk", "jobs", "config", "alerts", "logs", NULL
 };
 
-/* Topics are filtered by permission: the server log and account alerts
- * (sign-ups, password-reset tokens) are for administrators. */
+/* Topics are filtered by permission, at subscription and again at every
+ * event, against the subscriber's current role: the server log and account
+ * alerts (sign-ups, password-reset requests) are for administrators. */
 static const char *
 topic_permission (const char *topic)
 {
@@ -141,6 +155,7 @@ client_free (Client *client)
   g_clear_object (&client->connection);
   g_clear_object (&client->socket);
   g_clear_pointer (&client->topics, g_hash_table_unref);
+  g_clear_pointer (&client->principal, bourse_principal_free);
   g_free (client);
 }
 
@@ -265,6 +280,31 @@ client_reply_error (Client     *client,
   client_reply (client, builder);
 }
 
+/* ticker:<SYMBOL> and candles:<SYMBOL>:<interval> only for instruments
+ * that exist. */
+static gboolean
+client_instrument_exists (Client     *client,
+                          const char *topic)
+{
+  g_autoptr(BourseInstrument) instrument = NULL;
+  g_autofree char *symbol = NULL;
+  const char *start, *end;
+
+  if (client->hub->store == NULL)
+    return TRUE;
+  if (g_str_has_prefix (topic, "ticker:"))
+    start = topic + 7;
+  else if (g_str_has_prefix (topic, "candles:"))
+    start = topic + 8;
+  else
+    return TRUE;
+
+  end = strchr (start, ':');
+  symbol = end ? g_strndup (start, end - start) : g_strdup (start);
+  instrument = bourse_instruments_find (client->hub->store, symbol, NULL);
+  return instrument != NULL;
+}
+
 static void
 client_handle_subscription (Client    *client,
                             JsonArray *topics,
@@ -287,12 +327,26 @@ client_handle_subscription (Client    *client,
           client_reply_error (client, message);
           return;
         }
-      if (subscribe && !bourse_role_has_permission (client->role, topic_permission (name)))
+      if (subscribe && !bourse_role_has_permission (client->principal->role, topic_permission (name)))
         {
           g_autofree char *message = g_strdup_printf (_("The topic “%s” is for administrators"), name);
           client_reply_error (client, message);
           return;
         }
+      if (subscribe && !client_instrument_exists (client, name))
+        {
+          g_autofree char *message = g_strdup_printf (_("No instrument for the topic “%s”"), name);
+          client_reply_error (client, message);
+          return;
+        }
+    }
+
+  if (subscribe && g_hash_table_size (client->topics) + n > MAX_TOPICS_PER_CLIENT)
+    {
+      g_autofree char *limit = g_strdup_printf ("%d", MAX_TOPICS_PER_CLIENT);
+      g_autofree char *message = g_strdup_printf (_("A connection may follow at most %s topics"), limit);
+      client_reply_error (client, message);
+      return;
     }
 
   json_builder_begin_object (builder);
@@ -330,7 +384,8 @@ client_message_cb (SoupWebsocketConnection *connection,
                    GBytes                  *message,
                    Client                  *client)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
   JsonObject *object;
   const char *kind;
   gsize length;
@@ -338,15 +393,22 @@ client_message_cb (SoupWebsocketConnection *connection,
 
   bourse_metrics_count_websocket_message (client->hub->metrics, FALSE);
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT
-      || !json_parser_load_from_data (parser, data, length, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (type == SOUP_WEBSOCKET_DATA_TEXT)
+    root = bourse_json_parse (data, length, 0, &error);
+
+  /* A text nested beyond any message of ours is an attack, not a typo. */
+  if (g_error_matches (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_TOO_DEEP))
+    {
+      client_close (client, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message nested too deeply");
+      return;
+    }
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       client_reply_error (client, _("Messages must be JSON objects"));
       return;
     }
 
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = json_node_get_object (root);
   kind = json_object_get_string_member_with_default (object, "type", NULL);
 
   if (g_strcmp0 (kind, "subscribe") == 0 || g_strcmp0 (kind, "unsubscribe") == 0)
@@ -392,21 +454,25 @@ void
 bourse_hub_add_client (BourseHub               *self,
                        SoupWebsocketConnection *connection,
                        GSocket                 *socket,
-                       BourseRole               role,
-                       gint64                   session_id)
+                       const BoursePrincipal   *principal)
 {
   Client *client;
 
   g_return_if_fail (BOURSE_IS_HUB (self));
   g_return_if_fail (SOUP_IS_WEBSOCKET_CONNECTION (connection));
   g_return_if_fail (G_IS_SOCKET (socket));
+  g_return_if_fail (principal != NULL);
 
   client = g_new0 (Client, 1);
   client->hub = self;
   client->connection = g_object_ref (connection);
   client->socket = g_object_ref (socket);
-  client->role = role;
-  client->session_id = session_id;
+  client->principal = g_new0 (BoursePrincipal, 1);
+  client->principal->actor = g_strdup (principal->actor);
+  client->principal->user_id = principal->user_id;
+  client->principal->role = principal->role;
+  client->principal->session_id = principal->session_id;
+  client->principal->api_key_id = principal->api_key_id;
   client->topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&client->pending);
 
@@ -464,7 +530,7 @@ bourse_hub_publish (BourseHub  *self,
   message = serialize (builder);
   g_clear_pointer (&topic->last_message, g_bytes_unref);
   /* State topics replay their latest event to new subscribers; alerts are
-   * one-off notices (some carry reset tokens) and are never kept. */
+   * one-off notices about people and are never kept. */
   if (!g_str_equal (topic_name, "alerts"))
     topic->last_message = g_bytes_ref (message);
 
@@ -474,7 +540,10 @@ bourse_hub_publish (BourseHub  *self,
     {
       Client *client = g_ptr_array_index (self->clients, i);
 
-      if (g_hash_table_contains (client->topics, topic_name))
+      /* The role is current (see reauthorize): a demoted subscriber's
+       * topics were dropped, and this check holds whatever else changes. */
+      if (g_hash_table_contains (client->topics, topic_name)
+          && bourse_role_has_permission (client->principal->role, topic_permission (topic_name)))
         client_enqueue (client, message);
     }
 }
@@ -496,20 +565,73 @@ bourse_hub_get_n_clients (BourseHub *self)
   return self->clients->len;
 }
 
+/* Checks one client's credential again: closes the socket when it no
+ * longer holds, and on a role change drops the topics the new role may not
+ * see, telling the client which. */
+static void
+client_reauthorize (Client *client)
+{
+  BourseHub *self = client->hub;
+  g_autoptr(GPtrArray) dropped = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonBuilder) builder = NULL;
+  GHashTableIter iter;
+  const char *name;
+  BourseRole role;
+
+  if (client->closing || self->auth == NULL)
+    return;
+
+  if (!bourse_auth_recheck_principal (self->auth, client->principal, &role))
+    {
+      g_message ("Closing WebSocket client %p: its credentials no longer hold", client);
+      client_close (client, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                    client->principal->api_key_id > 0 ? "API key no longer valid" : "session ended");
+      return;
+    }
+  if (role == client->principal->role)
+    return;
+
+  client->principal->role = role;
+  g_hash_table_iter_init (&iter, client->topics);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&name, NULL))
+    if (!bourse_role_has_permission (role, topic_permission (name)))
+      {
+        g_ptr_array_add (dropped, g_strdup (name));
+        g_hash_table_iter_remove (&iter);
+      }
+  if (dropped->len == 0)
+    return;
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "unsubscribed");
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, "permission");
+  json_builder_set_member_name (builder, "topics");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < dropped->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (dropped, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  client_reply (client, builder);
+}
+
 void
-bourse_hub_close_session (BourseHub *self,
-                          gint64     session_id)
+bourse_hub_reauthorize (BourseHub *self)
 {
   g_return_if_fail (BOURSE_IS_HUB (self));
-  g_return_if_fail (session_id > 0);
 
+  /* Closing only starts the handshake: clients leave the array later. */
   for (guint i = 0; i < self->clients->len; i++)
-    {
-      Client *client = g_ptr_array_index (self->clients, i);
+    client_reauthorize (g_ptr_array_index (self->clients, i));
+}
 
-      if (client->session_id == session_id)
-        client_close (client, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "session ended");
-    }
+static gboolean
+reauth_tick_cb (gpointer data)
+{
+  bourse_hub_reauthorize (data);
+  return G_SOURCE_CONTINUE;
 }
 
 void
@@ -530,6 +652,11 @@ bourse_hub_dispose (GObject *object)
 
   g_clear_signal_handler (&self->event_handler, self->bus);
   g_clear_object (&self->bus);
+  g_clear_handle_id (&self->reauth_source, g_source_remove);
+  if (self->auth != NULL)
+    g_clear_signal_handler (&self->credentials_handler, self->auth);
+  g_clear_object (&self->auth);
+  g_clear_object (&self->store);
   if (self->clients != NULL)
     g_ptr_array_set_size (self->clients, 0);
 
@@ -573,7 +700,9 @@ bourse_hub_init (BourseHub *self)
 BourseHub *
 bourse_hub_new (BourseEventBus *bus,
                 BourseMetrics  *metrics,
-                guint           queue_limit)
+                guint           queue_limit,
+                BourseAuth     *auth,
+                BourseStore    *store)
 {
   BourseHub *self;
 
@@ -585,5 +714,14 @@ bourse_hub_new (BourseEventBus *bus,
   self->metrics = metrics;
   self->queue_limit = MAX (queue_limit, 1);
   self->event_handler = g_signal_connect (bus, "event", G_CALLBACK (bus_event_cb), self);
+  if (store != NULL)
+    self->store = g_object_ref (store);
+  if (auth != NULL)
+    {
+      self->auth = g_object_ref (auth);
+      self->credentials_handler = g_signal_connect_swapped (auth, "credentials-changed",
+                                                            G_CALLBACK (bourse_hub_reauthorize), self);
+      self->reauth_source = g_timeout_add_seconds (REAUTH_INTERVAL_S, reauth_tick_cb, self);
+    }
   return self;
 }

@@ -9,6 +9,8 @@
 #include <libsoup/soup.h>
 
 #include "core/bourse-event-bus.h"
+#include "core/bourse-store.h"
+#include "auth/bourse-auth.h"
 #include "auth/bourse-permissions.h"
 
 #include "bourse-metrics.h"
@@ -20,19 +22,22 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BourseHub, bourse_hub, BOURSE, HUB, GObject)
 
 /* Fans engine events out to WebSocket clients (DESIGN.md §8): per-topic seq,
- * identical consecutive payloads dropped, a bounded queue per client. */
+ * identical consecutive payloads dropped, a bounded queue per client. With
+ * @auth, each client's credential is checked again whenever credentials
+ * change; with @store, candle and ticker topics need an instrument. */
 BourseHub *bourse_hub_new            (BourseEventBus          *bus,
                                       BourseMetrics           *metrics,
-                                      guint                    queue_limit);
-/* role decides which topics the client may subscribe to; session_id (0
- * for API keys and the local owner) lets a revoked session's sockets close. */
+                                      guint                    queue_limit,
+                                      BourseAuth              *auth,
+                                      BourseStore             *store);
+/* @principal (copied) decides which topics the client may follow, for as
+ * long as its session, API key and account hold. */
 void       bourse_hub_add_client     (BourseHub               *self,
                                       SoupWebsocketConnection *connection,
                                       GSocket                 *socket,
-                                      BourseRole               role,
-                                      gint64                   session_id);
-void       bourse_hub_close_session  (BourseHub               *self,
-                                      gint64                   session_id);
+                                      const BoursePrincipal   *principal);
+/* Checks every client's credential again (see bourse_hub_new). */
+void       bourse_hub_reauthorize    (BourseHub               *self);
 void       bourse_hub_publish        (BourseHub               *self,
                                       const char              *topic,
                                       JsonNode                *data);

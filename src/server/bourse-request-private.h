@@ -22,7 +22,7 @@ struct _BourseRequest
   char              *request_id;
   char              *client_address;
   BoursePrincipal   *principal;
-  JsonParser        *parser;
+  JsonNode          *body_json;   /* the parsed body, once asked for */
   GByteArray        *body;        /* we collect the body ourselves to bound it */
   gsize              max_body;
   gboolean           body_too_large;

@@ -16,6 +16,23 @@
 
 #include "bourse-request-private.h"
 
+/* Set on every answer before anyone answers it (a route, the router's 404,
+ * the 401 of a missing token, an export that writes its own body), so that
+ * none goes without: browsers must not guess a type, and no cache may keep
+ * what is under /api/ (personal data, tokens) or /metrics. /health, /live,
+ * /ready and the web UI's files keep their own caching (docs/API.md). */
+static void
+request_got_headers_cb (SoupServerMessage *message,
+                        gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  const char *path = g_uri_get_path (soup_server_message_get_uri (message));
+
+  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  if (g_str_has_prefix (path, "/api/") || g_str_equal (path, "/metrics"))
+    soup_message_headers_replace (headers, "Cache-Control", "no-store");
+}
+
 BourseRequest *
 _bourse_request_new (SoupServerMessage *message,
                      BourseEngine      *engine,
@@ -27,6 +44,7 @@ _bourse_request_new (SoupServerMessage *message,
   request->engine = engine;
   request->max_body = max_body;
   request->started_us = g_get_monotonic_time ();
+  g_signal_connect (message, "got-headers", G_CALLBACK (request_got_headers_cb), NULL);
   return request;
 }
 
@@ -39,7 +57,7 @@ _bourse_request_free (BourseRequest *request)
   g_clear_pointer (&request->client_address, g_free);
   g_clear_pointer (&request->principal, bourse_principal_free);
   g_clear_pointer (&request->body, g_byte_array_unref);
-  g_clear_object (&request->parser);
+  g_clear_pointer (&request->body_json, json_node_unref);
   g_free (request);
 }
 
@@ -383,38 +401,34 @@ bourse_request_get_json_object (BourseRequest *request)
 {
   g_autoptr(GError) error = NULL;
   const char *content_type;
-  JsonNode *root;
 
-  if (request->parser != NULL)
-    {
-      root = json_parser_get_root (request->parser);
-      return root ? json_node_get_object (root) : NULL;
-    }
+  if (request->body_json != NULL)
+    return json_node_get_object (request->body_json);
 
   content_type = soup_message_headers_get_content_type (
       soup_server_message_get_request_headers (request->message), NULL);
-  if (content_type == NULL || !g_str_equal (content_type, "application/json"))
+  if (content_type == NULL || g_ascii_strcasecmp (content_type, "application/json") != 0)
     {
       bourse_request_reply_problem (request, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
                                     _("The request body must be application/json"), NULL, 0);
       return NULL;
     }
 
-  request->parser = json_parser_new_immutable ();
-  if (request->body == NULL || request->body->len == 0
-      || !json_parser_load_from_data (request->parser, (const char *)request->body->data,
-                                      request->body->len, &error)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (request->parser)))
+  /* The body is already bounded by the route's limit; the depth and NUL
+   * checks are what keep a hostile text away from json-glib. */
+  request->body_json = bourse_json_parse (request->body ? (const char *)request->body->data : NULL,
+                                          request->body ? request->body->len : 0, 0, &error);
+  if (request->body_json == NULL || !JSON_NODE_HOLDS_OBJECT (request->body_json))
     {
       g_autofree char *detail =
         g_strdup_printf (_("The request body is not a JSON object: %s"),
                          error ? error->message : _("empty or not an object"));
-      g_clear_object (&request->parser);
+      g_clear_pointer (&request->body_json, json_node_unref);
       bourse_request_reply_problem (request, SOUP_STATUS_BAD_REQUEST, detail, NULL, 0);
       return NULL;
     }
 
-  return json_node_get_object (json_parser_get_root (request->parser));
+  return json_node_get_object (request->body_json);
 }
 
 void
@@ -776,3 +790,21 @@ bourse_request_get_text_query (BourseRequest  *request,
 }
 
 /* }}} */
+
+void
+bourse_error_hide_paths (GError **error)
+{
+  GQuark domain;
+  int code;
+
+  if (error == NULL || *error == NULL)
+    return;
+  if (!g_error_matches (*error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_OPEN) && (*error)->domain != G_FILE_ERROR)
+    return;
+
+  g_warning ("%s", (*error)->message);
+  domain = (*error)->domain;
+  code = (*error)->code;
+  g_clear_error (error);
+  g_set_error_literal (error, domain, code, _("The data could not be read or written: the server’s log says why"));
+}

@@ -158,4 +158,9 @@ gboolean           bourse_request_get_text_query  (BourseRequest            *req
                                                    guint                     max_chars,
                                                    const char              **value);
 
+/* For an error whose message a client who is not an administrator may read
+ * (a job's error): one that names a file, such as a database that cannot be
+ * opened, is logged and replaced by one that names none. */
+void               bourse_error_hide_paths        (GError                  **error);
+
 G_END_DECLS

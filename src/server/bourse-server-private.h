@@ -8,6 +8,7 @@
 
 #include "auth/bourse-rate-limit.h"
 
+#include "bourse-connections.h"
 #include "bourse-hub.h"
 #include "bourse-metrics.h"
 #include "bourse-request.h"
@@ -23,6 +24,7 @@ struct _BourseServer
   BourseEngine     *engine;
   BourseConfig     *config;
   SoupServer       *soup;
+  BourseConnections *connections;     /* time limits, and the libsoup 3.2 leak */
   GSocket          *listener;         /* ours, so shutdown can stop accepting */
   GTlsCertificate  *certificate;
   BourseRouter     *router;
@@ -38,7 +40,6 @@ struct _BourseServer
   guint             system_source;
   gulong            state_handler;
   gulong            clients_handler;
-  gulong            revoked_handler;
   GTask            *shutdown_task;
   guint             shutdown_timeout_source;
 };

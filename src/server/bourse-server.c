@@ -15,6 +15,7 @@
 
 #include "bourse-request-private.h"
 #include "bourse-server-private.h"
+#include "bourse-ws-limit-stream.h"
 
 #define REQUEST_KEY "bourse-request"
 
@@ -117,6 +118,7 @@ message_got_headers_cb (SoupServerMessage *message,
    * connection, even one that closes without sending a request. */
   request->server->in_flight++;
   request->counted = TRUE;
+  bourse_connections_got_headers (request->server->connections, message);
 
   request->request_id = request_id_is_valid (id) ? g_strdup (id) : new_request_id ();
   soup_message_headers_replace (soup_server_message_get_response_headers (message),
@@ -463,9 +465,15 @@ out:
   bourse_log_set_request_id (NULL);
 }
 
-/* Runs before libsoup answers a WebSocket handshake: setting a status here
- * (401, 403, 400) stops the upgrade, so unauthenticated clients never get a
- * socket. Browsers cannot set headers on WebSockets, hence ?token=. */
+static void websocket_upgraded_cb (SoupServerMessage *message,
+                                   BourseServer      *self);
+
+/* /api/v1/ws: authorised like any route, then upgraded here rather than by
+ * soup_server_add_websocket_handler, so that the connection's input passes
+ * through BourseWsLimitStream (libsoup 3.2 bounds frames, not messages) and
+ * no extension is negotiated (permessage-deflate would let a small frame
+ * inflate into a large message). Browsers cannot set headers on
+ * WebSockets, hence ?token=. */
 static void
 websocket_gate_cb (SoupServer        *soup,
                    SoupServerMessage *message,
@@ -475,6 +483,7 @@ websocket_gate_cb (SoupServer        *soup,
 {
   BourseServer *self = user_data;
   BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+  g_autoptr(GError) error = NULL;
   const BourseRoute *route = NULL;
 
   g_assert (request != NULL);
@@ -499,29 +508,61 @@ websocket_gate_cb (SoupServer        *soup,
     return;
 
   if (soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Upgrade") == NULL)
-    route->handler (request, route->user_data);
+    {
+      route->handler (request, route->user_data);
+      return;
+    }
+
+  if (!soup_websocket_server_check_handshake (message, NULL, NULL, NULL, &error))
+    {
+      bourse_reply_problem (message, SOUP_STATUS_BAD_REQUEST, error->message, NULL, 0);
+      return;
+    }
+  /* Sets 101 and the handshake's headers; the connection is ours once
+   * libsoup has written them. */
+  soup_websocket_server_process_handshake (message, NULL, NULL, NULL, NULL);
+  g_signal_connect_object (message, "wrote-informational", G_CALLBACK (websocket_upgraded_cb), self, 0);
 }
 
 static void
-websocket_cb (SoupServer              *soup,
-              SoupServerMessage       *message,
-              const char              *path,
-              SoupWebsocketConnection *connection,
-              gpointer                 user_data)
+websocket_message_too_big_cb (BourseWsLimitStream     *stream,
+                              SoupWebsocketConnection *connection)
 {
-  BourseServer *self = user_data;
-  const char *origin = soup_websocket_connection_get_origin (connection);
-  GSocket *socket = soup_server_message_get_socket (message);
+  if (soup_websocket_connection_get_state (connection) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message too big");
+}
+
+static void
+websocket_upgraded_cb (SoupServerMessage *message,
+                       BourseServer      *self)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
+  const char *origin = soup_message_headers_get_one (headers, "Origin");
   BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
   g_autoptr(BoursePrincipal) principal = request ? g_steal_pointer (&request->principal) : NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(BourseWsLimitStream) limited = NULL;
+  g_autoptr(SoupWebsocketConnection) connection = NULL;
+  guint64 max_message = bourse_config_get_int (self->config, "server", "ws_max_frame_bytes");
 
+  g_object_ref (message);
+  if (soup_server_message_get_socket (message) != NULL)
+    socket = g_object_ref (soup_server_message_get_socket (message));
   request_done (self, message);
+
+  stream = soup_server_message_steal_connection (message);
+  limited = bourse_ws_limit_stream_new (stream, max_message);
+  connection = soup_websocket_connection_new (G_IO_STREAM (limited), soup_server_message_get_uri (message),
+                                              SOUP_WEBSOCKET_CONNECTION_SERVER, origin, NULL, NULL);
+  g_signal_connect_object (limited, "message-too-big", G_CALLBACK (websocket_message_too_big_cb),
+                           connection, 0);
 
   /* A browser page from elsewhere must not ride on a user's session
    * (cross-site WebSocket hijacking): same origin or the CORS allow-list. */
   if (origin != NULL)
     {
-      const char *host = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "Host");
+      const char *host = soup_message_headers_get_one (headers, "Host");
       g_autoptr(GUri) origin_uri = g_uri_parse (origin, G_URI_FLAGS_NONE, NULL);
       g_autofree char *origin_host = NULL;
 
@@ -534,29 +575,21 @@ websocket_cb (SoupServer              *soup,
         {
           soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
                                            "origin not allowed");
+          g_object_unref (message);
           return;
         }
     }
 
   if (socket == NULL || principal == NULL || self->shutdown_task != NULL)
+    soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
+  else
     {
-      soup_websocket_connection_close (connection, SOUP_WEBSOCKET_CLOSE_GOING_AWAY,
-                                       "server shutting down");
-      return;
+      /* Each frame too, so that libsoup refuses a huge one before it is read. */
+      soup_websocket_connection_set_max_incoming_payload_size (connection, max_message);
+      soup_websocket_connection_set_keepalive_interval (connection, 30);
+      bourse_hub_add_client (self->hub, connection, socket, principal);
     }
-
-  soup_websocket_connection_set_max_incoming_payload_size (
-      connection, bourse_config_get_int (self->config, "server", "ws_max_frame_bytes"));
-  soup_websocket_connection_set_keepalive_interval (connection, 30);
-  bourse_hub_add_client (self->hub, connection, socket, principal->role, principal->session_id);
-}
-
-static void
-session_revoked_cb (BourseAuth   *auth,
-                    gint64        session_id,
-                    BourseServer *self)
-{
-  bourse_hub_close_session (self->hub, session_id);
+  g_object_unref (message);
 }
 
 static void
@@ -583,9 +616,8 @@ bourse_server_dispose (GObject *object)
     g_clear_signal_handler (&self->state_handler, self->engine);
   if (self->hub != NULL)
     g_clear_signal_handler (&self->clients_handler, self->hub);
-  if (self->engine != NULL && bourse_engine_get_auth (self->engine) != NULL)
-    g_clear_signal_handler (&self->revoked_handler, bourse_engine_get_auth (self->engine));
 
+  g_clear_pointer (&self->connections, bourse_connections_free);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->listener);
@@ -643,15 +675,19 @@ bourse_server_new (BourseEngine *engine)
   self->cors_origins = bourse_config_dup_list (self->config, "server", "cors_origins");
   self->max_body = bourse_config_get_int (self->config, "server", "max_body_bytes");
   self->hub = bourse_hub_new (bourse_engine_get_event_bus (engine), self->metrics,
-                              bourse_config_get_int (self->config, "server", "ws_queue_limit"));
+                              bourse_config_get_int (self->config, "server", "ws_queue_limit"),
+                              bourse_engine_get_auth (engine), bourse_engine_get_store (engine));
 
-  self->soup = g_object_new (SOUP_TYPE_SERVER, "server-header", "bourse/" PACKAGE_VERSION " ", NULL);
+  /* No version in the Server header: it would only help an attacker. */
+  self->soup = g_object_new (SOUP_TYPE_SERVER, "server-header", "bourse", NULL);
+  self->connections = bourse_connections_new (self->soup,
+                                              bourse_config_get_int (self->config, "server", "header_timeout"),
+                                              bourse_config_get_int (self->config, "server", "idle_timeout"));
   g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->soup, "request-finished", G_CALLBACK (request_finished_cb), self);
   g_signal_connect (self->soup, "request-aborted", G_CALLBACK (request_finished_cb), self);
   soup_server_add_handler (self->soup, NULL, server_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, "/api/v1/ws", websocket_gate_cb, self, NULL);
-  soup_server_add_websocket_handler (self->soup, "/api/v1/ws", NULL, NULL, websocket_cb, self, NULL);
 
   _bourse_server_add_system_routes (self);
   _bourse_server_add_auth_routes (self);
@@ -667,9 +703,6 @@ bourse_server_new (BourseEngine *engine)
                                                   G_CALLBACK (system_changed_cb), self);
   self->clients_handler = g_signal_connect_swapped (self->hub, "clients-changed",
                                                     G_CALLBACK (system_changed_cb), self);
-  if (bourse_engine_get_auth (engine) != NULL)
-    self->revoked_handler = g_signal_connect (bourse_engine_get_auth (engine), "session-revoked",
-                                              G_CALLBACK (session_revoked_cb), self);
 
   return self;
 }
@@ -750,6 +783,8 @@ bourse_server_start (BourseServer  *self,
   requested = g_inet_socket_address_new (address, port);
   if (self->certificate != NULL)
     g_object_set (self->soup, "tls-certificate", self->certificate, NULL);
+  /* GSocket's default backlog of 10 refuses bursts of clients. */
+  g_socket_set_listen_backlog (self->listener, 256);
   if (!g_socket_bind (self->listener, requested, TRUE, error)
       || !g_socket_listen (self->listener, error)
       || !soup_server_listen_socket (self->soup, self->listener,

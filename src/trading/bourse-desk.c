@@ -11,6 +11,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-json.h"
+
 #include "bourse-desk-private.h"
 
 /* The field a BOURSE_DESK_ERROR is about travels with the error. */
@@ -259,7 +261,7 @@ _bourse_desk_object_from_text (const char *text)
   g_autoptr(GError) error = NULL;
 
   if (text != NULL)
-    node = json_from_string (text, &error);
+    node = bourse_json_parse (text, strlen (text), 0, &error);
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       if (error != NULL)

@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 #include <sodium.h>
 
+#include "core/bourse-json.h"
 #include "market/bourse-ticker.h"
 #include "strategy/bourse-indicators.h"
 
@@ -654,7 +655,6 @@ bourse_desk_receive_webhook (BourseDesk               *self,
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *actor = NULL;
-  g_autofree char *text = NULL;
   const char *symbol, *interval_text, *action, *comment;
   BourseDeskCaller caller;
   BourseInterval interval;
@@ -697,8 +697,7 @@ bourse_desk_receive_webhook (BourseDesk               *self,
 
   /* Signed: now the content. TradingView sends text/plain, so the body is
    * parsed whatever its type says. */
-  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  root = json_from_string (text, NULL);
+  root = bourse_json_parse (g_bytes_get_data (body, NULL), g_bytes_get_size (body), 0, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return invalid (error, "body", _("must be a JSON object"));
   object = json_node_get_object (root);

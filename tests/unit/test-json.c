@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "core/bourse-json.h"
 
 /* Doubles json-glib writes with an exponent and no point come out as JSON
@@ -82,6 +84,108 @@ test_strings_untouched (void)
   g_assert_cmpfloat (json_object_get_double_member (object, "small"), ==, 1e-08);
 }
 
+static char *
+repeat (const char *unit,
+        guint       times)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < times; i++)
+    g_string_append (text, unit);
+  return g_string_free (text, FALSE);
+}
+
+/* json-glib recurses without a limit: these would overflow the stack if
+ * they reached it. */
+static void
+test_parse_refuses_deep_nesting (void)
+{
+  static const char * const units[] = { "[", "{\"a\":", "[{\"a\":" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (units); i++)
+    {
+      g_autofree char *deep = repeat (units[i], 100000);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = bourse_json_parse (deep, strlen (deep), 0, &error);
+
+      g_assert_null (node);
+      g_assert_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_TOO_DEEP);
+    }
+}
+
+static void
+test_parse_depth_limit (void)
+{
+  g_autofree char *open = repeat ("[", BOURSE_JSON_MAX_DEPTH);
+  g_autofree char *close = repeat ("]", BOURSE_JSON_MAX_DEPTH);
+  g_autofree char *at_limit = g_strconcat (open, close, NULL);
+  g_autofree char *over = g_strconcat ("[", open, close, "]", NULL);
+  /* Brackets inside strings are text, not nesting. */
+  g_autofree char *in_string = g_strconcat ("{\"a\":\"", open, open, "\\\"", open, "\"}", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) ok = bourse_json_parse (at_limit, strlen (at_limit), 0, &error);
+  g_autoptr(JsonNode) text = NULL;
+  g_autoptr(JsonNode) refused = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+
+  text = bourse_json_parse (in_string, strlen (in_string), 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (text));
+
+  refused = bourse_json_parse (over, strlen (over), 0, &error);
+  g_assert_null (refused);
+  g_assert_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_TOO_DEEP);
+}
+
+static void
+test_parse_refuses_nul (void)
+{
+  static const char raw[] = "{\"password\":\"secret\0junk\"}";
+  const char *escaped = "{\"password\":\"secret\\u0000junk\"}";
+  const char *backslash = "{\"path\":\"a\\\\u0000\"}";  /* an escaped backslash, then u0000 */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) a = bourse_json_parse (raw, sizeof raw - 1, 0, &error);
+  g_autoptr(JsonNode) b = NULL;
+  g_autoptr(JsonNode) c = NULL;
+
+  g_assert_null (a);
+  g_assert_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_NUL);
+  g_clear_error (&error);
+
+  b = bourse_json_parse (escaped, strlen (escaped), 0, &error);
+  g_assert_null (b);
+  g_assert_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_NUL);
+  g_clear_error (&error);
+
+  c = bourse_json_parse (backslash, strlen (backslash), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (c), "path"), ==, "a\\u0000");
+}
+
+static void
+test_parse_size_and_syntax (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) big = bourse_json_parse ("[1,2,3]", 7, 6, &error);
+  g_autoptr(JsonNode) broken = NULL;
+  g_autoptr(JsonNode) empty = NULL;
+
+  g_assert_null (big);
+  g_assert_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  broken = bourse_json_parse ("{\"a\":", 5, 0, &error);
+  g_assert_null (broken);
+  g_assert_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_SYNTAX);
+  g_clear_error (&error);
+
+  empty = bourse_json_parse (NULL, 0, 0, &error);
+  g_assert_null (empty);
+  g_assert_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_SYNTAX);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -90,6 +194,10 @@ main (int   argc,
 
   g_test_add_func ("/json/exponents", test_exponents);
   g_test_add_func ("/json/strings-untouched", test_strings_untouched);
+  g_test_add_func ("/json/parse/deep-nesting", test_parse_refuses_deep_nesting);
+  g_test_add_func ("/json/parse/depth-limit", test_parse_depth_limit);
+  g_test_add_func ("/json/parse/nul", test_parse_refuses_nul);
+  g_test_add_func ("/json/parse/size-and-syntax", test_parse_size_and_syntax);
 
   return g_test_run ();
 }

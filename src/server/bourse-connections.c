@@ -1,0 +1,394 @@
+/* bourse-connections.c — the server's open HTTP connections and their time limits
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <errno.h>
+#include <sys/socket.h>
+
+#include "bourse-connections.h"
+
+/* libsoup 3.2 (Debian 12) has no idle or header time-out, and leaks a
+ * keep-alive connection that the client closes between two requests: its
+ * next, not yet started message fails on the end of stream with nobody to
+ * disconnect it, so the connection object and its descriptor stay forever
+ * (fixed upstream in 3.3.0, "server: do not leak idle connections closed by
+ * the client"). SoupServerConnection is private in 3.2, so we learn each
+ * message's connection from an emission hook on its "request-started"
+ * signal, watch the socket while the connection is idle, and when a
+ * connection is left alone in that state (only the server's own reference
+ * remains), emit "disconnected" on it as libsoup's fixed code does: the
+ * server then drops it and its finalisation closes the stream. */
+
+#define SWEEP_INTERVAL_S 1
+
+typedef enum
+{
+  STATE_HEADERS,   /* waiting for a request's headers: the header time-out runs */
+  STATE_BUSY,      /* a request is being read, handled or answered */
+  STATE_IDLE,      /* keep-alive between requests: the idle time-out runs */
+  STATE_CLOSING,   /* shut down by us, waiting for libsoup to let go */
+} State;
+
+typedef struct
+{
+  BourseConnections *owner;
+  GObject           *conn;          /* SoupServerConnection, weak */
+  GSocket           *socket;
+  State              state;
+  gint64             since_us;
+  GSource           *watch;
+  guint              retry_source;
+  gulong             disconnected_handler;
+} Connection;
+
+struct _BourseConnections
+{
+  SoupServer *soup;
+  GHashTable *by_conn;              /* SoupServerConnection → Connection */
+  gint64      header_timeout_us;
+  gint64      idle_timeout_us;
+  guint       sweep_source;
+  gulong      started_handler;
+  gulong      finished_handler;
+  gulong      aborted_handler;
+};
+
+static GQuark connection_quark;
+
+static gboolean
+connection_request_started_hook (GSignalInvocationHint *hint,
+                                 guint                  n_values,
+                                 const GValue          *values,
+                                 gpointer               data)
+{
+  GObject *conn = g_value_get_object (&values[0]);
+  GObject *message = n_values > 1 ? g_value_get_object (&values[1]) : NULL;
+
+  /* Borrowed: a message holds a reference on its connection. */
+  if (SOUP_IS_SERVER_MESSAGE (message))
+    g_object_set_qdata (message, connection_quark, conn);
+  return TRUE;
+}
+
+/* The connection type is registered by libsoup on its first connection;
+ * one accepted on a scratch server from an empty stream registers it. */
+static void
+install_hook_once (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      GType type = g_type_from_name ("SoupServerConnection");
+      guint signal_id;
+
+      connection_quark = g_quark_from_static_string ("bourse-connection");
+
+      if (type == 0)
+        {
+          g_autoptr(SoupServer) scratch = soup_server_new (NULL, NULL);
+          g_autoptr(GInputStream) input = g_memory_input_stream_new ();
+          g_autoptr(GOutputStream) output = g_memory_output_stream_new_resizable ();
+          g_autoptr(GIOStream) stream = g_simple_io_stream_new (input, output);
+          g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+
+          soup_server_accept_iostream (scratch, stream, address, address, NULL);
+          soup_server_disconnect (scratch);
+          type = g_type_from_name ("SoupServerConnection");
+        }
+
+      if (type != 0)
+        g_type_class_unref (g_type_class_ref (type));
+      signal_id = type != 0 ? g_signal_lookup ("request-started", type) : 0;
+      if (signal_id != 0)
+        g_signal_add_emission_hook (signal_id, 0, connection_request_started_hook, NULL, NULL);
+      else
+        g_warning ("Cannot follow libsoup's connections: idle and header time-outs are off");
+
+      g_once_init_leave (&installed, 1);
+    }
+}
+
+static void connection_conn_finalized_cb (gpointer  data,
+                                          GObject  *where_the_object_was);
+
+static void
+connection_free (Connection *connection)
+{
+  if (connection->watch != NULL)
+    {
+      g_source_destroy (connection->watch);
+      g_clear_pointer (&connection->watch, g_source_unref);
+    }
+  g_clear_handle_id (&connection->retry_source, g_source_remove);
+  if (connection->conn != NULL)
+    {
+      g_clear_signal_handler (&connection->disconnected_handler, connection->conn);
+      g_object_weak_unref (connection->conn, connection_conn_finalized_cb, connection);
+    }
+  g_clear_object (&connection->socket);
+  g_free (connection);
+}
+
+static void
+connection_conn_finalized_cb (gpointer  data,
+                              GObject  *where_the_object_was)
+{
+  Connection *connection = data;
+
+  connection->conn = NULL;
+  connection->disconnected_handler = 0;
+  g_hash_table_remove (connection->owner->by_conn, where_the_object_was);
+}
+
+/* Disconnected by libsoup (or stolen for a WebSocket, which then owns the
+ * stream): nothing left for us to do. */
+static void
+connection_disconnected_cb (GObject    *conn,
+                            Connection *connection)
+{
+  g_hash_table_remove (connection->owner->by_conn, conn);
+}
+
+/* TRUE once the connection is gone. */
+static gboolean
+connection_try_release (Connection *connection)
+{
+  GObject *conn = connection->conn;
+
+  if (conn == NULL)
+    return TRUE;
+
+  /* Only the server's reference left: no message will ever finish on this
+   * connection again, so nobody but us will disconnect it. */
+  if (g_atomic_int_get ((int *)&conn->ref_count) == 1)
+    {
+      g_object_ref (conn);
+      g_signal_emit_by_name (conn, "disconnected");
+      g_object_unref (conn);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+connection_retry_cb (gpointer data)
+{
+  Connection *connection = data;
+
+  connection->retry_source = 0;
+  connection_try_release (connection);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connection_close (Connection *connection)
+{
+  if (connection->watch != NULL)
+    {
+      g_source_destroy (connection->watch);
+      g_clear_pointer (&connection->watch, g_source_unref);
+    }
+
+  if (connection->state != STATE_CLOSING)
+    {
+      connection->state = STATE_CLOSING;
+      /* libsoup's pending read now ends, and a started request is
+       * finished as interrupted, which disconnects it properly. */
+      g_socket_shutdown (connection->socket, TRUE, TRUE, NULL);
+    }
+
+  if (!connection_try_release (connection) && connection->retry_source == 0)
+    connection->retry_source = g_idle_add_full (G_PRIORITY_LOW, connection_retry_cb, connection, NULL);
+}
+
+static gboolean
+connection_readable_cb (GSocket      *socket,
+                        GIOCondition  condition,
+                        gpointer      data)
+{
+  Connection *connection = data;
+  char byte;
+  gssize n;
+
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+
+  g_clear_pointer (&connection->watch, g_source_unref);
+  /* Data: the next request, which libsoup reads and announces. */
+  if (n > 0)
+    return G_SOURCE_REMOVE;
+
+  /* The end of the stream, or an error: the client has gone. */
+  connection_close (connection);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+connection_set_state (Connection *connection,
+                      State       state)
+{
+  if (connection->state == STATE_CLOSING)
+    return;
+
+  connection->state = state;
+  connection->since_us = g_get_monotonic_time ();
+
+  if (state != STATE_IDLE && connection->watch != NULL)
+    {
+      g_source_destroy (connection->watch);
+      g_clear_pointer (&connection->watch, g_source_unref);
+    }
+  else if (state == STATE_IDLE && connection->watch == NULL)
+    {
+      connection->watch = g_socket_create_source (connection->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+      g_source_set_callback (connection->watch, G_SOURCE_FUNC (connection_readable_cb), connection, NULL);
+      g_source_attach (connection->watch, g_main_context_get_thread_default ());
+    }
+}
+
+static Connection *
+lookup (BourseConnections *self,
+        SoupServerMessage *message)
+{
+  GObject *conn = g_object_get_qdata (G_OBJECT (message), connection_quark);
+
+  return conn != NULL ? g_hash_table_lookup (self->by_conn, conn) : NULL;
+}
+
+static gboolean
+sweep_cb (gpointer data)
+{
+  BourseConnections *self = data;
+  gint64 now = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) due = g_ptr_array_new ();
+  GHashTableIter iter;
+  Connection *connection;
+
+  g_hash_table_iter_init (&iter, self->by_conn);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&connection))
+    if ((connection->state == STATE_HEADERS && now - connection->since_us >= self->header_timeout_us)
+        || (connection->state == STATE_IDLE && now - connection->since_us >= self->idle_timeout_us)
+        || connection->state == STATE_CLOSING)
+      g_ptr_array_add (due, connection->conn);
+
+  /* Closing may remove entries: look each one up again. */
+  for (guint i = 0; i < due->len; i++)
+    if ((connection = g_hash_table_lookup (self->by_conn, g_ptr_array_index (due, i))) != NULL)
+      {
+        if (connection->state != STATE_CLOSING)
+          g_debug ("Closing a connection %s",
+                   connection->state == STATE_IDLE ? "idle for too long" : "too slow to send its headers");
+        connection_close (connection);
+      }
+
+  if (g_hash_table_size (self->by_conn) > 0)
+    return G_SOURCE_CONTINUE;
+  self->sweep_source = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_started_cb (SoupServer        *soup,
+                    SoupServerMessage *message,
+                    BourseConnections *self)
+{
+  GObject *conn = g_object_get_qdata (G_OBJECT (message), connection_quark);
+  GSocket *socket = soup_server_message_get_socket (message);
+  Connection *connection;
+
+  if (conn == NULL || socket == NULL)
+    return;
+
+  if ((connection = g_hash_table_lookup (self->by_conn, conn)) == NULL)
+    {
+      connection = g_new0 (Connection, 1);
+      connection->owner = self;
+      connection->conn = conn;
+      connection->socket = g_object_ref (socket);
+      g_object_weak_ref (conn, connection_conn_finalized_cb, connection);
+      connection->disconnected_handler = g_signal_connect (conn, "disconnected",
+                                                           G_CALLBACK (connection_disconnected_cb),
+                                                           connection);
+      g_hash_table_insert (self->by_conn, conn, connection);
+      if (self->sweep_source == 0)
+        self->sweep_source = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, self);
+    }
+
+  connection_set_state (connection, STATE_HEADERS);
+}
+
+static void
+request_finished_cb (SoupServer        *soup,
+                     SoupServerMessage *message,
+                     BourseConnections *self)
+{
+  Connection *connection = lookup (self, message);
+
+  /* Kept alive for another request, unless libsoup disconnects it next. */
+  if (connection != NULL)
+    connection_set_state (connection, STATE_IDLE);
+}
+
+void
+bourse_connections_got_headers (BourseConnections *self,
+                                SoupServerMessage *message)
+{
+  Connection *connection;
+
+  g_return_if_fail (self != NULL);
+
+  if ((connection = lookup (self, message)) != NULL)
+    connection_set_state (connection, STATE_BUSY);
+}
+
+BourseConnections *
+bourse_connections_new (SoupServer *soup,
+                        guint       header_timeout_s,
+                        guint       idle_timeout_s)
+{
+  BourseConnections *self;
+
+  g_return_val_if_fail (SOUP_IS_SERVER (soup), NULL);
+
+  install_hook_once ();
+
+  self = g_new0 (BourseConnections, 1);
+  self->soup = soup;
+  self->by_conn = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)connection_free);
+  self->header_timeout_us = (gint64)MAX (header_timeout_s, 1) * G_USEC_PER_SEC;
+  self->idle_timeout_us = (gint64)MAX (idle_timeout_s, 1) * G_USEC_PER_SEC;
+  self->started_handler = g_signal_connect (soup, "request-started", G_CALLBACK (request_started_cb), self);
+  self->finished_handler = g_signal_connect (soup, "request-finished", G_CALLBACK (request_finished_cb), self);
+  self->aborted_handler = g_signal_connect (soup, "request-aborted", G_CALLBACK (request_finished_cb), self);
+  return self;
+}
+
+void
+bourse_connections_free (BourseConnections *self)
+{
+  if (self == NULL)
+    return;
+
+  g_clear_signal_handler (&self->started_handler, self->soup);
+  g_clear_signal_handler (&self->finished_handler, self->soup);
+  g_clear_signal_handler (&self->aborted_handler, self->soup);
+  g_clear_handle_id (&self->sweep_source, g_source_remove);
+  g_hash_table_unref (self->by_conn);
+  g_free (self);
+}
+
+guint
+bourse_connections_get_n_open (BourseConnections *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return g_hash_table_size (self->by_conn);
+}

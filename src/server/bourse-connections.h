@@ -1,0 +1,29 @@
+/* bourse-connections.h — the server's open HTTP connections and their time limits
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+G_BEGIN_DECLS
+
+typedef struct _BourseConnections BourseConnections;
+
+/* Follows every connection of @soup: closes one whose request headers do
+ * not arrive within @header_timeout_s, one idle on keep-alive for longer
+ * than @idle_timeout_s, and releases a connection the client closed while idle (libsoup 3.2 keeps
+ * those, and their descriptors, forever). */
+BourseConnections *bourse_connections_new         (SoupServer        *soup,
+                                                   guint              header_timeout_s,
+                                                   guint              idle_timeout_s);
+void               bourse_connections_free        (BourseConnections *self);
+/* The request on @message has all its headers: its time limit no longer
+ * applies (a handler may take its time). */
+void               bourse_connections_got_headers (BourseConnections *self,
+                                                   SoupServerMessage *message);
+guint              bourse_connections_get_n_open  (BourseConnections *self);
+
+G_END_DECLS
