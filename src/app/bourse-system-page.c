@@ -245,7 +245,9 @@ bourse_system_page_apply (BourseSystemPage *self,
   set_text (self->address_label, get_string (server, "url"));
   set_int (self->websocket_clients_label, server, "websocket_clients");
 
-  set_text (self->database_path_label, get_string (database, "path"));
+  /* Only an administrator's REST answer has the path; events never do. */
+  if (get_string (database, "path") != NULL)
+    set_text (self->database_path_label, get_string (database, "path"));
   set_int (self->schema_version_label, database, "schema_version");
   if (get_boolean (database, "ok", &ok))
     set_text (self->database_status_label, ok ? _("OK") : _("Unavailable"));

@@ -250,8 +250,10 @@ is_csv_content_type (BourseRequest *request)
   const char *type = soup_message_headers_get_content_type (
       soup_server_message_get_request_headers (bourse_request_get_message (request)), NULL);
 
-  if (type != NULL && g_strv_contains (accepted, type))
-    return TRUE;
+  /* Media types are compared without regard to case (RFC 9110 §8.3.1). */
+  for (guint i = 0; type != NULL && accepted[i] != NULL; i++)
+    if (g_ascii_strcasecmp (type, accepted[i]) == 0)
+      return TRUE;
   bourse_request_reply_problem (request, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
                                 _("The request body must be a CSV file (Content-Type: text/csv)"), NULL, 0);
   return FALSE;

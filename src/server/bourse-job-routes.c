@@ -139,7 +139,13 @@ download_job_run (BourseJob     *job,
 {
   DownloadJob *data = user_data;
 
-  return bourse_download_job_func (job, data->download, cancellable, error);
+  /* A job's error is read by whoever started it. */
+  if (!bourse_download_job_func (job, data->download, cancellable, error))
+    {
+      bourse_error_hide_paths (error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* On the engine's context, in the transaction that stores the job's end. */

@@ -137,7 +137,13 @@ train_job_run (BourseJob     *job,
 {
   TrainJob *data = user_data;
 
-  return bourse_model_training_run (data->training, job, cancellable, error);
+  /* A job's error is read by whoever started it. */
+  if (!bourse_model_training_run (data->training, job, cancellable, error))
+    {
+      bourse_error_hide_paths (error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* On the engine's context, in the transaction that stores the job's end:

@@ -45,6 +45,8 @@ probe_database (BourseServer  *self,
   return TRUE;
 }
 
+/* The path is for administrators only: where the data lives is no
+ * viewer's business, and it tells an attacker the layout of the host. */
 static void
 add_database (BourseServer *self,
               JsonBuilder  *builder,
@@ -75,8 +77,11 @@ add_database (BourseServer *self,
   json_builder_end_object (builder);
 }
 
-JsonNode *
-_bourse_server_build_status (BourseServer *self)
+/* What /api/v1/system/status and the system topic say; the database's path
+ * only @with_path. */
+static JsonNode *
+build_status (BourseServer *self,
+              gboolean      with_path)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(GError) error = NULL;
@@ -114,7 +119,7 @@ _bourse_server_build_status (BourseServer *self)
   json_builder_end_object (builder);
 
   probe_database (self, &error);
-  add_database (self, builder, TRUE, error);
+  add_database (self, builder, with_path, error);
 
   /* Which feeds run, and whether the market is simulated. */
   if (bourse_engine_get_market (self->engine) != NULL)
@@ -129,6 +134,14 @@ _bourse_server_build_status (BourseServer *self)
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
+}
+
+/* Without the path: it goes to every subscriber of the system topic,
+ * viewers included. */
+JsonNode *
+_bourse_server_build_status (BourseServer *self)
+{
+  return build_status (self, FALSE);
 }
 
 void
@@ -251,7 +264,8 @@ static void
 system_status_cb (BourseRequest *request,
                   gpointer       user_data)
 {
-  g_autoptr(JsonNode) status = _bourse_server_build_status (user_data);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(JsonNode) status = build_status (user_data, principal->role == BOURSE_ROLE_ADMIN);
 
   bourse_request_reply_json (request, SOUP_STATUS_OK, status);
 }

@@ -1,0 +1,330 @@
+/* test-headers.c — nosniff and no-store on API answers, media types in any case, no file paths for non-admins
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "bourse-test-server.h"
+
+#define PASSWORD "a long and winding road 42"
+
+static const char * const settings[] = {
+  "auth", "password_opslimit", "1",
+  "auth", "password_memlimit_kib", "8",
+  "auth", "secrets_backend", "file",
+  NULL
+};
+
+static JsonObject *
+object_of (JsonNode *node)
+{
+  g_assert_nonnull (node);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  return json_node_get_object (node);
+}
+
+/* An active account with @role, made by the local owner; signs in as it. */
+static char *
+sign_in_as (BourseTestServer *server,
+            const char       *name,
+            const char       *role)
+{
+  const char * const anonymous[] = { "Authorization", "", NULL };
+  g_autofree char *create = g_strdup_printf ("{\"username\":\"%s\",\"email\":\"%s@example.org\","
+                                             "\"password\":\"" PASSWORD "\",\"role\":\"%s\"}", name, name, role);
+  g_autofree char *login = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"" PASSWORD "\"}", name);
+  g_autoptr(BourseTestResponse) created = bourse_test_fetch (server, "POST", "/api/v1/users", NULL,
+                                                             "application/json", create, -1);
+  g_autoptr(BourseTestResponse) signed_in = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  g_assert_cmpuint (created->status, ==, 201);
+  signed_in = bourse_test_fetch (server, "POST", "/api/v1/auth/login", anonymous, "application/json", login, -1);
+  g_assert_cmpuint (signed_in->status, ==, 200);
+  node = bourse_test_response_json (signed_in);
+  return g_strdup (json_object_get_string_member (object_of (node), "access_token"));
+}
+
+static BourseTestResponse *
+fetch_as (BourseTestServer *server,
+          const char       *token,
+          const char       *method,
+          const char       *path)
+{
+  g_autofree char *bearer = token != NULL ? g_strconcat ("Bearer ", token, NULL) : NULL;
+  const char * const headers[] = { "Authorization", bearer != NULL ? bearer : "", NULL };
+
+  return bourse_test_fetch (server, method, path, headers, NULL, NULL, 0);
+}
+
+/* Every answer under /api/, whoever gives it (a route, the router, the
+ * authentication, a handler writing its own body) and whatever its status. */
+static void
+test_api_answers (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, settings);
+  const char * const anonymous[] = { "Authorization", "", NULL };
+  const struct
+  {
+    gboolean    anonymous;
+    const char *method;
+    const char *path;
+    guint       status;
+  } answers[] = {
+    { FALSE, "GET", "/api/v1/users/me", 200 },
+    { FALSE, "GET", "/api/v1/audit", 200 },
+    { FALSE, "GET", "/api/v1/market/candles/BTCUSDT?interval=1h", 200 },
+    { FALSE, "GET", "/api/v1/market/export?symbol=BTCUSDT&interval=1h", 200 },
+    { FALSE, "GET", "/api/v1/audit?since=garbage", 422 },
+    { FALSE, "GET", "/api/v1/nothing-here", 404 },
+    { FALSE, "DELETE", "/api/v1/sessions/999999", 404 },
+    { FALSE, "PUT", "/api/v1/audit", 405 },
+    { FALSE, "GET", "/metrics", 200 },
+    { TRUE, "GET", "/api/v1/users/me", 401 },
+    { TRUE, "GET", "/api/v1/system/status", 401 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(BourseTestResponse) response =
+        bourse_test_fetch (server, answers[i].method, answers[i].path, answers[i].anonymous ? anonymous : NULL,
+                           NULL, NULL, 0);
+
+      g_test_message ("%s %s", answers[i].method, answers[i].path);
+      g_assert_cmpuint (response->status, ==, answers[i].status);
+      g_assert_cmpstr (bourse_test_response_header (response, "X-Content-Type-Options"), ==, "nosniff");
+      g_assert_cmpstr (bourse_test_response_header (response, "Cache-Control"), ==, "no-store");
+    }
+
+  /* Sign-in answers carry tokens: no-store, as before. */
+  {
+    g_autoptr(BourseTestResponse) refused =
+      bourse_test_fetch (server, "POST", "/api/v1/auth/login", anonymous, "application/json",
+                         "{\"username\":\"nobody\",\"password\":\"wrong password here\"}", -1);
+
+    g_assert_cmpuint (refused->status, ==, 401);
+    g_assert_cmpstr (bourse_test_response_header (refused, "X-Content-Type-Options"), ==, "nosniff");
+    g_assert_cmpstr (bourse_test_response_header (refused, "Cache-Control"), ==, "no-store");
+  }
+
+  /* The public probes keep their caching: nothing personal in them. */
+  {
+    g_autoptr(BourseTestResponse) health = bourse_test_fetch (server, "GET", "/health", anonymous, NULL, NULL, 0);
+
+    g_assert_cmpuint (health->status, ==, 200);
+    g_assert_cmpstr (bourse_test_response_header (health, "X-Content-Type-Options"), ==, "nosniff");
+    g_assert_null (bourse_test_response_header (health, "Cache-Control"));
+  }
+
+  bourse_test_server_free (server);
+}
+
+/* "Application/JSON; charset=UTF-8" is application/json (RFC 9110 §8.3.1). */
+static void
+test_media_type_case (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, settings);
+  const char * const anonymous[] = { "Authorization", "", NULL };
+  const char * const json_types[] = { "Application/JSON; charset=UTF-8", "APPLICATION/JSON", "application/json" };
+  const char * const csv_types[] = { "Text/CSV", "TEXT/PLAIN; charset=utf-8", "Application/Octet-Stream" };
+
+  g_free (sign_in_as (server, "olivia", "viewer"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (json_types); i++)
+    {
+      g_autoptr(BourseTestResponse) response =
+        bourse_test_fetch (server, "POST", "/api/v1/auth/login", anonymous, json_types[i],
+                           "{\"username\":\"olivia\",\"password\":\"" PASSWORD "\"}", -1);
+
+      g_test_message ("%s", json_types[i]);
+      g_assert_cmpuint (response->status, ==, 200);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (csv_types); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("time,open,high,low,close,volume\n%" G_GINT64_FORMAT ",1,2,0.5,1.5,10\n",
+                                               G_GINT64_CONSTANT (1704067200000) + i * 60000);
+      g_autoptr(BourseTestResponse) response =
+        bourse_test_fetch (server, "POST", "/api/v1/market/import?symbol=BTCUSDT&interval=1m", NULL, csv_types[i],
+                           body, -1);
+
+      g_test_message ("%s", csv_types[i]);
+      g_assert_cmpuint (response->status, ==, 200);
+    }
+
+  /* Still refused: what is not JSON at all. */
+  {
+    g_autoptr(BourseTestResponse) form =
+      bourse_test_fetch (server, "POST", "/api/v1/auth/login", anonymous, "application/x-www-form-urlencoded",
+                         "username=olivia", -1);
+    g_autoptr(BourseTestResponse) json_csv =
+      bourse_test_fetch (server, "POST", "/api/v1/market/import?symbol=BTCUSDT&interval=1m", NULL,
+                         "Application/JSON", "{}", -1);
+
+    g_assert_cmpuint (form->status, ==, 415);
+    g_assert_cmpuint (json_csv->status, ==, 415);
+  }
+
+  bourse_test_server_free (server);
+}
+
+static void
+system_event_cb (GObject     *bus,
+                 const char  *topic,
+                 JsonNode    *data,
+                 GPtrArray   *events)
+{
+  if (g_str_equal (topic, "system"))
+    g_ptr_array_add (events, json_node_copy (data));
+}
+
+static gboolean
+has_event (gpointer data)
+{
+  return ((GPtrArray *) data)->len > 0;
+}
+
+/* Where the data lives is for administrators: the system status shows it
+ * to them only, and the system topic, which viewers read, never. */
+static void
+test_no_paths_for_viewers (void)
+{
+  BourseTestServer *server = bourse_test_server_new (FALSE, settings);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autofree char *viewer = NULL;
+  g_autofree char *trader = NULL;
+  g_autoptr(JsonNode) text = NULL;
+  gulong handler;
+
+  handler = g_signal_connect (bourse_engine_get_event_bus (server->engine), "event",
+                              G_CALLBACK (system_event_cb), events);
+  bourse_test_server_start (server);
+  bourse_test_wait_until (has_event, events, 10000, "a system event");
+  g_signal_handler_disconnect (bourse_engine_get_event_bus (server->engine), handler);
+  for (guint i = 0; i < events->len; i++)
+    {
+      g_autofree char *event = json_to_string (g_ptr_array_index (events, i), FALSE);
+
+      g_assert_null (strstr (event, server->data_dir));
+      g_assert_false (json_object_has_member (json_object_get_object_member (object_of (g_ptr_array_index (events, i)),
+                                                                             "database"), "path"));
+    }
+
+  viewer = sign_in_as (server, "victor", "viewer");
+  trader = sign_in_as (server, "tess", "trader");
+
+  {
+    const char *tokens[] = { viewer, trader, server->token };
+    const char *paths[] = { "/api/v1/system/status", "/health", "/api/v1/version", "/api/v1/users/me" };
+
+    for (guint t = 0; t < G_N_ELEMENTS (tokens); t++)
+      for (guint p = 0; p < G_N_ELEMENTS (paths); p++)
+        {
+          g_autoptr(BourseTestResponse) response = fetch_as (server, tokens[t], "GET", paths[p]);
+          gsize length;
+          const char *body = g_bytes_get_data (response->body, &length);
+          g_autofree char *copy = g_strndup (body, length);
+          gboolean admin = tokens[t] == server->token;
+
+          g_test_message ("%s as %s", paths[p], admin ? "admin" : t == 0 ? "viewer" : "trader");
+          g_assert_cmpuint (response->status, ==, 200);
+          /* The administrator's system status is where the path is shown. */
+          if (admin && g_str_equal (paths[p], "/api/v1/system/status"))
+            g_assert_nonnull (strstr (copy, server->data_dir));
+          else
+            g_assert_null (strstr (copy, server->data_dir));
+        }
+  }
+
+  bourse_test_server_free (server);
+}
+
+static gboolean
+job_ended (gpointer data)
+{
+  BourseTestServer *server = ((gpointer *) data)[0];
+  const char *path = ((gpointer *) data)[1];
+  JsonNode **job = ((gpointer *) data)[2];
+  g_autoptr(BourseTestResponse) response = bourse_test_fetch (server, "GET", path, NULL, NULL, NULL, 0);
+  const char *status;
+
+  g_clear_pointer (job, json_node_unref);
+  *job = bourse_test_response_json (response);
+  status = json_object_get_string_member (object_of (*job), "status");
+  return g_str_equal (status, "failed") || g_str_equal (status, "succeeded") || g_str_equal (status, "cancelled");
+}
+
+/* A job's error is read by whoever started it: a database that cannot be
+ * opened is reported without its path (the server log has it). */
+static void
+test_job_error_without_path (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, settings);
+  g_autofree char *trader = sign_in_as (server, "tom", "trader");
+  g_autofree char *bearer = g_strconcat ("Bearer ", trader, NULL);
+  const char * const as_trader[] = { "Authorization", bearer, NULL };
+  g_autofree char *moved = g_strconcat (server->data_dir, ".moved", NULL);
+  g_autoptr(BourseTestResponse) instrument = NULL;
+  g_autoptr(BourseTestResponse) submitted = NULL;
+  g_autoptr(JsonNode) job = NULL;
+  g_autoptr(JsonNode) ended = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  GLogLevelFlags fatal;
+  gpointer state[3];
+
+  instrument = bourse_test_fetch (server, "POST", "/api/v1/instruments", NULL, "application/json",
+                                  "{\"symbol\":\"XRPUSDT\",\"base_asset\":\"XRP\",\"quote_asset\":\"USDT\","
+                                  "\"tick_size\":\"0.0001\",\"lot_step\":\"0.1\",\"source\":\"binance\"}", -1);
+  g_assert_cmpuint (instrument->status, ==, 201);
+
+  /* The engine keeps its open database; a worker's new connection finds a
+   * file where the data directory was. */
+  g_assert_cmpint (g_rename (server->data_dir, moved), ==, 0);
+  g_assert_true (g_file_set_contents (server->data_dir, "", 0, NULL));
+  /* The worker logs the real error as a warning. */
+  fatal = g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+
+  submitted = bourse_test_fetch (server, "POST", "/api/v1/market/download", as_trader, "application/json",
+                                 "{\"symbol\":\"XRPUSDT\",\"interval\":\"1h\",\"start\":\"2024-01-01T00:00:00Z\","
+                                 "\"end\":\"2024-01-02T00:00:00Z\"}", -1);
+  g_assert_cmpuint (submitted->status, ==, 202);
+  job = bourse_test_response_json (submitted);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT, json_object_get_int_member (object_of (job), "id"));
+  state[0] = server;
+  state[1] = path;
+  state[2] = &ended;
+  bourse_test_wait_until (job_ended, state, 10000, "the download to fail");
+
+  g_log_set_always_fatal (fatal);
+  g_assert_cmpint (g_unlink (server->data_dir), ==, 0);
+  g_assert_cmpint (g_rename (moved, server->data_dir), ==, 0);
+
+  text = json_to_string (ended, FALSE);
+  g_test_message ("%s", text);
+  g_assert_cmpstr (json_object_get_string_member (object_of (ended), "status"), ==, "failed");
+  g_assert_null (strstr (text, server->data_dir));
+  g_assert_nonnull (json_object_get_string_member (object_of (ended), "error"));
+
+  bourse_test_server_free (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/headers/api-answers", test_api_answers);
+  g_test_add_func ("/headers/media-type-case", test_media_type_case);
+  g_test_add_func ("/headers/no-paths-for-viewers", test_no_paths_for_viewers);
+  g_test_add_func ("/headers/job-error-without-path", test_job_error_without_path);
+
+  return g_test_run ();
+}
