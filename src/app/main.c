@@ -10,6 +10,8 @@
 
 #include <glib/gi18n.h>
 
+#include "server/bourse-server.h"
+
 #include "bourse-application.h"
 
 int
@@ -23,6 +25,7 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  bourse_server_init_tls_policy ();
 
   app = bourse_application_new ();
 

@@ -20,6 +20,7 @@
 #include "bourse-authenticator.h"
 #include "bourse-jwt.h"
 #include "bourse-password.h"
+#include "bourse-password-pool.h"
 #include "bourse-rate-limit.h"
 #include "bourse-secrets.h"
 
@@ -38,6 +39,7 @@ struct _BourseAuth
   BourseSecrets       *secrets;
   GBytes              *signing_key;
   BourseLoginThrottle *throttle;
+  BoursePasswordPool  *passwords;
   char                *local_token;
   guint64              opslimit;
   gsize                memlimit;
@@ -63,6 +65,7 @@ bourse_auth_finalize (GObject *object)
   g_clear_object (&self->secrets);
   g_clear_pointer (&self->signing_key, g_bytes_unref);
   g_clear_pointer (&self->throttle, bourse_login_throttle_free);
+  g_clear_pointer (&self->passwords, bourse_password_pool_free);
   if (self->local_token != NULL)
     sodium_memzero (self->local_token, strlen (self->local_token));
   g_clear_pointer (&self->local_token, g_free);
@@ -173,6 +176,10 @@ bourse_auth_new (BourseStore   *store,
   self->throttle = bourse_login_throttle_new (bourse_config_get_int (config, "auth", "login_free_failures"),
                                               bourse_config_get_int (config, "auth", "login_max_delay"));
   self->local_token = _bourse_auth_random_token ();
+  /* Two workers on two cores leave the engine a core; 64 waiting is a
+   * minute of sign-ins at the rate limit from a few dozen addresses. */
+  self->passwords = bourse_password_pool_new (self->opslimit, self->memlimit,
+                                              CLAMP (g_get_num_processors (), 1, 4), 64);
 
   backend_name = bourse_config_get_string (config, "auth", "secrets_backend");
   if (g_str_equal (backend_name, "keyring"))
@@ -379,86 +386,87 @@ expiry_after_days (gint64 days)
   return bourse_time_format_rfc3339 (bourse_time_now_ms () + days * 86400 * 1000);
 }
 
-BourseTokens *
-bourse_auth_login (BourseAuth              *self,
-                   const char              *login,
-                   const char              *password,
-                   const BourseAuthContext *context,
-                   guint                   *retry_after_s,
-                   GError                 **error)
+typedef struct
 {
-  g_autoptr(BourseUser) user = NULL;
+  char                *login;
+  char                *password;
+  char                *throttle_key;
+  BourseAuthContext    context;       /* its strings owned */
+  BourseUser          *user;
+  BourseAuthenticator *authenticator;
+  gint64               monotonic;
+  guint                retry_after;
+} Login;
+
+static void
+login_free (Login *login)
+{
+  if (login->password != NULL)
+    sodium_memzero (login->password, strlen (login->password));
+  g_free (login->password);
+  g_free (login->login);
+  g_free (login->throttle_key);
+  g_free ((char *)login->context.client_address);
+  g_free ((char *)login->context.request_id);
+  g_free ((char *)login->context.user_agent);
+  g_clear_pointer (&login->user, bourse_user_free);
+  g_clear_object (&login->authenticator);
+  g_free (login);
+}
+
+/* A failed sign-in: counted, audited, and the same answer whatever the
+ * reason. The typed name is kept only when it names an account: a password
+ * typed into the name field must not stay in the audit chain forever. */
+static void
+login_failed (BourseAuth  *self,
+              Login       *login,
+              const char  *reason,
+              GError     **error)
+{
+  g_autofree char *target = NULL;
+  g_autoptr(JsonNode) details = NULL;
+
+  bourse_login_throttle_failed (self->throttle, login->throttle_key, login->monotonic);
+  if (login->user != NULL)
+    {
+      target = g_strdup_printf ("user:%" G_GINT64_FORMAT, login->user->id);
+      details = _bourse_auth_details_new ("login", login->login, "reason", reason, NULL);
+    }
+  else
+    details = _bourse_auth_details_new ("reason", reason, NULL);
+  bourse_auth_audit (self, target, "auth.login.failed", target, details, &login->context, NULL);
+  g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+               g_str_equal (reason, "auth-source-unavailable") ? _("This account’s sign-in method is not available")
+                                                               : _("Wrong username or password"));
+}
+
+/* The password has been checked in a worker: now the session, on the
+ * engine's context. */
+static BourseTokens *
+login_complete (BourseAuth             *self,
+                Login                  *login,
+                BoursePasswordOutcome  *outcome,
+                GError                **error)
+{
   g_autoptr(BourseTokens) tokens = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GError) local_error = NULL;
   g_autoptr(JsonNode) details = NULL;
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
   g_autofree char *expires = expiry_after_days (bourse_config_get_int (self->config, "auth", "refresh_token_days"));
   g_autofree char *refresh_hash = NULL;
   g_autofree char *target = NULL;
-  g_autofree char *throttle_key = NULL;
-  g_autoptr(BourseAuthenticator) authenticator = NULL;
-  gint64 monotonic = g_get_monotonic_time ();
-  guint wait = 0;
+  BourseUser *user = login->user;
 
-  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
-
-  if (login == NULL || password == NULL)
+  if (user == NULL || !outcome->checked)
     {
-      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED, _("Wrong username or password"));
-      return NULL;
-    }
-
-  /* Throttled per account name as typed, so guessing cannot probe which exist. */
-  throttle_key = g_utf8_strdown (login, -1);
-  if (!bourse_login_throttle_check (self->throttle, throttle_key, monotonic, &wait))
-    {
-      if (retry_after_s != NULL)
-        *retry_after_s = wait;
-      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_THROTTLED,
-                   _("Too many failed sign-ins: try again in %u s"), wait);
-      return NULL;
-    }
-
-  user = bourse_users_find_by_login (self->store, login, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-
-  /* users.auth_source names the plugin that checks the password. */
-  authenticator = user != NULL ? bourse_authenticator_lookup (user->auth_source) : NULL;
-  if (user != NULL && authenticator == NULL)
-    {
-      g_warning ("Account %" G_GINT64_FORMAT " signs in with “%s”, which no plugin provides",
-                 user->id, user->auth_source);
-      bourse_login_throttle_failed (self->throttle, throttle_key, monotonic);
-      details = _bourse_auth_details_new ("login", login, "reason", "auth-source-unavailable", NULL);
-      target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
-      bourse_auth_audit (self, target, "auth.login.failed", target, details, context, NULL);
-      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
-                   _("This account’s sign-in method is not available"));
-      return NULL;
-    }
-
-  if (user == NULL || !bourse_authenticator_verify (authenticator, user, password, &local_error))
-    {
-      gboolean broken = local_error != NULL
-                        && !g_error_matches (local_error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED);
+      gboolean broken = outcome->check_error != NULL
+                        && !g_error_matches (outcome->check_error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED);
 
       /* A broken PAM stack is the admin's to fix; the caller only learns "no". */
       if (broken)
         g_warning ("Could not check the password of account %" G_GINT64_FORMAT " (%s): %s",
-                   user->id, user->auth_source, local_error->message);
-      bourse_login_throttle_failed (self->throttle, throttle_key, monotonic);
-      details = _bourse_auth_details_new ("login", login, "reason",
-                                          user == NULL ? "unknown-account" : broken ? "auth-source-error" : "password",
-                                          NULL);
-      if (user != NULL)
-        target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
-      bourse_auth_audit (self, target, "auth.login.failed", target, details, context, NULL);
-      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED, _("Wrong username or password"));
+                   user->id, user->auth_source, outcome->check_error->message);
+      login_failed (self, login, user == NULL ? "unknown-account" : broken ? "auth-source-error" : "password", error);
       return NULL;
     }
 
@@ -468,7 +476,7 @@ bourse_auth_login (BourseAuth              *self,
       gboolean pending = g_str_equal (user->status, "pending");
 
       details = _bourse_auth_details_new ("reason", user->status, NULL);
-      bourse_auth_audit (self, target, "auth.login.refused", target, details, context, NULL);
+      bourse_auth_audit (self, target, "auth.login.refused", target, details, &login->context, NULL);
       g_set_error (error, BOURSE_AUTH_ERROR,
                    pending ? BOURSE_AUTH_ERROR_ACCOUNT_PENDING : BOURSE_AUTH_ERROR_ACCOUNT_DISABLED,
                    pending ? _("This account waits for an administrator's approval")
@@ -476,7 +484,7 @@ bourse_auth_login (BourseAuth              *self,
       return NULL;
     }
 
-  bourse_login_throttle_succeeded (self->throttle, throttle_key);
+  bourse_login_throttle_succeeded (self->throttle, login->throttle_key);
 
   tokens = g_new0 (BourseTokens, 1);
   tokens->refresh_token = _bourse_auth_random_token ();
@@ -486,16 +494,9 @@ bourse_auth_login (BourseAuth              *self,
   if (!bourse_store_begin (self->store, error))
     return NULL;
 
-  /* Cost settings changed since this hash was made: upgrade it now that we
-   * hold the password. Only ours: a PAM account has no hash here. */
-  if (g_str_equal (user->auth_source, "local")
-      && bourse_password_needs_rehash (user->password_hash, self->opslimit, self->memlimit))
-    {
-      g_autofree char *rehashed = bourse_password_hash (password, self->opslimit, self->memlimit, NULL);
-
-      if (rehashed != NULL)
-        bourse_users_update (self->store, user->id, "password_hash", rehashed, NULL);
-    }
+  /* The worker hashed the password again: its cost settings changed. */
+  if (outcome->hash != NULL)
+    bourse_users_update (self->store, user->id, "password_hash", outcome->hash, NULL);
 
   stmt = bourse_store_prepare (self->store,
                                "INSERT INTO sessions (user_id, refresh_token_hash, created_at, expires_at, "
@@ -506,8 +507,8 @@ bourse_auth_login (BourseAuth              *self,
   sqlite3_bind_text (stmt, 2, refresh_hash, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 3, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, expires, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 5, context ? context->client_address : NULL, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 6, context ? context->user_agent : NULL, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 5, login->context.client_address, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 6, login->context.user_agent, -1, SQLITE_TRANSIENT);
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       bourse_store_set_error (self->store, error);
@@ -522,12 +523,222 @@ bourse_auth_login (BourseAuth              *self,
     g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, tokens->session_id);
     details = _bourse_auth_details_new ("session", sid, NULL);
   }
-  if (!bourse_auth_audit (self, target, "auth.login", target, details, context, error)
+  if (!bourse_auth_audit (self, target, "auth.login", target, details, &login->context, error)
       || !bourse_store_commit (self->store, error))
     FAIL (self);
 
   tokens->access_token = access_token_for (self, user, tokens->session_id, &tokens->expires_in);
   return g_steal_pointer (&tokens);
+}
+
+static void
+login_checked_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BourseAuth *self = g_task_get_source_object (task);
+  Login *login = g_task_get_task_data (task);
+  g_autoptr(BoursePasswordOutcome) outcome = NULL;
+  GError *error = NULL;
+  BourseTokens *tokens;
+
+  if ((outcome = bourse_password_pool_run_finish (result, &error)) == NULL)
+    {
+      if (g_error_matches (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_THROTTLED))
+        login->retry_after = 1;
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if ((tokens = login_complete (self, login, outcome, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, tokens, (GDestroyNotify)bourse_tokens_free);
+}
+
+void
+bourse_auth_login_async (BourseAuth              *self,
+                         const char              *login_name,
+                         const char              *password,
+                         const BourseAuthContext *context,
+                         GCancellable            *cancellable,
+                         GAsyncReadyCallback      callback,
+                         gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  Login *login;
+
+  g_return_if_fail (BOURSE_IS_AUTH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bourse_auth_login_async);
+  login = g_new0 (Login, 1);
+  g_task_set_task_data (task, login, (GDestroyNotify)login_free);
+
+  if (login_name == NULL || password == NULL)
+    {
+      g_task_return_new_error (task, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+                               _("Wrong username or password"));
+      return;
+    }
+
+  login->login = g_strdup (login_name);
+  login->password = g_strdup (password);
+  login->monotonic = g_get_monotonic_time ();
+  if (context != NULL)
+    {
+      login->context.client_address = g_strdup (context->client_address);
+      login->context.request_id = g_strdup (context->request_id);
+      login->context.user_agent = g_strdup (context->user_agent);
+    }
+
+  /* Throttled per account name as typed, so guessing cannot probe which exist. */
+  login->throttle_key = g_utf8_strdown (login_name, -1);
+  if (!bourse_login_throttle_check (self->throttle, login->throttle_key, login->monotonic, &login->retry_after))
+    {
+      g_task_return_new_error (task, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_THROTTLED,
+                               _("Too many failed sign-ins: try again in %u s"), login->retry_after);
+      return;
+    }
+
+  login->user = bourse_users_find_by_login (self->store, login_name, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* users.auth_source names the plugin that checks the password. */
+  login->authenticator = login->user != NULL ? bourse_authenticator_lookup (login->user->auth_source) : NULL;
+  if (login->user != NULL && login->authenticator == NULL)
+    {
+      g_warning ("Account %" G_GINT64_FORMAT " signs in with “%s”, which no plugin provides",
+                 login->user->id, login->user->auth_source);
+      login_failed (self, login, "auth-source-unavailable", &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* An unknown account is checked against a dummy hash: refusing it takes
+   * as long as refusing a wrong password, so timing tells nothing. */
+  bourse_password_pool_run_async (self->passwords, login->user, login->authenticator, password, NULL,
+                                  cancellable, login_checked_cb, g_steal_pointer (&task));
+}
+
+BourseTokens *
+bourse_auth_login_finish (BourseAuth    *self,
+                          GAsyncResult  *result,
+                          guint         *retry_after_s,
+                          GError       **error)
+{
+  Login *login;
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  login = g_task_get_task_data (G_TASK (result));
+  if (retry_after_s != NULL)
+    *retry_after_s = login->retry_after;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  char  *throttle_key;
+  gint64 monotonic;
+  guint  retry_after;
+} Change;
+
+static void
+change_free (Change *change)
+{
+  g_free (change->throttle_key);
+  g_free (change);
+}
+
+static void
+change_checked_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BourseAuth *self = g_task_get_source_object (task);
+  Change *change = g_task_get_task_data (task);
+  g_autoptr(BoursePasswordOutcome) outcome = NULL;
+  GError *error = NULL;
+
+  if ((outcome = bourse_password_pool_run_finish (result, &error)) == NULL)
+    {
+      if (g_error_matches (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_THROTTLED))
+        change->retry_after = 1;
+      g_task_return_error (task, error);
+      return;
+    }
+  if (!outcome->checked)
+    {
+      bourse_login_throttle_failed (self->throttle, change->throttle_key, change->monotonic);
+      g_task_return_new_error (task, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+                               _("The current password is wrong"));
+      return;
+    }
+  bourse_login_throttle_succeeded (self->throttle, change->throttle_key);
+  g_task_return_pointer (task, g_steal_pointer (&outcome->hash), g_free);
+}
+
+void
+bourse_auth_change_password_async (BourseAuth          *self,
+                                   const BourseUser    *user,
+                                   const char          *current_password,
+                                   const char          *new_password,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(BourseAuthenticator) authenticator = NULL;
+  Change *change;
+
+  g_return_if_fail (BOURSE_IS_AUTH (self));
+  g_return_if_fail (user != NULL && current_password != NULL && new_password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bourse_auth_change_password_async);
+  change = g_new0 (Change, 1);
+  g_task_set_task_data (task, change, (GDestroyNotify)change_free);
+
+  /* Every password check counts against the sign-in throttle of the
+   * account: guessing through a profile change is no cheaper. */
+  change->throttle_key = g_utf8_strdown (user->username, -1);
+  change->monotonic = g_get_monotonic_time ();
+  if (!bourse_login_throttle_check (self->throttle, change->throttle_key, change->monotonic, &change->retry_after))
+    {
+      g_task_return_new_error (task, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_THROTTLED,
+                               _("Too many wrong passwords: try again in %u s"), change->retry_after);
+      return;
+    }
+
+  authenticator = bourse_authenticator_lookup ("local");
+  bourse_password_pool_run_async (self->passwords, user, authenticator, current_password, new_password,
+                                  cancellable, change_checked_cb, g_steal_pointer (&task));
+}
+
+char *
+bourse_auth_change_password_finish (BourseAuth    *self,
+                                    GAsyncResult  *result,
+                                    guint         *retry_after_s,
+                                    GError       **error)
+{
+  Change *change;
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  change = g_task_get_task_data (G_TASK (result));
+  if (retry_after_s != NULL)
+    *retry_after_s = change->retry_after;
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 BourseTokens *

@@ -69,12 +69,34 @@ gint64           bourse_auth_create_user         (BourseAuth               *self
                                                   BourseRole                role,
                                                   const BourseAuthContext  *context,
                                                   GError                  **error);
-BourseTokens    *bourse_auth_login               (BourseAuth               *self,
+/* Signs in: throttled per typed name, the password checked in a worker
+ * (an unknown name against a dummy hash, for the same time), the session
+ * made on the caller's context. retry_after_s is set on THROTTLED. */
+void             bourse_auth_login_async         (BourseAuth               *self,
                                                   const char               *login,
                                                   const char               *password,
                                                   const BourseAuthContext  *context,
+                                                  GCancellable             *cancellable,
+                                                  GAsyncReadyCallback       callback,
+                                                  gpointer                  user_data);
+BourseTokens    *bourse_auth_login_finish        (BourseAuth               *self,
+                                                  GAsyncResult             *result,
                                                   guint                    *retry_after_s,
                                                   GError                  **error);
+/* Checks @current_password of a local account, under the same throttle as
+ * signing in, and hashes @new_password, both in a worker. Returns the new
+ * hash; UNAUTHENTICATED when the current password is wrong. */
+void             bourse_auth_change_password_async  (BourseAuth            *self,
+                                                     const BourseUser      *user,
+                                                     const char            *current_password,
+                                                     const char            *new_password,
+                                                     GCancellable          *cancellable,
+                                                     GAsyncReadyCallback    callback,
+                                                     gpointer               user_data);
+char            *bourse_auth_change_password_finish (BourseAuth            *self,
+                                                     GAsyncResult          *result,
+                                                     guint                 *retry_after_s,
+                                                     GError               **error);
 /* Rotates: the presented token is spent; presenting a spent one revokes
  * the whole session (BOURSE_AUTH_ERROR_TOKEN_REUSED). */
 BourseTokens    *bourse_auth_refresh             (BourseAuth               *self,

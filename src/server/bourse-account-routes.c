@@ -286,53 +286,83 @@ save_profile (BourseRequest  *request,
   return TRUE;
 }
 
-/* The current password proves it is the account holder, not someone who
- * found a signed-in screen or a stolen token. Failures are audited. */
-static gboolean
-check_current_password (BourseRequest    *request,
-                        const BourseUser *user,
-                        const char       *current)
+/* Answers the profile change once the account and its new values are
+ * known good, and the new password (if any) hashed. */
+static void
+finish_profile (BourseRequest *request,
+                gint64         user_id,
+                const char    *email,
+                const char    *password_hash)
 {
-  const BoursePrincipal *principal = bourse_request_get_principal (request);
-  g_autofree char *target = NULL;
-  g_autoptr(JsonNode) details = NULL;
-  BourseAuthContext context;
-
-  if (user->password_hash != NULL && bourse_password_verify (user->password_hash, current))
-    return TRUE;
-
-  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
-  details = json_from_string ("{\"reason\":\"current_password\"}", NULL);
-  bourse_request_get_context (request, &context);
-  bourse_auth_audit (bourse_request_get_auth (request), principal->actor, "user.profile.refused", target, details,
-                     &context, NULL);
-  bourse_request_reply_field_error (request, SOUP_STATUS_FORBIDDEN, "current_password", _("The current password is wrong"));
-  return FALSE;
-}
-
-/* The hash of the new password, or NULL once the refusal is answered. */
-static char *
-new_password_hash (BourseRequest    *request,
-                   JsonObject       *body,
-                   const BourseUser *user,
-                   const char       *password)
-{
+  g_autoptr(BourseUser) changed = NULL;
+  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  const char *current;
-  char *hash = NULL;
 
-  if (!bourse_request_get_string_member (request, body, "current_password", TRUE, &current))
-    return NULL;
-  if (!bourse_password_reset_check_account (user, &error))
+  if (!save_profile (request, user_id, email, password_hash, &error))
     {
       bourse_request_reply_error (request, error, 0);
-      return NULL;
+      return;
     }
-  if (!check_current_password (request, user, current))
-    return NULL;
-  if ((hash = bourse_password_reset_hash (bourse_request_get_auth (request), password, &error)) == NULL)
-    bourse_request_reply_error (request, error, 0);
-  return hash;
+  if ((changed = find_user (request, user_id)) != NULL)
+    {
+      node = bourse_user_to_json (changed);
+      bourse_request_reply_json (request, SOUP_STATUS_OK, node);
+    }
+}
+
+typedef struct
+{
+  BourseRequestHold *hold;
+  gint64             user_id;
+  char              *email;
+} ProfileChange;
+
+static void
+profile_change_free (ProfileChange *change)
+{
+  g_free (change->email);
+  g_free (change);
+}
+
+/* The current password proves it is the account holder, not someone who
+ * found a signed-in screen or a stolen token. Failures are audited, and
+ * count against the account's sign-in throttle. */
+static void
+password_checked_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  ProfileChange *change = user_data;
+  BourseRequest *request = bourse_request_hold_get_request (change->hold);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  guint retry_after = 0;
+
+  hash = bourse_auth_change_password_finish (BOURSE_AUTH (object), result, &retry_after, &error);
+  if (request == NULL)
+    ;
+  else if (hash != NULL)
+    finish_profile (request, change->user_id, change->email, hash);
+  else if (g_error_matches (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED))
+    {
+      const BoursePrincipal *principal = bourse_request_get_principal (request);
+      g_autofree char *target = g_strdup_printf ("user:%" G_GINT64_FORMAT, change->user_id);
+      g_autoptr(JsonNode) details = json_node_new (JSON_NODE_OBJECT);
+      BourseAuthContext context;
+
+      json_node_take_object (details, json_object_new ());
+      json_object_set_string_member (json_node_get_object (details), "reason", "current_password");
+      bourse_request_get_context (request, &context);
+      bourse_auth_audit (bourse_request_get_auth (request), principal->actor, "user.profile.refused", target,
+                         details, &context, NULL);
+      bourse_request_reply_field_error (request, SOUP_STATUS_FORBIDDEN, "current_password",
+                                        _("The current password is wrong"));
+    }
+  else
+    bourse_request_reply_error (request, error, retry_after);
+
+  bourse_request_hold_release (change->hold);
+  profile_change_free (change);
 }
 
 static void
@@ -342,11 +372,9 @@ me_patch_cb (BourseRequest *request,
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   JsonObject *body = bourse_request_get_json_object (request);
   g_autoptr(BourseUser) user = NULL;
-  g_autoptr(BourseUser) changed = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *password_hash = NULL;
-  const char *email, *password;
+  const char *email, *password, *current = NULL;
+  ProfileChange *change;
 
   if (body == NULL
       || !bourse_request_get_string_member (request, body, "email", FALSE, &email)
@@ -366,20 +394,38 @@ me_patch_cb (BourseRequest *request,
     }
 
   if ((user = find_user (request, principal->user_id)) == NULL
-      || (email != NULL && !check_new_email (request, user, email))
-      || (password != NULL && (password_hash = new_password_hash (request, body, user, password)) == NULL))
+      || (email != NULL && !check_new_email (request, user, email)))
     return;
 
-  if (!save_profile (request, user->id, email, password_hash, &error))
+  if (password == NULL)
+    {
+      finish_profile (request, user->id, email, NULL);
+      return;
+    }
+
+  if (!bourse_request_get_string_member (request, body, "current_password", TRUE, &current))
+    return;
+  if (!bourse_password_reset_check_account (user, &error))
     {
       bourse_request_reply_error (request, error, 0);
       return;
     }
-  if ((changed = find_user (request, user->id)) != NULL)
+  if (!bourse_password_check_policy (password, &error))
     {
-      node = bourse_user_to_json (changed);
-      bourse_request_reply_json (request, SOUP_STATUS_OK, node);
+      g_autoptr(GError) field_error = g_error_new_literal (BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_INVALID_PASSWORD,
+                                                           error->message);
+      bourse_request_reply_error (request, field_error, 0);
+      return;
     }
+
+  /* Checking the current password and hashing the new one cost ~100 ms of
+   * a core: in a worker, the answer comes back here. */
+  change = g_new0 (ProfileChange, 1);
+  change->user_id = user->id;
+  change->email = g_strdup (email);
+  change->hold = bourse_request_hold (request);
+  bourse_auth_change_password_async (bourse_request_get_auth (request), user, current, password, NULL,
+                                     password_checked_cb, change);
 }
 
 void

@@ -101,15 +101,34 @@ register_cb (BourseRequest *request,
 }
 
 static void
+login_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  BourseRequestHold *hold = user_data;
+  BourseRequest *request = bourse_request_hold_get_request (hold);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseTokens) tokens = NULL;
+  guint retry_after = 0;
+
+  tokens = bourse_auth_login_finish (BOURSE_AUTH (object), result, &retry_after, &error);
+  if (request != NULL)
+    {
+      if (tokens == NULL)
+        bourse_request_reply_error (request, error, retry_after);
+      else
+        reply_tokens (request, tokens);
+    }
+  bourse_request_hold_release (hold);
+}
+
+static void
 login_cb (BourseRequest *request,
           gpointer       user_data)
 {
   JsonObject *body = bourse_request_get_json_object (request);
   const char *login, *password;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(BourseTokens) tokens = NULL;
   BourseAuthContext context;
-  guint retry_after = 0;
 
   if (body == NULL)
     return;
@@ -127,14 +146,10 @@ login_cb (BourseRequest *request,
   if (!bourse_request_get_string_member (request, body, "password", TRUE, &password))
     return;
 
+  /* The password is checked in a worker; the answer comes back here. */
   bourse_request_get_context (request, &context);
-  tokens = bourse_auth_login (bourse_request_get_auth (request), login, password, &context, &retry_after, &error);
-  if (tokens == NULL)
-    {
-      bourse_request_reply_error (request, error, retry_after);
-      return;
-    }
-  reply_tokens (request, tokens);
+  bourse_auth_login_async (bourse_request_get_auth (request), login, password, &context, NULL,
+                           login_done_cb, bourse_request_hold (request));
 }
 
 static void

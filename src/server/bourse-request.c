@@ -511,6 +511,55 @@ bourse_request_reply_query_error (BourseRequest *request,
   }
 }
 
+struct _BourseRequestHold
+{
+  SoupServerMessage *message;
+  BourseRequest     *request;   /* NULL once the message has finished */
+  gulong             finished_handler;
+};
+
+static void
+hold_message_finished_cb (BourseRequestHold *hold)
+{
+  hold->request = NULL;
+}
+
+BourseRequestHold *
+bourse_request_hold (BourseRequest *request)
+{
+  BourseRequestHold *hold;
+
+  g_return_val_if_fail (request != NULL, NULL);
+
+  hold = g_new0 (BourseRequestHold, 1);
+  hold->message = g_object_ref (request->message);
+  hold->request = request;
+  hold->finished_handler = g_signal_connect_swapped (request->message, "finished",
+                                                     G_CALLBACK (hold_message_finished_cb), hold);
+  bourse_request_pause (request);
+  return hold;
+}
+
+BourseRequest *
+bourse_request_hold_get_request (BourseRequestHold *hold)
+{
+  g_return_val_if_fail (hold != NULL, NULL);
+
+  return hold->request;
+}
+
+void
+bourse_request_hold_release (BourseRequestHold *hold)
+{
+  g_return_if_fail (hold != NULL);
+
+  if (hold->request != NULL)
+    bourse_request_unpause (hold->request);
+  g_clear_signal_handler (&hold->finished_handler, hold->message);
+  g_clear_object (&hold->message);
+  g_free (hold);
+}
+
 gboolean
 bourse_request_get_int_query (BourseRequest *request,
                               const char    *name,

@@ -94,6 +94,15 @@ void               bourse_request_reply_problem_extra (BourseRequest      *reque
 /* The raw request body, for routes that do not take JSON (an upload):
  * an empty GBytes when there was none. The request keeps no copy. */
 GBytes            *bourse_request_steal_body      (BourseRequest            *request);
+/* For a handler that answers after asynchronous work: pauses the request
+ * and keeps its message. get_request is NULL once the client has gone;
+ * release answers nothing itself, it unpauses (after the handler's reply)
+ * and lets go. */
+typedef struct _BourseRequestHold BourseRequestHold;
+
+BourseRequestHold *bourse_request_hold             (BourseRequest            *request);
+BourseRequest     *bourse_request_hold_get_request (BourseRequestHold        *hold);
+void               bourse_request_hold_release     (BourseRequestHold        *hold);
 /* For handlers that answer later (DESIGN: soup_server_message_pause). */
 void               bourse_request_pause           (BourseRequest            *request);
 void               bourse_request_unpause         (BourseRequest            *request);

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <sys/socket.h>
 
 #include "auth/bourse-api-keys.h"
 #include "core/bourse-log.h"
@@ -215,6 +216,15 @@ request_finished_cb (SoupServer        *soup,
                      SoupServerMessage *message,
                      BourseServer      *self)
 {
+  guint status = soup_server_message_get_status (message);
+
+  /* A 204 may carry no Content-Length, and libsoup 3.2 then takes its
+   * response for one that ends when the connection closes, and closes it:
+   * revoking a session cut the keep-alive connection of whoever revoked
+   * it. Saying "no body" here, before libsoup decides, keeps it open. */
+  if (status == SOUP_STATUS_NO_CONTENT || status == SOUP_STATUS_NOT_MODIFIED)
+    soup_message_headers_set_encoding (soup_server_message_get_response_headers (message), SOUP_ENCODING_NONE);
+
   request_done (self, message);
 }
 
@@ -397,6 +407,10 @@ server_handler_cb (SoupServer        *soup,
 
   bourse_log_set_request_id (request->request_id);
   add_cors_headers (self, message);
+  /* Served over TLS: browsers must never fall back to plain HTTP here. */
+  if (self->certificate != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                  "Strict-Transport-Security", "max-age=31536000");
 
   if (self->shutdown_task != NULL)
     {
@@ -707,6 +721,93 @@ bourse_server_new (BourseEngine *engine)
   return self;
 }
 
+/* TLS 1.3 and 1.2 only; in 1.2, ECDHE (forward secrecy) with AEAD ciphers. */
+#define TLS_PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:" \
+                     "-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:-MAC-ALL:+AEAD:%SERVER_PRECEDENCE"
+
+void
+bourse_server_init_tls_policy (void)
+{
+  g_setenv ("G_TLS_GNUTLS_PRIORITY", TLS_PRIORITY, FALSE);
+}
+
+typedef struct
+{
+  GTlsConnection *connection;
+  GError         *error;
+} Handshake;
+
+static gpointer
+handshake_thread (gpointer data)
+{
+  Handshake *side = data;
+
+  g_tls_connection_handshake (side->connection, NULL, &side->error);
+  return NULL;
+}
+
+static gboolean
+accept_any_certificate_cb (GTlsConnection       *connection,
+                           GTlsCertificate      *peer,
+                           GTlsCertificateFlags  errors,
+                           gpointer              user_data)
+{
+  return TRUE;
+}
+
+/* glib-networking loads a certificate and a key that do not belong
+ * together without a word, and then every handshake fails. One handshake
+ * with ourselves, over a socket pair, proves the key signs for the
+ * certificate before we announce that we listen. */
+static gboolean
+certificate_works (GTlsCertificate  *certificate,
+                   GError          **error)
+{
+  g_autoptr(GSocket) server_socket = NULL;
+  g_autoptr(GSocket) client_socket = NULL;
+  g_autoptr(GSocketConnection) server_stream = NULL;
+  g_autoptr(GSocketConnection) client_stream = NULL;
+  g_autoptr(GIOStream) server_tls = NULL;
+  g_autoptr(GIOStream) client_tls = NULL;
+  g_autoptr(GError) client_error = NULL;
+  Handshake server_side = { NULL, NULL };
+  GThread *thread;
+  int fds[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    return TRUE;   /* nothing to check with: the first client will tell */
+  server_socket = g_socket_new_from_fd (fds[0], NULL);
+  client_socket = g_socket_new_from_fd (fds[1], NULL);
+  if (server_socket == NULL || client_socket == NULL)
+    return TRUE;
+  server_stream = g_socket_connection_factory_create_connection (server_socket);
+  client_stream = g_socket_connection_factory_create_connection (client_socket);
+
+  server_tls = g_tls_server_connection_new (G_IO_STREAM (server_stream), certificate, error);
+  client_tls = server_tls ? g_tls_client_connection_new (G_IO_STREAM (client_stream), NULL, error) : NULL;
+  if (client_tls == NULL)
+    return FALSE;
+  g_signal_connect (client_tls, "accept-certificate", G_CALLBACK (accept_any_certificate_cb), NULL);
+
+  server_side.connection = G_TLS_CONNECTION (server_tls);
+  thread = g_thread_new ("tls-check", handshake_thread, &server_side);
+  g_tls_connection_handshake (G_TLS_CONNECTION (client_tls), NULL, &client_error);
+  if (client_error != NULL)
+    /* Unblocks the server's side if it still waits. */
+    g_io_stream_close (G_IO_STREAM (client_tls), NULL, NULL);
+  g_thread_join (thread);
+
+  if (client_error != NULL || server_side.error != NULL)
+    {
+      g_propagate_error (error, client_error ? g_steal_pointer (&client_error) : g_steal_pointer (&server_side.error));
+      g_clear_error (&server_side.error);
+      return FALSE;
+    }
+  g_io_stream_close (G_IO_STREAM (client_tls), NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (server_tls), NULL, NULL);
+  return TRUE;
+}
+
 static GInetAddress *
 parse_bind_address (const char  *text,
                     GError     **error)
@@ -754,6 +855,14 @@ bourse_server_start (BourseServer  *self,
         {
           g_set_error (error, BOURSE_SERVER_ERROR, BOURSE_SERVER_ERROR_TLS,
                        _("Cannot load the TLS certificate %s and key %s: %s"), cert, key, local_error->message);
+          return FALSE;
+        }
+      if (!certificate_works (self->certificate, &local_error))
+        {
+          g_set_error (error, BOURSE_SERVER_ERROR, BOURSE_SERVER_ERROR_TLS,
+                       _("The TLS key %s does not belong to the certificate %s (a test handshake failed: %s)"),
+                       key, cert, local_error->message);
+          g_clear_object (&self->certificate);
           return FALSE;
         }
     }

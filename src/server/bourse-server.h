@@ -49,4 +49,10 @@ gboolean      bourse_server_shutdown_finish    (BourseServer         *self,
                                                 GAsyncResult         *result,
                                                 GError              **error);
 
+/* TLS 1.2 at least, ECDHE key exchange and AEAD ciphers only: the GnuTLS
+ * priority of glib-networking (G_TLS_GNUTLS_PRIORITY, unless the
+ * environment already sets one). Process-wide and read at the first TLS
+ * connection: call it from main(), before any thread starts. */
+void          bourse_server_init_tls_policy (void);
+
 G_END_DECLS

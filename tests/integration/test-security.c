@@ -828,6 +828,64 @@ idle_client (gpointer data)
   *(gboolean *)data = raw_wait_closed (socket);
 }
 
+static guint
+raw_request_on (GSocket    *socket,
+                const char *method,
+                const char *path,
+                const char *token)
+{
+  g_autofree char *request =
+    g_strdup_printf ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n\r\n",
+                     method, path, token);
+
+  raw_send (socket, (const guint8 *)request, strlen (request));
+  return raw_read_response (socket, NULL);
+}
+
+/* A 204 (revoking a session or a key) kept the connection that carried
+ * it, even when another user's requests share it behind a proxy. */
+static void
+no_content_client (gpointer data)
+{
+  gint64 nora = create_user ("nora", "trader");
+  g_autofree char *token = sign_in ("nora");
+  g_autoptr(JsonNode) key = NULL;
+  g_autoptr(JsonNode) sessions = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autofree char *key_path = NULL;
+  g_autofree char *session_path = NULL;
+  JsonArray *items;
+  guint status = 0;
+
+  key = http_json ("POST", "/api/v1/api-keys", token, "{\"name\":\"proxy\",\"role\":\"viewer\"}", &status);
+  g_assert_cmpuint (status, ==, 201);
+  key_path = g_strdup_printf ("/api/v1/api-keys/%" G_GINT64_FORMAT,
+                              json_object_get_int_member (json_node_get_object (key), "id"));
+  sessions = http_json ("GET", "/api/v1/sessions", server->token, NULL, &status);
+  items = json_object_get_array_member (json_node_get_object (sessions), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    if (json_object_get_int_member (json_array_get_object_element (items, i), "user_id") == nora)
+      session_path = g_strdup_printf ("/api/v1/sessions/%" G_GINT64_FORMAT,
+                                      json_object_get_int_member (json_array_get_object_element (items, i), "id"));
+  g_assert_nonnull (session_path);
+
+  /* One connection, two users, as behind a pooling proxy; opened now, as
+   * this file's idle time-out is short. */
+  socket = raw_connect ();
+  g_assert_cmpuint (raw_request_on (socket, "GET", "/api/v1/users/me", token), ==, 200);
+  g_assert_cmpuint (raw_request_on (socket, "DELETE", key_path, token), ==, 204);
+  g_assert_cmpuint (raw_request_on (socket, "DELETE", session_path, server->token), ==, 204);
+  g_assert_cmpuint (raw_request_on (socket, "GET", "/api/v1/users/me", server->token), ==, 200);
+  /* The session ended; its token no longer works, on the same connection. */
+  g_assert_cmpuint (raw_request_on (socket, "GET", "/api/v1/users/me", token), ==, 401);
+}
+
+static void
+test_no_content_keeps_connection (void)
+{
+  run_client (no_content_client, NULL, 60000);
+}
+
 static void
 test_idle_connection_closed (void)
 {
@@ -844,8 +902,8 @@ main (int   argc,
       char *argv[])
 {
   static const char * const settings[] = {
-    "server", "header_timeout", "1",
-    "server", "idle_timeout", "2",
+    "server", "header_timeout", "2",
+    "server", "idle_timeout", "3",
     "auth", "password_opslimit", "1",
     "auth", "password_memlimit_kib", "8",
     NULL
@@ -864,6 +922,7 @@ main (int   argc,
   g_test_add_func ("/security/connections/closed-keep-alive", test_closed_keep_alive_connections_released);
   g_test_add_func ("/security/connections/slow-headers", test_slow_headers_closed);
   g_test_add_func ("/security/connections/idle", test_idle_connection_closed);
+  g_test_add_func ("/security/connections/no-content-keeps-alive", test_no_content_keeps_connection);
 
   server = bourse_test_server_new (TRUE, settings);
   status = g_test_run ();

@@ -737,6 +737,47 @@ test_config_check (Fixture       *f,
   assert_contains (command.err, "config check FILE");
 }
 
+/* Whether openssl s_client with @options completes a request to the
+ * daemon; its answer's head (status line and headers) in *head. */
+static gboolean
+tls_client_gets_answer (const char  *openssl,
+                        guint16      port,
+                        const char  *options,
+                        char       **head)
+{
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+  g_auto(GStrv) extra = g_strsplit (options, " ", -1);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  static const char request[] = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  g_autoptr(GBytes) input = g_bytes_new_static (request, sizeof request - 1);
+  g_autoptr(GBytes) output = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *text;
+
+  g_ptr_array_add (argv, (char *)openssl);
+  g_ptr_array_add (argv, (char *)"s_client");
+  g_ptr_array_add (argv, (char *)"-quiet");
+  g_ptr_array_add (argv, (char *)"-connect");
+  g_ptr_array_add (argv, address);
+  for (guint i = 0; extra[i] != NULL; i++)
+    g_ptr_array_add (argv, extra[i]);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *)argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                               | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate (process, input, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  text = output ? g_bytes_get_data (output, NULL) : NULL;
+  g_test_message ("openssl s_client %s: %.*s", options, text ? (int)MIN (g_bytes_get_size (output), 40) : 0,
+                  text ? text : "");
+  if (head != NULL)
+    *head = text ? g_strndup (text, g_bytes_get_size (output)) : g_strdup ("");
+  return text != NULL && g_str_has_prefix (text, "HTTP/1.1 200");
+}
+
 static void
 test_tls (Fixture       *f,
           gconstpointer  data)
@@ -786,6 +827,23 @@ test_tls (Fixture       *f,
   g_assert_cmpint (command.status, >, 0);
   assert_contains (command.err, "tls_key");
 
+  /* So is a key that does not belong to the certificate: at start, not at
+   * every handshake after it. */
+  {
+    g_autofree char *other_key = g_build_filename (f->dir, "other.pem", NULL);
+    const char *genrsa[] = { openssl, "genrsa", "-out", other_key, "2048", NULL };
+    const char *mismatched[] = { "serve", "--tls-cert", cert, "--tls-key", other_key, "--port", "0",
+                                 "--data-dir", f->data_dir, NULL };
+    g_auto(Command) refused = { 0 };
+
+    g_spawn_sync (f->dir, (char **) genrsa, NULL, G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                  NULL, NULL, NULL, NULL, &status, &error);
+    g_assert_no_error (error);
+    run_command (f, NULL, mismatched, &refused);
+    g_assert_cmpint (refused.status, ==, 1);
+    assert_contains (refused.err, "does not belong to the certificate");
+  }
+
   /* LeakSanitizer's exit scan crashes on the dynamic TLS of the GnuTLS GIO
    * module (google/sanitizers#1322); this keeps sanitizer runs meaningful. */
   asan_options = g_strdup_printf ("ASAN_OPTIONS=%s%sintercept_tls_get_addr=0",
@@ -804,6 +862,21 @@ test_tls (Fixture       *f,
   /* It really was TLS, with our certificate. */
   g_assert_nonnull (soup_message_get_tls_peer_certificate (message));
   g_assert_cmpint (soup_message_get_tls_protocol_version (message), !=, G_TLS_PROTOCOL_VERSION_UNKNOWN);
+
+  /* TLS 1.2 at least, and only forward-secret AEAD suites. The client is
+   * told to allow anything (SECLEVEL=0), so the refusals are the server's. */
+  {
+    g_autofree char *head = NULL;
+
+    g_assert_false (tls_client_gets_answer (openssl, daemon->port, "-tls1 -cipher DEFAULT@SECLEVEL=0", NULL));
+    g_assert_false (tls_client_gets_answer (openssl, daemon->port, "-tls1_1 -cipher DEFAULT@SECLEVEL=0", NULL));
+    g_assert_false (tls_client_gets_answer (openssl, daemon->port, "-tls1_2 -cipher AES128-GCM-SHA256", NULL));
+    g_assert_false (tls_client_gets_answer (openssl, daemon->port, "-tls1_2 -cipher ECDHE-RSA-AES128-SHA", NULL));
+    g_assert_true (tls_client_gets_answer (openssl, daemon->port, "-tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256",
+                                           NULL));
+    g_assert_true (tls_client_gets_answer (openssl, daemon->port, "-tls1_3", &head));
+    assert_contains (head, "Strict-Transport-Security: max-age=");
+  }
 
   stop_daemon (daemon, SIGTERM);
 }
