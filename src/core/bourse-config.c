@@ -64,7 +64,9 @@ static const BourseConfigKey schema[] = {
   { "rate_limit", "enabled", BOURSE_CONFIG_TYPE_BOOLEAN, "true", 0, 0, NULL, NULL, FALSE,
     N_("Limit API requests per client address and route group (429 with Retry-After)") },
   { "rate_limit", "auth_per_minute", BOURSE_CONFIG_TYPE_INT, "10", 1, 1000000, NULL, NULL, FALSE,
-    N_("Requests a minute to /api/v1/auth/…") },
+    N_("Requests a minute to sign in, sign up and reset a password (/api/v1/auth/…)") },
+  { "rate_limit", "session_per_minute", BOURSE_CONFIG_TYPE_INT, "60", 1, 1000000, NULL, NULL, FALSE,
+    N_("Requests a minute to refresh a token or sign out (/api/v1/auth/refresh, …/logout)") },
   { "rate_limit", "orders_per_minute", BOURSE_CONFIG_TYPE_INT, "50", 1, 1000000, NULL, NULL, FALSE,
     N_("Requests a minute to /api/v1/orders… and /api/v1/trades…") },
   { "rate_limit", "market_per_minute", BOURSE_CONFIG_TYPE_INT, "200", 1, 1000000, NULL, NULL, FALSE,
@@ -455,8 +457,10 @@ bourse_config_load_file (BourseConfig  *self,
 
   if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, &local_error))
     {
+      g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
       g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_FILE,
-                   _("Cannot read configuration file %s: %s"), path, local_error->message);
+                   _("Cannot read configuration file %s: %s"), path, reason);
       return FALSE;
     }
 
@@ -474,18 +478,25 @@ bourse_config_load_file (BourseConfig  *self,
           /* A typo in a configuration file must not be silently ignored. */
           if (i < 0)
             {
+              /* A file may hold any bytes; messages stay UTF-8. */
+              g_autofree char *group_shown = g_utf8_make_valid (groups[g], -1);
+              g_autofree char *key_shown = g_utf8_make_valid (keys[k], -1);
+
               g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_UNKNOWN_KEY,
                            _("Unknown configuration key %s.%s in %s"),
-                           groups[g], keys[k], path);
+                           group_shown, key_shown, path);
               return FALSE;
             }
 
           value = g_key_file_get_string (keyfile, groups[g], keys[k], &local_error);
           if (value == NULL)
             {
+              /* GKeyFile quotes a value that is not UTF-8 as it is. */
+              g_autofree char *reason = g_utf8_make_valid (local_error->message, -1);
+
               g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
                            _("Invalid value for %s.%s in %s: %s"),
-                           groups[g], keys[k], path, local_error->message);
+                           groups[g], keys[k], path, reason);
               return FALSE;
             }
 

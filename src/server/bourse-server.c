@@ -360,7 +360,11 @@ within_rate_limit (BourseServer  *self,
   if (!bourse_config_get_boolean (self->config, "rate_limit", "enabled"))
     return TRUE;
 
-  if (g_str_has_prefix (path, "/api/v1/auth/"))
+  /* Refreshing and signing out are routine for every client; they must not
+   * eat the small budget that keeps password guessing slow. */
+  if (g_str_equal (path, "/api/v1/auth/refresh") || g_str_equal (path, "/api/v1/auth/logout"))
+    group = "session", per_minute_key = "session_per_minute";
+  else if (g_str_has_prefix (path, "/api/v1/auth/"))
     group = "auth", per_minute_key = "auth_per_minute";
   else if (g_str_has_prefix (path, "/api/v1/orders") || g_str_has_prefix (path, "/api/v1/trades"))
     group = "orders", per_minute_key = "orders_per_minute";

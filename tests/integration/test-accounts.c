@@ -608,6 +608,15 @@ test_rate_limits (void)
     g_assert_cmpint (atoi (retry_after), <=, 20);
   }
 
+  /* Refreshing a token has a budget of its own: a client locked out of
+   * signing in can still refresh (here a bad token: 401, not 429). */
+  {
+    g_autoptr(BourseTestResponse) refresh =
+      post_json (server, "/api/v1/auth/refresh", "{\"refresh_token\":\"not-a-token\"}", anonymous);
+
+    g_assert_cmpuint (refresh->status, ==, 401);
+  }
+
   /* Other groups have buckets of their own; the local owner is desk tier
    * (×20: 20 a minute here). Slow builds refill meanwhile, so allow exactly
    * what the bucket may have regained over the measured time. */

@@ -730,6 +730,76 @@ test_last_admin_kept (void)
   run_client (last_admin_client, NULL, 60000);
 }
 
+/* {{{ Password checks (issue 8, medium 5 and low) */
+
+/* Guessing the current password through a profile change counts against
+ * the account's sign-in throttle, like guessing at the sign-in. */
+static void
+profile_guessing_client (gpointer data)
+{
+  g_autofree char *token = NULL;
+  guint status = 0;
+
+  create_user ("guessed", "trader");
+  token = sign_in ("guessed");
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *body =
+        g_strdup_printf ("{\"password\":\"a brand new passphrase 77\",\"current_password\":\"guess number %u\"}", i);
+      g_autoptr(JsonNode) answer = http_json ("PATCH", "/api/v1/users/me", token, body, &status);
+
+      g_assert_cmpuint (status, ==, 403);
+    }
+  {
+    g_autoptr(JsonNode) answer =
+      http_json ("PATCH", "/api/v1/users/me", token,
+                 "{\"password\":\"a brand new passphrase 77\",\"current_password\":\"" PASSWORD "\"}", &status);
+
+    /* Even the right password waits now. */
+    g_assert_cmpuint (status, ==, 429);
+  }
+}
+
+static void
+test_profile_guessing_throttled (void)
+{
+  run_client (profile_guessing_client, NULL, 60000);
+}
+
+/* A password typed into the name field must not stay in the audit chain. */
+static void
+typed_name_client (gpointer data)
+{
+  const char *typed = "Sup3r-secret typed in the wrong field";
+  g_autofree char *body = g_strdup_printf ("{\"username\":\"%s\",\"password\":\"x\"}", typed);
+  g_autoptr(JsonNode) refused = NULL;
+  g_autoptr(JsonNode) audit = NULL;
+  g_autofree char *audit_text = NULL;
+  guint status = 0;
+
+  refused = http_json ("POST", "/api/v1/auth/login", NULL, body, &status);
+  g_assert_cmpuint (status, ==, 401);
+  /* A failed sign-in of an existing account still names it. */
+  g_clear_pointer (&refused, json_node_unref);
+  create_user ("tess", "viewer");
+  refused = http_json ("POST", "/api/v1/auth/login", NULL, "{\"username\":\"tess\",\"password\":\"wrong one\"}",
+                       &status);
+  g_assert_cmpuint (status, ==, 401);
+
+  audit = http_json ("GET", "/api/v1/audit?action=auth.login.failed&limit=500", server->token, NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  audit_text = json_to_string (audit, FALSE);
+  g_assert_null (strstr (audit_text, "Sup3r-secret"));
+  g_assert_nonnull (strstr (audit_text, "unknown-account"));
+  g_assert_nonnull (strstr (audit_text, "\"tess\""));
+}
+
+static void
+test_failed_login_keeps_no_typed_name (void)
+{
+  run_client (typed_name_client, NULL, 60000);
+}
+
 /* }}} */
 
 /* {{{ Connections (issue 8, high 4) */
@@ -919,10 +989,12 @@ main (int   argc,
   g_test_add_func ("/security/websocket/demoted-and-disabled", test_demoted_and_disabled_sockets);
   g_test_add_func ("/security/websocket/revoked-key", test_revoked_key_socket);
   g_test_add_func ("/security/accounts/last-admin", test_last_admin_kept);
+  g_test_add_func ("/security/passwords/profile-guessing", test_profile_guessing_throttled);
   g_test_add_func ("/security/connections/closed-keep-alive", test_closed_keep_alive_connections_released);
   g_test_add_func ("/security/connections/slow-headers", test_slow_headers_closed);
   g_test_add_func ("/security/connections/idle", test_idle_connection_closed);
   g_test_add_func ("/security/connections/no-content-keeps-alive", test_no_content_keeps_connection);
+  g_test_add_func ("/security/passwords/typed-name-not-audited", test_failed_login_keeps_no_typed_name);
 
   server = bourse_test_server_new (TRUE, settings);
   status = g_test_run ();
