@@ -6,6 +6,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Usage: bench/market/run.sh [BUILD_DIR] [N]   (default: _build, 1000000; this script builds nothing)
+#        MEMORY_SIZES="1000000 5000000" bench/market/run.sh …   (the sizes of step 5; default N and 5 × N)
 #
 # Needs sqlite3 and curl. Figures are reported, never asserted: the machines
 # are shared and noisy, so each import runs RUNS times and the median counts.
@@ -21,6 +22,9 @@
 # 4. boursed serve on the data directory of step 2, and GET
 #    /api/v1/market/candles/BTCUSDT?interval=1m&limit=5000 REQUESTS times
 #    over one kept-alive connection (curl), after a warm-up: median and p95.
+# 5. The peak resident set (wait4's ru_maxrss, bench-market-peak-rss) of
+#    `boursed market import` of each of MEMORY_SIZES candles into a fresh
+#    data directory: it must not grow with the file.
 
 set -euo pipefail
 
@@ -34,12 +38,15 @@ SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 
 BOURSED="$BUILD_DIR/src/daemon/boursed"
 GEN="$BUILD_DIR/bench/market/bench-market-gen-candles"
+PEAK_RSS="$BUILD_DIR/bench/market/bench-market-peak-rss"
+MEMORY_SIZES=${MEMORY_SIZES:-"$N $((N * 5))"}
 MIGRATION="$SRC_DIR/src/core/migrations/0003-market.sql"
 
 die () { echo "run.sh: $*" >&2; exit 1; }
 
 [[ -x "$BOURSED" ]] || die "$BOURSED not found: build first (ninja -C $BUILD_DIR)"
 [[ -x "$GEN" ]] || die "$GEN not found: is bench/market wired into the build?"
+[[ -x "$PEAK_RSS" ]] || die "$PEAK_RSS not found: build it (ninja -C $BUILD_DIR bench/market/bench-market-peak-rss)"
 command -v sqlite3 >/dev/null || die "sqlite3 is not installed (apt-get install sqlite3)"
 command -v curl >/dev/null || die "curl is not installed"
 
@@ -83,6 +90,8 @@ timed () {
   awk '{ printf "%.3f %.3f\n", $1, $2 + $3 }' "$file.time" >"$file"
 }
 median () { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# The peak RSS that bench-market-peak-rss wrote into FILE, in MiB.
+peak_mib () { awk '$1 == "peak_rss_kib" { printf "%.1f", $2 / 1024 }' "$1"; }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "Generating $N one-minute candles…" >&2
@@ -98,13 +107,14 @@ for run in $(seq 1 "$RUNS"); do
   echo "correct horse battery staple" |
     BOURSE_LOG_LEVEL=warning "$BOURSED" user add admin --role admin --password-stdin --data-dir "$data" >/dev/null
   sync
-  BOURSE_LOG_FORMAT=text timed "$WORK/import-$run.t" "$BOURSED" market import "$WORK/klines.csv" \
+  BOURSE_LOG_FORMAT=text timed "$WORK/import-$run.t" "$PEAK_RSS" "$BOURSED" market import "$WORK/klines.csv" \
     --symbol BTCUSDT --interval 1m --data-dir "$data" --log-level debug \
     >"$WORK/import-$run.out" 2>"$WORK/import-$run.err"
   read -r wall cpu <"$WORK/import-$run.t"
   IMPORT_S+=("$wall")
   IMPORT_CPU+=("$cpu")
-  echo "  import run $run: $wall s ($cpu s CPU) — $(cat "$WORK/import-$run.out")" >&2
+  echo "  import run $run: $wall s ($cpu s CPU), peak RSS $(peak_mib "$WORK/import-$run.err") MiB" \
+       "— $(cat "$WORK/import-$run.out")" >&2
   grep -h 'bourse-market' "$WORK/import-$run.err" | sed 's/^.*bourse-market: /      /' >&2 || true
   [[ $run == 1 ]] || rm -rf "$data"
 done
@@ -185,6 +195,29 @@ P50=$(awk '{ v[NR] = $1 } END { printf "%.1f", v[int(NR * 0.50 + 0.5)] }' "$WORK
 P95=$(awk '{ v[NR] = $1 } END { printf "%.1f", v[int(NR * 0.95 + 0.5)] }' "$WORK/latency-ms.txt")
 MAX=$(tail -n 1 "$WORK/latency-ms.txt")
 
+# --- peak memory of the import, by size -------------------------------------------------------
+
+declare -a MEMORY_REPORT=()
+for size in $MEMORY_SIZES; do
+  file="$WORK/klines-$size.csv"
+  if [[ "$size" == "$N" ]]; then
+    file="$WORK/klines.csv"
+  else
+    echo "Generating $size one-minute candles…" >&2
+    "$GEN" "$size" "$file" /dev/null
+  fi
+  data="$WORK/memory-$size"
+  BOURSE_LOG_LEVEL=warning timed "$WORK/memory-$size.t" "$PEAK_RSS" "$BOURSED" market import "$file" \
+    --symbol BTCUSDT --interval 1m --data-dir "$data" >"$WORK/memory-$size.out" 2>"$WORK/memory-$size.err"
+  read -r wall _ <"$WORK/memory-$size.t"
+  bytes=$(stat -c %s "$file")
+  MEMORY_REPORT+=("$(printf 'boursed market import, %s candles (%s MB file): peak RSS %s MiB, %s s' \
+    "$size" "$((bytes / 1000000))" "$(peak_mib "$WORK/memory-$size.err")" "$wall")")
+  echo "  ${MEMORY_REPORT[-1]}" >&2
+  [[ "$size" == "$N" ]] || rm -f "$file"
+  rm -rf "$data"
+done
+
 # --- report ----------------------------------------------------------------------------------
 
 echo
@@ -201,3 +234,4 @@ printf 'import / sqlite3 .import: %s wall, %s CPU (target <= 2)\n' \
 printf 're-import of the same file (nothing changes): %s s\n' "$REIMPORT_S"
 printf 'GET /api/v1/market/candles limit=5000 (%s bytes), %s requests: median %s ms, p95 %s ms, max %s ms (target < 20 ms)\n' \
   "$BYTES" "$REQUESTS" "$P50" "$P95" "$MAX"
+printf '%s\n' "${MEMORY_REPORT[@]}"

@@ -876,7 +876,8 @@ command_market_import (int    argc,
   g_auto(MarketOptions) market = { 0 };
   g_auto(Offline) offline = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) file = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) input = NULL;
   g_autofree char *actor = cli_actor ();
   GOptionEntry extra[] = {
     { "symbol", 's', 0, G_OPTION_ARG_STRING, &market.symbol, N_("Instrument, such as BTCUSDT"), N_("SYMBOL") },
@@ -904,18 +905,20 @@ command_market_import (int    argc,
   if (!check_market_options (&market, TRUE, &interval, &format))
     return 2;
 
-  if ((file = g_mapped_file_new (argv[1], FALSE, &error)) == NULL
+  file = g_file_new_for_commandline_arg (argv[1]);
+  if ((input = g_file_read (file, NULL, &error)) == NULL
       || !offline_open (&offline, &options, &error))
     {
       g_printerr ("boursed: %s\n", error->message);
       return 1;
     }
 
-  /* The same import as POST /api/v1/market/import: one transaction with its audit entry. */
+  /* The same import as POST /api/v1/market/import: one transaction with
+   * its audit entry. The file is read a chunk at a time, so that a file
+   * of any size imports in the same memory. */
   audit = (CliAudit) { offline.auth, actor };
-  if (!bourse_csv_import (offline.store, market.symbol, interval, format,
-                          g_mapped_file_get_contents (file), g_mapped_file_get_length (file),
-                          cli_audit_cb, &audit, &result, &error))
+  if (!bourse_csv_import_stream (offline.store, market.symbol, interval, format, G_INPUT_STREAM (input),
+                                 cli_audit_cb, &audit, &result, NULL, &error))
     {
       g_printerr ("boursed: %s: %s\n", argv[1], error->message);
       return 1;

@@ -217,22 +217,26 @@ bourse_candles_append_json (GString             *out,
 }
 
 /* Writes @candles inside the caller's transaction; adds the rows really
- * changed to *changed. */
+ * changed to *changed. *full (may be NULL) keeps the statement of
+ * ROWS_PER_INSERT rows for the next call; the caller finalizes it. */
 static gboolean
 write_rows (BourseStore         *store,
             gint64               instrument_id,
             BourseInterval       interval,
             const BourseCandle  *candles,
             gsize                n_candles,
+            sqlite3_stmt       **full_cache,
             gsize               *changed,
             GError             **error)
 {
-  g_autoptr(sqlite3_stmt) full = NULL;
+  g_autoptr(sqlite3_stmt) own_full = NULL;
   g_autoptr(sqlite3_stmt) tail = NULL;
+  sqlite3_stmt **full = full_cache != NULL ? full_cache : &own_full;
   sqlite3 *db = bourse_store_get_db (store);
   const char *interval_text = bourse_interval_to_string (interval);
 
-  if ((n_candles >= ROWS_PER_INSERT && (full = prepare_upsert (store, ROWS_PER_INSERT, error)) == NULL)
+  if ((n_candles >= ROWS_PER_INSERT && *full == NULL
+       && (*full = prepare_upsert (store, ROWS_PER_INSERT, error)) == NULL)
       || (n_candles % ROWS_PER_INSERT != 0
           && (tail = prepare_upsert (store, n_candles % ROWS_PER_INSERT, error)) == NULL))
     return FALSE;
@@ -240,7 +244,7 @@ write_rows (BourseStore         *store,
   for (gsize i = 0; i < n_candles;)
     {
       guint n_rows = MIN (ROWS_PER_INSERT, n_candles - i);
-      sqlite3_stmt *stmt = n_rows == ROWS_PER_INSERT ? full : tail;
+      sqlite3_stmt *stmt = n_rows == ROWS_PER_INSERT ? *full : tail;
 
       sqlite3_reset (stmt);
       for (guint row = 0; row < n_rows; row++)
@@ -303,7 +307,7 @@ bourse_candles_upsert (BourseStore         *store,
 
   if (!bourse_store_begin (store, error))
     return FALSE;
-  if (!write_rows (store, instrument_id, interval, candles, n_candles, &changed, error)
+  if (!write_rows (store, instrument_id, interval, candles, n_candles, NULL, &changed, error)
       || !bourse_store_commit (store, error))
     {
       bourse_store_rollback (store);
@@ -330,7 +334,7 @@ bourse_candles_upsert_in_transaction (BourseStore         *store,
   g_return_val_if_fail (candles != NULL || n_candles == 0, FALSE);
   g_return_val_if_fail (!sqlite3_get_autocommit (bourse_store_get_db (store)), FALSE);
 
-  if (!write_rows (store, instrument_id, interval, candles, n_candles, &changed, error))
+  if (!write_rows (store, instrument_id, interval, candles, n_candles, NULL, &changed, error))
     return FALSE;
   if (n_changed != NULL)
     *n_changed = changed;
@@ -421,49 +425,187 @@ bourse_candles_count (BourseStore  *store,
 
 /* Aggregation {{{ */
 
-/* Folds @fine candles, in order, into @coarse ones. */
+/* Candles a writer's interval holds before writing them, and reads back
+ * at a time: what bounds the memory of an import, whatever its size. A
+ * multiple of ROWS_PER_INSERT. */
+#define BATCH_CANDLES 4096
+
+/* One interval of a writer: the source, or one folded from the coarsest
+ * interval before it that nests in it (15m from 5m, 1M from 1d). */
 typedef struct
 {
-  BourseInterval  fine;
-  BourseInterval  coarse;
-  GArray         *folded;
-  BourseCandle   *bucket;
+  gboolean        active;
+  gboolean        has_children;
+  BourseInterval  parent;         /* the interval it is folded from; the source has none */
+  gint64          first;          /* its range: the candles overlapping the source's range */
+  gint64          last;
+  BourseCandle    bucket;         /* the candle being folded */
+  gboolean        has_bucket;
   gint64          bucket_next;
-} Folder;
+  GArray         *pending;        /* BourseCandle, made and not written yet */
+  gint64          delivered;      /* the intervals folded from this one have every stored candle up to here */
+  gboolean        fresh;          /* nothing was stored from its first open time on */
+  sqlite3_stmt   *insert;         /* ROWS_PER_INSERT rows, prepared once */
+} Node;
 
-static void
-folder_init (Folder         *folder,
-             BourseInterval  fine,
-             BourseInterval  coarse)
+struct _BourseCandlesWriter
 {
-  folder->fine = fine;
-  folder->coarse = coarse;
-  folder->folded = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
-  folder->bucket = NULL;
-  folder->bucket_next = 0;
+  BourseStore    *store;
+  gint64          instrument_id;
+  BourseInterval  source;
+  gboolean        started;
+  gint64          start;          /* the source's range */
+  gint64          end;
+  gsize           changed;
+  sqlite3_stmt   *count;
+  sqlite3_stmt   *select;
+  Node            nodes[BOURSE_N_INTERVALS];
+};
+
+static gboolean flush (BourseCandlesWriter  *self,
+                       BourseInterval        interval,
+                       gboolean              final,
+                       GError              **error);
+
+BourseCandlesWriter *
+bourse_candles_writer_new (BourseStore    *store,
+                           gint64          instrument_id,
+                           BourseInterval  source)
+{
+  BourseCandlesWriter *self;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
+  g_return_val_if_fail ((guint) source < BOURSE_N_INTERVALS, NULL);
+
+  self = g_new0 (BourseCandlesWriter, 1);
+  self->store = g_object_ref (store);
+  self->instrument_id = instrument_id;
+  self->source = source;
+  self->nodes[source].active = TRUE;
+
+  for (guint coarse = source + 1; coarse < BOURSE_N_INTERVALS; coarse++)
+    {
+      /* From the coarsest interval already made that fits: a month folds
+       * its days, not its 44,640 minutes. */
+      for (int fine = coarse - 1; fine >= (int) source; fine--)
+        {
+          if (!self->nodes[fine].active || !bourse_interval_nests_in (fine, coarse))
+            continue;
+          self->nodes[coarse].active = TRUE;
+          self->nodes[coarse].parent = fine;
+          self->nodes[fine].has_children = TRUE;
+          break;
+        }
+    }
+
+  for (guint i = source; i < BOURSE_N_INTERVALS; i++)
+    if (self->nodes[i].active)
+      self->nodes[i].pending = g_array_new (FALSE, FALSE, sizeof (BourseCandle));
+  return self;
 }
 
-static void
-folder_clear (Folder *folder)
+void
+bourse_candles_writer_free (BourseCandlesWriter *self)
 {
-  g_clear_pointer (&folder->folded, g_array_unref);
-}
+  if (self == NULL)
+    return;
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Folder, folder_clear)
+  for (guint i = 0; i < BOURSE_N_INTERVALS; i++)
+    {
+      g_clear_pointer (&self->nodes[i].pending, g_array_unref);
+      g_clear_pointer (&self->nodes[i].insert, sqlite3_finalize);
+    }
+  g_clear_pointer (&self->count, sqlite3_finalize);
+  g_clear_pointer (&self->select, sqlite3_finalize);
+  g_clear_object (&self->store);
+  g_free (self);
+}
 
 static gboolean
-folder_add (Folder              *folder,
-            const BourseCandle  *c,
-            GError             **error)
+count_stored (BourseCandlesWriter  *self,
+              BourseInterval        interval,
+              gint64                from,
+              gint64                to,
+              gint64               *count,
+              GError              **error)
 {
-  BourseCandle *bucket = folder->bucket;
+  if (self->count == NULL
+      && (self->count = bourse_store_prepare (self->store,
+                                              "SELECT count(*) FROM candles WHERE instrument_id = ? "
+                                              "AND interval = ? AND open_time >= ? AND open_time <= ?",
+                                              error)) == NULL)
+    return FALSE;
 
-  if (bucket == NULL || c->open_time >= folder->bucket_next)
+  sqlite3_bind_int64 (self->count, 1, self->instrument_id);
+  sqlite3_bind_text (self->count, 2, bourse_interval_to_string (interval), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (self->count, 3, from);
+  sqlite3_bind_int64 (self->count, 4, to);
+  if (sqlite3_step (self->count) != SQLITE_ROW)
     {
-      g_array_append_vals (folder->folded, c, 1);
-      bucket = folder->bucket = &g_array_index (folder->folded, BourseCandle, folder->folded->len - 1);
-      bucket->open_time = bourse_interval_align (folder->coarse, c->open_time);
-      folder->bucket_next = bourse_interval_next (folder->coarse, c->open_time);
+      bourse_store_set_error (self->store, error);
+      sqlite3_reset (self->count);
+      return FALSE;
+    }
+  *count = sqlite3_column_int64 (self->count, 0);
+  sqlite3_reset (self->count);
+  return TRUE;
+}
+
+static gboolean
+any_stored_from (BourseCandlesWriter  *self,
+                 BourseInterval        interval,
+                 gint64                from,
+                 gboolean             *any,
+                 GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = bourse_store_prepare (self->store,
+                                                       "SELECT EXISTS (SELECT 1 FROM candles WHERE instrument_id = ? "
+                                                       "AND interval = ? AND open_time >= ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->instrument_id);
+  sqlite3_bind_text (stmt, 2, bourse_interval_to_string (interval), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, from);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  *any = sqlite3_column_int (stmt, 0) != 0;
+  return TRUE;
+}
+
+static gboolean
+push (BourseCandlesWriter  *self,
+      BourseInterval        interval,
+      const BourseCandle   *candle,
+      GError              **error)
+{
+  Node *node = &self->nodes[interval];
+
+  g_array_append_vals (node->pending, candle, 1);
+  return node->pending->len < BATCH_CANDLES || flush (self, interval, FALSE, error);
+}
+
+/* Folds @c, a candle of @coarse's parent, into @coarse. */
+static gboolean
+fold (BourseCandlesWriter  *self,
+      BourseInterval        coarse,
+      const BourseCandle   *c,
+      GError              **error)
+{
+  Node *node = &self->nodes[coarse];
+  BourseCandle *bucket = &node->bucket;
+
+  if (!node->has_bucket || c->open_time >= node->bucket_next)
+    {
+      if (node->has_bucket && !push (self, coarse, bucket, error))
+        return FALSE;
+      *bucket = *c;
+      bucket->open_time = bourse_interval_align (coarse, c->open_time);
+      node->bucket_next = bourse_interval_next (coarse, c->open_time);
+      node->has_bucket = TRUE;
     }
   else
     {
@@ -477,201 +619,276 @@ folder_add (Folder              *folder,
       bucket->trades += c->trades;
     }
   /* Closed once its last part is closed and ends where it ends. */
-  bucket->closed = c->closed && bourse_interval_next (folder->fine, c->open_time) == folder->bucket_next;
+  bucket->closed = c->closed && bourse_interval_next (node->parent, c->open_time) == node->bucket_next;
   return TRUE;
 }
 
-/* Adds the stored @fine candles with from <= open_time <= to. */
+/* Hands @candles of @interval to the intervals folded from it, or to
+ * @only_to alone when it is not @interval. */
 static gboolean
-folder_add_stored (Folder       *folder,
-                   BourseStore  *store,
-                   gint64        instrument_id,
-                   gint64        from,
-                   gint64        to,
-                   GError      **error)
+deliver (BourseCandlesWriter  *self,
+         BourseInterval        interval,
+         BourseInterval        only_to,
+         const BourseCandle   *candles,
+         gsize                 n_candles,
+         GError              **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  int rc;
+  for (guint coarse = interval + 1; coarse < BOURSE_N_INTERVALS; coarse++)
+    {
+      if (!self->nodes[coarse].active || self->nodes[coarse].parent != interval
+          || (only_to != interval && only_to != coarse))
+        continue;
+      for (gsize i = 0; i < n_candles; i++)
+        if (!fold (self, coarse, &candles[i], error))
+          return FALSE;
+    }
+  return TRUE;
+}
 
-  if (from > to)
-    return TRUE;
+/* Delivers the stored @interval candles with from <= open_time <= to, a
+ * page at a time: each page is read to its end before it goes on, since
+ * folding it writes. */
+static gboolean
+deliver_stored (BourseCandlesWriter  *self,
+                BourseInterval        interval,
+                BourseInterval        only_to,
+                gint64                from,
+                gint64                to,
+                GError              **error)
+{
+  g_autoptr(GArray) page = g_array_new (FALSE, FALSE, sizeof (BourseCandle));
 
-  stmt = bourse_store_prepare (store,
-                               "SELECT open_time, open, high, low, close, volume, trades, closed FROM candles "
-                               "WHERE instrument_id = ? AND interval = ? AND open_time >= ? AND open_time <= ? "
-                               "ORDER BY open_time", error);
-  if (stmt == NULL)
+  if (self->select == NULL
+      && (self->select = bourse_store_prepare (self->store,
+                                               "SELECT open_time, open, high, low, close, volume, trades, closed "
+                                               "FROM candles WHERE instrument_id = ? AND interval = ? "
+                                               "AND open_time >= ? AND open_time <= ? ORDER BY open_time LIMIT ?",
+                                               error)) == NULL)
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, instrument_id);
-  sqlite3_bind_text (stmt, 2, bourse_interval_to_string (folder->fine), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, from);
-  sqlite3_bind_int64 (stmt, 4, to);
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while (from <= to)
     {
-      BourseCandle c = { 0 };
+      sqlite3_stmt *stmt = self->select;
+      int rc;
 
-      c.open_time = sqlite3_column_int64 (stmt, 0);
-      c.open.units = sqlite3_column_int64 (stmt, 1);
-      c.high.units = sqlite3_column_int64 (stmt, 2);
-      c.low.units = sqlite3_column_int64 (stmt, 3);
-      c.close.units = sqlite3_column_int64 (stmt, 4);
-      c.volume.units = sqlite3_column_int64 (stmt, 5);
-      c.trades = sqlite3_column_int64 (stmt, 6);
-      c.closed = sqlite3_column_int (stmt, 7) != 0;
-      if (!folder_add (folder, &c, error))
+      g_array_set_size (page, 0);
+      sqlite3_bind_int64 (stmt, 1, self->instrument_id);
+      sqlite3_bind_text (stmt, 2, bourse_interval_to_string (interval), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 3, from);
+      sqlite3_bind_int64 (stmt, 4, to);
+      sqlite3_bind_int64 (stmt, 5, BATCH_CANDLES);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          BourseCandle c = { 0 };
+
+          c.open_time = sqlite3_column_int64 (stmt, 0);
+          c.open.units = sqlite3_column_int64 (stmt, 1);
+          c.high.units = sqlite3_column_int64 (stmt, 2);
+          c.low.units = sqlite3_column_int64 (stmt, 3);
+          c.close.units = sqlite3_column_int64 (stmt, 4);
+          c.volume.units = sqlite3_column_int64 (stmt, 5);
+          c.trades = sqlite3_column_int64 (stmt, 6);
+          c.closed = sqlite3_column_int (stmt, 7) != 0;
+          g_array_append_val (page, c);
+        }
+      if (rc != SQLITE_DONE)
+        bourse_store_set_error (self->store, error);
+      sqlite3_reset (stmt);
+      if (rc != SQLITE_DONE)
         return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    {
-      bourse_store_set_error (store, error);
-      return FALSE;
+
+      if (page->len > 0
+          && !deliver (self, interval, only_to, (const BourseCandle *) (gpointer) page->data, page->len, error))
+        return FALSE;
+      if (page->len < BATCH_CANDLES)
+        break;
+      from = g_array_index (page, BourseCandle, page->len - 1).open_time + 1;
     }
   return TRUE;
 }
 
-/* Folds the @fine candles of the @coarse candles overlapping [start, end]
- * into those, and writes them. @written (may be NULL) are @fine candles
- * just written, exactly the stored ones of their range: they are used as
- * they are, and only the stored candles around them are read. *folded
- * (if asked for) gets the @coarse candles written. */
+/* Writes the pending candles of @interval, and hands what is stored up
+ * to them (up to the end of its range when @final) to the intervals
+ * folded from it. */
 static gboolean
-fold (BourseStore         *store,
-      gint64               instrument_id,
-      BourseInterval       fine,
-      BourseInterval       coarse,
-      gint64               start,
-      gint64               end,
-      const BourseCandle  *written,
-      gsize                n_written,
-      GArray             **folded,
-      GError             **error)
+flush (BourseCandlesWriter  *self,
+       BourseInterval        interval,
+       gboolean              final,
+       GError              **error)
 {
-  g_auto(Folder) folder = { 0 };
-  gint64 from = bourse_interval_align (coarse, start);
-  gint64 to = bourse_interval_next (coarse, end) - 1;
+  Node *node = &self->nodes[interval];
+  const BourseCandle *rows = (const BourseCandle *) (gpointer) node->pending->data;
+  gsize n_rows = node->pending->len;
+  gint64 to = final ? node->last : n_rows > 0 ? rows[n_rows - 1].open_time : node->delivered;
   gsize changed = 0;
 
-  folder_init (&folder, fine, coarse);
-  if (written == NULL || n_written == 0)
+  if (n_rows > 0
+      && !write_rows (self->store, self->instrument_id, interval, rows, n_rows, &node->insert, &changed, error))
+    return FALSE;
+  if (interval == self->source)
+    self->changed += changed;
+
+  if (node->has_children && to > node->delivered)
     {
-      if (!folder_add_stored (&folder, store, instrument_id, from, to, error))
+      gint64 stored = 0;
+
+      /* Usually the store holds exactly the rows just written over their
+       * range: then they stand in for reading them back. Otherwise, other
+       * stored rows between them are folded in too. */
+      if (node->fresh)
+        stored = n_rows;
+      else if (!count_stored (self, interval, node->delivered + 1, to, &stored, error))
         return FALSE;
-    }
-  else
-    {
-      if (!folder_add_stored (&folder, store, instrument_id, from, written[0].open_time - 1, error))
-        return FALSE;
-      for (gsize i = 0; i < n_written; i++)
-        if (!folder_add (&folder, &written[i], error))
-          return FALSE;
-      if (!folder_add_stored (&folder, store, instrument_id, written[n_written - 1].open_time + 1, to, error))
+      if (stored == (gint64) n_rows)
+        {
+          if (!deliver (self, interval, interval, rows, n_rows, error))
+            return FALSE;
+        }
+      else if (!deliver_stored (self, interval, interval, node->delivered + 1, to, error))
         return FALSE;
     }
 
-  if (!write_rows (store, instrument_id, coarse,
-                   (const BourseCandle *) (gpointer) folder.folded->data, folder.folded->len, &changed, error))
-    return FALSE;
-  if (folded != NULL)
-    *folded = g_steal_pointer (&folder.folded);
+  node->delivered = MAX (node->delivered, to);
+  g_array_set_size (node->pending, 0);
   return TRUE;
 }
 
-/* Whether the stored @interval candles over the range of @candles (ascending)
- * are exactly those: then they can stand in for reading them back. */
+/* Sets the ranges once the source's first open time is known, and folds
+ * the stored candles in front of it into the first candle of each
+ * interval. */
 static gboolean
-stored_exactly (BourseStore         *store,
-                gint64               instrument_id,
-                BourseInterval       interval,
-                const BourseCandle  *candles,
-                gsize                n_candles,
-                gboolean            *exactly,
-                GError             **error)
+begin (BourseCandlesWriter  *self,
+       gint64                start,
+       GError              **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gboolean later = FALSE;
 
-  *exactly = FALSE;
+  self->started = TRUE;
+  self->start = self->end = start;
+
+  for (guint i = self->source; i < BOURSE_N_INTERVALS; i++)
+    {
+      Node *node = &self->nodes[i];
+
+      if (!node->active)
+        continue;
+      node->first = i == self->source ? start : bourse_interval_align (i, start);
+      node->delivered = node->first - 1;
+      /* Then the rows written are all there is (an import into an empty
+       * instrument, or of newer candles): no range needs counting. */
+      if (node->has_children && !any_stored_from (self, i, node->first, &later, error))
+        return FALSE;
+      node->fresh = !later;
+    }
+
+  for (guint i = self->source + 1; i < BOURSE_N_INTERVALS; i++)
+    {
+      Node *node = &self->nodes[i];
+
+      if (node->active
+          && !deliver_stored (self, node->parent, i, node->first, self->nodes[node->parent].first - 1, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Ends @interval's range: the stored candles of its parent after the
+ * parent's range, the last candle, and then the intervals folded from it. */
+static gboolean
+finish_interval (BourseCandlesWriter  *self,
+                 BourseInterval        interval,
+                 GError              **error)
+{
+  Node *node = &self->nodes[interval];
+
+  if (interval != self->source)
+    {
+      if (!deliver_stored (self, node->parent, interval, self->nodes[node->parent].last + 1, node->last, error))
+        return FALSE;
+      if (node->has_bucket && !push (self, interval, &node->bucket, error))
+        return FALSE;
+      node->has_bucket = FALSE;
+    }
+  if (!flush (self, interval, TRUE, error))
+    return FALSE;
+
+  for (guint coarse = interval + 1; coarse < BOURSE_N_INTERVALS; coarse++)
+    if (self->nodes[coarse].active && self->nodes[coarse].parent == interval
+        && !finish_interval (self, coarse, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+bourse_candles_writer_add (BourseCandlesWriter  *self,
+                           const BourseCandle   *candles,
+                           gsize                 n_candles,
+                           GError              **error)
+{
+  Node *node;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (candles != NULL || n_candles == 0, FALSE);
+
   if (n_candles == 0)
     return TRUE;
+  g_return_val_if_fail (!self->started || candles[0].open_time > self->end, FALSE);
 
-  stmt = bourse_store_prepare (store,
-                               "SELECT count(*) FROM candles "
-                               "WHERE instrument_id = ? AND interval = ? AND open_time >= ? AND open_time <= ?",
-                               error);
-  if (stmt == NULL)
+  if (!self->started && !begin (self, candles[0].open_time, error))
     return FALSE;
-  sqlite3_bind_int64 (stmt, 1, instrument_id);
-  sqlite3_bind_text (stmt, 2, bourse_interval_to_string (interval), -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, candles[0].open_time);
-  sqlite3_bind_int64 (stmt, 4, candles[n_candles - 1].open_time);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
+
+  node = &self->nodes[self->source];
+  while (n_candles > 0)
     {
-      bourse_store_set_error (store, error);
-      return FALSE;
+      gsize n = MIN (n_candles, BATCH_CANDLES - node->pending->len);
+
+      g_array_append_vals (node->pending, candles, n);
+      self->end = candles[n - 1].open_time;
+      candles += n;
+      n_candles -= n;
+      if (node->pending->len == BATCH_CANDLES && !flush (self, self->source, FALSE, error))
+        return FALSE;
     }
-  /* Every one of them is stored; no other one is in between. */
-  *exactly = (guint64) sqlite3_column_int64 (stmt, 0) == n_candles;
   return TRUE;
 }
 
-/* Every interval coarser than @source, inside the caller's transaction.
- * @written (may be NULL) are the @source candles just written over
- * [start, end]; each interval derived is then kept in memory for the next
- * one, as long as the store holds exactly it over its range. */
-static gboolean
-aggregate_rows (BourseStore         *store,
-                gint64               instrument_id,
-                BourseInterval       source,
-                gint64               start,
-                gint64               end,
-                const BourseCandle  *written,
-                gsize                n_written,
-                GError             **error)
+gboolean
+bourse_candles_writer_finish (BourseCandlesWriter  *self,
+                              gsize                *n_changed,
+                              GError              **error)
 {
-  gboolean derived[BOURSE_N_INTERVALS] = { FALSE };
-  /* In memory, interval by interval: rows[i] (n_rows[i] of them), owned by owned[i] when derived here. */
-  const BourseCandle *rows[BOURSE_N_INTERVALS] = { NULL };
-  gsize n_rows[BOURSE_N_INTERVALS] = { 0 };
-  GArray *owned[BOURSE_N_INTERVALS] = { NULL };
-  gboolean exactly = FALSE;
-  gboolean ok = TRUE;
+  g_return_val_if_fail (self != NULL, FALSE);
 
-  if (written != NULL && n_written > 0
-      && !stored_exactly (store, instrument_id, source, written, n_written, &exactly, error))
+  if (self->started)
+    {
+      for (guint i = self->source; i < BOURSE_N_INTERVALS; i++)
+        if (self->nodes[i].active)
+          self->nodes[i].last = i == self->source ? self->end : bourse_interval_next (i, self->end) - 1;
+      if (!finish_interval (self, self->source, error))
+        return FALSE;
+      self->started = FALSE;
+    }
+  if (n_changed != NULL)
+    *n_changed = self->changed;
+  return TRUE;
+}
+
+/* Derives from the stored @source candles over [start, end]: the writer
+ * with nothing to write reads them all back. */
+static gboolean
+aggregate_rows (BourseStore     *store,
+                gint64           instrument_id,
+                BourseInterval   source,
+                gint64           start,
+                gint64           end,
+                GError         **error)
+{
+  g_autoptr(BourseCandlesWriter) writer = bourse_candles_writer_new (store, instrument_id, source);
+
+  if (!begin (writer, start, error))
     return FALSE;
-  if (exactly)
-    {
-      rows[source] = written;
-      n_rows[source] = n_written;
-    }
-  derived[source] = TRUE;
-
-  for (guint coarse = source + 1; ok && coarse < BOURSE_N_INTERVALS; coarse++)
-    {
-      /* From the coarsest interval already made that fits: a month reads
-       * its days, not its 44,640 minutes. */
-      for (int fine = coarse - 1; fine >= (int) source; fine--)
-        {
-          if (!derived[fine] || !bourse_interval_nests_in (fine, coarse))
-            continue;
-
-          exactly = FALSE;
-          ok = fold (store, instrument_id, fine, coarse, start, end, rows[fine], n_rows[fine], &owned[coarse], error)
-            && stored_exactly (store, instrument_id, coarse, (const BourseCandle *) (gpointer) owned[coarse]->data,
-                               owned[coarse]->len, &exactly, error);
-          if (ok && exactly)
-            {
-              rows[coarse] = (const BourseCandle *) (gpointer) owned[coarse]->data;
-              n_rows[coarse] = owned[coarse]->len;
-            }
-          derived[coarse] = TRUE;
-          break;
-        }
-    }
-
-  for (guint i = 0; i < BOURSE_N_INTERVALS; i++)
-    g_clear_pointer (&owned[i], g_array_unref);
-  return ok;
+  writer->end = end;
+  return bourse_candles_writer_finish (writer, NULL, error);
 }
 
 gboolean
@@ -688,7 +905,7 @@ bourse_candles_aggregate (BourseStore     *store,
 
   if (!bourse_store_begin (store, error))
     return FALSE;
-  if (!aggregate_rows (store, instrument_id, source, start, end, NULL, 0, error)
+  if (!aggregate_rows (store, instrument_id, source, start, end, error)
       || !bourse_store_commit (store, error))
     {
       bourse_store_rollback (store);
@@ -710,25 +927,7 @@ bourse_candles_aggregate_in_transaction (BourseStore     *store,
   g_return_val_if_fail (start <= end, FALSE);
   g_return_val_if_fail (!sqlite3_get_autocommit (bourse_store_get_db (store)), FALSE);
 
-  return aggregate_rows (store, instrument_id, source, start, end, NULL, 0, error);
-}
-
-gboolean
-bourse_candles_aggregate_written_in_transaction (BourseStore         *store,
-                                                 gint64               instrument_id,
-                                                 BourseInterval       source,
-                                                 const BourseCandle  *candles,
-                                                 gsize                n_candles,
-                                                 GError             **error)
-{
-  g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
-  g_return_val_if_fail ((guint) source < BOURSE_N_INTERVALS, FALSE);
-  g_return_val_if_fail (candles != NULL && n_candles > 0, FALSE);
-  g_return_val_if_fail (!sqlite3_get_autocommit (bourse_store_get_db (store)), FALSE);
-
-  /* Reading a million rows back costs more than folding them where they are. */
-  return aggregate_rows (store, instrument_id, source, candles[0].open_time, candles[n_candles - 1].open_time,
-                         candles, n_candles, error);
+  return aggregate_rows (store, instrument_id, source, start, end, error);
 }
 
 /* }}} */

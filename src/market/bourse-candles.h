@@ -95,18 +95,35 @@ gboolean  bourse_candles_aggregate_in_transaction (BourseStore         *store,
                                                    gint64               start,
                                                    gint64               end,
                                                    GError             **error);
-/* The same for @candles of @source (ascending) just written in the
- * caller's transaction, over their range: faster, since they need not be
- * read back. */
-gboolean  bourse_candles_aggregate_written_in_transaction (BourseStore         *store,
-                                                           gint64               instrument_id,
-                                                           BourseInterval       source,
-                                                           const BourseCandle  *candles,
-                                                           gsize                n_candles,
-                                                           GError             **error);
+/* Writes candles of @source inside the caller's transaction and derives
+ * every coarser interval from them as they come, as
+ * bourse_candles_aggregate () does over their range (the stored candles
+ * around and between them are folded in). It holds a few thousand
+ * candles per interval, however many go through: an import of
+ * millions takes no more memory than one of thousands. */
+typedef struct _BourseCandlesWriter BourseCandlesWriter;
+
+BourseCandlesWriter *bourse_candles_writer_new    (BourseStore          *store,
+                                                   gint64                instrument_id,
+                                                   BourseInterval        source);
+/* @candles ascending, each after every one added before, already checked
+ * by bourse_candle_validate () or as strictly. */
+gboolean             bourse_candles_writer_add    (BourseCandlesWriter  *self,
+                                                   const BourseCandle   *candles,
+                                                   gsize                 n_candles,
+                                                   GError              **error);
+/* Writes what is left and the derived candles up to the last one added.
+ * *n_changed (may be NULL) counts the @source rows inserted or replaced. */
+gboolean             bourse_candles_writer_finish (BourseCandlesWriter  *self,
+                                                   gsize                *n_changed,
+                                                   GError              **error);
+void                 bourse_candles_writer_free   (BourseCandlesWriter  *self);
+
 /* Across every interval. */
 gint64    bourse_candles_count     (BourseStore         *store,
                                     gint64               instrument_id,
                                     GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BourseCandlesWriter, bourse_candles_writer_free)
 
 G_END_DECLS

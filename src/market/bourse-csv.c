@@ -375,6 +375,19 @@ parse_time (const char *s,
   return *out_ms >= BOURSE_TIME_MIN_MS ? TIME_OK : TIME_INVALID;
 }
 
+/* Candles the parser hands on at a time: an import holds a batch, not
+ * the file's candles. */
+#define BATCH_CANDLES  4096
+/* Our lines are under 300 bytes. The limit bounds what is kept of a line
+ * cut by the end of a chunk, so that no file takes memory by its size. */
+#define MAX_LINE_BYTES 65536
+
+/* Takes a batch of checked candles, ascending. */
+typedef gboolean (*CandlesFunc) (const BourseCandle  *candles,
+                                 gsize                n_candles,
+                                 gpointer             user_data,
+                                 GError             **error);
+
 typedef struct
 {
   BourseInterval  interval;
@@ -382,10 +395,16 @@ typedef struct
   guint           line;
   guint           n_columns;     /* of every data line, once known */
   BourseCsvFormat format;
+  guint           header_line;
   gint64          previous_time;
   guint           previous_line;
-  BourseCandle   *candles;
-  gsize           n_candles;
+  gsize           n_total;       /* candles read */
+  gint64          first_time;
+  GString        *partial;       /* a line cut by the end of a chunk */
+  CandlesFunc     func;
+  gpointer        user_data;
+  gsize           n_candles;     /* in the batch */
+  BourseCandle    candles[BATCH_CANDLES];
 } Parser;
 
 static G_GNUC_NO_INLINE void
@@ -566,13 +585,13 @@ parse_row (Parser        *parser,
                  c->open_time, bourse_interval_to_string (parser->interval));
       return FALSE;
     }
-  if (parser->n_candles > 0 && c->open_time == parser->previous_time)
+  if (parser->n_total > 0 && c->open_time == parser->previous_time)
     {
       set_error (error, BOURSE_CSV_ERROR_DUPLICATE, parser->line, COL_TIME,
                  _("the open time %" PRId64 " is already on line %u"), c->open_time, parser->previous_line);
       return FALSE;
     }
-  if (parser->n_candles > 0 && c->open_time < parser->previous_time)
+  if (parser->n_total > 0 && c->open_time < parser->previous_time)
     {
       set_error (error, BOURSE_CSV_ERROR_ORDER, parser->line, COL_TIME,
                  _("the open time %" PRId64 " is before the one on line %u: times must increase"),
@@ -621,9 +640,12 @@ parse_row (Parser        *parser,
 
   /* Files are history: a candle is closed once its time is over. */
   c->closed = next <= parser->now;
+  if (parser->n_total == 0)
+    parser->first_time = c->open_time;
   parser->previous_time = c->open_time;
   parser->previous_line = parser->line;
   parser->n_candles++;
+  parser->n_total++;
   return TRUE;
 }
 
@@ -747,6 +769,186 @@ line_is_blank (const char *p,
   return TRUE;
 }
 
+static Parser *
+parser_new (BourseCsvFormat  format,
+            BourseInterval   interval,
+            CandlesFunc      func,
+            gpointer         user_data)
+{
+  Parser *parser = g_new0 (Parser, 1);
+
+  parser->interval = interval;
+  parser->format = format;
+  parser->now = bourse_time_now_ms ();
+  parser->partial = g_string_new (NULL);
+  parser->func = func;
+  parser->user_data = user_data;
+  return parser;
+}
+
+static void
+parser_free (Parser *parser)
+{
+  g_string_free (parser->partial, TRUE);
+  g_free (parser);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Parser, parser_free)
+
+static G_GNUC_NO_INLINE void
+set_line_error (Parser      *parser,
+                guint        line,
+                const char  *start,
+                GError     **error)
+{
+  guint column = 1;
+
+  for (const char *p = start; p < start + MAX_LINE_BYTES; p++)
+    column += *p == ',';
+  set_error (error, BOURSE_CSV_ERROR_LINE, line, column, _("the line is longer than %u bytes"),
+             (guint) MAX_LINE_BYTES);
+}
+
+static gboolean
+parser_emit (Parser  *parser,
+             GError **error)
+{
+  gsize n = parser->n_candles;
+
+  parser->n_candles = 0;
+  return n == 0 || parser->func (parser->candles, n, parser->user_data, error);
+}
+
+/* One line, without its '\n'. */
+static gboolean
+parser_line (Parser      *parser,
+             const char  *line,
+             const char  *line_end,
+             GError     **error)
+{
+  Fields fields;
+
+  parser->line++;
+  if (line_end - line > MAX_LINE_BYTES)
+    {
+      set_line_error (parser, parser->line, line, error);
+      return FALSE;
+    }
+  /* Spreadsheets on Windows start their files with a byte-order mark. */
+  if (parser->line == 1 && line_end - line >= 3 && memcmp (line, "\xEF\xBB\xBF", 3) == 0)
+    line += 3;
+  if (line_end > line && line_end[-1] == '\r')
+    line_end--;
+  if (line_is_blank (line, line_end))
+    return TRUE;
+
+  split_fields (line, line_end, &fields);
+
+  if (parser->n_columns == 0)
+    {
+      gboolean is_header;
+
+      if (!detect_format (parser, &fields, &is_header, error))
+        return FALSE;
+      if (is_header)
+        {
+          parser->header_line = parser->line;
+          return TRUE;
+        }
+    }
+
+  if (!parse_row (parser, &fields, error))
+    return FALSE;
+  return parser->n_candles < BATCH_CANDLES || parser_emit (parser, error);
+}
+
+/* The next piece of the file: its lines are parsed where they are; the
+ * last one, if the piece cuts it, is kept for the next call. */
+static gboolean
+parser_feed (Parser      *parser,
+             const char  *data,
+             gsize        length,
+             GError     **error)
+{
+  const char *p = data;
+  const char *end;
+
+  if (length == 0)
+    return TRUE;
+  end = data + length;
+
+  if (parser->partial->len > 0)
+    {
+      const char *newline = memchr (p, '\n', end - p);
+      gsize n = (newline != NULL ? newline : end) - p;
+
+      g_string_append_len (parser->partial, p, MIN (n, MAX_LINE_BYTES + 1 - parser->partial->len));
+      if (parser->partial->len > MAX_LINE_BYTES)
+        {
+          set_line_error (parser, parser->line + 1, parser->partial->str, error);
+          return FALSE;
+        }
+      if (newline == NULL)
+        return TRUE;
+      if (!parser_line (parser, parser->partial->str, parser->partial->str + parser->partial->len, error))
+        return FALSE;
+      g_string_truncate (parser->partial, 0);
+      p = newline + 1;
+    }
+
+  while (p < end)
+    {
+      const char *newline = memchr (p, '\n', end - p);
+
+      if (newline == NULL)
+        {
+          g_string_append_len (parser->partial, p, MIN ((gsize) (end - p), MAX_LINE_BYTES + 1));
+          if (parser->partial->len > MAX_LINE_BYTES)
+            {
+              set_line_error (parser, parser->line + 1, parser->partial->str, error);
+              return FALSE;
+            }
+          break;
+        }
+      if (!parser_line (parser, p, newline, error))
+        return FALSE;
+      p = newline + 1;
+    }
+  return TRUE;
+}
+
+/* The last line, the last batch, and whether there were candles at all. */
+static gboolean
+parser_finish (Parser  *parser,
+               GError **error)
+{
+  if (parser->partial->len > 0
+      && !parser_line (parser, parser->partial->str, parser->partial->str + parser->partial->len, error))
+    return FALSE;
+  g_string_truncate (parser->partial, 0);
+
+  if (parser->n_total == 0)
+    {
+      if (parser->header_line != 0)
+        set_error (error, BOURSE_CSV_ERROR_EMPTY, parser->header_line + 1, 1,
+                   _("there are no candles after the header"));
+      else
+        set_error (error, BOURSE_CSV_ERROR_EMPTY, 1, 1, _("the file is empty"));
+      return FALSE;
+    }
+  return parser_emit (parser, error);
+}
+
+static gboolean
+append_candles_cb (const BourseCandle  *candles,
+                   gsize                n_candles,
+                   gpointer             user_data,
+                   GError             **error)
+{
+  g_array_append_vals (user_data, candles, n_candles);
+  return TRUE;
+}
+
 GArray *
 bourse_csv_parse (const char       *data,
                   gsize             length,
@@ -756,77 +958,20 @@ bourse_csv_parse (const char       *data,
                   GError          **error)
 {
   g_autoptr(GArray) candles = NULL;
-  const char *p = data;
-  const char *end = data + length;
-  Parser parser = { 0 };
-  guint header_line = 0;
-  gsize max_rows = 1;
+  g_autoptr(Parser) parser = NULL;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail ((guint) interval < BOURSE_N_INTERVALS, NULL);
   g_return_val_if_fail (format <= BOURSE_CSV_FORMAT_GENERIC, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  /* Spreadsheets on Windows start their files with a byte-order mark. */
-  if (length >= 3 && memcmp (p, "\xEF\xBB\xBF", 3) == 0)
-    p += 3;
+  candles = g_array_new (FALSE, FALSE, sizeof (BourseCandle));
+  parser = parser_new (format, interval, append_candles_cb, candles);
+  if (!parser_feed (parser, data, length, error) || !parser_finish (parser, error))
+    return NULL;
 
-  /* Room for every line at once: one allocation, and no reallocation that
-   * would copy tens of megabytes half-way through. */
-  for (const char *q = p; q < end && (q = memchr (q, '\n', end - q)) != NULL; q++)
-    max_rows++;
-  candles = g_array_sized_new (FALSE, FALSE, sizeof (BourseCandle), max_rows);
-
-  parser.interval = interval;
-  parser.format = format;
-  parser.now = bourse_time_now_ms ();
-  parser.candles = (BourseCandle *) (gpointer) candles->data;
-
-  while (p < end)
-    {
-      const char *line = p;
-      const char *newline = memchr (p, '\n', end - p);
-      const char *line_end = newline ? newline : end;
-      Fields fields;
-
-      p = newline ? newline + 1 : end;
-      parser.line++;
-      if (line_end > line && line_end[-1] == '\r')
-        line_end--;
-      if (line_is_blank (line, line_end))
-        continue;
-
-      split_fields (line, line_end, &fields);
-
-      if (parser.n_columns == 0)
-        {
-          gboolean is_header;
-
-          if (!detect_format (&parser, &fields, &is_header, error))
-            return NULL;
-          if (is_header)
-            {
-              header_line = parser.line;
-              continue;
-            }
-        }
-
-      if (!parse_row (&parser, &fields, error))
-        return NULL;
-    }
-
-  if (parser.n_candles == 0)
-    {
-      if (header_line != 0)
-        set_error (error, BOURSE_CSV_ERROR_EMPTY, header_line + 1, 1, _("there are no candles after the header"));
-      else
-        set_error (error, BOURSE_CSV_ERROR_EMPTY, 1, 1, _("the file is empty"));
-      return NULL;
-    }
-
-  g_array_set_size (candles, parser.n_candles);
   if (detected != NULL)
-    *detected = parser.format;
+    *detected = parser->format;
   return g_steal_pointer (&candles);
 }
 
@@ -1019,41 +1164,153 @@ set_pragma (BourseStore  *store,
   return bourse_store_exec (store, sql, error);
 }
 
-/* The writes of an import, in the caller's transaction. */
-static gboolean
-write_import (BourseStore         *store,
-              const char          *symbol,
-              BourseInterval       interval,
-              GArray              *candles,
-              BourseCsvImport     *done,
-              BourseCsvAuditFunc   audit,
-              gpointer             audit_data,
-              GError             **error)
+/* What `boursed market import` reads of its file at a time. */
+#define IMPORT_CHUNK_BYTES (256 * 1024)
+
+/* An import on its way: the parser hands batches of candles to the
+ * writer, inside the transaction. */
+typedef struct
 {
-  g_autoptr(BourseInstrument) instrument = NULL;
+  BourseStore         *store;
+  char                *symbol;
+  BourseInterval       interval;
+  BourseCsvAuditFunc   audit;
+  gpointer             audit_data;
+  BourseInstrument    *instrument;
+  Parser              *parser;
+  BourseCandlesWriter *writer;
+  gint64               foreign_keys;
+  gint64               cache_size;
+  gboolean             settings_changed;
+  gboolean             in_transaction;
+  gint64               started;
+} Import;
+
+static gboolean
+import_candles_cb (const BourseCandle  *candles,
+                   gsize                n_candles,
+                   gpointer             user_data,
+                   GError             **error)
+{
+  Import *import = user_data;
+
+  return bourse_candles_writer_add (import->writer, candles, n_candles, error);
+}
+
+/* Rolls back what was not committed and restores the connection's
+ * settings. */
+static gboolean
+import_clear (Import  *import,
+              GError **error)
+{
+  gboolean ok = TRUE;
+
+  if (import->in_transaction)
+    bourse_store_rollback (import->store);
+  if (import->settings_changed)
+    ok = set_pragma (import->store, "foreign_keys", import->foreign_keys, error)
+      && set_pragma (import->store, "cache_size", import->cache_size, error);
+  g_clear_pointer (&import->writer, bourse_candles_writer_free);
+  g_clear_pointer (&import->parser, parser_free);
+  g_clear_pointer (&import->instrument, bourse_instrument_free);
+  g_clear_pointer (&import->symbol, g_free);
+  return ok;
+}
+
+static gboolean
+import_begin (Import             *import,
+              BourseStore        *store,
+              const char         *symbol,
+              BourseInterval      interval,
+              BourseCsvFormat     format,
+              BourseCsvAuditFunc  audit,
+              gpointer            audit_data,
+              GError            **error)
+{
+  *import = (Import) {
+    .store = store,
+    .symbol = g_strdup (symbol),
+    .interval = interval,
+    .audit = audit,
+    .audit_data = audit_data,
+    .foreign_keys = 1,
+    .started = g_get_monotonic_time (),
+  };
+
+  /* This connection is the import's own (a worker's, or the command
+   * line's), so its settings may change for the length of the import:
+   * - foreign keys off: checking the instrument of every row costs a
+   *   quarter of the write (bench/market); the instrument is checked
+   *   once, inside the transaction.
+   * - a 64 MiB page cache: a million candles and what derives from them
+   *   fill about 100 MiB of pages; a small cache spills them to the WAL
+   *   before the commit and writes some twice. It is what bounds the
+   *   import's memory, with the batches of candles. */
+  if (!read_pragma (store, "PRAGMA foreign_keys", &import->foreign_keys, error)
+      || !read_pragma (store, "PRAGMA cache_size", &import->cache_size, error))
+    return FALSE;
+  import->settings_changed = TRUE;
+  if (!set_pragma (store, "foreign_keys", 0, error)
+      || !set_pragma (store, "cache_size", -65536, error))
+    return FALSE;
+
+  /* The candles, what derives from them and the audit entry: all or
+   * nothing, however many batches the file takes. Found under the write
+   * lock: with foreign keys off, this is what keeps candles of a deleted
+   * instrument out; and an unknown symbol is said before the file is read. */
+  if (!bourse_store_begin (store, error))
+    return FALSE;
+  import->in_transaction = TRUE;
+  if ((import->instrument = bourse_instruments_find (store, symbol, error)) == NULL)
+    return FALSE;
+
+  import->writer = bourse_candles_writer_new (store, import->instrument->id, interval);
+  import->parser = parser_new (format, interval, import_candles_cb, import);
+  return TRUE;
+}
+
+static gboolean
+import_feed (Import      *import,
+             const char  *data,
+             gsize        length,
+             GError     **error)
+{
+  return parser_feed (import->parser, data, length, error);
+}
+
+static gboolean
+import_commit (Import           *import,
+               BourseCsvImport  *result,
+               GError          **error)
+{
   g_autoptr(JsonNode) details = NULL;
   g_autofree char *target = NULL;
-  const BourseCandle *rows = (const BourseCandle *) (gpointer) candles->data;
-  gint64 started = g_get_monotonic_time ();
-  gint64 written;
+  BourseCsvImport done = { 0 };
+  gint64 parsed;
 
-  /* Again, under the write lock: with foreign keys off, this is what keeps
-   * candles of a deleted instrument out. */
-  if ((instrument = bourse_instruments_find (store, symbol, error)) == NULL
-      || !bourse_candles_upsert_in_transaction (store, instrument->id, interval, rows, candles->len,
-                                                &done->changed, error))
+  if (!parser_finish (import->parser, error))
     return FALSE;
-  written = g_get_monotonic_time ();
-  if (!bourse_candles_aggregate_written_in_transaction (store, instrument->id, interval, rows, candles->len, error))
+  parsed = g_get_monotonic_time ();
+  if (!bourse_candles_writer_finish (import->writer, &done.changed, error))
     return FALSE;
 
-  g_debug ("Import of %u %s candles of %s: written in %.3f s, higher intervals in %.3f s",
-           candles->len, bourse_interval_to_string (interval), symbol,
-           (written - started) / 1e6, (g_get_monotonic_time () - written) / 1e6);
+  done.format = import->parser->format;
+  done.rows = import->parser->n_total;
+  done.first_open_time = import->parser->first_time;
+  done.last_open_time = import->parser->previous_time;
 
-  target = g_strconcat ("instrument:", instrument->symbol, NULL);
-  details = bourse_csv_import_to_json (done, NULL, interval);
-  return audit (store, "market.import", target, details, audit_data, error);
+  target = g_strconcat ("instrument:", import->instrument->symbol, NULL);
+  details = bourse_csv_import_to_json (&done, NULL, import->interval);
+  if (!import->audit (import->store, "market.import", target, details, import->audit_data, error)
+      || !bourse_store_commit (import->store, error))
+    return FALSE;
+  import->in_transaction = FALSE;
+
+  g_debug ("Imported %" G_GSIZE_FORMAT " %s candles of %s in %.3f s, the last %.3f s of it after the last line",
+           done.rows, bourse_interval_to_string (import->interval), import->symbol,
+           (g_get_monotonic_time () - import->started) / 1e6, (g_get_monotonic_time () - parsed) / 1e6);
+  *result = done;
+  return TRUE;
 }
 
 gboolean
@@ -1068,71 +1325,67 @@ bourse_csv_import (BourseStore         *store,
                    BourseCsvImport     *result,
                    GError             **error)
 {
-  g_autoptr(BourseInstrument) instrument = NULL;
-  g_autoptr(GArray) candles = NULL;
-  g_autoptr(GError) restore_error = NULL;
-  BourseCsvImport done = { 0 };
-  gint64 foreign_keys = 1;
-  gint64 cache_size = 0;
-  gint64 started = g_get_monotonic_time ();
-  gint64 parsed;
+  Import import;
   gboolean ok;
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
   g_return_val_if_fail (symbol != NULL, FALSE);
   g_return_val_if_fail ((guint) interval < BOURSE_N_INTERVALS, FALSE);
+  g_return_val_if_fail (format <= BOURSE_CSV_FORMAT_GENERIC, FALSE);
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (audit != NULL, FALSE);
   g_return_val_if_fail (result != NULL, FALSE);
 
-  /* An unknown symbol is said before a whole file is read; parsing comes
-   * before the transaction, so the write lock is held only for writing. */
-  if ((instrument = bourse_instruments_find (store, symbol, error)) == NULL
-      || (candles = bourse_csv_parse (data, length, format, interval, &done.format, error)) == NULL)
-    return FALSE;
-  parsed = g_get_monotonic_time ();
+  ok = import_begin (&import, store, symbol, interval, format, audit, audit_data, error)
+    && import_feed (&import, data, length, error)
+    && import_commit (&import, result, error);
+  /* A failed import's error is the one reported. */
+  if (!import_clear (&import, ok ? error : NULL))
+    ok = FALSE;
+  return ok;
+}
 
-  done.rows = candles->len;
-  done.first_open_time = g_array_index (candles, BourseCandle, 0).open_time;
-  done.last_open_time = g_array_index (candles, BourseCandle, candles->len - 1).open_time;
+gboolean
+bourse_csv_import_stream (BourseStore         *store,
+                          const char          *symbol,
+                          BourseInterval       interval,
+                          BourseCsvFormat      format,
+                          GInputStream        *input,
+                          BourseCsvAuditFunc   audit,
+                          gpointer             audit_data,
+                          BourseCsvImport     *result,
+                          GCancellable        *cancellable,
+                          GError             **error)
+{
+  g_autofree char *buffer = NULL;
+  Import import;
+  gboolean ok;
 
-  /* This connection is the import's own (a worker's, or the command
-   * line's), so its settings may change for the length of the import:
-   * - foreign keys off: checking the instrument of every row costs a
-   *   quarter of the write (bench/market); write_import () checks it once,
-   *   inside the transaction.
-   * - a 64 MiB page cache: a million candles and what derives from them
-   *   fill about 100 MiB of pages; a small cache spills them to the WAL
-   *   before the commit and writes some twice. */
-  if (!read_pragma (store, "PRAGMA foreign_keys", &foreign_keys, error)
-      || !read_pragma (store, "PRAGMA cache_size", &cache_size, error)
-      || !set_pragma (store, "foreign_keys", 0, error)
-      || !set_pragma (store, "cache_size", -65536, error))
-    return FALSE;
+  g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (symbol != NULL, FALSE);
+  g_return_val_if_fail ((guint) interval < BOURSE_N_INTERVALS, FALSE);
+  g_return_val_if_fail (format <= BOURSE_CSV_FORMAT_GENERIC, FALSE);
+  g_return_val_if_fail (G_IS_INPUT_STREAM (input), FALSE);
+  g_return_val_if_fail (audit != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
 
-  /* The candles, what derives from them and the audit entry: all or nothing. */
-  ok = bourse_store_begin (store, error);
-  if (ok && (!write_import (store, symbol, interval, candles, &done, audit, audit_data, error)
-             || !bourse_store_commit (store, error)))
+  ok = import_begin (&import, store, symbol, interval, format, audit, audit_data, error);
+  if (ok)
+    buffer = g_malloc (IMPORT_CHUNK_BYTES);
+  while (ok)
     {
-      bourse_store_rollback (store);
-      ok = FALSE;
-    }
+      gssize n = g_input_stream_read (input, buffer, IMPORT_CHUNK_BYTES, cancellable, error);
 
-  if (!set_pragma (store, "foreign_keys", foreign_keys, &restore_error)
-      || !set_pragma (store, "cache_size", cache_size, &restore_error))
-    {
-      if (ok)
-        g_propagate_error (error, g_steal_pointer (&restore_error));
-      ok = FALSE;
+      if (n <= 0)
+        {
+          ok = n == 0 && import_commit (&import, result, error);
+          break;
+        }
+      ok = import_feed (&import, buffer, n, error);
     }
-  if (!ok)
-    return FALSE;
-
-  g_debug ("Imported %u %s candles of %s in %.3f s, %.3f s of it parsing",
-           candles->len, bourse_interval_to_string (interval), symbol,
-           (g_get_monotonic_time () - started) / 1e6, (parsed - started) / 1e6);
-  *result = done;
-  return TRUE;
+  if (!import_clear (&import, ok ? error : NULL))
+    ok = FALSE;
+  return ok;
 }
 
 /* }}} */

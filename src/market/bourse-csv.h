@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "core/bourse-store.h"
@@ -30,6 +31,7 @@ typedef enum
   BOURSE_CSV_ERROR_ORDER,         /* open times not strictly increasing */
   BOURSE_CSV_ERROR_DUPLICATE,     /* the same open time twice */
   BOURSE_CSV_ERROR_CANDLE,        /* OHLC that do not fit together, a negative volume */
+  BOURSE_CSV_ERROR_LINE,          /* a line longer than any of candles */
 } BourseCsvError;
 
 typedef enum
@@ -101,12 +103,13 @@ gboolean     bourse_csv_export_page       (BourseStore         *store,
                                            gboolean            *done,
                                            GError             **error);
 
-/* The whole import, as the API and `boursed market import` do it: parses
- * and checks everything first, then writes the candles, derives the
- * higher intervals over their range and has @audit add the entry
- * ("market.import", "instrument:SYMBOL"), all in one transaction on
- * @store. A bad file or an unknown symbol (BOURSE_MARKET_ERROR_NOT_FOUND)
- * writes nothing. */
+/* The whole import, as the API does it: in one transaction on @store,
+ * parses and checks @data a batch of candles at a time, writes each batch
+ * and derives the higher intervals from it as it goes, and at the end has
+ * @audit add the entry ("market.import", "instrument:SYMBOL"). Memory
+ * does not grow with the number of candles. A bad line anywhere or an
+ * unknown symbol (BOURSE_MARKET_ERROR_NOT_FOUND) rolls everything back:
+ * nothing is written. */
 gboolean     bourse_csv_import            (BourseStore         *store,
                                            const char          *symbol,
                                            BourseInterval       interval,
@@ -116,6 +119,18 @@ gboolean     bourse_csv_import            (BourseStore         *store,
                                            BourseCsvAuditFunc   audit,
                                            gpointer             audit_data,
                                            BourseCsvImport     *result,
+                                           GError             **error);
+/* The same, reading @input a chunk at a time (`boursed market import`):
+ * neither the file nor its candles are ever in memory whole. */
+gboolean     bourse_csv_import_stream     (BourseStore         *store,
+                                           const char          *symbol,
+                                           BourseInterval       interval,
+                                           BourseCsvFormat      format,
+                                           GInputStream        *input,
+                                           BourseCsvAuditFunc   audit,
+                                           gpointer             audit_data,
+                                           BourseCsvImport     *result,
+                                           GCancellable        *cancellable,
                                            GError             **error);
 /* {"interval","format","rows","changed","first_open_time","last_open_time"},
  * with "symbol" first when @symbol is given. */

@@ -740,6 +740,406 @@ test_worker (void)
   bourse_test_server_free (server);
 }
 
+static gint
+compare_candles (gconstpointer a,
+                 gconstpointer b)
+{
+  gint64 x = ((const BourseCandle *) a)->open_time;
+  gint64 y = ((const BourseCandle *) b)->open_time;
+
+  return x < y ? -1 : x > y;
+}
+
+/* The @coarse candles over [from, to] folded by hand from @candles of
+ * @fine (ascending). */
+static GArray *
+fold_by_hand (GArray         *candles,
+              BourseInterval  fine,
+              BourseInterval  coarse,
+              gint64          from,
+              gint64          to)
+{
+  GArray *folded = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
+  BourseCandle *bucket = NULL;
+  gint64 bucket_next = 0;
+
+  for (guint i = 0; i < candles->len; i++)
+    {
+      const BourseCandle *c = &g_array_index (candles, BourseCandle, i);
+
+      if (c->open_time < from || c->open_time > to)
+        continue;
+      if (bucket == NULL || c->open_time >= bucket_next)
+        {
+          g_array_append_val (folded, *c);
+          bucket = &g_array_index (folded, BourseCandle, folded->len - 1);
+          bucket->open_time = bourse_interval_align (coarse, c->open_time);
+          bucket_next = bourse_interval_next (coarse, c->open_time);
+        }
+      else
+        {
+          bucket->high.units = MAX (bucket->high.units, c->high.units);
+          bucket->low.units = MIN (bucket->low.units, c->low.units);
+          bucket->close = c->close;
+          bucket->volume.units += c->volume.units;
+          bucket->trades += c->trades;
+        }
+      bucket->closed = c->closed && bourse_interval_next (fine, c->open_time) == bucket_next;
+    }
+  return folded;
+}
+
+static GArray *
+minutes_between (GArray *minutes,
+                 gint64  from,
+                 gint64  to,
+                 guint   every)
+{
+  GArray *some = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
+
+  for (guint i = 0; i < minutes->len; i++)
+    {
+      const BourseCandle *c = &g_array_index (minutes, BourseCandle, i);
+
+      if (c->open_time >= from && c->open_time <= to && (c->open_time / MINUTE) % every == 0)
+        g_array_append_val (some, *c);
+    }
+  return some;
+}
+
+/* A file of many batches (the import holds a few thousand candles at a
+ * time): the higher intervals are those folded by hand from everything
+ * stored, the file's candles and those stored before it, around it, in
+ * its gaps and between its batches, whatever their order in the file. */
+static void
+test_batches (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
+  BourseStore *store = store_of (server);
+  gint64 id = instrument_id (server, "ETHUSDT");
+  /* Sunday 2024-01-28 13:07 to Wednesday 2024-02-07: weeks, a month, and
+   * no interval's start. */
+  gint64 start = T0 + ((27 * 24 + 13) * 60 + 7) * MINUTE;
+  guint n = 15000;
+  gint64 end = start + (n - 1) * MINUTE;
+  gint64 day_first = bourse_interval_align (BOURSE_INTERVAL_1D, start);
+  gint64 day_last = bourse_interval_next (BOURSE_INTERVAL_1D, end) - 1;
+  /* Minutes of the whole days around the file. */
+  g_autoptr(GArray) minutes = make_candles ((day_first - T0) / MINUTE, (day_last + 1 - day_first) / MINUTE);
+  g_autoptr(GArray) file = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
+  g_autoptr(GArray) before = NULL;
+  g_autoptr(GArray) after = NULL;
+  g_autoptr(GArray) filled = NULL;
+  g_autoptr(GArray) replaced = NULL;
+  GArray *expected[BOURSE_N_INTERVALS] = { NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autofree char *csv = NULL;
+  /* Filled by the store across the file's first batch of 4096 rows; in no
+   * one's hands (two whole hours among them). */
+  gint64 fill_from = start + 4000 * MINUTE, fill_to = start + 4300 * MINUTE;
+  gint64 hole_from = bourse_interval_align (BOURSE_INTERVAL_1H, start + 10000 * MINUTE);
+  gint64 hole_to = hole_from + 150 * MINUTE;
+  BourseCandle hour = { 0 };
+  BourseInterval stored_hour = BOURSE_INTERVAL_1H;
+
+  for (guint i = 0; i < minutes->len; i++)
+    {
+      BourseCandle *c = &g_array_index (minutes, BourseCandle, i);
+
+      /* Volumes a month of them can hold. */
+      c->volume.units = 1000 + i;
+    }
+
+  /* What was stored before, without its higher intervals: minutes before
+   * and after the file, in the gap it leaves, and some it replaces. */
+  before = minutes_between (minutes, day_first, start - 1, 3);
+  after = minutes_between (minutes, end + 1, day_last, 2);
+  filled = minutes_between (minutes, fill_from, fill_to, 1);
+  replaced = minutes_between (minutes, start + 8000 * MINUTE, start + 8100 * MINUTE, 1);
+  for (guint i = 0; i < replaced->len; i++)
+    g_array_index (replaced, BourseCandle, i).high.units += 5 * UNIT;
+  /* An hour of its own in the hole: the 2h and coarser fold it in. */
+  hour = (BourseCandle) { .open_time = hole_from + 60 * MINUTE, .open = { 7 * UNIT }, .high = { 9 * UNIT },
+                          .low = { 6 * UNIT }, .close = { 8 * UNIT }, .volume = { 3 }, .trades = 4, .closed = TRUE };
+  {
+    GArray *sets[] = { before, after, filled, replaced };
+
+    for (guint s = 0; s < G_N_ELEMENTS (sets); s++)
+      g_assert_true (bourse_candles_upsert (store, id, BOURSE_INTERVAL_1M, (BourseCandle *) (gpointer) sets[s]->data,
+                                            sets[s]->len, NULL, &error));
+    g_assert_true (bourse_candles_upsert (store, id, stored_hour, &hour, 1, NULL, &error));
+    g_assert_no_error (error);
+  }
+
+  for (guint i = 0; i < minutes->len; i++)
+    {
+      const BourseCandle *c = &g_array_index (minutes, BourseCandle, i);
+
+      if (c->open_time >= start && c->open_time <= end
+          && !(c->open_time >= fill_from && c->open_time <= fill_to)
+          && !(c->open_time >= hole_from && c->open_time <= hole_to))
+        g_array_append_val (file, *c);
+    }
+  csv = to_csv (file, BOURSE_CSV_FORMAT_BINANCE);
+  g_assert_cmpuint (import (server, "symbol=ETHUSDT&interval=1m", NULL, "text/csv", csv, -1, &answer), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (object_of (answer), "rows"), ==, file->len);
+  g_assert_cmpint (json_object_get_int_member (object_of (answer), "changed"), ==, file->len);
+  g_assert_cmpint (json_object_get_int_member (object_of (answer), "first_open_time"), ==, start);
+  g_assert_cmpint (json_object_get_int_member (object_of (answer), "last_open_time"), ==, end);
+
+  /* What the store holds, by hand: every minute, the file's winning over
+   * those they replace; each higher interval over the file's range folded
+   * from the coarsest one before it that nests in it (as stored: with the
+   * hour stored apart), as bourse_candles_aggregate () documents it. */
+  expected[BOURSE_INTERVAL_1M] = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
+  {
+    GArray *sets[] = { file, before, after, filled };
+
+    for (guint i = 0; i < G_N_ELEMENTS (sets); i++)
+      g_array_append_vals (expected[BOURSE_INTERVAL_1M], sets[i]->data, sets[i]->len);
+    g_array_sort (expected[BOURSE_INTERVAL_1M], compare_candles);
+  }
+  for (guint coarse = BOURSE_INTERVAL_1M + 1; coarse < BOURSE_N_INTERVALS; coarse++)
+    for (int fine = coarse - 1; fine >= BOURSE_INTERVAL_1M; fine--)
+      if (expected[fine] != NULL && bourse_interval_nests_in (fine, coarse))
+        {
+          expected[coarse] = fold_by_hand (expected[fine], fine, coarse, bourse_interval_align (coarse, start),
+                                           bourse_interval_next (coarse, end) - 1);
+          if (coarse == stored_hour)
+            {
+              g_array_append_val (expected[coarse], hour);
+              g_array_sort (expected[coarse], compare_candles);
+            }
+          break;
+        }
+
+  for (guint interval = BOURSE_INTERVAL_1M; interval < BOURSE_N_INTERVALS; interval++)
+    {
+      g_autoptr(GArray) got = stored (server, "ETHUSDT", interval);
+
+      g_test_message ("%s: %u candles", bourse_interval_to_string (interval), got->len);
+      g_assert_nonnull (expected[interval]);
+      assert_same (got, expected[interval]);
+    }
+  for (guint i = 0; i < BOURSE_N_INTERVALS; i++)
+    g_clear_pointer (&expected[i], g_array_unref);
+
+  bourse_test_server_free (server);
+}
+
+/* A bad line far into a file of many batches: the batches written before
+ * it are rolled back with it, and the error names its line and column. */
+static void
+test_rollback (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
+  g_autoptr(GArray) candles = make_candles (0, 12000);
+  g_autoptr(GArray) earlier = make_candles (20000, 10);
+  g_autoptr(GString) csv = g_string_new ("time,open,high,low,close,volume,trades\n");
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  gint64 id = instrument_id (server, "ETHUSDT");
+  gint64 count;
+
+  g_assert_true (bourse_candles_upsert (store_of (server), id, BOURSE_INTERVAL_1M,
+                                        (BourseCandle *) (gpointer) earlier->data, earlier->len, NULL, NULL));
+  count = bourse_candles_count (store_of (server), id, NULL);
+
+  bourse_csv_append_candles (csv, BOURSE_CSV_FORMAT_GENERIC, BOURSE_INTERVAL_1M,
+                             (BourseCandle *) (gpointer) candles->data, 11000);
+  /* Line 11002: not a number of trades. */
+  g_string_append_printf (csv, "%" G_GINT64_FORMAT ",1,1,1,1,1,many\n", T0 + 11000 * MINUTE);
+  bourse_csv_append_candles (csv, BOURSE_CSV_FORMAT_GENERIC, BOURSE_INTERVAL_1M,
+                             &g_array_index (candles, BourseCandle, 11001), 999);
+
+  g_assert_cmpuint (import (server, "symbol=ETHUSDT&interval=1m", NULL, "text/csv", csv->str, csv->len, &problem),
+                    ==, 422);
+  assert_csv_problem (problem, 11002, 7, "not a number of trades");
+  g_assert_cmpint (bourse_candles_count (store_of (server), id, NULL), ==, count);
+  entries = audit_entries (server, "market.import");
+  g_assert_cmpuint (entries->len, ==, 0);
+
+  bourse_test_server_free (server);
+}
+
+/* An input stream that hands out its bytes a few at a time, as a pipe
+ * might: lines, CRLF and the byte-order mark are cut anywhere. */
+#define TEST_TYPE_TRICKLE_STREAM (test_trickle_stream_get_type ())
+G_DECLARE_FINAL_TYPE (TestTrickleStream, test_trickle_stream, TEST, TRICKLE_STREAM, GInputStream)
+
+struct _TestTrickleStream
+{
+  GInputStream  parent_instance;
+  GBytes       *bytes;
+  gsize         offset;
+  guint         calls;
+};
+
+G_DEFINE_FINAL_TYPE (TestTrickleStream, test_trickle_stream, G_TYPE_INPUT_STREAM)
+
+static gssize
+test_trickle_stream_read (GInputStream  *stream,
+                          void          *buffer,
+                          gsize          count,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  TestTrickleStream *self = TEST_TRICKLE_STREAM (stream);
+  gsize size = 0;
+  const char *data = g_bytes_get_data (self->bytes, &size);
+  /* 1, 2 … 13 bytes, then a big piece now and then. */
+  gsize n = ++self->calls % 50 == 0 ? 100000 : 1 + self->calls % 13;
+
+  n = MIN (MIN (n, count), size - self->offset);
+  memcpy (buffer, data + self->offset, n);
+  self->offset += n;
+  return n;
+}
+
+static void
+test_trickle_stream_finalize (GObject *object)
+{
+  g_bytes_unref (TEST_TRICKLE_STREAM (object)->bytes);
+  G_OBJECT_CLASS (test_trickle_stream_parent_class)->finalize (object);
+}
+
+static void
+test_trickle_stream_class_init (TestTrickleStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_trickle_stream_finalize;
+  G_INPUT_STREAM_CLASS (klass)->read_fn = test_trickle_stream_read;
+}
+
+static void
+test_trickle_stream_init (TestTrickleStream *self)
+{
+}
+
+static GInputStream *
+trickle (const char *text,
+         gssize      length)
+{
+  TestTrickleStream *stream = g_object_new (TEST_TYPE_TRICKLE_STREAM, NULL);
+
+  stream->bytes = g_bytes_new (text, length < 0 ? strlen (text) : (gsize) length);
+  return G_INPUT_STREAM (stream);
+}
+
+static gboolean
+direct_audit_cb (BourseStore  *store,
+                 const char   *action,
+                 const char   *target,
+                 JsonNode     *details,
+                 gpointer      user_data,
+                 GError      **error)
+{
+  g_autoptr(BourseAuditEntry) entry = g_new0 (BourseAuditEntry, 1);
+
+  entry->actor = g_strdup ("test");
+  entry->action = g_strdup (action);
+  entry->target = g_strdup (target);
+  entry->details = json_node_ref (details);
+  return bourse_audit_append (store, entry, error);
+}
+
+/* bourse_csv_import_stream (), as `boursed market import` reads a file:
+ * the same candles as the whole file at once, however the reads cut it. */
+static void
+test_stream (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
+  BourseStore *store = store_of (server);
+  g_autoptr(GArray) candles = make_candles (0, 9000);
+  g_autoptr(GString) csv = g_string_new ("\xEF\xBB\xBFtime,open,high,low,close,volume,trades\r\n");
+  g_autoptr(GError) error = NULL;
+  BourseCsvImport whole = { 0 };
+  BourseCsvImport streamed = { 0 };
+
+  for (guint i = 0; i < candles->len; i++)
+    g_array_index (candles, BourseCandle, i).volume.units = 1000 + i;
+  {
+    g_autoptr(GString) lines = g_string_new (NULL);
+    g_auto(GStrv) split = NULL;
+    g_autofree char *joined = NULL;
+
+    bourse_csv_append_candles (lines, BOURSE_CSV_FORMAT_GENERIC, BOURSE_INTERVAL_1M,
+                               (BourseCandle *) (gpointer) candles->data, candles->len);
+    /* CRLF, and blank lines now and then; no newline at the end. */
+    split = g_strsplit (lines->str, "\n", -1);
+    for (guint i = 0; split[i] != NULL && split[i][0] != '\0'; i++)
+      g_string_append_printf (csv, i == 0 ? "%s" : i % 1000 == 0 ? "\r\n\r\n%s" : "\r\n%s", split[i]);
+  }
+
+  g_assert_true (bourse_csv_import (store, "ETHUSDT", BOURSE_INTERVAL_1M, BOURSE_CSV_FORMAT_AUTO, csv->str, csv->len,
+                                    direct_audit_cb, NULL, &whole, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(GInputStream) input = trickle (csv->str, csv->len);
+
+    g_assert_true (bourse_csv_import_stream (store, "SOLUSDT", BOURSE_INTERVAL_1M, BOURSE_CSV_FORMAT_AUTO, input,
+                                             direct_audit_cb, NULL, &streamed, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (whole.rows, ==, candles->len);
+  g_assert_cmpuint (streamed.rows, ==, candles->len);
+  g_assert_cmpint (streamed.format, ==, BOURSE_CSV_FORMAT_GENERIC);
+  g_assert_cmpint (streamed.first_open_time, ==, whole.first_open_time);
+  g_assert_cmpint (streamed.last_open_time, ==, whole.last_open_time);
+  for (guint interval = BOURSE_INTERVAL_1M; interval < BOURSE_N_INTERVALS; interval++)
+    {
+      g_autoptr(GArray) a = stored (server, "ETHUSDT", interval);
+      g_autoptr(GArray) b = stored (server, "SOLUSDT", interval);
+
+      assert_same (a, b);
+    }
+
+  /* Errors name the same line and column however the file is cut. */
+  {
+    g_autofree char *bad = g_strdup (csv->str);
+    g_autoptr(GInputStream) input = NULL;
+    BourseCsvImport none = { 0 };
+
+    /* The last line's number of trades becomes "26x97". */
+    bad[strlen (bad) - 3] = 'x';
+    input = trickle (bad, -1);
+    g_assert_false (bourse_csv_import_stream (store, "BTCUSDT", BOURSE_INTERVAL_1M, BOURSE_CSV_FORMAT_AUTO, input,
+                                              direct_audit_cb, NULL, &none, NULL, &error));
+    g_assert_error (error, BOURSE_CSV_ERROR, BOURSE_CSV_ERROR_NUMBER);
+    /* 9000 candles, a header and 8 pairs of blank lines. */
+    g_assert_cmpuint (bourse_csv_error_get_line (error), ==, 9001 + 8);
+    g_assert_cmpuint (bourse_csv_error_get_column (error), ==, 7);
+    g_clear_error (&error);
+    g_assert_cmpint (bourse_candles_count (store, instrument_id (server, "BTCUSDT"), NULL), ==, 0);
+  }
+
+  /* A line longer than any line of candles is refused, not kept. */
+  {
+    g_autoptr(GString) long_line = g_string_new ("time,open,high,low,close,volume\n1704067200000,1,1,1,1,");
+    g_autoptr(GInputStream) input = NULL;
+    BourseCsvImport none = { 0 };
+
+    for (guint i = 0; i < 100000; i++)
+      g_string_append_c (long_line, ' ');
+    g_string_append (long_line, "1\n");
+    input = trickle (long_line->str, long_line->len);
+    g_assert_false (bourse_csv_import_stream (store, "BTCUSDT", BOURSE_INTERVAL_1M, BOURSE_CSV_FORMAT_AUTO, input,
+                                              direct_audit_cb, NULL, &none, NULL, &error));
+    g_assert_error (error, BOURSE_CSV_ERROR, BOURSE_CSV_ERROR_LINE);
+    g_assert_cmpuint (bourse_csv_error_get_line (error), ==, 2);
+    g_assert_cmpuint (bourse_csv_error_get_column (error), ==, 6);
+    g_clear_error (&error);
+    /* And so it is in one piece. */
+    g_assert_false (bourse_csv_import (store, "BTCUSDT", BOURSE_INTERVAL_1M, BOURSE_CSV_FORMAT_AUTO, long_line->str,
+                                       long_line->len, direct_audit_cb, NULL, &none, &error));
+    g_assert_error (error, BOURSE_CSV_ERROR, BOURSE_CSV_ERROR_LINE);
+    g_assert_cmpuint (bourse_csv_error_get_line (error), ==, 2);
+    g_assert_cmpuint (bourse_csv_error_get_column (error), ==, 6);
+  }
+
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -752,6 +1152,9 @@ main (int   argc,
   g_test_add_func ("/market-csv/roles", test_roles);
   g_test_add_func ("/market-csv/size-limit", test_size_limit);
   g_test_add_func ("/market-csv/worker", test_worker);
+  g_test_add_func ("/market-csv/batches", test_batches);
+  g_test_add_func ("/market-csv/rollback", test_rollback);
+  g_test_add_func ("/market-csv/stream", test_stream);
 
   return g_test_run ();
 }
