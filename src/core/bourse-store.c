@@ -10,8 +10,11 @@
 
 #include <glib/gi18n-lib.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "bourse-core-resources.h"
 #include "bourse-store.h"
@@ -240,6 +243,59 @@ migrate (BourseStore  *self,
   return TRUE;
 }
 
+/* Paths already said to be readable by others: every worker opens its own
+ * connection, and once is enough. */
+G_LOCK_DEFINE_STATIC (warned);
+static GHashTable *warned;
+
+static void
+warn_if_shared (const char *path,
+                gboolean    is_dir)
+{
+  GStatBuf st;
+  gboolean first;
+
+  if (g_stat (path, &st) != 0 || (st.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+    return;
+
+  G_LOCK (warned);
+  if (warned == NULL)
+    warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  first = g_hash_table_add (warned, g_strdup (path));
+  G_UNLOCK (warned);
+  if (!first)
+    return;
+
+  if (is_dir)
+    g_message (_("The data directory %s can be read by other users (mode %03o): make it yours alone with "
+                 "chmod 700 %s"), path, (guint) (st.st_mode & 0777), path);
+  else
+    g_message (_("The database %s can be read by other users (mode %03o): make it yours alone with "
+                 "chmod 600 %s"), path, (guint) (st.st_mode & 0777), path);
+}
+
+/* SQLite makes a database 0644 (less the umask), and its -wal and -shm
+ * take the database's mode: made here first, 0600, all three are the
+ * owner's alone. An empty file is an empty database to SQLite. */
+static gboolean
+create_private (const char  *path,
+                GError     **error)
+{
+  int fd = g_open (path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  int saved_errno = errno;
+
+  if (fd >= 0)
+    return g_close (fd, error);
+  if (saved_errno == EEXIST)
+    {
+      warn_if_shared (path, FALSE);
+      return TRUE;
+    }
+  g_set_error (error, BOURSE_STORE_ERROR, BOURSE_STORE_ERROR_OPEN, _("Cannot create the database %s: %s"), path,
+               g_strerror (saved_errno));
+  return FALSE;
+}
+
 static BourseStore *
 open_database (const char  *path,
                gboolean     read_only,
@@ -261,6 +317,9 @@ open_database (const char  *path,
                        _("Cannot create the data directory %s: %s"), dir, g_strerror (saved_errno));
           return NULL;
         }
+      warn_if_shared (dir, TRUE);
+      if (!create_private (path, error))
+        return NULL;
     }
 
   if (sqlite3_open_v2 (path, &self->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)

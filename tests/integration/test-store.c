@@ -7,10 +7,38 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 
 #include "core/bourse-store.h"
 
 #include "bourse-test-server.h"
+
+/* What the store logs: g_test_expect_message () does not see structured
+ * logging in GLib 2.74. */
+static GString *log_text;
+
+static GLogWriterOutput
+record_log_writer (GLogLevelFlags   level,
+                   const GLogField *fields,
+                   gsize            n_fields,
+                   gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
+      g_string_append_printf (log_text, "%s\n", (const char *) fields[i].value);
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static guint
+count_logged (const char *pattern)
+{
+  g_auto(GStrv) lines = g_strsplit (log_text->str, "\n", -1);
+  guint n = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += g_pattern_match_simple (pattern, lines[i]);
+  return n;
+}
 
 static char *
 temp_db (char **dir)
@@ -200,10 +228,91 @@ test_transactions (void)
   remove_db (dir, path);
 }
 
+static guint
+mode_of (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_mode & 07777;
+}
+
+/* The database holds password hashes and the audit: it, its -wal and -shm
+ * and the data directory made for them are the owner's alone, whatever
+ * the umask. */
+static void
+test_private_files (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = temp_db (&dir);
+  g_autofree char *nested = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  mode_t umask_was = umask (022);
+  BourseStore *store = bourse_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (bourse_store_exec (store, "INSERT INTO config (key, value, updated_at) VALUES ('a', '1', 'now')",
+                                    &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (mode_of (nested), ==, 0700);
+  g_assert_cmpuint (mode_of (path), ==, 0600);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (shm, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (mode_of (wal), ==, 0600);
+  g_assert_cmpuint (mode_of (shm), ==, 0600);
+
+  g_assert_finalize_object (store);
+  umask (umask_was);
+  remove_db (dir, path);
+}
+
+/* A data directory, or a database, that others can read is said, once a
+ * path, naming the fix: they were made so on purpose, or by an older
+ * version, and are left as they are. */
+static void
+test_readable_warned (void)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *path = temp_db (&dir);
+  g_autofree char *nested = g_path_get_dirname (path);
+  g_autoptr(GError) error = NULL;
+  mode_t umask_was = umask (022);
+  BourseStore *store;
+  BourseStore *again;
+
+  g_assert_cmpint (g_mkdir (nested, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, "", 0, &error));
+  g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+
+  g_string_truncate (log_text, 0);
+  store = bourse_store_open (path, &error);
+  g_assert_no_error (error);
+  /* Not twice for the same files (workers open their own connections). */
+  again = bourse_store_open (path, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s", log_text->str);
+  g_assert_cmpuint (count_logged ("The data directory *nested can be read by other users (mode 755)*chmod 700*"),
+                    ==, 1);
+  g_assert_cmpuint (count_logged ("The database *bourse.db can be read by other users (mode 644)*chmod 600*"), ==, 1);
+
+  g_assert_cmpuint (mode_of (nested), ==, 0755);
+  g_assert_cmpuint (mode_of (path), ==, 0644);
+
+  g_assert_finalize_object (again);
+  g_assert_finalize_object (store);
+  umask (umask_was);
+  remove_db (dir, path);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  log_text = g_string_new (NULL);
+  g_log_set_writer_func (record_log_writer, NULL, NULL);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/fresh", test_fresh_database);
@@ -211,6 +320,8 @@ main (int   argc,
   g_test_add_func ("/store/newer-refused", test_newer_database_refused);
   g_test_add_func ("/store/not-a-database", test_not_a_database);
   g_test_add_func ("/store/transactions", test_transactions);
+  g_test_add_func ("/store/private-files", test_private_files);
+  g_test_add_func ("/store/readable-warned", test_readable_warned);
 
   return g_test_run ();
 }
