@@ -286,39 +286,45 @@ _bourse_auth_details_new (const char *first_key,
   return json_builder_get_root (builder);
 }
 
-static gint64
-add_user (BourseAuth              *self,
-          const char              *actor,
-          const char              *action,
-          const char              *username,
-          const char              *email,
-          const char              *password,
-          BourseRole               role,
-          const char              *status,
-          const BourseAuthContext *context,
-          GError                 **error)
+/* Name, address and password policy: what can be refused before the
+ * password is hashed. */
+static gboolean
+validate_new_user (const char  *username,
+                   const char  *email,
+                   const char  *password,
+                   GError     **error)
 {
-  g_autofree char *hash = NULL;
+  g_autoptr(GError) policy_error = NULL;
+
+  if (!bourse_users_validate_username (username, error) || !bourse_users_validate_email (email, error))
+    return FALSE;
+  if (!bourse_password_check_policy (password, &policy_error))
+    {
+      /* Policy errors are about the password field. */
+      if (policy_error->domain != BOURSE_AUTH_ERROR)
+        g_set_error_literal (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_INVALID_PASSWORD, policy_error->message);
+      else
+        g_propagate_error (error, g_steal_pointer (&policy_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gint64
+add_user_hashed (BourseAuth              *self,
+                 const char              *actor,
+                 const char              *action,
+                 const char              *username,
+                 const char              *email,
+                 const char              *hash,
+                 BourseRole               role,
+                 const char              *status,
+                 const BourseAuthContext *context,
+                 GError                 **error)
+{
   g_autofree char *target = NULL;
   g_autoptr(JsonNode) details = NULL;
   gint64 id;
-
-  if (!bourse_users_validate_username (username, error) || !bourse_users_validate_email (email, error))
-    return 0;
-  if (!bourse_password_check_policy (password, error))
-    {
-      /* Policy errors are about the password field. */
-      if (error != NULL && *error != NULL && (*error)->domain != BOURSE_AUTH_ERROR)
-        {
-          GError *field_error = g_error_new_literal (BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_INVALID_PASSWORD,
-                                                     (*error)->message);
-          g_clear_error (error);
-          g_propagate_error (error, field_error);
-        }
-      return 0;
-    }
-  if ((hash = bourse_password_hash (password, self->opslimit, self->memlimit, error)) == NULL)
-    return 0;
 
   BEGIN (self, error);
   if ((id = bourse_users_insert (self->store, username, email, hash, role, status, error)) == 0)
@@ -332,6 +338,123 @@ add_user (BourseAuth              *self,
     FAIL (self);
 
   return id;
+}
+
+static gint64
+add_user (BourseAuth              *self,
+          const char              *actor,
+          const char              *action,
+          const char              *username,
+          const char              *email,
+          const char              *password,
+          BourseRole               role,
+          const char              *status,
+          const BourseAuthContext *context,
+          GError                 **error)
+{
+  g_autofree char *hash = NULL;
+
+  if (!validate_new_user (username, email, password, error)
+      || (hash = bourse_password_hash (password, self->opslimit, self->memlimit, error)) == NULL)
+    return 0;
+  return add_user_hashed (self, actor, action, username, email, hash, role, status, context, error);
+}
+
+typedef struct
+{
+  char              *username;
+  char              *email;
+  BourseAuthContext  context;       /* its strings owned */
+} Registration;
+
+static void
+registration_free (Registration *registration)
+{
+  g_free (registration->username);
+  g_free (registration->email);
+  g_free ((char *)registration->context.client_address);
+  g_free ((char *)registration->context.request_id);
+  g_free ((char *)registration->context.user_agent);
+  g_free (registration);
+}
+
+static void
+registration_hashed_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BourseAuth *self = g_task_get_source_object (task);
+  Registration *registration = g_task_get_task_data (task);
+  g_autoptr(BoursePasswordOutcome) outcome = NULL;
+  GError *error = NULL;
+  gint64 id;
+
+  if ((outcome = bourse_password_pool_run_finish (result, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  id = add_user_hashed (self, NULL, "user.register", registration->username, registration->email, outcome->hash,
+                        BOURSE_ROLE_VIEWER, "pending", &registration->context, &error);
+  if (id == 0)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, id);
+}
+
+void
+bourse_auth_register_async (BourseAuth              *self,
+                            const char              *username,
+                            const char              *email,
+                            const char              *password,
+                            const BourseAuthContext *context,
+                            GCancellable            *cancellable,
+                            GAsyncReadyCallback      callback,
+                            gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  Registration *registration;
+
+  g_return_if_fail (BOURSE_IS_AUTH (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bourse_auth_register_async);
+  if (!validate_new_user (username, email, password, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  registration = g_new0 (Registration, 1);
+  registration->username = g_strdup (username);
+  registration->email = g_strdup (email);
+  if (context != NULL)
+    {
+      registration->context.client_address = g_strdup (context->client_address);
+      registration->context.request_id = g_strdup (context->request_id);
+      registration->context.user_agent = g_strdup (context->user_agent);
+    }
+  g_task_set_task_data (task, registration, (GDestroyNotify)registration_free);
+
+  /* Anyone may sign up: the hashing must not cost the engine's context. */
+  bourse_password_pool_run_async (self->passwords, NULL, NULL, NULL, password, cancellable,
+                                  registration_hashed_cb, g_steal_pointer (&task));
+}
+
+gint64
+bourse_auth_register_finish (BourseAuth    *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  gint64 id;
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  id = g_task_propagate_int (G_TASK (result), error);
+  return MAX (id, 0);   /* -1 on error: 0, as bourse_auth_register says */
 }
 
 gint64

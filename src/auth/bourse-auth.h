@@ -60,6 +60,19 @@ gint64           bourse_auth_register            (BourseAuth               *self
                                                   const char               *password,
                                                   const BourseAuthContext  *context,
                                                   GError                  **error);
+/* The same, with the password hashed in a worker: for the public sign-up
+ * route, so that anyone signing up costs the engine's context nothing. */
+void             bourse_auth_register_async      (BourseAuth               *self,
+                                                  const char               *username,
+                                                  const char               *email,
+                                                  const char               *password,
+                                                  const BourseAuthContext  *context,
+                                                  GCancellable             *cancellable,
+                                                  GAsyncReadyCallback       callback,
+                                                  gpointer                  user_data);
+gint64           bourse_auth_register_finish     (BourseAuth               *self,
+                                                  GAsyncResult             *result,
+                                                  GError                  **error);
 /* An active account, made by an admin or `boursed user add`. */
 gint64           bourse_auth_create_user         (BourseAuth               *self,
                                                   const char               *actor,

@@ -57,6 +57,54 @@ reply_user (BourseRequest *request,
   bourse_request_reply_json (request, status, node);
 }
 
+typedef struct
+{
+  BourseEventBus    *bus;      /* may outlive the server while the hash is made */
+  BourseRequestHold *hold;
+  char              *username;
+} Signup;
+
+static void
+signup_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Signup *signup = user_data;
+  BourseRequest *request = bourse_request_hold_get_request (signup->hold);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) alert = NULL;
+  g_autoptr(JsonNode) alert_node = NULL;
+  gint64 id = bourse_auth_register_finish (BOURSE_AUTH (object), result, &error);
+
+  if (id != 0)
+    {
+      /* Admins learn of it on the alerts topic (and the desktop notifies). */
+      alert = json_builder_new ();
+      json_builder_begin_object (alert);
+      json_builder_set_member_name (alert, "kind");
+      json_builder_add_string_value (alert, "user.pending");
+      json_builder_set_member_name (alert, "user_id");
+      json_builder_add_int_value (alert, id);
+      json_builder_set_member_name (alert, "username");
+      json_builder_add_string_value (alert, signup->username);
+      json_builder_end_object (alert);
+      alert_node = json_builder_get_root (alert);
+      bourse_event_bus_publish (signup->bus, "alerts", alert_node);
+    }
+
+  if (request != NULL)
+    {
+      if (id == 0)
+        bourse_request_reply_error (request, error, 0);
+      else
+        reply_user (request, SOUP_STATUS_CREATED, id);
+    }
+  bourse_request_hold_release (signup->hold);
+  g_object_unref (signup->bus);
+  g_free (signup->username);
+  g_free (signup);
+}
+
 static void
 register_cb (BourseRequest *request,
              gpointer       user_data)
@@ -64,11 +112,8 @@ register_cb (BourseRequest *request,
   BourseServer *self = user_data;
   JsonObject *body = bourse_request_get_json_object (request);
   const char *username, *email, *password;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) alert = NULL;
-  g_autoptr(JsonNode) alert_node = NULL;
   BourseAuthContext context;
-  gint64 id;
+  Signup *signup;
 
   if (body == NULL
       || !bourse_request_get_string_member (request, body, "username", TRUE, &username)
@@ -76,28 +121,14 @@ register_cb (BourseRequest *request,
       || !bourse_request_get_string_member (request, body, "password", TRUE, &password))
     return;
 
+  /* The password is hashed in a worker; the answer comes back here. */
   bourse_request_get_context (request, &context);
-  id = bourse_auth_register (bourse_request_get_auth (request), username, email, password, &context, &error);
-  if (id == 0)
-    {
-      bourse_request_reply_error (request, error, 0);
-      return;
-    }
-
-  /* Admins learn of it on the alerts topic (and the desktop notifies). */
-  alert = json_builder_new ();
-  json_builder_begin_object (alert);
-  json_builder_set_member_name (alert, "kind");
-  json_builder_add_string_value (alert, "user.pending");
-  json_builder_set_member_name (alert, "user_id");
-  json_builder_add_int_value (alert, id);
-  json_builder_set_member_name (alert, "username");
-  json_builder_add_string_value (alert, username);
-  json_builder_end_object (alert);
-  alert_node = json_builder_get_root (alert);
-  bourse_event_bus_publish (bourse_engine_get_event_bus (self->engine), "alerts", alert_node);
-
-  reply_user (request, SOUP_STATUS_CREATED, id);
+  signup = g_new0 (Signup, 1);
+  signup->bus = g_object_ref (bourse_engine_get_event_bus (self->engine));
+  signup->username = g_strdup (username);
+  signup->hold = bourse_request_hold (request);
+  bourse_auth_register_async (bourse_request_get_auth (request), username, email, password, &context, NULL,
+                              signup_done_cb, signup);
 }
 
 static void
