@@ -286,6 +286,27 @@ _bourse_auth_details_new (const char *first_key,
   return json_builder_get_root (builder);
 }
 
+/* A request's context kept for work that finishes later (its strings
+ * owned), and let go of. */
+static void
+context_copy (BourseAuthContext       *to,
+              const BourseAuthContext *from)
+{
+  if (from == NULL)
+    return;
+  to->client_address = g_strdup (from->client_address);
+  to->request_id = g_strdup (from->request_id);
+  to->user_agent = g_strdup (from->user_agent);
+}
+
+static void
+context_clear (BourseAuthContext *context)
+{
+  g_free ((char *)context->client_address);
+  g_free ((char *)context->request_id);
+  g_free ((char *)context->user_agent);
+}
+
 /* Name, address and password policy: what can be refused before the
  * password is hashed. */
 static gboolean
@@ -372,9 +393,7 @@ registration_free (Registration *registration)
 {
   g_free (registration->username);
   g_free (registration->email);
-  g_free ((char *)registration->context.client_address);
-  g_free ((char *)registration->context.request_id);
-  g_free ((char *)registration->context.user_agent);
+  context_clear (&registration->context);
   g_free (registration);
 }
 
@@ -430,12 +449,7 @@ bourse_auth_register_async (BourseAuth              *self,
   registration = g_new0 (Registration, 1);
   registration->username = g_strdup (username);
   registration->email = g_strdup (email);
-  if (context != NULL)
-    {
-      registration->context.client_address = g_strdup (context->client_address);
-      registration->context.request_id = g_strdup (context->request_id);
-      registration->context.user_agent = g_strdup (context->user_agent);
-    }
+  context_copy (&registration->context, context);
   g_task_set_task_data (task, registration, (GDestroyNotify)registration_free);
 
   /* Anyone may sign up: the hashing must not cost the engine's context. */
@@ -529,9 +543,7 @@ login_free (Login *login)
   g_free (login->password);
   g_free (login->login);
   g_free (login->throttle_key);
-  g_free ((char *)login->context.client_address);
-  g_free ((char *)login->context.request_id);
-  g_free ((char *)login->context.user_agent);
+  context_clear (&login->context);
   g_clear_pointer (&login->user, bourse_user_free);
   g_clear_object (&login->authenticator);
   g_free (login);
@@ -710,12 +722,7 @@ bourse_auth_login_async (BourseAuth              *self,
   login->login = g_strdup (login_name);
   login->password = g_strdup (password);
   login->monotonic = g_get_monotonic_time ();
-  if (context != NULL)
-    {
-      login->context.client_address = g_strdup (context->client_address);
-      login->context.request_id = g_strdup (context->request_id);
-      login->context.user_agent = g_strdup (context->user_agent);
-    }
+  context_copy (&login->context, context);
 
   /* Throttled per account name as typed, so guessing cannot probe which exist. */
   login->throttle_key = g_utf8_strdown (login_name, -1);
