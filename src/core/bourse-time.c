@@ -125,10 +125,29 @@ days_in_month (int year,
   return month == 2 && is_leap_year (year) ? 29 : days[month - 1];
 }
 
+/* G_MININT64: the system's clock. Read from any thread. */
+static gint64 frozen_ms = G_MININT64;
+
 gint64
 bourse_time_now_ms (void)
 {
-  return g_get_real_time () / 1000;
+  gint64 frozen = __atomic_load_n (&frozen_ms, __ATOMIC_ACQUIRE);
+
+  return frozen != G_MININT64 ? frozen : g_get_real_time () / 1000;
+}
+
+void
+bourse_time_freeze (gint64 ms)
+{
+  g_return_if_fail (ms >= BOURSE_TIME_MIN_MS && ms <= BOURSE_TIME_MAX_MS);
+
+  __atomic_store_n (&frozen_ms, ms, __ATOMIC_RELEASE);
+}
+
+void
+bourse_time_thaw (void)
+{
+  __atomic_store_n (&frozen_ms, G_MININT64, __ATOMIC_RELEASE);
 }
 
 /*

@@ -48,6 +48,12 @@ GQuark       bourse_time_error_quark       (void);
 
 /* Times in the engine are UTC milliseconds since the epoch. */
 gint64       bourse_time_now_ms            (void);
+/* Stops bourse_time_now_ms () at @ms, for every thread, until
+ * bourse_time_thaw (); it may be frozen again at a later instant. For
+ * tests: what they compare with the engine's clock then does not depend
+ * on where the wall clock is within a minute. */
+void         bourse_time_freeze            (gint64           ms);
+void         bourse_time_thaw              (void);
 char        *bourse_time_format_rfc3339    (gint64           ms);
 gboolean     bourse_time_parse_rfc3339     (const char      *text,
                                             gint64          *out_ms,

@@ -698,6 +698,9 @@ test_first_live_candle (Fixture       *fixture,
                         gconstpointer  data)
 {
   gint64 last = current (MINUTE_MS);
+  /* Read once: the stored candles and the live one must meet, even when
+   * five minutes turn during the test. */
+  gint64 five = current (5 * MINUTE_MS);
   g_autofree char *candle = NULL;
 
   SKIP_WITHOUT_DISPLAY ();
@@ -720,13 +723,13 @@ test_first_live_candle (Fixture       *fixture,
    * chart looks again, and shows what is stored. */
   bourse_markets_page_set_interval (fixture->page, "5m");
   wait_for_chart_state (fixture, "empty");
-  insert_candles (fixture, "TESTUSDT", "5m", current (5 * MINUTE_MS) - 5 * MINUTE_MS, 50);
+  insert_candles (fixture, "TESTUSDT", "5m", five - 5 * MINUTE_MS, 50);
   g_clear_pointer (&candle, g_free);
   candle = g_strdup_printf ("{\"symbol\":\"TESTUSDT\",\"interval\":\"5m\",\"open_time\":%" G_GINT64_FORMAT ","
                             "\"close_time\":%" G_GINT64_FORMAT ",\"open\":\"2.00000000\","
                             "\"high\":\"2.00000000\",\"low\":\"2.00000000\",\"close\":\"2.00000000\","
                             "\"volume\":\"0.00000000\",\"trades\":0,\"closed\":false}",
-                            current (5 * MINUTE_MS), current (5 * MINUTE_MS) + 5 * MINUTE_MS - 1);
+                            five, five + 5 * MINUTE_MS - 1);
   publish (fixture, "candles:TESTUSDT:5m", candle);
   wait_for_candles (fixture, 51);
   wait_for_chart_state (fixture, "chart");
