@@ -64,6 +64,34 @@ test_now (void)
   g_assert_cmpint (now, <=, after);
 }
 
+/* A clock tests can stop, for every thread, and start again. */
+static gpointer
+read_clock_thread (gpointer data)
+{
+  return GSIZE_TO_POINTER (bourse_time_now_ms () == *(gint64 *) data);
+}
+
+static void
+test_freeze (void)
+{
+  gint64 instant = G_GINT64_CONSTANT (1704067230000);
+  g_autoptr(GThread) thread = NULL;
+  gint64 before;
+
+  bourse_time_freeze (instant);
+  g_assert_cmpint (bourse_time_now_ms (), ==, instant);
+  g_usleep (2000);
+  g_assert_cmpint (bourse_time_now_ms (), ==, instant);
+  thread = g_thread_new ("clock", read_clock_thread, &instant);
+  g_assert_true (GPOINTER_TO_SIZE (g_thread_join (g_steal_pointer (&thread))));
+  bourse_time_freeze (instant + 60000);
+  g_assert_cmpint (bourse_time_now_ms (), ==, instant + 60000);
+
+  bourse_time_thaw ();
+  before = g_get_real_time () / 1000;
+  g_assert_cmpint (bourse_time_now_ms (), >=, before);
+}
+
 static void
 test_format (void)
 {
@@ -676,6 +704,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/time/now", test_now);
+  g_test_add_func ("/time/freeze", test_freeze);
   g_test_add_func ("/time/format", test_format);
   g_test_add_func ("/time/parse/valid", test_parse_valid);
   g_test_add_func ("/time/parse/invalid", test_parse_invalid);
