@@ -37,6 +37,8 @@ static const BourseConfigKey schema[] = {
     N_("Messages queued per WebSocket client before a slow client is closed") },
   { "server", "ws_max_frame_bytes", BOURSE_CONFIG_TYPE_INT, "65536", 1024, 16777216, NULL, NULL, FALSE,
     N_("Largest WebSocket message accepted from a client") },
+  { "server", "ws_max_topics", BOURSE_CONFIG_TYPE_INT, "256", 1, 65536, NULL, NULL, FALSE,
+    N_("Topics one WebSocket may follow; every instrument's ticker and some candles fit") },
   { "server", "header_timeout", BOURSE_CONFIG_TYPE_INT, "15", 1, 3600, NULL, NULL, FALSE,
     N_("Seconds a connection may take to send a request's headers before it is closed") },
   { "server", "idle_timeout", BOURSE_CONFIG_TYPE_INT, "60", 1, 86400, NULL, NULL, FALSE,

@@ -28,9 +28,6 @@
  * another process (boursed's command line on the same database). */
 #define REAUTH_INTERVAL_S 5
 
-/* Topics one socket may follow: every instrument's ticker and a few
- * intervals of candles fit; a flood of names does not. */
-#define MAX_TOPICS_PER_CLIENT 256
 
 typedef struct
 {
@@ -60,6 +57,7 @@ struct _BourseHub
   BourseAuth     *auth;
   BourseStore    *store;
   guint           queue_limit;
+  guint           max_topics;     /* per socket: a flood of topic names is refused */
   gulong          event_handler;
   gulong          credentials_handler;
   guint           reauth_source;
@@ -341,9 +339,9 @@ client_handle_subscription (Client    *client,
         }
     }
 
-  if (subscribe && g_hash_table_size (client->topics) + n > MAX_TOPICS_PER_CLIENT)
+  if (subscribe && g_hash_table_size (client->topics) + n > client->hub->max_topics)
     {
-      g_autofree char *limit = g_strdup_printf ("%d", MAX_TOPICS_PER_CLIENT);
+      g_autofree char *limit = g_strdup_printf ("%u", client->hub->max_topics);
       g_autofree char *message = g_strdup_printf (_("A connection may follow at most %s topics"), limit);
       client_reply_error (client, message);
       return;
@@ -557,6 +555,15 @@ bus_event_cb (BourseEventBus *bus,
   bourse_hub_publish (self, topic, data);
 }
 
+void
+bourse_hub_set_max_topics (BourseHub *self,
+                           guint      max_topics)
+{
+  g_return_if_fail (BOURSE_IS_HUB (self));
+
+  self->max_topics = MAX (max_topics, 1);
+}
+
 guint
 bourse_hub_get_n_clients (BourseHub *self)
 {
@@ -713,6 +720,7 @@ bourse_hub_new (BourseEventBus *bus,
   self->bus = g_object_ref (bus);
   self->metrics = metrics;
   self->queue_limit = MAX (queue_limit, 1);
+  self->max_topics = 256;
   self->event_handler = g_signal_connect (bus, "event", G_CALLBACK (bus_event_cb), self);
   if (store != NULL)
     self->store = g_object_ref (store);

@@ -36,6 +36,9 @@ void       bourse_hub_add_client     (BourseHub               *self,
                                       SoupWebsocketConnection *connection,
                                       GSocket                 *socket,
                                       const BoursePrincipal   *principal);
+/* Topics one socket may follow (256 unless set). */
+void       bourse_hub_set_max_topics (BourseHub               *self,
+                                      guint                    max_topics);
 /* Checks every client's credential again (see bourse_hub_new). */
 void       bourse_hub_reauthorize    (BourseHub               *self);
 void       bourse_hub_publish        (BourseHub               *self,

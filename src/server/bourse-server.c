@@ -695,6 +695,7 @@ bourse_server_new (BourseEngine *engine)
   self->hub = bourse_hub_new (bourse_engine_get_event_bus (engine), self->metrics,
                               bourse_config_get_int (self->config, "server", "ws_queue_limit"),
                               bourse_engine_get_auth (engine), bourse_engine_get_store (engine));
+  bourse_hub_set_max_topics (self->hub, bourse_config_get_int (self->config, "server", "ws_max_topics"));
 
   /* No version in the Server header: it would only help an attacker. */
   self->soup = g_object_new (SOUP_TYPE_SERVER, "server-header", "bourse", NULL);

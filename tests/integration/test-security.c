@@ -531,6 +531,40 @@ test_fragmented_message_over_limit (void)
   g_assert_cmpuint (code, ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
 }
 
+/* At most ws_max_topics (8 here) topics a socket, and candle or ticker
+ * topics only for instruments that exist. */
+static void
+topic_flood_client (gpointer data)
+{
+  g_autoptr(GSocket) socket = ws_open (server->token);
+  g_autoptr(JsonObject) unknown = NULL;
+  g_autoptr(JsonObject) flood = NULL;
+  g_autoptr(JsonObject) fine = NULL;
+  GString *topics = g_string_new ("{\"type\":\"subscribe\",\"topics\":[");
+
+  ws_send_text (socket, "{\"type\":\"subscribe\",\"topics\":[\"ticker:NOSUCHCOIN\"]}");
+  unknown = ws_wait_for (socket, "error", NULL, NULL);
+  g_assert_nonnull (strstr (json_object_get_string_member (unknown, "message"), "NOSUCHCOIN"));
+
+  /* Nine valid topics, one more than the limit. */
+  g_string_append (topics, "\"system\",\"signals\",\"recommendations\",\"approvals\",\"orders\","
+                           "\"trades\",\"positions\",\"portfolio\",\"balances\"]}");
+  ws_send_text (socket, topics->str);
+  flood = ws_wait_for (socket, "error", NULL, NULL);
+  g_assert_nonnull (strstr (json_object_get_string_member (flood, "message"), "at most 8"));
+
+  ws_send_text (socket, "{\"type\":\"subscribe\",\"topics\":[\"system\",\"jobs\"]}");
+  fine = ws_wait_for (socket, "subscribed", NULL, NULL);
+  g_assert_nonnull (fine);
+  g_string_free (topics, TRUE);
+}
+
+static void
+test_topic_flood_refused (void)
+{
+  run_client (topic_flood_client, NULL, 30000);
+}
+
 /* }}} */
 
 /* {{{ Sockets follow their credentials (issue 8, high 2) */
@@ -974,6 +1008,7 @@ main (int   argc,
   static const char * const settings[] = {
     "server", "header_timeout", "2",
     "server", "idle_timeout", "3",
+    "server", "ws_max_topics", "8",
     "auth", "password_opslimit", "1",
     "auth", "password_memlimit_kib", "8",
     NULL
@@ -986,6 +1021,7 @@ main (int   argc,
   g_test_add_func ("/security/json/nul-refused", test_nul_in_text_refused);
   g_test_add_func ("/security/json/deep-websocket-message", test_deep_websocket_message);
   g_test_add_func ("/security/websocket/fragmented-over-limit", test_fragmented_message_over_limit);
+  g_test_add_func ("/security/websocket/topic-flood", test_topic_flood_refused);
   g_test_add_func ("/security/websocket/demoted-and-disabled", test_demoted_and_disabled_sockets);
   g_test_add_func ("/security/websocket/revoked-key", test_revoked_key_socket);
   g_test_add_func ("/security/accounts/last-admin", test_last_admin_kept);
