@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <sys/socket.h>
 
+#include "core/bourse-source.h"
 #include "bourse-connections.h"
 
 /* libsoup 3.2 (Debian 12) has no idle or header time-out, and leaks a
@@ -126,7 +127,7 @@ connection_free (Connection *connection)
       g_source_destroy (connection->watch);
       g_clear_pointer (&connection->watch, g_source_unref);
     }
-  g_clear_handle_id (&connection->retry_source, g_source_remove);
+  g_clear_handle_id (&connection->retry_source, bourse_source_remove);
   if (connection->conn != NULL)
     {
       g_clear_signal_handler (&connection->disconnected_handler, connection->conn);
@@ -205,7 +206,7 @@ connection_close (Connection *connection)
     }
 
   if (!connection_try_release (connection) && connection->retry_source == 0)
-    connection->retry_source = g_idle_add_full (G_PRIORITY_LOW, connection_retry_cb, connection, NULL);
+    connection->retry_source = bourse_idle_add (G_PRIORITY_LOW, connection_retry_cb, connection);
 }
 
 static gboolean
@@ -319,7 +320,7 @@ request_started_cb (SoupServer        *soup,
                                                            connection);
       g_hash_table_insert (self->by_conn, conn, connection);
       if (self->sweep_source == 0)
-        self->sweep_source = g_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, self);
+        self->sweep_source = bourse_timeout_add_seconds (SWEEP_INTERVAL_S, sweep_cb, self);
     }
 
   connection_set_state (connection, STATE_HEADERS);
@@ -380,7 +381,7 @@ bourse_connections_free (BourseConnections *self)
   g_clear_signal_handler (&self->started_handler, self->soup);
   g_clear_signal_handler (&self->finished_handler, self->soup);
   g_clear_signal_handler (&self->aborted_handler, self->soup);
-  g_clear_handle_id (&self->sweep_source, g_source_remove);
+  g_clear_handle_id (&self->sweep_source, bourse_source_remove);
   g_hash_table_unref (self->by_conn);
   g_free (self);
 }

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 
 #include "core/bourse-json.h"
+#include "core/bourse-source.h"
 #include "core/bourse-time.h"
 #include "market/bourse-instruments.h"
 
@@ -147,7 +148,7 @@ topic_free (gpointer data)
 static void
 client_free (Client *client)
 {
-  g_clear_handle_id (&client->flush_source, g_source_remove);
+  g_clear_handle_id (&client->flush_source, bourse_source_remove);
   g_queue_clear_full (&client->pending, (GDestroyNotify)g_bytes_unref);
   g_signal_handlers_disconnect_by_data (client->connection, client);
   g_clear_object (&client->connection);
@@ -202,7 +203,7 @@ client_flush (Client *client)
     }
 
   if (!g_queue_is_empty (&client->pending) && client->flush_source == 0)
-    client->flush_source = g_timeout_add (FLUSH_RETRY_MS, client_flush_cb, client);
+    client->flush_source = bourse_timeout_add (FLUSH_RETRY_MS, client_flush_cb, client);
 }
 
 static void
@@ -214,7 +215,7 @@ client_close (Client     *client,
     return;
 
   client->closing = TRUE;
-  g_clear_handle_id (&client->flush_source, g_source_remove);
+  g_clear_handle_id (&client->flush_source, bourse_source_remove);
   g_queue_clear_full (&client->pending, (GDestroyNotify)g_bytes_unref);
 
   if (soup_websocket_connection_get_state (client->connection) == SOUP_WEBSOCKET_STATE_OPEN)
@@ -659,7 +660,7 @@ bourse_hub_dispose (GObject *object)
 
   g_clear_signal_handler (&self->event_handler, self->bus);
   g_clear_object (&self->bus);
-  g_clear_handle_id (&self->reauth_source, g_source_remove);
+  g_clear_handle_id (&self->reauth_source, bourse_source_remove);
   if (self->auth != NULL)
     g_clear_signal_handler (&self->credentials_handler, self->auth);
   g_clear_object (&self->auth);
@@ -729,7 +730,7 @@ bourse_hub_new (BourseEventBus *bus,
       self->auth = g_object_ref (auth);
       self->credentials_handler = g_signal_connect_swapped (auth, "credentials-changed",
                                                             G_CALLBACK (bourse_hub_reauthorize), self);
-      self->reauth_source = g_timeout_add_seconds (REAUTH_INTERVAL_S, reauth_tick_cb, self);
+      self->reauth_source = bourse_timeout_add_seconds (REAUTH_INTERVAL_S, reauth_tick_cb, self);
     }
   return self;
 }

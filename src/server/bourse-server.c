@@ -13,6 +13,7 @@
 
 #include "auth/bourse-api-keys.h"
 #include "core/bourse-log.h"
+#include "core/bourse-source.h"
 
 #include "bourse-request-private.h"
 #include "bourse-server-private.h"
@@ -628,8 +629,8 @@ bourse_server_dispose (GObject *object)
 {
   BourseServer *self = (BourseServer *)object;
 
-  g_clear_handle_id (&self->system_source, g_source_remove);
-  g_clear_handle_id (&self->shutdown_timeout_source, g_source_remove);
+  g_clear_handle_id (&self->system_source, bourse_source_remove);
+  g_clear_handle_id (&self->shutdown_timeout_source, bourse_source_remove);
   if (self->engine != NULL)
     g_clear_signal_handler (&self->state_handler, self->engine);
   if (self->hub != NULL)
@@ -921,7 +922,7 @@ bourse_server_start (BourseServer  *self,
                                g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? "]" : "",
                                self->port);
 
-  self->system_source = g_timeout_add_seconds (bourse_config_get_int (self->config, "server", "system_interval"),
+  self->system_source = bourse_timeout_add_seconds (bourse_config_get_int (self->config, "server", "system_interval"),
                                                system_tick_cb, self);
   _bourse_server_publish_status (self);
 
@@ -966,7 +967,7 @@ complete_shutdown (BourseServer *self)
 {
   g_autoptr(GTask) task = g_steal_pointer (&self->shutdown_task);
 
-  g_clear_handle_id (&self->shutdown_timeout_source, g_source_remove);
+  g_clear_handle_id (&self->shutdown_timeout_source, bourse_source_remove);
   if (self->hub != NULL)
     g_clear_signal_handler (&self->clients_handler, self->hub);
   /* Idle keep-alive connections and anything past the time-out go now. */
@@ -1026,7 +1027,7 @@ bourse_server_shutdown_async (BourseServer        *self,
     }
 
   self->shutdown_task = g_steal_pointer (&task);
-  g_clear_handle_id (&self->system_source, g_source_remove);
+  g_clear_handle_id (&self->system_source, bourse_source_remove);
 
   /* 1. Stop accepting. On Linux, shutting down the read side of a listening
    * socket refuses new connections at once; libsoup's accept then fails and
@@ -1042,7 +1043,7 @@ bourse_server_shutdown_async (BourseServer        *self,
   bourse_hub_close_all (self->hub, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "server shutting down");
 
   timeout = bourse_config_get_int (self->config, "server", "shutdown_timeout");
-  self->shutdown_timeout_source = g_timeout_add_seconds (MAX (timeout, 1), shutdown_timeout_cb, self);
+  self->shutdown_timeout_source = bourse_timeout_add_seconds (MAX (timeout, 1), shutdown_timeout_cb, self);
   maybe_finish_shutdown (self);
 }
 

@@ -298,6 +298,43 @@ bourse_ws_limit_stream_close (GIOStream     *stream,
   return g_io_stream_close (BOURSE_WS_LIMIT_STREAM (stream)->base, cancellable, error);
 }
 
+/* Closed the way the base closes, not in a worker thread as GIOStream's
+ * default would: libsoup reports the socket closed when this completes. */
+static void
+base_closed_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (g_io_stream_close_finish (G_IO_STREAM (object), result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+bourse_ws_limit_stream_close_async (GIOStream           *stream,
+                                    int                  io_priority,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  GTask *task = g_task_new (stream, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, bourse_ws_limit_stream_close_async);
+  g_io_stream_close_async (BOURSE_WS_LIMIT_STREAM (stream)->base, io_priority, cancellable, base_closed_cb, task);
+}
+
+static gboolean
+bourse_ws_limit_stream_close_finish (GIOStream     *stream,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static void
 bourse_ws_limit_stream_finalize (GObject *object)
 {
@@ -321,6 +358,8 @@ bourse_ws_limit_stream_class_init (BourseWsLimitStreamClass *klass)
   stream_class->get_input_stream = bourse_ws_limit_stream_get_input_stream;
   stream_class->get_output_stream = bourse_ws_limit_stream_get_output_stream;
   stream_class->close_fn = bourse_ws_limit_stream_close;
+  stream_class->close_async = bourse_ws_limit_stream_close_async;
+  stream_class->close_finish = bourse_ws_limit_stream_close_finish;
 
   /* (BourseWsLimitStream *stream): a message went over the limit. */
   signals[MESSAGE_TOO_BIG] =

@@ -478,15 +478,33 @@ test_slow_consumer_closed (void)
 }
 
 static void
+shutdown_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_assert_true (bourse_server_shutdown_finish (BOURSE_SERVER (object), result, NULL));
+  *(gboolean *)user_data = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *)data;
+}
+
+static void
 test_shutdown_closes_with_going_away (void)
 {
   BourseTestServer *server = bourse_test_server_new (TRUE, NULL);
   WsClient *client = ws_connect (server);
+  gboolean stopped = FALSE;
 
   bourse_test_wait_until (one_client, server->server, 5000, "client registered");
   soup_session_abort (server->session);
-  bourse_server_shutdown_async (server->server, NULL, NULL, NULL);
+  bourse_server_shutdown_async (server->server, NULL, shutdown_done_cb, &stopped);
   bourse_test_wait_until (ws_is_closed, client, 5000, "close on shutdown");
+  /* The server lets go of itself only once its shutdown completes. */
+  bourse_test_wait_until (flag_is_set, &stopped, 15000, "shutdown to complete");
   g_assert_cmpuint (soup_websocket_connection_get_close_code (client->connection), ==,
                     SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
 

@@ -1,0 +1,58 @@
+/* bourse-source.c — timeouts and idles on the engine's own main context
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "bourse-source.h"
+
+static guint
+attach_here (GSource     *source,
+             GSourceFunc  function,
+             gpointer     data)
+{
+  guint id;
+
+  g_source_set_callback (source, function, data, NULL);
+  id = g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+  return id;
+}
+
+guint
+bourse_timeout_add (guint       interval_ms,
+                    GSourceFunc function,
+                    gpointer    data)
+{
+  return attach_here (g_timeout_source_new (interval_ms), function, data);
+}
+
+guint
+bourse_timeout_add_seconds (guint       interval_s,
+                            GSourceFunc function,
+                            gpointer    data)
+{
+  return attach_here (g_timeout_source_new_seconds (interval_s), function, data);
+}
+
+guint
+bourse_idle_add (gint        priority,
+                 GSourceFunc function,
+                 gpointer    data)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, priority);
+  return attach_here (source, function, data);
+}
+
+void
+bourse_source_remove (guint id)
+{
+  GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (), id);
+
+  if (source != NULL)
+    g_source_destroy (source);
+}
