@@ -38,6 +38,7 @@ struct _BourseAuth
   BourseConfig        *config;
   BourseSecrets       *secrets;
   GBytes              *signing_key;
+  gint64               key_generation;  /* of signing_key: see refresh_signing_key () */
   BourseLoginThrottle *throttle;
   BoursePasswordPool  *passwords;
   char                *local_token;
@@ -122,12 +123,40 @@ _bourse_auth_token_hash (const char *token)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
 }
 
+/* The key's generation, in the database: `boursed keys rotate` (another
+ * process) stores a new key and then bumps it, and an engine that sees a
+ * generation other than its key's loads the key again. */
+static gboolean
+read_key_generation (BourseAuth  *self,
+                     gint64      *generation,
+                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = bourse_store_prepare (self->store, "SELECT generation FROM signing_key WHERE id = 1",
+                                                       error);
+
+  if (stmt == NULL)
+    return FALSE;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  *generation = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
 static gboolean
 load_signing_key (BourseAuth  *self,
                   gboolean     replace,
                   GError     **error)
 {
-  g_autoptr(GBytes) key = replace ? NULL : bourse_secrets_lookup (self->secrets, SIGNING_KEY_NAME, error);
+  g_autoptr(GBytes) key = NULL;
+  gint64 generation = 0;
+
+  /* Read before the key: a rotation in between is then seen next time. */
+  if (!read_key_generation (self, &generation, error))
+    return FALSE;
+  key = replace ? NULL : bourse_secrets_lookup (self->secrets, SIGNING_KEY_NAME, error);
 
   if (key == NULL && error != NULL && *error != NULL)
     return FALSE;
@@ -144,8 +173,57 @@ load_signing_key (BourseAuth  *self,
       g_message ("Created a new token-signing key");
     }
 
+  /* The new key is stored first: whoever sees the new generation finds it. */
+  if (replace)
+    {
+      g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
+      g_autoptr(sqlite3_stmt) stmt =
+        bourse_store_prepare (self->store, "UPDATE signing_key SET generation = generation + 1, rotated_at = ? "
+                                           "WHERE id = 1 RETURNING generation", error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_ROW)
+        {
+          bourse_store_set_error (self->store, error);
+          return FALSE;
+        }
+      generation = sqlite3_column_int64 (stmt, 0);
+    }
+
   g_clear_pointer (&self->signing_key, g_bytes_unref);
   self->signing_key = g_steal_pointer (&key);
+  self->key_generation = generation;
+  return TRUE;
+}
+
+/* Before a token is checked or signed: the key of the current generation,
+ * so that a rotation by `boursed keys rotate` ends the old key's tokens in
+ * a running engine at once. One read of one row. */
+static gboolean
+refresh_signing_key (BourseAuth  *self,
+                     GError     **error)
+{
+  /* Never NULL below: load_signing_key () makes a new key when the lookup
+   * fails without saying why. */
+  g_autoptr(GError) local_error = NULL;
+  gint64 generation = 0;
+
+  if (!read_key_generation (self, &generation, &local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (generation == self->key_generation)
+    return TRUE;
+
+  g_message ("The token-signing key was replaced (generation %" G_GINT64_FORMAT "): loading it", generation);
+  if (!load_signing_key (self, FALSE, &local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -509,11 +587,14 @@ access_token_for (BourseAuth       *self,
   g_autofree char *sub = g_strdup_printf ("%" G_GINT64_FORMAT, user->id);
   g_autofree char *sid = g_strdup_printf ("%" G_GINT64_FORMAT, session_id);
   g_autofree char *jti = _bourse_auth_random_token ();
+  g_autoptr(GError) error = NULL;
   gint64 now = bourse_time_now_ms () / 1000;
   BourseJwtClaims claims = { sub, user->role, sid, jti, now, 0 };
 
   *expires_in = bourse_config_get_int (self->config, "auth", "access_token_ttl");
   claims.exp = now + *expires_in;
+  if (!refresh_signing_key (self, &error))
+    g_message ("Cannot check for a new token-signing key: %s", error->message);
   return bourse_jwt_encode (&claims, self->signing_key);
 }
 
@@ -1135,7 +1216,9 @@ bourse_auth_authenticate_bearer (BourseAuth  *self,
       return principal;
     }
 
-  claims = bourse_jwt_decode (token ? token : "", self->signing_key, bourse_time_now_ms () / 1000, LEEWAY_S, &jwt_error);
+  if (refresh_signing_key (self, &jwt_error))
+    claims = bourse_jwt_decode (token ? token : "", self->signing_key, bourse_time_now_ms () / 1000, LEEWAY_S,
+                                &jwt_error);
   if (claims == NULL)
     {
       g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,

@@ -563,7 +563,9 @@ command_keys (int    argc,
       g_printerr ("boursed: %s\n", error->message);
       return 1;
     }
-  g_print (_("New signing key in place; restart boursed so that it takes effect\n"));
+  /* A running boursed sees the key's new generation at its next token. */
+  g_print (_("New signing key in place: access tokens signed with the old one are refused from now on, "
+             "also by a running boursed; sessions go on with their refresh tokens\n"));
   return 0;
 }
 
