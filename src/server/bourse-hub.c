@@ -111,6 +111,12 @@ symbol_is_valid (const char *symbol,
   return TRUE;
 }
 
+const char * const *
+bourse_hub_get_plain_topics (void)
+{
+  return plain_topics;
+}
+
 gboolean
 bourse_hub_topic_is_valid (const char *topic)
 {

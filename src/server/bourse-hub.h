@@ -49,5 +49,8 @@ void       bourse_hub_close_all      (BourseHub               *self,
                                       gushort                  code,
                                       const char              *reason);
 gboolean   bourse_hub_topic_is_valid (const char              *topic);
+/* The topics without a symbol, NULL-terminated (for tests that must cover
+ * every topic the hub knows). */
+const char * const *bourse_hub_get_plain_topics (void);
 
 G_END_DECLS
