@@ -157,6 +157,14 @@ connection_disconnected_cb (GObject    *conn,
   g_hash_table_remove (connection->owner->by_conn, conn);
 }
 
+/* Only the server's reference left: no message will ever finish on this
+ * connection again, so nobody but us will disconnect it. */
+static gboolean
+connection_is_abandoned (Connection *connection)
+{
+  return connection->conn != NULL && g_atomic_int_get ((int *)&connection->conn->ref_count) == 1;
+}
+
 /* TRUE once the connection is gone. */
 static gboolean
 connection_try_release (Connection *connection)
@@ -166,9 +174,7 @@ connection_try_release (Connection *connection)
   if (conn == NULL)
     return TRUE;
 
-  /* Only the server's reference left: no message will ever finish on this
-   * connection again, so nobody but us will disconnect it. */
-  if (g_atomic_int_get ((int *)&conn->ref_count) == 1)
+  if (connection_is_abandoned (connection))
     {
       g_object_ref (conn);
       g_signal_emit_by_name (conn, "disconnected");
@@ -277,6 +283,9 @@ sweep_cb (gpointer data)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&connection))
     if ((connection->state == STATE_HEADERS && now - connection->since_us >= self->header_timeout_us)
         || (connection->state == STATE_IDLE && now - connection->since_us >= self->idle_timeout_us)
+        /* Left alone by libsoup without the end of stream reaching our
+         * watch first (a TLS close_notify is data to it). */
+        || (connection->state == STATE_IDLE && connection_is_abandoned (connection))
         || connection->state == STATE_CLOSING)
       g_ptr_array_add (due, connection->conn);
 
