@@ -271,9 +271,18 @@ bourse_system_page_load_cb (GObject      *object,
       return;
     }
 
-  /* A WebSocket update that overtook this answer is newer: keep it. */
+  /* A WebSocket update that overtook this answer is newer: keep it, but
+   * take what events never carry, the database's path (the API gives it
+   * to administrators, in this answer only). */
   if (self->n_events != self->n_events_at_load)
-    return;
+    {
+      JsonObject *root = JSON_NODE_HOLDS_OBJECT (status) ? json_node_get_object (status) : NULL;
+      const char *path = get_string (get_object (root, "database"), "path");
+
+      if (path != NULL)
+        set_text (self->database_path_label, path);
+      return;
+    }
 
   bourse_system_page_apply (self, status);
 }
