@@ -9,22 +9,10 @@
 #include <adwaita.h>
 #include <json-glib/json-glib.h>
 
+#include "core/bourse-json.h"
+
 G_BEGIN_DECLS
 
-/* Answers come from the network: members are read defensively, a missing
- * or mistyped one gives NULL / FALSE. */
-JsonObject *bourse_json_get_object       (JsonObject  *object,
-                                          const char  *member);
-JsonArray  *bourse_json_get_array        (JsonObject  *object,
-                                          const char  *member);
-const char *bourse_json_get_string       (JsonObject  *object,
-                                          const char  *member);
-gboolean    bourse_json_get_int          (JsonObject  *object,
-                                          const char  *member,
-                                          gint64      *value);
-gboolean    bourse_json_get_boolean      (JsonObject  *object,
-                                          const char  *member,
-                                          gboolean    *value);
 JsonNode   *bourse_json_new_object       (const char  *first_member,
                                           ...) G_GNUC_NULL_TERMINATED;
 

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "core/bourse-json.h"
+
 #include "bourse-system-page.h"
 
 #define SYSTEM_TOPIC "system"
@@ -70,56 +72,6 @@ bourse_format_uptime (gint64 seconds)
   return g_strdup_printf (_("%u d %u h"), (guint) (s / 86400), (guint) (s / 3600 % 24));
 }
 
-/* The payload comes from the network: read it defensively. */
-static JsonObject *
-get_object (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-}
-
-static const char *
-get_string (JsonObject *object,
-            const char *member)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static gboolean
-get_int (JsonObject *object,
-         const char *member,
-         gint64     *value)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-
-  *value = json_node_get_int (node);
-  return TRUE;
-}
-
-static gboolean
-get_boolean (JsonObject *object,
-             const char *member,
-             gboolean   *value)
-{
-  JsonNode *node = object ? json_object_get_member (object, member) : NULL;
-
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-
-  *value = json_node_get_boolean (node);
-  return TRUE;
-}
-
 static void
 set_text (GtkLabel   *label,
           const char *text)
@@ -136,7 +88,7 @@ set_int (GtkLabel   *label,
   gint64 value;
   g_autofree char *text = NULL;
 
-  if (get_int (object, member, &value))
+  if (bourse_json_get_int (object, member, &value))
     text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
 
   set_text (label, text);
@@ -223,11 +175,11 @@ bourse_system_page_apply (BourseSystemPage *self,
     return;
 
   root = json_node_get_object (status);
-  engine = get_object (root, "engine");
-  server = get_object (root, "server");
-  database = get_object (root, "database");
+  engine = bourse_json_get_object (root, "engine");
+  server = bourse_json_get_object (root, "server");
+  database = bourse_json_get_object (root, "database");
 
-  state = get_string (engine, "state");
+  state = bourse_json_get_string (engine, "state");
   set_text (self->state_label, state_to_display (state));
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->state_label), "warning");
@@ -235,21 +187,21 @@ bourse_system_page_apply (BourseSystemPage *self,
                             g_strcmp0 (state, "running") == 0 ? "success" : "warning");
 
   self->running = g_strcmp0 (state, "running") == 0;
-  if (get_int (engine, "uptime_seconds", &self->uptime_s))
+  if (bourse_json_get_int (engine, "uptime_seconds", &self->uptime_s))
     self->uptime_stamp_us = g_get_monotonic_time ();
   bourse_system_page_update_uptime (self);
 
-  set_text (self->mode_label, mode_to_display (get_string (root, "mode")));
-  set_text (self->version_label, get_string (root, "version"));
+  set_text (self->mode_label, mode_to_display (bourse_json_get_string (root, "mode")));
+  set_text (self->version_label, bourse_json_get_string (root, "version"));
 
-  set_text (self->address_label, get_string (server, "url"));
+  set_text (self->address_label, bourse_json_get_string (server, "url"));
   set_int (self->websocket_clients_label, server, "websocket_clients");
 
   /* Only an administrator's REST answer has the path; events never do. */
-  if (get_string (database, "path") != NULL)
-    set_text (self->database_path_label, get_string (database, "path"));
+  if (bourse_json_get_string (database, "path") != NULL)
+    set_text (self->database_path_label, bourse_json_get_string (database, "path"));
   set_int (self->schema_version_label, database, "schema_version");
-  if (get_boolean (database, "ok", &ok))
+  if (bourse_json_get_boolean (database, "ok", &ok))
     set_text (self->database_status_label, ok ? _("OK") : _("Unavailable"));
   else
     set_text (self->database_status_label, NULL);
@@ -277,7 +229,7 @@ bourse_system_page_load_cb (GObject      *object,
   if (self->n_events != self->n_events_at_load)
     {
       JsonObject *root = JSON_NODE_HOLDS_OBJECT (status) ? json_node_get_object (status) : NULL;
-      const char *path = get_string (get_object (root, "database"), "path");
+      const char *path = bourse_json_get_string (bourse_json_get_object (root, "database"), "path");
 
       if (path != NULL)
         set_text (self->database_path_label, path);

@@ -50,4 +50,20 @@ JsonNode *bourse_json_parse       (const char  *data,
                                    gsize        max_length,
                                    GError     **error);
 
+/* Members of a JSON text from outside, read defensively: a missing or
+ * mistyped one gives NULL / FALSE, never a critical (json-glib's own
+ * getters complain when a member has another type). @object may be NULL. */
+JsonObject *bourse_json_get_object  (JsonObject  *object,
+                                     const char  *member);
+JsonArray  *bourse_json_get_array   (JsonObject  *object,
+                                     const char  *member);
+const char *bourse_json_get_string  (JsonObject  *object,
+                                     const char  *member);
+gboolean    bourse_json_get_int     (JsonObject  *object,
+                                     const char  *member,
+                                     gint64      *value);
+gboolean    bourse_json_get_boolean (JsonObject  *object,
+                                     const char  *member,
+                                     gboolean    *value);
+
 G_END_DECLS

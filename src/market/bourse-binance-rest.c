@@ -324,11 +324,12 @@ describe_refusal (SoupMessage *message,
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     {
       JsonObject *object = json_node_get_object (root);
-      const char *msg = json_object_get_string_member_with_default (object, "msg", NULL);
+      const char *msg = bourse_json_get_string (object, "msg");
+      gint64 code = 0;
 
       if (msg != NULL)
         return g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", msg,
-                                json_object_get_int_member_with_default (object, "code", 0));
+                                bourse_json_get_int (object, "code", &code) ? code : 0);
     }
   return g_strdup_printf ("%u %s", soup_message_get_status (message),
                           soup_message_get_reason_phrase (message) ? soup_message_get_reason_phrase (message) : "");

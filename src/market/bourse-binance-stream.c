@@ -234,7 +234,7 @@ handle_message (BourseBinanceStream *self,
   data = json_node_get_object (root);
   if ((node = json_object_get_member (data, "data")) != NULL && JSON_NODE_HOLDS_OBJECT (node))
     data = json_node_get_object (node);
-  if (g_strcmp0 (json_object_get_string_member_with_default (data, "e", NULL), "kline") != 0
+  if (g_strcmp0 (bourse_json_get_string (data, "e"), "kline") != 0
       || (node = json_object_get_member (data, "k")) == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_debug ("Binance stream: ignoring an event that is not a kline");
@@ -244,7 +244,8 @@ handle_message (BourseBinanceStream *self,
 
   if (!int_member (k, "t", &candle.open_time)
       || !int_member (k, "T", &close_time)
-      || !bourse_interval_parse (json_object_get_string_member_with_default (k, "i", ""), &interval, NULL)
+      || bourse_json_get_string (k, "i") == NULL
+      || !bourse_interval_parse (bourse_json_get_string (k, "i"), &interval, NULL)
       || !decimal_member (k, "o", &candle.open)
       || !decimal_member (k, "h", &candle.high)
       || !decimal_member (k, "l", &candle.low)
@@ -260,7 +261,7 @@ handle_message (BourseBinanceStream *self,
       return;
     }
   candle.closed = json_node_get_boolean (node);
-  symbol = g_ascii_strup (json_object_get_string_member_with_default (k, "s", ""), -1);
+  symbol = g_ascii_strup (bourse_json_get_string (k, "s") != NULL ? bourse_json_get_string (k, "s") : "", -1);
   if (symbol[0] == '\0')
     return;
 

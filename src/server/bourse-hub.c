@@ -414,7 +414,7 @@ client_message_cb (SoupWebsocketConnection *connection,
     }
 
   object = json_node_get_object (root);
-  kind = json_object_get_string_member_with_default (object, "type", NULL);
+  kind = bourse_json_get_string (object, "type");
 
   if (g_strcmp0 (kind, "subscribe") == 0 || g_strcmp0 (kind, "unsubscribe") == 0)
     {

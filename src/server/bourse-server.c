@@ -167,7 +167,9 @@ request_done (BourseServer      *self,
   g_autofree char *duration_text = NULL;
   const char *route;
   const char *method = soup_server_message_get_method (message);
-  const char *path = g_uri_get_path (soup_server_message_get_uri (message));
+  GUri *uri = soup_server_message_get_uri (message);
+  /* A request line libsoup could not parse leaves no URI. */
+  const char *path = uri != NULL ? g_uri_get_path (uri) : "";
   guint status = soup_server_message_get_status (message);
   double seconds;
 

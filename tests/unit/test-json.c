@@ -186,6 +186,55 @@ test_parse_size_and_syntax (void)
   g_assert_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_SYNTAX);
 }
 
+/* Texts on which json-glib 1.6 would fail part-way (and leak what it had
+ * built), or succeed with values it cannot write back: all refused first. */
+static void
+test_parse_refuses_what_json_glib_mishandles (void)
+{
+  static const char * const texts[] = {
+    "{}{}", "[1] 2", "1 2", "\"a\" \"b\"", "{\"exp\":hhhh00}", "{\"a\":1,}", "[1,]", "{\"a\" 1}",
+    "{1:2}", "[01]", "[1.]", "[.5]", "[1e]", "[+1]", "[-]", "[tru]", "[nul]", "[\"\\x\"]",
+    "[\"a\tb\"]", "[\"\\ud800\"]", "[\"\\udc00\"]", "[\"\\ud800\\u0041\"]", "[1e999]", "[-1e999]",
+    "[99999999999999999999]", "[-99999999999999999999]", "\xff", "[\"\xc3\"]", "", "   ", "[", "{\"a\":",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = bourse_json_parse (texts[i], strlen (texts[i]), 0, &error);
+
+      g_test_message ("%s", texts[i]);
+      g_assert_null (node);
+      g_assert_error (error, BOURSE_JSON_ERROR, BOURSE_JSON_ERROR_SYNTAX);
+    }
+}
+
+static void
+test_parse_accepts_json (void)
+{
+  static const char * const texts[] = {
+    "{}", "[]", " [ ] ", "1", "-0", "0.5e-3", "1E+2", "true", "null", "\"\"", "\"\\ud83d\\ude00 \\u00e9 é\"",
+    "{\"a\":[1,2,{\"b\":null}],\"c\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}", "[9223372036854775807,-9223372036854775808]",
+    "[1.7976931348623157e308]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = bourse_json_parse (texts[i], strlen (texts[i]), 0, &error);
+      g_autofree char *written = NULL;
+      g_autoptr(JsonNode) again = NULL;
+
+      g_test_message ("%s", texts[i]);
+      g_assert_no_error (error);
+      g_assert_nonnull (node);
+      /* What we read, we can write, and read back. */
+      written = bourse_json_to_string (node, NULL);
+      again = bourse_json_parse (written, strlen (written), 0, &error);
+      g_assert_no_error (error);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -198,6 +247,8 @@ main (int   argc,
   g_test_add_func ("/json/parse/depth-limit", test_parse_depth_limit);
   g_test_add_func ("/json/parse/nul", test_parse_refuses_nul);
   g_test_add_func ("/json/parse/size-and-syntax", test_parse_size_and_syntax);
+  g_test_add_func ("/json/parse/refused-before-json-glib", test_parse_refuses_what_json_glib_mishandles);
+  g_test_add_func ("/json/parse/accepted", test_parse_accepts_json);
 
   return g_test_run ();
 }
