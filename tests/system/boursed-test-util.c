@@ -124,16 +124,16 @@ boursed_poll (gboolean (*condition) (gpointer),
 
 /* --- children ---------------------------------------------------------------- */
 
-static void
-child_setup (gpointer data)
+void
+boursed_child_setup (gpointer data)
 {
   /* Children die with us, so a failure leaves no daemon behind. */
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static char **
-child_environment (BoursedFixture     *f,
-                   const char * const *extra)
+char **
+boursed_child_environ (BoursedFixture     *f,
+                       const char * const *extra)
 {
   g_auto(GStrv) inherited = g_get_environ ();
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -173,11 +173,11 @@ launcher_new (BoursedFixture     *f,
               const char * const *extra_env)
 {
   GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
-  g_auto(GStrv) env = child_environment (f, extra_env);
+  g_auto(GStrv) env = boursed_child_environ (f, extra_env);
 
   g_subprocess_launcher_set_environ (launcher, env);
   g_subprocess_launcher_set_cwd (launcher, f->dir);
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, boursed_child_setup, NULL, NULL);
   return launcher;
 }
 

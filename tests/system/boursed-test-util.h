@@ -50,8 +50,12 @@ void           boursed_fixture_set_up         (BoursedFixture      *f,
 void           boursed_fixture_tear_down      (BoursedFixture      *f,
                                                gconstpointer        data);
 
+/* For a child spawned by hand (g_spawn_*): it dies with us. */
+void           boursed_child_setup            (gpointer             data);
 /* extra_env: "NAME=value" strings, NULL-terminated (may be NULL). The children
  * get none of our BOURSE_* variables, private XDG directories, file secrets. */
+char         **boursed_child_environ          (BoursedFixture      *f,
+                                               const char * const  *extra_env);
 BoursedDaemon *boursed_daemon_start           (BoursedFixture      *f,
                                                const char * const  *extra_env,
                                                const char * const  *args);

@@ -9,14 +9,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glib/gstdio.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "boursed-test-util.h"
 #include "market/bourse-csv.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -41,56 +41,11 @@
 
 static const char *boursed;
 
-typedef struct
-{
-  char *dir;
-} Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = NULL;
-
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK)
-      && (dir = g_dir_open (path, 0, NULL)) != NULL)
-    {
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
-static void
-fixture_set_up (Fixture       *f,
-                gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("test-market-import-XXXXXX", &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture       *f,
-                   gconstpointer  data)
-{
-  remove_tree (f->dir);
-  g_free (f->dir);
-}
-
 /* @n one-minute candles, a random walk, as Binance writes them. */
 static char *
-write_file (Fixture    *f,
-            const char *name,
-            guint       n)
+write_file (BoursedFixture *f,
+            const char     *name,
+            guint           n)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (20261205);
   g_autoptr(GString) text = g_string_new (NULL);
@@ -129,48 +84,21 @@ write_file (Fixture    *f,
   return path;
 }
 
-/* Ours without BOURSE_*, with private XDG directories and file secrets. */
-static char **
-child_environment (Fixture *f)
-{
-  g_auto(GStrv) inherited = g_get_environ ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_autofree char *config_home = g_build_filename (f->dir, "config", NULL);
-  g_autofree char *data_home = g_build_filename (f->dir, "xdg-data", NULL);
-  g_auto(GStrv) env = NULL;
-
-  for (guint i = 0; inherited[i] != NULL; i++)
-    if (!g_str_has_prefix (inherited[i], "BOURSE_"))
-      g_strv_builder_add (builder, inherited[i]);
-  env = g_strv_builder_end (builder);
-  env = g_environ_setenv (env, "XDG_CONFIG_HOME", config_home, TRUE);
-  env = g_environ_setenv (env, "XDG_DATA_HOME", data_home, TRUE);
-  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
-  env = g_environ_setenv (env, "BOURSE_AUTH_SECRETS_BACKEND", "file", TRUE);
-  env = g_environ_setenv (env, "BOURSE_LOG_LEVEL", "warning", TRUE);
-  return g_steal_pointer (&env);
-}
-
-static void
-child_setup (gpointer data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 /* Runs `boursed market import FILE` into @data_dir to its end; returns the
  * child's own peak resident set (ru_maxrss of wait4 (), in KiB). */
 static glong
-import_peak_kib (Fixture    *f,
-                 const char *path,
-                 const char *data_dir,
-                 guint       expected_rows)
+import_peak_kib (BoursedFixture *f,
+                 const char     *path,
+                 const char     *data_dir,
+                 guint           expected_rows)
 {
   g_autofree char *out_path = g_build_filename (f->dir, "import.out", NULL);
   g_autofree char *err_path = g_build_filename (f->dir, "import.err", NULL);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autofree char *expected = g_strdup_printf ("Imported %u candles", expected_rows);
-  g_auto(GStrv) env = child_environment (f);
+  const char *log_level[] = { "BOURSE_LOG_LEVEL=warning", NULL };
+  g_auto(GStrv) env = boursed_child_environ (f, log_level);
   const char *argv[] = { boursed, "market", "import", path, "--symbol", "BTCUSDT", "--interval", "1m",
                          "--data-dir", data_dir, NULL };
   g_autoptr(GError) error = NULL;
@@ -185,7 +113,7 @@ import_peak_kib (Fixture    *f,
   g_assert_cmpint (out_fd, >=, 0);
   g_assert_cmpint (err_fd, >=, 0);
   g_test_message ("$ boursed market import %s --data-dir %s", path, data_dir);
-  g_spawn_async_with_fds (f->dir, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD, child_setup, NULL, &pid,
+  g_spawn_async_with_fds (f->dir, (char **) argv, env, G_SPAWN_DO_NOT_REAP_CHILD, boursed_child_setup, NULL, &pid,
                           -1, out_fd, err_fd, &error);
   g_assert_no_error (error);
   close (out_fd);
@@ -215,8 +143,8 @@ import_peak_kib (Fixture    *f,
 /* A big file imports in about the memory of a small one: the import
  * streams its candles through in batches instead of holding them all. */
 static void
-test_flat_memory (Fixture       *f,
-                  gconstpointer  data)
+test_flat_memory (BoursedFixture *f,
+                  gconstpointer   data)
 {
   g_autofree char *small = write_file (f, "small.csv", 1000);
   g_autofree char *big = write_file (f, "big.csv", BIG_FILE_CANDLES);
@@ -242,14 +170,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  boursed = g_getenv ("BOURSED");
-  if (boursed == NULL || !g_file_test (boursed, G_FILE_TEST_IS_EXECUTABLE))
-    {
-      g_print ("1..0 # SKIP BOURSED does not name the boursed binary\n");
-      return 0;
-    }
+  boursed = boursed_test_init ();
+  if (boursed == NULL)
+    return 1;
 
-  g_test_add ("/market-import/flat-memory", Fixture, NULL, fixture_set_up, test_flat_memory, fixture_tear_down);
+  g_test_add ("/market-import/flat-memory", BoursedFixture, NULL, boursed_fixture_set_up, test_flat_memory,
+              boursed_fixture_tear_down);
 
   return g_test_run ();
 }
