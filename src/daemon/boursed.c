@@ -24,7 +24,7 @@
 #include "market/bourse-csv.h"
 #include "market/bourse-download.h"
 #include "server/bourse-server.h"
-#include "trading/bourse-engine.h"
+#include "engine/bourse-engine.h"
 
 typedef struct
 {

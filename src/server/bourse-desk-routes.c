@@ -10,9 +10,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "trading/bourse-approvals.h"
-#include "trading/bourse-live-strategies.h"
-#include "trading/bourse-recommendations.h"
+#include "desk/bourse-desk-approvals.h"
+#include "desk/bourse-desk-live.h"
+#include "desk/bourse-desk-recommendations.h"
 
 #include "bourse-server-private.h"
 

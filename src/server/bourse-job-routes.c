@@ -13,7 +13,7 @@
 #include "core/bourse-jobs.h"
 #include "market/bourse-download.h"
 #include "market/bourse-instruments.h"
-#include "trading/bourse-models-registry.h"
+#include "desk/bourse-desk-models.h"
 
 #include "bourse-server-private.h"
 

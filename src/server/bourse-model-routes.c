@@ -11,7 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/bourse-jobs.h"
-#include "trading/bourse-models-registry.h"
+#include "desk/bourse-desk-models.h"
 
 #include "bourse-server-private.h"
 

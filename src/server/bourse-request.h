@@ -10,7 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "core/bourse-time.h"
-#include "trading/bourse-engine.h"
+#include "engine/bourse-engine.h"
 
 #include "bourse-router.h"
 

@@ -8,7 +8,7 @@
 
 #include <gio/gio.h>
 
-#include "trading/bourse-engine.h"
+#include "engine/bourse-engine.h"
 
 #include "bourse-router.h"
 

@@ -10,7 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "trading/bourse-webhooks.h"
+#include "desk/bourse-desk-webhooks.h"
 
 #include "bourse-server-private.h"
 

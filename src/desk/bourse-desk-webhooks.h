@@ -1,4 +1,4 @@
-/* bourse-webhooks.h — external signals (TradingView-style alerts) signed with HMAC-SHA256
+/* desk/bourse-desk-webhooks.h — external signals (TradingView-style alerts) signed with HMAC-SHA256
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later

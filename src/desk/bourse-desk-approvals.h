@@ -1,4 +1,4 @@
-/* bourse-approvals.h — a person decides: pending → approved | rejected | expired
+/* desk/bourse-desk-approvals.h — a person decides: pending → approved | rejected | expired
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -7,7 +7,7 @@
 #pragma once
 
 #include "bourse-desk.h"
-#include "bourse-recommendations.h"
+#include "desk/bourse-desk-recommendations.h"
 
 G_BEGIN_DECLS
 

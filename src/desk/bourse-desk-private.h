@@ -6,11 +6,11 @@
 
 #pragma once
 
-#include "bourse-approvals.h"
+#include "desk/bourse-desk-approvals.h"
 #include "bourse-desk.h"
-#include "bourse-live-strategies.h"
-#include "bourse-recommendations.h"
-#include "bourse-webhooks.h"
+#include "desk/bourse-desk-live.h"
+#include "desk/bourse-desk-recommendations.h"
+#include "desk/bourse-desk-webhooks.h"
 
 G_BEGIN_DECLS
 

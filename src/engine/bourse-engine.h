@@ -15,7 +15,7 @@
 #include "auth/bourse-auth.h"
 #include "market/bourse-market.h"
 
-#include "bourse-desk.h"
+#include "desk/bourse-desk.h"
 
 G_BEGIN_DECLS
 

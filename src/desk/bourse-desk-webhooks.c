@@ -1,4 +1,4 @@
-/* bourse-webhooks.c — signed external signals through the same desk
+/* desk/bourse-desk-webhooks.c — signed external signals through the same desk
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later

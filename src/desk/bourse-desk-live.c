@@ -1,4 +1,4 @@
-/* bourse-live-strategies.c — configured strategies, their evaluation on closed candles, signals
+/* desk/bourse-desk-live.c — configured strategies, their evaluation on closed candles, signals
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -11,7 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "bourse-desk-private.h"
-#include "bourse-models-registry.h"
+#include "desk/bourse-desk-models.h"
 
 #define NAME_MAX_CHARS 100
 

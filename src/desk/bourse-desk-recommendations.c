@@ -1,4 +1,4 @@
-/* bourse-recommendations.c — stored recommendations, and the analysis that makes them
+/* desk/bourse-desk-recommendations.c — stored recommendations, and the analysis that makes them
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later

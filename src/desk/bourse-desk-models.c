@@ -1,4 +1,4 @@
-/* bourse-models-registry.c — fitted parameter sets of strategy types (docs/STRATEGIES.md, "Models")
+/* desk/bourse-desk-models.c — fitted parameter sets of strategy types (docs/STRATEGIES.md, "Models")
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -17,7 +17,7 @@
 #include "strategy/bourse-strategy.h"
 
 #include "bourse-desk-private.h"
-#include "bourse-models-registry.h"
+#include "desk/bourse-desk-models.h"
 
 /* The kalman type refuses a fixed observation variance below this (its
  * check_parameters), and every variance parameter above 1. */

@@ -1,4 +1,4 @@
-/* bourse-approvals.c — the approval state machine: pending → approved | rejected | expired
+/* desk/bourse-desk-approvals.c — the approval state machine: pending → approved | rejected | expired
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later

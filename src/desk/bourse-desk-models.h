@@ -1,4 +1,4 @@
-/* bourse-models-registry.h — fitted parameter sets of strategy types, and their deployment
+/* desk/bourse-desk-models.h — fitted parameter sets of strategy types, and their deployment
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -14,7 +14,7 @@
 #include "core/bourse-jobs.h"
 
 #include "bourse-desk.h"
-#include "bourse-live-strategies.h"
+#include "desk/bourse-desk-live.h"
 
 G_BEGIN_DECLS
 
