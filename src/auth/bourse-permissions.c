@@ -48,6 +48,16 @@ static const struct {
   { "webhooks.write",             A },
   { "models.read",        V | T | A },
   { "models.write",           T | A },
+  { "orders.read",        V | T | A },   /* own orders; admins all */
+  { "orders.write",           T | A },   /* place and cancel own orders; admins any */
+  { "approvals.execute",      T | A },   /* turn an approved recommendation into orders */
+  { "portfolio.read",     V | T | A },   /* balances, positions, trades, PnL, equity */
+  { "risk.read",          V | T | A },   /* global limits, own profile, the trading state */
+  { "risk.profile",           T | A },   /* one's own risk profile, within the global limits */
+  { "risk.write",                 A },   /* global limits, protections */
+  { "risk.halt",              T | A },   /* the kill switch: anyone who trades may stop trading */
+  { "risk.resume",                A },   /* leaving HALTED or REDUCING */
+  { "system.control",             A },   /* start, stop, restart the trading loop; the mode */
 };
 
 gboolean

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-error.h"
 #include "core/bourse-json.h"
 
 #include "bourse-request-private.h"
@@ -181,9 +182,22 @@ bourse_request_reply_error (BourseRequest *request,
                             guint          retry_after_s)
 {
   guint status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
-  const char *field = bourse_auth_error_field (error);
+  const char *field = error->domain == BOURSE_ERROR ? bourse_error_get_field (error)
+                                                    : bourse_auth_error_field (error);
 
-  if (error->domain == BOURSE_AUTH_ERROR)
+  if (error->domain == BOURSE_ERROR)
+    switch ((BourseErrorCode)error->code)
+      {
+      case BOURSE_ERROR_INVALID:     status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
+      case BOURSE_ERROR_NOT_FOUND:   status = SOUP_STATUS_NOT_FOUND; break;
+      case BOURSE_ERROR_CONFLICT:    status = SOUP_STATUS_CONFLICT; break;
+      case BOURSE_ERROR_FORBIDDEN:   status = SOUP_STATUS_FORBIDDEN; break;
+      case BOURSE_ERROR_UNAVAILABLE: status = SOUP_STATUS_SERVICE_UNAVAILABLE; break;
+      case BOURSE_ERROR_UPSTREAM:    status = SOUP_STATUS_BAD_GATEWAY; break;
+      case BOURSE_ERROR_FAILED:
+      default:                       break;
+      }
+  else if (error->domain == BOURSE_AUTH_ERROR)
     switch ((BourseAuthError)error->code)
       {
       case BOURSE_AUTH_ERROR_INVALID_USERNAME:
