@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -68,7 +69,24 @@ wire_connect (BourseFuzzWire *self)
   address.sin_port = g_htons (self->port);
   address.sin_addr.s_addr = g_htonl (INADDR_LOOPBACK);
   if (connect (self->fd, (struct sockaddr *)&address, sizeof address) != 0)
-    die ("connect to the server");
+    {
+      struct pollfd pending = { self->fd, POLLOUT, 0 };
+      int failure = 0;
+      socklen_t size = sizeof failure;
+
+      /* libFuzzer's timer (SIGALRM) may interrupt it: the connection
+       * goes on, and says how it ended once it is writable. */
+      if (errno != EINTR)
+        die ("connect to the server");
+      while (poll (&pending, 1, TIMEOUT_S * 1000) < 0 && errno == EINTR)
+        ;
+      if (getsockopt (self->fd, SOL_SOCKET, SO_ERROR, &failure, &size) != 0 || failure != 0
+          || !(pending.revents & POLLOUT))
+        {
+          errno = failure ? failure : ETIMEDOUT;
+          die ("connect to the server");
+        }
+    }
 }
 
 BourseFuzzWire *
