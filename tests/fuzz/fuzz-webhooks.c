@@ -17,7 +17,7 @@
 
 #include "market/bourse-candles.h"
 #include "market/bourse-instruments.h"
-#include "trading/bourse-webhooks.h"
+#include "desk/bourse-desk-webhooks.h"
 
 #include "fuzz-engine.h"
 #include "fuzz-util.h"

@@ -29,7 +29,7 @@
 #include "bourse-window.h"
 
 #include "bourse-desk-util.h"
-#include "trading/bourse-approvals.h"
+#include "desk/bourse-desk-approvals.h"
 
 #include "../integration/desk-test-util.h"
 #include "gui-util.h"

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include "trading/bourse-desk.h"
+#include "desk/bourse-desk.h"
 
 #include "bourse-test-server.h"
 

@@ -6,7 +6,7 @@
 
 #include "config.h"
 
-#include "trading/bourse-live-strategies.h"
+#include "desk/bourse-desk-live.h"
 
 #include "desk-test-util.h"
 

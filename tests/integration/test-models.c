@@ -9,7 +9,7 @@
 #include <math.h>
 
 #include "core/bourse-jobs.h"
-#include "trading/bourse-live-strategies.h"
+#include "desk/bourse-desk-live.h"
 
 #include "desk-test-util.h"
 
