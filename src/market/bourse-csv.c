@@ -12,6 +12,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-error.h"
+
 #include "bourse-candles-private.h"
 #include "bourse-csv.h"
 
@@ -1313,6 +1315,20 @@ import_commit (Import           *import,
   return TRUE;
 }
 
+/* Volumes that add up beyond the decimals' range in a higher interval: the
+ * file is what is wrong, whoever asked for the import. */
+static gboolean
+import_failed (GError **error)
+{
+  if (error != NULL && *error != NULL && (*error)->domain == BOURSE_DECIMAL_ERROR)
+    {
+      g_autoptr(GError) overflow = g_steal_pointer (error);
+
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "file", "%s", overflow->message);
+    }
+  return FALSE;
+}
+
 gboolean
 bourse_csv_import (BourseStore         *store,
                    const char          *symbol,
@@ -1340,9 +1356,9 @@ bourse_csv_import (BourseStore         *store,
     && import_feed (&import, data, length, error)
     && import_commit (&import, result, error);
   /* A failed import's error is the one reported. */
-  if (!import_clear (&import, ok ? error : NULL))
-    ok = FALSE;
-  return ok;
+  if (!import_clear (&import, ok ? error : NULL) || !ok)
+    return import_failed (error);
+  return TRUE;
 }
 
 gboolean
@@ -1383,9 +1399,9 @@ bourse_csv_import_stream (BourseStore         *store,
         }
       ok = import_feed (&import, buffer, n, error);
     }
-  if (!import_clear (&import, ok ? error : NULL))
-    ok = FALSE;
-  return ok;
+  if (!import_clear (&import, ok ? error : NULL) || !ok)
+    return import_failed (error);
+  return TRUE;
 }
 
 /* }}} */

@@ -177,32 +177,6 @@ import_thread (GTask        *task,
 }
 
 static void
-reply_import_error (BourseRequest *request,
-                    const GError  *error)
-{
-  if (error->domain == BOURSE_CSV_ERROR)
-    {
-      /* errors[0] names the file; line and column as numbers, for clients
-       * that point at the spot. */
-      const BourseFieldError errors[] = { { "file", error->message } };
-      g_autoptr(JsonObject) extra = json_object_new ();
-
-      json_object_set_int_member (extra, "line", bourse_csv_error_get_line (error));
-      json_object_set_int_member (extra, "column", bourse_csv_error_get_column (error));
-      bourse_request_reply_problem_extra (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, error->message,
-                                          errors, 1, extra);
-    }
-  else if (g_error_matches (error, BOURSE_MARKET_ERROR, BOURSE_MARKET_ERROR_NOT_FOUND))
-    /* Deleted while the file was on its way. */
-    bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "symbol", error->message);
-  else if (error->domain == BOURSE_DECIMAL_ERROR)
-    /* Volumes that add up beyond the decimals' range in a higher interval. */
-    bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "file", error->message);
-  else
-    bourse_request_reply_error (request, error, 0);
-}
-
-static void
 import_done_cb (GObject      *source_object,
                 GAsyncResult *result,
                 gpointer      user_data)
@@ -214,7 +188,8 @@ import_done_cb (GObject      *source_object,
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (request != NULL)
-        reply_import_error (request, error);
+        /* NOT_FOUND: deleted while the file was on its way. */
+        bourse_request_reply_reference_error (request, error, "symbol");
       else
         g_info ("Import into %s ended after its client left: %s", job->symbol, error->message);
     }

@@ -47,38 +47,6 @@ caller_of (BourseRequest     *request,
 }
 
 static void
-reply_desk_error (BourseRequest *request,
-                  const GError  *error)
-{
-  const char *field = bourse_desk_error_get_field (error);
-  guint status;
-
-  if (error->domain != BOURSE_DESK_ERROR)
-    {
-      bourse_request_reply_error (request, error, 0);
-      return;
-    }
-
-  switch ((BourseDeskError)error->code)
-    {
-    case BOURSE_DESK_ERROR_INVALID:         status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
-    case BOURSE_DESK_ERROR_NOT_FOUND:       status = SOUP_STATUS_NOT_FOUND; break;
-    case BOURSE_DESK_ERROR_CONFLICT:        status = SOUP_STATUS_CONFLICT; break;
-    case BOURSE_DESK_ERROR_FORBIDDEN:       status = SOUP_STATUS_FORBIDDEN; break;
-    case BOURSE_DESK_ERROR_UNAUTHENTICATED: status = SOUP_STATUS_UNAUTHORIZED; break;
-    case BOURSE_DESK_ERROR_TOO_LARGE:       status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE; break;
-    case BOURSE_DESK_ERROR_DOWNLOAD:        status = SOUP_STATUS_BAD_GATEWAY; break;
-    case BOURSE_DESK_ERROR_STOPPED:
-    default:                                status = SOUP_STATUS_SERVICE_UNAVAILABLE; break;
-    }
-
-  if (field != NULL)
-    bourse_request_reply_field_error (request, status, field, error->message);
-  else
-    bourse_request_reply_problem (request, status, error->message, NULL, 0);
-}
-
-static void
 reply_node (BourseRequest *request,
             guint          status,
             JsonNode      *node)
@@ -328,7 +296,7 @@ strategies_create_cb (BourseRequest *request,
   caller = caller_of (request, &context);
   if ((strategy = bourse_desk_create_strategy (desk_of (request), &spec, &caller, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   set_location (request, "strategies", strategy->id);
@@ -347,7 +315,7 @@ strategies_list_cb (BourseRequest *request,
     return;
   if ((list = bourse_live_strategies_list (store_of (request), cursor, limit + 1, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_page (request, list, limit, (ToJsonFunc)bourse_live_strategy_to_json, strategy_id_of);
@@ -365,7 +333,7 @@ strategies_get_cb (BourseRequest *request,
     return;
   if ((strategy = bourse_live_strategies_get (store_of (request), id, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_node (request, SOUP_STATUS_OK, bourse_live_strategy_to_json (strategy));
@@ -388,7 +356,7 @@ strategies_update_cb (BourseRequest *request,
   caller = caller_of (request, &context);
   if ((strategy = bourse_desk_update_strategy (desk_of (request), id, &spec, &caller, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_node (request, SOUP_STATUS_OK, bourse_live_strategy_to_json (strategy));
@@ -408,7 +376,7 @@ strategies_delete_cb (BourseRequest *request,
   caller = caller_of (request, &context);
   if (!bourse_desk_delete_strategy (desk_of (request), id, &caller, &error))
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
@@ -455,7 +423,7 @@ analyse_done_cb (GObject      *object,
   if (!pending->gone)
     {
       if (recommendation == NULL)
-        reply_desk_error (pending->request, error);
+        bourse_request_reply_error (pending->request, error, 0);
       else
         {
           set_location (pending->request, "recommendations", recommendation->id);
@@ -531,7 +499,7 @@ recommendations_list_cb (BourseRequest *request,
 
   if ((list = bourse_recommendations_list (store_of (request), &filter, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_page (request, list, limit, (ToJsonFunc)bourse_recommendation_to_json, recommendation_id_of);
@@ -549,7 +517,7 @@ recommendations_get_cb (BourseRequest *request,
     return;
   if ((recommendation = bourse_recommendations_get (store_of (request), id, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_node (request, SOUP_STATUS_OK, bourse_recommendation_to_json (recommendation));
@@ -584,7 +552,7 @@ approvals_list_cb (BourseRequest *request,
                                 &next_cursor, &error);
   if (list == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -615,7 +583,7 @@ approvals_get_cb (BourseRequest *request,
     return;
   if ((approval = bourse_approvals_get (store_of (request), id, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_node (request, SOUP_STATUS_OK, bourse_approval_to_json (approval));
@@ -647,7 +615,7 @@ decide (BourseRequest *request,
   caller = caller_of (request, &context);
   if ((approval = bourse_desk_decide (desk_of (request), id, approve, reason, &caller, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_node (request, SOUP_STATUS_OK, bourse_approval_to_json (approval));
@@ -688,7 +656,7 @@ reply_signals (BourseRequest      *request,
   filter->limit = limit + 1;
   if ((list = bourse_signals_list (store_of (request), filter, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_page (request, list, limit, (ToJsonFunc)bourse_signal_record_to_json, signal_id_of);
@@ -852,7 +820,7 @@ signals_get_cb (BourseRequest *request,
     return;
   if ((signal = bourse_signals_get (store_of (request), id, &error)) == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_node (request, SOUP_STATUS_OK, bourse_signal_record_to_json (signal));

@@ -42,31 +42,6 @@ reply_job (BourseRequest       *request,
   bourse_request_reply_json (request, status, body);
 }
 
-static void
-reply_jobs_error (BourseRequest *request,
-                  const GError  *error)
-{
-  if (error->domain != BOURSE_JOBS_ERROR)
-    {
-      bourse_request_reply_error (request, error, 0);
-      return;
-    }
-
-  switch ((BourseJobsError)error->code)
-    {
-    case BOURSE_JOBS_ERROR_NOT_FOUND:
-      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, error->message, NULL, 0);
-      break;
-    case BOURSE_JOBS_ERROR_FINISHED:
-      bourse_request_reply_problem (request, SOUP_STATUS_CONFLICT, error->message, NULL, 0);
-      break;
-    case BOURSE_JOBS_ERROR_STOPPED:
-    default:
-      bourse_request_reply_problem (request, SOUP_STATUS_SERVICE_UNAVAILABLE, error->message, NULL, 0);
-      break;
-    }
-}
-
 /* Whose jobs the caller sees: an administrator everyone's, others their own. */
 static gboolean
 may_see (BourseRequest       *request,
@@ -89,7 +64,7 @@ find_job (BourseRequest *request)
     return NULL;
   if ((info = bourse_jobs_get (jobs_of (request), id, &error)) == NULL)
     {
-      reply_jobs_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return NULL;
     }
   /* Someone else's job does not exist, as far as the caller can tell. */
@@ -245,16 +220,12 @@ download_cb (BourseRequest *request,
 
   if ((instrument = bourse_instruments_find (store_of (request), symbol, &error)) == NULL)
     {
-      if (g_error_matches (error, BOURSE_MARKET_ERROR, BOURSE_MARKET_ERROR_NOT_FOUND))
-        bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "symbol", error->message);
-      else
-        bourse_request_reply_error (request, error, 0);
+      bourse_request_reply_reference_error (request, error, "symbol");
       return;
     }
   if (!bourse_download_validate (instrument, interval, start, end, &error))
     {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY,
-                                        bourse_download_error_field (error), error->message);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -274,7 +245,7 @@ download_cb (BourseRequest *request,
                              download_job_run, download_job_finish, job, download_job_free, &error);
   if (info == NULL)
     {
-      reply_jobs_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_job (request, SOUP_STATUS_ACCEPTED, info);
@@ -310,7 +281,7 @@ jobs_list_cb (BourseRequest *request,
                            kind, cursor, (guint)limit + 1, &error);
   if (list == NULL)
     {
-      reply_jobs_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -359,7 +330,7 @@ jobs_cancel_cb (BourseRequest *request,
     return;
   if (!bourse_jobs_cancel (jobs_of (request), info->id, &error))
     {
-      reply_jobs_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -371,7 +342,7 @@ jobs_cancel_cb (BourseRequest *request,
                           &context, &error)
       || (current = bourse_jobs_get (jobs_of (request), info->id, &error)) == NULL)
     {
-      reply_jobs_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply_job (request, SOUP_STATUS_ACCEPTED, current);

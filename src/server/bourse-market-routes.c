@@ -25,33 +25,6 @@ store_of (BourseRequest *request)
   return bourse_auth_get_store (bourse_request_get_auth (request));
 }
 
-static void
-reply_market_error (BourseRequest *request,
-                    const GError  *error)
-{
-  const char *field = bourse_market_error_field (error);
-  guint status;
-
-  if (error->domain != BOURSE_MARKET_ERROR)
-    {
-      bourse_request_reply_error (request, error, 0);
-      return;
-    }
-
-  switch ((BourseMarketError)error->code)
-    {
-    case BOURSE_MARKET_ERROR_NOT_FOUND: status = SOUP_STATUS_NOT_FOUND; break;
-    case BOURSE_MARKET_ERROR_CONFLICT:
-    case BOURSE_MARKET_ERROR_IN_USE:    status = SOUP_STATUS_CONFLICT; break;
-    default:                            status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
-    }
-
-  if (field != NULL)
-    bourse_request_reply_field_error (request, status, field, error->message);
-  else
-    bourse_request_reply_problem (request, status, error->message, NULL, 0);
-}
-
 /* A decimal string member ("0.01"); numbers are refused, since a JSON
  * number may already have lost digits on its way here. */
 static gboolean
@@ -84,7 +57,7 @@ audit_and_commit_failed (BourseRequest *request,
                          GError        *error)
 {
   bourse_store_rollback (store_of (request));
-  reply_market_error (request, error);
+  bourse_request_reply_error (request, error, 0);
 }
 
 /* The write's audit entry and the commit; answers and returns FALSE on failure. */
@@ -152,7 +125,7 @@ instruments_list_cb (BourseRequest *request,
 
   if ((list = bourse_instruments_list (store_of (request), &error)) == NULL)
     {
-      reply_market_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -175,7 +148,7 @@ find_instrument (BourseRequest *request)
 
   instrument = bourse_instruments_find (store_of (request), bourse_request_get_param (request, "symbol"), &error);
   if (instrument == NULL)
-    reply_market_error (request, error);
+    bourse_request_reply_error (request, error, 0);
   return instrument;
 }
 
@@ -223,7 +196,7 @@ instruments_create_cb (BourseRequest *request,
 
   if (!bourse_instrument_validate (instrument, &error))
     {
-      reply_market_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   paused = pause_feeds (request);
@@ -291,7 +264,7 @@ instruments_update_cb (BourseRequest *request,
 
   if (!bourse_instrument_validate (instrument, &error))
     {
-      reply_market_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   paused = pause_feeds (request);
@@ -391,7 +364,7 @@ candles_cb (BourseRequest *request,
                                   (guint)limit, &more, &next_cursor, &error);
   if (candles == NULL)
     {
-      reply_market_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -427,7 +400,7 @@ ticker_cb (BourseRequest *request,
     return;
   if (!bourse_ticker_compute (store_of (request), instrument, &ticker, &error))
     {
-      reply_market_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   body = bourse_ticker_to_json (&ticker, instrument);

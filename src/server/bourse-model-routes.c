@@ -24,33 +24,6 @@ desk_of (BourseRequest *request)
   return bourse_engine_get_desk (bourse_request_get_engine (request));
 }
 
-static void
-reply_desk_error (BourseRequest *request,
-                  const GError  *error)
-{
-  const char *field = bourse_desk_error_get_field (error);
-  guint status;
-
-  if (error->domain != BOURSE_DESK_ERROR)
-    {
-      bourse_request_reply_error (request, error, 0);
-      return;
-    }
-
-  switch ((BourseDeskError)error->code)
-    {
-    case BOURSE_DESK_ERROR_INVALID:   status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
-    case BOURSE_DESK_ERROR_NOT_FOUND: status = SOUP_STATUS_NOT_FOUND; break;
-    case BOURSE_DESK_ERROR_CONFLICT:  status = SOUP_STATUS_CONFLICT; break;
-    default:                          status = SOUP_STATUS_SERVICE_UNAVAILABLE; break;
-    }
-
-  if (field != NULL)
-    bourse_request_reply_field_error (request, status, field, error->message);
-  else
-    bourse_request_reply_problem (request, status, error->message, NULL, 0);
-}
-
 /* A required time: milliseconds since the epoch or an RFC 3339 string. */
 static gboolean
 time_member (BourseRequest *request,
@@ -216,7 +189,7 @@ train_cb (BourseRequest *request,
   training = bourse_model_training_new (desk_of (request), strategy, symbol, interval, start, end, &error);
   if (training == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -236,7 +209,7 @@ train_cb (BourseRequest *request,
   if (info == NULL)
     {
       /* Submitting fails only once the jobs service has stopped. */
-      bourse_request_reply_problem (request, SOUP_STATUS_SERVICE_UNAVAILABLE, error->message, NULL, 0);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   reply = bourse_job_info_to_json (info);
@@ -276,7 +249,7 @@ models_list_cb (BourseRequest *request,
                                cursor, (guint)limit + 1, &error);
   if (models == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -309,8 +282,7 @@ models_get_cb (BourseRequest *request,
     return;
   if ((model = bourse_models_get (bourse_desk_get_store (desk_of (request)), id, &error)) == NULL)
     {
-      /* The id is in the path, not a field. */
-      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, error->message, NULL, 0);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   node = bourse_model_to_json (model);
@@ -344,7 +316,7 @@ deploy_cb (BourseRequest *request,
   strategy = bourse_desk_deploy_model (desk_of (request), model_id, strategy_id, &caller, &error);
   if (strategy == NULL)
     {
-      reply_desk_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   node = bourse_live_strategy_to_json (strategy);

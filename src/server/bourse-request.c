@@ -15,6 +15,7 @@
 #include "core/bourse-error.h"
 #include "core/bourse-json.h"
 
+#include "bourse-error-status.h"
 #include "bourse-request-private.h"
 
 /* Set on every answer before anyone answers it (a route, the router's 404,
@@ -181,70 +182,42 @@ bourse_request_reply_error (BourseRequest *request,
                             const GError  *error,
                             guint          retry_after_s)
 {
-  guint status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
-  const char *field = error->domain == BOURSE_ERROR ? bourse_error_get_field (error)
-                                                    : bourse_auth_error_field (error);
-
-  if (error->domain == BOURSE_ERROR)
-    switch ((BourseErrorCode)error->code)
-      {
-      case BOURSE_ERROR_INVALID:     status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
-      case BOURSE_ERROR_NOT_FOUND:   status = SOUP_STATUS_NOT_FOUND; break;
-      case BOURSE_ERROR_CONFLICT:    status = SOUP_STATUS_CONFLICT; break;
-      case BOURSE_ERROR_FORBIDDEN:   status = SOUP_STATUS_FORBIDDEN; break;
-      case BOURSE_ERROR_UNAVAILABLE: status = SOUP_STATUS_SERVICE_UNAVAILABLE; break;
-      case BOURSE_ERROR_UPSTREAM:    status = SOUP_STATUS_BAD_GATEWAY; break;
-      case BOURSE_ERROR_FAILED:
-      default:                       break;
-      }
-  else if (error->domain == BOURSE_AUTH_ERROR)
-    switch ((BourseAuthError)error->code)
-      {
-      case BOURSE_AUTH_ERROR_INVALID_USERNAME:
-      case BOURSE_AUTH_ERROR_INVALID_EMAIL:
-      case BOURSE_AUTH_ERROR_INVALID_PASSWORD:
-      case BOURSE_AUTH_ERROR_INVALID_ROLE:
-      case BOURSE_AUTH_ERROR_INVALID_STATUS:
-      case BOURSE_AUTH_ERROR_INVALID_TIER:
-      case BOURSE_AUTH_ERROR_INVALID_NAME:
-      case BOURSE_AUTH_ERROR_INVALID_EXPIRY:
-        status = SOUP_STATUS_UNPROCESSABLE_ENTITY;
-        break;
-      case BOURSE_AUTH_ERROR_CONFLICT:         status = SOUP_STATUS_CONFLICT; break;
-      case BOURSE_AUTH_ERROR_NOT_FOUND:        status = SOUP_STATUS_NOT_FOUND; break;
-      case BOURSE_AUTH_ERROR_UNAUTHENTICATED:
-      case BOURSE_AUTH_ERROR_TOKEN_REUSED:     status = SOUP_STATUS_UNAUTHORIZED; break;
-      case BOURSE_AUTH_ERROR_FORBIDDEN:
-      case BOURSE_AUTH_ERROR_ACCOUNT_PENDING:
-      case BOURSE_AUTH_ERROR_ACCOUNT_DISABLED: status = SOUP_STATUS_FORBIDDEN; break;
-      case BOURSE_AUTH_ERROR_THROTTLED:        status = 429; break;  /* Too Many Requests: not in libsoup's enum */
-      case BOURSE_AUTH_ERROR_FAILED:
-      default:                                 break;
-      }
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (request->message);
+  guint status = bourse_error_status (error);
+  const char *field = bourse_error_field (error);
+  g_autoptr(JsonObject) members = bourse_error_dup_members (error);
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
-    soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
-                                  "WWW-Authenticate", "Bearer realm=\"bourse\"");
+    soup_message_headers_replace (headers, "WWW-Authenticate", "Bearer realm=\"bourse\"");
   if (status == 429)
     {
       g_autofree char *seconds = g_strdup_printf ("%u", MAX (retry_after_s, 1));
-      soup_message_headers_replace (soup_server_message_get_response_headers (request->message),
-                                    "Retry-After", seconds);
+      soup_message_headers_replace (headers, "Retry-After", seconds);
     }
   if (status == SOUP_STATUS_INTERNAL_SERVER_ERROR)
-    g_warning ("Request failed: %s", error->message);
-
-  if (field != NULL)
     {
-      const BourseFieldError errors[] = { { field, error->message } };
-      bourse_request_reply_problem (request, status, error->message, errors, 1);
+      g_warning ("Request failed: %s", error->message);
+      bourse_request_reply_problem (request, status, _("Something went wrong on the server; its log has the details"),
+                                    NULL, 0);
+      return;
     }
+
+  {
+    const BourseFieldError errors[] = { { field, error->message } };
+
+    bourse_request_reply_problem_extra (request, status, error->message, errors, field != NULL ? 1 : 0, members);
+  }
+}
+
+void
+bourse_request_reply_reference_error (BourseRequest *request,
+                                      const GError  *error,
+                                      const char    *field)
+{
+  if (bourse_error_status (error) == SOUP_STATUS_NOT_FOUND)
+    bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field, error->message);
   else
-    bourse_request_reply_problem (request, status,
-                                  status == SOUP_STATUS_INTERNAL_SERVER_ERROR
-                                    ? _("Something went wrong on the server; its log has the details")
-                                    : error->message,
-                                  NULL, 0);
+    bourse_request_reply_error (request, error, 0);
 }
 
 const char *

@@ -32,11 +32,19 @@ const BoursePrincipal *bourse_request_get_principal (BourseRequest        *reque
 /* Client address, request id and user agent, for audit entries. */
 void               bourse_request_get_context     (BourseRequest            *request,
                                                    BourseAuthContext        *context);
-/* problem+json for a BOURSE_AUTH_ERROR (or any error), with the status and
- * field that fit it: 401, 403, 404, 409, 422, 429… */
+/* problem+json for a domain error, with the status, the field and the
+ * members the one table gives it (bourse-error-status.c): 401, 403, 404,
+ * 409, 422, 429 (with Retry-After: @retry_after_s), 502, 503; 500 for an
+ * error it does not know, whose message goes to the log, not the client. */
 void               bourse_request_reply_error     (BourseRequest            *request,
                                                    const GError             *error,
                                                    guint                     retry_after_s);
+/* The same for an error about a record the request names in @field of its
+ * body rather than in its path: a missing one is the request's mistake, a
+ * 422 naming @field. */
+void               bourse_request_reply_reference_error (BourseRequest      *request,
+                                                   const GError             *error,
+                                                   const char               *field);
 const char        *bourse_request_get_param       (BourseRequest            *request,
                                                    const char               *name);
 const char        *bourse_request_get_query       (BourseRequest            *request,

@@ -23,38 +23,6 @@ desk_of (BourseRequest *request)
   return bourse_engine_get_desk (bourse_request_get_engine (request));
 }
 
-static void
-reply_webhook_error (BourseRequest *request,
-                     const GError  *error)
-{
-  const char *field = bourse_desk_error_get_field (error);
-  guint status;
-
-  if (error->domain != BOURSE_DESK_ERROR)
-    {
-      bourse_request_reply_error (request, error, 0);
-      return;
-    }
-
-  switch ((BourseDeskError)error->code)
-    {
-    case BOURSE_DESK_ERROR_INVALID:         status = SOUP_STATUS_UNPROCESSABLE_ENTITY; break;
-    case BOURSE_DESK_ERROR_NOT_FOUND:       status = SOUP_STATUS_NOT_FOUND; break;
-    case BOURSE_DESK_ERROR_CONFLICT:        status = SOUP_STATUS_CONFLICT; break;
-    case BOURSE_DESK_ERROR_FORBIDDEN:       status = SOUP_STATUS_FORBIDDEN; break;
-    case BOURSE_DESK_ERROR_UNAUTHENTICATED: status = SOUP_STATUS_UNAUTHORIZED; break;
-    case BOURSE_DESK_ERROR_TOO_LARGE:       status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE; break;
-    case BOURSE_DESK_ERROR_DOWNLOAD:        status = SOUP_STATUS_BAD_GATEWAY; break;
-    case BOURSE_DESK_ERROR_STOPPED:
-    default:                                status = SOUP_STATUS_SERVICE_UNAVAILABLE; break;
-    }
-
-  if (field != NULL)
-    bourse_request_reply_field_error (request, status, field, error->message);
-  else
-    bourse_request_reply_problem (request, status, error->message, NULL, 0);
-}
-
 /* Where a sender posts: this server's own address as it knows it. */
 static char *
 webhook_url (BourseServer *self,
@@ -97,7 +65,7 @@ webhooks_create_cb (BourseRequest *request,
   caller = (BourseDeskCaller) { principal->actor, principal->user_id, &context };
   if ((webhook = bourse_desk_create_webhook (desk_of (request), name, &caller, &secret, &error)) == NULL)
     {
-      reply_webhook_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -128,7 +96,7 @@ webhooks_list_cb (BourseRequest *request,
   list = bourse_webhooks_list (bourse_desk_get_store (desk_of (request)), cursor, limit + 1, &error);
   if (list == NULL)
     {
-      reply_webhook_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
@@ -164,7 +132,7 @@ webhooks_delete_cb (BourseRequest *request,
   caller = (BourseDeskCaller) { principal->actor, principal->user_id, &context };
   if (!bourse_desk_revoke_webhook (desk_of (request), id, &caller, &error))
     {
-      reply_webhook_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
   soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
@@ -195,7 +163,7 @@ webhook_signal_cb (BourseRequest *request,
                                     soup_message_headers_get_one (headers, "X-Bourse-Signature"),
                                     body, &context, &recommendation_id, &approval_id, &error))
     {
-      reply_webhook_error (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
 
