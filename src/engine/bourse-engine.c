@@ -19,6 +19,7 @@ struct _BourseEngine
   BourseConfig      *config;
   BourseStore       *store;
   BourseAuth        *auth;
+  BourseRisk        *risk;
   BourseMarket      *market;
   BourseJobs        *jobs;
   BourseDesk        *desk;
@@ -60,6 +61,7 @@ bourse_engine_dispose (GObject *object)
   g_clear_object (&self->desk);
   g_clear_object (&self->market);
   g_clear_object (&self->jobs);
+  g_clear_object (&self->risk);
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
   g_clear_object (&self->bus);
@@ -177,11 +179,13 @@ bourse_engine_start (BourseEngine  *self,
   g_clear_object (&self->desk);
   g_clear_object (&self->market);
   g_clear_object (&self->jobs);
+  g_clear_object (&self->risk);
   data_dir = bourse_config_dup_data_dir (self->config);
   db_path = g_build_filename (data_dir, "bourse.db", NULL);
   self->store = bourse_store_open (db_path, error);
   if (self->store == NULL
       || (self->auth = bourse_auth_new (self->store, self->config, error)) == NULL
+      || (self->risk = bourse_risk_new (self->store, self->config, self->bus, error)) == NULL
       || (self->jobs = bourse_jobs_new (self->store, self->bus, error)) == NULL
       || !bourse_market_start ((self->market = bourse_market_new (self->store, self->config, self->bus)),
                                error)
@@ -194,6 +198,7 @@ bourse_engine_start (BourseEngine  *self,
       if (self->jobs != NULL)
         bourse_jobs_shutdown (self->jobs);
       g_clear_object (&self->jobs);
+      g_clear_object (&self->risk);
       g_clear_object (&self->auth);
       g_clear_object (&self->store);
       set_state (self, BOURSE_ENGINE_STATE_STOPPED);
@@ -224,6 +229,8 @@ bourse_engine_stop (BourseEngine *self)
     bourse_market_stop (self->market);
   if (self->jobs != NULL)
     bourse_jobs_shutdown (self->jobs);
+  if (self->risk != NULL)
+    bourse_risk_stop (self->risk);
   if (self->store != NULL)
     bourse_store_close (self->store);
   set_state (self, BOURSE_ENGINE_STATE_STOPPED);
@@ -283,6 +290,14 @@ bourse_engine_get_desk (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->desk;
+}
+
+BourseRisk *
+bourse_engine_get_risk (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->risk;
 }
 
 BourseEventBus *

@@ -16,6 +16,7 @@
 #include "market/bourse-market.h"
 
 #include "desk/bourse-desk.h"
+#include "risk/bourse-risk.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,8 @@ BourseJobs        *bourse_engine_get_jobs         (BourseEngine   *self);
 /* Recommendations, approvals, live strategies and webhooks; NULL until
  * started. */
 BourseDesk        *bourse_engine_get_desk         (BourseEngine   *self);
+/* Limits, profiles, protections and the trading state; NULL until started. */
+BourseRisk        *bourse_engine_get_risk         (BourseEngine   *self);
 gint64             bourse_engine_get_started_at   (BourseEngine   *self);
 gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
 

@@ -66,6 +66,11 @@ void               bourse_risk_stop               (BourseRisk         *self);
 /* The state in force now: the one set by hand, or a stricter one while a
  * protection lasts. */
 BourseTradingState bourse_risk_get_state          (BourseRisk         *self);
+/* Ends the protections whose time is up (audited, "risk.protection.lift",
+ * and published); returns how many. A timer calls it when the next one is
+ * due, and every look at the state does too, so a frozen clock (tests)
+ * needs no timer. */
+guint              bourse_risk_lift_expired       (BourseRisk         *self);
 
 /* The one pre-trade check. BOURSE_ERROR_CONFLICT (409) naming the state
  * when the state forbids the order; BOURSE_ERROR_INVALID (422) whose field

@@ -96,6 +96,8 @@ topic_permission (const char *topic)
     return "approvals.read";
   if (g_str_equal (topic, "signals"))
     return "signals.read";
+  if (g_str_equal (topic, "risk"))
+    return "risk.read";
   return "stream.subscribe";
 }
 

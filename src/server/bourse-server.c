@@ -720,6 +720,7 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_desk_routes (self);
   _bourse_server_add_webhook_routes (self);
   _bourse_server_add_model_routes (self);
+  _bourse_server_add_risk_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);

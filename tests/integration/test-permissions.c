@@ -449,7 +449,7 @@ static const struct {
   { "positions", "stream.subscribe" },
   { "portfolio", "stream.subscribe" },
   { "balances", "stream.subscribe" },
-  { "risk", "stream.subscribe" },
+  { "risk", "risk.read" },
   { "jobs", "jobs.read" },
   { "config", "stream.subscribe" },
   { "alerts", "users.read" },
