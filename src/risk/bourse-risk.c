@@ -117,6 +117,7 @@ struct _BourseRisk
   /* The drawdown window's equity, newest last, each lower than the one
    * before it: the first is the window's peak. */
   GQueue              equity;
+  gboolean            tx_nested;      /* the open transaction is a savepoint */
   guint               lift_source;
   gint64              lift_due;       /* when the timer is due; 0: none */
   gboolean            stopped;
@@ -313,6 +314,41 @@ static char *
 decimal_text (BourseDecimal value)
 {
   return bourse_decimal_to_string_trimmed (value);
+}
+
+/* Transactions: the risk module's own, or a savepoint inside the caller's
+ * when one is open (the ledger may tell of a closed trade in the middle of
+ * its fill), so that its changes commit with the caller's, and a failure
+ * here undoes only what was done here. */
+static gboolean
+tx_begin (BourseRisk  *self,
+          GError     **error)
+{
+  self->tx_nested = !sqlite3_get_autocommit (bourse_store_get_db (self->store));
+  if (self->tx_nested)
+    return bourse_store_exec (self->store, "SAVEPOINT bourse_risk", error);
+  return bourse_store_begin (self->store, error);
+}
+
+static gboolean
+tx_commit (BourseRisk  *self,
+           GError     **error)
+{
+  if (self->tx_nested)
+    return bourse_store_exec (self->store, "RELEASE bourse_risk", error);
+  return bourse_store_commit (self->store, error);
+}
+
+static void
+tx_rollback (BourseRisk *self)
+{
+  if (self->tx_nested)
+    {
+      bourse_store_exec (self->store, "ROLLBACK TO bourse_risk", NULL);
+      bourse_store_exec (self->store, "RELEASE bourse_risk", NULL);
+    }
+  else
+    bourse_store_rollback (self->store);
 }
 
 /* One audit entry, inside the caller's transaction. */
@@ -647,7 +683,7 @@ lift_expired (BourseRisk *self,
   if (lifted->len == 0)
     return 0;
 
-  if (!bourse_store_begin (self->store, &error))
+  if (!tx_begin (self, &error))
     goto fail;
   for (guint i = 0; i < lifted->len; i++)
     {
@@ -665,7 +701,7 @@ lift_expired (BourseRisk *self,
           || !audit (self, &system_caller, "risk.protection.lift", target, details, &error))
         goto rollback;
     }
-  if (!bourse_store_commit (self->store, &error))
+  if (!tx_commit (self, &error))
     goto rollback;
 
   for (guint i = 0; i < lifted->len; i++)
@@ -680,7 +716,7 @@ lift_expired (BourseRisk *self,
   return lifted->len;
 
 rollback:
-  bourse_store_rollback (self->store);
+  tx_rollback (self);
 fail:
   g_warning ("Protections were not lifted: %s", error->message);
   return 0;
@@ -801,7 +837,7 @@ trigger (BourseRisk         *self,
   BourseTradingState before = self->state;
   Protection *protection;
 
-  if (!bourse_store_begin (self->store, &error))
+  if (!tx_begin (self, &error))
     goto fail;
   stmt = bourse_store_prepare (self->store,
                                "INSERT INTO protections (kind, symbol, state, reason, triggered_at, until) "
@@ -831,7 +867,7 @@ trigger (BourseRisk         *self,
   target = g_strdup_printf ("protection:%" G_GINT64_FORMAT, protection->id);
   details = protection_to_json (protection);
   if (!audit (self, &system_caller, "risk.protection.trigger", target, details, &error)
-      || !bourse_store_commit (self->store, &error))
+      || !tx_commit (self, &error))
     {
       protection_free (protection);
       goto rollback;
@@ -848,7 +884,7 @@ trigger (BourseRisk         *self,
   return;
 
 rollback:
-  bourse_store_rollback (self->store);
+  tx_rollback (self);
 fail:
   g_warning ("Protection %s did not trigger: %s", protection_kinds[kind], error->message);
 }
@@ -1224,7 +1260,7 @@ write_state (BourseRisk             *self,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *now = now_text ();
 
-  if (!bourse_store_begin (self->store, error))
+  if (!tx_begin (self, error))
     return FALSE;
   stmt = bourse_store_prepare (self->store,
                                "UPDATE risk_state SET state = ?, reason = ?, since = ?, until = NULL, set_by = ? "
@@ -1253,7 +1289,7 @@ write_state (BourseRisk             *self,
     }
 
   if (!audit (self, caller, state_action (state), "risk:state", details, error)
-      || !bourse_store_commit (self->store, error))
+      || !tx_commit (self, error))
     goto fail;
 
   self->manual_state = state;
@@ -1265,7 +1301,7 @@ write_state (BourseRisk             *self,
   return TRUE;
 
 fail:
-  bourse_store_rollback (self->store);
+  tx_rollback (self);
   return FALSE;
 }
 
@@ -1788,13 +1824,13 @@ bourse_risk_set_global (BourseRisk             *self,
   limits.updated_by = g_strdup (caller->actor);
 
   details = limits_to_json (&limits);
-  if (!bourse_store_begin (self->store, error))
+  if (!tx_begin (self, error))
     goto fail;
   if (!write_limits (self, &limits, error)
       || !audit (self, caller, "risk.global.update", "risk:global", details, error)
-      || !bourse_store_commit (self->store, error))
+      || !tx_commit (self, error))
     {
-      bourse_store_rollback (self->store);
+      tx_rollback (self);
       goto fail;
     }
 
@@ -1905,7 +1941,7 @@ bourse_risk_set_profile (BourseRisk             *self,
 
   target = user_id > 0 ? g_strdup_printf ("user:%" G_GINT64_FORMAT, user_id) : g_strdup ("local-owner");
   details = profile_to_json (self, user_id, &update);
-  if (!bourse_store_begin (self->store, error))
+  if (!tx_begin (self, error))
     goto fail;
   stmt = bourse_store_prepare (self->store,
                                "INSERT INTO risk_profiles (user_id, risk_per_trade, max_order_notional, "
@@ -1921,7 +1957,7 @@ bourse_risk_set_profile (BourseRisk             *self,
   sqlite3_bind_text (stmt, 5, update.updated_at, -1, SQLITE_STATIC);
   if (!step_done (self->store, stmt, error)
       || !audit (self, caller, "risk.profile.update", target, details, error)
-      || !bourse_store_commit (self->store, error))
+      || !tx_commit (self, error))
     goto rollback;
 
   g_free (current->updated_at);
@@ -1929,7 +1965,7 @@ bourse_risk_set_profile (BourseRisk             *self,
   return TRUE;
 
 rollback:
-  bourse_store_rollback (self->store);
+  tx_rollback (self);
 fail:
   g_free (update.updated_at);
   return FALSE;

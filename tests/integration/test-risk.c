@@ -619,6 +619,25 @@ test_cooldown (void)
   bourse_risk_note_trade_closed (risk (), "BTCUSDT", "stop_loss", dec ("-20"));
   expect_ok (&order);
   g_assert_cmpuint (count_audit ("risk.protection.trigger"), ==, triggers + 1);
+
+  /* Told in the middle of the ledger's own transaction: it commits with it. */
+  g_clear_pointer (&global, json_node_unref);
+  global = put_global ("{\"protections\":{\"cooldown\":{\"minutes\":10}}}");
+  {
+    BourseStore *store = bourse_engine_get_store (server->engine);
+    g_autoptr(GError) error = NULL;
+
+    bourse_store_begin (store, &error);
+    g_assert_no_error (error);
+    bourse_risk_note_trade_closed (risk (), "ETHUSDT", "stop_loss", dec ("-3"));
+    expect_refused (&other, BOURSE_ERROR_INVALID, "risk.cooldown", "ETHUSDT", NULL);
+    bourse_store_commit (store, &error);
+    g_assert_no_error (error);
+  }
+  expect_refused (&other, BOURSE_ERROR_INVALID, "risk.cooldown", "ETHUSDT", NULL);
+  g_assert_cmpuint (count_audit ("risk.protection.trigger"), ==, triggers + 2);
+  advance (10 * MINUTE_MS);
+  expect_ok (&other);
 }
 
 static void
