@@ -409,6 +409,7 @@ validate_new_user (const char  *username,
   return TRUE;
 }
 
+/* @hash NULL: an account whose password the system checks (PAM). */
 static gint64
 add_user_hashed (BourseAuth              *self,
                  const char              *actor,
@@ -421,17 +422,21 @@ add_user_hashed (BourseAuth              *self,
                  const BourseAuthContext *context,
                  GError                 **error)
 {
+  const char *source = hash != NULL ? "local" : "pam";
   g_autofree char *target = NULL;
   g_autoptr(JsonNode) details = NULL;
   gint64 id;
 
   BEGIN (self, error);
-  if ((id = bourse_users_insert (self->store, username, email, hash, role, status, error)) == 0)
+  if ((id = bourse_users_insert_with_source (self->store, username, email, hash, role, status, source, error)) == 0)
     FAIL (self);
 
   target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
-  details = _bourse_auth_details_new ("username", username, "email", email, "role", bourse_role_to_string (role),
-                         "status", status, NULL);
+  details = hash != NULL
+    ? _bourse_auth_details_new ("username", username, "email", email, "role", bourse_role_to_string (role),
+                                "status", status, NULL)
+    : _bourse_auth_details_new ("username", username, "email", email, "role", bourse_role_to_string (role),
+                                "status", status, "auth_source", source, NULL);
   if (!bourse_auth_audit (self, actor ? actor : target, action, target, details, context, error)
       || !bourse_store_commit (self->store, error))
     FAIL (self);
@@ -576,6 +581,22 @@ bourse_auth_create_user (BourseAuth              *self,
   g_return_val_if_fail (BOURSE_IS_AUTH (self), 0);
 
   return add_user (self, actor, "user.create", username, email, password, role, "active", context, error);
+}
+
+gint64
+bourse_auth_create_pam_user (BourseAuth              *self,
+                             const char              *actor,
+                             const char              *username,
+                             const char              *email,
+                             BourseRole               role,
+                             const BourseAuthContext *context,
+                             GError                 **error)
+{
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), 0);
+
+  if (!bourse_users_validate_username (username, error) || !bourse_users_validate_email (email, error))
+    return 0;
+  return add_user_hashed (self, actor, "user.create", username, email, NULL, role, "active", context, error);
 }
 
 static char *

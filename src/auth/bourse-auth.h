@@ -82,6 +82,15 @@ gint64           bourse_auth_create_user         (BourseAuth               *self
                                                   BourseRole                role,
                                                   const BourseAuthContext  *context,
                                                   GError                  **error);
+/* The same for an account that signs in with its system password (PAM):
+ * Bourse never holds one. */
+gint64           bourse_auth_create_pam_user     (BourseAuth               *self,
+                                                  const char               *actor,
+                                                  const char               *username,
+                                                  const char               *email,
+                                                  BourseRole                role,
+                                                  const BourseAuthContext  *context,
+                                                  GError                  **error);
 /* Signs in: throttled per typed name, the password checked in a worker
  * (an unknown name against a dummy hash, for the same time), the session
  * made on the caller's context. retry_after_s is set on THROTTLED. */

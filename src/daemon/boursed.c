@@ -18,6 +18,7 @@
 
 #include "core/bourse-config.h"
 #include "core/bourse-log.h"
+#include "auth/bourse-accounts.h"
 #include "auth/bourse-audit.h"
 #include "auth/bourse-password.h"
 #include "auth/bourse-password-reset.h"
@@ -454,23 +455,16 @@ command_user (int    argc,
 
   {
     g_autoptr(BourseUser) user = bourse_users_find_by_login (offline.store, argv[2], &error);
-    g_autofree char *target = NULL;
 
     if (user == NULL)
       {
         g_printerr ("boursed: %s\n", error ? error->message : _("No such user"));
         return 1;
       }
-    target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user->id);
-
     if (g_str_equal (verb, "disable"))
       {
-        if (!bourse_store_begin (offline.store, &error)
-            || !bourse_users_update (offline.store, user->id, "status", "disabled", &error)
-            || !bourse_auth_audit (offline.auth, actor, "user.disable", target, NULL, &cli_context, &error)
-            || !bourse_store_commit (offline.store, &error))
+        if (!bourse_accounts_set_enabled (offline.auth, actor, user->id, FALSE, &cli_context, &error))
           {
-            bourse_store_rollback (offline.store);
             g_printerr ("boursed: %s\n", error->message);
             return 1;
           }
@@ -481,7 +475,6 @@ command_user (int    argc,
     if (g_str_equal (verb, "reset-password"))
       {
         g_autofree char *password = NULL;
-        g_autofree char *hash = NULL;
 
         if (!password_stdin)
           {
@@ -489,14 +482,8 @@ command_user (int    argc,
             return 2;
           }
         if ((password = read_password_stdin (&error)) == NULL
-            || !bourse_password_check_policy (password, &error)
-            || (hash = bourse_password_reset_hash (offline.auth, password, &error)) == NULL
-            || !bourse_store_begin (offline.store, &error)
-            || !bourse_users_update (offline.store, user->id, "password_hash", hash, &error)
-            || !bourse_auth_audit (offline.auth, actor, "user.password.reset", target, NULL, &cli_context, &error)
-            || !bourse_store_commit (offline.store, &error))
+            || !bourse_accounts_set_password (offline.auth, actor, user->id, password, &cli_context, &error))
           {
-            bourse_store_rollback (offline.store);
             g_printerr ("boursed: %s\n", error->message);
             return 1;
           }

@@ -13,6 +13,7 @@
 #include "core/bourse-time.h"
 
 #include "bourse-candles.h"
+#include "bourse-instruments.h"
 
 G_BEGIN_DECLS
 
@@ -53,12 +54,7 @@ typedef struct
 
 /* Writes the import's audit entry on @store, inside the import's
  * transaction. */
-typedef gboolean (*BourseCsvAuditFunc) (BourseStore  *store,
-                                        const char   *action,
-                                        const char   *target,
-                                        JsonNode     *details,
-                                        gpointer      user_data,
-                                        GError      **error);
+typedef BourseMarketAuditFunc BourseCsvAuditFunc;
 
 GQuark       bourse_csv_error_quark       (void);
 guint        bourse_csv_error_get_line    (const GError        *error);

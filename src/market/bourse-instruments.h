@@ -33,6 +33,15 @@ typedef enum
   BOURSE_MARKET_ERROR_NOT_FOUND,
 } BourseMarketError;
 
+/* Writes the audit entry of a change on @store, inside the change's
+ * transaction (market does not know the accounts that audit it). */
+typedef gboolean (*BourseMarketAuditFunc) (BourseStore  *store,
+                                           const char   *action,
+                                           const char   *target,
+                                           JsonNode     *details,
+                                           gpointer      user_data,
+                                           GError      **error);
+
 typedef struct
 {
   gint64         id;

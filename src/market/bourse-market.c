@@ -213,6 +213,123 @@ bourse_market_release (BourseMarket *self)
     g_message ("The market feeds did not start again: %s", error->message);
 }
 
+/* Instruments {{{ */
+
+/* The change's audit entry and the commit, or the rollback; the feeds
+ * start again with the new set either way. */
+static gboolean
+finish_instrument_change (BourseMarket           *self,
+                          gboolean                ok,
+                          const char             *action,
+                          const char             *symbol,
+                          JsonNode               *details,
+                          BourseMarketAuditFunc   audit,
+                          gpointer                audit_data,
+                          GError                **error)
+{
+  g_autofree char *target = g_strconcat ("instrument:", symbol, NULL);
+
+  if (ok)
+    ok = audit (self->store, action, target, details, audit_data, error) && bourse_store_commit (self->store, error);
+  if (!ok)
+    bourse_store_rollback (self->store);
+  bourse_market_release (self);
+  return ok;
+}
+
+gboolean
+bourse_market_create_instrument (BourseMarket           *self,
+                                 BourseInstrument       *instrument,
+                                 BourseMarketAuditFunc   audit,
+                                 gpointer                audit_data,
+                                 GError                **error)
+{
+  g_autoptr(JsonNode) details = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (BOURSE_IS_MARKET (self), FALSE);
+  g_return_val_if_fail (instrument != NULL && audit != NULL, FALSE);
+
+  if (!bourse_instrument_validate (instrument, error))
+    return FALSE;
+  bourse_market_hold (self);
+  ok = bourse_store_begin (self->store, error) && bourse_instruments_insert (self->store, instrument, error);
+  if (ok)
+    details = bourse_instrument_to_json (instrument);
+  return finish_instrument_change (self, ok, "instrument.create", instrument->symbol, details, audit, audit_data,
+                                   error);
+}
+
+gboolean
+bourse_market_update_instrument (BourseMarket           *self,
+                                 BourseInstrument       *instrument,
+                                 const char * const     *fields,
+                                 BourseMarketAuditFunc   audit,
+                                 gpointer                audit_data,
+                                 GError                **error)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) details = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (BOURSE_IS_MARKET (self), FALSE);
+  g_return_val_if_fail (instrument != NULL && audit != NULL, FALSE);
+
+  if (!bourse_instrument_validate (instrument, error))
+    return FALSE;
+  bourse_market_hold (self);
+  ok = bourse_store_begin (self->store, error) && bourse_instruments_update (self->store, instrument, error);
+  if (ok)
+    {
+      builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "fields");
+      json_builder_begin_array (builder);
+      for (guint i = 0; fields != NULL && fields[i] != NULL; i++)
+        json_builder_add_string_value (builder, fields[i]);
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "instrument");
+      json_builder_add_value (builder, bourse_instrument_to_json (instrument));
+      json_builder_end_object (builder);
+      details = json_builder_get_root (builder);
+    }
+  return finish_instrument_change (self, ok, "instrument.update", instrument->symbol, details, audit, audit_data,
+                                   error);
+}
+
+gboolean
+bourse_market_delete_instrument (BourseMarket            *self,
+                                 const BourseInstrument  *instrument,
+                                 gboolean                 purge,
+                                 gint64                  *n_candles,
+                                 BourseMarketAuditFunc    audit,
+                                 gpointer                 audit_data,
+                                 GError                 **error)
+{
+  g_autoptr(JsonNode) details = NULL;
+  gint64 deleted = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (BOURSE_IS_MARKET (self), FALSE);
+  g_return_val_if_fail (instrument != NULL && audit != NULL, FALSE);
+
+  bourse_market_hold (self);
+  ok = bourse_store_begin (self->store, error)
+    && bourse_instruments_delete (self->store, instrument->id, purge, &deleted, error);
+  if (ok)
+    {
+      details = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (details, json_object_new ());
+      json_object_set_int_member (json_node_get_object (details), "candles_deleted", deleted);
+    }
+  if (n_candles != NULL)
+    *n_candles = deleted;
+  return finish_instrument_change (self, ok, "instrument.delete", instrument->symbol, details, audit, audit_data,
+                                   error);
+}
+
+/* }}} */
+
 BourseStore *
 bourse_market_get_store (BourseMarket *self)
 {

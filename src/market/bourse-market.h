@@ -39,6 +39,31 @@ gboolean        bourse_market_reload      (BourseMarket            *self,
 void            bourse_market_hold        (BourseMarket            *self);
 void            bourse_market_release     (BourseMarket            *self);
 
+/* Instruments change with the feeds held, in one transaction with the
+ * audit entry @audit writes ("instrument.create", "instrument.update" with
+ * the names of the @fields that changed, "instrument.delete"; target
+ * "instrument:SYMBOL"). The instrument is validated first. */
+gboolean        bourse_market_create_instrument (BourseMarket          *self,
+                                           BourseInstrument        *instrument,
+                                           BourseMarketAuditFunc    audit,
+                                           gpointer                 audit_data,
+                                           GError                 **error);
+gboolean        bourse_market_update_instrument (BourseMarket          *self,
+                                           BourseInstrument        *instrument,
+                                           const char * const      *fields,
+                                           BourseMarketAuditFunc    audit,
+                                           gpointer                 audit_data,
+                                           GError                 **error);
+/* IN_USE while candles exist, unless @purge deletes them too; *n_candles
+ * (may be NULL) says how many went. */
+gboolean        bourse_market_delete_instrument (BourseMarket          *self,
+                                           const BourseInstrument  *instrument,
+                                           gboolean                 purge,
+                                           gint64                  *n_candles,
+                                           BourseMarketAuditFunc    audit,
+                                           gpointer                 audit_data,
+                                           GError                 **error);
+
 BourseStore    *bourse_market_get_store   (BourseMarket            *self);
 BourseConfig   *bourse_market_get_config  (BourseMarket            *self);
 

@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "auth/bourse-accounts.h"
 #include "auth/bourse-password.h"
 #include "auth/bourse-password-reset.h"
 #include "core/bourse-time.h"
@@ -194,98 +195,6 @@ find_user (BourseRequest *request,
   return user;
 }
 
-/* Whether email may become the caller's address; answers 409/422 if not. */
-static gboolean
-check_new_email (BourseRequest    *request,
-                 const BourseUser *user,
-                 const char       *email)
-{
-  g_autoptr(BourseUser) holder = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (bourse_users_validate_email (email, &error))
-    holder = bourse_users_find_by_login (bourse_auth_get_store (bourse_request_get_auth (request)), email, &error);
-  if (error == NULL && holder != NULL && holder->id != user->id)
-    g_set_error (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_CONFLICT,
-                 _("The e-mail address “%s” is already registered"), email);
-  if (error != NULL)
-    {
-      bourse_request_reply_error (request, error, 0);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/* Only the names of the fields go to the trail (and the new address); a
- * password never does. */
-static JsonNode *
-profile_details (const char *email,
-                 gboolean    password,
-                 gint64      sessions_ended)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "fields");
-  json_builder_begin_array (builder);
-  if (email != NULL)
-    json_builder_add_string_value (builder, "email");
-  if (password)
-    json_builder_add_string_value (builder, "password");
-  json_builder_end_array (builder);
-  if (email != NULL)
-    {
-      json_builder_set_member_name (builder, "email");
-      json_builder_add_string_value (builder, email);
-    }
-  if (password)
-    {
-      json_builder_set_member_name (builder, "sessions_ended");
-      json_builder_add_int_value (builder, sessions_ended);
-    }
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
-}
-
-/* The changes and their audit entry, in one transaction. */
-static gboolean
-save_profile (BourseRequest  *request,
-              gint64          user_id,
-              const char     *email,
-              const char     *password_hash,
-              GError        **error)
-{
-  BourseAuth *auth = bourse_request_get_auth (request);
-  BourseStore *store = bourse_auth_get_store (auth);
-  const BoursePrincipal *principal = bourse_request_get_principal (request);
-  g_autofree char *target = g_strdup_printf ("user:%" G_GINT64_FORMAT, user_id);
-  g_autoptr(JsonNode) details = NULL;
-  g_autoptr(GArray) ended = NULL;
-  BourseAuthContext context;
-
-  bourse_request_get_context (request, &context);
-  if (!bourse_store_begin (store, error))
-    return FALSE;
-  if ((email != NULL && !bourse_users_update (store, user_id, "email", email, error))
-      || (password_hash != NULL
-          && (ended = bourse_password_reset_replace (auth, user_id, password_hash,
-                                                     principal->session_id, error)) == NULL))
-    {
-      bourse_store_rollback (store);
-      return FALSE;
-    }
-  details = profile_details (email, password_hash != NULL, ended ? ended->len : 0);
-  if (!bourse_auth_audit (auth, principal->actor, "user.profile", target, details, &context, error)
-      || !bourse_store_commit (store, error))
-    {
-      bourse_store_rollback (store);
-      return FALSE;
-    }
-  if (ended != NULL)
-    bourse_password_reset_announce (auth, ended);
-  return TRUE;
-}
-
 /* Answers the profile change once the account and its new values are
  * known good, and the new password (if any) hashed. */
 static void
@@ -294,11 +203,15 @@ finish_profile (BourseRequest *request,
                 const char    *email,
                 const char    *password_hash)
 {
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autoptr(BourseUser) changed = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
 
-  if (!save_profile (request, user_id, email, password_hash, &error))
+  bourse_request_get_context (request, &context);
+  if (!bourse_accounts_update_profile (bourse_request_get_auth (request), principal->actor, user_id, email,
+                                       password_hash, principal->session_id, &context, &error))
     {
       bourse_request_reply_error (request, error, 0);
       return;
@@ -393,9 +306,13 @@ me_patch_cb (BourseRequest *request,
       return;
     }
 
-  if ((user = find_user (request, principal->user_id)) == NULL
-      || (email != NULL && !check_new_email (request, user, email)))
+  if ((user = find_user (request, principal->user_id)) == NULL)
     return;
+  if (email != NULL && !bourse_accounts_check_new_email (bourse_request_get_auth (request), user->id, email, &error))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
 
   if (password == NULL)
     {

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "auth/bourse-accounts.h"
 #include "auth/bourse-api-keys.h"
 #include "auth/bourse-audit.h"
 
@@ -283,57 +284,6 @@ users_list_cb (BourseRequest *request,
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
 
-/* A system account mapped to a role: no password here, PAM checks it at
- * sign-in. Made and audited in one transaction, like any account. */
-static gint64
-create_pam_user (BourseRequest            *request,
-                 const char               *username,
-                 const char               *email,
-                 BourseRole                role,
-                 const BourseAuthContext  *context,
-                 GError                  **error)
-{
-  BourseAuth *auth = bourse_request_get_auth (request);
-  BourseStore *store = bourse_auth_get_store (auth);
-  const BoursePrincipal *principal = bourse_request_get_principal (request);
-  g_autoptr(JsonBuilder) details = json_builder_new ();
-  g_autoptr(JsonNode) details_node = NULL;
-  g_autofree char *target = NULL;
-  gint64 id;
-
-  if (!bourse_store_begin (store, error))
-    return 0;
-  id = bourse_users_insert_with_source (store, username, email, NULL, role, "active", "pam", error);
-  if (id == 0)
-    {
-      bourse_store_rollback (store);
-      return 0;
-    }
-
-  json_builder_begin_object (details);
-  json_builder_set_member_name (details, "username");
-  json_builder_add_string_value (details, username);
-  json_builder_set_member_name (details, "email");
-  json_builder_add_string_value (details, email);
-  json_builder_set_member_name (details, "role");
-  json_builder_add_string_value (details, bourse_role_to_string (role));
-  json_builder_set_member_name (details, "status");
-  json_builder_add_string_value (details, "active");
-  json_builder_set_member_name (details, "auth_source");
-  json_builder_add_string_value (details, "pam");
-  json_builder_end_object (details);
-  details_node = json_builder_get_root (details);
-
-  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
-  if (!bourse_auth_audit (auth, principal->actor, "user.create", target, details_node, context, error)
-      || !bourse_store_commit (store, error))
-    {
-      bourse_store_rollback (store);
-      return 0;
-    }
-  return id;
-}
-
 static void
 users_create_cb (BourseRequest *request,
                  gpointer       user_data)
@@ -389,7 +339,8 @@ users_create_cb (BourseRequest *request,
 
   bourse_request_get_context (request, &context);
   if (pam)
-    id = create_pam_user (request, username, email, role, &context, &error);
+    id = bourse_auth_create_pam_user (bourse_request_get_auth (request), principal->actor, username, email, role,
+                                      &context, &error);
   else
     id = bourse_auth_create_user (bourse_request_get_auth (request), principal->actor, username, email, password, role,
                                   &context, &error);
@@ -401,82 +352,34 @@ users_create_cb (BourseRequest *request,
   reply_user (request, SOUP_STATUS_CREATED, id);
 }
 
-/* One field of an account changes, audited in the same transaction. */
-/* FALSE (a conflict) when user @id is an active administrator and no
- * other is: nobody could administer Bourse after the change. Runs inside
- * the change's transaction, so two admins cannot demote each other at once. */
-static gboolean
-keeps_an_admin (BourseStore  *store,
-                gint64        id,
-                GError      **error)
-{
-  g_autoptr(BourseUser) user = bourse_users_find_by_id (store, id, error);
-  gint64 others;
-
-  if (user == NULL)
-    return *error == NULL;   /* the change itself answers 404 */
-  if (!g_str_equal (user->role, "admin") || !g_str_equal (user->status, "active"))
-    return TRUE;
-  if ((others = bourse_users_count_other_admins (store, id, error)) < 0)
-    return FALSE;
-  if (others == 0)
-    {
-      g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_CONFLICT,
-                   _("“%s” is the only active administrator: make another administrator first"),
-                   user->username);
-      return FALSE;
-    }
-  return TRUE;
-}
-
+/* Answers a change of an account: the account as it is now, or the error. */
 static void
-change_user (BourseRequest *request,
-             gint64         id,
-             const char    *column,
-             const char    *value,
-             const char    *action)
+reply_changed (BourseRequest *request,
+               gint64         id,
+               gboolean       changed,
+               const GError  *error)
 {
-  BourseAuth *auth = bourse_request_get_auth (request);
-  BourseStore *store = bourse_auth_get_store (auth);
-  const BoursePrincipal *principal = bourse_request_get_principal (request);
-  g_autofree char *target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
-  g_autoptr(JsonBuilder) details = json_builder_new ();
-  g_autoptr(JsonNode) details_node = NULL;
-  g_autoptr(GError) error = NULL;
-  BourseAuthContext context;
-
-  json_builder_begin_object (details);
-  json_builder_set_member_name (details, column);
-  json_builder_add_string_value (details, value);
-  json_builder_end_object (details);
-  details_node = json_builder_get_root (details);
-
-  bourse_request_get_context (request, &context);
-  if (!bourse_store_begin (store, &error)
-      || ((g_str_equal (column, "role") ? !g_str_equal (value, "admin")
-                                        : g_str_equal (column, "status") && !g_str_equal (value, "active"))
-          && !keeps_an_admin (store, id, &error))
-      || !bourse_users_update (store, id, column, value, &error)
-      || !bourse_auth_audit (auth, principal->actor, action, target, details_node, &context, &error)
-      || !bourse_store_commit (store, &error))
-    {
-      bourse_store_rollback (store);
-      bourse_request_reply_error (request, error, 0);
-      return;
-    }
-  /* A role or a status just changed: open WebSockets are checked again. */
-  bourse_auth_credentials_changed (auth);
-  reply_user (request, SOUP_STATUS_OK, id);
+  if (changed)
+    reply_user (request, SOUP_STATUS_OK, id);
+  else
+    bourse_request_reply_error (request, error, 0);
 }
 
 static void
 users_approve_cb (BourseRequest *request,
                   gpointer       user_data)
 {
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  gboolean changed;
   gint64 id = bourse_request_get_id_param (request);
 
-  if (id != 0)
-    change_user (request, id, "status", "active", "user.approve");
+  if (id == 0)
+    return;
+  bourse_request_get_context (request, &context);
+  changed = bourse_accounts_approve (bourse_request_get_auth (request), bourse_request_get_principal (request)->actor,
+                                     id, &context, &error);
+  reply_changed (request, id, changed, error);
 }
 
 static void
@@ -484,9 +387,14 @@ users_patch_cb (BourseRequest *request,
                 gpointer       user_data)
 {
   JsonObject *body = bourse_request_get_json_object (request);
+  BourseAuth *auth = bourse_request_get_auth (request);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(GError) error = NULL;
   const char *role = NULL;
   const char *status = NULL;
+  BourseAuthContext context;
   BourseRole parsed;
+  gboolean changed;
   gint64 id;
 
   if (body == NULL || (id = bourse_request_get_id_param (request)) == 0
@@ -513,34 +421,21 @@ users_patch_cb (BourseRequest *request,
       return;
     }
 
+  bourse_request_get_context (request, &context);
   if (role != NULL)
-    change_user (request, id, "role", role, "user.role");
+    changed = bourse_accounts_set_role (auth, principal->actor, id, parsed, &context, &error);
   else
-    change_user (request, id, "status", status, g_str_equal (status, "active") ? "user.enable" : "user.disable");
-
-  /* A disabled account's sessions end, and with them its open WebSockets. */
-  if (status != NULL && g_str_equal (status, "disabled")
-      && soup_server_message_get_status (bourse_request_get_message (request)) == SOUP_STATUS_OK)
-    {
-      g_autoptr(GError) error = NULL;
-      BourseAuthContext context;
-
-      bourse_request_get_context (request, &context);
-      if (!bourse_auth_revoke_user_sessions (bourse_request_get_auth (request), bourse_request_get_principal (request)->actor,
-                                             id, 0, "account-disabled", &context, &error))
-        g_warning ("Could not end the sessions of user %" G_GINT64_FORMAT ": %s", id, error->message);
-    }
+    changed = bourse_accounts_set_enabled (auth, principal->actor, id, g_str_equal (status, "active"), &context,
+                                           &error);
+  reply_changed (request, id, changed, error);
 }
 
 static void
 users_delete_cb (BourseRequest *request,
                  gpointer       user_data)
 {
-  BourseAuth *auth = bourse_request_get_auth (request);
-  BourseStore *store = bourse_auth_get_store (auth);
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autoptr(GError) error = NULL;
-  g_autofree char *target = NULL;
   BourseAuthContext context;
   gint64 id = bourse_request_get_id_param (request);
 
@@ -552,19 +447,12 @@ users_delete_cb (BourseRequest *request,
       return;
     }
 
-  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
   bourse_request_get_context (request, &context);
-  if (!bourse_store_begin (store, &error)
-      || !keeps_an_admin (store, id, &error)
-      || !bourse_users_delete (store, id, &error)
-      || !bourse_auth_audit (auth, principal->actor, "user.delete", target, NULL, &context, &error)
-      || !bourse_store_commit (store, &error))
+  if (!bourse_accounts_delete (bourse_request_get_auth (request), principal->actor, id, &context, &error))
     {
-      bourse_store_rollback (store);
       bourse_request_reply_error (request, error, 0);
       return;
     }
-  bourse_auth_credentials_changed (auth);
   soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
 }
 
@@ -572,63 +460,27 @@ static void
 sessions_list_cb (BourseRequest *request,
                   gpointer       user_data)
 {
-  const BoursePrincipal *principal = bourse_request_get_principal (request);
-  BourseStore *store = bourse_auth_get_store (bourse_request_get_auth (request));
-  gboolean everyone;
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  int rc;
+  g_autoptr(JsonNode) items = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  gboolean everyone;
 
   /* ?scope=own: only the caller's own, even for an administrator (whose
    * default is everyone's), as an account's preferences want. */
   if (!bourse_request_get_scope_query (request, &everyone))
     return;
-
-  /* Own sessions; an admin sees everyone's. Live ones only. */
-  stmt = bourse_store_prepare (store,
-                               "SELECT id, user_id, created_at, expires_at, client_address, user_agent "
-                               "FROM sessions WHERE revoked_at IS NULL AND (?1 OR user_id = ?2) ORDER BY id DESC",
-                               &error);
-  if (stmt == NULL)
+  items = bourse_accounts_list_sessions (bourse_request_get_auth (request), bourse_request_get_principal (request),
+                                         everyone, &error);
+  if (items == NULL)
     {
       bourse_request_reply_error (request, error, 0);
       return;
     }
-  sqlite3_bind_int (stmt, 1, everyone);
-  sqlite3_bind_int64 (stmt, 2, principal->user_id);
-
+  builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
-      json_builder_set_member_name (builder, "user_id");
-      json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 1));
-      json_builder_set_member_name (builder, "created_at");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 2));
-      json_builder_set_member_name (builder, "expires_at");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 3));
-      json_builder_set_member_name (builder, "client_address");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 4));
-      json_builder_set_member_name (builder, "user_agent");
-      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 5));
-      json_builder_set_member_name (builder, "current");
-      json_builder_add_boolean_value (builder, sqlite3_column_int64 (stmt, 0) == principal->session_id);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
+  json_builder_add_value (builder, g_steal_pointer (&items));
   json_builder_end_object (builder);
-
-  if (rc != SQLITE_DONE)
-    {
-      bourse_store_set_error (store, &error);
-      bourse_request_reply_error (request, error, 0);
-      return;
-    }
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
 
@@ -636,36 +488,15 @@ static void
 sessions_delete_cb (BourseRequest *request,
                     gpointer       user_data)
 {
-  const BoursePrincipal *principal = bourse_request_get_principal (request);
-  BourseStore *store = bourse_auth_get_store (bourse_request_get_auth (request));
   g_autoptr(GError) error = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
   BourseAuthContext context;
   gint64 id = bourse_request_get_id_param (request);
-  gint64 owner = 0;
 
   if (id == 0)
     return;
-
-  stmt = bourse_store_prepare (store, "SELECT user_id FROM sessions WHERE id = ?", &error);
-  if (stmt == NULL)
-    {
-      bourse_request_reply_error (request, error, 0);
-      return;
-    }
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    owner = sqlite3_column_int64 (stmt, 0);
-
-  /* Someone else's session is as good as absent unless you are an admin. */
-  if (owner == 0 || (owner != principal->user_id && principal->role != BOURSE_ROLE_ADMIN))
-    {
-      bourse_request_reply_problem (request, SOUP_STATUS_NOT_FOUND, _("No such session"), NULL, 0);
-      return;
-    }
-
   bourse_request_get_context (request, &context);
-  if (!bourse_auth_revoke_session (bourse_request_get_auth (request), principal->actor, id, "revoked", &context, &error))
+  if (!bourse_accounts_revoke_session (bourse_request_get_auth (request), bourse_request_get_principal (request), id,
+                                       &context, &error))
     {
       bourse_request_reply_error (request, error, 0);
       return;

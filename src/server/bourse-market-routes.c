@@ -52,36 +52,6 @@ decimal_member (BourseRequest  *request,
   return TRUE;
 }
 
-static void
-audit_and_commit_failed (BourseRequest *request,
-                         GError        *error)
-{
-  bourse_store_rollback (store_of (request));
-  bourse_request_reply_error (request, error, 0);
-}
-
-/* The write's audit entry and the commit; answers and returns FALSE on failure. */
-static gboolean
-audit_and_commit (BourseRequest    *request,
-                  const char       *action,
-                  const char       *symbol,
-                  JsonNode         *details)
-{
-  const BoursePrincipal *principal = bourse_request_get_principal (request);
-  g_autofree char *target = g_strconcat ("instrument:", symbol, NULL);
-  g_autoptr(GError) error = NULL;
-  BourseAuthContext context;
-
-  bourse_request_get_context (request, &context);
-  if (!bourse_auth_audit (bourse_request_get_auth (request), principal->actor, action, target, details, &context, &error)
-      || !bourse_store_commit (store_of (request), &error))
-    {
-      audit_and_commit_failed (request, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* bourse_request_reply_json () leaves the body to the caller. */
 static void
 reply_instrument (BourseRequest          *request,
@@ -93,27 +63,11 @@ reply_instrument (BourseRequest          *request,
   bourse_request_reply_json (request, status, body);
 }
 
-/* Feeds write candles of the instruments: they stop while one is created,
- * changed or deleted, and start again with the new set afterwards,
- * whatever the outcome. */
-typedef BourseMarket FeedsPaused;
-
-static FeedsPaused *
-pause_feeds (BourseRequest *request)
+static BourseMarket *
+market_of (BourseRequest *request)
 {
-  BourseMarket *market = bourse_engine_get_market (bourse_request_get_engine (request));
-
-  bourse_market_hold (market);
-  return market;
+  return bourse_engine_get_market (bourse_request_get_engine (request));
 }
-
-static void
-resume_feeds (FeedsPaused *market)
-{
-  bourse_market_release (market);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FeedsPaused, resume_feeds)
 
 static void
 instruments_list_cb (BourseRequest *request,
@@ -168,8 +122,6 @@ instruments_create_cb (BourseRequest *request,
 {
   JsonObject *body = bourse_request_get_json_object (request);
   g_autoptr(BourseInstrument) instrument = bourse_instrument_new ();
-  g_autoptr(FeedsPaused) paused = NULL;
-  g_autoptr(JsonNode) details = NULL;
   g_autoptr(GError) error = NULL;
   const char *symbol, *base, *quote, *status, *source;
   gboolean present;
@@ -194,21 +146,11 @@ instruments_create_cb (BourseRequest *request,
   g_free (instrument->source);
   instrument->source = g_strdup (source ? source : "csv");
 
-  if (!bourse_instrument_validate (instrument, &error))
+  if (!bourse_market_create_instrument (market_of (request), instrument, bourse_request_audit_cb, request, &error))
     {
       bourse_request_reply_error (request, error, 0);
       return;
     }
-  paused = pause_feeds (request);
-  if (!bourse_store_begin (store_of (request), &error)
-      || !bourse_instruments_insert (store_of (request), instrument, &error))
-    {
-      audit_and_commit_failed (request, error);
-      return;
-    }
-  details = bourse_instrument_to_json (instrument);
-  if (!audit_and_commit (request, "instrument.create", instrument->symbol, details))
-    return;
   reply_instrument (request, SOUP_STATUS_CREATED, instrument);
 }
 
@@ -237,9 +179,7 @@ instruments_update_cb (BourseRequest *request,
                        gpointer       user_data)
 {
   g_autoptr(BourseInstrument) instrument = find_instrument (request);
-  g_autoptr(FeedsPaused) paused = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) details = NULL;
+  g_autoptr(GPtrArray) fields = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *body;
   const char *status;
@@ -262,38 +202,22 @@ instruments_update_cb (BourseRequest *request,
       instrument->status = g_strdup (status);
     }
 
-  if (!bourse_instrument_validate (instrument, &error))
+  fields = g_ptr_array_new ();
+  if (tick)
+    g_ptr_array_add (fields, (gpointer) "tick_size");
+  if (lot)
+    g_ptr_array_add (fields, (gpointer) "lot_step");
+  if (notional)
+    g_ptr_array_add (fields, (gpointer) "min_notional");
+  if (status != NULL)
+    g_ptr_array_add (fields, (gpointer) "status");
+  g_ptr_array_add (fields, NULL);
+  if (!bourse_market_update_instrument (market_of (request), instrument, (const char * const *) fields->pdata,
+                                        bourse_request_audit_cb, request, &error))
     {
       bourse_request_reply_error (request, error, 0);
       return;
     }
-  paused = pause_feeds (request);
-  if (!bourse_store_begin (store_of (request), &error)
-      || !bourse_instruments_update (store_of (request), instrument, &error))
-    {
-      audit_and_commit_failed (request, error);
-      return;
-    }
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "fields");
-  json_builder_begin_array (builder);
-  if (tick)
-    json_builder_add_string_value (builder, "tick_size");
-  if (lot)
-    json_builder_add_string_value (builder, "lot_step");
-  if (notional)
-    json_builder_add_string_value (builder, "min_notional");
-  if (status != NULL)
-    json_builder_add_string_value (builder, "status");
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "instrument");
-  json_builder_add_value (builder, bourse_instrument_to_json (instrument));
-  json_builder_end_object (builder);
-  details = json_builder_get_root (builder);
-  if (!audit_and_commit (request, "instrument.update", instrument->symbol, details))
-    return;
   reply_instrument (request, SOUP_STATUS_OK, instrument);
 }
 
@@ -302,31 +226,18 @@ instruments_delete_cb (BourseRequest *request,
                        gpointer       user_data)
 {
   g_autoptr(BourseInstrument) instrument = find_instrument (request);
-  g_autoptr(FeedsPaused) paused = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) details = NULL;
   g_autoptr(GError) error = NULL;
   gboolean purge = FALSE;
-  gint64 n_candles = 0;
 
   if (instrument == NULL || !bourse_request_get_boolean_query (request, "purge", &purge))
     return;
 
-  paused = pause_feeds (request);
-  if (!bourse_store_begin (store_of (request), &error)
-      || !bourse_instruments_delete (store_of (request), instrument->id, purge, &n_candles, &error))
+  if (!bourse_market_delete_instrument (market_of (request), instrument, purge, NULL, bourse_request_audit_cb, request,
+                                        &error))
     {
-      audit_and_commit_failed (request, error);
+      bourse_request_reply_error (request, error, 0);
       return;
     }
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "candles_deleted");
-  json_builder_add_int_value (builder, n_candles);
-  json_builder_end_object (builder);
-  details = json_builder_get_root (builder);
-  if (!audit_and_commit (request, "instrument.delete", instrument->symbol, details))
-    return;
   soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
 }
 

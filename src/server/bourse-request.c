@@ -220,6 +220,25 @@ bourse_request_reply_reference_error (BourseRequest *request,
     bourse_request_reply_error (request, error, 0);
 }
 
+gboolean
+bourse_request_audit_cb (BourseStore  *store,
+                         const char   *action,
+                         const char   *target,
+                         JsonNode     *details,
+                         gpointer      user_data,
+                         GError      **error)
+{
+  BourseRequest *request = user_data;
+  BourseAuthContext context;
+
+  /* The entry joins the change's transaction: one connection. */
+  g_assert (bourse_auth_get_store (bourse_request_get_auth (request)) == store);
+
+  bourse_request_get_context (request, &context);
+  return bourse_auth_audit (bourse_request_get_auth (request), request->principal->actor, action, target, details,
+                            &context, error);
+}
+
 const char *
 bourse_request_get_param (BourseRequest *request,
                           const char    *name)

@@ -45,6 +45,15 @@ void               bourse_request_reply_error     (BourseRequest            *req
 void               bourse_request_reply_reference_error (BourseRequest      *request,
                                                    const GError             *error,
                                                    const char               *field);
+/* The audit function of a domain change made for @user_data, a request
+ * with a principal: the entry names the caller and the request's address
+ * and id (a BourseMarketAuditFunc). */
+gboolean           bourse_request_audit_cb        (BourseStore              *store,
+                                                   const char               *action,
+                                                   const char               *target,
+                                                   JsonNode                 *details,
+                                                   gpointer                  user_data,
+                                                   GError                  **error);
 const char        *bourse_request_get_param       (BourseRequest            *request,
                                                    const char               *name);
 const char        *bourse_request_get_query       (BourseRequest            *request,

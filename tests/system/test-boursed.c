@@ -1398,6 +1398,7 @@ test_admin_cli (Fixture       *f,
   const char *verify[] = { "audit", "verify", "--data-dir", f->data_dir, NULL };
   const char *rotate[] = { "keys", "rotate", "--data-dir", f->data_dir, NULL };
   const char *disable[] = { "user", "disable", "trader", "--data-dir", f->data_dir, NULL };
+  const char *disable_owner[] = { "user", "disable", "owner", "--data-dir", f->data_dir, NULL };
   const char *reset[] = { "user", "reset-password", "trader", "--password-stdin", "--data-dir", f->data_dir, NULL };
   const char *no_stdin[] = { "user", "add", "x-user", "--data-dir", f->data_dir, NULL };
   g_auto(Command) a = { 0 };
@@ -1409,6 +1410,7 @@ test_admin_cli (Fixture       *f,
   g_auto(Command) broken = { 0 };
   g_auto(Command) rotated = { 0 };
   g_auto(Command) disabled = { 0 };
+  g_auto(Command) owner_kept = { 0 };
   g_auto(Command) reset_done = { 0 };
   g_autoptr(SoupSession) session = soup_session_new ();
   g_autoptr(Daemon) daemon = NULL;
@@ -1447,9 +1449,13 @@ test_admin_cli (Fixture       *f,
   g_clear_pointer (&ignored, json_node_unref);
   ignored = call_json (session, daemon->port, "GET", "/api/v1/users/me", token, NULL, 401);
 
-  /* Disable and reset from the command line, audited. */
+  /* Disable and reset from the command line, audited; through the same
+   * functions as the API, so the last administrator stays. */
   run_command (f, NULL, disable, &disabled);
   g_assert_cmpint (disabled.status, ==, 0);
+  run_command (f, NULL, disable_owner, &owner_kept);
+  g_assert_cmpint (owner_kept.status, ==, 1);
+  assert_contains (owner_kept.err, "only active administrator");
   run_with_stdin (f, reset, "a brand new passphrase here\n", &reset_done);
   g_assert_cmpint (reset_done.status, ==, 0);
   stop_daemon (daemon, SIGTERM);
