@@ -280,11 +280,11 @@ function webSuite() {
   let hook;
   const approvalRequests = [];   // the page's approve/reject POSTs and pending-list GETs
 
-  async function restJson(method, path, body) {
+  async function restJson(method, path, body, as = token) {
     const response = await within(UI_TIMEOUT_MS, `${method} /${path}`,
       fetch(new URL(path, url), {
         method,
-        headers: Object.assign({ Authorization: `Bearer ${token}` },
+        headers: Object.assign({ Authorization: `Bearer ${as}` },
                                body === undefined ? {} : { 'Content-Type': 'application/json' }),
         body: body === undefined ? undefined : JSON.stringify(body),
       }));
@@ -448,6 +448,76 @@ function webSuite() {
                     (r) => r === 'viewer');
     assert.equal(await page.locator(item(third)).getAttribute('data-status'), 'pending');
     assert.equal(await page.locator('#approvals button').count(), 0, 'a viewer is offered decisions');
+  });
+
+  // Trading: the state, and the kill switch for those allowed.
+  let adminToken;
+
+  async function restLogin(username) {
+    const response = await within(UI_TIMEOUT_MS, `sign in ${username}`,
+      fetch(new URL('api/v1/auth/login', url), {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password: PASSWORD }),
+      }));
+    const answer = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(answer));
+    return answer.access_token;
+  }
+
+  async function switchUser(login) {
+    await page.click('#sign-out');
+    await waitVisible('#sign-in');
+    const response = await signIn(PASSWORD, login);
+    assert.equal(response.status(), 200);
+    await waitVisible('#risk-section');
+    await waitUntil(`the page to know ${login}’s role`, () => page.locator('main').getAttribute('data-role'),
+                    (r) => r !== null && r !== '');
+  }
+
+  step('a viewer sees the trading state, and no trading actions', async () => {
+    adminToken = await restLogin('owner');
+    await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');
+    assert.equal(await page.locator('main').getAttribute('data-role'), 'viewer');
+    assert.equal(await page.locator('main button:visible').count(), 0, 'a viewer is offered actions');
+  });
+
+  step('an administrator halts trading with the kill switch, and the state shows HALTED', async () => {
+    await switchUser('owner');
+    await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');
+    await page.click('#halt-button');
+    await waitVisible('#halt-dialog');
+    // Confirming without a reason stays in the page.
+    await page.click('#halt-submit');
+    await waitUntil('#halt-error to ask for a reason', () => text('#halt-error'),
+                    (t) => t === 'A reason is required to halt trading.');
+    assert.equal((await restJson('GET', 'api/v1/risk/state', undefined, adminToken)).body.state, 'ACTIVE');
+
+    const reason = 'Desk <b>review</b> & checks';
+    await page.fill('#halt-reason', reason);
+    assert.ok(await page.locator('#halt-cancel-orders').isChecked(), 'the open orders are not canceled by default');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/risk/halt'), { timeout: UI_TIMEOUT_MS }),
+      page.click('#halt-submit'),
+    ]);
+    assert.ok(response.ok(), `the halt answered ${response.status()}`);
+    await waitHidden('#halt-dialog');
+    await waitUntil('#trading-state to be HALTED', () => text('#trading-state'), (t) => t === 'HALTED');
+    assert.equal(await text('#risk-reason'), reason);
+    assert.equal(await page.locator('#risk-section b').count(), 0, 'the reason became markup');
+    assert.equal(await text('#risk-set-by'), 'You');
+    const state = await restJson('GET', 'api/v1/risk/state', undefined, adminToken);
+    assert.equal(state.body.state, 'HALTED');
+    assert.equal(state.body.reason, reason);
+    assert.ok(await page.locator('#halt-button').isHidden(), 'the kill switch shows while halted');
+    await waitVisible('#resume-button');
+
+    const [resumed] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/risk/resume'), { timeout: UI_TIMEOUT_MS }),
+      page.click('#resume-button'),
+    ]);
+    assert.ok(resumed.ok(), `the resume answered ${resumed.status()}`);
+    await waitUntil('#trading-state to be ACTIVE again', () => text('#trading-state'), (t) => t === 'ACTIVE');
+    await waitVisible('#halt-button');
   });
 
   step('the page logged no errors', async () => {

@@ -10,12 +10,21 @@ let socket = null;
 let retryDelay = 500;
 const lastSeq = new Map();
 let me = null;                 // GET /api/v1/users/me: who is signed in, with which role
+let permissions = new Set();   // what the server lets the caller do
 const approvals = new Map();   // id → Approval, as the server last described it
 let deciding = null;           // { approval, action } while the reason dialog is open
 
-// The permission matrix gives approvals.decide to these roles; the server checks again.
-const DECIDING_ROLES = new Set(['trader', 'admin']);
+// The rows of the permission matrix (src/auth/bourse-permissions.c) that offer actions here,
+// for a server that does not list the caller's permissions itself. The server checks again.
+const ROLE_PERMISSIONS = {
+  viewer: [],
+  trader: ['approvals.decide', 'orders.write', 'risk.halt'],
+  admin: ['approvals.decide', 'orders.write', 'risk.halt', 'risk.resume'],
+};
 const STATUS_ORDER = { pending: 0, approved: 1, rejected: 1, expired: 1 };
+const SECTIONS = ['risk-section', 'approvals-section', 'system-section'];
+// Each topic, its own subscription: one the server does not know fails alone.
+const TOPICS = ['system', 'approvals', 'risk'];
 
 function formatUptime(seconds) {
   const d = Math.floor(seconds / 86400);
@@ -49,11 +58,12 @@ function showSignIn(message) {
   token = null;
   sessionStorage.removeItem('bourse.token');
   if (socket) socket.close();
-  $('system-section').hidden = true;
-  $('approvals-section').hidden = true;
-  if ($('decide-dialog').open) $('decide-dialog').close();
+  for (const id of SECTIONS) $(id).hidden = true;
+  for (const dialog of document.querySelectorAll('dialog')) if (dialog.open) dialog.close();
   approvals.clear();
+  forgetTrading();
   me = null;
+  permissions = new Set();
   delete document.querySelector('main').dataset.role;
   $('sign-out').hidden = true;
   $('sign-in').hidden = false;
@@ -80,10 +90,10 @@ function connect() {
   socket.addEventListener('open', () => {
     retryDelay = 500;
     setConnection('connected', 'Live');
-    socket.send(JSON.stringify({ type: 'subscribe', topics: ['system'] }));
-    socket.send(JSON.stringify({ type: 'subscribe', topics: ['approvals'] }));
+    for (const topic of TOPICS) socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
     // What changed while the socket was down arrives over REST.
     loadApprovals().catch(() => {});
+    loadTrading().catch(() => {});
   });
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(event.data);
@@ -92,8 +102,8 @@ function connect() {
     // A gap in seq means we missed events: fetch the state again over REST.
     if (previous !== undefined && message.seq > previous + 1) refresh();
     lastSeq.set(message.topic, message.seq);
-    if (message.topic === 'system') showStatus(message.data);
-    else if (message.topic === 'approvals') upsertApproval(message.data);
+    const handler = TOPIC_HANDLERS[message.topic];
+    if (handler && message.data) handler(message.data, message);
   });
   socket.addEventListener('close', () => {
     if (!token) return;
@@ -106,43 +116,123 @@ function connect() {
 async function refresh() {
   const response = await api('/api/v1/system/status');
   if (response.ok) showStatus(await response.json());
-  await loadApprovals();
+  await Promise.all([loadApprovals(), loadTrading()]);
 }
 
-/* The approval desk {{{ */
+/* Helpers {{{ */
 
-// An application/problem+json answer's text, or a fallback when there is none.
+// An application/problem+json answer's text, with the fields it names, or a fallback.
 async function problemText(response, fallback) {
   try {
     const problem = await response.json();
-    if (problem.detail) return problem.detail;
-    if (problem.title) return problem.title;
+    const head = problem.detail || problem.title || `${fallback} (HTTP ${response.status})`;
+    const fields = (Array.isArray(problem.errors) ? problem.errors : [])
+      .filter((e) => e && e.message && e.message !== head)
+      .map((e) => (e.field ? `${e.field}: ${e.message}` : String(e.message)));
+    return fields.length ? `${head} (${fields.join('; ')})` : head;
   } catch (error) {
     // Not JSON: the status says what there is to say.
   }
   return `${fallback} (HTTP ${response.status})`;
 }
 
-function canDecide() {
-  return me !== null && DECIDING_ROLES.has(me.role);
+// GETs `path`: its JSON, or null after showing the server's refusal in `errorNode`.
+async function fetchJson(path, errorNode, fallback) {
+  const response = await api(path);
+  if (!response.ok) {
+    errorNode.textContent = await problemText(response, fallback);
+    return null;
+  }
+  errorNode.textContent = '';
+  return response.json();
 }
+
+// Sends an action. Resolves with { ok, status, data }; a refusal is shown in `errorNode`,
+// in the server's words.
+async function act(method, path, body, errorNode, fallback) {
+  errorNode.textContent = '';
+  const options = { method };
+  if (body !== undefined) {
+    options.headers = { 'Content-Type': 'application/json' };
+    options.body = JSON.stringify(body);
+  }
+  try {
+    const response = await api(path, options);
+    if (!response.ok) {
+      errorNode.textContent = await problemText(response, fallback);
+      return { ok: false, status: response.status, data: null };
+    }
+    const text = await response.text();
+    return { ok: true, status: response.status, data: text ? JSON.parse(text) : null };
+  } catch (error) {
+    if (error.message !== 'unauthenticated')
+      errorNode.textContent = `Could not reach the server: ${error.message}`;
+    return { ok: false, status: 0, data: null };
+  }
+}
+
+function listOf(answer) {
+  if (Array.isArray(answer)) return answer;
+  return answer && Array.isArray(answer.items) ? answer.items : [];
+}
+
+function can(permission) {
+  return permissions.has(permission);
+}
+
+function formatTime(text) {
+  if (text === null || text === undefined || text === '') return '—';
+  const when = new Date(text);
+  return Number.isNaN(when.getTime()) ? String(text) : when.toLocaleString();
+}
+
+function element(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function button(label, ariaLabel, className, onClick) {
+  const node = element('button', label, className);
+  node.type = 'button';
+  if (ariaLabel) node.setAttribute('aria-label', ariaLabel);
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+// Who did something: the name the server gave, "You", or the account's number.
+function userName(id, name) {
+  if (name) return name;
+  if (id === null || id === undefined) return '—';
+  // The trading state's set_by: "user:<id>", or "system" for a protection.
+  const user = typeof id === 'string' ? /^user:(\d+)$/.exec(id) : null;
+  if (user) id = Number(user[1]);
+  else if (typeof id === 'string') return id === 'system' ? 'A protection' : id;
+  if (me && me.id === id) return 'You';
+  return `User #${id}`;
+}
+
+/* }}} */
+
+/* The approval desk {{{ */
 
 async function loadMe() {
   const response = await api('/api/v1/users/me');
   if (response.ok) me = await response.json();
+  const listed = me && Array.isArray(me.permissions) ? me.permissions : null;
+  permissions = new Set(listed || (me && ROLE_PERMISSIONS[me.role]) || []);
   // The role is on the page for styling and for the tests to wait on; the server decides.
   document.querySelector('main').dataset.role = me ? me.role : '';
   renderApprovals();
+  renderTrading();
 }
 
 async function loadApprovals() {
-  const response = await api('/api/v1/approvals?status=pending');
-  if (!response.ok) {
-    $('approvals-error').textContent = await problemText(response, 'Could not load the approvals.');
-    return;
-  }
-  const answer = await response.json();
-  const items = Array.isArray(answer) ? answer : (answer.items || []);
+  const answer = await fetchJson('/api/v1/approvals?status=pending', $('approvals-error'),
+                                 'Could not load the approvals.');
+  if (!answer) return;
+  const items = listOf(answer);
   // Pending ones no longer listed were decided elsewhere while we were away: drop them,
   // the decided ones seen here stay for the record.
   const listed = new Set(items.map((a) => a.id));
@@ -158,11 +248,6 @@ function upsertApproval(approval) {
   renderApprovals();
 }
 
-function formatTime(text) {
-  const when = new Date(text);
-  return Number.isNaN(when.getTime()) ? String(text) : when.toLocaleString();
-}
-
 function requester(approval) {
   if (approval.requested_by !== null && approval.requested_by !== undefined) {
     if (me && me.id === approval.requested_by) return 'You';
@@ -172,13 +257,6 @@ function requester(approval) {
   if (origin === 'webhook') return 'Webhook';
   if (origin === 'live') return 'Engine (live strategy)';
   return 'Desktop owner';
-}
-
-function element(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  if (className) node.className = className;
-  return node;
 }
 
 function approvalItem(approval) {
@@ -213,18 +291,12 @@ function approvalItem(approval) {
   }
   li.append(facts);
 
-  if (approval.status === 'pending' && canDecide()) {
+  if (approval.status === 'pending' && can('approvals.decide')) {
     const actions = element('div', null, 'actions');
     const what = `${rec.decision} ${rec.symbol} (approval ${approval.id})`;
-    const approve = element('button', 'Approve', 'approve');
-    approve.type = 'button';
-    approve.setAttribute('aria-label', `Approve ${what}`);
-    approve.addEventListener('click', () => openDecision(approval.id, 'approve'));
-    const reject = element('button', 'Reject', 'reject');
-    reject.type = 'button';
-    reject.setAttribute('aria-label', `Reject ${what}`);
-    reject.addEventListener('click', () => openDecision(approval.id, 'reject'));
-    actions.append(approve, reject);
+    actions.append(
+      button('Approve', `Approve ${what}`, 'approve', () => openDecision(approval.id, 'approve')),
+      button('Reject', `Reject ${what}`, 'reject', () => openDecision(approval.id, 'reject')));
     li.append(actions);
   }
   return li;
@@ -268,26 +340,16 @@ async function submitDecision() {
   }
   const body = reason === '' ? {} : { reason };
   $('decide-submit').disabled = true;
-  try {
-    const response = await api(`/api/v1/approvals/${encodeURIComponent(id)}/${action}`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-    });
-    if (!response.ok) {
-      // 409: decided elsewhere or expired; 403: four eyes; 422: the reason. Say so, in the
-      // server's words, and show the approval as it now stands.
-      $('decide-error').textContent = await problemText(response, 'The decision was refused.');
-      if (response.status === 409) fetchApproval(id).catch(() => {});
-      return;
-    }
-    upsertApproval(await response.json());
-    deciding = null;
-    $('decide-dialog').close();
-  } catch (error) {
-    if (error.message !== 'unauthenticated')
-      $('decide-error').textContent = `Could not reach the server: ${error.message}`;
-  } finally {
-    $('decide-submit').disabled = false;
-  }
+  const answer = await act('POST', `/api/v1/approvals/${encodeURIComponent(id)}/${action}`, body,
+                           $('decide-error'), 'The decision was refused.');
+  $('decide-submit').disabled = false;
+  // 409: decided elsewhere or expired; 403: four eyes; 422: the reason. act() said so, in the
+  // server's words: show the approval as it now stands.
+  if (answer.status === 409) fetchApproval(id).catch(() => {});
+  if (!answer.ok) return;
+  upsertApproval(answer.data);
+  deciding = null;
+  $('decide-dialog').close();
 }
 
 async function fetchApproval(id) {
@@ -307,11 +369,110 @@ $('decide-dialog').addEventListener('close', () => { deciding = null; });
 
 /* }}} */
 
+/* The trading state and the kill switch {{{ */
+
+let risk = null;               // GET /api/v1/risk/state
+
+function forgetTrading() {
+  risk = null;
+}
+
+async function loadTrading() {
+  await loadRisk();
+}
+
+function renderTrading() {
+  renderRisk();
+}
+
+async function loadRisk() {
+  const answer = await fetchJson('/api/v1/risk/state', $('risk-error'), 'Could not load the trading state.');
+  if (answer) riskChanged(answer);
+}
+
+function riskChanged(state) {
+  if (typeof state.state !== 'string') return;
+  risk = state;
+  renderRisk();
+}
+
+function protectionText(protection) {
+  if (typeof protection !== 'object' || protection === null) return String(protection);
+  const parts = [protection.kind, protection.symbol, protection.state, protection.reason];
+  if (protection.until) parts.push(`until ${formatTime(protection.until)}`);
+  return parts.filter((part) => part !== undefined && part !== null && part !== '').join(' · ');
+}
+
+function renderRisk() {
+  const state = risk ? risk.state : '';
+  $('risk').dataset.state = state;
+  $('trading-state').textContent = state || '—';
+  $('risk-reason').textContent = risk && risk.reason ? risk.reason : '';
+  $('risk-since').textContent = risk ? formatTime(risk.since) : '—';
+  $('risk-until').textContent = risk && risk.until ? formatTime(risk.until) : '—';
+  $('risk-set-by').textContent = risk ? userName(risk.set_by) : '—';
+  const protections = risk && Array.isArray(risk.protections) ? risk.protections : [];
+  $('protections').replaceChildren(...protections.map((p) => element('li', protectionText(p))));
+  $('halt-button').hidden = !risk || state === 'HALTED' || !can('risk.halt');
+  $('resume-button').hidden = !risk || state === 'ACTIVE' || !can('risk.resume');
+}
+
+function openHalt() {
+  $('halt-reason').value = '';
+  $('halt-cancel-orders').checked = true;
+  $('halt-flatten').checked = false;
+  $('halt-error').textContent = '';
+  $('halt-submit').disabled = false;
+  $('halt-dialog').showModal();
+  $('halt-reason').focus();
+}
+
+async function submitHalt() {
+  const reason = $('halt-reason').value.trim();
+  if (reason === '') {
+    $('halt-error').textContent = 'A reason is required to halt trading.';
+    $('halt-reason').focus();
+    return;
+  }
+  $('halt-submit').disabled = true;
+  const answer = await act('POST', '/api/v1/risk/halt',
+                           { reason, cancel_orders: $('halt-cancel-orders').checked, flatten: $('halt-flatten').checked },
+                           $('halt-error'), 'Trading was not halted.');
+  $('halt-submit').disabled = false;
+  if (!answer.ok) return;
+  $('halt-dialog').close();
+  if (answer.data) riskChanged(answer.data);
+  else loadRisk().catch(() => {});
+}
+
+async function resume() {
+  $('resume-button').disabled = true;
+  const answer = await act('POST', '/api/v1/risk/resume', {}, $('risk-error'), 'Trading was not resumed.');
+  $('resume-button').disabled = false;
+  if (answer.ok && answer.data) riskChanged(answer.data);
+  else if (answer.ok) loadRisk().catch(() => {});
+}
+
+$('halt-button').addEventListener('click', openHalt);
+$('resume-button').addEventListener('click', resume);
+$('halt-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitHalt();
+});
+$('halt-cancel').addEventListener('click', () => $('halt-dialog').close());
+
+/* }}} */
+
+const TOPIC_HANDLERS = {
+  system: showStatus,
+  approvals: upsertApproval,
+  risk: riskChanged,
+};
+
 function start() {
   $('sign-in').hidden = true;
-  $('system-section').hidden = false;
-  $('approvals-section').hidden = false;
-  $('approvals-error').textContent = '';
+  for (const id of SECTIONS) $(id).hidden = false;
+  for (const node of document.querySelectorAll('main .error')) node.textContent = '';
   $('sign-out').hidden = false;
   loadMe().catch(() => {});
   refresh().catch(() => {});
