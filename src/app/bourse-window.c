@@ -13,14 +13,19 @@
 #include "bourse-app-util.h"
 #include "bourse-approvals-page.h"
 #include "bourse-audit-page.h"
+#include "bourse-desk-util.h"
 #include "bourse-markets-page.h"
 #include "bourse-owner-dialog.h"
+#include "bourse-portfolio-page.h"
 #include "bourse-remote-session.h"
 #include "bourse-sign-in-dialog.h"
 #include "bourse-strategies-page.h"
 #include "bourse-system-page.h"
+#include "bourse-trading-util.h"
 #include "bourse-users-page.h"
 #include "bourse-window.h"
+
+#define RISK_TOPIC "risk"
 
 struct _BourseWindow
 {
@@ -38,9 +43,16 @@ struct _BourseWindow
   gboolean              restore_tried;   /* the keyring, once per server */
   GtkWidget            *sign_in_dialog;  /* weak */
 
-  /* Who we are signed in as, from GET /api/v1/users/me. */
+  /* Who we are signed in as, from GET /api/v1/users/me, and what the
+   * server says we may do (NULL until it says). */
   GCancellable         *principal_cancellable;
   char                 *role;
+  char                **permissions;
+
+  /* The trading state (GET /api/v1/risk/state, topic risk). */
+  GCancellable         *risk_cancellable;
+  JsonObject           *risk_state;
+  GtkWidget            *halt_dialog;     /* weak */
 
   /* Set once the owner account was offered (without an application to
    * remember it for the whole launch). */
@@ -68,6 +80,11 @@ struct _BourseWindow
   AdwViewStack         *view_stack;
   AdwWindowTitle       *content_title;
   BourseMarketsPage    *markets_page;
+  GtkWidget            *kill_switch_button;
+  GtkRevealer          *trading_banner;
+  GtkWidget            *trading_banner_box;
+  GtkLabel             *trading_banner_label;
+  GtkWidget            *resume_button;
 };
 
 G_DEFINE_FINAL_TYPE (BourseWindow, bourse_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -76,6 +93,7 @@ enum {
   PROP_0,
   PROP_CLIENT,
   PROP_SERVER_URL,
+  PROP_PERMISSIONS,
   N_PROPS
 };
 
@@ -83,6 +101,15 @@ static GParamSpec *properties[N_PROPS];
 
 static void bourse_window_connect         (BourseWindow *self);
 static void bourse_window_load_principal  (BourseWindow *self);
+static void bourse_window_load_risk_state (BourseWindow *self);
+static void bourse_window_risk_event_cb   (BourseWindow *self,
+                                           const char   *topic,
+                                           gint64        seq,
+                                           JsonNode     *data,
+                                           BourseClient *client);
+static void bourse_window_risk_resync_cb  (BourseWindow *self,
+                                           const char   *topic,
+                                           BourseClient *client);
 
 void
 bourse_window_add_toast (BourseWindow *self,
@@ -189,20 +216,285 @@ bourse_window_set_client (BourseWindow *self,
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
+      bourse_client_unsubscribe (self->client, RISK_TOPIC);
       bourse_client_close (self->client);
     }
 
   g_set_object (&self->client, client);
 
   if (client != NULL)
-    g_signal_connect_object (client, "notify::connected",
-                             G_CALLBACK (bourse_window_client_connected_cb),
-                             self, G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (client, "notify::connected",
+                               G_CALLBACK (bourse_window_client_connected_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "event::" RISK_TOPIC,
+                               G_CALLBACK (bourse_window_risk_event_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "resync::" RISK_TOPIC,
+                               G_CALLBACK (bourse_window_risk_resync_cb),
+                               self, G_CONNECT_SWAPPED);
+      bourse_client_subscribe (client, RISK_TOPIC);
+    }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 
   bourse_window_load_principal (self);
+  bourse_window_load_risk_state (self);
 }
+
+/* The trading state and the kill switch {{{ */
+
+static gboolean
+bourse_window_may (BourseWindow *self,
+                   const char   *permission)
+{
+  return bourse_permissions_allow ((const char * const *) self->permissions, permission);
+}
+
+static void
+bourse_window_update_trading (BourseWindow *self)
+{
+  const char *state = bourse_json_get_string (self->risk_state, "state");
+  gboolean halted = g_strcmp0 (state, "HALTED") == 0;
+  gboolean restricted = halted || g_strcmp0 (state, "REDUCING") == 0;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  /* Until the state is known, the switch is there: stopping must never
+   * wait for anything. */
+  gtk_widget_set_visible (self->kill_switch_button,
+                          self->client != NULL && bourse_window_may (self, "risk.halt"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.halt", self->client != NULL && !halted);
+
+  if (restricted)
+    {
+      const char *reason = bourse_json_get_string (self->risk_state, "reason");
+      g_autofree char *until = bourse_format_local_time (bourse_json_get_string (self->risk_state,
+                                                                                 "until"));
+      g_autofree char *until_text = NULL;
+      g_autofree char *text = NULL;
+
+      if (until != NULL)
+        /* Translators: when a halt or a reduce-only period lifts, in local time */
+        until_text = g_strdup_printf (_("until %s"), until);
+      else
+        until_text = g_strdup (_("until it is resumed"));
+
+      /* Translators: the trading state, why, and until when, e.g.
+       * “Trading halted: daily loss limit, until 2026-03-05 00:00:00” */
+      text = g_strdup_printf (_("%s: %s, %s"),
+                              halted ? _("Trading halted")
+                                     : _("Reducing only: orders that do not reduce a position are refused"),
+                              reason != NULL && reason[0] != '\0' ? reason : _("no reason given"),
+                              until_text);
+      gtk_label_set_label (self->trading_banner_label, text);
+
+      if (halted)
+        gtk_widget_add_css_class (self->trading_banner_box, "halted");
+      else
+        gtk_widget_remove_css_class (self->trading_banner_box, "halted");
+    }
+
+  gtk_widget_set_visible (self->resume_button, restricted && bourse_window_may (self, "risk.resume"));
+  gtk_revealer_set_reveal_child (self->trading_banner, restricted);
+}
+
+static void
+bourse_window_apply_risk_state (BourseWindow *self,
+                                JsonNode     *state)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (state == NULL || !JSON_NODE_HOLDS_OBJECT (state) ||
+      bourse_json_get_string (json_node_get_object (state), "state") == NULL)
+    return;
+
+  g_clear_pointer (&self->risk_state, json_object_unref);
+  self->risk_state = json_object_ref (json_node_get_object (state));
+  bourse_window_update_trading (self);
+}
+
+static void
+bourse_window_load_risk_state_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
+{
+  g_autoptr(BourseWindow) self = user_data;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the trading state",
+                                                            NULL, NULL);
+
+  bourse_window_apply_risk_state (self, answer);
+}
+
+static void
+bourse_window_load_risk_state (BourseWindow *self)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  g_cancellable_cancel (self->risk_cancellable);
+  g_clear_object (&self->risk_cancellable);
+  g_clear_pointer (&self->risk_state, json_object_unref);
+  bourse_window_update_trading (self);
+
+  if (self->client == NULL)
+    return;
+
+  self->risk_cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, "/api/v1/risk/state", self->risk_cancellable,
+                                bourse_window_load_risk_state_cb, g_object_ref (self));
+}
+
+static void
+bourse_window_risk_event_cb (BourseWindow *self,
+                             const char   *topic,
+                             gint64        seq,
+                             JsonNode     *data,
+                             BourseClient *client)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  bourse_window_apply_risk_state (self, data);
+}
+
+static void
+bourse_window_risk_resync_cb (BourseWindow *self,
+                              const char   *topic,
+                              BourseClient *client)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  bourse_window_load_risk_state (self);
+}
+
+static void
+bourse_window_risk_request_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(BourseWindow) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result,
+                                                      &problem, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (answer != NULL)
+    {
+      /* The answer is the new state; the topic tells everyone else. */
+      bourse_window_apply_risk_state (self, answer);
+      if (self->risk_state == NULL ||
+          bourse_json_get_string (self->risk_state, "state") == NULL)
+        bourse_window_load_risk_state (self);
+      return;
+    }
+
+  text = bourse_problem_to_text (problem, error);
+  /* Translators: the server's answer to a halt or a resume */
+  message = g_strdup_printf (_("The trading state did not change: %s"), text);
+  bourse_window_add_toast (self, message);
+  bourse_window_load_risk_state (self);
+}
+
+static void
+bourse_window_halt_response_cb (BourseWindow     *self,
+                                const char       *response,
+                                AdwMessageDialog *dialog)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "reason-entry");
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *reason = NULL;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (g_strcmp0 (response, "halt") != 0 || self->client == NULL)
+    return;
+
+  reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, reason[0] != '\0' ? reason : _("Kill switch"));
+  json_builder_set_member_name (builder, "cancel_orders");
+  json_builder_add_boolean_value (builder, TRUE);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  bourse_client_request_json_async (self->client, "POST", "/api/v1/risk/halt", body, NULL,
+                                    bourse_window_risk_request_cb, g_object_ref (self));
+}
+
+static void
+bourse_window_halt_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *param)
+{
+  BourseWindow *self = BOURSE_WINDOW (widget);
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (self->halt_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->halt_dialog));
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Stop All Trading?"),
+                                   _("Every open order is canceled and no new order is accepted, "
+                                     "from anyone, until trading is resumed."));
+  gtk_widget_set_name (dialog, "halt-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "halt", _("_Stop Trading"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "halt",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "halt");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  entry = gtk_entry_new ();
+  gtk_widget_set_name (entry, "halt-reason-entry");
+  gtk_entry_set_max_length (GTK_ENTRY (entry), 500);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Why (kept in the audit trail)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason"),
+                                  -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_object_set_data (G_OBJECT (dialog), "reason-entry", entry);
+
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (bourse_window_halt_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  self->halt_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->halt_dialog);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+bourse_window_resume_trading_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *param)
+{
+  BourseWindow *self = BOURSE_WINDOW (widget);
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+
+  if (self->client == NULL)
+    return;
+
+  json_node_take_object (body, json_object_new ());
+  bourse_client_request_json_async (self->client, "POST", "/api/v1/risk/resume", body, NULL,
+                                    bourse_window_risk_request_cb, g_object_ref (self));
+}
+
+/* }}} */
 
 /* Principal {{{ */
 
@@ -575,6 +867,34 @@ bourse_window_check_owner (BourseWindow *self)
 
 /* }}} */
 
+/* What the server says the caller may do; the rules stay with it. */
+static void
+bourse_window_set_permissions (BourseWindow *self,
+                               JsonArray    *permissions)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  g_clear_pointer (&self->permissions, g_strfreev);
+
+  if (permissions != NULL)
+    {
+      builder = g_strv_builder_new ();
+      for (guint i = 0; i < json_array_get_length (permissions); i++)
+        {
+          JsonNode *node = json_array_get_element (permissions, i);
+
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+            g_strv_builder_add (builder, json_node_get_string (node));
+        }
+      self->permissions = g_strv_builder_end (builder);
+    }
+
+  bourse_window_update_trading (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERMISSIONS]);
+}
+
 static void
 bourse_window_load_principal_cb (GObject      *object,
                                  GAsyncResult *result,
@@ -596,6 +916,7 @@ bourse_window_load_principal_cb (GObject      *object,
   g_debug ("Signed in with the role %s", bourse_json_get_string (me, "role"));
   g_free (self->role);
   self->role = g_strdup (bourse_json_get_string (me, "role"));
+  bourse_window_set_permissions (self, bourse_json_get_array (me, "permissions"));
 
   bourse_window_set_desk (self, self->role);
   bourse_window_set_admin (self, g_strcmp0 (self->role, "admin") == 0);
@@ -1003,6 +1324,10 @@ bourse_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->principal_cancellable);
   g_clear_object (&self->principal_cancellable);
+  g_cancellable_cancel (self->risk_cancellable);
+  g_clear_object (&self->risk_cancellable);
+  if (self->halt_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->halt_dialog));
 
   /* Before the template goes, so the pages let go of the client too. */
   bourse_window_set_client (self, NULL);
@@ -1028,6 +1353,8 @@ bourse_window_finalize (GObject *object)
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->role, g_free);
+  g_clear_pointer (&self->permissions, g_strfreev);
+  g_clear_pointer (&self->risk_state, json_object_unref);
   g_clear_pointer (&self->wanted_decision, g_free);
 
   G_OBJECT_CLASS (bourse_window_parent_class)->finalize (object);
@@ -1049,6 +1376,10 @@ bourse_window_get_property (GObject    *object,
 
     case PROP_SERVER_URL:
       g_value_set_string (value, self->server_url);
+      break;
+
+    case PROP_PERMISSIONS:
+      g_value_set_boxed (value, self->permissions);
       break;
 
     default:
@@ -1099,9 +1430,19 @@ bourse_window_class_init (BourseWindowClass *klass)
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* NULL until the server said: then actions are offered, and its 403
+   * has the last word. */
+  properties[PROP_PERMISSIONS] =
+    g_param_spec_boxed ("permissions", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, bourse_window_retry_action);
+  gtk_widget_class_install_action (widget_class, "win.halt", NULL, bourse_window_halt_action);
+  gtk_widget_class_install_action (widget_class, "win.resume-trading", NULL,
+                                   bourse_window_resume_trading_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s",
                                    bourse_window_show_toast_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s",
@@ -1126,6 +1467,11 @@ bourse_window_class_init (BourseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, markets_page);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, kill_switch_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner_box);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, resume_button);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_sidebar_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_sidebar_released_cb);
@@ -1133,6 +1479,7 @@ bourse_window_class_init (BourseWindowClass *klass)
 
   g_type_ensure (BOURSE_TYPE_SYSTEM_PAGE);
   g_type_ensure (BOURSE_TYPE_MARKETS_PAGE);
+  g_type_ensure (BOURSE_TYPE_PORTFOLIO_PAGE);
 }
 
 static void
@@ -1143,6 +1490,7 @@ bourse_window_init (BourseWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.halt", FALSE);
 
   if (g_strcmp0 (PROFILE, "development") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -1,0 +1,828 @@
+/* bourse-portfolio-page.c — the book's dashboard: equity, balances,
+ * positions, profit and loss
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "bourse-app-util.h"
+#include "bourse-desk-util.h"
+#include "bourse-equity-chart.h"
+#include "bourse-pnl-calendar.h"
+#include "bourse-portfolio-page.h"
+#include "bourse-trading-util.h"
+
+#define EQUITY_DAYS 30
+
+static const char * const topics[] = { "portfolio", "positions", "balances", "trades" };
+
+struct _BoursePortfolioPage
+{
+  AdwPreferencesPage   parent_instance;
+
+  BourseClient        *client;
+  GSignalGroup        *client_signals;
+  GCancellable        *cancellable;       /* the summary */
+  GCancellable        *history_cancellable; /* equity and calendar */
+  char               **permissions;
+
+  char                *currency;
+  GHashTable          *positions;         /* symbol → JsonObject */
+  GHashTable          *last_prices;       /* symbol → decimal string, from the tickers */
+  GHashTable          *tickers;           /* topics followed now */
+  GPtrArray           *rows;              /* rows of the two groups */
+  guint                n_loads;
+  gboolean             reload_queued;
+
+  GtkWidget           *mode_tag;
+  GtkWidget           *new_order_button;
+  GtkLabel            *equity_label;
+  GtkLabel            *cash_label;
+  GtkLabel            *positions_value_label;
+  GtkLabel            *today_pnl_label;
+  GtkLabel            *drawdown_label;
+  BourseEquityChart   *equity_chart;
+  AdwPreferencesGroup *positions_group;
+  AdwPreferencesGroup *balances_group;
+  BoursePnlCalendar   *calendar;
+};
+
+G_DEFINE_FINAL_TYPE (BoursePortfolioPage, bourse_portfolio_page, ADW_TYPE_PREFERENCES_PAGE)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_PERMISSIONS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The summary {{{ */
+
+static void
+bourse_portfolio_page_apply_summary (BoursePortfolioPage *self,
+                                     JsonObject          *summary)
+{
+  const char *currency = bourse_json_get_string (summary, "currency");
+  g_autofree char *equity = NULL;
+  g_autofree char *cash = NULL;
+  g_autofree char *positions = NULL;
+  g_autofree char *drawdown = NULL;
+  g_autofree char *peak = NULL;
+  g_autofree char *tooltip = NULL;
+
+  g_assert (BOURSE_IS_PORTFOLIO_PAGE (self));
+
+  if (summary == NULL)
+    return;
+
+  if (currency != NULL)
+    {
+      g_free (self->currency);
+      self->currency = g_strdup (currency);
+    }
+  if (json_object_has_member (summary, "mode"))
+    bourse_mode_tag_update (self->mode_tag, bourse_json_get_string (summary, "mode"));
+
+  equity = bourse_format_money_in (bourse_json_get_string (summary, "equity"), self->currency, FALSE);
+  cash = bourse_format_money_in (bourse_json_get_string (summary, "cash"), self->currency, FALSE);
+  positions = bourse_format_money_in (bourse_json_get_string (summary, "positions_value"),
+                                      self->currency, FALSE);
+  gtk_label_set_label (self->equity_label, equity);
+  gtk_label_set_label (self->cash_label, cash);
+  gtk_label_set_label (self->positions_value_label, positions);
+  bourse_label_set_pnl (self->today_pnl_label, bourse_json_get_string (summary, "today_pnl"),
+                        self->currency);
+
+  drawdown = bourse_format_ratio (summary, "drawdown");
+  gtk_label_set_label (self->drawdown_label, drawdown);
+  peak = bourse_format_money_in (bourse_json_get_string (summary, "peak_equity"), self->currency, FALSE);
+  /* Translators: the highest equity the account had, the drawdown's reference */
+  tooltip = g_strdup_printf (_("Highest equity: %s"), peak);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->drawdown_label), tooltip);
+}
+
+/* }}} */
+
+/* Positions and balances {{{ */
+
+/* Unrealised PnL at the newest price the page heard of: quantity × last
+ * − cost, exactly, as the ledger computes it; the server's own figure
+ * until a ticker comes. */
+static char *
+dup_unrealized (BoursePortfolioPage *self,
+                JsonObject          *position)
+{
+  const char *symbol = bourse_json_get_string (position, "symbol");
+  const char *last = symbol != NULL ? g_hash_table_lookup (self->last_prices, symbol) : NULL;
+  BourseDecimal quantity, cost, price, value, pnl;
+
+  if (last != NULL &&
+      bourse_json_get_decimal (position, "quantity", &quantity) &&
+      bourse_json_get_decimal (position, "cost", &cost) &&
+      bourse_decimal_parse (last, &price, NULL) &&
+      bourse_decimal_mul (quantity, price, BOURSE_ROUND_HALF_EVEN, &value, NULL) &&
+      bourse_decimal_sub (value, cost, &pnl, NULL))
+    return bourse_decimal_to_string (pnl);
+
+  return g_strdup (bourse_json_get_string (position, "unrealized_pnl"));
+}
+
+static void
+bourse_portfolio_page_update_position_row (BoursePortfolioPage *self,
+                                           GtkWidget           *row)
+{
+  JsonObject *position = g_object_get_data (G_OBJECT (row), "position");
+  GtkLabel *label = g_object_get_data (G_OBJECT (row), "pnl-label");
+  const char *symbol = bourse_json_get_string (position, "symbol");
+  const char *last = symbol != NULL ? g_hash_table_lookup (self->last_prices, symbol) : NULL;
+  g_autofree char *pnl = dup_unrealized (self, position);
+  g_autofree char *quantity = bourse_format_price (bourse_json_get_string (position, "quantity"));
+  g_autofree char *average = bourse_format_price (bourse_json_get_string (position, "average_price"));
+  g_autofree char *price = bourse_format_price (last ? last : bourse_json_get_string (position, "last_price"));
+  g_autofree char *subtitle = NULL;
+
+  /* Translators: a position's quantity, its average entry price and the last price */
+  subtitle = g_strdup_printf (_("%s at %s · last %s"), quantity, average, price);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  bourse_label_set_pnl (label, pnl, self->currency);
+}
+
+static void
+bourse_portfolio_page_clear_rows (BoursePortfolioPage *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static GtkWidget *
+new_value_label (const char *name)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_name (label, name);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "numeric");
+  return label;
+}
+
+static void
+bourse_portfolio_page_add_placeholder (BoursePortfolioPage *self,
+                                       AdwPreferencesGroup *group,
+                                       const char          *name,
+                                       const char          *title)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_add_css_class (row, "dim-label");
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, row);
+}
+
+/* Follows the tickers of the symbols held, and only those. */
+static void
+bourse_portfolio_page_follow_tickers (BoursePortfolioPage *self)
+{
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->client != NULL)
+    {
+      g_hash_table_iter_init (&iter, self->positions);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        g_hash_table_add (wanted, g_strdup_printf ("ticker:%s", (const char *) key));
+    }
+
+  g_hash_table_iter_init (&iter, self->tickers);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (wanted, key))
+      {
+        if (self->client != NULL)
+          bourse_client_unsubscribe (self->client, key);
+        g_hash_table_iter_remove (&iter);
+      }
+
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (self->tickers, key))
+      {
+        bourse_client_subscribe (self->client, key);
+        g_hash_table_add (self->tickers, g_strdup (key));
+      }
+}
+
+static void
+bourse_portfolio_page_apply_lists (BoursePortfolioPage *self,
+                                   JsonArray           *positions,
+                                   JsonArray           *balances)
+{
+  guint n_positions = 0, n_balances = 0;
+
+  g_assert (BOURSE_IS_PORTFOLIO_PAGE (self));
+
+  bourse_portfolio_page_clear_rows (self);
+  g_hash_table_remove_all (self->positions);
+
+  for (guint i = 0; positions != NULL && i < json_array_get_length (positions); i++)
+    {
+      JsonNode *node = json_array_get_element (positions, i);
+      JsonObject *position = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *symbol = bourse_json_get_string (position, "symbol");
+      BourseDecimal quantity;
+      g_autofree char *name = NULL;
+      GtkWidget *row, *label;
+
+      if (symbol == NULL || !bourse_json_get_decimal (position, "quantity", &quantity) ||
+          bourse_decimal_is_zero (quantity))
+        continue;
+
+      g_hash_table_replace (self->positions, g_strdup (symbol), json_object_ref (position));
+
+      row = adw_action_row_new ();
+      name = g_strdup_printf ("position-row-%s", symbol);
+      gtk_widget_set_name (row, name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), symbol);
+      label = new_value_label ("unrealized-pnl");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      g_object_set_data_full (G_OBJECT (row), "position", json_object_ref (position),
+                              (GDestroyNotify) json_object_unref);
+      g_object_set_data (G_OBJECT (row), "pnl-label", label);
+      bourse_portfolio_page_update_position_row (self, row);
+
+      adw_preferences_group_add (self->positions_group, row);
+      g_ptr_array_add (self->rows, row);
+      n_positions++;
+    }
+
+  for (guint i = 0; balances != NULL && i < json_array_get_length (balances); i++)
+    {
+      JsonNode *node = json_array_get_element (balances, i);
+      JsonObject *balance = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *asset = bourse_json_get_string (balance, "asset");
+      g_autofree char *name = NULL;
+      g_autofree char *free_text = NULL;
+      g_autofree char *locked = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row, *label;
+
+      if (asset == NULL)
+        continue;
+
+      row = adw_action_row_new ();
+      name = g_strdup_printf ("balance-row-%s", asset);
+      gtk_widget_set_name (row, name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), asset);
+      free_text = bourse_format_price (bourse_json_get_string (balance, "free"));
+      locked = bourse_format_price (bourse_json_get_string (balance, "locked"));
+      /* Translators: what of a balance is locked by open orders */
+      subtitle = g_strdup_printf (_("%s locked by open orders"), locked);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      label = new_value_label ("free-value");
+      gtk_label_set_label (GTK_LABEL (label), free_text);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+
+      adw_preferences_group_add (self->balances_group, row);
+      g_ptr_array_add (self->rows, row);
+      n_balances++;
+    }
+
+  if (n_positions == 0)
+    bourse_portfolio_page_add_placeholder (self, self->positions_group, "no-positions-row",
+                                           _("No Open Positions"));
+  if (n_balances == 0)
+    bourse_portfolio_page_add_placeholder (self, self->balances_group, "no-balances-row",
+                                           _("No Balances"));
+
+  bourse_portfolio_page_follow_tickers (self);
+}
+
+/* }}} */
+
+/* Loading {{{ */
+
+static void
+bourse_portfolio_page_load_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(BoursePortfolioPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *portfolio;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_debug ("Could not load the portfolio: %s", error->message);
+          adw_preferences_group_set_description (self->positions_group, error->message);
+        }
+      return;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (answer))
+    return;
+
+  portfolio = json_node_get_object (answer);
+  bourse_portfolio_page_apply_summary (self, portfolio);
+  bourse_portfolio_page_apply_lists (self, bourse_json_get_array (portfolio, "positions"),
+                                     bourse_json_get_array (portfolio, "balances"));
+  adw_preferences_group_set_description (self->positions_group,
+                                         _("Unrealised profit and loss at the last price"));
+  self->n_loads++;
+}
+
+static void
+bourse_portfolio_page_equity_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(BoursePortfolioPage) self = user_data;
+  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  JsonArray *items;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the equity curve",
+                                                            "items", &items);
+
+  if (answer == NULL)
+    return;
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *point = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      g_autoptr(GDateTime) time = NULL;
+      const char *stamp = bourse_json_get_string (point, "time");
+      gint64 ms;
+      double equity = bourse_json_get_price (point, "equity");
+
+      if (stamp == NULL || !(time = g_date_time_new_from_iso8601 (stamp, NULL)))
+        continue;
+      ms = g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000;
+      g_array_append_val (times, ms);
+      g_array_append_val (values, equity);
+    }
+
+  bourse_equity_chart_set_points (self->equity_chart, (gint64 *) times->data,
+                                  (double *) values->data, times->len);
+}
+
+/* The local zone's IANA name for the calendar's days, or UTC. */
+static char *
+dup_local_zone_name (void)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  const char *identifier = g_time_zone_get_identifier (zone);
+
+  if (identifier == NULL || identifier[0] == '/' || identifier[0] == ':' || identifier[0] == '\0')
+    return g_strdup ("UTC");
+  return g_strdup (identifier);
+}
+
+static void
+bourse_portfolio_page_calendar_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autoptr(BoursePortfolioPage) self = user_data;
+  JsonArray *days;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the calendar",
+                                                            "days", &days);
+
+  if (answer == NULL)
+    return;
+
+  for (guint i = 0; days != NULL && i < json_array_get_length (days); i++)
+    {
+      JsonNode *node = json_array_get_element (days, i);
+      JsonObject *day = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *date = bourse_json_get_string (day, "date");
+      g_autofree char *pnl = bourse_format_money_in (bourse_json_get_string (day, "net_pnl"),
+                                                     self->currency, TRUE);
+      g_autofree char *text = NULL;
+      gint64 trades = 0;
+
+      if (date == NULL)
+        continue;
+
+      bourse_json_get_int (day, "trades", &trades);
+      /* Translators: a day's net profit or loss, then how many trades closed */
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s, %d trade", "%s, %d trades",
+                                           (gulong) trades),
+                              pnl, (int) trades);
+      bourse_pnl_calendar_set_day (self->calendar, date, bourse_json_get_price (day, "net_pnl"), text);
+    }
+}
+
+static void
+bourse_portfolio_page_load_history (BoursePortfolioPage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) start = g_date_time_add_days (now, -EQUITY_DAYS);
+  g_autoptr(GDateTime) local = g_date_time_to_local (now);
+  g_autofree char *start_text = g_date_time_format_iso8601 (start);
+  g_autofree char *end_text = g_date_time_format_iso8601 (now);
+  g_autofree char *zone = dup_local_zone_name ();
+  g_autofree char *equity_path = NULL;
+  g_autofree char *calendar_path = NULL;
+  g_autofree char *start_escaped = g_uri_escape_string (start_text, NULL, FALSE);
+  g_autofree char *end_escaped = g_uri_escape_string (end_text, NULL, FALSE);
+  g_autofree char *zone_escaped = g_uri_escape_string (zone, NULL, FALSE);
+
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  self->history_cancellable = g_cancellable_new ();
+  equity_path = g_strdup_printf ("/api/v1/portfolio/equity?start=%s&end=%s&interval=1h",
+                                 start_escaped, end_escaped);
+  bourse_client_get_json_async (self->client, equity_path, self->history_cancellable,
+                                bourse_portfolio_page_equity_cb, g_object_ref (self));
+
+  bourse_pnl_calendar_set_year (self->calendar, g_date_time_get_year (local));
+  calendar_path = g_strdup_printf ("/api/v1/portfolio/calendar?year=%d&tz=%s",
+                                   g_date_time_get_year (local), zone_escaped);
+  bourse_client_get_json_async (self->client, calendar_path, self->history_cancellable,
+                                bourse_portfolio_page_calendar_cb, g_object_ref (self));
+}
+
+void
+bourse_portfolio_page_reload (BoursePortfolioPage *self)
+{
+  g_return_if_fail (BOURSE_IS_PORTFOLIO_PAGE (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, "/api/v1/portfolio", self->cancellable,
+                                bourse_portfolio_page_load_cb, g_object_ref (self));
+}
+
+static gboolean
+bourse_portfolio_page_reload_idle_cb (gpointer data)
+{
+  BoursePortfolioPage *self = data;
+
+  self->reload_queued = FALSE;
+  bourse_portfolio_page_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A burst of events (a fill moves a position, a balance and the summary
+ * at once) asks once. */
+static void
+bourse_portfolio_page_queue_reload (BoursePortfolioPage *self)
+{
+  if (self->reload_queued)
+    return;
+
+  self->reload_queued = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, bourse_portfolio_page_reload_idle_cb,
+                   g_object_ref (self), g_object_unref);
+}
+
+static gboolean
+is_our_topic (BoursePortfolioPage *self,
+              const char          *topic)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (topics); i++)
+    if (g_str_equal (topic, topics[i]))
+      return TRUE;
+
+  return g_hash_table_contains (self->tickers, topic);
+}
+
+static void
+bourse_portfolio_page_event_cb (BoursePortfolioPage *self,
+                                const char          *topic,
+                                gint64               seq,
+                                JsonNode            *data,
+                                BourseClient        *client)
+{
+  g_assert (BOURSE_IS_PORTFOLIO_PAGE (self));
+
+  if (!is_our_topic (self, topic))
+    return;
+
+  if (g_str_has_prefix (topic, "ticker:"))
+    {
+      const char *symbol = topic + strlen ("ticker:");
+      const char *last = JSON_NODE_HOLDS_OBJECT (data)
+                       ? bourse_json_get_string (json_node_get_object (data), "last_price") : NULL;
+
+      if (last == NULL || !g_hash_table_contains (self->positions, symbol))
+        return;
+
+      g_hash_table_replace (self->last_prices, g_strdup (symbol), g_strdup (last));
+      for (guint i = 0; i < self->rows->len; i++)
+        {
+          GtkWidget *row = g_ptr_array_index (self->rows, i);
+          JsonObject *position = g_object_get_data (G_OBJECT (row), "position");
+
+          if (position != NULL && g_strcmp0 (bourse_json_get_string (position, "symbol"), symbol) == 0)
+            bourse_portfolio_page_update_position_row (self, row);
+        }
+      return;
+    }
+
+  if (g_str_equal (topic, "portfolio") && JSON_NODE_HOLDS_OBJECT (data))
+    {
+      bourse_portfolio_page_apply_summary (self, json_node_get_object (data));
+      return;
+    }
+
+  /* Positions, balances: the whole picture again, consistent. A closed
+   * trade changes the day's figures too. */
+  bourse_portfolio_page_queue_reload (self);
+  if (g_str_equal (topic, "trades"))
+    bourse_portfolio_page_load_history (self);
+}
+
+static void
+bourse_portfolio_page_resync_cb (BoursePortfolioPage *self,
+                                 const char          *topic,
+                                 BourseClient        *client)
+{
+  g_assert (BOURSE_IS_PORTFOLIO_PAGE (self));
+
+  if (is_our_topic (self, topic))
+    bourse_portfolio_page_queue_reload (self);
+}
+
+/* }}} */
+
+static void
+bourse_portfolio_page_refresh_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *param)
+{
+  BoursePortfolioPage *self = BOURSE_PORTFOLIO_PAGE (widget);
+
+  bourse_portfolio_page_reload (self);
+  bourse_portfolio_page_load_history (self);
+}
+
+BourseClient *
+bourse_portfolio_page_get_client (BoursePortfolioPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO_PAGE (self), NULL);
+
+  return self->client;
+}
+
+static void
+bourse_portfolio_page_unfollow (BoursePortfolioPage *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->client == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (topics); i++)
+    bourse_client_unsubscribe (self->client, topics[i]);
+
+  g_hash_table_iter_init (&iter, self->tickers);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    bourse_client_unsubscribe (self->client, key);
+  g_hash_table_remove_all (self->tickers);
+}
+
+void
+bourse_portfolio_page_set_client (BoursePortfolioPage *self,
+                                  BourseClient        *client)
+{
+  g_return_if_fail (BOURSE_IS_PORTFOLIO_PAGE (self));
+  g_return_if_fail (!client || BOURSE_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  bourse_portfolio_page_unfollow (self);
+  g_set_object (&self->client, client);
+  g_signal_group_set_target (self->client_signals, client);
+
+  g_hash_table_remove_all (self->last_prices);
+  self->n_loads = 0;
+  bourse_portfolio_page_apply_lists (self, NULL, NULL);
+
+  if (client != NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (topics); i++)
+      bourse_client_subscribe (client, topics[i]);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "portfolio.refresh", client != NULL);
+  bourse_portfolio_page_reload (self);
+  bourse_portfolio_page_load_history (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+void
+bourse_portfolio_page_set_permissions (BoursePortfolioPage *self,
+                                       const char * const  *permissions)
+{
+  g_return_if_fail (BOURSE_IS_PORTFOLIO_PAGE (self));
+
+  g_strfreev (self->permissions);
+  self->permissions = g_strdupv ((char **) permissions);
+  gtk_widget_set_visible (self->new_order_button,
+                          bourse_permissions_allow (permissions, "orders.write"));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERMISSIONS]);
+}
+
+guint
+bourse_portfolio_page_get_n_loads (BoursePortfolioPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO_PAGE (self), 0);
+
+  return self->n_loads;
+}
+
+static void
+bourse_portfolio_page_dispose (GObject *object)
+{
+  BoursePortfolioPage *self = (BoursePortfolioPage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+
+  bourse_portfolio_page_unfollow (self);
+  if (self->client_signals != NULL)
+    g_signal_group_set_target (self->client_signals, NULL);
+  g_clear_object (&self->client_signals);
+  g_clear_object (&self->client);
+
+  if (self->rows != NULL)
+    g_ptr_array_set_size (self->rows, 0);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_PORTFOLIO_PAGE);
+
+  G_OBJECT_CLASS (bourse_portfolio_page_parent_class)->dispose (object);
+}
+
+static void
+bourse_portfolio_page_finalize (GObject *object)
+{
+  BoursePortfolioPage *self = (BoursePortfolioPage *)object;
+
+  g_clear_pointer (&self->permissions, g_strfreev);
+  g_clear_pointer (&self->currency, g_free);
+  g_clear_pointer (&self->positions, g_hash_table_unref);
+  g_clear_pointer (&self->last_prices, g_hash_table_unref);
+  g_clear_pointer (&self->tickers, g_hash_table_unref);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (bourse_portfolio_page_parent_class)->finalize (object);
+}
+
+static void
+bourse_portfolio_page_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  BoursePortfolioPage *self = BOURSE_PORTFOLIO_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    case PROP_PERMISSIONS:
+      g_value_set_boxed (value, self->permissions);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_portfolio_page_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  BoursePortfolioPage *self = BOURSE_PORTFOLIO_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      bourse_portfolio_page_set_client (self, g_value_get_object (value));
+      break;
+
+    case PROP_PERMISSIONS:
+      bourse_portfolio_page_set_permissions (self, g_value_get_boxed (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_portfolio_page_class_init (BoursePortfolioPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bourse_portfolio_page_dispose;
+  object_class->finalize = bourse_portfolio_page_finalize;
+  object_class->get_property = bourse_portfolio_page_get_property;
+  object_class->set_property = bourse_portfolio_page_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         BOURSE_TYPE_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PERMISSIONS] =
+    g_param_spec_boxed ("permissions", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "portfolio.refresh", NULL,
+                                   bourse_portfolio_page_refresh_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/bourse/Bourse/bourse-portfolio-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, mode_tag);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, new_order_button);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, equity_label);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, cash_label);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, positions_value_label);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, today_pnl_label);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, drawdown_label);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, equity_chart);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, positions_group);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, balances_group);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, calendar);
+
+  g_type_ensure (BOURSE_TYPE_EQUITY_CHART);
+  g_type_ensure (BOURSE_TYPE_PNL_CALENDAR);
+}
+
+static void
+bourse_portfolio_page_init (BoursePortfolioPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* AdwPreferencesPage:name shadows the widget's own name in templates. */
+  gtk_widget_set_name (GTK_WIDGET (self), "portfolio-page");
+
+  self->positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) json_object_unref);
+  self->last_prices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->tickers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->rows = g_ptr_array_new ();
+
+  /* Every event: the callbacks keep the page's topics and the tickers of
+   * the symbols held. */
+  self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
+  g_signal_group_connect_object (self->client_signals, "event",
+                                 G_CALLBACK (bourse_portfolio_page_event_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->client_signals, "resync",
+                                 G_CALLBACK (bourse_portfolio_page_resync_cb),
+                                 self, G_CONNECT_SWAPPED);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "portfolio.refresh", FALSE);
+  bourse_portfolio_page_apply_lists (self, NULL, NULL);
+}
+
+GtkWidget *
+bourse_portfolio_page_new (void)
+{
+  return g_object_new (BOURSE_TYPE_PORTFOLIO_PAGE, NULL);
+}
