@@ -38,6 +38,7 @@ struct _BourseApprovalsPage
   GPtrArray           *queued;           /* events before the first list, JsonObject */
   gboolean             loaded;
   gboolean             can_decide;
+  gboolean             can_execute;
   guint                n_pending;
 
   /* Asked for before the list was there (a notification's action). */
@@ -49,6 +50,10 @@ struct _BourseApprovalsPage
   gint64               dialog_id;
   char                *dialog_decision;
   gboolean             deciding;         /* its request is in flight */
+
+  /* The execute dialog open now, if any. */
+  GtkWidget           *execute_dialog;   /* weak */
+  gint64               execute_id;
 
   AdwPreferencesGroup *pending_group;
   AdwPreferencesGroup *decided_group;
@@ -83,6 +88,18 @@ static gboolean
 is_pending (JsonObject *approval)
 {
   return g_strcmp0 (bourse_json_get_string (approval, "status"), "pending") == 0;
+}
+
+/* Approved, and no order made of it yet. */
+static gboolean
+is_executable (JsonObject *approval)
+{
+  JsonNode *order = json_object_get_member (approval, "order_id");
+  JsonNode *executed = json_object_get_member (approval, "executed_at");
+
+  return g_strcmp0 (bourse_json_get_string (approval, "status"), "approved") == 0 &&
+         (order == NULL || JSON_NODE_HOLDS_NULL (order)) &&
+         (executed == NULL || JSON_NODE_HOLDS_NULL (executed));
 }
 
 static gint64
@@ -371,6 +388,18 @@ bourse_approvals_page_create_row (BourseApprovalsPage *self,
     }
   else
     {
+      if (is_executable (approval) && self->can_execute)
+        {
+          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Execute…"));
+
+          gtk_widget_set_name (button, "execute-button");
+          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (button, "suggested-action");
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "approvals.execute");
+          gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
+          adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
+        }
+
       label = gtk_label_new (bourse_approval_status_to_display (status));
       gtk_widget_set_name (label, "status-label");
       gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
@@ -397,6 +426,8 @@ bourse_approvals_page_create_row (BourseApprovalsPage *self,
                           (GDestroyNotify) json_object_unref);
   g_object_set_data_full (G_OBJECT (row), "status", g_strdup (status), g_free);
   g_object_set_data (G_OBJECT (row), "can-decide", GINT_TO_POINTER (self->can_decide));
+  g_object_set_data (G_OBJECT (row), "executable",
+                     GINT_TO_POINTER (is_executable (approval) && self->can_execute));
   g_object_set_data (G_OBJECT (row), "chart", g_object_get_data (G_OBJECT (details), "chart"));
 
   g_signal_connect_object (row, "notify::expanded",
@@ -453,7 +484,9 @@ bourse_approvals_page_refresh (BourseApprovalsPage *self)
       if (row == NULL ||
           g_strcmp0 (g_object_get_data (G_OBJECT (row), "status"),
                      bourse_json_get_string (approval, "status")) != 0 ||
-          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "can-decide")) != self->can_decide)
+          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "can-decide")) != self->can_decide ||
+          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "executable")) !=
+            (is_executable (approval) && self->can_execute))
         {
           row = bourse_approvals_page_create_row (self, approval);
           if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
@@ -1110,6 +1143,205 @@ bourse_approvals_page_open_dialog (BourseApprovalsPage *self,
 
 /* }}} */
 
+/* Execute {{{ */
+
+static void
+bourse_approvals_page_close_execute_dialog (BourseApprovalsPage *self)
+{
+  GtkWidget *dialog = g_steal_pointer (&self->execute_dialog);
+
+  if (dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->execute_dialog);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+  self->execute_id = 0;
+}
+
+static void
+bourse_approvals_page_execute_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
+{
+  g_autoptr(Decision) execution = user_data;
+  BourseApprovalsPage *self = execution->self;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  gboolean ours;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result,
+                                                      &problem, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  ours = self->execute_dialog != NULL && self->execute_id == execution->id;
+
+  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
+    {
+      JsonObject *order = json_node_get_object (answer);
+      g_autofree char *quantity = bourse_format_price (bourse_json_get_string (order, "quantity"));
+
+      if (ours)
+        bourse_approvals_page_close_execute_dialog (self);
+      /* Translators: approval #N became an order of a side, quantity and instrument */
+      message = g_strdup_printf (_("Approval #%" PRId64 " executed: %s %s %s"), execution->id,
+                                 bourse_decision_to_display (bourse_json_get_string (order, "side")),
+                                 quantity, bourse_json_get_string (order, "symbol") ?: "?");
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+      bourse_approvals_page_reload (self);
+      return;
+    }
+
+  message = bourse_problem_to_text (problem, error);
+  if (!ours)
+    {
+      g_autofree char *toast = g_strdup_printf (_("Could not execute: %s"), message);
+
+      bourse_widget_show_toast (GTK_WIDGET (self), toast);
+      return;
+    }
+
+  {
+    GtkLabel *error_label = g_object_get_data (G_OBJECT (self->execute_dialog), "error-label");
+
+    gtk_label_set_label (error_label, message);
+    gtk_widget_set_visible (GTK_WIDGET (error_label), TRUE);
+    /* Executed already (409): again cannot help. */
+    adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self->execute_dialog), "execute",
+                                             !g_error_matches (error, BOURSE_CLIENT_ERROR,
+                                                               BOURSE_CLIENT_ERROR_CONFLICT));
+    gtk_window_present (GTK_WINDOW (self->execute_dialog));
+  }
+
+  if (g_error_matches (error, BOURSE_CLIENT_ERROR, BOURSE_CLIENT_ERROR_CONFLICT))
+    bourse_approvals_page_reload (self);
+}
+
+static void
+bourse_approvals_page_execute_response_cb (AdwMessageDialog    *dialog,
+                                           const char          *response,
+                                           BourseApprovalsPage *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "quantity-entry");
+  g_autofree char *quantity = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  Decision *execution;
+
+  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
+
+  if ((GtkWidget *) dialog != self->execute_dialog)
+    return;
+
+  if (g_strcmp0 (response, "execute") != 0 || self->client == NULL)
+    {
+      bourse_approvals_page_close_execute_dialog (self);
+      return;
+    }
+
+  /* Empty: the server sizes it by the caller's risk profile. */
+  quantity = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  if (quantity[0] != '\0')
+    body = bourse_json_new_object ("quantity", quantity, NULL);
+  else
+    {
+      body = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (body, json_object_new ());
+    }
+
+  gtk_widget_set_visible (g_object_get_data (G_OBJECT (dialog), "error-label"), FALSE);
+  path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/execute", self->execute_id);
+  execution = g_new0 (Decision, 1);
+  execution->self = g_object_ref (self);
+  execution->id = self->execute_id;
+  bourse_client_request_json_async (self->client, "POST", path, body, self->cancellable,
+                                    bourse_approvals_page_execute_cb, execution);
+}
+
+static void
+bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
+                                           gint64               id)
+{
+  JsonObject *approval = g_hash_table_lookup (self->approvals, &id);
+  JsonObject *recommendation = recommendation_of (approval);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *title = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *levels = NULL;
+  g_autofree char *body = NULL;
+  const char *suggested;
+  GtkWidget *dialog, *box, *entry, *label;
+
+  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
+
+  if (approval == NULL || !is_executable (approval) || !self->can_execute)
+    return;
+
+  bourse_approvals_page_close_execute_dialog (self);
+
+  title = dup_title (approval);
+  levels = bourse_format_levels (recommendation);
+  /* Translators: e.g. “Execute BUY BTCUSDT?” */
+  heading = g_strdup_printf (_("Execute %s?"), title);
+  /* Translators: the levels, then what executing does */
+  body = g_strdup_printf (_("%s\n\nA market order now, with the stop-loss and the take-profit "
+                            "as its bracket once it fills. Leave the quantity empty and the "
+                            "server sizes it by your risk profile: the risk per trade of your "
+                            "equity, over the distance to the stop."),
+                          levels);
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  gtk_widget_set_name (dialog, "execute-dialog");
+  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), TRUE);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "execute", _("_Execute"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "execute",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "execute");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  entry = gtk_entry_new ();
+  gtk_widget_set_name (entry, "quantity-entry");
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Quantity: sized by your risk profile"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Quantity"),
+                                  -1);
+  /* What the server suggests, when it says. */
+  if ((suggested = bourse_json_get_string (approval, "suggested_quantity")) != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (entry), suggested);
+  gtk_box_append (GTK_BOX (box), entry);
+
+  label = gtk_label_new (NULL);
+  gtk_widget_set_name (label, "execute-error-label");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "error");
+  gtk_widget_set_visible (label, FALSE);
+  gtk_box_append (GTK_BOX (box), label);
+
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  g_object_set_data (G_OBJECT (dialog), "quantity-entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "error-label", label);
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (bourse_approvals_page_execute_response_cb), self, 0);
+
+  self->execute_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->execute_dialog);
+  self->execute_id = id;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+/* }}} */
+
 /* Actions {{{ */
 
 static void
@@ -1128,6 +1360,15 @@ bourse_approvals_page_reject_action (GtkWidget  *widget,
 {
   bourse_approvals_page_open_dialog (BOURSE_APPROVALS_PAGE (widget),
                                      g_variant_get_int64 (param), "reject");
+}
+
+static void
+bourse_approvals_page_execute_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *param)
+{
+  bourse_approvals_page_open_execute_dialog (BOURSE_APPROVALS_PAGE (widget),
+                                             g_variant_get_int64 (param));
 }
 
 static void
@@ -1159,6 +1400,7 @@ bourse_approvals_page_set_client (BourseApprovalsPage *self,
     return;
 
   bourse_approvals_page_close_dialog (self);
+  bourse_approvals_page_close_execute_dialog (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
@@ -1216,6 +1458,22 @@ bourse_approvals_page_set_can_decide (BourseApprovalsPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_DECIDE]);
 }
 
+void
+bourse_approvals_page_set_can_execute (BourseApprovalsPage *self,
+                                       gboolean             can_execute)
+{
+  g_return_if_fail (BOURSE_IS_APPROVALS_PAGE (self));
+
+  can_execute = !!can_execute;
+  if (self->can_execute == can_execute)
+    return;
+
+  self->can_execute = can_execute;
+  if (!can_execute)
+    bourse_approvals_page_close_execute_dialog (self);
+  bourse_approvals_page_refresh (self);
+}
+
 guint
 bourse_approvals_page_get_n_pending (BourseApprovalsPage *self)
 {
@@ -1238,6 +1496,7 @@ bourse_approvals_page_dispose (GObject *object)
   BourseApprovalsPage *self = (BourseApprovalsPage *)object;
 
   bourse_approvals_page_close_dialog (self);
+  bourse_approvals_page_close_execute_dialog (self);
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -1387,6 +1646,8 @@ bourse_approvals_page_class_init (BourseApprovalsPageClass *klass)
                                    bourse_approvals_page_approve_action);
   gtk_widget_class_install_action (widget_class, "approvals.reject", "x",
                                    bourse_approvals_page_reject_action);
+  gtk_widget_class_install_action (widget_class, "approvals.execute", "x",
+                                   bourse_approvals_page_execute_action);
   gtk_widget_class_install_action (widget_class, "approvals.refresh", NULL,
                                    bourse_approvals_page_refresh_action);
 

@@ -23,6 +23,9 @@ void          bourse_approvals_page_set_client      (BourseApprovalsPage *self,
 /* Whether the signed-in role may approve and reject (approvals.decide):
  * without it the list has no buttons. */
 gboolean      bourse_approvals_page_get_can_decide  (BourseApprovalsPage *self);
+/* Whether approved items offer Execute… (approvals.execute). */
+void          bourse_approvals_page_set_can_execute (BourseApprovalsPage *self,
+                                                     gboolean             can_execute);
 void          bourse_approvals_page_set_can_decide  (BourseApprovalsPage *self,
                                                      gboolean             can_decide);
 /* Approvals waiting for a decision. */

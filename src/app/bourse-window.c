@@ -15,6 +15,8 @@
 #include "bourse-audit-page.h"
 #include "bourse-desk-util.h"
 #include "bourse-markets-page.h"
+#include "bourse-order-dialog.h"
+#include "bourse-orders-page.h"
 #include "bourse-owner-dialog.h"
 #include "bourse-portfolio-page.h"
 #include "bourse-remote-session.h"
@@ -494,6 +496,21 @@ bourse_window_resume_trading_action (GtkWidget  *widget,
                                     bourse_window_risk_request_cb, g_object_ref (self));
 }
 
+static void
+bourse_window_new_order_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  BourseWindow *self = BOURSE_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->client == NULL)
+    return;
+
+  dialog = bourse_order_dialog_new (GTK_WINDOW (self), self->client, g_variant_get_string (param, NULL));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* }}} */
 
 /* Principal {{{ */
@@ -741,8 +758,11 @@ static void
 bourse_window_set_desk (BourseWindow *self,
                         const char   *role)
 {
-  gboolean may_read = role_may_read_desk (role);
-  gboolean may_act = role_may_act_on_desk (role);
+  /* The server's own answer when it gives one; the role's rows until then. */
+  gboolean may_read = self->permissions != NULL ? bourse_window_may (self, "approvals.read")
+                                                : role_may_read_desk (role);
+  gboolean may_act = self->permissions != NULL ? bourse_window_may (self, "approvals.decide")
+                                               : role_may_act_on_desk (role);
 
   g_assert (BOURSE_IS_WINDOW (self));
 
@@ -773,6 +793,10 @@ bourse_window_set_desk (BourseWindow *self,
   if (self->approvals_page != NULL)
     {
       bourse_approvals_page_set_can_decide (BOURSE_APPROVALS_PAGE (self->approvals_page), may_act);
+      bourse_approvals_page_set_can_execute (BOURSE_APPROVALS_PAGE (self->approvals_page),
+                                             self->permissions != NULL
+                                             ? bourse_window_may (self, "approvals.execute")
+                                             : may_act);
       bourse_strategies_page_set_can_write (BOURSE_STRATEGIES_PAGE (self->strategies_page), may_act);
       bourse_window_show_desk_approval (self);
     }
@@ -1441,6 +1465,7 @@ bourse_window_class_init (BourseWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, bourse_window_retry_action);
   gtk_widget_class_install_action (widget_class, "win.halt", NULL, bourse_window_halt_action);
+  gtk_widget_class_install_action (widget_class, "win.new-order", "s", bourse_window_new_order_action);
   gtk_widget_class_install_action (widget_class, "win.resume-trading", NULL,
                                    bourse_window_resume_trading_action);
   gtk_widget_class_install_action (widget_class, "win.show-toast", "s",
@@ -1480,6 +1505,7 @@ bourse_window_class_init (BourseWindowClass *klass)
   g_type_ensure (BOURSE_TYPE_SYSTEM_PAGE);
   g_type_ensure (BOURSE_TYPE_MARKETS_PAGE);
   g_type_ensure (BOURSE_TYPE_PORTFOLIO_PAGE);
+  g_type_ensure (BOURSE_TYPE_ORDERS_PAGE);
 }
 
 static void

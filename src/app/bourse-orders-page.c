@@ -1,0 +1,865 @@
+/* bourse-orders-page.c — open orders, the order history, fills and trades
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include <glib/gi18n.h>
+
+#include "bourse-app-util.h"
+#include "bourse-desk-util.h"
+#include "bourse-orders-page.h"
+#include "bourse-trading-util.h"
+
+static const char * const topics[] = { "orders", "trades", NULL };
+
+typedef enum
+{
+  SECTION_OPEN,
+  SECTION_HISTORY,
+  SECTION_TRADES,
+  N_SECTIONS
+} SectionKind;
+
+static const char * const section_paths[N_SECTIONS] = {
+  "/api/v1/orders?status=open&limit=100",
+  "/api/v1/orders?status=closed&limit=50",
+  "/api/v1/trades?limit=50",
+};
+
+typedef struct
+{
+  AdwPreferencesGroup *group;
+  GPtrArray           *items;        /* JsonObject, newest first */
+  GPtrArray           *rows;
+  char                *next_cursor;
+  GCancellable        *cancellable;
+  gboolean             loaded;
+} Section;
+
+struct _BourseOrdersPage
+{
+  GtkBox               parent_instance;
+
+  BourseClient        *client;
+  GSignalGroup        *client_signals;
+  GCancellable        *cancellable;        /* cancels, the mode */
+  char               **permissions;
+  Section              sections[N_SECTIONS];
+  GPtrArray           *fill_rows;
+  gboolean             reload_queued;
+
+  GtkWidget           *mode_tag;
+  GtkWidget           *cancel_all_button;
+  GtkWidget           *new_order_button;
+  AdwPreferencesGroup *open_group;
+  AdwPreferencesGroup *history_group;
+  AdwPreferencesGroup *fills_group;
+  AdwPreferencesGroup *trades_group;
+};
+
+G_DEFINE_FINAL_TYPE (BourseOrdersPage, bourse_orders_page, GTK_TYPE_BOX)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_PERMISSIONS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void bourse_orders_page_load (BourseOrdersPage *self,
+                                     SectionKind       kind,
+                                     gboolean          more);
+
+/* Rows {{{ */
+
+static void
+clear_rows (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (rows, 0);
+}
+
+static GtkWidget *
+new_row (const char *kind,
+         JsonObject *item,
+         const char *title,
+         const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+  gint64 id = 0;
+  g_autofree char *name = NULL;
+
+  bourse_json_get_int (item, "id", &id);
+  name = g_strdup_printf ("%s-row-%" PRId64, kind, id);
+  gtk_widget_set_name (row, name);
+  /* Symbols and reasons come from the network: never markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
+
+  return row;
+}
+
+static void
+add_suffix_label (GtkWidget  *row,
+                  const char *name,
+                  const char *text,
+                  const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_set_name (label, name);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (label, "numeric");
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+}
+
+/* “Buy 0.01 BTCUSDT” */
+static char *
+dup_order_title (JsonObject *item,
+                 const char *side_member)
+{
+  g_autofree char *quantity = bourse_format_price (bourse_json_get_string (item, "quantity"));
+
+  /* Translators: a side, a quantity and an instrument, e.g. “Buy 0.01 BTCUSDT” */
+  return g_strdup_printf (_("%s %s %s"),
+                          bourse_order_side_to_display (bourse_json_get_string (item, side_member)),
+                          quantity, bourse_json_get_string (item, "symbol") ?: "?");
+}
+
+static GtkWidget *
+bourse_orders_page_create_order_row (BourseOrdersPage *self,
+                                     JsonObject       *order)
+{
+  const char *status = bourse_json_get_string (order, "status");
+  const char *type = bourse_json_get_string (order, "type");
+  const char *reason = bourse_json_get_string (order, "reason");
+  g_autofree char *title = dup_order_title (order, "side");
+  g_autofree char *price = bourse_format_price (bourse_json_get_string (order, "price"));
+  g_autofree char *stop = bourse_format_price (bourse_json_get_string (order, "stop_price"));
+  g_autofree char *filled = bourse_format_price (bourse_json_get_string (order, "filled_quantity"));
+  g_autofree char *average = bourse_format_price (bourse_json_get_string (order, "average_price"));
+  g_autofree char *created = bourse_format_local_time (bourse_json_get_string (order, "created_at"));
+  g_autoptr(GString) subtitle = g_string_new (bourse_order_type_to_display (type));
+  GtkWidget *row;
+  gint64 id = 0;
+
+  if (bourse_json_get_string (order, "price") != NULL)
+    g_string_append_printf (subtitle, " %s", price);
+  if (bourse_json_get_string (order, "stop_price") != NULL)
+    /* Translators: the price that triggers a stop-loss or take-profit order */
+    g_string_append_printf (subtitle, _(" · stop %s"), stop);
+  /* Translators: how much of an order filled, and at what average price */
+  g_string_append_printf (subtitle, _(" · filled %s at %s"), filled, average);
+  g_string_append_printf (subtitle, " · %s", created ? created : "—");
+  if (reason != NULL && reason[0] != '\0')
+    g_string_append_printf (subtitle, "\n%s", reason);
+
+  row = new_row ("order", order, title, subtitle->str);
+  add_suffix_label (row, "status-label", bourse_order_status_to_display (status),
+                    bourse_order_status_is_open (status) ? "accent" : "dim-label");
+
+  if (bourse_order_status_is_open (status) && bourse_json_get_int (order, "id", &id) &&
+      bourse_permissions_allow ((const char * const *) self->permissions, "orders.write"))
+    {
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Cancel"));
+
+      gtk_widget_set_name (button, "cancel-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "orders.cancel");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  return row;
+}
+
+static GtkWidget *
+bourse_orders_page_create_fill_row (JsonObject *fill)
+{
+  g_autofree char *title = dup_order_title (fill, "side");
+  g_autofree char *price = bourse_format_price (bourse_json_get_string (fill, "price"));
+  g_autofree char *fee = bourse_format_money_in (bourse_json_get_string (fill, "fee"),
+                                                 bourse_json_get_string (fill, "fee_asset"), FALSE);
+  g_autofree char *when = bourse_format_local_time (bourse_json_get_string (fill, "time"));
+  g_autofree char *subtitle = NULL;
+  g_autofree char *notional = bourse_format_money (bourse_json_get_string (fill, "quote_quantity"), FALSE);
+  GtkWidget *row;
+
+  /* Translators: a fill's price, its fee, maker or taker, and when (local time) */
+  subtitle = g_strdup_printf (_("At %s · fee %s · %s · %s"), price, fee,
+                              bourse_json_get_string (fill, "liquidity") ?: "—", when ? when : "—");
+  row = new_row ("fill", fill, title, subtitle);
+  add_suffix_label (row, "notional-label", notional, NULL);
+
+  return row;
+}
+
+static GtkWidget *
+bourse_orders_page_create_trade_row (JsonObject *trade)
+{
+  gboolean open = g_strcmp0 (bourse_json_get_string (trade, "status"), "open") == 0;
+  g_autofree char *title = dup_order_title (trade, "side");
+  g_autofree char *entry = bourse_format_price (bourse_json_get_string (trade, "entry_price"));
+  g_autofree char *exit_price = bourse_format_price (bourse_json_get_string (trade, "exit_price"));
+  g_autofree char *opened = bourse_format_local_time (bourse_json_get_string (trade, "opened_at"));
+  g_autofree char *closed = bourse_format_local_time (bourse_json_get_string (trade, "closed_at"));
+  g_autofree char *subtitle = NULL;
+  g_autofree char *pnl = NULL;
+  GtkWidget *row;
+
+  if (open)
+    /* Translators: an open trade's entry price and when it opened */
+    subtitle = g_strdup_printf (_("Entry %s · opened %s"), entry, opened ? opened : "—");
+  else
+    /* Translators: a closed trade's entry and exit prices, why it closed, and when */
+    subtitle = g_strdup_printf (_("Entry %s → exit %s · %s · closed %s"), entry, exit_price,
+                                bourse_exit_reason_to_display (bourse_json_get_string (trade, "exit_reason")),
+                                closed ? closed : "—");
+  row = new_row ("trade", trade, title, subtitle);
+
+  if (open)
+    add_suffix_label (row, "net-pnl-label", _("Open"), "accent");
+  else
+    {
+      pnl = bourse_format_money (bourse_json_get_string (trade, "net_pnl"), TRUE);
+      add_suffix_label (row, "net-pnl-label", pnl,
+                        bourse_decimal_css_class (bourse_json_get_string (trade, "net_pnl")));
+    }
+
+  return row;
+}
+
+static void
+add_placeholder (AdwPreferencesGroup *group,
+                 GPtrArray           *rows,
+                 const char          *title)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  gtk_widget_set_name (row, "empty-row");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_add_css_class (row, "dim-label");
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (rows, row);
+}
+
+static int
+compare_ids_descending (gconstpointer a,
+                        gconstpointer b)
+{
+  gint64 first = 0, second = 0;
+
+  bourse_json_get_int (*(JsonObject **) a, "id", &first);
+  bourse_json_get_int (*(JsonObject **) b, "id", &second);
+  return first < second ? 1 : first > second ? -1 : 0;
+}
+
+/* The fills of the orders listed, newest first. */
+static void
+bourse_orders_page_refresh_fills (BourseOrdersPage *self)
+{
+  g_autoptr(GPtrArray) fills = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  clear_rows (self->fill_rows);
+
+  for (guint s = SECTION_OPEN; s <= SECTION_HISTORY; s++)
+    for (guint i = 0; i < self->sections[s].items->len; i++)
+      {
+        JsonArray *order_fills = bourse_json_get_array (g_ptr_array_index (self->sections[s].items, i),
+                                                        "fills");
+
+        for (guint j = 0; order_fills != NULL && j < json_array_get_length (order_fills); j++)
+          {
+            JsonNode *node = json_array_get_element (order_fills, j);
+
+            if (JSON_NODE_HOLDS_OBJECT (node))
+              g_ptr_array_add (fills, json_node_get_object (node));
+          }
+      }
+  g_ptr_array_sort (fills, compare_ids_descending);
+
+  for (guint i = 0; i < fills->len; i++)
+    {
+      JsonObject *fill = g_ptr_array_index (fills, i);
+      GtkWidget *row;
+      gint64 id = 0;
+
+      /* An order seen in both lists as it moved: its fills once. */
+      if (!bourse_json_get_int (fill, "id", &id) || g_hash_table_contains (seen, &id))
+        continue;
+      g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+
+      row = bourse_orders_page_create_fill_row (fill);
+      adw_preferences_group_add (self->fills_group, row);
+      g_ptr_array_add (self->fill_rows, row);
+    }
+
+  if (self->fill_rows->len == 0)
+    add_placeholder (self->fills_group, self->fill_rows, _("No Fills"));
+}
+
+static void
+bourse_orders_page_refresh (BourseOrdersPage *self,
+                            SectionKind       kind)
+{
+  Section *section = &self->sections[kind];
+  static const char * const empty[N_SECTIONS] = {
+    N_("No Open Orders"), N_("No Orders Yet"), N_("No Trades Yet"),
+  };
+
+  clear_rows (section->rows);
+
+  for (guint i = 0; i < section->items->len; i++)
+    {
+      JsonObject *item = g_ptr_array_index (section->items, i);
+      GtkWidget *row = kind == SECTION_TRADES ? bourse_orders_page_create_trade_row (item)
+                                              : bourse_orders_page_create_order_row (self, item);
+
+      adw_preferences_group_add (section->group, row);
+      g_ptr_array_add (section->rows, row);
+    }
+
+  if (section->items->len == 0)
+    add_placeholder (section->group, section->rows,
+                     section->loaded ? _(empty[kind]) : _("Loading…"));
+
+  if (section->next_cursor != NULL)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_with_mnemonic (_("Show _More"));
+
+      gtk_widget_set_name (row, "more-row");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "orders.load-more");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int32 (kind));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_preferences_group_add (section->group, row);
+      g_ptr_array_add (section->rows, row);
+    }
+
+  if (kind != SECTION_TRADES)
+    bourse_orders_page_refresh_fills (self);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all",
+                                 self->client != NULL && self->sections[SECTION_OPEN].items->len > 0);
+}
+
+/* }}} */
+
+/* Loading {{{ */
+
+typedef struct
+{
+  BourseOrdersPage *self;
+  SectionKind       kind;
+  gboolean          more;
+} Load;
+
+static void
+load_free (Load *load)
+{
+  g_clear_object (&load->self);
+  g_free (load);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_free)
+
+static void
+bourse_orders_page_load_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  Section *section = &load->self->sections[load->kind];
+  JsonArray *items;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "orders or trades",
+                                                            "items", &items);
+
+  if (answer == NULL)
+    return;
+
+  if (!load->more)
+    g_ptr_array_set_size (section->items, 0);
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        g_ptr_array_add (section->items, json_object_ref (json_node_get_object (node)));
+    }
+
+  g_free (section->next_cursor);
+  section->next_cursor = g_strdup (bourse_json_get_string (json_node_get_object (answer), "next_cursor"));
+  section->loaded = TRUE;
+  bourse_orders_page_refresh (load->self, load->kind);
+}
+
+static void
+bourse_orders_page_load (BourseOrdersPage *self,
+                         SectionKind       kind,
+                         gboolean          more)
+{
+  Section *section = &self->sections[kind];
+  g_autofree char *path = NULL;
+  Load *load;
+
+  g_cancellable_cancel (section->cancellable);
+  g_clear_object (&section->cancellable);
+
+  if (self->client == NULL || (more && section->next_cursor == NULL))
+    return;
+
+  if (more)
+    {
+      g_autofree char *cursor = g_uri_escape_string (section->next_cursor, NULL, FALSE);
+
+      path = g_strdup_printf ("%s&cursor=%s", section_paths[kind], cursor);
+    }
+  else
+    path = g_strdup (section_paths[kind]);
+
+  load = g_new0 (Load, 1);
+  load->self = g_object_ref (self);
+  load->kind = kind;
+  load->more = more;
+  section->cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, path, section->cancellable,
+                                bourse_orders_page_load_cb, load);
+}
+
+static void
+bourse_orders_page_mode_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(BourseOrdersPage) self = user_data;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the account", NULL, NULL);
+
+  if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
+    bourse_mode_tag_update (self->mode_tag, bourse_json_get_string (json_node_get_object (answer), "mode"));
+}
+
+void
+bourse_orders_page_reload (BourseOrdersPage *self)
+{
+  g_return_if_fail (BOURSE_IS_ORDERS_PAGE (self));
+
+  for (guint kind = 0; kind < N_SECTIONS; kind++)
+    bourse_orders_page_load (self, kind, FALSE);
+}
+
+static gboolean
+bourse_orders_page_reload_idle_cb (gpointer data)
+{
+  BourseOrdersPage *self = data;
+
+  self->reload_queued = FALSE;
+  bourse_orders_page_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+bourse_orders_page_event_cb (BourseOrdersPage *self,
+                             const char       *topic,
+                             gint64            seq,
+                             JsonNode         *data,
+                             BourseClient     *client)
+{
+  g_assert (BOURSE_IS_ORDERS_PAGE (self));
+
+  if (!g_strv_contains (topics, topic) || self->reload_queued)
+    return;
+
+  /* An order moves between the lists and brings its fills and trades:
+   * the lists again, once per burst. */
+  self->reload_queued = TRUE;
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, bourse_orders_page_reload_idle_cb,
+                   g_object_ref (self), g_object_unref);
+}
+
+static void
+bourse_orders_page_resync_cb (BourseOrdersPage *self,
+                              const char       *topic,
+                              BourseClient     *client)
+{
+  bourse_orders_page_event_cb (self, topic, 0, NULL, client);
+}
+
+/* }}} */
+
+/* Actions {{{ */
+
+static void
+bourse_orders_page_cancel_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(BourseOrdersPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result,
+                                                      &problem, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (answer == NULL)
+    {
+      g_autofree char *text = bourse_problem_to_text (problem, error);
+      /* Translators: the server's answer to a cancel */
+      g_autofree char *message = g_strdup_printf (_("Could not cancel: %s"), text);
+
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+    }
+
+  /* Either way the lists say what is true now (a 409: it filled first). */
+  bourse_orders_page_reload (self);
+}
+
+static void
+bourse_orders_page_cancel_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  BourseOrdersPage *self = BOURSE_ORDERS_PAGE (widget);
+  g_autofree char *path = g_strdup_printf ("/api/v1/orders/%" PRId64, g_variant_get_int64 (param));
+
+  if (self->client == NULL)
+    return;
+
+  bourse_client_request_json_async (self->client, "DELETE", path, NULL, self->cancellable,
+                                    bourse_orders_page_cancel_cb, g_object_ref (self));
+}
+
+static void
+bourse_orders_page_cancel_all_response_cb (BourseOrdersPage *self,
+                                           const char       *response,
+                                           AdwMessageDialog *dialog)
+{
+  g_assert (BOURSE_IS_ORDERS_PAGE (self));
+
+  if (g_strcmp0 (response, "cancel-all") != 0 || self->client == NULL)
+    return;
+
+  bourse_client_request_json_async (self->client, "DELETE", "/api/v1/orders", NULL, self->cancellable,
+                                    bourse_orders_page_cancel_cb, g_object_ref (self));
+}
+
+static void
+bourse_orders_page_cancel_all_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *param)
+{
+  BourseOrdersPage *self = BOURSE_ORDERS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  guint n = self->sections[SECTION_OPEN].items->len;
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Cancel %u Open Order?",
+                                          "Cancel All %u Open Orders?", n), n);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("What they locked is free again. Fills already made stay."));
+  gtk_widget_set_name (dialog, "cancel-all-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Them"),
+                                    "cancel-all", _("_Cancel Orders"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "cancel-all",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (bourse_orders_page_cancel_all_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+bourse_orders_page_load_more_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *param)
+{
+  gint32 kind = g_variant_get_int32 (param);
+
+  if (kind >= 0 && kind < N_SECTIONS)
+    bourse_orders_page_load (BOURSE_ORDERS_PAGE (widget), kind, TRUE);
+}
+
+static void
+bourse_orders_page_refresh_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *param)
+{
+  bourse_orders_page_reload (BOURSE_ORDERS_PAGE (widget));
+}
+
+/* }}} */
+
+BourseClient *
+bourse_orders_page_get_client (BourseOrdersPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ORDERS_PAGE (self), NULL);
+
+  return self->client;
+}
+
+void
+bourse_orders_page_set_client (BourseOrdersPage *self,
+                               BourseClient     *client)
+{
+  g_return_if_fail (BOURSE_IS_ORDERS_PAGE (self));
+  g_return_if_fail (!client || BOURSE_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->client != NULL)
+    for (guint i = 0; topics[i] != NULL; i++)
+      bourse_client_unsubscribe (self->client, topics[i]);
+
+  g_set_object (&self->client, client);
+  g_signal_group_set_target (self->client_signals, client);
+
+  for (guint kind = 0; kind < N_SECTIONS; kind++)
+    {
+      g_ptr_array_set_size (self->sections[kind].items, 0);
+      g_clear_pointer (&self->sections[kind].next_cursor, g_free);
+      self->sections[kind].loaded = FALSE;
+      bourse_orders_page_refresh (self, kind);
+    }
+
+  if (client != NULL)
+    {
+      self->cancellable = g_cancellable_new ();
+      for (guint i = 0; topics[i] != NULL; i++)
+        bourse_client_subscribe (client, topics[i]);
+      bourse_client_get_json_async (client, "/api/v1/portfolio", self->cancellable,
+                                    bourse_orders_page_mode_cb, g_object_ref (self));
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.refresh", client != NULL);
+  bourse_orders_page_reload (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+void
+bourse_orders_page_set_permissions (BourseOrdersPage   *self,
+                                    const char * const *permissions)
+{
+  gboolean may_trade;
+
+  g_return_if_fail (BOURSE_IS_ORDERS_PAGE (self));
+
+  g_strfreev (self->permissions);
+  self->permissions = g_strdupv ((char **) permissions);
+
+  may_trade = bourse_permissions_allow (permissions, "orders.write");
+  gtk_widget_set_visible (self->new_order_button, may_trade);
+  gtk_widget_set_visible (self->cancel_all_button, may_trade);
+  bourse_orders_page_refresh (self, SECTION_OPEN);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERMISSIONS]);
+}
+
+int
+bourse_orders_page_get_n_open (BourseOrdersPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ORDERS_PAGE (self), -1);
+
+  return self->sections[SECTION_OPEN].loaded ? (int) self->sections[SECTION_OPEN].items->len : -1;
+}
+
+static void
+bourse_orders_page_dispose (GObject *object)
+{
+  BourseOrdersPage *self = (BourseOrdersPage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->client != NULL)
+    for (guint i = 0; topics[i] != NULL; i++)
+      bourse_client_unsubscribe (self->client, topics[i]);
+  if (self->client_signals != NULL)
+    g_signal_group_set_target (self->client_signals, NULL);
+  g_clear_object (&self->client_signals);
+  g_clear_object (&self->client);
+
+  for (guint kind = 0; kind < N_SECTIONS; kind++)
+    {
+      g_cancellable_cancel (self->sections[kind].cancellable);
+      g_clear_object (&self->sections[kind].cancellable);
+      if (self->sections[kind].rows != NULL)
+        g_ptr_array_set_size (self->sections[kind].rows, 0);
+    }
+  if (self->fill_rows != NULL)
+    g_ptr_array_set_size (self->fill_rows, 0);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_ORDERS_PAGE);
+
+  G_OBJECT_CLASS (bourse_orders_page_parent_class)->dispose (object);
+}
+
+static void
+bourse_orders_page_finalize (GObject *object)
+{
+  BourseOrdersPage *self = (BourseOrdersPage *)object;
+
+  for (guint kind = 0; kind < N_SECTIONS; kind++)
+    {
+      g_clear_pointer (&self->sections[kind].items, g_ptr_array_unref);
+      g_clear_pointer (&self->sections[kind].rows, g_ptr_array_unref);
+      g_clear_pointer (&self->sections[kind].next_cursor, g_free);
+    }
+  g_clear_pointer (&self->fill_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->permissions, g_strfreev);
+
+  G_OBJECT_CLASS (bourse_orders_page_parent_class)->finalize (object);
+}
+
+static void
+bourse_orders_page_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  BourseOrdersPage *self = BOURSE_ORDERS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    case PROP_PERMISSIONS:
+      g_value_set_boxed (value, self->permissions);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_orders_page_set_property (GObject      *object,
+                                 guint         prop_id,
+                                 const GValue *value,
+                                 GParamSpec   *pspec)
+{
+  BourseOrdersPage *self = BOURSE_ORDERS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      bourse_orders_page_set_client (self, g_value_get_object (value));
+      break;
+
+    case PROP_PERMISSIONS:
+      bourse_orders_page_set_permissions (self, g_value_get_boxed (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_orders_page_class_init (BourseOrdersPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bourse_orders_page_dispose;
+  object_class->finalize = bourse_orders_page_finalize;
+  object_class->get_property = bourse_orders_page_get_property;
+  object_class->set_property = bourse_orders_page_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         BOURSE_TYPE_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_PERMISSIONS] =
+    g_param_spec_boxed ("permissions", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "orders.cancel", "x", bourse_orders_page_cancel_action);
+  gtk_widget_class_install_action (widget_class, "orders.cancel-all", NULL,
+                                   bourse_orders_page_cancel_all_action);
+  gtk_widget_class_install_action (widget_class, "orders.load-more", "i",
+                                   bourse_orders_page_load_more_action);
+  gtk_widget_class_install_action (widget_class, "orders.refresh", NULL,
+                                   bourse_orders_page_refresh_action);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/bourse/Bourse/bourse-orders-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, mode_tag);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, cancel_all_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, new_order_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, open_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, history_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, fills_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, trades_group);
+}
+
+static void
+bourse_orders_page_init (BourseOrdersPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_name (GTK_WIDGET (self), "orders-page");
+
+  self->sections[SECTION_OPEN].group = self->open_group;
+  self->sections[SECTION_HISTORY].group = self->history_group;
+  self->sections[SECTION_TRADES].group = self->trades_group;
+  for (guint kind = 0; kind < N_SECTIONS; kind++)
+    {
+      self->sections[kind].items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      self->sections[kind].rows = g_ptr_array_new ();
+    }
+  self->fill_rows = g_ptr_array_new ();
+
+  self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
+  g_signal_group_connect_object (self->client_signals, "event",
+                                 G_CALLBACK (bourse_orders_page_event_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->client_signals, "resync",
+                                 G_CALLBACK (bourse_orders_page_resync_cb),
+                                 self, G_CONNECT_SWAPPED);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.refresh", FALSE);
+  for (guint kind = 0; kind < N_SECTIONS; kind++)
+    bourse_orders_page_refresh (self, kind);
+}
+
+GtkWidget *
+bourse_orders_page_new (void)
+{
+  return g_object_new (BOURSE_TYPE_ORDERS_PAGE, NULL);
+}
