@@ -77,6 +77,8 @@ struct _BourseCandleChart
   GtkWidget   parent_instance;
 
   GArray     *candles;               /* BourseChartCandle, ascending open_time */
+  GArray     *markers;               /* BourseChartMarker */
+  GArray     *lines;                 /* BourseChartLine */
   /* levels[k][j] aggregates candles [j·16^(k+1), (j+1)·16^(k+1)). */
   GArray     *levels[MAX_LEVELS];
   guint       n_levels;
@@ -906,6 +908,48 @@ bourse_candle_chart_update_candle (BourseCandleChart       *self,
   return TRUE;
 }
 
+void
+bourse_candle_chart_set_markers (BourseCandleChart       *self,
+                                 const BourseChartMarker *markers,
+                                 gsize                    n_markers)
+{
+  g_return_if_fail (BOURSE_IS_CANDLE_CHART (self));
+  g_return_if_fail (n_markers == 0 || markers != NULL);
+
+  g_array_set_size (self->markers, 0);
+  g_array_append_vals (self->markers, markers, n_markers);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bourse_candle_chart_set_lines (BourseCandleChart     *self,
+                               const BourseChartLine *lines,
+                               gsize                  n_lines)
+{
+  g_return_if_fail (BOURSE_IS_CANDLE_CHART (self));
+  g_return_if_fail (n_lines == 0 || lines != NULL);
+
+  g_array_set_size (self->lines, 0);
+  g_array_append_vals (self->lines, lines, n_lines);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint
+bourse_candle_chart_get_n_markers (BourseCandleChart *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CANDLE_CHART (self), 0);
+
+  return self->markers->len;
+}
+
+guint
+bourse_candle_chart_get_n_lines (BourseCandleChart *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CANDLE_CHART (self), 0);
+
+  return self->lines->len;
+}
+
 guint
 bourse_candle_chart_get_n_candles (BourseCandleChart *self)
 {
@@ -1595,6 +1639,31 @@ bourse_candle_chart_snapshot_time_labels (BourseCandleChart *self,
 
 /* }}} */
 
+/* The candle a time falls in (the last one opened at or before it), or
+ * -1 before the first. */
+static int
+bourse_candle_chart_index_of_time (BourseCandleChart *self,
+                                   gint64             time)
+{
+  const BourseChartCandle *candles = (const BourseChartCandle *) self->candles->data;
+  int low = 0, high = (int) self->candles->len - 1, found = -1;
+
+  while (low <= high)
+    {
+      int middle = low + (high - low) / 2;
+
+      if (candles[middle].open_time <= time)
+        {
+          found = middle;
+          low = middle + 1;
+        }
+      else
+        high = middle - 1;
+    }
+
+  return found;
+}
+
 static void
 bourse_candle_chart_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
@@ -1712,6 +1781,43 @@ bourse_candle_chart_snapshot (GtkWidget   *widget,
     line.alpha *= 0.5;
     append_rect (snapshot, &line, 0, floor (PRICE_Y (latest->close)), plot_width, 1);
   }
+
+  /* Open orders, stop-losses and take-profits: dashed lines across. */
+  for (guint i = 0; i < self->lines->len; i++)
+    {
+      const BourseChartLine *level = &g_array_index (self->lines, BourseChartLine, i);
+      double y = floor (PRICE_Y (level->price));
+      GdkRGBA colour = level->kind == BOURSE_CHART_LINE_STOP_LOSS ? colors.down
+                     : level->kind == BOURSE_CHART_LINE_TAKE_PROFIT ? colors.up
+                     : colors.foreground;
+
+      if (y < 0 || y > price_height)
+        continue;
+      for (double x = 0; x < plot_width; x += 8)
+        append_rect (snapshot, &colour, x, y, MIN (5, plot_width - x), 1);
+    }
+
+  /* Fills: a diamond on their candle, at their price. */
+  for (guint i = 0; i < self->markers->len; i++)
+    {
+      const BourseChartMarker *marker = &g_array_index (self->markers, BourseChartMarker, i);
+      int index = bourse_candle_chart_index_of_time (self, marker->time);
+      double x, y;
+
+      if (index < 0)
+        continue;
+      x = bourse_candle_chart_index_to_x (self, index);
+      y = PRICE_Y (marker->price);
+      if (x < 0 || x > plot_width || y < 0 || y > price_height)
+        continue;
+
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+      gtk_snapshot_rotate (snapshot, 45);
+      append_rect (snapshot, &colors.background, -5, -5, 10, 10);
+      append_rect (snapshot, marker->buy ? &colors.up : &colors.down, -4, -4, 8, 8);
+      gtk_snapshot_restore (snapshot);
+    }
 
   /* Crosshair. */
   if (self->pointer_inside && self->pointer_x < plot_width && self->pointer_y < plot_height)
@@ -1886,6 +1992,8 @@ bourse_candle_chart_finalize (GObject *object)
 
   bourse_candle_chart_clear_levels (self);
   g_clear_pointer (&self->candles, g_array_unref);
+  g_clear_pointer (&self->markers, g_array_unref);
+  g_clear_pointer (&self->lines, g_array_unref);
   g_clear_pointer (&self->items, g_array_unref);
   g_clear_pointer (&self->ticks, g_array_unref);
   g_clear_pointer (&self->layouts, g_hash_table_unref);
@@ -2069,6 +2177,8 @@ bourse_candle_chart_init (BourseCandleChart *self)
   GDate epoch;
 
   self->candles = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
+  self->markers = g_array_new (FALSE, FALSE, sizeof (BourseChartMarker));
+  self->lines = g_array_new (FALSE, FALSE, sizeof (BourseChartLine));
   self->items = g_array_new (FALSE, FALSE, sizeof (Item));
   self->ticks = g_array_new (FALSE, FALSE, sizeof (Tick));
   self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);

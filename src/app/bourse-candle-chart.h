@@ -23,6 +23,27 @@ typedef struct
   gboolean closed;
 } BourseChartCandle;
 
+/* What the account did and has resting on the displayed symbol. */
+typedef struct
+{
+  gint64   time;        /* ms since the epoch, UTC */
+  double   price;
+  gboolean buy;
+} BourseChartMarker;
+
+typedef enum
+{
+  BOURSE_CHART_LINE_ORDER,
+  BOURSE_CHART_LINE_STOP_LOSS,
+  BOURSE_CHART_LINE_TAKE_PROFIT,
+} BourseChartLineKind;
+
+typedef struct
+{
+  double               price;
+  BourseChartLineKind  kind;
+} BourseChartLine;
+
 #define BOURSE_TYPE_CANDLE_CHART (bourse_candle_chart_get_type ())
 
 G_DECLARE_FINAL_TYPE (BourseCandleChart, bourse_candle_chart, BOURSE, CANDLE_CHART, GtkWidget)
@@ -45,6 +66,17 @@ gboolean                 bourse_candle_chart_update_candle      (BourseCandleCha
 guint                    bourse_candle_chart_get_n_candles      (BourseCandleChart       *self);
 const BourseChartCandle *bourse_candle_chart_get_candle         (BourseCandleChart       *self,
                                                                  guint                    index);
+
+/* Overlays: fills as markers on their candle, open orders, stop-losses and
+ * take-profits as lines across. Each call replaces what was there. */
+void                     bourse_candle_chart_set_markers        (BourseCandleChart       *self,
+                                                                 const BourseChartMarker *markers,
+                                                                 gsize                    n_markers);
+void                     bourse_candle_chart_set_lines          (BourseCandleChart       *self,
+                                                                 const BourseChartLine   *lines,
+                                                                 gsize                    n_lines);
+guint                    bourse_candle_chart_get_n_markers      (BourseCandleChart       *self);
+guint                    bourse_candle_chart_get_n_lines        (BourseCandleChart       *self);
 
 /* Prices are shown with this many decimals; -1 (the default) picks them
  * from the price level. */

@@ -20,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "bourse-app-util.h"
+#include "bourse-chart-overlay.h"
 #include "bourse-download-dialog.h"
 #include "bourse-import-dialog.h"
 #include "bourse-markets-page.h"
@@ -63,6 +64,7 @@ struct _BourseMarketsPage
 
   BourseClient      *client;
   GSignalGroup      *client_signals;
+  BourseChartOverlay *overlay;           /* the account's fills and orders on the chart */
   GCancellable      *cancellable;        /* the list and its tickers */
   GCancellable      *chart_cancellable;  /* the chart's history */
   char              *role;
@@ -1020,6 +1022,8 @@ bourse_markets_page_load_chart (BourseMarketsPage *self)
   g_array_set_size (self->pending, 0);
   bourse_candle_chart_set_candles (self->chart, NULL, 0);
   bourse_markets_page_update_header (self);
+  if (self->overlay != NULL)
+    bourse_chart_overlay_set_symbol (self->overlay, self->symbol);
 
   if (self->client == NULL || self->symbol == NULL)
     {
@@ -1270,6 +1274,7 @@ bourse_markets_page_set_client (BourseMarketsPage *self,
 
   g_set_object (&self->client, client);
   g_signal_group_set_target (self->client_signals, client);
+  bourse_chart_overlay_set_client (self->overlay, client);
 
   bourse_markets_page_update_actions (self);
   gtk_stack_set_visible_child_name (self->stack, "loading");
@@ -1390,6 +1395,7 @@ bourse_markets_page_dispose (GObject *object)
     g_signal_group_set_target (self->client_signals, NULL);
   g_clear_object (&self->client_signals);
   g_clear_object (&self->client);
+  g_clear_object (&self->overlay);
 
   /* Through AdwBin, which would otherwise unparent it a second time. */
   adw_bin_set_child (ADW_BIN (self), NULL);
@@ -1546,6 +1552,7 @@ bourse_markets_page_init (BourseMarketsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   gtk_widget_set_name (GTK_WIDGET (self), "markets-page");
+  self->overlay = bourse_chart_overlay_new (self->chart);
 
   self->interval = g_strdup (DEFAULT_INTERVAL);
   self->instruments = g_ptr_array_new_with_free_func (instrument_free);
