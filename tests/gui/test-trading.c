@@ -1,0 +1,287 @@
+/* test-trading.c — the Portfolio page, the order dialog and the kill switch
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Against the real engine and server in this thread (tests/integration's
+ * BourseTestServer, as test-approvals.c does), with the simulated market
+ * backfilled so that instruments have a last price and market orders
+ * fill. The Portfolio page and the order dialog join once the order and
+ * portfolio routes are on main. What the tests set up goes through the API; what they check is
+ * what the window shows.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "bourse-window.h"
+
+#include "../integration/desk-test-util.h"
+#include "gui-util.h"
+
+static char *tmp_dir;
+
+/* Helpers {{{ */
+
+static BourseWindow *
+open_window (BourseTestServer *server)
+{
+  BourseWindow *window = bourse_window_new (NULL);
+
+  g_object_ref (window);
+  bourse_window_set_token (window, server->token);
+  bourse_window_set_server_url (window, server->base_url);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+static void
+close_window (BourseWindow *window)
+{
+  BourseClient *client = bourse_window_get_client (window);
+
+  if (client != NULL)
+    g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  wait_until (pointer_is_null, &window, "the window to be finalized");
+  wait_until (pointer_is_null, &client, "the window's client to go");
+}
+
+static gboolean
+client_is_connected (gpointer data)
+{
+  BourseClient *client = bourse_window_get_client (data);
+
+  return client != NULL && bourse_client_get_connected (client);
+}
+
+/* The topics are followed once the WebSocket is up; the subscription
+ * then needs a moment to reach the server. */
+static void
+wait_for_topics (BourseWindow *window)
+{
+  wait_until (client_is_connected, window, "the window's WebSocket");
+  spin (300);
+}
+
+static GtkWidget *
+find_toplevel_named (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_get_visible (window) && g_strcmp0 (gtk_widget_get_name (window), name) == 0)
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+toplevel_is_shown (gpointer data)
+{
+  return find_toplevel_named (data) != NULL;
+}
+
+static gboolean
+toplevel_is_gone (gpointer data)
+{
+  return find_toplevel_named (data) == NULL;
+}
+
+static GtkWidget *
+find_button_labelled (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+click (GtkWidget *button)
+{
+  g_assert_nonnull (button);
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* The server's trading state, "ACTIVE", "REDUCING" or "HALTED". */
+static char *
+dup_state (BourseTestServer *server)
+{
+  g_autoptr(JsonNode) node = desk_expect (server, "GET", "/api/v1/risk/state", NULL, NULL, 200);
+
+  return g_strdup (json_object_get_string_member (desk_object (node), "state"));
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *name;
+  const char *text;     /* a part of what the label says */
+} LabelQuery;
+
+static gboolean
+label_says (gpointer data)
+{
+  LabelQuery *query = data;
+  GtkWidget *label = find_widget (query->root, query->name);
+
+  return label != NULL && gtk_widget_get_mapped (label) &&
+         strstr (gtk_label_get_label (GTK_LABEL (label)), query->text) != NULL;
+}
+
+static void
+wait_for_label (GtkWidget  *root,
+                const char *name,
+                const char *text)
+{
+  LabelQuery query = { root, name, text };
+  g_autofree char *what = g_strdup_printf ("%s to say “%s”", name, text);
+
+  wait_until (label_says, &query, what);
+}
+
+/* }}} */
+
+static gboolean
+kill_switch_is_shown (gpointer data)
+{
+  GtkWidget *button = find_widget (data, "kill-switch-button");
+
+  return button != NULL && gtk_widget_get_visible (button) && gtk_widget_is_sensitive (button);
+}
+
+static gboolean
+banner_is_revealed (gpointer data)
+{
+  GtkWidget *banner = find_widget (data, "trading-banner");
+
+  return banner != NULL && gtk_revealer_get_reveal_child (GTK_REVEALER (banner));
+}
+
+static gboolean
+banner_is_hidden (gpointer data)
+{
+  return !banner_is_revealed (data);
+}
+
+/* The kill switch halts trading after a confirmation, the banner says why
+ * while it lasts, and Resume lifts it. */
+static void
+test_kill_switch (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  g_autofree char *state = NULL;
+  BourseWindow *window;
+  GtkWidget *dialog;
+
+  window = open_window (server);
+  wait_until (kill_switch_is_shown, window, "the kill switch");
+  wait_for_topics (window);
+  g_assert_false (banner_is_revealed (window));
+
+  /* Asked first: cancelling stops nothing. */
+  click (find_widget (GTK_WIDGET (window), "kill-switch-button"));
+  wait_until (toplevel_is_shown, (gpointer) "halt-dialog", "the confirmation");
+  dialog = find_toplevel_named ("halt-dialog");
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Stop All Trading?");
+  click (find_button_labelled (dialog, "_Cancel"));
+  wait_until (toplevel_is_gone, (gpointer) "halt-dialog", "the confirmation to close");
+  state = dup_state (server);
+  g_assert_cmpstr (state, ==, "ACTIVE");
+
+  click (find_widget (GTK_WIDGET (window), "kill-switch-button"));
+  wait_until (toplevel_is_shown, (gpointer) "halt-dialog", "the confirmation");
+  dialog = find_toplevel_named ("halt-dialog");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "halt-reason-entry")), "Feed looks wrong");
+  click (find_button_labelled (dialog, "_Stop Trading"));
+
+  wait_until (banner_is_revealed, window, "the banner");
+  wait_for_label (GTK_WIDGET (window), "trading-banner-label", "Trading halted");
+  wait_for_label (GTK_WIDGET (window), "trading-banner-label", "Feed looks wrong");
+  g_test_message ("Banner: %s", label_text (GTK_WIDGET (window), "trading-banner-label"));
+  g_clear_pointer (&state, g_free);
+  state = dup_state (server);
+  g_assert_cmpstr (state, ==, "HALTED");
+  /* Halted: the switch has nothing more to stop. */
+  g_assert_false (gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), "kill-switch-button")));
+
+  /* The local owner may resume: the banner goes. */
+  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "resume-button")));
+  click (find_widget (GTK_WIDGET (window), "resume-button"));
+  wait_until (banner_is_hidden, window, "the banner to go");
+  g_clear_pointer (&state, g_free);
+  state = dup_state (server);
+  g_assert_cmpstr (state, ==, "ACTIVE");
+
+  /* Halted elsewhere (through the API): the topic brings the banner. */
+  desk_expect (server, "POST", "/api/v1/risk/halt", NULL, "{\"reason\":\"From a script\"}", 200);
+  wait_until (banner_is_revealed, window, "the banner from the topic");
+  wait_for_label (GTK_WIDGET (window), "trading-banner-label", "From a script");
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  tmp_dir = g_dir_make_tmp ("bourse-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME" };
+      g_autofree char *dir = g_build_filename (tmp_dir, vars[i], NULL);
+
+      g_setenv (vars[i], dir, TRUE);
+    }
+  /* The labels are compared as written. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      remove_tree (tmp_dir);
+      g_clear_pointer (&tmp_dir, g_free);
+      g_print ("1..0 # SKIP no display\n");
+      return 0;
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+
+  g_test_add_func ("/trading/kill-switch", test_kill_switch);
+
+  ret = g_test_run ();
+
+  remove_tree (tmp_dir);
+  g_clear_pointer (&tmp_dir, g_free);
+
+  return ret;
+}
