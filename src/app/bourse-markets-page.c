@@ -67,7 +67,7 @@ struct _BourseMarketsPage
   BourseChartOverlay *overlay;           /* the account's fills and orders on the chart */
   GCancellable      *cancellable;        /* the list and its tickers */
   GCancellable      *chart_cancellable;  /* the chart's history */
-  char              *role;
+  GStrv              permissions;
   char              *symbol;
   char              *interval;
 
@@ -106,7 +106,7 @@ G_DEFINE_FINAL_TYPE (BourseMarketsPage, bourse_markets_page, ADW_TYPE_BIN)
 enum {
   PROP_0,
   PROP_CLIENT,
-  PROP_ROLE,
+  PROP_PERMISSIONS,
   PROP_SYMBOL,
   PROP_INTERVAL,
   N_PROPS
@@ -1128,14 +1128,15 @@ bourse_markets_page_resync_cb (BourseMarketsPage *self,
 static gboolean
 bourse_markets_page_can_import (BourseMarketsPage *self)
 {
-  return self->client != NULL && g_strcmp0 (self->role, "admin") == 0;
+  return self->client != NULL && self->permissions != NULL
+         && g_strv_contains ((const char * const *) self->permissions, "market.import");
 }
 
 static gboolean
 bourse_markets_page_can_download (BourseMarketsPage *self)
 {
-  return self->client != NULL &&
-         (g_strcmp0 (self->role, "admin") == 0 || g_strcmp0 (self->role, "trader") == 0);
+  return self->client != NULL && self->permissions != NULL
+         && g_strv_contains ((const char * const *) self->permissions, "market.download");
 }
 
 static void
@@ -1283,27 +1284,30 @@ bourse_markets_page_set_client (BourseMarketsPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
 
-const char *
-bourse_markets_page_get_role (BourseMarketsPage *self)
+const char * const *
+bourse_markets_page_get_permissions (BourseMarketsPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_MARKETS_PAGE (self), NULL);
 
-  return self->role;
+  return (const char * const *) self->permissions;
 }
 
 void
-bourse_markets_page_set_role (BourseMarketsPage *self,
-                              const char        *role)
+bourse_markets_page_set_permissions (BourseMarketsPage  *self,
+                                     const char * const *permissions)
 {
   g_return_if_fail (BOURSE_IS_MARKETS_PAGE (self));
 
-  if (g_strcmp0 (self->role, role) == 0)
+  if (self->permissions == NULL && permissions == NULL)
+    return;
+  if (self->permissions != NULL && permissions != NULL
+      && g_strv_equal ((const char * const *) self->permissions, permissions))
     return;
 
-  g_free (self->role);
-  self->role = g_strdup (role);
+  g_strfreev (self->permissions);
+  self->permissions = g_strdupv ((char **) permissions);
   bourse_markets_page_update_actions (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ROLE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERMISSIONS]);
 }
 
 const char *
@@ -1413,7 +1417,7 @@ bourse_markets_page_finalize (GObject *object)
   g_clear_pointer (&self->by_symbol, g_hash_table_unref);
   g_clear_pointer (&self->ticker_topics, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_array_unref);
-  g_clear_pointer (&self->role, g_free);
+  g_clear_pointer (&self->permissions, g_strfreev);
   g_clear_pointer (&self->symbol, g_free);
   g_clear_pointer (&self->interval, g_free);
 
@@ -1434,8 +1438,8 @@ bourse_markets_page_get_property (GObject    *object,
       g_value_set_object (value, self->client);
       break;
 
-    case PROP_ROLE:
-      g_value_set_string (value, self->role);
+    case PROP_PERMISSIONS:
+      g_value_set_boxed (value, self->permissions);
       break;
 
     case PROP_SYMBOL:
@@ -1465,8 +1469,8 @@ bourse_markets_page_set_property (GObject      *object,
       bourse_markets_page_set_client (self, g_value_get_object (value));
       break;
 
-    case PROP_ROLE:
-      bourse_markets_page_set_role (self, g_value_get_string (value));
+    case PROP_PERMISSIONS:
+      bourse_markets_page_set_permissions (self, g_value_get_boxed (value));
       break;
 
     case PROP_SYMBOL:
@@ -1498,10 +1502,10 @@ bourse_markets_page_class_init (BourseMarketsPageClass *klass)
                          BOURSE_TYPE_CLIENT,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  properties[PROP_ROLE] =
-    g_param_spec_string ("role", NULL, NULL,
-                         NULL,
-                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PERMISSIONS] =
+    g_param_spec_boxed ("permissions", NULL, NULL,
+                        G_TYPE_STRV,
+                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   properties[PROP_SYMBOL] =
     g_param_spec_string ("symbol", NULL, NULL,

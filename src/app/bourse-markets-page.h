@@ -22,11 +22,11 @@ GtkWidget         *bourse_markets_page_new          (void);
 BourseClient      *bourse_markets_page_get_client   (BourseMarketsPage *self);
 void               bourse_markets_page_set_client   (BourseMarketsPage *self,
                                                      BourseClient      *client);
-/* The signed-in role ("admin", "trader", "viewer"): who may import (admin)
- * and download (admin, trader). */
-const char        *bourse_markets_page_get_role     (BourseMarketsPage *self);
-void               bourse_markets_page_set_role     (BourseMarketsPage *self,
-                                                     const char        *role);
+/* What the signed-in caller may do, as the server's GET /api/v1/permissions
+ * says: Import needs market.import, Download market.download. */
+const char * const *bourse_markets_page_get_permissions (BourseMarketsPage  *self);
+void               bourse_markets_page_set_permissions  (BourseMarketsPage  *self,
+                                                     const char * const *permissions);
 /* Reloads the instruments. */
 void               bourse_markets_page_reload       (BourseMarketsPage *self);
 /* The instrument and interval the chart shows. */

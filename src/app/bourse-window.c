@@ -45,10 +45,9 @@ struct _BourseWindow
   gboolean              restore_tried;   /* the keyring, once per server */
   GtkWidget            *sign_in_dialog;  /* weak */
 
-  /* Who we are signed in as, from GET /api/v1/users/me, and what the
-   * server says we may do (NULL until it says). */
+  /* What the server says the caller may do (GET /api/v1/permissions; NULL
+   * until it says). */
   GCancellable         *principal_cancellable;
-  char                 *role;
   char                **permissions;
 
   /* The trading state (GET /api/v1/risk/state, topic risk). */
@@ -561,7 +560,8 @@ bourse_window_add_page (BourseWindow *self,
   return page;
 }
 
-/* Pages only administrators may use come and go with the role. */
+/* The Users and Audit Trail pages come and go with the permissions to
+ * read them (administrators', in the server's matrix). */
 static void
 bourse_window_set_admin (BourseWindow *self,
                          gboolean      admin)
@@ -586,22 +586,6 @@ bourse_window_set_admin (BourseWindow *self,
 }
 
 /* The desk {{{ */
-
-/* The permission matrix's rows for the desk (src/auth/bourse-permissions.c):
- * approvals.read and strategies.read for every role; approvals.decide,
- * strategies.write and recommendations.write for traders and administrators. */
-static gboolean
-role_may_read_desk (const char *role)
-{
-  return g_strcmp0 (role, "viewer") == 0 || g_strcmp0 (role, "trader") == 0 ||
-         g_strcmp0 (role, "admin") == 0;
-}
-
-static gboolean
-role_may_act_on_desk (const char *role)
-{
-  return g_strcmp0 (role, "trader") == 0 || g_strcmp0 (role, "admin") == 0;
-}
 
 static char *
 approval_notification_id (gint64 id)
@@ -752,17 +736,13 @@ bourse_window_decide_approval_action (GtkWidget  *widget,
   bourse_window_show_approval (BOURSE_WINDOW (widget), id, decision);
 }
 
-/* Approvals and Strategies, for the roles that may read them; buttons and
- * forms for those who may act. */
+/* Approvals and Strategies, for those who may read them; buttons and forms
+ * for those who may act, as the server's matrix says. */
 static void
-bourse_window_set_desk (BourseWindow *self,
-                        const char   *role)
+bourse_window_set_desk (BourseWindow *self)
 {
-  /* The server's own answer when it gives one; the role's rows until then. */
-  gboolean may_read = self->permissions != NULL ? bourse_window_may (self, "approvals.read")
-                                                : role_may_read_desk (role);
-  gboolean may_act = self->permissions != NULL ? bourse_window_may (self, "approvals.decide")
-                                               : role_may_act_on_desk (role);
+  gboolean may_read = bourse_window_may (self, "approvals.read");
+  gboolean may_decide = bourse_window_may (self, "approvals.decide");
 
   g_assert (BOURSE_IS_WINDOW (self));
 
@@ -792,12 +772,11 @@ bourse_window_set_desk (BourseWindow *self,
 
   if (self->approvals_page != NULL)
     {
-      bourse_approvals_page_set_can_decide (BOURSE_APPROVALS_PAGE (self->approvals_page), may_act);
+      bourse_approvals_page_set_can_decide (BOURSE_APPROVALS_PAGE (self->approvals_page), may_decide);
       bourse_approvals_page_set_can_execute (BOURSE_APPROVALS_PAGE (self->approvals_page),
-                                             self->permissions != NULL
-                                             ? bourse_window_may (self, "approvals.execute")
-                                             : may_act);
-      bourse_strategies_page_set_can_write (BOURSE_STRATEGIES_PAGE (self->strategies_page), may_act);
+                                             bourse_window_may (self, "approvals.execute"));
+      bourse_strategies_page_set_can_write (BOURSE_STRATEGIES_PAGE (self->strategies_page),
+                                            bourse_window_may (self, "strategies.write"));
       bourse_window_show_desk_approval (self);
     }
 }
@@ -893,27 +872,13 @@ bourse_window_check_owner (BourseWindow *self)
 
 /* What the server says the caller may do; the rules stay with it. */
 static void
-bourse_window_set_permissions (BourseWindow *self,
-                               JsonArray    *permissions)
+bourse_window_set_permissions (BourseWindow       *self,
+                               const char * const *permissions)
 {
-  g_autoptr(GStrvBuilder) builder = NULL;
-
   g_assert (BOURSE_IS_WINDOW (self));
 
   g_clear_pointer (&self->permissions, g_strfreev);
-
-  if (permissions != NULL)
-    {
-      builder = g_strv_builder_new ();
-      for (guint i = 0; i < json_array_get_length (permissions); i++)
-        {
-          JsonNode *node = json_array_get_element (permissions, i);
-
-          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
-            g_strv_builder_add (builder, json_node_get_string (node));
-        }
-      self->permissions = g_strv_builder_end (builder);
-    }
+  self->permissions = g_strdupv ((char **) permissions);
 
   bourse_window_update_trading (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERMISSIONS]);
@@ -925,27 +890,24 @@ bourse_window_load_principal_cb (GObject      *object,
                                  gpointer      user_data)
 {
   g_autoptr(BourseWindow) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
+  BourseClient *client = BOURSE_CLIENT (object);
   g_autoptr(GError) error = NULL;
-  JsonObject *me;
 
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+  if (!bourse_client_load_permissions_finish (client, result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("Could not learn who is signed in: %s", error->message);
+        g_message ("Could not learn what the signed-in account may do: %s", error->message);
       return;
     }
+  if (client != self->client)
+    return;
 
-  me = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  g_debug ("Signed in with the role %s", bourse_json_get_string (me, "role"));
-  g_free (self->role);
-  self->role = g_strdup (bourse_json_get_string (me, "role"));
-  bourse_window_set_permissions (self, bourse_json_get_array (me, "permissions"));
+  g_debug ("Signed in with the role %s", bourse_client_get_role (client));
+  bourse_window_set_permissions (self, bourse_client_get_permissions (client));
 
-  bourse_window_set_desk (self, self->role);
-  bourse_window_set_admin (self, g_strcmp0 (self->role, "admin") == 0);
-  /* Who may import (admins) and download (traders too). */
-  bourse_markets_page_set_role (self->markets_page, self->role);
+  bourse_window_set_desk (self);
+  bourse_window_set_admin (self, bourse_window_may (self, "users.read") && bourse_window_may (self, "audit.read"));
+  bourse_markets_page_set_permissions (self->markets_page, bourse_client_get_permissions (client));
 
   if (self->users_page != NULL)
     bourse_window_check_owner (self);
@@ -963,8 +925,8 @@ bourse_window_load_principal (BourseWindow *self)
     return;
 
   self->principal_cancellable = g_cancellable_new ();
-  bourse_client_get_json_async (self->client, "/api/v1/users/me", self->principal_cancellable,
-                                bourse_window_load_principal_cb, g_object_ref (self));
+  bourse_client_load_permissions_async (self->client, self->principal_cancellable,
+                                        bourse_window_load_principal_cb, g_object_ref (self));
 }
 
 /* }}} */
@@ -1376,7 +1338,6 @@ bourse_window_finalize (GObject *object)
 
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->token, g_free);
-  g_clear_pointer (&self->role, g_free);
   g_clear_pointer (&self->permissions, g_strfreev);
   g_clear_pointer (&self->risk_state, json_object_unref);
   g_clear_pointer (&self->wanted_decision, g_free);

@@ -126,3 +126,37 @@ bourse_permission_list (void)
     }
   return names;
 }
+
+static void
+add_permissions_of (JsonBuilder *builder,
+                    BourseRole   role)
+{
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (matrix); i++)
+    if ((matrix[i].roles & (1u << role)) != 0)
+      json_builder_add_string_value (builder, matrix[i].permission);
+  json_builder_end_array (builder);
+}
+
+JsonNode *
+bourse_permissions_to_json (BourseRole role)
+{
+  static const BourseRole roles[] = { BOURSE_ROLE_ADMIN, BOURSE_ROLE_TRADER, BOURSE_ROLE_VIEWER };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, bourse_role_to_string (role));
+  json_builder_set_member_name (builder, "permissions");
+  add_permissions_of (builder, role);
+  json_builder_set_member_name (builder, "matrix");
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+    {
+      json_builder_set_member_name (builder, bourse_role_to_string (roles[i]));
+      add_permissions_of (builder, roles[i]);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -26,5 +26,9 @@ gboolean     bourse_permission_is_known      (const char *permission);
 gboolean     bourse_role_has_permission      (BourseRole  role,
                                               const char *permission);
 const char * const *bourse_permission_list   (void);
+/* What the UIs ask instead of knowing the rules: @role's name and
+ * permissions, and the whole matrix, role → permissions:
+ * {"role","permissions":[…],"matrix":{"admin":[…],"trader":[…],"viewer":[…]}}. */
+JsonNode    *bourse_permissions_to_json      (BourseRole  role);
 
 G_END_DECLS

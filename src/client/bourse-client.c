@@ -46,6 +46,9 @@ struct _BourseClient
   guint                    backoff_ms;
   gint64                   connected_at_us;
 
+  char                    *role;             /* GET /api/v1/permissions, for this token */
+  GStrv                    permissions;      /* and its permissions */
+
   GHashTable              *topics;           /* topic → subscription count */
   GHashTable              *last_seq;         /* topic → gint64* last seq seen */
 
@@ -398,6 +401,111 @@ bourse_client_get_json_finish (BourseClient  *self,
                                GError       **error)
 {
   return bourse_client_request_json_finish (self, result, error);
+}
+
+/* Permissions {{{ */
+
+static void
+bourse_client_permissions_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  BourseClient *self = BOURSE_CLIENT (object);
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GStrvBuilder) permissions = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object_answer;
+  JsonArray *list;
+  const char *role;
+
+  if ((answer = bourse_client_get_json_finish (self, result, &error)) == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  object_answer = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  role = bourse_json_get_string (object_answer, "role");
+  list = bourse_json_get_array (object_answer, "permissions");
+  if (role == NULL || list == NULL)
+    {
+      g_task_return_new_error (task, BOURSE_CLIENT_ERROR, BOURSE_CLIENT_ERROR_PROTOCOL,
+                               _("The server did not say what this account may do"));
+      return;
+    }
+
+  permissions = g_strv_builder_new ();
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *element = json_array_get_element (list, i);
+
+      if (JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING)
+        g_strv_builder_add (permissions, json_node_get_string (element));
+    }
+
+  /* Only for the token that asked. */
+  if (g_strcmp0 (g_task_get_task_data (task), self->token) == 0)
+    {
+      g_free (self->role);
+      self->role = g_strdup (role);
+      g_clear_pointer (&self->permissions, g_strfreev);
+      self->permissions = g_strv_builder_end (permissions);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+bourse_client_load_permissions_async (BourseClient        *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (BOURSE_IS_CLIENT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bourse_client_load_permissions_async);
+  g_task_set_task_data (task, g_strdup (self->token), g_free);
+  bourse_client_get_json_async (self, "/api/v1/permissions", cancellable, bourse_client_permissions_cb,
+                                g_steal_pointer (&task));
+}
+
+gboolean
+bourse_client_load_permissions_finish (BourseClient  *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+const char *
+bourse_client_get_role (BourseClient *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT (self), NULL);
+
+  return self->role;
+}
+
+gboolean
+bourse_client_has_permission (BourseClient *self,
+                              const char   *permission)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (permission != NULL, FALSE);
+
+  return self->permissions != NULL && g_strv_contains ((const char * const *) self->permissions, permission);
+}
+
+const char * const *
+bourse_client_get_permissions (BourseClient *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT (self), NULL);
+
+  return (const char * const *) self->permissions;
 }
 
 /* }}} */
@@ -870,6 +978,9 @@ bourse_client_set_token (BourseClient *self,
 
   g_free (self->token);
   self->token = g_strdup (token);
+  /* Someone else, perhaps: what they may do is asked again. */
+  g_clear_pointer (&self->role, g_free);
+  g_clear_pointer (&self->permissions, g_strfreev);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
 }
 
@@ -946,6 +1057,8 @@ bourse_client_finalize (GObject *object)
   g_clear_pointer (&self->base_uri, g_uri_unref);
   g_clear_pointer (&self->base_url, g_free);
   g_clear_pointer (&self->token, g_free);
+  g_clear_pointer (&self->role, g_free);
+  g_clear_pointer (&self->permissions, g_strfreev);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (bourse_client_parent_class)->finalize (object);

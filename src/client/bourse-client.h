@@ -78,6 +78,22 @@ JsonNode     *bourse_client_get_json_finish     (BourseClient         *self,
                                                  GAsyncResult         *result,
                                                  GError              **error);
 
+/* GET /api/v1/permissions: the role the token acts as and the permissions
+ * of the server's matrix, kept until the token changes. The UI shows what
+ * the caller may do from these, never from role names of its own. */
+void          bourse_client_load_permissions_async  (BourseClient       *self,
+                                                     GCancellable       *cancellable,
+                                                     GAsyncReadyCallback callback,
+                                                     gpointer            user_data);
+gboolean      bourse_client_load_permissions_finish (BourseClient       *self,
+                                                     GAsyncResult       *result,
+                                                     GError            **error);
+/* NULL, and no permission, until loaded. */
+const char   *bourse_client_get_role                (BourseClient       *self);
+gboolean      bourse_client_has_permission          (BourseClient       *self,
+                                                     const char         *permission);
+const char * const *bourse_client_get_permissions   (BourseClient       *self);
+
 /* WebSocket. Once connected, the client reconnects by itself with back-off
  * until bourse_client_close(), and subscribes again to its topics. */
 void          bourse_client_connect_async       (BourseClient         *self,

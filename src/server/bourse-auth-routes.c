@@ -254,6 +254,17 @@ me_cb (BourseRequest *request,
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
 
+/* The caller's role and permissions and the whole matrix: the UIs show
+ * what the caller may do from this, never from rules of their own. */
+static void
+permissions_cb (BourseRequest *request,
+                gpointer       user_data)
+{
+  g_autoptr(JsonNode) body = bourse_permissions_to_json (bourse_request_get_principal (request)->role);
+
+  bourse_request_reply_json (request, SOUP_STATUS_OK, body);
+}
+
 static void
 users_list_cb (BourseRequest *request,
                gpointer       user_data)
@@ -701,6 +712,7 @@ _bourse_server_add_auth_routes (BourseServer *self)
   bourse_router_add (router, "POST", "/api/v1/auth/refresh", NULL, refresh_cb, self);
   bourse_router_add (router, "POST", "/api/v1/auth/logout", "profile.read", logout_cb, self);
   bourse_router_add (router, "GET", "/api/v1/users/me", "profile.read", me_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/permissions", "profile.read", permissions_cb, self);
   bourse_router_add (router, "GET", "/api/v1/users", "users.read", users_list_cb, self);
   bourse_router_add (router, "POST", "/api/v1/users", "users.write", users_create_cb, self);
   bourse_router_add (router, "POST", "/api/v1/users/{id}/approve", "users.write", users_approve_cb, self);

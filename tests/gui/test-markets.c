@@ -71,6 +71,31 @@ fixture_set_up (Fixture       *fixture,
   wait_until (client_is_connected, fixture->client, "the client to be connected");
 }
 
+/* What @role may do, as the server's GET /api/v1/permissions answers it
+ * (NULL: nothing). */
+static void
+set_role (BourseMarketsPage *page,
+          const char        *role)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) permissions = NULL;
+  JsonArray *list;
+  BourseRole parsed;
+
+  if (role == NULL || !bourse_role_parse (role, &parsed))
+    {
+      bourse_markets_page_set_permissions (page, NULL);
+      return;
+    }
+  answer = bourse_permissions_to_json (parsed);
+  list = json_object_get_array_member (json_node_get_object (answer), "permissions");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    g_strv_builder_add (builder, json_array_get_string_element (list, i));
+  permissions = g_strv_builder_end (builder);
+  bourse_markets_page_set_permissions (page, (const char * const *) permissions);
+}
+
 static void
 open_page (Fixture    *fixture,
            const char *role)
@@ -80,7 +105,7 @@ open_page (Fixture    *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 700);
   fixture->page = BOURSE_MARKETS_PAGE (bourse_markets_page_new ());
   fixture->chart = bourse_markets_page_get_chart (fixture->page);
-  bourse_markets_page_set_role (fixture->page, role);
+  set_role (fixture->page, role);
   gtk_window_set_child (GTK_WINDOW (fixture->window), GTK_WIDGET (fixture->page));
   bourse_markets_page_set_client (fixture->page, fixture->client);
   gtk_window_present (GTK_WINDOW (fixture->window));
@@ -819,15 +844,15 @@ test_roles (Fixture       *fixture,
   g_assert_null (find_toplevel (BOURSE_TYPE_IMPORT_DIALOG));
   g_assert_null (find_toplevel (BOURSE_TYPE_DOWNLOAD_DIALOG));
 
-  bourse_markets_page_set_role (fixture->page, "trader");
+  set_role (fixture->page, "trader");
   g_assert_false (gtk_widget_get_visible (import_button));
   g_assert_true (gtk_widget_get_visible (download_button));
 
-  bourse_markets_page_set_role (fixture->page, "admin");
+  set_role (fixture->page, "admin");
   g_assert_true (gtk_widget_get_visible (import_button));
   g_assert_true (gtk_widget_get_visible (download_button));
 
-  bourse_markets_page_set_role (fixture->page, NULL);
+  set_role (fixture->page, NULL);
   g_assert_false (gtk_widget_get_visible (import_button));
   g_assert_false (gtk_widget_get_visible (download_button));
 }

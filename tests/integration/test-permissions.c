@@ -874,6 +874,97 @@ test_rights_change (gconstpointer data)
   bourse_test_server_free (server);
 }
 
+/* The names in @array are exactly @role's permissions in the matrix. */
+static void
+assert_permissions_of (JsonArray  *array,
+                       BourseRole  role)
+{
+  const char * const *all = bourse_permission_list ();
+  g_autoptr(GHashTable) listed = g_hash_table_new (g_str_hash, g_str_equal);
+  guint expected = 0;
+
+  g_assert_nonnull (array);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      const char *name = json_array_get_string_element (array, i);
+
+      g_assert_true (bourse_permission_is_known (name));
+      g_assert_true (g_hash_table_add (listed, (gpointer) name));
+    }
+  for (guint i = 0; all[i] != NULL; i++)
+    if (bourse_role_has_permission (role, all[i]))
+      {
+        g_assert_true (g_hash_table_contains (listed, all[i]));
+        expected++;
+      }
+  g_assert_cmpuint (g_hash_table_size (listed), ==, expected);
+}
+
+/* GET /api/v1/permissions: what the UIs show is decided by the matrix the
+ * server answers, for every kind of caller and after a role changes. */
+static void
+test_permissions_route (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, settings);
+  Callers callers;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) ignored = NULL;
+
+  callers_init (&callers, server);
+  for (CallerKind kind = CALLER_ANONYMOUS; kind < N_CALLERS; kind++)
+    {
+      g_autoptr(BourseTestResponse) response = fetch_as (&callers, kind, "GET", "/api/v1/permissions", NULL);
+      g_autoptr(JsonNode) answer = NULL;
+      JsonObject *object, *matrix;
+      BourseRole role;
+
+      g_test_message ("as %s: %u", caller_names[kind], response->status);
+      if (!caller_role (kind, &role))
+        {
+          g_assert_cmpuint (response->status, ==, 401);
+          continue;
+        }
+      g_assert_cmpuint (response->status, ==, 200);
+      answer = bourse_test_response_json (response);
+      object = json_node_get_object (answer);
+      g_assert_cmpstr (json_object_get_string_member (object, "role"), ==, bourse_role_to_string (role));
+      assert_permissions_of (json_object_get_array_member (object, "permissions"), role);
+
+      matrix = json_object_get_object_member (object, "matrix");
+      g_assert_cmpuint (json_object_get_size (matrix), ==, 3);
+      assert_permissions_of (json_object_get_array_member (matrix, "admin"), BOURSE_ROLE_ADMIN);
+      assert_permissions_of (json_object_get_array_member (matrix, "trader"), BOURSE_ROLE_TRADER);
+      assert_permissions_of (json_object_get_array_member (matrix, "viewer"), BOURSE_ROLE_VIEWER);
+    }
+
+  /* A demoted trader's next answer is a viewer's. */
+  path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, callers.user_id[CALLER_TRADER]);
+  ignored = owner_expect (server, "PATCH", path, "{\"role\":\"viewer\"}", 200);
+  {
+    g_autoptr(BourseTestResponse) response = fetch_as (&callers, CALLER_TRADER, "GET", "/api/v1/permissions", NULL);
+    g_autoptr(JsonNode) answer = bourse_test_response_json (response);
+    JsonObject *object = json_node_get_object (answer);
+
+    g_assert_cmpuint (response->status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (object, "role"), ==, "viewer");
+    assert_permissions_of (json_object_get_array_member (object, "permissions"), BOURSE_ROLE_VIEWER);
+  }
+
+  /* The desktop's local owner is an administrator. */
+  {
+    g_autoptr(BourseTestResponse) response =
+      bourse_test_fetch (server, "GET", "/api/v1/permissions", NULL, NULL, NULL, -1);
+    g_autoptr(JsonNode) answer = bourse_test_response_json (response);
+
+    g_assert_cmpuint (response->status, ==, 200);
+    assert_permissions_of (json_object_get_array_member (json_node_get_object (answer), "permissions"),
+                           BOURSE_ROLE_ADMIN);
+  }
+
+  callers_clear (&callers);
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -881,6 +972,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/permissions/routes", test_route_matrix);
+  g_test_add_func ("/permissions/route", test_permissions_route);
   g_test_add_func ("/permissions/topics", test_topic_matrix);
   g_test_add_data_func ("/permissions/topics-after-demotion", GINT_TO_POINTER (CHANGE_DEMOTE), test_rights_change);
   g_test_add_data_func ("/permissions/topics-after-disable", GINT_TO_POINTER (CHANGE_DISABLE), test_rights_change);

@@ -443,7 +443,7 @@ function webSuite() {
     assert.equal(response.status(), 200);
     await waitVisible('#approvals-section');
     await waitVisible(item(third));
-    // The buttons depend on the role, which arrives with /users/me.
+    // The buttons depend on the permissions, which arrive with /api/v1/permissions.
     await waitUntil('the page to know the role', () => page.locator('main').getAttribute('data-role'),
                     (r) => r === 'viewer');
     assert.equal(await page.locator(item(third)).getAttribute('data-status'), 'pending');

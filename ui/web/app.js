@@ -9,18 +9,12 @@ let token = sessionStorage.getItem('bourse.token');
 let socket = null;
 let retryDelay = 500;
 const lastSeq = new Map();
-let me = null;                 // GET /api/v1/users/me: who is signed in, with which role
-let permissions = new Set();   // what the server lets the caller do
+let me = null;                 // GET /api/v1/users/me: who is signed in
+// GET /api/v1/permissions: what the server's matrix lets the caller do. The page shows
+// buttons from it, never from role names of its own; the server checks again anyway.
+let permissions = new Set();
 const approvals = new Map();   // id → Approval, as the server last described it
 let deciding = null;           // { approval, action } while the reason dialog is open
-
-// The rows of the permission matrix (src/auth/bourse-permissions.c) that offer actions here,
-// for a server that does not list the caller's permissions itself. The server checks again.
-const ROLE_PERMISSIONS = {
-  viewer: [],
-  trader: ['approvals.decide', 'orders.write', 'risk.halt'],
-  admin: ['approvals.decide', 'orders.write', 'risk.halt', 'risk.resume'],
-};
 const STATUS_ORDER = { pending: 0, approved: 1, rejected: 1, expired: 1 };
 const SECTIONS = ['risk-section', 'approvals-section', 'system-section'];
 // Each topic, its own subscription: one the server does not know fails alone.
@@ -218,12 +212,19 @@ function userName(id, name) {
 /* The approval desk {{{ */
 
 async function loadMe() {
-  const response = await api('/api/v1/users/me');
-  if (response.ok) me = await response.json();
-  const listed = me && Array.isArray(me.permissions) ? me.permissions : null;
-  permissions = new Set(listed || (me && ROLE_PERMISSIONS[me.role]) || []);
-  // The role is on the page for styling and for the tests to wait on; the server decides.
-  document.querySelector('main').dataset.role = me ? me.role : '';
+  const [meResponse, permissionsResponse] = await Promise.all([
+    api('/api/v1/users/me'), api('/api/v1/permissions'),
+  ]);
+  if (meResponse.ok) me = await meResponse.json();
+  let role = '';
+  if (permissionsResponse.ok) {
+    const answer = await permissionsResponse.json();
+    permissions = new Set(Array.isArray(answer.permissions) ? answer.permissions : []);
+    role = answer.role || '';
+  }
+  // The role is on the page for styling and for the tests to wait on, once the
+  // permissions are known.
+  document.querySelector('main').dataset.role = role;
   renderApprovals();
   renderTrading();
 }
