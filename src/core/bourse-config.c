@@ -127,6 +127,22 @@ static const BourseConfigKey schema[] = {
     N_("Whoever asked for a recommendation may not approve or reject it themselves") },
   { "approvals", "expiry_check", BOURSE_CONFIG_TYPE_INT, "30", 1, 3600, NULL, NULL, FALSE,
     N_("Seconds between checks for overdue approvals") },
+  { "approvals", "execute_on_approve", BOURSE_CONFIG_TYPE_ENUM, "auto", 0, 0, "auto|on|off", NULL, FALSE,
+    N_("Whether an approved recommendation becomes an order at once: auto does it for auto-paper approvals on paper") },
+  { "paper", "starting_balance", BOURSE_CONFIG_TYPE_DECIMAL, "10000", 0, 1000000000000, NULL, NULL, FALSE,
+    N_("Cash the paper account starts with, in paper.currency, when it is first created") },
+  { "paper", "currency", BOURSE_CONFIG_TYPE_STRING, "USDT", 0, 0, NULL, NULL, FALSE,
+    N_("The paper account's currency: the quote asset of the instruments it trades") },
+  { "paper", "slippage_bps", BOURSE_CONFIG_TYPE_INT, "2", 0, 10000, NULL, NULL, FALSE,
+    N_("Basis points a market order's price moves against it on paper") },
+  { "paper", "taker_fee", BOURSE_CONFIG_TYPE_DECIMAL, "0.001", 0, 1, NULL, NULL, FALSE,
+    N_("Fee rate of paper fills that take liquidity (market orders, marketable limits)") },
+  { "paper", "maker_fee", BOURSE_CONFIG_TYPE_DECIMAL, "0.001", 0, 1, NULL, NULL, FALSE,
+    N_("Fee rate of paper fills that rested on the book (limit orders)") },
+  { "paper", "allow_short", BOURSE_CONFIG_TYPE_BOOLEAN, "false", 0, 0, NULL, NULL, FALSE,
+    N_("Let paper sells go below zero base asset (short positions)") },
+  { "paper", "equity_snapshot_s", BOURSE_CONFIG_TYPE_INT, "60", 5, 86400, NULL, NULL, FALSE,
+    N_("Seconds between equity snapshots (one is also taken at every fill)") },
   { "webhooks", "replay_window", BOURSE_CONFIG_TYPE_INT, "300", 5, 3600, NULL, NULL, FALSE,
     N_("Seconds a signed webhook's timestamp may be off the clock, either way") },
 };
@@ -357,6 +373,27 @@ validate_value (const BourseConfigKey  *spec,
         return TRUE;
       }
 
+    case BOURSE_CONFIG_TYPE_DECIMAL:
+      {
+        BourseDecimal number, min, max;
+
+        if (!bourse_decimal_parse (value, &number, NULL)
+            || !bourse_decimal_from_int (spec->min, &min, NULL)
+            || !bourse_decimal_from_int (spec->max, &max, NULL)
+            || bourse_decimal_compare (number, min) < 0
+            || bourse_decimal_compare (number, max) > 0)
+          {
+            g_autofree char *low = g_strdup_printf ("%" G_GINT64_FORMAT, spec->min);
+            g_autofree char *high = g_strdup_printf ("%" G_GINT64_FORMAT, spec->max);
+
+            g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
+                         _("Invalid value “%s” for %s.%s (from %s): expected a decimal number from %s to %s with at most 8 decimals"),
+                         shown, spec->section, spec->key, where, low, high);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
     case BOURSE_CONFIG_TYPE_STRING:
     case BOURSE_CONFIG_TYPE_PATH:
     case BOURSE_CONFIG_TYPE_LIST:
@@ -568,6 +605,18 @@ bourse_config_get_int (BourseConfig *self,
   g_return_val_if_fail (BOURSE_IS_CONFIG (self), 0);
 
   return g_ascii_strtoll (get_value (self, section, key)->value, NULL, 10);
+}
+
+BourseDecimal
+bourse_config_get_decimal (BourseConfig *self,
+                           const char   *section,
+                           const char   *key)
+{
+  BourseDecimal value = BOURSE_DECIMAL_ZERO;
+
+  /* Validated when set: it parses. */
+  bourse_decimal_parse (bourse_config_get_string (self, section, key), &value, NULL);
+  return value;
 }
 
 gboolean

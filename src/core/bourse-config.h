@@ -8,6 +8,8 @@
 
 #include <glib-object.h>
 
+#include "bourse-decimal.h"
+
 G_BEGIN_DECLS
 
 #define BOURSE_CONFIG_ERROR (bourse_config_error_quark ())
@@ -38,6 +40,7 @@ typedef enum
   BOURSE_CONFIG_TYPE_PATH,
   BOURSE_CONFIG_TYPE_URL,
   BOURSE_CONFIG_TYPE_ADDRESS,   /* an IPv4 or IPv6 address, or "localhost" */
+  BOURSE_CONFIG_TYPE_DECIMAL,   /* a non-negative decimal, at most 8 decimals; min/max in whole units */
 } BourseConfigType;
 
 /* One entry of the schema of every key Bourse understands. */
@@ -84,6 +87,9 @@ const char   *bourse_config_get_string         (BourseConfig        *self,
                                                 const char          *section,
                                                 const char          *key);
 gint64        bourse_config_get_int            (BourseConfig        *self,
+                                                const char          *section,
+                                                const char          *key);
+BourseDecimal bourse_config_get_decimal        (BourseConfig        *self,
                                                 const char          *section,
                                                 const char          *key);
 gboolean      bourse_config_get_boolean        (BourseConfig        *self,

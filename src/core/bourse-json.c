@@ -537,3 +537,19 @@ bourse_json_get_boolean (JsonObject *object,
   *value = json_node_get_boolean (node);
   return TRUE;
 }
+
+void
+bourse_json_builder_add_decimal (JsonBuilder         *builder,
+                                 const char          *name,
+                                 const BourseDecimal *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    {
+      g_autofree char *text = bourse_decimal_to_string (*value);
+
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+}

@@ -8,6 +8,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "bourse-decimal.h"
+
 G_BEGIN_DECLS
 
 /* Appends text as a quoted JSON string (length -1: NUL-terminated). For the
@@ -23,6 +25,12 @@ void bourse_json_append_string (GString    *out,
  * as "1e-08.0", which is not JSON; this writes "1e-08". */
 char *bourse_json_to_string      (JsonNode   *node,
                                   gsize      *length);
+
+/* Adds member @name to the object being built: @value as a decimal
+ * string ("0.01500000", DESIGN.md §4), or null when @value is NULL. */
+void  bourse_json_builder_add_decimal (JsonBuilder         *builder,
+                                       const char          *name,
+                                       const BourseDecimal *value);
 
 /* The deepest nesting accepted in a JSON text from outside: our documents
  * need a handful of levels; 64 leaves room and keeps the stack safe. */

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-json.h"
+
 #include "bourse-candles.h"
 #include "bourse-candles-private.h"
 
@@ -48,17 +50,6 @@ bourse_candle_validate (const BourseCandle  *candle,
   return FALSE;
 }
 
-static void
-add_decimal (JsonBuilder   *builder,
-             const char    *name,
-             BourseDecimal  value)
-{
-  g_autofree char *text = bourse_decimal_to_string (value);
-
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, text);
-}
-
 JsonNode *
 bourse_candle_to_json (const BourseCandle *candle,
                        BourseInterval      interval)
@@ -73,11 +64,11 @@ bourse_candle_to_json (const BourseCandle *candle,
   /* The last millisecond inside the candle, as Binance writes it. */
   json_builder_set_member_name (builder, "close_time");
   json_builder_add_int_value (builder, bourse_interval_next (interval, candle->open_time) - 1);
-  add_decimal (builder, "open", candle->open);
-  add_decimal (builder, "high", candle->high);
-  add_decimal (builder, "low", candle->low);
-  add_decimal (builder, "close", candle->close);
-  add_decimal (builder, "volume", candle->volume);
+  bourse_json_builder_add_decimal (builder, "open", &candle->open);
+  bourse_json_builder_add_decimal (builder, "high", &candle->high);
+  bourse_json_builder_add_decimal (builder, "low", &candle->low);
+  bourse_json_builder_add_decimal (builder, "close", &candle->close);
+  bourse_json_builder_add_decimal (builder, "volume", &candle->volume);
   json_builder_set_member_name (builder, "trades");
   json_builder_add_int_value (builder, candle->trades);
   json_builder_set_member_name (builder, "closed");

@@ -26,6 +26,7 @@ G_DEFINE_FINAL_TYPE (BourseMarket, bourse_market, G_TYPE_OBJECT)
 
 enum {
   CANDLE_CLOSED,
+  PRICE,
   N_SIGNALS
 };
 
@@ -66,6 +67,17 @@ bourse_market_class_init (BourseMarketClass *klass)
   /* (const BourseInstrument *, BourseInterval as int, const BourseCandle *):
    * a candle that closed, of the fed interval or one folded from it, once
    * published — what live strategies evaluate on. */
+  /* (const BourseInstrument *, const BourseDecimal *price, gint64 time in
+   * ms): the instrument's last price after every batch ingested or an
+   * import — what resting paper orders are matched against. */
+  signals[PRICE] =
+    g_signal_new ("price",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3,
+                  G_TYPE_POINTER, G_TYPE_POINTER, G_TYPE_INT64);
+
   signals[CANDLE_CLOSED] =
     g_signal_new ("candle-closed",
                   G_TYPE_FROM_CLASS (klass),
@@ -382,6 +394,22 @@ publish_ticker (BourseMarket           *self,
   bourse_event_bus_publish (self->bus, topic, node);
 }
 
+static void
+announce_price (BourseMarket           *self,
+                const BourseInstrument *instrument)
+{
+  g_autoptr(GError) error = NULL;
+  BourseDecimal price;
+  gint64 time;
+
+  if (!bourse_ticker_last_price (self->store, instrument, &price, &time, &error))
+    {
+      g_debug ("No price for %s: %s", instrument->symbol, error->message);
+      return;
+    }
+  g_signal_emit (self, signals[PRICE], 0, instrument, &price, time);
+}
+
 gboolean
 bourse_market_ingest (BourseMarket            *self,
                       const BourseInstrument  *instrument,
@@ -433,6 +461,7 @@ bourse_market_ingest (BourseMarket            *self,
     }
 
   publish_ticker (self, instrument);
+  announce_price (self, instrument);
   return TRUE;
 }
 
@@ -444,6 +473,7 @@ bourse_market_changed (BourseMarket           *self,
   g_return_if_fail (instrument != NULL);
 
   publish_ticker (self, instrument);
+  announce_price (self, instrument);
 }
 
 JsonNode *

@@ -71,7 +71,10 @@ BourseConfig   *bourse_market_get_config  (BourseMarket            *self);
  *   "candle-closed" (const BourseInstrument *, BourseInterval (as int),
  *                    const BourseCandle *): a candle of the fed interval, or
  *                    of one folded from it, closed in the batch just
- *                    ingested: what live strategies evaluate on. */
+ *                    ingested: what live strategies evaluate on.
+ *   "price" (const BourseInstrument *, const BourseDecimal *price, gint64
+ *            time_ms): the instrument's last price (its newest candle's
+ *            close) after each batch ingested and after an import. */
 
 /* What a feed calls with new or changed candles (ascending): stored,
  * higher intervals folded, and published — on candles:<SYMBOL>:<interval>

@@ -6,9 +6,14 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <sqlite3.h>
+
+#include "core/bourse-error.h"
+#include "core/bourse-json.h"
 
 #include "bourse-ticker.h"
 
@@ -53,6 +58,47 @@ finest_interval (BourseStore             *store,
     }
 
   *last_open = G_MININT64;
+  return TRUE;
+}
+
+gboolean
+bourse_ticker_last_price (BourseStore             *store,
+                          const BourseInstrument  *instrument,
+                          BourseDecimal           *price,
+                          gint64                  *time,
+                          GError                 **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  BourseInterval interval = BOURSE_INTERVAL_1M;
+  gint64 last_open = 0;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (instrument != NULL, FALSE);
+
+  if (!finest_interval (store, instrument, &interval, &last_open, error))
+    return FALSE;
+  if (last_open == G_MININT64)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "symbol",
+                              _("%s has no price yet: no candles are stored"), instrument->symbol);
+      return FALSE;
+    }
+  stmt = bourse_store_prepare (store,
+                               "SELECT close FROM candles WHERE instrument_id = ? AND interval = ? AND open_time = ?",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, instrument->id);
+  sqlite3_bind_text (stmt, 2, bourse_interval_to_string (interval), -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 3, last_open);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      bourse_store_set_error (store, error);
+      return FALSE;
+    }
+  price->units = sqlite3_column_int64 (stmt, 0);
+  if (time != NULL)
+    *time = last_open;
   return TRUE;
 }
 
@@ -126,23 +172,6 @@ bourse_ticker_compute (BourseStore             *store,
   return TRUE;
 }
 
-static void
-add_decimal (JsonBuilder   *builder,
-             const char    *name,
-             gboolean       has_value,
-             BourseDecimal  value)
-{
-  json_builder_set_member_name (builder, name);
-  if (has_value)
-    {
-      g_autofree char *text = bourse_decimal_to_string (value);
-
-      json_builder_add_string_value (builder, text);
-    }
-  else
-    json_builder_add_null_value (builder);
-}
-
 JsonNode *
 bourse_ticker_to_json (const BourseTicker      *ticker,
                        const BourseInstrument  *instrument)
@@ -174,9 +203,9 @@ bourse_ticker_to_json (const BourseTicker      *ticker,
   json_builder_add_string_value (builder, instrument->source);
   json_builder_set_member_name (builder, "simulated");
   json_builder_add_boolean_value (builder, g_strcmp0 (instrument->source, "simulated") == 0);
-  add_decimal (builder, "last_price", ticker->has_data, ticker->last_price);
-  add_decimal (builder, "open_price", ticker->has_data, ticker->open_price);
-  add_decimal (builder, "change", has_change, change);
+  bourse_json_builder_add_decimal (builder, "last_price", ticker->has_data ? &ticker->last_price : NULL);
+  bourse_json_builder_add_decimal (builder, "open_price", ticker->has_data ? &ticker->open_price : NULL);
+  bourse_json_builder_add_decimal (builder, "change", has_change ? &change : NULL);
   json_builder_set_member_name (builder, "change_percent");
   if (has_percent)
     {
@@ -190,9 +219,9 @@ bourse_ticker_to_json (const BourseTicker      *ticker,
     }
   else
     json_builder_add_null_value (builder);
-  add_decimal (builder, "high", ticker->has_data, ticker->high);
-  add_decimal (builder, "low", ticker->has_data, ticker->low);
-  add_decimal (builder, "volume", ticker->has_data, ticker->volume);
+  bourse_json_builder_add_decimal (builder, "high", ticker->has_data ? &ticker->high : NULL);
+  bourse_json_builder_add_decimal (builder, "low", ticker->has_data ? &ticker->low : NULL);
+  bourse_json_builder_add_decimal (builder, "volume", ticker->has_data ? &ticker->volume : NULL);
   json_builder_set_member_name (builder, "time");
   if (ticker->has_data)
     json_builder_add_int_value (builder, ticker->time);

@@ -29,6 +29,14 @@ gboolean  bourse_ticker_compute (BourseStore             *store,
                                  const BourseInstrument  *instrument,
                                  BourseTicker            *out,
                                  GError                 **error);
+/* The close of the instrument's newest candle of its finest interval, and
+ * that candle's open time (ms); BOURSE_ERROR_CONFLICT about "symbol" when
+ * it has no candles. */
+gboolean  bourse_ticker_last_price (BourseStore             *store,
+                                    const BourseInstrument  *instrument,
+                                    BourseDecimal           *price,
+                                    gint64                  *time,
+                                    GError                 **error);
 /* {"symbol","source","simulated","last_price","open_price","change",
  * "change_percent","high","low","volume","time"}, decimals as strings and
  * nulls without data. */
