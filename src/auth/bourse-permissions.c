@@ -49,7 +49,8 @@ static const struct {
   { "models.read",        V | T | A },
   { "models.write",           T | A },
   { "orders.read",        V | T | A },   /* own orders; admins all */
-  { "orders.write",           T | A },   /* place and cancel own orders; admins any */
+  { "orders.write",           T | A },   /* place orders, cancel one's own */
+  { "orders.manage",              A },   /* cancel anyone's orders */
   { "approvals.execute",      T | A },   /* turn an approved recommendation into orders */
   { "portfolio.read",     V | T | A },   /* balances, positions, trades, PnL, equity */
   { "risk.read",          V | T | A },   /* global limits, own profile, the trading state */

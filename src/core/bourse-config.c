@@ -129,7 +129,7 @@ static const BourseConfigKey schema[] = {
     N_("Seconds between checks for overdue approvals") },
   { "approvals", "execute_on_approve", BOURSE_CONFIG_TYPE_ENUM, "auto", 0, 0, "auto|on|off", NULL, FALSE,
     N_("Whether an approved recommendation becomes an order at once: auto does it for auto-paper approvals on paper") },
-  { "paper", "starting_balance", BOURSE_CONFIG_TYPE_DECIMAL, "10000", 0, 1000000000000, NULL, NULL, FALSE,
+  { "paper", "starting_balance", BOURSE_CONFIG_TYPE_DECIMAL, "10000", 0, 10000000000, NULL, NULL, FALSE,
     N_("Cash the paper account starts with, in paper.currency, when it is first created") },
   { "paper", "currency", BOURSE_CONFIG_TYPE_STRING, "USDT", 0, 0, NULL, NULL, FALSE,
     N_("The paper account's currency: the quote asset of the instruments it trades") },

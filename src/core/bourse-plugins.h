@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 /* Every plugin type's GIO extension point. A module may implement several,
  * and is loaded once, so all of them exist before any module is. */
 #define BOURSE_PLUGIN_AUTHENTICATOR "bourse-authenticator"
+#define BOURSE_PLUGIN_BROKER        "bourse-broker"
 #define BOURSE_PLUGIN_FEED          "bourse-feed"
 #define BOURSE_PLUGIN_STRATEGY      "bourse-strategy"
 

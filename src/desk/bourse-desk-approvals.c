@@ -76,6 +76,7 @@ approval_to_json (const BourseApproval       *approval,
   json_object_set_string_member (object, "created_at", approval->created_at);
   _bourse_desk_json_set_text (object, "decided_at", approval->decided_at);
   json_object_set_string_member (object, "expires_at", approval->expires_at);
+  _bourse_desk_json_set_id (object, "order_id", approval->order_id);
   if (recommendation != NULL)
     json_object_set_member (object, "recommendation", bourse_recommendation_to_json (recommendation));
   else
@@ -96,10 +97,13 @@ bourse_approval_to_json (const BourseApproval *approval)
 
 /* The store {{{ */
 
+/* The entry order an execution made (orders.approval_id, unique for
+ * entries) shows on the approval, so the UIs know it executed. */
 #define APPROVAL_COLUMNS \
   "a.id, a.recommendation_id, a.status, a.requested_by, a.requester, a.decided_by, a.decider, " \
-  "a.reason, a.created_at, a.decided_at, a.expires_at, "
-#define APPROVAL_N_COLUMNS 11
+  "a.reason, a.created_at, a.decided_at, a.expires_at, " \
+  "(SELECT o.id FROM orders o WHERE o.approval_id = a.id AND o.parent_id IS NULL), "
+#define APPROVAL_N_COLUMNS 12
 
 static const char *
 column_text (sqlite3_stmt *stmt,
@@ -124,6 +128,7 @@ approval_from_row (sqlite3_stmt *stmt)
   approval->created_at = g_strdup (column_text (stmt, 8));
   approval->decided_at = g_strdup (column_text (stmt, 9));
   approval->expires_at = g_strdup (column_text (stmt, 10));
+  approval->order_id = sqlite3_column_int64 (stmt, 11);
   approval->recommendation = _bourse_recommendation_from_row (stmt, APPROVAL_N_COLUMNS);
   return approval;
 }

@@ -35,6 +35,7 @@ typedef struct
   char                  *created_at;
   char                  *decided_at;       /* or NULL */
   char                  *expires_at;
+  gint64                 order_id;         /* the entry order it was executed into, 0 for none */
   BourseRecommendation  *recommendation;   /* read with the approval */
 } BourseApproval;
 

@@ -1028,7 +1028,7 @@ candle_closed_cb (BourseMarket           *market,
   g_autoptr(GError) error = NULL;
   g_autofree char *key = NULL;
 
-  if (self->stopped)
+  if (self->stopped || self->live_paused)
     return;
   /* Every closed candle of every interval comes here: most have no
    * strategy, and the feed must not wait for the store to say so. */

@@ -47,6 +47,8 @@ struct _BourseDesk
   GHashTable         *replays;        /* "id:timestamp:signature" → arrival (monotonic µs) */
   GQueue              replay_order;   /* of the same keys, oldest first */
   gboolean            stopped;
+  gboolean            live_paused;    /* the trading loop is stopped: closed candles are not evaluated */
+  gboolean            paper;          /* the engine trades on paper: auto-paper may approve */
 };
 
 /* JSON members the desk's records share: an id, or null when there is

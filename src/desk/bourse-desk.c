@@ -403,6 +403,7 @@ bourse_desk_init (BourseDesk *self)
   g_mutex_init (&self->workers->lock);
   g_cond_init (&self->workers->cond);
   self->cancellable = g_cancellable_new ();
+  self->paper = TRUE;
   self->live_runs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->live_feeds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->secrets = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_bytes_unref);
@@ -508,9 +509,25 @@ bourse_desk_is_paper (BourseDesk *self)
 {
   g_return_val_if_fail (BOURSE_IS_DESK (self), FALSE);
 
-  /* Nothing trades for real yet: the system status says "paper". The
-   * trading issue makes this the engine's mode. */
-  return TRUE;
+  return self->paper;
+}
+
+void
+bourse_desk_set_paper (BourseDesk *self,
+                       gboolean    paper)
+{
+  g_return_if_fail (BOURSE_IS_DESK (self));
+
+  self->paper = paper;
+}
+
+void
+bourse_desk_set_live_paused (BourseDesk *self,
+                             gboolean    paused)
+{
+  g_return_if_fail (BOURSE_IS_DESK (self));
+
+  self->live_paused = paused;
 }
 
 guint

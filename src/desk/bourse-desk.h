@@ -80,6 +80,12 @@ BourseStore *bourse_desk_get_store         (BourseDesk          *self);
 /* [approvals] four_eyes, and whether auto-paper may approve (paper mode). */
 gboolean     bourse_desk_get_four_eyes     (BourseDesk          *self);
 gboolean     bourse_desk_is_paper          (BourseDesk          *self);
+/* The engine's mode, set by the engine (paper until it says otherwise). */
+void         bourse_desk_set_paper         (BourseDesk          *self,
+                                            gboolean             paper);
+/* While the trading loop is stopped, live strategies do not evaluate. */
+void         bourse_desk_set_live_paused   (BourseDesk          *self,
+                                            gboolean             paused);
 /* Evaluations of live strategies in flight (for tests and the status). */
 guint        bourse_desk_get_n_running     (BourseDesk          *self);
 

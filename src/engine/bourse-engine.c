@@ -8,7 +8,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-error.h"
+#include "core/bourse-json.h"
 #include "core/bourse-time.h"
+#include "desk/bourse-desk-approvals.h"
+#include "desk/bourse-desk-recommendations.h"
 
 #include "bourse-engine.h"
 
@@ -20,6 +24,10 @@ struct _BourseEngine
   BourseStore       *store;
   BourseAuth        *auth;
   BourseRisk        *risk;
+  BoursePortfolio   *portfolio;
+  BourseTrading     *trading;
+  gulong             halted_handler;
+  gulong             event_handler;
   BourseMarket      *market;
   BourseJobs        *jobs;
   BourseDesk        *desk;
@@ -58,6 +66,8 @@ bourse_engine_dispose (GObject *object)
   BourseEngine *self = (BourseEngine *)object;
 
   bourse_engine_stop (self);
+  g_clear_object (&self->trading);
+  g_clear_object (&self->portfolio);
   g_clear_object (&self->desk);
   g_clear_object (&self->market);
   g_clear_object (&self->jobs);
@@ -163,6 +173,238 @@ bourse_engine_state_to_string (BourseEngineState state)
     }
 }
 
+/* Approval → order {{{ */
+
+static const BourseTradingCaller engine_caller = { "system", 0, NULL, TRUE };
+
+/* How much an approval buys: risk per trade × equity ÷ the distance to the
+ * stop, down to the lot, and for a BUY no more than the free cash buys. */
+static gboolean
+size_entry (BourseEngine                *self,
+            const BourseRecommendation  *recommendation,
+            gint64                       user_id,
+            BourseDecimal               *quantity,
+            GError                     **error)
+{
+  BourseDecimal equity, risk_amount, distance, free, affordable;
+  BourseDecimal per_trade = bourse_risk_get_risk_per_trade (self->risk, user_id);
+  const BourseAccount *account = bourse_portfolio_get_account (self->portfolio);
+
+  if (!bourse_portfolio_get_equity (self->portfolio, &equity, NULL, error)
+      || !bourse_decimal_mul (equity, per_trade, BOURSE_ROUND_FLOOR, &risk_amount, error)
+      || !bourse_decimal_sub (recommendation->entry, recommendation->stop_loss, &distance, error))
+    return FALSE;
+  distance.units = ABS (distance.units);
+  if (distance.units == 0 || recommendation->entry.units <= 0)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "quantity",
+                              _("The recommendation has no distance to its stop: give a quantity"));
+      return FALSE;
+    }
+  if (!bourse_decimal_div (risk_amount, distance, BOURSE_ROUND_FLOOR, quantity, error))
+    return FALSE;
+  if (recommendation->decision == BOURSE_DECISION_BUY)
+    {
+      /* What the free cash buys, fees included, at the entry. */
+      if (!bourse_portfolio_get_balance (self->portfolio, account->currency, &free, NULL, error)
+          || !bourse_decimal_div (free, recommendation->entry, BOURSE_ROUND_FLOOR, &affordable, error))
+        return FALSE;
+      affordable.units -= affordable.units / 100;   /* room for the fee and the slippage */
+      if (bourse_decimal_compare (affordable, *quantity) < 0)
+        *quantity = affordable;
+    }
+  return TRUE;
+}
+
+BourseOrder *
+bourse_engine_execute_approval (BourseEngine              *self,
+                                gint64                     approval_id,
+                                const BourseDecimal       *quantity,
+                                const BourseTradingCaller *caller,
+                                GError                   **error)
+{
+  g_autoptr(BourseApproval) approval = NULL;
+  g_autoptr(BourseOrder) order = NULL;
+  g_autofree char *client_id = g_strdup_printf ("approval-%" G_GINT64_FORMAT, approval_id);
+  const BourseRecommendation *recommendation;
+  BourseOrderRequest request = { 0 };
+  gint64 now = bourse_time_now_ms (), expires = 0;
+  gboolean created = FALSE;
+
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (self->trading != NULL, NULL);
+
+  approval = bourse_approvals_get (self->store, approval_id, error);
+  if (approval == NULL)
+    return NULL;
+  recommendation = approval->recommendation;
+  {
+    g_autoptr(BourseOrder) existing = bourse_orders_find_client (self->store,
+                                                                 bourse_portfolio_get_account (self->portfolio)->id,
+                                                                 client_id, NULL);
+
+    if (existing != NULL)
+      {
+        g_autofree char *order_id = g_strdup_printf ("%" G_GINT64_FORMAT, existing->id);
+
+        bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "status",
+                                _("The approval was executed already: order %s"), order_id);
+        return NULL;
+      }
+  }
+  if (approval->status != BOURSE_APPROVAL_APPROVED)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "status",
+                              _("Only an approved recommendation executes; this one is %s"),
+                              bourse_approval_status_to_string (approval->status));
+      return NULL;
+    }
+  if (bourse_time_parse_rfc3339 (approval->expires_at, &expires, NULL) && expires <= now)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "status", _("The approval expired at %s"),
+                              approval->expires_at);
+      return NULL;
+    }
+  if (recommendation == NULL || recommendation->decision == BOURSE_DECISION_NO_TRADE)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "status", _("A NO-TRADE recommendation has nothing to execute"));
+      return NULL;
+    }
+
+  request.symbol = recommendation->symbol;
+  request.type = BOURSE_ORDER_MARKET;
+  request.has_quantity = TRUE;
+  request.client_order_id = client_id;
+  request.approval_id = approval->id;
+  request.strategy_id = recommendation->strategy_id;
+  request.purpose = "signal";
+  if (recommendation->decision == BOURSE_DECISION_BUY)
+    {
+      request.side = BOURSE_SIDE_BUY;
+      request.has_stop_loss = recommendation->stop_loss.units > 0;
+      request.stop_loss = recommendation->stop_loss;
+      request.has_take_profit = recommendation->take_profit.units > 0;
+      request.take_profit = recommendation->take_profit;
+      if (quantity != NULL)
+        request.quantity = *quantity;
+      else if (!size_entry (self, recommendation, caller->user_id, &request.quantity, error))
+        return NULL;
+    }
+  else
+    {
+      /* Spot: a SELL closes or reduces the long. */
+      BourseDecimal position;
+
+      request.side = BOURSE_SIDE_SELL;
+      if (!bourse_portfolio_get_position (self->portfolio, recommendation->symbol, &position, error))
+        return NULL;
+      if (position.units <= 0)
+        {
+          bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "status",
+                                  _("There is no long position in %s for this SELL to close"),
+                                  recommendation->symbol);
+          return NULL;
+        }
+      request.quantity = quantity != NULL && bourse_decimal_compare (*quantity, position) < 0 ? *quantity : position;
+    }
+
+  order = bourse_trading_place_order (self->trading, &request, caller, &created, error);
+  if (order != NULL && created)
+    {
+      /* The approval now shows its order. */
+      g_autoptr(BourseApproval) executed = bourse_approvals_get (self->store, approval_id, NULL);
+      g_autoptr(JsonNode) node = executed != NULL ? bourse_approval_to_json (executed) : NULL;
+
+      if (node != NULL)
+        bourse_event_bus_publish (self->bus, "approvals", node);
+    }
+  if (order != NULL && !created)
+    {
+      g_autofree char *order_id = g_strdup_printf ("%" G_GINT64_FORMAT, order->id);
+
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "status",
+                              _("The approval was executed already: order %s"), order_id);
+      return NULL;
+    }
+  return g_steal_pointer (&order);
+}
+
+/* approvals.execute_on_approve: "on", "off", or "auto" — what the engine
+ * approved itself under auto-paper, on paper. */
+static void
+event_cb (BourseEventBus *bus,
+          const char     *topic,
+          JsonNode       *data,
+          BourseEngine   *self)
+{
+  const char *setting = bourse_config_get_string (self->config, "approvals", "execute_on_approve");
+  g_autoptr(BourseOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  gint64 id = 0;
+
+  if (!g_str_equal (topic, "approvals") || JSON_NODE_TYPE (data) != JSON_NODE_OBJECT
+      || g_str_equal (setting, "off"))
+    return;
+  object = json_node_get_object (data);
+  if (g_strcmp0 (bourse_json_get_string (object, "status"), "approved") != 0
+      || !bourse_json_get_int (object, "id", &id)
+      || bourse_json_get_int (object, "order_id", &(gint64) { 0 }))   /* executed already */
+    return;
+  if (g_str_equal (setting, "auto"))
+    {
+      g_autoptr(BourseApproval) approval = bourse_approvals_get (self->store, id, NULL);
+
+      if (approval == NULL || g_strcmp0 (approval->decider, "system") != 0 || !bourse_desk_is_paper (self->desk))
+        return;
+    }
+  order = bourse_engine_execute_approval (self, id, NULL, &engine_caller, &error);
+  if (order == NULL)
+    g_message ("Approval %" G_GINT64_FORMAT " was not executed: %s", id, error->message);
+}
+
+/* The kill switch's two wishes. */
+static void
+halted_cb (BourseRisk   *risk,
+           gboolean      cancel_orders,
+           gboolean      flatten,
+           const char   *actor,
+           BourseEngine *self)
+{
+  BourseTradingCaller caller = { actor != NULL ? actor : "system", 0, NULL, TRUE };
+  g_autoptr(GError) error = NULL;
+
+  if (flatten)
+    {
+      if (!bourse_trading_flatten (self->trading, &caller, &error))
+        g_warning ("Could not flatten on halt: %s", error->message);
+    }
+  else if (cancel_orders)
+    {
+      g_autoptr(GArray) canceled = bourse_trading_cancel_all (self->trading, NULL, &caller, &error);
+
+      if (canceled == NULL)
+        g_warning ("Could not cancel the open orders on halt: %s", error->message);
+    }
+}
+
+gboolean
+bourse_engine_set_trading (BourseEngine              *self,
+                           gboolean                   running,
+                           const BourseTradingCaller *caller,
+                           GError                   **error)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (self->trading != NULL, FALSE);
+
+  if (!bourse_trading_set_running (self->trading, running, caller, error))
+    return FALSE;
+  bourse_desk_set_live_paused (self->desk, !running);
+  return TRUE;
+}
+
+/* }}} */
+
 gboolean
 bourse_engine_start (BourseEngine  *self,
                      GError       **error)
@@ -176,6 +418,8 @@ bourse_engine_start (BourseEngine  *self,
   set_state (self, BOURSE_ENGINE_STATE_STARTING);
 
   /* Stopped ones from an earlier run. */
+  g_clear_object (&self->trading);
+  g_clear_object (&self->portfolio);
   g_clear_object (&self->desk);
   g_clear_object (&self->market);
   g_clear_object (&self->jobs);
@@ -190,8 +434,19 @@ bourse_engine_start (BourseEngine  *self,
       || !bourse_market_start ((self->market = bourse_market_new (self->store, self->config, self->bus)),
                                error)
       || (self->desk = bourse_desk_new (self->store, self->config, self->bus, self->auth, self->market,
-                                        error)) == NULL)
+                                        error)) == NULL
+      || (self->portfolio = bourse_portfolio_new (self->store, self->config, self->bus, self->market,
+                                                  error)) == NULL
+      || (self->trading = bourse_trading_new (self->store, self->config, self->bus, self->auth, self->market,
+                                              self->portfolio, self->risk, error)) == NULL)
     {
+      g_clear_object (&self->trading);
+      if (self->portfolio != NULL)
+        bourse_portfolio_stop (self->portfolio);
+      g_clear_object (&self->portfolio);
+      if (self->desk != NULL)
+        bourse_desk_stop (self->desk);
+      g_clear_object (&self->desk);
       if (self->market != NULL)
         bourse_market_stop (self->market);
       g_clear_object (&self->market);
@@ -204,6 +459,12 @@ bourse_engine_start (BourseEngine  *self,
       set_state (self, BOURSE_ENGINE_STATE_STOPPED);
       return FALSE;
     }
+
+  /* The engine wires what its parts do not know of each other. */
+  bourse_desk_set_paper (self->desk, g_str_equal (bourse_trading_get_mode (self->trading), "paper"));
+  bourse_desk_set_live_paused (self->desk, !bourse_trading_is_running (self->trading));
+  self->halted_handler = g_signal_connect (self->risk, "halted", G_CALLBACK (halted_cb), self);
+  self->event_handler = g_signal_connect (self->bus, "event", G_CALLBACK (event_cb), self);
 
   self->started_at_ms = bourse_time_now_ms ();
   self->started_monotonic_us = g_get_monotonic_time ();
@@ -221,8 +482,15 @@ bourse_engine_stop (BourseEngine *self)
     return;
 
   set_state (self, BOURSE_ENGINE_STATE_STOPPING);
+  g_clear_signal_handler (&self->halted_handler, self->risk);
+  g_clear_signal_handler (&self->event_handler, self->bus);
   /* Feeds and workers first: nothing writes once the store closes. The
-   * desk goes before the market whose candles it follows. */
+   * desk and the book go before the market whose candles and prices they
+   * follow. */
+  if (self->trading != NULL)
+    bourse_trading_stop (self->trading);
+  if (self->portfolio != NULL)
+    bourse_portfolio_stop (self->portfolio);
   if (self->desk != NULL)
     bourse_desk_stop (self->desk);
   if (self->market != NULL)
@@ -298,6 +566,22 @@ bourse_engine_get_risk (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->risk;
+}
+
+BoursePortfolio *
+bourse_engine_get_portfolio (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->portfolio;
+}
+
+BourseTrading *
+bourse_engine_get_trading (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->trading;
 }
 
 BourseEventBus *

@@ -16,7 +16,9 @@
 #include "market/bourse-market.h"
 
 #include "desk/bourse-desk.h"
+#include "portfolio/bourse-portfolio.h"
 #include "risk/bourse-risk.h"
+#include "trading/bourse-trading.h"
 
 G_BEGIN_DECLS
 
@@ -54,6 +56,24 @@ BourseJobs        *bourse_engine_get_jobs         (BourseEngine   *self);
 BourseDesk        *bourse_engine_get_desk         (BourseEngine   *self);
 /* Limits, profiles, protections and the trading state; NULL until started. */
 BourseRisk        *bourse_engine_get_risk         (BourseEngine   *self);
+/* The ledger and the orders; NULL until started. */
+BoursePortfolio   *bourse_engine_get_portfolio    (BourseEngine   *self);
+BourseTrading     *bourse_engine_get_trading      (BourseEngine   *self);
+/* Turns an approved, unexpired recommendation into its entry order (with
+ * the bracket of its stop-loss and take-profit), once: the order's
+ * client_order_id is "approval-<id>", so a second execute is CONFLICT.
+ * Without @quantity the caller's risk profile sizes it. */
+BourseOrder       *bourse_engine_execute_approval (BourseEngine              *self,
+                                                   gint64                     approval_id,
+                                                   const BourseDecimal       *quantity,
+                                                   const BourseTradingCaller *caller,
+                                                   GError                   **error);
+/* Starts or stops the trading loop: order processing and the live
+ * strategies' evaluations (the server stays up). */
+gboolean           bourse_engine_set_trading      (BourseEngine              *self,
+                                                   gboolean                   running,
+                                                   const BourseTradingCaller *caller,
+                                                   GError                   **error);
 gint64             bourse_engine_get_started_at   (BourseEngine   *self);
 gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
 

@@ -75,29 +75,37 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (BourseHub, bourse_hub, G_TYPE_OBJECT)
 
-static const char * const plain_topics[] = {
-  "system", "signals", "recommendations", "approvals", "orders", "trades", "positions",
-  "portfolio", "balances", "risk", "jobs", "config", "alerts", "logs", NULL
+/* Every plain topic and the permission that reads it, at subscription and
+ * again at every event, against the subscriber's current role: the server
+ * log and account alerts (sign-ups, password-reset requests) are for
+ * administrators. ticker: and candles: topics need stream.subscribe. */
+static const struct {
+  const char *topic;
+  const char *permission;
+} topic_permissions[] = {
+  { "system",          "stream.subscribe" },
+  { "signals",         "signals.read" },
+  { "recommendations", "recommendations.read" },
+  { "approvals",       "approvals.read" },
+  { "orders",          "orders.read" },
+  { "fills",           "orders.read" },
+  { "trades",          "portfolio.read" },
+  { "positions",       "portfolio.read" },
+  { "portfolio",       "portfolio.read" },
+  { "balances",        "portfolio.read" },
+  { "risk",            "risk.read" },
+  { "jobs",            "jobs.read" },
+  { "config",          "stream.subscribe" },
+  { "alerts",          "users.read" },
+  { "logs",            "users.read" },
 };
 
-/* Topics are filtered by permission, at subscription and again at every
- * event, against the subscriber's current role: the server log and account
- * alerts (sign-ups, password-reset requests) are for administrators. */
 static const char *
 topic_permission (const char *topic)
 {
-  if (g_str_equal (topic, "logs") || g_str_equal (topic, "alerts"))
-    return "users.read";
-  if (g_str_equal (topic, "jobs"))
-    return "jobs.read";
-  if (g_str_equal (topic, "recommendations"))
-    return "recommendations.read";
-  if (g_str_equal (topic, "approvals"))
-    return "approvals.read";
-  if (g_str_equal (topic, "signals"))
-    return "signals.read";
-  if (g_str_equal (topic, "risk"))
-    return "risk.read";
+  for (guint i = 0; i < G_N_ELEMENTS (topic_permissions); i++)
+    if (g_str_equal (topic, topic_permissions[i].topic))
+      return topic_permissions[i].permission;
   return "stream.subscribe";
 }
 
@@ -116,7 +124,17 @@ symbol_is_valid (const char *symbol,
 const char * const *
 bourse_hub_get_plain_topics (void)
 {
-  return plain_topics;
+  static const char **names = NULL;
+
+  if (g_once_init_enter (&names))
+    {
+      const char **list = g_new0 (const char *, G_N_ELEMENTS (topic_permissions) + 1);
+
+      for (guint i = 0; i < G_N_ELEMENTS (topic_permissions); i++)
+        list[i] = topic_permissions[i].topic;
+      g_once_init_leave (&names, list);
+    }
+  return names;
 }
 
 gboolean
@@ -126,7 +144,7 @@ bourse_hub_topic_is_valid (const char *topic)
 
   if (topic == NULL)
     return FALSE;
-  if (g_strv_contains (plain_topics, topic))
+  if (g_strv_contains (bourse_hub_get_plain_topics (), topic))
     return TRUE;
 
   if (g_str_has_prefix (topic, "ticker:"))

@@ -239,6 +239,31 @@ bourse_request_audit_cb (BourseStore  *store,
                             &context, error);
 }
 
+gboolean
+bourse_request_get_decimal_member (BourseRequest  *request,
+                                   JsonObject     *body,
+                                   const char     *field,
+                                   gboolean        required,
+                                   gboolean       *present,
+                                   BourseDecimal  *value)
+{
+  const char *text;
+
+  *present = FALSE;
+  if (!bourse_request_get_string_member (request, body, field, required, &text))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+  if (!bourse_decimal_parse (text, value, NULL))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+                                        _("must be a decimal string with at most 8 decimals, such as “0.01”"));
+      return FALSE;
+    }
+  *present = TRUE;
+  return TRUE;
+}
+
 const char *
 bourse_request_get_param (BourseRequest *request,
                           const char    *name)

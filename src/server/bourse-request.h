@@ -14,6 +14,8 @@
 
 #include "bourse-router.h"
 
+#include "core/bourse-decimal.h"
+
 G_BEGIN_DECLS
 
 /* One field-level validation error of a problem+json answer. */
@@ -78,6 +80,15 @@ gboolean           bourse_request_get_string_member (BourseRequest          *req
                                                    const char               *field,
                                                    gboolean                  required,
                                                    const char              **value);
+/* A decimal string member ("0.01"); numbers are refused, since a JSON
+ * number may already have lost digits on its way here. *present says
+ * whether it was there; FALSE when it answered a 422. */
+gboolean           bourse_request_get_decimal_member (BourseRequest         *request,
+                                                   JsonObject               *body,
+                                                   const char               *field,
+                                                   gboolean                  required,
+                                                   gboolean                 *present,
+                                                   BourseDecimal            *value);
 /* problem+json with one error about field; its message is the detail. */
 void               bourse_request_reply_field_error (BourseRequest          *request,
                                                    guint                     status,

@@ -55,6 +55,8 @@ void _bourse_server_add_csv_routes (BourseServer *self);
 void _bourse_server_add_desk_routes (BourseServer *self);
 void _bourse_server_add_webhook_routes (BourseServer *self);
 void _bourse_server_add_model_routes (BourseServer *self);
+void _bourse_server_add_trading_routes (BourseServer *self);
+void _bourse_server_add_portfolio_routes (BourseServer *self);
 void _bourse_server_add_risk_routes (BourseServer *self);
 gboolean  _bourse_web_serve             (SoupServerMessage *message,
                                          const char        *path);

@@ -128,9 +128,18 @@ build_status (BourseServer *self,
       json_builder_add_value (builder, bourse_market_get_status (bourse_engine_get_market (self->engine)));
     }
 
-  /* Paper trading is the default; live trading is gated (trading issue). */
+  /* Paper trading is the default; live trading is gated (docs/TRADING.md). */
   json_builder_set_member_name (builder, "mode");
-  json_builder_add_string_value (builder, "paper");
+  if (bourse_engine_get_trading (self->engine) != NULL)
+    {
+      BourseTrading *trading = bourse_engine_get_trading (self->engine);
+
+      json_builder_add_string_value (builder, bourse_trading_get_mode (trading));
+      json_builder_set_member_name (builder, "trading");
+      json_builder_add_value (builder, bourse_trading_status_json (trading));
+    }
+  else
+    json_builder_add_string_value (builder, "paper");
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

@@ -1,0 +1,1883 @@
+/* bourse-portfolio.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "core/bourse-error.h"
+#include "core/bourse-json.h"
+#include "core/bourse-source.h"
+#include "core/bourse-time.h"
+#include "market/bourse-instruments.h"
+#include "market/bourse-ticker.h"
+
+#include "bourse-portfolio.h"
+
+#define MS_PER_DAY G_GINT64_CONSTANT (86400000)
+
+struct _BoursePortfolio
+{
+  GObject         parent_instance;
+
+  BourseStore    *store;
+  BourseConfig   *config;
+  BourseEventBus *bus;
+  BourseMarket   *market;
+  BourseAccount   account;
+  gulong          price_handler;
+  guint           snapshot_source;
+
+  /* symbol → BourseDecimal *: the last price the market announced. */
+  GHashTable     *last_prices;
+  /* Symbols with an open position, whose value moves with the price. */
+  GHashTable     *open_symbols;
+
+  /* What fills changed since the last publish. */
+  GHashTable     *dirty_symbols;
+  GHashTable     *dirty_assets;
+  GHashTable     *dirty_trades;   /* trade ids */
+};
+
+G_DEFINE_FINAL_TYPE (BoursePortfolio, bourse_portfolio, G_TYPE_OBJECT)
+
+/* a × b ÷ c, exact to the unit and rounded half-even: how a share of a
+ * cost or a lock is taken. c must not be zero. */
+static gboolean
+share_of (BourseDecimal   a,
+          BourseDecimal   b,
+          BourseDecimal   c,
+          BourseDecimal  *out,
+          GError        **error)
+{
+  __int128 num = (__int128) a.units * b.units;
+  __int128 q = num / c.units;
+  __int128 r = num % c.units;
+  __int128 twice = (r < 0 ? -r : r) * 2;
+  __int128 den = c.units < 0 ? -(__int128) c.units : c.units;
+
+  if (twice > den || (twice == den && (q & 1) != 0))
+    q += ((num < 0) != (c.units < 0)) ? -1 : 1;
+  if (q > G_MAXINT64 || q < G_MININT64)
+    {
+      g_set_error_literal (error, BOURSE_DECIMAL_ERROR, BOURSE_DECIMAL_ERROR_OVERFLOW,
+                           _("The amount is too large"));
+      return FALSE;
+    }
+  out->units = (gint64) q;
+  return TRUE;
+}
+
+static BourseDecimal
+dec_abs (BourseDecimal value)
+{
+  return (BourseDecimal) { value.units < 0 ? -value.units : value.units };
+}
+
+static int
+dec_sign (BourseDecimal value)
+{
+  return value.units > 0 ? 1 : value.units < 0 ? -1 : 0;
+}
+
+static char *
+now_text (void)
+{
+  return bourse_time_format_rfc3339 (bourse_time_now_ms ());
+}
+
+static void
+bourse_portfolio_dispose (GObject *object)
+{
+  BoursePortfolio *self = (BoursePortfolio *)object;
+
+  bourse_portfolio_stop (self);
+  g_clear_object (&self->market);
+  g_clear_object (&self->bus);
+  g_clear_object (&self->config);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (bourse_portfolio_parent_class)->dispose (object);
+}
+
+static void
+bourse_portfolio_finalize (GObject *object)
+{
+  BoursePortfolio *self = (BoursePortfolio *)object;
+
+  g_free (self->account.mode);
+  g_free (self->account.broker);
+  g_free (self->account.currency);
+  g_hash_table_unref (self->last_prices);
+  g_hash_table_unref (self->open_symbols);
+  g_hash_table_unref (self->dirty_symbols);
+  g_hash_table_unref (self->dirty_assets);
+  g_hash_table_unref (self->dirty_trades);
+
+  G_OBJECT_CLASS (bourse_portfolio_parent_class)->finalize (object);
+}
+
+static void
+bourse_portfolio_class_init (BoursePortfolioClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bourse_portfolio_dispose;
+  object_class->finalize = bourse_portfolio_finalize;
+}
+
+static void
+bourse_portfolio_init (BoursePortfolio *self)
+{
+  self->last_prices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->open_symbols = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->dirty_symbols = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->dirty_assets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->dirty_trades = g_hash_table_new (g_int64_hash, g_int64_equal);
+}
+
+/* ----- balances ----- */
+
+static gboolean
+read_balance (BoursePortfolio  *self,
+              const char       *asset,
+              BourseDecimal    *free,
+              BourseDecimal    *locked,
+              GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT free, locked FROM balances WHERE account_id = ? AND asset = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  sqlite3_bind_text (stmt, 2, asset, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      free->units = sqlite3_column_int64 (stmt, 0);
+      locked->units = sqlite3_column_int64 (stmt, 1);
+      return TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  *free = *locked = BOURSE_DECIMAL_ZERO;
+  return TRUE;
+}
+
+gboolean
+bourse_portfolio_get_balance (BoursePortfolio  *self,
+                              const char       *asset,
+                              BourseDecimal    *free,
+                              BourseDecimal    *locked,
+                              GError          **error)
+{
+  BourseDecimal ignored;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
+
+  return read_balance (self, asset, free, locked != NULL ? locked : &ignored, error);
+}
+
+/* Changes a balance by (d_free, d_locked) and writes why into its history. */
+static gboolean
+move_balance (BoursePortfolio  *self,
+              const char       *asset,
+              BourseDecimal     d_free,
+              BourseDecimal     d_locked,
+              const char       *reason,
+              gint64            order_id,
+              GError          **error)
+{
+  g_autoptr(sqlite3_stmt) upsert = NULL;
+  g_autoptr(sqlite3_stmt) history = NULL;
+  g_autofree char *now = now_text ();
+  BourseDecimal free, locked, change;
+
+  if (!read_balance (self, asset, &free, &locked, error)
+      || !bourse_decimal_add (free, d_free, &free, error)
+      || !bourse_decimal_add (locked, d_locked, &locked, error)
+      || !bourse_decimal_add (d_free, d_locked, &change, error))
+    return FALSE;
+  if (locked.units < 0)
+    {
+      /* A lock is only ever given back once: this is a bug, not input. */
+      g_set_error (error, BOURSE_ERROR, BOURSE_ERROR_FAILED,
+                   "Locked %s of account %" G_GINT64_FORMAT " would go below zero", asset, self->account.id);
+      return FALSE;
+    }
+
+  upsert = bourse_store_prepare (self->store,
+                                 "INSERT INTO balances (account_id, asset, free, locked, updated_at) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account_id, asset) DO UPDATE "
+                                 "SET free = ?3, locked = ?4, updated_at = ?5", error);
+  history = bourse_store_prepare (self->store,
+                                  "INSERT INTO balance_changes (account_id, asset, free, locked, change, reason, "
+                                  "order_id, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (upsert == NULL || history == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (upsert, 1, self->account.id);
+  sqlite3_bind_text (upsert, 2, asset, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (upsert, 3, free.units);
+  sqlite3_bind_int64 (upsert, 4, locked.units);
+  sqlite3_bind_text (upsert, 5, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (history, 1, self->account.id);
+  sqlite3_bind_text (history, 2, asset, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (history, 3, free.units);
+  sqlite3_bind_int64 (history, 4, locked.units);
+  sqlite3_bind_int64 (history, 5, change.units);
+  sqlite3_bind_text (history, 6, reason, -1, SQLITE_STATIC);
+  if (order_id > 0)
+    sqlite3_bind_int64 (history, 7, order_id);
+  sqlite3_bind_text (history, 8, now, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (upsert) != SQLITE_DONE || sqlite3_step (history) != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  g_hash_table_add (self->dirty_assets, g_strdup (asset));
+  return TRUE;
+}
+
+gboolean
+bourse_portfolio_lock (BoursePortfolio  *self,
+                       const char       *asset,
+                       BourseDecimal     amount,
+                       gint64            order_id,
+                       GError          **error)
+{
+  BourseDecimal minus;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
+
+  if (amount.units == 0)
+    return TRUE;
+  return bourse_decimal_neg (amount, &minus, error)
+         && move_balance (self, asset, minus, amount, "lock", order_id, error);
+}
+
+gboolean
+bourse_portfolio_unlock (BoursePortfolio  *self,
+                         const char       *asset,
+                         BourseDecimal     amount,
+                         gint64            order_id,
+                         GError          **error)
+{
+  BourseDecimal minus;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
+
+  if (amount.units == 0)
+    return TRUE;
+  return bourse_decimal_neg (amount, &minus, error)
+         && move_balance (self, asset, amount, minus, "unlock", order_id, error);
+}
+
+/* ----- prices and equity ----- */
+
+gboolean
+bourse_portfolio_last_price (BoursePortfolio  *self,
+                             const char       *symbol,
+                             BourseDecimal    *price,
+                             GError          **error)
+{
+  g_autoptr(BourseInstrument) instrument = NULL;
+  BourseDecimal *known = g_hash_table_lookup (self->last_prices, symbol);
+
+  if (known != NULL)
+    {
+      *price = *known;
+      return TRUE;
+    }
+  instrument = bourse_instruments_find (self->store, symbol, error);
+  if (instrument == NULL)
+    return FALSE;
+  if (!bourse_ticker_last_price (self->store, instrument, price, NULL, error))
+    return FALSE;
+  g_hash_table_replace (self->last_prices, g_strdup (symbol), g_memdup2 (price, sizeof *price));
+  return TRUE;
+}
+
+typedef struct
+{
+  char          *symbol;
+  BourseDecimal  quantity;
+  BourseDecimal  cost;
+  BourseDecimal  realized_pnl;
+  BourseDecimal  fees;
+  gint64         trade_id;
+  char          *opened_at;
+  char          *updated_at;
+  /* At the last price, when there is one. */
+  gboolean       has_price;
+  BourseDecimal  last_price;
+  BourseDecimal  market_value;
+  BourseDecimal  unrealized_pnl;
+} Position;
+
+static void
+position_free (Position *position)
+{
+  g_free (position->symbol);
+  g_free (position->opened_at);
+  g_free (position->updated_at);
+  g_free (position);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Position, position_free)
+
+static void
+value_position (BoursePortfolio *self,
+                Position        *position)
+{
+  g_autoptr(GError) error = NULL;
+
+  position->has_price = bourse_portfolio_last_price (self, position->symbol, &position->last_price, &error)
+                        && bourse_decimal_mul (position->quantity, position->last_price,
+                                               BOURSE_ROUND_HALF_EVEN, &position->market_value, NULL)
+                        && bourse_decimal_sub (position->market_value, position->cost,
+                                               &position->unrealized_pnl, NULL);
+  if (!position->has_price)
+    {
+      /* No price yet (no candles): valued at what it cost. */
+      position->market_value = position->cost;
+      position->unrealized_pnl = BOURSE_DECIMAL_ZERO;
+    }
+}
+
+static Position *
+position_from_row (sqlite3_stmt *stmt)
+{
+  Position *position = g_new0 (Position, 1);
+
+  position->symbol = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  position->quantity.units = sqlite3_column_int64 (stmt, 1);
+  position->cost.units = sqlite3_column_int64 (stmt, 2);
+  position->realized_pnl.units = sqlite3_column_int64 (stmt, 3);
+  position->fees.units = sqlite3_column_int64 (stmt, 4);
+  position->trade_id = sqlite3_column_int64 (stmt, 5);
+  position->opened_at = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  position->updated_at = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  return position;
+}
+
+#define POSITION_COLUMNS "symbol, quantity, cost, realized_pnl, fees, trade_id, opened_at, updated_at"
+
+/* The positions (@symbol: that one; @open_only: non-zero quantity), valued. */
+static GPtrArray *
+list_positions (BoursePortfolio  *self,
+                const char       *symbol,
+                gboolean          open_only,
+                GError          **error)
+{
+  g_autoptr(GPtrArray) positions = g_ptr_array_new_with_free_func ((GDestroyNotify) position_free);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT " POSITION_COLUMNS " FROM positions WHERE account_id = ?1 "
+                               "AND (?2 IS NULL OR symbol = ?2) AND (?3 = 0 OR quantity != 0) ORDER BY symbol",
+                               error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  if (symbol != NULL)
+    sqlite3_bind_text (stmt, 2, symbol, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 3, open_only);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Position *position = position_from_row (stmt);
+
+      value_position (self, position);
+      g_ptr_array_add (positions, position);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return NULL;
+    }
+  return g_steal_pointer (&positions);
+}
+
+gboolean
+bourse_portfolio_get_position (BoursePortfolio  *self,
+                               const char       *symbol,
+                               BourseDecimal    *quantity,
+                               GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT quantity FROM positions WHERE account_id = ? AND symbol = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  sqlite3_bind_text (stmt, 2, symbol, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  quantity->units = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : 0;
+  return TRUE;
+}
+
+/* Cash (free + locked of the account's currency) and the open positions'
+ * value at their last prices. */
+static gboolean
+compute_equity (BoursePortfolio  *self,
+                BourseDecimal    *cash,
+                BourseDecimal    *positions_value,
+                BourseDecimal    *equity,
+                GError          **error)
+{
+  g_autoptr(GPtrArray) positions = NULL;
+  BourseDecimal free, locked;
+
+  if (!read_balance (self, self->account.currency, &free, &locked, error)
+      || !bourse_decimal_add (free, locked, cash, error)
+      || (positions = list_positions (self, NULL, TRUE, error)) == NULL)
+    return FALSE;
+  *positions_value = BOURSE_DECIMAL_ZERO;
+  for (guint i = 0; i < positions->len; i++)
+    {
+      Position *position = g_ptr_array_index (positions, i);
+
+      if (!bourse_decimal_add (*positions_value, position->market_value, positions_value, error))
+        return FALSE;
+    }
+  return bourse_decimal_add (*cash, *positions_value, equity, error);
+}
+
+static char *
+day_start_text (gint64 now_ms)
+{
+  return bourse_time_format_rfc3339 (now_ms - (now_ms % MS_PER_DAY + MS_PER_DAY) % MS_PER_DAY);
+}
+
+/* The equity when today (UTC) began: the last snapshot before midnight, or
+ * the starting cash for a book younger than today. */
+static gboolean
+equity_at_day_start (BoursePortfolio  *self,
+                     BourseDecimal    *equity,
+                     GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *midnight = day_start_text (bourse_time_now_ms ());
+  int rc;
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT equity FROM equity_snapshots WHERE account_id = ? AND time < ? "
+                               "ORDER BY time DESC, id DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  sqlite3_bind_text (stmt, 2, midnight, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  equity->units = rc == SQLITE_ROW ? sqlite3_column_int64 (stmt, 0) : self->account.starting_cash.units;
+  return TRUE;
+}
+
+gboolean
+bourse_portfolio_get_equity (BoursePortfolio  *self,
+                             BourseDecimal    *equity,
+                             BourseDecimal    *today_pnl,
+                             GError          **error)
+{
+  BourseDecimal cash, positions_value, start;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
+
+  if (!compute_equity (self, &cash, &positions_value, equity, error))
+    return FALSE;
+  if (today_pnl == NULL)
+    return TRUE;
+  return equity_at_day_start (self, &start, error)
+         && bourse_decimal_sub (*equity, start, today_pnl, error);
+}
+
+gboolean
+bourse_portfolio_snapshot (BoursePortfolio  *self,
+                           GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *now = now_text ();
+  BourseDecimal cash, positions_value, equity;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
+
+  if (!compute_equity (self, &cash, &positions_value, &equity, error))
+    return FALSE;
+  stmt = bourse_store_prepare (self->store,
+                               "INSERT INTO equity_snapshots (account_id, time, cash, positions_value, equity) "
+                               "VALUES (?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 3, cash.units);
+  sqlite3_bind_int64 (stmt, 4, positions_value.units);
+  sqlite3_bind_int64 (stmt, 5, equity.units);
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ----- booking a fill ----- */
+
+static gboolean
+step_done (BourseStore   *store,
+           sqlite3_stmt  *stmt,
+           GError       **error)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      bourse_store_set_error (store, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_trade (BoursePortfolio      *self,
+            const BourseFillSpec *fill,
+            BourseDecimal         quantity,
+            BourseDecimal         notional,
+            BourseDecimal         fee,
+            const char           *time,
+            gint64               *trade_id,
+            GError              **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = bourse_store_prepare (self->store,
+                               "INSERT INTO trades (account_id, symbol, side, entry_quantity, entry_notional, fees, "
+                               "approval_id, strategy_id, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  sqlite3_bind_text (stmt, 2, fill->symbol, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, fill->buy ? "LONG" : "SHORT", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 4, quantity.units);
+  sqlite3_bind_int64 (stmt, 5, notional.units);
+  sqlite3_bind_int64 (stmt, 6, fee.units);
+  if (fill->approval_id > 0)
+    sqlite3_bind_int64 (stmt, 7, fill->approval_id);
+  if (fill->strategy_id > 0)
+    sqlite3_bind_int64 (stmt, 8, fill->strategy_id);
+  sqlite3_bind_text (stmt, 9, time, -1, SQLITE_TRANSIENT);
+  if (!step_done (self->store, stmt, error))
+    return FALSE;
+  *trade_id = sqlite3_last_insert_rowid (bourse_store_get_db (self->store));
+  g_hash_table_add (self->dirty_trades, g_memdup2 (trade_id, sizeof *trade_id));
+  return TRUE;
+}
+
+static gboolean
+add_to_trade (BoursePortfolio  *self,
+              gint64            trade_id,
+              gboolean          entry,
+              BourseDecimal     quantity,
+              BourseDecimal     notional,
+              BourseDecimal     gross_pnl,
+              BourseDecimal     fee,
+              const char       *close_reason,   /* non-NULL: it closes */
+              const char       *time,
+              GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = bourse_store_prepare (self->store,
+                               entry
+                               ? "UPDATE trades SET entry_quantity = entry_quantity + ?2, "
+                                 "entry_notional = entry_notional + ?3, gross_pnl = gross_pnl + ?4, "
+                                 "fees = fees + ?5 WHERE id = ?1"
+                               : "UPDATE trades SET exit_quantity = exit_quantity + ?2, "
+                                 "exit_notional = exit_notional + ?3, gross_pnl = gross_pnl + ?4, "
+                                 "fees = fees + ?5, status = CASE WHEN ?6 IS NULL THEN status ELSE 'closed' END, "
+                                 "exit_reason = COALESCE (?6, exit_reason), "
+                                 "closed_at = CASE WHEN ?6 IS NULL THEN closed_at ELSE ?7 END WHERE id = ?1",
+                               error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, trade_id);
+  sqlite3_bind_int64 (stmt, 2, quantity.units);
+  sqlite3_bind_int64 (stmt, 3, notional.units);
+  sqlite3_bind_int64 (stmt, 4, gross_pnl.units);
+  sqlite3_bind_int64 (stmt, 5, fee.units);
+  if (!entry)
+    {
+      if (close_reason != NULL)
+        sqlite3_bind_text (stmt, 6, close_reason, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 7, time, -1, SQLITE_TRANSIENT);
+    }
+  if (!step_done (self->store, stmt, error))
+    return FALSE;
+  g_hash_table_add (self->dirty_trades, g_memdup2 (&trade_id, sizeof trade_id));
+  return TRUE;
+}
+
+static gboolean
+trade_net_pnl (BoursePortfolio  *self,
+               gint64            trade_id,
+               BourseDecimal    *net,
+               GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = bourse_store_prepare (self->store, "SELECT gross_pnl - fees FROM trades WHERE id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, trade_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  net->units = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* The position and its round trip. Quantities are signed (negative:
+ * short); cost is signed the same way (what was paid for a long, what was
+ * received for a short), so value − cost is the unrealised PnL of both. */
+static gboolean
+book_position (BoursePortfolio      *self,
+               const BourseFillSpec *fill,
+               const char           *time,
+               BourseFillOutcome    *outcome,
+               GError              **error)
+{
+  g_autoptr(sqlite3_stmt) read = NULL;
+  g_autoptr(sqlite3_stmt) write = NULL;
+  BourseDecimal q = BOURSE_DECIMAL_ZERO, cost = BOURSE_DECIMAL_ZERO;
+  BourseDecimal realized = BOURSE_DECIMAL_ZERO, fees = BOURSE_DECIMAL_ZERO;
+  BourseDecimal d = fill->quantity, n = fill->notional, fee = fill->fee;
+  g_autofree char *opened_at = NULL;
+  gint64 trade_id = 0;
+  int rc;
+
+  read = bourse_store_prepare (self->store,
+                               "SELECT quantity, cost, realized_pnl, fees, trade_id, opened_at FROM positions "
+                               "WHERE account_id = ? AND symbol = ?", error);
+  if (read == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (read, 1, self->account.id);
+  sqlite3_bind_text (read, 2, fill->symbol, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (read);
+  if (rc == SQLITE_ROW)
+    {
+      q.units = sqlite3_column_int64 (read, 0);
+      cost.units = sqlite3_column_int64 (read, 1);
+      realized.units = sqlite3_column_int64 (read, 2);
+      fees.units = sqlite3_column_int64 (read, 3);
+      trade_id = sqlite3_column_int64 (read, 4);
+      opened_at = g_strdup ((const char *) sqlite3_column_text (read, 5));
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+
+  if (!fill->buy)
+    {
+      d.units = -d.units;
+      n.units = -n.units;
+    }
+  if (!bourse_decimal_add (fees, fee, &fees, error))
+    return FALSE;
+
+  if (q.units != 0 && dec_sign (d) != dec_sign (q))
+    {
+      /* Reduces: r of |q| is closed; the cost of that share leaves, and
+       * the fill's notional for it is realised against it. */
+      BourseDecimal r = bourse_decimal_compare (dec_abs (d), dec_abs (q)) < 0 ? dec_abs (d) : dec_abs (q);
+      BourseDecimal cost_out, n_r, fee_r, gross, exit_notional;
+      gboolean closes = bourse_decimal_compare (r, dec_abs (q)) == 0;
+
+      if (closes)
+        cost_out = cost;
+      else if (!share_of (cost, r, dec_abs (q), &cost_out, error))
+        return FALSE;
+      if (bourse_decimal_compare (r, dec_abs (d)) == 0)
+        {
+          n_r = n;
+          fee_r = fee;
+        }
+      else if (!share_of (n, r, dec_abs (d), &n_r, error) || !share_of (fee, r, dec_abs (d), &fee_r, error))
+        return FALSE;
+      /* gross = −n_r − cost_out: a long sold for 110 that cost 100 gives 10. */
+      if (!bourse_decimal_add (n_r, cost_out, &gross, error) || !bourse_decimal_neg (gross, &gross, error)
+          || !bourse_decimal_add (realized, gross, &realized, error)
+          || !bourse_decimal_sub (cost, cost_out, &cost, error))
+        return FALSE;
+      q.units += d.units > 0 ? r.units : -r.units;
+      exit_notional = dec_abs (n_r);
+      if (trade_id > 0
+          && !add_to_trade (self, trade_id, FALSE, r, exit_notional, gross, fee_r,
+                            closes ? (fill->exit_reason ? fill->exit_reason : "order") : NULL, time, error))
+        return FALSE;
+      outcome->trade_id = trade_id;
+      if (closes)
+        {
+          outcome->trade_closed = TRUE;
+          if (trade_id > 0 && !trade_net_pnl (self, trade_id, &outcome->trade_net_pnl, error))
+            return FALSE;
+          trade_id = 0;
+          g_clear_pointer (&opened_at, g_free);
+        }
+      /* What is left of the fill opens the other side (shorts allowed). */
+      if (!bourse_decimal_sub (d, d.units > 0 ? r : (BourseDecimal) { -r.units }, &d, error)
+          || !bourse_decimal_sub (n, n_r, &n, error)
+          || !bourse_decimal_sub (fee, fee_r, &fee, error))
+        return FALSE;
+    }
+
+  if (d.units != 0)
+    {
+      /* Opens or adds to a position on the fill's side. */
+      if (q.units == 0)
+        {
+          BourseFillSpec side = *fill;
+
+          side.buy = d.units > 0;
+          if (!open_trade (self, &side, dec_abs (d), dec_abs (n), fee, time, &trade_id, error))
+            return FALSE;
+          opened_at = g_strdup (time);
+        }
+      else if (trade_id > 0
+               && !add_to_trade (self, trade_id, TRUE, dec_abs (d), dec_abs (n), BOURSE_DECIMAL_ZERO, fee,
+                                 NULL, time, error))
+        return FALSE;
+      if (!bourse_decimal_add (q, d, &q, error) || !bourse_decimal_add (cost, n, &cost, error))
+        return FALSE;
+      outcome->trade_id = trade_id;
+    }
+
+  write = bourse_store_prepare (self->store,
+                                "INSERT INTO positions (account_id, symbol, quantity, cost, realized_pnl, fees, "
+                                "trade_id, opened_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+                                "ON CONFLICT (account_id, symbol) DO UPDATE SET quantity = ?3, cost = ?4, "
+                                "realized_pnl = ?5, fees = ?6, trade_id = ?7, opened_at = ?8, updated_at = ?9",
+                                error);
+  if (write == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (write, 1, self->account.id);
+  sqlite3_bind_text (write, 2, fill->symbol, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (write, 3, q.units);
+  sqlite3_bind_int64 (write, 4, cost.units);
+  sqlite3_bind_int64 (write, 5, realized.units);
+  sqlite3_bind_int64 (write, 6, fees.units);
+  if (trade_id > 0)
+    sqlite3_bind_int64 (write, 7, trade_id);
+  if (opened_at != NULL)
+    sqlite3_bind_text (write, 8, opened_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (write, 9, time, -1, SQLITE_TRANSIENT);
+  if (!step_done (self->store, write, error))
+    return FALSE;
+
+  if (q.units != 0)
+    g_hash_table_add (self->open_symbols, g_strdup (fill->symbol));
+  else
+    g_hash_table_remove (self->open_symbols, fill->symbol);
+  g_hash_table_add (self->dirty_symbols, g_strdup (fill->symbol));
+  return TRUE;
+}
+
+gboolean
+bourse_portfolio_apply_fill (BoursePortfolio      *self,
+                             const BourseFillSpec *fill,
+                             BourseFillOutcome    *outcome,
+                             GError              **error)
+{
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(sqlite3_stmt) link = NULL;
+  const char *quote = self->account.currency;
+  BourseDecimal zero = BOURSE_DECIMAL_ZERO, minus_quantity, minus_notional, minus_fee;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
+  g_return_val_if_fail (fill != NULL && outcome != NULL, FALSE);
+
+  memset (outcome, 0, sizeof *outcome);
+  outcome->time = now_text ();
+
+  insert = bourse_store_prepare (self->store,
+                                 "INSERT INTO fills (order_id, account_id, symbol, side, price, quantity, "
+                                 "quote_quantity, fee, fee_asset, liquidity, external_id, time) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (insert == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (insert, 1, fill->order_id);
+  sqlite3_bind_int64 (insert, 2, self->account.id);
+  sqlite3_bind_text (insert, 3, fill->symbol, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 4, fill->buy ? "BUY" : "SELL", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (insert, 5, fill->price.units);
+  sqlite3_bind_int64 (insert, 6, fill->quantity.units);
+  sqlite3_bind_int64 (insert, 7, fill->notional.units);
+  sqlite3_bind_int64 (insert, 8, fill->fee.units);
+  sqlite3_bind_text (insert, 9, quote, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 10, fill->liquidity, -1, SQLITE_TRANSIENT);
+  if (fill->external_id != NULL)
+    sqlite3_bind_text (insert, 11, fill->external_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (insert, 12, outcome->time, -1, SQLITE_TRANSIENT);
+  if (!step_done (self->store, insert, error))
+    return FALSE;
+  outcome->fill_id = sqlite3_last_insert_rowid (bourse_store_get_db (self->store));
+
+  if (!bourse_decimal_neg (fill->quantity, &minus_quantity, error)
+      || !bourse_decimal_neg (fill->notional, &minus_notional, error)
+      || !bourse_decimal_neg (fill->fee, &minus_fee, error))
+    return FALSE;
+
+  /* The lock's share goes back to free first, then the fill pays from free. */
+  if (fill->buy)
+    {
+      if (!bourse_portfolio_unlock (self, quote, fill->unlock, fill->order_id, error)
+          || !move_balance (self, quote, minus_notional, zero, "fill", fill->order_id, error)
+          || (fill->fee.units != 0 && !move_balance (self, quote, minus_fee, zero, "fee", fill->order_id, error))
+          || !move_balance (self, fill->base_asset, fill->quantity, zero, "fill", fill->order_id, error))
+        return FALSE;
+    }
+  else
+    {
+      if (!bourse_portfolio_unlock (self, fill->base_asset, fill->unlock, fill->order_id, error)
+          || !move_balance (self, fill->base_asset, minus_quantity, zero, "fill", fill->order_id, error)
+          || !move_balance (self, quote, fill->notional, zero, "fill", fill->order_id, error)
+          || (fill->fee.units != 0 && !move_balance (self, quote, minus_fee, zero, "fee", fill->order_id, error)))
+        return FALSE;
+    }
+
+  if (!book_position (self, fill, outcome->time, outcome, error))
+    return FALSE;
+
+  link = bourse_store_prepare (self->store, "UPDATE fills SET trade_id = ? WHERE id = ?", error);
+  if (link == NULL)
+    return FALSE;
+  if (outcome->trade_id > 0)
+    sqlite3_bind_int64 (link, 1, outcome->trade_id);
+  sqlite3_bind_int64 (link, 2, outcome->fill_id);
+  return step_done (self->store, link, error) && bourse_portfolio_snapshot (self, error);
+}
+
+/* ----- JSON ----- */
+
+static void
+add_position (JsonBuilder    *builder,
+              const Position *position)
+{
+  BourseDecimal average = BOURSE_DECIMAL_ZERO;
+  gboolean has_average = position->quantity.units != 0
+                         && bourse_decimal_div (position->cost, position->quantity, BOURSE_ROUND_HALF_EVEN,
+                                                &average, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "symbol");
+  json_builder_add_string_value (builder, position->symbol);
+  bourse_json_builder_add_decimal (builder, "quantity", &position->quantity);
+  bourse_json_builder_add_decimal (builder, "average_price", has_average ? &average : NULL);
+  bourse_json_builder_add_decimal (builder, "cost", &position->cost);
+  bourse_json_builder_add_decimal (builder, "realized_pnl", &position->realized_pnl);
+  bourse_json_builder_add_decimal (builder, "fees", &position->fees);
+  bourse_json_builder_add_decimal (builder, "last_price", position->has_price ? &position->last_price : NULL);
+  bourse_json_builder_add_decimal (builder, "market_value", &position->market_value);
+  bourse_json_builder_add_decimal (builder, "unrealized_pnl", &position->unrealized_pnl);
+  json_builder_set_member_name (builder, "trade_id");
+  if (position->trade_id > 0)
+    json_builder_add_int_value (builder, position->trade_id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "opened_at");
+  if (position->opened_at != NULL)
+    json_builder_add_string_value (builder, position->opened_at);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "updated_at");
+  json_builder_add_string_value (builder, position->updated_at);
+  json_builder_end_object (builder);
+}
+
+static void
+add_balance (JsonBuilder   *builder,
+             const char    *asset,
+             BourseDecimal  free,
+             BourseDecimal  locked)
+{
+  BourseDecimal total = BOURSE_DECIMAL_ZERO;
+
+  bourse_decimal_add (free, locked, &total, NULL);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "asset");
+  json_builder_add_string_value (builder, asset);
+  bourse_json_builder_add_decimal (builder, "free", &free);
+  bourse_json_builder_add_decimal (builder, "locked", &locked);
+  bourse_json_builder_add_decimal (builder, "total", &total);
+  json_builder_end_object (builder);
+}
+
+static gboolean
+add_balances (BoursePortfolio  *self,
+              JsonBuilder      *builder,
+              GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT asset, free, locked FROM balances WHERE account_id = ? "
+                               "AND (free != 0 OR locked != 0 OR asset = ?) ORDER BY asset", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  sqlite3_bind_text (stmt, 2, self->account.currency, -1, SQLITE_TRANSIENT);
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    add_balance (builder, (const char *) sqlite3_column_text (stmt, 0),
+                 (BourseDecimal) { sqlite3_column_int64 (stmt, 1) },
+                 (BourseDecimal) { sqlite3_column_int64 (stmt, 2) });
+  json_builder_end_array (builder);
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+peak_equity (BoursePortfolio  *self,
+             BourseDecimal    *peak,
+             GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = bourse_store_prepare (self->store, "SELECT MAX (equity) FROM equity_snapshots WHERE account_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  peak->units = sqlite3_column_type (stmt, 0) == SQLITE_NULL ? self->account.starting_cash.units
+                                                               : sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* The summary, and with @lists the balances and positions too. */
+static JsonNode *
+summary_json (BoursePortfolio  *self,
+              gboolean          lists,
+              GError          **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) positions = NULL;
+  BourseDecimal cash, positions_value, equity, start, today, peak;
+  double drawdown;
+
+  if (!compute_equity (self, &cash, &positions_value, &equity, error)
+      || !equity_at_day_start (self, &start, error)
+      || !bourse_decimal_sub (equity, start, &today, error)
+      || !peak_equity (self, &peak, error))
+    return NULL;
+  if (bourse_decimal_compare (equity, peak) > 0)
+    peak = equity;
+  drawdown = peak.units > 0 ? (double) (peak.units - equity.units) / (double) peak.units : 0.0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, self->account.mode);
+  json_builder_set_member_name (builder, "currency");
+  json_builder_add_string_value (builder, self->account.currency);
+  bourse_json_builder_add_decimal (builder, "cash", &cash);
+  bourse_json_builder_add_decimal (builder, "positions_value", &positions_value);
+  bourse_json_builder_add_decimal (builder, "equity", &equity);
+  bourse_json_builder_add_decimal (builder, "starting_equity", &self->account.starting_cash);
+  bourse_json_builder_add_decimal (builder, "today_pnl", &today);
+  bourse_json_builder_add_decimal (builder, "peak_equity", &peak);
+  json_builder_set_member_name (builder, "drawdown");
+  json_builder_add_double_value (builder, drawdown);
+  /* The paper fill model's rates, for an order dialog's estimate. */
+  json_builder_set_member_name (builder, "fees");
+  json_builder_begin_object (builder);
+  bourse_json_builder_add_decimal (builder, "maker", &(BourseDecimal) {
+                                     bourse_config_get_decimal (self->config, "paper", "maker_fee").units });
+  bourse_json_builder_add_decimal (builder, "taker", &(BourseDecimal) {
+                                     bourse_config_get_decimal (self->config, "paper", "taker_fee").units });
+  json_builder_end_object (builder);
+  if (lists)
+    {
+      json_builder_set_member_name (builder, "balances");
+      if (!add_balances (self, builder, error))
+        return NULL;
+      positions = list_positions (self, NULL, TRUE, error);
+      if (positions == NULL)
+        return NULL;
+      json_builder_set_member_name (builder, "positions");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < positions->len; i++)
+        add_position (builder, g_ptr_array_index (positions, i));
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+bourse_portfolio_summary_json (BoursePortfolio  *self,
+                               GError          **error)
+{
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+
+  return summary_json (self, TRUE, error);
+}
+
+JsonNode *
+bourse_portfolio_positions_json (BoursePortfolio  *self,
+                                 GError          **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) positions = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+
+  positions = list_positions (self, NULL, TRUE, error);
+  if (positions == NULL)
+    return NULL;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < positions->len; i++)
+    add_position (builder, g_ptr_array_index (positions, i));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+#define TRADE_COLUMNS "id, symbol, side, status, entry_quantity, entry_notional, exit_quantity, " \
+                      "exit_notional, gross_pnl, fees, exit_reason, approval_id, strategy_id, opened_at, closed_at"
+
+static void
+add_optional_int (JsonBuilder  *builder,
+                  const char   *name,
+                  sqlite3_stmt *stmt,
+                  int           column)
+{
+  json_builder_set_member_name (builder, name);
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, column));
+}
+
+static void
+add_optional_text (JsonBuilder  *builder,
+                   const char   *name,
+                   sqlite3_stmt *stmt,
+                   int           column)
+{
+  json_builder_set_member_name (builder, name);
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, column));
+}
+
+static void
+add_trade_row (JsonBuilder  *builder,
+               sqlite3_stmt *stmt)
+{
+  BourseDecimal entry_quantity = { sqlite3_column_int64 (stmt, 4) };
+  BourseDecimal entry_notional = { sqlite3_column_int64 (stmt, 5) };
+  BourseDecimal exit_quantity = { sqlite3_column_int64 (stmt, 6) };
+  BourseDecimal exit_notional = { sqlite3_column_int64 (stmt, 7) };
+  BourseDecimal gross = { sqlite3_column_int64 (stmt, 8) };
+  BourseDecimal fees = { sqlite3_column_int64 (stmt, 9) };
+  BourseDecimal entry_price, exit_price, net, open_quantity;
+  gboolean has_entry = entry_quantity.units != 0
+                       && bourse_decimal_div (entry_notional, entry_quantity, BOURSE_ROUND_HALF_EVEN,
+                                              &entry_price, NULL);
+  gboolean has_exit = exit_quantity.units != 0
+                      && bourse_decimal_div (exit_notional, exit_quantity, BOURSE_ROUND_HALF_EVEN,
+                                             &exit_price, NULL);
+  const char *opened_at = (const char *) sqlite3_column_text (stmt, 13);
+
+  net.units = gross.units - fees.units;
+  open_quantity.units = entry_quantity.units - exit_quantity.units;
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+  json_builder_set_member_name (builder, "symbol");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
+  json_builder_set_member_name (builder, "side");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 3));
+  bourse_json_builder_add_decimal (builder, "quantity", &entry_quantity);
+  bourse_json_builder_add_decimal (builder, "open_quantity", &open_quantity);
+  bourse_json_builder_add_decimal (builder, "entry_price", has_entry ? &entry_price : NULL);
+  bourse_json_builder_add_decimal (builder, "exit_price", has_exit ? &exit_price : NULL);
+  bourse_json_builder_add_decimal (builder, "gross_pnl", &gross);
+  bourse_json_builder_add_decimal (builder, "fees", &fees);
+  bourse_json_builder_add_decimal (builder, "net_pnl", &net);
+  add_optional_text (builder, "exit_reason", stmt, 10);
+  add_optional_int (builder, "approval_id", stmt, 11);
+  add_optional_int (builder, "strategy_id", stmt, 12);
+  json_builder_set_member_name (builder, "opened_at");
+  json_builder_add_string_value (builder, opened_at);
+  add_optional_text (builder, "closed_at", stmt, 14);
+  json_builder_set_member_name (builder, "duration_s");
+  if (sqlite3_column_type (stmt, 14) != SQLITE_NULL)
+    {
+      gint64 opened = 0, closed = 0;
+
+      bourse_time_parse_rfc3339 (opened_at, &opened, NULL);
+      bourse_time_parse_rfc3339 ((const char *) sqlite3_column_text (stmt, 14), &closed, NULL);
+      json_builder_add_int_value (builder, (closed - opened) / 1000);
+    }
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+}
+
+JsonNode *
+bourse_portfolio_trade_json (BoursePortfolio  *self,
+                             gint64            id,
+                             GError          **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+
+  stmt = bourse_store_prepare (self->store, "SELECT " TRADE_COLUMNS " FROM trades WHERE id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_NOT_FOUND, NULL, _("No such trade"));
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      bourse_store_set_error (self->store, error);
+      return NULL;
+    }
+  add_trade_row (builder, stmt);
+  return json_builder_get_root (builder);
+}
+
+static void
+add_next_cursor (JsonBuilder *builder,
+                 gint64       last_id,
+                 gboolean     more)
+{
+  json_builder_set_member_name (builder, "next_cursor");
+  if (more)
+    json_builder_add_int_value (builder, last_id);
+  else
+    json_builder_add_null_value (builder);
+}
+
+JsonNode *
+bourse_portfolio_trades_json (BoursePortfolio          *self,
+                              const BourseTradeFilter  *filter,
+                              GError                  **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gint64 last_id = 0;
+  guint n = 0;
+  gboolean more = FALSE;
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+
+  stmt = bourse_store_prepare (self->store,
+                               filter->since_id > 0
+                               ? "SELECT " TRADE_COLUMNS " FROM trades WHERE account_id = ?1 "
+                                 "AND (?2 IS NULL OR symbol = ?2) AND (?3 IS NULL OR status = ?3) AND id > ?4 "
+                                 "ORDER BY id ASC LIMIT ?5"
+                               : "SELECT " TRADE_COLUMNS " FROM trades WHERE account_id = ?1 "
+                                 "AND (?2 IS NULL OR symbol = ?2) AND (?3 IS NULL OR status = ?3) "
+                                 "AND (?4 = 0 OR id < ?4) ORDER BY id DESC LIMIT ?5",
+                               error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  if (filter->symbol != NULL)
+    sqlite3_bind_text (stmt, 2, filter->symbol, -1, SQLITE_TRANSIENT);
+  if (filter->status != NULL)
+    sqlite3_bind_text (stmt, 3, filter->status, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 4, filter->since_id > 0 ? filter->since_id : filter->before_id);
+  sqlite3_bind_int64 (stmt, 5, (gint64) filter->limit + 1);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (n == filter->limit)
+        {
+          more = TRUE;
+          break;
+        }
+      add_trade_row (builder, stmt);
+      last_id = sqlite3_column_int64 (stmt, 0);
+      n++;
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return NULL;
+    }
+  json_builder_end_array (builder);
+  /* Incremental sync goes on with since_id = the last id; pages with the cursor. */
+  add_next_cursor (builder, last_id, more && filter->since_id == 0);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+typedef struct
+{
+  gint64 trades, wins, losses;
+  gint64 net, gross, fees, won, lost;   /* units */
+} PnlFigures;
+
+static gboolean
+pnl_since (BoursePortfolio  *self,
+           const char       *since,      /* NULL: all */
+           PnlFigures       *out,
+           double           *max_drawdown,
+           GError          **error)
+{
+  g_autoptr(sqlite3_stmt) trades = NULL;
+  g_autoptr(sqlite3_stmt) equity = NULL;
+  double peak = 0;
+  int rc;
+
+  memset (out, 0, sizeof *out);
+  trades = bourse_store_prepare (self->store,
+                                 "SELECT gross_pnl, fees FROM trades WHERE account_id = ?1 AND status = 'closed' "
+                                 "AND (?2 IS NULL OR closed_at >= ?2)", error);
+  equity = bourse_store_prepare (self->store,
+                                 "SELECT equity FROM equity_snapshots WHERE account_id = ?1 "
+                                 "AND (?2 IS NULL OR time >= ?2) ORDER BY time, id", error);
+  if (trades == NULL || equity == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (trades, 1, self->account.id);
+  sqlite3_bind_int64 (equity, 1, self->account.id);
+  if (since != NULL)
+    {
+      sqlite3_bind_text (trades, 2, since, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (equity, 2, since, -1, SQLITE_TRANSIENT);
+    }
+  while ((rc = sqlite3_step (trades)) == SQLITE_ROW)
+    {
+      gint64 gross = sqlite3_column_int64 (trades, 0);
+      gint64 fees = sqlite3_column_int64 (trades, 1);
+      gint64 net = gross - fees;
+
+      out->trades++;
+      out->gross += gross;
+      out->fees += fees;
+      out->net += net;
+      if (net > 0)
+        {
+          out->wins++;
+          out->won += net;
+        }
+      else if (net < 0)
+        {
+          out->losses++;
+          out->lost -= net;
+        }
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  *max_drawdown = 0;
+  while ((rc = sqlite3_step (equity)) == SQLITE_ROW)
+    {
+      double value = (double) sqlite3_column_int64 (equity, 0);
+
+      peak = MAX (peak, value);
+      if (peak > 0)
+        *max_drawdown = MAX (*max_drawdown, (peak - value) / peak);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JsonNode *
+bourse_portfolio_pnl_json (BoursePortfolio  *self,
+                           GError          **error)
+{
+  static const struct { const char *name; gint64 days; } windows[] = {
+    { "today", 0 }, { "7d", 7 }, { "30d", 30 }, { "all", -1 },
+  };
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gint64 now = bourse_time_now_ms ();
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+
+  json_builder_begin_object (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (windows); i++)
+    {
+      g_autofree char *since = windows[i].days == 0 ? day_start_text (now)
+                               : windows[i].days > 0 ? bourse_time_format_rfc3339 (now - windows[i].days * MS_PER_DAY)
+                               : NULL;
+      PnlFigures figures;
+      double max_drawdown;
+
+      if (!pnl_since (self, since, &figures, &max_drawdown, error))
+        return NULL;
+      json_builder_set_member_name (builder, windows[i].name);
+      json_builder_begin_object (builder);
+      bourse_json_builder_add_decimal (builder, "net_pnl", &(BourseDecimal) { figures.net });
+      bourse_json_builder_add_decimal (builder, "gross_pnl", &(BourseDecimal) { figures.gross });
+      bourse_json_builder_add_decimal (builder, "fees", &(BourseDecimal) { figures.fees });
+      json_builder_set_member_name (builder, "trades");
+      json_builder_add_int_value (builder, figures.trades);
+      json_builder_set_member_name (builder, "wins");
+      json_builder_add_int_value (builder, figures.wins);
+      json_builder_set_member_name (builder, "losses");
+      json_builder_add_int_value (builder, figures.losses);
+      json_builder_set_member_name (builder, "win_rate");
+      if (figures.trades > 0)
+        json_builder_add_double_value (builder, (double) figures.wins / (double) figures.trades);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "profit_factor");
+      if (figures.lost > 0)
+        json_builder_add_double_value (builder, (double) figures.won / (double) figures.lost);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "max_drawdown");
+      json_builder_add_double_value (builder, max_drawdown);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+bourse_portfolio_equity_json (BoursePortfolio  *self,
+                              gint64            start_ms,
+                              gint64            end_ms,
+                              gint64            step_ms,
+                              GError          **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *start = bourse_time_format_rfc3339 (start_ms);
+  g_autofree char *end = bourse_time_format_rfc3339 (end_ms);
+  gint64 bucket = G_MININT64, time = 0;
+  BourseDecimal cash = BOURSE_DECIMAL_ZERO, value = BOURSE_DECIMAL_ZERO, equity = BOURSE_DECIMAL_ZERO;
+  gboolean pending = FALSE;
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+  g_return_val_if_fail (step_ms > 0, NULL);
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT time, cash, positions_value, equity FROM equity_snapshots "
+                               "WHERE account_id = ? AND time >= ? AND time < ? ORDER BY time, id", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  sqlite3_bind_text (stmt, 2, start, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, end, -1, SQLITE_TRANSIENT);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  /* The last snapshot of each step. */
+  for (;;)
+    {
+      gint64 row_time = 0, row_bucket;
+
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          bourse_time_parse_rfc3339 ((const char *) sqlite3_column_text (stmt, 0), &row_time, NULL);
+          row_bucket = row_time - ((row_time - start_ms) % step_ms);
+        }
+      if (pending && (rc != SQLITE_ROW || row_bucket != bucket))
+        {
+          g_autofree char *text = bourse_time_format_rfc3339 (time);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "time");
+          json_builder_add_string_value (builder, text);
+          bourse_json_builder_add_decimal (builder, "equity", &equity);
+          bourse_json_builder_add_decimal (builder, "cash", &cash);
+          bourse_json_builder_add_decimal (builder, "positions_value", &value);
+          json_builder_end_object (builder);
+          pending = FALSE;
+        }
+      if (rc != SQLITE_ROW)
+        break;
+      bucket = row_bucket;
+      time = row_time;
+      cash.units = sqlite3_column_int64 (stmt, 1);
+      value.units = sqlite3_column_int64 (stmt, 2);
+      equity.units = sqlite3_column_int64 (stmt, 3);
+      pending = TRUE;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return NULL;
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "currency");
+  json_builder_add_string_value (builder, self->account.currency);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+bourse_portfolio_calendar_json (BoursePortfolio  *self,
+                                int               year,
+                                const char       *tz,
+                                GError          **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(GDateTime) first = NULL;
+  g_autoptr(GDateTime) last = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *day = NULL;
+  gint64 net = 0, trades = 0;
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+
+  /* An IANA name only: letters, digits, '/', '_', '+', '-', no "..", so
+   * it can only name a file of the zone database. */
+  if (tz != NULL && (strstr (tz, "..") != NULL || tz[0] == '/'
+                     || strspn (tz, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-")
+                        != strlen (tz)))
+    tz = "-";
+  zone = tz != NULL && g_str_equal (tz, "-") ? NULL : g_time_zone_new_identifier (tz != NULL ? tz : "UTC");
+  if (zone == NULL)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "tz",
+                              _("“tz” must be an IANA time zone such as Europe/Berlin"));
+      return NULL;
+    }
+  if (year < 1970 || year > 9999)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "year", _("“year” must be from 1970 to 9999"));
+      return NULL;
+    }
+  first = g_date_time_new (zone, year, 1, 1, 0, 0, 0);
+  last = g_date_time_new (zone, year + 1, 1, 1, 0, 0, 0);
+  from = bourse_time_format_rfc3339 (g_date_time_to_unix (first) * 1000);
+  to = bourse_time_format_rfc3339 (g_date_time_to_unix (last) * 1000);
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT closed_at, gross_pnl - fees FROM trades WHERE account_id = ? "
+                               "AND status = 'closed' AND closed_at >= ? AND closed_at < ? ORDER BY closed_at", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  sqlite3_bind_text (stmt, 2, from, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, to, -1, SQLITE_TRANSIENT);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "year");
+  json_builder_add_int_value (builder, year);
+  json_builder_set_member_name (builder, "tz");
+  json_builder_add_string_value (builder, tz != NULL ? tz : "UTC");
+  json_builder_set_member_name (builder, "currency");
+  json_builder_add_string_value (builder, self->account.currency);
+  json_builder_set_member_name (builder, "days");
+  json_builder_begin_array (builder);
+  /* Ordered by close time, so each local day's trades come together. */
+  for (;;)
+    {
+      g_autofree char *row_day = NULL;
+
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          gint64 ms = 0;
+          g_autoptr(GDateTime) utc = NULL;
+          g_autoptr(GDateTime) local = NULL;
+
+          bourse_time_parse_rfc3339 ((const char *) sqlite3_column_text (stmt, 0), &ms, NULL);
+          utc = g_date_time_new_from_unix_utc (ms / 1000);
+          local = g_date_time_to_timezone (utc, zone);
+          row_day = g_date_time_format (local, "%Y-%m-%d");
+        }
+      if (day != NULL && (rc != SQLITE_ROW || g_strcmp0 (row_day, day) != 0))
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "date");
+          json_builder_add_string_value (builder, day);
+          bourse_json_builder_add_decimal (builder, "net_pnl", &(BourseDecimal) { net });
+          json_builder_set_member_name (builder, "trades");
+          json_builder_add_int_value (builder, trades);
+          json_builder_end_object (builder);
+          g_clear_pointer (&day, g_free);
+          net = trades = 0;
+        }
+      if (rc != SQLITE_ROW)
+        break;
+      if (day == NULL)
+        day = g_steal_pointer (&row_day);
+      net += sqlite3_column_int64 (stmt, 1);
+      trades++;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return NULL;
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+JsonNode *
+bourse_portfolio_balance_history_json (BoursePortfolio  *self,
+                                       const char       *asset,
+                                       gint64            start_ms,
+                                       gint64            end_ms,
+                                       gint64            before_id,
+                                       guint             limit,
+                                       GError          **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *start = bourse_time_format_rfc3339 (start_ms);
+  g_autofree char *end = bourse_time_format_rfc3339 (end_ms);
+  gint64 last_id = 0;
+  gboolean more = FALSE;
+  guint n = 0;
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+
+  stmt = bourse_store_prepare (self->store,
+                               "SELECT id, time, asset, free, locked, change, reason, order_id FROM balance_changes "
+                               "WHERE account_id = ?1 AND (?2 IS NULL OR asset = ?2) AND time >= ?3 AND time < ?4 "
+                               "AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, self->account.id);
+  if (asset != NULL)
+    sqlite3_bind_text (stmt, 2, asset, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 3, start, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, end, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 5, before_id);
+  sqlite3_bind_int64 (stmt, 6, (gint64) limit + 1);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (n == limit)
+        {
+          more = TRUE;
+          break;
+        }
+      last_id = sqlite3_column_int64 (stmt, 0);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, last_id);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
+      json_builder_set_member_name (builder, "asset");
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
+      bourse_json_builder_add_decimal (builder, "free", &(BourseDecimal) { sqlite3_column_int64 (stmt, 3) });
+      bourse_json_builder_add_decimal (builder, "locked", &(BourseDecimal) { sqlite3_column_int64 (stmt, 4) });
+      bourse_json_builder_add_decimal (builder, "change", &(BourseDecimal) { sqlite3_column_int64 (stmt, 5) });
+      json_builder_set_member_name (builder, "reason");
+      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 6));
+      add_optional_int (builder, "order_id", stmt, 7);
+      json_builder_end_object (builder);
+      n++;
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return NULL;
+    }
+  json_builder_end_array (builder);
+  add_next_cursor (builder, last_id, more);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* ----- publishing ----- */
+
+static void
+publish_position (BoursePortfolio *self,
+                  const char      *symbol)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) positions = list_positions (self, symbol, FALSE, &error);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  if (positions == NULL || positions->len == 0)
+    {
+      if (error != NULL)
+        g_warning ("Could not publish the position in %s: %s", symbol, error->message);
+      return;
+    }
+  add_position (builder, g_ptr_array_index (positions, 0));
+  node = json_builder_get_root (builder);
+  bourse_event_bus_publish (self->bus, "positions", node);
+}
+
+static void
+publish_summary (BoursePortfolio *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = summary_json (self, FALSE, &error);
+
+  if (node == NULL)
+    g_warning ("Could not publish the portfolio: %s", error->message);
+  else
+    bourse_event_bus_publish (self->bus, "portfolio", node);
+}
+
+void
+bourse_portfolio_publish (BoursePortfolio *self)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_if_fail (BOURSE_IS_PORTFOLIO (self));
+
+  g_hash_table_iter_init (&iter, self->dirty_assets);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+      BourseDecimal free, locked;
+
+      if (!read_balance (self, key, &free, &locked, NULL))
+        continue;
+      add_balance (builder, key, free, locked);
+      node = json_builder_get_root (builder);
+      bourse_event_bus_publish (self->bus, "balances", node);
+    }
+  g_hash_table_iter_init (&iter, self->dirty_symbols);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    publish_position (self, key);
+  g_hash_table_iter_init (&iter, self->dirty_trades);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr(JsonNode) node = bourse_portfolio_trade_json (self, *(gint64 *) key, NULL);
+
+      if (node != NULL)
+        bourse_event_bus_publish (self->bus, "trades", node);
+    }
+  if (g_hash_table_size (self->dirty_assets) + g_hash_table_size (self->dirty_symbols) > 0)
+    publish_summary (self);
+  g_hash_table_remove_all (self->dirty_assets);
+  g_hash_table_remove_all (self->dirty_symbols);
+  g_hash_table_remove_all (self->dirty_trades);
+}
+
+static void
+price_cb (BourseMarket           *market,
+          const BourseInstrument *instrument,
+          const BourseDecimal    *price,
+          gint64                  time,
+          BoursePortfolio        *self)
+{
+  g_hash_table_replace (self->last_prices, g_strdup (instrument->symbol), g_memdup2 (price, sizeof *price));
+  if (g_hash_table_contains (self->open_symbols, instrument->symbol))
+    {
+      /* The position's value moved: its row and the summary. */
+      publish_position (self, instrument->symbol);
+      publish_summary (self);
+    }
+}
+
+static gboolean
+snapshot_cb (gpointer user_data)
+{
+  BoursePortfolio *self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!bourse_portfolio_snapshot (self, &error))
+    g_warning ("Could not snapshot the equity: %s", error->message);
+  return G_SOURCE_CONTINUE;
+}
+
+/* ----- life ----- */
+
+static gboolean
+load_account (BoursePortfolio  *self,
+              GError          **error)
+{
+  g_autoptr(sqlite3_stmt) find = NULL;
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(sqlite3_stmt) open = NULL;
+  g_autofree char *now = NULL;
+  int rc;
+
+  find = bourse_store_prepare (self->store,
+                               "SELECT id, broker, currency, starting_cash FROM accounts WHERE mode = 'paper'", error);
+  if (find == NULL)
+    return FALSE;
+  rc = sqlite3_step (find);
+  if (rc == SQLITE_ROW)
+    {
+      self->account.id = sqlite3_column_int64 (find, 0);
+      self->account.broker = g_strdup ((const char *) sqlite3_column_text (find, 1));
+      self->account.currency = g_strdup ((const char *) sqlite3_column_text (find, 2));
+      self->account.starting_cash.units = sqlite3_column_int64 (find, 3);
+    }
+  else if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  else
+    {
+      /* The first start: the paper account and its deposit, together. */
+      self->account.broker = g_strdup ("paper");
+      self->account.currency = g_strdup (bourse_config_get_string (self->config, "paper", "currency"));
+      self->account.starting_cash = bourse_config_get_decimal (self->config, "paper", "starting_balance");
+      now = now_text ();
+      insert = bourse_store_prepare (self->store,
+                                     "INSERT INTO accounts (mode, broker, currency, starting_cash, created_at) "
+                                     "VALUES ('paper', ?, ?, ?, ?)", error);
+      if (insert == NULL || !bourse_store_begin (self->store, error))
+        return FALSE;
+      sqlite3_bind_text (insert, 1, self->account.broker, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 2, self->account.currency, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (insert, 3, self->account.starting_cash.units);
+      sqlite3_bind_text (insert, 4, now, -1, SQLITE_TRANSIENT);
+      if (!step_done (self->store, insert, error))
+        {
+          bourse_store_rollback (self->store);
+          return FALSE;
+        }
+      self->account.id = sqlite3_last_insert_rowid (bourse_store_get_db (self->store));
+      if (!move_balance (self, self->account.currency, self->account.starting_cash,
+                         BOURSE_DECIMAL_ZERO, "deposit", 0, error)
+          || !bourse_portfolio_snapshot (self, error)
+          || !bourse_store_commit (self->store, error))
+        {
+          bourse_store_rollback (self->store);
+          return FALSE;
+        }
+      g_info ("Created the paper account with %s %s",
+              bourse_config_get_string (self->config, "paper", "starting_balance"), self->account.currency);
+      g_hash_table_remove_all (self->dirty_assets);
+    }
+  self->account.mode = g_strdup ("paper");
+
+  open = bourse_store_prepare (self->store,
+                               "SELECT symbol FROM positions WHERE account_id = ? AND quantity != 0", error);
+  if (open == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (open, 1, self->account.id);
+  while ((rc = sqlite3_step (open)) == SQLITE_ROW)
+    g_hash_table_add (self->open_symbols, g_strdup ((const char *) sqlite3_column_text (open, 0)));
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+BoursePortfolio *
+bourse_portfolio_new (BourseStore     *store,
+                      BourseConfig    *config,
+                      BourseEventBus  *bus,
+                      BourseMarket    *market,
+                      GError         **error)
+{
+  g_autoptr(BoursePortfolio) self = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
+  g_return_val_if_fail (BOURSE_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (BOURSE_IS_EVENT_BUS (bus), NULL);
+  g_return_val_if_fail (BOURSE_IS_MARKET (market), NULL);
+
+  self = g_object_new (BOURSE_TYPE_PORTFOLIO, NULL);
+  self->store = g_object_ref (store);
+  self->config = g_object_ref (config);
+  self->bus = g_object_ref (bus);
+  self->market = g_object_ref (market);
+  if (!load_account (self, error))
+    return NULL;
+  self->price_handler = g_signal_connect (market, "price", G_CALLBACK (price_cb), self);
+  self->snapshot_source = bourse_timeout_add_seconds (bourse_config_get_int (config, "paper", "equity_snapshot_s"),
+                                                      snapshot_cb, self);
+  return g_steal_pointer (&self);
+}
+
+void
+bourse_portfolio_stop (BoursePortfolio *self)
+{
+  g_return_if_fail (BOURSE_IS_PORTFOLIO (self));
+
+  g_clear_signal_handler (&self->price_handler, self->market);
+  g_clear_handle_id (&self->snapshot_source, bourse_source_remove);
+}
+
+const BourseAccount *
+bourse_portfolio_get_account (BoursePortfolio *self)
+{
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+
+  return &self->account;
+}
+
+BourseStore *
+bourse_portfolio_get_store (BoursePortfolio *self)
+{
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
+
+  return self->store;
+}

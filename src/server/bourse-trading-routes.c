@@ -1,0 +1,526 @@
+/* bourse-trading-routes.c — orders, manual trades, executing approvals, the trading loop (docs/TRADING.md)
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "core/bourse-json.h"
+
+#include "bourse-server-private.h"
+
+#define DEFAULT_LIMIT 100
+#define MAX_LIMIT     500
+
+static BourseTrading *
+trading_of (BourseRequest *request)
+{
+  return bourse_engine_get_trading (bourse_request_get_engine (request));
+}
+
+/* Who asks; @context must outlive the caller. */
+static BourseTradingCaller
+caller_of (BourseRequest     *request,
+           BourseAuthContext *context)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+
+  bourse_request_get_context (request, context);
+  return (BourseTradingCaller) {
+    principal->actor, principal->user_id, context,
+    bourse_role_has_permission (principal->role, "orders.manage"),
+  };
+}
+
+static void
+reply_order (BourseRequest     *request,
+             guint              status,
+             const BourseOrder *order)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = bourse_trading_order_json (trading_of (request), order, &error);
+
+  if (node == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    bourse_request_reply_json (request, status, node);
+}
+
+/* One of @words, or a 422 naming @field. */
+static gboolean
+word_member (BourseRequest      *request,
+             JsonObject         *body,
+             const char         *field,
+             gboolean            required,
+             gboolean          (*parse) (const char *, int *),
+             const char         *expected,
+             gboolean           *present,
+             int                *value)
+{
+  const char *text = NULL;
+
+  *present = FALSE;
+  if (!bourse_request_get_string_member (request, body, field, required, &text))
+    return FALSE;
+  if (text == NULL)
+    return TRUE;
+  if (!parse (text, value))
+    {
+      g_autofree char *message = g_strdup_printf (_("must be one of %s"), expected);
+
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field, message);
+      return FALSE;
+    }
+  *present = TRUE;
+  return TRUE;
+}
+
+/* The members an order and a manual trade share. */
+static gboolean
+parse_order_body (BourseRequest      *request,
+                  JsonObject         *body,
+                  gboolean            manual_trade,
+                  BourseOrderRequest *order)
+{
+  gboolean present;
+  int side = 0, type = BOURSE_ORDER_MARKET, tif = 0;
+
+  if (!bourse_request_get_string_member (request, body, "symbol", TRUE, &order->symbol)
+      || !word_member (request, body, "side", TRUE, (gpointer) bourse_side_parse, "BUY, SELL", &present, &side)
+      || (!manual_trade
+          && !word_member (request, body, "type", TRUE, (gpointer) bourse_order_type_parse,
+                           "MARKET, LIMIT, STOP_LOSS_LIMIT, TAKE_PROFIT_LIMIT", &present, &type))
+      || (!manual_trade
+          && !word_member (request, body, "time_in_force", FALSE, (gpointer) bourse_time_in_force_parse,
+                           "GTC, IOC, FOK", &order->has_time_in_force, &tif))
+      || !bourse_request_get_decimal_member (request, body, "quantity", FALSE, &order->has_quantity,
+                                             &order->quantity)
+      || !bourse_request_get_decimal_member (request, body, "quote_quantity", FALSE, &order->has_quote_quantity,
+                                             &order->quote_quantity)
+      || (!manual_trade
+          && !bourse_request_get_decimal_member (request, body, "price", FALSE, &order->has_price, &order->price))
+      || (!manual_trade
+          && !bourse_request_get_decimal_member (request, body, "stop_price", FALSE, &order->has_stop_price,
+                                                 &order->stop_price))
+      || !bourse_request_get_decimal_member (request, body, "stop_loss", FALSE,
+                                             &order->has_stop_loss, &order->stop_loss)
+      || !bourse_request_get_decimal_member (request, body, "take_profit", FALSE, &order->has_take_profit,
+                                             &order->take_profit)
+      || (!manual_trade
+          && !bourse_request_get_string_member (request, body, "client_order_id", FALSE, &order->client_order_id)))
+    return FALSE;
+  order->side = side;
+  order->type = type;
+  order->time_in_force = tif;
+  if (manual_trade)
+    order->purpose = NULL;
+  return TRUE;
+}
+
+/* Orders {{{ */
+
+/* ?dry_run=true: what the order would be and cost, or why it would be
+ * refused; nothing is stored. */
+static void
+reply_check (BourseRequest             *request,
+             const BourseOrderRequest  *order_request,
+             const BourseTradingCaller *caller)
+{
+  g_autoptr(BourseOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  BourseOrderEstimate estimate;
+
+  order = bourse_trading_check_order (trading_of (request), order_request, caller, &estimate, &error);
+  if (order == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "order");
+  json_builder_add_value (builder, bourse_order_to_json (order, NULL));
+  json_builder_set_member_name (builder, "estimate");
+  json_builder_begin_object (builder);
+  bourse_json_builder_add_decimal (builder, "price", &estimate.price);
+  bourse_json_builder_add_decimal (builder, "notional", &estimate.notional);
+  bourse_json_builder_add_decimal (builder, "fee", &estimate.fee);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+orders_create_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  BourseOrderRequest order_request = { 0 };
+  g_autoptr(BourseOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  BourseTradingCaller caller;
+  JsonObject *body;
+  gboolean created = FALSE, dry_run = FALSE;
+
+  if (!bourse_request_get_boolean_query (request, "dry_run", &dry_run)
+      || (body = bourse_request_get_json_object (request)) == NULL
+      || !parse_order_body (request, body, FALSE, &order_request))
+    return;
+  caller = caller_of (request, &context);
+  if (dry_run)
+    {
+      reply_check (request, &order_request, &caller);
+      return;
+    }
+  order = bourse_trading_place_order (trading_of (request), &order_request, &caller, &created, &error);
+  if (order == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    reply_order (request, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, order);
+}
+
+static void
+orders_list_cb (BourseRequest *request,
+                gpointer       user_data)
+{
+  static const char * const statuses[] = { "open", "closed", NULL };
+  BourseTrading *trading = trading_of (request);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) orders = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseOrderFilter filter = {
+    .account_id = bourse_portfolio_get_account (bourse_trading_get_portfolio (trading))->id,
+  };
+  gint64 limit = DEFAULT_LIMIT;
+  gboolean more = FALSE;
+
+  if (!bourse_request_get_enum_query (request, "status", statuses, &filter.status)
+      || !bourse_request_get_symbol_query (request, "symbol", FALSE, &filter.symbol)
+      || !bourse_request_get_int_query (request, "since_id", 0, G_MAXINT64, &filter.since_id)
+      || !bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
+      || !bourse_request_get_cursor_query (request, &filter.before_id))
+    return;
+  filter.limit = (guint) limit;
+  orders = bourse_orders_list (bourse_engine_get_store (bourse_request_get_engine (request)), &filter, &more,
+                               &error);
+  if (orders == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < orders->len; i++)
+    json_builder_add_value (builder, bourse_order_to_json (g_ptr_array_index (orders, i), NULL));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  if (more && filter.since_id == 0)
+    json_builder_add_int_value (builder, ((BourseOrder *) g_ptr_array_index (orders, orders->len - 1))->id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+fills_list_cb (BourseRequest *request,
+               gpointer       user_data)
+{
+  const BourseAccount *account = bourse_portfolio_get_account (bourse_trading_get_portfolio (trading_of (request)));
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *symbol = NULL;
+  gint64 since_id = 0, cursor = 0, limit = DEFAULT_LIMIT;
+
+  if (!bourse_request_get_symbol_query (request, "symbol", FALSE, &symbol)
+      || !bourse_request_get_int_query (request, "since_id", 0, G_MAXINT64, &since_id)
+      || !bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
+      || !bourse_request_get_cursor_query (request, &cursor))
+    return;
+  node = bourse_fills_list_json (bourse_engine_get_store (bourse_request_get_engine (request)), account->id,
+                                 account->mode, symbol, since_id, cursor, (guint) limit, &error);
+  if (node == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    bourse_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+static void
+orders_get_cb (BourseRequest *request,
+               gpointer       user_data)
+{
+  g_autoptr(BourseOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  order = bourse_orders_get (bourse_engine_get_store (bourse_request_get_engine (request)), id, &error);
+  if (order == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    reply_order (request, SOUP_STATUS_OK, order);
+}
+
+static void
+orders_cancel_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  g_autoptr(BourseOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+  BourseAuthContext context;
+  BourseTradingCaller caller;
+
+  if (id == 0)
+    return;
+  caller = caller_of (request, &context);
+  order = bourse_trading_cancel_order (trading_of (request), id, _("Canceled on request"), &caller, &error);
+  if (order == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    reply_order (request, SOUP_STATUS_OK, order);
+}
+
+static void
+orders_cancel_all_cb (BourseRequest *request,
+                      gpointer       user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GArray) canceled = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *symbol = NULL;
+  BourseAuthContext context;
+  BourseTradingCaller caller;
+
+  if (!bourse_request_get_symbol_query (request, "symbol", FALSE, &symbol))
+    return;
+  caller = caller_of (request, &context);
+  canceled = bourse_trading_cancel_all (trading_of (request), symbol, &caller, &error);
+  if (canceled == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "canceled");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < canceled->len; i++)
+    json_builder_add_int_value (builder, g_array_index (canceled, gint64, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+/* }}} */
+
+/* Manual trades and approvals {{{ */
+
+static void
+trades_create_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  BourseOrderRequest order_request = { .type = BOURSE_ORDER_MARKET, .purpose = NULL };
+  g_autoptr(BourseOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  BourseTradingCaller caller;
+
+  if (body == NULL || !parse_order_body (request, body, TRUE, &order_request))
+    return;
+  caller = caller_of (request, &context);
+  order = bourse_trading_place_order (trading_of (request), &order_request, &caller, NULL, &error);
+  if (order == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    reply_order (request, SOUP_STATUS_CREATED, order);
+}
+
+static void
+trades_close_cb (BourseRequest *request,
+                 gpointer       user_data)
+{
+  g_autoptr(BourseOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+  BourseAuthContext context;
+  BourseTradingCaller caller;
+
+  if (id == 0)
+    return;
+  caller = caller_of (request, &context);
+  order = bourse_trading_close_trade (trading_of (request), id, "manual", &caller, &error);
+  if (order == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    reply_order (request, SOUP_STATUS_CREATED, order);
+}
+
+static void
+execute (BourseRequest *request,
+         gint64         approval_id,
+         JsonObject    *body)
+{
+  g_autoptr(BourseOrder) order = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseDecimal quantity;
+  gboolean has_quantity = FALSE;
+  BourseAuthContext context;
+  BourseTradingCaller caller;
+
+  if (body != NULL
+      && !bourse_request_get_decimal_member (request, body, "quantity", FALSE, &has_quantity, &quantity))
+    return;
+  caller = caller_of (request, &context);
+  order = bourse_engine_execute_approval (bourse_request_get_engine (request), approval_id,
+                                          has_quantity ? &quantity : NULL, &caller, &error);
+  if (order == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    reply_order (request, SOUP_STATUS_CREATED, order);
+}
+
+static void
+approvals_execute_cb (BourseRequest *request,
+                      gpointer       user_data)
+{
+  g_autoptr(GBytes) raw = bourse_request_dup_body (request);
+  gint64 id = bourse_request_get_id_param (request);
+  JsonObject *body = NULL;
+
+  if (id == 0)
+    return;
+  /* The body is optional; anything sent must be JSON. */
+  if (g_bytes_get_size (raw) > 0 && (body = bourse_request_get_json_object (request)) == NULL)
+    return;
+  execute (request, id, body);
+}
+
+/* Seed 003's POST /trade/execute {"approval_id", "quantity"?}. */
+static void
+trade_execute_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  gint64 id = 0;
+
+  if (body == NULL)
+    return;
+  if (!bourse_json_get_int (body, "approval_id", &id) || id <= 0)
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "approval_id",
+                                        _("must be the id of an approval"));
+      return;
+    }
+  execute (request, id, body);
+}
+
+/* }}} */
+
+/* System control {{{ */
+
+static void
+reply_status (BourseRequest *request,
+              BourseServer  *self)
+{
+  g_autoptr(JsonNode) status = _bourse_server_build_status (self);
+
+  _bourse_server_publish_status (self);
+  bourse_request_reply_json (request, SOUP_STATUS_OK, status);
+}
+
+static void
+set_trading (BourseRequest *request,
+             BourseServer  *self,
+             gboolean       stop,
+             gboolean       start)
+{
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  BourseTradingCaller caller = caller_of (request, &context);
+
+  if ((stop && !bourse_engine_set_trading (self->engine, FALSE, &caller, &error))
+      || (start && !bourse_engine_set_trading (self->engine, TRUE, &caller, &error)))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  reply_status (request, self);
+}
+
+static void
+system_start_cb (BourseRequest *request,
+                 gpointer       user_data)
+{
+  set_trading (request, user_data, FALSE, TRUE);
+}
+
+static void
+system_stop_cb (BourseRequest *request,
+                gpointer       user_data)
+{
+  set_trading (request, user_data, TRUE, FALSE);
+}
+
+static void
+system_restart_cb (BourseRequest *request,
+                   gpointer       user_data)
+{
+  set_trading (request, user_data, TRUE, TRUE);
+}
+
+static void
+system_mode_cb (BourseRequest *request,
+                gpointer       user_data)
+{
+  BourseServer *self = user_data;
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(GError) error = NULL;
+  const char *mode = NULL;
+  BourseAuthContext context;
+  BourseTradingCaller caller;
+
+  if (body == NULL || !bourse_request_get_string_member (request, body, "mode", TRUE, &mode))
+    return;
+  caller = caller_of (request, &context);
+  if (!bourse_trading_set_mode (bourse_engine_get_trading (self->engine), mode, &caller, &error))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  reply_status (request, self);
+}
+
+/* }}} */
+
+void
+_bourse_server_add_trading_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "POST", "/api/v1/orders", "orders.write", orders_create_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/orders", "orders.read", orders_list_cb, self);
+  bourse_router_add (router, "DELETE", "/api/v1/orders", "orders.write", orders_cancel_all_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/orders/{id}", "orders.read", orders_get_cb, self);
+  bourse_router_add (router, "DELETE", "/api/v1/orders/{id}", "orders.write", orders_cancel_cb, self);
+
+  bourse_router_add (router, "GET", "/api/v1/fills", "orders.read", fills_list_cb, self);
+
+  bourse_router_add (router, "POST", "/api/v1/trades", "orders.write", trades_create_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/trades/{id}/close", "orders.write", trades_close_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/approvals/{id}/execute", "approvals.execute",
+                     approvals_execute_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/trade/execute", "approvals.execute", trade_execute_cb, self);
+
+  bourse_router_add (router, "POST", "/api/v1/system/start", "system.control", system_start_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/system/stop", "system.control", system_stop_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/system/restart", "system.control", system_restart_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/system/mode", "system.control", system_mode_cb, self);
+}
