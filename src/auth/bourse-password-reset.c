@@ -22,17 +22,6 @@ user_target (gint64 user_id)
   return g_strdup_printf ("user:%" G_GINT64_FORMAT, user_id);
 }
 
-static gboolean
-step_done (BourseStore   *store,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  if (sqlite3_step (stmt) == SQLITE_DONE)
-    return TRUE;
-  bourse_store_set_error (store, error);
-  return FALSE;
-}
-
 static void
 set_invalid_token (GError **error)
 {
@@ -69,7 +58,7 @@ void_earlier_resets (BourseStore  *store,
     return FALSE;
   sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, user_id);
-  return step_done (store, stmt, error);
+  return bourse_store_step_done (store, stmt, error);
 }
 
 static gint64
@@ -93,7 +82,7 @@ insert_reset (BourseStore  *store,
   sqlite3_bind_text (stmt, 3, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 4, expires_at, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, requested_by, -1, SQLITE_TRANSIENT);
-  if (!step_done (store, stmt, error))
+  if (!bourse_store_step_done (store, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (bourse_store_get_db (store));
 }
@@ -247,7 +236,7 @@ spend_reset (BourseStore  *store,
     return FALSE;
   sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, reset_id);
-  if (!step_done (store, stmt, error))
+  if (!bourse_store_step_done (store, stmt, error))
     return FALSE;
   if (sqlite3_changes (bourse_store_get_db (store)) == 0)
     {
@@ -396,7 +385,7 @@ bourse_password_reset_replace (BourseAuth  *auth,
   sqlite3_bind_int64 (update, 1, user_id);
   sqlite3_bind_int64 (update, 2, keep_session_id);
   sqlite3_bind_text (update, 3, now, -1, SQLITE_TRANSIENT);
-  if (!step_done (store, update, error))
+  if (!bourse_store_step_done (store, update, error))
     return NULL;
   return g_steal_pointer (&ended);
 }

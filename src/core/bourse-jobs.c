@@ -287,19 +287,6 @@ publish (BourseJobs *self,
   bourse_event_bus_publish (self->bus, "jobs", node);
 }
 
-static gboolean
-step_done (BourseStore   *store,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      bourse_store_set_error (store, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 bind_text_or_null (sqlite3_stmt *stmt,
                    int           column,
@@ -351,7 +338,7 @@ apply_update_cb (gpointer data)
       sqlite3_bind_double (stmt, 2, progress);
       bind_text_or_null (stmt, 3, message);
       sqlite3_bind_int64 (stmt, 4, job->id);
-      step_done (self->store, stmt, &error);
+      bourse_store_step_done (self->store, stmt, &error);
     }
   if (error != NULL)
     g_message ("Cannot store the progress of job %" G_GINT64_FORMAT ": %s", job->id, error->message);
@@ -391,7 +378,7 @@ store_final_state (BourseJobs       *self,
   bind_text_or_null (stmt, 5, started_at);
   sqlite3_bind_text (stmt, 6, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 7, job->id);
-  return step_done (self->store, stmt, error);
+  return bourse_store_step_done (self->store, stmt, error);
 }
 
 /* Stores the job's end with its finish hook in one transaction, publishes
@@ -687,7 +674,7 @@ bourse_jobs_new (BourseStore     *store,
     return NULL;
   sqlite3_bind_text (stmt, 1, _("Bourse stopped before the job finished"), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, now, -1, SQLITE_TRANSIENT);
-  if (!step_done (store, stmt, error))
+  if (!bourse_store_step_done (store, stmt, error))
     return NULL;
   db = bourse_store_get_db (store);
   if (sqlite3_changes (db) > 0)
@@ -740,7 +727,7 @@ bourse_jobs_submit (BourseJobs           *self,
   else
     sqlite3_bind_null (stmt, 3);
   sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
-  if (!step_done (self->store, stmt, error))
+  if (!bourse_store_step_done (self->store, stmt, error))
     goto failed;
 
   job = g_new0 (BourseJob, 1);

@@ -553,3 +553,15 @@ bourse_json_builder_add_decimal (JsonBuilder         *builder,
   else
     json_builder_add_null_value (builder);
 }
+
+void
+bourse_json_builder_add_next_cursor (JsonBuilder *builder,
+                                     gboolean     more,
+                                     gint64       last_id)
+{
+  json_builder_set_member_name (builder, "next_cursor");
+  if (more)
+    json_builder_add_int_value (builder, last_id);
+  else
+    json_builder_add_null_value (builder);
+}

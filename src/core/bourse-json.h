@@ -32,6 +32,11 @@ void  bourse_json_builder_add_decimal (JsonBuilder         *builder,
                                        const char          *name,
                                        const BourseDecimal *value);
 
+/* A list's "next_cursor": @last_id when @more, else null. */
+void  bourse_json_builder_add_next_cursor (JsonBuilder   *builder,
+                                           gboolean       more,
+                                           gint64         last_id);
+
 /* The deepest nesting accepted in a JSON text from outside: our documents
  * need a handful of levels; 64 leaves room and keeps the stack safe. */
 #define BOURSE_JSON_MAX_DEPTH 64

@@ -125,6 +125,19 @@ bourse_store_commit (BourseStore  *self,
   return bourse_store_exec (self, "COMMIT", error);
 }
 
+gboolean
+bourse_store_step_done (BourseStore   *self,
+                        sqlite3_stmt  *stmt,
+                        GError       **error)
+{
+  if (sqlite3_step (stmt) != SQLITE_DONE)
+    {
+      bourse_store_set_error (self, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 void
 bourse_store_rollback (BourseStore *self)
 {

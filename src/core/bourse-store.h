@@ -55,6 +55,10 @@ void         bourse_store_rollback              (BourseStore   *self);
 sqlite3_stmt *bourse_store_prepare              (BourseStore   *self,
                                                  const char    *sql,
                                                  GError       **error);
+/* Runs a statement that returns no rows; its failure as a GError. */
+gboolean     bourse_store_step_done             (BourseStore   *self,
+                                                 sqlite3_stmt  *stmt,
+                                                 GError       **error);
 void         bourse_store_set_error             (BourseStore   *self,
                                                  GError       **error);
 void         bourse_store_close                 (BourseStore   *self);

@@ -250,12 +250,14 @@ move_balance (BoursePortfolio  *self,
   return TRUE;
 }
 
-gboolean
-bourse_portfolio_lock (BoursePortfolio  *self,
-                       const char       *asset,
-                       BourseDecimal     amount,
-                       gint64            order_id,
-                       GError          **error)
+/* Moves @amount from free to locked, or back. */
+static gboolean
+shift_lock (BoursePortfolio  *self,
+            const char       *asset,
+            BourseDecimal     amount,
+            gboolean          lock,
+            gint64            order_id,
+            GError          **error)
 {
   BourseDecimal minus;
 
@@ -263,8 +265,20 @@ bourse_portfolio_lock (BoursePortfolio  *self,
 
   if (amount.units == 0)
     return TRUE;
-  return bourse_decimal_neg (amount, &minus, error)
-         && move_balance (self, asset, minus, amount, "lock", order_id, error);
+  if (!bourse_decimal_neg (amount, &minus, error))
+    return FALSE;
+  return lock ? move_balance (self, asset, minus, amount, "lock", order_id, error)
+              : move_balance (self, asset, amount, minus, "unlock", order_id, error);
+}
+
+gboolean
+bourse_portfolio_lock (BoursePortfolio  *self,
+                       const char       *asset,
+                       BourseDecimal     amount,
+                       gint64            order_id,
+                       GError          **error)
+{
+  return shift_lock (self, asset, amount, TRUE, order_id, error);
 }
 
 gboolean
@@ -274,14 +288,7 @@ bourse_portfolio_unlock (BoursePortfolio  *self,
                          gint64            order_id,
                          GError          **error)
 {
-  BourseDecimal minus;
-
-  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
-
-  if (amount.units == 0)
-    return TRUE;
-  return bourse_decimal_neg (amount, &minus, error)
-         && move_balance (self, asset, amount, minus, "unlock", order_id, error);
+  return shift_lock (self, asset, amount, FALSE, order_id, error);
 }
 
 /* ----- prices and equity ----- */
@@ -549,19 +556,6 @@ bourse_portfolio_snapshot (BoursePortfolio  *self,
 /* ----- booking a fill ----- */
 
 static gboolean
-step_done (BourseStore   *store,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      bourse_store_set_error (store, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
 open_trade (BoursePortfolio      *self,
             const BourseFillSpec *fill,
             BourseDecimal         quantity,
@@ -589,7 +583,7 @@ open_trade (BoursePortfolio      *self,
   if (fill->strategy_id > 0)
     sqlite3_bind_int64 (stmt, 8, fill->strategy_id);
   sqlite3_bind_text (stmt, 9, time, -1, SQLITE_TRANSIENT);
-  if (!step_done (self->store, stmt, error))
+  if (!bourse_store_step_done (self->store, stmt, error))
     return FALSE;
   *trade_id = sqlite3_last_insert_rowid (bourse_store_get_db (self->store));
   g_hash_table_add (self->dirty_trades, g_memdup2 (trade_id, sizeof *trade_id));
@@ -634,7 +628,7 @@ add_to_trade (BoursePortfolio  *self,
         sqlite3_bind_text (stmt, 6, close_reason, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 7, time, -1, SQLITE_TRANSIENT);
     }
-  if (!step_done (self->store, stmt, error))
+  if (!bourse_store_step_done (self->store, stmt, error))
     return FALSE;
   g_hash_table_add (self->dirty_trades, g_memdup2 (&trade_id, sizeof trade_id));
   return TRUE;
@@ -797,7 +791,7 @@ book_position (BoursePortfolio      *self,
   if (opened_at != NULL)
     sqlite3_bind_text (write, 8, opened_at, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (write, 9, time, -1, SQLITE_TRANSIENT);
-  if (!step_done (self->store, write, error))
+  if (!bourse_store_step_done (self->store, write, error))
     return FALSE;
 
   if (q.units != 0)
@@ -844,7 +838,7 @@ bourse_portfolio_apply_fill (BoursePortfolio      *self,
   if (fill->external_id != NULL)
     sqlite3_bind_text (insert, 11, fill->external_id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (insert, 12, outcome->time, -1, SQLITE_TRANSIENT);
-  if (!step_done (self->store, insert, error))
+  if (!bourse_store_step_done (self->store, insert, error))
     return FALSE;
   outcome->fill_id = sqlite3_last_insert_rowid (bourse_store_get_db (self->store));
 
@@ -880,7 +874,7 @@ bourse_portfolio_apply_fill (BoursePortfolio      *self,
   if (outcome->trade_id > 0)
     sqlite3_bind_int64 (link, 1, outcome->trade_id);
   sqlite3_bind_int64 (link, 2, outcome->fill_id);
-  return step_done (self->store, link, error) && bourse_portfolio_snapshot (self, error);
+  return bourse_store_step_done (self->store, link, error) && bourse_portfolio_snapshot (self, error);
 }
 
 /* ----- JSON ----- */
@@ -1074,8 +1068,7 @@ bourse_portfolio_positions_json (BoursePortfolio  *self,
   for (guint i = 0; i < positions->len; i++)
     add_position (builder, g_ptr_array_index (positions, i));
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  json_builder_add_null_value (builder);
+  bourse_json_builder_add_next_cursor (builder, FALSE, 0);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -1196,18 +1189,6 @@ bourse_portfolio_trade_json (BoursePortfolio  *self,
   return json_builder_get_root (builder);
 }
 
-static void
-add_next_cursor (JsonBuilder *builder,
-                 gint64       last_id,
-                 gboolean     more)
-{
-  json_builder_set_member_name (builder, "next_cursor");
-  if (more)
-    json_builder_add_int_value (builder, last_id);
-  else
-    json_builder_add_null_value (builder);
-}
-
 JsonNode *
 bourse_portfolio_trades_json (BoursePortfolio          *self,
                               const BourseTradeFilter  *filter,
@@ -1262,7 +1243,7 @@ bourse_portfolio_trades_json (BoursePortfolio          *self,
     }
   json_builder_end_array (builder);
   /* Incremental sync goes on with since_id = the last id; pages with the cursor. */
-  add_next_cursor (builder, last_id, more && filter->since_id == 0);
+  bourse_json_builder_add_next_cursor (builder, more && filter->since_id == 0, last_id);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -1645,7 +1626,7 @@ bourse_portfolio_balance_history_json (BoursePortfolio  *self,
       return NULL;
     }
   json_builder_end_array (builder);
-  add_next_cursor (builder, last_id, more);
+  bourse_json_builder_add_next_cursor (builder, more, last_id);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -1795,7 +1776,7 @@ load_account (BoursePortfolio  *self,
       sqlite3_bind_text (insert, 2, self->account.currency, -1, SQLITE_TRANSIENT);
       sqlite3_bind_int64 (insert, 3, self->account.starting_cash.units);
       sqlite3_bind_text (insert, 4, now, -1, SQLITE_TRANSIENT);
-      if (!step_done (self->store, insert, error))
+      if (!bourse_store_step_done (self->store, insert, error))
         {
           bourse_store_rollback (self->store);
           return FALSE;

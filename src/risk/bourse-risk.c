@@ -242,20 +242,6 @@ bind_limit (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
-/* Runs a statement that returns no rows. */
-static gboolean
-step_done (BourseStore   *store,
-           sqlite3_stmt  *stmt,
-           GError       **error)
-{
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      bourse_store_set_error (store, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static void
 add_limit_member (JsonBuilder *builder,
                   const char  *name,
@@ -697,7 +683,7 @@ lift_expired (BourseRisk *self,
         goto rollback;
       sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, protection->id);
-      if (!step_done (self->store, stmt, &error)
+      if (!bourse_store_step_done (self->store, stmt, &error)
           || !audit (self, &system_caller, "risk.protection.lift", target, details, &error))
         goto rollback;
     }
@@ -853,7 +839,7 @@ trigger (BourseRisk         *self,
   sqlite3_bind_text (stmt, 4, reason, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 5, now_s, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 6, until_s, -1, SQLITE_STATIC);
-  if (!step_done (self->store, stmt, &error))
+  if (!bourse_store_step_done (self->store, stmt, &error))
     goto rollback;
 
   protection = g_new0 (Protection, 1);
@@ -913,7 +899,7 @@ record_stop_loss (BourseRisk  *self,
   sqlite3_bind_text (insert, 2, now, -1, SQLITE_STATIC);
   sqlite3_bind_text (prune, 1, oldest, -1, SQLITE_STATIC);
   sqlite3_bind_text (count, 1, since_s, -1, SQLITE_STATIC);
-  if (!step_done (self->store, insert, error) || !step_done (self->store, prune, error))
+  if (!bourse_store_step_done (self->store, insert, error) || !bourse_store_step_done (self->store, prune, error))
     return -1;
   if (sqlite3_step (count) != SQLITE_ROW)
     {
@@ -1271,7 +1257,7 @@ write_state (BourseRisk             *self,
   sqlite3_bind_text (stmt, 2, reason, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 3, now, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, caller->actor, -1, SQLITE_STATIC);
-  if (!step_done (self->store, stmt, error))
+  if (!bourse_store_step_done (self->store, stmt, error))
     goto fail;
 
   for (guint i = 0; lifted != NULL && i < lifted->len; i++)
@@ -1284,7 +1270,7 @@ write_state (BourseRisk             *self,
         goto fail;
       sqlite3_bind_text (lift, 1, now, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (lift, 2, protection->id);
-      if (!step_done (self->store, lift, error))
+      if (!bourse_store_step_done (self->store, lift, error))
         goto fail;
     }
 
@@ -1799,7 +1785,7 @@ write_limits (BourseRisk    *self,
   sqlite3_bind_int (stmt, 14, limits->daily_loss_halt ? 1 : 0);
   sqlite3_bind_text (stmt, 15, limits->updated_at, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 16, limits->updated_by, -1, SQLITE_STATIC);
-  return step_done (self->store, stmt, error);
+  return bourse_store_step_done (self->store, stmt, error);
 }
 
 gboolean
@@ -1955,7 +1941,7 @@ bourse_risk_set_profile (BourseRisk             *self,
   bind_limit (stmt, 3, &update.max_order_notional);
   bind_limit (stmt, 4, &update.max_daily_loss);
   sqlite3_bind_text (stmt, 5, update.updated_at, -1, SQLITE_STATIC);
-  if (!step_done (self->store, stmt, error)
+  if (!bourse_store_step_done (self->store, stmt, error)
       || !audit (self, caller, "risk.profile.update", target, details, error)
       || !tx_commit (self, error))
     goto rollback;

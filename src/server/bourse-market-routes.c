@@ -25,33 +25,6 @@ store_of (BourseRequest *request)
   return bourse_auth_get_store (bourse_request_get_auth (request));
 }
 
-/* A decimal string member ("0.01"); numbers are refused, since a JSON
- * number may already have lost digits on its way here. */
-static gboolean
-decimal_member (BourseRequest  *request,
-                JsonObject     *body,
-                const char     *field,
-                gboolean        required,
-                gboolean       *present,
-                BourseDecimal  *value)
-{
-  const char *text;
-
-  *present = FALSE;
-  if (!bourse_request_get_string_member (request, body, field, required, &text))
-    return FALSE;
-  if (text == NULL)
-    return TRUE;
-  if (!bourse_decimal_parse (text, value, NULL))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
-                         _("must be a decimal string with at most 8 decimals, such as “0.01”"));
-      return FALSE;
-    }
-  *present = TRUE;
-  return TRUE;
-}
-
 /* bourse_request_reply_json () leaves the body to the caller. */
 static void
 reply_instrument (BourseRequest          *request,
@@ -130,9 +103,9 @@ instruments_create_cb (BourseRequest *request,
       || !bourse_request_get_string_member (request, body, "symbol", TRUE, &symbol)
       || !bourse_request_get_string_member (request, body, "base_asset", TRUE, &base)
       || !bourse_request_get_string_member (request, body, "quote_asset", TRUE, &quote)
-      || !decimal_member (request, body, "tick_size", TRUE, &present, &instrument->tick_size)
-      || !decimal_member (request, body, "lot_step", TRUE, &present, &instrument->lot_step)
-      || !decimal_member (request, body, "min_notional", FALSE, &present, &instrument->min_notional)
+      || !bourse_request_get_decimal_member (request, body, "tick_size", TRUE, &present, &instrument->tick_size)
+      || !bourse_request_get_decimal_member (request, body, "lot_step", TRUE, &present, &instrument->lot_step)
+      || !bourse_request_get_decimal_member (request, body, "min_notional", FALSE, &present, &instrument->min_notional)
       || !bourse_request_get_string_member (request, body, "status", FALSE, &status)
       || !bourse_request_get_string_member (request, body, "source", FALSE, &source))
     return;
@@ -191,9 +164,9 @@ instruments_update_cb (BourseRequest *request,
       || !check_unchanged (request, body, "base_asset", instrument->base_asset)
       || !check_unchanged (request, body, "quote_asset", instrument->quote_asset)
       || !check_unchanged (request, body, "source", instrument->source)
-      || !decimal_member (request, body, "tick_size", FALSE, &tick, &instrument->tick_size)
-      || !decimal_member (request, body, "lot_step", FALSE, &lot, &instrument->lot_step)
-      || !decimal_member (request, body, "min_notional", FALSE, &notional, &instrument->min_notional)
+      || !bourse_request_get_decimal_member (request, body, "tick_size", FALSE, &tick, &instrument->tick_size)
+      || !bourse_request_get_decimal_member (request, body, "lot_step", FALSE, &lot, &instrument->lot_step)
+      || !bourse_request_get_decimal_member (request, body, "min_notional", FALSE, &notional, &instrument->min_notional)
       || !bourse_request_get_string_member (request, body, "status", FALSE, &status))
     return;
   if (status != NULL)

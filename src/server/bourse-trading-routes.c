@@ -37,16 +37,20 @@ caller_of (BourseRequest     *request,
   };
 }
 
+/* @status with the order and its fills, or @error when there is no
+ * order (read after the call that filled it). */
 static void
-reply_order (BourseRequest     *request,
-             guint              status,
-             const BourseOrder *order)
+reply_order (BourseRequest      *request,
+             guint               status,
+             const BourseOrder  *order,
+             GError            **error)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = bourse_trading_order_json (trading_of (request), order, &error);
+  g_autoptr(JsonNode) node = NULL;
 
+  if (order != NULL)
+    node = bourse_trading_order_json (trading_of (request), order, error);
   if (node == NULL)
-    bourse_request_reply_error (request, error, 0);
+    bourse_request_reply_error (request, *error, 0);
   else
     bourse_request_reply_json (request, status, node);
 }
@@ -178,10 +182,7 @@ orders_create_cb (BourseRequest *request,
       return;
     }
   order = bourse_trading_place_order (trading_of (request), &order_request, &caller, &created, &error);
-  if (order == NULL)
-    bourse_request_reply_error (request, error, 0);
-  else
-    reply_order (request, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, order);
+  reply_order (request, created ? SOUP_STATUS_CREATED : SOUP_STATUS_OK, order, &error);
 }
 
 static void
@@ -219,11 +220,8 @@ orders_list_cb (BourseRequest *request,
   for (guint i = 0; i < orders->len; i++)
     json_builder_add_value (builder, bourse_order_to_json (g_ptr_array_index (orders, i), NULL));
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (more && filter.since_id == 0)
-    json_builder_add_int_value (builder, ((BourseOrder *) g_ptr_array_index (orders, orders->len - 1))->id);
-  else
-    json_builder_add_null_value (builder);
+  bourse_json_builder_add_next_cursor (builder, more && filter.since_id == 0,
+                                       orders->len > 0 ? ((BourseOrder *) g_ptr_array_index (orders, orders->len - 1))->id : 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -262,10 +260,7 @@ orders_get_cb (BourseRequest *request,
   if (id == 0)
     return;
   order = bourse_orders_get (bourse_engine_get_store (bourse_request_get_engine (request)), id, &error);
-  if (order == NULL)
-    bourse_request_reply_error (request, error, 0);
-  else
-    reply_order (request, SOUP_STATUS_OK, order);
+  reply_order (request, SOUP_STATUS_OK, order, &error);
 }
 
 static void
@@ -282,10 +277,7 @@ orders_cancel_cb (BourseRequest *request,
     return;
   caller = caller_of (request, &context);
   order = bourse_trading_cancel_order (trading_of (request), id, _("Canceled on request"), &caller, &error);
-  if (order == NULL)
-    bourse_request_reply_error (request, error, 0);
-  else
-    reply_order (request, SOUP_STATUS_OK, order);
+  reply_order (request, SOUP_STATUS_OK, order, &error);
 }
 
 static void
@@ -337,10 +329,7 @@ trades_create_cb (BourseRequest *request,
     return;
   caller = caller_of (request, &context);
   order = bourse_trading_place_order (trading_of (request), &order_request, &caller, NULL, &error);
-  if (order == NULL)
-    bourse_request_reply_error (request, error, 0);
-  else
-    reply_order (request, SOUP_STATUS_CREATED, order);
+  reply_order (request, SOUP_STATUS_CREATED, order, &error);
 }
 
 static void
@@ -357,10 +346,7 @@ trades_close_cb (BourseRequest *request,
     return;
   caller = caller_of (request, &context);
   order = bourse_trading_close_trade (trading_of (request), id, "manual", &caller, &error);
-  if (order == NULL)
-    bourse_request_reply_error (request, error, 0);
-  else
-    reply_order (request, SOUP_STATUS_CREATED, order);
+  reply_order (request, SOUP_STATUS_CREATED, order, &error);
 }
 
 static void
@@ -381,10 +367,7 @@ execute (BourseRequest *request,
   caller = caller_of (request, &context);
   order = bourse_engine_execute_approval (bourse_request_get_engine (request), approval_id,
                                           has_quantity ? &quantity : NULL, &caller, &error);
-  if (order == NULL)
-    bourse_request_reply_error (request, error, 0);
-  else
-    reply_order (request, SOUP_STATUS_CREATED, order);
+  reply_order (request, SOUP_STATUS_CREATED, order, &error);
 }
 
 static void

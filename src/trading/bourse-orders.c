@@ -190,10 +190,12 @@ bourse_order_to_json (const BourseOrder *order,
   return json_builder_get_root (builder);
 }
 
+/* Runs an INSERT or UPDATE of an order; a duplicate client_order_id is
+ * CONFLICT. */
 static gboolean
-step_done (BourseStore   *store,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+step_order (BourseStore   *store,
+            sqlite3_stmt  *stmt,
+            GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -274,7 +276,7 @@ bourse_orders_insert (BourseStore  *store,
   bind_id_or_null (stmt, 22, order->created_by);
   sqlite3_bind_text (stmt, 23, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 24, now, -1, SQLITE_TRANSIENT);
-  if (!step_done (store, stmt, error))
+  if (!step_order (store, stmt, error))
     return FALSE;
   order->id = sqlite3_last_insert_rowid (bourse_store_get_db (store));
   g_free (order->created_at);
@@ -307,7 +309,7 @@ bourse_orders_update (BourseStore  *store,
     sqlite3_bind_text (stmt, 7, order->reason, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 8, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 9, order->id);
-  if (!step_done (store, stmt, error))
+  if (!step_order (store, stmt, error))
     return FALSE;
   g_free (order->updated_at);
   order->updated_at = g_steal_pointer (&now);
@@ -625,11 +627,7 @@ bourse_fills_list_json (BourseStore  *store,
       return NULL;
     }
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (more && since_id == 0)
-    json_builder_add_int_value (builder, last_id);
-  else
-    json_builder_add_null_value (builder);
+  bourse_json_builder_add_next_cursor (builder, more && since_id == 0, last_id);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
