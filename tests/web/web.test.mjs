@@ -450,8 +450,13 @@ function webSuite() {
     assert.equal(await page.locator('#approvals button').count(), 0, 'a viewer is offered decisions');
   });
 
-  // Trading: the state, and the kill switch for those allowed.
-  let adminToken;
+  // Trading: a trader's orders, seen live by everyone with the book; the kill switch.
+  let adminToken, traderToken, resting, placed;
+  const orderRow = (table, id) => `#${table} tr[data-order-id="${id}"]`;
+  const ordersRequests = [];   // the page's GETs of the order lists
+
+  // The page shows the API's decimal strings less their trailing zeros.
+  const trimmed = (text) => String(text).replace(/^(-?\d+)\.(\d*?)0*$/, (_, i, f) => (f ? `${i}.${f}` : i));
 
   async function restLogin(username) {
     const response = await within(UI_TIMEOUT_MS, `sign in ${username}`,
@@ -464,21 +469,89 @@ function webSuite() {
     return answer.access_token;
   }
 
+  // A BUY far below the simulated market's ~65,000: it rests until canceled.
+  async function placeRestingOrder(clientOrderId) {
+    const made = await restJson('POST', 'api/v1/orders',
+      { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '30000',
+        time_in_force: 'GTC', client_order_id: clientOrderId }, traderToken);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.status, 'NEW');
+    return made.body;
+  }
+
   async function switchUser(login) {
     await page.click('#sign-out');
     await waitVisible('#sign-in');
     const response = await signIn(PASSWORD, login);
     assert.equal(response.status(), 200);
-    await waitVisible('#risk-section');
+    await waitVisible('#portfolio-section');
     await waitUntil(`the page to know ${login}’s role`, () => page.locator('main').getAttribute('data-role'),
                     (r) => r !== null && r !== '');
   }
 
-  step('a viewer sees the trading state, and no trading actions', async () => {
+  step('a viewer sees the paper portfolio and the book, and no trading actions', async () => {
     adminToken = await restLogin('owner');
+    const trader = await restJson('POST', 'api/v1/users',
+      { username: 'dealer', email: 'dealer@example.org', password: PASSWORD, role: 'trader' }, adminToken);
+    assert.equal(trader.status, 201, JSON.stringify(trader.body));
+    traderToken = await restLogin('dealer');
+    resting = await placeRestingOrder('web-resting-1');
+
+    const viewerToken = await page.evaluate(() => sessionStorage.getItem('bourse.token'));
+    const portfolio = await restJson('GET', 'api/v1/portfolio', undefined, viewerToken);
+    assert.equal(portfolio.status, 200, JSON.stringify(portfolio.body));
+    assert.equal(portfolio.body.mode, 'paper');
+    const currency = portfolio.body.currency;
+    await waitVisible('#paper-badge');
+    await waitUntil('#cash to show the portfolio’s cash', () => text('#cash'),
+                    (t) => t === `${trimmed(portfolio.body.cash)} ${currency}`);
+    assert.match(await text('#equity'), new RegExp(`^-?\\d+(\\.\\d+)? ${currency}$`));
+    const balance = page.locator(`#balances tr[data-asset="${currency}"]`);
+    await balance.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const listed = portfolio.body.balances.find((b) => b.asset === currency);
+    await waitUntil('the locked balance to show the resting order', () => balance.locator('.locked').textContent(),
+                    (t) => t === trimmed(listed.locked) && t !== '0');
     await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');
+    await waitVisible(orderRow('open-orders', resting.id));
+    assert.equal(await page.locator(orderRow('open-orders', resting.id)).locator('.price').textContent(), '30000');
+    assert.equal(await page.locator(orderRow('open-orders', resting.id)).locator('.created-by').textContent(), 'dealer');
     assert.equal(await page.locator('main').getAttribute('data-role'), 'viewer');
     assert.equal(await page.locator('main button:visible').count(), 0, 'a viewer is offered actions');
+  });
+
+  step('a trader sees an order placed through the API arrive live, and cancels it in the page', async () => {
+    await switchUser('dealer');
+    await waitVisible(orderRow('open-orders', resting.id));
+    await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');
+    assert.ok(await page.locator('#halt-button').isVisible(), 'a trader has no kill switch');
+    assert.ok(await page.locator('#resume-button').isHidden(), 'a trader may resume');
+    assert.ok(await page.locator('#cancel-all-button').isVisible(), 'a trader has no Cancel All');
+
+    page.on('request', (request) => {
+      if (request.method() === 'GET' && /\/api\/v1\/orders(\?|$)/.test(request.url())) ordersRequests.push(request.url());
+    });
+    const before = ordersRequests.length;
+    placed = await placeRestingOrder('web-resting-2');
+    const row = page.locator(orderRow('open-orders', placed.id));
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.deepEqual(ordersRequests.slice(before), [], 'the page polled instead of following the topic');
+    assert.equal(await row.locator('.side').textContent(), 'BUY');
+    assert.equal(await row.locator('.quantity').textContent(), trimmed(placed.quantity));
+    assert.equal(await row.locator('.status').textContent(), 'NEW');
+
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/api/v1/orders/${placed.id}`) && r.request().method() === 'DELETE',
+                           { timeout: UI_TIMEOUT_MS }),
+      row.getByRole('button', { name: `Cancel BUY 0.01 BTCUSDT (order ${placed.id})` }).click(),
+    ]);
+    assert.equal(response.status(), 200);
+    await waitHidden(orderRow('open-orders', placed.id));
+    await waitUntil('the order to show in the history as canceled',
+                    () => page.locator(orderRow('order-history', placed.id)).getAttribute('data-status'),
+                    (s) => s === 'CANCELED');
+    assert.equal((await restJson('GET', `api/v1/orders/${placed.id}`, undefined, traderToken)).body.status, 'CANCELED');
+    assert.equal(await text('#orders-error'), '');
+    await waitVisible(orderRow('open-orders', resting.id));
   });
 
   step('an administrator halts trading with the kill switch, and the state shows HALTED', async () => {
@@ -510,6 +583,14 @@ function webSuite() {
     assert.equal(state.body.reason, reason);
     assert.ok(await page.locator('#halt-button').isHidden(), 'the kill switch shows while halted');
     await waitVisible('#resume-button');
+    // The halt canceled the resting order: the topic says so.
+    await waitUntil('the resting order to be canceled by the halt',
+                    () => page.locator(orderRow('order-history', resting.id)).getAttribute('data-status'),
+                    (s) => s === 'CANCELED');
+    // New orders are refused while halted.
+    const refused = await restJson('POST', 'api/v1/orders',
+      { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '30000' }, traderToken);
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
 
     const [resumed] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/risk/resume'), { timeout: UI_TIMEOUT_MS }),

@@ -16,9 +16,11 @@ let permissions = new Set();
 const approvals = new Map();   // id → Approval, as the server last described it
 let deciding = null;           // { approval, action } while the reason dialog is open
 const STATUS_ORDER = { pending: 0, approved: 1, rejected: 1, expired: 1 };
-const SECTIONS = ['risk-section', 'approvals-section', 'system-section'];
+const SECTIONS = ['risk-section', 'portfolio-section', 'orders-section', 'trades-section',
+                  'approvals-section', 'system-section'];
 // Each topic, its own subscription: one the server does not know fails alone.
-const TOPICS = ['system', 'approvals', 'risk'];
+const TOPICS = ['system', 'approvals', 'risk', 'portfolio', 'positions', 'balances', 'orders',
+                'fills', 'trades'];
 
 function formatUptime(seconds) {
   const d = Math.floor(seconds / 86400);
@@ -85,7 +87,8 @@ function connect() {
     retryDelay = 500;
     setConnection('connected', 'Live');
     for (const topic of TOPICS) socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
-    // What changed while the socket was down arrives over REST.
+    // What changed while the socket was down arrives over REST, the permissions too.
+    loadMe().catch(() => {});
     loadApprovals().catch(() => {});
     loadTrading().catch(() => {});
   });
@@ -180,10 +183,37 @@ function formatTime(text) {
   return Number.isNaN(when.getTime()) ? String(text) : when.toLocaleString();
 }
 
+// The API's decimal strings are shown as they are, less trailing zeros ("60000.50000000" →
+// "60000.5"); money is never turned into a JS number here.
+function formatDecimal(text) {
+  if (text === null || text === undefined) return '—';
+  const match = /^([-+]?\d+)\.(\d*?)0*$/.exec(String(text));
+  if (!match) return String(text);
+  return match[2] ? `${match[1]}.${match[2]}` : match[1];
+}
+
+// "positive", "negative" or "zero", read from the decimal string itself.
+function signOf(text) {
+  const value = String(text ?? '');
+  if (!/^[-+]?\d*\.?\d*$/.test(value) || /^[-+]?[0.]*$/.test(value)) return 'zero';
+  return value.startsWith('-') ? 'negative' : 'positive';
+}
+
 function element(tag, text, className) {
   const node = document.createElement(tag);
   if (text !== undefined && text !== null) node.textContent = String(text);
   if (className) node.className = className;
+  return node;
+}
+
+function decimalCell(text, className) {
+  return element('td', formatDecimal(text), `number ${className}`);
+}
+
+// A profit or a loss, coloured by its sign.
+function pnlCell(text, className) {
+  const node = decimalCell(text, className);
+  node.dataset.sign = signOf(text);
   return node;
 }
 
@@ -202,9 +232,23 @@ function userName(id, name) {
   // The trading state's set_by: "user:<id>", or "system" for a protection.
   const user = typeof id === 'string' ? /^user:(\d+)$/.exec(id) : null;
   if (user) id = Number(user[1]);
-  else if (typeof id === 'string') return id === 'system' ? 'A protection' : id;
+  else if (typeof id === 'string') return id === 'system' ? 'System' : id;
   if (me && me.id === id) return 'You';
   return `User #${id}`;
+}
+
+// Fills the table's body with a row per item, or shows its "empty" note instead.
+function fillTable(id, items, row) {
+  $(id).tBodies[0].replaceChildren(...items.map(row));
+  $(id).hidden = items.length === 0;
+  const empty = $(`${id}-empty`);
+  if (empty) empty.hidden = items.length > 0;
+}
+
+// Keeps the newer of two versions of a record, by updated_at when both have one.
+function newer(known, incoming) {
+  if (!known || !known.updated_at || !incoming.updated_at) return incoming;
+  return Date.parse(known.updated_at) > Date.parse(incoming.updated_at) ? known : incoming;
 }
 
 /* }}} */
@@ -370,21 +414,346 @@ $('decide-dialog').addEventListener('close', () => { deciding = null; });
 
 /* }}} */
 
-/* The trading state and the kill switch {{{ */
+/* Portfolio, orders, trades and the trading state {{{ */
 
+const FINAL_STATUSES = new Set(['FILLED', 'CANCELED', 'REJECTED', 'EXPIRED']);
+const SHOWN_HISTORY = 50;
+const SHOWN_FILLS = 20;
+const SHOWN_TRADES = 100;
+const EQUITY_POINTS = 2000;
+
+let portfolio = null;          // GET /api/v1/portfolio, kept current by its topics
+let equity = [];               // [{ time, equity }], oldest first
+const orders = new Map();      // id → Order
+const fills = [];              // newest first, as they arrived on the topic
+const trades = new Map();      // id → Trade
 let risk = null;               // GET /api/v1/risk/state
 
 function forgetTrading() {
+  portfolio = null;
+  equity = [];
+  orders.clear();
+  fills.length = 0;
+  trades.clear();
   risk = null;
 }
 
 async function loadTrading() {
-  await loadRisk();
+  await Promise.all([loadRisk(), loadPortfolio(), loadEquity(), loadOrders(), loadTrades()]);
 }
 
 function renderTrading() {
   renderRisk();
+  renderPortfolio();
+  renderEquity();
+  renderOrders();
+  renderTrades();
 }
+
+/* The portfolio */
+
+async function loadPortfolio() {
+  const answer = await fetchJson('/api/v1/portfolio', $('portfolio-error'), 'Could not load the portfolio.');
+  if (!answer) return;
+  portfolio = answer;
+  renderPortfolio();
+}
+
+async function loadEquity() {
+  const answer = await fetchJson('/api/v1/portfolio/equity', $('portfolio-error'),
+                                 'Could not load the equity curve.');
+  if (!answer) return;
+  equity = listOf(answer).map((p) => ({ time: p.time, equity: p.equity }));
+  renderEquity();
+}
+
+// Replaces the item of `list` that has the same `key` as `item`, or adds it; `keep` says
+// whether it stays listed at all.
+function upsertBy(list, key, item, keep) {
+  const rest = list.filter((known) => known[key] !== item[key]);
+  return keep ? [...rest, item] : rest;
+}
+
+function portfolioChanged(data, message) {
+  // The topic carries the summary without its lists.
+  portfolio = Object.assign({ balances: [], positions: [] }, portfolio, data);
+  if (typeof data.equity === 'string') {
+    const time = data.updated_at || data.time || message.ts;
+    const last = equity[equity.length - 1];
+    if (!last || last.equity !== data.equity) equity.push({ time, equity: data.equity });
+    if (equity.length > EQUITY_POINTS) equity.splice(0, equity.length - EQUITY_POINTS);
+    renderEquity();
+  }
+  renderPortfolio();
+}
+
+function positionsChanged(data) {
+  if (!portfolio) return;
+  for (const position of Array.isArray(data.items) ? data.items : [data])
+    if (position.symbol)
+      portfolio.positions = upsertBy(portfolio.positions || [], 'symbol', position,
+                                     signOf(position.quantity) !== 'zero');
+  renderPortfolio();
+}
+
+function balancesChanged(data) {
+  if (!portfolio) return;
+  for (const balance of Array.isArray(data.items) ? data.items : [data])
+    if (balance.asset) portfolio.balances = upsertBy(portfolio.balances || [], 'asset', balance, true);
+  renderPortfolio();
+}
+
+function drawdownText(drawdown) {
+  // A ratio meant for people travels as a JSON number (docs/TRADING.md).
+  if (typeof drawdown === 'number') return `${(drawdown * 100).toFixed(2)} %`;
+  return formatDecimal(drawdown);
+}
+
+function setFigure(id, text, sign) {
+  $(id).textContent = text;
+  if (sign) $(id).dataset.sign = sign;
+}
+
+function renderPortfolio() {
+  const p = portfolio;
+  $('paper-badge').hidden = !p || p.mode !== 'paper';
+  if (!p) return;
+  const currency = p.currency ? ` ${p.currency}` : '';
+  setFigure('equity', formatDecimal(p.equity) + currency);
+  setFigure('cash', formatDecimal(p.cash) + currency);
+  setFigure('positions-value', formatDecimal(p.positions_value) + currency);
+  setFigure('today-pnl', formatDecimal(p.today_pnl) + currency, signOf(p.today_pnl));
+  setFigure('drawdown', drawdownText(p.drawdown));
+  setFigure('peak-equity', formatDecimal(p.peak_equity) + currency);
+
+  const positions = [...(p.positions || [])].sort((a, b) => String(a.symbol).localeCompare(b.symbol));
+  fillTable('positions', positions, (position) => {
+    const tr = element('tr');
+    tr.dataset.symbol = String(position.symbol);
+    tr.append(element('td', position.symbol, 'symbol'), decimalCell(position.quantity, 'quantity'),
+              decimalCell(position.average_price, 'average-price'), decimalCell(position.last_price, 'last-price'),
+              decimalCell(position.market_value, 'market-value'), pnlCell(position.unrealized_pnl, 'unrealized-pnl'),
+              pnlCell(position.realized_pnl, 'realized-pnl'), element('td', formatTime(position.opened_at)));
+    return tr;
+  });
+
+  const balances = [...(p.balances || [])].sort((a, b) => String(a.asset).localeCompare(b.asset));
+  fillTable('balances', balances, (balance) => {
+    const tr = element('tr');
+    tr.dataset.asset = String(balance.asset);
+    tr.append(element('td', balance.asset, 'asset'), decimalCell(balance.free, 'free'), decimalCell(balance.locked, 'locked'));
+    return tr;
+  });
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+function renderEquity() {
+  const svg = $('equity-chart');
+  const points = equity.filter((p) => !Number.isNaN(Date.parse(p.time)));
+  if (points.length < 2) {
+    svg.replaceChildren();
+    $('equity-caption').textContent = points.length
+      ? `Equity ${formatDecimal(points[0].equity)} at ${formatTime(points[0].time)}.`
+      : 'Equity: no snapshots yet.';
+    return;
+  }
+  // Plotting is analytics (DESIGN.md §4): doubles place the line; every figure shown in
+  // words is the API's own string.
+  const values = points.map((p) => Number(p.equity));
+  const times = points.map((p) => Date.parse(p.time));
+  let low = 0;
+  let high = 0;
+  values.forEach((v, i) => {
+    if (v < values[low]) low = i;
+    if (v > values[high]) high = i;
+  });
+  const [width, height, pad] = [600, 150, 6];
+  const span = values[high] - values[low] || 1;
+  const duration = times[times.length - 1] - times[0] || 1;
+  const coordinates = values.map((v, i) => {
+    const x = ((times[i] - times[0]) / duration) * width;
+    const y = pad + (1 - (v - values[low]) / span) * (height - 2 * pad);
+    return `${x.toFixed(1)},${y.toFixed(1)}`;
+  });
+  const area = document.createElementNS(SVG, 'polygon');
+  area.setAttribute('points', `0,${height} ${coordinates.join(' ')} ${width},${height}`);
+  area.setAttribute('class', 'area');
+  const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('points', coordinates.join(' '));
+  line.setAttribute('class', 'line');
+  svg.replaceChildren(area, line);
+  const last = points[points.length - 1];
+  $('equity-caption').textContent =
+    `Equity from ${formatTime(points[0].time)} to ${formatTime(last.time)}: ` +
+    `low ${formatDecimal(points[low].equity)}, high ${formatDecimal(points[high].equity)}, ` +
+    `now ${formatDecimal(last.equity)}.`;
+}
+
+/* Orders */
+
+async function loadOrders() {
+  const error = $('orders-error');
+  const [open, closed] = await Promise.all([
+    fetchJson('/api/v1/orders?status=open&limit=200', error, 'Could not load the open orders.'),
+    fetchJson(`/api/v1/orders?status=closed&limit=${SHOWN_HISTORY}`, error, 'Could not load the order history.'),
+  ]);
+  if (!open || !closed) return;
+  // Open orders no longer listed closed while we were away: the history has them, or they
+  // are older than what it shows.
+  const listed = new Set(listOf(open).map((o) => o.id));
+  for (const [id, order] of orders)
+    if (!FINAL_STATUSES.has(order.status) && !listed.has(id)) orders.delete(id);
+  for (const order of [...listOf(closed), ...listOf(open)]) orders.set(order.id, newer(orders.get(order.id), order));
+  renderOrders();
+}
+
+function orderChanged(order) {
+  if (typeof order.id !== 'number') return;
+  orders.set(order.id, newer(orders.get(order.id), order));
+  renderOrders();
+}
+
+function fillArrived(fill) {
+  if (typeof fill.id !== 'number' || fills.some((f) => f.id === fill.id)) return;
+  fills.unshift(fill);
+  fills.length = Math.min(fills.length, SHOWN_FILLS);
+  renderFills();
+}
+
+// One's own orders, or anyone's with orders.manage; the server checks again.
+function canCancel(order) {
+  return can('orders.write') && (can('orders.manage') || (me !== null && order.created_by === me.id));
+}
+
+function describeOrder(order) {
+  return `${order.side} ${formatDecimal(order.quantity)} ${order.symbol} (order ${order.id})`;
+}
+
+function orderCells(order) {
+  const sideClass = `side ${String(order.side).toLowerCase()}`;
+  return [element('td', formatTime(order.created_at), 'created-at'), element('td', order.symbol, 'symbol'),
+          element('td', order.side, sideClass), element('td', order.type, 'type'),
+          decimalCell(order.quantity, 'quantity'), decimalCell(order.filled_quantity, 'filled-quantity')];
+}
+
+function openOrderRow(order) {
+  const tr = element('tr');
+  tr.dataset.orderId = String(order.id);
+  tr.dataset.status = String(order.status);
+  const actions = element('td', null, 'actions-cell');
+  if (canCancel(order))
+    actions.append(button('Cancel', `Cancel ${describeOrder(order)}`, 'cancel', (event) => cancelOrder(order, event.currentTarget)));
+  tr.append(...orderCells(order), decimalCell(order.price, 'price'), decimalCell(order.stop_price, 'stop-price'),
+            element('td', order.status, 'status'), element('td', userName(order.created_by, order.created_by_name), 'created-by'),
+            actions);
+  return tr;
+}
+
+function historyRow(order) {
+  const tr = element('tr');
+  tr.dataset.orderId = String(order.id);
+  tr.dataset.status = String(order.status);
+  tr.append(...orderCells(order), decimalCell(order.average_price, 'average-price'),
+            element('td', order.status, 'status'), element('td', order.reason ?? '', 'reason'),
+            element('td', userName(order.created_by, order.created_by_name), 'created-by'));
+  return tr;
+}
+
+function renderOrders() {
+  const all = [...orders.values()].sort((a, b) => b.id - a.id);
+  const open = all.filter((o) => !FINAL_STATUSES.has(o.status));
+  fillTable('open-orders', open, openOrderRow);
+  fillTable('order-history', all.filter((o) => FINAL_STATUSES.has(o.status)).slice(0, SHOWN_HISTORY), historyRow);
+  $('cancel-all-button').hidden = !open.some(canCancel);
+  renderFills();
+}
+
+function renderFills() {
+  fillTable('fills', fills, (fill) => {
+    const tr = element('tr');
+    tr.dataset.fillId = String(fill.id);
+    tr.append(element('td', formatTime(fill.time)), element('td', fill.symbol, 'symbol'),
+              element('td', fill.side, `side ${String(fill.side).toLowerCase()}`), decimalCell(fill.quantity, 'quantity'),
+              decimalCell(fill.price, 'price'), element('td', `${formatDecimal(fill.fee)} ${fill.fee_asset ?? ''}`.trim(), 'number fee'),
+              element('td', fill.liquidity, 'liquidity'));
+    return tr;
+  });
+}
+
+async function cancelOrder(order, node) {
+  node.disabled = true;
+  const answer = await act('DELETE', `/api/v1/orders/${encodeURIComponent(order.id)}`, undefined,
+                           $('orders-error'), `Could not cancel ${describeOrder(order)}.`);
+  node.disabled = false;
+  if (answer.ok && answer.data) orderChanged(answer.data);
+  // 409: it was final already; fetch it as it stands.
+  else if (answer.status === 409) refreshOrder(order.id).catch(() => {});
+}
+
+async function refreshOrder(id) {
+  const response = await api(`/api/v1/orders/${encodeURIComponent(id)}`);
+  if (response.ok) orderChanged(await response.json());
+}
+
+function openCancelAll() {
+  const count = [...orders.values()].filter((o) => !FINAL_STATUSES.has(o.status) && canCancel(o)).length;
+  $('cancel-all-summary').textContent = count === 1
+    ? 'The open order will be canceled and what it locked released.'
+    : `The ${count} open orders will be canceled and what they locked released.`;
+  $('cancel-all-error').textContent = '';
+  $('cancel-all-dialog').showModal();
+}
+
+async function submitCancelAll() {
+  $('cancel-all-submit').disabled = true;
+  const answer = await act('DELETE', '/api/v1/orders', undefined, $('cancel-all-error'),
+                           'Could not cancel the open orders.');
+  $('cancel-all-submit').disabled = false;
+  if (!answer.ok) return;
+  $('cancel-all-dialog').close();
+  loadOrders().catch(() => {});
+}
+
+$('cancel-all-button').addEventListener('click', openCancelAll);
+$('cancel-all-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitCancelAll();
+});
+$('cancel-all-back').addEventListener('click', () => $('cancel-all-dialog').close());
+
+/* Round-trip trades */
+
+async function loadTrades() {
+  const answer = await fetchJson(`/api/v1/trades?limit=${SHOWN_TRADES}`, $('trades-error'),
+                                 'Could not load the trades.');
+  if (!answer) return;
+  for (const trade of listOf(answer)) trades.set(trade.id, trade);
+  renderTrades();
+}
+
+function tradeChanged(trade) {
+  if (typeof trade.id !== 'number') return;
+  trades.set(trade.id, trade);
+  renderTrades();
+}
+
+function renderTrades() {
+  const shown = [...trades.values()].sort((a, b) => b.id - a.id).slice(0, SHOWN_TRADES);
+  fillTable('trades', shown, (trade) => {
+    const tr = element('tr');
+    tr.dataset.tradeId = String(trade.id);
+    tr.dataset.status = String(trade.status);
+    tr.append(element('td', formatTime(trade.opened_at)), element('td', trade.symbol, 'symbol'),
+              element('td', trade.side, 'side'), decimalCell(trade.quantity, 'quantity'),
+              decimalCell(trade.entry_price, 'entry-price'), decimalCell(trade.exit_price, 'exit-price'),
+              pnlCell(trade.net_pnl, 'net-pnl'), decimalCell(trade.fees, 'fees'), element('td', trade.status, 'status'),
+              element('td', trade.exit_reason ?? '', 'exit-reason'), element('td', formatTime(trade.closed_at)));
+    return tr;
+  });
+}
+
+/* The trading state and the kill switch */
 
 async function loadRisk() {
   const answer = await fetchJson('/api/v1/risk/state', $('risk-error'), 'Could not load the trading state.');
@@ -468,6 +837,12 @@ const TOPIC_HANDLERS = {
   system: showStatus,
   approvals: upsertApproval,
   risk: riskChanged,
+  portfolio: portfolioChanged,
+  positions: positionsChanged,
+  balances: balancesChanged,
+  orders: orderChanged,
+  fills: fillArrived,
+  trades: tradeChanged,
 };
 
 function start() {
