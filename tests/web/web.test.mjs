@@ -554,6 +554,39 @@ function webSuite() {
     await waitVisible(orderRow('open-orders', resting.id));
   });
 
+  let raced;
+
+  step('a cancel that loses the race shows the server’s 409', async () => {
+    raced = await placeRestingOrder('web-resting-3');
+    const row = page.locator(orderRow('open-orders', raced.id));
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    // The page's DELETE waits while the order is canceled through the API, then goes on.
+    const path = `**/api/v1/orders/${raced.id}`;
+    await page.route(path, async (route) => {
+      if (route.request().method() === 'DELETE') {
+        const elsewhere = await restJson('DELETE', `api/v1/orders/${raced.id}`, undefined, traderToken);
+        assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
+      }
+      await route.continue();
+    });
+    try {
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith(`/api/v1/orders/${raced.id}`) && r.request().method() === 'DELETE',
+                             { timeout: UI_TIMEOUT_MS }),
+        row.getByRole('button', { name: /^Cancel/ }).click(),
+      ]);
+      assert.equal(response.status(), 409);
+      const detail = (await response.json()).detail;
+      assert.ok(detail, 'the 409 has no detail');
+      await waitUntil('#orders-error to show the server’s detail', () => text('#orders-error'), (t) => t === detail);
+    } finally {
+      await page.unroute(path);
+    }
+    await waitUntil('the order to show in the history as canceled',
+                    () => page.locator(orderRow('order-history', raced.id)).getAttribute('data-status'),
+                    (s) => s === 'CANCELED');
+  });
+
   step('an administrator halts trading with the kill switch, and the state shows HALTED', async () => {
     await switchUser('owner');
     await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');
@@ -602,11 +635,12 @@ function webSuite() {
   });
 
   step('the page logged no errors', async () => {
-    // The errors expected: Chromium logs the 401 of the wrong password and the 409 of the
-    // approval decided elsewhere.
+    // The errors expected: Chromium logs the 401 of the wrong password and the 409s of the
+    // approval decided elsewhere and of the order canceled elsewhere.
     const unexpected = consoleErrors.filter((e) =>
       !(e.url.endsWith('/api/v1/auth/login') && /status of 401/.test(e.text)) &&
-      !(e.url.endsWith(`/api/v1/approvals/${second}/approve`) && /status of 409/.test(e.text)));
+      !(e.url.endsWith(`/api/v1/approvals/${second}/approve`) && /status of 409/.test(e.text)) &&
+      !(e.url.endsWith(`/api/v1/orders/${raced.id}`) && /status of 409/.test(e.text)));
     assert.deepEqual(unexpected, [], 'console errors');
   });
 
