@@ -139,7 +139,7 @@ bourse_portfolio_init (BoursePortfolio *self)
   self->open_symbols = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->dirty_symbols = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->dirty_assets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->dirty_trades = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->dirty_trades = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 /* ----- balances ----- */
