@@ -600,6 +600,53 @@ test_execute_approval (void)
   assert_decimal (trade, "exit_price", "90");
 }
 
+/* approvals.execute_on_approve = on: approving is executing. */
+static void
+test_execute_on_approve (void)
+{
+  g_autoptr(JsonNode) hook = NULL;
+  g_autoptr(JsonNode) signal = NULL;
+  g_autoptr(JsonNode) approved = NULL;
+  g_autoptr(JsonNode) approval = NULL;
+  g_autoptr(JsonNode) orders = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *approve_path = NULL;
+  g_autofree char *approval_path = NULL;
+  gint64 approval_id;
+  guint status;
+
+  desk_add_instrument (server, "AUTUSDT", BOURSE_INTERVAL_1H, 100, 11);
+  set_price ("AUTUSDT", "100");
+  bourse_config_set (server->config, "approvals", "execute_on_approve", "on", BOURSE_CONFIG_SOURCE_COMMAND_LINE,
+                     &error);
+  g_assert_no_error (error);
+  hook = desk_expect (server, "POST", "/api/v1/webhooks", NULL, "{\"name\":\"auto\"}", 201);
+  signal = desk_post_signal (server, json_object_get_int_member (desk_object (hook), "id"),
+                             json_object_get_string_member (desk_object (hook), "secret"),
+                             g_get_real_time () / G_USEC_PER_SEC,
+                             "{\"symbol\":\"AUTUSDT\",\"action\":\"buy\",\"price\":\"100\",\"stop_loss\":\"95\","
+                             "\"take_profit\":\"110\"}", &status);
+  g_assert_cmpuint (status, ==, 201);
+  approval_id = json_object_get_int_member (desk_object (signal), "approval_id");
+
+  /* Nothing before the decision. */
+  orders = desk_expect (server, "GET", "/api/v1/orders?symbol=AUTUSDT", NULL, NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (desk_object (orders), "items")), ==, 0);
+
+  approve_path = g_strdup_printf ("/api/v1/approvals/%" G_GINT64_FORMAT "/approve", approval_id);
+  approved = desk_expect (server, "POST", approve_path, NULL, NULL, 200);
+  approval_path = g_strdup_printf ("/api/v1/approvals/%" G_GINT64_FORMAT, approval_id);
+  approval = desk_expect (server, "GET", approval_path, NULL, NULL, 200);
+  g_assert_false (json_object_get_null_member (desk_object (approval), "order_id"));
+  g_clear_pointer (&orders, json_node_unref);
+  orders = desk_expect (server, "GET", "/api/v1/orders?symbol=AUTUSDT&status=closed", NULL, NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (desk_object (orders), "items")), ==, 1);
+
+  bourse_config_set (server->config, "approvals", "execute_on_approve", "auto", BOURSE_CONFIG_SOURCE_COMMAND_LINE,
+                     &error);
+  g_assert_no_error (error);
+}
+
 /* Manual trades through /trades, closed at market. */
 static void
 test_manual_trade (void)
@@ -901,6 +948,7 @@ main (int   argc,
   g_test_add_func ("/trading/idempotency", test_idempotency);
   g_test_add_func ("/trading/cancel", test_cancel);
   g_test_add_func ("/trading/execute-approval", test_execute_approval);
+  g_test_add_func ("/trading/execute-on-approve", test_execute_on_approve);
   g_test_add_func ("/trading/manual-trade", test_manual_trade);
   g_test_add_func ("/trading/system-control", test_system_control);
   g_test_add_func ("/trading/portfolio-reads", test_portfolio_reads);
