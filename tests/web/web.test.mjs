@@ -525,6 +525,7 @@ function webSuite() {
     await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');
     assert.ok(await page.locator('#halt-button').isVisible(), 'a trader has no kill switch');
     assert.ok(await page.locator('#resume-button').isHidden(), 'a trader may resume');
+    assert.ok(await page.locator('#stop-button').isHidden(), 'a trader may stop order processing');
     assert.ok(await page.locator('#cancel-all-button').isVisible(), 'a trader has no Cancel All');
 
     page.on('request', (request) => {
@@ -632,6 +633,28 @@ function webSuite() {
     assert.ok(resumed.ok(), `the resume answered ${resumed.status()}`);
     await waitUntil('#trading-state to be ACTIVE again', () => text('#trading-state'), (t) => t === 'ACTIVE');
     await waitVisible('#halt-button');
+  });
+
+  step('an administrator stops and starts order processing', async () => {
+    await waitUntil('#order-processing to say it runs', () => text('#order-processing'), (t) => t.startsWith('Running'));
+    const [stopped] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/system/stop'), { timeout: UI_TIMEOUT_MS }),
+      page.click('#stop-button'),
+    ]);
+    assert.ok(stopped.ok(), `the stop answered ${stopped.status()}`);
+    await waitUntil('#order-processing to say it stopped', () => text('#order-processing'), (t) => t.startsWith('Stopped'));
+    await waitVisible('#start-button');
+    const refused = await restJson('POST', 'api/v1/orders',
+      { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '30000' }, traderToken);
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    const [started] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/system/start'), { timeout: UI_TIMEOUT_MS }),
+      page.click('#start-button'),
+    ]);
+    assert.ok(started.ok(), `the start answered ${started.status()}`);
+    await waitUntil('#order-processing to say it runs again', () => text('#order-processing'), (t) => t.startsWith('Running'));
+    await waitVisible('#stop-button');
+    assert.equal((await restJson('GET', 'api/v1/system/status', undefined, adminToken)).body.trading.running, true);
   });
 
   step('the page logged no errors', async () => {

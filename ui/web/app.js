@@ -43,6 +43,7 @@ function showStatus(status) {
     ? `schema ${status.database.schema_version}` : `error: ${status.database.error}`;
   $('mode').textContent = status.mode;
   $('version').textContent = status.version;
+  if (status.trading) processingChanged(status.trading);
 }
 
 function setConnection(state, text) {
@@ -428,6 +429,7 @@ const orders = new Map();      // id → Order
 const fills = [];              // newest first, as they arrived on the topic
 const trades = new Map();      // id → Trade
 let risk = null;               // GET /api/v1/risk/state
+let processing = null;         // the system status's "trading": { running, mode, broker, … }
 
 function forgetTrading() {
   portfolio = null;
@@ -436,6 +438,7 @@ function forgetTrading() {
   fills.length = 0;
   trades.clear();
   risk = null;
+  processing = null;
 }
 
 async function loadTrading() {
@@ -444,6 +447,7 @@ async function loadTrading() {
 
 function renderTrading() {
   renderRisk();
+  renderProcessing();
   renderPortfolio();
   renderEquity();
   renderOrders();
@@ -823,6 +827,32 @@ async function resume() {
   else if (answer.ok) loadRisk().catch(() => {});
 }
 
+/* Order processing: the trading loop the system routes start and stop */
+
+function processingChanged(trading) {
+  processing = trading;
+  renderProcessing();
+}
+
+function renderProcessing() {
+  const running = processing ? processing.running === true : null;
+  $('order-processing').textContent = running === null ? '—'
+    : `${running ? 'Running' : 'Stopped: orders are refused'} (${processing.broker ?? processing.mode} broker)`;
+  $('order-processing').dataset.running = String(running);
+  $('stop-button').hidden = running !== true || !can('system.control');
+  $('start-button').hidden = running !== false || !can('system.control');
+}
+
+async function setProcessing(action, node) {
+  node.disabled = true;
+  const answer = await act('POST', `/api/v1/system/${action}`, {}, $('risk-error'),
+                           `Order processing did not ${action}.`);
+  node.disabled = false;
+  if (answer.ok && answer.data) showStatus(answer.data);
+}
+
+$('stop-button').addEventListener('click', (event) => setProcessing('stop', event.currentTarget));
+$('start-button').addEventListener('click', (event) => setProcessing('start', event.currentTarget));
 $('halt-button').addEventListener('click', openHalt);
 $('resume-button').addEventListener('click', resume);
 $('halt-form').addEventListener('submit', (event) => {
