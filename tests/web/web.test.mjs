@@ -143,6 +143,16 @@ function webSuite() {
     });
   }
 
+  // Clicks (a selector, or a function that clicks) and resolves with the answer to the
+  // `method` request the click makes to a path ending in `path`.
+  async function answerTo(method, path, click) {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === method && r.url().endsWith(path), { timeout: UI_TIMEOUT_MS }),
+      typeof click === 'string' ? page.click(click) : click(),
+    ]);
+    return response;
+  }
+
   const text = (selector) => page.locator(selector).textContent({ timeout: UI_TIMEOUT_MS });
   const waitVisible = (selector) => page.locator(selector).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   const waitHidden = (selector) => page.locator(selector).waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
@@ -162,11 +172,7 @@ function webSuite() {
   async function signIn(password, login = 'owner') {
     await page.fill('#login', login);
     await page.fill('#password', password);
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'), { timeout: UI_TIMEOUT_MS }),
-      page.click('#sign-in button[type="submit"]'),
-    ]);
-    return response;
+    return answerTo('POST', '/api/v1/auth/login', '#sign-in button[type="submit"]');
   }
 
   async function restStatus(token) {
@@ -374,10 +380,7 @@ function webSuite() {
     await page.locator(item(first)).getByRole('button', { name: /^Approve/ }).click();
     await waitVisible('#decide-dialog');
     await page.fill('#decide-reason', 'Checked the chart: go');
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith(`/api/v1/approvals/${first}/approve`), { timeout: UI_TIMEOUT_MS }),
-      page.click('#decide-submit'),
-    ]);
+    const response = await answerTo('POST', `/api/v1/approvals/${first}/approve`, '#decide-submit');
     assert.equal(response.status(), 200);
     await waitHidden('#decide-dialog');
     await waitUntil('the item to show approved', () => page.locator(item(first)).getAttribute('data-status'),
@@ -406,10 +409,7 @@ function webSuite() {
     await waitVisible('#decide-dialog');
     const elsewhere = await restJson('POST', `api/v1/approvals/${second}/reject`, { reason: 'not today' });
     assert.equal(elsewhere.status, 200, JSON.stringify(elsewhere.body));
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith(`/api/v1/approvals/${second}/approve`), { timeout: UI_TIMEOUT_MS }),
-      page.click('#decide-submit'),
-    ]);
+    const response = await answerTo('POST', `/api/v1/approvals/${second}/approve`, '#decide-submit');
     assert.equal(response.status(), 409);
     const detail = (await response.json()).detail;
     assert.ok(detail, 'the 409 has no detail');
@@ -422,10 +422,7 @@ function webSuite() {
   });
 
   step('Sign Out ends the session on the server', async () => {
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/logout'), { timeout: UI_TIMEOUT_MS }),
-      page.click('#sign-out'),
-    ]);
+    const response = await answerTo('POST', '/api/v1/auth/logout', '#sign-out');
     assert.ok(response.ok(), `logout answered ${response.status()}`);
     await waitVisible('#sign-in');
     await waitHidden('#system-section');
@@ -540,11 +537,8 @@ function webSuite() {
     assert.equal(await row.locator('.quantity').textContent(), trimmed(placed.quantity));
     assert.equal(await row.locator('.status').textContent(), 'NEW');
 
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith(`/api/v1/orders/${placed.id}`) && r.request().method() === 'DELETE',
-                           { timeout: UI_TIMEOUT_MS }),
-      row.getByRole('button', { name: `Cancel BUY 0.01 BTCUSDT (order ${placed.id})` }).click(),
-    ]);
+    const response = await answerTo('DELETE', `/api/v1/orders/${placed.id}`,
+      () => row.getByRole('button', { name: `Cancel BUY 0.01 BTCUSDT (order ${placed.id})` }).click());
     assert.equal(response.status(), 200);
     await waitHidden(orderRow('open-orders', placed.id));
     await waitUntil('the order to show in the history as canceled',
@@ -571,11 +565,8 @@ function webSuite() {
       await route.continue();
     });
     try {
-      const [response] = await Promise.all([
-        page.waitForResponse((r) => r.url().endsWith(`/api/v1/orders/${raced.id}`) && r.request().method() === 'DELETE',
-                             { timeout: UI_TIMEOUT_MS }),
-        row.getByRole('button', { name: /^Cancel/ }).click(),
-      ]);
+      const response = await answerTo('DELETE', `/api/v1/orders/${raced.id}`,
+                                      () => row.getByRole('button', { name: /^Cancel/ }).click());
       assert.equal(response.status(), 409);
       const detail = (await response.json()).detail;
       assert.ok(detail, 'the 409 has no detail');
@@ -602,10 +593,7 @@ function webSuite() {
     const reason = 'Desk <b>review</b> & checks';
     await page.fill('#halt-reason', reason);
     assert.ok(await page.locator('#halt-cancel-orders').isChecked(), 'the open orders are not canceled by default');
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/v1/risk/halt'), { timeout: UI_TIMEOUT_MS }),
-      page.click('#halt-submit'),
-    ]);
+    const response = await answerTo('POST', '/api/v1/risk/halt', '#halt-submit');
     assert.ok(response.ok(), `the halt answered ${response.status()}`);
     await waitHidden('#halt-dialog');
     await waitUntil('#trading-state to be HALTED', () => text('#trading-state'), (t) => t === 'HALTED');
@@ -626,10 +614,7 @@ function webSuite() {
       { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '30000' }, traderToken);
     assert.equal(refused.status, 409, JSON.stringify(refused.body));
 
-    const [resumed] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/v1/risk/resume'), { timeout: UI_TIMEOUT_MS }),
-      page.click('#resume-button'),
-    ]);
+    const resumed = await answerTo('POST', '/api/v1/risk/resume', '#resume-button');
     assert.ok(resumed.ok(), `the resume answered ${resumed.status()}`);
     await waitUntil('#trading-state to be ACTIVE again', () => text('#trading-state'), (t) => t === 'ACTIVE');
     await waitVisible('#halt-button');
@@ -637,20 +622,14 @@ function webSuite() {
 
   step('an administrator stops and starts order processing', async () => {
     await waitUntil('#order-processing to say it runs', () => text('#order-processing'), (t) => t.startsWith('Running'));
-    const [stopped] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/v1/system/stop'), { timeout: UI_TIMEOUT_MS }),
-      page.click('#stop-button'),
-    ]);
+    const stopped = await answerTo('POST', '/api/v1/system/stop', '#stop-button');
     assert.ok(stopped.ok(), `the stop answered ${stopped.status()}`);
     await waitUntil('#order-processing to say it stopped', () => text('#order-processing'), (t) => t.startsWith('Stopped'));
     await waitVisible('#start-button');
     const refused = await restJson('POST', 'api/v1/orders',
       { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '30000' }, traderToken);
     assert.equal(refused.status, 409, JSON.stringify(refused.body));
-    const [started] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/api/v1/system/start'), { timeout: UI_TIMEOUT_MS }),
-      page.click('#start-button'),
-    ]);
+    const started = await answerTo('POST', '/api/v1/system/start', '#start-button');
     assert.ok(started.ok(), `the start answered ${started.status()}`);
     await waitUntil('#order-processing to say it runs again', () => text('#order-processing'), (t) => t.startsWith('Running'));
     await waitVisible('#stop-button');
