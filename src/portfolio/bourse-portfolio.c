@@ -39,6 +39,9 @@ struct _BoursePortfolio
   /* Symbols with an open position, whose value moves with the price. */
   GHashTable     *open_symbols;
 
+  /* The highest equity snapshotted: kept, not scanned for at every summary. */
+  BourseDecimal   peak_equity;
+
   /* What fills changed since the last publish. */
   GHashTable     *dirty_symbols;
   GHashTable     *dirty_assets;
@@ -545,11 +548,10 @@ bourse_portfolio_snapshot (BoursePortfolio  *self,
   sqlite3_bind_int64 (stmt, 3, cash.units);
   sqlite3_bind_int64 (stmt, 4, positions_value.units);
   sqlite3_bind_int64 (stmt, 5, equity.units);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      bourse_store_set_error (self->store, error);
-      return FALSE;
-    }
+  if (!bourse_store_step_done (self->store, stmt, error))
+    return FALSE;
+  if (bourse_decimal_compare (equity, self->peak_equity) > 0)
+    self->peak_equity = equity;
   return TRUE;
 }
 
@@ -961,27 +963,6 @@ add_balances (BoursePortfolio  *self,
   return TRUE;
 }
 
-static gboolean
-peak_equity (BoursePortfolio  *self,
-             BourseDecimal    *peak,
-             GError          **error)
-{
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-
-  stmt = bourse_store_prepare (self->store, "SELECT MAX (equity) FROM equity_snapshots WHERE account_id = ?", error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, self->account.id);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      bourse_store_set_error (self->store, error);
-      return FALSE;
-    }
-  peak->units = sqlite3_column_type (stmt, 0) == SQLITE_NULL ? self->account.starting_cash.units
-                                                               : sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
-
 /* The summary, and with @lists the balances and positions too. */
 static JsonNode *
 summary_json (BoursePortfolio  *self,
@@ -995,9 +976,9 @@ summary_json (BoursePortfolio  *self,
 
   if (!compute_equity (self, &cash, &positions_value, &equity, error)
       || !equity_at_day_start (self, &start, error)
-      || !bourse_decimal_sub (equity, start, &today, error)
-      || !peak_equity (self, &peak, error))
+      || !bourse_decimal_sub (equity, start, &today, error))
     return NULL;
+  peak = self->peak_equity;
   if (bourse_decimal_compare (equity, peak) > 0)
     peak = equity;
   drawdown = peak.units > 0 ? (double) (peak.units - equity.units) / (double) peak.units : 0.0;
@@ -1740,6 +1721,7 @@ load_account (BoursePortfolio  *self,
   g_autoptr(sqlite3_stmt) find = NULL;
   g_autoptr(sqlite3_stmt) insert = NULL;
   g_autoptr(sqlite3_stmt) open = NULL;
+  g_autoptr(sqlite3_stmt) peak = NULL;
   g_autofree char *now = NULL;
   int rc;
 
@@ -1795,6 +1777,18 @@ load_account (BoursePortfolio  *self,
       g_hash_table_remove_all (self->dirty_assets);
     }
   self->account.mode = g_strdup ("paper");
+
+  peak = bourse_store_prepare (self->store, "SELECT MAX (equity) FROM equity_snapshots WHERE account_id = ?", error);
+  if (peak == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (peak, 1, self->account.id);
+  if (sqlite3_step (peak) != SQLITE_ROW)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  if (sqlite3_column_type (peak, 0) != SQLITE_NULL)
+    self->peak_equity.units = MAX (self->peak_equity.units, sqlite3_column_int64 (peak, 0));
 
   open = bourse_store_prepare (self->store,
                                "SELECT symbol FROM positions WHERE account_id = ? AND quantity != 0", error);
