@@ -594,6 +594,12 @@ test_execute_approval (void)
       assert_decimal (leg, "quantity", "2");
     }
 
+  /* A stop-loss exit starts the symbol's cooldown (a protection). */
+  {
+    g_autoptr(JsonNode) global = desk_expect (server, "PUT", "/api/v1/risk/global", NULL,
+                                              "{\"protections\":{\"cooldown\":{\"minutes\":30}}}", 200);
+  }
+
   /* The stop-loss fills; the take-profit is canceled with it. */
   set_price ("APXUSDT", "95");
   set_price ("APXUSDT", "89");
@@ -607,6 +613,15 @@ test_execute_approval (void)
   g_assert_cmpstr (json_object_get_string_member (trade, "exit_reason"), ==, "stop_loss");
   g_assert_cmpint (json_object_get_int_member (trade, "approval_id"), ==, approval_id);
   assert_decimal (trade, "exit_price", "90");
+
+  /* The ledger told the protections: no new entry on the symbol for now. */
+  desk_expect_field (server, "POST", "/api/v1/orders", trader_token,
+                     "{\"symbol\":\"APXUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\"}", 422,
+                     "risk.cooldown");
+  {
+    g_autoptr(JsonNode) global = desk_expect (server, "PUT", "/api/v1/risk/global", NULL,
+                                              "{\"protections\":{\"cooldown\":{\"minutes\":0}}}", 200);
+  }
 }
 
 /* approvals.execute_on_approve = on: approving is executing. */
