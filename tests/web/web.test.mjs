@@ -479,11 +479,18 @@ function webSuite() {
   async function switchUser(login) {
     await page.click('#sign-out');
     await waitVisible('#sign-in');
+    // Nothing of the last account waits in the page for the next one.
+    assert.equal(await page.locator('#open-orders tbody tr, #balances tbody tr, #trades tbody tr').count(), 0,
+                 'the last account’s rows stay in the page');
+    assert.equal(await text('#cash'), '—');
     const response = await signIn(PASSWORD, login);
     assert.equal(response.status(), 200);
     await waitVisible('#portfolio-section');
     await waitUntil(`the page to know ${login}’s role`, () => page.locator('main').getAttribute('data-role'),
                     (r) => r !== null && r !== '');
+    // The lists it read once its socket was open are in: from now on only the topics speak.
+    await waitUntil('the page to be in step with the server', () => page.locator('main').getAttribute('data-sync'),
+                    (s) => s === 'live');
   }
 
   step('a viewer sees the paper portfolio and the book, and no trading actions', async () => {

@@ -8,6 +8,7 @@ const $ = (id) => document.getElementById(id);
 let token = sessionStorage.getItem('bourse.token');
 let socket = null;
 let retryDelay = 500;
+let firstLoad = null;          // what start() reads over REST before the socket opens
 const lastSeq = new Map();
 let me = null;                 // GET /api/v1/users/me: who is signed in
 // GET /api/v1/permissions: what the server's matrix lets the caller do. The page shows
@@ -61,6 +62,9 @@ function showSignIn(message) {
   forgetTrading();
   me = null;
   permissions = new Set();
+  // Nothing of the last account stays on the page for the next one.
+  renderApprovals();
+  renderTrading();
   delete document.querySelector('main').dataset.role;
   $('sign-out').hidden = true;
   $('sign-in').hidden = false;
@@ -88,10 +92,12 @@ function connect() {
     retryDelay = 500;
     setConnection('connected', 'Live');
     for (const topic of TOPICS) socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
-    // What changed while the socket was down arrives over REST, the permissions too.
-    loadMe().catch(() => {});
-    loadApprovals().catch(() => {});
-    loadTrading().catch(() => {});
+    // What changed while the socket was down arrives over REST, the permissions too. Once it
+    // has, the page is in step with the server (main[data-sync], for styling and the tests).
+    const main = document.querySelector('main');
+    main.dataset.sync = 'syncing';
+    Promise.all([firstLoad, loadMe(), loadApprovals(), loadTrading()])
+      .then(() => { if (token) main.dataset.sync = 'live'; }, () => {});
   });
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(event.data);
@@ -104,6 +110,7 @@ function connect() {
     if (handler && message.data) handler(message.data, message);
   });
   socket.addEventListener('close', () => {
+    delete document.querySelector('main').dataset.sync;
     if (!token) return;
     setConnection('reconnecting', 'Reconnecting…');
     setTimeout(connect, retryDelay);
@@ -519,16 +526,16 @@ function setFigure(id, text, sign) {
 }
 
 function renderPortfolio() {
-  const p = portfolio;
-  $('paper-badge').hidden = !p || p.mode !== 'paper';
-  if (!p) return;
-  const currency = p.currency ? ` ${p.currency}` : '';
-  setFigure('equity', formatDecimal(p.equity) + currency);
-  setFigure('cash', formatDecimal(p.cash) + currency);
-  setFigure('positions-value', formatDecimal(p.positions_value) + currency);
-  setFigure('today-pnl', formatDecimal(p.today_pnl) + currency, signOf(p.today_pnl));
+  const p = portfolio || {};   // nothing known yet, or signed out: dashes, empty tables
+  $('paper-badge').hidden = p.mode !== 'paper';
+  const amount = (text) => (text === undefined || text === null ? '—'
+    : `${formatDecimal(text)}${p.currency ? ` ${p.currency}` : ''}`);
+  setFigure('equity', amount(p.equity));
+  setFigure('cash', amount(p.cash));
+  setFigure('positions-value', amount(p.positions_value));
+  setFigure('today-pnl', amount(p.today_pnl), signOf(p.today_pnl));
   setFigure('drawdown', drawdownText(p.drawdown));
-  setFigure('peak-equity', formatDecimal(p.peak_equity) + currency);
+  setFigure('peak-equity', amount(p.peak_equity));
 
   const positions = [...(p.positions || [])].sort((a, b) => String(a.symbol).localeCompare(b.symbol));
   fillTable('positions', positions, (position) => {
@@ -880,8 +887,7 @@ function start() {
   for (const id of SECTIONS) $(id).hidden = false;
   for (const node of document.querySelectorAll('main .error')) node.textContent = '';
   $('sign-out').hidden = false;
-  loadMe().catch(() => {});
-  refresh().catch(() => {});
+  firstLoad = Promise.all([loadMe(), refresh()]).catch(() => {});
   connect();
 }
 
