@@ -597,6 +597,17 @@ function webSuite() {
                     (t) => t === 'A reason is required to halt trading.');
     assert.equal((await restJson('GET', 'api/v1/risk/state', undefined, adminToken)).body.state, 'ACTIVE');
 
+    // A reason longer than the server takes (set past the field's own limit): its 422 names
+    // the field, in the dialog.
+    await page.evaluate(() => { document.getElementById('halt-reason').value = 'x'.repeat(501); });
+    const tooLong = await answerTo('POST', '/api/v1/risk/halt', '#halt-submit');
+    assert.equal(tooLong.status(), 422);
+    const refusal = (await tooLong.json()).errors[0];
+    assert.equal(refusal.field, 'reason');
+    await waitUntil('#halt-error to name the field', () => text('#halt-error'),
+                    (t) => t === `reason: ${refusal.message}`);
+    assert.ok(await page.locator('#halt-dialog').isVisible(), 'the dialog closed on a refusal');
+
     const reason = 'Desk <b>review</b> & checks';
     await page.fill('#halt-reason', reason);
     assert.ok(await page.locator('#halt-cancel-orders').isChecked(), 'the open orders are not canceled by default');
@@ -644,12 +655,13 @@ function webSuite() {
   });
 
   step('the page logged no errors', async () => {
-    // The errors expected: Chromium logs the 401 of the wrong password and the 409s of the
-    // approval decided elsewhere and of the order canceled elsewhere.
+    // The errors expected: Chromium logs the 401 of the wrong password, the 409s of the
+    // approval decided elsewhere and of the order canceled elsewhere, and the 422 of the halt.
     const unexpected = consoleErrors.filter((e) =>
       !(e.url.endsWith('/api/v1/auth/login') && /status of 401/.test(e.text)) &&
       !(e.url.endsWith(`/api/v1/approvals/${second}/approve`) && /status of 409/.test(e.text)) &&
-      !(e.url.endsWith(`/api/v1/orders/${raced.id}`) && /status of 409/.test(e.text)));
+      !(e.url.endsWith(`/api/v1/orders/${raced.id}`) && /status of 409/.test(e.text)) &&
+      !(e.url.endsWith('/api/v1/risk/halt') && /status of 422/.test(e.text)));
     assert.deepEqual(unexpected, [], 'console errors');
   });
 

@@ -126,19 +126,25 @@ async function refresh() {
 
 /* Helpers {{{ */
 
-// An application/problem+json answer's text, with the fields it names, or a fallback.
+// An application/problem+json answer's text, in the server's words. A 422 names the fields it
+// refused, and each is said with its message; other refusals say their detail, and messages
+// that add to it.
 async function problemText(response, fallback) {
+  let problem = null;
   try {
-    const problem = await response.json();
-    const head = problem.detail || problem.title || `${fallback} (HTTP ${response.status})`;
-    const fields = (Array.isArray(problem.errors) ? problem.errors : [])
-      .filter((e) => e && e.message && e.message !== head)
-      .map((e) => (e.field ? `${e.field}: ${e.message}` : String(e.message)));
-    return fields.length ? `${head} (${fields.join('; ')})` : head;
+    problem = await response.json();
   } catch (error) {
     // Not JSON: the status says what there is to say.
   }
-  return `${fallback} (HTTP ${response.status})`;
+  const head = (problem && (problem.detail || problem.title)) || `${fallback} (HTTP ${response.status})`;
+  const errors = (problem && Array.isArray(problem.errors) ? problem.errors : []).filter((e) => e && e.message);
+  const said = (e) => (e.field ? `${e.field}: ${e.message}` : String(e.message));
+  if (response.status === 422 && errors.length > 0) {
+    const fields = errors.map(said).join('; ');
+    return errors.some((e) => e.message === head) ? fields : `${head} (${fields})`;
+  }
+  const more = errors.filter((e) => e.message !== head).map(said);
+  return more.length ? `${head} (${more.join('; ')})` : head;
 }
 
 // GETs `path`: its JSON, or null after showing the server's refusal in `errorNode`.
