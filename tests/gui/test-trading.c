@@ -6,8 +6,7 @@
  * Against the real engine and server in this thread (tests/integration's
  * BourseTestServer, as test-approvals.c does), with the simulated market
  * backfilled so that instruments have a last price and market orders
- * fill. The Portfolio page and the order dialog join once the order and
- * portfolio routes are on main. What the tests set up goes through the API; what they check is
+ * fill. What the tests set up goes through the API; what they check is
  * what the window shows.
  */
 
@@ -15,6 +14,7 @@
 
 #include <string.h>
 
+#include "bourse-order-dialog.h"
 #include "bourse-window.h"
 
 #include "../integration/desk-test-util.h"
@@ -135,6 +135,14 @@ dup_state (BourseTestServer *server)
   return g_strdup (json_object_get_string_member (desk_object (node), "state"));
 }
 
+static guint
+count_orders (BourseTestServer *server)
+{
+  g_autoptr(JsonNode) node = desk_expect (server, "GET", "/api/v1/orders", NULL, NULL, 200);
+
+  return json_array_get_length (json_object_get_array_member (desk_object (node), "items"));
+}
+
 typedef struct
 {
   GtkWidget  *root;
@@ -245,6 +253,121 @@ test_kill_switch (void)
   bourse_test_server_free (server);
 }
 
+static gboolean
+dialog_is_ready (gpointer data)
+{
+  GtkWidget *dialog = find_toplevel_named ("order-dialog");
+
+  return dialog != NULL && bourse_order_dialog_is_ready (BOURSE_ORDER_DIALOG (dialog)) &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (find_widget (dialog, "notional-value"))), "—") != 0;
+}
+
+static GtkWidget *
+open_order_dialog (BourseWindow *window,
+                   const char   *quantity)
+{
+  GtkWidget *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-order", "s", "BTCUSDT"));
+  wait_until (toplevel_is_shown, (gpointer) "order-dialog", "the order dialog");
+  dialog = find_toplevel_named ("order-dialog");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-row")), quantity);
+  wait_until (dialog_is_ready, NULL, "the dialog's instruments and estimate");
+
+  return dialog;
+}
+
+static gboolean
+quantity_is_refused (gpointer data)
+{
+  GtkWidget *dialog = find_toplevel_named ("order-dialog");
+  GtkWidget *label = dialog ? find_widget (dialog, "order-error-label") : NULL;
+
+  return label != NULL && gtk_widget_get_visible (label) &&
+         gtk_widget_has_css_class (find_widget (dialog, "quantity-row"), "error");
+}
+
+/* The dialog shows the notional and the fee, places the order, and shows
+ * the server's refusal on the field it names. */
+static void
+test_order_dialog (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  BourseWindow *window;
+  GtkWidget *dialog;
+
+  window = open_window (server);
+  wait_for_topics (window);
+  g_assert_cmpuint (count_orders (server), ==, 0);
+
+  dialog = open_order_dialog (window, "0.01");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_widget (dialog, "fee-value"))), !=, "—");
+  click (find_widget (dialog, "place-button"));
+  wait_until (toplevel_is_gone, (gpointer) "order-dialog", "the dialog to close on 201");
+  g_assert_cmpuint (count_orders (server), ==, 1);
+
+  /* Selling far more than is held: a 422 on the quantity, and nothing made. */
+  dialog = open_order_dialog (window, "1000");
+  click (find_widget (dialog, "sell-button"));
+  click (find_widget (dialog, "place-button"));
+  wait_until (quantity_is_refused, NULL, "the 422 on the quantity");
+  g_test_message ("422: %s", label_text (dialog, "order-error-label"));
+  g_assert_cmpuint (count_orders (server), ==, 1);
+
+  /* Corrected, the mark goes. */
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-row")), "0.005");
+  g_assert_false (gtk_widget_has_css_class (find_widget (dialog, "quantity-row"), "error"));
+  click (find_button_labelled (dialog, "_Cancel"));
+  wait_until (toplevel_is_gone, (gpointer) "order-dialog", "the dialog to close");
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+static gboolean
+position_is_shown (gpointer data)
+{
+  GtkWidget *page = find_widget (data, "portfolio-page");
+  GtkWidget *row = page ? find_widget (page, "position-row-BTCUSDT") : NULL;
+  GtkWidget *pnl = row ? find_widget (row, "unrealized-pnl") : NULL;
+
+  return pnl != NULL && g_strcmp0 (gtk_label_get_label (GTK_LABEL (pnl)), "") != 0 &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (pnl)), "—") != 0;
+}
+
+/* A fill made through the API reaches the page: its position with the
+ * unrealised PnL, and the paper label beside the money. */
+static void
+test_portfolio (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  g_autoptr(JsonNode) order = NULL;
+  BourseWindow *window;
+  GtkWidget *page;
+
+  window = open_window (server);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "portfolio"));
+  page = find_widget (GTK_WIDGET (window), "portfolio-page");
+  g_assert_nonnull (page);
+  wait_for_topics (window);
+  g_assert_nonnull (find_widget (page, "no-positions-row"));
+
+  order = desk_expect (server, "POST", "/api/v1/orders", NULL,
+                       "{\"symbol\":\"BTCUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"0.01\"}",
+                       201);
+  g_assert_cmpstr (json_object_get_string_member (desk_object (order), "status"), ==, "FILLED");
+
+  wait_until (position_is_shown, window, "the position and its unrealised PnL");
+  g_test_message ("Unrealised: %s, cash %s",
+                  label_text (find_widget (page, "position-row-BTCUSDT"), "unrealized-pnl"),
+                  label_text (page, "cash-value"));
+  g_assert_true (gtk_widget_get_visible (find_widget (page, "mode-tag")));
+  g_assert_cmpstr (label_text (page, "mode-tag"), ==, "Paper");
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +400,8 @@ main (int   argc,
   g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
   g_test_add_func ("/trading/kill-switch", test_kill_switch);
+  g_test_add_func ("/trading/order-dialog", test_order_dialog);
+  g_test_add_func ("/trading/portfolio", test_portfolio);
 
   ret = g_test_run ();
 
