@@ -305,7 +305,7 @@ bourse_order_dialog_instruments_cb (GObject      *object,
   g_autoptr(BourseOrderDialog) self = user_data;
   JsonArray *items;
   g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the instruments",
-                                                            "items", &items);
+                                                            "instruments", &items);
   guint wanted = GTK_INVALID_LIST_POSITION;
 
   if (answer == NULL)
@@ -593,8 +593,8 @@ bourse_order_dialog_init (BourseOrderDialog *self)
 
   self->instruments = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   bourse_decimal_parse (DEFAULT_FEE_RATE, &self->fee_rate, NULL);
-  /* 1–36 of A-Za-z0-9._:- (docs/TRADING.md). */
-  self->client_order_id = g_strdup_printf ("desk-%s", hex);
+  /* 1–36 of A-Za-z0-9._:- (docs/TRADING.md): "desk-" and 124 random bits. */
+  self->client_order_id = g_strdup_printf ("desk-%.31s", hex);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_name (GTK_WIDGET (self), "order-dialog");
