@@ -16,6 +16,10 @@
 #include "bourse-trading-util.h"
 
 #define ORDERS_TOPIC "orders"
+#define FILLS_TOPIC  "fills"
+
+/* Enough fills to mark a chart's visible history. */
+#define MAX_FILLS 500
 
 struct _BourseChartOverlay
 {
@@ -24,11 +28,11 @@ struct _BourseChartOverlay
   BourseCandleChart *chart;        /* weak */
   BourseClient      *client;
   GSignalGroup      *client_signals;
-  GCancellable      *cancellable;
+  GCancellable      *orders_cancellable;
+  GCancellable      *fills_cancellable;
   char              *symbol;
-  GArray            *markers;      /* of the closed orders, kept while the open ones reload */
-  GArray            *lines;
-  guint              n_pending;
+  GArray            *markers;      /* the symbol's fills */
+  GArray            *lines;        /* its open orders */
   gboolean           reload_queued;
 };
 
@@ -45,16 +49,13 @@ time_to_ms (const char *rfc3339)
 
 static void
 add_marker (GArray     *markers,
-            JsonObject *object,
-            const char *price_member,
-            const char *time_member,
-            const char *side)
+            JsonObject *fill)
 {
   BourseChartMarker marker;
 
-  marker.time = time_to_ms (bourse_json_get_string (object, time_member));
-  marker.price = bourse_json_get_price (object, price_member);
-  marker.buy = g_strcmp0 (side, "BUY") == 0;
+  marker.time = time_to_ms (bourse_json_get_string (fill, "time"));
+  marker.price = bourse_json_get_price (fill, "price");
+  marker.buy = g_strcmp0 (bourse_json_get_string (fill, "side"), "BUY") == 0;
   if (marker.time != G_MININT64 && !isnan (marker.price))
     g_array_append_val (markers, marker);
 }
@@ -72,25 +73,10 @@ add_line (GArray              *lines,
 }
 
 static void
-bourse_chart_overlay_apply_order (BourseChartOverlay *self,
-                                  JsonObject         *order)
+bourse_chart_overlay_add_lines (BourseChartOverlay *self,
+                                JsonObject         *order)
 {
   const char *type = bourse_json_get_string (order, "type");
-  const char *side = bourse_json_get_string (order, "side");
-  JsonArray *fills = bourse_json_get_array (order, "fills");
-  BourseDecimal filled;
-
-  if (fills != NULL && json_array_get_length (fills) > 0)
-    for (guint i = 0; i < json_array_get_length (fills); i++)
-      {
-        JsonNode *node = json_array_get_element (fills, i);
-
-        if (JSON_NODE_HOLDS_OBJECT (node))
-          add_marker (self->markers, json_node_get_object (node), "price", "time", side);
-      }
-  /* A list without the fills: the order's average, when it last moved. */
-  else if (bourse_json_get_decimal (order, "filled_quantity", &filled) && !bourse_decimal_is_zero (filled))
-    add_marker (self->markers, order, "average_price", "updated_at", side);
 
   if (!bourse_order_status_is_open (bourse_json_get_string (order, "status")))
     return;
@@ -108,66 +94,127 @@ bourse_chart_overlay_apply_order (BourseChartOverlay *self,
 }
 
 static void
-bourse_chart_overlay_list_cb (GObject      *object,
-                              GAsyncResult *result,
-                              gpointer      user_data)
+bourse_chart_overlay_show_markers (BourseChartOverlay *self)
 {
-  g_autoptr(BourseChartOverlay) self = user_data;
+  if (self->chart != NULL)
+    bourse_candle_chart_set_markers (self->chart, (BourseChartMarker *) self->markers->data,
+                                     self->markers->len);
+}
+
+static void
+bourse_chart_overlay_show_lines (BourseChartOverlay *self)
+{
+  if (self->chart != NULL)
+    bourse_candle_chart_set_lines (self->chart, (BourseChartLine *) self->lines->data,
+                                   self->lines->len);
+}
+
+/* Calls @add for each object of the answer's items. */
+static gboolean
+for_each_item (GObject       *client,
+               GAsyncResult  *result,
+               const char    *what,
+               void         (*add) (BourseChartOverlay *, JsonObject *),
+               BourseChartOverlay *self)
+{
   JsonArray *items;
-  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the chart's orders",
-                                                            "items", &items);
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (client, result, what, "items", &items);
 
   if (answer == NULL)
-    return;
+    return FALSE;
 
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonNode *node = json_array_get_element (items, i);
 
       if (JSON_NODE_HOLDS_OBJECT (node))
-        bourse_chart_overlay_apply_order (self, json_node_get_object (node));
+        add (self, json_node_get_object (node));
     }
 
-  /* Both lists in: the chart shows them at once. */
-  if (--self->n_pending > 0 || self->chart == NULL)
-    return;
-
-  bourse_candle_chart_set_markers (self->chart, (BourseChartMarker *) self->markers->data,
-                                   self->markers->len);
-  bourse_candle_chart_set_lines (self->chart, (BourseChartLine *) self->lines->data, self->lines->len);
+  return TRUE;
 }
 
 static void
-bourse_chart_overlay_reload (BourseChartOverlay *self)
+bourse_chart_overlay_add_fill (BourseChartOverlay *self,
+                               JsonObject         *fill)
+{
+  add_marker (self->markers, fill);
+}
+
+static void
+bourse_chart_overlay_orders_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(BourseChartOverlay) self = user_data;
+
+  g_array_set_size (self->lines, 0);
+  if (for_each_item (object, result, "the chart's orders", bourse_chart_overlay_add_lines, self))
+    bourse_chart_overlay_show_lines (self);
+}
+
+static void
+bourse_chart_overlay_fills_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(BourseChartOverlay) self = user_data;
+
+  g_array_set_size (self->markers, 0);
+  if (for_each_item (object, result, "the chart's fills", bourse_chart_overlay_add_fill, self))
+    bourse_chart_overlay_show_markers (self);
+}
+
+static void
+bourse_chart_overlay_load (BourseChartOverlay *self,
+                           gboolean            orders,
+                           gboolean            fills)
 {
   g_autofree char *escaped = NULL;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_array_set_size (self->markers, 0);
-  g_array_set_size (self->lines, 0);
-  self->n_pending = 0;
-
-  if (self->chart != NULL)
+  if (orders)
     {
-      bourse_candle_chart_set_markers (self->chart, NULL, 0);
-      bourse_candle_chart_set_lines (self->chart, NULL, 0);
+      g_cancellable_cancel (self->orders_cancellable);
+      g_clear_object (&self->orders_cancellable);
+    }
+  if (fills)
+    {
+      g_cancellable_cancel (self->fills_cancellable);
+      g_clear_object (&self->fills_cancellable);
     }
 
   if (self->client == NULL || self->symbol == NULL)
     return;
 
-  self->cancellable = g_cancellable_new ();
   escaped = g_uri_escape_string (self->symbol, NULL, FALSE);
-  for (guint i = 0; i < 2; i++)
+  if (orders)
     {
-      g_autofree char *path = g_strdup_printf ("/api/v1/orders?status=%s&symbol=%s&limit=200",
-                                               i == 0 ? "open" : "closed", escaped);
+      g_autofree char *path = g_strdup_printf ("/api/v1/orders?status=open&symbol=%s&limit=200",
+                                               escaped);
 
-      self->n_pending++;
-      bourse_client_get_json_async (self->client, path, self->cancellable,
-                                    bourse_chart_overlay_list_cb, g_object_ref (self));
+      self->orders_cancellable = g_cancellable_new ();
+      bourse_client_get_json_async (self->client, path, self->orders_cancellable,
+                                    bourse_chart_overlay_orders_cb, g_object_ref (self));
     }
+  if (fills)
+    {
+      g_autofree char *path = g_strdup_printf ("/api/v1/fills?symbol=%s&limit=%d", escaped, MAX_FILLS);
+
+      self->fills_cancellable = g_cancellable_new ();
+      bourse_client_get_json_async (self->client, path, self->fills_cancellable,
+                                    bourse_chart_overlay_fills_cb, g_object_ref (self));
+    }
+}
+
+/* Another symbol or another server: nothing of the last one stays. */
+static void
+bourse_chart_overlay_reload (BourseChartOverlay *self)
+{
+  g_array_set_size (self->markers, 0);
+  g_array_set_size (self->lines, 0);
+  bourse_chart_overlay_show_markers (self);
+  bourse_chart_overlay_show_lines (self);
+  bourse_chart_overlay_load (self, TRUE, TRUE);
 }
 
 static gboolean
@@ -176,23 +223,30 @@ bourse_chart_overlay_reload_idle_cb (gpointer data)
   BourseChartOverlay *self = data;
 
   self->reload_queued = FALSE;
-  bourse_chart_overlay_reload (self);
+  bourse_chart_overlay_load (self, TRUE, FALSE);
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+is_of_symbol (BourseChartOverlay *self,
+              JsonNode           *data)
+{
+  return data != NULL && JSON_NODE_HOLDS_OBJECT (data) &&
+         g_strcmp0 (bourse_json_get_string (json_node_get_object (data), "symbol"), self->symbol) == 0;
+}
+
 static void
-bourse_chart_overlay_event_cb (BourseChartOverlay *self,
-                               const char         *topic,
-                               gint64              seq,
-                               JsonNode           *data,
-                               BourseClient       *client)
+bourse_chart_overlay_orders_event_cb (BourseChartOverlay *self,
+                                      const char         *topic,
+                                      gint64              seq,
+                                      JsonNode           *data,
+                                      BourseClient       *client)
 {
   g_assert (BOURSE_IS_CHART_OVERLAY (self));
 
-  /* Only what moves on the symbol shown. */
-  if (self->reload_queued ||
-      (data != NULL && JSON_NODE_HOLDS_OBJECT (data) &&
-       g_strcmp0 (bourse_json_get_string (json_node_get_object (data), "symbol"), self->symbol) != 0))
+  /* Only what moves on the symbol shown; the open orders again, once per
+   * burst. */
+  if (self->reload_queued || !is_of_symbol (self, data))
     return;
 
   self->reload_queued = TRUE;
@@ -201,11 +255,40 @@ bourse_chart_overlay_event_cb (BourseChartOverlay *self,
 }
 
 static void
+bourse_chart_overlay_fills_event_cb (BourseChartOverlay *self,
+                                     const char         *topic,
+                                     gint64              seq,
+                                     JsonNode           *data,
+                                     BourseClient       *client)
+{
+  g_assert (BOURSE_IS_CHART_OVERLAY (self));
+
+  /* A fill is whole in its event. */
+  if (!is_of_symbol (self, data))
+    return;
+
+  add_marker (self->markers, json_node_get_object (data));
+  bourse_chart_overlay_show_markers (self);
+}
+
+static void
 bourse_chart_overlay_resync_cb (BourseChartOverlay *self,
                                 const char         *topic,
                                 BourseClient       *client)
 {
-  bourse_chart_overlay_event_cb (self, topic, 0, NULL, client);
+  g_assert (BOURSE_IS_CHART_OVERLAY (self));
+
+  bourse_chart_overlay_load (self, g_str_equal (topic, ORDERS_TOPIC), g_str_equal (topic, FILLS_TOPIC));
+}
+
+static void
+bourse_chart_overlay_unfollow (BourseChartOverlay *self)
+{
+  if (self->client == NULL)
+    return;
+
+  bourse_client_unsubscribe (self->client, ORDERS_TOPIC);
+  bourse_client_unsubscribe (self->client, FILLS_TOPIC);
 }
 
 void
@@ -218,12 +301,14 @@ bourse_chart_overlay_set_client (BourseChartOverlay *self,
   if (self->client == client)
     return;
 
-  if (self->client != NULL)
-    bourse_client_unsubscribe (self->client, ORDERS_TOPIC);
+  bourse_chart_overlay_unfollow (self);
   g_set_object (&self->client, client);
   g_signal_group_set_target (self->client_signals, client);
   if (client != NULL)
-    bourse_client_subscribe (client, ORDERS_TOPIC);
+    {
+      bourse_client_subscribe (client, ORDERS_TOPIC);
+      bourse_client_subscribe (client, FILLS_TOPIC);
+    }
 
   bourse_chart_overlay_reload (self);
 }
@@ -247,10 +332,11 @@ bourse_chart_overlay_dispose (GObject *object)
 {
   BourseChartOverlay *self = (BourseChartOverlay *)object;
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->client != NULL)
-    bourse_client_unsubscribe (self->client, ORDERS_TOPIC);
+  g_cancellable_cancel (self->orders_cancellable);
+  g_clear_object (&self->orders_cancellable);
+  g_cancellable_cancel (self->fills_cancellable);
+  g_clear_object (&self->fills_cancellable);
+  bourse_chart_overlay_unfollow (self);
   if (self->client_signals != NULL)
     g_signal_group_set_target (self->client_signals, NULL);
   g_clear_object (&self->client_signals);
@@ -289,9 +375,15 @@ bourse_chart_overlay_init (BourseChartOverlay *self)
 
   self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "event::" ORDERS_TOPIC,
-                                 G_CALLBACK (bourse_chart_overlay_event_cb),
+                                 G_CALLBACK (bourse_chart_overlay_orders_event_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->client_signals, "event::" FILLS_TOPIC,
+                                 G_CALLBACK (bourse_chart_overlay_fills_event_cb),
                                  self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->client_signals, "resync::" ORDERS_TOPIC,
+                                 G_CALLBACK (bourse_chart_overlay_resync_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->client_signals, "resync::" FILLS_TOPIC,
                                  G_CALLBACK (bourse_chart_overlay_resync_cb),
                                  self, G_CONNECT_SWAPPED);
 }

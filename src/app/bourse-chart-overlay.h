@@ -17,8 +17,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BourseChartOverlay, bourse_chart_overlay, BOURSE, CHART_OVERLAY, GObject)
 
-/* Follows the orders of the chart's symbol: its fills become markers, its
- * open orders, stop-losses and take-profits lines. */
+/* Follows the chart's symbol: its fills (GET /api/v1/fills and the fills
+ * topic) become markers, its open orders, stop-losses and take-profits
+ * lines. */
 BourseChartOverlay *bourse_chart_overlay_new        (BourseCandleChart  *chart);
 void                bourse_chart_overlay_set_client (BourseChartOverlay *self,
                                                      BourseClient       *client);

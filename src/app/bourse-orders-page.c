@@ -15,12 +15,13 @@
 #include "bourse-orders-page.h"
 #include "bourse-trading-util.h"
 
-static const char * const topics[] = { "orders", "trades", NULL };
+static const char * const topics[] = { "orders", "fills", "trades", NULL };
 
 typedef enum
 {
   SECTION_OPEN,
   SECTION_HISTORY,
+  SECTION_FILLS,
   SECTION_TRADES,
   N_SECTIONS
 } SectionKind;
@@ -28,6 +29,7 @@ typedef enum
 static const char * const section_paths[N_SECTIONS] = {
   "/api/v1/orders?status=open&limit=100",
   "/api/v1/orders?status=closed&limit=50",
+  "/api/v1/fills?limit=50",
   "/api/v1/trades?limit=50",
 };
 
@@ -50,7 +52,6 @@ struct _BourseOrdersPage
   GCancellable        *cancellable;        /* cancels, the mode */
   char               **permissions;
   Section              sections[N_SECTIONS];
-  GPtrArray           *fill_rows;
   gboolean             reload_queued;
 
   GtkWidget           *mode_tag;
@@ -261,69 +262,13 @@ add_placeholder (AdwPreferencesGroup *group,
   g_ptr_array_add (rows, row);
 }
 
-static int
-compare_ids_descending (gconstpointer a,
-                        gconstpointer b)
-{
-  gint64 first = 0, second = 0;
-
-  bourse_json_get_int (*(JsonObject **) a, "id", &first);
-  bourse_json_get_int (*(JsonObject **) b, "id", &second);
-  return first < second ? 1 : first > second ? -1 : 0;
-}
-
-/* The fills of the orders listed, newest first. */
-static void
-bourse_orders_page_refresh_fills (BourseOrdersPage *self)
-{
-  g_autoptr(GPtrArray) fills = g_ptr_array_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-
-  clear_rows (self->fill_rows);
-
-  for (guint s = SECTION_OPEN; s <= SECTION_HISTORY; s++)
-    for (guint i = 0; i < self->sections[s].items->len; i++)
-      {
-        JsonArray *order_fills = bourse_json_get_array (g_ptr_array_index (self->sections[s].items, i),
-                                                        "fills");
-
-        for (guint j = 0; order_fills != NULL && j < json_array_get_length (order_fills); j++)
-          {
-            JsonNode *node = json_array_get_element (order_fills, j);
-
-            if (JSON_NODE_HOLDS_OBJECT (node))
-              g_ptr_array_add (fills, json_node_get_object (node));
-          }
-      }
-  g_ptr_array_sort (fills, compare_ids_descending);
-
-  for (guint i = 0; i < fills->len; i++)
-    {
-      JsonObject *fill = g_ptr_array_index (fills, i);
-      GtkWidget *row;
-      gint64 id = 0;
-
-      /* An order seen in both lists as it moved: its fills once. */
-      if (!bourse_json_get_int (fill, "id", &id) || g_hash_table_contains (seen, &id))
-        continue;
-      g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
-
-      row = bourse_orders_page_create_fill_row (fill);
-      adw_preferences_group_add (self->fills_group, row);
-      g_ptr_array_add (self->fill_rows, row);
-    }
-
-  if (self->fill_rows->len == 0)
-    add_placeholder (self->fills_group, self->fill_rows, _("No Fills"));
-}
-
 static void
 bourse_orders_page_refresh (BourseOrdersPage *self,
                             SectionKind       kind)
 {
   Section *section = &self->sections[kind];
   static const char * const empty[N_SECTIONS] = {
-    N_("No Open Orders"), N_("No Orders Yet"), N_("No Trades Yet"),
+    N_("No Open Orders"), N_("No Orders Yet"), N_("No Fills"), N_("No Trades Yet"),
   };
 
   clear_rows (section->rows);
@@ -331,8 +276,14 @@ bourse_orders_page_refresh (BourseOrdersPage *self,
   for (guint i = 0; i < section->items->len; i++)
     {
       JsonObject *item = g_ptr_array_index (section->items, i);
-      GtkWidget *row = kind == SECTION_TRADES ? bourse_orders_page_create_trade_row (item)
-                                              : bourse_orders_page_create_order_row (self, item);
+      GtkWidget *row;
+
+      if (kind == SECTION_TRADES)
+        row = bourse_orders_page_create_trade_row (item);
+      else if (kind == SECTION_FILLS)
+        row = bourse_orders_page_create_fill_row (item);
+      else
+        row = bourse_orders_page_create_order_row (self, item);
 
       adw_preferences_group_add (section->group, row);
       g_ptr_array_add (section->rows, row);
@@ -355,9 +306,6 @@ bourse_orders_page_refresh (BourseOrdersPage *self,
       adw_preferences_group_add (section->group, row);
       g_ptr_array_add (section->rows, row);
     }
-
-  if (kind != SECTION_TRADES)
-    bourse_orders_page_refresh_fills (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all",
                                  self->client != NULL && self->sections[SECTION_OPEN].items->len > 0);
@@ -473,8 +421,30 @@ bourse_orders_page_reload_idle_cb (gpointer data)
   BourseOrdersPage *self = data;
 
   self->reload_queued = FALSE;
-  bourse_orders_page_reload (self);
+  bourse_orders_page_load (self, SECTION_OPEN, FALSE);
+  bourse_orders_page_load (self, SECTION_HISTORY, FALSE);
+  bourse_orders_page_load (self, SECTION_TRADES, FALSE);
   return G_SOURCE_REMOVE;
+}
+
+/* A fill from the topic, newest first; one the list has already (it came
+ * with a load) once. */
+static void
+bourse_orders_page_add_fill (BourseOrdersPage *self,
+                             JsonObject       *fill)
+{
+  Section *section = &self->sections[SECTION_FILLS];
+  gint64 id = 0, newest = 0;
+
+  if (!section->loaded || !bourse_json_get_int (fill, "id", &id))
+    return;
+  if (section->items->len > 0)
+    bourse_json_get_int (g_ptr_array_index (section->items, 0), "id", &newest);
+  if (id <= newest)
+    return;
+
+  g_ptr_array_insert (section->items, 0, json_object_ref (fill));
+  bourse_orders_page_refresh (self, SECTION_FILLS);
 }
 
 static void
@@ -486,11 +456,22 @@ bourse_orders_page_event_cb (BourseOrdersPage *self,
 {
   g_assert (BOURSE_IS_ORDERS_PAGE (self));
 
-  if (!g_strv_contains (topics, topic) || self->reload_queued)
+  if (!g_strv_contains (topics, topic))
     return;
 
-  /* An order moves between the lists and brings its fills and trades:
-   * the lists again, once per burst. */
+  /* A fill is whole in its event: no need to ask. */
+  if (g_str_equal (topic, "fills"))
+    {
+      if (data != NULL && JSON_NODE_HOLDS_OBJECT (data))
+        bourse_orders_page_add_fill (self, json_node_get_object (data));
+      return;
+    }
+
+  if (self->reload_queued)
+    return;
+
+  /* An order moves between the lists and brings its trades: the lists
+   * again, once per burst. */
   self->reload_queued = TRUE;
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, bourse_orders_page_reload_idle_cb,
                    g_object_ref (self), g_object_unref);
@@ -501,7 +482,12 @@ bourse_orders_page_resync_cb (BourseOrdersPage *self,
                               const char       *topic,
                               BourseClient     *client)
 {
-  bourse_orders_page_event_cb (self, topic, 0, NULL, client);
+  g_assert (BOURSE_IS_ORDERS_PAGE (self));
+
+  if (g_strcmp0 (topic, "fills") == 0)
+    bourse_orders_page_load (self, SECTION_FILLS, FALSE);
+  else
+    bourse_orders_page_event_cb (self, topic, 0, NULL, client);
 }
 
 /* }}} */
@@ -716,8 +702,6 @@ bourse_orders_page_dispose (GObject *object)
       if (self->sections[kind].rows != NULL)
         g_ptr_array_set_size (self->sections[kind].rows, 0);
     }
-  if (self->fill_rows != NULL)
-    g_ptr_array_set_size (self->fill_rows, 0);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_ORDERS_PAGE);
 
@@ -735,7 +719,6 @@ bourse_orders_page_finalize (GObject *object)
       g_clear_pointer (&self->sections[kind].rows, g_ptr_array_unref);
       g_clear_pointer (&self->sections[kind].next_cursor, g_free);
     }
-  g_clear_pointer (&self->fill_rows, g_ptr_array_unref);
   g_clear_pointer (&self->permissions, g_strfreev);
 
   G_OBJECT_CLASS (bourse_orders_page_parent_class)->finalize (object);
@@ -837,13 +820,13 @@ bourse_orders_page_init (BourseOrdersPage *self)
 
   self->sections[SECTION_OPEN].group = self->open_group;
   self->sections[SECTION_HISTORY].group = self->history_group;
+  self->sections[SECTION_FILLS].group = self->fills_group;
   self->sections[SECTION_TRADES].group = self->trades_group;
   for (guint kind = 0; kind < N_SECTIONS; kind++)
     {
       self->sections[kind].items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
       self->sections[kind].rows = g_ptr_array_new ();
     }
-  self->fill_rows = g_ptr_array_new ();
 
   self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "event",

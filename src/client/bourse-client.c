@@ -51,6 +51,7 @@ struct _BourseClient
 
   GHashTable              *topics;           /* topic → subscription count */
   GHashTable              *last_seq;         /* topic → gint64* last seq seen */
+  GHashTable              *confirmed;        /* topics the server said it sends us now */
 
   guint                    want_connected : 1;
   guint                    ever_connected : 1;
@@ -556,6 +557,29 @@ bourse_client_send_topics (BourseClient       *self,
   soup_websocket_connection_send_text (self->ws, text);
 }
 
+/* The server's answer to a subscribe or an unsubscribe: from then on, its
+ * topics' events come (or stop). */
+static void
+bourse_client_confirm_topics (BourseClient *self,
+                              JsonObject   *envelope,
+                              gboolean      subscribed)
+{
+  JsonNode *node = json_object_get_member (envelope, "topics");
+  JsonArray *topics = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+  for (guint i = 0; topics != NULL && i < json_array_get_length (topics); i++)
+    {
+      JsonNode *element = json_array_get_element (topics, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        continue;
+      if (subscribed)
+        g_hash_table_add (self->confirmed, g_strdup (json_node_get_string (element)));
+      else
+        g_hash_table_remove (self->confirmed, json_node_get_string (element));
+    }
+}
+
 /* Frames come from the network: no member is trusted to have its type. */
 static const char *
 get_string_member (JsonObject *object,
@@ -647,6 +671,8 @@ bourse_client_ws_message_cb (BourseClient            *self,
 
   if (g_strcmp0 (kind, "event") == 0)
     bourse_client_dispatch_event (self, envelope);
+  else if (g_strcmp0 (kind, "subscribed") == 0 || g_strcmp0 (kind, "unsubscribed") == 0)
+    bourse_client_confirm_topics (self, envelope, g_str_equal (kind, "subscribed"));
   else if (g_strcmp0 (kind, "error") == 0)
     g_message ("The server reported: %s", get_string_member (envelope, "message") ?: "?");
   else
@@ -702,6 +728,7 @@ bourse_client_ws_closed_cb (BourseClient            *self,
 
   g_signal_handlers_disconnect_by_data (ws, self);
   g_clear_object (&self->ws);
+  g_hash_table_remove_all (self->confirmed);
 
   if (g_get_monotonic_time () - self->connected_at_us > STABLE_AFTER_US)
     self->backoff_ms = BACKOFF_MIN_MS;
@@ -945,7 +972,18 @@ bourse_client_unsubscribe (BourseClient *self,
 
   g_hash_table_remove (self->topics, topic);
   g_hash_table_remove (self->last_seq, topic);
+  g_hash_table_remove (self->confirmed, topic);
   bourse_client_send_topics (self, "unsubscribe", (const char * const []) { topic, NULL });
+}
+
+gboolean
+bourse_client_is_subscribed (BourseClient *self,
+                             const char   *topic)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (topic != NULL, FALSE);
+
+  return self->connected && g_hash_table_contains (self->confirmed, topic);
 }
 
 /* }}} */
@@ -1053,6 +1091,7 @@ bourse_client_finalize (GObject *object)
 
   g_clear_pointer (&self->connect_waiters, g_ptr_array_unref);
   g_clear_pointer (&self->topics, g_hash_table_unref);
+  g_clear_pointer (&self->confirmed, g_hash_table_unref);
   g_clear_pointer (&self->last_seq, g_hash_table_unref);
   g_clear_pointer (&self->base_uri, g_uri_unref);
   g_clear_pointer (&self->base_url, g_free);
@@ -1181,6 +1220,7 @@ bourse_client_init (BourseClient *self)
   soup_session_set_timeout (self->session, IO_TIMEOUT_S);
   self->connect_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->confirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->last_seq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->backoff_ms = BACKOFF_MIN_MS;
 }

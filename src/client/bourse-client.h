@@ -109,5 +109,9 @@ void          bourse_client_subscribe           (BourseClient         *self,
                                                  const char           *topic);
 void          bourse_client_unsubscribe         (BourseClient         *self,
                                                  const char           *topic);
+/* Whether the server confirmed the subscription on the connection open now:
+ * from then on the topic's events come. */
+gboolean      bourse_client_is_subscribed       (BourseClient         *self,
+                                                 const char           *topic);
 
 G_END_DECLS

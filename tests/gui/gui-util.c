@@ -268,6 +268,137 @@ find_toplevel (GType type)
   return NULL;
 }
 
+GtkWidget *
+find_named_toplevel (const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_widget_get_visible (window) && g_strcmp0 (gtk_widget_get_name (window), name) == 0)
+        return window;
+    }
+
+  return NULL;
+}
+
+gboolean
+named_toplevel_is_shown (gpointer name)
+{
+  return find_named_toplevel (name) != NULL;
+}
+
+gboolean
+named_toplevel_is_gone (gpointer name)
+{
+  return find_named_toplevel (name) == NULL;
+}
+
+GtkWidget *
+find_button_labelled (GtkWidget  *root,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_labelled (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+gboolean
+widget_exists (gpointer data)
+{
+  WidgetQuery *query = data;
+
+  return find_widget (query->root, query->name) != NULL;
+}
+
+gboolean
+widget_is_gone (gpointer data)
+{
+  return !widget_exists (data);
+}
+
+GtkWidget *
+wait_for_widget_named (gpointer    root,
+                       const char *name)
+{
+  WidgetQuery query = { root, name };
+  g_autofree char *what = g_strdup_printf ("“%s” to appear", name);
+
+  wait_until (widget_exists, &query, what);
+  return find_widget (root, name);
+}
+
+/* "clicked" itself: gtk_widget_activate () emits it only after ~250 ms. */
+void
+click (GtkWidget *button)
+{
+  g_assert_nonnull (button);
+  g_assert_true (GTK_IS_BUTTON (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+void
+close_window (BourseWindow *window)
+{
+  BourseClient *client = bourse_window_get_client (window);
+
+  if (client != NULL)
+    g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+  wait_until (pointer_is_null, &window, "the window to be finalized");
+  wait_until (pointer_is_null, &client, "the window's client to go");
+}
+
+typedef struct
+{
+  BourseWindow       *window;
+  const char * const *topics;
+} TopicsQuery;
+
+static gboolean
+topics_are_confirmed (gpointer data)
+{
+  TopicsQuery *query = data;
+  BourseClient *client = bourse_window_get_client (query->window);
+
+  if (client == NULL || !bourse_client_get_connected (client))
+    return FALSE;
+
+  for (guint i = 0; query->topics[i] != NULL; i++)
+    if (!bourse_client_is_subscribed (client, query->topics[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+void
+wait_for_topics (BourseWindow       *window,
+                 const char * const *topics)
+{
+  TopicsQuery query = { window, topics };
+  g_autofree char *joined = g_strjoinv (", ", (char **) topics);
+  g_autofree char *what = g_strdup_printf ("the server to confirm the topics %s", joined);
+
+  wait_until (topics_are_confirmed, &query, what);
+}
+
 void
 remove_tree (const char *path)
 {

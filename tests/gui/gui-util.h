@@ -11,6 +11,7 @@
 #include "client/bourse-client.h"
 
 #include "bourse-local-engine.h"
+#include "bourse-window.h"
 
 G_BEGIN_DECLS
 
@@ -64,6 +65,37 @@ const char        *label_text          (GtkWidget   *root,
                                         const char  *name);
 /* The toplevel window of @type, or NULL. */
 GtkWidget         *find_toplevel       (GType        type);
+/* The visible toplevel whose widget name is @name, or NULL; the two
+ * conditions take the name. */
+GtkWidget         *find_named_toplevel (const char  *name);
+gboolean           named_toplevel_is_shown (gpointer name);
+gboolean           named_toplevel_is_gone  (gpointer name);
+/* The first button below @root labelled @label (mnemonic included). */
+GtkWidget         *find_button_labelled (GtkWidget *root,
+                                         const char *label);
+/* A widget named @name below @root; the conditions take a WidgetQuery. */
+typedef struct
+{
+  GtkWidget  *root;
+  const char *name;
+} WidgetQuery;
+
+gboolean           widget_exists       (gpointer     query);
+gboolean           widget_is_gone      (gpointer     query);
+/* Waits for the widget named @name below @root, and returns it. */
+GtkWidget         *wait_for_widget_named (gpointer    root,
+                                          const char *name);
+/* Clicks a button that must be there and sensitive. */
+void               click               (GtkWidget   *button);
+
+/* Destroys @window, drops the test's reference to it and waits for it and
+ * its client to be finalized: requests in flight hold them until their
+ * answers are dispatched. */
+void               close_window        (BourseWindow *window);
+/* Waits until @window's WebSocket is up and the server confirmed each of
+ * @topics (NULL-terminated): from then on their events reach the window. */
+void               wait_for_topics     (BourseWindow       *window,
+                                        const char * const *topics);
 void               remove_tree         (const char  *path);
 
 #define TEST_PASSWORD "correct-horse-battery-9"

@@ -377,22 +377,6 @@ open_window (Desk       *desk,
   return window;
 }
 
-/* Destroys @window and waits for it, and its client, to be finalized. */
-static void
-close_window (BourseWindow *window)
-{
-  BourseClient *client = bourse_window_get_client (window);
-
-  if (client != NULL)
-    g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  wait_until (pointer_is_null, &window, "the window to be finalized");
-  wait_until (pointer_is_null, &client, "the window's client to go");
-}
-
 typedef struct
 {
   GtkWidget *root;
@@ -517,75 +501,17 @@ dup_order (BourseApprovalsPage *page)
   return g_string_free (order, FALSE);
 }
 
-static GtkWidget *
-find_dialog (const char *name)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
-          g_strcmp0 (gtk_widget_get_name (window), name) == 0)
-        return window;
-    }
-
-  return NULL;
-}
-
-static gboolean
-dialog_is_shown (gpointer data)
-{
-  return find_dialog (data) != NULL;
-}
-
-static gboolean
-dialog_is_gone (gpointer data)
-{
-  return find_dialog (data) == NULL;
-}
-
-static GtkWidget *
-find_button_labelled (GtkWidget  *root,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labelled (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* The reason dialog, once shown, for the approval its heading names. */
 static GtkWidget *
 wait_for_dialog (const char *heading)
 {
   GtkWidget *dialog;
 
-  wait_until (dialog_is_shown, (gpointer) "decide-dialog", "the reason dialog");
-  dialog = find_dialog ("decide-dialog");
+  wait_until (named_toplevel_is_shown, (gpointer) "decide-dialog", "the reason dialog");
+  dialog = find_named_toplevel ("decide-dialog");
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, heading);
 
   return dialog;
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_nonnull (button);
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
 }
 
 static void
@@ -601,31 +527,14 @@ set_reason (GtkWidget  *dialog,
 static void
 cancel_dialog (void)
 {
-  click (find_button_labelled (find_dialog ("decide-dialog"), "_Cancel"));
-  wait_until (dialog_is_gone, (gpointer) "decide-dialog", "the dialog to close");
+  click (find_button_labelled (find_named_toplevel ("decide-dialog"), "_Cancel"));
+  wait_until (named_toplevel_is_gone, (gpointer) "decide-dialog", "the dialog to close");
 }
 
 static gboolean
 chart_is_loaded (gpointer data)
 {
   return bourse_mini_chart_get_n_candles (data) > 0;
-}
-
-static gboolean
-client_is_connected (gpointer data)
-{
-  BourseClient *client = bourse_window_get_client (data);
-
-  return client != NULL && bourse_client_get_connected (client);
-}
-
-/* The page follows the approvals topic once its WebSocket is up; the
- * subscription then needs a moment to reach the server. */
-static void
-wait_for_topic (BourseWindow *window)
-{
-  wait_until (client_is_connected, window, "the window's WebSocket");
-  spin (300);
 }
 
 typedef struct
@@ -909,7 +818,7 @@ test_approve (void)
   g_assert_true (gtk_widget_is_sensitive (find_button_labelled (dialog, "_Approve")));
   set_reason (dialog, "  Trend confirmed on the daily  ");
   click (find_button_labelled (dialog, "_Approve"));
-  wait_until (dialog_is_gone, (gpointer) "decide-dialog", "the dialog to close");
+  wait_until (named_toplevel_is_gone, (gpointer) "decide-dialog", "the dialog to close");
 
   /* The server has it, with the reason trimmed, decided by the window's
    * account. */
@@ -974,7 +883,7 @@ test_reject_needs_reason (void)
   /* Enter in the empty entry does not reject either. */
   gtk_widget_activate (find_widget (dialog, "reason-entry"));
   spin (300);
-  g_assert_nonnull (find_dialog ("decide-dialog"));
+  g_assert_nonnull (find_named_toplevel ("decide-dialog"));
 
   cancel_dialog ();
   spin (200);
@@ -998,7 +907,7 @@ test_reject_needs_reason (void)
 static gboolean
 error_is_shown (gpointer data)
 {
-  GtkWidget *dialog = find_dialog ("decide-dialog");
+  GtkWidget *dialog = find_named_toplevel ("decide-dialog");
   GtkWidget *label = dialog ? find_widget (dialog, "decide-error-label") : NULL;
 
   return label != NULL && gtk_widget_get_visible (label) &&
@@ -1023,7 +932,7 @@ test_refused (void)
 
   window = open_window (desk, desk->trader);
   page = wait_for_page (window, 2);
-  wait_for_topic (window);
+  wait_for_topics (window, (const char * const []) { "approvals", NULL });
   /* The local owner has no account: the page says who it was anyway. */
   g_assert_true (json_object_get_null_member (btc, "requested_by"));
   g_assert_true (g_str_has_prefix (label_text (find_row (page, id_of (btc)), "requested-by-value"),
@@ -1044,7 +953,7 @@ test_refused (void)
   /* Back with the server's words and the reason as typed; approving again
    * cannot help. */
   wait_until (error_is_shown, (gpointer) "only a pending one can be decided", "the 409 in the dialog");
-  dialog = find_dialog ("decide-dialog");
+  dialog = find_named_toplevel ("decide-dialog");
   g_test_message ("409: %s", label_text (dialog, "decide-error-label"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, "reason-entry"))), ==,
                    "Looks right");
@@ -1062,7 +971,7 @@ test_refused (void)
   dialog = wait_for_dialog ("Approve BUY ETHUSDT?");
   click (find_button_labelled (dialog, "_Approve"));
   wait_until (error_is_shown, (gpointer) "Four eyes", "the 403 in the dialog");
-  dialog = find_dialog ("decide-dialog");
+  dialog = find_named_toplevel ("decide-dialog");
   g_test_message ("403: %s", label_text (dialog, "decide-error-label"));
   g_assert_false (gtk_widget_is_sensitive (find_button_labelled (dialog, "_Approve")));
   cancel_dialog ();
@@ -1112,7 +1021,7 @@ test_live (void)
    * an old approval is no news. */
   window = open_window (desk, desk->trader);
   page = wait_for_page (window, 1);
-  wait_for_topic (window);
+  wait_for_topics (window, (const char * const []) { "approvals", NULL });
   {
     g_autofree char *old_id = g_strdup_printf ("approval-%" PRId64, id_of (btc));
     g_autoptr(GVariant) old = shell_find (old_id);
@@ -1178,7 +1087,7 @@ test_live (void)
   shell_press (notification_id, NULL);
   wait_until (page_is_visible, page, "the Approvals page to be shown");
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find_row (page, id_of (dot)))));
-  g_assert_null (find_dialog ("decide-dialog"));
+  g_assert_null (find_named_toplevel ("decide-dialog"));
 
   /* Decided elsewhere (through the API) while its dialog is open: the
    * dialog says so and no longer offers to approve; the notification goes. */
@@ -1186,7 +1095,7 @@ test_live (void)
   dialog = wait_for_dialog ("Approve BUY SOLUSDT?");
   decide (desk, id_of (dot), "reject", "Not now", NULL);
   wait_until (error_is_shown, (gpointer) "Meanwhile someone else rejected it", "the dialog to tell");
-  g_assert_false (gtk_widget_is_sensitive (find_button_labelled (find_dialog ("decide-dialog"),
+  g_assert_false (gtk_widget_is_sensitive (find_button_labelled (find_named_toplevel ("decide-dialog"),
                                                                  "_Approve")));
   wait_until (shell_removed, notification_id, "the notification to be withdrawn");
   wait_for_row (page, id_of (dot), "Rejected");
@@ -1253,10 +1162,10 @@ test_viewer (void)
   /* Neither the action… */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "approvals.approve", "x", id_of (btc)));
   spin (100);
-  g_assert_null (find_dialog ("decide-dialog"));
+  g_assert_null (find_named_toplevel ("decide-dialog"));
 
   /* …nor a notification for a new one. */
-  wait_for_topic (window);
+  wait_for_topics (window, (const char * const []) { "approvals", NULL });
   dot = add_approval (desk, "SOLUSDT", "BUY", NULL);
   wait_for_row (page, id_of (dot), "Pending");
   spin (300);

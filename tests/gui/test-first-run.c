@@ -28,15 +28,6 @@ open_local_window (void)
   return window;
 }
 
-static void
-close_window (BourseWindow *window)
-{
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  wait_until (pointer_is_null, &window, "the window to be finalized");
-}
-
 static gboolean
 owner_dialog_is_shown (gpointer data)
 {

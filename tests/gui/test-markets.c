@@ -322,25 +322,6 @@ wait_for_label (GtkWidget  *root,
   wait_until (label_reads, &query, what);
 }
 
-static gboolean
-widget_exists (gpointer data)
-{
-  LabelQuery *query = data;
-
-  return find_widget (query->root, query->name) != NULL;
-}
-
-static GtkWidget *
-wait_for_widget (GtkWidget  *root,
-                 const char *name)
-{
-  LabelQuery query = { root, name, NULL };
-  g_autofree char *what = g_strdup_printf ("“%s” to appear", name);
-
-  wait_until (widget_exists, &query, what);
-  return find_widget (root, name);
-}
-
 /* Whether the API has the route: 404 means no such path at all, while a
  * path served for other methods answers 405. */
 static gboolean
@@ -442,7 +423,7 @@ test_instruments (Fixture       *fixture,
   open_page (fixture, "admin");
 
   /* The demo instruments, labelled simulated, and ours, which is not. */
-  row = wait_for_widget (GTK_WIDGET (fixture->page), "instrument-row-TESTUSDT");
+  row = wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-TESTUSDT");
   g_assert_false (gtk_widget_get_visible (find_widget (row, "simulated-tag")));
   g_assert_cmpstr (label_text (row, "pair"), ==, "TEST / USDT");
   for (guint i = 0; i < 3; i++)
@@ -470,7 +451,7 @@ test_instruments (Fixture       *fixture,
   /* A new instrument shows up on reload. */
   create_instrument (fixture, "NEWUSDT");
   bourse_markets_page_reload (fixture->page);
-  wait_for_widget (GTK_WIDGET (fixture->page), "instrument-row-NEWUSDT");
+  wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-NEWUSDT");
   /* The selection survives. */
   g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "BTCUSDT");
 }
@@ -491,7 +472,7 @@ test_chart_history (Fixture       *fixture,
   open_page (fixture, "viewer");
 
   /* Chosen in the list, as the user would. */
-  row = GTK_LIST_BOX_ROW (wait_for_widget (GTK_WIDGET (fixture->page), "instrument-row-TESTUSDT"));
+  row = GTK_LIST_BOX_ROW (wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-TESTUSDT"));
   gtk_list_box_select_row (GTK_LIST_BOX (find_widget (GTK_WIDGET (fixture->page), "instrument-list")), row);
   g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "TESTUSDT");
 
@@ -867,7 +848,7 @@ test_errors (Fixture       *fixture,
   SKIP_WITHOUT_DISPLAY ();
 
   open_page (fixture, "viewer");
-  wait_for_widget (GTK_WIDGET (fixture->page), "instrument-row-BTCUSDT");
+  wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-BTCUSDT");
 
   /* An instrument the server does not know: the chart says why. */
   bourse_markets_page_set_symbol (fixture->page, "NOSUCH");
@@ -888,7 +869,7 @@ test_errors (Fixture       *fixture,
 
   /* Back to the real one. */
   bourse_markets_page_set_client (fixture->page, fixture->client);
-  wait_for_widget (GTK_WIDGET (fixture->page), "instrument-row-BTCUSDT");
+  wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-BTCUSDT");
 }
 
 static void
@@ -983,7 +964,7 @@ test_download_dialog (Fixture       *fixture,
 
   create_instrument (fixture, "TESTUSDT");
   open_page (fixture, "trader");
-  wait_for_widget (GTK_WIDGET (fixture->page), "instrument-row-TESTUSDT");
+  wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-TESTUSDT");
 
   /* Only instruments fed from Binance can be downloaded: none yet. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "markets.download", NULL));
@@ -996,7 +977,7 @@ test_download_dialog (Fixture       *fixture,
 
   create_instrument_from (fixture, "BINUSDT", "binance");
   bourse_markets_page_reload (fixture->page);
-  wait_for_widget (GTK_WIDGET (fixture->page), "instrument-row-BINUSDT");
+  wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-BINUSDT");
   bourse_markets_page_set_symbol (fixture->page, "BINUSDT");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->page), "markets.download", NULL));

@@ -164,59 +164,10 @@ has_n_keys (gpointer data)
   return bourse_preferences_window_get_n_keys (count->prefs) == count->n;
 }
 
-static GtkWidget *
-find_dialog (const char *name)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window)
-          && g_strcmp0 (gtk_widget_get_name (window), name) == 0)
-        return window;
-    }
-
-  return NULL;
-}
-
-static gboolean
-dialog_is_shown (gpointer data)
-{
-  return find_dialog (data) != NULL;
-}
-
-static gboolean
-dialog_is_gone (gpointer data)
-{
-  return find_dialog (data) == NULL;
-}
-
 static gboolean
 widget_is_sensitive (gpointer data)
 {
   return gtk_widget_get_sensitive (data);
-}
-
-static GtkWidget *
-find_button_labelled (GtkWidget  *root,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labelled (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 /* Clicks the dialog's response button, as the user would. */
@@ -227,24 +178,12 @@ respond (const char *dialog_name,
   GtkWidget *dialog;
   GtkWidget *button;
 
-  wait_until (dialog_is_shown, (gpointer) dialog_name, dialog_name);
-  dialog = find_dialog (dialog_name);
+  wait_until (named_toplevel_is_shown, (gpointer) dialog_name, dialog_name);
+  dialog = find_named_toplevel (dialog_name);
   button = find_button_labelled (dialog, label);
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
-  wait_until (dialog_is_gone, (gpointer) dialog_name, "the dialog to close");
-}
-
-static void
-click (GtkWidget *root,
-       const char *name)
-{
-  GtkWidget *button = find_widget (root, name);
-
-  g_assert_nonnull (button);
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_get_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
+  wait_until (named_toplevel_is_gone, (gpointer) dialog_name, "the dialog to close");
 }
 
 /* }}} */
@@ -277,7 +216,7 @@ test_sessions (void)
   /* The current session's row has no Sign Out; the other one has. */
   row = gtk_widget_get_ancestor (current, ADW_TYPE_ACTION_ROW);
   g_assert_null (find_widget (row, "sign-out-button"));
-  click (GTK_WIDGET (prefs), "sign-out-button");
+  click (find_widget (GTK_WIDGET (prefs), "sign-out-button"));
 
   count = (Count) { prefs, 1 };
   wait_until (has_n_sessions, &count, "the other session to be signed out");
@@ -322,10 +261,10 @@ test_api_keys (void)
 
   gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (prefs), "key-name-row")), "ci-bot");
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (GTK_WIDGET (prefs), "key-role-row")), 1);
-  click (GTK_WIDGET (prefs), "create-key-button");
+  click (find_widget (GTK_WIDGET (prefs), "create-key-button"));
 
-  wait_until (dialog_is_shown, (gpointer) "new-key-dialog", "the new key to be shown");
-  dialog = find_dialog ("new-key-dialog");
+  wait_until (named_toplevel_is_shown, (gpointer) "new-key-dialog", "the new key to be shown");
+  dialog = find_named_toplevel ("new-key-dialog");
   key = g_strdup (label_text (dialog, "new-key-label"));
   g_assert_true (g_str_has_prefix (key, "bk_"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
@@ -353,13 +292,13 @@ test_api_keys (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "ci-bot");
 
   /* Revoking asks first; cancelling keeps the key. */
-  click (row, "revoke-button");
+  click (find_widget (row, "revoke-button"));
   respond ("revoke-key-dialog", "_Cancel");
   spin (200);
   g_assert_cmpuint (status_with_key (key), ==, SOUP_STATUS_OK);
 
   row = find_widget (GTK_WIDGET (prefs), row_name);
-  click (row, "revoke-button");
+  click (find_widget (row, "revoke-button"));
   respond ("revoke-key-dialog", "_Revoke");
 
   /* The page reloads: the row stays, greyed, without its button. */
@@ -406,11 +345,11 @@ test_local_owner (void)
 
   gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (prefs), "key-name-row")), "mine");
   button = find_widget (GTK_WIDGET (prefs), "create-key-button");
-  click (GTK_WIDGET (prefs), "create-key-button");
+  click (find_widget (GTK_WIDGET (prefs), "create-key-button"));
   /* Insensitive while the request is under way, sensitive once answered. */
   wait_until (widget_is_sensitive, button, "the refusal");
   spin (100);
-  g_assert_null (find_dialog ("new-key-dialog"));
+  g_assert_null (find_named_toplevel ("new-key-dialog"));
   /* The name stays, to correct and try again. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (GTK_WIDGET (prefs),
                                                                      "key-name-row"))), ==, "mine");

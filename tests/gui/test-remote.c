@@ -98,15 +98,6 @@ open_remote_window (void)
   return window;
 }
 
-static void
-close_window (BourseWindow *window)
-{
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  wait_until (pointer_is_null, &window, "the window to be finalized");
-}
-
 static gboolean
 sign_in_dialog_is_shown (gpointer data)
 {
@@ -143,20 +134,6 @@ sign_in_with_dialog (const char *login,
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "password-row")), password);
   g_signal_emit_by_name (find_widget (dialog, "sign-in-button"), "clicked");
   wait_until (pointer_is_null, &dialog, "the sign-in dialog to close");
-}
-
-typedef struct
-{
-  GtkWidget  *root;
-  const char *name;
-} Lookup;
-
-static gboolean
-widget_exists (gpointer data)
-{
-  Lookup *lookup = data;
-
-  return find_widget (lookup->root, lookup->name) != NULL;
 }
 
 /* }}} */
@@ -294,7 +271,7 @@ test_window (void)
   g_autofree char *who = NULL;
   BourseWindow *window;
   GtkWidget *dialog;
-  Lookup lookup;
+  WidgetQuery lookup;
 
   /* No token: the server's 401 brings the dialog. */
   window = open_remote_window ();
@@ -334,7 +311,7 @@ test_window (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
   sign_in_with_dialog ("adam", TEST_PASSWORD);
   wait_until (window_is_connected, window, "the window to connect as adam");
-  lookup = (Lookup) { GTK_WIDGET (window), "users-page" };
+  lookup = (WidgetQuery) { GTK_WIDGET (window), "users-page" };
   wait_until (widget_exists, &lookup, "the Users page for an administrator");
 
   close_window (window);

@@ -49,21 +49,6 @@ open_window (BourseTestServer *server,
   return window;
 }
 
-static void
-close_window (BourseWindow *window)
-{
-  BourseClient *client = bourse_window_get_client (window);
-
-  if (client != NULL)
-    g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  wait_until (pointer_is_null, &window, "the window to be finalized");
-  wait_until (pointer_is_null, &client, "the window's client to go");
-}
-
 typedef struct
 {
   GtkWidget *root;
@@ -102,14 +87,6 @@ find (gpointer    root,
 
   g_assert_nonnull (widget);
   return widget;
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
 }
 
 static GtkSpinButton *
@@ -266,79 +243,6 @@ select_interval (BourseStrategiesPage *page,
     }
 
   g_error ("No interval %s in the form", interval);
-}
-
-typedef struct
-{
-  GtkWidget  *root;
-  const char *name;
-} WidgetQuery;
-
-static gboolean
-widget_exists (gpointer data)
-{
-  WidgetQuery *query = data;
-
-  return find_widget (query->root, query->name) != NULL;
-}
-
-static gboolean
-widget_is_gone (gpointer data)
-{
-  return !widget_exists (data);
-}
-
-static GtkWidget *
-wait_for_widget (gpointer    root,
-                 const char *name)
-{
-  WidgetQuery query = { root, name };
-
-  wait_until (widget_exists, &query, name);
-  return find_widget (root, name);
-}
-
-static GtkWidget *
-find_dialog (const char *name)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (window) &&
-          g_strcmp0 (gtk_widget_get_name (window), name) == 0)
-        return window;
-    }
-
-  return NULL;
-}
-
-static gboolean
-dialog_is_shown (gpointer data)
-{
-  return find_dialog (data) != NULL;
-}
-
-static GtkWidget *
-find_button_labelled (GtkWidget  *root,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labelled (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static gboolean
@@ -577,7 +481,7 @@ test_create (void)
   page = wait_for_page (window, 1);
   id = json_object_get_int_member (strategy, "id");
   row_name = g_strdup_printf ("strategy-row-%" PRId64, id);
-  row = wait_for_widget (page, row_name);
+  row = wait_for_widget_named (page, row_name);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    "AR forecast · BTCUSDT · 4h · Notify only");
   /* Ready for the next one. */
@@ -610,7 +514,7 @@ test_create (void)
   trader = desk_login (server, "tom", "trader");
   window = open_window (server, trader);
   page = wait_for_page (window, 1);
-  row = wait_for_widget (page, row_name);
+  row = wait_for_widget_named (page, row_name);
   g_assert_false (gtk_switch_get_active (GTK_SWITCH (find (row, "enabled-switch"))));
   g_assert_true (gtk_widget_is_sensitive (find (row, "enabled-switch")));
   g_clear_pointer (&patched, json_node_unref);
@@ -633,12 +537,12 @@ test_create (void)
 
   window = open_window (server, NULL);
   page = wait_for_page (window, 1);
-  row = wait_for_widget (page, row_name);
+  row = wait_for_widget_named (page, row_name);
 
   /* Deleting asks first. */
   click (find (row, "delete-button"));
-  wait_until (dialog_is_shown, (gpointer) "delete-strategy-dialog", "the delete dialog");
-  dialog = find_dialog ("delete-strategy-dialog");
+  wait_until (named_toplevel_is_shown, (gpointer) "delete-strategy-dialog", "the delete dialog");
+  dialog = find_named_toplevel ("delete-strategy-dialog");
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Delete “AR on BTC”?");
   click (find_button_labelled (dialog, "_Delete"));
   wait_for_items (server, "/api/v1/strategies", 0);
@@ -709,7 +613,7 @@ test_analyse (void)
   decision = json_object_get_string_member (rec, "decision");
   g_assert_true (g_str_equal (decision, "BUY") || g_str_equal (decision, "SELL"));
 
-  wait_for_widget (page, "result-decision");
+  wait_for_widget_named (page, "result-decision");
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (find (page, "result-decision"),
                                                                   ADW_TYPE_PREFERENCES_GROUP)));
   g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-decision"), ==, decision);
@@ -742,7 +646,7 @@ test_analyse (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, approval_title);
   approval_row = g_strdup_printf ("approval-row-%" PRId64, approval_id);
   approvals_page = find (window, "approvals-page");
-  wait_for_widget (approvals_page, approval_row);
+  wait_for_widget_named (approvals_page, approval_row);
   click (find (row, "open-approval-button"));
   wait_until (is_mapped, approvals_page, "the Approvals page to be shown");
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find (approvals_page, approval_row))));

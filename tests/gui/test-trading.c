@@ -14,6 +14,8 @@
 
 #include <string.h>
 
+#include "bourse-candle-chart.h"
+#include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
 #include "bourse-window.h"
 
@@ -37,94 +39,10 @@ open_window (BourseTestServer *server)
   return window;
 }
 
-static void
-close_window (BourseWindow *window)
-{
-  BourseClient *client = bourse_window_get_client (window);
-
-  if (client != NULL)
-    g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  wait_until (pointer_is_null, &window, "the window to be finalized");
-  wait_until (pointer_is_null, &client, "the window's client to go");
-}
-
-static gboolean
-client_is_connected (gpointer data)
-{
-  BourseClient *client = bourse_window_get_client (data);
-
-  return client != NULL && bourse_client_get_connected (client);
-}
-
-/* The topics are followed once the WebSocket is up; the subscription
- * then needs a moment to reach the server. */
-static void
-wait_for_topics (BourseWindow *window)
-{
-  wait_until (client_is_connected, window, "the window's WebSocket");
-  spin (300);
-}
-
-static GtkWidget *
-find_toplevel_named (const char *name)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
-
-      if (gtk_widget_get_visible (window) && g_strcmp0 (gtk_widget_get_name (window), name) == 0)
-        return window;
-    }
-
-  return NULL;
-}
-
-static gboolean
-toplevel_is_shown (gpointer data)
-{
-  return find_toplevel_named (data) != NULL;
-}
-
-static gboolean
-toplevel_is_gone (gpointer data)
-{
-  return find_toplevel_named (data) == NULL;
-}
-
-static GtkWidget *
-find_button_labelled (GtkWidget  *root,
-                      const char *label)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_labelled (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_nonnull (button);
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
-}
+/* What the window and its trading pages follow. */
+static const char * const trading_topics[] = {
+  "risk", "portfolio", "positions", "balances", "orders", "fills", "trades", NULL
+};
 
 /* The server's trading state, "ACTIVE", "REDUCING" or "HALTED". */
 static char *
@@ -207,22 +125,22 @@ test_kill_switch (void)
 
   window = open_window (server);
   wait_until (kill_switch_is_shown, window, "the kill switch");
-  wait_for_topics (window);
+  wait_for_topics (window, trading_topics);
   g_assert_false (banner_is_revealed (window));
 
   /* Asked first: cancelling stops nothing. */
   click (find_widget (GTK_WIDGET (window), "kill-switch-button"));
-  wait_until (toplevel_is_shown, (gpointer) "halt-dialog", "the confirmation");
-  dialog = find_toplevel_named ("halt-dialog");
+  wait_until (named_toplevel_is_shown, (gpointer) "halt-dialog", "the confirmation");
+  dialog = find_named_toplevel ("halt-dialog");
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==, "Stop All Trading?");
   click (find_button_labelled (dialog, "_Cancel"));
-  wait_until (toplevel_is_gone, (gpointer) "halt-dialog", "the confirmation to close");
+  wait_until (named_toplevel_is_gone, (gpointer) "halt-dialog", "the confirmation to close");
   state = dup_state (server);
   g_assert_cmpstr (state, ==, "ACTIVE");
 
   click (find_widget (GTK_WIDGET (window), "kill-switch-button"));
-  wait_until (toplevel_is_shown, (gpointer) "halt-dialog", "the confirmation");
-  dialog = find_toplevel_named ("halt-dialog");
+  wait_until (named_toplevel_is_shown, (gpointer) "halt-dialog", "the confirmation");
+  dialog = find_named_toplevel ("halt-dialog");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "halt-reason-entry")), "Feed looks wrong");
   click (find_button_labelled (dialog, "_Stop Trading"));
 
@@ -256,7 +174,7 @@ test_kill_switch (void)
 static gboolean
 dialog_is_ready (gpointer data)
 {
-  GtkWidget *dialog = find_toplevel_named ("order-dialog");
+  GtkWidget *dialog = find_named_toplevel ("order-dialog");
 
   return dialog != NULL && bourse_order_dialog_is_ready (BOURSE_ORDER_DIALOG (dialog)) &&
          g_strcmp0 (gtk_label_get_label (GTK_LABEL (find_widget (dialog, "notional-value"))), "—") != 0;
@@ -269,8 +187,8 @@ open_order_dialog (BourseWindow *window,
   GtkWidget *dialog;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-order", "s", "BTCUSDT"));
-  wait_until (toplevel_is_shown, (gpointer) "order-dialog", "the order dialog");
-  dialog = find_toplevel_named ("order-dialog");
+  wait_until (named_toplevel_is_shown, (gpointer) "order-dialog", "the order dialog");
+  dialog = find_named_toplevel ("order-dialog");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-row")), quantity);
   wait_until (dialog_is_ready, NULL, "the dialog's instruments and estimate");
 
@@ -280,7 +198,7 @@ open_order_dialog (BourseWindow *window,
 static gboolean
 quantity_is_refused (gpointer data)
 {
-  GtkWidget *dialog = find_toplevel_named ("order-dialog");
+  GtkWidget *dialog = find_named_toplevel ("order-dialog");
   GtkWidget *label = dialog ? find_widget (dialog, "order-error-label") : NULL;
 
   return label != NULL && gtk_widget_get_visible (label) &&
@@ -297,13 +215,13 @@ test_order_dialog (void)
   GtkWidget *dialog;
 
   window = open_window (server);
-  wait_for_topics (window);
+  wait_for_topics (window, trading_topics);
   g_assert_cmpuint (count_orders (server), ==, 0);
 
   dialog = open_order_dialog (window, "0.01");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_widget (dialog, "fee-value"))), !=, "—");
   click (find_widget (dialog, "place-button"));
-  wait_until (toplevel_is_gone, (gpointer) "order-dialog", "the dialog to close on 201");
+  wait_until (named_toplevel_is_gone, (gpointer) "order-dialog", "the dialog to close on 201");
   g_assert_cmpuint (count_orders (server), ==, 1);
 
   /* Selling far more than is held: a 422 on the quantity, and nothing made. */
@@ -318,7 +236,7 @@ test_order_dialog (void)
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-row")), "0.005");
   g_assert_false (gtk_widget_has_css_class (find_widget (dialog, "quantity-row"), "error"));
   click (find_button_labelled (dialog, "_Cancel"));
-  wait_until (toplevel_is_gone, (gpointer) "order-dialog", "the dialog to close");
+  wait_until (named_toplevel_is_gone, (gpointer) "order-dialog", "the dialog to close");
 
   close_window (window);
   bourse_test_server_free (server);
@@ -335,13 +253,26 @@ position_is_shown (gpointer data)
          g_strcmp0 (gtk_label_get_label (GTK_LABEL (pnl)), "—") != 0;
 }
 
-/* A fill made through the API reaches the page: its position with the
- * unrealised PnL, and the paper label beside the money. */
+static gboolean
+chart_has_marker (gpointer data)
+{
+  GtkWidget *page = find_widget (data, "markets-page");
+
+  return page != NULL &&
+         bourse_candle_chart_get_n_markers (bourse_markets_page_get_chart (BOURSE_MARKETS_PAGE (page))) > 0;
+}
+
+/* A fill made through the API reaches the pages: on the Portfolio page its
+ * position with the unrealised PnL and the paper label beside the money; on
+ * the Orders page its row under Fills; on the chart its marker. */
 static void
 test_portfolio (void)
 {
   BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
   g_autoptr(JsonNode) order = NULL;
+  g_autoptr(JsonNode) fills = NULL;
+  g_autofree char *fill_row = NULL;
+  JsonArray *items;
   BourseWindow *window;
   GtkWidget *page;
 
@@ -349,7 +280,7 @@ test_portfolio (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "portfolio"));
   page = find_widget (GTK_WIDGET (window), "portfolio-page");
   g_assert_nonnull (page);
-  wait_for_topics (window);
+  wait_for_topics (window, trading_topics);
   g_assert_nonnull (find_widget (page, "no-positions-row"));
 
   order = desk_expect (server, "POST", "/api/v1/orders", NULL,
@@ -363,6 +294,21 @@ test_portfolio (void)
                   label_text (page, "cash-value"));
   g_assert_true (gtk_widget_get_visible (find_widget (page, "mode-tag")));
   g_assert_cmpstr (label_text (page, "mode-tag"), ==, "Paper");
+
+  /* The fill, from GET /api/v1/fills or its topic. */
+  fills = desk_expect (server, "GET", "/api/v1/fills?symbol=BTCUSDT", NULL, NULL, 200);
+  items = json_object_get_array_member (desk_object (fills), "items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  fill_row = g_strdup_printf ("fill-row-%" G_GINT64_FORMAT,
+                              json_object_get_int_member (json_array_get_object_element (items, 0), "id"));
+  {
+    GtkWidget *orders = find_widget (GTK_WIDGET (window), "orders-page");
+
+    g_assert_nonnull (orders);
+    wait_for_widget_named (orders, fill_row);
+    g_assert_true (gtk_widget_get_visible (find_widget (orders, "mode-tag")));
+  }
+  wait_until (chart_has_marker, window, "the fill's marker on the chart");
 
   close_window (window);
   bourse_test_server_free (server);

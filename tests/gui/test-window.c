@@ -80,8 +80,6 @@ test_local_engine_failure (void)
 
 /* }}} */
 
-static void close_window (BourseWindow *window);
-
 static void
 test_format_uptime (void)
 {
@@ -563,30 +561,13 @@ open_local_window (void)
   return window;
 }
 
-/* Destroys @window and waits for it, and its client, to be finalized:
- * requests in flight hold them until their answers are dispatched. */
-static void
-close_window (BourseWindow *window)
-{
-  BourseClient *client = bourse_window_get_client (window);
-
-  if (client != NULL)
-    g_object_add_weak_pointer (G_OBJECT (client), (gpointer *) &client);
-  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_object_unref (window);
-  wait_until (pointer_is_null, &window, "the window to be finalized");
-  wait_until (pointer_is_null, &client, "the window's client to go");
-}
-
 typedef struct
 {
   GtkWidget  *root;
   const char *name;
   const char *child;        /* optional: a widget inside it… */
   const char *text;         /* …whose label must read this */
-} WidgetQuery;
+} ChildQuery;
 
 typedef struct
 {
@@ -620,7 +601,7 @@ wait_for_subtitle (GtkWidget  *root,
 static gboolean
 widget_matches (gpointer data)
 {
-  WidgetQuery *query = data;
+  ChildQuery *query = data;
   GtkWidget *widget = find_widget (query->root, query->name);
 
   if (widget == NULL)
@@ -642,7 +623,7 @@ wait_for_widget (GtkWidget  *root,
                  const char *child,
                  const char *text)
 {
-  WidgetQuery query = { root, name, child, text };
+  ChildQuery query = { root, name, child, text };
   g_autofree char *what = g_strdup_printf ("“%s”%s%s%s%s", name,
                                            child ? " with " : "", child ? child : "",
                                            text ? " reading " : "", text ? text : "");
