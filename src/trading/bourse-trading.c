@@ -281,6 +281,18 @@ prepare_order (BourseTrading             *self,
                               _("“time_in_force” applies to limit orders only"));
       return NULL;
     }
+  /* The engine's own ids ("approval-7", "bracket-9-sl", "bourse-…") cannot
+   * be taken by hand: a squatted "approval-7" would block that execution. */
+  if (request->client_order_id != NULL && !request->system && request->approval_id == 0
+      && (g_str_has_prefix (request->client_order_id, "approval-")
+          || g_str_has_prefix (request->client_order_id, "bracket-")
+          || g_str_has_prefix (request->client_order_id, "bourse-")))
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "client_order_id",
+                              _("“client_order_id” may not start with approval-, bracket- or bourse-: "
+                                "the engine names its own orders so"));
+      return NULL;
+    }
   if (request->client_order_id != NULL && !valid_client_order_id (request->client_order_id))
     {
       bourse_set_field_error (error, BOURSE_ERROR_INVALID, "client_order_id",

@@ -109,6 +109,7 @@ get_order (gint64      id,
 {
   g_autofree char *path = g_strdup_printf ("/api/v1/orders/%" G_GINT64_FORMAT, id);
 
+  g_clear_pointer (holder, json_node_unref);
   *holder = desk_expect (server, "GET", path, NULL, NULL, 200);
   return desk_object (*holder);
 }
@@ -119,6 +120,7 @@ balance (const char  *asset,
 {
   JsonArray *balances;
 
+  g_clear_pointer (holder, json_node_unref);
   *holder = desk_expect (server, "GET", "/api/v1/portfolio", NULL, NULL, 200);
   balances = json_object_get_array_member (desk_object (*holder), "balances");
   for (guint i = 0; i < json_array_get_length (balances); i++)
@@ -137,6 +139,7 @@ position (const char  *symbol,
 {
   JsonArray *items;
 
+  g_clear_pointer (holder, json_node_unref);
   *holder = desk_expect (server, "GET", "/api/v1/positions", NULL, NULL, 200);
   items = json_object_get_array_member (desk_object (*holder), "items");
   for (guint i = 0; i < json_array_get_length (items); i++)
@@ -177,7 +180,7 @@ test_market_orders (void)
   g_autoptr(JsonNode) pos = NULL;
   g_autoptr(JsonNode) trades = NULL;
   BourseDecimal before, after, expected;
-  JsonObject *order, *fill, *trade;
+  JsonObject *order, *fill, *trade, *held;
 
   add_instrument ("MKTUSDT", "100");
   before = cash ();
@@ -198,9 +201,10 @@ test_market_orders (void)
   after = cash ();
   bourse_decimal_sub (before, dec ("100.12002"), &expected, NULL);
   g_assert_cmpint (after.units, ==, expected.units);
-  g_assert_nonnull (position ("MKTUSDT", &pos));
-  assert_decimal (position ("MKTUSDT", &pos), "quantity", "1");
-  assert_decimal (position ("MKTUSDT", &pos), "cost", "100.02");
+  held = position ("MKTUSDT", &pos);
+  g_assert_nonnull (held);
+  assert_decimal (held, "quantity", "1");
+  assert_decimal (held, "cost", "100.02");
 
   /* 110 × (1 − 2 bps) = 109.978, down to the tick: 109.97. */
   set_price ("MKTUSDT", "110");
@@ -386,6 +390,7 @@ test_validation (void)
     { "{\"symbol\":\"VALUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\",\"time_in_force\":\"GTC\"}", "time_in_force" },
     { "{\"symbol\":\"VALUSDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"1\",\"price\":\"99\",\"time_in_force\":\"DAY\"}", "time_in_force" },
     { "{\"symbol\":\"VALUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\",\"client_order_id\":\"no spaces\"}", "client_order_id" },
+    { "{\"symbol\":\"VALUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\",\"client_order_id\":\"approval-1\"}", "client_order_id" },
     { "{\"symbol\":\"VALUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\",\"stop_loss\":\"101\"}", "stop_loss" },
     { "{\"symbol\":\"VALUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\",\"take_profit\":\"99\"}", "take_profit" },
     { "{\"symbol\":\"VALUSDT\",\"side\":\"SELL\",\"type\":\"MARKET\",\"quantity\":\"1\",\"stop_loss\":\"99\"}", "stop_loss" },
