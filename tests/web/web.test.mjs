@@ -586,6 +586,37 @@ function webSuite() {
                     (s) => s === 'CANCELED');
   });
 
+  step('a market order’s fill, position and round-trip trade arrive live', async () => {
+    const made = await restJson('POST', 'api/v1/orders',
+      { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001', client_order_id: 'web-market-1' },
+      traderToken);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    assert.equal(made.body.status, 'FILLED');
+    const [fill] = made.body.fills;
+    const fillRow = page.locator(`#fills tr[data-fill-id="${fill.id}"]`);
+    await fillRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.equal(await fillRow.locator('.price').textContent(), trimmed(fill.price));
+    assert.equal(await fillRow.locator('.fee').textContent(), `${trimmed(fill.fee)} ${fill.fee_asset}`);
+
+    const positions = await restJson('GET', 'api/v1/positions', undefined, traderToken);
+    const position = positions.body.items.find((p) => p.symbol === 'BTCUSDT');
+    const positionRow = page.locator('#positions tr[data-symbol="BTCUSDT"]');
+    await waitUntil('the position to show the bought quantity', () => positionRow.locator('.quantity').textContent(),
+                    (t) => t === trimmed(position.quantity));
+    assert.equal(await positionRow.locator('.average-price').textContent(), trimmed(position.average_price));
+    assert.notEqual(await positionRow.locator('.unrealized-pnl').textContent(), '—');
+
+    const trades = await restJson('GET', 'api/v1/trades', undefined, traderToken);
+    const trade = trades.body.items.find((t) => t.symbol === 'BTCUSDT' && t.status === 'open');
+    const tradeRow = page.locator(`#trades tr[data-trade-id="${trade.id}"]`);
+    await tradeRow.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.equal(await tradeRow.getAttribute('data-status'), 'open');
+    assert.equal(await tradeRow.locator('.entry-price').textContent(), trimmed(trade.entry_price));
+    await waitUntil('the market order to show filled',
+                    () => page.locator(orderRow('order-history', made.body.id)).getAttribute('data-status'),
+                    (status) => status === 'FILLED');
+  });
+
   step('an administrator halts trading with the kill switch, and the state shows HALTED', async () => {
     await switchUser('owner');
     await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');

@@ -259,6 +259,13 @@ function fillTable(id, items, row) {
   if (empty) empty.hidden = items.length > 0;
 }
 
+// Forgets all but the `count` newest records of `map` (id → record) that `done` says may go,
+// so that a page left open for days holds what it shows and no more.
+function keepNewest(map, count, done = () => true) {
+  const finished = [...map.values()].filter(done).sort((a, b) => b.id - a.id);
+  for (const record of finished.slice(count)) map.delete(record.id);
+}
+
 // Keeps the newer of two versions of a record, by updated_at when both have one.
 function newer(known, incoming) {
   if (!known || !known.updated_at || !incoming.updated_at) return incoming;
@@ -439,7 +446,7 @@ const EQUITY_POINTS = 2000;
 let portfolio = null;          // GET /api/v1/portfolio, kept current by its topics
 let equity = [];               // [{ time, equity }], oldest first
 const orders = new Map();      // id → Order
-const fills = [];              // newest first, as they arrived on the topic
+const fills = new Map();       // id → Fill
 const trades = new Map();      // id → Trade
 let risk = null;               // GET /api/v1/risk/state
 let processing = null;         // the system status's "trading": { running, mode, broker, … }
@@ -448,14 +455,14 @@ function forgetTrading() {
   portfolio = null;
   equity = [];
   orders.clear();
-  fills.length = 0;
+  fills.clear();
   trades.clear();
   risk = null;
   processing = null;
 }
 
 async function loadTrading() {
-  await Promise.all([loadRisk(), loadPortfolio(), loadEquity(), loadOrders(), loadTrades()]);
+  await Promise.all([loadRisk(), loadPortfolio(), loadEquity(), loadOrders(), loadFills(), loadTrades()]);
 }
 
 function renderTrading() {
@@ -628,13 +635,21 @@ async function loadOrders() {
 function orderChanged(order) {
   if (typeof order.id !== 'number') return;
   orders.set(order.id, newer(orders.get(order.id), order));
+  keepNewest(orders, SHOWN_HISTORY, (o) => FINAL_STATUSES.has(o.status));
   renderOrders();
 }
 
+async function loadFills() {
+  const answer = await fetchJson(`/api/v1/fills?limit=${SHOWN_FILLS}`, $('orders-error'), 'Could not load the fills.');
+  if (!answer) return;
+  for (const fill of listOf(answer)) fills.set(fill.id, fill);
+  renderFills();
+}
+
 function fillArrived(fill) {
-  if (typeof fill.id !== 'number' || fills.some((f) => f.id === fill.id)) return;
-  fills.unshift(fill);
-  fills.length = Math.min(fills.length, SHOWN_FILLS);
+  if (typeof fill.id !== 'number') return;
+  fills.set(fill.id, fill);
+  keepNewest(fills, SHOWN_FILLS);
   renderFills();
 }
 
@@ -687,7 +702,8 @@ function renderOrders() {
 }
 
 function renderFills() {
-  fillTable('fills', fills, (fill) => {
+  const shown = [...fills.values()].sort((a, b) => b.id - a.id).slice(0, SHOWN_FILLS);
+  fillTable('fills', shown, (fill) => {
     const tr = element('tr');
     tr.dataset.fillId = String(fill.id);
     tr.append(element('td', formatTime(fill.time)), element('td', fill.symbol, 'symbol'),
@@ -752,6 +768,7 @@ async function loadTrades() {
 function tradeChanged(trade) {
   if (typeof trade.id !== 'number') return;
   trades.set(trade.id, trade);
+  keepNewest(trades, SHOWN_TRADES, (t) => t.status === 'closed');
   renderTrades();
 }
 
