@@ -221,6 +221,7 @@ bourse_engine_execute_approval (BourseEngine              *self,
                                 gint64                     approval_id,
                                 const BourseDecimal       *quantity,
                                 const BourseTradingCaller *caller,
+                                BourseOrderEstimate       *estimate,
                                 GError                   **error)
 {
   g_autoptr(BourseApproval) approval = NULL;
@@ -308,6 +309,8 @@ bourse_engine_execute_approval (BourseEngine              *self,
       request.quantity = quantity != NULL && bourse_decimal_compare (*quantity, position) < 0 ? *quantity : position;
     }
 
+  if (estimate != NULL)
+    return bourse_trading_check_order (self->trading, &request, caller, estimate, error);
   order = bourse_trading_place_order (self->trading, &request, caller, &created, error);
   if (order != NULL && created)
     {
@@ -358,7 +361,7 @@ event_cb (BourseEventBus *bus,
       if (approval == NULL || g_strcmp0 (approval->decider, "system") != 0 || !bourse_desk_is_paper (self->desk))
         return;
     }
-  order = bourse_engine_execute_approval (self, id, NULL, &engine_caller, &error);
+  order = bourse_engine_execute_approval (self, id, NULL, &engine_caller, NULL, &error);
   if (order == NULL)
     g_message ("Approval %" G_GINT64_FORMAT " was not executed: %s", id, error->message);
 }

@@ -62,11 +62,14 @@ BourseTrading     *bourse_engine_get_trading      (BourseEngine   *self);
 /* Turns an approved, unexpired recommendation into its entry order (with
  * the bracket of its stop-loss and take-profit), once: the order's
  * client_order_id is "approval-<id>", so a second execute is CONFLICT.
- * Without @quantity the caller's risk profile sizes it. */
+ * Without @quantity the caller's risk profile sizes it. With @estimate,
+ * a dry run: the order as it would be (its suggested quantity), its cost,
+ * or the refusal; nothing is stored. */
 BourseOrder       *bourse_engine_execute_approval (BourseEngine              *self,
                                                    gint64                     approval_id,
                                                    const BourseDecimal       *quantity,
                                                    const BourseTradingCaller *caller,
+                                                   BourseOrderEstimate       *estimate,
                                                    GError                   **error);
 /* Starts or stops the trading loop: order processing and the live
  * strategies' evaluations (the server stays up). */

@@ -129,21 +129,18 @@ parse_order_body (BourseRequest      *request,
 /* Orders {{{ */
 
 /* ?dry_run=true: what the order would be and cost, or why it would be
- * refused; nothing is stored. */
+ * refused (@error, read after the call that filled it); nothing is stored. */
 static void
 reply_check (BourseRequest             *request,
-             const BourseOrderRequest  *order_request,
-             const BourseTradingCaller *caller)
+             const BourseOrder         *order,
+             const BourseOrderEstimate *estimate,
+             GError                   **error)
 {
-  g_autoptr(BourseOrder) order = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  BourseOrderEstimate estimate;
 
-  order = bourse_trading_check_order (trading_of (request), order_request, caller, &estimate, &error);
   if (order == NULL)
     {
-      bourse_request_reply_error (request, error, 0);
+      bourse_request_reply_error (request, *error, 0);
       return;
     }
   json_builder_begin_object (builder);
@@ -151,9 +148,9 @@ reply_check (BourseRequest             *request,
   json_builder_add_value (builder, bourse_order_to_json (order, NULL));
   json_builder_set_member_name (builder, "estimate");
   json_builder_begin_object (builder);
-  bourse_json_builder_add_decimal (builder, "price", &estimate.price);
-  bourse_json_builder_add_decimal (builder, "notional", &estimate.notional);
-  bourse_json_builder_add_decimal (builder, "fee", &estimate.fee);
+  bourse_json_builder_add_decimal (builder, "price", &estimate->price);
+  bourse_json_builder_add_decimal (builder, "notional", &estimate->notional);
+  bourse_json_builder_add_decimal (builder, "fee", &estimate->fee);
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
@@ -178,7 +175,10 @@ orders_create_cb (BourseRequest *request,
   caller = caller_of (request, &context);
   if (dry_run)
     {
-      reply_check (request, &order_request, &caller);
+      BourseOrderEstimate estimate;
+
+      order = bourse_trading_check_order (trading_of (request), &order_request, &caller, &estimate, &error);
+      reply_check (request, order, &estimate, &error);
       return;
     }
   order = bourse_trading_place_order (trading_of (request), &order_request, &caller, &created, &error);
@@ -357,16 +357,24 @@ execute (BourseRequest *request,
   g_autoptr(BourseOrder) order = NULL;
   g_autoptr(GError) error = NULL;
   BourseDecimal quantity;
-  gboolean has_quantity = FALSE;
+  BourseOrderEstimate estimate;
+  gboolean has_quantity = FALSE, dry_run = FALSE;
   BourseAuthContext context;
   BourseTradingCaller caller;
 
-  if (body != NULL
-      && !bourse_request_get_decimal_member (request, body, "quantity", FALSE, &has_quantity, &quantity))
+  if (!bourse_request_get_boolean_query (request, "dry_run", &dry_run)
+      || (body != NULL
+          && !bourse_request_get_decimal_member (request, body, "quantity", FALSE, &has_quantity, &quantity)))
     return;
   caller = caller_of (request, &context);
   order = bourse_engine_execute_approval (bourse_request_get_engine (request), approval_id,
-                                          has_quantity ? &quantity : NULL, &caller, &error);
+                                          has_quantity ? &quantity : NULL, &caller,
+                                          dry_run ? &estimate : NULL, &error);
+  if (dry_run)
+    {
+      reply_check (request, order, &estimate, &error);
+      return;
+    }
   reply_order (request, SOUP_STATUS_CREATED, order, &error);
 }
 

@@ -558,6 +558,21 @@ test_execute_approval (void)
 
   approve_path = g_strdup_printf ("/api/v1/approvals/%" G_GINT64_FORMAT "/approve", approval_id);
   approved = desk_expect (server, "POST", approve_path, NULL, NULL, 200);
+
+  /* A dry run suggests the size the risk profile gives (1 % of equity over
+   * a stop 10 away: about 10) and creates nothing. */
+  {
+    g_autofree char *dry = g_strconcat (path, "?dry_run=true", NULL);
+    g_autoptr(JsonNode) check = desk_expect (server, "POST", dry, trader_token, NULL, 200);
+    g_autoptr(JsonNode) none = desk_expect (server, "GET", "/api/v1/orders?symbol=APXUSDT", NULL, NULL, 200);
+    BourseDecimal suggested = dec (json_object_get_string_member (
+                                     json_object_get_object_member (desk_object (check), "order"), "quantity"));
+
+    g_assert_cmpint (suggested.units, >, dec ("9").units);
+    g_assert_cmpint (suggested.units, <, dec ("11").units);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (desk_object (none), "items")), ==, 0);
+  }
+
   executed = desk_expect (server, "POST", path, trader_token, "{\"quantity\":\"2\"}", 201);
   entry = desk_object (executed);
   entry_id = json_object_get_int_member (entry, "id");
