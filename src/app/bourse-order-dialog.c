@@ -13,13 +13,21 @@
 #include "bourse-order-dialog.h"
 #include "bourse-trading-util.h"
 
-/* The paper broker's default rates (docs/TRADING.md), until the server
- * says its own in GET /api/v1/portfolio. */
-#define DEFAULT_FEE_RATE "0.001"
+/* A dry run once typing pauses, not at every key. */
+#define CHECK_DELAY_MS 250
 
 /* In the order of the type row's items. */
 static const char * const order_types[] = { "MARKET", "LIMIT", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT" };
 static const char * const times_in_force[] = { "GTC", "IOC", "FOK" };
+
+/* What the server's dry run said of the order as it is typed now. */
+typedef enum
+{
+  CHECK_NONE,
+  CHECK_PENDING,
+  CHECK_PASSED,
+  CHECK_REFUSED,
+} CheckState;
 
 struct _BourseOrderDialog
 {
@@ -28,11 +36,13 @@ struct _BourseOrderDialog
   BourseClient     *client;
   GCancellable     *cancellable;
   GCancellable     *ticker_cancellable;
+  GCancellable     *check_cancellable;
+  guint             check_source;
+  CheckState        check_state;
   GPtrArray        *instruments;         /* JsonObject, as the symbol row lists them */
   char             *wanted_symbol;
   char             *last_price;          /* of the selected instrument */
   char             *currency;
-  BourseDecimal     fee_rate;
   char             *client_order_id;     /* one per dialog: a retry is the same order */
   gboolean          placing;
 
@@ -50,6 +60,8 @@ struct _BourseOrderDialog
   AdwActionRow     *fee_row;
   GtkLabel         *notional_label;
   GtkLabel         *fee_label;
+  AdwActionRow     *check_row;
+  GtkLabel         *check_label;
   GtkLabel         *error_label;
   GtkWidget        *place_button;
 };
@@ -119,10 +131,13 @@ bourse_order_dialog_clear_errors (BourseOrderDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
 }
 
+/* @focus: after sending; a dry run's refusal leaves the focus where the
+ * user is typing. */
 static void
 bourse_order_dialog_show_error (BourseOrderDialog *self,
                                 const char        *field,
-                                const char        *message)
+                                const char        *message,
+                                gboolean           focus)
 {
   GtkWidget *row = GTK_WIDGET (bourse_order_dialog_entry_for (self, field));
 
@@ -132,7 +147,8 @@ bourse_order_dialog_show_error (BourseOrderDialog *self,
   if (row != NULL)
     {
       gtk_widget_add_css_class (row, "error");
-      gtk_widget_grab_focus (row);
+      if (focus)
+        gtk_widget_grab_focus (row);
     }
 
   gtk_label_set_label (self->error_label, message);
@@ -143,72 +159,68 @@ bourse_order_dialog_show_error (BourseOrderDialog *self,
 
 /* The estimate {{{ */
 
-/* Notional and fee as the ledger will count them: quantity × price rounded
- * half-even, the fee rounded up (docs/TRADING.md); at the limit price, or
- * the last price for a market order. */
+/* The server's figures: the notional and the fee of the order as its
+ * checks would round and price it; "—" without them. */
 static void
-bourse_order_dialog_update_estimate (BourseOrderDialog *self)
+bourse_order_dialog_show_estimate (BourseOrderDialog *self,
+                                   JsonObject        *estimate)
 {
-  JsonObject *instrument = bourse_order_dialog_get_instrument (self);
-  const char *type = bourse_order_dialog_get_type_name (self);
-  BourseDecimal quantity, price, notional, fee, minimum;
-  g_autofree char *notional_text = NULL;
-  g_autofree char *fee_text = NULL;
-  g_autofree char *notional_shown = NULL;
-  g_autofree char *fee_shown = NULL;
-  g_autofree char *rate = NULL;
-  gboolean have_price;
+  g_autofree char *notional = NULL;
+  g_autofree char *fee = NULL;
 
-  if (type_has_price (type))
-    have_price = entry_get_decimal (self->price_row, &price);
-  else
-    have_price = self->last_price != NULL && bourse_decimal_parse (self->last_price, &price, NULL);
-
-  if (!entry_get_decimal (self->quantity_row, &quantity) || !have_price ||
-      !bourse_decimal_mul (quantity, price, BOURSE_ROUND_HALF_EVEN, &notional, NULL) ||
-      !bourse_decimal_mul (notional, self->fee_rate, BOURSE_ROUND_CEILING, &fee, NULL))
+  if (estimate == NULL)
     {
       gtk_label_set_label (self->notional_label, "—");
       gtk_label_set_label (self->fee_label, "—");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->notional_label), NULL);
       return;
     }
 
-  notional_text = bourse_decimal_to_string (notional);
-  fee_text = bourse_decimal_to_string (fee);
-  notional_shown = bourse_format_money_in (notional_text, self->currency, FALSE);
-  fee_shown = bourse_format_money_in (fee_text, self->currency, FALSE);
-  gtk_label_set_label (self->notional_label, notional_shown);
-  gtk_label_set_label (self->fee_label, fee_shown);
-
-  rate = bourse_decimal_to_string_trimmed (self->fee_rate);
-  {
-    g_autofree char *subtitle = NULL;
-
-    /* Translators: the fee rate the estimate uses, e.g. “At most 0.001 of the notional” */
-    subtitle = g_strdup_printf (_("At most %s of the notional"), rate);
-    adw_action_row_set_subtitle (self->fee_row, subtitle);
-  }
-
-  if (bourse_json_get_decimal (instrument, "min_notional", &minimum) &&
-      bourse_decimal_compare (notional, minimum) < 0)
-    {
-      g_autofree char *minimum_text = bourse_format_money_in (bourse_json_get_string (instrument,
-                                                                                      "min_notional"),
-                                                              self->currency, FALSE);
-      /* Translators: the instrument's minimum notional */
-      g_autofree char *tooltip = g_strdup_printf (_("Below the minimum notional of %s"),
-                                                  minimum_text);
-
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->notional_label), tooltip);
-      gtk_widget_add_css_class (GTK_WIDGET (self->notional_label), "warning");
-    }
-  else
-    {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->notional_label), NULL);
-      gtk_widget_remove_css_class (GTK_WIDGET (self->notional_label), "warning");
-    }
+  notional = bourse_format_money_in (bourse_json_get_string (estimate, "notional"), self->currency, FALSE);
+  fee = bourse_format_money_in (bourse_json_get_string (estimate, "fee"), self->currency, FALSE);
+  gtk_label_set_label (self->notional_label, notional);
+  gtk_label_set_label (self->fee_label, fee);
 }
+
+static void
+bourse_order_dialog_show_check (BourseOrderDialog *self,
+                                CheckState         state,
+                                const char        *subtitle)
+{
+  static const char * const classes[] = { "success", "error", "dim-label" };
+
+  self->check_state = state;
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->check_label), classes[i]);
+
+  switch (state)
+    {
+    case CHECK_NONE:
+      gtk_label_set_label (self->check_label, "—");
+      break;
+
+    case CHECK_PENDING:
+      gtk_label_set_label (self->check_label, _("Checking…"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_label), "dim-label");
+      break;
+
+    case CHECK_PASSED:
+      gtk_label_set_label (self->check_label, _("Passes"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_label), "success");
+      break;
+
+    case CHECK_REFUSED:
+      gtk_label_set_label (self->check_label, _("Refused"));
+      gtk_widget_add_css_class (GTK_WIDGET (self->check_label), "error");
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  adw_action_row_set_subtitle (self->check_row, subtitle != NULL ? subtitle : "");
+}
+
+/* }}} */
 
 static void
 bourse_order_dialog_update (BourseOrderDialog *self)
@@ -220,11 +232,110 @@ bourse_order_dialog_update (BourseOrderDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->stop_price_row), type_has_stop (type));
   gtk_widget_set_visible (GTK_WIDGET (self->time_in_force_row), type_has_price (type));
 
+  /* What the dry run refused would only be refused again. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "order.place",
                                  !self->placing && self->client != NULL &&
                                  bourse_order_dialog_get_instrument (self) != NULL &&
-                                 quantity[0] != '\0');
-  bourse_order_dialog_update_estimate (self);
+                                 quantity[0] != '\0' && self->check_state != CHECK_REFUSED);
+}
+
+static JsonNode *bourse_order_dialog_build_body (BourseOrderDialog *self,
+                                                 gboolean           with_id);
+
+static void
+bourse_order_dialog_check_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(BourseOrderDialog) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+  JsonObject *check, *order;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result,
+                                                      &problem, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  check = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  if (check != NULL)
+    {
+      g_autofree char *quantity = NULL;
+      g_autofree char *price = NULL;
+      g_autofree char *subtitle = NULL;
+
+      order = bourse_json_get_object (check, "order");
+      quantity = bourse_format_price (bourse_json_get_string (order, "quantity"));
+      price = bourse_format_price (bourse_json_get_string (bourse_json_get_object (check, "estimate"),
+                                                           "price"));
+      /* Translators: the order as the server would take it, rounded to the
+       * lot and the tick: a side, a quantity, an instrument and a price,
+       * e.g. “Buy 0.01 BTCUSDT at about 60000” */
+      subtitle = g_strdup_printf (_("%s %s %s at about %s"),
+                                  bourse_order_side_to_display (bourse_json_get_string (order, "side")),
+                                  quantity, bourse_json_get_string (order, "symbol") ?: "?", price);
+      bourse_order_dialog_show_estimate (self, bourse_json_get_object (check, "estimate"));
+      bourse_order_dialog_show_check (self, CHECK_PASSED, subtitle);
+      bourse_order_dialog_update (self);
+      return;
+    }
+
+  /* A 422 names its field; a 409 the trading state that refuses it. */
+  message = bourse_problem_to_text (problem, error);
+  bourse_order_dialog_show_estimate (self, NULL);
+  if (problem != NULL)
+    {
+      bourse_order_dialog_show_check (self, CHECK_REFUSED, NULL);
+      bourse_order_dialog_show_error (self, bourse_problem_get_field (problem), message, FALSE);
+    }
+  else
+    /* Unreachable or failing: the order itself may still go. */
+    bourse_order_dialog_show_check (self, CHECK_NONE, message);
+  bourse_order_dialog_update (self);
+}
+
+static gboolean
+bourse_order_dialog_check_timeout_cb (gpointer data)
+{
+  BourseOrderDialog *self = data;
+  g_autoptr(JsonNode) body = bourse_order_dialog_build_body (self, FALSE);
+
+  self->check_source = 0;
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+
+  if (body == NULL || self->client == NULL)
+    return G_SOURCE_REMOVE;
+
+  self->check_cancellable = g_cancellable_new ();
+  bourse_client_request_json_async (self->client, "POST", "/api/v1/orders?dry_run=true", body,
+                                    self->check_cancellable, bourse_order_dialog_check_cb,
+                                    g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* Asks the server's checks about the order as it is now, once typing
+ * pauses; what they said of the last one no longer holds. */
+static void
+bourse_order_dialog_queue_check (BourseOrderDialog *self)
+{
+  g_autofree char *quantity = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->quantity_row))));
+
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+  bourse_order_dialog_show_estimate (self, NULL);
+
+  if (self->client == NULL || bourse_order_dialog_get_instrument (self) == NULL || quantity[0] == '\0')
+    {
+      bourse_order_dialog_show_check (self, CHECK_NONE, NULL);
+      return;
+    }
+
+  bourse_order_dialog_show_check (self, CHECK_PENDING, NULL);
+  self->check_source = g_timeout_add (CHECK_DELAY_MS, bourse_order_dialog_check_timeout_cb, self);
 }
 
 static void
@@ -235,6 +346,7 @@ bourse_order_dialog_changed_cb (BourseOrderDialog *self)
   /* What the server refused is being corrected. */
   if (!self->placing)
     bourse_order_dialog_clear_errors (self);
+  bourse_order_dialog_queue_check (self);
   bourse_order_dialog_update (self);
 }
 
@@ -351,7 +463,10 @@ bourse_order_dialog_portfolio_cb (GObject      *object,
   g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the portfolio", NULL, NULL);
   JsonObject *portfolio = answer != NULL && JSON_NODE_HOLDS_OBJECT (answer)
                         ? json_node_get_object (answer) : NULL;
-  BourseDecimal rate;
+  JsonObject *fees;
+  g_autofree char *maker = NULL;
+  g_autofree char *taker = NULL;
+  g_autofree char *subtitle = NULL;
 
   if (portfolio == NULL)
     return;
@@ -359,9 +474,16 @@ bourse_order_dialog_portfolio_cb (GObject      *object,
   g_free (self->currency);
   self->currency = g_strdup (bourse_json_get_string (portfolio, "currency"));
   bourse_mode_tag_update (self->mode_tag, bourse_json_get_string (portfolio, "mode"));
-  if (bourse_json_get_decimal (bourse_json_get_object (portfolio, "fees"), "taker", &rate))
-    self->fee_rate = rate;
-  bourse_order_dialog_update (self);
+
+  fees = bourse_json_get_object (portfolio, "fees");
+  maker = bourse_format_ratio (fees, "maker");
+  taker = bourse_format_ratio (fees, "taker");
+  /* Translators: the account's fee rates, e.g. “Maker 0.10 %, taker 0.10 % of the notional” */
+  subtitle = g_strdup_printf (_("Maker %s, taker %s of the notional"), maker, taker);
+  adw_action_row_set_subtitle (self->fee_row, subtitle);
+
+  /* The figures in the currency now known. */
+  bourse_order_dialog_queue_check (self);
 }
 
 /* }}} */
@@ -407,7 +529,7 @@ bourse_order_dialog_place_cb (GObject      *object,
 
   /* A 422 names its field; a 409 the trading state that refuses it. */
   message = bourse_problem_to_text (problem, error);
-  bourse_order_dialog_show_error (self, bourse_problem_get_field (problem), message);
+  bourse_order_dialog_show_error (self, bourse_problem_get_field (problem), message, TRUE);
   bourse_order_dialog_update (self);
 }
 
@@ -420,25 +542,21 @@ json_builder_add_member (JsonBuilder *builder,
   json_builder_add_string_value (builder, value);
 }
 
-static void
-bourse_order_dialog_place_action (GtkWidget  *widget,
-                                  const char *action_name,
-                                  GVariant   *param)
+/* The order as typed: the server rounds to the lot and the tick, and says
+ * what it refuses. NULL without an instrument. */
+static JsonNode *
+bourse_order_dialog_build_body (BourseOrderDialog *self,
+                                gboolean           with_id)
 {
-  BourseOrderDialog *self = BOURSE_ORDER_DIALOG (widget);
   JsonObject *instrument = bourse_order_dialog_get_instrument (self);
   const char *type = bourse_order_dialog_get_type_name (self);
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
   guint tif = adw_combo_row_get_selected (self->time_in_force_row);
 
-  if (instrument == NULL || self->client == NULL || self->placing)
-    return;
+  if (instrument == NULL)
+    return NULL;
 
-  bourse_order_dialog_clear_errors (self);
-
-  /* As typed: the server rounds to the lot and the tick, and says what it
-   * refuses. */
+  builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_add_member (builder, "symbol", bourse_json_get_string (instrument, "symbol"));
   json_builder_add_member (builder, "side", gtk_toggle_button_get_active (self->sell_button) ? "SELL" : "BUY");
@@ -453,10 +571,26 @@ bourse_order_dialog_place_action (GtkWidget  *widget,
   if (type_has_stop (type))
     json_builder_add_member (builder, "stop_price",
                              gtk_editable_get_text (GTK_EDITABLE (self->stop_price_row)));
-  json_builder_add_member (builder, "client_order_id", self->client_order_id);
+  if (with_id)
+    json_builder_add_member (builder, "client_order_id", self->client_order_id);
   json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
 
+  return json_builder_get_root (builder);
+}
+
+static void
+bourse_order_dialog_place_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  BourseOrderDialog *self = BOURSE_ORDER_DIALOG (widget);
+  g_autoptr(JsonNode) body = NULL;
+
+  if (self->client == NULL || self->placing ||
+      (body = bourse_order_dialog_build_body (self, TRUE)) == NULL)
+    return;
+
+  bourse_order_dialog_clear_errors (self);
   self->placing = TRUE;
   bourse_order_dialog_update (self);
   bourse_client_request_json_async (self->client, "POST", "/api/v1/orders", body, self->cancellable,
@@ -528,6 +662,9 @@ bourse_order_dialog_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->ticker_cancellable);
   g_clear_object (&self->ticker_cancellable);
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
   g_clear_object (&self->client);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_ORDER_DIALOG);
@@ -578,6 +715,8 @@ bourse_order_dialog_class_init (BourseOrderDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseOrderDialog, fee_row);
   gtk_widget_class_bind_template_child (widget_class, BourseOrderDialog, notional_label);
   gtk_widget_class_bind_template_child (widget_class, BourseOrderDialog, fee_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrderDialog, check_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrderDialog, check_label);
   gtk_widget_class_bind_template_child (widget_class, BourseOrderDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, BourseOrderDialog, place_button);
   gtk_widget_class_bind_template_callback (widget_class, bourse_order_dialog_changed_cb);
@@ -592,7 +731,6 @@ bourse_order_dialog_init (BourseOrderDialog *self)
   g_autofree char *hex = g_strjoinv ("", parts);
 
   self->instruments = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  bourse_decimal_parse (DEFAULT_FEE_RATE, &self->fee_rate, NULL);
   /* 1–36 of A-Za-z0-9._:- (docs/TRADING.md): "desk-" and 124 random bits. */
   self->client_order_id = g_strdup_printf ("desk-%.31s", hex);
 

@@ -17,6 +17,7 @@
 #include "bourse-candle-chart.h"
 #include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
+#include "bourse-trading-util.h"
 #include "bourse-window.h"
 
 #include "../integration/desk-test-util.h"
@@ -205,36 +206,84 @@ quantity_is_refused (gpointer data)
          gtk_widget_has_css_class (find_widget (dialog, "quantity-row"), "error");
 }
 
-/* The dialog shows the notional and the fee, places the order, and shows
- * the server's refusal on the field it names. */
+static gboolean
+check_passes (gpointer data)
+{
+  GtkWidget *dialog = find_named_toplevel ("order-dialog");
+
+  return dialog != NULL && g_strcmp0 (label_text (dialog, "check-value"), "Passes") == 0;
+}
+
+/* The dialog shows the server's dry run before sending: the notional and
+ * the fee as the server computes them, and what its checks refuse, on the
+ * field they name, with nothing sent. It places the order, and shows a
+ * refusal that comes only when sending on its field too. */
 static void
 test_order_dialog (void)
 {
   BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  g_autoptr(JsonNode) dry_run = NULL;
+  g_autoptr(JsonNode) limits = NULL;
+  g_autofree char *notional = NULL;
+  g_autofree char *fee = NULL;
   BourseWindow *window;
   GtkWidget *dialog;
+  JsonObject *estimate;
 
   window = open_window (server);
   wait_for_topics (window, trading_topics);
   g_assert_cmpuint (count_orders (server), ==, 0);
 
   dialog = open_order_dialog (window, "0.01");
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_widget (dialog, "fee-value"))), !=, "—");
+  wait_until (check_passes, NULL, "the dry run to pass");
+  g_test_message ("Estimate: %s, fee %s; %s", label_text (dialog, "notional-value"),
+                  label_text (dialog, "fee-value"),
+                  adw_action_row_get_subtitle (ADW_ACTION_ROW (find_widget (dialog, "check-row"))));
+  /* The server's own figures, and nothing stored by asking. */
+  dry_run = desk_expect (server, "POST", "/api/v1/orders?dry_run=true", NULL,
+                         "{\"symbol\":\"BTCUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"0.01\"}",
+                         200);
+  estimate = json_object_get_object_member (desk_object (dry_run), "estimate");
+  notional = bourse_format_money_in (json_object_get_string_member (estimate, "notional"), "USDT", FALSE);
+  fee = bourse_format_money_in (json_object_get_string_member (estimate, "fee"), "USDT", FALSE);
+  g_assert_cmpstr (label_text (dialog, "fee-value"), ==, fee);
+  g_assert_cmpuint (count_orders (server), ==, 0);
+  /* The price moves with the simulated market: the notional is near. */
+  g_assert_cmpstr (label_text (dialog, "notional-value"), !=, "—");
+  g_test_message ("The server's notional now: %s", notional);
+
   click (find_widget (dialog, "place-button"));
   wait_until (named_toplevel_is_gone, (gpointer) "order-dialog", "the dialog to close on 201");
   g_assert_cmpuint (count_orders (server), ==, 1);
 
-  /* Selling far more than is held: a 422 on the quantity, and nothing made. */
-  dialog = open_order_dialog (window, "1000");
+  /* Selling far more than is held: refused by the dry run, on the
+   * quantity, before anything is sent. */
+  dialog = open_order_dialog (window, "0.01");
   click (find_widget (dialog, "sell-button"));
-  click (find_widget (dialog, "place-button"));
-  wait_until (quantity_is_refused, NULL, "the 422 on the quantity");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-row")), "1000");
+  wait_until (quantity_is_refused, NULL, "the dry run's 422 on the quantity");
   g_test_message ("422: %s", label_text (dialog, "order-error-label"));
+  g_assert_cmpstr (label_text (dialog, "check-value"), ==, "Refused");
+  g_assert_cmpstr (label_text (dialog, "notional-value"), ==, "—");
+  g_assert_false (gtk_widget_is_sensitive (find_widget (dialog, "place-button")));
   g_assert_cmpuint (count_orders (server), ==, 1);
 
-  /* Corrected, the mark goes. */
+  /* Corrected, the mark goes and the check passes. */
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-row")), "0.005");
   g_assert_false (gtk_widget_has_css_class (find_widget (dialog, "quantity-row"), "error"));
+  wait_until (check_passes, NULL, "the corrected order to pass");
+
+  /* A limit set meanwhile refuses the order itself, on its field (a buy:
+   * an order that only reduces a position passes every limit). */
+  click (find_widget (dialog, "buy-button"));
+  wait_until (check_passes, NULL, "the buy to pass");
+  limits = desk_expect (server, "PUT", "/api/v1/risk/global", NULL, "{\"max_order_notional\":\"1\"}", 200);
+  click (find_widget (dialog, "place-button"));
+  wait_until (quantity_is_refused, NULL, "the 422 on the order's limit");
+  g_test_message ("422: %s", label_text (dialog, "order-error-label"));
+  g_assert_nonnull (strstr (label_text (dialog, "order-error-label"), "limit of 1"));
+  g_assert_cmpuint (count_orders (server), ==, 1);
+
   click (find_button_labelled (dialog, "_Cancel"));
   wait_until (named_toplevel_is_gone, (gpointer) "order-dialog", "the dialog to close");
 
