@@ -90,16 +90,21 @@ is_pending (JsonObject *approval)
   return g_strcmp0 (bourse_json_get_string (approval, "status"), "pending") == 0;
 }
 
+/* The entry order an approval became, or 0 until it executes. */
+static gint64
+order_id_of (JsonObject *approval)
+{
+  gint64 id = 0;
+
+  return bourse_json_get_int (approval, "order_id", &id) ? id : 0;
+}
+
 /* Approved, and no order made of it yet. */
 static gboolean
 is_executable (JsonObject *approval)
 {
-  JsonNode *order = json_object_get_member (approval, "order_id");
-  JsonNode *executed = json_object_get_member (approval, "executed_at");
-
   return g_strcmp0 (bourse_json_get_string (approval, "status"), "approved") == 0 &&
-         (order == NULL || JSON_NODE_HOLDS_NULL (order)) &&
-         (executed == NULL || JSON_NODE_HOLDS_NULL (executed));
+         order_id_of (approval) == 0;
 }
 
 static gint64
@@ -399,6 +404,18 @@ bourse_approvals_page_create_row (BourseApprovalsPage *self,
           gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
           adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
         }
+      else if (order_id_of (approval) != 0)
+        {
+          g_autofree char *order = NULL;
+
+          /* Translators: the order an approval was executed as, e.g. “Order #12” */
+          order = g_strdup_printf (_("Order #%" PRId64), order_id_of (approval));
+          label = gtk_label_new (order);
+          gtk_widget_set_name (label, "order-label");
+          gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (label, "dim-label");
+          adw_expander_row_add_action (ADW_EXPANDER_ROW (row), label);
+        }
 
       label = gtk_label_new (bourse_approval_status_to_display (status));
       gtk_widget_set_name (label, "status-label");
@@ -428,6 +445,7 @@ bourse_approvals_page_create_row (BourseApprovalsPage *self,
   g_object_set_data (G_OBJECT (row), "can-decide", GINT_TO_POINTER (self->can_decide));
   g_object_set_data (G_OBJECT (row), "executable",
                      GINT_TO_POINTER (is_executable (approval) && self->can_execute));
+  g_object_set_data (G_OBJECT (row), "executed", GINT_TO_POINTER (order_id_of (approval) != 0));
   g_object_set_data (G_OBJECT (row), "chart", g_object_get_data (G_OBJECT (details), "chart"));
 
   g_signal_connect_object (row, "notify::expanded",
@@ -486,7 +504,8 @@ bourse_approvals_page_refresh (BourseApprovalsPage *self)
                      bourse_json_get_string (approval, "status")) != 0 ||
           GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "can-decide")) != self->can_decide ||
           GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "executable")) !=
-            (is_executable (approval) && self->can_execute))
+            (is_executable (approval) && self->can_execute) ||
+          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "executed")) != (order_id_of (approval) != 0))
         {
           row = bourse_approvals_page_create_row (self, approval);
           if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
@@ -597,6 +616,18 @@ bourse_approvals_page_compare (BourseApprovalsPage *self,
     }
 }
 
+/* Whether @after is older news than @before: decisions and executions are
+ * final, so a late "created" event, or a list read before the execution,
+ * must not undo them. */
+static gboolean
+is_stale (JsonObject *before,
+          JsonObject *after)
+{
+  return before != NULL &&
+         ((!is_pending (before) && is_pending (after)) ||
+          (order_id_of (before) != 0 && order_id_of (after) == 0));
+}
+
 /* Merges one approval as the topic or an answer tells it. */
 static void
 bourse_approvals_page_apply (BourseApprovalsPage *self,
@@ -610,9 +641,7 @@ bourse_approvals_page_apply (BourseApprovalsPage *self,
     return;
 
   before = g_hash_table_lookup (self->approvals, &id);
-
-  /* Decisions are final: a late "created" must not undo one. */
-  if (before != NULL && !is_pending (before) && is_pending (approval))
+  if (is_stale (before, approval))
     return;
 
   if (compare)
@@ -749,6 +778,8 @@ bourse_approvals_page_apply_list (BourseApprovalsPage *self,
 
       if (id == 0)
         continue;
+      if (is_stale (g_hash_table_lookup (before, &id), approval))
+        approval = g_hash_table_lookup (before, &id);
 
       /* Only what changed since the last look is news; the first look has
        * none. */
@@ -1271,7 +1302,6 @@ bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
   g_autofree char *heading = NULL;
   g_autofree char *levels = NULL;
   g_autofree char *body = NULL;
-  const char *suggested;
   GtkWidget *dialog, *box, *entry, *label;
 
   g_assert (BOURSE_IS_APPROVALS_PAGE (self));
@@ -1313,9 +1343,6 @@ bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Quantity"),
                                   -1);
-  /* What the server suggests, when it says. */
-  if ((suggested = bourse_json_get_string (approval, "suggested_quantity")) != NULL)
-    gtk_editable_set_text (GTK_EDITABLE (entry), suggested);
   gtk_box_append (GTK_BOX (box), entry);
 
   label = gtk_label_new (NULL);

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "bourse-approvals-page.h"
 #include "bourse-candle-chart.h"
 #include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
@@ -363,6 +364,157 @@ test_portfolio (void)
   bourse_test_server_free (server);
 }
 
+/* An approved BUY of BTCUSDT near its last price, with a stop-loss below
+ * and a take-profit above, from a signal through a webhook; its id. */
+static gint64
+add_approved_buy (BourseTestServer *server,
+                  const char       *hook_name)
+{
+  g_autoptr(JsonNode) ticker = desk_expect (server, "GET", "/api/v1/market/ticker/BTCUSDT", NULL, NULL, 200);
+  g_autoptr(JsonNode) hook = NULL;
+  g_autoptr(JsonNode) signal = NULL;
+  g_autoptr(JsonNode) approved = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *hook_body = g_strdup_printf ("{\"name\":\"%s\"}", hook_name);
+  char price[G_ASCII_DTOSTR_BUF_SIZE], stop[G_ASCII_DTOSTR_BUF_SIZE], target[G_ASCII_DTOSTR_BUF_SIZE];
+  double last = g_ascii_strtod (json_object_get_string_member (desk_object (ticker), "last_price"), NULL);
+  gint64 id;
+  guint status;
+
+  g_ascii_formatd (price, sizeof price, "%.2f", last);
+  g_ascii_formatd (stop, sizeof stop, "%.2f", last * 0.95);
+  g_ascii_formatd (target, sizeof target, "%.2f", last * 1.10);
+  body = g_strdup_printf ("{\"symbol\":\"BTCUSDT\",\"action\":\"buy\",\"price\":\"%s\",\"stop_loss\":\"%s\","
+                          "\"take_profit\":\"%s\"}", price, stop, target);
+
+  hook = desk_expect (server, "POST", "/api/v1/webhooks", NULL, hook_body, 201);
+  signal = desk_post_signal (server, json_object_get_int_member (desk_object (hook), "id"),
+                             json_object_get_string_member (desk_object (hook), "secret"),
+                             g_get_real_time () / G_USEC_PER_SEC, body, &status);
+  g_assert_cmpuint (status, ==, 201);
+  id = json_object_get_int_member (desk_object (signal), "approval_id");
+
+  path = g_strdup_printf ("/api/v1/approvals/%" G_GINT64_FORMAT "/approve", id);
+  approved = desk_expect (server, "POST", path, NULL, NULL, 200);
+  g_assert_true (json_object_get_null_member (desk_object (approved), "order_id") ||
+                 !json_object_has_member (desk_object (approved), "order_id"));
+
+  return id;
+}
+
+static gint64
+approval_order_id (BourseTestServer *server,
+                   gint64            id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" G_GINT64_FORMAT, id);
+  g_autoptr(JsonNode) approval = desk_expect (server, "GET", path, NULL, NULL, 200);
+  JsonObject *object = desk_object (approval);
+
+  return json_object_get_null_member (object, "order_id") ? 0 : json_object_get_int_member (object, "order_id");
+}
+
+typedef struct
+{
+  BourseTestServer *server;
+  gint64            id;
+} ApprovalQuery;
+
+static gboolean
+approval_is_executed (gpointer data)
+{
+  ApprovalQuery *query = data;
+
+  return approval_order_id (query->server, query->id) != 0;
+}
+
+typedef struct
+{
+  GtkWidget  *page;
+  const char *row;
+  const char *child;
+  gboolean    present;
+} RowQuery;
+
+static gboolean
+row_has_child (gpointer data)
+{
+  RowQuery *query = data;
+  GtkWidget *row = find_widget (query->page, query->row);
+
+  return row != NULL && (find_widget (row, query->child) != NULL) == query->present;
+}
+
+/* Execute… on an approved item makes its order, once: the dialog takes a
+ * quantity, the server's answer closes it, and the button goes once the
+ * approval has its order; executed elsewhere, the approval comes back on
+ * the topic with its order and the button goes too. */
+static void
+test_execute (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  g_autofree char *row = NULL;
+  g_autofree char *other_row = NULL;
+  g_autofree char *other_path = NULL;
+  g_autoptr(JsonNode) other_order = NULL;
+  BourseWindow *window;
+  GtkWidget *page, *dialog;
+  gint64 id, other, order_id;
+
+  id = add_approved_buy (server, "desk");
+  other = add_approved_buy (server, "script");
+  row = g_strdup_printf ("approval-row-%" G_GINT64_FORMAT, id);
+  other_row = g_strdup_printf ("approval-row-%" G_GINT64_FORMAT, other);
+
+  window = open_window (server);
+  wait_for_topics (window, (const char * const []) { "approvals", "orders", NULL });
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "approvals"));
+  page = find_widget (GTK_WIDGET (window), "approvals-page");
+  g_assert_nonnull (page);
+  {
+    RowQuery query = { page, row, "execute-button", TRUE };
+
+    wait_until (row_has_child, &query, "Execute… on the approved item");
+  }
+
+  click (find_widget (find_widget (page, row), "execute-button"));
+  wait_until (named_toplevel_is_shown, (gpointer) "execute-dialog", "the execute dialog");
+  dialog = find_named_toplevel ("execute-dialog");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-entry")), "0.001");
+  click (find_button_labelled (dialog, "_Execute"));
+  {
+    ApprovalQuery query = { server, id };
+
+    wait_until (approval_is_executed, &query, "the approval to be executed");
+  }
+  order_id = approval_order_id (server, id);
+  wait_until (named_toplevel_is_gone, (gpointer) "execute-dialog", "the dialog to close on 201");
+  {
+    RowQuery gone = { page, row, "execute-button", FALSE };
+    RowQuery order = { page, row, "order-label", TRUE };
+    g_autofree char *text = g_strdup_printf ("Order #%" G_GINT64_FORMAT, order_id);
+
+    wait_until (row_has_child, &gone, "Execute… to go once the approval has its order");
+    wait_until (row_has_child, &order, "the approval's order");
+    g_assert_cmpstr (label_text (find_widget (page, row), "order-label"), ==, text);
+  }
+  g_assert_cmpuint (count_orders (server), >=, 1);
+
+  /* Through the API: the topic brings the approval with its order. */
+  {
+    RowQuery shown = { page, other_row, "execute-button", TRUE };
+    RowQuery gone = { page, other_row, "execute-button", FALSE };
+
+    wait_until (row_has_child, &shown, "Execute… on the other approved item");
+    other_path = g_strdup_printf ("/api/v1/approvals/%" G_GINT64_FORMAT "/execute", other);
+    other_order = desk_expect (server, "POST", other_path, NULL, "{\"quantity\":\"0.001\"}", 201);
+    wait_until (row_has_child, &gone, "Execute… to go when the topic says the approval executed");
+  }
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -397,6 +549,7 @@ main (int   argc,
   g_test_add_func ("/trading/kill-switch", test_kill_switch);
   g_test_add_func ("/trading/order-dialog", test_order_dialog);
   g_test_add_func ("/trading/portfolio", test_portfolio);
+  g_test_add_func ("/trading/execute", test_execute);
 
   ret = g_test_run ();
 
