@@ -15,8 +15,11 @@
 #include "bourse-approvals-page.h"
 #include "bourse-desk-util.h"
 #include "bourse-mini-chart.h"
+#include "bourse-trading-util.h"
 
 #define APPROVALS_TOPIC "approvals"
+/* The execute dialog's dry run once typing pauses. */
+#define CHECK_DELAY_MS 250
 
 /* Pending ones come first, so this many leaves room for a long history. */
 #define LIST_LIMIT 200
@@ -51,9 +54,11 @@ struct _BourseApprovalsPage
   char                *dialog_decision;
   gboolean             deciding;         /* its request is in flight */
 
-  /* The execute dialog open now, if any. */
+  /* The execute dialog open now, if any, and its dry run. */
   GtkWidget           *execute_dialog;   /* weak */
   gint64               execute_id;
+  GCancellable        *check_cancellable;
+  guint                check_source;
 
   AdwPreferencesGroup *pending_group;
   AdwPreferencesGroup *decided_group;
@@ -1187,6 +1192,126 @@ bourse_approvals_page_close_execute_dialog (BourseApprovalsPage *self)
       gtk_window_destroy (GTK_WINDOW (dialog));
     }
   self->execute_id = 0;
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+}
+
+/* {"quantity"} as typed, or {} for the size the risk profile suggests. */
+static JsonNode *
+dup_execute_body (GtkWidget *dialog)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "quantity-entry");
+  g_autofree char *quantity = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+  JsonNode *body;
+
+  if (quantity[0] != '\0')
+    return bourse_json_new_object ("quantity", quantity, NULL);
+
+  body = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (body, json_object_new ());
+  return body;
+}
+
+static void
+bourse_approvals_page_check_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(Decision) check = user_data;
+  BourseApprovalsPage *self = check->self;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *order, *estimate;
+  GtkLabel *estimate_label, *error_label;
+  GtkEditable *entry;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result,
+                                                      &problem, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      self->execute_dialog == NULL || self->execute_id != check->id)
+    return;
+
+  estimate_label = g_object_get_data (G_OBJECT (self->execute_dialog), "estimate-label");
+  error_label = g_object_get_data (G_OBJECT (self->execute_dialog), "error-label");
+  entry = g_object_get_data (G_OBJECT (self->execute_dialog), "quantity-entry");
+
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+    {
+      text = bourse_problem_to_text (problem, error);
+      gtk_label_set_label (estimate_label, "");
+      gtk_label_set_label (error_label, text);
+      gtk_widget_set_visible (GTK_WIDGET (error_label), TRUE);
+      return;
+    }
+
+  order = bourse_json_get_object (json_node_get_object (answer), "order");
+  estimate = bourse_json_get_object (json_node_get_object (answer), "estimate");
+
+  /* The size the risk profile suggests, until the user says another. */
+  if (gtk_editable_get_text (entry)[0] == '\0')
+    {
+      g_autofree char *suggested = bourse_format_price (bourse_json_get_string (order, "quantity"));
+
+      g_signal_handlers_block_matched (entry, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+      gtk_editable_set_text (entry, suggested);
+      g_signal_handlers_unblock_matched (entry, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+    }
+
+  {
+    const char *currency = bourse_json_get_string (order, "fee_asset");
+    g_autofree char *notional = bourse_format_money_in (bourse_json_get_string (estimate, "notional"),
+                                                        currency, FALSE);
+    g_autofree char *fee = bourse_format_money_in (bourse_json_get_string (estimate, "fee"), currency, FALSE);
+
+    /* Translators: the account's mode (“Paper”), then what the order would
+     * cost at the market price now and its fee, e.g.
+     * “Paper: about 615.90 USDT, fee 0.62 USDT” */
+    text = g_strdup_printf (_("%s: about %s, fee %s"),
+                            bourse_account_mode_to_display (bourse_json_get_string (order, "mode")),
+                            notional, fee);
+  }
+  gtk_label_set_label (estimate_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (error_label), FALSE);
+}
+
+static gboolean
+bourse_approvals_page_check_timeout_cb (gpointer data)
+{
+  BourseApprovalsPage *self = data;
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *path = NULL;
+  Decision *check;
+
+  self->check_source = 0;
+  g_cancellable_cancel (self->check_cancellable);
+  g_clear_object (&self->check_cancellable);
+
+  if (self->execute_dialog == NULL || self->client == NULL)
+    return G_SOURCE_REMOVE;
+
+  body = dup_execute_body (self->execute_dialog);
+  path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/execute?dry_run=true", self->execute_id);
+  check = g_new0 (Decision, 1);
+  check->self = g_object_ref (self);
+  check->id = self->execute_id;
+  self->check_cancellable = g_cancellable_new ();
+  bourse_client_request_json_async (self->client, "POST", path, body, self->check_cancellable,
+                                    bourse_approvals_page_check_cb, check);
+  return G_SOURCE_REMOVE;
+}
+
+/* The server's dry run of the execution as the quantity is now: the order
+ * it would be, its cost, or its refusal. */
+static void
+bourse_approvals_page_queue_check (BourseApprovalsPage *self)
+{
+  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
+
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  self->check_source = g_timeout_add (CHECK_DELAY_MS, bourse_approvals_page_check_timeout_cb, self);
 }
 
 static void
@@ -1255,8 +1380,6 @@ bourse_approvals_page_execute_response_cb (AdwMessageDialog    *dialog,
                                            const char          *response,
                                            BourseApprovalsPage *self)
 {
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "quantity-entry");
-  g_autofree char *quantity = NULL;
   g_autofree char *path = NULL;
   g_autoptr(JsonNode) body = NULL;
   Decision *execution;
@@ -1273,14 +1396,9 @@ bourse_approvals_page_execute_response_cb (AdwMessageDialog    *dialog,
     }
 
   /* Empty: the server sizes it by the caller's risk profile. */
-  quantity = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  if (quantity[0] != '\0')
-    body = bourse_json_new_object ("quantity", quantity, NULL);
-  else
-    {
-      body = json_node_new (JSON_NODE_OBJECT);
-      json_node_take_object (body, json_object_new ());
-    }
+  body = dup_execute_body (GTK_WIDGET (dialog));
+  g_clear_handle_id (&self->check_source, g_source_remove);
+  g_cancellable_cancel (self->check_cancellable);
 
   gtk_widget_set_visible (g_object_get_data (G_OBJECT (dialog), "error-label"), FALSE);
   path = g_strdup_printf ("/api/v1/approvals/%" PRId64 "/execute", self->execute_id);
@@ -1302,7 +1420,7 @@ bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
   g_autofree char *heading = NULL;
   g_autofree char *levels = NULL;
   g_autofree char *body = NULL;
-  GtkWidget *dialog, *box, *entry, *label;
+  GtkWidget *dialog, *box, *entry, *label, *estimate;
 
   g_assert (BOURSE_IS_APPROVALS_PAGE (self));
 
@@ -1339,11 +1457,20 @@ bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
   gtk_widget_set_name (entry, "quantity-entry");
   gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_NUMBER);
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  /* Filled with that size by the dry run. */
   gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Quantity: sized by your risk profile"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Quantity"),
                                   -1);
   gtk_box_append (GTK_BOX (box), entry);
+
+  /* The dry run's figures, for the quantity in the entry. */
+  estimate = gtk_label_new (NULL);
+  gtk_widget_set_name (estimate, "execute-estimate-label");
+  gtk_label_set_wrap (GTK_LABEL (estimate), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (estimate), 0);
+  gtk_widget_add_css_class (estimate, "dim-label");
+  gtk_box_append (GTK_BOX (box), estimate);
 
   label = gtk_label_new (NULL);
   gtk_widget_set_name (label, "execute-error-label");
@@ -1356,6 +1483,9 @@ bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   g_object_set_data (G_OBJECT (dialog), "quantity-entry", entry);
   g_object_set_data (G_OBJECT (dialog), "error-label", label);
+  g_object_set_data (G_OBJECT (dialog), "estimate-label", estimate);
+  g_signal_connect_object (entry, "changed",
+                           G_CALLBACK (bourse_approvals_page_queue_check), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (bourse_approvals_page_execute_response_cb), self, 0);
 
@@ -1365,6 +1495,7 @@ bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
 
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
+  bourse_approvals_page_queue_check (self);
 }
 
 /* }}} */

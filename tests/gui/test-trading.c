@@ -445,8 +445,9 @@ row_has_child (gpointer data)
   return row != NULL && (find_widget (row, query->child) != NULL) == query->present;
 }
 
-/* Execute… on an approved item makes its order, once: the dialog takes a
- * quantity, the server's answer closes it, and the button goes once the
+/* Execute… on an approved item makes its order, once: the dialog shows the
+ * size the risk profile suggests and its cost (the server's dry run), takes
+ * another quantity, the server's answer closes it, and the button goes once the
  * approval has its order; executed elsewhere, the approval comes back on
  * the topic with its order and the button goes too. */
 static void
@@ -480,6 +481,11 @@ test_execute (void)
   click (find_widget (find_widget (page, row), "execute-button"));
   wait_until (named_toplevel_is_shown, (gpointer) "execute-dialog", "the execute dialog");
   dialog = find_named_toplevel ("execute-dialog");
+  /* The dry run: the size the risk profile suggests, and its cost. */
+  wait_for_label (dialog, "execute-estimate-label", "Paper: about ");
+  g_test_message ("Suggested %s: %s", gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, "quantity-entry"))),
+                  label_text (dialog, "execute-estimate-label"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, "quantity-entry"))), !=, "");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-entry")), "0.001");
   click (find_button_labelled (dialog, "_Execute"));
   {
