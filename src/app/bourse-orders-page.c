@@ -50,7 +50,6 @@ struct _BourseOrdersPage
   BourseClient        *client;
   GSignalGroup        *client_signals;
   GCancellable        *cancellable;        /* cancels, the mode */
-  char               **permissions;
   Section              sections[N_SECTIONS];
   gboolean             reload_queued;
 
@@ -68,7 +67,6 @@ G_DEFINE_FINAL_TYPE (BourseOrdersPage, bourse_orders_page, GTK_TYPE_BOX)
 enum {
   PROP_0,
   PROP_CLIENT,
-  PROP_PERMISSIONS,
   N_PROPS
 };
 
@@ -178,7 +176,7 @@ bourse_orders_page_create_order_row (BourseOrdersPage *self,
                     bourse_order_status_is_open (status) ? "accent" : "dim-label");
 
   if (bourse_order_status_is_open (status) && bourse_json_get_int (order, "id", &id) &&
-      bourse_permissions_allow ((const char * const *) self->permissions, "orders.write"))
+      bourse_client_has_permission (self->client, "orders.write"))
     {
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Cancel"));
 
@@ -647,28 +645,23 @@ bourse_orders_page_set_client (BourseOrdersPage *self,
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.refresh", client != NULL);
+  bourse_orders_page_update_permissions (self);
   bourse_orders_page_reload (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
 
 void
-bourse_orders_page_set_permissions (BourseOrdersPage   *self,
-                                    const char * const *permissions)
+bourse_orders_page_update_permissions (BourseOrdersPage *self)
 {
   gboolean may_trade;
 
   g_return_if_fail (BOURSE_IS_ORDERS_PAGE (self));
 
-  g_strfreev (self->permissions);
-  self->permissions = g_strdupv ((char **) permissions);
-
-  may_trade = bourse_permissions_allow (permissions, "orders.write");
+  may_trade = self->client != NULL && bourse_client_has_permission (self->client, "orders.write");
   gtk_widget_set_visible (self->new_order_button, may_trade);
   gtk_widget_set_visible (self->cancel_all_button, may_trade);
   bourse_orders_page_refresh (self, SECTION_OPEN);
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERMISSIONS]);
 }
 
 int
@@ -719,7 +712,6 @@ bourse_orders_page_finalize (GObject *object)
       g_clear_pointer (&self->sections[kind].rows, g_ptr_array_unref);
       g_clear_pointer (&self->sections[kind].next_cursor, g_free);
     }
-  g_clear_pointer (&self->permissions, g_strfreev);
 
   G_OBJECT_CLASS (bourse_orders_page_parent_class)->finalize (object);
 }
@@ -736,10 +728,6 @@ bourse_orders_page_get_property (GObject    *object,
     {
     case PROP_CLIENT:
       g_value_set_object (value, self->client);
-      break;
-
-    case PROP_PERMISSIONS:
-      g_value_set_boxed (value, self->permissions);
       break;
 
     default:
@@ -759,10 +747,6 @@ bourse_orders_page_set_property (GObject      *object,
     {
     case PROP_CLIENT:
       bourse_orders_page_set_client (self, g_value_get_object (value));
-      break;
-
-    case PROP_PERMISSIONS:
-      bourse_orders_page_set_permissions (self, g_value_get_boxed (value));
       break;
 
     default:
@@ -785,11 +769,6 @@ bourse_orders_page_class_init (BourseOrdersPageClass *klass)
     g_param_spec_object ("client", NULL, NULL,
                          BOURSE_TYPE_CLIENT,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  properties[PROP_PERMISSIONS] =
-    g_param_spec_boxed ("permissions", NULL, NULL,
-                        G_TYPE_STRV,
-                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -20,8 +20,9 @@ GtkWidget    *bourse_orders_page_new             (void);
 BourseClient *bourse_orders_page_get_client      (BourseOrdersPage   *self);
 void          bourse_orders_page_set_client      (BourseOrdersPage   *self,
                                                   BourseClient       *client);
-void          bourse_orders_page_set_permissions (BourseOrdersPage   *self,
-                                                  const char * const *permissions);
+/* Shows what the client's permissions allow; the window calls it once
+ * they are loaded. */
+void          bourse_orders_page_update_permissions (BourseOrdersPage *self);
 void          bourse_orders_page_reload          (BourseOrdersPage   *self);
 /* How many open orders the page lists; -1 before the first answer. */
 int           bourse_orders_page_get_n_open      (BourseOrdersPage   *self);

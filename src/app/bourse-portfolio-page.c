@@ -30,7 +30,6 @@ struct _BoursePortfolioPage
   GSignalGroup        *client_signals;
   GCancellable        *cancellable;       /* the summary */
   GCancellable        *history_cancellable; /* equity and calendar */
-  char               **permissions;
 
   char                *currency;
   GHashTable          *positions;         /* symbol → JsonObject */
@@ -58,7 +57,6 @@ G_DEFINE_FINAL_TYPE (BoursePortfolioPage, bourse_portfolio_page, ADW_TYPE_PREFER
 enum {
   PROP_0,
   PROP_CLIENT,
-  PROP_PERMISSIONS,
   N_PROPS
 };
 
@@ -636,6 +634,7 @@ bourse_portfolio_page_set_client (BoursePortfolioPage *self,
       bourse_client_subscribe (client, topics[i]);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "portfolio.refresh", client != NULL);
+  bourse_portfolio_page_update_permissions (self);
   bourse_portfolio_page_reload (self);
   bourse_portfolio_page_load_history (self);
 
@@ -643,17 +642,12 @@ bourse_portfolio_page_set_client (BoursePortfolioPage *self,
 }
 
 void
-bourse_portfolio_page_set_permissions (BoursePortfolioPage *self,
-                                       const char * const  *permissions)
+bourse_portfolio_page_update_permissions (BoursePortfolioPage *self)
 {
   g_return_if_fail (BOURSE_IS_PORTFOLIO_PAGE (self));
 
-  g_strfreev (self->permissions);
-  self->permissions = g_strdupv ((char **) permissions);
   gtk_widget_set_visible (self->new_order_button,
-                          bourse_permissions_allow (permissions, "orders.write"));
-
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERMISSIONS]);
+                          self->client != NULL && bourse_client_has_permission (self->client, "orders.write"));
 }
 
 guint
@@ -693,7 +687,6 @@ bourse_portfolio_page_finalize (GObject *object)
 {
   BoursePortfolioPage *self = (BoursePortfolioPage *)object;
 
-  g_clear_pointer (&self->permissions, g_strfreev);
   g_clear_pointer (&self->currency, g_free);
   g_clear_pointer (&self->positions, g_hash_table_unref);
   g_clear_pointer (&self->last_prices, g_hash_table_unref);
@@ -717,10 +710,6 @@ bourse_portfolio_page_get_property (GObject    *object,
       g_value_set_object (value, self->client);
       break;
 
-    case PROP_PERMISSIONS:
-      g_value_set_boxed (value, self->permissions);
-      break;
-
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -738,10 +727,6 @@ bourse_portfolio_page_set_property (GObject      *object,
     {
     case PROP_CLIENT:
       bourse_portfolio_page_set_client (self, g_value_get_object (value));
-      break;
-
-    case PROP_PERMISSIONS:
-      bourse_portfolio_page_set_permissions (self, g_value_get_boxed (value));
       break;
 
     default:
@@ -764,11 +749,6 @@ bourse_portfolio_page_class_init (BoursePortfolioPageClass *klass)
     g_param_spec_object ("client", NULL, NULL,
                          BOURSE_TYPE_CLIENT,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
-  properties[PROP_PERMISSIONS] =
-    g_param_spec_boxed ("permissions", NULL, NULL,
-                        G_TYPE_STRV,
-                        (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

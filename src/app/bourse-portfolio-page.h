@@ -21,8 +21,9 @@ GtkWidget    *bourse_portfolio_page_new             (void);
 BourseClient *bourse_portfolio_page_get_client      (BoursePortfolioPage *self);
 void          bourse_portfolio_page_set_client      (BoursePortfolioPage *self,
                                                      BourseClient        *client);
-void          bourse_portfolio_page_set_permissions (BoursePortfolioPage *self,
-                                                     const char * const  *permissions);
+/* Shows what the client's permissions allow; the window calls it once
+ * they are loaded. */
+void          bourse_portfolio_page_update_permissions (BoursePortfolioPage *self);
 void          bourse_portfolio_page_reload          (BoursePortfolioPage *self);
 /* How many answers of GET /api/v1/portfolio the page has shown. */
 guint         bourse_portfolio_page_get_n_loads     (BoursePortfolioPage *self);

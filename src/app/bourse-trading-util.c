@@ -217,20 +217,6 @@ bourse_exit_reason_to_display (const char *reason)
 }
 
 gboolean
-bourse_permissions_allow (const char * const *permissions,
-                          const char         *permission)
-{
-  g_return_val_if_fail (permission != NULL, FALSE);
-
-  /* Unknown: offer it, the server decides (and its 403 says so). The rules
-   * themselves live in the server only. */
-  if (permissions == NULL)
-    return TRUE;
-
-  return g_strv_contains (permissions, permission);
-}
-
-gboolean
 bourse_json_get_decimal (JsonObject    *object,
                          const char    *member,
                          BourseDecimal *value)

@@ -42,12 +42,6 @@ const char *bourse_trading_state_to_display     (const char   *state);
 const char *bourse_account_mode_to_display      (const char   *mode);
 const char *bourse_exit_reason_to_display       (const char   *reason);
 
-/* Whether the caller may do what @permission allows. @permissions is what
- * the server said the caller holds; NULL when it has not said, and then
- * the action is offered and the server's 403 has the last word. */
-gboolean    bourse_permissions_allow            (const char * const *permissions,
-                                                 const char   *permission);
-
 /* A decimal member, or FALSE when absent, null or not a decimal. */
 gboolean    bourse_json_get_decimal             (JsonObject   *object,
                                                  const char   *member,

@@ -45,10 +45,9 @@ struct _BourseWindow
   gboolean              restore_tried;   /* the keyring, once per server */
   GtkWidget            *sign_in_dialog;  /* weak */
 
-  /* What the server says the caller may do (GET /api/v1/permissions; NULL
-   * until it says). */
+  /* What the server says the caller may do (GET /api/v1/permissions,
+   * kept by the client). */
   GCancellable         *principal_cancellable;
-  char                **permissions;
 
   /* The trading state (GET /api/v1/risk/state, topic risk). */
   GCancellable         *risk_cancellable;
@@ -81,6 +80,8 @@ struct _BourseWindow
   AdwViewStack         *view_stack;
   AdwWindowTitle       *content_title;
   BourseMarketsPage    *markets_page;
+  BoursePortfolioPage  *portfolio_page;
+  BourseOrdersPage     *orders_page;
   GtkWidget            *kill_switch_button;
   GtkRevealer          *trading_banner;
   GtkWidget            *trading_banner_box;
@@ -94,7 +95,6 @@ enum {
   PROP_0,
   PROP_CLIENT,
   PROP_SERVER_URL,
-  PROP_PERMISSIONS,
   N_PROPS
 };
 
@@ -249,7 +249,7 @@ static gboolean
 bourse_window_may (BourseWindow *self,
                    const char   *permission)
 {
-  return bourse_permissions_allow ((const char * const *) self->permissions, permission);
+  return self->client != NULL && bourse_client_has_permission (self->client, permission);
 }
 
 static void
@@ -870,18 +870,20 @@ bourse_window_check_owner (BourseWindow *self)
 
 /* }}} */
 
-/* What the server says the caller may do; the rules stay with it. */
+/* What the server says the caller may do, once the client knows it; the
+ * rules stay with the server. */
 static void
-bourse_window_set_permissions (BourseWindow       *self,
-                               const char * const *permissions)
+bourse_window_update_permissions (BourseWindow *self)
 {
   g_assert (BOURSE_IS_WINDOW (self));
 
-  g_clear_pointer (&self->permissions, g_strfreev);
-  self->permissions = g_strdupv ((char **) permissions);
-
   bourse_window_update_trading (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PERMISSIONS]);
+  bourse_window_set_desk (self);
+  bourse_window_set_admin (self, bourse_window_may (self, "users.read") && bourse_window_may (self, "audit.read"));
+  bourse_markets_page_set_permissions (self->markets_page,
+                                       self->client ? bourse_client_get_permissions (self->client) : NULL);
+  bourse_portfolio_page_update_permissions (self->portfolio_page);
+  bourse_orders_page_update_permissions (self->orders_page);
 }
 
 static void
@@ -903,11 +905,7 @@ bourse_window_load_principal_cb (GObject      *object,
     return;
 
   g_debug ("Signed in with the role %s", bourse_client_get_role (client));
-  bourse_window_set_permissions (self, bourse_client_get_permissions (client));
-
-  bourse_window_set_desk (self);
-  bourse_window_set_admin (self, bourse_window_may (self, "users.read") && bourse_window_may (self, "audit.read"));
-  bourse_markets_page_set_permissions (self->markets_page, bourse_client_get_permissions (client));
+  bourse_window_update_permissions (self);
 
   if (self->users_page != NULL)
     bourse_window_check_owner (self);
@@ -1338,7 +1336,6 @@ bourse_window_finalize (GObject *object)
 
   g_clear_pointer (&self->server_url, g_free);
   g_clear_pointer (&self->token, g_free);
-  g_clear_pointer (&self->permissions, g_strfreev);
   g_clear_pointer (&self->risk_state, json_object_unref);
   g_clear_pointer (&self->wanted_decision, g_free);
 
@@ -1361,10 +1358,6 @@ bourse_window_get_property (GObject    *object,
 
     case PROP_SERVER_URL:
       g_value_set_string (value, self->server_url);
-      break;
-
-    case PROP_PERMISSIONS:
-      g_value_set_boxed (value, self->permissions);
       break;
 
     default:
@@ -1415,13 +1408,6 @@ bourse_window_class_init (BourseWindowClass *klass)
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
-  /* NULL until the server said: then actions are offered, and its 403
-   * has the last word. */
-  properties[PROP_PERMISSIONS] =
-    g_param_spec_boxed ("permissions", NULL, NULL,
-                        G_TYPE_STRV,
-                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
-
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_install_action (widget_class, "win.retry", NULL, bourse_window_retry_action);
@@ -1453,6 +1439,8 @@ bourse_window_class_init (BourseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, markets_page);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, portfolio_page);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, orders_page);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, kill_switch_button);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner_box);

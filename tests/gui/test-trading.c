@@ -28,17 +28,33 @@ static char *tmp_dir;
 
 /* Helpers {{{ */
 
+/* A window signed in with @token, the local owner's if NULL. */
 static BourseWindow *
-open_window (BourseTestServer *server)
+open_window_as (BourseTestServer *server,
+                const char       *token)
 {
   BourseWindow *window = bourse_window_new (NULL);
 
   g_object_ref (window);
-  bourse_window_set_token (window, server->token);
+  bourse_window_set_token (window, token != NULL ? token : server->token);
   bourse_window_set_server_url (window, server->base_url);
   gtk_window_present (GTK_WINDOW (window));
 
   return window;
+}
+
+static BourseWindow *
+open_window (BourseTestServer *server)
+{
+  return open_window_as (server, NULL);
+}
+
+static gboolean
+permissions_are_loaded (gpointer data)
+{
+  BourseClient *client = bourse_window_get_client (data);
+
+  return client != NULL && bourse_client_get_permissions (client) != NULL;
 }
 
 /* What the window and its trading pages follow. */
@@ -521,6 +537,45 @@ test_execute (void)
   bourse_test_server_free (server);
 }
 
+/* What the window offers follows the server's permissions: a viewer sees
+ * the paper book, and no New Order, Cancel All or kill switch. */
+static void
+test_viewer (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  g_autofree char *token = NULL;
+  BourseWindow *window;
+  GtkWidget *portfolio, *orders;
+
+  desk_create_user (server, "vera", "viewer");
+  token = desk_login (server, "vera", "viewer");
+
+  window = open_window_as (server, token);
+  wait_until (permissions_are_loaded, window, "the viewer's permissions");
+  portfolio = find_widget (GTK_WIDGET (window), "portfolio-page");
+  orders = find_widget (GTK_WIDGET (window), "orders-page");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "portfolio"));
+  wait_for_label (portfolio, "mode-tag", "Paper");
+  g_assert_false (gtk_widget_get_visible (find_widget (portfolio, "new-order-button")));
+  g_assert_false (gtk_widget_get_visible (find_widget (orders, "new-order-button")));
+  g_assert_false (gtk_widget_get_visible (find_widget (orders, "cancel-all-button")));
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "kill-switch-button")));
+  close_window (window);
+
+  /* The local owner, an administrator, has them all. */
+  window = open_window (server);
+  wait_until (permissions_are_loaded, window, "the owner's permissions");
+  portfolio = find_widget (GTK_WIDGET (window), "portfolio-page");
+  orders = find_widget (GTK_WIDGET (window), "orders-page");
+  g_assert_true (gtk_widget_get_visible (find_widget (portfolio, "new-order-button")));
+  g_assert_true (gtk_widget_get_visible (find_widget (orders, "new-order-button")));
+  g_assert_true (gtk_widget_get_visible (find_widget (orders, "cancel-all-button")));
+  g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "kill-switch-button")));
+  close_window (window);
+
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -556,6 +611,7 @@ main (int   argc,
   g_test_add_func ("/trading/order-dialog", test_order_dialog);
   g_test_add_func ("/trading/portfolio", test_portfolio);
   g_test_add_func ("/trading/execute", test_execute);
+  g_test_add_func ("/trading/viewer", test_viewer);
 
   ret = g_test_run ();
 
