@@ -37,6 +37,11 @@ struct _BourseTrading
   gboolean          running;
   char             *mode;
   gboolean          allow_short;
+  /* While an order is placed: it, what the broker answered at once, and
+   * the first failure booking that answer. */
+  const BourseOrder *placing;
+  GPtrArray        *placed;
+  GError           *placing_error;
   gint64            slippage_bps;
   BourseDecimal     taker_fee;
 };
@@ -44,6 +49,29 @@ struct _BourseTrading
 G_DEFINE_FINAL_TYPE (BourseTrading, bourse_trading, G_TYPE_OBJECT)
 
 static const BourseTradingCaller system_caller = { "system", 0, NULL, TRUE };
+
+/* What booking an execution did, to tell once its transaction committed. */
+typedef struct
+{
+  BourseOrder   *order;         /* as booked */
+  GPtrArray     *canceled;      /* the OCO legs it canceled */
+  gint64         fill_id;       /* 0: not a fill */
+  gboolean       trade_closed;
+  BourseDecimal  trade_net_pnl;
+} Booked;
+
+static void
+booked_free (Booked *booked)
+{
+  bourse_order_free (booked->order);
+  g_ptr_array_unref (booked->canceled);
+  g_free (booked);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Booked, booked_free)
+
+static void announce (BourseTrading *self,
+                      Booked        *booked);
 
 static void
 bourse_trading_dispose (GObject *object)
@@ -542,35 +570,42 @@ bourse_trading_place_order (BourseTrading             *self,
        && bourse_orders_insert (self->store, order, error)
        && bourse_portfolio_lock (self->portfolio, order->locked_asset, order->locked, order->id, error)
        && audit_order (self, caller, "order.create", order, details, error);
-  commit_or_rollback (self, &ok, error);
-  if (!ok)
-    return NULL;
-
-  g_info ("Order %" G_GINT64_FORMAT " %s %s %s by %s", order->id, bourse_side_to_string (order->side),
-          bourse_order_type_to_string (order->type), order->symbol, caller->actor);
-  if (created != NULL)
-    *created = TRUE;
-  /* The name of who placed it, as reads give it. */
-  if (caller->user_id > 0)
+  if (ok)
     {
-      g_autoptr(BourseOrder) stored = bourse_orders_get (self->store, order->id, NULL);
+      /* The broker may answer at once (paper fills a market order there
+       * and then): that joins this transaction, see execution_cb (). */
+      g_autoptr(GPtrArray) placed = g_ptr_array_new_with_free_func ((GDestroyNotify) booked_free);
 
-      if (stored != NULL)
+      self->placing = order;
+      self->placed = placed;
+      bourse_broker_submit (self->broker, order, instrument);
+      self->placing = NULL;
+      self->placed = NULL;
+      if (self->placing_error != NULL)
         {
-          g_free (order->created_by_name);
-          order->created_by_name = g_steal_pointer (&stored->created_by_name);
+          g_propagate_error (error, g_steal_pointer (&self->placing_error));
+          ok = FALSE;
         }
+      commit_or_rollback (self, &ok, error);
+      if (!ok)
+        {
+          /* Nothing of it stays, on the book either. */
+          bourse_broker_cancel (self->broker, order, NULL);
+          return NULL;
+        }
+      g_info ("Order %" G_GINT64_FORMAT " %s %s %s by %s", order->id, bourse_side_to_string (order->side),
+              bourse_order_type_to_string (order->type), order->symbol, caller->actor);
+      if (created != NULL)
+        *created = TRUE;
+      publish_order (self, order);
+      for (guint i = 0; i < placed->len; i++)
+        announce (self, g_ptr_array_index (placed, i));
+      bourse_portfolio_publish (self->portfolio);
+      /* As it is now, with its fills and who placed it. */
+      return bourse_orders_get (self->store, order->id, error);
     }
-  publish_order (self, order);
-  bourse_portfolio_publish (self->portfolio);
-
-  /* The broker may fill it at once: the caller gets it as it is then. */
-  bourse_broker_submit (self->broker, order, instrument);
-  {
-    g_autoptr(BourseOrder) now = bourse_orders_get (self->store, order->id, error);
-
-    return g_steal_pointer (&now);
-  }
+  commit_or_rollback (self, &ok, error);
+  return NULL;
 }
 
 /* Ends an open order in @status, giving back what it still locks. Inside
@@ -783,28 +818,27 @@ cancel_siblings (BourseTrading     *self,
   return TRUE;
 }
 
-static void
-apply_fill (BourseTrading         *self,
-            BourseOrder           *order,
-            const BourseExecution *execution)
+
+/* A fill of @order, inside the open transaction: the OCO siblings
+ * canceled, the ledger, the order and the audit entry. */
+static gboolean
+book_fill (BourseTrading          *self,
+           Booked                 *booked,
+           const BourseExecution  *execution,
+           GError                **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(BourseInstrument) instrument = NULL;
-  g_autoptr(GPtrArray) canceled = g_ptr_array_new_with_free_func ((GDestroyNotify) bourse_order_free);
-  g_autoptr(JsonNode) fill_json = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) details = NULL;
+  BourseOrder *order = booked->order;
   BourseFillOutcome outcome = { 0 };
   BourseFillSpec spec = { 0 };
-  BourseDecimal remaining, equity, today;
+  BourseDecimal remaining;
   gboolean ok;
 
-  instrument = bourse_instruments_find (self->store, order->symbol, &error);
+  instrument = bourse_instruments_find (self->store, order->symbol, error);
   if (instrument == NULL)
-    {
-      g_warning ("Order %" G_GINT64_FORMAT " filled on an unknown instrument: %s", order->id, error->message);
-      return;
-    }
+    return FALSE;
   bourse_decimal_sub (order->quantity, order->filled_quantity, &remaining, NULL);
 
   spec.order_id = order->id;
@@ -829,58 +863,91 @@ apply_fill (BourseTrading         *self,
   json_builder_end_object (builder);
   details = json_builder_get_root (builder);
 
-  ok = bourse_store_begin (self->store, &error)
-       && cancel_siblings (self, order, canceled, &error)
-       && bourse_decimal_mul (execution->quantity, execution->price, BOURSE_ROUND_HALF_EVEN, &spec.notional, &error);
-  if (ok)
-    {
-      /* The whole rest gives back the whole lock; a part, its share. */
-      if (bourse_decimal_compare (execution->quantity, remaining) >= 0)
-        spec.unlock = order->locked;
-      else
-        {
-          __int128 share = (__int128) order->locked.units * execution->quantity.units / remaining.units;
-
-          spec.unlock.units = (gint64) share;
-        }
-      ok = bourse_portfolio_apply_fill (self->portfolio, &spec, &outcome, &error);
-    }
-  if (ok)
-    {
-      ok = bourse_decimal_add (order->filled_quantity, execution->quantity, &order->filled_quantity, &error)
-           && bourse_decimal_add (order->filled_notional, spec.notional, &order->filled_notional, &error)
-           && bourse_decimal_add (order->fee, execution->fee, &order->fee, &error)
-           && bourse_decimal_sub (order->locked, spec.unlock, &order->locked, &error);
-      order->status = bourse_decimal_compare (order->filled_quantity, order->quantity) >= 0
-                      ? BOURSE_ORDER_FILLED : BOURSE_ORDER_PARTIALLY_FILLED;
-      ok = ok && bourse_orders_update (self->store, order, &error)
-           && audit_order (self, &system_caller, "order.fill", order, details, &error);
-    }
-  commit_or_rollback (self, &ok, &error);
+  if (!cancel_siblings (self, order, booked->canceled, error)
+      || !bourse_decimal_mul (execution->quantity, execution->price, BOURSE_ROUND_HALF_EVEN, &spec.notional, error))
+    return FALSE;
+  /* The whole rest gives back the whole lock; a part, its share. */
+  if (bourse_decimal_compare (execution->quantity, remaining) >= 0)
+    spec.unlock = order->locked;
+  else
+    spec.unlock.units = (gint64) ((__int128) order->locked.units * execution->quantity.units / remaining.units);
+  ok = bourse_portfolio_apply_fill (self->portfolio, &spec, &outcome, error)
+       && bourse_decimal_add (order->filled_quantity, execution->quantity, &order->filled_quantity, error)
+       && bourse_decimal_add (order->filled_notional, spec.notional, &order->filled_notional, error)
+       && bourse_decimal_add (order->fee, execution->fee, &order->fee, error)
+       && bourse_decimal_sub (order->locked, spec.unlock, &order->locked, error);
+  g_free (outcome.time);
   if (!ok)
-    {
-      g_warning ("Could not book a fill of order %" G_GINT64_FORMAT ": %s", order->id, error->message);
-      g_free (outcome.time);
-      return;
-    }
+    return FALSE;
+  order->status = bourse_decimal_compare (order->filled_quantity, order->quantity) >= 0
+                  ? BOURSE_ORDER_FILLED : BOURSE_ORDER_PARTIALLY_FILLED;
+  booked->fill_id = outcome.fill_id;
+  booked->trade_closed = outcome.trade_closed;
+  booked->trade_net_pnl = outcome.trade_net_pnl;
+  return bourse_orders_update (self->store, order, error)
+         && audit_order (self, &system_caller, "order.fill", order, details, error);
+}
 
-  g_info ("Order %" G_GINT64_FORMAT " %s", order->id, bourse_order_status_to_string (order->status));
-  for (guint i = 0; i < canceled->len; i++)
-    publish_order (self, g_ptr_array_index (canceled, i));
+/* Books @execution of the open @order inside the open transaction. */
+static gboolean
+book_execution (BourseTrading          *self,
+                Booked                 *booked,
+                const BourseExecution  *execution,
+                GError                **error)
+{
+  BourseOrderStatus status;
+
+  switch (execution->kind)
+    {
+    case BOURSE_EXECUTION_FILL:
+      return book_fill (self, booked, execution, error);
+
+    case BOURSE_EXECUTION_TRIGGERED:
+      booked->order->triggered = TRUE;
+      return bourse_orders_update (self->store, booked->order, error);
+
+    case BOURSE_EXECUTION_EXPIRED:
+    case BOURSE_EXECUTION_REJECTED:
+    case BOURSE_EXECUTION_CANCELED:
+    default:
+      status = execution->kind == BOURSE_EXECUTION_EXPIRED ? BOURSE_ORDER_EXPIRED
+               : execution->kind == BOURSE_EXECUTION_REJECTED ? BOURSE_ORDER_REJECTED
+               : BOURSE_ORDER_CANCELED;
+      return finish_order (self, booked->order, status, execution->reason, error)
+             && audit_order (self, &system_caller, status_action (status), booked->order, NULL, error);
+    }
+}
+
+/* Once committed: the topics, the protections, and a filled entry's
+ * bracket. */
+static void
+announce (BourseTrading *self,
+          Booked        *booked)
+{
+  BourseOrder *order = booked->order;
+  BourseDecimal equity, today;
+
+  for (guint i = 0; i < booked->canceled->len; i++)
+    publish_order (self, g_ptr_array_index (booked->canceled, i));
   publish_order (self, order);
-  fill_json = bourse_fill_json (self->store, outcome.fill_id, order->mode, NULL);
-  if (fill_json != NULL)
-    bourse_event_bus_publish (self->bus, "fills", fill_json);
+  if (booked->fill_id > 0)
+    {
+      g_autoptr(JsonNode) fill = bourse_fill_json (self->store, booked->fill_id, order->mode, NULL);
+
+      g_info ("Order %" G_GINT64_FORMAT " %s", order->id, bourse_order_status_to_string (order->status));
+      if (fill != NULL)
+        bourse_event_bus_publish (self->bus, "fills", fill);
+    }
   bourse_portfolio_publish (self->portfolio);
+  if (booked->fill_id == 0)
+    return;
 
   /* The protections learn what happened. */
-  if (outcome.trade_closed)
+  if (booked->trade_closed)
     bourse_risk_note_trade_closed (self->risk, order->symbol, order->purpose != NULL ? order->purpose : "order",
-                                   outcome.trade_net_pnl);
+                                   booked->trade_net_pnl);
   if (bourse_portfolio_get_equity (self->portfolio, &equity, &today, NULL))
     bourse_risk_note_equity (self->risk, equity, today);
-  g_free (outcome.time);
-
   if (order->status == BOURSE_ORDER_FILLED && (order->has_stop_loss || order->has_take_profit))
     place_bracket (self, order);
 }
@@ -891,58 +958,43 @@ execution_cb (BourseBroker          *broker,
               BourseTrading         *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(BourseOrder) order = bourse_orders_get (self->store, execution->order_id, &error);
+  g_autoptr(Booked) booked = g_new0 (Booked, 1);
+  gboolean inside = self->placing != NULL && self->placing->id == execution->order_id;
   gboolean ok;
 
-  if (order == NULL)
+  booked->canceled = g_ptr_array_new_with_free_func ((GDestroyNotify) bourse_order_free);
+  booked->order = bourse_orders_get (self->store, execution->order_id, &error);
+  if (booked->order == NULL)
     {
       g_warning ("An execution for order %" G_GINT64_FORMAT ": %s", execution->order_id, error->message);
       return;
     }
-  if (!bourse_order_is_open (order))
+  if (!bourse_order_is_open (booked->order))
     {
-      g_message ("Order %" G_GINT64_FORMAT " is %s: an execution for it is ignored", order->id,
-                 bourse_order_status_to_string (order->status));
+      g_message ("Order %" G_GINT64_FORMAT " is %s: an execution for it is ignored", booked->order->id,
+                 bourse_order_status_to_string (booked->order->status));
       return;
     }
 
-  switch (execution->kind)
+  /* What the broker answers while the order is placed joins the order's
+   * own transaction: a paper order and its fill commit together. */
+  if (inside)
     {
-    case BOURSE_EXECUTION_FILL:
-      apply_fill (self, order, execution);
+      if (self->placing_error == NULL
+          && book_execution (self, booked, execution, &self->placing_error))
+        g_ptr_array_add (self->placed, g_steal_pointer (&booked));
       return;
-
-    case BOURSE_EXECUTION_TRIGGERED:
-      order->triggered = TRUE;
-      if (!bourse_orders_update (self->store, order, &error))
-        g_warning ("Could not mark order %" G_GINT64_FORMAT " triggered: %s", order->id, error->message);
-      else
-        publish_order (self, order);
-      return;
-
-    case BOURSE_EXECUTION_EXPIRED:
-    case BOURSE_EXECUTION_REJECTED:
-    case BOURSE_EXECUTION_CANCELED:
-    default:
-      {
-        BourseOrderStatus status = execution->kind == BOURSE_EXECUTION_EXPIRED ? BOURSE_ORDER_EXPIRED
-                                   : execution->kind == BOURSE_EXECUTION_REJECTED ? BOURSE_ORDER_REJECTED
-                                   : BOURSE_ORDER_CANCELED;
-
-        ok = bourse_store_begin (self->store, &error)
-             && finish_order (self, order, status, execution->reason, &error)
-             && audit_order (self, &system_caller, status_action (status), order, NULL, &error);
-        commit_or_rollback (self, &ok, &error);
-        if (!ok)
-          {
-            g_warning ("Could not end order %" G_GINT64_FORMAT ": %s", order->id, error->message);
-            return;
-          }
-        publish_order (self, order);
-        bourse_portfolio_publish (self->portfolio);
-        return;
-      }
     }
+
+  ok = bourse_store_begin (self->store, &error) && book_execution (self, booked, execution, &error);
+  commit_or_rollback (self, &ok, &error);
+  if (!ok)
+    {
+      g_warning ("Could not book an execution of order %" G_GINT64_FORMAT ": %s", execution->order_id,
+                 error->message);
+      return;
+    }
+  announce (self, booked);
 }
 
 static void

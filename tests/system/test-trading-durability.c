@@ -10,16 +10,19 @@
  * - restart-open-orders: resting LIMIT orders outlive a clean stop with
  *   their locks, and a later price that crosses them fills them.
  * - killed-before-fill: a boursed that kills itself (SIGKILL, through the
- *   preloaded die-on-sql.c) just as it books a fill — after the order was
- *   stored, before its fill: a MARKET order left NEW is EXPIRED at the next
- *   start with its lock given back; a marketable LIMIT goes on resting.
+ *   preloaded die-on-sql.c) just as it books a fill. An order the paper
+ *   broker fills when placed is one transaction with its fill: nothing of it
+ *   stays, and the client's retry makes it. A resting order whose fill a
+ *   later price brings stays NEW with its lock, rests again after the
+ *   restart and fills at the next price through it.
  * - kill-under-orders: SIGKILL at seeded moments while clients place a stream
  *   of MARKET and LIMIT orders of both sides over several connections and the
  *   price moves under them: every acknowledged order (201 received whole) is
  *   there after the kill, as it was acknowledged or further along; a lost
  *   answer's order, sent again with its client_order_id, is found (200) or
- *   made (201), never twice; MARKET orders the kill left NEW are EXPIRED with
- *   their locks back.
+ *   made (201), never twice; no MARKET order is ever on the file without its
+ *   fill (a broker's later answer would leave one NEW: it is EXPIRED at the
+ *   next start with its lock back).
  *
  * After every stop and kill the SQLite file itself is checked, before any
  * engine opens it again (assert_ledger): cash = starting cash + Σ sell
@@ -745,29 +748,29 @@ exited_cb (GObject      *object,
   *(gboolean *) user_data = TRUE;
 }
 
-/* Places @body, which kills the process before its answer; returns the
- * order as the file has it then (status, lock), checked against the ledger. */
+/* Sends a request that kills the process before its answer, waits for the
+ * SIGKILL and checks the ledger the file holds then. */
 static void
-place_and_die (Engine     *e,
-               const char *client_order_id,
-               const char *body,
-               DbOrder    *stored)
+request_and_die (Engine     *e,
+                 const char *what,
+                 const char *path,
+                 const char *content_type,
+                 const char *body)
 {
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) open_markets = NULL;
   gboolean exited = FALSE;
   guint status;
-  Db db = { 0 };
 
-  answer = boursed_http (e->session, e->daemon->port, "POST", "/api/v1/orders", NULL, e->token, NULL, body, &status,
+  answer = boursed_http (e->session, e->daemon->port, "POST", path, NULL, e->token, content_type, body, &status,
                          &error);
   if (error == NULL)
     {
       g_autofree char *text = answer ? json_to_string (answer, FALSE) : g_strdup ("");
-      g_error ("%s was answered (%u: %s): the fill was stored without the crash", client_order_id, status, text);
+      g_error ("%s was answered (%u: %s): the fill was stored without the crash", what, status, text);
     }
-  g_test_message ("%s: no answer (%s)", client_order_id, error->message);
+  g_test_message ("%s: no answer (%s)", what, error->message);
 
   g_subprocess_wait_async (e->daemon->process, NULL, exited_cb, &exited);
   boursed_wait_for (&exited, BOURSED_EXIT_TIMEOUT_S, "boursed to die storing a fill");
@@ -775,32 +778,8 @@ place_and_die (Engine     *e,
   g_assert_cmpint (g_subprocess_get_term_sig (e->daemon->process), ==, SIGKILL);
   g_clear_pointer (&e->daemon, boursed_daemon_free);
 
-  /* The order was stored, with its lock, and nothing of its fill. */
-  open_markets = assert_ledger (e->f, client_order_id);
-  db_open (&db, e->f->data_dir);
-  g_assert_true (db_find_order (&db, client_order_id, 0, stored));
-  g_assert_cmpint (db_int (&db, "SELECT COUNT (*) FROM fills WHERE order_id = ?", stored->id), ==, 0);
-  db_close (&db);
-  g_assert_cmpstr (stored->status, ==, "NEW");
-  g_assert_cmpint (stored->locked, >, 0);
-  g_assert_cmpint (stored->filled, ==, 0);
-  if (g_str_equal (stored->type, "MARKET"))
-    {
-      g_assert_cmpuint (open_markets->len, ==, 1);
-      g_assert_cmpint (g_array_index (open_markets, gint64, 0), ==, stored->id);
-    }
-}
-
-/* The same order again: its client_order_id finds it (200), nothing new. */
-static JsonNode *
-retry (Engine     *e,
-       const char *body,
-       gint64      id)
-{
-  JsonNode *again = place (e, body, 200);
-
-  g_assert_cmpint (json_object_get_int_member (json_node_get_object (again), "id"), ==, id);
-  return again;
+  open_markets = assert_ledger (e->f, what);
+  g_assert_cmpuint (open_markets->len, ==, 0);
 }
 
 static void
@@ -836,68 +815,79 @@ test_killed_before_fill (BoursedFixture *f,
   portfolio_balance (&e, BASE, &free_base0, &locked_base);
   engine_stop (&e);
 
-  /* A MARKET SELL and a MARKET BUY, each killed as its fill is stored:
-   * NEW on the file with its lock; EXPIRED at the next start, lock back. */
-  for (guint i = 0; i < 2; i++)
+  /* A MARKET SELL, a MARKET BUY and a marketable LIMIT, each killed as its
+   * fill is stored: the order and its fill are one transaction, so nothing
+   * of it is on the file — it was never acknowledged — and the client's
+   * retry with its client_order_id makes it then (201), filled. */
+  for (guint i = 0; i < 3; i++)
     {
-      const char *body = i == 0 ? market_sell : market_buy;
-      const char *client_id = i == 0 ? "die-market-sell" : "die-market-buy";
+      const char *body = i == 0 ? market_sell : i == 1 ? market_buy : limit_buy;
+      const char *client_id = i == 0 ? "die-market-sell" : i == 1 ? "die-market-buy" : "die-limit-buy";
       g_auto(DbOrder) stored = { 0 };
-      g_autoptr(GArray) open_markets = NULL;
       g_autoptr(GArray) left = NULL;
       g_autoptr(JsonNode) again = NULL;
+      Db db = { 0 };
 
       engine_start_dying (&e);
-      place_and_die (&e, client_id, body, &stored);
-      g_assert_cmpstr (stored.type, ==, "MARKET");
-      if (i == 0)
-        g_assert_cmpint (stored.locked, ==, units ("2"));
+      request_and_die (&e, client_id, "/api/v1/orders", NULL, body);
+      db_open (&db, f->data_dir);
+      g_assert_false (db_find_order (&db, client_id, 0, &stored));
+      db_close (&db);
 
       engine_start (&e, NULL);
-      open_markets = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_array_append_val (open_markets, stored.id);
-      assert_expired (&e, open_markets);
       portfolio_balance (&e, "USDT", &free_usdt, &locked_usdt);
       portfolio_balance (&e, BASE, &free_base, &locked_base);
       g_assert_cmpint (free_usdt, ==, free_usdt0);
       g_assert_cmpint (locked_usdt, ==, 0);
       g_assert_cmpint (free_base, ==, free_base0);
       g_assert_cmpint (locked_base, ==, 0);
-      /* A client retrying its lost request learns what became of it. */
-      again = retry (&e, body, stored.id);
-      g_assert_cmpstr (order_status (again), ==, "EXPIRED");
+      again = place (&e, body, 201);
+      g_assert_cmpstr (order_status (again), ==, "FILLED");
+      portfolio_balance (&e, "USDT", &free_usdt0, &locked_usdt);
+      portfolio_balance (&e, BASE, &free_base0, &locked_base);
       engine_stop (&e);
-      left = assert_ledger (f, "after the expiry");
+      left = assert_ledger (f, "after the retry");
       g_assert_cmpuint (left->len, ==, 0);
     }
 
-  /* A marketable LIMIT killed the same way goes on resting after the
-   * restart, its lock kept, and fills at the next price through it. */
+  /* A resting LIMIT whose fill a later price brings, killed as that fill is
+   * stored: on the file it is NEW with its lock and no fill; after the
+   * restart it rests again and fills at the next price through it. */
   {
     g_auto(DbOrder) stored = { 0 };
     g_autoptr(GArray) left = NULL;
-    g_autoptr(JsonNode) again = NULL;
+    g_autoptr(JsonNode) resting = NULL;
     g_autoptr(JsonNode) filled = NULL;
-
-    engine_start_dying (&e);
-    place_and_die (&e, "die-limit-buy", limit_buy, &stored);
-    g_assert_cmpstr (stored.type, ==, "LIMIT");
-    g_assert_cmpint (stored.locked, ==, units ("101.101"));
+    g_autofree char *csv = NULL;
+    gint64 id;
+    Db db = { 0 };
 
     engine_start (&e, NULL);
-    again = retry (&e, limit_buy, stored.id);
-    g_assert_cmpstr (order_status (again), ==, "NEW");
-    portfolio_balance (&e, "USDT", &free_usdt, &locked_usdt);
-    g_assert_cmpint (locked_usdt, ==, units ("101.101"));
-    g_assert_cmpint (free_usdt, ==, free_usdt0 - units ("101.101"));
+    resting = place (&e, "{\"symbol\":\"" SYMBOL "\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"1\","
+                         "\"price\":\"99\",\"client_order_id\":\"die-resting-buy\"}", 201);
+    g_assert_cmpstr (order_status (resting), ==, "NEW");
+    id = json_object_get_int_member (json_node_get_object (resting), "id");
+    engine_stop (&e);
 
-    set_price (&e, "100.5");
-    wait_order_status (&e, stored.id, "FILLED");
-    filled = get_order (&e, stored.id);
-    g_assert_cmpint (member_units (json_node_get_object (filled), "average_price"), ==, units ("101"));
+    engine_start_dying (&e);
+    csv = candle_csv (e.next_candle, "98.5");
+    e.next_candle += MINUTE_MS;
+    request_and_die (&e, "the price through die-resting-buy", IMPORT_PATH, "text/csv", csv);
+    db_open (&db, f->data_dir);
+    g_assert_true (db_find_order (&db, "die-resting-buy", 0, &stored));
+    g_assert_cmpint (db_int (&db, "SELECT COUNT (*) FROM fills WHERE order_id = ?", stored.id), ==, 0);
+    db_close (&db);
+    g_assert_cmpstr (stored.status, ==, "NEW");
+    g_assert_cmpint (stored.locked, ==, units ("99.099"));
+
+    engine_start (&e, NULL);
+    set_price (&e, "98.4");
+    wait_order_status (&e, id, "FILLED");
+    filled = get_order (&e, id);
+    g_assert_cmpint (member_units (json_node_get_object (filled), "average_price"), ==, units ("99"));
     portfolio_balance (&e, "USDT", &free_usdt, &locked_usdt);
     g_assert_cmpint (locked_usdt, ==, 0);
-    g_assert_cmpint (free_usdt, ==, free_usdt0 - units ("101.101"));
+    g_assert_cmpint (free_usdt, ==, free_usdt0 - units ("99.099"));
     portfolio_balance (&e, BASE, &free_base, &locked_base);
     g_assert_cmpint (free_base, ==, free_base0 + units ("1"));
     engine_stop (&e);
@@ -1255,6 +1245,9 @@ test_kill_under_orders (BoursedFixture *f,
 
         open_markets = assert_ledger (f, when);
       }
+      /* A paper MARKET order and its fill are one transaction: none is on
+       * the file without it. */
+      g_assert_cmpuint (open_markets->len, ==, 0);
       assert_acknowledged_on_file (f, &stream);
 
       /* Restarted: MARKET orders left open are EXPIRED, locks back. */
