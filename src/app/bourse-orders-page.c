@@ -49,7 +49,8 @@ struct _BourseOrdersPage
 
   BourseClient        *client;
   GSignalGroup        *client_signals;
-  GCancellable        *cancellable;        /* cancels, the mode */
+  GCancellable        *cancellable;        /* cancels, the mode, who we are */
+  gint64               user_id;            /* GET /api/v1/users/me; 0 unknown */
   Section              sections[N_SECTIONS];
   gboolean             reload_queued;
 
@@ -143,6 +144,23 @@ dup_order_title (JsonObject *item,
                           quantity, bourse_json_get_string (item, "symbol") ?: "?");
 }
 
+/* One's own orders with orders.write, anyone's with orders.manage (the
+ * server's rule; it has the last word). */
+static gboolean
+bourse_orders_page_may_cancel (BourseOrdersPage *self,
+                               JsonObject       *order)
+{
+  gint64 created_by = 0;
+
+  if (self->client == NULL)
+    return FALSE;
+  if (bourse_client_has_permission (self->client, "orders.manage"))
+    return TRUE;
+
+  return bourse_client_has_permission (self->client, "orders.write") && self->user_id != 0 &&
+         bourse_json_get_int (order, "created_by", &created_by) && created_by == self->user_id;
+}
+
 static GtkWidget *
 bourse_orders_page_create_order_row (BourseOrdersPage *self,
                                      JsonObject       *order)
@@ -176,7 +194,7 @@ bourse_orders_page_create_order_row (BourseOrdersPage *self,
                     bourse_order_status_is_open (status) ? "accent" : "dim-label");
 
   if (bourse_order_status_is_open (status) && bourse_json_get_int (order, "id", &id) &&
-      bourse_client_has_permission (self->client, "orders.write"))
+      bourse_orders_page_may_cancel (self, order))
     {
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Cancel"));
 
@@ -404,6 +422,21 @@ bourse_orders_page_mode_cb (GObject      *object,
     bourse_mode_tag_update (self->mode_tag, bourse_json_get_string (json_node_get_object (answer), "mode"));
 }
 
+static void
+bourse_orders_page_me_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(BourseOrdersPage) self = user_data;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the account", NULL, NULL);
+
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer) ||
+      !bourse_json_get_int (json_node_get_object (answer), "id", &self->user_id))
+    return;
+
+  bourse_orders_page_refresh (self, SECTION_OPEN);
+}
+
 void
 bourse_orders_page_reload (BourseOrdersPage *self)
 {
@@ -626,6 +659,7 @@ bourse_orders_page_set_client (BourseOrdersPage *self,
 
   g_set_object (&self->client, client);
   g_signal_group_set_target (self->client_signals, client);
+  self->user_id = 0;
 
   for (guint kind = 0; kind < N_SECTIONS; kind++)
     {
@@ -642,6 +676,8 @@ bourse_orders_page_set_client (BourseOrdersPage *self,
         bourse_client_subscribe (client, topics[i]);
       bourse_client_get_json_async (client, "/api/v1/portfolio", self->cancellable,
                                     bourse_orders_page_mode_cb, g_object_ref (self));
+      bourse_client_get_json_async (client, "/api/v1/users/me", self->cancellable,
+                                    bourse_orders_page_me_cb, g_object_ref (self));
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.refresh", client != NULL);

@@ -576,6 +576,85 @@ test_viewer (void)
   bourse_test_server_free (server);
 }
 
+/* A resting BUY of BTCUSDT at half its last price, as @token; its id. */
+static gint64
+place_resting_buy (BourseTestServer *server,
+                   const char       *token)
+{
+  g_autoptr(JsonNode) ticker = desk_expect (server, "GET", "/api/v1/market/ticker/BTCUSDT", NULL, NULL, 200);
+  g_autoptr(JsonNode) order = NULL;
+  g_autofree char *body = NULL;
+  char price[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (price, sizeof price, "%.2f",
+                   g_ascii_strtod (json_object_get_string_member (desk_object (ticker), "last_price"), NULL) / 2);
+  body = g_strdup_printf ("{\"symbol\":\"BTCUSDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"0.01\","
+                          "\"price\":\"%s\"}", price);
+  order = desk_expect (server, "POST", "/api/v1/orders", token, body, 201);
+  g_assert_cmpstr (json_object_get_string_member (desk_object (order), "status"), ==, "NEW");
+
+  return json_object_get_int_member (desk_object (order), "id");
+}
+
+static char *
+dup_order_status (BourseTestServer *server,
+                  gint64            id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/orders/%" G_GINT64_FORMAT, id);
+  g_autoptr(JsonNode) order = desk_expect (server, "GET", path, NULL, NULL, 200);
+
+  return g_strdup (json_object_get_string_member (desk_object (order), "status"));
+}
+
+/* A trader cancels their own orders, and is offered no Cancel on anyone
+ * else's (orders.manage is an administrator's). */
+static void
+test_cancel_rights (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *theirs_row = NULL;
+  g_autofree char *ours_row = NULL;
+  g_autofree char *status = NULL;
+  BourseWindow *window;
+  GtkWidget *orders;
+  gint64 theirs, ours;
+
+  desk_create_user (server, "tess", "trader");
+  token = desk_login (server, "tess", "trader");
+  theirs = place_resting_buy (server, NULL);
+  ours = place_resting_buy (server, token);
+  theirs_row = g_strdup_printf ("order-row-%" G_GINT64_FORMAT, theirs);
+  ours_row = g_strdup_printf ("order-row-%" G_GINT64_FORMAT, ours);
+
+  window = open_window_as (server, token);
+  wait_until (permissions_are_loaded, window, "the trader's permissions");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "orders"));
+  orders = find_widget (GTK_WIDGET (window), "orders-page");
+  {
+    RowQuery own = { orders, ours_row, "cancel-button", TRUE };
+
+    wait_until (row_has_child, &own, "Cancel on the trader's own order");
+  }
+  g_assert_nonnull (find_widget (orders, theirs_row));
+  g_assert_null (find_widget (find_widget (orders, theirs_row), "cancel-button"));
+
+  click (find_widget (find_widget (orders, ours_row), "cancel-button"));
+  {
+    WidgetQuery gone = { find_widget (orders, "open-orders-group"), ours_row };
+
+    wait_until (widget_is_gone, &gone, "the canceled order to leave the open orders");
+  }
+  status = dup_order_status (server, ours);
+  g_assert_cmpstr (status, ==, "CANCELED");
+  g_clear_pointer (&status, g_free);
+  status = dup_order_status (server, theirs);
+  g_assert_cmpstr (status, ==, "NEW");
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -612,6 +691,7 @@ main (int   argc,
   g_test_add_func ("/trading/portfolio", test_portfolio);
   g_test_add_func ("/trading/execute", test_execute);
   g_test_add_func ("/trading/viewer", test_viewer);
+  g_test_add_func ("/trading/cancel-rights", test_cancel_rights);
 
   ret = g_test_run ();
 
