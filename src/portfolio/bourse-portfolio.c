@@ -33,6 +33,7 @@ struct _BoursePortfolio
   BourseAccount   account;
   gulong          price_handler;
   guint           snapshot_source;
+  guint           publish_source;
 
   /* symbol → BourseDecimal *: the last price the market announced. */
   GHashTable     *last_prices;
@@ -1646,13 +1647,16 @@ publish_summary (BoursePortfolio *self)
     bourse_event_bus_publish (self->bus, "portfolio", node);
 }
 
-void
-bourse_portfolio_publish (BoursePortfolio *self)
+/* Publishes what changed since the last time, once per main-loop turn:
+ * the fills, cancels and prices of one turn make one summary. */
+static gboolean
+publish_cb (gpointer user_data)
 {
+  BoursePortfolio *self = user_data;
   GHashTableIter iter;
   gpointer key;
 
-  g_return_if_fail (BOURSE_IS_PORTFOLIO (self));
+  self->publish_source = 0;
 
   g_hash_table_iter_init (&iter, self->dirty_assets);
   while (g_hash_table_iter_next (&iter, &key, NULL))
@@ -1683,6 +1687,18 @@ bourse_portfolio_publish (BoursePortfolio *self)
   g_hash_table_remove_all (self->dirty_assets);
   g_hash_table_remove_all (self->dirty_symbols);
   g_hash_table_remove_all (self->dirty_trades);
+  return G_SOURCE_REMOVE;
+}
+
+void
+bourse_portfolio_publish (BoursePortfolio *self)
+{
+  g_return_if_fail (BOURSE_IS_PORTFOLIO (self));
+
+  if (self->publish_source == 0
+      && g_hash_table_size (self->dirty_assets) + g_hash_table_size (self->dirty_symbols)
+         + g_hash_table_size (self->dirty_trades) > 0)
+    self->publish_source = bourse_idle_add (G_PRIORITY_DEFAULT, publish_cb, self);
 }
 
 static void
@@ -1696,8 +1712,8 @@ price_cb (BourseMarket           *market,
   if (g_hash_table_contains (self->open_symbols, instrument->symbol))
     {
       /* The position's value moved: its row and the summary. */
-      publish_position (self, instrument->symbol);
-      publish_summary (self);
+      g_hash_table_add (self->dirty_symbols, g_strdup (instrument->symbol));
+      bourse_portfolio_publish (self);
     }
 }
 
@@ -1839,6 +1855,7 @@ bourse_portfolio_stop (BoursePortfolio *self)
 
   g_clear_signal_handler (&self->price_handler, self->market);
   g_clear_handle_id (&self->snapshot_source, bourse_source_remove);
+  g_clear_handle_id (&self->publish_source, bourse_source_remove);
 }
 
 const BourseAccount *

@@ -575,6 +575,7 @@ bourse_trading_place_order (BourseTrading             *self,
       /* The broker may answer at once (paper fills a market order there
        * and then): that joins this transaction, see execution_cb (). */
       g_autoptr(GPtrArray) placed = g_ptr_array_new_with_free_func ((GDestroyNotify) booked_free);
+      g_autoptr(BourseOrder) stored = NULL;
 
       self->placing = order;
       self->placed = placed;
@@ -597,12 +598,17 @@ bourse_trading_place_order (BourseTrading             *self,
               bourse_order_type_to_string (order->type), order->symbol, caller->actor);
       if (created != NULL)
         *created = TRUE;
-      publish_order (self, order);
+      /* As it is now, with who placed it by name, as reads give it. */
+      stored = bourse_orders_get (self->store, order->id, error);
+      if (stored == NULL)
+        return NULL;
+      if (placed->len == 0)
+        publish_order (self, stored);
       for (guint i = 0; i < placed->len; i++)
         announce (self, g_ptr_array_index (placed, i));
+      /* The lock, at least. */
       bourse_portfolio_publish (self->portfolio);
-      /* As it is now, with its fills and who placed it. */
-      return bourse_orders_get (self->store, order->id, error);
+      return g_steal_pointer (&stored);
     }
   commit_or_rollback (self, &ok, error);
   return NULL;
