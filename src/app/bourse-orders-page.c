@@ -175,6 +175,7 @@ bourse_orders_page_create_order_row (BourseOrdersPage *self,
   g_autofree char *average = bourse_format_price (bourse_json_get_string (order, "average_price"));
   g_autofree char *created = bourse_format_local_time (bourse_json_get_string (order, "created_at"));
   g_autoptr(GString) subtitle = g_string_new (bourse_order_type_to_display (type));
+  BourseDecimal filled_quantity;
   GtkWidget *row;
   gint64 id = 0;
 
@@ -183,8 +184,10 @@ bourse_orders_page_create_order_row (BourseOrdersPage *self,
   if (bourse_json_get_string (order, "stop_price") != NULL)
     /* Translators: the price that triggers a stop-loss or take-profit order */
     g_string_append_printf (subtitle, _(" · stop %s"), stop);
-  /* Translators: how much of an order filled, and at what average price */
-  g_string_append_printf (subtitle, _(" · filled %s at %s"), filled, average);
+  if (bourse_json_get_decimal (order, "filled_quantity", &filled_quantity) &&
+      !bourse_decimal_is_zero (filled_quantity))
+    /* Translators: how much of an order filled, and at what average price */
+    g_string_append_printf (subtitle, _(" · filled %s at %s"), filled, average);
   g_string_append_printf (subtitle, " · %s", created ? created : "—");
   if (reason != NULL && reason[0] != '\0')
     g_string_append_printf (subtitle, "\n%s", reason);
