@@ -407,6 +407,7 @@ bourse_window_halt_response_cb (BourseWindow     *self,
                                 AdwMessageDialog *dialog)
 {
   GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "reason-entry");
+  GtkCheckButton *flatten = g_object_get_data (G_OBJECT (dialog), "flatten-check");
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *reason = NULL;
@@ -423,6 +424,8 @@ bourse_window_halt_response_cb (BourseWindow     *self,
   json_builder_add_string_value (builder, reason[0] != '\0' ? reason : _("Kill switch"));
   json_builder_set_member_name (builder, "cancel_orders");
   json_builder_add_boolean_value (builder, TRUE);
+  json_builder_set_member_name (builder, "flatten");
+  json_builder_add_boolean_value (builder, gtk_check_button_get_active (flatten));
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
 
@@ -437,7 +440,9 @@ bourse_window_halt_action (GtkWidget  *widget,
 {
   BourseWindow *self = BOURSE_WINDOW (widget);
   GtkWidget *dialog;
+  GtkWidget *box;
   GtkWidget *entry;
+  GtkWidget *flatten;
 
   if (self->halt_dialog != NULL)
     {
@@ -466,8 +471,16 @@ bourse_window_halt_action (GtkWidget  *widget,
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason"),
                                   -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  /* Closing positions is a second, separate wish: off unless asked. */
+  flatten = gtk_check_button_new_with_mnemonic (_("Also _close every position at market"));
+  gtk_widget_set_name (flatten, "halt-flatten-check");
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_box_append (GTK_BOX (box), entry);
+  gtk_box_append (GTK_BOX (box), flatten);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   g_object_set_data (G_OBJECT (dialog), "reason-entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "flatten-check", flatten);
 
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (bourse_window_halt_response_cb),

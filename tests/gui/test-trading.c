@@ -79,6 +79,54 @@ count_orders (BourseTestServer *server)
   return json_array_get_length (json_object_get_array_member (desk_object (node), "items"));
 }
 
+/* A resting BUY of BTCUSDT at half its last price, as @token; its id. */
+static gint64
+place_resting_buy (BourseTestServer *server,
+                   const char       *token)
+{
+  g_autoptr(JsonNode) ticker = desk_expect (server, "GET", "/api/v1/market/ticker/BTCUSDT", NULL, NULL, 200);
+  g_autoptr(JsonNode) order = NULL;
+  g_autofree char *body = NULL;
+  char price[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_ascii_formatd (price, sizeof price, "%.2f",
+                   g_ascii_strtod (json_object_get_string_member (desk_object (ticker), "last_price"), NULL) / 2);
+  body = g_strdup_printf ("{\"symbol\":\"BTCUSDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"0.01\","
+                          "\"price\":\"%s\"}", price);
+  order = desk_expect (server, "POST", "/api/v1/orders", token, body, 201);
+  g_assert_cmpstr (json_object_get_string_member (desk_object (order), "status"), ==, "NEW");
+
+  return json_object_get_int_member (desk_object (order), "id");
+}
+
+static guint
+count_open_orders (BourseTestServer *server)
+{
+  g_autoptr(JsonNode) node = desk_expect (server, "GET", "/api/v1/orders?status=open", NULL, NULL, 200);
+
+  return json_array_get_length (json_object_get_array_member (desk_object (node), "items"));
+}
+
+/* No open order and no position left: what the kill switch asked for. */
+static gboolean
+book_is_flat (gpointer data)
+{
+  BourseTestServer *server = data;
+  g_autoptr(JsonNode) node = desk_expect (server, "GET", "/api/v1/positions", NULL, NULL, 200);
+  JsonArray *items = json_object_get_array_member (desk_object (node), "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      const char *quantity = json_object_get_string_member (json_array_get_object_element (items, i),
+                                                            "quantity");
+
+      if (g_ascii_strtod (quantity, NULL) != 0)
+        return FALSE;
+    }
+
+  return count_open_orders (server) == 0;
+}
+
 typedef struct
 {
   GtkWidget  *root;
@@ -131,13 +179,15 @@ banner_is_hidden (gpointer data)
   return !banner_is_revealed (data);
 }
 
-/* The kill switch halts trading after a confirmation, the banner says why
- * while it lasts, and Resume lifts it. */
+/* The kill switch halts trading after a confirmation — canceling the open
+ * orders and, when asked, closing the positions — the banner says why while
+ * it lasts, and Resume lifts it. */
 static void
 test_kill_switch (void)
 {
   BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
   g_autofree char *state = NULL;
+  g_autoptr(JsonNode) order = NULL;
   BourseWindow *window;
   GtkWidget *dialog;
 
@@ -145,6 +195,14 @@ test_kill_switch (void)
   wait_until (kill_switch_is_shown, window, "the kill switch");
   wait_for_topics (window, trading_topics);
   g_assert_false (banner_is_revealed (window));
+
+  /* A position and a resting order for the switch to stop. */
+  g_clear_pointer (&order, json_node_unref);
+  order = desk_expect (server, "POST", "/api/v1/orders", NULL,
+                       "{\"symbol\":\"BTCUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"0.01\"}",
+                       201);
+  place_resting_buy (server, NULL);
+  g_assert_cmpuint (count_open_orders (server), ==, 1);
 
   /* Asked first: cancelling stops nothing. */
   click (find_widget (GTK_WIDGET (window), "kill-switch-button"));
@@ -155,12 +213,16 @@ test_kill_switch (void)
   wait_until (named_toplevel_is_gone, (gpointer) "halt-dialog", "the confirmation to close");
   state = dup_state (server);
   g_assert_cmpstr (state, ==, "ACTIVE");
+  g_assert_cmpuint (count_open_orders (server), ==, 1);
 
   click (find_widget (GTK_WIDGET (window), "kill-switch-button"));
   wait_until (named_toplevel_is_shown, (gpointer) "halt-dialog", "the confirmation");
   dialog = find_named_toplevel ("halt-dialog");
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "halt-reason-entry")), "Feed looks wrong");
+  g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (find_widget (dialog, "halt-flatten-check"))));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_widget (dialog, "halt-flatten-check")), TRUE);
   click (find_button_labelled (dialog, "_Stop Trading"));
+  wait_until (book_is_flat, server, "the open order canceled and the position closed");
 
   wait_until (banner_is_revealed, window, "the banner");
   wait_for_label (GTK_WIDGET (window), "trading-banner-label", "Trading halted");
@@ -574,26 +636,6 @@ test_viewer (void)
   close_window (window);
 
   bourse_test_server_free (server);
-}
-
-/* A resting BUY of BTCUSDT at half its last price, as @token; its id. */
-static gint64
-place_resting_buy (BourseTestServer *server,
-                   const char       *token)
-{
-  g_autoptr(JsonNode) ticker = desk_expect (server, "GET", "/api/v1/market/ticker/BTCUSDT", NULL, NULL, 200);
-  g_autoptr(JsonNode) order = NULL;
-  g_autofree char *body = NULL;
-  char price[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_formatd (price, sizeof price, "%.2f",
-                   g_ascii_strtod (json_object_get_string_member (desk_object (ticker), "last_price"), NULL) / 2);
-  body = g_strdup_printf ("{\"symbol\":\"BTCUSDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"0.01\","
-                          "\"price\":\"%s\"}", price);
-  order = desk_expect (server, "POST", "/api/v1/orders", token, body, 201);
-  g_assert_cmpstr (json_object_get_string_member (desk_object (order), "status"), ==, "NEW");
-
-  return json_object_get_int_member (desk_object (order), "id");
 }
 
 static char *
