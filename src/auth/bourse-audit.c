@@ -375,12 +375,12 @@ append_to_chain (BourseStore       *store,
                  const char        *details_text,
                  GError           **error)
 {
-  g_autoptr(sqlite3_stmt) last = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(BourseStatement) last = NULL;
+  g_autoptr(BourseStatement) insert = NULL;
   g_autofree char *canonical = NULL;
   int rc;
 
-  last = bourse_store_prepare (store, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
+  last = bourse_store_statement (store, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1",
                                error);
   if (last == NULL)
     return FALSE;
@@ -414,7 +414,7 @@ append_to_chain (BourseStore       *store,
   canonical = bourse_audit_canonical (row);
   row->hash = compute_hash (row->prev_hash, canonical);
 
-  insert = bourse_store_prepare (store,
+  insert = bourse_store_statement (store,
                                  "INSERT INTO audit_log (id, ts, actor, action, target, details, "
                                  "client_address, request_id, prev_hash, hash) "
                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -559,7 +559,7 @@ bourse_audit_verify (BourseStore         *store,
                      BourseAuditVerdict  *verdict,
                      GError             **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *prev_hash = g_strdup (GENESIS_HASH);
   gint64 expected_id = 1;
   int rc;
@@ -572,7 +572,7 @@ bourse_audit_verify (BourseStore         *store,
 
   /* One statement is one read snapshot; rows are hashed as they are stepped
    * through, so memory does not grow with the table. */
-  stmt = bourse_store_prepare (store, SELECT_ENTRY " ORDER BY id", error);
+  stmt = bourse_store_statement (store, SELECT_ENTRY " ORDER BY id", error);
   if (stmt == NULL)
     return FALSE;
 
@@ -615,7 +615,7 @@ bourse_audit_list (BourseStore              *store,
 {
   static const BourseAuditFilter no_filter = { 0 };
   g_autoptr(GString) sql = g_string_new (SELECT_ENTRY " WHERE 1 = 1");
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autofree char *action_end = NULL;
   g_autofree char *since = NULL;
@@ -667,7 +667,7 @@ bourse_audit_list (BourseStore              *store,
     g_string_append (sql, " AND id < :before_id");
   g_string_append (sql, " ORDER BY id DESC LIMIT :limit");
 
-  stmt = bourse_store_prepare (store, sql->str, error);
+  stmt = bourse_store_statement (store, sql->str, error);
   if (stmt == NULL)
     return NULL;
 

@@ -26,12 +26,36 @@ struct _BourseStore
   GObject       parent_instance;
   sqlite3      *db;
   sqlite3_stmt *probe;   /* prepared once: /health runs it on every call */
+  GHashTable   *statements;   /* SQL text → CachedStatement: bourse_store_statement () */
   char         *path;
   int           schema_version;
 };
 
 G_DEFINE_FINAL_TYPE (BourseStore, bourse_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (bourse-store-error-quark, bourse_store_error)
+
+/* A statement kept prepared for its store's life, lent to one user at a
+ * time. The registry maps every lent statement to its entry, so a release
+ * (which only has the statement) knows to reset it rather than finalize
+ * it; a store per thread, one lock for all. */
+typedef struct
+{
+  sqlite3_stmt *stmt;
+  gboolean      lent;
+} CachedStatement;
+
+G_LOCK_DEFINE_STATIC (registry);
+static GHashTable *registry;   /* sqlite3_stmt * → CachedStatement * */
+
+static void
+cached_statement_free (CachedStatement *cached)
+{
+  G_LOCK (registry);
+  g_hash_table_remove (registry, cached->stmt);
+  G_UNLOCK (registry);
+  sqlite3_finalize (cached->stmt);
+  g_free (cached);
+}
 
 static void
 bourse_store_finalize (GObject *object)
@@ -40,6 +64,7 @@ bourse_store_finalize (GObject *object)
 
   bourse_store_close (self);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->statements, g_hash_table_unref);
 
   G_OBJECT_CLASS (bourse_store_parent_class)->finalize (object);
 }
@@ -53,6 +78,8 @@ bourse_store_class_init (BourseStoreClass *klass)
 static void
 bourse_store_init (BourseStore *self)
 {
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) cached_statement_free);
 }
 
 void
@@ -458,12 +485,70 @@ bourse_store_check (BourseStore  *self,
   return TRUE;
 }
 
+BourseStatement *
+bourse_store_statement (BourseStore  *self,
+                        const char   *sql,
+                        GError      **error)
+{
+  CachedStatement *cached;
+  sqlite3_stmt *stmt = NULL;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (self), NULL);
+
+  cached = g_hash_table_lookup (self->statements, sql);
+  if (cached != NULL && !cached->lent)
+    {
+      cached->lent = TRUE;
+      return cached->stmt;
+    }
+  if (cached != NULL)
+    return bourse_store_prepare (self, sql, error);   /* in use higher up: one of its own */
+
+  if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
+    {
+      bourse_store_set_error (self, error);
+      return NULL;
+    }
+  cached = g_new0 (CachedStatement, 1);
+  cached->stmt = stmt;
+  cached->lent = TRUE;
+  G_LOCK (registry);
+  if (registry == NULL)
+    registry = g_hash_table_new (NULL, NULL);
+  g_hash_table_insert (registry, stmt, cached);
+  G_UNLOCK (registry);
+  g_hash_table_insert (self->statements, g_strdup (sql), cached);
+  return stmt;
+}
+
+void
+bourse_statement_release (BourseStatement *stmt)
+{
+  CachedStatement *cached;
+
+  if (stmt == NULL)
+    return;
+  G_LOCK (registry);
+  cached = registry != NULL ? g_hash_table_lookup (registry, stmt) : NULL;
+  G_UNLOCK (registry);
+  if (cached == NULL)
+    {
+      sqlite3_finalize (stmt);
+      return;
+    }
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  cached->lent = FALSE;
+}
+
 void
 bourse_store_close (BourseStore *self)
 {
   g_return_if_fail (BOURSE_IS_STORE (self));
 
   g_clear_pointer (&self->probe, sqlite3_finalize);
+  if (self->statements != NULL)
+    g_hash_table_remove_all (self->statements);
   if (self->db != NULL)
     {
       sqlite3_close_v2 (self->db);

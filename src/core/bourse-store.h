@@ -63,6 +63,19 @@ void         bourse_store_set_error             (BourseStore   *self,
                                                  GError       **error);
 void         bourse_store_close                 (BourseStore   *self);
 
+/* A statement the store keeps prepared and lends for one use, for the hot
+ * paths (an order and its fill run some fifty statements): released with
+ * bourse_statement_release () (g_autoptr (BourseStatement)), which resets
+ * it for the next user. A statement already lent (a caller higher up still
+ * stepping it) gives a fresh one instead. Never sqlite3_finalize () it. */
+typedef sqlite3_stmt BourseStatement;
+
+BourseStatement *bourse_store_statement         (BourseStore   *self,
+                                                 const char    *sql,
+                                                 GError       **error);
+void             bourse_statement_release       (BourseStatement *stmt);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BourseStatement, bourse_statement_release)
 
 G_END_DECLS

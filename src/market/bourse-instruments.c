@@ -214,13 +214,13 @@ GPtrArray *
 bourse_instruments_list (BourseStore  *store,
                          GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify)bourse_instrument_free);
   int rc;
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
 
-  stmt = bourse_store_prepare (store, "SELECT " INSTRUMENT_COLUMNS " FROM instruments ORDER BY symbol", error);
+  stmt = bourse_store_statement (store, "SELECT " INSTRUMENT_COLUMNS " FROM instruments ORDER BY symbol", error);
   if (stmt == NULL)
     return NULL;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -238,12 +238,12 @@ bourse_instruments_find (BourseStore  *store,
                          const char   *symbol,
                          GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
 
-  stmt = bourse_store_prepare (store, "SELECT " INSTRUMENT_COLUMNS " FROM instruments WHERE symbol = ?", error);
+  stmt = bourse_store_statement (store, "SELECT " INSTRUMENT_COLUMNS " FROM instruments WHERE symbol = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, symbol ? symbol : "", -1, SQLITE_TRANSIENT);
@@ -263,7 +263,7 @@ bourse_instruments_insert (BourseStore       *store,
                            BourseInstrument  *instrument,
                            GError           **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
   int rc;
 
@@ -272,7 +272,7 @@ bourse_instruments_insert (BourseStore       *store,
   if (!bourse_instrument_validate (instrument, error))
     return FALSE;
 
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                "INSERT INTO instruments (symbol, base_asset, quote_asset, tick_size, lot_step, "
                                "min_notional, status, source, created_at, updated_at) "
                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
@@ -314,7 +314,7 @@ bourse_instruments_update (BourseStore       *store,
                            BourseInstrument  *instrument,
                            GError           **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
@@ -322,7 +322,7 @@ bourse_instruments_update (BourseStore       *store,
   if (!bourse_instrument_validate (instrument, error))
     return FALSE;
 
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                "UPDATE instruments SET tick_size = ?, lot_step = ?, min_notional = ?, "
                                "status = ?, updated_at = ? WHERE id = ?", error);
   if (stmt == NULL)
@@ -356,7 +356,7 @@ bourse_instruments_delete (BourseStore  *store,
                            gint64       *n_candles,
                            GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(GError) local_error = NULL;
   gint64 count;
 
@@ -377,7 +377,7 @@ bourse_instruments_delete (BourseStore  *store,
       return FALSE;
     }
 
-  stmt = bourse_store_prepare (store, "DELETE FROM instruments WHERE id = ?", error);
+  stmt = bourse_store_statement (store, "DELETE FROM instruments WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, id);

@@ -28,9 +28,9 @@ finest_interval (BourseStore             *store,
                  gint64                  *last_open,
                  GError                 **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
 
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                "SELECT open_time FROM candles WHERE instrument_id = ? AND interval = ? "
                                "ORDER BY open_time DESC LIMIT 1", error);
   if (stmt == NULL)
@@ -68,7 +68,7 @@ bourse_ticker_last_price (BourseStore             *store,
                           gint64                  *time,
                           GError                 **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   BourseInterval interval = BOURSE_INTERVAL_1M;
   gint64 last_open = 0;
 
@@ -83,7 +83,7 @@ bourse_ticker_last_price (BourseStore             *store,
                               _("%s has no price yet: no candles are stored"), instrument->symbol);
       return FALSE;
     }
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                "SELECT close FROM candles WHERE instrument_id = ? AND interval = ? AND open_time = ?",
                                error);
   if (stmt == NULL)
@@ -108,7 +108,7 @@ bourse_ticker_compute (BourseStore             *store,
                        BourseTicker            *out,
                        GError                 **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   BourseInterval interval = BOURSE_INTERVAL_1M;
   gint64 last_open = 0;
   gboolean first = TRUE;
@@ -126,7 +126,7 @@ bourse_ticker_compute (BourseStore             *store,
 
   /* The last candle and those that opened less than 24 hours before it:
    * 1440 minutes, or 24 hours, or one day. */
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                "SELECT open_time, open, high, low, close, volume FROM candles "
                                "WHERE instrument_id = ? AND interval = ? AND open_time > ? AND open_time <= ? "
                                "ORDER BY open_time", error);

@@ -155,10 +155,10 @@ read_balance (BoursePortfolio  *self,
               BourseDecimal    *locked,
               GError          **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT free, locked FROM balances WHERE account_id = ? AND asset = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -204,8 +204,8 @@ move_balance (BoursePortfolio  *self,
               gint64            order_id,
               GError          **error)
 {
-  g_autoptr(sqlite3_stmt) upsert = NULL;
-  g_autoptr(sqlite3_stmt) history = NULL;
+  g_autoptr(BourseStatement) upsert = NULL;
+  g_autoptr(BourseStatement) history = NULL;
   g_autofree char *now = now_text ();
   BourseDecimal free, locked, change;
 
@@ -222,11 +222,11 @@ move_balance (BoursePortfolio  *self,
       return FALSE;
     }
 
-  upsert = bourse_store_prepare (self->store,
+  upsert = bourse_store_statement (self->store,
                                  "INSERT INTO balances (account_id, asset, free, locked, updated_at) "
                                  "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (account_id, asset) DO UPDATE "
                                  "SET free = ?3, locked = ?4, updated_at = ?5", error);
-  history = bourse_store_prepare (self->store,
+  history = bourse_store_statement (self->store,
                                   "INSERT INTO balance_changes (account_id, asset, free, locked, change, reason, "
                                   "order_id, time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (upsert == NULL || history == NULL)
@@ -393,10 +393,10 @@ list_positions (BoursePortfolio  *self,
                 GError          **error)
 {
   g_autoptr(GPtrArray) positions = g_ptr_array_new_with_free_func ((GDestroyNotify) position_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT " POSITION_COLUMNS " FROM positions WHERE account_id = ?1 "
                                "AND (?2 IS NULL OR symbol = ?2) AND (?3 = 0 OR quantity != 0) ORDER BY symbol",
                                error);
@@ -427,12 +427,12 @@ bourse_portfolio_get_position (BoursePortfolio  *self,
                                BourseDecimal    *quantity,
                                GError          **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT quantity FROM positions WHERE account_id = ? AND symbol = ?", error);
   if (stmt == NULL)
     return FALSE;
@@ -488,11 +488,11 @@ equity_at_day_start (BoursePortfolio  *self,
                      BourseDecimal    *equity,
                      GError          **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *midnight = day_start_text (bourse_time_now_ms ());
   int rc;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT equity FROM equity_snapshots WHERE account_id = ? AND time < ? "
                                "ORDER BY time DESC, id DESC LIMIT 1", error);
   if (stmt == NULL)
@@ -531,7 +531,7 @@ gboolean
 bourse_portfolio_snapshot (BoursePortfolio  *self,
                            GError          **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *now = now_text ();
   BourseDecimal cash, positions_value, equity;
 
@@ -539,7 +539,7 @@ bourse_portfolio_snapshot (BoursePortfolio  *self,
 
   if (!compute_equity (self, &cash, &positions_value, &equity, error))
     return FALSE;
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "INSERT INTO equity_snapshots (account_id, time, cash, positions_value, equity) "
                                "VALUES (?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
@@ -568,9 +568,9 @@ open_trade (BoursePortfolio      *self,
             gint64               *trade_id,
             GError              **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "INSERT INTO trades (account_id, symbol, side, entry_quantity, entry_notional, fees, "
                                "approval_id, strategy_id, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)
@@ -605,9 +605,9 @@ add_to_trade (BoursePortfolio  *self,
               const char       *time,
               GError          **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                entry
                                ? "UPDATE trades SET entry_quantity = entry_quantity + ?2, "
                                  "entry_notional = entry_notional + ?3, gross_pnl = gross_pnl + ?4, "
@@ -643,9 +643,9 @@ trade_net_pnl (BoursePortfolio  *self,
                BourseDecimal    *net,
                GError          **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
 
-  stmt = bourse_store_prepare (self->store, "SELECT gross_pnl - fees FROM trades WHERE id = ?", error);
+  stmt = bourse_store_statement (self->store, "SELECT gross_pnl - fees FROM trades WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, trade_id);
@@ -668,8 +668,8 @@ book_position (BoursePortfolio      *self,
                BourseFillOutcome    *outcome,
                GError              **error)
 {
-  g_autoptr(sqlite3_stmt) read = NULL;
-  g_autoptr(sqlite3_stmt) write = NULL;
+  g_autoptr(BourseStatement) read = NULL;
+  g_autoptr(BourseStatement) write = NULL;
   BourseDecimal q = BOURSE_DECIMAL_ZERO, cost = BOURSE_DECIMAL_ZERO;
   BourseDecimal realized = BOURSE_DECIMAL_ZERO, fees = BOURSE_DECIMAL_ZERO;
   BourseDecimal d = fill->quantity, n = fill->notional, fee = fill->fee;
@@ -677,7 +677,7 @@ book_position (BoursePortfolio      *self,
   gint64 trade_id = 0;
   int rc;
 
-  read = bourse_store_prepare (self->store,
+  read = bourse_store_statement (self->store,
                                "SELECT quantity, cost, realized_pnl, fees, trade_id, opened_at FROM positions "
                                "WHERE account_id = ? AND symbol = ?", error);
   if (read == NULL)
@@ -775,7 +775,7 @@ book_position (BoursePortfolio      *self,
       outcome->trade_id = trade_id;
     }
 
-  write = bourse_store_prepare (self->store,
+  write = bourse_store_statement (self->store,
                                 "INSERT INTO positions (account_id, symbol, quantity, cost, realized_pnl, fees, "
                                 "trade_id, opened_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
                                 "ON CONFLICT (account_id, symbol) DO UPDATE SET quantity = ?3, cost = ?4, "
@@ -811,8 +811,8 @@ bourse_portfolio_apply_fill (BoursePortfolio      *self,
                              BourseFillOutcome    *outcome,
                              GError              **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) link = NULL;
+  g_autoptr(BourseStatement) insert = NULL;
+  g_autoptr(BourseStatement) link = NULL;
   const char *quote = self->account.currency;
   BourseDecimal zero = BOURSE_DECIMAL_ZERO, minus_quantity, minus_notional, minus_fee;
 
@@ -822,7 +822,7 @@ bourse_portfolio_apply_fill (BoursePortfolio      *self,
   memset (outcome, 0, sizeof *outcome);
   outcome->time = now_text ();
 
-  insert = bourse_store_prepare (self->store,
+  insert = bourse_store_statement (self->store,
                                  "INSERT INTO fills (order_id, account_id, symbol, side, price, quantity, "
                                  "quote_quantity, fee, fee_asset, liquidity, external_id, time) "
                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
@@ -871,7 +871,7 @@ bourse_portfolio_apply_fill (BoursePortfolio      *self,
   if (!book_position (self, fill, outcome->time, outcome, error))
     return FALSE;
 
-  link = bourse_store_prepare (self->store, "UPDATE fills SET trade_id = ? WHERE id = ?", error);
+  link = bourse_store_statement (self->store, "UPDATE fills SET trade_id = ? WHERE id = ?", error);
   if (link == NULL)
     return FALSE;
   if (outcome->trade_id > 0)
@@ -940,10 +940,10 @@ add_balances (BoursePortfolio  *self,
               JsonBuilder      *builder,
               GError          **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT asset, free, locked FROM balances WHERE account_id = ? "
                                "AND (free != 0 OR locked != 0 OR asset = ?) ORDER BY asset", error);
   if (stmt == NULL)
@@ -1147,12 +1147,12 @@ bourse_portfolio_trade_json (BoursePortfolio  *self,
                              GError          **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
   g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
 
-  stmt = bourse_store_prepare (self->store, "SELECT " TRADE_COLUMNS " FROM trades WHERE id = ?", error);
+  stmt = bourse_store_statement (self->store, "SELECT " TRADE_COLUMNS " FROM trades WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -1177,7 +1177,7 @@ bourse_portfolio_trades_json (BoursePortfolio          *self,
                               GError                  **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   gint64 last_id = 0;
   guint n = 0;
   gboolean more = FALSE;
@@ -1185,7 +1185,7 @@ bourse_portfolio_trades_json (BoursePortfolio          *self,
 
   g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                filter->since_id > 0
                                ? "SELECT " TRADE_COLUMNS " FROM trades WHERE account_id = ?1 "
                                  "AND (?2 IS NULL OR symbol = ?2) AND (?3 IS NULL OR status = ?3) AND id > ?4 "
@@ -1243,16 +1243,16 @@ pnl_since (BoursePortfolio  *self,
            double           *max_drawdown,
            GError          **error)
 {
-  g_autoptr(sqlite3_stmt) trades = NULL;
-  g_autoptr(sqlite3_stmt) equity = NULL;
+  g_autoptr(BourseStatement) trades = NULL;
+  g_autoptr(BourseStatement) equity = NULL;
   double peak = 0;
   int rc;
 
   memset (out, 0, sizeof *out);
-  trades = bourse_store_prepare (self->store,
+  trades = bourse_store_statement (self->store,
                                  "SELECT gross_pnl, fees FROM trades WHERE account_id = ?1 AND status = 'closed' "
                                  "AND (?2 IS NULL OR closed_at >= ?2)", error);
-  equity = bourse_store_prepare (self->store,
+  equity = bourse_store_statement (self->store,
                                  "SELECT equity FROM equity_snapshots WHERE account_id = ?1 "
                                  "AND (?2 IS NULL OR time >= ?2) ORDER BY time, id", error);
   if (trades == NULL || equity == NULL)
@@ -1367,7 +1367,7 @@ bourse_portfolio_equity_json (BoursePortfolio  *self,
                               GError          **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *start = bourse_time_format_rfc3339 (start_ms);
   g_autofree char *end = bourse_time_format_rfc3339 (end_ms);
   gint64 bucket = G_MININT64, time = 0;
@@ -1378,7 +1378,7 @@ bourse_portfolio_equity_json (BoursePortfolio  *self,
   g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
   g_return_val_if_fail (step_ms > 0, NULL);
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT time, cash, positions_value, equity FROM equity_snapshots "
                                "WHERE account_id = ? AND time >= ? AND time < ? ORDER BY time, id", error);
   if (stmt == NULL)
@@ -1442,7 +1442,7 @@ bourse_portfolio_calendar_json (BoursePortfolio  *self,
                                 GError          **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(GTimeZone) zone = NULL;
   g_autoptr(GDateTime) first = NULL;
   g_autoptr(GDateTime) last = NULL;
@@ -1477,7 +1477,7 @@ bourse_portfolio_calendar_json (BoursePortfolio  *self,
   from = bourse_time_format_rfc3339 (g_date_time_to_unix (first) * 1000);
   to = bourse_time_format_rfc3339 (g_date_time_to_unix (last) * 1000);
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT closed_at, gross_pnl - fees FROM trades WHERE account_id = ? "
                                "AND status = 'closed' AND closed_at >= ? AND closed_at < ? ORDER BY closed_at", error);
   if (stmt == NULL)
@@ -1551,7 +1551,7 @@ bourse_portfolio_balance_history_json (BoursePortfolio  *self,
                                        GError          **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *start = bourse_time_format_rfc3339 (start_ms);
   g_autofree char *end = bourse_time_format_rfc3339 (end_ms);
   gint64 last_id = 0;
@@ -1561,7 +1561,7 @@ bourse_portfolio_balance_history_json (BoursePortfolio  *self,
 
   g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT id, time, asset, free, locked, change, reason, order_id FROM balance_changes "
                                "WHERE account_id = ?1 AND (?2 IS NULL OR asset = ?2) AND time >= ?3 AND time < ?4 "
                                "AND (?5 = 0 OR id < ?5) ORDER BY id DESC LIMIT ?6", error);
@@ -1734,14 +1734,14 @@ static gboolean
 load_account (BoursePortfolio  *self,
               GError          **error)
 {
-  g_autoptr(sqlite3_stmt) find = NULL;
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) open = NULL;
-  g_autoptr(sqlite3_stmt) peak = NULL;
+  g_autoptr(BourseStatement) find = NULL;
+  g_autoptr(BourseStatement) insert = NULL;
+  g_autoptr(BourseStatement) open = NULL;
+  g_autoptr(BourseStatement) peak = NULL;
   g_autofree char *now = NULL;
   int rc;
 
-  find = bourse_store_prepare (self->store,
+  find = bourse_store_statement (self->store,
                                "SELECT id, broker, currency, starting_cash FROM accounts WHERE mode = 'paper'", error);
   if (find == NULL)
     return FALSE;
@@ -1765,7 +1765,7 @@ load_account (BoursePortfolio  *self,
       self->account.currency = g_strdup (bourse_config_get_string (self->config, "paper", "currency"));
       self->account.starting_cash = bourse_config_get_decimal (self->config, "paper", "starting_balance");
       now = now_text ();
-      insert = bourse_store_prepare (self->store,
+      insert = bourse_store_statement (self->store,
                                      "INSERT INTO accounts (mode, broker, currency, starting_cash, created_at) "
                                      "VALUES ('paper', ?, ?, ?, ?)", error);
       if (insert == NULL || !bourse_store_begin (self->store, error))
@@ -1794,7 +1794,7 @@ load_account (BoursePortfolio  *self,
     }
   self->account.mode = g_strdup ("paper");
 
-  peak = bourse_store_prepare (self->store, "SELECT MAX (equity) FROM equity_snapshots WHERE account_id = ?", error);
+  peak = bourse_store_statement (self->store, "SELECT MAX (equity) FROM equity_snapshots WHERE account_id = ?", error);
   if (peak == NULL)
     return FALSE;
   sqlite3_bind_int64 (peak, 1, self->account.id);
@@ -1806,7 +1806,7 @@ load_account (BoursePortfolio  *self,
   if (sqlite3_column_type (peak, 0) != SQLITE_NULL)
     self->peak_equity.units = MAX (self->peak_equity.units, sqlite3_column_int64 (peak, 0));
 
-  open = bourse_store_prepare (self->store,
+  open = bourse_store_statement (self->store,
                                "SELECT symbol FROM positions WHERE account_id = ? AND quantity != 0", error);
   if (open == NULL)
     return FALSE;

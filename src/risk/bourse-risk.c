@@ -368,12 +368,12 @@ static gboolean
 load_limits (BourseRisk  *self,
              GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(JsonNode) symbols = NULL;
   Limits *limits = &self->limits;
   JsonArray *array;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT max_order_notional, max_position_notional, max_open_orders, max_daily_loss, "
                                "symbols_allowed, cooldown_minutes, guard_count, guard_window_minutes, "
                                "guard_lock_minutes, drawdown_fraction, drawdown_window_minutes, "
@@ -421,9 +421,9 @@ static gboolean
 load_state (BourseRisk  *self,
             GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
 
-  stmt = bourse_store_prepare (self->store, "SELECT state, reason, since, set_by FROM risk_state WHERE id = 1",
+  stmt = bourse_store_statement (self->store, "SELECT state, reason, since, set_by FROM risk_state WHERE id = 1",
                                error);
   if (stmt == NULL)
     return FALSE;
@@ -446,10 +446,10 @@ static gboolean
 load_protections (BourseRisk  *self,
                   GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT id, kind, symbol, state, reason, triggered_at, until FROM protections "
                                "WHERE lifted_at IS NULL ORDER BY id", error);
   if (stmt == NULL)
@@ -486,14 +486,14 @@ load_profile (BourseRisk  *self,
               gint64       user_id,
               GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   Profile *profile;
   int rc;
 
   if ((profile = g_hash_table_lookup (self->profiles, &user_id)) != NULL)
     return profile;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT risk_per_trade, max_order_notional, max_daily_loss, updated_at "
                                "FROM risk_profiles WHERE user_id = ?", error);
   if (stmt == NULL)
@@ -674,11 +674,11 @@ lift_expired (BourseRisk *self,
   for (guint i = 0; i < lifted->len; i++)
     {
       Protection *protection = g_ptr_array_index (lifted, i);
-      g_autoptr(sqlite3_stmt) stmt = NULL;
+      g_autoptr(BourseStatement) stmt = NULL;
       g_autofree char *target = g_strdup_printf ("protection:%" G_GINT64_FORMAT, protection->id);
       g_autoptr(JsonNode) details = protection_to_json (protection);
 
-      stmt = bourse_store_prepare (self->store, "UPDATE protections SET lifted_at = ? WHERE id = ?", &error);
+      stmt = bourse_store_statement (self->store, "UPDATE protections SET lifted_at = ? WHERE id = ?", &error);
       if (stmt == NULL)
         goto rollback;
       sqlite3_bind_text (stmt, 1, now, -1, SQLITE_STATIC);
@@ -814,7 +814,7 @@ trigger (BourseRisk         *self,
          gint64              until,
          const char         *reason)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) details = NULL;
   g_autofree char *target = NULL;
@@ -825,7 +825,7 @@ trigger (BourseRisk         *self,
 
   if (!tx_begin (self, &error))
     goto fail;
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "INSERT INTO protections (kind, symbol, state, reason, triggered_at, until) "
                                "VALUES (?, ?, ?, ?, ?, ?)", &error);
   if (stmt == NULL)
@@ -882,17 +882,17 @@ record_stop_loss (BourseRisk  *self,
                   gint64       since,
                   GError     **error)
 {
-  g_autoptr(sqlite3_stmt) insert = NULL;
-  g_autoptr(sqlite3_stmt) prune = NULL;
-  g_autoptr(sqlite3_stmt) count = NULL;
+  g_autoptr(BourseStatement) insert = NULL;
+  g_autoptr(BourseStatement) prune = NULL;
+  g_autoptr(BourseStatement) count = NULL;
   g_autofree char *now = now_text ();
   g_autofree char *since_s = bourse_time_format_rfc3339 (since);
   g_autofree char *oldest = bourse_time_format_rfc3339 (bourse_time_now_ms () - MAX_MINUTES * MINUTE_MS);
 
-  if ((insert = bourse_store_prepare (self->store, "INSERT INTO risk_stop_losses (symbol, at) VALUES (?, ?)",
+  if ((insert = bourse_store_statement (self->store, "INSERT INTO risk_stop_losses (symbol, at) VALUES (?, ?)",
                                       error)) == NULL
-      || (prune = bourse_store_prepare (self->store, "DELETE FROM risk_stop_losses WHERE at < ?", error)) == NULL
-      || (count = bourse_store_prepare (self->store, "SELECT count(*) FROM risk_stop_losses WHERE at > ?",
+      || (prune = bourse_store_statement (self->store, "DELETE FROM risk_stop_losses WHERE at < ?", error)) == NULL
+      || (count = bourse_store_statement (self->store, "SELECT count(*) FROM risk_stop_losses WHERE at > ?",
                                         error)) == NULL)
     return -1;
   sqlite3_bind_text (insert, 1, symbol, -1, SQLITE_STATIC);
@@ -991,11 +991,11 @@ static gboolean
 daily_loss_triggered_today (BourseRisk *self,
                             gint64      now)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *day_start = bourse_time_format_rfc3339 (next_utc_day (now) - DAY_MS);
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "SELECT 1 FROM protections WHERE kind = 'daily_loss' AND triggered_at >= ? LIMIT 1",
                                &error);
   if (stmt == NULL)
@@ -1243,12 +1243,12 @@ write_state (BourseRisk             *self,
              GPtrArray              *lifted,
              GError                **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *now = now_text ();
 
   if (!tx_begin (self, error))
     return FALSE;
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "UPDATE risk_state SET state = ?, reason = ?, since = ?, until = NULL, set_by = ? "
                                "WHERE id = 1", error);
   if (stmt == NULL)
@@ -1263,9 +1263,9 @@ write_state (BourseRisk             *self,
   for (guint i = 0; lifted != NULL && i < lifted->len; i++)
     {
       Protection *protection = g_ptr_array_index (lifted, i);
-      g_autoptr(sqlite3_stmt) lift = NULL;
+      g_autoptr(BourseStatement) lift = NULL;
 
-      lift = bourse_store_prepare (self->store, "UPDATE protections SET lifted_at = ? WHERE id = ?", error);
+      lift = bourse_store_statement (self->store, "UPDATE protections SET lifted_at = ? WHERE id = ?", error);
       if (lift == NULL)
         goto fail;
       sqlite3_bind_text (lift, 1, now, -1, SQLITE_STATIC);
@@ -1745,7 +1745,7 @@ write_limits (BourseRisk    *self,
               const Limits  *limits,
               GError       **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) symbols = NULL;
   g_autofree char *symbols_text = NULL;
@@ -1757,7 +1757,7 @@ write_limits (BourseRisk    *self,
   symbols = json_builder_get_root (builder);
   symbols_text = bourse_json_to_string (symbols, NULL);
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "UPDATE risk_limits SET max_order_notional = ?, max_position_notional = ?, "
                                "max_open_orders = ?, max_daily_loss = ?, symbols_allowed = ?, cooldown_minutes = ?, "
                                "guard_count = ?, guard_window_minutes = ?, guard_lock_minutes = ?, "
@@ -1899,7 +1899,7 @@ bourse_risk_set_profile (BourseRisk             *self,
 {
   static const char * const known[] = { "risk_per_trade", "max_order_notional", "max_daily_loss", NULL };
   const BourseDecimal one = { BOURSE_DECIMAL_UNIT };
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(JsonNode) details = NULL;
   g_autofree char *target = NULL;
   Profile *current, update;
@@ -1929,7 +1929,7 @@ bourse_risk_set_profile (BourseRisk             *self,
   details = profile_to_json (self, user_id, &update);
   if (!tx_begin (self, error))
     goto fail;
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "INSERT INTO risk_profiles (user_id, risk_per_trade, max_order_notional, "
                                "max_daily_loss, updated_at) VALUES (?1, ?2, ?3, ?4, ?5) "
                                "ON CONFLICT (user_id) DO UPDATE SET risk_per_trade = ?2, max_order_notional = ?3, "

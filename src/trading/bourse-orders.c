@@ -239,10 +239,10 @@ bourse_orders_insert (BourseStore  *store,
                       BourseOrder  *order,
                       GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
 
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                "INSERT INTO orders (account_id, client_order_id, symbol, side, type, time_in_force, "
                                "status, quantity, price, stop_price, fee_asset, locked, locked_asset, reduce_only, "
                                "stop_loss, take_profit, parent_id, oco_id, approval_id, strategy_id, purpose, "
@@ -291,10 +291,10 @@ bourse_orders_update (BourseStore  *store,
                       BourseOrder  *order,
                       GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
 
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                "UPDATE orders SET status = ?, filled_quantity = ?, filled_notional = ?, fee = ?, "
                                "locked = ?, triggered = ?, reason = ?, updated_at = ? WHERE id = ?", error);
   if (stmt == NULL)
@@ -392,10 +392,10 @@ bourse_orders_get (BourseStore  *store,
                    gint64        id,
                    GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
-  stmt = bourse_store_prepare (store, ORDER_SELECT "WHERE o.id = ?", error);
+  stmt = bourse_store_statement (store, ORDER_SELECT "WHERE o.id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -415,10 +415,10 @@ bourse_orders_find_client (BourseStore  *store,
                            const char   *client_order_id,
                            GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
-  stmt = bourse_store_prepare (store, ORDER_SELECT "WHERE o.account_id = ? AND o.client_order_id = ?", error);
+  stmt = bourse_store_statement (store, ORDER_SELECT "WHERE o.account_id = ? AND o.client_order_id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
@@ -438,10 +438,10 @@ bourse_orders_list (BourseStore              *store,
                     GError                  **error)
 {
   g_autoptr(GPtrArray) orders = g_ptr_array_new_with_free_func ((GDestroyNotify) bourse_order_free);
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                filter->since_id > 0
                                ? ORDER_SELECT "WHERE o.account_id = ?1 AND (?2 IS NULL OR o.symbol = ?2) "
                                  "AND (?3 IS NULL OR (?3 = 'open') = (o.status IN ('NEW', 'PARTIALLY_FILLED'))) "
@@ -486,9 +486,9 @@ bourse_orders_count_open (BourseStore  *store,
                           gint64        account_id,
                           GError      **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
 
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                "SELECT COUNT (*) FROM orders WHERE account_id = ? "
                                "AND status IN ('NEW', 'PARTIALLY_FILLED')", error);
   if (stmt == NULL)
@@ -535,10 +535,10 @@ bourse_fills_json (BourseStore  *store,
                    GError      **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
-  stmt = bourse_store_prepare (store, FILL_SELECT "WHERE order_id = ? ORDER BY id", error);
+  stmt = bourse_store_statement (store, FILL_SELECT "WHERE order_id = ? ORDER BY id", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, order_id);
@@ -561,9 +561,9 @@ bourse_fill_json (BourseStore  *store,
                   GError      **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
 
-  stmt = bourse_store_prepare (store, FILL_SELECT "WHERE id = ?", error);
+  stmt = bourse_store_statement (store, FILL_SELECT "WHERE id = ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, fill_id);
@@ -587,13 +587,13 @@ bourse_fills_list_json (BourseStore  *store,
                         GError      **error)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   gint64 last_id = 0;
   gboolean more = FALSE;
   guint n = 0;
   int rc;
 
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                since_id > 0
                                ? FILL_SELECT "WHERE account_id = ?1 AND (?2 IS NULL OR symbol = ?2) AND id > ?3 "
                                  "ORDER BY id ASC LIMIT ?4"

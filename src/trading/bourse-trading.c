@@ -1107,12 +1107,12 @@ save_status (BourseTrading             *self,
              const BourseTradingCaller *caller,
              GError                   **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
   g_autoptr(JsonNode) details = bourse_trading_status_json (self);
   gboolean ok;
 
-  stmt = bourse_store_prepare (self->store,
+  stmt = bourse_store_statement (self->store,
                                "INSERT INTO trading_status (id, running, mode, updated_at) VALUES (1, ?1, ?2, ?3) "
                                "ON CONFLICT (id) DO UPDATE SET running = ?1, mode = ?2, updated_at = ?3", error);
   if (stmt == NULL)
@@ -1231,10 +1231,10 @@ static gboolean
 load_status (BourseTrading  *self,
              GError        **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   int rc;
 
-  stmt = bourse_store_prepare (self->store, "SELECT running, mode FROM trading_status WHERE id = 1", error);
+  stmt = bourse_store_statement (self->store, "SELECT running, mode FROM trading_status WHERE id = 1", error);
   if (stmt == NULL)
     return FALSE;
   rc = sqlite3_step (stmt);
