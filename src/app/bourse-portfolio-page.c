@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -36,6 +37,10 @@ struct _BoursePortfolioPage
   GHashTable          *last_prices;       /* symbol → decimal string, from the tickers */
   GHashTable          *tickers;           /* topics followed now */
   GPtrArray           *rows;              /* rows of the two groups */
+  GArray              *curve_times;       /* the equity snapshots, ms */
+  GArray              *curve_values;
+  gint64               live_time;         /* the summary's equity, and when it came */
+  double               live_equity;
   guint                n_loads;
   gboolean             reload_queued;
 
@@ -63,6 +68,25 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 /* The summary {{{ */
+
+/* The snapshots by hour, then the equity as the summary says it now: the
+ * curve reaches the present, even before a second snapshot. */
+static void
+bourse_portfolio_page_show_curve (BoursePortfolioPage *self)
+{
+  g_autoptr(GArray) times = g_array_copy (self->curve_times);
+  g_autoptr(GArray) values = g_array_copy (self->curve_values);
+
+  if (!isnan (self->live_equity) &&
+      (times->len == 0 || g_array_index (times, gint64, times->len - 1) < self->live_time))
+    {
+      g_array_append_val (times, self->live_time);
+      g_array_append_val (values, self->live_equity);
+    }
+
+  bourse_equity_chart_set_points (self->equity_chart, (gint64 *) times->data,
+                                  (double *) values->data, times->len);
+}
 
 static void
 bourse_portfolio_page_apply_summary (BoursePortfolioPage *self,
@@ -94,6 +118,12 @@ bourse_portfolio_page_apply_summary (BoursePortfolioPage *self,
   positions = bourse_format_money_in (bourse_json_get_string (summary, "positions_value"),
                                       self->currency, FALSE);
   gtk_label_set_label (self->equity_label, equity);
+  if (!isnan (bourse_json_get_price (summary, "equity")))
+    {
+      self->live_equity = bourse_json_get_price (summary, "equity");
+      self->live_time = g_get_real_time () / 1000;
+      bourse_portfolio_page_show_curve (self);
+    }
   gtk_label_set_label (self->cash_label, cash);
   gtk_label_set_label (self->positions_value_label, positions);
   bourse_label_set_pnl (self->today_pnl_label, bourse_json_get_string (summary, "today_pnl"),
@@ -355,8 +385,8 @@ bourse_portfolio_page_equity_cb (GObject      *object,
                                  gpointer      user_data)
 {
   g_autoptr(BoursePortfolioPage) self = user_data;
-  g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *times = self->curve_times;
+  GArray *values = self->curve_values;
   JsonArray *items;
   g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the equity curve",
                                                             "items", &items);
@@ -364,6 +394,8 @@ bourse_portfolio_page_equity_cb (GObject      *object,
   if (answer == NULL)
     return;
 
+  g_array_set_size (times, 0);
+  g_array_set_size (values, 0);
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonNode *node = json_array_get_element (items, i);
@@ -380,8 +412,7 @@ bourse_portfolio_page_equity_cb (GObject      *object,
       g_array_append_val (values, equity);
     }
 
-  bourse_equity_chart_set_points (self->equity_chart, (gint64 *) times->data,
-                                  (double *) values->data, times->len);
+  bourse_portfolio_page_show_curve (self);
 }
 
 /* The local zone's IANA name for the calendar's days, or UTC. */
@@ -626,6 +657,10 @@ bourse_portfolio_page_set_client (BoursePortfolioPage *self,
   g_signal_group_set_target (self->client_signals, client);
 
   g_hash_table_remove_all (self->last_prices);
+  g_array_set_size (self->curve_times, 0);
+  g_array_set_size (self->curve_values, 0);
+  self->live_equity = NAN;
+  bourse_portfolio_page_show_curve (self);
   self->n_loads = 0;
   bourse_portfolio_page_apply_lists (self, NULL, NULL);
 
@@ -692,6 +727,8 @@ bourse_portfolio_page_finalize (GObject *object)
   g_clear_pointer (&self->last_prices, g_hash_table_unref);
   g_clear_pointer (&self->tickers, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->curve_times, g_array_unref);
+  g_clear_pointer (&self->curve_values, g_array_unref);
 
   G_OBJECT_CLASS (bourse_portfolio_page_parent_class)->finalize (object);
 }
@@ -786,6 +823,9 @@ bourse_portfolio_page_init (BoursePortfolioPage *self)
   self->last_prices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->tickers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_ptr_array_new ();
+  self->curve_times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->curve_values = g_array_new (FALSE, FALSE, sizeof (double));
+  self->live_equity = NAN;
 
   /* Every event: the callbacks keep the page's topics and the tickers of
    * the symbols held. */

@@ -16,6 +16,7 @@
 
 #include "bourse-approvals-page.h"
 #include "bourse-candle-chart.h"
+#include "bourse-equity-chart.h"
 #include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
 #include "bourse-trading-util.h"
@@ -381,6 +382,15 @@ position_is_shown (gpointer data)
          g_strcmp0 (gtk_label_get_label (GTK_LABEL (pnl)), "—") != 0;
 }
 
+/* The equity curve: the fill's snapshot, and the equity now. */
+static gboolean
+curve_is_drawn (gpointer data)
+{
+  GtkWidget *chart = find_widget_of_type (data, BOURSE_TYPE_EQUITY_CHART);
+
+  return chart != NULL && bourse_equity_chart_get_n_points (BOURSE_EQUITY_CHART (chart)) >= 2;
+}
+
 static gboolean
 chart_has_marker (gpointer data)
 {
@@ -422,6 +432,7 @@ test_portfolio (void)
                   label_text (page, "cash-value"));
   g_assert_true (gtk_widget_get_visible (find_widget (page, "mode-tag")));
   g_assert_cmpstr (label_text (page, "mode-tag"), ==, "Paper");
+  wait_until (curve_is_drawn, page, "the equity curve");
 
   /* The fill, from GET /api/v1/fills or its topic. */
   fills = desk_expect (server, "GET", "/api/v1/fills?symbol=BTCUSDT", NULL, NULL, 200);
