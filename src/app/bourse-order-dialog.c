@@ -111,8 +111,12 @@ static AdwEntryRow *
 bourse_order_dialog_entry_for (BourseOrderDialog *self,
                                const char        *field)
 {
+  /* The trading state refuses the order, not a field of it. */
+  if (g_strcmp0 (field, "risk.state") == 0)
+    return NULL;
+  /* A limit is about the order's size. */
   if (g_strcmp0 (field, "quantity") == 0 || g_strcmp0 (field, "quote_quantity") == 0 ||
-      g_str_has_prefix (field, "risk."))
+      (field != NULL && g_str_has_prefix (field, "risk.")))
     return self->quantity_row;
   if (g_strcmp0 (field, "price") == 0)
     return self->price_row;

@@ -159,6 +159,49 @@ wait_for_label (GtkWidget  *root,
 /* }}} */
 
 static gboolean
+check_refuses (gpointer data)
+{
+  GtkWidget *dialog = find_named_toplevel ("order-dialog");
+
+  return dialog != NULL && g_strcmp0 (label_text (dialog, "check-value"), "Refused") == 0;
+}
+
+static gboolean
+dialog_is_ready (gpointer data)
+{
+  GtkWidget *dialog = find_named_toplevel ("order-dialog");
+
+  return dialog != NULL && bourse_order_dialog_is_ready (BOURSE_ORDER_DIALOG (dialog)) &&
+         g_strcmp0 (gtk_label_get_label (GTK_LABEL (find_widget (dialog, "notional-value"))), "—") != 0;
+}
+
+/* The order dialog for @quantity of BTCUSDT, once @condition holds. */
+static GtkWidget *
+open_order_dialog_until (BourseWindow *window,
+                         const char   *quantity,
+                         gboolean    (*condition) (gpointer),
+                         const char   *what)
+{
+  GtkWidget *dialog;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-order", "s", "BTCUSDT"));
+  wait_until (named_toplevel_is_shown, (gpointer) "order-dialog", "the order dialog");
+  dialog = find_named_toplevel ("order-dialog");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-row")), quantity);
+  wait_until (condition, NULL, what);
+
+  return dialog;
+}
+
+/* Once it has its instruments and the dry run's estimate. */
+static GtkWidget *
+open_order_dialog (BourseWindow *window,
+                   const char   *quantity)
+{
+  return open_order_dialog_until (window, quantity, dialog_is_ready, "the dialog's instruments and estimate");
+}
+
+static gboolean
 kill_switch_is_shown (gpointer data)
 {
   GtkWidget *button = find_widget (data, "kill-switch-button");
@@ -235,6 +278,16 @@ test_kill_switch (void)
   /* Halted: the switch has nothing more to stop. */
   g_assert_false (gtk_widget_is_sensitive (find_widget (GTK_WIDGET (window), "kill-switch-button")));
 
+  /* Halted, the order dialog's dry run says so before anything is sent,
+   * without blaming a field. */
+  dialog = open_order_dialog_until (window, "0.01", check_refuses, "the dry run's refusal");
+  g_test_message ("409: %s", label_text (dialog, "order-error-label"));
+  g_assert_nonnull (strstr (label_text (dialog, "order-error-label"), "HALTED"));
+  g_assert_false (gtk_widget_has_css_class (find_widget (dialog, "quantity-row"), "error"));
+  g_assert_false (gtk_widget_is_sensitive (find_widget (dialog, "place-button")));
+  click (find_button_labelled (dialog, "_Cancel"));
+  wait_until (named_toplevel_is_gone, (gpointer) "order-dialog", "the dialog to close");
+
   /* The local owner may resume: the banner goes. */
   g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "resume-button")));
   click (find_widget (GTK_WIDGET (window), "resume-button"));
@@ -250,30 +303,6 @@ test_kill_switch (void)
 
   close_window (window);
   bourse_test_server_free (server);
-}
-
-static gboolean
-dialog_is_ready (gpointer data)
-{
-  GtkWidget *dialog = find_named_toplevel ("order-dialog");
-
-  return dialog != NULL && bourse_order_dialog_is_ready (BOURSE_ORDER_DIALOG (dialog)) &&
-         g_strcmp0 (gtk_label_get_label (GTK_LABEL (find_widget (dialog, "notional-value"))), "—") != 0;
-}
-
-static GtkWidget *
-open_order_dialog (BourseWindow *window,
-                   const char   *quantity)
-{
-  GtkWidget *dialog;
-
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-order", "s", "BTCUSDT"));
-  wait_until (named_toplevel_is_shown, (gpointer) "order-dialog", "the order dialog");
-  dialog = find_named_toplevel ("order-dialog");
-  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-row")), quantity);
-  wait_until (dialog_is_ready, NULL, "the dialog's instruments and estimate");
-
-  return dialog;
 }
 
 static gboolean
@@ -380,6 +409,12 @@ position_is_shown (gpointer data)
 
   return pnl != NULL && g_strcmp0 (gtk_label_get_label (GTK_LABEL (pnl)), "") != 0 &&
          g_strcmp0 (gtk_label_get_label (GTK_LABEL (pnl)), "—") != 0;
+}
+
+static gboolean
+widget_is_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
 }
 
 /* The equity curve: the fill's snapshot, and the equity now. */
@@ -575,7 +610,13 @@ test_execute (void)
   g_test_message ("Suggested %s: %s", gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, "quantity-entry"))),
                   label_text (dialog, "execute-estimate-label"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (dialog, "quantity-entry"))), !=, "");
+  /* More than the cash buys: the dry run says why, before anything is sent. */
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-entry")), "1000");
+  wait_for_label (dialog, "execute-error-label", "USDT");
+  g_test_message ("Refused: %s", label_text (dialog, "execute-error-label"));
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-entry")), "0.001");
+  wait_until (widget_is_hidden, find_widget (dialog, "execute-error-label"), "the refusal to go");
+  g_assert_cmpuint (count_orders (server), ==, 0);
   click (find_button_labelled (dialog, "_Execute"));
   {
     ApprovalQuery query = { server, id };
