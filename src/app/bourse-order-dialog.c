@@ -159,9 +159,54 @@ bourse_order_dialog_show_error (BourseOrderDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
 }
 
+static void
+json_builder_add_member (JsonBuilder *builder,
+                         const char  *name,
+                         const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, value);
+}
+
+/* The order as typed: the server rounds to the lot and the tick, and says
+ * what it refuses. NULL without an instrument. */
+static JsonNode *
+bourse_order_dialog_build_body (BourseOrderDialog *self,
+                                gboolean           with_id)
+{
+  JsonObject *instrument = bourse_order_dialog_get_instrument (self);
+  const char *type = bourse_order_dialog_get_type_name (self);
+  g_autoptr(JsonBuilder) builder = NULL;
+  guint tif = adw_combo_row_get_selected (self->time_in_force_row);
+
+  if (instrument == NULL)
+    return NULL;
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_add_member (builder, "symbol", bourse_json_get_string (instrument, "symbol"));
+  json_builder_add_member (builder, "side", gtk_toggle_button_get_active (self->sell_button) ? "SELL" : "BUY");
+  json_builder_add_member (builder, "type", type);
+  json_builder_add_member (builder, "quantity", gtk_editable_get_text (GTK_EDITABLE (self->quantity_row)));
+  if (type_has_price (type))
+    {
+      json_builder_add_member (builder, "price", gtk_editable_get_text (GTK_EDITABLE (self->price_row)));
+      json_builder_add_member (builder, "time_in_force",
+                               times_in_force[MIN (tif, G_N_ELEMENTS (times_in_force) - 1)]);
+    }
+  if (type_has_stop (type))
+    json_builder_add_member (builder, "stop_price",
+                             gtk_editable_get_text (GTK_EDITABLE (self->stop_price_row)));
+  if (with_id)
+    json_builder_add_member (builder, "client_order_id", self->client_order_id);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
 /* }}} */
 
-/* The estimate {{{ */
+/* What is shown {{{ */
 
 /* The server's figures: the notional and the fee of the order as its
  * checks would round and price it; "—" without them. */
@@ -224,8 +269,6 @@ bourse_order_dialog_show_check (BourseOrderDialog *self,
   adw_action_row_set_subtitle (self->check_row, subtitle != NULL ? subtitle : "");
 }
 
-/* }}} */
-
 static void
 bourse_order_dialog_update (BourseOrderDialog *self)
 {
@@ -243,8 +286,9 @@ bourse_order_dialog_update (BourseOrderDialog *self)
                                  quantity[0] != '\0' && self->check_state != CHECK_REFUSED);
 }
 
-static JsonNode *bourse_order_dialog_build_body (BourseOrderDialog *self,
-                                                 gboolean           with_id);
+/* }}} */
+
+/* The server's check {{{ */
 
 static void
 bourse_order_dialog_check_cb (GObject      *object,
@@ -341,6 +385,10 @@ bourse_order_dialog_queue_check (BourseOrderDialog *self)
   bourse_order_dialog_show_check (self, CHECK_PENDING, NULL);
   self->check_source = g_timeout_add (CHECK_DELAY_MS, bourse_order_dialog_check_timeout_cb, self);
 }
+
+/* }}} */
+
+/* Editing {{{ */
 
 static void
 bourse_order_dialog_changed_cb (BourseOrderDialog *self)
@@ -535,51 +583,6 @@ bourse_order_dialog_place_cb (GObject      *object,
   message = bourse_problem_to_text (problem, error);
   bourse_order_dialog_show_error (self, bourse_problem_get_field (problem), message, TRUE);
   bourse_order_dialog_update (self);
-}
-
-static void
-json_builder_add_member (JsonBuilder *builder,
-                         const char  *name,
-                         const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-/* The order as typed: the server rounds to the lot and the tick, and says
- * what it refuses. NULL without an instrument. */
-static JsonNode *
-bourse_order_dialog_build_body (BourseOrderDialog *self,
-                                gboolean           with_id)
-{
-  JsonObject *instrument = bourse_order_dialog_get_instrument (self);
-  const char *type = bourse_order_dialog_get_type_name (self);
-  g_autoptr(JsonBuilder) builder = NULL;
-  guint tif = adw_combo_row_get_selected (self->time_in_force_row);
-
-  if (instrument == NULL)
-    return NULL;
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_add_member (builder, "symbol", bourse_json_get_string (instrument, "symbol"));
-  json_builder_add_member (builder, "side", gtk_toggle_button_get_active (self->sell_button) ? "SELL" : "BUY");
-  json_builder_add_member (builder, "type", type);
-  json_builder_add_member (builder, "quantity", gtk_editable_get_text (GTK_EDITABLE (self->quantity_row)));
-  if (type_has_price (type))
-    {
-      json_builder_add_member (builder, "price", gtk_editable_get_text (GTK_EDITABLE (self->price_row)));
-      json_builder_add_member (builder, "time_in_force",
-                               times_in_force[MIN (tif, G_N_ELEMENTS (times_in_force) - 1)]);
-    }
-  if (type_has_stop (type))
-    json_builder_add_member (builder, "stop_price",
-                             gtk_editable_get_text (GTK_EDITABLE (self->stop_price_row)));
-  if (with_id)
-    json_builder_add_member (builder, "client_order_id", self->client_order_id);
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
 }
 
 static void
