@@ -255,13 +255,21 @@ me_cb (BourseRequest *request,
 }
 
 /* The caller's role and permissions and the whole matrix: the UIs show
- * what the caller may do from this, never from rules of their own. */
+ * what the caller may do from this, never from rules of their own; and who
+ * the caller is ("user_id", null for the desktop's owner), so a UI knows
+ * which records are its own (orders it may cancel). */
 static void
 permissions_cb (BourseRequest *request,
                 gpointer       user_data)
 {
-  g_autoptr(JsonNode) body = bourse_permissions_to_json (bourse_request_get_principal (request)->role);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(JsonNode) body = bourse_permissions_to_json (principal->role);
+  JsonObject *object = json_node_get_object (body);
 
+  if (principal->user_id > 0)
+    json_object_set_int_member (object, "user_id", principal->user_id);
+  else
+    json_object_set_null_member (object, "user_id");
   bourse_request_reply_json (request, SOUP_STATUS_OK, body);
 }
 

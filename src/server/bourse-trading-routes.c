@@ -151,6 +151,9 @@ reply_check (BourseRequest             *request,
   bourse_json_builder_add_decimal (builder, "price", &estimate->price);
   bourse_json_builder_add_decimal (builder, "notional", &estimate->notional);
   bourse_json_builder_add_decimal (builder, "fee", &estimate->fee);
+  bourse_json_builder_add_decimal (builder, "fee_rate", &estimate->fee_rate);
+  json_builder_set_member_name (builder, "liquidity");
+  json_builder_add_string_value (builder, "taker");
   json_builder_end_object (builder);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);

@@ -504,6 +504,7 @@ prepare_order (BourseTrading             *self,
   if (estimate != NULL)
     {
       estimate->price = reference;
+      estimate->fee_rate = self->taker_fee;
       if (!bourse_paper_fee (order->quantity, reference, self->taker_fee, &estimate->notional, &estimate->fee,
                              error))
         return NULL;

@@ -69,6 +69,7 @@ typedef struct
   BourseDecimal price;
   BourseDecimal notional;
   BourseDecimal fee;        /* at the taker rate: the most it pays */
+  BourseDecimal fee_rate;   /* that rate */
 } BourseOrderEstimate;
 
 #define BOURSE_TYPE_TRADING (bourse_trading_get_type ())

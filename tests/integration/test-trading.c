@@ -35,6 +35,7 @@ static gint64 clock_ms;
 static char *trader_token;
 static char *other_token;
 static char *viewer_token;
+static gint64 trader_id;
 
 static BourseDecimal
 dec (const char *text)
@@ -255,6 +256,8 @@ test_limit_orders (void)
     assert_decimal (estimate, "price", "95");
     assert_decimal (estimate, "notional", "190");
     assert_decimal (estimate, "fee", "0.19");
+    assert_decimal (estimate, "fee_rate", "0.001");
+    g_assert_cmpstr (json_object_get_string_member (estimate, "liquidity"), ==, "taker");
     desk_expect_field (server, "POST", "/api/v1/orders?dry_run=true", trader_token,
                        "{\"symbol\":\"LIMUSDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"1000\","
                        "\"price\":\"95\"}", 422, "quantity");
@@ -495,6 +498,14 @@ test_cancel (void)
   placed = place (trader_token, "{\"symbol\":\"CANUSDT\",\"side\":\"BUY\",\"type\":\"LIMIT\",\"quantity\":\"1\","
                                 "\"price\":\"80\"}", 201);
   path = g_strdup_printf ("/api/v1/orders/%" G_GINT64_FORMAT, json_object_get_int_member (desk_object (placed), "id"));
+
+  /* Whose orders are one's own: the permissions say who the caller is. */
+  {
+    g_autoptr(JsonNode) me = desk_expect (server, "GET", "/api/v1/permissions", trader_token, NULL, 200);
+
+    g_assert_cmpint (json_object_get_int_member (desk_object (me), "user_id"), ==, trader_id);
+    g_assert_cmpint (json_object_get_int_member (desk_object (placed), "created_by"), ==, trader_id);
+  }
 
   /* Another trader may not; a viewer may not at all. */
   g_clear_pointer (&canceled, json_node_unref);
@@ -978,7 +989,7 @@ main (int   argc,
   bourse_time_freeze (clock_ms);
 
   server = desk_server_new (settings);
-  desk_create_user (server, "tom", "trader");
+  trader_id = desk_create_user (server, "tom", "trader");
   desk_create_user (server, "tina", "trader");
   desk_create_user (server, "vera", "viewer");
   trader_token = desk_login (server, "tom", "trader");
