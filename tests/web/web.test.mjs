@@ -26,7 +26,7 @@ const PASSWORD = 'correct horse battery staple';
 const START_TIMEOUT_MS = 30_000;
 const EXIT_TIMEOUT_MS = 15_000;
 const COMMAND_TIMEOUT_MS = 30_000;
-const UI_TIMEOUT_MS = 15_000;
+const UI_TIMEOUT_MS = 45_000;
 
 // playwright-core is installed next to this file (or on NODE_PATH, which
 // meson sets): an ES import ignores NODE_PATH, require() does not.
