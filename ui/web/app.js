@@ -252,8 +252,26 @@ function userName(id, name) {
 }
 
 // Fills the table's body with a row per item, or shows its "empty" note instead.
+// A row whose record (and the caller's rights) did not change is kept as it is, so a
+// button under the pointer stays put while other rows come and go: a table rebuilt at every
+// event would pull the Cancel button from under a click.
 function fillTable(id, items, row) {
-  $(id).tBodies[0].replaceChildren(...items.map(row));
+  const body = $(id).tBodies[0];
+  const context = `${me ? me.id : ''}|${[...permissions].sort().join(',')}`;
+  const kept = new Map([...body.rows].map((tr) => [tr.dataset.signature, tr]));
+  const rows = items.map((item) => {
+    const signature = `${JSON.stringify(item)}|${context}`;
+    const old = kept.get(signature);
+    if (old) {
+      kept.delete(signature);
+      return old;
+    }
+    const tr = row(item);
+    tr.dataset.signature = signature;
+    return tr;
+  });
+  if (rows.length !== body.rows.length || rows.some((tr, i) => tr !== body.rows[i]))
+    body.replaceChildren(...rows);
   $(id).hidden = items.length === 0;
   const empty = $(`${id}-empty`);
   if (empty) empty.hidden = items.length > 0;
@@ -455,6 +473,7 @@ function forgetTrading() {
   portfolio = null;
   equity = [];
   orders.clear();
+  orderSeenAt.clear();
   fills.clear();
   trades.clear();
   risk = null;
@@ -616,8 +635,14 @@ function renderEquity() {
 
 /* Orders */
 
+// Topic events seen, and at which count each order last changed: a list asked for before an
+// event must not undo it when its answer comes after.
+let orderEvents = 0;
+const orderSeenAt = new Map();
+
 async function loadOrders() {
   const error = $('orders-error');
+  const asked = orderEvents;
   const [open, closed] = await Promise.all([
     fetchJson('/api/v1/orders?status=open&limit=200', error, 'Could not load the open orders.'),
     fetchJson(`/api/v1/orders?status=closed&limit=${SHOWN_HISTORY}`, error, 'Could not load the order history.'),
@@ -627,15 +652,18 @@ async function loadOrders() {
   // are older than what it shows.
   const listed = new Set(listOf(open).map((o) => o.id));
   for (const [id, order] of orders)
-    if (!FINAL_STATUSES.has(order.status) && !listed.has(id)) orders.delete(id);
+    if (!FINAL_STATUSES.has(order.status) && !listed.has(id) && !((orderSeenAt.get(id) ?? 0) > asked))
+      orders.delete(id);
   for (const order of [...listOf(closed), ...listOf(open)]) orders.set(order.id, newer(orders.get(order.id), order));
   renderOrders();
 }
 
 function orderChanged(order) {
   if (typeof order.id !== 'number') return;
+  orderSeenAt.set(order.id, ++orderEvents);
   orders.set(order.id, newer(orders.get(order.id), order));
   keepNewest(orders, SHOWN_HISTORY, (o) => FINAL_STATUSES.has(o.status));
+  for (const id of orderSeenAt.keys()) if (!orders.has(id)) orderSeenAt.delete(id);
   renderOrders();
 }
 
