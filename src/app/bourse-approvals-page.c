@@ -1063,6 +1063,25 @@ bourse_approvals_page_response_cb (AdwMessageDialog    *dialog,
                                     bourse_approvals_page_decide_cb, decision);
 }
 
+
+/* A wrapped, left-aligned line of a dialog's extra box, hidden until
+ * there is something to say. */
+static GtkWidget *
+dialog_label (GtkWidget  *box,
+              const char *name,
+              const char *css_class)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_widget_set_name (label, name);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, css_class);
+  gtk_widget_set_visible (label, FALSE);
+  gtk_box_append (GTK_BOX (box), label);
+  return label;
+}
+
 static void
 bourse_approvals_page_open_dialog (BourseApprovalsPage *self,
                                    gint64               id,
@@ -1150,13 +1169,7 @@ bourse_approvals_page_open_dialog (BourseApprovalsPage *self,
                                   -1);
   gtk_box_append (GTK_BOX (box), entry);
 
-  label = gtk_label_new (NULL);
-  gtk_widget_set_name (label, "decide-error-label");
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "error");
-  gtk_widget_set_visible (label, FALSE);
-  gtk_box_append (GTK_BOX (box), label);
+  label = dialog_label (box, "decide-error-label", "error");
 
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   g_object_set_data (G_OBJECT (dialog), "reason-entry", entry);
@@ -1465,20 +1478,10 @@ bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
   gtk_box_append (GTK_BOX (box), entry);
 
   /* The dry run's figures, for the quantity in the entry. */
-  estimate = gtk_label_new (NULL);
-  gtk_widget_set_name (estimate, "execute-estimate-label");
-  gtk_label_set_wrap (GTK_LABEL (estimate), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (estimate), 0);
-  gtk_widget_add_css_class (estimate, "dim-label");
-  gtk_box_append (GTK_BOX (box), estimate);
+  estimate = dialog_label (box, "execute-estimate-label", "dim-label");
+  gtk_widget_set_visible (estimate, TRUE);
 
-  label = gtk_label_new (NULL);
-  gtk_widget_set_name (label, "execute-error-label");
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "error");
-  gtk_widget_set_visible (label, FALSE);
-  gtk_box_append (GTK_BOX (box), label);
+  label = dialog_label (box, "execute-error-label", "error");
 
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
   g_object_set_data (G_OBJECT (dialog), "quantity-entry", entry);

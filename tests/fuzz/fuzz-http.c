@@ -71,6 +71,24 @@ static const Route routes[] = {
   { "GET", "/api/v1/jobs" },
   { "GET", "/api/v1/models" },
   { "GET", "/api/v1/webhooks" },
+  /* Trading (docs/TRADING.md): orders, their dry run, the ledger's reads,
+   * risk and the mode. Stop and halt are left out: they would only make
+   * every later order a 409. */
+  { "POST", "/api/v1/orders" },
+  { "POST", "/api/v1/orders?dry_run=true" },
+  { "GET", "/api/v1/orders" },
+  { "DELETE", "/api/v1/orders" },
+  { "GET", "/api/v1/fills" },
+  { "POST", "/api/v1/trades" },
+  { "GET", "/api/v1/trades" },
+  { "POST", "/api/v1/approvals/1/execute" },
+  { "POST", "/api/v1/trade/execute" },
+  { "GET", "/api/v1/portfolio/equity" },
+  { "GET", "/api/v1/portfolio/calendar" },
+  { "GET", "/api/v1/balances/history" },
+  { "PUT", "/api/v1/risk/global" },
+  { "PUT", "/api/v1/risk/profile" },
+  { "POST", "/api/v1/system/mode" },
 };
 
 static const char * const content_types[] = {

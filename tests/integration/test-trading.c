@@ -20,6 +20,7 @@
 #include "desk-test-util.h"
 
 #define MINUTE_MS G_GINT64_CONSTANT (60000)
+#define DAY_MS    G_GINT64_CONSTANT (86400000)
 
 /* The ledger property's length: thousands in the normal build; under
  * AddressSanitizer, whose malloc unwinding makes each order some hundred
@@ -115,42 +116,42 @@ get_order (gint64      id,
   return desk_object (*holder);
 }
 
+/* The element of list @list in GET @path whose @key is @value, or NULL;
+ * *holder keeps the answer alive. */
 static JsonObject *
-balance (const char  *asset,
+find_in (const char  *path,
+         const char  *list,
+         const char  *key,
+         const char  *value,
          JsonNode   **holder)
 {
-  JsonArray *balances;
+  JsonArray *items;
 
   g_clear_pointer (holder, json_node_unref);
-  *holder = desk_expect (server, "GET", "/api/v1/portfolio", NULL, NULL, 200);
-  balances = json_object_get_array_member (desk_object (*holder), "balances");
-  for (guint i = 0; i < json_array_get_length (balances); i++)
+  *holder = desk_expect (server, "GET", path, NULL, NULL, 200);
+  items = json_object_get_array_member (desk_object (*holder), list);
+  for (guint i = 0; i < json_array_get_length (items); i++)
     {
-      JsonObject *entry = json_array_get_object_element (balances, i);
+      JsonObject *entry = json_array_get_object_element (items, i);
 
-      if (g_str_equal (json_object_get_string_member (entry, "asset"), asset))
+      if (g_str_equal (json_object_get_string_member (entry, key), value))
         return entry;
     }
   return NULL;
 }
 
 static JsonObject *
+balance (const char  *asset,
+         JsonNode   **holder)
+{
+  return find_in ("/api/v1/portfolio", "balances", "asset", asset, holder);
+}
+
+static JsonObject *
 position (const char  *symbol,
           JsonNode   **holder)
 {
-  JsonArray *items;
-
-  g_clear_pointer (holder, json_node_unref);
-  *holder = desk_expect (server, "GET", "/api/v1/positions", NULL, NULL, 200);
-  items = json_object_get_array_member (desk_object (*holder), "items");
-  for (guint i = 0; i < json_array_get_length (items); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (items, i);
-
-      if (g_str_equal (json_object_get_string_member (entry, "symbol"), symbol))
-        return entry;
-    }
-  return NULL;
+  return find_in ("/api/v1/positions", "items", "symbol", symbol, holder);
 }
 
 static BourseDecimal
@@ -893,6 +894,8 @@ test_ledger_identity (void)
         }
     }
   g_test_message ("%u orders placed, %u refused", placed, refused);
+  /* The fixed start keeps the whole file inside one UTC day (see main ()). */
+  g_assert_cmpint (clock_ms / DAY_MS, ==, G_GINT64_CONSTANT (1781482200000) / DAY_MS);
   g_assert_cmpuint (placed, >, LEDGER_ORDERS / 2);
 
   /* Cash: the deposit and the fills' notionals and fees, nothing else. */
@@ -985,7 +988,10 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  clock_ms = bourse_time_now_ms () / MINUTE_MS * MINUTE_MS;
+  /* A fixed instant, early in a UTC (and Berlin) day of mid-year: the
+   * clock moves a minute per price, some hours in all, and no day, month or
+   * year turns while the file runs, whenever it runs. */
+  clock_ms = G_GINT64_CONSTANT (1781482200000);   /* 2026-06-15T00:10:00Z */
   bourse_time_freeze (clock_ms);
 
   server = desk_server_new (settings);
