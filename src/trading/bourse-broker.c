@@ -11,6 +11,8 @@
 
 enum {
   EXECUTION,
+  BALANCES,
+  RESYNC,
   N_SIGNALS
 };
 
@@ -27,6 +29,71 @@ bourse_broker_default_init (BourseBrokerInterface *iface)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[BALANCES] =
+    g_signal_new ("balances",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+  signals[RESYNC] =
+    g_signal_new ("resync",
+                  G_TYPE_FROM_INTERFACE (iface),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
+void
+bourse_venue_order_free (BourseVenueOrder *order)
+{
+  if (order == NULL)
+    return;
+  g_free (order->client_order_id);
+  g_free (order->exchange_order_id);
+  g_free (order->symbol);
+  g_free (order);
+}
+
+void
+bourse_venue_fill_free (BourseVenueFill *fill)
+{
+  if (fill == NULL)
+    return;
+  g_free (fill->trade_id);
+  g_free (fill->exchange_order_id);
+  g_free (fill->symbol);
+  g_free (fill);
+}
+
+void
+bourse_venue_balance_free (BourseVenueBalance *balance)
+{
+  if (balance == NULL)
+    return;
+  g_free (balance->asset);
+  g_free (balance);
+}
+
+BourseVenueSnapshot *
+bourse_venue_snapshot_new (void)
+{
+  BourseVenueSnapshot *snapshot = g_new0 (BourseVenueSnapshot, 1);
+
+  snapshot->orders = g_ptr_array_new_with_free_func ((GDestroyNotify) bourse_venue_order_free);
+  snapshot->fills = g_ptr_array_new_with_free_func ((GDestroyNotify) bourse_venue_fill_free);
+  snapshot->balances = g_ptr_array_new_with_free_func ((GDestroyNotify) bourse_venue_balance_free);
+  return snapshot;
+}
+
+void
+bourse_venue_snapshot_free (BourseVenueSnapshot *snapshot)
+{
+  if (snapshot == NULL)
+    return;
+  g_ptr_array_unref (snapshot->orders);
+  g_ptr_array_unref (snapshot->fills);
+  g_ptr_array_unref (snapshot->balances);
+  g_free (snapshot);
 }
 
 const char *
@@ -49,11 +116,33 @@ gboolean
 bourse_broker_setup (BourseBroker  *self,
                      BourseConfig  *config,
                      BourseMarket  *market,
+                     BourseSecrets *secrets,
                      GError       **error)
 {
   g_return_val_if_fail (BOURSE_IS_BROKER (self), FALSE);
 
-  return BOURSE_BROKER_GET_IFACE (self)->setup (self, config, market, error);
+  return BOURSE_BROKER_GET_IFACE (self)->setup (self, config, market, secrets, error);
+}
+
+gboolean
+bourse_broker_is_venue (BourseBroker *self)
+{
+  g_return_val_if_fail (BOURSE_IS_BROKER (self), FALSE);
+
+  return BOURSE_BROKER_GET_IFACE (self)->snapshot_async != NULL;
+}
+
+gboolean
+bourse_broker_check (BourseBroker            *self,
+                     const BourseOrder       *order,
+                     const BourseInstrument  *instrument,
+                     GError                 **error)
+{
+  g_return_val_if_fail (BOURSE_IS_BROKER (self), FALSE);
+
+  if (BOURSE_BROKER_GET_IFACE (self)->check == NULL)
+    return TRUE;
+  return BOURSE_BROKER_GET_IFACE (self)->check (self, order, instrument, error);
 }
 
 void
@@ -78,11 +167,17 @@ bourse_broker_submit (BourseBroker           *self,
 gboolean
 bourse_broker_cancel (BourseBroker       *self,
                       const BourseOrder  *order,
+                      gboolean           *pending,
                       GError            **error)
 {
+  gboolean unused;
+
   g_return_val_if_fail (BOURSE_IS_BROKER (self), FALSE);
 
-  return BOURSE_BROKER_GET_IFACE (self)->cancel (self, order, error);
+  if (pending == NULL)
+    pending = &unused;
+  *pending = FALSE;
+  return BOURSE_BROKER_GET_IFACE (self)->cancel (self, order, pending, error);
 }
 
 void
@@ -94,6 +189,56 @@ bourse_broker_on_price (BourseBroker           *self,
 
   if (BOURSE_BROKER_GET_IFACE (self)->on_price != NULL)
     BOURSE_BROKER_GET_IFACE (self)->on_price (self, instrument, price);
+}
+
+void
+bourse_broker_snapshot_async (BourseBroker        *self,
+                              GPtrArray           *known,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_return_if_fail (BOURSE_IS_BROKER (self));
+  g_return_if_fail (bourse_broker_is_venue (self));
+
+  BOURSE_BROKER_GET_IFACE (self)->snapshot_async (self, known, cancellable, callback, user_data);
+}
+
+BourseVenueSnapshot *
+bourse_broker_snapshot_finish (BourseBroker  *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (BOURSE_IS_BROKER (self), NULL);
+
+  return BOURSE_BROKER_GET_IFACE (self)->snapshot_finish (self, result, error);
+}
+
+JsonNode *
+bourse_broker_status_json (BourseBroker *self)
+{
+  g_return_val_if_fail (BOURSE_IS_BROKER (self), NULL);
+
+  if (BOURSE_BROKER_GET_IFACE (self)->status_json == NULL)
+    return NULL;
+  return BOURSE_BROKER_GET_IFACE (self)->status_json (self);
+}
+
+void
+bourse_broker_emit_balances (BourseBroker *self,
+                             GPtrArray    *balances)
+{
+  g_return_if_fail (BOURSE_IS_BROKER (self));
+
+  g_signal_emit (self, signals[BALANCES], 0, balances);
+}
+
+void
+bourse_broker_emit_resync (BourseBroker *self)
+{
+  g_return_if_fail (BOURSE_IS_BROKER (self));
+
+  g_signal_emit (self, signals[RESYNC], 0);
 }
 
 void

@@ -142,6 +142,7 @@ static gboolean
 paper_setup (BourseBroker  *broker,
              BourseConfig  *config,
              BourseMarket  *market,
+             BourseSecrets *secrets,
              GError       **error)
 {
   BoursePaperBroker *self = BOURSE_PAPER_BROKER (broker);
@@ -327,6 +328,7 @@ paper_submit (BourseBroker           *broker,
 static gboolean
 paper_cancel (BourseBroker       *broker,
               const BourseOrder  *order,
+              gboolean           *pending,
               GError            **error)
 {
   unrest (BOURSE_PAPER_BROKER (broker), order->id);

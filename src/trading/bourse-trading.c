@@ -592,7 +592,7 @@ bourse_trading_place_order (BourseTrading             *self,
       if (!ok)
         {
           /* Nothing of it stays, on the book either. */
-          bourse_broker_cancel (self->broker, order, NULL);
+          bourse_broker_cancel (self->broker, order, NULL, NULL);
           return NULL;
         }
       g_info ("Order %" G_GINT64_FORMAT " %s %s %s by %s", order->id, bourse_side_to_string (order->side),
@@ -675,7 +675,7 @@ bourse_trading_cancel_order (BourseTrading             *self,
                               bourse_order_status_to_string (order->status));
       return NULL;
     }
-  if (!bourse_broker_cancel (self->broker, order, error))
+  if (!bourse_broker_cancel (self->broker, order, NULL, error))
     return NULL;
 
   json_builder_begin_object (builder);
@@ -816,7 +816,7 @@ cancel_siblings (BourseTrading     *self,
 
       if (leg->id == order->id || leg->oco_id != order->oco_id)
         continue;
-      bourse_broker_cancel (self->broker, leg, NULL);
+      bourse_broker_cancel (self->broker, leg, NULL, NULL);
       if (!finish_order (self, leg, BOURSE_ORDER_CANCELED, _("The other order of the OCO pair filled"), error)
           || !audit_order (self, &system_caller, "order.cancel", leg, NULL, error))
         return FALSE;
@@ -1294,7 +1294,7 @@ bourse_trading_new (BourseStore      *store,
                               _("The broker “%s” of the %s account is not installed"), account->broker, account->mode);
       return NULL;
     }
-  if (!bourse_broker_setup (self->broker, config, market, error))
+  if (!bourse_broker_setup (self->broker, config, market, bourse_auth_get_secrets (auth), error))
     return NULL;
   self->execution_handler = g_signal_connect (self->broker, "execution", G_CALLBACK (execution_cb), self);
 

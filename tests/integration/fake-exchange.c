@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fake-exchange.h"
+#include "fake-exchange-private.h"
 
 /* The weight Binance charges for one klines request. */
 #define KLINES_WEIGHT 2
@@ -53,7 +54,29 @@ struct _FakeExchange
   guint       n_refusals;
   gboolean    refuse_streams;
   char       *last_stream;
+  /* The order side and the user data streams keep their own state
+   * (fake-exchange-private.h). */
+  FakeOrders      *orders;
+  FakeUserStreams *user_streams;
 };
+
+SoupServer *
+fake_exchange_get_server (FakeExchange *self)
+{
+  return self->server;
+}
+
+FakeOrders **
+fake_exchange_orders_slot (FakeExchange *self)
+{
+  return &self->orders;
+}
+
+FakeUserStreams **
+fake_exchange_user_streams_slot (FakeExchange *self)
+{
+  return &self->user_streams;
+}
 
 static void
 request_free (gpointer data)
