@@ -28,26 +28,39 @@ SoupServer       *fake_exchange_get_server        (FakeExchange *self);
 FakeOrders      **fake_exchange_orders_slot       (FakeExchange *self);
 FakeUserStreams **fake_exchange_user_streams_slot (FakeExchange *self);
 
-/* fake-exchange-orders.c */
-void              fake_exchange_orders_install    (FakeExchange *self);
-void              fake_exchange_orders_clear      (FakeExchange *self);
-/* The exchange's clock in milliseconds, with the skew a test set. */
+/* fake-exchange.c: the keys (fake_exchange_add_key ()) and the clock. */
+/* The exchange's clock in milliseconds: fake_exchange_set_now ()'s or the
+ * real one, plus fake_exchange_set_clock_skew_ms ()'s skew. */
 gint64            fake_exchange_clock_ms          (FakeExchange *self);
-/* 0 when @signature is right for @payload under @api_key's secret (HMAC
- * hex) or public key (Ed25519 base64); else Binance's code: -2014 (bad
+/* 0 when @signature is right for @payload under @api_key (HMAC hex, or
+ * Ed25519 base64 — not percent-encoded); else Binance's code: -2014 (bad
  * API-key format), -2015 (unknown key), -1022 (bad signature). */
 int               fake_exchange_check_signature   (FakeExchange *self,
                                                    const char   *api_key,
                                                    const char   *payload,
                                                    const char   *signature);
-/* The account's balances as outboundAccountPosition's "B" array. */
-JsonNode         *fake_exchange_balances_event    (FakeExchange *self,
-                                                   const char   *api_key);
+/* FALSE for an unknown key. */
+gboolean          fake_exchange_key_permissions   (FakeExchange *self,
+                                                   const char   *api_key,
+                                                   gboolean     *can_trade,
+                                                   gboolean     *can_withdraw);
 
-/* fake-exchange-user-stream.c */
+/* fake-exchange-orders.c */
+void              fake_exchange_orders_install    (FakeExchange *self);
+void              fake_exchange_orders_clear      (FakeExchange *self);
+
+/* fake-exchange-user-stream.c installs the function that delivers user
+ * events; fake-exchange-orders.c calls fake_exchange_user_event (). */
+typedef guint (*FakeUserEventFunc) (FakeExchange *self,
+                                    const char   *api_key,
+                                    JsonObject   *event,
+                                    gpointer      user_data);
+void              fake_exchange_set_user_event_func (FakeExchange      *self,
+                                                     FakeUserEventFunc  func,
+                                                     gpointer           user_data);
 void              fake_exchange_user_stream_install (FakeExchange *self);
 void              fake_exchange_user_stream_clear   (FakeExchange *self);
-/* Sends @event (executionReport, outboundAccountPosition, listStatus: the
+/* fake-exchange.c: sends @event (executionReport, outboundAccountPosition, listStatus: the
  * payload Binance puts in "event") to every user stream subscribed with
  * @api_key; events while none is subscribed are lost, as on Binance.
  * Returns how many streams got it. */

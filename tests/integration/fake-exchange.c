@@ -10,6 +10,7 @@
 
 #include "fake-exchange.h"
 #include "fake-exchange-private.h"
+#include "exchange/bourse-binance-signer.h"
 
 /* The weight Binance charges for one klines request. */
 #define KLINES_WEIGHT 2
@@ -58,7 +59,115 @@ struct _FakeExchange
    * (fake-exchange-private.h). */
   FakeOrders      *orders;
   FakeUserStreams *user_streams;
+  GHashTable      *keys;          /* API key → FakeKey */
+  gint64           skew_ms;
+  FakeUserEventFunc user_event_func;
+  gpointer          user_event_data;
 };
+
+void
+fake_exchange_set_user_event_func (FakeExchange      *self,
+                                   FakeUserEventFunc  func,
+                                   gpointer           user_data)
+{
+  self->user_event_func = func;
+  self->user_event_data = user_data;
+}
+
+guint
+fake_exchange_user_event (FakeExchange *self,
+                          const char   *api_key,
+                          JsonObject   *event)
+{
+  if (self->user_event_func == NULL)
+    return 0;
+  return self->user_event_func (self, api_key, event, self->user_event_data);
+}
+
+typedef struct
+{
+  BourseBinanceSigner *signer;
+  gboolean             can_trade;
+  gboolean             can_withdraw;
+} FakeKey;
+
+static void
+fake_key_free (gpointer data)
+{
+  FakeKey *key = data;
+
+  bourse_binance_signer_unref (key->signer);
+  g_free (key);
+}
+
+void
+fake_exchange_add_key (FakeExchange *self,
+                       const char   *api_key,
+                       const char   *secret,
+                       gboolean      can_trade,
+                       gboolean      can_withdraw)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (secret, strlen (secret));
+  g_autoptr(GError) error = NULL;
+  FakeKey *key = g_new0 (FakeKey, 1);
+
+  key->signer = bourse_binance_signer_new (api_key, bytes, &error);
+  g_assert_no_error (error);
+  key->can_trade = can_trade;
+  key->can_withdraw = can_withdraw;
+  g_hash_table_replace (self->keys, g_strdup (api_key), key);
+}
+
+void
+fake_exchange_set_clock_skew_ms (FakeExchange *self,
+                                 gint64        skew_ms)
+{
+  self->skew_ms = skew_ms;
+}
+
+gint64
+fake_exchange_clock_ms (FakeExchange *self)
+{
+  gint64 now = self->now_ms != 0 ? self->now_ms : g_get_real_time () / 1000;
+
+  return now + self->skew_ms;
+}
+
+int
+fake_exchange_check_signature (FakeExchange *self,
+                               const char   *api_key,
+                               const char   *payload,
+                               const char   *signature)
+{
+  g_autofree char *expected = NULL;
+  FakeKey *key;
+
+  if (api_key == NULL || *api_key == '\0' || strlen (api_key) > 256)
+    return -2014;
+  key = g_hash_table_lookup (self->keys, api_key);
+  if (key == NULL)
+    return -2015;
+  /* HMAC and Ed25519 are both deterministic: signing again is checking. */
+  expected = bourse_binance_signer_sign (key->signer, payload, -1);
+  if (signature == NULL || !g_str_equal (expected, signature))
+    return -1022;
+  return 0;
+}
+
+gboolean
+fake_exchange_key_permissions (FakeExchange *self,
+                               const char   *api_key,
+                               gboolean     *can_trade,
+                               gboolean     *can_withdraw)
+{
+  FakeKey *key = g_hash_table_lookup (self->keys, api_key);
+
+  if (key == NULL)
+    return FALSE;
+  *can_trade = key->can_trade;
+  *can_withdraw = key->can_withdraw;
+  return TRUE;
+}
 
 SoupServer *
 fake_exchange_get_server (FakeExchange *self)
@@ -616,6 +725,7 @@ fake_exchange_new (void)
   self->requests = g_ptr_array_new_with_free_func (request_free);
   self->pending = g_ptr_array_new_with_free_func (pending_free);
   self->streams = g_ptr_array_new_with_free_func (stream_free);
+  self->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, fake_key_free);
   g_queue_init (&self->answers);
   self->retry_after = 1;
   self->slow_ms = 2000;
@@ -661,6 +771,7 @@ fake_exchange_free (FakeExchange *self)
   g_free (self->url);
   g_free (self->stream_url);
   g_free (self->last_stream);
+  g_hash_table_unref (self->keys);
   g_free (self);
 }
 

@@ -101,4 +101,17 @@ void               fake_exchange_drop_streams        (FakeExchange     *self);
 void               fake_exchange_set_refuse_streams  (FakeExchange     *self,
                                                       gboolean          refuse);
 
+/* Keys the exchange knows. @secret is what the client holds: the HMAC
+ * secret, or the Ed25519 private key's PEM (the exchange checks by signing
+ * again: both schemes are deterministic). @can_trade and @can_withdraw are
+ * what GET /api/v3/account reports. */
+void               fake_exchange_add_key             (FakeExchange     *self,
+                                                      const char       *api_key,
+                                                      const char       *secret,
+                                                      gboolean          can_trade,
+                                                      gboolean          can_withdraw);
+/* The exchange's clock runs @skew_ms ahead of ours (negative: behind). */
+void               fake_exchange_set_clock_skew_ms   (FakeExchange     *self,
+                                                      gint64            skew_ms);
+
 G_END_DECLS
