@@ -111,6 +111,8 @@ bourse_order_free (BourseOrder *order)
   g_free (order->locked_asset);
   g_free (order->purpose);
   g_free (order->reason);
+  g_free (order->exchange_order_id);
+  g_free (order->cancel_requested_at);
   g_free (order->created_by_name);
   g_free (order->created_at);
   g_free (order->updated_at);
@@ -177,6 +179,10 @@ bourse_order_to_json (const BourseOrder *order,
   json_builder_add_boolean_value (builder, order->reduce_only);
   add_text (builder, "purpose", order->purpose);
   add_text (builder, "reason", order->reason);
+  add_text (builder, "exchange_order_id", order->exchange_order_id);
+  json_builder_set_member_name (builder, "external");
+  json_builder_add_boolean_value (builder, order->external);
+  add_text (builder, "cancel_requested_at", order->cancel_requested_at);
   add_id (builder, "created_by", order->created_by);
   add_text (builder, "created_by_name", order->created_by_name);
   add_text (builder, "created_at", order->created_at);
@@ -246,8 +252,10 @@ bourse_orders_insert (BourseStore  *store,
                                "INSERT INTO orders (account_id, client_order_id, symbol, side, type, time_in_force, "
                                "status, quantity, price, stop_price, fee_asset, locked, locked_asset, reduce_only, "
                                "stop_loss, take_profit, parent_id, oco_id, approval_id, strategy_id, purpose, "
-                               "created_by, created_at, updated_at) "
-                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                               "created_by, created_at, updated_at, filled_quantity, filled_notional, fee, "
+                               "exchange_order_id, external) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+                               "?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
                                error);
   if (stmt == NULL)
     return FALSE;
@@ -276,6 +284,13 @@ bourse_orders_insert (BourseStore  *store,
   bind_id_or_null (stmt, 22, order->created_by);
   sqlite3_bind_text (stmt, 23, now, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 24, now, -1, SQLITE_TRANSIENT);
+  /* An order adopted from a venue may come part-filled. */
+  sqlite3_bind_int64 (stmt, 25, order->filled_quantity.units);
+  sqlite3_bind_int64 (stmt, 26, order->filled_notional.units);
+  sqlite3_bind_int64 (stmt, 27, order->fee.units);
+  if (order->exchange_order_id != NULL)
+    sqlite3_bind_text (stmt, 28, order->exchange_order_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 29, order->external);
   if (!step_order (store, stmt, error))
     return FALSE;
   order->id = sqlite3_last_insert_rowid (bourse_store_get_db (store));
@@ -296,7 +311,8 @@ bourse_orders_update (BourseStore  *store,
 
   stmt = bourse_store_statement (store,
                                "UPDATE orders SET status = ?, filled_quantity = ?, filled_notional = ?, fee = ?, "
-                               "locked = ?, triggered = ?, reason = ?, updated_at = ? WHERE id = ?", error);
+                               "locked = ?, triggered = ?, reason = ?, updated_at = ?, exchange_order_id = ?, "
+                               "cancel_requested_at = ? WHERE id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, bourse_order_status_to_string (order->status), -1, SQLITE_STATIC);
@@ -308,7 +324,11 @@ bourse_orders_update (BourseStore  *store,
   if (order->reason != NULL)
     sqlite3_bind_text (stmt, 7, order->reason, -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 8, now, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 9, order->id);
+  if (order->exchange_order_id != NULL)
+    sqlite3_bind_text (stmt, 9, order->exchange_order_id, -1, SQLITE_TRANSIENT);
+  if (order->cancel_requested_at != NULL)
+    sqlite3_bind_text (stmt, 10, order->cancel_requested_at, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 11, order->id);
   if (!step_order (store, stmt, error))
     return FALSE;
   g_free (order->updated_at);
@@ -321,7 +341,8 @@ bourse_orders_update (BourseStore  *store,
   "o.status, o.quantity, o.filled_quantity, o.filled_notional, o.price, o.stop_price, o.triggered, o.fee, " \
   "o.fee_asset, o.locked, o.locked_asset, o.reduce_only, o.stop_loss, o.take_profit, o.parent_id, " \
   "o.oco_id, o.approval_id, o.strategy_id, o.purpose, o.reason, o.created_by, u.username, " \
-  "o.created_at, o.updated_at FROM orders o JOIN accounts a ON a.id = o.account_id " \
+  "o.created_at, o.updated_at, o.exchange_order_id, o.external, o.cancel_requested_at " \
+  "FROM orders o JOIN accounts a ON a.id = o.account_id " \
   "LEFT JOIN users u ON u.id = o.created_by "
 
 static char *
@@ -384,6 +405,9 @@ order_from_row (sqlite3_stmt *stmt)
   order->created_by_name = column_dup (stmt, 29);
   order->created_at = column_dup (stmt, 30);
   order->updated_at = column_dup (stmt, 31);
+  order->exchange_order_id = column_dup (stmt, 32);
+  order->external = sqlite3_column_int (stmt, 33) != 0;
+  order->cancel_requested_at = column_dup (stmt, 34);
   return order;
 }
 
@@ -423,6 +447,28 @@ bourse_orders_find_client (BourseStore  *store,
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
   sqlite3_bind_text (stmt, 2, client_order_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return order_from_row (stmt);
+  if (rc != SQLITE_DONE)
+    bourse_store_set_error (store, error);
+  return NULL;
+}
+
+BourseOrder *
+bourse_orders_find_exchange (BourseStore  *store,
+                             gint64        account_id,
+                             const char   *exchange_order_id,
+                             GError      **error)
+{
+  g_autoptr(BourseStatement) stmt = NULL;
+  int rc;
+
+  stmt = bourse_store_statement (store, ORDER_SELECT "WHERE o.account_id = ? AND o.exchange_order_id = ?", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, exchange_order_id, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     return order_from_row (stmt);

@@ -78,6 +78,9 @@ typedef struct
   gint64             strategy_id;
   char              *purpose;           /* the exit reason it books: stop_loss, take_profit, manual, halt, signal */
   char              *reason;            /* why rejected, expired or canceled */
+  char              *exchange_order_id; /* a venue's id once it took the order; NULL */
+  gboolean           external;          /* found on the venue, not placed by Bourse */
+  char              *cancel_requested_at; /* a cancel the venue has yet to confirm; NULL */
   gint64             created_by;        /* 0: the engine or the desktop owner */
   char              *created_by_name;
   char              *created_at;
@@ -123,6 +126,10 @@ BourseOrder *bourse_orders_get             (BourseStore        *store,
 BourseOrder *bourse_orders_find_client     (BourseStore        *store,
                                             gint64              account_id,
                                             const char         *client_order_id,
+                                            GError            **error);
+BourseOrder *bourse_orders_find_exchange   (BourseStore        *store,
+                                            gint64              account_id,
+                                            const char         *exchange_order_id,
                                             GError            **error);
 
 typedef struct
