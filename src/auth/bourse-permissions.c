@@ -58,7 +58,10 @@ static const struct {
   { "risk.write",                 A },   /* global limits, protections */
   { "risk.halt",              T | A },   /* the kill switch: anyone who trades may stop trading */
   { "risk.resume",                A },   /* leaving HALTED or REDUCING */
-  { "system.control",             A },   /* start, stop, restart the trading loop; the mode */
+  { "system.control",             A },   /* start, stop, restart the trading loop; back to paper */
+  { "system.live",                A },   /* switch to live trading (with its typed confirmation) */
+  { "exchange.read",              A },   /* the exchange's status, the keys' check, reconciliations */
+  { "exchange.keys",              A },   /* enter and remove the exchange's API keys */
 };
 
 gboolean

@@ -143,6 +143,10 @@ static const BourseConfigKey schema[] = {
     N_("Let paper sells go below zero base asset (short positions)") },
   { "paper", "equity_snapshot_s", BOURSE_CONFIG_TYPE_INT, "60", 5, 86400, NULL, NULL, FALSE,
     N_("Seconds between equity snapshots (one is also taken at every fill)") },
+  { "trading", "live_max_order_notional", BOURSE_CONFIG_TYPE_DECIMAL, "1000", 0, 1000000000, NULL, NULL, FALSE,
+    N_("Largest value of one live order, in the live account's currency, whatever the risk profiles allow") },
+  { "risk", "live_confirm_notional", BOURSE_CONFIG_TYPE_DECIMAL, "100", 0, 1000000000, NULL, NULL, FALSE,
+    N_("A live manual order worth more than this must be confirmed in a second step") },
   { "webhooks", "replay_window", BOURSE_CONFIG_TYPE_INT, "300", 5, 3600, NULL, NULL, FALSE,
     N_("Seconds a signed webhook's timestamp may be off the clock, either way") },
 };

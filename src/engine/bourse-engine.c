@@ -13,6 +13,7 @@
 #include "core/bourse-time.h"
 #include "desk/bourse-desk-approvals.h"
 #include "desk/bourse-desk-recommendations.h"
+#include "exchange/bourse-exchange-keys.h"
 
 #include "bourse-engine.h"
 
@@ -266,6 +267,15 @@ bourse_engine_execute_approval (BourseEngine              *self,
                               approval->expires_at);
       return NULL;
     }
+  /* Four eyes on live: whoever approved does not also send it out. */
+  if (estimate == NULL && g_str_equal (bourse_trading_get_mode (self->trading), "live")
+      && bourse_desk_get_four_eyes (self->desk) && approval->decider != NULL
+      && g_strcmp0 (approval->decider, caller->actor) == 0)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_FORBIDDEN, "approval",
+                              _("On live, with four eyes, someone other than its approver executes an approval"));
+      return NULL;
+    }
   if (recommendation == NULL || recommendation->decision == BOURSE_DECISION_NO_TRADE)
     {
       bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "status", _("A NO-TRADE recommendation has nothing to execute"));
@@ -354,6 +364,9 @@ event_cb (BourseEventBus *bus,
       || !bourse_json_get_int (object, "id", &id)
       || bourse_json_get_int (object, "order_id", &(gint64) { 0 }))   /* executed already */
     return;
+  /* Four eyes on live: an approval waits for a second person. */
+  if (g_str_equal (bourse_trading_get_mode (self->trading), "live") && bourse_desk_get_four_eyes (self->desk))
+    return;
   if (g_str_equal (setting, "auto"))
     {
       g_autoptr(BourseApproval) approval = bourse_approvals_get (self->store, id, NULL);
@@ -403,6 +416,64 @@ bourse_engine_set_trading (BourseEngine              *self,
   if (!bourse_trading_set_running (self->trading, running, caller, error))
     return FALSE;
   bourse_desk_set_live_paused (self->desk, !running);
+  return TRUE;
+}
+
+gboolean
+bourse_engine_set_mode (BourseEngine              *self,
+                        const char                *mode,
+                        const char                *confirm,
+                        const BourseTradingCaller *caller,
+                        GError                   **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) alert = NULL;
+  gboolean live;
+
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (self->trading != NULL, FALSE);
+
+  live = g_strcmp0 (mode, "live") == 0;
+  if (live && g_strcmp0 (bourse_trading_get_mode (self->trading), "live") != 0)
+    {
+      gboolean passed;
+      g_autoptr(GError) keys_error = NULL;
+
+      /* Typed, not clicked: a careless click cannot open live trading. */
+      if (g_strcmp0 (confirm, "LIVE") != 0)
+        {
+          bourse_set_field_error (error, BOURSE_ERROR_INVALID, "confirm",
+                                  _("Type LIVE in “confirm” to trade live with real money"));
+          return FALSE;
+        }
+      passed = bourse_exchange_keys_passed (self->store, &keys_error);
+      if (keys_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&keys_error));
+          return FALSE;
+        }
+      if (!passed)
+        {
+          bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "keys",
+                                  _("Live trading needs Binance keys that passed the check: enter them first"));
+          return FALSE;
+        }
+    }
+  if (!bourse_trading_set_mode (self->trading, mode, "binance", caller, error))
+    return FALSE;
+  bourse_desk_set_paper (self->desk, !live);
+
+  /* Everyone watching learns of it (the desktop notifies). */
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, "system.mode");
+  json_builder_set_member_name (builder, "mode");
+  json_builder_add_string_value (builder, mode);
+  json_builder_set_member_name (builder, "actor");
+  json_builder_add_string_value (builder, caller->actor);
+  json_builder_end_object (builder);
+  alert = json_builder_get_root (builder);
+  bourse_event_bus_publish (self->bus, "alerts", alert);
   return TRUE;
 }
 

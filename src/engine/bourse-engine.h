@@ -77,6 +77,14 @@ gboolean           bourse_engine_set_trading      (BourseEngine              *se
                                                    gboolean                   running,
                                                    const BourseTradingCaller *caller,
                                                    GError                   **error);
+/* The book: "paper", or "live" behind its gates — @confirm exactly
+ * "LIVE" and Binance keys that passed their check (who may ask is the
+ * server's permission, system.live). Audited, published on alerts. */
+gboolean           bourse_engine_set_mode         (BourseEngine              *self,
+                                                   const char                *mode,
+                                                   const char                *confirm,
+                                                   const BourseTradingCaller *caller,
+                                                   GError                   **error);
 gint64             bourse_engine_get_started_at   (BourseEngine   *self);
 gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
 

@@ -954,6 +954,8 @@ snapshot_cb (gpointer user_data)
 
 static gboolean
 load_account (BoursePortfolio  *self,
+              const char       *mode,
+              const char       *broker,
               GError          **error)
 {
   g_autoptr(BourseStatement) find = NULL;
@@ -963,10 +965,17 @@ load_account (BoursePortfolio  *self,
   g_autofree char *now = NULL;
   int rc;
 
+  g_clear_pointer (&self->account.mode, g_free);
+  g_clear_pointer (&self->account.broker, g_free);
+  g_clear_pointer (&self->account.currency, g_free);
+  self->peak_equity = BOURSE_DECIMAL_ZERO;
+  g_hash_table_remove_all (self->open_symbols);
+
   find = bourse_store_statement (self->store,
-                               "SELECT id, broker, currency, starting_cash FROM accounts WHERE mode = 'paper'", error);
+                               "SELECT id, broker, currency, starting_cash FROM accounts WHERE mode = ?", error);
   if (find == NULL)
     return FALSE;
+  sqlite3_bind_text (find, 1, mode, -1, SQLITE_TRANSIENT);
   rc = sqlite3_step (find);
   if (rc == SQLITE_ROW)
     {
@@ -982,39 +991,48 @@ load_account (BoursePortfolio  *self,
     }
   else
     {
-      /* The first start: the paper account and its deposit, together. */
-      self->account.broker = g_strdup ("paper");
+      /* The first start: the paper account and its deposit, together. A
+       * live account starts empty: its balances are the venue's, which the
+       * first reconciliation brings. */
+      gboolean paper = g_str_equal (mode, "paper");
+
+      self->account.broker = g_strdup (broker);
       self->account.currency = g_strdup (bourse_config_get_string (self->config, "paper", "currency"));
-      self->account.starting_cash = bourse_config_get_decimal (self->config, "paper", "starting_balance");
+      self->account.starting_cash = paper ? bourse_config_get_decimal (self->config, "paper", "starting_balance")
+                                          : BOURSE_DECIMAL_ZERO;
       now = now_text ();
       insert = bourse_store_statement (self->store,
                                      "INSERT INTO accounts (mode, broker, currency, starting_cash, created_at) "
-                                     "VALUES ('paper', ?, ?, ?, ?)", error);
+                                     "VALUES (?, ?, ?, ?, ?)", error);
       if (insert == NULL || !bourse_store_begin (self->store, error))
         return FALSE;
-      sqlite3_bind_text (insert, 1, self->account.broker, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (insert, 2, self->account.currency, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_int64 (insert, 3, self->account.starting_cash.units);
-      sqlite3_bind_text (insert, 4, now, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 1, mode, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 2, self->account.broker, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (insert, 3, self->account.currency, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (insert, 4, self->account.starting_cash.units);
+      sqlite3_bind_text (insert, 5, now, -1, SQLITE_TRANSIENT);
       if (!bourse_store_step_done (self->store, insert, error))
         {
           bourse_store_rollback (self->store);
           return FALSE;
         }
       self->account.id = sqlite3_last_insert_rowid (bourse_store_get_db (self->store));
-      if (!move_balance (self, self->account.currency, self->account.starting_cash,
-                         BOURSE_DECIMAL_ZERO, "deposit", 0, error)
+      if ((paper && !move_balance (self, self->account.currency, self->account.starting_cash,
+                                   BOURSE_DECIMAL_ZERO, "deposit", 0, error))
           || !bourse_portfolio_snapshot (self, error)
           || !bourse_store_commit (self->store, error))
         {
           bourse_store_rollback (self->store);
           return FALSE;
         }
-      g_info ("Created the paper account with %s %s",
-              bourse_config_get_string (self->config, "paper", "starting_balance"), self->account.currency);
+      if (paper)
+        g_info ("Created the paper account with %s %s",
+                bourse_config_get_string (self->config, "paper", "starting_balance"), self->account.currency);
+      else
+        g_info ("Created the %s account on %s", mode, broker);
       g_hash_table_remove_all (self->dirty_assets);
     }
-  self->account.mode = g_strdup ("paper");
+  self->account.mode = g_strdup (mode);
 
   peak = bourse_store_statement (self->store, "SELECT MAX (equity) FROM equity_snapshots WHERE account_id = ?", error);
   if (peak == NULL)
@@ -1062,7 +1080,7 @@ bourse_portfolio_new (BourseStore     *store,
   self->config = g_object_ref (config);
   self->bus = g_object_ref (bus);
   self->market = g_object_ref (market);
-  if (!load_account (self, error))
+  if (!load_account (self, "paper", "paper", error))
     return NULL;
   self->price_handler = g_signal_connect (market, "price", G_CALLBACK (price_cb), self);
   self->snapshot_source = bourse_timeout_add_seconds (bourse_config_get_int (config, "paper", "equity_snapshot_s"),
@@ -1078,6 +1096,52 @@ bourse_portfolio_stop (BoursePortfolio *self)
   g_clear_signal_handler (&self->price_handler, self->market);
   g_clear_handle_id (&self->snapshot_source, bourse_source_remove);
   g_clear_handle_id (&self->publish_source, bourse_source_remove);
+}
+
+gboolean
+bourse_portfolio_use_account (BoursePortfolio  *self,
+                              const char       *mode,
+                              const char       *broker,
+                              GError          **error)
+{
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
+  g_return_val_if_fail (mode != NULL && broker != NULL, FALSE);
+
+  if (g_strcmp0 (self->account.mode, mode) == 0)
+    return TRUE;
+  g_hash_table_remove_all (self->dirty_symbols);
+  g_hash_table_remove_all (self->dirty_assets);
+  g_hash_table_remove_all (self->dirty_trades);
+  if (!load_account (self, mode, broker, error))
+    return FALSE;
+  bourse_portfolio_publish (self);
+  return TRUE;
+}
+
+gboolean
+bourse_portfolio_set_balance (BoursePortfolio  *self,
+                              const char       *asset,
+                              BourseDecimal     free,
+                              BourseDecimal     locked,
+                              const char       *reason,
+                              gboolean         *changed,
+                              GError          **error)
+{
+  BourseDecimal old_free, old_locked, d_free, d_locked;
+
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), FALSE);
+
+  if (changed != NULL)
+    *changed = FALSE;
+  if (!_bourse_portfolio_read_balance (self, asset, &old_free, &old_locked, error)
+      || !bourse_decimal_sub (free, old_free, &d_free, error)
+      || !bourse_decimal_sub (locked, old_locked, &d_locked, error))
+    return FALSE;
+  if (d_free.units == 0 && d_locked.units == 0)
+    return TRUE;
+  if (changed != NULL)
+    *changed = TRUE;
+  return move_balance (self, asset, d_free, d_locked, reason, 0, error);
 }
 
 const BourseAccount *

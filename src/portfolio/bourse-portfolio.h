@@ -73,6 +73,12 @@ BoursePortfolio     *bourse_portfolio_new          (BourseStore        *store,
                                                     GError            **error);
 void                 bourse_portfolio_stop         (BoursePortfolio    *self);
 const BourseAccount *bourse_portfolio_get_account  (BoursePortfolio    *self);
+/* Makes the account of @mode the book (created on first use, on @broker);
+ * what the portfolio reads and writes from then on is that account's. */
+gboolean             bourse_portfolio_use_account  (BoursePortfolio    *self,
+                                                    const char         *mode,
+                                                    const char         *broker,
+                                                    GError            **error);
 BourseStore         *bourse_portfolio_get_store    (BoursePortfolio    *self);
 
 /* Inside the caller's transaction. */
@@ -80,6 +86,16 @@ gboolean  bourse_portfolio_get_balance   (BoursePortfolio    *self,
                                           const char         *asset,
                                           BourseDecimal      *free,
                                           BourseDecimal      *locked,
+                                          GError            **error);
+/* Sets a balance to what a venue says it is, recording the difference
+ * with @reason ("exchange", "reconcile"); *changed tells whether it
+ * differed. Inside the caller's transaction. */
+gboolean  bourse_portfolio_set_balance   (BoursePortfolio    *self,
+                                          const char         *asset,
+                                          BourseDecimal       free,
+                                          BourseDecimal       locked,
+                                          const char         *reason,
+                                          gboolean           *changed,
                                           GError            **error);
 /* Moves @amount from free to locked (lock) or back (unlock). */
 gboolean  bourse_portfolio_lock          (BoursePortfolio    *self,

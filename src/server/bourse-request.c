@@ -240,6 +240,20 @@ bourse_request_audit_cb (BourseStore  *store,
 }
 
 gboolean
+bourse_request_get_boolean_member (BourseRequest *request,
+                                   JsonObject    *body,
+                                   const char    *field,
+                                   gboolean      *value)
+{
+  if (!json_object_has_member (body, field))
+    return TRUE;
+  if (bourse_json_get_boolean (body, field, value))
+    return TRUE;
+  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field, _("must be true or false"));
+  return FALSE;
+}
+
+gboolean
 bourse_request_get_decimal_member (BourseRequest  *request,
                                    JsonObject     *body,
                                    const char     *field,

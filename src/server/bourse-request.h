@@ -80,6 +80,12 @@ gboolean           bourse_request_get_string_member (BourseRequest          *req
                                                    const char               *field,
                                                    gboolean                  required,
                                                    const char              **value);
+/* An optional boolean member: absent leaves *value untouched; FALSE once a
+ * 422 naming it is answered. */
+gboolean           bourse_request_get_boolean_member (BourseRequest         *request,
+                                                   JsonObject               *body,
+                                                   const char               *field,
+                                                   gboolean                 *value);
 /* A decimal string member ("0.01"); numbers are refused, since a JSON
  * number may already have lost digits on its way here. *present says
  * whether it was there; FALSE when it answered a 422. */

@@ -31,21 +31,6 @@ caller_of (BourseRequest     *request,
   return (BourseRiskCaller) { principal->actor, principal->user_id, context };
 }
 
-/* An optional boolean member; FALSE once a 422 naming it is answered. */
-static gboolean
-get_boolean_member (BourseRequest *request,
-                    JsonObject    *body,
-                    const char    *name,
-                    gboolean      *value)
-{
-  if (!json_object_has_member (body, name))
-    return TRUE;
-  if (bourse_json_get_boolean (body, name, value))
-    return TRUE;
-  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, name, _("must be true or false"));
-  return FALSE;
-}
-
 /* 200 with @node, or a 500 when it could not be read (the log says why). */
 static void
 reply_node (BourseRequest *request,
@@ -130,8 +115,8 @@ state_post_cb (BourseRequest *request,
           || !bourse_request_get_string_member (request, body, "reason", state != BOURSE_TRADING_STATE_ACTIVE,
                                                 &reason)
           || (state == BOURSE_TRADING_STATE_HALTED
-              && (!get_boolean_member (request, body, "cancel_orders", &cancel_orders)
-                  || !get_boolean_member (request, body, "flatten", &flatten))))
+              && (!bourse_request_get_boolean_member (request, body, "cancel_orders", &cancel_orders)
+                  || !bourse_request_get_boolean_member (request, body, "flatten", &flatten))))
         return;
     }
 

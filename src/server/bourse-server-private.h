@@ -58,6 +58,10 @@ void _bourse_server_add_model_routes (BourseServer *self);
 void _bourse_server_add_trading_routes (BourseServer *self);
 void _bourse_server_add_portfolio_routes (BourseServer *self);
 void _bourse_server_add_risk_routes (BourseServer *self);
+void _bourse_server_add_exchange_routes (BourseServer *self);
+/* Who asks, for trading's records; @context must outlive the caller. */
+BourseTradingCaller _bourse_server_trading_caller (BourseRequest     *request,
+                                                   BourseAuthContext *context);
 gboolean  _bourse_web_serve             (SoupServerMessage *message,
                                          const char        *path);
 

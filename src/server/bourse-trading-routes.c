@@ -24,9 +24,9 @@ trading_of (BourseRequest *request)
 }
 
 /* Who asks; @context must outlive the caller. */
-static BourseTradingCaller
-caller_of (BourseRequest     *request,
-           BourseAuthContext *context)
+BourseTradingCaller
+_bourse_server_trading_caller (BourseRequest     *request,
+                               BourseAuthContext *context)
 {
   const BoursePrincipal *principal = bourse_request_get_principal (request);
 
@@ -116,7 +116,8 @@ parse_order_body (BourseRequest      *request,
       || !bourse_request_get_decimal_member (request, body, "take_profit", FALSE, &order->has_take_profit,
                                              &order->take_profit)
       || (!manual_trade
-          && !bourse_request_get_string_member (request, body, "client_order_id", FALSE, &order->client_order_id)))
+          && !bourse_request_get_string_member (request, body, "client_order_id", FALSE, &order->client_order_id))
+      || !bourse_request_get_boolean_member (request, body, "confirm", &order->confirmed))
     return FALSE;
   order->side = side;
   order->type = type;
@@ -175,7 +176,7 @@ orders_create_cb (BourseRequest *request,
       || (body = bourse_request_get_json_object (request)) == NULL
       || !parse_order_body (request, body, FALSE, &order_request))
     return;
-  caller = caller_of (request, &context);
+  caller = _bourse_server_trading_caller (request, &context);
   if (dry_run)
     {
       BourseOrderEstimate estimate;
@@ -278,9 +279,12 @@ orders_cancel_cb (BourseRequest *request,
 
   if (id == 0)
     return;
-  caller = caller_of (request, &context);
+  caller = _bourse_server_trading_caller (request, &context);
   order = bourse_trading_cancel_order (trading_of (request), id, _("Canceled on request"), &caller, &error);
-  reply_order (request, SOUP_STATUS_OK, order, &error);
+  /* A venue confirms later: 202, and the orders topic carries the end. */
+  reply_order (request, order != NULL && bourse_order_is_open (order) && order->cancel_requested_at != NULL
+                        ? SOUP_STATUS_ACCEPTED : SOUP_STATUS_OK,
+               order, &error);
 }
 
 static void
@@ -296,7 +300,7 @@ orders_cancel_all_cb (BourseRequest *request,
 
   if (!bourse_request_get_symbol_query (request, "symbol", FALSE, &symbol))
     return;
-  caller = caller_of (request, &context);
+  caller = _bourse_server_trading_caller (request, &context);
   canceled = bourse_trading_cancel_all (trading_of (request), symbol, &caller, &error);
   if (canceled == NULL)
     {
@@ -330,7 +334,7 @@ trades_create_cb (BourseRequest *request,
 
   if (body == NULL || !parse_order_body (request, body, TRUE, &order_request))
     return;
-  caller = caller_of (request, &context);
+  caller = _bourse_server_trading_caller (request, &context);
   order = bourse_trading_place_order (trading_of (request), &order_request, &caller, NULL, &error);
   reply_order (request, SOUP_STATUS_CREATED, order, &error);
 }
@@ -342,13 +346,29 @@ trades_close_cb (BourseRequest *request,
   g_autoptr(BourseOrder) order = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id = bourse_request_get_id_param (request);
+  gboolean pending = FALSE;
   BourseAuthContext context;
   BourseTradingCaller caller;
 
   if (id == 0)
     return;
-  caller = caller_of (request, &context);
-  order = bourse_trading_close_trade (trading_of (request), id, "manual", &caller, &error);
+  caller = _bourse_server_trading_caller (request, &context);
+  order = bourse_trading_close_trade (trading_of (request), id, "manual", &caller, &pending, &error);
+  if (pending)
+    {
+      /* The exchange confirms the symbol's cancels first; the exit
+       * follows on the orders topic. */
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "trade_id");
+      json_builder_add_int_value (builder, id);
+      json_builder_set_member_name (builder, "exit");
+      json_builder_add_string_value (builder, "pending");
+      json_builder_end_object (builder);
+      bourse_request_reply_builder (request, SOUP_STATUS_ACCEPTED, builder);
+      return;
+    }
   reply_order (request, SOUP_STATUS_CREATED, order, &error);
 }
 
@@ -369,7 +389,7 @@ execute (BourseRequest *request,
       || (body != NULL
           && !bourse_request_get_decimal_member (request, body, "quantity", FALSE, &has_quantity, &quantity)))
     return;
-  caller = caller_of (request, &context);
+  caller = _bourse_server_trading_caller (request, &context);
   order = bourse_engine_execute_approval (bourse_request_get_engine (request), approval_id,
                                           has_quantity ? &quantity : NULL, &caller,
                                           dry_run ? &estimate : NULL, &error);
@@ -438,7 +458,7 @@ set_trading (BourseRequest *request,
 {
   g_autoptr(GError) error = NULL;
   BourseAuthContext context;
-  BourseTradingCaller caller = caller_of (request, &context);
+  BourseTradingCaller caller = _bourse_server_trading_caller (request, &context);
 
   if ((stop && !bourse_engine_set_trading (self->engine, FALSE, &caller, &error))
       || (start && !bourse_engine_set_trading (self->engine, TRUE, &caller, &error)))
@@ -477,14 +497,23 @@ system_mode_cb (BourseRequest *request,
   BourseServer *self = user_data;
   JsonObject *body = bourse_request_get_json_object (request);
   g_autoptr(GError) error = NULL;
-  const char *mode = NULL;
+  const char *mode = NULL, *confirm = NULL;
   BourseAuthContext context;
   BourseTradingCaller caller;
 
-  if (body == NULL || !bourse_request_get_string_member (request, body, "mode", TRUE, &mode))
+  if (body == NULL || !bourse_request_get_string_member (request, body, "mode", TRUE, &mode)
+      || !bourse_request_get_string_member (request, body, "confirm", FALSE, &confirm))
     return;
-  caller = caller_of (request, &context);
-  if (!bourse_trading_set_mode (bourse_engine_get_trading (self->engine), mode, &caller, &error))
+  /* Live needs more than the loop's control: system.live. */
+  if (g_str_equal (mode, "live")
+      && !bourse_role_has_permission (bourse_request_get_principal (request)->role, "system.live"))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_FORBIDDEN, "mode",
+                                        _("Only an administrator may switch to live trading"));
+      return;
+    }
+  caller = _bourse_server_trading_caller (request, &context);
+  if (!bourse_engine_set_mode (self->engine, mode, confirm, &caller, &error))
     {
       bourse_request_reply_error (request, error, 0);
       return;

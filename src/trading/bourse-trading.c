@@ -17,61 +17,46 @@
 
 #include "bourse-paper-broker.h"
 #include "bourse-trading.h"
+#include "bourse-trading-private.h"
 
 #define CLIENT_ORDER_ID_MAX 36
 
-struct _BourseTrading
-{
-  GObject           parent_instance;
-
-  BourseStore      *store;
-  BourseConfig     *config;
-  BourseEventBus   *bus;
-  BourseAuth       *auth;
-  BourseMarket     *market;
-  BoursePortfolio  *portfolio;
-  BourseRisk       *risk;
-  BourseBroker     *broker;
-  gulong            execution_handler;
-  gulong            price_handler;
-  gboolean          running;
-  char             *mode;
-  gboolean          allow_short;
-  /* While an order is placed: it, what the broker answered at once, and
-   * the first failure booking that answer. */
-  const BourseOrder *placing;
-  GPtrArray        *placed;
-  GError           *placing_error;
-  gint64            slippage_bps;
-  BourseDecimal     taker_fee;
-};
-
 G_DEFINE_FINAL_TYPE (BourseTrading, bourse_trading, G_TYPE_OBJECT)
 
-static const BourseTradingCaller system_caller = { "system", 0, NULL, TRUE };
-
-/* What booking an execution did, to tell once its transaction committed. */
 typedef struct
 {
-  BourseOrder   *order;         /* as booked */
-  GPtrArray     *canceled;      /* the OCO legs it canceled */
-  gint64         fill_id;       /* 0: not a fill */
-  gboolean       trade_closed;
-  BourseDecimal  trade_net_pnl;
-} Booked;
+  char                *purpose;
+  BourseTradingCaller  caller;     /* its actor string owned here */
+  gboolean             system;
+} PendingExit;
 
 static void
-booked_free (Booked *booked)
+pending_exit_free (PendingExit *exit)
+{
+  g_free (exit->purpose);
+  g_free ((char *) exit->caller.actor);
+  g_free (exit);
+}
+
+Booked *
+_bourse_trading_booked_new (BourseOrder *order)
+{
+  Booked *booked = g_new0 (Booked, 1);
+
+  booked->order = order;
+  booked->canceled = g_ptr_array_new_with_free_func ((GDestroyNotify) bourse_order_free);
+  return booked;
+}
+
+void
+_bourse_trading_booked_free (Booked *booked)
 {
   bourse_order_free (booked->order);
   g_ptr_array_unref (booked->canceled);
   g_free (booked);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Booked, booked_free)
-
-static void announce (BourseTrading *self,
-                      Booked        *booked);
+const BourseTradingCaller _bourse_trading_system_caller = { "system", 0, NULL, TRUE };
 
 static void
 bourse_trading_dispose (GObject *object)
@@ -97,6 +82,7 @@ bourse_trading_finalize (GObject *object)
   BourseTrading *self = (BourseTrading *)object;
 
   g_free (self->mode);
+  g_hash_table_unref (self->pending_exits);
 
   G_OBJECT_CLASS (bourse_trading_parent_class)->finalize (object);
 }
@@ -115,12 +101,13 @@ bourse_trading_init (BourseTrading *self)
 {
   self->running = TRUE;
   self->mode = g_strdup ("paper");
+  self->pending_exits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pending_exit_free);
 }
 
 /* ----- helpers ----- */
 
-static gboolean
-audit_order (BourseTrading             *self,
+gboolean
+_bourse_trading_audit_order (BourseTrading             *self,
              const BourseTradingCaller *caller,
              const char                *action,
              const BourseOrder         *order,
@@ -132,8 +119,8 @@ audit_order (BourseTrading             *self,
   return bourse_auth_audit (self->auth, caller->actor, action, target, details, caller->context, error);
 }
 
-static void
-publish_order (BourseTrading     *self,
+void
+_bourse_trading_publish_order (BourseTrading     *self,
                const BourseOrder *order)
 {
   g_autoptr(JsonNode) node = bourse_order_to_json (order, NULL);
@@ -141,8 +128,8 @@ publish_order (BourseTrading     *self,
   bourse_event_bus_publish (self->bus, "orders", node);
 }
 
-static void
-commit_or_rollback (BourseTrading  *self,
+void
+_bourse_trading_commit_or_rollback (BourseTrading  *self,
                     gboolean       *ok,
                     GError        **error)
 {
@@ -444,6 +431,43 @@ prepare_order (BourseTrading             *self,
       order->has_take_profit = request->has_take_profit;
     }
 
+  /* Live: the venue's state first, the hard cap, a second step for
+   * large orders, and the venue's own rules. The engine's own orders
+   * (exits, brackets) only reduce: they are not held back. */
+  if (self->awaiting_reconcile && !request->system)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "state",
+                              _("The live book is being reconciled with the exchange: try again in a moment"));
+      return NULL;
+    }
+  if (bourse_broker_is_venue (self->broker) && !request->system)
+    {
+      BourseDecimal cap = bourse_config_get_decimal (self->config, "trading", "live_max_order_notional");
+      BourseDecimal confirm = bourse_config_get_decimal (self->config, "risk", "live_confirm_notional");
+      g_autofree char *value = bourse_decimal_to_string_trimmed (notional);
+
+      if (bourse_decimal_compare (notional, cap) > 0)
+        {
+          g_autofree char *limit = bourse_decimal_to_string_trimmed (cap);
+
+          bourse_set_field_error (error, BOURSE_ERROR_INVALID, "quantity",
+                                  _("Live orders are capped at %s %s (trading.live_max_order_notional); "
+                                    "this one is worth %s"), limit, account->currency, value);
+          return NULL;
+        }
+      if (bourse_decimal_compare (notional, confirm) > 0 && !request->confirmed && request->approval_id == 0)
+        {
+          g_autofree char *limit = bourse_decimal_to_string_trimmed (confirm);
+
+          bourse_set_field_error (error, BOURSE_ERROR_INVALID, "confirm",
+                                  _("This live order is worth %s %s, above %s: confirm it to send it"),
+                                  value, account->currency, limit);
+          return NULL;
+        }
+    }
+  if (!bourse_broker_check (self->broker, order, instrument, error))
+    return NULL;
+
   /* The loop and the one pre-trade check. The engine's own orders only
    * reduce, and go even when halted: a stop-loss must still protect. */
   if (!request->system)
@@ -570,12 +594,12 @@ bourse_trading_place_order (BourseTrading             *self,
   ok = bourse_store_begin (self->store, error)
        && bourse_orders_insert (self->store, order, error)
        && bourse_portfolio_lock (self->portfolio, order->locked_asset, order->locked, order->id, error)
-       && audit_order (self, caller, "order.create", order, details, error);
+       && _bourse_trading_audit_order (self, caller, "order.create", order, details, error);
   if (ok)
     {
       /* The broker may answer at once (paper fills a market order there
        * and then): that joins this transaction, see execution_cb (). */
-      g_autoptr(GPtrArray) placed = g_ptr_array_new_with_free_func ((GDestroyNotify) booked_free);
+      g_autoptr(GPtrArray) placed = g_ptr_array_new_with_free_func ((GDestroyNotify) _bourse_trading_booked_free);
       g_autoptr(BourseOrder) stored = NULL;
 
       self->placing = order;
@@ -588,7 +612,7 @@ bourse_trading_place_order (BourseTrading             *self,
           g_propagate_error (error, g_steal_pointer (&self->placing_error));
           ok = FALSE;
         }
-      commit_or_rollback (self, &ok, error);
+      _bourse_trading_commit_or_rollback (self, &ok, error);
       if (!ok)
         {
           /* Nothing of it stays, on the book either. */
@@ -604,21 +628,21 @@ bourse_trading_place_order (BourseTrading             *self,
       if (stored == NULL)
         return NULL;
       if (placed->len == 0)
-        publish_order (self, stored);
+        _bourse_trading_publish_order (self, stored);
       for (guint i = 0; i < placed->len; i++)
-        announce (self, g_ptr_array_index (placed, i));
+        _bourse_trading_announce (self, g_ptr_array_index (placed, i));
       /* The lock, at least. */
       bourse_portfolio_publish (self->portfolio);
       return g_steal_pointer (&stored);
     }
-  commit_or_rollback (self, &ok, error);
+  _bourse_trading_commit_or_rollback (self, &ok, error);
   return NULL;
 }
 
 /* Ends an open order in @status, giving back what it still locks. Inside
  * a transaction. */
-static gboolean
-finish_order (BourseTrading      *self,
+gboolean
+_bourse_trading_finish_order (BourseTrading      *self,
               BourseOrder        *order,
               BourseOrderStatus   status,
               const char         *reason,
@@ -656,6 +680,7 @@ bourse_trading_cancel_order (BourseTrading             *self,
   g_autoptr(BourseOrder) order = NULL;
   g_autoptr(JsonNode) details = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean pending = FALSE;
   gboolean ok;
 
   g_return_val_if_fail (BOURSE_IS_TRADING (self), NULL);
@@ -669,13 +694,21 @@ bourse_trading_cancel_order (BourseTrading             *self,
                               _("Only its owner or an administrator may cancel this order"));
       return NULL;
     }
+  if (bourse_order_is_open (order) && order->account_id != bourse_portfolio_get_account (self->portfolio)->id)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "mode",
+                              _("The order belongs to the %s book, which is not the one trading now"), order->mode);
+      return NULL;
+    }
   if (!bourse_order_is_open (order))
     {
       bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "status", _("The order is %s already"),
                               bourse_order_status_to_string (order->status));
       return NULL;
     }
-  if (!bourse_broker_cancel (self->broker, order, NULL, error))
+  if (order->cancel_requested_at != NULL)
+    return g_steal_pointer (&order);
+  if (!bourse_broker_cancel (self->broker, order, &pending, error))
     return NULL;
 
   json_builder_begin_object (builder);
@@ -683,13 +716,22 @@ bourse_trading_cancel_order (BourseTrading             *self,
   json_builder_add_string_value (builder, reason != NULL ? reason : "");
   json_builder_end_object (builder);
   details = json_builder_get_root (builder);
-  ok = bourse_store_begin (self->store, error)
-       && finish_order (self, order, BOURSE_ORDER_CANCELED, reason, error)
-       && audit_order (self, caller, "order.cancel", order, details, error);
-  commit_or_rollback (self, &ok, error);
+  ok = bourse_store_begin (self->store, error);
+  if (pending)
+    {
+      /* The venue confirms later: the order stays open, and says a cancel
+       * is on its way; its CANCELED report (or fills) ends it. */
+      order->cancel_requested_at = bourse_time_format_rfc3339 (bourse_time_now_ms ());
+      ok = ok && bourse_orders_update (self->store, order, error)
+           && _bourse_trading_audit_order (self, caller, "order.cancel-request", order, details, error);
+    }
+  else
+    ok = ok && _bourse_trading_finish_order (self, order, BOURSE_ORDER_CANCELED, reason, error)
+         && _bourse_trading_audit_order (self, caller, "order.cancel", order, details, error);
+  _bourse_trading_commit_or_rollback (self, &ok, error);
   if (!ok)
     return NULL;
-  publish_order (self, order);
+  _bourse_trading_publish_order (self, order);
   bourse_portfolio_publish (self->portfolio);
   return g_steal_pointer (&order);
 }
@@ -781,7 +823,7 @@ place_bracket (BourseTrading     *self,
       legs[i].approval_id = 0;
       legs[i].strategy_id = entry->strategy_id;
       legs[i].no_lock = locked;
-      leg = bourse_trading_place_order (self, &legs[i], &system_caller, NULL, &error);
+      leg = bourse_trading_place_order (self, &legs[i], &_bourse_trading_system_caller, NULL, &error);
       if (leg == NULL)
         g_warning ("Could not place the %s of order %" G_GINT64_FORMAT ": %s",
                    legs[i].purpose, entry->id, error->message);
@@ -805,7 +847,8 @@ cancel_siblings (BourseTrading     *self,
     .parent_id = order->parent_id,
   };
 
-  if (order->oco_id == 0)
+  /* A venue expires the other leg of its OCO list itself, and says so. */
+  if (order->oco_id == 0 || bourse_broker_is_venue (self->broker))
     return TRUE;
   legs = bourse_orders_list (self->store, &filter, NULL, error);
   if (legs == NULL)
@@ -817,8 +860,8 @@ cancel_siblings (BourseTrading     *self,
       if (leg->id == order->id || leg->oco_id != order->oco_id)
         continue;
       bourse_broker_cancel (self->broker, leg, NULL, NULL);
-      if (!finish_order (self, leg, BOURSE_ORDER_CANCELED, _("The other order of the OCO pair filled"), error)
-          || !audit_order (self, &system_caller, "order.cancel", leg, NULL, error))
+      if (!_bourse_trading_finish_order (self, leg, BOURSE_ORDER_CANCELED, _("The other order of the OCO pair filled"), error)
+          || !_bourse_trading_audit_order (self, &_bourse_trading_system_caller, "order.cancel", leg, NULL, error))
         return FALSE;
       g_ptr_array_add (canceled, g_ptr_array_steal_index (legs, i--));
     }
@@ -892,20 +935,32 @@ book_fill (BourseTrading          *self,
   booked->trade_closed = outcome.trade_closed;
   booked->trade_net_pnl = outcome.trade_net_pnl;
   return bourse_orders_update (self->store, order, error)
-         && audit_order (self, &system_caller, "order.fill", order, details, error);
+         && _bourse_trading_audit_order (self, &_bourse_trading_system_caller, "order.fill", order, details, error);
 }
 
 /* Books @execution of the open @order inside the open transaction. */
-static gboolean
-book_execution (BourseTrading          *self,
+gboolean
+_bourse_trading_book_execution (BourseTrading          *self,
                 Booked                 *booked,
                 const BourseExecution  *execution,
                 GError                **error)
 {
   BourseOrderStatus status;
+  gboolean known_to_venue = booked->order->exchange_order_id != NULL;
+
+  if (execution->exchange_order_id != NULL && !known_to_venue)
+    booked->order->exchange_order_id = g_strdup (execution->exchange_order_id);
 
   switch (execution->kind)
     {
+    case BOURSE_EXECUTION_ACCEPTED:
+      /* The answer and the stream may both say so: once is enough. */
+      if (known_to_venue)
+        return TRUE;
+      return bourse_orders_update (self->store, booked->order, error)
+             && _bourse_trading_audit_order (self, &_bourse_trading_system_caller, "order.accept", booked->order,
+                                             NULL, error);
+
     case BOURSE_EXECUTION_FILL:
       return book_fill (self, booked, execution, error);
 
@@ -920,23 +975,28 @@ book_execution (BourseTrading          *self,
       status = execution->kind == BOURSE_EXECUTION_EXPIRED ? BOURSE_ORDER_EXPIRED
                : execution->kind == BOURSE_EXECUTION_REJECTED ? BOURSE_ORDER_REJECTED
                : BOURSE_ORDER_CANCELED;
-      return finish_order (self, booked->order, status, execution->reason, error)
-             && audit_order (self, &system_caller, status_action (status), booked->order, NULL, error);
+      return _bourse_trading_finish_order (self, booked->order, status, execution->reason, error)
+             && _bourse_trading_audit_order (self, &_bourse_trading_system_caller, status_action (status), booked->order, NULL, error);
     }
 }
 
+static void place_pending_exit (BourseTrading *self,
+                                const char    *symbol);
+
 /* Once committed: the topics, the protections, and a filled entry's
  * bracket. */
-static void
-announce (BourseTrading *self,
+void
+_bourse_trading_announce (BourseTrading *self,
           Booked        *booked)
 {
   BourseOrder *order = booked->order;
   BourseDecimal equity, today;
 
   for (guint i = 0; i < booked->canceled->len; i++)
-    publish_order (self, g_ptr_array_index (booked->canceled, i));
-  publish_order (self, order);
+    _bourse_trading_publish_order (self, g_ptr_array_index (booked->canceled, i));
+  _bourse_trading_publish_order (self, order);
+  if (!bourse_order_is_open (order))
+    place_pending_exit (self, order->symbol);
   if (booked->fill_id > 0)
     {
       g_autoptr(JsonNode) fill = bourse_fill_json (self->store, booked->fill_id, order->mode, NULL);
@@ -965,11 +1025,20 @@ execution_cb (BourseBroker          *broker,
               BourseTrading         *self)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(Booked) booked = g_new0 (Booked, 1);
+  g_autoptr(Booked) booked = _bourse_trading_booked_new (NULL);
   gboolean inside = self->placing != NULL && self->placing->id == execution->order_id;
+  gboolean known = FALSE;
   gboolean ok;
 
-  booked->canceled = g_ptr_array_new_with_free_func ((GDestroyNotify) bourse_order_free);
+  /* A venue may report one trade twice (its answer, its stream, a
+   * reconciliation): the trade id books it once. */
+  if (execution->kind == BOURSE_EXECUTION_FILL && execution->external_id != NULL
+      && (!_bourse_trading_fill_known (self, execution->external_id, &known, &error) || known))
+    {
+      if (error != NULL)
+        g_warning ("An execution for order %" G_GINT64_FORMAT ": %s", execution->order_id, error->message);
+      return;
+    }
   booked->order = bourse_orders_get (self->store, execution->order_id, &error);
   if (booked->order == NULL)
     {
@@ -988,20 +1057,101 @@ execution_cb (BourseBroker          *broker,
   if (inside)
     {
       if (self->placing_error == NULL
-          && book_execution (self, booked, execution, &self->placing_error))
+          && _bourse_trading_book_execution (self, booked, execution, &self->placing_error))
         g_ptr_array_add (self->placed, g_steal_pointer (&booked));
       return;
     }
 
-  ok = bourse_store_begin (self->store, &error) && book_execution (self, booked, execution, &error);
-  commit_or_rollback (self, &ok, &error);
+  ok = bourse_store_begin (self->store, &error) && _bourse_trading_book_execution (self, booked, execution, &error);
+  _bourse_trading_commit_or_rollback (self, &ok, &error);
   if (!ok)
     {
       g_warning ("Could not book an execution of order %" G_GINT64_FORMAT ": %s", execution->order_id,
                  error->message);
       return;
     }
-  announce (self, booked);
+  _bourse_trading_announce (self, booked);
+}
+
+/* A venue's balances, as it says they are now. */
+static void
+balances_cb (BourseBroker  *broker,
+             GPtrArray     *balances,
+             BourseTrading *self)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok = bourse_store_begin (self->store, &error);
+
+  for (guint i = 0; ok && i < balances->len; i++)
+    {
+      const BourseVenueBalance *balance = g_ptr_array_index (balances, i);
+
+      ok = bourse_portfolio_set_balance (self->portfolio, balance->asset, balance->free, balance->locked,
+                                         "exchange", NULL, &error);
+    }
+  _bourse_trading_commit_or_rollback (self, &ok, &error);
+  if (!ok)
+    {
+      g_warning ("Could not book the exchange's balances: %s", error->message);
+      return;
+    }
+  bourse_portfolio_publish (self->portfolio);
+}
+
+/* The venue's reports had a gap: what it may have hidden is fetched. */
+static void
+resync_cb (BourseBroker  *broker,
+           BourseTrading *self)
+{
+  _bourse_trading_reconcile_in_background (self, "reconnect");
+}
+
+gboolean
+_bourse_trading_fill_known (BourseTrading  *self,
+                            const char     *external_id,
+                            gboolean       *known,
+                            GError        **error)
+{
+  g_autoptr(BourseStatement) stmt = NULL;
+  int rc;
+
+  stmt = bourse_store_statement (self->store, "SELECT 1 FROM fills WHERE account_id = ? AND external_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, bourse_portfolio_get_account (self->portfolio)->id);
+  sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self->store, error);
+      return FALSE;
+    }
+  *known = rc == SQLITE_ROW;
+  return TRUE;
+}
+
+void
+_bourse_trading_publish_alert (BourseEventBus *bus,
+                               const char     *kind,
+                               const char     *message,
+                               gint64          id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kind);
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  if (id > 0)
+    {
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, id);
+    }
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  bourse_event_bus_publish (bus, "alerts", node);
 }
 
 static void
@@ -1017,21 +1167,19 @@ price_cb (BourseMarket           *market,
 
 /* ----- trades and the kill switch ----- */
 
+/* The market order that flattens @symbol's position. */
 static BourseOrder *
-exit_position (BourseTrading             *self,
-               const char                *symbol,
-               const char                *purpose,
-               gboolean                   system,
-               const BourseTradingCaller *caller,
-               GError                   **error)
+place_exit (BourseTrading             *self,
+            const char                *symbol,
+            const char                *purpose,
+            gboolean                   system,
+            const BourseTradingCaller *caller,
+            GError                   **error)
 {
   BourseOrderRequest request = { 0 };
   BourseDecimal position;
-  g_autoptr(GArray) canceled = NULL;
 
-  /* What locks the position (its bracket, other sells) must let go first. */
-  canceled = bourse_trading_cancel_all (self, symbol, &system_caller, error);
-  if (canceled == NULL || !bourse_portfolio_get_position (self->portfolio, symbol, &position, error))
+  if (!bourse_portfolio_get_position (self->portfolio, symbol, &position, error))
     return NULL;
   if (position.units == 0)
     {
@@ -1048,11 +1196,106 @@ exit_position (BourseTrading             *self,
   return bourse_trading_place_order (self, &request, caller, NULL, error);
 }
 
+static gboolean
+symbol_has_open_orders (BourseTrading  *self,
+                        const char     *symbol,
+                        gboolean       *has,
+                        GError        **error)
+{
+  g_autoptr(GPtrArray) open = NULL;
+  BourseOrderFilter filter = {
+    .account_id = bourse_portfolio_get_account (self->portfolio)->id,
+    .status = "open",
+    .symbol = symbol,
+    .limit = 1,
+  };
+
+  open = bourse_orders_list (self->store, &filter, NULL, error);
+  if (open == NULL)
+    return FALSE;
+  *has = open->len > 0;
+  return TRUE;
+}
+
+/* Exits @symbol's position at market once nothing else holds it (its
+ * bracket, other sells): at once when the cancels are done there and
+ * then (paper); on a venue, once it has confirmed them — *pending says
+ * so, and _bourse_trading_announce () places the exit then. */
+static BourseOrder *
+exit_position (BourseTrading             *self,
+               const char                *symbol,
+               const char                *purpose,
+               gboolean                   system,
+               const BourseTradingCaller *caller,
+               gboolean                  *pending,
+               GError                   **error)
+{
+  g_autoptr(GArray) canceled = NULL;
+  gboolean waiting = FALSE;
+  BourseDecimal position;
+
+  *pending = FALSE;
+  if (!bourse_portfolio_get_position (self->portfolio, symbol, &position, error))
+    return NULL;
+  if (position.units == 0)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "symbol", _("There is no open position in %s"), symbol);
+      return NULL;
+    }
+  canceled = bourse_trading_cancel_all (self, symbol, &_bourse_trading_system_caller, error);
+  if (canceled == NULL || !symbol_has_open_orders (self, symbol, &waiting, error))
+    return NULL;
+  if (waiting)
+    {
+      PendingExit *exit = g_new0 (PendingExit, 1);
+
+      exit->purpose = g_strdup (purpose);
+      exit->caller = *caller;
+      exit->caller.actor = g_strdup (caller->actor);
+      exit->caller.context = NULL;
+      exit->system = system;
+      g_hash_table_replace (self->pending_exits, g_strdup (symbol), exit);
+      g_info ("The exit of %s waits for the venue to confirm its cancels", symbol);
+      *pending = TRUE;
+      return NULL;
+    }
+  return place_exit (self, symbol, purpose, system, caller, error);
+}
+
+/* After an order of @symbol ended: the exit that waited for it, if it was
+ * the last one open. */
+static void
+place_pending_exit (BourseTrading *self,
+                    const char    *symbol)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseOrder) order = NULL;
+  g_autofree char *key = NULL;
+  PendingExit *exit;
+  gboolean waiting = FALSE;
+
+  if (!g_hash_table_contains (self->pending_exits, symbol))
+    return;
+  if (!symbol_has_open_orders (self, symbol, &waiting, &error))
+    {
+      g_warning ("Could not exit %s: %s", symbol, error->message);
+      return;
+    }
+  if (waiting)
+    return;
+  g_hash_table_steal_extended (self->pending_exits, symbol, (gpointer *) &key, (gpointer *) &exit);
+  order = place_exit (self, symbol, exit->purpose, exit->system, &exit->caller, &error);
+  if (order == NULL)
+    g_warning ("Could not exit %s: %s", symbol, error->message);
+  pending_exit_free (exit);
+}
+
 BourseOrder *
 bourse_trading_close_trade (BourseTrading             *self,
                             gint64                     trade_id,
                             const char                *purpose,
                             const BourseTradingCaller *caller,
+                            gboolean                  *pending,
                             GError                   **error)
 {
   g_autoptr(JsonNode) trade = NULL;
@@ -1070,7 +1313,7 @@ bourse_trading_close_trade (BourseTrading             *self,
       return NULL;
     }
   return exit_position (self, json_object_get_string_member (object, "symbol"),
-                        purpose != NULL ? purpose : "manual", FALSE, caller, error);
+                        purpose != NULL ? purpose : "manual", FALSE, caller, pending, error);
 }
 
 gboolean
@@ -1084,7 +1327,7 @@ bourse_trading_flatten (BourseTrading             *self,
 
   g_return_val_if_fail (BOURSE_IS_TRADING (self), FALSE);
 
-  canceled = bourse_trading_cancel_all (self, NULL, &system_caller, error);
+  canceled = bourse_trading_cancel_all (self, NULL, &_bourse_trading_system_caller, error);
   positions = canceled != NULL ? bourse_portfolio_positions_json (self->portfolio, error) : NULL;
   if (positions == NULL)
     return FALSE;
@@ -1092,9 +1335,10 @@ bourse_trading_flatten (BourseTrading             *self,
   for (guint i = 0; i < json_array_get_length (items); i++)
     {
       const char *symbol = json_object_get_string_member (json_array_get_object_element (items, i), "symbol");
-      g_autoptr(BourseOrder) order = exit_position (self, symbol, "halt", TRUE, caller, error);
+      gboolean pending = FALSE;
+      g_autoptr(BourseOrder) order = exit_position (self, symbol, "halt", TRUE, caller, &pending, error);
 
-      if (order == NULL)
+      if (order == NULL && !pending)
         return FALSE;
     }
   return TRUE;
@@ -1129,7 +1373,7 @@ save_status (BourseTrading             *self,
     }
   ok = ok && bourse_auth_audit (self->auth, caller->actor, action, "system:trading", details, caller->context,
                                 error);
-  commit_or_rollback (self, &ok, error);
+  _bourse_trading_commit_or_rollback (self, &ok, error);
   return ok;
 }
 
@@ -1169,12 +1413,105 @@ bourse_trading_get_mode (BourseTrading *self)
   return self->mode;
 }
 
+/* The book's broker: executions, a venue's balances and gaps reach the
+ * ledger through execution_cb (), balances_cb () and resync_cb (). */
+static void
+detach_broker (BourseTrading *self)
+{
+  if (self->broker == NULL)
+    return;
+  g_clear_signal_handler (&self->execution_handler, self->broker);
+  g_clear_signal_handler (&self->balances_handler, self->broker);
+  g_clear_signal_handler (&self->resync_handler, self->broker);
+  g_clear_object (&self->broker);
+}
+
+/* A new broker of @id for the account, set up and given its open orders. */
+static gboolean
+attach_broker (BourseTrading  *self,
+               const char     *id,
+               GError        **error)
+{
+  g_autoptr(BourseBroker) broker = bourse_broker_lookup (id);
+  g_autoptr(GPtrArray) open = NULL;
+  BourseOrderFilter filter = { 0 };
+
+  if (broker == NULL)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "mode", _("The broker “%s” is not installed"), id);
+      return FALSE;
+    }
+  if (!bourse_broker_setup (broker, self->config, self->market, bourse_auth_get_secrets (self->auth), error))
+    return FALSE;
+  detach_broker (self);
+  self->broker = g_steal_pointer (&broker);
+  self->execution_handler = g_signal_connect (self->broker, "execution", G_CALLBACK (execution_cb), self);
+  self->balances_handler = g_signal_connect (self->broker, "balances", G_CALLBACK (balances_cb), self);
+  self->resync_handler = g_signal_connect (self->broker, "resync", G_CALLBACK (resync_cb), self);
+
+  /* The orders the last run left open go on working. */
+  filter.account_id = bourse_portfolio_get_account (self->portfolio)->id;
+  filter.status = "open";
+  open = bourse_orders_list (self->store, &filter, NULL, error);
+  if (open == NULL)
+    return FALSE;
+  bourse_broker_resume (self->broker, open);
+  if (open->len > 0)
+    g_info ("Resumed %u open orders", open->len);
+  return TRUE;
+}
+
+static void
+reconciled_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) report = bourse_trading_reconcile_finish (BOURSE_TRADING (source), result, &error);
+
+  if (report == NULL)
+    g_warning ("Could not reconcile with the exchange: %s", error->message);
+}
+
+void
+_bourse_trading_reconcile_in_background (BourseTrading *self,
+                                         const char    *trigger)
+{
+  bourse_trading_reconcile_async (self, trigger, &_bourse_trading_system_caller, NULL, reconciled_cb, NULL);
+}
+
+/* Makes @mode's account the book, on @broker. */
+static gboolean
+switch_book (BourseTrading  *self,
+             const char     *mode,
+             const char     *broker,
+             GError        **error)
+{
+  g_autofree char *was_mode = g_strdup (bourse_portfolio_get_account (self->portfolio)->mode);
+  g_autofree char *was_broker = g_strdup (bourse_portfolio_get_account (self->portfolio)->broker);
+
+  if (!bourse_portfolio_use_account (self->portfolio, mode, broker, error))
+    return FALSE;
+  if (!attach_broker (self, bourse_portfolio_get_account (self->portfolio)->broker, error))
+    {
+      /* Back to the book that worked. */
+      bourse_portfolio_use_account (self->portfolio, was_mode, was_broker, NULL);
+      return FALSE;
+    }
+  self->awaiting_reconcile = bourse_broker_is_venue (self->broker);
+  return TRUE;
+}
+
 gboolean
 bourse_trading_set_mode (BourseTrading             *self,
                          const char                *mode,
+                         const char                *live_broker,
                          const BourseTradingCaller *caller,
                          GError                   **error)
 {
+  g_autofree char *was = NULL;
+  gint64 open;
+
   g_return_val_if_fail (BOURSE_IS_TRADING (self), FALSE);
 
   if (g_strcmp0 (mode, "paper") != 0 && g_strcmp0 (mode, "live") != 0)
@@ -1182,15 +1519,42 @@ bourse_trading_set_mode (BourseTrading             *self,
       bourse_set_field_error (error, BOURSE_ERROR_INVALID, "mode", _("“mode” must be “paper” or “live”"));
       return FALSE;
     }
-  if (g_str_equal (mode, "live"))
+  if (g_str_equal (mode, self->mode))
+    return TRUE;
+  if (g_str_equal (mode, "live") && live_broker == NULL)
     {
       bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "mode",
                               _("Live trading needs a live broker, and none is configured"));
       return FALSE;
     }
-  g_free (self->mode);
+  /* A book's open orders are worked by its broker: they end first. */
+  open = bourse_orders_count_open (self->store, bourse_portfolio_get_account (self->portfolio)->id, error);
+  if (open < 0)
+    return FALSE;
+  if (open > 0)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "mode",
+                              g_dngettext (GETTEXT_PACKAGE, "The %s book has %d open order: cancel it first",
+                                           "The %s book has %d open orders: cancel them first", open),
+                              self->mode, (int) open);
+      return FALSE;
+    }
+  g_hash_table_remove_all (self->pending_exits);
+  if (!switch_book (self, mode, g_str_equal (mode, "live") ? live_broker : "paper", error))
+    return FALSE;
+  was = g_steal_pointer (&self->mode);
   self->mode = g_strdup (mode);
-  return save_status (self, "system.mode", caller, error);
+  if (!save_status (self, "system.mode", caller, error))
+    {
+      g_free (self->mode);
+      self->mode = g_steal_pointer (&was);
+      switch_book (self, self->mode, g_str_equal (self->mode, "live") ? live_broker : "paper", NULL);
+      return FALSE;
+    }
+  g_message ("Trading is %s now (%s)", self->mode, bourse_broker_get_id (self->broker));
+  if (self->awaiting_reconcile)
+    _bourse_trading_reconcile_in_background (self, "mode");
+  return TRUE;
 }
 
 JsonNode *
@@ -1210,6 +1574,17 @@ bourse_trading_status_json (BourseTrading *self)
   json_builder_add_string_value (builder, bourse_broker_get_id (self->broker));
   json_builder_set_member_name (builder, "open_orders");
   json_builder_add_int_value (builder, MAX (open, 0));
+  json_builder_set_member_name (builder, "reconciling");
+  json_builder_add_boolean_value (builder, self->awaiting_reconcile || self->reconciling > 0);
+  json_builder_set_member_name (builder, "venue");
+  {
+    g_autoptr(JsonNode) venue = bourse_broker_status_json (self->broker);
+
+    if (venue != NULL)
+      json_builder_add_value (builder, g_steal_pointer (&venue));
+    else
+      json_builder_add_null_value (builder);
+  }
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }
@@ -1264,9 +1639,6 @@ bourse_trading_new (BourseStore      *store,
                     GError          **error)
 {
   g_autoptr(BourseTrading) self = NULL;
-  g_autoptr(GPtrArray) open = NULL;
-  const BourseAccount *account;
-  BourseOrderFilter filter = { 0 };
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
   g_return_val_if_fail (BOURSE_IS_PORTFOLIO (portfolio), NULL);
@@ -1286,27 +1658,28 @@ bourse_trading_new (BourseStore      *store,
   if (!load_status (self, error))
     return NULL;
 
-  account = bourse_portfolio_get_account (portfolio);
-  self->broker = bourse_broker_lookup (account->broker);
-  if (self->broker == NULL)
+  /* The book of the mode the last run left: live goes on live when its
+   * broker can be set up (its keys are there); else the run says why and
+   * trades paper, rather than not at all. */
+  if (g_str_equal (self->mode, "live"))
     {
-      bourse_set_field_error (error, BOURSE_ERROR_UNAVAILABLE, NULL,
-                              _("The broker “%s” of the %s account is not installed"), account->broker, account->mode);
-      return NULL;
-    }
-  if (!bourse_broker_setup (self->broker, config, market, bourse_auth_get_secrets (auth), error))
-    return NULL;
-  self->execution_handler = g_signal_connect (self->broker, "execution", G_CALLBACK (execution_cb), self);
+      g_autoptr(GError) live_error = NULL;
 
-  /* The orders the last run left open go on working. */
-  filter.account_id = account->id;
-  filter.status = "open";
-  open = bourse_orders_list (store, &filter, NULL, error);
-  if (open == NULL)
+      if (!bourse_portfolio_use_account (portfolio, "live", "binance", &live_error)
+          || !switch_book (self, "live", bourse_portfolio_get_account (portfolio)->broker, &live_error))
+        {
+          g_warning ("Could not resume live trading, trading paper instead: %s", live_error->message);
+          _bourse_trading_publish_alert (bus, "live.unavailable", live_error->message, 0);
+          g_free (self->mode);
+          self->mode = g_strdup ("paper");
+          if (!bourse_portfolio_use_account (portfolio, "paper", "paper", error))
+            return NULL;
+        }
+      else
+        _bourse_trading_reconcile_in_background (self, "start");
+    }
+  if (self->broker == NULL && !attach_broker (self, bourse_portfolio_get_account (portfolio)->broker, error))
     return NULL;
-  bourse_broker_resume (self->broker, open);
-  if (open->len > 0)
-    g_info ("Resumed %u open orders", open->len);
 
   self->price_handler = g_signal_connect (market, "price", G_CALLBACK (price_cb), self);
   return g_steal_pointer (&self);
@@ -1318,7 +1691,12 @@ bourse_trading_stop (BourseTrading *self)
   g_return_if_fail (BOURSE_IS_TRADING (self));
 
   g_clear_signal_handler (&self->price_handler, self->market);
-  g_clear_signal_handler (&self->execution_handler, self->broker);
+  if (self->broker != NULL)
+    {
+      g_clear_signal_handler (&self->execution_handler, self->broker);
+      g_clear_signal_handler (&self->balances_handler, self->broker);
+      g_clear_signal_handler (&self->resync_handler, self->broker);
+    }
 }
 
 BoursePortfolio *

@@ -60,6 +60,8 @@ typedef struct
   gint64             parent_id;
   gint64             oco_id;
   gboolean           no_lock;           /* the second leg of an OCO pair shares the first's lock */
+  /* The person confirmed a live order above risk.live_confirm_notional. */
+  gboolean           confirmed;
 } BourseOrderRequest;
 
 /* What an order would cost, at the price it is measured at (its limit,
@@ -108,7 +110,8 @@ BourseOrder     *bourse_trading_check_order    (BourseTrading             *self,
                                                 BourseOrderEstimate       *estimate,
                                                 GError                   **error);
 /* CONFLICT when final; FORBIDDEN for someone else's order without
- * any_order. Returns the order as it is now. */
+ * any_order. Returns the order as it is now: on a venue that confirms
+ * later, still open with cancel_requested_at set. */
 BourseOrder     *bourse_trading_cancel_order   (BourseTrading             *self,
                                                 gint64                     id,
                                                 const char                *reason,
@@ -121,11 +124,14 @@ GArray          *bourse_trading_cancel_all     (BourseTrading             *self,
                                                 const BourseTradingCaller *caller,
                                                 GError                   **error);
 /* Exits an open round-trip trade at market (the symbol's open orders are
- * canceled first); returns the exit order. */
+ * canceled first); returns the exit order — or NULL with *pending TRUE
+ * when a venue has yet to confirm those cancels: the exit goes once it
+ * has. */
 BourseOrder     *bourse_trading_close_trade    (BourseTrading             *self,
                                                 gint64                     trade_id,
                                                 const char                *purpose,
                                                 const BourseTradingCaller *caller,
+                                                gboolean                  *pending,
                                                 GError                   **error);
 /* The kill switch's flatten: every open order canceled, every position
  * closed at market. */
@@ -142,13 +148,37 @@ gboolean         bourse_trading_set_running    (BourseTrading             *self,
                                                 const BourseTradingCaller *caller,
                                                 GError                   **error);
 const char      *bourse_trading_get_mode       (BourseTrading             *self);
-/* "live" is CONFLICT until a live broker is configured. */
+/* Switches the book: "live" trades the live account through the broker
+ * @live_broker (sets it up — it reads its keys — and reconciles before
+ * orders are taken), "paper" the paper account. CONFLICT naming "mode"
+ * while the current book has open orders; the gates before it (who, the
+ * typed confirmation, checked keys) are the engine's. */
 gboolean         bourse_trading_set_mode       (BourseTrading             *self,
                                                 const char                *mode,
+                                                const char                *live_broker,
                                                 const BourseTradingCaller *caller,
                                                 GError                   **error);
-/* {"running","mode","state","broker","open_orders"} */
+/* {"running","mode","state","broker","open_orders","reconciling","venue"} */
 JsonNode        *bourse_trading_status_json    (BourseTrading             *self);
+
+/* Reconciliation (live): the venue's open orders, fills and balances
+ * against the ledger; differences adopted in one transaction with their
+ * audit entry, stored, and published on alerts. @trigger: start,
+ * reconnect, request, mode. The result is the Reconciliation's JSON. */
+void             bourse_trading_reconcile_async  (BourseTrading             *self,
+                                                  const char                *trigger,
+                                                  const BourseTradingCaller *caller,
+                                                  GCancellable              *cancellable,
+                                                  GAsyncReadyCallback        callback,
+                                                  gpointer                   user_data);
+JsonNode        *bourse_trading_reconcile_finish (BourseTrading             *self,
+                                                  GAsyncResult              *result,
+                                                  GError                   **error);
+/* {"items":[Reconciliation],"next_cursor"} newest first. */
+JsonNode        *bourse_trading_reconciliations_json (BourseTrading         *self,
+                                                  guint                      limit,
+                                                  gint64                     before_id,
+                                                  GError                   **error);
 
 /* The order with its fills, for the API. */
 JsonNode        *bourse_trading_order_json     (BourseTrading             *self,

@@ -767,8 +767,15 @@ test_system_control (void)
   g_assert_true (json_object_get_boolean_member (json_object_get_object_member (desk_object (started), "trading"),
                                                   "running"));
 
-  live = desk_fetch (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"live\"}", &status);
-  g_assert_cmpuint (status, ==, 409);
+  /* The gates to live: an admin, the typed word, checked keys. */
+  live = desk_fetch (server, "POST", "/api/v1/system/mode", trader_token,
+                     "{\"mode\":\"live\",\"confirm\":\"LIVE\"}", &status);
+  g_assert_cmpuint (status, ==, 403);
+  desk_expect_field (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"live\"}", 422, "confirm");
+  desk_expect_field (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"live\",\"confirm\":\"live\"}",
+                     422, "confirm");
+  desk_expect_field (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"live\",\"confirm\":\"LIVE\"}",
+                     409, "keys");
   paper = desk_expect (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"paper\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (desk_object (paper), "mode"), ==, "paper");
 

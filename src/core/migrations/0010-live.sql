@@ -37,3 +37,24 @@ CREATE TABLE reconciliations (
   -- The report, as GET /api/v1/system/reconciliations answers it (JSON).
   report         TEXT
 );
+
+-- A venue's balances are the truth: the ledger takes them as they come
+-- ('exchange', Binance's outboundAccountPosition) and when a reconciliation
+-- finds them different ('reconcile'). SQLite cannot change a CHECK in
+-- place; nothing references balance_changes, so it is rebuilt.
+CREATE TABLE balance_changes_new (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id  INTEGER NOT NULL REFERENCES accounts (id),
+  asset       TEXT NOT NULL,
+  free        INTEGER NOT NULL,
+  locked      INTEGER NOT NULL,
+  change      INTEGER NOT NULL,
+  reason      TEXT NOT NULL
+              CHECK (reason IN ('deposit', 'lock', 'unlock', 'fill', 'fee', 'exchange', 'reconcile')),
+  order_id    INTEGER REFERENCES orders (id),
+  time        TEXT NOT NULL
+);
+INSERT INTO balance_changes_new SELECT * FROM balance_changes;
+DROP TABLE balance_changes;
+ALTER TABLE balance_changes_new RENAME TO balance_changes;
+CREATE INDEX balance_changes_asset ON balance_changes (account_id, asset, id);
