@@ -89,6 +89,15 @@ static const Route routes[] = {
   { "PUT", "/api/v1/risk/global" },
   { "PUT", "/api/v1/risk/profile" },
   { "POST", "/api/v1/system/mode" },
+  /* Live (docs/LIVE.md): the exchange's status, its keys (the fuzzer's
+   * engine has no exchange: PUT reaches the body's checks and the check's
+   * failure), reconciliation (409 on paper) and its history. */
+  { "GET", "/api/v1/exchange" },
+  { "PUT", "/api/v1/exchange/keys" },
+  { "POST", "/api/v1/exchange/keys/check" },
+  { "DELETE", "/api/v1/exchange/keys" },
+  { "POST", "/api/v1/system/reconcile" },
+  { "GET", "/api/v1/system/reconciliations" },
 };
 
 static const char * const content_types[] = {
