@@ -61,21 +61,23 @@ typedef enum
   SHAPE_CANCEL,
 } Shape;
 
+/* PRICE_FILTER's, LOT_SIZE's and MARKET_LOT_SIZE's bounds and step. */
+typedef struct
+{
+  BourseDecimal min;
+  BourseDecimal max;
+  BourseDecimal step;
+} Range;
+
 typedef struct
 {
   char          *name;
   char          *base;
   char          *quote;
   BourseDecimal  price;
-  BourseDecimal  min_price;
-  BourseDecimal  max_price;
-  BourseDecimal  tick;
-  BourseDecimal  min_qty;
-  BourseDecimal  max_qty;
-  BourseDecimal  step;
-  BourseDecimal  market_min_qty;
-  BourseDecimal  market_max_qty;
-  BourseDecimal  market_step;
+  Range          price_filter;
+  Range          lot;
+  Range          market_lot;
   BourseDecimal  min_notional;
   BourseDecimal  max_notional;
   gboolean       apply_min_to_market;
@@ -1158,20 +1160,18 @@ static gboolean
 check_price_filter (Symbol        *symbol,
                     BourseDecimal  price)
 {
-  return (!dec_positive (symbol->min_price) || bourse_decimal_compare (price, symbol->min_price) >= 0)
-         && (!dec_positive (symbol->max_price) || bourse_decimal_compare (price, symbol->max_price) <= 0)
-         && on_step (price, symbol->tick);
+  return (!dec_positive (symbol->price_filter.min) || bourse_decimal_compare (price, symbol->price_filter.min) >= 0)
+         && (!dec_positive (symbol->price_filter.max) || bourse_decimal_compare (price, symbol->price_filter.max) <= 0)
+         && on_step (price, symbol->price_filter.step);
 }
 
 static gboolean
-check_lot (BourseDecimal qty,
-           BourseDecimal min,
-           BourseDecimal max,
-           BourseDecimal step)
+check_lot (BourseDecimal  qty,
+           Range         *lot)
 {
-  return bourse_decimal_compare (qty, min) >= 0
-         && (!dec_positive (max) || bourse_decimal_compare (qty, max) <= 0)
-         && dec_positive (qty) && on_step (qty, step);
+  return bourse_decimal_compare (qty, lot->min) >= 0
+         && (!dec_positive (lot->max) || bourse_decimal_compare (qty, lot->max) <= 0)
+         && dec_positive (qty) && on_step (qty, lot->step);
 }
 
 /* A MARKET order by quote quantity trades what that buys (or brings) at
@@ -1181,7 +1181,7 @@ static void
 resolve_quote_order_qty (OrderSpec *spec)
 {
   Symbol *symbol = spec->symbol;
-  BourseDecimal step = dec_positive (symbol->market_step) ? symbol->market_step : symbol->step;
+  BourseDecimal step = dec_positive (symbol->market_lot.step) ? symbol->market_lot.step : symbol->lot.step;
 
   if (spec->type != TYPE_MARKET || !spec->has_quote_order_qty)
     return;
@@ -1212,10 +1212,10 @@ check_filters (FakeOrders *orders,
           || bourse_decimal_compare (spec->price, dec_mul (symbol->price, down, BOURSE_ROUND_HALF_UP)) < 0)
         return reply_filter (reply, "PERCENT_PRICE_BY_SIDE");
     }
-  if (!check_lot (spec->quantity, symbol->min_qty, symbol->max_qty, symbol->step))
+  if (!check_lot (spec->quantity, &symbol->lot))
     return reply_filter (reply, "LOT_SIZE");
   if (spec->type == TYPE_MARKET
-      && !check_lot (spec->quantity, symbol->market_min_qty, symbol->market_max_qty, symbol->market_step))
+      && !check_lot (spec->quantity, &symbol->market_lot))
     return reply_filter (reply, "MARKET_LOT_SIZE");
 
   if (!bourse_decimal_mul (spec_has_price (spec) ? spec->price : symbol->price, spec->quantity,
@@ -1315,7 +1315,7 @@ order_new (FakeOrders *orders,
   Order *order = g_new0 (Order, 1);
   gint64 now = now_ms (orders);
   guint parts = MAX (orders->fill_parts, 1);
-  BourseDecimal step = dec_positive (spec->symbol->step) ? spec->symbol->step : (BourseDecimal) { 1 };
+  BourseDecimal step = dec_positive (spec->symbol->lot.step) ? spec->symbol->lot.step : (BourseDecimal) { 1 };
   BourseDecimal chunk;
 
   order->id = orders->next_order_id++;
@@ -1701,19 +1701,19 @@ build_symbol (JsonBuilder *builder,
   json_builder_set_member_name (builder, "filters");
   json_builder_begin_array (builder);
   add_filter (builder, "PRICE_FILTER");
-  add_dec (builder, "minPrice", symbol->min_price);
-  add_dec (builder, "maxPrice", symbol->max_price);
-  add_dec (builder, "tickSize", symbol->tick);
+  add_dec (builder, "minPrice", symbol->price_filter.min);
+  add_dec (builder, "maxPrice", symbol->price_filter.max);
+  add_dec (builder, "tickSize", symbol->price_filter.step);
   json_builder_end_object (builder);
   add_filter (builder, "LOT_SIZE");
-  add_dec (builder, "minQty", symbol->min_qty);
-  add_dec (builder, "maxQty", symbol->max_qty);
-  add_dec (builder, "stepSize", symbol->step);
+  add_dec (builder, "minQty", symbol->lot.min);
+  add_dec (builder, "maxQty", symbol->lot.max);
+  add_dec (builder, "stepSize", symbol->lot.step);
   json_builder_end_object (builder);
   add_filter (builder, "MARKET_LOT_SIZE");
-  add_dec (builder, "minQty", symbol->market_min_qty);
-  add_dec (builder, "maxQty", symbol->market_max_qty);
-  add_dec (builder, "stepSize", symbol->market_step);
+  add_dec (builder, "minQty", symbol->market_lot.min);
+  add_dec (builder, "maxQty", symbol->market_lot.max);
+  add_dec (builder, "stepSize", symbol->market_lot.step);
   json_builder_end_object (builder);
   add_filter (builder, "NOTIONAL");
   add_dec (builder, "minNotional", symbol->min_notional);
@@ -2674,6 +2674,17 @@ answer:
 
 /* Tests' side {{{ */
 
+static void
+set_range (Range      *range,
+           const char *min,
+           const char *max,
+           const char *step)
+{
+  range->min = dec (min);
+  range->max = dec (max);
+  range->step = dec (step);
+}
+
 void
 fake_exchange_add_symbol (FakeExchange *self,
                           const char   *name,
@@ -2688,15 +2699,9 @@ fake_exchange_add_symbol (FakeExchange *self,
   symbol->base = g_strdup (base_asset);
   symbol->quote = g_strdup (quote_asset);
   symbol->price = dec (price);
-  symbol->min_price = dec ("0.01");
-  symbol->max_price = dec ("1000000");
-  symbol->tick = dec ("0.01");
-  symbol->min_qty = dec ("0.00001");
-  symbol->max_qty = dec ("9000");
-  symbol->step = dec ("0.00001");
-  symbol->market_min_qty = BOURSE_DECIMAL_ZERO;
-  symbol->market_max_qty = dec ("100");
-  symbol->market_step = BOURSE_DECIMAL_ZERO;
+  set_range (&symbol->price_filter, "0.01", "1000000", "0.01");
+  set_range (&symbol->lot, "0.00001", "9000", "0.00001");
+  set_range (&symbol->market_lot, "0", "100", "0");
   symbol->min_notional = dec ("5");
   symbol->max_notional = dec ("9000000");
   symbol->apply_min_to_market = TRUE;
@@ -2716,11 +2721,7 @@ fake_exchange_set_price_filter (FakeExchange *self,
                                 const char   *max_price,
                                 const char   *tick_size)
 {
-  Symbol *symbol = lookup_symbol (get_orders (self), name);
-
-  symbol->min_price = dec (min_price);
-  symbol->max_price = dec (max_price);
-  symbol->tick = dec (tick_size);
+  set_range (&lookup_symbol (get_orders (self), name)->price_filter, min_price, max_price, tick_size);
 }
 
 void
@@ -2730,11 +2731,7 @@ fake_exchange_set_lot_size (FakeExchange *self,
                             const char   *max_qty,
                             const char   *step_size)
 {
-  Symbol *symbol = lookup_symbol (get_orders (self), name);
-
-  symbol->min_qty = dec (min_qty);
-  symbol->max_qty = dec (max_qty);
-  symbol->step = dec (step_size);
+  set_range (&lookup_symbol (get_orders (self), name)->lot, min_qty, max_qty, step_size);
 }
 
 void
@@ -2744,11 +2741,7 @@ fake_exchange_set_market_lot_size (FakeExchange *self,
                                    const char   *max_qty,
                                    const char   *step_size)
 {
-  Symbol *symbol = lookup_symbol (get_orders (self), name);
-
-  symbol->market_min_qty = dec (min_qty);
-  symbol->market_max_qty = dec (max_qty);
-  symbol->market_step = dec (step_size);
+  set_range (&lookup_symbol (get_orders (self), name)->market_lot, min_qty, max_qty, step_size);
 }
 
 void

@@ -236,21 +236,25 @@ api (Fixture    *f,
   return send_signed (f, method, path, f->hmac, params);
 }
 
-static JsonObject *
-object_of (Response *response)
+static JsonNode *
+json_of (Response *response)
 {
   g_assert_no_error (response->error);
   g_assert_nonnull (response->json);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (response->json));
+  return response->json;
+}
+
+static JsonObject *
+object_of (Response *response)
+{
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_of (response)));
   return json_node_get_object (response->json);
 }
 
 static JsonArray *
 array_of (Response *response)
 {
-  g_assert_no_error (response->error);
-  g_assert_nonnull (response->json);
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (response->json));
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_of (response)));
   return json_node_get_array (response->json);
 }
 
@@ -317,6 +321,17 @@ bool_of (JsonObject *object,
 
   g_assert_true (bourse_json_get_boolean (object, member, &value));
   return value;
+}
+
+/* The order's status on the exchange, as GET /api/v3/order has it. */
+static const char *
+status_of (Fixture *f,
+           gint64   order_id)
+{
+  g_autoptr(JsonObject) order = fake_exchange_dup_order (f->exchange, order_id);
+
+  g_assert_nonnull (order);
+  return g_intern_string (bourse_json_get_string (order, "status"));
 }
 
 /* The user events of @api_key whose "e" is @type, in order. */
@@ -713,7 +728,7 @@ test_limit (Fixture       *f,
 
   /* Not crossed yet. */
   fake_exchange_set_price (f->exchange, "BTCUSDT", "95");
-  g_assert_cmpstr (bourse_json_get_string (fake_exchange_dup_order (f->exchange, id), "status"), ==, "NEW");
+  g_assert_cmpstr (status_of (f, id), ==, "NEW");
 
   /* Crossed: the first part, as a maker at its own price. */
   fake_exchange_set_now (f->exchange, T0 + 1000);
@@ -732,7 +747,7 @@ test_limit (Fixture       *f,
 
   /* The next step fills the rest. */
   fake_exchange_set_price (f->exchange, "BTCUSDT", "89");
-  g_assert_cmpstr (bourse_json_get_string (fake_exchange_dup_order (f->exchange, id), "status"), ==, "FILLED");
+  g_assert_cmpstr (status_of (f, id), ==, "FILLED");
   assert_balance (f, HMAC_KEY, "USDT", "9909.91000000", "0.00000000");
   assert_balance (f, HMAC_KEY, "BTC", "2.00000000", "0.00000000");
   trades = api (f, "GET", "/api/v3/myTrades", "symbol=BTCUSDT&orderId=10001");
@@ -818,8 +833,7 @@ test_cancel (Fixture       *f,
   second = api (f, "POST", "/api/v3/order", "symbol=BTCUSDT&side=SELL&type=LIMIT&timeInForce=GTC&quantity=1"
                 "&price=110");
   fake_exchange_set_price (f->exchange, "BTCUSDT", "110");
-  g_assert_cmpstr (bourse_json_get_string (fake_exchange_dup_order (f->exchange, int_of (ok (second), "orderId")),
-                                           "status"), ==, "PARTIALLY_FILLED");
+  g_assert_cmpstr (status_of (f, int_of (ok (second), "orderId")), ==, "PARTIALLY_FILLED");
   assert_balance (f, HMAC_KEY, "BTC", "0.00000000", "0.75000000");
 
   all = api (f, "DELETE", "/api/v3/openOrders", "symbol=BTCUSDT");
