@@ -97,6 +97,8 @@ static const BourseConfigKey schema[] = {
     N_("Binance Spot REST base URL") },
   { "binance", "stream_url", BOURSE_CONFIG_TYPE_URL, "wss://stream.binance.com:9443", 0, 0, NULL, NULL, FALSE,
     N_("Binance WebSocket stream base URL") },
+  { "binance", "ws_api_url", BOURSE_CONFIG_TYPE_URL, "wss://ws-api.binance.com:443/ws-api/v3", 0, 0, NULL, NULL,
+    FALSE, N_("Binance WebSocket API URL; the account's user data stream comes from there") },
   { "binance", "weight_limit", BOURSE_CONFIG_TYPE_INT, "5000", 10, 1000000, NULL, NULL, FALSE,
     N_("Request weight a minute Bourse uses at most on Binance (which allows 6000)") },
   { "binance", "weight_window", BOURSE_CONFIG_TYPE_INT, "60", 1, 3600, NULL, NULL, FALSE,

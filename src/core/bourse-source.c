@@ -56,3 +56,16 @@ bourse_source_remove (guint id)
   if (source != NULL)
     g_source_destroy (source);
 }
+
+guint
+bourse_backoff_ms (guint base_ms,
+                   guint max_ms,
+                   guint attempt)
+{
+  guint64 delay = base_ms;
+
+  for (guint i = 1; i < attempt && delay < max_ms; i++)
+    delay *= 2;
+  delay = MIN (delay, max_ms);
+  return (guint)(delay + g_random_int_range (0, (gint32)(delay / 2) + 1));
+}

@@ -27,4 +27,12 @@ guint bourse_idle_add            (gint         priority,
                                   gpointer     data);
 void  bourse_source_remove       (guint        id);
 
+/* How long to wait before retry number @attempt (from 1): @base_ms ×
+ * 2^(@attempt − 1), capped at @max_ms, plus up to half of it again. The
+ * jitter spreads clients that failed together; every wait is still longer
+ * than the one before until the cap. */
+guint bourse_backoff_ms          (guint        base_ms,
+                                  guint        max_ms,
+                                  guint        attempt);
+
 G_END_DECLS

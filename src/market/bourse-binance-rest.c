@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/bourse-json.h"
+#include "core/bourse-source.h"
 
 #include "bourse-binance-rest.h"
 
@@ -397,21 +398,6 @@ wait_then_fetch (GTask             *task,
   g_source_attach (fetch->wait_source, g_task_get_context (task));
 }
 
-/* base × 2^(attempt − 1), capped, plus up to half of it again: the jitter
- * spreads clients that failed together, and every wait is still longer
- * than the one before until the cap. */
-static guint
-backoff_ms (BourseBinanceRest *self,
-            guint              attempt)
-{
-  guint64 delay = self->retry_base_ms;
-
-  for (guint i = 1; i < attempt && delay < self->retry_max_ms; i++)
-    delay *= 2;
-  delay = MIN (delay, self->retry_max_ms);
-  return (guint)(delay + g_random_int_range (0, (gint32)(delay / 2) + 1));
-}
-
 /* A failure worth another try: counts the attempt and waits, or gives up
  * with what went wrong last. */
 static void
@@ -435,7 +421,7 @@ retry (GTask              *task,
   if (retry_after_ms > 0)
     wait_then_fetch (task, BOURSE_BINANCE_WAIT_RETRY_AFTER, retry_after_ms);
   else
-    wait_then_fetch (task, BOURSE_BINANCE_WAIT_BACKOFF, backoff_ms (self, fetch->attempt));
+    wait_then_fetch (task, BOURSE_BINANCE_WAIT_BACKOFF, bourse_backoff_ms (self->retry_base_ms, self->retry_max_ms, fetch->attempt));
 }
 
 static void

@@ -10,6 +10,7 @@
 #include <libsoup/soup.h>
 
 #include "core/bourse-json.h"
+#include "core/bourse-source.h"
 
 #include "bourse-binance-stream.h"
 
@@ -133,16 +134,10 @@ cancel_connecting (BourseBinanceStream *self)
     }
 }
 
-/* Up to half again as jitter, as the REST client does. */
 static guint
 backoff_ms (BourseBinanceStream *self)
 {
-  guint64 delay = self->retry_base_ms;
-
-  for (guint i = 1; i < self->attempt && delay < self->retry_max_ms; i++)
-    delay *= 2;
-  delay = MIN (delay, self->retry_max_ms);
-  return (guint)(delay + g_random_int_range (0, (gint32)(delay / 2) + 1));
+  return bourse_backoff_ms (self->retry_base_ms, self->retry_max_ms, self->attempt);
 }
 
 static gboolean

@@ -755,6 +755,8 @@ fake_exchange_new (void)
   self->url = g_strdup_printf ("http://127.0.0.1:%u", port);
   self->stream_url = g_strdup_printf ("ws://127.0.0.1:%u", port);
   fake_exchange_orders_install (self);
+
+  fake_exchange_user_stream_install (self);
   return self;
 }
 
@@ -762,6 +764,9 @@ void
 fake_exchange_free (FakeExchange *self)
 {
   fake_exchange_orders_clear (self);
+
+  fake_exchange_user_stream_clear (self);
+
   g_ptr_array_unref (self->pending);
   g_ptr_array_unref (self->streams);
   soup_server_disconnect (self->server);
