@@ -57,6 +57,29 @@ bourse_source_remove (guint id)
     g_source_destroy (source);
 }
 
+GSource *
+bourse_timeout_source_attach (GMainContext *context,
+                              guint         interval_ms,
+                              GSourceFunc   function,
+                              gpointer      data)
+{
+  GSource *source = g_timeout_source_new (interval_ms);
+
+  g_source_set_callback (source, function, data, NULL);
+  g_source_attach (source, context != NULL ? context : g_main_context_get_thread_default ());
+  return source;
+}
+
+void
+bourse_source_clear (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
 guint
 bourse_backoff_ms (guint base_ms,
                    guint max_ms,

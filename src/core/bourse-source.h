@@ -27,6 +27,16 @@ guint bourse_idle_add            (gint         priority,
                                   gpointer     data);
 void  bourse_source_remove       (guint        id);
 
+/* For a source kept by pointer (to be cancelled before it fires): a
+ * timeout attached to @context (NULL: the thread-default one), which the
+ * caller owns; and the undoing of it, which destroys *@source if set,
+ * drops the reference and clears the pointer. */
+GSource *bourse_timeout_source_attach (GMainContext *context,
+                                       guint         interval_ms,
+                                       GSourceFunc   function,
+                                       gpointer      data);
+void     bourse_source_clear          (GSource     **source);
+
 /* How long to wait before retry number @attempt (from 1): @base_ms ×
  * 2^(@attempt − 1), capped at @max_ms, plus up to half of it again. The
  * jitter spreads clients that failed together; every wait is still longer

@@ -88,29 +88,6 @@ static void open_link (BourseBinanceUserStream *self,
                        gboolean                 renewal);
 
 static void
-clear_source (GSource **source)
-{
-  if (*source != NULL)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
-}
-
-static GSource *
-add_timeout (BourseBinanceUserStream *self,
-             guint                    ms,
-             GSourceFunc              func,
-             gpointer                 data)
-{
-  GSource *source = g_timeout_source_new (ms);
-
-  g_source_set_callback (source, func, data, NULL);
-  g_source_attach (source, self->context);
-  return source;
-}
-
-static void
 set_last_error (BourseBinanceUserStream *self,
                 const char              *message)
 {
@@ -169,8 +146,8 @@ static void
 link_drop (Link *link)
 {
   link->self = NULL;
-  clear_source (&link->answer_source);
-  clear_source (&link->idle_source);
+  bourse_source_clear (&link->answer_source);
+  bourse_source_clear (&link->idle_source);
   g_cancellable_cancel (link->cancellable);
   if (link->connection != NULL)
     {
@@ -229,15 +206,15 @@ link_failed (Link       *link,
       g_info ("Binance user data stream: the renewal failed: %s", why);
       link_drop (g_steal_pointer (&self->renewal));
       self->attempt++;
-      clear_source (&self->renew_source);
-      self->renew_source = add_timeout (self, backoff_ms (self), renew_cb, self);
+      bourse_source_clear (&self->renew_source);
+      self->renew_source = bourse_timeout_source_attach (self->context, backoff_ms (self), renew_cb, self);
       return;
     }
 
   g_assert (link == self->current);
   was_subscribed = link->subscribed;
   link_drop (g_steal_pointer (&self->current));
-  clear_source (&self->renew_source);
+  bourse_source_clear (&self->renew_source);
   if (was_subscribed)
     self->gap = TRUE;
 
@@ -252,8 +229,8 @@ link_failed (Link       *link,
       self->attempt++;
       delay = backoff_ms (self);
       g_info ("Binance user data stream: reconnecting in %u ms (%s)", delay, why);
-      clear_source (&self->retry_source);
-      self->retry_source = add_timeout (self, delay, retry_cb, self);
+      bourse_source_clear (&self->retry_source);
+      self->retry_source = bourse_timeout_source_attach (self->context, delay, retry_cb, self);
     }
 
   if (was_subscribed)
@@ -263,8 +240,8 @@ link_failed (Link       *link,
 static void
 stop_links (BourseBinanceUserStream *self)
 {
-  clear_source (&self->retry_source);
-  clear_source (&self->renew_source);
+  bourse_source_clear (&self->retry_source);
+  bourse_source_clear (&self->renew_source);
   if (self->renewal != NULL)
     link_drop (g_steal_pointer (&self->renewal));
   if (self->current != NULL)
@@ -298,8 +275,9 @@ answer_timeout_cb (gpointer data)
 static void
 arm_answer_timer (Link *link)
 {
-  clear_source (&link->answer_source);
-  link->answer_source = add_timeout (link->self, link->self->request_timeout_s * 1000, answer_timeout_cb, link);
+  bourse_source_clear (&link->answer_source);
+  link->answer_source = bourse_timeout_source_attach (link->self->context, link->self->request_timeout_s * 1000,
+                                                      answer_timeout_cb, link);
 }
 
 static gboolean
@@ -317,9 +295,10 @@ idle_timeout_cb (gpointer data)
 static void
 restart_idle_timer (Link *link)
 {
-  clear_source (&link->idle_source);
+  bourse_source_clear (&link->idle_source);
   if (link->self->idle_timeout_s > 0)
-    link->idle_source = add_timeout (link->self, link->self->idle_timeout_s * 1000, idle_timeout_cb, link);
+    link->idle_source = bourse_timeout_source_attach (link->self->context, link->self->idle_timeout_s * 1000,
+                                                      idle_timeout_cb, link);
 }
 
 /* }}} */
@@ -479,8 +458,8 @@ link_subscribed (Link   *link,
     }
   self->gap = FALSE;
 
-  clear_source (&self->renew_source);
-  self->renew_source = add_timeout (self, self->lifetime_s * 1000, renew_cb, self);
+  bourse_source_clear (&self->renew_source);
+  self->renew_source = bourse_timeout_source_attach (self->context, self->lifetime_s * 1000, renew_cb, self);
   g_info ("Binance user data stream subscribed (subscription %" G_GINT64_FORMAT "%s)",
           subscription_id, after_gap ? ", after a gap" : "");
   g_signal_emit (self, signals[SUBSCRIBED], 0, after_gap);
@@ -500,7 +479,7 @@ handle_response (Link       *link,
   if (g_strcmp0 (bourse_json_get_string (object, "id"), link->request_id) != 0 || link->subscribed)
     return;
 
-  clear_source (&link->answer_source);
+  bourse_source_clear (&link->answer_source);
   bourse_json_get_int (object, "status", &status);
   if (status == 200)
     {
@@ -629,7 +608,7 @@ message_cb (SoupWebsocketConnection *connection,
                && link == self->current && self->renewal == NULL)
         {
           g_info ("Binance user data stream: the server is shutting down");
-          clear_source (&self->renew_source);
+          bourse_source_clear (&self->renew_source);
           renew_cb (self);
         }
     }

@@ -63,16 +63,6 @@ typedef struct
   gboolean               finished;
 } Fetch;
 
-static void
-clear_source (GSource **source)
-{
-  if (*source != NULL)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
-}
-
 /* Once disconnected, no cancel of the caller's reaches this fetch; it waits
  * for a handler running in another thread to return. */
 static void
@@ -90,7 +80,7 @@ fetch_free (gpointer data)
 
   disconnect_caller (fetch);
   g_clear_object (&fetch->caller);
-  clear_source (&fetch->wait_source);
+  bourse_source_clear (&fetch->wait_source);
   g_clear_object (&fetch->cancellable);
   g_free (fetch->symbol);
   g_free (fetch);
@@ -350,7 +340,7 @@ fetch_return_error (GTask  *task,
 
   fetch->finished = TRUE;
   disconnect_caller (fetch);
-  clear_source (&fetch->wait_source);
+  bourse_source_clear (&fetch->wait_source);
   g_task_return_error (task, error);
 }
 
@@ -361,7 +351,7 @@ fetch_return_success (GTask *task)
 
   fetch->finished = TRUE;
   disconnect_caller (fetch);
-  clear_source (&fetch->wait_source);
+  bourse_source_clear (&fetch->wait_source);
   g_task_return_boolean (task, TRUE);
 }
 

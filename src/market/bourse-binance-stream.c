@@ -66,28 +66,6 @@ G_DEFINE_FINAL_TYPE (BourseBinanceStream, bourse_binance_stream, G_TYPE_OBJECT)
 static void connect_now (BourseBinanceStream *self);
 
 static void
-clear_source (GSource **source)
-{
-  if (*source != NULL)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
-}
-
-static GSource *
-add_timeout (BourseBinanceStream *self,
-             guint                ms,
-             GSourceFunc          func)
-{
-  GSource *source = g_timeout_source_new (ms);
-
-  g_source_set_callback (source, func, self, NULL);
-  g_source_attach (source, self->context);
-  return source;
-}
-
-static void
 set_state (BourseBinanceStream      *self,
            BourseBinanceStreamState  state)
 {
@@ -124,7 +102,7 @@ drop_connection (BourseBinanceStream     *self,
 static void
 cancel_connecting (BourseBinanceStream *self)
 {
-  clear_source (&self->connect_timeout_source);
+  bourse_source_clear (&self->connect_timeout_source);
   if (self->connecting != NULL)
     {
       /* Cleared first: the handshake's callback sees it is not current. */
@@ -155,9 +133,9 @@ schedule_reconnect (BourseBinanceStream *self)
 {
   guint delay;
 
-  clear_source (&self->retry_source);
-  clear_source (&self->renew_source);
-  clear_source (&self->idle_source);
+  bourse_source_clear (&self->retry_source);
+  bourse_source_clear (&self->renew_source);
+  bourse_source_clear (&self->idle_source);
   set_state (self, BOURSE_BINANCE_STREAM_RECONNECTING);
   if (self->connecting != NULL)
     return;   /* a renewal under way becomes the reconnect */
@@ -165,7 +143,7 @@ schedule_reconnect (BourseBinanceStream *self)
   self->attempt++;
   delay = backoff_ms (self);
   g_info ("Binance stream: reconnecting in %u ms (%s)", delay, self->last_error ? self->last_error : "");
-  self->retry_source = add_timeout (self, delay, retry_cb);
+  self->retry_source = bourse_timeout_source_attach (self->context, delay, retry_cb, self);
 }
 
 static void
@@ -277,9 +255,10 @@ idle_timeout_cb (gpointer data)
 static void
 restart_idle_timer (BourseBinanceStream *self)
 {
-  clear_source (&self->idle_source);
+  bourse_source_clear (&self->idle_source);
   if (self->idle_timeout_s > 0)
-    self->idle_source = add_timeout (self, self->idle_timeout_s * 1000, idle_timeout_cb);
+    self->idle_source = bourse_timeout_source_attach (self->context, self->idle_timeout_s * 1000,
+                                                      idle_timeout_cb, self);
 }
 
 static void
@@ -394,7 +373,7 @@ connected_cb (GObject      *object,
       return;
     }
 
-  clear_source (&self->connect_timeout_source);
+  bourse_source_clear (&self->connect_timeout_source);
   g_clear_object (&self->connecting);
   renewing = self->renewing;
   self->renewing = FALSE;
@@ -411,7 +390,8 @@ connected_cb (GObject      *object,
         {
           /* The old connection still works: try the renewal again later. */
           self->attempt++;
-          self->renew_source = add_timeout (self, backoff_ms (self), renew_cb);
+          self->renew_source = bourse_timeout_source_attach (self->context, backoff_ms (self),
+                                                             renew_cb, self);
         }
       else
         schedule_reconnect (self);
@@ -427,9 +407,9 @@ connected_cb (GObject      *object,
   g_signal_connect (connection, "error", G_CALLBACK (error_cb), self);
   g_signal_connect (connection, "closed", G_CALLBACK (closed_cb), self);
 
-  clear_source (&self->retry_source);
-  clear_source (&self->renew_source);
-  self->renew_source = add_timeout (self, self->lifetime_s * 1000, renew_cb);
+  bourse_source_clear (&self->retry_source);
+  bourse_source_clear (&self->renew_source);
+  self->renew_source = bourse_timeout_source_attach (self->context, self->lifetime_s * 1000, renew_cb, self);
   restart_idle_timer (self);
   set_state (self, BOURSE_BINANCE_STREAM_CONNECTED);
 }
@@ -460,7 +440,8 @@ connect_now (BourseBinanceStream *self)
   handshake = g_new0 (Handshake, 1);
   g_weak_ref_init (&handshake->stream, self);
   handshake->cancellable = g_object_ref (self->connecting);
-  self->connect_timeout_source = add_timeout (self, self->connect_timeout_s * 1000, connect_timeout_cb);
+  self->connect_timeout_source = bourse_timeout_source_attach (self->context, self->connect_timeout_s * 1000,
+                                                               connect_timeout_cb, self);
   soup_session_websocket_connect_async (self->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
                                         self->connecting, connected_cb, handshake);
 }
@@ -597,16 +578,16 @@ streams_changed (BourseBinanceStream *self)
   if (self->streams->len == 0)
     {
       cancel_connecting (self);
-      clear_source (&self->retry_source);
-      clear_source (&self->renew_source);
-      clear_source (&self->idle_source);
+      bourse_source_clear (&self->retry_source);
+      bourse_source_clear (&self->renew_source);
+      bourse_source_clear (&self->idle_source);
       if (self->connection != NULL)
         drop_connection (self, g_steal_pointer (&self->connection));
       set_state (self, BOURSE_BINANCE_STREAM_CONNECTING);
       return;
     }
 
-  clear_source (&self->retry_source);
+  bourse_source_clear (&self->retry_source);
   connect_now (self);
 }
 
@@ -667,9 +648,9 @@ bourse_binance_stream_stop (BourseBinanceStream *self)
   g_return_if_fail (BOURSE_IS_BINANCE_STREAM (self));
 
   cancel_connecting (self);
-  clear_source (&self->retry_source);
-  clear_source (&self->renew_source);
-  clear_source (&self->idle_source);
+  bourse_source_clear (&self->retry_source);
+  bourse_source_clear (&self->renew_source);
+  bourse_source_clear (&self->idle_source);
   if (self->connection != NULL)
     drop_connection (self, g_steal_pointer (&self->connection));
   set_state (self, BOURSE_BINANCE_STREAM_STOPPED);

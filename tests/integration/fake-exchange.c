@@ -10,6 +10,7 @@
 
 #include "fake-exchange.h"
 #include "fake-exchange-private.h"
+#include "fake-exchange-user-stream.h"
 #include "exchange/bourse-binance-signer.h"
 
 /* The weight Binance charges for one klines request. */
@@ -864,4 +865,35 @@ fake_exchange_set_now (FakeExchange *self,
                        gint64        now_ms)
 {
   self->now_ms = now_ms;
+}
+
+BourseConfig *
+fake_exchange_make_config (FakeExchange       *self,
+                           const char * const *settings)
+{
+  g_autoptr(BourseConfig) config = bourse_config_new ();
+  const char * const defaults[] = {
+    "binance", "base_url", self->url,
+    "binance", "stream_url", self->stream_url,
+    "binance", "ws_api_url", fake_exchange_get_ws_api_url (self),
+    "binance", "retry_base_ms", "50",
+    "binance", "retry_max_ms", "2000",
+    "binance", "max_retries", "4",
+    "binance", "request_timeout", "5",
+    NULL
+  };
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      const char * const *list = pass == 0 ? defaults : settings;
+
+      for (guint i = 0; list != NULL && list[i] != NULL; i += 3)
+        {
+          g_autoptr(GError) error = NULL;
+
+          bourse_config_set (config, list[i], list[i + 1], list[i + 2], BOURSE_CONFIG_SOURCE_COMMAND_LINE, &error);
+          g_assert_no_error (error);
+        }
+    }
+  return g_steal_pointer (&config);
 }

@@ -8,6 +8,7 @@
 
 #include <libsoup/soup.h>
 
+#include "core/bourse-config.h"
 #include "market/bourse-candles.h"
 
 G_BEGIN_DECLS
@@ -100,6 +101,13 @@ void               fake_exchange_drop_streams        (FakeExchange     *self);
 /* Refuses (503) or accepts new stream connections. */
 void               fake_exchange_set_refuse_streams  (FakeExchange     *self,
                                                       gboolean          refuse);
+
+/* A configuration that points Bourse's Binance clients at this exchange
+ * (base_url, stream_url, ws_api_url), with short back-offs (50 ms first,
+ * 2 s at most, 4 retries) and 5 s time-outs; then @settings, triples of
+ * section, key and value ending in NULL (may be NULL). */
+BourseConfig      *fake_exchange_make_config         (FakeExchange       *self,
+                                                      const char * const *settings);
 
 /* Keys the exchange knows. @secret is what the client holds: the HMAC
  * secret, or the Ed25519 private key's PEM (the exchange checks by signing

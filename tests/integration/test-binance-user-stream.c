@@ -24,36 +24,6 @@
                     "MC4CAQAwBQYDK2VwBCIEIEzNCJso/5banbbDRuwRTg9bijGfNaumJNqM9u1PuKb7\n" \
                     "-----END PRIVATE KEY-----\n"
 
-/* Short waits keep the suite fast: a 50 ms first back-off. */
-static BourseConfig *
-make_config (FakeExchange       *exchange,
-             const char * const *settings)
-{
-  g_autoptr(BourseConfig) config = bourse_config_new ();
-  const char * const defaults[] = {
-    "binance", "base_url", fake_exchange_get_url (exchange),
-    "binance", "ws_api_url", fake_exchange_get_ws_api_url (exchange),
-    "binance", "retry_base_ms", "50",
-    "binance", "retry_max_ms", "2000",
-    "binance", "request_timeout", "5",
-    NULL
-  };
-
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      const char * const *list = pass == 0 ? defaults : settings;
-
-      for (guint i = 0; list != NULL && list[i] != NULL; i += 3)
-        {
-          g_autoptr(GError) error = NULL;
-
-          bourse_config_set (config, list[i], list[i + 1], list[i + 2], BOURSE_CONFIG_SOURCE_COMMAND_LINE, &error);
-          g_assert_no_error (error);
-        }
-    }
-  return g_steal_pointer (&config);
-}
-
 static BourseBinanceSigner *
 make_signer (const char *api_key,
              const char *secret)
@@ -137,59 +107,79 @@ watch_free (Watch *watch)
 
 typedef struct
 {
-  Watch *watch;
-  guint  n;
+  const guint *len;
+  guint        n;
 } Count;
 
 static gboolean
-has_subscribed (gpointer data)
+has_grown (gpointer data)
 {
   Count *count = data;
 
-  return count->watch->subscribed->len >= count->n;
+  return *count->len >= count->n;
 }
 
-static gboolean
-has_unsubscribed (gpointer data)
+/* Until @len (a GArray's or GPtrArray's) is at least @n. */
+static void
+wait_len (const guint *len,
+          guint        n,
+          const char  *what)
 {
-  Count *count = data;
+  Count count = { len, n };
 
-  return count->watch->unsubscribed->len >= count->n;
+  bourse_test_wait_until (has_grown, &count, 10000, what);
 }
 
-static gboolean
-has_events (gpointer data)
-{
-  Count *count = data;
+#define wait_subscribed(watch, n)   wait_len (&(watch)->subscribed->len, (n), "a subscription")
+#define wait_unsubscribed(watch, n) wait_len (&(watch)->unsubscribed->len, (n), "a subscription to end")
+#define wait_events(watch, n)       wait_len (&(watch)->events->len, (n), "events")
 
-  return count->watch->events->len >= count->n;
+/* An exchange that knows the HMAC key, a stream of that key's account
+ * pointed at it, and what the stream says. */
+typedef struct
+{
+  FakeExchange        *exchange;
+  BourseConfig        *config;
+  BourseBinanceSigner *signer;
+  Watch               *watch;
+} Fixture;
+
+static Fixture *
+fixture_new (const char * const *settings,
+             const char         *api_key,
+             const char         *secret)
+{
+  Fixture *fixture = g_new0 (Fixture, 1);
+
+  fixture->exchange = fake_exchange_new ();
+  fake_exchange_add_key (fixture->exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
+  fixture->config = fake_exchange_make_config (fixture->exchange, settings);
+  fixture->signer = make_signer (api_key, secret);
+  fixture->watch = watch_new (fixture->config, fixture->signer);
+  return fixture;
+}
+
+/* Started, and subscribed once. */
+static Fixture *
+fixture_subscribed (const char * const *settings)
+{
+  Fixture *fixture = fixture_new (settings, HMAC_KEY, HMAC_SECRET);
+
+  bourse_binance_user_stream_start (fixture->watch->stream);
+  wait_subscribed (fixture->watch, 1);
+  g_assert_false (g_array_index (fixture->watch->subscribed, gboolean, 0));
+  return fixture;
 }
 
 static void
-wait_subscribed (Watch *watch,
-                 guint  n)
+fixture_free (Fixture *fixture)
 {
-  Count count = { watch, n };
-
-  bourse_test_wait_until (has_subscribed, &count, 10000, "a subscription");
-}
-
-static void
-wait_unsubscribed (Watch *watch,
-                   guint  n)
-{
-  Count count = { watch, n };
-
-  bourse_test_wait_until (has_unsubscribed, &count, 10000, "a subscription to end");
-}
-
-static void
-wait_events (Watch *watch,
-             guint  n)
-{
-  Count count = { watch, n };
-
-  bourse_test_wait_until (has_events, &count, 5000, "events");
+  if (fixture->watch != NULL)
+    watch_free (fixture->watch);
+  bourse_binance_signer_unref (fixture->signer);
+  g_object_unref (fixture->config);
+  fake_exchange_free (fixture->exchange);
+  g_free (fixture);
 }
 
 static JsonObject *
@@ -244,10 +234,9 @@ static void
 subscribe_and_deliver (const char *api_key,
                        const char *secret)
 {
-  FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (api_key, secret);
-  Watch *watch = watch_new (config, signer);
+  Fixture *fixture = fixture_new (NULL, api_key, secret);
+  FakeExchange *exchange = fixture->exchange;
+  Watch *watch = fixture->watch;
   g_autofree char *first = execution_report ("bourse-1", 100);
   g_autofree char *second = execution_report ("bourse-1", 101);
   g_autoptr(JsonNode) node = NULL;
@@ -299,8 +288,7 @@ subscribe_and_deliver (const char *api_key,
   bourse_binance_user_stream_stop (watch->stream);
   assert_status (watch->stream, FALSE, FALSE, 0);
   g_assert_cmpuint (watch->unsubscribed->len, ==, 0);
-  watch_free (watch);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 static void
@@ -320,31 +308,25 @@ test_ed25519 (void)
 static void
 test_two_streams (void)
 {
-  FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (HMAC_KEY, HMAC_SECRET);
-  Watch *one = watch_new (config, signer);
-  Watch *two = watch_new (config, signer);
+  Fixture *fixture = fixture_subscribed (NULL);
+  Watch *one = fixture->watch;
+  Watch *two = watch_new (fixture->config, fixture->signer);
   g_autoptr(JsonObject) event = json_object_new ();
 
-  fake_exchange_add_key (exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
-  bourse_binance_user_stream_start (one->stream);
   bourse_binance_user_stream_start (two->stream);
-  wait_subscribed (one, 1);
   wait_subscribed (two, 1);
-  g_assert_cmpuint (fake_exchange_get_n_user_subscriptions (exchange), ==, 2);
+  g_assert_cmpuint (fake_exchange_get_n_user_subscriptions (fixture->exchange), ==, 2);
 
   json_object_set_string_member (event, "e", "executionReport");
   json_object_set_int_member (event, "E", 1704067200000);
   json_object_set_string_member (event, "c", "bourse-2");
-  g_assert_cmpuint (fake_exchange_user_event (exchange, HMAC_KEY, event), ==, 2);
+  g_assert_cmpuint (fake_exchange_user_event (fixture->exchange, HMAC_KEY, event), ==, 2);
   wait_events (one, 1);
   wait_events (two, 1);
   g_assert_cmpstr (g_ptr_array_index (one->events, 0), ==, g_ptr_array_index (two->events, 0));
 
-  watch_free (one);
   watch_free (two);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 /* Keys Binance refuses: one request, "unsubscribed", and no more tries. */
@@ -353,15 +335,13 @@ refused (const char *api_key,
          const char *secret,
          int         code)
 {
-  FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (api_key, secret);
-  Watch *watch = watch_new (config, signer);
+  Fixture *fixture = fixture_new (NULL, api_key, secret);
+  FakeExchange *exchange = fixture->exchange;
+  Watch *watch = fixture->watch;
   g_autofree char *code_text = g_strdup_printf ("code %d", code);
   g_autoptr(JsonNode) node = NULL;
   JsonObject *status;
 
-  fake_exchange_add_key (exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
   bourse_binance_user_stream_start (watch->stream);
   wait_unsubscribed (watch, 1);
   g_assert_cmpint (fake_exchange_get_last_user_subscribe_error (exchange), ==, code);
@@ -378,8 +358,7 @@ refused (const char *api_key,
   g_assert_cmpuint (watch->subscribed->len, ==, 0);
   g_assert_cmpuint (watch->unsubscribed->len, ==, 1);
 
-  watch_free (watch);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 static void
@@ -401,49 +380,53 @@ test_ed25519_wrong_key (void)
   refused (HMAC_KEY, ED_PEM, -1022);
 }
 
+/* Subscribes a new stream of @fixture's account; returns its clock offset. */
+static gint64
+subscribe_again (Fixture  *fixture,
+                 gboolean  share_offset,
+                 gint64    offset_ms)
+{
+  watch_free (fixture->watch);
+  fixture->watch = watch_new (fixture->config, fixture->signer);
+  if (share_offset)
+    {
+      bourse_binance_user_stream_set_clock_offset (fixture->watch->stream, offset_ms);
+      g_assert_cmpint (bourse_binance_user_stream_get_clock_offset (fixture->watch->stream), ==, offset_ms);
+    }
+  bourse_binance_user_stream_start (fixture->watch->stream);
+  wait_subscribed (fixture->watch, 1);
+  g_assert_cmpuint (fixture->watch->unsubscribed->len, ==, 0);
+  return bourse_binance_user_stream_get_clock_offset (fixture->watch->stream);
+}
+
 /* Binance's clock 2 s behind ours: the timestamp is ahead of it, -1021;
  * the stream reads the clock and subscribes. */
 static void
 test_clock_skew (void)
 {
-  FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (HMAC_KEY, HMAC_SECRET);
-  Watch *watch = watch_new (config, signer);
+  Fixture *fixture = fixture_new (NULL, HMAC_KEY, HMAC_SECRET);
+  FakeExchange *exchange = fixture->exchange;
   gint64 offset;
 
-  fake_exchange_add_key (exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
   fake_exchange_set_clock_skew_ms (exchange, -2000);
-  bourse_binance_user_stream_start (watch->stream);
-  wait_subscribed (watch, 1);
+  offset = subscribe_again (fixture, FALSE, 0);
   g_assert_cmpuint (fake_exchange_get_n_user_subscribe_requests (exchange), ==, 2);
   g_assert_cmpuint (fake_exchange_get_n_user_stream_accepts (exchange), ==, 1);
-  g_assert_cmpuint (watch->unsubscribed->len, ==, 0);
   /* Off by at most half the round trip on loopback. */
-  offset = bourse_binance_user_stream_get_clock_offset (watch->stream);
   g_assert_cmpint (offset, <, -1000);
   g_assert_cmpint (offset, >, -3000);
-  watch_free (watch);
 
   /* An offset the broker measured is used from the first request on. */
-  watch = watch_new (config, signer);
-  bourse_binance_user_stream_set_clock_offset (watch->stream, -2000);
-  g_assert_cmpint (bourse_binance_user_stream_get_clock_offset (watch->stream), ==, -2000);
-  bourse_binance_user_stream_start (watch->stream);
-  wait_subscribed (watch, 1);
+  subscribe_again (fixture, TRUE, -2000);
   g_assert_cmpuint (fake_exchange_get_n_user_subscribe_requests (exchange), ==, 3);
-  watch_free (watch);
 
   /* Binance's clock ahead by 2 s: within the receive window as it is. */
   fake_exchange_set_clock_skew_ms (exchange, 2000);
-  watch = watch_new (config, signer);
-  bourse_binance_user_stream_start (watch->stream);
-  wait_subscribed (watch, 1);
+  offset = subscribe_again (fixture, FALSE, 0);
   g_assert_cmpuint (fake_exchange_get_n_user_subscribe_requests (exchange), ==, 4);
-  g_assert_cmpint (bourse_binance_user_stream_get_clock_offset (watch->stream), ==, 0);
+  g_assert_cmpint (offset, ==, 0);
 
-  watch_free (watch);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 static gboolean
@@ -457,20 +440,15 @@ refused_thrice (gpointer data)
 static void
 test_reconnect (void)
 {
-  FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (HMAC_KEY, HMAC_SECRET);
-  Watch *watch = watch_new (config, signer);
+  Fixture *fixture = fixture_subscribed (NULL);
+  FakeExchange *exchange = fixture->exchange;
+  Watch *watch = fixture->watch;
   g_autofree char *before = execution_report ("bourse-3", 200);
   g_autofree char *after = execution_report ("bourse-3", 201);
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(JsonNode) other = NULL;
   JsonObject *status;
   gint64 dropped_at;
 
-  fake_exchange_add_key (exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
-  bourse_binance_user_stream_start (watch->stream);
-  wait_subscribed (watch, 1);
   fake_exchange_push_user_event (exchange, HMAC_KEY, before);
   wait_events (watch, 1);
 
@@ -492,10 +470,9 @@ test_reconnect (void)
   bourse_test_wait_until (refused_thrice, exchange, 10000, "three refused reconnects");
   g_assert_cmpint (g_get_monotonic_time () - dropped_at, >=, 350 * 1000);
   g_assert_cmpuint (watch->unsubscribed->len, ==, 2);
-  g_assert_nonnull (strstr (json_object_get_string_member (status_of (watch->stream, &node), "last_error"),
-                            "Cannot connect"));
-  status = status_of (watch->stream, &other);
+  status = status_of (watch->stream, &node);
   g_assert_false (json_object_get_boolean_member (status, "subscribed"));
+  g_assert_nonnull (strstr (json_object_get_string_member (status, "last_error"), "Cannot connect"));
   /* Each refusal was a reconnect; the next may be under way. */
   g_assert_cmpint (json_object_get_int_member (status, "reconnects"), >=, 4);
   fake_exchange_set_refuse_user_streams (exchange, FALSE);
@@ -503,31 +480,24 @@ test_reconnect (void)
   g_assert_true (g_array_index (watch->subscribed, gboolean, 2));
   g_assert_cmpuint (fake_exchange_get_n_user_subscriptions (exchange), ==, 1);
 
-  watch_free (watch);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 /* Nothing for stream_idle_timeout: the connection counts as dead. */
 static void
 test_idle (void)
 {
-  FakeExchange *exchange = fake_exchange_new ();
   const char * const settings[] = { "binance", "stream_idle_timeout", "1", NULL };
-  g_autoptr(BourseConfig) config = make_config (exchange, settings);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (HMAC_KEY, HMAC_SECRET);
-  Watch *watch = watch_new (config, signer);
+  Fixture *fixture = fixture_subscribed (settings);
+  Watch *watch = fixture->watch;
 
-  fake_exchange_add_key (exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
-  bourse_binance_user_stream_start (watch->stream);
-  wait_subscribed (watch, 1);
   wait_unsubscribed (watch, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (watch->unsubscribed, 0), "Nothing came"));
   wait_subscribed (watch, 2);
   g_assert_true (g_array_index (watch->subscribed, gboolean, 1));
-  g_assert_cmpuint (fake_exchange_get_n_user_stream_accepts (exchange), >=, 2);
+  g_assert_cmpuint (fake_exchange_get_n_user_stream_accepts (fixture->exchange), >=, 2);
 
-  watch_free (watch);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 /* Binance ends the subscription (the connection stays): subscribe again,
@@ -535,15 +505,11 @@ test_idle (void)
 static void
 test_terminated (void)
 {
-  FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (HMAC_KEY, HMAC_SECRET);
-  Watch *watch = watch_new (config, signer);
+  Fixture *fixture = fixture_subscribed (NULL);
+  FakeExchange *exchange = fixture->exchange;
+  Watch *watch = fixture->watch;
   g_autofree char *event = execution_report ("bourse-4", 300);
 
-  fake_exchange_add_key (exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
-  bourse_binance_user_stream_start (watch->stream);
-  wait_subscribed (watch, 1);
   g_assert_cmpuint (fake_exchange_terminate_user_streams (exchange, HMAC_KEY), ==, 1);
   wait_unsubscribed (watch, 1);
   g_assert_nonnull (strstr (g_ptr_array_index (watch->unsubscribed, 0), "ended"));
@@ -555,8 +521,7 @@ test_terminated (void)
   g_assert_cmpuint (watch->events->len, ==, 1);
   g_assert_cmpuint (watch->unsubscribed->len, ==, 1);
 
-  watch_free (watch);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 static gboolean
@@ -570,23 +535,18 @@ renewed (gpointer data)
 static void
 test_renewal (void)
 {
-  FakeExchange *exchange = fake_exchange_new ();
   const char * const settings[] = { "binance", "stream_lifetime", "1", NULL };
-  g_autoptr(BourseConfig) config = make_config (exchange, settings);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (HMAC_KEY, HMAC_SECRET);
-  Watch *watch = watch_new (config, signer);
+  Fixture *fixture = fixture_subscribed (settings);
+  Watch *watch = fixture->watch;
 
-  fake_exchange_add_key (exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
-  bourse_binance_user_stream_start (watch->stream);
   wait_subscribed (watch, 2);
-  bourse_test_wait_until (renewed, exchange, 5000, "the old connection to close");
+  bourse_test_wait_until (renewed, fixture->exchange, 5000, "the old connection to close");
   for (guint i = 0; i < watch->subscribed->len; i++)
     g_assert_false (g_array_index (watch->subscribed, gboolean, i));
   g_assert_cmpuint (watch->unsubscribed->len, ==, 0);
   assert_status (watch->stream, TRUE, TRUE, 0);
 
-  watch_free (watch);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 static gboolean
@@ -601,16 +561,11 @@ two_subscriptions (gpointer data)
 static void
 test_server_shutdown (void)
 {
-  FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (HMAC_KEY, HMAC_SECRET);
-  Watch *watch = watch_new (config, signer);
+  Fixture *fixture = fixture_subscribed (NULL);
+  FakeExchange *exchange = fixture->exchange;
+  Watch *watch = fixture->watch;
   g_autofree char *both = execution_report ("bourse-5", 400);
   g_autofree char *later = execution_report ("bourse-5", 401);
-
-  fake_exchange_add_key (exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
-  bourse_binance_user_stream_start (watch->stream);
-  wait_subscribed (watch, 1);
 
   /* The exchange subscribes the new connection; the client does not know yet. */
   fake_exchange_set_hold_user_answers (exchange, TRUE);
@@ -632,8 +587,7 @@ test_server_shutdown (void)
   g_assert_cmpstr (g_ptr_array_index (watch->events, 1), ==, later);
   g_assert_cmpuint (watch->unsubscribed->len, ==, 0);
 
-  watch_free (watch);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 /* A message above the size limit ends the connection (1009, "message too
@@ -641,17 +595,13 @@ test_server_shutdown (void)
 static void
 test_oversized (void)
 {
-  FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
-  g_autoptr(BourseBinanceSigner) signer = make_signer (HMAC_KEY, HMAC_SECRET);
-  Watch *watch = watch_new (config, signer);
+  Fixture *fixture = fixture_subscribed (NULL);
+  FakeExchange *exchange = fixture->exchange;
+  Watch *watch = fixture->watch;
   g_autofree char *padding = g_strnfill (2 * 1024 * 1024, 'x');
   g_autofree char *huge = g_strdup_printf ("{\"e\":\"executionReport\",\"E\":1,\"c\":\"%s\"}", padding);
   g_autofree char *event = execution_report ("bourse-6", 500);
 
-  fake_exchange_add_key (exchange, HMAC_KEY, HMAC_SECRET, TRUE, FALSE);
-  bourse_binance_user_stream_start (watch->stream);
-  wait_subscribed (watch, 1);
   g_assert_cmpuint (fake_exchange_push_user_event (exchange, HMAC_KEY, huge), ==, 1);
   wait_unsubscribed (watch, 1);
   wait_subscribed (watch, 2);
@@ -661,8 +611,7 @@ test_oversized (void)
   wait_events (watch, 1);
   g_assert_cmpstr (g_ptr_array_index (watch->events, 0), ==, event);
 
-  watch_free (watch);
-  fake_exchange_free (exchange);
+  fixture_free (fixture);
 }
 
 int

@@ -16,37 +16,6 @@
 /* 2024-01-01T00:00:00Z */
 #define T0     G_GINT64_CONSTANT (1704067200000)
 
-/* Short waits keep the suite fast: a 50 ms first back-off. */
-static BourseConfig *
-make_config (FakeExchange       *exchange,
-             const char * const *settings)
-{
-  g_autoptr(BourseConfig) config = bourse_config_new ();
-  const char * const defaults[] = {
-    "binance", "base_url", fake_exchange_get_url (exchange),
-    "binance", "stream_url", fake_exchange_get_stream_url (exchange),
-    "binance", "retry_base_ms", "50",
-    "binance", "retry_max_ms", "2000",
-    "binance", "max_retries", "4",
-    "binance", "request_timeout", "5",
-    NULL
-  };
-
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      const char * const *list = pass == 0 ? defaults : settings;
-
-      for (guint i = 0; list != NULL && list[i] != NULL; i += 3)
-        {
-          g_autoptr(GError) error = NULL;
-
-          bourse_config_set (config, list[i], list[i + 1], list[i + 2], BOURSE_CONFIG_SOURCE_COMMAND_LINE, &error);
-          g_assert_no_error (error);
-        }
-    }
-  return g_steal_pointer (&config);
-}
-
 /* REST {{{ */
 
 typedef struct
@@ -170,7 +139,7 @@ static void
 test_rest_pages (void)
 {
   FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, NULL);
   g_autoptr(BourseBinanceRest) rest = bourse_binance_rest_new (config);
   gint64 end = T0 + 2499 * MINUTE;
   g_autoptr(Fetch) f = fetch (rest, "BTCUSDT", BOURSE_INTERVAL_1M, T0, end, NULL);
@@ -234,7 +203,7 @@ static void
 test_rest_server_errors (void)
 {
   FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, NULL);
   g_autoptr(BourseBinanceRest) rest = bourse_binance_rest_new (config);
   g_autoptr(Fetch) f = NULL;
 
@@ -296,7 +265,7 @@ check_retry_after (FakeAnswer answer,
 {
   FakeExchange *exchange = fake_exchange_new ();
   const char * const settings[] = { "binance", "retry_after_max", "2", NULL };
-  g_autoptr(BourseConfig) config = make_config (exchange, settings);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, settings);
   g_autoptr(BourseBinanceRest) rest = bourse_binance_rest_new (config);
   g_autoptr(Fetch) f = NULL;
   g_autoptr(Fetch) too_long = NULL;
@@ -348,7 +317,7 @@ check_bad_body (FakeAnswer          answer,
 {
   FakeExchange *exchange = fake_exchange_new ();
   const char * const settings[] = { "binance", "max_retries", "2", NULL };
-  g_autoptr(BourseConfig) config = make_config (exchange, settings);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, settings);
   g_autoptr(BourseBinanceRest) rest = bourse_binance_rest_new (config);
   g_autoptr(Fetch) recovered = NULL;
   g_autoptr(Fetch) failed = NULL;
@@ -390,7 +359,7 @@ test_rest_timeout (void)
 {
   FakeExchange *exchange = fake_exchange_new ();
   const char * const settings[] = { "binance", "request_timeout", "1", NULL };
-  g_autoptr(BourseConfig) config = make_config (exchange, settings);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, settings);
   g_autoptr(BourseBinanceRest) rest = bourse_binance_rest_new (config);
   g_autoptr(Fetch) f = NULL;
 
@@ -423,7 +392,7 @@ test_rest_weight (void)
     "binance", "weight_window", "2",
     NULL
   };
-  g_autoptr(BourseConfig) config = make_config (exchange, settings);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, settings);
   g_autoptr(BourseBinanceRest) rest = bourse_binance_rest_new (config);
   g_autoptr(Fetch) first = NULL;
   g_autoptr(Fetch) second = NULL;
@@ -462,7 +431,7 @@ static void
 test_rest_cancel (void)
 {
   FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, NULL);
   g_autoptr(BourseBinanceRest) rest = bourse_binance_rest_new (config);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GCancellable) between = g_cancellable_new ();
@@ -640,7 +609,7 @@ static void
 test_stream_klines (void)
 {
   FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, NULL);
   Watch *watch = watch_new (config);
   g_autofree char *url = NULL;
 
@@ -696,7 +665,7 @@ static void
 test_stream_reconnect (void)
 {
   FakeExchange *exchange = fake_exchange_new ();
-  g_autoptr(BourseConfig) config = make_config (exchange, NULL);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, NULL);
   Watch *watch = watch_new (config);
   guint n_states;
 
@@ -747,7 +716,7 @@ test_stream_renewal (void)
 {
   FakeExchange *exchange = fake_exchange_new ();
   const char * const settings[] = { "binance", "stream_lifetime", "1", NULL };
-  g_autoptr(BourseConfig) config = make_config (exchange, settings);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, settings);
   Watch *watch = watch_new (config);
 
   bourse_binance_stream_add (watch->stream, "BTCUSDT", BOURSE_INTERVAL_1M);
@@ -775,7 +744,7 @@ test_stream_idle (void)
 {
   FakeExchange *exchange = fake_exchange_new ();
   const char * const settings[] = { "binance", "stream_idle_timeout", "1", NULL };
-  g_autoptr(BourseConfig) config = make_config (exchange, settings);
+  g_autoptr(BourseConfig) config = fake_exchange_make_config (exchange, settings);
   Watch *watch = watch_new (config);
 
   bourse_binance_stream_add (watch->stream, "BTCUSDT", BOURSE_INTERVAL_1M);
