@@ -442,9 +442,8 @@ weight_delay_ms (BourseBinanceRest *self)
   return (guint)((window + 1) * self->weight_window_ms - now + MIN (1000, self->weight_window_ms / 20));
 }
 
-/* Whether a transport error may go away by itself. */
-static gboolean
-is_transient (const GError *error)
+gboolean
+bourse_binance_error_is_transient (const GError *error)
 {
   if (error->domain == G_TLS_ERROR)
     return FALSE;
@@ -481,8 +480,8 @@ handle_page (GTask   *task,
   fetch_next (task);
 }
 
-static guint
-retry_after_seconds (SoupMessage *message)
+guint
+bourse_binance_retry_after_seconds (SoupMessage *message)
 {
   const char *header = soup_message_headers_get_one (soup_message_get_response_headers (message), "Retry-After");
   guint64 seconds;
@@ -514,7 +513,7 @@ sent_cb (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         fetch_return_error (task, g_steal_pointer (&error));
-      else if (!is_transient (error))
+      else if (!bourse_binance_error_is_transient (error))
         fetch_return_error (task, g_error_new (BOURSE_BINANCE_ERROR, BOURSE_BINANCE_ERROR_UNAVAILABLE,
                                                _("Binance cannot be reached at %s: %s"),
                                                self->base_url, error->message));
@@ -535,7 +534,7 @@ sent_cb (GObject      *object,
     }
   else if (status == 429 || status == 418)
     {
-      guint seconds = retry_after_seconds (message);
+      guint seconds = bourse_binance_retry_after_seconds (message);
 
       problem = describe_refusal (message, body);
       if (seconds != G_MAXUINT && seconds > self->retry_after_max_s)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 #include "core/bourse-config.h"
 
@@ -88,5 +89,11 @@ gboolean           bourse_binance_parse_kline_row      (JsonArray              *
                                                         gint64                  now_ms,
                                                         BourseCandle           *candle,
                                                         GError                **error);
+
+/* Shared with the signed client (src/exchange/bourse-binance-api.c). */
+/* A 429's or 418's Retry-After in seconds; G_MAXUINT when there is none. */
+guint              bourse_binance_retry_after_seconds  (SoupMessage            *message);
+/* Whether a transport error may go away by itself (not TLS, not a bad URL). */
+gboolean           bourse_binance_error_is_transient   (const GError           *error);
 
 G_END_DECLS
