@@ -82,8 +82,8 @@ bourse_binance_api_error_get_code (const GError *error)
 {
   BourseBinanceApiErrorPrivate *priv;
 
-  g_return_val_if_fail (error != NULL, 0);
-
+  if (error == NULL || error->domain != BOURSE_BINANCE_API_ERROR)
+    return 0;
   priv = bourse_binance_api_error_get_private (error);
   return priv != NULL ? priv->binance_code : 0;
 }
@@ -314,6 +314,15 @@ bourse_binance_api_get_clock_offset (BourseBinanceApi *self)
   return self->clock_offset_ms;
 }
 
+void
+bourse_binance_api_set_clock_offset (BourseBinanceApi *self,
+                                     gint64            offset_ms)
+{
+  g_return_if_fail (BOURSE_IS_BINANCE_API (self));
+
+  self->clock_offset_ms = offset_ms;
+}
+
 gint64
 bourse_binance_api_now_ms (BourseBinanceApi *self)
 {
@@ -391,11 +400,7 @@ request_free (gpointer data)
 {
   Request *request = data;
 
-  if (request->wait_source != NULL)
-    {
-      g_source_destroy (request->wait_source);
-      g_source_unref (request->wait_source);
-    }
+  bourse_source_clear (&request->wait_source);
   g_free (request->method);
   g_free (request->path);
   g_free (request->query);
@@ -425,7 +430,7 @@ request_fail (GTask  *task,
 static gboolean
 wait_done_cb (gpointer data)
 {
-  GTask *task = data;
+  g_autoptr(GTask) task = data;
   Request *request = g_task_get_task_data (task);
 
   g_clear_pointer (&request->wait_source, g_source_unref);
@@ -440,9 +445,9 @@ wait_then_send (GTask *task,
 {
   Request *request = g_task_get_task_data (task);
 
-  request->wait_source = g_timeout_source_new (delay_ms);
-  g_source_set_callback (request->wait_source, wait_done_cb, g_object_ref (task), g_object_unref);
-  g_source_attach (request->wait_source, g_task_get_context (task));
+  /* The wait holds the task; the callback drops it. */
+  request->wait_source = bourse_timeout_source_attach (g_task_get_context (task), delay_ms, wait_done_cb,
+                                                       g_object_ref (task));
 }
 
 /* A failure worth another try (never a placement's: see sent_cb ()). */

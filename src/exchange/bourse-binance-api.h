@@ -93,6 +93,9 @@ BourseBinanceSigner *bourse_binance_api_get_signer    (BourseBinanceApi         
 const char       *bourse_binance_api_get_base_url     (BourseBinanceApi          *self);
 /* Binance's clock minus ours, in ms, from the last GET /api/v3/time. */
 gint64            bourse_binance_api_get_clock_offset (BourseBinanceApi          *self);
+/* An offset measured elsewhere (by another client of the same keys). */
+void              bourse_binance_api_set_clock_offset (BourseBinanceApi          *self,
+                                                       gint64                     offset_ms);
 /* Our clock plus the offset. */
 gint64            bourse_binance_api_now_ms           (BourseBinanceApi          *self);
 /* HTTP requests sent so far, retries included. */

@@ -307,7 +307,7 @@ check_percent_price (const BourseBinanceFilters  *filters,
   low_text = bourse_decimal_to_string_trimmed (low);
   high_text = bourse_decimal_to_string_trimmed (high);
   bourse_set_field_error (error, BOURSE_ERROR_INVALID, "price",
-                          _("price %s is outside the %s–%s Binance allows now for a %s (PERCENT_PRICE_BY_SIDE)"),
+                          _("The price %s is outside the %s–%s Binance allows now for a %s (PERCENT_PRICE_BY_SIDE)"),
                           text, low_text, high_text, buy ? "BUY" : "SELL");
   return FALSE;
 }
