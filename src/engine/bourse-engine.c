@@ -13,6 +13,7 @@
 #include "core/bourse-time.h"
 #include "desk/bourse-desk-approvals.h"
 #include "desk/bourse-desk-recommendations.h"
+#include "exchange/bourse-binance-broker.h"
 #include "exchange/bourse-exchange-keys.h"
 
 #include "bourse-engine.h"
@@ -501,6 +502,9 @@ bourse_engine_start (BourseEngine  *self,
   data_dir = bourse_config_dup_data_dir (self->config);
   db_path = g_build_filename (data_dir, "bourse.db", NULL);
   self->store = bourse_store_open (db_path, error);
+  /* The built-in venue goes through the brokers' door, as plugins do. */
+  bourse_brokers_ensure ();
+  bourse_binance_broker_register ();
   if (self->store == NULL
       || (self->auth = bourse_auth_new (self->store, self->config, error)) == NULL
       || (self->risk = bourse_risk_new (self->store, self->config, self->bus, error)) == NULL

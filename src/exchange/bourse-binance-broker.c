@@ -1668,9 +1668,11 @@ binance_submit (BourseBroker           *broker,
   /* The order was stored in a transaction that commits after submit ()
    * returns, in this same main-loop turn: it goes out from an idle, so
    * Binance never holds an order the ledger could still roll back. It also
-   * lets a bracket's second leg arrive, to send the pair as one OCO. */
+   * lets a bracket's second leg arrive, to send the pair as one OCO. At
+   * the default priority, not an idle's: a server kept busy by API traffic
+   * would otherwise starve it, and a live order wait for a quiet moment. */
   if (self->outbox_source == 0)
-    self->outbox_source = bourse_idle_add (G_PRIORITY_DEFAULT_IDLE, outbox_cb, self);
+    self->outbox_source = bourse_idle_add (G_PRIORITY_DEFAULT, outbox_cb, self);
 }
 
 static guint

@@ -13,6 +13,7 @@
 #include "core/bourse-error.h"
 #include "core/bourse-time.h"
 
+#include "bourse-binance-api.h"
 #include "bourse-exchange-keys.h"
 
 void
@@ -327,4 +328,160 @@ bourse_exchange_keys_json (BourseStore    *store,
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
+}
+
+/* ----- entering and checking keys (the API and boursed share these) ----- */
+
+typedef struct
+{
+  BourseStore             *store;
+  BourseSecrets           *secrets;
+  BourseAuth              *auth;
+  char                    *base_url;
+  char                    *api_key;
+  GBytes                  *secret;      /* NULL: a re-check of the kept keys */
+  BourseBinanceSigner     *signer;
+  char                    *actor;
+  BourseAuthContext        context;
+  char                    *context_address;
+  char                    *context_agent;
+  char                    *context_request_id;
+} Entry;
+
+static void
+entry_free (Entry *entry)
+{
+  g_clear_object (&entry->store);
+  g_clear_object (&entry->secrets);
+  g_clear_object (&entry->auth);
+  g_free (entry->base_url);
+  g_free (entry->api_key);
+  g_clear_pointer (&entry->secret, g_bytes_unref);
+  g_clear_pointer (&entry->signer, bourse_binance_signer_unref);
+  g_free (entry->actor);
+  g_free (entry->context_address);
+  g_free (entry->context_agent);
+  g_free (entry->context_request_id);
+  g_free (entry);
+}
+
+static void
+checked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Entry *entry = g_task_get_task_data (task);
+  g_autoptr(BourseExchangeKeyCheck) check = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  check = bourse_binance_check_keys_finish (result, &error);
+  if (check == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (entry->secret != NULL)
+    ok = bourse_exchange_keys_save (entry->store, entry->secrets, entry->auth, entry->base_url, entry->api_key,
+                                    entry->secret, check, entry->actor, &entry->context, &error);
+  else
+    ok = bourse_exchange_keys_record_check (entry->store, entry->signer, entry->base_url, check, &error);
+  if (!ok)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&check), (GDestroyNotify) bourse_exchange_key_check_free);
+}
+
+static void
+check_async (BourseStore             *store,
+             BourseSecrets           *secrets,
+             BourseAuth              *auth,
+             BourseConfig            *config,
+             const char              *api_key,
+             GBytes                  *secret,
+             const char              *actor,
+             const BourseAuthContext *context,
+             GCancellable            *cancellable,
+             GAsyncReadyCallback      callback,
+             gpointer                 user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr(GError) error = NULL;
+  Entry *entry = g_new0 (Entry, 1);
+
+  g_task_set_source_tag (task, check_async);
+  g_task_set_task_data (task, entry, (GDestroyNotify) entry_free);
+  entry->store = g_object_ref (store);
+  entry->secrets = g_object_ref (secrets);
+  entry->auth = g_object_ref (auth);
+  entry->base_url = g_strdup (bourse_config_get_string (config, "binance", "base_url"));
+  entry->actor = g_strdup (actor);
+  /* The request's context outlives nothing: copied. */
+  if (context != NULL)
+    {
+      entry->context_address = g_strdup (context->client_address);
+      entry->context_agent = g_strdup (context->user_agent);
+      entry->context_request_id = g_strdup (context->request_id);
+    }
+  entry->context = (BourseAuthContext) { entry->context_address, entry->context_request_id, entry->context_agent };
+  if (secret != NULL)
+    {
+      entry->api_key = g_strdup (api_key);
+      entry->secret = g_bytes_ref (secret);
+      entry->signer = bourse_binance_signer_new (api_key, secret, &error);
+    }
+  else
+    {
+      entry->signer = bourse_exchange_keys_load (secrets, config, &error);
+      if (entry->signer == NULL && error == NULL)
+        bourse_set_field_error (&error, BOURSE_ERROR_CONFLICT, "keys", _("No Binance keys are kept: enter them first"));
+    }
+  if (entry->signer == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  bourse_binance_check_keys_async (config, entry->signer, cancellable, checked_cb, g_steal_pointer (&task));
+}
+
+void
+bourse_exchange_keys_enter_async (BourseStore             *store,
+                                  BourseSecrets           *secrets,
+                                  BourseAuth              *auth,
+                                  BourseConfig            *config,
+                                  const char              *api_key,
+                                  GBytes                  *secret,
+                                  const char              *actor,
+                                  const BourseAuthContext *context,
+                                  GCancellable            *cancellable,
+                                  GAsyncReadyCallback      callback,
+                                  gpointer                 user_data)
+{
+  g_return_if_fail (secret != NULL);
+
+  check_async (store, secrets, auth, config, api_key, secret, actor, context, cancellable, callback, user_data);
+}
+
+void
+bourse_exchange_keys_recheck_async (BourseStore          *store,
+                                    BourseSecrets        *secrets,
+                                    BourseAuth           *auth,
+                                    BourseConfig         *config,
+                                    GCancellable         *cancellable,
+                                    GAsyncReadyCallback   callback,
+                                    gpointer              user_data)
+{
+  check_async (store, secrets, auth, config, NULL, NULL, "system", NULL, cancellable, callback, user_data);
+}
+
+BourseExchangeKeyCheck *
+bourse_exchange_keys_check_finish (GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -68,6 +68,32 @@ gboolean             bourse_exchange_keys_delete    (BourseStore                
                                                      const char                   *actor,
                                                      const BourseAuthContext      *context,
                                                      GError                      **error);
+/* Checks @api_key and @secret with Binance (GET /api/v3/account) and
+ * keeps them when they pass (bourse_exchange_keys_save ()). Refused keys
+ * are INVALID naming api_key or secret, and nothing is kept; an
+ * unreachable Binance is UNAVAILABLE. The result is the check. */
+void                 bourse_exchange_keys_enter_async (BourseStore             *store,
+                                                     BourseSecrets                *secrets,
+                                                     BourseAuth                   *auth,
+                                                     BourseConfig                 *config,
+                                                     const char                   *api_key,
+                                                     GBytes                       *secret,
+                                                     const char                   *actor,
+                                                     const BourseAuthContext      *context,
+                                                     GCancellable                 *cancellable,
+                                                     GAsyncReadyCallback           callback,
+                                                     gpointer                      user_data);
+/* Checks the kept keys (or the environment's) again and records what it
+ * found, a problem included; CONFLICT naming keys when there are none. */
+void                 bourse_exchange_keys_recheck_async (BourseStore           *store,
+                                                     BourseSecrets                *secrets,
+                                                     BourseAuth                   *auth,
+                                                     BourseConfig                 *config,
+                                                     GCancellable                 *cancellable,
+                                                     GAsyncReadyCallback           callback,
+                                                     gpointer                      user_data);
+BourseExchangeKeyCheck *bourse_exchange_keys_check_finish (GAsyncResult           *result,
+                                                     GError                      **error);
 /* TRUE when keys are stored and their last check passed. */
 gboolean             bourse_exchange_keys_passed    (BourseStore                  *store,
                                                      GError                      **error);

@@ -107,6 +107,73 @@ exchange_get_cb (BourseRequest *request,
 
 /* }}} */
 
+/* PUT /exchange/keys, POST /exchange/keys/check {{{ */
+
+static void
+keys_checked_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  BourseRequestHold *hold = user_data;
+  BourseRequest *request = bourse_request_hold_get_request (hold);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseExchangeKeyCheck) check = bourse_exchange_keys_check_finish (result, &error);
+
+  if (request != NULL)
+    {
+      if (check == NULL)
+        bourse_request_reply_error (request, error, 0);
+      else
+        reply_exchange (request, SOUP_STATUS_OK);
+    }
+  bourse_request_hold_release (hold);
+}
+
+static gboolean
+refuse_while_live (BourseRequest *request)
+{
+  if (!g_str_equal (bourse_trading_get_mode (trading_of (request)), "live"))
+    return FALSE;
+  bourse_request_reply_field_error (request, SOUP_STATUS_CONFLICT, "mode",
+                                    _("The keys trade live now: switch to paper before changing them"));
+  return TRUE;
+}
+
+static void
+keys_put_cb (BourseRequest *request,
+             gpointer       user_data)
+{
+  BourseEngine *engine = bourse_request_get_engine (request);
+  JsonObject *body = bourse_request_get_json_object (request);
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+  g_autoptr(GBytes) secret_bytes = NULL;
+  const char *api_key = NULL, *secret = NULL;
+  BourseAuthContext context;
+
+  if (body == NULL || !bourse_request_get_string_member (request, body, "api_key", TRUE, &api_key)
+      || !bourse_request_get_string_member (request, body, "secret", TRUE, &secret)
+      || refuse_while_live (request))
+    return;
+  bourse_request_get_context (request, &context);
+  secret_bytes = g_bytes_new (secret, strlen (secret));
+  bourse_exchange_keys_enter_async (store_of (request), secrets_of (request), bourse_request_get_auth (request),
+                                    bourse_engine_get_config (engine), api_key, secret_bytes, principal->actor,
+                                    &context, NULL, keys_checked_cb, bourse_request_hold (request));
+}
+
+static void
+keys_check_cb (BourseRequest *request,
+               gpointer       user_data)
+{
+  BourseEngine *engine = bourse_request_get_engine (request);
+
+  bourse_exchange_keys_recheck_async (store_of (request), secrets_of (request), bourse_request_get_auth (request),
+                                      bourse_engine_get_config (engine), NULL, keys_checked_cb,
+                                      bourse_request_hold (request));
+}
+
+/* }}} */
+
 /* DELETE /exchange/keys {{{ */
 
 static void
@@ -117,12 +184,8 @@ keys_delete_cb (BourseRequest *request,
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   BourseAuthContext context;
 
-  if (g_str_equal (bourse_trading_get_mode (trading_of (request)), "live"))
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_CONFLICT, "mode",
-                                        _("The keys trade live now: switch to paper before removing them"));
-      return;
-    }
+  if (refuse_while_live (request))
+    return;
   bourse_request_get_context (request, &context);
   if (!bourse_exchange_keys_delete (store_of (request), secrets_of (request), bourse_request_get_auth (request),
                                     principal->actor, &context, &error))
@@ -202,6 +265,8 @@ _bourse_server_add_exchange_routes (BourseServer *self)
   BourseRouter *router = self->router;
 
   bourse_router_add (router, "GET", "/api/v1/exchange", "exchange.read", exchange_get_cb, self);
+  bourse_router_add (router, "PUT", "/api/v1/exchange/keys", "exchange.keys", keys_put_cb, self);
+  bourse_router_add (router, "POST", "/api/v1/exchange/keys/check", "exchange.keys", keys_check_cb, self);
   bourse_router_add (router, "DELETE", "/api/v1/exchange/keys", "exchange.keys", keys_delete_cb, self);
   bourse_router_add (router, "POST", "/api/v1/system/reconcile", "system.control", reconcile_cb, self);
   bourse_router_add (router, "GET", "/api/v1/system/reconciliations", "exchange.read", reconciliations_cb, self);

@@ -178,6 +178,20 @@ reconcile_known (BourseTrading             *self,
         }
       if (!book_missing_fills (self, changes, known->id, venue_order, snapshot, &changed, error))
         return FALSE;
+      if ((venue_order->status == BOURSE_ORDER_NEW || venue_order->status == BOURSE_ORDER_PARTIALLY_FILLED)
+          && known->cancel_requested_at != NULL)
+        {
+          /* A cancel that failed on the venue: the order works on, and
+           * may be canceled again. */
+          g_autoptr(BourseOrder) now = bourse_orders_get (self->store, known->id, error);
+
+          if (now == NULL)
+            return FALSE;
+          g_clear_pointer (&now->cancel_requested_at, g_free);
+          if (!bourse_orders_update (self->store, now, error))
+            return FALSE;
+          changed = TRUE;
+        }
       if (venue_order->status == BOURSE_ORDER_CANCELED || venue_order->status == BOURSE_ORDER_EXPIRED
           || venue_order->status == BOURSE_ORDER_REJECTED)
         {
