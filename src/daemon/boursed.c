@@ -13,7 +13,9 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <sodium.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/bourse-config.h"
@@ -26,6 +28,7 @@
 #include "market/bourse-download.h"
 #include "server/bourse-server.h"
 #include "engine/bourse-engine.h"
+#include "exchange/bourse-exchange-keys.h"
 
 typedef struct
 {
@@ -528,32 +531,201 @@ command_audit (int    argc,
 }
 
 static int
-command_keys (int    argc,
-              char **argv)
+command_keys_rotate (Options  *options,
+                     GError  **error)
 {
-  g_auto(Options) options = { 0 };
   g_auto(Offline) offline = { 0 };
-  g_autoptr(GError) error = NULL;
   g_autofree char *actor = cli_actor ();
 
-  if (!parse_options (&options, "keys", "rotate", _("Make a new token-signing key: every access token stops working."),
-                      &argc, &argv, &error)
-      || argc < 2 || !g_str_equal (argv[1], "rotate"))
-    {
-      g_printerr ("%s\n", error ? error->message : _("Usage: boursed keys rotate [--data-dir DIR]"));
-      return 2;
-    }
-  if (!offline_open (&offline, &options, &error)
-      || !bourse_auth_rotate_signing_key (offline.auth, &error)
-      || !bourse_auth_audit (offline.auth, actor, "keys.rotate", "jwt-signing-key", NULL, &cli_context, &error))
-    {
-      g_printerr ("boursed: %s\n", error->message);
-      return 1;
-    }
+  if (!offline_open (&offline, options, error)
+      || !bourse_auth_rotate_signing_key (offline.auth, error)
+      || !bourse_auth_audit (offline.auth, actor, "keys.rotate", "jwt-signing-key", NULL, &cli_context, error))
+    return 1;
   /* A running boursed sees the key's new generation at its next token. */
   g_print (_("New signing key in place: access tokens signed with the old one are refused from now on, "
              "also by a running boursed; sessions go on with their refresh tokens\n"));
   return 0;
+}
+
+/* The API key on the first line of standard input, the secret after it
+ * (an Ed25519 PEM spans lines): never on the command line, where ps and
+ * the shell's history would show it. */
+static gboolean
+read_keys_stdin (char    **api_key,
+                 GBytes  **secret,
+                 GError  **error)
+{
+  g_autoptr(GString) input = g_string_new (NULL);
+  char buffer[4096];
+  size_t n;
+  char *newline;
+
+  while ((n = fread (buffer, 1, sizeof buffer, stdin)) > 0 && input->len < 16384)
+    g_string_append_len (input, buffer, n);
+  newline = strchr (input->str, '\n');
+  if (newline == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("Give the API key on the first line of standard input and the secret after it"));
+      return FALSE;
+    }
+  *newline = '\0';
+  *api_key = g_strstrip (g_strdup (input->str));
+  g_strstrip (newline + 1);
+  *secret = g_bytes_new (newline + 1, strlen (newline + 1));
+  sodium_memzero (input->str, input->len);
+  return TRUE;
+}
+
+typedef struct
+{
+  GMainLoop              *loop;
+  BourseExchangeKeyCheck *check;
+  GError                 *error;
+} CliCheck;
+
+static void
+cli_checked_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CliCheck *check = user_data;
+
+  check->check = bourse_exchange_keys_check_finish (result, &check->error);
+  g_main_loop_quit (check->loop);
+}
+
+static void
+print_exchange_keys (Offline *offline)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) keys = bourse_exchange_keys_json (offline->store, bourse_auth_get_secrets (offline->auth),
+                                                        offline->config, &error);
+  g_autofree char *text = keys != NULL ? json_to_string (keys, TRUE) : NULL;
+
+  if (text != NULL)
+    g_print ("%s\n", text);
+  else
+    g_printerr ("boursed: %s\n", error->message);
+}
+
+/* boursed keys binance set --stdin | check | show | delete */
+static int
+command_keys_binance (Options   *options,
+                      gboolean   from_stdin,
+                      int        argc,
+                      char     **argv,
+                      GError   **error)
+{
+  g_auto(Offline) offline = { 0 };
+  g_autofree char *actor = cli_actor ();
+  g_autofree char *mode = NULL;
+  g_autofree char *api_key = NULL;
+  g_autoptr(GBytes) secret = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  const char *verb = argc >= 3 ? argv[2] : "";
+  CliCheck check = { 0 };
+
+  if (!g_str_equal (verb, "set") && !g_str_equal (verb, "check") && !g_str_equal (verb, "show")
+      && !g_str_equal (verb, "delete"))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s",
+                   _("Usage: boursed keys binance set --stdin | check | show | delete"));
+      return 2;
+    }
+  if (g_str_equal (verb, "set") && !from_stdin)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "%s",
+                   _("Keys are read from standard input only: boursed keys binance set --stdin"));
+      return 2;
+    }
+  if (!offline_open (&offline, options, error)
+      || (mode = bourse_trading_saved_mode (offline.store, error)) == NULL)
+    return 1;
+  if (g_str_equal (verb, "show"))
+    {
+      print_exchange_keys (&offline);
+      return 0;
+    }
+  /* Keys in use by a live engine change only once it is back on paper. */
+  if (!g_str_equal (verb, "check") && g_str_equal (mode, "live"))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, "%s",
+                   _("The keys trade live: switch to paper before changing them"));
+      return 1;
+    }
+  if (g_str_equal (verb, "delete"))
+    {
+      if (!bourse_exchange_keys_delete (offline.store, bourse_auth_get_secrets (offline.auth), offline.auth, actor,
+                                        &cli_context, error))
+        return 1;
+      g_print (_("Binance keys removed\n"));
+      return 0;
+    }
+
+  if (g_str_equal (verb, "set") && !read_keys_stdin (&api_key, &secret, error))
+    return 1;
+  loop = g_main_loop_new (NULL, FALSE);
+  check.loop = loop;
+  if (secret != NULL)
+    bourse_exchange_keys_enter_async (offline.store, bourse_auth_get_secrets (offline.auth), offline.auth,
+                                      offline.config, api_key, secret, actor, &cli_context, NULL,
+                                      cli_checked_cb, &check);
+  else
+    bourse_exchange_keys_recheck_async (offline.store, bourse_auth_get_secrets (offline.auth), offline.auth,
+                                        offline.config, NULL, cli_checked_cb, &check);
+  g_main_loop_run (loop);
+  if (check.check == NULL)
+    {
+      g_propagate_error (error, check.error);
+      return 1;
+    }
+  bourse_exchange_key_check_free (check.check);
+  print_exchange_keys (&offline);
+  return 0;
+}
+
+static int
+command_keys (int    argc,
+              char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_autoptr(GError) error = NULL;
+  gboolean from_stdin = FALSE;
+  int status;
+
+  if (argc >= 2 && g_str_equal (argv[1], "binance"))
+    {
+      /* --stdin is this command's own; the rest are serve's. */
+      for (int i = 1; i < argc; i++)
+        if (g_str_equal (argv[i], "--stdin"))
+          {
+            from_stdin = TRUE;
+            memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
+            argc--;
+            i--;
+          }
+      if (!parse_options (&options, "keys binance", "set --stdin | check | show | delete",
+                          _("Binance API keys: kept in the keyring after Binance accepts them (key on the first "
+                            "line of standard input, secret after it), checked again, shown (never the key), "
+                            "removed."), &argc, &argv, &error))
+        status = 2;
+      else
+        status = command_keys_binance (&options, from_stdin, argc, argv, &error);
+    }
+  else if (!parse_options (&options, "keys", "rotate | binance …",
+                           _("Make a new token-signing key (rotate), or manage the Binance API keys (binance)."),
+                           &argc, &argv, &error)
+           || argc < 2 || !g_str_equal (argv[1], "rotate"))
+    {
+      g_printerr ("%s\n", error ? error->message : _("Usage: boursed keys rotate | binance … [--data-dir DIR]"));
+      return 2;
+    }
+  else
+    status = command_keys_rotate (&options, &error);
+  if (status != 0)
+    g_printerr (status == 2 ? "%s\n" : "boursed: %s\n", error->message);
+  return status;
 }
 
 /* boursed market download {{{ */
@@ -1057,7 +1229,7 @@ print_usage (FILE *stream)
            _("config check F   Check a configuration file"),
            _("user …           Add, list, disable accounts; reset a password"),
            _("audit verify     Check the audit trail's hash chain"),
-           _("keys rotate      Make a new token-signing key"),
+           _("keys …           Rotate the token-signing key; set, check, show, delete Binance keys"),
            _("market …         Import, export and download candles"),
            _("--version        Print the version"),
            _("Run “boursed COMMAND --help” for the options of a command."));

@@ -1628,6 +1628,29 @@ load_status (BourseTrading  *self,
   return TRUE;
 }
 
+char *
+bourse_trading_saved_mode (BourseStore  *store,
+                           GError      **error)
+{
+  g_autoptr(BourseStatement) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
+
+  stmt = bourse_store_statement (store, "SELECT mode FROM trading_status WHERE id = 1", error);
+  if (stmt == NULL)
+    return NULL;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (store, error);
+      return NULL;
+    }
+  return g_strdup ("paper");
+}
+
 BourseTrading *
 bourse_trading_new (BourseStore      *store,
                     BourseConfig     *config,

@@ -90,6 +90,10 @@ BourseTrading   *bourse_trading_new            (BourseStore               *store
                                                 BourseRisk                *risk,
                                                 GError                   **error);
 void             bourse_trading_stop           (BourseTrading             *self);
+/* The mode the engine keeps in @store ("paper" when none was saved), for
+ * commands that work on a data directory without an engine. */
+char            *bourse_trading_saved_mode     (BourseStore               *store,
+                                                GError                   **error);
 BoursePortfolio *bourse_trading_get_portfolio  (BourseTrading             *self);
 BourseRisk      *bourse_trading_get_risk       (BourseTrading             *self);
 BourseBroker    *bourse_trading_get_broker     (BourseTrading             *self);

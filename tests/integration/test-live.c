@@ -415,6 +415,95 @@ test_back_to_paper (void)
   assert_balance ("USDT", "10000");
 }
 
+/* boursed keys binance …, on a data directory of its own. {{{ */
+
+typedef struct
+{
+  gboolean  done;
+  char     *out;
+  char     *err;
+} Cli;
+
+static void
+cli_done_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (object), result, &cli->out, &cli->err, &error);
+  g_assert_no_error (error);
+  cli->done = TRUE;
+}
+
+static gboolean
+cli_done (gpointer data)
+{
+  return ((Cli *) data)->done;
+}
+
+/* Runs boursed keys binance @verb (with --stdin when @input is given);
+ * the exchange answers from this process, so the test iterates. */
+static int
+run_keys (const char  *data_dir,
+          const char  *verb,
+          const char  *input,
+          Cli         *cli)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                                                       | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&cli->out, g_free);
+  g_clear_pointer (&cli->err, g_free);
+  cli->done = FALSE;
+  g_subprocess_launcher_setenv (launcher, "BOURSE_BINANCE_BASE_URL", fake_exchange_get_url (exchange), TRUE);
+  g_subprocess_launcher_setenv (launcher, "BOURSE_BINANCE_RETRY_BASE_MS", "50", TRUE);
+  g_subprocess_launcher_setenv (launcher, "BOURSE_AUTH_SECRETS_BACKEND", "file", TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", data_dir, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, g_getenv ("BOURSED"), "keys", "binance", verb,
+                                         input != NULL ? "--stdin" : "--data-dir", input != NULL ? "--data-dir" : data_dir,
+                                         input != NULL ? data_dir : NULL, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (process, input, NULL, cli_done_cb, cli);
+  bourse_test_wait_until (cli_done, cli, 30000, "boursed keys binance");
+  g_test_message ("stdout: %s\nstderr: %s", cli->out, cli->err);
+  return g_subprocess_get_exit_status (process);
+}
+
+static void
+test_cli_keys (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("bourse-live-cli-XXXXXX", NULL);
+  Cli cli = { 0 };
+
+  g_assert_nonnull (data_dir);
+  /* Never on the command line. */
+  g_assert_cmpint (run_keys (data_dir, "set", NULL, &cli), ==, 2);
+  g_assert_nonnull (strstr (cli.err, "--stdin"));
+  /* Keys that can withdraw are refused, saying why. */
+  g_assert_cmpint (run_keys (data_dir, "set", "withdrawkey01\nwithdraw-secret\n", &cli), ==, 1);
+  g_assert_nonnull (strstr (cli.err, "withdraw"));
+  g_assert_cmpint (run_keys (data_dir, "show", NULL, &cli), ==, 0);
+  g_assert_nonnull (strstr (cli.out, "\"present\" : false"));
+
+  g_assert_cmpint (run_keys (data_dir, "set", API_KEY "\n" SECRET "\n", &cli), ==, 0);
+  g_assert_nonnull (strstr (cli.out, "\"passed\" : true"));
+  g_assert_null (strstr (cli.out, SECRET));
+  g_assert_cmpint (run_keys (data_dir, "check", NULL, &cli), ==, 0);
+  g_assert_nonnull (strstr (cli.out, "\"passed\" : true"));
+  g_assert_cmpint (run_keys (data_dir, "delete", NULL, &cli), ==, 0);
+  g_assert_cmpint (run_keys (data_dir, "show", NULL, &cli), ==, 0);
+  g_assert_nonnull (strstr (cli.out, "\"present\" : false"));
+  g_free (cli.out);
+  g_free (cli.err);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -468,6 +557,7 @@ main (int   argc,
   }
   set_price ("100");
 
+  g_test_add_func ("/live/cli-keys", test_cli_keys);
   g_test_add_func ("/live/keys", test_keys);
   g_test_add_func ("/live/gate", test_gate);
   g_test_add_func ("/live/market-order", test_market_order);
