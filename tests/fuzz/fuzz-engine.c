@@ -86,6 +86,7 @@ create (BourseFuzzEngine   *self,
     /* Nothing leaves the machine: exchange requests fail at once. */
     "binance", "base_url", "http://127.0.0.1:9",
     "binance", "stream_url", "ws://127.0.0.1:9",
+    "binance", "ws_api_url", "ws://127.0.0.1:9/ws-api/v3",
     "binance", "max_retries", "0",
     /* Remembered signatures are dropped after twice the window. */
     "webhooks", "replay_window", "5",
