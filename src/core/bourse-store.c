@@ -165,6 +165,23 @@ bourse_store_step_done (BourseStore   *self,
   return TRUE;
 }
 
+gboolean
+bourse_store_step_row (BourseStore   *self,
+                       sqlite3_stmt  *stmt,
+                       gboolean      *row,
+                       GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self, error);
+      return FALSE;
+    }
+  *row = rc == SQLITE_ROW;
+  return TRUE;
+}
+
 void
 bourse_store_rollback (BourseStore *self)
 {

@@ -59,6 +59,12 @@ sqlite3_stmt *bourse_store_prepare              (BourseStore   *self,
 gboolean     bourse_store_step_done             (BourseStore   *self,
                                                  sqlite3_stmt  *stmt,
                                                  GError       **error);
+/* Steps a query for at most one row: *row says whether there was one (its
+ * columns are then readable); FALSE with the failure as a GError. */
+gboolean     bourse_store_step_row              (BourseStore   *self,
+                                                 sqlite3_stmt  *stmt,
+                                                 gboolean      *row,
+                                                 GError       **error);
 void         bourse_store_set_error             (BourseStore   *self,
                                                  GError       **error);
 void         bourse_store_close                 (BourseStore   *self);

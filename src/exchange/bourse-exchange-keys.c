@@ -221,20 +221,12 @@ bourse_exchange_keys_passed (BourseStore  *store,
                              GError      **error)
 {
   g_autoptr(BourseStatement) stmt = NULL;
-  int rc;
+  gboolean passed = FALSE;
 
   stmt = bourse_store_statement (store,
                                  "SELECT 1 FROM exchange_keys WHERE venue = 'binance' AND checked_at IS NOT NULL "
                                  "AND can_trade = 1 AND can_withdraw = 0 AND problem IS NULL", error);
-  if (stmt == NULL)
-    return FALSE;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      bourse_store_set_error (store, error);
-      return FALSE;
-    }
-  return rc == SQLITE_ROW;
+  return stmt != NULL && bourse_store_step_row (store, stmt, &passed, error) && passed;
 }
 
 static void
@@ -275,20 +267,14 @@ bourse_exchange_keys_json (BourseStore    *store,
   g_autoptr(GError) load_error = NULL;
   g_autofree char *hint = NULL;
   sqlite3_stmt *row;
-  int rc;
+  gboolean found = FALSE;
 
   stmt = bourse_store_statement (store,
                                  "SELECT kind, api_key_hint, base_url, checked_at, can_trade, can_withdraw, "
                                  "account_type, problem FROM exchange_keys WHERE venue = 'binance'", error);
-  if (stmt == NULL)
+  if (stmt == NULL || !bourse_store_step_row (store, stmt, &found, error))
     return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      bourse_store_set_error (store, error);
-      return NULL;
-    }
-  row = rc == SQLITE_ROW ? stmt : NULL;
+  row = found ? stmt : NULL;
   /* Keys given in the environment have no record until checked. */
   signer = bourse_exchange_keys_load (secrets, config, &load_error);
   if (signer != NULL)

@@ -433,26 +433,35 @@ bourse_orders_get (BourseStore  *store,
   return NULL;
 }
 
+/* The account's order that @sql (account id, then @value) finds, or NULL. */
+static BourseOrder *
+find_by (BourseStore  *store,
+         const char   *sql,
+         gint64        account_id,
+         const char   *value,
+         GError      **error)
+{
+  g_autoptr(BourseStatement) stmt = NULL;
+  gboolean found = FALSE;
+
+  stmt = bourse_store_statement (store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_TRANSIENT);
+  if (!bourse_store_step_row (store, stmt, &found, error) || !found)
+    return NULL;
+  return order_from_row (stmt);
+}
+
 BourseOrder *
 bourse_orders_find_client (BourseStore  *store,
                            gint64        account_id,
                            const char   *client_order_id,
                            GError      **error)
 {
-  g_autoptr(BourseStatement) stmt = NULL;
-  int rc;
-
-  stmt = bourse_store_statement (store, ORDER_SELECT "WHERE o.account_id = ? AND o.client_order_id = ?", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  sqlite3_bind_text (stmt, 2, client_order_id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return order_from_row (stmt);
-  if (rc != SQLITE_DONE)
-    bourse_store_set_error (store, error);
-  return NULL;
+  return find_by (store, ORDER_SELECT "WHERE o.account_id = ? AND o.client_order_id = ?", account_id,
+                  client_order_id, error);
 }
 
 BourseOrder *
@@ -461,20 +470,8 @@ bourse_orders_find_exchange (BourseStore  *store,
                              const char   *exchange_order_id,
                              GError      **error)
 {
-  g_autoptr(BourseStatement) stmt = NULL;
-  int rc;
-
-  stmt = bourse_store_statement (store, ORDER_SELECT "WHERE o.account_id = ? AND o.exchange_order_id = ?", error);
-  if (stmt == NULL)
-    return NULL;
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  sqlite3_bind_text (stmt, 2, exchange_order_id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return order_from_row (stmt);
-  if (rc != SQLITE_DONE)
-    bourse_store_set_error (store, error);
-  return NULL;
+  return find_by (store, ORDER_SELECT "WHERE o.account_id = ? AND o.exchange_order_id = ?", account_id,
+                  exchange_order_id, error);
 }
 
 GPtrArray *

@@ -1113,21 +1113,13 @@ _bourse_trading_fill_known (BourseTrading  *self,
                             GError        **error)
 {
   g_autoptr(BourseStatement) stmt = NULL;
-  int rc;
 
   stmt = bourse_store_statement (self->store, "SELECT 1 FROM fills WHERE account_id = ? AND external_id = ?", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, bourse_portfolio_get_account (self->portfolio)->id);
   sqlite3_bind_text (stmt, 2, external_id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      bourse_store_set_error (self->store, error);
-      return FALSE;
-    }
-  *known = rc == SQLITE_ROW;
-  return TRUE;
+  return bourse_store_step_row (self->store, stmt, known, error);
 }
 
 void
@@ -1633,22 +1625,14 @@ bourse_trading_saved_mode (BourseStore  *store,
                            GError      **error)
 {
   g_autoptr(BourseStatement) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
 
+  gboolean found = FALSE;
+
   stmt = bourse_store_statement (store, "SELECT mode FROM trading_status WHERE id = 1", error);
-  if (stmt == NULL)
+  if (stmt == NULL || !bourse_store_step_row (store, stmt, &found, error))
     return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    return g_strdup ((const char *) sqlite3_column_text (stmt, 0));
-  if (rc != SQLITE_DONE)
-    {
-      bourse_store_set_error (store, error);
-      return NULL;
-    }
-  return g_strdup ("paper");
+  return g_strdup (found ? (const char *) sqlite3_column_text (stmt, 0) : "paper");
 }
 
 BourseTrading *
