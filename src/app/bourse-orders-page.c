@@ -168,6 +168,10 @@ bourse_orders_page_create_order_row (BourseOrdersPage *self,
   const char *status = bourse_json_get_string (order, "status");
   const char *type = bourse_json_get_string (order, "type");
   const char *reason = bourse_json_get_string (order, "reason");
+  const char *mode = bourse_json_get_string (order, "mode");
+  const char *exchange_id = bourse_json_get_string (order, "exchange_order_id");
+  gboolean cancel_requested = bourse_json_get_string (order, "cancel_requested_at") != NULL;
+  gboolean external = FALSE;
   g_autofree char *title = dup_order_title (order, "side");
   g_autofree char *price = bourse_format_price (bourse_json_get_string (order, "price"));
   g_autofree char *stop = bourse_format_price (bourse_json_get_string (order, "stop_price"));
@@ -178,6 +182,8 @@ bourse_orders_page_create_order_row (BourseOrdersPage *self,
   BourseDecimal filled_quantity;
   GtkWidget *row;
   gint64 id = 0;
+
+  bourse_json_get_boolean (order, "external", &external);
 
   if (bourse_json_get_string (order, "price") != NULL)
     g_string_append_printf (subtitle, " %s", price);
@@ -192,12 +198,41 @@ bourse_orders_page_create_order_row (BourseOrdersPage *self,
   if (reason != NULL && reason[0] != '\0')
     g_string_append_printf (subtitle, "\n%s", reason);
 
+  /* What the venue knows of it: its id there, whether it was placed there
+   * outside Bourse (adopted by a reconciliation), and a cancel it has yet
+   * to confirm. */
+  if (exchange_id != NULL || external || cancel_requested)
+    {
+      g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *line = NULL;
+
+      if (exchange_id != NULL)
+        /* Translators: an order's id on the exchange */
+        g_ptr_array_add (parts, g_strdup_printf (_("Exchange order %s"), exchange_id));
+      if (external)
+        g_ptr_array_add (parts, g_strdup (_("external: placed on the exchange outside Bourse")));
+      if (cancel_requested && bourse_order_status_is_open (status))
+        g_ptr_array_add (parts, g_strdup (_("cancel requested, waiting for the exchange")));
+      g_ptr_array_add (parts, NULL);
+      line = g_strjoinv (" · ", (char **) parts->pdata);
+      g_string_append_printf (subtitle, "\n%s", line);
+    }
+
   row = new_row ("order", order, title, subtitle->str);
-  add_suffix_label (row, "status-label", bourse_order_status_to_display (status),
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  if (mode != NULL)
+    {
+      add_suffix_label (row, "order-mode-label", bourse_account_mode_to_display (mode),
+                        g_strcmp0 (mode, "live") == 0 ? "live-tag" : "paper-tag");
+    }
+  add_suffix_label (row, "status-label",
+                    cancel_requested && bourse_order_status_is_open (status)
+                    ? _("Cancel requested") : bourse_order_status_to_display (status),
                     bourse_order_status_is_open (status) ? "accent" : "dim-label");
 
-  if (bourse_order_status_is_open (status) && bourse_json_get_int (order, "id", &id) &&
-      bourse_orders_page_may_cancel (self, order))
+  /* A cancel on its way is not asked for twice. */
+  if (bourse_order_status_is_open (status) && !cancel_requested &&
+      bourse_json_get_int (order, "id", &id) && bourse_orders_page_may_cancel (self, order))
     {
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Cancel"));
 
@@ -445,6 +480,11 @@ bourse_orders_page_reload (BourseOrdersPage *self)
 {
   g_return_if_fail (BOURSE_IS_ORDERS_PAGE (self));
 
+  /* The mode too: it changes between paper and live. */
+  if (self->client != NULL && self->cancellable != NULL)
+    bourse_client_get_json_async (self->client, "/api/v1/portfolio", self->cancellable,
+                                  bourse_orders_page_mode_cb, g_object_ref (self));
+
   for (guint kind = 0; kind < N_SECTIONS; kind++)
     bourse_orders_page_load (self, kind, FALSE);
 }
@@ -551,6 +591,11 @@ bourse_orders_page_cancel_cb (GObject      *object,
 
       bourse_widget_show_toast (GTK_WIDGET (self), message);
     }
+  else if (JSON_NODE_HOLDS_OBJECT (answer) &&
+           bourse_order_status_is_open (bourse_json_get_string (json_node_get_object (answer), "status")) &&
+           bourse_json_get_string (json_node_get_object (answer), "cancel_requested_at") != NULL)
+    /* A live order's cancel (202): the orders topic brings the end. */
+    bourse_widget_show_toast (GTK_WIDGET (self), _("Cancel requested: waiting for the exchange to confirm"));
 
   /* Either way the lists say what is true now (a 409: it filled first). */
   bourse_orders_page_reload (self);
@@ -677,8 +722,6 @@ bourse_orders_page_set_client (BourseOrdersPage *self,
       self->cancellable = g_cancellable_new ();
       for (guint i = 0; topics[i] != NULL; i++)
         bourse_client_subscribe (client, topics[i]);
-      bourse_client_get_json_async (client, "/api/v1/portfolio", self->cancellable,
-                                    bourse_orders_page_mode_cb, g_object_ref (self));
       bourse_client_get_json_async (client, "/api/v1/users/me", self->cancellable,
                                     bourse_orders_page_me_cb, g_object_ref (self));
     }

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "bourse-app-util.h"
+#include "bourse-exchange-page.h"
 #include "bourse-preferences-window.h"
 
 struct _BoursePreferencesWindow
@@ -747,6 +748,11 @@ bourse_preferences_window_constructed (GObject *object)
 
   /* Fresh on every opening: the window is made anew each time. */
   bourse_preferences_window_reload (self);
+
+  /* The venue and its keys, for those the server lets read them. */
+  if (self->client != NULL && bourse_client_has_permission (self->client, "exchange.read"))
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                ADW_PREFERENCES_PAGE (bourse_exchange_page_new (self->client)));
 }
 
 static void

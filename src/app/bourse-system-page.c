@@ -10,6 +10,9 @@
 
 #include "core/bourse-json.h"
 
+#include "bourse-app-util.h"
+#include "bourse-desk-util.h"
+#include "bourse-reconciliation-dialog.h"
 #include "bourse-system-page.h"
 
 #define SYSTEM_TOPIC "system"
@@ -21,6 +24,7 @@ struct _BourseSystemPage
   BourseClient       *client;
   GSignalGroup       *client_signals;
   GCancellable       *cancellable;
+  GCancellable       *action_cancellable;   /* the mode and reconciling; on dispose */
   guint               n_events;       /* WebSocket updates applied so far */
   guint               n_events_at_load;
 
@@ -31,9 +35,19 @@ struct _BourseSystemPage
   gboolean            running;
   guint               tick_id;
 
+  /* The trading mode, "paper" or "live" (NULL until known), and a request
+   * that changes it, or reconciles, under way. */
+  char               *mode;
+  gboolean            mode_busy;
+  GtkWidget          *live_dialog;     /* weak */
+
   GtkLabel           *state_label;
   GtkLabel           *uptime_label;
   GtkLabel           *mode_label;
+  AdwActionRow       *mode_row;
+  GtkWidget          *go_live_button;
+  GtkWidget          *go_paper_button;
+  GtkWidget          *reconcile_row;
   GtkLabel           *version_label;
   GtkLabel           *address_label;
   GtkLabel           *websocket_clients_label;
@@ -124,6 +138,32 @@ mode_to_display (const char *mode)
   return mode;
 }
 
+static gboolean
+bourse_system_page_may (BourseSystemPage *self,
+                        const char       *permission)
+{
+  return self->client != NULL && bourse_client_has_permission (self->client, permission);
+}
+
+/* Live needs system.live, paper and reconciling system.control: as the
+ * server's matrix says, and it checks again. */
+void
+bourse_system_page_update_permissions (BourseSystemPage *self)
+{
+  gboolean live = g_strcmp0 (self->mode, "live") == 0;
+  gboolean paper = g_strcmp0 (self->mode, "paper") == 0;
+  gboolean may_control = bourse_system_page_may (self, "system.control");
+
+  g_return_if_fail (BOURSE_IS_SYSTEM_PAGE (self));
+
+  gtk_widget_set_visible (self->go_live_button, paper && bourse_system_page_may (self, "system.live"));
+  gtk_widget_set_visible (self->go_paper_button, live && may_control);
+  gtk_widget_set_visible (self->reconcile_row, live && may_control);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "system.go-live", paper && !self->mode_busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "system.go-paper", live && !self->mode_busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "system.reconcile", live && !self->mode_busy);
+}
+
 static void
 bourse_system_page_update_uptime (BourseSystemPage *self)
 {
@@ -191,7 +231,21 @@ bourse_system_page_apply (BourseSystemPage *self,
     self->uptime_stamp_us = g_get_monotonic_time ();
   bourse_system_page_update_uptime (self);
 
-  set_text (self->mode_label, mode_to_display (bourse_json_get_string (root, "mode")));
+  if (bourse_json_get_string (root, "mode") != NULL &&
+      g_strcmp0 (self->mode, bourse_json_get_string (root, "mode")) != 0)
+    {
+      g_free (self->mode);
+      self->mode = g_strdup (bourse_json_get_string (root, "mode"));
+      /* A refusal said before is about the mode that was. */
+      adw_action_row_set_subtitle (self->mode_row, NULL);
+      if (self->live_dialog != NULL && g_strcmp0 (self->mode, "live") == 0)
+        gtk_window_destroy (GTK_WINDOW (self->live_dialog));
+    }
+  set_text (self->mode_label, mode_to_display (self->mode));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->mode_label), "error");
+  if (g_strcmp0 (self->mode, "live") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->mode_label), "error");
+  bourse_system_page_update_permissions (self);
   set_text (self->version_label, bourse_json_get_string (root, "version"));
 
   set_text (self->address_label, bourse_json_get_string (server, "url"));
@@ -324,6 +378,249 @@ bourse_system_page_unmap (GtkWidget *widget)
   GTK_WIDGET_CLASS (bourse_system_page_parent_class)->unmap (widget);
 }
 
+/* The mode switch {{{ */
+
+static void
+bourse_system_page_mode_cb (GObject      *object,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  g_autoptr(BourseSystemPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result,
+                                                      &problem, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->mode_busy = FALSE;
+
+  if (answer != NULL)
+    {
+      /* The answer is the new status; the topic tells everyone else. */
+      self->n_events++;
+      bourse_system_page_apply (self, answer);
+      bourse_system_page_update_permissions (self);
+      return;
+    }
+
+  /* The server's words stay on the row (no keys that passed the check,
+   * paper orders still open…) as well as in a toast. */
+  text = bourse_problem_to_text (problem, error);
+  /* Translators: the server's answer to a change of the trading mode */
+  message = g_strdup_printf (_("The trading mode did not change: %s"), text);
+  adw_action_row_set_subtitle (self->mode_row, message);
+  gtk_widget_add_css_class (GTK_WIDGET (self->mode_row), "error");
+  bourse_widget_show_toast (GTK_WIDGET (self), message);
+  bourse_system_page_update_permissions (self);
+}
+
+static void
+bourse_system_page_set_mode (BourseSystemPage *self,
+                             const char       *mode,
+                             const char       *confirm)
+{
+  g_autoptr(JsonNode) body = NULL;
+
+  g_assert (BOURSE_IS_SYSTEM_PAGE (self));
+
+  if (self->client == NULL || self->mode_busy)
+    return;
+
+  if (confirm != NULL)
+    body = bourse_json_new_object ("mode", mode, "confirm", confirm, NULL);
+  else
+    body = bourse_json_new_object ("mode", mode, NULL);
+  self->mode_busy = TRUE;
+  adw_action_row_set_subtitle (self->mode_row, NULL);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->mode_row), "error");
+  bourse_system_page_update_permissions (self);
+  bourse_client_request_json_async (self->client, "POST", "/api/v1/system/mode", body,
+                                    self->action_cancellable, bourse_system_page_mode_cb,
+                                    g_object_ref (self));
+}
+
+/* The word to type, as the API wants it: not translated. */
+#define LIVE_CONFIRMATION "LIVE"
+
+static void
+bourse_system_page_live_changed_cb (AdwMessageDialog *dialog,
+                                    GtkEditable      *entry)
+{
+  adw_message_dialog_set_response_enabled (dialog, "live",
+                                           g_strcmp0 (gtk_editable_get_text (entry),
+                                                      LIVE_CONFIRMATION) == 0);
+}
+
+static void
+bourse_system_page_live_response_cb (BourseSystemPage *self,
+                                     const char       *response,
+                                     AdwMessageDialog *dialog)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "confirm-entry");
+
+  g_assert (BOURSE_IS_SYSTEM_PAGE (self));
+
+  /* What was typed goes as typed: the server checks it again. */
+  if (g_strcmp0 (response, "live") == 0)
+    bourse_system_page_set_mode (self, "live", gtk_editable_get_text (entry));
+}
+
+static void
+bourse_system_page_go_live_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *param)
+{
+  BourseSystemPage *self = BOURSE_SYSTEM_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *body = NULL;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+
+  if (self->live_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->live_dialog));
+      return;
+    }
+
+  body = g_strdup_printf (_("Orders will go to Binance and trade real money with the keys in "
+                            "Preferences → Exchange. Open paper orders must be closed first; "
+                            "the paper book stays as it is. Type %s to confirm."),
+                          LIVE_CONFIRMATION);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Trade Live with Real Money?"), body);
+  gtk_widget_set_name (dialog, "live-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "live", _("Trade _Live"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "live",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  /* Not a click away: the word must be typed first. */
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "live", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  entry = gtk_entry_new ();
+  gtk_widget_set_name (entry, "live-confirm-entry");
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), LIVE_CONFIRMATION);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Confirmation"),
+                                  -1);
+  g_signal_connect_object (entry, "changed",
+                           G_CALLBACK (bourse_system_page_live_changed_cb),
+                           dialog, G_CONNECT_SWAPPED);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_object_set_data (G_OBJECT (dialog), "confirm-entry", entry);
+
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (bourse_system_page_live_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  self->live_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->live_dialog);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
+}
+
+static void
+bourse_system_page_paper_response_cb (BourseSystemPage *self,
+                                      const char       *response,
+                                      AdwMessageDialog *dialog)
+{
+  g_assert (BOURSE_IS_SYSTEM_PAGE (self));
+
+  if (g_strcmp0 (response, "paper") == 0)
+    bourse_system_page_set_mode (self, "paper", NULL);
+}
+
+static void
+bourse_system_page_go_paper_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  BourseSystemPage *self = BOURSE_SYSTEM_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                   _("Back to Paper Trading?"),
+                                   _("New orders trade the paper account again. Open live orders "
+                                     "must be canceled first: they stay on the exchange otherwise."));
+  gtk_widget_set_name (dialog, "paper-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "paper", _("Trade _Paper"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "paper",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "paper");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (bourse_system_page_paper_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+bourse_system_page_reconcile_cb (GObject      *object,
+                                 GAsyncResult *result,
+                                 gpointer      user_data)
+{
+  g_autoptr(BourseSystemPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkRoot *root;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result,
+                                                      &problem, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->mode_busy = FALSE;
+  bourse_system_page_update_permissions (self);
+
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
+    {
+      g_autofree char *text = bourse_problem_to_text (problem, error);
+      /* Translators: the server's answer to “Reconcile Now” */
+      g_autofree char *message = g_strdup_printf (_("Could not reconcile: %s"), text);
+
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+      return;
+    }
+
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  gtk_window_present (GTK_WINDOW (bourse_reconciliation_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                                    json_node_get_object (answer))));
+}
+
+static void
+bourse_system_page_reconcile_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *param)
+{
+  BourseSystemPage *self = BOURSE_SYSTEM_PAGE (widget);
+  g_autoptr(JsonNode) body = json_node_new (JSON_NODE_OBJECT);
+
+  if (self->client == NULL || self->mode_busy)
+    return;
+
+  json_node_take_object (body, json_object_new ());
+  self->mode_busy = TRUE;
+  bourse_system_page_update_permissions (self);
+  bourse_client_request_json_async (self->client, "POST", "/api/v1/system/reconcile", body,
+                                    self->action_cancellable, bourse_system_page_reconcile_cb,
+                                    g_object_ref (self));
+}
+
+/* }}} */
+
 BourseClient *
 bourse_system_page_get_client (BourseSystemPage *self)
 {
@@ -351,6 +648,9 @@ bourse_system_page_set_client (BourseSystemPage *self,
   if (client != NULL)
     bourse_client_subscribe (client, SYSTEM_TOPIC);
 
+  g_clear_pointer (&self->mode, g_free);
+  self->mode_busy = FALSE;
+  bourse_system_page_update_permissions (self);
   bourse_system_page_update_connection (self);
   bourse_system_page_load (self);
 
@@ -364,7 +664,11 @@ bourse_system_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->action_cancellable);
+  g_clear_object (&self->action_cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->live_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->live_dialog));
 
   if (self->client != NULL)
     bourse_client_unsubscribe (self->client, SYSTEM_TOPIC);
@@ -376,6 +680,16 @@ bourse_system_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_SYSTEM_PAGE);
 
   G_OBJECT_CLASS (bourse_system_page_parent_class)->dispose (object);
+}
+
+static void
+bourse_system_page_finalize (GObject *object)
+{
+  BourseSystemPage *self = (BourseSystemPage *)object;
+
+  g_clear_pointer (&self->mode, g_free);
+
+  G_OBJECT_CLASS (bourse_system_page_parent_class)->finalize (object);
 }
 
 static void
@@ -423,6 +737,7 @@ bourse_system_page_class_init (BourseSystemPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bourse_system_page_dispose;
+  object_class->finalize = bourse_system_page_finalize;
   object_class->get_property = bourse_system_page_get_property;
   object_class->set_property = bourse_system_page_set_property;
 
@@ -436,11 +751,22 @@ bourse_system_page_class_init (BourseSystemPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  gtk_widget_class_install_action (widget_class, "system.go-live", NULL,
+                                   bourse_system_page_go_live_action);
+  gtk_widget_class_install_action (widget_class, "system.go-paper", NULL,
+                                   bourse_system_page_go_paper_action);
+  gtk_widget_class_install_action (widget_class, "system.reconcile", NULL,
+                                   bourse_system_page_reconcile_action);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-system-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, state_label);
   gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, uptime_label);
   gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, mode_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, mode_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, go_live_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, go_paper_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, reconcile_row);
   gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, version_label);
   gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, address_label);
   gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, websocket_clients_label);
@@ -455,6 +781,7 @@ bourse_system_page_init (BourseSystemPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->action_cancellable = g_cancellable_new ();
   self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "event::" SYSTEM_TOPIC,
                                  G_CALLBACK (bourse_system_page_event_cb),
@@ -467,6 +794,7 @@ bourse_system_page_init (BourseSystemPage *self)
                                  self, G_CONNECT_SWAPPED);
 
   bourse_system_page_update_connection (self);
+  bourse_system_page_update_permissions (self);
 }
 
 GtkWidget *

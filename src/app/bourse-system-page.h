@@ -20,6 +20,9 @@ GtkWidget    *bourse_system_page_new        (void);
 BourseClient *bourse_system_page_get_client (BourseSystemPage *self);
 void          bourse_system_page_set_client (BourseSystemPage *self,
                                              BourseClient     *client);
+/* Offers what the caller's permissions allow: Trade Live… (system.live),
+ * Back to Paper… and Reconcile Now (system.control). */
+void          bourse_system_page_update_permissions (BourseSystemPage *self);
 /* "2 h 05 min": how the page shows a duration. */
 char         *bourse_format_uptime          (gint64            seconds);
 

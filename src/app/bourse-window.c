@@ -19,6 +19,7 @@
 #include "bourse-orders-page.h"
 #include "bourse-owner-dialog.h"
 #include "bourse-portfolio-page.h"
+#include "bourse-reconciliation-dialog.h"
 #include "bourse-remote-session.h"
 #include "bourse-sign-in-dialog.h"
 #include "bourse-strategies-page.h"
@@ -28,6 +29,8 @@
 #include "bourse-window.h"
 
 #define RISK_TOPIC "risk"
+#define SYSTEM_TOPIC "system"
+#define ALERTS_TOPIC "alerts"
 
 struct _BourseWindow
 {
@@ -53,6 +56,13 @@ struct _BourseWindow
   GCancellable         *risk_cancellable;
   JsonObject           *risk_state;
   GtkWidget            *halt_dialog;     /* weak */
+
+  /* The trading mode (GET /api/v1/system/status, topic system), for the
+   * LIVE badge; reconciliations' reports come on alerts, for those who
+   * may read them (exchange.read). */
+  GCancellable         *status_cancellable;
+  char                 *mode;
+  gboolean              alerts_subscribed;
 
   /* Set once the owner account was offered (without an application to
    * remember it for the whole launch). */
@@ -83,6 +93,8 @@ struct _BourseWindow
   BoursePortfolioPage  *portfolio_page;
   BourseOrdersPage     *orders_page;
   GtkWidget            *kill_switch_button;
+  GtkWidget            *live_badge;
+  BourseSystemPage     *system_page;
   GtkRevealer          *trading_banner;
   GtkWidget            *trading_banner_box;
   GtkLabel             *trading_banner_label;
@@ -110,6 +122,20 @@ static void bourse_window_risk_event_cb   (BourseWindow *self,
                                            BourseClient *client);
 static void bourse_window_risk_resync_cb  (BourseWindow *self,
                                            const char   *topic,
+                                           BourseClient *client);
+static void bourse_window_load_status     (BourseWindow *self);
+static void bourse_window_system_event_cb (BourseWindow *self,
+                                           const char   *topic,
+                                           gint64        seq,
+                                           JsonNode     *data,
+                                           BourseClient *client);
+static void bourse_window_system_resync_cb (BourseWindow *self,
+                                            const char   *topic,
+                                            BourseClient *client);
+static void bourse_window_alert_cb        (BourseWindow *self,
+                                           const char   *topic,
+                                           gint64        seq,
+                                           JsonNode     *data,
                                            BourseClient *client);
 
 void
@@ -218,10 +244,14 @@ bourse_window_set_client (BourseWindow *self,
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
       bourse_client_unsubscribe (self->client, RISK_TOPIC);
+      bourse_client_unsubscribe (self->client, SYSTEM_TOPIC);
+      if (self->alerts_subscribed)
+        bourse_client_unsubscribe (self->client, ALERTS_TOPIC);
       bourse_client_close (self->client);
     }
 
   g_set_object (&self->client, client);
+  self->alerts_subscribed = FALSE;
 
   if (client != NULL)
     {
@@ -235,12 +265,23 @@ bourse_window_set_client (BourseWindow *self,
                                G_CALLBACK (bourse_window_risk_resync_cb),
                                self, G_CONNECT_SWAPPED);
       bourse_client_subscribe (client, RISK_TOPIC);
+      g_signal_connect_object (client, "event::" SYSTEM_TOPIC,
+                               G_CALLBACK (bourse_window_system_event_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "resync::" SYSTEM_TOPIC,
+                               G_CALLBACK (bourse_window_system_resync_cb),
+                               self, G_CONNECT_SWAPPED);
+      bourse_client_subscribe (client, SYSTEM_TOPIC);
+      g_signal_connect_object (client, "event::" ALERTS_TOPIC,
+                               G_CALLBACK (bourse_window_alert_cb),
+                               self, G_CONNECT_SWAPPED);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 
   bourse_window_load_principal (self);
   bourse_window_load_risk_state (self);
+  bourse_window_load_status (self);
 }
 
 /* The trading state and the kill switch {{{ */
@@ -521,6 +562,132 @@ bourse_window_new_order_action (GtkWidget  *widget,
 
   dialog = bourse_order_dialog_new (GTK_WINDOW (self), self->client, g_variant_get_string (param, NULL));
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* }}} */
+
+/* Live trading: the badge and reconciliations {{{ */
+
+static void
+bourse_window_apply_status (BourseWindow *self,
+                            JsonNode     *status)
+{
+  const char *mode;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (status == NULL || !JSON_NODE_HOLDS_OBJECT (status) ||
+      (mode = bourse_json_get_string (json_node_get_object (status), "mode")) == NULL)
+    return;
+
+  gtk_widget_set_visible (self->live_badge, g_strcmp0 (mode, "live") == 0);
+
+  /* The other book's money now: the pages show it, and drop their Paper tags. */
+  if (self->mode != NULL && g_strcmp0 (self->mode, mode) != 0)
+    {
+      bourse_portfolio_page_reload (self->portfolio_page);
+      bourse_orders_page_reload (self->orders_page);
+    }
+  g_free (self->mode);
+  self->mode = g_strdup (mode);
+}
+
+static void
+bourse_window_load_status_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(BourseWindow) self = user_data;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the system status",
+                                                            NULL, NULL);
+
+  bourse_window_apply_status (self, answer);
+}
+
+static void
+bourse_window_load_status (BourseWindow *self)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  g_cancellable_cancel (self->status_cancellable);
+  g_clear_object (&self->status_cancellable);
+
+  if (self->client == NULL)
+    {
+      gtk_widget_set_visible (self->live_badge, FALSE);
+      g_clear_pointer (&self->mode, g_free);
+      return;
+    }
+
+  self->status_cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, "/api/v1/system/status", self->status_cancellable,
+                                bourse_window_load_status_cb, g_object_ref (self));
+}
+
+static void
+bourse_window_system_event_cb (BourseWindow *self,
+                               const char   *topic,
+                               gint64        seq,
+                               JsonNode     *data,
+                               BourseClient *client)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  /* Newer than any answer on its way. */
+  g_cancellable_cancel (self->status_cancellable);
+  bourse_window_apply_status (self, data);
+}
+
+static void
+bourse_window_system_resync_cb (BourseWindow *self,
+                                const char   *topic,
+                                BourseClient *client)
+{
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  bourse_window_load_status (self);
+}
+
+static void
+bourse_window_alert_cb (BourseWindow *self,
+                        const char   *topic,
+                        gint64        seq,
+                        JsonNode     *data,
+                        BourseClient *client)
+{
+  JsonObject *alert = data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
+  g_autofree char *title = NULL;
+  gint64 differences = 0;
+  AdwToast *toast;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (g_strcmp0 (bourse_json_get_string (alert, "kind"), "reconciliation") != 0 ||
+      !bourse_json_get_int (alert, "differences", &differences) || differences <= 0)
+    return;
+
+  title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "Reconciliation with the exchange adopted %u difference",
+                                        "Reconciliation with the exchange adopted %u differences",
+                                        (gulong) differences),
+                           (guint) differences);
+  toast = adw_toast_new (title);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_button_label (toast, _("_Show Report"));
+  adw_toast_set_action_name (toast, "win.show-reconciliation");
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+bourse_window_show_reconciliation_action (GtkWidget  *widget,
+                                          const char *action_name,
+                                          GVariant   *param)
+{
+  BourseWindow *self = BOURSE_WINDOW (widget);
+
+  if (self->client != NULL)
+    bourse_reconciliation_dialog_present_latest (GTK_WINDOW (self), self->client);
 }
 
 /* }}} */
@@ -897,6 +1064,14 @@ bourse_window_update_permissions (BourseWindow *self)
                                        self->client ? bourse_client_get_permissions (self->client) : NULL);
   bourse_portfolio_page_update_permissions (self->portfolio_page);
   bourse_orders_page_update_permissions (self->orders_page);
+  bourse_system_page_update_permissions (self->system_page);
+
+  /* The reports of reconciliations, for whoever may read them. */
+  if (self->client != NULL && !self->alerts_subscribed && bourse_window_may (self, "exchange.read"))
+    {
+      self->alerts_subscribed = TRUE;
+      bourse_client_subscribe (self->client, ALERTS_TOPIC);
+    }
 }
 
 static void
@@ -1323,6 +1498,8 @@ bourse_window_dispose (GObject *object)
   g_clear_object (&self->principal_cancellable);
   g_cancellable_cancel (self->risk_cancellable);
   g_clear_object (&self->risk_cancellable);
+  g_cancellable_cancel (self->status_cancellable);
+  g_clear_object (&self->status_cancellable);
   if (self->halt_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->halt_dialog));
 
@@ -1351,6 +1528,7 @@ bourse_window_finalize (GObject *object)
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->risk_state, json_object_unref);
   g_clear_pointer (&self->wanted_decision, g_free);
+  g_clear_pointer (&self->mode, g_free);
 
   G_OBJECT_CLASS (bourse_window_parent_class)->finalize (object);
 }
@@ -1438,6 +1616,8 @@ bourse_window_class_init (BourseWindowClass *klass)
                                    bourse_window_show_approval_action);
   gtk_widget_class_install_action (widget_class, "win.decide-approval", "(xs)",
                                    bourse_window_decide_approval_action);
+  gtk_widget_class_install_action (widget_class, "win.show-reconciliation", NULL,
+                                   bourse_window_show_reconciliation_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-window.ui");
@@ -1455,6 +1635,8 @@ bourse_window_class_init (BourseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, portfolio_page);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, orders_page);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, kill_switch_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, live_badge);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, system_page);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner_box);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner_label);
