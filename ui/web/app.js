@@ -20,8 +20,9 @@ const STATUS_ORDER = { pending: 0, approved: 1, rejected: 1, expired: 1 };
 const SECTIONS = ['risk-section', 'portfolio-section', 'orders-section', 'trades-section',
                   'approvals-section', 'system-section'];
 // Each topic, its own subscription: one the server does not know fails alone.
+// alerts are for those the server lets read them: for others it refuses that one alone.
 const TOPICS = ['system', 'approvals', 'risk', 'portfolio', 'positions', 'balances', 'orders',
-                'fills', 'trades'];
+                'fills', 'trades', 'alerts'];
 
 function formatUptime(seconds) {
   const d = Math.floor(seconds / 86400);
@@ -45,6 +46,7 @@ function showStatus(status) {
   $('mode').textContent = status.mode;
   $('version').textContent = status.version;
   if (status.trading) processingChanged(status.trading);
+  if (typeof status.mode === 'string') modeChanged(status.mode);
 }
 
 function setConnection(state, text) {
@@ -60,11 +62,13 @@ function showSignIn(message) {
   for (const dialog of document.querySelectorAll('dialog')) if (dialog.open) dialog.close();
   approvals.clear();
   forgetTrading();
+  forgetLive();
   me = null;
   permissions = new Set();
   // Nothing of the last account stays on the page for the next one.
   renderApprovals();
   renderTrading();
+  renderLive();
   delete document.querySelector('main').dataset.role;
   $('sign-out').hidden = true;
   $('sign-in').hidden = false;
@@ -121,7 +125,7 @@ function connect() {
 async function refresh() {
   const response = await api('/api/v1/system/status');
   if (response.ok) showStatus(await response.json());
-  await Promise.all([loadApprovals(), loadTrading()]);
+  await Promise.all([loadApprovals(), loadTrading(), can('exchange.read') ? loadExchange() : null]);
 }
 
 /* Helpers {{{ */
@@ -310,6 +314,8 @@ async function loadMe() {
   document.querySelector('main').dataset.role = role;
   renderApprovals();
   renderTrading();
+  renderLive();
+  if (can('exchange.read')) await loadExchange();
 }
 
 async function loadApprovals() {
@@ -697,16 +703,34 @@ function orderCells(order) {
           decimalCell(order.quantity, 'quantity'), decimalCell(order.filled_quantity, 'filled-quantity')];
 }
 
+// The book an order trades (paper or live), and what the venue knows of it: its id there,
+// whether it was placed there outside Bourse (adopted by a reconciliation), a cancel it has
+// yet to confirm.
+function modeCell(order) {
+  const cell = element('td', null, 'mode');
+  if (order.mode) cell.append(element('span', order.mode === 'live' ? 'Live' : 'Paper', `tag ${order.mode === 'live' ? 'live' : 'paper'}`));
+  return cell;
+}
+
+function exchangeText(order) {
+  const parts = [];
+  if (order.exchange_order_id) parts.push(String(order.exchange_order_id));
+  if (order.external) parts.push('external');
+  if (order.cancel_requested_at && !FINAL_STATUSES.has(order.status)) parts.push('cancel requested');
+  return parts.join(' · ');
+}
+
 function openOrderRow(order) {
   const tr = element('tr');
   tr.dataset.orderId = String(order.id);
   tr.dataset.status = String(order.status);
   const actions = element('td', null, 'actions-cell');
-  if (canCancel(order))
+  // A cancel on its way is not asked for twice.
+  if (canCancel(order) && !order.cancel_requested_at)
     actions.append(button('Cancel', `Cancel ${describeOrder(order)}`, 'cancel', (event) => cancelOrder(order, event.currentTarget)));
   tr.append(...orderCells(order), decimalCell(order.price, 'price'), decimalCell(order.stop_price, 'stop-price'),
-            element('td', order.status, 'status'), element('td', userName(order.created_by, order.created_by_name), 'created-by'),
-            actions);
+            element('td', order.status, 'status'), modeCell(order), element('td', exchangeText(order), 'exchange'),
+            element('td', userName(order.created_by, order.created_by_name), 'created-by'), actions);
   return tr;
 }
 
@@ -715,7 +739,8 @@ function historyRow(order) {
   tr.dataset.orderId = String(order.id);
   tr.dataset.status = String(order.status);
   tr.append(...orderCells(order), decimalCell(order.average_price, 'average-price'),
-            element('td', order.status, 'status'), element('td', order.reason ?? '', 'reason'),
+            element('td', order.status, 'status'), modeCell(order), element('td', exchangeText(order), 'exchange'),
+            element('td', order.reason ?? '', 'reason'),
             element('td', userName(order.created_by, order.created_by_name), 'created-by'));
   return tr;
 }
@@ -921,6 +946,256 @@ $('halt-cancel').addEventListener('click', () => $('halt-dialog').close());
 
 /* }}} */
 
+/* Live trading: the mode, the exchange's keys, reconciliations (docs/LIVE.md) */
+
+let mode = null;               // "paper" or "live", from the system status
+let exchange = null;           // GET /api/v1/exchange
+let reconciliationAlert = null; // the last alert of a reconciliation that adopted something
+
+function forgetLive() {
+  mode = null;
+  exchange = null;
+  reconciliationAlert = null;
+}
+
+function renderLive() {
+  renderMode();
+  renderExchange();
+  renderReconciliationAlert();
+}
+
+function modeChanged(newMode) {
+  const was = mode;
+  mode = newMode;
+  renderMode();
+  // The other book's money now: the portfolio and the orders say which.
+  if (was !== null && was !== mode) {
+    loadPortfolio().catch(() => {});
+    if (can('exchange.read')) loadExchange().catch(() => {});
+  }
+}
+
+function renderMode() {
+  $('live-badge').hidden = mode !== 'live';
+  $('go-live-button').hidden = mode !== 'paper' || !can('system.live');
+  $('go-paper-button').hidden = mode !== 'live' || !can('system.control');
+  $('reconcile-button').hidden = mode !== 'live' || !can('system.control');
+}
+
+function openLive() {
+  $('live-confirm').value = '';
+  $('live-error').textContent = '';
+  $('live-submit').disabled = true;
+  $('live-dialog').showModal();
+  $('live-confirm').focus();
+}
+
+async function submitLive() {
+  const confirm = $('live-confirm').value;
+  // Exactly the word, as the server wants it: anything else is not sent.
+  if (confirm !== 'LIVE') {
+    $('live-error').textContent = 'Type LIVE, in capitals, to confirm.';
+    return;
+  }
+  $('live-submit').disabled = true;
+  const answer = await act('POST', '/api/v1/system/mode', { mode: 'live', confirm }, $('live-error'),
+                           'Live trading was not switched on.');
+  $('live-submit').disabled = $('live-confirm').value !== 'LIVE';
+  if (!answer.ok) return;
+  $('live-dialog').close();
+  if (answer.data) showStatus(answer.data);
+}
+
+async function submitPaper() {
+  $('paper-submit').disabled = true;
+  const answer = await act('POST', '/api/v1/system/mode', { mode: 'paper' }, $('paper-error'),
+                           'Paper trading was not switched back on.');
+  $('paper-submit').disabled = false;
+  if (!answer.ok) return;
+  $('paper-dialog').close();
+  if (answer.data) showStatus(answer.data);
+}
+
+async function reconcileNow(node) {
+  node.disabled = true;
+  const answer = await act('POST', '/api/v1/system/reconcile', {}, $('system-error'), 'Could not reconcile.');
+  node.disabled = false;
+  if (answer.ok && answer.data) showReconciliation(answer.data);
+}
+
+async function loadExchange() {
+  const answer = await fetchJson('/api/v1/exchange', $('exchange-error'), 'Could not load the exchange.');
+  if (!answer) return;
+  exchange = answer;
+  renderExchange();
+}
+
+function checkText(keys) {
+  if (!keys.passed && keys.problem) return keys.problem;
+  if (!keys.checked_at) return 'Not checked yet';
+  const parts = [keys.can_trade ? 'Can trade' : 'Cannot trade', keys.can_withdraw ? 'can withdraw' : 'cannot withdraw'];
+  if (keys.account_type) parts.push(`${keys.account_type} account`);
+  parts.push(`checked ${formatTime(keys.checked_at)}`);
+  return parts.join(' · ');
+}
+
+function renderExchange() {
+  const shown = token !== null && can('exchange.read');
+  $('exchange-section').hidden = !shown;
+  const e = exchange || {};
+  const keys = e.keys || {};
+  $('exchange-network').textContent = exchange ? (e.testnet ? 'Testnet' : 'Main net: real money') : '—';
+  $('exchange-network').dataset.testnet = String(e.testnet === true);
+  $('exchange-base-url').textContent = e.base_url || '—';
+  $('exchange-keys').textContent = !exchange ? '—'
+    : keys.present ? `${keys.kind === 'ed25519' ? 'Ed25519' : 'HMAC'} key ${keys.api_key_hint ?? ''}`.trim()
+      : 'None stored: live trading is not possible';
+  $('exchange-check').textContent = keys.present ? checkText(keys) : '—';
+  $('exchange-check').dataset.passed = String(keys.passed === true);
+  const last = e.last_reconciliation;
+  $('exchange-reconciliation').textContent = last
+    ? `${formatTime(last.finished_at || last.started_at)}: ${last.outcome}, ${last.differences} difference${last.differences === 1 ? '' : 's'}`
+    : '—';
+  const mayChange = shown && can('exchange.keys');
+  $('keys-form').hidden = !mayChange;
+  $('keys-check-button').hidden = !mayChange || !keys.present;
+  $('keys-remove-button').hidden = !mayChange || !keys.present;
+}
+
+async function saveKeys() {
+  const body = { api_key: $('keys-api-key').value.trim(), secret: $('keys-secret').value.trim() };
+  if (body.api_key === '' || body.secret === '') {
+    $('keys-error').textContent = 'Enter the API key and its secret.';
+    return;
+  }
+  $('keys-save').disabled = true;
+  const answer = await act('PUT', '/api/v1/exchange/keys', body, $('keys-error'), 'The keys were not saved.');
+  $('keys-save').disabled = false;
+  if (!answer.ok) return;
+  // The secret leaves the page as soon as the server has it.
+  $('keys-api-key').value = '';
+  $('keys-secret').value = '';
+  if (answer.data && answer.data.keys) {
+    exchange = answer.data;
+    renderExchange();
+  } else loadExchange().catch(() => {});
+}
+
+async function checkKeys(node) {
+  node.disabled = true;
+  const answer = await act('POST', '/api/v1/exchange/keys/check', {}, $('exchange-error'), 'The keys were not checked.');
+  node.disabled = false;
+  if (answer.ok && answer.data && answer.data.keys) {
+    exchange = answer.data;
+    renderExchange();
+  } else loadExchange().catch(() => {});
+}
+
+async function removeKeys() {
+  $('remove-keys-submit').disabled = true;
+  const answer = await act('DELETE', '/api/v1/exchange/keys', undefined, $('remove-keys-error'),
+                           'The keys were not removed.');
+  $('remove-keys-submit').disabled = false;
+  if (!answer.ok) return;
+  $('remove-keys-dialog').close();
+  loadExchange().catch(() => {});
+}
+
+function alertArrived(alert) {
+  if (alert.kind !== 'reconciliation' || !(alert.differences > 0)) return;
+  reconciliationAlert = alert;
+  renderReconciliationAlert();
+  if (can('exchange.read')) loadExchange().catch(() => {});
+}
+
+function renderReconciliationAlert() {
+  const alert = reconciliationAlert;
+  $('reconciliation-alert').hidden = !alert;
+  $('reconciliation-alert-text').textContent = alert
+    ? `Reconciliation with the exchange adopted ${alert.differences} difference${alert.differences === 1 ? '' : 's'}.`
+    : '';
+}
+
+async function showLatestReconciliation() {
+  const answer = await fetchJson('/api/v1/system/reconciliations?limit=1', $('system-error'),
+                                 'Could not load the reconciliation.');
+  const [latest] = listOf(answer);
+  if (latest) showReconciliation(latest);
+}
+
+function reconciliationItem(kind, text) {
+  const li = element('li', text, kind);
+  return li;
+}
+
+function showReconciliation(rec) {
+  const differences = rec.differences ?? 0;
+  $('reconciliation-title').textContent = `Reconciliation: ${differences} difference${differences === 1 ? '' : 's'}`;
+  $('reconciliation-summary').textContent = rec.outcome === 'failed'
+    ? `Run ${formatTime(rec.finished_at || rec.started_at)} (${rec.trigger}). It failed: ${rec.error ?? '—'}`
+    : `Run ${formatTime(rec.finished_at || rec.started_at)} (${rec.trigger}). The ledger now follows the exchange.`;
+  const orderText = (what, o) => `${what}: ${o.side} ${formatDecimal(o.quantity)} ${o.symbol} ${o.type}` +
+    `${o.price ? ` ${formatDecimal(o.price)}` : ''} · exchange order ${o.exchange_order_id ?? '—'} · ${o.status}` +
+    `${o.external ? ' · external' : ''}`;
+  const items = [
+    ...(rec.adopted_orders || []).map((o) => reconciliationItem('adopted', orderText('Adopted', o))),
+    ...(rec.updated_orders || []).map((o) => reconciliationItem('updated', orderText('Updated', o))),
+    ...(rec.fills || []).map((f) => reconciliationItem('fill',
+      `Fill: ${f.side} ${formatDecimal(f.quantity)} ${f.symbol} at ${formatDecimal(f.price)}`)),
+    ...(rec.balances || []).map((b) => reconciliationItem('balance',
+      `${b.asset}: ledger ${formatDecimal(b.ledger_free)} free, ${formatDecimal(b.ledger_locked)} locked → ` +
+      `exchange ${formatDecimal(b.exchange_free)} free, ${formatDecimal(b.exchange_locked)} locked`)),
+  ];
+  if (items.length === 0) items.push(reconciliationItem('empty', 'Nothing to adopt: the exchange and the ledger agreed.'));
+  $('reconciliation-items').replaceChildren(...items);
+  $('reconciliation-error').textContent = '';
+  if (!$('reconciliation-dialog').open) $('reconciliation-dialog').showModal();
+}
+
+$('go-live-button').addEventListener('click', openLive);
+$('live-confirm').addEventListener('input', () => {
+  $('live-submit').disabled = $('live-confirm').value !== 'LIVE';
+});
+$('live-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitLive();
+});
+$('live-cancel').addEventListener('click', () => $('live-dialog').close());
+$('go-paper-button').addEventListener('click', () => {
+  $('paper-error').textContent = '';
+  $('paper-submit').disabled = false;
+  $('paper-dialog').showModal();
+});
+$('paper-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  submitPaper();
+});
+$('paper-cancel').addEventListener('click', () => $('paper-dialog').close());
+$('reconcile-button').addEventListener('click', (event) => reconcileNow(event.currentTarget));
+$('keys-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  saveKeys();
+});
+$('keys-check-button').addEventListener('click', (event) => checkKeys(event.currentTarget));
+$('keys-remove-button').addEventListener('click', () => {
+  $('remove-keys-error').textContent = '';
+  $('remove-keys-dialog').showModal();
+});
+$('remove-keys-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  removeKeys();
+});
+$('remove-keys-cancel').addEventListener('click', () => $('remove-keys-dialog').close());
+$('reconciliation-show').addEventListener('click', () => {
+  reconciliationAlert = null;
+  renderReconciliationAlert();
+  showLatestReconciliation().catch(() => {});
+});
+$('reconciliation-dismiss').addEventListener('click', () => {
+  reconciliationAlert = null;
+  renderReconciliationAlert();
+});
+
 const TOPIC_HANDLERS = {
   system: showStatus,
   approvals: upsertApproval,
@@ -931,6 +1206,7 @@ const TOPIC_HANDLERS = {
   orders: orderChanged,
   fills: fillArrived,
   trades: tradeChanged,
+  alerts: alertArrived,
 };
 
 function start() {
