@@ -83,6 +83,8 @@ function childEnv(root) {
     BOURSE_SIMULATED_ENABLED: 'true',
     BOURSE_SIMULATED_BACKFILL_DAYS: '3',
     BOURSE_SIMULATED_SEED: '7',
+    // A testnet address that never resolves: nothing here may reach Binance.
+    BOURSE_BINANCE_BASE_URL: 'https://testnet.binance.invalid',
   });
 }
 
@@ -531,6 +533,9 @@ function webSuite() {
     assert.ok(await page.locator('#resume-button').isHidden(), 'a trader may resume');
     assert.ok(await page.locator('#stop-button').isHidden(), 'a trader may stop order processing');
     assert.ok(await page.locator('#cancel-all-button').isVisible(), 'a trader has no Cancel All');
+    // Live trading is the administrator's: neither the switch nor the exchange's keys.
+    assert.ok(await page.locator('#go-live-button').isHidden(), 'a trader may switch to live');
+    assert.ok(await page.locator('#exchange-section').isHidden(), 'a trader sees the exchange’s keys');
 
     page.on('request', (request) => {
       if (request.method() === 'GET' && /\/api\/v1\/orders(\?|$)/.test(request.url())) ordersRequests.push(request.url());
@@ -685,14 +690,63 @@ function webSuite() {
     assert.equal((await restJson('GET', 'api/v1/system/status', undefined, adminToken)).body.trading.running, true);
   });
 
+  step('an administrator sees the exchange without keys, and Trade Live… waits for LIVE typed', async () => {
+    await waitVisible('#exchange-section');
+    const exchange = await restJson('GET', 'api/v1/exchange', undefined, adminToken);
+    assert.equal(exchange.status, 200, JSON.stringify(exchange.body));
+    await waitUntil('#exchange-network to say testnet', () => text('#exchange-network'), (t) => t === 'Testnet');
+    assert.equal(await text('#exchange-base-url'), exchange.body.base_url);
+    assert.equal(await text('#exchange-keys'), 'None stored: live trading is not possible');
+    assert.ok(await page.locator('#keys-form').isVisible(), 'an administrator cannot enter keys');
+    assert.ok(await page.locator('#keys-remove-button').isHidden(), 'Remove Keys… shows without keys');
+    // Half the keys are refused in the page, before anything is sent.
+    const puts = [];
+    const onRequest = (request) => { if (request.method() === 'PUT') puts.push(request.url()); };
+    page.on('request', onRequest);
+    await page.fill('#keys-api-key', 'abc123');
+    await page.click('#keys-save');
+    await waitUntil('#keys-error to ask for both', () => text('#keys-error'), (t) => t === 'Enter the API key and its secret.');
+    page.off('request', onRequest);
+    assert.deepEqual(puts, [], 'the page sent half the keys');
+    await page.fill('#keys-api-key', '');
+
+    await waitUntil('#mode to be paper', () => text('#mode'), (t) => t === 'paper');
+    assert.ok(await page.locator('#live-badge').isHidden(), 'LIVE shows in paper mode');
+    await waitVisible('#go-live-button');
+    assert.ok(await page.locator('#go-paper-button').isHidden(), 'Back to Paper… shows in paper mode');
+    await page.click('#go-live-button');
+    await waitVisible('#live-dialog');
+    for (const typed of ['', 'live', 'LIVE ', 'LIV'])  {
+      await page.fill('#live-confirm', typed);
+      assert.ok(await page.isDisabled('#live-submit'), `Trade Live is on with “${typed}” typed`);
+    }
+    await page.fill('#live-confirm', 'LIVE');
+    assert.ok(await page.isEnabled('#live-submit'), 'Trade Live stays off with LIVE typed');
+
+    // Without keys that passed the check, the server refuses: its words, in the dialog.
+    const response = await answerTo('POST', '/api/v1/system/mode', '#live-submit');
+    assert.equal(response.status(), 409);
+    const problem = await response.json();
+    assert.equal(problem.errors[0].field, 'keys');
+    await waitUntil('#live-error to give the server’s reason', () => text('#live-error'),
+                    (t) => t.includes(problem.errors[0].message));
+    assert.ok(await page.locator('#live-dialog').isVisible(), 'the dialog closed on a refusal');
+    await page.click('#live-cancel');
+    await waitHidden('#live-dialog');
+    assert.equal((await restJson('GET', 'api/v1/system/status', undefined, adminToken)).body.mode, 'paper');
+    assert.ok(await page.locator('#live-badge').isHidden(), 'LIVE shows after a refusal');
+  });
+
   step('the page logged no errors', async () => {
     // The errors expected: Chromium logs the 401 of the wrong password, the 409s of the
-    // approval decided elsewhere and of the order canceled elsewhere, and the 422 of the halt.
+    // approval decided elsewhere and of the order canceled elsewhere, the 422 of the halt, and the
+    // 409 of Trade Live without keys.
     const unexpected = consoleErrors.filter((e) =>
       !(e.url.endsWith('/api/v1/auth/login') && /status of 401/.test(e.text)) &&
       !(e.url.endsWith(`/api/v1/approvals/${second}/approve`) && /status of 409/.test(e.text)) &&
       !(e.url.endsWith(`/api/v1/orders/${raced.id}`) && /status of 409/.test(e.text)) &&
-      !(e.url.endsWith('/api/v1/risk/halt') && /status of 422/.test(e.text)));
+      !(e.url.endsWith('/api/v1/risk/halt') && /status of 422/.test(e.text)) &&
+      !(e.url.endsWith('/api/v1/system/mode') && /status of 409/.test(e.text)));
     assert.deepEqual(unexpected, [], 'console errors');
   });
 
