@@ -1,4 +1,4 @@
-/* test-live.c — live trading in the console: Preferences → Exchange, the
+/* test-live-console.c — live trading in the console: Preferences → Exchange, the
  * mode switch's typed confirmation, what open orders say of the exchange,
  * and the reconciliation report, against the real engine (in this thread)
  * and the fake exchange
@@ -21,6 +21,8 @@
 #include "bourse-window.h"
 
 #include "../integration/desk-test-util.h"
+#include "../integration/fake-exchange-orders.h"
+#include "../integration/fake-exchange-user-stream.h"
 #include "../integration/fake-exchange.h"
 #include "gui-util.h"
 
@@ -223,11 +225,6 @@ run_exchange_page (gboolean save)
   /* What the server says of these keys (a refusal stores nothing, so
    * asking first changes nothing). */
   refusal = desk_fetch (server, "PUT", "/api/v1/exchange/keys", NULL, body, &status);
-  if (status == 405)
-    {
-      g_test_skip ("PUT /api/v1/exchange/keys is not served yet");
-      goto out;
-    }
   g_assert_cmpuint (status, ==, 422);
   expected = json_object_get_string_member (json_array_get_object_element (
                json_object_get_array_member (desk_object (refusal), "errors"), 0), "message");
@@ -335,6 +332,73 @@ test_mode_switch (void)
 
   close_window (window);
   bourse_test_server_free (server);
+}
+
+static gboolean
+book_is_reconciled (gpointer data)
+{
+  BourseTestServer *server = data;
+  g_autoptr(JsonNode) status = desk_expect (server, "GET", "/api/v1/system/status", NULL, NULL, 200);
+  JsonObject *trading = json_object_get_object_member (desk_object (status), "trading");
+
+  return g_strcmp0 (json_object_get_string_member (trading, "mode"), "live") == 0
+         && !json_object_get_boolean_member (trading, "reconciling");
+}
+
+/* Live through the API, with keys the fake exchange accepts: the header
+ * bar's LIVE badge appears from the system topic, the System page offers
+ * the way back and Reconcile Now, and the badge goes with paper. */
+static void
+test_live_badge (void)
+{
+  FakeExchange *exchange = fake_exchange_new ();
+  g_autofree char *base_url = g_strdup (fake_exchange_get_url (exchange));
+  g_autofree char *stream_url = g_strdup (fake_exchange_get_stream_url (exchange));
+  g_autofree char *ws_api_url = g_strdup (fake_exchange_get_ws_api_url (exchange));
+  const char * const settings[] = {
+    "binance", "base_url", base_url,
+    "binance", "stream_url", stream_url,
+    "binance", "ws_api_url", ws_api_url,
+    "binance", "request_timeout", "2",
+    NULL
+  };
+  BourseTestServer *server;
+  g_autoptr(JsonNode) kept = NULL;
+  g_autoptr(JsonNode) live = NULL;
+  g_autoptr(JsonNode) paper = NULL;
+  BourseWindow *window;
+  GtkWidget *page;
+
+  fake_exchange_add_key (exchange, "liveKey0001", "liveSecret0001", TRUE, FALSE);
+  fake_exchange_set_balance (exchange, "liveKey0001", "USDT", "1000");
+  server = desk_server_new (settings);
+
+  window = open_window_as (server, NULL);
+  wait_until (window_permissions_are_loaded, window, "the owner's permissions");
+  wait_for_topics (window, (const char * const []) { "system", NULL });
+  page = find_widget_of_type (GTK_WIDGET (window), BOURSE_TYPE_SYSTEM_PAGE);
+  wait_until (widget_says, &(TextQuery) { page, "mode-value", "Paper" }, "the mode to show");
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "live-badge")));
+
+  kept = desk_expect (server, "PUT", "/api/v1/exchange/keys", NULL,
+                      "{\"api_key\":\"liveKey0001\",\"secret\":\"liveSecret0001\"}", 200);
+  live = desk_expect (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"live\",\"confirm\":\"LIVE\"}", 200);
+  wait_until (widget_is_visible, &(WidgetQuery) { GTK_WIDGET (window), "live-badge" }, "the LIVE badge");
+  wait_until (widget_says, &(TextQuery) { page, "mode-value", "Live" }, "the System page to say live");
+  g_assert_true (gtk_widget_has_css_class (find_widget (GTK_WIDGET (window), "live-badge"), "live-badge"));
+  g_assert_false (gtk_widget_get_visible (find_widget (page, "go-live-button")));
+  g_assert_true (gtk_widget_get_visible (find_widget (page, "go-paper-button")));
+  g_assert_true (gtk_widget_get_visible (find_widget (page, "reconcile-row")));
+
+  /* Back to paper once the switch's reconciliation is done. */
+  wait_until (book_is_reconciled, server, "the live book to be reconciled");
+  paper = desk_expect (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"paper\"}", 200);
+  wait_until (widget_says, &(TextQuery) { page, "mode-value", "Paper" }, "the System page to say paper");
+  g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "live-badge")));
+
+  close_window (window);
+  bourse_test_server_free (server);
+  fake_exchange_free (exchange);
 }
 
 /* An open order the exchange knows: its id there, "external" for one
@@ -485,6 +549,7 @@ main (int   argc,
   g_test_add_func ("/live/exchange-page", test_exchange_page);
   g_test_add_func ("/live/keys-refused", test_keys_refused);
   g_test_add_func ("/live/mode-switch", test_mode_switch);
+  g_test_add_func ("/live/badge", test_live_badge);
   g_test_add_func ("/live/order-rows", test_order_rows);
   g_test_add_func ("/live/reconciliation-report", test_reconciliation_report);
 
