@@ -45,6 +45,8 @@ struct _BourseOrderDialog
   char             *currency;
   char             *client_order_id;     /* one per dialog: a retry is the same order */
   gboolean          placing;
+  /* The person confirmed a live order the server asked a second step for. */
+  gboolean          confirmed;
 
   AdwPreferencesGroup *order_group;
   GtkWidget        *mode_tag;
@@ -199,6 +201,13 @@ bourse_order_dialog_build_body (BourseOrderDialog *self,
                              gtk_editable_get_text (GTK_EDITABLE (self->stop_price_row)));
   if (with_id)
     json_builder_add_member (builder, "client_order_id", self->client_order_id);
+  /* A dry run previews the order whatever its size; the real one carries
+   * the second step only once the person took it. */
+  if (!with_id || self->confirmed)
+    {
+      json_builder_set_member_name (builder, "confirm");
+      json_builder_add_boolean_value (builder, TRUE);
+    }
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -542,6 +551,39 @@ bourse_order_dialog_portfolio_cb (GObject      *object,
 
 /* Placing {{{ */
 
+static void bourse_order_dialog_place_action (GtkWidget  *widget,
+                                              const char *action_name,
+                                              GVariant   *param);
+
+static void
+bourse_order_dialog_confirm_response_cb (BourseOrderDialog *self,
+                                         const char        *response)
+{
+  if (!g_str_equal (response, "send"))
+    return;
+  self->confirmed = TRUE;
+  bourse_order_dialog_place_action (GTK_WIDGET (self), NULL, NULL);
+}
+
+static void
+bourse_order_dialog_ask_confirmation (BourseOrderDialog *self,
+                                      const char        *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Send This Live Order?"), message);
+
+  gtk_widget_set_name (dialog, "confirm-live-order-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "send", _("_Send Live Order"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "send", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (bourse_order_dialog_confirm_response_cb),
+                           self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 bourse_order_dialog_place_cb (GObject      *object,
                               GAsyncResult *result,
@@ -579,8 +621,16 @@ bourse_order_dialog_place_cb (GObject      *object,
       return;
     }
 
-  /* A 422 names its field; a 409 the trading state that refuses it. */
   message = bourse_problem_to_text (problem, error);
+  /* A large live order: the server asks for a second step; the person
+   * reads its words and sends it again, or not. */
+  if (g_strcmp0 (bourse_problem_get_field (problem), "confirm") == 0 && !self->confirmed)
+    {
+      bourse_order_dialog_ask_confirmation (self, message);
+      bourse_order_dialog_update (self);
+      return;
+    }
+  /* A 422 names its field; a 409 the trading state that refuses it. */
   bourse_order_dialog_show_error (self, bourse_problem_get_field (problem), message, TRUE);
   bourse_order_dialog_update (self);
 }

@@ -12,8 +12,11 @@
 #include <string.h>
 
 #include "core/bourse-store.h"
+#include "core/bourse-time.h"
+#include "market/bourse-instruments.h"
 
 #include "bourse-exchange-page.h"
+#include "bourse-order-dialog.h"
 #include "bourse-orders-page.h"
 #include "bourse-preferences-window.h"
 #include "bourse-reconciliation-dialog.h"
@@ -348,6 +351,79 @@ book_is_reconciled (gpointer data)
 /* Live through the API, with keys the fake exchange accepts: the header
  * bar's LIVE badge appears from the system topic, the System page offers
  * the way back and Reconcile Now, and the badge goes with paper. */
+/* The engine's price of @symbol, as a feed brings it: the current
+ * minute's candle. */
+static void
+ingest_price (BourseTestServer *server,
+              const char       *symbol,
+              const char       *price)
+{
+  g_autoptr(BourseInstrument) instrument = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseCandle candle = { 0 };
+
+  instrument = bourse_instruments_find (bourse_engine_get_store (server->engine), symbol, &error);
+  g_assert_no_error (error);
+  candle.open_time = bourse_interval_align (BOURSE_INTERVAL_1M, bourse_time_now_ms ());
+  bourse_decimal_parse (price, &candle.open, &error);
+  g_assert_no_error (error);
+  candle.high = candle.low = candle.close = candle.open;
+  bourse_decimal_parse ("1", &candle.volume, NULL);
+  bourse_market_ingest (bourse_engine_get_market (server->engine), instrument, BOURSE_INTERVAL_1M, &candle, 1,
+                        &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+order_dialog_is_ready (gpointer data)
+{
+  GtkWidget *dialog = find_named_toplevel ("order-dialog");
+
+  return dialog != NULL && bourse_order_dialog_is_ready (BOURSE_ORDER_DIALOG (dialog))
+         && gtk_widget_is_sensitive (find_widget (dialog, "place-button"));
+}
+
+static gboolean
+no_open_orders (gpointer data)
+{
+  g_autoptr(JsonNode) open = desk_expect (data, "GET", "/api/v1/orders?status=open", NULL, NULL, 200);
+
+  return json_array_get_length (json_object_get_array_member (desk_object (open), "items")) == 0;
+}
+
+static gboolean
+exchange_has_order (gpointer data)
+{
+  return fake_exchange_get_n_api_requests (data) > 0
+         && fake_exchange_count_api_requests (data, "POST", "/api/v3/order") == 1;
+}
+
+/* A live order above risk.live_confirm_notional: the dialog asks a second
+ * time, in the server's words, and only then sends it. */
+static void
+place_confirmed_live_order (BourseWindow     *window,
+                            BourseTestServer *server,
+                            FakeExchange     *exchange)
+{
+  GtkWidget *dialog;
+  GtkWidget *confirm;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-order", "s", "LIVUSDT"));
+  wait_until (named_toplevel_is_shown, (gpointer) "order-dialog", "the order dialog");
+  dialog = find_named_toplevel ("order-dialog");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "quantity-row")), "2");
+  wait_until (order_dialog_is_ready, NULL, "the order dialog's estimate");
+  fake_exchange_clear_api_requests (exchange);
+  click (find_widget (dialog, "place-button"));
+  wait_until (named_toplevel_is_shown, (gpointer) "confirm-live-order-dialog", "the live order's second step");
+  confirm = find_named_toplevel ("confirm-live-order-dialog");
+  /* Nothing went out before the person confirmed. */
+  g_assert_cmpuint (fake_exchange_count_api_requests (exchange, "POST", "/api/v3/order"), ==, 0);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (confirm), "send");
+  wait_until (exchange_has_order, exchange, "the confirmed order to reach the exchange");
+  wait_until (no_open_orders, server, "the live order to fill");
+}
+
 static void
 test_live_badge (void)
 {
@@ -371,7 +447,16 @@ test_live_badge (void)
 
   fake_exchange_add_key (exchange, "liveKey0001", "liveSecret0001", TRUE, FALSE);
   fake_exchange_set_balance (exchange, "liveKey0001", "USDT", "1000");
+  fake_exchange_add_symbol (exchange, "LIVUSDT", "LIV", "USDT", "100");
   server = desk_server_new (settings);
+  {
+    g_autoptr(JsonNode) created = desk_expect (server, "POST", "/api/v1/instruments", NULL,
+                                               "{\"symbol\":\"LIVUSDT\",\"base_asset\":\"LIV\","
+                                               "\"quote_asset\":\"USDT\",\"tick_size\":\"0.01\","
+                                               "\"lot_step\":\"0.001\",\"min_notional\":\"5\","
+                                               "\"source\":\"csv\"}", 201);
+  }
+  ingest_price (server, "LIVUSDT", "100");
 
   window = open_window_as (server, NULL);
   wait_until (window_permissions_are_loaded, window, "the owner's permissions");
@@ -390,8 +475,10 @@ test_live_badge (void)
   g_assert_true (gtk_widget_get_visible (find_widget (page, "go-paper-button")));
   g_assert_true (gtk_widget_get_visible (find_widget (page, "reconcile-row")));
 
-  /* Back to paper once the switch's reconciliation is done. */
+  /* Back to paper once the switch's reconciliation is done, and the live
+   * order it sent has filled. */
   wait_until (book_is_reconciled, server, "the live book to be reconciled");
+  place_confirmed_live_order (window, server, exchange);
   paper = desk_expect (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"paper\"}", 200);
   wait_until (widget_says, &(TextQuery) { page, "mode-value", "Paper" }, "the System page to say paper");
   g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "live-badge")));
