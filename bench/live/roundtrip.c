@@ -11,6 +11,8 @@
  * main loop. A real engine runs in-process on a fresh data directory DIR
  * (it must not exist yet; the caller removes it), without a server.
  *
+ * The keys (HMAC, or tests/unit/test-binance-signer.c's Ed25519 PEM) are
+ * entered as a person enters them: checked with the exchange, then kept.
  * N orders (default 1000, after a tenth as many to warm up) are placed one
  * at a time, each a marketable LIMIT order of 0.001 BTCUSDT (BUYs at
  * 50500, SELLs at 49500 against a last price of 50000, alternating), so
@@ -19,14 +21,14 @@
  *   --path broker (default): as tests/integration/test-binance-broker.c and
  *     the trading module do it — the order stored NEW in a transaction,
  *     bourse_broker_submit (), the commit;
- *   --path engine: bourse_trading_place_order () on the live book (keys
- *     entered and checked with the exchange, the mode switched to live,
- *     reconciled): validation, risk, the order and its lock and audit entry
- *     committed, the broker; the ACCEPTED and the FILL are booked by the
- *     trading module before the bench hears them.
+ *   --path engine: bourse_trading_place_order () on the live book (the
+ *     mode switched to live, reconciled): validation, risk, the order with
+ *     its lock and audit entry committed, the broker; the ACCEPTED and the
+ *     FILL are booked by the trading module before the bench hears them.
  *
  * Timed from the moment the order is handed over (before it is stored):
  *
+ *   stored, commit  (broker path) until it was inserted; the commit alone;
  *   handed    until bourse_broker_submit () and the commit (broker), or
  *             bourse_trading_place_order (), returned;
  *   accepted  until the broker's "execution" ACCEPTED (from the REST
@@ -36,17 +38,23 @@
  *   exchange  the exchange's own time for that order's POST /api/v3/order:
  *             from its request headers read to its answer written (the
  *             SoupServerMessage's "got-headers" to "wrote-body", in the
- *             exchange's thread) — checking the signature, the filters,
+ *             exchange's thread) — the signature checked, the filters,
  *             matching, the user events queued, the answer built and sent;
  *   accepted-beyond, fill-beyond
- *             accepted and fill minus exchange, order by order: the
- *             client's part of the round trip, loopback included.
+ *             accepted and fill less exchange, order by order: the
+ *             client's part of the round trip, loopback included. The
+ *             stream's NEW is queued inside the exchange's time and may
+ *             overtake the REST answer, so this may take off a little more
+ *             than the exchange held the order (tens of µs);
+ *   accepted-after-handed, accepted-after-handed-beyond
+ *             from handed to accepted, and that less exchange: the way out
+ *             and back once the order is committed.
  *
  * Before each order, as a floor, a bare signed POST /api/v3/order of the
  * same kind is sent with libsoup (a session of its own, its connection
  * kept alive, for an account of its own whose user events reach no one),
- * with no store and no broker: the query built and signed as the broker does,
- * sent, the answer read. bare is its round trip, bare-exchange the
+ * with no store and no broker: the query built and signed as the broker
+ * does, sent, the answer read. bare is its round trip, bare-exchange the
  * exchange's time for it, bare-beyond the difference.
  *
  * Each line printed is "name median_us=… p90_us=… p99_us=… max_us=… n=…".
@@ -473,16 +481,14 @@ book_is_live (gpointer data)
          && !json_object_get_boolean_member_with_default (object, "reconciling", TRUE);
 }
 
-/* Keys entered and checked with the exchange, the gate, the first
- * reconciliation: the live book, as a person gets there. */
-static BourseBroker *
-go_live (BourseEngine *engine,
-         const char   *secret)
+/* Keys entered and checked with the exchange, as a person enters them
+ * (an Ed25519 PEM does not fit in the configuration). */
+static void
+enter_keys (BourseEngine *engine,
+            const char   *secret)
 {
   g_autoptr(GBytes) bytes = g_bytes_new (secret, strlen (secret));
-  g_autoptr(GError) error = NULL;
   KeysEntered entered = { 0 };
-  BourseBroker *broker;
 
   bourse_exchange_keys_enter_async (bourse_engine_get_store (engine),
                                     bourse_auth_get_secrets (bourse_engine_get_auth (engine)),
@@ -492,6 +498,14 @@ go_live (BourseEngine *engine,
   if (entered.check == NULL)
     die ("the keys", entered.error);
   bourse_exchange_key_check_free (entered.check);
+}
+
+/* The gate and the first reconciliation: the live book. */
+static BourseBroker *
+go_live (BourseEngine *engine)
+{
+  g_autoptr(GError) error = NULL;
+  BourseBroker *broker;
 
   if (!bourse_engine_set_mode (engine, "live", "LIVE", &caller, &error))
     die ("live mode", error);
@@ -619,15 +633,11 @@ main (int   argc,
       /* Ours, as the exchange's: more than Binance allows. */
       "binance", "order_limit_10s", "100000",
       "binance", "order_limit_1d", "100000000",
-      /* The broker path reads its keys here; the engine path enters them. */
-      "binance", "api_key", engine_path ? NULL : API_KEY,
-      "binance", "api_secret", engine_path ? NULL : exchange.secret,
       NULL,
     };
 
     for (guint i = 0; settings[i] != NULL; i += 3)
-      if (settings[i + 2] != NULL
-          && !bourse_config_set (config, settings[i], settings[i + 1], settings[i + 2],
+      if (!bourse_config_set (config, settings[i], settings[i + 1], settings[i + 2],
                                  BOURSE_CONFIG_SOURCE_COMMAND_LINE, &error))
         die (settings[i + 1], error);
   }
@@ -637,10 +647,11 @@ main (int   argc,
     die ("engine", error);
   store = bourse_engine_get_store (engine);
 
+  enter_keys (engine, exchange.secret);
   if (engine_path)
     {
       set_price (engine);
-      broker = go_live (engine, exchange.secret);
+      broker = go_live (engine);
     }
   else
     {
