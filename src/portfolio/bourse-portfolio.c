@@ -186,6 +186,16 @@ move_balance (BoursePortfolio  *self,
       || !bourse_decimal_add (locked, d_locked, &locked, error)
       || !bourse_decimal_add (d_free, d_locked, &change, error))
     return FALSE;
+  if (locked.units < 0 && g_strcmp0 (self->account.broker, "paper") != 0)
+    {
+      /* A venue's book takes the venue's balances as they come (its
+       * reports, a reconciliation), so what an order locked may already be
+       * gone from them when the order gives it back: only what is there
+       * goes back, and the venue's next report is the truth anyway. */
+      free.units += locked.units;
+      change.units += locked.units;
+      locked = BOURSE_DECIMAL_ZERO;
+    }
   if (locked.units < 0)
     {
       /* A lock is only ever given back once: this is a bug, not input. */

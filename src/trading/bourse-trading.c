@@ -1458,11 +1458,18 @@ reconciled_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
+  BourseTrading *self = BOURSE_TRADING (source);
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) report = bourse_trading_reconcile_finish (BOURSE_TRADING (source), result, &error);
+  g_autoptr(JsonNode) report = bourse_trading_reconcile_finish (self, result, &error);
 
+  /* An exchange out of reach is not a fault of ours: it is recorded (the
+   * reconciliations' history), told on alerts, and tried again by the
+   * next reconnect or a person's Reconcile Now. */
   if (report == NULL)
-    g_warning ("Could not reconcile with the exchange: %s", error->message);
+    {
+      g_message ("Could not reconcile with the exchange: %s", error->message);
+      _bourse_trading_publish_alert (self->bus, "reconciliation.failed", error->message, 0);
+    }
 }
 
 void
