@@ -98,8 +98,10 @@ flag_is_set (gpointer data)
   return *(gboolean *)data;
 }
 
-void
-bourse_test_server_free (BourseTestServer *self)
+/* The server shut down and the engine stopped and gone, as when boursed
+ * exits; the configuration and the data directory stay. */
+static void
+stop_engine (BourseTestServer *self)
 {
   gboolean done = FALSE;
 
@@ -111,6 +113,31 @@ bourse_test_server_free (BourseTestServer *self)
   g_clear_object (&self->session);
   g_assert_finalize_object (self->server);
   g_assert_finalize_object (self->engine);
+  self->server = NULL;
+  self->engine = NULL;
+  g_clear_pointer (&self->base_url, g_free);
+  g_clear_pointer (&self->token, g_free);
+}
+
+void
+bourse_test_server_restart (BourseTestServer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  stop_engine (self);
+  self->engine = bourse_engine_new (self->config);
+  bourse_engine_start (self->engine, &error);
+  g_assert_no_error (error);
+  self->token = g_strdup (bourse_auth_get_local_token (bourse_engine_get_auth (self->engine)));
+  self->server = bourse_server_new (self->engine);
+  self->session = soup_session_new ();
+  bourse_test_server_start (self);
+}
+
+void
+bourse_test_server_free (BourseTestServer *self)
+{
+  stop_engine (self);
   g_assert_finalize_object (self->config);
 
   /* Let libsoup drop its closed connections before the next test. */

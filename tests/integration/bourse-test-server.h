@@ -35,6 +35,10 @@ typedef struct
 BourseTestServer   *bourse_test_server_new         (gboolean             start,
                                                     const char * const  *settings);
 void                bourse_test_server_start       (BourseTestServer    *self);
+/* Stops the server and the engine, then starts new ones on the same data
+ * directory and configuration, as a restarted boursed (a new local token:
+ * sessions of users stay in the store). */
+void                bourse_test_server_restart     (BourseTestServer    *self);
 void                bourse_test_server_free        (BourseTestServer    *self);
 /* headers: name, value pairs, NULL-terminated (may be NULL). Requests carry
  * the local owner's bearer token unless headers name Authorization; an empty

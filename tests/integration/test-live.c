@@ -504,6 +504,36 @@ test_cli_keys (void)
 
 /* }}} */
 
+/* An engine that stopped live starts live, and reconciles before it
+ * takes orders. */
+static void
+test_restart_live (void)
+{
+  g_autoptr(JsonNode) live = NULL;
+  g_autoptr(JsonNode) reconciliations = NULL;
+  g_autoptr(JsonNode) paper = NULL;
+  JsonObject *last;
+
+  live = desk_expect (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"live\",\"confirm\":\"LIVE\"}", 200);
+  bourse_test_wait_until (book_is_reconciled, (gpointer) "live", 30000, "the live book to be reconciled");
+  bourse_test_server_restart (server);
+  bourse_test_wait_until (book_is_reconciled, (gpointer) "live", 30000, "the live book to be reconciled at start");
+  reconciliations = desk_expect (server, "GET", "/api/v1/system/reconciliations", NULL, NULL, 200);
+  last = json_array_get_object_element (json_object_get_array_member (desk_object (reconciliations), "items"), 0);
+  g_assert_cmpstr (json_object_get_string_member (last, "trigger"), ==, "start");
+  g_assert_cmpstr (json_object_get_string_member (last, "outcome"), ==, "ok");
+  /* The restarted engine's live book holds what the exchange holds. */
+  {
+    BourseDecimal free, locked;
+    g_autofree char *text = NULL;
+
+    fake_exchange_get_balance (exchange, API_KEY, "USDT", &free, &locked);
+    text = bourse_decimal_to_string_trimmed (free);
+    assert_balance ("USDT", text);
+  }
+  paper = desk_expect (server, "POST", "/api/v1/system/mode", NULL, "{\"mode\":\"paper\"}", 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -567,6 +597,7 @@ main (int   argc,
   g_test_add_func ("/live/stream-down", test_stream_down);
   g_test_add_func ("/live/four-eyes", test_four_eyes);
   g_test_add_func ("/live/back-to-paper", test_back_to_paper);
+  g_test_add_func ("/live/restart-live", test_restart_live);
 
   status = g_test_run ();
   g_free (trader_token);
