@@ -417,3 +417,42 @@ remove_tree (const char *path)
 
   g_rmdir (path);
 }
+
+gboolean
+gui_test_init (int     *argc,
+               char  ***argv,
+               char   **tmp_dir)
+{
+  static const char * const vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME" };
+  g_autoptr(GError) error = NULL;
+
+  *tmp_dir = g_dir_make_tmp ("bourse-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (vars); i++)
+    {
+      g_autofree char *dir = g_build_filename (*tmp_dir, vars[i], NULL);
+
+      g_setenv (vars[i], dir, TRUE);
+    }
+  /* The labels are compared as written. */
+  g_setenv ("LANGUAGE", "C", TRUE);
+
+  g_test_init (argc, argv, NULL);
+
+  if (!gtk_init_check ())
+    {
+      gui_test_cleanup (tmp_dir);
+      g_print ("1..0 # SKIP no display\n");
+      return FALSE;
+    }
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  return TRUE;
+}
+
+void
+gui_test_cleanup (char **tmp_dir)
+{
+  remove_tree (*tmp_dir);
+  g_clear_pointer (tmp_dir, g_free);
+}

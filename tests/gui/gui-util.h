@@ -97,6 +97,14 @@ void               close_window        (BourseWindow *window);
 void               wait_for_topics     (BourseWindow       *window,
                                         const char * const *topics);
 void               remove_tree         (const char  *path);
+/* The start of a GUI test's main (): XDG directories of its own under a
+ * new *tmp_dir, labels in C, g_test_init (), GTK and libadwaita. FALSE
+ * without a display: the TAP skip is printed and *tmp_dir is gone. */
+gboolean           gui_test_init       (int          *argc,
+                                        char       ***argv,
+                                        char        **tmp_dir);
+/* Removes *tmp_dir and what the test left in it. */
+void               gui_test_cleanup    (char        **tmp_dir);
 
 #define TEST_PASSWORD "correct-horse-battery-9"
 

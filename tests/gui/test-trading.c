@@ -753,32 +753,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   int ret;
 
-  tmp_dir = g_dir_make_tmp ("bourse-gui-XXXXXX", &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char *vars[] = { "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME" };
-      g_autofree char *dir = g_build_filename (tmp_dir, vars[i], NULL);
-
-      g_setenv (vars[i], dir, TRUE);
-    }
-  /* The labels are compared as written. */
-  g_setenv ("LANGUAGE", "C", TRUE);
-
-  g_test_init (&argc, &argv, NULL);
-
-  if (!gtk_init_check ())
-    {
-      remove_tree (tmp_dir);
-      g_clear_pointer (&tmp_dir, g_free);
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
+  if (!gui_test_init (&argc, &argv, &tmp_dir))
+    return 0;
 
   g_test_add_func ("/trading/kill-switch", test_kill_switch);
   g_test_add_func ("/trading/order-dialog", test_order_dialog);
@@ -789,8 +767,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  remove_tree (tmp_dir);
-  g_clear_pointer (&tmp_dir, g_free);
+  gui_test_cleanup (&tmp_dir);
 
   return ret;
 }
