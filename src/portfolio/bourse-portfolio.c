@@ -18,49 +18,11 @@
 #include "market/bourse-instruments.h"
 #include "market/bourse-ticker.h"
 
+#include "bourse-ledger.h"
 #include "bourse-portfolio-private.h"
 
 
 G_DEFINE_FINAL_TYPE (BoursePortfolio, bourse_portfolio, G_TYPE_OBJECT)
-
-/* a × b ÷ c, exact to the unit and rounded half-even: how a share of a
- * cost or a lock is taken. c must not be zero. */
-static gboolean
-share_of (BourseDecimal   a,
-          BourseDecimal   b,
-          BourseDecimal   c,
-          BourseDecimal  *out,
-          GError        **error)
-{
-  __int128 num = (__int128) a.units * b.units;
-  __int128 q = num / c.units;
-  __int128 r = num % c.units;
-  __int128 twice = (r < 0 ? -r : r) * 2;
-  __int128 den = c.units < 0 ? -(__int128) c.units : c.units;
-
-  if (twice > den || (twice == den && (q & 1) != 0))
-    q += ((num < 0) != (c.units < 0)) ? -1 : 1;
-  if (q > G_MAXINT64 || q < G_MININT64)
-    {
-      g_set_error_literal (error, BOURSE_DECIMAL_ERROR, BOURSE_DECIMAL_ERROR_OVERFLOW,
-                           _("The amount is too large"));
-      return FALSE;
-    }
-  out->units = (gint64) q;
-  return TRUE;
-}
-
-static BourseDecimal
-dec_abs (BourseDecimal value)
-{
-  return (BourseDecimal) { value.units < 0 ? -value.units : value.units };
-}
-
-static int
-dec_sign (BourseDecimal value)
-{
-  return value.units > 0 ? 1 : value.units < 0 ? -1 : 0;
-}
 
 static char *
 now_text (void)
@@ -635,9 +597,9 @@ book_position (BoursePortfolio      *self,
 {
   g_autoptr(BourseStatement) read = NULL;
   g_autoptr(BourseStatement) write = NULL;
-  BourseDecimal q = BOURSE_DECIMAL_ZERO, cost = BOURSE_DECIMAL_ZERO;
-  BourseDecimal realized = BOURSE_DECIMAL_ZERO, fees = BOURSE_DECIMAL_ZERO;
-  BourseDecimal d = fill->quantity, n = fill->notional, fee = fill->fee;
+  BourseLedgerPosition position = { { 0 }, { 0 }, { 0 }, { 0 } };
+  BourseLedgerChange change;
+  BourseDecimal q, cost, realized, fees;
   g_autofree char *opened_at = NULL;
   gint64 trade_id = 0;
   int rc;
@@ -652,10 +614,10 @@ book_position (BoursePortfolio      *self,
   rc = sqlite3_step (read);
   if (rc == SQLITE_ROW)
     {
-      q.units = sqlite3_column_int64 (read, 0);
-      cost.units = sqlite3_column_int64 (read, 1);
-      realized.units = sqlite3_column_int64 (read, 2);
-      fees.units = sqlite3_column_int64 (read, 3);
+      position.quantity.units = sqlite3_column_int64 (read, 0);
+      position.cost.units = sqlite3_column_int64 (read, 1);
+      position.realized_pnl.units = sqlite3_column_int64 (read, 2);
+      position.fees.units = sqlite3_column_int64 (read, 3);
       trade_id = sqlite3_column_int64 (read, 4);
       opened_at = g_strdup ((const char *) sqlite3_column_text (read, 5));
     }
@@ -665,46 +627,22 @@ book_position (BoursePortfolio      *self,
       return FALSE;
     }
 
-  if (!fill->buy)
-    {
-      d.units = -d.units;
-      n.units = -n.units;
-    }
-  if (!bourse_decimal_add (fees, fee, &fees, error))
+  if (!bourse_ledger_book (&position, fill->buy, fill->quantity, fill->notional, fill->fee, &change, error))
     return FALSE;
+  q = position.quantity;
+  cost = position.cost;
+  realized = position.realized_pnl;
+  fees = position.fees;
 
-  if (q.units != 0 && dec_sign (d) != dec_sign (q))
+  if (change.closed_quantity.units != 0)
     {
-      /* Reduces: r of |q| is closed; the cost of that share leaves, and
-       * the fill's notional for it is realised against it. */
-      BourseDecimal r = bourse_decimal_compare (dec_abs (d), dec_abs (q)) < 0 ? dec_abs (d) : dec_abs (q);
-      BourseDecimal cost_out, n_r, fee_r, gross, exit_notional;
-      gboolean closes = bourse_decimal_compare (r, dec_abs (q)) == 0;
-
-      if (closes)
-        cost_out = cost;
-      else if (!share_of (cost, r, dec_abs (q), &cost_out, error))
-        return FALSE;
-      if (bourse_decimal_compare (r, dec_abs (d)) == 0)
-        {
-          n_r = n;
-          fee_r = fee;
-        }
-      else if (!share_of (n, r, dec_abs (d), &n_r, error) || !share_of (fee, r, dec_abs (d), &fee_r, error))
-        return FALSE;
-      /* gross = −n_r − cost_out: a long sold for 110 that cost 100 gives 10. */
-      if (!bourse_decimal_add (n_r, cost_out, &gross, error) || !bourse_decimal_neg (gross, &gross, error)
-          || !bourse_decimal_add (realized, gross, &realized, error)
-          || !bourse_decimal_sub (cost, cost_out, &cost, error))
-        return FALSE;
-      q.units += d.units > 0 ? r.units : -r.units;
-      exit_notional = dec_abs (n_r);
       if (trade_id > 0
-          && !add_to_trade (self, trade_id, FALSE, r, exit_notional, gross, fee_r,
-                            closes ? (fill->exit_reason ? fill->exit_reason : "order") : NULL, time, error))
+          && !add_to_trade (self, trade_id, FALSE, change.closed_quantity, change.closed_notional, change.gross_pnl,
+                            change.closed_fee,
+                            change.closes ? (fill->exit_reason ? fill->exit_reason : "order") : NULL, time, error))
         return FALSE;
       outcome->trade_id = trade_id;
-      if (closes)
+      if (change.closes)
         {
           outcome->trade_closed = TRUE;
           if (trade_id > 0 && !trade_net_pnl (self, trade_id, &outcome->trade_net_pnl, error))
@@ -712,30 +650,24 @@ book_position (BoursePortfolio      *self,
           trade_id = 0;
           g_clear_pointer (&opened_at, g_free);
         }
-      /* What is left of the fill opens the other side (shorts allowed). */
-      if (!bourse_decimal_sub (d, d.units > 0 ? r : (BourseDecimal) { -r.units }, &d, error)
-          || !bourse_decimal_sub (n, n_r, &n, error)
-          || !bourse_decimal_sub (fee, fee_r, &fee, error))
-        return FALSE;
     }
 
-  if (d.units != 0)
+  if (change.opened_quantity.units != 0)
     {
-      /* Opens or adds to a position on the fill's side. */
-      if (q.units == 0)
+      /* Opens or adds to a round trip on the side the position now has. */
+      if (change.opens)
         {
           BourseFillSpec side = *fill;
 
-          side.buy = d.units > 0;
-          if (!open_trade (self, &side, dec_abs (d), dec_abs (n), fee, time, &trade_id, error))
+          side.buy = q.units > 0;
+          if (!open_trade (self, &side, change.opened_quantity, change.opened_notional, change.opened_fee, time,
+                           &trade_id, error))
             return FALSE;
           opened_at = g_strdup (time);
         }
       else if (trade_id > 0
-               && !add_to_trade (self, trade_id, TRUE, dec_abs (d), dec_abs (n), BOURSE_DECIMAL_ZERO, fee,
-                                 NULL, time, error))
-        return FALSE;
-      if (!bourse_decimal_add (q, d, &q, error) || !bourse_decimal_add (cost, n, &cost, error))
+               && !add_to_trade (self, trade_id, TRUE, change.opened_quantity, change.opened_notional,
+                                 BOURSE_DECIMAL_ZERO, change.opened_fee, NULL, time, error))
         return FALSE;
       outcome->trade_id = trade_id;
     }
