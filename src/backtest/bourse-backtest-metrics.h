@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   double  starting_equity;
-  double  previous_equity;
+  double  previous_equity;      /* Eᵢ₋₁ for the next period */
   gsize   n_periods;
   gsize   n_exposed;
   /* Welford's running mean and sum of squared deviations of the returns. */
@@ -27,18 +27,16 @@ typedef struct
   double  m2;
   double  downside_sq;          /* Σ min (r, 0)² */
   double  peak;
-  gint64  peak_time;
+  gint64  peak_time;            /* the latest close at the peak (the span's start for E₀) */
   double  max_drawdown;
   gint64  max_drawdown_duration_ms;
-  gint64  first_time;
-  gint64  last_time;
+  gint64  first_time;           /* the first period's open time */
   gint64  period_end;           /* the last period's close time */
   /* Closed round trips. */
   guint   trades;
   guint   wins;
   double  gross_profit;
   double  gross_loss;           /* ≥ 0 */
-  double  pnl_sum;
   gint64  duration_sum_ms;
 } BourseBacktestStats;
 
