@@ -23,17 +23,6 @@
 
 G_BEGIN_DECLS
 
-#define BOURSE_BACKTEST_ERROR (bourse_backtest_error_quark ())
-
-typedef enum
-{
-  /* A spec member is out of range; the message names it (see
-   * bourse_backtest_error_field ()). */
-  BOURSE_BACKTEST_ERROR_INVALID = 1,
-  /* No candles in the window, or too few for the lookback. */
-  BOURSE_BACKTEST_ERROR_NO_DATA,
-} BourseBacktestError;
-
 typedef enum
 {
   BOURSE_BACKTEST_EXITS_SIGNALS,   /* the opposite signal only */
@@ -160,10 +149,6 @@ typedef void (*BourseBacktestProgressFunc) (gsize     done,
                                             gsize     total,
                                             gpointer  user_data);
 
-GQuark                bourse_backtest_error_quark   (void);
-/* The spec member an INVALID error is about ("fee_rate"), or NULL. */
-const char           *bourse_backtest_error_field   (const GError                *error);
-
 const char           *bourse_backtest_exits_to_string (BourseBacktestExits        exits);
 gboolean              bourse_backtest_exits_parse   (const char                  *text,
                                                      BourseBacktestExits         *exits);
@@ -196,11 +181,12 @@ void                  bourse_backtest_spec_init     (BourseBacktestSpec         
                                                      BourseStrategy              *strategy,
                                                      JsonObject                  *params);
 /* The candles one evaluation sees: @lookback, or the strategy's minimum for
- * its parameters, or its live default (BOURSE_LIVE_WINDOW) where larger. */
+ * its parameters, or the live window (BOURSE_STRATEGY_LIVE_WINDOW) where larger. */
 guint                 bourse_backtest_spec_get_lookback (const BourseBacktestSpec *spec);
 
-/* Runs @spec over @series. FALSE (NULL) with @error when the spec is
- * invalid, the window holds no candle, or @cancellable was cancelled. */
+/* Runs @spec over @series. NULL with @error when the spec is invalid or
+ * the window holds no candle (BOURSE_ERROR_INVALID naming the member, as
+ * the API's 422), or @cancellable was cancelled. */
 BourseBacktestResult *bourse_backtest_run           (const BourseBacktestSeries  *series,
                                                      const BourseBacktestSpec    *spec,
                                                      BourseBacktestProgressFunc   progress,

@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The candles a live evaluation reads at least (more when the type needs them). */
-#define BOURSE_LIVE_WINDOW 500
+#define BOURSE_LIVE_WINDOW BOURSE_STRATEGY_LIVE_WINDOW
 
 typedef struct
 {

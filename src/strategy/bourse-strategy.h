@@ -23,6 +23,10 @@ G_BEGIN_DECLS
 
 #define BOURSE_STRATEGY_ERROR (bourse_strategy_error_quark ())
 
+/* The candles a live strategy reads per evaluation when its parameters
+ * need fewer; backtests read the same (docs/BACKTESTS.md). */
+#define BOURSE_STRATEGY_LIVE_WINDOW 500
+
 typedef enum
 {
   /* A parameter is unknown, of the wrong type or out of range; the message

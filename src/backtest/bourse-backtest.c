@@ -1,0 +1,861 @@
+/* bourse-backtest.c — replaying stored candles through a strategy, the paper fill model and the ledger
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * docs/BACKTESTS.md "The rules" is what this file does, rule by rule.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <math.h>
+#include <string.h>
+
+#include "core/bourse-error.h"
+#include "core/bourse-json.h"
+#include "portfolio/bourse-ledger.h"
+#include "trading/bourse-paper-broker.h"
+
+#include "bourse-backtest-metrics.h"
+#include "bourse-backtest.h"
+
+/* How often a run reports progress and looks at its cancellable. */
+#define PROGRESS_EVERY 4096
+
+/* Series {{{ */
+
+typedef struct
+{
+  BourseBacktestSeries  series;
+  gatomicrefcount       ref_count;
+} Series;
+
+static Series *
+series_alloc (gsize n_candles)
+{
+  Series *self = g_new0 (Series, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->series.n_candles = n_candles;
+  self->series.open_time = g_new (gint64, MAX (n_candles, 1));
+  self->series.open = g_new (double, MAX (n_candles, 1));
+  self->series.high = g_new (double, MAX (n_candles, 1));
+  self->series.low = g_new (double, MAX (n_candles, 1));
+  self->series.close = g_new (double, MAX (n_candles, 1));
+  self->series.volume = g_new (double, MAX (n_candles, 1));
+  return self;
+}
+
+static void
+series_set_instrument (BourseBacktestSeries   *series,
+                       const BourseInstrument *instrument,
+                       BourseInterval          interval)
+{
+  series->symbol = g_strdup (instrument->symbol);
+  series->base_asset = g_strdup (instrument->base_asset);
+  series->quote_asset = g_strdup (instrument->quote_asset);
+  series->tick_size = instrument->tick_size;
+  series->lot_step = instrument->lot_step;
+  series->min_notional = instrument->min_notional;
+  series->interval = interval;
+}
+
+static void
+series_set_candle (BourseBacktestSeries *series,
+                   gsize                 i,
+                   const BourseCandle   *candle)
+{
+  series->open_time[i] = candle->open_time;
+  series->open[i] = bourse_decimal_to_double (candle->open);
+  series->high[i] = bourse_decimal_to_double (candle->high);
+  series->low[i] = bourse_decimal_to_double (candle->low);
+  series->close[i] = bourse_decimal_to_double (candle->close);
+  series->volume[i] = bourse_decimal_to_double (candle->volume);
+}
+
+BourseBacktestSeries *
+bourse_backtest_series_new (const BourseInstrument *instrument,
+                            BourseInterval          interval,
+                            const BourseCandle     *candles,
+                            gsize                   n_candles,
+                            gsize                   first)
+{
+  Series *self;
+
+  g_return_val_if_fail (instrument != NULL, NULL);
+  g_return_val_if_fail (candles != NULL || n_candles == 0, NULL);
+  g_return_val_if_fail (first <= n_candles, NULL);
+
+  self = series_alloc (n_candles);
+  series_set_instrument (&self->series, instrument, interval);
+  for (gsize i = 0; i < n_candles; i++)
+    series_set_candle (&self->series, i, &candles[i]);
+  self->series.first = first;
+  return &self->series;
+}
+
+/* The open time @n candles before @open_time's candle (months and weeks
+ * have no fixed length: one step at a time). */
+static gint64
+step_back (BourseInterval interval,
+           gint64         open_time,
+           guint          n)
+{
+  gint64 t = bourse_interval_align (interval, open_time);
+
+  for (guint i = 0; i < n && t > BOURSE_TIME_MIN_MS; i++)
+    t = bourse_interval_align (interval, t - 1);
+  return t;
+}
+
+/* Appends the closed candles with open_time in [start, end) to @all. */
+static gboolean
+read_candles (BourseStore     *store,
+              gint64           instrument_id,
+              BourseInterval   interval,
+              gint64           start,
+              gint64           end,
+              GArray          *all,
+              GError         **error)
+{
+  gboolean more = TRUE;
+
+  while (more && start < end)
+    {
+      g_autoptr(GArray) page = NULL;
+      gint64 next = 0;
+
+      page = bourse_candles_query (store, instrument_id, interval, start, end - 1, BOURSE_CANDLES_MAX_LIMIT,
+                                   &more, &next, error);
+      if (page == NULL)
+        return FALSE;
+      for (guint i = 0; i < page->len; i++)
+        {
+          const BourseCandle *candle = &g_array_index (page, BourseCandle, i);
+
+          /* A forming candle is not history yet: live strategies skip it too. */
+          if (candle->closed)
+            g_array_append_val (all, *candle);
+        }
+      start = next;
+    }
+  return TRUE;
+}
+
+BourseBacktestSeries *
+bourse_backtest_series_load (BourseStore     *store,
+                             const char      *symbol,
+                             BourseInterval   interval,
+                             gint64           start_ms,
+                             gint64           end_ms,
+                             guint            history,
+                             GError         **error)
+{
+  g_autoptr(BourseInstrument) instrument = NULL;
+  g_autoptr(GArray) candles = g_array_new (FALSE, FALSE, sizeof (BourseCandle));
+  BourseBacktestSeries *series;
+  gsize first;
+
+  g_return_val_if_fail (symbol != NULL, NULL);
+
+  instrument = bourse_instruments_find (store, symbol, error);
+  if (instrument == NULL)
+    return NULL;
+  if (history > 0
+      && !read_candles (store, instrument->id, interval, step_back (interval, start_ms, history), start_ms, candles,
+                        error))
+    return NULL;
+  first = candles->len;
+  if (!read_candles (store, instrument->id, interval, start_ms, end_ms, candles, error))
+    return NULL;
+  if (candles->len == first)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "start",
+                              _("There are no closed %s candles of %s between start and end"),
+                              bourse_interval_to_string (interval), symbol);
+      return NULL;
+    }
+  series = bourse_backtest_series_new (instrument, interval, (const BourseCandle *) (gpointer) candles->data,
+                                       candles->len, first);
+  return series;
+}
+
+BourseBacktestSeries *
+bourse_backtest_series_ref (BourseBacktestSeries *series)
+{
+  Series *self = (Series *) series;
+
+  g_return_val_if_fail (series != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return series;
+}
+
+void
+bourse_backtest_series_unref (BourseBacktestSeries *series)
+{
+  Series *self = (Series *) series;
+
+  if (series == NULL || !g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_free (series->symbol);
+  g_free (series->base_asset);
+  g_free (series->quote_asset);
+  g_free (series->open_time);
+  g_free (series->open);
+  g_free (series->high);
+  g_free (series->low);
+  g_free (series->close);
+  g_free (series->volume);
+  g_free (self);
+}
+
+BourseDecimal
+bourse_backtest_series_price (const BourseBacktestSeries *series,
+                              double                      price)
+{
+  /* Stored decimals became doubles by one correctly rounded division;
+   * below 2^53 units the nearest unit is the one they came from. */
+  return (BourseDecimal) { (gint64) llround (price * (double) BOURSE_DECIMAL_UNIT) };
+}
+
+/* }}} */
+
+/* The spec {{{ */
+
+const char *
+bourse_backtest_exits_to_string (BourseBacktestExits exits)
+{
+  switch (exits)
+    {
+    case BOURSE_BACKTEST_EXITS_SIGNALS: return "signals";
+    case BOURSE_BACKTEST_EXITS_LEVELS:  return "levels";
+    case BOURSE_BACKTEST_EXITS_BOTH:    return "both";
+    default:                            g_return_val_if_reached ("both");
+    }
+}
+
+gboolean
+bourse_backtest_exits_parse (const char          *text,
+                             BourseBacktestExits *exits)
+{
+  for (BourseBacktestExits e = BOURSE_BACKTEST_EXITS_SIGNALS; e <= BOURSE_BACKTEST_EXITS_BOTH; e++)
+    if (g_strcmp0 (text, bourse_backtest_exits_to_string (e)) == 0)
+      {
+        *exits = e;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+void
+bourse_backtest_spec_init (BourseBacktestSpec *spec,
+                           BourseStrategy     *strategy,
+                           JsonObject         *params)
+{
+  memset (spec, 0, sizeof *spec);
+  spec->strategy = strategy;
+  spec->params = params;
+  spec->starting_cash.units = 10000 * BOURSE_DECIMAL_UNIT;
+  /* The paper broker's defaults (paper.taker_fee, paper.slippage_bps). */
+  spec->fee_rate.units = BOURSE_DECIMAL_UNIT / 1000;
+  spec->slippage_bps = 2;
+  spec->stake_fraction.units = BOURSE_DECIMAL_UNIT;
+  spec->exits = BOURSE_BACKTEST_EXITS_BOTH;
+}
+
+guint
+bourse_backtest_spec_get_lookback (const BourseBacktestSpec *spec)
+{
+  guint minimum = bourse_strategy_get_min_candles (spec->strategy, spec->params);
+
+  if (spec->lookback > 0)
+    return MAX (spec->lookback, minimum);
+  return MAX (minimum, BOURSE_STRATEGY_LIVE_WINDOW);
+}
+
+static gboolean
+check_spec (const BourseBacktestSpec *spec,
+            GError                  **error)
+{
+  if (spec->starting_cash.units <= 0)
+    bourse_set_field_error (error, BOURSE_ERROR_INVALID, "starting_cash", _("The starting cash must be above zero"));
+  else if (spec->fee_rate.units < 0 || spec->fee_rate.units > BOURSE_DECIMAL_UNIT / 10)
+    bourse_set_field_error (error, BOURSE_ERROR_INVALID, "fee_rate", _("The fee rate must be between 0 and 0.1"));
+  else if (spec->slippage_bps < 0 || spec->slippage_bps > 1000)
+    bourse_set_field_error (error, BOURSE_ERROR_INVALID, "slippage_bps",
+                            _("The slippage must be between 0 and 1000 basis points"));
+  else if (spec->stake_fraction.units <= 0 || spec->stake_fraction.units > BOURSE_DECIMAL_UNIT)
+    bourse_set_field_error (error, BOURSE_ERROR_INVALID, "stake_fraction",
+                            _("The stake fraction must be above 0 and at most 1"));
+  else if ((guint) spec->exits > BOURSE_BACKTEST_EXITS_BOTH)
+    bourse_set_field_error (error, BOURSE_ERROR_INVALID, "exits", _("Exits must be signals, levels or both"));
+  else
+    return TRUE;
+  return FALSE;
+}
+
+/* }}} */
+
+/* The run {{{ */
+
+typedef struct
+{
+  const BourseBacktestSeries *series;
+  const BourseBacktestSpec   *spec;
+  BourseDecimal               cash;
+  BourseLedgerPosition        position;
+  BourseDecimal               fees;
+  BourseBacktestTrade         trade;         /* the open round trip, when position.quantity != 0 */
+  BourseDecimal               stop_loss;     /* its levels; zero: none */
+  BourseDecimal               take_profit;
+  BourseBacktestResult       *result;
+  BourseBacktestStats         stats;
+} Run;
+
+static BourseDecimal
+dec_abs (BourseDecimal value)
+{
+  return (BourseDecimal) { value.units < 0 ? -value.units : value.units };
+}
+
+/* Books a fill through the ledger and moves the cash. */
+static gboolean
+book (Run            *run,
+      gboolean        buy,
+      BourseDecimal   quantity,
+      BourseDecimal   notional,
+      BourseDecimal   fee,
+      BourseLedgerChange *change,
+      GError        **error)
+{
+  BourseDecimal delta;
+
+  return bourse_ledger_book (&run->position, buy, quantity, notional, fee, change, error)
+         && bourse_ledger_cash_delta (buy, notional, fee, &delta, error)
+         && bourse_decimal_add (run->cash, delta, &run->cash, error)
+         && bourse_decimal_add (run->fees, fee, &run->fees, error);
+}
+
+/* The stake: the free cash's fraction ÷ (price × (1 + fee rate)), down to
+ * the lot, and never more than the cash pays for once rounded. */
+static gboolean
+size_entry (Run            *run,
+            BourseDecimal   price,
+            BourseDecimal  *quantity,
+            BourseDecimal  *notional,
+            BourseDecimal  *fee,
+            GError        **error)
+{
+  const BourseBacktestSeries *series = run->series;
+  BourseDecimal stake, one_plus_fee, per_unit, raw;
+
+  if (run->cash.units <= 0)
+    {
+      *quantity = BOURSE_DECIMAL_ZERO;
+      return TRUE;
+    }
+  one_plus_fee.units = BOURSE_DECIMAL_UNIT + run->spec->fee_rate.units;
+  if (!bourse_decimal_mul (run->cash, run->spec->stake_fraction, BOURSE_ROUND_FLOOR, &stake, error)
+      || !bourse_decimal_mul (price, one_plus_fee, BOURSE_ROUND_CEILING, &per_unit, error)
+      || !bourse_decimal_div (stake, per_unit, BOURSE_ROUND_FLOOR, &raw, error))
+    return FALSE;
+  if (series->lot_step.units > 0)
+    {
+      if (!bourse_decimal_round_to_step (raw, series->lot_step, BOURSE_ROUND_FLOOR, quantity, error))
+        return FALSE;
+    }
+  else
+    *quantity = raw;
+  while (quantity->units > 0)
+    {
+      BourseDecimal cost;
+
+      if (!bourse_paper_fee (*quantity, price, run->spec->fee_rate, notional, fee, error)
+          || !bourse_decimal_add (*notional, *fee, &cost, error))
+        return FALSE;
+      if (bourse_decimal_compare (cost, stake) <= 0)
+        break;
+      /* The notional's half-even and the fee's rounding up took a unit or two. */
+      quantity->units -= series->lot_step.units > 0 ? series->lot_step.units : 1;
+    }
+  if (quantity->units > 0 && bourse_decimal_compare (*notional, series->min_notional) < 0)
+    *quantity = BOURSE_DECIMAL_ZERO;
+  return TRUE;
+}
+
+static gboolean
+enter (Run                 *run,
+       gsize                i,
+       const BourseSignal  *signal,
+       GError             **error)
+{
+  const BourseBacktestSeries *series = run->series;
+  gboolean buy = signal->decision == BOURSE_DECISION_BUY;
+  BourseDecimal open = bourse_backtest_series_price (series, series->open[i]);
+  BourseDecimal price, quantity, notional = { 0 }, fee = { 0 };
+  BourseLedgerChange change;
+
+  if (!bourse_paper_market_price (buy ? BOURSE_SIDE_BUY : BOURSE_SIDE_SELL, open, run->spec->slippage_bps,
+                                  series->tick_size, &price, error)
+      || !size_entry (run, price, &quantity, &notional, &fee, error))
+    return FALSE;
+  if (quantity.units <= 0)
+    {
+      run->result->n_skipped++;
+      return TRUE;
+    }
+  if (!book (run, buy, quantity, notional, fee, &change, error))
+    return FALSE;
+
+  memset (&run->trade, 0, sizeof run->trade);
+  run->trade.is_short = !buy;
+  run->trade.entry_time = series->open_time[i];
+  run->trade.entry_price = price;
+  run->trade.quantity = quantity;
+  run->trade.entry_notional = notional;
+  run->trade.fees = fee;
+  run->stop_loss = signal->stop_loss;
+  run->take_profit = signal->take_profit;
+  return TRUE;
+}
+
+static gboolean
+leave (Run            *run,
+       gsize           i,
+       BourseDecimal   price,
+       const char     *reason,
+       GError        **error)
+{
+  BourseDecimal notional, fee;
+  BourseLedgerChange change;
+  BourseBacktestTrade *trade = &run->trade;
+  gboolean buy = trade->is_short;
+
+  if (!bourse_paper_fee (trade->quantity, price, run->spec->fee_rate, &notional, &fee, error)
+      || !book (run, buy, trade->quantity, notional, fee, &change, error))
+    return FALSE;
+  g_assert (change.closes);
+
+  trade->exit_time = run->series->open_time[i];
+  trade->exit_price = price;
+  trade->exit_notional = notional;
+  trade->exit_reason = reason;
+  if (!bourse_decimal_add (trade->fees, fee, &trade->fees, error)
+      || !bourse_decimal_sub (change.gross_pnl, trade->fees, &trade->pnl, error))
+    return FALSE;
+  g_array_append_val (run->result->trades, *trade);
+  bourse_backtest_stats_add_trade (&run->stats, bourse_decimal_to_double (trade->pnl),
+                                   trade->exit_time - trade->entry_time);
+  memset (trade, 0, sizeof *trade);
+  run->stop_loss = run->take_profit = BOURSE_DECIMAL_ZERO;
+  return TRUE;
+}
+
+/* The pending signal of the candle before, at this candle's open. */
+static gboolean
+act (Run                 *run,
+     gsize                i,
+     const BourseSignal  *signal,
+     GError             **error)
+{
+  const BourseBacktestSpec *spec = run->spec;
+  gint64 q = run->position.quantity.units;
+
+  if (q == 0)
+    {
+      if (signal->decision == BOURSE_DECISION_BUY || spec->allow_short)
+        return enter (run, i, signal, error);
+      return TRUE;
+    }
+  if (spec->exits == BOURSE_BACKTEST_EXITS_LEVELS
+      || (q > 0) == (signal->decision == BOURSE_DECISION_BUY))
+    return TRUE;
+  {
+    const BourseBacktestSeries *series = run->series;
+    BourseDecimal open = bourse_backtest_series_price (series, series->open[i]), price;
+
+    return bourse_paper_market_price (q > 0 ? BOURSE_SIDE_SELL : BOURSE_SIDE_BUY, open, spec->slippage_bps,
+                                      series->tick_size, &price, error)
+           && leave (run, i, price, "signal", error);
+  }
+}
+
+/* The stop-loss and take-profit of the open round trip, on candle @i. */
+static gboolean
+check_levels (Run     *run,
+              gsize    i,
+              GError **error)
+{
+  const BourseBacktestSeries *series = run->series;
+  BourseDecimal open = bourse_backtest_series_price (series, series->open[i]);
+  BourseDecimal high = bourse_backtest_series_price (series, series->high[i]);
+  BourseDecimal low = bourse_backtest_series_price (series, series->low[i]);
+  gboolean is_short = run->position.quantity.units < 0;
+  gboolean has_stop = run->stop_loss.units > 0, has_target = run->take_profit.units > 0;
+  /* "Beyond" a long's stop is below it; a short's, above it. */
+  int dir = is_short ? -1 : 1;
+
+  if (has_stop && dir * bourse_decimal_compare (open, run->stop_loss) <= 0)
+    return leave (run, i, open, "stop_loss", error);
+  if (has_target && dir * bourse_decimal_compare (open, run->take_profit) >= 0)
+    return leave (run, i, open, "take_profit", error);
+  if (has_stop && dir * bourse_decimal_compare (is_short ? high : low, run->stop_loss) <= 0)
+    return leave (run, i, run->stop_loss, "stop_loss", error);
+  if (has_target && dir * bourse_decimal_compare (is_short ? low : high, run->take_profit) >= 0)
+    return leave (run, i, run->take_profit, "take_profit", error);
+  return TRUE;
+}
+
+/* Cash + the position at @close; the open trip's value and PnL with it. */
+static gboolean
+mark (Run            *run,
+      BourseDecimal   close,
+      BourseDecimal  *equity,
+      GError        **error)
+{
+  BourseDecimal value;
+
+  return bourse_decimal_mul (run->position.quantity, close, BOURSE_ROUND_HALF_EVEN, &value, error)
+         && bourse_decimal_add (run->cash, value, equity, error);
+}
+
+static gboolean
+evaluate (Run            *run,
+          gsize           t,
+          guint           lookback,
+          guint           minimum,
+          BourseSignal   *signal,
+          GError        **error)
+{
+  const BourseBacktestSeries *series = run->series;
+  gsize from = t + 1 >= lookback ? t + 1 - lookback : 0;
+  BourseStrategyInput input = {
+    .n_candles = t + 1 - from,
+    .open_time = series->open_time + from,
+    .open = series->open + from,
+    .high = series->high + from,
+    .low = series->low + from,
+    .close = series->close + from,
+    .volume = series->volume + from,
+    .interval = series->interval,
+    .tick_size = series->tick_size,
+  };
+
+  /* Too few candles yet: the strategy would say so with a NO-TRADE. */
+  if (input.n_candles < minimum)
+    {
+      bourse_signal_clear (signal);
+      return TRUE;
+    }
+  return bourse_strategy_evaluate (run->spec->strategy, &input, run->spec->params, signal, error);
+}
+
+BourseBacktestResult *
+bourse_backtest_run (const BourseBacktestSeries *series,
+                     const BourseBacktestSpec   *spec,
+                     BourseBacktestProgressFunc  progress,
+                     gpointer                    progress_data,
+                     GCancellable               *cancellable,
+                     GError                    **error)
+{
+  g_autoptr(BourseBacktestResult) result = NULL;
+  g_auto(BourseSignal) pending = BOURSE_SIGNAL_INIT;
+  g_auto(BourseSignal) signal = BOURSE_SIGNAL_INIT;
+  gsize ws, we, stretch, i;
+  guint lookback, minimum;
+  double start_open, best_in_stretch = 0;
+  BourseDecimal equity = { 0 }, last_close = { 0 };
+  Run run = { 0 };
+
+  g_return_val_if_fail (series != NULL, NULL);
+  g_return_val_if_fail (spec != NULL && BOURSE_IS_STRATEGY (spec->strategy), NULL);
+
+  if (!check_spec (spec, error))
+    return NULL;
+  ws = spec->window_start > 0 || spec->window_end > 0 ? spec->window_start : series->first;
+  we = spec->window_end > 0 ? MIN (spec->window_end, series->n_candles) : series->n_candles;
+  if (ws >= we)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "start",
+                              _("There are no candles between start and end"));
+      return NULL;
+    }
+  lookback = bourse_backtest_spec_get_lookback (spec);
+  minimum = bourse_strategy_get_min_candles (spec->strategy, spec->params);
+
+  result = g_new0 (BourseBacktestResult, 1);
+  result->trades = g_array_new (FALSE, TRUE, sizeof (BourseBacktestTrade));
+  result->curve = g_array_sized_new (FALSE, TRUE, sizeof (BourseBacktestPoint),
+                                     MIN (we - ws, BOURSE_BACKTEST_CURVE_POINTS));
+  result->starting_cash = spec->starting_cash;
+  result->n_candles = we - ws;
+  result->start_time = series->open_time[ws];
+  result->end_time = bourse_interval_next (series->interval, series->open_time[we - 1]);
+
+  run.series = series;
+  run.spec = spec;
+  run.cash = spec->starting_cash;
+  run.result = result;
+  bourse_backtest_stats_init (&run.stats, bourse_decimal_to_double (spec->starting_cash));
+
+  stretch = (we - ws + BOURSE_BACKTEST_CURVE_POINTS - 1) / BOURSE_BACKTEST_CURVE_POINTS;
+  start_open = series->open[ws];
+
+  for (i = ws; i < we; i++)
+    {
+      double drawdown;
+
+      if ((i - ws) % PROGRESS_EVERY == 0)
+        {
+          if (g_cancellable_set_error_if_cancelled (cancellable, error))
+            return NULL;
+          if (progress != NULL)
+            progress (i - ws, we - ws, progress_data);
+        }
+
+      /* 1. The signal of the candle before, at this open. */
+      if (pending.decision != BOURSE_DECISION_NO_TRADE)
+        {
+          if (!act (&run, i, &pending, error))
+            return NULL;
+          bourse_signal_clear (&pending);
+        }
+      /* 2. The open round trip's levels, over this candle. */
+      if (run.position.quantity.units != 0 && spec->exits != BOURSE_BACKTEST_EXITS_SIGNALS
+          && !check_levels (&run, i, error))
+        return NULL;
+      /* 3. This candle, closed, as a live strategy sees it; the last one's
+       * signal would act after the window. */
+      if (i + 1 < we)
+        {
+          if (!evaluate (&run, i, lookback, minimum, &signal, error))
+            return NULL;
+          if (signal.decision != BOURSE_DECISION_NO_TRADE)
+            {
+              result->n_signals++;
+              pending = signal;
+              signal = (BourseSignal) BOURSE_SIGNAL_INIT;
+            }
+        }
+      /* 4. The equity at its close. */
+      last_close = bourse_backtest_series_price (series, series->close[i]);
+      if (!mark (&run, last_close, &equity, error))
+        return NULL;
+      drawdown = bourse_backtest_stats_add_period (&run.stats, series->open_time[i],
+                                                   bourse_interval_next (series->interval, series->open_time[i]),
+                                                   bourse_decimal_to_double (equity),
+                                                   run.position.quantity.units != 0);
+      best_in_stretch = MAX (best_in_stretch, drawdown);
+      if ((i - ws + 1) % stretch == 0 || i + 1 == we)
+        {
+          BourseBacktestPoint point = {
+            .time = series->open_time[i],
+            .equity = bourse_decimal_to_double (equity),
+            .buy_and_hold = start_open > 0
+                            ? bourse_decimal_to_double (spec->starting_cash) * series->close[i] / start_open : 0,
+            .drawdown = best_in_stretch,
+          };
+
+          g_array_append_val (result->curve, point);
+          best_in_stretch = 0;
+        }
+    }
+
+  /* A round trip still open is valued at the last close, not sold. */
+  if (run.position.quantity.units != 0)
+    {
+      BourseBacktestTrade *trade = &run.trade;
+      BourseDecimal value, unrealised;
+
+      if (!bourse_decimal_mul (dec_abs (run.position.quantity), last_close, BOURSE_ROUND_HALF_EVEN, &value, error)
+          || !bourse_decimal_mul (run.position.quantity, last_close, BOURSE_ROUND_HALF_EVEN, &unrealised, error)
+          || !bourse_decimal_sub (unrealised, run.position.cost, &unrealised, error)
+          || !bourse_decimal_sub (unrealised, trade->fees, &trade->pnl, error))
+        return NULL;
+      trade->exit_price = last_close;
+      trade->exit_notional = value;
+      trade->exit_reason = NULL;
+      g_array_append_val (result->trades, *trade);
+    }
+
+  if (progress != NULL)
+    progress (we - ws, we - ws, progress_data);
+  result->final_cash = run.cash;
+  result->final_equity = equity;
+  result->fees = run.fees;
+  bourse_backtest_stats_finish (&run.stats, &result->metrics);
+  result->metrics.buy_and_hold_return = start_open > 0 ? series->close[we - 1] / start_open - 1 : 0;
+  return g_steal_pointer (&result);
+}
+
+void
+bourse_backtest_result_free (BourseBacktestResult *result)
+{
+  if (result == NULL)
+    return;
+  g_array_unref (result->trades);
+  g_array_unref (result->curve);
+  g_free (result);
+}
+
+/* }}} */
+
+/* JSON {{{ */
+
+static void
+add_time (JsonBuilder *builder,
+          const char  *name,
+          gint64       ms)
+{
+  g_autofree char *text = bourse_time_format_rfc3339 (ms);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, text);
+}
+
+static void
+add_double (JsonBuilder *builder,
+            const char  *name,
+            double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_int (JsonBuilder *builder,
+         const char  *name,
+         gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static void
+add_metrics (JsonBuilder                 *builder,
+             const BourseBacktestMetrics *metrics,
+             BourseDecimal                fees)
+{
+  json_builder_begin_object (builder);
+  add_double (builder, "total_return", metrics->total_return);
+  add_double (builder, "annualised_return", metrics->annualised_return);
+  add_double (builder, "volatility", metrics->volatility);
+  add_double (builder, "sharpe", metrics->sharpe);
+  add_double (builder, "sortino", metrics->sortino);
+  add_double (builder, "calmar", metrics->calmar);
+  add_double (builder, "max_drawdown", metrics->max_drawdown);
+  add_int (builder, "max_drawdown_duration_ms", metrics->max_drawdown_duration_ms);
+  add_double (builder, "win_rate", metrics->win_rate);
+  /* +∞ (gains without a loss) has no JSON number: null. */
+  add_double (builder, "profit_factor", metrics->profit_factor);
+  add_double (builder, "expectancy", metrics->expectancy);
+  add_double (builder, "exposure", metrics->exposure);
+  add_int (builder, "trades", metrics->trades);
+  add_int (builder, "average_duration_ms", metrics->average_duration_ms);
+  bourse_json_builder_add_decimal (builder, "fees", &fees);
+  add_double (builder, "buy_and_hold_return", metrics->buy_and_hold_return);
+  json_builder_end_object (builder);
+}
+
+JsonNode *
+bourse_backtest_metrics_to_json (const BourseBacktestMetrics *metrics,
+                                 BourseDecimal                fees)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  add_metrics (builder, metrics, fees);
+  return json_builder_get_root (builder);
+}
+
+static void
+add_trade (JsonBuilder               *builder,
+           const BourseBacktestTrade *trade)
+{
+  gboolean open = trade->exit_reason == NULL;
+  double entry = bourse_decimal_to_double (trade->entry_notional);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "side");
+  json_builder_add_string_value (builder, trade->is_short ? "SHORT" : "LONG");
+  add_time (builder, "entry_time", trade->entry_time);
+  bourse_json_builder_add_decimal (builder, "entry_price", &trade->entry_price);
+  json_builder_set_member_name (builder, "exit_time");
+  if (open)
+    json_builder_add_null_value (builder);
+  else
+    {
+      g_autofree char *text = bourse_time_format_rfc3339 (trade->exit_time);
+
+      json_builder_add_string_value (builder, text);
+    }
+  bourse_json_builder_add_decimal (builder, "exit_price", &trade->exit_price);
+  bourse_json_builder_add_decimal (builder, "quantity", &trade->quantity);
+  bourse_json_builder_add_decimal (builder, "entry_notional", &trade->entry_notional);
+  bourse_json_builder_add_decimal (builder, "exit_notional", &trade->exit_notional);
+  bourse_json_builder_add_decimal (builder, "fees", &trade->fees);
+  bourse_json_builder_add_decimal (builder, "pnl", &trade->pnl);
+  add_double (builder, "return", entry > 0 ? bourse_decimal_to_double (trade->pnl) / entry : 0);
+  json_builder_set_member_name (builder, "duration_ms");
+  if (open)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_int_value (builder, trade->exit_time - trade->entry_time);
+  json_builder_set_member_name (builder, "exit_reason");
+  if (open)
+    json_builder_add_null_value (builder);
+  else
+    json_builder_add_string_value (builder, trade->exit_reason);
+  json_builder_set_member_name (builder, "open");
+  json_builder_add_boolean_value (builder, open);
+  json_builder_end_object (builder);
+}
+
+JsonNode *
+bourse_backtest_result_to_json (const BourseBacktestResult *result)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (result != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "trades");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < result->trades->len; i++)
+    add_trade (builder, &g_array_index (result->trades, BourseBacktestTrade, i));
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "equity");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < result->curve->len; i++)
+    {
+      const BourseBacktestPoint *point = &g_array_index (result->curve, BourseBacktestPoint, i);
+
+      json_builder_begin_object (builder);
+      add_time (builder, "time", point->time);
+      add_double (builder, "equity", point->equity);
+      add_double (builder, "buy_and_hold", point->buy_and_hold);
+      add_double (builder, "drawdown", point->drawdown);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "metrics");
+  add_metrics (builder, &result->metrics, result->fees);
+  bourse_json_builder_add_decimal (builder, "starting_cash", &result->starting_cash);
+  bourse_json_builder_add_decimal (builder, "final_cash", &result->final_cash);
+  bourse_json_builder_add_decimal (builder, "final_equity", &result->final_equity);
+  bourse_json_builder_add_decimal (builder, "fees", &result->fees);
+  add_int (builder, "candles", result->n_candles);
+  add_int (builder, "signals", result->n_signals);
+  add_int (builder, "skipped", result->n_skipped);
+  add_time (builder, "start", result->start_time);
+  add_time (builder, "end", result->end_time);
+  json_builder_set_member_name (builder, "protections_applied");
+  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
+}
+
+/* }}} */

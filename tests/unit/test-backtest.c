@@ -1,0 +1,624 @@
+/* test-backtest.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each rule of docs/BACKTESTS.md on a small hand-made series, with the
+ * expected trades written out (worked by hand in the comments). The
+ * signals come from a strategy plugin of this file, "scripted", that says
+ * BUY or SELL at the candles a case lists: the strategy interface is the
+ * plugins', and everything after the signal — the levels from the ATR, the
+ * fill model, the ledger — is Bourse's own code.
+ */
+
+#include <string.h>
+
+#include "backtest/bourse-backtest.h"
+#include "core/bourse-error.h"
+
+#define T0     G_GINT64_CONSTANT (1767225600000)   /* 2026-01-01T00:00:00Z */
+#define MINUTE G_GINT64_CONSTANT (60000)
+#define MAX_CANDLES 64
+
+/* The scripted strategy {{{ */
+
+static BourseDecision script[MAX_CANDLES];
+static gsize          longest_window;
+
+#define TEST_TYPE_SCRIPTED (test_scripted_get_type ())
+G_DECLARE_FINAL_TYPE (TestScripted, test_scripted, TEST, SCRIPTED, GObject)
+
+struct _TestScripted
+{
+  GObject parent_instance;
+};
+
+static void test_scripted_iface_init (BourseStrategyInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestScripted, test_scripted, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (BOURSE_TYPE_STRATEGY, test_scripted_iface_init))
+
+static void test_scripted_class_init (TestScriptedClass *klass) { }
+static void test_scripted_init (TestScripted *self) { }
+
+static const char *scripted_get_id (BourseStrategy *self) { return "scripted"; }
+static const char *scripted_get_version (BourseStrategy *self) { return "1"; }
+
+static const BourseStrategyParam *
+scripted_get_parameters (BourseStrategy *self,
+                         guint          *n_params)
+{
+  *n_params = 0;
+  return NULL;
+}
+
+static guint
+scripted_get_min_candles (BourseStrategy *self,
+                          JsonObject     *params)
+{
+  return 1;
+}
+
+static gboolean
+scripted_evaluate (BourseStrategy             *self,
+                   const BourseStrategyInput  *input,
+                   JsonObject                 *params,
+                   BourseSignal               *signal,
+                   GError                    **error)
+{
+  gint64 t = input->open_time[input->n_candles - 1];
+  gsize i = (gsize) ((t - T0) / MINUTE);
+
+  longest_window = MAX (longest_window, input->n_candles);
+  g_assert_cmpuint (i, <, MAX_CANDLES);
+  signal->decision = script[i];
+  signal->confidence = signal->decision != BOURSE_DECISION_NO_TRADE ? 1 : 0;
+  return TRUE;
+}
+
+static void
+test_scripted_iface_init (BourseStrategyInterface *iface)
+{
+  iface->get_id = scripted_get_id;
+  iface->get_name = scripted_get_id;
+  iface->get_version = scripted_get_version;
+  iface->get_parameters = scripted_get_parameters;
+  iface->get_min_candles = scripted_get_min_candles;
+  iface->evaluate = scripted_evaluate;
+}
+
+/* }}} */
+
+/* Series and runs {{{ */
+
+typedef struct
+{
+  BourseCandle  candles[MAX_CANDLES];
+  gsize         n;
+} Candles;
+
+static void
+add (Candles    *c,
+     const char *open,
+     const char *high,
+     const char *low,
+     const char *close)
+{
+  BourseCandle *candle = &c->candles[c->n];
+
+  g_assert_cmpuint (c->n, <, MAX_CANDLES);
+  candle->open_time = T0 + (gint64) c->n * MINUTE;
+  g_assert_true (bourse_decimal_parse (open, &candle->open, NULL));
+  g_assert_true (bourse_decimal_parse (high, &candle->high, NULL));
+  g_assert_true (bourse_decimal_parse (low, &candle->low, NULL));
+  g_assert_true (bourse_decimal_parse (close, &candle->close, NULL));
+  candle->volume.units = BOURSE_DECIMAL_UNIT;
+  candle->closed = TRUE;
+  c->n++;
+}
+
+/* Sixteen candles (0 … 15) whose true range is 2 every time — high 101,
+ * low 99, closes within 1 of them — so the 14-candle ATR is 2 and a signal
+ * at candle 15 (close 100) with stop_atr 1 and target_atr 2 has its entry
+ * at 100, its stop at 98 (102 for a SELL) and its target at 104 (96). */
+static void
+warm_up (Candles *c)
+{
+  for (guint i = 0; i < 16; i++)
+    add (c, "100", "101", "99", i % 2 == 0 ? "100.5" : "100");
+}
+
+static void
+clear_script (void)
+{
+  memset (script, 0, sizeof script);
+  longest_window = 0;
+}
+
+static BourseInstrument *
+instrument (void)
+{
+  BourseInstrument *instrument = bourse_instrument_new ();
+
+  instrument->symbol = g_strdup ("TESTUSDT");
+  instrument->base_asset = g_strdup ("TEST");
+  instrument->quote_asset = g_strdup ("USDT");
+  g_assert_true (bourse_decimal_parse ("0.01", &instrument->tick_size, NULL));
+  g_assert_true (bourse_decimal_parse ("0.001", &instrument->lot_step, NULL));
+  g_assert_true (bourse_decimal_parse ("10", &instrument->min_notional, NULL));
+  return instrument;
+}
+
+typedef struct
+{
+  BourseStrategy     *strategy;
+  JsonObject         *params;
+  BourseBacktestSpec  spec;
+} Setup;
+
+static void
+setup_init (Setup *s)
+{
+  s->strategy = g_object_new (TEST_TYPE_SCRIPTED, NULL);
+  s->params = json_object_new ();
+  json_object_set_double_member (s->params, "stop_atr", 1);
+  json_object_set_double_member (s->params, "target_atr", 2);
+  bourse_backtest_spec_init (&s->spec, s->strategy, s->params);
+  s->spec.slippage_bps = 0;
+}
+
+static void
+setup_clear (Setup *s)
+{
+  g_object_unref (s->strategy);
+  json_object_unref (s->params);
+}
+
+static BourseBacktestResult *
+run (Setup   *s,
+     Candles *c,
+     gsize    first)
+{
+  g_autoptr(BourseInstrument) inst = instrument ();
+  g_autoptr(BourseBacktestSeries) series = bourse_backtest_series_new (inst, BOURSE_INTERVAL_1M, c->candles, c->n,
+                                                                       first);
+  g_autoptr(GError) error = NULL;
+  BourseBacktestResult *result = bourse_backtest_run (series, &s->spec, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+static void
+assert_decimal (BourseDecimal  value,
+                const char    *expected)
+{
+  g_autofree char *text = bourse_decimal_to_string_trimmed (value);
+  BourseDecimal parsed;
+
+  g_assert_true (bourse_decimal_parse (expected, &parsed, NULL));
+  if (value.units != parsed.units)
+    g_error ("%s, expected %s", text, expected);
+}
+
+static const BourseBacktestTrade *
+trade (BourseBacktestResult *result,
+       guint                 i)
+{
+  g_assert_cmpuint (i, <, result->trades->len);
+  return &g_array_index (result->trades, BourseBacktestTrade, i);
+}
+
+/* The ledger's identity, exact: cash = start + Σ sells − Σ buys − Σ fees;
+ * and the equity is that cash plus the open position at the last close. */
+static void
+assert_ledger (BourseBacktestResult *result)
+{
+  BourseDecimal cash = result->starting_cash, fees = { 0 };
+
+  for (guint i = 0; i < result->trades->len; i++)
+    {
+      const BourseBacktestTrade *t = trade (result, i);
+      gboolean open = t->exit_reason == NULL;
+
+      cash.units += t->is_short ? t->entry_notional.units : -t->entry_notional.units;
+      if (!open)
+        cash.units += t->is_short ? -t->exit_notional.units : t->exit_notional.units;
+      cash.units -= t->fees.units;
+      fees.units += t->fees.units;
+    }
+  g_assert_cmpint (cash.units, ==, result->final_cash.units);
+  g_assert_cmpint (fees.units, ==, result->fees.units);
+}
+
+/* }}} */
+
+/* A BUY at candle 15 acts at 16's open, a SELL at 18 at 19's open, through
+ * the fill model: 2 bps against the taker, rounded to the tick on the
+ * taker's worse side, the fee rounded up. A signal at the last candle does
+ * nothing. */
+static void
+test_signals_act_at_next_open (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+  const BourseBacktestTrade *t;
+
+  clear_script ();
+  setup_init (&s);
+  s.spec.slippage_bps = 2;
+  s.spec.exits = BOURSE_BACKTEST_EXITS_SIGNALS;
+  warm_up (&c);
+  add (&c, "100.2", "101", "99.5", "100.5");   /* 16 */
+  add (&c, "100.5", "101.5", "100", "101");    /* 17 */
+  add (&c, "101", "102.5", "100.5", "102");    /* 18 */
+  add (&c, "102", "103", "101", "102.5");      /* 19 */
+  add (&c, "102.5", "103", "102", "102.8");    /* 20 */
+  script[15] = BOURSE_DECISION_BUY;
+  script[18] = BOURSE_DECISION_SELL;
+  script[20] = BOURSE_DECISION_BUY;
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 1);
+  t = trade (result, 0);
+  g_assert_false (t->is_short);
+  /* 100.2 × 1.0002 = 100.22004, up to the tick: 100.23. */
+  g_assert_cmpint (t->entry_time, ==, T0 + 16 * MINUTE);
+  assert_decimal (t->entry_price, "100.23");
+  /* 10000 ÷ (100.23 × 1.001) = 99.67085…, down to the lot. */
+  assert_decimal (t->quantity, "99.67");
+  assert_decimal (t->entry_notional, "9989.9241");
+  /* 102 × 0.9998 = 101.9796, down to the tick: 101.97. */
+  g_assert_cmpint (t->exit_time, ==, T0 + 19 * MINUTE);
+  assert_decimal (t->exit_price, "101.97");
+  assert_decimal (t->exit_notional, "10163.3499");
+  /* 9.9899241 + 10.1633499 */
+  assert_decimal (t->fees, "20.153274");
+  /* 10163.3499 − 9989.9241 − 20.153274 */
+  assert_decimal (t->pnl, "153.272526");
+  g_assert_cmpstr (t->exit_reason, ==, "signal");
+  assert_decimal (result->final_cash, "10153.272526");
+  assert_decimal (result->final_equity, "10153.272526");
+  g_assert_cmpuint (result->n_candles, ==, 21);
+  g_assert_cmpuint (result->n_signals, ==, 2);   /* the last candle is not evaluated */
+  g_assert_cmpuint (result->metrics.trades, ==, 1);
+  assert_ledger (result);
+  setup_clear (&s);
+}
+
+/* Stop-loss and take-profit, each case on its own series: entry at 100.00
+ * (no slippage), stop 98, target 104. With exits "levels" an opposite
+ * signal does nothing. */
+static void
+test_levels (void)
+{
+  static const struct
+  {
+    const char *name;
+    const char *candles[2][4];
+    gint64      exit_candle;
+    const char *price;
+    const char *reason;
+  } cases[] = {
+    /* The low reaches the stop in candle 17: out at the stop, exactly. */
+    { "low", { { "100", "101", "99", "100.5" }, { "100.5", "101", "97.5", "98.5" } }, 17, "98", "stop_loss" },
+    /* The high reaches the target in the entry candle itself. */
+    { "high", { { "100", "105", "99.5", "104.5" }, { "104.5", "105", "104", "104" } }, 16, "104", "take_profit" },
+    /* Opened below the stop: out at that open. */
+    { "gap-stop", { { "100", "101", "99", "100" }, { "97", "97.5", "96", "97" } }, 17, "97", "stop_loss" },
+    /* Opened above the target: out at that open. */
+    { "gap-target", { { "100", "101", "99", "100" }, { "106", "107", "105", "106" } }, 17, "106", "take_profit" },
+    /* Both reached within one candle: the stop. */
+    { "both", { { "100", "105", "97", "100" }, { "100", "101", "99", "100" } }, 16, "98", "stop_loss" },
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (cases); k++)
+    {
+      Setup s;
+      Candles c = { 0 };
+      g_autoptr(BourseBacktestResult) result = NULL;
+      const BourseBacktestTrade *t;
+
+      g_test_message ("case %s", cases[k].name);
+      clear_script ();
+      setup_init (&s);
+      s.spec.exits = BOURSE_BACKTEST_EXITS_LEVELS;
+      warm_up (&c);
+      for (guint j = 0; j < 2; j++)
+        add (&c, cases[k].candles[j][0], cases[k].candles[j][1], cases[k].candles[j][2], cases[k].candles[j][3]);
+      add (&c, "100", "101", "99", "100");
+      script[15] = BOURSE_DECISION_BUY;
+      script[16] = BOURSE_DECISION_SELL;   /* ignored: exits are the levels only */
+      result = run (&s, &c, 0);
+
+      g_assert_cmpuint (result->trades->len, ==, 1);
+      t = trade (result, 0);
+      assert_decimal (t->entry_price, "100");
+      /* 10000 ÷ (100 × 1.001) = 99.9000999…: 99.9 for 9990 and a fee of 9.99. */
+      assert_decimal (t->quantity, "99.9");
+      g_assert_cmpint (t->exit_time, ==, T0 + cases[k].exit_candle * MINUTE);
+      assert_decimal (t->exit_price, cases[k].price);
+      g_assert_cmpstr (t->exit_reason, ==, cases[k].reason);
+      assert_ledger (result);
+      setup_clear (&s);
+    }
+}
+
+/* With exits "both", the SELL of candle 16 closes at 17's open before 17's
+ * low can reach the stop. */
+static void
+test_signal_exit_before_levels (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");         /* 16 */
+  add (&c, "100.8", "101", "97", "98");        /* 17 */
+  add (&c, "98", "99", "97", "98");            /* 18 */
+  script[15] = BOURSE_DECISION_BUY;
+  script[16] = BOURSE_DECISION_SELL;
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 1);
+  assert_decimal (trade (result, 0)->exit_price, "100.8");
+  g_assert_cmpstr (trade (result, 0)->exit_reason, ==, "signal");
+  assert_ledger (result);
+  setup_clear (&s);
+}
+
+/* A BUY while long does nothing: one position at a time. */
+static void
+test_one_position (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+
+  clear_script ();
+  setup_init (&s);
+  s.spec.exits = BOURSE_BACKTEST_EXITS_SIGNALS;
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");         /* 16 */
+  add (&c, "100", "101", "99", "100.5");       /* 17 */
+  add (&c, "101", "101", "99", "100");         /* 18 */
+  add (&c, "100", "101", "99", "100");         /* 19 */
+  script[15] = BOURSE_DECISION_BUY;
+  script[16] = BOURSE_DECISION_BUY;
+  script[17] = BOURSE_DECISION_SELL;
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 1);
+  assert_decimal (trade (result, 0)->quantity, "99.9");
+  assert_decimal (trade (result, 0)->exit_price, "101");
+  g_assert_cmpuint (result->n_signals, ==, 3);
+  assert_ledger (result);
+  setup_clear (&s);
+}
+
+/* Half the cash: 5000 ÷ (100 × 1.001) = 49.95004…: 49.95. And an entry
+ * below the minimum notional (10) is skipped: 5 of cash buys 0.049. */
+static void
+test_stake (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) half = NULL;
+  g_autoptr(BourseBacktestResult) small = NULL;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");
+  add (&c, "100", "101", "99", "100");
+  script[15] = BOURSE_DECISION_BUY;
+  g_assert_true (bourse_decimal_parse ("0.5", &s.spec.stake_fraction, NULL));
+  half = run (&s, &c, 0);
+  g_assert_cmpuint (half->trades->len, ==, 1);
+  assert_decimal (trade (half, 0)->quantity, "49.95");
+  /* 10000 − 4995 − 4.995 */
+  assert_decimal (half->final_cash, "5000.005");
+  assert_ledger (half);
+
+  s.spec.stake_fraction.units = BOURSE_DECIMAL_UNIT;
+  g_assert_true (bourse_decimal_parse ("5", &s.spec.starting_cash, NULL));
+  small = run (&s, &c, 0);
+  g_assert_cmpuint (small->trades->len, ==, 0);
+  g_assert_cmpuint (small->n_skipped, ==, 1);
+  assert_decimal (small->final_equity, "5");
+  setup_clear (&s);
+}
+
+/* A position open at the end is valued at the last close, reported open,
+ * not sold: 99.9 × 101.2 = 10109.88; PnL 10109.88 − 9990 − 9.99. */
+static void
+test_open_at_end (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+  const BourseBacktestTrade *t;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  add (&c, "100", "101", "99.5", "100.4");
+  add (&c, "100.4", "101.5", "99.6", "101.2");
+  script[15] = BOURSE_DECISION_BUY;
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 1);
+  t = trade (result, 0);
+  g_assert_null (t->exit_reason);
+  g_assert_cmpint (t->exit_time, ==, 0);
+  assert_decimal (t->exit_price, "101.2");
+  assert_decimal (t->exit_notional, "10109.88");
+  assert_decimal (t->pnl, "109.89");
+  assert_decimal (result->final_cash, "0.01");
+  assert_decimal (result->final_equity, "10109.89");
+  g_assert_cmpuint (result->metrics.trades, ==, 0);
+  assert_ledger (result);
+  setup_clear (&s);
+}
+
+/* allow_short: the SELL at 15 opens a short at 16's open (stop 102, target
+ * 96); 17's high reaches the stop. Proceeds 9990 − 9.99; buying back 99.9
+ * at 102 costs 10189.8 + 10.1898. Without allow_short, nothing trades. */
+static void
+test_short (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+  g_autoptr(BourseBacktestResult) spot = NULL;
+  const BourseBacktestTrade *t;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");
+  add (&c, "100", "102.5", "99.5", "102");
+  add (&c, "102", "103", "101", "102");
+  script[15] = BOURSE_DECISION_SELL;
+  s.spec.allow_short = TRUE;
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 1);
+  t = trade (result, 0);
+  g_assert_true (t->is_short);
+  assert_decimal (t->quantity, "99.9");
+  assert_decimal (t->exit_price, "102");
+  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
+  assert_decimal (t->pnl, "-219.9798");
+  assert_decimal (result->final_cash, "9780.0202");
+  assert_ledger (result);
+
+  s.spec.allow_short = FALSE;
+  spot = run (&s, &c, 0);
+  g_assert_cmpuint (spot->trades->len, ==, 0);
+  setup_clear (&s);
+}
+
+/* The window starts at candle 16: the BUY of candle 15 is history and does
+ * not act; evaluations see the history (the live window: all 16 before). */
+static void
+test_window_and_lookback (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+  g_autoptr(BourseBacktestResult) short_window = NULL;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  for (guint i = 0; i < 14; i++)
+    add (&c, "100", "101", "99", i % 2 == 0 ? "100" : "100.5");
+  script[15] = BOURSE_DECISION_BUY;
+  result = run (&s, &c, 16);
+  g_assert_cmpuint (result->trades->len, ==, 0);
+  g_assert_cmpuint (result->n_candles, ==, 14);
+  g_assert_cmpint (result->start_time, ==, T0 + 16 * MINUTE);
+  g_assert_cmpint (result->end_time, ==, T0 + 30 * MINUTE);
+  /* The default lookback is the live window (500): every candle so far. */
+  g_assert_cmpuint (bourse_backtest_spec_get_lookback (&s.spec), ==, BOURSE_STRATEGY_LIVE_WINDOW);
+  g_assert_cmpuint (longest_window, ==, 29);
+
+  /* A lookback of 20 evaluates on 20 candles; below the strategy's
+   * minimum (the ATR's 15) it is raised to it. */
+  longest_window = 0;
+  s.spec.lookback = 20;
+  short_window = run (&s, &c, 16);
+  g_assert_cmpuint (longest_window, ==, 20);
+  s.spec.lookback = 3;
+  g_assert_cmpuint (bourse_backtest_spec_get_lookback (&s.spec), ==, 15);
+  setup_clear (&s);
+}
+
+static void
+test_invalid_spec (void)
+{
+  static const char * const fields[] = { "starting_cash", "fee_rate", "slippage_bps", "stake_fraction" };
+  g_autoptr(BourseInstrument) inst = instrument ();
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestSeries) series = NULL;
+  Setup s;
+
+  warm_up (&c);
+  series = bourse_backtest_series_new (inst, BOURSE_INTERVAL_1M, c.candles, c.n, 0);
+  setup_init (&s);
+  for (guint k = 0; k < G_N_ELEMENTS (fields); k++)
+    {
+      BourseBacktestSpec spec = s.spec;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(BourseBacktestResult) result = NULL;
+
+      switch (k)
+        {
+        case 0: spec.starting_cash.units = 0; break;
+        case 1: spec.fee_rate.units = BOURSE_DECIMAL_UNIT / 5; break;
+        case 2: spec.slippage_bps = 1001; break;
+        case 3: spec.stake_fraction.units = BOURSE_DECIMAL_UNIT + 1; break;
+        }
+      result = bourse_backtest_run (series, &spec, NULL, NULL, NULL, &error);
+      g_assert_null (result);
+      g_assert_error (error, BOURSE_ERROR, BOURSE_ERROR_INVALID);
+      g_assert_cmpstr (bourse_error_get_field (error), ==, fields[k]);
+    }
+  {
+    BourseBacktestSpec spec = s.spec;
+    g_autoptr(GError) error = NULL;
+
+    /* An empty window. */
+    spec.window_start = 5;
+    spec.window_end = 5;
+    g_assert_null (bourse_backtest_run (series, &spec, NULL, NULL, NULL, &error));
+    g_assert_cmpstr (bourse_error_get_field (error), ==, "start");
+  }
+  setup_clear (&s);
+}
+
+/* A cancelled run stops with the cancellable's error. */
+static void
+test_cancel (void)
+{
+  g_autoptr(BourseInstrument) inst = instrument ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(BourseBacktestSeries) series = NULL;
+  g_autoptr(GError) error = NULL;
+  Candles c = { 0 };
+  Setup s;
+
+  warm_up (&c);
+  series = bourse_backtest_series_new (inst, BOURSE_INTERVAL_1M, c.candles, c.n, 0);
+  setup_init (&s);
+  g_cancellable_cancel (cancellable);
+  g_assert_null (bourse_backtest_run (series, &s.spec, NULL, NULL, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  setup_clear (&s);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  bourse_strategies_ensure ();
+
+  g_test_add_func ("/backtest/signals-act-at-next-open", test_signals_act_at_next_open);
+  g_test_add_func ("/backtest/levels", test_levels);
+  g_test_add_func ("/backtest/signal-exit-before-levels", test_signal_exit_before_levels);
+  g_test_add_func ("/backtest/one-position", test_one_position);
+  g_test_add_func ("/backtest/stake", test_stake);
+  g_test_add_func ("/backtest/open-at-end", test_open_at_end);
+  g_test_add_func ("/backtest/short", test_short);
+  g_test_add_func ("/backtest/window-and-lookback", test_window_and_lookback);
+  g_test_add_func ("/backtest/invalid-spec", test_invalid_spec);
+  g_test_add_func ("/backtest/cancel", test_cancel);
+  return g_test_run ();
+}
