@@ -29,6 +29,7 @@ typedef struct
 {
   BourseBacktestSeries  series;
   gatomicrefcount       ref_count;
+  gsize                 capacity;   /* of the arrays, while loading */
 } Series;
 
 static Series *
@@ -38,6 +39,7 @@ series_alloc (gsize n_candles)
 
   g_atomic_ref_count_init (&self->ref_count);
   self->series.n_candles = n_candles;
+  self->capacity = MAX (n_candles, 1);
   self->series.open_time = g_new (gint64, MAX (n_candles, 1));
   self->series.open = g_new (double, MAX (n_candles, 1));
   self->series.high = g_new (double, MAX (n_candles, 1));
@@ -95,51 +97,28 @@ bourse_backtest_series_new (const BourseInstrument *instrument,
   return &self->series;
 }
 
-/* The open time @n candles before @open_time's candle (months and weeks
- * have no fixed length: one step at a time). */
-static gint64
-step_back (BourseInterval interval,
-           gint64         open_time,
-           guint          n)
-{
-  gint64 t = bourse_interval_align (interval, open_time);
-
-  for (guint i = 0; i < n && t > BOURSE_TIME_MIN_MS; i++)
-    t = bourse_interval_align (interval, t - 1);
-  return t;
-}
-
-/* Appends the closed candles with open_time in [start, end) to @all. */
+/* Appends a candle to a series being loaded, growing its arrays: a long
+ * history goes from the store into them a page at a time, never through
+ * an array of BourseCandle as big as itself. */
 static gboolean
-read_candles (BourseStore     *store,
-              gint64           instrument_id,
-              BourseInterval   interval,
-              gint64           start,
-              gint64           end,
-              GArray          *all,
-              GError         **error)
+append_candle (const BourseCandle  *candle,
+               gpointer             user_data,
+               GError             **error)
 {
-  gboolean more = TRUE;
+  Series *self = user_data;
+  BourseBacktestSeries *series = &self->series;
 
-  while (more && start < end)
+  if (series->n_candles == self->capacity)
     {
-      g_autoptr(GArray) page = NULL;
-      gint64 next = 0;
-
-      page = bourse_candles_query (store, instrument_id, interval, start, end - 1, BOURSE_CANDLES_MAX_LIMIT,
-                                   &more, &next, error);
-      if (page == NULL)
-        return FALSE;
-      for (guint i = 0; i < page->len; i++)
-        {
-          const BourseCandle *candle = &g_array_index (page, BourseCandle, i);
-
-          /* A forming candle is not history yet: live strategies skip it too. */
-          if (candle->closed)
-            g_array_append_val (all, *candle);
-        }
-      start = next;
+      self->capacity = MAX (1024, self->capacity + self->capacity / 2);
+      series->open_time = g_renew (gint64, series->open_time, self->capacity);
+      series->open = g_renew (double, series->open, self->capacity);
+      series->high = g_renew (double, series->high, self->capacity);
+      series->low = g_renew (double, series->low, self->capacity);
+      series->close = g_renew (double, series->close, self->capacity);
+      series->volume = g_renew (double, series->volume, self->capacity);
     }
+  series_set_candle (series, series->n_candles++, candle);
   return TRUE;
 }
 
@@ -153,32 +132,34 @@ bourse_backtest_series_load (BourseStore     *store,
                              GError         **error)
 {
   g_autoptr(BourseInstrument) instrument = NULL;
-  g_autoptr(GArray) candles = g_array_new (FALSE, FALSE, sizeof (BourseCandle));
-  BourseBacktestSeries *series;
-  gsize first;
+  g_autoptr(BourseBacktestSeries) series = NULL;
+  Series *self;
 
   g_return_val_if_fail (symbol != NULL, NULL);
 
   instrument = bourse_instruments_find (store, symbol, error);
   if (instrument == NULL)
     return NULL;
+  self = series_alloc (0);
+  series = &self->series;
+  series_set_instrument (series, instrument, interval);
   if (history > 0
-      && !read_candles (store, instrument->id, interval, step_back (interval, start_ms, history), start_ms, candles,
-                        error))
+      && !bourse_candles_foreach_closed (store, instrument->id, interval,
+                                         bourse_interval_step_back (interval, start_ms, history), start_ms - 1,
+                                         append_candle, self, error))
     return NULL;
-  first = candles->len;
-  if (!read_candles (store, instrument->id, interval, start_ms, end_ms, candles, error))
+  series->first = series->n_candles;
+  if (!bourse_candles_foreach_closed (store, instrument->id, interval, start_ms, end_ms - 1, append_candle, self,
+                                      error))
     return NULL;
-  if (candles->len == first)
+  if (series->n_candles == series->first)
     {
       bourse_set_field_error (error, BOURSE_ERROR_INVALID, "start",
                               _("There are no closed %s candles of %s between start and end"),
                               bourse_interval_to_string (interval), symbol);
       return NULL;
     }
-  series = bourse_backtest_series_new (instrument, interval, (const BourseCandle *) (gpointer) candles->data,
-                                       candles->len, first);
-  return series;
+  return g_steal_pointer (&series);
 }
 
 BourseBacktestSeries *
@@ -704,60 +685,28 @@ bourse_backtest_result_free (BourseBacktestResult *result)
 /* JSON {{{ */
 
 static void
-add_time (JsonBuilder *builder,
-          const char  *name,
-          gint64       ms)
-{
-  g_autofree char *text = bourse_time_format_rfc3339 (ms);
-
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, text);
-}
-
-static void
-add_double (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_int (JsonBuilder *builder,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
 add_metrics (JsonBuilder                 *builder,
              const BourseBacktestMetrics *metrics,
              BourseDecimal                fees)
 {
   json_builder_begin_object (builder);
-  add_double (builder, "total_return", metrics->total_return);
-  add_double (builder, "annualised_return", metrics->annualised_return);
-  add_double (builder, "volatility", metrics->volatility);
-  add_double (builder, "sharpe", metrics->sharpe);
-  add_double (builder, "sortino", metrics->sortino);
-  add_double (builder, "calmar", metrics->calmar);
-  add_double (builder, "max_drawdown", metrics->max_drawdown);
-  add_int (builder, "max_drawdown_duration_ms", metrics->max_drawdown_duration_ms);
-  add_double (builder, "win_rate", metrics->win_rate);
+  bourse_json_builder_add_finite (builder, "total_return", metrics->total_return);
+  bourse_json_builder_add_finite (builder, "annualised_return", metrics->annualised_return);
+  bourse_json_builder_add_finite (builder, "volatility", metrics->volatility);
+  bourse_json_builder_add_finite (builder, "sharpe", metrics->sharpe);
+  bourse_json_builder_add_finite (builder, "sortino", metrics->sortino);
+  bourse_json_builder_add_finite (builder, "calmar", metrics->calmar);
+  bourse_json_builder_add_finite (builder, "max_drawdown", metrics->max_drawdown);
+  bourse_json_builder_add_int (builder, "max_drawdown_duration_ms", metrics->max_drawdown_duration_ms);
+  bourse_json_builder_add_finite (builder, "win_rate", metrics->win_rate);
   /* +∞ (gains without a loss) has no JSON number: null. */
-  add_double (builder, "profit_factor", metrics->profit_factor);
-  add_double (builder, "expectancy", metrics->expectancy);
-  add_double (builder, "exposure", metrics->exposure);
-  add_int (builder, "trades", metrics->trades);
-  add_int (builder, "average_duration_ms", metrics->average_duration_ms);
+  bourse_json_builder_add_finite (builder, "profit_factor", metrics->profit_factor);
+  bourse_json_builder_add_finite (builder, "expectancy", metrics->expectancy);
+  bourse_json_builder_add_finite (builder, "exposure", metrics->exposure);
+  bourse_json_builder_add_int (builder, "trades", metrics->trades);
+  bourse_json_builder_add_int (builder, "average_duration_ms", metrics->average_duration_ms);
   bourse_json_builder_add_decimal (builder, "fees", &fees);
-  add_double (builder, "buy_and_hold_return", metrics->buy_and_hold_return);
+  bourse_json_builder_add_finite (builder, "buy_and_hold_return", metrics->buy_and_hold_return);
   json_builder_end_object (builder);
 }
 
@@ -781,7 +730,7 @@ add_trade (JsonBuilder               *builder,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "side");
   json_builder_add_string_value (builder, trade->is_short ? "SHORT" : "LONG");
-  add_time (builder, "entry_time", trade->entry_time);
+  bourse_json_builder_add_time (builder, "entry_time", trade->entry_time);
   bourse_json_builder_add_decimal (builder, "entry_price", &trade->entry_price);
   json_builder_set_member_name (builder, "exit_time");
   if (open)
@@ -798,7 +747,7 @@ add_trade (JsonBuilder               *builder,
   bourse_json_builder_add_decimal (builder, "exit_notional", &trade->exit_notional);
   bourse_json_builder_add_decimal (builder, "fees", &trade->fees);
   bourse_json_builder_add_decimal (builder, "pnl", &trade->pnl);
-  add_double (builder, "return", entry > 0 ? bourse_decimal_to_double (trade->pnl) / entry : 0);
+  bourse_json_builder_add_finite (builder, "return", entry > 0 ? bourse_decimal_to_double (trade->pnl) / entry : 0);
   json_builder_set_member_name (builder, "duration_ms");
   if (open)
     json_builder_add_null_value (builder);
@@ -834,10 +783,10 @@ bourse_backtest_result_to_json (const BourseBacktestResult *result)
       const BourseBacktestPoint *point = &g_array_index (result->curve, BourseBacktestPoint, i);
 
       json_builder_begin_object (builder);
-      add_time (builder, "time", point->time);
-      add_double (builder, "equity", point->equity);
-      add_double (builder, "buy_and_hold", point->buy_and_hold);
-      add_double (builder, "drawdown", point->drawdown);
+      bourse_json_builder_add_time (builder, "time", point->time);
+      bourse_json_builder_add_finite (builder, "equity", point->equity);
+      bourse_json_builder_add_finite (builder, "buy_and_hold", point->buy_and_hold);
+      bourse_json_builder_add_finite (builder, "drawdown", point->drawdown);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -847,11 +796,11 @@ bourse_backtest_result_to_json (const BourseBacktestResult *result)
   bourse_json_builder_add_decimal (builder, "final_cash", &result->final_cash);
   bourse_json_builder_add_decimal (builder, "final_equity", &result->final_equity);
   bourse_json_builder_add_decimal (builder, "fees", &result->fees);
-  add_int (builder, "candles", result->n_candles);
-  add_int (builder, "signals", result->n_signals);
-  add_int (builder, "skipped", result->n_skipped);
-  add_time (builder, "start", result->start_time);
-  add_time (builder, "end", result->end_time);
+  bourse_json_builder_add_int (builder, "candles", result->n_candles);
+  bourse_json_builder_add_int (builder, "signals", result->n_signals);
+  bourse_json_builder_add_int (builder, "skipped", result->n_skipped);
+  bourse_json_builder_add_time (builder, "start", result->start_time);
+  bourse_json_builder_add_time (builder, "end", result->end_time);
   json_builder_set_member_name (builder, "protections_applied");
   json_builder_add_boolean_value (builder, FALSE);
   json_builder_end_object (builder);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bourse-json.h"
+#include "bourse-time.h"
 
 void
 bourse_json_append_string (GString    *out,
@@ -536,6 +537,38 @@ bourse_json_get_boolean (JsonObject *object,
 
   *value = json_node_get_boolean (node);
   return TRUE;
+}
+
+void
+bourse_json_builder_add_time (JsonBuilder *builder,
+                              const char  *name,
+                              gint64       ms)
+{
+  g_autofree char *text = bourse_time_format_rfc3339 (ms);
+
+  json_builder_set_member_name (builder, name);
+  json_builder_add_string_value (builder, text);
+}
+
+void
+bourse_json_builder_add_finite (JsonBuilder *builder,
+                                const char  *name,
+                                double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
+bourse_json_builder_add_int (JsonBuilder *builder,
+                             const char  *name,
+                             gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
 }
 
 void

@@ -32,6 +32,19 @@ void  bourse_json_builder_add_decimal (JsonBuilder         *builder,
                                        const char          *name,
                                        const BourseDecimal *value);
 
+/* Adds member @name: @ms as an RFC 3339 time (DESIGN.md §4). */
+void  bourse_json_builder_add_time    (JsonBuilder         *builder,
+                                       const char          *name,
+                                       gint64               ms);
+/* Adds member @name: @value, or null when it is NaN or infinite (which
+ * JSON has no number for). */
+void  bourse_json_builder_add_finite  (JsonBuilder         *builder,
+                                       const char          *name,
+                                       double               value);
+void  bourse_json_builder_add_int     (JsonBuilder         *builder,
+                                       const char          *name,
+                                       gint64               value);
+
 /* A list's "next_cursor": @last_id when @more, else null. */
 void  bourse_json_builder_add_next_cursor (JsonBuilder   *builder,
                                            gboolean       more,

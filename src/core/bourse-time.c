@@ -414,6 +414,20 @@ bourse_interval_next (BourseInterval interval,
   return open + intervals[interval].length_ms;
 }
 
+gint64
+bourse_interval_step_back (BourseInterval interval,
+                           gint64         open_ms,
+                           guint          n)
+{
+  gint64 t = bourse_interval_align (interval, open_ms);
+
+  /* The open time before t is the aligned instant just before it; months
+   * and weeks have no fixed length, so step one by one. */
+  for (guint i = 0; i < n && t > BOURSE_TIME_MIN_MS; i++)
+    t = bourse_interval_align (interval, t - 1);
+  return t;
+}
+
 /* The length of the intervals that have one (1m … 3d count from the epoch,
  * so the candle that opens at 0 is a whole one); 0 for weeks and months. */
 static gint64

@@ -67,6 +67,11 @@ gint64       bourse_interval_align         (BourseInterval   interval,
                                             gint64           ms);
 gint64       bourse_interval_next          (BourseInterval   interval,
                                             gint64           open_ms);
+/* The open time @n candles before @open_ms's candle (aligned; not before
+ * BOURSE_TIME_MIN_MS). */
+gint64       bourse_interval_step_back     (BourseInterval   interval,
+                                            gint64           open_ms,
+                                            guint            n);
 /* Whether every @fine candle lies inside one @coarse candle, so that
  * @coarse candles can be folded from @fine ones (1m in 1h, 1d in 1M; not
  * 8h in 12h, nor 3d in 1w). */

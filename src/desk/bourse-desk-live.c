@@ -959,7 +959,7 @@ live_evaluate (BourseDesk               *self,
 
   n = MAX (bourse_strategy_get_min_candles (type, strategy->params), BOURSE_LIVE_WINDOW);
   candles = _bourse_desk_read_candles (self->store, instrument->id, strategy->interval,
-                                       _bourse_desk_step_back (strategy->interval, candle_time, n - 1),
+                                       bourse_interval_step_back (strategy->interval, candle_time, n - 1),
                                        candle_time, n, &error);
   if (candles == NULL)
     {

@@ -117,7 +117,7 @@ gboolean            _bourse_desk_open_recommendation (BourseDesk             *se
 
 /* Reads the closed candles of (instrument, interval) with open times in
  * [start, end] into a GArray of BourseCandle, oldest first; at most @max
- * (keeping the newest), or TOO_LARGE beyond @refuse_above when it is not 0. */
+ * (keeping the newest). */
 GArray             *_bourse_desk_read_candles     (BourseStore            *store,
                                                    gint64                  instrument_id,
                                                    BourseInterval          interval,
@@ -125,10 +125,6 @@ GArray             *_bourse_desk_read_candles     (BourseStore            *store
                                                    gint64                  end,
                                                    guint                   max,
                                                    GError                **error);
-/* The open time @n candles of @interval before @open_time (aligned). */
-gint64              _bourse_desk_step_back        (BourseInterval          interval,
-                                                   gint64                  open_time,
-                                                   guint                   n);
 
 /* The columns bourse_recommendation_from_row () reads, recommendations
  * aliased "r" and a LEFT JOIN of approvals aliased "a". */

@@ -522,7 +522,7 @@ recent_candles (BourseDesk              *self,
   /* The ticker knows the market's time, which a faster simulation or an
    * import keeps apart from the clock's. */
   return _bourse_desk_read_candles (self->store, instrument->id, interval,
-                                    _bourse_desk_step_back (interval, ticker.time, ATR_CANDLES),
+                                    bourse_interval_step_back (interval, ticker.time, ATR_CANDLES),
                                     ticker.time, ATR_CANDLES, error);
 }
 

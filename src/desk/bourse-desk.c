@@ -293,18 +293,25 @@ _bourse_desk_audit (BourseDesk             *self,
 
 /* Candles {{{ */
 
-gint64
-_bourse_desk_step_back (BourseInterval interval,
-                        gint64         open_time,
-                        guint          n)
+typedef struct
 {
-  gint64 t = bourse_interval_align (interval, open_time);
+  GArray *all;
+  guint   max;
+} ReadCandles;
 
-  /* The open time before t is the aligned instant just before it; months
-   * and weeks have no fixed length, so step one by one. */
-  for (guint i = 0; i < n && t > BOURSE_TIME_MIN_MS; i++)
-    t = bourse_interval_align (interval, t - 1);
-  return t;
+static gboolean
+keep_candle (const BourseCandle  *candle,
+             gpointer             user_data,
+             GError             **error)
+{
+  ReadCandles *read = user_data;
+
+  g_array_append_val (read->all, *candle);
+  /* Keep the newest: a window reads from its start on. Trimmed in
+   * batches, so a long read does not move the array at every candle. */
+  if (read->max > 0 && read->all->len >= 2 * read->max)
+    g_array_remove_range (read->all, 0, read->all->len - read->max);
+  return TRUE;
 }
 
 GArray *
@@ -317,31 +324,12 @@ _bourse_desk_read_candles (BourseStore     *store,
                            GError         **error)
 {
   g_autoptr(GArray) all = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
-  gboolean more = TRUE;
+  ReadCandles read = { all, max };
 
-  while (more && start <= end)
-    {
-      g_autoptr(GArray) page = NULL;
-      gint64 next = 0;
-
-      page = bourse_candles_query (store, instrument_id, interval, start, end, BOURSE_CANDLES_MAX_LIMIT,
-                                   &more, &next, error);
-      if (page == NULL)
-        return NULL;
-      for (guint i = 0; i < page->len; i++)
-        {
-          const BourseCandle *candle = &g_array_index (page, BourseCandle, i);
-
-          /* A forming candle would change the answer as it moves. */
-          if (candle->closed)
-            g_array_append_val (all, *candle);
-        }
-      /* Keep the newest: a window reads from its start on. */
-      if (max > 0 && all->len > max)
-        g_array_remove_range (all, 0, all->len - max);
-      start = next;
-    }
-
+  if (!bourse_candles_foreach_closed (store, instrument_id, interval, start, end, keep_candle, &read, error))
+    return NULL;
+  if (max > 0 && all->len > max)
+    g_array_remove_range (all, 0, all->len - max);
   return g_steal_pointer (&all);
 }
 

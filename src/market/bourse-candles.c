@@ -393,6 +393,39 @@ bourse_candles_query (BourseStore     *store,
   return g_steal_pointer (&candles);
 }
 
+gboolean
+bourse_candles_foreach_closed (BourseStore      *store,
+                               gint64            instrument_id,
+                               BourseInterval    interval,
+                               gint64            start,
+                               gint64            end,
+                               BourseCandleFunc  func,
+                               gpointer          user_data,
+                               GError          **error)
+{
+  gboolean more = TRUE;
+
+  while (more && start <= end)
+    {
+      g_autoptr(GArray) page = NULL;
+      gint64 next = 0;
+
+      page = bourse_candles_query (store, instrument_id, interval, start, end, BOURSE_CANDLES_MAX_LIMIT,
+                                   &more, &next, error);
+      if (page == NULL)
+        return FALSE;
+      for (guint i = 0; i < page->len; i++)
+        {
+          const BourseCandle *candle = &g_array_index (page, BourseCandle, i);
+
+          if (candle->closed && !func (candle, user_data, error))
+            return FALSE;
+        }
+      start = next;
+    }
+  return TRUE;
+}
+
 gint64
 bourse_candles_count (BourseStore  *store,
                       gint64        instrument_id,

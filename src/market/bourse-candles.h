@@ -66,6 +66,21 @@ GArray   *bourse_candles_query     (BourseStore         *store,
                                     gboolean            *more,
                                     gint64              *next_cursor,
                                     GError             **error);
+/* Calls @func with each closed candle with start <= open_time <= end,
+ * ascending, a page at a time from the store (a forming candle would change
+ * an answer as it moves). Stops at the first FALSE @func returns, with its
+ * error. */
+typedef gboolean (*BourseCandleFunc) (const BourseCandle  *candle,
+                                      gpointer             user_data,
+                                      GError             **error);
+gboolean  bourse_candles_foreach_closed (BourseStore      *store,
+                                         gint64            instrument_id,
+                                         BourseInterval    interval,
+                                         gint64            start,
+                                         gint64            end,
+                                         BourseCandleFunc  func,
+                                         gpointer          user_data,
+                                         GError          **error);
 /* Derives every interval coarser than @source that its candles nest in
  * (3m … 1M from 1m; weeks and months only from a day or less) from the
  * stored @source candles, for the coarser candles that overlap

@@ -284,7 +284,32 @@ test_signals_act_at_next_open (void)
   g_assert_cmpuint (result->n_candles, ==, 21);
   g_assert_cmpuint (result->n_signals, ==, 2);   /* the last candle is not evaluated */
   g_assert_cmpuint (result->metrics.trades, ==, 1);
+  /* The statistics see every candle: a position at the closes of 16, 17
+   * and 18; buy-and-hold from the window's first open to its last close. */
+  g_assert_cmpfloat_with_epsilon (result->metrics.exposure, 3.0 / 21.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (result->metrics.total_return, 0.0153272526, 1e-12);
+  g_assert_cmpfloat_with_epsilon (result->metrics.buy_and_hold_return, 102.8 / 100 - 1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (result->metrics.win_rate, 1, 1e-12);
+  g_assert_cmpint (result->metrics.average_duration_ms, ==, 3 * MINUTE);
   assert_ledger (result);
+
+  /* As the API sends it: decimals as strings, times in RFC 3339, and the
+   * profit factor of gains without a loss (infinite) as null. */
+  {
+    g_autoptr(JsonNode) node = bourse_backtest_result_to_json (result);
+    JsonObject *object = json_node_get_object (node);
+    JsonObject *first = json_array_get_object_element (json_object_get_array_member (object, "trades"), 0);
+    JsonObject *metrics = json_object_get_object_member (object, "metrics");
+
+    g_assert_cmpstr (json_object_get_string_member (first, "entry_price"), ==, "100.23000000");
+    g_assert_cmpstr (json_object_get_string_member (first, "entry_time"), ==, "2026-01-01T00:16:00.000Z");
+    g_assert_cmpstr (json_object_get_string_member (first, "exit_reason"), ==, "signal");
+    g_assert_cmpint (json_object_get_int_member (first, "duration_ms"), ==, 3 * MINUTE);
+    g_assert_true (json_node_is_null (json_object_get_member (metrics, "profit_factor")));
+    g_assert_cmpstr (json_object_get_string_member (metrics, "fees"), ==, "20.15327400");
+    g_assert_cmpstr (json_object_get_string_member (object, "final_equity"), ==, "10153.27252600");
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "equity")), ==, 21);
+  }
   setup_clear (&s);
 }
 
