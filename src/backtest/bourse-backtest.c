@@ -318,8 +318,10 @@ book (Run            *run,
          && bourse_decimal_add (run->fees, fee, &run->fees, error);
 }
 
-/* The stake: the free cash's fraction ÷ (price × (1 + fee rate)), down to
- * the lot, and never more than the cash pays for once rounded. */
+/* The stake: the free cash's fraction ÷ (price × (1 + fee rate)), exactly,
+ * down to the lot; then less by a lot while the rounded notional and fee
+ * would cost more than the stake (a unit or two can). Nothing below the
+ * minimum notional. */
 static gboolean
 size_entry (Run            *run,
             BourseDecimal   price,
@@ -329,25 +331,22 @@ size_entry (Run            *run,
             GError        **error)
 {
   const BourseBacktestSeries *series = run->series;
-  BourseDecimal stake, one_plus_fee, per_unit, raw;
+  gint64 lot = series->lot_step.units > 0 ? series->lot_step.units : 1;
+  BourseDecimal stake;
+  __int128 units;
 
-  if (run->cash.units <= 0)
-    {
-      *quantity = BOURSE_DECIMAL_ZERO;
-      return TRUE;
-    }
-  one_plus_fee.units = BOURSE_DECIMAL_UNIT + run->spec->fee_rate.units;
-  if (!bourse_decimal_mul (run->cash, run->spec->stake_fraction, BOURSE_ROUND_FLOOR, &stake, error)
-      || !bourse_decimal_mul (price, one_plus_fee, BOURSE_ROUND_CEILING, &per_unit, error)
-      || !bourse_decimal_div (stake, per_unit, BOURSE_ROUND_FLOOR, &raw, error))
+  *quantity = BOURSE_DECIMAL_ZERO;
+  if (run->cash.units <= 0 || price.units <= 0)
+    return TRUE;
+  if (!bourse_decimal_mul (run->cash, run->spec->stake_fraction, BOURSE_ROUND_FLOOR, &stake, error))
     return FALSE;
-  if (series->lot_step.units > 0)
-    {
-      if (!bourse_decimal_round_to_step (raw, series->lot_step, BOURSE_ROUND_FLOOR, quantity, error))
-        return FALSE;
-    }
-  else
-    *quantity = raw;
+  /* stake ÷ (price × (1 + rate)) in units: S·U² ÷ (P·(U + F)). */
+  units = (__int128) stake.units * BOURSE_DECIMAL_UNIT * BOURSE_DECIMAL_UNIT
+          / ((__int128) price.units * (BOURSE_DECIMAL_UNIT + run->spec->fee_rate.units));
+  units -= units % lot;
+  if (units > G_MAXINT64)
+    units = G_MAXINT64 - G_MAXINT64 % lot;
+  quantity->units = (gint64) units;
   while (quantity->units > 0)
     {
       BourseDecimal cost;
@@ -357,8 +356,7 @@ size_entry (Run            *run,
         return FALSE;
       if (bourse_decimal_compare (cost, stake) <= 0)
         break;
-      /* The notional's half-even and the fee's rounding up took a unit or two. */
-      quantity->units -= series->lot_step.units > 0 ? series->lot_step.units : 1;
+      quantity->units -= lot;
     }
   if (quantity->units > 0 && bourse_decimal_compare (*notional, series->min_notional) < 0)
     *quantity = BOURSE_DECIMAL_ZERO;
