@@ -68,6 +68,10 @@ typedef struct
   BourseBacktestExits  exits;
   guint                lookback;        /* candles per evaluation; 0: the default */
   gboolean             allow_short;
+  /* NULL: no risk limits nor protections. Otherwise the global limits and
+   * protections as GET /api/v1/risk/global answers them, applied as they
+   * are live, in the backtest's own time (docs/BACKTESTS.md). */
+  JsonObject          *risk_limits;
   /* The candles [window_start, window_end) of the series it trades; 0, 0
    * is [series->first, n_candles). Walk-forward folds are windows. */
   gsize                window_start;
