@@ -542,18 +542,15 @@ bourse_optimiser_options_to_json (const BourseOptimiserOptions *options)
     json_builder_add_int_value (builder, options->samples);
   else
     json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "seed");
-  json_builder_add_int_value (builder, options->seed);
+  bourse_json_builder_add_int (builder, "seed", options->seed);
   json_builder_set_member_name (builder, "objective");
   json_builder_add_string_value (builder, bourse_optimiser_objective_to_string (options->objective));
-  json_builder_set_member_name (builder, "min_trades");
-  json_builder_add_int_value (builder, options->min_trades);
+  bourse_json_builder_add_int (builder, "min_trades", options->min_trades);
   json_builder_set_member_name (builder, "walk_forward");
   if (options->folds > 0)
     {
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "folds");
-      json_builder_add_int_value (builder, options->folds);
+      bourse_json_builder_add_int (builder, "folds", options->folds);
       bourse_json_builder_add_decimal (builder, "train_fraction", &options->train_fraction);
       json_builder_end_object (builder);
     }
@@ -1161,11 +1158,8 @@ bourse_optimiser_run (const BourseBacktestSeries   *series,
   /* The window as bourse_backtest_run () reads it. */
   ws = base->window_start > 0 || base->window_end > 0 ? base->window_start : series->first;
   we = base->window_end > 0 ? MIN (base->window_end, series->n_candles) : series->n_candles;
-  if (ws >= we)
-    {
-      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "start", _("There are no candles between start and end"));
-      return NULL;
-    }
+  /* An empty window: the runs refuse it, naming start, as a backtest does. */
+  we = MAX (ws, we);
   if (folds > 0)
     {
       train_start = g_new (gsize, folds);
@@ -1320,29 +1314,6 @@ bourse_optimiser_result_free (BourseOptimiserResult *result)
 /* JSON {{{ */
 
 static void
-add_time (JsonBuilder *builder,
-          const char  *name,
-          gint64       ms)
-{
-  g_autofree char *text = bourse_time_format_rfc3339 (ms);
-
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, text);
-}
-
-static void
-add_double (JsonBuilder *builder,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (builder, name);
-  if (isfinite (value))
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_object (JsonBuilder *builder,
             const char  *name,
             JsonObject  *object)
@@ -1370,11 +1341,10 @@ add_candidate (JsonBuilder                    *builder,
                const BourseOptimiserCandidate *candidate)
 {
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "rank");
-  json_builder_add_int_value (builder, candidate->rank);
+  bourse_json_builder_add_int (builder, "rank", candidate->rank);
   add_object (builder, "params", candidate->params);
   /* profit_factor's +∞ has no JSON number: null, as in the metrics. */
-  add_double (builder, "objective", bourse_optimiser_objective_value (result->objective, &candidate->metrics));
+  bourse_json_builder_add_finite (builder, "objective", bourse_optimiser_objective_value (result->objective, &candidate->metrics));
   json_builder_set_member_name (builder, "qualified");
   json_builder_add_boolean_value (builder, candidate->metrics.trades >= result->min_trades);
   add_metrics (builder, "metrics", &candidate->metrics, candidate->fees);
@@ -1390,10 +1360,9 @@ add_window (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, name);
   json_builder_begin_object (builder);
-  add_time (builder, "start", start);
-  add_time (builder, "end", end);
-  json_builder_set_member_name (builder, "candles");
-  json_builder_add_int_value (builder, (gint64) n_candles);
+  bourse_json_builder_add_time (builder, "start", start);
+  bourse_json_builder_add_time (builder, "end", end);
+  bourse_json_builder_add_int (builder, "candles", (gint64) n_candles);
   json_builder_end_object (builder);
 }
 
@@ -1411,17 +1380,14 @@ bourse_optimiser_result_to_json (const BourseOptimiserResult *result)
   json_builder_add_string_value (builder, bourse_optimiser_method_to_string (result->method));
   json_builder_set_member_name (builder, "objective");
   json_builder_add_string_value (builder, bourse_optimiser_objective_to_string (result->objective));
-  json_builder_set_member_name (builder, "min_trades");
-  json_builder_add_int_value (builder, result->min_trades);
-  json_builder_set_member_name (builder, "seed");
-  json_builder_add_int_value (builder, result->seed);
+  bourse_json_builder_add_int (builder, "min_trades", result->min_trades);
+  bourse_json_builder_add_int (builder, "seed", result->seed);
   json_builder_set_member_name (builder, "combinations");
   if (result->combinations < G_MAXUINT64 && result->combinations <= (guint64) G_MAXINT64)
     json_builder_add_int_value (builder, (gint64) result->combinations);
   else
     json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "invalid");
-  json_builder_add_int_value (builder, result->n_invalid);
+  bourse_json_builder_add_int (builder, "invalid", result->n_invalid);
 
   json_builder_set_member_name (builder, "candidates");
   json_builder_begin_array (builder);
@@ -1438,8 +1404,7 @@ bourse_optimiser_result_to_json (const BourseOptimiserResult *result)
   if (walk_forward)
     {
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "folds");
-      json_builder_add_int_value (builder, result->folds->len);
+      bourse_json_builder_add_int (builder, "folds", result->folds->len);
       bourse_json_builder_add_decimal (builder, "train_fraction", &result->train_fraction);
       json_builder_end_object (builder);
     }
@@ -1453,8 +1418,7 @@ bourse_optimiser_result_to_json (const BourseOptimiserResult *result)
       const BourseOptimiserFold *fold = &g_array_index (result->folds, BourseOptimiserFold, k);
 
       json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "fold");
-      json_builder_add_int_value (builder, k + 1);
+      bourse_json_builder_add_int (builder, "fold", k + 1);
       add_window (builder, "train", fold->train_start_time, fold->train_end_time,
                   fold->test_start - fold->train_start);
       add_window (builder, "test", fold->test_start_time, fold->test_end_time, fold->test_end - fold->test_start);
@@ -1469,9 +1433,8 @@ bourse_optimiser_result_to_json (const BourseOptimiserResult *result)
   if (walk_forward)
     {
       json_builder_begin_object (builder);
-      add_double (builder, "total_return", result->in_sample_return);
-      json_builder_set_member_name (builder, "trades");
-      json_builder_add_int_value (builder, result->in_sample_trades);
+      bourse_json_builder_add_finite (builder, "total_return", result->in_sample_return);
+      bourse_json_builder_add_int (builder, "trades", result->in_sample_trades);
       json_builder_end_object (builder);
     }
   else
@@ -1481,9 +1444,8 @@ bourse_optimiser_result_to_json (const BourseOptimiserResult *result)
   if (walk_forward)
     {
       json_builder_begin_object (builder);
-      add_double (builder, "total_return", result->out_of_sample_return);
-      json_builder_set_member_name (builder, "trades");
-      json_builder_add_int_value (builder, result->out_of_sample_trades);
+      bourse_json_builder_add_finite (builder, "total_return", result->out_of_sample_return);
+      bourse_json_builder_add_int (builder, "trades", result->out_of_sample_trades);
       json_builder_set_member_name (builder, "equity");
       json_builder_begin_array (builder);
       for (guint i = 0; i < result->out_of_sample_curve->len; i++)
@@ -1491,9 +1453,9 @@ bourse_optimiser_result_to_json (const BourseOptimiserResult *result)
           const BourseBacktestPoint *point = &g_array_index (result->out_of_sample_curve, BourseBacktestPoint, i);
 
           json_builder_begin_object (builder);
-          add_time (builder, "time", point->time);
-          add_double (builder, "equity", point->equity);
-          add_double (builder, "drawdown", point->drawdown);
+          bourse_json_builder_add_time (builder, "time", point->time);
+          bourse_json_builder_add_finite (builder, "equity", point->equity);
+          bourse_json_builder_add_finite (builder, "drawdown", point->drawdown);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
