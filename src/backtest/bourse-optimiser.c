@@ -682,7 +682,10 @@ list_random (Lister  *lister,
     {
       g_autoptr(GHashTable) swapped = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
 
-      for (guint64 i = 0; i < size && lister->candidates->len < samples; i++)
+      /* A space the strategy mostly refuses must not be walked to its end. */
+      guint64 attempts = MIN (size, (guint64) samples * 100 + 10000);
+
+      for (guint64 i = 0; i < attempts && lister->candidates->len < samples; i++)
         {
           guint64 j = i + draw_below (rand, size - i);
           gint64 *at_j = g_hash_table_lookup (swapped, &j);
