@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 
 #include <glib/gi18n-lib.h>
@@ -131,6 +132,205 @@ bourse_strategy_sma_cross_evaluate (BourseStrategy             *strategy,
   return TRUE;
 }
 
+/*
+ * The stream (docs/STRATEGIES.md, "Streams"). evaluate () restarts the
+ * averages' running sums every period candles counted from the window's
+ * start, so its averages at a candle depend on where the window starts, to
+ * the last bits. The stream keeps cheaper running sums of its own and an
+ * upper bound of the difference between its fast − slow and evaluate ()'s
+ * at the last two candles; when both of its differences are further from
+ * zero than that, on the same side, evaluate () sees the same signs: no
+ * crossing, NO_TRADE. Otherwise (near or at a crossing) it computes the
+ * averages exactly as evaluate () does, from the window.
+ */
+
+typedef struct
+{
+  guint     period;
+  gboolean  valid;
+  guint     age;        /* values added since the sum was computed afresh */
+  double    sum;        /* of the last period closes */
+} RollingSum;
+
+typedef struct
+{
+  RollingSum  fast;
+  RollingSum  slow;
+  gboolean    previous_valid;
+  double      previous;         /* fast − slow of the stream's sums, the candle before */
+
+  /* The largest |close| of the last span candles (NaN counting as
+   * infinite), a deque of decreasing values: */
+  guint       span;
+  guint64     count;
+  guint64    *deque_index;
+  double     *deque_value;
+  guint       deque_head;
+  guint       deque_length;
+
+  double     *scratch;          /* 2 slow */
+} SmaCrossStream;
+
+static void
+rolling_sum_push (RollingSum   *rolling,
+                  const double *close,
+                  gsize         n)
+{
+  if (n < rolling->period)
+    {
+      rolling->valid = FALSE;
+      return;
+    }
+  /* Afresh every period values: the error never builds up. */
+  if (!rolling->valid || rolling->age >= rolling->period)
+    {
+      rolling->sum = 0;
+      for (gsize i = n - rolling->period; i < n; i++)
+        rolling->sum += close[i];
+      rolling->age = 0;
+      rolling->valid = TRUE;
+      return;
+    }
+  rolling->sum += close[n - 1] - close[n - 1 - rolling->period];
+  rolling->age++;
+}
+
+static void
+deque_push (SmaCrossStream *self,
+            double          close)
+{
+  double value = isnan (close) ? INFINITY : fabs (close);
+  guint back;
+
+  while (self->deque_length > 0
+         && self->deque_value[(back = (self->deque_head + self->deque_length - 1) % self->span)] <= value)
+    self->deque_length--;
+  back = (self->deque_head + self->deque_length) % self->span;
+  self->deque_index[back] = self->count;
+  self->deque_value[back] = value;
+  self->deque_length++;
+  while (self->deque_index[self->deque_head] + self->span <= self->count)
+    {
+      self->deque_head = (self->deque_head + 1) % self->span;
+      self->deque_length--;
+    }
+  self->count++;
+}
+
+/* SMA(period) at the last two of close[0..n), n > period, exactly as
+ * bourse_indicator_sma () over all n gives them: its sums restart every
+ * period values from the first, so a suffix starting at a multiple of
+ * period restarts at the same places and adds the same numbers. */
+static void
+sma_last_two (const double *close,
+              gsize         n,
+              guint         period,
+              double       *scratch,
+              double       *last,
+              double       *previous)
+{
+  gsize skip = (n - 1 - period) / period * period;
+
+  bourse_indicator_sma (close + skip, n - skip, period, scratch);
+  *last = scratch[n - skip - 1];
+  *previous = scratch[n - skip - 2];
+}
+
+static gpointer
+bourse_strategy_sma_cross_stream_new (BourseStrategy *strategy,
+                                      JsonObject     *params,
+                                      guint           lookback)
+{
+  SmaCrossStream *self = g_new0 (SmaCrossStream, 1);
+
+  self->fast.period = _bourse_strategy_param_uint (params, "fast");
+  self->slow.period = _bourse_strategy_param_uint (params, "slow");
+  /* Every close either side's sums or evaluate ()'s have used for the last
+   * two candles is among the last 2 slow + 2. */
+  self->span = 2 * self->slow.period + 2;
+  self->deque_index = g_new (guint64, self->span);
+  self->deque_value = g_new (double, self->span);
+  self->scratch = g_new (double, 2 * self->slow.period);
+  return self;
+}
+
+static void
+bourse_strategy_sma_cross_stream_free (BourseStrategy *strategy,
+                                       gpointer        state)
+{
+  SmaCrossStream *self = state;
+
+  g_free (self->deque_index);
+  g_free (self->deque_value);
+  g_free (self->scratch);
+  g_free (self);
+}
+
+static void
+bourse_strategy_sma_cross_stream_push (BourseStrategy        *strategy,
+                                       BourseStrategyStream  *stream,
+                                       gpointer               state,
+                                       gboolean               decide,
+                                       BourseDecision        *decision,
+                                       double                *confidence)
+{
+  SmaCrossStream *self = state;
+  const BourseStrategyInput *window = bourse_strategy_stream_get_window (stream);
+  const double *close = window->close;
+  gsize n = window->n_candles;
+  guint fast_period = self->fast.period;
+  guint slow_period = self->slow.period;
+  gboolean now_valid;
+  double now = 0, before, fast, slow, previous_fast, previous_slow, atr, bound;
+
+  deque_push (self, close[n - 1]);
+  rolling_sum_push (&self->fast, close, n);
+  rolling_sum_push (&self->slow, close, n);
+  now_valid = self->fast.valid && self->slow.valid;
+  if (now_valid)
+    now = self->fast.sum / fast_period - self->slow.sum / slow_period;
+
+  if (decide)
+    {
+      /*
+       * With M the largest |close| involved and u = 2^-53, evaluate ()'s
+       * average of p differs from the true mean by at most (4p + 9) u M
+       * (its sums of differences from a shift, at most p restarted and
+       * p − 1 moved), the stream's by (2p + 3) u M, each difference by
+       * 2 u M more: under (6 (fast + slow) + 24) u M in all. The bound
+       * leaves room over that for the rounding of the bound itself.
+       */
+      bound = (8.0 * (fast_period + slow_period) + 32) * (DBL_EPSILON / 2)
+              * self->deque_value[self->deque_head];
+
+      if (now_valid && self->previous_valid
+          && fabs (now) > bound && fabs (self->previous) > bound
+          && (now > 0) == (self->previous > 0))
+        *decision = BOURSE_DECISION_NO_TRADE;
+      else
+        {
+          sma_last_two (close, n, fast_period, self->scratch, &fast, &previous_fast);
+          sma_last_two (close, n, slow_period, self->scratch, &slow, &previous_slow);
+          now = fast - slow;
+          before = previous_fast - previous_slow;
+          if ((before <= 0 && now > 0) || (before >= 0 && now < 0))
+            {
+              atr = bourse_strategy_stream_get_atr (stream);
+              *decision = now > 0 ? BOURSE_DECISION_BUY : BOURSE_DECISION_SELL;
+              *confidence = atr > 0 ? _bourse_strategy_confidence (now / atr) : 0;
+            }
+          else
+            *decision = BOURSE_DECISION_NO_TRADE;
+          /* The stream's own difference, not evaluate ()'s, is the next
+           * candle's previous: the bound is about the stream's sums. */
+          now = self->fast.sum / fast_period - self->slow.sum / slow_period;
+        }
+    }
+
+  self->previous = now;
+  self->previous_valid = now_valid;
+}
+
 static void
 bourse_strategy_sma_cross_iface_init (BourseStrategyInterface *iface)
 {
@@ -141,6 +341,9 @@ bourse_strategy_sma_cross_iface_init (BourseStrategyInterface *iface)
   iface->check_parameters = bourse_strategy_sma_cross_check_parameters;
   iface->get_min_candles = bourse_strategy_sma_cross_get_min_candles;
   iface->evaluate = bourse_strategy_sma_cross_evaluate;
+  iface->stream_new = bourse_strategy_sma_cross_stream_new;
+  iface->stream_push = bourse_strategy_sma_cross_stream_push;
+  iface->stream_free = bourse_strategy_sma_cross_stream_free;
 }
 
 static void

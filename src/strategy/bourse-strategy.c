@@ -24,13 +24,6 @@
 #include "bourse-strategy-rsi.h"
 #include "bourse-strategy-sma-cross.h"
 
-/* Prices above this do not fit a BourseDecimal (about 9.2 × 10^10). */
-#define MAX_PRICE 9.0e10
-
-/* More missing candles than this share of the window is a NO_TRADE: the
- * models treat candles as equally spaced. */
-#define MAX_MISSING_SHARE 0.05
-
 G_DEFINE_QUARK (bourse-strategy-error-quark, bourse_strategy_error)
 
 G_DEFINE_INTERFACE (BourseStrategy, bourse_strategy, G_TYPE_OBJECT)
@@ -285,9 +278,9 @@ bourse_strategy_resolve_parameters (BourseStrategy  *self,
   return g_steal_pointer (&resolved);
 }
 
-static guint
-min_candles_resolved (BourseStrategy *self,
-                      JsonObject     *resolved)
+guint
+_bourse_strategy_min_candles (BourseStrategy *self,
+                              JsonObject     *resolved)
 {
   guint min = BOURSE_STRATEGY_ATR_PERIOD + 1;
 
@@ -307,7 +300,7 @@ bourse_strategy_get_min_candles (BourseStrategy *self,
 
   resolved = bourse_strategy_resolve_parameters (self, params, NULL, &error);
   g_return_val_if_fail (resolved != NULL, 0);
-  return min_candles_resolved (self, resolved);
+  return _bourse_strategy_min_candles (self, resolved);
 }
 
 void
@@ -384,10 +377,10 @@ _bourse_strategy_sample_sd (const double *values,
   return sqrt (ss / (n - 1));
 }
 
-static gboolean
-price_valid (double price)
+gboolean
+_bourse_strategy_price_valid (double price)
 {
-  return isfinite (price) && price > 0 && price <= MAX_PRICE;
+  return isfinite (price) && price > 0 && price <= BOURSE_STRATEGY_MAX_PRICE;
 }
 
 /* The common checks; FALSE with the signal's reason set when the input is
@@ -411,8 +404,8 @@ check_input (const BourseStrategyInput *input,
 
   for (gsize i = 0; i < n; i++)
     {
-      if (!price_valid (input->open[i]) || !price_valid (input->high[i])
-          || !price_valid (input->low[i]) || !price_valid (input->close[i])
+      if (!_bourse_strategy_price_valid (input->open[i]) || !_bourse_strategy_price_valid (input->high[i])
+          || !_bourse_strategy_price_valid (input->low[i]) || !_bourse_strategy_price_valid (input->close[i])
           || input->high[i] < input->low[i])
         {
           _bourse_signal_set_reason (signal, _("Candle %u of %u has a missing or invalid price"),
@@ -431,7 +424,7 @@ check_input (const BourseStrategyInput *input,
 
   if (input->open_time != NULL)
     {
-      max_missing = (gsize) (MAX_MISSING_SHARE * n);
+      max_missing = (gsize) (BOURSE_STRATEGY_MAX_MISSING_SHARE * n);
       for (gsize i = 0; i < n; i++)
         {
           gint64 t = input->open_time[i];
@@ -546,43 +539,42 @@ decimal_from_double (double          value,
  * at stop_atr and target_atr ATRs from it, rounded on the safe side: so the
  * risk is never shown smaller, nor the reward larger, than the model's. For
  * a BUY both round down (the stop further, the target nearer), for a SELL
- * both round up. Returns NULL, or why no levels can be placed.
+ * both round up.
  */
-static const char *
-set_levels (const BourseStrategyInput *input,
-            JsonObject                *params,
-            BourseSignal              *signal)
+const char *
+_bourse_strategy_place_levels (BourseDecision  decision,
+                               double          last_close,
+                               double          atr,
+                               BourseDecimal   tick_size,
+                               double          stop_atr,
+                               double          target_atr,
+                               BourseDecimal  *entry_out,
+                               BourseDecimal  *stop_out,
+                               BourseDecimal  *target_out,
+                               double         *risk_reward)
 {
-  gsize n = input->n_candles;
-  g_autofree double *atr_values = g_new (double, n);
-  gboolean buy = signal->decision == BOURSE_DECISION_BUY;
+  gboolean buy = decision == BOURSE_DECISION_BUY;
   BourseRounding rounding = buy ? BOURSE_ROUND_FLOOR : BOURSE_ROUND_CEILING;
-  double stop_atr = json_object_get_double_member (params, "stop_atr");
-  double target_atr = json_object_get_double_member (params, "target_atr");
   BourseDecimal entry, stop, target, risk, reward;
-  double atr, entry_value;
+  double entry_value;
 
-  bourse_indicator_atr (input->high, input->low, input->close, n, BOURSE_STRATEGY_ATR_PERIOD, atr_values);
-  atr = atr_values[n - 1];
-  json_object_set_double_member (signal->metrics, "atr", atr);
-
-  if (input->tick_size.units <= 0)
+  if (tick_size.units <= 0)
     return _("The instrument has no tick size to place the levels on");
   if (!(atr > 0))
     return _("The candles have no range to place a stop-loss and take-profit from");
 
-  if (!decimal_from_double (input->close[n - 1], BOURSE_ROUND_HALF_EVEN, &entry)
-      || !bourse_decimal_round_to_step (entry, input->tick_size, BOURSE_ROUND_HALF_EVEN, &entry, NULL)
+  if (!decimal_from_double (last_close, BOURSE_ROUND_HALF_EVEN, &entry)
+      || !bourse_decimal_round_to_step (entry, tick_size, BOURSE_ROUND_HALF_EVEN, &entry, NULL)
       || entry.units <= 0)
     return _("The last price cannot be placed on the instrument’s tick grid");
   entry_value = bourse_decimal_to_double (entry);
 
   if (!decimal_from_double (buy ? entry_value - stop_atr * atr : entry_value + stop_atr * atr,
                             rounding, &stop)
-      || !bourse_decimal_round_to_step (stop, input->tick_size, rounding, &stop, NULL)
+      || !bourse_decimal_round_to_step (stop, tick_size, rounding, &stop, NULL)
       || !decimal_from_double (buy ? entry_value + target_atr * atr : entry_value - target_atr * atr,
                                rounding, &target)
-      || !bourse_decimal_round_to_step (target, input->tick_size, rounding, &target, NULL))
+      || !bourse_decimal_round_to_step (target, tick_size, rounding, &target, NULL))
     return _("The stop-loss or take-profit is out of the range of prices");
 
   if (buy && stop.units <= 0)
@@ -595,11 +587,32 @@ set_levels (const BourseStrategyInput *input,
   if (risk.units == 0 || reward.units == 0)
     return _("The stop-loss or take-profit falls on the entry at this tick size");
 
-  signal->entry = entry;
-  signal->stop_loss = stop;
-  signal->take_profit = target;
-  signal->risk_reward = fabs (bourse_decimal_to_double (reward)) / fabs (bourse_decimal_to_double (risk));
+  *entry_out = entry;
+  *stop_out = stop;
+  *target_out = target;
+  *risk_reward = fabs (bourse_decimal_to_double (reward)) / fabs (bourse_decimal_to_double (risk));
   return NULL;
+}
+
+/* The levels from the window's ATR(14); NULL, or why none can be placed. */
+static const char *
+set_levels (const BourseStrategyInput *input,
+            JsonObject                *params,
+            BourseSignal              *signal)
+{
+  gsize n = input->n_candles;
+  g_autofree double *atr_values = g_new (double, n);
+  double atr;
+
+  bourse_indicator_atr (input->high, input->low, input->close, n, BOURSE_STRATEGY_ATR_PERIOD, atr_values);
+  atr = atr_values[n - 1];
+  json_object_set_double_member (signal->metrics, "atr", atr);
+
+  return _bourse_strategy_place_levels (signal->decision, input->close[n - 1], atr, input->tick_size,
+                                        json_object_get_double_member (params, "stop_atr"),
+                                        json_object_get_double_member (params, "target_atr"),
+                                        &signal->entry, &signal->stop_loss, &signal->take_profit,
+                                        &signal->risk_reward);
 }
 
 gboolean
@@ -632,7 +645,7 @@ bourse_strategy_evaluate (BourseStrategy             *self,
     ok = FALSE;
   else if (BOURSE_STRATEGY_GET_IFACE (self)->evaluate == NULL)
     ok = FALSE;
-  else if (check_input (input, min_candles_resolved (self, resolved), signal))
+  else if (check_input (input, _bourse_strategy_min_candles (self, resolved), signal))
     ok = BOURSE_STRATEGY_GET_IFACE (self)->evaluate (self, input, resolved, signal, &local_error);
 
   if (!ok)

@@ -101,6 +101,24 @@ typedef struct
 
 #define BOURSE_SIGNAL_INIT { BOURSE_DECISION_NO_TRADE, { 0 }, { 0 }, { 0 }, 0, 0, NULL, NULL }
 
+/* Evaluation candle after candle (docs/STRATEGIES.md, "Streams"): what
+ * bourse_strategy_evaluate () gives on the window of the last lookback
+ * candles, made by bourse_strategy_stream_new (). */
+typedef struct _BourseStrategyStream BourseStrategyStream;
+
+/* One candle's signal from a stream: the members of BourseSignal that
+ * evaluate () would have set on the same window, without the reason and
+ * the metrics, so that a push allocates nothing. */
+typedef struct
+{
+  BourseDecision  decision;
+  BourseDecimal   entry;
+  BourseDecimal   stop_loss;
+  BourseDecimal   take_profit;
+  double          confidence;
+  double          risk_reward;
+} BourseStreamSignal;
+
 #define BOURSE_TYPE_STRATEGY (bourse_strategy_get_type ())
 
 G_DECLARE_INTERFACE (BourseStrategy, bourse_strategy, BOURSE, STRATEGY, GObject)
@@ -141,6 +159,31 @@ struct _BourseStrategyInterface
                                                   JsonObject                 *params,
                                                   BourseSignal               *signal,
                                                   GError                    **error);
+
+  /* Optional, together: a stream (bourse_strategy_stream_new ()). Members
+   * are only ever added at the end of this struct, so that a module built
+   * against an older header, which leaves the newer ones NULL, keeps
+   * working.
+   *
+   * stream_new returns the model's state for @params (resolved, every
+   * parameter set) and windows of at most @lookback candles, or NULL when
+   * it cannot stream them (the caller then evaluates). */
+  gpointer                   (*stream_new)       (BourseStrategy             *self,
+                                                  JsonObject                 *params,
+                                                  guint                       lookback);
+  /* Called on every candle pushed, after the window took it in:
+   * bourse_strategy_stream_get_window (@stream). With @decide (the window
+   * passed the common checks evaluate () makes), sets *decision and
+   * *confidence exactly as evaluate () would on that window; without, only
+   * keeps its state up to date. */
+  void                       (*stream_push)      (BourseStrategy             *self,
+                                                  BourseStrategyStream       *stream,
+                                                  gpointer                    state,
+                                                  gboolean                    decide,
+                                                  BourseDecision             *decision,
+                                                  double                     *confidence);
+  void                       (*stream_free)      (BourseStrategy             *self,
+                                                  gpointer                    state);
 };
 
 GQuark               bourse_strategy_error_quark         (void);
@@ -174,6 +217,43 @@ gboolean             bourse_strategy_evaluate            (BourseStrategy        
                                                           BourseSignal               *signal,
                                                           GError                    **error);
 
+/* A stream of candles, oldest first, for which each push gives exactly the
+ * decision, levels, confidence and risk/reward that evaluate () gives on
+ * the last @lookback candles pushed (all of them before there are
+ * @lookback), the common checks included; or NULL when the strategy has no
+ * stream (then the caller evaluates), or with @error when @params are
+ * invalid (as evaluate () would fail). Not thread-safe: one stream per
+ * thread, though streams of one strategy may run in parallel. */
+BourseStrategyStream *bourse_strategy_stream_new          (BourseStrategy             *self,
+                                                          JsonObject                 *params,
+                                                          guint                       lookback,
+                                                          BourseInterval              interval,
+                                                          BourseDecimal               tick_size,
+                                                          GError                    **error);
+/* Takes the next candle in and sets *signal for the window ending at it;
+ * allocates nothing. */
+void                 bourse_strategy_stream_push         (BourseStrategyStream       *stream,
+                                                          gint64                      open_time,
+                                                          double                      open,
+                                                          double                      high,
+                                                          double                      low,
+                                                          double                      close,
+                                                          double                      volume,
+                                                          BourseStreamSignal         *signal);
+/* The same with a stored candle, converted as
+ * bourse_strategy_input_new_from_candles () converts it. */
+void                 bourse_strategy_stream_push_candle  (BourseStrategyStream       *stream,
+                                                          const BourseCandle         *candle,
+                                                          BourseStreamSignal         *signal);
+/* The current window, oldest first, with open times: valid until the next
+ * push. For the plugins' stream_push. */
+const BourseStrategyInput *bourse_strategy_stream_get_window (BourseStrategyStream   *stream);
+/* The ATR(14) of the current window at its last candle, as the levels use
+ * it; computed once per push, O(window) (a window's ATR depends on where it
+ * starts). The window must hold at least 14 candles. */
+double               bourse_strategy_stream_get_atr      (BourseStrategyStream       *stream);
+void                 bourse_strategy_stream_free         (BourseStrategyStream       *stream);
+
 /* Registers the extension point and the built-ins, then loads modules. */
 void                 bourse_strategies_ensure            (void);
 /* The id an id or alias names: "A" / "a" → "ar", "B" → "kalman",
@@ -201,5 +281,6 @@ JsonNode            *bourse_signal_to_json               (const BourseSignal    
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BourseStrategyInput, bourse_strategy_input_free)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BourseSignal, bourse_signal_clear)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BourseStrategyStream, bourse_strategy_stream_free)
 
 G_END_DECLS

@@ -1,0 +1,319 @@
+/* bourse-strategy-stream.c
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A strategy evaluated candle after candle, as a backtest evaluates it:
+ * each push gives what bourse_strategy_evaluate () gives on the window of
+ * the last lookback candles. The stream keeps that window in one array (so
+ * the plugin and the levels read it as an input), and the common checks as
+ * rolling state, so that a push costs O(1) plus what the model needs.
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "bourse-indicators.h"
+#include "bourse-strategy-private.h"
+
+struct _BourseStrategyStream
+{
+  BourseStrategy      *strategy;
+  gpointer             state;        /* the plugin's */
+  guint                lookback;
+  guint                min_candles;
+  /* A gap is counted up to this many missing candles: more than any
+   * window of lookback candles tolerates. */
+  guint                gap_cap;
+  double               stop_atr;
+  double               target_atr;
+
+  /* The last candles pushed, oldest first, at most capacity; the window is
+   * the last window.n_candles of them. */
+  gsize                capacity;
+  gsize                held;
+  gint64              *open_time;
+  double              *open;
+  double              *high;
+  double              *low;
+  double              *close;
+  double              *volume;
+  guint               *gap;          /* candles missing before each one */
+  BourseStrategyInput  window;       /* points into the arrays above */
+
+  /* The common checks, with candles counted from 1 since the start, 0 for
+   * none: the last candle that fails on its own, the last one not after the
+   * one before it, the last close unlike the one before it. */
+  guint64              pushed;
+  guint64              last_bad;
+  guint64              last_disorder;
+  guint64              last_move;
+  gsize                missing;      /* Σ gap over the window but its first candle */
+
+  double              *atr_values;   /* lookback */
+  double               atr;
+  gboolean             atr_known;
+};
+
+BourseStrategyStream *
+bourse_strategy_stream_new (BourseStrategy  *self,
+                            JsonObject      *params,
+                            guint            lookback,
+                            BourseInterval   interval,
+                            BourseDecimal    tick_size,
+                            GError         **error)
+{
+  BourseStrategyInterface *iface;
+  g_autoptr(JsonObject) resolved = NULL;
+  BourseStrategyStream *stream;
+  gpointer state;
+
+  g_return_val_if_fail (BOURSE_IS_STRATEGY (self), NULL);
+  g_return_val_if_fail (lookback > 0, NULL);
+  g_return_val_if_fail ((guint) interval < BOURSE_N_INTERVALS, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  iface = BOURSE_STRATEGY_GET_IFACE (self);
+  if ((resolved = bourse_strategy_resolve_parameters (self, params, NULL, error)) == NULL)
+    return NULL;
+  if (iface->stream_new == NULL || iface->stream_push == NULL || iface->stream_free == NULL
+      || iface->evaluate == NULL)
+    return NULL;
+  if ((state = iface->stream_new (self, resolved, lookback)) == NULL)
+    return NULL;
+
+  stream = g_new0 (BourseStrategyStream, 1);
+  stream->strategy = g_object_ref (self);
+  stream->state = state;
+  stream->lookback = lookback;
+  stream->min_candles = _bourse_strategy_min_candles (self, resolved);
+  stream->gap_cap = (guint) (BOURSE_STRATEGY_MAX_MISSING_SHARE * lookback) + 1;
+  stream->stop_atr = json_object_get_double_member (resolved, "stop_atr");
+  stream->target_atr = json_object_get_double_member (resolved, "target_atr");
+
+  /* Twice the window: the window (and so the candle before each new one)
+   * moves back to the start once every lookback candles, one copy per
+   * candle on average. */
+  stream->capacity = 2 * (gsize) lookback;
+  stream->open_time = g_new (gint64, stream->capacity);
+  stream->open = g_new (double, stream->capacity);
+  stream->high = g_new (double, stream->capacity);
+  stream->low = g_new (double, stream->capacity);
+  stream->close = g_new (double, stream->capacity);
+  stream->volume = g_new (double, stream->capacity);
+  stream->gap = g_new (guint, stream->capacity);
+  stream->atr_values = g_new (double, lookback);
+  stream->window.interval = interval;
+  stream->window.tick_size = tick_size;
+  return stream;
+}
+
+void
+bourse_strategy_stream_free (BourseStrategyStream *stream)
+{
+  if (stream == NULL)
+    return;
+  BOURSE_STRATEGY_GET_IFACE (stream->strategy)->stream_free (stream->strategy, stream->state);
+  g_object_unref (stream->strategy);
+  g_free (stream->open_time);
+  g_free (stream->open);
+  g_free (stream->high);
+  g_free (stream->low);
+  g_free (stream->close);
+  g_free (stream->volume);
+  g_free (stream->gap);
+  g_free (stream->atr_values);
+  g_free (stream);
+}
+
+const BourseStrategyInput *
+bourse_strategy_stream_get_window (BourseStrategyStream *stream)
+{
+  g_return_val_if_fail (stream != NULL, NULL);
+
+  return &stream->window;
+}
+
+double
+bourse_strategy_stream_get_atr (BourseStrategyStream *stream)
+{
+  gsize n;
+
+  g_return_val_if_fail (stream != NULL, 0);
+  g_return_val_if_fail (stream->window.n_candles >= BOURSE_STRATEGY_ATR_PERIOD, 0);
+
+  if (!stream->atr_known)
+    {
+      n = stream->window.n_candles;
+      bourse_indicator_atr (stream->window.high, stream->window.low, stream->window.close, n,
+                            BOURSE_STRATEGY_ATR_PERIOD, stream->atr_values);
+      stream->atr = stream->atr_values[n - 1];
+      stream->atr_known = TRUE;
+    }
+  return stream->atr;
+}
+
+/* The candles missing between two open times, as check_input () counts
+ * them, up to the cap. */
+static guint
+count_missing (BourseInterval interval,
+               gint64         previous,
+               gint64         open_time,
+               guint          cap)
+{
+  gint64 next = bourse_interval_next (interval, previous);
+  guint missing = 0;
+
+  while (next < open_time && missing < cap)
+    {
+      missing++;
+      next = bourse_interval_next (interval, next);
+    }
+  return missing;
+}
+
+static gboolean
+time_valid (gint64 open_time)
+{
+  return open_time >= BOURSE_TIME_MIN_MS && open_time <= BOURSE_TIME_MAX_MS;
+}
+
+/* check_input () on the window, from the rolling state: the same rules,
+ * in O(1). */
+static gboolean
+window_passes (BourseStrategyStream *stream)
+{
+  gsize n = stream->window.n_candles;
+  guint64 first = stream->pushed - n + 1;       /* the window's first candle, counted from 1 */
+
+  return n >= stream->min_candles
+         && stream->last_bad < first
+         && stream->last_disorder <= first
+         && stream->last_move > first
+         && stream->missing <= (gsize) (BOURSE_STRATEGY_MAX_MISSING_SHARE * n);
+}
+
+void
+bourse_strategy_stream_push (BourseStrategyStream *stream,
+                             gint64                open_time,
+                             double                open,
+                             double                high,
+                             double                low,
+                             double                close,
+                             double                volume,
+                             BourseStreamSignal   *signal)
+{
+  BourseStrategyInterface *iface;
+  gsize n, last;
+  gboolean decide;
+  double confidence = 0;
+  BourseDecision decision = BOURSE_DECISION_NO_TRADE;
+  const char *no_levels;
+
+  g_return_if_fail (stream != NULL);
+  g_return_if_fail (signal != NULL);
+
+  n = stream->window.n_candles;
+
+  /* The window's first candle leaves, and with it the gap after it. */
+  if (n == stream->lookback && n >= 2)
+    stream->missing -= stream->gap[stream->held - n + 1];
+  if (stream->held == stream->capacity)
+    {
+      gsize keep = stream->lookback;
+      gsize from = stream->held - keep;
+
+      memmove (stream->open_time, stream->open_time + from, keep * sizeof (gint64));
+      memmove (stream->open, stream->open + from, keep * sizeof (double));
+      memmove (stream->high, stream->high + from, keep * sizeof (double));
+      memmove (stream->low, stream->low + from, keep * sizeof (double));
+      memmove (stream->close, stream->close + from, keep * sizeof (double));
+      memmove (stream->volume, stream->volume + from, keep * sizeof (double));
+      memmove (stream->gap, stream->gap + from, keep * sizeof (guint));
+      stream->held = keep;
+    }
+
+  last = stream->held;
+  stream->open_time[last] = open_time;
+  stream->open[last] = open;
+  stream->high[last] = high;
+  stream->low[last] = low;
+  stream->close[last] = close;
+  stream->volume[last] = volume;
+  stream->gap[last] = 0;
+  stream->held++;
+  stream->pushed++;
+
+  if (!_bourse_strategy_price_valid (open) || !_bourse_strategy_price_valid (high)
+      || !_bourse_strategy_price_valid (low) || !_bourse_strategy_price_valid (close)
+      || high < low || !(isfinite (volume) && volume >= 0) || !time_valid (open_time))
+    stream->last_bad = stream->pushed;
+  if (stream->pushed > 1)
+    {
+      gint64 previous = stream->open_time[last - 1];
+
+      if (open_time <= previous)
+        stream->last_disorder = stream->pushed;
+      else if (time_valid (previous) && time_valid (open_time))
+        stream->gap[last] = count_missing (stream->window.interval, previous, open_time, stream->gap_cap);
+      /* != as check_input () compares: NaN moves, and fails anyway. */
+      if (close != stream->close[last - 1])
+        stream->last_move = stream->pushed;
+    }
+
+  n = MIN (n + 1, stream->lookback);
+  if (n >= 2)
+    stream->missing += stream->gap[last];
+
+  stream->window.n_candles = n;
+  stream->window.open_time = stream->open_time + stream->held - n;
+  stream->window.open = stream->open + stream->held - n;
+  stream->window.high = stream->high + stream->held - n;
+  stream->window.low = stream->low + stream->held - n;
+  stream->window.close = stream->close + stream->held - n;
+  stream->window.volume = stream->volume + stream->held - n;
+  stream->atr_known = FALSE;
+
+  decide = window_passes (stream);
+  iface = BOURSE_STRATEGY_GET_IFACE (stream->strategy);
+  iface->stream_push (stream->strategy, stream, stream->state, decide, &decision, &confidence);
+
+  memset (signal, 0, sizeof *signal);
+  signal->decision = BOURSE_DECISION_NO_TRADE;
+  if (!decide || (decision != BOURSE_DECISION_BUY && decision != BOURSE_DECISION_SELL))
+    return;
+
+  /* What evaluate () does after the model, but the metrics. */
+  if (!isfinite (confidence) || confidence < 0 || confidence > 1)
+    confidence = isfinite (confidence) ? CLAMP (confidence, 0, 1) : 0;
+  no_levels = _bourse_strategy_place_levels (decision, close, bourse_strategy_stream_get_atr (stream),
+                                             stream->window.tick_size, stream->stop_atr,
+                                             stream->target_atr, &signal->entry, &signal->stop_loss,
+                                             &signal->take_profit, &signal->risk_reward);
+  if (no_levels != NULL)
+    {
+      memset (signal, 0, sizeof *signal);
+      signal->decision = BOURSE_DECISION_NO_TRADE;
+      return;
+    }
+  signal->decision = decision;
+  signal->confidence = confidence;
+}
+
+void
+bourse_strategy_stream_push_candle (BourseStrategyStream *stream,
+                                    const BourseCandle   *candle,
+                                    BourseStreamSignal   *signal)
+{
+  g_return_if_fail (candle != NULL);
+
+  bourse_strategy_stream_push (stream, candle->open_time,
+                               bourse_decimal_to_double (candle->open),
+                               bourse_decimal_to_double (candle->high),
+                               bourse_decimal_to_double (candle->low),
+                               bourse_decimal_to_double (candle->close),
+                               bourse_decimal_to_double (candle->volume),
+                               signal);
+}
