@@ -6,6 +6,8 @@
 
 #pragma once
 
+#include <math.h>
+
 #include "bourse-strategy.h"
 
 G_BEGIN_DECLS
@@ -42,7 +44,12 @@ double _bourse_strategy_sample_sd       (const double *values,
                                          gsize         n);
 
 /* A finite price above zero that a BourseDecimal holds. */
-gboolean    _bourse_strategy_price_valid  (double          price);
+static inline gboolean
+_bourse_strategy_price_valid (double price)
+{
+  return isfinite (price) && price > 0 && price <= BOURSE_STRATEGY_MAX_PRICE;
+}
+
 /* get_min_candles () for resolved @params, never under the levels' ATR. */
 guint       _bourse_strategy_min_candles  (BourseStrategy *self,
                                            JsonObject     *resolved);
@@ -59,5 +66,31 @@ const char *_bourse_strategy_place_levels (BourseDecision  decision,
                                            BourseDecimal  *stop_loss,
                                            BourseDecimal  *take_profit,
                                            double         *risk_reward);
+
+/* The largest |value| of the last span pushed (NaN counts as infinite),
+ * in O(1) amortised: a deque of decreasing values. For the streams. */
+typedef struct
+{
+  guint     span;
+  guint     head;
+  guint     length;
+  guint64   count;
+  guint64  *index;
+  double   *value;
+} BourseRollingMax;
+
+void        _bourse_rolling_max_init      (BourseRollingMax *self,
+                                           guint             span);
+void        _bourse_rolling_max_clear     (BourseRollingMax *self);
+void        _bourse_rolling_max_push      (BourseRollingMax *self,
+                                           double            value);
+/* 0 before the first push. */
+double      _bourse_rolling_max_get       (const BourseRollingMax *self);
+
+/* The stream's own running ATR(14) at the last candle, O(1), and in *bound
+ * how far at most the window's ATR (bourse_strategy_stream_get_atr ()) is
+ * from it: infinite when the stream cannot tell. */
+double      _bourse_strategy_stream_estimate_atr (BourseStrategyStream *stream,
+                                                  double               *bound);
 
 G_END_DECLS

@@ -154,21 +154,13 @@ typedef struct
 
 typedef struct
 {
-  RollingSum  fast;
-  RollingSum  slow;
-  gboolean    previous_valid;
-  double      previous;         /* fast − slow of the stream's sums, the candle before */
+  RollingSum        fast;
+  RollingSum        slow;
+  gboolean          previous_valid;
+  double            previous;  /* fast − slow of the stream's sums, the candle before */
 
-  /* The largest |close| of the last span candles (NaN counting as
-   * infinite), a deque of decreasing values: */
-  guint       span;
-  guint64     count;
-  guint64    *deque_index;
-  double     *deque_value;
-  guint       deque_head;
-  guint       deque_length;
-
-  double     *scratch;          /* 2 slow */
+  BourseRollingMax  largest;   /* |close| */
+  double           *scratch;   /* 2 slow */
 } SmaCrossStream;
 
 static void
@@ -193,28 +185,6 @@ rolling_sum_push (RollingSum   *rolling,
     }
   rolling->sum += close[n - 1] - close[n - 1 - rolling->period];
   rolling->age++;
-}
-
-static void
-deque_push (SmaCrossStream *self,
-            double          close)
-{
-  double value = isnan (close) ? INFINITY : fabs (close);
-  guint back;
-
-  while (self->deque_length > 0
-         && self->deque_value[(back = (self->deque_head + self->deque_length - 1) % self->span)] <= value)
-    self->deque_length--;
-  back = (self->deque_head + self->deque_length) % self->span;
-  self->deque_index[back] = self->count;
-  self->deque_value[back] = value;
-  self->deque_length++;
-  while (self->deque_index[self->deque_head] + self->span <= self->count)
-    {
-      self->deque_head = (self->deque_head + 1) % self->span;
-      self->deque_length--;
-    }
-  self->count++;
 }
 
 /* SMA(period) at the last two of close[0..n), n > period, exactly as
@@ -247,9 +217,7 @@ bourse_strategy_sma_cross_stream_new (BourseStrategy *strategy,
   self->slow.period = _bourse_strategy_param_uint (params, "slow");
   /* Every close either side's sums or evaluate ()'s have used for the last
    * two candles is among the last 2 slow + 2. */
-  self->span = 2 * self->slow.period + 2;
-  self->deque_index = g_new (guint64, self->span);
-  self->deque_value = g_new (double, self->span);
+  _bourse_rolling_max_init (&self->largest, 2 * self->slow.period + 2);
   self->scratch = g_new (double, 2 * self->slow.period);
   return self;
 }
@@ -260,8 +228,7 @@ bourse_strategy_sma_cross_stream_free (BourseStrategy *strategy,
 {
   SmaCrossStream *self = state;
 
-  g_free (self->deque_index);
-  g_free (self->deque_value);
+  _bourse_rolling_max_clear (&self->largest);
   g_free (self->scratch);
   g_free (self);
 }
@@ -281,9 +248,9 @@ bourse_strategy_sma_cross_stream_push (BourseStrategy        *strategy,
   guint fast_period = self->fast.period;
   guint slow_period = self->slow.period;
   gboolean now_valid;
-  double now = 0, before, fast, slow, previous_fast, previous_slow, atr, bound;
+  double now = 0, before, fast, slow, previous_fast, previous_slow, atr, atr_bound, bound;
 
-  deque_push (self, close[n - 1]);
+  _bourse_rolling_max_push (&self->largest, close[n - 1]);
   rolling_sum_push (&self->fast, close, n);
   rolling_sum_push (&self->slow, close, n);
   now_valid = self->fast.valid && self->slow.valid;
@@ -301,7 +268,7 @@ bourse_strategy_sma_cross_stream_push (BourseStrategy        *strategy,
        * leaves room over that for the rounding of the bound itself.
        */
       bound = (8.0 * (fast_period + slow_period) + 32) * (DBL_EPSILON / 2)
-              * self->deque_value[self->deque_head];
+              * _bourse_rolling_max_get (&self->largest);
 
       if (now_valid && self->previous_valid
           && fabs (now) > bound && fabs (self->previous) > bound
@@ -315,7 +282,12 @@ bourse_strategy_sma_cross_stream_push (BourseStrategy        *strategy,
           before = previous_fast - previous_slow;
           if ((before <= 0 && now > 0) || (before >= 0 && now < 0))
             {
-              atr = bourse_strategy_stream_get_atr (stream);
+              /* The stream's own ATR when it is within 10^-12 of the
+               * window's: the confidence moves by less than half that
+               * (the slope of erf (x / √2) times x is at most 0.49). */
+              atr = _bourse_strategy_stream_estimate_atr (stream, &atr_bound);
+              if (!(atr_bound <= 1e-12 * atr))
+                atr = bourse_strategy_stream_get_atr (stream);
               *decision = now > 0 ? BOURSE_DECISION_BUY : BOURSE_DECISION_SELL;
               *confidence = atr > 0 ? _bourse_strategy_confidence (now / atr) : 0;
             }

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -22,6 +23,13 @@ struct _BourseStrategyStream
 {
   BourseStrategy      *strategy;
   gpointer             state;        /* the plugin's */
+  /* The plugin's, looked up once: a push is a few nanoseconds. */
+  void               (*stream_push) (BourseStrategy       *self,
+                                     BourseStrategyStream *stream,
+                                     gpointer              state,
+                                     gboolean              decide,
+                                     BourseDecision       *decision,
+                                     double               *confidence);
   guint                lookback;
   guint                min_candles;
   /* A gap is counted up to this many missing candles: more than any
@@ -55,6 +63,14 @@ struct _BourseStrategyStream
   double              *atr_values;   /* lookback */
   double               atr;
   gboolean             atr_known;
+
+  /* The stream's own Wilder ATR, run from its first candle (restarted
+   * after a non-finite one), beside the candles: the window's ATR starts
+   * at the window's start and runs the same recursion, so the two draw
+   * together as (13/14)^n. */
+  double              *running_atr;
+  guint64              atr_restart;  /* the last candle it restarted at, from 1 */
+  BourseRollingMax     range_max;    /* of the true ranges in the window */
 };
 
 BourseStrategyStream *
@@ -87,6 +103,7 @@ bourse_strategy_stream_new (BourseStrategy  *self,
   stream = g_new0 (BourseStrategyStream, 1);
   stream->strategy = g_object_ref (self);
   stream->state = state;
+  stream->stream_push = iface->stream_push;
   stream->lookback = lookback;
   stream->min_candles = _bourse_strategy_min_candles (self, resolved);
   stream->gap_cap = (guint) (BOURSE_STRATEGY_MAX_MISSING_SHARE * lookback) + 1;
@@ -104,7 +121,9 @@ bourse_strategy_stream_new (BourseStrategy  *self,
   stream->close = g_new (double, stream->capacity);
   stream->volume = g_new (double, stream->capacity);
   stream->gap = g_new (guint, stream->capacity);
+  stream->running_atr = g_new (double, stream->capacity);
   stream->atr_values = g_new (double, lookback);
+  _bourse_rolling_max_init (&stream->range_max, lookback);
   stream->window.interval = interval;
   stream->window.tick_size = tick_size;
   return stream;
@@ -124,7 +143,9 @@ bourse_strategy_stream_free (BourseStrategyStream *stream)
   g_free (stream->close);
   g_free (stream->volume);
   g_free (stream->gap);
+  g_free (stream->running_atr);
   g_free (stream->atr_values);
+  _bourse_rolling_max_clear (&stream->range_max);
   g_free (stream);
 }
 
@@ -195,6 +216,90 @@ window_passes (BourseStrategyStream *stream)
          && stream->missing <= (gsize) (BOURSE_STRATEGY_MAX_MISSING_SHARE * n);
 }
 
+double
+_bourse_strategy_stream_estimate_atr (BourseStrategyStream *stream,
+                                      double               *bound)
+{
+  const guint atr_period = BOURSE_STRATEGY_ATR_PERIOD;
+  const BourseStrategyInput *window = &stream->window;
+  gsize n = window->n_candles;
+  guint64 first = stream->pushed - n + 1;
+  double window_start = 0, stream_start, largest, estimate;
+
+  g_assert (n >= atr_period);
+
+  estimate = stream->running_atr[stream->held - 1];
+  *bound = INFINITY;
+  /* Both recursions must have run unbroken from the window's first ATR on. */
+  if (stream->atr_restart > first + atr_period - 1)
+    return estimate;
+
+  /* The window's first ATR, as bourse_indicator_atr () computes it: its
+   * first true range has no close before it. */
+  for (guint i = 0; i < atr_period; i++)
+    {
+      double range = window->high[i] - window->low[i];
+
+      if (i > 0)
+        {
+          range = MAX (range, fabs (window->high[i] - window->close[i - 1]));
+          range = MAX (range, fabs (window->low[i] - window->close[i - 1]));
+        }
+      window_start += range;
+    }
+  window_start /= atr_period;
+  stream_start = stream->running_atr[stream->held - n + atr_period - 1];
+
+  /*
+   * From there both run a = (13 a + range) / 14 on the same true ranges:
+   * exactly, their difference shrinks by 13/14 a candle; each step's
+   * rounding adds at most 3 u B (u = 2^-53, B the largest of the starts
+   * and the true ranges, which bounds every value either takes), which
+   * the recursion damps to at most 42 u B in all, for each.
+   */
+  largest = MAX (MAX (window_start, stream_start), _bourse_rolling_max_get (&stream->range_max)) * 1.001;
+  *bound = 1.01 * (pow ((atr_period - 1.0) / atr_period, n - atr_period) * fabs (window_start - stream_start)
+                   + 100 * (DBL_EPSILON / 2) * largest);
+  if (!isfinite (*bound) || !isfinite (estimate))
+    *bound = INFINITY;
+  return estimate;
+}
+
+/*
+ * The levels from the stream's own ATR when they are the window's: they
+ * move monotonically with the ATR (the stop one way, the target the other,
+ * each a rounding down or up of a monotonic function of it), so if both
+ * ends of the interval the window's ATR lies in give the same levels, it
+ * gives them too. FALSE: the caller places them from the window's ATR.
+ */
+static gboolean
+place_levels_estimated (BourseStrategyStream *stream,
+                        BourseDecision        decision,
+                        BourseStreamSignal   *signal)
+{
+  double bound, estimate = _bourse_strategy_stream_estimate_atr (stream, &bound);
+  double close = stream->window.close[stream->window.n_candles - 1];
+  BourseStreamSignal high = { 0 };
+  double low_atr, high_atr;
+
+  /* Far from the start of the window, the bound is around 10^-14 of it. */
+  if (!(bound <= 1e-9 * estimate))
+    return FALSE;
+  low_atr = (estimate - bound) * (1 - DBL_EPSILON);
+  high_atr = (estimate + bound) * (1 + DBL_EPSILON);
+  if (!(low_atr > 0)
+      || _bourse_strategy_place_levels (decision, close, low_atr, stream->window.tick_size,
+                                        stream->stop_atr, stream->target_atr, &signal->entry,
+                                        &signal->stop_loss, &signal->take_profit,
+                                        &signal->risk_reward) != NULL
+      || _bourse_strategy_place_levels (decision, close, high_atr, stream->window.tick_size,
+                                        stream->stop_atr, stream->target_atr, &high.entry,
+                                        &high.stop_loss, &high.take_profit, &high.risk_reward) != NULL)
+    return FALSE;
+  return high.stop_loss.units == signal->stop_loss.units
+         && high.take_profit.units == signal->take_profit.units;
+}
+
 void
 bourse_strategy_stream_push (BourseStrategyStream *stream,
                              gint64                open_time,
@@ -205,9 +310,10 @@ bourse_strategy_stream_push (BourseStrategyStream *stream,
                              double                volume,
                              BourseStreamSignal   *signal)
 {
-  BourseStrategyInterface *iface;
+  const guint atr_period = BOURSE_STRATEGY_ATR_PERIOD;
   gsize n, last;
   gboolean decide;
+  double range, previous_atr;
   double confidence = 0;
   BourseDecision decision = BOURSE_DECISION_NO_TRADE;
   const char *no_levels;
@@ -232,6 +338,7 @@ bourse_strategy_stream_push (BourseStrategyStream *stream,
       memmove (stream->close, stream->close + from, keep * sizeof (double));
       memmove (stream->volume, stream->volume + from, keep * sizeof (double));
       memmove (stream->gap, stream->gap + from, keep * sizeof (guint));
+      memmove (stream->running_atr, stream->running_atr + from, keep * sizeof (double));
       stream->held = keep;
     }
 
@@ -250,6 +357,7 @@ bourse_strategy_stream_push (BourseStrategyStream *stream,
       || !_bourse_strategy_price_valid (low) || !_bourse_strategy_price_valid (close)
       || high < low || !(isfinite (volume) && volume >= 0) || !time_valid (open_time))
     stream->last_bad = stream->pushed;
+  range = high - low;
   if (stream->pushed > 1)
     {
       gint64 previous = stream->open_time[last - 1];
@@ -261,7 +369,19 @@ bourse_strategy_stream_push (BourseStrategyStream *stream,
       /* != as check_input () compares: NaN moves, and fails anyway. */
       if (close != stream->close[last - 1])
         stream->last_move = stream->pushed;
+      /* The true range as bourse_indicator_atr () has it. */
+      range = MAX (range, fabs (high - stream->close[last - 1]));
+      range = MAX (range, fabs (low - stream->close[last - 1]));
     }
+  previous_atr = stream->pushed > 1 ? stream->running_atr[last - 1] : NAN;
+  if (isfinite (previous_atr))
+    stream->running_atr[last] = (previous_atr * (atr_period - 1) + range) / atr_period;
+  else
+    {
+      stream->running_atr[last] = range;
+      stream->atr_restart = stream->pushed;
+    }
+  _bourse_rolling_max_push (&stream->range_max, range);
 
   n = MIN (n + 1, stream->lookback);
   if (n >= 2)
@@ -277,8 +397,7 @@ bourse_strategy_stream_push (BourseStrategyStream *stream,
   stream->atr_known = FALSE;
 
   decide = window_passes (stream);
-  iface = BOURSE_STRATEGY_GET_IFACE (stream->strategy);
-  iface->stream_push (stream->strategy, stream, stream->state, decide, &decision, &confidence);
+  stream->stream_push (stream->strategy, stream, stream->state, decide, &decision, &confidence);
 
   memset (signal, 0, sizeof *signal);
   signal->decision = BOURSE_DECISION_NO_TRADE;
@@ -288,10 +407,13 @@ bourse_strategy_stream_push (BourseStrategyStream *stream,
   /* What evaluate () does after the model, but the metrics. */
   if (!isfinite (confidence) || confidence < 0 || confidence > 1)
     confidence = isfinite (confidence) ? CLAMP (confidence, 0, 1) : 0;
-  no_levels = _bourse_strategy_place_levels (decision, close, bourse_strategy_stream_get_atr (stream),
-                                             stream->window.tick_size, stream->stop_atr,
-                                             stream->target_atr, &signal->entry, &signal->stop_loss,
-                                             &signal->take_profit, &signal->risk_reward);
+  if (!place_levels_estimated (stream, decision, signal))
+    no_levels = _bourse_strategy_place_levels (decision, close, bourse_strategy_stream_get_atr (stream),
+                                               stream->window.tick_size, stream->stop_atr,
+                                               stream->target_atr, &signal->entry, &signal->stop_loss,
+                                               &signal->take_profit, &signal->risk_reward);
+  else
+    no_levels = NULL;
   if (no_levels != NULL)
     {
       memset (signal, 0, sizeof *signal);
@@ -316,4 +438,62 @@ bourse_strategy_stream_push_candle (BourseStrategyStream *stream,
                                bourse_decimal_to_double (candle->close),
                                bourse_decimal_to_double (candle->volume),
                                signal);
+}
+
+void
+_bourse_rolling_max_init (BourseRollingMax *self,
+                          guint             span)
+{
+  g_assert (span > 0);
+
+  memset (self, 0, sizeof *self);
+  self->span = span;
+  self->index = g_new (guint64, span);
+  self->value = g_new (double, span);
+}
+
+void
+_bourse_rolling_max_clear (BourseRollingMax *self)
+{
+  g_clear_pointer (&self->index, g_free);
+  g_clear_pointer (&self->value, g_free);
+}
+
+/* (head + offset) mod span without a division: offset ≤ span. */
+static inline guint
+ring_at (const BourseRollingMax *self,
+         guint                   offset)
+{
+  guint at = self->head + offset;
+
+  return at >= self->span ? at - self->span : at;
+}
+
+void
+_bourse_rolling_max_push (BourseRollingMax *self,
+                          double            value)
+{
+  guint back;
+
+  value = isnan (value) ? INFINITY : fabs (value);
+  /* The value leaving the span first: then there is room for the new one. */
+  if (self->length > 0 && self->index[self->head] + self->span <= self->count)
+    {
+      self->head = ring_at (self, 1);
+      self->length--;
+    }
+  /* A value no larger than a later one can never be the largest again. */
+  while (self->length > 0 && self->value[ring_at (self, self->length - 1)] <= value)
+    self->length--;
+  back = ring_at (self, self->length);
+  self->index[back] = self->count;
+  self->value[back] = value;
+  self->length++;
+  self->count++;
+}
+
+double
+_bourse_rolling_max_get (const BourseRollingMax *self)
+{
+  return self->length > 0 ? self->value[self->head] : 0;
 }

@@ -377,12 +377,6 @@ _bourse_strategy_sample_sd (const double *values,
   return sqrt (ss / (n - 1));
 }
 
-gboolean
-_bourse_strategy_price_valid (double price)
-{
-  return isfinite (price) && price > 0 && price <= BOURSE_STRATEGY_MAX_PRICE;
-}
-
 /* The common checks; FALSE with the signal's reason set when the input is
  * not one a model can use. */
 static gboolean

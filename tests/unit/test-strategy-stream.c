@@ -7,14 +7,17 @@
  * bourse_strategy_evaluate () on every candle of long seeded series: random
  * walks with trends, flat stretches, zigzags whose averages cross on
  * rounding noise alone, gaps, bad candles and times out of order, several
- * parameter sets and lookbacks. The decision, the levels, the confidence
- * and the risk/reward must be the same on every candle.
+ * parameter sets and lookbacks. The decision, the levels and the
+ * risk/reward must be the same on every candle, the confidence within
+ * 10^-12 (the stream may take it from its own ATR, docs/STRATEGIES.md);
+ * and the stream's bound on the distance between its ATR and the window's
+ * must hold on every candle.
  */
 
 #include <math.h>
 #include <string.h>
 
-#include "strategy/bourse-strategy.h"
+#include "strategy/bourse-strategy-private.h"
 
 typedef struct
 {
@@ -220,6 +223,7 @@ typedef struct
   guint noise;        /* of which crossings by rounding alone */
   guint checked_out;  /* NO_TRADE from the common checks (empty metrics) */
   guint model;        /* NO_TRADE from the model or the levels */
+  guint atr_estimated;  /* windows whose ATR the stream's gives within 10^-12 */
 } Counts;
 
 static void
@@ -255,7 +259,7 @@ compare_stream (const char   *strategy_id,
           || got.entry.units != expected.entry.units
           || got.stop_loss.units != expected.stop_loss.units
           || got.take_profit.units != expected.take_profit.units
-          || got.confidence != expected.confidence
+          || !(fabs (got.confidence - expected.confidence) <= 1e-12)
           || got.risk_reward != expected.risk_reward)
         g_error ("%s %s lookback %u, %s, candle %" G_GSIZE_FORMAT ": the stream gives %s %"
                  G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %.17g %.17g, "
@@ -267,6 +271,18 @@ compare_stream (const char   *strategy_id,
                  bourse_decision_to_string (expected.decision), expected.entry.units,
                  expected.stop_loss.units, expected.take_profit.units, expected.confidence,
                  expected.risk_reward, expected.reason);
+
+      if (input->n_candles >= 15)
+        {
+          double bound, estimate = _bourse_strategy_stream_estimate_atr (stream, &bound);
+          double atr = bourse_strategy_stream_get_atr (stream);
+
+          if (!(fabs (estimate - atr) <= bound) && isfinite (atr) && isfinite (bound))
+            g_error ("%s %s lookback %u, %s, candle %" G_GSIZE_FORMAT ": the stream's ATR %.17g "
+                     "is further than %.3g from the window's %.17g", strategy_id, params_json,
+                     lookback, label, i, estimate, bound, atr);
+          counts->atr_estimated += bound <= 1e-12 * atr;
+        }
 
       if (expected.decision != BOURSE_DECISION_NO_TRADE)
         {
@@ -327,12 +343,13 @@ compare_cases (const char *strategy_id,
     }
 
   g_test_message ("%s: %u trades (%u on rounding noise), %u windows refused by the checks, "
-                  "%u model NO_TRADE", strategy_id, counts.trades, counts.noise,
-                  counts.checked_out, counts.model);
+                  "%u model NO_TRADE, %u ATRs estimated", strategy_id, counts.trades, counts.noise,
+                  counts.checked_out, counts.model, counts.atr_estimated);
   /* The series must reach every path, or the comparison proves little. */
   g_assert_cmpuint (counts.trades, >, 200);
   g_assert_cmpuint (counts.checked_out, >, 200);
   g_assert_cmpuint (counts.model, >, 1000);
+  g_assert_cmpuint (counts.atr_estimated, >, 1000);
 }
 
 static void
@@ -388,7 +405,7 @@ test_push_candle (void)
       g_assert_cmpint (got.entry.units, ==, expected.entry.units);
       g_assert_cmpint (got.stop_loss.units, ==, expected.stop_loss.units);
       g_assert_cmpint (got.take_profit.units, ==, expected.take_profit.units);
-      g_assert_cmpfloat (got.confidence, ==, expected.confidence);
+      g_assert_cmpfloat_with_epsilon (got.confidence, expected.confidence, 1e-12);
       trades += got.decision != BOURSE_DECISION_NO_TRADE;
     }
   g_assert_cmpuint (trades, >, 5);
