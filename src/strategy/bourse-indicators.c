@@ -125,9 +125,9 @@ bourse_indicator_ema (const double *values,
   return period - 1;
 }
 
-static double
-rsi_from_averages (double gain,
-                   double loss)
+double
+bourse_indicator_rsi_from_averages (double gain,
+                                    double loss)
 {
   if (loss <= 0)
     return gain > 0 ? 100.0 : 50.0;
@@ -163,7 +163,7 @@ bourse_indicator_rsi (const double *close,
     }
   gain /= period;
   loss /= period;
-  out[period] = rsi_from_averages (gain, loss);
+  out[period] = bourse_indicator_rsi_from_averages (gain, loss);
 
   for (gsize i = period + 1; i < n; i++)
     {
@@ -171,7 +171,7 @@ bourse_indicator_rsi (const double *close,
 
       gain = (gain * (period - 1) + (change > 0 ? change : 0)) / period;
       loss = (loss * (period - 1) + (change < 0 ? -change : 0)) / period;
-      out[i] = rsi_from_averages (gain, loss);
+      out[i] = bourse_indicator_rsi_from_averages (gain, loss);
     }
   return period;
 }

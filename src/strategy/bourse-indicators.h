@@ -53,6 +53,11 @@ gsize bourse_indicator_rsi                 (const double *close,
                                             gsize         n,
                                             guint         period,
                                             double       *out);
+/* One RSI value from Wilder's averages of the gains and the losses, as
+ * bourse_indicator_rsi () computes each (100 without losses, 50 without
+ * any change); rounding keeps it monotonic in both. */
+double bourse_indicator_rsi_from_averages  (double        gain,
+                                            double        loss);
 gsize bourse_indicator_atr                 (const double *high,
                                             const double *low,
                                             const double *close,

@@ -87,6 +87,18 @@ void        _bourse_rolling_max_push      (BourseRollingMax *self,
 /* 0 before the first push. */
 double      _bourse_rolling_max_get       (const BourseRollingMax *self);
 
+/* How far apart two runs of Wilder's recursion a = (a (p − 1) + x) / p
+ * over the same values x ≥ 0 can be after n steps, @decay being
+ * ((p − 1) / p)^n, when their starts and the values are at most @largest:
+ * the exact difference starts under @largest (both starts are ≥ 0) and
+ * shrinks by (p − 1) / p a step; each step's rounding adds at most
+ * 3 u largest (u = 2^-53) to each run, which the recursion damps to
+ * 3 p u largest in all. With room for the rounding of the bound itself;
+ * infinite when @largest is. */
+double      _bourse_wilder_bound          (guint            period,
+                                           double           decay,
+                                           double           largest);
+
 /* The stream's own running ATR(14) at the last candle, O(1), and in *bound
  * how far at most the window's ATR (bourse_strategy_stream_get_atr ()) is
  * from it: infinite when the stream cannot tell. */

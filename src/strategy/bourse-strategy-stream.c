@@ -70,6 +70,8 @@ struct _BourseStrategyStream
    * together as (13/14)^n. */
   double              *running_atr;
   guint64              atr_restart;  /* the last candle it restarted at, from 1 */
+  gsize                decay_candles;
+  double               decay;        /* (13/14)^(decay_candles − 14) */
   BourseRollingMax     range_max;    /* of the true ranges in the window */
 };
 
@@ -221,47 +223,27 @@ _bourse_strategy_stream_estimate_atr (BourseStrategyStream *stream,
                                       double               *bound)
 {
   const guint atr_period = BOURSE_STRATEGY_ATR_PERIOD;
-  const BourseStrategyInput *window = &stream->window;
-  gsize n = window->n_candles;
+  gsize n = stream->window.n_candles;
   guint64 first = stream->pushed - n + 1;
-  double window_start = 0, stream_start, largest, estimate;
+  double estimate;
 
   g_assert (n >= atr_period);
 
   estimate = stream->running_atr[stream->held - 1];
   *bound = INFINITY;
   /* Both recursions must have run unbroken from the window's first ATR on. */
-  if (stream->atr_restart > first + atr_period - 1)
+  if (stream->atr_restart > first + atr_period - 1 || !isfinite (estimate))
     return estimate;
 
-  /* The window's first ATR, as bourse_indicator_atr () computes it: its
-   * first true range has no close before it. */
-  for (guint i = 0; i < atr_period; i++)
+  if (stream->decay_candles != n)
     {
-      double range = window->high[i] - window->low[i];
-
-      if (i > 0)
-        {
-          range = MAX (range, fabs (window->high[i] - window->close[i - 1]));
-          range = MAX (range, fabs (window->low[i] - window->close[i - 1]));
-        }
-      window_start += range;
+      stream->decay = pow ((atr_period - 1.0) / atr_period, n - atr_period);
+      stream->decay_candles = n;
     }
-  window_start /= atr_period;
-  stream_start = stream->running_atr[stream->held - n + atr_period - 1];
-
-  /*
-   * From there both run a = (13 a + range) / 14 on the same true ranges:
-   * exactly, their difference shrinks by 13/14 a candle; each step's
-   * rounding adds at most 3 u B (u = 2^-53, B the largest of the starts
-   * and the true ranges, which bounds every value either takes), which
-   * the recursion damps to at most 42 u B in all, for each.
-   */
-  largest = MAX (MAX (window_start, stream_start), _bourse_rolling_max_get (&stream->range_max)) * 1.001;
-  *bound = 1.01 * (pow ((atr_period - 1.0) / atr_period, n - atr_period) * fabs (window_start - stream_start)
-                   + 100 * (DBL_EPSILON / 2) * largest);
-  if (!isfinite (*bound) || !isfinite (estimate))
-    *bound = INFINITY;
+  /* The window's first ATR is a mean of true ranges in the window. */
+  *bound = _bourse_wilder_bound (atr_period, stream->decay,
+                                 MAX (stream->running_atr[stream->held - n + atr_period - 1],
+                                      _bourse_rolling_max_get (&stream->range_max)));
   return estimate;
 }
 
@@ -457,6 +439,16 @@ _bourse_rolling_max_clear (BourseRollingMax *self)
 {
   g_clear_pointer (&self->index, g_free);
   g_clear_pointer (&self->value, g_free);
+}
+
+double
+_bourse_wilder_bound (guint  period,
+                      double decay,
+                      double largest)
+{
+  double bound = (decay + (6.0 * period + 8) * (DBL_EPSILON / 2) * 1.001) * largest;
+
+  return isfinite (bound) ? 1.01 * bound : INFINITY;
 }
 
 /* (head + offset) mod span without a division: offset ≤ span. */

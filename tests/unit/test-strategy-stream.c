@@ -366,6 +366,20 @@ test_sma_cross (void)
   compare_cases ("sma-cross", cases, G_N_ELEMENTS (cases));
 }
 
+static void
+test_rsi (void)
+{
+  static const Case cases[] = {
+    { "{}", { 16, 17, 100, 500 } },
+    { "{\"period\": 2, \"oversold\": 10, \"overbought\": 90}", { 15, 60, 400, 0 } },
+    { "{\"period\": 5, \"oversold\": 45, \"overbought\": 55, \"stop_atr\": 0.5}", { 30, 300, 0 } },
+    { "{\"period\": 40, \"oversold\": 0, \"overbought\": 100}", { 42, 0 } },
+    { "{\"period\": 30, \"oversold\": 35, \"overbought\": 65}", { 32, 1000, 0 } },
+  };
+
+  compare_cases ("rsi", cases, G_N_ELEMENTS (cases));
+}
+
 /* Candles as the store gives them, through push_candle (). */
 static void
 test_push_candle (void)
@@ -436,6 +450,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/strategy-stream/sma-cross", test_sma_cross);
+  g_test_add_func ("/strategy-stream/rsi", test_rsi);
   g_test_add_func ("/strategy-stream/push-candle", test_push_candle);
   g_test_add_func ("/strategy-stream/no-stream", test_no_stream);
 
