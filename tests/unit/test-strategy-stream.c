@@ -308,7 +308,8 @@ compare_cases (const char *strategy_id,
                gsize       n_cases)
 {
   /* Prices of every size: a coin at cents, BTC at cents (moves tiny beside
-   * the price), a token at 10^-8; and months, whose lengths differ. */
+   * the price), a token at 10^-8; months, whose lengths differ; and prices
+   * off the grid. */
   static const struct
   {
     guint32         seed;
@@ -319,28 +320,38 @@ compare_cases (const char *strategy_id,
     double          step_ticks;
     gboolean        off_grid;
   } series_specs[] = {
-    { 1, 6000, 10000, "0.01", BOURSE_INTERVAL_1M, 8, FALSE },
-    { 2, 4000, 6500000, "0.01", BOURSE_INTERVAL_1M, 300, FALSE },
-    { 3, 4000, 12345, "0.00000001", BOURSE_INTERVAL_1H, 40, FALSE },
-    { 4, 1500, 2000, "0.5", BOURSE_INTERVAL_1MO, 3, FALSE },
-    { 5, 6000, 10000, "0.01", BOURSE_INTERVAL_1M, 8, TRUE },
+    { 1, 2500, 10000, "0.01", BOURSE_INTERVAL_1M, 8, FALSE },
+    { 2, 2000, 6500000, "0.01", BOURSE_INTERVAL_1M, 300, FALSE },
+    { 3, 2000, 12345, "0.00000001", BOURSE_INTERVAL_1H, 40, FALSE },
+    { 4, 1200, 2000, "0.5", BOURSE_INTERVAL_1MO, 3, FALSE },
+    { 5, 2000, 10000, "0.01", BOURSE_INTERVAL_1M, 8, TRUE },
     /* Wild: steps of up to 50% make windows span several binades. */
-    { 6, 6000, 100000, "0.0001", BOURSE_INTERVAL_1M, -0.4, TRUE },
+    { 6, 2500, 100000, "0.0001", BOURSE_INTERVAL_1M, -0.4, TRUE },
   };
+  Series *series[G_N_ELEMENTS (series_specs)];
   Counts counts = { 0 };
+  guint k = 0;
 
   for (gsize s = 0; s < G_N_ELEMENTS (series_specs); s++)
-    {
-      g_autoptr(Series) series = make_series (series_specs[s].seed, series_specs[s].n,
-                                              series_specs[s].start_ticks, series_specs[s].tick,
-                                              series_specs[s].interval, series_specs[s].step_ticks,
-                                              series_specs[s].off_grid);
-      g_autofree char *label = g_strdup_printf ("series %u", series_specs[s].seed);
+    series[s] = make_series (series_specs[s].seed, series_specs[s].n, series_specs[s].start_ticks,
+                             series_specs[s].tick, series_specs[s].interval,
+                             series_specs[s].step_ticks, series_specs[s].off_grid);
 
-      for (gsize c = 0; c < n_cases; c++)
-        for (guint l = 0; l < G_N_ELEMENTS (cases[c].lookbacks) && cases[c].lookbacks[l] > 0; l++)
-          compare_stream (strategy_id, cases[c].params, cases[c].lookbacks[l], series, label, &counts);
-    }
+  /* Each parameter set and lookback on two of the series, in turn: every
+   * pair on all of them would take minutes under the sanitizers. */
+  for (gsize c = 0; c < n_cases; c++)
+    for (guint l = 0; l < G_N_ELEMENTS (cases[c].lookbacks) && cases[c].lookbacks[l] > 0; l++, k++)
+      for (guint j = 0; j < 2; j++)
+        {
+          gsize s = (k + j * 3) % G_N_ELEMENTS (series_specs);
+          g_autofree char *label = g_strdup_printf ("series %u", series_specs[s].seed);
+
+          compare_stream (strategy_id, cases[c].params, cases[c].lookbacks[l], series[s], label,
+                          &counts);
+        }
+
+  for (gsize s = 0; s < G_N_ELEMENTS (series_specs); s++)
+    series_free (series[s]);
 
   g_test_message ("%s: %u trades (%u on rounding noise), %u windows refused by the checks, "
                   "%u model NO_TRADE, %u ATRs estimated", strategy_id, counts.trades, counts.noise,
@@ -349,7 +360,7 @@ compare_cases (const char *strategy_id,
   g_assert_cmpuint (counts.trades, >, 200);
   g_assert_cmpuint (counts.checked_out, >, 200);
   g_assert_cmpuint (counts.model, >, 1000);
-  g_assert_cmpuint (counts.atr_estimated, >, 1000);
+  g_assert_cmpuint (counts.atr_estimated, >, 500);
 }
 
 static void
@@ -385,7 +396,7 @@ static void
 test_push_candle (void)
 {
   g_autoptr(BourseStrategy) strategy = bourse_strategy_lookup ("sma-cross");
-  g_autoptr(Series) series = make_series (7, 3000, 10000, "0.01", BOURSE_INTERVAL_1M, 8, FALSE);
+  g_autoptr(Series) series = make_series (7, 2000, 10000, "0.01", BOURSE_INTERVAL_1M, 8, FALSE);
   g_autoptr(BourseStrategyStream) stream = NULL;
   g_autofree BourseCandle *candles = g_new0 (BourseCandle, series->n);
   g_autoptr(GError) error = NULL;
