@@ -16,6 +16,7 @@ set -euo pipefail
 BUILD_DIR=${1:-_build}
 CANDLES=${CANDLES:-1000000}
 AR_CANDLES=${AR_CANDLES:-100000}
+OPT_CANDLES=${OPT_CANDLES:-525600}
 RUNS=${RUNS:-5}
 PYTHON=/usr/bin/python3
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,3 +45,10 @@ echo
 echo
 echo "sma, numpy, python-loop: SMA(10) × SMA(30) over $CANDLES one-minute candles, exits on the"
 echo "opposite signal (docs/BACKTESTS.md); ar: AR(4), 500-candle lookback, over $AR_CANDLES candles."
+echo
+echo "Optimisation: 1,000 SMA-crossover backtests (a grid) over $OPT_CANDLES one-minute candles"
+"$BENCH" optimise --candles "$OPT_CANDLES" | awk '
+  /^optimise/ { printf "%-3s thread(s): %d backtests in %.1f s, %.0f candles/s\n", $5, $2, $3, $4 }
+  /^speed-up/ { printf "speed-up from 1 to all cores: %.2f\n", $2 }'
+echo
+echo "Memory: peak RSS of boursed backtest run over MEMORY_CANDLES one-minute candles (see README.md)"
