@@ -364,10 +364,10 @@ size_entry (Run            *run,
 }
 
 static gboolean
-enter (Run                 *run,
-       gsize                i,
-       const BourseSignal  *signal,
-       GError             **error)
+enter (Run                       *run,
+       gsize                      i,
+       const BourseStreamSignal  *signal,
+       GError                   **error)
 {
   const BourseBacktestSeries *series = run->series;
   gboolean buy = signal->decision == BOURSE_DECISION_BUY;
@@ -433,10 +433,10 @@ leave (Run            *run,
 
 /* The pending signal of the candle before, at this candle's open. */
 static gboolean
-act (Run                 *run,
-     gsize                i,
-     const BourseSignal  *signal,
-     GError             **error)
+act (Run                       *run,
+     gsize                      i,
+     const BourseStreamSignal  *signal,
+     GError                   **error)
 {
   const BourseBacktestSpec *spec = run->spec;
   gint64 q = run->position.quantity.units;
@@ -499,15 +499,21 @@ mark (Run            *run,
          && bourse_decimal_add (run->cash, value, equity, error);
 }
 
+/* The signal of candle @t, closed, on the last @lookback candles: from
+ * the strategy's stream when it has one (the same answer, candle after
+ * candle, without evaluating a whole window each time), else from
+ * bourse_strategy_evaluate () on that window. */
 static gboolean
-evaluate (Run            *run,
-          gsize           t,
-          guint           lookback,
-          guint           minimum,
-          BourseSignal   *signal,
-          GError        **error)
+evaluate (Run                   *run,
+          BourseStrategyStream  *stream,
+          gsize                  t,
+          guint                  lookback,
+          guint                  minimum,
+          BourseStreamSignal    *out,
+          GError               **error)
 {
   const BourseBacktestSeries *series = run->series;
+  g_auto(BourseSignal) signal = BOURSE_SIGNAL_INIT;
   gsize from = t + 1 >= lookback ? t + 1 - lookback : 0;
   BourseStrategyInput input = {
     .n_candles = t + 1 - from,
@@ -521,13 +527,25 @@ evaluate (Run            *run,
     .tick_size = series->tick_size,
   };
 
-  /* Too few candles yet: the strategy would say so with a NO-TRADE. */
-  if (input.n_candles < minimum)
+  if (stream != NULL)
     {
-      bourse_signal_clear (signal);
+      bourse_strategy_stream_push (stream, series->open_time[t], series->open[t], series->high[t], series->low[t],
+                                   series->close[t], series->volume[t], out);
       return TRUE;
     }
-  return bourse_strategy_evaluate (run->spec->strategy, &input, run->spec->params, signal, error);
+  memset (out, 0, sizeof *out);
+  /* Too few candles yet: the strategy would say so with a NO-TRADE. */
+  if (input.n_candles < minimum)
+    return TRUE;
+  if (!bourse_strategy_evaluate (run->spec->strategy, &input, run->spec->params, &signal, error))
+    return FALSE;
+  out->decision = signal.decision;
+  out->entry = signal.entry;
+  out->stop_loss = signal.stop_loss;
+  out->take_profit = signal.take_profit;
+  out->confidence = signal.confidence;
+  out->risk_reward = signal.risk_reward;
+  return TRUE;
 }
 
 BourseBacktestResult *
@@ -539,8 +557,8 @@ bourse_backtest_run (const BourseBacktestSeries *series,
                      GError                    **error)
 {
   g_autoptr(BourseBacktestResult) result = NULL;
-  g_auto(BourseSignal) pending = BOURSE_SIGNAL_INIT;
-  g_auto(BourseSignal) signal = BOURSE_SIGNAL_INIT;
+  g_autoptr(BourseStrategyStream) stream = NULL;
+  BourseStreamSignal pending = { BOURSE_DECISION_NO_TRADE }, signal;
   gsize ws, we, stretch, i;
   guint lookback, minimum;
   double start_open, best_in_stretch = 0;
@@ -562,6 +580,14 @@ bourse_backtest_run (const BourseBacktestSeries *series,
     }
   lookback = bourse_backtest_spec_get_lookback (spec);
   minimum = bourse_strategy_get_min_candles (spec->strategy, spec->params);
+  stream = bourse_strategy_stream_new (spec->strategy, spec->params, lookback, series->interval, series->tick_size,
+                                       error);
+  if (stream == NULL && error != NULL && *error != NULL)
+    return NULL;
+  /* The stream takes in the history the window's first evaluation sees. */
+  for (i = ws + 1 >= lookback ? ws + 1 - lookback : 0; stream != NULL && i < ws; i++)
+    bourse_strategy_stream_push (stream, series->open_time[i], series->open[i], series->high[i], series->low[i],
+                                 series->close[i], series->volume[i], &signal);
 
   result = g_new0 (BourseBacktestResult, 1);
   result->trades = g_array_new (FALSE, TRUE, sizeof (BourseBacktestTrade));
@@ -598,7 +624,7 @@ bourse_backtest_run (const BourseBacktestSeries *series,
         {
           if (!act (&run, i, &pending, error))
             return NULL;
-          bourse_signal_clear (&pending);
+          pending.decision = BOURSE_DECISION_NO_TRADE;
         }
       /* 2. The open round trip's levels, over this candle. */
       if (run.position.quantity.units != 0 && spec->exits != BOURSE_BACKTEST_EXITS_SIGNALS
@@ -608,13 +634,12 @@ bourse_backtest_run (const BourseBacktestSeries *series,
        * signal would act after the window. */
       if (i + 1 < we)
         {
-          if (!evaluate (&run, i, lookback, minimum, &signal, error))
+          if (!evaluate (&run, stream, i, lookback, minimum, &signal, error))
             return NULL;
           if (signal.decision != BOURSE_DECISION_NO_TRADE)
             {
               result->n_signals++;
               pending = signal;
-              signal = (BourseSignal) BOURSE_SIGNAL_INIT;
             }
         }
       /* 4. The equity at its close. */

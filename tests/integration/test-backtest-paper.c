@@ -190,6 +190,7 @@ static void
 test_parity (void)
 {
   Walk walk;
+  g_autoptr(JsonNode) instrument = NULL;
   g_autoptr(JsonNode) strategy = NULL;
   g_autoptr(JsonNode) trades = NULL;
   g_autoptr(BourseBacktestSeries) series = NULL;
@@ -206,9 +207,9 @@ test_parity (void)
   guint n_orders = 0;
 
   make_walk (&walk);
-  desk_expect (server, "POST", "/api/v1/instruments", NULL,
-               "{\"symbol\":\"PARUSDT\",\"base_asset\":\"PAR\",\"quote_asset\":\"USDT\",\"tick_size\":\"0.01\","
-               "\"lot_step\":\"0.001\",\"min_notional\":\"5\",\"source\":\"csv\"}", 201);
+  instrument = desk_expect (server, "POST", "/api/v1/instruments", NULL,
+                            "{\"symbol\":\"PARUSDT\",\"base_asset\":\"PAR\",\"quote_asset\":\"USDT\",\"tick_size\":\"0.01\","
+                            "\"lot_step\":\"0.001\",\"min_notional\":\"5\",\"source\":\"csv\"}", 201);
   bourse_time_freeze (walk.candles[N_HISTORY - 1].open_time + MINUTE_MS);
   ingest (walk.candles, N_HISTORY);
 

@@ -87,6 +87,82 @@ test_scripted_iface_init (BourseStrategyInterface *iface)
   iface->evaluate = scripted_evaluate;
 }
 
+/* sma-cross without its stream: the built-in's own evaluate () behind a
+ * plugin that offers no stream, so a run evaluates every window whole. */
+
+#define TEST_TYPE_WHOLE (test_whole_get_type ())
+G_DECLARE_FINAL_TYPE (TestWhole, test_whole, TEST, WHOLE, GObject)
+
+struct _TestWhole
+{
+  GObject         parent_instance;
+  BourseStrategy *inner;
+};
+
+static void test_whole_iface_init (BourseStrategyInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestWhole, test_whole, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (BOURSE_TYPE_STRATEGY, test_whole_iface_init))
+
+static void
+test_whole_dispose (GObject *object)
+{
+  g_clear_object (&TEST_WHOLE (object)->inner);
+  G_OBJECT_CLASS (test_whole_parent_class)->dispose (object);
+}
+
+static void test_whole_class_init (TestWholeClass *klass) { G_OBJECT_CLASS (klass)->dispose = test_whole_dispose; }
+static void test_whole_init (TestWhole *self) { self->inner = bourse_strategy_lookup ("sma-cross"); }
+
+#define INNER_IFACE(self) BOURSE_STRATEGY_GET_IFACE (TEST_WHOLE (self)->inner)
+
+static const char *whole_get_id (BourseStrategy *self) { return "whole"; }
+
+static const BourseStrategyParam *
+whole_get_parameters (BourseStrategy *self,
+                      guint          *n_params)
+{
+  return INNER_IFACE (self)->get_parameters (TEST_WHOLE (self)->inner, n_params);
+}
+
+static gboolean
+whole_check_parameters (BourseStrategy  *self,
+                        JsonObject      *params,
+                        char           **parameter,
+                        GError         **error)
+{
+  return INNER_IFACE (self)->check_parameters (TEST_WHOLE (self)->inner, params, parameter, error);
+}
+
+static guint
+whole_get_min_candles (BourseStrategy *self,
+                       JsonObject     *params)
+{
+  return INNER_IFACE (self)->get_min_candles (TEST_WHOLE (self)->inner, params);
+}
+
+static gboolean
+whole_evaluate (BourseStrategy             *self,
+                const BourseStrategyInput  *input,
+                JsonObject                 *params,
+                BourseSignal               *signal,
+                GError                    **error)
+{
+  return INNER_IFACE (self)->evaluate (TEST_WHOLE (self)->inner, input, params, signal, error);
+}
+
+static void
+test_whole_iface_init (BourseStrategyInterface *iface)
+{
+  iface->get_id = whole_get_id;
+  iface->get_name = whole_get_id;
+  iface->get_version = scripted_get_version;
+  iface->get_parameters = whole_get_parameters;
+  iface->check_parameters = whole_check_parameters;
+  iface->get_min_candles = whole_get_min_candles;
+  iface->evaluate = whole_evaluate;
+}
+
 /* }}} */
 
 /* Series and runs {{{ */
@@ -628,6 +704,63 @@ test_cancel (void)
   setup_clear (&s);
 }
 
+/* A run with the strategy's stream and one evaluating every window whole
+ * give the same trades, to the unit, on a long seeded walk. */
+static void
+test_stream_as_evaluate (void)
+{
+  g_autoptr(BourseInstrument) inst = instrument ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  g_autofree BourseCandle *candles = g_new0 (BourseCandle, 3000);
+  g_autoptr(BourseBacktestSeries) series = NULL;
+  g_autoptr(BourseStrategy) streamed = bourse_strategy_lookup ("sma-cross");
+  g_autoptr(BourseStrategy) whole = g_object_new (TEST_TYPE_WHOLE, NULL);
+  g_autoptr(JsonObject) given = json_object_new ();
+  g_autoptr(JsonObject) params = NULL;
+  gint64 price = 10000;
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      gint64 close = MAX (500, price + g_rand_int_range (rand, -60, 61));
+
+      candles[i].open_time = T0 + i * MINUTE;
+      candles[i].open.units = price * (BOURSE_DECIMAL_UNIT / 100);
+      candles[i].close.units = close * (BOURSE_DECIMAL_UNIT / 100);
+      candles[i].high.units = (MAX (price, close) + g_rand_int_range (rand, 0, 20)) * (BOURSE_DECIMAL_UNIT / 100);
+      candles[i].low.units = (MIN (price, close) - g_rand_int_range (rand, 0, 20)) * (BOURSE_DECIMAL_UNIT / 100);
+      candles[i].volume.units = BOURSE_DECIMAL_UNIT;
+      candles[i].closed = TRUE;
+      price = close;
+    }
+  series = bourse_backtest_series_new (inst, BOURSE_INTERVAL_1M, candles, 3000, 700);
+  json_object_set_int_member (given, "fast", 5);
+  json_object_set_int_member (given, "slow", 17);
+  params = bourse_strategy_resolve_parameters (streamed, given, NULL, NULL);
+
+  for (BourseBacktestExits exits = BOURSE_BACKTEST_EXITS_SIGNALS; exits <= BOURSE_BACKTEST_EXITS_BOTH; exits++)
+    for (guint lookback = 0; lookback <= 40; lookback += 40)
+      {
+        g_autoptr(BourseBacktestResult) a = NULL;
+        g_autoptr(BourseBacktestResult) b = NULL;
+        BourseBacktestSpec spec;
+
+        bourse_backtest_spec_init (&spec, streamed, params);
+        spec.exits = exits;
+        spec.lookback = lookback;
+        a = bourse_backtest_run (series, &spec, NULL, NULL, NULL, NULL);
+        spec.strategy = whole;
+        b = bourse_backtest_run (series, &spec, NULL, NULL, NULL, NULL);
+        g_assert_nonnull (a);
+        g_assert_nonnull (b);
+        g_assert_cmpuint (a->trades->len, >, 20);
+        g_assert_cmpuint (a->trades->len, ==, b->trades->len);
+        g_assert_cmpuint (a->n_signals, ==, b->n_signals);
+        g_assert_cmpint (memcmp (a->trades->data, b->trades->data, a->trades->len * sizeof (BourseBacktestTrade)), ==,
+                         0);
+        g_assert_cmpint (a->final_equity.units, ==, b->final_equity.units);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -645,5 +778,6 @@ main (int   argc,
   g_test_add_func ("/backtest/window-and-lookback", test_window_and_lookback);
   g_test_add_func ("/backtest/invalid-spec", test_invalid_spec);
   g_test_add_func ("/backtest/cancel", test_cancel);
+  g_test_add_func ("/backtest/stream-as-evaluate", test_stream_as_evaluate);
   return g_test_run ();
 }
