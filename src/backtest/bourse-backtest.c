@@ -15,6 +15,7 @@
 #include "core/bourse-error.h"
 #include "core/bourse-json.h"
 #include "portfolio/bourse-ledger.h"
+#include "risk/bourse-risk.h"
 #include "trading/bourse-paper-broker.h"
 
 #include "bourse-backtest-metrics.h"
@@ -22,6 +23,7 @@
 
 /* How often a run reports progress and looks at its cancellable. */
 #define PROGRESS_EVERY 4096
+#define DAY_MS         G_GINT64_CONSTANT (86400000)
 
 /* Series {{{ */
 
@@ -292,6 +294,12 @@ typedef struct
   BourseDecimal               take_profit;
   BourseBacktestResult       *result;
   BourseBacktestStats         stats;
+  /* With risk limits: the live BourseRisk, in the run's own time. */
+  BourseRisk                 *risk;
+  gint64                      now;               /* its clock */
+  gint64                      day;               /* the midnight (UTC) day_start_equity is of */
+  BourseDecimal               day_start_equity;
+  BourseDecimal               snapshot_equity;   /* the last equity at a candle's close */
 } Run;
 
 static BourseDecimal
@@ -317,6 +325,132 @@ book (Run            *run,
          && bourse_decimal_add (run->cash, delta, &run->cash, error)
          && bourse_decimal_add (run->fees, fee, &run->fees, error);
 }
+
+/* Risk {{{ */
+
+static gint64
+run_clock (gpointer data)
+{
+  Run *run = data;
+
+  return run->now;
+}
+
+static gint64
+midnight_of (gint64 ms)
+{
+  return ms - (ms % DAY_MS + DAY_MS) % DAY_MS;
+}
+
+/* Today's net PnL as the live ledger reckons it: the equity less the
+ * equity when the UTC day began, which is the last snapshot before
+ * midnight (here a candle's close) or the starting cash. Called before the
+ * snapshot of the moment is recorded, so the last one is before midnight
+ * whenever the day has just changed. */
+static gboolean
+daily_pnl (Run            *run,
+           BourseDecimal   equity,
+           BourseDecimal  *pnl,
+           GError        **error)
+{
+  gint64 midnight = midnight_of (run->now);
+
+  if (midnight != run->day)
+    {
+      run->day = midnight;
+      run->day_start_equity = run->snapshot_equity;
+    }
+  return bourse_decimal_sub (equity, run->day_start_equity, pnl, error);
+}
+
+/* What the live ledger tells the protections after a fill or a snapshot:
+ * the equity, the position valued at @price, and today's PnL. */
+static gboolean
+note_equity (Run            *run,
+             BourseDecimal   price,
+             BourseDecimal  *equity_out,
+             GError        **error)
+{
+  BourseDecimal value, equity, today;
+
+  if (!bourse_decimal_mul (run->position.quantity, price, BOURSE_ROUND_HALF_EVEN, &value, error)
+      || !bourse_decimal_add (run->cash, value, &equity, error)
+      || !daily_pnl (run, equity, &today, error))
+    return FALSE;
+  bourse_risk_note_equity (run->risk, equity, today);
+  if (equity_out != NULL)
+    *equity_out = equity;
+  return TRUE;
+}
+
+/* The one pre-trade check, with the order the live trading module would
+ * build for this MARKET order of the engine (user 0: the global limits),
+ * at @price; *allowed says whether it passed, a refusal counted by the
+ * limit that refused it. */
+static gboolean
+check_order (Run            *run,
+             gboolean        reduces,
+             BourseDecimal   quantity,
+             BourseDecimal   price,
+             gboolean       *allowed,
+             GError        **error)
+{
+  g_autoptr(GError) refusal = NULL;
+  BourseRiskOrder order = {
+    .user_id = 0,
+    .symbol = run->series->symbol,
+    .reduces = reduces,
+    .open_orders = 0,
+  };
+  BourseDecimal value, equity;
+  const char *field;
+  gpointer count;
+
+  /* An entry is from flat, an exit closes the whole position: the
+   * position once filled is the order, or nothing. */
+  if (!bourse_decimal_mul (quantity, price, BOURSE_ROUND_HALF_EVEN, &order.notional, error)
+      || !bourse_decimal_mul (run->position.quantity, price, BOURSE_ROUND_HALF_EVEN, &value, error)
+      || !bourse_decimal_add (run->cash, value, &equity, error)
+      || !daily_pnl (run, equity, &order.daily_pnl, error))
+    return FALSE;
+  order.position_notional = reduces ? BOURSE_DECIMAL_ZERO : order.notional;
+
+  *allowed = bourse_risk_check_order (run->risk, &order, &refusal);
+  if (*allowed)
+    return TRUE;
+  field = bourse_error_get_field (refusal);
+  if (field == NULL)
+    field = "risk";
+  count = g_hash_table_lookup (run->result->refusals, field);
+  g_hash_table_insert (run->result->refusals, g_strdup (field), GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+  run->result->n_refused++;
+  return TRUE;
+}
+
+/* A risk for the run from the spec's limits; a member they got wrong is
+ * named under risk_limits, as the API's 422 names it. */
+static BourseRisk *
+risk_new (Run     *run,
+          GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  BourseRisk *risk;
+  const char *field;
+
+  if ((risk = bourse_risk_new_simulated (run->spec->risk_limits, run_clock, run, &local_error)) != NULL)
+    return risk;
+  if ((field = bourse_error_get_field (local_error)) != NULL)
+    {
+      g_autofree char *path = g_strconcat ("risk_limits.", field, NULL);
+
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, path, "%s", local_error->message);
+    }
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/* }}} */
 
 /* The stake: the free cash's fraction ÷ (price × (1 + fee rate)), exactly,
  * down to the lot; then less by a lot while the rounded notional and fee
@@ -384,7 +518,17 @@ enter (Run                       *run,
       run->result->n_skipped++;
       return TRUE;
     }
-  if (!book (run, buy, quantity, notional, fee, &change, error))
+  if (run->risk != NULL)
+    {
+      gboolean allowed;
+
+      if (!check_order (run, FALSE, quantity, price, &allowed, error))
+        return FALSE;
+      if (!allowed)
+        return TRUE;
+    }
+  if (!book (run, buy, quantity, notional, fee, &change, error)
+      || (run->risk != NULL && !note_equity (run, price, NULL, error)))
     return FALSE;
 
   memset (&run->trade, 0, sizeof run->trade);
@@ -426,6 +570,13 @@ leave (Run            *run,
   g_array_append_val (run->result->trades, *trade);
   bourse_backtest_stats_add_trade (&run->stats, bourse_decimal_to_double (trade->pnl),
                                    trade->exit_time - trade->entry_time);
+  /* As the live ledger does after a fill that closes a round trip. */
+  if (run->risk != NULL)
+    {
+      bourse_risk_note_trade_closed (run->risk, run->series->symbol, reason, trade->pnl);
+      if (!note_equity (run, price, NULL, error))
+        return FALSE;
+    }
   memset (trade, 0, sizeof *trade);
   run->stop_loss = run->take_profit = BOURSE_DECIMAL_ZERO;
   return TRUE;
@@ -453,10 +604,14 @@ act (Run                       *run,
   {
     const BourseBacktestSeries *series = run->series;
     BourseDecimal open = bourse_backtest_series_price (series, series->open[i]), price;
+    gboolean allowed = TRUE;
 
-    return bourse_paper_market_price (q > 0 ? BOURSE_SIDE_SELL : BOURSE_SIDE_BUY, open, spec->slippage_bps,
-                                      series->tick_size, &price, error)
-           && leave (run, i, price, "signal", error);
+    /* A closing order passes every limit, but not HALTED. */
+    if (!bourse_paper_market_price (q > 0 ? BOURSE_SIDE_SELL : BOURSE_SIDE_BUY, open, spec->slippage_bps,
+                                    series->tick_size, &price, error)
+        || (run->risk != NULL && !check_order (run, TRUE, dec_abs (run->position.quantity), price, &allowed, error)))
+      return FALSE;
+    return !allowed || leave (run, i, price, "signal", error);
   }
 }
 
@@ -560,9 +715,11 @@ bourse_backtest_run (const BourseBacktestSeries *series,
   g_autoptr(BourseStrategyStream) stream = NULL;
   BourseStreamSignal pending = { BOURSE_DECISION_NO_TRADE }, signal;
   gsize ws, we, stretch, i;
+  gint64 close_time;
   guint lookback, minimum;
   double start_open, best_in_stretch = 0;
   BourseDecimal equity = { 0 }, last_close = { 0 };
+  g_autoptr(BourseRisk) risk = NULL;
   Run run = { 0 };
 
   g_return_val_if_fail (series != NULL, NULL);
@@ -603,6 +760,18 @@ bourse_backtest_run (const BourseBacktestSeries *series,
   run.cash = spec->starting_cash;
   run.result = result;
   bourse_backtest_stats_init (&run.stats, bourse_decimal_to_double (spec->starting_cash));
+  if (spec->risk_limits != NULL)
+    {
+      /* A book younger than today starts the day with its starting cash. */
+      run.now = series->open_time[ws];
+      run.day = midnight_of (run.now);
+      run.day_start_equity = run.snapshot_equity = spec->starting_cash;
+      if ((risk = risk_new (&run, error)) == NULL)
+        return NULL;
+      run.risk = risk;
+      result->protections_applied = TRUE;
+      result->refusals = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
 
   stretch = (we - ws + BOURSE_BACKTEST_CURVE_POINTS - 1) / BOURSE_BACKTEST_CURVE_POINTS;
   start_open = series->open[ws];
@@ -619,6 +788,7 @@ bourse_backtest_run (const BourseBacktestSeries *series,
             progress (i - ws, we - ws, progress_data);
         }
 
+      run.now = series->open_time[i];
       /* 1. The signal of the candle before, at this open. */
       if (pending.decision != BOURSE_DECISION_NO_TRADE)
         {
@@ -642,12 +812,20 @@ bourse_backtest_run (const BourseBacktestSeries *series,
               pending = signal;
             }
         }
-      /* 4. The equity at its close. */
+      /* 4. The equity at its close: a snapshot, which the protections
+       * hear of as they do live. */
+      close_time = bourse_interval_next (series->interval, series->open_time[i]);
       last_close = bourse_backtest_series_price (series, series->close[i]);
       if (!mark (&run, last_close, &equity, error))
         return NULL;
-      drawdown = bourse_backtest_stats_add_period (&run.stats, series->open_time[i],
-                                                   bourse_interval_next (series->interval, series->open_time[i]),
+      if (risk != NULL)
+        {
+          run.now = close_time;
+          if (!note_equity (&run, last_close, NULL, error))
+            return NULL;
+          run.snapshot_equity = equity;
+        }
+      drawdown = bourse_backtest_stats_add_period (&run.stats, series->open_time[i], close_time,
                                                    bourse_decimal_to_double (equity),
                                                    run.position.quantity.units != 0);
       best_in_stretch = MAX (best_in_stretch, drawdown);
@@ -700,6 +878,7 @@ bourse_backtest_result_free (BourseBacktestResult *result)
     return;
   g_array_unref (result->trades);
   g_array_unref (result->curve);
+  g_clear_pointer (&result->refusals, g_hash_table_unref);
   g_free (result);
 }
 
@@ -786,6 +965,13 @@ add_trade (JsonBuilder               *builder,
   json_builder_end_object (builder);
 }
 
+static int
+compare_strings (const void *a,
+                 const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
 JsonNode *
 bourse_backtest_result_to_json (const BourseBacktestResult *result)
 {
@@ -825,7 +1011,22 @@ bourse_backtest_result_to_json (const BourseBacktestResult *result)
   bourse_json_builder_add_time (builder, "start", result->start_time);
   bourse_json_builder_add_time (builder, "end", result->end_time);
   json_builder_set_member_name (builder, "protections_applied");
-  json_builder_add_boolean_value (builder, FALSE);
+  json_builder_add_boolean_value (builder, result->protections_applied);
+  bourse_json_builder_add_int (builder, "refused", result->n_refused);
+  json_builder_set_member_name (builder, "refusals");
+  json_builder_begin_object (builder);
+  if (result->refusals != NULL)
+    {
+      g_autofree gpointer *fields = g_hash_table_get_keys_as_array (result->refusals, NULL);
+      guint n = g_hash_table_size (result->refusals);
+
+      /* In a stable order, as everything the API answers. */
+      qsort (fields, n, sizeof *fields, compare_strings);
+      for (guint k = 0; k < n; k++)
+        bourse_json_builder_add_int (builder, fields[k], GPOINTER_TO_UINT (g_hash_table_lookup (result->refusals,
+                                                                                                 fields[k])));
+    }
+  json_builder_end_object (builder);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

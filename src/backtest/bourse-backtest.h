@@ -141,6 +141,12 @@ typedef struct
   gsize                  n_skipped;       /* signals that could not trade (below the minimum notional) */
   gint64                 start_time;      /* the window's first open time */
   gint64                 end_time;        /* its last candle's close time */
+  /* With spec->risk_limits: the orders the risk check refused (entries,
+   * and signal exits while HALTED), and how many by the error field that
+   * refused them ("risk.cooldown" → 2); refusals is NULL without. */
+  gboolean               protections_applied;
+  gsize                  n_refused;
+  GHashTable            *refusals;        /* char * → GUINT_TO_POINTER (count) */
 } BourseBacktestResult;
 
 /* The curve is downsampled to this many points (each the last candle of its
@@ -200,7 +206,8 @@ BourseBacktestResult *bourse_backtest_run           (const BourseBacktestSeries 
 void                  bourse_backtest_result_free   (BourseBacktestResult        *result);
 
 /* {"trades":[…], "equity":[…], "metrics":{…}, "starting_cash", "final_cash",
- * "final_equity", "fees", "candles", "signals", "skipped", "start", "end"}:
+ * "final_equity", "fees", "candles", "signals", "skipped", "start", "end",
+ * "protections_applied", "refused", "refusals":{…}}:
  * docs/BACKTESTS.md "The result". */
 JsonNode             *bourse_backtest_result_to_json (const BourseBacktestResult *result);
 JsonNode             *bourse_backtest_metrics_to_json (const BourseBacktestMetrics *metrics,

@@ -360,10 +360,11 @@ open_database (const char  *path,
 {
   g_autoptr(BourseStore) self = g_object_new (BOURSE_TYPE_STORE, NULL);
   int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  gboolean memory = g_strcmp0 (path, ":memory:") == 0;
 
   self->path = g_strdup (path);
 
-  if (!read_only)
+  if (!read_only && !memory)
     {
       g_autofree char *dir = g_path_get_dirname (path);
 
@@ -403,7 +404,7 @@ open_database (const char  *path,
    * acknowledged ledger write survive a power cut (DESIGN.md §5). */
   if (!bourse_store_exec (self, "PRAGMA foreign_keys = ON", error))
     return NULL;
-  if (!read_only
+  if (!read_only && !memory
       && (!bourse_store_exec (self, "PRAGMA journal_mode = WAL", error)
           || !bourse_store_exec (self, "PRAGMA synchronous = FULL", error)))
     return NULL;
@@ -423,6 +424,12 @@ bourse_store_open (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   return open_database (path, FALSE, error);
+}
+
+BourseStore *
+bourse_store_open_memory (GError **error)
+{
+  return open_database (":memory:", FALSE, error);
 }
 
 BourseStore *

@@ -34,6 +34,9 @@ int          bourse_store_get_latest_version    (void);
  * A database written by a newer Bourse is refused, untouched. */
 BourseStore *bourse_store_open                  (const char    *path,
                                                  GError       **error);
+/* A private database in memory, migrated, gone when the store is: a
+ * simulation's scratch state (a backtest's risk). */
+BourseStore *bourse_store_open_memory           (GError       **error);
 /* A read-only connection for worker threads (DESIGN.md §1); no migrations. */
 BourseStore *bourse_store_open_readonly         (const char    *path,
                                                  GError       **error);

@@ -102,6 +102,10 @@ struct _BourseRisk
   BourseStore        *store;
   BourseConfig       *config;
   BourseEventBus     *bus;
+  BourseRiskClock     clock;
+  gpointer            clock_data;
+  /* A backtest's: its own store and clock, no timer, no log lines. */
+  gboolean            simulated;
 
   Limits              limits;
   GHashTable         *profiles;       /* user id → Profile */
@@ -199,10 +203,23 @@ protection_free (Protection *protection)
   g_free (protection);
 }
 
-static char *
-now_text (void)
+static gint64
+wall_clock (gpointer data)
 {
-  return bourse_time_format_rfc3339 (bourse_time_now_ms ());
+  return bourse_time_now_ms ();
+}
+
+/* The risk's time: the wall clock live, the simulated one in a backtest. */
+static gint64
+now_ms (BourseRisk *self)
+{
+  return self->clock (self->clock_data);
+}
+
+static char *
+now_text (BourseRisk *self)
+{
+  return bourse_time_format_rfc3339 (now_ms (self));
 }
 
 static gint64
@@ -631,7 +648,7 @@ static void
 publish_if_changed (BourseRisk *self,
                     gboolean    always)
 {
-  gint64 now = bourse_time_now_ms ();
+  gint64 now = now_ms (self);
   BourseTradingState state = compute_state (self, now);
   gboolean changed = state != self->state;
 
@@ -657,7 +674,7 @@ lift_expired (BourseRisk *self,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) lifted = g_ptr_array_new ();
-  g_autofree char *now = now_text ();
+  g_autofree char *now = now_text (self);
 
   for (guint i = 0; i < self->protections->len; i++)
     {
@@ -715,7 +732,7 @@ lift_cb (gpointer data)
 
   self->lift_source = 0;
   self->lift_due = 0;
-  lift_expired (self, bourse_time_now_ms ());
+  lift_expired (self, now_ms (self));
   schedule_lift (self);
   return G_SOURCE_REMOVE;
 }
@@ -725,9 +742,9 @@ lift_cb (gpointer data)
 static void
 schedule_lift (BourseRisk *self)
 {
-  gint64 next = 0, now = bourse_time_now_ms (), delay_s;
+  gint64 next = 0, now = now_ms (self), delay_s;
 
-  if (self->stopped)
+  if (self->stopped || self->simulated)
     return;
   for (guint i = 0; i < self->protections->len; i++)
     {
@@ -750,7 +767,7 @@ schedule_lift (BourseRisk *self)
 static void
 refresh (BourseRisk *self)
 {
-  if (lift_expired (self, bourse_time_now_ms ()) > 0)
+  if (lift_expired (self, now_ms (self)) > 0)
     schedule_lift (self);
 }
 
@@ -760,7 +777,7 @@ bourse_risk_get_state (BourseRisk *self)
   g_return_val_if_fail (BOURSE_IS_RISK (self), BOURSE_TRADING_STATE_HALTED);
 
   refresh (self);
-  return compute_state (self, bourse_time_now_ms ());
+  return compute_state (self, now_ms (self));
 }
 
 guint
@@ -770,7 +787,7 @@ bourse_risk_lift_expired (BourseRisk *self)
 
   g_return_val_if_fail (BOURSE_IS_RISK (self), 0);
 
-  n = lift_expired (self, bourse_time_now_ms ());
+  n = lift_expired (self, now_ms (self));
   schedule_lift (self);
   return n;
 }
@@ -781,7 +798,7 @@ bourse_risk_state_to_json (BourseRisk *self)
   g_return_val_if_fail (BOURSE_IS_RISK (self), NULL);
 
   refresh (self);
-  return state_to_json (self, bourse_time_now_ms ());
+  return state_to_json (self, now_ms (self));
 }
 
 /* }}} */
@@ -818,7 +835,7 @@ trigger (BourseRisk         *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) details = NULL;
   g_autofree char *target = NULL;
-  g_autofree char *now_s = now_text ();
+  g_autofree char *now_s = now_text (self);
   g_autofree char *until_s = bourse_time_format_rfc3339 (until);
   BourseTradingState before = self->state;
   Protection *protection;
@@ -859,7 +876,8 @@ trigger (BourseRisk         *self,
       goto rollback;
     }
 
-  g_message ("Protection %s triggered: %s", protection_kinds[kind], reason);
+  if (!self->simulated)
+    g_message ("Protection %s triggered: %s", protection_kinds[kind], reason);
   g_ptr_array_add (self->protections, protection);
   schedule_lift (self);
   publish_if_changed (self, TRUE);
@@ -885,9 +903,9 @@ record_stop_loss (BourseRisk  *self,
   g_autoptr(BourseStatement) insert = NULL;
   g_autoptr(BourseStatement) prune = NULL;
   g_autoptr(BourseStatement) count = NULL;
-  g_autofree char *now = now_text ();
+  g_autofree char *now = now_text (self);
   g_autofree char *since_s = bourse_time_format_rfc3339 (since);
-  g_autofree char *oldest = bourse_time_format_rfc3339 (bourse_time_now_ms () - MAX_MINUTES * MINUTE_MS);
+  g_autofree char *oldest = bourse_time_format_rfc3339 (now_ms (self) - MAX_MINUTES * MINUTE_MS);
 
   if ((insert = bourse_store_statement (self->store, "INSERT INTO risk_stop_losses (symbol, at) VALUES (?, ?)",
                                       error)) == NULL
@@ -926,7 +944,7 @@ bourse_risk_note_trade_closed (BourseRisk    *self,
     return;
 
   refresh (self);
-  now = bourse_time_now_ms ();
+  now = now_ms (self);
   exits = record_stop_loss (self, symbol, now - limits->guard_window_minutes * MINUTE_MS, &error);
   if (exits < 0)
     g_warning ("A stop-loss exit on %s was not recorded: %s", symbol, error->message);
@@ -1022,7 +1040,7 @@ bourse_risk_note_equity (BourseRisk    *self,
     return;
 
   refresh (self);
-  now = bourse_time_now_ms ();
+  now = now_ms (self);
   peak = note_equity_sample (self, now, equity);
 
   if (limits->drawdown_fraction.set && peak.units > 0
@@ -1103,7 +1121,7 @@ bourse_risk_check_order (BourseRisk             *self,
   g_return_val_if_fail (order != NULL && order->symbol != NULL, FALSE);
 
   state = bourse_risk_get_state (self);
-  now = bourse_time_now_ms ();
+  now = now_ms (self);
   if (state == BOURSE_TRADING_STATE_HALTED)
     {
       bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "risk.state",
@@ -1244,7 +1262,7 @@ write_state (BourseRisk             *self,
              GError                **error)
 {
   g_autoptr(BourseStatement) stmt = NULL;
-  g_autofree char *now = now_text ();
+  g_autofree char *now = now_text (self);
 
   if (!tx_begin (self, error))
     return FALSE;
@@ -1314,7 +1332,7 @@ change_state (BourseRisk             *self,
     return FALSE;
 
   refresh (self);
-  now = bourse_time_now_ms ();
+  now = now_ms (self);
   /* A resume forgives: the protections that impose a state end with it. */
   if (state == BOURSE_TRADING_STATE_ACTIVE)
     for (guint i = 0; i < self->protections->len; i++)
@@ -1350,8 +1368,9 @@ change_state (BourseRisk             *self,
   if (!write_state (self, state, reason, details, caller, lifted, error))
     return FALSE;
 
-  g_message ("Trading state set to %s by %s%s%s", bourse_trading_state_to_string (state), caller->actor,
-             reason ? ": " : "", reason ? reason : "");
+  if (!self->simulated)
+    g_message ("Trading state set to %s by %s%s%s", bourse_trading_state_to_string (state), caller->actor,
+               reason ? ": " : "", reason ? reason : "");
   for (guint i = 0; i < lifted->len; i++)
     g_ptr_array_remove (self->protections, g_ptr_array_index (lifted, i));
   if (lifted->len > 0)
@@ -1805,7 +1824,7 @@ bourse_risk_set_global (BourseRisk             *self,
   if (!read_limits (body, &limits, error))
     goto fail;
   g_free (limits.updated_at);
-  limits.updated_at = now_text ();
+  limits.updated_at = now_text (self);
   g_free (limits.updated_by);
   limits.updated_by = g_strdup (caller->actor);
 
@@ -1820,7 +1839,8 @@ bourse_risk_set_global (BourseRisk             *self,
       goto fail;
     }
 
-  g_message ("Risk limits changed by %s", caller->actor);
+  if (!self->simulated)
+    g_message ("Risk limits changed by %s", caller->actor);
   limits_clear (&self->limits);
   self->limits = limits;
   return TRUE;
@@ -1923,7 +1943,7 @@ bourse_risk_set_profile (BourseRisk             *self,
     return FALSE;
   /* null: back to the default. */
   update.risk_per_trade.units = risk_per_trade.set ? risk_per_trade.value.units : DEFAULT_RISK_PER_TRADE;
-  update.updated_at = now_text ();
+  update.updated_at = now_text (self);
 
   target = user_id > 0 ? g_strdup_printf ("user:%" G_GINT64_FORMAT, user_id) : g_strdup ("local-owner");
   details = profile_to_json (self, user_id, &update);
@@ -2002,6 +2022,7 @@ bourse_risk_init (BourseRisk *self)
   self->protections = g_ptr_array_new_with_free_func ((GDestroyNotify)protection_free);
   self->limits.symbols_allowed = g_new0 (char *, 1);
   g_queue_init (&self->equity);
+  self->clock = wall_clock;
 }
 
 BourseRisk *
@@ -2025,11 +2046,55 @@ bourse_risk_new (BourseStore     *store,
     return NULL;
 
   /* What ended while the engine was down ends now. */
-  lift_expired (self, bourse_time_now_ms ());
-  self->state = compute_state (self, bourse_time_now_ms ());
+  lift_expired (self, now_ms (self));
+  self->state = compute_state (self, now_ms (self));
   if (self->state != BOURSE_TRADING_STATE_ACTIVE)
     g_message ("Trading is %s", bourse_trading_state_to_string (self->state));
   schedule_lift (self);
+  return g_steal_pointer (&self);
+}
+
+/* GET /risk/global answers what PUT does not take: who changed it last. */
+static JsonObject *
+settable_limits (JsonObject *limits)
+{
+  JsonObject *body = json_object_new ();
+  g_autoptr(GList) names = json_object_get_members (limits);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    if (g_strcmp0 (l->data, "updated_at") != 0 && g_strcmp0 (l->data, "updated_by") != 0)
+      json_object_set_member (body, l->data, json_node_copy (json_object_get_member (limits, l->data)));
+  return body;
+}
+
+BourseRisk *
+bourse_risk_new_simulated (JsonObject       *global_limits,
+                           BourseRiskClock   clock,
+                           gpointer          clock_data,
+                           GError          **error)
+{
+  static const BourseRiskCaller simulation = { "backtest", 0, NULL };
+  g_autoptr(BourseRisk) self = NULL;
+  g_autoptr(BourseStore) store = NULL;
+  g_autoptr(JsonObject) body = NULL;
+
+  g_return_val_if_fail (global_limits != NULL, NULL);
+  g_return_val_if_fail (clock != NULL, NULL);
+
+  if ((store = bourse_store_open_memory (error)) == NULL)
+    return NULL;
+  self = g_object_new (BOURSE_TYPE_RISK, NULL);
+  self->store = g_steal_pointer (&store);
+  self->clock = clock;
+  self->clock_data = clock_data;
+  self->simulated = TRUE;
+  if (!load_limits (self, error) || !load_state (self, error) || !load_protections (self, error))
+    return NULL;
+  self->state = compute_state (self, now_ms (self));
+
+  body = settable_limits (global_limits);
+  if (!bourse_risk_set_global (self, body, &simulation, error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 

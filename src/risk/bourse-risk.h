@@ -63,6 +63,21 @@ BourseRisk        *bourse_risk_new                (BourseStore        *store,
                                                    GError            **error);
 void               bourse_risk_stop               (BourseRisk         *self);
 
+/* What time it is for a simulated BourseRisk: ms since the epoch. */
+typedef gint64 (*BourseRiskClock) (gpointer data);
+
+/* A BourseRisk for a backtest: the same limits, check and protections as
+ * live, in the time @clock tells. It keeps its state in a private
+ * in-memory store (its audit entries die with it), publishes nothing and
+ * runs no timer — every look at the state lifts what is over — so a worker
+ * thread without a main context may use it. @global_limits is the global
+ * limits as GET /api/v1/risk/global answers them, read by the parser of
+ * its PUT (a member it does not know is BOURSE_ERROR_INVALID naming it). */
+BourseRisk        *bourse_risk_new_simulated      (JsonObject         *global_limits,
+                                                   BourseRiskClock     clock,
+                                                   gpointer            clock_data,
+                                                   GError            **error);
+
 /* The state in force now: the one set by hand, or a stricter one while a
  * protection lasts. */
 BourseTradingState bourse_risk_get_state          (BourseRisk         *self);
