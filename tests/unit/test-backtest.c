@@ -67,7 +67,7 @@ scripted_evaluate (BourseStrategy             *self,
                    GError                    **error)
 {
   gint64 t = input->open_time[input->n_candles - 1];
-  gsize i = (gsize) ((t - T0) / MINUTE);
+  gsize i = (gsize) ((t - T0) / (bourse_interval_next (input->interval, t) - t));
 
   longest_window = MAX (longest_window, input->n_candles);
   g_assert_cmpuint (i, <, MAX_CANDLES);
@@ -169,8 +169,9 @@ test_whole_iface_init (BourseStrategyInterface *iface)
 
 typedef struct
 {
-  BourseCandle  candles[MAX_CANDLES];
-  gsize         n;
+  BourseCandle    candles[MAX_CANDLES];
+  gsize           n;
+  BourseInterval  interval;   /* 0: one minute */
 } Candles;
 
 static void
@@ -183,7 +184,7 @@ add (Candles    *c,
   BourseCandle *candle = &c->candles[c->n];
 
   g_assert_cmpuint (c->n, <, MAX_CANDLES);
-  candle->open_time = T0 + (gint64) c->n * MINUTE;
+  candle->open_time = T0 + (gint64) c->n * (bourse_interval_next (c->interval, T0) - T0);
   g_assert_true (bourse_decimal_parse (open, &candle->open, NULL));
   g_assert_true (bourse_decimal_parse (high, &candle->high, NULL));
   g_assert_true (bourse_decimal_parse (low, &candle->low, NULL));
@@ -230,6 +231,7 @@ typedef struct
   BourseStrategy     *strategy;
   JsonObject         *params;
   BourseBacktestSpec  spec;
+  JsonNode           *limits;
 } Setup;
 
 static void
@@ -237,6 +239,7 @@ setup_init (Setup *s)
 {
   s->strategy = g_object_new (TEST_TYPE_SCRIPTED, NULL);
   s->params = json_object_new ();
+  s->limits = NULL;
   json_object_set_double_member (s->params, "stop_atr", 1);
   json_object_set_double_member (s->params, "target_atr", 2);
   bourse_backtest_spec_init (&s->spec, s->strategy, s->params);
@@ -248,6 +251,20 @@ setup_clear (Setup *s)
 {
   g_object_unref (s->strategy);
   json_object_unref (s->params);
+  g_clear_pointer (&s->limits, json_node_unref);
+}
+
+/* The risk limits a run applies, as GET /api/v1/risk/global answers them. */
+static void
+set_limits (Setup      *s,
+            const char *json)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&s->limits, json_node_unref);
+  s->limits = json_from_string (json, &error);
+  g_assert_no_error (error);
+  s->spec.risk_limits = json_node_get_object (s->limits);
 }
 
 static BourseBacktestResult *
@@ -256,8 +273,7 @@ run (Setup   *s,
      gsize    first)
 {
   g_autoptr(BourseInstrument) inst = instrument ();
-  g_autoptr(BourseBacktestSeries) series = bourse_backtest_series_new (inst, BOURSE_INTERVAL_1M, c->candles, c->n,
-                                                                       first);
+  g_autoptr(BourseBacktestSeries) series = bourse_backtest_series_new (inst, c->interval, c->candles, c->n, first);
   g_autoptr(GError) error = NULL;
   BourseBacktestResult *result = bourse_backtest_run (series, &s->spec, NULL, NULL, NULL, &error);
 
@@ -385,6 +401,8 @@ test_signals_act_at_next_open (void)
     g_assert_cmpstr (json_object_get_string_member (metrics, "fees"), ==, "20.15327400");
     g_assert_cmpstr (json_object_get_string_member (object, "final_equity"), ==, "10153.27252600");
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "equity")), ==, 21);
+    g_assert_false (json_object_get_boolean_member (object, "protections_applied"));
+    g_assert_cmpint (json_object_get_int_member (object, "refused"), ==, 0);
   }
   setup_clear (&s);
 }
@@ -641,6 +659,302 @@ test_window_and_lookback (void)
   setup_clear (&s);
 }
 
+/* Risk limits and protections {{{ */
+
+static guint
+refusals (BourseBacktestResult *result,
+          const char           *field)
+{
+  g_assert_true (result->protections_applied);
+  return GPOINTER_TO_UINT (g_hash_table_lookup (result->refusals, field));
+}
+
+/* The whole stake (9990) is above a max_order_notional of 5000: the entry
+ * is refused and counted. Half the stake, 49.95 × 100 = 4995, passes. */
+static void
+test_risk_order_notional (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) refused = NULL;
+  g_autoptr(BourseBacktestResult) half = NULL;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");         /* 16 */
+  add (&c, "100", "101", "99", "100");         /* 17 */
+  script[15] = BOURSE_DECISION_BUY;
+  /* As GET answers them: who changed them last is not a limit. */
+  set_limits (&s, "{\"max_order_notional\": \"5000\", \"updated_at\": \"2026-01-01T00:00:00.000Z\","
+                  " \"updated_by\": \"user:1\"}");
+  refused = run (&s, &c, 0);
+
+  g_assert_cmpuint (refused->trades->len, ==, 0);
+  g_assert_cmpuint (refused->n_refused, ==, 1);
+  g_assert_cmpuint (refused->n_skipped, ==, 0);
+  g_assert_cmpuint (refusals (refused, "risk.max_order_notional"), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (refused->refusals), ==, 1);
+  assert_decimal (refused->final_equity, "10000");
+  {
+    g_autoptr(JsonNode) node = bourse_backtest_result_to_json (refused);
+    JsonObject *object = json_node_get_object (node);
+    JsonObject *counts = json_object_get_object_member (object, "refusals");
+
+    g_assert_true (json_object_get_boolean_member (object, "protections_applied"));
+    g_assert_cmpint (json_object_get_int_member (object, "refused"), ==, 1);
+    g_assert_cmpuint (json_object_get_size (counts), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (counts, "risk.max_order_notional"), ==, 1);
+  }
+
+  g_assert_true (bourse_decimal_parse ("0.5", &s.spec.stake_fraction, NULL));
+  half = run (&s, &c, 0);
+  g_assert_cmpuint (half->trades->len, ==, 1);
+  g_assert_cmpint (trade (half, 0)->entry_time, ==, T0 + 16 * MINUTE);
+  assert_decimal (trade (half, 0)->entry_notional, "4995");
+  g_assert_cmpuint (half->n_refused, ==, 0);
+  assert_ledger (half);
+  setup_clear (&s);
+}
+
+/* A cooldown of 3 minutes. The long of 16 (100, stop 98) is stopped at
+ * 17's open of 95: −518.9805 (9490.5 − 9990 − 9.99 − 9.4905). Its
+ * cooldown lasts from 17:00 to 20:00 of the run's own clock, so the BUYs
+ * of 17 and 18 (acting at 18 and 19) are refused and the BUY of 19 enters
+ * at 20's open: 9481.0195 ÷ (95 × 1.001) = 99.7005…, 99.7 for 9471.5. */
+static void
+test_risk_cooldown (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+  g_autoptr(BourseBacktestResult) free_run = NULL;
+  const BourseBacktestTrade *t;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");         /* 16 */
+  add (&c, "95", "96", "94", "95");            /* 17 */
+  add (&c, "95", "96", "94", "95");            /* 18 */
+  add (&c, "95", "96", "94", "95");            /* 19 */
+  add (&c, "95", "96", "94", "95");            /* 20 */
+  add (&c, "95", "96", "94", "95.5");          /* 21 */
+  script[15] = BOURSE_DECISION_BUY;
+  script[17] = BOURSE_DECISION_BUY;
+  script[18] = BOURSE_DECISION_BUY;
+  script[19] = BOURSE_DECISION_BUY;
+  set_limits (&s, "{\"protections\": {\"cooldown\": {\"minutes\": 3}}}");
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 2);
+  t = trade (result, 0);
+  g_assert_cmpint (t->entry_time, ==, T0 + 16 * MINUTE);
+  g_assert_cmpint (t->exit_time, ==, T0 + 17 * MINUTE);
+  assert_decimal (t->exit_price, "95");
+  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
+  assert_decimal (t->pnl, "-518.9805");
+  t = trade (result, 1);
+  g_assert_cmpint (t->entry_time, ==, T0 + 20 * MINUTE);
+  assert_decimal (t->entry_price, "95");
+  assert_decimal (t->quantity, "99.7");
+  g_assert_null (t->exit_reason);
+  g_assert_cmpuint (result->n_refused, ==, 2);
+  g_assert_cmpuint (refusals (result, "risk.cooldown"), ==, 2);
+  /* 9481.0195 − 9471.5 − 9.4715, and 99.7 × 95.5 */
+  assert_decimal (result->final_cash, "0.048");
+  assert_decimal (result->final_equity, "9521.398");
+  assert_ledger (result);
+
+  /* Without it, the BUY of 17 enters at 18. */
+  s.spec.risk_limits = NULL;
+  free_run = run (&s, &c, 0);
+  g_assert_false (free_run->protections_applied);
+  g_assert_null (free_run->refusals);
+  g_assert_cmpuint (free_run->trades->len, ==, 2);
+  g_assert_cmpint (trade (free_run, 1)->entry_time, ==, T0 + 18 * MINUTE);
+  setup_clear (&s);
+}
+
+/* The stop-loss guard: 2 stop-loss exits within 60 minutes halt for 5.
+ * The long of 16 is stopped at 17's open (95), the long of 18 (entered at
+ * 95: 99.7, its stop 92.71 from an ATR of 2.2857…) at 19's open (90):
+ * 8973 − 9471.5 − 9.4715 − 8.973. HALTED from 19:00 to 24:00: the BUYs of
+ * 19 to 22 are refused (risk.state), the BUY of 23 enters at 24's open:
+ * 8964.075 ÷ (90 × 1.001) = 99.5013…, 99.501 for 8955.09 and 8.95509. */
+static void
+test_risk_stoploss_guard (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+  const BourseBacktestTrade *t;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");         /* 16 */
+  add (&c, "95", "96", "94", "95");            /* 17 */
+  add (&c, "95", "96", "94", "95");            /* 18 */
+  for (guint i = 19; i <= 25; i++)
+    add (&c, "90", "91", "89", "90");          /* 19 … 25 */
+  script[15] = BOURSE_DECISION_BUY;
+  script[17] = BOURSE_DECISION_BUY;
+  for (guint i = 19; i <= 23; i++)
+    script[i] = BOURSE_DECISION_BUY;
+  set_limits (&s, "{\"protections\": {\"stoploss_guard\": {\"count\": 2, \"window_minutes\": 60,"
+                  " \"lock_minutes\": 5}}}");
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 3);
+  t = trade (result, 0);
+  g_assert_cmpint (t->exit_time, ==, T0 + 17 * MINUTE);
+  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
+  t = trade (result, 1);
+  g_assert_cmpint (t->entry_time, ==, T0 + 18 * MINUTE);
+  assert_decimal (t->quantity, "99.7");
+  g_assert_cmpint (t->exit_time, ==, T0 + 19 * MINUTE);
+  assert_decimal (t->exit_price, "90");
+  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
+  assert_decimal (t->pnl, "-516.9445");
+  t = trade (result, 2);
+  g_assert_cmpint (t->entry_time, ==, T0 + 24 * MINUTE);
+  assert_decimal (t->quantity, "99.501");
+  g_assert_null (t->exit_reason);
+  g_assert_cmpuint (result->n_refused, ==, 4);
+  g_assert_cmpuint (refusals (result, "risk.state"), ==, 4);
+  assert_decimal (result->final_cash, "0.02991");
+  assert_ledger (result);
+  setup_clear (&s);
+}
+
+/* Max drawdown, 5 % within 60 minutes: REDUCING for 10. The long of 16
+ * (99.9 at 100) closes 18 at 94.5: 0.01 + 9440.55 is 5.59 % below the
+ * 10000 of the closes before. Its SELL only reduces, so it exits at 19's
+ * open (95); the BUYs of 19 and 20 are refused. */
+static void
+test_risk_drawdown_reducing (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+  const BourseBacktestTrade *t;
+
+  clear_script ();
+  setup_init (&s);
+  s.spec.exits = BOURSE_BACKTEST_EXITS_SIGNALS;
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");         /* 16 */
+  add (&c, "100", "101", "99", "100");         /* 17 */
+  add (&c, "100", "100", "94", "94.5");        /* 18 */
+  add (&c, "95", "96", "94", "95");            /* 19 */
+  add (&c, "95", "96", "94", "95");            /* 20 */
+  add (&c, "95", "96", "94", "95");            /* 21 */
+  script[15] = BOURSE_DECISION_BUY;
+  script[18] = BOURSE_DECISION_SELL;
+  script[19] = BOURSE_DECISION_BUY;
+  script[20] = BOURSE_DECISION_BUY;
+  set_limits (&s, "{\"protections\": {\"max_drawdown\": {\"fraction\": \"0.05\", \"window_minutes\": 60,"
+                  " \"lock_minutes\": 10}}}");
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 1);
+  t = trade (result, 0);
+  g_assert_cmpint (t->exit_time, ==, T0 + 19 * MINUTE);
+  assert_decimal (t->exit_price, "95");
+  g_assert_cmpstr (t->exit_reason, ==, "signal");
+  assert_decimal (t->pnl, "-518.9805");
+  g_assert_cmpuint (result->n_refused, ==, 2);
+  g_assert_cmpuint (refusals (result, "risk.state"), ==, 2);
+  assert_decimal (result->final_equity, "9481.0195");
+  assert_ledger (result);
+  setup_clear (&s);
+}
+
+/* HALTED refuses even a closing order; the levels are resting orders live
+ * and fill whatever the state. A drawdown of 1 % halts: 17 closes at 98.8,
+ * 0.01 + 9870.12 being 1.3 % below 10000. The SELL of 17 (at 18's open)
+ * and the BUY of 18 (at 19's) are refused; 18's low reaches the stop (98):
+ * 9790.2 − 9990 − 9.99 − 9.7902. */
+static void
+test_risk_halted_levels (void)
+{
+  Setup s;
+  Candles c = { 0 };
+  g_autoptr(BourseBacktestResult) result = NULL;
+  const BourseBacktestTrade *t;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");         /* 16 */
+  add (&c, "99.5", "100", "98.5", "98.8");     /* 17 */
+  add (&c, "98.8", "99", "97", "97.5");        /* 18 */
+  add (&c, "97.5", "98", "97", "97.5");        /* 19 */
+  script[15] = BOURSE_DECISION_BUY;
+  script[17] = BOURSE_DECISION_SELL;
+  script[18] = BOURSE_DECISION_BUY;
+  set_limits (&s, "{\"protections\": {\"max_drawdown\": {\"fraction\": \"0.01\", \"window_minutes\": 60,"
+                  " \"lock_minutes\": 10, \"state\": \"HALTED\"}}}");
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 1);
+  t = trade (result, 0);
+  g_assert_cmpint (t->exit_time, ==, T0 + 18 * MINUTE);
+  assert_decimal (t->exit_price, "98");
+  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
+  assert_decimal (t->pnl, "-219.5802");
+  g_assert_cmpuint (result->n_refused, ==, 2);
+  g_assert_cmpuint (refusals (result, "risk.state"), ==, 2);
+  assert_ledger (result);
+  setup_clear (&s);
+}
+
+/* A daily loss of 300 halts until the next UTC day, on hourly candles from
+ * midnight. The long of 16:00 (99.9 at 100) is stopped at 17:00's open of
+ * 96: −419.1804 today, from the starting cash. The BUYs of 17:00 and 20:00
+ * are refused (HALTED); the BUY of 23:00 enters at midnight, a new day whose
+ * PnL starts at 0: 9580.8196 ÷ (96 × 1.001) = 99.7005…, 99.7. */
+static void
+test_risk_daily_loss (void)
+{
+  Setup s;
+  Candles c = { .interval = BOURSE_INTERVAL_1H };
+  g_autoptr(BourseBacktestResult) result = NULL;
+  const BourseBacktestTrade *t;
+  const gint64 hour = 60 * MINUTE;
+
+  clear_script ();
+  setup_init (&s);
+  warm_up (&c);
+  add (&c, "100", "101", "99", "100");         /* 16:00 */
+  for (guint i = 17; i <= 25; i++)
+    add (&c, "96", "97", "95", "96");          /* 17:00 … 01:00 */
+  script[15] = BOURSE_DECISION_BUY;
+  script[17] = BOURSE_DECISION_BUY;
+  script[20] = BOURSE_DECISION_BUY;
+  script[23] = BOURSE_DECISION_BUY;
+  set_limits (&s, "{\"max_daily_loss\": \"300\", \"protections\": {\"daily_loss\": {\"halt\": true}}}");
+  result = run (&s, &c, 0);
+
+  g_assert_cmpuint (result->trades->len, ==, 2);
+  t = trade (result, 0);
+  g_assert_cmpint (t->exit_time, ==, T0 + 17 * hour);
+  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
+  assert_decimal (t->pnl, "-419.1804");
+  t = trade (result, 1);
+  g_assert_cmpint (t->entry_time, ==, T0 + 24 * hour);
+  assert_decimal (t->quantity, "99.7");
+  g_assert_null (t->exit_reason);
+  g_assert_cmpuint (result->n_refused, ==, 2);
+  g_assert_cmpuint (refusals (result, "risk.state"), ==, 2);
+  assert_decimal (result->final_cash, "0.0484");
+  assert_ledger (result);
+  setup_clear (&s);
+}
+
+/* }}} */
+
 static void
 test_invalid_spec (void)
 {
@@ -680,6 +994,17 @@ test_invalid_spec (void)
     spec.window_end = 5;
     g_assert_null (bourse_backtest_run (series, &spec, NULL, NULL, NULL, &error));
     g_assert_cmpstr (bourse_error_get_field (error), ==, "start");
+  }
+  {
+    BourseBacktestSpec spec = s.spec;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) limits = json_from_string ("{\"protections\": {\"cooldown\": {\"seconds\": 5}}}", NULL);
+
+    /* Limits the live PUT would refuse, named under risk_limits. */
+    spec.risk_limits = json_node_get_object (limits);
+    g_assert_null (bourse_backtest_run (series, &spec, NULL, NULL, NULL, &error));
+    g_assert_error (error, BOURSE_ERROR, BOURSE_ERROR_INVALID);
+    g_assert_cmpstr (bourse_error_get_field (error), ==, "risk_limits.protections.cooldown.seconds");
   }
   setup_clear (&s);
 }
@@ -776,6 +1101,12 @@ main (int   argc,
   g_test_add_func ("/backtest/open-at-end", test_open_at_end);
   g_test_add_func ("/backtest/short", test_short);
   g_test_add_func ("/backtest/window-and-lookback", test_window_and_lookback);
+  g_test_add_func ("/backtest/risk/order-notional", test_risk_order_notional);
+  g_test_add_func ("/backtest/risk/cooldown", test_risk_cooldown);
+  g_test_add_func ("/backtest/risk/stoploss-guard", test_risk_stoploss_guard);
+  g_test_add_func ("/backtest/risk/drawdown-reducing", test_risk_drawdown_reducing);
+  g_test_add_func ("/backtest/risk/halted-levels", test_risk_halted_levels);
+  g_test_add_func ("/backtest/risk/daily-loss", test_risk_daily_loss);
   g_test_add_func ("/backtest/invalid-spec", test_invalid_spec);
   g_test_add_func ("/backtest/cancel", test_cancel);
   g_test_add_func ("/backtest/stream-as-evaluate", test_stream_as_evaluate);
