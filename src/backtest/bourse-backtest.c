@@ -326,6 +326,19 @@ book (Run            *run,
          && bourse_decimal_add (run->fees, fee, &run->fees, error);
 }
 
+/* Cash + the position at @close (or at any price: the equity then). */
+static gboolean
+mark (Run            *run,
+      BourseDecimal   close,
+      BourseDecimal  *equity,
+      GError        **error)
+{
+  BourseDecimal value;
+
+  return bourse_decimal_mul (run->position.quantity, close, BOURSE_ROUND_HALF_EVEN, &value, error)
+         && bourse_decimal_add (run->cash, value, equity, error);
+}
+
 /* Risk {{{ */
 
 static gint64
@@ -368,18 +381,13 @@ daily_pnl (Run            *run,
 static gboolean
 note_equity (Run            *run,
              BourseDecimal   price,
-             BourseDecimal  *equity_out,
              GError        **error)
 {
-  BourseDecimal value, equity, today;
+  BourseDecimal equity, today;
 
-  if (!bourse_decimal_mul (run->position.quantity, price, BOURSE_ROUND_HALF_EVEN, &value, error)
-      || !bourse_decimal_add (run->cash, value, &equity, error)
-      || !daily_pnl (run, equity, &today, error))
+  if (!mark (run, price, &equity, error) || !daily_pnl (run, equity, &today, error))
     return FALSE;
   bourse_risk_note_equity (run->risk, equity, today);
-  if (equity_out != NULL)
-    *equity_out = equity;
   return TRUE;
 }
 
@@ -402,15 +410,14 @@ check_order (Run            *run,
     .reduces = reduces,
     .open_orders = 0,
   };
-  BourseDecimal value, equity;
+  BourseDecimal equity;
   const char *field;
   gpointer count;
 
   /* An entry is from flat, an exit closes the whole position: the
    * position once filled is the order, or nothing. */
   if (!bourse_decimal_mul (quantity, price, BOURSE_ROUND_HALF_EVEN, &order.notional, error)
-      || !bourse_decimal_mul (run->position.quantity, price, BOURSE_ROUND_HALF_EVEN, &value, error)
-      || !bourse_decimal_add (run->cash, value, &equity, error)
+      || !mark (run, price, &equity, error)
       || !daily_pnl (run, equity, &order.daily_pnl, error))
     return FALSE;
   order.position_notional = reduces ? BOURSE_DECIMAL_ZERO : order.notional;
@@ -528,7 +535,7 @@ enter (Run                       *run,
         return TRUE;
     }
   if (!book (run, buy, quantity, notional, fee, &change, error)
-      || (run->risk != NULL && !note_equity (run, price, NULL, error)))
+      || (run->risk != NULL && !note_equity (run, price, error)))
     return FALSE;
 
   memset (&run->trade, 0, sizeof run->trade);
@@ -574,7 +581,7 @@ leave (Run            *run,
   if (run->risk != NULL)
     {
       bourse_risk_note_trade_closed (run->risk, run->series->symbol, reason, trade->pnl);
-      if (!note_equity (run, price, NULL, error))
+      if (!note_equity (run, price, error))
         return FALSE;
     }
   memset (trade, 0, sizeof *trade);
@@ -639,19 +646,6 @@ check_levels (Run     *run,
   if (has_target && dir * bourse_decimal_compare (is_short ? low : high, run->take_profit) >= 0)
     return leave (run, i, run->take_profit, "take_profit", error);
   return TRUE;
-}
-
-/* Cash + the position at @close; the open trip's value and PnL with it. */
-static gboolean
-mark (Run            *run,
-      BourseDecimal   close,
-      BourseDecimal  *equity,
-      GError        **error)
-{
-  BourseDecimal value;
-
-  return bourse_decimal_mul (run->position.quantity, close, BOURSE_ROUND_HALF_EVEN, &value, error)
-         && bourse_decimal_add (run->cash, value, equity, error);
 }
 
 /* The signal of candle @t, closed, on the last @lookback candles: from
@@ -821,7 +815,7 @@ bourse_backtest_run (const BourseBacktestSeries *series,
       if (risk != NULL)
         {
           run.now = close_time;
-          if (!note_equity (&run, last_close, NULL, error))
+          if (!note_equity (&run, last_close, error))
             return NULL;
           run.snapshot_equity = equity;
         }

@@ -661,12 +661,32 @@ test_window_and_lookback (void)
 
 /* Risk limits and protections {{{ */
 
-static guint
-refusals (BourseBacktestResult *result,
-          const char           *field)
+/* @n orders refused, all by the limit @field names. */
+static void
+assert_refused (BourseBacktestResult *result,
+                const char           *field,
+                guint                 n)
 {
   g_assert_true (result->protections_applied);
-  return GPOINTER_TO_UINT (g_hash_table_lookup (result->refusals, field));
+  g_assert_cmpuint (result->n_refused, ==, n);
+  g_assert_cmpuint (g_hash_table_size (result->refusals), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (result->refusals, field)), ==, n);
+}
+
+/* A closed round trip: its exit and, when given, its price and net PnL. */
+static void
+assert_exit (const BourseBacktestTrade *t,
+             gint64                     time,
+             const char                *reason,
+             const char                *price,
+             const char                *pnl)
+{
+  g_assert_cmpint (t->exit_time, ==, time);
+  g_assert_cmpstr (t->exit_reason, ==, reason);
+  if (price != NULL)
+    assert_decimal (t->exit_price, price);
+  if (pnl != NULL)
+    assert_decimal (t->pnl, pnl);
 }
 
 /* The whole stake (9990) is above a max_order_notional of 5000: the entry
@@ -691,10 +711,8 @@ test_risk_order_notional (void)
   refused = run (&s, &c, 0);
 
   g_assert_cmpuint (refused->trades->len, ==, 0);
-  g_assert_cmpuint (refused->n_refused, ==, 1);
   g_assert_cmpuint (refused->n_skipped, ==, 0);
-  g_assert_cmpuint (refusals (refused, "risk.max_order_notional"), ==, 1);
-  g_assert_cmpuint (g_hash_table_size (refused->refusals), ==, 1);
+  assert_refused (refused, "risk.max_order_notional", 1);
   assert_decimal (refused->final_equity, "10000");
   {
     g_autoptr(JsonNode) node = bourse_backtest_result_to_json (refused);
@@ -750,17 +768,13 @@ test_risk_cooldown (void)
   g_assert_cmpuint (result->trades->len, ==, 2);
   t = trade (result, 0);
   g_assert_cmpint (t->entry_time, ==, T0 + 16 * MINUTE);
-  g_assert_cmpint (t->exit_time, ==, T0 + 17 * MINUTE);
-  assert_decimal (t->exit_price, "95");
-  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
-  assert_decimal (t->pnl, "-518.9805");
+  assert_exit (t, T0 + 17 * MINUTE, "stop_loss", "95", "-518.9805");
   t = trade (result, 1);
   g_assert_cmpint (t->entry_time, ==, T0 + 20 * MINUTE);
   assert_decimal (t->entry_price, "95");
   assert_decimal (t->quantity, "99.7");
   g_assert_null (t->exit_reason);
-  g_assert_cmpuint (result->n_refused, ==, 2);
-  g_assert_cmpuint (refusals (result, "risk.cooldown"), ==, 2);
+  assert_refused (result, "risk.cooldown", 2);
   /* 9481.0195 − 9471.5 − 9.4715, and 99.7 × 95.5 */
   assert_decimal (result->final_cash, "0.048");
   assert_decimal (result->final_equity, "9521.398");
@@ -807,22 +821,16 @@ test_risk_stoploss_guard (void)
   result = run (&s, &c, 0);
 
   g_assert_cmpuint (result->trades->len, ==, 3);
-  t = trade (result, 0);
-  g_assert_cmpint (t->exit_time, ==, T0 + 17 * MINUTE);
-  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
+  assert_exit (trade (result, 0), T0 + 17 * MINUTE, "stop_loss", "95", NULL);
   t = trade (result, 1);
   g_assert_cmpint (t->entry_time, ==, T0 + 18 * MINUTE);
   assert_decimal (t->quantity, "99.7");
-  g_assert_cmpint (t->exit_time, ==, T0 + 19 * MINUTE);
-  assert_decimal (t->exit_price, "90");
-  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
-  assert_decimal (t->pnl, "-516.9445");
+  assert_exit (t, T0 + 19 * MINUTE, "stop_loss", "90", "-516.9445");
   t = trade (result, 2);
   g_assert_cmpint (t->entry_time, ==, T0 + 24 * MINUTE);
   assert_decimal (t->quantity, "99.501");
   g_assert_null (t->exit_reason);
-  g_assert_cmpuint (result->n_refused, ==, 4);
-  g_assert_cmpuint (refusals (result, "risk.state"), ==, 4);
+  assert_refused (result, "risk.state", 4);
   assert_decimal (result->final_cash, "0.02991");
   assert_ledger (result);
   setup_clear (&s);
@@ -838,7 +846,6 @@ test_risk_drawdown_reducing (void)
   Setup s;
   Candles c = { 0 };
   g_autoptr(BourseBacktestResult) result = NULL;
-  const BourseBacktestTrade *t;
 
   clear_script ();
   setup_init (&s);
@@ -859,13 +866,8 @@ test_risk_drawdown_reducing (void)
   result = run (&s, &c, 0);
 
   g_assert_cmpuint (result->trades->len, ==, 1);
-  t = trade (result, 0);
-  g_assert_cmpint (t->exit_time, ==, T0 + 19 * MINUTE);
-  assert_decimal (t->exit_price, "95");
-  g_assert_cmpstr (t->exit_reason, ==, "signal");
-  assert_decimal (t->pnl, "-518.9805");
-  g_assert_cmpuint (result->n_refused, ==, 2);
-  g_assert_cmpuint (refusals (result, "risk.state"), ==, 2);
+  assert_exit (trade (result, 0), T0 + 19 * MINUTE, "signal", "95", "-518.9805");
+  assert_refused (result, "risk.state", 2);
   assert_decimal (result->final_equity, "9481.0195");
   assert_ledger (result);
   setup_clear (&s);
@@ -882,7 +884,6 @@ test_risk_halted_levels (void)
   Setup s;
   Candles c = { 0 };
   g_autoptr(BourseBacktestResult) result = NULL;
-  const BourseBacktestTrade *t;
 
   clear_script ();
   setup_init (&s);
@@ -899,13 +900,8 @@ test_risk_halted_levels (void)
   result = run (&s, &c, 0);
 
   g_assert_cmpuint (result->trades->len, ==, 1);
-  t = trade (result, 0);
-  g_assert_cmpint (t->exit_time, ==, T0 + 18 * MINUTE);
-  assert_decimal (t->exit_price, "98");
-  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
-  assert_decimal (t->pnl, "-219.5802");
-  g_assert_cmpuint (result->n_refused, ==, 2);
-  g_assert_cmpuint (refusals (result, "risk.state"), ==, 2);
+  assert_exit (trade (result, 0), T0 + 18 * MINUTE, "stop_loss", "98", "-219.5802");
+  assert_refused (result, "risk.state", 2);
   assert_ledger (result);
   setup_clear (&s);
 }
@@ -938,16 +934,12 @@ test_risk_daily_loss (void)
   result = run (&s, &c, 0);
 
   g_assert_cmpuint (result->trades->len, ==, 2);
-  t = trade (result, 0);
-  g_assert_cmpint (t->exit_time, ==, T0 + 17 * hour);
-  g_assert_cmpstr (t->exit_reason, ==, "stop_loss");
-  assert_decimal (t->pnl, "-419.1804");
+  assert_exit (trade (result, 0), T0 + 17 * hour, "stop_loss", "96", "-419.1804");
   t = trade (result, 1);
   g_assert_cmpint (t->entry_time, ==, T0 + 24 * hour);
   assert_decimal (t->quantity, "99.7");
   g_assert_null (t->exit_reason);
-  g_assert_cmpuint (result->n_refused, ==, 2);
-  g_assert_cmpuint (refusals (result, "risk.state"), ==, 2);
+  assert_refused (result, "risk.state", 2);
   assert_decimal (result->final_cash, "0.0484");
   assert_ledger (result);
   setup_clear (&s);
