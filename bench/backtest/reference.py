@@ -13,13 +13,13 @@
 #
 # The rules are docs/BACKTESTS.md's for this case, in binary floating point
 # (the C works in exact decimals; trades and equity agree to a cent or so):
-# SMA(10) and SMA(30) of the closes; a BUY where fast − slow goes from ≤ 0 to
-# > 0, a SELL where it goes from ≥ 0 to < 0, from candle 30 on (the
-# strategy's minimum of 31 candles), never at the last candle; each acts at
-# the next open moved 2 bps against the taker and rounded to the 0.01 tick
+# SMA(50) and SMA(200) of the closes; a BUY where fast − slow goes from ≤ 0
+# to > 0, a SELL where it goes from ≥ 0 to < 0, from candle 200 on (the
+# strategy's minimum of 201 candles), never at the last candle; each acts at
+# the next open moved 1 bp against the taker and rounded to the 0.01 tick
 # on the taker's worse side; a BUY when flat spends all the cash, quantity =
-# cash ÷ (price × 1.001) down to the lot of 0.00001; a SELL closes; fees
-# 0.1 % of the notional; the equity is marked at every close, and the
+# cash ÷ (price × 1.0001) down to the lot of 0.00001, nothing below a
+# notional of 5; a SELL closes; fees 0.01 % of the notional; the equity is marked at every close, and the
 # Sharpe ratio, the maximum drawdown and the total return are computed over
 # it, as the C computes them (the metrics' cost belongs in the comparison).
 
@@ -30,9 +30,10 @@ import time
 
 import numpy as np
 
-FAST, SLOW = 10, 30
-FEE = 0.001
-SLIP = 0.0002
+FAST, SLOW = 50, 200
+FEE = 0.0001
+SLIP = 0.0001
+MIN_NOTIONAL = 5.0
 LOT = 0.00001
 CASH = 10000.0
 YEAR_MS = 365 * 86400000
@@ -79,6 +80,9 @@ def numpy_backtest(opens, highs, lows, closes):
         price = math.ceil(opens[entry] * (1 + SLIP) * 100 - 1e-9) / 100
         q = math.floor(cash / (price * (1 + FEE)) / LOT) * LOT
         notional = q * price
+        if notional < MIN_NOTIONAL:
+            t = entry
+            continue
         cash_path[position_start:entry] = cash
         cash -= notional + notional * FEE
         j = np.searchsorted(sells, entry - 1, side="right")
@@ -122,7 +126,10 @@ def python_backtest(opens, highs, lows, closes):
             price = math.ceil(opens[i] * (1 + SLIP) * 100 - 1e-9) / 100
             q = math.floor(cash / (price * (1 + FEE)) / LOT) * LOT
             notional = q * price
-            cash -= notional + notional * FEE
+            if notional < MIN_NOTIONAL:
+                q = 0.0
+            else:
+                cash -= notional + notional * FEE
         elif pending == -1 and q > 0:
             price = math.floor(opens[i] * (1 - SLIP) * 100 + 1e-9) / 100
             notional = q * price
