@@ -62,6 +62,8 @@ static const struct {
   { "system.live",                A },   /* switch to live trading (with its typed confirmation) */
   { "exchange.read",              A },   /* the exchange's status, the keys' check, reconciliations */
   { "exchange.keys",              A },   /* enter and remove the exchange's API keys */
+  { "backtests.read",     V | T | A },   /* everyone's backtests, and comparing them */
+  { "backtests.run",          T | A },   /* run backtests; note and delete one's own, admins any */
 };
 
 gboolean

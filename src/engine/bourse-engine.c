@@ -33,6 +33,7 @@ struct _BourseEngine
   BourseMarket      *market;
   BourseJobs        *jobs;
   BourseDesk        *desk;
+  BourseBacktests   *backtests;
   BourseEventBus    *bus;
   BourseEngineState  state;
   gint64             started_at_ms;
@@ -68,6 +69,7 @@ bourse_engine_dispose (GObject *object)
   BourseEngine *self = (BourseEngine *)object;
 
   bourse_engine_stop (self);
+  g_clear_object (&self->backtests);
   g_clear_object (&self->trading);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->desk);
@@ -493,6 +495,7 @@ bourse_engine_start (BourseEngine  *self,
   set_state (self, BOURSE_ENGINE_STATE_STARTING);
 
   /* Stopped ones from an earlier run. */
+  g_clear_object (&self->backtests);
   g_clear_object (&self->trading);
   g_clear_object (&self->portfolio);
   g_clear_object (&self->desk);
@@ -516,8 +519,11 @@ bourse_engine_start (BourseEngine  *self,
       || (self->portfolio = bourse_portfolio_new (self->store, self->config, self->bus, self->market,
                                                   error)) == NULL
       || (self->trading = bourse_trading_new (self->store, self->config, self->bus, self->auth, self->market,
-                                              self->portfolio, self->risk, error)) == NULL)
+                                              self->portfolio, self->risk, error)) == NULL
+      || (self->backtests = bourse_backtests_new (self->store, self->bus, self->jobs, self->auth, self->risk,
+                                                  error)) == NULL)
     {
+      g_clear_object (&self->backtests);
       g_clear_object (&self->trading);
       if (self->portfolio != NULL)
         bourse_portfolio_stop (self->portfolio);
@@ -660,6 +666,14 @@ bourse_engine_get_trading (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->trading;
+}
+
+BourseBacktests *
+bourse_engine_get_backtests (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->backtests;
 }
 
 BourseEventBus *

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "backtest/bourse-backtests.h"
 #include "core/bourse-jobs.h"
 #include "market/bourse-download.h"
 #include "market/bourse-instruments.h"
@@ -264,7 +265,8 @@ jobs_list_cb (BourseRequest *request,
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
   /* The kinds of job there are; a new kind of job adds itself here. */
-  static const char * const kinds[] = { BOURSE_DOWNLOAD_JOB_KIND, BOURSE_MODEL_TRAIN_JOB_KIND, NULL };
+  static const char * const kinds[] = { BOURSE_DOWNLOAD_JOB_KIND, BOURSE_MODEL_TRAIN_JOB_KIND,
+                                        BOURSE_BACKTEST_JOB_KIND, NULL };
   const char *kind = NULL;
   gboolean everyone;
   gint64 limit = DEFAULT_JOB_LIMIT, cursor = 0;

@@ -59,6 +59,7 @@ void _bourse_server_add_trading_routes (BourseServer *self);
 void _bourse_server_add_portfolio_routes (BourseServer *self);
 void _bourse_server_add_risk_routes (BourseServer *self);
 void _bourse_server_add_exchange_routes (BourseServer *self);
+void _bourse_server_add_backtest_routes (BourseServer *self);
 /* Who asks, for trading's records; @context must outlive the caller. */
 BourseTradingCaller _bourse_server_trading_caller (BourseRequest     *request,
                                                    BourseAuthContext *context);

@@ -98,6 +98,11 @@ static const Route routes[] = {
   { "DELETE", "/api/v1/exchange/keys" },
   { "POST", "/api/v1/system/reconcile" },
   { "GET", "/api/v1/system/reconciliations" },
+  /* Backtests (docs/BACKTESTS.md): the request's checks, the list, a note, a comparison. */
+  { "POST", "/api/v1/backtests" },
+  { "GET", "/api/v1/backtests" },
+  { "PATCH", "/api/v1/backtests/1" },
+  { "POST", "/api/v1/backtests/compare" },
 };
 
 static const char * const content_types[] = {

@@ -55,6 +55,7 @@ static const char * const viewer_writes[] = {
   "POST /api/v1/api-keys",
   "DELETE /api/v1/api-keys/{id}",
   "POST /api/v1/signals/filter",
+  "POST /api/v1/backtests/compare",
   NULL
 };
 

@@ -1,0 +1,272 @@
+/* bourse-backtest-routes.c — running, listing, noting, deleting and comparing backtests (docs/BACKTESTS.md)
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "backtest/bourse-backtests.h"
+#include "core/bourse-json.h"
+
+#include "bourse-server-private.h"
+
+#define DEFAULT_LIMIT 100
+#define MAX_LIMIT     500
+
+static BourseBacktests *
+backtests_of (BourseRequest *request)
+{
+  return bourse_engine_get_backtests (bourse_request_get_engine (request));
+}
+
+/* Who asks; an administrator may change anyone's backtests. @context must
+ * outlive the caller. */
+static BourseBacktestsCaller
+caller_of (BourseRequest     *request,
+           BourseAuthContext *context)
+{
+  const BoursePrincipal *principal = bourse_request_get_principal (request);
+
+  bourse_request_get_context (request, context);
+  return (BourseBacktestsCaller) {
+    principal->actor,
+    principal->user_id,
+    context,
+    principal->role == BOURSE_ROLE_ADMIN,
+  };
+}
+
+static void
+reply_record (BourseRequest              *request,
+              guint                       status,
+              const BourseBacktestRecord *record)
+{
+  g_autoptr(JsonNode) node = bourse_backtest_record_to_json (record);
+
+  bourse_request_reply_json (request, status, node);
+}
+
+/* Refuses any member of @body but @name, naming it. */
+static gboolean
+only_member (BourseRequest *request,
+             JsonObject    *body,
+             const char    *name)
+{
+  g_autoptr(GList) members = json_object_get_members (body);
+
+  for (const GList *l = members; l != NULL; l = l->next)
+    if (!g_str_equal (l->data, name))
+      {
+        bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, l->data,
+                                          _("There is no such member of this request"));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static void
+run_cb (BourseRequest *request,
+        gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseBacktestRecord) record = NULL;
+  g_autoptr(BourseJobInfo) job = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseAuthContext context;
+  BourseBacktestsCaller caller;
+
+  if (body == NULL)
+    return;
+  caller = caller_of (request, &context);
+  if ((record = bourse_backtests_submit (backtests_of (request), body, &caller, &job, &error)) == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "backtest");
+  json_builder_add_value (builder, bourse_backtest_record_to_json (record));
+  json_builder_set_member_name (builder, "job");
+  json_builder_add_value (builder, bourse_job_info_to_json (job));
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_ACCEPTED, builder);
+}
+
+static void
+list_cb (BourseRequest *request,
+         gpointer       user_data)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseBacktestFilter filter = { 0 };
+  gint64 limit = DEFAULT_LIMIT, cursor = 0, optimisation_id = 0;
+  guint n;
+
+  if (!bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
+      || !bourse_request_get_cursor_query (request, &cursor)
+      || !bourse_request_get_name_query (request, "strategy", &filter.strategy)
+      || !bourse_request_get_symbol_query (request, "symbol", FALSE, &filter.symbol)
+      || !bourse_request_get_int_query (request, "optimisation_id", 1, G_MAXINT64, &optimisation_id))
+    return;
+
+  /* One more than asked for says whether another page follows. */
+  filter.optimisation_id = optimisation_id;
+  filter.before_id = cursor;
+  filter.limit = (guint) limit + 1;
+  if ((list = bourse_backtests_list (backtests_of (request), &filter, &error)) == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+
+  n = MIN (list->len, (guint) limit);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_value (builder, bourse_backtest_record_to_json (g_ptr_array_index (list, i)));
+  json_builder_end_array (builder);
+  bourse_json_builder_add_next_cursor (builder, list->len > n,
+                                       n > 0 ? ((BourseBacktestRecord *) g_ptr_array_index (list, n - 1))->id : 0);
+  json_builder_end_object (builder);
+  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+}
+
+static void
+get_cb (BourseRequest *request,
+        gpointer       user_data)
+{
+  g_autoptr(BourseBacktestRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0)
+    return;
+  if ((record = bourse_backtests_get (backtests_of (request), id, TRUE, &error)) == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  reply_record (request, SOUP_STATUS_OK, record);
+}
+
+static void
+note_cb (BourseRequest *request,
+         gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(BourseBacktestRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+  BourseAuthContext context;
+  BourseBacktestsCaller caller;
+  JsonNode *note;
+
+  if (id == 0 || body == NULL)
+    return;
+  /* The note is all a backtest lets change; an empty one clears it. */
+  if (!only_member (request, body, "note"))
+    return;
+  note = json_object_get_member (body, "note");
+  if (note == NULL || !JSON_NODE_HOLDS_VALUE (note) || json_node_get_value_type (note) != G_TYPE_STRING)
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "note",
+                                        _("The note must be a string"));
+      return;
+    }
+
+  caller = caller_of (request, &context);
+  record = bourse_backtests_set_note (backtests_of (request), id, json_node_get_string (note), &caller, &error);
+  if (record == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  reply_record (request, SOUP_STATUS_OK, record);
+}
+
+static void
+delete_cb (BourseRequest *request,
+           gpointer       user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = bourse_request_get_id_param (request);
+  BourseAuthContext context;
+  BourseBacktestsCaller caller;
+
+  if (id == 0)
+    return;
+  caller = caller_of (request, &context);
+  if (!bourse_backtests_delete (backtests_of (request), id, &caller, &error))
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static void
+compare_cb (BourseRequest *request,
+            gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  if (body == NULL || !only_member (request, body, "ids"))
+    return;
+  if ((array = bourse_json_get_array (body, "ids")) == NULL)
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "ids",
+                                        _("The ids of 2 to 10 backtests are required, as an array"));
+      return;
+    }
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_INT64
+          || (id = json_node_get_int (element)) <= 0)
+        {
+          bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "ids",
+                                            _("Each id must be a positive whole number"));
+          return;
+        }
+      g_array_append_val (ids, id);
+    }
+
+  node = bourse_backtests_compare (backtests_of (request), (const gint64 *) (gpointer) ids->data, ids->len,
+                                   &error);
+  if (node == NULL)
+    {
+      bourse_request_reply_error (request, error, 0);
+      return;
+    }
+  bourse_request_reply_json (request, SOUP_STATUS_OK, node);
+}
+
+void
+_bourse_server_add_backtest_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "POST", "/api/v1/backtests", "backtests.run", run_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/backtests", "backtests.read", list_cb, self);
+  /* A read that takes its ids in a body. */
+  bourse_router_add (router, "POST", "/api/v1/backtests/compare", "backtests.read", compare_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/backtests/{id}", "backtests.read", get_cb, self);
+  bourse_router_add (router, "PATCH", "/api/v1/backtests/{id}", "backtests.run", note_cb, self);
+  bourse_router_add (router, "DELETE", "/api/v1/backtests/{id}", "backtests.run", delete_cb, self);
+}
