@@ -453,6 +453,7 @@ static const struct {
   { "balances", "portfolio.read" },
   { "risk", "risk.read" },
   { "jobs", "jobs.read" },
+  { "backtests", "backtests.read" },
   { "config", "stream.subscribe" },
   { "alerts", "users.read" },
   { "logs", "users.read" },
