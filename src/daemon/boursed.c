@@ -19,11 +19,14 @@
 #include <unistd.h>
 
 #include "core/bourse-config.h"
+#include "core/bourse-error.h"
+#include "core/bourse-json.h"
 #include "core/bourse-log.h"
 #include "auth/bourse-accounts.h"
 #include "auth/bourse-audit.h"
 #include "auth/bourse-password.h"
 #include "auth/bourse-password-reset.h"
+#include "backtest/bourse-backtests.h"
 #include "market/bourse-csv.h"
 #include "market/bourse-download.h"
 #include "server/bourse-server.h"
@@ -1219,10 +1222,240 @@ command_market (int    argc,
 
 /* }}} */
 
+/* backtest {{{ */
+
+/* A --param value as JSON: a whole number, a number, a boolean, or else a
+ * string; the strategy's description decides what it may be. */
+static JsonNode *
+param_value (const char *text)
+{
+  JsonNode *node = json_node_alloc ();
+  gint64 integer;
+  char *end = NULL;
+  double number;
+
+  if (g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &integer, NULL))
+    return json_node_init_int (node, integer);
+  number = g_ascii_strtod (text, &end);
+  if (*text != '\0' && end != NULL && *end == '\0')
+    return json_node_init_double (node, number);
+  if (g_str_equal (text, "true") || g_str_equal (text, "false"))
+    return json_node_init_boolean (node, g_str_equal (text, "true"));
+  return json_node_init_string (node, text);
+}
+
+/* The option a request's member came from, for a refusal. */
+static const char *
+backtest_option_of (const char *field)
+{
+  static const struct { const char *field, *option; } options[] = {
+    { "starting_cash", "--cash" }, { "fee_rate", "--fee-rate" }, { "slippage_bps", "--slippage-bps" },
+    { "stake_fraction", "--stake" }, { "allow_short", "--allow-short" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    if (g_strcmp0 (field, options[i].field) == 0)
+      return options[i].option;
+  return NULL;
+}
+
+/* A string member of a trade, or "-" when it is null (an open trade's exit). */
+static const char *
+trade_text (JsonObject *trade,
+            const char *name)
+{
+  const char *text = bourse_json_get_string (trade, name);
+
+  return text != NULL ? text : "-";
+}
+
+static void
+print_backtest_tables (const BourseBacktestRecord *record,
+                       JsonObject                 *result)
+{
+  JsonObject *metrics = bourse_json_get_object (result, "metrics");
+  JsonArray *trades = bourse_json_get_array (result, "trades");
+  g_autoptr(GList) names = metrics != NULL ? json_object_get_members (metrics) : NULL;
+
+  g_print (_("Backtest %" PRId64 ": %s on %s %s, %s to %s\n\n"), (gint64) record->id, record->strategy,
+           record->symbol, record->interval, record->start, record->end);
+  g_print ("%-26s %s\n", _("Metric"), _("Value"));
+  for (const GList *l = names; l != NULL; l = l->next)
+    {
+      JsonNode *node = json_object_get_member (metrics, l->data);
+      g_autofree char *value = NULL;
+
+      if (JSON_NODE_HOLDS_NULL (node))
+        value = g_strdup ("∞");
+      else if (json_node_get_value_type (node) == G_TYPE_STRING)
+        value = g_strdup (json_node_get_string (node));
+      else if (json_node_get_value_type (node) == G_TYPE_INT64)
+        value = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+      else
+        value = g_strdup_printf ("%.6f", json_node_get_double (node));
+      g_print ("%-26s %s\n", (const char *) l->data, value);
+    }
+
+  g_print ("\n%-5s  %-24s  %14s  %-24s  %14s  %16s  %16s  %s\n", _("Side"), _("Entry"), _("Entry price"),
+           _("Exit"), _("Exit price"), _("Quantity"), _("Net PnL"), _("Exit reason"));
+  for (guint i = 0; trades != NULL && i < json_array_get_length (trades); i++)
+    {
+      JsonObject *trade = json_array_get_object_element (trades, i);
+      const char *reason = bourse_json_get_string (trade, "exit_reason");
+
+      g_print ("%-5s  %-24s  %14s  %-24s  %14s  %16s  %16s  %s\n", trade_text (trade, "side"),
+               trade_text (trade, "entry_time"), trade_text (trade, "entry_price"), trade_text (trade, "exit_time"),
+               trade_text (trade, "exit_price"), trade_text (trade, "quantity"), trade_text (trade, "pnl"),
+               reason != NULL ? reason : _("open"));
+    }
+}
+
+static int
+command_backtest_run (int    argc,
+                      char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_auto(Offline) offline = { 0 };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autofree GOptionEntry *common = option_entries (&options);
+  g_autofree char *strategy = NULL, *symbol = NULL, *interval = NULL, *start = NULL, *end = NULL;
+  g_autofree char *cash = NULL, *fee_rate = NULL, *stake = NULL, *exits = NULL;
+  g_auto(GStrv) params = NULL;
+  g_autofree char *actor = cli_actor ();
+  g_autoptr(JsonObject) request_object = json_object_new ();
+  g_autoptr(JsonObject) params_object = json_object_new ();
+  g_autoptr(BourseBacktestRequest) request = NULL;
+  g_autoptr(BourseBacktestResult) result = NULL;
+  g_autoptr(BourseBacktestRecord) record = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 slippage = -1, lookback = 0;
+  gboolean allow_short = FALSE, json = FALSE;
+  BourseBacktestsCaller caller = { actor, 0, &cli_context, TRUE };
+  GOptionEntry entries[] = {
+    { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy, N_("Strategy id or alias, such as sma-cross"), N_("ID") },
+    { "symbol", 0, 0, G_OPTION_ARG_STRING, &symbol, N_("Instrument, such as BTCUSDT"), N_("SYMBOL") },
+    { "interval", 0, 0, G_OPTION_ARG_STRING, &interval, N_("Candle interval, 1m … 1M"), N_("INTERVAL") },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &start, N_("From this time (RFC 3339)"), N_("TIME") },
+    { "end", 0, 0, G_OPTION_ARG_STRING, &end, N_("Up to this time, not included (RFC 3339)"), N_("TIME") },
+    { "param", 0, 0, G_OPTION_ARG_STRING_ARRAY, &params, N_("A strategy parameter, such as fast=10; repeatable"),
+      N_("NAME=VALUE") },
+    { "cash", 0, 0, G_OPTION_ARG_STRING, &cash, N_("Starting cash (default 10000)"), N_("DECIMAL") },
+    { "fee-rate", 0, 0, G_OPTION_ARG_STRING, &fee_rate, N_("Fee of the notional (default 0.001)"), N_("DECIMAL") },
+    { "slippage-bps", 0, 0, G_OPTION_ARG_INT64, &slippage, N_("Slippage in basis points (default 2)"), N_("N") },
+    { "stake", 0, 0, G_OPTION_ARG_STRING, &stake, N_("Fraction of the free cash an entry uses (default 1)"),
+      N_("DECIMAL") },
+    { "exits", 0, 0, G_OPTION_ARG_STRING, &exits, N_("signals, levels or both (the default)"), N_("EXITS") },
+    { "lookback", 0, 0, G_OPTION_ARG_INT64, &lookback, N_("Candles per evaluation (default: the live window)"),
+      N_("N") },
+    { "allow-short", 0, 0, G_OPTION_ARG_NONE, &allow_short, N_("Let SELL open a short when flat"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { NULL }
+  };
+
+  g_set_prgname ("boursed backtest run");
+  g_option_context_set_summary (context, _("Run a backtest on the stored candles and store it, as "
+                                           "POST /api/v1/backtests does (docs/BACKTESTS.md)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc != 1)
+    {
+      g_printerr ("%s\n", error ? error->message
+                                : _("Usage: boursed backtest run --strategy ID --symbol SYMBOL --interval INTERVAL "
+                                    "--start TIME --end TIME [OPTION…]"));
+      return 2;
+    }
+
+  /* The options become the request the API takes, checked by the same code. */
+#define SET_STRING(name, value) if ((value) != NULL) json_object_set_string_member (request_object, name, value)
+  SET_STRING ("strategy", strategy);
+  SET_STRING ("symbol", symbol);
+  SET_STRING ("interval", interval);
+  SET_STRING ("start", start);
+  SET_STRING ("end", end);
+  SET_STRING ("starting_cash", cash);
+  SET_STRING ("fee_rate", fee_rate);
+  SET_STRING ("stake_fraction", stake);
+  SET_STRING ("exits", exits);
+#undef SET_STRING
+  if (slippage >= 0)
+    json_object_set_int_member (request_object, "slippage_bps", slippage);
+  if (lookback != 0)
+    json_object_set_int_member (request_object, "lookback", lookback);
+  json_object_set_boolean_member (request_object, "allow_short", allow_short);
+  for (guint i = 0; params != NULL && params[i] != NULL; i++)
+    {
+      const char *equals = strchr (params[i], '=');
+      g_autofree char *name = NULL;
+
+      if (equals == NULL || equals == params[i])
+        {
+          g_printerr (_("boursed: --param takes NAME=VALUE, such as --param fast=10\n"));
+          return 2;
+        }
+      name = g_strndup (params[i], equals - params[i]);
+      json_object_set_member (params_object, name, param_value (equals + 1));
+    }
+  json_object_set_object_member (request_object, "params", json_object_ref (params_object));
+
+  if (!offline_open (&offline, &options, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+  if ((request = bourse_backtest_request_parse (offline.store, request_object, NULL, &error)) == NULL)
+    {
+      const char *field = bourse_error_get_field (error);
+      const char *option = backtest_option_of (field);
+      g_autofree char *named = NULL;
+
+      if (field != NULL && option == NULL)
+        named = g_str_has_prefix (field, "params.") ? g_strdup_printf ("--param %s", field + 7)
+                                                    : g_strdup_printf ("--%s", field);
+      g_printerr ("boursed: %s%s%s\n", option ? option : named ? named : "", field ? ": " : "", error->message);
+      return field != NULL ? 2 : 1;
+    }
+
+  /* Synchronously, without a job: a running boursed's jobs are its own, and
+   * this one stores the run once it has succeeded. */
+  if ((result = bourse_backtest_request_run (request, offline.store, NULL, NULL, NULL, &error)) == NULL
+      || (record = bourse_backtests_store_result (offline.store, offline.auth, request, result, &caller,
+                                                  &error)) == NULL)
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+
+  if (json)
+    {
+      g_autofree char *text = bourse_json_to_string (record->result, NULL);
+
+      g_print ("%s\n", text);
+    }
+  else
+    print_backtest_tables (record, json_node_get_object (record->result));
+  return 0;
+}
+
+static int
+command_backtest (int    argc,
+                  char **argv)
+{
+  if (argc >= 2 && g_str_equal (argv[1], "run"))
+    return command_backtest_run (argc - 1, argv + 1);
+
+  g_printerr ("%s\n\n  %s\n\n%s\n", _("Usage: boursed backtest COMMAND [OPTION…]"),
+              _("run              Run a backtest on the stored candles, and store it"),
+              _("Run “boursed backtest run --help” for its options."));
+  return 2;
+}
+
+/* }}} */
+
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
            _("Usage: boursed COMMAND [OPTION…]"),
            _("serve            Run the engine and its HTTP/WebSocket server"),
            _("config show      Print the effective configuration"),
@@ -1231,6 +1464,7 @@ print_usage (FILE *stream)
            _("audit verify     Check the audit trail's hash chain"),
            _("keys …           Rotate the token-signing key; set, check, show, delete Binance keys"),
            _("market …         Import, export and download candles"),
+           _("backtest run     Run a backtest on the stored candles"),
            _("--version        Print the version"),
            _("Run “boursed COMMAND --help” for the options of a command."));
 }
@@ -1273,6 +1507,8 @@ main (int    argc,
     return command_keys (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "market"))
     return command_market (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "backtest"))
+    return command_backtest (argc - 1, argv + 1);
 
   g_printerr (_("boursed: unknown command “%s”\n"), argv[1]);
   print_usage (stderr);
