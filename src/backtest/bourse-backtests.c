@@ -861,6 +861,7 @@ run_job_func (BourseJob     *job,
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *percent = NULL;
 
   /* Its own connection: SQLite connections stay in their thread here. */
   if ((store = bourse_store_open_readonly (data->db_path, &local_error)) == NULL)
@@ -877,8 +878,10 @@ run_job_func (BourseJob     *job,
 
   node = bourse_backtest_result_to_json (result);
   bourse_job_set_result (job, node);
-  message = g_strdup_printf (_("%u trades over %" PRIu64 " candles, total return %.2f%%"), result->metrics.trades,
-                             (guint64) result->n_candles, result->metrics.total_return * 100);
+  /* A percent sign last would end the msgid at a format directive. */
+  percent = g_strdup_printf ("%+.2f%%", result->metrics.total_return * 100);
+  message = g_strdup_printf (_("%u trades over %" PRIu64 " candles, a total return of %s"), result->metrics.trades,
+                             (guint64) result->n_candles, percent);
   bourse_job_set_result_message (job, message);
   return TRUE;
 }
