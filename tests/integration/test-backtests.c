@@ -214,6 +214,18 @@ sma_request (const char *extra)
                           start, end, extra);
 }
 
+/* A request whose answer is only its status. */
+static void
+expect (BourseTestServer *test_server,
+        const char       *method,
+        const char       *path,
+        const char       *token,
+        const char       *body,
+        guint             status)
+{
+  g_autoptr(JsonNode) node = desk_expect (test_server, method, path, token, body, status);
+}
+
 static JsonObject *
 member_object (JsonObject *object,
                const char *name)
@@ -492,14 +504,14 @@ test_note (void)
   desk_expect_field (server, "PATCH", path, other_token, "{\"note\":\"mine now\"}", 403, "id");
   by_admin = desk_expect (server, "PATCH", path, NULL, "{\"note\":\"\"}", 200);
   g_assert_cmpstr (json_object_get_string_member (desk_object (by_admin), "note"), ==, "");
-  desk_expect (server, "PATCH", path, viewer_token, "{\"note\":\"x\"}", 403);
+  expect (server, "PATCH", path, viewer_token, "{\"note\":\"x\"}", 403);
 
   long_note = g_strnfill (2001, 'n');
   body = g_strdup_printf ("{\"note\":\"%s\"}", long_note);
   desk_expect_field (server, "PATCH", path, trader_token, body, 422, "note");
   desk_expect_field (server, "PATCH", path, trader_token, "{\"note\":5}", 422, "note");
   desk_expect_field (server, "PATCH", path, trader_token, "{\"note\":\"a\",\"strategy\":\"rsi\"}", 422, "strategy");
-  desk_expect (server, "PATCH", "/api/v1/backtests/999999", trader_token, "{\"note\":\"a\"}", 404);
+  expect (server, "PATCH", "/api/v1/backtests/999999", trader_token, "{\"note\":\"a\"}", 404);
 
   audit = desk_audit (server, "backtest.note");
   g_assert_cmpuint (json_array_get_length (json_node_get_array (audit)), >=, 2);
@@ -514,10 +526,10 @@ test_delete (void)
 
   path = g_strdup_printf ("/api/v1/backtests/%" G_GINT64_FORMAT, id);
   desk_expect_field (server, "DELETE", path, other_token, NULL, 403, "id");
-  desk_expect (server, "DELETE", path, viewer_token, NULL, 403);
-  desk_expect (server, "DELETE", path, trader_token, NULL, 204);
-  desk_expect (server, "GET", path, NULL, NULL, 404);
-  desk_expect (server, "DELETE", path, trader_token, NULL, 404);
+  expect (server, "DELETE", path, viewer_token, NULL, 403);
+  expect (server, "DELETE", path, trader_token, NULL, 204);
+  expect (server, "GET", path, NULL, NULL, 404);
+  expect (server, "DELETE", path, trader_token, NULL, 404);
   audit = desk_audit (server, "backtest.delete");
   g_assert_cmpuint (json_array_get_length (json_node_get_array (audit)), ==, 1);
 }
@@ -554,7 +566,7 @@ cancelled_backtest (void)
   g_assert_true (json_object_get_null_member (desk_object (running), "summary"));
 
   cancel = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/cancel", job_id);
-  desk_expect (server, "POST", cancel, trader_token, NULL, 202);
+  expect (server, "POST", cancel, trader_token, NULL, 202);
   gate_release (FALSE);
   wait_for (id, BOURSE_JOB_CANCELLED);
   cancelled = get_backtest (id);
@@ -686,7 +698,7 @@ test_invalid (void)
     desk_expect_field (server, "POST", "/api/v1/backtests", trader_token, windows[i].body, 422, windows[i].field);
   desk_expect_field (server, "POST", "/api/v1/backtests", trader_token, noted, 422, "note");
   /* Not a JSON object at all. */
-  desk_expect (server, "POST", "/api/v1/backtests", trader_token, "[]", 400);
+  expect (server, "POST", "/api/v1/backtests", trader_token, "[]", 400);
 }
 
 static void
@@ -695,7 +707,7 @@ test_roles (void)
   g_autofree char *body = sma_request ("");
   g_autoptr(JsonNode) list = NULL;
 
-  desk_expect (server, "POST", "/api/v1/backtests", viewer_token, body, 403);
+  expect (server, "POST", "/api/v1/backtests", viewer_token, body, 403);
   list = desk_expect (server, "GET", "/api/v1/backtests", viewer_token, NULL, 200);
   g_assert_true (json_object_has_member (desk_object (list), "items"));
 }
@@ -758,7 +770,7 @@ main (int   argc,
   trader_token = desk_login (server, "trina", "trader");
   other_token = desk_login (server, "otto", "trader");
   viewer_token = desk_login (server, "vic", "viewer");
-  desk_expect (server, "POST", "/api/v1/instruments", NULL,
+  expect (server, "POST", "/api/v1/instruments", NULL,
                "{\"symbol\":\"" SYMBOL "\",\"base_asset\":\"BKT\",\"quote_asset\":\"USDT\",\"tick_size\":\"0.01\","
                "\"lot_step\":\"0.001\",\"min_notional\":\"5\",\"source\":\"csv\"}", 201);
   seed_candles (BOURSE_INTERVAL_1H, HOUR_MS, N_HOURS, 20260101);
