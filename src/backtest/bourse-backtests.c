@@ -555,18 +555,6 @@ bourse_backtest_record_free (BourseBacktestRecord *record)
 }
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
 add_id_or_null (JsonBuilder *builder,
                 const char  *name,
                 gint64       id)
@@ -589,15 +577,15 @@ bourse_backtest_record_to_json (const BourseBacktestRecord *record)
   bourse_json_builder_add_int (builder, "id", record->id);
   add_id_or_null (builder, "job_id", record->job_id);
   add_id_or_null (builder, "optimisation_id", record->optimisation_id);
-  add_string_or_null (builder, "strategy", record->strategy);
-  add_string_or_null (builder, "symbol", record->symbol);
-  add_string_or_null (builder, "interval", record->interval);
-  add_string_or_null (builder, "start", record->start);
-  add_string_or_null (builder, "end", record->end);
+  bourse_json_builder_add_string (builder, "strategy", record->strategy);
+  bourse_json_builder_add_string (builder, "symbol", record->symbol);
+  bourse_json_builder_add_string (builder, "interval", record->interval);
+  bourse_json_builder_add_string (builder, "start", record->start);
+  bourse_json_builder_add_string (builder, "end", record->end);
   json_builder_set_member_name (builder, "request");
   json_builder_add_value (builder, json_node_init_object (json_node_alloc (), record->request));
-  add_string_or_null (builder, "status", bourse_job_status_to_string (record->status));
-  add_string_or_null (builder, "error", record->error);
+  bourse_json_builder_add_string (builder, "status", bourse_job_status_to_string (record->status));
+  bourse_json_builder_add_string (builder, "error", record->error);
   json_builder_set_member_name (builder, "summary");
   if (record->has_summary)
     {
@@ -610,11 +598,11 @@ bourse_backtest_record_to_json (const BourseBacktestRecord *record)
     }
   else
     json_builder_add_null_value (builder);
-  add_string_or_null (builder, "note", record->note);
+  bourse_json_builder_add_string (builder, "note", record->note);
   add_id_or_null (builder, "created_by", record->created_by);
-  add_string_or_null (builder, "created_by_name", record->created_by_name);
-  add_string_or_null (builder, "created_at", record->created_at);
-  add_string_or_null (builder, "finished_at", record->finished_at);
+  bourse_json_builder_add_string (builder, "created_by_name", record->created_by_name);
+  bourse_json_builder_add_string (builder, "created_at", record->created_at);
+  bourse_json_builder_add_string (builder, "finished_at", record->finished_at);
   if (record->result != NULL)
     {
       json_builder_set_member_name (builder, "result");
@@ -1143,12 +1131,12 @@ audit_change (BourseBacktests              *self,
   g_autofree char *target = g_strdup_printf ("backtest:%" G_GINT64_FORMAT, record->id);
 
   json_builder_begin_object (builder);
-  add_string_or_null (builder, "strategy", record->strategy);
-  add_string_or_null (builder, "symbol", record->symbol);
-  add_string_or_null (builder, "interval", record->interval);
-  add_string_or_null (builder, "status", bourse_job_status_to_string (record->status));
+  bourse_json_builder_add_string (builder, "strategy", record->strategy);
+  bourse_json_builder_add_string (builder, "symbol", record->symbol);
+  bourse_json_builder_add_string (builder, "interval", record->interval);
+  bourse_json_builder_add_string (builder, "status", bourse_job_status_to_string (record->status));
   if (note != NULL)
-    add_string_or_null (builder, "note", note);
+    bourse_json_builder_add_string (builder, "note", note);
   json_builder_end_object (builder);
   details = json_builder_get_root (builder);
   return bourse_auth_audit (self->auth, caller->actor, action, target, details, caller->context, error);
@@ -1305,16 +1293,16 @@ bourse_backtests_compare (BourseBacktests  *self,
 
       json_builder_begin_object (builder);
       bourse_json_builder_add_int (builder, "id", record->id);
-      add_string_or_null (builder, "strategy", record->strategy);
+      bourse_json_builder_add_string (builder, "strategy", record->strategy);
       json_builder_set_member_name (builder, "params");
       if (bourse_json_get_object (record->request, "params") != NULL)
         json_builder_add_value (builder, json_node_copy (json_object_get_member (record->request, "params")));
       else
         json_builder_add_null_value (builder);
-      add_string_or_null (builder, "symbol", record->symbol);
-      add_string_or_null (builder, "interval", record->interval);
-      add_string_or_null (builder, "start", record->start);
-      add_string_or_null (builder, "end", record->end);
+      bourse_json_builder_add_string (builder, "symbol", record->symbol);
+      bourse_json_builder_add_string (builder, "interval", record->interval);
+      bourse_json_builder_add_string (builder, "start", record->start);
+      bourse_json_builder_add_string (builder, "end", record->end);
       json_builder_set_member_name (builder, "metrics");
       json_builder_add_value (builder, json_node_copy (json_object_get_member (result, "metrics")));
       json_builder_end_object (builder);

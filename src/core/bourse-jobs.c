@@ -163,18 +163,6 @@ bourse_job_info_free (BourseJobInfo *info)
   g_free (info);
 }
 
-static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 JsonNode *
 bourse_job_info_to_json (const BourseJobInfo *info)
 {
@@ -185,12 +173,12 @@ bourse_job_info_to_json (const BourseJobInfo *info)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "id");
   json_builder_add_int_value (builder, info->id);
-  add_string_or_null (builder, "kind", info->kind);
-  add_string_or_null (builder, "status", bourse_job_status_to_string (info->status));
+  bourse_json_builder_add_string (builder, "kind", info->kind);
+  bourse_json_builder_add_string (builder, "status", bourse_job_status_to_string (info->status));
   json_builder_set_member_name (builder, "progress");
   json_builder_add_double_value (builder, info->progress);
-  add_string_or_null (builder, "message", info->message);
-  add_string_or_null (builder, "error", info->error);
+  bourse_json_builder_add_string (builder, "message", info->message);
+  bourse_json_builder_add_string (builder, "error", info->error);
   json_builder_set_member_name (builder, "params");
   if (info->params != NULL)
     json_builder_add_value (builder, json_node_copy (info->params));
@@ -204,9 +192,9 @@ bourse_job_info_to_json (const BourseJobInfo *info)
     json_builder_add_int_value (builder, info->created_by);
   else
     json_builder_add_null_value (builder);
-  add_string_or_null (builder, "created_at", info->created_at);
-  add_string_or_null (builder, "started_at", info->started_at);
-  add_string_or_null (builder, "finished_at", info->finished_at);
+  bourse_json_builder_add_string (builder, "created_at", info->created_at);
+  bourse_json_builder_add_string (builder, "started_at", info->started_at);
+  bourse_json_builder_add_string (builder, "finished_at", info->finished_at);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

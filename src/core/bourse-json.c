@@ -572,6 +572,18 @@ bourse_json_builder_add_int (JsonBuilder *builder,
 }
 
 void
+bourse_json_builder_add_string (JsonBuilder *builder,
+                                const char  *name,
+                                const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+void
 bourse_json_builder_add_decimal (JsonBuilder         *builder,
                                  const char          *name,
                                  const BourseDecimal *value)

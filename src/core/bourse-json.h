@@ -44,6 +44,10 @@ void  bourse_json_builder_add_finite  (JsonBuilder         *builder,
 void  bourse_json_builder_add_int     (JsonBuilder         *builder,
                                        const char          *name,
                                        gint64               value);
+/* Adds member @name: @value, or null when it is NULL. */
+void  bourse_json_builder_add_string  (JsonBuilder         *builder,
+                                       const char          *name,
+                                       const char          *value);
 
 /* A list's "next_cursor": @last_id when @more, else null. */
 void  bourse_json_builder_add_next_cursor (JsonBuilder   *builder,
