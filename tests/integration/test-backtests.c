@@ -701,6 +701,19 @@ test_invalid (void)
   expect (server, "POST", "/api/v1/backtests", trader_token, "[]", 400);
 }
 
+/* With protections, the run gets the global limits in force and applies them. */
+static void
+test_protections (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+  gint64 id = run_sma (trader_token, ",\"protections\":true");
+
+  node = get_backtest (id);
+  g_assert_true (json_object_get_boolean_member (member_object (desk_object (node), "request"), "protections"));
+  g_assert_true (json_object_get_boolean_member (member_object (desk_object (node), "result"),
+                                                 "protections_applied"));
+}
+
 static void
 test_roles (void)
 {
@@ -784,6 +797,7 @@ main (int   argc,
   g_test_add_func ("/backtests/cancel", test_cancel);
   g_test_add_func ("/backtests/compare", test_compare);
   g_test_add_func ("/backtests/invalid", test_invalid);
+  g_test_add_func ("/backtests/protections", test_protections);
   g_test_add_func ("/backtests/roles", test_roles);
   g_test_add_func ("/backtests/restart", test_restart);
 
