@@ -304,6 +304,9 @@ test_reconcile_external (void)
   JsonArray *adopted;
   gint64 venue_id;
 
+  /* A reconciliation still running (the switch's, a reconnect's) would be
+   * joined by the request below, and its report would predate the order. */
+  bourse_test_wait_until (book_is_reconciled, (gpointer) "live", 30000, "the live book to settle");
   venue_id = fake_exchange_place_external_order (exchange, API_KEY, SYMBOL, "BUY", "LIMIT", "0.1", "50", &client_id);
   g_assert_cmpint (venue_id, >, 0);
   report = desk_expect (server, "POST", "/api/v1/system/reconcile", NULL, NULL, 200);
