@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <stdio.h>
+
 #include <glib/gi18n.h>
 
 #include "bourse-app-util.h"
@@ -82,4 +84,26 @@ bourse_widget_show_toast (GtkWidget  *widget,
 
   if (!gtk_widget_activate_action (widget, "win.show-toast", "s", message))
     g_message ("%s", message);
+}
+
+gboolean
+bourse_parse_local_day (const char *text,
+                        int         days_later,
+                        gint64     *ms)
+{
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) later = NULL;
+  int year, month, mday;
+  char tail;
+
+  if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &year, &month, &mday, &tail) != 3 ||
+      !g_date_valid_dmy (mday, month, year))
+    return FALSE;
+
+  if (!(day = g_date_time_new_local (year, month, mday, 0, 0, 0)) ||
+      !(later = g_date_time_add_days (day, days_later)))
+    return FALSE;
+
+  *ms = g_date_time_to_unix (later) * 1000;
+  return TRUE;
 }

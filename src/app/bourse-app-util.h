@@ -21,6 +21,12 @@ char       *bourse_format_local_time     (const char  *rfc3339);
 const char *bourse_role_to_display       (const char  *role);
 const char *bourse_user_status_to_display (const char *status);
 
+/* The local midnight that starts the day @text ("YYYY-MM-DD") names, or
+ * the one @days_later, in ms since the epoch; FALSE for anything else. */
+gboolean    bourse_parse_local_day       (const char  *text,
+                                          int          days_later,
+                                          gint64      *ms);
+
 /* Through the window's win.show-toast, wherever @widget sits. */
 void        bourse_widget_show_toast     (GtkWidget   *widget,
                                           const char  *message);

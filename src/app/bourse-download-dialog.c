@@ -6,8 +6,6 @@
 
 #include "config.h"
 
-#include <stdio.h>
-
 #include <glib/gi18n.h>
 
 #include "bourse-app-util.h"
@@ -60,29 +58,6 @@ selected_string (AdwComboRow *row)
   GObject *item = adw_combo_row_get_selected_item (row);
 
   return item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : NULL;
-}
-
-/* "2026-03-05" as the local midnight starting that day, in ms. */
-static gboolean
-parse_day (const char *text,
-           gint64     *ms,
-           int         days_later)
-{
-  g_autoptr(GDateTime) day = NULL;
-  g_autoptr(GDateTime) later = NULL;
-  int year, month, mday;
-  char tail;
-
-  if (text == NULL || sscanf (text, "%4d-%2d-%2d%c", &year, &month, &mday, &tail) != 3 ||
-      !g_date_valid_dmy (mday, month, year))
-    return FALSE;
-
-  if (!(day = g_date_time_new_local (year, month, mday, 0, 0, 0)) ||
-      !(later = g_date_time_add_days (day, days_later)))
-    return FALSE;
-
-  *ms = g_date_time_to_unix (later) * 1000;
-  return TRUE;
 }
 
 static void
@@ -379,13 +354,13 @@ bourse_download_dialog_start_action (GtkWidget  *widget,
     return;
 
   bourse_download_dialog_clear_errors (self);
-  if (!parse_day (gtk_editable_get_text (GTK_EDITABLE (self->start_row)), &start, 0))
+  if (!bourse_parse_local_day (gtk_editable_get_text (GTK_EDITABLE (self->start_row)), 0, &start))
     {
       bourse_download_dialog_show_error (self, self->start_row, _("Enter the first day as YYYY-MM-DD"));
       return;
     }
   /* The last day is included: up to the millisecond before the next. */
-  if (!parse_day (gtk_editable_get_text (GTK_EDITABLE (self->end_row)), &end, 1))
+  if (!bourse_parse_local_day (gtk_editable_get_text (GTK_EDITABLE (self->end_row)), 1, &end))
     {
       bourse_download_dialog_show_error (self, self->end_row, _("Enter the last day as YYYY-MM-DD"));
       return;

@@ -19,8 +19,10 @@ struct _BourseEquityChart
 {
   GtkWidget  parent_instance;
 
-  GArray    *times;    /* gint64 */
-  GArray    *values;   /* double */
+  GArray    *times;      /* gint64 */
+  GArray    *values;     /* double */
+  GArray    *reference;  /* double, as many as values, or none */
+  gboolean   underwater;
 };
 
 G_DEFINE_FINAL_TYPE (BourseEquityChart, bourse_equity_chart, GTK_TYPE_WIDGET)
@@ -56,13 +58,16 @@ bourse_equity_chart_snapshot (GtkWidget   *widget,
   double height = gtk_widget_get_height (widget);
   double low = INFINITY, high = -INFINITY;
   gint64 first, last;
-  GdkRGBA colour, area, grid;
+  GdkRGBA colour, area, grid, reference;
   guint n = self->values->len;
+  gboolean has_reference = self->reference->len == n;
   double prev_x = 0, prev_y = 0;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &colour);
   grid = colour;
   grid.alpha = 0.1;
+  reference = colour;
+  reference.alpha = 0.45;
   for (int i = 1; i < 4; i++)
     gtk_snapshot_append_color (snapshot, &grid, &GRAPHENE_RECT_INIT (0, height * i / 4, width, 1));
 
@@ -71,9 +76,19 @@ bourse_equity_chart_snapshot (GtkWidget   *widget,
 
   for (guint i = 0; i < n; i++)
     {
+      double other = has_reference ? g_array_index (self->reference, double, i) : NAN;
+
       low = MIN (low, g_array_index (self->values, double, i));
       high = MAX (high, g_array_index (self->values, double, i));
+      if (isfinite (other))
+        {
+          low = MIN (low, other);
+          high = MAX (high, other);
+        }
     }
+  /* Under water, the top is no loss at all. */
+  if (self->underwater)
+    high = MAX (high, 0);
   if (high - low < 1e-9)
     {
       low -= 1;
@@ -82,27 +97,48 @@ bourse_equity_chart_snapshot (GtkWidget   *widget,
   first = g_array_index (self->times, gint64, 0);
   last = MAX (g_array_index (self->times, gint64, n - 1), first + 1);
 
+#define X_OF(i) ((double) (g_array_index (self->times, gint64, (i)) - first) / (last - first) * width)
+#define Y_OF(v) (height - 4 - ((v) - low) / (high - low) * (height - 8))
+
+  /* The comparison first, under the line that matters. */
+  for (guint i = 1; has_reference && i < n; i++)
+    {
+      double from = g_array_index (self->reference, double, i - 1);
+      double to = g_array_index (self->reference, double, i);
+
+      if (isfinite (from) && isfinite (to))
+        append_segment (snapshot, &reference, X_OF (i - 1), Y_OF (from), X_OF (i), Y_OF (to));
+    }
+
   /* The accent, as the sidebar's selection: the line, and under it a
-   * light area down to the lowest value. */
-  gdk_rgba_parse (&colour, "#3584e4");
+   * light area down to the lowest value; a drawdown in the error colour,
+   * its area hanging from the top. */
+  gdk_rgba_parse (&colour, self->underwater ? "#e01b24" : "#3584e4");
   area = colour;
   area.alpha = 0.15;
 
   for (guint i = 0; i < n; i++)
     {
-      double x = (double) (g_array_index (self->times, gint64, i) - first) / (last - first) * width;
-      double y = height - 4 - (g_array_index (self->values, double, i) - low) / (high - low) * (height - 8);
+      double x = X_OF (i);
+      double y = Y_OF (g_array_index (self->values, double, i));
 
       if (i > 0)
         {
-          gtk_snapshot_append_color (snapshot, &area,
-                                     &GRAPHENE_RECT_INIT (prev_x, MAX (prev_y, y) , MAX (x - prev_x, 1),
-                                                          height - MAX (prev_y, y)));
+          if (self->underwater)
+            gtk_snapshot_append_color (snapshot, &area,
+                                       &GRAPHENE_RECT_INIT (prev_x, 0, MAX (x - prev_x, 1), MIN (prev_y, y)));
+          else
+            gtk_snapshot_append_color (snapshot, &area,
+                                       &GRAPHENE_RECT_INIT (prev_x, MAX (prev_y, y) , MAX (x - prev_x, 1),
+                                                            height - MAX (prev_y, y)));
           append_segment (snapshot, &colour, prev_x, prev_y, x, y);
         }
       prev_x = x;
       prev_y = y;
     }
+
+#undef X_OF
+#undef Y_OF
 }
 
 static void
@@ -119,9 +155,10 @@ bourse_equity_chart_measure (GtkWidget      *widget,
 }
 
 void
-bourse_equity_chart_set_points (BourseEquityChart *self,
+bourse_equity_chart_set_series (BourseEquityChart *self,
                                 const gint64      *times,
                                 const double      *values,
+                                const double      *reference,
                                 guint              n_points)
 {
   g_return_if_fail (BOURSE_IS_EQUITY_CHART (self));
@@ -129,13 +166,35 @@ bourse_equity_chart_set_points (BourseEquityChart *self,
 
   g_array_set_size (self->times, 0);
   g_array_set_size (self->values, 0);
+  g_array_set_size (self->reference, 0);
   for (guint i = 0; i < n_points; i++)
     if (isfinite (values[i]))
       {
         g_array_append_val (self->times, times[i]);
         g_array_append_val (self->values, values[i]);
+        if (reference != NULL)
+          g_array_append_val (self->reference, reference[i]);
       }
 
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+bourse_equity_chart_set_points (BourseEquityChart *self,
+                                const gint64      *times,
+                                const double      *values,
+                                guint              n_points)
+{
+  bourse_equity_chart_set_series (self, times, values, NULL, n_points);
+}
+
+void
+bourse_equity_chart_set_underwater (BourseEquityChart *self,
+                                    gboolean           underwater)
+{
+  g_return_if_fail (BOURSE_IS_EQUITY_CHART (self));
+
+  self->underwater = !!underwater;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -154,6 +213,7 @@ bourse_equity_chart_finalize (GObject *object)
 
   g_clear_pointer (&self->times, g_array_unref);
   g_clear_pointer (&self->values, g_array_unref);
+  g_clear_pointer (&self->reference, g_array_unref);
 
   G_OBJECT_CLASS (bourse_equity_chart_parent_class)->finalize (object);
 }
@@ -177,6 +237,7 @@ bourse_equity_chart_init (BourseEquityChart *self)
 {
   self->times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->values = g_array_new (FALSE, FALSE, sizeof (double));
+  self->reference = g_array_new (FALSE, FALSE, sizeof (double));
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Equity over time"),

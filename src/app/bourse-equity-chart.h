@@ -21,6 +21,18 @@ void       bourse_equity_chart_set_points   (BourseEquityChart *self,
                                              const gint64      *times,
                                              const double      *values,
                                              guint              n_points);
+/* As set_points(), with a second line over the same times to compare
+ * with (a backtest's buy and hold): @reference may be NULL, and its
+ * non-finite values leave gaps. */
+void       bourse_equity_chart_set_series   (BourseEquityChart *self,
+                                             const gint64      *times,
+                                             const double      *values,
+                                             const double      *reference,
+                                             guint              n_points);
 guint      bourse_equity_chart_get_n_points (BourseEquityChart *self);
+/* An underwater chart (a drawdown, 0 at the top): the area hangs from
+ * the top down to the line, in the error colour. */
+void       bourse_equity_chart_set_underwater (BourseEquityChart *self,
+                                               gboolean           underwater);
 
 G_END_DECLS

@@ -15,38 +15,10 @@
 #include "bourse-app-util.h"
 #include "bourse-desk-util.h"
 #include "bourse-mini-chart.h"
+#include "bourse-param-form.h"
 #include "bourse-strategies-page.h"
 
-/* A spin button needs bounds; a parameter without them gets these. */
-#define UNBOUNDED 1e12
-
 static const char * const policies[] = { "manual", "auto-paper", "notify-only" };
-
-typedef enum {
-  FIELD_INTEGER,
-  FIELD_NUMBER,
-  FIELD_BOOLEAN,
-  FIELD_CHOICE,
-  FIELD_TEXT,
-} FieldKind;
-
-/* One row of the parameter form and what it edits. */
-typedef struct
-{
-  char      *name;
-  FieldKind  kind;
-  GtkWidget *row;
-  GtkWidget *editor;   /* GtkSpinButton, GtkSwitch, or the row itself */
-  JsonArray *choices;  /* FIELD_CHOICE: the values, in the combo's order */
-} Field;
-
-static void
-field_free (Field *field)
-{
-  g_free (field->name);
-  g_clear_pointer (&field->choices, json_array_unref);
-  g_free (field);
-}
 
 struct _BourseStrategiesPage
 {
@@ -61,7 +33,7 @@ struct _BourseStrategiesPage
   GPtrArray           *types;              /* JsonObject, in the type combo's order */
   GtkStringList       *type_names;
   char                *form_type;          /* the type the parameter rows were built for */
-  GPtrArray           *fields;             /* Field */
+  BourseParamForm     *params;
   int                  n_strategies;       /* -1 until loaded */
 
   GPtrArray           *live_rows;
@@ -148,311 +120,33 @@ bourse_strategies_page_dup_symbol (BourseStrategiesPage *self)
   return g_ascii_strup (text, -1);
 }
 
-/* json-glib 1.6 writes 1e-06 as "1e-06.0", which no parser takes: one ulp
- * towards zero gives digits with a point. */
-static double
-json_safe_double (double value)
-{
-  char text[G_ASCII_DTOSTR_BUF_SIZE];
-
-  g_ascii_dtostr (text, sizeof text, value);
-  if (strchr (text, 'e') != NULL && strchr (text, '.') == NULL)
-    return nextafter (value, 0);
-
-  return value;
-}
-
-/* Decimals a number needs to be shown as written: 0.002 → 3. */
-static guint
-decimals_of (double value)
-{
-  char text[64];
-  char *point;
-  gsize len;
-
-  if (!isfinite (value))
-    return 0;
-
-  g_snprintf (text, sizeof text, "%.8f", fabs (value));
-  len = strlen (text);
-  while (len > 0 && text[len - 1] == '0')
-    text[--len] = '\0';
-  point = strchr (text, '.');
-
-  return point != NULL ? strlen (point + 1) : 0;
-}
-
-static char *
-format_json_value (JsonNode *node)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return g_strdup ("—");
-
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          return g_strdup (json_node_get_string (node));
-        case G_TYPE_BOOLEAN:
-          return g_strdup (json_node_get_boolean (node) ? _("yes") : _("no"));
-        case G_TYPE_INT64:
-          return g_strdup_printf ("%" PRId64, json_node_get_int (node));
-        default:
-          return g_strdup_printf ("%.6g", json_node_get_double (node));
-        }
-    }
-
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-      g_autoptr(GString) text = g_string_new (NULL);
-      guint n = json_array_get_length (array);
-
-      /* A forecast or coefficients: the first few say enough here. */
-      for (guint i = 0; i < MIN (n, 8); i++)
-        {
-          g_autofree char *item = format_json_value (json_array_get_element (array, i));
-
-          if (i > 0)
-            g_string_append (text, ", ");
-          g_string_append (text, item);
-        }
-      if (n > 8)
-        g_string_append (text, ", …");
-
-      return g_string_free (g_steal_pointer (&text), FALSE);
-    }
-
-  return json_to_string (node, FALSE);
-}
-
 /* }}} */
 
 /* The parameter form {{{ */
-
-static Field *
-bourse_strategies_page_create_field (const char *name,
-                                     JsonObject *property)
-{
-  const char *type = bourse_json_get_string (property, "type");
-  const char *title = bourse_json_get_string (property, "title");
-  const char *description = bourse_json_get_string (property, "description");
-  JsonArray *choices = bourse_json_get_array (property, "enum");
-  JsonNode *default_node = json_object_get_member (property, "default");
-  g_autofree char *row_name = g_strdup_printf ("param-row-%s", name);
-  g_autofree char *editor_name = g_strdup_printf ("param-%s", name);
-  Field *field = g_new0 (Field, 1);
-
-  field->name = g_strdup (name);
-
-  if (choices != NULL && json_array_get_length (choices) > 0)
-    {
-      g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-      g_autofree char *wanted = default_node ? json_to_string (default_node, FALSE) : NULL;
-      guint selected = 0;
-
-      field->kind = FIELD_CHOICE;
-      field->choices = json_array_ref (choices);
-
-      for (guint i = 0; i < json_array_get_length (choices); i++)
-        {
-          JsonNode *choice = json_array_get_element (choices, i);
-          g_autofree char *label = format_json_value (choice);
-          g_autofree char *serialized = json_to_string (choice, FALSE);
-
-          gtk_string_list_append (labels, label);
-          if (g_strcmp0 (serialized, wanted) == 0)
-            selected = i;
-        }
-
-      field->row = adw_combo_row_new ();
-      adw_combo_row_set_model (ADW_COMBO_ROW (field->row), G_LIST_MODEL (labels));
-      adw_combo_row_set_selected (ADW_COMBO_ROW (field->row), selected);
-      field->editor = field->row;
-    }
-  else if (g_strcmp0 (type, "integer") == 0 || g_strcmp0 (type, "number") == 0)
-    {
-      gboolean integer = g_str_equal (type, "integer");
-      double minimum = -UNBOUNDED, maximum = UNBOUNDED, value = 0, multiple = 0;
-      GtkAdjustment *adjustment;
-      guint digits = 0;
-      double step;
-
-      bourse_json_get_double (property, "minimum", &minimum);
-      bourse_json_get_double (property, "maximum", &maximum);
-      bourse_json_get_double (property, "multipleOf", &multiple);
-      if (!bourse_json_get_double (property, "default", &value))
-        value = CLAMP (0, minimum, maximum);
-      if (maximum < minimum)
-        maximum = minimum;
-
-      /* Enough decimals for the default and the bounds as the strategy
-       * wrote them, and two at least for a real number. */
-      if (!integer)
-        {
-          digits = MAX (2, decimals_of (value));
-          if (minimum > -UNBOUNDED)
-            digits = MAX (digits, decimals_of (minimum));
-          if (maximum < UNBOUNDED)
-            digits = MAX (digits, decimals_of (maximum));
-          if (multiple > 0)
-            digits = MAX (digits, decimals_of (multiple));
-          digits = MIN (digits, 8);
-        }
-      step = multiple > 0 ? multiple : integer ? 1 : pow (10, -(double) MIN (digits, 3));
-
-      field->kind = integer ? FIELD_INTEGER : FIELD_NUMBER;
-      adjustment = gtk_adjustment_new (CLAMP (value, minimum, maximum), minimum, maximum,
-                                       step, step * 10, 0);
-      field->editor = gtk_spin_button_new (adjustment, step, digits);
-      gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (field->editor), TRUE);
-      gtk_widget_set_valign (field->editor, GTK_ALIGN_CENTER);
-
-      field->row = adw_action_row_new ();
-      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->editor);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->editor);
-    }
-  else if (g_strcmp0 (type, "boolean") == 0)
-    {
-      gboolean value = FALSE;
-
-      bourse_json_get_boolean (property, "default", &value);
-
-      field->kind = FIELD_BOOLEAN;
-      field->editor = gtk_switch_new ();
-      gtk_switch_set_active (GTK_SWITCH (field->editor), value);
-      gtk_widget_set_valign (field->editor, GTK_ALIGN_CENTER);
-
-      field->row = adw_action_row_new ();
-      adw_action_row_add_suffix (ADW_ACTION_ROW (field->row), field->editor);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (field->row), field->editor);
-    }
-  else if (g_strcmp0 (type, "string") == 0)
-    {
-      field->kind = FIELD_TEXT;
-      field->row = adw_entry_row_new ();
-      field->editor = field->row;
-      gtk_editable_set_text (GTK_EDITABLE (field->row),
-                             bourse_json_get_string (property, "default") ?: "");
-    }
-  else
-    {
-      /* A plugin's type this form does not know: the server's default. */
-      g_debug ("Parameter “%s” of type “%s” left to its default", name, type ? type : "?");
-      field_free (field);
-      return NULL;
-    }
-
-  gtk_widget_set_name (field->row, row_name);
-  if (field->editor != field->row)
-    gtk_widget_set_name (field->editor, editor_name);
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title ? title : name);
-  if (description != NULL)
-    {
-      if (ADW_IS_ACTION_ROW (field->row))
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (field->row), description);
-      else
-        gtk_widget_set_tooltip_text (field->row, description);
-    }
-
-  return field;
-}
 
 static void
 bourse_strategies_page_build_form (BourseStrategiesPage *self)
 {
   JsonObject *type = bourse_strategies_page_get_type_object (self);
   const char *id = bourse_json_get_string (type, "id");
-  JsonObject *schema = bourse_json_get_object (type, "parameters");
-  JsonObject *props = bourse_json_get_object (schema, "properties");
-  g_autoptr(GList) names = NULL;
 
   g_assert (BOURSE_IS_STRATEGIES_PAGE (self));
 
-  /* The same type again (a reload): keep what was typed. */
-  if (id != NULL && g_strcmp0 (id, self->form_type) == 0)
+  if (!bourse_param_form_set_schema (self->params, id, bourse_json_get_object (type, "parameters")))
     return;
 
   g_free (self->form_type);
   self->form_type = g_strdup (id);
-
-  for (guint i = 0; i < self->fields->len; i++)
-    {
-      Field *field = g_ptr_array_index (self->fields, i);
-
-      adw_preferences_group_remove (self->params_group, field->row);
-    }
-  g_ptr_array_set_size (self->fields, 0);
-
-  /* In the order the strategy declared them. */
-  names = props != NULL ? json_object_get_members (props) : NULL;
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      Field *field = bourse_strategies_page_create_field (l->data,
-                                                          bourse_json_get_object (props, l->data));
-
-      if (field == NULL)
-        continue;
-
-      adw_preferences_group_add (self->params_group, field->row);
-      g_ptr_array_add (self->fields, field);
-    }
-
-  gtk_widget_set_visible (GTK_WIDGET (self->params_group), self->fields->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_group),
+                          self->can_write && bourse_param_form_get_n_fields (self->params) > 0);
 }
 
 JsonNode *
 bourse_strategies_page_dup_params (BourseStrategiesPage *self)
 {
-  g_autoptr(JsonObject) params = json_object_new ();
-
   g_return_val_if_fail (BOURSE_IS_STRATEGIES_PAGE (self), NULL);
 
-  for (guint i = 0; i < self->fields->len; i++)
-    {
-      Field *field = g_ptr_array_index (self->fields, i);
-
-      switch (field->kind)
-        {
-        case FIELD_INTEGER:
-          gtk_spin_button_update (GTK_SPIN_BUTTON (field->editor));
-          json_object_set_int_member (params, field->name,
-                                      gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (field->editor)));
-          break;
-
-        case FIELD_NUMBER:
-          gtk_spin_button_update (GTK_SPIN_BUTTON (field->editor));
-          json_object_set_double_member (params, field->name,
-                                         json_safe_double (gtk_spin_button_get_value (GTK_SPIN_BUTTON (field->editor))));
-          break;
-
-        case FIELD_BOOLEAN:
-          json_object_set_boolean_member (params, field->name,
-                                          gtk_switch_get_active (GTK_SWITCH (field->editor)));
-          break;
-
-        case FIELD_CHOICE:
-          {
-            guint selected = adw_combo_row_get_selected (ADW_COMBO_ROW (field->editor));
-
-            if (selected < json_array_get_length (field->choices))
-              json_object_set_member (params, field->name,
-                                      json_node_copy (json_array_get_element (field->choices, selected)));
-          }
-          break;
-
-        case FIELD_TEXT:
-        default:
-          json_object_set_string_member (params, field->name,
-                                         gtk_editable_get_text (GTK_EDITABLE (field->editor)));
-          break;
-        }
-    }
-
-  return json_node_init_object (json_node_alloc (), params);
+  return bourse_param_form_dup_params (self->params);
 }
 
 static void
@@ -520,16 +214,8 @@ bourse_strategies_page_mark_errors (BourseStrategiesPage *self,
         row = GTK_WIDGET (self->policy_row);
       else if (g_str_equal (name, "last_n_days"))
         row = GTK_WIDGET (self->days_row);
-      else if (g_str_has_prefix (name, "params.") || g_str_has_prefix (name, "params/"))
-        {
-          for (guint j = 0; j < self->fields->len; j++)
-            {
-              Field *field = g_ptr_array_index (self->fields, j);
-
-              if (g_str_equal (field->name, name + strlen ("params.")))
-                row = field->row;
-            }
-        }
+      else
+        row = bourse_param_form_get_row (self->params, name);
 
       if (row != NULL)
         {
@@ -674,7 +360,7 @@ format_params (JsonObject *params)
 
   for (GList *l = names; l != NULL; l = l->next)
     {
-      g_autofree char *value = format_json_value (json_object_get_member (params, l->data));
+      g_autofree char *value = bourse_format_json_value (json_object_get_member (params, l->data));
 
       if (text->len > 0)
         g_string_append (text, ", ");
@@ -1053,7 +739,7 @@ bourse_strategies_page_show_result (BourseStrategiesPage *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Metrics"));
       for (GList *l = names; l != NULL; l = l->next)
         {
-          g_autofree char *text = format_json_value (json_object_get_member (metrics, l->data));
+          g_autofree char *text = bourse_format_json_value (json_object_get_member (metrics, l->data));
           g_autofree char *name = g_strdup_printf ("metric-%s", (const char *) l->data);
           GtkWidget *metric = value_row (l->data, text, name);
 
@@ -1391,7 +1077,8 @@ bourse_strategies_page_set_can_write (BourseStrategiesPage *self,
 
   /* A viewer reads the lists; the form is for those who may use it. */
   gtk_widget_set_visible (GTK_WIDGET (self->form_group), can_write);
-  gtk_widget_set_visible (GTK_WIDGET (self->params_group), can_write && self->fields->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_group),
+                          can_write && bourse_param_form_get_n_fields (self->params) > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->live_form_group), can_write);
   gtk_widget_set_visible (GTK_WIDGET (self->analyse_group), can_write);
   if (!can_write)
@@ -1417,6 +1104,7 @@ bourse_strategies_page_dispose (GObject *object)
   if (self->error_rows != NULL)
     g_ptr_array_set_size (self->error_rows, 0);
 
+  g_clear_object (&self->params);
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_STRATEGIES_PAGE);
 
   g_clear_object (&self->type_names);
@@ -1430,7 +1118,6 @@ bourse_strategies_page_finalize (GObject *object)
   BourseStrategiesPage *self = (BourseStrategiesPage *)object;
 
   g_clear_pointer (&self->types, g_ptr_array_unref);
-  g_clear_pointer (&self->fields, g_ptr_array_unref);
   g_clear_pointer (&self->live_rows, g_ptr_array_unref);
   g_clear_pointer (&self->type_rows, g_ptr_array_unref);
   g_clear_pointer (&self->result_rows, g_ptr_array_unref);
@@ -1544,7 +1231,6 @@ bourse_strategies_page_init (BourseStrategiesPage *self)
   g_autoptr(GtkStringList) policy_names = gtk_string_list_new (NULL);
 
   self->types = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  self->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) field_free);
   self->live_rows = g_ptr_array_new ();
   self->type_rows = g_ptr_array_new ();
   self->result_rows = g_ptr_array_new ();
@@ -1552,6 +1238,7 @@ bourse_strategies_page_init (BourseStrategiesPage *self)
   self->n_strategies = -1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->params = bourse_param_form_new (self->params_group);
 
   /* AdwPreferencesPage:name shadows the widget's own name in templates. */
   gtk_widget_set_name (GTK_WIDGET (self), "strategies-page");
