@@ -13,6 +13,7 @@
 #include "bourse-app-util.h"
 #include "bourse-approvals-page.h"
 #include "bourse-audit-page.h"
+#include "bourse-backtests-page.h"
 #include "bourse-desk-util.h"
 #include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
@@ -76,6 +77,7 @@ struct _BourseWindow
    * stack. An approval asked for before the page was there waits here. */
   GtkWidget            *approvals_page;
   GtkWidget            *strategies_page;
+  GtkWidget            *backtests_page;
   gint64                wanted_approval;
   char                 *wanted_decision;
 
@@ -961,6 +963,26 @@ bourse_window_set_desk (BourseWindow *self)
     }
 }
 
+/* Backtests, for those who may read them; the form for those who may run
+ * them. */
+static void
+bourse_window_set_backtests (BourseWindow *self)
+{
+  gboolean may_read = bourse_window_may (self, "backtests.read");
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (may_read && self->backtests_page == NULL)
+    self->backtests_page = bourse_window_add_page (self, bourse_backtests_page_new (), "backtests",
+                                                   _("Backtests"), "media-seek-backward-symbolic");
+  else if (!may_read && self->backtests_page != NULL)
+    adw_view_stack_remove (self->view_stack, g_steal_pointer (&self->backtests_page));
+
+  if (self->backtests_page != NULL)
+    bourse_backtests_page_set_can_run (BOURSE_BACKTESTS_PAGE (self->backtests_page),
+                                       bourse_window_may (self, "backtests.run"));
+}
+
 /* }}} */
 
 /* First run {{{ */
@@ -1059,6 +1081,7 @@ bourse_window_update_permissions (BourseWindow *self)
 
   bourse_window_update_trading (self);
   bourse_window_set_desk (self);
+  bourse_window_set_backtests (self);
   bourse_window_set_admin (self, bourse_window_may (self, "users.read") && bourse_window_may (self, "audit.read"));
   bourse_markets_page_set_permissions (self->markets_page,
                                        self->client ? bourse_client_get_permissions (self->client) : NULL);

@@ -1,0 +1,1888 @@
+/* bourse-backtests-page.c — backtests: run one, follow it, read its result
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything goes through the API of docs/BACKTESTS.md: the form posts to
+ * /api/v1/backtests, the run is followed as a job on the jobs topic, and
+ * a result is GET /api/v1/backtests/{id} with its trades drawn on the
+ * instrument's candles.
+ */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "core/bourse-decimal.h"
+
+#include "bourse-app-util.h"
+#include "bourse-backtests-page.h"
+#include "bourse-candle-chart.h"
+#include "bourse-desk-util.h"
+#include "bourse-equity-chart.h"
+#include "bourse-markets-page.h"
+#include "bourse-mini-chart.h"
+#include "bourse-param-form.h"
+#include "bourse-trading-util.h"
+
+#define JOBS_TOPIC      "jobs"
+#define BACKTEST_KIND   "backtest.run"
+#define LIST_LIMIT      100
+/* The result's chart reads at most this many candles of the window, in
+ * pages of the API's largest (5000): the trades of a longer window are
+ * still listed, and marked where the candles reach. */
+#define CHART_PAGE      5000
+#define CHART_MAX       20000
+
+static const char * const exits[] = { "both", "signals", "levels" };
+
+typedef enum {
+  METRIC_PERCENT,
+  METRIC_RATIO,
+  METRIC_COUNT,
+  METRIC_DURATION,
+  METRIC_AMOUNT,
+  METRIC_MONEY,
+} MetricKind;
+
+static const struct {
+  const char *id;
+  const char *title;
+  MetricKind  kind;
+} metrics[] = {
+  { "total_return", N_("Total Return"), METRIC_PERCENT },
+  { "buy_and_hold_return", N_("Buy and Hold"), METRIC_PERCENT },
+  { "annualised_return", N_("Annualised Return"), METRIC_PERCENT },
+  { "max_drawdown", N_("Maximum Drawdown"), METRIC_PERCENT },
+  { "max_drawdown_duration_ms", N_("Longest Drawdown"), METRIC_DURATION },
+  { "volatility", N_("Volatility (annualised)"), METRIC_PERCENT },
+  { "sharpe", N_("Sharpe Ratio"), METRIC_RATIO },
+  { "sortino", N_("Sortino Ratio"), METRIC_RATIO },
+  { "calmar", N_("Calmar Ratio"), METRIC_RATIO },
+  { "trades", N_("Closed Trades"), METRIC_COUNT },
+  { "win_rate", N_("Win Rate"), METRIC_PERCENT },
+  { "profit_factor", N_("Profit Factor"), METRIC_RATIO },
+  { "expectancy", N_("Expectancy per Trade"), METRIC_AMOUNT },
+  { "exposure", N_("Time in the Market"), METRIC_PERCENT },
+  { "average_duration_ms", N_("Average Trade Duration"), METRIC_DURATION },
+  { "fees", N_("Fees Paid"), METRIC_MONEY },
+};
+
+struct _BourseBacktestsPage
+{
+  AdwPreferencesPage   parent_instance;
+
+  BourseClient        *client;
+  GCancellable        *load_cancellable;   /* the lists */
+  GCancellable        *cancellable;        /* actions; cancelled with the client */
+  GCancellable        *result_cancellable; /* the backtest shown and its candles */
+  gboolean             can_run;
+  gboolean             subscribed;
+  gboolean             busy;               /* a POST in flight */
+
+  GPtrArray           *types;              /* JsonObject, in the strategy combo's order */
+  char                *form_type;
+  BourseParamForm     *params;
+  GtkStringList       *symbols;
+  int                  n_backtests;        /* -1 until loaded */
+
+  gint64               job_id;             /* the run followed, or 0 */
+  gint64               running_id;         /* its backtest */
+  gint64               shown_id;           /* the backtest shown */
+  GArray              *chart_candles;      /* BourseChartCandle, while loading */
+
+  GPtrArray           *list_rows;
+  GPtrArray           *metric_rows;
+  GPtrArray           *trade_rows;
+  GPtrArray           *error_rows;         /* rows marked by the last 422 */
+
+  AdwPreferencesGroup *list_group;
+  AdwPreferencesGroup *result_group;
+  AdwPreferencesGroup *metrics_group;
+  AdwPreferencesGroup *trades_group;
+  AdwPreferencesGroup *form_group;
+  AdwPreferencesGroup *params_group;
+  AdwPreferencesGroup *settings_group;
+  AdwActionRow        *summary_row;
+  GtkLabel            *status_label;
+  AdwEntryRow         *note_row;
+  BourseEquityChart   *equity_chart;
+  BourseEquityChart   *drawdown_chart;
+  BourseCandleChart   *candle_chart;
+  AdwComboRow         *strategy_row;
+  AdwComboRow         *symbol_row;
+  AdwComboRow         *interval_row;
+  AdwEntryRow         *start_row;
+  AdwEntryRow         *end_row;
+  AdwEntryRow         *cash_row;
+  AdwEntryRow         *fee_row;
+  AdwEntryRow         *slippage_row;
+  AdwEntryRow         *stake_row;
+  AdwComboRow         *exits_row;
+  AdwActionRow        *short_row;
+  GtkSwitch           *short_switch;
+  AdwEntryRow         *run_note_row;
+  GtkLabel            *error_label;
+  GtkWidget           *progress_box;
+  GtkProgressBar      *progress_bar;
+  GtkWidget           *cancel_button;
+  GtkWidget           *run_button;
+};
+
+G_DEFINE_FINAL_TYPE (BourseBacktestsPage, bourse_backtests_page, ADW_TYPE_PREFERENCES_PAGE)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_CAN_RUN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void bourse_backtests_page_load_list (BourseBacktestsPage *self);
+
+/* Helpers {{{ */
+
+static void
+remove_rows (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (rows, 0);
+}
+
+static void
+add_row (AdwPreferencesGroup *group,
+         GPtrArray           *rows,
+         GtkWidget           *row)
+{
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (rows, row);
+}
+
+static const char *
+selected_string (AdwComboRow *row)
+{
+  GObject *item = adw_combo_row_get_selected_item (row);
+
+  return item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : NULL;
+}
+
+static gboolean
+status_is_final (const char *status)
+{
+  return g_strcmp0 (status, "succeeded") == 0 || g_strcmp0 (status, "failed") == 0 ||
+         g_strcmp0 (status, "cancelled") == 0;
+}
+
+static const char *
+status_to_display (const char *status)
+{
+  if (g_strcmp0 (status, "queued") == 0)
+    return _("Queued");
+  if (g_strcmp0 (status, "running") == 0)
+    return _("Running");
+  if (g_strcmp0 (status, "succeeded") == 0)
+    return _("Finished");
+  if (g_strcmp0 (status, "failed") == 0)
+    return _("Failed");
+  if (g_strcmp0 (status, "cancelled") == 0)
+    return _("Cancelled");
+  return status != NULL ? status : "—";
+}
+
+static gint64
+parse_time (const char *rfc3339)
+{
+  g_autoptr(GDateTime) time = rfc3339 ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
+
+  return time != NULL ? g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000 : -1;
+}
+
+/* "2026-03-05": the local day of an RFC 3339 time. */
+static char *
+format_day (const char *rfc3339)
+{
+  g_autoptr(GDateTime) time = rfc3339 ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
+  g_autoptr(GDateTime) local = time ? g_date_time_to_local (time) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%Y-%m-%d") : g_strdup ("?");
+}
+
+static char *
+format_duration (double ms)
+{
+  double hours = ms / 3600000.0;
+
+  if (!isfinite (ms) || ms < 0)
+    return g_strdup ("—");
+  if (hours >= 24)
+    return g_strdup_printf (_("%.1f days"), hours / 24);
+  if (hours >= 1)
+    return g_strdup_printf (_("%.1f hours"), hours);
+  return g_strdup_printf (_("%.0f minutes"), ms / 60000.0);
+}
+
+/* A metric as people read it; NULL means infinite (a profit factor
+ * without losses). */
+static char *
+format_metric (JsonObject *object,
+               const char *member,
+               MetricKind  kind)
+{
+  JsonNode *node = object != NULL ? json_object_get_member (object, member) : NULL;
+  double value = 0;
+
+  if (node == NULL)
+    return g_strdup ("—");
+  if (JSON_NODE_HOLDS_NULL (node))
+    return g_strdup ("∞");
+
+  switch (kind)
+    {
+    case METRIC_PERCENT:
+      return bourse_format_ratio (object, member);
+    case METRIC_MONEY:
+      return bourse_format_money (bourse_json_get_string (object, member), FALSE);
+    case METRIC_COUNT:
+      {
+        gint64 count = 0;
+
+        bourse_json_get_int (object, member, &count);
+        return g_strdup_printf ("%" PRId64, count);
+      }
+    case METRIC_DURATION:
+      bourse_json_get_double (object, member, &value);
+      return format_duration (value);
+    case METRIC_AMOUNT:
+      bourse_json_get_double (object, member, &value);
+      return g_strdup_printf ("%.2f", value);
+    case METRIC_RATIO:
+    default:
+      bourse_json_get_double (object, member, &value);
+      return g_strdup_printf ("%.2f", value);
+    }
+}
+
+/* A percentage typed by people as the fraction the API takes: exact,
+ * "0.1" % is "0.001". */
+static char *
+percent_to_fraction (const char *text)
+{
+  BourseDecimal value, hundred, fraction;
+
+  if (!bourse_decimal_parse (text, &value, NULL) ||
+      !bourse_decimal_from_int (100, &hundred, NULL) ||
+      !bourse_decimal_div (value, hundred, BOURSE_ROUND_HALF_EVEN, &fraction, NULL))
+    return NULL;
+
+  return bourse_decimal_to_string_trimmed (fraction);
+}
+
+static char *
+dup_stripped (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static JsonObject *
+answer_object (JsonNode *answer)
+{
+  return answer != NULL && JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+}
+
+/* }}} */
+
+/* The form {{{ */
+
+static JsonObject *
+bourse_backtests_page_get_type_object (BourseBacktestsPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->strategy_row);
+
+  return selected < self->types->len ? g_ptr_array_index (self->types, selected) : NULL;
+}
+
+static const char *
+bourse_backtests_page_type_name (BourseBacktestsPage *self,
+                                 const char          *id)
+{
+  for (guint i = 0; i < self->types->len; i++)
+    {
+      JsonObject *type = g_ptr_array_index (self->types, i);
+
+      if (g_strcmp0 (bourse_json_get_string (type, "id"), id) == 0)
+        return bourse_json_get_string (type, "name") ?: id;
+    }
+
+  return id;
+}
+
+static void
+bourse_backtests_page_update_actions (BourseBacktestsPage *self)
+{
+  gboolean ready;
+
+  ready = self->client != NULL && self->can_run && !self->busy && self->job_id == 0 &&
+          bourse_backtests_page_get_type_object (self) != NULL &&
+          selected_string (self->symbol_row) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.run", ready);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.cancel",
+                                 self->client != NULL && self->job_id != 0);
+}
+
+static void
+bourse_backtests_page_build_form (BourseBacktestsPage *self)
+{
+  JsonObject *type = bourse_backtests_page_get_type_object (self);
+  const char *id = bourse_json_get_string (type, "id");
+
+  if (!bourse_param_form_set_schema (self->params, id, bourse_json_get_object (type, "parameters")))
+    return;
+
+  g_free (self->form_type);
+  self->form_type = g_strdup (id);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_group),
+                          self->can_run && bourse_param_form_get_n_fields (self->params) > 0);
+}
+
+static void
+bourse_backtests_page_strategy_selected_cb (BourseBacktestsPage *self,
+                                            GParamSpec          *pspec,
+                                            AdwComboRow         *row)
+{
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  bourse_backtests_page_build_form (self);
+  bourse_backtests_page_update_actions (self);
+}
+
+static void
+bourse_backtests_page_form_changed_cb (BourseBacktestsPage *self,
+                                       gpointer             sender)
+{
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  gtk_widget_remove_css_class (GTK_WIDGET (sender), "error");
+  bourse_backtests_page_update_actions (self);
+}
+
+static void
+bourse_backtests_page_clear_errors (BourseBacktestsPage *self)
+{
+  for (guint i = 0; i < self->error_rows->len; i++)
+    gtk_widget_remove_css_class (g_ptr_array_index (self->error_rows, i), "error");
+  g_ptr_array_set_size (self->error_rows, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+}
+
+static GtkWidget *
+bourse_backtests_page_row_for_field (BourseBacktestsPage *self,
+                                     const char          *field)
+{
+  static const struct {
+    const char *field;
+    gsize       offset;
+  } rows[] = {
+    { "strategy", G_STRUCT_OFFSET (BourseBacktestsPage, strategy_row) },
+    { "symbol", G_STRUCT_OFFSET (BourseBacktestsPage, symbol_row) },
+    { "interval", G_STRUCT_OFFSET (BourseBacktestsPage, interval_row) },
+    { "start", G_STRUCT_OFFSET (BourseBacktestsPage, start_row) },
+    { "end", G_STRUCT_OFFSET (BourseBacktestsPage, end_row) },
+    { "starting_cash", G_STRUCT_OFFSET (BourseBacktestsPage, cash_row) },
+    { "fee_rate", G_STRUCT_OFFSET (BourseBacktestsPage, fee_row) },
+    { "slippage_bps", G_STRUCT_OFFSET (BourseBacktestsPage, slippage_row) },
+    { "stake_fraction", G_STRUCT_OFFSET (BourseBacktestsPage, stake_row) },
+    { "exits", G_STRUCT_OFFSET (BourseBacktestsPage, exits_row) },
+    { "allow_short", G_STRUCT_OFFSET (BourseBacktestsPage, short_row) },
+    { "note", G_STRUCT_OFFSET (BourseBacktestsPage, run_note_row) },
+  };
+
+  if (field == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (g_str_equal (field, rows[i].field))
+      return G_STRUCT_MEMBER (GtkWidget *, self, rows[i].offset);
+
+  return bourse_param_form_get_row (self->params, field);
+}
+
+/* The row turns red and the words go under the form, with the row's
+ * title so that they make sense there. */
+static void
+bourse_backtests_page_show_error (BourseBacktestsPage *self,
+                                  GtkWidget           *row,
+                                  const char          *message)
+{
+  g_autofree char *text = NULL;
+
+  if (row != NULL)
+    {
+      gtk_widget_add_css_class (row, "error");
+      g_ptr_array_add (self->error_rows, g_object_ref (row));
+      /* Translators: a form field's title, then what is wrong with it */
+      text = g_strdup_printf (_("%s: %s"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              message);
+    }
+
+  gtk_label_set_label (self->error_label, text != NULL ? text : message);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), TRUE);
+}
+
+static void
+bourse_backtests_page_show_problem (BourseBacktestsPage *self,
+                                    JsonNode            *problem,
+                                    const GError        *error)
+{
+  JsonArray *errors = bourse_json_get_array (answer_object (problem), "errors");
+  gboolean shown = FALSE;
+
+  for (guint i = 0; errors != NULL && i < json_array_get_length (errors); i++)
+    {
+      JsonNode *node = json_array_get_element (errors, i);
+      JsonObject *item = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      GtkWidget *row = bourse_backtests_page_row_for_field (self, bourse_json_get_string (item, "field"));
+      const char *message = bourse_json_get_string (item, "message");
+
+      if (row == NULL || message == NULL)
+        continue;
+
+      bourse_backtests_page_show_error (self, row, message);
+      if (!shown)
+        bourse_widget_scroll_into_view (row);
+      shown = TRUE;
+    }
+
+  if (!shown)
+    {
+      g_autofree char *text = bourse_problem_to_text (problem, error);
+
+      bourse_backtests_page_show_error (self, NULL, text);
+    }
+}
+
+/* }}} */
+
+/* Following the run {{{ */
+
+static void
+bourse_backtests_page_set_job (BourseBacktestsPage *self,
+                               gint64               job_id)
+{
+  self->job_id = job_id;
+  gtk_widget_set_visible (self->progress_box, job_id != 0);
+  gtk_widget_set_sensitive (self->cancel_button, TRUE);
+  bourse_backtests_page_update_actions (self);
+}
+
+/* A job from the POST's answer, the jobs topic or a resync. */
+static void
+bourse_backtests_page_apply_job (BourseBacktestsPage *self,
+                                 JsonObject          *job)
+{
+  const char *status = bourse_json_get_string (job, "status");
+  const char *message = bourse_json_get_string (job, "message");
+  const char *error = bourse_json_get_string (job, "error");
+  g_autofree char *text = NULL;
+  gint64 id = 0;
+  double progress = 0;
+
+  if (!bourse_json_get_int (job, "id", &id) || status == NULL)
+    return;
+
+  /* Anyone's run that ends changes the list. */
+  if (id != self->job_id)
+    {
+      if (g_strcmp0 (bourse_json_get_string (job, "kind"), BACKTEST_KIND) == 0 && status_is_final (status))
+        bourse_backtests_page_load_list (self);
+      return;
+    }
+
+  bourse_json_get_double (job, "progress", &progress);
+  if (g_str_equal (status, "succeeded"))
+    progress = 1;
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress, 0, 1));
+  {
+    g_autofree char *done = g_strdup_printf ("%d\u00a0%%", (int) (CLAMP (progress, 0, 1) * 100));
+
+    /* Translators: a job's state and how far it is, e.g. “Running · 40 %” */
+    text = g_strdup_printf (_("%s · %s"), status_to_display (status), done);
+  }
+  gtk_progress_bar_set_text (self->progress_bar, text);
+  if (message != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->progress_bar), message);
+
+  if (!status_is_final (status))
+    return;
+
+  bourse_backtests_page_set_job (self, 0);
+  bourse_backtests_page_load_list (self);
+
+  if (g_str_equal (status, "succeeded"))
+    bourse_backtests_page_show_backtest (self, self->running_id);
+  else if (g_str_equal (status, "failed"))
+    bourse_backtests_page_show_error (self, NULL, error != NULL ? error : status_to_display (status));
+  else
+    bourse_widget_show_toast (GTK_WIDGET (self), _("Backtest cancelled"));
+}
+
+static void
+bourse_backtests_page_job_cb (GObject      *object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(answer = bourse_client_request_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not follow the backtest: %s"), error->message);
+
+          gtk_widget_set_sensitive (self->cancel_button, TRUE);
+          bourse_widget_show_toast (GTK_WIDGET (self), message);
+        }
+      return;
+    }
+
+  bourse_backtests_page_apply_job (self, answer_object (answer));
+}
+
+/* What the job is now, for what the topic may not have said yet (events
+ * may overtake the POST's answer) or missed. */
+static void
+bourse_backtests_page_fetch_job (BourseBacktestsPage *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->client == NULL || self->job_id == 0)
+    return;
+
+  path = g_strdup_printf ("/api/v1/jobs/%" PRId64, self->job_id);
+  bourse_client_get_json_async (self->client, path, self->cancellable,
+                                bourse_backtests_page_job_cb, g_object_ref (self));
+}
+
+static void
+bourse_backtests_page_event_cb (BourseBacktestsPage *self,
+                                const char          *topic,
+                                gint64               seq,
+                                JsonNode            *data,
+                                BourseClient        *client)
+{
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  if (JSON_NODE_HOLDS_OBJECT (data))
+    bourse_backtests_page_apply_job (self, json_node_get_object (data));
+}
+
+static void
+bourse_backtests_page_resync_cb (BourseBacktestsPage *self,
+                                 const char          *topic,
+                                 BourseClient        *client)
+{
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  bourse_backtests_page_fetch_job (self);
+  bourse_backtests_page_load_list (self);
+}
+
+static void
+bourse_backtests_page_started_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *job;
+  gint64 job_id = 0;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result, &problem, &error);
+  if (answer == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->busy = FALSE;
+
+  if (answer == NULL)
+    {
+      bourse_backtests_page_show_problem (self, problem, error);
+      bourse_backtests_page_update_actions (self);
+      return;
+    }
+
+  job = bourse_json_get_object (answer_object (answer), "job");
+  self->running_id = 0;
+  bourse_json_get_int (bourse_json_get_object (answer_object (answer), "backtest"), "id", &self->running_id);
+  if (!bourse_json_get_int (job, "id", &job_id) || self->running_id == 0)
+    {
+      bourse_backtests_page_show_error (self, NULL, _("The server did not say which backtest it started"));
+      bourse_backtests_page_update_actions (self);
+      return;
+    }
+
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  bourse_backtests_page_set_job (self, job_id);
+  bourse_backtests_page_apply_job (self, job);
+  bourse_backtests_page_fetch_job (self);
+  bourse_backtests_page_load_list (self);
+}
+
+static void
+bourse_backtests_page_run_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  BourseBacktestsPage *self = BOURSE_BACKTESTS_PAGE (widget);
+  JsonObject *type = bourse_backtests_page_get_type_object (self);
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *start_text = dup_stripped (self->start_row);
+  g_autofree char *end_text = dup_stripped (self->end_row);
+  g_autofree char *cash = dup_stripped (self->cash_row);
+  g_autofree char *fee = dup_stripped (self->fee_row);
+  g_autofree char *slippage = dup_stripped (self->slippage_row);
+  g_autofree char *stake = dup_stripped (self->stake_row);
+  g_autofree char *note = dup_stripped (self->run_note_row);
+  g_autoptr(GDateTime) start_time = NULL;
+  g_autoptr(GDateTime) end_time = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+  guint exit_index = adw_combo_row_get_selected (self->exits_row);
+  gint64 start_ms, end_ms;
+
+  if (self->client == NULL || type == NULL || selected_string (self->symbol_row) == NULL ||
+      self->busy || self->job_id != 0)
+    return;
+
+  bourse_backtests_page_clear_errors (self);
+
+  /* Whole local days, the last one included. */
+  if (!bourse_parse_local_day (start_text, 0, &start_ms))
+    {
+      bourse_backtests_page_show_error (self, GTK_WIDGET (self->start_row), _("Enter the first day as YYYY-MM-DD"));
+      return;
+    }
+  if (!bourse_parse_local_day (end_text, 1, &end_ms))
+    {
+      bourse_backtests_page_show_error (self, GTK_WIDGET (self->end_row), _("Enter the last day as YYYY-MM-DD"));
+      return;
+    }
+  start_time = g_date_time_new_from_unix_utc (start_ms / 1000);
+  end_time = g_date_time_new_from_unix_utc (end_ms / 1000);
+  start = g_date_time_format_iso8601 (start_time);
+  end = g_date_time_format_iso8601 (end_time);
+
+  body = json_object_new ();
+  json_object_set_string_member (body, "strategy", bourse_json_get_string (type, "id"));
+  json_object_set_member (body, "params", bourse_param_form_dup_params (self->params));
+  json_object_set_string_member (body, "symbol", selected_string (self->symbol_row));
+  json_object_set_string_member (body, "interval", selected_string (self->interval_row) ?: "1h");
+  json_object_set_string_member (body, "start", start);
+  json_object_set_string_member (body, "end", end);
+  json_object_set_string_member (body, "exits", exits[exit_index < G_N_ELEMENTS (exits) ? exit_index : 0]);
+  json_object_set_boolean_member (body, "allow_short", gtk_switch_get_active (self->short_switch));
+  json_object_set_string_member (body, "note", note);
+
+  /* As typed: the server says what is wrong with it, at its row. */
+  if (cash[0] != '\0')
+    json_object_set_string_member (body, "starting_cash", cash);
+
+  if (fee[0] != '\0')
+    {
+      g_autofree char *fraction = percent_to_fraction (fee);
+
+      if (fraction == NULL)
+        {
+          bourse_backtests_page_show_error (self, GTK_WIDGET (self->fee_row), _("Enter a percentage, such as 0.1"));
+          return;
+        }
+      json_object_set_string_member (body, "fee_rate", fraction);
+    }
+
+  if (stake[0] != '\0')
+    {
+      g_autofree char *fraction = percent_to_fraction (stake);
+
+      if (fraction == NULL)
+        {
+          bourse_backtests_page_show_error (self, GTK_WIDGET (self->stake_row), _("Enter a percentage, such as 50"));
+          return;
+        }
+      json_object_set_string_member (body, "stake_fraction", fraction);
+    }
+
+  if (slippage[0] != '\0')
+    {
+      gint64 bps;
+
+      if (!g_ascii_string_to_signed (slippage, 10, G_MININT32, G_MAXINT32, &bps, NULL))
+        {
+          bourse_backtests_page_show_error (self, GTK_WIDGET (self->slippage_row),
+                                            _("Enter a whole number of basis points"));
+          return;
+        }
+      json_object_set_int_member (body, "slippage_bps", bps);
+    }
+
+  /* Subscribed before the job exists, so none of its events is missed. */
+  if (!self->subscribed)
+    {
+      bourse_client_subscribe (self->client, JOBS_TOPIC);
+      self->subscribed = TRUE;
+    }
+
+  self->busy = TRUE;
+  bourse_backtests_page_update_actions (self);
+
+  node = json_node_init_object (json_node_alloc (), body);
+  bourse_client_request_json_async (self->client, "POST", "/api/v1/backtests", node, self->cancellable,
+                                    bourse_backtests_page_started_cb, g_object_ref (self));
+}
+
+static void
+bourse_backtests_page_cancel_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *param)
+{
+  BourseBacktestsPage *self = BOURSE_BACKTESTS_PAGE (widget);
+  g_autofree char *path = NULL;
+
+  if (self->client == NULL || self->job_id == 0)
+    return;
+
+  gtk_widget_set_sensitive (self->cancel_button, FALSE);
+  path = g_strdup_printf ("/api/v1/jobs/%" PRId64 "/cancel", self->job_id);
+  bourse_client_request_json_async (self->client, "POST", path, NULL, self->cancellable,
+                                    bourse_backtests_page_job_cb, g_object_ref (self));
+}
+
+/* }}} */
+
+/* The result {{{ */
+
+static GtkWidget *
+value_row (const char *title,
+           const char *value,
+           const char *name)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
+  g_autofree char *label_name = g_strdup_printf ("%s-value", name);
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_set_name (label, label_name);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+
+  return row;
+}
+
+static void
+bourse_backtests_page_show_metrics (BourseBacktestsPage *self,
+                                    JsonObject          *result)
+{
+  JsonObject *values = bourse_json_get_object (result, "metrics");
+  g_autofree char *final_equity = bourse_format_money (bourse_json_get_string (result, "final_equity"), FALSE);
+  g_autofree char *starting_cash = bourse_format_money (bourse_json_get_string (result, "starting_cash"), FALSE);
+
+  remove_rows (self->metric_rows);
+  if (values == NULL)
+    return;
+
+  add_row (self->metrics_group, self->metric_rows,
+           value_row (_("Starting Cash"), starting_cash, "metric-starting_cash"));
+  add_row (self->metrics_group, self->metric_rows,
+           value_row (_("Final Equity"), final_equity, "metric-final_equity"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (metrics); i++)
+    {
+      g_autofree char *text = format_metric (values, metrics[i].id, metrics[i].kind);
+      g_autofree char *name = g_strdup_printf ("metric-%s", metrics[i].id);
+
+      add_row (self->metrics_group, self->metric_rows, value_row (_(metrics[i].title), text, name));
+    }
+}
+
+static GtkWidget *
+bourse_backtests_page_create_trade_row (JsonObject *trade,
+                                        guint       index)
+{
+  const char *side = bourse_json_get_string (trade, "side");
+  const char *reason = bourse_json_get_string (trade, "exit_reason");
+  g_autofree char *entry_time = bourse_format_local_time (bourse_json_get_string (trade, "entry_time"));
+  g_autofree char *entry_price = bourse_format_price (bourse_json_get_string (trade, "entry_price"));
+  g_autofree char *exit_time = NULL;
+  g_autofree char *exit_price = NULL;
+  g_autofree char *pnl = bourse_format_money (bourse_json_get_string (trade, "pnl"), TRUE);
+  g_autofree char *change = bourse_format_ratio (trade, "return");
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *name = g_strdup_printf ("trade-row-%u", index);
+  const char *css_class = bourse_decimal_css_class (bourse_json_get_string (trade, "pnl"));
+  gboolean open = FALSE;
+  GtkWidget *row;
+  GtkWidget *label;
+
+  bourse_json_get_boolean (trade, "open", &open);
+
+  /* Translators: a trade's direction (Long or Short) and its quantity */
+  title = g_strdup_printf (_("%s · %s"), g_strcmp0 (side, "SHORT") == 0 ? _("Short") : _("Long"),
+                           bourse_json_get_string (trade, "quantity") ?: "?");
+  if (open)
+    /* Translators: the entry's time and price of a trade still open */
+    subtitle = g_strdup_printf (_("%s at %s → still open"), entry_time, entry_price);
+  else
+    {
+      exit_time = bourse_format_local_time (bourse_json_get_string (trade, "exit_time"));
+      exit_price = bourse_format_price (bourse_json_get_string (trade, "exit_price"));
+      /* Translators: entry time and price, exit time and price, and why it closed */
+      subtitle = g_strdup_printf (_("%s at %s → %s at %s · %s"), entry_time, entry_price, exit_time,
+                                  exit_price, bourse_exit_reason_to_display (reason));
+    }
+
+  row = adw_action_row_new ();
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  {
+    /* Translators: a trade's profit or loss and its return, e.g. “+12.50 (1.30 %)” */
+    g_autofree char *text = g_strdup_printf (_("%s (%s)"), pnl, change);
+
+    label = gtk_label_new (text);
+  }
+  gtk_widget_set_name (label, "trade-pnl");
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (label, css_class);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+
+  return row;
+}
+
+/* Entries and exits as the chart's markers: a long's entry is a buy, its
+ * exit a sell; a short the other way round. */
+static void
+bourse_backtests_page_show_trades (BourseBacktestsPage *self,
+                                   JsonArray           *trades)
+{
+  g_autoptr(GArray) markers = g_array_new (FALSE, FALSE, sizeof (BourseChartMarker));
+  guint n = trades != NULL ? json_array_get_length (trades) : 0;
+
+  remove_rows (self->trade_rows);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (trades, i);
+      JsonObject *trade = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      gboolean is_long = g_strcmp0 (bourse_json_get_string (trade, "side"), "SHORT") != 0;
+      gboolean open = FALSE;
+      BourseChartMarker marker;
+
+      if (trade == NULL)
+        continue;
+
+      add_row (self->trades_group, self->trade_rows, bourse_backtests_page_create_trade_row (trade, i));
+
+      bourse_json_get_boolean (trade, "open", &open);
+      marker.time = parse_time (bourse_json_get_string (trade, "entry_time"));
+      marker.price = bourse_json_get_price (trade, "entry_price");
+      marker.buy = is_long;
+      if (marker.time >= 0 && isfinite (marker.price))
+        g_array_append_val (markers, marker);
+
+      if (open)
+        continue;
+      marker.time = parse_time (bourse_json_get_string (trade, "exit_time"));
+      marker.price = bourse_json_get_price (trade, "exit_price");
+      marker.buy = !is_long;
+      if (marker.time >= 0 && isfinite (marker.price))
+        g_array_append_val (markers, marker);
+    }
+
+  if (n == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      gtk_widget_set_name (row, "no-trades-row");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Trades"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), _("The strategy never entered a position"));
+      gtk_widget_add_css_class (row, "dim-label");
+      add_row (self->trades_group, self->trade_rows, row);
+    }
+
+  bourse_candle_chart_set_markers (self->candle_chart, (BourseChartMarker *) markers->data, markers->len);
+}
+
+static void
+bourse_backtests_page_show_equity (BourseBacktestsPage *self,
+                                   JsonArray           *points)
+{
+  guint n = points != NULL ? json_array_get_length (points) : 0;
+  g_autofree gint64 *times = g_new0 (gint64, MAX (n, 1));
+  g_autofree double *equity = g_new0 (double, MAX (n, 1));
+  g_autofree double *hold = g_new0 (double, MAX (n, 1));
+  g_autofree double *drawdown = g_new0 (double, MAX (n, 1));
+  guint kept = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (points, i);
+      JsonObject *point = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      double value;
+
+      if (point == NULL || (times[kept] = parse_time (bourse_json_get_string (point, "time"))) < 0 ||
+          !bourse_json_get_double (point, "equity", &equity[kept]))
+        continue;
+      hold[kept] = bourse_json_get_double (point, "buy_and_hold", &value) ? value : NAN;
+      drawdown[kept] = bourse_json_get_double (point, "drawdown", &value) ? -value : NAN;
+      kept++;
+    }
+
+  bourse_equity_chart_set_series (self->equity_chart, times, equity, hold, kept);
+  bourse_equity_chart_set_points (self->drawdown_chart, times, drawdown, kept);
+}
+
+static void
+bourse_backtests_page_candles_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data);
+
+static void
+bourse_backtests_page_load_candles (BourseBacktestsPage *self,
+                                    const char          *symbol,
+                                    const char          *interval,
+                                    gint64               start,
+                                    gint64               end,
+                                    const char          *cursor)
+{
+  g_autofree char *escaped_symbol = g_uri_escape_string (symbol, NULL, FALSE);
+  g_autofree char *escaped_interval = g_uri_escape_string (interval, NULL, FALSE);
+  g_autofree char *escaped_cursor = cursor ? g_uri_escape_string (cursor, NULL, FALSE) : NULL;
+  g_autofree char *path = NULL;
+
+  path = g_strdup_printf ("/api/v1/market/candles/%s?interval=%s&start=%" PRId64 "&end=%" PRId64
+                          "&limit=%d%s%s",
+                          escaped_symbol, escaped_interval, start, end, CHART_PAGE,
+                          cursor ? "&cursor=" : "", cursor ? escaped_cursor : "");
+
+  g_object_set_data_full (G_OBJECT (self->candle_chart), "window",
+                          g_strdup_printf ("%s\n%s\n%" PRId64 "\n%" PRId64, symbol, interval, start, end),
+                          g_free);
+  bourse_client_get_json_async (self->client, path, self->result_cancellable,
+                                bourse_backtests_page_candles_cb, g_object_ref (self));
+}
+
+static void
+bourse_backtests_page_candles_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  JsonArray *items;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the backtest's candles",
+                                                            "candles", &items);
+  JsonNode *cursor;
+
+  if (answer == NULL)
+    return;
+
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      BourseChartCandle candle;
+
+      if (JSON_NODE_HOLDS_OBJECT (node) && bourse_chart_candle_from_json (json_node_get_object (node), &candle))
+        g_array_append_val (self->chart_candles, candle);
+    }
+
+  /* The next page, while there is one and room for it. */
+  cursor = json_object_get_member (answer_object (answer), "next_cursor");
+  if (cursor != NULL && !JSON_NODE_HOLDS_NULL (cursor) && self->chart_candles->len < CHART_MAX &&
+      items != NULL && json_array_get_length (items) > 0)
+    {
+      const char *window = g_object_get_data (G_OBJECT (self->candle_chart), "window");
+      g_auto(GStrv) parts = g_strsplit (window, "\n", 4);
+      g_autofree char *next = NULL;
+
+      if (JSON_NODE_HOLDS_VALUE (cursor) && json_node_get_value_type (cursor) == G_TYPE_STRING)
+        next = g_strdup (json_node_get_string (cursor));
+      else
+        next = g_strdup_printf ("%" PRId64, json_node_get_int (cursor));
+
+      bourse_backtests_page_load_candles (self, parts[0], parts[1], g_ascii_strtoll (parts[2], NULL, 10),
+                                          g_ascii_strtoll (parts[3], NULL, 10), next);
+      return;
+    }
+
+  bourse_candle_chart_set_candles (self->candle_chart, (BourseChartCandle *) self->chart_candles->data,
+                                   self->chart_candles->len);
+  g_array_set_size (self->chart_candles, 0);
+}
+
+static void
+bourse_backtests_page_apply_backtest (BourseBacktestsPage *self,
+                                      JsonObject          *backtest)
+{
+  JsonObject *result = bourse_json_get_object (backtest, "result");
+  JsonObject *request = bourse_json_get_object (backtest, "request");
+  const char *status = bourse_json_get_string (backtest, "status");
+  const char *error = bourse_json_get_string (backtest, "error");
+  const char *symbol = bourse_json_get_string (backtest, "symbol");
+  const char *interval = bourse_json_get_string (backtest, "interval");
+  g_autofree char *params = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *start_day = format_day (bourse_json_get_string (backtest, "start"));
+  g_autofree char *end_day = format_day (bourse_json_get_string (backtest, "end"));
+  gint64 id = 0, start, end;
+
+  bourse_json_get_int (backtest, "id", &id);
+
+  {
+    JsonNode *node = json_object_get_member (request ?: backtest, "params");
+
+    params = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_to_string (node, FALSE) : g_strdup ("{}");
+  }
+
+  /* Translators: a backtest's number */
+  title = g_strdup_printf (_("Backtest #%" PRId64), id);
+  adw_preferences_group_set_title (self->result_group, title);
+  /* Translators: a strategy, an instrument, an interval, the first and the last day */
+  subtitle = g_strdup_printf (_("%s · %s · %s · %s to %s"),
+                              bourse_backtests_page_type_name (self, bourse_json_get_string (backtest, "strategy")) ?: "?",
+                              symbol ?: "?", interval ?: "?", start_day, end_day);
+  adw_preferences_group_set_description (self->result_group, subtitle);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row), params);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->summary_row), error ?: "");
+  gtk_label_set_label (self->status_label, status_to_display (status));
+  gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
+  if (g_strcmp0 (status, "failed") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
+
+  gtk_editable_set_text (GTK_EDITABLE (self->note_row), bourse_json_get_string (backtest, "note") ?: "");
+  gtk_editable_set_editable (GTK_EDITABLE (self->note_row), self->can_run);
+
+  bourse_backtests_page_show_metrics (self, result);
+  bourse_backtests_page_show_trades (self, bourse_json_get_array (result, "trades"));
+  bourse_backtests_page_show_equity (self, bourse_json_get_array (result, "equity"));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->result_group), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->metrics_group), result != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->trades_group), result != NULL);
+
+  g_array_set_size (self->chart_candles, 0);
+  bourse_candle_chart_set_candles (self->candle_chart, NULL, 0);
+  start = parse_time (bourse_json_get_string (backtest, "start"));
+  end = parse_time (bourse_json_get_string (backtest, "end"));
+  if (result != NULL && symbol != NULL && interval != NULL && start >= 0 && end > start)
+    /* The window's candles: [start, end), as the backtest read them. */
+    bourse_backtests_page_load_candles (self, symbol, interval, start, end - 1, NULL);
+
+  self->shown_id = id;
+}
+
+static void
+bourse_backtests_page_backtest_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not load the backtest: %s"), error->message);
+
+          bourse_widget_show_toast (GTK_WIDGET (self), message);
+        }
+      return;
+    }
+
+  if (answer_object (answer) != NULL)
+    {
+      bourse_backtests_page_apply_backtest (self, answer_object (answer));
+      bourse_widget_scroll_into_view (GTK_WIDGET (self->result_group));
+    }
+}
+
+void
+bourse_backtests_page_show_backtest (BourseBacktestsPage *self,
+                                     gint64               id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  g_cancellable_cancel (self->result_cancellable);
+  g_clear_object (&self->result_cancellable);
+
+  if (self->client == NULL || id <= 0)
+    return;
+
+  self->result_cancellable = g_cancellable_new ();
+  path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
+  bourse_client_get_json_async (self->client, path, self->result_cancellable,
+                                bourse_backtests_page_backtest_cb, g_object_ref (self));
+}
+
+static void
+bourse_backtests_page_noted_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result, &problem, &error);
+  if (answer == NULL)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      text = bourse_problem_to_text (problem, error);
+      message = g_strdup_printf (_("Could not save the note: %s"), text);
+      gtk_widget_add_css_class (GTK_WIDGET (self->note_row), "error");
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+      return;
+    }
+
+  gtk_widget_remove_css_class (GTK_WIDGET (self->note_row), "error");
+  bourse_widget_show_toast (GTK_WIDGET (self), _("Note saved"));
+  bourse_backtests_page_load_list (self);
+}
+
+static void
+bourse_backtests_page_note_apply_cb (BourseBacktestsPage *self,
+                                     AdwEntryRow         *row)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) body = NULL;
+
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  if (self->client == NULL || self->shown_id == 0 || !self->can_run)
+    return;
+
+  body = bourse_json_new_object ("note", gtk_editable_get_text (GTK_EDITABLE (row)), NULL);
+  path = g_strdup_printf ("/api/v1/backtests/%" PRId64, self->shown_id);
+  bourse_client_request_json_async (self->client, "PATCH", path, body, self->cancellable,
+                                    bourse_backtests_page_noted_cb, g_object_ref (self));
+}
+
+/* }}} */
+
+/* Lists {{{ */
+
+static GtkWidget *
+bourse_backtests_page_create_backtest_row (BourseBacktestsPage *self,
+                                           JsonObject          *backtest)
+{
+  const char *status = bourse_json_get_string (backtest, "status");
+  const char *note = bourse_json_get_string (backtest, "note");
+  const char *who = bourse_json_get_string (backtest, "created_by_name");
+  JsonObject *summary = bourse_json_get_object (backtest, "summary");
+  g_autofree char *start_day = format_day (bourse_json_get_string (backtest, "start"));
+  g_autofree char *end_day = format_day (bourse_json_get_string (backtest, "end"));
+  g_autofree char *title = NULL;
+  g_autofree char *row_name = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  GtkWidget *row;
+  gint64 id = 0;
+
+  bourse_json_get_int (backtest, "id", &id);
+
+  row = adw_action_row_new ();
+  row_name = g_strdup_printf ("backtest-row-%" PRId64, id);
+  gtk_widget_set_name (row, row_name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  /* Translators: a strategy, an instrument and an interval */
+  title = g_strdup_printf (_("%s · %s · %s"),
+                           bourse_backtests_page_type_name (self, bourse_json_get_string (backtest, "strategy")) ?: "?",
+                           bourse_json_get_string (backtest, "symbol") ?: "?",
+                           bourse_json_get_string (backtest, "interval") ?: "?");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  /* Translators: the first and the last day of a backtest's window */
+  g_string_printf (subtitle, _("%s to %s"), start_day, end_day);
+  g_string_append (subtitle, " · ");
+  g_string_append (subtitle, status_to_display (status));
+  if (summary != NULL && json_object_has_member (summary, "total_return"))
+    {
+      g_autofree char *change = bourse_format_ratio (summary, "total_return");
+
+      g_string_append (subtitle, " · ");
+      g_string_append (subtitle, change);
+    }
+  if (who != NULL)
+    {
+      g_string_append (subtitle, " · ");
+      /* Translators: who ran a backtest */
+      g_string_append_printf (subtitle, _("by %s"), who);
+    }
+  if (note != NULL && note[0] != '\0')
+    {
+      g_string_append_c (subtitle, '\n');
+      g_string_append (subtitle, note);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "backtests.show");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_int64 (id));
+
+  if (self->can_run)
+    {
+      GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+
+      gtk_widget_set_name (button, "delete-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_set_tooltip_text (button, _("Delete"));
+      gtk_widget_add_css_class (button, "flat");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backtests.delete");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+    }
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+
+  return row;
+}
+
+static void
+bourse_backtests_page_list_cb (GObject      *object,
+                               GAsyncResult *result,
+                               gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  JsonArray *items;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the backtests", "items", &items);
+  guint n_items = items != NULL ? json_array_get_length (items) : 0;
+
+  if (answer == NULL)
+    return;
+
+  remove_rows (self->list_rows);
+  self->n_backtests = 0;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+
+      add_row (self->list_group, self->list_rows,
+               bourse_backtests_page_create_backtest_row (self, json_node_get_object (node)));
+      self->n_backtests++;
+    }
+
+  if (self->n_backtests == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      gtk_widget_set_name (row, "no-backtests-row");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Backtests Yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   self->can_run
+                                   ? _("Run one below on an instrument's stored candles")
+                                   : _("A trader or an administrator can run them"));
+      gtk_widget_add_css_class (row, "dim-label");
+      add_row (self->list_group, self->list_rows, row);
+    }
+}
+
+static void
+bourse_backtests_page_load_list (BourseBacktestsPage *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->client == NULL || self->load_cancellable == NULL)
+    return;
+
+  path = g_strdup_printf ("/api/v1/backtests?limit=%d", LIST_LIMIT);
+  bourse_client_get_json_async (self->client, path, self->load_cancellable,
+                                bourse_backtests_page_list_cb, g_object_ref (self));
+}
+
+static void
+bourse_backtests_page_types_cb (GObject      *object,
+                                GAsyncResult *result,
+                                gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  JsonArray *items;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the strategy types", "items",
+                                                            &items);
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autofree char *selected_id = g_strdup (self->form_type);
+  guint selected = 0;
+
+  if (answer == NULL)
+    return;
+
+  g_ptr_array_set_size (self->types, 0);
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *type = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      const char *id = bourse_json_get_string (type, "id");
+
+      if (id == NULL)
+        continue;
+      if (g_strcmp0 (id, selected_id) == 0)
+        selected = self->types->len;
+      g_ptr_array_add (self->types, json_object_ref (type));
+      gtk_string_list_append (names, bourse_json_get_string (type, "name") ?: id);
+    }
+
+  /* Setting the model selects its first item: the form follows the
+   * selection once it is where it was. */
+  g_signal_handlers_block_by_func (self->strategy_row, bourse_backtests_page_strategy_selected_cb, self);
+  adw_combo_row_set_model (self->strategy_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->strategy_row, self->types->len > 0 ? selected : GTK_INVALID_LIST_POSITION);
+  g_signal_handlers_unblock_by_func (self->strategy_row, bourse_backtests_page_strategy_selected_cb, self);
+
+  bourse_backtests_page_build_form (self);
+  bourse_backtests_page_update_actions (self);
+
+  /* The list's rows name the strategies. */
+  bourse_backtests_page_load_list (self);
+}
+
+static void
+bourse_backtests_page_instruments_cb (GObject      *object,
+                                      GAsyncResult *result,
+                                      gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  JsonArray *items;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the instruments", "instruments",
+                                                            &items);
+  g_autofree char *wanted = g_strdup (selected_string (self->symbol_row));
+  guint selected = 0;
+
+  if (answer == NULL)
+    return;
+
+  gtk_string_list_splice (self->symbols, 0, g_list_model_get_n_items (G_LIST_MODEL (self->symbols)), NULL);
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      const char *symbol = JSON_NODE_HOLDS_OBJECT (node)
+                         ? bourse_json_get_string (json_node_get_object (node), "symbol") : NULL;
+
+      if (symbol == NULL)
+        continue;
+      if (g_strcmp0 (symbol, wanted) == 0)
+        selected = g_list_model_get_n_items (G_LIST_MODEL (self->symbols));
+      gtk_string_list_append (self->symbols, symbol);
+    }
+
+  adw_combo_row_set_selected (self->symbol_row,
+                              g_list_model_get_n_items (G_LIST_MODEL (self->symbols)) > 0
+                              ? selected : GTK_INVALID_LIST_POSITION);
+  bourse_backtests_page_update_actions (self);
+}
+
+void
+bourse_backtests_page_reload (BourseBacktestsPage *self)
+{
+  g_return_if_fail (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  /* Types first: the list's rows name them. */
+  self->load_cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, "/api/v1/strategies/types", self->load_cancellable,
+                                bourse_backtests_page_types_cb, g_object_ref (self));
+  bourse_client_get_json_async (self->client, "/api/v1/instruments", self->load_cancellable,
+                                bourse_backtests_page_instruments_cb, g_object_ref (self));
+}
+
+int
+bourse_backtests_page_get_n_backtests (BourseBacktestsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), -1);
+
+  return self->n_backtests;
+}
+
+gint64
+bourse_backtests_page_get_shown_id (BourseBacktestsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), 0);
+
+  return self->shown_id;
+}
+
+gint64
+bourse_backtests_page_get_job_id (BourseBacktestsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), 0);
+
+  return self->job_id;
+}
+
+/* }}} */
+
+/* Actions {{{ */
+
+static void
+bourse_backtests_page_refresh_action (GtkWidget  *widget,
+                                      const char *action_name,
+                                      GVariant   *param)
+{
+  bourse_backtests_page_reload (BOURSE_BACKTESTS_PAGE (widget));
+}
+
+static void
+bourse_backtests_page_show_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *param)
+{
+  bourse_backtests_page_show_backtest (BOURSE_BACKTESTS_PAGE (widget), g_variant_get_int64 (param));
+}
+
+static void
+bourse_backtests_page_deleted_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result, &problem, &error);
+  if (answer == NULL)
+    {
+      g_autofree char *text = NULL;
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      text = bourse_problem_to_text (problem, error);
+      message = g_strdup_printf (_("Could not delete the backtest: %s"), text);
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
+    }
+
+  bourse_backtests_page_load_list (self);
+}
+
+static void
+bourse_backtests_page_delete_response_cb (AdwMessageDialog    *dialog,
+                                          const char          *response,
+                                          BourseBacktestsPage *self)
+{
+  g_autofree char *path = NULL;
+  gint64 id;
+
+  if (!g_str_equal (response, "delete") || self->client == NULL)
+    return;
+
+  id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "backtest-id");
+  if (id == self->shown_id)
+    {
+      self->shown_id = 0;
+      gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->metrics_group), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->trades_group), FALSE);
+    }
+
+  path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
+  bourse_client_request_json_async (self->client, "DELETE", path, NULL, self->cancellable,
+                                    bourse_backtests_page_deleted_cb, g_object_ref (self));
+}
+
+static void
+bourse_backtests_page_delete_action (GtkWidget  *widget,
+                                     const char *action_name,
+                                     GVariant   *param)
+{
+  BourseBacktestsPage *self = BOURSE_BACKTESTS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  gint64 id = g_variant_get_int64 (param);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
+
+  /* Translators: a backtest's number */
+  heading = g_strdup_printf (_("Delete Backtest #%" PRId64 "?"), id);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("Its result, trades and note are deleted; a run still going is "
+                                     "stopped first."));
+  gtk_widget_set_name (dialog, "delete-backtest-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "backtest-id", g_memdup2 (&id, sizeof id), g_free);
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (bourse_backtests_page_delete_response_cb), self, 0);
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* }}} */
+
+BourseClient *
+bourse_backtests_page_get_client (BourseBacktestsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), NULL);
+
+  return self->client;
+}
+
+void
+bourse_backtests_page_set_client (BourseBacktestsPage *self,
+                                  BourseClient        *client)
+{
+  g_return_if_fail (BOURSE_IS_BACKTESTS_PAGE (self));
+  g_return_if_fail (!client || BOURSE_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->result_cancellable);
+  g_clear_object (&self->result_cancellable);
+
+  if (self->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      if (self->subscribed)
+        bourse_client_unsubscribe (self->client, JOBS_TOPIC);
+      self->subscribed = FALSE;
+    }
+
+  g_set_object (&self->client, client);
+  self->busy = FALSE;
+  self->n_backtests = -1;
+  self->shown_id = 0;
+  self->running_id = 0;
+  bourse_backtests_page_set_job (self, 0);
+  remove_rows (self->list_rows);
+  remove_rows (self->metric_rows);
+  remove_rows (self->trade_rows);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->metrics_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->trades_group), FALSE);
+
+  if (client != NULL)
+    {
+      self->cancellable = g_cancellable_new ();
+      /* Every role that reads backtests reads jobs: the list follows the
+       * runs that end, the form its own run. */
+      g_signal_connect_object (client, "event::" JOBS_TOPIC,
+                               G_CALLBACK (bourse_backtests_page_event_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "resync::" JOBS_TOPIC,
+                               G_CALLBACK (bourse_backtests_page_resync_cb), self, G_CONNECT_SWAPPED);
+      bourse_client_subscribe (client, JOBS_TOPIC);
+      self->subscribed = TRUE;
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.refresh", client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show", client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.delete", client != NULL);
+  bourse_backtests_page_update_actions (self);
+
+  bourse_backtests_page_reload (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
+}
+
+gboolean
+bourse_backtests_page_get_can_run (BourseBacktestsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), FALSE);
+
+  return self->can_run;
+}
+
+void
+bourse_backtests_page_set_can_run (BourseBacktestsPage *self,
+                                   gboolean             can_run)
+{
+  g_return_if_fail (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  can_run = !!can_run;
+  if (self->can_run == can_run)
+    return;
+
+  self->can_run = can_run;
+
+  /* A viewer reads the list and the results; the form is for those who
+   * may use it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->form_group), can_run);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_group),
+                          can_run && bourse_param_form_get_n_fields (self->params) > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_group), can_run);
+  gtk_editable_set_editable (GTK_EDITABLE (self->note_row), can_run);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->note_row), can_run);
+
+  bourse_backtests_page_update_actions (self);
+  bourse_backtests_page_load_list (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_RUN]);
+}
+
+static void
+bourse_backtests_page_dispose (GObject *object)
+{
+  BourseBacktestsPage *self = (BourseBacktestsPage *)object;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->result_cancellable);
+  g_clear_object (&self->result_cancellable);
+
+  if (self->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      if (self->subscribed)
+        bourse_client_unsubscribe (self->client, JOBS_TOPIC);
+      self->subscribed = FALSE;
+    }
+  g_clear_object (&self->client);
+
+  if (self->error_rows != NULL)
+    g_ptr_array_set_size (self->error_rows, 0);
+
+  g_clear_object (&self->params);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_BACKTESTS_PAGE);
+
+  g_clear_object (&self->symbols);
+
+  G_OBJECT_CLASS (bourse_backtests_page_parent_class)->dispose (object);
+}
+
+static void
+bourse_backtests_page_finalize (GObject *object)
+{
+  BourseBacktestsPage *self = (BourseBacktestsPage *)object;
+
+  g_clear_pointer (&self->types, g_ptr_array_unref);
+  g_clear_pointer (&self->list_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->metric_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->trade_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->error_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->chart_candles, g_array_unref);
+  g_clear_pointer (&self->form_type, g_free);
+
+  G_OBJECT_CLASS (bourse_backtests_page_parent_class)->finalize (object);
+}
+
+static void
+bourse_backtests_page_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  BourseBacktestsPage *self = BOURSE_BACKTESTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+
+    case PROP_CAN_RUN:
+      g_value_set_boolean (value, self->can_run);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_backtests_page_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  BourseBacktestsPage *self = BOURSE_BACKTESTS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      bourse_backtests_page_set_client (self, g_value_get_object (value));
+      break;
+
+    case PROP_CAN_RUN:
+      bourse_backtests_page_set_can_run (self, g_value_get_boolean (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bourse_backtests_page_class_init (BourseBacktestsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bourse_backtests_page_dispose;
+  object_class->finalize = bourse_backtests_page_finalize;
+  object_class->get_property = bourse_backtests_page_get_property;
+  object_class->set_property = bourse_backtests_page_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL,
+                         BOURSE_TYPE_CLIENT,
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_CAN_RUN] =
+    g_param_spec_boolean ("can-run", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "backtests.run", NULL, bourse_backtests_page_run_action);
+  gtk_widget_class_install_action (widget_class, "backtests.cancel", NULL,
+                                   bourse_backtests_page_cancel_action);
+  gtk_widget_class_install_action (widget_class, "backtests.refresh", NULL,
+                                   bourse_backtests_page_refresh_action);
+  gtk_widget_class_install_action (widget_class, "backtests.show", "x", bourse_backtests_page_show_action);
+  gtk_widget_class_install_action (widget_class, "backtests.delete", "x",
+                                   bourse_backtests_page_delete_action);
+
+  g_type_ensure (BOURSE_TYPE_EQUITY_CHART);
+  g_type_ensure (BOURSE_TYPE_CANDLE_CHART);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/bourse/Bourse/bourse-backtests-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, list_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, result_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, metrics_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, trades_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, form_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, params_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, settings_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, summary_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, note_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, equity_chart);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, drawdown_chart);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, candle_chart);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, strategy_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, symbol_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, interval_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, start_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, end_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, cash_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, fee_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, slippage_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, stake_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, exits_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, short_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, short_switch);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, run_note_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, run_button);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_strategy_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_form_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_note_apply_cb);
+}
+
+static void
+bourse_backtests_page_init (BourseBacktestsPage *self)
+{
+  g_autoptr(GtkStringList) exit_names = gtk_string_list_new (NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) year_ago = g_date_time_add_years (now, -1);
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *first = g_date_time_format (year_ago, "%Y-%m-%d");
+
+  self->types = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  self->list_rows = g_ptr_array_new ();
+  self->metric_rows = g_ptr_array_new ();
+  self->trade_rows = g_ptr_array_new ();
+  self->error_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->chart_candles = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
+  self->n_backtests = -1;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->params = bourse_param_form_new (self->params_group);
+
+  /* AdwPreferencesPage:name shadows the widget's own name in templates. */
+  gtk_widget_set_name (GTK_WIDGET (self), "backtests-page");
+
+  self->symbols = gtk_string_list_new (NULL);
+  adw_combo_row_set_model (self->symbol_row, G_LIST_MODEL (self->symbols));
+
+  gtk_string_list_append (exit_names, _("Signals and levels"));
+  gtk_string_list_append (exit_names, _("Opposite signals only"));
+  gtk_string_list_append (exit_names, _("Stop-loss and take-profit only"));
+  adw_combo_row_set_model (self->exits_row, G_LIST_MODEL (exit_names));
+
+  /* The last year, up to today. */
+  gtk_editable_set_text (GTK_EDITABLE (self->start_row), first);
+  gtk_editable_set_text (GTK_EDITABLE (self->end_row), today);
+
+  bourse_equity_chart_set_underwater (self->drawdown_chart, TRUE);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->form_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->params_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->settings_group), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->note_row), FALSE);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.run", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.cancel", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.refresh", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.delete", FALSE);
+}
+
+GtkWidget *
+bourse_backtests_page_new (void)
+{
+  return g_object_new (BOURSE_TYPE_BACKTESTS_PAGE, NULL);
+}

@@ -1,0 +1,491 @@
+/* test-backtests-page.c — the Backtests page: the form, the run followed
+ * as a job, the result (metrics, trades, markers), refusals, viewers
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Against the real engine and server, in this thread (tests/integration's
+ * BourseTestServer), on an instrument whose candles the test writes. What
+ * the page shows is checked against what the API says of the same
+ * backtest; what it sent by reading the backtest's request back.
+ */
+
+#include "config.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "bourse-backtests-page.h"
+#include "bourse-candle-chart.h"
+#include "bourse-equity-chart.h"
+#include "bourse-window.h"
+
+#include "../integration/desk-test-util.h"
+#include "gui-util.h"
+
+#define SYMBOL    "ABCUSDT"
+#define N_CANDLES 600
+
+static char *tmp_dir;
+
+/* Helpers {{{ */
+
+/* A server with an instrument of N_CANDLES hourly candles up to now. */
+static BourseTestServer *
+start_server (void)
+{
+  BourseTestServer *server = desk_server_new (NULL);
+
+  desk_add_instrument (server, SYMBOL, BOURSE_INTERVAL_1H, N_CANDLES, 7);
+  return server;
+}
+
+static BourseWindow *
+open_window (BourseTestServer *server,
+             const char       *token)
+{
+  BourseWindow *window = bourse_window_new (NULL);
+
+  g_object_ref (window);
+  bourse_window_set_token (window, token ? token : server->token);
+  bourse_window_set_server_url (window, server->base_url);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+static GtkWidget *
+find (gpointer    root,
+      const char *name)
+{
+  GtkWidget *widget = find_widget (GTK_WIDGET (root), name);
+
+  if (widget == NULL)
+    g_error ("No widget named %s", name);
+  return widget;
+}
+
+typedef struct
+{
+  GtkWidget *root;
+  int        n_backtests;
+} PageQuery;
+
+/* Listed, with the strategies and the instrument in the form's rows. */
+static gboolean
+page_is_loaded (gpointer data)
+{
+  PageQuery *query = data;
+  GtkWidget *page = find_widget (query->root, "backtests-page");
+
+  return page != NULL &&
+         bourse_backtests_page_get_n_backtests (BOURSE_BACKTESTS_PAGE (page)) == query->n_backtests &&
+         g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (find (page, "strategy-row")))) > 0 &&
+         g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (find (page, "symbol-row")))) > 0;
+}
+
+static BourseBacktestsPage *
+wait_for_page (BourseWindow *window,
+               int           n_backtests)
+{
+  PageQuery query = { GTK_WIDGET (window), n_backtests };
+  g_autofree char *what = g_strdup_printf ("the Backtests page to list %d backtests", n_backtests);
+
+  wait_until (page_is_loaded, &query, what);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "backtests"));
+
+  return BOURSE_BACKTESTS_PAGE (find_widget (GTK_WIDGET (window), "backtests-page"));
+}
+
+/* Selects the item of @row's string list that reads @text. */
+static void
+select_string (GtkWidget  *row,
+               const char *text)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (row));
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), text))
+        {
+          adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+          return;
+        }
+    }
+
+  g_error ("No “%s” in %s", text, gtk_widget_get_name (row));
+}
+
+/* The name GET /api/v1/strategies/types gives strategy @id. */
+static char *
+dup_type_name (BourseTestServer *server,
+               const char       *id)
+{
+  g_autoptr(JsonNode) types = desk_expect (server, "GET", "/api/v1/strategies/types", NULL, NULL, 200);
+  JsonArray *items = json_object_get_array_member (desk_object (types), "items");
+
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *type = json_array_get_object_element (items, i);
+
+      if (g_str_equal (json_object_get_string_member (type, "id"), id))
+        return g_strdup (json_object_get_string_member (type, "name"));
+    }
+
+  g_error ("No strategy type %s", id);
+}
+
+/* "2026-03-05", @days before today, local. */
+static char *
+local_day (int days_before)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, -days_before);
+
+  return g_date_time_format (day, "%Y-%m-%d");
+}
+
+static void
+set_text (gpointer    root,
+          const char *name,
+          const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (find (root, name)), text);
+}
+
+/* The form filled for an SMA cross of 5 and 20 over the whole series. */
+static void
+fill_form (BourseTestServer    *server,
+           BourseBacktestsPage *page)
+{
+  g_autofree char *name = dup_type_name (server, "sma-cross");
+  g_autofree char *first = local_day (N_CANDLES / 24 + 2);
+  g_autofree char *today = local_day (0);
+
+  select_string (find (page, "strategy-row"), name);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "param-fast")), 5);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "param-slow")), 20);
+  select_string (find (page, "symbol-row"), SYMBOL);
+  select_string (find (page, "interval-row"), "1h");
+  set_text (page, "start-row", first);
+  set_text (page, "end-row", today);
+  set_text (page, "cash-row", "10000");
+  set_text (page, "fee-row", "0.1");
+  set_text (page, "slippage-row", "2");
+  set_text (page, "stake-row", "100");
+  set_text (page, "run-note-row", "from the form");
+}
+
+static gboolean
+result_is_shown (gpointer data)
+{
+  return bourse_backtests_page_get_shown_id (data) != 0;
+}
+
+static gboolean
+chart_has_candles (gpointer data)
+{
+  return bourse_candle_chart_get_n_candles (data) > 0;
+}
+
+static gboolean
+has_error_class (gpointer data)
+{
+  return gtk_widget_has_css_class (data, "error");
+}
+
+typedef struct
+{
+  BourseTestServer *server;
+  const char       *path;
+  const char       *member;
+  const char       *value;
+} MemberQuery;
+
+static gboolean
+member_is (gpointer data)
+{
+  MemberQuery *query = data;
+  guint status = 0;
+  g_autoptr(JsonNode) node = desk_fetch (query->server, "GET", query->path, NULL, NULL, &status);
+
+  if (query->member == NULL)
+    return status == 404;
+
+  return status == 200 &&
+         g_strcmp0 (json_object_get_string_member_with_default (desk_object (node), query->member, NULL),
+                    query->value) == 0;
+}
+
+static void
+wait_for_member (BourseTestServer *server,
+                 const char       *path,
+                 const char       *member,
+                 const char       *value)
+{
+  MemberQuery query = { server, path, member, value };
+  g_autofree char *what = g_strdup_printf ("%s to have %s %s", path, member ? member : "gone",
+                                           value ? value : "");
+
+  wait_until (member_is, &query, what);
+}
+
+/* A metric's label as the page writes it. */
+static void
+assert_metric (BourseBacktestsPage *page,
+               const char          *id,
+               const char          *expected)
+{
+  g_autofree char *name = g_strdup_printf ("metric-%s-value", id);
+
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find (page, name))), ==, expected);
+}
+
+static char *
+percent (JsonObject *metrics,
+         const char *member)
+{
+  return g_strdup_printf ("%.2f\u00a0%%", json_object_get_double_member (metrics, member) * 100);
+}
+
+/* }}} */
+
+/* Run from the form: the job followed to its end, then the result as the
+ * API has it — metrics, one row per trade, a marker per entry and exit —
+ * the note edited, and the backtest deleted. */
+static void
+test_run (void)
+{
+  BourseTestServer *server = start_server ();
+  static const char * const topics[] = { "jobs", NULL };
+  g_autoptr(JsonNode) stored = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *row_name = NULL;
+  g_autofree char *expected = NULL;
+  BourseBacktestsPage *page;
+  BourseWindow *window;
+  JsonObject *backtest, *request, *result, *metrics;
+  JsonArray *trades;
+  GtkWidget *chart;
+  GtkWidget *dialog;
+  guint n_trades, n_markers = 0;
+  gint64 id;
+
+  window = open_window (server, NULL);
+  page = wait_for_page (window, 0);
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-backtests-row"));
+  g_assert_true (gtk_widget_is_visible (find (page, "run-button")));
+  wait_for_topics (window, topics);
+
+  fill_form (server, page);
+  click (find (page, "run-button"));
+  wait_until (result_is_shown, page, "the backtest's result");
+  id = bourse_backtests_page_get_shown_id (page);
+  g_assert_cmpint (bourse_backtests_page_get_job_id (page), ==, 0);
+  g_assert_false (gtk_widget_get_visible (find (page, "progress-box")));
+
+  /* What was sent: the form's values, percentages as fractions. */
+  path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
+  stored = desk_expect (server, "GET", path, NULL, NULL, 200);
+  backtest = desk_object (stored);
+  g_assert_cmpstr (json_object_get_string_member (backtest, "status"), ==, "succeeded");
+  g_assert_cmpstr (json_object_get_string_member (backtest, "strategy"), ==, "sma-cross");
+  g_assert_cmpstr (json_object_get_string_member (backtest, "symbol"), ==, SYMBOL);
+  g_assert_cmpstr (json_object_get_string_member (backtest, "interval"), ==, "1h");
+  g_assert_cmpstr (json_object_get_string_member (backtest, "note"), ==, "from the form");
+  request = json_object_get_object_member (backtest, "request");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (request, "params"), "fast"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (request, "params"), "slow"), ==, 20);
+  g_assert_cmpint (json_object_get_int_member (request, "slippage_bps"), ==, 2);
+  g_assert_cmpfloat (g_ascii_strtod (json_object_get_string_member (request, "fee_rate"), NULL), ==, 0.001);
+  g_assert_cmpfloat (g_ascii_strtod (json_object_get_string_member (request, "stake_fraction"), NULL), ==, 1);
+
+  /* The metrics shown are the API's, written for people. */
+  result = json_object_get_object_member (backtest, "result");
+  metrics = json_object_get_object_member (result, "metrics");
+  trades = json_object_get_array_member (result, "trades");
+  n_trades = json_array_get_length (trades);
+  g_assert_cmpuint (n_trades, >, 1);
+  {
+    g_autofree char *total = percent (metrics, "total_return");
+    g_autofree char *hold = percent (metrics, "buy_and_hold_return");
+    g_autofree char *drawdown = percent (metrics, "max_drawdown");
+    g_autofree char *win_rate = percent (metrics, "win_rate");
+    g_autofree char *sharpe = g_strdup_printf ("%.2f", json_object_get_double_member (metrics, "sharpe"));
+    g_autofree char *count = g_strdup_printf ("%" PRId64, json_object_get_int_member (metrics, "trades"));
+
+    assert_metric (page, "total_return", total);
+    assert_metric (page, "buy_and_hold_return", hold);
+    assert_metric (page, "max_drawdown", drawdown);
+    assert_metric (page, "win_rate", win_rate);
+    assert_metric (page, "sharpe", sharpe);
+    assert_metric (page, "trades", count);
+  }
+
+  /* A row per trade; a marker per entry and per exit. */
+  for (guint i = 0; i < n_trades; i++)
+    {
+      JsonObject *trade = json_array_get_object_element (trades, i);
+      g_autofree char *name = g_strdup_printf ("trade-row-%u", i);
+      GtkWidget *row = find (page, name);
+
+      g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                                       g_str_equal (json_object_get_string_member (trade, "side"), "LONG")
+                                       ? "Long · " : "Short · "));
+      n_markers += json_object_get_boolean_member (trade, "open") ? 1 : 2;
+    }
+  {
+    g_autofree char *name = g_strdup_printf ("trade-row-%u", n_trades);
+
+    g_assert_null (find_widget (GTK_WIDGET (page), name));
+  }
+  chart = find (page, "trades-chart");
+  g_assert_cmpuint (bourse_candle_chart_get_n_markers (BOURSE_CANDLE_CHART (chart)), ==, n_markers);
+  wait_until (chart_has_candles, chart, "the chart's candles");
+  g_assert_cmpuint (bourse_candle_chart_get_n_candles (BOURSE_CANDLE_CHART (chart)), ==,
+                    json_object_get_int_member (result, "candles"));
+  g_assert_cmpuint (bourse_equity_chart_get_n_points (BOURSE_EQUITY_CHART (find (page, "equity-chart"))), ==,
+                    json_array_get_length (json_object_get_array_member (result, "equity")));
+
+  /* The list has it, with its return. */
+  page = wait_for_page (window, 1);
+  row_name = g_strdup_printf ("backtest-row-%" PRId64, id);
+  expected = percent (json_object_get_object_member (backtest, "summary"), "total_return");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (page, row_name))), expected));
+
+  /* The note, edited where the result is. */
+  set_text (page, "note-row", "worth a second look");
+  g_signal_emit_by_name (find (page, "note-row"), "apply");
+  wait_for_member (server, path, "note", "worth a second look");
+
+  /* Deleted from its row, once confirmed. */
+  g_assert_true (gtk_widget_activate_action (find (find (page, row_name), "delete-button"),
+                                             "backtests.delete", "x", id));
+  dialog = find_named_toplevel ("delete-backtest-dialog");
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  wait_for_member (server, path, NULL, NULL);
+  page = wait_for_page (window, 0);
+  g_assert_cmpint (bourse_backtests_page_get_shown_id (page), ==, 0);
+  g_assert_false (gtk_widget_is_visible (find (page, "summary-row")));
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+/* The server's 422 is shown at the field it names. */
+static void
+test_refused (void)
+{
+  BourseTestServer *server = start_server ();
+  BourseBacktestsPage *page;
+  BourseWindow *window;
+  GtkWidget *label;
+
+  window = open_window (server, NULL);
+  page = wait_for_page (window, 0);
+
+  fill_form (server, page);
+  set_text (page, "cash-row", "-5");
+  click (find (page, "run-button"));
+  wait_until (has_error_class, find (page, "cash-row"), "the starting cash to be marked");
+  label = find (page, "error-label");
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (label)), "Starting Cash: "));
+  g_assert_false (gtk_widget_has_css_class (find (page, "fee-row"), "error"));
+  g_assert_cmpint (bourse_backtests_page_get_job_id (page), ==, 0);
+
+  /* Typing there takes the mark away; a parameter the strategy refuses
+   * is marked on its own row. */
+  set_text (page, "cash-row", "10000");
+  g_assert_false (gtk_widget_has_css_class (find (page, "cash-row"), "error"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "param-fast")), 30);
+  click (find (page, "run-button"));
+  wait_until (has_error_class, find (page, "param-row-fast"), "the parameter fast to be marked");
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+typedef struct
+{
+  BourseTestServer *server;
+  const char       *path;
+} StatusQuery;
+
+static gboolean
+backtest_succeeded (gpointer data)
+{
+  StatusQuery *query = data;
+  g_autoptr(JsonNode) node = desk_expect (query->server, "GET", query->path, NULL, NULL, 200);
+
+  return g_strcmp0 (json_object_get_string_member (desk_object (node), "status"), "succeeded") == 0;
+}
+
+/* A viewer sees the list and the results, and no form, Run or Delete. */
+static void
+test_viewer (void)
+{
+  BourseTestServer *server = start_server ();
+  g_autoptr(JsonNode) started = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *first = local_day (N_CANDLES / 24 + 2);
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *row_name = NULL;
+  BourseBacktestsPage *page;
+  BourseWindow *window;
+  StatusQuery query;
+  gint64 id;
+
+  body = g_strdup_printf ("{\"strategy\":\"sma-cross\",\"params\":{\"fast\":5,\"slow\":20},\"symbol\":\"" SYMBOL "\","
+                          "\"interval\":\"1h\",\"start\":\"%sT00:00:00Z\",\"end\":\"2100-01-01T00:00:00Z\"}",
+                          first);
+  started = desk_expect (server, "POST", "/api/v1/backtests", NULL, body, 202);
+  id = json_object_get_int_member (json_object_get_object_member (desk_object (started), "backtest"), "id");
+  path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
+  query = (StatusQuery) { server, path };
+  wait_until (backtest_succeeded, &query, "the backtest to succeed");
+
+  desk_create_user (server, "vera", "viewer");
+  token = desk_login (server, "vera", "viewer");
+  window = open_window (server, token);
+  page = wait_for_page (window, 1);
+
+  g_assert_false (bourse_backtests_page_get_can_run (page));
+  g_assert_false (gtk_widget_is_visible (find (page, "run-button")));
+  g_assert_false (gtk_widget_is_visible (find (page, "strategy-row")));
+  row_name = g_strdup_printf ("backtest-row-%" PRId64, id);
+  g_assert_null (find_widget (find (page, row_name), "delete-button"));
+
+  /* The result is there to read, its note not to edit. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backtests.show", "x", id));
+  wait_until (result_is_shown, page, "the backtest's result");
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), "metric-total_return"));
+  g_assert_false (gtk_widget_is_sensitive (find (page, "note-row")));
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  if (!gui_test_init (&argc, &argv, &tmp_dir))
+    return 0;
+
+  g_test_add_func ("/backtests/run", test_run);
+  g_test_add_func ("/backtests/refused", test_refused);
+  g_test_add_func ("/backtests/viewer", test_viewer);
+
+  ret = g_test_run ();
+
+  gui_test_cleanup (&tmp_dir);
+
+  return ret;
+}
