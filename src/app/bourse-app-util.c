@@ -107,3 +107,26 @@ bourse_parse_local_day (const char *text,
   *ms = g_date_time_to_unix (later) * 1000;
   return TRUE;
 }
+
+GtkWidget *
+bourse_delete_dialog_new (GtkWidget  *widget,
+                          const char *name,
+                          const char *heading,
+                          const char *body)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  gtk_widget_set_name (dialog, name);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+
+  return dialog;
+}

@@ -27,6 +27,14 @@ gboolean    bourse_parse_local_day       (const char  *text,
                                           int          days_later,
                                           gint64      *ms);
 
+/* “Delete …?” over @widget's window, with Cancel (the default and the
+ * close response, "cancel") and a destructive Delete ("delete"), named
+ * @name for tests; not yet presented. */
+GtkWidget  *bourse_delete_dialog_new     (GtkWidget   *widget,
+                                          const char  *name,
+                                          const char  *heading,
+                                          const char  *body);
+
 /* Through the window's win.show-toast, wherever @widget sits. */
 void        bourse_widget_show_toast     (GtkWidget   *widget,
                                           const char  *message);

@@ -644,6 +644,32 @@ bourse_backtests_page_started_cb (GObject      *object,
   bourse_backtests_page_load_list (self);
 }
 
+/* The percentage typed in @row as the fraction @member takes; nothing
+ * when empty (the server's default). FALSE, said at the row, when it is
+ * not a number. */
+static gboolean
+bourse_backtests_page_set_fraction (BourseBacktestsPage *self,
+                                    JsonObject          *body,
+                                    const char          *member,
+                                    AdwEntryRow         *row,
+                                    const char          *hint)
+{
+  g_autofree char *text = dup_stripped (row);
+  g_autofree char *fraction = NULL;
+
+  if (text[0] == '\0')
+    return TRUE;
+
+  if (!(fraction = percent_to_fraction (text)))
+    {
+      bourse_backtests_page_show_error (self, GTK_WIDGET (row), hint);
+      return FALSE;
+    }
+
+  json_object_set_string_member (body, member, fraction);
+  return TRUE;
+}
+
 static void
 bourse_backtests_page_run_action (GtkWidget  *widget,
                                   const char *action_name,
@@ -656,9 +682,7 @@ bourse_backtests_page_run_action (GtkWidget  *widget,
   g_autofree char *start_text = dup_stripped (self->start_row);
   g_autofree char *end_text = dup_stripped (self->end_row);
   g_autofree char *cash = dup_stripped (self->cash_row);
-  g_autofree char *fee = dup_stripped (self->fee_row);
   g_autofree char *slippage = dup_stripped (self->slippage_row);
-  g_autofree char *stake = dup_stripped (self->stake_row);
   g_autofree char *note = dup_stripped (self->run_note_row);
   g_autoptr(GDateTime) start_time = NULL;
   g_autoptr(GDateTime) end_time = NULL;
@@ -704,29 +728,11 @@ bourse_backtests_page_run_action (GtkWidget  *widget,
   if (cash[0] != '\0')
     json_object_set_string_member (body, "starting_cash", cash);
 
-  if (fee[0] != '\0')
-    {
-      g_autofree char *fraction = percent_to_fraction (fee);
-
-      if (fraction == NULL)
-        {
-          bourse_backtests_page_show_error (self, GTK_WIDGET (self->fee_row), _("Enter a percentage, such as 0.1"));
-          return;
-        }
-      json_object_set_string_member (body, "fee_rate", fraction);
-    }
-
-  if (stake[0] != '\0')
-    {
-      g_autofree char *fraction = percent_to_fraction (stake);
-
-      if (fraction == NULL)
-        {
-          bourse_backtests_page_show_error (self, GTK_WIDGET (self->stake_row), _("Enter a percentage, such as 50"));
-          return;
-        }
-      json_object_set_string_member (body, "stake_fraction", fraction);
-    }
+  if (!bourse_backtests_page_set_fraction (self, body, "fee_rate", self->fee_row,
+                                           _("Enter a percentage, such as 0.1")) ||
+      !bourse_backtests_page_set_fraction (self, body, "stake_fraction", self->stake_row,
+                                           _("Enter a percentage, such as 50")))
+    return;
 
   if (slippage[0] != '\0')
     {
@@ -1150,29 +1156,49 @@ bourse_backtests_page_show_backtest (BourseBacktestsPage *self,
                                 bourse_backtests_page_backtest_cb, g_object_ref (self));
 }
 
+/* The answer of a change; NULL once a toast said why it failed (after
+ * @what), or for a cancel, which *cancelled then says. */
+static JsonNode *
+bourse_backtests_page_finish (BourseBacktestsPage *self,
+                              GObject             *client,
+                              GAsyncResult        *result,
+                              const char          *what,
+                              gboolean            *cancelled)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) problem = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+
+  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (client), result, &problem, &error);
+  *cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (answer != NULL || *cancelled)
+    return g_steal_pointer (&answer);
+
+  text = bourse_problem_to_text (problem, error);
+  /* Translators: what could not be done, then the server's words */
+  message = g_strdup_printf (_("%s: %s"), what, text);
+  bourse_widget_show_toast (GTK_WIDGET (self), message);
+
+  return NULL;
+}
+
 static void
 bourse_backtests_page_noted_cb (GObject      *object,
                                 GAsyncResult *result,
                                 gpointer      user_data)
 {
   g_autoptr(BourseBacktestsPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(JsonNode) problem = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean cancelled;
+  g_autoptr(JsonNode) answer = bourse_backtests_page_finish (self, object, result,
+                                                             _("Could not save the note"), &cancelled);
 
-  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result, &problem, &error);
+  if (cancelled)
+    return;
   if (answer == NULL)
     {
-      g_autofree char *text = NULL;
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      text = bourse_problem_to_text (problem, error);
-      message = g_strdup_printf (_("Could not save the note: %s"), text);
       gtk_widget_add_css_class (GTK_WIDGET (self->note_row), "error");
-      bourse_widget_show_toast (GTK_WIDGET (self), message);
       return;
     }
 
@@ -1483,25 +1509,12 @@ bourse_backtests_page_deleted_cb (GObject      *object,
                                   gpointer      user_data)
 {
   g_autoptr(BourseBacktestsPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(JsonNode) problem = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean cancelled;
+  g_autoptr(JsonNode) answer = bourse_backtests_page_finish (self, object, result,
+                                                             _("Could not delete the backtest"), &cancelled);
 
-  answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result, &problem, &error);
-  if (answer == NULL)
-    {
-      g_autofree char *text = NULL;
-      g_autofree char *message = NULL;
-
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-
-      text = bourse_problem_to_text (problem, error);
-      message = g_strdup_printf (_("Could not delete the backtest: %s"), text);
-      bourse_widget_show_toast (GTK_WIDGET (self), message);
-    }
-
-  bourse_backtests_page_load_list (self);
+  if (!cancelled)
+    bourse_backtests_page_load_list (self);
 }
 
 static void
@@ -1535,25 +1548,15 @@ bourse_backtests_page_delete_action (GtkWidget  *widget,
                                      GVariant   *param)
 {
   BourseBacktestsPage *self = BOURSE_BACKTESTS_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   gint64 id = g_variant_get_int64 (param);
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
   /* Translators: a backtest's number */
   heading = g_strdup_printf (_("Delete Backtest #%" PRId64 "?"), id);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   _("Its result, trades and note are deleted; a run still going is "
-                                     "stopped first."));
-  gtk_widget_set_name (dialog, "delete-backtest-dialog");
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = bourse_delete_dialog_new (widget, "delete-backtest-dialog", heading,
+                                     _("Its result, trades and note are deleted; a run still going is "
+                                       "stopped first."));
   g_object_set_data_full (G_OBJECT (dialog), "backtest-id", g_memdup2 (&id, sizeof id), g_free);
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (bourse_backtests_page_delete_response_cb), self, 0);

@@ -985,7 +985,6 @@ bourse_strategies_page_delete_action (GtkWidget  *widget,
                                       GVariant   *param)
 {
   BourseStrategiesPage *self = BOURSE_STRATEGIES_PAGE (widget);
-  GtkRoot *root = gtk_widget_get_root (widget);
   g_autofree char *heading = NULL;
   const char *name;
   GtkWidget *dialog;
@@ -994,18 +993,9 @@ bourse_strategies_page_delete_action (GtkWidget  *widget,
   g_variant_get (param, "(x&s)", &id, &name);
 
   heading = g_strdup_printf (_("Delete “%s”?"), name);
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
-                                   _("It stops at once. Its signals, recommendations and "
-                                     "approvals stay in the history."));
-  gtk_widget_set_name (dialog, "delete-strategy-dialog");
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = bourse_delete_dialog_new (widget, "delete-strategy-dialog", heading,
+                                     _("It stops at once. Its signals, recommendations and "
+                                       "approvals stay in the history."));
   g_object_set_data_full (G_OBJECT (dialog), "strategy-id", g_memdup2 (&id, sizeof id), g_free);
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (bourse_strategies_page_delete_response_cb), self, 0);

@@ -456,3 +456,28 @@ gui_test_cleanup (char **tmp_dir)
   remove_tree (*tmp_dir);
   g_clear_pointer (tmp_dir, g_free);
 }
+
+BourseWindow *
+open_signed_in_window (const char *base_url,
+                       const char *token)
+{
+  BourseWindow *window = bourse_window_new (NULL);
+
+  g_object_ref (window);
+  bourse_window_set_token (window, token);
+  bourse_window_set_server_url (window, base_url);
+  gtk_window_present (GTK_WINDOW (window));
+
+  return window;
+}
+
+GtkWidget *
+find_required (gpointer    root,
+               const char *name)
+{
+  GtkWidget *widget = find_widget (GTK_WIDGET (root), name);
+
+  if (widget == NULL)
+    g_error ("No widget named %s", name);
+  return widget;
+}

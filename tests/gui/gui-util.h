@@ -88,6 +88,14 @@ GtkWidget         *wait_for_widget_named (gpointer    root,
 /* Clicks a button that must be there and sensitive. */
 void               click               (GtkWidget   *button);
 
+/* A window on the server at @base_url signed in with @token, presented;
+ * the caller owns a reference (close_window () drops it). */
+BourseWindow      *open_signed_in_window (const char *base_url,
+                                          const char *token);
+/* The widget named @name below @root, which must be there. */
+GtkWidget         *find_required       (gpointer     root,
+                                        const char  *name);
+
 /* Destroys @window, drops the test's reference to it and waits for it and
  * its client to be finalized: requests in flight hold them until their
  * answers are dispatched. */

@@ -44,25 +44,7 @@ static BourseWindow *
 open_window (BourseTestServer *server,
              const char       *token)
 {
-  BourseWindow *window = bourse_window_new (NULL);
-
-  g_object_ref (window);
-  bourse_window_set_token (window, token ? token : server->token);
-  bourse_window_set_server_url (window, server->base_url);
-  gtk_window_present (GTK_WINDOW (window));
-
-  return window;
-}
-
-static GtkWidget *
-find (gpointer    root,
-      const char *name)
-{
-  GtkWidget *widget = find_widget (GTK_WIDGET (root), name);
-
-  if (widget == NULL)
-    g_error ("No widget named %s", name);
-  return widget;
+  return open_signed_in_window (server->base_url, token ? token : server->token);
 }
 
 typedef struct
@@ -80,8 +62,8 @@ page_is_loaded (gpointer data)
 
   return page != NULL &&
          bourse_backtests_page_get_n_backtests (BOURSE_BACKTESTS_PAGE (page)) == query->n_backtests &&
-         g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (find (page, "strategy-row")))) > 0 &&
-         g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (find (page, "symbol-row")))) > 0;
+         g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (find_required (page, "strategy-row")))) > 0 &&
+         g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (find_required (page, "symbol-row")))) > 0;
 }
 
 static BourseBacktestsPage *
@@ -152,7 +134,7 @@ set_text (gpointer    root,
           const char *name,
           const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (find (root, name)), text);
+  gtk_editable_set_text (GTK_EDITABLE (find_required (root, name)), text);
 }
 
 /* The form filled for an SMA cross of 5 and 20 over the whole series. */
@@ -164,11 +146,11 @@ fill_form (BourseTestServer    *server,
   g_autofree char *first = local_day (N_CANDLES / 24 + 2);
   g_autofree char *today = local_day (0);
 
-  select_string (find (page, "strategy-row"), name);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "param-fast")), 5);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "param-slow")), 20);
-  select_string (find (page, "symbol-row"), SYMBOL);
-  select_string (find (page, "interval-row"), "1h");
+  select_string (find_required (page, "strategy-row"), name);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_required (page, "param-fast")), 5);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_required (page, "param-slow")), 20);
+  select_string (find_required (page, "symbol-row"), SYMBOL);
+  select_string (find_required (page, "interval-row"), "1h");
   set_text (page, "start-row", first);
   set_text (page, "end-row", today);
   set_text (page, "cash-row", "10000");
@@ -240,7 +222,7 @@ assert_metric (BourseBacktestsPage *page,
 {
   g_autofree char *name = g_strdup_printf ("metric-%s-value", id);
 
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find (page, name))), ==, expected);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (find_required (page, name))), ==, expected);
 }
 
 static char *
@@ -276,15 +258,15 @@ test_run (void)
   window = open_window (server, NULL);
   page = wait_for_page (window, 0);
   g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-backtests-row"));
-  g_assert_true (gtk_widget_is_visible (find (page, "run-button")));
+  g_assert_true (gtk_widget_is_visible (find_required (page, "run-button")));
   wait_for_topics (window, topics);
 
   fill_form (server, page);
-  click (find (page, "run-button"));
+  click (find_required (page, "run-button"));
   wait_until (result_is_shown, page, "the backtest's result");
   id = bourse_backtests_page_get_shown_id (page);
   g_assert_cmpint (bourse_backtests_page_get_job_id (page), ==, 0);
-  g_assert_false (gtk_widget_get_visible (find (page, "progress-box")));
+  g_assert_false (gtk_widget_get_visible (find_required (page, "progress-box")));
 
   /* What was sent: the form's values, percentages as fractions. */
   path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
@@ -329,7 +311,7 @@ test_run (void)
     {
       JsonObject *trade = json_array_get_object_element (trades, i);
       g_autofree char *name = g_strdup_printf ("trade-row-%u", i);
-      GtkWidget *row = find (page, name);
+      GtkWidget *row = find_required (page, name);
 
       g_assert_true (g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
                                        g_str_equal (json_object_get_string_member (trade, "side"), "LONG")
@@ -341,27 +323,27 @@ test_run (void)
 
     g_assert_null (find_widget (GTK_WIDGET (page), name));
   }
-  chart = find (page, "trades-chart");
+  chart = find_required (page, "trades-chart");
   g_assert_cmpuint (bourse_candle_chart_get_n_markers (BOURSE_CANDLE_CHART (chart)), ==, n_markers);
   wait_until (chart_has_candles, chart, "the chart's candles");
   g_assert_cmpuint (bourse_candle_chart_get_n_candles (BOURSE_CANDLE_CHART (chart)), ==,
                     json_object_get_int_member (result, "candles"));
-  g_assert_cmpuint (bourse_equity_chart_get_n_points (BOURSE_EQUITY_CHART (find (page, "equity-chart"))), ==,
+  g_assert_cmpuint (bourse_equity_chart_get_n_points (BOURSE_EQUITY_CHART (find_required (page, "equity-chart"))), ==,
                     json_array_get_length (json_object_get_array_member (result, "equity")));
 
   /* The list has it, with its return. */
   page = wait_for_page (window, 1);
   row_name = g_strdup_printf ("backtest-row-%" PRId64, id);
   expected = percent (json_object_get_object_member (backtest, "summary"), "total_return");
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (page, row_name))), expected));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find_required (page, row_name))), expected));
 
   /* The note, edited where the result is. */
   set_text (page, "note-row", "worth a second look");
-  g_signal_emit_by_name (find (page, "note-row"), "apply");
+  g_signal_emit_by_name (find_required (page, "note-row"), "apply");
   wait_for_member (server, path, "note", "worth a second look");
 
   /* Deleted from its row, once confirmed. */
-  g_assert_true (gtk_widget_activate_action (find (find (page, row_name), "delete-button"),
+  g_assert_true (gtk_widget_activate_action (find_required (find_required (page, row_name), "delete-button"),
                                              "backtests.delete", "x", id));
   dialog = find_named_toplevel ("delete-backtest-dialog");
   g_assert_nonnull (dialog);
@@ -369,7 +351,7 @@ test_run (void)
   wait_for_member (server, path, NULL, NULL);
   page = wait_for_page (window, 0);
   g_assert_cmpint (bourse_backtests_page_get_shown_id (page), ==, 0);
-  g_assert_false (gtk_widget_is_visible (find (page, "summary-row")));
+  g_assert_false (gtk_widget_is_visible (find_required (page, "summary-row")));
 
   close_window (window);
   bourse_test_server_free (server);
@@ -389,21 +371,21 @@ test_refused (void)
 
   fill_form (server, page);
   set_text (page, "cash-row", "-5");
-  click (find (page, "run-button"));
-  wait_until (has_error_class, find (page, "cash-row"), "the starting cash to be marked");
-  label = find (page, "error-label");
+  click (find_required (page, "run-button"));
+  wait_until (has_error_class, find_required (page, "cash-row"), "the starting cash to be marked");
+  label = find_required (page, "error-label");
   g_assert_true (gtk_widget_get_visible (label));
   g_assert_true (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (label)), "Starting Cash: "));
-  g_assert_false (gtk_widget_has_css_class (find (page, "fee-row"), "error"));
+  g_assert_false (gtk_widget_has_css_class (find_required (page, "fee-row"), "error"));
   g_assert_cmpint (bourse_backtests_page_get_job_id (page), ==, 0);
 
   /* Typing there takes the mark away; a parameter the strategy refuses
    * is marked on its own row. */
   set_text (page, "cash-row", "10000");
-  g_assert_false (gtk_widget_has_css_class (find (page, "cash-row"), "error"));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "param-fast")), 30);
-  click (find (page, "run-button"));
-  wait_until (has_error_class, find (page, "param-row-fast"), "the parameter fast to be marked");
+  g_assert_false (gtk_widget_has_css_class (find_required (page, "cash-row"), "error"));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find_required (page, "param-fast")), 30);
+  click (find_required (page, "run-button"));
+  wait_until (has_error_class, find_required (page, "param-row-fast"), "the parameter fast to be marked");
 
   close_window (window);
   bourse_test_server_free (server);
@@ -455,16 +437,16 @@ test_viewer (void)
   page = wait_for_page (window, 1);
 
   g_assert_false (bourse_backtests_page_get_can_run (page));
-  g_assert_false (gtk_widget_is_visible (find (page, "run-button")));
-  g_assert_false (gtk_widget_is_visible (find (page, "strategy-row")));
+  g_assert_false (gtk_widget_is_visible (find_required (page, "run-button")));
+  g_assert_false (gtk_widget_is_visible (find_required (page, "strategy-row")));
   row_name = g_strdup_printf ("backtest-row-%" PRId64, id);
-  g_assert_null (find_widget (find (page, row_name), "delete-button"));
+  g_assert_null (find_widget (find_required (page, row_name), "delete-button"));
 
   /* The result is there to read, its note not to edit. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backtests.show", "x", id));
   wait_until (result_is_shown, page, "the backtest's result");
   g_assert_nonnull (find_widget (GTK_WIDGET (page), "metric-total_return"));
-  g_assert_false (gtk_widget_is_sensitive (find (page, "note-row")));
+  g_assert_false (gtk_widget_is_sensitive (find_required (page, "note-row")));
 
   close_window (window);
   bourse_test_server_free (server);
