@@ -30,7 +30,7 @@
 #include "bourse-trading-util.h"
 
 #define JOBS_TOPIC      "jobs"
-#define BACKTEST_KIND   "backtest.run"
+#define BACKTESTS_TOPIC "backtests"
 #define LIST_LIMIT      100
 /* The result's chart reads at most this many candles of the window, in
  * pages of the API's largest (5000): the trades of a longer window are
@@ -371,11 +371,22 @@ bourse_backtests_page_strategy_selected_cb (BourseBacktestsPage *self,
 
 static void
 bourse_backtests_page_form_changed_cb (BourseBacktestsPage *self,
-                                       gpointer             sender)
+                                       GtkEditable         *editable)
 {
   g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
 
-  gtk_widget_remove_css_class (GTK_WIDGET (sender), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+  bourse_backtests_page_update_actions (self);
+}
+
+static void
+bourse_backtests_page_symbol_selected_cb (BourseBacktestsPage *self,
+                                          GParamSpec          *pspec,
+                                          AdwComboRow         *row)
+{
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
   bourse_backtests_page_update_actions (self);
 }
 
@@ -503,13 +514,8 @@ bourse_backtests_page_apply_job (BourseBacktestsPage *self,
   if (!bourse_json_get_int (job, "id", &id) || status == NULL)
     return;
 
-  /* Anyone's run that ends changes the list. */
   if (id != self->job_id)
-    {
-      if (g_strcmp0 (bourse_json_get_string (job, "kind"), BACKTEST_KIND) == 0 && status_is_final (status))
-        bourse_backtests_page_load_list (self);
-      return;
-    }
+    return;
 
   bourse_json_get_double (job, "progress", &progress);
   if (g_str_equal (status, "succeeded"))
@@ -599,6 +605,46 @@ bourse_backtests_page_resync_cb (BourseBacktestsPage *self,
   g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
 
   bourse_backtests_page_fetch_job (self);
+}
+
+static void
+bourse_backtests_page_hide_result (BourseBacktestsPage *self)
+{
+  self->shown_id = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->metrics_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->trades_group), FALSE);
+}
+
+/* A backtest created, ended, noted or deleted, here or anywhere. */
+static void
+bourse_backtests_page_backtests_event_cb (BourseBacktestsPage *self,
+                                          const char          *topic,
+                                          gint64               seq,
+                                          JsonNode            *data,
+                                          BourseClient        *client)
+{
+  JsonObject *backtest = answer_object (data);
+  gboolean deleted = FALSE;
+  gint64 id = 0;
+
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  bourse_json_get_int (backtest, "id", &id);
+  bourse_json_get_boolean (backtest, "deleted", &deleted);
+  if (deleted && id != 0 && id == self->shown_id)
+    bourse_backtests_page_hide_result (self);
+
+  bourse_backtests_page_load_list (self);
+}
+
+static void
+bourse_backtests_page_backtests_resync_cb (BourseBacktestsPage *self,
+                                           const char          *topic,
+                                           BourseClient        *client)
+{
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
   bourse_backtests_page_load_list (self);
 }
 
@@ -747,13 +793,6 @@ bourse_backtests_page_run_action (GtkWidget  *widget,
       json_object_set_int_member (body, "slippage_bps", bps);
     }
 
-  /* Subscribed before the job exists, so none of its events is missed. */
-  if (!self->subscribed)
-    {
-      bourse_client_subscribe (self->client, JOBS_TOPIC);
-      self->subscribed = TRUE;
-    }
-
   self->busy = TRUE;
   bourse_backtests_page_update_actions (self);
 
@@ -844,6 +883,8 @@ bourse_backtests_page_create_trade_row (JsonObject *trade,
   g_autofree char *subtitle = NULL;
   g_autofree char *name = g_strdup_printf ("trade-row-%u", index);
   const char *css_class = bourse_decimal_css_class (bourse_json_get_string (trade, "pnl"));
+  g_autofree char *quantity_text = NULL;
+  BourseDecimal quantity;
   gboolean open = FALSE;
   GtkWidget *row;
   GtkWidget *label;
@@ -851,8 +892,10 @@ bourse_backtests_page_create_trade_row (JsonObject *trade,
   bourse_json_get_boolean (trade, "open", &open);
 
   /* Translators: a trade's direction (Long or Short) and its quantity */
+  if (bourse_json_get_decimal (trade, "quantity", &quantity))
+    quantity_text = bourse_decimal_to_string_trimmed (quantity);
   title = g_strdup_printf (_("%s · %s"), g_strcmp0 (side, "SHORT") == 0 ? _("Short") : _("Long"),
-                           bourse_json_get_string (trade, "quantity") ?: "?");
+                           quantity_text ?: "?");
   if (open)
     /* Translators: the entry's time and price of a trade still open */
     subtitle = g_strdup_printf (_("%s at %s → still open"), entry_time, entry_price);
@@ -1043,6 +1086,9 @@ bourse_backtests_page_candles_cb (GObject      *object,
 
   bourse_candle_chart_set_candles (self->candle_chart, (BourseChartCandle *) self->chart_candles->data,
                                    self->chart_candles->len);
+  /* The whole window at first, as far as the zoom goes: the trades are
+   * spread over it. */
+  bourse_candle_chart_set_candle_width (self->candle_chart, 0.01);
   g_array_set_size (self->chart_candles, 0);
 }
 
@@ -1065,11 +1111,7 @@ bourse_backtests_page_apply_backtest (BourseBacktestsPage *self,
 
   bourse_json_get_int (backtest, "id", &id);
 
-  {
-    JsonNode *node = json_object_get_member (request ?: backtest, "params");
-
-    params = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_to_string (node, FALSE) : g_strdup ("{}");
-  }
+  params = bourse_format_params (bourse_json_get_object (request, "params"));
 
   /* Translators: a backtest's number */
   title = g_strdup_printf (_("Backtest #%" PRId64), id);
@@ -1530,12 +1572,7 @@ bourse_backtests_page_delete_response_cb (AdwMessageDialog    *dialog,
 
   id = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "backtest-id");
   if (id == self->shown_id)
-    {
-      self->shown_id = 0;
-      gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->metrics_group), FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->trades_group), FALSE);
-    }
+    bourse_backtests_page_hide_result (self);
 
   path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
   bourse_client_request_json_async (self->client, "DELETE", path, NULL, self->cancellable,
@@ -1566,6 +1603,22 @@ bourse_backtests_page_delete_action (GtkWidget  *widget,
 
 /* }}} */
 
+/* No more events of the client's. */
+static void
+bourse_backtests_page_unfollow (BourseBacktestsPage *self)
+{
+  if (self->client == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->subscribed)
+    {
+      bourse_client_unsubscribe (self->client, JOBS_TOPIC);
+      bourse_client_unsubscribe (self->client, BACKTESTS_TOPIC);
+    }
+  self->subscribed = FALSE;
+}
+
 BourseClient *
 bourse_backtests_page_get_client (BourseBacktestsPage *self)
 {
@@ -1589,13 +1642,7 @@ bourse_backtests_page_set_client (BourseBacktestsPage *self,
   g_cancellable_cancel (self->result_cancellable);
   g_clear_object (&self->result_cancellable);
 
-  if (self->client != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->client, self);
-      if (self->subscribed)
-        bourse_client_unsubscribe (self->client, JOBS_TOPIC);
-      self->subscribed = FALSE;
-    }
+  bourse_backtests_page_unfollow (self);
 
   g_set_object (&self->client, client);
   self->busy = FALSE;
@@ -1613,13 +1660,18 @@ bourse_backtests_page_set_client (BourseBacktestsPage *self,
   if (client != NULL)
     {
       self->cancellable = g_cancellable_new ();
-      /* Every role that reads backtests reads jobs: the list follows the
-       * runs that end, the form its own run. */
+      /* The list follows the backtests topic; the form its own run on
+       * jobs, which every role that reads backtests may read too. */
       g_signal_connect_object (client, "event::" JOBS_TOPIC,
                                G_CALLBACK (bourse_backtests_page_event_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (client, "resync::" JOBS_TOPIC,
                                G_CALLBACK (bourse_backtests_page_resync_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "event::" BACKTESTS_TOPIC,
+                               G_CALLBACK (bourse_backtests_page_backtests_event_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "resync::" BACKTESTS_TOPIC,
+                               G_CALLBACK (bourse_backtests_page_backtests_resync_cb), self, G_CONNECT_SWAPPED);
       bourse_client_subscribe (client, JOBS_TOPIC);
+      bourse_client_subscribe (client, BACKTESTS_TOPIC);
       self->subscribed = TRUE;
     }
 
@@ -1680,13 +1732,7 @@ bourse_backtests_page_dispose (GObject *object)
   g_cancellable_cancel (self->result_cancellable);
   g_clear_object (&self->result_cancellable);
 
-  if (self->client != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->client, self);
-      if (self->subscribed)
-        bourse_client_unsubscribe (self->client, JOBS_TOPIC);
-      self->subscribed = FALSE;
-    }
+  bourse_backtests_page_unfollow (self);
   g_clear_object (&self->client);
 
   if (self->error_rows != NULL)
@@ -1832,6 +1878,7 @@ bourse_backtests_page_class_init (BourseBacktestsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, run_button);
   gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_strategy_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_form_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_symbol_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_note_apply_cb);
 }
 

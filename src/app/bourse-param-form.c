@@ -139,6 +139,24 @@ bourse_format_json_value (JsonNode *node)
   return json_to_string (node, FALSE);
 }
 
+char *
+bourse_format_params (JsonObject *params)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GList) names = params != NULL ? json_object_get_members (params) : NULL;
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autofree char *value = bourse_format_json_value (json_object_get_member (params, l->data));
+
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append_printf (text, "%s = %s", (const char *) l->data, value);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 /* }}} */
 
 /* The rows {{{ */

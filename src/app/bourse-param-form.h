@@ -38,5 +38,7 @@ GtkWidget       *bourse_param_form_get_row      (BourseParamForm     *self,
 
 /* A JSON value for people: "yes", "12", "0.5", a short list. */
 char            *bourse_format_json_value       (JsonNode            *node);
+/* "fast = 10, slow = 30": parameters in the order given. */
+char            *bourse_format_params           (JsonObject          *params);
 
 G_END_DECLS

@@ -352,24 +352,6 @@ bourse_strategies_page_types_cb (GObject      *object,
                                       : NULL);
 }
 
-static char *
-format_params (JsonObject *params)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autoptr(GList) names = params != NULL ? json_object_get_members (params) : NULL;
-
-  for (GList *l = names; l != NULL; l = l->next)
-    {
-      g_autofree char *value = bourse_format_json_value (json_object_get_member (params, l->data));
-
-      if (text->len > 0)
-        g_string_append (text, ", ");
-      g_string_append_printf (text, "%s = %s", (const char *) l->data, value);
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
 typedef struct
 {
   BourseStrategiesPage *self;
@@ -479,7 +461,7 @@ bourse_strategies_page_create_strategy_row (BourseStrategiesPage *self,
   const char *name = bourse_json_get_string (strategy, "name");
   const char *type = bourse_json_get_string (strategy, "strategy");
   const char *last = bourse_json_get_string (strategy, "last_signal_at");
-  g_autofree char *params = format_params (bourse_json_get_object (strategy, "params"));
+  g_autofree char *params = bourse_format_params (bourse_json_get_object (strategy, "params"));
   g_autofree char *row_name = NULL;
   g_autoptr(GString) subtitle = g_string_new (NULL);
   gboolean enabled = FALSE;

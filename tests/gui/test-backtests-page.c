@@ -241,7 +241,7 @@ static void
 test_run (void)
 {
   BourseTestServer *server = start_server ();
-  static const char * const topics[] = { "jobs", NULL };
+  static const char * const topics[] = { "jobs", "backtests", NULL };
   g_autoptr(JsonNode) stored = NULL;
   g_autofree char *path = NULL;
   g_autofree char *row_name = NULL;
@@ -414,6 +414,7 @@ test_viewer (void)
   g_autoptr(JsonNode) started = NULL;
   g_autofree char *token = NULL;
   g_autofree char *first = local_day (N_CANDLES / 24 + 2);
+  g_autofree char *tomorrow = local_day (-1);
   g_autofree char *body = NULL;
   g_autofree char *path = NULL;
   g_autofree char *row_name = NULL;
@@ -423,8 +424,8 @@ test_viewer (void)
   gint64 id;
 
   body = g_strdup_printf ("{\"strategy\":\"sma-cross\",\"params\":{\"fast\":5,\"slow\":20},\"symbol\":\"" SYMBOL "\","
-                          "\"interval\":\"1h\",\"start\":\"%sT00:00:00Z\",\"end\":\"2100-01-01T00:00:00Z\"}",
-                          first);
+                          "\"interval\":\"1h\",\"start\":\"%sT00:00:00Z\",\"end\":\"%sT00:00:00Z\"}",
+                          first, tomorrow);
   started = desk_expect (server, "POST", "/api/v1/backtests", NULL, body, 202);
   id = json_object_get_int_member (json_object_get_object_member (desk_object (started), "backtest"), "id");
   path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
@@ -441,6 +442,16 @@ test_viewer (void)
   g_assert_false (gtk_widget_is_visible (find_required (page, "strategy-row")));
   row_name = g_strdup_printf ("backtest-row-%" PRId64, id);
   g_assert_null (find_widget (find_required (page, row_name), "delete-button"));
+
+  /* Another run, made elsewhere, comes on the backtests topic. */
+  {
+    static const char * const topics[] = { "backtests", NULL };
+    g_autoptr(JsonNode) again = NULL;
+
+    wait_for_topics (window, topics);
+    again = desk_expect (server, "POST", "/api/v1/backtests", NULL, body, 202);
+    page = wait_for_page (window, 2);
+  }
 
   /* The result is there to read, its note not to edit. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backtests.show", "x", id));
