@@ -15,6 +15,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "strategy/bourse-strategy.h"
+
 #include "bourse-backtests-page.h"
 #include "bourse-candle-chart.h"
 #include "bourse-equity-chart.h"
@@ -27,6 +29,104 @@
 #define N_CANDLES 600
 
 static char *tmp_dir;
+
+/* The gate {{{ */
+
+/* A strategy that holds its run at its first candle until the test lets
+ * it go: a run to cancel while it is still going, whatever the machine's
+ * speed. */
+static GMutex   gate_lock;
+static GCond    gate_cond;
+static gboolean gate_entered;
+static gboolean gate_open;
+
+#define TEST_TYPE_GATE (test_gate_get_type ())
+G_DECLARE_FINAL_TYPE (TestGate, test_gate, TEST, GATE, GObject)
+
+struct _TestGate
+{
+  GObject parent_instance;
+};
+
+static void test_gate_iface_init (BourseStrategyInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestGate, test_gate, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (BOURSE_TYPE_STRATEGY, test_gate_iface_init))
+
+static void test_gate_class_init (TestGateClass *klass) { }
+static void test_gate_init (TestGate *self) { }
+
+static const char *gate_get_id (BourseStrategy *self) { return "test-gate"; }
+static const char *gate_get_version (BourseStrategy *self) { return "1"; }
+
+static const BourseStrategyParam *
+gate_get_parameters (BourseStrategy *self,
+                     guint          *n_params)
+{
+  *n_params = 0;
+  return NULL;
+}
+
+static guint
+gate_get_min_candles (BourseStrategy *self,
+                      JsonObject     *params)
+{
+  return 1;
+}
+
+/* In the job's worker thread. */
+static gboolean
+gate_evaluate (BourseStrategy             *self,
+               const BourseStrategyInput  *input,
+               JsonObject                 *params,
+               BourseSignal               *signal,
+               GError                    **error)
+{
+  g_mutex_lock (&gate_lock);
+  gate_entered = TRUE;
+  g_cond_broadcast (&gate_cond);
+  while (!gate_open)
+    g_cond_wait (&gate_cond, &gate_lock);
+  g_mutex_unlock (&gate_lock);
+
+  signal->decision = BOURSE_DECISION_NO_TRADE;
+  return TRUE;
+}
+
+static void
+test_gate_iface_init (BourseStrategyInterface *iface)
+{
+  iface->get_id = gate_get_id;
+  iface->get_name = gate_get_id;
+  iface->get_version = gate_get_version;
+  iface->get_parameters = gate_get_parameters;
+  iface->get_min_candles = gate_get_min_candles;
+  iface->evaluate = gate_evaluate;
+}
+
+static void
+gate_set_open (gboolean open)
+{
+  g_mutex_lock (&gate_lock);
+  gate_open = open;
+  if (!open)
+    gate_entered = FALSE;
+  g_cond_broadcast (&gate_cond);
+  g_mutex_unlock (&gate_lock);
+}
+
+static gboolean
+gate_is_entered (gpointer data)
+{
+  gboolean entered;
+
+  g_mutex_lock (&gate_lock);
+  entered = gate_entered;
+  g_mutex_unlock (&gate_lock);
+  return entered;
+}
+
+/* }}} */
 
 /* Helpers {{{ */
 
@@ -395,15 +495,81 @@ typedef struct
 {
   BourseTestServer *server;
   const char       *path;
+  const char       *status;
 } StatusQuery;
 
 static gboolean
-backtest_succeeded (gpointer data)
+backtest_has_status (gpointer data)
 {
   StatusQuery *query = data;
   g_autoptr(JsonNode) node = desk_expect (query->server, "GET", query->path, NULL, NULL, 200);
 
-  return g_strcmp0 (json_object_get_string_member (desk_object (node), "status"), "succeeded") == 0;
+  return g_strcmp0 (json_object_get_string_member (desk_object (node), "status"), query->status) == 0;
+}
+
+static gboolean
+job_is_followed (gpointer data)
+{
+  return bourse_backtests_page_get_job_id (data) != 0;
+}
+
+static gboolean
+job_is_done (gpointer data)
+{
+  return bourse_backtests_page_get_job_id (data) == 0;
+}
+
+/* A run held at its first candle: the progress bar and Cancel, and the
+ * backtest ends cancelled once the run looks again. */
+static void
+test_cancel (void)
+{
+  BourseTestServer *server = start_server ();
+  static const char * const topics[] = { "jobs", "backtests", NULL };
+  g_autofree char *first = local_day (6000 / 1440 + 2);
+  g_autofree char *today = local_day (0);
+  g_autoptr(JsonNode) list = NULL;
+  g_autofree char *path = NULL;
+  BourseBacktestsPage *page;
+  BourseWindow *window;
+  StatusQuery query;
+  JsonObject *backtest;
+
+  /* More one-minute candles than the run goes between its looks at a
+   * cancel (4096). */
+  desk_add_instrument (server, "GATEUSDT", BOURSE_INTERVAL_1M, 6000, 3);
+  gate_set_open (FALSE);
+
+  window = open_window (server, NULL);
+  page = wait_for_page (window, 0);
+  wait_for_topics (window, topics);
+
+  select_string (find_required (page, "strategy-row"), "test-gate");
+  select_string (find_required (page, "symbol-row"), "GATEUSDT");
+  select_string (find_required (page, "interval-row"), "1m");
+  set_text (page, "start-row", first);
+  set_text (page, "end-row", today);
+  click (find_required (page, "run-button"));
+
+  wait_until (gate_is_entered, NULL, "the run to reach the gate");
+  wait_until (job_is_followed, page, "the page to follow the run");
+  g_assert_true (gtk_widget_get_visible (find_required (page, "progress-box")));
+  g_assert_false (gtk_widget_is_sensitive (find_required (page, "run-button")));
+
+  click (find_required (page, "cancel-button"));
+  list = desk_expect (server, "GET", "/api/v1/backtests", NULL, NULL, 200);
+  backtest = json_array_get_object_element (json_object_get_array_member (desk_object (list), "items"), 0);
+  path = g_strdup_printf ("/api/v1/backtests/%" PRId64, json_object_get_int_member (backtest, "id"));
+  gate_set_open (TRUE);
+
+  query = (StatusQuery) { server, path, "cancelled" };
+  wait_until (backtest_has_status, &query, "the backtest to be cancelled");
+  wait_until (job_is_done, page, "the page to see the run end");
+  g_assert_false (gtk_widget_get_visible (find_required (page, "progress-box")));
+  g_assert_cmpint (bourse_backtests_page_get_shown_id (page), ==, 0);
+
+  close_window (window);
+  bourse_test_server_free (server);
 }
 
 /* A viewer sees the list and the results, and no form, Run or Delete. */
@@ -429,8 +595,8 @@ test_viewer (void)
   started = desk_expect (server, "POST", "/api/v1/backtests", NULL, body, 202);
   id = json_object_get_int_member (json_object_get_object_member (desk_object (started), "backtest"), "id");
   path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
-  query = (StatusQuery) { server, path };
-  wait_until (backtest_succeeded, &query, "the backtest to succeed");
+  query = (StatusQuery) { server, path, "succeeded" };
+  wait_until (backtest_has_status, &query, "the backtest to succeed");
 
   desk_create_user (server, "vera", "viewer");
   token = desk_login (server, "vera", "viewer");
@@ -471,9 +637,12 @@ main (int   argc,
 
   if (!gui_test_init (&argc, &argv, &tmp_dir))
     return 0;
+  bourse_strategies_ensure ();
+  g_io_extension_point_implement (BOURSE_STRATEGY_EXTENSION_POINT_NAME, TEST_TYPE_GATE, "test-gate", 0);
 
   g_test_add_func ("/backtests/run", test_run);
   g_test_add_func ("/backtests/refused", test_refused);
+  g_test_add_func ("/backtests/cancel", test_cancel);
   g_test_add_func ("/backtests/viewer", test_viewer);
 
   ret = g_test_run ();
