@@ -15,8 +15,6 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "strategy/bourse-strategy.h"
-
 #include "bourse-backtests-page.h"
 #include "bourse-candle-chart.h"
 #include "bourse-equity-chart.h"
@@ -29,104 +27,6 @@
 #define N_CANDLES 600
 
 static char *tmp_dir;
-
-/* The gate {{{ */
-
-/* A strategy that holds its run at its first candle until the test lets
- * it go: a run to cancel while it is still going, whatever the machine's
- * speed. */
-static GMutex   gate_lock;
-static GCond    gate_cond;
-static gboolean gate_entered;
-static gboolean gate_open;
-
-#define TEST_TYPE_GATE (test_gate_get_type ())
-G_DECLARE_FINAL_TYPE (TestGate, test_gate, TEST, GATE, GObject)
-
-struct _TestGate
-{
-  GObject parent_instance;
-};
-
-static void test_gate_iface_init (BourseStrategyInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestGate, test_gate, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (BOURSE_TYPE_STRATEGY, test_gate_iface_init))
-
-static void test_gate_class_init (TestGateClass *klass) { }
-static void test_gate_init (TestGate *self) { }
-
-static const char *gate_get_id (BourseStrategy *self) { return "test-gate"; }
-static const char *gate_get_version (BourseStrategy *self) { return "1"; }
-
-static const BourseStrategyParam *
-gate_get_parameters (BourseStrategy *self,
-                     guint          *n_params)
-{
-  *n_params = 0;
-  return NULL;
-}
-
-static guint
-gate_get_min_candles (BourseStrategy *self,
-                      JsonObject     *params)
-{
-  return 1;
-}
-
-/* In the job's worker thread. */
-static gboolean
-gate_evaluate (BourseStrategy             *self,
-               const BourseStrategyInput  *input,
-               JsonObject                 *params,
-               BourseSignal               *signal,
-               GError                    **error)
-{
-  g_mutex_lock (&gate_lock);
-  gate_entered = TRUE;
-  g_cond_broadcast (&gate_cond);
-  while (!gate_open)
-    g_cond_wait (&gate_cond, &gate_lock);
-  g_mutex_unlock (&gate_lock);
-
-  signal->decision = BOURSE_DECISION_NO_TRADE;
-  return TRUE;
-}
-
-static void
-test_gate_iface_init (BourseStrategyInterface *iface)
-{
-  iface->get_id = gate_get_id;
-  iface->get_name = gate_get_id;
-  iface->get_version = gate_get_version;
-  iface->get_parameters = gate_get_parameters;
-  iface->get_min_candles = gate_get_min_candles;
-  iface->evaluate = gate_evaluate;
-}
-
-static void
-gate_set_open (gboolean open)
-{
-  g_mutex_lock (&gate_lock);
-  gate_open = open;
-  if (!open)
-    gate_entered = FALSE;
-  g_cond_broadcast (&gate_cond);
-  g_mutex_unlock (&gate_lock);
-}
-
-static gboolean
-gate_is_entered (gpointer data)
-{
-  gboolean entered;
-
-  g_mutex_lock (&gate_lock);
-  entered = gate_entered;
-  g_mutex_unlock (&gate_lock);
-  return entered;
-}
-
-/* }}} */
 
 /* Helpers {{{ */
 
@@ -519,7 +419,8 @@ job_is_done (gpointer data)
   return bourse_backtests_page_get_job_id (data) == 0;
 }
 
-/* A run held at its first candle: the progress bar and Cancel, and the
+/* A run held at its first candle by desk-test-util's gate strategy: the
+ * progress bar and Cancel, and the
  * backtest ends cancelled once the run looks again. */
 static void
 test_cancel (void)
@@ -538,7 +439,7 @@ test_cancel (void)
   /* More one-minute candles than the run goes between its looks at a
    * cancel (4096). */
   desk_add_instrument (server, "GATEUSDT", BOURSE_INTERVAL_1M, 6000, 3);
-  gate_set_open (FALSE);
+  desk_gate_reset ();
 
   window = open_window (server, NULL);
   page = wait_for_page (window, 0);
@@ -551,7 +452,7 @@ test_cancel (void)
   set_text (page, "end-row", today);
   click (find_required (page, "run-button"));
 
-  wait_until (gate_is_entered, NULL, "the run to reach the gate");
+  wait_until (desk_gate_is_entered, NULL, "the run to reach the gate");
   wait_until (job_is_followed, page, "the page to follow the run");
   g_assert_true (gtk_widget_get_visible (find_required (page, "progress-box")));
   g_assert_false (gtk_widget_is_sensitive (find_required (page, "run-button")));
@@ -560,7 +461,7 @@ test_cancel (void)
   list = desk_expect (server, "GET", "/api/v1/backtests", NULL, NULL, 200);
   backtest = json_array_get_object_element (json_object_get_array_member (desk_object (list), "items"), 0);
   path = g_strdup_printf ("/api/v1/backtests/%" PRId64, json_object_get_int_member (backtest, "id"));
-  gate_set_open (TRUE);
+  desk_gate_release (FALSE);
 
   query = (StatusQuery) { server, path, "cancelled" };
   wait_until (backtest_has_status, &query, "the backtest to be cancelled");
@@ -637,8 +538,7 @@ main (int   argc,
 
   if (!gui_test_init (&argc, &argv, &tmp_dir))
     return 0;
-  bourse_strategies_ensure ();
-  g_io_extension_point_implement (BOURSE_STRATEGY_EXTENSION_POINT_NAME, TEST_TYPE_GATE, "test-gate", 0);
+  desk_gate_register ();
 
   g_test_add_func ("/backtests/run", test_run);
   g_test_add_func ("/backtests/refused", test_refused);

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include "strategy/bourse-strategy.h"
+
 #include "desk-test-util.h"
 
 /* Servers {{{ */
@@ -483,6 +485,128 @@ desk_ws_free (DeskWs *ws)
   g_clear_object (&ws->connection);
   g_ptr_array_unref (ws->messages);
   g_free (ws);
+}
+
+/* }}} */
+
+/* The gate {{{ */
+
+/* A strategy that holds its run at its first evaluation until the test
+ * opens the gate: a run still going, whatever the machine's speed. */
+
+static GMutex gate_lock;
+static GCond  gate_cond;
+static gboolean gate_entered;
+static gboolean gate_open;
+static gboolean gate_abort;
+
+#define TEST_TYPE_GATE (test_gate_get_type ())
+G_DECLARE_FINAL_TYPE (TestGate, test_gate, TEST, GATE, GObject)
+
+struct _TestGate
+{
+  GObject parent_instance;
+};
+
+static void test_gate_iface_init (BourseStrategyInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestGate, test_gate, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (BOURSE_TYPE_STRATEGY, test_gate_iface_init))
+
+static void test_gate_class_init (TestGateClass *klass) { }
+static void test_gate_init (TestGate *self) { }
+
+static const char *gate_get_id (BourseStrategy *self) { return "test-gate"; }
+static const char *gate_get_version (BourseStrategy *self) { return "1"; }
+
+static const BourseStrategyParam *
+gate_get_parameters (BourseStrategy *self,
+                     guint          *n_params)
+{
+  *n_params = 0;
+  return NULL;
+}
+
+static guint
+gate_get_min_candles (BourseStrategy *self,
+                      JsonObject     *params)
+{
+  return 1;
+}
+
+/* In the job's worker: waits for the gate; an abort is what a run says
+ * when it is stopped. */
+static gboolean
+gate_evaluate (BourseStrategy             *self,
+               const BourseStrategyInput  *input,
+               JsonObject                 *params,
+               BourseSignal               *signal,
+               GError                    **error)
+{
+  gboolean abort;
+
+  g_mutex_lock (&gate_lock);
+  gate_entered = TRUE;
+  g_cond_broadcast (&gate_cond);
+  while (!gate_open)
+    g_cond_wait (&gate_cond, &gate_lock);
+  abort = gate_abort;
+  g_mutex_unlock (&gate_lock);
+
+  if (abort)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
+      return FALSE;
+    }
+  signal->decision = BOURSE_DECISION_NO_TRADE;
+  return TRUE;
+}
+
+static void
+test_gate_iface_init (BourseStrategyInterface *iface)
+{
+  iface->get_id = gate_get_id;
+  iface->get_name = gate_get_id;
+  iface->get_version = gate_get_version;
+  iface->get_parameters = gate_get_parameters;
+  iface->get_min_candles = gate_get_min_candles;
+  iface->evaluate = gate_evaluate;
+}
+
+void
+desk_gate_reset (void)
+{
+  g_mutex_lock (&gate_lock);
+  gate_entered = gate_open = gate_abort = FALSE;
+  g_mutex_unlock (&gate_lock);
+}
+
+void
+desk_gate_release (gboolean abort)
+{
+  g_mutex_lock (&gate_lock);
+  gate_open = TRUE;
+  gate_abort = abort;
+  g_cond_broadcast (&gate_cond);
+  g_mutex_unlock (&gate_lock);
+}
+
+gboolean
+desk_gate_is_entered (gpointer data)
+{
+  gboolean entered;
+
+  g_mutex_lock (&gate_lock);
+  entered = gate_entered;
+  g_mutex_unlock (&gate_lock);
+  return entered;
+}
+
+void
+desk_gate_register (void)
+{
+  bourse_strategies_ensure ();
+  g_io_extension_point_implement (BOURSE_STRATEGY_EXTENSION_POINT_NAME, TEST_TYPE_GATE, "test-gate", 0);
 }
 
 /* }}} */

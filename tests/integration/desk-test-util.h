@@ -105,4 +105,15 @@ JsonObject       *desk_ws_event              (DeskWs             *ws,
                                               guint               nth);
 void              desk_ws_free               (DeskWs             *ws);
 
+/* The "test-gate" strategy: no parameters, one candle; its first
+ * evaluation in a run waits, in the run's worker, until the gate opens,
+ * and then says NO_TRADE, or fails as a stopped run does when released
+ * with @abort. Register once, before the engine starts. */
+void              desk_gate_register         (void);
+/* Closed, and not entered yet. */
+void              desk_gate_reset            (void);
+void              desk_gate_release          (gboolean            abort);
+/* A condition: a run waits at the gate. */
+gboolean          desk_gate_is_entered       (gpointer            data);
+
 G_END_DECLS

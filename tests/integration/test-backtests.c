@@ -9,9 +9,9 @@
  * naming its member, the roles, a cancel, and a restart.
  *
  * A cancel and a shutdown have to find a run still going, whatever the
- * machine's speed: the "test-gate" strategy (a plugin of this file, as
- * strategies are plugins) holds its first evaluation until the test opens
- * the gate.
+ * machine's speed: the "test-gate" strategy (desk-test-util's, a plugin as
+ * strategies are) holds its first evaluation until the test opens the
+ * gate.
  */
 
 #include <string.h>
@@ -33,118 +33,6 @@ static BourseTestServer *server;
 static char *trader_token;
 static char *other_token;
 static char *viewer_token;
-
-/* The gate {{{ */
-
-static GMutex gate_lock;
-static GCond  gate_cond;
-static gboolean gate_entered;
-static gboolean gate_open;
-static gboolean gate_abort;
-
-#define TEST_TYPE_GATE (test_gate_get_type ())
-G_DECLARE_FINAL_TYPE (TestGate, test_gate, TEST, GATE, GObject)
-
-struct _TestGate
-{
-  GObject parent_instance;
-};
-
-static void test_gate_iface_init (BourseStrategyInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestGate, test_gate, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (BOURSE_TYPE_STRATEGY, test_gate_iface_init))
-
-static void test_gate_class_init (TestGateClass *klass) { }
-static void test_gate_init (TestGate *self) { }
-
-static const char *gate_get_id (BourseStrategy *self) { return "test-gate"; }
-static const char *gate_get_version (BourseStrategy *self) { return "1"; }
-
-static const BourseStrategyParam *
-gate_get_parameters (BourseStrategy *self,
-                     guint          *n_params)
-{
-  *n_params = 0;
-  return NULL;
-}
-
-static guint
-gate_get_min_candles (BourseStrategy *self,
-                      JsonObject     *params)
-{
-  return 1;
-}
-
-/* In the job's worker: waits for the gate; an abort is what a run says
- * when it is stopped. */
-static gboolean
-gate_evaluate (BourseStrategy             *self,
-               const BourseStrategyInput  *input,
-               JsonObject                 *params,
-               BourseSignal               *signal,
-               GError                    **error)
-{
-  gboolean abort;
-
-  g_mutex_lock (&gate_lock);
-  gate_entered = TRUE;
-  g_cond_broadcast (&gate_cond);
-  while (!gate_open)
-    g_cond_wait (&gate_cond, &gate_lock);
-  abort = gate_abort;
-  g_mutex_unlock (&gate_lock);
-
-  if (abort)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "stopped");
-      return FALSE;
-    }
-  signal->decision = BOURSE_DECISION_NO_TRADE;
-  return TRUE;
-}
-
-static void
-test_gate_iface_init (BourseStrategyInterface *iface)
-{
-  iface->get_id = gate_get_id;
-  iface->get_name = gate_get_id;
-  iface->get_version = gate_get_version;
-  iface->get_parameters = gate_get_parameters;
-  iface->get_min_candles = gate_get_min_candles;
-  iface->evaluate = gate_evaluate;
-}
-
-static void
-gate_reset (void)
-{
-  g_mutex_lock (&gate_lock);
-  gate_entered = gate_open = gate_abort = FALSE;
-  g_mutex_unlock (&gate_lock);
-}
-
-static void
-gate_release (gboolean abort)
-{
-  g_mutex_lock (&gate_lock);
-  gate_open = TRUE;
-  gate_abort = abort;
-  g_cond_broadcast (&gate_cond);
-  g_mutex_unlock (&gate_lock);
-}
-
-static gboolean
-gate_is_entered (gpointer data)
-{
-  gboolean entered;
-
-  g_mutex_lock (&gate_lock);
-  entered = gate_entered;
-  g_mutex_unlock (&gate_lock);
-  return entered;
-}
-
-/* }}} */
 
 /* Helpers {{{ */
 
@@ -544,9 +432,9 @@ start_gated (gint64 *job_id)
                                            "\"start\":\"%s\",\"end\":\"%s\"}", start, end);
   gint64 id;
 
-  gate_reset ();
+  desk_gate_reset ();
   id = post_backtest (trader_token, body, job_id);
-  bourse_test_wait_until (gate_is_entered, NULL, 120000, "the run to reach the gate");
+  bourse_test_wait_until (desk_gate_is_entered, NULL, 120000, "the run to reach the gate");
   return id;
 }
 
@@ -567,7 +455,7 @@ cancelled_backtest (void)
 
   cancel = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/cancel", job_id);
   expect (server, "POST", cancel, trader_token, NULL, 202);
-  gate_release (FALSE);
+  desk_gate_release (FALSE);
   wait_for (id, BOURSE_JOB_CANCELLED);
   cancelled = get_backtest (id);
   g_assert_cmpstr (json_object_get_string_member (desk_object (cancelled), "status"), ==, "cancelled");
@@ -733,7 +621,7 @@ engine_state_cb (BourseEngine *engine,
                  gpointer      user_data)
 {
   if (bourse_engine_get_state (engine) == BOURSE_ENGINE_STATE_STOPPING)
-    gate_release (TRUE);
+    desk_gate_release (TRUE);
 }
 
 static void
@@ -774,7 +662,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   bourse_strategies_ensure ();
-  g_io_extension_point_implement (BOURSE_STRATEGY_EXTENSION_POINT_NAME, TEST_TYPE_GATE, "test-gate", 0);
+  desk_gate_register ();
 
   server = desk_server_new (NULL);
   desk_create_user (server, "trina", "trader");
