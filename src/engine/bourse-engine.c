@@ -34,6 +34,7 @@ struct _BourseEngine
   BourseJobs        *jobs;
   BourseDesk        *desk;
   BourseBacktests   *backtests;
+  BourseOptimisations *optimisations;
   BourseEventBus    *bus;
   BourseEngineState  state;
   gint64             started_at_ms;
@@ -69,6 +70,7 @@ bourse_engine_dispose (GObject *object)
   BourseEngine *self = (BourseEngine *)object;
 
   bourse_engine_stop (self);
+  g_clear_object (&self->optimisations);
   g_clear_object (&self->backtests);
   g_clear_object (&self->trading);
   g_clear_object (&self->portfolio);
@@ -495,6 +497,7 @@ bourse_engine_start (BourseEngine  *self,
   set_state (self, BOURSE_ENGINE_STATE_STARTING);
 
   /* Stopped ones from an earlier run. */
+  g_clear_object (&self->optimisations);
   g_clear_object (&self->backtests);
   g_clear_object (&self->trading);
   g_clear_object (&self->portfolio);
@@ -521,8 +524,11 @@ bourse_engine_start (BourseEngine  *self,
       || (self->trading = bourse_trading_new (self->store, self->config, self->bus, self->auth, self->market,
                                               self->portfolio, self->risk, error)) == NULL
       || (self->backtests = bourse_backtests_new (self->store, self->bus, self->jobs, self->auth, self->risk,
-                                                  error)) == NULL)
+                                                  error)) == NULL
+      || (self->optimisations = bourse_optimisations_new (self->store, self->bus, self->jobs, self->auth,
+                                                          self->risk, error)) == NULL)
     {
+      g_clear_object (&self->optimisations);
       g_clear_object (&self->backtests);
       g_clear_object (&self->trading);
       if (self->portfolio != NULL)
@@ -674,6 +680,14 @@ bourse_engine_get_backtests (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->backtests;
+}
+
+BourseOptimisations *
+bourse_engine_get_optimisations (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->optimisations;
 }
 
 BourseEventBus *

@@ -14,6 +14,7 @@
 #include "core/bourse-store.h"
 #include "auth/bourse-auth.h"
 #include "backtest/bourse-backtests.h"
+#include "backtest/bourse-optimisations.h"
 #include "market/bourse-market.h"
 
 #include "desk/bourse-desk.h"
@@ -60,8 +61,10 @@ BourseRisk        *bourse_engine_get_risk         (BourseEngine   *self);
 /* The ledger and the orders; NULL until started. */
 BoursePortfolio   *bourse_engine_get_portfolio    (BourseEngine   *self);
 BourseTrading     *bourse_engine_get_trading      (BourseEngine   *self);
-/* Backtests: their requests, jobs and records; NULL until started. */
+/* Backtests and optimisations: their requests, jobs and records; NULL
+ * until started. */
 BourseBacktests   *bourse_engine_get_backtests    (BourseEngine   *self);
+BourseOptimisations *bourse_engine_get_optimisations (BourseEngine  *self);
 /* Turns an approved, unexpired recommendation into its entry order (with
  * the bracket of its stop-loss and take-profit), once: the order's
  * client_order_id is "approval-<id>", so a second execute is CONFLICT.

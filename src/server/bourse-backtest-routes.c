@@ -24,11 +24,9 @@ backtests_of (BourseRequest *request)
   return bourse_engine_get_backtests (bourse_request_get_engine (request));
 }
 
-/* Who asks; an administrator may change anyone's backtests. @context must
- * outlive the caller. */
-static BourseBacktestsCaller
-caller_of (BourseRequest     *request,
-           BourseAuthContext *context)
+BourseBacktestsCaller
+_bourse_server_backtests_caller (BourseRequest     *request,
+                                 BourseAuthContext *context)
 {
   const BoursePrincipal *principal = bourse_request_get_principal (request);
 
@@ -51,11 +49,10 @@ reply_record (BourseRequest              *request,
   bourse_request_reply_json (request, status, node);
 }
 
-/* Refuses any member of @body but @name, naming it. */
-static gboolean
-only_member (BourseRequest *request,
-             JsonObject    *body,
-             const char    *name)
+gboolean
+_bourse_server_only_member (BourseRequest *request,
+                            JsonObject    *body,
+                            const char    *name)
 {
   g_autoptr(GList) members = json_object_get_members (body);
 
@@ -67,6 +64,25 @@ only_member (BourseRequest *request,
         return FALSE;
       }
   return TRUE;
+}
+
+const char *
+_bourse_server_note_member (BourseRequest *request,
+                            JsonObject    *body)
+{
+  JsonNode *note;
+
+  /* The note is all a record lets change; an empty one clears it. */
+  if (!_bourse_server_only_member (request, body, "note"))
+    return NULL;
+  note = json_object_get_member (body, "note");
+  if (note == NULL || !JSON_NODE_HOLDS_VALUE (note) || json_node_get_value_type (note) != G_TYPE_STRING)
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "note",
+                                        _("The note must be a string"));
+      return NULL;
+    }
+  return json_node_get_string (note);
 }
 
 static void
@@ -83,7 +99,7 @@ run_cb (BourseRequest *request,
 
   if (body == NULL)
     return;
-  caller = caller_of (request, &context);
+  caller = _bourse_server_backtests_caller (request, &context);
   if ((record = bourse_backtests_submit (backtests_of (request), body, &caller, &job, &error)) == NULL)
     {
       bourse_request_reply_error (request, error, 0);
@@ -169,23 +185,12 @@ note_cb (BourseRequest *request,
   gint64 id = bourse_request_get_id_param (request);
   BourseAuthContext context;
   BourseBacktestsCaller caller;
-  JsonNode *note;
+  const char *note;
 
-  if (id == 0 || body == NULL)
+  if (id == 0 || body == NULL || (note = _bourse_server_note_member (request, body)) == NULL)
     return;
-  /* The note is all a backtest lets change; an empty one clears it. */
-  if (!only_member (request, body, "note"))
-    return;
-  note = json_object_get_member (body, "note");
-  if (note == NULL || !JSON_NODE_HOLDS_VALUE (note) || json_node_get_value_type (note) != G_TYPE_STRING)
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "note",
-                                        _("The note must be a string"));
-      return;
-    }
-
-  caller = caller_of (request, &context);
-  record = bourse_backtests_set_note (backtests_of (request), id, json_node_get_string (note), &caller, &error);
+  caller = _bourse_server_backtests_caller (request, &context);
+  record = bourse_backtests_set_note (backtests_of (request), id, note, &caller, &error);
   if (record == NULL)
     {
       bourse_request_reply_error (request, error, 0);
@@ -205,7 +210,7 @@ delete_cb (BourseRequest *request,
 
   if (id == 0)
     return;
-  caller = caller_of (request, &context);
+  caller = _bourse_server_backtests_caller (request, &context);
   if (!bourse_backtests_delete (backtests_of (request), id, &caller, &error))
     {
       bourse_request_reply_error (request, error, 0);
@@ -224,7 +229,7 @@ compare_cb (BourseRequest *request,
   g_autoptr(GError) error = NULL;
   JsonArray *array;
 
-  if (body == NULL || !only_member (request, body, "ids"))
+  if (body == NULL || !_bourse_server_only_member (request, body, "ids"))
     return;
   if ((array = bourse_json_get_array (body, "ids")) == NULL)
     {

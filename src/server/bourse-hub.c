@@ -96,6 +96,7 @@ static const struct {
   { "risk",            "risk.read" },
   { "jobs",            "jobs.read" },
   { "backtests",       "backtests.read" },
+  { "optimisations",   "backtests.read" },
   { "config",          "stream.subscribe" },
   { "alerts",          "users.read" },
   { "logs",            "users.read" },

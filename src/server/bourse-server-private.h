@@ -60,6 +60,18 @@ void _bourse_server_add_portfolio_routes (BourseServer *self);
 void _bourse_server_add_risk_routes (BourseServer *self);
 void _bourse_server_add_exchange_routes (BourseServer *self);
 void _bourse_server_add_backtest_routes (BourseServer *self);
+void _bourse_server_add_optimisation_routes (BourseServer *self);
+/* Who asks, for backtests' and optimisations' records; an administrator
+ * may change anyone's. @context must outlive the caller. */
+BourseBacktestsCaller _bourse_server_backtests_caller (BourseRequest     *request,
+                                                       BourseAuthContext *context);
+/* Refuses any member of @body but @name, naming it; FALSE once answered. */
+gboolean  _bourse_server_only_member    (BourseRequest     *request,
+                                         JsonObject        *body,
+                                         const char        *name);
+/* The string of a {"note"} body, or NULL once a 422 is answered. */
+const char *_bourse_server_note_member  (BourseRequest     *request,
+                                         JsonObject        *body);
 /* Who asks, for trading's records; @context must outlive the caller. */
 BourseTradingCaller _bourse_server_trading_caller (BourseRequest     *request,
                                                    BourseAuthContext *context);

@@ -725,6 +725,7 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_exchange_routes (self);
   _bourse_server_add_portfolio_routes (self);
   _bourse_server_add_backtest_routes (self);
+  _bourse_server_add_optimisation_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);
