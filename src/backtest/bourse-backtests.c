@@ -18,10 +18,7 @@
 #include "market/bourse-instruments.h"
 
 #include "bourse-backtests.h"
-
-/* What a crash or a shutdown leaves in the error of an unfinished backtest,
- * as in its job's. */
-#define INTERRUPTED "interrupted"
+#include "bourse-record-table.h"
 
 struct _BourseBacktests
 {
@@ -35,6 +32,12 @@ struct _BourseBacktests
 };
 
 G_DEFINE_FINAL_TYPE (BourseBacktests, bourse_backtests, G_TYPE_OBJECT)
+
+/* The life it shares with the other runs' table (bourse-record-table.c). */
+static const BourseRecordTable record_table = {
+  "backtests", "backtest", BOURSE_BACKTESTS_TOPIC,
+  N_("Only the one who ran a backtest, or an administrator, may change it"),
+};
 
 /* Requests {{{ */
 
@@ -796,10 +799,7 @@ typedef struct
   BourseBacktestRequest *request;
   char                  *db_path;
   gint64                 backtest_id;
-  char                  *actor;
-  char                  *client_address;
-  char                  *request_id;
-  char                  *user_agent;
+  BourseRecordAuthor     author;
   gboolean               ended;
 } RunJob;
 
@@ -818,10 +818,7 @@ run_job_free (gpointer data)
   g_clear_object (&job->backtests);
   bourse_backtest_request_free (job->request);
   g_free (job->db_path);
-  g_free (job->actor);
-  g_free (job->client_address);
-  g_free (job->request_id);
-  g_free (job->user_agent);
+  _bourse_record_author_clear (&job->author);
   g_free (job);
 }
 
@@ -883,7 +880,7 @@ run_job_finish (const BourseJobInfo  *info,
                 GError              **error)
 {
   RunJob *data = user_data;
-  BourseAuthContext context = { data->client_address, data->request_id, data->user_agent };
+  BourseAuthContext context = _bourse_record_author_context (&data->author);
   JsonNode *result = info->status == BOURSE_JOB_SUCCEEDED ? bourse_job_get_result (job) : NULL;
 
   data->ended = TRUE;
@@ -891,7 +888,7 @@ run_job_finish (const BourseJobInfo  *info,
     return TRUE;
   /* Deleted while it ran: its job's end is still audited. */
   return store_end (store, data->backtest_id, info->status, info->error, result, error)
-         && audit_run (data->backtests->auth, data->actor, &context, data->backtest_id, info->id,
+         && audit_run (data->backtests->auth, data->author.actor, &context, data->backtest_id, info->id,
                        data->request->request, info->status, info->error, result, error);
 }
 
@@ -949,9 +946,6 @@ bourse_backtests_new (BourseStore     *store,
                       GError         **error)
 {
   g_autoptr(BourseBacktests) self = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
-  int changed;
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
   g_return_val_if_fail (BOURSE_IS_EVENT_BUS (bus), NULL);
@@ -966,17 +960,8 @@ bourse_backtests_new (BourseStore     *store,
   self->auth = g_object_ref (auth);
   self->risk = risk != NULL ? g_object_ref (risk) : NULL;
 
-  /* Nobody runs them any more: a crash ended them, as it did their jobs. */
-  stmt = bourse_store_prepare (store,
-                               "UPDATE backtests SET status = 'failed', error = '" INTERRUPTED "', finished_at = ? "
-                               "WHERE status IN ('queued', 'running')", error);
-  if (stmt == NULL)
+  if (!_bourse_record_table_mark_interrupted (&record_table, store, error))
     return NULL;
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
-  if (!bourse_store_step_done (store, stmt, error))
-    return NULL;
-  if ((changed = sqlite3_changes (bourse_store_get_db (store))) > 0)
-    g_message ("Marked %d unfinished backtests as interrupted", changed);
 
   return g_steal_pointer (&self);
 }
@@ -1014,13 +999,7 @@ bourse_backtests_submit (BourseBacktests              *self,
   data = g_new0 (RunJob, 1);
   data->backtests = g_object_ref (self);
   data->db_path = g_strdup (bourse_store_get_path (self->store));
-  data->actor = g_strdup (caller->actor);
-  if (caller->context != NULL)
-    {
-      data->client_address = g_strdup (caller->context->client_address);
-      data->request_id = g_strdup (caller->context->request_id);
-      data->user_agent = g_strdup (caller->context->user_agent);
-    }
+  _bourse_record_author_init (&data->author, caller);
   data->request = g_steal_pointer (&request);
 
   /* The job first, for its id: its end runs on this context, so not
@@ -1098,6 +1077,15 @@ bourse_backtests_list (BourseBacktests             *self,
   return g_steal_pointer (&list);
 }
 
+static BourseRecordHead
+head_of (const BourseBacktestRecord *record)
+{
+  return (BourseRecordHead) {
+    record->id, record->job_id, record->strategy, record->symbol, record->interval, record->status,
+    record->created_by,
+  };
+}
+
 /* The record, if @caller may change it. */
 static BourseBacktestRecord *
 find_own (BourseBacktests              *self,
@@ -1106,40 +1094,14 @@ find_own (BourseBacktests              *self,
           GError                      **error)
 {
   g_autoptr(BourseBacktestRecord) record = load_record (self->store, id, FALSE, error);
+  BourseRecordHead head;
 
   if (record == NULL)
     return NULL;
-  if (!caller->any && (caller->user_id <= 0 || record->created_by != caller->user_id))
-    {
-      bourse_set_field_error (error, BOURSE_ERROR_FORBIDDEN, "id",
-                              _("Only the one who ran a backtest, or an administrator, may change it"));
-      return NULL;
-    }
+  head = head_of (record);
+  if (!_bourse_record_table_check_owner (&record_table, &head, caller, error))
+    return NULL;
   return g_steal_pointer (&record);
-}
-
-static gboolean
-audit_change (BourseBacktests              *self,
-              const BourseBacktestsCaller  *caller,
-              const char                   *action,
-              const BourseBacktestRecord   *record,
-              const char                   *note,
-              GError                      **error)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) details = NULL;
-  g_autofree char *target = g_strdup_printf ("backtest:%" G_GINT64_FORMAT, record->id);
-
-  json_builder_begin_object (builder);
-  bourse_json_builder_add_string (builder, "strategy", record->strategy);
-  bourse_json_builder_add_string (builder, "symbol", record->symbol);
-  bourse_json_builder_add_string (builder, "interval", record->interval);
-  bourse_json_builder_add_string (builder, "status", bourse_job_status_to_string (record->status));
-  if (note != NULL)
-    bourse_json_builder_add_string (builder, "note", note);
-  json_builder_end_object (builder);
-  details = json_builder_get_root (builder);
-  return bourse_auth_audit (self->auth, caller->actor, action, target, details, caller->context, error);
 }
 
 BourseBacktestRecord *
@@ -1150,37 +1112,16 @@ bourse_backtests_set_note (BourseBacktests              *self,
                            GError                      **error)
 {
   g_autoptr(BourseBacktestRecord) record = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  BourseRecordHead head;
 
   g_return_val_if_fail (BOURSE_IS_BACKTESTS (self), NULL);
   g_return_val_if_fail (note != NULL && caller != NULL, NULL);
 
   if ((record = find_own (self, id, caller, error)) == NULL)
     return NULL;
-  if (!g_utf8_validate (note, -1, NULL) || g_utf8_strlen (note, -1) > BOURSE_BACKTEST_MAX_NOTE)
-    {
-      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "note", _("A note holds at most %d characters"),
-                              BOURSE_BACKTEST_MAX_NOTE);
-      return NULL;
-    }
-
-  if (!bourse_store_begin (self->store, error))
+  head = head_of (record);
+  if (!_bourse_record_table_set_note (&record_table, self->store, self->auth, &head, note, caller, error))
     return NULL;
-  stmt = bourse_store_prepare (self->store, "UPDATE backtests SET note = ? WHERE id = ?", error);
-  if (stmt == NULL)
-    {
-      bourse_store_rollback (self->store);
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, note, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, id);
-  if (!bourse_store_step_done (self->store, stmt, error)
-      || !audit_change (self, caller, "backtest.note", record, note, error)
-      || !bourse_store_commit (self->store, error))
-    {
-      bourse_store_rollback (self->store);
-      return NULL;
-    }
   publish (self, id);
   return load_record (self->store, id, FALSE, error);
 }
@@ -1192,56 +1133,16 @@ bourse_backtests_delete (BourseBacktests              *self,
                          GError                      **error)
 {
   g_autoptr(BourseBacktestRecord) record = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) event = NULL;
+  BourseRecordHead head;
 
   g_return_val_if_fail (BOURSE_IS_BACKTESTS (self), FALSE);
   g_return_val_if_fail (caller != NULL, FALSE);
 
   if ((record = find_own (self, id, caller, error)) == NULL)
     return FALSE;
-
-  /* Its worker stops at its next look at the cancellable; the job's end
-   * then finds no record to write to. */
-  if (record->job_id > 0 && (record->status == BOURSE_JOB_QUEUED || record->status == BOURSE_JOB_RUNNING))
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!bourse_jobs_cancel (self->jobs, record->job_id, &local_error)
-          && !g_error_matches (local_error, BOURSE_JOBS_ERROR, BOURSE_JOBS_ERROR_FINISHED)
-          && !g_error_matches (local_error, BOURSE_JOBS_ERROR, BOURSE_JOBS_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-
-  if (!bourse_store_begin (self->store, error))
-    return FALSE;
-  stmt = bourse_store_prepare (self->store, "DELETE FROM backtests WHERE id = ?", error);
-  if (stmt == NULL)
-    {
-      bourse_store_rollback (self->store);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!bourse_store_step_done (self->store, stmt, error)
-      || !audit_change (self, caller, "backtest.delete", record, NULL, error)
-      || !bourse_store_commit (self->store, error))
-    {
-      bourse_store_rollback (self->store);
-      return FALSE;
-    }
-
-  json_builder_begin_object (builder);
-  bourse_json_builder_add_int (builder, "id", id);
-  json_builder_set_member_name (builder, "deleted");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_end_object (builder);
-  event = json_builder_get_root (builder);
-  bourse_event_bus_publish (self->bus, BOURSE_BACKTESTS_TOPIC, event);
-  return TRUE;
+  head = head_of (record);
+  return _bourse_record_table_delete (&record_table, self->store, self->auth, self->bus, self->jobs, &head, caller,
+                                      error);
 }
 
 JsonNode *

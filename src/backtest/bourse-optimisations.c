@@ -22,10 +22,7 @@
 #include "market/bourse-instruments.h"
 
 #include "bourse-optimisations.h"
-
-/* What a crash or a shutdown leaves in the error of an unfinished
- * optimisation, as in its job's. */
-#define INTERRUPTED "interrupted"
+#include "bourse-record-table.h"
 
 struct _BourseOptimisations
 {
@@ -39,6 +36,12 @@ struct _BourseOptimisations
 };
 
 G_DEFINE_FINAL_TYPE (BourseOptimisations, bourse_optimisations, G_TYPE_OBJECT)
+
+/* The life it shares with the other runs' table (bourse-record-table.c). */
+static const BourseRecordTable record_table = {
+  "optimisations", "optimisation", BOURSE_OPTIMISATIONS_TOPIC,
+  N_("Only the one who ran an optimisation, or an administrator, may change it"),
+};
 
 /* Requests {{{ */
 
@@ -466,10 +469,7 @@ typedef struct
   Request             *request;
   char                *db_path;
   gint64               optimisation_id;
-  char                *actor;
-  char                *client_address;
-  char                *request_id;
-  char                *user_agent;
+  BourseRecordAuthor   author;
   gboolean             ended;
 } RunJob;
 
@@ -488,10 +488,7 @@ run_job_free (gpointer data)
   g_clear_object (&job->optimisations);
   request_free (job->request);
   g_free (job->db_path);
-  g_free (job->actor);
-  g_free (job->client_address);
-  g_free (job->request_id);
-  g_free (job->user_agent);
+  _bourse_record_author_clear (&job->author);
   g_free (job);
 }
 
@@ -554,7 +551,7 @@ run_job_finish (const BourseJobInfo  *info,
                 GError              **error)
 {
   RunJob *data = user_data;
-  BourseAuthContext context = { data->client_address, data->request_id, data->user_agent };
+  BourseAuthContext context = _bourse_record_author_context (&data->author);
   JsonNode *result = info->status == BOURSE_JOB_SUCCEEDED ? bourse_job_get_result (job) : NULL;
 
   data->ended = TRUE;
@@ -562,7 +559,7 @@ run_job_finish (const BourseJobInfo  *info,
     return TRUE;
   /* Deleted while it ran: its job's end is still audited. */
   return store_end (store, data->optimisation_id, info->status, info->error, result, error)
-         && audit_run (data->optimisations->auth, data->actor, &context, data->optimisation_id, info->id,
+         && audit_run (data->optimisations->auth, data->author.actor, &context, data->optimisation_id, info->id,
                        data->request->request, info->status, info->error, result, error);
 }
 
@@ -620,9 +617,6 @@ bourse_optimisations_new (BourseStore     *store,
                           GError         **error)
 {
   g_autoptr(BourseOptimisations) self = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
-  int changed;
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
   g_return_val_if_fail (BOURSE_IS_EVENT_BUS (bus), NULL);
@@ -637,17 +631,8 @@ bourse_optimisations_new (BourseStore     *store,
   self->auth = g_object_ref (auth);
   self->risk = risk != NULL ? g_object_ref (risk) : NULL;
 
-  /* Nobody runs them any more: a crash ended them, as it did their jobs. */
-  stmt = bourse_store_prepare (store,
-                               "UPDATE optimisations SET status = 'failed', error = '" INTERRUPTED "', "
-                               "finished_at = ? WHERE status IN ('queued', 'running')", error);
-  if (stmt == NULL)
+  if (!_bourse_record_table_mark_interrupted (&record_table, store, error))
     return NULL;
-  sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);
-  if (!bourse_store_step_done (store, stmt, error))
-    return NULL;
-  if ((changed = sqlite3_changes (bourse_store_get_db (store))) > 0)
-    g_message ("Marked %d unfinished optimisations as interrupted", changed);
 
   return g_steal_pointer (&self);
 }
@@ -685,13 +670,7 @@ bourse_optimisations_submit (BourseOptimisations          *self,
   data = g_new0 (RunJob, 1);
   data->optimisations = g_object_ref (self);
   data->db_path = g_strdup (bourse_store_get_path (self->store));
-  data->actor = g_strdup (caller->actor);
-  if (caller->context != NULL)
-    {
-      data->client_address = g_strdup (caller->context->client_address);
-      data->request_id = g_strdup (caller->context->request_id);
-      data->user_agent = g_strdup (caller->context->user_agent);
-    }
+  _bourse_record_author_init (&data->author, caller);
   data->request = g_steal_pointer (&request);
 
   /* The job first, for its id: its end runs on this context, so not
@@ -767,6 +746,15 @@ bourse_optimisations_list (BourseOptimisations             *self,
   return g_steal_pointer (&list);
 }
 
+static BourseRecordHead
+head_of (const BourseOptimisationRecord *record)
+{
+  return (BourseRecordHead) {
+    record->id, record->job_id, record->strategy, record->symbol, record->interval, record->status,
+    record->created_by,
+  };
+}
+
 /* The record, if @caller may change it. */
 static BourseOptimisationRecord *
 find_own (BourseOptimisations          *self,
@@ -775,40 +763,14 @@ find_own (BourseOptimisations          *self,
           GError                      **error)
 {
   g_autoptr(BourseOptimisationRecord) record = load_record (self->store, id, FALSE, error);
+  BourseRecordHead head;
 
   if (record == NULL)
     return NULL;
-  if (!caller->any && (caller->user_id <= 0 || record->created_by != caller->user_id))
-    {
-      bourse_set_field_error (error, BOURSE_ERROR_FORBIDDEN, "id",
-                              _("Only the one who ran an optimisation, or an administrator, may change it"));
-      return NULL;
-    }
+  head = head_of (record);
+  if (!_bourse_record_table_check_owner (&record_table, &head, caller, error))
+    return NULL;
   return g_steal_pointer (&record);
-}
-
-static gboolean
-audit_change (BourseOptimisations            *self,
-              const BourseBacktestsCaller    *caller,
-              const char                     *action,
-              const BourseOptimisationRecord *record,
-              const char                     *note,
-              GError                        **error)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) details = NULL;
-  g_autofree char *target = g_strdup_printf ("optimisation:%" G_GINT64_FORMAT, record->id);
-
-  json_builder_begin_object (builder);
-  bourse_json_builder_add_string (builder, "strategy", record->strategy);
-  bourse_json_builder_add_string (builder, "symbol", record->symbol);
-  bourse_json_builder_add_string (builder, "interval", record->interval);
-  bourse_json_builder_add_string (builder, "status", bourse_job_status_to_string (record->status));
-  if (note != NULL)
-    bourse_json_builder_add_string (builder, "note", note);
-  json_builder_end_object (builder);
-  details = json_builder_get_root (builder);
-  return bourse_auth_audit (self->auth, caller->actor, action, target, details, caller->context, error);
 }
 
 BourseOptimisationRecord *
@@ -819,37 +781,16 @@ bourse_optimisations_set_note (BourseOptimisations          *self,
                                GError                      **error)
 {
   g_autoptr(BourseOptimisationRecord) record = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  BourseRecordHead head;
 
   g_return_val_if_fail (BOURSE_IS_OPTIMISATIONS (self), NULL);
   g_return_val_if_fail (note != NULL && caller != NULL, NULL);
 
   if ((record = find_own (self, id, caller, error)) == NULL)
     return NULL;
-  if (!g_utf8_validate (note, -1, NULL) || g_utf8_strlen (note, -1) > BOURSE_BACKTEST_MAX_NOTE)
-    {
-      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "note", _("A note holds at most %d characters"),
-                              BOURSE_BACKTEST_MAX_NOTE);
-      return NULL;
-    }
-
-  if (!bourse_store_begin (self->store, error))
+  head = head_of (record);
+  if (!_bourse_record_table_set_note (&record_table, self->store, self->auth, &head, note, caller, error))
     return NULL;
-  stmt = bourse_store_prepare (self->store, "UPDATE optimisations SET note = ? WHERE id = ?", error);
-  if (stmt == NULL)
-    {
-      bourse_store_rollback (self->store);
-      return NULL;
-    }
-  sqlite3_bind_text (stmt, 1, note, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 2, id);
-  if (!bourse_store_step_done (self->store, stmt, error)
-      || !audit_change (self, caller, "optimisation.note", record, note, error)
-      || !bourse_store_commit (self->store, error))
-    {
-      bourse_store_rollback (self->store);
-      return NULL;
-    }
   publish (self, id);
   return load_record (self->store, id, FALSE, error);
 }
@@ -861,56 +802,16 @@ bourse_optimisations_delete (BourseOptimisations          *self,
                              GError                      **error)
 {
   g_autoptr(BourseOptimisationRecord) record = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) event = NULL;
+  BourseRecordHead head;
 
   g_return_val_if_fail (BOURSE_IS_OPTIMISATIONS (self), FALSE);
   g_return_val_if_fail (caller != NULL, FALSE);
 
   if ((record = find_own (self, id, caller, error)) == NULL)
     return FALSE;
-
-  /* Its workers stop at their next look at the cancellable; the job's end
-   * then finds no record to write to. */
-  if (record->job_id > 0 && (record->status == BOURSE_JOB_QUEUED || record->status == BOURSE_JOB_RUNNING))
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!bourse_jobs_cancel (self->jobs, record->job_id, &local_error)
-          && !g_error_matches (local_error, BOURSE_JOBS_ERROR, BOURSE_JOBS_ERROR_FINISHED)
-          && !g_error_matches (local_error, BOURSE_JOBS_ERROR, BOURSE_JOBS_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-
-  if (!bourse_store_begin (self->store, error))
-    return FALSE;
-  stmt = bourse_store_prepare (self->store, "DELETE FROM optimisations WHERE id = ?", error);
-  if (stmt == NULL)
-    {
-      bourse_store_rollback (self->store);
-      return FALSE;
-    }
-  sqlite3_bind_int64 (stmt, 1, id);
-  if (!bourse_store_step_done (self->store, stmt, error)
-      || !audit_change (self, caller, "optimisation.delete", record, NULL, error)
-      || !bourse_store_commit (self->store, error))
-    {
-      bourse_store_rollback (self->store);
-      return FALSE;
-    }
-
-  json_builder_begin_object (builder);
-  bourse_json_builder_add_int (builder, "id", id);
-  json_builder_set_member_name (builder, "deleted");
-  json_builder_add_boolean_value (builder, TRUE);
-  json_builder_end_object (builder);
-  event = json_builder_get_root (builder);
-  bourse_event_bus_publish (self->bus, BOURSE_OPTIMISATIONS_TOPIC, event);
-  return TRUE;
+  head = head_of (record);
+  return _bourse_record_table_delete (&record_table, self->store, self->auth, self->bus, self->jobs, &head, caller,
+                                      error);
 }
 
 /* }}} */
