@@ -47,6 +47,17 @@ request_body (const char *members)
                           "\"start\":\"%s\",\"end\":\"%s\",\"exits\":\"signals\"%s}", start, end, members);
 }
 
+/* A request whose answer is only its status. */
+static void
+expect (const char *method,
+        const char *path,
+        const char *token,
+        const char *body,
+        guint       status)
+{
+  g_autoptr(JsonNode) node = desk_expect (server, method, path, token, body, status);
+}
+
 static JsonObject *
 member_object (JsonObject *object,
                const char *name)
@@ -290,14 +301,14 @@ test_apply (void)
   body = g_strdup_printf ("{\"live_strategy_id\":%" G_GINT64_FORMAT "}", live_id);
 
   /* Viewers may not; nor another type's strategy, nor one that is not there. */
-  desk_expect (server, "POST", apply, viewer_token, body, 403);
+  expect ("POST", apply, viewer_token, body, 403);
   other_body = g_strdup_printf ("{\"live_strategy_id\":%" G_GINT64_FORMAT "}", rsi_id);
   desk_expect_field (server, "POST", apply, trader_token, other_body, 422, "live_strategy_id");
   desk_expect_field (server, "POST", apply, trader_token, "{\"live_strategy_id\":999999}", 422, "live_strategy_id");
   desk_expect_field (server, "POST", apply, trader_token, "{}", 422, "live_strategy_id");
   desk_expect_field (server, "POST", apply, trader_token, "{\"live_strategy_id\":\"1\"}", 422, "live_strategy_id");
   desk_expect_field (server, "POST", apply, trader_token, "{\"live_strategy_id\":1,\"x\":1}", 422, "x");
-  desk_expect (server, "POST", "/api/v1/optimisations/999999/apply", trader_token, body, 404);
+  expect ("POST", "/api/v1/optimisations/999999/apply", trader_token, body, 404);
 
   applied = desk_expect (server, "POST", apply, trader_token, body, 200);
   g_assert_true (json_object_equal (member_object (desk_object (applied), "params"), best));
@@ -333,10 +344,10 @@ test_list_note_delete (void)
   g_assert_cmpstr (json_object_get_string_member (desk_object (noted), "note"), ==, "kept");
   desk_expect_field (server, "PATCH", path, other_token, "{\"note\":\"mine\"}", 403, "id");
   desk_expect_field (server, "PATCH", path, trader_token, "{\"note\":3}", 422, "note");
-  desk_expect (server, "PATCH", path, viewer_token, "{\"note\":\"x\"}", 403);
-  desk_expect (server, "DELETE", path, other_token, NULL, 403);
-  desk_expect (server, "DELETE", path, trader_token, NULL, 204);
-  desk_expect (server, "GET", path, trader_token, NULL, 404);
+  expect ("PATCH", path, viewer_token, "{\"note\":\"x\"}", 403);
+  expect ("DELETE", path, other_token, NULL, 403);
+  expect ("DELETE", path, trader_token, NULL, 204);
+  expect ("GET", path, trader_token, NULL, 404);
   target = g_strdup_printf ("optimisation:%" G_GINT64_FORMAT, id);
   g_assert_true (audited ("optimisation.note", target));
   g_assert_true (audited ("optimisation.delete", target));
@@ -392,9 +403,9 @@ test_roles (void)
 {
   g_autofree char *body = request_body (",\"space\":{\"fast\":[5]}");
 
-  desk_expect (server, "POST", "/api/v1/optimisations", viewer_token, body, 403);
-  desk_expect (server, "GET", "/api/v1/optimisations", viewer_token, NULL, 200);
-  desk_expect (server, "GET", "/api/v1/optimisations", NULL, NULL, 200);
+  expect ("POST", "/api/v1/optimisations", viewer_token, body, 403);
+  expect ("GET", "/api/v1/optimisations", viewer_token, NULL, 200);
+  expect ("GET", "/api/v1/optimisations", NULL, NULL, 200);
 }
 
 int
