@@ -479,6 +479,8 @@ function webSuite() {
   }
 
   async function switchUser(login) {
+    // The next account starts in the trading view.
+    await page.evaluate(() => { location.hash = '#trading'; });
     await page.click('#sign-out');
     await waitVisible('#sign-in');
     // Nothing of the last account waits in the page for the next one.
@@ -737,16 +739,225 @@ function webSuite() {
     assert.ok(await page.locator('#live-badge').isHidden(), 'LIVE shows after a refusal');
   });
 
+  // Backtests (docs/BACKTESTS.md): a trader runs one through the form on candles seeded here,
+  // the result arrives by the jobs topic; a 422 shows at its field; a viewer sees results and no
+  // form; an administrator deletes another's run.
+  const BT_SYMBOL = 'WEBUSDT';
+  const BT_HOUR = 3_600_000;
+  const BT_FIRST = Date.UTC(2025, 0, 1);   // closed long ago: every candle counts
+  const BT_CANDLES = 200;
+  let backtest;                            // the 202's Backtest
+  const btRow = (id) => `#backtests tr[data-backtest-id="${id}"]`;
+  const percent = (value) => {
+    const fixed = (value * 100).toFixed(2);
+    return `${fixed === '-0.00' ? '0.00' : fixed} %`;
+  };
+
+  // A datetime-local field's value for `ms`, in the browser's time zone.
+  const localInput = (ms) => page.evaluate((when) => {
+    const date = new Date(when);
+    const pad = (n) => String(n).padStart(2, '0');
+    return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T` +
+      `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  }, ms);
+
+  async function openBacktests() {
+    await page.click('#view-backtests');
+    await waitVisible('#backtests-section');
+    assert.ok(await page.locator('#portfolio-section').isHidden(), 'the trading view shows beside the backtests');
+  }
+
+  step('candles are seeded for a backtest', async () => {
+    const made = await restJson('POST', 'api/v1/instruments',
+      { symbol: BT_SYMBOL, base_asset: 'WEB', quote_asset: 'USDT', tick_size: '0.01', lot_step: '0.0001',
+        min_notional: '10' }, adminToken);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    // A swing of a day around 1,800: moving averages of 3 and 8 hours cross twice a day.
+    const lines = ['time,open,high,low,close,volume'];
+    let open = 1800;
+    for (let i = 0; i < BT_CANDLES; i++) {
+      const close = Math.round((1800 + 62.11 * Math.sin((2 * Math.PI * i) / 24) + i * 0.5) * 100) / 100;
+      const high = Math.max(open, close) + 1.5;
+      const low = Math.min(open, close) - 1.5;
+      lines.push(`${BT_FIRST + i * BT_HOUR},${open.toFixed(2)},${high.toFixed(2)},${low.toFixed(2)},${close.toFixed(2)},10`);
+      open = close;
+    }
+    const response = await within(UI_TIMEOUT_MS, 'POST the candles',
+      fetch(new URL(`api/v1/market/import?symbol=${BT_SYMBOL}&interval=1h&format=generic`, url), {
+        method: 'POST', headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'text/csv' },
+        body: `${lines.join('\n')}\n`,
+      }));
+    const answer = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(answer));
+    assert.equal(answer.rows, BT_CANDLES);
+  });
+
+  step('a trader runs a backtest through the form and sees its curve, metrics and trades', async () => {
+    await switchUser('dealer');
+    await openBacktests();
+    await waitVisible('#backtest-form');
+    await page.selectOption('#bt-strategy', 'sma-cross');
+    // The strategy's parameters, drawn from its description, with their defaults.
+    await waitVisible('#bt-param-fast');
+    assert.equal(await page.inputValue('#bt-param-fast'), '10');
+    assert.equal(await page.inputValue('#bt-param-slow'), '30');
+    await page.fill('#bt-param-fast', '3');
+    await page.fill('#bt-param-slow', '8');
+    await page.selectOption('#bt-symbol', BT_SYMBOL);
+    await page.selectOption('#bt-interval', '1h');
+    // Twenty candles of history before the window: the first candle can be evaluated.
+    await page.fill('#bt-start', await localInput(BT_FIRST + 20 * BT_HOUR));
+    await page.fill('#bt-end', await localInput(BT_FIRST + BT_CANDLES * BT_HOUR));
+    await page.fill('#bt-cash', '10000');
+    await page.fill('#bt-fee-rate', '0.001');
+    await page.fill('#bt-slippage', '0');
+    await page.fill('#bt-stake', '1');
+    await page.selectOption('#bt-exits', 'signals');
+    await page.fill('#bt-lookback', '10');
+    await page.fill('#bt-form-note', 'web <b>test</b>');
+
+    const response = await answerTo('POST', '/api/v1/backtests', '#bt-run');
+    const started = await response.json();
+    assert.equal(response.status(), 202, JSON.stringify(started));
+    backtest = started.backtest;
+    assert.equal(started.job.kind, 'backtest.run');
+    assert.equal(backtest.symbol, BT_SYMBOL);
+    assert.equal(backtest.start, new Date(BT_FIRST + 20 * BT_HOUR).toISOString().replace('.000Z', 'Z'));
+
+    // The page follows the run on the jobs topic and shows the result when it ends.
+    const article = page.locator(`#backtest-result[data-backtest-id="${backtest.id}"]`);
+    await waitUntil('the backtest to show its result', () => article.getAttribute('data-status', { timeout: UI_TIMEOUT_MS }),
+                    (s) => s === 'succeeded' || s === 'failed' || s === 'cancelled');
+    assert.equal(await article.getAttribute('data-status'), 'succeeded', await text('#bt-result-failure'));
+    const stored = await restJson('GET', `api/v1/backtests/${backtest.id}`, undefined, traderToken);
+    assert.equal(stored.status, 200, JSON.stringify(stored.body));
+    const { result } = stored.body;
+    const { metrics } = result;
+    assert.ok(metrics.trades > 0, `the series made no trade: ${JSON.stringify(metrics)}`);
+
+    // Ratios for people, decimals trimmed.
+    const metric = (key) => text(`#bt-metrics tr[data-metric="${key}"] .value`);
+    assert.equal(await metric('total_return'), percent(metrics.total_return));
+    assert.equal(await metric('max_drawdown'), percent(metrics.max_drawdown));
+    assert.equal(await metric('win_rate'), percent(metrics.win_rate));
+    assert.equal(await metric('buy_and_hold_return'), percent(metrics.buy_and_hold_return));
+    assert.equal(await metric('sharpe'), metrics.sharpe.toFixed(2).replace(/^-0\.00$/, '0.00'));
+    assert.equal(await metric('trades'), String(metrics.trades));
+    assert.equal(await metric('fees'), `${trimmed(metrics.fees)} USDT`);
+    assert.equal(await text('#bt-final-equity'), `${trimmed(result.final_equity)} USDT`);
+    assert.equal(await text('#bt-starting-cash'), '10000 USDT');
+
+    const rows = page.locator('#bt-trades tbody tr');
+    assert.equal(await rows.count(), result.trades.length);
+    for (let i = 0; i < result.trades.length; i++) {
+      const trade = result.trades[i];
+      const row = page.locator(`#bt-trades tr[data-index="${i}"]`);
+      const price = await row.locator('.entry-price').textContent();
+      assert.equal(price, trimmed(trade.entry_price));
+      assert.doesNotMatch(price, /\.\d*0$|\.$/, 'a price with its trailing zeros');
+      assert.equal(await row.locator('.quantity').textContent(), trimmed(trade.quantity));
+      assert.equal(await row.locator('.pnl').textContent(), trimmed(trade.pnl));
+      assert.equal(await row.locator('.side').textContent(), trade.side);
+    }
+
+    // The curves are drawn, a point a candle of the result.
+    const points = async (selector) =>
+      (await page.locator(selector).getAttribute('points')).trim().split(/\s+/).filter((p) => /^[\d.]+,[\d.]+$/.test(p));
+    assert.ok(result.equity.length > 1);
+    assert.equal((await points('#bt-equity-chart .strategy')).length, result.equity.length);
+    assert.equal((await points('#bt-equity-chart .buy-and-hold')).length, result.equity.length);
+    assert.ok((await points('#bt-drawdown-chart .drawdown')).length >= result.equity.length);
+
+    // The list: newest first, with the summary.
+    const row = page.locator(btRow(backtest.id));
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await waitUntil('the list to say it succeeded', () => row.getAttribute('data-status'), (s) => s === 'succeeded');
+    assert.equal(await page.locator('#backtests tbody tr').first().getAttribute('data-backtest-id'), String(backtest.id));
+    assert.equal(await row.locator('.total-return').textContent(), percent(metrics.total_return));
+    assert.equal(await row.locator('.trades').textContent(), String(metrics.trades));
+    assert.equal(await row.locator('.note').textContent(), 'web <b>test</b>');
+    assert.equal(await page.locator('#backtests-section b').count(), 0, 'the note became markup');
+  });
+
+  step('a refused backtest shows the server’s words at the field it names', async () => {
+    await page.fill('#bt-cash', '0');
+    const response = await answerTo('POST', '/api/v1/backtests', '#bt-run');
+    assert.equal(response.status(), 422);
+    const refusal = (await response.json()).errors[0];
+    assert.equal(refusal.field, 'starting_cash');
+    await waitUntil('#bt-cash-error to give the reason', () => text('#bt-cash-error'), (t) => t === refusal.message);
+    assert.equal(await page.locator('#bt-cash').getAttribute('aria-invalid'), 'true');
+    await page.fill('#bt-cash', '10000');
+    assert.equal(await text('#bt-cash-error'), '', 'the error stays once the field changed');
+
+    // A strategy's parameter is refused by name, at its own field.
+    await page.fill('#bt-param-fast', '9');
+    const params = await answerTo('POST', '/api/v1/backtests', '#bt-run');
+    assert.equal(params.status(), 422);
+    const paramRefusal = (await params.json()).errors[0];
+    assert.match(paramRefusal.field, /^params\.(fast|slow)$/);
+    const at = paramRefusal.field.slice('params.'.length);
+    await waitUntil(`#bt-param-${at}-error to give the reason`, () => text(`#bt-param-${at}-error`),
+                    (t) => t === paramRefusal.message);
+    await page.fill('#bt-param-fast', '3');
+    const listed = await restJson('GET', 'api/v1/backtests', undefined, traderToken);
+    assert.equal(listed.body.items.length, 1, 'a refused backtest was stored');
+  });
+
+  step('the owner of a backtest notes it', async () => {
+    await waitVisible('#bt-note-form');
+    await page.fill('#bt-note', 'Swings <i>nicely</i>');
+    const response = await answerTo('PATCH', `/api/v1/backtests/${backtest.id}`, '#bt-note-save');
+    assert.equal(response.status(), 200);
+    await waitUntil('the list to show the note', () => page.locator(btRow(backtest.id)).locator('.note').textContent(),
+                    (t) => t === 'Swings <i>nicely</i>');
+    assert.equal((await restJson('GET', `api/v1/backtests/${backtest.id}`, undefined, traderToken)).body.note,
+                 'Swings <i>nicely</i>');
+  });
+
+  step('a viewer sees the backtests and their results, and no form', async () => {
+    await switchUser('watcher');
+    await openBacktests();
+    const row = page.locator(btRow(backtest.id));
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await row.getByRole('link').click();
+    await waitUntil('the result to show', () => page.locator(`#backtest-result[data-backtest-id="${backtest.id}"]`)
+      .getAttribute('data-status', { timeout: UI_TIMEOUT_MS }), (s) => s === 'succeeded');
+    assert.ok((await page.locator('#bt-trades tbody tr').count()) > 0, 'a viewer sees no trades');
+    assert.equal(await text('#bt-note-text'), 'Swings <i>nicely</i>');
+    assert.ok(await page.locator('#backtest-form').isHidden(), 'a viewer is offered the form');
+    assert.ok(await page.locator('#bt-note-form').isHidden(), 'a viewer may edit the note');
+    assert.equal(await page.locator('main button:visible').count(), 0, 'a viewer is offered actions');
+  });
+
+  step('an administrator deletes another’s backtest', async () => {
+    await switchUser('owner');
+    await page.evaluate((id) => { location.hash = `#backtests/${id}`; }, backtest.id);
+    await waitUntil('the result to show', () => page.locator(`#backtest-result[data-backtest-id="${backtest.id}"]`)
+      .getAttribute('data-status', { timeout: UI_TIMEOUT_MS }), (s) => s === 'succeeded');
+    await page.click('#bt-delete');
+    await waitVisible('#bt-delete-dialog');
+    const response = await answerTo('DELETE', `/api/v1/backtests/${backtest.id}`, '#bt-delete-submit');
+    assert.equal(response.status(), 204);
+    await waitHidden('#bt-delete-dialog');
+    await waitHidden(btRow(backtest.id));
+    await waitHidden('#backtest-result');
+    assert.equal((await restJson('GET', `api/v1/backtests/${backtest.id}`, undefined, adminToken)).status, 404);
+    await page.click('#view-trading');
+    await waitVisible('#portfolio-section');
+  });
+
   step('the page logged no errors', async () => {
     // The errors expected: Chromium logs the 401 of the wrong password, the 409s of the
-    // approval decided elsewhere and of the order canceled elsewhere, the 422 of the halt, and the
-    // 409 of Trade Live without keys.
+    // approval decided elsewhere and of the order canceled elsewhere, the 422 of the halt, the
+    // 409 of Trade Live without keys, and the 422s of the refused backtests.
     const unexpected = consoleErrors.filter((e) =>
       !(e.url.endsWith('/api/v1/auth/login') && /status of 401/.test(e.text)) &&
       !(e.url.endsWith(`/api/v1/approvals/${second}/approve`) && /status of 409/.test(e.text)) &&
       !(e.url.endsWith(`/api/v1/orders/${raced.id}`) && /status of 409/.test(e.text)) &&
       !(e.url.endsWith('/api/v1/risk/halt') && /status of 422/.test(e.text)) &&
-      !(e.url.endsWith('/api/v1/system/mode') && /status of 409/.test(e.text)));
+      !(e.url.endsWith('/api/v1/system/mode') && /status of 409/.test(e.text)) &&
+      !(e.url.endsWith('/api/v1/backtests') && /status of 422/.test(e.text)));
     assert.deepEqual(unexpected, [], 'console errors');
   });
 

@@ -129,7 +129,7 @@ function connect() {
 async function refresh() {
   const response = await api('/api/v1/system/status');
   if (response.ok) showStatus(await response.json());
-  await Promise.all([loadApprovals(), loadTrading(), loadBacktests(),
+  await Promise.all([loadApprovals(), loadTrading(), loadBacktestsView(),
                      can('exchange.read') ? loadExchange() : null]);
 }
 
