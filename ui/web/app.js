@@ -22,9 +22,9 @@ const SECTIONS = ['risk-section', 'portfolio-section', 'orders-section', 'trades
                   'approvals-section', 'system-section'];
 // Each topic, its own subscription: one the server does not know fails alone.
 // alerts are for those the server lets read them: for others it refuses that one alone.
-// jobs carries the backtests' progress.
+// backtests carries the backtests as they are created, end and are noted; jobs their progress.
 const TOPICS = ['system', 'approvals', 'risk', 'portfolio', 'positions', 'balances', 'orders',
-                'fills', 'trades', 'alerts', 'jobs'];
+                'fills', 'trades', 'alerts', 'backtests', 'jobs'];
 
 function formatUptime(seconds) {
   const d = Math.floor(seconds / 86400);
@@ -1254,12 +1254,12 @@ let shownId = null;            // the backtest the address names
 let shown = null;              // GET /api/v1/backtests/{id}: that backtest with its result
 let shownProblem = '';         // why it could not be read
 let shownNote = null;          // "id|note" the note's field was last filled from
-// Answers that arrive out of order must not undo newer ones.
-let listAsked = 0;
-let listApplied = 0;
+// Topic events seen, and at which count each backtest last changed (or was deleted): a list
+// asked for before an event must not undo it when its answer comes after.
+let backtestEvents = 0;
+const backtestSeenAt = new Map();
+const deletedBacktests = new Set();
 let shownAsked = 0;
-let listLoading = null;
-let listAgain = false;
 
 function forgetBacktests() {
   strategyTypes = null;
@@ -1267,6 +1267,8 @@ function forgetBacktests() {
   paramsFor = null;
   backtests.clear();
   backtestJobs.clear();
+  backtestSeenAt.clear();
+  deletedBacktests.clear();
   shownId = null;
   shown = null;
   shownProblem = '';
@@ -1543,13 +1545,9 @@ async function runBacktest() {
   }
   const { backtest, job } = answer.data || {};
   if (!backtest || typeof backtest.id !== 'number') return;
-  if (!backtests.has(backtest.id)) backtests.set(backtest.id, backtest);
-  if (job && typeof job.id === 'number') {
-    // The topic may have told the job's end before this answer came.
-    const known = backtestJobs.get(job.id);
-    if (!known) backtestJobs.set(job.id, job);
-    else if (FINAL_JOB_STATUSES.has(known.status)) reloadBacktests();
-  }
+  // The topics may have told more of it before this answer came.
+  if (!backtests.has(backtest.id) && !deletedBacktests.has(backtest.id)) backtests.set(backtest.id, backtest);
+  if (job && typeof job.id === 'number' && !backtestJobs.has(job.id)) backtestJobs.set(job.id, job);
   renderBacktestList();
   location.hash = `#backtests/${backtest.id}`;
 }
@@ -1557,29 +1555,17 @@ async function runBacktest() {
 /* The list */
 
 async function loadBacktests() {
-  const asked = ++listAsked;
+  const asked = backtestEvents;
   const answer = await fetchJson(`/api/v1/backtests?limit=${SHOWN_BACKTESTS}`, $('backtests-error'),
                                  'Could not load the backtests.');
-  if (!answer || token === null || asked < listApplied) return;
-  listApplied = asked;
-  backtests.clear();
-  for (const backtest of listOf(answer)) backtests.set(backtest.id, backtest);
+  if (!answer || token === null) return;
+  const changedSince = (id) => (backtestSeenAt.get(id) ?? 0) > asked;
+  const listed = listOf(answer).filter((b) => !deletedBacktests.has(b.id));
+  const ids = new Set(listed.map((b) => b.id));
+  for (const id of backtests.keys()) if (!ids.has(id) && !changedSince(id)) backtests.delete(id);
+  for (const backtest of listed) if (!changedSince(backtest.id)) backtests.set(backtest.id, backtest);
+  keepNewest(backtests, SHOWN_BACKTESTS);
   renderBacktestList();
-}
-
-// Reads the list again, once at a time: events that come meanwhile ask for one more read.
-function reloadBacktests() {
-  if (listLoading) {
-    listAgain = true;
-    return;
-  }
-  listLoading = loadBacktests().catch(() => {}).finally(() => {
-    listLoading = null;
-    if (listAgain) {
-      listAgain = false;
-      reloadBacktests();
-    }
-  });
 }
 
 function jobOf(backtest) {
@@ -1628,28 +1614,49 @@ function renderBacktestList() {
 /* The jobs topic: a run's progress and its end */
 
 function backtestOfJob(jobId) {
-  if (shown && shown.job_id === jobId) return shown;
   return [...backtests.values()].find((b) => b.job_id === jobId) || null;
 }
 
+// The backtests topic: a backtest created, ended or noted (without its result), or deleted.
+function backtestChanged(data) {
+  if (typeof data.id !== 'number') return;
+  backtestSeenAt.set(data.id, ++backtestEvents);
+  if (data.deleted === true) {
+    deletedBacktests.add(data.id);
+    backtests.delete(data.id);
+    if (shownId === data.id) {
+      shownAsked++;   // an answer on its way is older than this
+      shown = null;
+      shownProblem = 'This backtest has been deleted.';
+    }
+  } else {
+    const known = backtests.get(data.id);
+    // "queued" from its creation must not undo the "running" its job's progress said since.
+    const status = data.status === 'queued' && known && known.status === 'running' ? 'running' : data.status;
+    const backtest = Object.assign({}, data, { status });
+    backtests.set(data.id, backtest);
+    keepNewest(backtests, SHOWN_BACKTESTS);
+    // It ended: it stays shown as it was until its result is in (an answer on its way may be
+    // older than the end). A note changes in place.
+    const ended = FINAL_JOB_STATUSES.has(status) && !(shown && FINAL_JOB_STATUSES.has(shown.status));
+    if (shownId === data.id && ended) loadShown().catch(() => {});
+    else if (shownId === data.id && shown) shown = Object.assign({}, shown, backtest);
+  }
+  renderBacktestList();
+  if (shownId === data.id) renderResult();
+}
+
+// The jobs topic: the progress of a run (its start and end come on backtests as well).
 function jobChanged(job) {
   if (typeof job.id !== 'number' || job.kind !== 'backtest.run') return;
   backtestJobs.set(job.id, job);
   keepNewest(backtestJobs, KEPT_JOBS, (j) => FINAL_JOB_STATUSES.has(j.status));
   const backtest = backtestOfJob(job.id);
-  // Someone's new run, or one listed before it started: the list tells.
-  if (!backtest) {
-    reloadBacktests();
-    return;
+  if (!backtest) return;
+  if (!FINAL_JOB_STATUSES.has(job.status)) {
+    for (const known of [backtest, shown && shown.id === backtest.id ? shown : null])
+      if (known && !FINAL_JOB_STATUSES.has(known.status)) known.status = job.status;
   }
-  if (FINAL_JOB_STATUSES.has(job.status)) {
-    // Its outcome is stored with the job's: read it.
-    reloadBacktests();
-    if (shownId === backtest.id) loadShown().catch(() => {});
-    return;
-  }
-  for (const known of [backtests.get(backtest.id), shown && shown.id === backtest.id ? shown : null])
-    if (known && !FINAL_JOB_STATUSES.has(known.status)) known.status = job.status;
   renderBacktestList();
   if (shownId === backtest.id) renderResult();
 }
@@ -1923,10 +1930,11 @@ async function submitDeleteBacktest() {
   $('bt-delete-submit').disabled = false;
   if (!answer.ok) return;
   $('bt-delete-dialog').close();
+  backtestSeenAt.set(id, ++backtestEvents);
+  deletedBacktests.add(id);
   backtests.delete(id);
   if (shownId === id) location.hash = '#backtests';
   renderBacktestList();
-  reloadBacktests();
 }
 
 $('bt-strategy').addEventListener('change', () => {
@@ -1967,6 +1975,7 @@ const TOPIC_HANDLERS = {
   fills: fillArrived,
   trades: tradeChanged,
   alerts: alertArrived,
+  backtests: backtestChanged,
   jobs: jobChanged,
 };
 
