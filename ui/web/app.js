@@ -1592,8 +1592,10 @@ function backtestRow(backtest) {
   const summary = backtest.summary || {};
   const total = element('td', percentText(summary.total_return), 'number total-return');
   total.dataset.sign = numberSign(summary.total_return);
-  tr.append(first, element('td', shortTime(backtest.created_at), 'created-at'),
-            element('td', [backtest.strategy, paramsText(backtest.request && backtest.request.params)].filter(Boolean).join(' · '), 'strategy'),
+  const strategy = element('td', null, 'strategy');
+  strategy.append(element('span', backtest.strategy),
+                  element('span', paramsText(backtest.request && backtest.request.params), 'params'));
+  tr.append(first, element('td', shortTime(backtest.created_at), 'created-at'), strategy,
             element('td', `${backtest.symbol} ${backtest.interval}`, 'symbol'),
             element('td', `${shortTime(backtest.start)} – ${shortTime(backtest.end)}`, 'window'),
             element('td', backtest.statusText, 'status'), total,
@@ -1825,8 +1827,8 @@ function renderBacktestResult(backtest, result) {
     const ret = element('td', percentText(trade.return), 'number return');
     ret.dataset.sign = numberSign(trade.return);
     tr.append(element('td', trade.side, `side ${String(trade.side).toLowerCase()}`),
-              element('td', formatTime(trade.entry_time), 'entry-time'), decimalCell(trade.entry_price, 'entry-price'),
-              element('td', trade.exit_time ? formatTime(trade.exit_time) : '—', 'exit-time'),
+              element('td', shortTime(trade.entry_time), 'entry-time'), decimalCell(trade.entry_price, 'entry-price'),
+              element('td', trade.exit_time ? shortTime(trade.exit_time) : '—', 'exit-time'),
               decimalCell(trade.exit_price, 'exit-price'), decimalCell(trade.quantity, 'quantity'),
               pnlCell(trade.pnl, 'pnl'), ret, decimalCell(trade.fees, 'fees'),
               element('td', durationText(trade.duration_ms), 'duration'),
