@@ -63,7 +63,8 @@ static const struct {
   { "exchange.read",              A },   /* the exchange's status, the keys' check, reconciliations */
   { "exchange.keys",              A },   /* enter and remove the exchange's API keys */
   { "backtests.read",     V | T | A },   /* everyone's backtests, and comparing them */
-  { "backtests.run",          T | A },   /* run backtests; note and delete one's own, admins any */
+  { "backtests.run",          T | A },   /* run backtests; note and delete one's own */
+  { "backtests.manage",           A },   /* note and delete anyone's backtests */
 };
 
 gboolean

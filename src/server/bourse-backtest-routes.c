@@ -35,7 +35,7 @@ _bourse_server_backtests_caller (BourseRequest     *request,
     principal->actor,
     principal->user_id,
     context,
-    principal->role == BOURSE_ROLE_ADMIN,
+    bourse_role_has_permission (principal->role, "backtests.manage"),
   };
 }
 

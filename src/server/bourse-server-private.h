@@ -61,8 +61,9 @@ void _bourse_server_add_risk_routes (BourseServer *self);
 void _bourse_server_add_exchange_routes (BourseServer *self);
 void _bourse_server_add_backtest_routes (BourseServer *self);
 void _bourse_server_add_optimisation_routes (BourseServer *self);
-/* Who asks, for backtests' and optimisations' records; an administrator
- * may change anyone's. @context must outlive the caller. */
+/* Who asks, for backtests' and optimisations' records; backtests.manage
+ * (administrators) changes anyone's, and clients offer that from the
+ * permission. @context must outlive the caller. */
 BourseBacktestsCaller _bourse_server_backtests_caller (BourseRequest     *request,
                                                        BourseAuthContext *context);
 /* Refuses any member of @body but @name, naming it; FALSE once answered. */
