@@ -805,15 +805,15 @@ function webSuite() {
     await page.fill('#bt-param-slow', '8');
     await page.selectOption('#bt-symbol', BT_SYMBOL);
     await page.selectOption('#bt-interval', '1h');
-    // Twenty candles of history before the window: the first candle can be evaluated.
-    await page.fill('#bt-start', await localInput(BT_FIRST + 20 * BT_HOUR));
+    // Thirty candles of history before the window: its first candle can be evaluated.
+    await page.fill('#bt-start', await localInput(BT_FIRST + 30 * BT_HOUR));
     await page.fill('#bt-end', await localInput(BT_FIRST + BT_CANDLES * BT_HOUR));
     await page.fill('#bt-cash', '10000');
     await page.fill('#bt-fee-rate', '0.001');
     await page.fill('#bt-slippage', '0');
     await page.fill('#bt-stake', '1');
     await page.selectOption('#bt-exits', 'signals');
-    await page.fill('#bt-lookback', '10');
+    await page.fill('#bt-lookback', '20');
     await page.fill('#bt-form-note', 'web <b>test</b>');
 
     const response = await answerTo('POST', '/api/v1/backtests', '#bt-run');
@@ -822,7 +822,9 @@ function webSuite() {
     backtest = started.backtest;
     assert.equal(started.job.kind, 'backtest.run');
     assert.equal(backtest.symbol, BT_SYMBOL);
-    assert.equal(backtest.start, new Date(BT_FIRST + 20 * BT_HOUR).toISOString().replace('.000Z', 'Z'));
+    // The local times typed are the UTC ones meant.
+    assert.equal(Date.parse(backtest.start), BT_FIRST + 30 * BT_HOUR);
+    assert.equal(Date.parse(backtest.end), BT_FIRST + BT_CANDLES * BT_HOUR);
 
     // The page follows the run on the jobs topic and shows the result when it ends.
     const article = page.locator(`#backtest-result[data-backtest-id="${backtest.id}"]`);
