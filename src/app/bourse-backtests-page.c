@@ -26,11 +26,13 @@
 #include "bourse-equity-chart.h"
 #include "bourse-markets-page.h"
 #include "bourse-mini-chart.h"
+#include "bourse-optimisation-view.h"
 #include "bourse-param-form.h"
 #include "bourse-trading-util.h"
 
 #define JOBS_TOPIC      "jobs"
 #define BACKTESTS_TOPIC "backtests"
+#define OPTIMISATIONS_TOPIC "optimisations"
 #define LIST_LIMIT      100
 /* The result's chart reads at most this many candles of the window, in
  * pages of the API's largest (5000): the trades of a longer window are
@@ -39,6 +41,8 @@
 #define CHART_MAX       20000
 
 static const char * const exits[] = { "both", "signals", "levels" };
+static const char * const methods[] = { "grid", "random" };
+static const char * const objectives[] = { "sharpe", "sortino", "calmar", "profit", "profit_factor" };
 
 typedef enum {
   METRIC_PERCENT,
@@ -91,8 +95,14 @@ struct _BourseBacktestsPage
   int                  n_backtests;        /* -1 until loaded */
 
   gint64               job_id;             /* the run followed, or 0 */
-  gint64               running_id;         /* its backtest */
+  gint64               running_id;         /* its backtest or optimisation */
+  gboolean             running_search;     /* an optimisation */
   gint64               shown_id;           /* the backtest shown */
+  gint64               shown_search_id;    /* the optimisation shown */
+  int                  n_optimisations;    /* -1 until loaded */
+  gboolean             can_apply;          /* strategies.write */
+  GPtrArray           *opt_list_rows;
+  GPtrArray           *space_rows;         /* AdwExpanderRow, one per numeric parameter */
   GArray              *chart_candles;      /* BourseChartCandle, while loading */
 
   GPtrArray           *list_rows;
@@ -101,6 +111,19 @@ struct _BourseBacktestsPage
   GPtrArray           *error_rows;         /* rows marked by the last 422 */
 
   AdwPreferencesGroup *list_group;
+  AdwPreferencesGroup *opt_list_group;
+  AdwPreferencesGroup *opt_result_group;
+  BourseOptimisationView *opt_view;
+  AdwPreferencesGroup *space_group;
+  AdwPreferencesGroup *search_group;
+  GtkToggleButton     *optimise_toggle;
+  AdwComboRow         *method_row;
+  AdwEntryRow         *samples_row;
+  AdwComboRow         *objective_row;
+  AdwEntryRow         *min_trades_row;
+  AdwExpanderRow      *walk_forward_row;
+  AdwEntryRow         *folds_row;
+  AdwEntryRow         *train_row;
   AdwPreferencesGroup *result_group;
   AdwPreferencesGroup *metrics_group;
   AdwPreferencesGroup *trades_group;
@@ -145,6 +168,9 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void bourse_backtests_page_load_list (BourseBacktestsPage *self);
+static void bourse_backtests_page_load_opt_list (BourseBacktestsPage *self);
+static void bourse_backtests_page_form_changed_cb (BourseBacktestsPage *self,
+                                                   GtkEditable         *editable);
 
 /* Helpers {{{ */
 
@@ -339,8 +365,123 @@ bourse_backtests_page_update_actions (BourseBacktestsPage *self)
           selected_string (self->symbol_row) != NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.run", ready);
+  gtk_button_set_label (GTK_BUTTON (self->run_button),
+                        gtk_toggle_button_get_active (self->optimise_toggle)
+                        ? _("_Run Optimisation") : _("_Run Backtest"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.cancel",
                                  self->client != NULL && self->job_id != 0);
+}
+
+/* A text the row starts with: a parameter's default or bound. */
+static char *
+schema_number (JsonObject *property,
+               const char *member,
+               const char *fallback)
+{
+  JsonNode *node = property != NULL ? json_object_get_member (property, member) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return g_strdup (fallback);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" PRId64, json_node_get_int (node));
+  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+    {
+      char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+      return g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%g", json_node_get_double (node)));
+    }
+  return g_strdup (fallback);
+}
+
+static GtkWidget *
+space_entry (AdwExpanderRow *parent,
+             const char     *name,
+             const char     *bound,
+             const char     *title,
+             const char     *text,
+             gpointer        self)
+{
+  GtkWidget *row = adw_entry_row_new ();
+  g_autofree char *row_name = g_strdup_printf ("space-%s-%s", name, bound);
+
+  gtk_widget_set_name (row, row_name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_connect_object (row, "changed", G_CALLBACK (bourse_backtests_page_form_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_expander_row_add_row (parent, row);
+  return row;
+}
+
+/* A row per numeric parameter, off: switched on, it is searched from
+ * its minimum to its maximum by its step. */
+static void
+bourse_backtests_page_build_space (BourseBacktestsPage *self,
+                                   JsonObject          *schema)
+{
+  JsonObject *props = bourse_json_get_object (schema, "properties");
+  g_autoptr(GList) names = props != NULL ? json_object_get_members (props) : NULL;
+
+  remove_rows (self->space_rows);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      JsonObject *property = bourse_json_get_object (props, name);
+      const char *type = bourse_json_get_string (property, "type");
+      gboolean integer = g_strcmp0 (type, "integer") == 0;
+      g_autofree char *row_name = NULL;
+      g_autofree char *start = NULL;
+      g_autofree char *step = NULL;
+      GtkWidget *row;
+
+      if (!integer && g_strcmp0 (type, "number") != 0)
+        continue;
+
+      row = adw_expander_row_new ();
+      row_name = g_strdup_printf ("space-row-%s", name);
+      gtk_widget_set_name (row, row_name);
+      g_object_set_data_full (G_OBJECT (row), "param", g_strdup (name), g_free);
+      g_object_set_data (G_OBJECT (row), "integer", GINT_TO_POINTER (integer));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), bourse_json_get_string (property, "title") ?: name);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), name);
+      adw_expander_row_set_show_enable_switch (ADW_EXPANDER_ROW (row), TRUE);
+      adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (row), FALSE);
+
+      start = schema_number (property, "default", "1");
+      step = schema_number (property, "multipleOf", integer ? "1" : "0.1");
+      /* The row holds its entries by the bounds' names: space_value(). */
+      g_object_set_data (G_OBJECT (row), "min",
+                         space_entry (ADW_EXPANDER_ROW (row), name, "min", _("Minimum"), start, self));
+      g_object_set_data (G_OBJECT (row), "max",
+                         space_entry (ADW_EXPANDER_ROW (row), name, "max", _("Maximum"), start, self));
+      g_object_set_data (G_OBJECT (row), "step",
+                         space_entry (ADW_EXPANDER_ROW (row), name, "step", _("Step"), step, self));
+
+      add_row (self->space_group, self->space_rows, row);
+    }
+}
+
+static gboolean
+bourse_backtests_page_get_searching (BourseBacktestsPage *self)
+{
+  return gtk_toggle_button_get_active (self->optimise_toggle);
+}
+
+/* The groups of the mode chosen: a backtest's parameters, or those of a
+ * search as well. */
+static void
+bourse_backtests_page_update_mode (BourseBacktestsPage *self)
+{
+  gboolean searching = self->can_run && bourse_backtests_page_get_searching (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->search_group), searching);
+  gtk_widget_set_visible (GTK_WIDGET (self->space_group), searching && self->space_rows->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->samples_row),
+                          adw_combo_row_get_selected (self->method_row) == 1);
+  adw_preferences_group_set_description (self->params_group,
+                                         searching ? _("The values of the parameters not searched") : NULL);
 }
 
 static void
@@ -351,6 +492,9 @@ bourse_backtests_page_build_form (BourseBacktestsPage *self)
 
   if (!bourse_param_form_set_schema (self->params, id, bourse_json_get_object (type, "parameters")))
     return;
+
+  bourse_backtests_page_build_space (self, bourse_json_get_object (type, "parameters"));
+  bourse_backtests_page_update_mode (self);
 
   g_free (self->form_type);
   self->form_type = g_strdup (id);
@@ -375,8 +519,32 @@ bourse_backtests_page_form_changed_cb (BourseBacktestsPage *self,
 {
   g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
 
+  GtkWidget *space_row = gtk_widget_get_ancestor (GTK_WIDGET (editable), ADW_TYPE_EXPANDER_ROW);
+
   gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+  if (space_row != NULL)
+    gtk_widget_remove_css_class (space_row, "error");
   bourse_backtests_page_update_actions (self);
+}
+
+static void
+bourse_backtests_page_mode_toggled_cb (BourseBacktestsPage *self,
+                                       GtkToggleButton     *button)
+{
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  bourse_backtests_page_update_mode (self);
+  bourse_backtests_page_update_actions (self);
+}
+
+static void
+bourse_backtests_page_method_selected_cb (BourseBacktestsPage *self,
+                                          GParamSpec          *pspec,
+                                          AdwComboRow         *row)
+{
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  bourse_backtests_page_update_mode (self);
 }
 
 static void
@@ -419,10 +587,32 @@ bourse_backtests_page_row_for_field (BourseBacktestsPage *self,
     { "exits", G_STRUCT_OFFSET (BourseBacktestsPage, exits_row) },
     { "allow_short", G_STRUCT_OFFSET (BourseBacktestsPage, short_row) },
     { "note", G_STRUCT_OFFSET (BourseBacktestsPage, run_note_row) },
+    { "space", G_STRUCT_OFFSET (BourseBacktestsPage, method_row) },
+    { "method", G_STRUCT_OFFSET (BourseBacktestsPage, method_row) },
+    { "samples", G_STRUCT_OFFSET (BourseBacktestsPage, samples_row) },
+    { "objective", G_STRUCT_OFFSET (BourseBacktestsPage, objective_row) },
+    { "min_trades", G_STRUCT_OFFSET (BourseBacktestsPage, min_trades_row) },
+    { "walk_forward", G_STRUCT_OFFSET (BourseBacktestsPage, walk_forward_row) },
+    { "walk_forward.folds", G_STRUCT_OFFSET (BourseBacktestsPage, folds_row) },
+    { "walk_forward.train_fraction", G_STRUCT_OFFSET (BourseBacktestsPage, train_row) },
   };
 
   if (field == NULL)
     return NULL;
+
+  /* space.fast, or space.fast.min: the parameter's search row. */
+  if (g_str_has_prefix (field, "space."))
+    {
+      g_autofree char *name = g_strdup (field + strlen ("space."));
+      char *dot = strchr (name, '.');
+
+      if (dot != NULL)
+        *dot = '\0';
+      for (guint i = 0; i < self->space_rows->len; i++)
+        if (g_strcmp0 (g_object_get_data (g_ptr_array_index (self->space_rows, i), "param"), name) == 0)
+          return g_ptr_array_index (self->space_rows, i);
+      return GTK_WIDGET (self->method_row);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
     if (g_str_equal (field, rows[i].field))
@@ -536,13 +726,17 @@ bourse_backtests_page_apply_job (BourseBacktestsPage *self,
 
   bourse_backtests_page_set_job (self, 0);
   bourse_backtests_page_load_list (self);
+  bourse_backtests_page_load_opt_list (self);
 
-  if (g_str_equal (status, "succeeded"))
+  if (g_str_equal (status, "succeeded") && self->running_search)
+    bourse_backtests_page_show_optimisation (self, self->running_id);
+  else if (g_str_equal (status, "succeeded"))
     bourse_backtests_page_show_backtest (self, self->running_id);
   else if (g_str_equal (status, "failed"))
     bourse_backtests_page_show_error (self, NULL, error != NULL ? error : status_to_display (status));
   else
-    bourse_widget_show_toast (GTK_WIDGET (self), _("Backtest cancelled"));
+    bourse_widget_show_toast (GTK_WIDGET (self),
+                              self->running_search ? _("Optimisation cancelled") : _("Backtest cancelled"));
 }
 
 static void
@@ -616,6 +810,46 @@ bourse_backtests_page_hide_result (BourseBacktestsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->trades_group), FALSE);
 }
 
+static void
+bourse_backtests_page_hide_search (BourseBacktestsPage *self)
+{
+  self->shown_search_id = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->opt_result_group), FALSE);
+  bourse_optimisation_view_set_optimisation (self->opt_view, NULL);
+}
+
+/* An optimisation created, ended, noted or deleted, here or anywhere. */
+static void
+bourse_backtests_page_optimisations_event_cb (BourseBacktestsPage *self,
+                                              const char          *topic,
+                                              gint64               seq,
+                                              JsonNode            *data,
+                                              BourseClient        *client)
+{
+  JsonObject *optimisation = answer_object (data);
+  gboolean deleted = FALSE;
+  gint64 id = 0;
+
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  bourse_json_get_int (optimisation, "id", &id);
+  bourse_json_get_boolean (optimisation, "deleted", &deleted);
+  if (deleted && id != 0 && id == self->shown_search_id)
+    bourse_backtests_page_hide_search (self);
+
+  bourse_backtests_page_load_opt_list (self);
+}
+
+static void
+bourse_backtests_page_optimisations_resync_cb (BourseBacktestsPage *self,
+                                               const char          *topic,
+                                               BourseClient        *client)
+{
+  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  bourse_backtests_page_load_opt_list (self);
+}
+
 /* A backtest created, ended, noted or deleted, here or anywhere. */
 static void
 bourse_backtests_page_backtests_event_cb (BourseBacktestsPage *self,
@@ -675,10 +909,13 @@ bourse_backtests_page_started_cb (GObject      *object,
 
   job = bourse_json_get_object (answer_object (answer), "job");
   self->running_id = 0;
-  bourse_json_get_int (bourse_json_get_object (answer_object (answer), "backtest"), "id", &self->running_id);
+  self->running_search = json_object_has_member (answer_object (answer), "optimisation");
+  bourse_json_get_int (bourse_json_get_object (answer_object (answer),
+                                               self->running_search ? "optimisation" : "backtest"),
+                       "id", &self->running_id);
   if (!bourse_json_get_int (job, "id", &job_id) || self->running_id == 0)
     {
-      bourse_backtests_page_show_error (self, NULL, _("The server did not say which backtest it started"));
+      bourse_backtests_page_show_error (self, NULL, _("The server did not say what it started"));
       bourse_backtests_page_update_actions (self);
       return;
     }
@@ -687,7 +924,10 @@ bourse_backtests_page_started_cb (GObject      *object,
   bourse_backtests_page_set_job (self, job_id);
   bourse_backtests_page_apply_job (self, job);
   bourse_backtests_page_fetch_job (self);
-  bourse_backtests_page_load_list (self);
+  if (self->running_search)
+    bourse_backtests_page_load_opt_list (self);
+  else
+    bourse_backtests_page_load_list (self);
 }
 
 /* The percentage typed in @row as the fraction @member takes; nothing
@@ -716,6 +956,118 @@ bourse_backtests_page_set_fraction (BourseBacktestsPage *self,
   return TRUE;
 }
 
+/* A whole number typed in @row as @member; nothing when empty. */
+static gboolean
+bourse_backtests_page_set_count (BourseBacktestsPage *self,
+                                 JsonObject          *body,
+                                 const char          *member,
+                                 AdwEntryRow         *row)
+{
+  g_autofree char *text = dup_stripped (row);
+  gint64 value;
+
+  if (text[0] == '\0')
+    return TRUE;
+
+  if (!g_ascii_string_to_signed (text, 10, G_MININT32, G_MAXINT32, &value, NULL))
+    {
+      bourse_backtests_page_show_error (self, GTK_WIDGET (row), _("Enter a whole number"));
+      return FALSE;
+    }
+
+  json_object_set_int_member (body, member, value);
+  return TRUE;
+}
+
+/* A bound of a searched parameter, as the JSON number it is. */
+static gboolean
+space_value (AdwExpanderRow *row,
+             const char     *bound,
+             JsonObject     *range)
+{
+  GtkWidget *entry = g_object_get_data (G_OBJECT (row), bound);
+  g_autofree char *text = NULL;
+  char *end = NULL;
+  double value;
+
+  if (entry == NULL)
+    return FALSE;
+
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
+  if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "integer")))
+    {
+      gint64 number;
+
+      if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &number, NULL))
+        return FALSE;
+      json_object_set_int_member (range, bound, number);
+      return TRUE;
+    }
+
+  value = g_ascii_strtod (text, &end);
+  if (text[0] == '\0' || *end != '\0' || !isfinite (value))
+    return FALSE;
+  json_object_set_double_member (range, bound, value);
+  return TRUE;
+}
+
+/* The search's members of an optimisation's request: the space of the
+ * rows switched on, the method, the objective and walk-forward. */
+static gboolean
+bourse_backtests_page_add_search (BourseBacktestsPage *self,
+                                  JsonObject          *body)
+{
+  g_autoptr(JsonObject) space = json_object_new ();
+  guint method = adw_combo_row_get_selected (self->method_row);
+  guint objective = adw_combo_row_get_selected (self->objective_row);
+
+  for (guint i = 0; i < self->space_rows->len; i++)
+    {
+      AdwExpanderRow *row = g_ptr_array_index (self->space_rows, i);
+      g_autoptr(JsonObject) range = NULL;
+
+      if (!adw_expander_row_get_enable_expansion (row))
+        continue;
+
+      range = json_object_new ();
+      if (!space_value (row, "min", range) || !space_value (row, "max", range) || !space_value (row, "step", range))
+        {
+          bourse_backtests_page_show_error (self, GTK_WIDGET (row),
+                                            _("Enter numbers for the minimum, the maximum and the step"));
+          return FALSE;
+        }
+      json_object_set_object_member (space, g_object_get_data (G_OBJECT (row), "param"),
+                                     g_steal_pointer (&range));
+    }
+
+  if (json_object_get_size (space) == 0)
+    {
+      bourse_backtests_page_show_error (self, NULL, _("Switch on at least one parameter to search"));
+      return FALSE;
+    }
+
+  json_object_set_object_member (body, "space", g_steal_pointer (&space));
+  json_object_set_string_member (body, "method", methods[method < G_N_ELEMENTS (methods) ? method : 0]);
+  json_object_set_string_member (body, "objective",
+                                 objectives[objective < G_N_ELEMENTS (objectives) ? objective : 0]);
+  if ((method == 1 && !bourse_backtests_page_set_count (self, body, "samples", self->samples_row)) ||
+      !bourse_backtests_page_set_count (self, body, "min_trades", self->min_trades_row))
+    return FALSE;
+
+  if (adw_expander_row_get_enable_expansion (self->walk_forward_row))
+    {
+      g_autoptr(JsonObject) walk_forward = json_object_new ();
+
+      if (!bourse_backtests_page_set_count (self, walk_forward, "folds", self->folds_row) ||
+          !bourse_backtests_page_set_fraction (self, walk_forward, "train_fraction", self->train_row,
+                                               _("Enter a percentage, such as 75")))
+        return FALSE;
+      json_object_set_object_member (body, "walk_forward", g_steal_pointer (&walk_forward));
+    }
+
+  return TRUE;
+}
+
 static void
 bourse_backtests_page_run_action (GtkWidget  *widget,
                                   const char *action_name,
@@ -735,6 +1087,7 @@ bourse_backtests_page_run_action (GtkWidget  *widget,
   g_autofree char *start = NULL;
   g_autofree char *end = NULL;
   guint exit_index = adw_combo_row_get_selected (self->exits_row);
+  gboolean searching;
   gint64 start_ms, end_ms;
 
   if (self->client == NULL || type == NULL || selected_string (self->symbol_row) == NULL ||
@@ -793,12 +1146,16 @@ bourse_backtests_page_run_action (GtkWidget  *widget,
       json_object_set_int_member (body, "slippage_bps", bps);
     }
 
+  searching = bourse_backtests_page_get_searching (self);
+  if (searching && !bourse_backtests_page_add_search (self, body))
+    return;
+
   self->busy = TRUE;
   bourse_backtests_page_update_actions (self);
 
   node = json_node_init_object (json_node_alloc (), body);
-  bourse_client_request_json_async (self->client, "POST", "/api/v1/backtests", node, self->cancellable,
-                                    bourse_backtests_page_started_cb, g_object_ref (self));
+  bourse_client_request_json_async (self->client, "POST", searching ? "/api/v1/optimisations" : "/api/v1/backtests",
+                                    node, self->cancellable, bourse_backtests_page_started_cb, g_object_ref (self));
 }
 
 static void
@@ -1136,6 +1493,7 @@ bourse_backtests_page_apply_backtest (BourseBacktestsPage *self,
   bourse_backtests_page_show_trades (self, bourse_json_get_array (result, "trades"));
   bourse_backtests_page_show_equity (self, bourse_json_get_array (result, "equity"));
 
+  bourse_backtests_page_hide_search (self);
   gtk_widget_set_visible (GTK_WIDGET (self->result_group), TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->metrics_group), result != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->trades_group), result != NULL);
@@ -1196,6 +1554,76 @@ bourse_backtests_page_show_backtest (BourseBacktestsPage *self,
   path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
   bourse_client_get_json_async (self->client, path, self->result_cancellable,
                                 bourse_backtests_page_backtest_cb, g_object_ref (self));
+}
+
+static void
+bourse_backtests_page_optimisation_cb (GObject      *object,
+                                       GAsyncResult *result,
+                                       gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *optimisation;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *start_day = NULL;
+  g_autofree char *end_day = NULL;
+  gint64 id = 0;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not load the optimisation: %s"), error->message);
+
+          bourse_widget_show_toast (GTK_WIDGET (self), message);
+        }
+      return;
+    }
+
+  if ((optimisation = answer_object (answer)) == NULL)
+    return;
+
+  bourse_json_get_int (optimisation, "id", &id);
+  start_day = format_day (bourse_json_get_string (optimisation, "start"));
+  end_day = format_day (bourse_json_get_string (optimisation, "end"));
+  /* Translators: an optimisation's number */
+  title = g_strdup_printf (_("Optimisation #%" PRId64), id);
+  adw_preferences_group_set_title (self->opt_result_group, title);
+  /* Translators: a strategy, an instrument, an interval, the first and the last day, the state */
+  subtitle = g_strdup_printf (_("%s · %s · %s · %s to %s · %s"),
+                              bourse_backtests_page_type_name (self, bourse_json_get_string (optimisation, "strategy")) ?: "?",
+                              bourse_json_get_string (optimisation, "symbol") ?: "?",
+                              bourse_json_get_string (optimisation, "interval") ?: "?", start_day, end_day,
+                              status_to_display (bourse_json_get_string (optimisation, "status")));
+  adw_preferences_group_set_description (self->opt_result_group, subtitle);
+
+  bourse_backtests_page_hide_result (self);
+  bourse_optimisation_view_set_optimisation (self->opt_view, optimisation);
+  gtk_widget_set_visible (GTK_WIDGET (self->opt_result_group), TRUE);
+  self->shown_search_id = id;
+  bourse_widget_scroll_into_view (GTK_WIDGET (self->opt_result_group));
+}
+
+void
+bourse_backtests_page_show_optimisation (BourseBacktestsPage *self,
+                                         gint64               id)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  g_cancellable_cancel (self->result_cancellable);
+  g_clear_object (&self->result_cancellable);
+
+  if (self->client == NULL || id <= 0)
+    return;
+
+  self->result_cancellable = g_cancellable_new ();
+  path = g_strdup_printf ("/api/v1/optimisations/%" PRId64, id);
+  bourse_client_get_json_async (self->client, path, self->result_cancellable,
+                                bourse_backtests_page_optimisation_cb, g_object_ref (self));
 }
 
 /* The answer of a change; NULL once a toast said why it failed (after
@@ -1402,6 +1830,125 @@ bourse_backtests_page_load_list (BourseBacktestsPage *self)
                                 bourse_backtests_page_list_cb, g_object_ref (self));
 }
 
+static GtkWidget *
+bourse_backtests_page_create_optimisation_row (BourseBacktestsPage *self,
+                                               JsonObject          *optimisation)
+{
+  const char *who = bourse_json_get_string (optimisation, "created_by_name");
+  const char *note = bourse_json_get_string (optimisation, "note");
+  JsonObject *request = bourse_json_get_object (optimisation, "request");
+  JsonObject *best = bourse_json_get_object (optimisation, "best_params");
+  g_autofree char *start_day = format_day (bourse_json_get_string (optimisation, "start"));
+  g_autofree char *end_day = format_day (bourse_json_get_string (optimisation, "end"));
+  g_autofree char *title = NULL;
+  g_autofree char *row_name = NULL;
+  g_autoptr(GString) subtitle = g_string_new (NULL);
+  GtkWidget *row;
+  gint64 id = 0;
+
+  bourse_json_get_int (optimisation, "id", &id);
+
+  row = adw_action_row_new ();
+  row_name = g_strdup_printf ("optimisation-row-%" PRId64, id);
+  gtk_widget_set_name (row, row_name);
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  /* Translators: a strategy, an instrument, an interval and how the search went (grid, random) */
+  title = g_strdup_printf (_("%s · %s · %s · %s"),
+                           bourse_backtests_page_type_name (self, bourse_json_get_string (optimisation, "strategy")) ?: "?",
+                           bourse_json_get_string (optimisation, "symbol") ?: "?",
+                           bourse_json_get_string (optimisation, "interval") ?: "?",
+                           g_strcmp0 (bourse_json_get_string (request, "method"), "random") == 0
+                           ? _("random search") : _("grid search"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+
+  /* Translators: the first and the last day of an optimisation's window */
+  g_string_printf (subtitle, _("%s to %s"), start_day, end_day);
+  g_string_append (subtitle, " · ");
+  g_string_append (subtitle, status_to_display (bourse_json_get_string (optimisation, "status")));
+  if (best != NULL)
+    {
+      g_autofree char *params = bourse_format_params (best);
+
+      g_string_append (subtitle, " · ");
+      /* Translators: the winning parameters */
+      g_string_append_printf (subtitle, _("best %s"), params);
+    }
+  if (who != NULL)
+    {
+      g_string_append (subtitle, " · ");
+      g_string_append_printf (subtitle, _("by %s"), who);
+    }
+  if (note != NULL && note[0] != '\0')
+    {
+      g_string_append_c (subtitle, '\n');
+      g_string_append (subtitle, note);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "backtests.show-optimisation");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_int64 (id));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+
+  return row;
+}
+
+static void
+bourse_backtests_page_opt_list_cb (GObject      *object,
+                                   GAsyncResult *result,
+                                   gpointer      user_data)
+{
+  g_autoptr(BourseBacktestsPage) self = user_data;
+  JsonArray *items;
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the optimisations", "items", &items);
+  guint n_items = items != NULL ? json_array_get_length (items) : 0;
+
+  if (answer == NULL)
+    return;
+
+  remove_rows (self->opt_list_rows);
+  self->n_optimisations = 0;
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+
+      add_row (self->opt_list_group, self->opt_list_rows,
+               bourse_backtests_page_create_optimisation_row (self, json_node_get_object (node)));
+      self->n_optimisations++;
+    }
+
+  if (self->n_optimisations == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      gtk_widget_set_name (row, "no-optimisations-row");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Optimisations Yet"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   self->can_run
+                                   ? _("Switch the form below to Optimise to search a strategy's parameters")
+                                   : _("A trader or an administrator can run them"));
+      gtk_widget_add_css_class (row, "dim-label");
+      add_row (self->opt_list_group, self->opt_list_rows, row);
+    }
+}
+
+static void
+bourse_backtests_page_load_opt_list (BourseBacktestsPage *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->client == NULL || self->load_cancellable == NULL)
+    return;
+
+  path = g_strdup_printf ("/api/v1/optimisations?limit=%d", LIST_LIMIT);
+  bourse_client_get_json_async (self->client, path, self->load_cancellable,
+                                bourse_backtests_page_opt_list_cb, g_object_ref (self));
+}
+
 static void
 bourse_backtests_page_types_cb (GObject      *object,
                                 GAsyncResult *result,
@@ -1443,8 +1990,9 @@ bourse_backtests_page_types_cb (GObject      *object,
   bourse_backtests_page_build_form (self);
   bourse_backtests_page_update_actions (self);
 
-  /* The list's rows name the strategies. */
+  /* The lists' rows name the strategies. */
   bourse_backtests_page_load_list (self);
+  bourse_backtests_page_load_opt_list (self);
 }
 
 static void
@@ -1517,6 +2065,22 @@ bourse_backtests_page_get_shown_id (BourseBacktestsPage *self)
   return self->shown_id;
 }
 
+int
+bourse_backtests_page_get_n_optimisations (BourseBacktestsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), -1);
+
+  return self->n_optimisations;
+}
+
+gint64
+bourse_backtests_page_get_shown_optimisation_id (BourseBacktestsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), 0);
+
+  return self->shown_search_id;
+}
+
 gint64
 bourse_backtests_page_get_job_id (BourseBacktestsPage *self)
 {
@@ -1543,6 +2107,14 @@ bourse_backtests_page_show_action (GtkWidget  *widget,
                                    GVariant   *param)
 {
   bourse_backtests_page_show_backtest (BOURSE_BACKTESTS_PAGE (widget), g_variant_get_int64 (param));
+}
+
+static void
+bourse_backtests_page_show_optimisation_action (GtkWidget  *widget,
+                                                const char *action_name,
+                                                GVariant   *param)
+{
+  bourse_backtests_page_show_optimisation (BOURSE_BACKTESTS_PAGE (widget), g_variant_get_int64 (param));
 }
 
 static void
@@ -1615,6 +2187,7 @@ bourse_backtests_page_unfollow (BourseBacktestsPage *self)
     {
       bourse_client_unsubscribe (self->client, JOBS_TOPIC);
       bourse_client_unsubscribe (self->client, BACKTESTS_TOPIC);
+      bourse_client_unsubscribe (self->client, OPTIMISATIONS_TOPIC);
     }
   self->subscribed = FALSE;
 }
@@ -1647,9 +2220,15 @@ bourse_backtests_page_set_client (BourseBacktestsPage *self,
   g_set_object (&self->client, client);
   self->busy = FALSE;
   self->n_backtests = -1;
+  self->n_optimisations = -1;
   self->shown_id = 0;
   self->running_id = 0;
   bourse_backtests_page_set_job (self, 0);
+  bourse_backtests_page_hide_search (self);
+  bourse_optimisation_view_set_client (self->opt_view, client);
+  self->can_apply = client != NULL && bourse_client_has_permission (client, "strategies.write");
+  bourse_optimisation_view_set_can_apply (self->opt_view, self->can_apply);
+  remove_rows (self->opt_list_rows);
   remove_rows (self->list_rows);
   remove_rows (self->metric_rows);
   remove_rows (self->trade_rows);
@@ -1670,13 +2249,19 @@ bourse_backtests_page_set_client (BourseBacktestsPage *self,
                                G_CALLBACK (bourse_backtests_page_backtests_event_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (client, "resync::" BACKTESTS_TOPIC,
                                G_CALLBACK (bourse_backtests_page_backtests_resync_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "event::" OPTIMISATIONS_TOPIC,
+                               G_CALLBACK (bourse_backtests_page_optimisations_event_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "resync::" OPTIMISATIONS_TOPIC,
+                               G_CALLBACK (bourse_backtests_page_optimisations_resync_cb), self, G_CONNECT_SWAPPED);
       bourse_client_subscribe (client, JOBS_TOPIC);
       bourse_client_subscribe (client, BACKTESTS_TOPIC);
+      bourse_client_subscribe (client, OPTIMISATIONS_TOPIC);
       self->subscribed = TRUE;
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.refresh", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show", client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show-optimisation", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.delete", client != NULL);
   bourse_backtests_page_update_actions (self);
 
@@ -1699,6 +2284,11 @@ bourse_backtests_page_set_can_run (BourseBacktestsPage *self,
 {
   g_return_if_fail (BOURSE_IS_BACKTESTS_PAGE (self));
 
+  /* Called again whenever the role's permissions change: applying a
+   * winner asks for strategies.write. */
+  self->can_apply = self->client != NULL && bourse_client_has_permission (self->client, "strategies.write");
+  bourse_optimisation_view_set_can_apply (self->opt_view, self->can_apply);
+
   can_run = !!can_run;
   if (self->can_run == can_run)
     return;
@@ -1711,11 +2301,13 @@ bourse_backtests_page_set_can_run (BourseBacktestsPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->params_group),
                           can_run && bourse_param_form_get_n_fields (self->params) > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->settings_group), can_run);
+  bourse_backtests_page_update_mode (self);
   gtk_editable_set_editable (GTK_EDITABLE (self->note_row), can_run);
   gtk_widget_set_sensitive (GTK_WIDGET (self->note_row), can_run);
 
   bourse_backtests_page_update_actions (self);
   bourse_backtests_page_load_list (self);
+  bourse_backtests_page_load_opt_list (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_RUN]);
 }
@@ -1753,6 +2345,8 @@ bourse_backtests_page_finalize (GObject *object)
 
   g_clear_pointer (&self->types, g_ptr_array_unref);
   g_clear_pointer (&self->list_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->opt_list_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->space_rows, g_ptr_array_unref);
   g_clear_pointer (&self->metric_rows, g_ptr_array_unref);
   g_clear_pointer (&self->trade_rows, g_ptr_array_unref);
   g_clear_pointer (&self->error_rows, g_ptr_array_unref);
@@ -1837,15 +2431,31 @@ bourse_backtests_page_class_init (BourseBacktestsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "backtests.refresh", NULL,
                                    bourse_backtests_page_refresh_action);
   gtk_widget_class_install_action (widget_class, "backtests.show", "x", bourse_backtests_page_show_action);
+  gtk_widget_class_install_action (widget_class, "backtests.show-optimisation", "x",
+                                   bourse_backtests_page_show_optimisation_action);
   gtk_widget_class_install_action (widget_class, "backtests.delete", "x",
                                    bourse_backtests_page_delete_action);
 
   g_type_ensure (BOURSE_TYPE_EQUITY_CHART);
   g_type_ensure (BOURSE_TYPE_CANDLE_CHART);
+  g_type_ensure (BOURSE_TYPE_OPTIMISATION_VIEW);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-backtests-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, list_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, opt_list_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, opt_result_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, opt_view);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, space_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, search_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, optimise_toggle);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, method_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, samples_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, objective_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, min_trades_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, walk_forward_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, folds_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, train_row);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, result_group);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, metrics_group);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, trades_group);
@@ -1879,6 +2489,8 @@ bourse_backtests_page_class_init (BourseBacktestsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_strategy_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_form_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_symbol_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_mode_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_method_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_backtests_page_note_apply_cb);
 }
 
@@ -1886,6 +2498,8 @@ static void
 bourse_backtests_page_init (BourseBacktestsPage *self)
 {
   g_autoptr(GtkStringList) exit_names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) method_names = gtk_string_list_new (NULL);
+  g_autoptr(GtkStringList) objective_names = gtk_string_list_new (NULL);
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   g_autoptr(GDateTime) year_ago = g_date_time_add_years (now, -1);
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
@@ -1893,6 +2507,9 @@ bourse_backtests_page_init (BourseBacktestsPage *self)
 
   self->types = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   self->list_rows = g_ptr_array_new ();
+  self->opt_list_rows = g_ptr_array_new ();
+  self->space_rows = g_ptr_array_new ();
+  self->n_optimisations = -1;
   self->metric_rows = g_ptr_array_new ();
   self->trade_rows = g_ptr_array_new ();
   self->error_rows = g_ptr_array_new_with_free_func (g_object_unref);
@@ -1913,6 +2530,17 @@ bourse_backtests_page_init (BourseBacktestsPage *self)
   gtk_string_list_append (exit_names, _("Stop-loss and take-profit only"));
   adw_combo_row_set_model (self->exits_row, G_LIST_MODEL (exit_names));
 
+  /* In the order of methods[] and objectives[]. */
+  gtk_string_list_append (method_names, _("Every combination (grid)"));
+  gtk_string_list_append (method_names, _("Random samples"));
+  adw_combo_row_set_model (self->method_row, G_LIST_MODEL (method_names));
+  gtk_string_list_append (objective_names, _("Sharpe ratio"));
+  gtk_string_list_append (objective_names, _("Sortino ratio"));
+  gtk_string_list_append (objective_names, _("Calmar ratio"));
+  gtk_string_list_append (objective_names, _("Total return"));
+  gtk_string_list_append (objective_names, _("Profit factor"));
+  adw_combo_row_set_model (self->objective_row, G_LIST_MODEL (objective_names));
+
   /* The last year, up to today. */
   gtk_editable_set_text (GTK_EDITABLE (self->start_row), first);
   gtk_editable_set_text (GTK_EDITABLE (self->end_row), today);
@@ -1928,6 +2556,7 @@ bourse_backtests_page_init (BourseBacktestsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.cancel", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.refresh", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show-optimisation", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.delete", FALSE);
 }
 

@@ -33,7 +33,15 @@ void          bourse_backtests_page_show_backtest  (BourseBacktestsPage *self,
 int           bourse_backtests_page_get_n_backtests (BourseBacktestsPage *self);
 /* The backtest whose result is shown, once it is, or 0. */
 gint64        bourse_backtests_page_get_shown_id   (BourseBacktestsPage *self);
-/* The job of the run this page started and follows, or 0. */
+/* Loads optimisation @id and shows its result. */
+void          bourse_backtests_page_show_optimisation (BourseBacktestsPage *self,
+                                                       gint64               id);
+/* Optimisations listed once loaded, -1 before. */
+int           bourse_backtests_page_get_n_optimisations (BourseBacktestsPage *self);
+/* The optimisation whose result is shown, once it is, or 0. */
+gint64        bourse_backtests_page_get_shown_optimisation_id (BourseBacktestsPage *self);
+/* The job of the run (backtest or optimisation) this page started and
+ * follows, or 0. */
 gint64        bourse_backtests_page_get_job_id     (BourseBacktestsPage *self);
 
 G_END_DECLS

@@ -18,6 +18,8 @@
 #include "bourse-backtests-page.h"
 #include "bourse-candle-chart.h"
 #include "bourse-equity-chart.h"
+#include "bourse-heatmap.h"
+#include "bourse-optimisation-view.h"
 #include "bourse-window.h"
 
 #include "../integration/desk-test-util.h"
@@ -530,6 +532,276 @@ test_viewer (void)
   bourse_test_server_free (server);
 }
 
+/* Optimise {{{ */
+
+typedef struct
+{
+  BourseBacktestsPage *page;
+  int                  n_optimisations;
+} OptimisationsQuery;
+
+static gboolean
+optimisations_are_listed (gpointer data)
+{
+  OptimisationsQuery *query = data;
+
+  return bourse_backtests_page_get_n_optimisations (query->page) == query->n_optimisations;
+}
+
+static void
+wait_for_optimisations (BourseBacktestsPage *page,
+                        int                  n_optimisations)
+{
+  OptimisationsQuery query = { page, n_optimisations };
+
+  wait_until (optimisations_are_listed, &query, "the optimisations to be listed");
+}
+
+static gboolean
+optimisation_is_shown (gpointer data)
+{
+  return bourse_backtests_page_get_shown_optimisation_id (data) != 0;
+}
+
+/* Switches parameter @name's search on, from @min to @max by @step. */
+static void
+search_param (BourseBacktestsPage *page,
+              const char          *name,
+              const char          *min,
+              const char          *max,
+              const char          *step)
+{
+  g_autofree char *row = g_strdup_printf ("space-row-%s", name);
+  g_autofree char *min_name = g_strdup_printf ("space-%s-min", name);
+  g_autofree char *max_name = g_strdup_printf ("space-%s-max", name);
+  g_autofree char *step_name = g_strdup_printf ("space-%s-step", name);
+
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (find_required (page, row)), TRUE);
+  set_text (page, min_name, min);
+  set_text (page, max_name, max);
+  set_text (page, step_name, step);
+}
+
+static GtkColumnViewColumn *
+column_titled (GtkColumnView *view,
+               const char    *title)
+{
+  GListModel *columns = gtk_column_view_get_columns (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        return column;
+    }
+
+  g_error ("No column “%s”", title);
+}
+
+static gint64
+row_param (BourseOptimisationView *view,
+           guint                   position,
+           const char             *name)
+{
+  JsonObject *candidate = bourse_optimisation_view_get_row (view, position);
+
+  return json_object_get_int_member (json_object_get_object_member (candidate, "params"), name);
+}
+
+typedef struct
+{
+  BourseTestServer *server;
+  const char       *path;
+  JsonObject       *params;
+} ParamsQuery;
+
+/* The live strategy's parameters are @params, member by member. */
+static gboolean
+strategy_has_params (gpointer data)
+{
+  ParamsQuery *query = data;
+  g_autoptr(JsonNode) node = desk_expect (query->server, "GET", query->path, NULL, NULL, 200);
+  JsonObject *params = json_object_get_object_member (desk_object (node), "params");
+  g_autoptr(GList) names = json_object_get_members (query->params);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    if (!json_object_has_member (params, l->data) ||
+        !json_node_equal (json_object_get_member (params, l->data), json_object_get_member (query->params, l->data)))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* A grid of fast 5–15 by 5 and slow 10–30 by 10 from the form: nine
+ * combinations, two refused (fast ≥ slow). The table has a row per
+ * candidate and sorts by its columns; the heatmap fills the seven cells
+ * that have one; the winner is applied to a live strategy. */
+static void
+test_optimise (void)
+{
+  BourseTestServer *server = start_server ();
+  static const char * const topics[] = { "jobs", "backtests", "optimisations", NULL };
+  g_autoptr(JsonNode) live = NULL;
+  g_autoptr(JsonNode) other = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *live_path = NULL;
+  g_autofree char *row_name = NULL;
+  BourseOptimisationView *view;
+  BourseBacktestsPage *page;
+  BourseWindow *window;
+  GtkColumnView *columns;
+  GtkWidget *dialog;
+  JsonObject *optimisation, *result, *request;
+  JsonArray *candidates;
+  ParamsQuery params_query;
+  double best_return = -G_MAXDOUBLE;
+  gint64 id;
+
+  live = desk_expect (server, "POST", "/api/v1/strategies", NULL,
+                      "{\"name\":\"crossing\",\"strategy\":\"sma-cross\",\"symbol\":\"" SYMBOL "\",\"interval\":\"1h\","
+                      "\"params\":{\"fast\":3,\"slow\":40},\"policy\":\"notify-only\"}", 201);
+  /* Of another type: not offered. */
+  other = desk_expect (server, "POST", "/api/v1/strategies", NULL,
+                       "{\"name\":\"other\",\"strategy\":\"rsi\",\"symbol\":\"" SYMBOL "\",\"interval\":\"1h\","
+                       "\"policy\":\"notify-only\"}", 201);
+  live_path = g_strdup_printf ("/api/v1/strategies/%" PRId64, json_object_get_int_member (desk_object (live), "id"));
+
+  window = open_window (server, NULL);
+  page = wait_for_page (window, 0);
+  wait_for_optimisations (page, 0);
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-optimisations-row"));
+  wait_for_topics (window, topics);
+
+  fill_form (server, page);
+  g_assert_false (gtk_widget_is_visible (find_required (page, "method-row")));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_required (page, "mode-optimise")), TRUE);
+  g_assert_true (gtk_widget_is_visible (find_required (page, "method-row")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find_required (page, "run-button"))), ==, "_Run Optimisation");
+  search_param (page, "fast", "5", "15", "5");
+  search_param (page, "slow", "10", "30", "10");
+  set_text (page, "min-trades-row", "1");
+
+  /* A refusal at its field: no fold can be made of none. */
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (find_required (page, "walk-forward-row")), TRUE);
+  set_text (page, "folds-row", "0");
+  click (find_required (page, "run-button"));
+  wait_until (has_error_class, find_required (page, "folds-row"), "the folds to be marked");
+  g_assert_cmpint (bourse_backtests_page_get_job_id (page), ==, 0);
+  adw_expander_row_set_enable_expansion (ADW_EXPANDER_ROW (find_required (page, "walk-forward-row")), FALSE);
+
+  click (find_required (page, "run-button"));
+  wait_until (optimisation_is_shown, page, "the optimisation's result");
+  id = bourse_backtests_page_get_shown_optimisation_id (page);
+  g_assert_cmpint (bourse_backtests_page_get_job_id (page), ==, 0);
+
+  path = g_strdup_printf ("/api/v1/optimisations/%" PRId64, id);
+  stored = desk_expect (server, "GET", path, NULL, NULL, 200);
+  optimisation = desk_object (stored);
+  g_assert_cmpstr (json_object_get_string_member (optimisation, "status"), ==, "succeeded");
+  request = json_object_get_object_member (optimisation, "request");
+  g_assert_cmpstr (json_object_get_string_member (request, "method"), ==, "grid");
+  g_assert_true (json_object_get_member (request, "walk_forward") == NULL ||
+                 JSON_NODE_HOLDS_NULL (json_object_get_member (request, "walk_forward")));
+  result = json_object_get_object_member (optimisation, "result");
+  candidates = json_object_get_array_member (result, "candidates");
+  g_assert_cmpuint (json_array_get_length (candidates), ==, 7);
+  g_assert_cmpint (json_object_get_int_member (result, "invalid"), ==, 2);
+  for (guint i = 0; i < json_array_get_length (candidates); i++)
+    {
+      JsonObject *metrics = json_object_get_object_member (json_array_get_object_element (candidates, i), "metrics");
+
+      best_return = MAX (best_return, json_object_get_double_member (metrics, "total_return"));
+    }
+
+  /* The table: a row per candidate, best first. */
+  view = BOURSE_OPTIMISATION_VIEW (find_required (page, "optimisation-view"));
+  g_assert_cmpuint (bourse_optimisation_view_get_n_rows (view), ==, json_array_get_length (candidates));
+  g_assert_cmpint (json_object_get_int_member (bourse_optimisation_view_get_row (view, 0), "rank"), ==, 1);
+
+  /* Sorted by a parameter, then by the return. */
+  columns = GTK_COLUMN_VIEW (find_required (page, "candidates-view"));
+  gtk_column_view_sort_by_column (columns, column_titled (columns, "fast"), GTK_SORT_DESCENDING);
+  g_assert_cmpint (row_param (view, 0, "fast"), ==, 15);
+  gtk_column_view_sort_by_column (columns, column_titled (columns, "fast"), GTK_SORT_ASCENDING);
+  g_assert_cmpint (row_param (view, 0, "fast"), ==, 5);
+  gtk_column_view_sort_by_column (columns, column_titled (columns, "Total Return"), GTK_SORT_DESCENDING);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (bourse_optimisation_view_get_row (view, 0),
+                                                                                   "metrics"), "total_return"),
+                     ==, best_return);
+
+  /* The heatmap of fast across and slow up: seven of nine cells. */
+  g_assert_true (gtk_widget_get_visible (find_required (page, "heatmap")));
+  g_assert_cmpuint (bourse_heatmap_get_n_filled (BOURSE_HEATMAP (find_required (page, "heatmap"))), ==, 7);
+
+  /* The list has it. */
+  row_name = g_strdup_printf ("optimisation-row-%" PRId64, id);
+  wait_for_optimisations (page, 1);
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), row_name));
+
+  /* The winner applied to the live strategy of its type. */
+  g_assert_true (gtk_widget_is_sensitive (find_required (page, "apply-button")));
+  click (find_required (page, "apply-button"));
+  wait_until (named_toplevel_is_shown, (gpointer) "apply-optimisation-dialog", "the apply dialog");
+  dialog = find_named_toplevel ("apply-optimisation-dialog");
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (find_required (dialog, "live-strategy-dropdown")))),
+                    ==, 1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "apply");
+  params_query = (ParamsQuery) { server, live_path, json_object_get_object_member (optimisation, "best_params") };
+  wait_until (strategy_has_params, &params_query, "the live strategy to take the winner's parameters");
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+/* A viewer reads an optimisation's result but neither starts one nor
+ * applies it. */
+static void
+test_optimise_viewer (void)
+{
+  BourseTestServer *server = start_server ();
+  g_autoptr(JsonNode) started = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *first = local_day (N_CANDLES / 24 + 2);
+  g_autofree char *tomorrow = local_day (-1);
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  BourseBacktestsPage *page;
+  BourseWindow *window;
+  StatusQuery query;
+  gint64 id;
+
+  body = g_strdup_printf ("{\"strategy\":\"sma-cross\",\"symbol\":\"" SYMBOL "\",\"interval\":\"1h\","
+                          "\"start\":\"%sT00:00:00Z\",\"end\":\"%sT00:00:00Z\","
+                          "\"space\":{\"fast\":[5,10],\"slow\":[20,30]},\"method\":\"grid\"}",
+                          first, tomorrow);
+  started = desk_expect (server, "POST", "/api/v1/optimisations", NULL, body, 202);
+  id = json_object_get_int_member (json_object_get_object_member (desk_object (started), "optimisation"), "id");
+  path = g_strdup_printf ("/api/v1/optimisations/%" PRId64, id);
+  query = (StatusQuery) { server, path, "succeeded" };
+  wait_until (backtest_has_status, &query, "the optimisation to succeed");
+
+  desk_create_user (server, "vera", "viewer");
+  token = desk_login (server, "vera", "viewer");
+  window = open_window (server, token);
+  page = wait_for_page (window, 0);
+  wait_for_optimisations (page, 1);
+
+  g_assert_false (gtk_widget_is_visible (find_required (page, "mode-optimise")));
+  g_assert_false (gtk_widget_is_visible (find_required (page, "run-button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backtests.show-optimisation", "x", id));
+  wait_until (optimisation_is_shown, page, "the optimisation's result");
+  g_assert_cmpuint (bourse_optimisation_view_get_n_rows (BOURSE_OPTIMISATION_VIEW (find_required (page, "optimisation-view"))),
+                    ==, 4);
+  g_assert_false (gtk_widget_get_visible (find_required (page, "apply-button")));
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -544,6 +816,8 @@ main (int   argc,
   g_test_add_func ("/backtests/refused", test_refused);
   g_test_add_func ("/backtests/cancel", test_cancel);
   g_test_add_func ("/backtests/viewer", test_viewer);
+  g_test_add_func ("/backtests/optimise", test_optimise);
+  g_test_add_func ("/backtests/optimise-viewer", test_optimise_viewer);
 
   ret = g_test_run ();
 
