@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 #include <glib/gi18n.h>
@@ -209,7 +210,7 @@ bourse_heatmap_dup_cell_text (BourseHeatmap *self,
 
   objective = format_objective (value);
   /* Translators: two parameters and their values, the objective and the candidate's rank */
-  return g_strdup_printf (_("%s = %s, %s = %s: objective %s (rank %" G_GINT64_FORMAT ")"),
+  return g_strdup_printf (_("%s = %s, %s = %s: objective %s (rank %" PRId64 ")"),
                           self->x_title, x_value, self->y_title, y_value, objective,
                           grid->ranks[row * grid->n_x + column]);
 }

@@ -343,9 +343,7 @@ format_sample (JsonObject *metrics)
   change = bourse_format_ratio (metrics, "total_return");
   bourse_json_get_int (metrics, "trades", &trades);
   /* Translators: a return, then how many trades made it */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s · %" PRId64 " trade", "%s · %" PRId64 " trades",
-                                       trades),
-                          change, trades);
+  return g_strdup_printf (_("%s · trades: %" PRId64), change, trades);
 }
 
 static char *
