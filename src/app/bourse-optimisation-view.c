@@ -195,6 +195,17 @@ column_key_free (gpointer data)
   g_free (key);
 }
 
+static ColumnKey *
+column_key_new (ColumnKind  kind,
+                const char *member)
+{
+  ColumnKey *key = g_new0 (ColumnKey, 1);
+
+  key->kind = kind;
+  key->member = g_strdup (member);
+  return key;
+}
+
 /* Missing values last either way round is more than a GtkSorter says:
  * they sort as the lowest. */
 static int
@@ -205,9 +216,11 @@ compare_candidates (gconstpointer a,
   const ColumnKey *key = data;
   double x = column_value (key, BOURSE_CANDIDATE ((gpointer) a)->object);
   double y = column_value (key, BOURSE_CANDIDATE ((gpointer) b)->object);
+  gboolean x_missing = isnan (x) != 0;
+  gboolean y_missing = isnan (y) != 0;
 
-  if (isnan (x) || isnan (y))
-    return isnan (x) - isnan (y) < 0 ? 1 : isnan (x) == isnan (y) ? 0 : -1;
+  if (x_missing || y_missing)
+    return x_missing == y_missing ? 0 : x_missing ? -1 : 1;
 
   return (x > y) - (x < y);
 }
@@ -250,15 +263,13 @@ bourse_optimisation_view_add_column (BourseOptimisationView *self,
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkColumnViewColumn) column = NULL;
   g_autoptr(GtkSorter) sorter = NULL;
-  ColumnKey *key = g_new0 (ColumnKey, 1);
 
-  key->kind = kind;
-  key->member = g_strdup (member);
-
+  /* The factory and the sorter each their own key: the column view's
+   * sorter may hold on to the sorter after the column is gone. */
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), NULL);
-  g_signal_connect_data (factory, "bind", G_CALLBACK (bind_cell_cb), key,
+  g_signal_connect_data (factory, "bind", G_CALLBACK (bind_cell_cb), column_key_new (kind, member),
                          (GClosureNotify) (void (*) (void)) column_key_free, 0);
-  sorter = GTK_SORTER (gtk_custom_sorter_new (compare_candidates, key, NULL));
+  sorter = GTK_SORTER (gtk_custom_sorter_new (compare_candidates, column_key_new (kind, member), column_key_free));
 
   column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_sorter (column, sorter);
