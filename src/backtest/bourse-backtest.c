@@ -648,6 +648,19 @@ check_levels (Run     *run,
   return TRUE;
 }
 
+/* The length of every candle of @interval that opens on its grid; 0 for
+ * months, which have none. */
+static gint64
+fixed_length (BourseInterval interval)
+{
+  gint64 start;
+
+  if (interval == BOURSE_INTERVAL_1MO)
+    return 0;
+  start = bourse_interval_align (interval, 0);
+  return bourse_interval_next (interval, start) - start;
+}
+
 /* The signal of candle @t, closed, on the last @lookback candles: from
  * the strategy's stream when it has one (the same answer, candle after
  * candle, without evaluating a whole window each time), else from
@@ -708,11 +721,14 @@ bourse_backtest_run (const BourseBacktestSeries *series,
   g_autoptr(BourseBacktestResult) result = NULL;
   g_autoptr(BourseStrategyStream) stream = NULL;
   BourseStreamSignal pending = { BOURSE_DECISION_NO_TRADE }, signal;
-  gsize ws, we, stretch, i;
-  gint64 close_time;
+  gsize ws, we, stretch, to_point, i;
+  gint64 close_time, length;
   guint lookback, minimum;
   double start_open, best_in_stretch = 0;
   BourseDecimal equity = { 0 }, last_close = { 0 };
+  /* The ledger in doubles for the statistics, as it last was in decimals. */
+  BourseDecimal cash_seen = { 0 }, quantity_seen = { 0 };
+  double cash = 0, quantity = 0, equity_value;
   g_autoptr(BourseRisk) risk = NULL;
   Run run = { 0 };
 
@@ -768,7 +784,11 @@ bourse_backtest_run (const BourseBacktestSeries *series,
     }
 
   stretch = (we - ws + BOURSE_BACKTEST_CURVE_POINTS - 1) / BOURSE_BACKTEST_CURVE_POINTS;
+  to_point = stretch;
   start_open = series->open[ws];
+  length = fixed_length (series->interval);
+  close_time = G_MININT64;
+  cash_seen.units = G_MININT64;
 
   for (i = ws; i < we; i++)
     {
@@ -807,27 +827,39 @@ bourse_backtest_run (const BourseBacktestSeries *series,
             }
         }
       /* 4. The equity at its close: a snapshot, which the protections
-       * hear of as they do live. */
-      close_time = bourse_interval_next (series->interval, series->open_time[i]);
-      last_close = bourse_backtest_series_price (series, series->close[i]);
-      if (!mark (&run, last_close, &equity, error))
-        return NULL;
+       * hear of as they do live. A candle that opens where the one before
+       * closed opens on the interval's grid, so it closes a length later. */
+      if (length > 0 && series->open_time[i] == close_time)
+        close_time += length;
+      else
+        close_time = bourse_interval_next (series->interval, series->open_time[i]);
       if (risk != NULL)
         {
+          last_close = bourse_backtest_series_price (series, series->close[i]);
           run.now = close_time;
-          if (!note_equity (&run, last_close, error))
+          if (!mark (&run, last_close, &equity, error) || !note_equity (&run, last_close, error))
             return NULL;
           run.snapshot_equity = equity;
         }
-      drawdown = bourse_backtest_stats_add_period (&run.stats, series->open_time[i], close_time,
-                                                   bourse_decimal_to_double (equity),
-                                                   run.position.quantity.units != 0);
+      /* The statistics and the curve are analytics (DESIGN.md §4): the
+       * equity in doubles, the ledger's decimals converted only when a
+       * fill moves them. The exact equity is the result's, at the end. */
+      if (run.cash.units != cash_seen.units || run.position.quantity.units != quantity_seen.units)
+        {
+          cash_seen = run.cash;
+          quantity_seen = run.position.quantity;
+          cash = bourse_decimal_to_double (cash_seen);
+          quantity = bourse_decimal_to_double (quantity_seen);
+        }
+      equity_value = quantity_seen.units != 0 ? cash + quantity * series->close[i] : cash;
+      drawdown = bourse_backtest_stats_add_period (&run.stats, series->open_time[i], close_time, equity_value,
+                                                   quantity_seen.units != 0);
       best_in_stretch = MAX (best_in_stretch, drawdown);
-      if ((i - ws + 1) % stretch == 0 || i + 1 == we)
+      if (--to_point == 0 || i + 1 == we)
         {
           BourseBacktestPoint point = {
             .time = series->open_time[i],
-            .equity = bourse_decimal_to_double (equity),
+            .equity = equity_value,
             .buy_and_hold = start_open > 0
                             ? bourse_decimal_to_double (spec->starting_cash) * series->close[i] / start_open : 0,
             .drawdown = best_in_stretch,
@@ -835,9 +867,13 @@ bourse_backtest_run (const BourseBacktestSeries *series,
 
           g_array_append_val (result->curve, point);
           best_in_stretch = 0;
+          to_point = stretch;
         }
     }
 
+  last_close = bourse_backtest_series_price (series, series->close[we - 1]);
+  if (!mark (&run, last_close, &equity, error))
+    return NULL;
   /* A round trip still open is valued at the last close, not sold. */
   if (run.position.quantity.units != 0)
     {
