@@ -67,16 +67,20 @@ const char *_bourse_strategy_place_levels (BourseDecision  decision,
                                            BourseDecimal  *take_profit,
                                            double         *risk_reward);
 
-/* The largest |value| of the last span pushed (NaN counts as infinite),
- * in O(1) amortised: a deque of decreasing values. For the streams. */
+/* At least the largest |value| of the last span pushed (NaN counts as
+ * infinite), and at most the largest of the last span + 2 span / 8: the
+ * maxima of blocks of span / 8 values, the last n_blocks complete ones
+ * and the one filling. The streams need an upper bound for their error
+ * bounds, never the exact maximum, and this costs a comparison a push. */
 typedef struct
 {
-  guint     span;
-  guint     head;
-  guint     length;
-  guint64   count;
-  guint64  *index;
-  double   *value;
+  guint     block;        /* values a block */
+  guint     n_blocks;     /* complete blocks kept: they cover any span values but the filling block's */
+  guint     filled;       /* values in the filling block */
+  guint     next;         /* the ring's oldest block, replaced next */
+  double    filling;      /* the filling block's maximum */
+  double    complete;     /* the maximum of the kept blocks */
+  double   *blocks;       /* n_blocks, a ring */
 } BourseRollingMax;
 
 void        _bourse_rolling_max_init      (BourseRollingMax *self,

@@ -429,16 +429,16 @@ _bourse_rolling_max_init (BourseRollingMax *self,
   g_assert (span > 0);
 
   memset (self, 0, sizeof *self);
-  self->span = span;
-  self->index = g_new (guint64, span);
-  self->value = g_new (double, span);
+  self->block = MAX (1, span / 8);
+  self->n_blocks = (span + self->block - 1) / self->block;
+  /* Zeros before the first values: every value counted is ≥ 0. */
+  self->blocks = g_new0 (double, self->n_blocks);
 }
 
 void
 _bourse_rolling_max_clear (BourseRollingMax *self)
 {
-  g_clear_pointer (&self->index, g_free);
-  g_clear_pointer (&self->value, g_free);
+  g_clear_pointer (&self->blocks, g_free);
 }
 
 double
@@ -451,41 +451,26 @@ _bourse_wilder_bound (guint  period,
   return isfinite (bound) ? 1.01 * bound : INFINITY;
 }
 
-/* (head + offset) mod span without a division: offset ≤ span. */
-static inline guint
-ring_at (const BourseRollingMax *self,
-         guint                   offset)
-{
-  guint at = self->head + offset;
-
-  return at >= self->span ? at - self->span : at;
-}
-
 void
 _bourse_rolling_max_push (BourseRollingMax *self,
                           double            value)
 {
-  guint back;
-
   value = isnan (value) ? INFINITY : fabs (value);
-  /* The value leaving the span first: then there is room for the new one. */
-  if (self->length > 0 && self->index[self->head] + self->span <= self->count)
-    {
-      self->head = ring_at (self, 1);
-      self->length--;
-    }
-  /* A value no larger than a later one can never be the largest again. */
-  while (self->length > 0 && self->value[ring_at (self, self->length - 1)] <= value)
-    self->length--;
-  back = ring_at (self, self->length);
-  self->index[back] = self->count;
-  self->value[back] = value;
-  self->length++;
-  self->count++;
+  self->filling = MAX (self->filling, value);
+  if (++self->filled < self->block)
+    return;
+  /* The block is complete: it replaces the oldest one kept. */
+  self->blocks[self->next] = self->filling;
+  self->next = self->next + 1 == self->n_blocks ? 0 : self->next + 1;
+  self->filling = 0;
+  self->filled = 0;
+  self->complete = 0;
+  for (guint i = 0; i < self->n_blocks; i++)
+    self->complete = MAX (self->complete, self->blocks[i]);
 }
 
 double
 _bourse_rolling_max_get (const BourseRollingMax *self)
 {
-  return self->length > 0 ? self->value[self->head] : 0;
+  return MAX (self->complete, self->filling);
 }
