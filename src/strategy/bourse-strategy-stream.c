@@ -59,6 +59,11 @@ struct _BourseStrategyStream
   guint64              last_disorder;
   guint64              last_move;
   gsize                missing;      /* Σ gap over the window but its first candle */
+  /* The open time of a candle that follows the last one with none
+   * missing, when known; the interval's length when it has one. */
+  gboolean             next_known;
+  gint64               next_open;
+  gint64               length;
 
   double              *atr_values;   /* lookback */
   double               atr;
@@ -128,6 +133,12 @@ bourse_strategy_stream_new (BourseStrategy  *self,
   _bourse_rolling_max_init (&stream->range_max, lookback);
   stream->window.interval = interval;
   stream->window.tick_size = tick_size;
+  if (interval != BOURSE_INTERVAL_1MO)
+    {
+      gint64 start = bourse_interval_align (interval, 0);
+
+      stream->length = bourse_interval_next (interval, start) - start;
+    }
   return stream;
 }
 
@@ -294,7 +305,7 @@ bourse_strategy_stream_push (BourseStrategyStream *stream,
 {
   const guint atr_period = BOURSE_STRATEGY_ATR_PERIOD;
   gsize n, last;
-  gboolean decide;
+  gboolean decide, follows;
   double range, previous_atr;
   double confidence = 0;
   BourseDecision decision = BOURSE_DECISION_NO_TRADE;
@@ -340,13 +351,20 @@ bourse_strategy_stream_push (BourseStrategyStream *stream,
       || high < low || !(isfinite (volume) && volume >= 0) || !time_valid (open_time))
     stream->last_bad = stream->pushed;
   range = high - low;
+  /* The candle the last one's close opens: none missing. It is on the
+   * interval's grid, so the next such candle opens a length later. */
+  follows = stream->next_known && open_time == stream->next_open;
+  if (follows && stream->length > 0)
+    stream->next_open += stream->length;
+  else if ((stream->next_known = time_valid (open_time)))
+    stream->next_open = bourse_interval_next (stream->window.interval, open_time);
   if (stream->pushed > 1)
     {
       gint64 previous = stream->open_time[last - 1];
 
       if (open_time <= previous)
         stream->last_disorder = stream->pushed;
-      else if (time_valid (previous) && time_valid (open_time))
+      else if (!follows && time_valid (previous) && time_valid (open_time))
         stream->gap[last] = count_missing (stream->window.interval, previous, open_time, stream->gap_cap);
       /* != as check_input () compares: NaN moves, and fails anyway. */
       if (close != stream->close[last - 1])

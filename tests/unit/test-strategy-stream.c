@@ -75,9 +75,10 @@ typedef enum
  * of 20 to 400 candles of a random walk (by @step_ticks, or by a factor up
  * to e^-@step_ticks when it is negative), a trend, a flat price (high = low
  * = close) or a zigzag of period 2 (whose averages of even periods are
- * equal but for rounding); now and then a missing candle or thirty, and
- * rarely a bad candle (high below low, no price, a negative volume) or an
- * open time repeated. With @off_grid, prices are not on the tick grid.
+ * equal but for rounding); now and then a missing candle or thirty, or
+ * three open times off the interval's grid (half an interval late: each
+ * counts one missing before it), and rarely a bad candle (high below low, no
+ * price, a negative volume) or an open time repeated. With @off_grid, prices are not on the tick grid.
  */
 static Series *
 make_series (guint32         seed,
@@ -92,7 +93,7 @@ make_series (guint32         seed,
   Series *series = g_new0 (Series, 1);
   gint64 ticks = start_ticks, time;
   Regime regime = REGIME_WALK;
-  guint left = 0;
+  guint left = 0, late = 0;
   int drift = 0;
 
   series->n = n;
@@ -156,8 +157,15 @@ make_series (guint32         seed,
           else if (event < 0.0105)
             for (guint k = 0; k < 30; k++)
               time = bourse_interval_next (interval, time);
+          else if (event < 0.0125)
+            late = 3;
         }
       series->open_time[i] = time;
+      if (late > 0)
+        {
+          series->open_time[i] += (bourse_interval_next (interval, time) - time) / 2;
+          late--;
+        }
       series->close[i] = price (ticks, series->tick_size, off_grid ? rand : NULL);
       if (regime == REGIME_FLAT)
         series->open[i] = series->high[i] = series->low[i] = series->close[i];
