@@ -78,8 +78,9 @@ bourse_backtest_stats_add_period (BourseBacktestStats *stats,
   stats->period_end = close_time;
 
   /* An account at or below zero has nothing left to earn a return on
-   * (a short can take it there): its next returns are 0, not ±∞. */
-  if (stats->previous_equity > 0)
+   * (a short can take it there): its next returns are 0, not ±∞. An
+   * unchanged equity (flat, mostly) returns exactly 0 without dividing. */
+  if (equity != stats->previous_equity && stats->previous_equity > 0)
     r = equity / stats->previous_equity - 1;
 
   delta = r - stats->mean;
@@ -90,7 +91,10 @@ bourse_backtest_stats_add_period (BourseBacktestStats *stats,
 
   if (equity < stats->peak)
     {
-      if (stats->peak > 0)
+      /* The same equity under the same peak: the same drawdown. */
+      if (equity == stats->previous_equity)
+        drawdown = stats->drawdown;
+      else if (stats->peak > 0)
         drawdown = (stats->peak - equity) / stats->peak;
       stats->max_drawdown = MAX (stats->max_drawdown, drawdown);
       stretch_underwater (stats, close_time);
@@ -107,6 +111,7 @@ bourse_backtest_stats_add_period (BourseBacktestStats *stats,
     }
 
   stats->previous_equity = equity;
+  stats->drawdown = drawdown;
   return drawdown;
 }
 

@@ -27,6 +27,7 @@ typedef struct
   double  m2;
   double  downside_sq;          /* Σ min (r, 0)² */
   double  peak;
+  double  drawdown;             /* below it at the last period */
   gint64  peak_time;            /* the latest close at the peak (the span's start for E₀) */
   double  max_drawdown;
   gint64  max_drawdown_duration_ms;

@@ -661,18 +661,15 @@ fixed_length (BourseInterval interval)
   return bourse_interval_next (interval, start) - start;
 }
 
-/* The signal of candle @t, closed, on the last @lookback candles: from
- * the strategy's stream when it has one (the same answer, candle after
- * candle, without evaluating a whole window each time), else from
- * bourse_strategy_evaluate () on that window. */
+/* The signal of candle @t, closed, from bourse_strategy_evaluate () on its
+ * last @lookback candles. */
 static gboolean
-evaluate (Run                   *run,
-          BourseStrategyStream  *stream,
-          gsize                  t,
-          guint                  lookback,
-          guint                  minimum,
-          BourseStreamSignal    *out,
-          GError               **error)
+evaluate_window (Run                   *run,
+                 gsize                  t,
+                 guint                  lookback,
+                 guint                  minimum,
+                 BourseStreamSignal    *out,
+                 GError               **error)
 {
   const BourseBacktestSeries *series = run->series;
   g_auto(BourseSignal) signal = BOURSE_SIGNAL_INIT;
@@ -689,12 +686,6 @@ evaluate (Run                   *run,
     .tick_size = series->tick_size,
   };
 
-  if (stream != NULL)
-    {
-      bourse_strategy_stream_push (stream, series->open_time[t], series->open[t], series->high[t], series->low[t],
-                                   series->close[t], series->volume[t], out);
-      return TRUE;
-    }
   memset (out, 0, sizeof *out);
   /* Too few candles yet: the strategy would say so with a NO-TRADE. */
   if (input.n_candles < minimum)
@@ -708,6 +699,30 @@ evaluate (Run                   *run,
   out->confidence = signal.confidence;
   out->risk_reward = signal.risk_reward;
   return TRUE;
+}
+
+/* The signal of candle @t, closed, on the last @lookback candles: from
+ * the strategy's stream when it has one (the same answer, candle after
+ * candle, without evaluating a whole window each time), else from
+ * bourse_strategy_evaluate () on that window. */
+static gboolean
+evaluate (Run                   *run,
+          BourseStrategyStream  *stream,
+          gsize                  t,
+          guint                  lookback,
+          guint                  minimum,
+          BourseStreamSignal    *out,
+          GError               **error)
+{
+  const BourseBacktestSeries *series = run->series;
+
+  if (stream != NULL)
+    {
+      bourse_strategy_stream_push (stream, series->open_time[t], series->open[t], series->high[t], series->low[t],
+                                   series->close[t], series->volume[t], out);
+      return TRUE;
+    }
+  return evaluate_window (run, t, lookback, minimum, out, error);
 }
 
 BourseBacktestResult *
