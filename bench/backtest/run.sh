@@ -43,12 +43,14 @@ echo
   BEGIN { printf "%-12s %10s %10s %14s %8s %14s\n", "case", "median s", "min s", "candles/s", "trades", "final equity" }
   { printf "%-12s %10.4f %10.4f %14.0f %8d %14.2f\n", $1, $2, $3, $4, $5, $6 }'
 echo
-echo "sma, numpy, python-loop: SMA(10) × SMA(30) over $CANDLES one-minute candles, exits on the"
-echo "opposite signal (docs/BACKTESTS.md); ar: AR(4), 500-candle lookback, over $AR_CANDLES candles."
+echo "sma, numpy, python-loop: SMA(50) × SMA(200) over $CANDLES one-minute candles, exits on the"
+echo "opposite signal, 0.01 % fees, 1 bp slippage (docs/BACKTESTS.md); ar: AR(4), 500-candle lookback,"
+echo "every forecast a signal, over $AR_CANDLES candles."
 echo
 echo "Optimisation: 1,000 SMA-crossover backtests (a grid) over $OPT_CANDLES one-minute candles"
 "$BENCH" optimise --candles "$OPT_CANDLES" | awk '
-  /^optimise/ { printf "%-3s thread(s): %d backtests in %.1f s, %.0f candles/s\n", $5, $2, $3, $4 }
+  /^optimise/ { printf "%-3s thread(s): %d backtests in %.1f s (CPU %.1f s, %.2f cores busy), %.0f candles/s\n",
+                       $5, $2, $3, $6, $6 / $3, $4 }
   /^speed-up/ { printf "speed-up from 1 to all cores: %.2f\n", $2 }'
 echo
-echo "Memory: peak RSS of boursed backtest run over MEMORY_CANDLES one-minute candles (see README.md)"
+echo "Memory (five years of one-minute candles through boursed backtest run): bench/backtest/memory.sh"
