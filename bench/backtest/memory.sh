@@ -54,4 +54,4 @@ TIMEFORMAT='%R'
 awk -v n="$N" -v s="$(cat "$WORK/run.time")" '$1 == "peak_rss_kib" {
   printf "boursed backtest run over %d one-minute candles: peak RSS %.1f MiB (goal < 200 MB), %.1f s\n", n, $2 / 1024, s }' \
   "$WORK/run.err"
-cat "$WORK/run.out" | head -n 30
+head -n 30 "$WORK/run.out"
