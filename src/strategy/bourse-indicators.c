@@ -38,6 +38,7 @@ rolling_moments (const double *values,
                  double       *variance)
 {
   double shift = 0, s1 = 0, s2 = 0;
+  guint since = 0;   /* steps since the sums were recomputed, counted without a division */
 
   g_assert (window > ddof);
 
@@ -45,8 +46,9 @@ rolling_moments (const double *values,
     {
       gsize first = i + 1 - window;
 
-      if (i == window - 1 || (i - (window - 1)) % window == 0)
+      if (i == window - 1 || ++since == window)
         {
+          since = 0;
           shift = values[first];
           s1 = s2 = 0;
           for (gsize j = first; j <= i; j++)
