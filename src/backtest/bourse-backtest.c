@@ -662,14 +662,14 @@ fixed_length (BourseInterval interval)
 }
 
 /* The signal of candle @t, closed, from bourse_strategy_evaluate () on its
- * last @lookback candles. */
+ * last @lookback candles: for a strategy without a stream. */
 static gboolean
-evaluate_window (Run                   *run,
-                 gsize                  t,
-                 guint                  lookback,
-                 guint                  minimum,
-                 BourseStreamSignal    *out,
-                 GError               **error)
+evaluate (Run                   *run,
+          gsize                  t,
+          guint                  lookback,
+          guint                  minimum,
+          BourseStreamSignal    *out,
+          GError               **error)
 {
   const BourseBacktestSeries *series = run->series;
   g_auto(BourseSignal) signal = BOURSE_SIGNAL_INIT;
@@ -699,30 +699,6 @@ evaluate_window (Run                   *run,
   out->confidence = signal.confidence;
   out->risk_reward = signal.risk_reward;
   return TRUE;
-}
-
-/* The signal of candle @t, closed, on the last @lookback candles: from
- * the strategy's stream when it has one (the same answer, candle after
- * candle, without evaluating a whole window each time), else from
- * bourse_strategy_evaluate () on that window. */
-static gboolean
-evaluate (Run                   *run,
-          BourseStrategyStream  *stream,
-          gsize                  t,
-          guint                  lookback,
-          guint                  minimum,
-          BourseStreamSignal    *out,
-          GError               **error)
-{
-  const BourseBacktestSeries *series = run->series;
-
-  if (stream != NULL)
-    {
-      bourse_strategy_stream_push (stream, series->open_time[t], series->open[t], series->high[t], series->low[t],
-                                   series->close[t], series->volume[t], out);
-      return TRUE;
-    }
-  return evaluate_window (run, t, lookback, minimum, out, error);
 }
 
 BourseBacktestResult *
@@ -833,7 +809,12 @@ bourse_backtest_run (const BourseBacktestSeries *series,
        * signal would act after the window. */
       if (i + 1 < we)
         {
-          if (!evaluate (&run, stream, i, lookback, minimum, &signal, error))
+          /* The strategy's stream when it has one: the same answer, candle
+           * after candle, without evaluating a whole window each time. */
+          if (stream != NULL)
+            bourse_strategy_stream_push (stream, series->open_time[i], series->open[i], series->high[i],
+                                         series->low[i], series->close[i], series->volume[i], &signal);
+          else if (!evaluate (&run, i, lookback, minimum, &signal, error))
             return NULL;
           if (signal.decision != BOURSE_DECISION_NO_TRADE)
             {
