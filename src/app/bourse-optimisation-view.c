@@ -487,15 +487,16 @@ bourse_optimisation_view_apply_response_cb (AdwMessageDialog       *dialog,
   GArray *ids = g_object_get_data (G_OBJECT (dialog), "strategy-ids");
   GtkDropDown *dropdown = g_object_get_data (G_OBJECT (dialog), "dropdown");
   guint selected = gtk_drop_down_get_selected (dropdown);
+  g_autoptr(JsonObject) object = NULL;
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
 
   if (!g_str_equal (response, "apply") || self->client == NULL || selected >= ids->len)
     return;
 
-  body = json_node_init_object (json_node_alloc (), json_object_new ());
-  json_object_set_int_member (json_node_get_object (body), "live_strategy_id",
-                              g_array_index (ids, gint64, selected));
+  object = json_object_new ();
+  json_object_set_int_member (object, "live_strategy_id", g_array_index (ids, gint64, selected));
+  body = json_node_init_object (json_node_alloc (), object);
   path = g_strdup_printf ("/api/v1/optimisations/%" PRId64 "/apply", self->id);
   bourse_client_request_json_async (self->client, "POST", path, body, self->cancellable,
                                     bourse_optimisation_view_applied_cb, g_object_ref (self));
