@@ -111,6 +111,35 @@ book_is_reconciled (gpointer data)
          && !json_object_get_boolean_member (trading, "reconciling");
 }
 
+/* The newest finished reconciliation's id, 0 for none. */
+static gint64
+newest_reconciliation (void)
+{
+  g_autoptr(JsonNode) node = desk_expect (server, "GET", "/api/v1/system/reconciliations?limit=1", NULL, NULL, 200);
+  JsonArray *items = json_object_get_array_member (desk_object (node), "items");
+
+  return json_array_get_length (items) > 0
+         ? json_object_get_int_member (json_array_get_object_element (items, 0), "id") : 0;
+}
+
+static gboolean
+reconciled_since (gpointer data)
+{
+  return newest_reconciliation () > *(gint64 *) data && book_is_reconciled ((gpointer) "live");
+}
+
+/* Lets the user data stream come back, and waits for the reconciliation
+ * its reconnect brings to end: one still running would take the next
+ * case's outside order first, or move its balances. */
+static void
+user_streams_back (void)
+{
+  gint64 before = newest_reconciliation ();
+
+  fake_exchange_set_refuse_user_streams (exchange, FALSE);
+  bourse_test_wait_until (reconciled_since, &before, 30000, "the reconnect's reconciliation");
+}
+
 static void
 assert_balance (const char *asset,
                 const char *free)
@@ -291,7 +320,7 @@ test_timeout_is_not_a_double_order (void)
   wait_for_status (id, "FILLED");
   g_assert_cmpuint (fake_exchange_count_new_orders (exchange, "live-t1"), ==, 1);
   g_assert_cmpuint (fake_exchange_count_api_requests (exchange, "GET", "/api/v3/order"), >=, 1);
-  fake_exchange_set_refuse_user_streams (exchange, FALSE);
+  user_streams_back ();
 }
 
 /* An order placed on binance.com joins the book as external. */
@@ -351,7 +380,7 @@ test_stream_down (void)
   wait_for_status (resting, "CANCELED");
   g_assert_cmpint (fake_exchange_find_order (exchange, "live-m1"), >, 0);
   resumed = desk_expect (server, "POST", "/api/v1/risk/resume", NULL, NULL, 200);
-  fake_exchange_set_refuse_user_streams (exchange, FALSE);
+  user_streams_back ();
 }
 
 /* Four eyes on live: the approver does not also send the order out. */
