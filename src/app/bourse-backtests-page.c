@@ -2330,6 +2330,17 @@ bourse_backtests_page_dispose (GObject *object)
   if (self->error_rows != NULL)
     g_ptr_array_set_size (self->error_rows, 0);
 
+  /* These hold the rows without a reference: they go with the groups,
+   * and remove_rows () must not find them afterwards. */
+  if (self->list_rows != NULL)
+    {
+      g_ptr_array_set_size (self->list_rows, 0);
+      g_ptr_array_set_size (self->opt_list_rows, 0);
+      g_ptr_array_set_size (self->space_rows, 0);
+      g_ptr_array_set_size (self->metric_rows, 0);
+      g_ptr_array_set_size (self->trade_rows, 0);
+    }
+
   g_clear_object (&self->params);
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_BACKTESTS_PAGE);
 

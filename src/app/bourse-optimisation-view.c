@@ -441,6 +441,9 @@ bourse_optimisation_view_update_apply (BourseOptimisationView *self)
 {
   gboolean succeeded = g_strcmp0 (bourse_json_get_string (self->optimisation, "status"), "succeeded") == 0;
 
+  if (self->apply_button == NULL)
+    return;
+
   gtk_widget_set_visible (self->apply_button, self->can_apply);
   gtk_widget_set_sensitive (self->apply_button, self->client != NULL && self->can_apply && succeeded);
 }
@@ -508,8 +511,9 @@ bourse_optimisation_view_strategies_cb (GObject      *object,
                                         gpointer      user_data)
 {
   g_autoptr(BourseOptimisationView) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error);
   JsonArray *items;
-  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the live strategies", "items", &items);
   const char *type = bourse_json_get_string (self->optimisation, "strategy");
   g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -519,9 +523,18 @@ bourse_optimisation_view_strategies_cb (GObject      *object,
   GtkWidget *dropdown;
   GtkWidget *dialog;
 
+  /* Cancelled is how a disposed view learns of its answer: its children
+   * are gone then, the button with them. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->apply_button == NULL)
+    return;
+
   gtk_widget_set_sensitive (self->apply_button, TRUE);
   if (answer == NULL)
-    return;
+    {
+      g_debug ("Could not load the live strategies: %s", error->message);
+      return;
+    }
+  items = JSON_NODE_HOLDS_OBJECT (answer) ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
 
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
@@ -601,6 +614,10 @@ bourse_optimisation_view_set_optimisation (BourseOptimisationView *self,
   guint n_searched;
 
   g_return_if_fail (BOURSE_IS_OPTIMISATION_VIEW (self));
+
+  /* Disposed: nothing left to show it in. */
+  if (self->column_view == NULL)
+    return;
 
   if (optimisation != NULL)
     json_object_ref (optimisation);
@@ -743,7 +760,20 @@ bourse_optimisation_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
 
+  /* The box unparents its children: what points at them would dangle
+   * for whatever still holds the view (an answer in flight, the page
+   * while it is disposed) and reaches it afterwards. */
   G_OBJECT_CLASS (bourse_optimisation_view_parent_class)->dispose (object);
+
+  self->summary_label = NULL;
+  self->apply_button = NULL;
+  self->column_view = NULL;
+  self->heatmap_box = NULL;
+  self->x_dropdown = NULL;
+  self->y_dropdown = NULL;
+  self->heatmap = NULL;
+  self->folds_box = NULL;
+  self->folds_grid = NULL;
 }
 
 static void
