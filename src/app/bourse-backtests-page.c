@@ -2004,11 +2004,14 @@ bourse_backtests_page_instruments_cb (GObject      *object,
   JsonArray *items;
   g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the instruments", "instruments",
                                                             &items);
-  g_autofree char *wanted = g_strdup (selected_string (self->symbol_row));
+  g_autofree char *wanted = NULL;
   guint selected = 0;
 
+  /* Not a widget before the answer: a cancel may come from dispose. */
   if (answer == NULL)
     return;
+
+  wanted = g_strdup (selected_string (self->symbol_row));
 
   gtk_string_list_splice (self->symbols, 0, g_list_model_get_n_items (G_LIST_MODEL (self->symbols)), NULL);
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)

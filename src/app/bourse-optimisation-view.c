@@ -760,6 +760,15 @@ bourse_optimisation_view_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->client);
 
+  /* The drop-downs go one after the other: neither may reach the view's
+   * update, and through it the other, on its way out. */
+  if (self->x_dropdown != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->x_dropdown, self);
+      g_signal_handlers_disconnect_by_data (self->y_dropdown, self);
+      g_signal_handlers_disconnect_by_data (self->apply_button, self);
+    }
+
   /* The box unparents its children: what points at them would dangle
    * for whatever still holds the view (an answer in flight, the page
    * while it is disposed) and reaches it afterwards. */

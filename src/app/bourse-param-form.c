@@ -34,7 +34,7 @@ typedef struct
 {
   char      *name;
   FieldKind  kind;
-  GtkWidget *row;
+  GtkWidget *row;      /* owned: the group's row outlives it no more */
   GtkWidget *editor;   /* GtkSpinButton, GtkSwitch, or the row itself */
   JsonArray *choices;  /* FIELD_CHOICE: the values, in the combo's order */
 } Field;
@@ -43,6 +43,7 @@ static void
 field_free (Field *field)
 {
   g_free (field->name);
+  g_clear_object (&field->row);
   g_clear_pointer (&field->choices, json_array_unref);
   g_free (field);
 }
@@ -274,6 +275,9 @@ create_field (const char *name,
       return NULL;
     }
 
+  /* The form reads the rows and their editors for as long as it has
+   * them, whatever becomes of the group: a reference of its own. */
+  g_object_ref_sink (field->row);
   gtk_widget_set_name (field->row, row_name);
   if (field->editor != field->row)
     gtk_widget_set_name (field->editor, editor_name);

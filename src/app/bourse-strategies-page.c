@@ -1076,6 +1076,15 @@ bourse_strategies_page_dispose (GObject *object)
   if (self->error_rows != NULL)
     g_ptr_array_set_size (self->error_rows, 0);
 
+  /* Rows held without a reference go with the groups: remove_rows ()
+   * must not find them afterwards. */
+  if (self->live_rows != NULL)
+    {
+      g_ptr_array_set_size (self->live_rows, 0);
+      g_ptr_array_set_size (self->type_rows, 0);
+      g_ptr_array_set_size (self->result_rows, 0);
+    }
+
   g_clear_object (&self->params);
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_STRATEGIES_PAGE);
 
