@@ -103,6 +103,11 @@ static const Route routes[] = {
   { "GET", "/api/v1/backtests" },
   { "PATCH", "/api/v1/backtests/1" },
   { "POST", "/api/v1/backtests/compare" },
+  /* Optimisations: the search's checks on top of a backtest's, a note, applying a result. */
+  { "POST", "/api/v1/optimisations" },
+  { "GET", "/api/v1/optimisations" },
+  { "PATCH", "/api/v1/optimisations/1" },
+  { "POST", "/api/v1/optimisations/1/apply" },
 };
 
 static const char * const content_types[] = {
