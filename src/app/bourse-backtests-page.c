@@ -1774,6 +1774,49 @@ bourse_backtests_page_create_backtest_row (BourseBacktestsPage *self,
   return row;
 }
 
+typedef GtkWidget *(*RecordRowFunc) (BourseBacktestsPage *self,
+                                     JsonObject          *record);
+
+/* One list of records (backtests, optimisations) from an answer's items,
+ * or a dim row saying there are none yet. Returns how many it shows. */
+static int
+fill_record_list (BourseBacktestsPage *self,
+                  JsonArray           *items,
+                  AdwPreferencesGroup *group,
+                  GPtrArray           *rows,
+                  RecordRowFunc        make_row,
+                  const char          *empty_name,
+                  const char          *empty_title,
+                  const char          *empty_subtitle)
+{
+  guint n_items = items != NULL ? json_array_get_length (items) : 0;
+  int n = 0;
+
+  remove_rows (rows);
+  for (guint i = 0; i < n_items; i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      add_row (group, rows, make_row (self, json_node_get_object (node)));
+      n++;
+    }
+
+  if (n == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      gtk_widget_set_name (row, empty_name);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), empty_title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                   self->can_run ? empty_subtitle : _("A trader or an administrator can run them"));
+      gtk_widget_add_css_class (row, "dim-label");
+      add_row (group, rows, row);
+    }
+  return n;
+}
+
 static void
 bourse_backtests_page_list_cb (GObject      *object,
                                GAsyncResult *result,
@@ -1782,39 +1825,12 @@ bourse_backtests_page_list_cb (GObject      *object,
   g_autoptr(BourseBacktestsPage) self = user_data;
   JsonArray *items;
   g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the backtests", "items", &items);
-  guint n_items = items != NULL ? json_array_get_length (items) : 0;
 
   if (answer == NULL)
     return;
-
-  remove_rows (self->list_rows);
-  self->n_backtests = 0;
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-
-      add_row (self->list_group, self->list_rows,
-               bourse_backtests_page_create_backtest_row (self, json_node_get_object (node)));
-      self->n_backtests++;
-    }
-
-  if (self->n_backtests == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      gtk_widget_set_name (row, "no-backtests-row");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Backtests Yet"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   self->can_run
-                                   ? _("Run one below on an instrument's stored candles")
-                                   : _("A trader or an administrator can run them"));
-      gtk_widget_add_css_class (row, "dim-label");
-      add_row (self->list_group, self->list_rows, row);
-    }
+  self->n_backtests = fill_record_list (self, items, self->list_group, self->list_rows,
+                                        bourse_backtests_page_create_backtest_row, "no-backtests-row",
+                                        _("No Backtests Yet"), _("Run one below on an instrument's stored candles"));
 }
 
 static void
@@ -1901,39 +1917,13 @@ bourse_backtests_page_opt_list_cb (GObject      *object,
   g_autoptr(BourseBacktestsPage) self = user_data;
   JsonArray *items;
   g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the optimisations", "items", &items);
-  guint n_items = items != NULL ? json_array_get_length (items) : 0;
 
   if (answer == NULL)
     return;
-
-  remove_rows (self->opt_list_rows);
-  self->n_optimisations = 0;
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-
-      add_row (self->opt_list_group, self->opt_list_rows,
-               bourse_backtests_page_create_optimisation_row (self, json_node_get_object (node)));
-      self->n_optimisations++;
-    }
-
-  if (self->n_optimisations == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      gtk_widget_set_name (row, "no-optimisations-row");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Optimisations Yet"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   self->can_run
-                                   ? _("Switch the form below to Optimise to search a strategy's parameters")
-                                   : _("A trader or an administrator can run them"));
-      gtk_widget_add_css_class (row, "dim-label");
-      add_row (self->opt_list_group, self->opt_list_rows, row);
-    }
+  self->n_optimisations = fill_record_list (self, items, self->opt_list_group, self->opt_list_rows,
+                                            bourse_backtests_page_create_optimisation_row, "no-optimisations-row",
+                                            _("No Optimisations Yet"),
+                                            _("Switch the form below to Optimise to search a strategy's parameters"));
 }
 
 static void
