@@ -29,7 +29,8 @@ bourse_plugins_load (void)
   if (g_once_init_enter (&loaded))
     {
       static const char * const points[] = {
-        BOURSE_PLUGIN_AUTHENTICATOR, BOURSE_PLUGIN_BROKER, BOURSE_PLUGIN_FEED, BOURSE_PLUGIN_STRATEGY,
+        BOURSE_PLUGIN_AUTHENTICATOR, BOURSE_PLUGIN_BROKER, BOURSE_PLUGIN_FEED, BOURSE_PLUGIN_NOTIFIER,
+        BOURSE_PLUGIN_STRATEGY,
       };
       g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_autofree char *installed = g_build_filename (PKGLIBDIR, "plugins", NULL);

@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 #define BOURSE_PLUGIN_AUTHENTICATOR "bourse-authenticator"
 #define BOURSE_PLUGIN_BROKER        "bourse-broker"
 #define BOURSE_PLUGIN_FEED          "bourse-feed"
+#define BOURSE_PLUGIN_NOTIFIER      "bourse-notifier"
 #define BOURSE_PLUGIN_STRATEGY      "bourse-strategy"
 
 /* Registers the extension points, then loads the modules of

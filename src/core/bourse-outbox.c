@@ -1,0 +1,101 @@
+/* bourse-outbox.c — the producer side of the notification outbox
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-outbox"
+
+#include "config.h"
+
+#include "bourse-json.h"
+#include "bourse-outbox.h"
+#include "bourse-source.h"
+#include "bourse-time.h"
+
+#define WATCH_KEY "bourse-outbox-watch"
+
+typedef struct
+{
+  GSourceFunc func;
+  gpointer    data;
+  guint       idle;   /* a wake-up not yet run */
+} Watch;
+
+static void
+watch_free (gpointer data)
+{
+  Watch *watch = data;
+
+  if (watch->idle != 0)
+    bourse_source_remove (watch->idle);
+  g_free (watch);
+}
+
+void
+bourse_outbox_watch (BourseStore *store,
+                     GSourceFunc  func,
+                     gpointer     data)
+{
+  Watch *watch = NULL;
+
+  g_return_if_fail (BOURSE_IS_STORE (store));
+
+  if (func != NULL)
+    {
+      watch = g_new0 (Watch, 1);
+      watch->func = func;
+      watch->data = data;
+    }
+  g_object_set_data_full (G_OBJECT (store), WATCH_KEY, watch, watch_free);
+}
+
+static gboolean
+wake_cb (gpointer data)
+{
+  Watch *watch = data;
+
+  watch->idle = 0;
+  watch->func (watch->data);
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+bourse_outbox_emit (BourseStore  *store,
+                    const char   *event,
+                    gint64        user_id,
+                    JsonNode     *data,
+                    GError      **error)
+{
+  g_autoptr(BourseStatement) stmt = NULL;
+  g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
+  g_autofree char *text = data != NULL ? bourse_json_to_string (data, NULL) : g_strdup ("{}");
+  Watch *watch;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
+  g_return_val_if_fail (event != NULL && *event != '\0', FALSE);
+  g_return_val_if_fail (data == NULL || JSON_NODE_HOLDS_OBJECT (data), FALSE);
+
+  stmt = bourse_store_statement (store,
+                                 "INSERT INTO notification_events (event, user_id, data, created_at) "
+                                 "VALUES (?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, event, -1, SQLITE_TRANSIENT);
+  if (user_id > 0)
+    sqlite3_bind_int64 (stmt, 2, user_id);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_text (stmt, 3, text, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 4, now, -1, SQLITE_TRANSIENT);
+  if (!bourse_store_step_done (store, stmt, error))
+    return FALSE;
+
+  /* Transactions here never span a turn of the main loop: by the time an
+   * idle runs, the event is committed (or rolled back, and the worker
+   * finds nothing new, which costs one query). */
+  watch = g_object_get_data (G_OBJECT (store), WATCH_KEY);
+  if (watch != NULL && watch->idle == 0)
+    watch->idle = bourse_idle_add (G_PRIORITY_DEFAULT, wake_cb, watch);
+  return TRUE;
+}

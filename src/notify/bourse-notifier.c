@@ -1,0 +1,107 @@
+/* bourse-notifier.c — the notifier plugin type
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "bourse-notifier.h"
+
+G_DEFINE_QUARK (bourse-notifier-error-quark, bourse_notifier_error)
+G_DEFINE_INTERFACE (BourseNotifier, bourse_notifier, G_TYPE_OBJECT)
+
+static void
+bourse_notifier_default_init (BourseNotifierInterface *iface)
+{
+  g_object_interface_install_property (iface,
+    g_param_spec_object ("config", NULL, NULL, BOURSE_TYPE_CONFIG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  g_object_interface_install_property (iface,
+    g_param_spec_object ("secrets", NULL, NULL, BOURSE_TYPE_SECRETS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  g_object_interface_install_property (iface,
+    g_param_spec_object ("bus", NULL, NULL, BOURSE_TYPE_EVENT_BUS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+}
+
+const char *
+bourse_notifier_get_id (BourseNotifier *self)
+{
+  g_return_val_if_fail (BOURSE_IS_NOTIFIER (self), NULL);
+
+  return BOURSE_NOTIFIER_GET_IFACE (self)->get_id (self);
+}
+
+const char *
+bourse_notifier_get_name (BourseNotifier *self)
+{
+  g_return_val_if_fail (BOURSE_IS_NOTIFIER (self), NULL);
+
+  return BOURSE_NOTIFIER_GET_IFACE (self)->get_name (self);
+}
+
+gboolean
+bourse_notifier_is_configured (BourseNotifier *self)
+{
+  g_return_val_if_fail (BOURSE_IS_NOTIFIER (self), FALSE);
+
+  return BOURSE_NOTIFIER_GET_IFACE (self)->is_configured (self);
+}
+
+void
+bourse_notifier_send_async (BourseNotifier           *self,
+                            const BourseNotification *notification,
+                            GCancellable             *cancellable,
+                            GAsyncReadyCallback       callback,
+                            gpointer                  user_data)
+{
+  g_return_if_fail (BOURSE_IS_NOTIFIER (self));
+  g_return_if_fail (notification != NULL);
+
+  BOURSE_NOTIFIER_GET_IFACE (self)->send_async (self, notification, cancellable, callback, user_data);
+}
+
+char *
+bourse_notifier_send_finish (BourseNotifier  *self,
+                             GAsyncResult    *result,
+                             GError         **error)
+{
+  g_return_val_if_fail (BOURSE_IS_NOTIFIER (self), NULL);
+
+  return BOURSE_NOTIFIER_GET_IFACE (self)->send_finish (self, result, error);
+}
+
+void
+bourse_notifiers_ensure (void)
+{
+  static gsize initialized = 0;
+
+  if (g_once_init_enter (&initialized))
+    {
+      GIOExtensionPoint *point = g_io_extension_point_register (BOURSE_NOTIFIER_EXTENSION_POINT_NAME);
+
+      g_io_extension_point_set_required_type (point, BOURSE_TYPE_NOTIFIER);
+      /* The built-ins go through the same door as modules (added as they
+       * are written: email, push, ntfy, webhook, desktop). */
+      bourse_plugins_load ();
+
+      g_once_init_leave (&initialized, 1);
+    }
+}
+
+GPtrArray *
+bourse_notifiers_create_all (BourseConfig   *config,
+                             BourseSecrets  *secrets,
+                             BourseEventBus *bus)
+{
+  GPtrArray *notifiers = g_ptr_array_new_with_free_func (g_object_unref);
+  GList *extensions;
+
+  bourse_notifiers_ensure ();
+  extensions = g_io_extension_point_get_extensions (g_io_extension_point_lookup (BOURSE_NOTIFIER_EXTENSION_POINT_NAME));
+  for (GList *l = extensions; l != NULL; l = l->next)
+    g_ptr_array_add (notifiers, g_object_new (g_io_extension_get_type (l->data),
+                                              "config", config, "secrets", secrets, "bus", bus, NULL));
+  return notifiers;
+}

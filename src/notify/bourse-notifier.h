@@ -1,0 +1,97 @@
+/* bourse-notifier.h — the notifier plugin type (docs/OPERATIONS.md)
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "auth/bourse-secrets.h"
+#include "core/bourse-config.h"
+#include "core/bourse-event-bus.h"
+#include "core/bourse-plugins.h"
+
+G_BEGIN_DECLS
+
+#define BOURSE_NOTIFIER_EXTENSION_POINT_NAME BOURSE_PLUGIN_NOTIFIER
+
+#define BOURSE_NOTIFIER_ERROR (bourse_notifier_error_quark ())
+
+/* How a send failed, which decides what the worker does next. */
+typedef enum
+{
+  BOURSE_NOTIFIER_ERROR_NOT_CONFIGURED = 1,  /* the channel's settings are missing: failed */
+  BOURSE_NOTIFIER_ERROR_TEMPORARY,           /* refused connection, SMTP 4xx, HTTP 429/5xx: retried */
+  BOURSE_NOTIFIER_ERROR_PERMANENT,           /* SMTP 5xx, HTTP 400/401/403: failed at once */
+  BOURSE_NOTIFIER_ERROR_INVALID_RECIPIENT,   /* a device token the provider calls invalid: dropped */
+} BourseNotifierError;
+
+/* One message to one recipient, rendered already. */
+typedef struct
+{
+  gint64      id;          /* the delivery's id, sent along for idempotence; 0 for a test */
+  const char *event;       /* "approval.pending", … */
+  const char *recipient;   /* an address, a device token, an ntfy topic, a user id: the channel's */
+  const char *subject;
+  const char *text;        /* plain text */
+  const char *html;        /* the HTML alternative, or NULL */
+  JsonNode   *data;        /* the event's data, an object */
+} BourseNotification;
+
+#define BOURSE_TYPE_NOTIFIER (bourse_notifier_get_type ())
+
+G_DECLARE_INTERFACE (BourseNotifier, bourse_notifier, BOURSE, NOTIFIER, GObject)
+
+/* Every notifier has the construct-only properties "config" (BourseConfig:
+ * its settings, read at each send, so a reload applies at once), "secrets"
+ * (BourseSecrets: its credentials, under the names of its secret config
+ * keys, "notify.smtp_password"…) and "bus" (BourseEventBus: the desktop
+ * channel publishes there). Implementations override them. */
+struct _BourseNotifierInterface
+{
+  GTypeInterface parent_iface;
+
+  /* "email", "push", "ntfy", "webhook", "desktop" */
+  const char *(*get_id)        (BourseNotifier *self);
+  /* For people, translated. */
+  const char *(*get_name)      (BourseNotifier *self);
+  /* Whether its settings let it send at all. */
+  gboolean    (*is_configured) (BourseNotifier *self);
+  void        (*send_async)    (BourseNotifier           *self,
+                                const BourseNotification *notification,
+                                GCancellable             *cancellable,
+                                GAsyncReadyCallback       callback,
+                                gpointer                  user_data);
+  /* The provider's answer for the history ("250 2.0.0 Ok: queued as …",
+   * FCM's message name, "HTTP 200"), or NULL with a BOURSE_NOTIFIER_ERROR. */
+  char       *(*send_finish)   (BourseNotifier  *self,
+                                GAsyncResult    *result,
+                                GError         **error);
+};
+
+GQuark      bourse_notifier_error_quark   (void);
+/* Registers the extension point and the built-in notifiers (each under its
+ * id, through the same door as modules), then loads the plugins; idempotent. */
+void        bourse_notifiers_ensure       (void);
+/* Every registered notifier, constructed with these (a GPtrArray of
+ * BourseNotifier, in the extension point's order). */
+GPtrArray  *bourse_notifiers_create_all   (BourseConfig             *config,
+                                           BourseSecrets            *secrets,
+                                           BourseEventBus           *bus);
+
+const char *bourse_notifier_get_id        (BourseNotifier           *self);
+const char *bourse_notifier_get_name      (BourseNotifier           *self);
+gboolean    bourse_notifier_is_configured (BourseNotifier           *self);
+void        bourse_notifier_send_async    (BourseNotifier           *self,
+                                           const BourseNotification *notification,
+                                           GCancellable             *cancellable,
+                                           GAsyncReadyCallback       callback,
+                                           gpointer                  user_data);
+char       *bourse_notifier_send_finish   (BourseNotifier           *self,
+                                           GAsyncResult             *result,
+                                           GError                  **error);
+
+G_END_DECLS
