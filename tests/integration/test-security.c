@@ -920,6 +920,55 @@ test_slow_headers_closed (void)
   bourse_test_wait_until (descriptors_within, &bound, 20000, "descriptors of slow connections released");
 }
 
+/* libsoup refuses a request head over 64 KiB by closing the connection
+ * (it has no 431 to send): the client learns nothing of the server and
+ * the next connection is served as usual. */
+static void
+oversized_head_client (gpointer data)
+{
+  const char *health = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  g_autofree char *padding = g_strnfill (70 * 1024, 'a');
+  g_autofree char *long_line = g_strdup_printf ("GET /api/v1/instruments?%s HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+                                                padding);
+  g_autofree char *long_header = g_strdup_printf ("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: %s\r\n\r\n",
+                                                  padding);
+  const char *requests[] = { long_line, long_header };
+  gboolean *all_closed = data;
+
+  *all_closed = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_autoptr(GSocket) socket = raw_connect ();
+      g_autoptr(GSocket) next = NULL;
+
+      char buffer[256];
+      g_autoptr(GError) error = NULL;
+      gssize n;
+
+      /* The server may close before it has read everything: the end of
+       * the stream, or a reset; never an answer, never a time-out. */
+      g_socket_send (socket, requests[i], strlen (requests[i]), NULL, NULL);
+      n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+      *all_closed &= n == 0 || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)
+                     || (error != NULL && error->code == G_IO_ERROR_BROKEN_PIPE);
+      if (n < 0 && !*all_closed)
+        g_printerr ("oversized head: %s\n", error->message);
+
+      next = raw_connect ();
+      raw_send (next, (const guint8 *)health, strlen (health));
+      g_assert_cmpuint (raw_read_response (next, NULL), ==, 200);
+    }
+}
+
+static void
+test_oversized_head_closed (void)
+{
+  gboolean all_closed = FALSE;
+
+  run_client (oversized_head_client, &all_closed, 60000);
+  g_assert_true (all_closed);
+}
+
 static void
 idle_client (gpointer data)
 {
@@ -1029,6 +1078,7 @@ main (int   argc,
   g_test_add_func ("/security/connections/closed-keep-alive", test_closed_keep_alive_connections_released);
   g_test_add_func ("/security/connections/slow-headers", test_slow_headers_closed);
   g_test_add_func ("/security/connections/idle", test_idle_connection_closed);
+  g_test_add_func ("/security/connections/oversized-head", test_oversized_head_closed);
   g_test_add_func ("/security/connections/no-content-keeps-alive", test_no_content_keeps_connection);
   g_test_add_func ("/security/passwords/typed-name-not-audited", test_failed_login_keeps_no_typed_name);
 
