@@ -201,6 +201,7 @@ init_logging (BourseConfig *config)
   bourse_log_parse_format (bourse_config_get_string (config, "log", "format"), &format);
   bourse_log_parse_level (bourse_config_get_string (config, "log", "level"), &level);
   bourse_log_init (format, level);
+  bourse_log_set_ring_size (bourse_config_get_int (config, "log", "ring_size"));
 }
 
 static int
