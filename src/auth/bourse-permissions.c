@@ -65,6 +65,7 @@ static const struct {
   { "backtests.read",     V | T | A },   /* everyone's backtests, and comparing them */
   { "backtests.run",          T | A },   /* run backtests; note and delete one's own */
   { "backtests.manage",           A },   /* note and delete anyone's backtests */
+  { "logs.read",                  A },   /* the log ring: GET /api/v1/logs, the logs topic */
 };
 
 gboolean

@@ -17,6 +17,7 @@
 #include "exchange/bourse-exchange-keys.h"
 
 #include "bourse-engine.h"
+#include "bourse-health-monitor.h"
 
 struct _BourseEngine
 {
@@ -36,6 +37,8 @@ struct _BourseEngine
   BourseBacktests   *backtests;
   BourseOptimisations *optimisations;
   BourseEventBus    *bus;
+  BourseHealth      *health;
+  BourseHealthMonitor *health_monitor;
   BourseEngineState  state;
   gint64             started_at_ms;
   gint64             started_monotonic_us;
@@ -81,6 +84,7 @@ bourse_engine_dispose (GObject *object)
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
   g_clear_object (&self->bus);
+  g_clear_object (&self->health);
   g_clear_object (&self->config);
 
   G_OBJECT_CLASS (bourse_engine_parent_class)->dispose (object);
@@ -155,6 +159,7 @@ static void
 bourse_engine_init (BourseEngine *self)
 {
   self->bus = bourse_event_bus_new ();
+  self->health = bourse_health_new ();
   self->state = BOURSE_ENGINE_STATE_STOPPED;
 }
 
@@ -555,6 +560,8 @@ bourse_engine_start (BourseEngine  *self,
   bourse_desk_set_live_paused (self->desk, !bourse_trading_is_running (self->trading));
   self->halted_handler = g_signal_connect (self->risk, "halted", G_CALLBACK (halted_cb), self);
   self->event_handler = g_signal_connect (self->bus, "event", G_CALLBACK (event_cb), self);
+  self->health_monitor = bourse_health_monitor_new (self->health, self->config, self->store, self->bus,
+                                                    self->market, self->trading);
 
   self->started_at_ms = bourse_time_now_ms ();
   self->started_monotonic_us = g_get_monotonic_time ();
@@ -574,6 +581,9 @@ bourse_engine_stop (BourseEngine *self)
   set_state (self, BOURSE_ENGINE_STATE_STOPPING);
   g_clear_signal_handler (&self->halted_handler, self->risk);
   g_clear_signal_handler (&self->event_handler, self->bus);
+  if (self->health_monitor != NULL)
+    bourse_health_monitor_stop (self->health_monitor);
+  g_clear_object (&self->health_monitor);
   /* Feeds and workers first: nothing writes once the store closes. The
    * desk and the book go before the market whose candles and prices they
    * follow. */
@@ -688,6 +698,14 @@ bourse_engine_get_optimisations (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->optimisations;
+}
+
+BourseHealth *
+bourse_engine_get_health (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->health;
 }
 
 BourseEventBus *

@@ -10,6 +10,7 @@
 
 #include "core/bourse-config.h"
 #include "core/bourse-event-bus.h"
+#include "core/bourse-health.h"
 #include "core/bourse-jobs.h"
 #include "core/bourse-store.h"
 #include "auth/bourse-auth.h"
@@ -47,6 +48,11 @@ const char        *bourse_engine_state_to_string  (BourseEngineState state);
 BourseConfig      *bourse_engine_get_config       (BourseEngine   *self);
 BourseStore       *bourse_engine_get_store        (BourseEngine   *self);
 BourseEventBus    *bourse_engine_get_event_bus    (BourseEngine   *self);
+/* The components' health (docs/OPERATIONS.md); any part may report to it.
+ * While running, the engine checks the database, the feeds, the exchange
+ * and the disk, and tells every transition on "alerts" and as a
+ * "component.status" notification. */
+BourseHealth      *bourse_engine_get_health       (BourseEngine   *self);
 /* Accounts, sessions and tokens; NULL until started. */
 BourseAuth        *bourse_engine_get_auth         (BourseEngine   *self);
 BourseMarket      *bourse_engine_get_market       (BourseEngine   *self);

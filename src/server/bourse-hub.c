@@ -99,7 +99,7 @@ static const struct {
   { "optimisations",   "backtests.read" },
   { "config",          "stream.subscribe" },
   { "alerts",          "users.read" },
-  { "logs",            "users.read" },
+  { "logs",            "logs.read" },
 };
 
 static const char *

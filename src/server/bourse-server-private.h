@@ -42,6 +42,7 @@ struct _BourseServer
   gulong            clients_handler;
   GTask            *shutdown_task;
   guint             shutdown_timeout_source;
+  guint             log_watch;        /* the ring's new entries, published on "logs" */
 };
 
 JsonNode *_bourse_server_build_status   (BourseServer *self);
@@ -61,6 +62,8 @@ void _bourse_server_add_risk_routes (BourseServer *self);
 void _bourse_server_add_exchange_routes (BourseServer *self);
 void _bourse_server_add_backtest_routes (BourseServer *self);
 void _bourse_server_add_optimisation_routes (BourseServer *self);
+void _bourse_server_add_log_routes (BourseServer *self);
+void _bourse_server_add_health_routes (BourseServer *self);
 /* Who asks, for backtests' and optimisations' records; backtests.manage
  * (administrators) changes anyone's, and clients offer that from the
  * permission. @context must outlive the caller. */

@@ -633,6 +633,7 @@ bourse_server_dispose (GObject *object)
 
   g_clear_handle_id (&self->system_source, bourse_source_remove);
   g_clear_handle_id (&self->shutdown_timeout_source, bourse_source_remove);
+  g_clear_handle_id (&self->log_watch, bourse_log_unwatch);
   if (self->engine != NULL)
     g_clear_signal_handler (&self->state_handler, self->engine);
   if (self->hub != NULL)
@@ -726,6 +727,8 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_portfolio_routes (self);
   _bourse_server_add_backtest_routes (self);
   _bourse_server_add_optimisation_routes (self);
+  _bourse_server_add_log_routes (self);
+  _bourse_server_add_health_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);

@@ -108,6 +108,8 @@ static const Route routes[] = {
   { "GET", "/api/v1/optimisations" },
   { "PATCH", "/api/v1/optimisations/1" },
   { "POST", "/api/v1/optimisations/1/apply" },
+  /* Logs (docs/OPERATIONS.md): the ring's filters and cursor. */
+  { "GET", "/api/v1/logs?level=info&domain=bourse-server&since=2026-01-01T00:00:00Z&limit=5&cursor=9" },
 };
 
 static const char * const content_types[] = {

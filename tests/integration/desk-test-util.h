@@ -93,6 +93,9 @@ DeskWs           *desk_ws_connect            (BourseTestServer   *server,
                                               const char         *token);
 void              desk_ws_subscribe          (DeskWs             *ws,
                                               const char         *topics_json);
+/* On a new connection: TRUE when subscribed, FALSE when refused. */
+gboolean          desk_ws_try_subscribe      (DeskWs             *ws,
+                                              const char         *topics_json);
 /* Waits until @count events on @topic arrived; returns the data of the nth
  * (0-based) with desk_ws_event (). */
 void              desk_ws_wait               (DeskWs             *ws,

@@ -457,7 +457,7 @@ static const struct {
   { "optimisations", "backtests.read" },
   { "config", "stream.subscribe" },
   { "alerts", "users.read" },
-  { "logs", "users.read" },
+  { "logs", "logs.read" },
 };
 
 typedef struct
