@@ -165,6 +165,12 @@ static const BourseConfigKey schema[] = {
     N_("A live manual order worth more than this must be confirmed in a second step") },
   { "webhooks", "replay_window", BOURSE_CONFIG_TYPE_INT, "300", 5, 3600, NULL, NULL, FALSE,
     N_("Seconds a signed webhook's timestamp may be off the clock, either way") },
+  { "scheduler", "enabled", BOURSE_CONFIG_TYPE_BOOLEAN, "true", 0, 0, NULL, NULL, FALSE,
+    N_("Whether the scheduler runs the heartbeat; housekeeping runs either way") },
+  { "scheduler", "heartbeat", BOURSE_CONFIG_TYPE_STRING, "0 2,8,14,20 * * *", 0, 0, NULL, NULL, FALSE,
+    N_("When the heartbeat is sent: minute hour day-of-month month day-of-week, in scheduler.time_zone") },
+  { "scheduler", "time_zone", BOURSE_CONFIG_TYPE_STRING, "America/Chicago", 0, 0, NULL, NULL, FALSE,
+    N_("The IANA time zone the scheduler's times are in, such as Europe/Berlin") },
 };
 
 typedef struct
