@@ -66,6 +66,7 @@ static const struct {
   { "backtests.run",          T | A },   /* run backtests; note and delete one's own */
   { "backtests.manage",           A },   /* note and delete anyone's backtests */
   { "logs.read",                  A },   /* the log ring: GET /api/v1/logs, the logs topic */
+  { "scheduler.read",             A },   /* the scheduler's jobs and runs */
 };
 
 gboolean

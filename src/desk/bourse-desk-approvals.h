@@ -71,7 +71,7 @@ BourseApproval *bourse_desk_decide               (BourseDesk            *self,
                                                   const char            *reason,
                                                   const BourseDeskCaller *caller,
                                                   GError               **error);
-/* Expires every pending approval past its time; what the timer runs.
+/* Expires every pending approval past its time; what job approvals.expire runs.
  * Returns how many it expired. */
 guint           bourse_desk_expire_approvals     (BourseDesk            *self);
 

@@ -39,7 +39,6 @@ struct _BourseDesk
   GMainContext       *context;        /* the engine's */
   GCancellable       *cancellable;    /* cancelled on stop */
   BourseDeskWorkers  *workers;
-  GSource            *expiry_source;
   gulong              candle_handler;
   GHashTable         *live_runs;      /* strategy id (gint64 *) → LiveRun *: evaluations in flight */
   GHashTable         *live_feeds;     /* "SYMBOL interval" with an enabled strategy: the set */

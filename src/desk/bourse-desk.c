@@ -337,15 +337,6 @@ _bourse_desk_read_candles (BourseStore     *store,
 
 /* Life cycle {{{ */
 
-static gboolean
-expiry_cb (gpointer data)
-{
-  BourseDesk *self = data;
-
-  bourse_desk_expire_approvals (self);
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 bourse_desk_dispose (GObject *object)
 {
@@ -432,11 +423,9 @@ bourse_desk_new (BourseStore     *store,
       return NULL;
     }
 
-  /* What expired while the engine was not running goes first. */
+  /* What expired while the engine was not running goes first; then the
+   * engine's scheduler runs the check (job approvals.expire). */
   bourse_desk_expire_approvals (self);
-  self->expiry_source = g_timeout_source_new_seconds (bourse_config_get_int (config, "approvals", "expiry_check"));
-  g_source_set_callback (self->expiry_source, expiry_cb, self, NULL);
-  g_source_attach (self->expiry_source, self->context);
 
   _bourse_desk_live_start (self);
 
@@ -452,11 +441,6 @@ bourse_desk_stop (BourseDesk *self)
     return;
   self->stopped = TRUE;
 
-  if (self->expiry_source != NULL)
-    {
-      g_source_destroy (self->expiry_source);
-      g_clear_pointer (&self->expiry_source, g_source_unref);
-    }
   _bourse_desk_live_stop (self);
 
   /* Downloads stop at once on cancel, evaluations are short: none of them

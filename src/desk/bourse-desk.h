@@ -65,8 +65,9 @@ gboolean     bourse_approval_policy_parse  (const char          *text,
                                             BourseApprovalPolicy *policy);
 
 /* On the engine's context, once store, auth and market run: loads the
- * webhook secrets, expires overdue approvals, starts the expiry timer
- * ([approvals] expiry_check) and follows the market's closed candles. */
+ * webhook secrets, expires overdue approvals and follows the market's
+ * closed candles. The engine's scheduler expires them from then on, every
+ * approvals.expiry_check (job approvals.expire). */
 BourseDesk  *bourse_desk_new               (BourseStore         *store,
                                             BourseConfig        *config,
                                             BourseEventBus      *bus,

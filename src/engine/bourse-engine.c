@@ -18,6 +18,7 @@
 
 #include "bourse-engine.h"
 #include "bourse-health-monitor.h"
+#include "bourse-engine-private.h"
 
 struct _BourseEngine
 {
@@ -39,6 +40,7 @@ struct _BourseEngine
   BourseEventBus    *bus;
   BourseHealth      *health;
   BourseHealthMonitor *health_monitor;
+  BourseScheduler   *scheduler;
   BourseEngineState  state;
   gint64             started_at_ms;
   gint64             started_monotonic_us;
@@ -73,6 +75,7 @@ bourse_engine_dispose (GObject *object)
   BourseEngine *self = (BourseEngine *)object;
 
   bourse_engine_stop (self);
+  g_clear_object (&self->scheduler);
   g_clear_object (&self->optimisations);
   g_clear_object (&self->backtests);
   g_clear_object (&self->trading);
@@ -502,6 +505,7 @@ bourse_engine_start (BourseEngine  *self,
   set_state (self, BOURSE_ENGINE_STATE_STARTING);
 
   /* Stopped ones from an earlier run. */
+  g_clear_object (&self->scheduler);
   g_clear_object (&self->optimisations);
   g_clear_object (&self->backtests);
   g_clear_object (&self->trading);
@@ -567,6 +571,18 @@ bourse_engine_start (BourseEngine  *self,
   self->started_monotonic_us = g_get_monotonic_time ();
   set_state (self, BOURSE_ENGINE_STATE_RUNNING);
 
+  /* Last: a missed heartbeat runs at once and reads everything above. */
+  {
+    g_autoptr(GError) scheduler_error = NULL;
+
+    self->scheduler = _bourse_engine_scheduler_new (self, &scheduler_error);
+    if (self->scheduler == NULL || !bourse_scheduler_start (self->scheduler, &scheduler_error))
+      {
+        g_warning ("The scheduler does not run: %s", scheduler_error->message);
+        bourse_health_set (self->health, "scheduler", BOURSE_HEALTH_DOWN, scheduler_error->message);
+      }
+  }
+
   return TRUE;
 }
 
@@ -579,6 +595,8 @@ bourse_engine_stop (BourseEngine *self)
     return;
 
   set_state (self, BOURSE_ENGINE_STATE_STOPPING);
+  if (self->scheduler != NULL)
+    bourse_scheduler_stop (self->scheduler);
   g_clear_signal_handler (&self->halted_handler, self->risk);
   g_clear_signal_handler (&self->event_handler, self->bus);
   if (self->health_monitor != NULL)
@@ -714,6 +732,14 @@ bourse_engine_get_event_bus (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->bus;
+}
+
+BourseScheduler *
+bourse_engine_get_scheduler (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->scheduler;
 }
 
 gint64

@@ -17,6 +17,7 @@
 #include "backtest/bourse-backtests.h"
 #include "backtest/bourse-optimisations.h"
 #include "market/bourse-market.h"
+#include "ops/bourse-scheduler.h"
 
 #include "desk/bourse-desk.h"
 #include "portfolio/bourse-portfolio.h"
@@ -97,6 +98,10 @@ gboolean           bourse_engine_set_mode         (BourseEngine              *se
                                                    const char                *confirm,
                                                    const BourseTradingCaller *caller,
                                                    GError                   **error);
+/* The heartbeat and the housekeeping (docs/OPERATIONS.md); NULL until
+ * started, and when it could not be set up (see the health's
+ * "scheduler"). */
+BourseScheduler   *bourse_engine_get_scheduler    (BourseEngine   *self);
 gint64             bourse_engine_get_started_at   (BourseEngine   *self);
 gint64             bourse_engine_get_uptime_ms    (BourseEngine   *self);
 

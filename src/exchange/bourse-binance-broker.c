@@ -27,7 +27,6 @@
 #include "bourse-exchange-keys.h"
 
 /* exchangeInfo's filters change rarely; Binance announces changes days ahead. */
-#define FILTERS_REFRESH_S (24 * 60 * 60)
 
 /* One of our orders that is open, or on its way. */
 typedef struct
@@ -60,7 +59,6 @@ struct _BourseBinanceBroker
   GHashTable              *trades;    /* "SYMBOL:tradeId" already reported */
   GPtrArray               *outbox;    /* client_order_ids to send when the loop is idle */
   guint                    outbox_source;
-  guint                    refresh_source;
   GSource                 *filters_retry;
   char                    *last_error;
 };
@@ -1502,6 +1500,15 @@ refresh_filters_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+void
+bourse_binance_broker_refresh_exchange_info (BourseBinanceBroker *self)
+{
+  g_return_if_fail (BOURSE_IS_BINANCE_BROKER (self));
+
+  if (self->api != NULL)
+    refresh_filters_cb (self);
+}
+
 static void
 clock_synced_cb (GObject      *object,
                  GAsyncResult *result,
@@ -1533,7 +1540,6 @@ bourse_binance_broker_dispose (GObject *object)
     bourse_binance_user_stream_stop (self->stream);
   g_clear_object (&self->stream);
   g_clear_handle_id (&self->outbox_source, bourse_source_remove);
-  g_clear_handle_id (&self->refresh_source, bourse_source_remove);
   bourse_source_clear (&self->filters_retry);
   g_hash_table_remove_all (self->orders);
 
@@ -1629,7 +1635,6 @@ binance_setup (BourseBroker  *broker,
    * follows, and until it came check () refuses orders as unavailable. A
    * signed request that beats the sync and meets a -1021 resyncs itself. */
   bourse_binance_api_sync_clock_async (self->api, NULL, clock_synced_cb, call_new (self, NULL));
-  self->refresh_source = bourse_timeout_add_seconds (FILTERS_REFRESH_S, refresh_filters_cb, self);
   return TRUE;
 }
 

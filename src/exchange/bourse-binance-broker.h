@@ -22,6 +22,10 @@ void               bourse_binance_broker_register      (void);
 
 /* The client, once set up (NULL before). */
 BourseBinanceApi  *bourse_binance_broker_get_api       (BourseBinanceBroker   *self);
+/* Asks for exchangeInfo again: the symbols' filters change now and then.
+ * The engine's scheduler does it daily (job exchange.info); a failure is
+ * noted in the broker's status. */
+void               bourse_binance_broker_refresh_exchange_info (BourseBinanceBroker *self);
 
 /* The kill switch: DELETE /api/v3/openOrders on @symbol, over REST (it
  * works while the user stream is down). Each of our orders it canceled is

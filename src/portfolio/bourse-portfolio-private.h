@@ -22,7 +22,6 @@ struct _BoursePortfolio
   BourseMarket   *market;
   BourseAccount   account;
   gulong          price_handler;
-  guint           snapshot_source;
   guint           publish_source;
 
   /* symbol → BourseDecimal *: the last price the market announced. */

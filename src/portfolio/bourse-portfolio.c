@@ -881,17 +881,6 @@ price_cb (BourseMarket           *market,
     }
 }
 
-static gboolean
-snapshot_cb (gpointer user_data)
-{
-  BoursePortfolio *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!bourse_portfolio_snapshot (self, &error))
-    g_warning ("Could not snapshot the equity: %s", error->message);
-  return G_SOURCE_CONTINUE;
-}
-
 /* ----- life ----- */
 
 static gboolean
@@ -1025,8 +1014,6 @@ bourse_portfolio_new (BourseStore     *store,
   if (!load_account (self, "paper", "paper", error))
     return NULL;
   self->price_handler = g_signal_connect (market, "price", G_CALLBACK (price_cb), self);
-  self->snapshot_source = bourse_timeout_add_seconds (bourse_config_get_int (config, "paper", "equity_snapshot_s"),
-                                                      snapshot_cb, self);
   return g_steal_pointer (&self);
 }
 
@@ -1036,7 +1023,6 @@ bourse_portfolio_stop (BoursePortfolio *self)
   g_return_if_fail (BOURSE_IS_PORTFOLIO (self));
 
   g_clear_signal_handler (&self->price_handler, self->market);
-  g_clear_handle_id (&self->snapshot_source, bourse_source_remove);
   g_clear_handle_id (&self->publish_source, bourse_source_remove);
 }
 

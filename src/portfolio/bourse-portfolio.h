@@ -64,8 +64,8 @@ G_DECLARE_FINAL_TYPE (BoursePortfolio, bourse_portfolio, BOURSE, PORTFOLIO, GObj
 
 /* On the engine's context. Creates the paper account on the first start
  * (paper.starting_balance in paper.currency, booked as a deposit), follows
- * the market's prices for the positions' value, and snapshots equity every
- * paper.equity_snapshot_s. */
+ * the market's prices for the positions' value. The engine's scheduler
+ * snapshots equity every paper.equity_snapshot_s (job equity.snapshot). */
 BoursePortfolio     *bourse_portfolio_new          (BourseStore        *store,
                                                     BourseConfig       *config,
                                                     BourseEventBus     *bus,

@@ -278,3 +278,27 @@ bourse_metrics_render (BourseMetrics *self,
 
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
+
+void
+bourse_metrics_append_scheduler_runs (GString         *out,
+                                      BourseScheduler *scheduler)
+{
+  g_auto(GStrv) jobs = NULL;
+
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (BOURSE_IS_SCHEDULER (scheduler));
+
+  jobs = bourse_scheduler_dup_job_names (scheduler);
+  g_string_append (out,
+                   "# HELP bourse_scheduler_runs_total Scheduled jobs' runs, by job and outcome.\n"
+                   "# TYPE bourse_scheduler_runs_total counter\n");
+  for (guint i = 0; jobs[i] != NULL; i++)
+    for (guint outcome = 0; outcome < BOURSE_N_RUN_OUTCOMES; outcome++)
+      {
+        g_string_append (out, "bourse_scheduler_runs_total{");
+        append_label (out, "job", jobs[i], TRUE);
+        append_label (out, "outcome", bourse_run_outcome_to_string (outcome), FALSE);
+        g_string_append_printf (out, "} %" G_GUINT64_FORMAT "\n",
+                                bourse_scheduler_get_run_count (scheduler, jobs[i], outcome));
+      }
+}

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "ops/bourse-scheduler.h"
+
 G_BEGIN_DECLS
 
 typedef struct _BourseMetrics BourseMetrics;
@@ -28,6 +30,11 @@ void           bourse_metrics_count_websocket_slow_close (BourseMetrics *self);
 /* The Prometheus text exposition format, version 0.0.4. */
 char          *bourse_metrics_render              (BourseMetrics *self,
                                                    double         uptime_seconds);
+
+/* Appends bourse_scheduler_runs_total{job,outcome}: every job's finished
+ * runs by outcome, zeros included, since the scheduler was created. */
+void           bourse_metrics_append_scheduler_runs (GString       *out,
+                                                   BourseScheduler *scheduler);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BourseMetrics, bourse_metrics_free)
 

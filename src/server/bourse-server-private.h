@@ -64,6 +64,7 @@ void _bourse_server_add_backtest_routes (BourseServer *self);
 void _bourse_server_add_optimisation_routes (BourseServer *self);
 void _bourse_server_add_log_routes (BourseServer *self);
 void _bourse_server_add_health_routes (BourseServer *self);
+void _bourse_server_add_scheduler_routes (BourseServer *self);
 /* Who asks, for backtests' and optimisations' records; backtests.manage
  * (administrators) changes anyone's, and clients offer that from the
  * permission. @context must outlive the caller. */

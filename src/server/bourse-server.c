@@ -729,6 +729,7 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_optimisation_routes (self);
   _bourse_server_add_log_routes (self);
   _bourse_server_add_health_routes (self);
+  _bourse_server_add_scheduler_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);

@@ -242,12 +242,18 @@ metrics_cb (BourseRequest *request,
             gpointer       user_data)
 {
   BourseServer *self = user_data;
-  char *text = bourse_metrics_render (self->metrics, bourse_engine_get_uptime_ms (self->engine) / 1000.0);
+  g_autofree char *rendered = bourse_metrics_render (self->metrics, bourse_engine_get_uptime_ms (self->engine) / 1000.0);
+  GString *text = g_string_new (rendered);
+  BourseScheduler *scheduler = bourse_engine_get_scheduler (self->engine);
   SoupServerMessage *message = bourse_request_get_message (request);
+  gsize length;
 
+  if (scheduler != NULL)
+    bourse_metrics_append_scheduler_runs (text, scheduler);
+  length = text->len;
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
   soup_server_message_set_response (message, "text/plain; version=0.0.4; charset=utf-8",
-                                    SOUP_MEMORY_TAKE, text, strlen (text));
+                                    SOUP_MEMORY_TAKE, g_string_free (text, FALSE), length);
 }
 
 static void

@@ -110,6 +110,9 @@ static const Route routes[] = {
   { "POST", "/api/v1/optimisations/1/apply" },
   /* Logs (docs/OPERATIONS.md): the ring's filters and cursor. */
   { "GET", "/api/v1/logs?level=info&domain=bourse-server&since=2026-01-01T00:00:00Z&limit=5&cursor=9" },
+  /* The scheduler (docs/OPERATIONS.md): the runs' query. */
+  { "GET", "/api/v1/scheduler/runs?job=heartbeat&limit=5&cursor=9" },
+  { "GET", "/api/v1/scheduler/jobs" },
 };
 
 static const char * const content_types[] = {

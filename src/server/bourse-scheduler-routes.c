@@ -1,0 +1,76 @@
+/* bourse-scheduler-routes.c — the scheduler's jobs and runs (docs/OPERATIONS.md)
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bourse-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "bourse-server-private.h"
+
+#define DEFAULT_RUN_LIMIT 100
+#define MAX_RUN_LIMIT     500
+
+/* The scheduler, or a 503 and NULL while the engine has none. */
+static BourseScheduler *
+scheduler_of (BourseRequest *request)
+{
+  BourseScheduler *scheduler = bourse_engine_get_scheduler (bourse_request_get_engine (request));
+
+  if (scheduler == NULL)
+    bourse_request_reply_problem (request, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                                  _("The scheduler is not running"), NULL, 0);
+  return scheduler;
+}
+
+static void
+runs_cb (BourseRequest *request,
+         gpointer       user_data)
+{
+  BourseScheduler *scheduler;
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *job = NULL;
+  gint64 limit = DEFAULT_RUN_LIMIT, cursor = 0;
+
+  if (!bourse_request_get_name_query (request, "job", &job)
+      || !bourse_request_get_int_query (request, "limit", 1, MAX_RUN_LIMIT, &limit)
+      || !bourse_request_get_cursor_query (request, &cursor)
+      || (scheduler = scheduler_of (request)) == NULL)
+    return;
+  body = bourse_scheduler_list_runs (scheduler, job, cursor, (guint) limit, &error);
+  if (body == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    bourse_request_reply_json (request, SOUP_STATUS_OK, body);
+}
+
+static void
+jobs_cb (BourseRequest *request,
+         gpointer       user_data)
+{
+  BourseScheduler *scheduler = scheduler_of (request);
+  g_autoptr(JsonNode) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (scheduler == NULL)
+    return;
+  body = bourse_scheduler_jobs_to_json (scheduler, &error);
+  if (body == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    bourse_request_reply_json (request, SOUP_STATUS_OK, body);
+}
+
+void
+_bourse_server_add_scheduler_routes (BourseServer *self)
+{
+  BourseRouter *router = self->router;
+
+  bourse_router_add (router, "GET", "/api/v1/scheduler/runs", "scheduler.read", runs_cb, self);
+  bourse_router_add (router, "GET", "/api/v1/scheduler/jobs", "scheduler.read", jobs_cb, self);
+}
