@@ -215,7 +215,9 @@ audit_verify_run (BourseSchedulerRun *run,
     }
   if (verdict.first_bad_id != 0)
     {
-      detail = g_strdup_printf (_("The audit chain is broken at entry %" G_GINT64_FORMAT), verdict.first_bad_id);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, verdict.first_bad_id);
+
+      detail = g_strdup_printf (_("The audit chain is broken at entry %s"), id);
       bourse_health_set (health, "audit", BOURSE_HEALTH_DOWN, detail);
       bourse_scheduler_run_finish (run, BOURSE_RUN_FAILED, detail);
       return;
