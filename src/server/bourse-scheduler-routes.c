@@ -27,6 +27,18 @@ scheduler_of (BourseRequest *request)
   return scheduler;
 }
 
+/* The scheduler's answer, or its error. */
+static void
+reply (BourseRequest *request,
+       JsonNode      *body,
+       GError        *error)
+{
+  if (body == NULL)
+    bourse_request_reply_error (request, error, 0);
+  else
+    bourse_request_reply_json (request, SOUP_STATUS_OK, body);
+}
+
 static void
 runs_cb (BourseRequest *request,
          gpointer       user_data)
@@ -43,10 +55,7 @@ runs_cb (BourseRequest *request,
       || (scheduler = scheduler_of (request)) == NULL)
     return;
   body = bourse_scheduler_list_runs (scheduler, job, cursor, (guint) limit, &error);
-  if (body == NULL)
-    bourse_request_reply_error (request, error, 0);
-  else
-    bourse_request_reply_json (request, SOUP_STATUS_OK, body);
+  reply (request, body, error);
 }
 
 static void
@@ -60,10 +69,7 @@ jobs_cb (BourseRequest *request,
   if (scheduler == NULL)
     return;
   body = bourse_scheduler_jobs_to_json (scheduler, &error);
-  if (body == NULL)
-    bourse_request_reply_error (request, error, 0);
-  else
-    bourse_request_reply_json (request, SOUP_STATUS_OK, body);
+  reply (request, body, error);
 }
 
 void

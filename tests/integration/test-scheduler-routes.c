@@ -216,11 +216,13 @@ test_scheduler (void)
 
   /* A bad query names its field. */
   problem = expect (server, "/api/v1/scheduler/runs?limit=0", 422);
-  g_assert_nonnull (strstr (json_to_string (problem, FALSE), "limit"));
+  text = json_to_string (problem, FALSE);
+  g_assert_nonnull (strstr (text, "\"field\":\"limit\""));
   g_clear_pointer (&problem, json_node_unref);
+  g_clear_pointer (&text, g_free);
   problem = expect (server, "/api/v1/scheduler/runs?job=no%20such", 422);
   text = json_to_string (problem, FALSE);
-  g_assert_nonnull (strstr (text, "job"));
+  g_assert_nonnull (strstr (text, "\"field\":\"job\""));
 
   /* The counter. */
   metrics = bourse_test_fetch (server, "GET", "/metrics", NULL, NULL, NULL, 0);

@@ -244,6 +244,23 @@ assert_runs (Fixture            *fixture,
   g_assert_cmpuint (fixture->at->len, ==, n);
 }
 
+/* Runs @expression in Chicago from the fixture's start to @until on an
+ * awake machine: each run happens at its slot, the expected ones. */
+static void
+assert_schedule (Fixture            *fixture,
+                 const char         *expression,
+                 const char         *until,
+                 const char * const *expected)
+{
+  add_cron (fixture, expression);
+  g_assert_true (bourse_scheduler_start (fixture->scheduler, NULL));
+  g_assert_cmpint (bourse_scheduler_get_next_run (fixture->scheduler, "job"), ==, at (expected[0]));
+  bourse_clock_run_until (fixture->clock, at (until));
+  assert_runs (fixture, expected);
+  g_assert_cmpuint (bourse_scheduler_get_run_count (fixture->scheduler, "job", BOURSE_RUN_OK), ==,
+                    g_strv_length ((GStrv) expected));
+}
+
 static void
 test_heartbeat_march (Fixture       *fixture,
                       gconstpointer  data)
@@ -260,12 +277,7 @@ test_heartbeat_march (Fixture       *fixture,
     NULL
   };
 
-  add_cron (fixture, HEARTBEAT);
-  g_assert_true (bourse_scheduler_start (fixture->scheduler, NULL));
-  g_assert_cmpint (bourse_scheduler_get_next_run (fixture->scheduler, "job"), ==, at ("2026-03-07T08:00:00.000Z"));
-  bourse_clock_run_until (fixture->clock, at ("2026-03-10T06:00:00.000Z"));
-  assert_runs (fixture, expected);
-  g_assert_cmpuint (bourse_scheduler_get_run_count (fixture->scheduler, "job", BOURSE_RUN_OK), ==, 12);
+  assert_schedule (fixture, HEARTBEAT, "2026-03-10T06:00:00.000Z", expected);
 }
 
 static void
@@ -283,12 +295,10 @@ test_heartbeat_november (Fixture       *fixture,
     NULL
   };
 
-  add_cron (fixture, HEARTBEAT);
-  g_assert_true (bourse_scheduler_start (fixture->scheduler, NULL));
-  bourse_clock_run_until (fixture->clock, at ("2026-11-03T06:00:00.000Z"));
-  assert_runs (fixture, expected);
+  assert_schedule (fixture, HEARTBEAT, "2026-11-03T06:00:00.000Z", expected);
 }
 
+/* 02:30 on the spring-forward day: once, at 03:00 CDT. */
 static void
 test_skipped_hour (Fixture       *fixture,
                    gconstpointer  data)
@@ -297,12 +307,10 @@ test_skipped_hour (Fixture       *fixture,
     "2026-03-07T08:30:00.000Z", "2026-03-08T08:00:00.000Z", "2026-03-09T07:30:00.000Z", NULL
   };
 
-  add_cron (fixture, "30 2 * * *");
-  g_assert_true (bourse_scheduler_start (fixture->scheduler, NULL));
-  bourse_clock_run_until (fixture->clock, at ("2026-03-10T00:00:00.000Z"));
-  assert_runs (fixture, expected);
+  assert_schedule (fixture, "30 2 * * *", "2026-03-10T00:00:00.000Z", expected);
 }
 
+/* 01:30 on the fall-back day: once, at its first occurrence (CDT). */
 static void
 test_doubled_hour (Fixture       *fixture,
                    gconstpointer  data)
@@ -311,10 +319,7 @@ test_doubled_hour (Fixture       *fixture,
     "2026-10-31T06:30:00.000Z", "2026-11-01T06:30:00.000Z", "2026-11-02T07:30:00.000Z", NULL
   };
 
-  add_cron (fixture, "30 1 * * *");
-  g_assert_true (bourse_scheduler_start (fixture->scheduler, NULL));
-  bourse_clock_run_until (fixture->clock, at ("2026-11-03T00:00:00.000Z"));
-  assert_runs (fixture, expected);
+  assert_schedule (fixture, "30 1 * * *", "2026-11-03T00:00:00.000Z", expected);
 }
 
 static void
