@@ -48,6 +48,8 @@ bourse_local_engine_boot (BourseLocalEngine  *self,
   if (g_file_test (path, G_FILE_TEST_EXISTS) &&
       !bourse_config_load_file (config, path, error))
     return FALSE;
+  /* Changes made in Settings are written there. */
+  bourse_config_set_path (config, path);
 
   if (!bourse_config_load_environment (config, (const char * const *) envp, error))
     return FALSE;

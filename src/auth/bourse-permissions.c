@@ -67,6 +67,8 @@ static const struct {
   { "backtests.manage",           A },   /* note and delete anyone's backtests */
   { "logs.read",                  A },   /* the log ring: GET /api/v1/logs, the logs topic */
   { "scheduler.read",             A },   /* the scheduler's jobs and runs */
+  { "config.read",                A },   /* the configuration, and the config topic */
+  { "config.write",               A },   /* change, import and export the configuration */
 };
 
 gboolean

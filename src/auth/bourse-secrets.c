@@ -656,3 +656,26 @@ bourse_secrets_delete (BourseSecrets  *self,
   else
     return file_delete (self, name, error);
 }
+
+char *
+bourse_config_dup_secret (BourseConfig  *config,
+                          BourseSecrets *secrets,
+                          const char    *section,
+                          const char    *key)
+{
+  g_autofree char *name = g_strdup_printf ("%s.%s", section, key);
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *value;
+
+  g_return_val_if_fail (BOURSE_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (secrets == NULL || BOURSE_IS_SECRETS (secrets), NULL);
+
+  if (secrets != NULL && (stored = bourse_secrets_lookup (secrets, name, &error)) != NULL)
+    return g_strndup (g_bytes_get_data (stored, NULL), g_bytes_get_size (stored));
+  if (error != NULL)
+    g_warning ("Cannot read the secret %s: %s", name, error->message);
+
+  value = bourse_config_get_string (config, section, key);
+  return value[0] != '\0' ? g_strdup (value) : NULL;
+}

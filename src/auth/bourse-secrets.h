@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "core/bourse-config.h"
+
 G_BEGIN_DECLS
 
 #define BOURSE_SECRETS_ERROR (bourse_secrets_error_quark ())
@@ -50,5 +52,13 @@ GBytes        *bourse_secrets_lookup      (BourseSecrets         *self,
 gboolean       bourse_secrets_delete      (BourseSecrets         *self,
                                            const char            *name,
                                            GError               **error);
+/* A secret configuration key's value for the parts that use it (the
+ * notifiers): the secrets store's item "section.key", else the value of the
+ * file or the environment (headless deployments); NULL when neither has
+ * one. @secrets may be NULL. */
+char          *bourse_config_dup_secret   (BourseConfig          *config,
+                                           BourseSecrets         *secrets,
+                                           const char            *section,
+                                           const char            *key);
 
 G_END_DECLS

@@ -689,3 +689,10 @@ bourse_log_init (BourseLogFormat format,
       }
   }
 }
+
+/* For log.level changed at run time; the writer stays as installed. */
+void
+bourse_log_set_max_level (GLogLevelFlags max_level)
+{
+  log_max_level = max_level;
+}

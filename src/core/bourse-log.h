@@ -22,6 +22,7 @@ typedef enum
  * program output such as boursed's "Listening on …" line). */
 void         bourse_log_init                (BourseLogFormat  format,
                                              GLogLevelFlags   max_level);
+void         bourse_log_set_max_level       (GLogLevelFlags   max_level);
 gboolean     bourse_log_parse_format        (const char      *text,
                                              BourseLogFormat *format);
 gboolean     bourse_log_parse_level         (const char      *text,

@@ -121,6 +121,8 @@ load_config (Options  *options,
 
       if (g_file_test (path, G_FILE_TEST_EXISTS) && !bourse_config_load_file (config, path, error))
         return NULL;
+      /* Where changes made at run time are written, once there are some. */
+      bourse_config_set_path (config, path);
     }
 
   if (!bourse_config_load_environment (config, (const char * const *)environment, error))
@@ -192,6 +194,19 @@ signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* SIGHUP: the configuration file again, as an administrator expects of a
+ * daemon; a bad file is logged and changes nothing. */
+static gboolean
+reload_cb (gpointer user_data)
+{
+  Daemon *daemon = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_message ("Reloading the configuration");
+  bourse_server_reload_config (daemon->server, &error);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 init_logging (BourseConfig *config)
 {
@@ -215,7 +230,7 @@ command_serve (int    argc,
   g_autoptr(BourseServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   Daemon daemon = { 0 };
-  guint sigint, sigterm;
+  guint sigint, sigterm, sighup;
 
   if (!parse_options (&options, "serve", NULL, _("Run the engine and its HTTP/WebSocket server."),
                       &argc, &argv, &error)
@@ -246,6 +261,7 @@ command_serve (int    argc,
   daemon = (Daemon) { loop, server, engine, FALSE };
   sigint = g_unix_signal_add (SIGINT, signal_cb, &daemon);
   sigterm = g_unix_signal_add (SIGTERM, signal_cb, &daemon);
+  sighup = g_unix_signal_add (SIGHUP, reload_cb, &daemon);
 
   /* Scripts and tests read the port from this line: keep its form. */
   g_print ("Listening on %s\n", bourse_server_get_url (server));
@@ -255,6 +271,7 @@ command_serve (int    argc,
 
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (sighup);
   g_message ("Stopped");
   return 0;
 }
@@ -285,6 +302,25 @@ command_config (int    argc,
       return 0;
     }
 
+  if (argc >= 2 && g_str_equal (argv[1], "export"))
+    {
+      g_autofree char *text = NULL;
+
+      argv++, argc--;
+      if (!parse_options (&options, "config export", NULL,
+                          _("Print the values that are not the defaults as a configuration file, "
+                            "secrets only said to be set or not."),
+                          &argc, &argv, &error)
+          || (config = load_config (&options, &error)) == NULL)
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 2;
+        }
+      text = bourse_config_export (config, NULL, NULL);
+      g_print ("%s", text);
+      return 0;
+    }
+
   if (argc >= 2 && g_str_equal (argv[1], "check"))
     {
       if (argc != 3)
@@ -302,7 +338,7 @@ command_config (int    argc,
       return 0;
     }
 
-  g_printerr (_("Usage: boursed config show [OPTION…] | boursed config check FILE\n"));
+  g_printerr (_("Usage: boursed config show|export [OPTION…] | boursed config check FILE\n"));
   return 2;
 }
 
@@ -1456,11 +1492,12 @@ command_backtest (int    argc,
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
            _("Usage: boursed COMMAND [OPTION…]"),
            _("serve            Run the engine and its HTTP/WebSocket server"),
            _("config show      Print the effective configuration"),
            _("config check F   Check a configuration file"),
+           _("config export    Print the configuration's changed values as a file"),
            _("user …           Add, list, disable accounts; reset a password"),
            _("audit verify     Check the audit trail's hash chain"),
            _("keys …           Rotate the token-signing key; set, check, show, delete Binance keys"),

@@ -43,6 +43,7 @@ struct _BourseServer
   GTask            *shutdown_task;
   guint             shutdown_timeout_source;
   guint             log_watch;        /* the ring's new entries, published on "logs" */
+  GFileMonitor     *config_monitor;   /* the configuration file, reloaded when it changes */
 };
 
 JsonNode *_bourse_server_build_status   (BourseServer *self);
@@ -65,6 +66,10 @@ void _bourse_server_add_optimisation_routes (BourseServer *self);
 void _bourse_server_add_log_routes (BourseServer *self);
 void _bourse_server_add_health_routes (BourseServer *self);
 void _bourse_server_add_scheduler_routes (BourseServer *self);
+void _bourse_server_add_config_routes (BourseServer *self);
+/* Follows the configuration: its file (reloaded when it changes) and the
+ * keys whose readers keep a copy (log.level). */
+void _bourse_server_watch_config (BourseServer *self);
 /* Who asks, for backtests' and optimisations' records; backtests.manage
  * (administrators) changes anyone's, and clients offer that from the
  * permission. @context must outlive the caller. */

@@ -634,6 +634,7 @@ bourse_server_dispose (GObject *object)
   g_clear_handle_id (&self->system_source, bourse_source_remove);
   g_clear_handle_id (&self->shutdown_timeout_source, bourse_source_remove);
   g_clear_handle_id (&self->log_watch, bourse_log_unwatch);
+  g_clear_object (&self->config_monitor);
   if (self->engine != NULL)
     g_clear_signal_handler (&self->state_handler, self->engine);
   if (self->hub != NULL)
@@ -730,6 +731,7 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_log_routes (self);
   _bourse_server_add_health_routes (self);
   _bourse_server_add_scheduler_routes (self);
+  _bourse_server_add_config_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);
@@ -937,6 +939,7 @@ bourse_server_start (BourseServer  *self,
   self->system_source = bourse_timeout_add_seconds (bourse_config_get_int (self->config, "server", "system_interval"),
                                                system_tick_cb, self);
   _bourse_server_publish_status (self);
+  _bourse_server_watch_config (self);
 
   g_info ("Listening on %s", self->url);
   return TRUE;

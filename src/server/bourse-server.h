@@ -55,4 +55,10 @@ gboolean      bourse_server_shutdown_finish    (BourseServer         *self,
  * connection: call it from main(), before any thread starts. */
 void          bourse_server_init_tls_policy (void);
 
+/* Re-reads the configuration file (SIGHUP): the changes found are applied,
+ * audited and published; a bad file changes nothing, and is logged with
+ * its line and published on "alerts". */
+gboolean      bourse_server_reload_config      (BourseServer         *self,
+                                                GError              **error);
+
 G_END_DECLS

@@ -455,7 +455,7 @@ static const struct {
   { "jobs", "jobs.read" },
   { "backtests", "backtests.read" },
   { "optimisations", "backtests.read" },
-  { "config", "stream.subscribe" },
+  { "config", "config.read" },
   { "alerts", "users.read" },
   { "logs", "logs.read" },
 };
