@@ -680,6 +680,245 @@ test_copy (void)
   g_assert_finalize_object (g_steal_pointer (&copy));
 }
 
+/* "section.key" → value pairs (a NULL value: back to the default). */
+static GHashTable *
+changes_new (const char *first,
+             ...)
+{
+  GHashTable *changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  va_list args;
+
+  va_start (args, first);
+  for (const char *field = first; field != NULL; field = va_arg (args, const char *))
+    g_hash_table_insert (changes, g_strdup (field), g_strdup (va_arg (args, const char *)));
+  va_end (args);
+  return changes;
+}
+
+typedef struct
+{
+  guint  emitted;
+  char  *fields;
+} Changed;
+
+static void
+changed_cb (BourseConfig       *config,
+            const char * const *fields,
+            Changed            *changed)
+{
+  changed->emitted++;
+  g_free (changed->fields);
+  changed->fields = g_strjoinv (" ", (char **)fields);
+}
+
+/* Runtime wins over everything; null takes it back to the lower layers. */
+static void
+test_runtime_source (void)
+{
+  g_autoptr(BourseConfig) config = bourse_config_new ();
+  g_autoptr(GHashTable) set = changes_new ("server.port", "9100", "approvals.ttl", "120", NULL);
+  g_autoptr(GHashTable) reset = changes_new ("server.port", NULL, NULL);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) made = NULL;
+  g_autoptr(GPtrArray) back = NULL;
+  g_autoptr(GError) error = NULL;
+  Changed changed = { 0 };
+
+  g_assert_cmpstr (bourse_config_source_to_string (BOURSE_CONFIG_SOURCE_RUNTIME), ==, "runtime");
+  g_assert_true (bourse_config_set (config, "server", "port", "9000", SRC_CLI, &error));
+  g_signal_connect (config, "changed", G_CALLBACK (changed_cb), &changed);
+
+  made = bourse_config_apply (config, set, &problems, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (made);
+  g_assert_cmpuint (made->len, ==, 2);
+  g_assert_cmpstr (((BourseConfigChange *)made->pdata[0])->field, ==, "server.port");
+  g_assert_cmpstr (((BourseConfigChange *)made->pdata[0])->old_value, ==, "9000");
+  g_assert_cmpstr (((BourseConfigChange *)made->pdata[0])->new_value, ==, "9100");
+  assert_value (config, "server", "port", "9100", BOURSE_CONFIG_SOURCE_RUNTIME, "api");
+  g_assert_cmpint (bourse_config_get_int (config, "approvals", "ttl"), ==, 120);
+  g_assert_cmpuint (changed.emitted, ==, 1);
+  g_assert_cmpstr (changed.fields, ==, "server.port approvals.ttl");
+
+  /* Read at start only: it waits for a restart; approvals.ttl applies at once. */
+  g_assert_true (bourse_config_lookup_key ("server", "port")->restart_required);
+  g_assert_false (bourse_config_lookup_key ("approvals", "ttl")->restart_required);
+  g_assert_true (bourse_config_is_pending_restart (config, "server", "port"));
+  g_assert_false (bourse_config_is_pending_restart (config, "approvals", "ttl"));
+
+  back = bourse_config_apply (config, reset, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->len, ==, 1);
+  assert_value (config, "server", "port", "9000", SRC_CLI, "--port");
+  g_assert_false (bourse_config_is_pending_restart (config, "server", "port"));
+  g_assert_cmpuint (changed.emitted, ==, 2);
+  g_free (changed.fields);
+}
+
+/* Every bad field at once, in schema order, and nothing changed. */
+static void
+test_validation_all_at_once (void)
+{
+  g_autoptr(BourseConfig) config = bourse_config_new ();
+  g_autoptr(GHashTable) changes = changes_new ("server.port", "99999", "approvals.ttl", "600",
+                                               "log.level", "loud", "server.prot", "1", NULL);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) made = NULL;
+  g_autoptr(GError) error = NULL;
+  Changed changed = { 0 };
+
+  g_signal_connect (config, "changed", G_CALLBACK (changed_cb), &changed);
+  made = bourse_config_apply (config, changes, &problems, &error);
+  g_assert_null (made);
+  g_assert_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE);
+  g_assert_nonnull (problems);
+  g_assert_cmpuint (problems->len, ==, 3);
+  g_assert_cmpstr (((BourseConfigProblem *)problems->pdata[0])->field, ==, "server.port");
+  g_assert_cmpstr (((BourseConfigProblem *)problems->pdata[1])->field, ==, "log.level");
+  g_assert_cmpstr (((BourseConfigProblem *)problems->pdata[2])->field, ==, "server.prot");
+  /* All or nothing: the good value was not applied either. */
+  assert_value (config, "approvals", "ttl", "3600", SRC_DEFAULT, "built-in");
+  g_assert_cmpuint (changed.emitted, ==, 0);
+}
+
+/* Written back where the file was, comments and order kept; atomically. */
+static void
+test_write_back (void)
+{
+  g_autoptr(TempFile) file = temp_file_new ("# My settings\n"
+                                            "[server]\n"
+                                            "# the port the proxy expects\n"
+                                            "port=9000\n"
+                                            "\n"
+                                            "[approvals]\n"
+                                            "# a day\n"
+                                            "ttl=86400\n");
+  g_autoptr(BourseConfig) config = bourse_config_new ();
+  g_autoptr(BourseConfig) again = bourse_config_new ();
+  g_autoptr(GHashTable) changes = changes_new ("server.port", "9200", "approvals.ttl", NULL,
+                                               "log.level", "debug", NULL);
+  g_autoptr(GPtrArray) made = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (bourse_config_load_file (config, file->path, &error));
+  g_assert_cmpstr (bourse_config_get_path (config), ==, file->path);
+  made = bourse_config_apply (config, changes, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (file->path, &text, NULL, &error));
+  g_assert_true (g_str_has_prefix (text, "# My settings\n"));
+  g_assert_nonnull (strstr (text, "[server]\n# the port the proxy expects\nport=9200\n"));
+  g_assert_nonnull (strstr (text, "[approvals]\n# a day\n"));
+  g_assert_null (strstr (text, "ttl="));
+  g_assert_nonnull (strstr (text, "[log]\nlevel=debug\n"));
+
+  /* What was written is what a restart reads. */
+  g_assert_true (bourse_config_load_file (again, file->path, &error));
+  g_assert_cmpint (bourse_config_get_int (again, "server", "port"), ==, 9200);
+  g_assert_cmpint (bourse_config_get_int (again, "approvals", "ttl"), ==, 3600);
+  g_assert_cmpstr (bourse_config_get_string (again, "log", "level"), ==, "debug");
+
+  /* And a reload of our own write finds nothing new. */
+  {
+    g_autoptr(GPtrArray) found = NULL;
+
+    g_assert_true (bourse_config_reload (config, &found, &error));
+    g_assert_cmpuint (found->len, ==, 0);
+  }
+  g_unlink (file->path);
+}
+
+/* Reload: the file's edits apply, the environment still wins, a bad file
+ * is refused with its line and changes nothing. */
+static void
+test_reload (void)
+{
+  g_autoptr(TempFile) file = temp_file_new ("[server]\nport=9000\n[approvals]\nttl=600\n");
+  g_autoptr(BourseConfig) config = bourse_config_new ();
+  const char *envp[] = { "BOURSE_SERVER_PORT=9500", NULL };
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+  Changed changed = { 0 };
+
+  g_assert_true (bourse_config_load_file (config, file->path, &error));
+  g_assert_true (bourse_config_load_environment (config, envp, &error));
+  g_signal_connect (config, "changed", G_CALLBACK (changed_cb), &changed);
+
+  g_assert_true (g_file_set_contents (file->path, "[server]\nport=9001\n[approvals]\nttl=700\n", -1, &error));
+  g_assert_true (bourse_config_reload (config, &changes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (changes->len, ==, 1);
+  g_assert_cmpstr (((BourseConfigChange *)changes->pdata[0])->field, ==, "approvals.ttl");
+  g_assert_cmpint (bourse_config_get_int (config, "approvals", "ttl"), ==, 700);
+  assert_value (config, "server", "port", "9500", SRC_ENV, "BOURSE_SERVER_PORT");
+  g_assert_cmpstr (changed.fields, ==, "approvals.ttl");
+  g_clear_pointer (&changes, g_ptr_array_unref);
+
+  g_assert_true (g_file_set_contents (file->path, "[approvals]\nttl=800\n\nwhat is this\n", -1, &error));
+  g_assert_false (bourse_config_reload (config, &changes, &error));
+  assert_error_mentions (error, "line 4");
+  g_clear_error (&error);
+  g_assert_true (g_file_set_contents (file->path, "[approvals]\nttl=800\nfour_eyes=maybe\n", -1, &error));
+  g_assert_false (bourse_config_reload (config, &changes, &error));
+  assert_error_mentions (error, "line 3");
+  g_clear_error (&error);
+  g_assert_cmpint (bourse_config_get_int (config, "approvals", "ttl"), ==, 700);
+  g_assert_cmpuint (changed.emitted, ==, 1);
+  g_free (changed.fields);
+}
+
+/* An export holds what is not the default, secrets only as comments; it
+ * parses back (as `boursed config check` reads it) to the same values. */
+static void
+test_export (void)
+{
+  g_autoptr(BourseConfig) config = bourse_config_new ();
+  g_autoptr(BourseConfig) copy = bourse_config_new ();
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)bourse_config_problem_free);
+  g_autoptr(GHashTable) values = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TempFile) file = NULL;
+  g_autofree char *text = NULL;
+  guint n_keys;
+  const BourseConfigKey *schema = bourse_config_get_schema (&n_keys);
+
+  g_assert_true (bourse_config_set (config, "server", "cors_origins", "https://a.example, x\\y", SRC_FILE, &error));
+  g_assert_true (bourse_config_set (config, "approvals", "four_eyes", "yes", SRC_ENV, &error));
+  g_assert_true (bourse_config_set (config, "notify", "smtp_password", "hunter2", SRC_ENV, &error));
+  text = bourse_config_export (config, NULL, NULL);
+  g_assert_null (strstr (text, "hunter2"));
+  g_assert_nonnull (strstr (text, "# smtp_password: secret, set\n"));
+  g_assert_nonnull (strstr (text, "# brevo_api_key: secret, not set\n"));
+  g_assert_null (strstr (text, "port="));
+
+  values = bourse_config_parse_text (text, strlen (text), problems);
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_assert_cmpuint (g_hash_table_size (values), ==, 2);
+
+  file = temp_file_new (text);
+  g_assert_true (bourse_config_load_file (copy, file->path, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n_keys; i++)
+    if (!schema[i].secret)
+      g_assert_cmpstr (bourse_config_get_string (copy, schema[i].section, schema[i].key), ==,
+                       bourse_config_get_string (config, schema[i].section, schema[i].key));
+}
+
+/* The import's parser names the line of each problem. */
+static void
+test_parse_problems (void)
+{
+  static const char text[] = "[server]\nport=abc\n[nope]\nx=1\n[log]\nlevel=debug\n";
+  g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func ((GDestroyNotify)bourse_config_problem_free);
+  g_autoptr(GHashTable) values = bourse_config_parse_text (text, strlen (text), problems);
+
+  g_assert_null (values);
+  g_assert_cmpuint (problems->len, ==, 2);
+  g_assert_cmpstr (((BourseConfigProblem *)problems->pdata[0])->field, ==, "line 2");
+  g_assert_cmpstr (((BourseConfigProblem *)problems->pdata[1])->field, ==, "line 4");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -710,6 +949,12 @@ main (int   argc,
   g_test_add_func ("/config/display", test_display);
   g_test_add_func ("/config/default-paths", test_default_paths);
   g_test_add_func ("/config/copy", test_copy);
+  g_test_add_func ("/config/runtime-source", test_runtime_source);
+  g_test_add_func ("/config/validation-all-at-once", test_validation_all_at_once);
+  g_test_add_func ("/config/write-back", test_write_back);
+  g_test_add_func ("/config/reload", test_reload);
+  g_test_add_func ("/config/export", test_export);
+  g_test_add_func ("/config/parse-problems", test_parse_problems);
 
   return g_test_run ();
 }
