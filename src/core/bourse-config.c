@@ -1136,6 +1136,7 @@ bourse_config_apply (BourseConfig  *self,
 {
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(GPtrArray) diff = NULL;
+  g_autoptr(GHashTable) effective = NULL;
 
   g_return_val_if_fail (BOURSE_IS_CONFIG (self), NULL);
   g_return_val_if_fail (changes != NULL, NULL);
@@ -1150,10 +1151,19 @@ bourse_config_apply (BourseConfig  *self,
       return NULL;
     }
 
-  if (self->path != NULL && g_hash_table_size (changes) > 0 && !write_back (self, changes, error))
+  /* Only what changes is set and written: importing an export must not
+   * copy every value the environment gave into the file. */
+  diff = bourse_config_diff (self, changes);
+  effective = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < diff->len; i++)
+    {
+      const char *field = ((BourseConfigChange *)diff->pdata[i])->field;
+
+      g_hash_table_insert (effective, (gpointer)field, g_hash_table_lookup (changes, field));
+    }
+  if (self->path != NULL && diff->len > 0 && !write_back (self, effective, error))
     return NULL;
 
-  diff = bourse_config_diff (self, changes);
   for (guint i = 0; i < G_N_ELEMENTS (schema); i++)
     {
       g_autofree char *name = field_of (&schema[i]);
@@ -1161,7 +1171,7 @@ bourse_config_apply (BourseConfig  *self,
       ConfigValue *v = &self->values[i];
       gpointer value;
 
-      if (!g_hash_table_lookup_extended (changes, name, NULL, &value))
+      if (!g_hash_table_lookup_extended (effective, name, NULL, &value))
         continue;
       remember_start (v);
       normalized = value != NULL ? normalize (&schema[i], value) : NULL;
