@@ -113,6 +113,10 @@ static const Route routes[] = {
   /* The scheduler (docs/OPERATIONS.md): the runs' query. */
   { "GET", "/api/v1/scheduler/runs?job=heartbeat&limit=5&cursor=9" },
   { "GET", "/api/v1/scheduler/jobs" },
+  /* Configuration (docs/OPERATIONS.md): a section's values, and an import
+   * as a dry run (a real one could change what the next requests meet). */
+  { "PUT", "/api/v1/config/approvals" },
+  { "POST", "/api/v1/config/import?dry_run=true" },
 };
 
 static const char * const content_types[] = {

@@ -905,6 +905,24 @@ test_export (void)
                        bourse_config_get_string (config, schema[i].section, schema[i].key));
 }
 
+/* Each section's keys are together: the API and `config show` list the
+ * sections in the schema's order, each once. */
+static void
+test_sections_contiguous (void)
+{
+  g_autoptr(GHashTable) left = g_hash_table_new (g_str_hash, g_str_equal);
+  guint n_keys;
+  const BourseConfigKey *schema = bourse_config_get_schema (&n_keys);
+
+  for (guint i = 1; i < n_keys; i++)
+    if (!g_str_equal (schema[i].section, schema[i - 1].section))
+      {
+        g_hash_table_add (left, (gpointer)schema[i - 1].section);
+        if (g_hash_table_contains (left, schema[i].section))
+          g_error ("section %s comes back at %s.%s", schema[i].section, schema[i].section, schema[i].key);
+      }
+}
+
 /* The import's parser names the line of each problem. */
 static void
 test_parse_problems (void)
@@ -955,6 +973,7 @@ main (int   argc,
   g_test_add_func ("/config/reload", test_reload);
   g_test_add_func ("/config/export", test_export);
   g_test_add_func ("/config/parse-problems", test_parse_problems);
+  g_test_add_func ("/config/sections-contiguous", test_sections_contiguous);
 
   return g_test_run ();
 }
