@@ -293,6 +293,17 @@ bourse_config_lookup_key (const char *section,
   return i < 0 ? NULL : &schema[i];
 }
 
+const BourseConfigKey *
+bourse_config_lookup_field (const char *field)
+{
+  int i;
+
+  g_return_val_if_fail (field != NULL, NULL);
+
+  i = lookup_field (field);
+  return i < 0 ? NULL : &schema[i];
+}
+
 const char *
 bourse_config_source_to_string (BourseConfigSource source)
 {

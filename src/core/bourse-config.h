@@ -92,6 +92,8 @@ GQuark                 bourse_config_error_quark      (void);
 const BourseConfigKey *bourse_config_get_schema       (guint              *n_keys);
 const BourseConfigKey *bourse_config_lookup_key       (const char         *section,
                                                        const char         *key);
+/* The key named "section.key", or NULL. */
+const BourseConfigKey *bourse_config_lookup_field     (const char         *field);
 const char            *bourse_config_source_to_string (BourseConfigSource  source);
 const char            *bourse_config_type_to_string   (BourseConfigType    type);
 void                   bourse_config_problem_free     (BourseConfigProblem *problem);

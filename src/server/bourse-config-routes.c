@@ -331,9 +331,7 @@ take_secrets (GHashTable *changes)
   g_hash_table_iter_init (&iter, changes);
   while (g_hash_table_iter_next (&iter, &field, &value))
     {
-      const char *dot = strchr (field, '.');
-      g_autofree char *section = dot != NULL ? g_strndup (field, dot - (const char *)field) : NULL;
-      const BourseConfigKey *spec = dot != NULL ? bourse_config_lookup_key (section, dot + 1) : NULL;
+      const BourseConfigKey *spec = bourse_config_lookup_field (field);
 
       if (spec != NULL && spec->secret)
         {
@@ -357,14 +355,17 @@ apply_changes (BourseServer  *self,
   g_autoptr(GPtrArray) made = g_ptr_array_new_with_free_func ((GDestroyNotify)bourse_config_change_free);
   g_autoptr(GPtrArray) applied = NULL;
   GHashTableIter iter;
-  gpointer value;
+  gpointer field, value;
 
   g_hash_table_iter_init (&iter, secrets);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
+  while (g_hash_table_iter_next (&iter, &field, &value))
     if (value != NULL && (!g_utf8_validate (value, -1, NULL) || ((char *)value)[0] == '\0'))
       {
-        g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE, _("A secret must be text"));
-        return NULL;
+        BourseConfigProblem *problem = g_new0 (BourseConfigProblem, 1);
+
+        problem->field = g_strdup (field);
+        problem->message = g_strdup (_("A secret must be text; null removes it"));
+        g_ptr_array_add (found, problem);
       }
   if (found->len > 0)
     {
@@ -544,9 +545,7 @@ drop_unchanged_secrets (BourseServer *self,
   g_hash_table_iter_init (&iter, changes);
   while (g_hash_table_iter_next (&iter, &field, &value))
     {
-      const char *dot = strchr (field, '.');
-      g_autofree char *section = g_strndup (field, dot - (const char *)field);
-      const BourseConfigKey *spec = bourse_config_lookup_key (section, dot + 1);
+      const BourseConfigKey *spec = bourse_config_lookup_field (field);
       g_autofree char *current = NULL;
 
       if (!spec->secret)
@@ -594,10 +593,8 @@ import_cb (BourseRequest *request,
       while (g_hash_table_iter_next (&iter, &field, NULL))
         {
           BourseConfigChange *change = g_new0 (BourseConfigChange, 1);
-          const char *dot = strchr (field, '.');
-          g_autofree char *section = g_strndup (field, dot - (const char *)field);
 
-          change->spec = bourse_config_lookup_key (section, dot + 1);
+          change->spec = bourse_config_lookup_field (field);
           change->field = g_strdup (field);
           g_ptr_array_add (made, change);
         }

@@ -321,7 +321,15 @@ test_secrets (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (change, "field"), ==, "notify.smtp_password");
   g_assert_cmpstr (json_object_get_string_member (change, "new"), ==, "••••");
 
-  /* null removes it. */
+  /* An empty secret is refused by name; null removes it. */
+  {
+    g_autoptr(JsonNode) refused = desk_expect (f->server, "PUT", "/api/v1/config/notify", NULL,
+                                               "{\"smtp_password\":\"\",\"smtp_port\":0}", 422);
+    g_autofree char *fields = problem_fields (refused);
+
+    g_assert_cmpstr (fields, ==, "notify.smtp_port notify.smtp_password");
+  }
+
   g_clear_pointer (&answer, json_node_unref);
   answer = desk_expect (f->server, "PUT", "/api/v1/config/notify", NULL, "{\"smtp_password\":null}", 200);
   g_assert_false (json_object_get_boolean_member (find_key (desk_object (answer), "smtp_password"), "set"));
