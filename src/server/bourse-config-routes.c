@@ -343,11 +343,11 @@ take_secrets (GHashTable *changes)
 }
 
 /* Secrets, then the rest all or nothing; the changes made, or NULL with
- * @problems or @error. */
+ * the problems added to @problems, or @error. */
 static GPtrArray *
 apply_changes (BourseServer  *self,
                GHashTable    *changes,
-               GPtrArray    **problems,
+               GPtrArray     *problems,
                GError       **error)
 {
   g_autoptr(GHashTable) secrets = take_secrets (changes);
@@ -369,12 +369,17 @@ apply_changes (BourseServer  *self,
       }
   if (found->len > 0)
     {
-      *problems = g_steal_pointer (&found);
+      g_ptr_array_extend_and_steal (problems, g_steal_pointer (&found));
       return NULL;
     }
+  g_clear_pointer (&found, g_ptr_array_unref);
   if (!store_secrets (self, secrets, made, error)
-      || (applied = bourse_config_apply (self->config, changes, problems, error)) == NULL)
-    return NULL;
+      || (applied = bourse_config_apply (self->config, changes, &found, error)) == NULL)
+    {
+      if (found != NULL)
+        g_ptr_array_extend_and_steal (problems, g_steal_pointer (&found));
+      return NULL;
+    }
   g_ptr_array_extend_and_steal (made, g_steal_pointer (&applied));
   return g_steal_pointer (&made);
 }
@@ -481,7 +486,7 @@ put_section_cb (BourseRequest *request,
 
   /* Every bad field in one answer: the type errors and the values'. */
   if (problems->len == 0)
-    made = apply_changes (self, changes, &problems, &error);
+    made = apply_changes (self, changes, problems, &error);
   else
     {
       g_autoptr(GHashTable) secrets = take_secrets (changes);
@@ -599,7 +604,7 @@ import_cb (BourseRequest *request,
           g_ptr_array_add (made, change);
         }
     }
-  else if ((made = apply_changes (self, changes, &problems, &error)) == NULL)
+  else if ((made = apply_changes (self, changes, problems, &error)) == NULL)
     {
       if (problems->len > 0)
         reply_problems (request, problems, _("The configuration file is invalid; nothing was changed"));
