@@ -6,7 +6,13 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
 #include "bourse-notifier.h"
+#include "bourse-notifier-email.h"
+#include "bourse-notifier-push.h"
 
 G_DEFINE_QUARK (bourse-notifier-error-quark, bourse_notifier_error)
 G_DEFINE_INTERFACE (BourseNotifier, bourse_notifier, G_TYPE_OBJECT)
@@ -84,6 +90,8 @@ bourse_notifiers_ensure (void)
       g_io_extension_point_set_required_type (point, BOURSE_TYPE_NOTIFIER);
       /* The built-ins go through the same door as modules (added as they
        * are written: email, push, ntfy, webhook, desktop). */
+      g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_EMAIL, "email", 100);
+      g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_PUSH, "push", 100);
       bourse_plugins_load ();
 
       g_once_init_leave (&initialized, 1);
@@ -104,4 +112,62 @@ bourse_notifiers_create_all (BourseConfig   *config,
     g_ptr_array_add (notifiers, g_object_new (g_io_extension_get_type (l->data),
                                               "config", config, "secrets", secrets, "bus", bus, NULL));
   return notifiers;
+}
+
+char *
+bourse_notifier_dup_secret (BourseConfig  *config,
+                            BourseSecrets *secrets,
+                            const char    *name)
+{
+  g_autoptr(GBytes) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *dot;
+  const char *value;
+
+  g_return_val_if_fail (BOURSE_IS_CONFIG (config), NULL);
+  g_return_val_if_fail (name != NULL && strchr (name, '.') != NULL, NULL);
+
+  if (secrets != NULL)
+    stored = bourse_secrets_lookup (secrets, name, &error);
+  if (error != NULL)
+    g_warning ("Could not read the secret %s: %s", name, error->message);
+  if (stored != NULL && g_bytes_get_size (stored) > 0)
+    {
+      gsize size = 0;
+      const char *data = g_bytes_get_data (stored, &size);
+
+      return g_strndup (data, size);
+    }
+
+  dot = strchr (name, '.');
+  {
+    g_autofree char *section = g_strndup (name, dot - name);
+
+    value = bourse_config_get_string (config, section, dot + 1);
+  }
+  return (value != NULL && *value != '\0') ? g_strdup (value) : NULL;
+}
+
+void
+bourse_notifier_secret_free (char *secret)
+{
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
+  g_free (secret);
+}
+
+GError *
+bourse_notifier_http_error (guint       status,
+                            const char *provider,
+                            const char *detail)
+{
+  g_return_val_if_fail (provider != NULL, NULL);
+
+  if (status == 0)
+    return g_error_new (BOURSE_NOTIFIER_ERROR, BOURSE_NOTIFIER_ERROR_TEMPORARY,
+                        _("Could not reach %s: %s"), provider, detail != NULL ? detail : "");
+  return g_error_new (BOURSE_NOTIFIER_ERROR,
+                      status == 429 || status >= 500 ? BOURSE_NOTIFIER_ERROR_TEMPORARY
+                                                     : BOURSE_NOTIFIER_ERROR_PERMANENT,
+                      _("%s answered HTTP %u: %s"), provider, status, detail != NULL ? detail : "");
 }

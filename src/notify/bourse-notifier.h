@@ -94,4 +94,22 @@ char       *bourse_notifier_send_finish   (BourseNotifier           *self,
                                            GAsyncResult             *result,
                                            GError                  **error);
 
+/* Helpers for implementations. */
+/* A secret setting (name "notify.smtp_password"): the keyring's (or the
+ * 0600 file's) value, else the configuration's; NULL when neither is set.
+ * The caller wipes and frees it; it is never logged. */
+char       *bourse_notifier_dup_secret    (BourseConfig             *config,
+                                           BourseSecrets            *secrets,
+                                           const char               *name);
+/* A secret's copy, wiped when freed: g_auto(BourseNotifierSecret). */
+typedef char *BourseNotifierSecret;
+void        bourse_notifier_secret_free   (char                     *secret);
+G_DEFINE_AUTO_CLEANUP_FREE_FUNC (BourseNotifierSecret, bourse_notifier_secret_free, NULL)
+/* How an HTTP provider's answer (status, and the text to show) fails:
+ * 429 and 5xx TEMPORARY, other statuses PERMANENT; status 0, a transport
+ * failure (detail says which), TEMPORARY. */
+GError     *bourse_notifier_http_error    (guint                     status,
+                                           const char               *provider,
+                                           const char               *detail);
+
 G_END_DECLS
