@@ -17,7 +17,6 @@
 #include "bourse-notifier-email.h"
 #include "bourse-smtp-client.h"
 
-#define HTTP_TIMEOUT_S        30
 #define MAX_ANSWER_BYTES      (64 * 1024)
 /* RFC 2047: an encoded word is at most 75 characters, and RFC 5322 wants
  * lines under 78: 39 bytes of text make 52 of base64, which leaves room
@@ -29,18 +28,14 @@
 
 struct _BourseNotifierEmail
 {
-  GObject         parent_instance;
+  BourseNotifierBase  parent_instance;
 
-  BourseConfig   *config;
-  BourseSecrets  *secrets;
-  BourseEventBus *bus;
   GTlsDatabase   *tls_database;
-  SoupSession    *session;
 };
 
 static void bourse_notifier_email_iface_init (BourseNotifierInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierEmail, bourse_notifier_email, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierEmail, bourse_notifier_email, BOURSE_TYPE_NOTIFIER_BASE,
                                G_IMPLEMENT_INTERFACE (BOURSE_TYPE_NOTIFIER,
                                                       bourse_notifier_email_iface_init))
 
@@ -48,10 +43,6 @@ enum {
   PROP_0,
   PROP_TLS_DATABASE,
   N_PROPS,
-  /* The interface's, overridden. */
-  PROP_CONFIG = N_PROPS,
-  PROP_SECRETS,
-  PROP_BUS,
 };
 
 static GParamSpec *properties[N_PROPS];
@@ -265,18 +256,18 @@ bourse_notifier_email_get_name (BourseNotifier *notifier)
 static gboolean
 bourse_notifier_email_is_configured (BourseNotifier *notifier)
 {
-  BourseNotifierEmail *self = BOURSE_NOTIFIER_EMAIL (notifier);
-  const char *transport = bourse_config_get_string (self->config, "notify", "email_transport");
-  const char *from = bourse_config_get_string (self->config, "notify", "from_address");
+  BourseNotifierBase *base = BOURSE_NOTIFIER_BASE (notifier);
+  const char *transport = bourse_notifier_base_get_setting (base, "email_transport");
+  const char *from = bourse_notifier_base_get_setting (base, "from_address");
 
   if (!is_valid_address (from))
     return FALSE;
   if (g_strcmp0 (transport, "smtp") == 0)
-    return *bourse_config_get_string (self->config, "notify", "smtp_host") != '\0';
+    return *bourse_notifier_base_get_setting (base, "smtp_host") != '\0';
   if (g_strcmp0 (transport, "brevo") == 0)
     {
-      g_auto(BourseNotifierSecret) key = bourse_notifier_dup_secret (self->config, self->secrets,
-                                                                   "notify.brevo_api_key");
+      g_auto(BourseNotifierSecret) key = bourse_notifier_base_dup_secret (base, "notify.brevo_api_key");
+
       return key != NULL;
     }
   return FALSE;
@@ -303,22 +294,23 @@ send_smtp (BourseNotifierEmail      *self,
            const BourseNotification *notification,
            GTask                    *task)
 {
-  const char *from = bourse_config_get_string (self->config, "notify", "from_address");
-  const char *username = bourse_config_get_string (self->config, "notify", "smtp_username");
+  BourseNotifierBase *base = BOURSE_NOTIFIER_BASE (self);
+  const char *from = bourse_notifier_base_get_setting (base, "from_address");
+  const char *username = bourse_notifier_base_get_setting (base, "smtp_username");
   const char *recipients[] = { notification->recipient, NULL };
   g_autoptr(BourseSmtpClient) client = NULL;
   g_autoptr(GBytes) message = NULL;
   BourseSmtpSecurity security = BOURSE_SMTP_SECURITY_STARTTLS;
 
-  bourse_smtp_security_from_string (bourse_config_get_string (self->config, "notify", "smtp_security"),
-                                    &security);
-  client = bourse_smtp_client_new (bourse_config_get_string (self->config, "notify", "smtp_host"),
-                                   bourse_config_get_int (self->config, "notify", "smtp_port"),
+  bourse_smtp_security_from_string (bourse_notifier_base_get_setting (base, "smtp_security"), &security);
+  client = bourse_smtp_client_new (bourse_notifier_base_get_setting (base, "smtp_host"),
+                                   bourse_config_get_int (bourse_notifier_base_get_config (base),
+                                                          "notify", "smtp_port"),
                                    security);
   if (*username != '\0')
     {
-      g_auto(BourseNotifierSecret) password = bourse_notifier_dup_secret (self->config, self->secrets,
-                                                                        "notify.smtp_password");
+      g_auto(BourseNotifierSecret) password = bourse_notifier_base_dup_secret (base,
+                                                                                "notify.smtp_password");
 
       bourse_smtp_client_set_credentials (client, username, password);
     }
@@ -336,25 +328,16 @@ brevo_send_cb (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *message = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   const char *message_id;
-  guint status;
+  guint status = 0;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = bourse_notifier_base_read_finish (SOUP_SESSION (source), result, task, "Brevo", &status);
   if (body == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_error (task, bourse_notifier_http_error (0, "Brevo", error->message));
-      return;
-    }
+    return;
 
-  status = soup_message_get_status (message);
   text = g_utf8_make_valid (g_bytes_get_data (body, NULL),
                             MIN (g_bytes_get_size (body), MAX_ANSWER_BYTES));
   if (status < 200 || status >= 300)
@@ -377,8 +360,8 @@ send_brevo (BourseNotifierEmail      *self,
             const BourseNotification *notification,
             GTask                    *task)
 {
-  g_auto(BourseNotifierSecret) key = bourse_notifier_dup_secret (self->config, self->secrets,
-                                                               "notify.brevo_api_key");
+  BourseNotifierBase *base = BOURSE_NOTIFIER_BASE (self);
+  g_auto(BourseNotifierSecret) key = bourse_notifier_base_dup_secret (base, "notify.brevo_api_key");
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GBytes) body = NULL;
@@ -388,7 +371,7 @@ send_brevo (BourseNotifierEmail      *self,
   gsize length = 0;
 
   message = soup_message_new (SOUP_METHOD_POST,
-                              bourse_config_get_string (self->config, "notify", "brevo_url"));
+                              bourse_notifier_base_get_setting (base, "brevo_url"));
   if (message == NULL)
     {
       g_task_return_new_error (task, BOURSE_NOTIFIER_ERROR, BOURSE_NOTIFIER_ERROR_NOT_CONFIGURED,
@@ -400,7 +383,7 @@ send_brevo (BourseNotifierEmail      *self,
   json_builder_set_member_name (builder, "sender");
   json_builder_begin_object (builder);
   bourse_json_builder_add_string (builder, "email",
-                                  bourse_config_get_string (self->config, "notify", "from_address"));
+                                  bourse_notifier_base_get_setting (base, "from_address"));
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "to");
   json_builder_begin_array (builder);
@@ -425,10 +408,7 @@ send_brevo (BourseNotifierEmail      *self,
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
   soup_message_set_request_body_from_bytes (message, "application/json", body);
 
-  if (self->session == NULL)
-    self->session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S, NULL);
-  g_task_set_task_data (task, g_object_ref (message), g_object_unref);
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+  soup_session_send_and_read_async (bourse_notifier_base_get_session (base), message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), brevo_send_cb, g_object_ref (task));
 }
 
@@ -441,7 +421,7 @@ bourse_notifier_email_send_async (BourseNotifier           *notifier,
 {
   BourseNotifierEmail *self = BOURSE_NOTIFIER_EMAIL (notifier);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  const char *transport = bourse_config_get_string (self->config, "notify", "email_transport");
+  const char *transport = bourse_notifier_base_get_setting (BOURSE_NOTIFIER_BASE (self), "email_transport");
 
   g_task_set_source_tag (task, bourse_notifier_email_send_async);
 
@@ -492,15 +472,6 @@ bourse_notifier_email_get_property (GObject    *object,
     case PROP_TLS_DATABASE:
       g_value_set_object (value, self->tls_database);
       break;
-    case PROP_CONFIG:
-      g_value_set_object (value, self->config);
-      break;
-    case PROP_SECRETS:
-      g_value_set_object (value, self->secrets);
-      break;
-    case PROP_BUS:
-      g_value_set_object (value, self->bus);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -520,41 +491,9 @@ bourse_notifier_email_set_property (GObject      *object,
       if (g_set_object (&self->tls_database, g_value_get_object (value)))
         g_object_notify_by_pspec (object, properties[PROP_TLS_DATABASE]);
       break;
-    case PROP_CONFIG:
-      self->config = g_value_dup_object (value);
-      break;
-    case PROP_SECRETS:
-      self->secrets = g_value_dup_object (value);
-      break;
-    case PROP_BUS:
-      self->bus = g_value_dup_object (value);
-      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
-}
-
-static void
-bourse_notifier_email_constructed (GObject *object)
-{
-  BourseNotifierEmail *self = BOURSE_NOTIFIER_EMAIL (object);
-
-  G_OBJECT_CLASS (bourse_notifier_email_parent_class)->constructed (object);
-
-  if (self->config == NULL)
-    self->config = bourse_config_new ();
-}
-
-static void
-bourse_notifier_email_dispose (GObject *object)
-{
-  BourseNotifierEmail *self = BOURSE_NOTIFIER_EMAIL (object);
-
-  if (self->session != NULL)
-    soup_session_abort (self->session);
-  g_clear_object (&self->session);
-
-  G_OBJECT_CLASS (bourse_notifier_email_parent_class)->dispose (object);
 }
 
 static void
@@ -562,9 +501,6 @@ bourse_notifier_email_finalize (GObject *object)
 {
   BourseNotifierEmail *self = BOURSE_NOTIFIER_EMAIL (object);
 
-  g_clear_object (&self->config);
-  g_clear_object (&self->secrets);
-  g_clear_object (&self->bus);
   g_clear_object (&self->tls_database);
 
   G_OBJECT_CLASS (bourse_notifier_email_parent_class)->finalize (object);
@@ -577,18 +513,12 @@ bourse_notifier_email_class_init (BourseNotifierEmailClass *klass)
 
   object_class->get_property = bourse_notifier_email_get_property;
   object_class->set_property = bourse_notifier_email_set_property;
-  object_class->constructed = bourse_notifier_email_constructed;
-  object_class->dispose = bourse_notifier_email_dispose;
   object_class->finalize = bourse_notifier_email_finalize;
 
   properties[PROP_TLS_DATABASE] =
     g_param_spec_object ("tls-database", NULL, NULL, G_TYPE_TLS_DATABASE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
-
-  g_object_class_override_property (object_class, PROP_CONFIG, "config");
-  g_object_class_override_property (object_class, PROP_SECRETS, "secrets");
-  g_object_class_override_property (object_class, PROP_BUS, "bus");
 }
 
 static void

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include "bourse-notifier.h"
+#include "bourse-notifier-base.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +15,6 @@ G_BEGIN_DECLS
 /* Besides the notifier's properties, "tls-database" (GTlsDatabase): the
  * certificates an SMTP server's is checked against, instead of the
  * system's (a private CA; the tests' self-signed certificate). */
-G_DECLARE_FINAL_TYPE (BourseNotifierEmail, bourse_notifier_email, BOURSE, NOTIFIER_EMAIL, GObject)
+G_DECLARE_FINAL_TYPE (BourseNotifierEmail, bourse_notifier_email, BOURSE, NOTIFIER_EMAIL, BourseNotifierBase)
 
 G_END_DECLS

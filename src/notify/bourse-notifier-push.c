@@ -23,7 +23,6 @@
 
 #include "bourse-notifier-push.h"
 
-#define HTTP_TIMEOUT_S        30
 #define MAX_ANSWER_BYTES      (64 * 1024)
 #define FCM_SCOPE             "https://www.googleapis.com/auth/firebase.messaging"
 #define JWT_BEARER_GRANT      "urn:ietf:params:oauth:grant-type:jwt-bearer"
@@ -33,12 +32,8 @@
 
 struct _BourseNotifierPush
 {
-  GObject         parent_instance;
+  BourseNotifierBase  parent_instance;
 
-  BourseConfig   *config;
-  BourseSecrets  *secrets;
-  BourseEventBus *bus;
-  SoupSession    *session;
 
   char           *access_token;
   gint64          token_expires_at;  /* monotonic µs */
@@ -47,16 +42,9 @@ struct _BourseNotifierPush
 
 static void bourse_notifier_push_iface_init (BourseNotifierInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierPush, bourse_notifier_push, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierPush, bourse_notifier_push, BOURSE_TYPE_NOTIFIER_BASE,
                                G_IMPLEMENT_INTERFACE (BOURSE_TYPE_NOTIFIER,
                                                       bourse_notifier_push_iface_init))
-
-enum {
-  PROP_0,
-  PROP_CONFIG,
-  PROP_SECRETS,
-  PROP_BUS,
-};
 
 typedef struct
 {
@@ -284,17 +272,6 @@ answer_object (GBytes   *body,
   return *root != NULL && JSON_NODE_HOLDS_OBJECT (*root) ? json_node_get_object (*root) : NULL;
 }
 
-static void
-return_transport_error (GTask      *task,
-                        GError     *error,
-                        const char *provider)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_task_return_error (task, g_error_copy (error));
-  else
-    g_task_return_error (task, bourse_notifier_http_error (0, provider, error->message));
-}
-
 /* Whether an FCM error is about the device token rather than the request:
  * the token is then dropped, not the delivery retried. */
 static gboolean
@@ -341,23 +318,17 @@ send_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   BourseNotifierPush *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   JsonObject *object;
   JsonObject *fcm_error;
-  guint status;
+  guint status = 0;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = bourse_notifier_base_read_finish (SOUP_SESSION (source), result, task, "Firebase Cloud Messaging",
+                                           &status);
   if (body == NULL)
-    {
-      return_transport_error (task, error, "Firebase Cloud Messaging");
-      return;
-    }
-
-  status = soup_message_get_status (message);
+    return;
   object = answer_object (body, &root);
   if (status >= 200 && status < 300)
     {
@@ -401,7 +372,8 @@ send_message (BourseNotifierPush *self,
   soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization", authorization);
   memset (authorization, 0, strlen (authorization));
   soup_message_set_request_body_from_bytes (message, "application/json", data->body);
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+  soup_session_send_and_read_async (bourse_notifier_base_get_session (BOURSE_NOTIFIER_BASE (self)),
+                                    message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), send_cb, g_object_ref (task));
 }
 
@@ -413,22 +385,17 @@ token_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   BourseNotifierPush *self = g_task_get_source_object (task);
   SendData *data = g_task_get_task_data (task);
-  SoupMessage *message = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(JsonNode) root = NULL;
   JsonObject *object;
   const char *token;
   gint64 expires_in = 3600;
-  guint status;
+  guint status = 0;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = bourse_notifier_base_read_finish (SOUP_SESSION (source), result, task, "Google's OAuth token endpoint",
+                                           &status);
   if (body == NULL)
-    {
-      return_transport_error (task, error, "Google's OAuth token endpoint");
-      return;
-    }
-  status = soup_message_get_status (message);
+    return;
   if (status < 200 || status >= 300)
     {
       g_autofree char *text = answer_text (body);
@@ -483,7 +450,8 @@ mint_token (BourseNotifierPush *self,
   body = g_bytes_new_take (form, strlen (form));
   soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
   soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", body);
-  soup_session_send_and_read_async (self->session, message, G_PRIORITY_DEFAULT,
+  soup_session_send_and_read_async (bourse_notifier_base_get_session (BOURSE_NOTIFIER_BASE (self)),
+                                    message, G_PRIORITY_DEFAULT,
                                     g_task_get_cancellable (task), token_cb, g_object_ref (task));
 }
 
@@ -502,12 +470,13 @@ bourse_notifier_push_get_name (BourseNotifier *notifier)
 static gboolean
 bourse_notifier_push_is_configured (BourseNotifier *notifier)
 {
-  BourseNotifierPush *self = BOURSE_NOTIFIER_PUSH (notifier);
+  BourseNotifierBase *base = BOURSE_NOTIFIER_BASE (notifier);
   g_auto(BourseNotifierSecret) account = NULL;
 
-  if (*bourse_config_get_string (self->config, "notify", "fcm_project_id") == '\0')
+  if (*bourse_notifier_base_get_setting (base, "fcm_project_id") == '\0')
     return FALSE;
-  account = bourse_notifier_dup_secret (self->config, self->secrets, "notify.fcm_service_account");
+  account = bourse_notifier_base_dup_secret (base, "notify.fcm_service_account");
+
   return account != NULL;
 }
 
@@ -519,25 +488,26 @@ bourse_notifier_push_send_async (BourseNotifier           *notifier,
                                  gpointer                  user_data)
 {
   BourseNotifierPush *self = BOURSE_NOTIFIER_PUSH (notifier);
+  BourseNotifierBase *base = BOURSE_NOTIFIER_BASE (notifier);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_auto(BourseNotifierSecret) account_text = NULL;
   g_autoptr(JsonNode) account = NULL;
   g_autofree char *escaped_project = NULL;
-  g_autofree char *base = NULL;
+  g_autofree char *fcm_url = NULL;
   g_autofree char *owner_input = NULL;
   const char *token_url;
   SendData *data;
 
   g_task_set_source_tag (task, bourse_notifier_push_send_async);
 
-  account_text = bourse_notifier_dup_secret (self->config, self->secrets, "notify.fcm_service_account");
-  if (*bourse_config_get_string (self->config, "notify", "fcm_project_id") == '\0' || account_text == NULL)
+  if (!bourse_notifier_is_configured (notifier))
     {
       g_task_return_new_error (task, BOURSE_NOTIFIER_ERROR, BOURSE_NOTIFIER_ERROR_NOT_CONFIGURED,
                                _("Push is not configured: set notify.fcm_project_id and "
                                  "notify.fcm_service_account"));
       return;
     }
+  account_text = bourse_notifier_base_dup_secret (base, "notify.fcm_service_account");
   account = bourse_json_parse (account_text, strlen (account_text), MAX_ANSWER_BYTES, NULL);
   if (account == NULL || !JSON_NODE_HOLDS_OBJECT (account))
     {
@@ -552,25 +522,22 @@ bourse_notifier_push_send_async (BourseNotifier           *notifier,
       return;
     }
 
-  token_url = bourse_config_get_string (self->config, "notify", "fcm_token_url");
-  base = g_strdup (bourse_config_get_string (self->config, "notify", "fcm_url"));
-  while (g_str_has_suffix (base, "/"))
-    base[strlen (base) - 1] = '\0';
-  escaped_project = g_uri_escape_string (bourse_config_get_string (self->config, "notify", "fcm_project_id"),
+  token_url = bourse_notifier_base_get_setting (base, "fcm_token_url");
+  fcm_url = g_strdup (bourse_notifier_base_get_setting (base, "fcm_url"));
+  while (g_str_has_suffix (fcm_url, "/"))
+    fcm_url[strlen (fcm_url) - 1] = '\0';
+  escaped_project = g_uri_escape_string (bourse_notifier_base_get_setting (base, "fcm_project_id"),
                                          NULL, FALSE);
 
   data = g_new0 (SendData, 1);
   data->body = build_message (notification);
-  data->send_url = g_strdup_printf ("%s/v1/projects/%s/messages:send", base, escaped_project);
+  data->send_url = g_strdup_printf ("%s/v1/projects/%s/messages:send", fcm_url, escaped_project);
   /* A token belongs to the key and endpoint it was minted with: a new key
    * in the configuration must not send under the old one's token. */
   owner_input = g_strconcat (token_url, "\n", account_text, NULL);
   data->owner = g_compute_checksum_for_string (G_CHECKSUM_SHA256, owner_input, -1);
   memset (owner_input, 0, strlen (owner_input));
   g_task_set_task_data (task, data, (GDestroyNotify) send_data_free);
-
-  if (self->session == NULL)
-    self->session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_S, NULL);
 
   if (self->access_token != NULL && g_strcmp0 (self->token_owner, data->owner) == 0
       && g_get_monotonic_time () < self->token_expires_at)
@@ -600,85 +567,9 @@ bourse_notifier_push_iface_init (BourseNotifierInterface *iface)
 }
 
 static void
-bourse_notifier_push_get_property (GObject    *object,
-                                   guint       prop_id,
-                                   GValue     *value,
-                                   GParamSpec *pspec)
-{
-  BourseNotifierPush *self = BOURSE_NOTIFIER_PUSH (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONFIG:
-      g_value_set_object (value, self->config);
-      break;
-    case PROP_SECRETS:
-      g_value_set_object (value, self->secrets);
-      break;
-    case PROP_BUS:
-      g_value_set_object (value, self->bus);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-bourse_notifier_push_set_property (GObject      *object,
-                                   guint         prop_id,
-                                   const GValue *value,
-                                   GParamSpec   *pspec)
-{
-  BourseNotifierPush *self = BOURSE_NOTIFIER_PUSH (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONFIG:
-      self->config = g_value_dup_object (value);
-      break;
-    case PROP_SECRETS:
-      self->secrets = g_value_dup_object (value);
-      break;
-    case PROP_BUS:
-      self->bus = g_value_dup_object (value);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-bourse_notifier_push_constructed (GObject *object)
-{
-  BourseNotifierPush *self = BOURSE_NOTIFIER_PUSH (object);
-
-  G_OBJECT_CLASS (bourse_notifier_push_parent_class)->constructed (object);
-
-  if (self->config == NULL)
-    self->config = bourse_config_new ();
-}
-
-static void
-bourse_notifier_push_dispose (GObject *object)
-{
-  BourseNotifierPush *self = BOURSE_NOTIFIER_PUSH (object);
-
-  if (self->session != NULL)
-    soup_session_abort (self->session);
-  g_clear_object (&self->session);
-
-  G_OBJECT_CLASS (bourse_notifier_push_parent_class)->dispose (object);
-}
-
-static void
 bourse_notifier_push_finalize (GObject *object)
 {
-  BourseNotifierPush *self = BOURSE_NOTIFIER_PUSH (object);
-
-  drop_token (self);
-  g_clear_object (&self->config);
-  g_clear_object (&self->secrets);
-  g_clear_object (&self->bus);
+  drop_token (BOURSE_NOTIFIER_PUSH (object));
 
   G_OBJECT_CLASS (bourse_notifier_push_parent_class)->finalize (object);
 }
@@ -686,17 +577,7 @@ bourse_notifier_push_finalize (GObject *object)
 static void
 bourse_notifier_push_class_init (BourseNotifierPushClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->get_property = bourse_notifier_push_get_property;
-  object_class->set_property = bourse_notifier_push_set_property;
-  object_class->constructed = bourse_notifier_push_constructed;
-  object_class->dispose = bourse_notifier_push_dispose;
-  object_class->finalize = bourse_notifier_push_finalize;
-
-  g_object_class_override_property (object_class, PROP_CONFIG, "config");
-  g_object_class_override_property (object_class, PROP_SECRETS, "secrets");
-  g_object_class_override_property (object_class, PROP_BUS, "bus");
+  G_OBJECT_CLASS (klass)->finalize = bourse_notifier_push_finalize;
 }
 
 static void

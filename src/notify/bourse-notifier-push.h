@@ -6,12 +6,12 @@
 
 #pragma once
 
-#include "bourse-notifier.h"
+#include "bourse-notifier-base.h"
 
 G_BEGIN_DECLS
 
 #define BOURSE_TYPE_NOTIFIER_PUSH (bourse_notifier_push_get_type ())
 
-G_DECLARE_FINAL_TYPE (BourseNotifierPush, bourse_notifier_push, BOURSE, NOTIFIER_PUSH, GObject)
+G_DECLARE_FINAL_TYPE (BourseNotifierPush, bourse_notifier_push, BOURSE, NOTIFIER_PUSH, BourseNotifierBase)
 
 G_END_DECLS

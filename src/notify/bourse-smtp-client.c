@@ -37,8 +37,8 @@ struct _BourseSmtpClient
 
 G_DEFINE_FINAL_TYPE (BourseSmtpClient, bourse_smtp_client, G_TYPE_OBJECT)
 
+/* Called with the server's reply once its code is the one expected. */
 typedef void (*ReplyHandler) (GTask      *task,
-                              guint       code,
                               const char *reply);
 
 typedef struct
@@ -55,8 +55,10 @@ typedef struct
   gboolean            offers_starttls;
   gboolean            offers_plain;
   gboolean            offers_login;
+  gboolean            login_user_sent;
   GString            *reply;
   ReplyHandler        handler;
+  guint               expected;      /* the reply code the handler wants; 0: any */
   char               *command;       /* kept alive while it is written */
   char               *answer;        /* the DATA's answer: delivered */
 } Session;
@@ -218,11 +220,15 @@ bourse_smtp_dot_stuff (GBytes *message)
 /* The steps {{{ */
 
 static void read_reply   (GTask        *task,
+                          guint         expected,
                           ReplyHandler  handler);
 static void send_command (GTask        *task,
                           const char   *command,
+                          guint         expected,
                           ReplyHandler  handler);
 static void send_ehlo    (GTask        *task);
+static void greeting_cb  (GTask        *task,
+                          const char   *reply);
 
 static void
 close_stream (Session *session)
@@ -310,7 +316,6 @@ use_stream (Session   *session,
 
 static void
 quit_cb (GTask      *task,
-         guint       code,
          const char *reply)
 {
   Session *session = g_task_get_task_data (task);
@@ -322,18 +327,12 @@ quit_cb (GTask      *task,
 
 static void
 data_sent_cb (GTask      *task,
-              guint       code,
               const char *reply)
 {
   Session *session = g_task_get_task_data (task);
 
-  if (code != 250)
-    {
-      session_fail_reply (task, code, reply);
-      return;
-    }
   session->answer = g_strdelimit (g_strdup (reply), "\n", ' ');
-  send_command (task, "QUIT", quit_cb);
+  send_command (task, "QUIT", 0, quit_cb);
 }
 
 static void
@@ -347,86 +346,48 @@ write_data_cb (GObject      *source,
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     session_fail_io (task, error);
   else
-    read_reply (task, data_sent_cb);
+    read_reply (task, 250, data_sent_cb);
 }
 
 static void
 data_cb (GTask      *task,
-         guint       code,
          const char *reply)
 {
   Session *session = g_task_get_task_data (task);
   gsize length = 0;
   const void *data = g_bytes_get_data (session->data, &length);
 
-  if (code != 354)
-    {
-      session_fail_reply (task, code, reply);
-      return;
-    }
   g_output_stream_write_all_async (g_io_stream_get_output_stream (session->stream), data, length,
                                    G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
                                    write_data_cb, task);
 }
 
+/* After MAIL, and after each RCPT. */
 static void
-send_next_recipient (GTask *task);
-
-static void
-rcpt_cb (GTask      *task,
-         guint       code,
-         const char *reply)
-{
-  if (code != 250 && code != 251)
-    session_fail_reply (task, code, reply);
-  else
-    send_next_recipient (task);
-}
-
-static void
-send_next_recipient (GTask *task)
+send_next_recipient (GTask      *task,
+                     const char *reply)
 {
   Session *session = g_task_get_task_data (task);
   g_autofree char *command = NULL;
 
   if (session->recipients[session->next_recipient] == NULL)
     {
-      send_command (task, "DATA", data_cb);
+      send_command (task, "DATA", 354, data_cb);
       return;
     }
   command = g_strdup_printf ("RCPT TO:<%s>", session->recipients[session->next_recipient++]);
-  send_command (task, command, rcpt_cb);
+  send_command (task, command, 250, send_next_recipient);
 }
 
+/* After AUTH, or at once (reply NULL). */
 static void
-mail_cb (GTask      *task,
-         guint       code,
-         const char *reply)
-{
-  if (code != 250)
-    session_fail_reply (task, code, reply);
-  else
-    send_next_recipient (task);
-}
-
-static void
-send_mail_from (GTask *task)
+send_mail_from (GTask      *task,
+                const char *reply)
 {
   Session *session = g_task_get_task_data (task);
   g_autofree char *command = g_strdup_printf ("MAIL FROM:<%s>", session->from);
 
-  send_command (task, command, mail_cb);
-}
-
-static void
-auth_cb (GTask      *task,
-         guint       code,
-         const char *reply)
-{
-  if (code != 235)
-    session_fail_reply (task, code, reply);
-  else
-    send_mail_from (task);
+  send_command (task, command, 250, send_next_recipient);
 }
 
 static char *
@@ -435,39 +396,20 @@ encode_text (const char *text)
   return g_base64_encode ((const guchar *) text, strlen (text));
 }
 
+/* AUTH LOGIN asks for the user name, then the password (334 each time). */
 static void
-login_password_cb (GTask      *task,
-                   guint       code,
-                   const char *reply)
+login_cb (GTask      *task,
+          const char *reply)
 {
   BourseSmtpClient *self = g_task_get_source_object (task);
+  Session *session = g_task_get_task_data (task);
   g_autofree char *encoded = NULL;
 
-  if (code != 334)
-    {
-      session_fail_reply (task, code, reply);
-      return;
-    }
-  encoded = encode_text (self->password);
-  send_command (task, encoded, auth_cb);
+  encoded = encode_text (session->login_user_sent ? self->password : self->username);
+  send_command (task, encoded, session->login_user_sent ? 235 : 334,
+                session->login_user_sent ? send_mail_from : login_cb);
+  session->login_user_sent = TRUE;
   memset (encoded, 0, strlen (encoded));
-}
-
-static void
-login_username_cb (GTask      *task,
-                   guint       code,
-                   const char *reply)
-{
-  BourseSmtpClient *self = g_task_get_source_object (task);
-  g_autofree char *encoded = NULL;
-
-  if (code != 334)
-    {
-      session_fail_reply (task, code, reply);
-      return;
-    }
-  encoded = encode_text (self->username);
-  send_command (task, encoded, login_password_cb);
 }
 
 static void
@@ -494,12 +436,12 @@ authenticate (GTask *task)
       command = g_strconcat ("AUTH PLAIN ", encoded, NULL);
       memset (token, 0, length);
       memset (encoded, 0, strlen (encoded));
-      send_command (task, command, auth_cb);
+      send_command (task, command, 235, send_mail_from);
       memset (command, 0, strlen (command));
     }
   else if (session->offers_login)
     {
-      send_command (task, "AUTH LOGIN", login_username_cb);
+      send_command (task, "AUTH LOGIN", 334, login_cb);
     }
   else
     {
@@ -528,7 +470,7 @@ handshake_cb (GObject      *source,
   if (session->greeted)
     send_ehlo (task);
   else
-    read_reply (task, NULL);
+    read_reply (task, 220, greeting_cb);
 }
 
 static void
@@ -554,29 +496,19 @@ start_tls (GTask *task)
 
 static void
 starttls_cb (GTask      *task,
-             guint       code,
              const char *reply)
 {
-  if (code != 220)
-    session_fail_reply (task, code, reply);
-  else
-    start_tls (task);
+  start_tls (task);
 }
 
 static void
 ehlo_cb (GTask      *task,
-         guint       code,
          const char *reply)
 {
   BourseSmtpClient *self = g_task_get_source_object (task);
   Session *session = g_task_get_task_data (task);
   g_auto(GStrv) lines = NULL;
 
-  if (code != 250)
-    {
-      session_fail_reply (task, code, reply);
-      return;
-    }
 
   session->offers_starttls = session->offers_plain = session->offers_login = FALSE;
   lines = g_strsplit (reply, "\n", -1);
@@ -604,7 +536,7 @@ ehlo_cb (GTask      *task,
         session_fail_permanent (task, _("The SMTP server does not offer STARTTLS: "
                                         "set notify.smtp_security to tls, or none on loopback"));
       else
-        send_command (task, "STARTTLS", starttls_cb);
+        send_command (task, "STARTTLS", 220, starttls_cb);
     }
   else if (self->username != NULL)
     {
@@ -612,7 +544,7 @@ ehlo_cb (GTask      *task,
     }
   else
     {
-      send_mail_from (task);
+      send_mail_from (task, NULL);
     }
 }
 
@@ -640,21 +572,15 @@ send_ehlo (GTask *task)
       domain = g_strdup ("localhost");
     }
   command = g_strconcat ("EHLO ", domain, NULL);
-  send_command (task, command, ehlo_cb);
+  send_command (task, command, 250, ehlo_cb);
 }
 
 static void
 greeting_cb (GTask      *task,
-             guint       code,
              const char *reply)
 {
   Session *session = g_task_get_task_data (task);
 
-  if (code != 220)
-    {
-      session_fail_reply (task, code, reply);
-      return;
-    }
   session->greeted = TRUE;
   send_ehlo (task);
 }
@@ -701,18 +627,23 @@ read_line_cb (GObject      *source,
     }
 
   code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-  session->handler (task, code, session->reply->str);
+  /* 251 ("will forward") is RCPT's other yes. */
+  if (session->expected != 0 && code != session->expected && !(session->expected == 250 && code == 251))
+    session_fail_reply (task, code, session->reply->str);
+  else
+    session->handler (task, session->reply->str);
 }
 
-/* handler NULL: the greeting. */
 static void
 read_reply (GTask        *task,
+            guint         expected,
             ReplyHandler  handler)
 {
   Session *session = g_task_get_task_data (task);
 
   g_string_truncate (session->reply, 0);
-  session->handler = handler != NULL ? handler : greeting_cb;
+  session->expected = expected;
+  session->handler = handler;
   g_data_input_stream_read_line_async (session->input, G_PRIORITY_DEFAULT,
                                        g_task_get_cancellable (task), read_line_cb, task);
 }
@@ -731,12 +662,13 @@ write_command_cb (GObject      *source,
   if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
     session_fail_io (task, error);
   else
-    read_reply (task, session->handler);
+    read_reply (task, session->expected, session->handler);
 }
 
 static void
 send_command (GTask        *task,
               const char   *command,
+              guint         expected,
               ReplyHandler  handler)
 {
   Session *session = g_task_get_task_data (task);
@@ -744,6 +676,7 @@ send_command (GTask        *task,
   g_assert (session->command == NULL);
 
   session->command = g_strconcat (command, "\r\n", NULL);
+  session->expected = expected;
   session->handler = handler;
   g_output_stream_write_all_async (g_io_stream_get_output_stream (session->stream),
                                    session->command, strlen (session->command),
@@ -773,7 +706,7 @@ connect_cb (GObject      *source,
       return;
     }
   use_stream (session, G_IO_STREAM (session->connection));
-  read_reply (task, NULL);
+  read_reply (task, 220, greeting_cb);
 }
 
 /* }}} */
