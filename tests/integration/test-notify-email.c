@@ -37,6 +37,7 @@ typedef struct
   guint16         smtp_port;
   /* Brevo and FCM */
   SoupServer     *http;
+  GSocket        *listener;
   char           *http_url;
   GPtrArray      *requests;      /* JsonNode of what each endpoint received */
   guint           token_requests;
@@ -178,6 +179,7 @@ fixture_tear_down (Fixture       *fixture,
   if (fixture->http != NULL)
     soup_server_disconnect (fixture->http);
   g_clear_object (&fixture->http);
+  g_clear_object (&fixture->listener);
   g_clear_pointer (&fixture->notifiers, g_ptr_array_unref);
   g_clear_object (&fixture->secrets);
   g_clear_object (&fixture->config);
@@ -576,18 +578,28 @@ http_cb (SoupServer        *server,
 static void
 start_http (Fixture *fixture)
 {
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
-  GSList *uris;
+
+  /* Our own socket: libsoup 3.2's soup_server_listen_local () and
+   * soup_server_get_uris () leak. */
+  fixture->listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (fixture->listener, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (fixture->listener, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (fixture->listener, &error);
+  g_assert_no_error (error);
 
   fixture->http = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->http, NULL, http_cb, fixture, NULL);
-  soup_server_listen_local (fixture->http, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_socket (fixture->http, fixture->listener, 0, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (fixture->http);
-  fixture->http_url = g_uri_to_string (uris->data);
-  if (g_str_has_suffix (fixture->http_url, "/"))
-    fixture->http_url[strlen (fixture->http_url) - 1] = '\0';
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fixture->http_url = g_strdup_printf ("http://127.0.0.1:%u",
+                                       g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
 }
 
 static void
