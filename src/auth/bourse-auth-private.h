@@ -18,6 +18,8 @@ char     *_bourse_auth_token_hash   (const char *token);
 char     *_bourse_auth_hash_password (BourseAuth  *self,
                                       const char  *password,
                                       GError     **error);
+/* The configuration the service was made with (notify.public_url…). */
+BourseConfig *_bourse_auth_get_config (BourseAuth *self);
 /* A JSON object of string members: key, value, …, NULL. */
 JsonNode *_bourse_auth_details_new  (const char *first_key,
                                      ...) G_GNUC_NULL_TERMINATED;

@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "core/bourse-outbox.h"
 #include "core/bourse-time.h"
 
 #include "bourse-audit.h"
@@ -47,6 +48,12 @@ struct _BourseAuth
 };
 
 G_DEFINE_FINAL_TYPE (BourseAuth, bourse_auth, G_TYPE_OBJECT)
+
+BourseConfig *
+_bourse_auth_get_config (BourseAuth *self)
+{
+  return self->config;
+}
 
 enum {
   SESSION_REVOKED,
@@ -437,8 +444,21 @@ add_user_hashed (BourseAuth              *self,
                                 "status", status, NULL)
     : _bourse_auth_details_new ("username", username, "email", email, "role", bourse_role_to_string (role),
                                 "status", status, "auth_source", source, NULL);
-  if (!bourse_auth_audit (self, actor ? actor : target, action, target, details, context, error)
-      || !bourse_store_commit (self->store, error))
+  if (!bourse_auth_audit (self, actor ? actor : target, action, target, details, context, error))
+    FAIL (self);
+  /* The administrators hear of a sign-up that waits for them. */
+  if (g_str_equal (status, "pending"))
+    {
+      g_autoptr(JsonObject) data = json_object_new ();
+      g_autoptr(JsonNode) event = json_node_init_object (json_node_alloc (), data);
+
+      json_object_set_int_member (data, "user_id", id);
+      json_object_set_string_member (data, "username", username);
+      json_object_set_string_member (data, "email", email);
+      if (!bourse_outbox_emit (self->store, "signup.pending", id, event, error))
+        FAIL (self);
+    }
+  if (!bourse_store_commit (self->store, error))
     FAIL (self);
 
   return id;

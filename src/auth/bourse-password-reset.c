@@ -8,8 +8,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-outbox.h"
 #include "core/bourse-time.h"
 
 #include "bourse-auth-private.h"
@@ -87,6 +90,34 @@ insert_reset (BourseStore  *store,
   return sqlite3_last_insert_rowid (bourse_store_get_db (store));
 }
 
+/* The token goes to the user by e-mail (docs/OPERATIONS.md), stored with
+ * the reset so that it exists exactly when the reset does; the delivery
+ * history keeps it masked and the worker drops it once sent. */
+static gboolean
+emit_reset (BourseAuth        *auth,
+            const BourseUser  *user,
+            const char        *token,
+            const char        *expires_at,
+            GError           **error)
+{
+  const char *public_url = bourse_config_get_string (_bourse_auth_get_config (auth), "notify", "public_url");
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autoptr(JsonNode) event = json_node_init_object (json_node_alloc (), data);
+  g_autofree char *base = g_strdup (public_url != NULL ? public_url : "");
+  g_autofree char *url = NULL;
+
+  /* {public_url}/#/reset?token=…: the web UI's reset page. */
+  while (g_str_has_suffix (base, "/"))
+    base[strlen (base) - 1] = '\0';
+  url = *base != '\0' ? g_strdup_printf ("%s/#/reset?token=%s", base, token) : g_strdup ("");
+  json_object_set_int_member (data, "user_id", user->id);
+  json_object_set_string_member (data, "username", user->username);
+  json_object_set_string_member (data, "token", token);
+  json_object_set_string_member (data, "expires_at", expires_at);
+  json_object_set_string_member (data, "url", url);
+  return bourse_outbox_emit (bourse_auth_get_store (auth), "password.reset", user->id, event, error);
+}
+
 char *
 bourse_password_reset_create (BourseAuth               *auth,
                               const char               *actor,
@@ -150,6 +181,7 @@ bourse_password_reset_create (BourseAuth               *auth,
 
   if (!bourse_auth_audit (auth, actor ? actor : target, "user.password.reset.create", target, details_node,
                           context, error)
+      || !emit_reset (auth, user, token, expires_at, error)
       || !bourse_store_commit (store, error))
     {
       bourse_store_rollback (store);

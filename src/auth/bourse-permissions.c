@@ -69,6 +69,10 @@ static const struct {
   { "scheduler.read",             A },   /* the scheduler's jobs and runs */
   { "config.read",                A },   /* the configuration, and the config topic */
   { "config.write",               A },   /* change, import and export the configuration */
+  { "notifications.read",  V | T | A },  /* own history and preferences; the notifications topic */
+  { "notifications.write", V | T | A },  /* own preferences */
+  { "notifications.manage",       A },   /* defaults, test sends, everyone's history */
+  { "devices.write",      V | T | A },   /* own push devices */
 };
 
 gboolean

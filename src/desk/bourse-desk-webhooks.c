@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "core/bourse-json.h"
+#include "core/bourse-signature.h"
 #include "market/bourse-ticker.h"
 #include "strategy/bourse-indicators.h"
 
@@ -22,7 +23,7 @@
 #define NAME_MAX_CHARS      100
 #define COMMENT_MAX_CHARS   500
 #define SECRET_BYTES        32
-#define SIGNATURE_PREFIX    "sha256="
+#define SIGNATURE_PREFIX    BOURSE_SIGNATURE_PREFIX
 /* The levels' ATR, as the strategies place them (docs/STRATEGIES.md). */
 #define ATR_PERIOD          14
 #define ATR_CANDLES         100
@@ -384,10 +385,8 @@ verify (BourseDesk  *self,
         gint64      *timestamp_s,
         GError     **error)
 {
-  g_autoptr(GHmac) hmac = NULL;
   g_autofree char *key = NULL;
-  guint8 expected[32], given[32];
-  gsize expected_length = sizeof expected;
+  guint8 expected[BOURSE_SIGNATURE_BYTES], given[BOURSE_SIGNATURE_BYTES];
   gsize given_length = 0;
   const char *hex_end = NULL;
   gint64 window = bourse_config_get_int (self->config, "webhooks", "replay_window");
@@ -408,13 +407,10 @@ verify (BourseDesk  *self,
     return unauthenticated (error, _("X-Bourse-Signature must be “sha256=” and the hex HMAC-SHA256 of "
                                      "“<timestamp>.<body>”"));
 
-  hmac = g_hmac_new (G_CHECKSUM_SHA256, g_bytes_get_data (secret, NULL), g_bytes_get_size (secret));
-  g_hmac_update (hmac, (const guchar *)timestamp, strlen (timestamp));
-  g_hmac_update (hmac, (const guchar *)".", 1);
-  g_hmac_update (hmac, g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-  g_hmac_get_digest (hmac, expected, &expected_length);
+  bourse_signature_compute (g_bytes_get_data (secret, NULL), g_bytes_get_size (secret), timestamp,
+                            g_bytes_get_data (body, NULL), g_bytes_get_size (body), expected);
   /* In constant time: how far a guess matched must not show. */
-  if (expected_length != sizeof expected || sodium_memcmp (expected, given, sizeof given) != 0)
+  if (sodium_memcmp (expected, given, sizeof given) != 0)
     return unauthenticated (error, _("The signature does not match: check the secret and sign the raw body"));
 
   prune_replays (self, g_get_monotonic_time (), window);

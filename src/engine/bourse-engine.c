@@ -34,6 +34,7 @@ struct _BourseEngine
   gulong             event_handler;
   BourseMarket      *market;
   BourseJobs        *jobs;
+  BourseNotifications *notifications;
   BourseDesk        *desk;
   BourseBacktests   *backtests;
   BourseOptimisations *optimisations;
@@ -559,6 +560,12 @@ bourse_engine_start (BourseEngine  *self,
       return FALSE;
     }
 
+  /* The notification outbox's worker, on this context. */
+  g_clear_object (&self->notifications);
+  self->notifications = bourse_notifications_new (self->store, self->config, bourse_auth_get_secrets (self->auth),
+                                                  self->bus);
+  bourse_notifications_start (self->notifications);
+
   /* The engine wires what its parts do not know of each other. */
   bourse_desk_set_paper (self->desk, g_str_equal (bourse_trading_get_mode (self->trading), "paper"));
   bourse_desk_set_live_paused (self->desk, !bourse_trading_is_running (self->trading));
@@ -613,6 +620,8 @@ bourse_engine_stop (BourseEngine *self)
     bourse_desk_stop (self->desk);
   if (self->market != NULL)
     bourse_market_stop (self->market);
+  if (self->notifications != NULL)
+    bourse_notifications_stop (self->notifications);
   if (self->jobs != NULL)
     bourse_jobs_shutdown (self->jobs);
   if (self->risk != NULL)
@@ -636,6 +645,14 @@ bourse_engine_get_config (BourseEngine *self)
   g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
 
   return self->config;
+}
+
+BourseNotifications *
+bourse_engine_get_notifications (BourseEngine *self)
+{
+  g_return_val_if_fail (BOURSE_IS_ENGINE (self), NULL);
+
+  return self->notifications;
 }
 
 BourseStore *

@@ -18,6 +18,7 @@
 #include "backtest/bourse-optimisations.h"
 #include "market/bourse-market.h"
 #include "ops/bourse-scheduler.h"
+#include "notify/bourse-notifications.h"
 
 #include "desk/bourse-desk.h"
 #include "portfolio/bourse-portfolio.h"
@@ -63,6 +64,9 @@ BourseJobs        *bourse_engine_get_jobs         (BourseEngine   *self);
 /* Recommendations, approvals, live strategies and webhooks; NULL until
  * started. */
 BourseDesk        *bourse_engine_get_desk         (BourseEngine   *self);
+/* The notification outbox's worker, preferences, devices and history;
+ * NULL until started. */
+BourseNotifications *bourse_engine_get_notifications (BourseEngine *self);
 /* Limits, profiles, protections and the trading state; NULL until started. */
 BourseRisk        *bourse_engine_get_risk         (BourseEngine   *self);
 /* The ledger and the orders; NULL until started. */

@@ -13,6 +13,9 @@
 #include "bourse-notifier.h"
 #include "bourse-notifier-email.h"
 #include "bourse-notifier-push.h"
+#include "bourse-notifier-desktop.h"
+#include "bourse-notifier-ntfy.h"
+#include "bourse-notifier-webhook.h"
 
 G_DEFINE_QUARK (bourse-notifier-error-quark, bourse_notifier_error)
 G_DEFINE_INTERFACE (BourseNotifier, bourse_notifier, G_TYPE_OBJECT)
@@ -92,6 +95,9 @@ bourse_notifiers_ensure (void)
        * are written: email, push, ntfy, webhook, desktop). */
       g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_EMAIL, "email", 100);
       g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_PUSH, "push", 100);
+      bourse_notifier_webhook_register ();
+      bourse_notifier_ntfy_register ();
+      bourse_notifier_desktop_register ();
       bourse_plugins_load ();
 
       g_once_init_leave (&initialized, 1);
@@ -103,14 +109,31 @@ bourse_notifiers_create_all (BourseConfig   *config,
                              BourseSecrets  *secrets,
                              BourseEventBus *bus)
 {
+  return bourse_notifiers_create_all_full (config, secrets, bus, NULL);
+}
+
+GPtrArray *
+bourse_notifiers_create_all_full (BourseConfig   *config,
+                                  BourseSecrets  *secrets,
+                                  BourseEventBus *bus,
+                                  SoupSession    *session)
+{
   GPtrArray *notifiers = g_ptr_array_new_with_free_func (g_object_unref);
   GList *extensions;
 
   bourse_notifiers_ensure ();
   extensions = g_io_extension_point_get_extensions (g_io_extension_point_lookup (BOURSE_NOTIFIER_EXTENSION_POINT_NAME));
   for (GList *l = extensions; l != NULL; l = l->next)
-    g_ptr_array_add (notifiers, g_object_new (g_io_extension_get_type (l->data),
-                                              "config", config, "secrets", secrets, "bus", bus, NULL));
+    {
+      GType type = g_io_extension_get_type (l->data);
+      g_autoptr(GTypeClass) klass = g_type_class_ref (type);
+
+      if (session != NULL && g_object_class_find_property (G_OBJECT_CLASS (klass), "session") != NULL)
+        g_ptr_array_add (notifiers, g_object_new (type, "config", config, "secrets", secrets, "bus", bus,
+                                                  "session", session, NULL));
+      else
+        g_ptr_array_add (notifiers, g_object_new (type, "config", config, "secrets", secrets, "bus", bus, NULL));
+    }
   return notifiers;
 }
 

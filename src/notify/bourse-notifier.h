@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 #include "auth/bourse-secrets.h"
 #include "core/bourse-config.h"
@@ -81,6 +82,13 @@ void        bourse_notifiers_ensure       (void);
 GPtrArray  *bourse_notifiers_create_all   (BourseConfig             *config,
                                            BourseSecrets            *secrets,
                                            BourseEventBus           *bus);
+/* The same, and @session (the engine context's one SoupSession) given to
+ * every notifier that has a construct-only "session" property: HTTP
+ * channels send through it, or through one of their own without it. */
+GPtrArray  *bourse_notifiers_create_all_full (BourseConfig          *config,
+                                           BourseSecrets            *secrets,
+                                           BourseEventBus           *bus,
+                                           SoupSession              *session);
 
 const char *bourse_notifier_get_id        (BourseNotifier           *self);
 const char *bourse_notifier_get_name      (BourseNotifier           *self);

@@ -69,7 +69,8 @@ users_reset_password_cb (BourseRequest *request,
       return;
     }
 
-  /* Until e-mail delivery exists, the admin passes the token on. */
+  /* The token also goes to the user by e-mail (a password.reset
+   * notification); the admin may still pass it on when mail is not set up. */
   soup_message_headers_replace (soup_server_message_get_response_headers (bourse_request_get_message (request)),
                                 "Cache-Control", "no-store");
   builder = json_builder_new ();
@@ -140,13 +141,23 @@ reset_request_cb (BourseRequest *request,
   /* Unknown, pending, disabled and system accounts get the same answer, so
    * this cannot tell anyone which accounts exist. */
   if (user != NULL && g_str_equal (user->status, "active") && bourse_password_reset_check_account (user, NULL))
-    publish_reset_alert (self, user);
+    {
+      g_autoptr(SecretText) token = NULL;
+      g_autofree char *expires_at = NULL;
+      g_autoptr(GError) reset_error = NULL;
+
+      /* The link goes to the account's own address (password.reset). */
+      if ((token = create_reset (request, NULL, user->id, "self", &expires_at, &reset_error)) == NULL)
+        g_warning ("Cannot make a password reset for user %" G_GINT64_FORMAT ": %s", user->id,
+                   reset_error->message);
+      publish_reset_alert (self, user);
+    }
 
   builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "detail");
-  json_builder_add_string_value (builder, _("If this account exists, an administrator has been asked to "
-                                            "send you a link to choose a new password"));
+  json_builder_add_string_value (builder, _("If this account exists, a link to choose a new password is on "
+                                            "its way to its e-mail address"));
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_ACCEPTED, builder);
 }

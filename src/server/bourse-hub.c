@@ -100,6 +100,9 @@ static const struct {
   { "config",          "config.read" },
   { "alerts",          "users.read" },
   { "logs",            "logs.read" },
+  /* Per user: published as "notifications:<user id>", delivered as
+   * "notifications" to that user's sockets alone. */
+  { "notifications",   "notifications.read" },
 };
 
 static const char *
@@ -520,10 +523,20 @@ bourse_hub_publish (BourseHub  *self,
   g_autoptr(GBytes) message = NULL;
   g_autofree char *serialized = NULL;
   g_autofree char *ts = NULL;
+  const char *shown = topic_name;   /* the name subscribers know */
+  gint64 only_user = -1;
   Topic *topic;
 
   g_return_if_fail (BOURSE_IS_HUB (self));
   g_return_if_fail (topic_name != NULL && data != NULL);
+
+  /* A user's own topic: seen as "notifications", by that user alone. */
+  if (g_str_has_prefix (topic_name, "notifications:"))
+    {
+      if (!g_ascii_string_to_signed (topic_name + strlen ("notifications:"), 10, 0, G_MAXINT64, &only_user, NULL))
+        return;
+      shown = "notifications";
+    }
 
   if ((topic = g_hash_table_lookup (self->topics, topic_name)) == NULL)
     {
@@ -545,7 +558,7 @@ bourse_hub_publish (BourseHub  *self,
   json_builder_set_member_name (builder, "type");
   json_builder_add_string_value (builder, "event");
   json_builder_set_member_name (builder, "topic");
-  json_builder_add_string_value (builder, topic_name);
+  json_builder_add_string_value (builder, shown);
   json_builder_set_member_name (builder, "seq");
   json_builder_add_int_value (builder, topic->seq);
   json_builder_set_member_name (builder, "ts");
@@ -558,7 +571,7 @@ bourse_hub_publish (BourseHub  *self,
   g_clear_pointer (&topic->last_message, g_bytes_unref);
   /* State topics replay their latest event to new subscribers; alerts are
    * one-off notices about people and are never kept. */
-  if (!g_str_equal (topic_name, "alerts"))
+  if (!g_str_equal (topic_name, "alerts") && only_user < 0)
     topic->last_message = g_bytes_ref (message);
 
   /* Closing a slow client here only starts the close handshake; it leaves
@@ -569,8 +582,9 @@ bourse_hub_publish (BourseHub  *self,
 
       /* The role is current (see reauthorize): a demoted subscriber's
        * topics were dropped, and this check holds whatever else changes. */
-      if (g_hash_table_contains (client->topics, topic_name)
-          && bourse_role_has_permission (client->principal->role, topic_permission (topic_name)))
+      if (g_hash_table_contains (client->topics, shown)
+          && bourse_role_has_permission (client->principal->role, topic_permission (shown))
+          && (only_user < 0 || client->principal->user_id == only_user))
         client_enqueue (client, message);
     }
 }

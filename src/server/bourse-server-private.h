@@ -70,6 +70,7 @@ void _bourse_server_add_config_routes (BourseServer *self);
 /* Follows the configuration: its file (reloaded when it changes) and the
  * keys whose readers keep a copy (log.level). */
 void _bourse_server_watch_config (BourseServer *self);
+void _bourse_server_add_notification_routes (BourseServer *self);
 /* Who asks, for backtests' and optimisations' records; backtests.manage
  * (administrators) changes anyone's, and clients offer that from the
  * permission. @context must outlive the caller. */

@@ -732,6 +732,7 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_health_routes (self);
   _bourse_server_add_scheduler_routes (self);
   _bourse_server_add_config_routes (self);
+  _bourse_server_add_notification_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);

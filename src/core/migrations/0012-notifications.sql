@@ -22,6 +22,7 @@ CREATE TABLE notifications (
   recipient        TEXT NOT NULL DEFAULT '',
   device_id        INTEGER REFERENCES devices (id) ON DELETE SET NULL,
   subject          TEXT NOT NULL DEFAULT '',
+  body             TEXT NOT NULL DEFAULT '',   -- the plain text, a reset's token masked
   status           TEXT NOT NULL DEFAULT 'pending'
                    CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'dropped')),
   attempts         INTEGER NOT NULL DEFAULT 0,
