@@ -85,6 +85,7 @@ bourse_engine_dispose (GObject *object)
   g_clear_object (&self->market);
   g_clear_object (&self->jobs);
   g_clear_object (&self->risk);
+  g_clear_object (&self->notifications);
   g_clear_object (&self->auth);
   g_clear_object (&self->store);
   g_clear_object (&self->bus);

@@ -1257,6 +1257,8 @@ start_send (BourseNotifications *self,
                                  "SELECT n.event_id, n.channel, n.recipient, n.device_id, n.attempts, e.event, "
                                  "e.data FROM notifications n JOIN notification_events e ON e.id = n.event_id "
                                  "WHERE n.id = ? AND n.status IN ('pending', 'sending')", &error);
+  if (stmt != NULL)
+    sqlite3_bind_int64 (stmt, 1, id);
   if (stmt == NULL || !bourse_store_step_row (self->store, stmt, &row, &error) || !row)
     {
       if (error != NULL)

@@ -131,6 +131,7 @@ send_async (BourseNotifier           *notifier,
   g_autofree char *timestamp = NULL;
   g_autofree char *delivery = NULL;
   SoupMessageHeaders *headers;
+  gsize length;
 
   g_task_set_source_tag (task, send_async);
   if (!is_configured (notifier)
@@ -142,7 +143,8 @@ send_async (BourseNotifier           *notifier,
     }
 
   body = build_body (notification);
-  payload = g_bytes_new_take (g_steal_pointer (&body), strlen (body));
+  length = strlen (body);
+  payload = g_bytes_new_take (g_steal_pointer (&body), length);
   timestamp = g_strdup_printf ("%" G_GINT64_FORMAT, bourse_time_now_ms () / 1000);
   delivery = g_strdup_printf ("%" G_GINT64_FORMAT, notification->id);
   headers = soup_message_get_request_headers (message);

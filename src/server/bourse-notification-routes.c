@@ -62,17 +62,16 @@ list_cb (BourseRequest *request,
   const BoursePrincipal *principal = bourse_request_get_principal (request);
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  g_auto(GStrv) channels = NULL;
   const char *status = NULL, *event = NULL, *channel = NULL;
   gboolean everyone = FALSE;
   gint64 limit = DEFAULT_LIMIT, cursor = 0;
 
   if (notifications == NULL)
     return;
-  channels = bourse_notifications_dup_channels (notifications);
   if (!get_filter (request, "status", statuses, &status)
       || !get_filter (request, "event", bourse_notifications_get_events (), &event)
-      || !get_filter (request, "channel", (const char * const *)channels, &channel)
+      /* Any name: the history keeps channels a plugin no longer provides. */
+      || !bourse_request_get_text_query (request, "channel", 32, &channel)
       || !bourse_request_get_int_query (request, "limit", 1, MAX_LIMIT, &limit)
       || !bourse_request_get_cursor_query (request, &cursor)
       || !bourse_request_get_scope_query (request, &everyone))
