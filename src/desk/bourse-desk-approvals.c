@@ -10,6 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-outbox.h"
+
 #include "bourse-desk-private.h"
 
 /* What the engine writes when the auto-paper policy approves (docs/DESK.md). */
@@ -335,6 +337,37 @@ audit_transition (BourseDesk             *self,
   return _bourse_desk_audit (self, caller, action, target, details, error);
 }
 
+static void
+set_decimal_member (JsonObject    *object,
+                    const char    *name,
+                    BourseDecimal  value)
+{
+  g_autofree char *text = bourse_decimal_to_string_trimmed (value);
+
+  json_object_set_string_member (object, name, text);
+}
+
+/* In the transaction that opens the approval (docs/OPERATIONS.md). */
+static gboolean
+emit_pending (BourseDesk                 *self,
+              const BourseApproval       *approval,
+              const BourseRecommendation *recommendation,
+              GError                    **error)
+{
+  g_autoptr(JsonObject) data = json_object_new ();
+  g_autoptr(JsonNode) event = json_node_init_object (json_node_alloc (), data);
+
+  json_object_set_int_member (data, "approval_id", approval->id);
+  json_object_set_string_member (data, "symbol", recommendation->symbol);
+  json_object_set_string_member (data, "decision", bourse_decision_to_string (recommendation->decision));
+  set_decimal_member (data, "entry", recommendation->entry);
+  set_decimal_member (data, "stop_loss", recommendation->stop_loss);
+  set_decimal_member (data, "take_profit", recommendation->take_profit);
+  json_object_set_string_member (data, "strategy", recommendation->strategy);
+  json_object_set_string_member (data, "expires_at", approval->expires_at);
+  return bourse_outbox_emit (self->store, "approval.pending", approval->requested_by, event, error);
+}
+
 gboolean
 _bourse_desk_open_recommendation (BourseDesk             *self,
                                   BourseRecommendation   *recommendation,
@@ -389,6 +422,9 @@ _bourse_desk_open_recommendation (BourseDesk             *self,
             return FALSE;
           _bourse_desk_events_add (approval_events, "approvals", approval_to_json (approval, recommendation));
         }
+      /* Waiting for a person: the approval.pending notification. */
+      if (approval->status == BOURSE_APPROVAL_PENDING && !emit_pending (self, approval, recommendation, error))
+        return FALSE;
     }
 
   /* The recommendation goes out first, with its approval's id. */

@@ -117,6 +117,13 @@ static const Route routes[] = {
    * as a dry run (a real one could change what the next requests meet). */
   { "PUT", "/api/v1/config/approvals" },
   { "POST", "/api/v1/config/import?dry_run=true" },
+  /* Notifications (docs/OPERATIONS.md): history filters, preferences, defaults, test sends, devices. */
+  { "GET", "/api/v1/notifications?status=sent&event=order.filled&channel=email&limit=5&cursor=9" },
+  { "PUT", "/api/v1/notifications/preferences" },
+  { "PUT", "/api/v1/notifications/defaults" },
+  { "POST", "/api/v1/notifications/test" },
+  { "POST", "/api/v1/devices" },
+  { "GET", "/api/v1/devices" },
 };
 
 static const char * const content_types[] = {

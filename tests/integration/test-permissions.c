@@ -56,6 +56,10 @@ static const char * const viewer_writes[] = {
   "DELETE /api/v1/api-keys/{id}",
   "POST /api/v1/signals/filter",
   "POST /api/v1/backtests/compare",
+  /* One's own notification preferences and push devices. */
+  "PUT /api/v1/notifications/preferences",
+  "POST /api/v1/devices",
+  "DELETE /api/v1/devices/{id}",
   NULL
 };
 
@@ -458,6 +462,7 @@ static const struct {
   { "config", "config.read" },
   { "alerts", "users.read" },
   { "logs", "logs.read" },
+  { "notifications", "notifications.read" },
 };
 
 typedef struct
