@@ -14,6 +14,7 @@
 
 #include "bourse-jobs.h"
 #include "bourse-json.h"
+#include "bourse-outbox.h"
 #include "bourse-time.h"
 
 /* What a crash or a shutdown leaves in the error of an unfinished job. */
@@ -369,6 +370,28 @@ store_final_state (BourseJobs       *self,
   return bourse_store_step_done (self->store, stmt, error);
 }
 
+/* The owner hears of the end (job.finished), in the same transaction;
+ * jobs of the engine or the desktop owner have no one to tell. */
+static gboolean
+emit_finished (BourseJobs           *self,
+               const BourseJobInfo  *info,
+               const char           *summary,
+               GError              **error)
+{
+  g_autoptr(JsonObject) data = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  if (info->created_by <= 0)
+    return TRUE;
+  data = json_object_new ();
+  json_object_set_int_member (data, "job_id", info->id);
+  json_object_set_string_member (data, "kind", info->kind);
+  json_object_set_string_member (data, "status", bourse_job_status_to_string (info->status));
+  json_object_set_string_member (data, "summary", summary != NULL ? summary : "");
+  node = json_node_init_object (json_node_alloc (), data);
+  return bourse_outbox_emit (self->store, "job.finished", info->created_by, node, error);
+}
+
 /* Stores the job's end with its finish hook in one transaction, publishes
  * it, and lets the job go. */
 static void
@@ -396,6 +419,7 @@ end_job (BourseJobs      *self,
       || !store_final_state (self, job, status, progress, message, error_text, &error)
       || (info = load (self, job->id, &error)) == NULL
       || (job->finish != NULL && !job->finish (info, job, self->store, job->user_data, &error))
+      || !emit_finished (self, info, error_text != NULL ? error_text : message, &error)
       || !bourse_store_commit (self->store, &error))
     {
       g_autoptr(GError) second = NULL;

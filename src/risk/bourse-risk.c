@@ -13,6 +13,7 @@
 #include "auth/bourse-audit.h"
 #include "core/bourse-error.h"
 #include "core/bourse-json.h"
+#include "core/bourse-outbox.h"
 #include "core/bourse-source.h"
 #include "core/bourse-time.h"
 
@@ -821,6 +822,39 @@ protection_active (BourseRisk     *self,
   return FALSE;
 }
 
+/* A notification event (docs/OPERATIONS.md) in the open transaction, of
+ * string members name, value…; none from a backtest's simulated risk. */
+static gboolean
+emit_event (BourseRisk  *self,
+            const char  *event,
+            const char  *first_name,
+            ...)
+{
+  g_autoptr(JsonObject) data = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  GError **error;
+  const char *name;
+  va_list args;
+
+  data = json_object_new ();
+  va_start (args, first_name);
+  for (name = first_name; name != NULL; name = va_arg (args, const char *))
+    {
+      const char *value = va_arg (args, const char *);
+
+      if (value != NULL)
+        json_object_set_string_member (data, name, value);
+      else
+        json_object_set_null_member (data, name);
+    }
+  error = va_arg (args, GError **);
+  va_end (args);
+  if (self->simulated)
+    return TRUE;
+  node = json_node_init_object (json_node_alloc (), data);
+  return bourse_outbox_emit (self->store, event, 0, node, error);
+}
+
 /* Starts a protection: stored and audited in one transaction, then
  * published; "halted" when it halts trading. */
 static void
@@ -870,6 +904,8 @@ trigger (BourseRisk         *self,
   target = g_strdup_printf ("protection:%" G_GINT64_FORMAT, protection->id);
   details = protection_to_json (protection);
   if (!audit (self, &system_caller, "risk.protection.trigger", target, details, &error)
+      || !emit_event (self, "risk.protection", "protection", protection_kinds[kind], "symbol", symbol,
+                      "until", until_s, "reason", reason, NULL, &error)
       || !tx_commit (self, &error))
     {
       protection_free (protection);
@@ -1293,6 +1329,9 @@ write_state (BourseRisk             *self,
     }
 
   if (!audit (self, caller, state_action (state), "risk:state", details, error)
+      || (state != BOURSE_TRADING_STATE_ACTIVE
+          && !emit_event (self, "risk.halted", "state", bourse_trading_state_to_string (state),
+                          "actor", caller->actor, "reason", reason, NULL, error))
       || !tx_commit (self, error))
     goto fail;
 

@@ -11,6 +11,7 @@
 
 #include "core/bourse-error.h"
 #include "core/bourse-json.h"
+#include "core/bourse-outbox.h"
 #include "core/bourse-time.h"
 #include "market/bourse-instruments.h"
 #include "market/bourse-ticker.h"
@@ -869,6 +870,29 @@ cancel_siblings (BourseTrading     *self,
 }
 
 
+/* The owner and the administrators hear of the fill, in its transaction. */
+static gboolean
+emit_filled (BourseTrading          *self,
+             const BourseOrder      *order,
+             const BourseExecution  *execution,
+             GError                **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) data = NULL;
+
+  json_builder_begin_object (builder);
+  bourse_json_builder_add_int (builder, "order_id", order->id);
+  bourse_json_builder_add_string (builder, "symbol", order->symbol);
+  bourse_json_builder_add_string (builder, "side", order->side == BOURSE_SIDE_BUY ? "BUY" : "SELL");
+  bourse_json_builder_add_decimal (builder, "price", &execution->price);
+  bourse_json_builder_add_decimal (builder, "quantity", &execution->quantity);
+  bourse_json_builder_add_decimal (builder, "fee", &execution->fee);
+  bourse_json_builder_add_string (builder, "mode", order->mode);
+  json_builder_end_object (builder);
+  data = json_builder_get_root (builder);
+  return bourse_outbox_emit (self->store, "order.filled", order->created_by, data, error);
+}
+
 /* A fill of @order, inside the open transaction: the OCO siblings
  * canceled, the ledger, the order and the audit entry. */
 static gboolean
@@ -935,7 +959,8 @@ book_fill (BourseTrading          *self,
   booked->trade_closed = outcome.trade_closed;
   booked->trade_net_pnl = outcome.trade_net_pnl;
   return bourse_orders_update (self->store, order, error)
-         && _bourse_trading_audit_order (self, &_bourse_trading_system_caller, "order.fill", order, details, error);
+         && _bourse_trading_audit_order (self, &_bourse_trading_system_caller, "order.fill", order, details, error)
+         && emit_filled (self, order, execution, error);
 }
 
 /* Books @execution of the open @order inside the open transaction. */
