@@ -565,6 +565,7 @@ bourse_engine_start (BourseEngine  *self,
   g_clear_object (&self->notifications);
   self->notifications = bourse_notifications_new (self->store, self->config, bourse_auth_get_secrets (self->auth),
                                                   self->bus);
+  bourse_notifications_set_health (self->notifications, self->health);
   bourse_notifications_start (self->notifications);
 
   /* The engine wires what its parts do not know of each other. */
