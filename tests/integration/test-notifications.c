@@ -308,12 +308,13 @@ server_new (const char *webhook_url,
     "rate_limit", "enabled", "false",
     "notify", "webhook_url", webhook_url != NULL ? webhook_url : "",
     "notify", "webhook_secret", SECRET,
-    "notify", "ntfy_url", ntfy_url != NULL ? ntfy_url : "",
+    /* ntfy_url last: without one the default (ntfy.sh) stays. */
     "notify", "ntfy_token", NTFY_TOKEN,
     "notify", "retry_base_s", retry_base_s,
     "notify", "retry_max_s", "60",
     "notify", "max_attempts", "8",
     "notify", "public_url", "https://bourse.example/",
+    ntfy_url != NULL ? "notify" : NULL, "ntfy_url", ntfy_url,
     NULL
   };
 
