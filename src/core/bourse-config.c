@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 
 #include "bourse-config.h"
+#include "bourse-cron.h"
 
 /* Every key Bourse understands; docs/CONFIGURATION.md mirrors this table. */
 static const BourseConfigKey schema[] = {
@@ -167,11 +168,11 @@ static const BourseConfigKey schema[] = {
   { "webhooks", "replay_window", BOURSE_CONFIG_TYPE_INT, "300", 5, 3600, NULL, NULL, FALSE,
     N_("Seconds a signed webhook's timestamp may be off the clock, either way") },
   { "scheduler", "enabled", BOURSE_CONFIG_TYPE_BOOLEAN, "true", 0, 0, NULL, NULL, FALSE,
-    N_("Whether the scheduler runs the heartbeat; housekeeping runs either way"), TRUE },
-  { "scheduler", "heartbeat", BOURSE_CONFIG_TYPE_STRING, "0 2,8,14,20 * * *", 0, 0, NULL, NULL, FALSE,
-    N_("When the heartbeat is sent: minute hour day-of-month month day-of-week, in scheduler.time_zone"), TRUE },
-  { "scheduler", "time_zone", BOURSE_CONFIG_TYPE_STRING, "America/Chicago", 0, 0, NULL, NULL, FALSE,
-    N_("The IANA time zone the scheduler's times are in, such as Europe/Berlin"), TRUE },
+    N_("Whether the scheduler runs the heartbeat; housekeeping runs either way") },
+  { "scheduler", "heartbeat", BOURSE_CONFIG_TYPE_CRON, "0 2,8,14,20 * * *", 0, 0, NULL, NULL, FALSE,
+    N_("When the heartbeat is sent: minute hour day-of-month month day-of-week, in scheduler.time_zone") },
+  { "scheduler", "time_zone", BOURSE_CONFIG_TYPE_TIME_ZONE, "America/Chicago", 0, 0, NULL, NULL, FALSE,
+    N_("The IANA time zone the scheduler's times are in, such as Europe/Berlin") },
   { "notify", "email_transport", BOURSE_CONFIG_TYPE_ENUM, "none", 0, 0, "smtp|brevo|none", NULL, FALSE,
     N_("How email is sent: an SMTP server, Brevo's API, or not at all") },
   { "notify", "smtp_host", BOURSE_CONFIG_TYPE_STRING, "", 0, 0, NULL, NULL, FALSE,
@@ -333,6 +334,8 @@ bourse_config_type_to_string (BourseConfigType type)
     case BOURSE_CONFIG_TYPE_URL:     return "url";
     case BOURSE_CONFIG_TYPE_ADDRESS: return "address";
     case BOURSE_CONFIG_TYPE_DECIMAL: return "decimal";
+    case BOURSE_CONFIG_TYPE_CRON:    return "cron";
+    case BOURSE_CONFIG_TYPE_TIME_ZONE: return "time_zone";
     default:                         g_return_val_if_reached ("string");
     }
 }
@@ -581,6 +584,28 @@ validate_value (const BourseConfigKey  *spec,
             g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
                          _("Invalid value “%s” for %s.%s (from %s): expected a decimal number from %s to %s with at most 8 decimals"),
                          shown, spec->section, spec->key, where, low, high);
+            return FALSE;
+          }
+        return TRUE;
+      }
+
+    case BOURSE_CONFIG_TYPE_CRON:
+    case BOURSE_CONFIG_TYPE_TIME_ZONE:
+      {
+        /* The scheduler's own parser, so what passes here runs there. */
+        g_autoptr(GError) reason = NULL;
+        g_autoptr(BourseSchedule) schedule = NULL;
+        g_autoptr(GTimeZone) zone = NULL;
+
+        if (spec->type == BOURSE_CONFIG_TYPE_CRON)
+          schedule = bourse_schedule_parse (value, &reason);
+        else
+          zone = bourse_time_zone_new (value, &reason);
+        if (reason != NULL)
+          {
+            g_set_error (error, BOURSE_CONFIG_ERROR, BOURSE_CONFIG_ERROR_INVALID_VALUE,
+                         _("Invalid value “%s” for %s.%s (from %s): %s"),
+                         shown, spec->section, spec->key, where, reason->message);
             return FALSE;
           }
         return TRUE;

@@ -43,6 +43,8 @@ typedef enum
   BOURSE_CONFIG_TYPE_URL,
   BOURSE_CONFIG_TYPE_ADDRESS,   /* an IPv4 or IPv6 address, or "localhost" */
   BOURSE_CONFIG_TYPE_DECIMAL,   /* a non-negative decimal, at most 8 decimals; min/max in whole units */
+  BOURSE_CONFIG_TYPE_CRON,      /* a schedule "minute hour day-of-month month day-of-week" (bourse-cron.h) */
+  BOURSE_CONFIG_TYPE_TIME_ZONE, /* an IANA time zone name */
 } BourseConfigType;
 
 /* One entry of the schema of every key Bourse understands. */

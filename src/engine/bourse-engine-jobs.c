@@ -124,6 +124,12 @@ heartbeat_run (BourseSchedulerRun *run,
   g_autoptr(JsonNode) message = NULL;
   g_autoptr(GError) error = NULL;
 
+  /* Off, the slots still pass, on the record: the runs say why nothing came. */
+  if (!bourse_config_get_boolean (bourse_engine_get_config (self), "scheduler", "enabled"))
+    {
+      bourse_scheduler_run_finish (run, BOURSE_RUN_SKIPPED, _("scheduler.enabled is off"));
+      return;
+    }
   if ((data = _bourse_engine_heartbeat (self, &error)) == NULL
       || !bourse_outbox_emit (bourse_engine_get_store (self), "heartbeat", 0, data, &error))
     {
@@ -263,6 +269,35 @@ run_finished_cb (BourseScheduler *scheduler,
 
 /* }}} */
 
+/* scheduler.heartbeat and scheduler.time_zone apply at once: the
+ * configuration checked them with the same parser, so they take. */
+static void
+config_changed_cb (BourseConfig    *config,
+                   GStrv            fields,
+                   BourseScheduler *scheduler)
+{
+  static const struct { const char *job; const char *expression; } cron_jobs[] = {
+    { "heartbeat", NULL },   /* scheduler.heartbeat */
+    { "exchange.info", EXCHANGE_INFO_SCHEDULE },
+    { "database.optimize", DATABASE_OPTIMIZE_SCHEDULE },
+    { "audit.verify", AUDIT_VERIFY_SCHEDULE },
+  };
+  const char *zone = bourse_config_get_string (config, "scheduler", "time_zone");
+
+  if (!g_strv_contains ((const char * const *)fields, "scheduler.heartbeat")
+      && !g_strv_contains ((const char * const *)fields, "scheduler.time_zone"))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (cron_jobs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      const char *expression = cron_jobs[i].expression != NULL ? cron_jobs[i].expression
+                             : bourse_config_get_string (config, "scheduler", "heartbeat");
+
+      if (!bourse_scheduler_set_schedule (scheduler, cron_jobs[i].job, expression, zone, &error))
+        g_warning ("The %s job keeps its schedule: %s", cron_jobs[i].job, error->message);
+    }
+}
+
 BourseScheduler *
 _bourse_engine_scheduler_new (BourseEngine  *self,
                               GError       **error)
@@ -280,10 +315,9 @@ _bourse_engine_scheduler_new (BourseEngine  *self,
                           (GDestroyNotify) g_hash_table_unref);
   /* The jobs reach the engine through its getters, and the engine owns
    * the scheduler: they hold no reference. */
-  if ((bourse_config_get_boolean (config, "scheduler", "enabled")
-       && !bourse_scheduler_add_cron (scheduler, "heartbeat",
-                                      bourse_config_get_string (config, "scheduler", "heartbeat"), zone,
-                                      heartbeat_run, self, NULL, error))
+  if (!bourse_scheduler_add_cron (scheduler, "heartbeat",
+                                  bourse_config_get_string (config, "scheduler", "heartbeat"), zone,
+                                  heartbeat_run, self, NULL, error)
       || !bourse_scheduler_add_interval (scheduler, "approvals.expire",
                                          bourse_config_get_int (config, "approvals", "expiry_check"),
                                          approvals_expire_run, self, NULL, error)
@@ -303,6 +337,7 @@ _bourse_engine_scheduler_new (BourseEngine  *self,
       return NULL;
     }
   g_signal_connect (scheduler, "run-finished", G_CALLBACK (run_finished_cb), self);
+  g_signal_connect_object (config, "changed", G_CALLBACK (config_changed_cb), scheduler, 0);
   bourse_health_set (bourse_engine_get_health (self), "scheduler", BOURSE_HEALTH_OK, NULL);
   return g_steal_pointer (&scheduler);
 }

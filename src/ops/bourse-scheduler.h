@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "core/bourse-cron.h"
 #include "core/bourse-store.h"
 #include "ops/bourse-clock.h"
 
@@ -23,30 +24,6 @@ typedef enum
 
 const char     *bourse_run_outcome_to_string  (BourseRunOutcome      outcome);
 
-/* A parsed "minute hour day-of-month month day-of-week": each field "*",
- * a number, a range "a-b", a step "*\/n", "a/n" or "a-b/n", or a list of
- * these separated by commas; day-of-week 0 or 7 is Sunday. As in cron,
- * when both day fields are restricted a day matching either runs. An
- * expression that is malformed, out of range or never runs is refused
- * with a BOURSE_ERROR_INVALID about "schedule" that says which field. */
-typedef struct _BourseSchedule BourseSchedule;
-
-BourseSchedule *bourse_schedule_parse         (const char            *expression,
-                                               GError               **error);
-void            bourse_schedule_free          (BourseSchedule        *self);
-/* The first instant strictly after @after_ms at which @self runs, its
- * local times read in @tz: a local time skipped by a change to summer
- * time runs at the first instant after the gap; one that occurs twice
- * runs at its first occurrence only. -1 if none within eight years. */
-gint64          bourse_schedule_next          (const BourseSchedule  *self,
-                                               GTimeZone             *tz,
-                                               gint64                 after_ms);
-/* A GTimeZone from an IANA name ("America/Chicago", "UTC"); anything else
- * is a BOURSE_ERROR_INVALID about "time_zone". */
-GTimeZone      *bourse_time_zone_new          (const char            *name,
-                                               GError               **error);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BourseSchedule, bourse_schedule_free)
 
 /* One run of a job, handed to its function, which reports the outcome
  * with bourse_scheduler_run_finish () exactly once, then or later (an
@@ -87,6 +64,14 @@ gboolean         bourse_scheduler_add_cron      (BourseScheduler      *self,
                                                  BourseSchedulerFunc   func,
                                                  gpointer              user_data,
                                                  GDestroyNotify        destroy,
+                                                 GError              **error);
+/* A cron job's new schedule, in force at once (its next slot counted from
+ * now); NOT_FOUND if @name is no cron job, INVALID as bourse_schedule_parse
+ * and bourse_time_zone_new say. */
+gboolean         bourse_scheduler_set_schedule  (BourseScheduler      *self,
+                                                 const char           *name,
+                                                 const char           *expression,
+                                                 const char           *time_zone,
                                                  GError              **error);
 /* Housekeeping: every @interval_s seconds from the start. */
 gboolean         bourse_scheduler_add_interval  (BourseScheduler      *self,

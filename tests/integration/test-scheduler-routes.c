@@ -260,6 +260,64 @@ test_scheduler (void)
   bourse_time_thaw ();
 }
 
+/* scheduler.* through the configuration API apply at once: the jobs'
+ * slots move, a bad schedule is a 422 naming it and moves nothing, and
+ * with the heartbeat off its slots pass as skipped, with no event. */
+static void
+test_reschedule (void)
+{
+  BourseTestServer *server;
+  g_autoptr(JsonNode) jobs = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autoptr(JsonNode) runs = NULL;
+  g_autoptr(BourseTestResponse) bad = NULL;
+  g_autoptr(BourseTestResponse) moved = NULL;
+  g_autoptr(BourseTestResponse) off = NULL;
+  g_autofree char *stored = NULL;
+  JsonObject *job, *run;
+  gint64 count;
+
+  bourse_time_freeze (at (T0));
+  server = bourse_test_server_new (TRUE, settings);
+
+  bad = bourse_test_fetch (server, "PUT", "/api/v1/config/scheduler", NULL, "application/json",
+                           "{\"heartbeat\":\"0 25 * * *\",\"time_zone\":\"Mars/Olympus\"}", -1);
+  g_assert_cmpuint (bad->status, ==, 422);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (bad->body, NULL), g_bytes_get_size (bad->body),
+                                  "\"scheduler.heartbeat\""));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (bad->body, NULL), g_bytes_get_size (bad->body),
+                                  "\"scheduler.time_zone\""));
+  jobs = expect (server, "/api/v1/scheduler/jobs", 200);
+  g_assert_cmpstr (json_object_get_string_member (find_job (jobs, "heartbeat"), "next_run"), ==,
+                   "2026-05-04T13:00:00.000Z");
+
+  /* 12:00Z is 14:00 in Berlin (CEST): 09:30 there is tomorrow at 07:30Z;
+   * the daily housekeeping follows the zone too (03:45 → 01:45Z). */
+  moved = bourse_test_fetch (server, "PUT", "/api/v1/config/scheduler", NULL, "application/json",
+                             "{\"heartbeat\":\"30 9 * * *\",\"time_zone\":\"Europe/Berlin\"}", -1);
+  g_assert_cmpuint (moved->status, ==, 200);
+  after = expect (server, "/api/v1/scheduler/jobs", 200);
+  job = find_job (after, "heartbeat");
+  g_assert_cmpstr (json_object_get_string_member (job, "schedule"), ==, "30 9 * * *");
+  g_assert_cmpstr (json_object_get_string_member (job, "time_zone"), ==, "Europe/Berlin");
+  g_assert_cmpstr (json_object_get_string_member (job, "next_run"), ==, "2026-05-05T07:30:00.000Z");
+  g_assert_cmpstr (json_object_get_string_member (find_job (after, "audit.verify"), "next_run"), ==,
+                   "2026-05-05T01:45:00.000Z");
+
+  off = bourse_test_fetch (server, "PUT", "/api/v1/config/scheduler", NULL, "application/json",
+                           "{\"enabled\":false}", -1);
+  g_assert_cmpuint (off->status, ==, 200);
+  run_now (server, "heartbeat");
+  runs = expect (server, "/api/v1/scheduler/runs?job=heartbeat", 200);
+  run = json_array_get_object_element (json_object_get_array_member (json_node_get_object (runs), "items"), 0);
+  g_assert_cmpstr (json_object_get_string_member (run, "outcome"), ==, "skipped");
+  stored = heartbeat_event (server, &count);
+  g_assert_cmpint (count, ==, 0);
+
+  bourse_test_server_free (server);
+  bourse_time_thaw ();
+}
+
 /* Only administrators read the scheduler. */
 static void
 test_permission (void)
@@ -276,6 +334,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/scheduler-routes/jobs-runs-metrics", test_scheduler);
+  g_test_add_func ("/scheduler-routes/reschedule", test_reschedule);
   g_test_add_func ("/scheduler-routes/permission", test_permission);
 
   return g_test_run ();

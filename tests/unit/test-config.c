@@ -276,6 +276,11 @@ static const BadValue bad_values[] = {
     "IPv4 or IPv6 address" },
   { "server", "tls_cert", "/a\n/b", SRC_ENV,
     "environment BOURSE_SERVER_TLS_CERT", "single line" },
+  { "scheduler", "heartbeat", "61 * * * *", SRC_ENV,
+    "environment BOURSE_SCHEDULER_HEARTBEAT", "minute" },
+  { "scheduler", "heartbeat", "0 2 * *", SRC_FILE, "file ", "five fields" },
+  { "scheduler", "time_zone", "America/Nowhere", SRC_CLI,
+    "command-line scheduler.time_zone", "IANA" },
 };
 
 static void
