@@ -276,6 +276,10 @@ command_serve (int    argc,
   return 0;
 }
 
+static int command_config_secret (Options    *options,
+                                  const char *field,
+                                  gboolean    set);
+
 static int
 command_config (int    argc,
                 char **argv)
@@ -338,7 +342,27 @@ command_config (int    argc,
       return 0;
     }
 
-  g_printerr (_("Usage: boursed config show|export [OPTION…] | boursed config check FILE\n"));
+  if (argc >= 3 && (g_str_equal (argv[1], "set-secret") || g_str_equal (argv[1], "clear-secret")))
+    {
+      gboolean set = g_str_equal (argv[1], "set-secret");
+      g_autofree char *field = g_strdup (argv[2]);
+      g_autofree char *command = g_strdup_printf ("config %s", argv[1]);
+
+      argv += 2, argc -= 2;
+      if (!parse_options (&options, command, _("SECTION.KEY"),
+                          set ? _("Keep a secret setting (notify.smtp_password…) in the keyring, or the data "
+                                  "directory's 0600 file when headless; the value is read from standard input.")
+                              : _("Remove a secret setting from the keyring (or the 0600 file)."),
+                          &argc, &argv, &error))
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 2;
+        }
+      return command_config_secret (&options, field, set);
+    }
+
+  g_printerr (_("Usage: boursed config show|export [OPTION…] | boursed config check FILE | "
+                "boursed config set-secret|clear-secret SECTION.KEY [OPTION…]\n"));
   return 2;
 }
 
@@ -404,6 +428,75 @@ static char *
 cli_actor (void)
 {
   return g_strdup_printf ("cli:%s", g_get_user_name ());
+}
+
+/* boursed config set-secret|clear-secret SECTION.KEY: what PUT
+ * /api/v1/config/{section} does with a secret, for a headless machine
+ * before anyone can sign in; audited the same way, the value masked. */
+static int
+command_config_secret (Options    *options,
+                       const char *field,
+                       gboolean    set)
+{
+  const BourseConfigKey *spec = bourse_config_lookup_field (field);
+  g_auto(Offline) offline = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) details = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *actor = cli_actor ();
+  g_autofree char *before = NULL;
+
+  if (spec == NULL || !spec->secret)
+    {
+      g_printerr (_("boursed: %s is not a secret setting\n"), field);
+      return 2;
+    }
+  if (set && (value = read_password_stdin (&error)) == NULL)
+    {
+      g_printerr (_("boursed: give the value of %s on standard input\n"), field);
+      return 2;
+    }
+  if (!offline_open (&offline, options, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+  before = bourse_config_dup_secret (offline.config, bourse_auth_get_secrets (offline.auth), spec->section, spec->key);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "changes");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "field");
+  json_builder_add_string_value (builder, field);
+  json_builder_set_member_name (builder, "old");
+  json_builder_add_string_value (builder, before != NULL ? "••••" : NULL);
+  json_builder_set_member_name (builder, "new");
+  json_builder_add_string_value (builder, set ? "••••" : NULL);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  details = json_builder_get_root (builder);
+
+  if (set)
+    {
+      gsize length = strlen (value);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&value), length);
+
+      if (!bourse_secrets_store (bourse_auth_get_secrets (offline.auth), field, bytes, &error))
+        goto failed;
+    }
+  else if (!bourse_secrets_delete (bourse_auth_get_secrets (offline.auth), field, &error))
+    goto failed;
+  if (!bourse_auth_audit (offline.auth, actor, "config.change", "config", details, &cli_context, &error))
+    goto failed;
+  g_print (set ? _("%s is set; a running boursed uses it at its next send\n") : _("%s is removed\n"), field);
+  return 0;
+
+failed:
+  g_printerr ("boursed: %s\n", error->message);
+  return 1;
 }
 
 static int

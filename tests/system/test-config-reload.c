@@ -150,6 +150,79 @@ test_export_checks (BoursedFixture *f,
   g_assert_nonnull (strstr (verdict.out, "configuration is valid"));
 }
 
+/* Whether notify.smtp_password is set, as a running boursed reports it. */
+static gboolean
+smtp_password_set (SoupSession   *session,
+                   BoursedDaemon *daemon,
+                   const char    *token)
+{
+  g_autoptr(JsonNode) node = boursed_http_expect (session, daemon->port, "GET", "/api/v1/config/notify", token,
+                                                  NULL, 200);
+  JsonArray *keys = json_object_get_array_member (json_node_get_object (node), "keys");
+
+  for (guint i = 0; i < json_array_get_length (keys); i++)
+    {
+      JsonObject *item = json_array_get_object_element (keys, i);
+
+      if (g_strcmp0 (json_object_get_string_member (item, "key"), "smtp_password") == 0)
+        {
+          g_assert_true (json_object_get_null_member (item, "value"));
+          return json_object_get_boolean_member (item, "set");
+        }
+    }
+  g_error ("no key notify.smtp_password");
+}
+
+/* A secret setting from standard input, before anyone can sign in: kept in
+ * the secrets store, seen as set (never shown) by the server, audited
+ * masked; removed the same way. Only secret settings are taken. */
+static void
+test_set_secret (BoursedFixture *f,
+                 gconstpointer   data)
+{
+  const char *serve[] = { "serve", "--port", "0", "--data-dir", f->data_dir, NULL };
+  const char *set[] = { "config", "set-secret", "notify.smtp_password", "--data-dir", f->data_dir, NULL };
+  const char *clear[] = { "config", "clear-secret", "notify.smtp_password", "--data-dir", f->data_dir, NULL };
+  const char *not_secret[] = { "config", "set-secret", "notify.smtp_host", "--data-dir", f->data_dir, NULL };
+  const char *env[] = { "BOURSE_SIMULATED_ENABLED=false", NULL };
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 20, NULL);
+  g_autoptr(BoursedDaemon) daemon = NULL;
+  g_autoptr(JsonNode) audit = NULL;
+  g_auto(BoursedCommand) stored = { 0 };
+  g_auto(BoursedCommand) refused = { 0 };
+  g_auto(BoursedCommand) removed = { 0 };
+  g_autofree char *token = NULL;
+  g_autofree char *audit_text = NULL;
+  g_autofree char *log = NULL;
+
+  boursed_add_user (f, "alice", "admin", PASSWORD);
+  boursed_run (f, env, set, "hunter2-hunter2\n", &stored);
+  g_assert_cmpint (stored.status, ==, 0);
+  boursed_run (f, env, not_secret, "smtp.example.org\n", &refused);
+  g_assert_cmpint (refused.status, ==, 2);
+  g_assert_nonnull (strstr (refused.err, "not a secret"));
+
+  daemon = boursed_daemon_start (f, env, serve);
+  token = boursed_login (session, daemon->port, "alice", PASSWORD);
+  g_assert_true (smtp_password_set (session, daemon, token));
+  audit = boursed_http_expect (session, daemon->port, "GET", "/api/v1/audit?action=config.change", token, NULL, 200);
+  audit_text = json_to_string (audit, FALSE);
+  g_assert_nonnull (strstr (audit_text, "notify.smtp_password"));
+  g_assert_null (strstr (audit_text, "hunter2"));
+  boursed_daemon_stop (daemon, SIGTERM);
+  log = boursed_daemon_log (daemon);
+  g_assert_null (strstr (log, "hunter2"));
+  g_clear_pointer (&daemon, boursed_daemon_free);
+
+  boursed_run (f, env, clear, NULL, &removed);
+  g_assert_cmpint (removed.status, ==, 0);
+  daemon = boursed_daemon_start (f, env, serve);
+  g_clear_pointer (&token, g_free);
+  token = boursed_login (session, daemon->port, "alice", PASSWORD);
+  g_assert_false (smtp_password_set (session, daemon, token));
+  boursed_daemon_stop (daemon, SIGTERM);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -160,6 +233,8 @@ main (int   argc,
     return 1;
 
   g_test_add ("/config-reload/sighup", BoursedFixture, NULL, boursed_fixture_set_up, test_sighup,
+              boursed_fixture_tear_down);
+  g_test_add ("/config-reload/set-secret", BoursedFixture, NULL, boursed_fixture_set_up, test_set_secret,
               boursed_fixture_tear_down);
   g_test_add ("/config-reload/export-checks", BoursedFixture, NULL, boursed_fixture_set_up, test_export_checks,
               boursed_fixture_tear_down);
