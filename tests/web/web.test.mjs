@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -949,17 +949,193 @@ function webSuite() {
     await waitVisible('#portfolio-section');
   });
 
+  // Operations (docs/OPERATIONS.md): the components' health, the settings and the logs, for
+  // administrators; a trader sees the health and neither Settings nor Logs.
+  const configKey = (body, section, key) =>
+    body.sections.find((s) => s.name === section).keys.find((k) => k.key === key);
+
+  step('the health panel lists the components', async () => {
+    await waitVisible('#health-section');
+    const listed = await restJson('GET', 'api/v1/health/components', undefined, adminToken);
+    assert.equal(listed.status, 200, JSON.stringify(listed.body));
+    assert.ok(listed.body.items.length > 0, 'no component reported');
+    for (const item of listed.body.items) {
+      const row = page.locator(`#health tr[data-component="${item.component}"]`);
+      await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+      assert.equal(await row.locator('.status').textContent(), item.status);
+      assert.equal(await row.locator('.reason').textContent(), item.reason ?? '—');
+      assert.notEqual(await row.locator('.since').textContent(), '—');
+    }
+    assert.equal(await text('#health-status'), listed.body.status);
+  });
+
+  step('an administrator changes a setting in Settings, and the server has it', async () => {
+    await page.click('#view-settings');
+    await waitVisible('#settings-section');
+    assert.ok(await page.locator('#portfolio-section').isHidden(), 'the trading view shows beside the settings');
+    await waitVisible('#cfg-approvals-ttl');
+    const before = await restJson('GET', 'api/v1/config', undefined, adminToken);
+    assert.equal(before.status, 200, JSON.stringify(before.body));
+    // Inputs by type: a number with the key's range, a select of the allowed values, a checkbox,
+    // and a secret as a password field saying only whether it is set.
+    const ttl = configKey(before.body, 'approvals', 'ttl');
+    assert.equal(await page.inputValue('#cfg-approvals-ttl'), String(ttl.value));
+    assert.equal(await page.getAttribute('#cfg-approvals-ttl', 'type'), 'number');
+    assert.equal(await page.getAttribute('#cfg-approvals-ttl', 'min'), String(ttl.min));
+    assert.equal(await page.getAttribute('#cfg-approvals-ttl', 'max'), String(ttl.max));
+    assert.equal(await page.locator('#cfg-log-level').evaluate((n) => n.tagName), 'SELECT');
+    assert.deepEqual(await page.locator('#cfg-log-level option').allTextContents(), configKey(before.body, 'log', 'level').allowed);
+    assert.equal(await page.getAttribute('#cfg-approvals-four_eyes', 'type'), 'checkbox');
+    assert.equal(await page.getAttribute('#cfg-notify-smtp_password', 'type'), 'password');
+    assert.equal(await page.inputValue('#cfg-notify-smtp_password'), '');
+    assert.match(await text('#cfg-notify-smtp_password-facts'), /^Not set · /);
+    // Where a value comes from, and what takes a restart.
+    assert.match(await text('#cfg-auth-secrets_backend-facts'), /Source: environment \(BOURSE_AUTH_SECRETS_BACKEND\)/);
+    assert.match(await text('#cfg-approvals-expiry_check-facts'), /Restart required/);
+
+    await page.fill('#cfg-approvals-ttl', '7200');
+    const response = await answerTo('PUT', '/api/v1/config/approvals', '#config-approvals-apply');
+    const answer = await response.json();
+    assert.equal(response.status(), 200, JSON.stringify(answer));
+    assert.deepEqual(answer.applied, ['approvals.ttl']);
+    await waitUntil('#config-approvals-status to say it applied', () => text('#config-approvals-status'),
+                    (t) => t === 'Applied: approvals.ttl.');
+    await waitUntil('the source to say runtime', () => text('#cfg-approvals-ttl-facts'), (t) => t.includes('Source: runtime'));
+    const after = await restJson('GET', 'api/v1/config', undefined, adminToken);
+    assert.equal(configKey(after.body, 'approvals', 'ttl').value, 7200);
+    assert.equal(configKey(after.body, 'approvals', 'ttl').source, 'runtime');
+  });
+
+  step('a bad setting shows the server’s words at its field', async () => {
+    await page.fill('#cfg-approvals-ttl', '5');
+    const response = await answerTo('PUT', '/api/v1/config/approvals', '#config-approvals-apply');
+    assert.equal(response.status(), 422);
+    const refusal = (await response.json()).errors[0];
+    assert.equal(refusal.field, 'approvals.ttl');
+    await waitUntil('#cfg-approvals-ttl-error to give the reason', () => text('#cfg-approvals-ttl-error'),
+                    (t) => t === refusal.message);
+    assert.equal(await page.getAttribute('#cfg-approvals-ttl', 'aria-invalid'), 'true');
+    assert.equal(configKey((await restJson('GET', 'api/v1/config', undefined, adminToken)).body, 'approvals', 'ttl').value, 7200);
+    await page.fill('#cfg-approvals-ttl', '7200');
+    assert.equal(await text('#cfg-approvals-ttl-error'), '', 'the error stays once the field changed');
+  });
+
+  step('an export imported again changes nothing; an edited one changes what it says', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: UI_TIMEOUT_MS }),
+      page.click('#config-export'),
+    ]);
+    assert.equal(download.suggestedFilename(), 'bourse.conf');
+    const exported = await readFile(await download.path(), 'utf8');
+    assert.match(exported, /^ttl=7200$/m);
+
+    const choose = (body) => page.setInputFiles('#config-import-file',
+      { name: 'bourse.conf', mimeType: 'text/plain', buffer: Buffer.from(body) });
+    const dry = await answerTo('POST', '/api/v1/config/import?dry_run=true', () => choose(exported));
+    assert.equal(dry.status(), 200);
+    assert.deepEqual((await dry.json()).changes, []);
+    await waitUntil('#config-import-summary to say nothing changes', () => text('#config-import-summary'),
+                    (t) => t === 'No changes: the file agrees with the running configuration.');
+    assert.ok(await page.locator('#config-import-apply').isHidden(), 'Apply Import shows with nothing to apply');
+
+    const edited = exported.replace(/^ttl=7200$/m, 'ttl=5400');
+    const listed = await answerTo('POST', '/api/v1/config/import?dry_run=true', () => choose(edited));
+    assert.equal(listed.status(), 200);
+    const row = page.locator('#config-import-changes tr[data-field="approvals.ttl"]');
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.equal(await row.locator('.old').textContent(), '7200');
+    assert.equal(await row.locator('.new').textContent(), '5400');
+    assert.equal(configKey((await restJson('GET', 'api/v1/config', undefined, adminToken)).body, 'approvals', 'ttl').value,
+                 7200, 'a dry run changed the setting');
+    const applied = await answerTo('POST', '/api/v1/config/import', '#config-import-apply');
+    assert.equal(applied.status(), 200);
+    await waitUntil('#config-import-summary to say it imported', () => text('#config-import-summary'),
+                    (t) => t === 'Imported: 1 setting changed.');
+    // The config topic brings the change to the form.
+    await waitUntil('#cfg-approvals-ttl to show the imported value', () => page.inputValue('#cfg-approvals-ttl'),
+                    (v) => v === '5400');
+    assert.equal(configKey((await restJson('GET', 'api/v1/config', undefined, adminToken)).body, 'approvals', 'ttl').value, 5400);
+    await page.click('#config-import-close');
+  });
+
+  step('the Logs view shows the entries and a new one arrives live', async () => {
+    await page.click('#view-logs');
+    await waitVisible('#logs-section');
+    // The refused change of the settings, from the ring.
+    const refused = page.locator('#logs tbody tr', { hasText: 'PUT /api/v1/config/approvals 422' });
+    await refused.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    await waitUntil('the page to follow the logs topic', () => page.locator('#logs-section').getAttribute('data-following'),
+                    (f) => f === 'true');
+
+    // A request of the test's own arrives over the topic: the page reads no list meanwhile.
+    const reads = [];
+    const onRequest = (request) => { if (request.url().includes('/api/v1/logs')) reads.push(request.url()); };
+    page.on('request', onRequest);
+    const missing = await restJson('GET', 'api/v1/jobs/424242', undefined, adminToken);
+    assert.equal(missing.status, 404);
+    const live = page.locator('#logs tbody tr', { hasText: 'GET /api/v1/jobs/424242 404' });
+    await live.first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    page.off('request', onRequest);
+    assert.deepEqual(reads, [], 'the page read the logs again instead of following them');
+    assert.equal(await page.locator('#logs tbody tr').first().getAttribute('data-log-id'),
+                 await live.first().getAttribute('data-log-id'), 'the newest entry is not first');
+
+    // The search box narrows what is shown; the level is the server's filter.
+    await page.fill('#logs-search', 'jobs/424242');
+    await waitUntil('the search to leave the one entry', () => page.locator('#logs tbody tr').count(), (n) => n === 1);
+    await page.fill('#logs-search', '');
+    const warnings = await answerTo('GET', '/api/v1/logs?limit=100&level=warning',
+                                    () => page.selectOption('#logs-level', 'warning'));
+    assert.equal(warnings.status(), 200);
+    const shown = (await warnings.json()).items.length;
+    await waitUntil('the rows to be the warnings', () => page.locator('#logs tbody tr').count(), (n) => n === shown);
+    for (const level of await page.locator('#logs tbody tr .level').allTextContents())
+      assert.ok(['warning', 'critical', 'error'].includes(level), `a ${level} entry shows at warning`);
+    const all = await answerTo('GET', '/api/v1/logs?limit=100&level=debug', () => page.selectOption('#logs-level', 'debug'));
+    // Older pages by the cursor.
+    if ((await all.json()).next_cursor !== null) {
+      await waitVisible('#logs-older');
+      const before = await page.locator('#logs tbody tr').count();
+      const [older] = await Promise.all([
+        page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/logs', { timeout: UI_TIMEOUT_MS }),
+        page.click('#logs-older'),
+      ]);
+      assert.equal(older.status(), 200);
+      assert.ok(new URL(older.url()).searchParams.has('cursor'), 'Older sent no cursor');
+      await waitUntil('older entries to show', () => page.locator('#logs tbody tr').count(), (n) => n > before);
+    }
+    await page.click('#view-trading');
+    await waitVisible('#portfolio-section');
+  });
+
+  step('a trader sees the health and neither Settings nor Logs', async () => {
+    await switchUser('dealer');
+    await waitVisible('#health-section');
+    assert.ok(await page.locator('#view-settings').isHidden(), 'a trader is offered Settings');
+    assert.ok(await page.locator('#view-logs').isHidden(), 'a trader is offered Logs');
+    for (const hash of ['#settings', '#logs']) {
+      await page.evaluate((h) => { location.hash = h; }, hash);
+      await waitVisible('#portfolio-section');
+      assert.ok(await page.locator('#settings-section').isHidden(), `${hash} shows the settings to a trader`);
+      assert.ok(await page.locator('#logs-section').isHidden(), `${hash} shows the logs to a trader`);
+    }
+    assert.equal(await page.locator('#config-sections .field').count(), 0, 'the settings stay in the page');
+    assert.equal(await page.locator('#logs tbody tr').count(), 0, 'the logs stay in the page');
+    await page.evaluate(() => { location.hash = '#trading'; });
+  });
+
   step('the page logged no errors', async () => {
     // The errors expected: Chromium logs the 401 of the wrong password, the 409s of the
     // approval decided elsewhere and of the order canceled elsewhere, the 422 of the halt, the
-    // 409 of Trade Live without keys, and the 422s of the refused backtests.
+    // 409 of Trade Live without keys, the 422s of the refused backtests and of the bad setting.
     const unexpected = consoleErrors.filter((e) =>
       !(e.url.endsWith('/api/v1/auth/login') && /status of 401/.test(e.text)) &&
       !(e.url.endsWith(`/api/v1/approvals/${second}/approve`) && /status of 409/.test(e.text)) &&
       !(e.url.endsWith(`/api/v1/orders/${raced.id}`) && /status of 409/.test(e.text)) &&
       !(e.url.endsWith('/api/v1/risk/halt') && /status of 422/.test(e.text)) &&
       !(e.url.endsWith('/api/v1/system/mode') && /status of 409/.test(e.text)) &&
-      !(e.url.endsWith('/api/v1/backtests') && /status of 422/.test(e.text)));
+      !(e.url.endsWith('/api/v1/backtests') && /status of 422/.test(e.text)) &&
+      !(e.url.endsWith('/api/v1/config/approvals') && /status of 422/.test(e.text)));
     assert.deepEqual(unexpected, [], 'console errors');
   });
 

@@ -14,7 +14,7 @@ let me = null;                 // GET /api/v1/users/me: who is signed in
 // GET /api/v1/permissions: what the server's matrix lets the caller do. The page shows
 // buttons from it, never from role names of its own; the server checks again anyway.
 let permissions = new Set();
-let view = 'trading';          // the view shown: 'trading' or 'backtests' (the address's fragment)
+let view = 'trading';          // the view shown: 'trading', 'backtests', 'settings' or 'logs' (the address's fragment)
 const approvals = new Map();   // id → Approval, as the server last described it
 let deciding = null;           // { approval, action } while the reason dialog is open
 const STATUS_ORDER = { pending: 0, approved: 1, rejected: 1, expired: 1 };
@@ -22,9 +22,10 @@ const SECTIONS = ['risk-section', 'portfolio-section', 'orders-section', 'trades
                   'approvals-section', 'system-section'];
 // Each topic, its own subscription: one the server does not know fails alone.
 // alerts are for those the server lets read them: for others it refuses that one alone.
-// backtests carries the backtests as they are created, end and are noted; jobs their progress.
+// backtests carries the backtests as they are created, end and are noted; jobs their progress;
+// config the settings' changes (administrators). logs is followed only while its view shows.
 const TOPICS = ['system', 'approvals', 'risk', 'portfolio', 'positions', 'balances', 'orders',
-                'fills', 'trades', 'alerts', 'backtests', 'jobs'];
+                'fills', 'trades', 'alerts', 'backtests', 'jobs', 'config'];
 
 function formatUptime(seconds) {
   const d = Math.floor(seconds / 86400);
@@ -67,6 +68,7 @@ function showSignIn(message) {
   forgetBacktests();
   me = null;
   permissions = new Set();
+  forgetOperations();
   // Nothing of the last account stays on the page for the next one.
   renderView();
   renderApprovals();
@@ -100,6 +102,8 @@ function connect() {
     retryDelay = 500;
     setConnection('connected', 'Live');
     for (const topic of TOPICS) socket.send(JSON.stringify({ type: 'subscribe', topics: [topic] }));
+    logsSubscribed = false;
+    followLogs();
     // What changed while the socket was down arrives over REST, the permissions too. Once it
     // has, the page is in step with the server (main[data-sync], for styling and the tests).
     const main = document.querySelector('main');
@@ -109,16 +113,25 @@ function connect() {
   });
   socket.addEventListener('message', (event) => {
     const message = JSON.parse(event.data);
+    // The tail is followed once the server says so (logs-section[data-following], for the tests).
+    if (message.type === 'subscribed' && Array.isArray(message.topics) && message.topics.includes('logs'))
+      $('logs-section').dataset.following = String(logsSubscribed);
     if (message.type !== 'event') return;
     const previous = lastSeq.get(message.topic);
-    // A gap in seq means we missed events: fetch the state again over REST.
-    if (previous !== undefined && message.seq > previous + 1) refresh();
+    // A gap in seq means we missed events: fetch the state again over REST (for the logs,
+    // their newest page: the other lists did not move).
+    if (previous !== undefined && message.seq > previous + 1) {
+      if (message.topic === 'logs') loadLogs().catch(() => {});
+      else refresh();
+    }
     lastSeq.set(message.topic, message.seq);
     const handler = TOPIC_HANDLERS[message.topic];
     if (handler && message.data) handler(message.data, message);
   });
   socket.addEventListener('close', () => {
     delete document.querySelector('main').dataset.sync;
+    logsSubscribed = false;
+    delete $('logs-section').dataset.following;
     if (!token) return;
     setConnection('reconnecting', 'Reconnecting…');
     setTimeout(connect, retryDelay);
@@ -129,7 +142,7 @@ function connect() {
 async function refresh() {
   const response = await api('/api/v1/system/status');
   if (response.ok) showStatus(await response.json());
-  await Promise.all([loadApprovals(), loadTrading(), loadBacktestsView(),
+  await Promise.all([loadApprovals(), loadTrading(), loadBacktestsView(), loadOperations(),
                      can('exchange.read') ? loadExchange() : null]);
 }
 
@@ -174,13 +187,13 @@ async function fetchJson(path, errorNode, fallback) {
 }
 
 // Sends an action. Resolves with { ok, status, data, problem }; a refusal is shown in
-// `errorNode`, in the server's words.
-async function act(method, path, body, errorNode, fallback) {
+// `errorNode`, in the server's words. The body is JSON, or text as it is with a `contentType`.
+async function act(method, path, body, errorNode, fallback, contentType) {
   errorNode.textContent = '';
   const options = { method };
   if (body !== undefined) {
-    options.headers = { 'Content-Type': 'application/json' };
-    options.body = JSON.stringify(body);
+    options.headers = { 'Content-Type': contentType || 'application/json' };
+    options.body = contentType ? body : JSON.stringify(body);
   }
   try {
     const response = await api(path, options);
@@ -328,7 +341,10 @@ async function loadMe() {
   renderTrading();
   renderLive();
   renderBacktests();
-  if (can('exchange.read')) await loadExchange();
+  renderOperations();
+  // A view the address names may need permissions only now known.
+  renderView();
+  await Promise.all([can('exchange.read') ? loadExchange() : null, loadOperations()]);
 }
 
 async function loadApprovals() {
@@ -1115,6 +1131,7 @@ async function removeKeys() {
 }
 
 function alertArrived(alert) {
+  if (alert.type === 'component') componentChanged(alert);
   if (alert.kind !== 'reconciliation' || !(alert.differences > 0)) return;
   reconciliationAlert = alert;
   renderReconciliationAlert();
@@ -1211,27 +1228,41 @@ $('reconciliation-dismiss').addEventListener('click', () => {
 
 /* Views: Trading and Backtests, chosen by the address's fragment {{{ */
 
-// "#backtests" or "#backtests/<id>" is the Backtests view (with that backtest shown), anything
-// else Trading: Back, reload and bookmarks work, and the views are links, not buttons (a
-// viewer is offered none).
+// "#backtests" or "#backtests/<id>" is the Backtests view (with that backtest shown), "#settings"
+// and "#logs" theirs for those who may read them, anything else Trading: Back, reload and
+// bookmarks work, and the views are links, not buttons (a viewer is offered none).
+const VIEW_PERMISSIONS = { settings: 'config.read', logs: 'logs.read' };
+
 function viewOf(hash) {
   const match = /^#backtests(?:\/(\d+))?$/.exec(hash);
-  return match ? { view: 'backtests', id: match[1] ? Number(match[1]) : null } : { view: 'trading', id: null };
+  if (match) return { view: 'backtests', id: match[1] ? Number(match[1]) : null };
+  const name = hash.slice(1);
+  if (VIEW_PERMISSIONS[name] && can(VIEW_PERMISSIONS[name])) return { view: name, id: null };
+  return { view: 'trading', id: null };
 }
 
 function renderView() {
   const wanted = viewOf(location.hash);
   const signedIn = token !== null;
+  const before = view;
   view = wanted.view;
   for (const id of SECTIONS) $(id).hidden = !signedIn || view !== 'trading';
+  $('health-section').hidden = !signedIn || view !== 'trading' || !can('system.read');
   $('backtests-section').hidden = !signedIn || view !== 'backtests';
+  $('settings-section').hidden = !signedIn || view !== 'settings';
+  $('logs-section').hidden = !signedIn || view !== 'logs';
   $('views').hidden = !signedIn;
-  for (const [id, name] of [['view-trading', 'trading'], ['view-backtests', 'backtests']]) {
-    if (name === view) $(id).setAttribute('aria-current', 'page');
-    else $(id).removeAttribute('aria-current');
+  for (const [name, permission] of Object.entries(VIEW_PERMISSIONS)) $(`view-${name}`).hidden = !can(permission);
+  for (const name of ['trading', 'backtests', 'settings', 'logs']) {
+    if (name === view) $(`view-${name}`).setAttribute('aria-current', 'page');
+    else $(`view-${name}`).removeAttribute('aria-current');
   }
   renderExchange();
   if (signedIn && view === 'backtests') selectBacktest(wanted.id);
+  if (signedIn && view !== before && view === 'settings') loadConfig().catch(() => {});
+  followLogs();
+  // Following the tail reads the newest page itself; without it, the view reads it on entry.
+  if (signedIn && view === 'logs' && before !== 'logs' && !logsSubscribed) loadLogs().catch(() => {});
 }
 
 window.addEventListener('hashchange', renderView);
@@ -1499,23 +1530,34 @@ function backtestRequest() {
 }
 
 function clearFieldErrors(field) {
-  const fields = field ? [field] : $('backtest-form').querySelectorAll('.field');
+  clearErrorsIn($('backtest-form'), $('backtest-form-error'), field);
+}
+
+// Clears the refusals shown at `field`, or at every field of `form` and in `formError`.
+function clearErrorsIn(form, formError, field) {
+  const fields = field ? [field] : form.querySelectorAll('.field');
   for (const node of fields) {
     const error = node.querySelector('.field-error');
     if (error) error.textContent = '';
     for (const input of node.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
   }
-  if (!field) $('backtest-form-error').textContent = '';
+  if (!field) formError.textContent = '';
 }
 
 // A 422's refusals, each next to the field it names; those naming no field of the form are
 // said above the Run button.
 function showFieldErrors(problem) {
+  showErrorsIn($('backtest-form'), $('backtest-form-error'), problem);
+}
+
+// A 422's refusals in `form`: each at the `.field` whose data-field it names, the others in
+// `formError`.
+function showErrorsIn(form, formError, problem) {
   const elsewhere = [];
   let first = null;
   for (const e of problemErrors(problem)) {
     const field = e.field
-      ? [...$('backtest-form').querySelectorAll('.field')].find((f) => f.dataset.field === e.field) : null;
+      ? [...form.querySelectorAll('.field')].find((f) => f.dataset.field === e.field) : null;
     const error = field && field.querySelector('.field-error');
     if (!error) {
       elsewhere.push(e.field ? `${e.field}: ${e.message}` : String(e.message));
@@ -1529,7 +1571,7 @@ function showFieldErrors(problem) {
       first = first || input;
     }
   }
-  if (first || elsewhere.length) $('backtest-form-error').textContent = elsewhere.join('; ');
+  if (first || elsewhere.length) formError.textContent = elsewhere.join('; ');
   if (first) first.focus();
 }
 
@@ -1966,6 +2008,540 @@ $('bt-delete-cancel').addEventListener('click', () => $('bt-delete-dialog').clos
 
 /* }}} */
 
+/* Operations: settings, logs and the components' health (docs/OPERATIONS.md) {{{ */
+
+const LOG_LEVELS = ['debug', 'info', 'message', 'warning', 'critical', 'error'];
+const LOGS_PAGE = 100;
+const KEPT_LOGS = 2000;        // entries the page keeps while it follows the tail
+const HEALTH_ORDER = { ok: 0, degraded: 1, down: 2 };
+
+let config = null;             // GET /api/v1/config, kept current by the config topic
+let configAsked = 0;
+let exportUrl = null;          // the last export's object URL, let go at the next one
+let importText = null;         // the file chosen for import, as text
+const logEntries = new Map();  // id → log entry, as the ring gave it
+let logsCursor = null;         // the next older page's cursor, or null at the ring's end
+let logsAsked = 0;
+let logsSubscribed = false;    // whether this socket follows the logs topic
+const logDomains = new Set();
+let logsRenderPending = false;
+const health = new Map();      // component → { component, status, reason, since }
+
+function forgetOperations() {
+  config = null;
+  configAsked++;
+  importText = null;
+  if (exportUrl) URL.revokeObjectURL(exportUrl);
+  exportUrl = null;
+  $('config-sections').replaceChildren();
+  $('config-path').textContent = '';
+  $('config-import').hidden = true;
+  logEntries.clear();
+  logsCursor = null;
+  logsAsked++;
+  logsSubscribed = false;
+  logDomains.clear();
+  $('logs-filter').reset();
+  $('logs-domains').replaceChildren();
+  health.clear();
+  renderOperations();
+}
+
+function renderOperations() {
+  renderHealth();
+  renderLogs();
+  $('config-transfer').hidden = !can('config.write');
+}
+
+// What the views shown need, for the caller's permissions.
+async function loadOperations() {
+  await Promise.all([
+    can('system.read') ? loadHealth() : null,
+    view === 'settings' && can('config.read') ? loadConfig() : null,
+    view === 'logs' && can('logs.read') ? loadLogs() : null,
+  ]);
+}
+
+/* Settings */
+
+async function loadConfig() {
+  const asked = ++configAsked;
+  const answer = await fetchJson('/api/v1/config', $('settings-error'), 'Could not load the settings.');
+  if (!answer || asked !== configAsked || token === null) return;
+  config = answer;
+  renderConfig();
+}
+
+function configChanged() {
+  if (can('config.read') && view === 'settings') loadConfig().catch(() => {});
+}
+
+function configFieldId(section, key) {
+  return `cfg-${safeId(section)}-${safeId(key)}`;
+}
+
+// What the field shows of a key's value: booleans as "true"/"false", secrets as nothing.
+function configValueText(key) {
+  if (key.secret || key.value === null || key.value === undefined) return '';
+  return String(key.value);
+}
+
+function configInputText(input) {
+  return input.type === 'checkbox' ? String(input.checked) : input.value;
+}
+
+function configInput(section, key) {
+  let input;
+  if (key.type === 'enum') {
+    input = element('select');
+    for (const allowed of key.allowed || []) input.append(new Option(allowed, allowed));
+  } else {
+    input = element('input');
+    input.autocomplete = 'off';
+    input.spellcheck = false;
+    if (key.type === 'boolean') {
+      input.type = 'checkbox';
+    } else if (key.secret) {
+      input.type = 'password';
+      input.autocomplete = 'new-password';
+    } else if (key.type === 'integer') {
+      input.type = 'number';
+      input.step = '1';
+      if (key.min !== undefined) input.min = String(key.min);
+      if (key.max !== undefined) input.max = String(key.max);
+    } else {
+      input.type = 'text';
+      if (key.type === 'decimal') input.inputMode = 'decimal';
+      if (key.type === 'url') input.inputMode = 'url';
+    }
+  }
+  input.id = configFieldId(section, key.key);
+  input.name = key.key;
+  return input;
+}
+
+function configField(section, key) {
+  const id = configFieldId(section, key.key);
+  const field = element('div', null, `field config-key${key.type === 'boolean' ? ' check' : ''}`);
+  field.dataset.field = `${section}.${key.key}`;
+  field.dataset.type = key.type;
+  const input = configInput(section, key);
+  const label = element('label', key.key);
+  label.htmlFor = id;
+  const hint = element('p', key.description || '', 'hint');
+  hint.id = `${id}-hint`;
+  const facts = element('p', '', 'hint facts');
+  facts.id = `${id}-facts`;
+  const error = element('p', '', 'field-error');
+  error.id = `${id}-error`;
+  input.setAttribute('aria-describedby', `${hint.id} ${facts.id}`);
+  if (key.type === 'boolean') field.append(input, label, hint, facts, error);
+  else field.append(label, input, hint, facts, error);
+  return field;
+}
+
+// Where a key's value comes from, its default and when a change takes effect.
+function configFacts(key) {
+  const facts = [];
+  if (key.secret) facts.push(key.set ? 'Set' : 'Not set');
+  else facts.push(`Default: ${key.default === '' || key.default === null ? '(empty)' : String(key.default)}`);
+  if (key.min !== undefined || key.max !== undefined)
+    facts.push(`From ${String(key.min ?? '—')} to ${String(key.max ?? '—')}`);
+  facts.push(`Source: ${key.source}${key.origin && key.origin !== key.source ? ` (${key.origin})` : ''}`);
+  if (key.restart_required) facts.push(key.pending_restart ? 'Changed: takes effect after a restart' : 'Restart required');
+  return facts.join(' · ');
+}
+
+// Brings a field up to the key as the server describes it. A value typed and not applied yet
+// stays (the config topic may bring another section's change meanwhile) unless `force`.
+function updateConfigField(field, key, force) {
+  const input = field.querySelector('input, select');
+  const text = configValueText(key);
+  const dirty = input.dataset.original !== undefined && configInputText(input) !== input.dataset.original;
+  if (force || !dirty) {
+    if (input.type === 'checkbox') input.checked = key.value === true;
+    else input.value = text;
+    input.dataset.original = configInputText(input);
+  }
+  if (key.secret) input.placeholder = key.set ? 'Set: type to replace it' : 'Not set';
+  input.disabled = !can('config.write');
+  field.dataset.source = key.source;
+  field.dataset.set = key.secret ? String(Boolean(key.set)) : '';
+  field.toggleAttribute('data-pending-restart', Boolean(key.pending_restart));
+  field.querySelector('.facts').textContent = configFacts(key);
+}
+
+function configForm(section) {
+  const name = section.name;
+  const form = element('form', null, 'config-section');
+  form.id = `config-${safeId(name)}`;
+  form.noValidate = true;
+  form.dataset.section = name;
+  const title = element('h3', name);
+  title.id = `${form.id}-title`;
+  form.setAttribute('aria-labelledby', title.id);
+  const fields = element('div', null, 'config-fields');
+  const status = element('p', '', 'note config-status');
+  status.id = `${form.id}-status`;
+  status.setAttribute('role', 'status');
+  const error = element('p', '', 'error');
+  error.id = `${form.id}-error`;
+  error.setAttribute('role', 'alert');
+  const apply = element('button', 'Apply');
+  apply.type = 'submit';
+  apply.id = `${form.id}-apply`;
+  apply.setAttribute('aria-label', `Apply the ${name} settings`);
+  const actions = element('div', null, 'actions');
+  actions.append(apply);
+  form.append(title, fields, error, status, actions);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    applyConfigSection(name);
+  });
+  form.addEventListener('input', (event) => {
+    // What is typed again is not refused yet.
+    const field = event.target.closest('.field');
+    if (field) clearErrorsIn(form, error, field);
+    status.textContent = '';
+  });
+  return form;
+}
+
+// Updates the forms in place: a field keeps its focus, what is typed in it and the refusal
+// shown at it while the topic brings changes.
+function renderConfigSection(section, force) {
+  const container = $('config-sections');
+  let form = $(`config-${safeId(section.name)}`);
+  if (!form) {
+    form = configForm(section);
+    container.append(form);
+  }
+  const fields = form.querySelector('.config-fields');
+  for (const key of section.keys || []) {
+    let field = $(configFieldId(section.name, key.key))?.closest('.field');
+    if (!field) {
+      field = configField(section.name, key);
+      fields.append(field);
+    }
+    updateConfigField(field, key, force);
+  }
+  form.querySelector('button[type="submit"]').hidden = !can('config.write');
+}
+
+function renderConfig() {
+  if (!config) {
+    $('config-sections').replaceChildren();
+    $('config-path').textContent = '';
+    return;
+  }
+  $('config-path').textContent = config.path
+    ? `Changes are written to ${config.path}.` : 'There is no configuration file: changes last until boursed stops.';
+  for (const section of config.sections || []) renderConfigSection(section, false);
+}
+
+// The changed fields of a section as a PUT's body: integers and decimals as the text typed
+// (the server reads strings of any type), an emptied one back to its default, a secret only
+// when one is typed.
+function configChanges(form, section) {
+  const body = {};
+  for (const key of section.keys || []) {
+    const input = $(configFieldId(section.name, key.key));
+    if (!input) continue;
+    const text = configInputText(input);
+    if (key.secret) {
+      if (text !== '') body[key.key] = text;
+    } else if (text !== input.dataset.original) {
+      if (key.type === 'boolean') body[key.key] = input.checked;
+      else if (text === '' && ['integer', 'decimal', 'enum'].includes(key.type)) body[key.key] = null;
+      else body[key.key] = text;
+    }
+  }
+  return body;
+}
+
+async function applyConfigSection(name) {
+  const section = config && (config.sections || []).find((s) => s.name === name);
+  const form = $(`config-${safeId(name)}`);
+  if (!section || !form) return;
+  const error = form.querySelector('.error');
+  const status = form.querySelector('.config-status');
+  clearErrorsIn(form, error);
+  status.textContent = '';
+  const body = configChanges(form, section);
+  if (Object.keys(body).length === 0) {
+    status.textContent = 'Nothing to apply: no value was changed.';
+    return;
+  }
+  const apply = form.querySelector('button[type="submit"]');
+  apply.disabled = true;
+  const answer = await act('PUT', `/api/v1/config/${encodeURIComponent(name)}`, body, error,
+                           'The settings were not applied.');
+  apply.disabled = false;
+  if (!answer.ok) {
+    if (answer.status === 422) showErrorsIn(form, error, answer.problem);
+    return;
+  }
+  const changed = answer.data;
+  const index = config.sections.findIndex((s) => s.name === name);
+  if (index >= 0) config.sections[index] = { name: changed.name, keys: changed.keys };
+  renderConfigSection({ name: changed.name, keys: changed.keys }, true);
+  const applied = changed.applied || [];
+  const later = changed.restart_required || [];
+  const said = [];
+  if (applied.length) said.push(`Applied: ${applied.join(', ')}.`);
+  if (later.length) said.push(`Saved, taking effect after a restart: ${later.join(', ')}.`);
+  status.textContent = said.length ? said.join(' ') : 'Nothing changed.';
+}
+
+async function exportConfig(node) {
+  const error = $('settings-error');
+  error.textContent = '';
+  node.disabled = true;
+  try {
+    const response = await api('/api/v1/config/export', { method: 'POST' });
+    if (!response.ok) {
+      error.textContent = problemText(await readProblem(response), response.status, 'Could not export the settings.');
+      return;
+    }
+    const blob = await response.blob();
+    const named = /filename="?([^";]+)"?/.exec(response.headers.get('Content-Disposition') || '');
+    if (exportUrl) URL.revokeObjectURL(exportUrl);
+    exportUrl = URL.createObjectURL(blob);
+    const link = element('a');
+    link.href = exportUrl;
+    link.download = named ? named[1] : 'bourse.conf';
+    link.hidden = true;
+    document.body.append(link);
+    link.click();
+    link.remove();
+  } catch (failure) {
+    if (failure.message !== 'unauthenticated') error.textContent = `Could not reach the server: ${failure.message}`;
+  } finally {
+    node.disabled = false;
+  }
+}
+
+function importValueText(value) {
+  if (value === null || value === undefined) return '—';
+  return String(value);
+}
+
+function importRow(change) {
+  const tr = element('tr');
+  tr.dataset.field = change.field;
+  tr.append(element('td', change.field, 'field-name'), element('td', importValueText(change.old), 'old'),
+            element('td', importValueText(change.new), 'new'),
+            element('td', change.restart_required ? 'After a restart' : 'At once'));
+  return tr;
+}
+
+// Sends the chosen file: first as a dry run listing what it would change, then, when
+// Apply Import is pressed, for real.
+async function importConfig(dryRun) {
+  if (importText === null) return;
+  const panel = $('config-import');
+  panel.hidden = false;
+  $('config-import-apply').hidden = true;
+  $('config-import-apply').disabled = true;
+  const answer = await act('POST', `/api/v1/config/import${dryRun ? '?dry_run=true' : ''}`, importText,
+                           $('config-import-error'), 'The file was not imported.', 'text/plain');
+  $('config-import-apply').disabled = false;
+  const changes = answer.ok && answer.data && Array.isArray(answer.data.changes) ? answer.data.changes : [];
+  panel.dataset.state = !answer.ok ? 'refused' : dryRun ? 'dry-run' : 'applied';
+  $('config-import-changes').tBodies[0].replaceChildren(...changes.map(importRow));
+  $('config-import-changes').hidden = changes.length === 0;
+  if (!answer.ok) {
+    $('config-import-summary').textContent = 'Nothing was changed.';
+    return;
+  }
+  if (dryRun) {
+    $('config-import-summary').textContent = changes.length === 0
+      ? 'No changes: the file agrees with the running configuration.'
+      : `The file would change ${changes.length} setting${changes.length === 1 ? '' : 's'}. Nothing is changed until you apply it.`;
+    $('config-import-apply').hidden = changes.length === 0 || !can('config.write');
+  } else {
+    $('config-import-summary').textContent =
+      `Imported: ${changes.length} setting${changes.length === 1 ? '' : 's'} changed.`;
+    importText = null;
+    loadConfig().catch(() => {});
+  }
+}
+
+async function chooseImport(input) {
+  const [file] = input.files;
+  input.value = '';           // the same file chosen again is read again
+  if (!file) return;
+  importText = await file.text();
+  await importConfig(true);
+}
+
+/* Logs */
+
+function logsQuery() {
+  const params = new URLSearchParams({ limit: String(LOGS_PAGE), level: $('logs-level').value });
+  const domain = $('logs-domain').value.trim();
+  if (domain) params.set('domain', domain);
+  return params;
+}
+
+// The filters the server applied, applied to an entry of the tail.
+function logMatches(entry) {
+  const domain = $('logs-domain').value.trim();
+  return LOG_LEVELS.indexOf(entry.level) >= LOG_LEVELS.indexOf($('logs-level').value) &&
+    (!domain || entry.domain === domain);
+}
+
+function rememberLog(entry) {
+  if (!entry || typeof entry.id !== 'number') return;
+  logEntries.set(entry.id, entry);
+  if (entry.domain && !logDomains.has(entry.domain)) {
+    logDomains.add(entry.domain);
+    $('logs-domains').replaceChildren(...[...logDomains].sort().map((d) => new Option(d, d)));
+  }
+}
+
+// The newest page, as the filters say. Entries the tail brought while it was asked for stay.
+async function loadLogs() {
+  const asked = ++logsAsked;
+  const answer = await fetchJson(`/api/v1/logs?${logsQuery()}`, $('logs-error'), 'Could not load the logs.');
+  if (!answer || asked !== logsAsked || token === null) return;
+  const items = listOf(answer);
+  const newest = items.length ? items[0].id : 0;
+  const tail = [...logEntries.values()].filter((e) => e.id > newest && logMatches(e));
+  logEntries.clear();
+  for (const entry of [...items, ...tail]) rememberLog(entry);
+  logsCursor = answer.next_cursor ?? null;
+  renderLogs();
+}
+
+async function loadOlderLogs(node) {
+  if (logsCursor === null) return;
+  const asked = logsAsked;
+  const params = logsQuery();
+  params.set('cursor', String(logsCursor));
+  node.disabled = true;
+  const answer = await fetchJson(`/api/v1/logs?${params}`, $('logs-error'), 'Could not load older entries.');
+  node.disabled = false;
+  if (!answer || asked !== logsAsked || token === null) return;
+  for (const entry of listOf(answer)) rememberLog(entry);
+  logsCursor = answer.next_cursor ?? null;
+  renderLogs();
+}
+
+function logArrived(entry) {
+  if (!logsSubscribed || !logMatches(entry)) return;
+  rememberLog(entry);
+  if (logEntries.size > KEPT_LOGS) {
+    // The oldest go; Older brings them back.
+    const ids = [...logEntries.keys()].sort((a, b) => a - b);
+    for (const id of ids.slice(0, logEntries.size - KEPT_LOGS)) logEntries.delete(id);
+    logsCursor = Math.min(...logEntries.keys());
+  }
+  // A burst is drawn once.
+  if (!logsRenderPending) {
+    logsRenderPending = true;
+    requestAnimationFrame(() => {
+      logsRenderPending = false;
+      renderLogs();
+    });
+  }
+}
+
+function logRow(entry) {
+  const tr = element('tr');
+  tr.dataset.logId = String(entry.id);
+  tr.dataset.level = entry.level;
+  const message = element('td', entry.message, 'message');
+  if (entry.request_id) message.title = `Request ${entry.request_id}`;
+  tr.append(element('td', formatTime(entry.ts), 'time'), element('td', entry.level, 'level'),
+            element('td', entry.domain, 'domain'), message);
+  return tr;
+}
+
+function renderLogs() {
+  const search = $('logs-search').value.trim().toLowerCase();
+  const found = (e) => !search || [e.message, e.domain, e.request_id].some((t) => String(t ?? '').toLowerCase().includes(search));
+  const items = [...logEntries.values()].filter(found).sort((a, b) => b.id - a.id);
+  fillTable('logs', items, logRow);
+  $('logs-empty').textContent = logEntries.size && !items.length ? 'No entry matches the search.' : 'No log entries.';
+  $('logs-older').hidden = logsCursor === null || !can('logs.read');
+}
+
+// The tail is followed only while the Logs view shows it: an administrator elsewhere in the
+// page is not sent every line the server writes.
+function followLogs() {
+  const wanted = socket !== null && socket.readyState === WebSocket.OPEN && token !== null &&
+    view === 'logs' && can('logs.read') && $('logs-live').checked;
+  if (wanted === logsSubscribed) return;
+  logsSubscribed = wanted;
+  if (!wanted) delete $('logs-section').dataset.following;
+  if (socket === null || socket.readyState !== WebSocket.OPEN) return;   // a closed socket follows nothing
+  socket.send(JSON.stringify({ type: wanted ? 'subscribe' : 'unsubscribe', topics: ['logs'] }));
+  // A new subscription's seq starts where the topic is, not after the last one seen.
+  lastSeq.delete('logs');
+  // What was written before the subscription took: over REST.
+  if (wanted) loadLogs().catch(() => {});
+}
+
+/* Health */
+
+async function loadHealth() {
+  const answer = await fetchJson('/api/v1/health/components', $('health-error'),
+                                 'Could not load the components’ health.');
+  if (!answer || token === null) return;
+  const listed = new Map(listOf(answer).map((item) => [item.component, item]));
+  for (const [component, known] of health) {
+    const item = listed.get(component);
+    // A transition the alerts topic brought after the list was read is not undone by it.
+    if (item && Date.parse(known.since) > Date.parse(item.since)) listed.set(component, known);
+  }
+  health.clear();
+  for (const [component, item] of listed) health.set(component, item);
+  renderHealth();
+}
+
+function componentChanged(alert) {
+  if (typeof alert.component !== 'string') return;
+  health.set(alert.component,
+             { component: alert.component, status: alert.status, reason: alert.reason ?? null, since: alert.since });
+  renderHealth();
+}
+
+function healthRow(item) {
+  const tr = element('tr');
+  tr.dataset.component = item.component;
+  tr.dataset.status = item.status;
+  tr.append(element('td', item.component, 'component'), element('td', item.status, 'status'),
+            element('td', item.reason ?? '—', 'reason'), element('td', formatTime(item.since), 'since'));
+  return tr;
+}
+
+function renderHealth() {
+  const items = [...health.values()].sort((a, b) => a.component.localeCompare(b.component));
+  fillTable('health', items, healthRow);
+  // The worst of the components, as the server sums them up.
+  const worst = items.reduce((w, item) => ((HEALTH_ORDER[item.status] ?? 0) > (HEALTH_ORDER[w] ?? 0) ? item.status : w),
+                             items.length ? 'ok' : '');
+  $('health-status').textContent = worst;
+  $('health-status').dataset.status = worst;
+}
+
+$('config-export').addEventListener('click', (event) => exportConfig(event.currentTarget));
+$('config-import-file').addEventListener('change', (event) => chooseImport(event.currentTarget).catch(() => {}));
+$('config-import-apply').addEventListener('click', () => importConfig(false));
+$('config-import-close').addEventListener('click', () => {
+  importText = null;
+  $('config-import').hidden = true;
+});
+$('logs-filter').addEventListener('submit', (event) => event.preventDefault());
+$('logs-level').addEventListener('change', () => loadLogs().catch(() => {}));
+$('logs-domain').addEventListener('change', () => loadLogs().catch(() => {}));
+$('logs-search').addEventListener('input', renderLogs);
+$('logs-live').addEventListener('change', followLogs);
+$('logs-older').addEventListener('click', (event) => loadOlderLogs(event.currentTarget));
+
+/* }}} */
+
 const TOPIC_HANDLERS = {
   system: showStatus,
   approvals: upsertApproval,
@@ -1979,6 +2555,8 @@ const TOPIC_HANDLERS = {
   alerts: alertArrived,
   backtests: backtestChanged,
   jobs: jobChanged,
+  config: configChanged,
+  logs: logArrived,
 };
 
 function start() {
