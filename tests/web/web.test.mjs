@@ -83,6 +83,8 @@ function childEnv(root) {
     BOURSE_SIMULATED_ENABLED: 'true',
     BOURSE_SIMULATED_BACKFILL_DAYS: '3',
     BOURSE_SIMULATED_SEED: '7',
+    // The components are checked every second: a change of health shows without a long wait.
+    BOURSE_HEALTH_CHECK_INTERVAL: '1',
     // A testnet address that never resolves: nothing here may reach Binance.
     BOURSE_BINANCE_BASE_URL: 'https://testnet.binance.invalid',
   });
@@ -967,6 +969,24 @@ function webSuite() {
       assert.notEqual(await row.locator('.since').textContent(), '—');
     }
     assert.equal(await text('#health-status'), listed.body.status);
+
+    // A transition arrives over the alerts topic: a minimum of free space no disk has makes the
+    // disk down at the next check, and it is as it was once the minimum is back.
+    const reads = [];
+    const onRequest = (request) => { if (request.url().includes('/api/v1/health')) reads.push(request.url()); };
+    page.on('request', onRequest);
+    const disk = page.locator('#health tr[data-component="disk"]');
+    const was = listed.body.items.find((item) => item.component === 'disk').status;
+    const lowered = await restJson('PUT', 'api/v1/config/health', { disk_min_mb: '1073741824' }, adminToken);
+    assert.equal(lowered.status, 200, JSON.stringify(lowered.body));
+    await waitUntil('the disk to show down', () => disk.getAttribute('data-status'), (s) => s === 'down');
+    assert.notEqual(await disk.locator('.reason').textContent(), '—', 'a full disk says no reason');
+    await waitUntil('#health-status to say down', () => text('#health-status'), (t) => t === 'down');
+    const restored = await restJson('PUT', 'api/v1/config/health', { disk_min_mb: null }, adminToken);
+    assert.equal(restored.status, 200, JSON.stringify(restored.body));
+    await waitUntil(`the disk to show ${was} again`, () => disk.getAttribute('data-status'), (s) => s === was);
+    page.off('request', onRequest);
+    assert.deepEqual(reads, [], 'the page read the health again instead of following the alerts');
   });
 
   step('an administrator changes a setting in Settings, and the server has it', async () => {
