@@ -2242,7 +2242,7 @@ function renderConfig() {
 // The changed fields of a section as a PUT's body: integers and decimals as the text typed
 // (the server reads strings of any type), an emptied one back to its default, a secret only
 // when one is typed.
-function configChanges(form, section) {
+function configChanges(section) {
   const body = {};
   for (const key of section.keys || []) {
     const input = $(configFieldId(section.name, key.key));
@@ -2267,7 +2267,7 @@ async function applyConfigSection(name) {
   const status = form.querySelector('.config-status');
   clearErrorsIn(form, error);
   status.textContent = '';
-  const body = configChanges(form, section);
+  const body = configChanges(section);
   if (Object.keys(body).length === 0) {
     status.textContent = 'Nothing to apply: no value was changed.';
     return;
