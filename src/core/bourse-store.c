@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "bourse-core-resources.h"
+#include "bourse-json.h"
 #include "bourse-store.h"
 
 #define MIGRATIONS_PATH "/io/github/bourse/Bourse/migrations/"
@@ -578,4 +579,47 @@ bourse_store_close (BourseStore *self)
       sqlite3_close_v2 (self->db);
       self->db = NULL;
     }
+}
+
+JsonNode *
+bourse_store_read_page (BourseStore          *self,
+                        sqlite3_stmt         *stmt,
+                        guint                 limit,
+                        gboolean              paged,
+                        BourseStoreItemFunc   add_item,
+                        gpointer              data,
+                        GError              **error)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  gboolean more = FALSE;
+  gint64 last_id = 0;
+  guint n = 0;
+  int rc;
+
+  g_return_val_if_fail (BOURSE_IS_STORE (self), NULL);
+  g_return_val_if_fail (stmt != NULL && add_item != NULL, NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "items");
+  json_builder_begin_array (builder);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (n == limit)
+        {
+          more = TRUE;
+          break;
+        }
+      add_item (builder, stmt, data);
+      last_id = sqlite3_column_int64 (stmt, 0);
+      n++;
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      bourse_store_set_error (self, error);
+      return NULL;
+    }
+  json_builder_end_array (builder);
+  bourse_json_builder_add_next_cursor (builder, more && paged, last_id);
+  json_builder_end_object (builder);
+  return json_builder_get_root (builder);
 }

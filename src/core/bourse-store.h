@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <sqlite3.h>
 
 G_BEGIN_DECLS
@@ -83,6 +84,25 @@ BourseStatement *bourse_store_statement         (BourseStore   *self,
                                                  const char    *sql,
                                                  GError       **error);
 void             bourse_statement_release       (BourseStatement *stmt);
+
+/* One page of a list, as the API answers lists (docs/API.md):
+ * {"items":[…],"next_cursor"}. @stmt selects the id first, newest first,
+ * and LIMIT @limit + 1 rows: the one more says whether another page
+ * follows, and "next_cursor" is then the last id given (null otherwise,
+ * or always when @paged is FALSE — a read forward with since_id). Each
+ * of the first @limit rows becomes an item by @add_item, which adds one
+ * value (an object) to the builder. */
+typedef void (*BourseStoreItemFunc) (JsonBuilder  *builder,
+                                     sqlite3_stmt *stmt,
+                                     gpointer      data);
+
+JsonNode        *bourse_store_read_page         (BourseStore          *self,
+                                                 sqlite3_stmt         *stmt,
+                                                 guint                 limit,
+                                                 gboolean              paged,
+                                                 BourseStoreItemFunc   add_item,
+                                                 gpointer              data,
+                                                 GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BourseStatement, bourse_statement_release)

@@ -660,7 +660,8 @@ bourse_scheduler_get_run_count (BourseScheduler  *self,
 
 static void
 add_run (JsonBuilder  *builder,
-         sqlite3_stmt *stmt)
+         sqlite3_stmt *stmt,
+         gpointer      data)
 {
   json_builder_begin_object (builder);
   bourse_json_builder_add_int (builder, "id", sqlite3_column_int64 (stmt, 0));
@@ -729,12 +730,7 @@ bourse_scheduler_list_runs (BourseScheduler  *self,
                             guint             limit,
                             GError          **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  gint64 last_id = 0;
-  guint n = 0;
-  gboolean more = FALSE;
-  int rc;
 
   g_return_val_if_fail (BOURSE_IS_SCHEDULER (self), NULL);
   g_return_val_if_fail (limit > 0, NULL);
@@ -748,32 +744,8 @@ bourse_scheduler_list_runs (BourseScheduler  *self,
   if (job != NULL)
     sqlite3_bind_text (stmt, 1, job, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 2, cursor);
-  /* One more than asked for says whether another page follows. */
   sqlite3_bind_int64 (stmt, 3, (gint64) limit + 1);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (n == limit)
-        {
-          more = TRUE;
-          break;
-        }
-      add_run (builder, stmt);
-      last_id = sqlite3_column_int64 (stmt, 0);
-      n++;
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      bourse_store_set_error (self->store, error);
-      return NULL;
-    }
-  json_builder_end_array (builder);
-  bourse_json_builder_add_next_cursor (builder, more, last_id);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  return bourse_store_read_page (self->store, stmt, limit, TRUE, add_run, NULL, error);
 }
 
 /* }}} */

@@ -677,6 +677,27 @@ bourse_portfolio_calendar_json (BoursePortfolio  *self,
   return json_builder_get_root (builder);
 }
 
+static void
+add_balance_change (JsonBuilder  *builder,
+                    sqlite3_stmt *stmt,
+                    gpointer      data)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
+  json_builder_set_member_name (builder, "time");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
+  json_builder_set_member_name (builder, "asset");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
+  bourse_json_builder_add_decimal (builder, "free", &(BourseDecimal) { sqlite3_column_int64 (stmt, 3) });
+  bourse_json_builder_add_decimal (builder, "locked", &(BourseDecimal) { sqlite3_column_int64 (stmt, 4) });
+  bourse_json_builder_add_decimal (builder, "change", &(BourseDecimal) { sqlite3_column_int64 (stmt, 5) });
+  json_builder_set_member_name (builder, "reason");
+  json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 6));
+  add_optional_int (builder, "order_id", stmt, 7);
+  json_builder_end_object (builder);
+}
+
 JsonNode *
 bourse_portfolio_balance_history_json (BoursePortfolio  *self,
                                        const char       *asset,
@@ -686,14 +707,9 @@ bourse_portfolio_balance_history_json (BoursePortfolio  *self,
                                        guint             limit,
                                        GError          **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *start = bourse_time_format_rfc3339 (start_ms);
   g_autofree char *end = bourse_time_format_rfc3339 (end_ms);
-  gint64 last_id = 0;
-  gboolean more = FALSE;
-  guint n = 0;
-  int rc;
 
   g_return_val_if_fail (BOURSE_IS_PORTFOLIO (self), NULL);
 
@@ -711,41 +727,6 @@ bourse_portfolio_balance_history_json (BoursePortfolio  *self,
   sqlite3_bind_int64 (stmt, 5, before_id);
   sqlite3_bind_int64 (stmt, 6, (gint64) limit + 1);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (n == limit)
-        {
-          more = TRUE;
-          break;
-        }
-      last_id = sqlite3_column_int64 (stmt, 0);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, last_id);
-      json_builder_set_member_name (builder, "time");
-      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 1));
-      json_builder_set_member_name (builder, "asset");
-      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 2));
-      bourse_json_builder_add_decimal (builder, "free", &(BourseDecimal) { sqlite3_column_int64 (stmt, 3) });
-      bourse_json_builder_add_decimal (builder, "locked", &(BourseDecimal) { sqlite3_column_int64 (stmt, 4) });
-      bourse_json_builder_add_decimal (builder, "change", &(BourseDecimal) { sqlite3_column_int64 (stmt, 5) });
-      json_builder_set_member_name (builder, "reason");
-      json_builder_add_string_value (builder, (const char *) sqlite3_column_text (stmt, 6));
-      add_optional_int (builder, "order_id", stmt, 7);
-      json_builder_end_object (builder);
-      n++;
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      bourse_store_set_error (self->store, error);
-      return NULL;
-    }
-  json_builder_end_array (builder);
-  bourse_json_builder_add_next_cursor (builder, more, last_id);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  return bourse_store_read_page (self->store, stmt, limit, TRUE, add_balance_change, NULL, error);
 }
 

@@ -571,6 +571,14 @@ add_fill_row (JsonBuilder  *builder,
   json_builder_end_object (builder);
 }
 
+static void
+add_fill_item (JsonBuilder  *builder,
+               sqlite3_stmt *stmt,
+               gpointer      mode)
+{
+  add_fill_row (builder, stmt, mode);
+}
+
 JsonNode *
 bourse_fills_json (BourseStore  *store,
                    gint64        order_id,
@@ -629,12 +637,7 @@ bourse_fills_list_json (BourseStore  *store,
                         guint         limit,
                         GError      **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(BourseStatement) stmt = NULL;
-  gint64 last_id = 0;
-  gboolean more = FALSE;
-  guint n = 0;
-  int rc;
 
   stmt = bourse_store_statement (store,
                                since_id > 0
@@ -650,27 +653,6 @@ bourse_fills_list_json (BourseStore  *store,
     sqlite3_bind_text (stmt, 2, symbol, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 3, since_id > 0 ? since_id : before_id);
   sqlite3_bind_int64 (stmt, 4, (gint64) limit + 1);
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (n == limit)
-        {
-          more = TRUE;
-          break;
-        }
-      add_fill_row (builder, stmt, mode);
-      last_id = sqlite3_column_int64 (stmt, 0);
-      n++;
-    }
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      bourse_store_set_error (store, error);
-      return NULL;
-    }
-  json_builder_end_array (builder);
-  bourse_json_builder_add_next_cursor (builder, more && since_id == 0, last_id);
-  json_builder_end_object (builder);
-  return json_builder_get_root (builder);
+  /* Read forward (since_id), a page has no cursor: the caller asks again from its last id. */
+  return bourse_store_read_page (store, stmt, limit, since_id == 0, add_fill_item, (gpointer) mode, error);
 }
