@@ -24,7 +24,7 @@
 #include "core/bourse-time.h"
 
 #include "bourse-notifications.h"
-#include "bourse-notifier-http.h"
+#include "bourse-notifier-base.h"
 #include "bourse-notify-templates.h"
 
 #define V (1 << BOURSE_ROLE_VIEWER)
@@ -1701,7 +1701,7 @@ bourse_notifications_new (BourseStore    *store,
   self->secrets = secrets != NULL ? g_object_ref (secrets) : NULL;
   self->bus = g_object_ref (bus);
   /* One session for every HTTP channel, on the engine's context. */
-  self->session = bourse_notifier_http_session_new ();
+  self->session = bourse_notifier_session_new ();
   self->notifiers = bourse_notifiers_create_all_full (config, secrets, bus, self->session);
   return self;
 }

@@ -18,24 +18,12 @@
 
 struct _BourseNotifierDesktop
 {
-  GObject         parent_instance;
-
-  BourseConfig   *config;
-  BourseSecrets  *secrets;
-  BourseEventBus *bus;
-};
-
-enum {
-  PROP_0,
-  PROP_CONFIG,
-  PROP_SECRETS,
-  PROP_BUS,
-  N_PROPS
+  BourseNotifierBase parent_instance;
 };
 
 static void notifier_iface_init (BourseNotifierInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierDesktop, bourse_notifier_desktop, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierDesktop, bourse_notifier_desktop, BOURSE_TYPE_NOTIFIER_BASE,
                                G_IMPLEMENT_INTERFACE (BOURSE_TYPE_NOTIFIER, notifier_iface_init))
 
 static const char *
@@ -53,7 +41,7 @@ get_name (BourseNotifier *notifier)
 static gboolean
 is_configured (BourseNotifier *notifier)
 {
-  return BOURSE_NOTIFIER_DESKTOP (notifier)->bus != NULL;
+  return bourse_notifier_base_get_bus (BOURSE_NOTIFIER_BASE (notifier)) != NULL;
 }
 
 static void
@@ -68,10 +56,11 @@ send_async (BourseNotifier           *notifier,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *topic = NULL;
+  BourseEventBus *bus = bourse_notifier_base_get_bus (BOURSE_NOTIFIER_BASE (self));
   gint64 user_id = 0;
 
   g_task_set_source_tag (task, send_async);
-  if (self->bus == NULL)
+  if (bus == NULL)
     {
       g_task_return_new_error (task, BOURSE_NOTIFIER_ERROR, BOURSE_NOTIFIER_ERROR_NOT_CONFIGURED,
                                _("The desktop channel has no event bus"));
@@ -101,16 +90,8 @@ send_async (BourseNotifier           *notifier,
   json_builder_end_object (builder);
   node = json_builder_get_root (builder);
   topic = g_strdup_printf ("notifications:%" G_GINT64_FORMAT, user_id);
-  bourse_event_bus_publish (self->bus, topic, node);
+  bourse_event_bus_publish (bus, topic, node);
   g_task_return_pointer (task, g_strdup ("published"), g_free);
-}
-
-static char *
-send_finish (BourseNotifier  *notifier,
-             GAsyncResult    *result,
-             GError         **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static void
@@ -120,76 +101,14 @@ notifier_iface_init (BourseNotifierInterface *iface)
   iface->get_name = get_name;
   iface->is_configured = is_configured;
   iface->send_async = send_async;
-  iface->send_finish = send_finish;
-}
-
-static void
-bourse_notifier_desktop_finalize (GObject *object)
-{
-  BourseNotifierDesktop *self = BOURSE_NOTIFIER_DESKTOP (object);
-
-  g_clear_object (&self->config);
-  g_clear_object (&self->secrets);
-  g_clear_object (&self->bus);
-
-  G_OBJECT_CLASS (bourse_notifier_desktop_parent_class)->finalize (object);
-}
-
-static void
-bourse_notifier_desktop_get_property (GObject    *object,
-                                      guint       prop_id,
-                                      GValue     *value,
-                                      GParamSpec *pspec)
-{
-  BourseNotifierDesktop *self = BOURSE_NOTIFIER_DESKTOP (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONFIG:  g_value_set_object (value, self->config); break;
-    case PROP_SECRETS: g_value_set_object (value, self->secrets); break;
-    case PROP_BUS:     g_value_set_object (value, self->bus); break;
-    default:           G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-bourse_notifier_desktop_set_property (GObject      *object,
-                                      guint         prop_id,
-                                      const GValue *value,
-                                      GParamSpec   *pspec)
-{
-  BourseNotifierDesktop *self = BOURSE_NOTIFIER_DESKTOP (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONFIG:  self->config = g_value_dup_object (value); break;
-    case PROP_SECRETS: self->secrets = g_value_dup_object (value); break;
-    case PROP_BUS:     self->bus = g_value_dup_object (value); break;
-    default:           G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 bourse_notifier_desktop_class_init (BourseNotifierDesktopClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = bourse_notifier_desktop_finalize;
-  object_class->get_property = bourse_notifier_desktop_get_property;
-  object_class->set_property = bourse_notifier_desktop_set_property;
-
-  g_object_class_override_property (object_class, PROP_CONFIG, "config");
-  g_object_class_override_property (object_class, PROP_SECRETS, "secrets");
-  g_object_class_override_property (object_class, PROP_BUS, "bus");
 }
 
 static void
 bourse_notifier_desktop_init (BourseNotifierDesktop *self)
 {
-}
-
-void
-bourse_notifier_desktop_register (void)
-{
-  g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_DESKTOP, "desktop", 10);
 }

@@ -6,15 +6,12 @@
 
 #pragma once
 
-#include "bourse-notifier.h"
+#include "bourse-notifier-base.h"
 
 G_BEGIN_DECLS
 
 #define BOURSE_TYPE_NOTIFIER_DESKTOP (bourse_notifier_desktop_get_type ())
 
-G_DECLARE_FINAL_TYPE (BourseNotifierDesktop, bourse_notifier_desktop, BOURSE, NOTIFIER_DESKTOP, GObject)
-
-/* On the extension point as "desktop"; bourse_notifiers_ensure () calls it. */
-void bourse_notifier_desktop_register (void);
+G_DECLARE_FINAL_TYPE (BourseNotifierDesktop, bourse_notifier_desktop, BOURSE, NOTIFIER_DESKTOP, BourseNotifierBase)
 
 G_END_DECLS

@@ -332,17 +332,17 @@ brevo_send_cb (GObject      *source,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   const char *message_id;
+  GError *error;
   guint status = 0;
 
   body = bourse_notifier_base_read_finish (SOUP_SESSION (source), result, task, "Brevo", &status);
   if (body == NULL)
     return;
 
-  text = g_utf8_make_valid (g_bytes_get_data (body, NULL),
-                            MIN (g_bytes_get_size (body), MAX_ANSWER_BYTES));
-  if (status < 200 || status >= 300)
+  text = bourse_notifier_answer_text (body);
+  if ((error = bourse_notifier_http_error (status, FALSE, "Brevo", text)) != NULL)
     {
-      g_task_return_error (task, bourse_notifier_http_error (status, "Brevo", text));
+      g_task_return_error (task, error);
       return;
     }
 
@@ -439,16 +439,6 @@ bourse_notifier_email_send_async (BourseNotifier           *notifier,
     send_smtp (self, notification, task);
 }
 
-static char *
-bourse_notifier_email_send_finish (BourseNotifier  *notifier,
-                                   GAsyncResult    *result,
-                                   GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, notifier), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 bourse_notifier_email_iface_init (BourseNotifierInterface *iface)
 {
@@ -456,7 +446,6 @@ bourse_notifier_email_iface_init (BourseNotifierInterface *iface)
   iface->get_name = bourse_notifier_email_get_name;
   iface->is_configured = bourse_notifier_email_is_configured;
   iface->send_async = bourse_notifier_email_send_async;
-  iface->send_finish = bourse_notifier_email_send_finish;
 }
 
 static void

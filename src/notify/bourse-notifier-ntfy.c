@@ -17,31 +17,16 @@
 #include "core/bourse-json.h"
 #include "core/bourse-time.h"
 
-#include "bourse-notifier-http.h"
 #include "bourse-notifier-ntfy.h"
 
 struct _BourseNotifierNtfy
 {
-  GObject         parent_instance;
-
-  BourseConfig   *config;
-  BourseSecrets  *secrets;
-  BourseEventBus *bus;
-  SoupSession    *session;
-};
-
-enum {
-  PROP_0,
-  PROP_CONFIG,
-  PROP_SECRETS,
-  PROP_BUS,
-  PROP_SESSION,
-  N_PROPS
+  BourseNotifierBase parent_instance;
 };
 
 static void notifier_iface_init (BourseNotifierInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierNtfy, bourse_notifier_ntfy, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierNtfy, bourse_notifier_ntfy, BOURSE_TYPE_NOTIFIER_BASE,
                                G_IMPLEMENT_INTERFACE (BOURSE_TYPE_NOTIFIER, notifier_iface_init))
 
 static const char *
@@ -59,8 +44,7 @@ get_name (BourseNotifier *notifier)
 static gboolean
 is_configured (BourseNotifier *notifier)
 {
-  BourseNotifierNtfy *self = BOURSE_NOTIFIER_NTFY (notifier);
-  const char *url = bourse_config_get_string (self->config, "notify", "ntfy_url");
+  const char *url = bourse_notifier_base_get_setting (BOURSE_NOTIFIER_BASE (notifier), "ntfy_url");
 
   return url != NULL && *url != '\0';
 }
@@ -115,21 +99,6 @@ describe_event (const BourseNotification *notification,
 }
 
 static void
-sent_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *answer = bourse_notifier_http_send_finish (result, &error);
-
-  if (answer == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, answer, g_free);
-}
-
-static void
 send_async (BourseNotifier           *notifier,
             const BourseNotification *notification,
             GCancellable             *cancellable,
@@ -137,7 +106,7 @@ send_async (BourseNotifier           *notifier,
             gpointer                  user_data)
 {
   /* ntfy answers 404 for a topic it does not have, 410 for one gone. */
-  static const guint invalid_topic[] = { SOUP_STATUS_NOT_FOUND, SOUP_STATUS_GONE, 0 };
+  static const guint recipient_gone[] = { SOUP_STATUS_NOT_FOUND, SOUP_STATUS_GONE, 0 };
   BourseNotifierNtfy *self = BOURSE_NOTIFIER_NTFY (notifier);
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   g_autoptr(SoupMessage) message = NULL;
@@ -147,14 +116,14 @@ send_async (BourseNotifier           *notifier,
   g_autofree char *escaped = NULL;
   g_autofree char *title = NULL;
   g_autofree char *delivery = NULL;
-  const char *base = bourse_config_get_string (self->config, "notify", "ntfy_url");
+  const char *base = bourse_notifier_base_get_setting (BOURSE_NOTIFIER_BASE (self), "ntfy_url");
   const char *topic = notification->recipient;
   const char *priority, *tags;
   SoupMessageHeaders *headers;
 
   g_task_set_source_tag (task, send_async);
   if (topic == NULL || *topic == '\0')
-    topic = bourse_config_get_string (self->config, "notify", "ntfy_topic");
+    topic = bourse_notifier_base_get_setting (BOURSE_NOTIFIER_BASE (self), "ntfy_topic");
   if (!is_configured (notifier) || topic == NULL || *topic == '\0')
     {
       g_task_return_new_error (task, BOURSE_NOTIFIER_ERROR, BOURSE_NOTIFIER_ERROR_NOT_CONFIGURED,
@@ -179,7 +148,7 @@ send_async (BourseNotifier           *notifier,
   soup_message_headers_replace (headers, "Priority", priority);
   soup_message_headers_replace (headers, "Tags", tags);
   soup_message_headers_replace (headers, "X-Bourse-Delivery", delivery);
-  if ((token = bourse_notifier_dup_secret (self->config, self->secrets, "notify.ntfy_token")) != NULL)
+  if ((token = bourse_notifier_base_dup_secret (BOURSE_NOTIFIER_BASE (self), "notify.ntfy_token")) != NULL)
     {
       g_auto(BourseNotifierSecret) authorization = g_strconcat ("Bearer ", token, NULL);
 
@@ -188,18 +157,7 @@ send_async (BourseNotifier           *notifier,
   body = g_bytes_new (notification->text, strlen (notification->text));
   soup_message_set_request_body_from_bytes (message, "text/plain; charset=utf-8", body);
 
-  if (self->session == NULL)
-    self->session = bourse_notifier_http_session_new ();
-  bourse_notifier_http_send_async (self->session, message, invalid_topic, cancellable, sent_cb,
-                                   g_steal_pointer (&task));
-}
-
-static char *
-send_finish (BourseNotifier  *notifier,
-             GAsyncResult    *result,
-             GError         **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  bourse_notifier_base_send (BOURSE_NOTIFIER_BASE (self), message, "ntfy", recipient_gone, task);
 }
 
 static void
@@ -209,82 +167,14 @@ notifier_iface_init (BourseNotifierInterface *iface)
   iface->get_name = get_name;
   iface->is_configured = is_configured;
   iface->send_async = send_async;
-  iface->send_finish = send_finish;
-}
-
-static void
-bourse_notifier_ntfy_finalize (GObject *object)
-{
-  BourseNotifierNtfy *self = BOURSE_NOTIFIER_NTFY (object);
-
-  g_clear_object (&self->config);
-  g_clear_object (&self->secrets);
-  g_clear_object (&self->bus);
-  g_clear_object (&self->session);
-
-  G_OBJECT_CLASS (bourse_notifier_ntfy_parent_class)->finalize (object);
-}
-
-static void
-bourse_notifier_ntfy_get_property (GObject    *object,
-                                      guint       prop_id,
-                                      GValue     *value,
-                                      GParamSpec *pspec)
-{
-  BourseNotifierNtfy *self = BOURSE_NOTIFIER_NTFY (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONFIG:  g_value_set_object (value, self->config); break;
-    case PROP_SECRETS: g_value_set_object (value, self->secrets); break;
-    case PROP_BUS:     g_value_set_object (value, self->bus); break;
-    case PROP_SESSION: g_value_set_object (value, self->session); break;
-    default:           G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-bourse_notifier_ntfy_set_property (GObject      *object,
-                                      guint         prop_id,
-                                      const GValue *value,
-                                      GParamSpec   *pspec)
-{
-  BourseNotifierNtfy *self = BOURSE_NOTIFIER_NTFY (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONFIG:  self->config = g_value_dup_object (value); break;
-    case PROP_SECRETS: self->secrets = g_value_dup_object (value); break;
-    case PROP_BUS:     self->bus = g_value_dup_object (value); break;
-    case PROP_SESSION: self->session = g_value_dup_object (value); break;
-    default:           G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 bourse_notifier_ntfy_class_init (BourseNotifierNtfyClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = bourse_notifier_ntfy_finalize;
-  object_class->get_property = bourse_notifier_ntfy_get_property;
-  object_class->set_property = bourse_notifier_ntfy_set_property;
-
-  g_object_class_override_property (object_class, PROP_CONFIG, "config");
-  g_object_class_override_property (object_class, PROP_SECRETS, "secrets");
-  g_object_class_override_property (object_class, PROP_BUS, "bus");
-  g_object_class_install_property (object_class, PROP_SESSION,
-    g_param_spec_object ("session", NULL, NULL, SOUP_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 }
 
 static void
 bourse_notifier_ntfy_init (BourseNotifierNtfy *self)
 {
-}
-
-void
-bourse_notifier_ntfy_register (void)
-{
-  g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_NTFY, "ntfy", 20);
 }

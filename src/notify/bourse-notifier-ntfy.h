@@ -6,15 +6,12 @@
 
 #pragma once
 
-#include "bourse-notifier.h"
+#include "bourse-notifier-base.h"
 
 G_BEGIN_DECLS
 
 #define BOURSE_TYPE_NOTIFIER_NTFY (bourse_notifier_ntfy_get_type ())
 
-G_DECLARE_FINAL_TYPE (BourseNotifierNtfy, bourse_notifier_ntfy, BOURSE, NOTIFIER_NTFY, GObject)
-
-/* On the extension point as "ntfy"; bourse_notifiers_ensure () calls it. */
-void bourse_notifier_ntfy_register (void);
+G_DECLARE_FINAL_TYPE (BourseNotifierNtfy, bourse_notifier_ntfy, BOURSE, NOTIFIER_NTFY, BourseNotifierBase)
 
 G_END_DECLS

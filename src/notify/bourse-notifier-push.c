@@ -258,12 +258,6 @@ build_message (const BourseNotification *notification)
 
 /* }}} */
 
-static char *
-answer_text (GBytes *body)
-{
-  return g_utf8_make_valid (g_bytes_get_data (body, NULL), MIN (g_bytes_get_size (body), MAX_ANSWER_BYTES));
-}
-
 static JsonObject *
 answer_object (GBytes   *body,
                JsonNode **root)
@@ -330,7 +324,7 @@ send_cb (GObject      *source,
   if (body == NULL)
     return;
   object = answer_object (body, &root);
-  if (status >= 200 && status < 300)
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
     {
       const char *name = bourse_json_get_string (object, "name");
 
@@ -339,19 +333,13 @@ send_cb (GObject      *source,
       return;
     }
 
-  text = answer_text (body);
+  text = bourse_notifier_answer_text (body);
   fcm_error = bourse_json_get_object (object, "error");
-  if (is_invalid_token_error (status, fcm_error))
-    {
-      g_task_return_new_error (task, BOURSE_NOTIFIER_ERROR, BOURSE_NOTIFIER_ERROR_INVALID_RECIPIENT,
-                               _("Firebase Cloud Messaging does not know the device: HTTP %u: %s"),
-                               status, text);
-      return;
-    }
   /* The token was revoked or the key disabled: mint anew next time. */
   if (status == 401 && g_strcmp0 (self->token_owner, data->owner) == 0)
     drop_token (self);
-  g_task_return_error (task, bourse_notifier_http_error (status, "Firebase Cloud Messaging", text));
+  g_task_return_error (task, bourse_notifier_http_error (status, is_invalid_token_error (status, fcm_error),
+                                                         "Firebase Cloud Messaging", text));
 }
 
 static void
@@ -396,11 +384,11 @@ token_cb (GObject      *source,
                                            &status);
   if (body == NULL)
     return;
-  if (status < 200 || status >= 300)
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      g_autofree char *text = answer_text (body);
+      g_autofree char *text = bourse_notifier_answer_text (body);
 
-      g_task_return_error (task, bourse_notifier_http_error (status, "Google's OAuth token endpoint", text));
+      g_task_return_error (task, bourse_notifier_http_error (status, FALSE, "Google's OAuth token endpoint", text));
       return;
     }
   object = answer_object (body, &root);
@@ -546,16 +534,6 @@ bourse_notifier_push_send_async (BourseNotifier           *notifier,
     mint_token (self, json_node_get_object (account), token_url, task);
 }
 
-static char *
-bourse_notifier_push_send_finish (BourseNotifier  *notifier,
-                                  GAsyncResult    *result,
-                                  GError         **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, notifier), NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
 static void
 bourse_notifier_push_iface_init (BourseNotifierInterface *iface)
 {
@@ -563,7 +541,6 @@ bourse_notifier_push_iface_init (BourseNotifierInterface *iface)
   iface->get_name = bourse_notifier_push_get_name;
   iface->is_configured = bourse_notifier_push_is_configured;
   iface->send_async = bourse_notifier_push_send_async;
-  iface->send_finish = bourse_notifier_push_send_finish;
 }
 
 static void

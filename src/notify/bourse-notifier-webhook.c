@@ -19,31 +19,16 @@
 #include "core/bourse-signature.h"
 #include "core/bourse-time.h"
 
-#include "bourse-notifier-http.h"
 #include "bourse-notifier-webhook.h"
 
 struct _BourseNotifierWebhook
 {
-  GObject         parent_instance;
-
-  BourseConfig   *config;
-  BourseSecrets  *secrets;
-  BourseEventBus *bus;
-  SoupSession    *session;
-};
-
-enum {
-  PROP_0,
-  PROP_CONFIG,
-  PROP_SECRETS,
-  PROP_BUS,
-  PROP_SESSION,
-  N_PROPS
+  BourseNotifierBase parent_instance;
 };
 
 static void notifier_iface_init (BourseNotifierInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierWebhook, bourse_notifier_webhook, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (BourseNotifierWebhook, bourse_notifier_webhook, BOURSE_TYPE_NOTIFIER_BASE,
                                G_IMPLEMENT_INTERFACE (BOURSE_TYPE_NOTIFIER, notifier_iface_init))
 
 static const char *
@@ -61,7 +46,7 @@ get_name (BourseNotifier *notifier)
 static const char *
 url_of (BourseNotifierWebhook *self)
 {
-  return bourse_config_get_string (self->config, "notify", "webhook_url");
+  return bourse_notifier_base_get_setting (BOURSE_NOTIFIER_BASE (self), "webhook_url");
 }
 
 static gboolean
@@ -101,21 +86,6 @@ build_body (const BourseNotification *notification)
 }
 
 static void
-sent_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *answer = bourse_notifier_http_send_finish (result, &error);
-
-  if (answer == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, answer, g_free);
-}
-
-static void
 send_async (BourseNotifier           *notifier,
             const BourseNotification *notification,
             GCancellable             *cancellable,
@@ -152,7 +122,7 @@ send_async (BourseNotifier           *notifier,
   soup_message_headers_replace (headers, "X-Bourse-Delivery", delivery);
   soup_message_headers_replace (headers, "X-Bourse-Event", notification->event);
   /* Unsigned without a secret: the receiver decides whether it accepts that. */
-  if ((secret = bourse_notifier_dup_secret (self->config, self->secrets, "notify.webhook_secret")) != NULL)
+  if ((secret = bourse_notifier_base_dup_secret (BOURSE_NOTIFIER_BASE (self), "notify.webhook_secret")) != NULL)
     {
       g_autofree char *signature = bourse_signature_header ((const guint8 *)secret, strlen (secret), timestamp,
                                                             g_bytes_get_data (payload, NULL),
@@ -162,17 +132,7 @@ send_async (BourseNotifier           *notifier,
     }
   soup_message_set_request_body_from_bytes (message, "application/json", payload);
 
-  if (self->session == NULL)
-    self->session = bourse_notifier_http_session_new ();
-  bourse_notifier_http_send_async (self->session, message, NULL, cancellable, sent_cb, g_steal_pointer (&task));
-}
-
-static char *
-send_finish (BourseNotifier  *notifier,
-             GAsyncResult    *result,
-             GError         **error)
-{
-  return g_task_propagate_pointer (G_TASK (result), error);
+  bourse_notifier_base_send (BOURSE_NOTIFIER_BASE (self), message, "Webhook", NULL, task);
 }
 
 static void
@@ -182,82 +142,14 @@ notifier_iface_init (BourseNotifierInterface *iface)
   iface->get_name = get_name;
   iface->is_configured = is_configured;
   iface->send_async = send_async;
-  iface->send_finish = send_finish;
-}
-
-static void
-bourse_notifier_webhook_finalize (GObject *object)
-{
-  BourseNotifierWebhook *self = BOURSE_NOTIFIER_WEBHOOK (object);
-
-  g_clear_object (&self->config);
-  g_clear_object (&self->secrets);
-  g_clear_object (&self->bus);
-  g_clear_object (&self->session);
-
-  G_OBJECT_CLASS (bourse_notifier_webhook_parent_class)->finalize (object);
-}
-
-static void
-bourse_notifier_webhook_get_property (GObject    *object,
-                                      guint       prop_id,
-                                      GValue     *value,
-                                      GParamSpec *pspec)
-{
-  BourseNotifierWebhook *self = BOURSE_NOTIFIER_WEBHOOK (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONFIG:  g_value_set_object (value, self->config); break;
-    case PROP_SECRETS: g_value_set_object (value, self->secrets); break;
-    case PROP_BUS:     g_value_set_object (value, self->bus); break;
-    case PROP_SESSION: g_value_set_object (value, self->session); break;
-    default:           G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-bourse_notifier_webhook_set_property (GObject      *object,
-                                      guint         prop_id,
-                                      const GValue *value,
-                                      GParamSpec   *pspec)
-{
-  BourseNotifierWebhook *self = BOURSE_NOTIFIER_WEBHOOK (object);
-
-  switch (prop_id)
-    {
-    case PROP_CONFIG:  self->config = g_value_dup_object (value); break;
-    case PROP_SECRETS: self->secrets = g_value_dup_object (value); break;
-    case PROP_BUS:     self->bus = g_value_dup_object (value); break;
-    case PROP_SESSION: self->session = g_value_dup_object (value); break;
-    default:           G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
 }
 
 static void
 bourse_notifier_webhook_class_init (BourseNotifierWebhookClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = bourse_notifier_webhook_finalize;
-  object_class->get_property = bourse_notifier_webhook_get_property;
-  object_class->set_property = bourse_notifier_webhook_set_property;
-
-  g_object_class_override_property (object_class, PROP_CONFIG, "config");
-  g_object_class_override_property (object_class, PROP_SECRETS, "secrets");
-  g_object_class_override_property (object_class, PROP_BUS, "bus");
-  g_object_class_install_property (object_class, PROP_SESSION,
-    g_param_spec_object ("session", NULL, NULL, SOUP_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 }
 
 static void
 bourse_notifier_webhook_init (BourseNotifierWebhook *self)
 {
-}
-
-void
-bourse_notifier_webhook_register (void)
-{
-  g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_WEBHOOK, "webhook", 30);
 }

@@ -6,15 +6,12 @@
 
 #pragma once
 
-#include "bourse-notifier.h"
+#include "bourse-notifier-base.h"
 
 G_BEGIN_DECLS
 
 #define BOURSE_TYPE_NOTIFIER_WEBHOOK (bourse_notifier_webhook_get_type ())
 
-G_DECLARE_FINAL_TYPE (BourseNotifierWebhook, bourse_notifier_webhook, BOURSE, NOTIFIER_WEBHOOK, GObject)
-
-/* On the extension point as "webhook"; bourse_notifiers_ensure () calls it. */
-void bourse_notifier_webhook_register (void);
+G_DECLARE_FINAL_TYPE (BourseNotifierWebhook, bourse_notifier_webhook, BOURSE, NOTIFIER_WEBHOOK, BourseNotifierBase)
 
 G_END_DECLS

@@ -11,10 +11,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "bourse-notifier.h"
-#include "bourse-notifier-email.h"
-#include "bourse-notifier-push.h"
+#include "bourse-notifier-base.h"
 #include "bourse-notifier-desktop.h"
+#include "bourse-notifier-email.h"
 #include "bourse-notifier-ntfy.h"
+#include "bourse-notifier-push.h"
 #include "bourse-notifier-webhook.h"
 
 G_DEFINE_QUARK (bourse-notifier-error-quark, bourse_notifier_error)
@@ -91,13 +92,12 @@ bourse_notifiers_ensure (void)
       GIOExtensionPoint *point = g_io_extension_point_register (BOURSE_NOTIFIER_EXTENSION_POINT_NAME);
 
       g_io_extension_point_set_required_type (point, BOURSE_TYPE_NOTIFIER);
-      /* The built-ins go through the same door as modules (added as they
-       * are written: email, push, ntfy, webhook, desktop). */
+      /* The built-ins go through the same door as modules. */
       g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_EMAIL, "email", 100);
       g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_PUSH, "push", 100);
-      bourse_notifier_webhook_register ();
-      bourse_notifier_ntfy_register ();
-      bourse_notifier_desktop_register ();
+      g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_WEBHOOK, "webhook", 30);
+      g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_NTFY, "ntfy", 20);
+      g_io_extension_point_implement (BOURSE_NOTIFIER_EXTENSION_POINT_NAME, BOURSE_TYPE_NOTIFIER_DESKTOP, "desktop", 10);
       bourse_plugins_load ();
 
       g_once_init_leave (&initialized, 1);
@@ -126,9 +126,9 @@ bourse_notifiers_create_all_full (BourseConfig   *config,
   for (GList *l = extensions; l != NULL; l = l->next)
     {
       GType type = g_io_extension_get_type (l->data);
-      g_autoptr(GTypeClass) klass = g_type_class_ref (type);
 
-      if (session != NULL && g_object_class_find_property (G_OBJECT_CLASS (klass), "session") != NULL)
+      /* A plugin may implement the interface on its own, without "session". */
+      if (session != NULL && g_type_is_a (type, BOURSE_TYPE_NOTIFIER_BASE))
         g_ptr_array_add (notifiers, g_object_new (type, "config", config, "secrets", secrets, "bus", bus,
                                                   "session", session, NULL));
       else
@@ -181,16 +181,25 @@ bourse_notifier_secret_free (char *secret)
 
 GError *
 bourse_notifier_http_error (guint       status,
+                            gboolean    recipient_invalid,
                             const char *provider,
                             const char *detail)
 {
   g_return_val_if_fail (provider != NULL, NULL);
 
+  if (detail == NULL)
+    detail = "";
   if (status == 0)
     return g_error_new (BOURSE_NOTIFIER_ERROR, BOURSE_NOTIFIER_ERROR_TEMPORARY,
-                        _("Could not reach %s: %s"), provider, detail != NULL ? detail : "");
+                        _("Could not reach %s: %s"), provider, detail);
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    return NULL;
+  if (recipient_invalid)
+    return g_error_new (BOURSE_NOTIFIER_ERROR, BOURSE_NOTIFIER_ERROR_INVALID_RECIPIENT,
+                        _("%s does not know the recipient: HTTP %u: %s"), provider, status, detail);
+  /* A request timeout is the provider's slowness, not our request's fault. */
   return g_error_new (BOURSE_NOTIFIER_ERROR,
-                      status == 429 || status >= 500 ? BOURSE_NOTIFIER_ERROR_TEMPORARY
-                                                     : BOURSE_NOTIFIER_ERROR_PERMANENT,
-                      _("%s answered HTTP %u: %s"), provider, status, detail != NULL ? detail : "");
+                      status == SOUP_STATUS_REQUEST_TIMEOUT || status == 429
+                      || status >= 500 ? BOURSE_NOTIFIER_ERROR_TEMPORARY : BOURSE_NOTIFIER_ERROR_PERMANENT,
+                      _("%s answered HTTP %u: %s"), provider, status, detail);
 }

@@ -82,9 +82,10 @@ void        bourse_notifiers_ensure       (void);
 GPtrArray  *bourse_notifiers_create_all   (BourseConfig             *config,
                                            BourseSecrets            *secrets,
                                            BourseEventBus           *bus);
-/* The same, and @session (the engine context's one SoupSession) given to
- * every notifier that has a construct-only "session" property: HTTP
- * channels send through it, or through one of their own without it. */
+/* The same, and @session (the service's one SoupSession, on the engine's
+ * context) given to every notifier that derives from BourseNotifierBase as
+ * its "session": the channels send through it, or, without one, through a
+ * session of their own. */
 GPtrArray  *bourse_notifiers_create_all_full (BourseConfig          *config,
                                            BourseSecrets            *secrets,
                                            BourseEventBus           *bus,
@@ -113,10 +114,14 @@ char       *bourse_notifier_dup_secret    (BourseConfig             *config,
 typedef char *BourseNotifierSecret;
 void        bourse_notifier_secret_free   (char                     *secret);
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (BourseNotifierSecret, bourse_notifier_secret_free, NULL)
-/* How an HTTP provider's answer (status, and the text to show) fails:
- * 429 and 5xx TEMPORARY, other statuses PERMANENT; status 0, a transport
- * failure (detail says which), TEMPORARY. */
+/* Sorts an HTTP provider's answer, for every channel (docs/OPERATIONS.md,
+ * "Channels"): NULL for a 2xx, delivered; else the error: INVALID_RECIPIENT
+ * when @recipient_invalid (the channel's reading of the answer: ntfy's 404
+ * and 410, FCM's UNREGISTERED), TEMPORARY for 408, 429 and 5xx, PERMANENT for
+ * any other status; status 0 (@provider was not reached, @detail says why)
+ * TEMPORARY. @detail is the answer's text (bourse_notifier_answer_text()). */
 GError     *bourse_notifier_http_error    (guint                     status,
+                                           gboolean                  recipient_invalid,
                                            const char               *provider,
                                            const char               *detail);
 
