@@ -60,6 +60,16 @@ wake_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The caller's object stays as it was: the copy gets the time. */
+static void
+copy_member (JsonObject  *object,
+             const char  *name,
+             JsonNode    *node,
+             gpointer     user_data)
+{
+  json_object_set_member (user_data, name, json_node_copy (node));
+}
+
 gboolean
 bourse_outbox_emit (BourseStore  *store,
                     const char   *event,
@@ -69,12 +79,23 @@ bourse_outbox_emit (BourseStore  *store,
 {
   g_autoptr(BourseStatement) stmt = NULL;
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
-  g_autofree char *text = data != NULL ? bourse_json_to_string (data, NULL) : g_strdup ("{}");
+  g_autoptr(JsonNode) stamped = NULL;
+  g_autofree char *text = NULL;
   Watch *watch;
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
   g_return_val_if_fail (event != NULL && *event != '\0', FALSE);
   g_return_val_if_fail (data == NULL || JSON_NODE_HOLDS_OBJECT (data), FALSE);
+
+  /* Every event's data carries its time (docs/OPERATIONS.md), which a
+   * receiver cannot learn from a send that a retry made later. */
+  stamped = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (stamped, json_object_new ());
+  if (data != NULL)
+    json_object_foreach_member (json_node_get_object (data), copy_member, json_node_get_object (stamped));
+  if (!json_object_has_member (json_node_get_object (stamped), "ts"))
+    json_object_set_string_member (json_node_get_object (stamped), "ts", now);
+  text = bourse_json_to_string (stamped, NULL);
 
   stmt = bourse_store_statement (store,
                                  "INSERT INTO notification_events (event, user_id, data, created_at) "
