@@ -14,7 +14,10 @@
 
 #include <sqlite3.h>
 
-#include "bourse-test-server.h"
+#include "core/bourse-json.h"
+#include "core/bourse-time.h"
+
+#include "desk-test-util.h"
 
 #define PASSWORD    "a long and winding road 42"
 #define SECRET      "hook-secret-of-the-test"
@@ -72,12 +75,13 @@ receiver_cb (SoupServer        *server,
   soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
 }
 
+/* On @port of the loopback, or any free one with 0. */
 static Receiver *
-receiver_new (void)
+receiver_new_on (guint16 port)
 {
   Receiver *receiver = g_new0 (Receiver, 1);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -99,6 +103,12 @@ receiver_new (void)
   receiver->url = g_strdup_printf ("http://127.0.0.1:%u",
                                    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   return receiver;
+}
+
+static Receiver *
+receiver_new (void)
+{
+  return receiver_new_on (0);
 }
 
 static void
@@ -702,20 +712,33 @@ test_signup_to_admins (void)
   bourse_test_server_free (server);
 }
 
+/* @sql over the store's file, read-only, with @event bound to its one
+ * parameter; the caller finalizes the statement and closes *db. */
+static sqlite3_stmt *
+query_events (BourseTestServer  *server,
+              const char        *sql,
+              const char        *event,
+              sqlite3          **db)
+{
+  g_autofree char *db_path = g_build_filename (server->data_dir, "bourse.db", NULL);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (*db, 10000);
+  g_assert_cmpint (sqlite3_prepare_v2 (*db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, event, -1, SQLITE_STATIC);
+  return stmt;
+}
+
 static char *
 event_data (BourseTestServer *server,
             const char       *event)
 {
-  g_autofree char *db_path = g_build_filename (server->data_dir, "bourse.db", NULL);
   sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
+  sqlite3_stmt *stmt = query_events (server, "SELECT group_concat (data, '|') FROM notification_events "
+                                             "WHERE event = ?", event, &db);
   char *data = NULL;
 
-  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 10000);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT group_concat (data, '|') FROM notification_events "
-                                           "WHERE event = ?", -1, &stmt, NULL), ==, SQLITE_OK);
-  sqlite3_bind_text (stmt, 1, event, -1, SQLITE_STATIC);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   data = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
@@ -1000,6 +1023,365 @@ test_desktop_only_its_user (void)
   bourse_test_server_free (server);
 }
 
+/* Producers {{{ */
+
+/* The newest stored event @event: its data (parsed), id and user. */
+static JsonNode *
+stored_event (BourseTestServer *server,
+              const char       *event,
+              gint64           *id,
+              gint64           *user_id)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = query_events (server, "SELECT id, user_id, data FROM notification_events WHERE event = ? "
+                                             "ORDER BY id DESC LIMIT 1", event, &db);
+  JsonNode *data = NULL;
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      *id = sqlite3_column_int64 (stmt, 0);
+      *user_id = sqlite3_column_int64 (stmt, 1);
+      data = json_from_string ((const char *)sqlite3_column_text (stmt, 2), NULL);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  if (data == NULL)
+    g_error ("no %s event is stored", event);
+  return data;
+}
+
+/* Exactly the members docs/OPERATIONS.md lists for the event, and "ts". */
+static void
+assert_members (JsonObject         *data,
+                const char * const *names)
+{
+  guint n = 0;
+
+  for (; names[n] != NULL; n++)
+    if (!json_object_has_member (data, names[n]))
+      g_error ("the event's data has no %s", names[n]);
+  g_assert_true (json_object_has_member (data, "ts"));
+  g_assert_cmpuint (json_object_get_size (data), ==, n + 1);
+}
+
+static void
+assert_same_decimal (const char *have,
+                     const char *want)
+{
+  BourseDecimal a, b;
+
+  g_assert_true (bourse_decimal_parse (have, &a, NULL));
+  g_assert_true (bourse_decimal_parse (want, &b, NULL));
+  if (a.units != b.units)
+    g_error ("%s is not %s", have, want);
+}
+
+/* The event stored with @id reached the webhook once, sent, with its data. */
+static void
+assert_webhook_sent (BourseTestServer *server,
+                     Receiver         *receiver,
+                     const char       *event,
+                     gint64            event_id,
+                     JsonNode         *data)
+{
+  g_autofree char *query = g_strdup_printf ("?event=%s&channel=webhook", event);
+  g_autoptr(JsonNode) sent = NULL;
+  g_autofree char *delivery = NULL;
+  g_autofree char *want = bourse_json_to_string (data, NULL);
+  JsonObject *item;
+  guint found = 0;
+
+  wait_history (server, query, "sent", 1);
+  sent = history (server, NULL, query);
+  g_assert_cmpuint (json_array_get_length (items_of (sent)), ==, 1);
+  item = json_array_get_object_element (items_of (sent), 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "status"), ==, "sent");
+  g_assert_cmpint (json_object_get_int_member (item, "event_id"), ==, event_id);
+  delivery = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (item, "id"));
+  g_assert_cmpuint (count_deliveries (receiver, delivery, 0), ==, 1);
+
+  for (guint i = 0; i < receiver->requests->len; i++)
+    {
+      Request *request = g_ptr_array_index (receiver->requests, i);
+      g_autoptr(JsonNode) body = NULL;
+      g_autofree char *have = NULL;
+      JsonObject *object;
+
+      if (g_strcmp0 (soup_message_headers_get_one (request->headers, "X-Bourse-Delivery"), delivery) != 0)
+        continue;
+      check_signature (request);
+      body = json_from_string (request->body, NULL);
+      object = json_node_get_object (body);
+      g_assert_cmpstr (json_object_get_string_member (object, "event"), ==, event);
+      have = bourse_json_to_string (json_object_get_member (object, "data"), NULL);
+      g_assert_cmpstr (have, ==, want);
+      found++;
+    }
+  g_assert_cmpuint (found, ==, 1);
+}
+
+typedef struct
+{
+  BourseTestServer *server;
+  const char       *path;
+} JobWait;
+
+static gboolean
+job_has_ended (gpointer data)
+{
+  JobWait *wait = data;
+  g_autoptr(JsonNode) job = expect_json (wait->server, "GET", wait->path, NULL, NULL, 200);
+  const char *status = json_object_get_string_member (json_node_get_object (job), "status");
+
+  return g_strcmp0 (status, "succeeded") == 0 || g_strcmp0 (status, "failed") == 0
+      || g_strcmp0 (status, "canceled") == 0;
+}
+
+/* Each producer stores its event with its cause (once the cause can be
+ * seen, so can the event), and the event reaches a delivery with the data
+ * docs/OPERATIONS.md lists. */
+static void
+test_producers (void)
+{
+  static const char * const approval_members[] = {
+    "approval_id", "symbol", "decision", "entry", "stop_loss", "take_profit", "strategy", "expires_at", NULL
+  };
+  static const char * const filled_members[] = {
+    "order_id", "symbol", "side", "price", "quantity", "fee", "mode", NULL
+  };
+  static const char * const protection_members[] = { "protection", "symbol", "until", "reason", NULL };
+  static const char * const halted_members[] = { "state", "actor", "reason", NULL };
+  static const char * const job_members[] = { "job_id", "kind", "status", "summary", NULL };
+  Receiver *receiver = receiver_new ();
+  BourseTestServer *server = server_new (receiver->url, NULL, "1");
+  g_autofree char *tina = NULL;
+  g_autofree char *start = NULL;
+  g_autofree char *end = NULL;
+  g_autofree char *backtest = NULL;
+  g_autofree char *job_path = NULL;
+  g_autoptr(JsonNode) ignored = NULL;
+  g_autoptr(JsonNode) recommended = NULL;
+  g_autoptr(JsonNode) approval = NULL;
+  g_autoptr(JsonNode) order = NULL;
+  g_autoptr(JsonNode) state = NULL;
+  g_autoptr(JsonNode) started = NULL;
+  g_autoptr(JsonNode) job = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  BourseDecimal loss;
+  JsonObject *object, *cause, *protection;
+  gint64 tina_id, event_id, user_id, approval_id, order_id, job_id;
+  gint64 hour;
+
+  /* Everyone hears of these by the webhook alone. */
+  ignored = expect_json (server, "PUT", "/api/v1/notifications/defaults", NULL,
+                         "{\"events\":{\"approval.pending\":[\"webhook\"],\"order.filled\":[\"webhook\"],"
+                         "\"risk.halted\":[\"webhook\"],\"risk.protection\":[\"webhook\"],"
+                         "\"job.finished\":[\"webhook\"]}}", 200);
+  tina_id = create_user (server, "tina", "trader");
+  tina = login (server, "tina");
+  desk_add_instrument (server, "NTFUSDT", BOURSE_INTERVAL_1H, 200, 1);
+
+  /* approval.pending: an actionable recommendation waits for a decision. */
+  recommended = expect_json (server, "POST", "/api/v1/recommendations", tina,
+                             "{\"symbol\":\"NTFUSDT\",\"interval\":\"1h\",\"strategy\":\"A\",\"last_n_days\":30,"
+                             "\"params\":{\"threshold\":0}}", 201);
+  object = json_node_get_object (recommended);
+  approval_id = json_object_get_int_member (object, "approval_id");
+  g_assert_cmpint (approval_id, >, 0);
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/approvals/%" G_GINT64_FORMAT, approval_id);
+
+    approval = expect_json (server, "GET", path, NULL, NULL, 200);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (approval), "status"), ==, "pending");
+  }
+  data = stored_event (server, "approval.pending", &event_id, &user_id);
+  cause = json_node_get_object (data);
+  assert_members (cause, approval_members);
+  g_assert_cmpint (user_id, ==, tina_id);
+  g_assert_cmpint (json_object_get_int_member (cause, "approval_id"), ==, approval_id);
+  g_assert_cmpstr (json_object_get_string_member (cause, "symbol"), ==, "NTFUSDT");
+  g_assert_cmpstr (json_object_get_string_member (cause, "decision"), ==,
+                   json_object_get_string_member (object, "decision"));
+  g_assert_cmpstr (json_object_get_string_member (cause, "expires_at"), ==,
+                   json_object_get_string_member (json_node_get_object (approval), "expires_at"));
+  assert_same_decimal (json_object_get_string_member (cause, "entry"), json_object_get_string_member (object, "entry"));
+  assert_webhook_sent (server, receiver, "approval.pending", event_id, data);
+  g_clear_pointer (&data, json_node_unref);
+
+  /* order.filled: a paper market order fills as it is placed. */
+  order = expect_json (server, "POST", "/api/v1/orders", tina,
+                       "{\"symbol\":\"NTFUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"1\"}", 201);
+  object = json_node_get_object (order);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "FILLED");
+  order_id = json_object_get_int_member (object, "id");
+  data = stored_event (server, "order.filled", &event_id, &user_id);
+  cause = json_node_get_object (data);
+  assert_members (cause, filled_members);
+  g_assert_cmpint (user_id, ==, tina_id);
+  g_assert_cmpint (json_object_get_int_member (cause, "order_id"), ==, order_id);
+  g_assert_cmpstr (json_object_get_string_member (cause, "symbol"), ==, "NTFUSDT");
+  g_assert_cmpstr (json_object_get_string_member (cause, "side"), ==, "BUY");
+  g_assert_cmpstr (json_object_get_string_member (cause, "mode"), ==, "paper");
+  assert_same_decimal (json_object_get_string_member (cause, "price"),
+                       json_object_get_string_member (object, "average_price"));
+  assert_same_decimal (json_object_get_string_member (cause, "quantity"), "1");
+  assert_same_decimal (json_object_get_string_member (cause, "fee"), json_object_get_string_member (object, "fee"));
+  assert_webhook_sent (server, receiver, "order.filled", event_id, data);
+  g_clear_pointer (&data, json_node_unref);
+
+  /* risk.protection: a stop-loss exit starts a cooldown, as in test-risk. */
+  g_clear_pointer (&ignored, json_node_unref);
+  ignored = expect_json (server, "PUT", "/api/v1/risk/global", NULL,
+                         "{\"protections\":{\"cooldown\":{\"minutes\":30}}}", 200);
+  g_assert_true (bourse_decimal_parse ("-20", &loss, NULL));
+  bourse_risk_note_trade_closed (bourse_engine_get_risk (server->engine), "NTFUSDT", "stop_loss", loss);
+  state = expect_json (server, "GET", "/api/v1/risk/state", NULL, NULL, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (state),
+                                                                         "protections")), ==, 1);
+  protection = json_array_get_object_element (json_object_get_array_member (json_node_get_object (state),
+                                                                            "protections"), 0);
+  data = stored_event (server, "risk.protection", &event_id, &user_id);
+  cause = json_node_get_object (data);
+  assert_members (cause, protection_members);
+  g_assert_cmpint (user_id, ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (cause, "protection"), ==, "cooldown");
+  g_assert_cmpstr (json_object_get_string_member (cause, "symbol"), ==, "NTFUSDT");
+  g_assert_cmpstr (json_object_get_string_member (cause, "until"), ==,
+                   json_object_get_string_member (protection, "until"));
+  g_assert_nonnull (json_object_get_string_member (cause, "reason"));
+  assert_webhook_sent (server, receiver, "risk.protection", event_id, data);
+  g_clear_pointer (&data, json_node_unref);
+
+  /* risk.halted: POST /api/v1/risk/halt. */
+  g_clear_pointer (&state, json_node_unref);
+  state = expect_json (server, "POST", "/api/v1/risk/halt", NULL, "{\"reason\":\"notify test\"}", 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (state), "state"), ==, "HALTED");
+  data = stored_event (server, "risk.halted", &event_id, &user_id);
+  cause = json_node_get_object (data);
+  assert_members (cause, halted_members);
+  g_assert_cmpstr (json_object_get_string_member (cause, "state"), ==, "HALTED");
+  g_assert_cmpstr (json_object_get_string_member (cause, "reason"), ==, "notify test");
+  g_assert_nonnull (json_object_get_string_member (cause, "actor"));
+  g_assert_cmpstr (json_object_get_string_member (cause, "actor"), !=, "");
+  assert_webhook_sent (server, receiver, "risk.halted", event_id, data);
+  g_clear_pointer (&data, json_node_unref);
+
+  /* job.finished: tina's backtest over the stored candles. */
+  hour = bourse_interval_align (BOURSE_INTERVAL_1H, bourse_time_now_ms ());
+  start = bourse_time_format_rfc3339 (hour - 150 * G_GINT64_CONSTANT (3600000));
+  end = bourse_time_format_rfc3339 (hour - 2 * G_GINT64_CONSTANT (3600000));
+  backtest = g_strdup_printf ("{\"strategy\":\"sma-cross\",\"params\":{\"fast\":4,\"slow\":12},"
+                              "\"symbol\":\"NTFUSDT\",\"interval\":\"1h\",\"start\":\"%s\",\"end\":\"%s\","
+                              "\"exits\":\"signals\"}", start, end);
+  started = expect_json (server, "POST", "/api/v1/backtests", tina, backtest, 202);
+  job_id = json_object_get_int_member (json_object_get_object_member (json_node_get_object (started), "job"), "id");
+  job_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT, job_id);
+  {
+    JobWait wait = { server, job_path };
+
+    bourse_test_wait_until (job_has_ended, &wait, 120000, "the backtest to end");
+  }
+  job = expect_json (server, "GET", job_path, NULL, NULL, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (job), "status"), ==, "succeeded");
+  data = stored_event (server, "job.finished", &event_id, &user_id);
+  cause = json_node_get_object (data);
+  assert_members (cause, job_members);
+  g_assert_cmpint (user_id, ==, tina_id);
+  g_assert_cmpint (json_object_get_int_member (cause, "job_id"), ==, job_id);
+  g_assert_cmpstr (json_object_get_string_member (cause, "kind"), ==, "backtest.run");
+  g_assert_cmpstr (json_object_get_string_member (cause, "status"), ==, "succeeded");
+  assert_webhook_sent (server, receiver, "job.finished", event_id, data);
+
+  bourse_test_server_free (server);
+  receiver_free (receiver);
+}
+
+/* }}} */
+
+typedef struct
+{
+  BourseTestServer *server;
+  gint64            attempts;
+} RefusedWait;
+
+/* The webhook delivery is pending again after @attempts refused sends. */
+static gboolean
+refused_enough (gpointer data)
+{
+  RefusedWait *wait = data;
+  g_autoptr(JsonNode) node = history (wait->server, NULL, "?channel=webhook");
+  JsonObject *item;
+
+  if (json_array_get_length (items_of (node)) == 0)
+    return FALSE;
+  item = json_array_get_object_element (items_of (node), 0);
+  return g_strcmp0 (json_object_get_string_member (item, "status"), "pending") == 0
+      && json_object_get_int_member (item, "attempts") >= wait->attempts;
+}
+
+/* Nothing listens where the webhook points: a temporary failure, retried,
+ * and delivered once when a receiver listens there. */
+static void
+test_receiver_not_listening (void)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) ignored = NULL;
+  g_autoptr(JsonNode) pending = NULL;
+  g_autoptr(JsonNode) sent = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *alice = NULL;
+  g_autofree char *delivery = NULL;
+  BourseTestServer *server;
+  Receiver *receiver;
+  RefusedWait wait;
+  JsonObject *item;
+  guint16 port;
+
+  /* A port that was free a moment ago, closed again: connections refused. */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, any, TRUE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  server = server_new (url, NULL, "1");
+  create_user (server, "alice", "admin");
+  alice = login (server, "alice");
+  ignored = expect_json (server, "PUT", "/api/v1/notifications/preferences", alice,
+                         "{\"events\":{\"signup.pending\":[\"webhook\"]}}", 200);
+  sign_up (server, "bob");
+
+  wait = (RefusedWait) { server, 2 };
+  bourse_test_wait_until (refused_enough, &wait, 30000, "two refused sends");
+  pending = history (server, NULL, "?channel=webhook");
+  item = json_array_get_object_element (items_of (pending), 0);
+  g_assert_nonnull (strstr (json_object_get_string_member (item, "last_error"), "Could not reach"));
+  g_assert_false (json_object_get_null_member (item, "next_attempt_at"));
+  delivery = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (item, "id"));
+
+  receiver = receiver_new_on (port);
+  wait_history (server, "?channel=webhook", "sent", 1);
+  sent = history (server, NULL, "?channel=webhook");
+  g_assert_cmpuint (json_array_get_length (items_of (sent)), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items_of (sent), 0), "attempts"),
+                   >=, 3);
+  g_assert_cmpuint (receiver->requests->len, ==, 1);
+  g_assert_cmpuint (count_deliveries (receiver, delivery, 200), ==, 1);
+  check_signature (g_ptr_array_index (receiver->requests, 0));
+
+  bourse_test_server_free (server);
+  receiver_free (receiver);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1014,6 +1396,8 @@ main (int   argc,
   g_test_add_func ("/notifications/signup-to-admins", test_signup_to_admins);
   g_test_add_func ("/notifications/password-reset", test_password_reset);
   g_test_add_func ("/notifications/desktop-only-its-user", test_desktop_only_its_user);
+  g_test_add_func ("/notifications/producers", test_producers);
+  g_test_add_func ("/notifications/receiver-not-listening", test_receiver_not_listening);
 
   return g_test_run ();
 }
