@@ -264,8 +264,11 @@ health_changed_cb (BourseHealthMonitor *self,
   json_builder_end_object (builder);
   data = json_builder_get_root (builder);
 
+  /* This fails when the database is what went down: the alert below still
+   * reaches those connected, and the database's own transition is logged
+   * above — a message, then, not a warning. */
   if (self->store != NULL && !bourse_outbox_emit (self->store, "component.status", 0, data, &error))
-    g_warning ("Could not store the notification of %s: %s", component, error->message);
+    g_message ("Could not store the notification of %s: %s", component, error->message);
 
   alert = json_node_copy (data);
   json_object_set_string_member (json_node_get_object (alert), "type", "component");

@@ -203,6 +203,35 @@ stored_channels (BourseNotifications  *self,
   return channels_array (column_text (stmt, 0));
 }
 
+
+/* The outbox is the database: when the store fails (a full disk, a closed
+ * database), delivery stops until it answers again. The health registry
+ * says so — logged, alerted and notified on its transitions — instead of
+ * a warning at every turn of the worker; the next good turn clears it. */
+static void store_failed (BourseNotifications *self,
+                          const GError        *error,
+                          const char          *format,
+                          ...) G_GNUC_PRINTF (3, 4);
+
+static void
+store_failed (BourseNotifications *self,
+              const GError        *error,
+              const char          *format,
+              ...)
+{
+  g_autofree char *what = NULL;
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  reason = g_strdup_printf ("%s: %s", what, error->message);
+  g_message ("%s", reason);
+  if (self->health != NULL)
+    bourse_health_set (self->health, "notifications", BOURSE_HEALTH_DOWN, reason);
+}
+
 static JsonArray *
 default_channels (BourseNotifications *self,
                   int                  index)
@@ -211,7 +240,7 @@ default_channels (BourseNotifications *self,
   JsonArray *channels = stored_channels (self, 0, events[index].event, &error);
 
   if (error != NULL)
-    g_warning ("Cannot read the notification defaults: %s", error->message);
+    store_failed (self, error, "Cannot read the notification defaults");
   return channels != NULL ? channels : builtin_channels (index);
 }
 
@@ -229,8 +258,7 @@ effective_channels (BourseNotifications *self,
     return builtin_channels (index);
   channels = user_id > 0 ? stored_channels (self, user_id, events[index].event, &error) : NULL;
   if (error != NULL)
-    g_warning ("Cannot read the notification preferences of user %" G_GINT64_FORMAT ": %s",
-               user_id, error->message);
+    store_failed (self, error, "Cannot read the notification preferences of user %" G_GINT64_FORMAT, user_id);
   return channels != NULL ? channels : default_channels (self, index);
 }
 
@@ -1039,7 +1067,7 @@ dispatch_events (BourseNotifications *self)
   return waiting->len == DISPATCH_BATCH;
 
 failed:
-  g_warning ("Cannot turn notification events into deliveries: %s", error->message);
+  store_failed (self, error, "Cannot turn notification events into deliveries");
   return FALSE;
 }
 
@@ -1143,7 +1171,7 @@ finish_delivery (BourseNotifications *self,
 rollback:
   bourse_store_rollback (self->store);
 failed:
-  g_warning ("Cannot record the outcome of notification %" G_GINT64_FORMAT ": %s", send->id, error->message);
+  store_failed (self, error, "Cannot record the outcome of notification %" G_GINT64_FORMAT, send->id);
 }
 
 static void
@@ -1262,7 +1290,7 @@ start_send (BourseNotifications *self,
   if (stmt == NULL || !bourse_store_step_row (self->store, stmt, &row, &error) || !row)
     {
       if (error != NULL)
-        g_warning ("Cannot read notification %" G_GINT64_FORMAT ": %s", id, error->message);
+        store_failed (self, error, "Cannot read notification %" G_GINT64_FORMAT, id);
       return;
     }
   send = g_new0 (Send, 1);
@@ -1318,7 +1346,7 @@ start_send (BourseNotifications *self,
   return;
 
 failed:
-  g_warning ("Cannot start notification %" G_GINT64_FORMAT ": %s", id, error->message);
+  store_failed (self, error, "Cannot start notification %" G_GINT64_FORMAT, id);
 }
 
 static void
@@ -1355,7 +1383,7 @@ send_due (BourseNotifications *self)
   return;
 
 failed:
-  g_warning ("Cannot read the due notifications: %s", error->message);
+  store_failed (self, error, "Cannot read the due notifications");
 }
 
 /* }}} */
