@@ -133,13 +133,25 @@ bourse_schedule_parse (const char  *expression,
 
   g_return_val_if_fail (expression != NULL, NULL);
 
+  /* Fields apart by blanks, any number; a text that is not UTF-8 (from a
+   * file or the environment) has no field to offer. */
   stripped = g_strstrip (g_strdup (expression));
-  parts = g_regex_split_simple ("\\s+", stripped, 0, 0);
-  if (g_strv_length (parts) != N_FIELDS || parts[0][0] == '\0')
+  {
+    g_auto(GStrv) words = g_strsplit_set (stripped, " \t", -1);
+    g_autoptr(GStrvBuilder) fields_found = g_strv_builder_new ();
+
+    for (guint i = 0; words[i] != NULL; i++)
+      if (words[i][0] != '\0')
+        g_strv_builder_add (fields_found, words[i]);
+    parts = g_strv_builder_end (fields_found);
+  }
+  if (!g_utf8_validate (expression, -1, NULL) || g_strv_length (parts) != N_FIELDS)
     {
+      g_autofree char *shown = g_utf8_make_valid (expression, -1);
+
       bourse_set_field_error (error, BOURSE_ERROR_INVALID, "schedule",
                               _("A schedule has five fields, minute hour day-of-month month day-of-week: “%s” does not"),
-                              expression);
+                              shown);
       return NULL;
     }
   for (guint field = 0; field < N_FIELDS; field++)

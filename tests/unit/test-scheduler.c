@@ -66,6 +66,8 @@ test_parse_bad (void)
     { "-1 * * * *",       "not a number" },
     { "0 0 30 2 *",       "never runs" },
     { "0 0 31 4,6,9,11 *", "never runs" },
+    { "\xff 1 * * *",     "five fields" },    /* not UTF-8: the fuzzer's find */
+    { "0\t2  * *\t*",     NULL },              /* blanks of any kind and number are fine */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -73,6 +75,12 @@ test_parse_bad (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(BourseSchedule) schedule = bourse_schedule_parse (bad[i].expression, &error);
 
+      if (bad[i].says == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (schedule);
+          continue;
+        }
       g_assert_null (schedule);
       g_assert_error (error, BOURSE_ERROR, BOURSE_ERROR_INVALID);
       g_assert_cmpstr (bourse_error_get_field (error), ==, "schedule");
