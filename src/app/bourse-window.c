@@ -15,6 +15,7 @@
 #include "bourse-audit-page.h"
 #include "bourse-backtests-page.h"
 #include "bourse-desk-util.h"
+#include "bourse-logs-page.h"
 #include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
 #include "bourse-orders-page.h"
@@ -22,6 +23,7 @@
 #include "bourse-portfolio-page.h"
 #include "bourse-reconciliation-dialog.h"
 #include "bourse-remote-session.h"
+#include "bourse-settings-page.h"
 #include "bourse-sign-in-dialog.h"
 #include "bourse-strategies-page.h"
 #include "bourse-system-page.h"
@@ -32,6 +34,9 @@
 #define RISK_TOPIC "risk"
 #define SYSTEM_TOPIC "system"
 #define ALERTS_TOPIC "alerts"
+/* The desktop channel: each of the caller's notifications, as the server
+ * made it (docs/OPERATIONS.md, "Channels"). */
+#define NOTIFICATIONS_TOPIC "notifications"
 
 struct _BourseWindow
 {
@@ -72,6 +77,9 @@ struct _BourseWindow
   /* Present only for administrators; owned by the view stack. */
   GtkWidget            *users_page;
   GtkWidget            *audit_page;
+  GtkWidget            *settings_page;
+  GtkWidget            *logs_page;
+  gboolean              notifications_subscribed;
 
   /* The desk: present for the roles that may read it; owned by the view
    * stack. An approval asked for before the page was there waits here. */
@@ -126,6 +134,11 @@ static void bourse_window_risk_resync_cb  (BourseWindow *self,
                                            const char   *topic,
                                            BourseClient *client);
 static void bourse_window_load_status     (BourseWindow *self);
+static void bourse_window_notification_cb (BourseWindow *self,
+                                           const char   *topic,
+                                           gint64        seq,
+                                           JsonNode     *data,
+                                           BourseClient *client);
 static void bourse_window_system_event_cb (BourseWindow *self,
                                            const char   *topic,
                                            gint64        seq,
@@ -249,11 +262,14 @@ bourse_window_set_client (BourseWindow *self,
       bourse_client_unsubscribe (self->client, SYSTEM_TOPIC);
       if (self->alerts_subscribed)
         bourse_client_unsubscribe (self->client, ALERTS_TOPIC);
+      if (self->notifications_subscribed)
+        bourse_client_unsubscribe (self->client, NOTIFICATIONS_TOPIC);
       bourse_client_close (self->client);
     }
 
   g_set_object (&self->client, client);
   self->alerts_subscribed = FALSE;
+  self->notifications_subscribed = FALSE;
 
   if (client != NULL)
     {
@@ -276,6 +292,9 @@ bourse_window_set_client (BourseWindow *self,
       bourse_client_subscribe (client, SYSTEM_TOPIC);
       g_signal_connect_object (client, "event::" ALERTS_TOPIC,
                                G_CALLBACK (bourse_window_alert_cb),
+                               self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, "event::" NOTIFICATIONS_TOPIC,
+                               G_CALLBACK (bourse_window_notification_cb),
                                self, G_CONNECT_SWAPPED);
     }
 
@@ -767,6 +786,61 @@ bourse_window_set_admin (BourseWindow *self,
     }
 }
 
+/* A page present while the caller has @permission; owned by the view stack. */
+static void
+bourse_window_set_page_for (BourseWindow  *self,
+                            GtkWidget    **page,
+                            const char    *permission,
+                            GtkWidget   *(*page_new) (void),
+                            const char    *name,
+                            const char    *title,
+                            const char    *icon_name)
+{
+  gboolean may = bourse_window_may (self, permission);
+
+  if (may && *page == NULL)
+    *page = bourse_window_add_page (self, page_new (), name, title, icon_name);
+  else if (!may && *page != NULL)
+    adw_view_stack_remove (self->view_stack, g_steal_pointer (page));
+}
+
+/* The desktop channel: what the engine sends this user's desktop is shown
+ * by the desktop, whether or not the window is in front. */
+static void
+bourse_window_notification_cb (BourseWindow *self,
+                               const char   *topic,
+                               gint64        seq,
+                               JsonNode     *data,
+                               BourseClient *client)
+{
+  GtkApplication *application = gtk_window_get_application (GTK_WINDOW (self));
+  JsonObject *object = data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
+  const char *title = bourse_json_get_string (object, "title");
+  const char *text = bourse_json_get_string (object, "text");
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = NULL;
+  gint64 number = 0;
+
+  g_assert (BOURSE_IS_WINDOW (self));
+
+  if (title == NULL)
+    return;
+
+  if (application == NULL)
+    {
+      bourse_window_add_toast (self, title);
+      return;
+    }
+
+  notification = g_notification_new (title);
+  if (text != NULL)
+    g_notification_set_body (notification, text);
+  /* One per delivery: a replay of the same one replaces it. */
+  if (bourse_json_get_int (object, "id", &number))
+    id = g_strdup_printf ("notification-%" G_GINT64_FORMAT, number);
+  g_application_send_notification (G_APPLICATION (application), id, notification);
+}
+
 /* The desk {{{ */
 
 static char *
@@ -1083,11 +1157,21 @@ bourse_window_update_permissions (BourseWindow *self)
   bourse_window_set_desk (self);
   bourse_window_set_backtests (self);
   bourse_window_set_admin (self, bourse_window_may (self, "users.read") && bourse_window_may (self, "audit.read"));
+  bourse_window_set_page_for (self, &self->settings_page, "config.read", bourse_settings_page_new,
+                              "settings", _("Settings"), "emblem-system-symbolic");
+  bourse_window_set_page_for (self, &self->logs_page, "logs.read", bourse_logs_page_new,
+                              "logs", _("Logs"), "text-x-generic-symbolic");
   bourse_markets_page_set_permissions (self->markets_page,
                                        self->client ? bourse_client_get_permissions (self->client) : NULL);
   bourse_portfolio_page_update_permissions (self->portfolio_page);
   bourse_orders_page_update_permissions (self->orders_page);
   bourse_system_page_update_permissions (self->system_page);
+
+  if (self->client != NULL && !self->notifications_subscribed && bourse_window_may (self, "notifications.read"))
+    {
+      self->notifications_subscribed = TRUE;
+      bourse_client_subscribe (self->client, NOTIFICATIONS_TOPIC);
+    }
 
   /* The reports of reconciliations, for whoever may read them. */
   if (self->client != NULL && !self->alerts_subscribed && bourse_window_may (self, "exchange.read"))

@@ -237,6 +237,23 @@ bourse_client_request_cb (GObject      *object,
     }
 
   status = soup_message_get_status (message);
+
+  /* A file the server hands out (a configuration export) comes whole, as
+   * a JSON string, so that one finish function serves every answer. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) &&
+      g_strcmp0 (soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL),
+                 "text/plain") == 0)
+    {
+      gsize len = 0;
+      const char *data = g_bytes_get_data (bytes, &len);
+      g_autofree char *text = g_strndup (data, len);
+
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (node, text);
+      g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+      return;
+    }
+
   node = parse_json (bytes, &error);
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))

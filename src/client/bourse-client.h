@@ -41,7 +41,8 @@ void          bourse_client_set_token           (BourseClient         *self,
 gboolean      bourse_client_get_connected       (BourseClient         *self);
 
 /* REST. @path is relative to the base URL ("/api/v1/…" or "api/v1/…").
- * The result is never NULL on success: an empty body gives a JSON null. */
+ * The result is never NULL on success: an empty body gives a JSON null, a
+ * text/plain one (a file such as a configuration export) a JSON string. */
 void          bourse_client_request_json_async  (BourseClient         *self,
                                                  const char           *method,
                                                  const char           *path,
