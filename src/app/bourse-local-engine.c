@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include "core/bourse-log.h"
 #include "server/bourse-server.h"
 
 #include "bourse-local-engine.h"
@@ -36,6 +37,20 @@ G_DEFINE_FINAL_TYPE (BourseLocalEngine, bourse_local_engine, G_TYPE_OBJECT)
 
 /* Engine thread {{{ */
 
+/* The structured writer, as boursed installs it: the engine's messages go
+ * into the ring that the Logs page reads (and to stderr or the journal). */
+static void
+bourse_local_engine_init_logging (BourseConfig *config)
+{
+  BourseLogFormat format = BOURSE_LOG_FORMAT_AUTO;
+  GLogLevelFlags level = G_LOG_LEVEL_INFO;
+
+  bourse_log_parse_format (bourse_config_get_string (config, "log", "format"), &format);
+  bourse_log_parse_level (bourse_config_get_string (config, "log", "level"), &level);
+  bourse_log_init (format, level);
+  bourse_log_set_ring_size (bourse_config_get_int (config, "log", "ring_size"));
+}
+
 static gboolean
 bourse_local_engine_boot (BourseLocalEngine  *self,
                           GError            **error)
@@ -53,6 +68,8 @@ bourse_local_engine_boot (BourseLocalEngine  *self,
 
   if (!bourse_config_load_environment (config, (const char * const *) envp, error))
     return FALSE;
+
+  bourse_local_engine_init_logging (config);
 
   /* …but the embedded server is ours alone: loopback, any free port, and
    * plain HTTP, whatever a boursed configuration shared with us says. */

@@ -16,6 +16,8 @@
 #include "bourse-system-page.h"
 
 #define SYSTEM_TOPIC "system"
+/* Component transitions come there, {"type":"component",…}. */
+#define ALERTS_TOPIC "alerts"
 
 struct _BourseSystemPage
 {
@@ -55,6 +57,12 @@ struct _BourseSystemPage
   GtkLabel           *database_path_label;
   GtkLabel           *schema_version_label;
   GtkLabel           *database_status_label;
+
+  /* Component health: a row per component, by name (owned by the group). */
+  AdwPreferencesGroup *components_group;
+  GHashTable         *component_rows;
+  GCancellable       *components_cancellable;
+  gboolean            alerts_subscribed;
 };
 
 G_DEFINE_FINAL_TYPE (BourseSystemPage, bourse_system_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -145,6 +153,9 @@ bourse_system_page_may (BourseSystemPage *self,
   return self->client != NULL && bourse_client_has_permission (self->client, permission);
 }
 
+static void bourse_system_page_follow_components (BourseSystemPage *self);
+static void bourse_system_page_load_components   (BourseSystemPage *self);
+
 /* Live needs system.live, paper and reconciling system.control: as the
  * server's matrix says, and it checks again. */
 void
@@ -162,6 +173,9 @@ bourse_system_page_update_permissions (BourseSystemPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "system.go-live", paper && !self->mode_busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "system.go-paper", live && !self->mode_busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "system.reconcile", live && !self->mode_busy);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->components_group), bourse_system_page_may (self, "system.read"));
+  bourse_system_page_follow_components (self);
 }
 
 static void
@@ -333,6 +347,7 @@ bourse_system_page_resync_cb (BourseSystemPage *self,
   g_assert (BOURSE_IS_SYSTEM_PAGE (self));
 
   bourse_system_page_load (self);
+  bourse_system_page_load_components (self);
 }
 
 static void
@@ -377,6 +392,172 @@ bourse_system_page_unmap (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (bourse_system_page_parent_class)->unmap (widget);
 }
+
+/* Component health {{{ */
+
+static void
+set_component_row (BourseSystemPage *self,
+                   JsonObject       *item)
+{
+  const char *component = bourse_json_get_string (item, "component");
+  const char *status = bourse_json_get_string (item, "status");
+  const char *reason = bourse_json_get_string (item, "reason");
+  const char *since = bourse_json_get_string (item, "since");
+  g_autofree char *since_text = NULL;
+  g_autofree char *subtitle = NULL;
+  const char *icon_name;
+  const char *style;
+  const char *display;
+  GtkWidget *row;
+  GtkWidget *icon;
+  GtkWidget *label;
+
+  if (component == NULL)
+    return;
+
+  row = g_hash_table_lookup (self->component_rows, component);
+  if (row == NULL)
+    {
+      g_autofree char *name = g_strdup_printf ("component-%s", component);
+
+      row = adw_action_row_new ();
+      gtk_widget_set_name (row, name);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), component);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+      icon = gtk_image_new ();
+      gtk_widget_set_name (icon, "component-icon");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      label = gtk_label_new (NULL);
+      gtk_widget_set_name (label, "component-status");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      g_object_set_data (G_OBJECT (row), "bourse-icon", icon);
+      g_object_set_data (G_OBJECT (row), "bourse-label", label);
+      adw_preferences_group_add (self->components_group, row);
+      g_hash_table_insert (self->component_rows, g_strdup (component), row);
+    }
+  icon = g_object_get_data (G_OBJECT (row), "bourse-icon");
+  label = g_object_get_data (G_OBJECT (row), "bourse-label");
+
+  if (g_strcmp0 (status, "ok") == 0)
+    icon_name = "emblem-ok-symbolic", style = "success", display = _("OK");
+  else if (g_strcmp0 (status, "degraded") == 0)
+    icon_name = "dialog-warning-symbolic", style = "warning", display = _("Degraded");
+  else if (g_strcmp0 (status, "down") == 0)
+    icon_name = "dialog-error-symbolic", style = "error", display = _("Down");
+  else
+    icon_name = "dialog-question-symbolic", style = NULL, display = status;
+
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), icon_name);
+  gtk_widget_set_tooltip_text (icon, display);
+  gtk_label_set_label (GTK_LABEL (label), display);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *classes[] = { "success", "warning", "error" };
+
+      gtk_widget_remove_css_class (icon, classes[i]);
+      gtk_widget_remove_css_class (label, classes[i]);
+    }
+  if (style != NULL)
+    {
+      gtk_widget_add_css_class (icon, style);
+      gtk_widget_add_css_class (label, style);
+    }
+
+  since_text = since != NULL ? bourse_format_local_time (since) : NULL;
+  if (reason != NULL && reason[0] != '\0' && since_text != NULL)
+    /* Translators: a component's state's reason, and since when */
+    subtitle = g_strdup_printf (_("%s — since %s"), reason, since_text);
+  else if (since_text != NULL)
+    /* Translators: since when a component is in its state */
+    subtitle = g_strdup_printf (_("Since %s"), since_text);
+  else
+    subtitle = g_strdup (reason);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+}
+
+static void
+bourse_system_page_components_cb (GObject      *object,
+                                  GAsyncResult *result,
+                                  gpointer      user_data)
+{
+  g_autoptr(BourseSystemPage) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *items;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Could not load the components' health: %s", error->message);
+      return;
+    }
+
+  items = bourse_json_get_array (JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL, "items");
+  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+    {
+      JsonObject *item = json_array_get_object_element (items, i);
+
+      if (item != NULL)
+        set_component_row (self, item);
+    }
+}
+
+static void
+bourse_system_page_load_components (BourseSystemPage *self)
+{
+  g_cancellable_cancel (self->components_cancellable);
+  g_clear_object (&self->components_cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  self->components_cancellable = g_cancellable_new ();
+  bourse_client_get_json_async (self->client, "/api/v1/health/components", self->components_cancellable,
+                                bourse_system_page_components_cb, g_object_ref (self));
+}
+
+static void
+bourse_system_page_clear_components (BourseSystemPage *self)
+{
+  GHashTableIter iter;
+  gpointer row;
+
+  g_hash_table_iter_init (&iter, self->component_rows);
+  while (g_hash_table_iter_next (&iter, NULL, &row))
+    adw_preferences_group_remove (self->components_group, row);
+  g_hash_table_remove_all (self->component_rows);
+}
+
+/* A transition: the component's row turns at once. */
+static void
+bourse_system_page_alert_cb (BourseSystemPage *self,
+                             const char       *topic,
+                             gint64            seq,
+                             JsonNode         *data,
+                             BourseClient     *client)
+{
+  JsonObject *object = data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
+
+  if (g_strcmp0 (bourse_json_get_string (object, "type"), "component") == 0)
+    set_component_row (self, object);
+}
+
+/* Alerts are for those the server lets read them; the others see the
+ * components as loaded, and again on reconnection. */
+static void
+bourse_system_page_follow_components (BourseSystemPage *self)
+{
+  if (self->client != NULL && !self->alerts_subscribed &&
+      bourse_system_page_may (self, "users.read") && bourse_system_page_may (self, "system.read"))
+    {
+      self->alerts_subscribed = TRUE;
+      bourse_client_subscribe (self->client, ALERTS_TOPIC);
+      bourse_system_page_load_components (self);
+    }
+}
+
+/* }}} */
 
 /* The mode switch {{{ */
 
@@ -641,6 +822,10 @@ bourse_system_page_set_client (BourseSystemPage *self,
 
   if (self->client != NULL)
     bourse_client_unsubscribe (self->client, SYSTEM_TOPIC);
+  if (self->client != NULL && self->alerts_subscribed)
+    bourse_client_unsubscribe (self->client, ALERTS_TOPIC);
+  self->alerts_subscribed = FALSE;
+  bourse_system_page_clear_components (self);
 
   g_set_object (&self->client, client);
   g_signal_group_set_target (self->client_signals, client);
@@ -653,6 +838,7 @@ bourse_system_page_set_client (BourseSystemPage *self,
   bourse_system_page_update_permissions (self);
   bourse_system_page_update_connection (self);
   bourse_system_page_load (self);
+  bourse_system_page_load_components (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -670,8 +856,13 @@ bourse_system_page_dispose (GObject *object)
   if (self->live_dialog != NULL)
     gtk_window_destroy (GTK_WINDOW (self->live_dialog));
 
+  g_cancellable_cancel (self->components_cancellable);
+  g_clear_object (&self->components_cancellable);
   if (self->client != NULL)
     bourse_client_unsubscribe (self->client, SYSTEM_TOPIC);
+  if (self->client != NULL && self->alerts_subscribed)
+    bourse_client_unsubscribe (self->client, ALERTS_TOPIC);
+  self->alerts_subscribed = FALSE;
   if (self->client_signals != NULL)
     g_signal_group_set_target (self->client_signals, NULL);
   g_clear_object (&self->client_signals);
@@ -688,6 +879,7 @@ bourse_system_page_finalize (GObject *object)
   BourseSystemPage *self = (BourseSystemPage *)object;
 
   g_clear_pointer (&self->mode, g_free);
+  g_clear_pointer (&self->component_rows, g_hash_table_unref);
 
   G_OBJECT_CLASS (bourse_system_page_parent_class)->finalize (object);
 }
@@ -774,6 +966,7 @@ bourse_system_page_class_init (BourseSystemPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, database_path_label);
   gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, schema_version_label);
   gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, database_status_label);
+  gtk_widget_class_bind_template_child (widget_class, BourseSystemPage, components_group);
 }
 
 static void
@@ -781,12 +974,19 @@ bourse_system_page_init (BourseSystemPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->component_rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->action_cancellable = g_cancellable_new ();
   self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "event::" SYSTEM_TOPIC,
                                  G_CALLBACK (bourse_system_page_event_cb),
                                  self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->client_signals, "resync::" SYSTEM_TOPIC,
+                                 G_CALLBACK (bourse_system_page_resync_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->client_signals, "event::" ALERTS_TOPIC,
+                                 G_CALLBACK (bourse_system_page_alert_cb),
+                                 self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->client_signals, "resync::" ALERTS_TOPIC,
                                  G_CALLBACK (bourse_system_page_resync_cb),
                                  self, G_CONNECT_SWAPPED);
   g_signal_group_connect_object (self->client_signals, "notify::connected",
