@@ -10,6 +10,7 @@
 
 #include "bourse-app-util.h"
 #include "bourse-exchange-page.h"
+#include "bourse-notifications-page.h"
 #include "bourse-preferences-window.h"
 
 struct _BoursePreferencesWindow
@@ -748,6 +749,11 @@ bourse_preferences_window_constructed (GObject *object)
 
   /* Fresh on every opening: the window is made anew each time. */
   bourse_preferences_window_reload (self);
+
+  /* The caller's own notifications: where each event reaches them. */
+  if (self->client != NULL && bourse_client_has_permission (self->client, "notifications.read"))
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                                ADW_PREFERENCES_PAGE (bourse_notifications_page_new (self->client)));
 
   /* The venue and its keys, for those the server lets read them. */
   if (self->client != NULL && bourse_client_has_permission (self->client, "exchange.read"))
