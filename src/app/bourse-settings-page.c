@@ -68,8 +68,10 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void bourse_settings_page_update_section (BourseSettingsPage *self,
-                                                 Section            *section);
+static void bourse_settings_page_update_section   (BourseSettingsPage *self,
+                                                   Section            *section);
+static void bourse_settings_page_apply_clicked_cb (GtkButton          *button,
+                                                   BourseSettingsPage *self);
 
 static void
 key_row_free (KeyRow *row)
@@ -417,8 +419,11 @@ bourse_settings_page_add_section (BourseSettingsPage *self,
   gtk_widget_set_valign (section->apply_button, GTK_ALIGN_CENTER);
   gtk_widget_set_sensitive (section->apply_button, FALSE);
   gtk_widget_add_css_class (section->apply_button, "suggested-action");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (section->apply_button), "settings.apply");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (section->apply_button), "s", name);
+  /* Not an actionable: its sensitivity says whether there is anything to
+   * apply, which an action's enabled state would override. */
+  g_object_set_data_full (G_OBJECT (section->apply_button), "bourse-section", g_strdup (name), g_free);
+  g_signal_connect_object (section->apply_button, "clicked", G_CALLBACK (bourse_settings_page_apply_clicked_cb),
+                           self, 0);
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (section->group), section->apply_button);
 
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), ADW_PREFERENCES_GROUP (section->group));
@@ -613,12 +618,10 @@ bourse_settings_page_apply_cb (GObject      *object,
 }
 
 static void
-bourse_settings_page_apply_action (GtkWidget  *widget,
-                                   const char *action_name,
-                                   GVariant   *param)
+bourse_settings_page_apply_clicked_cb (GtkButton          *button,
+                                       BourseSettingsPage *self)
 {
-  BourseSettingsPage *self = BOURSE_SETTINGS_PAGE (widget);
-  Section *section = bourse_settings_page_find_section (self, g_variant_get_string (param, NULL));
+  Section *section = bourse_settings_page_find_section (self, g_object_get_data (G_OBJECT (button), "bourse-section"));
   g_autoptr(JsonNode) body = NULL;
   g_autofree char *path = NULL;
   JsonObject *object;
@@ -1176,8 +1179,6 @@ bourse_settings_page_class_init (BourseSettingsPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_install_action (widget_class, "settings.apply", "s",
-                                   bourse_settings_page_apply_action);
   gtk_widget_class_install_action (widget_class, "settings.import", NULL,
                                    bourse_settings_page_import_action);
   gtk_widget_class_install_action (widget_class, "settings.export", NULL,
@@ -1192,6 +1193,8 @@ static void
 bourse_settings_page_init (BourseSettingsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Not in the template: there "name" is AdwPreferencesPage's own. */
+  gtk_widget_set_name (GTK_WIDGET (self), "settings-page");
 
   self->cancellable = g_cancellable_new ();
   self->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) section_free);
