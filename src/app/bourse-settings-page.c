@@ -566,6 +566,9 @@ bourse_settings_page_show_errors (BourseSettingsPage *self,
               if (g_str_equal (row->field, field))
                 {
                   key_row_show_error (row, bourse_json_get_string (error, "message"));
+                  /* The first refusal is brought into view. */
+                  if (!shown)
+                    bourse_widget_scroll_into_view (row->row);
                   shown = TRUE;
                 }
             }

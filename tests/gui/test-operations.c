@@ -19,6 +19,7 @@
 
 #include "bourse-logs-page.h"
 #include "bourse-notifications-page.h"
+#include "bourse-owner-dialog.h"
 #include "bourse-preferences-window.h"
 #include "bourse-settings-page.h"
 #include "bourse-window.h"
@@ -147,6 +148,29 @@ show_page (BourseWindow *window,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", name));
 }
 
+/* With BOURSE_TEST_SCREENSHOTS=DIR, the screen as it is now, for a person
+ * to look at (`import -window root`); nothing otherwise. */
+static void
+screenshot (const char *name)
+{
+  const char *dir = g_getenv ("BOURSE_TEST_SCREENSHOTS");
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  GtkWidget *owner;
+
+  if (dir == NULL)
+    return;
+
+  /* The first-run offer of an owner account would cover the page. */
+  spin (1500);
+  if ((owner = find_toplevel (BOURSE_TYPE_OWNER_DIALOG)) != NULL)
+    gtk_window_destroy (GTK_WINDOW (owner));
+  spin (500);
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window root %s", path);
+  g_spawn_command_line_sync (command, NULL, NULL, NULL, NULL);
+}
+
 /* }}} */
 
 /* Settings: the sections from the real API, an edit applied, a refusal on
@@ -199,7 +223,10 @@ test_settings (void)
   click (find_required (page, "apply-paper"));
   row = find_required (page, "config-paper.taker_fee");
   wait_until (has_error_class, row, "the refused fee's row to turn red");
+  screenshot ("settings-refused.png");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), !=, NULL);
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), !=,
+                   gtk_widget_get_tooltip_text (find_required (row, "config-source")));
   {
     g_autofree char *fee = dup_config_value (server, "paper", "taker_fee");
 
@@ -216,6 +243,7 @@ test_settings (void)
   bourse_settings_page_import_file (page, import_file);
   wait_until (named_toplevel_is_shown, (gpointer) "config-import-dialog", "the import's changes");
   dialog = find_named_toplevel ("config-import-dialog");
+  screenshot ("settings-import.png");
   g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "rate_limit.market_per_minute"));
   {
     g_autofree char *before = dup_config_value (server, "rate_limit", "market_per_minute");
@@ -271,6 +299,7 @@ test_logs (void)
   g_assert_null (bourse_logs_page_find_message (page, "logged while paused"));
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find_required (page, "logs-pause")), FALSE);
   g_assert_nonnull (bourse_logs_page_find_message (page, "logged while paused"));
+  screenshot ("logs.png");
 
   /* The search hides the others. */
   gtk_editable_set_text (GTK_EDITABLE (find_required (page, "logs-search")), "BEFORE THE WINDOW");
@@ -308,6 +337,7 @@ test_components (void)
   query = (ClassQuery) { page, "component-gui-test", "error" };
   wait_until (named_has_class, &query, "the component to turn down");
   row = find_required (page, "component-gui-test");
+  screenshot ("components.png");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "unplugged by the test"));
 
   close_window (window);
@@ -382,6 +412,8 @@ test_notification_prefs (void)
   page = BOURSE_NOTIFICATIONS_PAGE (wait_for_widget_named (window, "notifications-page"));
   wait_until (prefs_are_loaded, page, "the notification preferences");
   g_assert_nonnull (find_required (page, "notify-approval.pending-desktop"));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (window), ADW_PREFERENCES_PAGE (page));
+  screenshot ("notifications.png");
 
   /* Email off for approvals, and a topic of one's own. */
   gtk_check_button_set_active (GTK_CHECK_BUTTON (find_required (page, "notify-approval.pending-email")), FALSE);
@@ -428,6 +460,9 @@ main (int   argc,
 
   /* As the application does for its engine: messages go through the ring. */
   bourse_log_init (BOURSE_LOG_FORMAT_TEXT, G_LOG_LEVEL_INFO);
+  /* Screenshots show pages, not half-way through a cross-fade. */
+  if (g_getenv ("BOURSE_TEST_SCREENSHOTS") != NULL)
+    g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/operations/settings", test_settings);
   g_test_add_func ("/operations/logs", test_logs);
