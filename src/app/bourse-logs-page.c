@@ -238,9 +238,8 @@ bourse_logs_page_update_pending (BourseLogsPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->pending_label), paused && self->waiting->len > 0);
   if (paused && self->waiting->len > 0)
     {
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u new", "%u new",
-                                                            self->waiting->len),
-                                               self->waiting->len);
+      /* Translators: how many messages wait while the log is paused */
+      g_autofree char *text = g_strdup_printf (_("Waiting: %u"), self->waiting->len);
 
       gtk_label_set_label (self->pending_label, text);
     }

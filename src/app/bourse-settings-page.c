@@ -695,9 +695,8 @@ bourse_settings_page_imported_cb (GObject      *object,
     }
 
   changes = bourse_json_get_array (json_node_get_object (answer), "changes");
-  message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %u change", "Imported %u changes",
-                                          changes ? json_array_get_length (changes) : 0),
-                             changes ? json_array_get_length (changes) : 0);
+  /* Translators: how many settings an import changed */
+  message = g_strdup_printf (_("Changes imported: %u"), changes ? json_array_get_length (changes) : 0);
   bourse_widget_show_toast (GTK_WIDGET (self), message);
   bourse_settings_page_load (self);
 }
