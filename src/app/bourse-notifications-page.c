@@ -267,6 +267,9 @@ bourse_notifications_page_saved_cb (GObject      *object,
     /* Translators: the server's refusal of notification preferences */
     g_autofree char *message = g_strdup_printf (_("Not saved: %s"), text);
 
+    /* Also under the title: a refusal of the whole (the local owner has no
+     * account to keep them in) names no row. */
+    adw_preferences_group_set_description (self->events_group, message);
     bourse_widget_show_toast (GTK_WIDGET (self), message);
   }
 }
