@@ -817,6 +817,7 @@ bourse_window_notification_cb (BourseWindow *self,
   JsonObject *object = data != NULL && JSON_NODE_HOLDS_OBJECT (data) ? json_node_get_object (data) : NULL;
   const char *title = bourse_json_get_string (object, "title");
   const char *text = bourse_json_get_string (object, "text");
+  const char *event = bourse_json_get_string (object, "event");
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = NULL;
   gint64 number = 0;
@@ -824,6 +825,13 @@ bourse_window_notification_cb (BourseWindow *self,
   g_assert (BOURSE_IS_WINDOW (self));
 
   if (title == NULL)
+    return;
+
+  /* The window raises these itself, with actions (Approve…, Open): the
+   * channel's copy would say it twice. */
+  if ((g_strcmp0 (event, "approval.pending") == 0 && self->approvals_page != NULL &&
+       bourse_approvals_page_get_can_decide (BOURSE_APPROVALS_PAGE (self->approvals_page))) ||
+      (g_strcmp0 (event, "signup.pending") == 0 && self->users_page != NULL))
     return;
 
   if (application == NULL)
