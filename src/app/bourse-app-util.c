@@ -130,3 +130,15 @@ bourse_delete_dialog_new (GtkWidget  *widget,
 
   return dialog;
 }
+
+const char *
+bourse_display_name_lookup (const BourseDisplayName *names,
+                            gsize                    n_names,
+                            const char              *value)
+{
+  for (gsize i = 0; i < n_names; i++)
+    if (g_strcmp0 (value, names[i].value) == 0)
+      return _(names[i].display);
+
+  return value;
+}

@@ -35,6 +35,19 @@ GtkWidget  *bourse_delete_dialog_new     (GtkWidget   *widget,
                                           const char  *heading,
                                           const char  *body);
 
+/* A value the API sends (a state, a source, an event) and the words shown
+ * for it, marked with N_(). */
+typedef struct
+{
+  const char *value;
+  const char *display;
+} BourseDisplayName;
+
+/* The translated words for @value in @names, or @value itself. */
+const char *bourse_display_name_lookup   (const BourseDisplayName *names,
+                                          gsize        n_names,
+                                          const char  *value);
+
 /* Through the window's win.show-toast, wherever @widget sits. */
 void        bourse_widget_show_toast     (GtkWidget   *widget,
                                           const char  *message);

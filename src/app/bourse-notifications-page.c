@@ -60,10 +60,7 @@ static void bourse_notifications_page_load_devices (BourseNotificationsPage *sel
 static const char *
 event_to_display (const char *event)
 {
-  static const struct {
-    const char *event;
-    const char *display;
-  } events[] = {
+  static const BourseDisplayName events[] = {
     { "signup.pending",   N_("A sign-up awaits approval") },
     { "password.reset",   N_("A password reset was asked") },
     { "approval.pending", N_("A recommendation awaits a decision") },
@@ -76,11 +73,24 @@ event_to_display (const char *event)
     { "test",             N_("Test sends") },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
-    if (g_strcmp0 (event, events[i].event) == 0)
-      return _(events[i].display);
+  return bourse_display_name_lookup (events, G_N_ELEMENTS (events), event);
+}
 
-  return event;
+static AdwEntryRow *
+add_entry_row (AdwPreferencesGroup *group,
+               const char          *name,
+               const char          *title,
+               GCallback            changed,
+               gpointer             data)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  g_signal_connect_swapped (row, "changed", changed, data);
+  adw_preferences_group_add (group, row);
+
+  return ADW_ENTRY_ROW (row);
 }
 
 static void
@@ -526,12 +536,8 @@ bourse_notifications_page_init (BourseNotificationsPage *self)
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("ntfy"));
-  row = adw_entry_row_new ();
-  self->ntfy_row = ADW_ENTRY_ROW (row);
-  gtk_widget_set_name (row, "ntfy-topic-row");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Your ntfy Topic"));
-  g_signal_connect_swapped (row, "changed", G_CALLBACK (bourse_notifications_page_changed_cb), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  self->ntfy_row = add_entry_row (ADW_PREFERENCES_GROUP (group), "ntfy-topic-row", _("Your ntfy Topic"),
+                                  G_CALLBACK (bourse_notifications_page_changed_cb), self);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), ADW_PREFERENCES_GROUP (group));
 
   group = adw_preferences_group_new ();
@@ -543,23 +549,16 @@ bourse_notifications_page_init (BourseNotificationsPage *self)
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Add a Device"));
-  row = adw_entry_row_new ();
-  self->device_name_row = ADW_ENTRY_ROW (row);
-  gtk_widget_set_name (row, "device-name-row");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Name"));
-  g_signal_connect_swapped (row, "changed", G_CALLBACK (bourse_notifications_page_device_form_changed_cb), self);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  self->device_name_row = add_entry_row (ADW_PREFERENCES_GROUP (group), "device-name-row", _("Name"),
+                                         G_CALLBACK (bourse_notifications_page_device_form_changed_cb), self);
   row = adw_combo_row_new ();
   self->device_platform_row = ADW_COMBO_ROW (row);
   gtk_widget_set_name (row, "device-platform-row");
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Platform"));
   adw_combo_row_set_model (self->device_platform_row, G_LIST_MODEL (platforms));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-  row = adw_entry_row_new ();
-  self->device_token_row = ADW_ENTRY_ROW (row);
-  gtk_widget_set_name (row, "device-token-row");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Push Token"));
-  g_signal_connect_swapped (row, "changed", G_CALLBACK (bourse_notifications_page_device_form_changed_cb), self);
+  self->device_token_row = add_entry_row (ADW_PREFERENCES_GROUP (group), "device-token-row", _("Push Token"),
+                                          G_CALLBACK (bourse_notifications_page_device_form_changed_cb), self);
   self->add_device_button = gtk_button_new_with_mnemonic (_("_Add"));
   gtk_widget_set_name (self->add_device_button, "add-device-button");
   gtk_widget_set_valign (self->add_device_button, GTK_ALIGN_CENTER);
@@ -567,7 +566,6 @@ bourse_notifications_page_init (BourseNotificationsPage *self)
   g_signal_connect_swapped (self->add_device_button, "clicked",
                             G_CALLBACK (bourse_notifications_page_add_device_cb), self);
   adw_entry_row_add_suffix (self->device_token_row, self->add_device_button);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), ADW_PREFERENCES_GROUP (group));
   g_object_set_data (G_OBJECT (self), "bourse-add-group", group);
 }

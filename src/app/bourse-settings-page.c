@@ -96,10 +96,7 @@ section_free (Section *section)
 static const char *
 source_to_display (const char *source)
 {
-  static const struct {
-    const char *source;
-    const char *display;
-  } sources[] = {
+  static const BourseDisplayName sources[] = {
     { "default",      N_("Default") },
     { "file",         N_("File") },
     { "environment",  N_("Environment") },
@@ -107,11 +104,7 @@ source_to_display (const char *source)
     { "runtime",      N_("Set Here") },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
-    if (g_strcmp0 (source, sources[i].source) == 0)
-      return _(sources[i].display);
-
-  return source;
+  return bourse_display_name_lookup (sources, G_N_ELEMENTS (sources), source);
 }
 
 /* A key's value as the text the page compares: integers and booleans as

@@ -119,21 +119,14 @@ set_int (GtkLabel   *label,
 static const char *
 state_to_display (const char *state)
 {
-  static const struct {
-    const char *state;
-    const char *display;
-  } states[] = {
+  static const BourseDisplayName states[] = {
     { "stopped",  N_("Stopped") },
     { "starting", N_("Starting") },
     { "running",  N_("Running") },
     { "stopping", N_("Stopping") },
   };
 
-  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
-    if (g_strcmp0 (state, states[i].state) == 0)
-      return _(states[i].display);
-
-  return state;
+  return bourse_display_name_lookup (states, G_N_ELEMENTS (states), state);
 }
 
 static const char *
