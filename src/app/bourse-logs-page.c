@@ -183,11 +183,11 @@ create_row (JsonObject *entry)
 static void
 bourse_logs_page_clear (BourseLogsPage *self)
 {
-  GtkWidget *child;
+  GtkListBoxRow *row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL &&
-         GTK_IS_LIST_BOX_ROW (child))
-    gtk_list_box_remove (self->list_box, child);
+  /* By index: the placeholder is a child too. */
+  while ((row = gtk_list_box_get_row_at_index (self->list_box, 0)) != NULL)
+    gtk_list_box_remove (self->list_box, GTK_WIDGET (row));
 
   self->n_entries = 0;
   self->newest_id = 0;

@@ -32,7 +32,7 @@ typedef struct
   char      *original;     /* the value shown, as text; "" for a secret */
   char      *subtitle;     /* the row's own, while no refusal is shown */
   GtkWidget *row;
-  GtkWidget *editor;
+  GtkWidget *editor;       /* a reference of ours */
 } KeyRow;
 
 typedef struct
@@ -76,6 +76,11 @@ static void bourse_settings_page_apply_clicked_cb (GtkButton          *button,
 static void
 key_row_free (KeyRow *row)
 {
+  /* The editor may outlive its row for a moment (focus, accessibility):
+   * it must not reach what is freed here. */
+  g_object_set_data (G_OBJECT (row->editor), "bourse-key-row", NULL);
+  g_object_set_data (G_OBJECT (row->editor), "bourse-section", NULL);
+  g_object_unref (row->editor);
   g_free (row->section);
   g_free (row->key);
   g_free (row->field);
@@ -325,7 +330,8 @@ create_key_row (Section    *section,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row->row), label);
     }
 
-  row->editor = create_editor (spec, row);
+  /* Held until the row is freed, which may come after the widgets'. */
+  row->editor = g_object_ref (create_editor (spec, row));
   editor_name = g_strdup_printf ("config-value-%s", row->field);
   gtk_widget_set_name (row->editor, editor_name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->editor),

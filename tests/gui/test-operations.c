@@ -319,6 +319,11 @@ test_logs (void)
   g_assert_nonnull (bourse_logs_page_find_message (page, "logged while paused"));
   screenshot ("logs.png");
 
+  /* Another level asks the server again: the list is made anew. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_required (page, "logs-level")), 2);
+  wait_until (log_is_shown, &query, "the list at Message and above");
+  g_assert_null (bourse_logs_page_find_message (page, "GET /api/v1/"));
+
   /* The search hides the others. */
   gtk_editable_set_text (GTK_EDITABLE (find_required (page, "logs-search")), "BEFORE THE WINDOW");
   gtk_list_box_invalidate_filter (GTK_LIST_BOX (find_required (page, "logs-list")));
