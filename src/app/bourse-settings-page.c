@@ -38,6 +38,7 @@ typedef struct
 typedef struct
 {
   char      *name;
+  char      *shown;        /* the section's JSON as last shown, to skip what did not change */
   GtkWidget *group;
   GtkWidget *apply_button;
   GPtrArray *rows;         /* of KeyRow */
@@ -94,6 +95,7 @@ static void
 section_free (Section *section)
 {
   g_free (section->name);
+  g_free (section->shown);
   g_ptr_array_unref (section->rows);
   g_free (section);
 }
@@ -459,19 +461,24 @@ bourse_settings_page_apply_config (BourseSettingsPage *self,
     {
       JsonObject *spec = json_array_get_object_element (sections, i);
       const char *name = bourse_json_get_string (spec, "name");
+      g_autofree char *text = NULL;
       Section *section;
 
       if (name == NULL)
         continue;
 
+      text = json_to_string (json_array_get_element (sections, i), FALSE);
       section = bourse_settings_page_find_section (self, name);
       if (section == NULL)
         section = bourse_settings_page_add_section (self, name);
-      /* A change made elsewhere does not sweep away edits not yet applied. */
-      else if (section_is_dirty (section))
+      /* A change made elsewhere does not sweep away edits not yet applied;
+       * a section as it was shown is left as it is (rows are costly). */
+      else if (section_is_dirty (section) || g_strcmp0 (section->shown, text) == 0)
         continue;
 
       bourse_settings_page_fill_section (self, section, spec);
+      g_free (section->shown);
+      section->shown = g_steal_pointer (&text);
     }
 }
 
@@ -610,7 +617,10 @@ bourse_settings_page_apply_cb (GObject      *object,
     }
 
   if (section != NULL)
-    bourse_settings_page_fill_section (self, section, json_node_get_object (answer));
+    {
+      bourse_settings_page_fill_section (self, section, json_node_get_object (answer));
+      g_clear_pointer (&section->shown, g_free);
+    }
 
   restart = bourse_json_get_array (json_node_get_object (answer), "restart_required");
   if (restart != NULL && json_array_get_length (restart) > 0)
@@ -823,18 +833,22 @@ bourse_settings_page_dry_run_cb (GObject      *object,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static void
-bourse_settings_page_file_loaded_cb (GObject      *object,
-                                     GAsyncResult *result,
-                                     gpointer      user_data)
+/* A configuration file is small and chosen by the user, so it is read at
+ * once: GIO's asynchronous file calls wait for a thread of the shared
+ * pool, which the engine in this process may keep busy for seconds. */
+void
+bourse_settings_page_import_file (BourseSettingsPage *self,
+                                  GFile              *file)
 {
-  g_autoptr(BourseSettingsPage) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
   ImportData *data;
 
-  if (!g_file_load_contents_finish (G_FILE (object), result, &contents, &length, NULL, &error))
+  g_return_if_fail (BOURSE_IS_SETTINGS_PAGE (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &error))
     {
       /* Translators: a file could not be read */
       g_autofree char *message = g_strdup_printf (_("Could not read the file: %s"), error->message);
@@ -853,17 +867,6 @@ bourse_settings_page_file_loaded_cb (GObject      *object,
   bourse_client_request_bytes_async (self->client, "POST", "/api/v1/config/import?dry_run=true",
                                      "text/plain", data->contents, self->cancellable,
                                      bourse_settings_page_dry_run_cb, data);
-}
-
-void
-bourse_settings_page_import_file (BourseSettingsPage *self,
-                                  GFile              *file)
-{
-  g_return_if_fail (BOURSE_IS_SETTINGS_PAGE (self));
-  g_return_if_fail (G_IS_FILE (file));
-
-  g_file_load_contents_async (file, self->cancellable, bourse_settings_page_file_loaded_cb,
-                              g_object_ref (self));
 }
 
 static void
@@ -918,28 +921,6 @@ export_data_free (ExportData *data)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportData, export_data_free)
 
 static void
-bourse_settings_page_written_cb (GObject      *object,
-                                 GAsyncResult *result,
-                                 gpointer      user_data)
-{
-  g_autoptr(BourseSettingsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    message = g_strdup_printf (_("Could not write the file: %s"), error->message);
-  else
-    {
-      g_autofree char *name = g_file_get_parse_name (G_FILE (object));
-
-      /* Translators: where the configuration was exported to */
-      message = g_strdup_printf (_("Exported to %s"), name);
-    }
-
-  bourse_widget_show_toast (GTK_WIDGET (self), message);
-}
-
-static void
 bourse_settings_page_exported_cb (GObject      *object,
                                   GAsyncResult *result,
                                   gpointer      user_data)
@@ -948,7 +929,7 @@ bourse_settings_page_exported_cb (GObject      *object,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(JsonNode) problem = NULL;
   g_autoptr(GError) error = NULL;
-  GBytes *bytes;
+  g_autofree char *message = NULL;
   const char *text;
 
   answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result, &problem, &error);
@@ -958,20 +939,28 @@ bourse_settings_page_exported_cb (GObject      *object,
   if (answer == NULL || !JSON_NODE_HOLDS_VALUE (answer) || json_node_get_value_type (answer) != G_TYPE_STRING)
     {
       g_autofree char *reason = bourse_problem_to_text (problem, error);
-      /* Translators: the server's refusal of an export */
-      g_autofree char *message = g_strdup_printf (_("Not exported: %s"), reason);
 
+      /* Translators: the server's refusal of an export */
+      message = g_strdup_printf (_("Not exported: %s"), reason);
       bourse_widget_show_toast (GTK_WIDGET (data->self), message);
       return;
     }
 
+  /* Written at once, as an import is read. The export names no secret,
+   * but it is an administrator's file: for the user alone. */
   text = json_node_get_string (answer);
-  bytes = g_bytes_new (text, strlen (text));
-  /* The export names no secret, but it is an administrator's file. */
-  g_file_replace_contents_bytes_async (data->file, bytes, NULL, FALSE, G_FILE_CREATE_PRIVATE,
-                                       data->self->cancellable, bourse_settings_page_written_cb,
-                                       g_object_ref (data->self));
-  g_bytes_unref (bytes);
+  if (!g_file_replace_contents (data->file, text, strlen (text), NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                NULL, NULL, &error))
+    message = g_strdup_printf (_("Could not write the file: %s"), error->message);
+  else
+    {
+      g_autofree char *name = g_file_get_parse_name (data->file);
+
+      /* Translators: where the configuration was exported to */
+      message = g_strdup_printf (_("Exported to %s"), name);
+    }
+
+  bourse_widget_show_toast (GTK_WIDGET (data->self), message);
 }
 
 void
