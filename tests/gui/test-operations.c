@@ -112,6 +112,41 @@ is_sensitive (gpointer data)
 }
 
 static gboolean
+smtp_password_is_set (gpointer data)
+{
+  g_autoptr(JsonNode) answer = NULL;
+  JsonArray *keys;
+
+  if (asked_recently ())
+    return FALSE;
+  answer = desk_expect (data, "GET", "/api/v1/config/notify", NULL, NULL, 200);
+  keys = json_object_get_array_member (desk_object (answer), "keys");
+  for (guint i = 0; i < json_array_get_length (keys); i++)
+    {
+      JsonObject *spec = json_array_get_object_element (keys, i);
+
+      if (g_str_equal (json_object_get_string_member (spec, "key"), "smtp_password"))
+        return json_object_get_boolean_member_with_default (spec, "set", FALSE);
+    }
+
+  return FALSE;
+}
+
+/* Empty again, its placeholder saying that it is set; never the value. */
+static gboolean
+secret_shows_set (gpointer data)
+{
+  GtkWidget *entry = find_widget (data, "config-value-notify.smtp_password");
+  g_autofree char *placeholder = NULL;
+
+  if (entry == NULL || gtk_editable_get_text (GTK_EDITABLE (entry))[0] != '\0')
+    return FALSE;
+  g_object_get (entry, "placeholder-text", &placeholder, NULL);
+
+  return g_str_has_prefix (placeholder, "Set");
+}
+
+static gboolean
 orders_limit_is_77 (gpointer data)
 {
   GtkWidget *editor = find_widget (data, "config-value-rate_limit.orders_per_minute");
@@ -250,6 +285,13 @@ test_settings (void)
 
     g_assert_cmpstr (fee, ==, "0.001");
   }
+
+  /* A secret: typed, applied, then shown only as set. */
+  g_assert_true (GTK_IS_PASSWORD_ENTRY (find_required (page, "config-value-notify.smtp_password")));
+  gtk_editable_set_text (GTK_EDITABLE (find_required (page, "config-value-notify.smtp_password")), "hunter2-gui");
+  click (find_required (page, "apply-notify"));
+  wait_until (smtp_password_is_set, server, "the secret to be set");
+  wait_until (secret_shows_set, page, "the secret's row to say it is set");
 
   /* A change made elsewhere comes on the config topic. */
   g_clear_pointer (&config, json_node_unref);
