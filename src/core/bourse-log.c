@@ -524,6 +524,10 @@ ring_add (GLogLevelFlags   log_level,
       if (watch->pending != NULL)
         continue;
       watch->pending = g_idle_source_new ();
+      /* Above GTK's redraws (HIGH_IDLE + 20), which otherwise keep a
+       * desktop's engine context from ever idling; below the I/O that
+       * serves requests, and the tail batches what came meanwhile. */
+      g_source_set_priority (watch->pending, G_PRIORITY_HIGH_IDLE);
       g_source_set_callback (watch->pending, watch_deliver_cb, g_atomic_rc_box_acquire (watch), watch_unref);
       g_source_set_static_name (watch->pending, "[bourse] log watch");
       g_source_attach (watch->pending, watch->context);
