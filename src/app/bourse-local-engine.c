@@ -91,6 +91,9 @@ bourse_local_engine_boot (BourseLocalEngine  *self,
   self->engine = bourse_engine_new (config);
   if (!bourse_engine_start (self->engine, error))
     return FALSE;
+  /* The person at this desktop is the owner: admins' notifications reach
+   * this window (the worker's first turn comes after this one). */
+  bourse_notifications_set_local_owner (bourse_engine_get_notifications (self->engine), TRUE);
 
   self->server = bourse_server_new (self->engine);
   if (!bourse_server_start (self->server, error))

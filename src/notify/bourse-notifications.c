@@ -77,6 +77,7 @@ struct _BourseNotifications
   GSource        *timer;
   guint           idle;
   gboolean        running;
+  gboolean        local_owner;   /* a desktop's engine: its owner is an admin without an account */
 };
 
 G_DEFINE_FINAL_TYPE (BourseNotifications, bourse_notifications, G_TYPE_OBJECT)
@@ -838,6 +839,15 @@ find_recipients (BourseNotifications  *self,
     }
   if (row)
     return NULL;
+  /* The desktop's owner has no row in users: an admin, reached on the
+   * desktop alone (no address, device or topic), by the defaults. */
+  if (self->local_owner && (events[index].roles & A) != 0)
+    {
+      Recipient *owner = g_new0 (Recipient, 1);
+
+      owner->role = g_strdup ("admin");
+      g_ptr_array_add (recipients, owner);
+    }
   return g_steal_pointer (&recipients);
 }
 
@@ -1006,6 +1016,8 @@ dispatch_one (BourseNotifications  *self,
             {
               const char *channel = json_array_get_string_element (channels, j);
 
+              if (user->id == 0 && g_strcmp0 (channel, "desktop") != 0)
+                continue;
               if (channel != NULL
                   && !add_channel_deliveries (self, event, user, channel, message, masked, seen, error))
                 return FALSE;
@@ -1732,4 +1744,13 @@ bourse_notifications_new (BourseStore    *store,
   self->session = bourse_notifier_session_new ();
   self->notifiers = bourse_notifiers_create_all_full (config, secrets, bus, self->session);
   return self;
+}
+
+void
+bourse_notifications_set_local_owner (BourseNotifications *self,
+                                      gboolean             local_owner)
+{
+  g_return_if_fail (BOURSE_IS_NOTIFICATIONS (self));
+
+  self->local_owner = local_owner;
 }

@@ -33,6 +33,11 @@ BourseNotifications *bourse_notifications_new             (BourseStore          
 /* Where the "notifications" component is reported (NULL: nowhere). */
 void                 bourse_notifications_set_health      (BourseNotifications  *self,
                                                            BourseHealth         *health);
+/* A desktop's embedded engine: its local owner (an admin without an
+ * account, user id 0) gets what admins get, on the desktop channel only,
+ * by the defaults (docs/OPERATIONS.md). */
+void                 bourse_notifications_set_local_owner (BourseNotifications  *self,
+                                                           gboolean              local_owner);
 /* The worker: woken by bourse_outbox_emit () and by a timer at the earliest
  * retry; a delivery found "sending" is retried once its back-off passes. */
 void                 bourse_notifications_start           (BourseNotifications  *self);

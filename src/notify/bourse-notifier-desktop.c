@@ -67,7 +67,7 @@ send_async (BourseNotifier           *notifier,
       return;
     }
   if (notification->recipient == NULL
-      || !g_ascii_string_to_signed (notification->recipient, 10, 1, G_MAXINT64, &user_id, NULL))
+      || !g_ascii_string_to_signed (notification->recipient, 10, 0, G_MAXINT64, &user_id, NULL))
     {
       g_task_return_new_error (task, BOURSE_NOTIFIER_ERROR, BOURSE_NOTIFIER_ERROR_PERMANENT,
                                _("A desktop notification goes to a user, by id"));

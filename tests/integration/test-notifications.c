@@ -972,6 +972,7 @@ test_desktop_only_its_user (void)
   g_autofree char *tina = NULL;
   g_autoptr(JsonNode) ignored = NULL;
   g_autoptr(JsonNode) tested = NULL;
+  g_autoptr(JsonNode) emails = NULL;
   WsClient *alice_ws, *adam_ws, *tina_ws, *owner_ws;
   JsonObject *event, *data;
   gint64 alice_id;
@@ -1015,6 +1016,18 @@ test_desktop_only_its_user (void)
   g_assert_cmpuint (ws_count (owner_ws, "event", "notifications"), ==, 0);
   g_assert_cmpuint (ws_count (alice_ws, "event", "notifications"), ==, 2);
   (void)alice_id;
+
+  /* A desktop's engine: its owner, an admin without an account, gets what
+   * admins get on the desktop — and no other channel. */
+  bourse_notifications_set_local_owner (bourse_engine_get_notifications (server->engine), TRUE);
+  sign_up (server, "second");
+  ws_wait (owner_ws, "event", "notifications", 1);
+  event = json_node_get_object (g_ptr_array_index (owner_ws->messages, owner_ws->messages->len - 1));
+  data = json_object_get_object_member (event, "data");
+  g_assert_cmpstr (json_object_get_string_member (data, "title"), ==, "New sign-up waiting for approval: second");
+  wait_history (server, "?event=signup.pending&channel=desktop&status=sent", "sent", 3);
+  emails = history (server, NULL, "?event=signup.pending&channel=email");
+  g_assert_cmpuint (json_array_get_length (items_of (emails)), ==, 2);   /* alice's two; adam opted out */
 
   ws_free (alice_ws);
   ws_free (adam_ws);
