@@ -298,8 +298,11 @@ bourse_time_zone_new (const char  *name,
   if (name != NULL && name[0] != '\0' && name[0] != '/' && name[0] != ':' && strstr (name, "..") == NULL)
     tz = g_time_zone_new_identifier (name);
   if (tz == NULL)
-    bourse_set_field_error (error, BOURSE_ERROR_INVALID, "time_zone",
-                            _("“%s” is not a time zone: give an IANA name such as Europe/Berlin"),
-                            name != NULL ? name : "");
+    {
+      g_autofree char *shown = g_utf8_make_valid (name != NULL ? name : "", -1);
+
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "time_zone",
+                              _("“%s” is not a time zone: give an IANA name such as Europe/Berlin"), shown);
+    }
   return tz;
 }
