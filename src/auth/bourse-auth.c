@@ -240,9 +240,6 @@ bourse_auth_new (BourseStore   *store,
                  GError       **error)
 {
   g_autoptr(BourseAuth) self = NULL;
-  g_autofree char *data_dir = NULL;
-  const char *backend_name;
-  BourseSecretsBackend backend = BOURSE_SECRETS_BACKEND_AUTO;
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), NULL);
   g_return_val_if_fail (BOURSE_IS_CONFIG (config), NULL);
@@ -266,14 +263,7 @@ bourse_auth_new (BourseStore   *store,
   self->passwords = bourse_password_pool_new (self->opslimit, self->memlimit,
                                               CLAMP (g_get_num_processors (), 1, 4), 64);
 
-  backend_name = bourse_config_get_string (config, "auth", "secrets_backend");
-  if (g_str_equal (backend_name, "keyring"))
-    backend = BOURSE_SECRETS_BACKEND_KEYRING;
-  else if (g_str_equal (backend_name, "file"))
-    backend = BOURSE_SECRETS_BACKEND_FILE;
-
-  data_dir = bourse_config_dup_data_dir (config);
-  self->secrets = bourse_secrets_new (data_dir, backend, error);
+  self->secrets = bourse_secrets_new_for_config (config, error);
   if (self->secrets == NULL || !load_signing_key (self, FALSE, error))
     return NULL;
 

@@ -679,3 +679,20 @@ bourse_config_dup_secret (BourseConfig  *config,
   value = bourse_config_get_string (config, section, key);
   return value[0] != '\0' ? g_strdup (value) : NULL;
 }
+
+BourseSecrets *
+bourse_secrets_new_for_config (BourseConfig  *config,
+                               GError       **error)
+{
+  const char *name = bourse_config_get_string (config, "auth", "secrets_backend");
+  BourseSecretsBackend backend = BOURSE_SECRETS_BACKEND_AUTO;
+  g_autofree char *data_dir = bourse_config_dup_data_dir (config);
+
+  g_return_val_if_fail (BOURSE_IS_CONFIG (config), NULL);
+
+  if (g_str_equal (name, "keyring"))
+    backend = BOURSE_SECRETS_BACKEND_KEYRING;
+  else if (g_str_equal (name, "file"))
+    backend = BOURSE_SECRETS_BACKEND_FILE;
+  return bourse_secrets_new (data_dir, backend, error);
+}

@@ -56,6 +56,10 @@ gboolean       bourse_secrets_delete      (BourseSecrets         *self,
  * notifiers): the secrets store's item "section.key", else the value of the
  * file or the environment (headless deployments); NULL when neither has
  * one. @secrets may be NULL. */
+/* The secrets store @config names (auth.secrets_backend, the data
+ * directory): what the engine opens, and the admin commands too. */
+BourseSecrets *bourse_secrets_new_for_config (BourseConfig       *config,
+                                              GError            **error);
 char          *bourse_config_dup_secret   (BourseConfig          *config,
                                            BourseSecrets         *secrets,
                                            const char            *section,

@@ -276,6 +276,22 @@ command_serve (int    argc,
   return 0;
 }
 
+typedef struct
+{
+  BourseConfig  *config;
+  BourseSecrets *secrets;   /* NULL when no store opens: the file and the environment alone */
+} ExportedSecrets;
+
+static gboolean
+exported_secret_is_set (const BourseConfigKey *spec,
+                        gpointer               data)
+{
+  ExportedSecrets *exported = data;
+  g_autofree char *value = bourse_config_dup_secret (exported->config, exported->secrets, spec->section, spec->key);
+
+  return value != NULL;
+}
+
 static int command_config_secret (Options    *options,
                                   const char *field,
                                   gboolean    set);
@@ -309,6 +325,7 @@ command_config (int    argc,
   if (argc >= 2 && g_str_equal (argv[1], "export"))
     {
       g_autofree char *text = NULL;
+      ExportedSecrets exported = { 0 };
 
       argv++, argc--;
       if (!parse_options (&options, "config export", NULL,
@@ -320,7 +337,11 @@ command_config (int    argc,
           g_printerr ("boursed: %s\n", error->message);
           return 2;
         }
-      text = bourse_config_export (config, NULL, NULL);
+      /* Secrets kept in the store count as set, as the API's export says. */
+      exported.config = config;
+      exported.secrets = bourse_secrets_new_for_config (config, NULL);
+      text = bourse_config_export (config, exported_secret_is_set, &exported);
+      g_clear_object (&exported.secrets);
       g_print ("%s", text);
       return 0;
     }

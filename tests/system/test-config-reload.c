@@ -184,12 +184,14 @@ test_set_secret (BoursedFixture *f,
   const char *set[] = { "config", "set-secret", "notify.smtp_password", "--data-dir", f->data_dir, NULL };
   const char *clear[] = { "config", "clear-secret", "notify.smtp_password", "--data-dir", f->data_dir, NULL };
   const char *not_secret[] = { "config", "set-secret", "notify.smtp_host", "--data-dir", f->data_dir, NULL };
+  const char *export[] = { "config", "export", "--data-dir", f->data_dir, NULL };
   const char *env[] = { "BOURSE_SIMULATED_ENABLED=false", NULL };
   g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 20, NULL);
   g_autoptr(BoursedDaemon) daemon = NULL;
   g_autoptr(JsonNode) audit = NULL;
   g_auto(BoursedCommand) stored = { 0 };
   g_auto(BoursedCommand) refused = { 0 };
+  g_auto(BoursedCommand) exported = { 0 };
   g_auto(BoursedCommand) removed = { 0 };
   g_autofree char *token = NULL;
   g_autofree char *audit_text = NULL;
@@ -198,6 +200,10 @@ test_set_secret (BoursedFixture *f,
   boursed_add_user (f, "alice", "admin", PASSWORD);
   boursed_run (f, env, set, "hunter2-hunter2\n", &stored);
   g_assert_cmpint (stored.status, ==, 0);
+  boursed_run (f, env, export, NULL, &exported);
+  g_assert_cmpint (exported.status, ==, 0);
+  g_assert_nonnull (strstr (exported.out, "# smtp_password: secret, set\n"));
+  g_assert_null (strstr (exported.out, "hunter2"));
   boursed_run (f, env, not_secret, "smtp.example.org\n", &refused);
   g_assert_cmpint (refused.status, ==, 2);
   g_assert_nonnull (strstr (refused.err, "not a secret"));
