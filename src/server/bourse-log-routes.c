@@ -63,8 +63,15 @@ log_entry_cb (const BourseLogEntry *entry,
               gpointer              user_data)
 {
   BourseServer *self = user_data;
-  g_autoptr(JsonNode) node = bourse_log_entry_to_json (entry);
+  g_autoptr(JsonNode) node = NULL;
 
+  /* Debug messages stay in the ring for GET /api/v1/logs, not on the live
+   * tail: sending an entry writes WebSocket frames, which libsoup reports
+   * at debug level, which would be entries to send — a loop that never
+   * lets the context rest. Nothing at info or above is logged per frame. */
+  if ((entry->level & G_LOG_LEVEL_MASK) >= G_LOG_LEVEL_DEBUG)
+    return;
+  node = bourse_log_entry_to_json (entry);
   bourse_event_bus_publish (bourse_engine_get_event_bus (self->engine), "logs", node);
 }
 
