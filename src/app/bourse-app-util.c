@@ -142,3 +142,32 @@ bourse_display_name_lookup (const BourseDisplayName *names,
 
   return value;
 }
+
+static void
+page_mapped_cb (GtkWidget *page)
+{
+  GtkWidget *content = gtk_widget_get_first_child (page);
+
+  if (content != NULL)
+    gtk_widget_set_visible (content, TRUE);
+}
+
+static void
+page_unmapped_cb (GtkWidget *page)
+{
+  GtkWidget *content = gtk_widget_get_first_child (page);
+
+  if (content != NULL)
+    gtk_widget_set_visible (content, FALSE);
+}
+
+void
+bourse_page_measure_when_shown (GtkWidget *page)
+{
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  g_signal_connect (page, "map", G_CALLBACK (page_mapped_cb), NULL);
+  g_signal_connect (page, "unmap", G_CALLBACK (page_unmapped_cb), NULL);
+  if (!gtk_widget_get_mapped (page))
+    page_unmapped_cb (page);
+}

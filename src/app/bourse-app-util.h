@@ -52,4 +52,9 @@ const char *bourse_display_name_lookup   (const BourseDisplayName *names,
 void        bourse_widget_show_toast     (GtkWidget   *widget,
                                           const char  *message);
 
+/* For a page of the window's stack with much in it (Settings, Logs): its
+ * content is hidden while the page is, because the stack measures every
+ * page at each change of any, and a hidden widget is not measured. */
+void        bourse_page_measure_when_shown (GtkWidget *page);
+
 G_END_DECLS

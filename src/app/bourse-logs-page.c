@@ -353,7 +353,10 @@ bourse_logs_page_event_cb (BourseLogsPage *self,
                            JsonNode       *data,
                            BourseClient   *client)
 {
-  if (self->loading || gtk_toggle_button_get_active (self->pause_button))
+  /* Hidden (another page shown), new rows would only cost layout: the
+   * window's stack measures every page, a long list at each new line. */
+  if (self->loading || gtk_toggle_button_get_active (self->pause_button)
+      || !gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       /* At most what the list can hold: a long pause keeps the newest. */
       if (self->waiting->len >= MAX_ENTRIES)
@@ -558,6 +561,17 @@ bourse_logs_page_set_property (GObject      *object,
     }
 }
 
+/* Shown again: what came meanwhile, unless paused. */
+static void
+bourse_logs_page_map (GtkWidget *widget)
+{
+  BourseLogsPage *self = BOURSE_LOGS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (bourse_logs_page_parent_class)->map (widget);
+  if (!self->loading && !gtk_toggle_button_get_active (self->pause_button) && self->waiting->len > 0)
+    bourse_logs_page_flush (self);
+}
+
 static void
 bourse_logs_page_class_init (BourseLogsPageClass *klass)
 {
@@ -568,6 +582,7 @@ bourse_logs_page_class_init (BourseLogsPageClass *klass)
   object_class->finalize = bourse_logs_page_finalize;
   object_class->get_property = bourse_logs_page_get_property;
   object_class->set_property = bourse_logs_page_set_property;
+  widget_class->map = bourse_logs_page_map;
 
   properties[PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL,
@@ -597,6 +612,7 @@ bourse_logs_page_init (BourseLogsPage *self)
   self->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  bourse_page_measure_when_shown (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
   gtk_list_box_set_filter_func (self->list_box, bourse_logs_page_filter_func, self, NULL);

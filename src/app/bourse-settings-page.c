@@ -1183,6 +1183,7 @@ static void
 bourse_settings_page_init (BourseSettingsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  bourse_page_measure_when_shown (GTK_WIDGET (self));
   /* Not in the template: there "name" is AdwPreferencesPage's own. */
   gtk_widget_set_name (GTK_WIDGET (self), "settings-page");
 
