@@ -391,21 +391,33 @@ count_type (DeskWs     *ws,
   return n;
 }
 
-static gboolean
-subscribed (gpointer data)
+typedef struct
 {
-  return count_type (data, "subscribed") > 0 || count_type (data, "error") > 0;
+  DeskWs *ws;
+  guint   answers;   /* "subscribed" and "error" before the request */
+} Answer;
+
+static gboolean
+answered (gpointer data)
+{
+  Answer *answer = data;
+
+  return count_type (answer->ws, "subscribed") + count_type (answer->ws, "error") > answer->answers;
 }
 
+/* Waits for this request's own answer, which also orders everything the
+ * server sent this socket before it. */
 gboolean
 desk_ws_try_subscribe (DeskWs     *ws,
                        const char *topics_json)
 {
   g_autofree char *text = g_strdup_printf ("{\"type\":\"subscribe\",\"topics\":%s}", topics_json);
+  guint errors = count_type (ws, "error");
+  Answer answer = { ws, count_type (ws, "subscribed") + errors };
 
   soup_websocket_connection_send_text (ws->connection, text);
-  bourse_test_wait_until (subscribed, ws, 5000, "subscribed");
-  return count_type (ws, "error") == 0;
+  bourse_test_wait_until (answered, &answer, 5000, "subscribed");
+  return count_type (ws, "error") == errors;
 }
 
 void

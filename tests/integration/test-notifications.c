@@ -809,158 +809,6 @@ test_password_reset (void)
   bourse_test_server_free (server);
 }
 
-/* WebSockets {{{ */
-
-typedef struct
-{
-  SoupWebsocketConnection *connection;
-  GPtrArray               *messages;  /* JsonNode */
-  GError                  *error;
-  gboolean                 closed;
-} WsClient;
-
-static void
-ws_message_cb (SoupWebsocketConnection *connection,
-               int                      type,
-               GBytes                  *message,
-               WsClient                *client)
-{
-  g_autofree char *text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
-
-  g_ptr_array_add (client->messages, json_from_string (text, NULL));
-}
-
-static void
-ws_closed_cb (SoupWebsocketConnection *connection,
-              WsClient                *client)
-{
-  client->closed = TRUE;
-}
-
-static void
-ws_connected_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  WsClient *client = user_data;
-
-  client->connection = soup_session_websocket_connect_finish (SOUP_SESSION (object), result, &client->error);
-  if (client->connection != NULL)
-    {
-      g_signal_connect (client->connection, "message", G_CALLBACK (ws_message_cb), client);
-      g_signal_connect (client->connection, "closed", G_CALLBACK (ws_closed_cb), client);
-    }
-}
-
-static gboolean
-ws_connected (gpointer data)
-{
-  WsClient *client = data;
-
-  return client->connection != NULL || client->error != NULL;
-}
-
-static WsClient *
-ws_connect (BourseTestServer *server,
-            const char       *token)
-{
-  WsClient *client = g_new0 (WsClient, 1);
-  g_autofree char *url = g_strconcat (server->base_url, "api/v1/ws?token=", token, NULL);
-  g_autoptr(SoupMessage) message = NULL;
-
-  memmove (url + 2, url + 4, strlen (url + 4) + 1);  /* http → ws */
-  url[0] = 'w', url[1] = 's';
-  message = soup_message_new ("GET", url);
-  client->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  soup_session_websocket_connect_async (server->session, message, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        NULL, ws_connected_cb, client);
-  bourse_test_wait_until (ws_connected, client, 10000, "WebSocket connection");
-  g_assert_no_error (client->error);
-  return client;
-}
-
-static gboolean
-ws_is_closed (gpointer data)
-{
-  return ((WsClient *)data)->closed;
-}
-
-static void
-ws_free (WsClient *client)
-{
-  if (soup_websocket_connection_get_state (client->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-    {
-      soup_websocket_connection_close (client->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      bourse_test_wait_until (ws_is_closed, client, 10000, "WebSocket close");
-    }
-  g_signal_handlers_disconnect_by_data (client->connection, client);
-  g_clear_object (&client->connection);
-  g_ptr_array_unref (client->messages);
-  g_free (client);
-}
-
-/* Messages of @type (and @topic, when not NULL). */
-static guint
-ws_count (WsClient   *client,
-          const char *type,
-          const char *topic)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < client->messages->len; i++)
-    {
-      JsonObject *object = json_node_get_object (g_ptr_array_index (client->messages, i));
-
-      if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), type) == 0
-          && (topic == NULL
-              || g_strcmp0 (json_object_get_string_member_with_default (object, "topic", NULL), topic) == 0))
-        n++;
-    }
-  return n;
-}
-
-typedef struct
-{
-  WsClient   *client;
-  const char *type;
-  const char *topic;
-  guint       count;
-} WsWait;
-
-static gboolean
-ws_has (gpointer data)
-{
-  WsWait *wait = data;
-
-  return ws_count (wait->client, wait->type, wait->topic) >= wait->count;
-}
-
-static void
-ws_wait (WsClient   *client,
-         const char *type,
-         const char *topic,
-         guint       count)
-{
-  WsWait wait = { client, type, topic, count };
-
-  bourse_test_wait_until (ws_has, &wait, 30000, type);
-}
-
-/* Subscribes and waits for the server's answer, which also orders
- * everything sent to this socket before it. */
-static void
-ws_subscribe (WsClient   *client,
-              const char *topic)
-{
-  g_autofree char *text = g_strdup_printf ("{\"type\":\"subscribe\",\"topics\":[\"%s\"]}", topic);
-  guint before = client->messages->len;
-
-  soup_websocket_connection_send_text (client->connection, text);
-  ws_wait (client, "subscribed", NULL, ws_count (client, "subscribed", NULL) + 1);
-  g_assert_cmpuint (client->messages->len, >, before);
-}
-
-/* }}} */
 
 /* A desktop notification reaches its user's sockets and nobody else's. */
 static void
@@ -973,8 +821,8 @@ test_desktop_only_its_user (void)
   g_autoptr(JsonNode) ignored = NULL;
   g_autoptr(JsonNode) tested = NULL;
   g_autoptr(JsonNode) emails = NULL;
-  WsClient *alice_ws, *adam_ws, *tina_ws, *owner_ws;
-  JsonObject *event, *data;
+  DeskWs *alice_ws, *adam_ws, *tina_ws, *owner_ws;
+  JsonObject *data;
   gint64 alice_id;
 
   alice_id = create_user (server, "alice", "admin");
@@ -983,56 +831,54 @@ test_desktop_only_its_user (void)
   alice = login (server, "alice");
   adam = login (server, "adam");
   tina = login (server, "tina");
-  alice_ws = ws_connect (server, alice);
-  adam_ws = ws_connect (server, adam);
-  tina_ws = ws_connect (server, tina);
-  owner_ws = ws_connect (server, server->token);
-  ws_subscribe (alice_ws, "notifications");
-  ws_subscribe (adam_ws, "notifications");
-  ws_subscribe (tina_ws, "notifications");
-  ws_subscribe (owner_ws, "notifications");
+  alice_ws = desk_ws_connect (server, alice);
+  adam_ws = desk_ws_connect (server, adam);
+  tina_ws = desk_ws_connect (server, tina);
+  owner_ws = desk_ws_connect (server, server->token);
+  desk_ws_subscribe (alice_ws, "[\"notifications\"]");
+  desk_ws_subscribe (adam_ws, "[\"notifications\"]");
+  desk_ws_subscribe (tina_ws, "[\"notifications\"]");
+  desk_ws_subscribe (owner_ws, "[\"notifications\"]");
 
   /* Through the outbox: a sign-up, which adam chose not to see on the desktop. */
   ignored = expect_json (server, "PUT", "/api/v1/notifications/preferences", adam,
                          "{\"events\":{\"signup.pending\":[]}}", 200);
   sign_up (server, "newcomer");
-  ws_wait (alice_ws, "event", "notifications", 1);
-  event = json_node_get_object (g_ptr_array_index (alice_ws->messages, alice_ws->messages->len - 1));
-  data = json_object_get_object_member (event, "data");
+  desk_ws_wait (alice_ws, "notifications", 1);
+  data = desk_ws_event (alice_ws, "notifications", desk_ws_count (alice_ws, "notifications") - 1);
   g_assert_cmpstr (json_object_get_string_member (data, "event"), ==, "signup.pending");
   g_assert_cmpstr (json_object_get_string_member (data, "title"), ==, "New sign-up waiting for approval: newcomer");
   g_assert_cmpint (json_object_get_int_member (data, "id"), >, 0);
 
   /* A test send goes to the caller alone. */
   tested = expect_json (server, "POST", "/api/v1/notifications/test", alice, "{\"channel\":\"desktop\"}", 200);
-  ws_wait (alice_ws, "event", "notifications", 2);
+  desk_ws_wait (alice_ws, "notifications", 2);
 
   /* Whatever the others were sent came before the answer to this. */
-  ws_subscribe (adam_ws, "system");
-  ws_subscribe (tina_ws, "system");
-  ws_subscribe (owner_ws, "system");
-  g_assert_cmpuint (ws_count (adam_ws, "event", "notifications"), ==, 0);
-  g_assert_cmpuint (ws_count (tina_ws, "event", "notifications"), ==, 0);
-  g_assert_cmpuint (ws_count (owner_ws, "event", "notifications"), ==, 0);
-  g_assert_cmpuint (ws_count (alice_ws, "event", "notifications"), ==, 2);
+  desk_ws_subscribe (adam_ws, "[\"system\"]");
+  desk_ws_subscribe (tina_ws, "[\"system\"]");
+  desk_ws_subscribe (owner_ws, "[\"system\"]");
+  g_assert_cmpuint (desk_ws_count (adam_ws, "notifications"), ==, 0);
+  g_assert_cmpuint (desk_ws_count (tina_ws, "notifications"), ==, 0);
+  g_assert_cmpuint (desk_ws_count (owner_ws, "notifications"), ==, 0);
+  g_assert_cmpuint (desk_ws_count (alice_ws, "notifications"), ==, 2);
   (void)alice_id;
 
   /* A desktop's engine: its owner, an admin without an account, gets what
    * admins get on the desktop — and no other channel. */
   bourse_notifications_set_local_owner (bourse_engine_get_notifications (server->engine), TRUE);
   sign_up (server, "second");
-  ws_wait (owner_ws, "event", "notifications", 1);
-  event = json_node_get_object (g_ptr_array_index (owner_ws->messages, owner_ws->messages->len - 1));
-  data = json_object_get_object_member (event, "data");
+  desk_ws_wait (owner_ws, "notifications", 1);
+  data = desk_ws_event (owner_ws, "notifications", desk_ws_count (owner_ws, "notifications") - 1);
   g_assert_cmpstr (json_object_get_string_member (data, "title"), ==, "New sign-up waiting for approval: second");
   wait_history (server, "?event=signup.pending&channel=desktop&status=sent", "sent", 3);
   emails = history (server, NULL, "?event=signup.pending&channel=email");
   g_assert_cmpuint (json_array_get_length (items_of (emails)), ==, 2);   /* alice's two; adam opted out */
 
-  ws_free (alice_ws);
-  ws_free (adam_ws);
-  ws_free (tina_ws);
-  ws_free (owner_ws);
+  desk_ws_free (alice_ws);
+  desk_ws_free (adam_ws);
+  desk_ws_free (tina_ws);
+  desk_ws_free (owner_ws);
   bourse_test_server_free (server);
 }
 
