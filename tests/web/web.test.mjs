@@ -927,7 +927,8 @@ function webSuite() {
     await row.getByRole('link').click();
     await waitUntil('the result to show', () => page.locator(`#backtest-result[data-backtest-id="${backtest.id}"]`)
       .getAttribute('data-status', { timeout: UI_TIMEOUT_MS }), (s) => s === 'succeeded');
-    assert.ok((await page.locator('#bt-trades tbody tr').count()) > 0, 'a viewer sees no trades');
+    // The list's entry says "succeeded" before the full result (its trades) has come.
+    await waitUntil('a viewer to see the trades', () => page.locator('#bt-trades tbody tr').count(), (n) => n > 0);
     assert.equal(await text('#bt-note-text'), 'Swings <i>nicely</i>');
     assert.ok(await page.locator('#backtest-form').isHidden(), 'a viewer is offered the form');
     assert.ok(await page.locator('#bt-note-form').isHidden(), 'a viewer may edit the note');
