@@ -88,19 +88,21 @@ string_member (JsonObject  *object,
 }
 
 static gboolean
-time_member (JsonObject  *object,
-             const char  *name,
-             gint64      *value,
-             GError     **error)
+time_member (JsonObject       *object,
+             const char       *name,
+             BourseTimeBound   bound,
+             gint64           *value,
+             GError          **error)
 {
   const char *text;
 
   if (!string_member (object, name, TRUE, &text, error))
     return FALSE;
-  if (!bourse_time_parse_rfc3339 (text, value, NULL))
+  if (!bourse_time_parse_instant (text, bound, value, NULL))
     {
       bourse_set_field_error (error, BOURSE_ERROR_INVALID, name,
-                              _("This member must be an RFC 3339 time, such as 2026-01-01T00:00:00Z"));
+                              _("This member must be an RFC 3339 time, such as 2026-01-01T00:00:00Z, "
+                                "or a date, such as 2026-01-01"));
       return FALSE;
     }
   return TRUE;
@@ -329,8 +331,8 @@ bourse_backtest_request_parse (BourseStore         *store,
       return NULL;
     }
 
-  if (!time_member (object, "start", &request->start, error)
-      || !time_member (object, "end", &request->end, error))
+  if (!time_member (object, "start", BOURSE_TIME_BOUND_START, &request->start, error)
+      || !time_member (object, "end", BOURSE_TIME_BOUND_END, &request->end, error))
     return NULL;
   if (request->end <= request->start)
     {

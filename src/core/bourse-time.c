@@ -318,6 +318,29 @@ syntax_error:
 }
 
 gboolean
+bourse_time_parse_instant (const char       *text,
+                           BourseTimeBound   bound,
+                           gint64           *out_ms,
+                           GError          **error)
+{
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out_ms != NULL, FALSE);
+
+  /* YYYY-MM-DD and nothing else: the RFC 3339 parser checks the date. */
+  if (strlen (text) == 10 && text[4] == '-' && text[7] == '-')
+    {
+      g_autofree char *midnight = g_strconcat (text, "T00:00:00Z", NULL);
+      gint64 start;
+
+      if (!bourse_time_parse_rfc3339 (midnight, &start, error))
+        return FALSE;
+      *out_ms = bound == BOURSE_TIME_BOUND_END ? start + 86400000 - 1 : start;
+      return TRUE;
+    }
+  return bourse_time_parse_rfc3339 (text, out_ms, error);
+}
+
+gboolean
 bourse_interval_parse (const char      *text,
                        BourseInterval  *out,
                        GError         **error)

@@ -59,6 +59,21 @@ gboolean     bourse_time_parse_rfc3339     (const char      *text,
                                             gint64          *out_ms,
                                             GError         **error);
 
+/* Which end of a day a date alone stands for. */
+typedef enum
+{
+  BOURSE_TIME_BOUND_START,   /* the day's first millisecond: a "start", "since" */
+  BOURSE_TIME_BOUND_END,     /* its last, as inclusive ends are: an "end", "until" */
+} BourseTimeBound;
+
+/* What the API accepts wherever a time is asked for: RFC 3339, or a date
+ * alone ("2025-12-01", as the seeds' clients write it) standing for that
+ * UTC day's start or end (@bound). */
+gboolean     bourse_time_parse_instant     (const char      *text,
+                                            BourseTimeBound  bound,
+                                            gint64          *out_ms,
+                                            GError         **error);
+
 gboolean     bourse_interval_parse         (const char      *text,
                                             BourseInterval  *out,
                                             GError         **error);

@@ -895,19 +895,21 @@ typedef struct
   GError              *error;
 } CliDownload;
 
-/* A time on the command line: RFC 3339, or milliseconds since the epoch. */
+/* A time on the command line: RFC 3339, a date (@bound says which end of
+ * the day), or milliseconds since the epoch. */
 static gboolean
-parse_cli_time (const char  *text,
-                const char  *name,
-                gint64      *value,
-                GError     **error)
+parse_cli_time (const char       *text,
+                const char       *name,
+                BourseTimeBound   bound,
+                gint64           *value,
+                GError          **error)
 {
   if (text != NULL
       && (g_ascii_string_to_signed (text, 10, 0, BOURSE_TIME_MAX_MS, value, NULL)
-          || bourse_time_parse_rfc3339 (text, value, NULL)))
+          || bourse_time_parse_instant (text, bound, value, NULL)))
     return TRUE;
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-               _("%s needs an RFC 3339 time or milliseconds since the epoch"), name);
+               _("%s needs an RFC 3339 time, a date, or milliseconds since the epoch"), name);
   return FALSE;
 }
 
@@ -999,8 +1001,8 @@ command_market_download (int    argc,
   g_option_context_add_main_entries (context, common, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error)
-      || !parse_cli_time (start_text, "--start", &start, &error)
-      || !parse_cli_time (end_text, "--end", &end, &error))
+      || !parse_cli_time (start_text, "--start", BOURSE_TIME_BOUND_START, &start, &error)
+      || !parse_cli_time (end_text, "--end", BOURSE_TIME_BOUND_END, &end, &error))
     {
       g_printerr ("boursed: %s\n", error->message);
       return 2;

@@ -541,8 +541,8 @@ audit_list_cb (BourseRequest *request,
       || !bourse_request_get_text_query (request, "actor", 200, &filter.actor)
       || !bourse_request_get_text_query (request, "action", 200, &filter.action)
       || !bourse_request_get_text_query (request, "target", 200, &filter.target)
-      || !bourse_request_get_time_query (request, "since", &since)
-      || !bourse_request_get_time_query (request, "until", &until))
+      || !bourse_request_get_time_query (request, "since", BOURSE_TIME_BOUND_START, &since)
+      || !bourse_request_get_time_query (request, "until", BOURSE_TIME_BOUND_END, &until))
     return;
   if (since > until)
     {

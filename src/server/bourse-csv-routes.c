@@ -372,8 +372,8 @@ export_cb (BourseRequest *request,
   if ((instrument = instrument_query (request)) == NULL
       || !bourse_request_get_interval_query (request, "interval", TRUE, &interval)
       || !format_query (request, FALSE, BOURSE_CSV_FORMAT_GENERIC, &format)
-      || !bourse_request_get_time_query (request, "start", &start)
-      || !bourse_request_get_time_query (request, "end", &end))
+      || !bourse_request_get_time_query (request, "start", BOURSE_TIME_BOUND_START, &start)
+      || !bourse_request_get_time_query (request, "end", BOURSE_TIME_BOUND_END, &end))
     return;
   if (start > end)
     {

@@ -133,39 +133,6 @@ integer_member (BourseRequest *request,
   return FALSE;
 }
 
-/* An optional time: milliseconds since the epoch or an RFC 3339 string. */
-static gboolean
-time_member (BourseRequest *request,
-             JsonObject    *body,
-             const char    *field,
-             gboolean      *present,
-             gint64        *value)
-{
-  JsonNode *node = json_object_get_member (body, field);
-
-  *present = FALSE;
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
-    return TRUE;
-  if (JSON_NODE_HOLDS_VALUE (node))
-    {
-      if (json_node_get_value_type (node) == G_TYPE_INT64)
-        {
-          *value = json_node_get_int (node);
-          *present = TRUE;
-          return TRUE;
-        }
-      if (json_node_get_value_type (node) == G_TYPE_STRING
-          && bourse_time_parse_rfc3339 (json_node_get_string (node), value, NULL))
-        {
-          *present = TRUE;
-          return TRUE;
-        }
-    }
-  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
-                                    _("must be milliseconds since the epoch or an RFC 3339 time"));
-  return FALSE;
-}
-
 /* An optional object member ("params"); NULL when absent or null. */
 static gboolean
 object_member (BourseRequest  *request,
@@ -453,8 +420,8 @@ recommendations_create_cb (BourseRequest *request,
       || !bourse_request_get_string_member (request, body, "interval", FALSE, &analysis.interval)
       || !bourse_request_get_string_member (request, body, "strategy", FALSE, &analysis.strategy)
       || !integer_member (request, body, "last_n_days", &has_days, &analysis.last_n_days)
-      || !time_member (request, body, "start", &analysis.has_start, &analysis.start)
-      || !time_member (request, body, "end", &analysis.has_end, &analysis.end)
+      || !bourse_request_get_time_member (request, body, "start", BOURSE_TIME_BOUND_START, &analysis.has_start, &analysis.start)
+      || !bourse_request_get_time_member (request, body, "end", BOURSE_TIME_BOUND_END, &analysis.has_end, &analysis.end)
       || !object_member (request, body, "params", &has_params, &analysis.params))
     return;
   if (has_days && analysis.last_n_days <= 0)
@@ -766,8 +733,8 @@ signals_filter_cb (BourseRequest *request,
       || !array_member (request, body, "strategy_ids", TRUE, NULL, &ids)
       || !array_member (request, body, "symbols", FALSE, &symbols, NULL)
       || !array_member (request, body, "decisions", FALSE, &decisions, NULL)
-      || !time_member (request, body, "since", &has_since, &filter.since)
-      || !time_member (request, body, "until", &has_until, &filter.until)
+      || !bourse_request_get_time_member (request, body, "since", BOURSE_TIME_BOUND_START, &has_since, &filter.since)
+      || !bourse_request_get_time_member (request, body, "until", BOURSE_TIME_BOUND_END, &has_until, &filter.until)
       || !integer_member (request, body, "limit", &has_limit, &limit)
       || !integer_member (request, body, "cursor", &has_cursor, &cursor))
     return;

@@ -75,42 +75,48 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (BourseHub, bourse_hub, G_TYPE_OBJECT)
 
-/* Every plain topic and the permission that reads it, at subscription and
+/* Every plain topic, the permission that reads it (at subscription and
  * again at every event, against the subscriber's current role: the server
- * log and account alerts (sign-ups, password-reset requests) are for
- * administrators. ticker: and candles: topics need stream.subscribe. */
-static const struct {
-  const char *topic;
-  const char *permission;
-} topic_permissions[] = {
-  { "system",          "stream.subscribe" },
-  { "signals",         "signals.read" },
-  { "recommendations", "recommendations.read" },
-  { "approvals",       "approvals.read" },
-  { "orders",          "orders.read" },
-  { "fills",           "orders.read" },
-  { "trades",          "portfolio.read" },
-  { "positions",       "portfolio.read" },
-  { "portfolio",       "portfolio.read" },
-  { "balances",        "portfolio.read" },
-  { "risk",            "risk.read" },
-  { "jobs",            "jobs.read" },
-  { "backtests",       "backtests.read" },
-  { "optimisations",   "backtests.read" },
-  { "config",          "config.read" },
-  { "alerts",          "users.read" },
-  { "logs",            "logs.read" },
+ * log and account alerts — sign-ups, password-reset requests — are for
+ * administrators), and what the OpenAPI document says of it: its events'
+ * schema (a component of src/server/openapi/) and a sentence.
+ * ticker: and candles: topics need stream.subscribe. */
+static const BourseTopicDoc topic_docs[] = {
+  { "system",          "stream.subscribe",     "SystemEvent",
+    "The engine's state, mode and connected clients, at each change" },
+  { "signals",         "signals.read",         "SignalEvent",        "Each signal a model or an intake produced" },
+  { "recommendations", "recommendations.read", "RecommendationEvent", "Each recommendation made or changed" },
+  { "approvals",       "approvals.read",       "ApprovalEvent",      "Each approval requested or decided" },
+  { "orders",          "orders.read",          "OrderEvent",         "Each order's change of state" },
+  { "fills",           "orders.read",          "FillEvent",          "Each fill of an order" },
+  { "trades",          "portfolio.read",       "TradeEvent",         "Each trade opened or closed" },
+  { "positions",       "portfolio.read",       "PositionEvent",      "Each position's change" },
+  { "portfolio",       "portfolio.read",       "PortfolioEvent",     "Equity and PnL, at each change" },
+  { "balances",        "portfolio.read",       "BalanceEvent",       "Each balance's change" },
+  { "risk",            "risk.read",            "RiskEvent",          "Limits, protections and the kill switch" },
+  { "jobs",            "jobs.read",            "JobEvent",           "Each job's progress and end" },
+  { "backtests",       "backtests.read",       "BacktestEvent",      "Each backtest's progress and end" },
+  { "optimisations",   "backtests.read",       "OptimisationEvent",  "Each optimisation's progress and end" },
+  { "config",          "config.read",          "ConfigEvent",        "Each change of the configuration" },
+  { "alerts",          "users.read",           "AlertEvent",
+    "Sign-ups, password-reset requests, reconciliations and other alerts for administrators" },
+  { "logs",            "logs.read",            "LogEvent",           "The server's log lines, info and above" },
   /* Per user: published as "notifications:<user id>", delivered as
    * "notifications" to that user's sockets alone. */
-  { "notifications",   "notifications.read" },
+  { "notifications",   "notifications.read",   "NotificationEvent",  "The signed-in user's own notifications" },
+  /* With a symbol (and an interval): checked by bourse_hub_topic_is_valid (). */
+  { "ticker:{symbol}",             "stream.subscribe", "TickerEvent", "An instrument's ticker, at each trade" },
+  { "candles:{symbol}:{interval}", "stream.subscribe", "CandleEvent", "An instrument's candles as they form" },
 };
+
+#define N_PLAIN_TOPICS (G_N_ELEMENTS (topic_docs) - 2)
 
 static const char *
 topic_permission (const char *topic)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (topic_permissions); i++)
-    if (g_str_equal (topic, topic_permissions[i].topic))
-      return topic_permissions[i].permission;
+  for (guint i = 0; i < N_PLAIN_TOPICS; i++)
+    if (g_str_equal (topic, topic_docs[i].topic))
+      return topic_docs[i].permission;
   return "stream.subscribe";
 }
 
@@ -133,13 +139,20 @@ bourse_hub_get_plain_topics (void)
 
   if (g_once_init_enter (&names))
     {
-      const char **list = g_new0 (const char *, G_N_ELEMENTS (topic_permissions) + 1);
+      const char **list = g_new0 (const char *, N_PLAIN_TOPICS + 1);
 
-      for (guint i = 0; i < G_N_ELEMENTS (topic_permissions); i++)
-        list[i] = topic_permissions[i].topic;
+      for (guint i = 0; i < N_PLAIN_TOPICS; i++)
+        list[i] = topic_docs[i].topic;
       g_once_init_leave (&names, list);
     }
   return names;
+}
+
+const BourseTopicDoc *
+bourse_hub_get_topic_docs (guint *n_docs)
+{
+  *n_docs = G_N_ELEMENTS (topic_docs);
+  return topic_docs;
 }
 
 gboolean

@@ -53,4 +53,15 @@ gboolean   bourse_hub_topic_is_valid (const char              *topic);
  * every topic the hub knows). */
 const char * const *bourse_hub_get_plain_topics (void);
 
+/* What the OpenAPI document's x-websocket-topics says of each topic. */
+typedef struct
+{
+  const char *topic;       /* "orders", or "ticker:{symbol}" */
+  const char *permission;
+  const char *event;       /* the schema of an event's "data" */
+  const char *description;
+} BourseTopicDoc;
+
+const BourseTopicDoc *bourse_hub_get_topic_docs (guint *n_docs);
+
 G_END_DECLS

@@ -162,34 +162,6 @@ download_job_finish (const BourseJobInfo  *info,
                             error);
 }
 
-/* A time as milliseconds since the epoch or an RFC 3339 string. */
-static gboolean
-time_member (BourseRequest *request,
-             JsonObject    *body,
-             const char    *field,
-             gint64        *value)
-{
-  JsonNode *node = json_object_get_member (body, field);
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-    {
-      if (json_node_get_value_type (node) == G_TYPE_INT64)
-        {
-          *value = json_node_get_int (node);
-          return TRUE;
-        }
-      if (json_node_get_value_type (node) == G_TYPE_STRING
-          && bourse_time_parse_rfc3339 (json_node_get_string (node), value, NULL))
-        return TRUE;
-    }
-
-  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
-                                    node == NULL || JSON_NODE_HOLDS_NULL (node)
-                                      ? _("is required")
-                                      : _("must be milliseconds since the epoch or an RFC 3339 time"));
-  return FALSE;
-}
-
 static void
 download_cb (BourseRequest *request,
              gpointer       user_data)
@@ -216,7 +188,7 @@ download_cb (BourseRequest *request,
                                         _("must be one of 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M"));
       return;
     }
-  if (!time_member (request, body, "start", &start) || !time_member (request, body, "end", &end))
+  if (!bourse_request_get_time_member (request, body, "start", BOURSE_TIME_BOUND_START, NULL, &start) || !bourse_request_get_time_member (request, body, "end", BOURSE_TIME_BOUND_END, NULL, &end))
     return;
 
   if ((instrument = bourse_instruments_find (store_of (request), symbol, &error)) == NULL)

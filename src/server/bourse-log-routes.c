@@ -32,7 +32,7 @@ logs_cb (BourseRequest *request,
 
   if (!bourse_request_get_enum_query (request, "level", levels, &level)
       || !bourse_request_get_name_query (request, "domain", &query.domain)
-      || !bourse_request_get_time_query (request, "since", &since)
+      || !bourse_request_get_time_query (request, "since", BOURSE_TIME_BOUND_START, &since)
       || !bourse_request_get_int_query (request, "limit", 1, 1000, &limit)
       || !bourse_request_get_cursor_query (request, &cursor))
     return;

@@ -233,8 +233,8 @@ candles_cb (BourseRequest *request,
 
   /* The cursor is the open time next_cursor gave, in milliseconds. */
   if (!bourse_request_get_interval_query (request, "interval", TRUE, &interval)
-      || !bourse_request_get_time_query (request, "start", &start)
-      || !bourse_request_get_time_query (request, "end", &end)
+      || !bourse_request_get_time_query (request, "start", BOURSE_TIME_BOUND_START, &start)
+      || !bourse_request_get_time_query (request, "end", BOURSE_TIME_BOUND_END, &end)
       || !bourse_request_get_int_query (request, "limit", 1, BOURSE_CANDLES_MAX_LIMIT, &limit)
       || !bourse_request_get_int_query (request, "cursor", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &cursor))
     return;

@@ -24,34 +24,6 @@ desk_of (BourseRequest *request)
   return bourse_engine_get_desk (bourse_request_get_engine (request));
 }
 
-/* A required time: milliseconds since the epoch or an RFC 3339 string. */
-static gboolean
-time_member (BourseRequest *request,
-             JsonObject    *body,
-             const char    *field,
-             gint64        *value)
-{
-  JsonNode *node = json_object_get_member (body, field);
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-    {
-      if (json_node_get_value_type (node) == G_TYPE_INT64)
-        {
-          *value = json_node_get_int (node);
-          return TRUE;
-        }
-      if (json_node_get_value_type (node) == G_TYPE_STRING
-          && bourse_time_parse_rfc3339 (json_node_get_string (node), value, NULL))
-        return TRUE;
-    }
-
-  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
-                                    node == NULL || JSON_NODE_HOLDS_NULL (node)
-                                      ? _("is required")
-                                      : _("must be milliseconds since the epoch or an RFC 3339 time"));
-  return FALSE;
-}
-
 /* A required positive id member. */
 static gboolean
 id_member (BourseRequest *request,
@@ -182,8 +154,8 @@ train_cb (BourseRequest *request,
       || !bourse_request_get_string_member (request, body, "strategy", TRUE, &strategy)
       || !bourse_request_get_string_member (request, body, "symbol", TRUE, &symbol)
       || !bourse_request_get_string_member (request, body, "interval", TRUE, &interval)
-      || !time_member (request, body, "start", &start)
-      || !time_member (request, body, "end", &end))
+      || !bourse_request_get_time_member (request, body, "start", BOURSE_TIME_BOUND_START, NULL, &start)
+      || !bourse_request_get_time_member (request, body, "end", BOURSE_TIME_BOUND_END, NULL, &end))
     return;
 
   training = bourse_model_training_new (desk_of (request), strategy, symbol, interval, start, end, &error);

@@ -76,8 +76,8 @@ get_window (BourseRequest *request,
 {
   *end = bourse_time_now_ms () + 1;
   *start = G_MININT64;
-  if (!bourse_request_get_time_query (request, "start", start)
-      || !bourse_request_get_time_query (request, "end", end))
+  if (!bourse_request_get_time_query (request, "start", BOURSE_TIME_BOUND_START, start)
+      || !bourse_request_get_time_query (request, "end", BOURSE_TIME_BOUND_END, end))
     return FALSE;
   if (*start == G_MININT64)
     *start = *end - default_days * MS_PER_DAY;

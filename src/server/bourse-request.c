@@ -634,9 +634,51 @@ bourse_request_get_int_query (BourseRequest *request,
 }
 
 gboolean
-bourse_request_get_time_query (BourseRequest *request,
-                               const char    *name,
-                               gint64        *ms)
+bourse_request_get_time_member (BourseRequest   *request,
+                                JsonObject      *body,
+                                const char      *field,
+                                BourseTimeBound  bound,
+                                gboolean        *present,
+                                gint64          *value)
+{
+  JsonNode *node = json_object_get_member (body, field);
+
+  if (present != NULL)
+    *present = FALSE;
+  if ((node == NULL || JSON_NODE_HOLDS_NULL (node)) && present != NULL)
+    return TRUE;
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      if (json_node_get_value_type (node) == G_TYPE_INT64
+          && json_node_get_int (node) >= BOURSE_TIME_MIN_MS && json_node_get_int (node) <= BOURSE_TIME_MAX_MS)
+        {
+          *value = json_node_get_int (node);
+          if (present != NULL)
+            *present = TRUE;
+          return TRUE;
+        }
+      if (json_node_get_value_type (node) == G_TYPE_STRING
+          && bourse_time_parse_instant (json_node_get_string (node), bound, value, NULL))
+        {
+          if (present != NULL)
+            *present = TRUE;
+          return TRUE;
+        }
+    }
+
+  bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, field,
+                                    node == NULL || JSON_NODE_HOLDS_NULL (node)
+                                      ? _("is required")
+                                      : _("must be an RFC 3339 time such as 2024-01-01T00:00:00Z, a date such "
+                                          "as 2024-01-01, or milliseconds since the epoch"));
+  return FALSE;
+}
+
+gboolean
+bourse_request_get_time_query (BourseRequest   *request,
+                               const char      *name,
+                               BourseTimeBound  bound,
+                               gint64          *ms)
 {
   const char *text;
   gint64 parsed = 0;
@@ -647,15 +689,15 @@ bourse_request_get_time_query (BourseRequest *request,
   if (!query_value (request, name, &text)
       || (text != NULL
           && !g_ascii_string_to_signed (text, 10, BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &parsed, NULL)
-          && (!bourse_time_parse_rfc3339 (text, &parsed, NULL)
+          && (!bourse_time_parse_instant (text, bound, &parsed, NULL)
               || parsed < BOURSE_TIME_MIN_MS || parsed > BOURSE_TIME_MAX_MS)))
     {
       /* A '+' in a query is a space unless written %2B: the usual way an
        * offset goes wrong, so the message says it. */
       bourse_request_reply_query_error (request, name,
                                         _("must be an RFC 3339 time such as 2024-01-01T00:00:00Z "
-                                          "(a “+” written as %2B), or milliseconds since the epoch "
-                                          "such as 1704067200000"));
+                                          "(a “+” written as %2B), a date such as 2024-01-01, or "
+                                          "milliseconds since the epoch such as 1704067200000"));
       return FALSE;
     }
   if (text != NULL)

@@ -159,11 +159,22 @@ void               bourse_reply_json              (SoupServerMessage        *mes
 void               bourse_request_reply_query_error (BourseRequest          *request,
                                                    const char               *name,
                                                    const char               *message);
-/* An instant: RFC 3339 ("2024-01-01T00:00:00Z") or milliseconds since the
- * epoch, in [BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS]. */
+/* An instant: RFC 3339 ("2024-01-01T00:00:00Z"), a date alone (that UTC
+ * day's start or end, as @bound says) or milliseconds since the epoch, in
+ * [BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS]. */
 gboolean           bourse_request_get_time_query  (BourseRequest            *request,
                                                    const char               *name,
+                                                   BourseTimeBound           bound,
                                                    gint64                   *ms);
+/* A time member of a JSON body, in the same forms. With @present, it is
+ * optional (absent or null: *present FALSE); without, absence is a 422
+ * "is required". */
+gboolean           bourse_request_get_time_member (BourseRequest            *request,
+                                                   JsonObject               *body,
+                                                   const char               *field,
+                                                   BourseTimeBound           bound,
+                                                   gboolean                 *present,
+                                                   gint64                   *value);
 /* ?cursor=: the positive id a page's next_cursor gave. */
 gboolean           bourse_request_get_cursor_query (BourseRequest           *request,
                                                    gint64                   *cursor);

@@ -99,6 +99,27 @@ bourse_router_add (BourseRouter       *self,
   g_ptr_array_add (self->routes, route);
 }
 
+void
+bourse_router_add_routes (BourseRouter          *self,
+                          const BourseRouteSpec *specs,
+                          gsize                  n_specs,
+                          gpointer               user_data)
+{
+  g_return_if_fail (self != NULL);
+
+  for (gsize i = 0; i < n_specs; i++)
+    {
+      BourseRoute *route;
+
+      bourse_router_add (self, specs[i].method, specs[i].pattern, specs[i].permission, specs[i].handler,
+                         user_data);
+      route = g_ptr_array_index (self->routes, self->routes->len - 1);
+      route->doc = &specs[i].doc;
+      if (specs[i].max_body > 0)
+        bourse_router_set_max_body (self, specs[i].method, specs[i].pattern, specs[i].max_body);
+    }
+}
+
 /* A request path cut into segments in place: matching runs on every
  * request, so it allocates nothing until a route has been chosen. */
 #define MAX_SEGMENTS 32

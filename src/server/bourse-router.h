@@ -16,6 +16,53 @@ typedef struct _BourseRouter  BourseRouter;
 typedef void (*BourseRouteHandler) (BourseRequest *request,
                                     gpointer       user_data);
 
+/* What a route tells the OpenAPI document about itself (docs/API.md,
+ * "The document"). Written beside the handler, in the routes file's table,
+ * so a route cannot exist undocumented: test-openapi walks the router.
+ *
+ * A schema, wherever one is named, is one of
+ *   - a component of the files in src/server/openapi/ ("Order", "Decimal", "Cursor"),
+ *   - a JSON type ("string", "integer", "boolean", "number"),
+ *   - or a JSON Schema object written out: "{\"type\":\"integer\",\"minimum\":1}". */
+typedef enum
+{
+  BOURSE_PARAM_QUERY,
+  BOURSE_PARAM_PATH,
+  BOURSE_PARAM_HEADER,
+} BourseParamLocation;
+
+typedef struct
+{
+  const char          *name;         /* NULL ends a list */
+  BourseParamLocation  in;
+  const char          *schema;
+  const char          *description;
+  gboolean             required;     /* path parameters are required whatever this says */
+} BourseParamDoc;
+
+typedef struct
+{
+  const char           *id;            /* operationId: "listInstruments", unique */
+  const char           *tag;           /* a tag of openapi/info.json: "Market" */
+  const char           *summary;       /* "List instruments": a title, no full stop */
+  const char           *description;   /* optional: what a client must know beyond the schemas */
+  const BourseParamDoc *params;        /* NULL or ended by { NULL }; a path parameter left out is
+                                        * described as a plain string */
+  const char           *request;       /* the body's schema, or NULL when it takes none */
+  const char           *request_type;  /* NULL: "application/json" */
+  guint                 status;        /* the success status; 0 means 200 */
+  const char           *response;      /* its body's schema; NULL: no body (204, a redirect) */
+  const char           *response_type; /* NULL: "application/json" */
+  /* The other statuses the handler itself can answer, space-separated:
+   * "404 409 422". Those the server answers for every route are added by
+   * the document: 401 and 403 with a permission, 400 and 413 with a
+   * body, and 429. Every one of them carries a Problem, unless written
+   * "503:Health": that status with that schema (a health check's answer). */
+  const char           *errors;
+  gboolean              deprecated;    /* seed aliases */
+  const char           *replaced_by;   /* with deprecated: the path to use instead */
+} BourseRouteDoc;
+
 /* Permissions are names such as "system.read"; NULL means public. The
  * permission matrix of src/auth (accounts issue) decides who holds them. */
 typedef struct
@@ -28,7 +75,20 @@ typedef struct
   char              **segments;
   guint               n_literals;  /* more literal segments win: /users/me over /users/{id} */
   gsize               max_body;    /* 0: the server's server.max_body_bytes */
+  const BourseRouteDoc *doc;       /* NULL only while routes are being documented */
 } BourseRoute;
+
+/* One line of a routes file's table: bourse_router_add_routes () registers
+ * them all with the same user data. */
+typedef struct
+{
+  const char         *method;
+  const char         *pattern;
+  const char         *permission;
+  BourseRouteHandler  handler;
+  BourseRouteDoc      doc;
+  gsize               max_body;    /* 0: the server's limit */
+} BourseRouteSpec;
 
 typedef enum
 {
@@ -45,6 +105,12 @@ void               bourse_router_add            (BourseRouter        *self,
                                                  const char          *permission,
                                                  BourseRouteHandler   handler,
                                                  gpointer             user_data);
+/* @specs must outlive the router (a static table): the routes keep
+ * pointers to their docs. */
+void               bourse_router_add_routes     (BourseRouter          *self,
+                                                 const BourseRouteSpec *specs,
+                                                 gsize                  n_specs,
+                                                 gpointer               user_data);
 /* On FOUND, *route and *params (owned, name → decoded value) are set; on
  * METHOD_NOT_ALLOWED, *allow lists the methods the path does take. */
 BourseRouteMatch   bourse_router_match          (BourseRouter        *self,

@@ -44,6 +44,7 @@ struct _BourseServer
   guint             shutdown_timeout_source;
   guint             log_watch;        /* the ring's new entries, published on "logs" */
   GFileMonitor     *config_monitor;   /* the configuration file, reloaded when it changes */
+  GBytes           *openapi;          /* the document, built at its first request */
 };
 
 JsonNode *_bourse_server_build_status   (BourseServer *self);

@@ -664,6 +664,7 @@ bourse_server_finalize (GObject *object)
   g_clear_pointer (&self->limiter, bourse_rate_limiter_free);
   g_clear_pointer (&self->cors_origins, g_strfreev);
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->openapi, g_bytes_unref);
 
   G_OBJECT_CLASS (bourse_server_parent_class)->finalize (object);
 }

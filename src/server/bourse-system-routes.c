@@ -13,6 +13,7 @@
 #include "core/bourse-json.h"
 #include "core/bourse-time.h"
 
+#include "bourse-openapi.h"
 #include "bourse-server-private.h"
 
 /* How long a successful database probe stands for the next ones. A read
@@ -294,16 +295,71 @@ websocket_without_upgrade_cb (BourseRequest *request,
                                 _("This endpoint speaks WebSocket: send an Upgrade request"), NULL, 0);
 }
 
+/* The routes never change once the server is made, so the document is
+ * built once; a route without a doc is the server's fault, a 500 that
+ * test-openapi turns into a failure long before a user sees it. */
+static void
+openapi_cb (BourseRequest *request,
+            gpointer       user_data)
+{
+  BourseServer *self = user_data;
+  SoupServerMessage *message = bourse_request_get_message (request);
+
+  if (self->openapi == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) document = bourse_openapi_build (self->router, PACKAGE_VERSION, &error);
+      char *text;
+      gsize length;
+
+      if (document == NULL)
+        {
+          bourse_request_reply_error (request, error, 0);
+          return;
+        }
+      text = bourse_json_to_string (document, &length);
+      self->openapi = g_bytes_new_take (text, length);
+    }
+
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY,
+                                    g_bytes_get_data (self->openapi, NULL), g_bytes_get_size (self->openapi));
+}
+
+static const BourseRouteSpec system_routes[] = {
+  { "GET", "/health", NULL, health_cb, {
+      .id = "getHealth", .tag = "System", .summary = "Check the server's health",
+      .description = "For load balancers and monitors: 200 while the engine runs and the database answers.",
+      .response = "Health", .errors = "503:Health" } },
+  { "GET", "/live", NULL, live_cb, {
+      .id = "getLiveness", .tag = "System", .summary = "Check that the process answers",
+      .response = "ProbeStatus" } },
+  { "GET", "/ready", NULL, ready_cb, {
+      .id = "getReadiness", .tag = "System", .summary = "Check that the server can do useful work",
+      .response = "ProbeStatus", .errors = "503:ProbeStatus" } },
+  { "GET", "/metrics", "metrics.read", metrics_cb, {
+      .id = "getMetrics", .tag = "System", .summary = "Read the Prometheus metrics",
+      .response = "string", .response_type = "text/plain" } },
+  { "GET", "/api/v1/openapi.json", NULL, openapi_cb, {
+      .id = "getOpenApi", .tag = "System", .summary = "Read this document",
+      .response = "object" } },
+  { "GET", "/api/v1/version", "system.read", version_cb, {
+      .id = "getVersion", .tag = "System", .summary = "Read the server's version",
+      .response = "Version" } },
+  { "GET", "/api/v1/system/status", "system.read", system_status_cb, {
+      .id = "getSystemStatus", .tag = "System", .summary = "Read the engine's status",
+      .description = "The same object the system topic publishes at each change.",
+      .response = "SystemStatus" } },
+  { "GET", "/api/v1/ws", "stream.subscribe", websocket_without_upgrade_cb, {
+      .id = "openWebSocket", .tag = "System", .summary = "Open the live event stream (WebSocket)",
+      .description = "Upgrade to a WebSocket, authenticated like every other route, then send "
+                     "{\"type\":\"subscribe\",\"topics\":[…]}. The topics, their permissions and their events "
+                     "are listed in x-websocket-topics. A GET without an Upgrade is answered 400.",
+      .status = 101, .errors = "400" } },
+};
+
 void
 _bourse_server_add_system_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "GET", "/health", NULL, health_cb, self);
-  bourse_router_add (router, "GET", "/live", NULL, live_cb, self);
-  bourse_router_add (router, "GET", "/ready", NULL, ready_cb, self);
-  bourse_router_add (router, "GET", "/metrics", "metrics.read", metrics_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/version", "system.read", version_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/system/status", "system.read", system_status_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/ws", "stream.subscribe", websocket_without_upgrade_cb, self);
+  bourse_router_add_routes (self->router, system_routes, G_N_ELEMENTS (system_routes), self);
 }

@@ -697,6 +697,35 @@ test_interval_out_of_range (void)
   g_test_assert_expected_messages ();
 }
 
+/* A date alone is a whole UTC day: its first millisecond as a start, its
+ * last as an end; anything else goes to the RFC 3339 parser, and a date
+ * that does not exist is refused whichever end is asked for. */
+static void
+test_parse_instant (void)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 ms = 0;
+
+  g_assert_true (bourse_time_parse_instant ("2025-12-01", BOURSE_TIME_BOUND_START, &ms, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ms, ==, G_GINT64_CONSTANT (1764547200000));
+  g_assert_true (bourse_time_parse_instant ("2025-12-01", BOURSE_TIME_BOUND_END, &ms, &error));
+  g_assert_cmpint (ms, ==, G_GINT64_CONSTANT (1764547200000) + 86400000 - 1);
+  g_assert_true (bourse_time_parse_instant ("2024-02-29", BOURSE_TIME_BOUND_END, &ms, &error));
+  g_assert_cmpint (ms, ==, G_GINT64_CONSTANT (1709251199999));
+  g_assert_true (bourse_time_parse_instant ("2025-12-01T10:00:00Z", BOURSE_TIME_BOUND_END, &ms, &error));
+  g_assert_cmpint (ms, ==, G_GINT64_CONSTANT (1764583200000));
+
+  g_assert_false (bourse_time_parse_instant ("2025-02-29", BOURSE_TIME_BOUND_START, &ms, &error));
+  g_assert_error (error, BOURSE_TIME_ERROR, BOURSE_TIME_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (bourse_time_parse_instant ("2025-12-1", BOURSE_TIME_BOUND_START, &ms, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (bourse_time_parse_instant ("2025-12-01T10:00:00", BOURSE_TIME_BOUND_START, &ms, &error));
+  g_assert_nonnull (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -708,6 +737,7 @@ main (int   argc,
   g_test_add_func ("/time/format", test_format);
   g_test_add_func ("/time/parse/valid", test_parse_valid);
   g_test_add_func ("/time/parse/invalid", test_parse_invalid);
+  g_test_add_func ("/time/parse/instant", test_parse_instant);
   g_test_add_func ("/time/parse/leap-years", test_parse_leap_years);
   g_test_add_func ("/time/parse/messages", test_parse_messages);
   g_test_add_func ("/time/random/format", test_random_format);
