@@ -434,6 +434,7 @@ topics_object (Builder *builder)
 JsonNode *
 bourse_openapi_build (BourseRouter  *router,
                       const char    *version,
+                      char         **problems_out,
                       GError       **error)
 {
   g_autoptr(JsonNode) info = NULL;
@@ -496,11 +497,7 @@ bourse_openapi_build (BourseRouter  *router,
   root = json_node_init_object (json_node_alloc (), document);
   json_object_unref (document);
 
-  if (problems->len > 0)
-    {
-      g_set_error (error, BOURSE_ERROR, BOURSE_ERROR_FAILED, "The API document is not whole:\n%s", problems->str);
-      json_node_unref (root);
-      return NULL;
-    }
+  if (problems_out != NULL)
+    *problems_out = problems->len > 0 ? g_strdup (problems->str) : NULL;
   return root;
 }

@@ -233,10 +233,14 @@ main (int   argc,
    * doc, a schema name that is no component. */
   {
     g_autoptr(GError) error = NULL;
+    g_autofree char *problems = NULL;
     g_autoptr(JsonNode) built = bourse_openapi_build (bourse_server_get_router (server->server), PACKAGE_VERSION,
-                                                      &error);
+                                                      &problems, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (built);
+    if (problems != NULL)
+      g_error ("The API document is not whole:\n%s", problems);
   }
   /* Anyone may read it: no token. */
   response = bourse_test_fetch (server, "GET", "/api/v1/openapi.json",
