@@ -297,7 +297,9 @@ bourse_logs_page_load_cb (GObject      *object,
         self->newest_id = id;
     }
 
-  bourse_json_get_int (root, "next_cursor", &cursor);
+  /* The cursor is a string (the id of the oldest entry shown). */
+  if (bourse_json_get_string (root, "next_cursor") != NULL)
+    cursor = g_ascii_strtoll (bourse_json_get_string (root, "next_cursor"), NULL, 10);
   self->oldest_id = cursor;
   gtk_widget_set_visible (self->older_button, cursor > 0);
 

@@ -606,7 +606,12 @@ bourse_json_builder_add_next_cursor (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, "next_cursor");
   if (more)
-    json_builder_add_int_value (builder, last_id);
+    {
+      char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+      g_snprintf (text, sizeof text, "%" G_GINT64_FORMAT, last_id);
+      json_builder_add_string_value (builder, text);
+    }
   else
     json_builder_add_null_value (builder);
 }

@@ -49,7 +49,8 @@ void  bourse_json_builder_add_string  (JsonBuilder         *builder,
                                        const char          *name,
                                        const char          *value);
 
-/* A list's "next_cursor": @last_id when @more, else null. */
+/* A list's "next_cursor": @last_id written as a string when @more (cursors
+ * are opaque to clients, docs/API.md "One shape everywhere"), else null. */
 void  bourse_json_builder_add_next_cursor (JsonBuilder   *builder,
                                            gboolean       more,
                                            gint64         last_id);

@@ -353,7 +353,7 @@ test_list (void)
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 0), "id"), ==, c);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (items, 1), "id"), ==, b);
   g_assert_false (json_object_has_member (json_array_get_object_element (items, 0), "result"));
-  next = json_object_get_int_member (desk_object (first), "next_cursor");
+  next = g_ascii_strtoll (json_object_get_string_member (desk_object (first), "next_cursor"), NULL, 10);
   g_assert_cmpint (next, ==, b);
 
   path = g_strdup_printf ("/api/v1/backtests?limit=1&cursor=%" G_GINT64_FORMAT, next);

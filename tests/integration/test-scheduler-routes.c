@@ -200,8 +200,8 @@ test_scheduler (void)
   /* Pages, and one job's runs. */
   runs = expect (server, "/api/v1/scheduler/runs?limit=2", 200);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (runs), "items")), ==, 2);
-  path = g_strdup_printf ("/api/v1/scheduler/runs?limit=3&cursor=%" G_GINT64_FORMAT,
-                          json_object_get_int_member (json_node_get_object (runs), "next_cursor"));
+  path = g_strdup_printf ("/api/v1/scheduler/runs?limit=3&cursor=%s",
+                          json_object_get_string_member (json_node_get_object (runs), "next_cursor"));
   page = expect (server, path, 200);
   items = json_object_get_array_member (json_node_get_object (page), "items");
   g_assert_cmpuint (json_array_get_length (items), ==, 3);
