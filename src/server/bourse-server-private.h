@@ -89,5 +89,6 @@ BourseTradingCaller _bourse_server_trading_caller (BourseRequest     *request,
                                                    BourseAuthContext *context);
 gboolean  _bourse_web_serve             (SoupServerMessage *message,
                                          const char        *path);
+void      _bourse_server_add_web_routes (BourseServer      *self);
 
 G_END_DECLS

@@ -715,6 +715,7 @@ bourse_server_new (BourseEngine *engine)
   soup_server_add_handler (self->soup, "/api/v1/ws", websocket_gate_cb, self, NULL);
 
   _bourse_server_add_system_routes (self);
+  _bourse_server_add_web_routes (self);
   _bourse_server_add_auth_routes (self);
   _bourse_server_add_account_routes (self);
   _bourse_server_add_market_routes (self);

@@ -43,6 +43,7 @@ static const char * const public_routes[] = {
   "POST /api/v1/auth/password-reset/confirm",
   "POST /api/v1/signals/webhook/{hook}",     /* signed with the hook's secret instead */
   "GET /api/v1/openapi.json",
+  "GET /api/v1/docs",
   NULL
 };
 
