@@ -1,0 +1,194 @@
+// pages/desk.js — the approval desk: recommendations waiting for a decision (docs/DESK.md).
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import markup from './desk.html';
+import { api } from '../core/api.js';
+import { live } from '../core/live.js';
+import { session } from '../core/session.js';
+import { time } from '../core/format.js';
+import { $ } from '../core/dom.js';
+import { act, button, element, fetchJson, listOf } from '../core/view.js';
+
+const can = (permission) => session.can(permission);
+let mounted = false;             // whether the page shows: answers that come after it left are dropped
+
+// Answers that come after the page left are dropped: its elements are gone.
+async function fetchShown(...args) {
+  const answer = await fetchJson(...args);
+  return mounted ? answer : null;
+}
+
+async function actShown(...args) {
+  const answer = await act(...args);
+  return mounted ? answer : { ok: false, status: 0, data: null };
+}
+
+const approvals = new Map();   // id → Approval, as the server last described it
+let deciding = null;           // { approval, action } while the reason dialog is open
+const STATUS_ORDER = { pending: 0, approved: 1, rejected: 1, expired: 1 };
+async function loadApprovals() {
+  if (!mounted) return;
+  const answer = await fetchShown('/api/v1/approvals?status=pending', $('approvals-error'),
+                                 'Could not load the approvals.');
+  if (!answer) return;
+  const items = listOf(answer);
+  // Pending ones no longer listed were decided elsewhere while we were away: drop them,
+  // the decided ones seen here stay for the record.
+  const listed = new Set(items.map((a) => a.id));
+  for (const [id, approval] of approvals)
+    if (approval.status === 'pending' && !listed.has(id)) approvals.delete(id);
+  for (const approval of items) approvals.set(approval.id, approval);
+  renderApprovals();
+}
+
+function upsertApproval(approval) {
+  if (!mounted || !approval || typeof approval.id !== 'number') return;
+  approvals.set(approval.id, approval);
+  renderApprovals();
+}
+
+function requester(approval) {
+  if (approval.requested_by !== null && approval.requested_by !== undefined) {
+    if (session.user && session.user.id === approval.requested_by) return 'You';
+    return `User #${approval.requested_by}`;
+  }
+  const origin = approval.recommendation && approval.recommendation.origin;
+  if (origin === 'webhook') return 'Webhook';
+  if (origin === 'live') return 'Engine (live strategy)';
+  return 'Desktop owner';
+}
+
+function approvalItem(approval) {
+  const rec = approval.recommendation || {};
+  const li = element('li', null, 'approval');
+  li.dataset.approvalId = String(approval.id);
+  li.dataset.status = approval.status;
+
+  const heading = element('h3');
+  heading.append(element('span', rec.symbol, 'symbol'), ' ');
+  heading.append(element('span', rec.decision, `decision ${String(rec.decision).toLowerCase()}`), ' ');
+  heading.append(element('span', `${rec.interval ?? ''} · ${rec.strategy ?? ''}`, 'dim'), ' ');
+  heading.append(element('span', approval.status, 'status'));
+  li.append(heading);
+
+  const facts = element('dl');
+  const fact = (name, value, className) => {
+    facts.append(element('dt', name), element('dd', value ?? '—', className));
+  };
+  fact('Entry', rec.entry, 'entry');
+  fact('Stop loss', rec.stop_loss, 'stop-loss');
+  fact('Take profit', rec.take_profit, 'take-profit');
+  fact('Confidence', typeof rec.confidence === 'number' ? `${Math.round(rec.confidence * 100)} %` : rec.confidence, 'confidence');
+  fact('Reason', rec.reason, 'model-reason');
+  fact('Asked by', requester(approval), 'requested-by');
+  fact('Asked at', time(approval.created_at), 'created-at');
+  if (approval.status === 'pending') {
+    fact('Expires', time(approval.expires_at), 'expires-at');
+  } else {
+    fact('Decided at', approval.decided_at ? time(approval.decided_at) : '—', 'decided-at');
+    fact('Decision reason', approval.reason, 'decision-reason');
+  }
+  li.append(facts);
+
+  if (approval.status === 'pending' && can('approvals.decide')) {
+    const actions = element('div', null, 'actions');
+    const what = `${rec.decision} ${rec.symbol} (approval ${approval.id})`;
+    actions.append(
+      button('Approve', `Approve ${what}`, 'approve', () => openDecision(approval.id, 'approve')),
+      button('Reject', `Reject ${what}`, 'reject', () => openDecision(approval.id, 'reject')));
+    li.append(actions);
+  }
+  return li;
+}
+
+function renderApprovals() {
+  const sorted = [...approvals.values()].sort((a, b) =>
+    (STATUS_ORDER[a.status] ?? 1) - (STATUS_ORDER[b.status] ?? 1) || b.id - a.id);
+  $('approvals').replaceChildren(...sorted.map(approvalItem));
+  $('approvals-empty').hidden = sorted.some((a) => a.status === 'pending');
+}
+
+function openDecision(id, action) {
+  const approval = approvals.get(id);
+  if (!approval) return;
+  const rec = approval.recommendation || {};
+  deciding = { id, action };
+  const verb = action === 'approve' ? 'Approve' : 'Reject';
+  $('decide-title').textContent = `${verb} ${rec.decision} ${rec.symbol}`;
+  $('decide-summary').textContent =
+    `Entry ${rec.entry ?? '—'}, stop loss ${rec.stop_loss ?? '—'}, take profit ${rec.take_profit ?? '—'}.`;
+  $('decide-reason').value = '';
+  $('decide-reason').required = action === 'reject';
+  $('decide-reason').setAttribute('aria-required', action === 'reject' ? 'true' : 'false');
+  $('decide-reason').placeholder = action === 'reject' ? 'Required' : 'Optional';
+  $('decide-error').textContent = '';
+  $('decide-submit').textContent = verb;
+  $('decide-submit').disabled = false;
+  $('decide-dialog').showModal();
+  $('decide-reason').focus();
+}
+
+async function submitDecision() {
+  if (!deciding) return;
+  const { id, action } = deciding;
+  const reason = $('decide-reason').value.trim();
+  if (action === 'reject' && reason === '') {
+    $('decide-error').textContent = 'A reason is required to reject.';
+    $('decide-reason').focus();
+    return;
+  }
+  const body = reason === '' ? {} : { reason };
+  $('decide-submit').disabled = true;
+  const answer = await actShown('POST', `/api/v1/approvals/${encodeURIComponent(id)}/${action}`, body,
+                           $('decide-error'), 'The decision was refused.');
+  $('decide-submit').disabled = false;
+  // 409: decided elsewhere or expired; 403: four eyes; 422: the reason. act() said so, in the
+  // server's words: show the approval as it now stands.
+  if (answer.status === 409) fetchApproval(id).catch(() => {});
+  if (!answer.ok) return;
+  upsertApproval(answer.data);
+  deciding = null;
+  $('decide-dialog').close();
+}
+
+async function fetchApproval(id) {
+  upsertApproval(await api.get(`/api/v1/approvals/${encodeURIComponent(id)}`));
+}
+
+
+// The page's controls, wired once its markup is in.
+function wire() {
+  $('decide-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    submitDecision();
+  });
+  $('decide-cancel').addEventListener('click', () => {
+    deciding = null;
+    $('decide-dialog').close();
+  });
+  $('decide-dialog').addEventListener('close', () => { deciding = null; });
+
+}
+
+export default {
+  id: 'desk',
+  title: 'Approvals',
+  permission: 'approvals.read',
+  mount(root) {
+    root.innerHTML = markup;
+    mounted = true;
+    wire();
+    const off = [
+      live.subscribe('approvals', upsertApproval),
+      live.onResync(loadApprovals),
+      session.onChange(renderApprovals),
+    ];
+    renderApprovals();
+    return () => {
+      for (const fn of off) fn();
+      mounted = false;
+      approvals.clear();
+      deciding = null;
+    };
+  },
+};
