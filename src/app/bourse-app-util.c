@@ -143,6 +143,19 @@ bourse_display_name_lookup (const BourseDisplayName *names,
   return value;
 }
 
+void
+bourse_clear_weak_window (GtkWidget **dialog)
+{
+  GtkWidget *window;
+
+  g_return_if_fail (dialog != NULL);
+
+  window = *dialog;
+  g_clear_weak_pointer (dialog);
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 page_mapped_cb (GtkWidget *page)
 {

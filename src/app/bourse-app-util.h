@@ -52,6 +52,12 @@ const char *bourse_display_name_lookup   (const BourseDisplayName *names,
 void        bourse_widget_show_toast     (GtkWidget   *widget,
                                           const char  *message);
 
+/* Forgets *@dialog, a window followed with g_set_weak_pointer (), and
+ * destroys it. The weak pointer goes first: a dialog inside its own
+ * response emission outlives gtk_window_destroy (), and would otherwise
+ * clear *@dialog later, inside an owner that may be freed by then. */
+void        bourse_clear_weak_window     (GtkWidget  **dialog);
+
 /* For a page of the window's stack with much in it (Settings, Logs): its
  * content is hidden while the page is, because the stack measures every
  * page at each change of any, and a hidden widget is not measured. */

@@ -221,18 +221,41 @@ bourse_reconciliation_dialog_new (GtkWindow  *parent,
   return dialog;
 }
 
+/* The window a report is for, weakly: a closed window must not be kept
+ * alive by the answer, nor have a dialog put over it once it is gone. */
+typedef struct
+{
+  GWeakRef parent;
+} Latest;
+
+static void
+latest_free (Latest *latest)
+{
+  g_weak_ref_clear (&latest->parent);
+  g_free (latest);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Latest, latest_free)
+
 static void
 bourse_reconciliation_dialog_latest_cb (GObject      *object,
                                         GAsyncResult *result,
                                         gpointer      user_data)
 {
-  g_autoptr(GtkWindow) parent = user_data;
+  g_autoptr(Latest) latest = user_data;
+  g_autoptr(GtkWindow) parent = NULL;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
   JsonArray *items = NULL;
   JsonNode *first;
 
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+  answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      (parent = g_weak_ref_get (&latest->parent)) == NULL ||
+      !gtk_widget_get_visible (GTK_WIDGET (parent)))
+    return;
+
+  if (answer == NULL)
     {
       /* Translators: %s is the server's answer */
       g_autofree char *message = g_strdup_printf (_("Could not load the reconciliation: %s"),
@@ -257,11 +280,17 @@ bourse_reconciliation_dialog_latest_cb (GObject      *object,
 
 void
 bourse_reconciliation_dialog_present_latest (GtkWindow    *parent,
-                                             BourseClient *client)
+                                             BourseClient *client,
+                                             GCancellable *cancellable)
 {
+  Latest *latest;
+
   g_return_if_fail (GTK_IS_WINDOW (parent));
   g_return_if_fail (BOURSE_IS_CLIENT (client));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
 
-  bourse_client_get_json_async (client, "/api/v1/system/reconciliations?limit=1", NULL,
-                                bourse_reconciliation_dialog_latest_cb, g_object_ref (parent));
+  latest = g_new0 (Latest, 1);
+  g_weak_ref_init (&latest->parent, parent);
+  bourse_client_get_json_async (client, "/api/v1/system/reconciliations?limit=1", cancellable,
+                                bourse_reconciliation_dialog_latest_cb, latest);
 }

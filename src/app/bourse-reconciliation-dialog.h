@@ -19,8 +19,11 @@ G_BEGIN_DECLS
 GtkWidget *bourse_reconciliation_dialog_new     (GtkWindow    *parent,
                                                  JsonObject   *reconciliation);
 /* Fetches the newest reconciliation (GET /api/v1/system/reconciliations?limit=1)
- * and presents its dialog, or says in a toast why it cannot. */
+ * and presents its dialog, or says in a toast why it cannot. @parent is not
+ * kept alive for the answer: nothing is shown once it is gone, or once
+ * @cancellable (the parent's, cancelled when it goes) is cancelled. */
 void       bourse_reconciliation_dialog_present_latest (GtkWindow    *parent,
-                                                        BourseClient *client);
+                                                        BourseClient *client,
+                                                        GCancellable *cancellable);
 
 G_END_DECLS

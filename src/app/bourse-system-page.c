@@ -245,8 +245,8 @@ bourse_system_page_apply (BourseSystemPage *self,
       self->mode = g_strdup (bourse_json_get_string (root, "mode"));
       /* A refusal said before is about the mode that was. */
       adw_action_row_set_subtitle (self->mode_row, NULL);
-      if (self->live_dialog != NULL && g_strcmp0 (self->mode, "live") == 0)
-        gtk_window_destroy (GTK_WINDOW (self->live_dialog));
+      if (g_strcmp0 (self->mode, "live") == 0)
+        bourse_clear_weak_window (&self->live_dialog);
     }
   set_text (self->mode_label, mode_to_display (self->mode));
   gtk_widget_remove_css_class (GTK_WIDGET (self->mode_label), "error");
@@ -694,8 +694,7 @@ bourse_system_page_go_live_action (GtkWidget  *widget,
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (bourse_system_page_live_response_cb),
                            self, G_CONNECT_SWAPPED);
-  self->live_dialog = dialog;
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->live_dialog);
+  g_set_weak_pointer (&self->live_dialog, dialog);
 
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
@@ -769,8 +768,13 @@ bourse_system_page_reconcile_cb (GObject      *object,
       return;
     }
 
+  /* The request keeps the page, not its window: one closed meanwhile
+   * gets no report over it, nor a report without it. */
   root = gtk_widget_get_root (GTK_WIDGET (self));
-  gtk_window_present (GTK_WINDOW (bourse_reconciliation_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+  if (!GTK_IS_WINDOW (root) || !gtk_widget_get_visible (GTK_WIDGET (root)))
+    return;
+
+  gtk_window_present (GTK_WINDOW (bourse_reconciliation_dialog_new (GTK_WINDOW (root),
                                                                     json_node_get_object (answer))));
 }
 
@@ -846,8 +850,7 @@ bourse_system_page_dispose (GObject *object)
   g_cancellable_cancel (self->action_cancellable);
   g_clear_object (&self->action_cancellable);
   g_clear_handle_id (&self->tick_id, g_source_remove);
-  if (self->live_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->live_dialog));
+  bourse_clear_weak_window (&self->live_dialog);
 
   g_cancellable_cancel (self->components_cancellable);
   g_clear_object (&self->components_cancellable);

@@ -67,6 +67,7 @@ struct _BourseWindow
    * LIVE badge; reconciliations' reports come on alerts, for those who
    * may read them (exchange.read). */
   GCancellable         *status_cancellable;
+  GCancellable         *report_cancellable;  /* Show Report's load; on dispose */
   char                 *mode;
   gboolean              alerts_subscribed;
 
@@ -547,8 +548,7 @@ bourse_window_halt_action (GtkWidget  *widget,
   g_signal_connect_object (dialog, "response",
                            G_CALLBACK (bourse_window_halt_response_cb),
                            self, G_CONNECT_SWAPPED);
-  self->halt_dialog = dialog;
-  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->halt_dialog);
+  g_set_weak_pointer (&self->halt_dialog, dialog);
 
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
@@ -707,8 +707,8 @@ bourse_window_show_reconciliation_action (GtkWidget  *widget,
 {
   BourseWindow *self = BOURSE_WINDOW (widget);
 
-  if (self->client != NULL)
-    bourse_reconciliation_dialog_present_latest (GTK_WINDOW (self), self->client);
+  if (self->client != NULL && self->report_cancellable != NULL)
+    bourse_reconciliation_dialog_present_latest (GTK_WINDOW (self), self->client, self->report_cancellable);
 }
 
 /* }}} */
@@ -1256,8 +1256,7 @@ bourse_window_present_sign_in (BourseWindow *self)
       return;
     }
 
-  self->sign_in_dialog = bourse_sign_in_dialog_new (GTK_WINDOW (self), self->session);
-  g_object_add_weak_pointer (G_OBJECT (self->sign_in_dialog), (gpointer *) &self->sign_in_dialog);
+  g_set_weak_pointer (&self->sign_in_dialog, bourse_sign_in_dialog_new (GTK_WINDOW (self), self->session));
   g_signal_connect_object (self->sign_in_dialog, "signed-in",
                            G_CALLBACK (bourse_window_signed_in_cb),
                            self, G_CONNECT_SWAPPED);
@@ -1294,8 +1293,7 @@ bourse_window_set_session (BourseWindow        *self,
 
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
-  if (self->sign_in_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->sign_in_dialog));
+  bourse_clear_weak_window (&self->sign_in_dialog);
 
   g_set_object (&self->session, session);
   self->restore_tried = FALSE;
@@ -1615,8 +1613,9 @@ bourse_window_dispose (GObject *object)
   g_clear_object (&self->risk_cancellable);
   g_cancellable_cancel (self->status_cancellable);
   g_clear_object (&self->status_cancellable);
-  if (self->halt_dialog != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->halt_dialog));
+  g_cancellable_cancel (self->report_cancellable);
+  g_clear_object (&self->report_cancellable);
+  bourse_clear_weak_window (&self->halt_dialog);
 
   /* Before the template goes, so the pages let go of the client too. */
   bourse_window_set_client (self, NULL);
@@ -1774,6 +1773,7 @@ bourse_window_init (BourseWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->report_cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.halt", FALSE);
 

@@ -333,7 +333,15 @@ test_mode_switch (void)
   g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "live-badge")));
   g_assert_true (gtk_widget_get_visible (find_widget (page, "go-live-button")));
 
+  /* The window closed under an open dialog: the dialog goes with it, and
+   * the page that followed it no longer does once it is freed. */
+  click (find_widget (page, "go-live-button"));
+  wait_until (named_toplevel_is_shown, (gpointer) "live-dialog", "the live dialog again");
+  dialog = find_named_toplevel ("live-dialog");
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
   close_window (window);
+  wait_until (pointer_is_null, &dialog, "the live dialog to go with its window");
+
   bourse_test_server_free (server);
 }
 
@@ -598,7 +606,14 @@ test_reconciliation_report (void)
                    "Ledger 100.00 free, 0.00 locked → exchange 90.00 free, 10.00 locked");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
+  /* Show Report again, and the window closed while the report is on its
+   * way: the answer neither keeps the window nor puts a dialog up without
+   * it. Once the window's client is gone, so is every answer it waited
+   * for. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-reconciliation", NULL));
   close_window (window);
+  g_assert_null (find_named_toplevel ("reconciliation-dialog"));
+
   bourse_test_server_free (server);
 }
 
