@@ -1211,6 +1211,8 @@ bourse_backtests_compare (BourseBacktests  *self,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  /* The list's shape, though never more than one page. */
+  bourse_json_builder_add_next_cursor (builder, FALSE, 0);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

@@ -650,6 +650,8 @@ bourse_notifications_list_devices (BourseNotifications  *self,
   if (row)
     return NULL;
   json_builder_end_array (builder);
+  /* One page holds them all: the list's shape, without a next one. */
+  bourse_json_builder_add_next_cursor (builder, FALSE, 0);
   json_builder_end_object (builder);
   return json_builder_get_root (builder);
 }

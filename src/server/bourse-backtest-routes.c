@@ -262,16 +262,57 @@ compare_cb (BourseRequest *request,
   bourse_request_reply_json (request, SOUP_STATUS_OK, node);
 }
 
+/* A run's id in the path; one that is not a positive whole number is a 404. */
+static const BourseParamDoc id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The backtest's id" },
+  { NULL }
+};
+
+static const BourseParamDoc list_params[] = {
+  { "strategy", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9._-]{1,64}$\"}",
+    "Only this strategy type's (an alias filters as its type does)" },
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", "Only this instrument's" },
+  { "optimisation_id", BOURSE_PARAM_QUERY, "Id", "Only the runs of this optimisation" },
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}",
+    "How many at most" },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseRouteSpec backtest_routes[] = {
+  { "POST", "/api/v1/backtests", "backtests.run", run_cb, {
+      .id = "runBacktest", .tag = "Backtests", .summary = "Run a backtest",
+      .description = "Replays a strategy over stored candles as a job (kind backtest.run): its progress is on the "
+                     "jobs topic, its end on backtests. Every refusal is a 422 naming the member "
+                     "(params.<name> for a parameter).",
+      .request = "BacktestRequest", .status = 202, .response = "BacktestRun", .errors = "415 422" } },
+  { "GET", "/api/v1/backtests", "backtests.read", list_cb, {
+      .id = "listBacktests", .tag = "Backtests", .summary = "List backtests",
+      .description = "Everyone's, newest first, without their result.",
+      .params = list_params, .response = "page:Backtest", .errors = "422" } },
+  /* A read that takes its ids in a body. */
+  { "POST", "/api/v1/backtests/compare", "backtests.read", compare_cb, {
+      .id = "compareBacktests", .tag = "Backtests", .summary = "Compare backtests",
+      .description = "The settings and metrics of 2 to 10 succeeded backtests, in the order asked. One unknown is a "
+                     "422 naming ids, one that has not succeeded a 409 naming ids.",
+      .request = "BacktestCompareRequest", .response = "page:BacktestComparisonItem", .errors = "409 415 422" } },
+  { "GET", "/api/v1/backtests/{id}", "backtests.read", get_cb, {
+      .id = "getBacktest", .tag = "Backtests", .summary = "Read a backtest",
+      .description = "With its result once it succeeded.",
+      .params = id_params, .response = "Backtest", .errors = "404" } },
+  { "PATCH", "/api/v1/backtests/{id}", "backtests.run", note_cb, {
+      .id = "noteBacktest", .tag = "Backtests", .summary = "Note a backtest",
+      .description = "One's own (admins: any), else 403 naming id; audited backtest.note.",
+      .params = id_params, .request = "NoteUpdate", .response = "Backtest", .errors = "404 415 422" } },
+  { "DELETE", "/api/v1/backtests/{id}", "backtests.run", delete_cb, {
+      .id = "deleteBacktest", .tag = "Backtests", .summary = "Delete a backtest",
+      .description = "One's own (admins: any), else 403 naming id; a running one's job is cancelled first; "
+                     "audited backtest.delete.",
+      .params = id_params, .status = 204, .errors = "404" } },
+};
+
 void
 _bourse_server_add_backtest_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "POST", "/api/v1/backtests", "backtests.run", run_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/backtests", "backtests.read", list_cb, self);
-  /* A read that takes its ids in a body. */
-  bourse_router_add (router, "POST", "/api/v1/backtests/compare", "backtests.read", compare_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/backtests/{id}", "backtests.read", get_cb, self);
-  bourse_router_add (router, "PATCH", "/api/v1/backtests/{id}", "backtests.run", note_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/backtests/{id}", "backtests.run", delete_cb, self);
+  bourse_router_add_routes (self->router, backtest_routes, G_N_ELEMENTS (backtest_routes), self);
 }

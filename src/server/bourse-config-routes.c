@@ -707,14 +707,46 @@ _bourse_server_watch_config (BourseServer *self)
                            G_CONNECT_SWAPPED);
 }
 
+static const BourseParamDoc section_params[] = {
+  { "section", BOURSE_PARAM_PATH, "string", "A section of the configuration: server, log, paper…" },
+  { NULL }
+};
+
+static const BourseParamDoc import_params[] = {
+  { "dry_run", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"true\",\"false\"],\"default\":\"false\"}",
+    "true: say what the file would change, and change nothing" },
+  { NULL }
+};
+
+static const BourseRouteSpec config_routes[] = {
+  { "GET", "/api/v1/config", "config.read", get_all_cb, {
+      .id = "getConfig", .tag = "Operations", .summary = "Read the configuration",
+      .description = "Every key of every section, where its value came from and whether a change waits for a "
+                     "restart (docs/OPERATIONS.md, Configuration management).",
+      .response = "Config" } },
+  { "GET", "/api/v1/config/{section}", "config.read", get_section_cb, {
+      .id = "getConfigSection", .tag = "Operations", .summary = "Read a configuration section",
+      .params = section_params, .response = "ConfigSection", .errors = "404" } },
+  { "PUT", "/api/v1/config/{section}", "config.write", put_section_cb, {
+      .id = "updateConfigSection", .tag = "Operations", .summary = "Change keys of a section",
+      .description = "All or nothing: one 422 names every bad section.key, and nothing changes. Secrets go to "
+                     "the secrets store, never to the file. Audited config.change, published on config.",
+      .params = section_params, .request = "ConfigSectionUpdate", .response = "ConfigSectionUpdated",
+      .errors = "404 415 422" } },
+  { "POST", "/api/v1/config/export", "config.write", export_cb, {
+      .id = "exportConfig", .tag = "Operations", .summary = "Download the configuration as a file",
+      .description = "The running configuration as bourse.conf (an attachment); secrets are never written out.",
+      .response = "string", .response_type = "text/plain" } },
+  { "POST", "/api/v1/config/import", "config.write", import_cb, {
+      .id = "importConfig", .tag = "Operations", .summary = "Apply a configuration file",
+      .description = "The body is the file itself. A bad file is a 422 naming each line (\"line N\") or "
+                     "section.key, and changes nothing.",
+      .params = import_params, .request = "string", .request_type = "text/plain",
+      .response = "ConfigImportResult", .errors = "422" } },
+};
+
 void
 _bourse_server_add_config_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "GET", "/api/v1/config", "config.read", get_all_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/config/{section}", "config.read", get_section_cb, self);
-  bourse_router_add (router, "PUT", "/api/v1/config/{section}", "config.write", put_section_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/config/export", "config.write", export_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/config/import", "config.write", import_cb, self);
+  bourse_router_add_routes (self->router, config_routes, G_N_ELEMENTS (config_routes), self);
 }

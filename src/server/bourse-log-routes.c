@@ -75,9 +75,30 @@ log_entry_cb (const BourseLogEntry *entry,
   bourse_event_bus_publish (bourse_engine_get_event_bus (self->engine), "logs", node);
 }
 
+static const BourseParamDoc log_params[] = {
+  { "level", BOURSE_PARAM_QUERY,
+    "{\"type\":\"string\",\"enum\":[\"debug\",\"info\",\"message\",\"warning\",\"critical\"],\"default\":\"debug\"}",
+    "The lowest level shown" },
+  { "domain", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9._-]{1,64}$\"}",
+    "Only this log domain's lines (bourse-server, bourse-trading…)" },
+  { "since", BOURSE_PARAM_QUERY, "TimeInput", "Only the lines logged at or after it" },
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":1000,\"default\":100}",
+    "How many at most" },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseRouteSpec log_routes[] = {
+  { "GET", "/api/v1/logs", "logs.read", logs_cb, {
+      .id = "listLogs", .tag = "Operations", .summary = "Read the server's recent log",
+      .description = "Newest first, from the in-memory ring (docs/OPERATIONS.md, Logs); the logs topic carries "
+                     "each new line at info and above.",
+      .params = log_params, .response = "page:LogEntry", .errors = "422" } },
+};
+
 void
 _bourse_server_add_log_routes (BourseServer *self)
 {
-  bourse_router_add (self->router, "GET", "/api/v1/logs", "logs.read", logs_cb, self);
+  bourse_router_add_routes (self->router, log_routes, G_N_ELEMENTS (log_routes), self);
   self->log_watch = bourse_log_watch (g_main_context_get_thread_default (), log_entry_cb, self, NULL);
 }

@@ -264,6 +264,7 @@ devices_list_cb (BourseRequest *request,
       json_builder_set_member_name (builder, "items");
       json_builder_begin_array (builder);
       json_builder_end_array (builder);
+      bourse_json_builder_add_next_cursor (builder, FALSE, 0);
       json_builder_end_object (builder);
       bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
       return;
@@ -295,19 +296,72 @@ devices_delete_cb (BourseRequest *request,
   soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
 }
 
+static const BourseParamDoc list_params[] = {
+  { "status", BOURSE_PARAM_QUERY,
+    "{\"type\":\"string\",\"enum\":[\"pending\",\"sending\",\"sent\",\"failed\",\"dropped\"]}", "Only these" },
+  { "event", BOURSE_PARAM_QUERY,
+    "{\"type\":\"string\",\"enum\":[\"signup.pending\",\"password.reset\",\"approval.pending\",\"order.filled\","
+    "\"risk.protection\",\"risk.halted\",\"component.status\",\"job.finished\",\"heartbeat\"]}",
+    "Only this event's" },
+  { "channel", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":32}",
+    "Only this channel's (any name: the history keeps channels no longer provided)" },
+  { "scope", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"own\",\"all\"]}",
+    "Administrators see everyone's unless own" },
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":50}",
+    "How many at most" },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseParamDoc devices_params[] = {
+  { "all", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"true\",\"false\"],\"default\":\"false\"}",
+    "true: everyone's devices (administrators only, else a 422 naming all)" },
+  { NULL }
+};
+
+static const BourseParamDoc device_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The device's id" },
+  { NULL }
+};
+
+static const BourseRouteSpec notification_routes[] = {
+  { "GET", "/api/v1/notifications", "notifications.read", list_cb, {
+      .id = "listNotifications", .tag = "Operations", .summary = "List notifications sent",
+      .description = "The caller's deliveries (administrators: everyone's unless scope=own), newest first.",
+      .params = list_params, .response = "page:Notification", .errors = "422 503" } },
+  { "GET", "/api/v1/notifications/preferences", "notifications.read", preferences_get_cb, {
+      .id = "getNotificationPreferences", .tag = "Operations", .summary = "Read one's notification preferences",
+      .response = "NotificationPreferences", .errors = "503" } },
+  { "PUT", "/api/v1/notifications/preferences", "notifications.write", preferences_put_cb, {
+      .id = "updateNotificationPreferences", .tag = "Operations", .summary = "Choose one's channels per event",
+      .description = "The events named are set, the others kept. The local owner has no account to keep them in "
+                     "(409 naming events).",
+      .request = "NotificationPreferencesUpdate", .response = "NotificationPreferences",
+      .errors = "409 415 422 503" } },
+  { "PUT", "/api/v1/notifications/defaults", "notifications.manage", defaults_put_cb, {
+      .id = "updateNotificationDefaults", .tag = "Operations", .summary = "Set everyone's default channels",
+      .request = "NotificationDefaultsUpdate", .response = "NotificationPreferences", .errors = "415 422 503" } },
+  { "POST", "/api/v1/notifications/test", "notifications.manage", test_cb, {
+      .id = "testNotification", .tag = "Operations", .summary = "Send a test notification",
+      .description = "Sends at once, past the outbox. A channel that is not configured is a 422 naming channel; "
+                     "the provider's refusal a 502 whose detail is its answer.",
+      .request = "NotificationTestRequest", .response = "NotificationTestResult", .errors = "415 422 502 503" } },
+  { "POST", "/api/v1/devices", "devices.write", devices_create_cb, {
+      .id = "registerDevice", .tag = "Operations", .summary = "Register a device for push notifications",
+      .description = "The local owner has no account to register devices for (409 naming token).",
+      .request = "DeviceRequest", .status = 201, .response = "Device", .errors = "409 415 422 503" } },
+  { "GET", "/api/v1/devices", "devices.write", devices_list_cb, {
+      .id = "listDevices", .tag = "Operations", .summary = "List one's devices",
+      .description = "Oldest first; one page holds them all.",
+      .params = devices_params, .response = "page:Device", .errors = "422 503" } },
+  { "DELETE", "/api/v1/devices/{id}", "devices.write", devices_delete_cb, {
+      .id = "deleteDevice", .tag = "Operations", .summary = "Remove a device",
+      .description = "One's own (administrators: any); another's is a 404.",
+      .params = device_params, .status = 204, .errors = "404 503" } },
+};
+
 void
 _bourse_server_add_notification_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "GET", "/api/v1/notifications", "notifications.read", list_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/notifications/preferences", "notifications.read",
-                     preferences_get_cb, self);
-  bourse_router_add (router, "PUT", "/api/v1/notifications/preferences", "notifications.write",
-                     preferences_put_cb, self);
-  bourse_router_add (router, "PUT", "/api/v1/notifications/defaults", "notifications.manage", defaults_put_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/notifications/test", "notifications.manage", test_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/devices", "devices.write", devices_create_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/devices", "devices.write", devices_list_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/devices/{id}", "devices.write", devices_delete_cb, self);
+  bourse_router_add_routes (self->router, notification_routes, G_N_ELEMENTS (notification_routes), self);
 }

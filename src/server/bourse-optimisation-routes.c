@@ -243,15 +243,55 @@ apply_cb (BourseRequest *request,
   bourse_request_reply_json (request, SOUP_STATUS_OK, node);
 }
 
+static const BourseParamDoc id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The optimisation's id" },
+  { NULL }
+};
+
+static const BourseParamDoc list_params[] = {
+  { "strategy", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9._-]{1,64}$\"}",
+    "Only this strategy type's (an alias filters as its type does)" },
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", "Only this instrument's" },
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}",
+    "How many at most" },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseRouteSpec optimisation_routes[] = {
+  { "POST", "/api/v1/optimisations", "backtests.run", run_cb, {
+      .id = "runOptimisation", .tag = "Backtests", .summary = "Search a strategy's parameters",
+      .description = "A grid or random search, with walk-forward when asked, as a job (kind backtest.optimise). "
+                     "Every refusal is a 422 naming the member (space.<param>, walk_forward.folds).",
+      .request = "OptimisationRequest", .status = 202, .response = "OptimisationRun", .errors = "415 422" } },
+  { "GET", "/api/v1/optimisations", "backtests.read", list_cb, {
+      .id = "listOptimisations", .tag = "Backtests", .summary = "List optimisations",
+      .description = "Everyone's, newest first, without their result.",
+      .params = list_params, .response = "page:Optimisation", .errors = "422" } },
+  { "GET", "/api/v1/optimisations/{id}", "backtests.read", get_cb, {
+      .id = "getOptimisation", .tag = "Backtests", .summary = "Read an optimisation",
+      .description = "With its result once it succeeded.",
+      .params = id_params, .response = "Optimisation", .errors = "404" } },
+  { "PATCH", "/api/v1/optimisations/{id}", "backtests.run", note_cb, {
+      .id = "noteOptimisation", .tag = "Backtests", .summary = "Note an optimisation",
+      .description = "One's own (admins: any), else 403 naming id; audited optimisation.note.",
+      .params = id_params, .request = "NoteUpdate", .response = "Optimisation", .errors = "404 415 422" } },
+  { "DELETE", "/api/v1/optimisations/{id}", "backtests.run", delete_cb, {
+      .id = "deleteOptimisation", .tag = "Backtests", .summary = "Delete an optimisation",
+      .description = "One's own (admins: any), else 403 naming id; a running one's job is cancelled first; "
+                     "audited optimisation.delete.",
+      .params = id_params, .status = 204, .errors = "404" } },
+  { "POST", "/api/v1/optimisations/{id}/apply", "strategies.write", apply_cb, {
+      .id = "applyOptimisation", .tag = "Backtests", .summary = "Give a live strategy the winner's parameters",
+      .description = "Through the desk's own update (checked, stored, audited strategy.update). 409 naming id "
+                     "before the optimisation succeeded; 422 naming live_strategy_id when there is no such "
+                     "live strategy or it runs another type.",
+      .params = id_params, .request = "OptimisationApplyRequest", .response = "LiveStrategy",
+      .errors = "404 409 415 422" } },
+};
+
 void
 _bourse_server_add_optimisation_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "POST", "/api/v1/optimisations", "backtests.run", run_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/optimisations", "backtests.read", list_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/optimisations/{id}", "backtests.read", get_cb, self);
-  bourse_router_add (router, "PATCH", "/api/v1/optimisations/{id}", "backtests.run", note_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/optimisations/{id}", "backtests.run", delete_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/optimisations/{id}/apply", "strategies.write", apply_cb, self);
+  bourse_router_add_routes (self->router, optimisation_routes, G_N_ELEMENTS (optimisation_routes), self);
 }

@@ -72,11 +72,29 @@ jobs_cb (BourseRequest *request,
   reply (request, body, error);
 }
 
+static const BourseParamDoc runs_params[] = {
+  { "job", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9._-]{1,64}$\"}",
+    "Only this job's runs" },
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}",
+    "How many at most" },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseRouteSpec scheduler_routes[] = {
+  { "GET", "/api/v1/scheduler/runs", "scheduler.read", runs_cb, {
+      .id = "listSchedulerRuns", .tag = "Operations", .summary = "List the scheduler's runs",
+      .description = "Newest first. 503 while the engine has no scheduler.",
+      .params = runs_params, .response = "page:SchedulerRun", .errors = "422 503" } },
+  { "GET", "/api/v1/scheduler/jobs", "scheduler.read", jobs_cb, {
+      .id = "listSchedulerJobs", .tag = "Operations", .summary = "List the scheduler's jobs",
+      .description = "Each job's schedule, next run and last outcome; one page holds them all. 503 while the "
+                     "engine has no scheduler.",
+      .response = "page:SchedulerJob", .errors = "503" } },
+};
+
 void
 _bourse_server_add_scheduler_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "GET", "/api/v1/scheduler/runs", "scheduler.read", runs_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/scheduler/jobs", "scheduler.read", jobs_cb, self);
+  bourse_router_add_routes (self->router, scheduler_routes, G_N_ELEMENTS (scheduler_routes), self);
 }
