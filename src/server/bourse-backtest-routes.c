@@ -179,7 +179,7 @@ static void
 note_cb (BourseRequest *request,
          gpointer       user_data)
 {
-  JsonObject *body = bourse_request_get_json_object (request);
+  JsonObject *body;
   g_autoptr(BourseBacktestRecord) record = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id = bourse_request_get_id_param (request);
@@ -187,7 +187,9 @@ note_cb (BourseRequest *request,
   BourseBacktestsCaller caller;
   const char *note;
 
-  if (id == 0 || body == NULL || (note = _bourse_server_note_member (request, body)) == NULL)
+  /* The path first: a bad id and a bad body would otherwise answer twice. */
+  if (id == 0 || (body = bourse_request_get_json_object (request)) == NULL
+      || (note = _bourse_server_note_member (request, body)) == NULL)
     return;
   caller = _bourse_server_backtests_caller (request, &context);
   record = bourse_backtests_set_note (backtests_of (request), id, note, &caller, &error);

@@ -82,8 +82,7 @@ static const BourseParamDoc log_params[] = {
   { "domain", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9._-]{1,64}$\"}",
     "Only this log domain's lines (bourse-server, bourse-trading…)" },
   { "since", BOURSE_PARAM_QUERY, "TimeInput", "Only the lines logged at or after it" },
-  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":1000,\"default\":100}",
-    "How many at most" },
+  { "limit", BOURSE_PARAM_QUERY, "Limit", "How many at most" },
   { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
   { NULL }
 };

@@ -129,7 +129,7 @@ static void
 note_cb (BourseRequest *request,
          gpointer       user_data)
 {
-  JsonObject *body = bourse_request_get_json_object (request);
+  JsonObject *body;
   g_autoptr(BourseOptimisationRecord) record = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id = bourse_request_get_id_param (request);
@@ -137,7 +137,9 @@ note_cb (BourseRequest *request,
   BourseBacktestsCaller caller;
   const char *note;
 
-  if (id == 0 || body == NULL || (note = _bourse_server_note_member (request, body)) == NULL)
+  /* The path first: a bad id and a bad body would otherwise answer twice. */
+  if (id == 0 || (body = bourse_request_get_json_object (request)) == NULL
+      || (note = _bourse_server_note_member (request, body)) == NULL)
     return;
   caller = _bourse_server_backtests_caller (request, &context);
   record = bourse_optimisations_set_note (optimisations_of (request), id, note, &caller, &error);
@@ -175,7 +177,7 @@ static void
 apply_cb (BourseRequest *request,
           gpointer       user_data)
 {
-  JsonObject *body = bourse_request_get_json_object (request);
+  JsonObject *body;
   BourseDesk *desk = bourse_engine_get_desk (bourse_request_get_engine (request));
   g_autoptr(BourseOptimisationRecord) record = NULL;
   g_autoptr(BourseLiveStrategy) live = NULL;
@@ -189,7 +191,8 @@ apply_cb (BourseRequest *request,
   JsonNode *member;
   gint64 live_id;
 
-  if (id == 0 || body == NULL || !_bourse_server_only_member (request, body, "live_strategy_id"))
+  if (id == 0 || (body = bourse_request_get_json_object (request)) == NULL
+      || !_bourse_server_only_member (request, body, "live_strategy_id"))
     return;
   member = json_object_get_member (body, "live_strategy_id");
   if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64
