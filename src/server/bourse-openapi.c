@@ -110,9 +110,13 @@ reference (const char *component)
 {
   g_autofree char *target = g_strconcat ("#/components/schemas/", component, NULL);
   JsonObject *object = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
   json_object_set_string_member (object, "$ref", target);
-  return json_node_init_object (json_node_alloc (), object);
+  /* Taken, not referenced: json_node_init_object () would keep a second
+   * reference and leak the object with each $ref. */
+  json_node_take_object (node, object);
+  return node;
 }
 
 static gboolean
@@ -139,7 +143,9 @@ schema_for (Builder    *builder,
         {
           problem (builder, "%s: the schema %s is not a JSON object", where, spec);
           g_clear_pointer (&node, json_node_unref);
-          return json_node_init_object (json_node_alloc (), json_object_new ());
+          node = json_node_new (JSON_NODE_OBJECT);
+          json_node_take_object (node, json_object_new ());
+          return node;
         }
       return node;
     }
@@ -147,9 +153,11 @@ schema_for (Builder    *builder,
   if (is_json_type (spec))
     {
       JsonObject *object = json_object_new ();
+      JsonNode *node = json_node_new (JSON_NODE_OBJECT);
 
       json_object_set_string_member (object, "type", spec);
-      return json_node_init_object (json_node_alloc (), object);
+      json_node_take_object (node, object);
+      return node;
     }
 
   if (g_str_has_prefix (spec, "page:"))
