@@ -1407,7 +1407,7 @@ bourse_backtests_page_candles_cb (GObject      *object,
   g_autoptr(BourseBacktestsPage) self = user_data;
   JsonArray *items;
   g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the backtest's candles",
-                                                            "candles", &items);
+                                                            "items", &items);
   JsonNode *cursor;
 
   if (answer == NULL)
@@ -1992,7 +1992,7 @@ bourse_backtests_page_instruments_cb (GObject      *object,
 {
   g_autoptr(BourseBacktestsPage) self = user_data;
   JsonArray *items;
-  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the instruments", "instruments",
+  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the instruments", "items",
                                                             &items);
   g_autofree char *wanted = NULL;
   guint selected = 0;

@@ -470,7 +470,7 @@ bourse_markets_page_apply_instruments (BourseMarketsPage *self,
   Instrument *selected;
 
   items = JSON_NODE_HOLDS_OBJECT (answer)
-        ? bourse_json_get_array (json_node_get_object (answer), "instruments") : NULL;
+        ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
 
   bourse_markets_page_clear_instruments (self);
 
@@ -839,6 +839,7 @@ bourse_markets_page_load_cb_candles (GObject      *object,
   g_autoptr(GError) error = NULL;
   JsonObject *root;
   JsonArray *items;
+  const char *cursor;
   gint64 next_cursor = 0;
   gboolean more;
 
@@ -856,7 +857,7 @@ bourse_markets_page_load_cb_candles (GObject      *object,
     }
 
   root = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  items = bourse_json_get_array (root, "candles");
+  items = bourse_json_get_array (root, "items");
   for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
     {
       JsonNode *node = json_array_get_element (items, i);
@@ -866,7 +867,9 @@ bourse_markets_page_load_cb_candles (GObject      *object,
           bourse_chart_candle_from_json (json_node_get_object (node), &candle))
         g_array_append_val (load->candles, candle);
     }
-  more = bourse_json_get_int (root, "next_cursor", &next_cursor);
+  /* The cursor is an open time, written as a string like every list's. */
+  cursor = bourse_json_get_string (root, "next_cursor");
+  more = cursor != NULL && g_ascii_string_to_signed (cursor, 10, G_MININT64, G_MAXINT64, &next_cursor, NULL);
 
   switch (load->step)
     {

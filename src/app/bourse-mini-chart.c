@@ -269,7 +269,7 @@ bourse_mini_chart_load_cb (GObject      *object,
 
   g_array_set_size (self->candles, 0);
   candles = JSON_NODE_HOLDS_OBJECT (answer)
-          ? bourse_json_get_array (json_node_get_object (answer), "candles") : NULL;
+          ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
 
   for (guint i = 0; candles != NULL && i < json_array_get_length (candles); i++)
     {

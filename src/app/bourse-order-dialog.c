@@ -478,7 +478,7 @@ bourse_order_dialog_instruments_cb (GObject      *object,
   g_autoptr(BourseOrderDialog) self = user_data;
   JsonArray *items;
   g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the instruments",
-                                                            "instruments", &items);
+                                                            "items", &items);
   guint wanted = GTK_INVALID_LIST_POSITION;
 
   if (answer == NULL)

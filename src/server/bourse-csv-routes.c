@@ -413,13 +413,49 @@ export_cb (BourseRequest *request,
 
 /* }}} */
 
+static const BourseParamDoc import_params[] = {
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", "An instrument that exists (else a 422 naming symbol)", TRUE },
+  { "interval", BOURSE_PARAM_QUERY, "Interval", NULL, TRUE },
+  { "format", BOURSE_PARAM_QUERY,
+    "{\"type\":\"string\",\"enum\":[\"auto\",\"binance\",\"generic\"],\"default\":\"auto\"}",
+    "Binance's kline files, or time,open,high,low,close,volume with a header; auto tells them apart" },
+  { NULL }
+};
+
+static const BourseParamDoc export_params[] = {
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", "An instrument that exists (else a 422 naming symbol)", TRUE },
+  { "interval", BOURSE_PARAM_QUERY, "Interval", NULL, TRUE },
+  { "start", BOURSE_PARAM_QUERY, "TimeInput", "The first open time wanted (inclusive); default: the first stored" },
+  { "end", BOURSE_PARAM_QUERY, "TimeInput", "The last open time wanted (inclusive); default: the last stored" },
+  { "format", BOURSE_PARAM_QUERY,
+    "{\"type\":\"string\",\"enum\":[\"generic\",\"binance\"],\"default\":\"generic\"}",
+    "generic has a header and a trades column; binance has 12 columns and no header" },
+  { NULL }
+};
+
+/* The import's own limit, market.import_max_bytes, is set from the
+ * configuration when the routes are added. */
+static const BourseRouteSpec csv_routes[] = {
+  { "POST", "/api/v1/market/import", "market.import", import_cb, {
+      .id = "importCandles", .tag = "Data", .summary = "Import candles from a CSV file",
+      .description = "The body is the file itself (text/csv, text/plain, application/csv or "
+                     "application/octet-stream; anything else is a 415), up to market.import_max_bytes. The "
+                     "candles, the higher intervals derived from them and the audit entry market.import are one "
+                     "transaction: a bad line rolls back the whole file, answered as a 422 naming file, with "
+                     "line and column as numbers.",
+      .params = import_params, .request = "string", .request_type = "text/csv",
+      .response = "CsvImport", .errors = "415 422" } },
+  { "GET", "/api/v1/market/export", "market.read", export_cb, {
+      .id = "exportCandles", .tag = "Data", .summary = "Export candles as a CSV file",
+      .description = "Streamed (chunked), as an attachment named SYMBOL-INTERVAL.csv; what is exported imports "
+                     "back to the same rows. start after end is a 422 naming start.",
+      .params = export_params, .response = "string", .response_type = "text/csv", .errors = "422" } },
+};
+
 void
 _bourse_server_add_csv_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "POST", "/api/v1/market/import", "market.import", import_cb, self);
-  bourse_router_set_max_body (router, "POST", "/api/v1/market/import",
+  bourse_router_add_routes (self->router, csv_routes, G_N_ELEMENTS (csv_routes), self);
+  bourse_router_set_max_body (self->router, "POST", "/api/v1/market/import",
                               bourse_config_get_int (self->config, "market", "import_max_bytes"));
-  bourse_router_add (router, "GET", "/api/v1/market/export", "market.read", export_cb, self);
 }

@@ -82,6 +82,23 @@ page_query (BourseRequest *request,
       && bourse_request_get_cursor_query (request, cursor);
 }
 
+/* "next_cursor": @cursor as an opaque string (docs/API.md, "One shape"), or
+ * null for 0, the last page. */
+static void
+add_next_cursor (JsonBuilder *builder,
+                 gint64       cursor)
+{
+  json_builder_set_member_name (builder, "next_cursor");
+  if (cursor != 0)
+    {
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+
+      json_builder_add_string_value (builder, text);
+    }
+  else
+    json_builder_add_null_value (builder);
+}
+
 /* {"items": […], "next_cursor": the id of the last item when more follow}. */
 typedef JsonNode *(*ToJsonFunc) (gconstpointer item);
 
@@ -101,11 +118,7 @@ reply_page (BourseRequest *request,
   for (guint i = 0; i < n; i++)
     json_builder_add_value (builder, to_json (g_ptr_array_index (items, i)));
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (items->len > n)
-    json_builder_add_int_value (builder, id_of (g_ptr_array_index (items, n - 1)));
-  else
-    json_builder_add_null_value (builder);
+  add_next_cursor (builder, items->len > n ? id_of (g_ptr_array_index (items, n - 1)) : 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -218,6 +231,7 @@ types_cb (BourseRequest *request,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  add_next_cursor (builder, 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -529,11 +543,7 @@ approvals_list_cb (BourseRequest *request,
   for (guint i = 0; i < list->len; i++)
     json_builder_add_value (builder, bourse_approval_to_json (g_ptr_array_index (list, i)));
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (next_cursor != 0)
-    json_builder_add_int_value (builder, next_cursor);
-  else
-    json_builder_add_null_value (builder);
+  add_next_cursor (builder, next_cursor);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -717,6 +727,33 @@ bad:
   return FALSE;
 }
 
+/* "cursor": the next_cursor of an earlier page as given (a string), or
+ * the same id as a number, as it was before lists gave strings. */
+static gboolean
+cursor_member (BourseRequest *request,
+               JsonObject    *body,
+               gboolean      *present,
+               gint64        *cursor)
+{
+  JsonNode *node = json_object_get_member (body, "cursor");
+  GType type = node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_value_type (node) : G_TYPE_INVALID;
+
+  *present = FALSE;
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (type == G_TYPE_INT64 && json_node_get_int (node) > 0)
+    *cursor = json_node_get_int (node);
+  else if (type != G_TYPE_STRING
+           || !g_ascii_string_to_signed (json_node_get_string (node), 10, 1, G_MAXINT64, cursor, NULL))
+    {
+      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "cursor",
+                                        _("must be the next_cursor of an earlier page"));
+      return FALSE;
+    }
+  *present = TRUE;
+  return TRUE;
+}
+
 static void
 signals_filter_cb (BourseRequest *request,
                    gpointer       user_data)
@@ -736,7 +773,7 @@ signals_filter_cb (BourseRequest *request,
       || !bourse_request_get_time_member (request, body, "since", BOURSE_TIME_BOUND_START, &has_since, &filter.since)
       || !bourse_request_get_time_member (request, body, "until", BOURSE_TIME_BOUND_END, &has_until, &filter.until)
       || !integer_member (request, body, "limit", &has_limit, &limit)
-      || !integer_member (request, body, "cursor", &has_cursor, &cursor))
+      || !cursor_member (request, body, &has_cursor, &cursor))
     return;
   for (guint i = 0; decisions != NULL && i < decisions->len; i++)
     {
@@ -753,12 +790,6 @@ signals_filter_cb (BourseRequest *request,
     {
       bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "limit",
                                         _("must be a whole number from 1 to 500"));
-      return;
-    }
-  if (has_cursor && cursor < 1)
-    {
-      bourse_request_reply_field_error (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, "cursor",
-                                        _("must be a positive whole number"));
       return;
     }
   if (has_since && has_until && filter.since >= filter.until)
@@ -795,31 +826,121 @@ signals_get_cb (BourseRequest *request,
 
 /* }}} */
 
+#define LIMIT_SCHEMA "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}"
+#define DECISION_SCHEMA "{\"type\":\"string\",\"enum\":[\"BUY\",\"SELL\",\"NO_TRADE\"]}"
+#define NAME_SCHEMA "{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9._-]{1,64}$\"}"
+
+static const BourseParamDoc id_param[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", NULL },
+  { NULL }
+};
+
+static const BourseParamDoc page_params[] = {
+  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseParamDoc recommendations_params[] = {
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", NULL },
+  { "strategy", BOURSE_PARAM_QUERY, NAME_SCHEMA, "A strategy type's id or alias, or webhook" },
+  { "decision", BOURSE_PARAM_QUERY, DECISION_SCHEMA, NULL },
+  { "origin", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"analysis\",\"live\",\"webhook\"]}", NULL },
+  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseParamDoc approvals_params[] = {
+  { "status", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"pending\",\"approved\",\"rejected\",\"expired\"]}",
+    NULL },
+  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page, as given (it may be negative)" },
+  { NULL }
+};
+
+static const BourseParamDoc signals_params[] = {
+  { "strategy_id", BOURSE_PARAM_QUERY, "Id", "The live strategy's" },
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", NULL },
+  { "decision", BOURSE_PARAM_QUERY, DECISION_SCHEMA, NULL },
+  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseRouteSpec desk_routes[] = {
+  { "GET", "/api/v1/strategies/types", "strategies.read", types_cb, {
+      .id = "listStrategyTypes", .tag = "Strategies", .summary = "List the strategy types",
+      .description = "Every type the engine can run, with the JSON Schema of its parameters, on one page.",
+      .response = "page:StrategyType" } },
+  { "POST", "/api/v1/strategies", "strategies.write", strategies_create_cb, {
+      .id = "createLiveStrategy", .tag = "Strategies", .summary = "Start a live strategy",
+      .request = "LiveStrategyCreate", .status = 201, .response = "LiveStrategy", .errors = "422 503" } },
+  { "GET", "/api/v1/strategies", "strategies.read", strategies_list_cb, {
+      .id = "listLiveStrategies", .tag = "Strategies", .summary = "List the live strategies",
+      .description = "Newest first.",
+      .params = page_params, .response = "page:LiveStrategy", .errors = "422" } },
+  { "GET", "/api/v1/strategies/{id}", "strategies.read", strategies_get_cb, {
+      .id = "getLiveStrategy", .tag = "Strategies", .summary = "Read a live strategy",
+      .params = id_param, .response = "LiveStrategy", .errors = "404" } },
+  { "PUT", "/api/v1/strategies/{id}", "strategies.write", strategies_update_cb, {
+      .id = "updateLiveStrategy", .tag = "Strategies", .summary = "Change a live strategy",
+      .params = id_param, .request = "LiveStrategyUpdate", .response = "LiveStrategy",
+      .errors = "404 422 503" } },
+  { "DELETE", "/api/v1/strategies/{id}", "strategies.write", strategies_delete_cb, {
+      .id = "deleteLiveStrategy", .tag = "Strategies", .summary = "Delete a live strategy",
+      .description = "Its signals and recommendations stay, with strategy_id null.",
+      .params = id_param, .status = 204, .errors = "404 503" } },
+
+  { "POST", "/api/v1/recommendations", "recommendations.write", recommendations_create_cb, {
+      .id = "createRecommendation", .tag = "Desk", .summary = "Analyse now and recommend",
+      .description = "Runs the strategy over the window and answers when it is done. A BUY or SELL opens a "
+                     "pending approval (published on approvals).",
+      .request = "RecommendationRequest", .status = 201, .response = "Recommendation",
+      .errors = "422 503" } },
+  { "GET", "/api/v1/recommendations", "recommendations.read", recommendations_list_cb, {
+      .id = "listRecommendations", .tag = "Desk", .summary = "List recommendations",
+      .description = "Newest first.",
+      .params = recommendations_params, .response = "page:Recommendation", .errors = "422" } },
+  { "GET", "/api/v1/recommendations/{id}", "recommendations.read", recommendations_get_cb, {
+      .id = "getRecommendation", .tag = "Desk", .summary = "Read a recommendation",
+      .params = id_param, .response = "Recommendation", .errors = "404" } },
+
+  { "GET", "/api/v1/approvals", "approvals.read", approvals_list_cb, {
+      .id = "listApprovals", .tag = "Desk", .summary = "List approvals",
+      .description = "Pending ones first, then the others, newest first in each.",
+      .params = approvals_params, .response = "page:Approval", .errors = "422" } },
+  { "GET", "/api/v1/approvals/{id}", "approvals.read", approvals_get_cb, {
+      .id = "getApproval", .tag = "Desk", .summary = "Read an approval",
+      .params = id_param, .response = "Approval", .errors = "404" } },
+  { "POST", "/api/v1/approvals/{id}/approve", "approvals.decide", approve_cb, {
+      .id = "approveApproval", .tag = "Desk", .summary = "Approve a recommendation",
+      .description = "The body may be empty. 409 naming status when it is no longer pending (or expired on the "
+                     "way); 403 under the four-eyes rule for whoever asked for it.",
+      .params = id_param, .request = "ApproveRequest", .response = "Approval",
+      .errors = "403 404 409 422 503" } },
+  { "POST", "/api/v1/approvals/{id}/reject", "approvals.decide", reject_cb, {
+      .id = "rejectApproval", .tag = "Desk", .summary = "Reject a recommendation",
+      .description = "As approve, with a reason required.",
+      .params = id_param, .request = "RejectRequest", .response = "Approval",
+      .errors = "403 404 409 422 503" } },
+
+  { "GET", "/api/v1/signals", "signals.read", signals_list_cb, {
+      .id = "listSignals", .tag = "Strategies", .summary = "List signals",
+      .description = "Newest first.",
+      .params = signals_params, .response = "page:Signal", .errors = "422" } },
+  { "POST", "/api/v1/signals/filter", "signals.read", signals_filter_cb, {
+      .id = "filterSignals", .tag = "Strategies", .summary = "List signals by a filter",
+      .description = "The list as GET /api/v1/signals answers it, for filters too long for a query. since after "
+                     "until is a 422 naming since.",
+      .request = "SignalFilter", .response = "page:Signal", .errors = "422" } },
+  { "GET", "/api/v1/signals/{id}", "signals.read", signals_get_cb, {
+      .id = "getSignal", .tag = "Strategies", .summary = "Read a signal",
+      .params = id_param, .response = "Signal", .errors = "404" } },
+};
+
 void
 _bourse_server_add_desk_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "GET", "/api/v1/strategies/types", "strategies.read", types_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/strategies", "strategies.write", strategies_create_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/strategies", "strategies.read", strategies_list_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/strategies/{id}", "strategies.read", strategies_get_cb, self);
-  bourse_router_add (router, "PUT", "/api/v1/strategies/{id}", "strategies.write", strategies_update_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/strategies/{id}", "strategies.write", strategies_delete_cb, self);
-
-  bourse_router_add (router, "POST", "/api/v1/recommendations", "recommendations.write",
-                     recommendations_create_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/recommendations", "recommendations.read",
-                     recommendations_list_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/recommendations/{id}", "recommendations.read",
-                     recommendations_get_cb, self);
-
-  bourse_router_add (router, "GET", "/api/v1/approvals", "approvals.read", approvals_list_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/approvals/{id}", "approvals.read", approvals_get_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/approvals/{id}/approve", "approvals.decide", approve_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/approvals/{id}/reject", "approvals.decide", reject_cb, self);
-
-  bourse_router_add (router, "GET", "/api/v1/signals", "signals.read", signals_list_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/signals/filter", "signals.read", signals_filter_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/signals/{id}", "signals.read", signals_get_cb, self);
+  bourse_router_add_routes (self->router, desk_routes, G_N_ELEMENTS (desk_routes), self);
 }

@@ -324,13 +324,46 @@ jobs_cancel_cb (BourseRequest *request,
 
 /* }}} */
 
+static const BourseParamDoc job_id_param[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The job's id" },
+  { NULL }
+};
+
+static const BourseParamDoc jobs_list_params[] = {
+  { "kind", BOURSE_PARAM_QUERY,
+    "{\"type\":\"string\",\"enum\":[\"" BOURSE_DOWNLOAD_JOB_KIND "\",\"" BOURSE_MODEL_TRAIN_JOB_KIND "\",\""
+    BOURSE_BACKTEST_JOB_KIND "\"]}", "Only jobs of this kind" },
+  { "scope", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"own\",\"all\"]}",
+    "own: the caller's jobs only; administrators see everyone's otherwise" },
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}", NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseRouteSpec job_routes[] = {
+  { "POST", "/api/v1/market/download", "market.download", download_cb, {
+      .id = "downloadCandles", .tag = "Data", .summary = "Download candles from Binance, as a job",
+      .description = "Answers the job, queued; its progress is on the jobs topic. symbol names an instrument "
+                     "whose source is binance (else a 422 naming symbol). The audit entry market.download "
+                     "records the outcome when it ends.",
+      .request = "DownloadRequest", .status = 202, .response = "Job", .errors = "422 503" } },
+  { "GET", "/api/v1/jobs", "jobs.read", jobs_list_cb, {
+      .id = "listJobs", .tag = "Jobs", .summary = "List jobs",
+      .description = "Newest first: the caller's own (administrators: everyone's, unless scope=own).",
+      .params = jobs_list_params, .response = "page:Job", .errors = "422" } },
+  { "GET", "/api/v1/jobs/{id}", "jobs.read", jobs_get_cb, {
+      .id = "getJob", .tag = "Jobs", .summary = "Read a job",
+      .description = "Someone else's job is a 404 unless the caller is an administrator.",
+      .params = job_id_param, .response = "Job", .errors = "404" } },
+  { "POST", "/api/v1/jobs/{id}/cancel", "jobs.write", jobs_cancel_cb, {
+      .id = "cancelJob", .tag = "Jobs", .summary = "Cancel a job",
+      .description = "A queued job is cancelled at once, a running one shortly after (watch the jobs topic). "
+                     "Audited as job.cancel; 409 once it has ended.",
+      .params = job_id_param, .status = 202, .response = "Job", .errors = "404 409" } },
+};
+
 void
 _bourse_server_add_job_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "POST", "/api/v1/market/download", "market.download", download_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/jobs", "jobs.read", jobs_list_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/jobs/{id}", "jobs.read", jobs_get_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/jobs/{id}/cancel", "jobs.write", jobs_cancel_cb, self);
+  bourse_router_add_routes (self->router, job_routes, G_N_ELEMENTS (job_routes), self);
 }

@@ -56,12 +56,15 @@ instruments_list_cb (BourseRequest *request,
       return;
     }
 
+  /* Every instrument fits on one page: a handful per market, not thousands. */
   json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "instruments");
+  json_builder_set_member_name (builder, "items");
   json_builder_begin_array (builder);
   for (guint i = 0; i < list->len; i++)
     json_builder_add_value (builder, bourse_instrument_to_json (g_ptr_array_index (list, i)));
   json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "next_cursor");
+  json_builder_add_null_value (builder);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -256,12 +259,12 @@ candles_cb (BourseRequest *request,
    * JsonBuilder is 45,000 nodes and most of the time of the request
    * (bench/market). Symbols are A-Z and 0-9 only, nothing to escape. */
   body = g_string_sized_new (128 + candles->len * 200);
-  g_string_append_printf (body, "{\"symbol\":\"%s\",\"interval\":\"%s\",\"simulated\":%s,\"candles\":",
+  g_string_append_printf (body, "{\"symbol\":\"%s\",\"interval\":\"%s\",\"simulated\":%s,\"items\":",
                           instrument->symbol, bourse_interval_to_string (interval),
                           g_str_equal (instrument->source, "simulated") ? "true" : "false");
   bourse_candles_append_json (body, (const BourseCandle *) (gpointer) candles->data, candles->len, interval);
   if (more)
-    g_string_append_printf (body, ",\"next_cursor\":%" G_GINT64_FORMAT "}", next_cursor);
+    g_string_append_printf (body, ",\"next_cursor\":\"%" G_GINT64_FORMAT "\"}", next_cursor);
   else
     g_string_append (body, ",\"next_cursor\":null}");
 
@@ -291,18 +294,62 @@ ticker_cb (BourseRequest *request,
   bourse_request_reply_json (request, SOUP_STATUS_OK, body);
 }
 
+static const BourseParamDoc symbol_param[] = {
+  { "symbol", BOURSE_PARAM_PATH, "Symbol", "The instrument's symbol" },
+  { NULL }
+};
+
+static const BourseParamDoc delete_params[] = {
+  { "symbol", BOURSE_PARAM_PATH, "Symbol", "The instrument's symbol" },
+  { "purge", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"true\",\"false\"],\"default\":\"false\"}",
+    "true deletes its stored candles too; without, an instrument with candles is a 409" },
+  { NULL }
+};
+
+static const BourseParamDoc candles_params[] = {
+  { "symbol", BOURSE_PARAM_PATH, "Symbol", "The instrument's symbol" },
+  { "interval", BOURSE_PARAM_QUERY, "Interval", NULL, TRUE },
+  { "start", BOURSE_PARAM_QUERY, "TimeInput", "The first open time wanted (inclusive); default: the first stored" },
+  { "end", BOURSE_PARAM_QUERY, "TimeInput",
+    "The last open time wanted (inclusive; a date alone is that day's end); default: the last stored" },
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":5000,\"default\":1000}",
+    "How many candles a page holds at most" },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page, with the same other parameters" },
+  { NULL }
+};
+
+static const BourseRouteSpec market_routes[] = {
+  { "GET", "/api/v1/instruments", "market.read", instruments_list_cb, {
+      .id = "listInstruments", .tag = "Market", .summary = "List the instruments",
+      .description = "Every instrument, by symbol, on one page.",
+      .response = "page:Instrument" } },
+  { "POST", "/api/v1/instruments", "instruments.write", instruments_create_cb, {
+      .id = "createInstrument", .tag = "Market", .summary = "Add an instrument",
+      .description = "Audited as instrument.create. A symbol that exists already is a 409 naming symbol.",
+      .request = "InstrumentCreate", .status = 201, .response = "Instrument", .errors = "409 422" } },
+  { "GET", "/api/v1/instruments/{symbol}", "market.read", instruments_get_cb, {
+      .id = "getInstrument", .tag = "Market", .summary = "Read an instrument",
+      .params = symbol_param, .response = "Instrument", .errors = "404" } },
+  { "PUT", "/api/v1/instruments/{symbol}", "instruments.write", instruments_update_cb, {
+      .id = "updateInstrument", .tag = "Market", .summary = "Change an instrument",
+      .description = "Audited as instrument.update.",
+      .params = symbol_param, .request = "InstrumentUpdate", .response = "Instrument", .errors = "404 422" } },
+  { "DELETE", "/api/v1/instruments/{symbol}", "instruments.write", instruments_delete_cb, {
+      .id = "deleteInstrument", .tag = "Market", .summary = "Delete an instrument",
+      .description = "Audited as instrument.delete. While candles are stored, a 409 naming symbol unless "
+                     "purge=true.",
+      .params = delete_params, .status = 204, .errors = "404 409 422" } },
+  { "GET", "/api/v1/market/candles/{symbol}", "market.read", candles_cb, {
+      .id = "listCandles", .tag = "Market", .summary = "List an instrument's stored candles",
+      .description = "Oldest first. start after end is a 422 naming start.",
+      .params = candles_params, .response = "CandlePage", .errors = "404 422" } },
+  { "GET", "/api/v1/market/ticker/{symbol}", "market.read", ticker_cb, {
+      .id = "getTicker", .tag = "Market", .summary = "Read an instrument's 24-hour ticker",
+      .params = symbol_param, .response = "Ticker", .errors = "404" } },
+};
+
 void
 _bourse_server_add_market_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "GET", "/api/v1/instruments", "market.read", instruments_list_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/instruments", "instruments.write", instruments_create_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/instruments/{symbol}", "market.read", instruments_get_cb, self);
-  bourse_router_add (router, "PUT", "/api/v1/instruments/{symbol}", "instruments.write",
-                     instruments_update_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/instruments/{symbol}", "instruments.write",
-                     instruments_delete_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/market/candles/{symbol}", "market.read", candles_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/market/ticker/{symbol}", "market.read", ticker_cb, self);
+  bourse_router_add_routes (self->router, market_routes, G_N_ELEMENTS (market_routes), self);
 }

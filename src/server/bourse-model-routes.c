@@ -234,7 +234,11 @@ models_list_cb (BourseRequest *request,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "next_cursor");
   if (models->len > n)
-    json_builder_add_int_value (builder, ((BourseModel *)g_ptr_array_index (models, n - 1))->id);
+    {
+      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               ((BourseModel *)g_ptr_array_index (models, n - 1))->id);
+      json_builder_add_string_value (builder, next);
+    }
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
@@ -297,13 +301,45 @@ deploy_cb (BourseRequest *request,
 
 /* }}} */
 
+static const BourseParamDoc model_id_param[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The model's id" },
+  { NULL }
+};
+
+static const BourseParamDoc models_list_params[] = {
+  { "strategy", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"pattern\":\"^[A-Za-z0-9._-]{1,64}$\"}",
+    "A strategy type's id or alias" },
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", NULL },
+  { "interval", BOURSE_PARAM_QUERY, "Interval", NULL },
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}", NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseRouteSpec model_routes[] = {
+  { "POST", "/api/v1/models/train", "models.write", train_cb, {
+      .id = "trainModel", .tag = "Strategies", .summary = "Train a model, as a job",
+      .description = "Answers the job (kind model.train); the model is stored, with the audit entry "
+                     "model.train, when it succeeds. A 422 names strategy (unknown, or not trainable), symbol, "
+                     "interval, start (fewer closed candles than the type needs, or more than 100,000) or end "
+                     "(not after start).",
+      .request = "TrainRequest", .status = 202, .response = "Job", .errors = "422 503" } },
+  { "POST", "/api/v1/models/deploy", "models.write", deploy_cb, {
+      .id = "deployModel", .tag = "Strategies", .summary = "Deploy a model to a live strategy",
+      .description = "Answers the live strategy with its model_id set; audited as model.deploy. A 409 when the "
+                     "model's strategy type, symbol or interval differ from the live strategy's.",
+      .request = "DeployRequest", .response = "LiveStrategy", .errors = "404 409 422 503" } },
+  { "GET", "/api/v1/models", "models.read", models_list_cb, {
+      .id = "listModels", .tag = "Strategies", .summary = "List models",
+      .description = "Newest first.",
+      .params = models_list_params, .response = "page:Model", .errors = "422" } },
+  { "GET", "/api/v1/models/{id}", "models.read", models_get_cb, {
+      .id = "getModel", .tag = "Strategies", .summary = "Read a model",
+      .params = model_id_param, .response = "Model", .errors = "404" } },
+};
+
 void
 _bourse_server_add_model_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "POST", "/api/v1/models/train", "models.write", train_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/models/deploy", "models.write", deploy_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/models", "models.read", models_list_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/models/{id}", "models.read", models_get_cb, self);
+  bourse_router_add_routes (self->router, model_routes, G_N_ELEMENTS (model_routes), self);
 }

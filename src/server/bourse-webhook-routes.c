@@ -109,7 +109,11 @@ webhooks_list_cb (BourseRequest *request,
   json_builder_end_array (builder);
   json_builder_set_member_name (builder, "next_cursor");
   if (list->len > n)
-    json_builder_add_int_value (builder, ((BourseWebhook *)g_ptr_array_index (list, n - 1))->id);
+    {
+      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                               ((BourseWebhook *)g_ptr_array_index (list, n - 1))->id);
+      json_builder_add_string_value (builder, next);
+    }
   else
     json_builder_add_null_value (builder);
   json_builder_end_object (builder);
@@ -177,13 +181,52 @@ webhook_signal_cb (BourseRequest *request,
   bourse_request_reply_builder (request, SOUP_STATUS_CREATED, builder);
 }
 
+static const BourseParamDoc webhook_id_param[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The webhook's id" },
+  { NULL }
+};
+
+static const BourseParamDoc page_params[] = {
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}", NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseParamDoc signal_params[] = {
+  { "hook", BOURSE_PARAM_PATH, "Id", "The webhook's id, as in its url" },
+  { "X-Bourse-Timestamp", BOURSE_PARAM_HEADER, "{\"type\":\"string\",\"pattern\":\"^[0-9]+$\"}",
+    "Seconds since the epoch when the sender signed; must be fresh (docs/DESK.md, \"Webhooks\")", TRUE },
+  { "X-Bourse-Signature", BOURSE_PARAM_HEADER, "string",
+    "sha256= and the hex HMAC-SHA256 of \"<timestamp>.<body>\" with the hook's secret", TRUE },
+  { NULL }
+};
+
+static const BourseRouteSpec webhook_routes[] = {
+  { "POST", "/api/v1/webhooks", "webhooks.write", webhooks_create_cb, {
+      .id = "createWebhook", .tag = "Webhooks", .summary = "Create a signal webhook",
+      .description = "The answer holds the secret, shown this once; Location names the webhook.",
+      .request = "WebhookCreate", .status = 201, .response = "WebhookCreated", .errors = "422 503" } },
+  { "GET", "/api/v1/webhooks", "webhooks.write", webhooks_list_cb, {
+      .id = "listWebhooks", .tag = "Webhooks", .summary = "List signal webhooks",
+      .description = "Newest first, revoked ones with revoked_at; never a secret.",
+      .params = page_params, .response = "page:Webhook", .errors = "422" } },
+  { "DELETE", "/api/v1/webhooks/{id}", "webhooks.write", webhooks_delete_cb, {
+      .id = "revokeWebhook", .tag = "Webhooks", .summary = "Revoke a signal webhook",
+      .description = "Its secret is deleted; 409 when it is revoked already.",
+      .params = webhook_id_param, .status = 204, .errors = "404 409 503" } },
+  { "POST", "/api/v1/signals/webhook/{hook}", NULL, webhook_signal_cb, {
+      .id = "receiveWebhookSignal", .tag = "Webhooks", .summary = "Send a signal through a webhook",
+      .description = "Public: the signature over the raw body is the credential (401 without a valid, fresh, "
+                     "unseen one; 404 for an unknown or revoked hook). The body is parsed as JSON whatever its "
+                     "type, since alerting services send text/plain. Makes a recommendation and its pending "
+                     "approval.",
+      .params = signal_params, .request = "WebhookSignal", .status = 201, .response = "WebhookReceipt",
+      .errors = "401 404 422 503" },
+    BOURSE_WEBHOOK_MAX_BODY },
+};
+
 void
 _bourse_server_add_webhook_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "POST", "/api/v1/webhooks", "webhooks.write", webhooks_create_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/webhooks", "webhooks.write", webhooks_list_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/webhooks/{id}", "webhooks.write", webhooks_delete_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/signals/webhook/{hook}", NULL, webhook_signal_cb, self);
+  bourse_router_add_routes (self->router, webhook_routes, G_N_ELEMENTS (webhook_routes), self);
 }

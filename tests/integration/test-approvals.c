@@ -230,7 +230,7 @@ test_list (void)
           g_array_append_val (seen, id);
         }
       cursor = json_object_get_null_member (desk_object (page), "next_cursor")
-                 ? 0 : json_object_get_int_member (desk_object (page), "next_cursor");
+                 ? 0 : g_ascii_strtoll (json_object_get_string_member (desk_object (page), "next_cursor"), NULL, 10);
     }
   while (cursor != 0);
   g_assert_cmpuint (seen->len, ==, 5);

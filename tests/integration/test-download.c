@@ -434,7 +434,7 @@ test_download_job (Fixture       *fixture,
   /* Derived: 2500 minutes span 42 hours, the last one not complete. */
   g_assert_cmpuint (request (fixture, "GET", "/api/v1/market/candles/" SYMBOL "?interval=1h&limit=100", NULL, &hours),
                     ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (hours), "candles")), ==, 42);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (hours), "items")), ==, 42);
 
   g_assert_cmpuint (count_audit (fixture, "market.download"), ==, 1);
 

@@ -179,7 +179,8 @@ test_crud (void)
   }
   g_clear_pointer (&node, json_node_unref);
   node = desk_expect (server, "GET", "/api/v1/strategies?limit=1", NULL, NULL, 200);
-  g_assert_cmpint (json_object_get_int_member (desk_object (node), "next_cursor"), ==, toms);
+  g_assert_cmpint (g_ascii_strtoll (json_object_get_string_member (desk_object (node), "next_cursor"), NULL, 10), ==,
+                   toms);
   {
     g_autofree char *next = g_strdup_printf ("/api/v1/strategies?limit=1&cursor=%" G_GINT64_FORMAT, toms);
     g_autoptr(JsonNode) page = desk_expect (server, "GET", next, NULL, NULL, 200);

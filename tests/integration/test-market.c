@@ -91,7 +91,7 @@ test_demo_instruments (void)
   JsonObject *o;
 
   g_assert_cmpuint (request (server, "GET", "/api/v1/instruments", NULL, &list), ==, 200);
-  instruments = json_object_get_array_member (object_of (list), "instruments");
+  instruments = json_object_get_array_member (object_of (list), "items");
   g_assert_cmpuint (json_array_get_length (instruments), ==, 3);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (instruments, 0), "symbol"), ==,
                    "BTCUSDT");
@@ -150,7 +150,7 @@ test_instrument_crud (void)
   g_assert_cmpuint (count_audit (server, "instrument.create", "instrument:ADAUSDT"), ==, 1);
 
   g_assert_cmpuint (request (server, "GET", "/api/v1/instruments", NULL, &list), ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (list), "instruments")), ==, 4);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (list), "items")), ==, 4);
 
   /* Duplicate: 409 naming the symbol, and nothing audited. */
   assert_refused (server, "POST", "/api/v1/instruments",
@@ -244,7 +244,7 @@ test_instrument_validation (void)
                              "\"tick_size\":\"1\",\"lot_step\":\"1\",\"min_notional\":\"0\","
                              "\"source\":\"binance\"}", NULL), ==, 201);
   g_assert_cmpuint (request (server, "GET", "/api/v1/instruments", NULL, &list), ==, 200);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (list), "instruments")), ==, 4);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (list), "items")), ==, 4);
   g_assert_cmpuint (count_audit (server, "instrument.", NULL), ==, 1);
 
   bourse_test_server_free (server);
@@ -585,7 +585,7 @@ test_candles_api (void)
       g_assert_cmpstr (json_object_get_string_member (o, "symbol"), ==, "SOLUSDT");
       g_assert_cmpstr (json_object_get_string_member (o, "interval"), ==, "1m");
       g_assert_true (json_object_get_boolean_member (o, "simulated"));
-      candles = json_object_get_array_member (o, "candles");
+      candles = json_object_get_array_member (o, "items");
       for (guint i = 0; i < json_array_get_length (candles); i++)
         {
           JsonObject *c = json_array_get_object_element (candles, i);
@@ -604,7 +604,7 @@ test_candles_api (void)
       if (json_object_get_null_member (o, "next_cursor"))
         done = TRUE;
       else
-        cursor = json_object_get_int_member (o, "next_cursor");
+        cursor = g_ascii_strtoll (json_object_get_string_member (o, "next_cursor"), NULL, 10);
       g_assert_cmpuint (pages, <=, 13);
     }
   g_assert_cmpuint (seen, ==, 1234);
@@ -618,7 +618,7 @@ test_candles_api (void)
     g_string_printf (path, "/api/v1/market/candles/SOLUSDT?interval=1m&start=%" G_GINT64_FORMAT
                      "&end=%" G_GINT64_FORMAT, T0 + 10 * MINUTE, T0 + 19 * MINUTE);
     g_assert_cmpuint (request (server, "GET", path->str, NULL, &page), ==, 200);
-    candles = json_object_get_array_member (object_of (page), "candles");
+    candles = json_object_get_array_member (object_of (page), "items");
     g_assert_cmpuint (json_array_get_length (candles), ==, 10);
     g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (candles, 0), "open_time"), ==,
                      T0 + 10 * MINUTE);
@@ -631,14 +631,14 @@ test_candles_api (void)
 
     /* Another interval has no rows; a range before the data neither. */
     g_assert_cmpuint (request (server, "GET", "/api/v1/market/candles/SOLUSDT?interval=1h", NULL, &page), ==, 200);
-    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (page), "candles")), ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (page), "items")), ==, 0);
   }
   {
     g_autoptr(JsonNode) page = NULL;
 
     g_string_printf (path, "/api/v1/market/candles/SOLUSDT?interval=1m&end=%" G_GINT64_FORMAT, T0 - 1);
     g_assert_cmpuint (request (server, "GET", path->str, NULL, &page), ==, 200);
-    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (page), "candles")), ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object_of (page), "items")), ==, 0);
   }
 
   /* Bad parameters name themselves; an unknown symbol is a 404. */

@@ -132,7 +132,7 @@ test_models (void)
                               "&end=%" G_GINT64_FORMAT "&limit=5000",
                               json_object_get_int_member (window, "start"), json_object_get_int_member (window, "end"));
       candles = desk_expect (server, "GET", path, NULL, NULL, 200);
-      g_assert_cmpint (json_array_get_length (json_object_get_array_member (desk_object (candles), "candles")), ==,
+      g_assert_cmpint (json_array_get_length (json_object_get_array_member (desk_object (candles), "items")), ==,
                        json_object_get_int_member (window, "candles"));
       g_assert_cmpint (json_object_get_int_member (window, "candles"), >=, 2 * 96 - 2);
       g_assert_cmpint (json_object_get_int_member (window, "candles"), <=, 2 * 96);
@@ -340,7 +340,7 @@ test_listing (void)
           g_assert_true (g_hash_table_add (seen, g_memdup2 (&id, sizeof id)));
         }
       cursor = json_object_get_null_member (desk_object (page), "next_cursor")
-                 ? 0 : json_object_get_int_member (desk_object (page), "next_cursor");
+                 ? 0 : g_ascii_strtoll (json_object_get_string_member (desk_object (page), "next_cursor"), NULL, 10);
       pages++;
     }
   while (cursor != 0);

@@ -166,7 +166,7 @@ test_good_signature (void)
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (rec, "window"), "candles"), ==, 100);
 
   candles = desk_expect (server, "GET", "/api/v1/market/candles/WHKUSDT?interval=1h&limit=5000", NULL, NULL, 200);
-  page = json_object_get_array_member (desk_object (candles), "candles");
+  page = json_object_get_array_member (desk_object (candles), "items");
   g_assert_true (bourse_decimal_parse (json_object_get_string_member (
                    json_array_get_object_element (page, json_array_get_length (page) - 1), "close"), &last_close, NULL));
   g_assert_true (bourse_decimal_parse (json_object_get_string_member (rec, "entry"), &entry, NULL));

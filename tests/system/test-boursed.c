@@ -1279,7 +1279,7 @@ test_simulated_market (Fixture       *f,
   path = g_strdup_printf ("/api/v1/market/candles/BTCUSDT?interval=1m&start=%" G_GINT64_FORMAT
                           "&end=%" G_GINT64_FORMAT, watch.closed_open_time, watch.closed_open_time);
   stored = call_json (session, daemon->port, "GET", path, token, NULL, 200);
-  candles = json_object_get_array_member (json_node_get_object (stored), "candles");
+  candles = json_object_get_array_member (json_node_get_object (stored), "items");
   g_assert_cmpuint (json_array_get_length (candles), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (candles, 0), "close"),
                    ==, watch.closed_close);
@@ -1288,7 +1288,7 @@ test_simulated_market (Fixture       *f,
   page = call_json (session, daemon->port, "GET", "/api/v1/market/candles/ETHUSDT?interval=1m&limit=5000",
                     token, NULL, 200);
   g_assert_true (json_object_get_boolean_member (json_node_get_object (page), "simulated"));
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (page), "candles")),
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (page), "items")),
                     >=, 1440);
   ticker = call_json (session, daemon->port, "GET", "/api/v1/market/ticker/SOLUSDT", token, NULL, 200);
   g_assert_nonnull (json_object_get_string_member (json_node_get_object (ticker), "last_price"));

@@ -791,7 +791,7 @@ has_candle (Load       *load,
   g_autofree char *path = g_strdup_printf ("/api/v1/market/candles/%s?interval=1m&start=%" G_GINT64_FORMAT
                                            "&end=%" G_GINT64_FORMAT, symbol, open_time, open_time);
   g_autoptr(JsonNode) page = get (load, path, 200);
-  JsonArray *candles = json_object_get_array_member (json_node_get_object (page), "candles");
+  JsonArray *candles = json_object_get_array_member (json_node_get_object (page), "items");
 
   g_assert_cmpuint (json_array_get_length (candles), <=, 1);
   return json_array_get_length (candles) == 1;

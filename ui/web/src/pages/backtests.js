@@ -146,7 +146,7 @@ async function loadBacktestForm() {
   ]);
   if (!mounted) return;
   if (types) strategyTypes = listOf(types);
-  if (listed) instruments = Array.isArray(listed.instruments) ? listed.instruments : listOf(listed);
+  if (listed) instruments = listOf(listed);
   renderBacktestForm();
   renderResult();
 }
