@@ -690,7 +690,7 @@ get_all (Load       *load,
       g_ptr_array_add (pages, json_array_ref (json_object_get_array_member (object, member)));
       g_clear_pointer (&cursor, g_free);
       if (paged && !json_object_get_null_member (object, "next_cursor"))
-        cursor = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (object, "next_cursor"));
+        cursor = g_strdup (json_object_get_string_member (object, "next_cursor"));
     }
   while (cursor != NULL);
 
@@ -856,7 +856,7 @@ check_acknowledged (Load     *load,
 {
   g_autoptr(GPtrArray) users = get_all (load, "/api/v1/users", "items", FALSE);
   g_autoptr(GPtrArray) keys = get_all (load, "/api/v1/api-keys", "items", FALSE);
-  g_autoptr(GPtrArray) instruments = get_all (load, "/api/v1/instruments", "instruments", FALSE);
+  g_autoptr(GPtrArray) instruments = get_all (load, "/api/v1/instruments", "items", FALSE);
   g_autoptr(GPtrArray) strategies = get_all (load, "/api/v1/strategies", "items", TRUE);
   g_autoptr(GPtrArray) hooks = get_all (load, "/api/v1/webhooks", "items", TRUE);
   g_autoptr(GPtrArray) recommendations = get_all (load, "/api/v1/recommendations", "items", TRUE);
