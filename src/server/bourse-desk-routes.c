@@ -10,6 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-json.h"
+
 #include "desk/bourse-desk-approvals.h"
 #include "desk/bourse-desk-live.h"
 #include "desk/bourse-desk-recommendations.h"
@@ -82,23 +84,6 @@ page_query (BourseRequest *request,
       && bourse_request_get_cursor_query (request, cursor);
 }
 
-/* "next_cursor": @cursor as an opaque string (docs/API.md, "One shape"), or
- * null for 0, the last page. */
-static void
-add_next_cursor (JsonBuilder *builder,
-                 gint64       cursor)
-{
-  json_builder_set_member_name (builder, "next_cursor");
-  if (cursor != 0)
-    {
-      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
-
-      json_builder_add_string_value (builder, text);
-    }
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* {"items": […], "next_cursor": the id of the last item when more follow}. */
 typedef JsonNode *(*ToJsonFunc) (gconstpointer item);
 
@@ -118,7 +103,8 @@ reply_page (BourseRequest *request,
   for (guint i = 0; i < n; i++)
     json_builder_add_value (builder, to_json (g_ptr_array_index (items, i)));
   json_builder_end_array (builder);
-  add_next_cursor (builder, items->len > n ? id_of (g_ptr_array_index (items, n - 1)) : 0);
+  bourse_json_builder_add_next_cursor (builder, items->len > n,
+                                       items->len > n ? id_of (g_ptr_array_index (items, n - 1)) : 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -231,7 +217,7 @@ types_cb (BourseRequest *request,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
-  add_next_cursor (builder, 0);
+  bourse_json_builder_add_next_cursor (builder, FALSE, 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -543,7 +529,7 @@ approvals_list_cb (BourseRequest *request,
   for (guint i = 0; i < list->len; i++)
     json_builder_add_value (builder, bourse_approval_to_json (g_ptr_array_index (list, i)));
   json_builder_end_array (builder);
-  add_next_cursor (builder, next_cursor);
+  bourse_json_builder_add_next_cursor (builder, next_cursor != 0, next_cursor);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }

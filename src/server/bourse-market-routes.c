@@ -10,6 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-json.h"
+
 #include "market/bourse-candles.h"
 #include "market/bourse-instruments.h"
 
@@ -63,8 +65,7 @@ instruments_list_cb (BourseRequest *request,
   for (guint i = 0; i < list->len; i++)
     json_builder_add_value (builder, bourse_instrument_to_json (g_ptr_array_index (list, i)));
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  json_builder_add_null_value (builder);
+  bourse_json_builder_add_next_cursor (builder, FALSE, 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }

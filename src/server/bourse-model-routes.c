@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "core/bourse-jobs.h"
+#include "core/bourse-json.h"
 #include "desk/bourse-desk-models.h"
 
 #include "bourse-server-private.h"
@@ -232,15 +233,8 @@ models_list_cb (BourseRequest *request,
   for (guint i = 0; i < n; i++)
     json_builder_add_value (builder, bourse_model_to_json (g_ptr_array_index (models, i)));
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (models->len > n)
-    {
-      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                               ((BourseModel *)g_ptr_array_index (models, n - 1))->id);
-      json_builder_add_string_value (builder, next);
-    }
-  else
-    json_builder_add_null_value (builder);
+  bourse_json_builder_add_next_cursor (builder, models->len > n,
+                                       models->len > n ? ((BourseModel *)g_ptr_array_index (models, n - 1))->id : 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }

@@ -10,6 +10,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-json.h"
+
 #include "desk/bourse-desk-webhooks.h"
 
 #include "bourse-server-private.h"
@@ -107,15 +109,8 @@ webhooks_list_cb (BourseRequest *request,
   for (guint i = 0; i < n; i++)
     json_builder_add_value (builder, webhook_json (self, g_ptr_array_index (list, i)));
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (list->len > n)
-    {
-      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                               ((BourseWebhook *)g_ptr_array_index (list, n - 1))->id);
-      json_builder_add_string_value (builder, next);
-    }
-  else
-    json_builder_add_null_value (builder);
+  bourse_json_builder_add_next_cursor (builder, list->len > n,
+                                       list->len > n ? ((BourseWebhook *)g_ptr_array_index (list, n - 1))->id : 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
