@@ -8,6 +8,7 @@
 // Copyright 2026 The Bourse Authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 
 // A WebSocket handshake by hand (Node 18 has no WebSocket client): the
@@ -108,4 +109,110 @@ export async function scenario({ call, tokens, server, succeeded }) {
   })).json();
   await call('applyOptimisation', { ...admin, params: { id: optimisation }, body: { live_strategy_id: live.id } });
   await call('deleteOptimisation', { token: tokens.trader, params: { id: optimisation } });
+
+  await marketAndDesk(call, admin);
+}
+
+// What a job or a live strategy does in its own time is waited for: asked
+// again until it holds, with a deadline that fails the scenario.
+async function until(what, check, deadlineMs = 120_000) {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+// A signal through a webhook, signed as docs/DESK.md says.
+function signed(hook, payload) {
+  const body = JSON.stringify(payload);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const signature = createHmac('sha256', hook.secret).update(`${timestamp}.${body}`).digest('hex');
+  return { params: { hook: hook.id }, rawBody: body,
+           headers: { 'X-Bourse-Timestamp': timestamp, 'X-Bourse-Signature': `sha256=${signature}` } };
+}
+
+// Market, data, jobs, strategies, models, the desk and webhooks.
+async function marketAndDesk(call, admin) {
+  // A live strategy on one-minute candles first: its first signal comes at
+  // the next closed candle of the simulated market, waited for at the end.
+  const live = (await call('createLiveStrategy', { ...admin, body: {
+    name: 'contract', strategy: 'A', symbol: 'BTCUSDT', interval: '1m' } })).body;
+
+  await call('listHealthComponents', admin);
+
+  // Market
+  await call('listInstruments', admin);
+  await call('createInstrument', { ...admin, body: {
+    symbol: 'APIUSDT', base_asset: 'API', quote_asset: 'USDT', tick_size: '0.00000001', lot_step: '0.00000001' } });
+  await call('getInstrument', { ...admin, params: { symbol: 'APIUSDT' } });
+  await call('updateInstrument', { ...admin, params: { symbol: 'APIUSDT' }, body: { min_notional: '1' } });
+  const page = (await call('listCandles', { ...admin, params: { symbol: 'BTCUSDT' },
+                                            query: { interval: '1h', limit: '3' } })).body;
+  await call('listCandles', { ...admin, params: { symbol: 'BTCUSDT' },
+                              query: { interval: '1h', limit: '3', cursor: page.next_cursor } });
+  await call('getTicker', { ...admin, params: { symbol: 'BTCUSDT' } });
+  const window = { start: String(page.items[0].open_time), end: String(page.items[2].open_time) };
+  const file = (await call('exportCandles', { ...admin, query: { symbol: 'BTCUSDT', interval: '1h', ...window } })).body;
+  await call('importCandles', { ...admin, query: { symbol: 'APIUSDT', interval: '1h' }, rawBody: file,
+                                headers: { 'Content-Type': 'text/csv' } });
+  await call('deleteInstrument', { ...admin, params: { symbol: 'APIUSDT' }, query: { purge: 'true' } });
+
+  // Downloads and jobs: nothing here reaches Binance, so a download fails
+  // soon after it starts; one is cancelled before that, asked again until
+  // a cancel comes first.
+  await call('createInstrument', { ...admin, body: {
+    symbol: 'BINUSDT', base_asset: 'BIN', quote_asset: 'USDT', tick_size: '0.01', lot_step: '0.001',
+    source: 'binance' } });
+  const download = { symbol: 'BINUSDT', interval: '1h', start: '2024-01-01', end: '2024-01-02' };
+  await until('a download cancelled while it runs', async () => {
+    const job = (await call('downloadCandles', { ...admin, body: download })).body;
+    return (await call('cancelJob', { ...admin, params: { id: job.id } })).status === 202;
+  }, 30_000);
+  const jobs = (await call('listJobs', { ...admin, query: { limit: '1' } })).body;
+  await call('listJobs', { ...admin, query: { limit: '1', cursor: jobs.next_cursor } });
+  await call('getJob', { ...admin, params: { id: jobs.items[0].id } });
+
+  // Strategies and models
+  await call('listStrategyTypes', admin);
+  await call('listLiveStrategies', admin);
+  await call('getLiveStrategy', { ...admin, params: { id: live.id } });
+  await call('updateLiveStrategy', { ...admin, params: { id: live.id }, body: { name: 'contract, renamed' } });
+  const end = page.items[2].open_time;
+  const training = (await call('trainModel', { ...admin, body: {
+    strategy: 'kalman', symbol: 'BTCUSDT', interval: '1m', start: end - 86_400_000, end } })).body;
+  await until('the model trained', async () =>
+    (await call('getJob', { ...admin, params: { id: training.id } })).body.status === 'succeeded');
+  const model = (await call('listModels', { ...admin, query: { strategy: 'kalman' } })).body.items[0];
+  await call('getModel', { ...admin, params: { id: model.id } });
+  const kalman = (await call('createLiveStrategy', { ...admin, body: {
+    name: 'contract kalman', strategy: 'kalman', symbol: 'BTCUSDT', interval: '1m', enabled: false } })).body;
+  await call('deployModel', { ...admin, body: { model_id: model.id, strategy_id: kalman.id } });
+  await call('deleteLiveStrategy', { ...admin, params: { id: kalman.id } });
+
+  // The desk
+  const recommendation = (await call('createRecommendation', { ...admin, body: {
+    symbol: 'BTCUSDT', interval: '1m', strategy: 'A', last_n_days: 1 } })).body;
+  await call('listRecommendations', admin);
+  await call('getRecommendation', { ...admin, params: { id: recommendation.id } });
+
+  // Webhooks: each signal makes a recommendation and its pending approval.
+  const hook = (await call('createWebhook', { ...admin, body: { name: 'contract' } })).body;
+  await call('listWebhooks', admin);
+  const first = (await call('receiveWebhookSignal', signed(hook, { symbol: 'BTCUSDT', action: 'buy' }))).body;
+  const second = (await call('receiveWebhookSignal', signed(hook, { symbol: 'BTCUSDT', action: 'sell' }))).body;
+  await call('listApprovals', { ...admin, query: { status: 'pending' } });
+  await call('getApproval', { ...admin, params: { id: first.approval_id } });
+  await call('rejectApproval', { ...admin, params: { id: first.approval_id }, body: { reason: 'contract' } });
+  await call('approveApproval', { ...admin, params: { id: second.approval_id }, body: {} });
+  await call('revokeWebhook', { ...admin, params: { id: hook.id } });
+
+  // Signals: the live strategy's first, at the next closed one-minute candle.
+  const signal = await until('a signal of the live strategy', async () =>
+    (await call('listSignals', { ...admin, query: { strategy_id: String(live.id) } })).body.items[0]);
+  await call('getSignal', { ...admin, params: { id: signal.id } });
+  await call('filterSignals', { ...admin, body: { strategy_ids: [live.id], limit: 10 } });
+  await call('deleteLiveStrategy', { ...admin, params: { id: live.id } });
 }
