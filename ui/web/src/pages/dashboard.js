@@ -1,0 +1,263 @@
+// dashboard.js — the first page: equity, today's PnL, open positions, pending approvals, and the
+// health of the system and its feeds, each live from its topic.
+// SPDX-License-Identifier: GPL-3.0-or-later
+import { signOf, itemsOf, refusalText, table, fillRows, decimalCell } from './kit.js';
+
+// The worst first: the order in which the server sums the components up.
+const HEALTH_ORDER = { ok: 0, degraded: 1, down: 2 };
+const SHOWN_APPROVALS = 5;
+
+function mount(root, ctx) {
+  const { api, live, session, format, h } = ctx;
+  const can = (permission) => session.can(permission);
+  let portfolio = null;                 // GET /portfolio, then the topic's summaries over it
+  let positions = new Map();            // symbol → position
+  const approvals = new Map();          // id → pending Approval
+  let status = null;                    // GET /system/status or the system topic
+  const health = new Map();             // component → { component, status, reason, since }
+  let gone = false;
+  const error = h('p', { class: 'error', role: 'status' });
+
+  root.classList.add('page-dashboard');
+  root.append(h('h2', null, 'Dashboard'), error);
+  const cards = h('div', { class: 'cards' });
+  root.append(cards);
+
+  const fail = (err, fallback) => {
+    if (!gone) error.textContent = refusalText(err, fallback);
+  };
+
+  /* Equity and positions */
+  const figures = {};
+  const figure = (key, label) => {
+    figures[key] = h('dd', { 'data-figure': key }, '—');
+    return [h('dt', null, label), figures[key]];
+  };
+  const positionRows = h('tbody');
+  if (can('portfolio.read')) {
+    cards.append(
+      h('section', { class: 'card', 'aria-labelledby': 'dash-equity-title' },
+        h('h3', { id: 'dash-equity-title' }, 'Equity'),
+        h('dl', { class: 'figures' }, ...figure('equity', 'Equity'), ...figure('today_pnl', 'Today’s PnL'),
+          ...figure('cash', 'Cash'), ...figure('drawdown', 'Drawdown'))),
+      h('section', { class: 'card wide', 'aria-labelledby': 'dash-positions-title' },
+        h('h3', { id: 'dash-positions-title' }, 'Open positions ', h('span', { class: 'count', 'data-count': 'positions' })),
+        h('div', { class: 'table-scroll' },
+          h('table', { id: 'dash-positions' },
+            h('thead', null, h('tr', null, ...['Symbol', '#Quantity', '#Average', '#Last', '#Unrealised PnL']
+              .map((c) => h('th', { scope: 'col', class: c.startsWith('#') ? 'number' : null }, c.replace('#', ''))))),
+            positionRows))));
+  }
+
+  const amount = (text) => (text === undefined || text === null ? '—'
+    : format.money(text, portfolio && portfolio.currency ? portfolio.currency : undefined));
+
+  function renderPortfolio() {
+    if (!can('portfolio.read')) return;
+    const p = portfolio || {};
+    figures.equity.textContent = amount(p.equity);
+    figures.today_pnl.textContent = amount(p.today_pnl);
+    figures.today_pnl.dataset.sign = signOf(p.today_pnl);
+    figures.cash.textContent = amount(p.cash);
+    // A ratio meant for people travels as a JSON number (docs/TRADING.md).
+    figures.drawdown.textContent = typeof p.drawdown === 'number' ? `${(p.drawdown * 100).toFixed(2)} %`
+      : (p.drawdown ? format.decimal(p.drawdown) : '—');
+    const open = [...positions.values()].sort((a, b) => String(a.symbol).localeCompare(b.symbol));
+    root.querySelector('[data-count="positions"]').textContent = `(${open.length})`;
+    fillRows(h, positionRows, 5, open, (position) => {
+      const tr = h('tr', { 'data-symbol': String(position.symbol) },
+        h('td', null, String(position.symbol)), decimalCell(h, format, position.quantity),
+        decimalCell(h, format, position.average_price), decimalCell(h, format, position.last_price),
+        decimalCell(h, format, position.unrealized_pnl, true));
+      return tr;
+    }, 'No open positions');
+  }
+
+  async function loadPortfolio() {
+    try {
+      const answer = await api.get('/api/v1/portfolio');
+      if (gone) return;
+      portfolio = answer;
+      positions = new Map((answer.positions || []).map((p) => [p.symbol, p]));
+      renderPortfolio();
+    } catch (err) {
+      fail(err, 'Could not load the portfolio.');
+    }
+  }
+
+  function positionChanged(data) {
+    for (const position of Array.isArray(data.items) ? data.items : [data]) {
+      if (!position || !position.symbol) continue;
+      if (signOf(position.quantity) === 'zero') positions.delete(position.symbol);
+      else positions.set(position.symbol, position);
+    }
+    renderPortfolio();
+  }
+
+  /* Pending approvals */
+  const approvalList = h('ul', { class: 'plain', id: 'dash-approvals' });
+  const approvalCount = h('span', { class: 'count', 'data-count': 'approvals' });
+  if (can('approvals.read')) {
+    const open = h('button', { type: 'button', class: 'link' }, 'Open approvals');
+    open.addEventListener('click', () => ctx.navigate('approvals'));
+    cards.append(h('section', { class: 'card', 'aria-labelledby': 'dash-approvals-title' },
+      h('h3', { id: 'dash-approvals-title' }, 'Pending approvals ', approvalCount), approvalList, open));
+  }
+
+  function renderApprovals() {
+    if (!can('approvals.read')) return;
+    const pending = [...approvals.values()].sort((a, b) => b.id - a.id);
+    approvalCount.textContent = `(${pending.length})`;
+    approvalList.replaceChildren(...pending.slice(0, SHOWN_APPROVALS).map((approval) => {
+      const rec = approval.recommendation || {};
+      return h('li', { 'data-approval-id': String(approval.id) },
+        h('strong', { class: `decision ${String(rec.decision || '').toLowerCase()}` }, String(rec.decision || '')),
+        ` ${rec.symbol || ''} `, h('span', { class: 'dim' }, `expires ${format.time(approval.expires_at)}`));
+    }));
+    if (pending.length === 0) approvalList.append(h('li', { class: 'empty' }, 'Nothing waits for a decision'));
+  }
+
+  async function loadApprovals() {
+    try {
+      const answer = await api.get('/api/v1/approvals?status=pending');
+      if (gone) return;
+      approvals.clear();
+      for (const approval of itemsOf(answer)) if (approval.status === 'pending') approvals.set(approval.id, approval);
+      renderApprovals();
+    } catch (err) {
+      fail(err, 'Could not load the approvals.');
+    }
+  }
+
+  function approvalChanged(approval) {
+    if (!approval || typeof approval.id !== 'number') return;
+    if (approval.status === 'pending') approvals.set(approval.id, approval);
+    else approvals.delete(approval.id);
+    renderApprovals();
+  }
+
+  /* System, feeds and components */
+  const systemList = h('dl', { class: 'figures', id: 'dash-system' });
+  const feedRows = h('tbody');
+  const healthRows = h('tbody');
+  const worst = h('span', { class: 'health-status', 'data-health': '' });
+  if (can('system.read')) {
+    cards.append(
+      h('section', { class: 'card', 'aria-labelledby': 'dash-system-title' },
+        h('h3', { id: 'dash-system-title' }, 'System'), systemList,
+        h('h4', null, 'Feeds'),
+        h('div', { class: 'table-scroll' }, h('table', { id: 'dash-feeds' },
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Feed'), h('th', { scope: 'col' }, 'State'))),
+          feedRows))),
+      h('section', { class: 'card', 'aria-labelledby': 'dash-health-title' },
+        h('h3', { id: 'dash-health-title' }, 'Health ', worst),
+        h('div', { class: 'table-scroll' }, h('table', { id: 'dash-health' },
+          h('thead', null, h('tr', null, ...['Component', 'Status', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))),
+          healthRows))));
+  }
+
+  function renderSystem() {
+    if (!can('system.read')) return;
+    const s = status || {};
+    const trading = s.trading || {};
+    const rows = [
+      ['Engine', s.engine ? s.engine.state : '—'],
+      ['Order processing', trading.running === undefined ? '—' : (trading.running ? 'running' : 'stopped')],
+      ['Trading state', trading.state || '—'],
+      ['Mode', trading.mode || s.mode || '—'],
+    ];
+    systemList.replaceChildren(...rows.flatMap(([label, value]) =>
+      [h('dt', null, label), h('dd', { 'data-system': label.toLowerCase().replace(/ /g, '-') }, String(value))]));
+    const feeds = (s.market && Array.isArray(s.market.feeds)) ? s.market.feeds : [];
+    fillRows(h, feedRows, 2, feeds, (feed) => h('tr', { 'data-feed': String(feed.id), 'data-state': String(feed.state) },
+      h('td', null, `${feed.name || feed.id}${feed.simulated ? ' (simulated)' : ''}`),
+      h('td', { class: 'state' }, String(feed.state))), 'No feed runs');
+  }
+
+  async function loadSystem() {
+    try {
+      const answer = await api.get('/api/v1/system/status');
+      if (gone) return;
+      status = answer;
+      renderSystem();
+    } catch (err) {
+      fail(err, 'Could not load the system’s status.');
+    }
+  }
+
+  function renderHealth() {
+    if (!can('system.read')) return;
+    const items = [...health.values()].sort((a, b) => String(a.component).localeCompare(String(b.component)));
+    const w = items.reduce((acc, item) => ((HEALTH_ORDER[item.status] ?? 0) > (HEALTH_ORDER[acc] ?? 0) ? item.status : acc),
+                           items.length ? 'ok' : '');
+    worst.textContent = w ? `(${w})` : '';
+    worst.dataset.health = w;
+    fillRows(h, healthRows, 3, items, (item) => h('tr', { 'data-component': String(item.component), 'data-status': String(item.status) },
+      h('td', null, String(item.component)), h('td', { class: 'status' }, String(item.status)),
+      h('td', null, item.reason == null ? '—' : String(item.reason))), 'No component reported');
+  }
+
+  async function loadHealth() {
+    try {
+      const answer = await api.get('/api/v1/health/components');
+      if (gone) return;
+      const listed = new Map(itemsOf(answer).map((item) => [item.component, item]));
+      // A transition the alerts topic brought after the list was read is not undone by it.
+      for (const [component, known] of health) {
+        const item = listed.get(component);
+        if (item && Date.parse(known.since) > Date.parse(item.since)) listed.set(component, known);
+      }
+      health.clear();
+      for (const [component, item] of listed) health.set(component, item);
+      renderHealth();
+    } catch (err) {
+      fail(err, 'Could not load the components’ health.');
+    }
+  }
+
+  function alertArrived(alert) {
+    if (!alert || alert.type !== 'component' || typeof alert.component !== 'string') return;
+    health.set(alert.component, { component: alert.component, status: alert.status, reason: alert.reason ?? null,
+                                  since: alert.since });
+    renderHealth();
+  }
+
+  /* In step: the topics, and everything again over REST after each (re)connection or gap. */
+  function reload() {
+    error.textContent = '';
+    if (can('portfolio.read')) loadPortfolio();
+    if (can('approvals.read')) loadApprovals();
+    if (can('system.read')) {
+      loadSystem();
+      loadHealth();
+    }
+  }
+
+  const stops = [live.onResync(reload)];
+  if (can('portfolio.read')) {
+    stops.push(live.subscribe('portfolio', (data) => {
+      // The topic carries the summary without its lists.
+      portfolio = Object.assign({}, portfolio, data);
+      renderPortfolio();
+    }));
+    stops.push(live.subscribe('positions', positionChanged));
+  }
+  if (can('approvals.read')) stops.push(live.subscribe('approvals', approvalChanged));
+  stops.push(live.subscribe('system', (data) => {
+    status = Object.assign({}, status, data);
+    renderSystem();
+  }));
+  if (can('users.read')) stops.push(live.subscribe('alerts', alertArrived));
+  renderPortfolio();
+  renderApprovals();
+  renderSystem();
+  renderHealth();
+  reload();
+
+  return () => {
+    gone = true;
+    for (const stop of stops) stop();
+  };
+}
+
+export default { id: 'dashboard', title: 'Dashboard', permission: 'system.read', mount };

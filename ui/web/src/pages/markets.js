@@ -1,0 +1,358 @@
+// markets.js — the instruments (searchable) and one instrument's candlestick chart with volume,
+// two moving averages and the account's trades marked, live from `candles:` and `ticker:`; older
+// candles are read as the user scrolls back.
+// SPDX-License-Identifier: GPL-3.0-or-later
+import {
+  createChart, CandlestickSeries, HistogramSeries, LineSeries, createSeriesMarkers, CrosshairMode,
+} from 'lightweight-charts';
+import { itemsOf, refusalText, signOf, intervalMs, timeMs, INTERVALS } from './kit.js';
+
+const PAGE = 300;              // candles a read asks for
+const SMA_PERIOD = 20;
+const EMA_PERIOD = 50;
+const MAX_EMPTY_STEPS = 8;     // windows read back in a row with nothing in them before the history is taken as ended
+
+// The moving averages: for display only, so doubles are fine here (docs/WEB.md, Numbers).
+function sma(bars, period) {
+  const out = [];
+  let sum = 0;
+  for (let i = 0; i < bars.length; i++) {
+    sum += bars[i].c;
+    if (i >= period) sum -= bars[i - period].c;
+    if (i >= period - 1) out.push({ time: bars[i].time, value: sum / period });
+  }
+  return out;
+}
+
+function ema(bars, period) {
+  const out = [];
+  const k = 2 / (period + 1);
+  let value = null;
+  for (let i = 0; i < bars.length; i++) {
+    value = value === null ? bars[i].c : bars[i].c * k + value * (1 - k);
+    if (i >= period - 1) out.push({ time: bars[i].time, value });
+  }
+  return out;
+}
+
+function cssColour(name, fallback) {
+  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return value || fallback;
+}
+
+function mount(root, ctx) {
+  const { api, live, session, format, h } = ctx;
+  let instruments = [];
+  let symbol = null;
+  let interval = '1h';
+  let gone = false;
+  let stopTopics = [];
+  let bars = [];                // oldest first: { time (s), open, high, low, close, volume (strings), c (double) }
+  let loadingOlder = false;
+  let exhausted = false;
+  let generation = 0;           // a newer choice of symbol or interval makes older answers moot
+  let markers = null;
+
+  root.classList.add('page-markets');
+  const error = h('p', { class: 'error', role: 'status' });
+  const search = h('input', { type: 'search', id: 'markets-search', autocomplete: 'off', placeholder: 'BTC…' });
+  const list = h('ul', { class: 'instrument-list', id: 'markets-instruments', 'aria-label': 'Instruments' });
+  const intervalSelect = h('select', { id: 'markets-interval' },
+    ...INTERVALS.map((i) => h('option', { value: i }, i)));
+  intervalSelect.value = interval;
+  const title = h('h3', { id: 'markets-chart-title' }, 'Choose an instrument');
+  const ticker = h('dl', { class: 'figures ticker', id: 'markets-ticker' });
+  const chartBox = h('div', { class: 'chart', id: 'markets-chart', role: 'img', 'aria-labelledby': 'markets-chart-title' });
+  const lastCandle = h('p', { class: 'caption', id: 'markets-last', 'aria-live': 'polite' });
+  const legend = h('p', { class: 'caption legend' },
+    h('span', { class: 'sma' }, `SMA ${SMA_PERIOD}`), ' · ', h('span', { class: 'ema' }, `EMA ${EMA_PERIOD}`),
+    can('portfolio.read') ? ' · arrows: your trades' : '');
+  root.append(
+    h('h2', null, 'Markets'), error,
+    h('div', { class: 'markets-layout' },
+      h('div', { class: 'instruments' },
+        h('label', { for: 'markets-search' }, 'Search instruments'), search, list),
+      h('div', { class: 'chart-pane' },
+        h('div', { class: 'heading-row' }, title,
+          h('label', { class: 'inline', for: 'markets-interval' }, 'Interval ', intervalSelect)),
+        ticker, chartBox, legend, lastCandle)));
+
+  function can(permission) {
+    return session.can(permission);
+  }
+
+  /* The chart */
+  const chart = createChart(chartBox, {
+    autoSize: true,
+    layout: { background: { color: 'transparent' }, textColor: cssColour('--chart-text', '#888') },
+    grid: { vertLines: { color: 'rgba(128,128,128,0.15)' }, horzLines: { color: 'rgba(128,128,128,0.15)' } },
+    crosshair: { mode: CrosshairMode.Normal },
+    timeScale: { timeVisible: true, secondsVisible: false },
+    rightPriceScale: { scaleMargins: { top: 0.1, bottom: 0.25 } },
+    localization: { timeFormatter: (t) => new Date(t * 1000).toLocaleString() },
+  });
+  const candles = chart.addSeries(CandlestickSeries, {
+    upColor: '#26a269', downColor: '#c01c28', borderVisible: false, wickUpColor: '#26a269', wickDownColor: '#c01c28',
+  });
+  const volume = chart.addSeries(HistogramSeries, { priceFormat: { type: 'volume' }, priceScaleId: 'volume' });
+  chart.priceScale('volume').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+  const smaLine = chart.addSeries(LineSeries, { color: '#3584e4', lineWidth: 1, priceLineVisible: false,
+                                               lastValueVisible: false, crosshairMarkerVisible: false });
+  const emaLine = chart.addSeries(LineSeries, { color: '#e66100', lineWidth: 1, priceLineVisible: false,
+                                               lastValueVisible: false, crosshairMarkerVisible: false });
+  markers = createSeriesMarkers(candles, []);
+
+  function barOf(candle) {
+    return {
+      time: Math.floor(timeMs(candle.open_time) / 1000),
+      open: candle.open, high: candle.high, low: candle.low, close: candle.close, volume: candle.volume,
+      c: Number(candle.close),
+    };
+  }
+
+  const drawn = (b) => ({ time: b.time, open: Number(b.open), high: Number(b.high), low: Number(b.low), close: b.c });
+  const volumeOf = (b) => ({ time: b.time, value: Number(b.volume),
+                             color: Number(b.close) >= Number(b.open) ? 'rgba(38,162,105,0.45)' : 'rgba(192,28,40,0.45)' });
+
+  function drawAll() {
+    candles.setData(bars.map(drawn));
+    volume.setData(bars.map(volumeOf));
+    drawIndicators();
+    describeLast();
+  }
+
+  function drawIndicators() {
+    smaLine.setData(sma(bars, SMA_PERIOD));
+    emaLine.setData(ema(bars, EMA_PERIOD));
+  }
+
+  // The newest candle in words, for those who do not see the canvas (the API's strings, trimmed).
+  function describeLast() {
+    const b = bars[bars.length - 1];
+    chartBox.dataset.candles = String(bars.length);
+    lastCandle.textContent = b
+      ? `Last candle ${new Date(b.time * 1000).toLocaleString()}: open ${format.decimal(b.open)}, high ${format.decimal(b.high)}, `
+        + `low ${format.decimal(b.low)}, close ${format.decimal(b.close)}, volume ${format.decimal(b.volume)}`
+      : 'No candles stored for this interval.';
+  }
+
+  // A candle from the topic: the forming one again and again, then closed; an older one is in
+  // the list already (or will come with a read) and is not drawn out of order.
+  function candleArrived(data) {
+    if (!data || data.symbol !== symbol || data.interval !== interval) return;
+    const bar = barOf(data);
+    const last = bars[bars.length - 1];
+    if (last && bar.time < last.time) return;
+    if (last && bar.time === last.time) bars[bars.length - 1] = bar;
+    else bars.push(bar);
+    candles.update(drawn(bar));
+    volume.update(volumeOf(bar));
+    drawIndicators();
+    describeLast();
+  }
+
+  function tickerArrived(data) {
+    if (!data || data.symbol !== symbol) return;
+    showTicker(data);
+  }
+
+  function showTicker(t) {
+    const rows = [
+      ['Last', t.last_price === null || t.last_price === undefined ? '—' : format.decimal(t.last_price), null],
+      ['24 h change', t.change_percent === null || t.change_percent === undefined ? '—' : `${t.change_percent} %`,
+       signOf(t.change_percent)],
+      ['High', t.high == null ? '—' : format.decimal(t.high), null],
+      ['Low', t.low == null ? '—' : format.decimal(t.low), null],
+      ['Volume', t.volume == null ? '—' : format.decimal(t.volume), null],
+    ];
+    ticker.replaceChildren(...rows.flatMap(([label, value, sign]) => {
+      const dd = h('dd', { 'data-ticker': label.toLowerCase().replace(/[^a-z0-9]+/g, '-') }, value);
+      if (sign) dd.dataset.sign = sign;
+      return [h('dt', null, label), dd];
+    }));
+    if (t.simulated) ticker.append(h('dt', null, 'Source'), h('dd', null, 'simulated'));
+  }
+
+  async function readWindow(start, end) {
+    const query = new URLSearchParams({ interval, limit: String(PAGE * 2) });
+    if (start !== null) query.set('start', String(Math.max(0, start)));
+    query.set('end', String(end));
+    const answer = await api.get(`/api/v1/market/candles/${encodeURIComponent(symbol)}?${query}`);
+    // Other helpers are moving the list into `items`; candles answered `candles` before.
+    const list = Array.isArray(answer.items) ? answer.items : (Array.isArray(answer.candles) ? answer.candles : []);
+    return list.map(barOf);
+  }
+
+  // The newest candles: up to the ticker's time, the market's own (a simulated market runs
+  // faster than the clock, an import may be long past).
+  async function loadLatest() {
+    const asked = ++generation;
+    exhausted = false;
+    bars = [];
+    drawAll();
+    if (!symbol) return;
+    let t;
+    try {
+      t = await api.get(`/api/v1/market/ticker/${encodeURIComponent(symbol)}`);
+    } catch (err) {
+      if (!gone && asked === generation) error.textContent = refusalText(err, 'Could not load the ticker.');
+      return;
+    }
+    if (gone || asked !== generation) return;
+    showTicker(t);
+    const newest = t.time === null || t.time === undefined ? Date.now() : timeMs(t.time);
+    const end = newest + intervalMs(interval) * 2;
+    try {
+      const got = await readWindow(end - PAGE * intervalMs(interval), end);
+      if (gone || asked !== generation) return;
+      // Candles the topic brought meanwhile stay.
+      const known = new Set(bars.map((b) => b.time));
+      bars = [...got.filter((b) => !known.has(b.time)), ...bars].sort((a, b) => a.time - b.time);
+      drawAll();
+      chart.timeScale().scrollToRealTime();
+      loadMarks();
+    } catch (err) {
+      if (!gone && asked === generation) error.textContent = refusalText(err, 'Could not load the candles.');
+    }
+  }
+
+  // Older candles, as the user scrolls back: windows further back until one has candles, or
+  // a few in a row are empty.
+  async function loadOlder() {
+    if (loadingOlder || exhausted || !symbol || bars.length === 0) return;
+    loadingOlder = true;
+    const asked = generation;
+    chartBox.dataset.loading = 'older';
+    try {
+      let end = bars[0].time * 1000 - 1;
+      for (let step = 0; step < MAX_EMPTY_STEPS; step++) {
+        const got = await readWindow(end - PAGE * intervalMs(interval), end);
+        if (gone || asked !== generation) return;
+        const older = got.filter((b) => b.time < bars[0].time);
+        if (older.length > 0) {
+          bars = [...older, ...bars];
+          // Keep the view where it was: the bars added shift the logical range.
+          const range = chart.timeScale().getVisibleLogicalRange();
+          drawAll();
+          if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from + older.length, to: range.to + older.length });
+          return;
+        }
+        end -= PAGE * intervalMs(interval);
+        if (end < 0) break;
+      }
+      exhausted = true;
+    } catch (err) {
+      if (!gone) error.textContent = refusalText(err, 'Could not load older candles.');
+    } finally {
+      loadingOlder = false;
+      delete chartBox.dataset.loading;
+    }
+  }
+
+  chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
+    if (range && range.from < 10) loadOlder();
+  });
+
+  // The account's trades in this symbol, an arrow at each entry and exit.
+  async function loadMarks() {
+    if (!can('portfolio.read') || !symbol) return;
+    const asked = generation;
+    try {
+      const answer = await api.get(`/api/v1/trades?symbol=${encodeURIComponent(symbol)}&limit=200`);
+      if (gone || asked !== generation) return;
+      const step = intervalMs(interval) / 1000;
+      const snap = (ms) => Math.floor(ms / 1000 / step) * step;
+      const list = [];
+      for (const trade of itemsOf(answer)) {
+        const short = /sell|short/i.test(String(trade.side));
+        if (trade.opened_at) {
+          list.push({ time: snap(timeMs(trade.opened_at)), position: short ? 'aboveBar' : 'belowBar',
+                      color: short ? '#c01c28' : '#26a269', shape: short ? 'arrowDown' : 'arrowUp',
+                      text: `${short ? 'Sell' : 'Buy'} ${format.decimal(trade.entry_price)}` });
+        }
+        if (trade.closed_at) {
+          list.push({ time: snap(timeMs(trade.closed_at)), position: short ? 'belowBar' : 'aboveBar',
+                      color: '#3584e4', shape: 'circle', text: `Exit ${format.decimal(trade.exit_price)}` });
+        }
+      }
+      list.sort((a, b) => a.time - b.time);
+      markers.setMarkers(list);
+      chartBox.dataset.marks = String(list.length);
+    } catch {
+      // Marks are an extra: the chart stands without them.
+    }
+  }
+
+  /* Choosing */
+  function follow() {
+    for (const stop of stopTopics) stop();
+    stopTopics = [];
+    if (!symbol) return;
+    stopTopics.push(live.subscribe(`candles:${symbol}:${interval}`, candleArrived));
+    stopTopics.push(live.subscribe(`ticker:${symbol}`, tickerArrived));
+    if (can('portfolio.read')) stopTopics.push(live.subscribe('trades', (trade) => {
+      if (trade && trade.symbol === symbol) loadMarks();
+    }));
+  }
+
+  function choose(next) {
+    symbol = next;
+    title.textContent = `${symbol} · ${interval}`;
+    chartBox.setAttribute('aria-label', `Candlestick chart of ${symbol}, ${interval} candles`);
+    for (const item of list.querySelectorAll('button')) item.setAttribute('aria-pressed', String(item.dataset.symbol === symbol));
+    follow();
+    loadLatest();
+  }
+
+  intervalSelect.addEventListener('change', () => {
+    interval = intervalSelect.value;
+    if (symbol) choose(symbol);
+  });
+
+  function renderInstruments() {
+    const wanted = search.value.trim().toUpperCase();
+    const shown = instruments.filter((i) => !wanted || String(i.symbol).includes(wanted)
+      || String(i.base_asset).includes(wanted) || String(i.quote_asset).includes(wanted));
+    list.replaceChildren(...shown.map((instrument) => {
+      const button = h('button', { type: 'button', class: 'instrument', 'data-symbol': String(instrument.symbol),
+                                   'aria-pressed': String(instrument.symbol === symbol) },
+        h('span', { class: 'symbol' }, String(instrument.symbol)),
+        h('span', { class: 'dim' }, `${instrument.base_asset}/${instrument.quote_asset}`
+          + `${instrument.status === 'halted' ? ' · halted' : ''}${instrument.simulated ? ' · simulated' : ''}`));
+      button.addEventListener('click', () => choose(instrument.symbol));
+      return h('li', null, button);
+    }));
+    if (shown.length === 0) list.append(h('li', { class: 'empty' }, 'No instrument matches'));
+  }
+  search.addEventListener('input', renderInstruments);
+
+  async function loadInstruments() {
+    try {
+      const answer = await api.get('/api/v1/instruments');
+      if (gone) return;
+      // Other helpers are moving the list into `items`; instruments answered `instruments` before.
+      instruments = (Array.isArray(answer.items) ? answer.items : (answer.instruments || []))
+        .slice().sort((a, b) => String(a.symbol).localeCompare(String(b.symbol)));
+      renderInstruments();
+      if (!symbol && instruments.length) choose(instruments[0].symbol);
+    } catch (err) {
+      if (!gone) error.textContent = refusalText(err, 'Could not load the instruments.');
+    }
+  }
+
+  const stopResync = live.onResync(() => {
+    error.textContent = '';
+    loadInstruments();
+    if (symbol) loadLatest();
+  });
+  loadInstruments();
+
+  return () => {
+    gone = true;
+    stopResync();
+    for (const stop of stopTopics) stop();
+    chart.remove();
+  };
+}
+
+export default { id: 'markets', title: 'Markets', permission: 'market.read', mount };
