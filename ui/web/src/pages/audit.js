@@ -2,7 +2,7 @@
 // next_cursor, and Verify (the hash chain checked by the server).
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { fieldErrors } from '../core/dom.js';
-import { itemsOf, refusalText, fillRows } from './kit.js';
+import { itemsOf, refusalText, fillRows, scrollingTable } from './kit.js';
 
 const PAGE = 100;
 
@@ -37,11 +37,8 @@ function mount(root, ctx) {
   older.hidden = true;
   root.append(
     h('div', { class: 'heading-row' }, h('h2', null, 'Audit'), verify), verdict, form, error,
-    h('div', { class: 'table-scroll' },
-      h('table', { id: 'audit-list' },
-        h('thead', null, h('tr', null, ...['Time', 'Actor', 'Action', 'Target', 'Details', 'Address']
-          .map((c) => h('th', { scope: 'col' }, c)))),
-        rows)),
+    scrollingTable(h, { id: 'audit-list', label: 'Audit entries', body: rows,
+                        columns: ['Time', 'Actor', 'Action', 'Target', 'Details', 'Address'] }),
     older);
 
   function query(withCursor) {
@@ -118,11 +115,11 @@ function mount(root, ctx) {
   });
 
   // The trail has no topic: what happened while away is read again after each reconnection.
+  // (It also runs at once: the first read.)
   const stopResync = live.onResync(() => {
     cursor = null;
-    load(false);
+    return load(false);
   });
-  load(false);
 
   return () => {
     gone = true;

@@ -103,7 +103,6 @@ function mount(root, ctx) {
 
   // A trade closed adds to its day: read the year again, once for a burst of them.
   const stops = [
-    live.onResync(load),
     live.subscribe('trades', (trade) => {
       if (!trade || trade.status !== 'closed' || pending !== null) return;
       pending = setTimeout(() => {
@@ -112,7 +111,8 @@ function mount(root, ctx) {
       }, 500);
     }),
   ];
-  load();
+  // After the subscription: the first read, and again after each reconnection.
+  stops.push(live.onResync(load));
 
   return () => {
     gone = true;

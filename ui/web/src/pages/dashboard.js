@@ -1,7 +1,7 @@
 // dashboard.js — the first page: equity, today's PnL, open positions, pending approvals, and the
 // health of the system and its feeds, each live from its topic.
 // SPDX-License-Identifier: GPL-3.0-or-later
-import { signOf, itemsOf, refusalText, table, fillRows, decimalCell } from './kit.js';
+import { signOf, itemsOf, refusalText, fillRows, decimalCell, scrollingTable } from './kit.js';
 
 // The worst first: the order in which the server sums the components up.
 const HEALTH_ORDER = { ok: 0, degraded: 1, down: 2 };
@@ -42,11 +42,8 @@ function mount(root, ctx) {
           ...figure('cash', 'Cash'), ...figure('drawdown', 'Drawdown'))),
       h('section', { class: 'card wide', 'aria-labelledby': 'dash-positions-title' },
         h('h3', { id: 'dash-positions-title' }, 'Open positions ', h('span', { class: 'count', 'data-count': 'positions' })),
-        h('div', { class: 'table-scroll' },
-          h('table', { id: 'dash-positions' },
-            h('thead', null, h('tr', null, ...['Symbol', '#Quantity', '#Average', '#Last', '#Unrealised PnL']
-              .map((c) => h('th', { scope: 'col', class: c.startsWith('#') ? 'number' : null }, c.replace('#', ''))))),
-            positionRows))));
+        scrollingTable(h, { id: 'dash-positions', label: 'Open positions', body: positionRows,
+                            columns: ['Symbol', '#Quantity', '#Average', '#Last', '#Unrealised PnL'] })));
   }
 
   const amount = (text) => (text === undefined || text === null ? '—'
@@ -146,14 +143,11 @@ function mount(root, ctx) {
       h('section', { class: 'card', 'aria-labelledby': 'dash-system-title' },
         h('h3', { id: 'dash-system-title' }, 'System'), systemList,
         h('h4', null, 'Feeds'),
-        h('div', { class: 'table-scroll' }, h('table', { id: 'dash-feeds' },
-          h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Feed'), h('th', { scope: 'col' }, 'State'))),
-          feedRows))),
+        scrollingTable(h, { id: 'dash-feeds', label: 'Feeds', body: feedRows, columns: ['Feed', 'State'] })),
       h('section', { class: 'card', 'aria-labelledby': 'dash-health-title' },
         h('h3', { id: 'dash-health-title' }, 'Health ', worst),
-        h('div', { class: 'table-scroll' }, h('table', { id: 'dash-health' },
-          h('thead', null, h('tr', null, ...['Component', 'Status', 'Reason'].map((c) => h('th', { scope: 'col' }, c)))),
-          healthRows))));
+        scrollingTable(h, { id: 'dash-health', label: 'Components’ health', body: healthRows,
+                            columns: ['Component', 'Status', 'Reason'] })));
   }
 
   function renderSystem() {
@@ -225,15 +219,15 @@ function mount(root, ctx) {
   /* In step: the topics, and everything again over REST after each (re)connection or gap. */
   function reload() {
     error.textContent = '';
-    if (can('portfolio.read')) loadPortfolio();
-    if (can('approvals.read')) loadApprovals();
-    if (can('system.read')) {
-      loadSystem();
-      loadHealth();
-    }
+    return Promise.all([
+      can('portfolio.read') ? loadPortfolio() : null,
+      can('approvals.read') ? loadApprovals() : null,
+      can('system.read') ? loadSystem() : null,
+      can('system.read') ? loadHealth() : null,
+    ]);
   }
 
-  const stops = [live.onResync(reload)];
+  const stops = [];
   if (can('portfolio.read')) {
     stops.push(live.subscribe('portfolio', (data) => {
       // The topic carries the summary without its lists.
@@ -252,7 +246,9 @@ function mount(root, ctx) {
   renderApprovals();
   renderSystem();
   renderHealth();
-  reload();
+  // Subscribed first, then read: nothing falls between the two (it runs at once, then again
+  // after each reconnection or gap).
+  stops.push(live.onResync(reload));
 
   return () => {
     gone = true;

@@ -19,24 +19,23 @@ export function refusalText(error, fallback) {
   return fallback;
 }
 
-// A table of `rows`, one `cells(row)` (an array of <td>s) each, under headers of `columns`
-// (strings; a column whose name starts with '#' is numeric and right-aligned). An empty
-// list says `empty` in a single row, so that a table is never silently blank.
-export function table(h, caption, columns, rows, cells, empty) {
+// A table with its column headers (a name starting with '#' is numeric, right-aligned) and
+// `body` (a <tbody> the page fills), in a region that scrolls sideways on a narrow screen —
+// focusable and named, so that a keyboard can scroll it too.
+export function scrollingTable(h, { id, label, columns, body }) {
   const head = h('tr', null, ...columns.map((c) => h('th', {
     scope: 'col', class: c.startsWith('#') ? 'number' : null,
   }, c.replace(/^#/, ''))));
-  const body = h('tbody', null);
-  fillRows(h, body, columns.length, rows, cells, empty);
-  return h('div', { class: 'table-scroll' },
-           h('table', null, h('caption', { class: 'visually-hidden' }, caption), h('thead', null, head), body));
+  return h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': label },
+           h('table', { id }, h('thead', null, head), body));
 }
 
+// Fills `body` with a row per item of `rows` (`cells(row)` makes each); an empty list says
+// `empty` in a single row, so that a table is never silently blank.
 export function fillRows(h, body, width, rows, cells, empty) {
   body.replaceChildren();
   for (const row of rows) {
-    const tr = cells(row);
-    body.append(tr);
+    body.append(cells(row));
   }
   if (rows.length === 0) body.append(h('tr', null, h('td', { colspan: String(width), class: 'empty' }, empty)));
 }

@@ -62,11 +62,14 @@ function mount(root, ctx) {
   intervalSelect.value = interval;
   const title = h('h3', { id: 'markets-chart-title' }, 'Choose an instrument');
   const ticker = h('dl', { class: 'figures ticker', id: 'markets-ticker' });
-  const chartBox = h('div', { class: 'chart', id: 'markets-chart', role: 'img', 'aria-labelledby': 'markets-chart-title' });
+  const chartBox = h('div', { class: 'chart', id: 'markets-chart' });
   const lastCandle = h('p', { class: 'caption', id: 'markets-last', 'aria-live': 'polite' });
+  // The library's own logo brings a <style> element, which the Content-Security-Policy refuses:
+  // its attribution is this link instead (lightweight-charts' NOTICE asks for one).
   const legend = h('p', { class: 'caption legend' },
     h('span', { class: 'sma' }, `SMA ${SMA_PERIOD}`), ' · ', h('span', { class: 'ema' }, `EMA ${EMA_PERIOD}`),
-    can('portfolio.read') ? ' · arrows: your trades' : '');
+    can('portfolio.read') ? ' · arrows: your trades' : '', ' · ',
+    h('a', { href: 'https://www.tradingview.com/', rel: 'noopener noreferrer', target: '_blank' }, 'Charting by TradingView'));
   root.append(
     h('h2', null, 'Markets'), error,
     h('div', { class: 'markets-layout' },
@@ -75,7 +78,9 @@ function mount(root, ctx) {
       h('div', { class: 'chart-pane' },
         h('div', { class: 'heading-row' }, title,
           h('label', { class: 'inline', for: 'markets-interval' }, 'Interval ', intervalSelect)),
-        ticker, chartBox, legend, lastCandle)));
+        ticker,
+        h('figure', { class: 'chart-figure', 'aria-labelledby': 'markets-chart-title' }, chartBox,
+          h('figcaption', null, legend, lastCandle)))));
 
   function can(permission) {
     return session.can(permission);
@@ -84,7 +89,7 @@ function mount(root, ctx) {
   /* The chart */
   const chart = createChart(chartBox, {
     autoSize: true,
-    layout: { background: { color: 'transparent' }, textColor: cssColour('--chart-text', '#888') },
+    layout: { background: { color: 'transparent' }, textColor: cssColour('--chart-text', '#888'), attributionLogo: false },
     grid: { vertLines: { color: 'rgba(128,128,128,0.15)' }, horzLines: { color: 'rgba(128,128,128,0.15)' } },
     crosshair: { mode: CrosshairMode.Normal },
     timeScale: { timeVisible: true, secondsVisible: false },
@@ -298,7 +303,6 @@ function mount(root, ctx) {
   function choose(next) {
     symbol = next;
     title.textContent = `${symbol} · ${interval}`;
-    chartBox.setAttribute('aria-label', `Candlestick chart of ${symbol}, ${interval} candles`);
     for (const item of list.querySelectorAll('button')) item.setAttribute('aria-pressed', String(item.dataset.symbol === symbol));
     follow();
     loadLatest();
@@ -340,12 +344,11 @@ function mount(root, ctx) {
     }
   }
 
+  // The first read, and again after each reconnection (the chart's topics follow the choice).
   const stopResync = live.onResync(() => {
     error.textContent = '';
-    loadInstruments();
-    if (symbol) loadLatest();
+    return Promise.all([loadInstruments(), symbol ? loadLatest() : null]);
   });
-  loadInstruments();
 
   return () => {
     gone = true;

@@ -3,7 +3,7 @@
 // names (`params.fast` at the strategy's `fast`).
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { fieldErrors } from '../core/dom.js';
-import { itemsOf, refusalText, fillRows, INTERVALS } from './kit.js';
+import { itemsOf, refusalText, fillRows, scrollingTable, INTERVALS } from './kit.js';
 
 const POLICIES = [
   ['manual', 'Manual: each signal asks for an approval'],
@@ -33,11 +33,8 @@ function mount(root, ctx) {
   const editor = h('div', { class: 'editor', id: 'strategies-editor' });
   root.append(
     h('div', { class: 'heading-row' }, h('h2', null, 'Strategies'), add), error,
-    h('div', { class: 'table-scroll' },
-      h('table', { id: 'strategies-list' },
-        h('thead', null, h('tr', null, ...['Name', 'Type', 'Instrument', 'Interval', 'Policy', 'Enabled', 'Last signal', 'Actions']
-          .map((c) => h('th', { scope: 'col' }, c)))),
-        rows)),
+    scrollingTable(h, { id: 'strategies-list', label: 'Live strategies', body: rows,
+                        columns: ['Name', 'Type', 'Instrument', 'Interval', 'Policy', 'Enabled', 'Last signal', 'Actions'] }),
     editor);
 
   const typeOf = (id) => types.find((t) => t.id === id || (Array.isArray(t.aliases) && t.aliases.includes(id)));
@@ -255,7 +252,7 @@ function mount(root, ctx) {
   }
 
   // A signal tells when a strategy last spoke.
-  const stops = [live.onResync(load)];
+  const stops = [];
   if (session.can('signals.read')) {
     stops.push(live.subscribe('signals', (signal) => {
       const s = signal && strategies.find((x) => x.id === signal.strategy_id);
@@ -264,7 +261,7 @@ function mount(root, ctx) {
       renderList();
     }));
   }
-  load();
+  stops.push(live.onResync(load));
 
   return () => {
     gone = true;

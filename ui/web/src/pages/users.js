@@ -2,7 +2,7 @@
 // change a role, disable and enable again. Sign-ups arrive on `alerts` (`user.pending`).
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { pages } from '../core/api.js';
-import { refusalText, fillRows } from './kit.js';
+import { refusalText, fillRows, scrollingTable } from './kit.js';
 
 const ROLES = ['viewer', 'trader', 'admin'];
 const STATUSES = ['', 'pending', 'active', 'disabled'];
@@ -22,11 +22,9 @@ function mount(root, ctx) {
     h('div', { class: 'heading-row' }, h('h2', null, 'Users'),
       h('label', { class: 'inline', for: 'users-status' }, 'Status ', filter)),
     error,
-    h('div', { class: 'table-scroll' },
-      h('table', { id: 'users-list' },
-        h('thead', null, h('tr', null, ...['User', 'E-mail', 'Role', 'Status', 'Sign-in', 'Created', 'Last sign-in', 'Actions']
-          .map((c) => h('th', { scope: 'col' }, c)))),
-        rows)));
+    // What to act on first, for a phone's width: the rest scrolls sideways.
+    scrollingTable(h, { id: 'users-list', label: 'Accounts', body: rows,
+                        columns: ['User', 'Status', 'Role', 'Actions', 'E-mail', 'Sign-in', 'Created', 'Last sign-in'] }));
 
   const me = () => (session.user && typeof session.user.id === 'number' ? session.user.id : null);
 
@@ -87,13 +85,13 @@ function mount(root, ctx) {
     const shown = users.filter((u) => !wanted || u.status === wanted);
     fillRows(h, rows, 8, shown, (user) => h('tr', { 'data-user-id': String(user.id), 'data-status': String(user.status) },
       h('td', { class: 'username' }, String(user.username)),
-      h('td', null, user.email == null ? '—' : String(user.email)),
-      h('td', { class: 'role' }, String(user.role)),
       h('td', { class: 'status' }, String(user.status)),
+      h('td', { class: 'role' }, String(user.role)),
+      actions(user),
+      h('td', null, user.email == null ? '—' : String(user.email)),
       h('td', null, String(user.auth_source || 'local')),
       h('td', null, user.created_at ? format.time(user.created_at) : '—'),
-      h('td', null, user.last_login_at ? format.time(user.last_login_at) : '—'),
-      actions(user)), 'No account');
+      h('td', null, user.last_login_at ? format.time(user.last_login_at) : '—')), 'No account');
   }
 
   async function load() {
@@ -111,13 +109,12 @@ function mount(root, ctx) {
 
   filter.addEventListener('change', render);
   const stops = [
-    live.onResync(load),
     // A sign-up (or another administrator's change) is told on alerts: read the list again.
     live.subscribe('alerts', (alert) => {
       if (alert && typeof alert.kind === 'string' && alert.kind.startsWith('user.')) load();
     }),
   ];
-  load();
+  stops.push(live.onResync(load));
 
   return () => {
     gone = true;
