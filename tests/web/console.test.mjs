@@ -1,0 +1,343 @@
+// console.test.mjs — the web console's Dashboard, Markets, Strategies, PnL Calendar, Users and
+// Audit pages in Debian's headless Chromium against a real boursed: a journey per role, each
+// page checked by axe-core (no serious or critical violation) and at a phone's 360 px.
+//
+// Run by `meson test --suite web` (tests/web/meson.build) with BOURSED set to the built
+// daemon; playwright-core and @axe-core/playwright come from tests/web/node_modules, which
+// `build-aux/dev test` installs with `npm ci`.
+//
+// Copyright 2026 The Bourse Authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  PASSWORD, UI_TIMEOUT_MS, EXIT_TIMEOUT_MS, loadPackage, within, exited, childEnv, runBoursed, startBoursed,
+  launchChromium, restJson, restLogin, waitUntil,
+} from './harness.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BOURSED = process.env.BOURSED;
+const playwright = loadPackage('playwright-core', here);
+const axe = loadPackage('@axe-core/playwright', here);
+
+// Never skip silently: a missing prerequisite is a failure with a hint.
+const problem = playwright.problem || axe.problem
+  || (BOURSED ? null : 'BOURSED is not set: run through `meson test --suite web` (or `build-aux/dev test`)');
+if (problem) {
+  console.error(problem);
+  it('has its prerequisites', () => assert.fail(problem));
+} else {
+  describe('web console pages', { timeout: 240_000 }, consoleSuite);
+}
+
+function consoleSuite() {
+  const AxeBuilder = axe.module.default || axe.module.AxeBuilder || axe.module;
+  let root, dataDir, boursed, url, context, page;
+  let adminToken, traderToken;
+  const log = [];
+  const pageErrors = [];
+  let failedStep = null;
+
+  // Each step needs the ones before it: after a failure, the rest skip.
+  function step(name, fn) {
+    it(name, async (t) => {
+      if (failedStep) return t.skip(`“${failedStep}” failed`);
+      try {
+        await fn();
+      } catch (error) {
+        failedStep = name;
+        if (log.length) t.diagnostic(`boursed said:\n${log.join('')}`);
+        throw error;
+      }
+    });
+  }
+
+  const rest = (method, path, body, token = adminToken) => restJson(url, method, path, body, token);
+  const text = (selector) => page.locator(selector).first().textContent({ timeout: UI_TIMEOUT_MS });
+  const waitVisible = (selector) => page.locator(selector).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+  const count = (selector) => page.locator(selector).count();
+
+  // Opens a page of the console by its address, and waits until it has read its lists.
+  async function open(id, ready) {
+    await page.evaluate((hash) => { location.hash = hash; }, `#/${id}`);
+    await waitVisible(`section.page-${id}`);
+    if (ready) await waitVisible(ready);
+  }
+
+  // axe-core on the page as it stands: no serious or critical violation.
+  async function accessible(what) {
+    const result = await new AxeBuilder({ page }).include('#page').analyze();
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
+                     `${what} has serious or critical accessibility violations`);
+  }
+
+  // At a phone's width the page does not scroll sideways (tables scroll in their own region).
+  async function fitsAPhone(what) {
+    await page.setViewportSize({ width: 360, height: 740 });
+    try {
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `${what} is ${width} px wide at 360 px`);
+    } finally {
+      await page.setViewportSize({ width: 1024, height: 700 });
+    }
+  }
+
+  async function signIn(login) {
+    await waitVisible('#sign-in');
+    await page.fill('#login', login);
+    await page.fill('#password', PASSWORD);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/auth/login')),
+      page.click('#sign-in button[type="submit"]'),
+    ]);
+    assert.equal(response.status(), 200, `${login} could not sign in`);
+    await waitVisible('#views a');
+  }
+
+  async function signOut() {
+    await page.click('#sign-out');
+    await waitVisible('#sign-in');
+  }
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'bourse-console-'));
+    dataDir = join(root, 'data');
+    for (const dir of [dataDir, join(root, 'chromium'), join(root, 'config'), join(root, 'share'), join(root, 'cache')])
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+  });
+
+  after(async () => {
+    if (context) await within(EXIT_TIMEOUT_MS, 'Chromium to close', context.close()).catch(() => {});
+    if (boursed && boursed.exitCode === null && boursed.signalCode === null) {
+      boursed.kill('SIGKILL');
+      await within(EXIT_TIMEOUT_MS, 'boursed to die', exited(boursed)).catch(() => {});
+    }
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  step('boursed runs with an administrator, a trader, a viewer and a closed trade', async () => {
+    const env = childEnv(root);
+    await runBoursed(BOURSED, ['user', 'add', 'owner', '--role', 'admin', '--password-stdin', '--data-dir', dataDir],
+                     `${PASSWORD}\n`, env);
+    const started = startBoursed(BOURSED, dataDir, env, log);
+    boursed = started.child;
+    url = await started.url;
+    adminToken = await restLogin(url, 'owner');
+    for (const [username, role] of [['dealer', 'trader'], ['watcher', 'viewer']]) {
+      const made = await rest('POST', 'api/v1/users', { username, email: `${username}@example.org`, password: PASSWORD, role });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+    }
+    traderToken = await restLogin(url, 'dealer');
+    // A round trip: its entry and exit are marked on the chart, its day on the calendar.
+    for (const side of ['BUY', 'SELL']) {
+      const made = await rest('POST', 'api/v1/orders', { symbol: 'BTCUSDT', side, type: 'MARKET', quantity: '0.001' },
+                              traderToken);
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+    }
+    const strategy = await rest('POST', 'api/v1/strategies',
+      { name: 'Watched <b>trend</b>', strategy: 'ar', symbol: 'ETHUSDT', interval: '1h' }, traderToken);
+    assert.equal(strategy.status, 201, JSON.stringify(strategy.body));
+
+    context = await launchChromium(playwright.module, join(root, 'chromium'), { width: 1024, height: 700 });
+    page = context.pages()[0] ?? await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    await page.goto(url, { waitUntil: 'load' });
+  });
+
+  step('a viewer sees the dashboard, markets, strategies and calendar, and can act on none', async () => {
+    await signIn('watcher');
+    const links = await page.locator('#views a').evaluateAll((as) => as.map((a) => a.id));
+    for (const id of ['dashboard', 'markets', 'strategies', 'calendar'])
+      assert.ok(links.includes(`view-${id}`), `the viewer has no ${id} link (${links})`);
+    for (const id of ['users', 'audit'])
+      assert.ok(!links.includes(`view-${id}`), `the viewer has a ${id} link`);
+
+    await open('dashboard', '[data-figure="equity"]');
+    await waitUntil('the equity to show', () => text('[data-figure="equity"]'), (t) => /\d/.test(t));
+    await waitUntil('the system’s engine to show running', () => text('[data-system="engine"]'), (t) => t === 'running');
+    await waitVisible('#dash-feeds tr[data-state]');
+    await accessible('the dashboard');
+    await fitsAPhone('the dashboard');
+
+    await open('markets', '#markets-instruments button[data-symbol="BTCUSDT"]');
+    await waitUntil('candles on the chart', () => page.locator('#markets-chart').getAttribute('data-candles'),
+                    (n) => Number(n) > 0);
+    await accessible('the markets page');
+    await fitsAPhone('the markets page');
+
+    await open('strategies', '#strategies-list tr[data-strategy-id]');
+    // Server text is text: the name's markup shows as typed.
+    assert.equal(await text('#strategies-list tr[data-strategy-id] td'), 'Watched <b>trend</b>');
+    assert.equal(await count('#strategies-list b'), 0);
+    assert.equal(await page.locator('#strategies-new').isHidden(), true, 'the viewer sees New Strategy');
+    assert.equal(await count('#strategies-list button'), 0, 'the viewer sees Edit or Delete');
+    await accessible('the strategies page');
+    await fitsAPhone('the strategies page');
+
+    await open('calendar', '.page-calendar[data-loaded]');
+    await accessible('the calendar');
+    await fitsAPhone('the calendar');
+
+    // The address of a page the viewer may not see opens the first one instead.
+    await page.evaluate(() => { location.hash = '#/users'; });
+    await waitVisible('section.page-dashboard');
+    assert.equal(await count('section.page-users'), 0);
+  });
+
+  step('a trader edits strategies, with the server’s 422 at the parameter it names', async () => {
+    await signOut();
+    await signIn('dealer');
+    await open('strategies', '#strategies-new');
+    await page.click('#strategies-new');
+    await waitVisible('#strategy-form');
+    await page.fill('#strategy-name', 'Fast AR');
+    await page.selectOption('#strategy-type', 'ar');
+    await page.selectOption('#strategy-symbol', 'BTCUSDT');
+    await page.selectOption('#strategy-interval', '1h');
+    // The form is the type's own description: lags is an integer of 1 to 20.
+    await waitVisible('#strategy-param-lags');
+    await page.fill('#strategy-param-lags', '99');
+    const [refused] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/strategies')),
+      page.click('#strategy-save'),
+    ]);
+    assert.equal(refused.status(), 422);
+    const named = (await refused.json()).errors.find((e) => e.field === 'params.lags');
+    assert.ok(named, 'the server named no params.lags');
+    await waitUntil('the refusal at lags', () => text('[data-field="params.lags"] .field-error'), (t) => t === named.message);
+    assert.equal(await page.locator('#strategy-param-lags').getAttribute('aria-invalid'), 'true');
+    await accessible('the strategy form with a refusal');
+
+    await page.fill('#strategy-param-lags', '5');
+    assert.equal(await text('[data-field="params.lags"] .field-error'), '', 'the refusal stays after typing');
+    const [made] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/strategies')),
+      page.click('#strategy-save'),
+    ]);
+    assert.equal(made.status(), 201);
+    const id = (await made.json()).id;
+    await waitVisible(`#strategies-list tr[data-strategy-id="${id}"]`);
+    const stored = await rest('GET', `api/v1/strategies/${id}`, undefined, traderToken);
+    assert.equal(stored.body.params.lags, 5);
+    assert.equal(stored.body.symbol, 'BTCUSDT');
+
+    // Edit: another policy; then delete it after the confirmation.
+    await page.click(`#strategies-list tr[data-strategy-id="${id}"] button[aria-label="Edit Fast AR"]`);
+    await waitVisible('#strategy-form');
+    assert.equal(await page.inputValue('#strategy-param-lags'), '5');
+    await page.selectOption('#strategy-policy', 'notify-only');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/api/v1/strategies/${id}`)),
+      page.click('#strategy-save'),
+    ]);
+    await waitUntil('the list to show the new policy',
+                    () => text(`#strategies-list tr[data-strategy-id="${id}"] td:nth-child(5)`), (t) => t === 'notify-only');
+    await page.click(`#strategies-list tr[data-strategy-id="${id}"] button[aria-label="Delete Fast AR"]`);
+    await waitVisible('dialog[open]');
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith(`/api/v1/strategies/${id}`)),
+      page.click('dialog[open] button.destructive'),
+    ]);
+    await page.locator(`#strategies-list tr[data-strategy-id="${id}"]`).waitFor({ state: 'detached' });
+    assert.equal((await rest('GET', `api/v1/strategies/${id}`, undefined, traderToken)).status, 404);
+  });
+
+  step('a trader’s chart marks the trade, follows the topic, and reads older candles when zoomed out', async () => {
+    const subscribed = [];
+    page.on('websocket', (ws) => ws.on('framesent', (frame) => {
+      const payload = typeof frame.payload === 'string' ? frame.payload : '';
+      if (payload.includes('"subscribe"')) subscribed.push(...(JSON.parse(payload).topics || []));
+    }));
+    await open('markets', '#markets-instruments button[data-symbol="BTCUSDT"]');
+    await page.click('#markets-instruments button[data-symbol="BTCUSDT"]');
+    await waitUntil('the trade’s entry and exit marked', () => page.locator('#markets-chart').getAttribute('data-marks'),
+                    (n) => Number(n) >= 2);
+    // The search narrows the list.
+    await page.fill('#markets-search', 'eth');
+    await waitUntil('only ETHUSDT listed', () => page.locator('#markets-instruments button').evaluateAll((b) => b.map((x) => x.dataset.symbol)),
+                    (list) => list.length === 1 && list[0] === 'ETHUSDT');
+    await page.fill('#markets-search', '');
+
+    // One-minute candles: three days of them are more than one read brings.
+    await page.selectOption('#markets-interval', '1m');
+    const first = Number(await waitUntil('the 1m candles', () => page.locator('#markets-chart').getAttribute('data-candles'),
+                                         (n) => Number(n) > 0));
+    await waitUntil('the 1m topic subscribed', () => subscribed, (list) => list.includes('candles:BTCUSDT:1m'));
+    const box = await page.locator('#markets-chart').boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await waitUntil('older candles read as the chart zooms out', async () => {
+      await page.mouse.wheel(0, 400);
+      return page.locator('#markets-chart').getAttribute('data-candles');
+    }, (n) => Number(n) > first);
+  });
+
+  step('the calendar shows the day of the closed trade', async () => {
+    await open('calendar', '.page-calendar[data-loaded]');
+    const trades = await rest('GET', 'api/v1/trades?status=closed', undefined, traderToken);
+    assert.ok(trades.body.items.length >= 1);
+    // The year the trade closed in, in the browser's zone (a run across New Year's midnight).
+    const year = await page.evaluate((t) => new Date(t).getFullYear(), trades.body.items[0].closed_at);
+    if (Number(await text('#calendar-year')) !== year) {
+      await page.click('#calendar-previous');
+      await waitUntil('the trade’s year shown', () => page.locator('.page-calendar').getAttribute('data-loaded'),
+                      (y) => Number(y) === year);
+    }
+    await waitVisible('.page-calendar td[data-sign]');
+    assert.match(await text('#calendar-summary'), /^1 day with closed trades/);
+    await accessible('the calendar with a trading day');
+  });
+
+  step('an administrator approves a sign-up that arrives live, re-roles and disables it, and finds it in Audit', async () => {
+    await signOut();
+    await signIn('owner');
+    await open('users', '#users-list tr[data-user-id]');
+    const signup = await rest('POST', 'api/v1/auth/register',
+      { username: 'newcomer', email: 'newcomer@example.org', password: PASSWORD }, null);
+    assert.equal(signup.status, 201, JSON.stringify(signup.body));
+    const row = `#users-list tr[data-user-id="${signup.body.id}"]`;
+    await waitUntil('the sign-up to arrive pending', () => page.locator(row).getAttribute('data-status').catch(() => null),
+                    (s) => s === 'pending');
+    await accessible('the users page');
+    await fitsAPhone('the users page');
+
+    await page.click(`${row} button[aria-label="Approve newcomer"]`);
+    await waitUntil('the account active', () => page.locator(row).getAttribute('data-status'), (s) => s === 'active');
+    await page.selectOption(`${row} select[data-action="role"]`, 'trader');
+    await waitUntil('the role changed', () => text(`${row} .role`), (t) => t === 'trader');
+    await page.click(`${row} button[aria-label="Disable newcomer"]`);
+    await waitUntil('the account disabled', () => page.locator(row).getAttribute('data-status'), (s) => s === 'disabled');
+    const users = await rest('GET', 'api/v1/users');
+    const stored = users.body.items.find((u) => u.id === signup.body.id);
+    assert.equal(stored.status, 'disabled');
+    assert.equal(stored.role, 'trader');
+
+    await open('audit', '#audit-list tr[data-audit-id]');
+    await page.fill('#audit-target', `user:${signup.body.id}`);
+    await page.click('#audit-filter button[type="submit"]');
+    await waitUntil('the approval in the trail',
+                    () => page.locator('#audit-list tr[data-audit-id] .action').allTextContents(),
+                    (actions) => actions.some((a) => a.startsWith('user.approve')));
+    // A bad filter is refused at the field it names.
+    await page.fill('#audit-since', '2026-02-01');
+    await page.fill('#audit-until', '2026-01-01');
+    await page.click('#audit-filter button[type="submit"]');
+    await waitUntil('the refusal at since', () => text('[data-field="since"] .field-error'), (t) => t.length > 0);
+    await page.click('#audit-verify');
+    await waitUntil('the trail verified', () => page.locator('#audit-verdict').getAttribute('data-ok'), (ok) => ok === 'true');
+    await accessible('the audit page');
+    await fitsAPhone('the audit page');
+
+    await open('dashboard', '#dash-health tr[data-component]');
+    await accessible('the administrator’s dashboard');
+    assert.deepEqual(pageErrors.filter((e) => !/status of (4\d\d)/.test(e)), [], 'the page logged errors');
+  });
+}
