@@ -10,7 +10,6 @@ import { itemsOf, refusalText, signOf, intervalMs, timeMs, INTERVALS } from './k
 const PAGE = 300;              // candles a read asks for
 const SMA_PERIOD = 20;
 const EMA_PERIOD = 50;
-const MAX_EMPTY_STEPS = 8;     // windows read back in a row with nothing in them before the history is taken as ended
 
 // The moving averages: for display only, so doubles are fine here (docs/WEB.md, Numbers).
 function sma(bars, period) {
@@ -146,6 +145,7 @@ function mount(root, ctx) {
   function candleArrived(data) {
     if (!data || data.symbol !== symbol || data.interval !== interval) return;
     const bar = barOf(data);
+    chartBox.dataset.live = String(bar.time);   // the topic's last candle: for styling and the tests
     const last = bars[bars.length - 1];
     if (last && bar.time < last.time) return;
     if (last && bar.time === last.time) bars[bars.length - 1] = bar;
@@ -178,8 +178,9 @@ function mount(root, ctx) {
     if (t.simulated) ticker.append(h('dt', null, 'Source'), h('dd', null, 'simulated'));
   }
 
-  async function readWindow(start, end) {
-    const query = new URLSearchParams({ interval, limit: String(PAGE * 2) });
+  // The candles with open times in [start, end] (start null: from the first), oldest first.
+  async function readWindow(start, end, limit = PAGE * 2) {
+    const query = new URLSearchParams({ interval, limit: String(limit) });
     if (start !== null) query.set('start', String(Math.max(0, start)));
     query.set('end', String(end));
     const answer = await api.get(`/api/v1/market/candles/${encodeURIComponent(symbol)}?${query}`);
@@ -221,17 +222,20 @@ function mount(root, ctx) {
     }
   }
 
-  // Older candles, as the user scrolls back: windows further back until one has candles, or
-  // a few in a row are empty.
+  // Older candles, as the user scrolls back: the window before the oldest shown; when that
+  // one is empty (a gap in the history), the oldest candle of all says whether going further
+  // back finds any.
   async function loadOlder() {
     if (loadingOlder || exhausted || !symbol || bars.length === 0) return;
     loadingOlder = true;
     const asked = generation;
+    const span = PAGE * intervalMs(interval);
     chartBox.dataset.loading = 'older';
     try {
       let end = bars[0].time * 1000 - 1;
-      for (let step = 0; step < MAX_EMPTY_STEPS; step++) {
-        const got = await readWindow(end - PAGE * intervalMs(interval), end);
+      let oldest = null;
+      for (;;) {
+        const got = await readWindow(end - span, end);
         if (gone || asked !== generation) return;
         const older = got.filter((b) => b.time < bars[0].time);
         if (older.length > 0) {
@@ -242,8 +246,13 @@ function mount(root, ctx) {
           if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from + older.length, to: range.to + older.length });
           return;
         }
-        end -= PAGE * intervalMs(interval);
-        if (end < 0) break;
+        if (oldest === null) {
+          const first = await readWindow(null, end, 1);
+          if (gone || asked !== generation) return;
+          oldest = first.length ? first[0].time * 1000 : Infinity;
+        }
+        end -= span;
+        if (end < oldest) break;
       }
       exhausted = true;
     } catch (err) {
