@@ -41,13 +41,22 @@ function mount(root, ctx) {
                         columns: ['Time', 'Actor', 'Action', 'Target', 'Details', 'Address'] }),
     older);
 
-  function query(withCursor) {
+  // The filters as they were when the list was read: Older pages on with those, whatever
+  // has been typed since.
+  let filters = new URLSearchParams();
+
+  function readFilters() {
     const q = new URLSearchParams({ limit: String(PAGE) });
     for (const [f, name] of [[actor, 'actor'], [action, 'action'], [target, 'target']])
       if (f.control.value.trim() !== '') q.set(name, f.control.value.trim());
     // A date alone is that UTC day (and as `until`, its end): the API takes it as it is.
     if (since.control.value) q.set('since', since.control.value);
     if (until.control.value) q.set('until', until.control.value);
+    return q;
+  }
+
+  function query(withCursor) {
+    const q = new URLSearchParams(filters);
     if (withCursor && cursor !== null) q.set('cursor', cursor);
     return `/api/v1/audit?${q}`;
   }
@@ -70,6 +79,7 @@ function mount(root, ctx) {
 
   async function load(more) {
     const mine = more ? asked : ++asked;
+    if (!more) filters = readFilters();
     error.textContent = '';
     for (const node of form.querySelectorAll('.field-error')) node.textContent = '';
     for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
