@@ -323,6 +323,28 @@ function consoleSuite() {
     await waitUntil('the approval in the trail',
                     () => page.locator('#audit-list tr[data-audit-id] .action').allTextContents(),
                     (actions) => actions.some((a) => a.startsWith('user.approve')));
+    // More than a page of one target's entries: Older reads on by next_cursor to the end.
+    const watcher = users.body.items.find((u) => u.username === 'watcher');
+    for (let i = 0; i < 55; i++)
+      for (const role of ['trader', 'viewer']) {
+        const changed = await rest('PATCH', `api/v1/users/${watcher.id}`, { role });
+        assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      }
+    await page.fill('#audit-target', `user:${watcher.id}`);
+    await page.click('#audit-filter button[type="submit"]');
+    await waitUntil('a full page of the watcher’s entries', () => count('#audit-list tr[data-audit-id]'), (n) => n === 100);
+    await waitVisible('#audit-older');
+    const [older] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && r.url().includes('cursor=')),
+      page.click('#audit-older'),
+    ]);
+    assert.equal(older.status(), 200);
+    await waitUntil('the rest of them', () => count('#audit-list tr[data-audit-id]'), (n) => n > 110);
+    await page.locator('#audit-older').waitFor({ state: 'hidden' });
+    const ids = await page.locator('#audit-list tr[data-audit-id]').evaluateAll((rows) => rows.map((r) => Number(r.dataset.auditId)));
+    assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'the trail is not newest first');
+    assert.equal(new Set(ids).size, ids.length, 'an entry shows twice');
+
     // A bad filter is refused at the field it names.
     await page.fill('#audit-since', '2026-02-01');
     await page.fill('#audit-until', '2026-01-01');
