@@ -16,12 +16,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  PASSWORD, UI_TIMEOUT_MS, EXIT_TIMEOUT_MS, loadPackage, within, exited, childEnv, runBoursed, startBoursed,
+  BOURSED, PASSWORD, UI_TIMEOUT_MS, EXIT_TIMEOUT_MS, loadPackage, within, exited, childEnv, runBoursed, startBoursed,
   launchChromium, restJson, restLogin, waitUntil,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const BOURSED = process.env.BOURSED;
 const playwright = loadPackage('playwright-core', here);
 const axe = loadPackage('@axe-core/playwright', here);
 
@@ -123,9 +122,9 @@ function consoleSuite() {
 
   step('boursed runs with an administrator, a trader, a viewer and a closed trade', async () => {
     const env = childEnv(root);
-    await runBoursed(BOURSED, ['user', 'add', 'owner', '--role', 'admin', '--password-stdin', '--data-dir', dataDir],
+    await runBoursed(['user', 'add', 'owner', '--role', 'admin', '--password-stdin', '--data-dir', dataDir],
                      `${PASSWORD}\n`, env);
-    const started = startBoursed(BOURSED, dataDir, env, log);
+    const started = startBoursed(dataDir, env, log);
     boursed = started.child;
     url = await started.url;
     adminToken = await restLogin(url, 'owner');

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
+export const BOURSED = process.env.BOURSED;
 export const CHROMIUM = '/usr/bin/chromium';
 export const PASSWORD = 'correct horse battery staple';
 
@@ -70,8 +71,8 @@ export function childEnv(root, extra = {}) {
 }
 
 // Runs `boursed ARGS` to completion with `input` on stdin.
-export async function runBoursed(boursed, args, input, env) {
-  const child = spawn(boursed, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+export async function runBoursed(args, input, env) {
+  const child = spawn(BOURSED, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => { output += chunk; });
   child.stderr.on('data', (chunk) => { output += chunk; });
@@ -87,8 +88,8 @@ export async function runBoursed(boursed, args, input, env) {
 }
 
 // Starts `boursed serve` and resolves with its URL, read from its stdout.
-export function startBoursed(boursed, dataDir, env, log) {
-  const child = spawn(boursed, ['serve', '--port', '0', '--data-dir', dataDir],
+export function startBoursed(dataDir, env, log) {
+  const child = spawn(BOURSED, ['serve', '--port', '0', '--data-dir', dataDir],
                       { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const url = new Promise((resolve, reject) => {
     let stdout = '';

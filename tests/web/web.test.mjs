@@ -10,39 +10,18 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  BOURSED, CHROMIUM, PASSWORD, START_TIMEOUT_MS, EXIT_TIMEOUT_MS, UI_TIMEOUT_MS, loadPackage, within, exited, childEnv,
+  runBoursed, startBoursed,
+} from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const PASSWORD = 'correct horse battery staple';
-
-// Generous, for sanitizer builds on a busy machine.
-const START_TIMEOUT_MS = 30_000;
-const EXIT_TIMEOUT_MS = 15_000;
-const COMMAND_TIMEOUT_MS = 30_000;
-const UI_TIMEOUT_MS = 45_000;
-
-// playwright-core is installed next to this file (or on NODE_PATH, which
-// meson sets): an ES import ignores NODE_PATH, require() does not.
-function loadPlaywright() {
-  try {
-    return { playwright: createRequire(import.meta.url)('playwright-core') };
-  } catch (error) {
-    return {
-      problem: `playwright-core is not installed (${error.code || error.message}).\n` +
-        `Run \`build-aux/dev test\`, which installs it, or: npm ci --prefix ${here} --no-audit --no-fund`,
-    };
-  }
-}
-
-const { playwright, problem } = loadPlaywright();
-const BOURSED = process.env.BOURSED;
+const { module: playwright, problem } = loadPackage('playwright-core', here);
 
 // Never skip silently: a missing prerequisite is a failure with a hint.
 if (problem || !BOURSED) {
@@ -51,79 +30,6 @@ if (problem || !BOURSED) {
   it('has its prerequisites', () => assert.fail(message));
 } else {
   describe('web UI', { timeout: 150_000 }, webSuite);
-}
-
-// Resolves with what the promise resolves with, or rejects after `ms`.
-function within(ms, what, promise) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-// Resolves when the child has exited; rejects if it could not be started.
-function exited(child) {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-    child.once('error', reject);
-  });
-}
-
-function childEnv(root) {
-  return Object.assign({}, process.env, {
-    BOURSE_AUTH_SECRETS_BACKEND: 'file',
-    XDG_CONFIG_HOME: join(root, 'config'),
-    XDG_DATA_HOME: join(root, 'share'),
-    XDG_CACHE_HOME: join(root, 'cache'),
-    // The demo instruments, with a short deterministic history: the webhook signals below
-    // name BTCUSDT, one of them.
-    BOURSE_SIMULATED_ENABLED: 'true',
-    BOURSE_SIMULATED_BACKFILL_DAYS: '3',
-    BOURSE_SIMULATED_SEED: '7',
-    // The components are checked every second: a change of health shows without a long wait.
-    BOURSE_HEALTH_CHECK_INTERVAL: '1',
-    // A testnet address that never resolves: nothing here may reach Binance.
-    BOURSE_BINANCE_BASE_URL: 'https://testnet.binance.invalid',
-  });
-}
-
-// Runs `boursed ARGS` to completion with `input` on stdin.
-async function runBoursed(args, input, env) {
-  const child = spawn(BOURSED, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => { output += chunk; });
-  child.stderr.on('data', (chunk) => { output += chunk; });
-  child.stdin.on('error', () => {});  // EPIPE if it exits early: its exit code tells why
-  child.stdin.end(input);
-  try {
-    const { code, signal } = await within(COMMAND_TIMEOUT_MS, `boursed ${args.join(' ')}`, exited(child));
-    assert.equal(code, 0, `boursed ${args.join(' ')} exited with ${code ?? signal}:\n${output}`);
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  return output;
-}
-
-// Starts `boursed serve` and resolves with its URL, read from its stdout.
-function startBoursed(dataDir, env, log) {
-  const child = spawn(BOURSED, ['serve', '--port', '0', '--data-dir', dataDir],
-                      { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      log.push(String(chunk));
-      const match = /^Listening on (http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(stdout);
-      if (match) resolve(match[1]);
-    });
-    child.once('error', reject);
-    child.once('exit', (code, signal) => reject(new Error(`boursed exited with ${code ?? signal} before listening`)));
-  });
-  child.stderr.on('data', (chunk) => log.push(String(chunk)));
-  return { child, url: within(START_TIMEOUT_MS, 'boursed to print "Listening on …"', url) };
 }
 
 function webSuite() {
@@ -174,6 +80,8 @@ function webSuite() {
   }
 
   async function signIn(password, login = 'owner') {
+    // The Dashboard is where a sign-in lands: this suite starts in Trading.
+    await page.evaluate(() => { if (!location.hash) location.hash = '#/trading'; });
     await page.fill('#login', login);
     await page.fill('#password', password);
     return answerTo('POST', '/api/v1/auth/login', '#sign-in button[type="submit"]');
@@ -1143,7 +1051,8 @@ function webSuite() {
     assert.ok(await page.locator('#view-logs').isHidden(), 'a trader is offered Logs');
     for (const hash of ['#settings', '#logs']) {
       await page.evaluate((h) => { location.hash = h; }, hash);
-      await waitVisible('#portfolio-section');
+      // The first page the trader may see instead: the Dashboard.
+      await waitVisible('section.page-dashboard');
       assert.ok(await page.locator('#settings-section').isHidden(), `${hash} shows the settings to a trader`);
       assert.ok(await page.locator('#logs-section').isHidden(), `${hash} shows the logs to a trader`);
     }

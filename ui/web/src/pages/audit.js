@@ -2,7 +2,8 @@
 // next_cursor, and Verify (the hash chain checked by the server).
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { fieldErrors } from '../core/dom.js';
-import { itemsOf, refusalText, fillRows, scrollingTable } from './kit.js';
+import { listOf } from '../core/view.js';
+import { refusalText, fillRows, scrollingTable } from './kit.js';
 
 const PAGE = 100;
 
@@ -87,7 +88,7 @@ function mount(root, ctx) {
     try {
       const answer = await api.get(query(more));
       if (gone || mine !== asked) return;
-      const got = itemsOf(answer);
+      const got = listOf(answer);
       entries = more ? [...entries, ...got.filter((e) => !entries.some((k) => k.id === e.id))] : got;
       cursor = answer.next_cursor === null || answer.next_cursor === undefined ? null : String(answer.next_cursor);
       render();

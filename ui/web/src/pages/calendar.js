@@ -1,7 +1,7 @@
 // calendar.js — the portfolio's daily PnL as a calendar heatmap (GET /portfolio/calendar):
 // closed trades by their day in the browser's time zone, a month a grid.
 // SPDX-License-Identifier: GPL-3.0-or-later
-import { signOf, refusalText } from './kit.js';
+import { refusalText } from './kit.js';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const LEVELS = 4;
@@ -51,7 +51,7 @@ function mount(root, ctx) {
         const cell = h('td', { 'data-date': date }, h('span', { 'aria-hidden': 'true' }, String(d)));
         if (day) {
           traded++;
-          const sign = signOf(day.net_pnl);
+          const sign = format.signOf(day.net_pnl);
           if (sign === 'positive') up++;
           const depth = largest > 0 ? Math.max(1, Math.ceil((Math.abs(Number(day.net_pnl)) / largest) * LEVELS)) : 1;
           cell.dataset.sign = sign;

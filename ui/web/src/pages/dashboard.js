@@ -1,7 +1,8 @@
 // dashboard.js — the first page: equity, today's PnL, open positions, pending approvals, and the
 // health of the system and its feeds, each live from its topic.
 // SPDX-License-Identifier: GPL-3.0-or-later
-import { signOf, itemsOf, refusalText, fillRows, decimalCell, scrollingTable } from './kit.js';
+import { listOf } from '../core/view.js';
+import { refusalText, fillRows, decimalCell, scrollingTable } from './kit.js';
 
 // The worst first: the order in which the server sums the components up.
 const HEALTH_ORDER = { ok: 0, degraded: 1, down: 2 };
@@ -54,7 +55,7 @@ function mount(root, ctx) {
     const p = portfolio || {};
     figures.equity.textContent = amount(p.equity);
     figures.today_pnl.textContent = amount(p.today_pnl);
-    figures.today_pnl.dataset.sign = signOf(p.today_pnl);
+    figures.today_pnl.dataset.sign = format.signOf(p.today_pnl);
     figures.cash.textContent = amount(p.cash);
     // A ratio meant for people travels as a JSON number (docs/TRADING.md).
     figures.drawdown.textContent = typeof p.drawdown === 'number' ? `${(p.drawdown * 100).toFixed(2)} %`
@@ -85,7 +86,7 @@ function mount(root, ctx) {
   function positionChanged(data) {
     for (const position of Array.isArray(data.items) ? data.items : [data]) {
       if (!position || !position.symbol) continue;
-      if (signOf(position.quantity) === 'zero') positions.delete(position.symbol);
+      if (format.signOf(position.quantity) === 'zero') positions.delete(position.symbol);
       else positions.set(position.symbol, position);
     }
     renderPortfolio();
@@ -96,7 +97,7 @@ function mount(root, ctx) {
   const approvalCount = h('span', { class: 'count', 'data-count': 'approvals' });
   if (can('approvals.read')) {
     const open = h('button', { type: 'button', class: 'link' }, 'Open approvals');
-    open.addEventListener('click', () => ctx.navigate('approvals'));
+    open.addEventListener('click', () => ctx.navigate('desk'));
     cards.append(h('section', { class: 'card', 'aria-labelledby': 'dash-approvals-title' },
       h('h3', { id: 'dash-approvals-title' }, 'Pending approvals ', approvalCount), approvalList, open));
   }
@@ -119,7 +120,7 @@ function mount(root, ctx) {
       const answer = await api.get('/api/v1/approvals?status=pending');
       if (gone) return;
       approvals.clear();
-      for (const approval of itemsOf(answer)) if (approval.status === 'pending') approvals.set(approval.id, approval);
+      for (const approval of listOf(answer)) if (approval.status === 'pending') approvals.set(approval.id, approval);
       renderApprovals();
     } catch (err) {
       fail(err, 'Could not load the approvals.');
@@ -195,7 +196,7 @@ function mount(root, ctx) {
     try {
       const answer = await api.get('/api/v1/health/components');
       if (gone) return;
-      const listed = new Map(itemsOf(answer).map((item) => [item.component, item]));
+      const listed = new Map(listOf(answer).map((item) => [item.component, item]));
       // A transition the alerts topic brought after the list was read is not undone by it.
       for (const [component, known] of health) {
         const item = listed.get(component);

@@ -1,22 +1,32 @@
 // kit.js — small pieces the console's pages share: tables, signs of decimal strings, refusals.
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-// The sign of a decimal string, read from the string itself (never through Number).
-export function signOf(text) {
-  if (typeof text !== 'string' || !/[1-9]/.test(text)) return 'zero';
-  return text.trim().startsWith('-') ? 'negative' : 'positive';
-}
+import { problemText } from '../core/view.js';
 
-// A list answer's items: {"items":[…]}, whatever else it carries.
-export function itemsOf(answer) {
-  return answer && Array.isArray(answer.items) ? answer.items : [];
-}
-
-// What to say of a failed request: the server's own words when it gave any.
+// What to say of a failed request: the server's own words (a 422 with each field it names),
+// or that the server could not be reached.
 export function refusalText(error, fallback) {
-  const problem = error && error.problem;
-  if (problem && (problem.detail || problem.title)) return String(problem.detail || problem.title);
-  return fallback;
+  if (error && error.status) return problemText(error.problem, error.status, fallback);
+  return error && error.message ? `Could not reach the server: ${error.message}` : fallback;
+}
+
+// A strategy's parameters from the fields of `container` (inputs with data-param and
+// data-type) as JSON wants them: a number when it is one; what is not goes as typed, for
+// the strategy to refuse by name; an empty one is left to its default.
+export function paramsOf(container) {
+  const params = {};
+  for (const input of container.querySelectorAll('input[data-param]')) {
+    const name = input.dataset.param;
+    if (input.dataset.type === 'boolean') {
+      params[name] = input.checked;
+      continue;
+    }
+    const text = input.value.trim();
+    if (text === '') continue;
+    const number = Number(text);
+    params[name] = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) && Number.isFinite(number) ? number : text;
+  }
+  return params;
 }
 
 // A table with its column headers (a name starting with '#' is numeric, right-aligned) and
@@ -43,7 +53,7 @@ export function fillRows(h, body, width, rows, cells, empty) {
 // A cell with a decimal string, trimmed, its sign on the cell for colour.
 export function decimalCell(h, format, text, signed) {
   const td = h('td', { class: 'number' }, text === null || text === undefined ? '—' : format.decimal(text));
-  if (signed) td.dataset.sign = signOf(text);
+  if (signed) td.dataset.sign = format.signOf(text);
   return td;
 }
 

@@ -5,7 +5,8 @@
 import {
   createChart, CandlestickSeries, HistogramSeries, LineSeries, createSeriesMarkers, CrosshairMode,
 } from 'lightweight-charts';
-import { itemsOf, refusalText, signOf, intervalMs, timeMs, INTERVALS } from './kit.js';
+import { listOf } from '../core/view.js';
+import { refusalText, intervalMs, timeMs, INTERVALS } from './kit.js';
 
 const PAGE = 300;              // candles a read asks for
 const SMA_PERIOD = 20;
@@ -165,7 +166,7 @@ function mount(root, ctx) {
     const rows = [
       ['Last', t.last_price === null || t.last_price === undefined ? '—' : format.decimal(t.last_price), null],
       ['24 h change', t.change_percent === null || t.change_percent === undefined ? '—' : `${t.change_percent} %`,
-       signOf(t.change_percent)],
+       format.signOf(t.change_percent)],
       ['High', t.high == null ? '—' : format.decimal(t.high), null],
       ['Low', t.low == null ? '—' : format.decimal(t.low), null],
       ['Volume', t.volume == null ? '—' : format.decimal(t.volume), null],
@@ -277,7 +278,7 @@ function mount(root, ctx) {
       const step = intervalMs(interval) / 1000;
       const snap = (ms) => Math.floor(ms / 1000 / step) * step;
       const list = [];
-      for (const trade of itemsOf(answer)) {
+      for (const trade of listOf(answer)) {
         const short = /sell|short/i.test(String(trade.side));
         if (trade.opened_at) {
           list.push({ time: snap(timeMs(trade.opened_at)), position: short ? 'aboveBar' : 'belowBar',

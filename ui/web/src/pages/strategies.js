@@ -3,17 +3,14 @@
 // names (`params.fast` at the strategy's `fast`).
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { fieldErrors } from '../core/dom.js';
-import { itemsOf, refusalText, fillRows, scrollingTable, INTERVALS } from './kit.js';
+import { listOf, safeId } from '../core/view.js';
+import { refusalText, fillRows, scrollingTable, paramsOf, INTERVALS } from './kit.js';
 
 const POLICIES = [
   ['manual', 'Manual: each signal asks for an approval'],
   ['auto-paper', 'Automatic on paper'],
   ['notify-only', 'Notify only'],
 ];
-
-function safeId(text) {
-  return String(text).replace(/[^A-Za-z0-9_-]/g, '_');
-}
 
 function mount(root, ctx) {
   const { api, live, session, format, h } = ctx;
@@ -72,10 +69,10 @@ function mount(root, ctx) {
         api.get('/api/v1/strategies'),
       ]);
       if (gone) return;
-      types = itemsOf(t);
+      types = listOf(t);
       // Instruments answered {"instruments":[…]} before every list became `items`.
       instruments = i ? (Array.isArray(i.items) ? i.items : (i.instruments || [])) : [];
-      strategies = itemsOf(s);
+      strategies = listOf(s);
       renderList();
     } catch (err) {
       if (!gone) error.textContent = refusalText(err, 'Could not load the strategies.');
@@ -135,24 +132,6 @@ function mount(root, ctx) {
     fieldset.hidden = fields.length === 0;
   }
 
-  // A parameter as JSON wants it: a number when it is one; what is not goes as typed, for the
-  // strategy to refuse by name; an empty one is left to its default.
-  function formParams(fieldset) {
-    const params = {};
-    for (const input of fieldset.querySelectorAll('input[data-param]')) {
-      const name = input.dataset.param;
-      if (input.dataset.type === 'boolean') {
-        params[name] = input.checked;
-        continue;
-      }
-      const text = input.value.trim();
-      if (text === '') continue;
-      const number = Number(text);
-      params[name] = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) && Number.isFinite(number) ? number : text;
-    }
-    return params;
-  }
-
   function edit(strategy) {
     editing = strategy;
     if (!writable || !strategy) {
@@ -195,7 +174,7 @@ function mount(root, ctx) {
       for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
       const body = {
         name: name.value.trim(), strategy: type.value, symbol: symbol.value, interval: interval.value,
-        policy: policy.value, enabled: enabled.checked, params: formParams(params),
+        policy: policy.value, enabled: enabled.checked, params: paramsOf(params),
       };
       save.disabled = true;
       try {
