@@ -6,6 +6,7 @@ import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { decimal, duration } from '../core/format.js';
 import { $, clearErrorsIn, showErrorsIn } from '../core/dom.js';
+import { paramsOf } from './kit.js';
 import { act, decimalCell, element, fetchJson, fillTable, getResponse, keepNewest, readProblem,
          listOf, pnlCell, problemText, safeId, userName } from '../core/view.js';
 
@@ -243,22 +244,9 @@ function paramField(name, schema) {
   return field;
 }
 
-// A parameter as JSON wants it: a number when it is one; what is not goes as typed, for the
-// strategy to refuse by name; an empty one is left to its default.
+// The strategy's parameters as JSON wants them (pages/kit.js).
 function formParams() {
-  const params = {};
-  for (const input of $('bt-params').querySelectorAll('input[data-param]')) {
-    const name = input.dataset.param;
-    if (input.dataset.type === 'boolean') {
-      params[name] = input.checked;
-      continue;
-    }
-    const text = input.value.trim();
-    if (text === '') continue;
-    const number = Number(text);
-    params[name] = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text) && Number.isFinite(number) ? number : text;
-  }
-  return params;
+  return paramsOf($('bt-params'));
 }
 
 function integerOrText(text) {
