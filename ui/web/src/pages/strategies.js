@@ -26,6 +26,8 @@ function mount(root, ctx) {
   const rows = h('tbody');
   const add = h('button', { type: 'button', id: 'strategies-new' }, 'New Strategy');
   add.hidden = !writable;
+  // The form is drawn from the types and instruments: not before they are here.
+  add.disabled = true;
   add.addEventListener('click', () => edit({}));
   const editor = h('div', { class: 'editor', id: 'strategies-editor' });
   root.append(
@@ -73,6 +75,7 @@ function mount(root, ctx) {
       // Instruments answered {"instruments":[…]} before every list became `items`.
       instruments = i ? (Array.isArray(i.items) ? i.items : (i.instruments || [])) : [];
       strategies = listOf(s);
+      add.disabled = false;
       renderList();
     } catch (err) {
       if (!gone) error.textContent = refusalText(err, 'Could not load the strategies.');
