@@ -11,13 +11,11 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  BOURSED, PASSWORD, UI_TIMEOUT_MS, EXIT_TIMEOUT_MS, loadPackage, within, exited, childEnv, runBoursed, startBoursed,
-  launchChromium, restJson, restLogin, waitUntil,
+  BOURSED, PASSWORD, UI_TIMEOUT_MS, loadPackage, childEnv, runBoursed, startBoursed, launchChromium, restJson,
+  restLogin, waitUntil, makeRoot, cleanUp,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -104,21 +102,12 @@ function consoleSuite() {
     await waitVisible('#sign-in');
   }
 
+  let browserDir;
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'bourse-console-'));
-    dataDir = join(root, 'data');
-    for (const dir of [dataDir, join(root, 'chromium'), join(root, 'config'), join(root, 'share'), join(root, 'cache')])
-      await mkdir(dir, { recursive: true, mode: 0o700 });
+    ({ root, dataDir, browserDir } = await makeRoot('bourse-console-'));
   });
 
-  after(async () => {
-    if (context) await within(EXIT_TIMEOUT_MS, 'Chromium to close', context.close()).catch(() => {});
-    if (boursed && boursed.exitCode === null && boursed.signalCode === null) {
-      boursed.kill('SIGKILL');
-      await within(EXIT_TIMEOUT_MS, 'boursed to die', exited(boursed)).catch(() => {});
-    }
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  after(() => cleanUp({ context, boursed, root }));
 
   step('boursed runs with an administrator, a trader, a viewer and a closed trade', async () => {
     const env = childEnv(root);
@@ -143,7 +132,7 @@ function consoleSuite() {
       { name: 'Watched <b>trend</b>', strategy: 'ar', symbol: 'ETHUSDT', interval: '1h' }, traderToken);
     assert.equal(strategy.status, 201, JSON.stringify(strategy.body));
 
-    context = await launchChromium(playwright.module, join(root, 'chromium'), { width: 1024, height: 700 });
+    context = await launchChromium(playwright.module, browserDir, { width: 1024, height: 700 });
     page = context.pages()[0] ?? await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {

@@ -8,7 +8,9 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const BOURSED = process.env.BOURSED;
@@ -150,4 +152,24 @@ export async function waitUntil(what, probe, accept) {
     if (Date.now() > deadline) assert.fail(`timed out after ${UI_TIMEOUT_MS} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+// A fresh directory for one suite: boursed's data, Chromium's profile and the XDG homes.
+export async function makeRoot(prefix) {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  const dataDir = join(root, 'data');
+  const browserDir = join(root, 'chromium');
+  for (const dir of [dataDir, browserDir, join(root, 'config'), join(root, 'share'), join(root, 'cache')])
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  return { root, dataDir, browserDir };
+}
+
+// A safety net after a suite: Chromium closed, boursed killed, the directory gone.
+export async function cleanUp({ context, boursed, root }) {
+  if (context) await within(EXIT_TIMEOUT_MS, 'Chromium to close', context.close()).catch(() => {});
+  if (boursed && boursed.exitCode === null && boursed.signalCode === null) {
+    boursed.kill('SIGKILL');
+    await within(EXIT_TIMEOUT_MS, 'boursed to die', exited(boursed)).catch(() => {});
+  }
+  if (root) await rm(root, { recursive: true, force: true });
 }

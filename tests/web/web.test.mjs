@@ -11,13 +11,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BOURSED, CHROMIUM, PASSWORD, START_TIMEOUT_MS, EXIT_TIMEOUT_MS, UI_TIMEOUT_MS, loadPackage, within, exited, childEnv,
-  runBoursed, startBoursed,
+  runBoursed, startBoursed, waitUntil, makeRoot, cleanUp,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -67,17 +66,6 @@ function webSuite() {
   const waitVisible = (selector) => page.locator(selector).waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   const waitHidden = (selector) => page.locator(selector).waitFor({ state: 'hidden', timeout: UI_TIMEOUT_MS });
 
-  // Polls `probe` (an async function of nothing) until `accept` holds.
-  async function waitUntil(what, probe, accept) {
-    const deadline = Date.now() + UI_TIMEOUT_MS;
-    let last;
-    for (;;) {
-      last = await probe();
-      if (accept(last)) return last;
-      if (Date.now() > deadline) assert.fail(`timed out after ${UI_TIMEOUT_MS} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 
   async function signIn(password, login = 'owner') {
     // The Dashboard is where a sign-in lands: this suite starts in Trading.
@@ -95,23 +83,12 @@ function webSuite() {
   }
 
   before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'bourse-web-'));
-    dataDir = join(root, 'data');
-    browserDir = join(root, 'chromium');
+    ({ root, dataDir, browserDir } = await makeRoot('bourse-web-'));
     screenshot = join(root, 'web-ui.png');
-    for (const dir of [dataDir, browserDir, join(root, 'config'), join(root, 'share'), join(root, 'cache')])
-      await mkdir(dir, { recursive: true, mode: 0o700 });
   });
 
-  after(async () => {
-    // A safety net: the steps close everything when they pass.
-    if (context) await within(EXIT_TIMEOUT_MS, 'Chromium to close', context.close()).catch(() => {});
-    if (boursed && boursed.exitCode === null && boursed.signalCode === null) {
-      boursed.kill('SIGKILL');
-      await within(EXIT_TIMEOUT_MS, 'boursed to die', exited(boursed)).catch(() => {});
-    }
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  // A safety net: the steps close everything when they pass.
+  after(() => cleanUp({ context, boursed, root }));
 
   step('boursed user add makes the administrator', async () => {
     const env = childEnv(root);

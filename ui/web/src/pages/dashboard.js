@@ -2,10 +2,8 @@
 // health of the system and its feeds, each live from its topic.
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { listOf } from '../core/view.js';
-import { refusalText, fillRows, decimalCell, scrollingTable } from './kit.js';
+import { refusalText, fillRows, decimalCell, scrollingTable, mergeHealth, healthAlert, healthSummary } from './kit.js';
 
-// The worst first: the order in which the server sums the components up.
-const HEALTH_ORDER = { ok: 0, degraded: 1, down: 2 };
 const SHOWN_APPROVALS = 5;
 
 function mount(root, ctx) {
@@ -182,9 +180,7 @@ function mount(root, ctx) {
 
   function renderHealth() {
     if (!can('system.read')) return;
-    const items = [...health.values()].sort((a, b) => String(a.component).localeCompare(String(b.component)));
-    const w = items.reduce((acc, item) => ((HEALTH_ORDER[item.status] ?? 0) > (HEALTH_ORDER[acc] ?? 0) ? item.status : acc),
-                           items.length ? 'ok' : '');
+    const { items, worst: w } = healthSummary(health);
     worst.textContent = w ? `(${w})` : '';
     worst.dataset.health = w;
     fillRows(h, healthRows, 3, items, (item) => h('tr', { 'data-component': String(item.component), 'data-status': String(item.status) },
@@ -196,14 +192,7 @@ function mount(root, ctx) {
     try {
       const answer = await api.get('/api/v1/health/components');
       if (gone) return;
-      const listed = new Map(listOf(answer).map((item) => [item.component, item]));
-      // A transition the alerts topic brought after the list was read is not undone by it.
-      for (const [component, known] of health) {
-        const item = listed.get(component);
-        if (item && Date.parse(known.since) > Date.parse(item.since)) listed.set(component, known);
-      }
-      health.clear();
-      for (const [component, item] of listed) health.set(component, item);
+      mergeHealth(health, listOf(answer));
       renderHealth();
     } catch (err) {
       fail(err, 'Could not load the components’ health.');
@@ -211,10 +200,7 @@ function mount(root, ctx) {
   }
 
   function alertArrived(alert) {
-    if (!alert || alert.type !== 'component' || typeof alert.component !== 'string') return;
-    health.set(alert.component, { component: alert.component, status: alert.status, reason: alert.reason ?? null,
-                                  since: alert.since });
-    renderHealth();
+    if (alert && alert.type === 'component' && healthAlert(health, alert)) renderHealth();
   }
 
   /* In step: the topics, and everything again over REST after each (re)connection or gap. */

@@ -6,6 +6,7 @@ import { live } from '../core/live.js';
 import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
 import { element, fetchJson, fillTable, listOf } from '../core/view.js';
+import { mergeHealth, healthAlert, healthSummary } from './kit.js';
 
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
 
@@ -17,29 +18,18 @@ async function fetchShown(...args) {
 
 /* Health */
 
-const HEALTH_ORDER = { ok: 0, degraded: 1, down: 2 };
 const health = new Map();      // component → { component, status, reason, since }
 
 async function loadHealth() {
   const answer = await fetchShown('/api/v1/health/components', $('health-error'),
                                  'Could not load the components’ health.');
   if (!answer || !mounted) return;
-  const listed = new Map(listOf(answer).map((item) => [item.component, item]));
-  for (const [component, known] of health) {
-    const item = listed.get(component);
-    // A transition the alerts topic brought after the list was read is not undone by it.
-    if (item && Date.parse(known.since) > Date.parse(item.since)) listed.set(component, known);
-  }
-  health.clear();
-  for (const [component, item] of listed) health.set(component, item);
+  mergeHealth(health, listOf(answer));
   renderHealth();
 }
 
 function componentChanged(alert) {
-  if (typeof alert.component !== 'string') return;
-  health.set(alert.component,
-             { component: alert.component, status: alert.status, reason: alert.reason ?? null, since: alert.since });
-  renderHealth();
+  if (healthAlert(health, alert)) renderHealth();
 }
 
 function healthRow(item) {
@@ -52,11 +42,8 @@ function healthRow(item) {
 }
 
 function renderHealth() {
-  const items = [...health.values()].sort((a, b) => a.component.localeCompare(b.component));
+  const { items, worst } = healthSummary(health);
   fillTable('health', items, healthRow);
-  // The worst of the components, as the server sums them up.
-  const worst = items.reduce((w, item) => ((HEALTH_ORDER[item.status] ?? 0) > (HEALTH_ORDER[w] ?? 0) ? item.status : w),
-                             items.length ? 'ok' : '');
   $('health-status').textContent = worst;
   $('health-status').dataset.status = worst;
 }

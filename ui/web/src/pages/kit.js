@@ -73,3 +73,36 @@ export function timeMs(value) {
 }
 
 export const INTERVALS = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'];
+
+/* The components' health (GET /health/components and the alerts topic), for the Health page
+ * and the Dashboard. */
+
+const HEALTH_ORDER = { ok: 0, degraded: 1, down: 2 };
+
+// Takes a list read over REST into `health` (component → item): a transition the alerts
+// topic brought after the list was read is not undone by it.
+export function mergeHealth(health, items) {
+  const listed = new Map(items.map((item) => [item.component, item]));
+  for (const [component, known] of health) {
+    const item = listed.get(component);
+    if (item && Date.parse(known.since) > Date.parse(item.since)) listed.set(component, known);
+  }
+  health.clear();
+  for (const [component, item] of listed) health.set(component, item);
+}
+
+// An alert's component transition into `health`; false when the alert is not one.
+export function healthAlert(health, alert) {
+  if (!alert || typeof alert.component !== 'string') return false;
+  health.set(alert.component,
+             { component: alert.component, status: alert.status, reason: alert.reason ?? null, since: alert.since });
+  return true;
+}
+
+// The components by name, and the worst of their statuses as the server sums them up ('' for none).
+export function healthSummary(health) {
+  const items = [...health.values()].sort((a, b) => String(a.component).localeCompare(String(b.component)));
+  const worst = items.reduce((w, item) => ((HEALTH_ORDER[item.status] ?? 0) > (HEALTH_ORDER[w] ?? 0) ? item.status : w),
+                             items.length ? 'ok' : '');
+  return { items, worst };
+}
