@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BOURSED, PASSWORD, UI_TIMEOUT_MS, loadPackage, childEnv, runBoursed, startBoursed, launchChromium, restJson,
-  restLogin, waitUntil, makeRoot, cleanUp,
+  restLogin, waitUntil, makeRoot, cleanUp, stepper,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,21 +38,8 @@ function consoleSuite() {
   let adminToken, traderToken;
   const log = [];
   const pageErrors = [];
-  let failedStep = null;
-
   // Each step needs the ones before it: after a failure, the rest skip.
-  function step(name, fn) {
-    it(name, async (t) => {
-      if (failedStep) return t.skip(`“${failedStep}” failed`);
-      try {
-        await fn();
-      } catch (error) {
-        failedStep = name;
-        if (log.length) t.diagnostic(`boursed said:\n${log.join('')}`);
-        throw error;
-      }
-    });
-  }
+  const step = stepper(log);
 
   const rest = (method, path, body, token = adminToken) => restJson(url, method, path, body, token);
   const text = (selector) => page.locator(selector).first().textContent({ timeout: UI_TIMEOUT_MS });

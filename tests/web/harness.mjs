@@ -6,6 +6,7 @@
 // Copyright 2026 The Bourse Authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -172,4 +173,22 @@ export async function cleanUp({ context, boursed, root }) {
     await within(EXIT_TIMEOUT_MS, 'boursed to die', exited(boursed)).catch(() => {});
   }
   if (root) await rm(root, { recursive: true, force: true });
+}
+
+// A suite's steps, each needing the ones before it: after a failure the rest skip, and the
+// failure shows what boursed said (`log`, its output as it came).
+export function stepper(log) {
+  let failedStep = null;
+  return function step(name, fn) {
+    it(name, async (t) => {
+      if (failedStep) return t.skip(`“${failedStep}” failed`);
+      try {
+        await fn();
+      } catch (error) {
+        failedStep = name;
+        if (log.length) t.diagnostic(`boursed said:\n${log.join('')}`);
+        throw error;
+      }
+    });
+  };
 }

@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   BOURSED, CHROMIUM, PASSWORD, START_TIMEOUT_MS, EXIT_TIMEOUT_MS, UI_TIMEOUT_MS, loadPackage, within, exited, childEnv,
-  runBoursed, startBoursed, waitUntil, makeRoot, cleanUp,
+  runBoursed, startBoursed, waitUntil, makeRoot, cleanUp, stepper,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -36,21 +36,8 @@ function webSuite() {
   let boursed, url, context, page;
   const log = [];          // boursed's stdout and stderr, shown when something fails
   const consoleErrors = [];
-  let failedStep = null;
-
   // Each step needs the ones before it: after a failure, the rest skip.
-  function step(name, fn) {
-    it(name, async (t) => {
-      if (failedStep) return t.skip(`“${failedStep}” failed`);
-      try {
-        await fn();
-      } catch (error) {
-        failedStep = name;
-        if (log.length) t.diagnostic(`boursed said:\n${log.join('')}`);
-        throw error;
-      }
-    });
-  }
+  const step = stepper(log);
 
   // Clicks (a selector, or a function that clicks) and resolves with the answer to the
   // `method` request the click makes to a path ending in `path`.
