@@ -14,8 +14,8 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  BOURSED, PASSWORD, UI_TIMEOUT_MS, loadPackage, childEnv, runBoursed, startBoursed, launchChromium, restJson,
-  restLogin, waitUntil, makeRoot, cleanUp, stepper,
+  BOURSED, PASSWORD, UI_TIMEOUT_MS, loadPackage, launchChromium, restJson, restLogin, waitUntil, makeRoot, cleanUp,
+  stepper, serveWithOwner,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,12 +97,7 @@ function consoleSuite() {
   after(() => cleanUp({ context, boursed, root }));
 
   step('boursed runs with an administrator, a trader, a viewer and a closed trade', async () => {
-    const env = childEnv(root);
-    await runBoursed(['user', 'add', 'owner', '--role', 'admin', '--password-stdin', '--data-dir', dataDir],
-                     `${PASSWORD}\n`, env);
-    const started = startBoursed(dataDir, env, log);
-    boursed = started.child;
-    url = await started.url;
+    ({ child: boursed, url } = await serveWithOwner(root, dataDir, log));
     adminToken = await restLogin(url, 'owner');
     for (const [username, role] of [['dealer', 'trader'], ['watcher', 'viewer']]) {
       const made = await rest('POST', 'api/v1/users', { username, email: `${username}@example.org`, password: PASSWORD, role });

@@ -192,3 +192,13 @@ export function stepper(log) {
     });
   };
 }
+
+// `boursed user add owner` (an administrator, PASSWORD), then `boursed serve` on its data:
+// { child, url } once it listens.
+export async function serveWithOwner(root, dataDir, log) {
+  const env = childEnv(root);
+  await runBoursed(['user', 'add', 'owner', '--role', 'admin', '--password-stdin', '--data-dir', dataDir],
+                   `${PASSWORD}\n`, env);
+  const started = startBoursed(dataDir, env, log);
+  return { child: started.child, url: await started.url };
+}

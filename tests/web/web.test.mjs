@@ -15,8 +15,8 @@ import { copyFile, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  BOURSED, CHROMIUM, PASSWORD, START_TIMEOUT_MS, EXIT_TIMEOUT_MS, UI_TIMEOUT_MS, loadPackage, within, exited, childEnv,
-  runBoursed, startBoursed, waitUntil, makeRoot, cleanUp, stepper,
+  BOURSED, CHROMIUM, PASSWORD, START_TIMEOUT_MS, EXIT_TIMEOUT_MS, UI_TIMEOUT_MS, loadPackage, within, exited,
+  waitUntil, makeRoot, cleanUp, stepper, serveWithOwner,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -78,12 +78,7 @@ function webSuite() {
   after(() => cleanUp({ context, boursed, root }));
 
   step('boursed user add makes the administrator', async () => {
-    const env = childEnv(root);
-    await runBoursed(['user', 'add', 'owner', '--role', 'admin', '--password-stdin', '--data-dir', dataDir],
-                     `${PASSWORD}\n`, env);
-    const started = startBoursed(dataDir, env, log);
-    boursed = started.child;
-    url = await started.url;
+    ({ child: boursed, url } = await serveWithOwner(root, dataDir, log));
   });
 
   step('Chromium opens the sign-in page, with a Content-Security-Policy', async () => {
