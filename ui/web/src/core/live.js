@@ -16,6 +16,7 @@ let open = false;
 let retryDelay = 500;
 let retryTimer = null;
 let syncing = 0;                  // resyncs running: the page is in step when none is
+let connection = 0;               // counts the sockets: a resync started on an older one is not counted
 
 function setState(state) {
   for (const fn of stateListeners) fn(state);
@@ -29,14 +30,16 @@ function send(message) {
 // Runs `fn` (one resync handler, or all of them); the state says "synced" once every one
 // started while connected has settled.
 function resync(fns, detail) {
-  const tracked = open;
-  if (tracked) {
+  const tracked = open ? connection : null;
+  if (tracked !== null) {
     syncing++;
     setState('syncing');
   }
   const runs = [...fns].map((fn) => Promise.resolve().then(() => fn(detail)).catch(() => {}));
   Promise.all(runs).then(() => {
-    if (!tracked) return;
+    // One that outlived its socket was forgotten when that closed: counting it down here
+    // would leave the next socket's count above zero for good, never "synced".
+    if (tracked !== connection) return;
     syncing--;
     if (open && syncing === 0) setState('synced');
   });
@@ -80,6 +83,7 @@ function connect() {
     socket = null;
     open = false;
     syncing = 0;
+    connection++;
     if (!tokens.access()) {
       setState('closed');
       return;
@@ -140,6 +144,7 @@ export const live = {
     socket = null;
     open = false;
     syncing = 0;
+    connection++;
     lastSeq.clear();
     if (ws) ws.close();
     setState('closed');
