@@ -265,11 +265,11 @@ find_param (const BourseRouteDoc *doc,
 }
 
 static JsonArray *
-parameters_of (Builder           *builder,
-               const BourseRoute *route,
-               const char        *where)
+parameters_of (Builder              *builder,
+               const BourseRoute    *route,
+               const BourseRouteDoc *doc,
+               const char           *where)
 {
-  const BourseRouteDoc *doc = route->doc;
   JsonArray *parameters = json_array_new ();
 
   /* The path's own, in the order of the pattern; then what the doc adds. */
@@ -308,10 +308,41 @@ parameters_of (Builder           *builder,
   return parameters;
 }
 
-static gboolean
-takes_body (const BourseRoute *route)
+/* A seed's alias says what is its own (its id, summary, deprecation, and
+ * a request where an adapter reads another one); the rest is the real
+ * route's, so the two cannot drift apart. The tag too: an alias is listed
+ * beside the route it stands for. */
+static const BourseRouteDoc *
+doc_of (const BourseRoute *route,
+        BourseRouteDoc    *merged)
 {
-  return route->doc->request != NULL;
+  const BourseRouteDoc *real = route->alias_of != NULL ? route->alias_of->doc : NULL;
+
+  if (real == NULL)
+    return route->doc;
+
+  *merged = *route->doc;
+  if (real->tag != NULL)
+    merged->tag = real->tag;
+  if (merged->description == NULL)
+    merged->description = real->description;
+  if (merged->params == NULL)
+    merged->params = real->params;
+  if (merged->request == NULL)
+    {
+      merged->request = real->request;
+      merged->request_type = real->request_type;
+    }
+  if (merged->status == 0)
+    merged->status = real->status;
+  if (merged->response == NULL)
+    {
+      merged->response = real->response;
+      merged->response_type = real->response_type;
+    }
+  if (merged->errors == NULL)
+    merged->errors = real->errors;
+  return merged;
 }
 
 static JsonObject *
@@ -319,7 +350,8 @@ operation_for (Builder           *builder,
                const BourseRoute *route,
                GHashTable        *ids)
 {
-  const BourseRouteDoc *doc = route->doc;
+  BourseRouteDoc merged;
+  const BourseRouteDoc *doc = doc_of (route, &merged);
   g_autofree char *where = g_strdup_printf ("%s %s", route->method, route->pattern);
   JsonObject *operation = json_object_new ();
   JsonObject *responses = json_object_new ();
@@ -362,7 +394,7 @@ operation_for (Builder           *builder,
   else
     json_object_set_array_member (operation, "security", json_array_new ());
 
-  parameters = parameters_of (builder, route, where);
+  parameters = parameters_of (builder, route, doc, where);
   if (json_array_get_length (parameters) > 0)
     json_object_set_array_member (operation, "parameters", parameters);
   else
@@ -400,7 +432,7 @@ operation_for (Builder           *builder,
       else
         add_response (builder, responses, (guint) status, problem_type, "Problem", where);
     }
-  if (takes_body (route))
+  if (doc->request != NULL)
     {
       add_response (builder, responses, SOUP_STATUS_BAD_REQUEST, problem_type, "Problem", where);
       add_response (builder, responses, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, problem_type, "Problem", where);

@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "bourse-router.h"
@@ -118,6 +119,91 @@ bourse_router_add_routes (BourseRouter          *self,
       if (specs[i].max_body > 0)
         bourse_router_set_max_body (self, specs[i].method, specs[i].pattern, specs[i].max_body);
     }
+}
+
+static const BourseRoute *
+find_route (BourseRouter *self,
+            const char   *method,
+            const char   *pattern)
+{
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      const BourseRoute *route = g_ptr_array_index (self->routes, i);
+
+      if (g_str_equal (route->method, method) && g_str_equal (route->pattern, pattern))
+        return route;
+    }
+  return NULL;
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The {names} of @route's pattern, sorted: two patterns take the same
+ * parameters when these are equal, whatever their order. */
+static char **
+parameter_names (const BourseRoute *route)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  char **names;
+
+  for (guint i = 0; route->segments[i] != NULL; i++)
+    if (is_parameter (route->segments[i]))
+      g_strv_builder_add (builder, route->segments[i]);
+  names = g_strv_builder_end (builder);
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
+  return names;
+}
+
+gboolean
+bourse_router_add_alias (BourseRouter         *self,
+                         const char           *method,
+                         const char           *alias_pattern,
+                         const char           *real_method,
+                         const char           *real_pattern,
+                         BourseRouteHandler    adapter,
+                         const BourseRouteDoc *doc)
+{
+  const BourseRoute *real;
+  BourseRoute *alias;
+  g_auto(GStrv) real_names = NULL;
+  g_auto(GStrv) alias_names = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (method != NULL && real_method != NULL && real_pattern != NULL, FALSE);
+  g_return_val_if_fail (alias_pattern != NULL && alias_pattern[0] == '/', FALSE);
+
+  if ((real = find_route (self, real_method, real_pattern)) == NULL)
+    {
+      g_critical ("No route %s %s to alias as %s %s", real_method, real_pattern, method, alias_pattern);
+      return FALSE;
+    }
+
+  bourse_router_add (self, method, alias_pattern, real->permission, adapter ? adapter : real->handler,
+                     real->user_data);
+  alias = g_ptr_array_index (self->routes, self->routes->len - 1);
+  alias->doc = doc;
+  alias->alias_of = real;
+
+  /* The real handler reads its parameters by name: the alias must give
+   * it every one, and nothing it does not know. */
+  real_names = parameter_names (real);
+  alias_names = parameter_names (alias);
+  if (!g_strv_equal ((const char * const *) real_names, (const char * const *) alias_names))
+    {
+      g_critical ("The alias %s %s does not name the parameters of %s %s", method, alias_pattern, real_method,
+                  real_pattern);
+      g_ptr_array_remove_index (self->routes, self->routes->len - 1);
+      return FALSE;
+    }
+
+  if (real->max_body != 0)
+    bourse_router_set_max_body (self, method, alias_pattern, real->max_body);
+  return TRUE;
 }
 
 /* A request path cut into segments in place: matching runs on every

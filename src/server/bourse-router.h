@@ -65,7 +65,7 @@ typedef struct
 
 /* Permissions are names such as "system.read"; NULL means public. The
  * permission matrix of src/auth (accounts issue) decides who holds them. */
-typedef struct
+typedef struct _BourseRoute
 {
   char               *method;
   char               *pattern;     /* "/api/v1/orders/{id}" — also the metrics label */
@@ -76,6 +76,9 @@ typedef struct
   guint               n_literals;  /* more literal segments win: /users/me over /users/{id} */
   gsize               max_body;    /* 0: the server's server.max_body_bytes */
   const BourseRouteDoc *doc;       /* NULL only while routes are being documented */
+  /* A seed's path (bourse_router_add_alias): the real route, whose
+   * permission, user data and body limit this one copies. */
+  const struct _BourseRoute *alias_of;
 } BourseRoute;
 
 /* One line of a routes file's table: bourse_router_add_routes () registers
@@ -111,6 +114,22 @@ void               bourse_router_add_routes     (BourseRouter          *self,
                                                  const BourseRouteSpec *specs,
                                                  gsize                  n_specs,
                                                  gpointer               user_data);
+/* A seed's own path for a route already added (docs/API.md, "Seed
+ * compatibility"): the alias takes @real_method @real_pattern's
+ * permission, user data and body limit, and its handler unless @adapter
+ * is given, which then translates the seed's request and calls the real
+ * handler (bourse_request_get_route ()->alias_of). The path parameters
+ * are matched by name: both patterns name the same ones. @doc (static,
+ * deprecated) may leave out what the real route's doc says: the document
+ * takes the request, the answers and the tag from there. FALSE (and a
+ * critical) when the real route is missing or the parameters differ. */
+gboolean           bourse_router_add_alias      (BourseRouter          *self,
+                                                 const char            *method,
+                                                 const char            *alias_pattern,
+                                                 const char            *real_method,
+                                                 const char            *real_pattern,
+                                                 BourseRouteHandler     adapter,
+                                                 const BourseRouteDoc  *doc);
 /* On FOUND, *route and *params (owned, name → decoded value) are set; on
  * METHOD_NOT_ALLOWED, *allow lists the methods the path does take. */
 BourseRouteMatch   bourse_router_match          (BourseRouter        *self,

@@ -72,6 +72,9 @@ void _bourse_server_add_config_routes (BourseServer *self);
  * keys whose readers keep a copy (log.level). */
 void _bourse_server_watch_config (BourseServer *self);
 void _bourse_server_add_notification_routes (BourseServer *self);
+void _bourse_server_add_seed_routes (BourseServer *self);
+void _bourse_server_add_websocket_path (BourseServer *self,
+                                        const char   *path);
 /* Who asks, for backtests' and optimisations' records; backtests.manage
  * (administrators) changes anyone's, and clients offer that from the
  * permission. @context must outlive the caller. */

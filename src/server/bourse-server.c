@@ -456,10 +456,19 @@ server_handler_cb (SoupServer        *soup,
   switch (match)
     {
     case BOURSE_ROUTE_FOUND:
-      request->route = route;
-      if ((route->permission == NULL || authorize (self, request, route->permission, NULL))
-          && (!g_str_has_prefix (path, "/api/") || within_rate_limit (self, request, path)))
-        route->handler (request, route->user_data);
+      {
+        /* A seed's alias is limited and kept from caches as its real route
+         * is: /auth/login spends the sign-in budget of /api/v1/auth/login. */
+        const char *limited = route->alias_of != NULL ? route->alias_of->pattern : path;
+
+        request->route = route;
+        if (route->alias_of != NULL && (g_str_has_prefix (limited, "/api/") || g_str_equal (limited, "/metrics")))
+          soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                        "Cache-Control", "no-store");
+        if ((route->permission == NULL || authorize (self, request, route->permission, NULL))
+            && (!g_str_has_prefix (limited, "/api/") || within_rate_limit (self, request, limited)))
+          route->handler (request, route->user_data);
+      }
       break;
 
     case BOURSE_ROUTE_METHOD_NOT_ALLOWED:
@@ -489,6 +498,15 @@ out:
 static void websocket_upgraded_cb (SoupServerMessage *message,
                                    BourseServer      *self);
 
+static const BourseRoute *
+route_of_websocket (BourseServer *self)
+{
+  const BourseRoute *route = NULL;
+
+  bourse_router_match (self->router, "GET", "/api/v1/ws", &route, NULL, NULL);
+  return route;
+}
+
 /* /api/v1/ws: authorised like any route, then upgraded here rather than by
  * soup_server_add_websocket_handler, so that the connection's input passes
  * through BourseWsLimitStream (libsoup 3.2 bounds frames, not messages) and
@@ -506,10 +524,18 @@ websocket_gate_cb (SoupServer        *soup,
   BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
   g_autoptr(GError) error = NULL;
   const BourseRoute *route = NULL;
+  const BourseRoute *websocket;
 
   g_assert (request != NULL);
 
-  bourse_router_match (self->router, "GET", "/api/v1/ws", &route, NULL, NULL);
+  /* /api/v1/ws, or an alias of it (seed 004's /ws); not what lies under them. */
+  websocket = route_of_websocket (self);
+  if (bourse_router_match (self->router, "GET", path, &route, NULL, NULL) != BOURSE_ROUTE_FOUND
+      || (route != websocket && route->alias_of != websocket))
+    {
+      bourse_reply_problem (message, SOUP_STATUS_NOT_FOUND, _("No such resource"), NULL, 0);
+      return;
+    }
   request->route = route;
 
   if (!g_str_equal (soup_server_message_get_method (message), "GET"))
@@ -543,6 +569,15 @@ websocket_gate_cb (SoupServer        *soup,
    * libsoup has written them. */
   soup_websocket_server_process_handshake (message, NULL, NULL, NULL, NULL);
   g_signal_connect_object (message, "wrote-informational", G_CALLBACK (websocket_upgraded_cb), self, 0);
+}
+
+/* Another path that opens the same WebSocket, once the router has a GET
+ * route for it that aliases GET /api/v1/ws. */
+void
+_bourse_server_add_websocket_path (BourseServer *self,
+                                   const char   *path)
+{
+  soup_server_add_handler (self->soup, path, websocket_gate_cb, self, NULL);
 }
 
 static void
@@ -735,6 +770,8 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_scheduler_routes (self);
   _bourse_server_add_config_routes (self);
   _bourse_server_add_notification_routes (self);
+  /* Last: the seeds' paths alias the routes above. */
+  _bourse_server_add_seed_routes (self);
 
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);
