@@ -124,6 +124,25 @@ static const Route routes[] = {
   { "POST", "/api/v1/notifications/test" },
   { "POST", "/api/v1/devices" },
   { "GET", "/api/v1/devices" },
+  /* The seeds' paths (bourse-seed-routes.c): the adapters that rewrite a
+   * body (sign-up without e-mail, a quantity as a number) and the aliases
+   * that take a body or a query. */
+  { "POST", "/auth/register" },
+  { "POST", "/auth/login" },
+  { "POST", "/recommendation" },
+  { "POST", "/approval/1/approve" },
+  { "POST", "/approval/1/reject" },
+  { "POST", "/trade/execute" },
+  { "POST", "/api/system/mode" },
+  { "PUT", "/api/config/approvals" },
+  { "POST", "/api/config/import?dry_run=true" },
+  { "POST", "/api/instruments" },
+  { "PUT", "/api/instruments/BTCUSDT" },
+  { "GET", "/api/signals" },
+  { "POST", "/api/signals/filter" },
+  { "GET", "/api/models" },
+  { "POST", "/api/models/train" },
+  { "POST", "/api/models/deploy" },
 };
 
 static const char * const content_types[] = {

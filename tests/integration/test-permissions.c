@@ -44,6 +44,10 @@ static const char * const public_routes[] = {
   "POST /api/v1/signals/webhook/{hook}",     /* signed with the hook's secret instead */
   "GET /api/v1/openapi.json",
   "GET /api/v1/docs",
+  /* The seeds' aliases of the above (bourse-seed-routes.c). */
+  "POST /auth/login",
+  "POST /auth/register",
+  "GET /api/health",
   NULL
 };
 
@@ -61,6 +65,8 @@ static const char * const viewer_writes[] = {
   "PUT /api/v1/notifications/preferences",
   "POST /api/v1/devices",
   "DELETE /api/v1/devices/{id}",
+  /* Seed 004's alias of POST /api/v1/signals/filter. */
+  "POST /api/signals/filter",
   NULL
 };
 
