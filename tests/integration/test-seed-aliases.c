@@ -773,6 +773,21 @@ test_aliases_in_router_and_document (void)
         }
     }
 
+  /* What the alias's doc leaves out is its real route's (documented already). */
+  {
+    JsonObject *status = json_object_get_object_member (json_object_get_object_member (paths, "/api/system/status"),
+                                                        "get");
+    JsonObject *health = json_object_get_object_member (json_object_get_object_member (paths, "/api/health"), "get");
+    JsonObject *ok = json_object_get_object_member (json_object_get_object_member (status, "responses"), "200");
+    JsonObject *schema = json_object_get_object_member (json_object_get_object_member (
+      json_object_get_object_member (ok, "content"), "application/json"), "schema");
+
+    g_assert_cmpstr (json_object_get_string_member (schema, "$ref"), ==, "#/components/schemas/SystemStatus");
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (status, "tags"), 0), ==, "System");
+    g_assert_true (json_object_has_member (json_object_get_object_member (health, "responses"), "503"));
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (health, "security")), ==, 0);
+  }
+
   for (guint i = 0; seed_paths[i] != NULL; i++)
     if (!g_hash_table_contains (aliases, seed_paths[i]))
       g_error ("The seed's %s is not an alias", seed_paths[i]);
