@@ -38,6 +38,22 @@ call_real_route (BourseRequest *request)
   real->handler (request, real->user_data);
 }
 
+/* The member @name of the request's JSON body when it holds a value (a
+ * string, a number…), else NULL; *body is NULL when the body is not a
+ * JSON object (and the request answered). */
+static JsonNode *
+value_member (BourseRequest  *request,
+              JsonObject    **body,
+              const char     *name)
+{
+  JsonNode *node;
+
+  if ((*body = bourse_request_get_json_object (request)) == NULL
+      || (node = json_object_get_member (*body, name)) == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return NULL;
+  return node;
+}
+
 /* POST /auth/register {"username","password","role"?}: the e-mail made
  * up when missing. "role" stays what it is on our route: ignored — a new
  * account is pending, with the default role, until an administrator
@@ -46,14 +62,13 @@ static void
 register_cb (BourseRequest *request,
              gpointer       user_data)
 {
-  JsonObject *body = bourse_request_get_json_object (request);
-  JsonNode *username;
+  JsonObject *body;
+  JsonNode *username = value_member (request, &body, "username");
 
   if (body == NULL)
     return;
-  username = json_object_get_member (body, "username");
-  if (!json_object_has_member (body, "email") && username != NULL && JSON_NODE_HOLDS_VALUE (username)
-      && json_node_get_value_type (username) == G_TYPE_STRING)
+  if (username != NULL && json_node_get_value_type (username) == G_TYPE_STRING
+      && !json_object_has_member (body, "email"))
     {
       g_autofree char *email = g_strconcat (json_node_get_string (username), "@" NO_EMAIL_DOMAIN, NULL);
 
@@ -85,13 +100,12 @@ static void
 trade_execute_cb (BourseRequest *request,
                   gpointer       user_data)
 {
-  JsonObject *body = bourse_request_get_json_object (request);
-  JsonNode *quantity;
+  JsonObject *body;
+  JsonNode *quantity = value_member (request, &body, "quantity");
 
   if (body == NULL)
     return;
-  quantity = json_object_get_member (body, "quantity");
-  if (quantity != NULL && JSON_NODE_HOLDS_VALUE (quantity)
+  if (quantity != NULL
       && (json_node_get_value_type (quantity) == G_TYPE_DOUBLE || json_node_get_value_type (quantity) == G_TYPE_INT64))
     {
       g_autofree char *text = json_node_get_value_type (quantity) == G_TYPE_INT64

@@ -32,26 +32,8 @@
 
 static const char * const anonymous[] = { "Authorization", "", NULL };
 
-/* A request as @token, or anonymously when @token is "". */
-static JsonNode *
-fetch (BourseTestServer *server,
-       const char       *method,
-       const char       *path,
-       const char       *token,
-       const char       *body,
-       guint            *status)
-{
-  if (token != NULL && token[0] == '\0')
-    {
-      g_autoptr(BourseTestResponse) response =
-        bourse_test_fetch (server, method, path, anonymous, body ? "application/json" : NULL, body, -1);
-
-      *status = response->status;
-      return g_bytes_get_size (response->body) > 0 ? bourse_test_response_json (response) : NULL;
-    }
-  return desk_fetch (server, method, path, token, body, status);
-}
-
+/* Tokens are sent as "Authorization: Bearer <token>"; "" sends no token
+ * at all, as an anonymous client does (public routes ignore the header). */
 static void
 expect_status (BourseTestServer *server,
                const char       *method,
@@ -60,12 +42,7 @@ expect_status (BourseTestServer *server,
                const char       *body,
                guint             expected)
 {
-  g_autoptr(JsonNode) node = NULL;
-  guint status;
-
-  node = fetch (server, method, path, token, body, &status);
-  if (status != expected)
-    g_error ("%s %s: %u, expected %u", method, path, status, expected);
+  g_autoptr(JsonNode) node = desk_expect (server, method, path, token, body, expected);
 }
 
 /* @n closed candles of @interval on the existing @symbol, the last ending
@@ -129,7 +106,7 @@ test_register_role_ignored (void)
   const char *token;
   guint status;
 
-  created = fetch (server, "POST", "/auth/register", "",
+  created = desk_fetch (server, "POST", "/auth/register", "",
                    "{\"username\":\"admin\",\"password\":\"strongpassword\",\"role\":\"admin\"}", &status);
   g_assert_cmpuint (status, ==, 201);
   account = desk_object (created);
@@ -139,27 +116,27 @@ test_register_role_ignored (void)
   g_assert_cmpstr (json_object_get_string_member (account, "email"), ==, "admin@no-email.invalid");
 
   /* Seed 003 "Login", as written: pending, so refused. */
-  refused = fetch (server, "POST", "/auth/login", "", "{\"username\":\"admin\",\"password\":\"strongpassword\"}",
+  refused = desk_fetch (server, "POST", "/auth/login", "", "{\"username\":\"admin\",\"password\":\"strongpassword\"}",
                    &status);
   g_assert_cmpuint (status, ==, 403);
 
   /* Approved by an administrator, still a viewer: no admin route. */
   approve = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/approve", json_object_get_int_member (account, "id"));
   expect_status (server, "POST", approve, NULL, NULL, 200);
-  tokens = fetch (server, "POST", "/auth/login", "", "{\"username\":\"admin\",\"password\":\"strongpassword\"}",
+  tokens = desk_fetch (server, "POST", "/auth/login", "", "{\"username\":\"admin\",\"password\":\"strongpassword\"}",
                   &status);
   g_assert_cmpuint (status, ==, 200);
   token = json_object_get_string_member (desk_object (tokens), "access_token");
   g_assert_nonnull (token);
   g_assert_cmpstr (json_object_get_string_member (desk_object (tokens), "token_type"), ==, "Bearer");
-  permissions = fetch (server, "GET", "/api/v1/permissions", token, NULL, &status);
+  permissions = desk_fetch (server, "GET", "/api/v1/permissions", token, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (desk_object (permissions), "role"), ==, "viewer");
   expect_status (server, "GET", "/api/v1/users", token, NULL, 403);
   expect_status (server, "GET", "/api/config", token, NULL, 403);
 
   /* An e-mail given is kept; the real route's checks apply (a taken name). */
-  with_email = fetch (server, "POST", "/auth/register", "",
+  with_email = desk_fetch (server, "POST", "/auth/register", "",
                       "{\"username\":\"root\",\"email\":\"root@example.org\",\"password\":\"strongpassword\","
                       "\"role\":\"admin\"}", &status);
   g_assert_cmpuint (status, ==, 201);
@@ -181,20 +158,54 @@ login (BourseTestServer *server,
   g_autoptr(JsonNode) tokens = NULL;
   guint status;
 
-  tokens = fetch (server, "POST", "/auth/login", "", body, &status);
+  tokens = desk_fetch (server, "POST", "/auth/login", "", body, &status);
   g_assert_cmpuint (status, ==, 200);
   return g_strdup (json_object_get_string_member (desk_object (tokens), "access_token"));
+}
+
+/* A server with an administrator, a trader and a viewer, each signed in
+ * through seed 003's /auth/login. */
+typedef struct
+{
+  BourseTestServer *server;
+  char             *ada;
+  char             *tom;
+  char             *vera;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->server = desk_server_new (NULL);
+  desk_create_user (f->server, "ada", "admin");
+  desk_create_user (f->server, "tom", "trader");
+  desk_create_user (f->server, "vera", "viewer");
+  f->ada = login (f->server, "ada", DESK_ADMIN_PASSWORD);
+  f->tom = login (f->server, "tom", DESK_TRADER_PASSWORD);
+  f->vera = login (f->server, "vera", DESK_VIEWER_PASSWORD);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_free (f->ada);
+  g_free (f->tom);
+  g_free (f->vera);
+  bourse_test_server_free (f->server);
 }
 
 /* Seed 003's approval flow, its README's curl commands in order: sign in,
  * ask for a recommendation, approve it, execute it on paper. */
 static void
-test_seed003_flow (void)
+test_seed003_flow (Fixture       *f,
+                  gconstpointer  data)
 {
-  BourseTestServer *server = desk_server_new (NULL);
-  g_autofree char *ada = NULL;
-  g_autofree char *tom = NULL;
-  g_autofree char *vera = NULL;
+  BourseTestServer *server = f->server;
+  const char *ada = f->ada;
+  const char *tom = f->tom;
+  const char *vera = f->vera;
   g_autoptr(JsonNode) recommendation = NULL;
   g_autoptr(JsonNode) approved = NULL;
   g_autoptr(JsonNode) order = NULL;
@@ -203,12 +214,6 @@ test_seed003_flow (void)
   guint status;
 
   add_rising_candles (server, "BTCUSDT", BOURSE_INTERVAL_1H, bourse_time_now_ms (), 30 * 24, 50000);
-  desk_create_user (server, "ada", "admin");
-  desk_create_user (server, "tom", "trader");
-  desk_create_user (server, "vera", "viewer");
-  ada = login (server, "ada", DESK_ADMIN_PASSWORD);
-  tom = login (server, "tom", DESK_TRADER_PASSWORD);
-  vera = login (server, "vera", DESK_VIEWER_PASSWORD);
 
   /* 2. Request a Recommendation: as the README, plus a threshold of 0 so
    * that the forecast rise is a BUY with an approval (the README's own
@@ -217,7 +222,7 @@ test_seed003_flow (void)
                  "{\"symbol\":\"BTCUSDT\",\"interval\":\"1h\",\"strategy\":\"A\",\"last_n_days\":7}", 403);
   expect_status (server, "POST", "/recommendation", "",
                  "{\"symbol\":\"BTCUSDT\",\"interval\":\"1h\",\"strategy\":\"A\",\"last_n_days\":7}", 401);
-  recommendation = fetch (server, "POST", "/recommendation", tom,
+  recommendation = desk_fetch (server, "POST", "/recommendation", tom,
                           "{\"symbol\":\"BTCUSDT\",\"interval\":\"1h\",\"strategy\":\"A\",\"last_n_days\":7,"
                           "\"params\":{\"threshold\":0}}", &status);
   g_assert_cmpuint (status, ==, 201);
@@ -228,7 +233,7 @@ test_seed003_flow (void)
   /* 3. Approve: by an administrator, as the README says; not by a viewer. */
   expect_status (server, "POST", "/approval/1/approve", vera,
                  "{\"reason\": \"Metrics look solid, proceed with paper test\"}", 403);
-  approved = fetch (server, "POST", "/approval/1/approve", ada,
+  approved = desk_fetch (server, "POST", "/approval/1/approve", ada,
                     "{\"reason\": \"Metrics look solid, proceed with paper test\"}", &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (desk_object (approved), "status"), ==, "approved");
@@ -242,7 +247,7 @@ test_seed003_flow (void)
                      "quantity");
   desk_expect_field (server, "POST", "/trade/execute", ada, "{\"approval_id\": 1, \"quantity\": 1e300}", 422,
                      "quantity");
-  order = fetch (server, "POST", "/trade/execute", ada, "{\"approval_id\": 1, \"quantity\": 0.01}", &status);
+  order = desk_fetch (server, "POST", "/trade/execute", ada, "{\"approval_id\": 1, \"quantity\": 0.01}", &status);
   g_assert_cmpuint (status, ==, 201);
   g_assert_cmpstr (json_object_get_string_member (desk_object (order), "quantity"), ==, "0.01000000");
   g_assert_cmpstr (json_object_get_string_member (desk_object (order), "side"), ==, "BUY");
@@ -252,28 +257,28 @@ test_seed003_flow (void)
                      "status");
 
   /* Reject, with the route's own rule: a reason is required. */
-  second = fetch (server, "POST", "/recommendation", tom,
+  second = desk_fetch (server, "POST", "/recommendation", tom,
                   "{\"symbol\":\"BTCUSDT\",\"interval\":\"1h\",\"strategy\":\"A\",\"last_n_days\":7,"
                   "\"params\":{\"threshold\":0}}", &status);
   g_assert_cmpuint (status, ==, 201);
   g_assert_cmpint (json_object_get_int_member (desk_object (second), "approval_id"), ==, 2);
   desk_expect_field (server, "POST", "/approval/2/reject", ada, "{}", 422, "reason");
   expect_status (server, "POST", "/approval/2/reject", vera, "{\"reason\":\"no\"}", 403);
-  rejected = fetch (server, "POST", "/approval/2/reject", ada, "{\"reason\":\"Too risky\"}", &status);
+  rejected = desk_fetch (server, "POST", "/approval/2/reject", ada, "{\"reason\":\"Too risky\"}", &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (desk_object (rejected), "status"), ==, "rejected");
   expect_status (server, "POST", "/approval/999999/approve", ada, "{}", 404);
 
-  bourse_test_server_free (server);
 }
 
 /* Seed 003's two recommendation bodies exactly as its README writes them,
  * the second with dates alone: all of 2025-12-01 to all of 2025-12-31. */
 static void
-test_seed003_examples (void)
+test_seed003_examples (Fixture       *f,
+                      gconstpointer  data)
 {
-  BourseTestServer *server = desk_server_new (NULL);
-  g_autofree char *tom = NULL;
+  BourseTestServer *server = f->server;
+  const char *tom = f->tom;
   g_autoptr(JsonNode) last_days = NULL;
   g_autoptr(JsonNode) dates = NULL;
   JsonObject *window;
@@ -282,10 +287,8 @@ test_seed003_examples (void)
   add_rising_candles (server, "BTCUSDT", BOURSE_INTERVAL_1H, bourse_time_now_ms (), 10 * 24, 50000);
   /* November to January, so that only the window's bounds cut it. */
   add_rising_candles (server, "ETHUSDT", BOURSE_INTERVAL_4H, JANUARY_2026_MS + 7 * DAY_MS, 68 * 6, 3000);
-  desk_create_user (server, "tom", "trader");
-  tom = login (server, "tom", DESK_TRADER_PASSWORD);
 
-  last_days = fetch (server, "POST", "/recommendation", tom,
+  last_days = desk_fetch (server, "POST", "/recommendation", tom,
                      "{\n"
                      "    \"symbol\": \"BTCUSDT\",\n"
                      "    \"interval\": \"1h\",\n"
@@ -295,7 +298,7 @@ test_seed003_examples (void)
   g_assert_cmpuint (status, ==, 201);
   g_assert_cmpstr (json_object_get_string_member (desk_object (last_days), "symbol"), ==, "BTCUSDT");
 
-  dates = fetch (server, "POST", "/recommendation", tom,
+  dates = desk_fetch (server, "POST", "/recommendation", tom,
                  "{\n"
                  "    \"symbol\": \"ETHUSDT\",\n"
                  "    \"interval\": \"4h\",\n"
@@ -310,7 +313,6 @@ test_seed003_examples (void)
   g_assert_cmpint (json_object_get_int_member (window, "end"), ==, JANUARY_2026_MS - 4 * HOUR_MS);
   g_assert_cmpint (json_object_get_int_member (window, "candles"), ==, 31 * 6);
 
-  bourse_test_server_free (server);
 }
 
 typedef struct
@@ -366,20 +368,15 @@ shape_of (JsonNode *node)
 }
 
 static void
-test_seed004_reads (void)
+test_seed004_reads (Fixture       *f,
+                   gconstpointer  data)
 {
-  BourseTestServer *server = desk_server_new (NULL);
-  g_autofree char *ada = NULL;
-  g_autofree char *tom = NULL;
-  g_autofree char *vera = NULL;
+  BourseTestServer *server = f->server;
+  const char *ada = f->ada;
+  const char *tom = f->tom;
+  const char *vera = f->vera;
   g_autoptr(GString) failures = g_string_new (NULL);
 
-  desk_create_user (server, "ada", "admin");
-  desk_create_user (server, "tom", "trader");
-  desk_create_user (server, "vera", "viewer");
-  ada = desk_login (server, "ada", "admin");
-  tom = desk_login (server, "tom", "trader");
-  vera = desk_login (server, "vera", "viewer");
 
   for (guint i = 0; i < G_N_ELEMENTS (seed004_reads); i++)
     {
@@ -409,8 +406,8 @@ test_seed004_reads (void)
             }
           else
             {
-              seed = fetch (server, pair->method, pair->seed, callers[c], pair->body, &seed_status);
-              real = fetch (server, pair->method, pair->real, callers[c], pair->body, &real_status);
+              seed = desk_fetch (server, pair->method, pair->seed, callers[c], pair->body, &seed_status);
+              real = desk_fetch (server, pair->method, pair->real, callers[c], pair->body, &real_status);
               seed_shape = shape_of (seed);
               real_shape = shape_of (real);
             }
@@ -431,17 +428,17 @@ test_seed004_reads (void)
 
   if (failures->len > 0)
     g_test_fail_printf ("Seed 004's paths answer otherwise than ours:\n%s", failures->str);
-  bourse_test_server_free (server);
 }
 
 /* Seed 004's writes, each once, with the real route's rules. */
 static void
-test_seed004_writes (void)
+test_seed004_writes (Fixture       *f,
+                    gconstpointer  data)
 {
-  BourseTestServer *server = desk_server_new (NULL);
-  g_autofree char *ada = NULL;
-  g_autofree char *tom = NULL;
-  g_autofree char *vera = NULL;
+  BourseTestServer *server = f->server;
+  const char *ada = f->ada;
+  const char *tom = f->tom;
+  const char *vera = f->vera;
   g_autoptr(JsonNode) created = NULL;
   g_autoptr(JsonNode) updated = NULL;
   g_autoptr(JsonNode) stopped = NULL;
@@ -453,23 +450,17 @@ test_seed004_writes (void)
                            "\"tick_size\":\"0.01\",\"lot_step\":\"0.001\"}";
   guint status;
 
-  desk_create_user (server, "ada", "admin");
-  desk_create_user (server, "tom", "trader");
-  desk_create_user (server, "vera", "viewer");
-  ada = desk_login (server, "ada", "admin");
-  tom = desk_login (server, "tom", "trader");
-  vera = desk_login (server, "vera", "viewer");
 
   /* Instruments: create, read, change, delete; viewers and traders may not write. */
   expect_status (server, "POST", "/api/instruments", vera, instrument, 403);
   expect_status (server, "POST", "/api/instruments", tom, instrument, 403);
-  created = fetch (server, "POST", "/api/instruments", ada, instrument, &status);
+  created = desk_fetch (server, "POST", "/api/instruments", ada, instrument, &status);
   g_assert_cmpuint (status, ==, 201);
   g_assert_cmpstr (json_object_get_string_member (desk_object (created), "symbol"), ==, "SEEDUSDT");
   desk_expect_field (server, "POST", "/api/instruments", ada, instrument, 409, "symbol");
   expect_status (server, "GET", "/api/instruments/SEEDUSDT", vera, NULL, 200);
   expect_status (server, "PUT", "/api/instruments/SEEDUSDT", vera, "{\"status\":\"halted\"}", 403);
-  updated = fetch (server, "PUT", "/api/instruments/SEEDUSDT", ada, "{\"status\":\"halted\"}", &status);
+  updated = desk_fetch (server, "PUT", "/api/instruments/SEEDUSDT", ada, "{\"status\":\"halted\"}", &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (desk_object (updated), "status"), ==, "halted");
   desk_expect_field (server, "PUT", "/api/instruments/SEEDUSDT", ada, "{\"tick_size\":\"0\"}", 422, "tick_size");
@@ -479,11 +470,11 @@ test_seed004_writes (void)
 
   /* The trading loop and the mode: administrators only. */
   expect_status (server, "POST", "/api/system/stop", tom, NULL, 403);
-  stopped = fetch (server, "POST", "/api/system/stop", ada, NULL, &status);
+  stopped = desk_fetch (server, "POST", "/api/system/stop", ada, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_false (json_object_get_boolean_member (json_object_get_object_member (desk_object (stopped), "trading"),
                                                   "running"));
-  started = fetch (server, "POST", "/api/system/start", ada, NULL, &status);
+  started = desk_fetch (server, "POST", "/api/system/start", ada, NULL, &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_true (json_object_get_boolean_member (json_object_get_object_member (desk_object (started), "trading"),
                                                  "running"));
@@ -495,7 +486,7 @@ test_seed004_writes (void)
 
   /* Configuration: a section changed, the file exported and imported back as a dry run. */
   expect_status (server, "PUT", "/api/config/log", tom, "{\"level\":\"info\"}", 403);
-  section = fetch (server, "PUT", "/api/config/log", ada, "{\"level\":\"info\"}", &status);
+  section = desk_fetch (server, "PUT", "/api/config/log", ada, "{\"level\":\"info\"}", &status);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (desk_object (section), "name"), ==, "log");
   desk_expect_field (server, "PUT", "/api/config/log", ada, "{\"level\":\"loud\"}", 422, "log.level");
@@ -524,7 +515,6 @@ test_seed004_writes (void)
   desk_expect_field (server, "POST", "/api/models/train", tom, "{}", 422, "strategy");
   expect_status (server, "POST", "/api/models/deploy", vera, "{}", 403);
 
-  bourse_test_server_free (server);
 }
 
 /* Seed 004's WebSocket at /ws: the same hub, topics and rules as /api/v1/ws. */
@@ -636,15 +626,14 @@ no_websockets (gpointer data)
 }
 
 static void
-test_seed004_websocket (void)
+test_seed004_websocket (Fixture       *f,
+                       gconstpointer  data)
 {
-  BourseTestServer *server = desk_server_new (NULL);
-  g_autofree char *vera = NULL;
+  BourseTestServer *server = f->server;
+  const char *vera = f->vera;
   g_autofree char *path = NULL;
   Ws viewer = { 0 }, nobody = { 0 };
 
-  desk_create_user (server, "vera", "viewer");
-  vera = desk_login (server, "vera", "viewer");
 
   /* Without a token: the handshake is refused (401), as on /api/v1/ws. */
   ws_connect (server, "/ws", &nobody);
@@ -670,7 +659,6 @@ test_seed004_websocket (void)
   expect_status (server, "GET", "/ws/more", vera, NULL, 404);
   expect_status (server, "POST", "/ws", vera, "{}", 405);
 
-  bourse_test_server_free (server);
 }
 
 /* An alias keeps its real route's budget and caching: seed 003's sign-in
@@ -802,11 +790,11 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/seed-aliases/003/register-role-ignored", test_register_role_ignored);
-  g_test_add_func ("/seed-aliases/003/flow", test_seed003_flow);
-  g_test_add_func ("/seed-aliases/003/examples", test_seed003_examples);
-  g_test_add_func ("/seed-aliases/004/reads", test_seed004_reads);
-  g_test_add_func ("/seed-aliases/004/writes", test_seed004_writes);
-  g_test_add_func ("/seed-aliases/004/websocket", test_seed004_websocket);
+  g_test_add ("/seed-aliases/003/flow", Fixture, NULL, fixture_set_up, test_seed003_flow, fixture_tear_down);
+  g_test_add ("/seed-aliases/003/examples", Fixture, NULL, fixture_set_up, test_seed003_examples, fixture_tear_down);
+  g_test_add ("/seed-aliases/004/reads", Fixture, NULL, fixture_set_up, test_seed004_reads, fixture_tear_down);
+  g_test_add ("/seed-aliases/004/writes", Fixture, NULL, fixture_set_up, test_seed004_writes, fixture_tear_down);
+  g_test_add ("/seed-aliases/004/websocket", Fixture, NULL, fixture_set_up, test_seed004_websocket, fixture_tear_down);
   g_test_add_func ("/seed-aliases/limits-shared", test_limits_shared);
   g_test_add_func ("/seed-aliases/router-and-document", test_aliases_in_router_and_document);
 
