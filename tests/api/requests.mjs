@@ -11,6 +11,8 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 
+import { seedScenario } from './seed-requests.mjs';
+
 // A WebSocket handshake by hand (Node 18 has no WebSocket client): the
 // status line is what the document describes.
 function upgrade(url, token) {
@@ -215,4 +217,7 @@ async function marketAndDesk(call, admin) {
   await call('getSignal', { ...admin, params: { id: signal.id } });
   await call('filterSignals', { ...admin, body: { strategy_ids: [live.id], limit: 10 } });
   await call('deleteLiveStrategy', { ...admin, params: { id: live.id } });
+
+  // Last: the seeds' aliases (they stop and start the trading loop).
+  await seedScenario({ call, tokens, server, succeeded, upgrade });
 }
