@@ -221,6 +221,9 @@ static const SeedAlias seed_aliases[] = {
               "seed004GetMetrics", "System", "Read the Prometheus metrics (seed 004)"),
   SEED_ALIAS ("GET", "/ws", "/api/v1/ws", NULL,
               "seed004OpenWebSocket", "System", "Open the live event stream (seed 004)"),
+  /* Both seeds' READMEs send people to /docs for the API's reference. */
+  SEED_ALIAS ("GET", "/docs", "/api/v1/docs", NULL,
+              "seed004GetApiDocs", "System", "Read the API's reference as a web page (seeds 003 and 004)"),
 };
 
 void

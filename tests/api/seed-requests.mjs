@@ -110,6 +110,7 @@ export async function seedScenario({ call, tokens, server, succeeded, upgrade })
   await call('seed004GetHealth');
   await call('seed004GetComponentHealth', admin);
   await call('seed004GetMetrics', admin);
+  await call('seed004GetApiDocs');
   if (await upgrade(new URL('ws', server.url), tokens.admin) === 101)
     succeeded.add('seed004OpenWebSocket');
 }

@@ -48,6 +48,7 @@ static const char * const public_routes[] = {
   "POST /auth/login",
   "POST /auth/register",
   "GET /api/health",
+  "GET /docs",
   NULL
 };
 
