@@ -114,6 +114,9 @@ export async function scenario({ call, tokens, server, succeeded }) {
   await call('deleteOptimisation', { token: tokens.trader, params: { id: optimisation } });
 
   await marketAndDesk(call, admin);
+
+  // Last: the seeds' aliases (they stop and start the trading loop).
+  await seedScenario({ call, tokens, server, succeeded, upgrade });
 }
 
 // What a job or a live strategy does in its own time is waited for: asked
@@ -216,7 +219,4 @@ async function marketAndDesk(call, admin) {
   await call('getSignal', { ...admin, params: { id: signal.id } });
   await call('filterSignals', { ...admin, body: { strategy_ids: [live.id], limit: 10 } });
   await call('deleteLiveStrategy', { ...admin, params: { id: live.id } });
-
-  // Last: the seeds' aliases (they stop and start the trading loop).
-  await seedScenario({ call, tokens, server, succeeded, upgrade });
 }
