@@ -21,6 +21,9 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { module: playwright, problem } = loadPackage('playwright-core', here);
+// @axe-core/playwright, beside playwright-core (tests/web/package.json).
+const axe = loadPackage('@axe-core/playwright', here);
+const AxeBuilder = axe.module ? (axe.module.default || axe.module.AxeBuilder || axe.module) : null;
 
 // Never skip silently: a missing prerequisite is a failure with a hint.
 if (problem || !BOURSED) {
@@ -109,6 +112,60 @@ function webSuite() {
     await waitVisible('#sign-in');
     assert.equal(await page.locator('#system-section').isHidden(), true, 'the system section shows before sign-in');
     assert.equal(await page.locator('#sign-out').isHidden(), true, 'Sign Out shows before sign-in');
+  });
+
+  // axe-core's serious and critical violations of the page as it shows now, said one per line.
+  async function accessibilityProblems(what) {
+    assert.ok(AxeBuilder, '@axe-core/playwright is not installed: npm ci --prefix tests/web');
+    const result = await new AxeBuilder({ page }).analyze();
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${what}: ${v.id} (${v.impact}) ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  }
+
+  step('the sign-in and first-run forms have no serious accessibility violations', async () => {
+    const problems = await accessibilityProblems('sign-in');
+    // The first-run form, as the address boursed serve prints opens it (not sent here).
+    await page.goto(new URL('setup#token=not-sent', url).href, { waitUntil: 'load' });
+    await waitVisible('#setup');
+    assert.equal(await page.evaluate(() => location.pathname + location.hash), '/', 'the token stays in the address');
+    assert.equal(await page.locator('#setup-username').evaluate((n) => n === document.activeElement), true);
+    problems.push(...await accessibilityProblems('setup'));
+    await page.goto(url, { waitUntil: 'load' });
+    await waitVisible('#sign-in');
+    assert.deepEqual(problems, []);
+  });
+
+  step('/api/v1/docs shows the API’s operations from the binary, under a strict CSP', async () => {
+    const docs = await context.newPage();
+    const errors = [];
+    const elsewhere = [];
+    docs.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    docs.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+    docs.on('request', (request) => { if (!request.url().startsWith(url) && !/^(data|blob):/.test(request.url())) elsewhere.push(request.url()); });
+    try {
+      const response = await docs.goto(new URL('api/v1/docs', url).href, { waitUntil: 'load' });
+      assert.equal(response.status(), 200);
+      const csp = response.headers()['content-security-policy'];
+      assert.match(csp, /default-src 'none'/);
+      assert.match(csp, /script-src 'self'(;|$)/, 'scripts from elsewhere, or inline ones, are allowed');
+      assert.doesNotMatch(csp, /https?:/, 'another origin is allowed');
+      await docs.locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
+      const answer = await within(UI_TIMEOUT_MS, 'GET /api/v1/openapi.json', fetch(new URL('api/v1/openapi.json', url)));
+      assert.equal(answer.status, 200);
+      const operations = Object.values((await answer.json()).paths).flatMap((item) => Object.values(item))
+        .filter((operation) => operation && operation.operationId);
+      assert.ok(operations.length >= 2, 'the document lists no operation');
+      // Redoc's menu lists every operation by its summary.
+      const menu = docs.locator('[role="menuitem"]');
+      await waitUntil('the menu to list the operations', () => menu.count(), (n) => n >= operations.length);
+      for (const summary of ['Read this document', 'Read this document as a web page'])
+        assert.ok(await docs.getByText(summary, { exact: true }).count() > 0, `“${summary}” is not shown`);
+      assert.deepEqual(elsewhere, [], 'the page loaded something from elsewhere');
+      assert.deepEqual(errors, [], 'the docs page logged errors');
+    } finally {
+      await docs.close();
+    }
   });
 
   step('a wrong password shows the server’s error', async () => {
@@ -1018,6 +1075,42 @@ function webSuite() {
     assert.equal(await page.locator('#config-sections .field').count(), 0, 'the settings stay in the page');
     assert.equal(await page.locator('#logs tbody tr').count(), 0, 'the logs stay in the page');
     await page.evaluate(() => { location.hash = '#trading'; });
+  });
+
+  step('every page of the console has no serious accessibility violations, and folds at a phone’s width', async () => {
+    await switchUser('owner');
+    const links = await page.locator('#views a').evaluateAll((nodes) => nodes.map((n) => [n.id, n.getAttribute('href')]));
+    assert.ok(links.length >= 6, `the navigation offers ${links.length} pages to an administrator`);
+    const problems = [];
+    for (const [id, href] of links) {
+      await page.click(`#${id}`);
+      await waitUntil(`${href} to be the current page`, () => page.locator(`#${id}`).getAttribute('aria-current'), (c) => c === 'page');
+      await waitUntil(`${href} to be in step`, () => page.locator('main').getAttribute('data-sync'), (s) => s === 'live');
+      problems.push(...await accessibilityProblems(href));
+    }
+    assert.deepEqual(problems, []);
+
+    // At 360 px the pages fold behind the Menu button, which the keyboard opens.
+    await page.setViewportSize({ width: 360, height: 640 });
+    try {
+      await waitVisible('#menu-button');
+      await waitHidden('#views');
+      await page.focus('#menu-button');
+      await page.keyboard.press('Enter');
+      await waitVisible('#views');
+      assert.equal(await page.locator('#menu-button').getAttribute('aria-expanded'), 'true');
+      await page.keyboard.press('Escape');
+      await waitHidden('#views');
+      const overflow = await page.evaluate(() => document.querySelector('header').scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `the header is ${overflow} px wider than the phone`);
+      assert.deepEqual(await accessibilityProblems('phone'), []);
+      // The dark scheme's colours, from the system's preference.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      assert.deepEqual(await accessibilityProblems('dark'), []);
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 1024, height: 640 });
+    }
   });
 
   step('the page logged no errors', async () => {
