@@ -231,6 +231,21 @@ document.addEventListener('keydown', (event) => {
 
 window.addEventListener('hashchange', show);
 
+// At a phone's width tables scroll sideways (style.css): one without a control of its own
+// takes the focus, so the keyboard scrolls it too. Whatever page drew it.
+let tablesPending = false;
+new MutationObserver(() => {
+  if (tablesPending) return;
+  tablesPending = true;
+  requestAnimationFrame(() => {
+    tablesPending = false;
+    for (const table of $('page').querySelectorAll('table')) {
+      if (table.querySelector('button, a[href], input, select, textarea')) table.removeAttribute('tabindex');
+      else if (table.tabIndex !== 0) table.tabIndex = 0;
+    }
+  });
+}).observe($('page'), { childList: true, subtree: true });
+
 const firstRun = setupToken();
 if (firstRun) showSetup(firstRun);
 else if (tokens.access()) start();

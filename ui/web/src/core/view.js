@@ -128,10 +128,6 @@ export function fillTable(id, items, row) {
   if (rows.length !== body.rows.length || rows.some((tr, i) => tr !== body.rows[i]))
     body.replaceChildren(...rows);
   table.hidden = items.length === 0;
-  // At a phone's width a table scrolls sideways: one without a control of its own takes the
-  // focus, so the keyboard scrolls it too.
-  if (table.querySelector('button, a[href], input, select, textarea')) table.removeAttribute('tabindex');
-  else table.tabIndex = 0;
   const empty = $(`${id}-empty`);
   if (empty) empty.hidden = items.length > 0;
 }
