@@ -436,6 +436,9 @@ operation_for (Builder           *builder,
     {
       add_response (builder, responses, SOUP_STATUS_BAD_REQUEST, problem_type, "Problem", where);
       add_response (builder, responses, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, problem_type, "Problem", where);
+      /* The JSON body reader refuses any other content type. */
+      if (doc->request_type == NULL)
+        add_response (builder, responses, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, problem_type, "Problem", where);
     }
   if (route->permission != NULL)
     {

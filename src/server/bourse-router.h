@@ -55,7 +55,7 @@ typedef struct
   const char           *response_type; /* NULL: "application/json" */
   /* The other statuses the handler itself can answer, space-separated:
    * "404 409 422". Those the server answers for every route are added by
-   * the document: 401 and 403 with a permission, 400 and 413 with a
+   * the document: 401 and 403 with a permission, 400, 413 (and 415 for JSON) with a
    * body, and 429. Every one of them carries a Problem, unless written
    * "503:Health": that status with that schema (a health check's answer). */
   const char           *errors;

@@ -197,13 +197,17 @@ function contractSuite() {
         }
       }
 
-      // A body that is not JSON: 400. (Only JSON bodies; uploads have
-      // their own checks.)
+      // A body that does not parse: 400; one of another type: 415. (Only
+      // JSON bodies; uploads have their own checks.)
       const json = operation.requestBody?.content?.['application/json'];
       if (json) {
         const malformed = await call(id, { params, rawBody: '{"unclosed": ', token: tokens.admin, why: 'malformed body' });
         if (malformed.status !== 400 && malformed.status !== 404)
           faults.push(`${id}: answered ${malformed.status} to a malformed body, not 400`);
+        const form = await call(id, { params, rawBody: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+                                      token: tokens.admin, why: 'a body that is not JSON' });
+        if (form.status !== 415 && form.status !== 404)
+          faults.push(`${id}: answered ${form.status} to a form instead of JSON, not 415`);
       }
 
       // Path parameters that name nothing: never a success, never a 500
