@@ -886,6 +886,141 @@ bourse_auth_login_finish (BourseAuth    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* First run {{{ */
+
+typedef struct
+{
+  Login *login;   /* the session is made by the sign-in's own code */
+  char  *email;
+} FirstAdmin;
+
+static void
+first_admin_free (FirstAdmin *first)
+{
+  login_free (first->login);
+  g_free (first->email);
+  g_free (first);
+}
+
+/* The hash is made: now, in one transaction, the account (only while there
+ * is none) and its audit entry; then a session, as signing in makes one. */
+static void
+first_admin_hashed_cb (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  BourseAuth *self = g_task_get_source_object (task);
+  FirstAdmin *first = g_task_get_task_data (task);
+  Login *login = first->login;
+  const char *email = first->email;
+  g_autoptr(BoursePasswordOutcome) outcome = NULL;
+  g_autoptr(JsonNode) details = NULL;
+  g_autofree char *target = NULL;
+  GError *error = NULL;
+  BourseTokens *tokens;
+  gint64 count, id;
+
+  if ((outcome = bourse_password_pool_run_finish (result, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (!bourse_store_begin (self->store, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Checked inside the transaction: two set-ups at once make one account. */
+  if ((count = bourse_users_count (self->store, &error)) != 0)
+    {
+      bourse_store_rollback (self->store);
+      if (count > 0)
+        g_set_error (&error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_CONFLICT, _("Bourse is already set up"));
+      g_task_return_error (task, error);
+      return;
+    }
+  if ((id = bourse_users_insert_with_source (self->store, login->login, email, outcome->hash, BOURSE_ROLE_ADMIN,
+                                             "active", "local", &error)) == 0)
+    {
+      bourse_store_rollback (self->store);
+      g_task_return_error (task, error);
+      return;
+    }
+  target = g_strdup_printf ("user:%" G_GINT64_FORMAT, id);
+  details = _bourse_auth_details_new ("username", login->login, "email", email, "role", "admin",
+                                      "status", "active", NULL);
+  if (!bourse_auth_audit (self, target, "user.setup", target, details, &login->context, &error)
+      || !bourse_store_commit (self->store, &error))
+    {
+      bourse_store_rollback (self->store);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Signed in as by POST /auth/login: the hash was just made, so the
+   * password is known to match and needs no second hashing. */
+  login->user = bourse_users_find_by_id (self->store, id, &error);
+  g_clear_pointer (&outcome->hash, g_free);
+  outcome->checked = TRUE;
+  if (login->user == NULL || (tokens = login_complete (self, login, outcome, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, tokens, (GDestroyNotify)bourse_tokens_free);
+}
+
+void
+bourse_auth_create_first_admin_async (BourseAuth              *self,
+                                      const char              *username,
+                                      const char              *email,
+                                      const char              *password,
+                                      const BourseAuthContext *context,
+                                      GCancellable            *cancellable,
+                                      GAsyncReadyCallback      callback,
+                                      gpointer                 user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+  FirstAdmin *first;
+
+  g_return_if_fail (BOURSE_IS_AUTH (self));
+  g_return_if_fail (username != NULL && email != NULL && password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, bourse_auth_create_first_admin_async);
+  if (!validate_new_user (username, email, password, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  first = g_new0 (FirstAdmin, 1);
+  first->email = g_strdup (email);
+  first->login = g_new0 (Login, 1);
+  first->login->login = g_strdup (username);
+  first->login->throttle_key = g_utf8_strdown (username, -1);
+  first->login->monotonic = g_get_monotonic_time ();
+  context_copy (&first->login->context, context);
+  g_task_set_task_data (task, first, (GDestroyNotify)first_admin_free);
+
+  bourse_password_pool_run_async (self->passwords, NULL, NULL, NULL, password, cancellable,
+                                  first_admin_hashed_cb, g_steal_pointer (&task));
+}
+
+BourseTokens *
+bourse_auth_create_first_admin_finish (BourseAuth    *self,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* }}} */
+
 typedef struct
 {
   char  *throttle_key;

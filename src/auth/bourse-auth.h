@@ -105,6 +105,22 @@ BourseTokens    *bourse_auth_login_finish        (BourseAuth               *self
                                                   GAsyncResult             *result,
                                                   guint                    *retry_after_s,
                                                   GError                  **error);
+/* First run: the first administrator (active), made only while no account
+ * exists (else BOURSE_AUTH_ERROR_CONFLICT), in one transaction with its
+ * audit entry "user.setup", then signed in as bourse_auth_login_async ()
+ * signs in. The password is hashed in a worker. Who may call this (the
+ * setup token) is the caller's to check. */
+void             bourse_auth_create_first_admin_async  (BourseAuth              *self,
+                                                        const char              *username,
+                                                        const char              *email,
+                                                        const char              *password,
+                                                        const BourseAuthContext *context,
+                                                        GCancellable            *cancellable,
+                                                        GAsyncReadyCallback      callback,
+                                                        gpointer                 user_data);
+BourseTokens    *bourse_auth_create_first_admin_finish (BourseAuth              *self,
+                                                        GAsyncResult            *result,
+                                                        GError                 **error);
 /* Checks @current_password of a local account, under the same throttle as
  * signing in, and hashes @new_password, both in a worker. Returns the new
  * hash; UNAUTHENTICATED when the current password is wrong. */

@@ -229,6 +229,7 @@ command_serve (int    argc,
   g_autoptr(BourseEngine) engine = NULL;
   g_autoptr(BourseServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *setup_url = NULL;
   Daemon daemon = { 0 };
   guint sigint, sigterm, sighup;
 
@@ -265,6 +266,13 @@ command_serve (int    argc,
 
   /* Scripts and tests read the port from this line: keep its form. */
   g_print ("Listening on %s\n", bourse_server_get_url (server));
+  /* No account yet: a one-time address that makes the first administrator
+   * (bourse-setup-routes.c). Read by scripts too, so not translated. */
+  setup_url = bourse_server_open_setup (server, &error);
+  if (setup_url != NULL)
+    g_print ("Set up Bourse: %s\n", setup_url);
+  else if (error != NULL)
+    g_warning ("Cannot offer the first run's setup: %s", error->message);
   fflush (stdout);
 
   g_main_loop_run (loop);

@@ -16,9 +16,10 @@
 
 #include "bourse-server-private.h"
 
-static void
-reply_tokens (BourseRequest *request,
-              BourseTokens  *tokens)
+void
+_bourse_server_reply_tokens (BourseRequest *request,
+                             guint          status,
+                             BourseTokens  *tokens)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
@@ -35,7 +36,7 @@ reply_tokens (BourseRequest *request,
   json_builder_set_member_name (builder, "expires_in");
   json_builder_add_int_value (builder, tokens->expires_in);
   json_builder_end_object (builder);
-  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+  bourse_request_reply_builder (request, status, builder);
 }
 
 static void
@@ -149,7 +150,7 @@ login_done_cb (GObject      *object,
       if (tokens == NULL)
         bourse_request_reply_error (request, error, retry_after);
       else
-        reply_tokens (request, tokens);
+        _bourse_server_reply_tokens (request, SOUP_STATUS_OK, tokens);
     }
   bourse_request_hold_release (hold);
 }
@@ -204,7 +205,7 @@ refresh_cb (BourseRequest *request,
       bourse_request_reply_error (request, error, 0);
       return;
     }
-  reply_tokens (request, tokens);
+  _bourse_server_reply_tokens (request, SOUP_STATUS_OK, tokens);
 }
 
 static void

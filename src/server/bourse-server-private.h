@@ -45,6 +45,9 @@ struct _BourseServer
   guint             log_watch;        /* the ring's new entries, published on "logs" */
   GFileMonitor     *config_monitor;   /* the configuration file, reloaded when it changes */
   GBytes           *openapi;          /* the document, built at its first request */
+  guint8            setup_hash[32];   /* of the first run's token (bourse-setup-routes.c) */
+  gboolean          setup_open;
+  gboolean          setup_running;    /* the first administrator is being made */
 };
 
 JsonNode *_bourse_server_build_status   (BourseServer *self);
@@ -75,6 +78,11 @@ void _bourse_server_add_notification_routes (BourseServer *self);
 void _bourse_server_add_seed_routes (BourseServer *self);
 void _bourse_server_add_websocket_path (BourseServer *self,
                                         const char   *path);
+void _bourse_server_add_setup_routes (BourseServer *self);
+/* The answer of POST /api/v1/auth/login, with @status. */
+void _bourse_server_reply_tokens (BourseRequest *request,
+                                  guint          status,
+                                  BourseTokens  *tokens);
 /* Who asks, for backtests' and optimisations' records; backtests.manage
  * (administrators) changes anyone's, and clients offer that from the
  * permission. @context must outlive the caller. */

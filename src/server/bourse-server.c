@@ -367,7 +367,9 @@ within_rate_limit (BourseServer  *self,
    * eat the small budget that keeps password guessing slow. */
   if (g_str_equal (path, "/api/v1/auth/refresh") || g_str_equal (path, "/api/v1/auth/logout"))
     group = "session", per_minute_key = "session_per_minute";
-  else if (g_str_has_prefix (path, "/api/v1/auth/"))
+  else if (g_str_has_prefix (path, "/api/v1/auth/")
+           || (g_str_equal (path, "/api/v1/setup")
+               && g_str_equal (soup_server_message_get_method (bourse_request_get_message (request)), "POST")))
     group = "auth", per_minute_key = "auth_per_minute";
   else if (g_str_has_prefix (path, "/api/v1/orders") || g_str_has_prefix (path, "/api/v1/trades"))
     group = "orders", per_minute_key = "orders_per_minute";
@@ -770,6 +772,7 @@ bourse_server_new (BourseEngine *engine)
   _bourse_server_add_scheduler_routes (self);
   _bourse_server_add_config_routes (self);
   _bourse_server_add_notification_routes (self);
+  _bourse_server_add_setup_routes (self);
   /* Last: the seeds' paths alias the routes above. */
   _bourse_server_add_seed_routes (self);
 

@@ -33,6 +33,13 @@ GQuark        bourse_server_error_quark        (void);
 BourseServer *bourse_server_new                (BourseEngine         *engine);
 gboolean      bourse_server_start              (BourseServer         *self,
                                                 GError              **error);
+/* First run: when no account exists, a one-time setup address
+ * ("http://127.0.0.1:PORT/setup#token=…") for making the first
+ * administrator, its token kept only as a hash in this process; NULL when
+ * an account exists (or, with @error set, when the accounts cannot be
+ * counted). Call it after bourse_server_start (). */
+char         *bourse_server_open_setup         (BourseServer         *self,
+                                                GError              **error);
 /* "http://127.0.0.1:PORT/" (or https) once started. */
 const char   *bourse_server_get_url            (BourseServer         *self);
 guint16       bourse_server_get_port           (BourseServer         *self);

@@ -37,6 +37,7 @@ static const Route routes[] = {
   { "POST", "/api/v1/auth/refresh" },
   { "POST", "/api/v1/auth/password-reset/request" },
   { "POST", "/api/v1/auth/password-reset/confirm" },
+  { "POST", "/api/v1/setup" },
   { "POST", "/api/v1/signals/webhook/{hook}" },
   { "PATCH", "/api/v1/users/me" },
   { "POST", "/api/v1/users" },

@@ -49,6 +49,8 @@ static const char * const public_routes[] = {
   "POST /auth/register",
   "GET /api/health",
   "GET /docs",
+  "GET /api/v1/setup",                       /* the first run: the one-time token guards the POST */
+  "POST /api/v1/setup",
   NULL
 };
 
