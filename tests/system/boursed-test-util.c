@@ -282,6 +282,16 @@ read_line_cb (GObject      *object,
 }
 
 char *
+boursed_daemon_read_line (BoursedDaemon *daemon)
+{
+  LineRead read = { 0 };
+
+  g_data_input_stream_read_line_async (daemon->out, G_PRIORITY_DEFAULT, NULL, read_line_cb, &read);
+  boursed_wait_for (&read.done, BOURSED_START_TIMEOUT_S, "a line of boursed serve");
+  return read.line;
+}
+
+char *
 boursed_daemon_log (BoursedDaemon *daemon)
 {
   char *text = NULL;

@@ -65,6 +65,10 @@ void           boursed_daemon_stop            (BoursedDaemon       *daemon,
 /* SIGKILL; returns once the process is gone. */
 void           boursed_daemon_kill            (BoursedDaemon       *daemon);
 char          *boursed_daemon_log             (BoursedDaemon       *daemon);
+/* The next line boursed printed on its standard output after the
+ * Listening line, or NULL at its end (read after it stopped); fails the
+ * test when none comes in time. */
+char          *boursed_daemon_read_line       (BoursedDaemon       *daemon);
 void           boursed_daemon_free            (BoursedDaemon       *daemon);
 
 void           boursed_run                    (BoursedFixture      *f,
