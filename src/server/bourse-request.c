@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <sodium.h>
 
 #include "core/bourse-error.h"
 #include "core/bourse-json.h"
@@ -62,6 +63,76 @@ _bourse_request_free (BourseRequest *request)
   g_clear_pointer (&request->body_json, json_node_unref);
   g_free (request);
 }
+
+/* ETag and If-None-Match {{{ */
+
+/* Whether @tag is among the entity tags of an If-None-Match header:
+ * weak comparison (RFC 9110, 13.1.2), so "W/" is ignored; "*" matches any. */
+static gboolean
+etag_list_matches (const char *list,
+                   const char *tag)
+{
+  g_auto(GStrv) candidates = g_strsplit (list, ",", -1);
+
+  for (guint i = 0; candidates[i] != NULL; i++)
+    {
+      const char *candidate = g_strstrip (candidates[i]);
+
+      if (g_str_has_prefix (candidate, "W/"))
+        candidate += 2;
+      if (g_str_equal (candidate, "*") || g_str_equal (candidate, tag))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* One mechanism for every route and the web UI's files, rather than code in
+ * the handlers of the big reads: a GET answered 200 with a whole body gets
+ * an ETag, the hash of that body, and a client that sends it back in
+ * If-None-Match gets 304 without the body. The answer is still computed
+ * (an ETag from the data's own version would need every store to keep
+ * one), but not sent: a client polling candles or the portfolio saves the
+ * transfer and the parsing. A streamed body (CSV export) gets none. */
+void
+_bourse_request_apply_etag (BourseRequest *request)
+{
+  SoupServerMessage *message = request->message;
+  const char *method = soup_server_message_get_method (message);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  SoupMessageBody *body;
+  g_autoptr(GBytes) bytes = NULL;
+  guint8 digest[16];
+  char hex[sizeof digest * 2 + 1];
+  g_autofree char *tag = NULL;
+  const char *if_none_match;
+
+  if (soup_server_message_get_status (message) != SOUP_STATUS_OK
+      || !(g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
+      || soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+    return;
+
+  body = soup_server_message_get_response_body (message);
+  bytes = soup_message_body_flatten (body);
+  if (g_bytes_get_size (bytes) == 0)
+    return;
+
+  crypto_generichash (digest, sizeof digest, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, 0);
+  sodium_bin2hex (hex, sizeof hex, digest, sizeof digest);
+  tag = g_strconcat ("\"", hex, "\"", NULL);
+  soup_message_headers_replace (headers, "ETag", tag);
+
+  if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "If-None-Match");
+  if (if_none_match != NULL && etag_list_matches (if_none_match, tag))
+    {
+      soup_server_message_set_status (message, SOUP_STATUS_NOT_MODIFIED, NULL);
+      soup_message_body_truncate (body);
+      soup_message_headers_remove (headers, "Content-Type");
+      /* No "Content-Length: 0": a 304 may only repeat the 200's length. */
+      soup_message_headers_set_encoding (headers, SOUP_ENCODING_NONE);
+    }
+}
+
+/* }}} */
 
 SoupServerMessage *
 bourse_request_get_message (BourseRequest *request)
@@ -491,6 +562,7 @@ bourse_request_unpause (BourseRequest *request)
   g_return_if_fail (request->paused);
 
   request->paused = FALSE;
+  _bourse_request_apply_etag (request);
   soup_server_message_unpause (request->message);
 }
 

@@ -494,6 +494,9 @@ server_handler_cb (SoupServer        *soup,
     }
 
 out:
+  /* A paused answer gets it when it is released. */
+  if (!request->paused)
+    _bourse_request_apply_etag (request);
   bourse_log_set_request_id (NULL);
 }
 

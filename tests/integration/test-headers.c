@@ -315,6 +315,121 @@ test_job_error_without_path (void)
   bourse_test_server_free (server);
 }
 
+/* GET @path with If-None-Match: @tag (none when NULL), as the local owner. */
+static BourseTestResponse *
+fetch_if_none_match (BourseTestServer *server,
+                     const char       *path,
+                     const char       *tag)
+{
+  const char * const headers[] = { "If-None-Match", tag, NULL };
+
+  return bourse_test_fetch (server, "GET", path, tag != NULL ? headers : NULL, NULL, NULL, 0);
+}
+
+/* The big reads answer 304 without a body to a client that has them
+ * already; a change of the data is a new tag. */
+static void
+test_etag (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, settings);
+  const char *paths[] = {
+    "/api/v1/market/candles/BTCUSDT?interval=1m&start=2025-12-01",
+    "/api/v1/portfolio",
+    "/api/v1/openapi.json",
+    "/",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(BourseTestResponse) first = fetch_if_none_match (server, paths[i], NULL);
+      g_autoptr(BourseTestResponse) again = NULL;
+      g_autoptr(BourseTestResponse) other = NULL;
+      g_autoptr(BourseTestResponse) listed = NULL;
+      g_autofree char *weak = NULL;
+      g_autofree char *list = NULL;
+      const char *tag;
+
+      g_test_message ("GET %s", paths[i]);
+      g_assert_cmpuint (first->status, ==, 200);
+      tag = bourse_test_response_header (first, "ETag");
+      g_assert_nonnull (tag);
+      g_assert_true (tag[0] == '"' && g_str_has_suffix (tag, "\""));
+
+      again = fetch_if_none_match (server, paths[i], tag);
+      g_assert_cmpuint (again->status, ==, 304);
+      g_assert_cmpuint (g_bytes_get_size (again->body), ==, 0);
+      g_assert_cmpstr (bourse_test_response_header (again, "ETag"), ==, tag);
+      g_assert_null (bourse_test_response_header (again, "Content-Length"));
+
+      /* Weak comparison, and a list of tags. */
+      weak = g_strconcat ("W/", tag, NULL);
+      list = g_strconcat ("\"elsewhere\", ", weak, NULL);
+      listed = fetch_if_none_match (server, paths[i], list);
+      g_assert_cmpuint (listed->status, ==, 304);
+
+      other = fetch_if_none_match (server, paths[i], "\"not-this-one\"");
+      g_assert_cmpuint (other->status, ==, 200);
+      g_assert_cmpstr (bourse_test_response_header (other, "ETag"), ==, tag);
+      g_assert_cmpuint (g_bytes_get_size (other->body), ==, g_bytes_get_size (first->body));
+    }
+
+  {
+    g_autoptr(BourseTestResponse) before = fetch_if_none_match (server, "/api/v1/instruments", NULL);
+    g_autoptr(BourseTestResponse) created = NULL;
+    g_autoptr(BourseTestResponse) after = NULL;
+    const char *tag = bourse_test_response_header (before, "ETag");
+
+    created = bourse_test_fetch (server, "POST", "/api/v1/instruments", NULL, "application/json",
+                                 "{\"symbol\":\"ADAUSDT\",\"base_asset\":\"ADA\",\"quote_asset\":\"USDT\","
+                                 "\"tick_size\":\"0.0001\",\"lot_step\":\"0.1\"}", -1);
+    g_assert_cmpuint (created->status, ==, 201);
+    g_assert_null (bourse_test_response_header (created, "ETag"));   /* GETs only */
+    after = fetch_if_none_match (server, "/api/v1/instruments", tag);
+    g_assert_cmpuint (after->status, ==, 200);
+    g_assert_cmpstr (bourse_test_response_header (after, "ETag"), !=, tag);
+  }
+
+  {
+    g_autoptr(BourseTestResponse) missing = fetch_if_none_match (server, "/api/v1/instruments/NOPE", "*");
+
+    g_assert_cmpuint (missing->status, ==, 404);   /* errors carry none, and are never 304 */
+    g_assert_null (bourse_test_response_header (missing, "ETag"));
+  }
+
+  bourse_test_server_free (server);
+}
+
+/* Files under a versioned address are kept a year; the rest, index.html
+ * first, are asked about each time (and answered 304 by their ETag). */
+static void
+test_static_caching (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, settings);
+  const struct
+  {
+    const char *path;
+    const char *cache_control;
+  } files[] = {
+    { "/", "no-cache" },
+    { "/index.html", "no-cache" },
+    { "/setup", "no-cache" },
+    { "/icon.svg", "no-cache" },
+    { "/icon.svg?v=0.1.0", "public, max-age=31536000, immutable" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autoptr(BourseTestResponse) response = fetch_if_none_match (server, files[i].path, NULL);
+
+      g_test_message ("GET %s", files[i].path);
+      g_assert_cmpuint (response->status, ==, 200);
+      g_assert_cmpstr (bourse_test_response_header (response, "Cache-Control"), ==, files[i].cache_control);
+      g_assert_nonnull (bourse_test_response_header (response, "ETag"));
+    }
+
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -325,6 +440,8 @@ main (int   argc,
   g_test_add_func ("/headers/media-type-case", test_media_type_case);
   g_test_add_func ("/headers/no-paths-for-viewers", test_no_paths_for_viewers);
   g_test_add_func ("/headers/job-error-without-path", test_job_error_without_path);
+  g_test_add_func ("/headers/etag", test_etag);
+  g_test_add_func ("/headers/static-caching", test_static_caching);
 
   return g_test_run ();
 }
