@@ -9,6 +9,8 @@
 /* PRId64 in translatable strings: xgettext understands it, not G_GINT64_FORMAT. */
 #include <inttypes.h>
 
+#include <errno.h>
+#include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -1613,10 +1615,314 @@ command_backtest (int    argc,
 
 /* }}} */
 
+/* boursed api {{{ */
+
+/* The client's key and server, kept where the engine keeps its secrets:
+ * the keyring, or the data directory's 0600 file on a headless machine. */
+#define API_KEY_SECRET "api-client-key"
+#define API_URL_SECRET "api-client-url"
+
+static BourseSecrets *
+api_open_secrets (Options  *options,
+                  GError  **error)
+{
+  g_autoptr(BourseConfig) config = load_config (options, error);
+  g_autofree char *data_dir = NULL;
+
+  if (config == NULL)
+    return NULL;
+  init_logging (config);
+  data_dir = bourse_config_dup_data_dir (config);
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot make %s: %s"), data_dir,
+                   g_strerror (saved));
+      return NULL;
+    }
+  return bourse_secrets_new_for_config (config, error);
+}
+
+static char *
+api_lookup (BourseSecrets *secrets,
+            const char    *name)
+{
+  g_autoptr(GBytes) bytes = secrets != NULL ? bourse_secrets_lookup (secrets, name, NULL) : NULL;
+
+  if (bytes == NULL)
+    return NULL;
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+/* "/api/v1/orders", or "orders" for short, against the server's address. */
+static char *
+api_url_for (const char *base,
+             const char *path)
+{
+  const char *slash = g_str_has_suffix (base, "/") ? "" : "/";
+
+  if (path[0] == '/')
+    path++;
+  else if (!g_str_has_prefix (path, "api/") && !g_str_equal (path, "health") && !g_str_equal (path, "metrics"))
+    return g_strconcat (base, slash, "api/v1/", path, NULL);
+  return g_strconcat (base, slash, path, NULL);
+}
+
+/* Sends a request and prints its answer: JSON pretty on standard output,
+ * a problem document on standard error. The exit status: 0, or 1 for an
+ * answer of 400 or above or no answer at all. */
+static int
+api_send (const char *base,
+          const char *key,
+          const char *method,
+          const char *path,
+          GBytes     *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 120,
+                                                                  "user-agent", "boursed-api/" PACKAGE_VERSION,
+                                                                  NULL);
+  g_autofree char *url = api_url_for (base, path);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char *type;
+  gsize length = 0;
+  const char *data;
+  guint status;
+
+  if (message == NULL)
+    {
+      g_printerr (_("boursed: not a valid address: %s\n"), url);
+      return 2;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (message), "X-API-Key", key);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept", "application/json");
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (message, "application/json", body);
+
+  if ((answer = soup_session_send_and_read (session, message, NULL, &error)) == NULL)
+    {
+      g_printerr ("boursed: %s: %s\n", url, error->message);
+      return 1;
+    }
+  status = soup_message_get_status (message);
+  type = soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL);
+  data = g_bytes_get_data (answer, &length);
+
+  if (length > 0)
+    {
+      FILE *stream = status >= 400 ? stderr : stdout;
+
+      if (type != NULL && g_str_has_suffix (type, "json") && json_parser_load_from_data (parser, data, length, NULL))
+        {
+          g_autoptr(JsonGenerator) generator = json_generator_new ();
+          g_autofree char *text = NULL;
+
+          json_generator_set_root (generator, json_parser_get_root (parser));
+          json_generator_set_pretty (generator, TRUE);
+          json_generator_set_indent (generator, 2);
+          text = json_generator_to_data (generator, NULL);
+          fprintf (stream, "%s\n", text);
+        }
+      else
+        fwrite (data, 1, length, stream);
+    }
+  else if (status >= 400)
+    g_printerr ("boursed: %s %s: %u %s\n", method, url, status, soup_message_get_reason_phrase (message));
+
+  return status >= 400 ? 1 : 0;
+}
+
+/* --data: JSON as given, @FILE, or @- for standard input. */
+static GBytes *
+api_read_data (const char  *data,
+               GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length;
+
+  if (data == NULL)
+    return NULL;
+  if (data[0] != '@')
+    return g_bytes_new (data, strlen (data));
+  if (g_str_equal (data, "@-"))
+    {
+      g_autoptr(GInputStream) in = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+      g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+
+      if (g_output_stream_splice (out, in, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, error) < 0)
+        return NULL;
+      return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+    }
+  if (!g_file_get_contents (data + 1, &contents, &length, error))
+    return NULL;
+  return g_bytes_new_take (g_steal_pointer (&contents), length);
+}
+
+/* boursed api login --url URL [--key-file FILE]: checks the key against the
+ * server (GET /api/v1/permissions) and keeps both; nothing is kept when the
+ * server refuses it. */
+static int
+command_api_login (Options    *options,
+                   const char *url,
+                   const char *key_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseSecrets) secrets = NULL;
+  g_autoptr(GBytes) key_bytes = NULL;
+  g_autoptr(GBytes) url_bytes = NULL;
+  g_autofree char *key = NULL;
+
+  if (url == NULL || (!g_str_has_prefix (url, "http://") && !g_str_has_prefix (url, "https://")))
+    {
+      g_printerr (_("boursed: give the server with --url http://HOST:PORT/\n"));
+      return 2;
+    }
+  if (key_file != NULL)
+    {
+      if (!g_file_get_contents (key_file, &key, NULL, &error))
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 2;
+        }
+      g_strstrip (key);
+    }
+  else if ((key = read_password_stdin (NULL)) == NULL)
+    {
+      g_printerr (_("boursed: give the API key on standard input or with --key-file\n"));
+      return 2;
+    }
+  if (key[0] == '\0')
+    {
+      g_printerr (_("boursed: the API key is empty\n"));
+      return 2;
+    }
+
+  if (api_send (url, key, "GET", "/api/v1/permissions", NULL) != 0)
+    {
+      g_printerr (_("boursed: the server refused the key: nothing is kept\n"));
+      return 1;
+    }
+  if ((secrets = api_open_secrets (options, &error)) == NULL)
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+  key_bytes = g_bytes_new (key, strlen (key));
+  url_bytes = g_bytes_new (url, strlen (url));
+  sodium_memzero (key, strlen (key));
+  if (!bourse_secrets_store (secrets, API_KEY_SECRET, key_bytes, &error)
+      || !bourse_secrets_store (secrets, API_URL_SECRET, url_bytes, &error))
+    {
+      g_printerr ("boursed: %s\n", error->message);
+      return 1;
+    }
+  g_printerr (_("The key for %s is kept; run “boursed api GET /api/v1/version”\n"), url);
+  return 0;
+}
+
+static int
+command_api (int    argc,
+             char **argv)
+{
+  g_auto(Options) options = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(BourseSecrets) secrets = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key_file = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *stored_url = NULL;
+  g_autofree char *stored_key = NULL;
+  g_autofree char *method = NULL;
+  const char *base, *key;
+  GOptionEntry extra[] = {
+    { "data", 0, 0, G_OPTION_ARG_STRING, &data, N_("The request's JSON body, or @FILE, or @- for standard input"),
+      N_("JSON") },
+    { "url", 'u', 0, G_OPTION_ARG_STRING, &url, N_("The server (api login; else $BOURSE_URL or the one kept)"),
+      N_("URL") },
+    { "key-file", 0, 0, G_OPTION_ARG_FILENAME, &key_file, N_("Read the API key from FILE (api login)"),
+      N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("METHOD PATH | login | logout"));
+  g_autofree GOptionEntry *entries = option_entries (&options);
+
+  g_set_prgname ("boursed api");
+  g_option_context_set_summary (context, _("Call the API of a running boursed with an API key, for scripts.\n\n"
+                                           "The key and the server come from $BOURSE_API_KEY and $BOURSE_URL, "
+                                           "or from “boursed api login --url URL”, which reads the key on "
+                                           "standard input and keeps it in the keyring.\n"
+                                           "Answers are printed as JSON; errors go to standard error with "
+                                           "exit status 1."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (context, extra, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || argc < 2)
+    {
+      g_printerr ("%s\n", error ? error->message : _("Usage: boursed api METHOD PATH [--data JSON|@FILE] | login --url URL | logout"));
+      return 2;
+    }
+
+  if (g_str_equal (argv[1], "login"))
+    return command_api_login (&options, url, key_file);
+
+  if (g_str_equal (argv[1], "logout"))
+    {
+      if ((secrets = api_open_secrets (&options, &error)) == NULL
+          || !bourse_secrets_delete (secrets, API_KEY_SECRET, &error)
+          || !bourse_secrets_delete (secrets, API_URL_SECRET, &error))
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 1;
+        }
+      return 0;
+    }
+
+  if (argc != 3)
+    {
+      g_printerr (_("Usage: boursed api METHOD PATH [--data JSON|@FILE] | login --url URL | logout\n"));
+      return 2;
+    }
+  method = g_ascii_strup (argv[1], -1);
+  if ((data != NULL && (body = api_read_data (data, &error)) == NULL && error != NULL))
+    {
+      g_printerr ("boursed: --data: %s\n", error->message);
+      return 2;
+    }
+
+  /* The environment wins over what is kept, as for the engine's settings. */
+  base = url != NULL ? url : g_getenv ("BOURSE_URL");
+  key = g_getenv ("BOURSE_API_KEY");
+  if (base == NULL || key == NULL)
+    {
+      if ((secrets = api_open_secrets (&options, &error)) == NULL)
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 1;
+        }
+      if (base == NULL)
+        base = stored_url = api_lookup (secrets, API_URL_SECRET);
+      if (key == NULL)
+        key = stored_key = api_lookup (secrets, API_KEY_SECRET);
+    }
+  if (base == NULL || key == NULL)
+    {
+      g_printerr (_("boursed: no server or key: run “boursed api login --url URL” or set BOURSE_URL and "
+                    "BOURSE_API_KEY\n"));
+      return 2;
+    }
+
+  return api_send (base, key, method, argv[2], body);
+}
+
+/* }}} */
+
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
+  fprintf (stream, "%s\n\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n  %s\n\n%s\n",
            _("Usage: boursed COMMAND [OPTION…]"),
            _("serve            Run the engine and its HTTP/WebSocket server"),
            _("config show      Print the effective configuration"),
@@ -1627,6 +1933,7 @@ print_usage (FILE *stream)
            _("keys …           Rotate the token-signing key; set, check, show, delete Binance keys"),
            _("market …         Import, export and download candles"),
            _("backtest run     Run a backtest on the stored candles"),
+           _("api METHOD PATH  Call a running boursed's API with an API key (api login keeps one)"),
            _("--version        Print the version"),
            _("Run “boursed COMMAND --help” for the options of a command."));
 }
@@ -1671,6 +1978,8 @@ main (int    argc,
     return command_market (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "backtest"))
     return command_backtest (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "api"))
+    return command_api (argc - 1, argv + 1);
 
   g_printerr (_("boursed: unknown command “%s”\n"), argv[1]);
   print_usage (stderr);

@@ -44,13 +44,24 @@ export async function startServer() {
                                BOURSE_BINANCE_BASE_URL: exchange.url });
   const roles = { admin: 'owner', trader: 'dealer', viewer: 'watcher' };
 
-  for (const [role, name] of Object.entries(roles))
-    await runBoursed(['user', 'add', name, '--role', role, '--password-stdin', '--data-dir', dataDir],
-                     `${PASSWORD}\n`, env);
-
+  // A fresh data directory: boursed prints its first run's setup address
+  // beside the Listening line, and the administrator is made with it, as a
+  // user would; the others are added on the command line.
   const log = [];
   const { child, url: listening } = startBoursed(dataDir, env, log);
   const url = await listening;
+  let setupToken;
+  for (let i = 0; i < 600 && !setupToken; i++) {
+    setupToken = /^Set up Bourse: \S+#token=(\S+)$/m.exec(log.join(''))?.[1];
+    if (!setupToken) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (!setupToken) throw new Error(`boursed printed no setup address:\n${log.join('')}`);
+  const setUp = await restJson(url, 'POST', 'api/v1/setup', { token: setupToken, username: roles.admin, password: PASSWORD });
+  if (setUp.status !== 201) throw new Error(`the first run's setup failed: ${JSON.stringify(setUp.body)}`);
+  for (const [role, name] of Object.entries(roles))
+    if (role !== 'admin')
+      await runBoursed(['user', 'add', name, '--role', role, '--password-stdin', '--data-dir', dataDir],
+                       `${PASSWORD}\n`, env);
 
   const tokens = {};
   const permissions = {};
@@ -60,7 +71,7 @@ export async function startServer() {
   }
 
   return {
-    url, tokens, permissions, log, env, dataDir, roles, password: PASSWORD,
+    url, tokens, permissions, log, env, dataDir, roles, password: PASSWORD, setupToken, setUpStatus: setUp.status,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
