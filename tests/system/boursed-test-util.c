@@ -530,6 +530,30 @@ boursed_http_expect (SoupSession *session,
   return node;
 }
 
+guint
+boursed_call (SoupSession  *session,
+              guint         port,
+              const char   *method,
+              const char   *path,
+              const char   *token,
+              const char   *body,
+              JsonNode    **json)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status;
+
+  node = boursed_http (session, port, method, path, NULL, token, NULL, body, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s %s → %u", method, path, status);
+  if (json != NULL)
+    {
+      g_assert_nonnull (node);
+      *json = g_steal_pointer (&node);
+    }
+  return status;
+}
+
 char *
 boursed_login (SoupSession *session,
                guint        port,

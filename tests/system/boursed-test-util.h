@@ -119,6 +119,15 @@ JsonNode      *boursed_http_expect            (SoupSession         *session,
                                                const char          *token,
                                                const char          *body,
                                                guint                expected_status);
+/* A request, its status logged and returned; when @json is given, the
+ * answer, which must be JSON. */
+guint          boursed_call                   (SoupSession         *session,
+                                               guint                port,
+                                               const char          *method,
+                                               const char          *path,
+                                               const char          *token,
+                                               const char          *body,
+                                               JsonNode           **json);
 char          *boursed_login                  (SoupSession         *session,
                                                guint                port,
                                                const char          *name,

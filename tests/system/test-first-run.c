@@ -14,34 +14,13 @@
 
 #define PASSWORD "correct horse battery staple"
 
-static guint
-call (SoupSession  *session,
-      guint         port,
-      const char   *method,
-      const char   *path,
-      const char   *bearer,
-      const char   *body,
-      JsonNode    **json)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  guint status;
-
-  node = boursed_http (session, port, method, path, NULL, bearer, NULL, body, &status, &error);
-  g_assert_no_error (error);
-  g_test_message ("%s %s → %u", method, path, status);
-  if (json != NULL)
-    *json = g_steal_pointer (&node);
-  return status;
-}
-
 static gboolean
 needed (SoupSession *session,
         guint        port)
 {
   g_autoptr(JsonNode) answer = NULL;
 
-  g_assert_cmpuint (call (session, port, "GET", "/api/v1/setup", NULL, NULL, &answer), ==, 200);
+  g_assert_cmpuint (boursed_call (session, port, "GET", "/api/v1/setup", NULL, NULL, &answer), ==, 200);
   return json_object_get_boolean_member (json_node_get_object (answer), "needed");
 }
 
@@ -98,12 +77,12 @@ test_setup_address (BoursedFixture *f,
   g_assert_true (needed (session, daemon->port));
   body = g_strdup_printf ("{\"token\":\"%s\",\"username\":\"owner\",\"password\":\"" PASSWORD "\","
                           "\"email\":\"owner@example.org\"}", token);
-  g_assert_cmpuint (call (session, daemon->port, "POST", "/api/v1/setup", NULL, body, &tokens), ==, 201);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "POST", "/api/v1/setup", NULL, body, &tokens), ==, 201);
   access = json_object_get_string_member (json_node_get_object (tokens), "access_token");
-  g_assert_cmpuint (call (session, daemon->port, "GET", "/api/v1/users/me", access, NULL, &me), ==, 200);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "GET", "/api/v1/users/me", access, NULL, &me), ==, 200);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (me), "role"), ==, "admin");
   g_assert_false (needed (session, daemon->port));
-  g_assert_cmpuint (call (session, daemon->port, "POST", "/api/v1/setup", NULL, body, NULL), ==, 409);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "POST", "/api/v1/setup", NULL, body, NULL), ==, 409);
 
   rest = rest_of_output (daemon);
   g_assert_null (strstr (rest, "Set up Bourse"));

@@ -26,31 +26,6 @@ run_boursed (BoursedFixture     *f,
   return g_steal_pointer (&command.out);
 }
 
-/* A request whose answer, when @json is given, must be JSON. */
-static guint
-call (SoupSession  *session,
-      guint         port,
-      const char   *method,
-      const char   *path,
-      const char   *bearer,
-      const char   *body,
-      JsonNode    **json)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  guint status;
-
-  node = boursed_http (session, port, method, path, NULL, bearer, NULL, body, &status, &error);
-  g_assert_no_error (error);
-  g_test_message ("%s %s → %u", method, path, status);
-  if (json != NULL)
-    {
-      g_assert_nonnull (node);
-      *json = g_steal_pointer (&node);
-    }
-  return status;
-}
-
 static char *
 member (JsonNode   *node,
         const char *name)
@@ -88,33 +63,33 @@ test_rotate_running (BoursedFixture *f,
   boursed_add_user (f, "alice", "admin", PASSWORD);
   daemon = boursed_daemon_start (f, NULL, serve);
 
-  g_assert_cmpuint (call (session, daemon->port, "POST", "/api/v1/auth/login", NULL, credentials, &tokens), ==, 200);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "POST", "/api/v1/auth/login", NULL, credentials, &tokens), ==, 200);
   old_access = member (tokens, "access_token");
   refresh = member (tokens, "refresh_token");
-  g_assert_cmpuint (call (session, daemon->port, "GET", "/api/v1/users/me", old_access, NULL, NULL), ==, 200);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "GET", "/api/v1/users/me", old_access, NULL, NULL), ==, 200);
 
   out = run_boursed (f, rotate);
   g_assert_nonnull (strstr (out, "New signing key in place"));
 
   /* At once: the next request with the old token. */
-  g_assert_cmpuint (call (session, daemon->port, "GET", "/api/v1/users/me", old_access, NULL, &refused), ==, 401);
-  g_assert_cmpuint (call (session, daemon->port, "GET", "/api/v1/instruments", old_access, NULL, NULL), ==, 401);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "GET", "/api/v1/users/me", old_access, NULL, &refused), ==, 401);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "GET", "/api/v1/instruments", old_access, NULL, NULL), ==, 401);
 
   refresh_body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", refresh);
-  g_assert_cmpuint (call (session, daemon->port, "POST", "/api/v1/auth/refresh", NULL, refresh_body, &refreshed), ==, 200);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "POST", "/api/v1/auth/refresh", NULL, refresh_body, &refreshed), ==, 200);
   new_access = member (refreshed, "access_token");
   g_assert_cmpstr (new_access, !=, old_access);
-  g_assert_cmpuint (call (session, daemon->port, "GET", "/api/v1/users/me", new_access, NULL, NULL), ==, 200);
-  g_assert_cmpuint (call (session, daemon->port, "GET", "/api/v1/users/me", old_access, NULL, NULL), ==, 401);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "GET", "/api/v1/users/me", new_access, NULL, NULL), ==, 200);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "GET", "/api/v1/users/me", old_access, NULL, NULL), ==, 401);
 
-  g_assert_cmpuint (call (session, daemon->port, "POST", "/api/v1/auth/login", NULL, credentials, &again), ==, 200);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "POST", "/api/v1/auth/login", NULL, credentials, &again), ==, 200);
   signed_in = member (again, "access_token");
-  g_assert_cmpuint (call (session, daemon->port, "GET", "/api/v1/users/me", signed_in, NULL, NULL), ==, 200);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "GET", "/api/v1/users/me", signed_in, NULL, NULL), ==, 200);
 
   /* A second rotation ends the tokens of the first one's key as well. */
   g_free (run_boursed (f, rotate));
-  g_assert_cmpuint (call (session, daemon->port, "GET", "/api/v1/users/me", signed_in, NULL, NULL), ==, 401);
-  g_assert_cmpuint (call (session, daemon->port, "GET", "/api/v1/users/me", new_access, NULL, NULL), ==, 401);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "GET", "/api/v1/users/me", signed_in, NULL, NULL), ==, 401);
+  g_assert_cmpuint (boursed_call (session, daemon->port, "GET", "/api/v1/users/me", new_access, NULL, NULL), ==, 401);
 
   boursed_daemon_stop (daemon, SIGTERM);
 
