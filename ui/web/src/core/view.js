@@ -163,3 +163,19 @@ export function getResponse(path) {
 export function safeId(text) {
   return String(text).replace(/[^A-Za-z0-9_-]/g, '_');
 }
+
+// For a page whose elements go when it unmounts: fetchJson and act whose answers are dropped,
+// and topic handlers that are not called, once `shown()` says the page left.
+export function whileShown(shown) {
+  return {
+    fetchShown: async (...args) => {
+      const answer = await fetchJson(...args);
+      return shown() ? answer : null;
+    },
+    actShown: async (...args) => {
+      const answer = await act(...args);
+      return shown() ? answer : { ok: false, status: 0, data: null };
+    },
+    ifShown: (fn) => (data, envelope) => { if (shown()) fn(data, envelope); },
+  };
+}

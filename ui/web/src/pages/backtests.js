@@ -7,23 +7,13 @@ import { session } from '../core/session.js';
 import { decimal, duration } from '../core/format.js';
 import { $, clearErrorsIn, showErrorsIn } from '../core/dom.js';
 import { paramsOf } from './kit.js';
-import { act, decimalCell, element, fetchJson, fillTable, getResponse, keepNewest, readProblem,
-         listOf, pnlCell, problemText, safeId, userName } from '../core/view.js';
+import { decimalCell, element, fillTable, getResponse, keepNewest, listOf, pnlCell,
+         problemText, readProblem, safeId, userName, whileShown } from '../core/view.js';
 
 const can = (permission) => session.can(permission);
 const SVG = 'http://www.w3.org/2000/svg';
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
-
-// Answers that come after the page left are dropped: its elements are gone.
-async function fetchShown(...args) {
-  const answer = await fetchJson(...args);
-  return mounted ? answer : null;
-}
-
-async function actShown(...args) {
-  const answer = await act(...args);
-  return mounted ? answer : { ok: false, status: 0, data: null };
-}
+const { fetchShown, actShown, ifShown } = whileShown(() => mounted);
 
 /* Backtests: run, list and view them (docs/BACKTESTS.md) */
 
@@ -722,7 +712,6 @@ function idOf(params) {
   return params && /^\d+$/.test(params[0] || '') ? Number(params[0]) : null;
 }
 
-const whileShown = (fn) => (data, envelope) => { if (mounted) fn(data, envelope); };
 
 export default {
   id: 'backtests',
@@ -735,8 +724,8 @@ export default {
     forgetBacktests();
     shownId = idOf(ctx.params);
     const off = [
-      live.subscribe('backtests', whileShown(backtestChanged)),
-      live.subscribe('jobs', whileShown(jobChanged)),
+      live.subscribe('backtests', ifShown(backtestChanged)),
+      live.subscribe('jobs', ifShown(jobChanged)),
       live.onResync(() => (mounted ? loadBacktestsView() : null)),
       session.onChange(() => { if (mounted) renderBacktests(); }),
     ];

@@ -7,21 +7,11 @@ import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
-import { act, button, element, fetchJson, listOf } from '../core/view.js';
+import { button, element, listOf, whileShown } from '../core/view.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
-
-// Answers that come after the page left are dropped: its elements are gone.
-async function fetchShown(...args) {
-  const answer = await fetchJson(...args);
-  return mounted ? answer : null;
-}
-
-async function actShown(...args) {
-  const answer = await act(...args);
-  return mounted ? answer : { ok: false, status: 0, data: null };
-}
+const { fetchShown, actShown } = whileShown(() => mounted);
 
 const approvals = new Map();   // id → Approval, as the server last described it
 let deciding = null;           // { approval, action } while the reason dialog is open

@@ -5,16 +5,11 @@ import markup from './health.html';
 import { live } from '../core/live.js';
 import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
-import { element, fetchJson, fillTable, listOf } from '../core/view.js';
+import { element, fillTable, listOf, whileShown } from '../core/view.js';
 import { mergeHealth, healthAlert, healthSummary } from './kit.js';
 
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
-
-// Answers that come after the page left are dropped: its elements are gone.
-async function fetchShown(...args) {
-  const answer = await fetchJson(...args);
-  return mounted ? answer : null;
-}
+const { fetchShown } = whileShown(() => mounted);
 
 /* Health */
 

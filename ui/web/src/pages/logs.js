@@ -6,16 +6,11 @@ import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
-import { element, fetchJson, fillTable, listOf } from '../core/view.js';
+import { element, fillTable, listOf, whileShown } from '../core/view.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
-
-// Answers that come after the page left are dropped: its elements are gone.
-async function fetchShown(...args) {
-  const answer = await fetchJson(...args);
-  return mounted ? answer : null;
-}
+const { fetchShown } = whileShown(() => mounted);
 
 /* Logs */
 

@@ -6,21 +6,11 @@ import { api } from '../core/api.js';
 import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { $, clearErrorsIn, showErrorsIn } from '../core/dom.js';
-import { act, element, fetchJson, readProblem, problemText, safeId } from '../core/view.js';
+import { element, problemText, readProblem, safeId, whileShown } from '../core/view.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
-
-// Answers that come after the page left are dropped: its elements are gone.
-async function fetchShown(...args) {
-  const answer = await fetchJson(...args);
-  return mounted ? answer : null;
-}
-
-async function actShown(...args) {
-  const answer = await act(...args);
-  return mounted ? answer : { ok: false, status: 0, data: null };
-}
+const { fetchShown, actShown } = whileShown(() => mounted);
 
 /* Settings */
 

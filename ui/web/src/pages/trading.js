@@ -8,22 +8,12 @@ import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { decimal, duration, signOf, time } from '../core/format.js';
 import { $ } from '../core/dom.js';
-import { act, button, decimalCell, element, fetchJson, fillTable, getResponse, keepNewest, listOf, newer, pnlCell,
-         userName } from '../core/view.js';
+import { button, decimalCell, element, fillTable, getResponse, keepNewest, listOf, newer,
+         pnlCell, userName, whileShown } from '../core/view.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
-
-// Answers that come after the page left are dropped: its elements are gone.
-async function fetchShown(...args) {
-  const answer = await fetchJson(...args);
-  return mounted ? answer : null;
-}
-
-async function actShown(...args) {
-  const answer = await act(...args);
-  return mounted ? answer : { ok: false, status: 0, data: null };
-}
+const { fetchShown, actShown, ifShown } = whileShown(() => mounted);
 
 
 function showStatus(status) {
@@ -796,8 +786,6 @@ function render() {
   renderLive();
 }
 
-// An event for the page while it shows; none once it left.
-const whileShown = (fn) => (data, envelope) => { if (mounted) fn(data, envelope); };
 
 export default {
   id: 'trading',
@@ -810,7 +798,7 @@ export default {
     const topics = { system: showStatus, risk: riskChanged, portfolio: portfolioChanged,
                      positions: positionsChanged, balances: balancesChanged, orders: orderChanged,
                      fills: fillArrived, trades: tradeChanged, alerts: alertArrived };
-    const off = Object.entries(topics).map(([topic, fn]) => live.subscribe(topic, whileShown(fn)));
+    const off = Object.entries(topics).map(([topic, fn]) => live.subscribe(topic, ifShown(fn)));
     off.push(live.onResync(() => (mounted ? refresh() : null)));
     off.push(session.onChange(() => {
       render();
