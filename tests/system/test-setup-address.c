@@ -1,4 +1,4 @@
-/* test-first-run.c — a real boursed on an empty data directory prints its
+/* test-setup-address.c — a real boursed on an empty data directory prints its
  * setup address, which makes the first administrator once
  *
  * Copyright 2026 The Bourse Authors
