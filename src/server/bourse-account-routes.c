@@ -356,14 +356,37 @@ me_patch_cb (BourseRequest *request,
                                      password_checked_cb, change);
 }
 
+static const BourseParamDoc user_id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The account" },
+  { NULL }
+};
+
+static const BourseRouteSpec account_routes[] = {
+  { "POST", "/api/v1/users/{id}/reset-password", "users.write", users_reset_password_cb, {
+      .id = "createPasswordReset", .tag = "Users", .summary = "Make a password reset token for an account",
+      .description = "For the administrator to pass on (valid 30 minutes, one use); it is in this answer only. "
+                     "409 for an account whose password the system holds (PAM).",
+      .params = user_id_params, .status = 201, .response = "PasswordResetToken", .errors = "404 409" } },
+  { "POST", "/api/v1/auth/password-reset/request", NULL, reset_request_cb, {
+      .id = "requestPasswordReset", .tag = "Auth", .summary = "Ask for a password reset",
+      .description = "Always 202, whether or not the account exists; administrators are told on the alerts "
+                     "topic (with no token).",
+      .request = "PasswordResetRequest", .status = 202, .response = "PasswordResetAccepted", .errors = "422" } },
+  { "POST", "/api/v1/auth/password-reset/confirm", NULL, reset_confirm_cb, {
+      .id = "confirmPasswordReset", .tag = "Auth", .summary = "Choose a new password with a reset token",
+      .description = "Ends every session of the account. 401 for a token that is unknown, spent or expired; "
+                     "422 naming new_password when the policy refuses it.",
+      .request = "PasswordResetConfirm", .status = 204, .errors = "401 409 422" } },
+  { "PATCH", "/api/v1/users/me", "profile.write", me_patch_cb, {
+      .id = "updateMe", .tag = "Auth", .summary = "Change the caller's e-mail address or password",
+      .description = "A password change ends the caller's other sessions. 403 naming current_password when it "
+                     "is wrong (throttled like sign-ins: 429); 409 for the desktop's owner, who has no account, "
+                     "and for an account whose password the system holds (PAM).",
+      .request = "ProfilePatchRequest", .response = "User", .errors = "403 404 409 422" } },
+};
+
 void
 _bourse_server_add_account_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "POST", "/api/v1/users/{id}/reset-password", "users.write",
-                     users_reset_password_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/auth/password-reset/request", NULL, reset_request_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/auth/password-reset/confirm", NULL, reset_confirm_cb, self);
-  bourse_router_add (router, "PATCH", "/api/v1/users/me", "profile.write", me_patch_cb, self);
+  bourse_router_add_routes (self->router, account_routes, G_N_ELEMENTS (account_routes), self);
 }

@@ -13,6 +13,8 @@
 #include "auth/bourse-accounts.h"
 #include "auth/bourse-api-keys.h"
 #include "auth/bourse-audit.h"
+#include "core/bourse-json.h"
+#include "core/bourse-time.h"
 
 #include "bourse-server-private.h"
 
@@ -300,6 +302,7 @@ users_list_cb (BourseRequest *request,
   for (guint i = 0; i < users->len; i++)
     json_builder_add_value (builder, bourse_user_to_json (g_ptr_array_index (users, i)));
   json_builder_end_array (builder);
+  bourse_json_builder_add_next_cursor (builder, FALSE, 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -500,6 +503,7 @@ sessions_list_cb (BourseRequest *request,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "items");
   json_builder_add_value (builder, g_steal_pointer (&items));
+  bourse_json_builder_add_next_cursor (builder, FALSE, 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -570,15 +574,10 @@ audit_list_cb (BourseRequest *request,
   for (guint i = 0; i < entries->len; i++)
     json_builder_add_value (builder, bourse_audit_entry_to_json (g_ptr_array_index (entries, i)));
   json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "next_cursor");
-  if (entries->len == filter.limit && entries->len > 0)
-    {
-      g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT,
-                                               ((BourseAuditEntry *)g_ptr_array_index (entries, entries->len - 1))->id);
-      json_builder_add_string_value (builder, next);
-    }
-  else
-    json_builder_add_null_value (builder);
+  bourse_json_builder_add_next_cursor (builder, entries->len == filter.limit && entries->len > 0,
+                                       entries->len > 0
+                                       ? ((BourseAuditEntry *) g_ptr_array_index (entries, entries->len - 1))->id
+                                       : 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -618,13 +617,15 @@ api_keys_create_cb (BourseRequest *request,
 {
   JsonObject *body = bourse_request_get_json_object (request);
   const BoursePrincipal *principal = bourse_request_get_principal (request);
-  const char *name, *role_text, *expires_at;
+  const char *name, *role_text;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *key = NULL;
+  g_autofree char *expires_at = NULL;
   BourseAuthContext context;
   BourseRole role;
-  gint64 id = 0;
+  gboolean expires = FALSE;
+  gint64 id = 0, expires_ms = 0;
 
   if (body == NULL || !bourse_request_get_string_member (request, body, "name", TRUE, &name))
     return;
@@ -638,8 +639,11 @@ api_keys_create_cb (BourseRequest *request,
       bourse_request_reply_problem (request, SOUP_STATUS_UNPROCESSABLE_ENTITY, _("Invalid role"), errors, 1);
       return;
     }
-  if (!bourse_request_get_string_member (request, body, "expires_at", FALSE, &expires_at))
+  /* A date alone is that day's end: the key works through it. */
+  if (!bourse_request_get_time_member (request, body, "expires_at", BOURSE_TIME_BOUND_END, &expires, &expires_ms))
     return;
+  if (expires)
+    expires_at = bourse_time_format_rfc3339 (expires_ms);
 
   bourse_request_get_context (request, &context);
   key = bourse_api_keys_create (bourse_request_get_auth (request), principal, name, role, expires_at, &context, &id, &error);
@@ -688,6 +692,7 @@ api_keys_list_cb (BourseRequest *request,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "items");
   json_builder_add_value (builder, g_steal_pointer (&items));
+  bourse_json_builder_add_next_cursor (builder, FALSE, 0);
   json_builder_end_object (builder);
   bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
 }
@@ -711,27 +716,122 @@ api_keys_delete_cb (BourseRequest *request,
   soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
 }
 
+static const BourseParamDoc scope_params[] = {
+  { "scope", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"own\",\"all\"]}",
+    "own: only the caller's own, even for an administrator (whose default is everyone's)" },
+  { NULL }
+};
+
+static const BourseParamDoc users_list_params[] = {
+  { "status", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"pending\",\"active\",\"disabled\"]}",
+    "Only the accounts of this status" },
+  { NULL }
+};
+
+static const BourseParamDoc audit_params[] = {
+  { "actor", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":200}", "Who did it" },
+  { "action", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":200}",
+    "What was done; ending in \".\", a prefix (\"user.\")" },
+  { "target", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":200}",
+    "What it was done to (\"user:7\")" },
+  { "since", BOURSE_PARAM_QUERY, "TimeInput", "From this time on, inclusive" },
+  { "until", BOURSE_PARAM_QUERY, "TimeInput", "Before this time, exclusive; not before since (422 naming since)" },
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}", NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseParamDoc user_id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The account" },
+  { NULL }
+};
+
+static const BourseParamDoc session_id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The session: the caller's own (administrators: any)" },
+  { NULL }
+};
+
+static const BourseParamDoc api_key_id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The key: the caller's own (administrators: any)" },
+  { NULL }
+};
+
+static const BourseRouteSpec auth_routes[] = {
+  { "POST", "/api/v1/auth/register", NULL, register_cb, {
+      .id = "register", .tag = "Auth", .summary = "Ask for an account",
+      .description = "Makes a pending viewer account: an administrator approves it (administrators are told "
+                     "on the alerts topic). A role cannot be chosen here: a `role` member is ignored.",
+      .request = "RegisterRequest", .status = 201, .response = "User", .errors = "409 422" } },
+  { "POST", "/api/v1/auth/login", NULL, login_cb, {
+      .id = "login", .tag = "Auth", .summary = "Sign in",
+      .description = "401 for a wrong name or password, 403 for a pending or disabled account, 429 (with "
+                     "Retry-After) while sign-ins of the account or the address are throttled.",
+      .request = "LoginRequest", .response = "Tokens", .errors = "401 403 422" } },
+  { "POST", "/api/v1/auth/refresh", NULL, refresh_cb, {
+      .id = "refreshTokens", .tag = "Auth", .summary = "Trade a refresh token for new tokens",
+      .description = "The refresh token presented is spent; presenting a spent one ends the session (401).",
+      .request = "RefreshRequest", .response = "Tokens", .errors = "401 403 422" } },
+  { "POST", "/api/v1/auth/logout", "profile.read", logout_cb, {
+      .id = "logout", .tag = "Auth", .summary = "End the current session",
+      .description = "Its access tokens stop at once.", .status = 204 } },
+  { "GET", "/api/v1/users/me", "profile.read", me_cb, {
+      .id = "getMe", .tag = "Auth", .summary = "Read the caller's account",
+      .response = "Me" } },
+  { "GET", "/api/v1/permissions", "profile.read", permissions_cb, {
+      .id = "getPermissions", .tag = "Auth", .summary = "Read the caller's permissions and the whole matrix",
+      .description = "What the UIs show and enable follows this, never role names of their own.",
+      .response = "Permissions" } },
+  { "GET", "/api/v1/users", "users.read", users_list_cb, {
+      .id = "listUsers", .tag = "Users", .summary = "List the accounts",
+      .description = "Pending accounts first. One page: next_cursor is always null.",
+      .params = users_list_params, .response = "page:User", .errors = "422" } },
+  { "POST", "/api/v1/users", "users.write", users_create_cb, {
+      .id = "createUser", .tag = "Users", .summary = "Make an active account",
+      .request = "UserCreateRequest", .status = 201, .response = "User", .errors = "409 422" } },
+  { "POST", "/api/v1/users/{id}/approve", "users.write", users_approve_cb, {
+      .id = "approveUser", .tag = "Users", .summary = "Approve a pending account",
+      .params = user_id_params, .response = "User", .errors = "404 409" } },
+  { "PATCH", "/api/v1/users/{id}", "users.write", users_patch_cb, {
+      .id = "updateUser", .tag = "Users", .summary = "Re-role, disable or re-enable an account",
+      .description = "Applies to the tokens already issued, and to open WebSockets.",
+      .params = user_id_params, .request = "UserPatchRequest", .response = "User", .errors = "404 409 422" } },
+  { "DELETE", "/api/v1/users/{id}", "users.write", users_delete_cb, {
+      .id = "deleteUser", .tag = "Users", .summary = "Delete an account",
+      .description = "Not one's own (409).",
+      .params = user_id_params, .status = 204, .errors = "404 409" } },
+  { "GET", "/api/v1/sessions", "sessions.read", sessions_list_cb, {
+      .id = "listSessions", .tag = "Auth", .summary = "List the live sessions",
+      .description = "One's own (administrators: everyone's, unless scope=own). One page: next_cursor is "
+                     "always null.",
+      .params = scope_params, .response = "page:Session", .errors = "422" } },
+  { "DELETE", "/api/v1/sessions/{id}", "sessions.revoke", sessions_delete_cb, {
+      .id = "revokeSession", .tag = "Auth", .summary = "End a session",
+      .params = session_id_params, .status = 204, .errors = "404" } },
+  { "POST", "/api/v1/api-keys", "api_keys.write", api_keys_create_cb, {
+      .id = "createApiKey", .tag = "Auth", .summary = "Make an API key",
+      .description = "The key is in this answer only. The desktop's owner, who has no account, cannot make "
+                     "one (409).",
+      .request = "ApiKeyRequest", .status = 201, .response = "ApiKeyCreated", .errors = "409 422" } },
+  { "GET", "/api/v1/api-keys", "api_keys.read", api_keys_list_cb, {
+      .id = "listApiKeys", .tag = "Auth", .summary = "List API keys",
+      .description = "One's own (administrators: everyone's, unless scope=own), never the key itself. One "
+                     "page: next_cursor is always null.",
+      .params = scope_params, .response = "page:ApiKey", .errors = "422" } },
+  { "DELETE", "/api/v1/api-keys/{id}", "api_keys.write", api_keys_delete_cb, {
+      .id = "revokeApiKey", .tag = "Auth", .summary = "Revoke an API key",
+      .description = "Refused at once, and the WebSockets it opened closed.",
+      .params = api_key_id_params, .status = 204, .errors = "404" } },
+  { "GET", "/api/v1/audit", "audit.read", audit_list_cb, {
+      .id = "listAudit", .tag = "Users", .summary = "Read the audit trail",
+      .description = "Newest first.",
+      .params = audit_params, .response = "page:AuditEntry", .errors = "422" } },
+  { "GET", "/api/v1/audit/verify", "audit.read", audit_verify_cb, {
+      .id = "verifyAudit", .tag = "Users", .summary = "Check the audit trail's hash chain",
+      .response = "AuditVerdict" } },
+};
+
 void
 _bourse_server_add_auth_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "POST", "/api/v1/auth/register", NULL, register_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/auth/login", NULL, login_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/auth/refresh", NULL, refresh_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/auth/logout", "profile.read", logout_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/users/me", "profile.read", me_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/permissions", "profile.read", permissions_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/users", "users.read", users_list_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/users", "users.write", users_create_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/users/{id}/approve", "users.write", users_approve_cb, self);
-  bourse_router_add (router, "PATCH", "/api/v1/users/{id}", "users.write", users_patch_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/users/{id}", "users.write", users_delete_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/sessions", "sessions.read", sessions_list_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/sessions/{id}", "sessions.revoke", sessions_delete_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/api-keys", "api_keys.write", api_keys_create_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/api-keys", "api_keys.read", api_keys_list_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/api-keys/{id}", "api_keys.write", api_keys_delete_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/audit", "audit.read", audit_list_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/audit/verify", "audit.read", audit_verify_cb, self);
+  bourse_router_add_routes (self->router, auth_routes, G_N_ELEMENTS (auth_routes), self);
 }

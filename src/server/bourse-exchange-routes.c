@@ -259,15 +259,44 @@ reconciliations_cb (BourseRequest *request,
 
 /* }}} */
 
+static const BourseParamDoc reconciliations_params[] = {
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":20}", NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseRouteSpec exchange_routes[] = {
+  { "GET", "/api/v1/exchange", "exchange.read", exchange_get_cb, {
+      .id = "getExchange", .tag = "Exchange", .summary = "Read the exchange, its keys' check and the connection",
+      .description = "Never a key: only a hint of the API key and what its check found.",
+      .response = "Exchange" } },
+  { "PUT", "/api/v1/exchange/keys", "exchange.keys", keys_put_cb, {
+      .id = "setExchangeKeys", .tag = "Exchange", .summary = "Check keys with the exchange and keep them",
+      .description = "Checked with Binance (GET /api/v3/account), then kept in the keyring. 422 naming api_key or "
+                     "secret when Binance refuses them, or they can withdraw or cannot trade (nothing is kept); "
+                     "409 naming mode while live; 502 or 503 when Binance fails or cannot be reached.",
+      .request = "ExchangeKeysRequest", .response = "Exchange", .errors = "409 422 502 503" } },
+  { "POST", "/api/v1/exchange/keys/check", "exchange.keys", keys_check_cb, {
+      .id = "checkExchangeKeys", .tag = "Exchange", .summary = "Check the kept keys again",
+      .description = "The kept keys, or those of the environment: keys.problem says what failed. 409 naming "
+                     "keys when there are none.",
+      .response = "Exchange", .errors = "409 422 502 503" } },
+  { "DELETE", "/api/v1/exchange/keys", "exchange.keys", keys_delete_cb, {
+      .id = "deleteExchangeKeys", .tag = "Exchange", .summary = "Forget the exchange keys",
+      .description = "409 naming mode while live.",
+      .status = 204, .errors = "409" } },
+  { "POST", "/api/v1/system/reconcile", "system.control", reconcile_cb, {
+      .id = "reconcile", .tag = "Exchange", .summary = "Reconcile the book with the exchange",
+      .description = "409 naming mode on paper; 502 or 503 when the exchange fails or cannot be reached.",
+      .response = "Reconciliation", .errors = "409 502 503" } },
+  { "GET", "/api/v1/system/reconciliations", "exchange.read", reconciliations_cb, {
+      .id = "listReconciliations", .tag = "Exchange", .summary = "List the reconciliations",
+      .description = "Newest first.",
+      .params = reconciliations_params, .response = "page:Reconciliation", .errors = "422" } },
+};
+
 void
 _bourse_server_add_exchange_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "GET", "/api/v1/exchange", "exchange.read", exchange_get_cb, self);
-  bourse_router_add (router, "PUT", "/api/v1/exchange/keys", "exchange.keys", keys_put_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/exchange/keys/check", "exchange.keys", keys_check_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/exchange/keys", "exchange.keys", keys_delete_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/system/reconcile", "system.control", reconcile_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/system/reconciliations", "exchange.read", reconciliations_cb, self);
+  bourse_router_add_routes (self->router, exchange_routes, G_N_ELEMENTS (exchange_routes), self);
 }

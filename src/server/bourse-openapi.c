@@ -416,15 +416,17 @@ operation_for (Builder           *builder,
   errors = g_strsplit (doc->errors != NULL ? doc->errors : "", " ", -1);
   for (guint i = 0; errors[i] != NULL; i++)
     {
-      /* "404", or "503:Health" for an error answered with another body. */
+      /* "404", or "503:Health" for an error answered with another body;
+       * "202:Order" for a second success (a dry run, a live venue). */
       g_auto(GStrv) parts = g_strsplit (errors[i], ":", 2);
       guint64 status;
 
       if (errors[i][0] == '\0')
         continue;
-      if (!g_ascii_string_to_unsigned (parts[0], 10, 300, 599, &status, NULL))
+      if (!g_ascii_string_to_unsigned (parts[0], 10, 200, 599, &status, NULL)
+          || (status < 300 && parts[1] == NULL))
         {
-          problem (builder, "%s: \"%s\" is not an error status", where, errors[i]);
+          problem (builder, "%s: \"%s\" is not an error status, nor a success with its schema", where, errors[i]);
           continue;
         }
       if (parts[1] != NULL)

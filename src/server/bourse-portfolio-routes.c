@@ -178,17 +178,82 @@ trades_get_cb (BourseRequest *request,
   reply_or_error (request, bourse_portfolio_trade_json (portfolio_of (request), id, &error), &error);
 }
 
+#define LIMIT_SCHEMA "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}"
+
+static const BourseParamDoc equity_params[] = {
+  { "start", BOURSE_PARAM_QUERY, "TimeInput", "From this time (default: 30 days before end)" },
+  { "end", BOURSE_PARAM_QUERY, "TimeInput", "Up to this time (default: now); after start (else 422 naming end)" },
+  { "interval", BOURSE_PARAM_QUERY, "Interval",
+    "One point per interval (default 1h); at most 5,000 points in the window (else 422 naming interval)" },
+  { NULL }
+};
+
+static const BourseParamDoc calendar_params[] = {
+  { "year", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1970,\"maximum\":9999}",
+    "Default: the current year" },
+  { "tz", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"minLength\":1,\"maxLength\":64,\"default\":\"UTC\"}",
+    "The IANA time zone whose days the trades are counted in (Europe/Berlin)" },
+  { NULL }
+};
+
+static const BourseParamDoc balances_params[] = {
+  { "asset", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"pattern\":\"^[A-Z0-9]{2,20}$\"}", "Only this asset's" },
+  { "start", BOURSE_PARAM_QUERY, "TimeInput", "From this time (default: everything)" },
+  { "end", BOURSE_PARAM_QUERY, "TimeInput", "Up to this time (default: now); after start (else 422 naming end)" },
+  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseParamDoc trades_params[] = {
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", NULL },
+  { "status", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"open\",\"closed\"]}", NULL },
+  { "since_id", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":0}",
+    "What came after this id, oldest first, for incremental sync (no next_cursor: ask again from the last id)" },
+  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseParamDoc trade_id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The trade" },
+  { NULL }
+};
+
+static const BourseRouteSpec portfolio_routes[] = {
+  { "GET", "/api/v1/portfolio", "portfolio.read", portfolio_cb, {
+      .id = "getPortfolio", .tag = "Portfolio", .summary = "Read the portfolio",
+      .description = "Cash, equity and PnL, with the balances and the open positions.",
+      .response = "Portfolio" } },
+  { "GET", "/api/v1/portfolio/pnl", "portfolio.read", pnl_cb, {
+      .id = "getPnl", .tag = "Portfolio", .summary = "Read the PnL of today, 7 and 30 days and all time",
+      .response = "Pnl" } },
+  { "GET", "/api/v1/portfolio/equity", "portfolio.read", equity_cb, {
+      .id = "getEquityCurve", .tag = "Portfolio", .summary = "Read the equity curve",
+      .params = equity_params, .response = "EquityCurve", .errors = "422" } },
+  { "GET", "/api/v1/portfolio/calendar", "portfolio.read", calendar_cb, {
+      .id = "getPnlCalendar", .tag = "Portfolio", .summary = "Read the PnL of a year by day",
+      .description = "Closed trades by their local day in tz.",
+      .params = calendar_params, .response = "PnlCalendar", .errors = "422" } },
+  { "GET", "/api/v1/balances/history", "portfolio.read", balances_history_cb, {
+      .id = "listBalanceChanges", .tag = "Portfolio", .summary = "List every change of a balance",
+      .description = "Newest first.",
+      .params = balances_params, .response = "page:BalanceChange", .errors = "422" } },
+  { "GET", "/api/v1/positions", "portfolio.read", positions_cb, {
+      .id = "listPositions", .tag = "Portfolio", .summary = "List the open positions",
+      .description = "One page: next_cursor is always null.",
+      .response = "page:Position" } },
+  { "GET", "/api/v1/trades", "portfolio.read", trades_list_cb, {
+      .id = "listTrades", .tag = "Portfolio", .summary = "List the round-trip trades",
+      .description = "Newest first.",
+      .params = trades_params, .response = "page:Trade", .errors = "422" } },
+  { "GET", "/api/v1/trades/{id}", "portfolio.read", trades_get_cb, {
+      .id = "getTrade", .tag = "Portfolio", .summary = "Read a trade",
+      .params = trade_id_params, .response = "Trade", .errors = "404" } },
+};
+
 void
 _bourse_server_add_portfolio_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "GET", "/api/v1/portfolio", "portfolio.read", portfolio_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/portfolio/pnl", "portfolio.read", pnl_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/portfolio/equity", "portfolio.read", equity_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/portfolio/calendar", "portfolio.read", calendar_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/balances/history", "portfolio.read", balances_history_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/positions", "portfolio.read", positions_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/trades", "portfolio.read", trades_list_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/trades/{id}", "portfolio.read", trades_get_cb, self);
+  bourse_router_add_routes (self->router, portfolio_routes, G_N_ELEMENTS (portfolio_routes), self);
 }

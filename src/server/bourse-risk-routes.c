@@ -67,14 +67,13 @@ state_get_cb (BourseRequest *request,
   reply_node (request, bourse_risk_state_to_json (risk_of (request)));
 }
 
-/* PUT /risk/global (@user_data FALSE) and /risk/profile (TRUE): the
- * settings as they are now, or the refusal. */
+/* PUT /risk/global and /risk/profile: the settings as they are now, or
+ * the refusal. */
 static void
-put_cb (BourseRequest *request,
-        gpointer       user_data)
+put_limits (BourseRequest *request,
+            gboolean       profile)
 {
   JsonObject *body = bourse_request_get_json_object (request);
-  gboolean profile = GPOINTER_TO_INT (user_data);
   g_autoptr(GError) error = NULL;
   BourseAuthContext context;
   BourseRiskCaller caller;
@@ -93,13 +92,26 @@ put_cb (BourseRequest *request,
     bourse_request_reply_error (request, error, 0);
 }
 
+static void
+global_put_cb (BourseRequest *request,
+               gpointer       user_data)
+{
+  put_limits (request, FALSE);
+}
+
+static void
+profile_put_cb (BourseRequest *request,
+                gpointer       user_data)
+{
+  put_limits (request, TRUE);
+}
+
 /* POST /risk/halt {"reason","cancel_orders"?,"flatten"?}, /risk/reduce
  * {"reason"} and /risk/resume {"reason"?} (its body is optional). */
 static void
-state_post_cb (BourseRequest *request,
-               gpointer       user_data)
+set_state (BourseRequest      *request,
+           BourseTradingState  state)
 {
-  BourseTradingState state = GPOINTER_TO_INT (user_data);
   g_autoptr(GBytes) raw = bourse_request_dup_body (request);
   g_autoptr(GError) error = NULL;
   gboolean cancel_orders = FALSE, flatten = FALSE, ok;
@@ -131,20 +143,63 @@ state_post_cb (BourseRequest *request,
     bourse_request_reply_error (request, error, 0);
 }
 
+static void
+halt_cb (BourseRequest *request,
+         gpointer       user_data)
+{
+  set_state (request, BOURSE_TRADING_STATE_HALTED);
+}
+
+static void
+reduce_cb (BourseRequest *request,
+           gpointer       user_data)
+{
+  set_state (request, BOURSE_TRADING_STATE_REDUCING);
+}
+
+static void
+resume_cb (BourseRequest *request,
+           gpointer       user_data)
+{
+  set_state (request, BOURSE_TRADING_STATE_ACTIVE);
+}
+
+static const BourseRouteSpec risk_routes[] = {
+  { "GET", "/api/v1/risk/global", "risk.read", global_get_cb, {
+      .id = "getRiskLimits", .tag = "Risk", .summary = "Read the global limits and protections",
+      .response = "RiskLimits" } },
+  { "PUT", "/api/v1/risk/global", "risk.write", global_put_cb, {
+      .id = "setRiskLimits", .tag = "Risk", .summary = "Change the global limits and protections",
+      .description = "Audited as risk.global.update.",
+      .request = "RiskLimitsRequest", .response = "RiskLimits", .errors = "422" } },
+  { "GET", "/api/v1/risk/profile", "risk.read", profile_get_cb, {
+      .id = "getRiskProfile", .tag = "Risk", .summary = "Read the caller's own risk profile",
+      .response = "RiskProfile" } },
+  { "PUT", "/api/v1/risk/profile", "risk.profile", profile_put_cb, {
+      .id = "setRiskProfile", .tag = "Risk", .summary = "Change the caller's own risk profile",
+      .description = "Within the global limits (422 naming the limit otherwise).",
+      .request = "RiskProfileRequest", .response = "RiskProfile", .errors = "422" } },
+  { "GET", "/api/v1/risk/state", "risk.read", state_get_cb, {
+      .id = "getRiskState", .tag = "Risk", .summary = "Read the trading state in force",
+      .description = "Why, since and until when, and the active protections.",
+      .response = "RiskState" } },
+  { "POST", "/api/v1/risk/halt", "risk.halt", halt_cb, {
+      .id = "haltTrading", .tag = "Risk", .summary = "Halt trading (the kill switch)",
+      .description = "HALTED at once; then, when asked, the open orders canceled and the positions closed "
+                     "at market.",
+      .request = "HaltRequest", .response = "RiskState", .errors = "409 422" } },
+  { "POST", "/api/v1/risk/reduce", "risk.resume", reduce_cb, {
+      .id = "reduceTrading", .tag = "Risk", .summary = "Allow only orders that reduce a position",
+      .request = "ReduceRequest", .response = "RiskState", .errors = "409 422" } },
+  { "POST", "/api/v1/risk/resume", "risk.resume", resume_cb, {
+      .id = "resumeTrading", .tag = "Risk", .summary = "Resume trading",
+      .description = "ACTIVE again, unless a protection still imposes a state until its time. The body may "
+                     "be empty.",
+      .request = "ResumeRequest", .response = "RiskState", .errors = "409 422" } },
+};
+
 void
 _bourse_server_add_risk_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "GET", "/api/v1/risk/global", "risk.read", global_get_cb, NULL);
-  bourse_router_add (router, "PUT", "/api/v1/risk/global", "risk.write", put_cb, GINT_TO_POINTER (FALSE));
-  bourse_router_add (router, "GET", "/api/v1/risk/profile", "risk.read", profile_get_cb, NULL);
-  bourse_router_add (router, "PUT", "/api/v1/risk/profile", "risk.profile", put_cb, GINT_TO_POINTER (TRUE));
-  bourse_router_add (router, "GET", "/api/v1/risk/state", "risk.read", state_get_cb, NULL);
-  bourse_router_add (router, "POST", "/api/v1/risk/halt", "risk.halt", state_post_cb,
-                     GINT_TO_POINTER (BOURSE_TRADING_STATE_HALTED));
-  bourse_router_add (router, "POST", "/api/v1/risk/reduce", "risk.resume", state_post_cb,
-                     GINT_TO_POINTER (BOURSE_TRADING_STATE_REDUCING));
-  bourse_router_add (router, "POST", "/api/v1/risk/resume", "risk.resume", state_post_cb,
-                     GINT_TO_POINTER (BOURSE_TRADING_STATE_ACTIVE));
+  bourse_router_add_routes (self->router, risk_routes, G_N_ELEMENTS (risk_routes), NULL);
 }

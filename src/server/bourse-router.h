@@ -57,7 +57,8 @@ typedef struct
    * "404 409 422". Those the server answers for every route are added by
    * the document: 401 and 403 with a permission, 400, 413 (and 415 for JSON) with a
    * body, and 429. Every one of them carries a Problem, unless written
-   * "503:Health": that status with that schema (a health check's answer). */
+   * "503:Health": that status with that schema (a health check's answer).
+   * A second success is written with its schema: "202:Order". */
   const char           *errors;
   gboolean              deprecated;    /* seed aliases */
   const char           *replaced_by;   /* with deprecated: the path to use instead */

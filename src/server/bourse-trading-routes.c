@@ -523,27 +523,129 @@ system_mode_cb (BourseRequest *request,
 
 /* }}} */
 
+#define LIMIT_SCHEMA "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}"
+#define SINCE_ID_SCHEMA "{\"type\":\"integer\",\"minimum\":0}"
+
+static const BourseParamDoc dry_run_params[] = {
+  { "dry_run", BOURSE_PARAM_QUERY, "{\"type\":\"boolean\",\"default\":false}",
+    "true: answer 200 with what the order would be and cost, or the refusal; nothing is stored" },
+  { NULL }
+};
+
+static const BourseParamDoc orders_list_params[] = {
+  { "status", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"open\",\"closed\"]}", NULL },
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", NULL },
+  { "since_id", BOURSE_PARAM_QUERY, SINCE_ID_SCHEMA,
+    "What came after this id, oldest first, for incremental sync (no next_cursor: ask again from the last id)" },
+  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseParamDoc fills_list_params[] = {
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", NULL },
+  { "since_id", BOURSE_PARAM_QUERY, SINCE_ID_SCHEMA,
+    "What came after this id, oldest first, for incremental sync (no next_cursor: ask again from the last id)" },
+  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  { NULL }
+};
+
+static const BourseParamDoc cancel_all_params[] = {
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", "Only this symbol's orders" },
+  { NULL }
+};
+
+static const BourseParamDoc order_id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The order" },
+  { NULL }
+};
+
+static const BourseParamDoc trade_id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The trade" },
+  { NULL }
+};
+
+static const BourseParamDoc approval_id_params[] = {
+  { "id", BOURSE_PARAM_PATH, "Id", "The approval" },
+  { "dry_run", BOURSE_PARAM_QUERY, "{\"type\":\"boolean\",\"default\":false}",
+    "true: answer 200 with the entry order as it would be, or the refusal; nothing is stored" },
+  { NULL }
+};
+
+static const BourseRouteSpec trading_routes[] = {
+  { "POST", "/api/v1/orders", "orders.write", orders_create_cb, {
+      .id = "placeOrder", .tag = "Trading", .summary = "Place an order",
+      .description = "201 with the order and its fills; the same client_order_id again answers 200 with the "
+                     "existing order, and ?dry_run=true 200 with an OrderCheck. 422 names the member at fault "
+                     "(the risk limits as risk.<limit>); 409 when the trading state (risk.state) or a stopped "
+                     "loop forbids it.",
+      .params = dry_run_params, .request = "OrderRequest", .status = 201, .response = "OrderWithFills",
+      .errors = "200:OrderOrCheck 409 422" } },
+  { "GET", "/api/v1/orders", "orders.read", orders_list_cb, {
+      .id = "listOrders", .tag = "Trading", .summary = "List the book's orders",
+      .description = "Everyone's (one book per engine), newest first, without their fills.",
+      .params = orders_list_params, .response = "page:Order", .errors = "422" } },
+  { "DELETE", "/api/v1/orders", "orders.write", orders_cancel_all_cb, {
+      .id = "cancelOrders", .tag = "Trading", .summary = "Cancel one's open orders",
+      .description = "One's own open orders (administrators: all).",
+      .params = cancel_all_params, .response = "CanceledOrders", .errors = "409 422" } },
+  { "GET", "/api/v1/orders/{id}", "orders.read", orders_get_cb, {
+      .id = "getOrder", .tag = "Trading", .summary = "Read an order with its fills",
+      .params = order_id_params, .response = "OrderWithFills", .errors = "404" } },
+  { "DELETE", "/api/v1/orders/{id}", "orders.write", orders_cancel_cb, {
+      .id = "cancelOrder", .tag = "Trading", .summary = "Cancel an order",
+      .description = "200 with the canceled order; on live, 202 with the order (cancel_requested_at set) until "
+                     "the exchange confirms, on the orders topic. 409 naming status when it is final; 403 for "
+                     "someone else's order without orders.manage.",
+      .params = order_id_params, .response = "OrderWithFills", .errors = "202:OrderWithFills 403 404 409" } },
+  { "GET", "/api/v1/fills", "orders.read", fills_list_cb, {
+      .id = "listFills", .tag = "Trading", .summary = "List the fills",
+      .description = "Newest first.",
+      .params = fills_list_params, .response = "page:Fill", .errors = "422" } },
+  { "POST", "/api/v1/trades", "orders.write", trades_create_cb, {
+      .id = "openTrade", .tag = "Trading", .summary = "Enter a trade by hand",
+      .description = "A market order through the same checks as POST /api/v1/orders: 201 with the entry order.",
+      .request = "ManualTradeRequest", .status = 201, .response = "OrderWithFills", .errors = "409 422" } },
+  { "POST", "/api/v1/trades/{id}/close", "orders.write", trades_close_cb, {
+      .id = "closeTrade", .tag = "Trading", .summary = "Close a trade at market",
+      .description = "The symbol's open orders are canceled first, then the open quantity sold or bought back "
+                     "at market: 201 with the exit order. On live, 202 when the cancels must be confirmed by "
+                     "the exchange first. 409 when the trade is closed.",
+      .params = trade_id_params, .status = 201, .response = "OrderWithFills",
+      .errors = "202:TradeClosePending 404 409 422" } },
+  { "POST", "/api/v1/approvals/{id}/execute", "approvals.execute", approvals_execute_cb, {
+      .id = "executeApproval", .tag = "Trading", .summary = "Execute an approved recommendation",
+      .description = "201 with the entry order (its bracket follows the fill); ?dry_run=true 200 with an "
+                     "OrderCheck. The body may be empty: without quantity, the caller's risk profile sizes it. "
+                     "409 naming status unless the approval is approved, unexpired and not executed.",
+      .params = approval_id_params, .request = "ExecuteRequest", .status = 201, .response = "OrderWithFills",
+      .errors = "200:OrderCheck 403 404 409 422" } },
+  { "POST", "/api/v1/trade/execute", "approvals.execute", trade_execute_cb, {
+      .id = "executeApprovalSeed", .tag = "Trading", .summary = "Execute an approved recommendation (seed 003)",
+      .params = dry_run_params, .request = "TradeExecuteRequest", .status = 201, .response = "OrderWithFills",
+      .errors = "200:OrderCheck 403 404 409 422", .deprecated = TRUE,
+      .replaced_by = "/api/v1/approvals/{id}/execute" } },
+  { "POST", "/api/v1/system/start", "system.control", system_start_cb, {
+      .id = "startTrading", .tag = "Trading", .summary = "Start the trading loop",
+      .description = "Order processing and live strategies.",
+      .response = "SystemStatus", .errors = "409" } },
+  { "POST", "/api/v1/system/stop", "system.control", system_stop_cb, {
+      .id = "stopTrading", .tag = "Trading", .summary = "Stop the trading loop",
+      .response = "SystemStatus", .errors = "409" } },
+  { "POST", "/api/v1/system/restart", "system.control", system_restart_cb, {
+      .id = "restartTrading", .tag = "Trading", .summary = "Stop and start the trading loop",
+      .response = "SystemStatus", .errors = "409" } },
+  { "POST", "/api/v1/system/mode", "system.control", system_mode_cb, {
+      .id = "setTradingMode", .tag = "Trading", .summary = "Switch between paper and live trading",
+      .description = "Live needs system.live (403 naming mode) and confirm exactly LIVE (422 naming confirm); "
+                     "409 naming keys without keys that passed their check, naming mode while orders of the "
+                     "other book are open. The engine reconciles before it takes live orders.",
+      .request = "ModeRequest", .response = "SystemStatus", .errors = "403 409 422" } },
+};
+
 void
 _bourse_server_add_trading_routes (BourseServer *self)
 {
-  BourseRouter *router = self->router;
-
-  bourse_router_add (router, "POST", "/api/v1/orders", "orders.write", orders_create_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/orders", "orders.read", orders_list_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/orders", "orders.write", orders_cancel_all_cb, self);
-  bourse_router_add (router, "GET", "/api/v1/orders/{id}", "orders.read", orders_get_cb, self);
-  bourse_router_add (router, "DELETE", "/api/v1/orders/{id}", "orders.write", orders_cancel_cb, self);
-
-  bourse_router_add (router, "GET", "/api/v1/fills", "orders.read", fills_list_cb, self);
-
-  bourse_router_add (router, "POST", "/api/v1/trades", "orders.write", trades_create_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/trades/{id}/close", "orders.write", trades_close_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/approvals/{id}/execute", "approvals.execute",
-                     approvals_execute_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/trade/execute", "approvals.execute", trade_execute_cb, self);
-
-  bourse_router_add (router, "POST", "/api/v1/system/start", "system.control", system_start_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/system/stop", "system.control", system_stop_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/system/restart", "system.control", system_restart_cb, self);
-  bourse_router_add (router, "POST", "/api/v1/system/mode", "system.control", system_mode_cb, self);
+  bourse_router_add_routes (self->router, trading_routes, G_N_ELEMENTS (trading_routes), self);
 }
