@@ -123,6 +123,93 @@ export async function scenario({ call, tokens, server, succeeded }) {
 
   await marketAndDesk(call, admin);
 
+  // Auth and users: a session of its own for the calls that end one
+  const password = server.password;
+  const signIn = async () => (await call('login', { body: { username: server.roles.trader, password } })).body;
+  const spare = await signIn();
+  await call('refreshTokens', { body: { refresh_token: spare.refresh_token } });
+  await call('logout', { token: (await signIn()).access_token });
+  await call('register', { body: { username: 'newcomer', email: 'newcomer@example.com',
+                                   password: 'a contract password 1', role: 'admin' } });
+  await call('getMe', admin);
+  await call('getPermissions', admin);
+  const users = await call('listUsers', { ...admin, query: { status: 'pending' } });
+  const newcomer = users.body.items.find((user) => user.username === 'newcomer');
+  if (newcomer?.role !== 'viewer') throw new Error('a role chosen at registration was not ignored');
+  await call('approveUser', { ...admin, params: { id: newcomer.id } });
+  await call('updateUser', { ...admin, params: { id: newcomer.id }, body: { role: 'trader' } });
+  await call('createPasswordReset', { ...admin, params: { id: newcomer.id } });
+  await call('requestPasswordReset', { body: { username: 'nobody' } });
+  const reset = await call('createPasswordReset', { ...admin, params: { id: newcomer.id } });
+  await call('confirmPasswordReset', { body: { token: reset.body.reset_token, new_password: 'a contract password 2' } });
+  const made = await call('createUser', { ...admin, body: { username: 'shortlived', email: 'short@example.com',
+                                                            password: 'a contract password 3', role: 'viewer' } });
+  await call('deleteUser', { ...admin, params: { id: made.body.id } });
+  await call('updateMe', { token: tokens.viewer, body: { email: 'watcher@example.com' } });
+  await call('listSessions', { ...admin, query: { scope: 'all' } });
+  const sessions = await call('listSessions', { token: spare.access_token, query: { scope: 'own' } });
+  await call('revokeSession', { ...admin, params: { id: sessions.body.items.find((s) => s.current).id } });
+  const key = await call('createApiKey', { ...admin, body: { name: 'contract', role: 'viewer', expires_at: '2099-12-31' } });
+  await call('listApiKeys', admin);
+  await call('revokeApiKey', { ...admin, params: { id: key.body.id } });
+  await call('listAudit', { ...admin, query: { limit: '5', since: '2020-01-01' } });
+  await call('verifyAudit', admin);
+
+  // Trading, on the simulated market's prices
+  const trader = { token: tokens.trader };
+  const order = { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quote_quantity: '100' };
+  await call('placeOrder', { ...trader, query: { dry_run: 'true' }, body: order });
+  await call('placeOrder', { ...trader, body: { ...order, client_order_id: 'contract-1' } });
+  const resting = await call('placeOrder', { ...trader, body: { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT',
+                                                                 quantity: '0.01', price: '1000', time_in_force: 'GTC' } });
+  await call('listOrders', { ...trader, query: { status: 'open', limit: '10' } });
+  await call('getOrder', { ...trader, params: { id: resting.body.id } });
+  await call('cancelOrder', { ...trader, params: { id: resting.body.id } });
+  await call('cancelOrders', { ...trader, query: { symbol: 'BTCUSDT' } });
+  await call('listFills', { ...trader, query: { limit: '10' } });
+  await call('openTrade', { ...trader, body: { symbol: 'ETHUSDT', side: 'BUY', quote_quantity: '100' } });
+  const trades = await call('listTrades', { ...trader, query: { status: 'open' } });
+  await call('getTrade', { ...trader, params: { id: trades.body.items[0].id } });
+  await call('closeTrade', { ...trader, params: { id: trades.body.items[0].id } });
+
+  // Approvals to execute: a signed webhook's signal opens each
+  const hook = (await call('createWebhook', { ...admin, body: { name: 'contract trading' } })).body;
+  const approved = async (comment) => {
+    const signal = (await call('receiveWebhookSignal', signed(hook, { symbol: 'BTCUSDT', action: 'buy', comment }))).body;
+    await call('approveApproval', { ...admin, params: { id: signal.approval_id }, body: {} });
+    return signal.approval_id;
+  };
+  const first = await approved('contract 1');
+  await call('executeApproval', { ...trader, params: { id: first }, query: { dry_run: 'true' }, body: {} });
+  await call('executeApproval', { ...trader, params: { id: first }, body: {} });
+  await call('executeApprovalSeed', { ...trader, body: { approval_id: await approved('contract 2') } });
+
+  await call('getPortfolio', trader);
+  await call('getPnl', trader);
+  await call('getEquityCurve', { ...trader, query: { start: '2020-01-01', interval: '1d' } });
+  await call('getPnlCalendar', { ...trader, query: { tz: 'Europe/Berlin' } });
+  await call('listBalanceChanges', { ...trader, query: { asset: 'USDT', limit: '10' } });
+  await call('listPositions', trader);
+  await call('stopTrading', admin);
+  await call('startTrading', admin);
+  await call('restartTrading', admin);
+  await call('setTradingMode', { ...admin, body: { mode: 'paper' } });
+
+  // Exchange: no keys on a fresh engine
+  await call('getExchange', admin);
+  await call('deleteExchangeKeys', admin);
+  await call('listReconciliations', admin);
+
+  // Risk, left as it was found
+  const limits = await call('getRiskLimits', admin);
+  await call('setRiskLimits', { ...admin, body: { max_open_orders: limits.body.max_open_orders } });
+  await call('getRiskProfile', trader);
+  await call('setRiskProfile', { ...trader, body: { risk_per_trade: '0.01' } });
+  await call('getRiskState', trader);
+  await call('reduceTrading', { ...admin, body: { reason: 'contract' } });
+  await call('haltTrading', { ...admin, body: { reason: 'contract', cancel_orders: true } });
+  await call('resumeTrading', admin);
+
   // Last: the seeds' aliases (they stop and start the trading loop).
   await seedScenario({ call, tokens, server, succeeded, upgrade });
 }
