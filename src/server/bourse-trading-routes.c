@@ -523,31 +523,28 @@ system_mode_cb (BourseRequest *request,
 
 /* }}} */
 
-#define LIMIT_SCHEMA "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}"
-#define SINCE_ID_SCHEMA "{\"type\":\"integer\",\"minimum\":0}"
-
 static const BourseParamDoc dry_run_params[] = {
   { "dry_run", BOURSE_PARAM_QUERY, "{\"type\":\"boolean\",\"default\":false}",
     "true: answer 200 with what the order would be and cost, or the refusal; nothing is stored" },
   { NULL }
 };
 
+/* The ledger's lists page back by cursor, or forward by since_id. */
+#define LEDGER_LIST_PARAMS \
+  { "symbol", BOURSE_PARAM_QUERY, "Symbol", NULL }, \
+  { "since_id", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":0}", \
+    "What came after this id, oldest first, for incremental sync (no next_cursor: ask again from the last id)" }, \
+  { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":500,\"default\":100}", NULL }, \
+  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" }
+
 static const BourseParamDoc orders_list_params[] = {
   { "status", BOURSE_PARAM_QUERY, "{\"type\":\"string\",\"enum\":[\"open\",\"closed\"]}", NULL },
-  { "symbol", BOURSE_PARAM_QUERY, "Symbol", NULL },
-  { "since_id", BOURSE_PARAM_QUERY, SINCE_ID_SCHEMA,
-    "What came after this id, oldest first, for incremental sync (no next_cursor: ask again from the last id)" },
-  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
-  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  LEDGER_LIST_PARAMS,
   { NULL }
 };
 
 static const BourseParamDoc fills_list_params[] = {
-  { "symbol", BOURSE_PARAM_QUERY, "Symbol", NULL },
-  { "since_id", BOURSE_PARAM_QUERY, SINCE_ID_SCHEMA,
-    "What came after this id, oldest first, for incremental sync (no next_cursor: ask again from the last id)" },
-  { "limit", BOURSE_PARAM_QUERY, LIMIT_SCHEMA, NULL },
-  { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page" },
+  LEDGER_LIST_PARAMS,
   { NULL }
 };
 
