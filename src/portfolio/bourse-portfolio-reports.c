@@ -565,6 +565,8 @@ bourse_portfolio_equity_json (BoursePortfolio  *self,
       return NULL;
     }
   json_builder_end_array (builder);
+  /* One page, in the shape of every list. */
+  bourse_json_builder_add_next_cursor (builder, FALSE, 0);
   json_builder_set_member_name (builder, "currency");
   json_builder_add_string_value (builder, self->account.currency);
   json_builder_end_object (builder);
