@@ -123,6 +123,10 @@ export async function scenario({ call, tokens, server, succeeded }) {
 
   await marketAndDesk(call, admin);
 
+  // The seeds' aliases (they stop and start the trading loop), on the
+  // simulated market as the parts above leave it.
+  await seedScenario({ call, tokens, server, succeeded, upgrade });
+
   // Auth and users: a session of its own for the calls that end one
   const password = server.password;
   const signIn = async () => (await call('login', { body: { username: server.roles.trader, password } })).body;
@@ -209,9 +213,6 @@ export async function scenario({ call, tokens, server, succeeded }) {
   await call('reduceTrading', { ...admin, body: { reason: 'contract' } });
   await call('haltTrading', { ...admin, body: { reason: 'contract', cancel_orders: true } });
   await call('resumeTrading', admin);
-
-  // Last: the seeds' aliases (they stop and start the trading loop).
-  await seedScenario({ call, tokens, server, succeeded, upgrade });
 }
 
 // What a job or a live strategy does in its own time is waited for: asked
