@@ -31,7 +31,8 @@ if (problem || !BOURSED) {
   console.error(message);
   it('has its prerequisites', () => assert.fail(message));
 } else {
-  describe('web UI', { timeout: 150_000 }, webSuite);
+  // Bounded by meson's timeout (its multiplier stretches it for the sanitizers), not here.
+  describe('web UI', { timeout: 600_000 }, webSuite);
 }
 
 function webSuite() {
@@ -1079,8 +1080,11 @@ function webSuite() {
 
   step('every page of the console has no serious accessibility violations, and folds at a phone’s width', async () => {
     await switchUser('owner');
-    const links = await page.locator('#views a').evaluateAll((nodes) => nodes.map((n) => [n.id, n.getAttribute('href')]));
-    assert.ok(links.length >= 6, `the navigation offers ${links.length} pages to an administrator`);
+    // This suite's pages; console.test.mjs checks the others the same way.
+    const ours = ['trading', 'desk', 'backtests', 'health', 'settings', 'logs'].map((id) => `view-${id}`);
+    const links = (await page.locator('#views a').evaluateAll((nodes) => nodes.map((n) => [n.id, n.getAttribute('href')])))
+      .filter(([id]) => ours.includes(id));
+    assert.equal(links.length, ours.length, 'the navigation offers an administrator fewer pages');
     const problems = [];
     for (const [id, href] of links) {
       await page.click(`#${id}`);

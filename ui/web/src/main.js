@@ -3,7 +3,7 @@
 // the connection badge. Every page is an API client like any other (docs/WEB.md).
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import { api, ApiError } from './core/api.js';
+import { abortAll, api, ApiError } from './core/api.js';
 import { live } from './core/live.js';
 import { session } from './core/session.js';
 import { tokens } from './core/tokens.js';
@@ -116,6 +116,7 @@ function showSignIn(message) {
   signedIn = false;
   tokens.clear();
   unmount();
+  abortAll();
   live.stop();
   session.clear();
   // Nothing of the last account stays on the page for the next one.
@@ -160,6 +161,11 @@ $('sign-in').addEventListener('submit', async (event) => {
 });
 
 $('sign-out').addEventListener('click', async () => {
+  // The page goes first, with what it still asks: the session's end refuses all of it.
+  signedIn = false;
+  unmount();
+  live.stop();
+  abortAll();
   await api.post('/api/v1/auth/logout', {}).catch(() => {});
   showSignIn();
 });

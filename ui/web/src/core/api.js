@@ -36,12 +36,33 @@ function refreshOnce() {
   return refreshing;
 }
 
+// Every request of the session: signing out abandons those still on their way, whose answers
+// (refusals, once the session is gone) nobody would read.
+let session = new AbortController();
+
+export function abortAll() {
+  session.abort();
+  session = new AbortController();
+}
+
+function signalFor(options) {
+  const local = new AbortController();
+  const abort = () => local.abort();
+  session.signal.addEventListener('abort', abort, { once: true });
+  if (options.signal) {
+    if (options.signal.aborted) local.abort();
+    else options.signal.addEventListener('abort', abort, { once: true });
+  }
+  return local.signal;
+}
+
 async function send(method, path, body, options = {}) {
+  const signal = signalFor(options);
   const attempt = () => {
     const headers = {};
     const token = tokens.access();
     if (token) headers.Authorization = `Bearer ${token}`;
-    const init = { method, headers, signal: options.signal };
+    const init = { method, headers, signal };
     if (body !== undefined) {
       headers['Content-Type'] = options.contentType || 'application/json';
       init.body = options.contentType ? body : JSON.stringify(body);
