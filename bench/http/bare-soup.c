@@ -8,6 +8,7 @@
 #include <glib-unix.h>
 #include <libsoup/soup.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <string.h>
 
 /* About the size of boursed's /health answer. */
@@ -58,6 +59,10 @@ main (int    argc,
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   address = g_inet_socket_address_new (loopback, 0);
+  /* The kernel's largest listen queue, as boursed and uvicorn ask for one:
+   * the floor is measured with the same room for a burst of clients. */
+  if (socket != NULL)
+    g_socket_set_listen_backlog (socket, SOMAXCONN);
   if (socket == NULL
       || !g_socket_bind (socket, address, TRUE, &error)
       || !g_socket_listen (socket, &error))
