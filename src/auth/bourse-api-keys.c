@@ -222,7 +222,7 @@ bourse_api_keys_authenticate (BourseAuth  *auth,
   BourseStore *store = bourse_auth_get_store (auth);
   g_autofree char *hash = NULL;
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   BoursePrincipal *principal;
   BourseRole key_role, user_role;
   const char *last_used;
@@ -235,11 +235,12 @@ bourse_api_keys_authenticate (BourseAuth  *auth,
     }
 
   hash = _bourse_auth_token_hash (key);
-  stmt = bourse_store_prepare (store,
-                               "SELECT k.id, k.role, u.id, u.username, u.role, u.tier, k.last_used_at "
-                               "FROM api_keys k JOIN users u ON u.id = k.user_id "
-                               "WHERE k.key_hash = ? AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?) "
-                               "AND u.status = 'active'", error);
+  /* Kept prepared: every request with a key asks. */
+  stmt = bourse_store_statement (store,
+                                 "SELECT k.id, k.role, u.id, u.username, u.role, u.tier, k.last_used_at "
+                                 "FROM api_keys k JOIN users u ON u.id = k.user_id "
+                                 "WHERE k.key_hash = ? AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?) "
+                                 "AND u.status = 'active'", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_TRANSIENT);
@@ -265,11 +266,11 @@ bourse_api_keys_authenticate (BourseAuth  *auth,
   last_used = (const char *)sqlite3_column_text (stmt, 6);
   if (last_used != NULL)
     bourse_time_parse_rfc3339 (last_used, &last_used_ms, NULL);
-  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_pointer (&stmt, bourse_statement_release);
 
   if (bourse_time_now_ms () - last_used_ms >= LAST_USED_RESOLUTION_MS)
     {
-      stmt = bourse_store_prepare (store, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", NULL);
+      stmt = bourse_store_statement (store, "UPDATE api_keys SET last_used_at = ? WHERE id = ?", NULL);
       if (stmt != NULL)
         {
           sqlite3_bind_text (stmt, 1, now, -1, SQLITE_TRANSIENT);

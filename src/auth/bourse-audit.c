@@ -513,7 +513,7 @@ bourse_audit_append (BourseStore       *store,
   /* Inside the caller's transaction the entry commits, or rolls back, with
    * the change it records. Our own is BEGIN IMMEDIATE: the write lock is
    * taken before the tail is read, so two writers cannot fork the chain. */
-  own_transaction = sqlite3_get_autocommit (bourse_store_get_db (store));
+  own_transaction = !bourse_store_in_transaction (store);
   if (own_transaction && !bourse_store_begin (store, error))
     {
       entry_clear (&row);

@@ -30,6 +30,8 @@
 #define TOKEN_BYTES       32   /* 256 random bits for refresh and local tokens */
 /* Clock skew tolerated between processes checking a token. */
 #define LEEWAY_S          30
+/* Verified access tokens remembered (see VerifiedToken); then forgotten at once. */
+#define VERIFIED_MAX      4096
 
 struct _BourseAuth
 {
@@ -45,7 +47,41 @@ struct _BourseAuth
   char                *local_token;
   guint64              opslimit;
   gsize                memlimit;
+  GHashTable          *verified;   /* VerifiedToken set: bourse_auth_authenticate_bearer () */
+  guint8               verified_key[crypto_generichash_KEYBYTES];
 };
+
+/* An access token whose signature has been checked: decoding and checking
+ * one (two JSON parses and an HMAC) cost more than the rest of a request.
+ * Kept by a keyed hash of the token, never the token itself, for the
+ * signing key's generation it was checked with; the time limits and the
+ * session are still checked on every request. */
+typedef struct
+{
+  guint8 digest[crypto_generichash_BYTES];
+  gint64 generation;
+  gint64 user_id;
+  gint64 session_id;
+  gint64 iat;
+  gint64 exp;
+} VerifiedToken;
+
+static guint
+verified_token_hash (gconstpointer data)
+{
+  guint hash;
+
+  memcpy (&hash, ((const VerifiedToken *)data)->digest, sizeof hash);
+  return hash;
+}
+
+static gboolean
+verified_token_equal (gconstpointer a,
+                      gconstpointer b)
+{
+  return memcmp (((const VerifiedToken *)a)->digest, ((const VerifiedToken *)b)->digest,
+                 crypto_generichash_BYTES) == 0;
+}
 
 G_DEFINE_FINAL_TYPE (BourseAuth, bourse_auth, G_TYPE_OBJECT)
 
@@ -74,6 +110,7 @@ bourse_auth_finalize (GObject *object)
   g_clear_pointer (&self->signing_key, g_bytes_unref);
   g_clear_pointer (&self->throttle, bourse_login_throttle_free);
   g_clear_pointer (&self->passwords, bourse_password_pool_free);
+  g_clear_pointer (&self->verified, g_hash_table_unref);
   if (self->local_token != NULL)
     sodium_memzero (self->local_token, strlen (self->local_token));
   g_clear_pointer (&self->local_token, g_free);
@@ -138,8 +175,8 @@ read_key_generation (BourseAuth  *self,
                      gint64      *generation,
                      GError     **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = bourse_store_prepare (self->store, "SELECT generation FROM signing_key WHERE id = 1",
-                                                       error);
+  g_autoptr(BourseStatement) stmt = bourse_store_statement (self->store, "SELECT generation FROM signing_key WHERE id = 1",
+                                                            error);
 
   if (stmt == NULL)
     return FALSE;
@@ -258,6 +295,8 @@ bourse_auth_new (BourseStore   *store,
   self->throttle = bourse_login_throttle_new (bourse_config_get_int (config, "auth", "login_free_failures"),
                                               bourse_config_get_int (config, "auth", "login_max_delay"));
   self->local_token = _bourse_auth_random_token ();
+  self->verified = g_hash_table_new_full (verified_token_hash, verified_token_equal, g_free, NULL);
+  randombytes_buf (self->verified_key, sizeof self->verified_key);
   /* Two workers on two cores leave the engine a core; 64 waiting is a
    * minute of sign-ins at the rate limit from a few dozen addresses. */
   self->passwords = bourse_password_pool_new (self->opslimit, self->memlimit,
@@ -1338,11 +1377,12 @@ session_is_live (BourseAuth *self,
                  char      **username,
                  char      **tier)
 {
-  g_autoptr(sqlite3_stmt) stmt =
-    bourse_store_prepare (self->store,
-                          "SELECT u.role, u.username, u.tier FROM sessions s JOIN users u ON u.id = s.user_id "
-                          "WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND u.status = 'active'",
-                          NULL);
+  /* Kept prepared: every authenticated request asks. */
+  g_autoptr(BourseStatement) stmt =
+    bourse_store_statement (self->store,
+                            "SELECT u.role, u.username, u.tier FROM sessions s JOIN users u ON u.id = s.user_id "
+                            "WHERE s.id = ? AND s.user_id = ? AND s.revoked_at IS NULL AND u.status = 'active'",
+                            NULL);
 
   if (stmt == NULL)
     return FALSE;
@@ -1366,7 +1406,9 @@ bourse_auth_authenticate_bearer (BourseAuth  *self,
   g_autofree char *username = NULL;
   g_autofree char *tier = NULL;
   BoursePrincipal *principal;
-  gint64 user_id, session_id;
+  VerifiedToken probe = { 0 };
+  VerifiedToken *verified;
+  gint64 user_id, session_id, now_s;
   BourseRole role;
 
   g_return_val_if_fail (BOURSE_IS_AUTH (self), NULL);
@@ -1382,18 +1424,48 @@ bourse_auth_authenticate_bearer (BourseAuth  *self,
       return principal;
     }
 
-  if (refresh_signing_key (self, &jwt_error))
-    claims = bourse_jwt_decode (token ? token : "", self->signing_key, bourse_time_now_ms () / 1000, LEEWAY_S,
-                                &jwt_error);
-  if (claims == NULL)
+  if (!refresh_signing_key (self, &jwt_error))
     {
       g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
                    _("The access token is not valid: %s"), jwt_error->message);
       return NULL;
     }
 
-  user_id = g_ascii_strtoll (claims->sub, NULL, 10);
-  session_id = g_ascii_strtoll (claims->sid, NULL, 10);
+  now_s = bourse_time_now_ms () / 1000;
+  crypto_generichash (probe.digest, sizeof probe.digest, (const guint8 *)(token ? token : ""),
+                      token ? strlen (token) : 0, self->verified_key, sizeof self->verified_key);
+  verified = g_hash_table_lookup (self->verified, &probe);
+  /* Out of its time limits, or from another key: checked afresh, so
+   * that the answer names what is wrong as a first check would. */
+  if (verified != NULL && (verified->generation != self->key_generation
+                           || verified->exp <= now_s - LEEWAY_S || verified->iat > now_s + LEEWAY_S))
+    {
+      g_hash_table_remove (self->verified, verified);
+      verified = NULL;
+    }
+
+  if (verified == NULL)
+    {
+      claims = bourse_jwt_decode (token ? token : "", self->signing_key, now_s, LEEWAY_S, &jwt_error);
+      if (claims == NULL)
+        {
+          g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,
+                       _("The access token is not valid: %s"), jwt_error->message);
+          return NULL;
+        }
+      if (g_hash_table_size (self->verified) >= VERIFIED_MAX)
+        g_hash_table_remove_all (self->verified);
+      verified = g_memdup2 (&probe, sizeof probe);
+      verified->generation = self->key_generation;
+      verified->user_id = g_ascii_strtoll (claims->sub, NULL, 10);
+      verified->session_id = g_ascii_strtoll (claims->sid, NULL, 10);
+      verified->iat = claims->iat;
+      verified->exp = claims->exp;
+      g_hash_table_add (self->verified, verified);
+    }
+
+  user_id = verified->user_id;
+  session_id = verified->session_id;
   if (user_id <= 0 || session_id <= 0 || !session_is_live (self, session_id, user_id, &role, &username, &tier))
     {
       g_set_error (error, BOURSE_AUTH_ERROR, BOURSE_AUTH_ERROR_UNAUTHENTICATED,

@@ -554,7 +554,7 @@ write_line (GLogLevelFlags   log_level,
             gsize            n_fields,
             gboolean         json)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) out = g_string_sized_new (512);
   g_autofree char *ts = bourse_time_format_rfc3339 (bourse_time_now_ms ());
   const char *domain = NULL;
   const char *message = NULL;
@@ -587,17 +587,18 @@ write_line (GLogLevelFlags   log_level,
       /* Structured fields the caller added, e.g. REQUEST_ID, ROUTE, STATUS. */
       for (gsize i = 0; i < n_fields; i++)
         {
-          g_autofree char *key = NULL;
-
           if (g_str_equal (fields[i].key, "MESSAGE") || g_str_equal (fields[i].key, "GLIB_DOMAIN")
               || g_str_equal (fields[i].key, "PRIORITY") || g_str_has_prefix (fields[i].key, "CODE_"))
             continue;
           if (fields[i].length != -1)
             continue;  /* binary fields have no place in a JSON log line */
-          key = g_ascii_strdown (fields[i].key, -1);
-          g_string_append_c (out, ',');
-          bourse_json_append_string (out, key, -1);
-          g_string_append_c (out, ':');
+          /* Field names are [A-Z0-9_] (journald's rule, which GLib's
+           * documentation gives): written in lower case, with no copy, and
+           * anything else as '_' so that no name needs escaping. */
+          g_string_append (out, ",\"");
+          for (const char *k = fields[i].key; *k != '\0'; k++)
+            g_string_append_c (out, g_ascii_isalnum (*k) ? g_ascii_tolower (*k) : '_');
+          g_string_append (out, "\":");
           bourse_json_append_string (out, fields[i].value, -1);
         }
       g_string_append (out, "}\n");

@@ -30,6 +30,7 @@ struct _BourseStore
   GHashTable   *statements;   /* SQL text → CachedStatement: bourse_store_statement () */
   char         *path;
   int           schema_version;
+  gboolean      read_open;   /* a BEGIN of bourse_store_begin_read () is open */
 };
 
 G_DEFINE_FINAL_TYPE (BourseStore, bourse_store, G_TYPE_OBJECT)
@@ -137,20 +138,75 @@ bourse_store_prepare (BourseStore  *self,
   return stmt;
 }
 
+/* BEGIN and COMMIT run as often as anything: kept prepared like the rest. */
+static gboolean
+run_cached (BourseStore  *self,
+            const char   *sql,
+            GError      **error)
+{
+  g_autoptr(BourseStatement) stmt = bourse_store_statement (self, sql, error);
+
+  return stmt != NULL && bourse_store_step_done (self, stmt, error);
+}
+
 gboolean
 bourse_store_begin (BourseStore  *self,
                     GError      **error)
 {
+  g_return_val_if_fail (BOURSE_IS_STORE (self), FALSE);
+
+  /* A write inside a read scope ends the scope's snapshot first: the write
+   * takes the lock on the newest state, and never fails with
+   * SQLITE_BUSY_SNAPSHOT because another process wrote since the read. */
+  if (self->read_open && !sqlite3_get_autocommit (self->db) && !run_cached (self, "COMMIT", error))
+    return FALSE;
+  self->read_open = FALSE;
+
   /* IMMEDIATE takes the write lock up front, so a transaction never fails
    * half-way with SQLITE_BUSY because a reader upgraded first. */
-  return bourse_store_exec (self, "BEGIN IMMEDIATE", error);
+  return run_cached (self, "BEGIN IMMEDIATE", error);
 }
 
 gboolean
 bourse_store_commit (BourseStore  *self,
                      GError      **error)
 {
-  return bourse_store_exec (self, "COMMIT", error);
+  g_return_val_if_fail (BOURSE_IS_STORE (self), FALSE);
+
+  return run_cached (self, "COMMIT", error);
+}
+
+void
+bourse_store_begin_read (BourseStore *self)
+{
+  g_return_if_fail (BOURSE_IS_STORE (self));
+
+  /* Inside a caller's transaction already, or a failed BEGIN: the reads
+   * then run as they would have without the scope. */
+  if (self->db == NULL || !sqlite3_get_autocommit (self->db))
+    return;
+  self->read_open = run_cached (self, "BEGIN", NULL);
+}
+
+void
+bourse_store_end_read (BourseStore *self)
+{
+  g_return_if_fail (BOURSE_IS_STORE (self));
+
+  if (!self->read_open)
+    return;
+  self->read_open = FALSE;
+  /* Ended already by a write's bourse_store_begin () or a rollback. */
+  if (!sqlite3_get_autocommit (self->db) && !run_cached (self, "COMMIT", NULL))
+    bourse_store_rollback (self);
+}
+
+gboolean
+bourse_store_in_transaction (BourseStore *self)
+{
+  g_return_val_if_fail (BOURSE_IS_STORE (self), FALSE);
+
+  return self->db != NULL && !self->read_open && !sqlite3_get_autocommit (self->db);
 }
 
 gboolean
@@ -240,10 +296,18 @@ migration_version (const char *name)
 int
 bourse_store_get_latest_version (void)
 {
-  g_auto(GStrv) names = list_migrations ();
-  guint n = g_strv_length (names);
+  /* The migrations are compiled in: listing them once is enough, and
+   * GET /api/v1/version asks on every call. */
+  static gsize latest_plus_one = 0;
 
-  return n == 0 ? 0 : migration_version (names[n - 1]);
+  if (g_once_init_enter (&latest_plus_one))
+    {
+      g_auto(GStrv) names = list_migrations ();
+      guint n = g_strv_length (names);
+
+      g_once_init_leave (&latest_plus_one, (gsize)(n == 0 ? 0 : migration_version (names[n - 1])) + 1);
+    }
+  return (int)(latest_plus_one - 1);
 }
 
 static gboolean

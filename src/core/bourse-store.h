@@ -55,6 +55,16 @@ gboolean     bourse_store_begin                 (BourseStore   *self,
 gboolean     bourse_store_commit                (BourseStore   *self,
                                                  GError       **error);
 void         bourse_store_rollback              (BourseStore   *self);
+/* A read scope: the reads until bourse_store_end_read () share one read
+ * transaction (one snapshot, one lock) instead of one each, as a request
+ * that authenticates and then reads does. A bourse_store_begin () inside
+ * it ends the scope first; nothing happens when a transaction is open
+ * already. Never spans a return to the main loop. */
+void         bourse_store_begin_read            (BourseStore   *self);
+void         bourse_store_end_read              (BourseStore   *self);
+/* Whether a write transaction (or a caller's explicit one) is open; a read
+ * scope does not count. For code that joins its caller's transaction. */
+gboolean     bourse_store_in_transaction        (BourseStore   *self);
 /* Prepares a statement, reporting SQL errors as GErrors. */
 sqlite3_stmt *bourse_store_prepare              (BourseStore   *self,
                                                  const char    *sql,

@@ -343,7 +343,7 @@ bourse_candles_query (BourseStore     *store,
                       gint64          *next_cursor,
                       GError         **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(GArray) candles = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
   int rc;
 
@@ -352,7 +352,7 @@ bourse_candles_query (BourseStore     *store,
 
   *more = FALSE;
   *next_cursor = 0;
-  stmt = bourse_store_prepare (store,
+  stmt = bourse_store_statement (store,
                                "SELECT open_time, open, high, low, close, volume, trades, closed FROM candles "
                                "WHERE instrument_id = ? AND interval = ? AND open_time >= ? AND open_time <= ? "
                                "ORDER BY open_time LIMIT ?", error);

@@ -328,7 +328,7 @@ static gboolean
 tx_begin (BourseRisk  *self,
           GError     **error)
 {
-  self->tx_nested = !sqlite3_get_autocommit (bourse_store_get_db (self->store));
+  self->tx_nested = bourse_store_in_transaction (self->store);
   if (self->tx_nested)
     return bourse_store_exec (self->store, "SAVEPOINT bourse_risk", error);
   return bourse_store_begin (self->store, error);

@@ -63,6 +63,7 @@ struct _BourseHub
   gulong          credentials_handler;
   guint           reauth_source;
   GHashTable     *topics;   /* name → Topic */
+  GHashTable     *followed;   /* name → how many clients follow it (GUINT_TO_POINTER) */
   GPtrArray      *clients;
 };
 
@@ -189,9 +190,41 @@ topic_free (gpointer data)
   g_free (topic);
 }
 
+/* Counts of followers, so that a producer with nobody listening (the
+ * logs topic, fed one entry per request) skips building its events. */
+static void
+followed_add (BourseHub  *self,
+              const char *name)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->followed, name));
+
+  g_hash_table_replace (self->followed, g_strdup (name), GUINT_TO_POINTER (n + 1));
+}
+
+static void
+followed_remove (BourseHub  *self,
+                 const char *name)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->followed, name));
+
+  if (n <= 1)
+    g_hash_table_remove (self->followed, name);
+  else
+    g_hash_table_replace (self->followed, g_strdup (name), GUINT_TO_POINTER (n - 1));
+}
+
 static void
 client_free (Client *client)
 {
+  GHashTableIter iter;
+  const char *name;
+
+  if (client->hub->followed != NULL)
+    {
+      g_hash_table_iter_init (&iter, client->topics);
+      while (g_hash_table_iter_next (&iter, (gpointer *)&name, NULL))
+        followed_remove (client->hub, name);
+    }
   g_clear_handle_id (&client->flush_source, bourse_source_remove);
   g_queue_clear_full (&client->pending, (GDestroyNotify)g_bytes_unref);
   g_signal_handlers_disconnect_by_data (client->connection, client);
@@ -405,11 +438,15 @@ client_handle_subscription (Client    *client,
         {
           Topic *topic = g_hash_table_lookup (client->hub->topics, name);
 
-          if (g_hash_table_add (client->topics, g_strdup (name)) && topic && topic->last_message)
-            g_ptr_array_add (replays, topic->last_message);
+          if (g_hash_table_add (client->topics, g_strdup (name)))
+            {
+              followed_add (client->hub, name);
+              if (topic && topic->last_message)
+                g_ptr_array_add (replays, topic->last_message);
+            }
         }
-      else
-        g_hash_table_remove (client->topics, name);
+      else if (g_hash_table_remove (client->topics, name))
+        followed_remove (client->hub, name);
       json_builder_add_string_value (builder, name);
     }
   json_builder_end_array (builder);
@@ -525,6 +562,15 @@ bourse_hub_add_client (BourseHub               *self,
   g_ptr_array_add (self->clients, client);
   bourse_metrics_set_websocket_clients (self->metrics, self->clients->len);
   g_signal_emit (self, signals[CLIENTS_CHANGED], 0);
+}
+
+gboolean
+bourse_hub_is_followed (BourseHub  *self,
+                        const char *topic)
+{
+  g_return_val_if_fail (BOURSE_IS_HUB (self), FALSE);
+
+  return g_hash_table_contains (self->followed, topic);
 }
 
 void
@@ -660,6 +706,7 @@ client_reauthorize (Client *client)
     if (!bourse_role_has_permission (role, topic_permission (name)))
       {
         g_ptr_array_add (dropped, g_strdup (name));
+        followed_remove (self, name);
         g_hash_table_iter_remove (&iter);
       }
   if (dropped->len == 0)
@@ -733,6 +780,7 @@ bourse_hub_finalize (GObject *object)
 
   g_clear_pointer (&self->clients, g_ptr_array_unref);
   g_clear_pointer (&self->topics, g_hash_table_unref);
+  g_clear_pointer (&self->followed, g_hash_table_unref);
 
   G_OBJECT_CLASS (bourse_hub_parent_class)->finalize (object);
 }
@@ -757,6 +805,7 @@ static void
 bourse_hub_init (BourseHub *self)
 {
   self->topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, topic_free);
+  self->followed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->clients = g_ptr_array_new_with_free_func ((GDestroyNotify)client_free);
 }
 

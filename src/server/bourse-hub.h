@@ -44,6 +44,10 @@ void       bourse_hub_reauthorize    (BourseHub               *self);
 void       bourse_hub_publish        (BourseHub               *self,
                                       const char              *topic,
                                       JsonNode                *data);
+/* Whether any client follows @topic now: a producer whose events cost
+ * (the logs topic) need not make them for nobody. */
+gboolean   bourse_hub_is_followed    (BourseHub               *self,
+                                      const char              *topic);
 guint      bourse_hub_get_n_clients  (BourseHub               *self);
 void       bourse_hub_close_all      (BourseHub               *self,
                                       gushort                  code,

@@ -71,6 +71,11 @@ log_entry_cb (const BourseLogEntry *entry,
    * lets the context rest. Nothing at info or above is logged per frame. */
   if ((entry->level & G_LOG_LEVEL_MASK) >= G_LOG_LEVEL_DEBUG)
     return;
+  /* An entry per request at level info: made into an event only when
+   * someone follows the topic (a new follower gets the ring's tail from
+   * GET /api/v1/logs, not a replay of the last line). */
+  if (self->hub != NULL && !bourse_hub_is_followed (self->hub, "logs"))
+    return;
   node = bourse_log_entry_to_json (entry);
   bourse_event_bus_publish (bourse_engine_get_event_bus (self->engine), "logs", node);
 }

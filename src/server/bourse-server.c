@@ -164,7 +164,6 @@ request_done (BourseServer      *self,
               SoupServerMessage *message)
 {
   BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
-  g_autofree char *duration_text = NULL;
   const char *route;
   const char *method = soup_server_message_get_method (message);
   GUri *uri = soup_server_message_get_uri (message);
@@ -189,21 +188,35 @@ request_done (BourseServer      *self,
 
   if (bourse_log_is_enabled (G_LOG_LEVEL_INFO))
     {
+      /* One line per request: its fields handed to the writer as they are,
+       * formatted on the stack, rather than through g_log_structured ()'s
+       * variable arguments and a copy of each. */
       g_autofree char *client = address_to_string (soup_server_message_get_remote_address (message));
+      g_autofree char *long_text = NULL;
+      char duration_text[32], status_text[16], text[256];
+      const char *message_text = text;
 
-      duration_text = g_strdup_printf ("%.3f", seconds * 1000);
-      g_autofree char *status_text = g_strdup_printf ("%u", status);
+      g_snprintf (duration_text, sizeof duration_text, "%.3f", seconds * 1000);
+      g_snprintf (status_text, sizeof status_text, "%u", status);
+      if (g_snprintf (text, sizeof text, "%s %s %u %s ms", method, path, status, duration_text) >= (int)sizeof text)
+        message_text = long_text = g_strdup_printf ("%s %s %u %s ms", method, path, status, duration_text);
 
-      /* MESSAGE goes last: its format consumes every argument after it. */
-      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO,
-                        "REQUEST_ID", request->request_id,
-                        "HTTP_METHOD", method,
-                        "HTTP_PATH", path,
-                        "HTTP_STATUS", status_text,
-                        "HTTP_ROUTE", route,
-                        "DURATION_MS", duration_text,
-                        "CLIENT", client,
-                        "MESSAGE", "%s %s %u %s ms", method, path, status, duration_text);
+      {
+        const GLogField fields[] = {
+          { "GLIB_DOMAIN", G_LOG_DOMAIN, -1 },
+          { "PRIORITY", "6", -1 },   /* info, as g_log_structured () says it */
+          { "REQUEST_ID", request->request_id, -1 },
+          { "HTTP_METHOD", method, -1 },
+          { "HTTP_PATH", path, -1 },
+          { "HTTP_STATUS", status_text, -1 },
+          { "HTTP_ROUTE", route, -1 },
+          { "DURATION_MS", duration_text, -1 },
+          { "CLIENT", client, -1 },
+          { "MESSAGE", message_text, -1 },
+        };
+
+        g_log_structured_array (G_LOG_LEVEL_INFO, fields, G_N_ELEMENTS (fields));
+      }
     }
 
   g_object_set_data (G_OBJECT (message), REQUEST_KEY, NULL);
@@ -462,14 +475,23 @@ server_handler_cb (SoupServer        *soup,
         /* A seed's alias is limited and kept from caches as its real route
          * is: /auth/login spends the sign-in budget of /api/v1/auth/login. */
         const char *limited = route->alias_of != NULL ? route->alias_of->pattern : path;
+        /* An authenticated read reads the signing key's generation, the
+         * session, then what it asked for: one read transaction for all,
+         * not one each. Writes end it themselves (bourse_store_begin). */
+        BourseStore *store = route->permission != NULL && (g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
+                               ? bourse_engine_get_store (self->engine) : NULL;
 
         request->route = route;
         if (route->alias_of != NULL && (g_str_has_prefix (limited, "/api/") || g_str_equal (limited, "/metrics")))
           soup_message_headers_replace (soup_server_message_get_response_headers (message),
                                         "Cache-Control", "no-store");
+        if (store != NULL)
+          bourse_store_begin_read (store);
         if ((route->permission == NULL || authorize (self, request, route->permission, NULL))
             && (!g_str_has_prefix (limited, "/api/") || within_rate_limit (self, request, limited)))
           route->handler (request, route->user_data);
+        if (store != NULL)
+          bourse_store_end_read (store);
       }
       break;
 
@@ -958,8 +980,12 @@ bourse_server_start (BourseServer  *self,
   requested = g_inet_socket_address_new (address, port);
   if (self->certificate != NULL)
     g_object_set (self->soup, "tls-certificate", self->certificate, NULL);
-  /* GSocket's default backlog of 10 refuses bursts of clients. */
-  g_socket_set_listen_backlog (self->listener, 256);
+  /* GSocket's default backlog of 10 refuses bursts of clients: a
+   * thousand WebSocket clients reconnecting after a restart overflowed
+   * even 256, each overflow a SYN resent a second or more later. The
+   * kernel's largest (uvicorn asks for 2048; the kernel caps it at
+   * net.core.somaxconn). */
+  g_socket_set_listen_backlog (self->listener, SOMAXCONN);
   if (!g_socket_bind (self->listener, requested, TRUE, error)
       || !g_socket_listen (self->listener, error)
       || !soup_server_listen_socket (self->soup, self->listener,

@@ -261,19 +261,30 @@ static void
 version_cb (BourseRequest *request,
             gpointer       user_data)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  /* Nothing in it changes while the process runs: written once. */
+  static char *body = NULL;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_string_value (builder, PACKAGE_VERSION);
-  json_builder_set_member_name (builder, "api");
-  json_builder_add_string_value (builder, "v1");
-  json_builder_set_member_name (builder, "profile");
-  json_builder_add_string_value (builder, PROFILE);
-  json_builder_set_member_name (builder, "schema_version");
-  json_builder_add_int_value (builder, bourse_store_get_latest_version ());
-  json_builder_end_object (builder);
-  bourse_request_reply_builder (request, SOUP_STATUS_OK, builder);
+  if (g_once_init_enter (&body))
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "version");
+      json_builder_add_string_value (builder, PACKAGE_VERSION);
+      json_builder_set_member_name (builder, "api");
+      json_builder_add_string_value (builder, "v1");
+      json_builder_set_member_name (builder, "profile");
+      json_builder_add_string_value (builder, PROFILE);
+      json_builder_set_member_name (builder, "schema_version");
+      json_builder_add_int_value (builder, bourse_store_get_latest_version ());
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      g_once_init_leave (&body, bourse_json_to_string (root, NULL));
+    }
+  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (bourse_request_get_message (request), "application/json", SOUP_MEMORY_STATIC,
+                                    body, strlen (body));
 }
 
 static void
