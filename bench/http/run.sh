@@ -386,7 +386,8 @@ instructions () {
   requests=$(wrk -t1 -c4 -d5s "${header[@]}" "http://127.0.0.1:${PORTS[$name]}$path" \
              | awk '/requests in/ { print $1 }')
   callgrind_control -d "${PIDS[$name]}" >/dev/null 2>&1
-  total=$(cat "$out".* 2>/dev/null | awk '/^totals:|^summary:/ { sum += $2 } END { print sum + 0 }')
+  # Each dump says its count twice (summary: and totals:): one of them.
+  total=$(cat "$out".* 2>/dev/null | awk '/^summary:/ { sum += $2 } END { print sum + 0 }')
   stop_server "$name"
   rm -f "$out" "$out".*
   awk -v t="$total" -v r="$requests" 'BEGIN { printf "%.0f", (r > 0 ? t / r : 0) }'
