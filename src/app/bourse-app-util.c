@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -183,4 +184,80 @@ bourse_page_measure_when_shown (GtkWidget *page)
   g_signal_connect (page, "unmap", G_CALLBACK (page_unmapped_cb), NULL);
   if (!gtk_widget_get_mapped (page))
     page_unmapped_cb (page);
+}
+
+static void
+append_labels (GtkWidget *widget,
+               GString   *text)
+{
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    append_labels (child, text);
+}
+
+static gboolean
+row_matches_search (GtkListBoxRow *row,
+                    gpointer       user_data)
+{
+  const char *words = gtk_editable_get_text (GTK_EDITABLE (user_data));
+  g_autoptr(GString) text = NULL;
+  g_autofree char *folded_text = NULL;
+  g_autofree char *folded_words = NULL;
+
+  if (words[0] == '\0')
+    return TRUE;
+
+  /* A row's title may be a property drawn by a label not yet made. */
+  text = g_string_new (ADW_IS_PREFERENCES_ROW (row)
+                       ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) : NULL);
+  g_string_append_c (text, '\n');
+  append_labels (GTK_WIDGET (row), text);
+  folded_text = g_utf8_casefold (text->str, -1);
+  folded_words = g_utf8_casefold (words, -1);
+
+  return strstr (folded_text, folded_words) != NULL;
+}
+
+static void
+collect_list_boxes (GtkWidget *widget,
+                    GPtrArray *boxes)
+{
+  if (GTK_IS_LIST_BOX (widget))
+    g_ptr_array_add (boxes, widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_list_boxes (child, boxes);
+}
+
+static void
+search_changed_cb (GtkSearchEntry *entry,
+                   GtkWidget      *container)
+{
+  g_autoptr(GPtrArray) boxes = g_ptr_array_new ();
+
+  collect_list_boxes (container, boxes);
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      GtkListBox *box = g_ptr_array_index (boxes, i);
+
+      gtk_list_box_set_filter_func (box, row_matches_search, entry, NULL);
+      gtk_list_box_invalidate_filter (box);
+    }
+}
+
+void
+bourse_search_filter_lists (GtkWidget      *container,
+                            GtkSearchEntry *entry)
+{
+  g_return_if_fail (GTK_IS_WIDGET (container));
+  g_return_if_fail (GTK_IS_SEARCH_ENTRY (entry));
+
+  /* The lists are found at each change: groups made since are included. */
+  g_signal_connect_object (entry, "search-changed", G_CALLBACK (search_changed_cb), container, 0);
 }

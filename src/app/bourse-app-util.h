@@ -63,4 +63,10 @@ void        bourse_clear_weak_window     (GtkWidget  **dialog);
  * page at each change of any, and a hidden widget is not measured. */
 void        bourse_page_measure_when_shown (GtkWidget *page);
 
+/* Ctrl+F on a page: the rows of every list below @container that do not
+ * hold the words of @entry (in any of their labels, case aside) are
+ * hidden, rows added later too. */
+void        bourse_search_filter_lists   (GtkWidget      *container,
+                                          GtkSearchEntry *entry);
+
 G_END_DECLS

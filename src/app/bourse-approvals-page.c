@@ -381,17 +381,18 @@ bourse_approvals_page_create_row (BourseApprovalsPage *self,
     {
       GtkWidget *button;
 
-      button = gtk_button_new_with_mnemonic (_("_Reject"));
+      /* Every row has these two: neither suggested nor with a mnemonic,
+       * which would repeat down the page. Each asks for a reason first. */
+      button = gtk_button_new_with_label (_("Reject…"));
       gtk_widget_set_name (button, "reject-button");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "approvals.reject");
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
       adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
 
-      button = gtk_button_new_with_mnemonic (_("_Approve"));
+      button = gtk_button_new_with_label (_("Approve…"));
       gtk_widget_set_name (button, "approve-button");
       gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "suggested-action");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "approvals.approve");
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
       adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
@@ -400,11 +401,10 @@ bourse_approvals_page_create_row (BourseApprovalsPage *self,
     {
       if (is_executable (approval) && self->can_execute)
         {
-          GtkWidget *button = gtk_button_new_with_mnemonic (_("_Execute…"));
+          GtkWidget *button = gtk_button_new_with_label (_("Execute…"));
 
           gtk_widget_set_name (button, "execute-button");
           gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_widget_add_css_class (button, "suggested-action");
           gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "approvals.execute");
           gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
           adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
@@ -535,16 +535,25 @@ bourse_approvals_page_refresh (BourseApprovalsPage *self)
   g_clear_pointer (&self->rows, g_hash_table_unref);
   self->rows = g_steal_pointer (&rows);
 
-  if (n_pending == 0)
+  if (n_pending == 0 && self->loaded)
+    {
+      GtkWidget *status = adw_status_page_new ();
+
+      gtk_widget_set_name (status, "approvals-empty");
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "object-select-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (status), _("Nothing Awaits a Decision"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (status),
+                                       _("Recommendations of analyses and live strategies appear here"));
+      gtk_widget_add_css_class (status, "compact");
+      adw_preferences_group_add (self->pending_group, status);
+      g_ptr_array_add (self->shown, status);
+    }
+  else if (n_pending == 0)
     {
       GtkWidget *row = adw_action_row_new ();
 
       gtk_widget_set_name (row, "no-pending-row");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     self->loaded ? _("Nothing Awaits a Decision") : _("Loading…"));
-      if (self->loaded)
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                     _("Recommendations of analyses and live strategies appear here"));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Loading…"));
       gtk_widget_add_css_class (row, "dim-label");
       adw_preferences_group_add (self->pending_group, row);
       g_ptr_array_add (self->shown, row);
@@ -1532,14 +1541,6 @@ bourse_approvals_page_execute_action (GtkWidget  *widget,
                                              g_variant_get_int64 (param));
 }
 
-static void
-bourse_approvals_page_refresh_action (GtkWidget  *widget,
-                                      const char *action_name,
-                                      GVariant   *param)
-{
-  bourse_approvals_page_reload (BOURSE_APPROVALS_PAGE (widget));
-}
-
 /* }}} */
 
 BourseClient *
@@ -1586,7 +1587,6 @@ bourse_approvals_page_set_client (BourseApprovalsPage *self,
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.approve", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.reject", client != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.refresh", client != NULL);
 
   bourse_approvals_page_reload (self);
 
@@ -1809,8 +1809,6 @@ bourse_approvals_page_class_init (BourseApprovalsPageClass *klass)
                                    bourse_approvals_page_reject_action);
   gtk_widget_class_install_action (widget_class, "approvals.execute", "x",
                                    bourse_approvals_page_execute_action);
-  gtk_widget_class_install_action (widget_class, "approvals.refresh", NULL,
-                                   bourse_approvals_page_refresh_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-approvals-page.ui");
@@ -1842,7 +1840,6 @@ bourse_approvals_page_init (BourseApprovalsPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.approve", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.reject", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.refresh", FALSE);
 
   bourse_approvals_page_refresh (self);
 }

@@ -2087,14 +2087,6 @@ bourse_backtests_page_get_job_id (BourseBacktestsPage *self)
 /* Actions {{{ */
 
 static void
-bourse_backtests_page_refresh_action (GtkWidget  *widget,
-                                      const char *action_name,
-                                      GVariant   *param)
-{
-  bourse_backtests_page_reload (BOURSE_BACKTESTS_PAGE (widget));
-}
-
-static void
 bourse_backtests_page_show_action (GtkWidget  *widget,
                                    const char *action_name,
                                    GVariant   *param)
@@ -2252,7 +2244,6 @@ bourse_backtests_page_set_client (BourseBacktestsPage *self,
       self->subscribed = TRUE;
     }
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.refresh", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show-optimisation", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.delete", client != NULL);
@@ -2432,8 +2423,6 @@ bourse_backtests_page_class_init (BourseBacktestsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "backtests.run", NULL, bourse_backtests_page_run_action);
   gtk_widget_class_install_action (widget_class, "backtests.cancel", NULL,
                                    bourse_backtests_page_cancel_action);
-  gtk_widget_class_install_action (widget_class, "backtests.refresh", NULL,
-                                   bourse_backtests_page_refresh_action);
   gtk_widget_class_install_action (widget_class, "backtests.show", "x", bourse_backtests_page_show_action);
   gtk_widget_class_install_action (widget_class, "backtests.show-optimisation", "x",
                                    bourse_backtests_page_show_optimisation_action);
@@ -2558,7 +2547,6 @@ bourse_backtests_page_init (BourseBacktestsPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.run", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.cancel", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.refresh", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show-optimisation", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.delete", FALSE);

@@ -99,6 +99,11 @@ struct _BourseMarketsPage
   AdwStatusPage     *chart_empty_page;
   AdwStatusPage     *chart_error_page;
   BourseCandleChart *chart;
+  AdwLeaflet        *leaflet;
+  GtkWidget         *chart_box;
+  GtkSearchBar      *search_bar;
+  GtkSearchEntry    *search_entry;
+  GtkDropDown       *interval_dropdown;
 };
 
 G_DEFINE_FINAL_TYPE (BourseMarketsPage, bourse_markets_page, ADW_TYPE_BIN)
@@ -573,6 +578,61 @@ bourse_markets_page_row_selected_cb (BourseMarketsPage *self,
     return;
 
   bourse_markets_page_set_symbol (self, g_object_get_data (G_OBJECT (row), "symbol"));
+}
+
+/* Chosen by the user on a narrow window: the chart takes the place of the list. */
+static void
+bourse_markets_page_row_activated_cb (BourseMarketsPage *self,
+                                      GtkListBoxRow     *row,
+                                      GtkListBox        *list_box)
+{
+  adw_leaflet_set_visible_child (self->leaflet, self->chart_box);
+}
+
+static void
+bourse_markets_page_back_clicked_cb (BourseMarketsPage *self,
+                                     GtkButton         *button)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* The interval drop-down (the toggles' place on a narrow window) lists
+ * the intervals by name, in the toggles' order. */
+static gboolean
+interval_to_position (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  g_autoptr(GObject) dropdown = g_binding_dup_target (binding);
+  GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
+  const char *interval = g_value_get_string (from);
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), interval) == 0)
+      {
+        g_value_set_uint (to, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static gboolean
+position_to_interval (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      user_data)
+{
+  g_autoptr(GObject) dropdown = g_binding_dup_source (binding);
+  const char *interval = gtk_string_list_get_string (
+    GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), g_value_get_uint (from));
+
+  if (interval == NULL)
+    return FALSE;
+
+  g_value_set_string (to, interval);
+  return TRUE;
 }
 
 /* }}} */
@@ -1548,6 +1608,13 @@ bourse_markets_page_class_init (BourseMarketsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, chart_error_page);
   gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, chart);
   gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_row_selected_cb);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, chart_box);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, interval_dropdown);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_load_older_cb);
 
   g_type_ensure (BOURSE_TYPE_CANDLE_CHART);
@@ -1575,6 +1642,12 @@ bourse_markets_page_init (BourseMarketsPage *self)
   g_signal_group_connect_object (self->client_signals, "resync",
                                  G_CALLBACK (bourse_markets_page_resync_cb),
                                  self, G_CONNECT_SWAPPED);
+
+  g_object_bind_property_full (self, "interval", self->interval_dropdown, "selected",
+                               G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE,
+                               interval_to_position, position_to_interval, NULL, NULL);
+  bourse_search_filter_lists (GTK_WIDGET (self->instrument_list), self->search_entry);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
   bourse_markets_page_update_actions (self);
   bourse_markets_page_show_chart_state (self, "none");

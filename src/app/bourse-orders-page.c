@@ -58,6 +58,10 @@ struct _BourseOrdersPage
   GtkWidget           *cancel_all_button;
   GtkWidget           *new_order_button;
   AdwPreferencesGroup *open_group;
+  AdwViewStack        *stack;
+  AdwViewSwitcherBar  *switcher_bar;
+  GtkSearchBar        *search_bar;
+  GtkSearchEntry      *search_entry;
   AdwPreferencesGroup *history_group;
   AdwPreferencesGroup *fills_group;
   AdwPreferencesGroup *trades_group;
@@ -670,12 +674,16 @@ bourse_orders_page_load_more_action (GtkWidget  *widget,
     bourse_orders_page_load (BOURSE_ORDERS_PAGE (widget), kind, TRUE);
 }
 
+/* On a narrow window the tabs leave the toolbar for the bottom bar. */
 static void
-bourse_orders_page_refresh_action (GtkWidget  *widget,
-                                   const char *action_name,
-                                   GVariant   *param)
+bourse_orders_page_squeezed_cb (BourseOrdersPage *self,
+                                GParamSpec       *pspec,
+                                AdwSqueezer      *squeezer)
 {
-  bourse_orders_page_reload (BOURSE_ORDERS_PAGE (widget));
+  GtkWidget *shown = adw_squeezer_get_visible_child (squeezer);
+
+  adw_view_switcher_bar_set_reveal (self->switcher_bar,
+                                    shown != NULL && !ADW_IS_VIEW_SWITCHER (shown));
 }
 
 /* }}} */
@@ -726,7 +734,6 @@ bourse_orders_page_set_client (BourseOrdersPage *self,
                                     bourse_orders_page_me_cb, g_object_ref (self));
     }
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.refresh", client != NULL);
   bourse_orders_page_update_permissions (self);
   bourse_orders_page_reload (self);
 
@@ -859,8 +866,6 @@ bourse_orders_page_class_init (BourseOrdersPageClass *klass)
                                    bourse_orders_page_cancel_all_action);
   gtk_widget_class_install_action (widget_class, "orders.load-more", "i",
                                    bourse_orders_page_load_more_action);
-  gtk_widget_class_install_action (widget_class, "orders.refresh", NULL,
-                                   bourse_orders_page_refresh_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-orders-page.ui");
@@ -871,6 +876,11 @@ bourse_orders_page_class_init (BourseOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, history_group);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, fills_group);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, trades_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, search_entry);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_orders_page_squeezed_cb);
 }
 
 static void
@@ -897,7 +907,8 @@ bourse_orders_page_init (BourseOrdersPage *self)
                                  G_CALLBACK (bourse_orders_page_resync_cb),
                                  self, G_CONNECT_SWAPPED);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.refresh", FALSE);
+  bourse_search_filter_lists (GTK_WIDGET (self->stack), self->search_entry);
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   for (guint kind = 0; kind < N_SECTIONS; kind++)
     bourse_orders_page_refresh (self, kind);
 }

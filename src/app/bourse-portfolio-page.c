@@ -605,17 +605,6 @@ bourse_portfolio_page_resync_cb (BoursePortfolioPage *self,
 
 /* }}} */
 
-static void
-bourse_portfolio_page_refresh_action (GtkWidget  *widget,
-                                      const char *action_name,
-                                      GVariant   *param)
-{
-  BoursePortfolioPage *self = BOURSE_PORTFOLIO_PAGE (widget);
-
-  bourse_portfolio_page_reload (self);
-  bourse_portfolio_page_load_history (self);
-}
-
 BourseClient *
 bourse_portfolio_page_get_client (BoursePortfolioPage *self)
 {
@@ -668,7 +657,6 @@ bourse_portfolio_page_set_client (BoursePortfolioPage *self,
     for (guint i = 0; i < G_N_ELEMENTS (topics); i++)
       bourse_client_subscribe (client, topics[i]);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "portfolio.refresh", client != NULL);
   bourse_portfolio_page_update_permissions (self);
   bourse_portfolio_page_reload (self);
   bourse_portfolio_page_load_history (self);
@@ -789,8 +777,6 @@ bourse_portfolio_page_class_init (BoursePortfolioPageClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_install_action (widget_class, "portfolio.refresh", NULL,
-                                   bourse_portfolio_page_refresh_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-portfolio-page.ui");
@@ -837,7 +823,6 @@ bourse_portfolio_page_init (BoursePortfolioPage *self)
                                  G_CALLBACK (bourse_portfolio_page_resync_cb),
                                  self, G_CONNECT_SWAPPED);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "portfolio.refresh", FALSE);
   bourse_portfolio_page_apply_lists (self, NULL, NULL);
 }
 

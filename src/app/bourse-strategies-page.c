@@ -42,6 +42,7 @@ struct _BourseStrategiesPage
   GPtrArray           *error_rows;         /* rows marked by the last 422 */
 
   AdwPreferencesGroup *live_group;
+  GtkSearchEntry      *search_entry;
   AdwPreferencesGroup *form_group;
   AdwPreferencesGroup *params_group;
   AdwPreferencesGroup *live_form_group;
@@ -1189,6 +1190,7 @@ bourse_strategies_page_class_init (BourseStrategiesPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-strategies-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, live_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, form_group);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, params_group);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, live_form_group);
@@ -1219,6 +1221,7 @@ bourse_strategies_page_init (BourseStrategiesPage *self)
   self->n_strategies = -1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  bourse_search_filter_lists (GTK_WIDGET (self->live_group), self->search_entry);
   self->params = bourse_param_form_new (self->params_group);
 
   /* AdwPreferencesPage:name shadows the widget's own name in templates. */

@@ -28,6 +28,7 @@ struct _BourseUsersPage
 
   AdwPreferencesGroup *pending_group;
   AdwPreferencesGroup *accounts_group;
+  GtkSearchEntry     *search_entry;
 };
 
 G_DEFINE_FINAL_TYPE (BourseUsersPage, bourse_users_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -645,6 +646,7 @@ bourse_users_page_class_init (BourseUsersPageClass *klass)
                                                "/io/github/bourse/Bourse/bourse-users-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, pending_group);
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, search_entry);
 }
 
 static void
@@ -654,6 +656,8 @@ bourse_users_page_init (BourseUsersPage *self)
 
   /* AdwPreferencesPage:name shadows the widget's own name in templates. */
   gtk_widget_set_name (GTK_WIDGET (self), "users-page");
+  bourse_search_filter_lists (GTK_WIDGET (self->pending_group), self->search_entry);
+  bourse_search_filter_lists (GTK_WIDGET (self->accounts_group), self->search_entry);
 
   self->rows = g_ptr_array_new ();
   self->known_pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);

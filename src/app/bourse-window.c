@@ -1470,6 +1470,204 @@ bourse_window_show_page_action (GtkWidget  *widget,
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
+/* The n-th page of the sidebar (Alt+1…9), counted from 0. */
+static void
+bourse_window_show_page_at (BourseWindow *self,
+                            int           position)
+{
+  g_autoptr(GListModel) pages = G_LIST_MODEL (adw_view_stack_get_pages (self->view_stack));
+  g_autoptr(AdwViewStackPage) page = NULL;
+  guint n = g_list_model_get_n_items (pages);
+
+  if (position < 0 || (guint) position >= n)
+    return;
+
+  page = g_list_model_get_item (pages, position);
+  adw_view_stack_set_visible_child (self->view_stack, adw_view_stack_page_get_child (page));
+  adw_leaflet_set_visible_child (self->leaflet, self->content);
+}
+
+static int
+bourse_window_get_page_position (BourseWindow *self)
+{
+  g_autoptr(GListModel) pages = G_LIST_MODEL (adw_view_stack_get_pages (self->view_stack));
+  GtkWidget *visible = adw_view_stack_get_visible_child (self->view_stack);
+
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+
+      if (adw_view_stack_page_get_child (page) == visible)
+        return i;
+    }
+
+  return -1;
+}
+
+static void
+bourse_window_show_page_number_action (GtkWidget  *widget,
+                                       const char *action_name,
+                                       GVariant   *param)
+{
+  bourse_window_show_page_at (BOURSE_WINDOW (widget), g_variant_get_int32 (param) - 1);
+}
+
+/* Ctrl+Page Down and Up, round the sidebar's pages as tabs do. */
+static void
+bourse_window_step_page_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *param)
+{
+  BourseWindow *self = BOURSE_WINDOW (widget);
+  g_autoptr(GListModel) pages = G_LIST_MODEL (adw_view_stack_get_pages (self->view_stack));
+  int n = g_list_model_get_n_items (pages);
+  int step = g_str_equal (action_name, "win.next-page") ? 1 : -1;
+
+  if (n > 0 && self->view_stack != NULL)
+    bourse_window_show_page_at (self, (bourse_window_get_page_position (self) + step + n) % n);
+}
+
+/* The widget of @type below @widget that the user can see: hidden
+ * children and the stacks' pages not shown are passed over. */
+static GtkWidget *
+find_shown_of_type (GtkWidget *widget,
+                    GType      type)
+{
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return NULL;
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_shown_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* Ctrl+F: the search of the page's list. A page keeps it in a search bar
+ * (opened here) or in sight as an entry; either way it takes the focus. */
+static void
+bourse_window_search_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *param)
+{
+  BourseWindow *self = BOURSE_WINDOW (widget);
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+  GtkWidget *entry = NULL;
+  GtkWidget *bar;
+
+  if (page == NULL || !gtk_widget_get_mapped (page))
+    return;
+
+  if ((bar = find_shown_of_type (page, GTK_TYPE_SEARCH_BAR)))
+    {
+      gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (bar), TRUE);
+      entry = find_shown_of_type (bar, GTK_TYPE_SEARCH_ENTRY);
+    }
+  else
+    entry = find_shown_of_type (page, GTK_TYPE_SEARCH_ENTRY);
+
+  if (entry != NULL)
+    gtk_widget_grab_focus (entry);
+}
+
+/* GtkShortcutLabel shows a key by its keysym's name where GTK has no
+ * label of its own: "Page_Up" in English. The shortcuts window says them
+ * in words. */
+static void
+spell_key_labels (GtkWidget *widget)
+{
+  static const struct {
+    const char *keysym;
+    const char *words;
+  } keys[] = {
+    { "Page_Up",   N_("Page Up") },
+    { "Page_Down", N_("Page Down") },
+  };
+
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *text = gtk_label_get_label (GTK_LABEL (widget));
+
+      for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+        if (g_strcmp0 (text, keys[i].keysym) == 0)
+          gtk_label_set_label (GTK_LABEL (widget), _(keys[i].words));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    spell_key_labels (child);
+}
+
+/* The shortcuts window of the application's resources, as GtkApplication
+ * gives each window; a window without an application (the tests') loads
+ * it itself. */
+static void
+bourse_window_update_help_overlay (BourseWindow *self)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (self);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/io/github/bourse/Bourse/gtk/help-overlay.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+
+  spell_key_labels (GTK_WIDGET (overlay));
+}
+
+static void
+bourse_window_application_cb (BourseWindow *self,
+                              GParamSpec   *pspec,
+                              gpointer      user_data)
+{
+  bourse_window_update_help_overlay (self);
+}
+
+static void
+bourse_window_add_shortcuts (BourseWindow *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutController *shortcuts = GTK_SHORTCUT_CONTROLLER (controller);
+
+  /* Before the focused widget: a chart or a list would take Page Up for
+   * itself. */
+  gtk_event_controller_set_name (controller, "page-shortcuts");
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+
+  for (int i = 1; i <= 9; i++)
+    gtk_shortcut_controller_add_shortcut (shortcuts,
+                                          gtk_shortcut_new_with_arguments (
+                                            gtk_keyval_trigger_new (GDK_KEY_0 + i, GDK_ALT_MASK),
+                                            gtk_named_action_new ("win.show-page-number"),
+                                            "i", i));
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Page_Down,
+                                                                                  GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("win.next-page")));
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Page_Up,
+                                                                                  GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("win.previous-page")));
+  gtk_shortcut_controller_add_shortcut (shortcuts,
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_f,
+                                                                                  GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("win.search")));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
 static void
 bourse_window_back_clicked_cb (BourseWindow *self,
                                GtkButton    *button)
@@ -1732,6 +1930,14 @@ bourse_window_class_init (BourseWindowClass *klass)
                                    bourse_window_decide_approval_action);
   gtk_widget_class_install_action (widget_class, "win.show-reconciliation", NULL,
                                    bourse_window_show_reconciliation_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page-number", "i",
+                                   bourse_window_show_page_number_action);
+  gtk_widget_class_install_action (widget_class, "win.next-page", NULL,
+                                   bourse_window_step_page_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-page", NULL,
+                                   bourse_window_step_page_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL,
+                                   bourse_window_search_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-window.ui");
@@ -1783,6 +1989,11 @@ bourse_window_init (BourseWindow *self)
   pages = adw_view_stack_get_pages (self->view_stack);
   gtk_list_view_set_model (self->sidebar_list, pages);
   bourse_window_visible_page_changed_cb (self, NULL, self->view_stack);
+
+  bourse_window_add_shortcuts (self);
+  bourse_window_update_help_overlay (self);
+  /* GtkApplication gives the window its own copy when it joins. */
+  g_signal_connect (self, "notify::application", G_CALLBACK (bourse_window_application_cb), NULL);
 
   if ((self->settings = bourse_window_load_settings ()))
     {

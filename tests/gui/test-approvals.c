@@ -845,7 +845,7 @@ test_approve (void)
   pending = (PendingQuery) { page, 0 };
   wait_until (has_n_pending, &pending, "nothing left pending");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Bourse");
-  g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-pending-row"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), "approvals-empty"));
 
   close_window (window);
   desk_free (desk);

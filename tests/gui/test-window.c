@@ -835,6 +835,343 @@ test_window_audit_page (void)
 
 /* }}} */
 
+/* The window {{{ */
+
+/* A window with every page the owner has, an instrument on Markets, and
+ * no approvals yet. */
+static BourseWindow *
+open_full_window (int width)
+{
+  BourseWindow *window;
+
+  ensure_engine ();
+  {
+    g_autoptr(BourseClient) owner = new_owner_client ();
+    g_autoptr(JsonNode) instruments = get_json (owner, "/api/v1/instruments", NULL);
+    g_autofree char *listed = json_to_string (instruments, FALSE);
+    g_autoptr(JsonNode) created = NULL;
+    g_autoptr(GError) error = NULL;
+
+    /* Once per engine: the tests share one. */
+    if (strstr (listed, "\"WIDEUSDT\"") == NULL)
+      {
+        created = request_json (owner, "POST", "/api/v1/instruments",
+                                "{\"symbol\":\"WIDEUSDT\",\"base_asset\":\"WIDE\","
+                                "\"quote_asset\":\"USDT\",\"tick_size\":\"0.01\","
+                                "\"lot_step\":\"0.001\",\"source\":\"csv\"}", &error);
+        g_assert_no_error (error);
+      }
+  }
+
+  /* Sized before it is shown: without a window manager, X leaves a
+   * mapped window's size as it is. */
+  window = bourse_window_new (NULL);
+  g_object_ref (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, 800);
+  bourse_window_set_token (window, bourse_local_engine_get_token (engine));
+  bourse_window_set_server_url (window, engine_url);
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint i = 0; i < 4; i++)
+    {
+      static const char *pages[] = { "approvals-page", "users-page", "backtests-page", "settings-page" };
+
+      wait_for_widget (GTK_WIDGET (window), pages[i], NULL, NULL);
+    }
+  wait_for_widget (GTK_WIDGET (window), "instrument-row-WIDEUSDT", NULL, NULL);
+
+  return window;
+}
+
+static GtkWidget *
+visible_page (BourseWindow *window)
+{
+  return adw_view_stack_get_visible_child (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
+                                                                              ADW_TYPE_VIEW_STACK)));
+}
+
+static gboolean
+visible_page_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (visible_page (data));
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  int        width;
+} WidthQuery;
+
+/* The size asked for, but for a window as wide as the screen (Xvfb's
+ * 1280 px), whose shadow takes a few of them. */
+static gboolean
+window_has_width (gpointer data)
+{
+  WidthQuery *query = data;
+  int width = gtk_widget_get_width (query->window);
+
+  return width == query->width || (query->width >= 1280 && width >= query->width - 20 &&
+                                   width <= query->width);
+}
+
+static int
+min_width (GtkWidget *widget)
+{
+  int min;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+  return min;
+}
+
+/* The innermost widgets that ask for more than @limit: the culprits, for
+ * the failure's message. */
+static gboolean
+describe_wide (GtkWidget *widget,
+               int        limit,
+               GString   *out)
+{
+  gboolean inner = FALSE;
+  int min;
+
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return FALSE;
+  if ((min = min_width (widget)) <= limit)
+    return FALSE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    inner |= describe_wide (child, limit, out);
+
+  if (!inner)
+    {
+      g_string_append_printf (out, " %s “%s” (%d px", G_OBJECT_TYPE_NAME (widget),
+                              gtk_widget_get_name (widget), min);
+      for (GtkWidget *child = gtk_widget_get_first_child (widget);
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        if (gtk_widget_get_visible (child))
+          g_string_append_printf (out, ", %s %d", G_OBJECT_TYPE_NAME (child), min_width (child));
+      g_string_append (out, ");");
+    }
+  return TRUE;
+}
+
+/* From GNOME's smallest window to a wide one, every page fits: nothing
+ * asks for more width than the window has, and the sidebar folds only
+ * when it must. */
+static void
+test_window_adaptive (void)
+{
+  static const int widths[] = { 360, 1280 };
+  g_autoptr(GString) faults = g_string_new (NULL);
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      BourseWindow *window = open_full_window (widths[w]);
+      WidthQuery query = { GTK_WIDGET (window), widths[w] };
+      GtkWidget *leaflet = find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_LEAFLET);
+      g_autoptr(GListModel) pages = NULL;
+      guint n_pages;
+
+      pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
+                                                                                           ADW_TYPE_VIEW_STACK))));
+      n_pages = g_list_model_get_n_items (pages);
+      g_assert_cmpuint (n_pages, >=, 9);
+
+      for (guint i = 0; i < n_pages; i++)
+        {
+          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+          GtkWidget *child = gtk_window_get_child (GTK_WINDOW (window));
+          int min;
+
+          gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s",
+                                      adw_view_stack_page_get_name (page));
+          wait_until (visible_page_is_mapped, window, "the page to be shown");
+
+          if ((min = min_width (child)) > widths[w])
+            {
+              g_string_append_printf (faults, "\n%s at %d px asks for %d px:",
+                                      adw_view_stack_page_get_name (page), widths[w], min);
+              describe_wide (child, widths[w], faults);
+            }
+        }
+      if (faults->len > 0)
+        g_error ("Too wide:%s", faults->str);
+
+      wait_until (window_has_width, &query, "the window to take its width");
+
+      /* The sidebar beside the page on a wide screen; folded away on a
+       * phone's. */
+      g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)) == (widths[w] < 600));
+      g_clear_object (&pages);
+      close_window (window);
+    }
+}
+
+static void
+activate_shortcut (GtkWidget       *window,
+                   guint            keyval,
+                   GdkModifierType  modifiers)
+{
+  g_autoptr(GtkShortcutTrigger) wanted = gtk_keyval_trigger_new (keyval, modifiers);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (window);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+      GListModel *shortcuts;
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      shortcuts = G_LIST_MODEL (controller);
+      for (guint j = 0; j < g_list_model_get_n_items (shortcuts); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, j);
+
+          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+            {
+              g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
+                                                           window, gtk_shortcut_get_arguments (shortcut)));
+              return;
+            }
+        }
+    }
+
+  g_error ("no shortcut %s", gtk_accelerator_name (keyval, modifiers));
+}
+
+static const char *
+visible_page_name (BourseWindow *window)
+{
+  return gtk_widget_get_name (visible_page (window));
+}
+
+static gboolean
+search_has_focus (gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (data));
+
+  return focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL &&
+         gtk_widget_is_ancestor (focus, visible_page (data));
+}
+
+/* Alt+number and Ctrl+Page Up/Down between the pages, Ctrl+F into the
+ * list's search; the shortcuts window lists them in words. */
+static void
+test_window_keyboard (void)
+{
+  BourseWindow *window;
+  GtkShortcutsWindow *overlay;
+  g_autoptr(GString) keys = g_string_new (NULL);
+  gboolean has_pages_group = FALSE;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = open_full_window (1280);
+
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_2, GDK_ALT_MASK);
+  g_assert_cmpstr (visible_page_name (window), ==, "portfolio-page");
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_Page_Down, GDK_CONTROL_MASK);
+  g_assert_cmpstr (visible_page_name (window), ==, "orders-page");
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_Page_Up, GDK_CONTROL_MASK);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_Page_Up, GDK_CONTROL_MASK);
+  g_assert_cmpstr (visible_page_name (window), ==, "markets-page");
+  /* Round: before the first comes the last. */
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_Page_Up, GDK_CONTROL_MASK);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_Page_Down, GDK_CONTROL_MASK);
+  g_assert_cmpstr (visible_page_name (window), ==, "markets-page");
+  /* A page that is not there changes nothing. */
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_9, GDK_ALT_MASK);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_1, GDK_ALT_MASK);
+  g_assert_cmpstr (visible_page_name (window), ==, "markets-page");
+
+  /* Ctrl+F reaches the search of every list. */
+  for (guint i = 0; i < 5; i++)
+    {
+      static const char *pages[] = { "markets", "strategies", "audit", "users", "orders" };
+      g_autofree char *what = g_strdup_printf ("the search of %s to take the focus", pages[i]);
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", pages[i]));
+      wait_until (visible_page_is_mapped, window, "the page to be shown");
+      activate_shortcut (GTK_WIDGET (window), GDK_KEY_f, GDK_CONTROL_MASK);
+      wait_until (search_has_focus, window, what);
+    }
+
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_nonnull (overlay);
+  {
+    /* Every key as the user reads it: no keysym names. */
+    GQueue queue = G_QUEUE_INIT;
+
+    g_queue_push_tail (&queue, overlay);
+    while (!g_queue_is_empty (&queue))
+      {
+        GtkWidget *widget = g_queue_pop_head (&queue);
+
+        if (GTK_IS_LABEL (widget) && gtk_widget_get_ancestor (widget, GTK_TYPE_SHORTCUT_LABEL))
+          g_string_append_printf (keys, "%s ", gtk_label_get_label (GTK_LABEL (widget)));
+        if (GTK_IS_SHORTCUTS_GROUP (widget))
+          {
+            g_autofree char *title = NULL;
+
+            g_object_get (widget, "title", &title, NULL);
+            has_pages_group |= g_strcmp0 (title, "Pages") == 0;
+          }
+        for (GtkWidget *child = gtk_widget_get_first_child (widget);
+             child != NULL;
+             child = gtk_widget_get_next_sibling (child))
+          g_queue_push_tail (&queue, child);
+      }
+  }
+  g_test_message ("Keys shown: %s", keys->str);
+  g_assert_true (has_pages_group);
+  g_assert_null (strchr (keys->str, '_'));
+  g_assert_nonnull (strstr (keys->str, "Page Up"));
+
+  close_window (window);
+}
+
+/* Nothing to decide: a status page says so, not a dim row. */
+static void
+test_window_empty_approvals (void)
+{
+  BourseWindow *window;
+  GtkWidget *page;
+  GtkWidget *status;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = open_full_window (1280);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "approvals"));
+  page = find_widget (GTK_WIDGET (window), "approvals-page");
+  status = wait_for_widget_named (page, "approvals-empty");
+  g_assert_true (ADW_IS_STATUS_PAGE (status));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "Nothing Awaits a Decision");
+  wait_until (visible_page_is_mapped, window, "the page to be shown");
+  g_assert_true (gtk_widget_get_mapped (status));
+  /* No refresh to press: the page follows its topic. */
+  g_assert_null (find_widget_of_type (page, GTK_TYPE_BUTTON));
+
+  close_window (window);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -875,6 +1212,9 @@ main (int   argc,
   g_test_add_func ("/window/system-page", test_window_system_page);
   g_test_add_func ("/window/users-page", test_window_users_page);
   g_test_add_func ("/window/audit-page", test_window_audit_page);
+  g_test_add_func ("/window/adaptive", test_window_adaptive);
+  g_test_add_func ("/window/keyboard", test_window_keyboard);
+  g_test_add_func ("/window/empty-approvals", test_window_empty_approvals);
 
   ret = g_test_run ();
 
