@@ -1170,6 +1170,112 @@ test_window_empty_approvals (void)
   close_window (window);
 }
 
+static gboolean
+has_visible_words (GtkWidget *widget)
+{
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget) && gtk_label_get_text (GTK_LABEL (widget))[0] != '\0')
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_visible_words (child))
+      return TRUE;
+
+  return FALSE;
+}
+
+static gboolean
+is_control (GtkWidget *widget)
+{
+  static GType types[11];
+
+  if (types[0] == 0)
+    {
+      GType known[] = {
+        GTK_TYPE_BUTTON, GTK_TYPE_MENU_BUTTON, GTK_TYPE_SWITCH, GTK_TYPE_DROP_DOWN,
+        GTK_TYPE_SPIN_BUTTON, GTK_TYPE_SEARCH_ENTRY, GTK_TYPE_ENTRY, GTK_TYPE_PASSWORD_ENTRY,
+        GTK_TYPE_SCALE, GTK_TYPE_CHECK_BUTTON, ADW_TYPE_SPLIT_BUTTON,
+      };
+
+      memcpy (types, known, sizeof types);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (widget, types[i]))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The controls the user can see that say nothing to a screen reader: no
+ * words of their own, and no accessible label. */
+static void
+collect_unnamed (GtkWidget *widget,
+                 GString   *out)
+{
+  if (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget) ||
+      GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+
+  if (is_control (widget))
+    {
+      GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+
+      if (!gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+          !gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY) &&
+          (GTK_IS_EDITABLE (widget) || GTK_IS_SWITCH (widget) || !has_visible_words (widget)))
+        g_string_append_printf (out, "\n  %s “%s” (tooltip “%s”)", G_OBJECT_TYPE_NAME (widget),
+                                gtk_widget_get_name (widget),
+                                gtk_widget_get_tooltip_text (widget));
+      return;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_unnamed (child, out);
+}
+
+/* Every control without a visible label has an accessible name, on every
+ * page and in the window's header bars. */
+static void
+test_window_accessible_names (void)
+{
+  g_autoptr(GString) faults = g_string_new (NULL);
+  g_autoptr(GListModel) pages = NULL;
+  BourseWindow *window;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = open_full_window (1280);
+  pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
+                                                                                       ADW_TYPE_VIEW_STACK))));
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+      g_autoptr(GString) page_faults = g_string_new (NULL);
+
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s",
+                                  adw_view_stack_page_get_name (page));
+      wait_until (visible_page_is_mapped, window, "the page to be shown");
+      collect_unnamed (GTK_WIDGET (window), page_faults);
+      if (page_faults->len > 0)
+        g_string_append_printf (faults, "\n%s:%s", adw_view_stack_page_get_name (page), page_faults->str);
+    }
+
+  if (faults->len > 0)
+    g_error ("Controls without a name:%s", faults->str);
+
+  close_window (window);
+}
+
 /* }}} */
 
 int
@@ -1193,6 +1299,9 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
+  /* GTK's test context keeps what the widgets tell assistive technology,
+   * for /window/accessible-names to read, and needs no bus. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   have_display = gtk_init_check ();
   if (have_display)
     {
@@ -1215,6 +1324,7 @@ main (int   argc,
   g_test_add_func ("/window/adaptive", test_window_adaptive);
   g_test_add_func ("/window/keyboard", test_window_keyboard);
   g_test_add_func ("/window/empty-approvals", test_window_empty_approvals);
+  g_test_add_func ("/window/accessible-names", test_window_accessible_names);
 
   ret = g_test_run ();
 
