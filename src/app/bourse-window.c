@@ -1596,9 +1596,13 @@ spell_key_labels (GtkWidget *widget)
     {
       const char *text = gtk_label_get_label (GTK_LABEL (widget));
 
+      /* Setting the label frees @text: look no further. */
       for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
         if (g_strcmp0 (text, keys[i].keysym) == 0)
-          gtk_label_set_label (GTK_LABEL (widget), _(keys[i].words));
+          {
+            gtk_label_set_label (GTK_LABEL (widget), _(keys[i].words));
+            break;
+          }
     }
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
