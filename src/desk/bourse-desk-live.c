@@ -369,6 +369,30 @@ audit_strategy (BourseDesk               *self,
   return _bourse_desk_audit (self, caller, action, target, details, error);
 }
 
+void
+_bourse_desk_publish_strategy (BourseDesk               *self,
+                               gint64                    id,
+                               const BourseLiveStrategy *strategy)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (self->bus == NULL)
+    return;
+
+  if (strategy != NULL)
+    node = bourse_live_strategy_to_json (strategy);
+  else
+    {
+      JsonObject *object = json_object_new ();
+
+      json_object_set_int_member (object, "id", id);
+      json_object_set_boolean_member (object, "deleted", TRUE);
+      node = json_node_init_object (json_node_alloc (), object);
+      json_object_unref (object);
+    }
+  bourse_event_bus_publish (self->bus, "strategies", node);
+}
+
 /* Writes, audits and commits; returns the strategy as stored. */
 static BourseLiveStrategy *
 store_strategy (BourseDesk             *self,
@@ -395,6 +419,7 @@ store_strategy (BourseDesk             *self,
       return NULL;
     }
   _bourse_desk_live_refresh (self);
+  _bourse_desk_publish_strategy (self, stored->id, stored);
   return stored;
 }
 
@@ -473,6 +498,7 @@ bourse_desk_delete_strategy (BourseDesk             *self,
       || !bourse_store_commit (self->store, error))
     goto fail;
   _bourse_desk_live_refresh (self);
+  _bourse_desk_publish_strategy (self, id, NULL);
   return TRUE;
 
 fail:
@@ -879,6 +905,10 @@ store_result (BourseDesk  *self,
     goto fail;
 
   _bourse_desk_events_add (events, "signals", bourse_signal_record_to_json (record));
+  /* Its last signal changed: a list showing it stays true. */
+  g_free (strategy->last_signal_at);
+  strategy->last_signal_at = g_strdup (record->created_at);
+  _bourse_desk_events_add (events, "strategies", bourse_live_strategy_to_json (strategy));
   _bourse_desk_publish (self, events);
   return TRUE;
 

@@ -623,6 +623,7 @@ bourse_desk_deploy_model (BourseDesk             *self,
   if (!_bourse_desk_audit (self, caller, "model.deploy", target, details, error)
       || !bourse_store_commit (self->store, error))
     goto fail;
+  _bourse_desk_publish_strategy (self, stored->id, stored);
   return stored;
 
 fail:

@@ -139,6 +139,11 @@ BourseRecommendation *_bourse_recommendation_from_row (sqlite3_stmt       *stmt,
 
 /* Rereads which (symbol, interval) pairs have enabled strategies, after a change. */
 void                _bourse_desk_live_refresh     (BourseDesk             *self);
+/* On the topic "strategies": the strategy as stored, or {id, deleted: true}
+ * when @strategy is NULL. After the commit, as every event. */
+void                _bourse_desk_publish_strategy (BourseDesk               *self,
+                                                   gint64                    id,
+                                                   const BourseLiveStrategy *strategy);
 void                _bourse_desk_live_start       (BourseDesk             *self);
 void                _bourse_desk_live_stop        (BourseDesk             *self);
 gboolean            _bourse_desk_webhooks_load    (BourseDesk             *self,

@@ -88,6 +88,8 @@ static const BourseTopicDoc topic_docs[] = {
   { "signals",         "signals.read",         "SignalEvent",        "Each signal a model or an intake produced" },
   { "recommendations", "recommendations.read", "RecommendationEvent", "Each recommendation made or changed" },
   { "approvals",       "approvals.read",       "ApprovalEvent",      "Each approval requested or decided" },
+  { "strategies",      "strategies.read",      "StrategyEvent",
+    "Each live strategy created, changed (a signal too) or deleted" },
   { "orders",          "orders.read",          "OrderEvent",         "Each order's change of state" },
   { "fills",           "orders.read",          "FillEvent",          "Each fill of an order" },
   { "trades",          "portfolio.read",       "TradeEvent",         "Each trade opened or closed" },

@@ -1,0 +1,240 @@
+/* bourse-client-records.c — the API's records as typed objects
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "bourse-client-records.h"
+
+#define FIELD(Type, member, kind) { #member, BOURSE_CLIENT_FIELD_##kind, G_STRUCT_OFFSET (Type, member) }
+
+/* BourseClientStrategy {{{ */
+
+struct _BourseClientStrategy
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  char               *name;
+  char               *strategy;
+  char               *symbol;
+  char               *interval;
+  JsonObject         *params;
+  char               *policy;
+  gboolean            enabled;
+  gint64              model_id;
+  gint64              created_by;
+  char               *created_at;
+  char               *updated_at;
+  char               *last_signal_at;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientStrategy, bourse_client_strategy, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField strategy_fields[] = {
+  FIELD (BourseClientStrategy, id, INT64),
+  FIELD (BourseClientStrategy, name, STRING),
+  FIELD (BourseClientStrategy, strategy, STRING),
+  FIELD (BourseClientStrategy, symbol, STRING),
+  FIELD (BourseClientStrategy, interval, STRING),
+  FIELD (BourseClientStrategy, params, OBJECT),
+  FIELD (BourseClientStrategy, policy, STRING),
+  FIELD (BourseClientStrategy, enabled, BOOLEAN),
+  FIELD (BourseClientStrategy, model_id, INT64),
+  FIELD (BourseClientStrategy, created_by, INT64),
+  FIELD (BourseClientStrategy, created_at, STRING),
+  FIELD (BourseClientStrategy, updated_at, STRING),
+  FIELD (BourseClientStrategy, last_signal_at, STRING),
+};
+
+static void
+bourse_client_strategy_class_init (BourseClientStrategyClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      strategy_fields, G_N_ELEMENTS (strategy_fields));
+}
+
+static void
+bourse_client_strategy_init (BourseClientStrategy *self)
+{
+}
+
+#define GETTER(type, Type, TYPE, rtype, field)                  \
+rtype                                                           \
+bourse_client_##type##_get_##field (Type *self)                 \
+{                                                               \
+  g_return_val_if_fail (BOURSE_IS_CLIENT_##TYPE (self), 0);     \
+  return (rtype) self->field;                                   \
+}
+
+GETTER (strategy, BourseClientStrategy, STRATEGY, gint64, id)
+GETTER (strategy, BourseClientStrategy, STRATEGY, const char *, name)
+GETTER (strategy, BourseClientStrategy, STRATEGY, const char *, strategy)
+GETTER (strategy, BourseClientStrategy, STRATEGY, const char *, symbol)
+GETTER (strategy, BourseClientStrategy, STRATEGY, const char *, interval)
+GETTER (strategy, BourseClientStrategy, STRATEGY, JsonObject *, params)
+GETTER (strategy, BourseClientStrategy, STRATEGY, const char *, policy)
+GETTER (strategy, BourseClientStrategy, STRATEGY, gboolean, enabled)
+GETTER (strategy, BourseClientStrategy, STRATEGY, gint64, model_id)
+GETTER (strategy, BourseClientStrategy, STRATEGY, const char *, last_signal_at)
+
+/* }}} */
+
+/* BourseClientStrategyType {{{ */
+
+struct _BourseClientStrategyType
+{
+  BourseClientObject  parent_instance;
+
+  char               *id;
+  char               *name;
+  char               *version;
+  char              **aliases;
+  gint64              min_candles;
+  JsonObject         *parameters;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientStrategyType, bourse_client_strategy_type, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField strategy_type_fields[] = {
+  FIELD (BourseClientStrategyType, id, STRING),
+  FIELD (BourseClientStrategyType, name, STRING),
+  FIELD (BourseClientStrategyType, version, STRING),
+  FIELD (BourseClientStrategyType, aliases, STRV),
+  FIELD (BourseClientStrategyType, min_candles, INT64),
+  FIELD (BourseClientStrategyType, parameters, OBJECT),
+};
+
+static void
+bourse_client_strategy_type_class_init (BourseClientStrategyTypeClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      strategy_type_fields, G_N_ELEMENTS (strategy_type_fields));
+}
+
+static void
+bourse_client_strategy_type_init (BourseClientStrategyType *self)
+{
+}
+
+GETTER (strategy_type, BourseClientStrategyType, STRATEGY_TYPE, const char *, id)
+GETTER (strategy_type, BourseClientStrategyType, STRATEGY_TYPE, const char *, name)
+GETTER (strategy_type, BourseClientStrategyType, STRATEGY_TYPE, const char *, version)
+GETTER (strategy_type, BourseClientStrategyType, STRATEGY_TYPE, const char * const *, aliases)
+GETTER (strategy_type, BourseClientStrategyType, STRATEGY_TYPE, gint64, min_candles)
+GETTER (strategy_type, BourseClientStrategyType, STRATEGY_TYPE, JsonObject *, parameters)
+
+guint
+bourse_client_strategy_type_get_n_parameters (BourseClientStrategyType *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (BOURSE_IS_CLIENT_STRATEGY_TYPE (self), 0);
+
+  node = self->parameters != NULL ? json_object_get_member (self->parameters, "properties") : NULL;
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_object_get_size (json_node_get_object (node)) : 0;
+}
+
+/* }}} */
+
+/* BourseClientInstrument {{{ */
+
+struct _BourseClientInstrument
+{
+  BourseClientObject  parent_instance;
+
+  char               *symbol;
+  char               *base_asset;
+  char               *quote_asset;
+  char               *status;
+  gboolean            simulated;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientInstrument, bourse_client_instrument, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField instrument_fields[] = {
+  FIELD (BourseClientInstrument, symbol, STRING),
+  FIELD (BourseClientInstrument, base_asset, STRING),
+  FIELD (BourseClientInstrument, quote_asset, STRING),
+  FIELD (BourseClientInstrument, status, STRING),
+  FIELD (BourseClientInstrument, simulated, BOOLEAN),
+};
+
+static void
+bourse_client_instrument_class_init (BourseClientInstrumentClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "symbol",
+                                      instrument_fields, G_N_ELEMENTS (instrument_fields));
+}
+
+static void
+bourse_client_instrument_init (BourseClientInstrument *self)
+{
+}
+
+GETTER (instrument, BourseClientInstrument, INSTRUMENT, const char *, symbol)
+GETTER (instrument, BourseClientInstrument, INSTRUMENT, const char *, base_asset)
+GETTER (instrument, BourseClientInstrument, INSTRUMENT, const char *, quote_asset)
+GETTER (instrument, BourseClientInstrument, INSTRUMENT, const char *, status)
+GETTER (instrument, BourseClientInstrument, INSTRUMENT, gboolean, simulated)
+
+/* }}} */
+
+/* BourseClientApproval {{{ */
+
+struct _BourseClientApproval
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  gint64              recommendation_id;
+  char               *status;
+  gint64              requested_by;
+  gint64              decided_by;
+  char               *reason;
+  char               *created_at;
+  char               *decided_at;
+  char               *expires_at;
+  gint64              order_id;
+  JsonObject         *recommendation;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientApproval, bourse_client_approval, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField approval_fields[] = {
+  FIELD (BourseClientApproval, id, INT64),
+  FIELD (BourseClientApproval, recommendation_id, INT64),
+  FIELD (BourseClientApproval, status, STRING),
+  FIELD (BourseClientApproval, requested_by, INT64),
+  FIELD (BourseClientApproval, decided_by, INT64),
+  FIELD (BourseClientApproval, reason, STRING),
+  FIELD (BourseClientApproval, created_at, STRING),
+  FIELD (BourseClientApproval, decided_at, STRING),
+  FIELD (BourseClientApproval, expires_at, STRING),
+  FIELD (BourseClientApproval, order_id, INT64),
+  FIELD (BourseClientApproval, recommendation, OBJECT),
+};
+
+static void
+bourse_client_approval_class_init (BourseClientApprovalClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      approval_fields, G_N_ELEMENTS (approval_fields));
+}
+
+static void
+bourse_client_approval_init (BourseClientApproval *self)
+{
+}
+
+GETTER (approval, BourseClientApproval, APPROVAL, gint64, id)
+GETTER (approval, BourseClientApproval, APPROVAL, gint64, recommendation_id)
+GETTER (approval, BourseClientApproval, APPROVAL, const char *, status)
+GETTER (approval, BourseClientApproval, APPROVAL, const char *, reason)
+GETTER (approval, BourseClientApproval, APPROVAL, const char *, expires_at)
+GETTER (approval, BourseClientApproval, APPROVAL, const char *, decided_at)
+GETTER (approval, BourseClientApproval, APPROVAL, JsonObject *, recommendation)
+
+/* }}} */

@@ -1,0 +1,74 @@
+/* bourse-client-records.h — the API's records as typed objects
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each property is the member of the same name (docs/API.md), '_' as '-';
+ * a BourseClientStore keeps them live from their topic.
+ */
+
+#pragma once
+
+#include "bourse-client-object.h"
+
+G_BEGIN_DECLS
+
+/* A live strategy (GET /api/v1/strategies, topic "strategies"). */
+#define BOURSE_TYPE_CLIENT_STRATEGY (bourse_client_strategy_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientStrategy, bourse_client_strategy, BOURSE, CLIENT_STRATEGY, BourseClientObject)
+
+gint64      bourse_client_strategy_get_id             (BourseClientStrategy *self);
+const char *bourse_client_strategy_get_name           (BourseClientStrategy *self);
+/* The strategy type's id. */
+const char *bourse_client_strategy_get_strategy       (BourseClientStrategy *self);
+const char *bourse_client_strategy_get_symbol         (BourseClientStrategy *self);
+const char *bourse_client_strategy_get_interval       (BourseClientStrategy *self);
+JsonObject *bourse_client_strategy_get_params         (BourseClientStrategy *self);
+const char *bourse_client_strategy_get_policy         (BourseClientStrategy *self);
+gboolean    bourse_client_strategy_get_enabled        (BourseClientStrategy *self);
+gint64      bourse_client_strategy_get_model_id       (BourseClientStrategy *self);
+/* RFC 3339, or NULL before its first signal. */
+const char *bourse_client_strategy_get_last_signal_at (BourseClientStrategy *self);
+
+/* A strategy type (GET /api/v1/strategies/types). */
+#define BOURSE_TYPE_CLIENT_STRATEGY_TYPE (bourse_client_strategy_type_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientStrategyType, bourse_client_strategy_type, BOURSE, CLIENT_STRATEGY_TYPE, BourseClientObject)
+
+const char         *bourse_client_strategy_type_get_id         (BourseClientStrategyType *self);
+const char         *bourse_client_strategy_type_get_name       (BourseClientStrategyType *self);
+const char         *bourse_client_strategy_type_get_version    (BourseClientStrategyType *self);
+const char * const *bourse_client_strategy_type_get_aliases    (BourseClientStrategyType *self);
+gint64              bourse_client_strategy_type_get_min_candles (BourseClientStrategyType *self);
+/* A JSON Schema object: "properties" with type, default, minimum,
+ * maximum, title and description. */
+JsonObject         *bourse_client_strategy_type_get_parameters (BourseClientStrategyType *self);
+guint               bourse_client_strategy_type_get_n_parameters (BourseClientStrategyType *self);
+
+/* An instrument (GET /api/v1/instruments), named by its symbol. */
+#define BOURSE_TYPE_CLIENT_INSTRUMENT (bourse_client_instrument_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientInstrument, bourse_client_instrument, BOURSE, CLIENT_INSTRUMENT, BourseClientObject)
+
+const char *bourse_client_instrument_get_symbol      (BourseClientInstrument *self);
+const char *bourse_client_instrument_get_base_asset  (BourseClientInstrument *self);
+const char *bourse_client_instrument_get_quote_asset (BourseClientInstrument *self);
+const char *bourse_client_instrument_get_status      (BourseClientInstrument *self);
+gboolean    bourse_client_instrument_get_simulated   (BourseClientInstrument *self);
+
+/* An approval (GET /api/v1/approvals, topic "approvals"). */
+#define BOURSE_TYPE_CLIENT_APPROVAL (bourse_client_approval_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientApproval, bourse_client_approval, BOURSE, CLIENT_APPROVAL, BourseClientObject)
+
+gint64      bourse_client_approval_get_id                (BourseClientApproval *self);
+gint64      bourse_client_approval_get_recommendation_id (BourseClientApproval *self);
+/* pending, approved, rejected or expired */
+const char *bourse_client_approval_get_status            (BourseClientApproval *self);
+const char *bourse_client_approval_get_reason            (BourseClientApproval *self);
+const char *bourse_client_approval_get_expires_at        (BourseClientApproval *self);
+const char *bourse_client_approval_get_decided_at        (BourseClientApproval *self);
+JsonObject *bourse_client_approval_get_recommendation    (BourseClientApproval *self);
+
+G_END_DECLS

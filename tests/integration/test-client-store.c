@@ -1,0 +1,250 @@
+/* test-client-store.c — the client's typed, live lists against the real server
+ *
+ * Copyright 2026 The Bourse Authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A BourseClientStore of live strategies follows the "strategies" topic:
+ * made, changed and deleted through the API, each shows as an insert, a
+ * notify on the same object, a removal; events missed while the socket was
+ * closed (a seq gap) make it read the list again. Everything runs on this
+ * thread's main context, the server's too.
+ */
+
+#include "config.h"
+
+#include <inttypes.h>
+
+#include "client/bourse-client-records.h"
+#include "client/bourse-client-store.h"
+
+#include "desk-test-util.h"
+
+#define TIMEOUT_MS 30000
+
+static gint64
+create_strategy (BourseTestServer *server,
+                 const char       *name)
+{
+  g_autofree char *body = g_strdup_printf ("{\"name\":\"%s\",\"strategy\":\"ar\",\"symbol\":\"BTCUSDT\","
+                                           "\"interval\":\"1w\"}", name);
+  g_autoptr(JsonNode) node = desk_expect (server, "POST", "/api/v1/strategies", NULL, body, 201);
+
+  return json_object_get_int_member (desk_object (node), "id");
+}
+
+static gboolean
+is_connected (gpointer data)
+{
+  return bourse_client_get_connected (data);
+}
+
+static gboolean
+is_disconnected (gpointer data)
+{
+  return !bourse_client_get_connected (data);
+}
+
+static gboolean
+is_subscribed (gpointer data)
+{
+  return bourse_client_is_subscribed (data, "strategies");
+}
+
+typedef struct
+{
+  BourseClientStore *store;
+  guint              n_items;
+  guint              n_loads;   /* 0: any */
+} StoreQuery;
+
+static gboolean
+store_is (gpointer data)
+{
+  StoreQuery *query = data;
+  if (g_getenv ("DEBUG_STORE")) g_printerr ("loaded %d n %u loads %u\n", bourse_client_store_get_loaded (query->store), g_list_model_get_n_items (G_LIST_MODEL (query->store)), bourse_client_store_get_n_loads (query->store));
+
+  return bourse_client_store_get_loaded (query->store)
+         && bourse_client_store_get_live (query->store)
+         && g_list_model_get_n_items (G_LIST_MODEL (query->store)) == query->n_items
+         && (query->n_loads == 0 || bourse_client_store_get_n_loads (query->store) == query->n_loads);
+}
+
+static void
+wait_for_store (BourseClientStore *store,
+                guint              n_items,
+                guint              n_loads)
+{
+  StoreQuery query = { store, n_items, n_loads };
+  g_autofree char *what = g_strdup_printf ("%u items after %u loads", n_items, n_loads);
+
+  bourse_test_wait_until (store_is, &query, TIMEOUT_MS, what);
+}
+
+static BourseClientStrategy *
+strategy_at (BourseClientStore *store,
+             guint              position)
+{
+  g_autoptr(BourseClientStrategy) strategy = g_list_model_get_item (G_LIST_MODEL (store), position);
+
+  g_assert_nonnull (strategy);
+  /* The store holds it. */
+  return strategy;
+}
+
+/* Five made and one deleted while away. */
+static gboolean
+lists_fifth_first (gpointer data)
+{
+  g_autoptr(BourseClientStrategy) first = g_list_model_get_item (data, 0);
+
+  return bourse_client_store_get_loaded (data) && first != NULL
+         && g_str_equal (bourse_client_strategy_get_name (first), "five")
+         && g_list_model_get_n_items (data) == 3;
+}
+
+static gboolean
+is_disabled (gpointer data)
+{
+  return !bourse_client_strategy_get_enabled (data);
+}
+
+static void
+count_cb (GObject    *object,
+          GParamSpec *pspec,
+          guint      *count)
+{
+  (*count)++;
+}
+
+static void
+changed_cb (GListModel *model,
+            guint       position,
+            guint       removed,
+            guint       added,
+            GString    *log)
+{
+  g_string_append_printf (log, "%u-%u+%u;", position, removed, added);
+}
+
+static void
+client_connect (BourseClient *client)
+{
+  bourse_client_connect_async (client, NULL, NULL, NULL);
+  bourse_test_wait_until (is_connected, client, TIMEOUT_MS, "the WebSocket to connect");
+}
+
+static void
+test_strategies (void)
+{
+  BourseTestServer *server = desk_server_new (NULL);
+  g_autoptr(BourseClient) client = bourse_client_new (server->base_url);
+  g_autoptr(BourseClientStore) store = NULL;
+  g_autoptr(GString) log = g_string_new (NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *key = NULL;
+  BourseClientStrategy *strategy;
+  BourseClientStrategy *kept;
+  guint n_enabled = 0, n_name = 0, n_loads;
+  gint64 first, second, third, fourth, fifth;
+
+  bourse_client_set_token (client, server->token);
+  client_connect (client);
+
+  first = create_strategy (server, "one");
+  second = create_strategy (server, "two");
+  third = create_strategy (server, "three");
+
+  /* Two a page: every page is read, newest first. Subscribed, the topic's
+   * latest event is sent again, and the list is read once more (unless the
+   * first reading is still under way): what changed before the
+   * subscription is not missed. */
+  store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_STRATEGY, "/api/v1/strategies?limit=2",
+                                   "strategies");
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (store)) == BOURSE_TYPE_CLIENT_STRATEGY);
+  bourse_test_wait_until (is_subscribed, client, TIMEOUT_MS, "the subscription");
+  wait_for_store (store, 3, 0);
+  n_loads = bourse_client_store_get_n_loads (store);
+  g_assert_cmpuint (n_loads, >=, 1);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 0)), ==, third);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 2)), ==, first);
+  strategy = strategy_at (store, 1);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy), ==, second);
+  g_assert_cmpstr (bourse_client_strategy_get_name (strategy), ==, "two");
+  g_assert_cmpstr (bourse_client_strategy_get_strategy (strategy), ==, "ar");
+  g_assert_cmpstr (bourse_client_strategy_get_symbol (strategy), ==, "BTCUSDT");
+  g_assert_cmpstr (bourse_client_strategy_get_interval (strategy), ==, "1w");
+  g_assert_cmpstr (bourse_client_strategy_get_policy (strategy), ==, "manual");
+  g_assert_true (bourse_client_strategy_get_enabled (strategy));
+  g_assert_null (bourse_client_strategy_get_last_signal_at (strategy));
+  g_assert_true (json_object_has_member (bourse_client_strategy_get_params (strategy), "lags"));
+  key = g_strdup_printf ("%" PRId64, second);
+  g_assert_true (bourse_client_store_lookup (store, key) == BOURSE_CLIENT_OBJECT (strategy));
+  {
+    g_autofree char *name = NULL;
+    gboolean enabled = FALSE;
+
+    g_object_get (strategy, "name", &name, "enabled", &enabled, NULL);
+    g_assert_cmpstr (name, ==, "two");
+    g_assert_true (enabled);
+  }
+
+  g_signal_connect (store, "items-changed", G_CALLBACK (changed_cb), log);
+
+  /* Made elsewhere: inserted first, without reading the list. */
+  fourth = create_strategy (server, "four");
+  wait_for_store (store, 4, n_loads);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 0)), ==, fourth);
+  g_assert_cmpstr (log->str, ==, "0-0+1;");
+
+  /* Changed elsewhere: the same object, at the same place, notifies what
+   * changed and nothing else. */
+  kept = strategy_at (store, 2);
+  g_assert_cmpint (bourse_client_strategy_get_id (kept), ==, second);
+  g_signal_connect (kept, "notify::enabled", G_CALLBACK (count_cb), &n_enabled);
+  g_signal_connect (kept, "notify::name", G_CALLBACK (count_cb), &n_name);
+  path = g_strdup_printf ("/api/v1/strategies/%" PRId64, second);
+  json_node_unref (desk_expect (server, "PUT", path, NULL, "{\"enabled\":false}", 200));
+  bourse_test_wait_until (is_disabled, kept, TIMEOUT_MS, "the strategy to be switched off");
+  g_assert_false (bourse_client_strategy_get_enabled (kept));
+  g_assert_cmpuint (n_enabled, ==, 1);
+  g_assert_cmpuint (n_name, ==, 0);
+  g_assert_true (strategy_at (store, 2) == kept);
+  g_assert_cmpstr (log->str, ==, "0-0+1;");
+
+  /* Deleted elsewhere: removed from its place. */
+  g_assert_null (desk_expect (server, "DELETE", path, NULL, NULL, 204));
+  wait_for_store (store, 3, n_loads);
+  g_assert_null (bourse_client_store_lookup (store, key));
+  g_assert_cmpstr (log->str, ==, "0-0+1;2-1+0;");
+
+  /* Away while two things happen: the seq jumps when the socket is back,
+   * and the list is read again. */
+  bourse_client_close (client);
+  bourse_test_wait_until (is_disconnected, client, TIMEOUT_MS, "the WebSocket to close");
+  fifth = create_strategy (server, "five");
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/strategies/%" PRId64, first);
+  g_assert_null (desk_expect (server, "DELETE", path, NULL, NULL, 204));
+  client_connect (client);
+  bourse_test_wait_until (lists_fifth_first, store, TIMEOUT_MS, "the list read again");
+  g_assert_cmpuint (bourse_client_store_get_n_loads (store), >, n_loads);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 3);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 0)), ==, fifth);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 1)), ==, fourth);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 2)), ==, third);
+
+  g_clear_object (&store);
+  bourse_client_close (client);
+  bourse_test_server_free (server);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/client-store/strategies", test_strategies);
+
+  return g_test_run ();
+}
