@@ -1,7 +1,12 @@
-/* bourse-strategies-page.c — strategy types, live strategies, one-off analyses
+/* bourse-strategies-page.c — live strategies, and an editor that adds one or analyses once
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A navigation: the list (live strategies from a BourseClientStore that
+ * the "strategies" topic keeps live, and the catalogue of types), then the
+ * editor. Rows follow their objects; nothing here reloads the list after a
+ * change, the topic brings it.
  */
 
 #include "config.h"
@@ -12,35 +17,41 @@
 
 #include <glib/gi18n.h>
 
+#include "client/bourse-client-records.h"
+#include "client/bourse-client-store.h"
+
 #include "bourse-app-util.h"
 #include "bourse-desk-util.h"
 #include "bourse-mini-chart.h"
 #include "bourse-param-form.h"
 #include "bourse-strategies-page.h"
+#include "bourse-strategy-row.h"
 
 static const char * const policies[] = { "manual", "auto-paper", "notify-only" };
 
 struct _BourseStrategiesPage
 {
-  AdwPreferencesPage   parent_instance;
+  AdwBin               parent_instance;
 
   BourseClient        *client;
-  GCancellable        *load_cancellable;
   GCancellable        *cancellable;        /* changes; cancelled with the client */
   gboolean             can_write;
   gboolean             busy;               /* an add or an analysis in flight */
 
-  GPtrArray           *types;              /* JsonObject, in the type combo's order */
-  GtkStringList       *type_names;
+  BourseClientStore   *strategies;         /* BourseClientStrategy, live */
+  BourseClientStore   *types;              /* BourseClientStrategyType */
+  BourseClientStore   *instruments;        /* BourseClientInstrument */
   char                *form_type;          /* the type the parameter rows were built for */
   BourseParamForm     *params;
-  int                  n_strategies;       /* -1 until loaded */
 
-  GPtrArray           *live_rows;
   GPtrArray           *type_rows;
   GPtrArray           *result_rows;
   GPtrArray           *error_rows;         /* rows marked by the last 422 */
 
+  AdwLeaflet          *leaflet;
+  GtkWidget           *list_page;
+  GtkWidget           *editor_box;
+  GtkListBox          *live_list;
   AdwPreferencesGroup *live_group;
   GtkSearchEntry      *search_entry;
   AdwPreferencesGroup *form_group;
@@ -50,7 +61,7 @@ struct _BourseStrategiesPage
   AdwPreferencesGroup *result_group;
   AdwPreferencesGroup *types_group;
   AdwComboRow         *type_row;
-  AdwEntryRow         *symbol_row;
+  AdwComboRow         *symbol_row;
   AdwComboRow         *interval_row;
   AdwEntryRow         *name_row;
   AdwComboRow         *policy_row;
@@ -58,7 +69,7 @@ struct _BourseStrategiesPage
   GtkSpinButton       *days_spin;
 };
 
-G_DEFINE_FINAL_TYPE (BourseStrategiesPage, bourse_strategies_page, ADW_TYPE_PREFERENCES_PAGE)
+G_DEFINE_FINAL_TYPE (BourseStrategiesPage, bourse_strategies_page, ADW_TYPE_BIN)
 
 enum {
   PROP_0,
@@ -68,8 +79,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void bourse_strategies_page_load_strategies (BourseStrategiesPage *self);
 
 /* Helpers {{{ */
 
@@ -96,12 +105,12 @@ add_row (AdwPreferencesGroup *group,
   g_ptr_array_add (rows, row);
 }
 
-static JsonObject *
+static BourseClientStrategyType *
 bourse_strategies_page_get_type_object (BourseStrategiesPage *self)
 {
-  guint selected = adw_combo_row_get_selected (self->type_row);
+  GObject *item = adw_combo_row_get_selected_item (self->type_row);
 
-  return selected < self->types->len ? g_ptr_array_index (self->types, selected) : NULL;
+  return item != NULL ? BOURSE_CLIENT_STRATEGY_TYPE (item) : NULL;
 }
 
 static const char *
@@ -112,13 +121,13 @@ bourse_strategies_page_get_interval (BourseStrategiesPage *self)
   return item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : "1h";
 }
 
-static char *
-bourse_strategies_page_dup_symbol (BourseStrategiesPage *self)
+/* Chosen from the instruments the server has: never typed. */
+static const char *
+bourse_strategies_page_get_symbol (BourseStrategiesPage *self)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->symbol_row))));
+  GObject *item = adw_combo_row_get_selected_item (self->symbol_row);
 
-  /* Instruments are upper case (BTCUSDT); nobody means btcusdt otherwise. */
-  return g_ascii_strup (text, -1);
+  return item != NULL ? bourse_client_instrument_get_symbol (BOURSE_CLIENT_INSTRUMENT (item)) : NULL;
 }
 
 /* }}} */
@@ -128,12 +137,13 @@ bourse_strategies_page_dup_symbol (BourseStrategiesPage *self)
 static void
 bourse_strategies_page_build_form (BourseStrategiesPage *self)
 {
-  JsonObject *type = bourse_strategies_page_get_type_object (self);
-  const char *id = bourse_json_get_string (type, "id");
+  BourseClientStrategyType *type = bourse_strategies_page_get_type_object (self);
+  const char *id = type != NULL ? bourse_client_strategy_type_get_id (type) : NULL;
 
   g_assert (BOURSE_IS_STRATEGIES_PAGE (self));
 
-  if (!bourse_param_form_set_schema (self->params, id, bourse_json_get_object (type, "parameters")))
+  if (!bourse_param_form_set_schema (self->params, id,
+                                     type != NULL ? bourse_client_strategy_type_get_parameters (type) : NULL))
     return;
 
   g_free (self->form_type);
@@ -153,11 +163,11 @@ bourse_strategies_page_dup_params (BourseStrategiesPage *self)
 static void
 bourse_strategies_page_update_actions (BourseStrategiesPage *self)
 {
-  g_autofree char *symbol = bourse_strategies_page_dup_symbol (self);
   gboolean ready;
 
   ready = self->client != NULL && self->can_write && !self->busy &&
-          bourse_strategies_page_get_type_object (self) != NULL && symbol[0] != '\0';
+          bourse_strategies_page_get_type_object (self) != NULL &&
+          bourse_strategies_page_get_symbol (self) != NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.add", ready);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.analyse", ready);
@@ -176,12 +186,22 @@ bourse_strategies_page_type_selected_cb (BourseStrategiesPage *self,
 
 static void
 bourse_strategies_page_form_changed_cb (BourseStrategiesPage *self,
-                                        GtkEditable          *editable)
+                                        GParamSpec           *pspec,
+                                        GtkWidget            *row)
+{
+  g_assert (BOURSE_IS_STRATEGIES_PAGE (self));
+
+  gtk_widget_remove_css_class (row, "error");
+  bourse_strategies_page_update_actions (self);
+}
+
+static void
+bourse_strategies_page_entry_changed_cb (BourseStrategiesPage *self,
+                                         GtkEditable          *editable)
 {
   g_assert (BOURSE_IS_STRATEGIES_PAGE (self));
 
   gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-  bourse_strategies_page_update_actions (self);
 }
 
 /* A 422 names the field: the row that edits it turns red. */
@@ -236,73 +256,59 @@ bourse_strategies_page_clear_errors (BourseStrategiesPage *self)
 
 /* }}} */
 
-/* Lists {{{ */
+/* The navigation {{{ */
 
-static const char *
-bourse_strategies_page_type_name (BourseStrategiesPage *self,
-                                  const char           *id)
+static void
+bourse_strategies_page_show_editor (BourseStrategiesPage *self)
 {
-  for (guint i = 0; i < self->types->len; i++)
-    {
-      JsonObject *type = g_ptr_array_index (self->types, i);
-
-      if (g_strcmp0 (bourse_json_get_string (type, "id"), id) == 0)
-        return bourse_json_get_string (type, "name") ?: id;
-    }
-
-  return id;
+  adw_leaflet_set_visible_child (self->leaflet, self->editor_box);
+  gtk_widget_grab_focus (GTK_WIDGET (self->type_row));
 }
 
 static void
-bourse_strategies_page_apply_types (BourseStrategiesPage *self,
-                                    JsonArray            *items)
+bourse_strategies_page_show_list (BourseStrategiesPage *self)
 {
-  g_autofree char *selected_id = g_strdup (self->form_type);
-  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
-  guint selected = 0;
+  adw_leaflet_set_visible_child (self->leaflet, self->list_page);
+}
+
+/* }}} */
+
+/* The catalogue of types {{{ */
+
+static void
+bourse_strategies_page_types_changed_cb (BourseStrategiesPage *self,
+                                         guint                 position,
+                                         guint                 removed,
+                                         guint                 added,
+                                         GListModel           *types)
+{
+  guint n_types = g_list_model_get_n_items (types);
 
   remove_rows (self->type_rows);
-  g_ptr_array_set_size (self->types, 0);
 
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+  for (guint i = 0; i < n_types; i++)
     {
-      JsonNode *node = json_array_get_element (items, i);
-      JsonObject *type = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *id = bourse_json_get_string (type, "id");
-      const char *name = bourse_json_get_string (type, "name");
-      JsonArray *aliases = bourse_json_get_array (type, "aliases");
-      JsonObject *props = bourse_json_get_object (bourse_json_get_object (type, "parameters"),
-                                                  "properties");
+      g_autoptr(BourseClientStrategyType) type = g_list_model_get_item (types, i);
+      const char *id = bourse_client_strategy_type_get_id (type);
+      const char *name = bourse_client_strategy_type_get_name (type);
+      const char * const *aliases = bourse_client_strategy_type_get_aliases (type);
+      const char *version = bourse_client_strategy_type_get_version (type);
+      guint n_params = bourse_client_strategy_type_get_n_parameters (type);
       g_autoptr(GString) subtitle = g_string_new (id);
-      g_autofree char *row_name = NULL;
-      guint n_params = props != NULL ? json_object_get_size (props) : 0;
+      g_autofree char *row_name = g_strdup_printf ("type-row-%s", id);
       GtkWidget *row;
 
-      if (id == NULL)
-        continue;
-
-      if (g_strcmp0 (id, selected_id) == 0)
-        selected = self->types->len;
-      g_ptr_array_add (self->types, json_object_ref (type));
-      gtk_string_list_append (names, name ? name : id);
-
-      for (guint j = 0; aliases != NULL && j < json_array_get_length (aliases); j++)
-        {
-          JsonNode *alias = json_array_get_element (aliases, j);
-
-          if (JSON_NODE_HOLDS_VALUE (alias) && json_node_get_value_type (alias) == G_TYPE_STRING)
-            g_string_append_printf (subtitle, " · %s", json_node_get_string (alias));
-        }
-      if (bourse_json_get_string (type, "version") != NULL)
+      for (guint j = 0; aliases != NULL && aliases[j] != NULL; j++)
+        g_string_append_printf (subtitle, " · %s", aliases[j]);
+      if (version != NULL)
         /* Translators: the version of a strategy's model */
-        g_string_append_printf (subtitle, _(" · version %s"), bourse_json_get_string (type, "version"));
+        g_string_append_printf (subtitle, _(" · version %s"), version);
       g_string_append (subtitle, " · ");
       g_string_append_printf (subtitle, g_dngettext (GETTEXT_PACKAGE, "%u parameter",
                                                      "%u parameters", n_params),
                               n_params);
 
       row = adw_action_row_new ();
-      row_name = g_strdup_printf ("type-row-%s", id);
       gtk_widget_set_name (row, row_name);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name ? name : id);
@@ -310,53 +316,47 @@ bourse_strategies_page_apply_types (BourseStrategiesPage *self,
       add_row (self->types_group, self->type_rows, row);
     }
 
-  g_set_object (&self->type_names, names);
+  /* The combo row keeps its selection by position: back to the type the
+   * form was built for, if it is still there. */
+  for (guint i = 0; self->form_type != NULL && i < n_types; i++)
+    {
+      g_autoptr(BourseClientStrategyType) type = g_list_model_get_item (types, i);
 
-  /* Setting the model selects its first item: the form follows the
-   * selection once it is where it was. */
-  g_signal_handlers_block_by_func (self->type_row, bourse_strategies_page_type_selected_cb, self);
-  adw_combo_row_set_model (self->type_row, G_LIST_MODEL (names));
-  adw_combo_row_set_selected (self->type_row, self->types->len > 0 ? selected : GTK_INVALID_LIST_POSITION);
-  g_signal_handlers_unblock_by_func (self->type_row, bourse_strategies_page_type_selected_cb, self);
+      if (g_strcmp0 (bourse_client_strategy_type_get_id (type), self->form_type) == 0)
+        {
+          adw_combo_row_set_selected (self->type_row, i);
+          break;
+        }
+    }
 
   bourse_strategies_page_build_form (self);
   bourse_strategies_page_update_actions (self);
-
-  /* The live strategies show type names. */
-  bourse_strategies_page_load_strategies (self);
 }
 
 static void
-bourse_strategies_page_types_cb (GObject      *object,
-                                 GAsyncResult *result,
-                                 gpointer      user_data)
+bourse_strategies_page_failed_cb (BourseStrategiesPage *self,
+                                  GError               *error,
+                                  BourseClientStore    *store)
 {
-  g_autoptr(BourseStrategiesPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
 
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not load the strategy types: %s"),
-                                                      error->message);
-
-          bourse_widget_show_toast (GTK_WIDGET (self), message);
-        }
-      return;
-    }
-
-  bourse_strategies_page_apply_types (self,
-                                      JSON_NODE_HOLDS_OBJECT (answer)
-                                      ? bourse_json_get_array (json_node_get_object (answer), "items")
-                                      : NULL);
+  if (store == self->strategies)
+    message = g_strdup_printf (_("Could not load the live strategies: %s"), error->message);
+  else if (store == self->types)
+    message = g_strdup_printf (_("Could not load the strategy types: %s"), error->message);
+  else
+    message = g_strdup_printf (_("Could not load the instruments: %s"), error->message);
+  bourse_widget_show_toast (GTK_WIDGET (self), message);
 }
+
+/* }}} */
+
+/* The live strategies {{{ */
 
 typedef struct
 {
   BourseStrategiesPage *self;
-  GtkSwitch            *toggle;
+  BourseStrategyRow    *row;
   gboolean              enabled;
 } Toggle;
 
@@ -364,15 +364,11 @@ static void
 toggle_free (Toggle *toggle)
 {
   g_clear_object (&toggle->self);
-  g_clear_object (&toggle->toggle);
+  g_clear_object (&toggle->row);
   g_free (toggle);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Toggle, toggle_free)
-
-static gboolean bourse_strategies_page_state_set_cb (GtkSwitch            *toggle,
-                                                     gboolean              state,
-                                                     BourseStrategiesPage *self);
 
 static void
 bourse_strategies_page_toggled_cb (GObject      *object,
@@ -390,207 +386,99 @@ bourse_strategies_page_toggled_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (toggle->toggle), TRUE);
+  bourse_strategy_row_set_busy (toggle->row, FALSE);
 
-  if (answer == NULL)
+  if (answer == NULL || !JSON_NODE_HOLDS_OBJECT (answer))
     {
       g_autofree char *text = bourse_problem_to_text (problem, error);
       g_autofree char *message = g_strdup_printf (_("Could not change the strategy: %s"), text);
 
-      /* Back to what the server still has, without asking it again. */
-      g_signal_handlers_block_by_func (toggle->toggle, bourse_strategies_page_state_set_cb, self);
-      gtk_switch_set_active (toggle->toggle, !toggle->enabled);
-      g_signal_handlers_unblock_by_func (toggle->toggle, bourse_strategies_page_state_set_cb, self);
       bourse_widget_show_toast (GTK_WIDGET (self), message);
-      return;
     }
+  else
+    /* The answer is the strategy as stored; its event may come later. */
+    bourse_client_object_update (BOURSE_CLIENT_OBJECT (bourse_strategy_row_get_strategy (toggle->row)),
+                                 json_node_get_object (answer));
 
-  gtk_switch_set_state (toggle->toggle, toggle->enabled);
-  bourse_strategies_page_load_strategies (self);
+  /* Refused: back to what the server still has, without asking it again. */
+  bourse_strategy_row_sync (toggle->row);
 }
 
 /* The switch moves at once; its state follows the server's answer. */
 static gboolean
-bourse_strategies_page_state_set_cb (GtkSwitch            *toggle,
-                                     gboolean              state,
-                                     BourseStrategiesPage *self)
+bourse_strategies_page_state_set_cb (GtkSwitch         *toggle,
+                                     gboolean           state,
+                                     BourseStrategyRow *row)
 {
-  JsonObject *strategy = g_object_get_data (G_OBJECT (toggle), "strategy");
+  BourseStrategiesPage *self = BOURSE_STRATEGIES_PAGE (gtk_widget_get_ancestor (GTK_WIDGET (row),
+                                                                                BOURSE_TYPE_STRATEGIES_PAGE));
+  BourseClientStrategy *strategy = bourse_strategy_row_get_strategy (row);
+  JsonObject *stored = bourse_client_object_get_json (BOURSE_CLIENT_OBJECT (strategy));
   static const char * const writable[] = { "name", "strategy", "symbol", "interval", "params",
                                            "policy" };
   g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(JsonNode) node = NULL;
   g_autofree char *path = NULL;
   Toggle *request;
-  gint64 id = 0;
 
-  g_assert (BOURSE_IS_STRATEGIES_PAGE (self));
-
-  if (self->client == NULL || !bourse_json_get_int (strategy, "id", &id))
+  if (self == NULL || self->client == NULL)
     return TRUE;
 
   /* The whole configuration: a PUT replaces. */
   for (guint i = 0; i < G_N_ELEMENTS (writable); i++)
     {
-      JsonNode *node = json_object_get_member (strategy, writable[i]);
+      JsonNode *member = json_object_get_member (stored, writable[i]);
 
-      if (node != NULL)
-        json_object_set_member (body, writable[i], json_node_copy (node));
+      if (member != NULL)
+        json_object_set_member (body, writable[i], json_node_copy (member));
     }
   json_object_set_boolean_member (body, "enabled", state);
 
   request = g_new0 (Toggle, 1);
   request->self = g_object_ref (self);
-  request->toggle = g_object_ref (toggle);
+  request->row = g_object_ref (row);
   request->enabled = state;
-  gtk_widget_set_sensitive (GTK_WIDGET (toggle), FALSE);
+  bourse_strategy_row_set_busy (row, TRUE);
 
-  path = g_strdup_printf ("/api/v1/strategies/%" PRId64, id);
-  {
-    g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), body);
-
-    bourse_client_request_json_async (self->client, "PUT", path, node, self->cancellable,
-                                      bourse_strategies_page_toggled_cb, request);
-  }
+  path = g_strdup_printf ("/api/v1/strategies/%" PRId64, bourse_client_strategy_get_id (strategy));
+  node = json_node_init_object (json_node_alloc (), body);
+  bourse_client_request_json_async (self->client, "PUT", path, node, self->cancellable,
+                                    bourse_strategies_page_toggled_cb, request);
 
   return TRUE;
 }
 
 static GtkWidget *
-bourse_strategies_page_create_strategy_row (BourseStrategiesPage *self,
-                                            JsonObject           *strategy)
+bourse_strategies_page_create_row (gpointer item,
+                                   gpointer user_data)
 {
-  const char *name = bourse_json_get_string (strategy, "name");
-  const char *type = bourse_json_get_string (strategy, "strategy");
-  const char *last = bourse_json_get_string (strategy, "last_signal_at");
-  g_autofree char *params = bourse_format_params (bourse_json_get_object (strategy, "params"));
-  g_autofree char *row_name = NULL;
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  gboolean enabled = FALSE;
-  GtkWidget *row;
-  GtkWidget *toggle;
-  GtkWidget *button;
-  gint64 id = 0;
+  BourseStrategiesPage *self = user_data;
+  GtkWidget *row = bourse_strategy_row_new (item, self->types, self->can_write);
 
-  bourse_json_get_int (strategy, "id", &id);
-  bourse_json_get_boolean (strategy, "enabled", &enabled);
-
-  row = adw_action_row_new ();
-  row_name = g_strdup_printf ("strategy-row-%" PRId64, id);
-  gtk_widget_set_name (row, row_name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name ? name : "—");
-
-  /* Translators: a strategy type, an instrument, an interval and a policy */
-  g_string_printf (subtitle, _("%s · %s · %s · %s"),
-                   bourse_strategies_page_type_name (self, type) ?: "?",
-                   bourse_json_get_string (strategy, "symbol") ?: "?",
-                   bourse_json_get_string (strategy, "interval") ?: "?",
-                   bourse_policy_to_display (bourse_json_get_string (strategy, "policy")));
-  if (last != NULL)
-    {
-      g_autofree char *when = bourse_format_local_time (last);
-
-      g_string_append (subtitle, "\n");
-      g_string_append_printf (subtitle, _("Last signal at %s"), when);
-    }
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-  if (params[0] != '\0')
-    gtk_widget_set_tooltip_text (row, params);
-
-  toggle = gtk_switch_new ();
-  gtk_widget_set_name (toggle, "enabled-switch");
-  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-  gtk_switch_set_active (GTK_SWITCH (toggle), enabled);
-  gtk_widget_set_sensitive (toggle, self->can_write);
-  gtk_widget_set_tooltip_text (toggle, _("Evaluate on every closed candle"));
-  g_object_set_data_full (G_OBJECT (toggle), "strategy", json_object_ref (strategy),
-                          (GDestroyNotify) json_object_unref);
-  g_signal_connect_object (toggle, "state-set",
-                           G_CALLBACK (bourse_strategies_page_state_set_cb), self, 0);
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-
-  if (self->can_write)
-    {
-      button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      gtk_widget_set_name (button, "delete-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (button, _("Delete"));
-      gtk_widget_add_css_class (button, "flat");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "strategies.delete");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
-                                              g_variant_new ("(xs)", id, name ? name : ""));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
-
+  g_signal_connect_object (bourse_strategy_row_get_switch (BOURSE_STRATEGY_ROW (row)), "state-set",
+                           G_CALLBACK (bourse_strategies_page_state_set_cb), row, 0);
   return row;
 }
 
+/* Rows are made again when what they offer changes (the role). */
 static void
-bourse_strategies_page_strategies_cb (GObject      *object,
-                                      GAsyncResult *result,
-                                      gpointer      user_data)
+bourse_strategies_page_bind_list (BourseStrategiesPage *self)
 {
-  g_autoptr(BourseStrategiesPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *items;
-  guint n_items;
+  GtkWidget *empty;
 
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not load the live strategies: %s"),
-                                                      error->message);
+  gtk_list_box_bind_model (self->live_list, G_LIST_MODEL (self->strategies),
+                           self->strategies != NULL ? bourse_strategies_page_create_row : NULL,
+                           self, NULL);
 
-          bourse_widget_show_toast (GTK_WIDGET (self), message);
-        }
-      return;
-    }
-
-  items = JSON_NODE_HOLDS_OBJECT (answer)
-        ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
-  n_items = items != NULL ? json_array_get_length (items) : 0;
-
-  remove_rows (self->live_rows);
-  self->n_strategies = 0;
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-
-      add_row (self->live_group, self->live_rows,
-               bourse_strategies_page_create_strategy_row (self, json_node_get_object (node)));
-      self->n_strategies++;
-    }
-
-  if (self->n_strategies == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      gtk_widget_set_name (row, "no-strategies-row");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Live Strategies"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   self->can_write
-                                   ? _("Add one below: it runs on every closed candle of its instrument")
-                                   : _("A trader or an administrator can add them"));
-      gtk_widget_add_css_class (row, "dim-label");
-      add_row (self->live_group, self->live_rows, row);
-    }
-}
-
-static void
-bourse_strategies_page_load_strategies (BourseStrategiesPage *self)
-{
-  if (self->client == NULL)
-    return;
-
-  bourse_client_get_json_async (self->client, "/api/v1/strategies?limit=500",
-                                self->load_cancellable,
-                                bourse_strategies_page_strategies_cb, g_object_ref (self));
+  empty = adw_action_row_new ();
+  gtk_widget_set_name (empty, "no-strategies-row");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (empty), _("No Live Strategies"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (empty),
+                               self->can_write
+                               ? _("Add one with New: it runs on every closed candle of its instrument")
+                               : _("A trader or an administrator can add them"));
+  gtk_widget_add_css_class (empty, "dim-label");
+  gtk_list_box_set_placeholder (self->live_list, empty);
 }
 
 void
@@ -598,16 +486,12 @@ bourse_strategies_page_reload (BourseStrategiesPage *self)
 {
   g_return_if_fail (BOURSE_IS_STRATEGIES_PAGE (self));
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-
-  if (self->client == NULL)
+  if (self->strategies == NULL)
     return;
 
-  /* Types first: the strategies' rows name them. */
-  self->load_cancellable = g_cancellable_new ();
-  bourse_client_get_json_async (self->client, "/api/v1/strategies/types", self->load_cancellable,
-                                bourse_strategies_page_types_cb, g_object_ref (self));
+  bourse_client_store_reload (self->types);
+  bourse_client_store_reload (self->instruments);
+  bourse_client_store_reload (self->strategies);
 }
 
 int
@@ -615,7 +499,9 @@ bourse_strategies_page_get_n_types (BourseStrategiesPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_STRATEGIES_PAGE (self), -1);
 
-  return self->type_names != NULL ? (int) self->types->len : -1;
+  if (self->types == NULL || !bourse_client_store_get_loaded (self->types))
+    return -1;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->types));
 }
 
 int
@@ -623,7 +509,9 @@ bourse_strategies_page_get_n_strategies (BourseStrategiesPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_STRATEGIES_PAGE (self), -1);
 
-  return self->n_strategies;
+  if (self->strategies == NULL || !bourse_client_store_get_loaded (self->strategies))
+    return -1;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->strategies));
 }
 
 /* }}} */
@@ -828,7 +716,8 @@ bourse_strategies_page_request_cb (GObject      *object,
       message = g_strdup_printf (_("“%s” added"), bourse_json_get_string (object_answer, "name") ?: "?");
       bourse_widget_show_toast (GTK_WIDGET (self), message);
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
-      bourse_strategies_page_load_strategies (self);
+      /* It appears in the list through the topic. */
+      bourse_strategies_page_show_list (self);
     }
   else
     bourse_strategies_page_show_result (self, object_answer);
@@ -838,14 +727,14 @@ static void
 bourse_strategies_page_send (BourseStrategiesPage *self,
                              RequestKind           kind)
 {
-  JsonObject *type = bourse_strategies_page_get_type_object (self);
-  g_autofree char *symbol = bourse_strategies_page_dup_symbol (self);
+  BourseClientStrategyType *type = bourse_strategies_page_get_type_object (self);
+  const char *symbol = bourse_strategies_page_get_symbol (self);
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
   const char *interval = bourse_strategies_page_get_interval (self);
   Request *request;
 
-  if (self->client == NULL || self->busy || type == NULL || symbol[0] == '\0')
+  if (self->client == NULL || self->busy || type == NULL || symbol == NULL)
     return;
 
   bourse_strategies_page_clear_errors (self);
@@ -859,11 +748,11 @@ bourse_strategies_page_send (BourseStrategiesPage *self,
       if (name[0] == '\0')
         {
           g_free (name);
-          name = g_strdup_printf ("%s %s %s", bourse_json_get_string (type, "id"), symbol, interval);
+          name = g_strdup_printf ("%s %s %s", bourse_client_strategy_type_get_id (type), symbol, interval);
         }
 
       json_object_set_string_member (body, "name", name);
-      json_object_set_string_member (body, "strategy", bourse_json_get_string (type, "id"));
+      json_object_set_string_member (body, "strategy", bourse_client_strategy_type_get_id (type));
       json_object_set_string_member (body, "symbol", symbol);
       json_object_set_string_member (body, "interval", interval);
       json_object_set_member (body, "params", bourse_strategies_page_dup_params (self));
@@ -875,7 +764,7 @@ bourse_strategies_page_send (BourseStrategiesPage *self,
     {
       json_object_set_string_member (body, "symbol", symbol);
       json_object_set_string_member (body, "interval", interval);
-      json_object_set_string_member (body, "strategy", bourse_json_get_string (type, "id"));
+      json_object_set_string_member (body, "strategy", bourse_client_strategy_type_get_id (type));
       json_object_set_int_member (body, "last_n_days", gtk_spin_button_get_value_as_int (self->days_spin));
       json_object_set_member (body, "params", bourse_strategies_page_dup_params (self));
     }
@@ -941,8 +830,7 @@ bourse_strategies_page_deleted_cb (GObject      *object,
       message = g_strdup_printf (_("Could not delete the strategy: %s"), error->message);
       bourse_widget_show_toast (GTK_WIDGET (self), message);
     }
-
-  bourse_strategies_page_load_strategies (self);
+  /* Deleted: the topic takes it out of the list. */
 }
 
 static void
@@ -988,12 +876,42 @@ bourse_strategies_page_delete_action (GtkWidget  *widget,
 
 /* }}} */
 
+static void
+bourse_strategies_page_new_action (GtkWidget  *widget,
+                                   const char *action_name,
+                                   GVariant   *param)
+{
+  bourse_strategies_page_show_editor (BOURSE_STRATEGIES_PAGE (widget));
+}
+
+static void
+bourse_strategies_page_back_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *param)
+{
+  bourse_strategies_page_show_list (BOURSE_STRATEGIES_PAGE (widget));
+}
+
 BourseClient *
 bourse_strategies_page_get_client (BourseStrategiesPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_STRATEGIES_PAGE (self), NULL);
 
   return self->client;
+}
+
+static void
+bourse_strategies_page_clear_stores (BourseStrategiesPage *self)
+{
+  if (self->types != NULL)
+    g_signal_handlers_disconnect_by_data (self->types, self);
+  if (self->strategies != NULL)
+    g_signal_handlers_disconnect_by_data (self->strategies, self);
+  if (self->instruments != NULL)
+    g_signal_handlers_disconnect_by_data (self->instruments, self);
+  g_clear_object (&self->strategies);
+  g_clear_object (&self->types);
+  g_clear_object (&self->instruments);
 }
 
 void
@@ -1009,21 +927,47 @@ bourse_strategies_page_set_client (BourseStrategiesPage *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
+  adw_combo_row_set_model (self->type_row, NULL);
+  adw_combo_row_set_model (self->symbol_row, NULL);
+  gtk_list_box_bind_model (self->live_list, NULL, NULL, NULL, NULL);
+  bourse_strategies_page_clear_stores (self);
+
   g_set_object (&self->client, client);
   self->busy = FALSE;
-  self->n_strategies = -1;
-  remove_rows (self->live_rows);
   remove_rows (self->result_rows);
   gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
 
   if (client != NULL)
-    self->cancellable = g_cancellable_new ();
+    {
+      self->cancellable = g_cancellable_new ();
+      self->types = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_STRATEGY_TYPE,
+                                             "/api/v1/strategies/types", NULL);
+      self->instruments = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_INSTRUMENT,
+                                                   "/api/v1/instruments", NULL);
+      self->strategies = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_STRATEGY,
+                                                  "/api/v1/strategies?limit=500", "strategies");
+      g_signal_connect_object (self->types, "items-changed",
+                               G_CALLBACK (bourse_strategies_page_types_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->types, "failed",
+                               G_CALLBACK (bourse_strategies_page_failed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->instruments, "failed",
+                               G_CALLBACK (bourse_strategies_page_failed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->strategies, "failed",
+                               G_CALLBACK (bourse_strategies_page_failed_cb), self, G_CONNECT_SWAPPED);
+      /* Types name the strategies in their rows: those follow once loaded. */
+      g_signal_connect_object (self->types, "notify::n-loads",
+                               G_CALLBACK (bourse_strategies_page_bind_list), self, G_CONNECT_SWAPPED);
+
+      g_signal_handlers_block_by_func (self->type_row, bourse_strategies_page_type_selected_cb, self);
+      adw_combo_row_set_model (self->type_row, G_LIST_MODEL (self->types));
+      g_signal_handlers_unblock_by_func (self->type_row, bourse_strategies_page_type_selected_cb, self);
+      adw_combo_row_set_model (self->symbol_row, G_LIST_MODEL (self->instruments));
+    }
+  bourse_strategies_page_bind_list (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.refresh", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.delete", client != NULL);
   bourse_strategies_page_update_actions (self);
-
-  bourse_strategies_page_reload (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -1048,17 +992,21 @@ bourse_strategies_page_set_can_write (BourseStrategiesPage *self,
 
   self->can_write = can_write;
 
-  /* A viewer reads the lists; the form is for those who may use it. */
+  /* A viewer reads the lists; the editor is for those who may use it. */
   gtk_widget_set_visible (GTK_WIDGET (self->form_group), can_write);
   gtk_widget_set_visible (GTK_WIDGET (self->params_group),
                           can_write && bourse_param_form_get_n_fields (self->params) > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->live_form_group), can_write);
   gtk_widget_set_visible (GTK_WIDGET (self->analyse_group), can_write);
   if (!can_write)
-    gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
+      bourse_strategies_page_show_list (self);
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.new", can_write);
 
   bourse_strategies_page_update_actions (self);
-  bourse_strategies_page_load_strategies (self);
+  bourse_strategies_page_bind_list (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_WRITE]);
 }
@@ -1068,28 +1016,30 @@ bourse_strategies_page_dispose (GObject *object)
 {
   BourseStrategiesPage *self = (BourseStrategiesPage *)object;
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->client);
 
   if (self->error_rows != NULL)
     g_ptr_array_set_size (self->error_rows, 0);
 
   /* Rows held without a reference go with the groups: remove_rows ()
    * must not find them afterwards. */
-  if (self->live_rows != NULL)
+  if (self->type_rows != NULL)
     {
-      g_ptr_array_set_size (self->live_rows, 0);
       g_ptr_array_set_size (self->type_rows, 0);
       g_ptr_array_set_size (self->result_rows, 0);
     }
 
+  if (self->live_list != NULL)
+    gtk_list_box_bind_model (self->live_list, NULL, NULL, NULL, NULL);
   g_clear_object (&self->params);
+  /* The leaflet is AdwBin's child and a template child: unparented once,
+   * here, before the template lets go of it. */
+  adw_bin_set_child (ADW_BIN (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_STRATEGIES_PAGE);
 
-  g_clear_object (&self->type_names);
+  bourse_strategies_page_clear_stores (self);
+  g_clear_object (&self->client);
 
   G_OBJECT_CLASS (bourse_strategies_page_parent_class)->dispose (object);
 }
@@ -1099,8 +1049,6 @@ bourse_strategies_page_finalize (GObject *object)
 {
   BourseStrategiesPage *self = (BourseStrategiesPage *)object;
 
-  g_clear_pointer (&self->types, g_ptr_array_unref);
-  g_clear_pointer (&self->live_rows, g_ptr_array_unref);
   g_clear_pointer (&self->type_rows, g_ptr_array_unref);
   g_clear_pointer (&self->result_rows, g_ptr_array_unref);
   g_clear_pointer (&self->error_rows, g_ptr_array_unref);
@@ -1186,9 +1134,17 @@ bourse_strategies_page_class_init (BourseStrategiesPageClass *klass)
                                    bourse_strategies_page_refresh_action);
   gtk_widget_class_install_action (widget_class, "strategies.delete", "(xs)",
                                    bourse_strategies_page_delete_action);
+  gtk_widget_class_install_action (widget_class, "strategies.new", NULL,
+                                   bourse_strategies_page_new_action);
+  gtk_widget_class_install_action (widget_class, "strategies.back", NULL,
+                                   bourse_strategies_page_back_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-strategies-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, list_page);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, editor_box);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, live_list);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, live_group);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, form_group);
@@ -1206,6 +1162,7 @@ bourse_strategies_page_class_init (BourseStrategiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, days_spin);
   gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_type_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_form_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_entry_changed_cb);
 }
 
 static void
@@ -1213,19 +1170,20 @@ bourse_strategies_page_init (BourseStrategiesPage *self)
 {
   g_autoptr(GtkStringList) policy_names = gtk_string_list_new (NULL);
 
-  self->types = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  self->live_rows = g_ptr_array_new ();
   self->type_rows = g_ptr_array_new ();
   self->result_rows = g_ptr_array_new ();
   self->error_rows = g_ptr_array_new_with_free_func (g_object_unref);
-  self->n_strategies = -1;
 
+  g_type_ensure (BOURSE_TYPE_CLIENT_STRATEGY_TYPE);
+  g_type_ensure (BOURSE_TYPE_CLIENT_INSTRUMENT);
   gtk_widget_init_template (GTK_WIDGET (self));
   bourse_search_filter_lists (GTK_WIDGET (self->live_group), self->search_entry);
   self->params = bourse_param_form_new (self->params_group);
 
-  /* AdwPreferencesPage:name shadows the widget's own name in templates. */
   gtk_widget_set_name (GTK_WIDGET (self), "strategies-page");
+  /* AdwPreferencesPage:name shadows the widget's own name in templates. */
+  gtk_widget_set_name (self->list_page, "strategies-list-page");
+  bourse_strategies_page_bind_list (self);
 
   for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
     gtk_string_list_append (policy_names, bourse_policy_to_display (policies[i]));
@@ -1240,6 +1198,7 @@ bourse_strategies_page_init (BourseStrategiesPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.analyse", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.refresh", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.delete", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.new", FALSE);
 }
 
 GtkWidget *

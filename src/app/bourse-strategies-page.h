@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 #define BOURSE_TYPE_STRATEGIES_PAGE (bourse_strategies_page_get_type ())
 
-G_DECLARE_FINAL_TYPE (BourseStrategiesPage, bourse_strategies_page, BOURSE, STRATEGIES_PAGE, AdwPreferencesPage)
+G_DECLARE_FINAL_TYPE (BourseStrategiesPage, bourse_strategies_page, BOURSE, STRATEGIES_PAGE, AdwBin)
 
 GtkWidget    *bourse_strategies_page_new             (void);
 BourseClient *bourse_strategies_page_get_client      (BourseStrategiesPage *self);

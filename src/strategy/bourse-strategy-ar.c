@@ -30,11 +30,14 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (BourseStrategyAr, bourse_strategy_ar, G_TYPE_OBJE
 
 static const BourseStrategyParam parameters[] = {
   { "lags", BOURSE_PARAM_INTEGER, 4, 1, BOURSE_AR_MAX_LAGS,
-    N_("Order p of the autoregression on the price changes") },
+    N_("Order p of the autoregression on the price changes"),
+    N_("Lags") },
   { "horizon", BOURSE_PARAM_INTEGER, 5, 1, BOURSE_AR_MAX_HORIZON,
-    N_("How many candles ahead to forecast") },
+    N_("How many candles ahead to forecast"),
+    N_("Horizon") },
   { "threshold", BOURSE_PARAM_NUMBER, 0.002, 0, 1,
-    N_("Expected return over the horizon beyond which to buy or sell (0.002 is 0.2%)") },
+    N_("Expected return over the horizon beyond which to buy or sell (0.002 is 0.2%)"),
+    N_("Threshold") },
 };
 
 static const char *

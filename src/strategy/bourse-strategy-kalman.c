@@ -32,17 +32,23 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (BourseStrategyKalman, bourse_strategy_kalman, G_T
 
 static const BourseStrategyParam parameters[] = {
   { "trend_threshold", BOURSE_PARAM_NUMBER, 2.0, 0, 100,
-    N_("Trend strength (slope over its standard deviation) beyond which to buy or sell") },
+    N_("Trend strength (slope over its standard deviation) beyond which to buy or sell"),
+    N_("Trend Threshold") },
   { "observation_variance", BOURSE_PARAM_NUMBER, 0, 0, 1,
-    N_("Variance of the noise around the level, in squared log price; all three variances 0: estimated") },
+    N_("Variance of the noise around the level, in squared log price; all three variances 0: estimated"),
+    N_("Observation Variance") },
   { "level_variance", BOURSE_PARAM_NUMBER, 0, 0, 1,
-    N_("Variance of the level’s steps, in squared log price; all three 0: estimated") },
+    N_("Variance of the level’s steps, in squared log price; all three 0: estimated"),
+    N_("Level Variance") },
   { "slope_variance", BOURSE_PARAM_NUMBER, 0, 0, 1,
-    N_("Variance of the slope’s steps, in squared log price; all three 0: estimated") },
+    N_("Variance of the slope’s steps, in squared log price; all three 0: estimated"),
+    N_("Slope Variance") },
   { "volatility_window", BOURSE_PARAM_INTEGER, 50, 2, 10000,
-    N_("Candles over which realised volatility is measured") },
+    N_("Candles over which realised volatility is measured"),
+    N_("Volatility Window") },
   { "volatility_cap", BOURSE_PARAM_NUMBER, 0.05, 0.0001, 10,
-    N_("Realised volatility per candle above which no trade is proposed (0.05 is 5%)") },
+    N_("Realised volatility per candle above which no trade is proposed (0.05 is 5%)"),
+    N_("Volatility Cap") },
 };
 
 /* A fixed observation variance below this would make the filter's

@@ -32,17 +32,23 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (BourseStrategyOu, bourse_strategy_ou, G_TYPE_OBJE
 
 static const BourseStrategyParam parameters[] = {
   { "window", BOURSE_PARAM_INTEGER, 20, 2, 10000,
-    N_("Candles in the rolling mean and deviation the z-score is measured against") },
+    N_("Candles in the rolling mean and deviation the z-score is measured against"),
+    N_("Window") },
   { "entry_z", BOURSE_PARAM_NUMBER, 2.0, 0, 100,
-    N_("Z-score beyond which to trade against the move") },
+    N_("Z-score beyond which to trade against the move"),
+    N_("Entry Z-Score") },
   { "max_half_life", BOURSE_PARAM_NUMBER, 100, 0, 1e6,
-    N_("Longest half-life of a deviation, in candles, that still counts as mean reversion") },
+    N_("Longest half-life of a deviation, in candles, that still counts as mean reversion"),
+    N_("Maximum Half-Life") },
   { "short_window", BOURSE_PARAM_INTEGER, 20, 2, 10000,
-    N_("Candles in the short volatility window") },
+    N_("Candles in the short volatility window"),
+    N_("Short Window") },
   { "long_window", BOURSE_PARAM_INTEGER, 100, 3, 100000,
-    N_("Candles in the long volatility window") },
+    N_("Candles in the long volatility window"),
+    N_("Long Window") },
   { "vol_ratio_cap", BOURSE_PARAM_NUMBER, 1.5, 0, 100,
-    N_("Short over long volatility above which no trade is proposed") },
+    N_("Short over long volatility above which no trade is proposed"),
+    N_("Volatility Ratio Cap") },
 };
 
 static const char *

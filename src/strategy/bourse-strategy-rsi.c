@@ -30,9 +30,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (BourseStrategyRsi, bourse_strategy_rsi, G_TYPE_OB
 
 static const BourseStrategyParam parameters[] = {
   { "period", BOURSE_PARAM_INTEGER, 14, 2, 1000,
-    N_("Candles in Wilder’s smoothing (the RSI period)") },
-  { "oversold", BOURSE_PARAM_NUMBER, 30, 0, 100, N_("RSI below which to buy") },
-  { "overbought", BOURSE_PARAM_NUMBER, 70, 0, 100, N_("RSI above which to sell") },
+    N_("Candles in Wilder’s smoothing (the RSI period)"),
+    N_("Period") },
+  { "oversold", BOURSE_PARAM_NUMBER, 30, 0, 100, N_("RSI below which to buy"),
+    N_("Oversold") },
+  { "overbought", BOURSE_PARAM_NUMBER, 70, 0, 100, N_("RSI above which to sell"),
+    N_("Overbought") },
 };
 
 static const char *

@@ -32,8 +32,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (BourseStrategySmaCross, bourse_strategy_sma_cross
                                                       bourse_strategy_sma_cross_iface_init))
 
 static const BourseStrategyParam parameters[] = {
-  { "fast", BOURSE_PARAM_INTEGER, 10, 1, 1000, N_("Candles in the fast moving average") },
-  { "slow", BOURSE_PARAM_INTEGER, 30, 2, 5000, N_("Candles in the slow moving average") },
+  { "fast", BOURSE_PARAM_INTEGER, 10, 1, 1000, N_("Candles in the fast moving average"),
+    N_("Fast Average") },
+  { "slow", BOURSE_PARAM_INTEGER, 30, 2, 5000, N_("Candles in the slow moving average"),
+    N_("Slow Average") },
 };
 
 static const char *

@@ -30,9 +30,11 @@ G_DEFINE_INTERFACE (BourseStrategy, bourse_strategy, G_TYPE_OBJECT)
 
 static const BourseStrategyParam level_params[] = {
   { "stop_atr", BOURSE_PARAM_NUMBER, 2.0, 0.1, 100.0,
-    N_("Distance of the stop-loss from the entry, in multiples of the 14-candle ATR") },
+    N_("Distance of the stop-loss from the entry, in multiples of the 14-candle ATR"),
+    N_("Stop-Loss (ATR)") },
   { "target_atr", BOURSE_PARAM_NUMBER, 3.0, 0.1, 100.0,
-    N_("Distance of the take-profit from the entry, in multiples of the 14-candle ATR") },
+    N_("Distance of the take-profit from the entry, in multiples of the 14-candle ATR"),
+    N_("Take-Profit (ATR)") },
 };
 
 static void
@@ -137,6 +139,8 @@ bourse_strategy_dup_parameters (BourseStrategy *self)
           set_param_value (property, "minimum", param, param->minimum);
           set_param_value (property, "maximum", param, param->maximum);
         }
+      if (param->title != NULL)
+        json_object_set_string_member (property, "title", _(param->title));
       if (param->description != NULL)
         json_object_set_string_member (property, "description", _(param->description));
       json_object_set_object_member (properties, param->name, g_steal_pointer (&property));

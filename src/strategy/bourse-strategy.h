@@ -63,6 +63,9 @@ typedef struct
   /* For people, untranslated (N_()): it is looked up in Bourse's gettext
    * domain. A module with a domain of its own returns translated text. */
   const char      *description;
+  /* A short name for a form's row ("Fast Average"), N_() as the
+   * description; NULL: the UIs show the name. */
+  const char      *title;
 } BourseStrategyParam;
 
 /* The candles a strategy evaluates, oldest first, as doubles (analytics,

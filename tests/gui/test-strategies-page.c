@@ -19,6 +19,7 @@
 #include "bourse-mini-chart.h"
 #include "bourse-strategies-page.h"
 #include "bourse-window.h"
+#include "client/bourse-client-records.h"
 
 #include "../integration/desk-test-util.h"
 #include "gui-util.h"
@@ -245,6 +246,73 @@ select_interval (BourseStrategiesPage *page,
   g_error ("No interval %s in the form", interval);
 }
 
+/* Chooses @symbol in the form's instrument row, once the instruments are there. */
+static gboolean
+has_instruments (gpointer data)
+{
+  GListModel *model = adw_combo_row_get_model (ADW_COMBO_ROW (data));
+
+  return model != NULL && g_list_model_get_n_items (model) > 0;
+}
+
+static void
+select_symbol (BourseStrategiesPage *page,
+               const char           *symbol)
+{
+  AdwComboRow *row = ADW_COMBO_ROW (find_widget (GTK_WIDGET (page), "symbol-row"));
+  GListModel *model;
+
+  wait_until (has_instruments, row, "the instruments");
+  model = adw_combo_row_get_model (row);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BourseClientInstrument) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (bourse_client_instrument_get_symbol (item), symbol))
+        {
+          adw_combo_row_set_selected (row, i);
+          return;
+        }
+    }
+
+  g_error ("No instrument %s in the form", symbol);
+}
+
+typedef struct
+{
+  BourseStrategiesPage *page;
+  const char           *name;   /* the leaflet's child's widget name */
+} ShownQuery;
+
+static gboolean
+leaflet_shows (gpointer data)
+{
+  ShownQuery *query = data;
+  AdwLeaflet *leaflet = ADW_LEAFLET (find_widget (GTK_WIDGET (query->page), "strategies-leaflet"));
+  GtkWidget *child = adw_leaflet_get_visible_child (leaflet);
+
+  return child != NULL && (g_strcmp0 (gtk_widget_get_name (child), query->name) == 0
+                           || find_widget (child, query->name) != NULL);
+}
+
+/* The editor is a place of its own: New leads there. */
+static void
+open_editor (BourseStrategiesPage *page)
+{
+  ShownQuery query = { page, "strategies-editor-page" };
+
+  click (find_widget (GTK_WIDGET (page), "new-button"));
+  wait_until (leaflet_shows, &query, "the editor");
+}
+
+static void
+wait_for_list (BourseStrategiesPage *page)
+{
+  ShownQuery query = { page, "strategies-list-page" };
+
+  wait_until (leaflet_shows, &query, "the list");
+}
+
 static gboolean
 has_css_class (gpointer data)
 {
@@ -257,7 +325,7 @@ typedef struct
   const char *row_name;
 } SwitchQuery;
 
-/* Found afresh each time: a reload makes the rows again. */
+/* Found afresh each time: a change of role makes the rows again. */
 static gboolean
 switch_is_off (gpointer data)
 {
@@ -354,7 +422,10 @@ assert_param (BourseStrategiesPage *page,
     g_assert_cmpuint (gtk_spin_button_get_digits (spin), ==, 0);
   else
     g_assert_cmpuint (gtk_spin_button_get_digits (spin), >, 0);
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, param);
+  /* Titled for people, not by the key. */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                   json_object_get_string_member (property, "title"));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), !=, param);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==,
                    json_object_get_string_member (property, "description"));
 }
@@ -382,6 +453,12 @@ test_form (void)
   page = wait_for_page (window, 0);
   g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-strategies-row"));
 
+  /* The list, then the editor; back returns. */
+  open_editor (page);
+  click (find (page, "back-button"));
+  wait_for_list (page);
+  open_editor (page);
+
   /* The first type is chosen: its parameters. */
   g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find (page, "type-row"))), ==, 0);
   assert_param (page, ar, "lags");
@@ -408,9 +485,9 @@ test_form (void)
   types = adw_combo_row_get_model (ADW_COMBO_ROW (find (page, "type-row")));
   for (guint i = 0; i < g_list_model_get_n_items (types); i++)
     {
-      g_autoptr(GtkStringObject) item = g_list_model_get_item (types, i);
+      g_autoptr(BourseClientStrategyType) item = g_list_model_get_item (types, i);
 
-      if (g_str_equal (gtk_string_object_get_string (item), json_object_get_string_member (kalman, "name")))
+      if (g_str_equal (bourse_client_strategy_type_get_name (item), json_object_get_string_member (kalman, "name")))
         kalman_index = i;
     }
   g_assert_cmpuint (kalman_index, !=, GTK_INVALID_LIST_POSITION);
@@ -459,11 +536,11 @@ test_create (void)
 
   window = open_window (server, NULL);
   page = wait_for_page (window, 0);
+  open_editor (page);
 
-  /* Nothing to add to without an instrument. */
-  g_assert_false (gtk_widget_is_sensitive (find (page, "add-button")));
-
-  gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "  btcusdt ");
+  /* The instrument is chosen from those the server has, not typed. */
+  select_symbol (page, "BTCUSDT");
+  g_assert_true (gtk_widget_is_sensitive (find (page, "add-button")));
   select_interval (page, "4h");
   adw_combo_row_set_selected (ADW_COMBO_ROW (find (page, "policy-row")), 2);
   gtk_editable_set_text (GTK_EDITABLE (find (page, "name-row")), "AR on BTC");
@@ -478,6 +555,8 @@ test_create (void)
                "\"params\":{\"lags\":6,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0,\"target_atr\":3.0},"
                "\"policy\":\"notify-only\",\"enabled\":true}");
 
+  /* Back to the list, where the topic has brought it. */
+  wait_for_list (page);
   page = wait_for_page (window, 1);
   id = json_object_get_int_member (strategy, "id");
   row_name = g_strdup_printf ("strategy-row-%" PRId64, id);
@@ -505,7 +584,15 @@ test_create (void)
                  "\"params\":{\"lags\":6,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0,\"target_atr\":3.0},"
                  "\"policy\":\"notify-only\",\"enabled\":false}");
   }
-  wait_until (pointer_is_null, &old_row, "the list to be loaded again");
+  /* The row follows its strategy: the same row, its switch off. */
+  {
+    SwitchQuery off = { GTK_WIDGET (page), row_name };
+
+    wait_until (switch_is_off, &off, "the switch to stay off");
+  }
+  g_assert_nonnull (old_row);
+  g_assert_true (find (page, row_name) == old_row);
+  g_object_remove_weak_pointer (G_OBJECT (old_row), (gpointer *) &old_row);
   close_window (window);
 
   /* Refused (a trader made a viewer meanwhile, behind the page's back):
@@ -554,14 +641,19 @@ test_create (void)
   desk_expect (server, "GET", path, NULL, NULL, 404);
 
   /* Refused: the server's field turns red. */
-  gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "NOPEUSDT");
+  open_editor (page);
+  {
+    g_autofree char *long_name = g_strnfill (101, 'x');
+
+    gtk_editable_set_text (GTK_EDITABLE (find (page, "name-row")), long_name);
+  }
   click (find (page, "add-button"));
-  wait_until (has_css_class, find (page, "symbol-row"), "the instrument row to be marked");
-  g_assert_false (gtk_widget_has_css_class (find (page, "name-row"), "error"));
+  wait_until (has_css_class, find (page, "name-row"), "the name row to be marked");
+  g_assert_false (gtk_widget_has_css_class (find (page, "symbol-row"), "error"));
   g_assert_cmpuint (count_items (server, "/api/v1/strategies"), ==, 0);
   /* Typing there again clears it. */
-  gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "ETHUSDT");
-  g_assert_false (gtk_widget_has_css_class (find (page, "symbol-row"), "error"));
+  gtk_editable_set_text (GTK_EDITABLE (find (page, "name-row")), "Shorter");
+  g_assert_false (gtk_widget_has_css_class (find (page, "name-row"), "error"));
 
   close_window (window);
   bourse_test_server_free (server);
@@ -598,7 +690,8 @@ test_analyse (void)
   page = wait_for_page (window, 0);
 
   /* No threshold: AR trades on any forecast, so there is an approval. */
-  gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "ETHUSDT");
+  open_editor (page);
+  select_symbol (page, "ETHUSDT");
   select_interval (page, "15m");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "days-spin")), 2);
   gtk_spin_button_set_value (find_spin (page, "horizon"), 8);
@@ -651,11 +744,73 @@ test_analyse (void)
   wait_until (is_mapped, approvals_page, "the Approvals page to be shown");
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find (approvals_page, approval_row))));
 
-  /* A refused analysis names its field, and nothing is recorded. */
-  gtk_editable_set_text (GTK_EDITABLE (find (page, "symbol-row")), "NOPEUSDT");
+  /* A refused analysis names its field, and nothing is recorded: a year
+   * of minutes is more candles than an analysis reads. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "strategies"));
+  select_interval (page, "1m");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (page, "days-spin")), 365);
   click (find (page, "analyse-button"));
-  wait_until (has_css_class, find (page, "symbol-row"), "the instrument row to be marked");
+  wait_until (has_css_class, find (page, "days-row"), "the days row to be marked");
   g_assert_cmpuint (count_items (server, "/api/v1/recommendations"), ==, 1);
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+static gboolean
+row_title_is (gpointer data)
+{
+  WidgetQuery *query = data;
+  GtkWidget *row = find_widget (query->root, query->name);
+
+  return row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Renamed") == 0;
+}
+
+/* The list is live: made, changed and deleted through the API, without a
+ * click here. */
+static void
+test_live (void)
+{
+  BourseTestServer *server = start_server ();
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) changed = NULL;
+  g_autofree char *row_name = NULL;
+  g_autofree char *path = NULL;
+  BourseStrategiesPage *page;
+  BourseWindow *window;
+  GtkWidget *row;
+  GtkWidget *kept;
+
+  window = open_window (server, NULL);
+  page = wait_for_page (window, 0);
+
+  created = desk_expect (server, "POST", "/api/v1/strategies", NULL,
+                         "{\"name\":\"From the API\",\"strategy\":\"rsi\",\"symbol\":\"ETHUSDT\","
+                         "\"interval\":\"15m\"}", 201);
+  row_name = g_strdup_printf ("strategy-row-%" PRId64, json_object_get_int_member (desk_object (created), "id"));
+  row = wait_for_widget_named (page, row_name);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "From the API");
+  g_assert_cmpint (bourse_strategies_page_get_n_strategies (page), ==, 1);
+
+  /* Changed: the same row says so. */
+  kept = row;
+  path = g_strdup_printf ("/api/v1/strategies/%" PRId64, json_object_get_int_member (desk_object (created), "id"));
+  changed = desk_expect (server, "PUT", path, NULL, "{\"name\":\"Renamed\"}", 200);
+  {
+    WidgetQuery query = { GTK_WIDGET (page), row_name };
+
+    wait_until (row_title_is, &query, "the row to be renamed");
+  }
+  g_assert_true (find (page, row_name) == kept);
+
+  /* Deleted: gone. */
+  g_assert_null (desk_expect (server, "DELETE", path, NULL, NULL, 204));
+  {
+    WidgetQuery query = { GTK_WIDGET (page), row_name };
+
+    wait_until (widget_is_gone, &query, "the deleted strategy's row to go");
+  }
+  g_assert_cmpint (bourse_strategies_page_get_n_strategies (page), ==, 0);
 
   close_window (window);
   bourse_test_server_free (server);
@@ -738,6 +893,7 @@ main (int   argc,
   g_test_add_func ("/strategies/create", test_create);
   g_test_add_func ("/strategies/analyse", test_analyse);
   g_test_add_func ("/strategies/viewer", test_viewer);
+  g_test_add_func ("/strategies/live", test_live);
 
   ret = g_test_run ();
 
