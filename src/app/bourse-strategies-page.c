@@ -357,7 +357,6 @@ typedef struct
 {
   BourseStrategiesPage *self;
   BourseStrategyRow    *row;
-  gboolean              enabled;
 } Toggle;
 
 static void
@@ -437,7 +436,6 @@ bourse_strategies_page_state_set_cb (GtkSwitch         *toggle,
   request = g_new0 (Toggle, 1);
   request->self = g_object_ref (self);
   request->row = g_object_ref (row);
-  request->enabled = state;
   bourse_strategy_row_set_busy (row, TRUE);
 
   path = g_strdup_printf ("/api/v1/strategies/%" PRId64, bourse_client_strategy_get_id (strategy));
@@ -954,8 +952,8 @@ bourse_strategies_page_set_client (BourseStrategiesPage *self,
                                G_CALLBACK (bourse_strategies_page_failed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->strategies, "failed",
                                G_CALLBACK (bourse_strategies_page_failed_cb), self, G_CONNECT_SWAPPED);
-      /* Types name the strategies in their rows: those follow once loaded. */
-      g_signal_connect_object (self->types, "notify::n-loads",
+      /* Types name the strategies in their rows: made again once they are there. */
+      g_signal_connect_object (self->types, "notify::loaded",
                                G_CALLBACK (bourse_strategies_page_bind_list), self, G_CONNECT_SWAPPED);
 
       g_signal_handlers_block_by_func (self->type_row, bourse_strategies_page_type_selected_cb, self);
