@@ -41,6 +41,7 @@ function upgrade(url, token) {
 
 export async function scenario({ call, tokens, server, succeeded }) {
   const admin = { token: tokens.admin };
+  const pendingApproval = webhookApprovals(call, admin);
 
   // System
   await call('getHealth');
@@ -123,9 +124,8 @@ export async function scenario({ call, tokens, server, succeeded }) {
 
   await marketAndDesk(call, admin);
 
-  // The seeds' aliases (they stop and start the trading loop), on the
-  // simulated market as the parts above leave it.
-  await seedScenario({ call, tokens, server, succeeded, upgrade });
+  // The seeds' aliases (they stop and start the trading loop).
+  await seedScenario({ call, tokens, server, succeeded, upgrade, pendingApproval });
 
   // Auth and users: a session of its own for the calls that end one
   const password = server.password;
@@ -159,13 +159,16 @@ export async function scenario({ call, tokens, server, succeeded }) {
   await call('listAudit', { ...admin, query: { limit: '5', since: '2020-01-01' } });
   await call('verifyAudit', admin);
 
-  // Trading, on the simulated market's prices
+  // Trading, on the simulated market's prices: a limit far below the last
+  // price rests however the market moves meanwhile.
   const trader = { token: tokens.trader };
   const order = { symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quote_quantity: '100' };
   await call('placeOrder', { ...trader, query: { dry_run: 'true' }, body: order });
   await call('placeOrder', { ...trader, body: { ...order, client_order_id: 'contract-1' } });
-  const resting = await call('placeOrder', { ...trader, body: { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT',
-                                                                 quantity: '0.01', price: '1000', time_in_force: 'GTC' } });
+  const far = (await lastPrice(call, admin, 'BTCUSDT')) / 10;
+  const resting = await call('placeOrder', { ...trader, body: {
+    symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: (Math.ceil(100 / far * 1000) / 1000).toFixed(3),
+    price: far.toFixed(2), time_in_force: 'GTC' } });
   await call('listOrders', { ...trader, query: { status: 'open', limit: '10' } });
   await call('getOrder', { ...trader, params: { id: resting.body.id } });
   await call('cancelOrder', { ...trader, params: { id: resting.body.id } });
@@ -173,15 +176,15 @@ export async function scenario({ call, tokens, server, succeeded }) {
   await call('listFills', { ...trader, query: { limit: '10' } });
   await call('openTrade', { ...trader, body: { symbol: 'ETHUSDT', side: 'BUY', quote_quantity: '100' } });
   const trades = await call('listTrades', { ...trader, query: { status: 'open' } });
-  await call('getTrade', { ...trader, params: { id: trades.body.items[0].id } });
-  await call('closeTrade', { ...trader, params: { id: trades.body.items[0].id } });
+  const trade = trades.body.items.find((item) => item.symbol === 'ETHUSDT');
+  await call('getTrade', { ...trader, params: { id: trade.id } });
+  await call('closeTrade', { ...trader, params: { id: trade.id } });
 
-  // Approvals to execute: a signed webhook's signal opens each
-  const hook = (await call('createWebhook', { ...admin, body: { name: 'contract trading' } })).body;
+  // Approvals to execute, each from a signed webhook's signal
   const approved = async (comment) => {
-    const signal = (await call('receiveWebhookSignal', signed(hook, { symbol: 'BTCUSDT', action: 'buy', comment }))).body;
-    await call('approveApproval', { ...admin, params: { id: signal.approval_id }, body: {} });
-    return signal.approval_id;
+    const { id } = await pendingApproval(comment);
+    await call('approveApproval', { ...admin, params: { id }, body: {} });
+    return id;
   };
   const first = await approved('contract 1');
   await call('executeApproval', { ...trader, params: { id: first }, query: { dry_run: 'true' }, body: {} });
@@ -213,6 +216,52 @@ export async function scenario({ call, tokens, server, succeeded }) {
   await call('reduceTrading', { ...admin, body: { reason: 'contract' } });
   await call('haltTrading', { ...admin, body: { reason: 'contract', cancel_orders: true } });
   await call('resumeTrading', admin);
+
+  // Live, last, on the fake Binance of server.mjs: the keys checked and
+  // kept, checked again, the gate to live, a reconciliation asked for once
+  // the switch's own has ended, and back to paper. (The halt above
+  // canceled the paper orders, which would hold the gate shut.)
+  await call('setExchangeKeys', { ...admin, body: server.exchangeKeys });
+  await call('checkExchangeKeys', admin);
+  const gate = await call('setTradingMode', { ...admin, body: { mode: 'live', confirm: 'LIVE' } });
+  if (gate.status !== 200) throw new Error(`the switch to live answered ${gate.status}: ${JSON.stringify(gate.body)}`);
+  await until('the live book to be reconciled', async () => {
+    const { trading } = (await call('getSystemStatus', admin)).body;
+    return trading.mode === 'live' && !trading.reconciling;
+  });
+  await call('reconcile', admin);
+  await call('listReconciliations', admin);
+  await call('setTradingMode', { ...admin, body: { mode: 'paper' } });
+  await call('deleteExchangeKeys', admin);
+}
+
+// The last price of @symbol, as a number (for levels a test sets; money in
+// the engine stays decimal).
+async function lastPrice(call, admin, symbol) {
+  const price = Number((await call('getTicker', { ...admin, params: { symbol } })).body.last_price);
+  if (!(price > 0)) throw new Error(`${symbol} has no last price`);
+  return price;
+}
+
+// Pending approvals ({ id, entry }) of a BUY of BTCUSDT from a signed webhook's signal,
+// with the levels the scenario sets: the stop-loss at half the last price
+// and the take-profit at twice it. The simulated market moves while the
+// scenario runs (a simulated minute a second), and an execution checks the
+// take-profit against the price of that moment: levels an ATR away went
+// stale between the signal and the execution; these hold whatever the
+// market does meanwhile, and no bracket fills behind the scenario's back.
+function webhookApprovals(call, admin) {
+  let hook;
+  return async (comment) => {
+    hook ??= (await call('createWebhook', { ...admin, body: { name: 'contract trading' } })).body;
+    const price = await lastPrice(call, admin, 'BTCUSDT');
+    const levels = { price: price.toFixed(2), stop_loss: (price / 2).toFixed(2), take_profit: (price * 2).toFixed(2) };
+    const signal = await call('receiveWebhookSignal', signed(hook, { symbol: 'BTCUSDT', action: 'buy', comment,
+                                                                     ...levels }));
+    if (!signal.body?.approval_id)
+      throw new Error(`a webhook signal answered ${signal.status}: ${JSON.stringify(signal.body)}`);
+    return { id: signal.body.approval_id, entry: price };
+  };
 }
 
 // What a job or a live strategy does in its own time is waited for: asked

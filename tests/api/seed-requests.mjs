@@ -22,37 +22,32 @@ async function api(server, token, method, path, body) {
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-// A recommendation the trader asked for that has an approval to decide: the
-// AR strategy with no threshold trades on any forecast (a BUY, so that it
-// can be executed on an empty paper book). Its approval and entry price.
-async function actionable(call, trader, ids) {
-  for (const symbol of ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'])
-    for (const interval of ['15m', '5m', '1m']) {
-      const { status, body } = await call('seed003Recommend', {
-        ...trader, body: { symbol, interval, strategy: 'A', last_n_days: 1, params: { threshold: 0 } } });
-      if (status === 201 && body.decision === 'BUY' && !ids.includes(body.approval_id))
-        return { id: body.approval_id, entry: Number(body.entry) };
-    }
-  throw new Error('no BUY recommendation from the simulated market');
-}
-
-export async function seedScenario({ call, tokens, server, succeeded, upgrade }) {
+export async function seedScenario({ call, tokens, server, succeeded, upgrade, pendingApproval }) {
   const admin = { token: tokens.admin };
   const trader = { token: tokens.trader };
 
   // Seed 003, its README's requests: sign up (asking for admin, which is
   // ignored), sign in, recommend, approve, execute (a JSON number), reject.
+  // What is approved and executed comes from a webhook's signal at levels
+  // the scenario sets (requests.mjs): a recommendation's levels sit an ATR
+  // from a market that moves while the scenario runs, and went stale before
+  // the execution. The recommendation's own approval, whatever its
+  // decision, is the one rejected.
   await call('seed003Register', { body: { username: 'seedling', password: 'strongpassword', role: 'admin' } });
   await call('seed003Login', { body: { username: server.roles.trader, password: server.password } });
-  const approved = await actionable(call, trader, []);
+  const recommended = await call('seed003Recommend', {
+    ...trader, body: { symbol: 'BTCUSDT', interval: '15m', strategy: 'A', last_n_days: 1, params: { threshold: 0 } } });
+  if (recommended.status !== 201)
+    throw new Error(`seed 003's recommendation answered ${recommended.status}: ${JSON.stringify(recommended.body)}`);
+  const approved = await pendingApproval('seed 003');
   await call('seed003Approve', { ...admin, params: { id: approved.id },
                                  body: { reason: 'Metrics look solid, proceed with paper test' } });
   // About 20 USDT's worth (above every demo instrument's minimum), as a
   // number of at most 3 decimals, as seed 003's client writes it.
   const quantity = Math.ceil((20 / approved.entry) * 1000) / 1000;
   await call('seed003ExecuteTrade', { ...admin, body: { approval_id: approved.id, quantity } });
-  const rejected = await actionable(call, trader, [approved.id]);
-  await call('seed003Reject', { ...admin, params: { id: rejected.id }, body: { reason: 'Too risky' } });
+  const rejected = recommended.body.approval_id ?? (await pendingApproval('seed 003, rejected')).id;
+  await call('seed003Reject', { ...admin, params: { id: rejected }, body: { reason: 'Too risky' } });
 
   // Seed 004's endpoint list.
   await call('seed004GetSystemStatus', admin);
@@ -87,8 +82,8 @@ export async function seedScenario({ call, tokens, server, succeeded, upgrade })
     if (signals.body.items?.length) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  if (signals.body.items?.length)
-    await call('seed004GetSignal', { ...admin, params: { id: signals.body.items[0].id } });
+  if (!signals.body.items?.length) throw new Error('no signal came from the live strategies in two minutes');
+  await call('seed004GetSignal', { ...admin, params: { id: signals.body.items[0].id } });
 
   // A model trained on the simulated history, then deployed to that strategy.
   const now = Date.now();
@@ -100,11 +95,10 @@ export async function seedScenario({ call, tokens, server, succeeded, upgrade })
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const models = await call('seed004ListModels', admin);
-  if (models.body.items?.length) {
-    await call('seed004GetModel', { ...admin, params: { id: models.body.items[0].id } });
-    await call('seed004DeployModel', { ...trader, body: { model_id: models.body.items[0].id,
-                                                          strategy_id: strategy.body.id } });
-  }
+  if (!models.body.items?.length) throw new Error(`no model after the training job ${JSON.stringify(job.body)}`);
+  await call('seed004GetModel', { ...admin, params: { id: models.body.items[0].id } });
+  await call('seed004DeployModel', { ...trader, body: { model_id: models.body.items[0].id,
+                                                        strategy_id: strategy.body.id } });
   await api(server, tokens.trader, 'DELETE', `/api/v1/strategies/${strategy.body.id}`);
 
   await call('seed004GetHealth');

@@ -7,41 +7,62 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import {
-  PASSWORD, EXIT_TIMEOUT_MS, childEnv, exited, makeRoot, restJson, restLogin, runBoursed, startBoursed, within,
+  BOURSED, PASSWORD, EXIT_TIMEOUT_MS, START_TIMEOUT_MS, childEnv, exited, makeRoot, restJson, restLogin, runBoursed,
+  startBoursed, within,
 } from '../web/harness.mjs';
+import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 
-// boursed on a fresh data directory with an administrator, a trader and a
-// viewer, each signed in: { url, tokens, permissions, log, stop () }.
-// An "exchange" that takes connections and never answers: whatever boursed
-// asks Binance waits (for binance.request_timeout, 30 s) instead of failing
-// at once, so a download is still running when the scenario cancels it,
-// however slow the machine. Nothing reaches the real Binance.
-async function blackHole() {
-  const sockets = new Set();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
+// The fake Binance (tests/integration/fake-exchange-serve.c), beside the
+// daemon in the build tree unless FAKE_EXCHANGE names it.
+const FAKE_EXCHANGE = process.env.FAKE_EXCHANGE
+  ?? (BOURSED && join(dirname(BOURSED), '..', '..', 'tests', 'fake-exchange-serve'));
+
+// The exchange's key, which can trade and cannot withdraw, and what its account holds.
+export const EXCHANGE_KEY = 'contractkey0001';
+export const EXCHANGE_SECRET = 'contract-secret-that-never-shows';
+
+// A loopback Binance that answers: keys, balances, orders, streams. Its
+// klines wait ten minutes (longer than binance.request_timeout, so the
+// client gives up and asks again), so a download is still running when the
+// scenario cancels it, however slow the machine. Nothing reaches the real
+// Binance. It ends when its stdin closes: with this process, however that ends.
+async function fakeExchange() {
+  const child = spawn(FAKE_EXCHANGE, [
+    '--key', `${EXCHANGE_KEY}:${EXCHANGE_SECRET}`, '--balance', 'USDT=10000', '--balance', 'BTC=0.1',
+    '--symbol', 'BTCUSDT:BTC:USDT:60000', '--klines-delay-ms', '600000',
+  ], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const urls = new Promise((resolve, reject) => {
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const newline = stdout.indexOf('\n');
+      if (newline >= 0) resolve(JSON.parse(stdout.slice(0, newline)));
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`${FAKE_EXCHANGE} exited with ${code ?? signal}`)));
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close() {
-      for (const socket of sockets) socket.destroy();
-      server.close();
+    urls: await within(START_TIMEOUT_MS, 'the fake exchange to print its addresses', urls),
+    async close() {
+      child.stdin.end();
+      await within(EXIT_TIMEOUT_MS, 'the fake exchange to stop', exited(child)).catch(() => child.kill('SIGKILL'));
     },
   };
 }
 
+// boursed on a fresh data directory with an administrator, a trader and a
+// viewer, each signed in: { url, tokens, permissions, log, stop () }.
 export async function startServer() {
   const { root, dataDir } = await makeRoot('bourse-api-');
-  const exchange = await blackHole();
+  const exchange = await fakeExchange();
   // A two-day history is enough for every route, and quicker to make.
   // Simulated minutes run a second each: a live strategy's first signal comes at once.
   const env = childEnv(root, { BOURSE_SIMULATED_BACKFILL_DAYS: '2', BOURSE_SIMULATED_SPEED: '60',
-                               BOURSE_BINANCE_BASE_URL: exchange.url });
+                               BOURSE_BINANCE_BASE_URL: exchange.urls.url,
+                               BOURSE_BINANCE_STREAM_URL: exchange.urls.stream_url,
+                               BOURSE_BINANCE_WS_API_URL: exchange.urls.ws_api_url });
   const roles = { admin: 'owner', trader: 'dealer', viewer: 'watcher' };
 
   // A fresh data directory: boursed prints its first run's setup address
@@ -72,12 +93,13 @@ export async function startServer() {
 
   return {
     url, tokens, permissions, log, env, dataDir, roles, password: PASSWORD, setupToken, setUpStatus: setUp.status,
+    exchangeKeys: { api_key: EXCHANGE_KEY, secret: EXCHANGE_SECRET },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
         await within(EXIT_TIMEOUT_MS, 'boursed to stop', exited(child)).catch(() => child.kill('SIGKILL'));
       }
-      exchange.close();
+      await exchange.close();
       await rm(root, { recursive: true, force: true });
     },
   };
