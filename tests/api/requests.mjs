@@ -225,10 +225,8 @@ export async function scenario({ call, tokens, server, succeeded }) {
   await call('checkExchangeKeys', admin);
   const gate = await call('setTradingMode', { ...admin, body: { mode: 'live', confirm: 'LIVE' } });
   if (gate.status !== 200) throw new Error(`the switch to live answered ${gate.status}: ${JSON.stringify(gate.body)}`);
-  await until('the live book to be reconciled', async () => {
-    const { trading } = (await call('getSystemStatus', admin)).body;
-    return trading.mode === 'live' && !trading.reconciling;
-  });
+  await until('the switch to live to reconcile', async () =>
+    (await call('listReconciliations', { ...admin, query: { limit: '1' } })).body.items.length > 0);
   await call('reconcile', admin);
   await call('listReconciliations', admin);
   await call('setTradingMode', { ...admin, body: { mode: 'paper' } });
