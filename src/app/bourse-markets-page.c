@@ -3,13 +3,9 @@
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Loading history (docs/DESKTOP.md): the candles API pages forwards in time
- * from a start, so the chart first learns the earliest candle (limit=1),
- * then asks for the window of 5000 intervals before now, which is one or
- * two pages. Data that ends in the past (an old import) leaves that window
- * empty: a binary search with limit=1 queries finds the latest candle, in
- * about log2(span / interval) requests. Older windows load when the chart
- * asks (its load-older signal), crossing gaps the same way.
+ * Loading history (docs/DESKTOP.md): the newest page of candles
+ * (before=latest), then, as the chart scrolls back (its load-older signal),
+ * the page before the first candle held, until next_cursor is null.
  */
 
 #include "config.h"
@@ -26,8 +22,8 @@
 #include "bourse-markets-page.h"
 
 #define PAGE_LIMIT       5000
-/* A window never has more than PAGE_LIMIT slots, so more pages mean
- * candles newer than "now": a clock far off. Stop following them there. */
+/* A catch-up covers at most PAGE_LIMIT intervals, so more pages mean
+ * candles far ahead of the live ones. Stop following them there. */
 #define MAX_PAGES        8
 #define DEFAULT_INTERVAL "1m"
 
@@ -52,7 +48,6 @@ typedef struct
   int        decimals;
   gboolean   simulated;
   gboolean   downloadable;     /* fed from Binance */
-  gint64     ticker_time;      /* ms of the latest ticker, or -1 */
   GtkWidget *row;
   GtkLabel  *price_label;
   GtkLabel  *change_label;
@@ -82,8 +77,7 @@ struct _BourseMarketsPage
   gboolean           chart_ready;
   gboolean           older_loading;
   gboolean           catching_up;        /* a STEP_CATCH_UP is on its way */
-  gboolean           at_earliest;
-  gint64             earliest;           /* open time of the first stored candle */
+  gboolean           at_earliest;        /* no older page */
   GArray            *pending;            /* live candles that came while loading */
 
   GtkStack          *stack;
@@ -285,7 +279,6 @@ bourse_markets_page_apply_ticker (BourseMarketsPage *self,
   g_autofree char *low = NULL;
   g_autofree char *volume = NULL;
   g_autofree char *tooltip = NULL;
-  gint64 time;
 
   if (ticker == NULL)
     return;
@@ -300,9 +293,6 @@ bourse_markets_page_apply_ticker (BourseMarketsPage *self,
   /* Translators: over the last 24 hours: highest price, lowest price, volume */
   tooltip = g_strdup_printf (_("24 h: high %s, low %s, volume %s"), high, low, volume);
   gtk_widget_set_tooltip_text (instrument->row, tooltip);
-
-  if (bourse_json_get_int (ticker, "time", &time))
-    instrument->ticker_time = time;
 }
 
 typedef struct
@@ -410,7 +400,6 @@ bourse_markets_page_add_instrument (BourseMarketsPage *self,
   bourse_json_get_boolean (object, "simulated", &simulated);
   instrument->simulated = simulated;
   instrument->downloadable = g_strcmp0 (bourse_json_get_string (object, "source"), "binance") == 0;
-  instrument->ticker_time = -1;
 
   instrument->row = gtk_list_box_row_new ();
   row_name = g_strdup_printf ("instrument-row-%s", symbol);
@@ -641,9 +630,8 @@ position_to_interval (GBinding     *binding,
 
 typedef enum
 {
-  STEP_EARLIEST,   /* the first stored candle */
-  STEP_WINDOW,     /* a window of candles, following next_cursor */
-  STEP_PROBE,      /* the binary search for the latest candle before a gap */
+  STEP_LATEST,     /* the newest page: before=latest */
+  STEP_OLDER,      /* the page before the first candle held */
   STEP_CATCH_UP,   /* what came after the latest candle held: a gap in the
                     * topic, or live candles after a gap in the history */
 } Step;
@@ -653,12 +641,7 @@ typedef struct
   BourseMarketsPage *self;
   guint              generation;
   Step               step;
-  gboolean           older;      /* goes before what the chart shows */
-  GArray            *candles;
-  gint64             start;      /* the window asked for, [start, end] */
-  gint64             end;
-  gint64             low;        /* the probe: a candle at low, none in [high, …) */
-  gint64             high;
+  gint64             start;      /* STEP_CATCH_UP: from here on, following next_cursor */
   guint              pages;
 } Load;
 
@@ -666,7 +649,6 @@ static void
 load_free (Load *load)
 {
   g_clear_object (&load->self);
-  g_clear_pointer (&load->candles, g_array_unref);
   g_free (load);
 }
 
@@ -676,80 +658,29 @@ static void bourse_markets_page_load_cb_candles (GObject      *object,
                                                  GAsyncResult *result,
                                                  gpointer      user_data);
 
-static Load *
-load_new (BourseMarketsPage *self,
-          Step               step,
-          gboolean           older)
+/* GET …/candles/{symbol}?interval=&limit=PAGE_LIMIT and @query for a new
+ * load of @step. */
+static void
+load_send (BourseMarketsPage *self,
+           Step               step,
+           gint64             start,
+           guint              pages,
+           const char        *query)
 {
+  g_autofree char *escaped = g_uri_escape_string (self->symbol, NULL, FALSE);
+  g_autofree char *path = NULL;
   Load *load = g_new0 (Load, 1);
 
   load->self = g_object_ref (self);
   load->generation = self->generation;
   load->step = step;
-  load->older = older;
-  load->candles = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
-  load->end = G_MAXINT64;
-
-  return load;
-}
-
-/* GET …/candles/{symbol} for @load; takes it. */
-static void
-load_send (Load   *load,
-           gint64  start,
-           gint64  end,
-           guint   limit,
-           gint64  cursor)
-{
-  BourseMarketsPage *self = load->self;
-  g_autofree char *escaped = g_uri_escape_string (self->symbol, NULL, FALSE);
-  GString *path = g_string_new (NULL);
-
-  g_string_printf (path, "/api/v1/market/candles/%s?interval=%s&limit=%u", escaped, self->interval, limit);
-  if (start > 0)
-    g_string_append_printf (path, "&start=%" G_GINT64_FORMAT, start);
-  if (end != G_MAXINT64)
-    g_string_append_printf (path, "&end=%" G_GINT64_FORMAT, end);
-  if (cursor > 0)
-    g_string_append_printf (path, "&cursor=%" G_GINT64_FORMAT, cursor);
-
-  bourse_client_get_json_async (self->client, path->str, self->chart_cancellable,
-                                bourse_markets_page_load_cb_candles, load);
-  g_string_free (path, TRUE);
-}
-
-static void
-load_send_window (Load   *load,
-                  gint64  start,
-                  gint64  end)
-{
-  load->step = STEP_WINDOW;
   load->start = start;
-  load->end = end;
-  load->pages = 0;
-  g_array_set_size (load->candles, 0);
-  load_send (load, start, end, PAGE_LIMIT, 0);
-}
+  load->pages = pages;
 
-/* Halves [low, high) until the latest candle is known, then loads the
- * window that ends with it. */
-static void
-load_probe (Load *load)
-{
-  gint64 spacing = interval_ms (load->self->interval);
-  gint64 middle;
-
-  if (load->high - load->low <= spacing)
-    {
-      load_send_window (load, load->low - (PAGE_LIMIT - 1) * spacing,
-                        load->older ? load->low : G_MAXINT64);
-      return;
-    }
-
-  middle = load->low + (load->high - load->low) / 2;
-  load->step = STEP_PROBE;
-  load->start = middle;
-  load_send (load, middle, load->high - 1, 1, 0);
+  path = g_strdup_printf ("/api/v1/market/candles/%s?interval=%s&limit=%u&%s",
+                          escaped, self->interval, PAGE_LIMIT, query);
+  bourse_client_get_json_async (self->client, path, self->chart_cancellable,
+                                bourse_markets_page_load_cb_candles, load);
 }
 
 static void
@@ -776,8 +707,8 @@ bourse_markets_page_show_empty (BourseMarketsPage *self)
       g_autoptr(GArray) first = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
 
       g_array_append_vals (first, self->pending->data, 1);
-      self->earliest = g_array_index (first, BourseChartCandle, 0).open_time;
       bourse_markets_page_set_history (self, first);
+      self->at_earliest = TRUE;
       return;
     }
 
@@ -795,7 +726,6 @@ bourse_markets_page_set_history (BourseMarketsPage *self,
                                  GArray            *candles)
 {
   self->chart_ready = TRUE;
-  self->at_earliest = g_array_index (candles, BourseChartCandle, 0).open_time <= self->earliest;
   bourse_markets_page_show_chart_state (self, "chart");
   bourse_candle_chart_set_candles (self->chart, (BourseChartCandle *) candles->data, candles->len);
 
@@ -805,44 +735,12 @@ bourse_markets_page_set_history (BourseMarketsPage *self,
 }
 
 static void
-bourse_markets_page_window_done (BourseMarketsPage *self,
-                                 Load              *load)
+bourse_markets_page_apply_pending (BourseMarketsPage *self)
 {
-  if (load->candles->len == 0)
-    {
-      /* A gap: look for the latest candle before it. */
-      if (self->earliest < load->start)
-        {
-          load->low = self->earliest;
-          load->high = load->start;
-          load_probe (g_steal_pointer (&load));
-          return;
-        }
-
-      if (load->older)
-        {
-          self->at_earliest = TRUE;
-          self->older_loading = FALSE;
-        }
-      else
-        bourse_markets_page_show_empty (self);
-
-      load_free (load);
-      return;
-    }
-
-  if (!load->older)
-    bourse_markets_page_set_history (self, load->candles);
-  else
-    {
-      self->older_loading = FALSE;
-      self->at_earliest = g_array_index (load->candles, BourseChartCandle, 0).open_time <= self->earliest;
-      /* May ask for more at once (load-older), so the state is set first. */
-      bourse_candle_chart_prepend_candles (self->chart, (BourseChartCandle *) load->candles->data,
-                                           load->candles->len);
-    }
-
-  load_free (load);
+  self->catching_up = FALSE;
+  for (guint i = 0; i < self->pending->len; i++)
+    bourse_candle_chart_update_candle (self->chart, &g_array_index (self->pending, BourseChartCandle, i));
+  g_array_set_size (self->pending, 0);
 }
 
 static void
@@ -852,40 +750,19 @@ bourse_markets_page_load_failed (BourseMarketsPage *self,
 {
   g_autofree char *message = NULL;
 
-  if (load->step == STEP_CATCH_UP)
+  if (load->step == STEP_LATEST)
     {
-      /* Show what came live at least, after the gap. */
-      self->catching_up = FALSE;
-      for (guint i = 0; i < self->pending->len; i++)
-        bourse_candle_chart_update_candle (self->chart, &g_array_index (self->pending, BourseChartCandle, i));
-      g_array_set_size (self->pending, 0);
-    }
-
-  if (load->older || load->step == STEP_CATCH_UP)
-    {
-      self->older_loading = FALSE;
-      message = g_strdup_printf (_("Could not load more candles: %s"), error->message);
-      bourse_widget_show_toast (GTK_WIDGET (self), message);
+      adw_status_page_set_description (self->chart_error_page, error->message);
+      bourse_markets_page_show_chart_state (self, "error");
       return;
     }
 
-  adw_status_page_set_description (self->chart_error_page, error->message);
-  bourse_markets_page_show_chart_state (self, "error");
-}
-
-static void
-bourse_markets_page_load_recent (BourseMarketsPage *self,
-                                 Load              *load)
-{
-  Instrument *instrument = bourse_markets_page_get_instrument (self, self->symbol);
-  gint64 latest = g_get_real_time () / 1000;
-
-  /* The ticker knows the latest trade; the clock is a fine guess too. */
-  if (instrument != NULL && instrument->ticker_time > latest)
-    latest = instrument->ticker_time;
-
-  load->older = FALSE;
-  load_send_window (load, latest - (PAGE_LIMIT - 1) * interval_ms (self->interval), G_MAXINT64);
+  /* Show what came live at least, after the gap. */
+  if (load->step == STEP_CATCH_UP)
+    bourse_markets_page_apply_pending (self);
+  self->older_loading = FALSE;
+  message = g_strdup_printf (_("Could not load more candles: %s"), error->message);
+  bourse_widget_show_toast (GTK_WIDGET (self), message);
 }
 
 static void
@@ -897,11 +774,14 @@ bourse_markets_page_load_cb_candles (GObject      *object,
   BourseMarketsPage *self = load->self;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) candles = NULL;
+  g_autofree char *query = NULL;
   JsonObject *root;
   JsonArray *items;
   const char *cursor;
   gint64 next_cursor = 0;
   gboolean more;
+  guint n;
 
   answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error);
 
@@ -916,16 +796,19 @@ bourse_markets_page_load_cb_candles (GObject      *object,
       return;
     }
 
+  /* before= answers newest first; the chart holds them oldest first. */
   root = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
   items = bourse_json_get_array (root, "items");
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
+  n = items != NULL ? json_array_get_length (items) : 0;
+  candles = g_array_sized_new (FALSE, FALSE, sizeof (BourseChartCandle), n);
+  for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (items, i);
+      JsonNode *node = json_array_get_element (items, load->step == STEP_CATCH_UP ? i : n - 1 - i);
       BourseChartCandle candle;
 
       if (JSON_NODE_HOLDS_OBJECT (node) &&
           bourse_chart_candle_from_json (json_node_get_object (node), &candle))
-        g_array_append_val (load->candles, candle);
+        g_array_append_val (candles, candle);
     }
   /* The cursor is an open time, written as a string like every list's. */
   cursor = bourse_json_get_string (root, "next_cursor");
@@ -933,54 +816,37 @@ bourse_markets_page_load_cb_candles (GObject      *object,
 
   switch (load->step)
     {
-    case STEP_EARLIEST:
-      if (load->candles->len == 0)
+    case STEP_LATEST:
+      if (candles->len == 0)
         {
           bourse_markets_page_show_empty (self);
           return;
         }
-      self->earliest = g_array_index (load->candles, BourseChartCandle, 0).open_time;
-      bourse_markets_page_load_recent (self, g_steal_pointer (&load));
+      bourse_markets_page_set_history (self, candles);
+      self->at_earliest = !more;
       return;
 
-    case STEP_WINDOW:
-      if (more && ++load->pages < MAX_PAGES)
-        {
-          Load *next = g_steal_pointer (&load);
-
-          load_send (next, next->start, next->end, PAGE_LIMIT, next_cursor);
-          return;
-        }
-      bourse_markets_page_window_done (self, g_steal_pointer (&load));
-      return;
-
-    case STEP_PROBE:
-      if (load->candles->len > 0)
-        load->low = g_array_index (load->candles, BourseChartCandle, 0).open_time;
-      else
-        load->high = load->start;
-      g_array_set_size (load->candles, 0);
-      load_probe (g_steal_pointer (&load));
+    case STEP_OLDER:
+      self->older_loading = FALSE;
+      self->at_earliest = !more;
+      /* May ask for more at once (load-older), so the state is set first. */
+      if (candles->len > 0)
+        bourse_candle_chart_prepend_candles (self->chart, (BourseChartCandle *) candles->data, candles->len);
       return;
 
     case STEP_CATCH_UP:
     default:
-      for (guint i = 0; i < load->candles->len; i++)
-        bourse_candle_chart_update_candle (self->chart, &g_array_index (load->candles, BourseChartCandle, i));
-      if (more && ++load->pages < MAX_PAGES)
+      for (guint i = 0; i < candles->len; i++)
+        bourse_candle_chart_update_candle (self->chart, &g_array_index (candles, BourseChartCandle, i));
+      if (more && load->pages + 1 < MAX_PAGES)
         {
-          Load *next = g_steal_pointer (&load);
-
-          g_array_set_size (next->candles, 0);
-          load_send (next, next->start, G_MAXINT64, PAGE_LIMIT, next_cursor);
+          query = g_strdup_printf ("start=%" G_GINT64_FORMAT "&cursor=%" G_GINT64_FORMAT, load->start, next_cursor);
+          load_send (self, STEP_CATCH_UP, load->start, load->pages + 1, query);
           return;
         }
 
       /* Then what came live meanwhile, in order. */
-      self->catching_up = FALSE;
-      for (guint i = 0; i < self->pending->len; i++)
-        bourse_candle_chart_update_candle (self->chart, &g_array_index (self->pending, BourseChartCandle, i));
-      g_array_set_size (self->pending, 0);
+      bourse_markets_page_apply_pending (self);
       return;
     }
 }
@@ -989,8 +855,7 @@ static void
 bourse_markets_page_load_older_cb (BourseMarketsPage *self,
                                    BourseCandleChart *chart)
 {
-  gint64 spacing, first;
-  Load *load;
+  g_autofree char *query = NULL;
 
   g_assert (BOURSE_IS_MARKETS_PAGE (self));
 
@@ -998,17 +863,9 @@ bourse_markets_page_load_older_cb (BourseMarketsPage *self,
       bourse_candle_chart_get_n_candles (chart) == 0)
     return;
 
-  spacing = interval_ms (self->interval);
-  first = bourse_candle_chart_get_candle (chart, 0)->open_time;
-  if (first <= self->earliest)
-    {
-      self->at_earliest = TRUE;
-      return;
-    }
-
   self->older_loading = TRUE;
-  load = load_new (self, STEP_WINDOW, TRUE);
-  load_send_window (load, MAX (first - PAGE_LIMIT * spacing, self->earliest), first - 1);
+  query = g_strdup_printf ("before=%" G_GINT64_FORMAT, bourse_candle_chart_get_candle (chart, 0)->open_time);
+  load_send (self, STEP_OLDER, 0, 0, query);
 }
 
 /* Loads what the store has from the latest candle held on: after a gap in
@@ -1021,8 +878,8 @@ bourse_markets_page_catch_up (BourseMarketsPage *self,
                               gint64             until)
 {
   guint n = bourse_candle_chart_get_n_candles (self->chart);
+  g_autofree char *query = NULL;
   gint64 latest;
-  Load *load;
 
   if (self->catching_up)
     return;
@@ -1038,9 +895,8 @@ bourse_markets_page_catch_up (BourseMarketsPage *self,
     }
 
   self->catching_up = TRUE;
-  load = load_new (self, STEP_CATCH_UP, FALSE);
-  load->start = latest;
-  load_send (load, latest, G_MAXINT64, PAGE_LIMIT, 0);
+  query = g_strdup_printf ("start=%" G_GINT64_FORMAT, latest);
+  load_send (self, STEP_CATCH_UP, latest, 0, query);
 }
 
 static void
@@ -1065,8 +921,6 @@ bourse_markets_page_update_header (BourseMarketsPage *self)
 static void
 bourse_markets_page_load_chart (BourseMarketsPage *self)
 {
-  Load *load;
-
   g_assert (BOURSE_IS_MARKETS_PAGE (self));
 
   self->generation++;
@@ -1081,7 +935,6 @@ bourse_markets_page_load_chart (BourseMarketsPage *self)
   self->older_loading = FALSE;
   self->catching_up = FALSE;
   self->at_earliest = FALSE;
-  self->earliest = G_MAXINT64;
   g_array_set_size (self->pending, 0);
   bourse_candle_chart_set_candles (self->chart, NULL, 0);
   bourse_markets_page_update_header (self);
@@ -1101,8 +954,7 @@ bourse_markets_page_load_chart (BourseMarketsPage *self)
   self->chart_cancellable = g_cancellable_new ();
   bourse_markets_page_show_chart_state (self, "loading");
 
-  load = load_new (self, STEP_EARLIEST, FALSE);
-  load_send (load, 0, G_MAXINT64, 1, 0);
+  load_send (self, STEP_LATEST, 0, 0, "before=latest");
 }
 
 /* A candle on the candles:<SYMBOL>:<interval> topic. */
@@ -1633,7 +1485,6 @@ bourse_markets_page_init (BourseMarketsPage *self)
   self->by_symbol = g_hash_table_new (g_str_hash, g_str_equal);
   self->ticker_topics = g_ptr_array_new_with_free_func (g_free);
   self->pending = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
-  self->earliest = G_MAXINT64;
 
   self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "event",

@@ -332,16 +332,17 @@ bourse_candles_upsert_in_transaction (BourseStore         *store,
   return TRUE;
 }
 
-GArray *
-bourse_candles_query (BourseStore     *store,
-                      gint64           instrument_id,
-                      BourseInterval   interval,
-                      gint64           start,
-                      gint64           end,
-                      guint            limit,
-                      gboolean        *more,
-                      gint64          *next_cursor,
-                      GError         **error)
+static GArray *
+query_page (BourseStore     *store,
+            gint64           instrument_id,
+            BourseInterval   interval,
+            gint64           start,
+            gint64           end,
+            guint            limit,
+            gboolean         newest_first,
+            gboolean        *more,
+            gint64          *next_cursor,
+            GError         **error)
 {
   g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(GArray) candles = g_array_new (FALSE, TRUE, sizeof (BourseCandle));
@@ -352,10 +353,15 @@ bourse_candles_query (BourseStore     *store,
 
   *more = FALSE;
   *next_cursor = 0;
+  /* The primary key (instrument_id, interval, open_time) serves both orders. */
   stmt = bourse_store_statement (store,
-                               "SELECT open_time, open, high, low, close, volume, trades, closed FROM candles "
-                               "WHERE instrument_id = ? AND interval = ? AND open_time >= ? AND open_time <= ? "
-                               "ORDER BY open_time LIMIT ?", error);
+                                 newest_first
+                                 ? "SELECT open_time, open, high, low, close, volume, trades, closed FROM candles "
+                                   "WHERE instrument_id = ? AND interval = ? AND open_time >= ? AND open_time <= ? "
+                                   "ORDER BY open_time DESC LIMIT ?"
+                                 : "SELECT open_time, open, high, low, close, volume, trades, closed FROM candles "
+                                   "WHERE instrument_id = ? AND interval = ? AND open_time >= ? AND open_time <= ? "
+                                   "ORDER BY open_time LIMIT ?", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, instrument_id);
@@ -391,6 +397,34 @@ bourse_candles_query (BourseStore     *store,
       return NULL;
     }
   return g_steal_pointer (&candles);
+}
+
+GArray *
+bourse_candles_query (BourseStore     *store,
+                      gint64           instrument_id,
+                      BourseInterval   interval,
+                      gint64           start,
+                      gint64           end,
+                      guint            limit,
+                      gboolean        *more,
+                      gint64          *next_cursor,
+                      GError         **error)
+{
+  return query_page (store, instrument_id, interval, start, end, limit, FALSE, more, next_cursor, error);
+}
+
+GArray *
+bourse_candles_query_newest (BourseStore     *store,
+                             gint64           instrument_id,
+                             BourseInterval   interval,
+                             gint64           start,
+                             gint64           end,
+                             guint            limit,
+                             gboolean        *more,
+                             gint64          *next_cursor,
+                             GError         **error)
+{
+  return query_page (store, instrument_id, interval, start, end, limit, TRUE, more, next_cursor, error);
 }
 
 gboolean

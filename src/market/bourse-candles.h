@@ -66,6 +66,18 @@ GArray   *bourse_candles_query     (BourseStore         *store,
                                     gboolean            *more,
                                     gint64              *next_cursor,
                                     GError             **error);
+/* The same candles newest first: the at most @limit latest with
+ * start <= open_time <= end. When older ones follow, *more is TRUE and
+ * *next_cursor is the open time of the next one (pass it as end). */
+GArray   *bourse_candles_query_newest (BourseStore      *store,
+                                    gint64               instrument_id,
+                                    BourseInterval       interval,
+                                    gint64               start,
+                                    gint64               end,
+                                    guint                limit,
+                                    gboolean            *more,
+                                    gint64              *next_cursor,
+                                    GError             **error);
 /* Calls @func with each closed candle with start <= open_time <= end,
  * ascending, a page at a time from the store (a forming candle would change
  * an answer as it moves). Stops at the first FALSE @func returns, with its

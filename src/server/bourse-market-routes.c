@@ -218,6 +218,29 @@ instruments_delete_cb (BourseRequest *request,
   soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_NO_CONTENT, NULL);
 }
 
+/* ?before=: a time (exclusive), or "latest" for after everything stored —
+ * the newest page, which no clock can name (a simulated market runs ahead
+ * of it, an import may end years ago). */
+static gboolean
+get_before_query (BourseRequest *request,
+                  gboolean      *present,
+                  gint64        *last)
+{
+  const char *text = bourse_request_get_query (request, "before");
+  gint64 before = BOURSE_TIME_MAX_MS;
+
+  *present = text != NULL;
+  if (g_strcmp0 (text, "latest") == 0)
+    {
+      *last = BOURSE_TIME_MAX_MS;
+      return TRUE;
+    }
+  if (!bourse_request_get_time_query (request, "before", BOURSE_TIME_BOUND_START, &before))
+    return FALSE;
+  *last = before - 1;
+  return TRUE;
+}
+
 static void
 candles_cb (BourseRequest *request,
             gpointer       user_data)
@@ -228,17 +251,19 @@ candles_cb (BourseRequest *request,
   g_autoptr(GError) error = NULL;
   gsize length;
   BourseInterval interval;
-  gint64 start = BOURSE_TIME_MIN_MS, end = BOURSE_TIME_MAX_MS, cursor = BOURSE_TIME_MIN_MS;
+  gint64 start = BOURSE_TIME_MIN_MS, end = BOURSE_TIME_MAX_MS, cursor = G_MININT64, last = BOURSE_TIME_MAX_MS;
   gint64 limit = DEFAULT_CANDLE_LIMIT, next_cursor = 0;
-  gboolean more = FALSE;
+  gboolean more = FALSE, backwards = FALSE;
 
   if (instrument == NULL)
     return;
 
-  /* The cursor is the open time next_cursor gave, in milliseconds. */
+  /* The cursor is the open time next_cursor gave, in milliseconds: where
+   * the next page starts, going forwards or (with before) backwards. */
   if (!bourse_request_get_interval_query (request, "interval", TRUE, &interval)
       || !bourse_request_get_time_query (request, "start", BOURSE_TIME_BOUND_START, &start)
       || !bourse_request_get_time_query (request, "end", BOURSE_TIME_BOUND_END, &end)
+      || !get_before_query (request, &backwards, &last)
       || !bourse_request_get_int_query (request, "limit", 1, BOURSE_CANDLES_MAX_LIMIT, &limit)
       || !bourse_request_get_int_query (request, "cursor", BOURSE_TIME_MIN_MS, BOURSE_TIME_MAX_MS, &cursor))
     return;
@@ -248,8 +273,13 @@ candles_cb (BourseRequest *request,
       return;
     }
 
-  candles = bourse_candles_query (store_of (request), instrument->id, interval, MAX (start, cursor), end,
-                                  (guint)limit, &more, &next_cursor, &error);
+  if (backwards)
+    candles = bourse_candles_query_newest (store_of (request), instrument->id, interval, start,
+                                          MIN (MIN (end, last), cursor == G_MININT64 ? end : cursor),
+                                          (guint)limit, &more, &next_cursor, &error);
+  else
+    candles = bourse_candles_query (store_of (request), instrument->id, interval, MAX (start, cursor), end,
+                                    (guint)limit, &more, &next_cursor, &error);
   if (candles == NULL)
     {
       bourse_request_reply_error (request, error, 0);
@@ -315,6 +345,10 @@ static const BourseParamDoc candles_params[] = {
     "The last open time wanted (inclusive; a date alone is that day's end); default: the last stored" },
   { "limit", BOURSE_PARAM_QUERY, "{\"type\":\"integer\",\"minimum\":1,\"maximum\":5000,\"default\":1000}",
     "How many candles a page holds at most" },
+  { "before", BOURSE_PARAM_QUERY, "{\"anyOf\":[{\"$ref\":\"#/components/schemas/TimeInput\"},"
+                                   "{\"type\":\"string\",\"const\":\"latest\"}]}",
+    "Pages backwards: the candles that open before this time (exclusive; a date alone is that day's start), "
+    "newest first; latest: the newest candles stored" },
   { "cursor", BOURSE_PARAM_QUERY, "string", "The next_cursor of the previous page, with the same other parameters" },
   { NULL }
 };
@@ -342,7 +376,8 @@ static const BourseRouteSpec market_routes[] = {
       .params = delete_params, .status = 204, .errors = "404 409 422" } },
   { "GET", "/api/v1/market/candles/{symbol}", "market.read", candles_cb, {
       .id = "listCandles", .tag = "Market", .summary = "List an instrument's stored candles",
-      .description = "Oldest first. start after end is a 422 naming start.",
+      .description = "Oldest first from start; with before, newest first, paging back in time. "
+                     "start after end is a 422 naming start.",
       .params = candles_params, .response = "CandlePage", .errors = "404 422" } },
   { "GET", "/api/v1/market/ticker/{symbol}", "market.read", ticker_cb, {
       .id = "getTicker", .tag = "Market", .summary = "Read an instrument's 24-hour ticker",

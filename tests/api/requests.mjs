@@ -302,6 +302,16 @@ async function marketAndDesk(call, admin) {
                                             query: { interval: '1h', limit: '3' } })).body;
   await call('listCandles', { ...admin, params: { symbol: 'BTCUSDT' },
                               query: { interval: '1h', limit: '3', cursor: page.next_cursor } });
+  // Backwards from the newest, then on from its next_cursor, and from a time in each form.
+  const newest = (await call('listCandles', { ...admin, params: { symbol: 'BTCUSDT' },
+                                              query: { interval: '1h', limit: '3', before: 'latest' } })).body;
+  if (newest.items.length > 1 && !(newest.items[0].open_time > newest.items[1].open_time))
+    throw new Error('candles before=latest did not come newest first');
+  if (newest.next_cursor !== null)
+    await call('listCandles', { ...admin, params: { symbol: 'BTCUSDT' },
+                                query: { interval: '1h', limit: '3', before: 'latest', cursor: newest.next_cursor } });
+  for (const before of [String(page.items[2].open_time), '2024-01-01', '2024-01-01T00:00:00Z'])
+    await call('listCandles', { ...admin, params: { symbol: 'BTCUSDT' }, query: { interval: '1h', limit: '3', before } });
   await call('getTicker', { ...admin, params: { symbol: 'BTCUSDT' } });
   const window = { start: String(page.items[0].open_time), end: String(page.items[2].open_time) };
   const file = (await call('exportCandles', { ...admin, query: { symbol: 'BTCUSDT', interval: '1h', ...window } })).body;

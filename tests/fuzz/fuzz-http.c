@@ -63,6 +63,7 @@ static const Route routes[] = {
   { "GET", "/api/v1/api-keys" },
   { "GET", "/api/v1/instruments" },
   { "GET", "/api/v1/market/candles/BTCUSDT" },
+  { "GET", "/api/v1/market/candles/BTCUSDT?interval=1h&before=latest&limit=5&cursor=9" },
   { "GET", "/api/v1/market/ticker/BTCUSDT" },
   { "GET", "/api/v1/market/export" },
   { "GET", "/api/v1/strategies" },

@@ -675,6 +675,122 @@ test_candles_api (void)
   bourse_test_server_free (server);
 }
 
+/* The open times of a page's items, and its next_cursor (-1 for null). */
+static GArray *
+page_times (BourseTestServer *server,
+            const char       *path,
+            gint64           *next_cursor)
+{
+  g_autoptr(JsonNode) page = NULL;
+  GArray *times = g_array_new (FALSE, FALSE, sizeof (gint64));
+  JsonArray *items;
+
+  g_assert_cmpuint (request (server, "GET", path, NULL, &page), ==, 200);
+  items = json_object_get_array_member (object_of (page), "items");
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      gint64 t = json_object_get_int_member (json_array_get_object_element (items, i), "open_time");
+
+      g_array_append_val (times, t);
+    }
+  *next_cursor = json_object_get_null_member (object_of (page), "next_cursor")
+                 ? -1 : g_ascii_strtoll (json_object_get_string_member (object_of (page), "next_cursor"), NULL, 10);
+  return times;
+}
+
+static void
+test_candles_before (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
+  gint64 id = instrument_id (server, "SOLUSDT");
+  g_autoptr(GArray) batch = make_candles (0, 1234, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) path = g_string_new (NULL);
+  gint64 cursor = -1, next = 0, expected = T0 + 1233 * MINUTE;
+  guint pages = 0;
+
+  g_assert_true (bourse_candles_upsert (store_of (server), id, BOURSE_INTERVAL_1M, (BourseCandle *)batch->data,
+                                        batch->len, NULL, &error));
+  g_assert_no_error (error);
+
+  /* From the newest back to the first, each once, newest first. */
+  do
+    {
+      g_autoptr(GArray) times = NULL;
+
+      g_string_assign (path, "/api/v1/market/candles/SOLUSDT?interval=1m&limit=100&before=latest");
+      if (cursor >= 0)
+        g_string_append_printf (path, "&cursor=%" G_GINT64_FORMAT, cursor);
+      times = page_times (server, path->str, &cursor);
+      g_assert_cmpuint (times->len, ==, pages < 12 ? 100 : 34);
+      for (guint i = 0; i < times->len; i++, expected -= MINUTE)
+        g_assert_cmpint (g_array_index (times, gint64, i), ==, expected);
+      if (cursor >= 0)
+        g_assert_cmpint (cursor, ==, expected);
+      g_assert_cmpuint (++pages, <=, 13);
+    }
+  while (cursor >= 0);
+  g_assert_cmpuint (pages, ==, 13);
+  g_assert_cmpint (expected, ==, T0 - MINUTE);
+
+  /* before is exclusive, in each form a time takes; the oldest held as the
+   * next before gives the same page as the cursor. */
+  {
+    const char *forms[] = { "1704097200000", "2024-01-01T08:20:00Z", "2024-01-01T09:20:00%2B01:00" };
+
+    for (guint f = 0; f < G_N_ELEMENTS (forms); f++)
+      {
+        g_autoptr(GArray) times = NULL;
+        g_autoptr(GArray) again = NULL;
+        gint64 by_before;
+
+        g_string_printf (path, "/api/v1/market/candles/SOLUSDT?interval=1m&limit=10&before=%s", forms[f]);
+        times = page_times (server, path->str, &next);
+        g_assert_cmpuint (times->len, ==, 10);
+        g_assert_cmpint (g_array_index (times, gint64, 0), ==, T0 + 499 * MINUTE);
+        g_assert_cmpint (g_array_index (times, gint64, 9), ==, T0 + 490 * MINUTE);
+        g_assert_cmpint (next, ==, T0 + 489 * MINUTE);
+
+        g_string_printf (path, "/api/v1/market/candles/SOLUSDT?interval=1m&limit=10&before=%" G_GINT64_FORMAT,
+                         g_array_index (times, gint64, 9));
+        again = page_times (server, path->str, &by_before);
+        g_assert_cmpint (g_array_index (again, gint64, 0), ==, next);
+      }
+  }
+
+  /* start still bounds it; a date alone is its day's start; nothing before the first. */
+  {
+    g_autoptr(GArray) times = NULL;
+
+    g_string_printf (path, "/api/v1/market/candles/SOLUSDT?interval=1m&before=latest&start=%" G_GINT64_FORMAT,
+                     T0 + 1230 * MINUTE);
+    times = page_times (server, path->str, &next);
+    g_assert_cmpuint (times->len, ==, 4);
+    g_assert_cmpint (next, ==, -1);
+  }
+  {
+    g_autoptr(GArray) times = page_times (server, "/api/v1/market/candles/SOLUSDT?interval=1m&limit=1"
+                                                  "&before=2024-01-02", &next);
+
+    g_assert_cmpuint (times->len, ==, 1);
+    g_assert_cmpint (g_array_index (times, gint64, 0), ==, T0 + 1233 * MINUTE);
+    g_assert_cmpint (next, ==, T0 + 1232 * MINUTE);
+  }
+  {
+    g_autoptr(GArray) times = page_times (server, "/api/v1/market/candles/SOLUSDT?interval=1m&before=2024-01-01",
+                                          &next);
+
+    g_assert_cmpuint (times->len, ==, 0);
+    g_assert_cmpint (next, ==, -1);
+  }
+
+  assert_refused (server, "GET", "/api/v1/market/candles/SOLUSDT?interval=1m&before=abc", NULL, 422, "before");
+  assert_refused (server, "GET", "/api/v1/market/candles/SOLUSDT?interval=1m&before=", NULL, 422, "before");
+  assert_refused (server, "GET", "/api/v1/market/candles/SOLUSDT?interval=1m&before=Latest", NULL, 422, "before");
+
+  bourse_test_server_free (server);
+}
+
 static void
 test_permissions (void)
 {
@@ -743,6 +859,7 @@ main (int   argc,
   g_test_add_func ("/market/candles-aggregate", test_candles_aggregate);
   g_test_add_func ("/market/candles-invalid", test_candles_invalid);
   g_test_add_func ("/market/candles-api", test_candles_api);
+  g_test_add_func ("/market/candles-before", test_candles_before);
   g_test_add_func ("/market/permissions", test_permissions);
 
   return g_test_run ();
