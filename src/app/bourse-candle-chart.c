@@ -25,10 +25,7 @@
 /* Room right of the latest candle, so it does not stick to the axis. */
 #define RIGHT_MARGIN_PX       24.0
 #define ZOOM_STEP             1.25
-#define FANOUT                16
-#define MAX_LEVELS            8
 #define PRICE_TICK_SPACING    40.0
-#define TIME_TICK_SPACING     110.0
 #define LABEL_PADDING         6
 #define VOLUME_SHARE          0.2
 #define PANE_GAP              6
@@ -37,32 +34,7 @@
 #define MS_PER_HOUR           (60 * MS_PER_MINUTE)
 #define MS_PER_DAY            (24 * MS_PER_HOUR)
 
-typedef struct
-{
-  double low;
-  double high;
-  double volume;
-} Aggregate;
-
-/* What one frame draws at one place: a candle, or the candles of one
- * pixel column merged. */
-typedef struct
-{
-  double x;       /* centre, in plot coordinates */
-  double open;
-  double high;
-  double low;
-  double close;
-  double volume;
-  guint  first;   /* candle indices */
-  guint  last;
-} Item;
-
-typedef struct
-{
-  double x;
-  gint64 bucket;   /* of the time step: what the label says */
-} Tick;
+typedef BourseChartItem Item;
 
 typedef struct
 {
@@ -79,10 +51,7 @@ struct _BourseCandleChart
   GArray     *candles;               /* BourseChartCandle, ascending open_time */
   GArray     *markers;               /* BourseChartMarker */
   GArray     *lines;                 /* BourseChartLine */
-  /* levels[k][j] aggregates candles [j·16^(k+1), (j+1)·16^(k+1)). */
-  GArray     *levels[MAX_LEVELS];
-  guint       n_levels;
-  gboolean    levels_valid;
+  BourseChartPyramid *pyramid;        /* low, high, volume of any run of candles */
   double      max_high;              /* over every candle: sizes the price axis */
 
   double      candle_width;          /* px per candle: the zoom */
@@ -106,10 +75,7 @@ struct _BourseCandleChart
   GArray     *items;                 /* scratch of each frame */
   GArray     *ticks;
   GHashTable *layouts;               /* text → PangoLayout */
-  GTimeZone  *time_zone;
-  gint64      tz_hour;               /* the UTC hour tz_offset_ms is for */
-  gint64      tz_offset_ms;
-  guint32     epoch_julian;
+  BourseChartTimeAxis *time_axis;     /* in the local zone (DESIGN.md §4) */
   GPtrArray  *time_labels;           /* of the last frame */
   GPtrArray  *price_labels;
 };
@@ -149,38 +115,6 @@ floor_div (gint64 a,
 }
 
 /* Formatting {{{ */
-
-double
-bourse_chart_nice_step (double  raw,
-                        int    *decimals)
-{
-  double magnitude, fraction, step;
-  int places;
-
-  if (!isfinite (raw) || raw <= 0)
-    {
-      if (decimals != NULL)
-        *decimals = 0;
-      return 1;
-    }
-
-  magnitude = pow (10, floor (log10 (raw)));
-  fraction = raw / magnitude;
-  if (fraction <= 1 + 1e-9)
-    step = magnitude;
-  else if (fraction <= 2 + 1e-9)
-    step = 2 * magnitude;
-  else if (fraction <= 5 + 1e-9)
-    step = 5 * magnitude;
-  else
-    step = 10 * magnitude;
-
-  places = (int) -floor (log10 (step) + 1e-9);
-  if (decimals != NULL)
-    *decimals = CLAMP (places, 0, 12);
-
-  return step;
-}
 
 char *
 bourse_chart_format_volume (double volume)
@@ -308,163 +242,6 @@ bourse_candle_chart_update_readout (BourseCandleChart *self)
    * E, H, T, S, V) */
   values = g_strdup_printf (_("O %s  H %s  L %s  C %s  V %s"), open, high, low, close, volume);
   bourse_candle_chart_set_readout (self, g_strdup_printf ("%s  %s", time, values));
-}
-
-/* }}} */
-
-/* The aggregate pyramid {{{ */
-
-static inline void
-aggregate_merge (Aggregate       *into,
-                 const Aggregate *other)
-{
-  into->low = MIN (into->low, other->low);
-  into->high = MAX (into->high, other->high);
-  into->volume += other->volume;
-}
-
-/* Of the elements [from, to) of level @level; level -1 is the candles. */
-static void
-bourse_candle_chart_scan (BourseCandleChart *self,
-                          int                level,
-                          guint              from,
-                          guint              to,
-                          Aggregate         *into)
-{
-  if (level < 0)
-    {
-      const BourseChartCandle *candles = (const BourseChartCandle *) self->candles->data;
-
-      for (guint i = from; i < to; i++)
-        {
-          into->low = MIN (into->low, candles[i].low);
-          into->high = MAX (into->high, candles[i].high);
-          into->volume += candles[i].volume;
-        }
-    }
-  else
-    {
-      const Aggregate *aggregates = (const Aggregate *) self->levels[level]->data;
-
-      for (guint i = from; i < to; i++)
-        aggregate_merge (into, &aggregates[i]);
-    }
-}
-
-static guint
-bourse_candle_chart_level_length (BourseCandleChart *self,
-                                  int                level)
-{
-  return level < 0 ? self->candles->len : self->levels[level]->len;
-}
-
-/* Recomputes element @j of @level from the level below. */
-static void
-bourse_candle_chart_compute (BourseCandleChart *self,
-                             int                level,
-                             guint              j)
-{
-  guint below = bourse_candle_chart_level_length (self, level - 1);
-  Aggregate *aggregate = &g_array_index (self->levels[level], Aggregate, j);
-
-  *aggregate = (Aggregate) { INFINITY, -INFINITY, 0 };
-  bourse_candle_chart_scan (self, level - 1, j * FANOUT, MIN (below, (j + 1) * FANOUT), aggregate);
-}
-
-static void
-bourse_candle_chart_clear_levels (BourseCandleChart *self)
-{
-  for (guint k = 0; k < MAX_LEVELS; k++)
-    g_clear_pointer (&self->levels[k], g_array_unref);
-  self->n_levels = 0;
-  self->levels_valid = FALSE;
-}
-
-static void
-bourse_candle_chart_build_levels (BourseCandleChart *self)
-{
-  guint below = self->candles->len;
-  guint k;
-
-  bourse_candle_chart_clear_levels (self);
-
-  for (k = 0; below > FANOUT && k < MAX_LEVELS; k++)
-    {
-      guint size = (below + FANOUT - 1) / FANOUT;
-
-      self->levels[k] = g_array_sized_new (FALSE, FALSE, sizeof (Aggregate), size);
-      g_array_set_size (self->levels[k], size);
-      self->n_levels = k + 1;
-      for (guint j = 0; j < size; j++)
-        bourse_candle_chart_compute (self, k, j);
-      below = size;
-    }
-
-  self->levels_valid = TRUE;
-}
-
-/* Candle @index changed or was appended: its blocks follow, unless the
- * pyramid needs another level, which the next query builds. */
-static void
-bourse_candle_chart_touch_levels (BourseCandleChart *self,
-                                  guint              index)
-{
-  guint below = self->candles->len;
-  guint j = index;
-
-  if (!self->levels_valid)
-    return;
-
-  for (guint k = 0; k < self->n_levels; k++)
-    {
-      guint size = (below + FANOUT - 1) / FANOUT;
-
-      if (self->levels[k]->len < size)
-        g_array_set_size (self->levels[k], size);
-      j /= FANOUT;
-      bourse_candle_chart_compute (self, k, j);
-      below = size;
-    }
-
-  if (below > FANOUT)
-    bourse_candle_chart_clear_levels (self);
-}
-
-/* Low, high and volume of the candles [from, to), in O(FANOUT · levels). */
-static Aggregate
-bourse_candle_chart_query (BourseCandleChart *self,
-                           guint              from,
-                           guint              to)
-{
-  Aggregate result = { INFINITY, -INFINITY, 0 };
-  int level = -1;
-
-  if (!self->levels_valid)
-    bourse_candle_chart_build_levels (self);
-
-  while (from < to)
-    {
-      if (level + 1 < (int) self->n_levels)
-        {
-          guint up_from = (from + FANOUT - 1) / FANOUT;
-          guint up_to = to / FANOUT;
-
-          if (up_from < up_to)
-            {
-              bourse_candle_chart_scan (self, level, from, up_from * FANOUT, &result);
-              bourse_candle_chart_scan (self, level, up_to * FANOUT, to, &result);
-              from = up_from;
-              to = up_to;
-              level++;
-              continue;
-            }
-        }
-
-      bourse_candle_chart_scan (self, level, from, to, &result);
-      break;
-    }
-
-  return result;
 }
 
 /* }}} */
@@ -788,7 +565,7 @@ bourse_candle_chart_set_candles (BourseCandleChart       *self,
   g_array_set_size (self->candles, 0);
   if (n_candles > 0)
     g_array_append_vals (self->candles, candles, n_candles);
-  bourse_candle_chart_clear_levels (self);
+  bourse_chart_pyramid_reset (self->pyramid);
 
   /* Before the view: the price axis, and so the plot's width, depend on it. */
   for (gsize i = 0; i < n_candles; i++)
@@ -832,7 +609,7 @@ bourse_candle_chart_prepend_candles (BourseCandleChart       *self,
   if (n > 0)
     {
       g_array_prepend_vals (self->candles, candles, n);
-      bourse_candle_chart_clear_levels (self);
+      bourse_chart_pyramid_reset (self->pyramid);
       for (gsize i = 0; i < n; i++)
         high = MAX (high, candles[i].high);
 
@@ -867,7 +644,8 @@ bourse_candle_chart_update_candle (BourseCandleChart       *self,
 
       bourse_candle_chart_save_view (self, &before);
       g_array_append_vals (self->candles, candle, 1);
-      bourse_candle_chart_touch_levels (self, n);
+      bourse_chart_pyramid_touch (self->pyramid, (const BourseChartCandle *) self->candles->data,
+                                  self->candles->len, n);
       if (n == 0)
         self->candle_width = bourse_candle_chart_clamp_width (self, self->candle_width);
       bourse_candle_chart_set_right (self, following ? bourse_candle_chart_right_max (self) : self->right);
@@ -899,7 +677,8 @@ bourse_candle_chart_update_candle (BourseCandleChart       *self,
     }
 
   g_array_index (self->candles, BourseChartCandle, index) = *candle;
-  bourse_candle_chart_touch_levels (self, index);
+  bourse_chart_pyramid_touch (self->pyramid, (const BourseChartCandle *) self->candles->data,
+                              self->candles->len, index);
   bourse_candle_chart_data_changed (self, candle->high);
   if (self->crosshair_index == (int) index)
     bourse_candle_chart_update_readout (self);
@@ -1323,317 +1102,67 @@ static void
 bourse_candle_chart_collect (BourseCandleChart *self,
                              double             plot_width)
 {
-  const BourseChartCandle *candles = (const BourseChartCandle *) self->candles->data;
-  double left = self->right - plot_width / self->candle_width;
-  int n = (int) self->candles->len;
-
-  g_array_set_size (self->items, 0);
-  if (n == 0)
-    return;
-
-  if (self->candle_width >= 1)
-    {
-      int from = MAX (0, (int) floor (left - 0.5));
-      int to = MIN (n - 1, (int) ceil (self->right + 0.5));
-
-      for (int i = from; i <= to; i++)
-        {
-          Item item = {
-            .x = plot_width - (self->right - i) * self->candle_width,
-            .open = candles[i].open,
-            .high = candles[i].high,
-            .low = candles[i].low,
-            .close = candles[i].close,
-            .volume = candles[i].volume,
-            .first = i,
-            .last = i,
-          };
-
-          g_array_append_val (self->items, item);
-        }
-      return;
-    }
-
-  for (int column = 0; column < (int) plot_width; column++)
-    {
-      /* Candle i belongs to the column its centre falls in. */
-      double from_index = ceil (self->right - (plot_width - column) / self->candle_width);
-      double to_index = ceil (self->right - (plot_width - column - 1) / self->candle_width);
-      guint from = (guint) CLAMP (from_index, 0, n);
-      guint to = (guint) CLAMP (to_index, 0, n);
-      Aggregate aggregate;
-      Item item;
-
-      if (from >= to)
-        continue;
-
-      aggregate = bourse_candle_chart_query (self, from, to);
-      item = (Item) {
-        .x = column + 0.5,
-        .open = candles[from].open,
-        .high = aggregate.high,
-        .low = aggregate.low,
-        .close = candles[to - 1].close,
-        .volume = aggregate.volume,
-        .first = from,
-        .last = to - 1,
-      };
-      g_array_append_val (self->items, item);
-    }
+  bourse_chart_sample (self->pyramid, (const BourseChartCandle *) self->candles->data, self->candles->len,
+                       self->right, self->candle_width, plot_width, self->items);
 }
 
 /* Time ticks {{{ */
 
-typedef enum
-{
-  STEP_FIXED,    /* minutes, hours, days: a fixed length of local time */
-  STEP_WEEK,     /* Mondays */
-  STEP_MONTH,
-  STEP_YEAR,
-} StepKind;
-
-typedef struct
-{
-  StepKind kind;
-  gint64   length;   /* ms for STEP_FIXED, else months or years */
-  double   approx_ms;
-} TimeStep;
-
-static const TimeStep time_steps[] = {
-  { STEP_FIXED, 1 * MS_PER_MINUTE, 1 * MS_PER_MINUTE },
-  { STEP_FIXED, 2 * MS_PER_MINUTE, 2 * MS_PER_MINUTE },
-  { STEP_FIXED, 5 * MS_PER_MINUTE, 5 * MS_PER_MINUTE },
-  { STEP_FIXED, 10 * MS_PER_MINUTE, 10 * MS_PER_MINUTE },
-  { STEP_FIXED, 15 * MS_PER_MINUTE, 15 * MS_PER_MINUTE },
-  { STEP_FIXED, 30 * MS_PER_MINUTE, 30 * MS_PER_MINUTE },
-  { STEP_FIXED, 1 * MS_PER_HOUR, 1 * MS_PER_HOUR },
-  { STEP_FIXED, 2 * MS_PER_HOUR, 2 * MS_PER_HOUR },
-  { STEP_FIXED, 3 * MS_PER_HOUR, 3 * MS_PER_HOUR },
-  { STEP_FIXED, 6 * MS_PER_HOUR, 6 * MS_PER_HOUR },
-  { STEP_FIXED, 12 * MS_PER_HOUR, 12 * MS_PER_HOUR },
-  { STEP_FIXED, MS_PER_DAY, MS_PER_DAY },
-  { STEP_WEEK, 1, 7.0 * MS_PER_DAY },
-  { STEP_MONTH, 1, 30.44 * MS_PER_DAY },
-  { STEP_MONTH, 3, 91.3 * MS_PER_DAY },
-  { STEP_MONTH, 6, 182.6 * MS_PER_DAY },
-  { STEP_YEAR, 1, 365.25 * MS_PER_DAY },
-  { STEP_YEAR, 2, 2 * 365.25 * MS_PER_DAY },
-  { STEP_YEAR, 5, 5 * 365.25 * MS_PER_DAY },
-  { STEP_YEAR, 10, 10 * 365.25 * MS_PER_DAY },
-  { STEP_YEAR, 25, 25 * 365.25 * MS_PER_DAY },
-  { STEP_YEAR, 50, 50 * 365.25 * MS_PER_DAY },
-  { STEP_YEAR, 100, 100 * 365.25 * MS_PER_DAY },
-};
-
-/* @utc_ms as local wall-clock milliseconds: ticks fall on local hours,
- * days and months (DESIGN.md §4: the UI shows local time). Offsets change
- * on whole hours, so one lookup per hour is enough. */
-static gint64
-bourse_candle_chart_to_local (BourseCandleChart *self,
-                              gint64             utc_ms)
-{
-  gint64 hour = floor_div (utc_ms, MS_PER_HOUR);
-
-  if (hour != self->tz_hour)
-    {
-      int interval = g_time_zone_find_interval (self->time_zone, G_TIME_TYPE_UNIVERSAL,
-                                                floor_div (utc_ms, 1000));
-
-      self->tz_offset_ms = interval >= 0
-                         ? g_time_zone_get_offset (self->time_zone, interval) * G_GINT64_CONSTANT (1000)
-                         : 0;
-      self->tz_hour = hour;
-    }
-
-  return utc_ms + self->tz_offset_ms;
-}
-
-static void
-bourse_candle_chart_civil (BourseCandleChart *self,
-                           gint64             days,
-                           int               *year,
-                           int               *month,
-                           int               *day)
-{
-  GDate date;
-  gint64 julian = (gint64) self->epoch_julian + days;
-
-  g_date_clear (&date, 1);
-  g_date_set_julian (&date, (guint32) CLAMP (julian, 1, G_MAXUINT32 / 2));
-  *year = g_date_get_year (&date);
-  *month = g_date_get_month (&date);
-  *day = g_date_get_day (&date);
-}
-
-/* Which bucket of @step the local time @local_ms is in. */
-static gint64
-bourse_candle_chart_bucket (BourseCandleChart *self,
-                            const TimeStep    *step,
-                            gint64             local_ms)
-{
-  gint64 days;
-  int year, month, day;
-
-  switch (step->kind)
-    {
-    case STEP_FIXED:
-      return floor_div (local_ms, step->length);
-
-    case STEP_WEEK:
-      /* 1970-01-05 was a Monday. */
-      return floor_div (floor_div (local_ms, MS_PER_DAY) - 4, 7);
-
-    case STEP_MONTH:
-    case STEP_YEAR:
-    default:
-      days = floor_div (local_ms, MS_PER_DAY);
-      bourse_candle_chart_civil (self, days, &year, &month, &day);
-      if (step->kind == STEP_MONTH)
-        return floor_div ((gint64) year * 12 + month - 1, step->length);
-      return floor_div (year, step->length);
-    }
-}
-
-static char *
-format_date (int         year,
-             int         month,
-             int         day,
-             const char *format)
-{
-  g_autoptr(GDateTime) date = g_date_time_new_utc (year, month, day, 0, 0, 0);
-
-  return date != NULL ? g_date_time_format (date, format) : g_strdup ("—");
-}
-
-/* The label of the bucket that starts at a tick. */
-static char *
-bourse_candle_chart_tick_label (BourseCandleChart *self,
-                                const TimeStep    *step,
-                                gint64             bucket)
-{
-  gint64 start, days, of_day;
-  int year, month, day;
-
-  switch (step->kind)
-    {
-    case STEP_FIXED:
-      start = bucket * step->length;
-      days = floor_div (start, MS_PER_DAY);
-      of_day = start - days * MS_PER_DAY;
-      bourse_candle_chart_civil (self, days, &year, &month, &day);
-      if (of_day != 0)
-        return g_strdup_printf ("%02d:%02d", (int) (of_day / MS_PER_HOUR),
-                                (int) (of_day / MS_PER_MINUTE % 60));
-      if (day == 1 && month == 1)
-        return g_strdup_printf ("%d", year);
-      if (day == 1)
-        return format_date (year, month, day, "%b");
-      return format_date (year, month, day, "%-d %b");
-
-    case STEP_WEEK:
-      bourse_candle_chart_civil (self, bucket * 7 + 4, &year, &month, &day);
-      return format_date (year, month, day, "%-d %b");
-
-    case STEP_MONTH:
-      year = (int) floor_div (bucket * step->length, 12);
-      month = (int) (bucket * step->length - (gint64) year * 12) + 1;
-      if (month == 1)
-        return g_strdup_printf ("%d", year);
-      return format_date (year, month, 1, "%b");
-
-    case STEP_YEAR:
-    default:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, bucket * step->length);
-    }
-}
-
-/* Picks the step and finds the ticks of this frame (self->ticks), and
- * draws their grid lines. */
-static const TimeStep *
+/* Finds the ticks of this frame (self->ticks) and draws their grid lines;
+ * returns the step. */
+static const BourseChartTimeStep *
 bourse_candle_chart_snapshot_time_grid (BourseCandleChart *self,
                                         GtkSnapshot       *snapshot,
                                         const Colors      *colors,
                                         double             plot_width,
                                         double             plot_height)
 {
-  const BourseChartCandle *candles = (const BourseChartCandle *) self->candles->data;
-  const Item *items = (const Item *) self->items->data;
-  guint n_items = self->items->len;
-  const TimeStep *step = &time_steps[G_N_ELEMENTS (time_steps) - 1];
-  double ms_per_px, last_x = -G_MAXDOUBLE;
+  const BourseChartTimeStep *step;
 
-  g_array_set_size (self->ticks, 0);
-  if (n_items == 0)
-    return step;
-
-  /* Index space is not linear in time (gaps), but near enough to pick a
-   * step that leaves room for the labels. */
-  if (n_items >= 2 && items[n_items - 1].x - items[0].x >= 1)
-    ms_per_px = (double) (candles[items[n_items - 1].last].open_time - candles[items[0].first].open_time)
-              / (items[n_items - 1].x - items[0].x);
-  else
-    ms_per_px = bourse_candle_chart_spacing_ms (self) / self->candle_width;
-
-  for (guint i = 0; i < G_N_ELEMENTS (time_steps); i++)
-    if (time_steps[i].approx_ms >= ms_per_px * TIME_TICK_SPACING)
-      {
-        step = &time_steps[i];
-        break;
-      }
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      Tick tick;
-      gint64 previous;
-
-      if (items[i].first == 0)
-        continue;
-
-      /* A boundary anywhere in this item, or right before it. */
-      tick.bucket = bourse_candle_chart_bucket (self, step,
-                                                bourse_candle_chart_to_local (self, candles[items[i].last].open_time));
-      previous = bourse_candle_chart_bucket (self, step,
-                                             bourse_candle_chart_to_local (self, candles[items[i].first - 1].open_time));
-      if (tick.bucket == previous)
-        continue;
-
-      /* Gaps in the data can bunch boundaries together: thin them out. */
-      tick.x = floor (items[i].x);
-      if (tick.x < 0 || tick.x >= plot_width || tick.x - last_x < TIME_TICK_SPACING * 0.6)
-        continue;
-      last_x = tick.x;
-
-      append_rect (snapshot, &colors->grid, tick.x, 0, 1, plot_height);
-      g_array_append_val (self->ticks, tick);
-    }
+  step = bourse_chart_time_axis_ticks (self->time_axis, (const BourseChartCandle *) self->candles->data,
+                                       (const Item *) self->items->data, self->items->len,
+                                       bourse_candle_chart_spacing_ms (self) / self->candle_width,
+                                       plot_width, self->ticks);
+  for (guint i = 0; i < self->ticks->len; i++)
+    append_rect (snapshot, &colors->grid, g_array_index (self->ticks, BourseChartTick, i).x, 0, 1, plot_height);
 
   return step;
 }
 
 static void
-bourse_candle_chart_snapshot_time_labels (BourseCandleChart *self,
-                                          GtkSnapshot       *snapshot,
-                                          const Colors      *colors,
-                                          const TimeStep    *step,
-                                          double             plot_width,
-                                          double             plot_height)
+bourse_candle_chart_snapshot_time_labels (BourseCandleChart         *self,
+                                          GtkSnapshot               *snapshot,
+                                          const Colors              *colors,
+                                          const BourseChartTimeStep *step,
+                                          double                     plot_width,
+                                          double                     plot_height)
 {
-  double last_end = -G_MAXDOUBLE;
+  guint n = self->ticks->len;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree double *centres = g_new (double, MAX (n, 1));
+  g_autofree double *widths = g_new (double, MAX (n, 1));
+  g_autofree double *lefts = g_new (double, MAX (n, 1));
 
-  for (guint i = 0; i < self->ticks->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      const Tick *tick = &g_array_index (self->ticks, Tick, i);
-      g_autofree char *text = bourse_candle_chart_tick_label (self, step, tick->bucket);
-      PangoLayout *layout = bourse_candle_chart_get_layout (self, text);
+      const BourseChartTick *tick = &g_array_index (self->ticks, BourseChartTick, i);
+      char *text = bourse_chart_time_axis_label (self->time_axis, step, tick->bucket);
       int width, height;
 
-      pango_layout_get_pixel_size (layout, &width, &height);
-      if (tick->x - width / 2.0 < last_end + LABEL_PADDING || tick->x + width / 2.0 > plot_width)
-        continue;
+      pango_layout_get_pixel_size (bourse_candle_chart_get_layout (self, text), &width, &height);
+      g_ptr_array_add (texts, text);
+      centres[i] = tick->x;
+      widths[i] = width;
+    }
+  bourse_chart_place_time_labels (centres, widths, n, plot_width, LABEL_PADDING, lefts);
 
-      append_text (snapshot, layout, &colors->text, tick->x - width / 2.0, plot_height + 4);
-      last_end = tick->x + width / 2.0;
-      g_ptr_array_add (self->time_labels, g_steal_pointer (&text));
+  for (guint i = 0; i < n; i++)
+    {
+      if (isnan (lefts[i]))
+        continue;
+      append_text (snapshot, bourse_candle_chart_get_layout (self, g_ptr_array_index (texts, i)),
+                   &colors->text, lefts[i], plot_height + 4);
+      g_ptr_array_add (self->time_labels, g_strdup (g_ptr_array_index (texts, i)));
     }
 }
 
@@ -1671,11 +1200,11 @@ bourse_candle_chart_snapshot (GtkWidget   *widget,
   BourseCandleChart *self = (BourseCandleChart *)widget;
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  const TimeStep *step_in_time;
+  const BourseChartTimeStep *step_in_time;
   const Item *items;
   Colors colors;
   double plot_width, plot_height, volume_height, price_height;
-  double low = INFINITY, high = -INFINITY, max_volume = 0, pad, scale;
+  double low = INFINITY, high = -INFINITY, max_volume = 0, pad, scale, tag_top, tag_height;
   double step;
   int decimals, body_width;
   gint64 first_tick, last_tick;
@@ -1836,7 +1365,20 @@ bourse_candle_chart_snapshot (GtkWidget   *widget,
   bourse_candle_chart_snapshot_time_labels (self, snapshot, &colors, step_in_time,
                                             plot_width, plot_height);
 
-  /* Price labels, right of the plot, top down. */
+  /* Where the latest price's tag goes (drawn after the labels, over them). */
+  {
+    const BourseChartCandle *latest = &g_array_index (self->candles, BourseChartCandle,
+                                                      self->candles->len - 1);
+    g_autofree char *text = g_strdup_printf ("%.*f", bourse_candle_chart_effective_decimals (self), latest->close);
+    int text_width, text_height;
+    double y = PRICE_Y (latest->close);
+
+    pango_layout_get_pixel_size (bourse_candle_chart_get_layout (self, text), &text_width, &text_height);
+    tag_top = y - text_height / 2.0 - 1;
+    tag_height = y >= 0 && y <= price_height ? text_height + 2 : -1;
+  }
+
+  /* Price labels, right of the plot, top down; none under the tag. */
   for (gint64 k = last_tick; k >= first_tick && last_tick - k < 200; k--)
     {
       double value = fabs (k * step) < step / 2 ? 0 : k * step;
@@ -1846,7 +1388,7 @@ bourse_candle_chart_snapshot (GtkWidget   *widget,
       double y = PRICE_Y (value);
 
       pango_layout_get_pixel_size (layout, &text_width, &text_height);
-      if (y - text_height / 2.0 < 0 || y + text_height / 2.0 > price_height)
+      if (!bourse_chart_price_label_fits (y, text_height, price_height, tag_top, tag_height))
         continue;
 
       append_text (snapshot, layout, &colors.text, plot_width + LABEL_PADDING, y - text_height / 2.0);
@@ -1990,14 +1532,14 @@ bourse_candle_chart_finalize (GObject *object)
 {
   BourseCandleChart *self = (BourseCandleChart *)object;
 
-  bourse_candle_chart_clear_levels (self);
+  g_clear_pointer (&self->pyramid, bourse_chart_pyramid_free);
   g_clear_pointer (&self->candles, g_array_unref);
   g_clear_pointer (&self->markers, g_array_unref);
   g_clear_pointer (&self->lines, g_array_unref);
   g_clear_pointer (&self->items, g_array_unref);
   g_clear_pointer (&self->ticks, g_array_unref);
   g_clear_pointer (&self->layouts, g_hash_table_unref);
-  g_clear_pointer (&self->time_zone, g_time_zone_unref);
+  g_clear_pointer (&self->time_axis, bourse_chart_time_axis_free);
   g_clear_pointer (&self->time_labels, g_ptr_array_unref);
   g_clear_pointer (&self->price_labels, g_ptr_array_unref);
   g_clear_pointer (&self->readout, g_free);
@@ -2174,16 +1716,15 @@ bourse_candle_chart_init (BourseCandleChart *self)
 {
   GtkEventController *controller;
   GtkGesture *drag;
-  GDate epoch;
 
   self->candles = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
   self->markers = g_array_new (FALSE, FALSE, sizeof (BourseChartMarker));
   self->lines = g_array_new (FALSE, FALSE, sizeof (BourseChartLine));
-  self->items = g_array_new (FALSE, FALSE, sizeof (Item));
-  self->ticks = g_array_new (FALSE, FALSE, sizeof (Tick));
+  self->items = g_array_new (FALSE, FALSE, sizeof (BourseChartItem));
+  self->ticks = g_array_new (FALSE, FALSE, sizeof (BourseChartTick));
   self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  self->time_zone = g_time_zone_new_local ();
-  self->tz_hour = G_MININT64;
+  self->pyramid = bourse_chart_pyramid_new ();
+  self->time_axis = bourse_chart_time_axis_new (NULL);
   self->time_labels = g_ptr_array_new_with_free_func (g_free);
   self->price_labels = g_ptr_array_new_with_free_func (g_free);
   self->readout = g_strdup ("");
@@ -2193,10 +1734,6 @@ bourse_candle_chart_init (BourseCandleChart *self)
   self->price_decimals = -1;
   self->crosshair_index = -1;
   self->last_plot_width = -1;
-
-  g_date_clear (&epoch, 1);
-  g_date_set_dmy (&epoch, 1, G_DATE_JANUARY, 1970);
-  self->epoch_julian = g_date_get_julian (&epoch);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_focus_on_click (GTK_WIDGET (self), TRUE);

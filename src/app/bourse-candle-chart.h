@@ -8,20 +8,11 @@
 
 #include <gtk/gtk.h>
 
-G_BEGIN_DECLS
+#include "chart/bourse-chart-axes.h"
+#include "chart/bourse-chart-candle.h"
+#include "chart/bourse-chart-pyramid.h"
 
-/* One candle as the chart keeps it: doubles are fine for drawing (the
- * ledger's exact values stay in the engine, DESIGN.md §4). */
-typedef struct
-{
-  gint64   open_time;   /* ms since the epoch, UTC */
-  double   open;
-  double   high;
-  double   low;
-  double   close;
-  double   volume;
-  gboolean closed;
-} BourseChartCandle;
+G_BEGIN_DECLS
 
 /* What the account did and has resting on the displayed symbol. */
 typedef struct
@@ -123,9 +114,6 @@ const char              *bourse_candle_chart_get_readout        (BourseCandleCha
 GStrv                    bourse_candle_chart_dup_axis_labels    (BourseCandleChart       *self,
                                                                  GtkOrientation           axis);
 
-/* A 1-2-5 step of at least @raw, and the decimals its multiples need. */
-double                   bourse_chart_nice_step                 (double                   raw,
-                                                                 int                     *decimals);
 /* "1.23K", "4.50M": a volume in a few characters. */
 char                    *bourse_chart_format_volume             (double                   volume);
 

@@ -751,6 +751,36 @@ test_ticks (Fixture       *fixture,
   }
 }
 
+/* The latest price's tag covers the axis where it is: no price label is
+ * drawn under it (it showed as a sliver of another number). */
+static void
+test_tag_clear_of_labels (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  BourseCandleChart *chart = fixture->chart;
+  BourseChartCandle candles[60];
+  g_autoptr(GskRenderNode) node = NULL;
+  g_auto(GStrv) prices = NULL;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  /* From 90 to 110, the latest closing at 100: a grid line whatever the step. */
+  for (guint i = 0; i < G_N_ELEMENTS (candles); i++)
+    candles[i] = (BourseChartCandle) { SERIES_START + i * MINUTE_MS, 98, i == 10 ? 110 : 103,
+                                       i == 20 ? 90 : 97, 101, 10, TRUE };
+  candles[59].close = 100;
+  bourse_candle_chart_set_candles (chart, candles, G_N_ELEMENTS (candles));
+  node = snapshot_chart (chart);
+
+  prices = bourse_candle_chart_dup_axis_labels (chart, GTK_ORIENTATION_VERTICAL);
+  g_assert_cmpuint (g_strv_length (prices), >=, 3);
+  for (guint i = 0; prices[i] != NULL; i++)
+    {
+      g_test_message ("price label: %s", prices[i]);
+      g_assert_cmpfloat (g_ascii_strtod (prices[i], NULL), !=, 100);
+    }
+}
+
 static void
 test_render (Fixture       *fixture,
              gconstpointer  data)
@@ -894,6 +924,8 @@ main (int   argc,
   g_test_add ("/chart/prepend", Fixture, NULL, fixture_set_up, test_prepend, fixture_tear_down);
   g_test_add ("/chart/keyboard", Fixture, NULL, fixture_set_up, test_keyboard, fixture_tear_down);
   g_test_add ("/chart/ticks", Fixture, NULL, fixture_set_up, test_ticks, fixture_tear_down);
+  g_test_add ("/chart/tag-clear-of-labels", Fixture, NULL, fixture_set_up, test_tag_clear_of_labels,
+              fixture_tear_down);
   g_test_add ("/chart/render", Fixture, NULL, fixture_set_up, test_render, fixture_tear_down);
   g_test_add ("/chart/style", Fixture, NULL, fixture_set_up, test_style, fixture_tear_down);
 
