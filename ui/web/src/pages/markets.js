@@ -179,39 +179,31 @@ function mount(root, ctx) {
     if (t.simulated) ticker.append(h('dt', null, 'Source'), h('dd', null, 'simulated'));
   }
 
-  // The candles with open times in [start, end] (start null: from the first), oldest first.
-  async function readWindow(start, end, limit = PAGE * 2) {
-    const query = new URLSearchParams({ interval, limit: String(limit) });
-    if (start !== null) query.set('start', String(Math.max(0, start)));
-    query.set('end', String(end));
+  // The PAGE candles that open before `before` (a time in ms, or 'latest'): the API answers them
+  // newest first (docs/API.md, Paging backwards); the chart wants them oldest first.
+  async function readBefore(before) {
+    const query = new URLSearchParams({ interval, limit: String(PAGE), before: String(before) });
     const answer = await api.get(`/api/v1/market/candles/${encodeURIComponent(symbol)}?${query}`);
-    // Other helpers are moving the list into `items`; candles answered `candles` before.
-    const list = Array.isArray(answer.items) ? answer.items : (Array.isArray(answer.candles) ? answer.candles : []);
-    return list.map(barOf);
+    return { got: listOf(answer).map(barOf).reverse(), more: answer.next_cursor !== null && answer.next_cursor !== undefined };
   }
 
-  // The newest candles: up to the ticker's time, the market's own (a simulated market runs
-  // faster than the clock, an import may be long past).
+  // The newest candles, whatever the clock says (a simulated market runs ahead of it, an import
+  // may be long past), and the ticker beside them.
   async function loadLatest() {
     const asked = ++generation;
     exhausted = false;
     bars = [];
     drawAll();
     if (!symbol) return;
-    let t;
-    try {
-      t = await api.get(`/api/v1/market/ticker/${encodeURIComponent(symbol)}`);
-    } catch (err) {
+    api.get(`/api/v1/market/ticker/${encodeURIComponent(symbol)}`).then((t) => {
+      if (!gone && asked === generation) showTicker(t);
+    }, (err) => {
       if (!gone && asked === generation) error.textContent = refusalText(err, 'Could not load the ticker.');
-      return;
-    }
-    if (gone || asked !== generation) return;
-    showTicker(t);
-    const newest = t.time === null || t.time === undefined ? Date.now() : timeMs(t.time);
-    const end = newest + intervalMs(interval) * 2;
+    });
     try {
-      const got = await readWindow(end - PAGE * intervalMs(interval), end);
+      const { got, more } = await readBefore('latest');
       if (gone || asked !== generation) return;
+      exhausted = !more;
       // Candles the topic brought meanwhile stay.
       const known = new Set(bars.map((b) => b.time));
       bars = [...got.filter((b) => !known.has(b.time)), ...bars].sort((a, b) => a.time - b.time);
@@ -223,39 +215,25 @@ function mount(root, ctx) {
     }
   }
 
-  // Older candles, as the user scrolls back: the window before the oldest shown; when that
-  // one is empty (a gap in the history), the oldest candle of all says whether going further
-  // back finds any.
+  // Older candles, as the user scrolls back: the page before the oldest shown, across any gap,
+  // until the API says there are none before.
   async function loadOlder() {
     if (loadingOlder || exhausted || !symbol || bars.length === 0) return;
     loadingOlder = true;
     const asked = generation;
-    const span = PAGE * intervalMs(interval);
     chartBox.dataset.loading = 'older';
     try {
-      let end = bars[0].time * 1000 - 1;
-      let oldest = null;
-      for (;;) {
-        const got = await readWindow(end - span, end);
-        if (gone || asked !== generation) return;
-        const older = got.filter((b) => b.time < bars[0].time);
-        if (older.length > 0) {
-          bars = [...older, ...bars];
-          // Keep the view where it was: the bars added shift the logical range.
-          const range = chart.timeScale().getVisibleLogicalRange();
-          drawAll();
-          if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from + older.length, to: range.to + older.length });
-          return;
-        }
-        if (oldest === null) {
-          const first = await readWindow(null, end, 1);
-          if (gone || asked !== generation) return;
-          oldest = first.length ? first[0].time * 1000 : Infinity;
-        }
-        end -= span;
-        if (end < oldest) break;
+      const { got, more } = await readBefore(bars[0].time * 1000);
+      if (gone || asked !== generation) return;
+      exhausted = !more;
+      const older = got.filter((b) => b.time < bars[0].time);
+      if (older.length > 0) {
+        bars = [...older, ...bars];
+        // Keep the view where it was: the bars added shift the logical range.
+        const range = chart.timeScale().getVisibleLogicalRange();
+        drawAll();
+        if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from + older.length, to: range.to + older.length });
       }
-      exhausted = true;
     } catch (err) {
       if (!gone) error.textContent = refusalText(err, 'Could not load older candles.');
     } finally {
