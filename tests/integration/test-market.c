@@ -555,21 +555,34 @@ test_candles_invalid (void)
   bourse_test_server_free (server);
 }
 
+/* A server whose SOLUSDT (@id, when not NULL) holds @batch as 1-minute candles. */
+static BourseTestServer *
+server_with_candles (GArray *batch,
+                     gint64 *id)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
+  g_autoptr(GError) error = NULL;
+  gint64 solusdt = instrument_id (server, "SOLUSDT");
+
+  g_assert_true (bourse_candles_upsert (store_of (server), solusdt, BOURSE_INTERVAL_1M,
+                                        (BourseCandle *)batch->data, batch->len, NULL, &error));
+  g_assert_no_error (error);
+  if (id != NULL)
+    *id = solusdt;
+  return server;
+}
+
 static void
 test_candles_api (void)
 {
-  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
-  gint64 id = instrument_id (server, "SOLUSDT");
   g_autoptr(GArray) batch = make_candles (0, 1234, 0);
+  gint64 id;
+  BourseTestServer *server = server_with_candles (batch, &id);
   g_autoptr(GError) error = NULL;
   g_autoptr(GString) path = g_string_new (NULL);
   gint64 cursor = BOURSE_TIME_MIN_MS;
   guint seen = 0, pages = 0;
   gboolean done = FALSE;
-
-  g_assert_true (bourse_candles_upsert (store_of (server), id, BOURSE_INTERVAL_1M, (BourseCandle *)batch->data,
-                                        batch->len, NULL, &error));
-  g_assert_no_error (error);
 
   /* Paging with the cursor returns every candle once, in order. */
   while (!done)
@@ -701,17 +714,11 @@ page_times (BourseTestServer *server,
 static void
 test_candles_before (void)
 {
-  BourseTestServer *server = bourse_test_server_new (TRUE, fast_hashing);
-  gint64 id = instrument_id (server, "SOLUSDT");
   g_autoptr(GArray) batch = make_candles (0, 1234, 0);
-  g_autoptr(GError) error = NULL;
+  BourseTestServer *server = server_with_candles (batch, NULL);
   g_autoptr(GString) path = g_string_new (NULL);
   gint64 cursor = -1, next = 0, expected = T0 + 1233 * MINUTE;
   guint pages = 0;
-
-  g_assert_true (bourse_candles_upsert (store_of (server), id, BOURSE_INTERVAL_1M, (BourseCandle *)batch->data,
-                                        batch->len, NULL, &error));
-  g_assert_no_error (error);
 
   /* From the newest back to the first, each once, newest first. */
   do
