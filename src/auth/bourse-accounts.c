@@ -10,6 +10,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "core/bourse-error.h"
+#include "core/bourse-outbox.h"
+
 #include "bourse-accounts.h"
 #include "bourse-auth-private.h"
 #include "bourse-password-reset.h"
@@ -106,6 +109,59 @@ bourse_accounts_approve (BourseAuth               *auth,
   g_return_val_if_fail (BOURSE_IS_AUTH (auth), FALSE);
 
   return change_user (auth, actor, user_id, "status", "active", FALSE, "user.approve", context, error);
+}
+
+gboolean
+bourse_accounts_decline (BourseAuth               *auth,
+                         const char               *actor,
+                         gint64                    user_id,
+                         const char               *reason,
+                         const BourseAuthContext  *context,
+                         GError                  **error)
+{
+  BourseStore *store;
+  g_autoptr(BourseUser) user = NULL;
+  g_autoptr(JsonNode) details = NULL;
+  g_autoptr(JsonNode) event = NULL;
+  g_autofree char *target = user_target (user_id);
+
+  g_return_val_if_fail (BOURSE_IS_AUTH (auth), FALSE);
+
+  if (reason == NULL || *reason == '\0' || g_utf8_strlen (reason, -1) > BOURSE_ACCOUNTS_DECLINE_REASON_MAX)
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_INVALID, "reason",
+                              _("A reason of 1 to %d characters is required: the person is told it"),
+                              BOURSE_ACCOUNTS_DECLINE_REASON_MAX);
+      return FALSE;
+    }
+
+  store = bourse_auth_get_store (auth);
+  if (!bourse_store_begin (store, error))
+    return FALSE;
+  if ((user = find_user (auth, user_id, error)) == NULL)
+    goto fail;
+  if (!g_str_equal (user->status, "pending"))
+    {
+      bourse_set_field_error (error, BOURSE_ERROR_CONFLICT, "status",
+                              _("“%s” is not a pending sign-up: only one can be declined"),
+                              user->username);
+      goto fail;
+    }
+
+  details = _bourse_auth_details_new ("status", "disabled", "reason", reason, NULL);
+  event = _bourse_auth_details_new ("username", user->username, "email", user->email, "reason", reason, NULL);
+  json_object_set_int_member (json_node_get_object (event), "user_id", user_id);
+  if (!bourse_users_update (store, user_id, "status", "disabled", error)
+      || !bourse_auth_audit (auth, actor, "user.decline", target, details, context, error)
+      || !bourse_outbox_emit (store, "signup.declined", user_id, event, error)
+      || !bourse_store_commit (store, error))
+    goto fail;
+  bourse_auth_credentials_changed (auth);
+  return TRUE;
+
+fail:
+  bourse_store_rollback (store);
+  return FALSE;
 }
 
 gboolean

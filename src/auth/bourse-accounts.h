@@ -22,6 +22,20 @@ gboolean  bourse_accounts_approve         (BourseAuth               *auth,
                                            gint64                    user_id,
                                            const BourseAuthContext  *context,
                                            GError                  **error);
+/* The longest reason a declined sign-up may be given. */
+#define BOURSE_ACCOUNTS_DECLINE_REASON_MAX 500
+
+/* A pending sign-up is declined ("user.decline"): the account is disabled
+ * (its username and address stay taken), and the person is told why by
+ * the "signup.declined" notification, stored in the same transaction.
+ * INVALID naming "reason" without one (1–500 characters), CONFLICT naming
+ * "status" unless the account is pending. */
+gboolean  bourse_accounts_decline         (BourseAuth               *auth,
+                                           const char               *actor,
+                                           gint64                    user_id,
+                                           const char               *reason,
+                                           const BourseAuthContext  *context,
+                                           GError                  **error);
 gboolean  bourse_accounts_set_role        (BourseAuth               *auth,
                                            const char               *actor,
                                            gint64                    user_id,

@@ -67,6 +67,34 @@
   "SELECT id, ts, actor, action, target, details, client_address, request_id, prev_hash, hash " \
   "FROM audit_log"
 
+/* What an actor or a target ("user:42", "approval:7") is called, read in
+ * the list's own query: a correlated lookup by primary key per kind. */
+#define NAME_OF(column)                                                                       \
+  "CASE "                                                                                      \
+  "WHEN " column " GLOB 'user:[0-9]*' THEN "                                                   \
+  "  (SELECT username FROM users WHERE id = CAST (substr (" column ", 6) AS INTEGER)) "         \
+  "WHEN " column " GLOB 'api-key:[0-9]*' THEN "                                                \
+  "  (SELECT u.username || ' (' || k.name || ')' FROM api_keys k JOIN users u ON u.id = k.user_id " \
+  "   WHERE k.id = CAST (substr (" column ", 9) AS INTEGER)) "                                  \
+  "WHEN " column " GLOB 'strategy:[0-9]*' THEN "                                               \
+  "  (SELECT name FROM live_strategies WHERE id = CAST (substr (" column ", 10) AS INTEGER)) " \
+  "WHEN " column " GLOB 'webhook:[0-9]*' THEN "                                                \
+  "  (SELECT name FROM webhooks WHERE id = CAST (substr (" column ", 9) AS INTEGER)) "         \
+  "WHEN " column " GLOB 'approval:[0-9]*' THEN "                                               \
+  "  (SELECT r.decision || ' ' || r.symbol FROM approvals p "                                  \
+  "   JOIN recommendations r ON r.id = p.recommendation_id "                                   \
+  "   WHERE p.id = CAST (substr (" column ", 10) AS INTEGER)) "                                \
+  "WHEN " column " GLOB 'recommendation:[0-9]*' THEN "                                         \
+  "  (SELECT decision || ' ' || symbol FROM recommendations "                                  \
+  "   WHERE id = CAST (substr (" column ", 16) AS INTEGER)) "                                  \
+  "WHEN " column " GLOB 'order:[0-9]*' THEN "                                                  \
+  "  (SELECT side || ' ' || symbol FROM orders WHERE id = CAST (substr (" column ", 7) AS INTEGER)) " \
+  "END"
+
+#define SELECT_NAMED_ENTRY                                                                   \
+  "SELECT id, ts, actor, action, target, details, client_address, request_id, prev_hash, hash, " \
+  NAME_OF ("actor") ", " NAME_OF ("target") " FROM audit_log"
+
 #define DEFAULT_LIMIT 100
 #define MAX_LIMIT     500
 
@@ -281,6 +309,8 @@ entry_clear (BourseAuditEntry *entry)
   g_clear_pointer (&entry->request_id, g_free);
   g_clear_pointer (&entry->prev_hash, g_free);
   g_clear_pointer (&entry->hash, g_free);
+  g_clear_pointer (&entry->actor_name, g_free);
+  g_clear_pointer (&entry->target_name, g_free);
 }
 
 void
@@ -321,6 +351,11 @@ entry_from_row (sqlite3_stmt *stmt)
   entry->request_id = dup_column (stmt, 7);
   entry->prev_hash = dup_column (stmt, 8);
   entry->hash = dup_column (stmt, 9);
+  if (sqlite3_column_count (stmt) > 10)
+    {
+      entry->actor_name = dup_column (stmt, 10);
+      entry->target_name = dup_column (stmt, 11);
+    }
 
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     entry->details = node;
@@ -614,7 +649,7 @@ bourse_audit_list (BourseStore              *store,
                    GError                  **error)
 {
   static const BourseAuditFilter no_filter = { 0 };
-  g_autoptr(GString) sql = g_string_new (SELECT_ENTRY " WHERE 1 = 1");
+  g_autoptr(GString) sql = g_string_new (SELECT_NAMED_ENTRY " WHERE 1 = 1");
   g_autoptr(BourseStatement) stmt = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autofree char *action_end = NULL;
@@ -738,8 +773,10 @@ bourse_audit_entry_to_json (const BourseAuditEntry *entry)
   json_builder_add_int_value (builder, entry->id);
   add_nullable_string (builder, "ts", entry->ts);
   add_nullable_string (builder, "actor", entry->actor);
+  add_nullable_string (builder, "actor_name", entry->actor_name);
   add_nullable_string (builder, "action", entry->action);
   add_nullable_string (builder, "target", entry->target);
+  add_nullable_string (builder, "target_name", entry->target_name);
   json_builder_set_member_name (builder, "details");
   if (entry->details != NULL)
     json_builder_add_value (builder, json_node_copy (entry->details));

@@ -26,6 +26,11 @@ typedef struct
   char       *request_id;
   char       *prev_hash;       /* hex SHA-256 of the previous entry; 64 zeros first */
   char       *hash;            /* hex SHA-256 over prev_hash and the canonical entry */
+  /* Read by bourse_audit_list () beside the row, not hashed: what the
+   * actor and the target are called now (a username, a strategy's name,
+   * "BUY BTCUSDT"), or NULL for none (system, local-owner) or one gone. */
+  char       *actor_name;
+  char       *target_name;
 } BourseAuditEntry;
 
 typedef struct

@@ -16,6 +16,7 @@
 #include "core/bourse-json.h"
 #include "core/bourse-time.h"
 #include "market/bourse-instruments.h"
+#include "strategy/bourse-strategy.h"
 
 #include "bourse-backtests.h"
 #include "bourse-record-table.h"
@@ -575,14 +576,21 @@ JsonNode *
 bourse_backtest_record_to_json (const BourseBacktestRecord *record)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(BourseStrategy) strategy = NULL;
 
   g_return_val_if_fail (record != NULL, NULL);
+
+  /* A backtest runs a strategy type: its human name, while installed. */
+  if (record->strategy != NULL)
+    strategy = bourse_strategy_lookup (record->strategy);
 
   json_builder_begin_object (builder);
   bourse_json_builder_add_int (builder, "id", record->id);
   add_id_or_null (builder, "job_id", record->job_id);
   add_id_or_null (builder, "optimisation_id", record->optimisation_id);
   bourse_json_builder_add_string (builder, "strategy", record->strategy);
+  bourse_json_builder_add_string (builder, "strategy_name",
+                                  strategy != NULL ? bourse_strategy_get_name (strategy) : NULL);
   bourse_json_builder_add_string (builder, "symbol", record->symbol);
   bourse_json_builder_add_string (builder, "interval", record->interval);
   bourse_json_builder_add_string (builder, "start", record->start);

@@ -57,6 +57,8 @@ bourse_approval_free (BourseApproval *approval)
   g_free (approval->created_at);
   g_free (approval->decided_at);
   g_free (approval->expires_at);
+  g_free (approval->requested_by_name);
+  g_free (approval->decided_by_name);
   g_clear_pointer (&approval->recommendation, bourse_recommendation_free);
   g_free (approval);
 }
@@ -73,7 +75,9 @@ approval_to_json (const BourseApproval       *approval,
   json_object_set_int_member (object, "recommendation_id", approval->recommendation_id);
   json_object_set_string_member (object, "status", bourse_approval_status_to_string (approval->status));
   _bourse_desk_json_set_id (object, "requested_by", approval->requested_by);
+  _bourse_desk_json_set_text (object, "requested_by_name", approval->requested_by_name);
   _bourse_desk_json_set_id (object, "decided_by", approval->decided_by);
+  _bourse_desk_json_set_text (object, "decided_by_name", approval->decided_by_name);
   _bourse_desk_json_set_text (object, "reason", approval->reason);
   json_object_set_string_member (object, "created_at", approval->created_at);
   _bourse_desk_json_set_text (object, "decided_at", approval->decided_at);
@@ -104,8 +108,10 @@ bourse_approval_to_json (const BourseApproval *approval)
 #define APPROVAL_COLUMNS \
   "a.id, a.recommendation_id, a.status, a.requested_by, a.requester, a.decided_by, a.decider, " \
   "a.reason, a.created_at, a.decided_at, a.expires_at, " \
-  "(SELECT o.id FROM orders o WHERE o.approval_id = a.id AND o.parent_id IS NULL), "
-#define APPROVAL_N_COLUMNS 12
+  "(SELECT o.id FROM orders o WHERE o.approval_id = a.id AND o.parent_id IS NULL), " \
+  "(SELECT username FROM users WHERE id = a.requested_by), " \
+  "(SELECT username FROM users WHERE id = a.decided_by), "
+#define APPROVAL_N_COLUMNS 14
 
 static const char *
 column_text (sqlite3_stmt *stmt,
@@ -131,6 +137,8 @@ approval_from_row (sqlite3_stmt *stmt)
   approval->decided_at = g_strdup (column_text (stmt, 9));
   approval->expires_at = g_strdup (column_text (stmt, 10));
   approval->order_id = sqlite3_column_int64 (stmt, 11);
+  approval->requested_by_name = g_strdup (column_text (stmt, 12));
+  approval->decided_by_name = g_strdup (column_text (stmt, 13));
   approval->recommendation = _bourse_recommendation_from_row (stmt, APPROVAL_N_COLUMNS);
   return approval;
 }
@@ -251,6 +259,8 @@ insert_approval (BourseStore     *store,
       return FALSE;
     }
   approval->id = sqlite3_last_insert_rowid (bourse_store_get_db (store));
+  g_free (approval->requested_by_name);
+  approval->requested_by_name = _bourse_desk_user_name (store, approval->requested_by);
   return TRUE;
 }
 
@@ -295,6 +305,8 @@ finish_approval (BourseStore            *store,
 
   approval->status = status;
   approval->decided_by = decider->user_id;
+  g_free (approval->decided_by_name);
+  approval->decided_by_name = _bourse_desk_user_name (store, decider->user_id);
   g_free (approval->decider);
   approval->decider = g_strdup (decider->actor);
   g_free (approval->reason);

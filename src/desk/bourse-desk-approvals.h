@@ -37,6 +37,8 @@ typedef struct
   char                  *expires_at;
   gint64                 order_id;         /* the entry order it was executed into, 0 for none */
   BourseRecommendation  *recommendation;   /* read with the approval */
+  char                  *requested_by_name; /* the accounts' usernames, or NULL */
+  char                  *decided_by_name;
 } BourseApproval;
 
 const char     *bourse_approval_status_to_string (BourseApprovalStatus   status);

@@ -512,7 +512,8 @@ fail:
 
 #define SIGNAL_COLUMNS \
   "id, strategy_id, strategy, symbol, interval, decision, entry, stop_loss, take_profit, risk_reward, " \
-  "confidence, reason, metrics, candle_time, recommendation_id, created_at"
+  "confidence, reason, metrics, candle_time, recommendation_id, created_at, " \
+  "(SELECT s.name FROM live_strategies s WHERE s.id = signals.strategy_id)"
 
 void
 bourse_signal_record_free (BourseSignalRecord *signal)
@@ -525,6 +526,7 @@ bourse_signal_record_free (BourseSignalRecord *signal)
   g_free (signal->reason);
   g_clear_pointer (&signal->metrics, json_object_unref);
   g_free (signal->created_at);
+  g_free (signal->strategy_name);
   g_free (signal);
 }
 
@@ -533,12 +535,15 @@ bourse_signal_record_to_json (const BourseSignalRecord *signal)
 {
   JsonObject *object = json_object_new ();
   g_autoptr(JsonNode) metrics = NULL;
+  g_autofree char *strategy_name = NULL;
 
   g_return_val_if_fail (signal != NULL, NULL);
 
   json_object_set_int_member (object, "id", signal->id);
   _bourse_desk_json_set_id (object, "strategy_id", signal->strategy_id);
   json_object_set_string_member (object, "strategy", signal->strategy);
+  strategy_name = _bourse_desk_strategy_name (signal->strategy_name, signal->strategy);
+  _bourse_desk_json_set_text (object, "strategy_name", strategy_name);
   json_object_set_string_member (object, "symbol", signal->symbol);
   json_object_set_string_member (object, "interval", bourse_interval_to_string (signal->interval));
   json_object_set_string_member (object, "decision", bourse_decision_to_string (signal->decision));
@@ -583,6 +588,7 @@ signal_from_row (sqlite3_stmt *stmt)
   signal->candle_time = sqlite3_column_int64 (stmt, 13);
   signal->recommendation_id = sqlite3_column_int64 (stmt, 14);
   signal->created_at = g_strdup (column_text (stmt, 15));
+  signal->strategy_name = g_strdup (column_text (stmt, 16));
   return signal;
 }
 
@@ -885,6 +891,7 @@ store_result (BourseDesk  *self,
   record->metrics = json_object_ref (signal->metrics);
   record->candle_time = job->candle_time;
   record->created_at = _bourse_desk_now_text ();
+  record->strategy_name = g_strdup (strategy->name);
 
   if (!bourse_store_begin (self->store, error))
     return FALSE;

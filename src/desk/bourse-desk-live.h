@@ -65,6 +65,7 @@ typedef struct
   gint64          candle_time;           /* open time of the closed candle, ms */
   gint64          recommendation_id;     /* 0: none */
   char           *created_at;
+  char           *strategy_name;         /* the live strategy's name, or NULL */
 } BourseSignalRecord;
 
 typedef struct

@@ -94,6 +94,14 @@ void                _bourse_desk_sanitize_json    (JsonNode               *node)
 char               *_bourse_desk_object_to_text   (JsonObject             *object);
 /* A JSON object from stored text; an empty one if it is not one. */
 JsonObject         *_bourse_desk_object_from_text (const char             *text);
+/* The username of account @user_id, or NULL (none, or gone): for a
+ * record made in memory, whose readers get it from their query. */
+char               *_bourse_desk_user_name        (BourseStore            *store,
+                                                   gint64                  user_id);
+/* What a strategy is shown as: @name (a live strategy's or a webhook's)
+ * when there is one, else the human name of the strategy type @type. */
+char               *_bourse_desk_strategy_name    (const char             *name,
+                                                   const char             *type);
 /* "2026-…Z" of now. */
 char               *_bourse_desk_now_text         (void);
 gboolean            _bourse_desk_audit            (BourseDesk             *self,
@@ -131,8 +139,11 @@ GArray             *_bourse_desk_read_candles     (BourseStore            *store
   "r.id, r.symbol, r.interval, r.strategy, r.strategy_version, r.strategy_id, r.webhook_id, " \
   "r.params, r.decision, r.entry, r.stop_loss, r.take_profit, r.risk_reward, r.confidence, " \
   "r.reason, r.metrics, r.window_start, r.window_end, r.window_candles, r.origin, r.simulated, " \
-  "r.created_by, r.requester, r.created_at, a.id"
-#define BOURSE_RECOMMENDATION_N_COLUMNS 25
+  "r.created_by, r.requester, r.created_at, a.id, " \
+  "(SELECT username FROM users WHERE id = r.created_by), " \
+  "COALESCE ((SELECT name FROM live_strategies WHERE id = r.strategy_id), " \
+  "          (SELECT name FROM webhooks WHERE id = r.webhook_id))"
+#define BOURSE_RECOMMENDATION_N_COLUMNS 27
 
 BourseRecommendation *_bourse_recommendation_from_row (sqlite3_stmt       *stmt,
                                                    int                     first);

@@ -88,6 +88,8 @@ bourse_recommendation_free (BourseRecommendation *recommendation)
   g_clear_pointer (&recommendation->metrics, json_object_unref);
   g_free (recommendation->requester);
   g_free (recommendation->created_at);
+  g_free (recommendation->created_by_name);
+  g_free (recommendation->strategy_name);
   g_free (recommendation);
 }
 
@@ -106,6 +108,7 @@ bourse_recommendation_to_json (const BourseRecommendation *recommendation)
   JsonObject *object = json_object_new ();
   JsonObject *window = json_object_new ();
   g_autoptr(JsonNode) metrics = NULL;
+  g_autofree char *strategy_name = NULL;
   BourseDecision decision;
 
   g_return_val_if_fail (recommendation != NULL, NULL);
@@ -117,6 +120,8 @@ bourse_recommendation_to_json (const BourseRecommendation *recommendation)
   json_object_set_string_member (object, "strategy", recommendation->strategy);
   json_object_set_string_member (object, "strategy_version", recommendation->strategy_version);
   _bourse_desk_json_set_id (object, "strategy_id", recommendation->strategy_id);
+  strategy_name = _bourse_desk_strategy_name (recommendation->strategy_name, recommendation->strategy);
+  _bourse_desk_json_set_text (object, "strategy_name", strategy_name);
   json_object_set_string_member (object, "decision", bourse_decision_to_string (decision));
   _bourse_desk_json_set_level (object, "entry", decision, recommendation->entry);
   _bourse_desk_json_set_level (object, "stop_loss", decision, recommendation->stop_loss);
@@ -147,6 +152,7 @@ bourse_recommendation_to_json (const BourseRecommendation *recommendation)
     _bourse_desk_json_set_id (object, "webhook_id", recommendation->webhook_id);
   json_object_set_boolean_member (object, "simulated", recommendation->simulated);
   _bourse_desk_json_set_id (object, "created_by", recommendation->created_by);
+  _bourse_desk_json_set_text (object, "created_by_name", recommendation->created_by_name);
   json_object_set_string_member (object, "created_at", recommendation->created_at);
 
   return object_node (object);
@@ -177,6 +183,36 @@ bind_level (sqlite3_stmt   *stmt,
     sqlite3_bind_null (stmt, column);
   else
     sqlite3_bind_int64 (stmt, column, value.units);
+}
+
+/* The names a read finds in its query, for one made in memory: its
+ * events carry what GET answers. */
+static gboolean
+read_names (BourseStore           *store,
+            BourseRecommendation  *recommendation,
+            GError               **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = bourse_store_prepare (store,
+                               "SELECT (SELECT username FROM users WHERE id = ?1), "
+                               "COALESCE ((SELECT name FROM live_strategies WHERE id = ?2), "
+                               "          (SELECT name FROM webhooks WHERE id = ?3))", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, recommendation->created_by);
+  sqlite3_bind_int64 (stmt, 2, recommendation->strategy_id);
+  sqlite3_bind_int64 (stmt, 3, recommendation->webhook_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      bourse_store_set_error (store, error);
+      return FALSE;
+    }
+  g_free (recommendation->created_by_name);
+  recommendation->created_by_name = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+  g_free (recommendation->strategy_name);
+  recommendation->strategy_name = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+  return TRUE;
 }
 
 gboolean
@@ -243,7 +279,7 @@ bourse_recommendations_insert (BourseStore           *store,
   recommendation->id = sqlite3_last_insert_rowid (bourse_store_get_db (store));
   g_free (recommendation->created_at);
   recommendation->created_at = g_steal_pointer (&now);
-  return TRUE;
+  return read_names (store, recommendation, error);
 }
 
 static const char *
@@ -293,6 +329,8 @@ _bourse_recommendation_from_row (sqlite3_stmt *stmt,
   recommendation->requester = g_strdup (column_text (stmt, c++));
   recommendation->created_at = g_strdup (column_text (stmt, c++));
   recommendation->approval_id = sqlite3_column_int64 (stmt, c++);
+  recommendation->created_by_name = g_strdup (column_text (stmt, c++));
+  recommendation->strategy_name = g_strdup (column_text (stmt, c++));
   g_assert (c - first == BOURSE_RECOMMENDATION_N_COLUMNS);
 
   return recommendation;

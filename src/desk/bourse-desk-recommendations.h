@@ -58,6 +58,8 @@ typedef struct
   char           *requester;          /* the audit actor who asked */
   char           *created_at;
   gint64          approval_id;        /* read from approvals; 0 for none */
+  char           *created_by_name;    /* the account's username, or NULL */
+  char           *strategy_name;      /* the live strategy's or webhook's name, or NULL */
 } BourseRecommendation;
 
 typedef struct

@@ -273,6 +273,34 @@ _bourse_desk_object_from_text (const char *text)
 }
 
 char *
+_bourse_desk_user_name (BourseStore *store,
+                        gint64       user_id)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (user_id <= 0
+      || (stmt = bourse_store_prepare (store, "SELECT username FROM users WHERE id = ?1", NULL)) == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, user_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+  return g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+}
+
+char *
+_bourse_desk_strategy_name (const char *name,
+                            const char *type)
+{
+  g_autoptr(BourseStrategy) strategy = NULL;
+
+  if (name != NULL)
+    return g_strdup (name);
+  if (type == NULL || (strategy = bourse_strategy_lookup (type)) == NULL)
+    return NULL;
+  return g_strdup (bourse_strategy_get_name (strategy));
+}
+
+char *
 _bourse_desk_now_text (void)
 {
   return bourse_time_format_rfc3339 (bourse_time_now_ms ());

@@ -51,6 +51,7 @@ static const struct {
 } events[] = {
   { "signup.pending",   A,     FALSE, "email,desktop" },
   { "password.reset",   0,     TRUE,  "email" },
+  { "signup.declined",  0,     TRUE,  "email" },
   { "approval.pending", T | A, FALSE, "desktop" },
   { "order.filled",     A,     TRUE,  "desktop" },
   { "risk.protection",  T | A, FALSE, "desktop" },
@@ -255,7 +256,8 @@ effective_channels (BourseNotifications *self,
   g_autoptr(GError) error = NULL;
   JsonArray *channels;
 
-  if (g_str_equal (events[index].event, "password.reset"))
+  /* A declined sign-up's person never signed in to choose anything. */
+  if (g_str_equal (events[index].event, "password.reset") || g_str_equal (events[index].event, "signup.declined"))
     return builtin_channels (index);
   channels = user_id > 0 ? stored_channels (self, user_id, events[index].event, &error) : NULL;
   if (error != NULL)
@@ -820,7 +822,7 @@ find_recipients (BourseNotifications  *self,
   gboolean row = FALSE;
 
   stmt = bourse_store_statement (self->store,
-                                 "SELECT id, role, email FROM users WHERE status = 'active' "
+                                 "SELECT id, role, email FROM users WHERE (status = 'active' OR (?6 AND id = ?2)) "
                                  "AND ((?1 AND id = ?2) OR (role = 'admin' AND ?3) OR (role = 'trader' AND ?4) "
                                  "OR (role = 'viewer' AND ?5)) ORDER BY id", error);
   if (stmt == NULL)
@@ -830,6 +832,8 @@ find_recipients (BourseNotifications  *self,
   sqlite3_bind_int (stmt, 3, (events[index].roles & A) != 0);
   sqlite3_bind_int (stmt, 4, (events[index].roles & T) != 0);
   sqlite3_bind_int (stmt, 5, (events[index].roles & V) != 0);
+  /* The one event about an account that is not active: its declining. */
+  sqlite3_bind_int (stmt, 6, g_str_equal (events[index].event, "signup.declined"));
   while (bourse_store_step_row (self->store, stmt, &row, error) && row)
     {
       Recipient *recipient = g_new0 (Recipient, 1);

@@ -62,6 +62,18 @@ render_signup (BourseNotifyMessage *message,
 }
 
 static void
+render_signup_declined (BourseNotifyMessage *message,
+                        JsonObject          *data)
+{
+  F (username);
+  F (reason);
+
+  message->subject = g_strdup (_("Your Bourse sign-up was declined"));
+  message->text = g_strdup_printf (_("The sign-up of the account %s was declined by an administrator, who "
+                                     "gave this reason:\n\n%s"), username, reason);
+}
+
+static void
 render_password_reset (BourseNotifyMessage *message,
                        JsonObject          *data)
 {
@@ -212,6 +224,7 @@ static const struct {
 } templates[] = {
   { "signup.pending",   render_signup },
   { "password.reset",   render_password_reset },
+  { "signup.declined",  render_signup_declined },
   { "approval.pending", render_approval },
   { "order.filled",     render_order_filled },
   { "risk.protection",  render_protection },

@@ -406,6 +406,25 @@ users_approve_cb (BourseRequest *request,
 }
 
 static void
+users_decline_cb (BourseRequest *request,
+                  gpointer       user_data)
+{
+  JsonObject *body = bourse_request_get_json_object (request);
+  g_autoptr(GError) error = NULL;
+  const char *reason = NULL;
+  BourseAuthContext context;
+  gboolean changed;
+  gint64 id = bourse_request_get_id_param (request);
+
+  if (id == 0 || body == NULL || !bourse_request_get_string_member (request, body, "reason", TRUE, &reason))
+    return;
+  bourse_request_get_context (request, &context);
+  changed = bourse_accounts_decline (bourse_request_get_auth (request), bourse_request_get_principal (request)->actor,
+                                     id, reason, &context, &error);
+  reply_changed (request, id, changed, error);
+}
+
+static void
 users_patch_cb (BourseRequest *request,
                 gpointer       user_data)
 {
@@ -791,6 +810,11 @@ static const BourseRouteSpec auth_routes[] = {
   { "POST", "/api/v1/users/{id}/approve", "users.write", users_approve_cb, {
       .id = "approveUser", .tag = "Users", .summary = "Approve a pending account",
       .params = user_id_params, .response = "User", .errors = "404 409" } },
+  { "POST", "/api/v1/users/{id}/decline", "users.write", users_decline_cb, {
+      .id = "declineUser", .tag = "Users", .summary = "Decline a pending sign-up",
+      .description = "The account is disabled, its username and address stay taken; the person is told the "
+                     "reason (the signup.declined notification, by e-mail). 409 naming status unless pending.",
+      .params = user_id_params, .request = "UserDeclineRequest", .response = "User", .errors = "404 409 422" } },
   { "PATCH", "/api/v1/users/{id}", "users.write", users_patch_cb, {
       .id = "updateUser", .tag = "Users", .summary = "Re-role, disable or re-enable an account",
       .description = "Applies to the tokens already issued, and to open WebSockets.",

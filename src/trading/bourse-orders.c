@@ -114,6 +114,7 @@ bourse_order_free (BourseOrder *order)
   g_free (order->exchange_order_id);
   g_free (order->cancel_requested_at);
   g_free (order->created_by_name);
+  g_free (order->strategy_name);
   g_free (order->created_at);
   g_free (order->updated_at);
   g_free (order);
@@ -173,6 +174,7 @@ bourse_order_to_json (const BourseOrder *order,
   add_id (builder, "oco_id", order->oco_id);
   add_id (builder, "approval_id", order->approval_id);
   add_id (builder, "strategy_id", order->strategy_id);
+  add_text (builder, "strategy_name", order->strategy_name);
   bourse_json_builder_add_decimal (builder, "stop_loss", order->has_stop_loss ? &order->stop_loss : NULL);
   bourse_json_builder_add_decimal (builder, "take_profit", order->has_take_profit ? &order->take_profit : NULL);
   json_builder_set_member_name (builder, "reduce_only");
@@ -240,6 +242,34 @@ bind_id_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, column);
 }
 
+/* The names a read finds in its query, for an order made in memory: its
+ * event carries what GET answers. */
+static gboolean
+read_names (BourseStore  *store,
+            BourseOrder  *order,
+            GError      **error)
+{
+  g_autoptr(BourseStatement) stmt = NULL;
+
+  stmt = bourse_store_statement (store,
+                                 "SELECT (SELECT username FROM users WHERE id = ?1), "
+                                 "(SELECT name FROM live_strategies WHERE id = ?2)", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, order->created_by);
+  sqlite3_bind_int64 (stmt, 2, order->strategy_id);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      bourse_store_set_error (store, error);
+      return FALSE;
+    }
+  g_free (order->created_by_name);
+  order->created_by_name = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  g_free (order->strategy_name);
+  order->strategy_name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+  return TRUE;
+}
+
 gboolean
 bourse_orders_insert (BourseStore  *store,
                       BourseOrder  *order,
@@ -298,7 +328,7 @@ bourse_orders_insert (BourseStore  *store,
   order->created_at = g_strdup (now);
   g_free (order->updated_at);
   order->updated_at = g_steal_pointer (&now);
-  return TRUE;
+  return read_names (store, order, error);
 }
 
 gboolean
@@ -341,7 +371,8 @@ bourse_orders_update (BourseStore  *store,
   "o.status, o.quantity, o.filled_quantity, o.filled_notional, o.price, o.stop_price, o.triggered, o.fee, " \
   "o.fee_asset, o.locked, o.locked_asset, o.reduce_only, o.stop_loss, o.take_profit, o.parent_id, " \
   "o.oco_id, o.approval_id, o.strategy_id, o.purpose, o.reason, o.created_by, u.username, " \
-  "o.created_at, o.updated_at, o.exchange_order_id, o.external, o.cancel_requested_at " \
+  "o.created_at, o.updated_at, o.exchange_order_id, o.external, o.cancel_requested_at, " \
+  "(SELECT s.name FROM live_strategies s WHERE s.id = o.strategy_id) " \
   "FROM orders o JOIN accounts a ON a.id = o.account_id " \
   "LEFT JOIN users u ON u.id = o.created_by "
 
@@ -408,6 +439,7 @@ order_from_row (sqlite3_stmt *stmt)
   order->exchange_order_id = column_dup (stmt, 32);
   order->external = sqlite3_column_int (stmt, 33) != 0;
   order->cancel_requested_at = column_dup (stmt, 34);
+  order->strategy_name = column_dup (stmt, 35);
   return order;
 }
 

@@ -85,6 +85,7 @@ typedef struct
   char              *created_by_name;
   char              *created_at;
   char              *updated_at;
+  char              *strategy_name;     /* the live strategy's name, or NULL */
 } BourseOrder;
 
 const char *bourse_side_to_string          (BourseSide          side);

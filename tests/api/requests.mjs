@@ -141,6 +141,11 @@ export async function scenario({ call, tokens, server, succeeded }) {
   const newcomer = users.body.items.find((user) => user.username === 'newcomer');
   if (newcomer?.role !== 'viewer') throw new Error('a role chosen at registration was not ignored');
   await call('approveUser', { ...admin, params: { id: newcomer.id } });
+  await call('register', { body: { username: 'unwelcome', email: 'unwelcome@example.com',
+                                   password: 'a contract password 4' } });
+  const unwelcome = (await call('listUsers', { ...admin, query: { status: 'pending' } }))
+    .body.items.find((user) => user.username === 'unwelcome');
+  await call('declineUser', { ...admin, params: { id: unwelcome.id }, body: { reason: 'Not a member of the desk' } });
   await call('updateUser', { ...admin, params: { id: newcomer.id }, body: { role: 'trader' } });
   await call('createPasswordReset', { ...admin, params: { id: newcomer.id } });
   await call('requestPasswordReset', { body: { username: 'nobody' } });

@@ -43,6 +43,7 @@ static const Route routes[] = {
   { "POST", "/api/v1/users" },
   { "PATCH", "/api/v1/users/{user}" },
   { "POST", "/api/v1/users/{user}/reset-password" },
+  { "POST", "/api/v1/users/{user}/decline" },
   { "POST", "/api/v1/api-keys" },
   { "POST", "/api/v1/instruments" },
   { "PUT", "/api/v1/instruments/BTCUSDT" },

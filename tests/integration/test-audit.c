@@ -726,7 +726,7 @@ test_entry_to_json (Fixture       *fixture,
   JsonObject *object = json_node_get_object (node);
   JsonObject *details;
   static const char * const members[] = {
-    "id", "ts", "actor", "action", "target", "details",
+    "id", "ts", "actor", "actor_name", "action", "target", "target_name", "details",
     "client_address", "request_id", "prev_hash", "hash",
   };
 
