@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/bourse-json.h"
+#include "core/bourse-source.h"
 #include "core/bourse-time.h"
 
 #include "bourse-audit.h"
@@ -478,6 +479,62 @@ append_to_chain (BourseStore       *store,
   return TRUE;
 }
 
+#define WATCH_KEY "bourse-audit-watch"
+
+typedef struct
+{
+  GSourceFunc func;
+  gpointer    data;
+  guint       idle;   /* a wake-up not yet run */
+} Watch;
+
+static void
+watch_free (gpointer data)
+{
+  Watch *watch = data;
+
+  if (watch->idle != 0)
+    bourse_source_remove (watch->idle);
+  g_free (watch);
+}
+
+static gboolean
+watch_idle_cb (gpointer data)
+{
+  Watch *watch = data;
+
+  watch->idle = 0;
+  watch->func (watch->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wake_watch (BourseStore *store)
+{
+  Watch *watch = g_object_get_data (G_OBJECT (store), WATCH_KEY);
+
+  if (watch != NULL && watch->idle == 0)
+    watch->idle = bourse_idle_add (G_PRIORITY_DEFAULT, watch_idle_cb, watch);
+}
+
+void
+bourse_audit_watch (BourseStore *store,
+                    GSourceFunc  func,
+                    gpointer     data)
+{
+  Watch *watch = NULL;
+
+  g_return_if_fail (BOURSE_IS_STORE (store));
+
+  if (func != NULL)
+    {
+      watch = g_new0 (Watch, 1);
+      watch->func = func;
+      watch->data = data;
+    }
+  g_object_set_data_full (G_OBJECT (store), WATCH_KEY, watch, watch_free);
+}
+
 gboolean
 bourse_audit_append (BourseStore       *store,
                      BourseAuditEntry  *entry,
@@ -567,6 +624,7 @@ bourse_audit_append (BourseStore       *store,
   entry_clear (entry);
   *entry = row;
 
+  wake_watch (store);
   return TRUE;
 }
 
@@ -700,6 +758,8 @@ bourse_audit_list (BourseStore              *store,
     g_string_append (sql, " AND ts < :until");
   if (filter->before_id > 0)
     g_string_append (sql, " AND id < :before_id");
+  if (filter->after_id > 0)
+    g_string_append (sql, " AND id > :after_id");
   g_string_append (sql, " ORDER BY id DESC LIMIT :limit");
 
   stmt = bourse_store_statement (store, sql->str, error);
@@ -726,6 +786,8 @@ bourse_audit_list (BourseStore              *store,
   }
   if (filter->before_id > 0)
     sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":before_id"), filter->before_id);
+  if (filter->after_id > 0)
+    sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":after_id"), filter->after_id);
   sqlite3_bind_int64 (stmt, sqlite3_bind_parameter_index (stmt, ":limit"), limit);
 
   entries = g_ptr_array_new_with_free_func ((GDestroyNotify)bourse_audit_entry_free);

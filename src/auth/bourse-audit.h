@@ -48,6 +48,7 @@ typedef struct
   const char *since;           /* RFC 3339, inclusive */
   const char *until;           /* RFC 3339, exclusive */
   gint64      before_id;       /* cursor: entries with id < before_id; 0 = newest */
+  gint64      after_id;        /* entries with id > after_id; 0 = any */
   guint       limit;           /* 1..500 */
 } BourseAuditFilter;
 
@@ -71,6 +72,12 @@ GPtrArray    *bourse_audit_list        (BourseStore              *store,
                                         const BourseAuditFilter  *filter,
                                         GError                  **error);
 JsonNode     *bourse_audit_entry_to_json (const BourseAuditEntry *entry);
+/* @func runs on the store's thread once after appends (in an idle: by
+ * then the entries are committed, or rolled back with their change, so
+ * it reads what is new with after_id). One watch per store, NULL to remove. */
+void          bourse_audit_watch       (BourseStore              *store,
+                                        GSourceFunc               func,
+                                        gpointer                  data);
 void          bourse_audit_entry_free  (BourseAuditEntry         *entry);
 /* The canonical text hashed for an entry (exposed for tests and tools). */
 char         *bourse_audit_canonical   (const BourseAuditEntry   *entry);

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "auth/bourse-audit.h"
 #include "core/bourse-error.h"
 #include "core/bourse-json.h"
 #include "core/bourse-time.h"
@@ -45,6 +46,7 @@ struct _BourseEngine
   BourseEngineState  state;
   gint64             started_at_ms;
   gint64             started_monotonic_us;
+  gint64             audit_published;   /* the last audit entry on the "audit" topic */
 };
 
 enum {
@@ -494,6 +496,54 @@ bourse_engine_set_mode (BourseEngine              *self,
 
 /* }}} */
 
+/* The audit topic {{{ */
+
+/* Publishes the entries appended since the last time, oldest first, as
+ * GET /api/v1/audit shows them (with their names). */
+static gboolean
+audit_appended_cb (gpointer data)
+{
+  BourseEngine *self = data;
+  BourseAuditFilter filter = { .after_id = self->audit_published, .limit = 500 };
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  do
+    {
+      g_clear_pointer (&entries, g_ptr_array_unref);
+      filter.after_id = self->audit_published;
+      if ((entries = bourse_audit_list (self->store, &filter, &error)) == NULL)
+        {
+          g_warning ("Cannot read the new audit entries: %s", error->message);
+          break;
+        }
+      for (guint i = entries->len; i > 0; i--)
+        {
+          BourseAuditEntry *entry = g_ptr_array_index (entries, i - 1);
+          g_autoptr(JsonNode) node = bourse_audit_entry_to_json (entry);
+
+          bourse_event_bus_publish (self->bus, "audit", node);
+          self->audit_published = entry->id;
+        }
+    }
+  while (entries->len == filter.limit);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+audit_watch_start (BourseEngine *self)
+{
+  BourseAuditFilter last = { .limit = 1 };
+  g_autoptr(GPtrArray) entries = bourse_audit_list (self->store, &last, NULL);
+
+  /* What was there before this start is history, not news. */
+  self->audit_published = entries != NULL && entries->len > 0
+                          ? ((BourseAuditEntry *) g_ptr_array_index (entries, 0))->id : 0;
+  bourse_audit_watch (self->store, audit_appended_cb, self);
+}
+
+/* }}} */
+
 gboolean
 bourse_engine_start (BourseEngine  *self,
                      GError       **error)
@@ -560,6 +610,8 @@ bourse_engine_start (BourseEngine  *self,
       set_state (self, BOURSE_ENGINE_STATE_STOPPED);
       return FALSE;
     }
+
+  audit_watch_start (self);
 
   /* The notification outbox's worker, on this context. */
   g_clear_object (&self->notifications);
@@ -629,7 +681,10 @@ bourse_engine_stop (BourseEngine *self)
   if (self->risk != NULL)
     bourse_risk_stop (self->risk);
   if (self->store != NULL)
-    bourse_store_close (self->store);
+    {
+      bourse_audit_watch (self->store, NULL, NULL);
+      bourse_store_close (self->store);
+    }
   set_state (self, BOURSE_ENGINE_STATE_STOPPED);
 }
 

@@ -189,12 +189,24 @@ test_audit_names (void)
   g_autoptr(JsonNode) created = NULL;
   g_autoptr(JsonNode) approved = NULL;
   g_autoptr(JsonNode) decided = NULL;
+  g_autofree char *tom = NULL;
+  DeskWs *ws, *refused;
   JsonObject *entry;
   gint64 ada_id, id;
+  guint n;
 
   desk_add_instrument (server, SYMBOL, BOURSE_INTERVAL_1H, 200, 11);
   ada_id = desk_create_user (server, "ada", "admin");
+  desk_create_user (server, "tom", "trader");
   ada = desk_login (server, "ada", "admin");
+  tom = desk_login (server, "tom", "trader");
+
+  /* The trail is live for those who may read it. */
+  ws = desk_ws_connect (server, ada);
+  desk_ws_subscribe (ws, "[\"audit\"]");
+  refused = desk_ws_connect (server, tom);
+  g_assert_false (desk_ws_try_subscribe (refused, "[\"audit\"]"));
+  desk_ws_free (refused);
 
   /* The local owner made ada: no name for the owner, hers for the target. */
   created = desk_audit (server, "user.create");
@@ -216,6 +228,23 @@ test_audit_names (void)
   g_assert_cmpstr (string_or_null (entry, "actor_name"), ==, "ada");
   g_assert_true (g_str_has_suffix (string_or_null (entry, "target_name"), " " SYMBOL));
 
+  /* Its event came after those before it, with the names GET shows. */
+  desk_ws_wait (ws, "audit", 1);
+  do
+    {
+      n = desk_ws_count (ws, "audit");
+      entry = desk_ws_event (ws, "audit", n - 1);
+      if (g_strcmp0 (string_or_null (entry, "action"), "approval.approve") != 0)
+        desk_ws_wait (ws, "audit", n + 1);
+    }
+  while (g_strcmp0 (string_or_null (entry, "action"), "approval.approve") != 0);
+  g_assert_cmpstr (string_or_null (entry, "actor_name"), ==, "ada");
+  g_assert_cmpstr (string_or_null (entry, "target"), ==, target);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpint (json_object_get_int_member (desk_ws_event (ws, "audit", i - 1), "id"), <,
+                     json_object_get_int_member (desk_ws_event (ws, "audit", i), "id"));
+
+  desk_ws_free (ws);
   bourse_test_server_free (server);
 }
 

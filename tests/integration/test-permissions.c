@@ -473,6 +473,7 @@ static const struct {
   { "config", "config.read" },
   { "alerts", "users.read" },
   { "logs", "logs.read" },
+  { "audit", "audit.read" },
   { "notifications", "notifications.read" },
 };
 
