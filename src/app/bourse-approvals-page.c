@@ -151,11 +151,10 @@ format_requester (JsonObject *approval)
 {
   JsonObject *recommendation = recommendation_of (approval);
   const char *origin = bourse_json_get_string (recommendation, "origin");
-  gint64 user = 0;
+  const char *name = bourse_json_get_string (approval, "requested_by_name");
 
-  if (bourse_json_get_int (approval, "requested_by", &user))
-    /* Translators: an account, by its number */
-    return g_strdup_printf (_("User #%" PRId64), user);
+  if (name != NULL)
+    return g_strdup (name);
   if (g_strcmp0 (origin, "live") == 0)
     return g_strdup (_("A live strategy"));
   if (g_strcmp0 (origin, "webhook") == 0)
@@ -171,16 +170,16 @@ format_decided (JsonObject *approval)
 {
   const char *status = bourse_json_get_string (approval, "status");
   g_autofree char *when = bourse_format_local_time (bourse_json_get_string (approval, "decided_at"));
-  gint64 user = 0;
+  const char *name = bourse_json_get_string (approval, "decided_by_name");
 
   if (g_strcmp0 (status, "expired") == 0)
     /* Translators: when an approval expired, in local time */
     return g_strdup_printf (_("Expired at %s"), when ? when : "—");
 
-  if (bourse_json_get_int (approval, "decided_by", &user))
-    /* Translators: Approved or Rejected, by whom, and when */
-    return g_strdup_printf (_("%s by user #%" PRId64 " at %s"),
-                            bourse_approval_status_to_display (status), user, when ? when : "—");
+  if (name != NULL)
+    /* Translators: Approved or Rejected, by whom (a username), and when */
+    return g_strdup_printf (_("%s by %s at %s"),
+                            bourse_approval_status_to_display (status), name, when ? when : "—");
 
   /* Translators: Approved or Rejected, and when */
   return g_strdup_printf (_("%s at %s"), bourse_approval_status_to_display (status),
@@ -294,9 +293,10 @@ bourse_approvals_page_create_details (JsonObject *approval)
 
   risk_reward = bourse_json_get_double (recommendation, "risk_reward", &value)
               ? g_strdup_printf ("%.2f", value) : g_strdup ("—");
-  /* Translators: a strategy and the candle interval it ran on, e.g. “ar · 1h” */
+  /* Translators: a strategy and the candle interval it ran on, e.g. “Morning drift · 1h” */
   strategy = g_strdup_printf (_("%s · %s"),
-                              bourse_json_get_string (recommendation, "strategy") ?: "?",
+                              bourse_json_get_string (recommendation, "strategy_name")
+                                ?: bourse_json_get_string (recommendation, "strategy") ?: "?",
                               bourse_json_get_string (recommendation, "interval") ?: "?");
   /* Translators: who asked for an approval, and when (local time) */
   requested = g_strdup_printf (_("%s at %s"), requester, created ? created : "—");

@@ -6,6 +6,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gi18n.h>
+
 #include "bourse-app-util.h"
 #include "bourse-audit-item.h"
 
@@ -19,6 +23,8 @@ struct _BourseAuditItem
   char    *action;
   char    *target;
   char    *details;
+  char    *actor_display;
+  char    *target_display;
 };
 
 G_DEFINE_FINAL_TYPE (BourseAuditItem, bourse_audit_item, G_TYPE_OBJECT)
@@ -32,6 +38,8 @@ enum {
   PROP_ACTION,
   PROP_TARGET,
   PROP_DETAILS,
+  PROP_ACTOR_DISPLAY,
+  PROP_TARGET_DISPLAY,
   N_PROPS
 };
 
@@ -47,6 +55,8 @@ bourse_audit_item_finalize (GObject *object)
   g_clear_pointer (&self->action, g_free);
   g_clear_pointer (&self->target, g_free);
   g_clear_pointer (&self->details, g_free);
+  g_clear_pointer (&self->actor_display, g_free);
+  g_clear_pointer (&self->target_display, g_free);
 
   G_OBJECT_CLASS (bourse_audit_item_parent_class)->finalize (object);
 }
@@ -85,6 +95,14 @@ bourse_audit_item_get_property (GObject    *object,
       g_value_set_string (value, self->details);
       break;
 
+    case PROP_ACTOR_DISPLAY:
+      g_value_set_string (value, self->actor_display);
+      break;
+
+    case PROP_TARGET_DISPLAY:
+      g_value_set_string (value, self->target_display);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -117,6 +135,13 @@ bourse_audit_item_class_init (BourseAuditItemClass *klass)
   properties[PROP_DETAILS] =
     g_param_spec_string ("details", NULL, NULL, NULL,
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  /* What a person reads: names, and words for the engine's own actors. */
+  properties[PROP_ACTOR_DISPLAY] =
+    g_param_spec_string ("actor-display", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+  properties[PROP_TARGET_DISPLAY] =
+    g_param_spec_string ("target-display", NULL, NULL, NULL,
+                         (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -124,6 +149,73 @@ bourse_audit_item_class_init (BourseAuditItemClass *klass)
 static void
 bourse_audit_item_init (BourseAuditItem *self)
 {
+}
+
+/* The kinds of "kind:id" an entry names, as words. */
+static const char *
+kind_to_display (const char *kind)
+{
+  static const struct {
+    const char *kind;
+    const char *display;
+  } kinds[] = {
+    /* Translators: the kinds of things the audit trail names, each
+     * followed by a name or a number */
+    { "user",           N_("User") },
+    { "api-key",        N_("API key") },
+    { "session",        N_("Session") },
+    { "strategy",       N_("Strategy") },
+    { "webhook",        N_("Webhook") },
+    { "approval",       N_("Approval") },
+    { "recommendation", N_("Recommendation") },
+    { "order",          N_("Order") },
+    { "backtest",       N_("Backtest") },
+    { "optimisation",   N_("Optimisation") },
+    { "job",            N_("Job") },
+    { "protection",     N_("Protection") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_str_equal (kind, kinds[i].kind))
+      return _(kinds[i].display);
+  return NULL;
+}
+
+/* "User ada", "Approval BUY BTCUSDT", "Order #12"; the raw text for what
+ * has no words here. */
+static char *
+dup_reference_display (const char *reference,
+                       const char *name)
+{
+  g_auto(GStrv) parts = NULL;
+  const char *kind;
+
+  if (reference == NULL)
+    return g_strdup ("—");
+  parts = g_strsplit (reference, ":", 2);
+  if (g_strv_length (parts) != 2 || (kind = kind_to_display (parts[0])) == NULL)
+    return g_strdup (name != NULL ? name : reference);
+  if (name != NULL)
+    /* Translators: a kind of thing and its name, e.g. “User ada” */
+    return g_strdup_printf (_("%s %s"), kind, name);
+  /* Translators: a kind of thing and its number, e.g. “Order #12” */
+  return g_strdup_printf (_("%s #%s"), kind, parts[1]);
+}
+
+static char *
+dup_actor_display (const char *actor,
+                   const char *name)
+{
+  if (name != NULL)
+    return g_strdup (name);
+  if (g_strcmp0 (actor, "system") == 0)
+    return g_strdup (_("The engine"));
+  if (g_strcmp0 (actor, "local-owner") == 0)
+    return g_strdup (_("The local owner"));
+  if (actor != NULL && g_str_has_prefix (actor, "cli:"))
+    /* Translators: a system account that ran boursed on the command line */
+    return g_strdup_printf (_("%s (command line)"), actor + strlen ("cli:"));
+  return dup_reference_display (actor, NULL);
 }
 
 BourseAuditItem *
@@ -140,6 +232,8 @@ bourse_audit_item_new_from_json (JsonObject *entry)
   self->actor = g_strdup (bourse_json_get_string (entry, "actor"));
   self->action = g_strdup (bourse_json_get_string (entry, "action"));
   self->target = g_strdup (bourse_json_get_string (entry, "target"));
+  self->actor_display = dup_actor_display (self->actor, bourse_json_get_string (entry, "actor_name"));
+  self->target_display = dup_reference_display (self->target, bourse_json_get_string (entry, "target_name"));
 
   if ((details = bourse_json_get_object (entry, "details")) && json_object_get_size (details) > 0)
     {
@@ -189,6 +283,22 @@ bourse_audit_item_get_target (BourseAuditItem *self)
   g_return_val_if_fail (BOURSE_IS_AUDIT_ITEM (self), NULL);
 
   return self->target;
+}
+
+const char *
+bourse_audit_item_get_actor_display (BourseAuditItem *self)
+{
+  g_return_val_if_fail (BOURSE_IS_AUDIT_ITEM (self), NULL);
+
+  return self->actor_display;
+}
+
+const char *
+bourse_audit_item_get_target_display (BourseAuditItem *self)
+{
+  g_return_val_if_fail (BOURSE_IS_AUDIT_ITEM (self), NULL);
+
+  return self->target_display;
 }
 
 const char *

@@ -16,14 +16,18 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (BourseAuditItem, bourse_audit_item, BOURSE, AUDIT_ITEM, GObject)
 
 /* One entry of GET /api/v1/audit, as the Audit page's table shows it. */
-BourseAuditItem *bourse_audit_item_new_from_json (JsonObject      *entry);
-gint64           bourse_audit_item_get_id        (BourseAuditItem *self);
+BourseAuditItem *bourse_audit_item_new_from_json      (JsonObject      *entry);
+gint64           bourse_audit_item_get_id             (BourseAuditItem *self);
 /* Local time, "2026-11-21 10:29:16". */
-const char      *bourse_audit_item_get_time      (BourseAuditItem *self);
-const char      *bourse_audit_item_get_actor     (BourseAuditItem *self);
-const char      *bourse_audit_item_get_action    (BourseAuditItem *self);
-const char      *bourse_audit_item_get_target    (BourseAuditItem *self);
+const char      *bourse_audit_item_get_time           (BourseAuditItem *self);
+const char      *bourse_audit_item_get_actor          (BourseAuditItem *self);
+const char      *bourse_audit_item_get_action         (BourseAuditItem *self);
+const char      *bourse_audit_item_get_target         (BourseAuditItem *self);
+/* What a person reads: "ada", "The engine"; "User ada", "Approval BUY
+ * BTCUSDT", "Order #12" (the API's names, words for the kinds). */
+const char      *bourse_audit_item_get_actor_display  (BourseAuditItem *self);
+const char      *bourse_audit_item_get_target_display (BourseAuditItem *self);
 /* The details object as compact JSON, or NULL when empty. */
-const char      *bourse_audit_item_get_details   (BourseAuditItem *self);
+const char      *bourse_audit_item_get_details        (BourseAuditItem *self);
 
 G_END_DECLS

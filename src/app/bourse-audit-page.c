@@ -13,12 +13,14 @@
 #include "bourse-audit-page.h"
 
 #define PAGE_SIZE 100
+#define AUDIT_TOPIC "audit"
 
 struct _BourseAuditPage
 {
   GtkWidget       parent_instance;
 
   BourseClient   *client;
+  GSignalGroup   *client_signals;
   GCancellable   *load_cancellable;    /* the first page, or the next one */
   GCancellable   *verify_cancellable;
   GListStore     *entries;
@@ -33,6 +35,7 @@ struct _BourseAuditPage
   GtkColumnView  *column_view;
   GtkLabel       *count_label;
   GtkButton      *more_button;
+  GtkWidget      *details_dialog;     /* weak; the one open, if any */
 };
 
 G_DEFINE_FINAL_TYPE (BourseAuditPage, bourse_audit_page, GTK_TYPE_WIDGET)
@@ -208,6 +211,7 @@ bourse_audit_page_load_cb (GObject      *object,
           g_autofree char *message = g_strdup_printf (_("Could not load the audit trail: %s"),
                                                       error->message);
 
+          g_clear_object (&self->load_cancellable);
           bourse_widget_show_toast (GTK_WIDGET (self), message);
         }
       return;
@@ -237,6 +241,7 @@ bourse_audit_page_load_cb (GObject      *object,
   g_free (self->next_cursor);
   self->next_cursor = g_strdup (bourse_json_get_string (page, "next_cursor"));
 
+  g_clear_object (&self->load_cancellable);
   bourse_audit_page_update_footer (self);
 }
 
@@ -310,6 +315,144 @@ bourse_audit_page_filter_changed_cb (BourseAuditPage *self,
   bourse_audit_page_load (self, NULL);
 }
 
+/* Details {{{ */
+
+static void
+bourse_audit_page_close_details (BourseAuditPage *self)
+{
+  GtkWidget *dialog = g_steal_pointer (&self->details_dialog);
+
+  if (dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->details_dialog);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+}
+
+static char *
+dup_pretty_details (BourseAuditItem *item)
+{
+  const char *details = bourse_audit_item_get_details (item);
+  g_autoptr(JsonNode) node = details != NULL ? json_from_string (details, NULL) : NULL;
+
+  if (node == NULL)
+    return g_strdup (_("No details"));
+  return json_to_string (node, TRUE);
+}
+
+/* Enter (or a double click) on an entry: everything it says, readable and
+ * selectable, where the table's tooltips reach only a pointer. */
+static void
+bourse_audit_page_entry_activate_cb (BourseAuditPage *self,
+                                     guint            position)
+{
+  g_autoptr(BourseAuditItem) item = g_list_model_get_item (G_LIST_MODEL (self->entries), position);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *heading = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *details = NULL;
+  GtkWidget *dialog;
+  GtkWidget *label;
+  GtkWidget *scrolled;
+
+  g_assert (BOURSE_IS_AUDIT_PAGE (self));
+
+  if (item == NULL)
+    return;
+
+  bourse_audit_page_close_details (self);
+
+  /* Translators: the number of an entry of the audit trail */
+  number = g_strdup_printf ("%" G_GINT64_FORMAT, bourse_audit_item_get_id (item));
+  heading = g_strdup_printf (_("Entry %s"), number);
+  /* Translators: an audit entry's time, actor (and their id), action and
+   * target (and its id) */
+  body = g_strdup_printf (_("%s\n%s (%s)\n%s\n%s (%s)"),
+                          bourse_audit_item_get_time (item) ?: "—",
+                          bourse_audit_item_get_actor_display (item),
+                          bourse_audit_item_get_actor (item) ?: "—",
+                          bourse_audit_item_get_action (item) ?: "—",
+                          bourse_audit_item_get_target_display (item),
+                          bourse_audit_item_get_target (item) ?: "—");
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading, body);
+  gtk_widget_set_name (dialog, "audit-details-dialog");
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+
+  details = dup_pretty_details (item);
+  label = gtk_label_new (details);
+  gtk_widget_set_name (label, "audit-details-label");
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_add_css_class (label, "monospace");
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), scrolled);
+
+  self->details_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->details_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* }}} */
+
+/* Live {{{ */
+
+static gboolean
+bourse_audit_page_is_filtered (BourseAuditPage *self)
+{
+  g_autofree char *action = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->action_entry))));
+  g_autofree char *actor = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->actor_entry))));
+
+  return action[0] != '\0' || actor[0] != '\0';
+}
+
+/* A new entry goes on top; with a filter, the server says whether it
+ * matches, so the first page is read again. */
+static void
+bourse_audit_page_event_cb (BourseAuditPage *self,
+                            const char      *topic,
+                            gint64           seq,
+                            JsonNode        *data,
+                            BourseClient    *client)
+{
+  g_autoptr(BourseAuditItem) item = NULL;
+  g_autoptr(BourseAuditItem) first = NULL;
+
+  g_assert (BOURSE_IS_AUDIT_PAGE (self));
+
+  if (!JSON_NODE_HOLDS_OBJECT (data))
+    return;
+  if (bourse_audit_page_is_filtered (self) || self->load_cancellable != NULL)
+    {
+      bourse_audit_page_reload (self);
+      return;
+    }
+
+  item = bourse_audit_item_new_from_json (json_node_get_object (data));
+  first = g_list_model_get_item (G_LIST_MODEL (self->entries), 0);
+  if (first != NULL && bourse_audit_item_get_id (first) >= bourse_audit_item_get_id (item))
+    return;
+  g_list_store_insert (self->entries, 0, item);
+  bourse_audit_page_update_footer (self);
+  bourse_audit_page_verify (self);
+}
+
+static void
+bourse_audit_page_resync_cb (BourseAuditPage *self,
+                             const char      *topic,
+                             BourseClient    *client)
+{
+  g_assert (BOURSE_IS_AUDIT_PAGE (self));
+
+  bourse_audit_page_reload (self);
+}
+
 /* }}} */
 
 /* The trail grows with every sign-in: show it as it is now. */
@@ -339,7 +482,12 @@ bourse_audit_page_set_client (BourseAuditPage *self,
   if (self->client == client)
     return;
 
+  if (self->client != NULL)
+    bourse_client_unsubscribe (self->client, AUDIT_TOPIC);
   g_set_object (&self->client, client);
+  g_signal_group_set_target (self->client_signals, client);
+  if (client != NULL)
+    bourse_client_subscribe (client, AUDIT_TOPIC);
 
   g_list_store_remove_all (self->entries);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.reload", client != NULL);
@@ -359,6 +507,12 @@ bourse_audit_page_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->verify_cancellable);
   g_clear_object (&self->verify_cancellable);
+  bourse_audit_page_close_details (self);
+  if (self->client != NULL)
+    bourse_client_unsubscribe (self->client, AUDIT_TOPIC);
+  if (self->client_signals != NULL)
+    g_signal_group_set_target (self->client_signals, NULL);
+  g_clear_object (&self->client_signals);
   g_clear_object (&self->client);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_AUDIT_PAGE);
@@ -455,6 +609,7 @@ bourse_audit_page_class_init (BourseAuditPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, more_button);
   gtk_widget_class_bind_template_callback (widget_class, bourse_audit_page_filter_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_audit_page_entry_activate_cb);
 
   g_type_ensure (BOURSE_TYPE_AUDIT_ITEM);
 }
@@ -467,8 +622,17 @@ bourse_audit_page_init (BourseAuditPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->entries = g_list_store_new (BOURSE_TYPE_AUDIT_ITEM);
-  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->entries))));
+  /* A single selection shows where the keyboard is; Enter opens it. */
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->entries))));
+  gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
+  gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
   gtk_column_view_set_model (self->column_view, selection);
+
+  self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
+  g_signal_group_connect_object (self->client_signals, "event::" AUDIT_TOPIC,
+                                 G_CALLBACK (bourse_audit_page_event_cb), self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->client_signals, "resync::" AUDIT_TOPIC,
+                                 G_CALLBACK (bourse_audit_page_resync_cb), self, G_CONNECT_SWAPPED);
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);

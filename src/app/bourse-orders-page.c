@@ -199,6 +199,9 @@ bourse_orders_page_create_order_row (BourseOrdersPage *self,
     /* Translators: how much of an order filled, and at what average price */
     g_string_append_printf (subtitle, _(" · filled %s at %s"), filled, average);
   g_string_append_printf (subtitle, " · %s", created ? created : "—");
+  if (bourse_json_get_string (order, "strategy_name") != NULL)
+    /* Translators: the live strategy whose approved signal made an order */
+    g_string_append_printf (subtitle, _(" · by %s"), bourse_json_get_string (order, "strategy_name"));
   if (reason != NULL && reason[0] != '\0')
     g_string_append_printf (subtitle, "\n%s", reason);
 

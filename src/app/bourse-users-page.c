@@ -12,6 +12,8 @@
 #include "bourse-users-page.h"
 
 #define ALERTS_TOPIC "alerts"
+/* As POST /api/v1/users/{id}/decline takes. */
+#define DECLINE_REASON_MAX 500
 
 struct _BourseUsersPage
 {
@@ -25,6 +27,8 @@ struct _BourseUsersPage
   GPtrArray          *rows;             /* what the groups show now */
   GHashTable         *known_pending;    /* ids of the pending accounts last seen */
   int                 n_users;          /* -1 until the first load */
+
+  GtkWidget          *decline_dialog;   /* weak; the one open, if any */
 
   AdwPreferencesGroup *pending_group;
   AdwPreferencesGroup *accounts_group;
@@ -152,6 +156,14 @@ bourse_users_page_create_row (BourseUsersPage *self,
       gtk_widget_add_css_class (button, "suggested-action");
       gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "users.approve");
       gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+
+      button = gtk_button_new_with_label (_("Decline"));
+      gtk_widget_set_name (button, "decline-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "users.decline");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
+                                              g_variant_new ("(xs)", id, username ? username : ""));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
     }
 
@@ -311,6 +323,7 @@ bourse_users_page_get_n_users (BourseUsersPage *self)
 
 typedef enum {
   CHANGE_APPROVE,
+  CHANGE_DECLINE,
   CHANGE_ROLE,
   CHANGE_STATUS,
 } ChangeKind;
@@ -356,6 +369,10 @@ bourse_users_page_change_cb (GObject      *object,
       message = g_strdup_printf (_("“%s” can now sign in"), username);
       break;
 
+    case CHANGE_DECLINE:
+      message = g_strdup_printf (_("The sign-up of “%s” is declined"), username);
+      break;
+
     case CHANGE_ROLE:
       /* Translators: the second %s is a role: Administrator, Trader or Viewer */
       message = g_strdup_printf (_("“%s” is now: %s"), username,
@@ -395,10 +412,12 @@ bourse_users_page_change (BourseUsersPage *self,
   change->self = g_object_ref (self);
   change->kind = kind;
 
-  if (kind == CHANGE_APPROVE)
+  if (kind == CHANGE_APPROVE || kind == CHANGE_DECLINE)
     {
-      path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/approve", id);
-      bourse_client_request_json_async (self->client, "POST", path, NULL, self->cancellable,
+      path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/%s", id,
+                              kind == CHANGE_APPROVE ? "approve" : "decline");
+      body = value != NULL ? bourse_json_new_object (member, value, NULL) : NULL;
+      bourse_client_request_json_async (self->client, "POST", path, body, self->cancellable,
                                         bourse_users_page_change_cb, change);
       return;
     }
@@ -416,6 +435,103 @@ bourse_users_page_approve_action (GtkWidget  *widget,
 {
   bourse_users_page_change (BOURSE_USERS_PAGE (widget), CHANGE_APPROVE,
                             g_variant_get_int64 (param), NULL, NULL);
+}
+
+static void
+bourse_users_page_close_decline_dialog (BourseUsersPage *self)
+{
+  GtkWidget *dialog = g_steal_pointer (&self->decline_dialog);
+
+  if (dialog != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->decline_dialog);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+    }
+}
+
+static void
+bourse_users_page_decline_reason_changed_cb (BourseUsersPage *self,
+                                             GtkEditable     *entry)
+{
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  g_assert (BOURSE_IS_USERS_PAGE (self));
+
+  if (self->decline_dialog != NULL)
+    adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self->decline_dialog), "decline",
+                                             reason[0] != '\0');
+}
+
+static void
+bourse_users_page_decline_response_cb (AdwMessageDialog *dialog,
+                                       const char       *response,
+                                       BourseUsersPage  *self)
+{
+  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "reason-entry");
+  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "user-id"));
+  g_autofree char *reason = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
+
+  g_assert (BOURSE_IS_USERS_PAGE (self));
+
+  if (g_str_equal (response, "decline") && reason[0] != '\0')
+    bourse_users_page_change (self, CHANGE_DECLINE, id, "reason", reason);
+  /* Its buttons close it already; a response given otherwise must too
+   * (closing twice is nothing). */
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+/* Asks why: the reason is sent to the person and kept in the audit trail. */
+static void
+bourse_users_page_decline_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *param)
+{
+  BourseUsersPage *self = BOURSE_USERS_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  g_autofree char *heading = NULL;
+  const char *username;
+  GtkWidget *dialog;
+  GtkWidget *entry;
+  gint64 id;
+
+  g_variant_get (param, "(x&s)", &id, &username);
+  bourse_users_page_close_decline_dialog (self);
+
+  /* Translators: %s is the username of a pending sign-up */
+  heading = g_strdup_printf (_("Decline “%s”?"), username);
+  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, heading,
+                                   _("The account is disabled, and the person is told the reason by "
+                                     "e-mail. The reason is kept in the audit trail."));
+  gtk_widget_set_name (dialog, "decline-dialog");
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "decline", _("_Decline"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "decline",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "decline");
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "decline", FALSE);
+
+  entry = gtk_entry_new ();
+  gtk_widget_set_name (entry, "decline-reason-entry");
+  gtk_entry_set_max_length (GTK_ENTRY (entry), DECLINE_REASON_MAX);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), _("Reason (required)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Reason"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  g_object_set_data (G_OBJECT (dialog), "reason-entry", entry);
+  g_object_set_data (G_OBJECT (dialog), "user-id", GSIZE_TO_POINTER ((gsize) id));
+
+  g_signal_connect_object (entry, "changed",
+                           G_CALLBACK (bourse_users_page_decline_reason_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (bourse_users_page_decline_response_cb), self, 0);
+
+  self->decline_dialog = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->decline_dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_widget_grab_focus (entry);
 }
 
 static void
@@ -520,6 +636,7 @@ bourse_users_page_set_client (BourseUsersPage *self,
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.approve", client != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.decline", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.set-role", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.set-status", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.refresh", client != NULL);
@@ -538,6 +655,7 @@ bourse_users_page_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  bourse_users_page_close_decline_dialog (self);
 
   if (self->client != NULL)
     bourse_client_unsubscribe (self->client, ALERTS_TOPIC);
@@ -635,6 +753,8 @@ bourse_users_page_class_init (BourseUsersPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "users.approve", "x",
                                    bourse_users_page_approve_action);
+  gtk_widget_class_install_action (widget_class, "users.decline", "(xs)",
+                                   bourse_users_page_decline_action);
   gtk_widget_class_install_action (widget_class, "users.set-role", "(xs)",
                                    bourse_users_page_set_role_action);
   gtk_widget_class_install_action (widget_class, "users.set-status", "(xs)",
@@ -672,6 +792,7 @@ bourse_users_page_init (BourseUsersPage *self)
                                  self, G_CONNECT_SWAPPED);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.approve", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.decline", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.set-role", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.set-status", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.refresh", FALSE);

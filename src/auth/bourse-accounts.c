@@ -390,8 +390,9 @@ bourse_accounts_list_sessions (BourseAuth             *auth,
 
   store = bourse_auth_get_store (auth);
   stmt = bourse_store_prepare (store,
-                               "SELECT id, user_id, created_at, expires_at, client_address, user_agent "
-                               "FROM sessions WHERE revoked_at IS NULL AND (?1 OR user_id = ?2) ORDER BY id DESC",
+                               "SELECT s.id, s.user_id, s.created_at, s.expires_at, s.client_address, s.user_agent, "
+                               "u.username FROM sessions s JOIN users u ON u.id = s.user_id "
+                               "WHERE s.revoked_at IS NULL AND (?1 OR s.user_id = ?2) ORDER BY s.id DESC",
                                error);
   if (stmt == NULL)
     return NULL;
@@ -406,6 +407,8 @@ bourse_accounts_list_sessions (BourseAuth             *auth,
       json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 0));
       json_builder_set_member_name (builder, "user_id");
       json_builder_add_int_value (builder, sqlite3_column_int64 (stmt, 1));
+      json_builder_set_member_name (builder, "username");
+      json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 6));
       json_builder_set_member_name (builder, "created_at");
       json_builder_add_string_value (builder, (const char *)sqlite3_column_text (stmt, 2));
       json_builder_set_member_name (builder, "expires_at");

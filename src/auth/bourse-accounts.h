@@ -81,7 +81,7 @@ gboolean  bourse_accounts_update_profile  (BourseAuth               *auth,
                                            GError                  **error);
 
 /* Live sessions, newest first: @principal's own, or everyone's; a JSON
- * array of {id, user_id, created_at, expires_at, client_address,
+ * array of {id, user_id, username, created_at, expires_at, client_address,
  * user_agent, current}. */
 JsonNode *bourse_accounts_list_sessions   (BourseAuth               *auth,
                                            const BoursePrincipal    *principal,

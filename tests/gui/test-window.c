@@ -699,6 +699,23 @@ test_window_users_page (void)
   register_user (engine_url, "carol");
   wait_for_widget (page, "user-row-carol", "status-label", "Pending");
 
+  /* Declining a sign-up asks why: no reason, no decline. */
+  click (find_widget (find_widget (page, "user-row-carol"), "decline-button"));
+  wait_until (named_toplevel_is_shown, (gpointer) "decline-dialog", "the decline dialog");
+  {
+    GtkWidget *dialog = find_named_toplevel ("decline-dialog");
+    GtkWidget *entry = find_widget (dialog, "decline-reason-entry");
+
+    g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "decline"));
+    gtk_editable_set_text (GTK_EDITABLE (entry), "Not on the desk's list");
+    g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "decline"));
+    adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "decline");
+  }
+  wait_until (named_toplevel_is_gone, (gpointer) "decline-dialog", "the decline dialog to close");
+  wait_for_user (owner, "carol", "status", "disabled");
+  wait_for_widget (page, "user-row-carol", "status-label", "Disabled");
+  g_assert_null (find_widget (find_widget (page, "user-row-carol"), "decline-button"));
+
   /* Approving from the row's button. */
   row = find_widget (page, "user-row-bob");
   button = find_widget (row, "approve-button");
@@ -758,6 +775,14 @@ audit_page_is_ready (gpointer data)
   return TRUE;
 }
 
+static gboolean
+newest_names_erin (gpointer data)
+{
+  g_autoptr(BourseAuditItem) newest = g_list_model_get_item (data, 0);
+
+  return newest != NULL && g_strcmp0 (bourse_audit_item_get_target_display (newest), "User erin") == 0;
+}
+
 static void
 test_window_audit_page (void)
 {
@@ -807,9 +832,31 @@ test_window_audit_page (void)
 
     g_assert_cmpstr (bourse_audit_item_get_action (newest), ==, "user.create");
     g_assert_cmpstr (bourse_audit_item_get_actor (newest), ==, "local-owner");
+    /* Names, not ids: the API's, and words for the engine's own actors. */
+    g_assert_cmpstr (bourse_audit_item_get_actor_display (newest), ==, "The local owner");
+    g_assert_cmpstr (bourse_audit_item_get_target_display (newest), ==, "User dave");
     /* Local time, to the second. */
     g_assert_cmpuint (strlen (bourse_audit_item_get_time (newest)), ==, strlen ("2026-11-21 10:29:16"));
   }
+
+  /* Live: an entry made elsewhere comes on top by itself (the audit topic). */
+  {
+    g_autoptr(BourseClient) owner = new_owner_client ();
+
+    create_user (owner, "erin", "viewer");
+  }
+  wait_until (newest_names_erin, entries, "the new entry on top");
+
+  /* Enter on an entry opens all it says. */
+  g_signal_emit_by_name (find_widget (page, "audit-entries"), "activate", 0u);
+  wait_until (named_toplevel_is_shown, (gpointer) "audit-details-dialog", "the entry's details");
+  {
+    GtkWidget *dialog = find_named_toplevel ("audit-details-dialog");
+
+    g_assert_nonnull (strstr (label_text (dialog, "audit-details-label"), "erin"));
+    gtk_window_close (GTK_WINDOW (dialog));
+  }
+  wait_until (named_toplevel_is_gone, (gpointer) "audit-details-dialog", "the details to close");
 
   /* The action filter is a prefix when it ends with a dot. */
   gtk_editable_set_text (GTK_EDITABLE (find_widget (page, "action-filter")), "user.");
