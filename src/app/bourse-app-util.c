@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "bourse-app-util.h"
+#include "bourse-desktop-settings.h"
 
 /* An object of string members: name, value, …, NULL. */
 JsonNode *
@@ -46,7 +47,7 @@ bourse_format_local_time (const char *rfc3339)
     return NULL;
 
   if (!(utc = g_date_time_new_from_iso8601 (rfc3339, NULL)) ||
-      !(local = g_date_time_to_local (utc)))
+      !(local = g_date_time_to_timezone (utc, bourse_settings_get_time_zone ())))
     return g_strdup (rfc3339);
 
   return g_date_time_format (local, "%Y-%m-%d %H:%M:%S");

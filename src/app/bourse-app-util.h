@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 JsonNode   *bourse_json_new_object       (const char  *first_member,
                                           ...) G_GNUC_NULL_TERMINATED;
 
-/* "2026-11-21 10:29:16" in the local time zone, from an RFC 3339 stamp. */
+/* "2026-11-21 10:29:16" in the time zone of the preferences (the system's
+ * by default), from an RFC 3339 stamp. */
 char       *bourse_format_local_time     (const char  *rfc3339);
 const char *bourse_role_to_display       (const char  *role);
 const char *bourse_user_status_to_display (const char *status);

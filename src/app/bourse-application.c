@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "bourse-application.h"
+#include "bourse-desktop-settings.h"
 #include "bourse-local-engine.h"
 #include "bourse-preferences-window.h"
 #include "bourse-window.h"
@@ -24,6 +25,7 @@ struct _BourseApplication
 
   BourseLocalEngine *local_engine;
   gboolean           engine_starting;
+  GSettings         *settings;          /* the preferences; NULL without the schema */
 };
 
 G_DEFINE_FINAL_TYPE (BourseApplication, bourse_application, ADW_TYPE_APPLICATION)
@@ -168,7 +170,14 @@ bourse_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      g_autofree char *last = NULL;
       const char *url = self->connect_url;
+
+      /* Without --connect or --data-dir, where the last run chose to start
+       * (Preferences, Servers): a saved server, or the built-in engine. */
+      if (url == NULL && self->data_dir == NULL && self->local_engine == NULL && self->settings != NULL
+          && (last = g_settings_get_string (self->settings, "last-connection"))[0] != '\0')
+        url = last;
 
       window = GTK_WINDOW (bourse_window_new (GTK_APPLICATION (app)));
 
@@ -357,6 +366,10 @@ bourse_application_startup (GApplication *app)
                                          (const char *[]) { "<Control>w", NULL });
 
   gtk_window_set_default_icon_name (APPLICATION_ID);
+
+  /* Appearance and the time zone apply at once, and when changed. */
+  if ((BOURSE_APPLICATION (app)->settings = bourse_settings_new ()) != NULL)
+    bourse_settings_follow (BOURSE_APPLICATION (app)->settings);
 }
 
 static void
@@ -379,6 +392,7 @@ bourse_application_finalize (GObject *object)
 
   g_clear_pointer (&self->connect_url, g_free);
   g_clear_pointer (&self->data_dir, g_free);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (bourse_application_parent_class)->finalize (object);
 }

@@ -17,6 +17,7 @@
 
 #include "bourse-app-util.h"
 #include "bourse-chart-overlay.h"
+#include "bourse-desktop-settings.h"
 #include "bourse-download-dialog.h"
 #include "bourse-import-dialog.h"
 #include "bourse-markets-page.h"
@@ -1480,7 +1481,8 @@ bourse_markets_page_init (BourseMarketsPage *self)
   gtk_widget_set_name (GTK_WIDGET (self), "markets-page");
   self->overlay = bourse_chart_overlay_new (self->chart);
 
-  self->interval = g_strdup (DEFAULT_INTERVAL);
+  /* The preferences' choice; the property's default stays DEFAULT_INTERVAL. */
+  self->interval = bourse_settings_dup_default_interval ();
   self->instruments = g_ptr_array_new_with_free_func (instrument_free);
   self->by_symbol = g_hash_table_new (g_str_hash, g_str_equal);
   self->ticker_topics = g_ptr_array_new_with_free_func (g_free);

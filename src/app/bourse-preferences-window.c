@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "bourse-app-util.h"
+#include "bourse-desktop-settings.h"
 #include "bourse-exchange-page.h"
 #include "bourse-notifications-page.h"
 #include "bourse-preferences-window.h"
@@ -25,11 +26,24 @@ struct _BoursePreferencesWindow
   int                   n_sessions;    /* -1 until loaded */
   int                   n_keys;
   gboolean              creating;      /* a POST /api/v1/api-keys is under way */
+  gboolean              local_owner;   /* signed in without an account: this engine's owner */
 
   AdwPreferencesGroup  *sessions_group;
   AdwPreferencesGroup  *keys_group;
   AdwEntryRow          *key_name_row;
   AdwComboRow          *key_role_row;
+
+  GSettings            *settings;      /* NULL without the schema: no General page */
+  GPtrArray            *server_rows;
+  gboolean              updating_servers;
+  AdwPreferencesPage   *general_page;
+  AdwComboRow          *color_scheme_row;
+  AdwComboRow          *time_zone_row;
+  AdwComboRow          *interval_row;
+  AdwPreferencesGroup  *servers_group;
+  AdwComboRow          *start_row;
+  AdwEntryRow          *server_name_row;
+  AdwEntryRow          *server_url_row;
 };
 
 G_DEFINE_FINAL_TYPE (BoursePreferencesWindow, bourse_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -93,6 +107,287 @@ placeholder_row_new (const char *title,
   return row;
 }
 
+/* General {{{ */
+
+static const char * const color_schemes[] = { "default", "light", "dark", NULL };
+
+/* Offered beside the system's; one chosen elsewhere is added to them. */
+static const char * const common_time_zones[] = {
+  "UTC", "America/New_York", "America/Chicago", "America/Los_Angeles", "America/Sao_Paulo",
+  "Europe/London", "Europe/Berlin", "Europe/Zurich", "Asia/Dubai", "Asia/Kolkata", "Asia/Singapore",
+  "Asia/Hong_Kong", "Asia/Shanghai", "Asia/Tokyo", "Australia/Sydney", NULL,
+};
+
+/* A string key ↔ a combo row's position in a NULL-terminated list of
+ * values (@user_data); a value not in it is the first. */
+static gboolean
+position_from_value (GValue   *value,
+                     GVariant *variant,
+                     gpointer  user_data)
+{
+  const char * const *values = user_data;
+  const char *text = g_variant_get_string (variant, NULL);
+
+  g_value_set_uint (value, 0);
+  for (guint i = 0; values[i] != NULL; i++)
+    if (g_str_equal (values[i], text))
+      g_value_set_uint (value, i);
+  return TRUE;
+}
+
+static GVariant *
+value_from_position (const GValue       *value,
+                     const GVariantType *type,
+                     gpointer            user_data)
+{
+  const char * const *values = user_data;
+  guint position = g_value_get_uint (value);
+
+  if (position >= g_strv_length ((char **) values))
+    return NULL;
+  return g_variant_new_string (values[position]);
+}
+
+static void
+bourse_preferences_window_bind_time_zones (BoursePreferencesWindow *self)
+{
+  g_autoptr(GStrvBuilder) values = g_strv_builder_new ();
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+  g_autofree char *chosen = g_settings_get_string (self->settings, "time-zone");
+  g_autofree char *system = NULL;
+
+  /* Translators: the time zone of the computer, and its name */
+  system = g_strdup_printf (_("System (%s)"), g_time_zone_get_identifier (local));
+  g_strv_builder_add (values, "");
+  gtk_string_list_append (names, system);
+  for (guint i = 0; common_time_zones[i] != NULL; i++)
+    {
+      g_strv_builder_add (values, common_time_zones[i]);
+      gtk_string_list_append (names, common_time_zones[i]);
+    }
+  if (chosen[0] != '\0' && !g_strv_contains (common_time_zones, chosen))
+    {
+      g_strv_builder_add (values, chosen);
+      gtk_string_list_append (names, chosen);
+    }
+
+  adw_combo_row_set_model (self->time_zone_row, G_LIST_MODEL (names));
+  /* The binding owns its values: it lives as long as the row does. */
+  g_settings_bind_with_mapping (self->settings, "time-zone", self->time_zone_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, position_from_value, value_from_position,
+                                g_strv_builder_end (values), (GDestroyNotify) g_strfreev);
+}
+
+/* The saved servers as rows, and the Start With choices: the built-in
+ * engine, then each of them. */
+static void
+bourse_preferences_window_load_servers (BoursePreferencesWindow *self)
+{
+  g_autoptr(GVariant) saved = g_settings_get_value (self->settings, "saved-connections");
+  g_autofree char *last = g_settings_get_string (self->settings, "last-connection");
+  g_autoptr(GtkStringList) choices = gtk_string_list_new (NULL);
+  GVariantIter iter;
+  const char *name, *url;
+  guint selected = 0;
+  guint n = 0;
+
+  self->updating_servers = TRUE;
+  bourse_preferences_window_clear_rows (self->server_rows);
+  gtk_string_list_append (choices, _("Built-in Engine"));
+
+  g_variant_iter_init (&iter, saved);
+  while (g_variant_iter_next (&iter, "(&s&s)", &name, &url))
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      g_autofree char *row_name = g_strdup_printf ("server-row-%u", n);
+
+      gtk_widget_set_name (row, row_name);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), url);
+      gtk_widget_set_name (button, "remove-server-button");
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, _("Forget This Server"));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      _("Forget This Server"), -1);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.remove-server");
+      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (url));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      g_ptr_array_add (self->server_rows, row);
+      adw_preferences_group_add (self->servers_group, row);
+
+      gtk_string_list_append (choices, name);
+      n++;
+      if (g_str_equal (url, last))
+        selected = n;
+    }
+
+  adw_combo_row_set_model (self->start_row, G_LIST_MODEL (choices));
+  adw_combo_row_set_selected (self->start_row, selected);
+  self->updating_servers = FALSE;
+}
+
+static void
+bourse_preferences_window_start_selected_cb (BoursePreferencesWindow *self)
+{
+  g_autoptr(GVariant) saved = NULL;
+  guint selected = adw_combo_row_get_selected (self->start_row);
+  const char *url = "";
+
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  if (self->updating_servers || self->settings == NULL || selected == GTK_INVALID_LIST_POSITION)
+    return;
+
+  saved = g_settings_get_value (self->settings, "saved-connections");
+  if (selected > 0 && selected <= g_variant_n_children (saved))
+    g_variant_get_child (saved, selected - 1, "(&s&s)", NULL, &url);
+  /* The row already shows it: no rebuild (of the model under its own
+   * selection's notification). */
+  self->updating_servers = TRUE;
+  g_settings_set_string (self->settings, "last-connection", url);
+  self->updating_servers = FALSE;
+}
+
+/* An http or https address with a host, written as GLib reads it. */
+static char *
+dup_server_url (const char *text)
+{
+  g_autoptr(GUri) uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0'
+      || (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+    return NULL;
+  return g_uri_to_string (uri);
+}
+
+static void
+bourse_preferences_window_server_changed_cb (BoursePreferencesWindow *self)
+{
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_name_row))));
+  g_autofree char *url = dup_server_url (gtk_editable_get_text (GTK_EDITABLE (self->server_url_row)));
+
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.add-server",
+                                 self->settings != NULL && name[0] != '\0' && url != NULL);
+}
+
+static void
+bourse_preferences_window_add_server_action (GtkWidget  *widget,
+                                             const char *action_name,
+                                             GVariant   *param)
+{
+  BoursePreferencesWindow *self = BOURSE_PREFERENCES_WINDOW (widget);
+  g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_name_row))));
+  g_autofree char *url = dup_server_url (gtk_editable_get_text (GTK_EDITABLE (self->server_url_row)));
+  g_autoptr(GVariant) saved = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *saved_name, *saved_url;
+
+  if (self->settings == NULL || name[0] == '\0' || url == NULL)
+    return;
+
+  /* One entry an address: saving it again renames it. */
+  saved = g_settings_get_value (self->settings, "saved-connections");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  g_variant_iter_init (&iter, saved);
+  while (g_variant_iter_next (&iter, "(&s&s)", &saved_name, &saved_url))
+    if (!g_str_equal (saved_url, url))
+      g_variant_builder_add (&builder, "(ss)", saved_name, saved_url);
+  g_variant_builder_add (&builder, "(ss)", name, url);
+  g_settings_set_value (self->settings, "saved-connections", g_variant_builder_end (&builder));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->server_name_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->server_url_row), "");
+}
+
+static void
+bourse_preferences_window_server_activated_cb (BoursePreferencesWindow *self)
+{
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "prefs.add-server", NULL);
+}
+
+static void
+bourse_preferences_window_remove_server_action (GtkWidget  *widget,
+                                                const char *action_name,
+                                                GVariant   *param)
+{
+  BoursePreferencesWindow *self = BOURSE_PREFERENCES_WINDOW (widget);
+  const char *url = g_variant_get_string (param, NULL);
+  g_autoptr(GVariant) saved = NULL;
+  g_autofree char *last = NULL;
+  GVariantBuilder builder;
+  GVariantIter iter;
+  const char *saved_name, *saved_url;
+
+  if (self->settings == NULL)
+    return;
+
+  saved = g_settings_get_value (self->settings, "saved-connections");
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
+  g_variant_iter_init (&iter, saved);
+  while (g_variant_iter_next (&iter, "(&s&s)", &saved_name, &saved_url))
+    if (!g_str_equal (saved_url, url))
+      g_variant_builder_add (&builder, "(ss)", saved_name, saved_url);
+  /* A forgotten server is not where the next start goes. */
+  last = g_settings_get_string (self->settings, "last-connection");
+  if (g_str_equal (last, url))
+    g_settings_set_string (self->settings, "last-connection", "");
+  g_settings_set_value (self->settings, "saved-connections", g_variant_builder_end (&builder));
+}
+
+static void
+bourse_preferences_window_settings_changed_cb (BoursePreferencesWindow *self,
+                                               const char              *key,
+                                               GSettings               *settings)
+{
+  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+
+  if (!self->updating_servers)
+    bourse_preferences_window_load_servers (self);
+}
+
+static void
+bourse_preferences_window_setup_general (BoursePreferencesWindow *self)
+{
+  g_autoptr(GtkStringList) intervals = gtk_string_list_new ((const char * const *) bourse_settings_intervals);
+
+  /* AdwPreferencesPage:name shadows the widget's own name in templates. */
+  gtk_widget_set_name (GTK_WIDGET (self->general_page), "general-page");
+  if ((self->settings = bourse_settings_new ()) == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->general_page), FALSE);
+      return;
+    }
+
+  g_settings_bind_with_mapping (self->settings, "color-scheme", self->color_scheme_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, position_from_value, value_from_position,
+                                (gpointer) color_schemes, NULL);
+  adw_combo_row_set_model (self->interval_row, G_LIST_MODEL (intervals));
+  g_settings_bind_with_mapping (self->settings, "default-interval", self->interval_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, position_from_value, value_from_position,
+                                (gpointer) bourse_settings_intervals, NULL);
+  bourse_preferences_window_bind_time_zones (self);
+
+  bourse_preferences_window_load_servers (self);
+  g_signal_connect_object (self->settings, "changed::saved-connections",
+                           G_CALLBACK (bourse_preferences_window_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::last-connection",
+                           G_CALLBACK (bourse_preferences_window_settings_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->start_row, "notify::selected",
+                           G_CALLBACK (bourse_preferences_window_start_selected_cb), self, G_CONNECT_SWAPPED);
+  bourse_preferences_window_server_changed_cb (self);
+}
+
+/* }}} */
+
 /* Sessions {{{ */
 
 static GtkWidget *
@@ -101,6 +396,7 @@ bourse_preferences_window_create_session_row (BoursePreferencesWindow *self,
 {
   const char *address = bourse_json_get_string (session, "client_address");
   const char *agent = bourse_json_get_string (session, "user_agent");
+  const char *username;
   g_autofree char *created = bourse_format_local_time (bourse_json_get_string (session, "created_at"));
   g_autofree char *expires = bourse_format_local_time (bourse_json_get_string (session, "expires_at"));
   g_autofree char *subtitle = NULL;
@@ -113,6 +409,7 @@ bourse_preferences_window_create_session_row (BoursePreferencesWindow *self,
 
   bourse_json_get_int (session, "id", &id);
   bourse_json_get_boolean (session, "current", &current);
+  username = bourse_json_get_string (session, "username");
 
   row = adw_action_row_new ();
   name = g_strdup_printf ("session-row-%" G_GINT64_FORMAT, id);
@@ -127,6 +424,14 @@ bourse_preferences_window_create_session_row (BoursePreferencesWindow *self,
                               address != NULL && address[0] != '\0' ? address : _("unknown address"),
                               created != NULL ? created : "—",
                               expires != NULL ? expires : "—");
+  /* The owner sees every account's: say whose. */
+  if (self->local_owner && username != NULL)
+    {
+      g_autofree char *whose = g_strdup_printf ("%s · %s", username, subtitle);
+
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&whose);
+    }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row),
                              gtk_image_new_from_icon_name (current ? "computer-symbolic"
@@ -182,14 +487,15 @@ bourse_preferences_window_apply_sessions (BoursePreferencesWindow *self,
       n_sessions++;
     }
 
-  /* The desktop's own owner has no account, hence no sessions: say why. */
   if (n_sessions == 0)
     {
       GtkWidget *row;
 
       row = placeholder_row_new (_("No Sessions"),
-                                 _("The desktop owner signs in with a per-launch key; sessions are "
-                                   "those of accounts signing in from the web or the API"));
+                                 self->local_owner
+                                 ? _("Nobody is signed in to this engine from the web, the API or another "
+                                     "console; this desktop needs no session")
+                                 : _("This account is not signed in anywhere else"));
       gtk_widget_set_name (row, "no-sessions-row");
       g_ptr_array_add (self->session_rows, row);
       adw_preferences_group_add (self->sessions_group, row);
@@ -223,6 +529,37 @@ bourse_preferences_window_sessions_cb (GObject      *object,
 }
 
 static void
+bourse_preferences_window_permissions_cb (GObject      *object,
+                                          GAsyncResult *result,
+                                          gpointer      user_data)
+{
+  g_autoptr(BoursePreferencesWindow) self = user_data;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *permissions;
+
+  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message = g_strdup_printf (_("Could not load the sessions: %s"), error->message);
+
+          bourse_preferences_window_toast (self, message);
+        }
+      return;
+    }
+
+  /* Your own, even for an administrator: these are account preferences.
+   * The desktop's owner has no account, so no session of its own: as the
+   * owner of this engine, it sees (and may end) everyone's. */
+  permissions = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
+  self->local_owner = permissions != NULL && json_object_has_member (permissions, "user_id")
+                      && json_object_get_null_member (permissions, "user_id");
+  bourse_client_get_json_async (self->client, self->local_owner ? "/api/v1/sessions" : "/api/v1/sessions?scope=own",
+                                self->cancellable, bourse_preferences_window_sessions_cb, g_object_ref (self));
+}
+
+static void
 bourse_preferences_window_load_sessions (BoursePreferencesWindow *self)
 {
   g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
@@ -230,9 +567,8 @@ bourse_preferences_window_load_sessions (BoursePreferencesWindow *self)
   if (self->client == NULL)
     return;
 
-  /* Your own, even for an administrator: these are account preferences. */
-  bourse_client_get_json_async (self->client, "/api/v1/sessions?scope=own", self->cancellable,
-                                bourse_preferences_window_sessions_cb, g_object_ref (self));
+  bourse_client_get_json_async (self->client, "/api/v1/permissions", self->cancellable,
+                                bourse_preferences_window_permissions_cb, g_object_ref (self));
 }
 
 static void
@@ -768,6 +1104,9 @@ bourse_preferences_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->client);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_PREFERENCES_WINDOW);
 
@@ -782,6 +1121,7 @@ bourse_preferences_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->session_rows, g_ptr_array_unref);
   g_clear_pointer (&self->key_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->server_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bourse_preferences_window_parent_class)->finalize (object);
 }
@@ -851,6 +1191,10 @@ bourse_preferences_window_class_init (BoursePreferencesWindowClass *klass)
                                    bourse_preferences_window_create_key_action);
   gtk_widget_class_install_action (widget_class, "prefs.revoke-key", "(xs)",
                                    bourse_preferences_window_revoke_key_action);
+  gtk_widget_class_install_action (widget_class, "prefs.add-server", NULL,
+                                   bourse_preferences_window_add_server_action);
+  gtk_widget_class_install_action (widget_class, "prefs.remove-server", "s",
+                                   bourse_preferences_window_remove_server_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-preferences-window.ui");
@@ -860,6 +1204,16 @@ bourse_preferences_window_class_init (BoursePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, key_role_row);
   gtk_widget_class_bind_template_callback (widget_class, bourse_preferences_window_key_name_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_preferences_window_key_name_activated_cb);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, general_page);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, color_scheme_row);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, time_zone_row);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, interval_row);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, servers_group);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, start_row);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, server_name_row);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, server_url_row);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_preferences_window_server_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_preferences_window_server_activated_cb);
 }
 
 static void
@@ -870,8 +1224,11 @@ bourse_preferences_window_init (BoursePreferencesWindow *self)
   self->cancellable = g_cancellable_new ();
   self->session_rows = g_ptr_array_new ();
   self->key_rows = g_ptr_array_new ();
+  self->server_rows = g_ptr_array_new ();
   self->n_sessions = -1;
   self->n_keys = -1;
+
+  bourse_preferences_window_setup_general (self);
 }
 
 GtkWidget *

@@ -15,6 +15,7 @@
 #include "bourse-audit-page.h"
 #include "bourse-backtests-page.h"
 #include "bourse-desk-util.h"
+#include "bourse-desktop-settings.h"
 #include "bourse-logs-page.h"
 #include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
@@ -1723,19 +1724,11 @@ bourse_window_visible_page_changed_cb (BourseWindow *self,
 static GSettings *
 bourse_window_load_settings (void)
 {
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = NULL;
+  GSettings *settings = bourse_settings_new ();
 
-  if (source != NULL)
-    schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
-
-  if (schema == NULL)
-    {
-      g_debug ("GSettings schema %s not found, not saving the window state", APPLICATION_ID);
-      return NULL;
-    }
-
-  return g_settings_new_full (schema, NULL, NULL);
+  if (settings == NULL)
+    g_debug ("GSettings schema %s not found, not saving the window state", APPLICATION_ID);
+  return settings;
 }
 
 static gboolean

@@ -11,6 +11,8 @@
 
 #include <libsoup/soup.h>
 
+#include "bourse-app-util.h"
+#include "bourse-desktop-settings.h"
 #include "bourse-preferences-window.h"
 
 #include "gui-util.h"
@@ -325,23 +327,36 @@ test_api_keys (void)
   }
 }
 
-/* The desktop's own owner has no account: no sessions, and a key is
+/* The desktop's own owner has no account, hence no session of its own:
+ * as the engine's owner it sees everyone's, by whose they are; and a key is
  * refused with the API's reason rather than a dialog. */
 static void
 test_local_owner (void)
 {
   g_autoptr(BourseClient) owner = owner_client ();
+  g_autoptr(BourseClient) alice = sign_in ("alice");
+  g_autoptr(JsonNode) sessions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *row_name = NULL;
   BoursePreferencesWindow *prefs;
   GtkWidget *button;
   GtkWidget *row;
 
+  sessions = get_json (alice, "/api/v1/sessions?scope=own", &error);
+  g_assert_no_error (error);
+  row_name = g_strdup_printf ("session-row-%" G_GINT64_FORMAT,
+                              json_object_get_int_member (json_array_get_object_element (
+                                json_object_get_array_member (json_node_get_object (sessions), "items"), 0), "id"));
+
   prefs = open_preferences (owner);
   wait_until (is_loaded, prefs, "the sessions and keys to load");
 
-  g_assert_cmpint (bourse_preferences_window_get_n_sessions (prefs), ==, 0);
-  row = find_widget (GTK_WIDGET (prefs), "no-sessions-row");
+  g_assert_cmpint (bourse_preferences_window_get_n_sessions (prefs), ==, 1);
+  g_assert_null (find_widget (GTK_WIDGET (prefs), "no-sessions-row"));
+  row = find_widget (GTK_WIDGET (prefs), row_name);
   g_assert_nonnull (row);
-  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "per-launch key"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "alice · "));
+  g_assert_nonnull (find_widget (row, "sign-out-button"));
 
   gtk_editable_set_text (GTK_EDITABLE (find_widget (GTK_WIDGET (prefs), "key-name-row")), "mine");
   button = find_widget (GTK_WIDGET (prefs), "create-key-button");
@@ -355,6 +370,105 @@ test_local_owner (void)
                                                                      "key-name-row"))), ==, "mine");
 
   close_preferences (prefs);
+
+  {
+    g_autoptr(JsonNode) answer = request_json (alice, "POST", "/api/v1/auth/logout", NULL, &error);
+
+    g_assert_no_error (error);
+  }
+}
+
+static gboolean
+color_scheme_is_dark (gpointer data)
+{
+  return adw_style_manager_get_color_scheme (adw_style_manager_get_default ()) == ADW_COLOR_SCHEME_FORCE_DARK;
+}
+
+/* The General page: each choice lands in GSettings, and what follows the
+ * settings (as the application does) applies it. */
+static void
+test_general (void)
+{
+  g_autoptr(BourseClient) owner = owner_client ();
+  g_autoptr(GSettings) settings = bourse_settings_new ();
+  g_autoptr(GVariant) saved = NULL;
+  g_autofree char *value = NULL;
+  g_autofree char *shown = NULL;
+  BoursePreferencesWindow *prefs;
+  GtkWidget *page;
+  GtkWidget *row;
+
+  g_assert_nonnull (settings);
+  bourse_settings_follow (settings);
+  prefs = open_preferences (owner);
+  page = find_widget (GTK_WIDGET (prefs), "general-page");
+  g_assert_nonnull (page);
+  g_assert_true (gtk_widget_get_visible (page));
+
+  /* Appearance: Dark. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (page, "color-scheme-row")), 2);
+  value = g_settings_get_string (settings, "color-scheme");
+  g_assert_cmpstr (value, ==, "dark");
+  wait_until (color_scheme_is_dark, NULL, "the dark style");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (page, "color-scheme-row")), 0);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (adw_style_manager_get_default ()), ==,
+                   ADW_COLOR_SCHEME_DEFAULT);
+
+  /* The time zone times are shown in. */
+  row = find_widget (page, "time-zone-row");
+  for (guint i = 0; i < g_list_model_get_n_items (adw_combo_row_get_model (ADW_COMBO_ROW (row))); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (adw_combo_row_get_model (ADW_COMBO_ROW (row))), i),
+                   "Asia/Tokyo") == 0)
+      adw_combo_row_set_selected (ADW_COMBO_ROW (row), i);
+  g_free (value);
+  value = g_settings_get_string (settings, "time-zone");
+  g_assert_cmpstr (value, ==, "Asia/Tokyo");
+  shown = bourse_format_local_time ("2026-01-02T12:00:00.000Z");
+  g_assert_cmpstr (shown, ==, "2026-01-02 21:00:00");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), 0);
+  g_free (value);
+  value = g_settings_get_string (settings, "time-zone");
+  g_assert_cmpstr (value, ==, "");
+
+  /* The chart's default interval. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (page, "interval-row")), 3);
+  g_free (value);
+  value = bourse_settings_dup_default_interval ();
+  g_assert_cmpstr (value, ==, "1h");
+
+  /* A saved server: only a real address may be added; it becomes a row
+   * and a choice to start with, and forgetting it forgets that too. */
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (page, "server-name-row")), "Desk");
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (page, "server-url-row")), "not a url");
+  g_assert_false (gtk_widget_get_sensitive (find_widget (page, "add-server-button")));
+  gtk_editable_set_text (GTK_EDITABLE (find_widget (page, "server-url-row")), "https://desk.example.com:8470/");
+  g_assert_true (gtk_widget_get_sensitive (find_widget (page, "add-server-button")));
+  click (find_widget (page, "add-server-button"));
+  saved = g_settings_get_value (settings, "saved-connections");
+  g_assert_cmpuint (g_variant_n_children (saved), ==, 1);
+  row = find_widget (page, "server-row-0");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Desk");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_widget (page, "server-name-row"))), ==, "");
+
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (page, "start-row")), 1);
+  g_free (value);
+  value = g_settings_get_string (settings, "last-connection");
+  g_assert_cmpstr (value, ==, "https://desk.example.com:8470/");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (prefs), "prefs.remove-server", "s",
+                                             "https://desk.example.com:8470/"));
+  g_clear_pointer (&saved, g_variant_unref);
+  saved = g_settings_get_value (settings, "saved-connections");
+  g_assert_cmpuint (g_variant_n_children (saved), ==, 0);
+  g_free (value);
+  value = g_settings_get_string (settings, "last-connection");
+  g_assert_cmpstr (value, ==, "");
+  g_assert_null (find_widget (page, "server-row-0"));
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find_widget (page, "start-row"))), ==, 0);
+
+  close_preferences (prefs);
+  g_settings_reset (settings, "default-interval");
 }
 
 int
@@ -398,6 +512,7 @@ main (int   argc,
   g_test_add_func ("/preferences/sessions", test_sessions);
   g_test_add_func ("/preferences/api-keys", test_api_keys);
   g_test_add_func ("/preferences/local-owner", test_local_owner);
+  g_test_add_func ("/preferences/general", test_general);
 
   ret = g_test_run ();
 
