@@ -276,6 +276,23 @@ bourse_preferences_window_server_changed_cb (BoursePreferencesWindow *self)
                                  self->settings != NULL && name[0] != '\0' && url != NULL);
 }
 
+/* @builder made with the saved servers but the one at @url. */
+static void
+init_servers_without (GSettings       *settings,
+                      GVariantBuilder *builder,
+                      const char      *url)
+{
+  g_autoptr(GVariant) saved = g_settings_get_value (settings, "saved-connections");
+  GVariantIter iter;
+  const char *saved_name, *saved_url;
+
+  g_variant_builder_init (builder, G_VARIANT_TYPE ("a(ss)"));
+  g_variant_iter_init (&iter, saved);
+  while (g_variant_iter_next (&iter, "(&s&s)", &saved_name, &saved_url))
+    if (!g_str_equal (saved_url, url))
+      g_variant_builder_add (builder, "(ss)", saved_name, saved_url);
+}
+
 static void
 bourse_preferences_window_add_server_action (GtkWidget  *widget,
                                              const char *action_name,
@@ -284,21 +301,13 @@ bourse_preferences_window_add_server_action (GtkWidget  *widget,
   BoursePreferencesWindow *self = BOURSE_PREFERENCES_WINDOW (widget);
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->server_name_row))));
   g_autofree char *url = dup_server_url (gtk_editable_get_text (GTK_EDITABLE (self->server_url_row)));
-  g_autoptr(GVariant) saved = NULL;
   GVariantBuilder builder;
-  GVariantIter iter;
-  const char *saved_name, *saved_url;
 
   if (self->settings == NULL || name[0] == '\0' || url == NULL)
     return;
 
   /* One entry an address: saving it again renames it. */
-  saved = g_settings_get_value (self->settings, "saved-connections");
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
-  g_variant_iter_init (&iter, saved);
-  while (g_variant_iter_next (&iter, "(&s&s)", &saved_name, &saved_url))
-    if (!g_str_equal (saved_url, url))
-      g_variant_builder_add (&builder, "(ss)", saved_name, saved_url);
+  init_servers_without (self->settings, &builder, url);
   g_variant_builder_add (&builder, "(ss)", name, url);
   g_settings_set_value (self->settings, "saved-connections", g_variant_builder_end (&builder));
 
@@ -321,21 +330,13 @@ bourse_preferences_window_remove_server_action (GtkWidget  *widget,
 {
   BoursePreferencesWindow *self = BOURSE_PREFERENCES_WINDOW (widget);
   const char *url = g_variant_get_string (param, NULL);
-  g_autoptr(GVariant) saved = NULL;
   g_autofree char *last = NULL;
   GVariantBuilder builder;
-  GVariantIter iter;
-  const char *saved_name, *saved_url;
 
   if (self->settings == NULL)
     return;
 
-  saved = g_settings_get_value (self->settings, "saved-connections");
-  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ss)"));
-  g_variant_iter_init (&iter, saved);
-  while (g_variant_iter_next (&iter, "(&s&s)", &saved_name, &saved_url))
-    if (!g_str_equal (saved_url, url))
-      g_variant_builder_add (&builder, "(ss)", saved_name, saved_url);
+  init_servers_without (self->settings, &builder, url);
   /* A forgotten server is not where the next start goes. */
   last = g_settings_get_string (self->settings, "last-connection");
   if (g_str_equal (last, url))

@@ -481,58 +481,14 @@ append_to_chain (BourseStore       *store,
 
 #define WATCH_KEY "bourse-audit-watch"
 
-typedef struct
-{
-  GSourceFunc func;
-  gpointer    data;
-  guint       idle;   /* a wake-up not yet run */
-} Watch;
-
-static void
-watch_free (gpointer data)
-{
-  Watch *watch = data;
-
-  if (watch->idle != 0)
-    bourse_source_remove (watch->idle);
-  g_free (watch);
-}
-
-static gboolean
-watch_idle_cb (gpointer data)
-{
-  Watch *watch = data;
-
-  watch->idle = 0;
-  watch->func (watch->data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wake_watch (BourseStore *store)
-{
-  Watch *watch = g_object_get_data (G_OBJECT (store), WATCH_KEY);
-
-  if (watch != NULL && watch->idle == 0)
-    watch->idle = bourse_idle_add (G_PRIORITY_DEFAULT, watch_idle_cb, watch);
-}
-
 void
 bourse_audit_watch (BourseStore *store,
                     GSourceFunc  func,
                     gpointer     data)
 {
-  Watch *watch = NULL;
-
   g_return_if_fail (BOURSE_IS_STORE (store));
 
-  if (func != NULL)
-    {
-      watch = g_new0 (Watch, 1);
-      watch->func = func;
-      watch->data = data;
-    }
-  g_object_set_data_full (G_OBJECT (store), WATCH_KEY, watch, watch_free);
+  bourse_wake_set (G_OBJECT (store), WATCH_KEY, func, data);
 }
 
 gboolean
@@ -624,7 +580,7 @@ bourse_audit_append (BourseStore       *store,
   entry_clear (entry);
   *entry = row;
 
-  wake_watch (store);
+  bourse_wake_up (G_OBJECT (store), WATCH_KEY);
   return TRUE;
 }
 

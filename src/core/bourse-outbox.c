@@ -15,52 +15,16 @@
 
 #define WATCH_KEY "bourse-outbox-watch"
 
-typedef struct
-{
-  GSourceFunc func;
-  gpointer    data;
-  guint       idle;   /* a wake-up not yet run */
-} Watch;
-
-static void
-watch_free (gpointer data)
-{
-  Watch *watch = data;
-
-  if (watch->idle != 0)
-    bourse_source_remove (watch->idle);
-  g_free (watch);
-}
-
 void
 bourse_outbox_watch (BourseStore *store,
                      GSourceFunc  func,
                      gpointer     data)
 {
-  Watch *watch = NULL;
-
   g_return_if_fail (BOURSE_IS_STORE (store));
 
-  if (func != NULL)
-    {
-      watch = g_new0 (Watch, 1);
-      watch->func = func;
-      watch->data = data;
-    }
-  g_object_set_data_full (G_OBJECT (store), WATCH_KEY, watch, watch_free);
+  bourse_wake_set (G_OBJECT (store), WATCH_KEY, func, data);
 }
 
-static gboolean
-wake_cb (gpointer data)
-{
-  Watch *watch = data;
-
-  watch->idle = 0;
-  watch->func (watch->data);
-  return G_SOURCE_REMOVE;
-}
-
-/* The caller's object stays as it was: the copy gets the time. */
 static void
 copy_member (JsonObject  *object,
              const char  *name,
@@ -81,7 +45,6 @@ bourse_outbox_emit (BourseStore  *store,
   g_autofree char *now = bourse_time_format_rfc3339 (bourse_time_now_ms ());
   g_autoptr(JsonNode) stamped = NULL;
   g_autofree char *text = NULL;
-  Watch *watch;
 
   g_return_val_if_fail (BOURSE_IS_STORE (store), FALSE);
   g_return_val_if_fail (event != NULL && *event != '\0', FALSE);
@@ -115,8 +78,6 @@ bourse_outbox_emit (BourseStore  *store,
   /* Transactions here never span a turn of the main loop: by the time an
    * idle runs, the event is committed (or rolled back, and the worker
    * finds nothing new, which costs one query). */
-  watch = g_object_get_data (G_OBJECT (store), WATCH_KEY);
-  if (watch != NULL && watch->idle == 0)
-    watch->idle = bourse_idle_add (G_PRIORITY_DEFAULT, wake_cb, watch);
+  bourse_wake_up (G_OBJECT (store), WATCH_KEY);
   return TRUE;
 }

@@ -92,3 +92,59 @@ bourse_backoff_ms (guint base_ms,
   delay = MIN (delay, max_ms);
   return (guint)(delay + g_random_int_range (0, (gint32)(delay / 2) + 1));
 }
+
+typedef struct
+{
+  GSourceFunc func;
+  gpointer    data;
+  guint       idle;   /* a wake-up not yet run */
+} Wake;
+
+static void
+wake_free (gpointer data)
+{
+  Wake *wake = data;
+
+  if (wake->idle != 0)
+    bourse_source_remove (wake->idle);
+  g_free (wake);
+}
+
+static gboolean
+wake_cb (gpointer data)
+{
+  Wake *wake = data;
+
+  wake->idle = 0;
+  wake->func (wake->data);
+  return G_SOURCE_REMOVE;
+}
+
+void
+bourse_wake_set (GObject     *object,
+                 const char  *key,
+                 GSourceFunc  func,
+                 gpointer     data)
+{
+  Wake *wake = NULL;
+
+  g_return_if_fail (G_IS_OBJECT (object));
+
+  if (func != NULL)
+    {
+      wake = g_new0 (Wake, 1);
+      wake->func = func;
+      wake->data = data;
+    }
+  g_object_set_data_full (object, key, wake, wake_free);
+}
+
+void
+bourse_wake_up (GObject    *object,
+                const char *key)
+{
+  Wake *wake = g_object_get_data (object, key);
+
+  if (wake != NULL && wake->idle == 0)
+    wake->idle = bourse_idle_add (G_PRIORITY_DEFAULT, wake_cb, wake);
+}

@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
@@ -36,6 +36,17 @@ GSource *bourse_timeout_source_attach (GMainContext *context,
                                        GSourceFunc   function,
                                        gpointer      data);
 void     bourse_source_clear          (GSource     **source);
+
+/* A follower woken in an idle (on the thread-default context of the one
+ * who wakes it) after one or more bourse_wake_up () on @object's @key: a
+ * writer wakes whoever follows what it writes without knowing of them.
+ * One follower a key; @func NULL removes it (and a wake-up not yet run). */
+void  bourse_wake_set            (GObject     *object,
+                                  const char  *key,
+                                  GSourceFunc  func,
+                                  gpointer     data);
+void  bourse_wake_up             (GObject     *object,
+                                  const char  *key);
 
 /* How long to wait before retry number @attempt (from 1): @base_ms ×
  * 2^(@attempt − 1), capped at @max_ms, plus up to half of it again. The

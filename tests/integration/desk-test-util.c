@@ -84,6 +84,21 @@ desk_object (JsonNode *node)
   return json_node_get_object (node);
 }
 
+gint64
+desk_request_approval (BourseTestServer *server,
+                       const char       *symbol,
+                       const char       *token)
+{
+  g_autofree char *body = g_strdup_printf ("{\"symbol\":\"%s\",\"interval\":\"1h\",\"strategy\":\"A\","
+                                           "\"last_n_days\":30,\"params\":{\"threshold\":0}}", symbol);
+  g_autoptr(JsonNode) node = desk_expect (server, "POST", "/api/v1/recommendations", token, body, 201);
+  JsonObject *object = desk_object (node);
+
+  g_assert_cmpstr (json_object_get_string_member (object, "decision"), !=, "NO_TRADE");
+  g_assert_cmpint (json_object_get_int_member (object, "approval_id"), >, 0);
+  return json_object_get_int_member (object, "approval_id");
+}
+
 JsonNode *
 desk_fetch (BourseTestServer *server,
             const char       *method,

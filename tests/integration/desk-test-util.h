@@ -60,6 +60,13 @@ void              desk_expect_field          (BourseTestServer   *server,
 
 JsonObject       *desk_object                (JsonNode           *node);
 
+/* An actionable recommendation on @symbol (with 1h candles stored) asked
+ * for by @token (NULL: the local owner): AR with no threshold trades on
+ * any forecast. Returns its approval's id. */
+gint64            desk_request_approval      (BourseTestServer   *server,
+                                              const char         *symbol,
+                                              const char         *token);
+
 /* A csv instrument (tick 0.01) with @n closed candles of @interval ending
  * before now: a random walk from 100 seeded by @seed, written to the store. */
 void              desk_add_instrument        (BourseTestServer   *server,

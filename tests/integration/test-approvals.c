@@ -19,15 +19,7 @@ static gint64
 request_approval (BourseTestServer *server,
                   const char       *token)
 {
-  g_autoptr(JsonNode) node =
-    desk_expect (server, "POST", "/api/v1/recommendations", token,
-                 "{\"symbol\":\"" SYMBOL "\",\"interval\":\"1h\",\"strategy\":\"A\",\"last_n_days\":30,"
-                 "\"params\":{\"threshold\":0}}", 201);
-  JsonObject *object = desk_object (node);
-
-  g_assert_cmpstr (json_object_get_string_member (object, "decision"), !=, "NO_TRADE");
-  g_assert_cmpint (json_object_get_int_member (object, "approval_id"), >, 0);
-  return json_object_get_int_member (object, "approval_id");
+  return desk_request_approval (server, SYMBOL, token);
 }
 
 static char *

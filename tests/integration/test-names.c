@@ -12,20 +12,6 @@
 
 #define SYMBOL "NAMUSDT"
 
-static gint64
-request_approval (BourseTestServer *server,
-                  const char       *token)
-{
-  g_autoptr(JsonNode) node =
-    desk_expect (server, "POST", "/api/v1/recommendations", token,
-                 "{\"symbol\":\"" SYMBOL "\",\"interval\":\"1h\",\"strategy\":\"A\",\"last_n_days\":30,"
-                 "\"params\":{\"threshold\":0}}", 201);
-  JsonObject *object = desk_object (node);
-
-  g_assert_cmpint (json_object_get_int_member (object, "approval_id"), >, 0);
-  return json_object_get_int_member (object, "approval_id");
-}
-
 static const char *
 string_or_null (JsonObject *object,
                 const char *member)
@@ -90,7 +76,7 @@ test_approval_names (void)
   ws = desk_ws_connect (server, vera);
   desk_ws_subscribe (ws, "[\"approvals\",\"recommendations\"]");
 
-  id = request_approval (server, tom);
+  id = desk_request_approval (server, SYMBOL, tom);
   check_approval (server, vera, id, "tom", NULL);
   check_approval (server, tom, id, "tom", NULL);
   check_approval (server, ada, id, "tom", NULL);
@@ -113,7 +99,7 @@ test_approval_names (void)
   check_approval (server, tom, id, "tom", "ada");
 
   /* The desktop's owner has no account: no name, as no id. */
-  id = request_approval (server, NULL);
+  id = desk_request_approval (server, SYMBOL, NULL);
   check_approval (server, ada, id, NULL, NULL);
 
   desk_ws_free (ws);
@@ -217,7 +203,7 @@ test_audit_names (void)
   g_assert_null (string_or_null (entry, "actor_name"));
   g_assert_cmpstr (string_or_null (entry, "target_name"), ==, "ada");
 
-  id = request_approval (server, NULL);
+  id = desk_request_approval (server, SYMBOL, NULL);
   approve = g_strdup_printf ("/api/v1/approvals/%" G_GINT64_FORMAT "/approve", id);
   decided = desk_expect (server, "POST", approve, ada, "{}", 200);
   approved = desk_audit (server, "approval.approve");
