@@ -409,14 +409,16 @@ static void
 users_decline_cb (BourseRequest *request,
                   gpointer       user_data)
 {
-  JsonObject *body = bourse_request_get_json_object (request);
   g_autoptr(GError) error = NULL;
   const char *reason = NULL;
   BourseAuthContext context;
+  JsonObject *body;
   gboolean changed;
   gint64 id = bourse_request_get_id_param (request);
 
-  if (id == 0 || body == NULL || !bourse_request_get_string_member (request, body, "reason", TRUE, &reason))
+  /* The path first: each of these answers when it fails. */
+  if (id == 0 || (body = bourse_request_get_json_object (request)) == NULL
+      || !bourse_request_get_string_member (request, body, "reason", TRUE, &reason))
     return;
   bourse_request_get_context (request, &context);
   changed = bourse_accounts_decline (bourse_request_get_auth (request), bourse_request_get_principal (request)->actor,
