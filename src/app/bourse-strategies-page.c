@@ -570,7 +570,8 @@ bourse_strategies_page_show_result (BourseStrategiesPage *self,
                                            n_candles),
                               bourse_json_get_string (recommendation, "symbol") ?: "?",
                               bourse_json_get_string (recommendation, "interval") ?: "?",
-                              bourse_json_get_string (recommendation, "strategy") ?: "?",
+                              bourse_json_get_string (recommendation, "strategy_name")
+                                ?: bourse_json_get_string (recommendation, "strategy") ?: "?",
                               n_candles);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   label = gtk_label_new (bourse_decision_to_display (decision));

@@ -712,7 +712,10 @@ test_analyse (void)
   g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-decision"), ==, decision);
   g_assert_true (gtk_widget_has_css_class (find (page, "result-decision"),
                                            g_str_equal (decision, "BUY") ? "success" : "error"));
-  subtitle = g_strdup_printf ("ETHUSDT · 15m · ar · %" PRId64 " candles",
+  /* The strategy by its name, not its id. */
+  g_assert_cmpstr (json_object_get_string_member (rec, "strategy_name"), !=, "ar");
+  subtitle = g_strdup_printf ("ETHUSDT · 15m · %s · %" PRId64 " candles",
+                              json_object_get_string_member (rec, "strategy_name"),
                               json_object_get_int_member (json_object_get_object_member (rec, "window"), "candles"));
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (rec, "window"), "candles"), >, 48);
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (find (page, "result-decision-row"))),
