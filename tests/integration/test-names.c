@@ -338,7 +338,8 @@ test_decline (void)
   desk_expect_field (server, "POST", decline_active, ada, "{\"reason\":\"no\"}", 409, "status");
   g_assert_cmpint (count_events (server, "signup.declined", id), ==, 1);
   g_assert_cmpint (count_events (server, "signup.declined", tom_id), ==, 0);
-  desk_expect (server, "POST", "/api/v1/users/999999/decline", ada, "{\"reason\":\"no\"}", 404);
+  g_clear_pointer (&declined, json_node_unref);
+  declined = desk_expect (server, "POST", "/api/v1/users/999999/decline", ada, "{\"reason\":\"no\"}", 404);
 
   bourse_test_server_free (server);
 }
