@@ -948,6 +948,22 @@ typedef struct
   int        width;
 } WidthQuery;
 
+typedef struct
+{
+  GtkWidget *leaflet;
+  gboolean   folded;
+} FoldQuery;
+
+/* The leaflet folds at its next allocation, which may come a frame after
+ * the window took its width. */
+static gboolean
+leaflet_is_folded_as (gpointer data)
+{
+  FoldQuery *query = data;
+
+  return adw_leaflet_get_folded (ADW_LEAFLET (query->leaflet)) == query->folded;
+}
+
 /* The size asked for, but for a window as wide as the screen (Xvfb's
  * 1280 px), whose shadow takes a few of them. */
 static gboolean
@@ -1022,6 +1038,7 @@ test_window_adaptive (void)
     {
       BourseWindow *window = open_full_window (widths[w]);
       WidthQuery query = { GTK_WIDGET (window), widths[w] };
+      FoldQuery fold;
       GtkWidget *leaflet = find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_LEAFLET);
       g_autoptr(GListModel) pages = NULL;
       guint n_pages;
@@ -1055,7 +1072,8 @@ test_window_adaptive (void)
 
       /* The sidebar beside the page on a wide screen; folded away on a
        * phone's. */
-      g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (leaflet)) == (widths[w] < 600));
+      fold = (FoldQuery) { leaflet, widths[w] < 600 };
+      wait_until (leaflet_is_folded_as, &fold, "the sidebar to fold (or unfold) for the width");
       g_clear_object (&pages);
       close_window (window);
     }
