@@ -945,8 +945,12 @@ bourse_strategies_page_set_client (BourseStrategiesPage *self,
                                                    "/api/v1/instruments", NULL);
       self->strategies = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_STRATEGY,
                                                   "/api/v1/strategies?limit=500", "strategies");
+      /* After: the type row's own selection model must have taken the
+       * change before the page selects in it (GTK crashed selecting a
+       * position its list view did not have yet). */
       g_signal_connect_object (self->types, "items-changed",
-                               G_CALLBACK (bourse_strategies_page_types_changed_cb), self, G_CONNECT_SWAPPED);
+                               G_CALLBACK (bourse_strategies_page_types_changed_cb), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
       g_signal_connect_object (self->types, "failed",
                                G_CALLBACK (bourse_strategies_page_failed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->instruments, "failed",
