@@ -23,6 +23,7 @@
 #include "bourse-backtests-page.h"
 #include "bourse-candle-chart.h"
 #include "bourse-desk-util.h"
+#include "bourse-desktop-settings.h"
 #include "bourse-equity-chart.h"
 #include "bourse-markets-page.h"
 #include "bourse-mini-chart.h"
@@ -241,7 +242,7 @@ static char *
 format_day (const char *rfc3339)
 {
   g_autoptr(GDateTime) time = rfc3339 ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
-  g_autoptr(GDateTime) local = time ? g_date_time_to_local (time) : NULL;
+  g_autoptr(GDateTime) local = time ? g_date_time_to_timezone (time, bourse_settings_get_time_zone ()) : NULL;
 
   return local != NULL ? g_date_time_format (local, "%Y-%m-%d") : g_strdup ("?");
 }

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "bourse-candle-chart.h"
+#include "bourse-desktop-settings.h"
 
 #define DEFAULT_CANDLE_WIDTH  8.0
 #define MAX_CANDLE_WIDTH      64.0
@@ -75,7 +76,7 @@ struct _BourseCandleChart
   GArray     *items;                 /* scratch of each frame */
   GArray     *ticks;
   GHashTable *layouts;               /* text → PangoLayout */
-  BourseChartTimeAxis *time_axis;     /* in the local zone (DESIGN.md §4) */
+  BourseChartTimeAxis *time_axis;     /* in the display zone (DESIGN.md §4, Preferences) */
   GPtrArray  *time_labels;           /* of the last frame */
   GPtrArray  *price_labels;
 };
@@ -180,7 +181,8 @@ bourse_candle_chart_format_time (BourseCandleChart *self,
                                  gint64             open_time,
                                  gboolean           long_form)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (floor_div (open_time, 1000));
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (floor_div (open_time, 1000));
+  g_autoptr(GDateTime) time = utc ? g_date_time_to_timezone (utc, bourse_settings_get_time_zone ()) : NULL;
   gboolean days = bourse_candle_chart_spacing_ms (self) >= MS_PER_DAY;
 
   if (time == NULL)
@@ -1119,6 +1121,13 @@ bourse_candle_chart_snapshot_time_grid (BourseCandleChart *self,
 {
   const BourseChartTimeStep *step;
 
+  /* The display zone is a preference that may change while the chart is shown. */
+  if (bourse_chart_time_axis_get_zone (self->time_axis) != bourse_settings_get_time_zone ())
+    {
+      bourse_chart_time_axis_free (self->time_axis);
+      self->time_axis = bourse_chart_time_axis_new (bourse_settings_get_time_zone ());
+    }
+
   step = bourse_chart_time_axis_ticks (self->time_axis, (const BourseChartCandle *) self->candles->data,
                                        (const Item *) self->items->data, self->items->len,
                                        bourse_candle_chart_spacing_ms (self) / self->candle_width,
@@ -1724,7 +1733,7 @@ bourse_candle_chart_init (BourseCandleChart *self)
   self->ticks = g_array_new (FALSE, FALSE, sizeof (BourseChartTick));
   self->layouts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->pyramid = bourse_chart_pyramid_new ();
-  self->time_axis = bourse_chart_time_axis_new (NULL);
+  self->time_axis = bourse_chart_time_axis_new (bourse_settings_get_time_zone ());
   self->time_labels = g_ptr_array_new_with_free_func (g_free);
   self->price_labels = g_ptr_array_new_with_free_func (g_free);
   self->readout = g_strdup ("");

@@ -14,6 +14,7 @@
 
 #include "bourse-app-util.h"
 #include "bourse-desk-util.h"
+#include "bourse-desktop-settings.h"
 #include "bourse-equity-chart.h"
 #include "bourse-pnl-calendar.h"
 #include "bourse-portfolio-page.h"
@@ -415,12 +416,11 @@ bourse_portfolio_page_equity_cb (GObject      *object,
   bourse_portfolio_page_show_curve (self);
 }
 
-/* The local zone's IANA name for the calendar's days, or UTC. */
+/* The display zone's IANA name for the calendar's days (Preferences), or UTC. */
 static char *
-dup_local_zone_name (void)
+dup_display_zone_name (void)
 {
-  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
-  const char *identifier = g_time_zone_get_identifier (zone);
+  const char *identifier = g_time_zone_get_identifier (bourse_settings_get_time_zone ());
 
   if (identifier == NULL || identifier[0] == '/' || identifier[0] == ':' || identifier[0] == '\0')
     return g_strdup ("UTC");
@@ -467,10 +467,10 @@ bourse_portfolio_page_load_history (BoursePortfolioPage *self)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GDateTime) start = g_date_time_add_days (now, -EQUITY_DAYS);
-  g_autoptr(GDateTime) local = g_date_time_to_local (now);
+  g_autoptr(GDateTime) local = g_date_time_to_timezone (now, bourse_settings_get_time_zone ());
   g_autofree char *start_text = g_date_time_format_iso8601 (start);
   g_autofree char *end_text = g_date_time_format_iso8601 (now);
-  g_autofree char *zone = dup_local_zone_name ();
+  g_autofree char *zone = dup_display_zone_name ();
   g_autofree char *equity_path = NULL;
   g_autofree char *calendar_path = NULL;
   g_autofree char *start_escaped = g_uri_escape_string (start_text, NULL, FALSE);

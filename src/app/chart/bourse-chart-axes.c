@@ -96,6 +96,14 @@ bourse_chart_time_axis_free (BourseChartTimeAxis *self)
   g_free (self);
 }
 
+GTimeZone *
+bourse_chart_time_axis_get_zone (BourseChartTimeAxis *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->zone;
+}
+
 /* Offsets change on whole hours, so one lookup an hour is enough. */
 gint64
 bourse_chart_time_axis_to_local (BourseChartTimeAxis *self,

@@ -47,6 +47,7 @@ typedef struct _BourseChartTimeAxis BourseChartTimeAxis;
 
 BourseChartTimeAxis       *bourse_chart_time_axis_new        (GTimeZone                  *zone);
 void                       bourse_chart_time_axis_free       (BourseChartTimeAxis        *self);
+GTimeZone                 *bourse_chart_time_axis_get_zone   (BourseChartTimeAxis        *self);
 gint64                     bourse_chart_time_axis_to_local   (BourseChartTimeAxis        *self,
                                                               gint64                      utc_ms);
 /* Which bucket of @step the instant @utc_ms is in. */
