@@ -20,6 +20,8 @@ grep -v '^#' po/POTFILES.in | sed '/^$/d' | sort > "$work/listed"
   grep -rlE '(^|[^A-Za-z0-9_])(N?C?_)\(' src --include='*.c' || true
   grep -rl 'translatable="yes"' ui data --include='*.ui' --include='*.xml.in' || true
   ls data/*.desktop.in data/*.metainfo.xml.in data/*.gschema.xml.in 2>/dev/null || true
+  # The web console's modules (core/i18n.js defines the functions and has no string of its own).
+  grep -rlE '(^|[^A-Za-z0-9_$.])(N_|C_|_|ngettext)\(' ui/web/src --include='*.js' | grep -v '/core/i18n\.js$' || true
 } | sort -u > "$work/needed"
 missing=$(comm -13 "$work/listed" "$work/needed")
 if [ -n "$missing" ]; then
@@ -61,5 +63,9 @@ for lang in $(sed 's/#.*//' po/LINGUAS); do
   fi
   msgfmt --check --statistics -o /dev/null "po/$lang.po" || status=1
 done
+
+# 3. The web console's catalogues (build-aux/web-build.py makes them from the same po/*.po):
+# every string its modules use translated in every language, keeping its {placeholders}.
+python3 build-aux/web-build.py --source ui/web --check-translations || status=1
 
 exit $status

@@ -10,6 +10,11 @@ import { tokens } from './core/tokens.js';
 import * as format from './core/format.js';
 import { $, h, clearFieldErrors, fieldErrors } from './core/dom.js';
 import { pages } from './pages/index.js';
+import { _, fill } from './core/i18n.js';
+import shell from './shell-markup.js';
+
+// boot.js loaded the translations: the shell is drawn in the reader's language.
+document.body.insertAdjacentHTML('beforeend', shell);
 
 const main = document.querySelector('main');
 let current = null;        // { page, params, unmount, root }
@@ -79,12 +84,12 @@ function unmount() {
 live.onState((state) => {
   const badge = $('connection');
   if (!signedIn) return;
-  if (state === 'connecting') { badge.dataset.state = 'connecting'; badge.textContent = 'Connecting…'; }
+  if (state === 'connecting') { badge.dataset.state = 'connecting'; badge.textContent = _('Connecting…'); }
   if (state === 'connected' || state === 'syncing' || state === 'synced') {
     badge.dataset.state = 'connected';
-    badge.textContent = 'Live';
+    badge.textContent = _('Live');
   }
-  if (state === 'reconnecting') { badge.dataset.state = 'reconnecting'; badge.textContent = 'Reconnecting…'; }
+  if (state === 'reconnecting') { badge.dataset.state = 'reconnecting'; badge.textContent = _('Reconnecting…'); }
   if (state === 'syncing') main.dataset.sync = 'syncing';
   else if (state === 'synced') main.dataset.sync = 'live';
   else delete main.dataset.sync;
@@ -129,7 +134,7 @@ function showSignIn(message) {
   $('sign-in').hidden = false;
   $('sign-in-error').textContent = message || '';
   $('connection').dataset.state = 'error';
-  $('connection').textContent = 'Signed out';
+  $('connection').textContent = _('Signed out');
   checkSetup();
 }
 
@@ -156,7 +161,7 @@ $('sign-in').addEventListener('submit', async (event) => {
     tokens.store(answer);
     start();
   } catch (error) {
-    $('sign-in-error').textContent = error instanceof ApiError ? error.message : `Could not reach the server: ${error.message}`;
+    $('sign-in-error').textContent = error instanceof ApiError ? error.message : fill(_('Could not reach the server: {error}'), { error: error.message });
   }
 });
 
@@ -183,14 +188,14 @@ function showSetup(token) {
   $('sign-in').hidden = true;
   $('setup').hidden = false;
   $('connection').dataset.state = 'error';
-  $('connection').textContent = 'Not set up';
+  $('connection').textContent = _('Not set up');
   $('setup-username').focus();
   $('setup').addEventListener('submit', async (event) => {
     event.preventDefault();
     const form = $('setup');
     clearFieldErrors(form);
     if ($('setup-password').value !== $('setup-confirm').value) {
-      $('setup-confirm-error').textContent = 'The passwords differ.';
+      $('setup-confirm-error').textContent = _('The passwords differ.');
       $('setup-confirm').setAttribute('aria-invalid', 'true');
       $('setup-confirm').focus();
       return;
@@ -204,9 +209,9 @@ function showSetup(token) {
       start();
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
-        showSignIn('This server is set up already: sign in.');
+        showSignIn(_('This server is set up already: sign in.'));
       } else if (error instanceof ApiError && error.status === 403) {
-        $('setup-error').textContent = `${error.message} Use the address boursed serve printed last.`;
+        $('setup-error').textContent = `${error.message} ${_('Use the address boursed serve printed last.')}`;
       } else {
         fieldErrors(form, error);
       }

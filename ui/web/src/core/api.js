@@ -3,12 +3,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import { tokens } from './tokens.js';
+import { _, fill, ngettext } from './i18n.js';
 
 // A refusal, in the server's words: .status, .problem (the application/problem+json
 // document, or null) and .fieldErrors (field → message, from the problem's errors).
 export class ApiError extends Error {
   constructor(status, problem, fallback) {
-    super((problem && (problem.detail || problem.title)) || `${fallback || 'The server refused'} (HTTP ${status})`);
+    super((problem && (problem.detail || problem.title)) || `${fallback || _('The server refused')} (HTTP ${status})`);
     this.name = 'ApiError';
     this.status = status;
     this.problem = problem;
@@ -75,8 +76,8 @@ async function send(method, path, body, options = {}) {
   if (response.status === 401 && tokens.access()) {
     if (await refreshOnce()) response = await attempt();
     else {
-      tokens.signedOut('Your session has ended: sign in again.');
-      throw new ApiError(401, await readProblem(response), 'Signed out');
+      tokens.signedOut(_('Your session has ended: sign in again.'));
+      throw new ApiError(401, await readProblem(response), _('Signed out'));
     }
   }
   if (options.raw) return response;

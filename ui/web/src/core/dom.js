@@ -80,3 +80,10 @@ export function clearErrorsIn(form, formError, field) {
 export function showErrorsIn(form, formError, problem) {
   fieldErrors(form, { problem }, formError);
 }
+
+// A tagged template for our own static markup (pages/*-markup.js): the values in it are
+// escaped, translations being text whatever characters they hold.
+export function html(strings, ...values) {
+  const escape = (value) => String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return strings.reduce((out, part, i) => out + part + (i < values.length ? escape(values[i]) : ''), '');
+}

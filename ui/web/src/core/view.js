@@ -6,6 +6,7 @@ import { api, ApiError } from './api.js';
 import { session } from './session.js';
 import { decimal, signOf } from './format.js';
 import { $ } from './dom.js';
+import { _, fill, ngettext } from './i18n.js';
 
 // A problem's text, in the server's words. A 422 names the fields it refused, and each is said
 // with its message; other refusals say their detail, and messages that add to it.
@@ -30,7 +31,7 @@ function said(error, errorNode, fallback) {
     // A session that ended is the sign-in form's to say.
     if (error.status !== 401) errorNode.textContent = problemText(error.problem, error.status, fallback);
   } else if (error.name !== 'AbortError') {
-    errorNode.textContent = `Could not reach the server: ${error.message}`;
+    errorNode.textContent = fill(_('Could not reach the server: {error}'), { error: error.message });
   }
 }
 
@@ -99,9 +100,9 @@ export function userName(id, name) {
   // The trading state's set_by: "user:<id>", or "system" for a protection.
   const user = typeof id === 'string' ? /^user:(\d+)$/.exec(id) : null;
   if (user) id = Number(user[1]);
-  else if (typeof id === 'string') return id === 'system' ? 'System' : id;
-  if (session.user && session.user.id === id) return 'You';
-  return `User #${id}`;
+  else if (typeof id === 'string') return id === 'system' ? _('System') : id;
+  if (session.user && session.user.id === id) return _('You');
+  return fill(_('User #{id}'), { id });
 }
 
 // Fills the table's body with a row per item, or shows its "empty" note instead.

@@ -4,6 +4,7 @@
 import { fieldErrors } from '../core/dom.js';
 import { listOf } from '../core/view.js';
 import { refusalText, fillRows, scrollingTable } from './kit.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const PAGE = 100;
 
@@ -21,25 +22,25 @@ function mount(root, ctx) {
     return { control, node: h('div', { class: 'field', 'data-field': name },
       h('label', { for: id }, label), control, h('p', { class: 'field-error', id: `${id}-error` })) };
   };
-  const actor = input('audit-actor', 'actor', 'Actor');
-  const action = input('audit-action', 'action', 'Action (a prefix ends in “.”)');
-  const target = input('audit-target', 'target', 'Target');
-  const since = input('audit-since', 'since', 'Since', 'date');
-  const until = input('audit-until', 'until', 'Until', 'date');
+  const actor = input('audit-actor', 'actor', _('Actor'));
+  const action = input('audit-action', 'action', _('Action (a prefix ends in “.”)'));
+  const target = input('audit-target', 'target', _('Target'));
+  const since = input('audit-since', 'since', _('Since'), 'date');
+  const until = input('audit-until', 'until', _('Until'), 'date');
   for (const f of [actor, action, target, since, until])
     f.control.setAttribute('aria-describedby', `${f.control.id}-error`);
-  const apply = h('button', { type: 'submit' }, 'Filter');
-  const form = h('form', { class: 'filters', id: 'audit-filter', 'aria-label': 'Audit filters' },
+  const apply = h('button', { type: 'submit' }, _('Filter'));
+  const form = h('form', { class: 'filters', id: 'audit-filter', 'aria-label': _('Audit filters') },
     actor.node, action.node, target.node, since.node, until.node, h('div', { class: 'actions' }, apply));
-  const verify = h('button', { type: 'button', id: 'audit-verify' }, 'Verify');
+  const verify = h('button', { type: 'button', id: 'audit-verify' }, _('Verify'));
   const verdict = h('p', { id: 'audit-verdict', role: 'status' });
   const rows = h('tbody');
-  const older = h('button', { type: 'button', id: 'audit-older' }, 'Older');
+  const older = h('button', { type: 'button', id: 'audit-older' }, _('Older'));
   older.hidden = true;
   root.append(
-    h('div', { class: 'heading-row' }, h('h2', null, 'Audit'), verify), verdict, form, error,
-    scrollingTable(h, { id: 'audit-list', label: 'Audit entries', body: rows,
-                        columns: ['Time', 'Actor', 'Action', 'Target', 'Details', 'Address'] }),
+    h('div', { class: 'heading-row' }, h('h2', null, _('Audit')), verify), verdict, form, error,
+    scrollingTable(h, { id: 'audit-list', label: _('Audit entries'), body: rows,
+                        columns: [_('Time'), _('Actor'), _('Action'), _('Target'), _('Details'), _('Address')] }),
     older);
 
   // The filters as they were when the list was read: Older pages on with those, whatever
@@ -74,7 +75,7 @@ function mount(root, ctx) {
       h('td', { class: 'action' }, e.action == null ? '—' : String(e.action)),
       h('td', { class: 'target' }, e.target == null ? '—' : String(e.target)),
       h('td', { class: 'details' }, detailsText(e.details)),
-      h('td', null, e.client_address == null ? '—' : String(e.client_address))), 'No entry matches');
+      h('td', null, e.client_address == null ? '—' : String(e.client_address))), _('No entry matches'));
     older.hidden = cursor === null;
   }
 
@@ -95,7 +96,7 @@ function mount(root, ctx) {
     } catch (err) {
       if (gone || mine !== asked) return;
       if (err && err.status === 422) fieldErrors(form, err);
-      else error.textContent = refusalText(err, 'Could not load the audit trail.');
+      else error.textContent = refusalText(err, _('Could not load the audit trail.'));
     } finally {
       older.disabled = false;
     }
@@ -109,17 +110,17 @@ function mount(root, ctx) {
   older.addEventListener('click', () => load(true));
   verify.addEventListener('click', async () => {
     verify.disabled = true;
-    verdict.textContent = 'Verifying…';
+    verdict.textContent = _('Verifying…');
     delete verdict.dataset.ok;
     try {
       const answer = await api.get('/api/v1/audit/verify');
       if (gone) return;
       verdict.dataset.ok = String(answer.ok === true);
       verdict.textContent = answer.ok
-        ? `The trail is intact: ${answer.checked} entries checked.`
-        : `The trail was altered: entry ${answer.first_bad_id} does not match (${answer.checked} checked).`;
+        ? fill(ngettext('The trail is intact: {n} entry checked.', 'The trail is intact: {n} entries checked.', answer.checked), { n: answer.checked })
+        : fill(_('The trail was altered: entry {entry} does not match ({n} checked).'), { entry: answer.first_bad_id, n: answer.checked });
     } catch (err) {
-      if (!gone) verdict.textContent = refusalText(err, 'The trail could not be verified.');
+      if (!gone) verdict.textContent = refusalText(err, _('The trail could not be verified.'));
     } finally {
       verify.disabled = false;
     }
@@ -138,4 +139,4 @@ function mount(root, ctx) {
   };
 }
 
-export default { id: 'audit', title: 'Audit', permission: 'audit.read', mount };
+export default { id: 'audit', title: _('Audit'), permission: 'audit.read', mount };

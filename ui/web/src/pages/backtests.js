@@ -1,7 +1,7 @@
 // pages/backtests.js — run backtests, list them and show one with its result (docs/BACKTESTS.md).
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import markup from './backtests.html';
+import markup from './backtests-markup.js';
 import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { decimal, duration } from '../core/format.js';
@@ -9,6 +9,7 @@ import { $, clearErrorsIn, showErrorsIn } from '../core/dom.js';
 import { paramsOf } from './kit.js';
 import { decimalCell, element, fillTable, getResponse, keepNewest, listOf, pnlCell,
          problemText, readProblem, safeId, userName, whileShown } from '../core/view.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const can = (permission) => session.can(permission);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -53,7 +54,7 @@ function forgetBacktests() {
   $('backtest-form').reset();
   $('bt-start').value = '';
   $('bt-end').value = '';
-  $('bt-params').replaceChildren(element('legend', 'Parameters'));
+  $('bt-params').replaceChildren(element('legend', _('Parameters')));
   $('bt-note').value = '';
   $('bt-metrics').tBodies[0].replaceChildren();
   $('bt-trades').tBodies[0].replaceChildren();
@@ -131,9 +132,9 @@ async function loadBacktestForm() {
   if (strategyTypes !== null && instruments !== null) return;
   const [types, listed] = await Promise.all([
     strategyTypes === null
-      ? fetchShown('/api/v1/strategies/types', $('backtest-form-error'), 'Could not load the strategies.') : null,
+      ? fetchShown('/api/v1/strategies/types', $('backtest-form-error'), _('Could not load the strategies.')) : null,
     instruments === null
-      ? fetchShown('/api/v1/instruments', $('backtest-form-error'), 'Could not load the instruments.') : null,
+      ? fetchShown('/api/v1/instruments', $('backtest-form-error'), _('Could not load the instruments.')) : null,
   ]);
   if (!mounted) return;
   if (types) strategyTypes = listOf(types);
@@ -198,7 +199,7 @@ function renderParams() {
   const type = (strategyTypes || []).find((t) => t.id === id);
   const properties = (type && type.parameters && type.parameters.properties) || {};
   const fields = Object.entries(properties).map(([name, schema]) => paramField(name, schema || {}));
-  $('bt-params').replaceChildren(element('legend', 'Parameters'), ...fields);
+  $('bt-params').replaceChildren(element('legend', _('Parameters')), ...fields);
   $('bt-params').hidden = fields.length === 0;
 }
 
@@ -275,7 +276,7 @@ async function runBacktest() {
   clearFieldErrors();
   $('bt-run').disabled = true;
   const answer = await actShown('POST', '/api/v1/backtests', backtestRequest(), $('backtest-form-error'),
-                           'The backtest was not started.');
+                           _('The backtest was not started.'));
   $('bt-run').disabled = false;
   if (!answer.ok) {
     if (answer.status === 422) showFieldErrors(answer.problem);
@@ -295,7 +296,7 @@ async function runBacktest() {
 async function loadBacktests() {
   const asked = backtestEvents;
   const answer = await fetchShown(`/api/v1/backtests?limit=${SHOWN_BACKTESTS}`, $('backtests-error'),
-                                 'Could not load the backtests.');
+                                 _('Could not load the backtests.'));
   if (!answer || !mounted) return;
   const changedSince = (id) => (backtestSeenAt.get(id) ?? 0) > asked;
   const listed = listOf(answer).filter((b) => !deletedBacktests.has(b.id));
@@ -313,7 +314,7 @@ function jobOf(backtest) {
 function statusText(backtest) {
   const job = jobOf(backtest);
   if (backtest.status === 'running' && job && typeof job.progress === 'number')
-    return `running ${Math.floor(job.progress * 100)} %`;
+    return fill(_('running {progress}'), { progress: `${Math.floor(job.progress * 100)} %` });
   return String(backtest.status);
 }
 
@@ -324,7 +325,7 @@ function backtestRow(backtest) {
   if (backtest.id === shownId) tr.setAttribute('aria-current', 'true');
   const link = element('a', `#${backtest.id}`);
   link.href = `#/backtests/${backtest.id}`;
-  link.setAttribute('aria-label', `Show backtest ${backtest.id}`);
+  link.setAttribute('aria-label', fill(_('Show backtest {id}'), { id: backtest.id }));
   const first = element('td', null, 'id');
   first.append(link);
   const summary = backtest.summary || {};
@@ -367,7 +368,7 @@ function backtestChanged(data) {
     if (shownId === data.id) {
       shownAsked++;   // an answer on its way is older than this
       shown = null;
-      shownProblem = 'This backtest has been deleted.';
+      shownProblem = _('This backtest has been deleted.');
     }
   } else {
     const known = backtests.get(data.id);
@@ -405,7 +406,7 @@ async function cancelBacktest(node) {
   if (!shown || typeof shown.job_id !== 'number') return;
   node.disabled = true;
   const answer = await actShown('POST', `/api/v1/jobs/${encodeURIComponent(shown.job_id)}/cancel`, {},
-                           $('bt-result-error'), 'The backtest was not cancelled.');
+                           $('bt-result-error'), _('The backtest was not cancelled.'));
   node.disabled = false;
   if (answer.ok && answer.data) jobChanged(answer.data);
   // 409: it had ended already; read how.
@@ -438,7 +439,7 @@ async function loadShown() {
   if (asked !== shownAsked || id !== shownId || !mounted) return;
   if (!response.ok) {
     shown = null;
-    shownProblem = problemText(answer, response.status, `Could not load backtest ${id}.`);
+    shownProblem = problemText(answer, response.status, fill(_('Could not load backtest {id}.'), { id }));
     if (response.status === 404) backtests.delete(id);
   } else {
     shown = answer;
@@ -458,24 +459,24 @@ function renderResult() {
   const b = shown;
   article.dataset.backtestId = String(shownId);
   article.dataset.status = b ? String(b.status) : shownProblem ? 'unavailable' : 'loading';
-  $('bt-result-title').textContent = b ? `Backtest #${b.id}: ${b.strategy} on ${b.symbol} ${b.interval}`
-    : `Backtest #${shownId}`;
+  $('bt-result-title').textContent = b ? fill(_('Backtest #{id}: {strategy} on {symbol} {interval}'), { id: b.id, strategy: b.strategy, symbol: b.symbol, interval: b.interval })
+    : fill(_('Backtest #{id}'), { id: shownId });
   $('bt-result-summary').textContent = b
-    ? [`${shortTime(b.start)} to ${shortTime(b.end)}`, paramsText(b.request && b.request.params),
-       `${b.status}`, `by ${userName(b.created_by, b.created_by_name)}, ${shortTime(b.created_at)}`]
+    ? [fill(_('{start} to {end}'), { start: shortTime(b.start), end: shortTime(b.end) }), paramsText(b.request && b.request.params),
+       `${b.status}`, fill(_('by {user}, {time}'), { user: userName(b.created_by, b.created_by_name), time: shortTime(b.created_at) })]
       .filter(Boolean).join(' · ')
-    : shownProblem ? '' : 'Loading…';
+    : shownProblem ? '' : _('Loading…');
   $('bt-result-failure').textContent = shownProblem
-    || (b && b.status === 'failed' ? `It failed: ${b.error ?? 'no reason given'}.` : '')
-    || (b && b.status === 'cancelled' ? 'It was cancelled.' : '');
+    || (b && b.status === 'failed' ? fill(_('It failed: {error}.'), { error: b.error ?? _('no reason given') }) : '')
+    || (b && b.status === 'cancelled' ? _('It was cancelled.') : '');
 
   const running = b !== null && !FINAL_JOB_STATUSES.has(b.status);
   const job = jobOf(b);
   $('bt-job').hidden = !running;
   $('bt-job-progress').value = running && job && typeof job.progress === 'number' ? job.progress : 0;
-  $('bt-job-message').textContent = running ? (job && job.message) || (b.status === 'queued' ? 'Queued…' : 'Running…') : '';
+  $('bt-job-message').textContent = running ? (job && job.message) || (b.status === 'queued' ? _('Queued…') : _('Running…')) : '';
   $('bt-job-cancel').hidden = !running || !canManageBacktest(b) || !can('jobs.write');
-  $('bt-job-cancel').setAttribute('aria-label', `Cancel backtest ${shownId}`);
+  $('bt-job-cancel').setAttribute('aria-label', fill(_('Cancel backtest {id}'), { id: shownId }));
 
   const result = b && b.result;
   $('bt-result-body').hidden = !result;
@@ -486,7 +487,7 @@ function renderResult() {
   const manage = b !== null && canManageBacktest(b);
   $('bt-note-form').hidden = !manage;
   $('bt-note-text').hidden = manage;
-  $('bt-note-text').textContent = b ? b.note || 'No note.' : '';
+  $('bt-note-text').textContent = b ? b.note || _('No note.') : '';
   const noteKey = b ? `${b.id}|${b.note ?? ''}` : null;
   if (noteKey !== shownNote) {
     shownNote = noteKey;
@@ -495,22 +496,22 @@ function renderResult() {
 }
 
 const METRICS = [
-  ['total_return', 'Total return', 'percent'],
-  ['buy_and_hold_return', 'Buy and hold', 'percent'],
-  ['annualised_return', 'Annualised return', 'percent'],
-  ['volatility', 'Volatility (annualised)', 'percent'],
-  ['sharpe', 'Sharpe ratio', 'ratio'],
-  ['sortino', 'Sortino ratio', 'ratio'],
-  ['calmar', 'Calmar ratio', 'ratio'],
-  ['max_drawdown', 'Maximum drawdown', 'percent'],
-  ['max_drawdown_duration_ms', 'Longest drawdown', 'duration'],
-  ['trades', 'Closed trades', 'count'],
-  ['win_rate', 'Win rate', 'percent'],
-  ['profit_factor', 'Profit factor', 'factor'],
-  ['expectancy', 'Expectancy per trade', 'money'],
-  ['exposure', 'Time in the market', 'percent'],
-  ['average_duration_ms', 'Average holding time', 'duration'],
-  ['fees', 'Fees', 'decimal'],
+  ['total_return', _('Total return'), 'percent'],
+  ['buy_and_hold_return', _('Buy and hold'), 'percent'],
+  ['annualised_return', _('Annualised return'), 'percent'],
+  ['volatility', _('Volatility (annualised)'), 'percent'],
+  ['sharpe', _('Sharpe ratio'), 'ratio'],
+  ['sortino', _('Sortino ratio'), 'ratio'],
+  ['calmar', _('Calmar ratio'), 'ratio'],
+  ['max_drawdown', _('Maximum drawdown'), 'percent'],
+  ['max_drawdown_duration_ms', _('Longest drawdown'), 'duration'],
+  ['trades', _('Closed trades'), 'count'],
+  ['win_rate', _('Win rate'), 'percent'],
+  ['profit_factor', _('Profit factor'), 'factor'],
+  ['expectancy', _('Expectancy per trade'), 'money'],
+  ['exposure', _('Time in the market'), 'percent'],
+  ['average_duration_ms', _('Average holding time'), 'duration'],
+  ['fees', _('Fees'), 'decimal'],
 ];
 
 function metricText(kind, value, metrics, currency) {
@@ -529,8 +530,8 @@ function metricText(kind, value, metrics, currency) {
 }
 
 function exitReasonText(trade) {
-  if (trade.open) return 'Still open (valued at the last close)';
-  const reasons = { take_profit: 'Take profit', stop_loss: 'Stop loss', signal: 'Signal' };
+  if (trade.open) return _('Still open (valued at the last close)');
+  const reasons = { take_profit: _('Take profit'), stop_loss: _('Stop loss'), signal: _('Signal') };
   return reasons[trade.exit_reason] || String(trade.exit_reason ?? '—');
 }
 
@@ -589,7 +590,7 @@ function renderBacktestCurve(result) {
     drawdown.replaceChildren();
     $('bt-axis-from').textContent = '';
     $('bt-axis-to').textContent = '';
-    $('bt-equity-caption').textContent = result ? 'Too few candles to draw a curve.' : '';
+    $('bt-equity-caption').textContent = result ? _('Too few candles to draw a curve.') : '';
     return;
   }
   const [width, height, pad, ddHeight] = [600, 200, 8, 60];
@@ -631,9 +632,9 @@ function renderBacktestCurve(result) {
   $('bt-axis-to').textContent = shortTime(points[points.length - 1].time);
   const metrics = result.metrics || {};
   $('bt-equity-caption').textContent =
-    `The strategy went from ${decimal(result.starting_cash)} to ${decimal(result.final_equity)} ` +
-    `(${percentText(metrics.total_return)}); buying and holding returned ${percentText(metrics.buy_and_hold_return)}. ` +
-    `Deepest drawdown ${percentText(metrics.max_drawdown)}.`;
+    fill(_('The strategy went from {start} to {end} ({return}); buying and holding returned {hold}. Deepest drawdown {drawdown}.'), {
+      start: decimal(result.starting_cash), end: decimal(result.final_equity), return: percentText(metrics.total_return),
+      hold: percentText(metrics.buy_and_hold_return), drawdown: percentText(metrics.max_drawdown) });
 }
 
 async function saveNote(node) {
@@ -641,7 +642,7 @@ async function saveNote(node) {
   const id = shown.id;
   node.disabled = true;
   const answer = await actShown('PATCH', `/api/v1/backtests/${encodeURIComponent(id)}`, { note: $('bt-note').value },
-                           $('bt-result-error'), 'The note was not saved.');
+                           $('bt-result-error'), _('The note was not saved.'));
   node.disabled = false;
   if (!answer.ok || !answer.data || shownId !== id) return;
   shown = Object.assign({}, shown, answer.data, { result: shown.result });
@@ -654,8 +655,9 @@ function openDeleteBacktest() {
   if (!shown) return;
   const running = !FINAL_JOB_STATUSES.has(shown.status);
   $('bt-delete-summary').textContent =
-    `Backtest #${shown.id} (${shown.strategy} on ${shown.symbol} ${shown.interval}) and its result will be deleted.` +
-    (running ? ' It is still running: it is cancelled first.' : '');
+    fill(_('Backtest #{id} ({strategy} on {symbol} {interval}) and its result will be deleted.'),
+         { id: shown.id, strategy: shown.strategy, symbol: shown.symbol, interval: shown.interval }) +
+    (running ? ` ${_('It is still running: it is cancelled first.')}` : '');
   $('bt-delete-error').textContent = '';
   $('bt-delete-submit').disabled = false;
   $('bt-delete-dialog').showModal();
@@ -666,7 +668,7 @@ async function submitDeleteBacktest() {
   const id = shown.id;
   $('bt-delete-submit').disabled = true;
   const answer = await actShown('DELETE', `/api/v1/backtests/${encodeURIComponent(id)}`, undefined,
-                           $('bt-delete-error'), 'The backtest was not deleted.');
+                           $('bt-delete-error'), _('The backtest was not deleted.'));
   $('bt-delete-submit').disabled = false;
   if (!answer.ok) return;
   $('bt-delete-dialog').close();
@@ -715,7 +717,7 @@ function idOf(params) {
 
 export default {
   id: 'backtests',
-  title: 'Backtests',
+  title: _('Backtests'),
   permission: 'backtests.read',
   mount(root, ctx) {
     root.innerHTML = markup;

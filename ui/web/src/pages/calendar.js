@@ -2,8 +2,9 @@
 // closed trades by their day in the browser's time zone, a month a grid.
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { refusalText } from './kit.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const WEEKDAYS = [_('Mon'), _('Tue'), _('Wed'), _('Thu'), _('Fri'), _('Sat'), _('Sun')];
 const LEVELS = 4;
 
 function mount(root, ctx) {
@@ -16,18 +17,18 @@ function mount(root, ctx) {
 
   root.classList.add('page-calendar');
   const error = h('p', { class: 'error', role: 'status' });
-  const previous = h('button', { type: 'button', id: 'calendar-previous', 'aria-label': 'Previous year' }, '‹');
-  const next = h('button', { type: 'button', id: 'calendar-next', 'aria-label': 'Next year' }, '›');
+  const previous = h('button', { type: 'button', id: 'calendar-previous', 'aria-label': _('Previous year') }, '‹');
+  const next = h('button', { type: 'button', id: 'calendar-next', 'aria-label': _('Next year') }, '›');
   const shown = h('span', { id: 'calendar-year', 'aria-live': 'polite' }, String(year));
   const summary = h('p', { class: 'caption', id: 'calendar-summary' });
   const months = h('div', { class: 'months', id: 'calendar-months' });
   root.append(
-    h('div', { class: 'heading-row' }, h('h2', null, 'PnL calendar'),
+    h('div', { class: 'heading-row' }, h('h2', null, _('PnL calendar')),
       h('div', { class: 'year-chooser' }, previous, shown, next)),
     error, summary, months,
     h('p', { class: 'caption legend' }, h('span', { class: 'swatch', 'data-sign': 'positive', 'data-level': '3' }),
-      ' profit ', h('span', { class: 'swatch', 'data-sign': 'negative', 'data-level': '3' }), ' loss, darker for more; ',
-      `days in ${tz}`));
+      ` ${_('profit')} `, h('span', { class: 'swatch', 'data-sign': 'negative', 'data-level': '3' }),
+      ` ${_('loss, darker for more;')} `, fill(_('days in {zone}'), { zone: tz })));
 
   function render(answer) {
     const days = new Map((answer.days || []).map((d) => [d.date, d]));
@@ -56,11 +57,11 @@ function mount(root, ctx) {
           const depth = largest > 0 ? Math.max(1, Math.ceil((Math.abs(Number(day.net_pnl)) / largest) * LEVELS)) : 1;
           cell.dataset.sign = sign;
           cell.dataset.level = String(depth);
-          const text = `${format.money(day.net_pnl, currency)}, ${day.trades} ${day.trades === 1 ? 'trade' : 'trades'}`;
+          const text = fill(ngettext('{amount}, {n} trade', '{amount}, {n} trades', day.trades), { amount: format.money(day.net_pnl, currency), n: day.trades });
           cell.title = `${date}: ${text}`;
-          cell.append(h('span', { class: 'visually-hidden' }, ` ${name} ${d}: ${text}`));
+          cell.append(h('span', { class: 'visually-hidden' }, ` ${fill(_('{month} {day}: {trades}'), { month: name, day: d, trades: text })}`));
         } else {
-          cell.append(h('span', { class: 'visually-hidden' }, ` ${name} ${d}: no trades`));
+          cell.append(h('span', { class: 'visually-hidden' }, ` ${fill(_('{month} {day}: no trades'), { month: name, day: d })}`));
         }
         row.append(cell);
         if ((lead + d) % 7 === 0) {
@@ -74,8 +75,8 @@ function mount(root, ctx) {
         h('thead', null, h('tr', null, ...WEEKDAYS.map((w) => h('th', { scope: 'col', abbr: w }, w.slice(0, 1))))),
         body));
     }
-    summary.textContent = traded === 0 ? `No closed trades in ${year}.`
-      : `${traded} ${traded === 1 ? 'day' : 'days'} with closed trades in ${year}, ${up} of them in profit.`;
+    summary.textContent = traded === 0 ? fill(_('No closed trades in {year}.'), { year })
+      : fill(ngettext('{n} day with closed trades in {year}, {up} of them in profit.', '{n} days with closed trades in {year}, {up} of them in profit.', traded), { n: traded, year, up });
   }
 
   async function load() {
@@ -88,7 +89,7 @@ function mount(root, ctx) {
       render(answer);
       root.dataset.loaded = String(year);
     } catch (err) {
-      if (!gone && mine === asked) error.textContent = refusalText(err, 'Could not load the calendar.');
+      if (!gone && mine === asked) error.textContent = refusalText(err, _('Could not load the calendar.'));
     }
   }
 
@@ -121,4 +122,4 @@ function mount(root, ctx) {
   };
 }
 
-export default { id: 'calendar', title: 'PnL Calendar', permission: 'portfolio.read', mount };
+export default { id: 'calendar', title: _('PnL Calendar'), permission: 'portfolio.read', mount };

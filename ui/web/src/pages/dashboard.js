@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { listOf } from '../core/view.js';
 import { refusalText, fillRows, decimalCell, scrollingTable, mergeHealth, healthAlert, healthSummary } from './kit.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const SHOWN_APPROVALS = 5;
 
@@ -18,7 +19,7 @@ function mount(root, ctx) {
   const error = h('p', { class: 'error', role: 'status' });
 
   root.classList.add('page-dashboard');
-  root.append(h('h2', null, 'Dashboard'), error);
+  root.append(h('h2', null, _('Dashboard')), error);
   const cards = h('div', { class: 'cards' });
   root.append(cards);
 
@@ -36,13 +37,13 @@ function mount(root, ctx) {
   if (can('portfolio.read')) {
     cards.append(
       h('section', { class: 'card', 'aria-labelledby': 'dash-equity-title' },
-        h('h3', { id: 'dash-equity-title' }, 'Equity'),
-        h('dl', { class: 'figures' }, ...figure('equity', 'Equity'), ...figure('today_pnl', 'Today’s PnL'),
-          ...figure('cash', 'Cash'), ...figure('drawdown', 'Drawdown'))),
+        h('h3', { id: 'dash-equity-title' }, _('Equity')),
+        h('dl', { class: 'figures' }, ...figure('equity', _('Equity')), ...figure('today_pnl', _('Today’s PnL')),
+          ...figure('cash', _('Cash')), ...figure('drawdown', _('Drawdown')))),
       h('section', { class: 'card wide', 'aria-labelledby': 'dash-positions-title' },
-        h('h3', { id: 'dash-positions-title' }, 'Open positions ', h('span', { class: 'count', 'data-count': 'positions' })),
-        scrollingTable(h, { id: 'dash-positions', label: 'Open positions', body: positionRows,
-                            columns: ['Symbol', '#Quantity', '#Average', '#Last', '#Unrealised PnL'] })));
+        h('h3', { id: 'dash-positions-title' }, _('Open positions'), ' ', h('span', { class: 'count', 'data-count': 'positions' })),
+        scrollingTable(h, { id: 'dash-positions', label: _('Open positions'), body: positionRows,
+                            columns: [_('Symbol'), `#${_('Quantity')}`, `#${_('Average')}`, `#${_('Last')}`, `#${_('Unrealised PnL')}`] })));
   }
 
   const amount = (text) => (text === undefined || text === null ? '—'
@@ -66,7 +67,7 @@ function mount(root, ctx) {
         decimalCell(h, format, position.average_price), decimalCell(h, format, position.last_price),
         decimalCell(h, format, position.unrealized_pnl, true));
       return tr;
-    }, 'No open positions');
+    }, _('No open positions'));
   }
 
   async function loadPortfolio() {
@@ -77,7 +78,7 @@ function mount(root, ctx) {
       positions = new Map((answer.positions || []).map((p) => [p.symbol, p]));
       renderPortfolio();
     } catch (err) {
-      fail(err, 'Could not load the portfolio.');
+      fail(err, _('Could not load the portfolio.'));
     }
   }
 
@@ -94,10 +95,10 @@ function mount(root, ctx) {
   const approvalList = h('ul', { class: 'plain', id: 'dash-approvals' });
   const approvalCount = h('span', { class: 'count', 'data-count': 'approvals' });
   if (can('approvals.read')) {
-    const open = h('button', { type: 'button', class: 'link' }, 'Open approvals');
+    const open = h('button', { type: 'button', class: 'link' }, _('Open approvals'));
     open.addEventListener('click', () => ctx.navigate('desk'));
     cards.append(h('section', { class: 'card', 'aria-labelledby': 'dash-approvals-title' },
-      h('h3', { id: 'dash-approvals-title' }, 'Pending approvals ', approvalCount), approvalList, open));
+      h('h3', { id: 'dash-approvals-title' }, _('Pending approvals'), ' ', approvalCount), approvalList, open));
   }
 
   function renderApprovals() {
@@ -110,7 +111,7 @@ function mount(root, ctx) {
         h('strong', { class: `decision ${String(rec.decision || '').toLowerCase()}` }, String(rec.decision || '')),
         ` ${rec.symbol || ''} `, h('span', { class: 'dim' }, `expires ${format.time(approval.expires_at)}`));
     }));
-    if (pending.length === 0) approvalList.append(h('li', { class: 'empty' }, 'Nothing waits for a decision'));
+    if (pending.length === 0) approvalList.append(h('li', { class: 'empty' }, _('Nothing waits for a decision')));
   }
 
   async function loadApprovals() {
@@ -121,7 +122,7 @@ function mount(root, ctx) {
       for (const approval of listOf(answer)) if (approval.status === 'pending') approvals.set(approval.id, approval);
       renderApprovals();
     } catch (err) {
-      fail(err, 'Could not load the approvals.');
+      fail(err, _('Could not load the approvals.'));
     }
   }
 
@@ -140,13 +141,13 @@ function mount(root, ctx) {
   if (can('system.read')) {
     cards.append(
       h('section', { class: 'card', 'aria-labelledby': 'dash-system-title' },
-        h('h3', { id: 'dash-system-title' }, 'System'), systemList,
-        h('h4', null, 'Feeds'),
-        scrollingTable(h, { id: 'dash-feeds', label: 'Feeds', body: feedRows, columns: ['Feed', 'State'] })),
+        h('h3', { id: 'dash-system-title' }, _('System')), systemList,
+        h('h4', null, _('Feeds')),
+        scrollingTable(h, { id: 'dash-feeds', label: _('Feeds'), body: feedRows, columns: [_('Feed'), _('State')] })),
       h('section', { class: 'card', 'aria-labelledby': 'dash-health-title' },
-        h('h3', { id: 'dash-health-title' }, 'Health ', worst),
-        scrollingTable(h, { id: 'dash-health', label: 'Components’ health', body: healthRows,
-                            columns: ['Component', 'Status', 'Reason'] })));
+        h('h3', { id: 'dash-health-title' }, _('Health'), ' ', worst),
+        scrollingTable(h, { id: 'dash-health', label: _('Components’ health'), body: healthRows,
+                            columns: [_('Component'), _('Status'), _('Reason')] })));
   }
 
   function renderSystem() {
@@ -154,17 +155,17 @@ function mount(root, ctx) {
     const s = status || {};
     const trading = s.trading || {};
     const rows = [
-      ['Engine', s.engine ? s.engine.state : '—'],
-      ['Order processing', trading.running === undefined ? '—' : (trading.running ? 'running' : 'stopped')],
-      ['Trading state', trading.state || '—'],
-      ['Mode', trading.mode || s.mode || '—'],
+      [_('Engine'), s.engine ? s.engine.state : '—'],
+      [_('Order processing'), trading.running === undefined ? '—' : (trading.running ? 'running' : 'stopped')],
+      [_('Trading state'), trading.state || '—'],
+      [_('Mode'), trading.mode || s.mode || '—'],
     ];
     systemList.replaceChildren(...rows.flatMap(([label, value]) =>
       [h('dt', null, label), h('dd', { 'data-system': label.toLowerCase().replace(/ /g, '-') }, String(value))]));
     const feeds = (s.market && Array.isArray(s.market.feeds)) ? s.market.feeds : [];
     fillRows(h, feedRows, 2, feeds, (feed) => h('tr', { 'data-feed': String(feed.id), 'data-state': String(feed.state) },
       h('td', null, `${feed.name || feed.id}${feed.simulated ? ' (simulated)' : ''}`),
-      h('td', { class: 'state' }, String(feed.state))), 'No feed runs');
+      h('td', { class: 'state' }, String(feed.state))), _('No feed runs'));
   }
 
   async function loadSystem() {
@@ -174,7 +175,7 @@ function mount(root, ctx) {
       status = answer;
       renderSystem();
     } catch (err) {
-      fail(err, 'Could not load the system’s status.');
+      fail(err, _('Could not load the system’s status.'));
     }
   }
 
@@ -185,7 +186,7 @@ function mount(root, ctx) {
     worst.dataset.health = w;
     fillRows(h, healthRows, 3, items, (item) => h('tr', { 'data-component': String(item.component), 'data-status': String(item.status) },
       h('td', null, String(item.component)), h('td', { class: 'status' }, String(item.status)),
-      h('td', null, item.reason == null ? '—' : String(item.reason))), 'No component reported');
+      h('td', null, item.reason == null ? '—' : String(item.reason))), _('No component reported'));
   }
 
   async function loadHealth() {
@@ -195,7 +196,7 @@ function mount(root, ctx) {
       mergeHealth(health, listOf(answer));
       renderHealth();
     } catch (err) {
-      fail(err, 'Could not load the components’ health.');
+      fail(err, _('Could not load the components’ health.'));
     }
   }
 
@@ -243,4 +244,4 @@ function mount(root, ctx) {
   };
 }
 
-export default { id: 'dashboard', title: 'Dashboard', permission: 'system.read', mount };
+export default { id: 'dashboard', title: _('Dashboard'), permission: 'system.read', mount };

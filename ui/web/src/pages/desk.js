@@ -1,13 +1,14 @@
 // pages/desk.js — the approval desk: recommendations waiting for a decision (docs/DESK.md).
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import markup from './desk.html';
+import markup from './desk-markup.js';
 import { api } from '../core/api.js';
 import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
 import { button, element, listOf, whileShown } from '../core/view.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
@@ -19,7 +20,7 @@ const STATUS_ORDER = { pending: 0, approved: 1, rejected: 1, expired: 1 };
 async function loadApprovals() {
   if (!mounted) return;
   const answer = await fetchShown('/api/v1/approvals?status=pending', $('approvals-error'),
-                                 'Could not load the approvals.');
+                                 _('Could not load the approvals.'));
   if (!answer) return;
   const items = listOf(answer);
   // Pending ones no longer listed were decided elsewhere while we were away: drop them,
@@ -39,13 +40,13 @@ function upsertApproval(approval) {
 
 function requester(approval) {
   if (approval.requested_by !== null && approval.requested_by !== undefined) {
-    if (session.user && session.user.id === approval.requested_by) return 'You';
-    return `User #${approval.requested_by}`;
+    if (session.user && session.user.id === approval.requested_by) return _('You');
+    return fill(_('User #{id}'), { id: approval.requested_by });
   }
   const origin = approval.recommendation && approval.recommendation.origin;
-  if (origin === 'webhook') return 'Webhook';
-  if (origin === 'live') return 'Engine (live strategy)';
-  return 'Desktop owner';
+  if (origin === 'webhook') return _('Webhook');
+  if (origin === 'live') return _('Engine (live strategy)');
+  return _('Desktop owner');
 }
 
 function approvalItem(approval) {
@@ -65,18 +66,18 @@ function approvalItem(approval) {
   const fact = (name, value, className) => {
     facts.append(element('dt', name), element('dd', value ?? '—', className));
   };
-  fact('Entry', rec.entry, 'entry');
-  fact('Stop loss', rec.stop_loss, 'stop-loss');
-  fact('Take profit', rec.take_profit, 'take-profit');
-  fact('Confidence', typeof rec.confidence === 'number' ? `${Math.round(rec.confidence * 100)} %` : rec.confidence, 'confidence');
-  fact('Reason', rec.reason, 'model-reason');
-  fact('Asked by', requester(approval), 'requested-by');
-  fact('Asked at', time(approval.created_at), 'created-at');
+  fact(_('Entry'), rec.entry, 'entry');
+  fact(_('Stop loss'), rec.stop_loss, 'stop-loss');
+  fact(_('Take profit'), rec.take_profit, 'take-profit');
+  fact(_('Confidence'), typeof rec.confidence === 'number' ? `${Math.round(rec.confidence * 100)} %` : rec.confidence, 'confidence');
+  fact(_('Reason'), rec.reason, 'model-reason');
+  fact(_('Asked by'), requester(approval), 'requested-by');
+  fact(_('Asked at'), time(approval.created_at), 'created-at');
   if (approval.status === 'pending') {
-    fact('Expires', time(approval.expires_at), 'expires-at');
+    fact(_('Expires'), time(approval.expires_at), 'expires-at');
   } else {
-    fact('Decided at', approval.decided_at ? time(approval.decided_at) : '—', 'decided-at');
-    fact('Decision reason', approval.reason, 'decision-reason');
+    fact(_('Decided at'), approval.decided_at ? time(approval.decided_at) : '—', 'decided-at');
+    fact(_('Decision reason'), approval.reason, 'decision-reason');
   }
   li.append(facts);
 
@@ -84,8 +85,8 @@ function approvalItem(approval) {
     const actions = element('div', null, 'actions');
     const what = `${rec.decision} ${rec.symbol} (approval ${approval.id})`;
     actions.append(
-      button('Approve', `Approve ${what}`, 'approve', () => openDecision(approval.id, 'approve')),
-      button('Reject', `Reject ${what}`, 'reject', () => openDecision(approval.id, 'reject')));
+      button(_('Approve'), `Approve ${what}`, 'approve', () => openDecision(approval.id, 'approve')),
+      button(_('Reject'), `Reject ${what}`, 'reject', () => openDecision(approval.id, 'reject')));
     li.append(actions);
   }
   return li;
@@ -103,14 +104,14 @@ function openDecision(id, action) {
   if (!approval) return;
   const rec = approval.recommendation || {};
   deciding = { id, action };
-  const verb = action === 'approve' ? 'Approve' : 'Reject';
+  const verb = action === 'approve' ? _('Approve') : _('Reject');
   $('decide-title').textContent = `${verb} ${rec.decision} ${rec.symbol}`;
   $('decide-summary').textContent =
-    `Entry ${rec.entry ?? '—'}, stop loss ${rec.stop_loss ?? '—'}, take profit ${rec.take_profit ?? '—'}.`;
+    fill(_('Entry {entry}, stop loss {stop}, take profit {take}.'), { entry: rec.entry ?? '—', stop: rec.stop_loss ?? '—', take: rec.take_profit ?? '—' });
   $('decide-reason').value = '';
   $('decide-reason').required = action === 'reject';
   $('decide-reason').setAttribute('aria-required', action === 'reject' ? 'true' : 'false');
-  $('decide-reason').placeholder = action === 'reject' ? 'Required' : 'Optional';
+  $('decide-reason').placeholder = action === 'reject' ? _('Required') : _('Optional');
   $('decide-error').textContent = '';
   $('decide-submit').textContent = verb;
   $('decide-submit').disabled = false;
@@ -130,7 +131,7 @@ async function submitDecision() {
   const body = reason === '' ? {} : { reason };
   $('decide-submit').disabled = true;
   const answer = await actShown('POST', `/api/v1/approvals/${encodeURIComponent(id)}/${action}`, body,
-                           $('decide-error'), 'The decision was refused.');
+                           $('decide-error'), _('The decision was refused.'));
   $('decide-submit').disabled = false;
   // 409: decided elsewhere or expired; 403: four eyes; 422: the reason. act() said so, in the
   // server's words: show the approval as it now stands.
@@ -162,7 +163,7 @@ function wire() {
 
 export default {
   id: 'desk',
-  title: 'Approvals',
+  title: _('Approvals'),
   permission: 'approvals.read',
   mount(root) {
     root.innerHTML = markup;

@@ -1,12 +1,13 @@
 // pages/health.js — the components' health, followed over the alerts topic (docs/OPERATIONS.md).
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import markup from './health.html';
+import markup from './health-markup.js';
 import { live } from '../core/live.js';
 import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
 import { element, fillTable, listOf, whileShown } from '../core/view.js';
 import { mergeHealth, healthAlert, healthSummary } from './kit.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
 const { fetchShown } = whileShown(() => mounted);
@@ -17,7 +18,7 @@ const health = new Map();      // component → { component, status, reason, sin
 
 async function loadHealth() {
   const answer = await fetchShown('/api/v1/health/components', $('health-error'),
-                                 'Could not load the components’ health.');
+                                 _('Could not load the components’ health.'));
   if (!answer || !mounted) return;
   mergeHealth(health, listOf(answer));
   renderHealth();
@@ -50,7 +51,7 @@ function alertArrived(alert) {
 
 export default {
   id: 'health',
-  title: 'Health',
+  title: _('Health'),
   permission: 'system.read',
   mount(root) {
     root.innerHTML = markup;

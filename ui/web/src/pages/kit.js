@@ -2,12 +2,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import { problemText } from '../core/view.js';
+import { _, fill } from '../core/i18n.js';
 
 // What to say of a failed request: the server's own words (a 422 with each field it names),
 // or that the server could not be reached.
 export function refusalText(error, fallback) {
   if (error && error.status) return problemText(error.problem, error.status, fallback);
-  return error && error.message ? `Could not reach the server: ${error.message}` : fallback;
+  return error && error.message ? fill(_('Could not reach the server: {error}'), { error: error.message }) : fallback;
 }
 
 // A strategy's parameters from the fields of `container` (inputs with data-param and

@@ -1,12 +1,13 @@
 // pages/logs.js — the server's in-memory log, its tail followed while the page shows (docs/OPERATIONS.md).
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import markup from './logs.html';
+import markup from './logs-markup.js';
 import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
 import { element, fillTable, listOf, whileShown } from '../core/view.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
@@ -52,7 +53,7 @@ function rememberLog(entry) {
 // The newest page, as the filters say. Entries the tail brought while it was asked for stay.
 async function loadLogs() {
   const asked = ++logsAsked;
-  const answer = await fetchShown(`/api/v1/logs?${logsQuery()}`, $('logs-error'), 'Could not load the logs.');
+  const answer = await fetchShown(`/api/v1/logs?${logsQuery()}`, $('logs-error'), _('Could not load the logs.'));
   if (!answer || asked !== logsAsked || !mounted) return;
   const items = listOf(answer);
   const newest = items.length ? items[0].id : 0;
@@ -69,7 +70,7 @@ async function loadOlderLogs(node) {
   const params = logsQuery();
   params.set('cursor', String(logsCursor));
   node.disabled = true;
-  const answer = await fetchShown(`/api/v1/logs?${params}`, $('logs-error'), 'Could not load older entries.');
+  const answer = await fetchShown(`/api/v1/logs?${params}`, $('logs-error'), _('Could not load older entries.'));
   node.disabled = false;
   if (!answer || asked !== logsAsked || !mounted) return;
   for (const entry of listOf(answer)) rememberLog(entry);
@@ -101,7 +102,7 @@ function logRow(entry) {
   tr.dataset.logId = String(entry.id);
   tr.dataset.level = entry.level;
   const message = element('td', entry.message, 'message');
-  if (entry.request_id) message.title = `Request ${entry.request_id}`;
+  if (entry.request_id) message.title = fill(_('Request {id}'), { id: entry.request_id });
   tr.append(element('td', time(entry.ts), 'time'), element('td', entry.level, 'level'),
             element('td', entry.domain, 'domain'), message);
   return tr;
@@ -112,7 +113,7 @@ function renderLogs() {
   const found = (e) => !search || [e.message, e.domain, e.request_id].some((t) => String(t ?? '').toLowerCase().includes(search));
   const items = [...logEntries.values()].filter(found).sort((a, b) => b.id - a.id);
   fillTable('logs', items, logRow);
-  $('logs-empty').textContent = logEntries.size && !items.length ? 'No entry matches the search.' : 'No log entries.';
+  $('logs-empty').textContent = logEntries.size && !items.length ? _('No entry matches the search.') : _('No log entries.');
   $('logs-older').hidden = logsCursor === null || !can('logs.read');
 }
 
@@ -156,7 +157,7 @@ function forgetLogs() {
 
 export default {
   id: 'logs',
-  title: 'Logs',
+  title: _('Logs'),
   permission: 'logs.read',
   mount(root) {
     root.innerHTML = markup;

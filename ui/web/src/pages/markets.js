@@ -7,6 +7,7 @@ import {
 } from 'lightweight-charts';
 import { listOf } from '../core/view.js';
 import { refusalText, intervalMs, timeMs, INTERVALS } from './kit.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const PAGE = 300;              // candles a read asks for
 const SMA_PERIOD = 20;
@@ -56,11 +57,11 @@ function mount(root, ctx) {
   root.classList.add('page-markets');
   const error = h('p', { class: 'error', role: 'status' });
   const search = h('input', { type: 'search', id: 'markets-search', autocomplete: 'off', placeholder: 'BTC…' });
-  const list = h('ul', { class: 'instrument-list', id: 'markets-instruments', 'aria-label': 'Instruments' });
+  const list = h('ul', { class: 'instrument-list', id: 'markets-instruments', 'aria-label': _('Instruments') });
   const intervalSelect = h('select', { id: 'markets-interval' },
     ...INTERVALS.map((i) => h('option', { value: i }, i)));
   intervalSelect.value = interval;
-  const title = h('h3', { id: 'markets-chart-title' }, 'Choose an instrument');
+  const title = h('h3', { id: 'markets-chart-title' }, _('Choose an instrument'));
   const ticker = h('dl', { class: 'figures ticker', id: 'markets-ticker' });
   const chartBox = h('div', { class: 'chart', id: 'markets-chart' });
   const lastCandle = h('p', { class: 'caption', id: 'markets-last', 'aria-live': 'polite' });
@@ -69,15 +70,15 @@ function mount(root, ctx) {
   const legend = h('p', { class: 'caption legend' },
     h('span', { class: 'sma' }, `SMA ${SMA_PERIOD}`), ' · ', h('span', { class: 'ema' }, `EMA ${EMA_PERIOD}`),
     can('portfolio.read') ? ' · arrows: your trades' : '', ' · ',
-    h('a', { href: 'https://www.tradingview.com/', rel: 'noopener noreferrer', target: '_blank' }, 'Charting by TradingView'));
+    h('a', { href: 'https://www.tradingview.com/', rel: 'noopener noreferrer', target: '_blank' }, _('Charting by TradingView')));
   root.append(
-    h('h2', null, 'Markets'), error,
+    h('h2', null, _('Markets')), error,
     h('div', { class: 'markets-layout' },
       h('div', { class: 'instruments' },
-        h('label', { for: 'markets-search' }, 'Search instruments'), search, list),
+        h('label', { for: 'markets-search' }, _('Search instruments')), search, list),
       h('div', { class: 'chart-pane' },
         h('div', { class: 'heading-row' }, title,
-          h('label', { class: 'inline', for: 'markets-interval' }, 'Interval ', intervalSelect)),
+          h('label', { class: 'inline', for: 'markets-interval' }, _('Interval'), ' ', intervalSelect)),
         ticker,
         h('figure', { class: 'chart-figure', 'aria-labelledby': 'markets-chart-title' }, chartBox,
           h('figcaption', null, legend, lastCandle)))));
@@ -136,9 +137,10 @@ function mount(root, ctx) {
     const b = bars[bars.length - 1];
     chartBox.dataset.candles = String(bars.length);
     lastCandle.textContent = b
-      ? `Last candle ${new Date(b.time * 1000).toLocaleString()}: open ${format.decimal(b.open)}, high ${format.decimal(b.high)}, `
-        + `low ${format.decimal(b.low)}, close ${format.decimal(b.close)}, volume ${format.decimal(b.volume)}`
-      : 'No candles stored for this interval.';
+      ? fill(_('Last candle {time}: open {open}, high {high}, low {low}, close {close}, volume {volume}'), {
+        time: new Date(b.time * 1000).toLocaleString(), open: format.decimal(b.open), high: format.decimal(b.high),
+        low: format.decimal(b.low), close: format.decimal(b.close), volume: format.decimal(b.volume) })
+      : _('No candles stored for this interval.');
   }
 
   // A candle from the topic: the forming one again and again, then closed; an older one is in
@@ -164,19 +166,19 @@ function mount(root, ctx) {
 
   function showTicker(t) {
     const rows = [
-      ['Last', t.last_price === null || t.last_price === undefined ? '—' : format.decimal(t.last_price), null],
+      [_('Last'), t.last_price === null || t.last_price === undefined ? '—' : format.decimal(t.last_price), null],
       ['24 h change', t.change_percent === null || t.change_percent === undefined ? '—' : `${t.change_percent} %`,
        format.signOf(t.change_percent)],
-      ['High', t.high == null ? '—' : format.decimal(t.high), null],
-      ['Low', t.low == null ? '—' : format.decimal(t.low), null],
-      ['Volume', t.volume == null ? '—' : format.decimal(t.volume), null],
+      [_('High'), t.high == null ? '—' : format.decimal(t.high), null],
+      [_('Low'), t.low == null ? '—' : format.decimal(t.low), null],
+      [_('Volume'), t.volume == null ? '—' : format.decimal(t.volume), null],
     ];
     ticker.replaceChildren(...rows.flatMap(([label, value, sign]) => {
       const dd = h('dd', { 'data-ticker': label.toLowerCase().replace(/[^a-z0-9]+/g, '-') }, value);
       if (sign) dd.dataset.sign = sign;
       return [h('dt', null, label), dd];
     }));
-    if (t.simulated) ticker.append(h('dt', null, 'Source'), h('dd', null, 'simulated'));
+    if (t.simulated) ticker.append(h('dt', null, _('Source')), h('dd', null, 'simulated'));
   }
 
   // The PAGE candles that open before `before` (a time in ms, or 'latest'): the API answers them
@@ -198,7 +200,7 @@ function mount(root, ctx) {
     api.get(`/api/v1/market/ticker/${encodeURIComponent(symbol)}`).then((t) => {
       if (!gone && asked === generation) showTicker(t);
     }, (err) => {
-      if (!gone && asked === generation) error.textContent = refusalText(err, 'Could not load the ticker.');
+      if (!gone && asked === generation) error.textContent = refusalText(err, _('Could not load the ticker.'));
     });
     try {
       const { got, more } = await readBefore('latest');
@@ -211,7 +213,7 @@ function mount(root, ctx) {
       chart.timeScale().scrollToRealTime();
       loadMarks();
     } catch (err) {
-      if (!gone && asked === generation) error.textContent = refusalText(err, 'Could not load the candles.');
+      if (!gone && asked === generation) error.textContent = refusalText(err, _('Could not load the candles.'));
     }
   }
 
@@ -235,7 +237,7 @@ function mount(root, ctx) {
         if (range) chart.timeScale().setVisibleLogicalRange({ from: range.from + older.length, to: range.to + older.length });
       }
     } catch (err) {
-      if (!gone) error.textContent = refusalText(err, 'Could not load older candles.');
+      if (!gone) error.textContent = refusalText(err, _('Could not load older candles.'));
     } finally {
       loadingOlder = false;
       delete chartBox.dataset.loading;
@@ -261,11 +263,11 @@ function mount(root, ctx) {
         if (trade.opened_at) {
           list.push({ time: snap(timeMs(trade.opened_at)), position: short ? 'aboveBar' : 'belowBar',
                       color: short ? '#c01c28' : '#26a269', shape: short ? 'arrowDown' : 'arrowUp',
-                      text: `${short ? 'Sell' : 'Buy'} ${format.decimal(trade.entry_price)}` });
+                      text: `${short ? _('Sell') : _('Buy')} ${format.decimal(trade.entry_price)}` });
         }
         if (trade.closed_at) {
           list.push({ time: snap(timeMs(trade.closed_at)), position: short ? 'belowBar' : 'aboveBar',
-                      color: '#3584e4', shape: 'circle', text: `Exit ${format.decimal(trade.exit_price)}` });
+                      color: '#3584e4', shape: 'circle', text: fill(_('Exit {price}'), { price: format.decimal(trade.exit_price) }) });
         }
       }
       list.sort((a, b) => a.time - b.time);
@@ -314,7 +316,7 @@ function mount(root, ctx) {
       button.addEventListener('click', () => choose(instrument.symbol));
       return h('li', null, button);
     }));
-    if (shown.length === 0) list.append(h('li', { class: 'empty' }, 'No instrument matches'));
+    if (shown.length === 0) list.append(h('li', { class: 'empty' }, _('No instrument matches')));
   }
   search.addEventListener('input', renderInstruments);
 
@@ -328,7 +330,7 @@ function mount(root, ctx) {
       renderInstruments();
       if (!symbol && instruments.length) choose(instruments[0].symbol);
     } catch (err) {
-      if (!gone) error.textContent = refusalText(err, 'Could not load the instruments.');
+      if (!gone) error.textContent = refusalText(err, _('Could not load the instruments.'));
     }
   }
 
@@ -346,4 +348,4 @@ function mount(root, ctx) {
   };
 }
 
-export default { id: 'markets', title: 'Markets', permission: 'market.read', mount };
+export default { id: 'markets', title: _('Markets'), permission: 'market.read', mount };

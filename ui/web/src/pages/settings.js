@@ -1,12 +1,13 @@
 // pages/settings.js — the configuration, its changes, export and import (docs/OPERATIONS.md).
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import markup from './settings.html';
+import markup from './settings-markup.js';
 import { api } from '../core/api.js';
 import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { $, clearErrorsIn, showErrorsIn } from '../core/dom.js';
 import { element, problemText, readProblem, safeId, whileShown } from '../core/view.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
@@ -21,7 +22,7 @@ let importText = null;         // the file chosen for import, as text
 
 async function loadConfig() {
   const asked = ++configAsked;
-  const answer = await fetchShown('/api/v1/config', $('settings-error'), 'Could not load the settings.');
+  const answer = await fetchShown('/api/v1/config', $('settings-error'), _('Could not load the settings.'));
   if (!answer || asked !== configAsked || !mounted) return;
   config = answer;
   renderConfig();
@@ -98,12 +99,12 @@ function configField(section, key) {
 // Where a key's value comes from, its default and when a change takes effect.
 function configFacts(key) {
   const facts = [];
-  if (key.secret) facts.push(key.set ? 'Set' : 'Not set');
-  else facts.push(`Default: ${key.default === '' || key.default === null ? '(empty)' : String(key.default)}`);
+  if (key.secret) facts.push(key.set ? _('Set') : _('Not set'));
+  else facts.push(fill(_('Default: {value}'), { value: key.default === '' || key.default === null ? _('(empty)') : String(key.default) }));
   if (key.min !== undefined || key.max !== undefined)
-    facts.push(`From ${String(key.min ?? '—')} to ${String(key.max ?? '—')}`);
-  facts.push(`Source: ${key.source}${key.origin && key.origin !== key.source ? ` (${key.origin})` : ''}`);
-  if (key.restart_required) facts.push(key.pending_restart ? 'Changed: takes effect after a restart' : 'Restart required');
+    facts.push(fill(_('From {min} to {max}'), { min: String(key.min ?? '—'), max: String(key.max ?? '—') }));
+  facts.push(fill(_('Source: {source}'), { source: `${key.source}${key.origin && key.origin !== key.source ? ` (${key.origin})` : ''}` }));
+  if (key.restart_required) facts.push(key.pending_restart ? _('Changed: takes effect after a restart') : _('Restart required'));
   return facts.join(' · ');
 }
 
@@ -118,7 +119,7 @@ function updateConfigField(field, key, force) {
     else input.value = text;
     input.dataset.original = configInputText(input);
   }
-  if (key.secret) input.placeholder = key.set ? 'Set: type to replace it' : 'Not set';
+  if (key.secret) input.placeholder = key.set ? _('Set: type to replace it') : _('Not set');
   input.disabled = !can('config.write');
   field.dataset.source = key.source;
   field.dataset.set = key.secret ? String(Boolean(key.set)) : '';
@@ -142,10 +143,10 @@ function configForm(section) {
   const error = element('p', '', 'error');
   error.id = `${form.id}-error`;
   error.setAttribute('role', 'alert');
-  const apply = element('button', 'Apply');
+  const apply = element('button', _('Apply'));
   apply.type = 'submit';
   apply.id = `${form.id}-apply`;
-  apply.setAttribute('aria-label', `Apply the ${name} settings`);
+  apply.setAttribute('aria-label', fill(_('Apply the {section} settings'), { section: name }));
   const actions = element('div', null, 'actions');
   actions.append(apply);
   form.append(title, fields, error, status, actions);
@@ -190,7 +191,7 @@ function renderConfig() {
     return;
   }
   $('config-path').textContent = config.path
-    ? `Changes are written to ${config.path}.` : 'There is no configuration file: changes last until boursed stops.';
+    ? fill(_('Changes are written to {path}.'), { path: config.path }) : _('There is no configuration file: changes last until boursed stops.');
   for (const section of config.sections || []) renderConfigSection(section, false);
 }
 
@@ -224,13 +225,13 @@ async function applyConfigSection(name) {
   status.textContent = '';
   const body = configChanges(section);
   if (Object.keys(body).length === 0) {
-    status.textContent = 'Nothing to apply: no value was changed.';
+    status.textContent = _('Nothing to apply: no value was changed.');
     return;
   }
   const apply = form.querySelector('button[type="submit"]');
   apply.disabled = true;
   const answer = await actShown('PUT', `/api/v1/config/${encodeURIComponent(name)}`, body, error,
-                           'The settings were not applied.');
+                           _('The settings were not applied.'));
   apply.disabled = false;
   if (!answer.ok) {
     if (answer.status === 422) showErrorsIn(form, error, answer.problem);
@@ -243,9 +244,9 @@ async function applyConfigSection(name) {
   const applied = changed.applied || [];
   const later = changed.restart_required || [];
   const said = [];
-  if (applied.length) said.push(`Applied: ${applied.join(', ')}.`);
-  if (later.length) said.push(`Saved, taking effect after a restart: ${later.join(', ')}.`);
-  status.textContent = said.length ? said.join(' ') : 'Nothing changed.';
+  if (applied.length) said.push(fill(_('Applied: {keys}.'), { keys: applied.join(', ') }));
+  if (later.length) said.push(fill(_('Saved, taking effect after a restart: {keys}.'), { keys: later.join(', ') }));
+  status.textContent = said.length ? said.join(' ') : _('Nothing changed.');
 }
 
 async function exportConfig(node) {
@@ -255,7 +256,7 @@ async function exportConfig(node) {
   try {
     const response = await api.request('POST', '/api/v1/config/export', undefined, { raw: true });
     if (!response.ok) {
-      error.textContent = problemText(await readProblem(response), response.status, 'Could not export the settings.');
+      error.textContent = problemText(await readProblem(response), response.status, _('Could not export the settings.'));
       return;
     }
     const blob = await response.blob();
@@ -270,7 +271,7 @@ async function exportConfig(node) {
     link.click();
     link.remove();
   } catch (failure) {
-    if (failure.message !== 'unauthenticated') error.textContent = `Could not reach the server: ${failure.message}`;
+    if (failure.message !== 'unauthenticated') error.textContent = fill(_('Could not reach the server: {error}'), { error: failure.message });
   } finally {
     node.disabled = false;
   }
@@ -286,7 +287,7 @@ function importRow(change) {
   tr.dataset.field = change.field;
   tr.append(element('td', change.field, 'field-name'), element('td', importValueText(change.old), 'old'),
             element('td', importValueText(change.new), 'new'),
-            element('td', change.restart_required ? 'After a restart' : 'At once'));
+            element('td', change.restart_required ? _('After a restart') : _('At once')));
   return tr;
 }
 
@@ -299,24 +300,24 @@ async function importConfig(dryRun) {
   $('config-import-apply').hidden = true;
   $('config-import-apply').disabled = true;
   const answer = await actShown('POST', `/api/v1/config/import${dryRun ? '?dry_run=true' : ''}`, importText,
-                           $('config-import-error'), 'The file was not imported.', 'text/plain');
+                           $('config-import-error'), _('The file was not imported.'), 'text/plain');
   $('config-import-apply').disabled = false;
   const changes = answer.ok && answer.data && Array.isArray(answer.data.changes) ? answer.data.changes : [];
   panel.dataset.state = !answer.ok ? 'refused' : dryRun ? 'dry-run' : 'applied';
   $('config-import-changes').tBodies[0].replaceChildren(...changes.map(importRow));
   $('config-import-changes').hidden = changes.length === 0;
   if (!answer.ok) {
-    $('config-import-summary').textContent = 'Nothing was changed.';
+    $('config-import-summary').textContent = _('Nothing was changed.');
     return;
   }
   if (dryRun) {
     $('config-import-summary').textContent = changes.length === 0
-      ? 'No changes: the file agrees with the running configuration.'
-      : `The file would change ${changes.length} setting${changes.length === 1 ? '' : 's'}. Nothing is changed until you apply it.`;
+      ? _('No changes: the file agrees with the running configuration.')
+      : fill(ngettext('The file would change {n} setting. Nothing is changed until you apply it.', 'The file would change {n} settings. Nothing is changed until you apply it.', changes.length), { n: changes.length });
     $('config-import-apply').hidden = changes.length === 0 || !can('config.write');
   } else {
     $('config-import-summary').textContent =
-      `Imported: ${changes.length} setting${changes.length === 1 ? '' : 's'} changed.`;
+      fill(ngettext('Imported: {n} setting changed.', 'Imported: {n} settings changed.', changes.length), { n: changes.length });
     importText = null;
     loadConfig().catch(() => {});
   }
@@ -352,7 +353,7 @@ function forgetSettings() {
 
 export default {
   id: 'settings',
-  title: 'Settings',
+  title: _('Settings'),
   permission: 'config.read',
   mount(root) {
     root.innerHTML = markup;

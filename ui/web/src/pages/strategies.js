@@ -5,11 +5,12 @@
 import { fieldErrors } from '../core/dom.js';
 import { listOf, safeId } from '../core/view.js';
 import { refusalText, fillRows, scrollingTable, paramsOf, INTERVALS } from './kit.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const POLICIES = [
-  ['manual', 'Manual: each signal asks for an approval'],
-  ['auto-paper', 'Automatic on paper'],
-  ['notify-only', 'Notify only'],
+  ['manual', _('Manual: each signal asks for an approval')],
+  ['auto-paper', _('Automatic on paper')],
+  ['notify-only', _('Notify only')],
 ];
 
 function mount(root, ctx) {
@@ -24,16 +25,16 @@ function mount(root, ctx) {
   root.classList.add('page-strategies');
   const error = h('p', { class: 'error', role: 'status' });
   const rows = h('tbody');
-  const add = h('button', { type: 'button', id: 'strategies-new' }, 'New Strategy');
+  const add = h('button', { type: 'button', id: 'strategies-new' }, _('New Strategy'));
   add.hidden = !writable;
   // The form is drawn from the types and instruments: not before they are here.
   add.disabled = true;
   add.addEventListener('click', () => edit({}));
   const editor = h('div', { class: 'editor', id: 'strategies-editor' });
   root.append(
-    h('div', { class: 'heading-row' }, h('h2', null, 'Strategies'), add), error,
-    scrollingTable(h, { id: 'strategies-list', label: 'Live strategies', body: rows,
-                        columns: ['Name', 'Type', 'Instrument', 'Interval', 'Policy', 'Enabled', 'Last signal', 'Actions'] }),
+    h('div', { class: 'heading-row' }, h('h2', null, _('Strategies')), add), error,
+    scrollingTable(h, { id: 'strategies-list', label: _('Live strategies'), body: rows,
+                        columns: [_('Name'), _('Type'), _('Instrument'), _('Interval'), _('Policy'), _('Enabled'), _('Last signal'), _('Actions')] }),
     editor);
 
   const typeOf = (id) => types.find((t) => t.id === id || (Array.isArray(t.aliases) && t.aliases.includes(id)));
@@ -47,9 +48,9 @@ function mount(root, ctx) {
       const type = typeOf(s.strategy);
       const actions = h('td', { class: 'actions-cell' });
       if (writable) {
-        const change = h('button', { type: 'button', 'aria-label': `Edit ${s.name}` }, 'Edit');
+        const change = h('button', { type: 'button', 'aria-label': `Edit ${s.name}` }, _('Edit'));
         change.addEventListener('click', () => edit(s));
-        const remove = h('button', { type: 'button', class: 'destructive', 'aria-label': `Delete ${s.name}` }, 'Delete…');
+        const remove = h('button', { type: 'button', class: 'destructive', 'aria-label': `Delete ${s.name}` }, _('Delete…'));
         remove.addEventListener('click', () => confirmDelete(s, remove));
         actions.append(change, ' ', remove);
       }
@@ -59,7 +60,7 @@ function mount(root, ctx) {
         h('td', null, String(s.symbol)), h('td', null, String(s.interval)), h('td', null, String(s.policy)),
         h('td', { class: 'enabled' }, s.enabled ? 'yes' : 'no'),
         h('td', null, s.last_signal_at ? format.time(s.last_signal_at) : '—'), actions);
-    }, 'No live strategy yet');
+    }, _('No live strategy yet'));
   }
 
   async function load() {
@@ -78,7 +79,7 @@ function mount(root, ctx) {
       add.disabled = false;
       renderList();
     } catch (err) {
-      if (!gone) error.textContent = refusalText(err, 'Could not load the strategies.');
+      if (!gone) error.textContent = refusalText(err, _('Could not load the strategies.'));
     }
   }
 
@@ -131,7 +132,7 @@ function mount(root, ctx) {
         ? `${schema.minimum} to ${schema.maximum}` : '';
       return field(`params.${name}`, name, input, [schema.description, range].filter(Boolean).join(': '));
     });
-    fieldset.replaceChildren(h('legend', null, 'Parameters'), ...fields);
+    fieldset.replaceChildren(h('legend', null, _('Parameters')), ...fields);
     fieldset.hidden = fields.length === 0;
   }
 
@@ -158,17 +159,17 @@ function mount(root, ctx) {
     type.addEventListener('change', () => paramFields(params, type.value, type.value === strategy.strategy ? strategy.params : null));
 
     const formError = h('p', { class: 'error', id: 'strategy-form-error', role: 'alert' });
-    const save = h('button', { type: 'submit', id: 'strategy-save' }, isNew ? 'Create Strategy' : 'Save Strategy');
-    const cancel = h('button', { type: 'button' }, 'Cancel');
+    const save = h('button', { type: 'submit', id: 'strategy-save' }, isNew ? _('Create Strategy') : _('Save Strategy'));
+    const cancel = h('button', { type: 'button' }, _('Cancel'));
     cancel.addEventListener('click', () => edit(null));
     const form = h('form', { id: 'strategy-form', novalidate: '', 'aria-labelledby': 'strategy-form-title' },
-      h('h3', { id: 'strategy-form-title' }, isNew ? 'New strategy' : `Edit ${strategy.name}`),
-      field('name', 'Name', name),
-      field('strategy', 'Type', type),
-      field('symbol', 'Instrument', symbol),
-      field('interval', 'Interval', interval),
-      field('policy', 'Policy', policy),
-      field('enabled', 'Enabled', enabled),
+      h('h3', { id: 'strategy-form-title' }, isNew ? _('New strategy') : `Edit ${strategy.name}`),
+      field('name', _('Name'), name),
+      field('strategy', _('Type'), type),
+      field('symbol', _('Instrument'), symbol),
+      field('interval', _('Interval'), interval),
+      field('policy', _('Policy'), policy),
+      field('enabled', _('Enabled'), enabled),
       params, formError, h('div', { class: 'actions' }, cancel, save));
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
@@ -191,7 +192,7 @@ function mount(root, ctx) {
       } catch (err) {
         if (gone) return;
         if (err && err.status === 422) fieldErrors(form, err);
-        else formError.textContent = refusalText(err, 'The strategy was not saved.');
+        else formError.textContent = refusalText(err, _('The strategy was not saved.'));
       } finally {
         save.disabled = false;
       }
@@ -202,11 +203,11 @@ function mount(root, ctx) {
 
   function confirmDelete(strategy, opener) {
     const dialogError = h('p', { class: 'error', role: 'alert' });
-    const yes = h('button', { type: 'button', class: 'destructive' }, 'Delete');
-    const no = h('button', { type: 'button' }, 'Cancel');
+    const yes = h('button', { type: 'button', class: 'destructive' }, _('Delete'));
+    const no = h('button', { type: 'button' }, _('Cancel'));
     const dialog = h('dialog', { 'aria-labelledby': 'strategy-delete-title' },
-      h('h3', { id: 'strategy-delete-title' }, `Delete “${strategy.name}”?`),
-      h('p', null, 'Its signals and recommendations stay.'), dialogError,
+      h('h3', { id: 'strategy-delete-title' }, fill(_('Delete “{name}”?'), { name: strategy.name })),
+      h('p', null, _('Its signals and recommendations stay.')), dialogError,
       h('div', { class: 'actions' }, no, yes));
     const close = () => {
       dialog.close();
@@ -225,7 +226,7 @@ function mount(root, ctx) {
         renderList();
         add.focus();
       } catch (err) {
-        dialogError.textContent = refusalText(err, 'The strategy was not deleted.');
+        dialogError.textContent = refusalText(err, _('The strategy was not deleted.'));
         yes.disabled = false;
       }
     });
@@ -251,4 +252,4 @@ function mount(root, ctx) {
   };
 }
 
-export default { id: 'strategies', title: 'Strategies', permission: 'strategies.read', mount };
+export default { id: 'strategies', title: _('Strategies'), permission: 'strategies.read', mount };

@@ -3,13 +3,14 @@
 // (docs/WEB.md, docs/LIVE.md).
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import markup from './trading.html';
+import markup from './trading-markup.js';
 import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { decimal, duration, signOf, time } from '../core/format.js';
 import { $ } from '../core/dom.js';
 import { button, decimalCell, element, fillTable, getResponse, keepNewest, listOf, newer,
          pnlCell, userName, whileShown } from '../core/view.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
@@ -72,7 +73,7 @@ function renderTrading() {
 /* The portfolio */
 
 async function loadPortfolio() {
-  const answer = await fetchShown('/api/v1/portfolio', $('portfolio-error'), 'Could not load the portfolio.');
+  const answer = await fetchShown('/api/v1/portfolio', $('portfolio-error'), _('Could not load the portfolio.'));
   if (!answer) return;
   portfolio = answer;
   renderPortfolio();
@@ -80,7 +81,7 @@ async function loadPortfolio() {
 
 async function loadEquity() {
   const answer = await fetchShown('/api/v1/portfolio/equity', $('portfolio-error'),
-                                 'Could not load the equity curve.');
+                                 _('Could not load the equity curve.'));
   if (!answer) return;
   equity = listOf(answer).map((p) => ({ time: p.time, equity: p.equity }));
   renderEquity();
@@ -173,8 +174,8 @@ function renderEquity() {
   if (points.length < 2) {
     svg.replaceChildren();
     $('equity-caption').textContent = points.length
-      ? `Equity ${decimal(points[0].equity)} at ${time(points[0].time)}.`
-      : 'Equity: no snapshots yet.';
+      ? fill(_('Equity {equity} at {time}.'), { equity: decimal(points[0].equity), time: time(points[0].time) })
+      : _('Equity: no snapshots yet.');
     return;
   }
   // Plotting is analytics (DESIGN.md §4): doubles place the line; every figure shown in
@@ -204,9 +205,9 @@ function renderEquity() {
   svg.replaceChildren(area, line);
   const last = points[points.length - 1];
   $('equity-caption').textContent =
-    `Equity from ${time(points[0].time)} to ${time(last.time)}: ` +
-    `low ${decimal(points[low].equity)}, high ${decimal(points[high].equity)}, ` +
-    `now ${decimal(last.equity)}.`;
+    fill(_('Equity from {from} to {to}: low {low}, high {high}, now {now}.'), {
+      from: time(points[0].time), to: time(last.time), low: decimal(points[low].equity),
+      high: decimal(points[high].equity), now: decimal(last.equity) });
 }
 
 /* Orders */
@@ -220,8 +221,8 @@ async function loadOrders() {
   const error = $('orders-error');
   const asked = orderEvents;
   const [open, closed] = await Promise.all([
-    fetchShown('/api/v1/orders?status=open&limit=200', error, 'Could not load the open orders.'),
-    fetchShown(`/api/v1/orders?status=closed&limit=${SHOWN_HISTORY}`, error, 'Could not load the order history.'),
+    fetchShown('/api/v1/orders?status=open&limit=200', error, _('Could not load the open orders.')),
+    fetchShown(`/api/v1/orders?status=closed&limit=${SHOWN_HISTORY}`, error, _('Could not load the order history.')),
   ]);
   if (!open || !closed) return;
   // Open orders no longer listed closed while we were away: the history has them, or they
@@ -244,7 +245,7 @@ function orderChanged(order) {
 }
 
 async function loadFills() {
-  const answer = await fetchShown(`/api/v1/fills?limit=${SHOWN_FILLS}`, $('orders-error'), 'Could not load the fills.');
+  const answer = await fetchShown(`/api/v1/fills?limit=${SHOWN_FILLS}`, $('orders-error'), _('Could not load the fills.'));
   if (!answer) return;
   for (const fill of listOf(answer)) fills.set(fill.id, fill);
   renderFills();
@@ -278,7 +279,7 @@ function orderCells(order) {
 // yet to confirm.
 function modeCell(order) {
   const cell = element('td', null, 'mode');
-  if (order.mode) cell.append(element('span', order.mode === 'live' ? 'Live' : 'Paper', `tag ${order.mode === 'live' ? 'live' : 'paper'}`));
+  if (order.mode) cell.append(element('span', order.mode === 'live' ? _('Live') : _('Paper'), `tag ${order.mode === 'live' ? 'live' : 'paper'}`));
   return cell;
 }
 
@@ -297,7 +298,7 @@ function openOrderRow(order) {
   const actions = element('td', null, 'actions-cell');
   // A cancel on its way is not asked for twice.
   if (canCancel(order) && !order.cancel_requested_at)
-    actions.append(button('Cancel', `Cancel ${describeOrder(order)}`, 'cancel', (event) => cancelOrder(order, event.currentTarget)));
+    actions.append(button(_('Cancel'), `Cancel ${describeOrder(order)}`, 'cancel', (event) => cancelOrder(order, event.currentTarget)));
   tr.append(...orderCells(order), decimalCell(order.price, 'price'), decimalCell(order.stop_price, 'stop-price'),
             element('td', order.status, 'status'), modeCell(order), element('td', exchangeText(order), 'exchange'),
             element('td', userName(order.created_by, order.created_by_name), 'created-by'), actions);
@@ -340,7 +341,7 @@ function renderFills() {
 async function cancelOrder(order, node) {
   node.disabled = true;
   const answer = await actShown('DELETE', `/api/v1/orders/${encodeURIComponent(order.id)}`, undefined,
-                           $('orders-error'), `Could not cancel ${describeOrder(order)}.`);
+                           $('orders-error'), fill(_('Could not cancel {order}.'), { order: describeOrder(order) }));
   node.disabled = false;
   if (answer.ok && answer.data) orderChanged(answer.data);
   // 409: it was final already; fetch it as it stands.
@@ -355,8 +356,8 @@ async function refreshOrder(id) {
 function openCancelAll() {
   const count = [...orders.values()].filter((o) => !FINAL_STATUSES.has(o.status) && canCancel(o)).length;
   $('cancel-all-summary').textContent = count === 1
-    ? 'The open order will be canceled and what it locked released.'
-    : `The ${count} open orders will be canceled and what they locked released.`;
+    ? _('The open order will be canceled and what it locked released.')
+    : fill(_('The {n} open orders will be canceled and what they locked released.'), { n: count });
   $('cancel-all-error').textContent = '';
   $('cancel-all-dialog').showModal();
 }
@@ -364,7 +365,7 @@ function openCancelAll() {
 async function submitCancelAll() {
   $('cancel-all-submit').disabled = true;
   const answer = await actShown('DELETE', '/api/v1/orders', undefined, $('cancel-all-error'),
-                           'Could not cancel the open orders.');
+                           _('Could not cancel the open orders.'));
   $('cancel-all-submit').disabled = false;
   if (!answer.ok) return;
   $('cancel-all-dialog').close();
@@ -375,7 +376,7 @@ async function submitCancelAll() {
 
 async function loadTrades() {
   const answer = await fetchShown(`/api/v1/trades?limit=${SHOWN_TRADES}`, $('trades-error'),
-                                 'Could not load the trades.');
+                                 _('Could not load the trades.'));
   if (!answer) return;
   for (const trade of listOf(answer)) trades.set(trade.id, trade);
   renderTrades();
@@ -406,7 +407,7 @@ function renderTrades() {
 /* The trading state and the kill switch */
 
 async function loadRisk() {
-  const answer = await fetchShown('/api/v1/risk/state', $('risk-error'), 'Could not load the trading state.');
+  const answer = await fetchShown('/api/v1/risk/state', $('risk-error'), _('Could not load the trading state.'));
   if (answer) riskChanged(answer);
 }
 
@@ -457,7 +458,7 @@ async function submitHalt() {
   $('halt-submit').disabled = true;
   const answer = await actShown('POST', '/api/v1/risk/halt',
                            { reason, cancel_orders: $('halt-cancel-orders').checked, flatten: $('halt-flatten').checked },
-                           $('halt-error'), 'Trading was not halted.');
+                           $('halt-error'), _('Trading was not halted.'));
   $('halt-submit').disabled = false;
   if (!answer.ok) return;
   $('halt-dialog').close();
@@ -467,7 +468,7 @@ async function submitHalt() {
 
 async function resume() {
   $('resume-button').disabled = true;
-  const answer = await actShown('POST', '/api/v1/risk/resume', {}, $('risk-error'), 'Trading was not resumed.');
+  const answer = await actShown('POST', '/api/v1/risk/resume', {}, $('risk-error'), _('Trading was not resumed.'));
   $('resume-button').disabled = false;
   if (answer.ok && answer.data) riskChanged(answer.data);
   else if (answer.ok) loadRisk().catch(() => {});
@@ -483,7 +484,7 @@ function processingChanged(trading) {
 function renderProcessing() {
   const running = processing ? processing.running === true : null;
   $('order-processing').textContent = running === null ? '—'
-    : `${running ? 'Running' : 'Stopped: orders are refused'} (${processing.broker ?? processing.mode} broker)`;
+    : fill(running ? _('Running ({broker} broker)') : _('Stopped: orders are refused ({broker} broker)'), { broker: processing.broker ?? processing.mode });
   $('order-processing').dataset.running = String(running);
   $('stop-button').hidden = running !== true || !can('system.control');
   $('start-button').hidden = running !== false || !can('system.control');
@@ -492,7 +493,7 @@ function renderProcessing() {
 async function setProcessing(action, node) {
   node.disabled = true;
   const answer = await actShown('POST', `/api/v1/system/${action}`, {}, $('risk-error'),
-                           `Order processing did not ${action}.`);
+                           action === 'stop' ? _('Order processing did not stop.') : _('Order processing did not start.'));
   node.disabled = false;
   if (answer.ok && answer.data) showStatus(answer.data);
 }
@@ -546,12 +547,12 @@ async function submitLive() {
   const confirm = $('live-confirm').value;
   // Exactly the word, as the server wants it: anything else is not sent.
   if (confirm !== 'LIVE') {
-    $('live-error').textContent = 'Type LIVE, in capitals, to confirm.';
+    $('live-error').textContent = _('Type LIVE, in capitals, to confirm.');
     return;
   }
   $('live-submit').disabled = true;
   const answer = await actShown('POST', '/api/v1/system/mode', { mode: 'live', confirm }, $('live-error'),
-                           'Live trading was not switched on.');
+                           _('Live trading was not switched on.'));
   $('live-submit').disabled = $('live-confirm').value !== 'LIVE';
   if (!answer.ok) return;
   $('live-dialog').close();
@@ -561,7 +562,7 @@ async function submitLive() {
 async function submitPaper() {
   $('paper-submit').disabled = true;
   const answer = await actShown('POST', '/api/v1/system/mode', { mode: 'paper' }, $('paper-error'),
-                           'Paper trading was not switched back on.');
+                           _('Paper trading was not switched back on.'));
   $('paper-submit').disabled = false;
   if (!answer.ok) return;
   $('paper-dialog').close();
@@ -570,13 +571,13 @@ async function submitPaper() {
 
 async function reconcileNow(node) {
   node.disabled = true;
-  const answer = await actShown('POST', '/api/v1/system/reconcile', {}, $('system-error'), 'Could not reconcile.');
+  const answer = await actShown('POST', '/api/v1/system/reconcile', {}, $('system-error'), _('Could not reconcile.'));
   node.disabled = false;
   if (answer.ok && answer.data) showReconciliation(answer.data);
 }
 
 async function loadExchange() {
-  const answer = await fetchShown('/api/v1/exchange', $('exchange-error'), 'Could not load the exchange.');
+  const answer = await fetchShown('/api/v1/exchange', $('exchange-error'), _('Could not load the exchange.'));
   if (!answer) return;
   exchange = answer;
   renderExchange();
@@ -584,8 +585,8 @@ async function loadExchange() {
 
 function checkText(keys) {
   if (!keys.passed && keys.problem) return keys.problem;
-  if (!keys.checked_at) return 'Not checked yet';
-  const parts = [keys.can_trade ? 'Can trade' : 'Cannot trade', keys.can_withdraw ? 'can withdraw' : 'cannot withdraw'];
+  if (!keys.checked_at) return _('Not checked yet');
+  const parts = [keys.can_trade ? _('Can trade') : _('Cannot trade'), keys.can_withdraw ? 'can withdraw' : 'cannot withdraw'];
   if (keys.account_type) parts.push(`${keys.account_type} account`);
   parts.push(`checked ${time(keys.checked_at)}`);
   return parts.join(' · ');
@@ -596,12 +597,12 @@ function renderExchange() {
   $('exchange-section').hidden = !shown;
   const e = exchange || {};
   const keys = e.keys || {};
-  $('exchange-network').textContent = exchange ? (e.testnet ? 'Testnet' : 'Main net: real money') : '—';
+  $('exchange-network').textContent = exchange ? (e.testnet ? _('Testnet') : _('Main net: real money')) : '—';
   $('exchange-network').dataset.testnet = String(e.testnet === true);
   $('exchange-base-url').textContent = e.base_url || '—';
   $('exchange-keys').textContent = !exchange ? '—'
-    : keys.present ? `${keys.kind === 'ed25519' ? 'Ed25519' : 'HMAC'} key ${keys.api_key_hint ?? ''}`.trim()
-      : 'None stored: live trading is not possible';
+    : keys.present ? fill(_('{kind} key {hint}'), { kind: keys.kind === 'ed25519' ? 'Ed25519' : 'HMAC', hint: keys.api_key_hint ?? '' }).trim()
+      : _('None stored: live trading is not possible');
   $('exchange-check').textContent = keys.present ? checkText(keys) : '—';
   $('exchange-check').dataset.passed = String(keys.passed === true);
   const last = e.last_reconciliation;
@@ -617,11 +618,11 @@ function renderExchange() {
 async function saveKeys() {
   const body = { api_key: $('keys-api-key').value.trim(), secret: $('keys-secret').value.trim() };
   if (body.api_key === '' || body.secret === '') {
-    $('keys-error').textContent = 'Enter the API key and its secret.';
+    $('keys-error').textContent = _('Enter the API key and its secret.');
     return;
   }
   $('keys-save').disabled = true;
-  const answer = await actShown('PUT', '/api/v1/exchange/keys', body, $('keys-error'), 'The keys were not saved.');
+  const answer = await actShown('PUT', '/api/v1/exchange/keys', body, $('keys-error'), _('The keys were not saved.'));
   $('keys-save').disabled = false;
   if (!answer.ok) return;
   // The secret leaves the page as soon as the server has it.
@@ -635,7 +636,7 @@ async function saveKeys() {
 
 async function checkKeys(node) {
   node.disabled = true;
-  const answer = await actShown('POST', '/api/v1/exchange/keys/check', {}, $('exchange-error'), 'The keys were not checked.');
+  const answer = await actShown('POST', '/api/v1/exchange/keys/check', {}, $('exchange-error'), _('The keys were not checked.'));
   node.disabled = false;
   if (answer.ok && answer.data && answer.data.keys) {
     exchange = answer.data;
@@ -646,7 +647,7 @@ async function checkKeys(node) {
 async function removeKeys() {
   $('remove-keys-submit').disabled = true;
   const answer = await actShown('DELETE', '/api/v1/exchange/keys', undefined, $('remove-keys-error'),
-                           'The keys were not removed.');
+                           _('The keys were not removed.'));
   $('remove-keys-submit').disabled = false;
   if (!answer.ok) return;
   $('remove-keys-dialog').close();
@@ -664,13 +665,13 @@ function renderReconciliationAlert() {
   const alert = reconciliationAlert;
   $('reconciliation-alert').hidden = !alert;
   $('reconciliation-alert-text').textContent = alert
-    ? `Reconciliation with the exchange adopted ${alert.differences} difference${alert.differences === 1 ? '' : 's'}.`
+    ? fill(ngettext('Reconciliation with the exchange adopted {n} difference.', 'Reconciliation with the exchange adopted {n} differences.', alert.differences), { n: alert.differences })
     : '';
 }
 
 async function showLatestReconciliation() {
   const answer = await fetchShown('/api/v1/system/reconciliations?limit=1', $('system-error'),
-                                 'Could not load the reconciliation.');
+                                 _('Could not load the reconciliation.'));
   const [latest] = listOf(answer);
   if (latest) showReconciliation(latest);
 }
@@ -682,23 +683,24 @@ function reconciliationItem(kind, text) {
 
 function showReconciliation(rec) {
   const differences = rec.differences ?? 0;
-  $('reconciliation-title').textContent = `Reconciliation: ${differences} difference${differences === 1 ? '' : 's'}`;
+  $('reconciliation-title').textContent = fill(ngettext('Reconciliation: {n} difference', 'Reconciliation: {n} differences', differences), { n: differences });
   $('reconciliation-summary').textContent = rec.outcome === 'failed'
-    ? `Run ${time(rec.finished_at || rec.started_at)} (${rec.trigger}). It failed: ${rec.error ?? '—'}`
-    : `Run ${time(rec.finished_at || rec.started_at)} (${rec.trigger}). The ledger now follows the exchange.`;
+    ? fill(_('Run {time} ({trigger}). It failed: {error}'), { time: time(rec.finished_at || rec.started_at), trigger: rec.trigger, error: rec.error ?? '—' })
+    : fill(_('Run {time} ({trigger}). The ledger now follows the exchange.'), { time: time(rec.finished_at || rec.started_at), trigger: rec.trigger });
   const orderText = (what, o) => `${what}: ${o.side} ${decimal(o.quantity)} ${o.symbol} ${o.type}` +
-    `${o.price ? ` ${decimal(o.price)}` : ''} · exchange order ${o.exchange_order_id ?? '—'} · ${o.status}` +
-    `${o.external ? ' · external' : ''}`;
+    `${o.price ? ` ${decimal(o.price)}` : ''} · ${fill(_('exchange order {id}'), { id: o.exchange_order_id ?? '—' })} · ${o.status}` +
+    `${o.external ? ` · ${_('external')}` : ''}`;
   const items = [
-    ...(rec.adopted_orders || []).map((o) => reconciliationItem('adopted', orderText('Adopted', o))),
-    ...(rec.updated_orders || []).map((o) => reconciliationItem('updated', orderText('Updated', o))),
+    ...(rec.adopted_orders || []).map((o) => reconciliationItem('adopted', orderText(_('Adopted'), o))),
+    ...(rec.updated_orders || []).map((o) => reconciliationItem('updated', orderText(_('Updated'), o))),
     ...(rec.fills || []).map((f) => reconciliationItem('fill',
-      `Fill: ${f.side} ${decimal(f.quantity)} ${f.symbol} at ${decimal(f.price)}`)),
+      fill(_('Fill: {side} {quantity} {symbol} at {price}'), { side: f.side, quantity: decimal(f.quantity), symbol: f.symbol, price: decimal(f.price) }))),
     ...(rec.balances || []).map((b) => reconciliationItem('balance',
-      `${b.asset}: ledger ${decimal(b.ledger_free)} free, ${decimal(b.ledger_locked)} locked → ` +
-      `exchange ${decimal(b.exchange_free)} free, ${decimal(b.exchange_locked)} locked`)),
+      fill(_('{asset}: ledger {free} free, {locked} locked → exchange {exchange_free} free, {exchange_locked} locked'), {
+        asset: b.asset, free: decimal(b.ledger_free), locked: decimal(b.ledger_locked),
+        exchange_free: decimal(b.exchange_free), exchange_locked: decimal(b.exchange_locked) }))),
   ];
-  if (items.length === 0) items.push(reconciliationItem('empty', 'Nothing to adopt: the exchange and the ledger agreed.'));
+  if (items.length === 0) items.push(reconciliationItem('empty', _('Nothing to adopt: the exchange and the ledger agreed.')));
   $('reconciliation-items').replaceChildren(...items);
   $('reconciliation-error').textContent = '';
   if (!$('reconciliation-dialog').open) $('reconciliation-dialog').showModal();
@@ -772,7 +774,7 @@ function wire() {
 
 // What the page shows, read again over REST (at mount, at each reconnection, after a gap).
 async function refresh() {
-  const status = can('system.read') ? fetchShown('/api/v1/system/status', $('system-error'), 'Could not load the status.') : null;
+  const status = can('system.read') ? fetchShown('/api/v1/system/status', $('system-error'), _('Could not load the status.')) : null;
   await Promise.all([
     Promise.resolve(status).then((answer) => { if (answer && mounted) showStatus(answer); }),
     loadTrading(),
@@ -789,7 +791,7 @@ function render() {
 
 export default {
   id: 'trading',
-  title: 'Trading',
+  title: _('Trading'),
   permission: 'portfolio.read',
   mount(root) {
     root.innerHTML = markup;

@@ -3,6 +3,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { pages } from '../core/api.js';
 import { refusalText, fillRows, scrollingTable } from './kit.js';
+import { _, fill, ngettext } from '../core/i18n.js';
 
 const ROLES = ['viewer', 'trader', 'admin'];
 const STATUSES = ['', 'pending', 'active', 'disabled'];
@@ -16,15 +17,15 @@ function mount(root, ctx) {
   root.classList.add('page-users');
   const error = h('p', { class: 'error', role: 'status', id: 'users-error' });
   const filter = h('select', { id: 'users-status' },
-    ...STATUSES.map((s) => h('option', { value: s }, s === '' ? 'All' : s)));
+    ...STATUSES.map((s) => h('option', { value: s }, s === '' ? _('All') : s)));
   const rows = h('tbody');
   root.append(
-    h('div', { class: 'heading-row' }, h('h2', null, 'Users'),
-      h('label', { class: 'inline', for: 'users-status' }, 'Status ', filter)),
+    h('div', { class: 'heading-row' }, h('h2', null, _('Users')),
+      h('label', { class: 'inline', for: 'users-status' }, _('Status'), ' ', filter)),
     error,
     // What to act on first, for a phone's width: the rest scrolls sideways.
-    scrollingTable(h, { id: 'users-list', label: 'Accounts', body: rows,
-                        columns: ['User', 'Status', 'Role', 'Actions', 'E-mail', 'Sign-in', 'Created', 'Last sign-in'] }));
+    scrollingTable(h, { id: 'users-list', label: _('Accounts'), body: rows,
+                        columns: [_('User'), _('Status'), _('Role'), _('Actions'), 'E-mail', _('Sign-in'), _('Created'), _('Last sign-in')] }));
 
   const me = () => (session.user && typeof session.user.id === 'number' ? session.user.id : null);
 
@@ -54,27 +55,27 @@ function mount(root, ctx) {
     const td = h('td', { class: 'actions-cell' });
     if (!writable || user.id === me()) return td;
     if (user.status === 'pending') {
-      const approve = h('button', { type: 'button', 'data-action': 'approve', 'aria-label': `Approve ${user.username}` }, 'Approve');
+      const approve = h('button', { type: 'button', 'data-action': 'approve', 'aria-label': fill(_('Approve {user}'), { user: user.username }) }, _('Approve'));
       approve.addEventListener('click', () => act(approve, () => api.post(`/api/v1/users/${user.id}/approve`, {}),
-                                                  'The account was not approved.'));
+                                                  _('The account was not approved.')));
       td.append(approve, ' ');
     }
-    const role = h('select', { 'data-action': 'role', 'aria-label': `Role of ${user.username}` },
+    const role = h('select', { 'data-action': 'role', 'aria-label': fill(_('Role of {user}'), { user: user.username }) },
       ...ROLES.map((r) => h('option', { value: r }, r)));
     role.value = user.role;
     role.addEventListener('change', () => act(role, () => api.patch(`/api/v1/users/${user.id}`, { role: role.value }),
-                                              'The role was not changed.'));
+                                              _('The role was not changed.')));
     td.append(role, ' ');
     if (user.status === 'active') {
       const disable = h('button', { type: 'button', class: 'destructive', 'data-action': 'status',
-                                    'aria-label': `Disable ${user.username}` }, 'Disable');
+                                    'aria-label': fill(_('Disable {user}'), { user: user.username }) }, _('Disable'));
       disable.addEventListener('click', () => act(disable, () => api.patch(`/api/v1/users/${user.id}`, { status: 'disabled' }),
-                                                  'The account was not disabled.'));
+                                                  _('The account was not disabled.')));
       td.append(disable);
     } else if (user.status === 'disabled') {
-      const enable = h('button', { type: 'button', 'data-action': 'status', 'aria-label': `Enable ${user.username}` }, 'Enable');
+      const enable = h('button', { type: 'button', 'data-action': 'status', 'aria-label': fill(_('Enable {user}'), { user: user.username }) }, _('Enable'));
       enable.addEventListener('click', () => act(enable, () => api.patch(`/api/v1/users/${user.id}`, { status: 'active' }),
-                                                 'The account was not enabled.'));
+                                                 _('The account was not enabled.')));
       td.append(enable);
     }
     return td;
@@ -91,7 +92,7 @@ function mount(root, ctx) {
       h('td', null, user.email == null ? '—' : String(user.email)),
       h('td', null, String(user.auth_source || 'local')),
       h('td', null, user.created_at ? format.time(user.created_at) : '—'),
-      h('td', null, user.last_login_at ? format.time(user.last_login_at) : '—')), 'No account');
+      h('td', null, user.last_login_at ? format.time(user.last_login_at) : '—')), _('No account'));
   }
 
   async function load() {
@@ -103,7 +104,7 @@ function mount(root, ctx) {
       users = list;
       render();
     } catch (err) {
-      if (!gone) error.textContent = refusalText(err, 'Could not load the accounts.');
+      if (!gone) error.textContent = refusalText(err, _('Could not load the accounts.'));
     }
   }
 
@@ -122,4 +123,4 @@ function mount(root, ctx) {
   };
 }
 
-export default { id: 'users', title: 'Users', permission: 'users.read', mount };
+export default { id: 'users', title: _('Users'), permission: 'users.read', mount };
