@@ -113,12 +113,14 @@ export function startBoursed(dataDir, env, log) {
 }
 
 // Debian's Chromium, headless, with a profile of its own in `dir`.
-export async function launchChromium(playwright, dir, viewport = { width: 1024, height: 640 }) {
+export async function launchChromium(playwright, dir, viewport = { width: 1024, height: 640 }, locale = 'en-US') {
   const context = await playwright.chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     timeout: START_TIMEOUT_MS,
     viewport,
+    // The browser's languages (navigator.languages, Accept-Language): the console's language.
+    locale,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
            '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });

@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import { tokens } from './tokens.js';
-import { _, fill, ngettext } from './i18n.js';
+import { _ } from './i18n.js';
 
 // A refusal, in the server's words: .status, .problem (the application/problem+json
 // document, or null) and .fieldErrors (field → message, from the problem's errors).

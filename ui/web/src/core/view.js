@@ -6,7 +6,7 @@ import { api, ApiError } from './api.js';
 import { session } from './session.js';
 import { decimal, signOf } from './format.js';
 import { $ } from './dom.js';
-import { _, fill, ngettext } from './i18n.js';
+import { _, fill } from './i18n.js';
 
 // A problem's text, in the server's words. A 422 names the fields it refused, and each is said
 // with its message; other refusals say their detail, and messages that add to it.

@@ -9,7 +9,7 @@ import { $, clearErrorsIn, showErrorsIn } from '../core/dom.js';
 import { paramsOf } from './kit.js';
 import { decimalCell, element, fillTable, getResponse, keepNewest, listOf, pnlCell,
          problemText, readProblem, safeId, userName, whileShown } from '../core/view.js';
-import { _, fill, ngettext } from '../core/i18n.js';
+import { _, fill } from '../core/i18n.js';
 
 const can = (permission) => session.can(permission);
 const SVG = 'http://www.w3.org/2000/svg';

@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { listOf } from '../core/view.js';
 import { refusalText, fillRows, decimalCell, scrollingTable, mergeHealth, healthAlert, healthSummary } from './kit.js';
-import { _, fill, ngettext } from '../core/i18n.js';
+import { _ } from '../core/i18n.js';
 
 const SHOWN_APPROVALS = 5;
 

@@ -7,7 +7,7 @@ import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
 import { element, fillTable, listOf, whileShown } from '../core/view.js';
 import { mergeHealth, healthAlert, healthSummary } from './kit.js';
-import { _, fill, ngettext } from '../core/i18n.js';
+import { _ } from '../core/i18n.js';
 
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
 const { fetchShown } = whileShown(() => mounted);

@@ -7,7 +7,7 @@ import { session } from '../core/session.js';
 import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
 import { element, fillTable, listOf, whileShown } from '../core/view.js';
-import { _, fill, ngettext } from '../core/i18n.js';
+import { _, fill } from '../core/i18n.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped

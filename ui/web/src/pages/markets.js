@@ -7,7 +7,7 @@ import {
 } from 'lightweight-charts';
 import { listOf } from '../core/view.js';
 import { refusalText, intervalMs, timeMs, INTERVALS } from './kit.js';
-import { _, fill, ngettext } from '../core/i18n.js';
+import { _, fill } from '../core/i18n.js';
 
 const PAGE = 300;              // candles a read asks for
 const SMA_PERIOD = 20;

@@ -5,7 +5,7 @@
 import { fieldErrors } from '../core/dom.js';
 import { listOf, safeId } from '../core/view.js';
 import { refusalText, fillRows, scrollingTable, paramsOf, INTERVALS } from './kit.js';
-import { _, fill, ngettext } from '../core/i18n.js';
+import { _, fill } from '../core/i18n.js';
 
 const POLICIES = [
   ['manual', _('Manual: each signal asks for an approval')],

@@ -3,7 +3,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { pages } from '../core/api.js';
 import { refusalText, fillRows, scrollingTable } from './kit.js';
-import { _, fill, ngettext } from '../core/i18n.js';
+import { _, fill } from '../core/i18n.js';
 
 const ROLES = ['viewer', 'trader', 'admin'];
 const STATUSES = ['', 'pending', 'active', 'disabled'];

@@ -1,0 +1,147 @@
+// i18n.test.mjs — the web console in the browser's language: a Chromium whose locale is de-DE
+// signs in and sees the shell, the Dashboard, Health and Logs in German (po/de.po, turned into
+// the console's catalogue by build-aux/web-build.py), <html lang="de">, and no serious or
+// critical axe-core violation; one whose locale is en-US sees English and <html lang="en">.
+// What the server says (a refusal's detail) stays as the server says it.
+//
+// Run by `meson test --suite web` (tests/web/meson.build) with BOURSED set to the built daemon.
+//
+// Copyright 2026 The Bourse Authors
+// SPDX-License-Identifier: GPL-3.0-or-later
+
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { mkdir } from 'node:fs/promises';
+import {
+  BOURSED, PASSWORD, UI_TIMEOUT_MS, loadPackage, launchChromium, makeRoot, cleanUp, stepper, serveWithOwner,
+  within, EXIT_TIMEOUT_MS,
+} from './harness.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const playwright = loadPackage('playwright-core', here);
+const axe = loadPackage('@axe-core/playwright', here);
+
+const problem = playwright.problem || axe.problem
+  || (BOURSED ? null : 'BOURSED is not set: run through `meson test --suite web` (or `build-aux/dev test`)');
+if (problem) {
+  console.error(problem);
+  it('has its prerequisites', () => assert.fail(problem));
+} else {
+  describe('web console languages', { timeout: 180_000 }, languageSuite);
+}
+
+function languageSuite() {
+  const AxeBuilder = axe.module.default || axe.module.AxeBuilder || axe.module;
+  let root, dataDir, browserDir, boursed, url, context, page;
+  const log = [];
+  const pageErrors = [];
+  const step = stepper(log);
+
+  const text = async (selector) =>
+    (await page.locator(selector).first().textContent({ timeout: UI_TIMEOUT_MS })).replace(/\s+/g, ' ').trim();
+  const waitVisible = (selector) => page.locator(selector).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+
+  async function browse(locale) {
+    if (context) await within(EXIT_TIMEOUT_MS, 'Chromium to close', context.close());
+    const dir = join(browserDir, locale);
+    await mkdir(dir, { recursive: true });
+    context = await launchChromium(playwright.module, dir, { width: 1024, height: 700 }, locale);
+    page = context.pages()[0] ?? await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    await waitVisible('#sign-in');
+  }
+
+  async function signIn(password = PASSWORD) {
+    await page.fill('#login', 'owner');
+    await page.fill('#password', password);
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/v1/auth/login')),
+      page.click('#sign-in button[type="submit"]'),
+    ]);
+    return response.status();
+  }
+
+  async function open(id) {
+    await page.evaluate((hash) => { location.hash = hash; }, `#/${id}`);
+    await waitVisible(`section.page-${id}`);
+  }
+
+  async function accessible(what) {
+    const result = await new AxeBuilder({ page }).analyze();
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
+                     `${what} has serious or critical accessibility violations`);
+  }
+
+  before(async () => {
+    ({ root, dataDir, browserDir } = await makeRoot('bourse-i18n-'));
+  });
+
+  after(() => cleanUp({ context, boursed, root }));
+
+  step('boursed runs with an administrator', async () => {
+    ({ child: boursed, url } = await serveWithOwner(root, dataDir, log));
+  });
+
+  step('a German browser sees the sign-in form in German, the server’s refusal as it said it', async () => {
+    await browse('de-DE');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'de');
+    assert.equal(await text('#sign-in-title'), 'Anmelden');
+    assert.equal(await text('#sign-in button[type="submit"]'), 'Anmelden');
+    assert.equal(await text('#connection'), 'Abgemeldet');
+    assert.equal(await signIn('not the password'), 401);
+    // The server's words, not translated by the console.
+    const refusal = await text('#sign-in-error');
+    assert.ok(refusal.length > 0 && !/Anmeld|Passwort/.test(refusal), `the refusal was translated: ${refusal}`);
+    // Chromium reports the refused request itself: that one was asked for.
+    pageErrors.splice(0, pageErrors.length, ...pageErrors.filter((e) => !/status of 401/.test(e)));
+  });
+
+  step('it signs in and sees the shell, the Dashboard, Health and Logs in German', async () => {
+    assert.equal(await signIn(), 200);
+    await waitVisible('#views a');
+    assert.equal(await text('#sign-out'), 'Abmelden');
+    assert.equal(await text('#view-dashboard'), 'Übersicht');
+    assert.equal(await text('#view-trading'), 'Handel');
+    assert.equal(await page.locator('nav#views').getAttribute('aria-label'), 'Seiten');
+
+    await open('dashboard');
+    assert.equal(await text('section.page-dashboard h2'), 'Übersicht');
+    assert.equal(await page.locator('section.page-dashboard').getAttribute('aria-label'), 'Übersicht');
+    assert.match(await text('#dash-positions-title'), /^Offene Positionen\b/);
+    await accessible('the German Dashboard');
+
+    await open('health');
+    assert.match(await text('#health-title'), /^Zustand\b/);
+    assert.deepEqual(await page.locator('#health th').allTextContents(), ['Komponente', 'Status', 'Begründung', 'Seit']);
+
+    await open('logs');
+    assert.equal(await text('#logs-title'), 'Protokolle');
+    assert.equal(await page.locator('#logs-search').getAttribute('placeholder'), 'Text in der Meldung');
+    assert.equal(await text('#logs-level option[value="warning"]'), 'Warnung');
+    await accessible('the German Logs page');
+    assert.deepEqual(pageErrors, [], 'the page reported errors');
+  });
+
+  step('an English browser sees English, and <html lang="en">', async () => {
+    await browse('en-US');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await text('#sign-in-title'), 'Sign In');
+    assert.equal(await signIn(), 200);
+    await waitVisible('#views a');
+    assert.equal(await text('#sign-out'), 'Sign Out');
+    assert.equal(await text('#view-dashboard'), 'Dashboard');
+    await open('dashboard');
+    assert.equal(await text('section.page-dashboard h2'), 'Dashboard');
+    await open('logs');
+    assert.equal(await text('#logs-title'), 'Logs');
+    await accessible('the English Logs page');
+    assert.deepEqual(pageErrors, [], 'the page reported errors');
+  });
+}
