@@ -35,7 +35,8 @@ BourseRequest *_bourse_request_new  (SoupServerMessage *message,
                                      BourseEngine      *engine,
                                      gsize              max_body);
 void           _bourse_request_free (BourseRequest     *request);
-/* Called as an answer leaves its handler: ETag, and 304 for a match. */
-void           _bourse_request_apply_etag (BourseRequest *request);
+/* Called as an answer leaves its handler: ETag, 304 for a match, gzip for
+ * a client that takes it. */
+void           _bourse_request_finish_body (BourseRequest *request);
 
 G_END_DECLS

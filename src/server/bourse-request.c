@@ -64,7 +64,7 @@ _bourse_request_free (BourseRequest *request)
   g_free (request);
 }
 
-/* ETag and If-None-Match {{{ */
+/* ETag, If-None-Match and Content-Encoding {{{ */
 
 /* Whether @tag is among the entity tags of an If-None-Match header:
  * weak comparison (RFC 9110, 13.1.2), so "W/" is ignored; "*" matches any. */
@@ -86,29 +86,154 @@ etag_list_matches (const char *list,
   return FALSE;
 }
 
+/* Whether the client takes gzip (RFC 9110, 12.5.3): "gzip", "x-gzip" or
+ * "*" listed without "q=0". */
+static gboolean
+accepts_gzip (const char *accept_encoding)
+{
+  g_auto(GStrv) codings = NULL;
+
+  if (accept_encoding == NULL)
+    return FALSE;
+
+  codings = g_strsplit (accept_encoding, ",", -1);
+  for (guint i = 0; codings[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (codings[i], ";", -1);
+      const char *coding = g_strstrip (parts[0]);
+      gboolean refused = FALSE;
+
+      if (g_ascii_strcasecmp (coding, "gzip") != 0 && g_ascii_strcasecmp (coding, "x-gzip") != 0
+          && !g_str_equal (coding, "*"))
+        continue;
+
+      for (guint j = 1; parts[j] != NULL; j++)
+        {
+          const char *parameter = g_strstrip (parts[j]);
+
+          if (g_ascii_strncasecmp (parameter, "q=", 2) == 0)
+            refused = g_ascii_strtod (parameter + 2, NULL) <= 0.0;
+        }
+      return !refused;
+    }
+  return FALSE;
+}
+
+/* Text compresses; images and archives already are. */
+static gboolean
+is_compressible (const char *content_type)
+{
+  if (content_type == NULL)
+    return FALSE;
+  return g_str_has_prefix (content_type, "text/")
+      || g_str_has_prefix (content_type, "application/json")
+      || g_str_has_prefix (content_type, "application/problem+json")
+      || g_str_has_prefix (content_type, "application/javascript")
+      || g_str_has_prefix (content_type, "image/svg+xml");
+}
+
+/* Below this, the gzip header and the work cost more than they save. */
+#define COMPRESS_MIN_SIZE 1024
+/* Compressed bodies remembered by their tag, which is the hash of what was
+ * compressed: the web console's files and unchanged big reads are
+ * compressed once. Cleared whole when it outgrows its budget. */
+#define COMPRESS_CACHE_MIN_SIZE (16 * 1024)
+#define COMPRESS_CACHE_BUDGET   (8 * 1024 * 1024)
+
+static GMutex      compress_cache_lock;
+static GHashTable *compress_cache;    /* tag → GBytes */
+static gsize       compress_cache_size;
+
+static GBytes *
+gzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) compressor = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 6);
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GInputStream) compressed = g_converter_input_stream_new (source, G_CONVERTER (compressor));
+  g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+
+  /* In memory both ends: it cannot fail. */
+  if (g_output_stream_splice (sink, compressed,
+                              G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                              NULL, NULL) < 0)
+    g_return_val_if_reached (NULL);
+
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+}
+
+static GBytes *
+gzip_bytes_cached (GBytes     *bytes,
+                   const char *tag)
+{
+  GBytes *compressed;
+
+  if (g_bytes_get_size (bytes) < COMPRESS_CACHE_MIN_SIZE)
+    return gzip_bytes (bytes);
+
+  g_mutex_lock (&compress_cache_lock);
+  if (compress_cache == NULL)
+    compress_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_bytes_unref);
+  compressed = g_hash_table_lookup (compress_cache, tag);
+  if (compressed != NULL)
+    compressed = g_bytes_ref (compressed);
+  g_mutex_unlock (&compress_cache_lock);
+
+  if (compressed != NULL)
+    return compressed;
+
+  compressed = gzip_bytes (bytes);
+
+  g_mutex_lock (&compress_cache_lock);
+  if (compress_cache_size + g_bytes_get_size (compressed) > COMPRESS_CACHE_BUDGET)
+    {
+      g_hash_table_remove_all (compress_cache);
+      compress_cache_size = 0;
+    }
+  if (!g_hash_table_contains (compress_cache, tag))
+    {
+      g_hash_table_insert (compress_cache, g_strdup (tag), g_bytes_ref (compressed));
+      compress_cache_size += g_bytes_get_size (compressed);
+    }
+  g_mutex_unlock (&compress_cache_lock);
+
+  return compressed;
+}
+
 /* One mechanism for every route and the web UI's files, rather than code in
  * the handlers of the big reads: a GET answered 200 with a whole body gets
  * an ETag, the hash of that body, and a client that sends it back in
  * If-None-Match gets 304 without the body. The answer is still computed
  * (an ETag from the data's own version would need every store to keep
  * one), but not sent: a client polling candles or the portfolio saves the
- * transfer and the parsing. A streamed body (CSV export) gets none. */
+ * transfer and the parsing. A streamed body (CSV export) gets none.
+ *
+ * The same answers are sent gzipped to a client that accepts it (the web
+ * console's first load, candles, the OpenAPI document): the compressed
+ * body is another representation, so its tag is another ("…-gzip"), and
+ * the answer varies by Accept-Encoding. Only GET and HEAD: an answer to a
+ * POST may hold a fresh secret (a token, an API key) next to what the
+ * client sent, which is what length-based attacks on compression (BREACH)
+ * need. */
 void
-_bourse_request_apply_etag (BourseRequest *request)
+_bourse_request_finish_body (BourseRequest *request)
 {
   SoupServerMessage *message = request->message;
   const char *method = soup_server_message_get_method (message);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
   SoupMessageBody *body;
   g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) compressed = NULL;
   guint8 digest[16];
   char hex[sizeof digest * 2 + 1];
   g_autofree char *tag = NULL;
   const char *if_none_match;
+  gboolean gzip;
 
   if (soup_server_message_get_status (message) != SOUP_STATUS_OK
       || !(g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
-      || soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED)
+      || soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED
+      || soup_message_headers_get_one (headers, "Content-Encoding") != NULL)
     return;
 
   body = soup_server_message_get_response_body (message);
@@ -116,12 +241,18 @@ _bourse_request_apply_etag (BourseRequest *request)
   if (g_bytes_get_size (bytes) == 0)
     return;
 
+  gzip = is_compressible (soup_message_headers_get_content_type (headers, NULL));
+  if (gzip)
+    soup_message_headers_append (headers, "Vary", "Accept-Encoding");
+  gzip = gzip && g_bytes_get_size (bytes) >= COMPRESS_MIN_SIZE
+         && accepts_gzip (soup_message_headers_get_list (request_headers, "Accept-Encoding"));
+
   crypto_generichash (digest, sizeof digest, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, 0);
   sodium_bin2hex (hex, sizeof hex, digest, sizeof digest);
-  tag = g_strconcat ("\"", hex, "\"", NULL);
+  tag = g_strconcat ("\"", hex, gzip ? "-gzip\"" : "\"", NULL);
   soup_message_headers_replace (headers, "ETag", tag);
 
-  if_none_match = soup_message_headers_get_one (soup_server_message_get_request_headers (message), "If-None-Match");
+  if_none_match = soup_message_headers_get_one (request_headers, "If-None-Match");
   if (if_none_match != NULL && etag_list_matches (if_none_match, tag))
     {
       soup_server_message_set_status (message, SOUP_STATUS_NOT_MODIFIED, NULL);
@@ -129,7 +260,17 @@ _bourse_request_apply_etag (BourseRequest *request)
       soup_message_headers_remove (headers, "Content-Type");
       /* No "Content-Length: 0": a 304 may only repeat the 200's length. */
       soup_message_headers_set_encoding (headers, SOUP_ENCODING_NONE);
+      return;
     }
+
+  if (!gzip)
+    return;
+
+  compressed = gzip_bytes_cached (bytes, tag);
+  soup_message_body_truncate (body);
+  soup_message_body_append_bytes (body, compressed);
+  soup_message_headers_replace (headers, "Content-Encoding", "gzip");
+  soup_message_headers_set_content_length (headers, g_bytes_get_size (compressed));
 }
 
 /* }}} */
@@ -562,7 +703,7 @@ bourse_request_unpause (BourseRequest *request)
   g_return_if_fail (request->paused);
 
   request->paused = FALSE;
-  _bourse_request_apply_etag (request);
+  _bourse_request_finish_body (request);
   soup_server_message_unpause (request->message);
 }
 

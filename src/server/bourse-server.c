@@ -518,7 +518,7 @@ server_handler_cb (SoupServer        *soup,
 out:
   /* A paused answer gets it when it is released. */
   if (!request->paused)
-    _bourse_request_apply_etag (request);
+    _bourse_request_finish_body (request);
   bourse_log_set_request_id (NULL);
 }
 

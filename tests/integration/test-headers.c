@@ -437,6 +437,107 @@ test_static_caching (void)
   bourse_test_server_free (server);
 }
 
+static GBytes *
+gunzip_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibDecompressor) decompressor = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  g_autoptr(GInputStream) source = g_memory_input_stream_new_from_bytes (bytes);
+  g_autoptr(GInputStream) plain = g_converter_input_stream_new (source, G_CONVERTER (decompressor));
+  g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+
+  g_output_stream_splice (sink, plain, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET, NULL, &error);
+  g_assert_no_error (error);
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+}
+
+static gboolean
+header_lists (BourseTestResponse *response,
+              const char         *name,
+              const char         *token)
+{
+  const char *list = soup_message_headers_get_list (response->headers, name);
+
+  return list != NULL && soup_header_contains (list, token);
+}
+
+/* Big text answers travel gzipped to a client that takes it, as another
+ * representation (its own tag); small ones, refusals of gzip, answers to
+ * POST and images go as they are. */
+static void
+test_gzip (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, settings);
+  const char *paths[] = {
+    "/api/v1/openapi.json",
+    "/api/v1/strategies/types",
+    "/",
+  };
+  const char * const gzip[] = { "Accept-Encoding", "gzip, deflate, br", NULL };
+  const char * const identity[] = { "Accept-Encoding", "identity", NULL };
+  const char * const refused[] = { "Accept-Encoding", "br, gzip;q=0", NULL };
+
+  /* The raw bytes: no decoding on the test's side. */
+  soup_session_remove_feature_by_type (server->session, SOUP_TYPE_CONTENT_DECODER);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(BourseTestResponse) plain = bourse_test_fetch (server, "GET", paths[i], identity, NULL, NULL, 0);
+      g_autoptr(BourseTestResponse) zipped = bourse_test_fetch (server, "GET", paths[i], gzip, NULL, NULL, 0);
+      g_autoptr(BourseTestResponse) not_zipped = bourse_test_fetch (server, "GET", paths[i], refused, NULL, NULL, 0);
+      g_autoptr(BourseTestResponse) again = NULL;
+      g_autoptr(GBytes) unzipped = NULL;
+      const char * const if_none_match[] = { "Accept-Encoding", "gzip",
+                                             "If-None-Match", bourse_test_response_header (zipped, "ETag"),
+                                             NULL };
+
+      g_test_message ("GET %s", paths[i]);
+      g_assert_cmpuint (plain->status, ==, 200);
+      g_assert_cmpuint (zipped->status, ==, 200);
+      g_assert_cmpuint (g_bytes_get_size (plain->body), >=, 1024);
+      g_assert_null (bourse_test_response_header (plain, "Content-Encoding"));
+      g_assert_true (header_lists (plain, "Vary", "Accept-Encoding"));
+
+      g_assert_cmpstr (bourse_test_response_header (zipped, "Content-Encoding"), ==, "gzip");
+      g_assert_true (header_lists (zipped, "Vary", "Accept-Encoding"));
+      g_assert_cmpuint (g_bytes_get_size (zipped->body), <, g_bytes_get_size (plain->body) / 2);
+      unzipped = gunzip_bytes (zipped->body);
+      g_assert_true (g_bytes_equal (unzipped, plain->body));
+      g_assert_cmpstr (bourse_test_response_header (zipped, "ETag"), !=,
+                       bourse_test_response_header (plain, "ETag"));
+
+      g_assert_null (bourse_test_response_header (not_zipped, "Content-Encoding"));
+      g_assert_true (g_bytes_equal (not_zipped->body, plain->body));
+
+      again = bourse_test_fetch (server, "GET", paths[i], if_none_match, NULL, NULL, 0);
+      g_assert_cmpuint (again->status, ==, 304);
+    }
+
+  {
+    /* Small: not worth it. */
+    g_autoptr(BourseTestResponse) small = bourse_test_fetch (server, "GET", "/api/v1/version", gzip, NULL, NULL, 0);
+
+    g_assert_cmpuint (small->status, ==, 200);
+    g_assert_null (bourse_test_response_header (small, "Content-Encoding"));
+  }
+
+  {
+    /* An answer to a POST is never compressed, however big. */
+    g_autoptr(GString) body = g_string_new ("{\"symbol\":\"");
+    g_autoptr(BourseTestResponse) created = NULL;
+
+    for (guint i = 0; i < 600; i++)
+      g_string_append_c (body, 'A');
+    g_string_append (body, "\"}");
+    created = bourse_test_fetch (server, "POST", "/api/v1/instruments", gzip, "application/json", body->str, -1);
+    g_assert_cmpuint (created->status, ==, 422);
+    g_assert_null (bourse_test_response_header (created, "Content-Encoding"));
+  }
+
+  soup_session_add_feature_by_type (server->session, SOUP_TYPE_CONTENT_DECODER);
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -449,6 +550,7 @@ main (int   argc,
   g_test_add_func ("/headers/job-error-without-path", test_job_error_without_path);
   g_test_add_func ("/headers/etag", test_etag);
   g_test_add_func ("/headers/static-caching", test_static_caching);
+  g_test_add_func ("/headers/gzip", test_gzip);
 
   return g_test_run ();
 }
