@@ -6,7 +6,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +21,9 @@ const kB = (n) => `${(n / 1024).toFixed(1)} kB`;
 // loaded at start, its style, the icon) and what the pages load later, compressed as a
 // server or proxy would.
 function sizes() {
-  const rows = readdirSync(resourceDir).sort().map((name) => {
+  // Files only, the language catalogues (locale/) among them by their path.
+  const rows = readdirSync(resourceDir, { recursive: true }).sort()
+    .filter((name) => statSync(join(resourceDir, name)).isFile()).map((name) => {
     const data = readFileSync(join(resourceDir, name));
     return {
       name, raw: data.length, gzip: gzipSync(data, { level: 9 }).length,
