@@ -14,26 +14,16 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  BOURSED, PASSWORD, UI_TIMEOUT_MS, loadPackage, launchChromium, restJson, restLogin, waitUntil, makeRoot, cleanUp,
+  BOURSED, PASSWORD, UI_TIMEOUT_MS, loadBrowserPackages, describeBrowserSuite, launchChromium, restJson, restLogin, waitUntil, makeRoot, cleanUp,
   stepper, serveWithOwner,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const playwright = loadPackage('playwright-core', here);
-const axe = loadPackage('@axe-core/playwright', here);
+const { playwright, AxeBuilder, problem } = loadBrowserPackages(here);
 
-// Never skip silently: a missing prerequisite is a failure with a hint.
-const problem = playwright.problem || axe.problem
-  || (BOURSED ? null : 'BOURSED is not set: run through `meson test --suite web` (or `build-aux/dev test`)');
-if (problem) {
-  console.error(problem);
-  it('has its prerequisites', () => assert.fail(problem));
-} else {
-  describe('web console pages', { timeout: 240_000 }, consoleSuite);
-}
+describeBrowserSuite('web console pages', 240_000, problem, consoleSuite);
 
 function consoleSuite() {
-  const AxeBuilder = axe.module.default || axe.module.AxeBuilder || axe.module;
   let root, dataDir, boursed, url, context, page;
   let adminToken, traderToken;
   const log = [];
@@ -114,7 +104,7 @@ function consoleSuite() {
       { name: 'Watched <b>trend</b>', strategy: 'ar', symbol: 'ETHUSDT', interval: '1h' }, traderToken);
     assert.equal(strategy.status, 201, JSON.stringify(strategy.body));
 
-    context = await launchChromium(playwright.module, browserDir, { width: 1024, height: 700 });
+    context = await launchChromium(playwright, browserDir, { width: 1024, height: 700 });
     page = context.pages()[0] ?? await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {

@@ -6,7 +6,7 @@
 // Copyright 2026 The Bourse Authors
 // SPDX-License-Identifier: GPL-3.0-or-later
 
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -35,6 +35,27 @@ export function loadPackage(name, here) {
       problem: `${name} is not installed (${error.code || error.message}).\n` +
         `Run \`build-aux/dev test\`, which installs it, or: npm ci --prefix ${here} --no-audit --no-fund`,
     };
+  }
+}
+
+// The browser suites' packages: Playwright and axe-core's builder, or the reason the suite
+// cannot run.
+export function loadBrowserPackages(here) {
+  const playwright = loadPackage('playwright-core', here);
+  const axe = loadPackage('@axe-core/playwright', here);
+  const problem = playwright.problem || axe.problem
+    || (BOURSED ? null : 'BOURSED is not set: run through `meson test --suite web` (or `build-aux/dev test`)');
+  const AxeBuilder = axe.module && (axe.module.default || axe.module.AxeBuilder || axe.module);
+  return { playwright: playwright.module, AxeBuilder, problem };
+}
+
+// Never skip silently: a missing prerequisite is a failure with a hint.
+export function describeBrowserSuite(name, timeout, problem, suite) {
+  if (problem) {
+    console.error(problem);
+    it('has its prerequisites', () => assert.fail(problem));
+  } else {
+    describe(name, { timeout }, suite);
   }
 }
 

@@ -15,25 +15,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdir } from 'node:fs/promises';
 import {
-  BOURSED, PASSWORD, UI_TIMEOUT_MS, loadPackage, launchChromium, makeRoot, cleanUp, stepper, serveWithOwner,
+  BOURSED, PASSWORD, UI_TIMEOUT_MS, loadBrowserPackages, describeBrowserSuite, launchChromium, makeRoot, cleanUp, stepper, serveWithOwner,
   within, EXIT_TIMEOUT_MS,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const playwright = loadPackage('playwright-core', here);
-const axe = loadPackage('@axe-core/playwright', here);
+const { playwright, AxeBuilder, problem } = loadBrowserPackages(here);
 
-const problem = playwright.problem || axe.problem
-  || (BOURSED ? null : 'BOURSED is not set: run through `meson test --suite web` (or `build-aux/dev test`)');
-if (problem) {
-  console.error(problem);
-  it('has its prerequisites', () => assert.fail(problem));
-} else {
-  describe('web console languages', { timeout: 180_000 }, languageSuite);
-}
+describeBrowserSuite('web console languages', 180_000, problem, languageSuite);
 
 function languageSuite() {
-  const AxeBuilder = axe.module.default || axe.module.AxeBuilder || axe.module;
   let root, dataDir, browserDir, boursed, url, context, page;
   const log = [];
   const pageErrors = [];
@@ -47,7 +38,7 @@ function languageSuite() {
     if (context) await within(EXIT_TIMEOUT_MS, 'Chromium to close', context.close());
     const dir = join(browserDir, locale);
     await mkdir(dir, { recursive: true });
-    context = await launchChromium(playwright.module, dir, { width: 1024, height: 700 }, locale);
+    context = await launchChromium(playwright, dir, { width: 1024, height: 700 }, locale);
     page = context.pages()[0] ?? await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('console', (message) => {
