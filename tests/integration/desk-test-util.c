@@ -553,12 +553,17 @@ static void test_gate_init (TestGate *self) { }
 static const char *gate_get_id (BourseStrategy *self) { return "test-gate"; }
 static const char *gate_get_version (BourseStrategy *self) { return "1"; }
 
+/* One parameter it ignores, for an optimisation to have a space to search. */
+static const BourseStrategyParam gate_params[] = {
+  { "n", BOURSE_PARAM_INTEGER, 1, 1, 100, "Ignored", NULL },
+};
+
 static const BourseStrategyParam *
 gate_get_parameters (BourseStrategy *self,
                      guint          *n_params)
 {
-  *n_params = 0;
-  return NULL;
+  *n_params = G_N_ELEMENTS (gate_params);
+  return gate_params;
 }
 
 static guint

@@ -115,7 +115,7 @@ JsonObject       *desk_ws_event              (DeskWs             *ws,
                                               guint               nth);
 void              desk_ws_free               (DeskWs             *ws);
 
-/* The "test-gate" strategy: no parameters, one candle; its first
+/* The "test-gate" strategy: one parameter it ignores ("n"), one candle; its first
  * evaluation in a run waits, in the run's worker, until the gate opens,
  * and then says NO_TRADE, or fails as a stopped run does when released
  * with @abort. Register once, before the engine starts. */

@@ -6,7 +6,12 @@
  * Optimisations through the API (docs/BACKTESTS.md "Optimisation"): a grid
  * run as a job whose result is the optimiser's on the same stored candles,
  * a walk-forward's folds, applying the winner to a live strategy, notes
- * and deletes, every refusal naming its member, and the roles.
+ * and deletes, every refusal naming its member, the roles, a cancel and a
+ * restart.
+ *
+ * A cancel and a shutdown have to find a run still going, whatever the
+ * machine's speed: the "test-gate" strategy (desk-test-util's) holds the
+ * candidates' first evaluations until the test opens the gate.
  */
 
 #include <string.h>
@@ -18,15 +23,19 @@
 #include "desk-test-util.h"
 
 #define HOUR_MS  G_GINT64_CONSTANT (3600000)
+#define MINUTE_MS G_GINT64_CONSTANT (60000)
 #define SYMBOL   "OPTUSDT"
 #define N_HOURS  400
+#define GATE_SYMBOL "OPTGATEUSDT"
+#define N_MINUTES   6000    /* more than a run goes between its looks at a cancel (4096) */
 
 static BourseTestServer *server;
 static char *trader_token;
 static char *other_token;
 static char *viewer_token;
-/* The open time of the first stored candle. */
+/* The open time of the first stored candle, hourly and by the minute. */
 static gint64 t0;
+static gint64 gate_t0;
 
 /* Helpers {{{ */
 
@@ -408,6 +417,101 @@ test_roles (void)
   expect ("GET", "/api/v1/optimisations", NULL, NULL, 200);
 }
 
+/* A search held at the gate: the optimisation's id, and its job's. */
+static gint64
+start_gated (gint64 *job_id)
+{
+  g_autofree char *start = time_text (gate_t0 + 600 * MINUTE_MS);
+  g_autofree char *end = time_text (gate_t0 + N_MINUTES * MINUTE_MS);
+  g_autofree char *body = g_strdup_printf ("{\"strategy\":\"test-gate\",\"symbol\":\"" GATE_SYMBOL "\","
+                                           "\"interval\":\"1m\",\"start\":\"%s\",\"end\":\"%s\","
+                                           "\"space\":{\"n\":[1,2]}}", start, end);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) running = NULL;
+  JsonObject *optimisation;
+  gint64 id;
+
+  desk_gate_reset ();
+  node = desk_expect (server, "POST", "/api/v1/optimisations", trader_token, body, 202);
+  optimisation = member_object (desk_object (node), "optimisation");
+  id = json_object_get_int_member (optimisation, "id");
+  *job_id = json_object_get_int_member (optimisation, "job_id");
+  bourse_test_wait_until (desk_gate_is_entered, NULL, 120000, "the search to reach the gate");
+  running = get_optimisation (id);
+  g_assert_cmpstr (json_object_get_string_member (desk_object (running), "status"), ==, "running");
+  return id;
+}
+
+/* The job cancelled: the candidates stop at their next look, and the
+ * optimisation ends cancelled, without a winner or a result. */
+static void
+test_cancel (void)
+{
+  g_autoptr(JsonNode) cancelled = NULL;
+  g_autofree char *cancel = NULL;
+  g_autofree char *apply = NULL;
+  Wanted wanted = { 0, BOURSE_JOB_CANCELLED };
+  gint64 job_id;
+
+  wanted.id = start_gated (&job_id);
+  cancel = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/cancel", job_id);
+  expect ("POST", cancel, trader_token, NULL, 202);
+  desk_gate_release (FALSE);
+  bourse_test_wait_until (has_status, &wanted, 120000, "the optimisation to be cancelled");
+
+  cancelled = get_optimisation (wanted.id);
+  g_assert_cmpstr (json_object_get_string_member (desk_object (cancelled), "status"), ==, "cancelled");
+  g_assert_true (json_object_get_null_member (desk_object (cancelled), "best_params"));
+  g_assert_false (json_object_has_member (desk_object (cancelled), "result"));
+  g_assert_nonnull (json_object_get_string_member (desk_object (cancelled), "finished_at"));
+
+  /* Nothing to apply. */
+  apply = g_strdup_printf ("/api/v1/optimisations/%" G_GINT64_FORMAT "/apply", wanted.id);
+  expect ("POST", apply, trader_token, "{\"live_strategy_id\":1}", 409);
+}
+
+/* What a stop finds running, and what a crash left running, are failed
+ * ("interrupted") after the restart. */
+static void
+engine_state_cb (BourseEngine *engine,
+                 GParamSpec   *pspec,
+                 gpointer      user_data)
+{
+  if (bourse_engine_get_state (engine) == BOURSE_ENGINE_STATE_STOPPING)
+    desk_gate_release (TRUE);
+}
+
+static void
+test_restart (void)
+{
+  g_autoptr(JsonNode) stopped = NULL;
+  g_autoptr(JsonNode) crashed = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 finished = run_optimisation (trader_token, ",\"space\":{\"fast\":[3,6]}");
+  gint64 job_id, running;
+
+  /* A crash leaves a row as it was: running. */
+  stmt = bourse_store_prepare (bourse_engine_get_store (server->engine),
+                               "UPDATE optimisations SET status = 'running', finished_at = NULL WHERE id = ?",
+                               &error);
+  g_assert_no_error (error);
+  sqlite3_bind_int64 (stmt, 1, finished);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+
+  running = start_gated (&job_id);
+  g_signal_connect (server->engine, "notify::state", G_CALLBACK (engine_state_cb), NULL);
+  bourse_test_server_restart (server);
+
+  stopped = get_optimisation (running);
+  g_assert_cmpstr (json_object_get_string_member (desk_object (stopped), "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (desk_object (stopped), "error"), ==, "interrupted");
+  crashed = get_optimisation (finished);
+  g_assert_cmpstr (json_object_get_string_member (desk_object (crashed), "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (desk_object (crashed), "error"), ==, "interrupted");
+  g_assert_nonnull (json_object_get_string_member (desk_object (crashed), "finished_at"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -421,6 +525,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   bourse_strategies_ensure ();
+  desk_gate_register ();
 
   server = desk_server_new (NULL);
   desk_create_user (server, "trina", "trader");
@@ -436,6 +541,15 @@ main (int   argc,
                                 G_MAXINT64, 1, &more, &next, &error);
   g_assert_no_error (error);
   t0 = g_array_index (first, BourseCandle, 0).open_time;
+  g_clear_pointer (&first, g_array_unref);
+  g_clear_pointer (&instrument, bourse_instrument_free);
+  desk_add_instrument (server, GATE_SYMBOL, BOURSE_INTERVAL_1M, N_MINUTES, 20260107);
+  instrument = bourse_instruments_find (bourse_engine_get_store (server->engine), GATE_SYMBOL, &error);
+  g_assert_no_error (error);
+  first = bourse_candles_query (bourse_engine_get_store (server->engine), instrument->id, BOURSE_INTERVAL_1M, 0,
+                                G_MAXINT64, 1, &more, &next, &error);
+  g_assert_no_error (error);
+  gate_t0 = g_array_index (first, BourseCandle, 0).open_time;
 
   g_test_add_func ("/optimisations/grid", test_grid);
   g_test_add_func ("/optimisations/walk-forward", test_walk_forward);
@@ -443,6 +557,9 @@ main (int   argc,
   g_test_add_func ("/optimisations/list-note-delete", test_list_note_delete);
   g_test_add_func ("/optimisations/invalid", test_invalid);
   g_test_add_func ("/optimisations/roles", test_roles);
+  g_test_add_func ("/optimisations/cancel", test_cancel);
+  /* Last: it restarts the server. */
+  g_test_add_func ("/optimisations/restart", test_restart);
 
   status = g_test_run ();
   g_free (trader_token);
