@@ -141,12 +141,12 @@ request_parse (BourseStore  *store,
   /* The backtest's members, then the search's (the seed drawn is kept, so
    * that the run can be repeated). */
   request->request = json_object_new ();
-  json_object_iter_init (&iter, request->backtest->request);
-  while (json_object_iter_next (&iter, &name, &node))
+  json_object_iter_init_ordered (&iter, request->backtest->request);
+  while (json_object_iter_next_ordered (&iter, &name, &node))
     json_object_set_member (request->request, name, json_node_copy (node));
   options = bourse_optimiser_options_to_json (&request->options);
-  json_object_iter_init (&iter, json_node_get_object (options));
-  while (json_object_iter_next (&iter, &name, &node))
+  json_object_iter_init_ordered (&iter, json_node_get_object (options));
+  while (json_object_iter_next_ordered (&iter, &name, &node))
     json_object_set_member (request->request, name, json_node_copy (node));
   return g_steal_pointer (&request);
 }

@@ -320,8 +320,10 @@ parse_space (BourseStrategy  *strategy,
       return NULL;
     }
   request = json_node_get_object (node);
-  json_object_iter_init (&iter, request);
-  while (json_object_iter_next (&iter, &name, &member))
+  /* In the order written: the last member varies fastest, and the UIs show
+   * the parameters in that order. */
+  json_object_iter_init_ordered (&iter, request);
+  while (json_object_iter_next_ordered (&iter, &name, &member))
     {
       g_autofree char *field = g_strdup_printf ("space.%s", name);
       JsonArray *values;

@@ -755,8 +755,9 @@ test_optimise (void)
   bourse_test_server_free (server);
 }
 
-/* A viewer reads an optimisation's result but neither starts one nor
- * applies it. */
+/* A viewer reads an optimisation's result — its heatmap over any two of
+ * the searched parameters, its walk-forward folds — but neither starts one
+ * nor applies it. */
 static void
 test_optimise_viewer (void)
 {
@@ -769,12 +770,15 @@ test_optimise_viewer (void)
   g_autofree char *path = NULL;
   BourseBacktestsPage *page;
   BourseWindow *window;
+  BourseHeatmap *heatmap;
+  GtkDropDown *x_axis, *y_axis;
   StatusQuery query;
   gint64 id;
 
   body = g_strdup_printf ("{\"strategy\":\"sma-cross\",\"symbol\":\"" SYMBOL "\",\"interval\":\"1h\","
                           "\"start\":\"%sT00:00:00Z\",\"end\":\"%sT00:00:00Z\","
-                          "\"space\":{\"fast\":[5,10],\"slow\":[20,30]},\"method\":\"grid\"}",
+                          "\"space\":{\"fast\":[5,10,15],\"slow\":[20,30],\"stop_atr\":[1.5,2,2.5,3]},"
+                          "\"method\":\"grid\",\"walk_forward\":{\"folds\":2}}",
                           first, tomorrow);
   started = desk_expect (server, "POST", "/api/v1/optimisations", NULL, body, 202);
   id = json_object_get_int_member (json_object_get_object_member (desk_object (started), "optimisation"), "id");
@@ -793,8 +797,32 @@ test_optimise_viewer (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "backtests.show-optimisation", "x", id));
   wait_until (optimisation_is_shown, page, "the optimisation's result");
   g_assert_cmpuint (bourse_optimisation_view_get_n_rows (BOURSE_OPTIMISATION_VIEW (find_required (page, "optimisation-view"))),
-                    ==, 4);
+                    ==, 24);
   g_assert_false (gtk_widget_get_visible (find_required (page, "apply-button")));
+
+  /* The heatmap over the two parameters chosen, of three searched: fast
+   * (3 values) × slow (2) to begin with, then fast × stop_atr (4), then
+   * slow × stop_atr; the same parameter twice is no map. */
+  heatmap = BOURSE_HEATMAP (find_required (page, "heatmap"));
+  x_axis = GTK_DROP_DOWN (find_required (page, "heatmap-x"));
+  y_axis = GTK_DROP_DOWN (find_required (page, "heatmap-y"));
+  g_assert_true (gtk_widget_get_visible (find_required (page, "heatmap")));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (x_axis)), ==, 3);
+  g_assert_cmpuint (bourse_heatmap_get_n_filled (heatmap), ==, 3 * 2);
+  gtk_drop_down_set_selected (y_axis, 2);
+  g_assert_cmpuint (bourse_heatmap_get_n_filled (heatmap), ==, 3 * 4);
+  gtk_drop_down_set_selected (x_axis, 1);
+  g_assert_cmpuint (bourse_heatmap_get_n_filled (heatmap), ==, 2 * 4);
+  gtk_drop_down_set_selected (x_axis, 2);
+  g_assert_cmpuint (bourse_heatmap_get_n_filled (heatmap), ==, 0);
+
+  /* The walk-forward: a row per fold, and the out-of-sample figure beside
+   * the in-sample one. */
+  g_assert_true (gtk_widget_get_visible (find_required (page, "folds-box")));
+  g_assert_nonnull (find_widget (GTK_WIDGET (page), "fold-2-out-of-sample"));
+  g_assert_null (find_widget (GTK_WIDGET (page), "fold-3-out-of-sample"));
+  g_assert_cmpstr (label_text (GTK_WIDGET (page), "folds-in-sample"), !=, "");
+  g_assert_cmpstr (label_text (GTK_WIDGET (page), "folds-out-of-sample"), !=, "");
 
   close_window (window);
   bourse_test_server_free (server);

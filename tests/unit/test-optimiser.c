@@ -279,6 +279,33 @@ test_grid (void)
   g_clear_pointer (&candidates, g_ptr_array_unref);
   bourse_optimiser_options_clear (&options);
 
+  /* In the order the members are written, not a hash table's: slow
+   * first, fast varying fastest; and the space is kept in that order. */
+  parse_options (&options, strategy, "{\"space\": {\"slow\": [30, 50], \"fast\": [5, 10], \"stop_atr\": [1.5, 2]}}");
+  candidates = bourse_optimiser_list_candidates (strategy, NULL, &options, &combinations, &n_invalid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (candidates->len, ==, 8);
+  for (guint i = 0; i < 8; i++)
+    {
+      JsonObject *c = g_ptr_array_index (candidates, i);
+
+      g_assert_cmpint (get_int (c, "slow"), ==, i / 4 == 0 ? 30 : 50);
+      g_assert_cmpint (get_int (c, "fast"), ==, (i / 2) % 2 == 0 ? 5 : 10);
+      g_assert_cmpfloat (json_object_get_double_member (c, "stop_atr"), ==, i % 2 == 0 ? 1.5 : 2);
+    }
+  {
+    g_autoptr(JsonNode) json = bourse_optimiser_options_to_json (&options);
+    JsonObject *space = json_object_get_object_member (json_node_get_object (json), "space");
+    g_autoptr(GList) names = json_object_get_members (space);
+
+    g_assert_cmpuint (g_list_length (names), ==, 3);
+    g_assert_cmpstr (g_list_nth_data (names, 0), ==, "slow");
+    g_assert_cmpstr (g_list_nth_data (names, 1), ==, "fast");
+    g_assert_cmpstr (g_list_nth_data (names, 2), ==, "stop_atr");
+  }
+  g_clear_pointer (&candidates, g_ptr_array_unref);
+  bourse_optimiser_options_clear (&options);
+
   /* The range's max is not on the grid: the last value is below it. */
   parse_options (&options, strategy, "{\"space\": {\"fast\": {\"min\": 3, \"max\": 10, \"step\": 4}}}");
   candidates = bourse_optimiser_list_candidates (strategy, NULL, &options, &combinations, &n_invalid, &error);
