@@ -470,6 +470,33 @@ test_cancel (void)
   expect ("POST", apply, trader_token, "{\"live_strategy_id\":1}", 409);
 }
 
+static gboolean
+job_has_status (gpointer data)
+{
+  Wanted *wanted = data;
+  g_autoptr(BourseJobInfo) info = bourse_jobs_get (bourse_engine_get_jobs (server->engine), wanted->id, NULL);
+
+  return info != NULL && info->status == wanted->status;
+}
+
+/* A running search deleted: its job is cancelled first, and it is gone. */
+static void
+test_delete_running (void)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *target = NULL;
+  Wanted job = { 0, BOURSE_JOB_CANCELLED };
+  gint64 id = start_gated (&job.id);
+
+  path = g_strdup_printf ("/api/v1/optimisations/%" G_GINT64_FORMAT, id);
+  expect ("DELETE", path, trader_token, NULL, 204);
+  expect ("GET", path, trader_token, NULL, 404);
+  desk_gate_release (FALSE);
+  bourse_test_wait_until (job_has_status, &job, 120000, "the deleted search's job to be cancelled");
+  target = g_strdup_printf ("optimisation:%" G_GINT64_FORMAT, id);
+  g_assert_true (audited ("optimisation.delete", target));
+}
+
 /* What a stop finds running, and what a crash left running, are failed
  * ("interrupted") after the restart. */
 static void
@@ -558,6 +585,7 @@ main (int   argc,
   g_test_add_func ("/optimisations/invalid", test_invalid);
   g_test_add_func ("/optimisations/roles", test_roles);
   g_test_add_func ("/optimisations/cancel", test_cancel);
+  g_test_add_func ("/optimisations/delete-running", test_delete_running);
   /* Last: it restarts the server. */
   g_test_add_func ("/optimisations/restart", test_restart);
 
