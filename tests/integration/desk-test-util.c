@@ -641,6 +641,46 @@ desk_gate_is_entered (gpointer data)
   return entered;
 }
 
+static void
+gate_engine_state_cb (BourseEngine *engine,
+                      GParamSpec   *pspec,
+                      gpointer      user_data)
+{
+  if (bourse_engine_get_state (engine) == BOURSE_ENGINE_STATE_STOPPING)
+    desk_gate_release (TRUE);
+}
+
+void
+desk_gate_release_on_stop (BourseTestServer *server)
+{
+  g_signal_connect (server->engine, "notify::state", G_CALLBACK (gate_engine_state_cb), NULL);
+}
+
+void
+desk_mark_running (BourseTestServer *server,
+                   const char       *table,
+                   gint64            id)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE %s SET status = 'running', finished_at = NULL WHERE id = ?", table);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GError) error = NULL;
+
+  stmt = bourse_store_prepare (bourse_engine_get_store (server->engine), sql, &error);
+  g_assert_no_error (error);
+  sqlite3_bind_int64 (stmt, 1, id);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+}
+
+void
+desk_assert_interrupted (JsonNode *record)
+{
+  JsonObject *object = desk_object (record);
+
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (object, "error"), ==, "interrupted");
+  g_assert_nonnull (json_object_get_string_member (object, "finished_at"));
+}
+
 void
 desk_gate_register (void)
 {

@@ -125,5 +125,16 @@ void              desk_gate_reset            (void);
 void              desk_gate_release          (gboolean            abort);
 /* A condition: a run waits at the gate. */
 gboolean          desk_gate_is_entered       (gpointer            data);
+/* Releases the gate with abort once @server's engine begins to stop, as a
+ * shutdown stops a run. */
+void              desk_gate_release_on_stop  (BourseTestServer   *server);
+/* What a crash leaves: the row @id of @table (backtests, optimisations)
+ * still running, without an end. */
+void              desk_mark_running          (BourseTestServer   *server,
+                                              const char         *table,
+                                              gint64              id);
+/* A Backtest or Optimisation a restart found unfinished: failed,
+ * "interrupted", with an end. */
+void              desk_assert_interrupted    (JsonNode           *record);
 
 G_END_DECLS

@@ -500,43 +500,23 @@ test_delete_running (void)
 /* What a stop finds running, and what a crash left running, are failed
  * ("interrupted") after the restart. */
 static void
-engine_state_cb (BourseEngine *engine,
-                 GParamSpec   *pspec,
-                 gpointer      user_data)
-{
-  if (bourse_engine_get_state (engine) == BOURSE_ENGINE_STATE_STOPPING)
-    desk_gate_release (TRUE);
-}
-
-static void
 test_restart (void)
 {
   g_autoptr(JsonNode) stopped = NULL;
   g_autoptr(JsonNode) crashed = NULL;
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
   gint64 finished = run_optimisation (trader_token, ",\"space\":{\"fast\":[3,6]}");
   gint64 job_id, running;
 
-  /* A crash leaves a row as it was: running. */
-  stmt = bourse_store_prepare (bourse_engine_get_store (server->engine),
-                               "UPDATE optimisations SET status = 'running', finished_at = NULL WHERE id = ?",
-                               &error);
-  g_assert_no_error (error);
-  sqlite3_bind_int64 (stmt, 1, finished);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  desk_mark_running (server, "optimisations", finished);
 
   running = start_gated (&job_id);
-  g_signal_connect (server->engine, "notify::state", G_CALLBACK (engine_state_cb), NULL);
+  desk_gate_release_on_stop (server);
   bourse_test_server_restart (server);
 
   stopped = get_optimisation (running);
-  g_assert_cmpstr (json_object_get_string_member (desk_object (stopped), "status"), ==, "failed");
-  g_assert_cmpstr (json_object_get_string_member (desk_object (stopped), "error"), ==, "interrupted");
+  desk_assert_interrupted (stopped);
   crashed = get_optimisation (finished);
-  g_assert_cmpstr (json_object_get_string_member (desk_object (crashed), "status"), ==, "failed");
-  g_assert_cmpstr (json_object_get_string_member (desk_object (crashed), "error"), ==, "interrupted");
-  g_assert_nonnull (json_object_get_string_member (desk_object (crashed), "finished_at"));
+  desk_assert_interrupted (crashed);
 }
 
 int
