@@ -409,6 +409,25 @@ bourse_backtest_request_parse (BourseStore         *store,
   return g_steal_pointer (&request);
 }
 
+void
+bourse_backtest_request_take_risk_limits (BourseBacktestRequest *request,
+                                          BourseRisk            *risk)
+{
+  g_autoptr(JsonNode) limits = NULL;
+
+  g_return_if_fail (request != NULL);
+  g_return_if_fail (risk == NULL || BOURSE_IS_RISK (risk));
+
+  if (!request->protections || risk == NULL)
+    return;
+  limits = bourse_risk_get_global (risk);
+  if (limits != NULL && JSON_NODE_HOLDS_OBJECT (limits))
+    {
+      g_clear_pointer (&request->spec.risk_limits, json_object_unref);
+      request->spec.risk_limits = json_object_ref (json_node_get_object (limits));
+    }
+}
+
 guint
 bourse_backtest_request_get_history (const BourseBacktestRequest *request)
 {
@@ -996,14 +1015,7 @@ bourse_backtests_submit (BourseBacktests              *self,
 
   if ((request = bourse_backtest_request_parse (self->store, object, NULL, error)) == NULL)
     return NULL;
-  /* The limits in force when it was asked for, whatever changes meanwhile. */
-  if (request->protections && self->risk != NULL)
-    {
-      g_autoptr(JsonNode) limits = bourse_risk_get_global (self->risk);
-
-      if (limits != NULL && JSON_NODE_HOLDS_OBJECT (limits))
-        request->spec.risk_limits = json_object_ref (json_node_get_object (limits));
-    }
+  bourse_backtest_request_take_risk_limits (request, self->risk);
   params = json_node_init_object (json_node_alloc (), request->request);
 
   data = g_new0 (RunJob, 1);

@@ -103,6 +103,11 @@ BourseBacktestRequest *bourse_backtest_request_parse   (BourseStore             
                                                         const char * const           *extra_members,
                                                         GError                      **error);
 void                   bourse_backtest_request_free    (BourseBacktestRequest        *request);
+/* With protections asked for, copies @risk's global limits and protections
+ * in force now (GET /api/v1/risk/global) into the run's spec, whatever
+ * changes meanwhile; nothing without them or without @risk. */
+void                   bourse_backtest_request_take_risk_limits (BourseBacktestRequest *request,
+                                                                 BourseRisk            *risk);
 /* The candles of history the run reads before start: lookback − 1. */
 guint                  bourse_backtest_request_get_history (const BourseBacktestRequest *request);
 /* Loads the series from @store (a worker's own connection) and runs the

@@ -657,14 +657,7 @@ bourse_optimisations_submit (BourseOptimisations          *self,
 
   if ((request = request_parse (self->store, object, error)) == NULL)
     return NULL;
-  /* The limits in force when it was asked for, whatever changes meanwhile. */
-  if (request->backtest->protections && self->risk != NULL)
-    {
-      g_autoptr(JsonNode) limits = bourse_risk_get_global (self->risk);
-
-      if (limits != NULL && JSON_NODE_HOLDS_OBJECT (limits))
-        request->backtest->spec.risk_limits = json_object_ref (json_node_get_object (limits));
-    }
+  bourse_backtest_request_take_risk_limits (request->backtest, self->risk);
   params = json_node_init_object (json_node_alloc (), request->request);
 
   data = g_new0 (RunJob, 1);

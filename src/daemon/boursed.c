@@ -1482,7 +1482,7 @@ command_backtest_run (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autofree GOptionEntry *common = option_entries (&options);
   g_autofree char *strategy = NULL, *symbol = NULL, *interval = NULL, *start = NULL, *end = NULL;
-  g_autofree char *cash = NULL, *fee_rate = NULL, *stake = NULL, *exits = NULL;
+  g_autofree char *cash = NULL, *fee_rate = NULL, *stake = NULL, *exits = NULL, *note = NULL;
   g_auto(GStrv) params = NULL;
   g_autofree char *actor = cli_actor ();
   g_autoptr(JsonObject) request_object = json_object_new ();
@@ -1492,7 +1492,7 @@ command_backtest_run (int    argc,
   g_autoptr(BourseBacktestRecord) record = NULL;
   g_autoptr(GError) error = NULL;
   gint64 slippage = -1, lookback = 0;
-  gboolean allow_short = FALSE, json = FALSE;
+  gboolean allow_short = FALSE, protections = FALSE, json = FALSE;
   BourseBacktestsCaller caller = { actor, 0, &cli_context, TRUE };
   GOptionEntry entries[] = {
     { "strategy", 0, 0, G_OPTION_ARG_STRING, &strategy, N_("Strategy id or alias, such as sma-cross"), N_("ID") },
@@ -1511,6 +1511,9 @@ command_backtest_run (int    argc,
     { "lookback", 0, 0, G_OPTION_ARG_INT64, &lookback, N_("Candles per evaluation (default: the live window)"),
       N_("N") },
     { "allow-short", 0, 0, G_OPTION_ARG_NONE, &allow_short, N_("Let SELL open a short when flat"), NULL },
+    { "protections", 0, 0, G_OPTION_ARG_NONE, &protections,
+      N_("Apply the global risk limits and protections in force, as live"), NULL },
+    { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("A note stored with the backtest"), N_("TEXT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
@@ -1540,12 +1543,14 @@ command_backtest_run (int    argc,
   SET_STRING ("fee_rate", fee_rate);
   SET_STRING ("stake_fraction", stake);
   SET_STRING ("exits", exits);
+  SET_STRING ("note", note);
 #undef SET_STRING
   if (slippage >= 0)
     json_object_set_int_member (request_object, "slippage_bps", slippage);
   if (lookback != 0)
     json_object_set_int_member (request_object, "lookback", lookback);
   json_object_set_boolean_member (request_object, "allow_short", allow_short);
+  json_object_set_boolean_member (request_object, "protections", protections);
   for (guint i = 0; params != NULL && params[i] != NULL; i++)
     {
       const char *equals = strchr (params[i], '=');
@@ -1577,6 +1582,21 @@ command_backtest_run (int    argc,
                                                     : g_strdup_printf ("--%s", field);
       g_printerr ("boursed: %s%s%s\n", option ? option : named ? named : "", field ? ": " : "", error->message);
       return field != NULL ? 2 : 1;
+    }
+
+  /* The limits and protections stored now, as a running boursed would
+   * give its run; read once, its timer never runs here. */
+  if (protections)
+    {
+      g_autoptr(BourseRisk) risk = bourse_risk_new (offline.store, offline.config, NULL, &error);
+
+      if (risk == NULL)
+        {
+          g_printerr ("boursed: %s\n", error->message);
+          return 1;
+        }
+      bourse_backtest_request_take_risk_limits (request, risk);
+      bourse_risk_stop (risk);
     }
 
   /* Synchronously, without a job: a running boursed's jobs are its own, and

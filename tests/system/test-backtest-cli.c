@@ -6,7 +6,8 @@
  * The candles are written into the data directory's database here; the
  * command runs the backtest, prints its result (the JSON of GET
  * /api/v1/backtests/{id}'s "result" with --json, tables without) and
- * stores it as a succeeded backtest.
+ * stores it as a succeeded backtest; --protections gives it the global
+ * limits stored, as a running boursed gives its runs.
  */
 
 #include "config.h"
@@ -16,6 +17,7 @@
 #include "core/bourse-json.h"
 #include "market/bourse-candles.h"
 #include "market/bourse-instruments.h"
+#include "risk/bourse-risk.h"
 
 #include "boursed-test-util.h"
 
@@ -155,6 +157,77 @@ test_run (BoursedFixture *f,
   g_assert_cmpint (count_stored (f), ==, 2);
 }
 
+/* The stored global limits with one changed, as PUT /api/v1/risk/global
+ * would. */
+static void
+set_global_limit (BoursedFixture *f,
+                  const char     *name,
+                  const char     *value)
+{
+  g_autofree char *path = db_path (f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BourseStore) store = bourse_store_open (path, &error);
+  g_autoptr(BourseRisk) risk = NULL;
+  g_autoptr(JsonNode) limits = NULL;
+  JsonObject *body;
+  BourseRiskCaller caller = { "system", 0, NULL };
+
+  g_assert_no_error (error);
+  risk = bourse_risk_new (store, NULL, NULL, &error);
+  g_assert_no_error (error);
+  limits = bourse_risk_get_global (risk);
+  body = json_node_get_object (limits);
+  json_object_remove_member (body, "updated_at");
+  json_object_remove_member (body, "updated_by");
+  json_object_set_string_member (body, name, value);
+  g_assert_true (bourse_risk_set_global (risk, body, &caller, &error));
+  g_assert_no_error (error);
+  bourse_risk_stop (risk);
+}
+
+/* --protections: the stored limits refuse every entry (each costs more than
+ * 10), and the note is kept. */
+static void
+test_protections (BoursedFixture *f,
+                  gconstpointer   data)
+{
+  const char *args[] = {
+    "backtest", "run", "--strategy", "sma-cross", "--symbol", "CLIUSDT", "--interval", "1h",
+    "--start", "2026-01-03T00:00:00Z", "--end", "2026-01-13T00:00:00Z", "--param", "fast=4", "--param", "slow=12",
+    "--protections", "--note", "with the desk's limits", "--json", "--data-dir", f->data_dir, NULL
+  };
+  g_auto(BoursedCommand) run = { 0 };
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = db_path (f);
+  g_autoptr(BourseStore) store = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  JsonObject *result;
+
+  seed (f);
+  set_global_limit (f, "max_order_notional", "10");
+
+  boursed_run (f, NULL, args, NULL, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  node = bourse_json_parse (run.out, strlen (run.out), 0, &error);
+  g_assert_no_error (error);
+  result = json_node_get_object (node);
+  g_assert_true (json_object_get_boolean_member (result, "protections_applied"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "trades")), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (result, "refused"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "refusals"),
+                                               "risk.max_order_notional"),
+                   ==, json_object_get_int_member (result, "refused"));
+
+  store = bourse_store_open_readonly (path, &error);
+  g_assert_no_error (error);
+  stmt = bourse_store_prepare (store, "SELECT note, json_extract (request, '$.protections') FROM backtests", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "with the desk's limits");
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -165,6 +238,8 @@ main (int   argc,
     return 1;
 
   g_test_add ("/backtest-cli/run", BoursedFixture, NULL, boursed_fixture_set_up, test_run,
+              boursed_fixture_tear_down);
+  g_test_add ("/backtest-cli/protections", BoursedFixture, NULL, boursed_fixture_set_up, test_protections,
               boursed_fixture_tear_down);
 
   return g_test_run ();
