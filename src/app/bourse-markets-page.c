@@ -72,6 +72,8 @@ struct _BourseMarketsPage
   GPtrArray         *ticker_topics;      /* subscribed */
   char              *candles_topic;      /* subscribed */
   gboolean           rebuilding;
+  gboolean           list_loading;       /* GET /api/v1/instruments under way */
+  GHashTable        *list_news;          /* symbol → deleted, "instruments" events meanwhile */
 
   /* The history of what the chart shows. */
   guint              generation;         /* of the selection: stale answers are dropped */
@@ -506,6 +508,32 @@ bourse_markets_page_apply_instruments (BourseMarketsPage *self,
   bourse_markets_page_update_header (self);
 }
 
+static gboolean
+reload_once_idle (gpointer user_data)
+{
+  bourse_markets_page_reload (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* News of instruments that came while the list was on its way: the answer
+ * may be older or newer than each. One it does not agree with is read
+ * again. */
+static void
+bourse_markets_page_check_news (BourseMarketsPage *self)
+{
+  GHashTableIter iter;
+  gpointer symbol, deleted;
+  gboolean stale = FALSE;
+
+  g_hash_table_iter_init (&iter, self->list_news);
+  while (!stale && g_hash_table_iter_next (&iter, &symbol, &deleted))
+    stale = (bourse_markets_page_get_instrument (self, symbol) != NULL) == GPOINTER_TO_INT (deleted);
+  g_hash_table_remove_all (self->list_news);
+
+  if (stale)
+    g_idle_add_full (G_PRIORITY_DEFAULT, reload_once_idle, g_object_ref (self), g_object_unref);
+}
+
 static void
 bourse_markets_page_load_cb (GObject      *object,
                              GAsyncResult *result,
@@ -515,11 +543,14 @@ bourse_markets_page_load_cb (GObject      *object,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+  answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
 
+  self->list_loading = FALSE;
+
+  if (answer == NULL)
+    {
       /* With a list on screen, a failed refresh only deserves a word. */
       if (self->instruments->len > 0)
         {
@@ -536,6 +567,7 @@ bourse_markets_page_load_cb (GObject      *object,
     }
 
   bourse_markets_page_apply_instruments (self, answer);
+  bourse_markets_page_check_news (self);
 }
 
 void
@@ -550,6 +582,8 @@ bourse_markets_page_reload (BourseMarketsPage *self)
     return;
 
   self->cancellable = g_cancellable_new ();
+  self->list_loading = TRUE;
+  g_hash_table_remove_all (self->list_news);
   if (self->instruments->len == 0)
     gtk_stack_set_visible_child_name (self->stack, "loading");
 
@@ -999,6 +1033,29 @@ bourse_markets_page_apply_candle (BourseMarketsPage *self,
 
 /* Events {{{ */
 
+/* Instruments come and go seldom (an administrator's doing): one that is
+ * new or gone makes the list read again, which keeps the one chosen, its
+ * chart and the order the API lists them in. A reading under way is not
+ * cut short (the page would stay empty while events come) but followed by
+ * another if its answer does not agree. One the list has already (the
+ * topic's latest event, sent again at subscription) changes nothing shown. */
+static void
+bourse_markets_page_apply_instrument_event (BourseMarketsPage *self,
+                                            JsonObject        *event)
+{
+  const char *symbol = bourse_json_get_string (event, "symbol");
+  gboolean known = symbol != NULL && bourse_markets_page_get_instrument (self, symbol) != NULL;
+  gboolean deleted = json_object_get_boolean_member_with_default (event, "deleted", FALSE);
+
+  if (symbol == NULL)
+    return;
+
+  if (self->list_loading)
+    g_hash_table_replace (self->list_news, g_strdup (symbol), GINT_TO_POINTER (deleted));
+  else if (known == deleted)
+    bourse_markets_page_reload (self);
+}
+
 static void
 bourse_markets_page_event_cb (BourseMarketsPage *self,
                               const char        *topic,
@@ -1017,6 +1074,8 @@ bourse_markets_page_event_cb (BourseMarketsPage *self,
     }
   else if (g_strcmp0 (topic, self->candles_topic) == 0)
     bourse_markets_page_apply_candle (self, data);
+  else if (g_str_equal (topic, "instruments") && JSON_NODE_HOLDS_OBJECT (data))
+    bourse_markets_page_apply_instrument_event (self, json_node_get_object (data));
 }
 
 static void
@@ -1035,6 +1094,8 @@ bourse_markets_page_resync_cb (BourseMarketsPage *self,
     }
   else if (g_strcmp0 (topic, self->candles_topic) == 0)
     bourse_markets_page_catch_up (self, g_get_real_time () / 1000);
+  else if (g_str_equal (topic, "instruments"))
+    bourse_markets_page_reload (self);
 }
 
 /* }}} */
@@ -1183,6 +1244,8 @@ bourse_markets_page_set_client (BourseMarketsPage *self,
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->client != NULL)
+    bourse_client_unsubscribe (self->client, "instruments");
 
   /* Everything seen so far belongs to the other server. */
   bourse_markets_page_clear_instruments (self);
@@ -1195,6 +1258,8 @@ bourse_markets_page_set_client (BourseMarketsPage *self,
 
   bourse_markets_page_update_actions (self);
   gtk_stack_set_visible_child_name (self->stack, "loading");
+  if (client != NULL)
+    bourse_client_subscribe (client, "instruments");
   bourse_markets_page_reload (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
@@ -1307,6 +1372,7 @@ bourse_markets_page_dispose (GObject *object)
   if (self->client != NULL)
     {
       bourse_markets_page_unsubscribe_tickers (self);
+      bourse_client_unsubscribe (self->client, "instruments");
       if (self->candles_topic != NULL)
         bourse_client_unsubscribe (self->client, self->candles_topic);
     }
@@ -1331,6 +1397,7 @@ bourse_markets_page_finalize (GObject *object)
 
   g_clear_pointer (&self->instruments, g_ptr_array_unref);
   g_clear_pointer (&self->by_symbol, g_hash_table_unref);
+  g_clear_pointer (&self->list_news, g_hash_table_unref);
   g_clear_pointer (&self->ticker_topics, g_ptr_array_unref);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->permissions, g_strfreev);
@@ -1485,6 +1552,7 @@ bourse_markets_page_init (BourseMarketsPage *self)
   self->interval = bourse_settings_dup_default_interval ();
   self->instruments = g_ptr_array_new_with_free_func (instrument_free);
   self->by_symbol = g_hash_table_new (g_str_hash, g_str_equal);
+  self->list_news = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->ticker_topics = g_ptr_array_new_with_free_func (g_free);
   self->pending = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
 

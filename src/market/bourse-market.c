@@ -228,13 +228,16 @@ bourse_market_release (BourseMarket *self)
 /* Instruments {{{ */
 
 /* The change's audit entry and the commit, or the rollback; the feeds
- * start again with the new set either way. */
+ * start again with the new set either way. A committed change is
+ * published on "instruments" (@event: the instrument as the API lists
+ * it, or {"symbol","deleted":true}), so that lists stay live. */
 static gboolean
 finish_instrument_change (BourseMarket           *self,
                           gboolean                ok,
                           const char             *action,
                           const char             *symbol,
                           JsonNode               *details,
+                          JsonNode               *event,
                           BourseMarketAuditFunc   audit,
                           gpointer                audit_data,
                           GError                **error)
@@ -245,6 +248,8 @@ finish_instrument_change (BourseMarket           *self,
     ok = audit (self->store, action, target, details, audit_data, error) && bourse_store_commit (self->store, error);
   if (!ok)
     bourse_store_rollback (self->store);
+  else if (event != NULL)
+    bourse_event_bus_publish (self->bus, "instruments", event);
   bourse_market_release (self);
   return ok;
 }
@@ -268,8 +273,8 @@ bourse_market_create_instrument (BourseMarket           *self,
   ok = bourse_store_begin (self->store, error) && bourse_instruments_insert (self->store, instrument, error);
   if (ok)
     details = bourse_instrument_to_json (instrument);
-  return finish_instrument_change (self, ok, "instrument.create", instrument->symbol, details, audit, audit_data,
-                                   error);
+  return finish_instrument_change (self, ok, "instrument.create", instrument->symbol, details, details,
+                                   audit, audit_data, error);
 }
 
 gboolean
@@ -282,6 +287,7 @@ bourse_market_update_instrument (BourseMarket           *self,
 {
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) details = NULL;
+  g_autoptr(JsonNode) event = NULL;
   gboolean ok;
 
   g_return_val_if_fail (BOURSE_IS_MARKET (self), FALSE);
@@ -293,6 +299,7 @@ bourse_market_update_instrument (BourseMarket           *self,
   ok = bourse_store_begin (self->store, error) && bourse_instruments_update (self->store, instrument, error);
   if (ok)
     {
+      event = bourse_instrument_to_json (instrument);
       builder = json_builder_new ();
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "fields");
@@ -301,12 +308,12 @@ bourse_market_update_instrument (BourseMarket           *self,
         json_builder_add_string_value (builder, fields[i]);
       json_builder_end_array (builder);
       json_builder_set_member_name (builder, "instrument");
-      json_builder_add_value (builder, bourse_instrument_to_json (instrument));
+      json_builder_add_value (builder, json_node_copy (event));
       json_builder_end_object (builder);
       details = json_builder_get_root (builder);
     }
-  return finish_instrument_change (self, ok, "instrument.update", instrument->symbol, details, audit, audit_data,
-                                   error);
+  return finish_instrument_change (self, ok, "instrument.update", instrument->symbol, details, event,
+                                   audit, audit_data, error);
 }
 
 gboolean
@@ -319,6 +326,7 @@ bourse_market_delete_instrument (BourseMarket            *self,
                                  GError                 **error)
 {
   g_autoptr(JsonNode) details = NULL;
+  g_autoptr(JsonNode) event = NULL;
   gint64 deleted = 0;
   gboolean ok;
 
@@ -333,11 +341,15 @@ bourse_market_delete_instrument (BourseMarket            *self,
       details = json_node_new (JSON_NODE_OBJECT);
       json_node_take_object (details, json_object_new ());
       json_object_set_int_member (json_node_get_object (details), "candles_deleted", deleted);
+      event = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (event, json_object_new ());
+      json_object_set_string_member (json_node_get_object (event), "symbol", instrument->symbol);
+      json_object_set_boolean_member (json_node_get_object (event), "deleted", TRUE);
     }
   if (n_candles != NULL)
     *n_candles = deleted;
-  return finish_instrument_change (self, ok, "instrument.delete", instrument->symbol, details, audit, audit_data,
-                                   error);
+  return finish_instrument_change (self, ok, "instrument.delete", instrument->symbol, details, event,
+                                   audit, audit_data, error);
 }
 
 /* }}} */

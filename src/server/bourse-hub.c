@@ -88,6 +88,8 @@ static const BourseTopicDoc topic_docs[] = {
   { "signals",         "signals.read",         "SignalEvent",        "Each signal a model or an intake produced" },
   { "recommendations", "recommendations.read", "RecommendationEvent", "Each recommendation made or changed" },
   { "approvals",       "approvals.read",       "ApprovalEvent",      "Each approval requested or decided" },
+  { "instruments",     "market.read",          "InstrumentEvent",
+    "Each instrument created, changed or deleted" },
   { "strategies",      "strategies.read",      "StrategyEvent",
     "Each live strategy created, changed (a signal too) or deleted" },
   { "orders",          "orders.read",          "OrderEvent",         "Each order's change of state" },

@@ -448,11 +448,20 @@ test_instruments (Fixture       *fixture,
                               ADW_STATUS_PAGE (find_widget (GTK_WIDGET (fixture->page), "chart-empty-page"))),
                             "BTCUSDT"));
 
-  /* A new instrument shows up on reload. */
+  /* An instrument made through the API shows up by itself ("instruments"
+   * topic), and goes when it is deleted; the selection survives both. */
   create_instrument (fixture, "NEWUSDT");
-  bourse_markets_page_reload (fixture->page);
   wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-NEWUSDT");
-  /* The selection survives. */
+  g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "BTCUSDT");
+  {
+    g_autoptr(BourseTestResponse) response = bourse_test_fetch (fixture->server, "DELETE",
+                                                                "/api/v1/instruments/NEWUSDT",
+                                                                NULL, NULL, NULL, 0);
+    WidgetQuery query = { GTK_WIDGET (fixture->page), "instrument-row-NEWUSDT" };
+
+    g_assert_cmpuint (response->status, ==, 204);
+    wait_until (widget_is_gone, &query, "the deleted instrument's row to go");
+  }
   g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "BTCUSDT");
 }
 

@@ -61,12 +61,23 @@ static gboolean
 store_is (gpointer data)
 {
   StoreQuery *query = data;
-  if (g_getenv ("DEBUG_STORE")) g_printerr ("loaded %d n %u loads %u\n", bourse_client_store_get_loaded (query->store), g_list_model_get_n_items (G_LIST_MODEL (query->store)), bourse_client_store_get_n_loads (query->store));
 
   return bourse_client_store_get_loaded (query->store)
          && bourse_client_store_get_live (query->store)
          && g_list_model_get_n_items (G_LIST_MODEL (query->store)) == query->n_items
          && (query->n_loads == 0 || bourse_client_store_get_n_loads (query->store) == query->n_loads);
+}
+
+static gboolean
+store_is_loaded (gpointer data)
+{
+  return bourse_client_store_get_loaded (data);
+}
+
+static gboolean
+is_subscribed_to_instruments (gpointer data)
+{
+  return bourse_client_is_subscribed (data, "instruments");
 }
 
 static void
@@ -238,6 +249,58 @@ test_strategies (void)
   bourse_test_server_free (server);
 }
 
+static gboolean
+is_halted (gpointer data)
+{
+  return g_strcmp0 (bourse_client_instrument_get_status (data), "halted") == 0;
+}
+
+/* Instruments follow their own topic: made, changed and deleted through
+ * the API, each reaches a list that was read once. */
+static void
+test_instruments (void)
+{
+  BourseTestServer *server = desk_server_new (NULL);
+  g_autoptr(BourseClient) client = bourse_client_new (server->base_url);
+  g_autoptr(BourseClientStore) store = NULL;
+  BourseClientInstrument *instrument;
+  guint n_before, n_loads;
+
+  bourse_client_set_token (client, server->token);
+  client_connect (client);
+
+  store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_INSTRUMENT, "/api/v1/instruments", "instruments");
+  bourse_test_wait_until (is_subscribed_to_instruments, client, TIMEOUT_MS, "the subscription");
+  bourse_test_wait_until (store_is_loaded, store, TIMEOUT_MS, "the instruments read");
+  n_before = g_list_model_get_n_items (G_LIST_MODEL (store));
+  g_assert_null (bourse_client_store_lookup (store, "ADAUSDT"));
+
+  /* The topic's first event makes the list read again (nothing was
+   * published on it before); from then on, events change it. */
+  json_node_unref (desk_expect (server, "POST", "/api/v1/instruments", NULL,
+                                "{\"symbol\":\"ADAUSDT\",\"base_asset\":\"ADA\",\"quote_asset\":\"USDT\","
+                                "\"tick_size\":\"0.0001\",\"lot_step\":\"0.1\"}", 201));
+  wait_for_store (store, n_before + 1, 0);
+  n_loads = bourse_client_store_get_n_loads (store);
+  instrument = BOURSE_CLIENT_INSTRUMENT (bourse_client_store_lookup (store, "ADAUSDT"));
+  g_assert_nonnull (instrument);
+  g_assert_cmpstr (bourse_client_instrument_get_base_asset (instrument), ==, "ADA");
+  g_assert_cmpstr (bourse_client_instrument_get_status (instrument), ==, "trading");
+
+  json_node_unref (desk_expect (server, "PUT", "/api/v1/instruments/ADAUSDT", NULL,
+                                "{\"status\":\"halted\"}", 200));
+  bourse_test_wait_until (is_halted, instrument, TIMEOUT_MS, "the instrument halted");
+  g_assert_true (bourse_client_store_lookup (store, "ADAUSDT") == BOURSE_CLIENT_OBJECT (instrument));
+
+  g_assert_null (desk_expect (server, "DELETE", "/api/v1/instruments/ADAUSDT", NULL, NULL, 204));
+  wait_for_store (store, n_before, n_loads);
+  g_assert_null (bourse_client_store_lookup (store, "ADAUSDT"));
+
+  g_clear_object (&store);
+  bourse_client_close (client);
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -245,6 +308,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/client-store/strategies", test_strategies);
+  g_test_add_func ("/client-store/instruments", test_instruments);
 
   return g_test_run ();
 }

@@ -459,6 +459,7 @@ static const struct {
   { "signals", "signals.read" },
   { "recommendations", "recommendations.read" },
   { "approvals", "approvals.read" },
+  { "instruments", "market.read" },
   { "strategies", "strategies.read" },
   { "orders", "orders.read" },
   { "fills", "orders.read" },
