@@ -68,6 +68,14 @@ bourse_settings_dup_default_interval (void)
   return settings != NULL ? g_settings_get_string (settings, "default-interval") : g_strdup (FALLBACK_INTERVAL);
 }
 
+gboolean
+bourse_settings_get_desktop_notifications (void)
+{
+  g_autoptr(GSettings) settings = bourse_settings_new ();
+
+  return settings == NULL || g_settings_get_boolean (settings, "desktop-notifications");
+}
+
 static void
 bourse_settings_changed_cb (GSettings  *settings,
                             const char *key,

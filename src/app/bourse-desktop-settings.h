@@ -29,5 +29,7 @@ gboolean    bourse_settings_set_time_zone        (const char  *identifier);
 GTimeZone  *bourse_settings_get_time_zone        (void);
 /* What a chart opens on: the default-interval key, or "1m". */
 char       *bourse_settings_dup_default_interval (void);
+/* Whether the desktop shows the console's notifications (or only the window). */
+gboolean    bourse_settings_get_desktop_notifications (void);
 
 G_END_DECLS

@@ -40,6 +40,7 @@ struct _BoursePreferencesWindow
   AdwComboRow          *color_scheme_row;
   AdwComboRow          *time_zone_row;
   AdwComboRow          *interval_row;
+  GtkSwitch            *desktop_notifications_switch;
   AdwPreferencesGroup  *servers_group;
   AdwComboRow          *start_row;
   AdwEntryRow          *server_name_row;
@@ -376,6 +377,8 @@ bourse_preferences_window_setup_general (BoursePreferencesWindow *self)
                                 G_SETTINGS_BIND_DEFAULT, position_from_value, value_from_position,
                                 (gpointer) bourse_settings_intervals, NULL);
   bourse_preferences_window_bind_time_zones (self);
+  g_settings_bind (self->settings, "desktop-notifications", self->desktop_notifications_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 
   bourse_preferences_window_load_servers (self);
   g_signal_connect_object (self->settings, "changed::saved-connections",
@@ -1209,6 +1212,7 @@ bourse_preferences_window_class_init (BoursePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, time_zone_row);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, interval_row);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, desktop_notifications_switch);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, servers_group);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, start_row);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, server_name_row);

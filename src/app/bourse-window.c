@@ -730,7 +730,8 @@ bourse_window_sign_up_cb (BourseWindow    *self,
 
   /* Someone looking at the window sees a toast; otherwise the desktop
    * tells them. */
-  if (application != NULL && !gtk_window_is_active (GTK_WINDOW (self)))
+  if (application != NULL && !gtk_window_is_active (GTK_WINDOW (self))
+      && bourse_settings_get_desktop_notifications ())
     {
       g_autoptr(GNotification) notification = g_notification_new (_("New sign-up"));
 
@@ -835,7 +836,7 @@ bourse_window_notification_cb (BourseWindow *self,
       (g_strcmp0 (event, "signup.pending") == 0 && self->users_page != NULL))
     return;
 
-  if (application == NULL)
+  if (application == NULL || !bourse_settings_get_desktop_notifications ())
     {
       bourse_window_add_toast (self, title);
       return;
@@ -876,7 +877,7 @@ bourse_window_approval_added_cb (BourseWindow        *self,
   if (!bourse_approvals_page_get_can_decide (page))
     return;
 
-  if (application == NULL)
+  if (application == NULL || !bourse_settings_get_desktop_notifications ())
     {
       bourse_window_add_toast (self, title);
       return;

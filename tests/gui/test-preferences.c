@@ -430,6 +430,15 @@ test_general (void)
   value = g_settings_get_string (settings, "time-zone");
   g_assert_cmpstr (value, ==, "");
 
+  /* Desktop notifications: on by default, and the switch is the setting. */
+  g_assert_true (bourse_settings_get_desktop_notifications ());
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (find_widget (page, "desktop-notifications-switch"))));
+  gtk_switch_set_active (GTK_SWITCH (find_widget (page, "desktop-notifications-switch")), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "desktop-notifications"));
+  g_assert_false (bourse_settings_get_desktop_notifications ());
+  gtk_switch_set_active (GTK_SWITCH (find_widget (page, "desktop-notifications-switch")), TRUE);
+  g_assert_true (bourse_settings_get_desktop_notifications ());
+
   /* The chart's default interval. */
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_widget (page, "interval-row")), 3);
   g_free (value);
