@@ -13,6 +13,7 @@
 #include "server/bourse-server.h"
 
 #include "bourse-application.h"
+#include "bourse-probe.h"
 
 int
 main (int   argc,
@@ -28,6 +29,8 @@ main (int   argc,
   bourse_server_init_tls_policy ();
 
   app = bourse_application_new ();
+  /* bench/desktop and the screenshots; nothing unless asked by the environment. */
+  bourse_probe_init (GTK_APPLICATION (app));
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
