@@ -17,8 +17,10 @@
 #
 # 1. A fresh data directory with an administrator (boursed user add), and
 #    `bourse --data-dir` on it: the simulated market back-fills 90 days
-#    while the window is up (the first start of a new console). Then, in
-#    the same window: 5 s of nothing (the baseline); the import of 90 days
+#    while the window is up (the first start of a new console): the first
+#    5 s after the engine is up (the pages' first loads, with the back-fill
+#    going on), then the rest of the back-fill. Then, in the same window:
+#    5 s of nothing (the baseline); the import of 90 days
 #    of one-minute candles (bench-market-gen-candles, 129,600 rows) into a
 #    new instrument (POST /api/v1/market/import); a backtest of SMA(50) ×
 #    SMA(200) over the 90 days of BTCUSDT's minutes with the Backtests page
@@ -36,94 +38,18 @@ BUILD_DIR=${1:-_build}
 RUNS=${2:-10}
 SRC_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD_DIR=$(cd "$BUILD_DIR" && pwd)
-PASSWORD="correct horse battery staple"
-DEADLINE_S=300
 
 die () { echo "run.sh: $*" >&2; exit 1; }
 
-BOURSE="$BUILD_DIR/src/app/bourse"
-BOURSED="$BUILD_DIR/src/daemon/boursed"
-GEN="$BUILD_DIR/bench/market/bench-market-gen-candles"
-
-[[ -x "$BOURSE" ]] || die "$BOURSE not found: build first (ninja -C $BUILD_DIR)"
-[[ -x "$BOURSED" ]] || die "$BOURSED not found: build first (ninja -C $BUILD_DIR)"
-[[ -x "$GEN" ]] || die "$GEN not found: is bench/market wired into the build?"
-for tool in xvfb-run dbus-run-session gdbus curl python3; do
-  command -v "$tool" >/dev/null || die "$tool is not installed"
-done
-
+# shellcheck source=../../build-aux/console-session.sh
+. "$SRC_DIR/build-aux/console-session.sh"
 # Everything below runs on a display and a session bus of its own.
-if [[ -z "${BOURSE_BENCH_DESKTOP_INNER:-}" ]]; then
-  export BOURSE_BENCH_DESKTOP_INNER=1
-  exec xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- "$0" "$BUILD_DIR" "$RUNS"
-fi
+session_enter BOURSE_BENCH_DESKTOP_INNER "$BUILD_DIR" "$RUNS"
 
 WORK=$(mktemp -d "${TMPDIR:-/var/tmp}/bourse-bench-desktop.XXXXXX")
-APP_PID=
-
-# The application id and its object path (a development build is .Devel).
-APP_ID=$(sed -n 's/^#define APPLICATION_ID "\(.*\)"$/\1/p' "$BUILD_DIR/config.h")
-APP_PATH="/${APP_ID//./\/}"
-
-stop_app () {
-  if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
-    gdbus call --session --dest "$APP_ID" --object-path "$APP_PATH" \
-      --method org.freedesktop.Application.ActivateAction quit '[]' '{}' >/dev/null 2>&1 || true
-    for _ in $(seq 1 300); do
-      kill -0 "$APP_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -TERM "$APP_PID" 2>/dev/null || true
-  fi
-  [[ -z "$APP_PID" ]] || wait "$APP_PID" 2>/dev/null || true
-  APP_PID=
-}
-
-cleanup () {
-  stop_app
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# No developer configuration, BOURSE_* variable or setting may leak into the run.
-while IFS= read -r name; do unset "$name"; done < <(compgen -e | grep '^BOURSE_' || true)
-export XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/xdg-data" XDG_CACHE_HOME="$WORK/cache"
-export GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$BUILD_DIR/data"
-export GTK_A11Y=none NO_AT_BRIDGE=1 LC_ALL=C.UTF-8
-# As bench/chart: no GPU here, so no GL (GDK_DEBUG= to let GTK probe Mesa's software GL).
-export GSK_RENDERER=${GSK_RENDERER:-cairo} GDK_DEBUG=${GDK_DEBUG-gl-disable}
-export BOURSE_AUTH_SECRETS_BACKEND=file BOURSE_RATE_LIMIT_ENABLED=false BOURSE_LOG_LEVEL=warning
-mkdir -p "$XDG_CONFIG_HOME"
-
-# wait_for FILE PATTERN: until a line of the probe's FILE matches.
-wait_for () {
-  local deadline=$((SECONDS + DEADLINE_S))
-  until grep -q "$2" "$1" 2>/dev/null; do
-    (( SECONDS < deadline )) || die "no '$2' in $1 after ${DEADLINE_S} s"
-    kill -0 "$APP_PID" 2>/dev/null || die "bourse ended before '$2' ($(tail -n 3 "$WORK/app.err"))"
-    sleep 0.05
-  done
-}
-
-# start_app PROBE_FILE DATA_DIR
-start_app () {
-  BOURSE_PROBE_FRAMES="$1" "$BOURSE" --data-dir "$2" >>"$WORK/app.out" 2>>"$WORK/app.err" &
-  APP_PID=$!
-}
-
-json () { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
-
-# api METHOD PATH [curl options…]: the answer's body; fails on an HTTP error.
-api () {
-  local method=$1 path=$2; shift 2
-  curl -sf -X "$method" -H "Authorization: Bearer $TOKEN" "$@" "${BASE}api/v1/$path"
-}
-
-show_page () {
-  gdbus call --session --dest "$APP_ID" --object-path "$APP_PATH" \
-    --method org.freedesktop.Application.ActivateAction show-page "[<'$1'>]" '{}' >/dev/null
-}
+session_init
+GEN="$BUILD_DIR/bench/market/bench-market-gen-candles"
+[[ -x "$GEN" ]] || die "$GEN not found: is bench/market wired into the build?"
 
 # The probe's lines so far: a phase's stalls are the lines written during it.
 mark () { wc -l <"$PROBE"; }
@@ -136,27 +62,26 @@ phase_end () {  # NAME START_LINE START_SECONDS
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 DATA="$WORK/data"
-echo "$PASSWORD" | "$BOURSED" user add admin --role admin --password-stdin --data-dir "$DATA" >/dev/null
+session_admin "$DATA"
 
 # --- 1. stalls: back-fill, idle, import, backtest ------------------------------------------
 
 PROBE="$WORK/stalls.txt"
 echo "Starting the console on a new data directory (the simulated market back-fills 90 days)…" >&2
-start_app "$PROBE" "$DATA"
-wait_for "$PROBE" '^engine '
-BASE=$(awk '$1 == "engine" { print $3; exit }' "$PROBE")
-TOKEN=$(curl -sf -H 'Content-Type: application/json' \
-  -d "{\"username\":\"admin\",\"password\":\"$PASSWORD\"}" "${BASE}api/v1/auth/login" | json 'd["access_token"]')
+session_start "$PROBE" "$DATA"
+session_sign_in "$PROBE"
+
+# The window's first loads (every page asks for its data) come first.
+start=$(mark); t0=$SECONDS
+sleep 3
+phase_end "first-load" "$start" "$t0"
 
 start=$(mark); t0=$SECONDS
-until api GET system/status | json '" ".join(f["state"] for f in d["market"]["feeds"])' | grep -qv backfilling; do
-  (( SECONDS - t0 < DEADLINE_S )) || die "the simulated market did not end its back-fill"
-  sleep 0.2
-done
+session_wait_live
 BACKFILL_S=$((SECONDS - t0))
-BACKFILLED=$(api GET system/status | json 'sum(f.get("backfilled", 0) for f in d["market"]["feeds"])')
+BACKFILLED=$(session_api GET system/status | json 'sum(f.get("backfilled", 0) for f in d["market"]["feeds"])')
 phase_end "back-fill" "$start" "$t0"
-echo "  back-fill: ${BACKFILL_S} s after the engine was up, $BACKFILLED candles" >&2
+echo "  back-fill: ${BACKFILL_S} s more after the first loads, $BACKFILLED candles" >&2
 
 start=$(mark); t0=$SECONDS
 sleep 5
@@ -164,32 +89,32 @@ phase_end "idle" "$start" "$t0"
 
 echo "Importing 90 days of one-minute candles…" >&2
 "$GEN" 129600 "$WORK/klines.csv" /dev/null
-api POST instruments -H 'Content-Type: application/json' \
+session_api POST instruments -H 'Content-Type: application/json' \
   -d '{"symbol":"BENCHUSDT","base_asset":"BENCH","quote_asset":"USDT","tick_size":"0.01","lot_step":"0.00001"}' >/dev/null
 start=$(mark); t0=$SECONDS
-IMPORTED=$(api POST 'market/import?symbol=BENCHUSDT&interval=1m' -H 'Content-Type: text/csv' \
+IMPORTED=$(session_api POST 'market/import?symbol=BENCHUSDT&interval=1m' -H 'Content-Type: text/csv' \
   --data-binary "@$WORK/klines.csv" | json 'd["rows"]')
 echo "  import: $IMPORTED rows in $((SECONDS - t0)) s" >&2
 phase_end "import" "$start" "$t0"
 
 echo "Running a backtest over 90 days of minutes…" >&2
-show_page backtests
+session_action show-page "<'backtests'>"
 sleep 2
 END_ISO=$(date -u -d '-5 minutes' +%Y-%m-%dT%H:%M:00Z)
 START_ISO=$(date -u -d '-89 days' +%Y-%m-%dT%H:%M:00Z)
 start=$(mark); t0=$SECONDS
-BACKTEST=$(api POST backtests -H 'Content-Type: application/json' \
+BACKTEST=$(session_api POST backtests -H 'Content-Type: application/json' \
   -d "{\"strategy\":\"sma-cross\",\"symbol\":\"BTCUSDT\",\"interval\":\"1m\",\"params\":{\"fast\":50,\"slow\":200},\"start\":\"$START_ISO\",\"end\":\"$END_ISO\"}" |
   json 'd["backtest"]["id"]')
-until api GET "backtests/$BACKTEST" | json 'd["status"]' | grep -qv 'queued\|running'; do
-  (( SECONDS - t0 < DEADLINE_S )) || die "the backtest did not end"
+until session_api GET "backtests/$BACKTEST" | json 'd["status"]' | grep -qv 'queued\|running'; do
+  (( SECONDS - t0 < SESSION_DEADLINE_S )) || die "the backtest did not end"
   sleep 0.1
 done
-BACKTEST_STATUS=$(api GET "backtests/$BACKTEST" | json 'd["status"]')
+BACKTEST_STATUS=$(session_api GET "backtests/$BACKTEST" | json 'd["status"]')
 echo "  backtest: $BACKTEST_STATUS in $((SECONDS - t0)) s" >&2
 phase_end "backtest" "$start" "$t0"
 
-stop_app
+session_stop
 STALL_PROBE=$PROBE
 
 # --- 2. cold starts with the history ----------------------------------------------------------
@@ -197,10 +122,10 @@ STALL_PROBE=$PROBE
 declare -a FIRST=() ENGINE=() ENGINE_FRAME=() MAIN=()
 for run in $(seq 1 "$RUNS"); do
   PROBE="$WORK/start-$run.txt"
-  start_app "$PROBE" "$DATA"
-  wait_for "$PROBE" '^engine-frame '
+  session_start "$PROBE" "$DATA"
+  session_wait "$PROBE" '^engine-frame '
   sleep 1  # the pages' first answers, before asking it to quit
-  stop_app
+  session_stop
   value () { awk -v e="$1" '$1 == e { print $2; exit }' "$PROBE"; }
   MAIN+=("$(value main)"); FIRST+=("$(value first-frame)")
   ENGINE+=("$(value engine)"); ENGINE_FRAME+=("$(value engine-frame)")
