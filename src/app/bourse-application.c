@@ -207,8 +207,10 @@ bourse_application_start_engine_after_frame (BourseApplication *self,
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
 
+  /* No frame to wait for, or a second window while the first one waits. */
   if (clock == NULL || self->engine_clock != NULL)
     {
+      bourse_application_stop_waiting_for_frame (self);
       bourse_application_start_engine (self);
       return;
     }
