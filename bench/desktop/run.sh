@@ -151,11 +151,12 @@ echo "  first frame with the engine: $(stats "${ENGINE_FRAME[@]}")"
 echo "Main-loop stalls over 50 ms (goal: none), first run ($BACKFILLED candles back-filled, $IMPORTED imported, backtest $BACKTEST_STATUS):"
 for phase in "${PHASES[@]}"; do
   read -r name from to seconds <<<"$phase"
-  sed -n "$((from + 1)),${to}p" "$STALL_PROBE" | awk -v name="$name" -v s="$seconds" '
+  awk -v from="$from" -v to="$to" -v name="$name" -v s="$seconds" '
+    NR <= from || NR > to { next }
     $1 == "stall" { n++; total += $3; if ($3 > max) max = $3; list = list sprintf(" %.0f", $3) }
     $1 == "frame" { f++; if ($3 > fmax) fmax = $3 }
     END { printf "  %-10s %3d s: %d stalls, longest %.0f ms, %.0f ms in all; %d frames over 50 ms (longest %.0f ms)%s\n",
-                 name, s, n, max, total, f, fmax, n ? " —" list : "" }'
+                 name, s, n, max, total, f, fmax, n ? " —" list : "" }' "$STALL_PROBE"
 done
 echo "Cold starts' own stalls after their first frame (run: count, longest):"
 for run in $(seq 1 "$RUNS"); do
