@@ -26,7 +26,7 @@
  *                               frames of the window
  *   BOURSE_PROBE_SNAPSHOTS=1    the application action
  *                               app.probe-snapshot("FILE.png") renders the
- *                               console window into FILE.png
+ *                               console window's next frame into FILE.png
  *   BOURSE_PROBE_SIZE=WxH       the console window's size at start
  *
  * The process's start is /proc/self/stat's starttime, in clock ticks
@@ -63,6 +63,7 @@ typedef struct
   guint      frames;
   gboolean   engine;            /* the window has its server */
   gboolean   engine_frame;
+  char      *snapshot_path;     /* asked for, taken at the next after-paint */
 } BourseProbe;
 
 static BourseProbe probe;
@@ -118,6 +119,8 @@ probe_process_start_us (void)
          + (gint64) (ticks * G_USEC_PER_SEC / sysconf (_SC_CLK_TCK));
 }
 
+static void probe_save_snapshot (const char *path);
+
 static gboolean
 probe_watchdog_cb (gpointer user_data)
 {
@@ -162,6 +165,13 @@ probe_after_paint_cb (GdkFrameClock *clock,
     {
       probe.engine_frame = TRUE;
       probe_write ("engine-frame %.1f", probe_ms (now));
+    }
+
+  if (probe.snapshot_path != NULL)
+    {
+      g_autofree char *path = g_steal_pointer (&probe.snapshot_path);
+
+      probe_save_snapshot (path);
     }
 }
 
@@ -223,16 +233,16 @@ probe_shutdown_cb (GApplication *application,
   g_clear_handle_id (&probe.watchdog_id, g_source_remove);
   probe_write ("quit %.1f %u", probe_ms (g_get_monotonic_time ()), probe.frames);
   g_clear_pointer (&probe.out, fclose);
+  g_clear_pointer (&probe.snapshot_path, g_free);
 }
 
-/* The window as it is on screen, rendered again into a texture: the same
- * widgets and renderer, whatever the display server can capture. */
+/* The window as it was just painted (the render node GTK keeps of its last
+ * frame, which a queued redraw drops: hence from after-paint), rendered
+ * again into a texture: the same widgets and renderer, whatever the display
+ * server can capture. */
 static void
-probe_snapshot_action (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       user_data)
+probe_save_snapshot (const char *path)
 {
-  const char *path = g_variant_get_string (parameter, NULL);
   g_autofree char *partial = g_strconcat (path, ".part", NULL);
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
@@ -269,6 +279,17 @@ probe_snapshot_action (GSimpleAction *action,
     }
 
   probe_write ("snapshot %.1f %s", probe_ms (g_get_monotonic_time ()), path);
+}
+
+static void
+probe_snapshot_action (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  g_free (probe.snapshot_path);
+  probe.snapshot_path = g_variant_dup_string (parameter, NULL);
+  if (probe.window != NULL)
+    gtk_widget_queue_draw (GTK_WIDGET (probe.window));
 }
 
 void
