@@ -354,10 +354,27 @@ test_static_files (void)
 
       g_assert_nonnull (script);
       g_assert_nonnull (style);
+      g_autoptr(GString) code = g_string_new (NULL);
+      g_autoptr(GRegex) imports = g_regex_new ("\"\\./([A-Za-z0-9_-]+\\.js)\"", 0, 0, NULL);
+      g_autoptr(GMatchInfo) match = NULL;
+
       js = fetch_file (server, script, "text/javascript");
       css = fetch_file (server, style, "text/css");
-      g_assert_nonnull (strstr (js, "/api/v1/ws"));
       g_assert_nonnull (strstr (css, ":root"));
+
+      /* The entry loads the translations, then the console from its chunks
+       * (the same hashed names, next to it). */
+      g_string_append (code, js);
+      g_regex_match (imports, js, 0, &match);
+      for (; g_match_info_matches (match); g_match_info_next (match, NULL))
+        {
+          g_autofree char *name = g_match_info_fetch (match, 1);
+          g_autofree char *path = g_strconcat ("/", name, NULL);
+          g_autofree char *chunk = fetch_file (server, path, "text/javascript");
+
+          g_string_append (code, chunk);
+        }
+      g_assert_nonnull (strstr (code->str, "/api/v1/ws"));
     }
 
   {
