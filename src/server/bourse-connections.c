@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include "core/bourse-source.h"
@@ -27,6 +29,17 @@
  * server then drops it and its finalisation closes the stream. */
 
 #define SWEEP_INTERVAL_S 1
+
+/* libsoup 3.2's listener accepts one connection per main-loop iteration,
+ * and every iteration polls every open connection: a burst of n clients
+ * costs O(n²), and 10,000 WebSocket clients at once overflowed even a
+ * backlog of 4096 (bench/http/README.md). We accept in a loop of our own
+ * and hand each connection over with soup_server_accept_iostream (); a
+ * batch is bounded so that open connections are served between two. */
+#define ACCEPT_BATCH 256
+/* Out of descriptors: the listening socket stays readable, so accepting
+ * pauses rather than spins. */
+#define ACCEPT_PAUSE_MS 250
 
 typedef enum
 {
@@ -58,6 +71,10 @@ struct _BourseConnections
   gulong      started_handler;
   gulong      finished_handler;
   gulong      aborted_handler;
+  GSocket    *listener;
+  GSource    *accept_source;
+  guint       accept_pause_source;
+  GSocket    *accepting;         /* being handed to libsoup, which does not keep it */
 };
 
 static GQuark connection_quark;
@@ -314,6 +331,10 @@ request_started_cb (SoupServer        *soup,
   GSocket *socket = soup_server_message_get_socket (message);
   Connection *connection;
 
+  /* A connection we accepted announces its first message from inside
+   * soup_server_accept_iostream (), and libsoup knows only its stream. */
+  if (socket == NULL)
+    socket = self->accepting;
   if (conn == NULL || socket == NULL)
     return;
 
@@ -381,11 +402,147 @@ bourse_connections_new (SoupServer *soup,
   return self;
 }
 
+static void
+stop_accepting (BourseConnections *self)
+{
+  if (self->accept_source != NULL)
+    {
+      g_source_destroy (self->accept_source);
+      g_clear_pointer (&self->accept_source, g_source_unref);
+    }
+  g_clear_handle_id (&self->accept_pause_source, bourse_source_remove);
+}
+
+static gboolean accept_cb (GSocket      *listener,
+                           GIOCondition  condition,
+                           gpointer      data);
+
+static void
+watch_listener (BourseConnections *self)
+{
+  self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
+  g_source_set_callback (self->accept_source, G_SOURCE_FUNC (accept_cb), self, NULL);
+  g_source_attach (self->accept_source, g_main_context_get_thread_default ());
+}
+
+static gboolean
+accept_resume_cb (gpointer data)
+{
+  BourseConnections *self = data;
+
+  self->accept_pause_source = 0;
+  watch_listener (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Hands @socket to libsoup as its own listener would, without TLS. */
+static void
+hand_over (BourseConnections *self,
+           GSocket           *socket)
+{
+  g_autoptr(GSocketConnection) stream = NULL;
+  g_autoptr(GSocketAddress) local = g_socket_get_local_address (socket, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
+
+  /* Gone already (reset while queued): nothing to serve. */
+  if (local == NULL || remote == NULL)
+    return;
+
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  stream = g_socket_connection_factory_create_connection (socket);
+  self->accepting = socket;
+  soup_server_accept_iostream (self->soup, G_IO_STREAM (stream), local, remote, NULL);
+  self->accepting = NULL;
+}
+
+static gboolean
+accept_cb (GSocket      *listener,
+           GIOCondition  condition,
+           gpointer      data)
+{
+  BourseConnections *self = data;
+
+  for (guint i = 0; i < ACCEPT_BATCH; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, &error);
+
+      if (socket != NULL)
+        {
+          hand_over (self, socket);
+          continue;
+        }
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return G_SOURCE_CONTINUE;
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        {
+          g_warning ("Cannot accept connections for now: %s", error->message);
+          g_clear_pointer (&self->accept_source, g_source_unref);
+          self->accept_pause_source = bourse_timeout_add (ACCEPT_PAUSE_MS, accept_resume_cb, self);
+          return G_SOURCE_REMOVE;
+        }
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+        {
+          /* Shut down or closed: no connection will come any more. */
+          g_debug ("Stopped accepting connections: %s", error->message);
+          g_clear_pointer (&self->accept_source, g_source_unref);
+          return G_SOURCE_REMOVE;
+        }
+      /* One connection failed (aborted while queued): the next may not. */
+      g_debug ("Could not accept a connection: %s", error->message);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+void
+bourse_connections_accept (BourseConnections *self,
+                           GSocket           *listener)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (G_IS_SOCKET (listener));
+  g_return_if_fail (self->listener == NULL);
+
+  self->listener = g_object_ref (listener);
+  /* Accepting until the queue is empty needs an answer rather than a wait
+   * when it is. */
+  g_socket_set_blocking (listener, FALSE);
+  watch_listener (self);
+}
+
+void
+bourse_connections_stop_accepting (BourseConnections *self)
+{
+  g_return_if_fail (self != NULL);
+
+  stop_accepting (self);
+}
+
+GSocket *
+bourse_connections_get_socket (BourseConnections *self,
+                               SoupServerMessage *message)
+{
+  Connection *connection;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (message), NULL);
+
+  if (soup_server_message_get_socket (message) != NULL)
+    return soup_server_message_get_socket (message);
+  connection = lookup (self, message);
+  return connection != NULL ? connection->socket : NULL;
+}
+
 void
 bourse_connections_free (BourseConnections *self)
 {
   if (self == NULL)
     return;
+
+  stop_accepting (self);
+  g_clear_object (&self->listener);
 
   g_clear_signal_handler (&self->started_handler, self->soup);
   g_clear_signal_handler (&self->finished_handler, self->soup);

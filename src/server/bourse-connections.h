@@ -25,5 +25,17 @@ void               bourse_connections_free        (BourseConnections *self);
 void               bourse_connections_got_headers (BourseConnections *self,
                                                    SoupServerMessage *message);
 guint              bourse_connections_get_n_open  (BourseConnections *self);
+/* Accepts the connections of @listener (bound and listening; made
+ * non-blocking here) in batches, and hands each to the server with
+ * soup_server_accept_iostream (): plain HTTP only, TLS is libsoup's own
+ * listener's. */
+void               bourse_connections_accept      (BourseConnections *self,
+                                                   GSocket           *listener);
+void               bourse_connections_stop_accepting (BourseConnections *self);
+/* The socket of @message's connection, also when it was accepted here
+ * (soup_server_message_get_socket () is then NULL): NULL only once the
+ * connection has gone. */
+GSocket           *bourse_connections_get_socket  (BourseConnections *self,
+                                                   SoupServerMessage *message);
 
 G_END_DECLS

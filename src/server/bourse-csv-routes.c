@@ -291,6 +291,7 @@ import_cb (BourseRequest *request,
 typedef struct
 {
   BourseStore     *store;
+  GSocket         *socket;   /* to cut the answer short; NULL once the client has gone */
   gint64           instrument_id;
   BourseInterval   interval;
   BourseCsvFormat  format;
@@ -305,6 +306,7 @@ export_job_free (gpointer data)
   ExportJob *job = data;
 
   g_clear_object (&job->store);
+  g_clear_object (&job->socket);
   g_free (job);
 }
 
@@ -326,12 +328,10 @@ export_next_page (SoupServerMessage *message,
     {
       /* The status has gone out already: ending the connection without the
        * last chunk tells the client that the file is cut short. */
-      GSocket *socket = soup_server_message_get_socket (message);
-
       g_warning ("Export failed half-way: %s", error->message);
       job->done = TRUE;
-      if (socket != NULL)
-        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      if (job->socket != NULL)
+        g_socket_shutdown (job->socket, TRUE, TRUE, NULL);
       soup_message_body_complete (body);
       return;
     }
@@ -358,10 +358,12 @@ static void
 export_cb (BourseRequest *request,
            gpointer       user_data)
 {
+  BourseServer *server = user_data;
   g_autoptr(BourseInstrument) instrument = NULL;
   SoupServerMessage *message = bourse_request_get_message (request);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
   SoupMessageBody *body = soup_server_message_get_response_body (message);
+  GSocket *socket = bourse_connections_get_socket (server->connections, message);
   g_autofree char *filename = NULL;
   g_autoptr(GHashTable) disposition = NULL;
   gint64 start = BOURSE_TIME_MIN_MS, end = BOURSE_TIME_MAX_MS;
@@ -383,6 +385,8 @@ export_cb (BourseRequest *request,
 
   job = g_new0 (ExportJob, 1);
   job->store = g_object_ref (store_of (request));
+  /* libsoup knows no socket for a connection the server accepted itself. */
+  job->socket = socket != NULL ? g_object_ref (socket) : NULL;
   job->instrument_id = instrument->id;
   job->interval = interval;
   job->format = format;

@@ -630,8 +630,8 @@ websocket_upgraded_cb (SoupServerMessage *message,
   guint64 max_message = bourse_config_get_int (self->config, "server", "ws_max_frame_bytes");
 
   g_object_ref (message);
-  if (soup_server_message_get_socket (message) != NULL)
-    socket = g_object_ref (soup_server_message_get_socket (message));
+  if (bourse_connections_get_socket (self->connections, message) != NULL)
+    socket = g_object_ref (bourse_connections_get_socket (self->connections, message));
   request_done (self, message);
 
   stream = soup_server_message_steal_connection (message);
@@ -987,11 +987,27 @@ bourse_server_start (BourseServer  *self,
    * net.core.somaxconn). */
   g_socket_set_listen_backlog (self->listener, SOMAXCONN);
   if (!g_socket_bind (self->listener, requested, TRUE, error)
-      || !g_socket_listen (self->listener, error)
-      || !soup_server_listen_socket (self->soup, self->listener,
-                                     self->certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+      || !g_socket_listen (self->listener, error))
     {
       g_prefix_error (error, _("Cannot listen on %s port %u: "), bind, port);
+      g_clear_object (&self->listener);
+      return FALSE;
+    }
+  /* Plain HTTP is accepted by our own loop, many connections a pass
+   * (bourse-connections.c); TLS connections by libsoup's listener, which
+   * does their handshake. libsoup listens on the socket in both cases: in
+   * 3.2 a server without a listener of its own closes every connection
+   * after its first answer (no keep-alive). Ours watches the socket first,
+   * so libsoup's finds its queue empty (the socket is non-blocking now)
+   * and stops watching, or takes one connection now and then, served as
+   * it always was. */
+  if (self->certificate == NULL)
+    bourse_connections_accept (self->connections, self->listener);
+  if (!soup_server_listen_socket (self->soup, self->listener,
+                                  self->certificate ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+    {
+      g_prefix_error (error, _("Cannot listen on %s port %u: "), bind, port);
+      bourse_connections_stop_accepting (self->connections);
       g_clear_object (&self->listener);
       return FALSE;
     }
@@ -1119,6 +1135,7 @@ bourse_server_shutdown_async (BourseServer        *self,
   /* 1. Stop accepting. On Linux, shutting down the read side of a listening
    * socket refuses new connections at once; libsoup's accept then fails and
    * its listener removes its own watch. Open connections carry on. */
+  bourse_connections_stop_accepting (self->connections);
   if (!g_socket_shutdown (self->listener, TRUE, FALSE, &error))
     g_warning ("Could not stop accepting connections: %s", error->message);
 

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "server/bourse-request.h"
 
 #include "bourse-test-server.h"
@@ -579,6 +581,402 @@ test_insecure_bind_refused (void)
   bourse_test_server_free (server);
 }
 
+/* Many clients at once {{{ */
+
+/* One client of the burst: connects, writes its request, reads until it
+ * has the answer's head (a WebSocket's 101, which then stays open) or the
+ * end of the stream (plain HTTP, with Connection: close). */
+typedef struct
+{
+  struct Burst      *burst;
+  GSocketConnection *connection;
+  char              *request;
+  GString           *received;
+  char               buffer[4096];
+  gboolean           websocket;
+  gboolean           done;
+} BurstClient;
+
+typedef struct Burst
+{
+  GPtrArray *clients;
+  guint      done;
+  guint      failed;
+} Burst;
+
+static void
+burst_client_free (BurstClient *client)
+{
+  if (client->connection != NULL)
+    g_io_stream_close (G_IO_STREAM (client->connection), NULL, NULL);
+  g_clear_object (&client->connection);
+  g_free (client->request);
+  g_string_free (client->received, TRUE);
+  g_free (client);
+}
+
+static void
+burst_client_finish (BurstClient *client,
+                     GError      *error)
+{
+  if (client->done)
+    return;
+  client->done = TRUE;
+  client->burst->done++;
+  if (error != NULL)
+    {
+      g_test_message ("A client of the burst failed: %s", error->message);
+      client->burst->failed++;
+    }
+}
+
+static void burst_read_cb (GObject      *object,
+                           GAsyncResult *result,
+                           gpointer      data);
+
+static void
+burst_read_more (BurstClient *client)
+{
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (client->connection)), client->buffer,
+                             sizeof client->buffer, G_PRIORITY_DEFAULT, NULL, burst_read_cb, client);
+}
+
+static void
+burst_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  BurstClient *client = data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (n < 0)
+    {
+      burst_client_finish (client, error);
+      return;
+    }
+  g_string_append_len (client->received, client->buffer, n);
+  if (n == 0 || (client->websocket && strstr (client->received->str, "\r\n\r\n") != NULL))
+    burst_client_finish (client, NULL);
+  else
+    burst_read_more (client);
+}
+
+static void
+burst_written_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  BurstClient *client = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+    burst_client_finish (client, error);
+  else
+    burst_read_more (client);
+}
+
+static void
+burst_connected_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      data)
+{
+  BurstClient *client = data;
+  g_autoptr(GError) error = NULL;
+
+  client->connection = g_socket_client_connect_finish (G_SOCKET_CLIENT (object), result, &error);
+  if (client->connection == NULL)
+    {
+      burst_client_finish (client, error);
+      return;
+    }
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (client->connection)),
+                                   client->request, strlen (client->request), G_PRIORITY_DEFAULT, NULL,
+                                   burst_written_cb, client);
+}
+
+static gboolean
+burst_done (gpointer data)
+{
+  Burst *burst = data;
+
+  return burst->done == burst->clients->len;
+}
+
+static gboolean
+websockets_closed (gpointer data)
+{
+  return bourse_server_get_n_websockets (data) == 0;
+}
+
+#define BURST_HTTP       200
+#define BURST_WEBSOCKETS 200
+
+/* Every client connects before the server's main loop runs again, so the
+ * listen queue holds hundreds at once: the server accepts them in batches
+ * (bourse-connections.c) and answers every one. */
+static void
+test_many_connections (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, NULL);
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  Burst burst = { g_ptr_array_new_with_free_func ((GDestroyNotify)burst_client_free), 0, 0 };
+  guint16 port = bourse_server_get_port (server->server);
+
+  for (guint i = 0; i < BURST_HTTP + BURST_WEBSOCKETS; i++)
+    {
+      BurstClient *client = g_new0 (BurstClient, 1);
+
+      client->burst = &burst;
+      client->received = g_string_new (NULL);
+      client->websocket = i >= BURST_HTTP;
+      client->request = client->websocket
+        ? g_strdup_printf ("GET /api/v1/ws?token=%s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUpgrade: websocket\r\n"
+                           "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                           "Sec-WebSocket-Version: 13\r\n\r\n", server->token, port)
+        : g_strdup_printf ("GET /health HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n\r\n", port);
+      g_ptr_array_add (burst.clients, client);
+      g_socket_client_connect_to_host_async (socket_client, "127.0.0.1", port, NULL, burst_connected_cb, client);
+    }
+
+  bourse_test_wait_until (burst_done, &burst, 60000, "every client of the burst answered");
+  g_assert_cmpuint (burst.failed, ==, 0);
+  for (guint i = 0; i < burst.clients->len; i++)
+    {
+      BurstClient *client = g_ptr_array_index (burst.clients, i);
+
+      if (client->websocket)
+        g_assert_true (g_str_has_prefix (client->received->str, "HTTP/1.1 101 "));
+      else
+        {
+          g_assert_true (g_str_has_prefix (client->received->str, "HTTP/1.1 200 "));
+          g_assert_nonnull (strstr (client->received->str, "\"status\":\"ok\""));
+        }
+    }
+  /* Upgraded and handed to the hub, all at once. */
+  g_assert_cmpuint (bourse_server_get_n_websockets (server->server), ==, BURST_WEBSOCKETS);
+
+  g_ptr_array_unref (burst.clients);
+  bourse_test_wait_until (websockets_closed, server->server, 30000, "the burst's WebSockets closed");
+  bourse_test_server_free (server);
+}
+
+/* A connection the server accepted itself is kept alive between requests
+ * (libsoup 3.2 closes it after one answer when the server has no listener
+ * of its own): two requests in one write get two answers. */
+static void
+test_keep_alive (void)
+{
+  BourseTestServer *server = bourse_test_server_new (TRUE, NULL);
+  g_autofree char *received = bourse_test_raw_request (server,
+                                                       "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                                                       "GET /live HTTP/1.1\r\nHost: localhost\r\n"
+                                                       "Connection: close\r\n\r\n");
+  g_auto(GStrv) answers = g_strsplit (received, "HTTP/1.1 200 OK\r\n", -1);
+
+  g_assert_cmpuint (g_strv_length (answers), ==, 3);
+  g_assert_nonnull (strstr (answers[1], "\"database\""));
+  bourse_test_server_free (server);
+}
+
+/* }}} */
+/* The router's index {{{ */
+
+/* The linear scan the index replaced, as the reference for its answers:
+ * every route in the table's order, the most literal segments winning
+ * and the first of equals. */
+static BourseRouteMatch
+scan_routes (BourseRouter        *router,
+             const char          *method,
+             const char          *path,
+             const BourseRoute  **found,
+             char               **allow)
+{
+  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) segments = NULL;
+  g_autoptr(GString) methods = g_string_new (NULL);
+  const BourseRoute *best = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      g_strv_builder_add (builder, parts[i]);
+  segments = g_strv_builder_end (builder);
+
+  for (guint r = 0; r < bourse_router_get_n_routes (router); r++)
+    {
+      const BourseRoute *route = bourse_router_get_route (router, r);
+      guint i;
+
+      for (i = 0; route->segments[i] != NULL && segments[i] != NULL; i++)
+        if (route->segments[i][0] != '{' && !g_str_equal (route->segments[i], segments[i]))
+          break;
+      if (route->segments[i] != NULL || segments[i] != NULL)
+        continue;
+
+      if (g_str_equal (route->method, method) || (g_str_equal (method, "HEAD") && g_str_equal (route->method, "GET")))
+        {
+          if (best == NULL || route->n_literals > best->n_literals)
+            best = route;
+        }
+      else
+        {
+          g_autofree char *listed = g_strconcat (",", methods->str, ",", NULL);
+          g_autofree char *needle = g_strconcat (",", route->method, ",", NULL);
+
+          if (strstr (listed, needle) == NULL)
+            g_string_append_printf (methods, "%s%s", methods->len ? "," : "", route->method);
+        }
+    }
+
+  /* A parameter that does not decode (a bad %-escape, a NUL) matches nothing. */
+  for (guint i = 0; best != NULL && segments[i] != NULL; i++)
+    {
+      g_autofree char *decoded = best->segments[i][0] == '{' ? g_uri_unescape_string (segments[i], NULL) : NULL;
+
+      if (best->segments[i][0] == '{' && decoded == NULL)
+        {
+          *found = NULL;
+          *allow = NULL;
+          return BOURSE_ROUTE_NOT_FOUND;
+        }
+    }
+
+  *found = best;
+  *allow = g_string_free (g_steal_pointer (&methods), FALSE);
+  return best != NULL ? BOURSE_ROUTE_FOUND : (*allow)[0] != '\0' ? BOURSE_ROUTE_METHOD_NOT_ALLOWED
+                                                                 : BOURSE_ROUTE_NOT_FOUND;
+}
+
+/* The router's Allow header lists the methods as the scan found them, then
+ * HEAD (with GET) and OPTIONS. */
+static void
+assert_same_as_scan (BourseRouter *router,
+                     const char   *method,
+                     const char   *path)
+{
+  const BourseRoute *route = NULL, *expected = NULL;
+  g_autoptr(GHashTable) params = NULL;
+  g_autofree char *allow = NULL;
+  g_autofree char *scanned = NULL;
+  BourseRouteMatch match = bourse_router_match (router, method, path, &route, &params, &allow);
+  BourseRouteMatch reference = scan_routes (router, method, path, &expected, &scanned);
+
+  if (match != reference || route != expected)
+    g_error ("%s %s: the index answers %d (%s), the scan %d (%s)", method, path, match,
+             route ? route->pattern : "-", reference, expected ? expected->pattern : "-");
+  if (match == BOURSE_ROUTE_METHOD_NOT_ALLOWED)
+    {
+      g_auto(GStrv) listed = g_strsplit (scanned, ",", -1);
+      g_autofree char *prefix = g_strjoinv (", ", listed);
+
+      g_assert_true (g_str_has_prefix (allow, prefix));
+    }
+}
+
+static void
+test_router_index (void)
+{
+  static const struct
+  {
+    const char       *method;
+    const char       *path;
+    BourseRouteMatch  match;
+    const char       *pattern;   /* the route found, or the Allow header */
+    const char       *alias_of;  /* a seed's path: the real route's pattern */
+    const char       *param;     /* "name=value" */
+  } table[] = {
+    { "GET", "/health", BOURSE_ROUTE_FOUND, "/health" },
+    { "HEAD", "/health", BOURSE_ROUTE_FOUND, "/health" },
+    { "GET", "//health/", BOURSE_ROUTE_FOUND, "/health" },
+    { "GET", "/api/v1/version", BOURSE_ROUTE_FOUND, "/api/v1/version" },
+    /* More literal segments win, whatever the order of registration. */
+    { "GET", "/api/v1/users/me", BOURSE_ROUTE_FOUND, "/api/v1/users/me" },
+    { "PATCH", "/api/v1/users/me", BOURSE_ROUTE_FOUND, "/api/v1/users/me" },
+    { "PATCH", "/api/v1/users/42", BOURSE_ROUTE_FOUND, "/api/v1/users/{id}", NULL, "id=42" },
+    { "POST", "/api/v1/users/42/approve", BOURSE_ROUTE_FOUND, "/api/v1/users/{id}/approve", NULL, "id=42" },
+    { "GET", "/api/v1/orders/7", BOURSE_ROUTE_FOUND, "/api/v1/orders/{id}", NULL, "id=7" },
+    { "DELETE", "/api/v1/orders/7", BOURSE_ROUTE_FOUND, "/api/v1/orders/{id}", NULL, "id=7" },
+    { "GET", "/api/v1/orders/a%20b", BOURSE_ROUTE_FOUND, "/api/v1/orders/{id}", NULL, "id=a b" },
+    /* Seeds' paths. */
+    { "GET", "/api/health", BOURSE_ROUTE_FOUND, "/api/health", "/health" },
+    { "GET", "/api/instruments/BTCUSDT", BOURSE_ROUTE_FOUND, "/api/instruments/{symbol}",
+      "/api/v1/instruments/{symbol}", "symbol=BTCUSDT" },
+    { "POST", "/approval/9/approve", BOURSE_ROUTE_FOUND, "/approval/{id}/approve",
+      "/api/v1/approvals/{id}/approve", "id=9" },
+    { "POST", "/api/config/export", BOURSE_ROUTE_FOUND, "/api/config/export", "/api/v1/config/export" },
+    { "GET", "/api/config/export", BOURSE_ROUTE_FOUND, "/api/config/{section}", "/api/v1/config/{section}",
+      "section=export" },
+    { "GET", "/ws", BOURSE_ROUTE_FOUND, "/ws", "/api/v1/ws" },
+    /* The wrong method: 405 with what the path takes. */
+    { "DELETE", "/health", BOURSE_ROUTE_METHOD_NOT_ALLOWED, "GET, HEAD, OPTIONS" },
+    { "POST", "/api/config/other", BOURSE_ROUTE_METHOD_NOT_ALLOWED, "GET, PUT, HEAD, OPTIONS" },
+    { "PUT", "/api/v1/orders", BOURSE_ROUTE_METHOD_NOT_ALLOWED, "POST, GET, DELETE, HEAD, OPTIONS" },
+    /* Nothing there. */
+    { "GET", "/api/v1/nothing-here", BOURSE_ROUTE_NOT_FOUND },
+    { "GET", "/api/v1/orders/7/extra/more", BOURSE_ROUTE_NOT_FOUND },
+    { "GET", "/api/v1", BOURSE_ROUTE_NOT_FOUND },
+    { "GET", "/api/v1/orders/bad%00id", BOURSE_ROUTE_NOT_FOUND },
+  };
+  BourseTestServer *server = bourse_test_server_new (FALSE, NULL);
+  BourseRouter *router = bourse_server_get_router (server->server);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      const BourseRoute *route = NULL;
+      g_autoptr(GHashTable) params = NULL;
+      g_autofree char *allow = NULL;
+      BourseRouteMatch match = bourse_router_match (router, table[i].method, table[i].path, &route, &params, &allow);
+
+      g_test_message ("%s %s", table[i].method, table[i].path);
+      g_assert_cmpint (match, ==, table[i].match);
+      if (match == BOURSE_ROUTE_FOUND)
+        {
+          g_assert_cmpstr (route->pattern, ==, table[i].pattern);
+          g_assert_cmpstr (route->alias_of ? route->alias_of->pattern : NULL, ==, table[i].alias_of);
+          if (table[i].param != NULL)
+            {
+              g_auto(GStrv) pair = g_strsplit (table[i].param, "=", 2);
+
+              g_assert_cmpstr (g_hash_table_lookup (params, pair[0]), ==, pair[1]);
+            }
+          else
+            g_assert_cmpuint (g_hash_table_size (params), ==, 0);
+        }
+      else if (match == BOURSE_ROUTE_METHOD_NOT_ALLOWED)
+        g_assert_cmpstr (allow, ==, table[i].pattern);
+      assert_same_as_scan (router, table[i].method, table[i].path);
+    }
+
+  /* Every route of the server, reached by a path of its pattern, with its
+   * method, HEAD and one no route takes, with a segment more and one
+   * less: the index answers as the scan of the whole table does. */
+  for (guint r = 0; r < bourse_router_get_n_routes (router); r++)
+    {
+      const BourseRoute *route = bourse_router_get_route (router, r);
+      g_autoptr(GString) path = g_string_new (NULL);
+      g_autofree char *longer = NULL;
+      g_autofree char *shorter = NULL;
+
+      for (guint i = 0; route->segments[i] != NULL; i++)
+        g_string_append_printf (path, "/%s", route->segments[i][0] == '{' ? "p1" : route->segments[i]);
+      if (path->len == 0)
+        g_string_append_c (path, '/');
+      longer = g_strconcat (path->str, "/x", NULL);
+      shorter = g_strndup (path->str, strrchr (path->str, '/') - path->str);
+
+      assert_same_as_scan (router, route->method, path->str);
+      assert_same_as_scan (router, "HEAD", path->str);
+      assert_same_as_scan (router, "PURGE", path->str);
+      assert_same_as_scan (router, route->method, longer);
+      assert_same_as_scan (router, route->method, shorter[0] != '\0' ? shorter : "/");
+    }
+
+  bourse_test_server_free (server);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -599,6 +997,9 @@ main (int   argc,
   g_test_add_func ("/server/metrics", test_metrics);
   g_test_add_func ("/server/graceful-shutdown", test_graceful_shutdown);
   g_test_add_func ("/server/insecure-bind-refused", test_insecure_bind_refused);
+  g_test_add_func ("/server/many-connections", test_many_connections);
+  g_test_add_func ("/server/keep-alive", test_keep_alive);
+  g_test_add_func ("/server/router-index", test_router_index);
 
   return g_test_run ();
 }
