@@ -167,8 +167,8 @@ async def candles(symbol: str, interval: str = Query(...), limit: int = Query(10
         "symbol": symbol,
         "interval": interval,
         "simulated": instrument[1] == "simulated",
-        "candles": items,
-        "next_cursor": rows[limit][0] if more else None,
+        "items": items,
+        "next_cursor": str(rows[limit][0]) if more else None,
     })
 
 

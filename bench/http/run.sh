@@ -257,17 +257,28 @@ to_ms () {
 RESULTS="$WORK/results.tsv"
 : >"$RESULTS"
 
+# How often the kernel took the CPU from PID's main thread (the one that
+# serves, for every server here) while it could still run: on a machine
+# shared by more runnable tasks than cores, each time is a scheduler
+# slice during which every request in flight waits, whatever the server.
+preemptions () {
+  awk '/^nonvoluntary_ctxt_switches:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0
+}
+
 # measure ROUTE SERVER PATH: one wrk run after a warm-up; appends
-# route, server, req/s, p50, p99, errors and listen overflows.
+# route, server, req/s, p50, p99, errors, listen overflows and the
+# server's preemptions a second.
 measure () {
   local route=$1 server=$2 path=$3 report="$WORK/wrk.txt" header=() before after
-  local rps p50 p99 errors
+  local rps p50 p99 errors preempted_before preempted_after
 
   [[ $route == health ]] || header=(-H "Authorization: Bearer ${TOKENS[$server]}")
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "${header[@]}" "http://127.0.0.1:${PORTS[$server]}$path" >/dev/null
   before=$(listen_overflows)
+  preempted_before=$(preemptions "${PIDS[$server]}")
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${header[@]}" \
     "http://127.0.0.1:${PORTS[$server]}$path" >"$report"
+  preempted_after=$(preemptions "${PIDS[$server]}")
   after=$(listen_overflows)
 
   rps=$(awk '/^Requests\/sec:/ { print $2 }' "$report")
@@ -278,9 +289,10 @@ measure () {
     /Non-2xx or 3xx responses:/ { n += $NF }
     /Socket errors:/ { gsub(",", ""); n += $4 + $6 + $8 + $10 }
     END { print n + 0 }' "$report")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$route" "$server" "$rps" "$p50" "$p99" "$errors" "$((after - before))" \
-    >>"$RESULTS"
-  echo "  $route $server: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors" >&2
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$route" "$server" "$rps" "$p50" "$p99" "$errors" "$((after - before))" \
+    "$(( (preempted_after - preempted_before) / ${DURATION%s} ))" >>"$RESULTS"
+  echo "  $route $server: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $errors," \
+       "preempted $(( (preempted_after - preempted_before) / ${DURATION%s} ))/s" >&2
 }
 
 PLAN=(
@@ -319,7 +331,7 @@ for line in open(sys.argv[1]):
 for (route, server), runs in rows.items():
     columns = list(zip(*runs))
     print(route, server, *(f"{statistics.median(c):.3f}" for c in columns[:3]),
-          int(sum(columns[3])), int(sum(columns[4])), sep="\t")
+          int(sum(columns[3])), int(sum(columns[4])), int(statistics.median(columns[5])), sep="\t")
 EOF
 
 value () {
@@ -331,10 +343,11 @@ ratio () {
 }
 
 echo
-printf '%-8s %-16s %9s %8s %8s %7s %7s %9s\n' route server "req/s" "p50 ms" "p99 ms" "p99/p50" errors overflows
-while IFS=$'\t' read -r route server rps p50 p99 errors overflows; do
-  printf '%-8s %-16s %9.0f %8.3f %8.3f %7s %7s %9s\n' "$route" "$server" "$rps" "$p50" "$p99" \
-    "$(ratio "$p99" "$p50")" "$errors" "$overflows"
+printf '%-8s %-16s %9s %8s %8s %7s %7s %9s %11s\n' route server "req/s" "p50 ms" "p99 ms" "p99/p50" errors overflows \
+  "preempted/s"
+while IFS=$'\t' read -r route server rps p50 p99 errors overflows preempted; do
+  printf '%-8s %-16s %9.0f %8.3f %8.3f %7s %7s %9s %11s\n' "$route" "$server" "$rps" "$p50" "$p99" \
+    "$(ratio "$p99" "$p50")" "$errors" "$overflows" "$preempted"
 done <"$SUMMARY"
 echo
 for route in version candles; do

@@ -33,10 +33,16 @@
 /* libsoup 3.2's listener accepts one connection per main-loop iteration,
  * and every iteration polls every open connection: a burst of n clients
  * costs O(n²), and 10,000 WebSocket clients at once overflowed even a
- * backlog of 4096 (bench/http/README.md). We accept in a loop of our own
- * and hand each connection over with soup_server_accept_iostream (); a
- * batch is bounded so that open connections are served between two. */
+ * backlog of 4096 (bench/http/README.md). A thread of ours accepts instead,
+ * as fast as connections come, whatever the main loop is doing (one of its
+ * iterations can dispatch thousands of handshakes): a connection waiting in
+ * our hands costs a descriptor, one dropped by a full queue costs its
+ * client a SYN resent a second or more later. The main loop takes them in
+ * batches, before other work (a higher priority), and hands each to libsoup
+ * with soup_server_accept_iostream (); the batch bound lets an iteration
+ * end and poll again. */
 #define ACCEPT_BATCH 256
+#define ACCEPT_PRIORITY (G_PRIORITY_DEFAULT - 10)
 /* Out of descriptors: the listening socket stays readable, so accepting
  * pauses rather than spins. */
 #define ACCEPT_PAUSE_MS 250
@@ -71,10 +77,12 @@ struct _BourseConnections
   gulong      started_handler;
   gulong      finished_handler;
   gulong      aborted_handler;
-  GSocket    *listener;
-  GSource    *accept_source;
-  guint       accept_pause_source;
-  GSocket    *accepting;         /* being handed to libsoup, which does not keep it */
+  GSocket      *listener;
+  GThread      *accept_thread;
+  GCancellable *accept_cancellable;
+  GAsyncQueue  *accepted;          /* GSocket, from the accepting thread */
+  GSource      *accepted_source;   /* made ready by that thread */
+  GSocket      *accepting;         /* being handed to libsoup, which does not keep it */
 };
 
 static GQuark connection_quark;
@@ -405,34 +413,22 @@ bourse_connections_new (SoupServer *soup,
 static void
 stop_accepting (BourseConnections *self)
 {
-  if (self->accept_source != NULL)
+  GSocket *socket;
+
+  if (self->accept_thread != NULL)
     {
-      g_source_destroy (self->accept_source);
-      g_clear_pointer (&self->accept_source, g_source_unref);
+      g_cancellable_cancel (self->accept_cancellable);
+      g_thread_join (g_steal_pointer (&self->accept_thread));
     }
-  g_clear_handle_id (&self->accept_pause_source, bourse_source_remove);
-}
-
-static gboolean accept_cb (GSocket      *listener,
-                           GIOCondition  condition,
-                           gpointer      data);
-
-static void
-watch_listener (BourseConnections *self)
-{
-  self->accept_source = g_socket_create_source (self->listener, G_IO_IN, NULL);
-  g_source_set_callback (self->accept_source, G_SOURCE_FUNC (accept_cb), self, NULL);
-  g_source_attach (self->accept_source, g_main_context_get_thread_default ());
-}
-
-static gboolean
-accept_resume_cb (gpointer data)
-{
-  BourseConnections *self = data;
-
-  self->accept_pause_source = 0;
-  watch_listener (self);
-  return G_SOURCE_REMOVE;
+  g_clear_object (&self->accept_cancellable);
+  if (self->accepted_source != NULL)
+    {
+      g_source_destroy (self->accepted_source);
+      g_clear_pointer (&self->accepted_source, g_source_unref);
+    }
+  /* Accepted but not yet served: closed, as the kernel's queue would be. */
+  while (self->accepted != NULL && (socket = g_async_queue_try_pop (self->accepted)) != NULL)
+    g_object_unref (socket);
 }
 
 /* Hands @socket to libsoup as its own listener would, without TLS. */
@@ -448,7 +444,6 @@ hand_over (BourseConnections *self,
   if (local == NULL || remote == NULL)
     return;
 
-  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
   stream = g_socket_connection_factory_create_connection (socket);
   self->accepting = socket;
   soup_server_accept_iostream (self->soup, G_IO_STREAM (stream), local, remote, NULL);
@@ -456,45 +451,77 @@ hand_over (BourseConnections *self,
 }
 
 static gboolean
-accept_cb (GSocket      *listener,
-           GIOCondition  condition,
-           gpointer      data)
+accepted_cb (gpointer data)
 {
   BourseConnections *self = data;
 
+  /* Before the queue is read: a connection pushed from now on makes the
+   * source ready again. */
+  g_source_set_ready_time (self->accepted_source, -1);
   for (guint i = 0; i < ACCEPT_BATCH; i++)
     {
+      g_autoptr(GSocket) socket = g_async_queue_try_pop (self->accepted);
+
+      if (socket == NULL)
+        return G_SOURCE_CONTINUE;
+      hand_over (self, socket);
+    }
+  if (g_async_queue_length (self->accepted) > 0)
+    g_source_set_ready_time (self->accepted_source, 0);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+accepted_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs accepted_funcs = { NULL, NULL, accepted_dispatch, NULL, NULL, NULL };
+
+/* The accepting thread: the listening socket is non-blocking (libsoup's
+ * listener watches it too, in the main thread), so it waits for it. */
+static gpointer
+accept_thread (gpointer data)
+{
+  BourseConnections *self = data;
+
+  while (!g_cancellable_is_cancelled (self->accept_cancellable))
+    {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GSocket) socket = g_socket_accept (listener, NULL, &error);
+      GSocket *socket = g_socket_accept (self->listener, self->accept_cancellable, &error);
 
       if (socket != NULL)
         {
-          hand_over (self, socket);
+          g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+          g_async_queue_push (self->accepted, socket);
+          /* Thread-safe: wakes the main context. */
+          g_source_set_ready_time (self->accepted_source, 0);
           continue;
         }
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        return G_SOURCE_CONTINUE;
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES)
-          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+        g_socket_condition_wait (self->listener, G_IO_IN, self->accept_cancellable, NULL);
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES)
+               || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
         {
           g_warning ("Cannot accept connections for now: %s", error->message);
-          g_clear_pointer (&self->accept_source, g_source_unref);
-          self->accept_pause_source = bourse_timeout_add (ACCEPT_PAUSE_MS, accept_resume_cb, self);
-          return G_SOURCE_REMOVE;
+          g_usleep (ACCEPT_PAUSE_MS * 1000);
         }
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
-          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+               || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
         {
           /* Shut down or closed: no connection will come any more. */
           g_debug ("Stopped accepting connections: %s", error->message);
-          g_clear_pointer (&self->accept_source, g_source_unref);
-          return G_SOURCE_REMOVE;
+          break;
         }
-      /* One connection failed (aborted while queued): the next may not. */
-      g_debug ("Could not accept a connection: %s", error->message);
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        /* One connection failed (aborted while queued): the next may not. */
+        g_debug ("Could not accept a connection: %s", error->message);
     }
-  return G_SOURCE_CONTINUE;
+  return NULL;
 }
 
 void
@@ -506,10 +533,17 @@ bourse_connections_accept (BourseConnections *self,
   g_return_if_fail (self->listener == NULL);
 
   self->listener = g_object_ref (listener);
-  /* Accepting until the queue is empty needs an answer rather than a wait
-   * when it is. */
+  /* Never wait inside accept: libsoup's listener, in the main thread, may
+   * find the queue emptied by ours. */
   g_socket_set_blocking (listener, FALSE);
-  watch_listener (self);
+  self->accepted = g_async_queue_new_full (g_object_unref);
+  self->accepted_source = g_source_new (&accepted_funcs, sizeof (GSource));
+  g_source_set_callback (self->accepted_source, accepted_cb, self, NULL);
+  g_source_set_priority (self->accepted_source, ACCEPT_PRIORITY);
+  g_source_set_name (self->accepted_source, "bourse-accepted");
+  g_source_attach (self->accepted_source, g_main_context_get_thread_default ());
+  self->accept_cancellable = g_cancellable_new ();
+  self->accept_thread = g_thread_new ("bourse-accept", accept_thread, self);
 }
 
 void
@@ -542,6 +576,7 @@ bourse_connections_free (BourseConnections *self)
     return;
 
   stop_accepting (self);
+  g_clear_pointer (&self->accepted, g_async_queue_unref);
   g_clear_object (&self->listener);
 
   g_clear_signal_handler (&self->started_handler, self->soup);

@@ -26,7 +26,8 @@ void               bourse_connections_got_headers (BourseConnections *self,
                                                    SoupServerMessage *message);
 guint              bourse_connections_get_n_open  (BourseConnections *self);
 /* Accepts the connections of @listener (bound and listening; made
- * non-blocking here) in batches, and hands each to the server with
+ * non-blocking here) in a thread of its own, and hands them to the server
+ * in batches, in the calling thread's main context, with
  * soup_server_accept_iostream (): plain HTTP only, TLS is libsoup's own
  * listener's. */
 void               bourse_connections_accept      (BourseConnections *self,

@@ -38,6 +38,8 @@ struct _BourseServer
   guint             in_flight;
   gint64            last_probe_ok_us; /* monotonic time of the last good database probe */
   guint             system_source;
+  guint             clients_source;   /* the status, once the clients have changed */
+  gboolean          clients_dirty;    /* they changed since it was last published */
   gulong            state_handler;
   gulong            clients_handler;
   GTask            *shutdown_task;

@@ -682,6 +682,37 @@ system_changed_cb (BourseServer *self)
 }
 
 static gboolean
+clients_changed_idle_cb (gpointer data)
+{
+  BourseServer *self = data;
+
+  self->clients_source = 0;
+  if (self->clients_dirty)
+    {
+      self->clients_dirty = FALSE;
+      _bourse_server_publish_status (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* The status names the number of WebSocket clients, and goes to each of
+ * them: published on every client's arrival, a burst of n clients cost
+ * O(n²) (a third of the time of 10,000 at once, bench/http). The first
+ * change is published at once; those that follow it before the main loop
+ * is idle again, once then. */
+static void
+clients_changed_cb (BourseServer *self)
+{
+  if (self->clients_source != 0)
+    {
+      self->clients_dirty = TRUE;
+      return;
+    }
+  _bourse_server_publish_status (self);
+  self->clients_source = bourse_idle_add (G_PRIORITY_DEFAULT_IDLE, clients_changed_idle_cb, self);
+}
+
+static gboolean
 system_tick_cb (gpointer data)
 {
   _bourse_server_publish_status (data);
@@ -694,6 +725,7 @@ bourse_server_dispose (GObject *object)
   BourseServer *self = (BourseServer *)object;
 
   g_clear_handle_id (&self->system_source, bourse_source_remove);
+  g_clear_handle_id (&self->clients_source, bourse_source_remove);
   g_clear_handle_id (&self->shutdown_timeout_source, bourse_source_remove);
   g_clear_handle_id (&self->log_watch, bourse_log_unwatch);
   g_clear_object (&self->config_monitor);
@@ -804,7 +836,7 @@ bourse_server_new (BourseEngine *engine)
   self->state_handler = g_signal_connect_swapped (engine, "notify::state",
                                                   G_CALLBACK (system_changed_cb), self);
   self->clients_handler = g_signal_connect_swapped (self->hub, "clients-changed",
-                                                    G_CALLBACK (system_changed_cb), self);
+                                                    G_CALLBACK (clients_changed_cb), self);
 
   return self;
 }
@@ -997,10 +1029,11 @@ bourse_server_start (BourseServer  *self,
    * (bourse-connections.c); TLS connections by libsoup's listener, which
    * does their handshake. libsoup listens on the socket in both cases: in
    * 3.2 a server without a listener of its own closes every connection
-   * after its first answer (no keep-alive). Ours watches the socket first,
-   * so libsoup's finds its queue empty (the socket is non-blocking now)
-   * and stops watching, or takes one connection now and then, served as
-   * it always was. */
+   * after its first answer (no keep-alive). Ours watches the socket at a
+   * higher priority, so libsoup's is not dispatched while a connection
+   * waits, and if it ever is, it finds the queue empty (the socket is
+   * non-blocking now) and stops watching, or takes one connection, served
+   * as it always was. */
   if (self->certificate == NULL)
     bourse_connections_accept (self->connections, self->listener);
   if (!soup_server_listen_socket (self->soup, self->listener,
