@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "auth/bourse-audit.h"
+#include "auth/bourse-users.h"
 #include "core/bourse-error.h"
 #include "core/bourse-json.h"
 #include "core/bourse-time.h"
@@ -498,6 +499,40 @@ bourse_engine_set_mode (BourseEngine              *self,
 
 /* The audit topic {{{ */
 
+/* An account's change is audited in its own transaction: once the entry
+ * is there, the change committed, and the account as GET /api/v1/users
+ * lists it now goes on the "users" topic (or {"id","deleted":true}). */
+static void
+publish_user (BourseEngine     *self,
+              BourseAuditEntry *entry)
+{
+  static const char * const actions[] = {
+    "user.register", "user.create", "user.setup", "user.approve", "user.decline",
+    "user.role", "user.enable", "user.disable", "user.delete", "user.profile",
+  };
+  g_autoptr(BourseUser) user = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  gboolean known = FALSE;
+  gint64 id;
+
+  if (entry->action == NULL || entry->target == NULL || !g_str_has_prefix (entry->target, "user:"))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    known |= g_str_equal (entry->action, actions[i]);
+  if (!known || (id = g_ascii_strtoll (entry->target + sizeof "user:" - 1, NULL, 10)) <= 0)
+    return;
+
+  if ((user = bourse_users_find_by_id (self->store, id, NULL)) != NULL)
+    node = bourse_user_to_json (user);
+  else
+    {
+      node = json_node_init_object (json_node_alloc (), json_object_new ());
+      json_object_set_int_member (json_node_get_object (node), "id", id);
+      json_object_set_boolean_member (json_node_get_object (node), "deleted", TRUE);
+    }
+  bourse_event_bus_publish (self->bus, "users", node);
+}
+
 /* Publishes the entries appended since the last time, oldest first, as
  * GET /api/v1/audit shows them (with their names). */
 static gboolean
@@ -523,6 +558,7 @@ audit_appended_cb (gpointer data)
           g_autoptr(JsonNode) node = bourse_audit_entry_to_json (entry);
 
           bourse_event_bus_publish (self->bus, "audit", node);
+          publish_user (self, entry);
           self->audit_published = entry->id;
         }
     }

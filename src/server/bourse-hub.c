@@ -107,6 +107,7 @@ static const BourseTopicDoc topic_docs[] = {
     "Sign-ups, password-reset requests, reconciliations and other alerts for administrators" },
   { "logs",            "logs.read",            "LogEvent",           "The server's log lines, info and above" },
   { "audit",           "audit.read",           "AuditEvent",         "Each entry appended to the audit trail" },
+  { "users",           "users.read",           "UserEvent",          "Each account signed up, approved, declined, re-roled, disabled or deleted" },
   /* Per user: published as "notifications:<user id>", delivered as
    * "notifications" to that user's sockets alone. */
   { "notifications",   "notifications.read",   "NotificationEvent",  "The signed-in user's own notifications" },

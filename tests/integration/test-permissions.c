@@ -475,6 +475,7 @@ static const struct {
   { "alerts", "users.read" },
   { "logs", "logs.read" },
   { "audit", "audit.read" },
+  { "users", "users.read" },
   { "notifications", "notifications.read" },
 };
 
