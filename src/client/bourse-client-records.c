@@ -238,3 +238,111 @@ GETTER (approval, BourseClientApproval, APPROVAL, const char *, decided_at)
 GETTER (approval, BourseClientApproval, APPROVAL, JsonObject *, recommendation)
 
 /* }}} */
+
+/* BourseClientUser {{{ */
+
+struct _BourseClientUser
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  char               *username;
+  char               *email;
+  char               *role;
+  char               *status;
+  char               *tier;
+  char               *auth_source;
+  char               *created_at;
+  char               *last_login_at;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientUser, bourse_client_user, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField user_fields[] = {
+  FIELD (BourseClientUser, id, INT64),
+  FIELD (BourseClientUser, username, STRING),
+  FIELD (BourseClientUser, email, STRING),
+  FIELD (BourseClientUser, role, STRING),
+  FIELD (BourseClientUser, status, STRING),
+  FIELD (BourseClientUser, tier, STRING),
+  FIELD (BourseClientUser, auth_source, STRING),
+  FIELD (BourseClientUser, created_at, STRING),
+  FIELD (BourseClientUser, last_login_at, STRING),
+};
+
+static void
+bourse_client_user_class_init (BourseClientUserClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      user_fields, G_N_ELEMENTS (user_fields));
+}
+
+static void
+bourse_client_user_init (BourseClientUser *self)
+{
+}
+
+GETTER (user, BourseClientUser, USER, gint64, id)
+GETTER (user, BourseClientUser, USER, const char *, username)
+GETTER (user, BourseClientUser, USER, const char *, email)
+GETTER (user, BourseClientUser, USER, const char *, role)
+GETTER (user, BourseClientUser, USER, const char *, status)
+GETTER (user, BourseClientUser, USER, const char *, last_login_at)
+
+/* }}} */
+
+/* BourseClientAuditEntry {{{ */
+
+struct _BourseClientAuditEntry
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  char               *ts;
+  char               *actor;
+  char               *actor_name;
+  char               *action;
+  char               *target;
+  char               *target_name;
+  JsonObject         *details;
+  char               *client_address;
+  char               *request_id;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientAuditEntry, bourse_client_audit_entry, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField audit_entry_fields[] = {
+  FIELD (BourseClientAuditEntry, id, INT64),
+  FIELD (BourseClientAuditEntry, ts, STRING),
+  FIELD (BourseClientAuditEntry, actor, STRING),
+  FIELD (BourseClientAuditEntry, actor_name, STRING),
+  FIELD (BourseClientAuditEntry, action, STRING),
+  FIELD (BourseClientAuditEntry, target, STRING),
+  FIELD (BourseClientAuditEntry, target_name, STRING),
+  FIELD (BourseClientAuditEntry, details, OBJECT),
+  FIELD (BourseClientAuditEntry, client_address, STRING),
+  FIELD (BourseClientAuditEntry, request_id, STRING),
+};
+
+static void
+bourse_client_audit_entry_class_init (BourseClientAuditEntryClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      audit_entry_fields, G_N_ELEMENTS (audit_entry_fields));
+}
+
+static void
+bourse_client_audit_entry_init (BourseClientAuditEntry *self)
+{
+}
+
+GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, gint64, id)
+GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, const char *, ts)
+GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, const char *, actor)
+GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, const char *, actor_name)
+GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, const char *, action)
+GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, const char *, target)
+GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, const char *, target_name)
+GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, JsonObject *, details)
+
+/* }}} */

@@ -71,4 +71,38 @@ const char *bourse_client_approval_get_expires_at        (BourseClientApproval *
 const char *bourse_client_approval_get_decided_at        (BourseClientApproval *self);
 JsonObject *bourse_client_approval_get_recommendation    (BourseClientApproval *self);
 
+/* Users and the audit trail {{{ */
+
+/* An account (GET /api/v1/users, topic "users"). */
+#define BOURSE_TYPE_CLIENT_USER (bourse_client_user_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientUser, bourse_client_user, BOURSE, CLIENT_USER, BourseClientObject)
+
+gint64      bourse_client_user_get_id            (BourseClientUser *self);
+const char *bourse_client_user_get_username      (BourseClientUser *self);
+const char *bourse_client_user_get_email         (BourseClientUser *self);
+/* admin, trader or viewer */
+const char *bourse_client_user_get_role          (BourseClientUser *self);
+/* pending, active or disabled */
+const char *bourse_client_user_get_status        (BourseClientUser *self);
+const char *bourse_client_user_get_last_login_at (BourseClientUser *self);
+
+/* An entry of the audit trail (GET /api/v1/audit, topic "audit"). */
+#define BOURSE_TYPE_CLIENT_AUDIT_ENTRY (bourse_client_audit_entry_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientAuditEntry, bourse_client_audit_entry, BOURSE, CLIENT_AUDIT_ENTRY, BourseClientObject)
+
+gint64      bourse_client_audit_entry_get_id          (BourseClientAuditEntry *self);
+/* RFC 3339 */
+const char *bourse_client_audit_entry_get_ts          (BourseClientAuditEntry *self);
+/* "user:3", "local-owner"…; the name the API gives it now, or NULL. */
+const char *bourse_client_audit_entry_get_actor       (BourseClientAuditEntry *self);
+const char *bourse_client_audit_entry_get_actor_name  (BourseClientAuditEntry *self);
+const char *bourse_client_audit_entry_get_action      (BourseClientAuditEntry *self);
+const char *bourse_client_audit_entry_get_target      (BourseClientAuditEntry *self);
+const char *bourse_client_audit_entry_get_target_name (BourseClientAuditEntry *self);
+JsonObject *bourse_client_audit_entry_get_details     (BourseClientAuditEntry *self);
+
+/* }}} */
+
 G_END_DECLS

@@ -32,6 +32,10 @@ struct _BourseClientStore
   gboolean       stale;      /* an event came while loading: load again */
   gboolean       live;       /* the subscription's first event was seen */
   guint          n_loads;
+
+  gboolean       paged;      /* a page at a time (bourse_client_store_new_paged) */
+  gboolean       appending;  /* the load under way is the next page */
+  char          *next_cursor;
 };
 
 static void bourse_client_store_list_model_init (GListModelInterface *iface);
@@ -44,6 +48,7 @@ enum {
   PROP_CLIENT,
   PROP_LOADED,
   PROP_N_LOADS,
+  PROP_HAS_MORE,
   N_PROPS
 };
 
@@ -175,6 +180,35 @@ bourse_client_store_replace (BourseClientStore *self,
                                 self->items->len - prefix - suffix);
 }
 
+/* The next page, after what is held (newer items may have come first
+ * meanwhile: one already held is updated, not added twice). */
+static void
+bourse_client_store_append (BourseClientStore *self,
+                            GPtrArray         *objects)
+{
+  guint position = self->items->len;
+
+  for (guint i = 0; i < objects->len; i++)
+    {
+      JsonObject *object = g_ptr_array_index (objects, i);
+      g_autofree char *key = bourse_client_object_dup_key_of (self->item_type, object);
+      BourseClientObject *item;
+
+      if (key == NULL)
+        continue;
+      if ((item = g_hash_table_lookup (self->by_key, key)) != NULL)
+        bourse_client_object_update (item, object);
+      else if ((item = bourse_client_object_new_from_json (self->item_type, object)) != NULL)
+        {
+          g_ptr_array_add (self->items, item);
+          g_hash_table_insert (self->by_key, (gpointer) bourse_client_object_get_key (item), item);
+        }
+    }
+
+  if (self->items->len > position)
+    g_list_model_items_changed (G_LIST_MODEL (self), position, 0, self->items->len - position);
+}
+
 /* }}} */
 
 /* Loading {{{ */
@@ -222,13 +256,29 @@ bourse_client_store_load_cb (GObject      *object,
   cursor = json_object_get_member (page, "next_cursor");
   if (cursor != NULL && JSON_NODE_HOLDS_VALUE (cursor) && json_node_get_value_type (cursor) == G_TYPE_STRING)
     {
-      bourse_client_store_load_page (self, json_node_get_string (cursor));
-      return;
+      if (!self->paged)
+        {
+          bourse_client_store_load_page (self, json_node_get_string (cursor));
+          return;
+        }
     }
+  else
+    cursor = NULL;
 
   g_clear_object (&self->cancellable);
-  bourse_client_store_replace (self, self->loading);
+  if (self->appending)
+    bourse_client_store_append (self, self->loading);
+  else
+    bourse_client_store_replace (self, self->loading);
   g_ptr_array_set_size (self->loading, 0);
+  self->appending = FALSE;
+
+  if (self->paged)
+    {
+      g_free (self->next_cursor);
+      self->next_cursor = cursor != NULL ? g_strdup (json_node_get_string (cursor)) : NULL;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MORE]);
+    }
 
   self->n_loads++;
   if (!self->loaded)
@@ -272,8 +322,31 @@ bourse_client_store_reload (BourseClientStore *self)
   g_ptr_array_set_size (self->loading, 0);
 
   self->stale = FALSE;
+  self->appending = FALSE;
   self->cancellable = g_cancellable_new ();
   bourse_client_store_load_page (self, NULL);
+}
+
+void
+bourse_client_store_load_more (BourseClientStore *self)
+{
+  g_return_if_fail (BOURSE_IS_CLIENT_STORE (self));
+
+  /* A reload under way replaces the list: the next page waits for it. */
+  if (!self->paged || self->next_cursor == NULL || self->cancellable != NULL)
+    return;
+
+  self->appending = TRUE;
+  self->cancellable = g_cancellable_new ();
+  bourse_client_store_load_page (self, self->next_cursor);
+}
+
+gboolean
+bourse_client_store_get_has_more (BourseClientStore *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_STORE (self), FALSE);
+
+  return self->next_cursor != NULL;
 }
 
 /* }}} */
@@ -305,7 +378,8 @@ bourse_client_store_event_cb (BourseClientStore *self,
       return;
     }
 
-  if (self->cancellable != NULL)
+  /* An older page does not hold what the event changed. */
+  if (self->cancellable != NULL && !self->appending)
     self->stale = TRUE;
 
   object = json_node_get_object (data);
@@ -339,11 +413,12 @@ bourse_client_store_resync_cb (BourseClientStore *self,
 
 /* }}} */
 
-BourseClientStore *
-bourse_client_store_new (BourseClient *client,
-                         GType         item_type,
-                         const char   *path,
-                         const char   *topic)
+static BourseClientStore *
+bourse_client_store_create (BourseClient *client,
+                            GType         item_type,
+                            const char   *path,
+                            const char   *topic,
+                            gboolean      paged)
 {
   BourseClientStore *self;
 
@@ -356,6 +431,7 @@ bourse_client_store_new (BourseClient *client,
   self->item_type = item_type;
   self->path = g_strdup (path);
   self->topic = g_strdup (topic);
+  self->paged = paged;
 
   if (topic != NULL)
     {
@@ -372,6 +448,24 @@ bourse_client_store_new (BourseClient *client,
   bourse_client_store_reload (self);
 
   return self;
+}
+
+BourseClientStore *
+bourse_client_store_new (BourseClient *client,
+                         GType         item_type,
+                         const char   *path,
+                         const char   *topic)
+{
+  return bourse_client_store_create (client, item_type, path, topic, FALSE);
+}
+
+BourseClientStore *
+bourse_client_store_new_paged (BourseClient *client,
+                               GType         item_type,
+                               const char   *path,
+                               const char   *topic)
+{
+  return bourse_client_store_create (client, item_type, path, topic, TRUE);
 }
 
 BourseClient *
@@ -444,6 +538,7 @@ bourse_client_store_finalize (GObject *object)
   g_clear_pointer (&self->loading, g_ptr_array_unref);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->topic, g_free);
+  g_clear_pointer (&self->next_cursor, g_free);
 
   G_OBJECT_CLASS (bourse_client_store_parent_class)->finalize (object);
 }
@@ -468,6 +563,10 @@ bourse_client_store_get_property (GObject    *object,
 
     case PROP_N_LOADS:
       g_value_set_uint (value, self->n_loads);
+      break;
+
+    case PROP_HAS_MORE:
+      g_value_set_boolean (value, self->next_cursor != NULL);
       break;
 
     default:
@@ -498,6 +597,11 @@ bourse_client_store_class_init (BourseClientStoreClass *klass)
     g_param_spec_uint ("n-loads", NULL, NULL,
                        0, G_MAXUINT, 0,
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_HAS_MORE] =
+    g_param_spec_boolean ("has-more", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

@@ -26,6 +26,17 @@ BourseClientStore  *bourse_client_store_new        (BourseClient      *client,
                                                     GType              item_type,
                                                     const char        *path,
                                                     const char        *topic);
+/* The same, a page at a time: the first page at once, the next with
+ * bourse_client_store_load_more (). A reload (a seq gap, the first event)
+ * reads the first page again, and the older pages read so far go. For
+ * lists too long to hold whole, like the audit trail. */
+BourseClientStore  *bourse_client_store_new_paged  (BourseClient      *client,
+                                                    GType              item_type,
+                                                    const char        *path,
+                                                    const char        *topic);
+void                bourse_client_store_load_more  (BourseClientStore *self);
+/* Whether the list goes on past what is held ("has-more" notifies). */
+gboolean            bourse_client_store_get_has_more (BourseClientStore *self);
 BourseClient       *bourse_client_store_get_client (BourseClientStore *self);
 /* Whether a load has completed (and none is under way). */
 gboolean            bourse_client_store_get_loaded (BourseClientStore *self);
