@@ -219,23 +219,23 @@ dup_actor_display (const char *actor,
 }
 
 BourseAuditItem *
-bourse_audit_item_new_from_json (JsonObject *entry)
+bourse_audit_item_new (BourseClientAuditEntry *entry)
 {
   BourseAuditItem *self;
   JsonObject *details;
 
-  g_return_val_if_fail (entry != NULL, NULL);
+  g_return_val_if_fail (BOURSE_IS_CLIENT_AUDIT_ENTRY (entry), NULL);
 
   self = g_object_new (BOURSE_TYPE_AUDIT_ITEM, NULL);
-  bourse_json_get_int (entry, "id", &self->id);
-  self->time = bourse_format_local_time (bourse_json_get_string (entry, "ts"));
-  self->actor = g_strdup (bourse_json_get_string (entry, "actor"));
-  self->action = g_strdup (bourse_json_get_string (entry, "action"));
-  self->target = g_strdup (bourse_json_get_string (entry, "target"));
-  self->actor_display = dup_actor_display (self->actor, bourse_json_get_string (entry, "actor_name"));
-  self->target_display = dup_reference_display (self->target, bourse_json_get_string (entry, "target_name"));
+  self->id = bourse_client_audit_entry_get_id (entry);
+  self->time = bourse_format_local_time (bourse_client_audit_entry_get_ts (entry));
+  self->actor = g_strdup (bourse_client_audit_entry_get_actor (entry));
+  self->action = g_strdup (bourse_client_audit_entry_get_action (entry));
+  self->target = g_strdup (bourse_client_audit_entry_get_target (entry));
+  self->actor_display = dup_actor_display (self->actor, bourse_client_audit_entry_get_actor_name (entry));
+  self->target_display = dup_reference_display (self->target, bourse_client_audit_entry_get_target_name (entry));
 
-  if ((details = bourse_json_get_object (entry, "details")) && json_object_get_size (details) > 0)
+  if ((details = bourse_client_audit_entry_get_details (entry)) && json_object_get_size (details) > 0)
     {
       g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), details);
 

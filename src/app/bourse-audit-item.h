@@ -9,14 +9,17 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 
+#include "client/bourse-client-records.h"
+
 G_BEGIN_DECLS
 
 #define BOURSE_TYPE_AUDIT_ITEM (bourse_audit_item_get_type ())
 
 G_DECLARE_FINAL_TYPE (BourseAuditItem, bourse_audit_item, BOURSE, AUDIT_ITEM, GObject)
 
-/* One entry of GET /api/v1/audit, as the Audit page's table shows it. */
-BourseAuditItem *bourse_audit_item_new_from_json      (JsonObject      *entry);
+/* One entry of GET /api/v1/audit, as the Audit page's table shows it:
+ * made from the typed record, with what a person reads in each column. */
+BourseAuditItem *bourse_audit_item_new                (BourseClientAuditEntry *entry);
 gint64           bourse_audit_item_get_id             (BourseAuditItem *self);
 /* Local time, "2026-11-21 10:29:16". */
 const char      *bourse_audit_item_get_time           (BourseAuditItem *self);

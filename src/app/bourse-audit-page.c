@@ -8,6 +8,9 @@
 
 #include <glib/gi18n.h>
 
+#include "client/bourse-client-records.h"
+#include "client/bourse-client-store.h"
+
 #include "bourse-app-util.h"
 #include "bourse-audit-item.h"
 #include "bourse-audit-page.h"
@@ -21,11 +24,12 @@ struct _BourseAuditPage
 
   BourseClient   *client;
   GSignalGroup   *client_signals;
-  GCancellable   *load_cancellable;    /* the first page, or the next one */
   GCancellable   *verify_cancellable;
-  GListStore     *entries;
-  char           *next_cursor;
-  gboolean        appending;           /* the load in flight is a next page */
+  /* BourseClientAuditEntry, newest first, a page at a time; live by the
+   * audit topic without a filter. Made again when the filter changes. */
+  BourseClientStore *store;
+  GListStore        *items;           /* the store's entries as BourseAuditItem, in its order */
+  GtkSortListModel  *sorted;          /* …in the order the column view's headers ask */
 
   AdwActionRow   *verify_row;
   GtkImage       *verify_icon;
@@ -33,6 +37,10 @@ struct _BourseAuditPage
   GtkSearchEntry *actor_entry;
   GtkStack       *content_stack;
   GtkColumnView  *column_view;
+  GtkColumnViewColumn *time_column;
+  GtkColumnViewColumn *actor_column;
+  GtkColumnViewColumn *action_column;
+  GtkColumnViewColumn *target_column;
   GtkLabel       *count_label;
   GtkButton      *more_button;
   GtkWidget      *details_dialog;     /* weak; the one open, if any */
@@ -152,19 +160,21 @@ bourse_audit_page_verify (BourseAuditPage *self)
 static void
 bourse_audit_page_update_footer (BourseAuditPage *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->entries));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
   g_autofree char *number = g_strdup_printf ("%u", n);
   g_autofree char *text = NULL;
+  gboolean loaded = self->store != NULL && bourse_client_store_get_loaded (self->store);
 
   text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s entry", "%s entries", n), number);
   gtk_label_set_label (self->count_label, text);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->more_button), self->next_cursor != NULL);
-  gtk_stack_set_visible_child_name (self->content_stack, n > 0 ? "entries" : "empty");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->more_button),
+                            self->store != NULL && bourse_client_store_get_has_more (self->store));
+  /* "No entries" only once the server said so, not while it is asked. */
+  gtk_stack_set_visible_child_name (self->content_stack, n > 0 || !loaded ? "entries" : "empty");
 }
 
 static char *
-bourse_audit_page_build_path (BourseAuditPage *self,
-                              const char      *cursor)
+bourse_audit_page_build_path (BourseAuditPage *self)
 {
   GString *path = g_string_new ("/api/v1/audit?limit=");
   const struct {
@@ -173,7 +183,6 @@ bourse_audit_page_build_path (BourseAuditPage *self,
   } params[] = {
     { "action", gtk_editable_get_text (GTK_EDITABLE (self->action_entry)) },
     { "actor", gtk_editable_get_text (GTK_EDITABLE (self->actor_entry)) },
-    { "cursor", cursor },
   };
 
   g_string_append_printf (path, "%u", PAGE_SIZE);
@@ -191,79 +200,80 @@ bourse_audit_page_build_path (BourseAuditPage *self,
   return g_string_free (path, FALSE);
 }
 
-static void
-bourse_audit_page_load_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
+static gboolean
+bourse_audit_page_is_filtered (BourseAuditPage *self)
 {
-  g_autoptr(BourseAuditPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) items = NULL;
-  JsonObject *page;
-  JsonArray *array;
-  guint n;
+  g_autofree char *action = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->action_entry))));
+  g_autofree char *actor = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->actor_entry))));
 
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not load the audit trail: %s"),
-                                                      error->message);
-
-          g_clear_object (&self->load_cancellable);
-          bourse_widget_show_toast (GTK_WIDGET (self), message);
-        }
-      return;
-    }
-
-  page = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  array = bourse_json_get_array (page, "items");
-  n = array != NULL ? json_array_get_length (array) : 0;
-
-  items = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *node = json_array_get_element (array, i);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        g_ptr_array_add (items, bourse_audit_item_new_from_json (json_node_get_object (node)));
-    }
-
-  /* A first page replaces what is shown; a next one follows it. */
-  if (!self->appending)
-    g_list_store_splice (self->entries, 0, g_list_model_get_n_items (G_LIST_MODEL (self->entries)),
-                         items->pdata, items->len);
-  else
-    g_list_store_splice (self->entries, g_list_model_get_n_items (G_LIST_MODEL (self->entries)), 0,
-                         items->pdata, items->len);
-
-  g_free (self->next_cursor);
-  self->next_cursor = g_strdup (bourse_json_get_string (page, "next_cursor"));
-
-  g_clear_object (&self->load_cancellable);
-  bourse_audit_page_update_footer (self);
+  return action[0] != '\0' || actor[0] != '\0';
 }
 
 static void
-bourse_audit_page_load (BourseAuditPage *self,
-                        const char      *cursor)
+bourse_audit_page_store_failed_cb (BourseAuditPage *self,
+                                   const GError    *error)
+{
+  g_autofree char *message = g_strdup_printf (_("Could not load the audit trail: %s"), error->message);
+
+  bourse_widget_show_toast (GTK_WIDGET (self), message);
+}
+
+/* The store's change, mirrored: an entry never changes, so only what
+ * was inserted or removed is made or dropped. */
+static void
+bourse_audit_page_store_changed_cb (BourseAuditPage *self,
+                                    guint            position,
+                                    guint            removed,
+                                    guint            added,
+                                    GListModel      *store)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(BourseClientAuditEntry) entry = g_list_model_get_item (store, i);
+
+      g_ptr_array_add (items, bourse_audit_item_new (entry));
+    }
+  g_list_store_splice (self->items, position, removed, items->pdata, items->len);
+  bourse_audit_page_update_footer (self);
+}
+
+/* A store for the filter as typed. Without one, the audit topic keeps it
+ * live: new entries come on top. With one, only the server knows whether
+ * an entry matches: the page reads the first page again at each entry
+ * (bourse_audit_page_event_cb). */
+static void
+bourse_audit_page_set_store (BourseAuditPage *self)
 {
   g_autofree char *path = NULL;
 
   g_assert (BOURSE_IS_AUDIT_PAGE (self));
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
 
-  if (self->client == NULL)
-    return;
+  if (self->client != NULL)
+    {
+      path = bourse_audit_page_build_path (self);
+      self->store = bourse_client_store_new_paged (self->client, BOURSE_TYPE_CLIENT_AUDIT_ENTRY, path,
+                                                   bourse_audit_page_is_filtered (self) ? NULL : AUDIT_TOPIC);
+      g_signal_connect_object (self->store, "items-changed",
+                               G_CALLBACK (bourse_audit_page_store_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->store, "notify::has-more",
+                               G_CALLBACK (bourse_audit_page_update_footer), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->store, "notify::n-loads",
+                               G_CALLBACK (bourse_audit_page_update_footer), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->store, "failed",
+                               G_CALLBACK (bourse_audit_page_store_failed_cb), self, G_CONNECT_SWAPPED);
+    }
 
-  path = bourse_audit_page_build_path (self, cursor);
-  self->appending = cursor != NULL;
-  self->load_cancellable = g_cancellable_new ();
-  bourse_client_get_json_async (self->client, path, self->load_cancellable,
-                                bourse_audit_page_load_cb, g_object_ref (self));
+  g_list_store_remove_all (self->items);
+  if (self->store != NULL)
+    bourse_audit_page_store_changed_cb (self, 0, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
+                                        G_LIST_MODEL (self->store));
+  bourse_audit_page_update_footer (self);
 }
 
 void
@@ -271,9 +281,8 @@ bourse_audit_page_reload (BourseAuditPage *self)
 {
   g_return_if_fail (BOURSE_IS_AUDIT_PAGE (self));
 
-  /* Without a cursor, the answer replaces the list. */
-  g_clear_pointer (&self->next_cursor, g_free);
-  bourse_audit_page_load (self, NULL);
+  if (self->store != NULL)
+    bourse_client_store_reload (self->store);
   bourse_audit_page_verify (self);
 }
 
@@ -282,7 +291,41 @@ bourse_audit_page_get_entries (BourseAuditPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_AUDIT_PAGE (self), NULL);
 
-  return G_LIST_MODEL (self->entries);
+  return G_LIST_MODEL (self->sorted);
+}
+
+BourseClientStore *
+bourse_audit_page_get_store (BourseAuditPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_AUDIT_PAGE (self), NULL);
+
+  return self->store;
+}
+
+void
+bourse_audit_page_sort_by (BourseAuditPage *self,
+                           const char      *column_id,
+                           GtkSortType      direction)
+{
+  const struct {
+    const char          *id;
+    GtkColumnViewColumn *column;
+  } columns[] = {
+    { "time", self->time_column },
+    { "actor", self->actor_column },
+    { "action", self->action_column },
+    { "target", self->target_column },
+  };
+
+  g_return_if_fail (BOURSE_IS_AUDIT_PAGE (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_strcmp0 (columns[i].id, column_id) == 0)
+      {
+        gtk_column_view_sort_by_column (self->column_view, columns[i].column, direction);
+        return;
+      }
+  g_return_if_reached ();
 }
 
 static void
@@ -291,10 +334,9 @@ bourse_audit_page_load_more_action (GtkWidget  *widget,
                                     GVariant   *param)
 {
   BourseAuditPage *self = BOURSE_AUDIT_PAGE (widget);
-  g_autofree char *cursor = g_strdup (self->next_cursor);
 
-  if (cursor != NULL)
-    bourse_audit_page_load (self, cursor);
+  if (self->store != NULL)
+    bourse_client_store_load_more (self->store);
 }
 
 static void
@@ -311,8 +353,7 @@ bourse_audit_page_filter_changed_cb (BourseAuditPage *self,
 {
   g_assert (BOURSE_IS_AUDIT_PAGE (self));
 
-  g_clear_pointer (&self->next_cursor, g_free);
-  bourse_audit_page_load (self, NULL);
+  bourse_audit_page_set_store (self);
 }
 
 /* Details {{{ */
@@ -346,7 +387,7 @@ static void
 bourse_audit_page_entry_activate_cb (BourseAuditPage *self,
                                      guint            position)
 {
-  g_autoptr(BourseAuditItem) item = g_list_model_get_item (G_LIST_MODEL (self->entries), position);
+  g_autoptr(BourseAuditItem) item = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *heading = NULL;
   g_autofree char *number = NULL;
@@ -403,17 +444,8 @@ bourse_audit_page_entry_activate_cb (BourseAuditPage *self,
 
 /* Live {{{ */
 
-static gboolean
-bourse_audit_page_is_filtered (BourseAuditPage *self)
-{
-  g_autofree char *action = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->action_entry))));
-  g_autofree char *actor = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->actor_entry))));
-
-  return action[0] != '\0' || actor[0] != '\0';
-}
-
-/* A new entry goes on top; with a filter, the server says whether it
- * matches, so the first page is read again. */
+/* The store follows the topic by itself; the verdict is checked again,
+ * and a filtered list is read again (the server says what matches). */
 static void
 bourse_audit_page_event_cb (BourseAuditPage *self,
                             const char      *topic,
@@ -421,25 +453,12 @@ bourse_audit_page_event_cb (BourseAuditPage *self,
                             JsonNode        *data,
                             BourseClient    *client)
 {
-  g_autoptr(BourseAuditItem) item = NULL;
-  g_autoptr(BourseAuditItem) first = NULL;
-
   g_assert (BOURSE_IS_AUDIT_PAGE (self));
 
   if (!JSON_NODE_HOLDS_OBJECT (data))
     return;
-  if (bourse_audit_page_is_filtered (self) || self->load_cancellable != NULL)
-    {
-      bourse_audit_page_reload (self);
-      return;
-    }
-
-  item = bourse_audit_item_new_from_json (json_node_get_object (data));
-  first = g_list_model_get_item (G_LIST_MODEL (self->entries), 0);
-  if (first != NULL && bourse_audit_item_get_id (first) >= bourse_audit_item_get_id (item))
-    return;
-  g_list_store_insert (self->entries, 0, item);
-  bourse_audit_page_update_footer (self);
+  if (self->store != NULL && bourse_audit_page_is_filtered (self))
+    bourse_client_store_reload (self->store);
   bourse_audit_page_verify (self);
 }
 
@@ -489,10 +508,10 @@ bourse_audit_page_set_client (BourseAuditPage *self,
   if (client != NULL)
     bourse_client_subscribe (client, AUDIT_TOPIC);
 
-  g_list_store_remove_all (self->entries);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.reload", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "audit.load-more", client != NULL);
-  bourse_audit_page_reload (self);
+  bourse_audit_page_set_store (self);
+  bourse_audit_page_verify (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -503,11 +522,12 @@ bourse_audit_page_dispose (GObject *object)
   BourseAuditPage *self = (BourseAuditPage *)object;
   GtkWidget *child;
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->verify_cancellable);
   g_clear_object (&self->verify_cancellable);
   bourse_audit_page_close_details (self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
   if (self->client != NULL)
     bourse_client_unsubscribe (self->client, AUDIT_TOPIC);
   if (self->client_signals != NULL)
@@ -519,19 +539,10 @@ bourse_audit_page_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))))
     gtk_widget_unparent (child);
 
-  g_clear_object (&self->entries);
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->items);
 
   G_OBJECT_CLASS (bourse_audit_page_parent_class)->dispose (object);
-}
-
-static void
-bourse_audit_page_finalize (GObject *object)
-{
-  BourseAuditPage *self = (BourseAuditPage *)object;
-
-  g_clear_pointer (&self->next_cursor, g_free);
-
-  G_OBJECT_CLASS (bourse_audit_page_parent_class)->finalize (object);
 }
 
 static void
@@ -579,7 +590,6 @@ bourse_audit_page_class_init (BourseAuditPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bourse_audit_page_dispose;
-  object_class->finalize = bourse_audit_page_finalize;
   object_class->get_property = bourse_audit_page_get_property;
   object_class->set_property = bourse_audit_page_set_property;
 
@@ -606,6 +616,10 @@ bourse_audit_page_class_init (BourseAuditPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, actor_entry);
   gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, content_stack);
   gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, time_column);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, actor_column);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, action_column);
+  gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, target_column);
   gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, BourseAuditPage, more_button);
   gtk_widget_class_bind_template_callback (widget_class, bourse_audit_page_filter_changed_cb);
@@ -621,12 +635,18 @@ bourse_audit_page_init (BourseAuditPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->entries = g_list_store_new (BOURSE_TYPE_AUDIT_ITEM);
+  self->items = g_list_store_new (BOURSE_TYPE_AUDIT_ITEM);
+  /* The headers sort what is loaded; with no sort column the store's
+   * order stands (newest first). Time sorts by the entry's number: two
+   * entries of the same second keep the order they were written in. */
+  self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->items)),
+                                          g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   /* A single selection shows where the keyboard is; Enter opens it. */
-  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->entries))));
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->sorted))));
   gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
   gtk_single_selection_set_can_unselect (GTK_SINGLE_SELECTION (selection), TRUE);
   gtk_column_view_set_model (self->column_view, selection);
+  gtk_column_view_sort_by_column (self->column_view, self->time_column, GTK_SORT_DESCENDING);
 
   self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "event::" AUDIT_TOPIC,

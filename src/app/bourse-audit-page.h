@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "client/bourse-client.h"
+#include "client/bourse-client-store.h"
 
 G_BEGIN_DECLS
 
@@ -23,7 +23,15 @@ void          bourse_audit_page_set_client  (BourseAuditPage *self,
 /* Loads the newest entries again, with the current filters, and checks
  * the chain. */
 void          bourse_audit_page_reload      (BourseAuditPage *self);
-/* The entries shown, newest first (a GListModel of BourseAuditItem). */
+/* The entries shown, in the order shown (a GListModel of BourseAuditItem):
+ * newest first until a column header says otherwise. */
 GListModel   *bourse_audit_page_get_entries (BourseAuditPage *self);
+/* The BourseClientAuditEntry read so far, newest first (another one when
+ * the filter changes). */
+BourseClientStore *bourse_audit_page_get_store (BourseAuditPage *self);
+/* As a click on a column's header: "time", "actor", "action" or "target". */
+void          bourse_audit_page_sort_by     (BourseAuditPage *self,
+                                             const char      *column_id,
+                                             GtkSortType      direction);
 
 G_END_DECLS
