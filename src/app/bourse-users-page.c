@@ -8,10 +8,14 @@
 
 #include <glib/gi18n.h>
 
+#include "client/bourse-client-records.h"
+#include "client/bourse-client-store.h"
+
 #include "bourse-app-util.h"
+#include "bourse-user-row.h"
 #include "bourse-users-page.h"
 
-#define ALERTS_TOPIC "alerts"
+#define USERS_TOPIC "users"
 /* As POST /api/v1/users/{id}/decline takes. */
 #define DECLINE_REASON_MAX 500
 
@@ -20,18 +24,24 @@ struct _BourseUsersPage
   AdwPreferencesPage  parent_instance;
 
   BourseClient       *client;
-  GSignalGroup       *client_signals;
-  GCancellable       *load_cancellable;
   GCancellable       *cancellable;      /* actions; cancelled with the client */
 
-  GPtrArray          *rows;             /* what the groups show now */
+  /* BourseClientUser, kept live by the "users" topic; each group a
+   * filter of it by status, bound to a list of BourseUserRow. */
+  BourseClientStore  *store;
+  GtkFilterListModel *pending;
+  GtkFilterListModel *accounts;
+  GtkFilter          *pending_filter;
+  GtkFilter          *accounts_filter;
   GHashTable         *known_pending;    /* ids of the pending accounts last seen */
-  int                 n_users;          /* -1 until the first load */
+  gboolean            primed;           /* the first load was seen: sign-ups from now on are news */
 
   GtkWidget          *decline_dialog;   /* weak; the one open, if any */
 
   AdwPreferencesGroup *pending_group;
   AdwPreferencesGroup *accounts_group;
+  GtkListBox         *pending_list;
+  GtkListBox         *accounts_list;
   GtkSearchEntry     *search_entry;
 };
 
@@ -51,248 +61,132 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static const char *
-role_menu_label (const char *role)
+static gboolean
+user_is_pending (gpointer item,
+                 gpointer user_data)
 {
-  if (g_str_equal (role, "admin"))
-    return _("Make _Administrator");
-  if (g_str_equal (role, "trader"))
-    return _("Make _Trader");
-  return _("Make _Viewer");
-}
+  gboolean pending = g_strcmp0 (bourse_client_user_get_status (item), "pending") == 0;
 
-static GMenuModel *
-bourse_users_page_create_menu (gint64      id,
-                               const char *role,
-                               const char *status)
-{
-  static const char *roles[] = { "admin", "trader", "viewer" };
-  g_autoptr(GMenu) menu = g_menu_new ();
-  g_autoptr(GMenu) role_section = g_menu_new ();
-  g_autoptr(GMenu) status_section = g_menu_new ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
-    {
-      g_autoptr(GMenuItem) item = NULL;
-
-      if (g_strcmp0 (role, roles[i]) == 0)
-        continue;
-
-      item = g_menu_item_new (role_menu_label (roles[i]), NULL);
-      g_menu_item_set_action_and_target_value (item, "users.set-role",
-                                               g_variant_new ("(xs)", id, roles[i]));
-      g_menu_append_item (role_section, item);
-    }
-  g_menu_append_section (menu, NULL, G_MENU_MODEL (role_section));
-
-  /* A pending account is approved with its own button, not enabled. */
-  if (g_strcmp0 (status, "pending") != 0)
-    {
-      g_autoptr(GMenuItem) item = NULL;
-      gboolean disabled = g_strcmp0 (status, "disabled") == 0;
-
-      item = g_menu_item_new (disabled ? _("_Enable Account") : _("_Disable Account"), NULL);
-      g_menu_item_set_action_and_target_value (item, "users.set-status",
-                                               g_variant_new ("(xs)", id,
-                                                              disabled ? "active" : "disabled"));
-      g_menu_append_item (status_section, item);
-      g_menu_append_section (menu, NULL, G_MENU_MODEL (status_section));
-    }
-
-  return G_MENU_MODEL (g_steal_pointer (&menu));
+  return GPOINTER_TO_INT (user_data) ? pending : !pending;
 }
 
 static GtkWidget *
-bourse_users_page_create_row (BourseUsersPage *self,
-                              JsonObject      *user)
+bourse_users_page_create_row (gpointer item,
+                              gpointer user_data)
 {
-  const char *username = bourse_json_get_string (user, "username");
-  const char *email = bourse_json_get_string (user, "email");
-  const char *role = bourse_json_get_string (user, "role");
-  const char *status = bourse_json_get_string (user, "status");
-  g_autoptr(GMenuModel) menu = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *subtitle = NULL;
-  GtkWidget *row;
-  GtkWidget *label;
-  GtkWidget *button;
-  gint64 id = 0;
-
-  g_assert (BOURSE_IS_USERS_PAGE (self));
-
-  bourse_json_get_int (user, "id", &id);
-
-  row = adw_action_row_new ();
-  /* Names and addresses are the users' own text, never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), username ? username : "—");
-  /* The role goes with the address rather than in a suffix of its own, so
-   * that rows still fit a phone-narrow window. */
-  /* Translators: an account's e-mail address, then its role */
-  subtitle = g_strdup_printf (_("%s · %s"), email ? email : "", bourse_role_to_display (role));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  name = g_strdup_printf ("user-row-%s", username ? username : "");
-  gtk_widget_set_name (row, name);
-
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row), adw_avatar_new (32, username, TRUE));
-
-  label = gtk_label_new (bourse_user_status_to_display (status));
-  gtk_widget_set_name (label, "status-label");
-  gtk_widget_add_css_class (label, "caption-heading");
-  gtk_widget_add_css_class (label, "user-status");
-  if (g_strcmp0 (status, "pending") == 0)
-    gtk_widget_add_css_class (label, "warning");
-  else if (g_strcmp0 (status, "disabled") == 0)
-    gtk_widget_add_css_class (label, "error");
-  else
-    gtk_widget_add_css_class (label, "success");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-
-  if (g_strcmp0 (status, "pending") == 0)
-    {
-      button = gtk_button_new_with_mnemonic (_("_Approve"));
-      gtk_widget_set_name (button, "approve-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "suggested-action");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "users.approve");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-
-      button = gtk_button_new_with_label (_("Decline"));
-      gtk_widget_set_name (button, "decline-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "users.decline");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
-                                              g_variant_new ("(xs)", id, username ? username : ""));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
-
-  menu = bourse_users_page_create_menu (id, role, status);
-  button = gtk_menu_button_new ();
-  gtk_widget_set_name (button, "user-menu-button");
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (button), menu);
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (button, _("Change Role or Status"));
-  gtk_widget_add_css_class (button, "flat");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-
-  return row;
+  return bourse_user_row_new (BOURSE_CLIENT_USER (item));
 }
 
+/* After every change of the list or of a status: the groups, and the
+ * sign-ups that are news (those that appeared since the last look). */
 static void
-bourse_users_page_clear (BourseUsersPage *self)
-{
-  g_assert (BOURSE_IS_USERS_PAGE (self));
-
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      GtkWidget *row = g_ptr_array_index (self->rows, i);
-      AdwPreferencesGroup *group;
-
-      group = ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP));
-      if (group != NULL)
-        adw_preferences_group_remove (group, row);
-    }
-  g_ptr_array_set_size (self->rows, 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->pending_group), FALSE);
-}
-
-static void
-bourse_users_page_add_row (BourseUsersPage     *self,
-                           AdwPreferencesGroup *group,
-                           GtkWidget           *row)
-{
-  g_ptr_array_add (self->rows, row);
-  adw_preferences_group_add (group, row);
-}
-
-static void
-bourse_users_page_apply (BourseUsersPage *self,
-                         JsonNode        *answer)
+bourse_users_page_scan (BourseUsersPage *self)
 {
   g_autoptr(GHashTable) pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  JsonArray *items;
-  guint n_items;
-  guint n_accounts = 0;
+  gboolean loaded;
+  guint n;
 
   g_assert (BOURSE_IS_USERS_PAGE (self));
 
-  items = JSON_NODE_HOLDS_OBJECT (answer)
-        ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
-  n_items = items != NULL ? json_array_get_length (items) : 0;
+  if (self->store == NULL)
+    return;
 
-  bourse_users_page_clear (self);
-
-  /* The server sends pending accounts first: they get a group of their own. */
-  for (guint i = 0; i < n_items; i++)
+  loaded = bourse_client_store_get_n_loads (self->store) > 0;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (items, i);
-      JsonObject *user = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *status = bourse_json_get_string (user, "status");
-      gint64 id = 0;
+      g_autoptr(BourseClientUser) user = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      gint64 id = bourse_client_user_get_id (user);
 
-      if (user == NULL || !bourse_json_get_int (user, "id", &id))
+      if (g_strcmp0 (bourse_client_user_get_status (user), "pending") != 0)
         continue;
 
-      if (g_strcmp0 (status, "pending") == 0)
-        {
-          bourse_users_page_add_row (self, self->pending_group,
-                                     bourse_users_page_create_row (self, user));
-          g_hash_table_add (pending, g_memdup2 (&id, sizeof id));
-
-          /* Only what appeared since the last look is news. */
-          if (self->n_users >= 0 && !g_hash_table_contains (self->known_pending, &id))
-            g_signal_emit (self, signals[SIGN_UP], 0, bourse_json_get_string (user, "username"));
-        }
-      else
-        {
-          bourse_users_page_add_row (self, self->accounts_group,
-                                     bourse_users_page_create_row (self, user));
-          n_accounts++;
-        }
-    }
-
-  if (n_accounts == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No Accounts Yet"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   _("Accounts appear here once people sign up and you approve them"));
-      gtk_widget_add_css_class (row, "dim-label");
-      bourse_users_page_add_row (self, self->accounts_group, row);
+      g_hash_table_add (pending, g_memdup2 (&id, sizeof id));
+      if (self->primed && !g_hash_table_contains (self->known_pending, &id))
+        g_signal_emit (self, signals[SIGN_UP], 0, bourse_client_user_get_username (user));
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->pending_group), g_hash_table_size (pending) > 0);
-
   g_clear_pointer (&self->known_pending, g_hash_table_unref);
   self->known_pending = g_steal_pointer (&pending);
-  self->n_users = n_items;
+  self->primed |= loaded;
+}
+
+/* A status changed in place: the object moves between the groups. */
+static void
+bourse_users_page_status_cb (BourseUsersPage *self)
+{
+  gtk_filter_changed (self->pending_filter, GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_filter_changed (self->accounts_filter, GTK_FILTER_CHANGE_DIFFERENT);
+  bourse_users_page_scan (self);
 }
 
 static void
-bourse_users_page_load_cb (GObject      *object,
-                           GAsyncResult *result,
-                           gpointer      user_data)
+bourse_users_page_items_changed_cb (BourseUsersPage *self,
+                                    guint            position,
+                                    guint            removed,
+                                    guint            added,
+                                    GListModel      *model)
 {
-  g_autoptr(BourseUsersPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
+  for (guint i = position; i < position + added; i++)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not load the accounts: %s"),
-                                                      error->message);
+      g_autoptr(BourseClientUser) user = g_list_model_get_item (model, i);
 
-          bourse_widget_show_toast (GTK_WIDGET (self), message);
-        }
-      return;
+      /* A reading keeps the objects it had: connect each once. */
+      if (g_signal_handler_find (user, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                 bourse_users_page_status_cb, self) == 0)
+        g_signal_connect_object (user, "notify::status", G_CALLBACK (bourse_users_page_status_cb),
+                                 self, G_CONNECT_SWAPPED);
     }
+  bourse_users_page_scan (self);
+}
 
-  bourse_users_page_apply (self, answer);
+static void
+bourse_users_page_store_failed_cb (BourseUsersPage *self,
+                                   const GError    *error)
+{
+  g_autofree char *message = g_strdup_printf (_("Could not load the accounts: %s"), error->message);
+
+  bourse_widget_show_toast (GTK_WIDGET (self), message);
+}
+
+static void
+bourse_users_page_set_store (BourseUsersPage *self,
+                             BourseClientStore *store)
+{
+  g_assert (BOURSE_IS_USERS_PAGE (self));
+
+  if (self->store != NULL)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr(GObject) user = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+
+          g_signal_handlers_disconnect_by_data (user, self);
+        }
+      g_signal_handlers_disconnect_by_data (self->store, self);
+    }
+  g_set_object (&self->store, store);
+
+  /* Another server, or another principal: nothing seen so far is news. */
+  g_hash_table_remove_all (self->known_pending);
+  self->primed = FALSE;
+
+  gtk_filter_list_model_set_model (self->pending, G_LIST_MODEL (store));
+  gtk_filter_list_model_set_model (self->accounts, G_LIST_MODEL (store));
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_group), FALSE);
+
+  if (store != NULL)
+    {
+      g_signal_connect_object (store, "items-changed",
+                               G_CALLBACK (bourse_users_page_items_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "notify::n-loads",
+                               G_CALLBACK (bourse_users_page_scan), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (store, "failed",
+                               G_CALLBACK (bourse_users_page_store_failed_cb), self, G_CONNECT_SWAPPED);
+    }
 }
 
 void
@@ -300,15 +194,16 @@ bourse_users_page_reload (BourseUsersPage *self)
 {
   g_return_if_fail (BOURSE_IS_USERS_PAGE (self));
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
+  if (self->store != NULL)
+    bourse_client_store_reload (self->store);
+}
 
-  if (self->client == NULL)
-    return;
+BourseClientStore *
+bourse_users_page_get_store (BourseUsersPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_USERS_PAGE (self), NULL);
 
-  self->load_cancellable = g_cancellable_new ();
-  bourse_client_get_json_async (self->client, "/api/v1/users", self->load_cancellable,
-                                bourse_users_page_load_cb, g_object_ref (self));
+  return self->store;
 }
 
 int
@@ -316,7 +211,9 @@ bourse_users_page_get_n_users (BourseUsersPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_USERS_PAGE (self), -1);
 
-  return self->n_users;
+  if (self->store == NULL || bourse_client_store_get_n_loads (self->store) == 0)
+    return -1;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->store));
 }
 
 /* Actions {{{ */
@@ -388,8 +285,8 @@ bourse_users_page_change_cb (GObject      *object,
       break;
     }
 
+  /* The "users" topic brings the change to the row. */
   bourse_widget_show_toast (GTK_WIDGET (self), message);
-  bourse_users_page_reload (self);
 }
 
 static void
@@ -558,44 +455,7 @@ bourse_users_page_set_status_action (GtkWidget  *widget,
   bourse_users_page_change (BOURSE_USERS_PAGE (widget), CHANGE_STATUS, id, "status", status);
 }
 
-static void
-bourse_users_page_refresh_action (GtkWidget  *widget,
-                                  const char *action_name,
-                                  GVariant   *param)
-{
-  bourse_users_page_reload (BOURSE_USERS_PAGE (widget));
-}
-
 /* }}} */
-
-static void
-bourse_users_page_event_cb (BourseUsersPage *self,
-                            const char      *topic,
-                            gint64           seq,
-                            JsonNode        *data,
-                            BourseClient    *client)
-{
-  const char *kind;
-
-  g_assert (BOURSE_IS_USERS_PAGE (self));
-
-  if (!JSON_NODE_HOLDS_OBJECT (data))
-    return;
-
-  kind = bourse_json_get_string (json_node_get_object (data), "kind");
-  if (kind != NULL && g_str_has_prefix (kind, "user."))
-    bourse_users_page_reload (self);
-}
-
-static void
-bourse_users_page_resync_cb (BourseUsersPage *self,
-                             const char      *topic,
-                             BourseClient    *client)
-{
-  g_assert (BOURSE_IS_USERS_PAGE (self));
-
-  bourse_users_page_reload (self);
-}
 
 BourseClient *
 bourse_users_page_get_client (BourseUsersPage *self)
@@ -618,30 +478,23 @@ bourse_users_page_set_client (BourseUsersPage *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
-  if (self->client != NULL)
-    bourse_client_unsubscribe (self->client, ALERTS_TOPIC);
-
   g_set_object (&self->client, client);
-  g_signal_group_set_target (self->client_signals, client);
-
-  /* Another server, or another principal: nothing seen so far is news. */
-  bourse_users_page_clear (self);
-  g_hash_table_remove_all (self->known_pending);
-  self->n_users = -1;
 
   if (client != NULL)
     {
+      g_autoptr(BourseClientStore) store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_USER,
+                                                                    "/api/v1/users", USERS_TOPIC);
+
       self->cancellable = g_cancellable_new ();
-      bourse_client_subscribe (client, ALERTS_TOPIC);
+      bourse_users_page_set_store (self, store);
     }
+  else
+    bourse_users_page_set_store (self, NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.approve", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.decline", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.set-role", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.set-status", client != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.refresh", client != NULL);
-
-  bourse_users_page_reload (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -651,20 +504,19 @@ bourse_users_page_dispose (GObject *object)
 {
   BourseUsersPage *self = (BourseUsersPage *)object;
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   bourse_users_page_close_decline_dialog (self);
 
-  if (self->client != NULL)
-    bourse_client_unsubscribe (self->client, ALERTS_TOPIC);
-  if (self->client_signals != NULL)
-    g_signal_group_set_target (self->client_signals, NULL);
-  g_clear_object (&self->client_signals);
+  if (self->pending != NULL)
+    bourse_users_page_set_store (self, NULL);
   g_clear_object (&self->client);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_USERS_PAGE);
+  g_clear_object (&self->pending);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->pending_filter);
+  g_clear_object (&self->accounts_filter);
 
   G_OBJECT_CLASS (bourse_users_page_parent_class)->dispose (object);
 }
@@ -674,7 +526,6 @@ bourse_users_page_finalize (GObject *object)
 {
   BourseUsersPage *self = (BourseUsersPage *)object;
 
-  g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->known_pending, g_hash_table_unref);
 
   G_OBJECT_CLASS (bourse_users_page_parent_class)->finalize (object);
@@ -740,8 +591,8 @@ bourse_users_page_class_init (BourseUsersPageClass *klass)
    * BourseUsersPage::sign-up:
    * @username: who signed up
    *
-   * A reload found an account waiting for approval that was not there
-   * before: worth telling the administrator.
+   * An account waiting for approval appeared that was not there at the
+   * last look: worth telling the administrator.
    */
   signals[SIGN_UP] =
     g_signal_new ("sign-up",
@@ -759,13 +610,13 @@ bourse_users_page_class_init (BourseUsersPageClass *klass)
                                    bourse_users_page_set_role_action);
   gtk_widget_class_install_action (widget_class, "users.set-status", "(xs)",
                                    bourse_users_page_set_status_action);
-  gtk_widget_class_install_action (widget_class, "users.refresh", NULL,
-                                   bourse_users_page_refresh_action);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-users-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, pending_group);
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, pending_list);
+  gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, accounts_list);
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, search_entry);
 }
 
@@ -779,23 +630,21 @@ bourse_users_page_init (BourseUsersPage *self)
   bourse_search_filter_lists (GTK_WIDGET (self->pending_group), self->search_entry);
   bourse_search_filter_lists (GTK_WIDGET (self->accounts_group), self->search_entry);
 
-  self->rows = g_ptr_array_new ();
   self->known_pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self->n_users = -1;
 
-  self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
-  g_signal_group_connect_object (self->client_signals, "event::" ALERTS_TOPIC,
-                                 G_CALLBACK (bourse_users_page_event_cb),
-                                 self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->client_signals, "resync::" ALERTS_TOPIC,
-                                 G_CALLBACK (bourse_users_page_resync_cb),
-                                 self, G_CONNECT_SWAPPED);
+  self->pending_filter = GTK_FILTER (gtk_custom_filter_new (user_is_pending, GINT_TO_POINTER (TRUE), NULL));
+  self->accounts_filter = GTK_FILTER (gtk_custom_filter_new (user_is_pending, GINT_TO_POINTER (FALSE), NULL));
+  self->pending = gtk_filter_list_model_new (NULL, g_object_ref (self->pending_filter));
+  self->accounts = gtk_filter_list_model_new (NULL, g_object_ref (self->accounts_filter));
+  gtk_list_box_bind_model (self->pending_list, G_LIST_MODEL (self->pending),
+                           bourse_users_page_create_row, NULL, NULL);
+  gtk_list_box_bind_model (self->accounts_list, G_LIST_MODEL (self->accounts),
+                           bourse_users_page_create_row, NULL, NULL);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.approve", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.decline", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.set-role", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.set-status", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.refresh", FALSE);
 }
 
 GtkWidget *

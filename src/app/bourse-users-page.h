@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "client/bourse-client.h"
+#include "client/bourse-client-store.h"
 
 G_BEGIN_DECLS
 
@@ -20,8 +20,10 @@ GtkWidget    *bourse_users_page_new        (void);
 BourseClient *bourse_users_page_get_client (BourseUsersPage *self);
 void          bourse_users_page_set_client (BourseUsersPage *self,
                                             BourseClient    *client);
-/* Reloads the accounts from the server. */
+/* Reads the accounts again (the "users" topic keeps them live otherwise). */
 void          bourse_users_page_reload     (BourseUsersPage *self);
+/* The BourseClientUser shown, or NULL without a client. */
+BourseClientStore *bourse_users_page_get_store (BourseUsersPage *self);
 /* How many accounts the page shows, once loaded (-1 before). */
 int           bourse_users_page_get_n_users (BourseUsersPage *self);
 
