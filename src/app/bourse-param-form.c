@@ -346,6 +346,46 @@ bourse_param_form_dup_params (BourseParamForm *self)
   return json_node_init_object (json_node_alloc (), params);
 }
 
+void
+bourse_param_form_set_values (BourseParamForm *self,
+                              JsonObject      *values)
+{
+  g_return_if_fail (BOURSE_IS_PARAM_FORM (self));
+
+  for (guint i = 0; values != NULL && i < self->fields->len; i++)
+    {
+      Field *field = g_ptr_array_index (self->fields, i);
+      JsonNode *node = json_object_get_member (values, field->name);
+
+      if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+        continue;
+
+      switch (field->kind)
+        {
+        case FIELD_INTEGER:
+        case FIELD_NUMBER:
+          gtk_spin_button_set_value (GTK_SPIN_BUTTON (field->editor), json_node_get_double (node));
+          break;
+
+        case FIELD_BOOLEAN:
+          gtk_switch_set_active (GTK_SWITCH (field->editor), json_node_get_boolean (node));
+          break;
+
+        case FIELD_CHOICE:
+          for (guint j = 0; j < json_array_get_length (field->choices); j++)
+            if (json_node_equal (json_array_get_element (field->choices, j), node))
+              adw_combo_row_set_selected (ADW_COMBO_ROW (field->editor), j);
+          break;
+
+        case FIELD_TEXT:
+        default:
+          if (json_node_get_value_type (node) == G_TYPE_STRING)
+            gtk_editable_set_text (GTK_EDITABLE (field->editor), json_node_get_string (node));
+          break;
+        }
+    }
+}
+
 /* }}} */
 
 static void

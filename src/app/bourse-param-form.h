@@ -32,6 +32,10 @@ gboolean         bourse_param_form_set_schema   (BourseParamForm     *self,
 guint            bourse_param_form_get_n_fields (BourseParamForm     *self);
 /* The parameters as the form would send them now: a JSON object. */
 JsonNode        *bourse_param_form_dup_params   (BourseParamForm     *self);
+/* Fills the rows with @values (a strategy's "params"); members without
+ * a row, and rows without a member, are left as they are. */
+void             bourse_param_form_set_values   (BourseParamForm     *self,
+                                                 JsonObject          *values);
 /* The row that edits @name ("params.NAME" is taken too), or NULL. */
 GtkWidget       *bourse_param_form_get_row      (BourseParamForm     *self,
                                                  const char          *name);

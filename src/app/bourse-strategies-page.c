@@ -67,6 +67,10 @@ struct _BourseStrategiesPage
   AdwComboRow         *policy_row;
   AdwActionRow        *days_row;
   GtkSpinButton       *days_spin;
+  GtkLabel            *editor_title;
+  GtkButton           *add_button;
+
+  BourseClientStrategy *editing;           /* the strategy the editor saves, or NULL for a new one */
 };
 
 G_DEFINE_FINAL_TYPE (BourseStrategiesPage, bourse_strategies_page, ADW_TYPE_BIN)
@@ -271,6 +275,104 @@ bourse_strategies_page_show_list (BourseStrategiesPage *self)
   adw_leaflet_set_visible_child (self->leaflet, self->list_page);
 }
 
+/* The position of the item of @model whose @get is @value, or
+ * GTK_INVALID_LIST_POSITION. */
+static guint
+find_position (GListModel   *model,
+               const char * (*get) (gpointer item),
+               const char   *value)
+{
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; value != NULL && i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (get (item), value) == 0)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+static const char *
+get_type_id (gpointer item)
+{
+  return bourse_client_strategy_type_get_id (item);
+}
+
+static const char *
+get_symbol (gpointer item)
+{
+  return bourse_client_instrument_get_symbol (item);
+}
+
+static const char *
+get_string (gpointer item)
+{
+  return gtk_string_object_get_string (item);
+}
+
+/* The editor for @strategy (saved with PUT), or for a new one (NULL). */
+static void
+bourse_strategies_page_set_editing (BourseStrategiesPage *self,
+                                    BourseClientStrategy *strategy)
+{
+  g_set_object (&self->editing, strategy);
+  bourse_strategies_page_clear_errors (self);
+
+  gtk_label_set_label (self->editor_title, strategy != NULL ? _("Edit Strategy") : _("New Strategy"));
+  gtk_button_set_label (self->add_button, strategy != NULL ? _("_Save Changes") : _("_Add Live Strategy"));
+  /* Analysing is for a strategy to be: an existing one signals by itself. */
+  gtk_widget_set_visible (GTK_WIDGET (self->analyse_group), strategy == NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
+}
+
+/* Fills the editor from @strategy as the server has it now. */
+void
+bourse_strategies_page_edit (BourseStrategiesPage *self,
+                             BourseClientStrategy *strategy)
+{
+  guint position;
+
+  g_return_if_fail (BOURSE_IS_STRATEGIES_PAGE (self));
+  g_return_if_fail (BOURSE_IS_CLIENT_STRATEGY (strategy));
+
+  if (!self->can_write || self->types == NULL)
+    return;
+
+  bourse_strategies_page_set_editing (self, strategy);
+
+  position = find_position (G_LIST_MODEL (self->types), get_type_id, bourse_client_strategy_get_strategy (strategy));
+  if (position != GTK_INVALID_LIST_POSITION)
+    adw_combo_row_set_selected (self->type_row, position);
+  /* The same type keeps its rows: the strategy's values go in either way. */
+  bourse_strategies_page_build_form (self);
+  bourse_param_form_set_values (self->params, bourse_client_strategy_get_params (strategy));
+
+  position = find_position (G_LIST_MODEL (self->instruments), get_symbol, bourse_client_strategy_get_symbol (strategy));
+  if (position != GTK_INVALID_LIST_POSITION)
+    adw_combo_row_set_selected (self->symbol_row, position);
+  position = find_position (adw_combo_row_get_model (self->interval_row), get_string,
+                            bourse_client_strategy_get_interval (strategy));
+  if (position != GTK_INVALID_LIST_POSITION)
+    adw_combo_row_set_selected (self->interval_row, position);
+  for (guint i = 0; i < G_N_ELEMENTS (policies); i++)
+    if (g_strcmp0 (policies[i], bourse_client_strategy_get_policy (strategy)) == 0)
+      adw_combo_row_set_selected (self->policy_row, i);
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), bourse_client_strategy_get_name (strategy) ?: "");
+
+  bourse_strategies_page_show_editor (self);
+}
+
+static void
+bourse_strategies_page_row_activated_cb (BourseStrategiesPage *self,
+                                         GtkListBoxRow        *row,
+                                         GtkListBox           *list)
+{
+  if (BOURSE_IS_STRATEGY_ROW (row))
+    bourse_strategies_page_edit (self, bourse_strategy_row_get_strategy (BOURSE_STRATEGY_ROW (row)));
+}
+
 /* }}} */
 
 /* The catalogue of types {{{ */
@@ -452,6 +554,9 @@ bourse_strategies_page_create_row (gpointer item,
 {
   BourseStrategiesPage *self = user_data;
   GtkWidget *row = bourse_strategy_row_new (item, self->types, self->can_write);
+
+  /* Enter or a click opens it in the editor. */
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), self->can_write);
 
   g_signal_connect_object (bourse_strategy_row_get_switch (BOURSE_STRATEGY_ROW (row)), "state-set",
                            G_CALLBACK (bourse_strategies_page_state_set_cb), row, 0);
@@ -665,6 +770,7 @@ bourse_strategies_page_show_result (BourseStrategiesPage *self,
 
 typedef enum {
   REQUEST_ADD,
+  REQUEST_SAVE,
   REQUEST_ANALYSE,
 } RequestKind;
 
@@ -700,7 +806,9 @@ bourse_strategies_page_request_cb (GObject      *object,
       g_autofree char *text = bourse_problem_to_text (problem, error);
 
       bourse_strategies_page_mark_errors (self, problem);
-      message = g_strdup_printf (request->kind == REQUEST_ADD
+      message = g_strdup_printf (request->kind == REQUEST_SAVE
+                                 ? _("Could not save the strategy: %s")
+                                 : request->kind == REQUEST_ADD
                                  ? _("Could not add the strategy: %s")
                                  : _("Could not analyse: %s"),
                                  text);
@@ -710,12 +818,14 @@ bourse_strategies_page_request_cb (GObject      *object,
 
   object_answer = json_node_get_object (answer);
 
-  if (request->kind == REQUEST_ADD)
+  if (request->kind == REQUEST_ADD || request->kind == REQUEST_SAVE)
     {
-      message = g_strdup_printf (_("“%s” added"), bourse_json_get_string (object_answer, "name") ?: "?");
+      message = g_strdup_printf (request->kind == REQUEST_SAVE ? _("“%s” saved") : _("“%s” added"),
+                                 bourse_json_get_string (object_answer, "name") ?: "?");
       bourse_widget_show_toast (GTK_WIDGET (self), message);
       gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
-      /* It appears in the list through the topic. */
+      /* It appears (or changes) in the list through the topic. */
+      bourse_strategies_page_set_editing (self, NULL);
       bourse_strategies_page_show_list (self);
     }
   else
@@ -731,6 +841,7 @@ bourse_strategies_page_send (BourseStrategiesPage *self,
   g_autoptr(JsonObject) body = json_object_new ();
   g_autoptr(JsonNode) node = NULL;
   const char *interval = bourse_strategies_page_get_interval (self);
+  g_autofree char *path = NULL;
   Request *request;
 
   if (self->client == NULL || self->busy || type == NULL || symbol == NULL)
@@ -738,7 +849,13 @@ bourse_strategies_page_send (BourseStrategiesPage *self,
 
   bourse_strategies_page_clear_errors (self);
 
-  if (kind == REQUEST_ADD)
+  if (kind == REQUEST_ADD && self->editing != NULL)
+    {
+      kind = REQUEST_SAVE;
+      path = g_strdup_printf ("/api/v1/strategies/%" PRId64, bourse_client_strategy_get_id (self->editing));
+    }
+
+  if (kind == REQUEST_ADD || kind == REQUEST_SAVE)
     {
       g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row))));
       guint policy = adw_combo_row_get_selected (self->policy_row);
@@ -757,7 +874,9 @@ bourse_strategies_page_send (BourseStrategiesPage *self,
       json_object_set_member (body, "params", bourse_strategies_page_dup_params (self));
       json_object_set_string_member (body, "policy",
                                      policies[policy < G_N_ELEMENTS (policies) ? policy : 0]);
-      json_object_set_boolean_member (body, "enabled", TRUE);
+      /* An edit leaves it as enabled as it is (its row's switch). */
+      if (kind == REQUEST_ADD)
+        json_object_set_boolean_member (body, "enabled", TRUE);
     }
   else
     {
@@ -776,8 +895,10 @@ bourse_strategies_page_send (BourseStrategiesPage *self,
   bourse_strategies_page_update_actions (self);
 
   node = json_node_init_object (json_node_alloc (), body);
-  bourse_client_request_json_async (self->client, "POST",
-                                    kind == REQUEST_ADD ? "/api/v1/strategies" : "/api/v1/recommendations",
+  /* PUT takes any of the create's members: the editor sends them all. */
+  bourse_client_request_json_async (self->client, kind == REQUEST_SAVE ? "PUT" : "POST",
+                                    kind == REQUEST_SAVE ? path
+                                    : kind == REQUEST_ADD ? "/api/v1/strategies" : "/api/v1/recommendations",
                                     node, self->cancellable,
                                     bourse_strategies_page_request_cb, request);
 }
@@ -880,7 +1001,14 @@ bourse_strategies_page_new_action (GtkWidget  *widget,
                                    const char *action_name,
                                    GVariant   *param)
 {
-  bourse_strategies_page_show_editor (BOURSE_STRATEGIES_PAGE (widget));
+  BourseStrategiesPage *self = BOURSE_STRATEGIES_PAGE (widget);
+
+  if (self->editing != NULL)
+    {
+      bourse_strategies_page_set_editing (self, NULL);
+      gtk_editable_set_text (GTK_EDITABLE (self->name_row), "");
+    }
+  bourse_strategies_page_show_editor (self);
 }
 
 static void
@@ -1043,6 +1171,7 @@ bourse_strategies_page_dispose (GObject *object)
 
   bourse_strategies_page_clear_stores (self);
   g_clear_object (&self->client);
+  g_clear_object (&self->editing);
 
   G_OBJECT_CLASS (bourse_strategies_page_parent_class)->dispose (object);
 }
@@ -1163,9 +1292,12 @@ bourse_strategies_page_class_init (BourseStrategiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, policy_row);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, days_row);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, days_spin);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, editor_title);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, add_button);
   gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_type_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_form_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_row_activated_cb);
 }
 
 static void

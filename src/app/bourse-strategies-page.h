@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 
+#include "client/bourse-client-records.h"
 #include "client/bourse-client.h"
 
 G_BEGIN_DECLS
@@ -31,5 +32,9 @@ int           bourse_strategies_page_get_n_types     (BourseStrategiesPage *self
 int           bourse_strategies_page_get_n_strategies (BourseStrategiesPage *self);
 /* The parameters as the form would send them now. */
 JsonNode     *bourse_strategies_page_dup_params      (BourseStrategiesPage *self);
+/* Opens the editor on @strategy (what activating its row does, with
+ * strategies.write); Save sends PUT /api/v1/strategies/{id}. */
+void          bourse_strategies_page_edit            (BourseStrategiesPage *self,
+                                                      BourseClientStrategy *strategy);
 
 G_END_DECLS
