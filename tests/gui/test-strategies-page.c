@@ -769,6 +769,15 @@ row_title_is (gpointer data)
   return row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Renamed") == 0;
 }
 
+static gboolean
+row_title_is_edited (gpointer data)
+{
+  WidgetQuery *query = data;
+  GtkWidget *row = find_widget (query->root, query->name);
+
+  return row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Edited") == 0;
+}
+
 /* The list is live: made, changed and deleted through the API, without a
  * click here. */
 static void
@@ -814,6 +823,127 @@ test_live (void)
     wait_until (widget_is_gone, &query, "the deleted strategy's row to go");
   }
   g_assert_cmpint (bourse_strategies_page_get_n_strategies (page), ==, 0);
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+typedef struct
+{
+  BourseTestServer *server;
+  const char       *path;
+  const char       *name;
+} NameQuery;
+
+static gboolean
+strategy_is_named (gpointer data)
+{
+  NameQuery *query = data;
+  g_autoptr(JsonNode) strategy = api_get (query->server, query->path);
+
+  return g_strcmp0 (json_object_get_string_member (desk_object (strategy), "name"), query->name) == 0;
+}
+
+static const char *
+selected_string (BourseStrategiesPage *page,
+                 const char           *row_name)
+{
+  GObject *item = adw_combo_row_get_selected_item (ADW_COMBO_ROW (find (page, row_name)));
+
+  if (BOURSE_IS_CLIENT_STRATEGY_TYPE (item))
+    return bourse_client_strategy_type_get_id (BOURSE_CLIENT_STRATEGY_TYPE (item));
+  if (BOURSE_IS_CLIENT_INSTRUMENT (item))
+    return bourse_client_instrument_get_symbol (BOURSE_CLIENT_INSTRUMENT (item));
+  return gtk_string_object_get_string (GTK_STRING_OBJECT (item));
+}
+
+/* An existing strategy, edited from its row: the editor filled from it,
+ * Save sends PUT, and the list (the same row) follows. */
+static void
+test_edit (void)
+{
+  BourseTestServer *server = start_server ();
+  static const char * const config[] = { "name", "strategy", "symbol", "interval", "params", "policy",
+                                         "enabled", NULL };
+  g_autoptr(JsonNode) created = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  g_autofree char *row_name = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *sent = NULL;
+  BourseStrategiesPage *page;
+  BourseWindow *window;
+  GtkWidget *row;
+  ShownQuery editor;
+  gint64 id;
+
+  /* Another type first, so the editor has to change the form's type. */
+  created = desk_expect (server, "POST", "/api/v1/strategies", NULL,
+                         "{\"name\":\"To Edit\",\"strategy\":\"ar\",\"symbol\":\"ETHUSDT\","
+                         "\"interval\":\"15m\",\"params\":{\"lags\":7},\"policy\":\"notify-only\","
+                         "\"enabled\":false}", 201);
+  id = json_object_get_int_member (desk_object (created), "id");
+  row_name = g_strdup_printf ("strategy-row-%" PRId64, id);
+  path = g_strdup_printf ("/api/v1/strategies/%" PRId64, id);
+
+  window = open_window (server, NULL);
+  page = wait_for_page (window, 1);
+  open_editor (page);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find (page, "type-row")), 0);
+  if (g_str_equal (selected_string (page, "type-row"), "ar"))
+    adw_combo_row_set_selected (ADW_COMBO_ROW (find (page, "type-row")), 1);
+  click (find (page, "back-button"));
+  wait_for_list (page);
+
+  /* The row, activated as Enter does: the editor, filled from it. */
+  row = wait_for_widget_named (page, row_name);
+  g_assert_true (gtk_list_box_row_get_activatable (GTK_LIST_BOX_ROW (row)));
+  gtk_widget_grab_focus (row);
+  g_signal_emit_by_name (row, "activate");
+  editor = (ShownQuery) { page, "strategies-editor-page" };
+  wait_until (leaflet_shows, &editor, "the editor");
+  g_assert_cmpstr (label_text (GTK_WIDGET (page), "editor-title"), ==, "Edit Strategy");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (page, "add-button"))), ==, "_Save Changes");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (page, "name-row"))), ==, "To Edit");
+  g_assert_cmpstr (selected_string (page, "type-row"), ==, "ar");
+  g_assert_cmpstr (selected_string (page, "symbol-row"), ==, "ETHUSDT");
+  g_assert_cmpstr (selected_string (page, "interval-row"), ==, "15m");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (find (page, "policy-row"))), ==, 2);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (find_spin (page, "lags")), ==, 7);
+  /* Analysing is for a strategy to be. */
+  g_assert_false (gtk_widget_get_visible (gtk_widget_get_ancestor (find (page, "days-row"),
+                                                                   ADW_TYPE_PREFERENCES_GROUP)));
+
+  /* Saved: PUT to that strategy, not another one made. */
+  gtk_editable_set_text (GTK_EDITABLE (find (page, "name-row")), "Edited");
+  gtk_spin_button_set_value (find_spin (page, "lags"), 9);
+  select_interval (page, "1h");
+  click (find (page, "add-button"));
+  {
+    NameQuery named = { server, path, "Edited" };
+
+    wait_until (strategy_is_named, &named, "the strategy to be renamed through the editor");
+  }
+  stored = api_get (server, path);
+  sent = pick (desk_object (stored), config);
+  assert_json (sent,
+               "{\"name\":\"Edited\",\"strategy\":\"ar\",\"symbol\":\"ETHUSDT\",\"interval\":\"1h\","
+               "\"params\":{\"lags\":9,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0,\"target_atr\":3.0},"
+               "\"policy\":\"notify-only\",\"enabled\":false}");
+  g_clear_pointer (&stored, json_node_unref);
+  stored = api_get (server, "/api/v1/strategies");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (desk_object (stored), "items")), ==, 1);
+
+  /* Back on the list, the same row says so; New is new again. */
+  wait_for_list (page);
+  {
+    WidgetQuery query = { GTK_WIDGET (page), row_name };
+
+    wait_until (row_title_is_edited, &query, "the row to be renamed");
+  }
+  g_assert_true (find (page, row_name) == row);
+  open_editor (page);
+  g_assert_cmpstr (label_text (GTK_WIDGET (page), "editor-title"), ==, "New Strategy");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find (page, "name-row"))), ==, "");
 
   close_window (window);
   bourse_test_server_free (server);
@@ -897,6 +1027,7 @@ main (int   argc,
   g_test_add_func ("/strategies/analyse", test_analyse);
   g_test_add_func ("/strategies/viewer", test_viewer);
   g_test_add_func ("/strategies/live", test_live);
+  g_test_add_func ("/strategies/edit", test_edit);
 
   ret = g_test_run ();
 

@@ -12,11 +12,13 @@
 #include <libsoup/soup.h>
 
 #include "client/bourse-client.h"
+#include "client/bourse-client-records.h"
 
 #include "bourse-audit-item.h"
 #include "bourse-audit-page.h"
 #include "bourse-local-engine.h"
 #include "bourse-system-page.h"
+#include "bourse-users-page.h"
 #include "bourse-window.h"
 
 #include "gui-util.h"
@@ -661,6 +663,36 @@ wait_for_user (BourseClient *client,
   wait_until (user_member_is, &query, what);
 }
 
+/* A row's button, which a row has whatever its state, and whether it is
+ * offered. */
+static gboolean
+row_offers (GtkWidget  *page,
+            const char *row_name,
+            const char *button_name)
+{
+  GtkWidget *row = find_widget (page, row_name);
+  GtkWidget *button = row != NULL ? find_widget (row, button_name) : NULL;
+
+  g_assert_nonnull (button);
+  return gtk_widget_get_visible (button);
+}
+
+static gboolean
+user_is_listed_once (gpointer data)
+{
+  ChildQuery *query = data;
+  BourseClientStore *store = bourse_users_page_get_store (BOURSE_USERS_PAGE (query->root));
+  guint found = 0;
+
+  for (guint i = 0; store != NULL && i < g_list_model_get_n_items (G_LIST_MODEL (store)); i++)
+    {
+      g_autoptr(BourseClientUser) user = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      found += g_strcmp0 (bourse_client_user_get_username (user), query->name) == 0;
+    }
+  return found == 1;
+}
+
 static void
 test_window_users_page (void)
 {
@@ -692,12 +724,45 @@ test_window_users_page (void)
   wait_for_widget (page, "user-row-alice", "status-label", "Active");
   wait_for_subtitle (page, "user-row-alice", "alice@example.com · Trader");
   wait_for_widget (page, "user-row-bob", "status-label", "Pending");
-  wait_for_widget (page, "user-row-bob", "approve-button", NULL);
-  g_assert_null (find_widget (find_widget (page, "user-row-alice"), "approve-button"));
+  g_assert_true (row_offers (page, "user-row-bob", "approve-button"));
+  g_assert_true (row_offers (page, "user-row-bob", "decline-button"));
+  g_assert_false (row_offers (page, "user-row-alice", "approve-button"));
+  g_assert_false (row_offers (page, "user-row-alice", "decline-button"));
+  /* Pending sign-ups have a group of their own. */
+  g_assert_nonnull (find_widget (find_widget (page, "pending-list"), "user-row-bob"));
+  g_assert_null (find_widget (find_widget (page, "pending-list"), "user-row-alice"));
 
-  /* A sign-up while the page is open shows up by itself (alerts topic). */
+  /* Live ("users" topic): what is done through the API shows up by itself,
+   * in the objects the rows are bound to, never read twice. */
+  wait_for_topics (window, (const char * const []) { "users", NULL });
   register_user (engine_url, "carol");
   wait_for_widget (page, "user-row-carol", "status-label", "Pending");
+  {
+    ChildQuery once = { page, "carol", NULL, NULL };
+
+    wait_until (user_is_listed_once, &once, "carol listed once");
+  }
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT, alice_id);
+    g_autoptr(JsonNode) answer = request_json (owner, "PATCH", path, "{\"role\":\"admin\"}", NULL);
+
+    g_assert_nonnull (answer);
+  }
+  wait_for_subtitle (page, "user-row-alice", "alice@example.com · Administrator");
+  {
+    gint64 frank_id = register_user (engine_url, "frank");
+    g_autofree char *path = g_strdup_printf ("/api/v1/users/%" G_GINT64_FORMAT "/approve", frank_id);
+    g_autoptr(JsonNode) answer = NULL;
+
+    wait_for_widget (page, "user-row-frank", "status-label", "Pending");
+    answer = request_json (owner, "POST", path, NULL, NULL);
+    g_assert_nonnull (answer);
+    /* Approved elsewhere: it leaves the pending group for the accounts. */
+    wait_for_widget (page, "user-row-frank", "status-label", "Active");
+    g_assert_null (find_widget (find_widget (page, "pending-list"), "user-row-frank"));
+    g_assert_nonnull (find_widget (find_widget (page, "accounts-list"), "user-row-frank"));
+    g_assert_false (row_offers (page, "user-row-frank", "approve-button"));
+  }
 
   /* Declining a sign-up asks why: no reason, no decline. */
   click (find_widget (find_widget (page, "user-row-carol"), "decline-button"));
@@ -714,7 +779,7 @@ test_window_users_page (void)
   wait_until (named_toplevel_is_gone, (gpointer) "decline-dialog", "the decline dialog to close");
   wait_for_user (owner, "carol", "status", "disabled");
   wait_for_widget (page, "user-row-carol", "status-label", "Disabled");
-  g_assert_null (find_widget (find_widget (page, "user-row-carol"), "decline-button"));
+  g_assert_false (row_offers (page, "user-row-carol", "decline-button"));
 
   /* Approving from the row's button. */
   row = find_widget (page, "user-row-bob");
@@ -723,7 +788,7 @@ test_window_users_page (void)
   g_signal_emit_by_name (button, "clicked");
   wait_for_user (owner, "bob", "status", "active");
   wait_for_widget (page, "user-row-bob", "status-label", "Active");
-  g_assert_null (find_widget (find_widget (page, "user-row-bob"), "approve-button"));
+  g_assert_false (row_offers (page, "user-row-bob", "approve-button"));
 
   /* Role and status through the rows' menu actions. */
   g_assert_true (gtk_widget_activate_action (page, "users.set-role", "(xs)", alice_id, "viewer"));
@@ -783,6 +848,102 @@ newest_names_erin (gpointer data)
   return newest != NULL && g_strcmp0 (bourse_audit_item_get_target_display (newest), "User erin") == 0;
 }
 
+static void activate_shortcut (GtkWidget       *window,
+                               guint            keyval,
+                               GdkModifierType  modifiers);
+
+typedef gint64 (*AuditKey) (BourseAuditItem *a,
+                            BourseAuditItem *b);
+
+static gint64
+compare_ids (BourseAuditItem *a,
+             BourseAuditItem *b)
+{
+  return bourse_audit_item_get_id (a) - bourse_audit_item_get_id (b);
+}
+
+static gint64
+compare_actors (BourseAuditItem *a,
+                BourseAuditItem *b)
+{
+  g_autofree char *x = g_utf8_casefold (bourse_audit_item_get_actor_display (a), -1);
+  g_autofree char *y = g_utf8_casefold (bourse_audit_item_get_actor_display (b), -1);
+
+  return g_utf8_collate (x, y);
+}
+
+static gint64
+compare_actions (BourseAuditItem *a,
+                 BourseAuditItem *b)
+{
+  return g_utf8_collate (bourse_audit_item_get_action (a), bourse_audit_item_get_action (b));
+}
+
+/* Sorted as asked by @column (a header's click), every loaded entry: and
+ * the order is not the one it was in (else the check proves nothing). */
+static void
+assert_sorted (GtkWidget   *page,
+               const char  *column,
+               GtkSortType  direction,
+               AuditKey     compare)
+{
+  GListModel *entries = bourse_audit_page_get_entries (BOURSE_AUDIT_PAGE (page));
+  guint n = g_list_model_get_n_items (entries);
+  gboolean varied = FALSE;
+
+  bourse_audit_page_sort_by (BOURSE_AUDIT_PAGE (page), column, direction);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, n);
+  for (guint i = 1; i < n; i++)
+    {
+      g_autoptr(BourseAuditItem) a = g_list_model_get_item (entries, i - 1);
+      g_autoptr(BourseAuditItem) b = g_list_model_get_item (entries, i);
+      gint64 order = compare (a, b);
+
+      if (direction == GTK_SORT_DESCENDING)
+        order = -order;
+      g_assert_cmpint (order, <=, 0);
+      varied |= order < 0;
+    }
+  g_assert_true (varied);
+}
+
+/* The row of the column view whose labels show @text. */
+static GtkWidget *
+find_entry_row (GtkWidget  *widget,
+                const char *text)
+{
+  if (g_str_equal (gtk_widget_get_css_name (widget), "row") && !GTK_IS_LIST_BOX_ROW (widget))
+    {
+      g_autoptr(GString) labels = g_string_new (NULL);
+
+      for (GtkWidget *cell = gtk_widget_get_first_child (widget); cell; cell = gtk_widget_get_next_sibling (cell))
+        {
+          GtkWidget *label = find_widget_of_type (cell, GTK_TYPE_LABEL);
+
+          if (label != NULL)
+            g_string_append_printf (labels, "%s\n", gtk_label_get_label (GTK_LABEL (label)));
+        }
+      return strstr (labels->str, text) != NULL ? widget : NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+entry_row_shown (gpointer data)
+{
+  WidgetQuery *query = data;
+
+  return find_entry_row (query->root, query->name) != NULL;
+}
+
 static void
 test_window_audit_page (void)
 {
@@ -805,6 +966,9 @@ test_window_audit_page (void)
 
     create_user (owner, "dave", "viewer");
   }
+  /* Another actor (a sign-up is its own) and another action, for the
+   * sorting to have something to order. */
+  register_user (engine_url, "gina");
 
   window = open_local_window ();
   wait_for_widget (GTK_WIDGET (window), "audit-page", NULL, NULL);
@@ -830,30 +994,60 @@ test_window_audit_page (void)
   {
     g_autoptr(BourseAuditItem) newest = g_list_model_get_item (entries, 0);
 
-    g_assert_cmpstr (bourse_audit_item_get_action (newest), ==, "user.create");
-    g_assert_cmpstr (bourse_audit_item_get_actor (newest), ==, "local-owner");
+    g_assert_cmpstr (bourse_audit_item_get_action (newest), ==, "user.register");
+  }
+  {
+    g_autoptr(BourseAuditItem) created = g_list_model_get_item (entries, 1);
+
+    g_assert_cmpstr (bourse_audit_item_get_action (created), ==, "user.create");
+    g_assert_cmpstr (bourse_audit_item_get_actor (created), ==, "local-owner");
     /* Names, not ids: the API's, and words for the engine's own actors. */
-    g_assert_cmpstr (bourse_audit_item_get_actor_display (newest), ==, "The local owner");
-    g_assert_cmpstr (bourse_audit_item_get_target_display (newest), ==, "User dave");
+    g_assert_cmpstr (bourse_audit_item_get_actor_display (created), ==, "The local owner");
+    g_assert_cmpstr (bourse_audit_item_get_target_display (created), ==, "User dave");
     /* Local time, to the second. */
-    g_assert_cmpuint (strlen (bourse_audit_item_get_time (newest)), ==, strlen ("2026-11-21 10:29:16"));
+    g_assert_cmpuint (strlen (bourse_audit_item_get_time (created)), ==, strlen ("2026-11-21 10:29:16"));
   }
 
-  /* Live: an entry made elsewhere comes on top by itself (the audit topic). */
+  /* Sortable by its headers: what is loaded, in the order asked. */
+  assert_sorted (page, "actor", GTK_SORT_ASCENDING, compare_actors);
+  assert_sorted (page, "action", GTK_SORT_DESCENDING, compare_actions);
+  assert_sorted (page, "time", GTK_SORT_ASCENDING, compare_ids);
+  assert_sorted (page, "time", GTK_SORT_DESCENDING, compare_ids);
+
+  /* Live: an entry made elsewhere comes on top by itself (the audit topic),
+   * in the store's object: the list is not read again. */
+  wait_for_topics (window, (const char * const []) { "audit", NULL });
   {
     g_autoptr(BourseClient) owner = new_owner_client ();
+    BourseClientStore *store = bourse_audit_page_get_store (BOURSE_AUDIT_PAGE (page));
+    guint n_loads = bourse_client_store_get_n_loads (store);
+    gboolean live = bourse_client_store_get_live (store);
 
     create_user (owner, "erin", "viewer");
+    wait_until (newest_names_erin, entries, "the new entry on top");
+    if (live)
+      g_assert_cmpuint (bourse_client_store_get_n_loads (store), ==, n_loads);
   }
-  wait_until (newest_names_erin, entries, "the new entry on top");
 
-  /* Enter on an entry opens all it says. */
-  g_signal_emit_by_name (find_widget (page, "audit-entries"), "activate", 0u);
+  /* By the keyboard alone: the row that shows the entry (its target by
+   * name), focused, and Enter, as GTK's own binding on a row runs it. */
+  {
+    WidgetQuery row_query = { find_widget (page, "audit-entries"), "User erin" };
+    GtkWidget *row;
+
+    wait_until (entry_row_shown, &row_query, "the row of erin’s entry");
+    row = find_entry_row (row_query.root, "User erin");
+    g_assert_true (gtk_widget_grab_focus (row));
+    activate_shortcut (row, GDK_KEY_Return, 0);
+  }
   wait_until (named_toplevel_is_shown, (gpointer) "audit-details-dialog", "the entry's details");
   {
     GtkWidget *dialog = find_named_toplevel ("audit-details-dialog");
 
     g_assert_nonnull (strstr (label_text (dialog, "audit-details-label"), "erin"));
+    /* Who and what by name, the ids beside them. */
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "The local owner (local-owner)"));
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)), "User erin (user:"));
     gtk_window_close (GTK_WINDOW (dialog));
   }
   wait_until (named_toplevel_is_gone, (gpointer) "audit-details-dialog", "the details to close");

@@ -301,6 +301,130 @@ test_instruments (void)
   bourse_test_server_free (server);
 }
 
+static gboolean
+store_has (gpointer data)
+{
+  StoreQuery *query = data;
+
+  return bourse_client_store_get_loaded (query->store)
+         && g_list_model_get_n_items (G_LIST_MODEL (query->store)) == query->n_items;
+}
+
+/* A page at a time: Load More appends the next, an event still goes on
+ * top without a reading, and a reload starts again at the first page. */
+static void
+test_paged (void)
+{
+  BourseTestServer *server = desk_server_new (NULL);
+  g_autoptr(BourseClient) client = bourse_client_new (server->base_url);
+  g_autoptr(BourseClientStore) store = NULL;
+  StoreQuery query;
+  guint n_loads;
+  gint64 first, third, fourth;
+
+  bourse_client_set_token (client, server->token);
+  client_connect (client);
+
+  first = create_strategy (server, "one");
+  create_strategy (server, "two");
+  third = create_strategy (server, "three");
+
+  store = bourse_client_store_new_paged (client, BOURSE_TYPE_CLIENT_STRATEGY, "/api/v1/strategies?limit=2",
+                                         "strategies");
+  bourse_test_wait_until (is_subscribed, client, TIMEOUT_MS, "the subscription");
+  wait_for_store (store, 2, 0);
+  g_assert_true (bourse_client_store_get_has_more (store));
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 0)), ==, third);
+
+  n_loads = bourse_client_store_get_n_loads (store);
+  bourse_client_store_load_more (store);
+  query = (StoreQuery) { store, 3, 0 };
+  bourse_test_wait_until (store_has, &query, TIMEOUT_MS, "the next page");
+  g_assert_cmpuint (bourse_client_store_get_n_loads (store), ==, n_loads + 1);
+  g_assert_false (bourse_client_store_get_has_more (store));
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 2)), ==, first);
+
+  n_loads = bourse_client_store_get_n_loads (store);
+  fourth = create_strategy (server, "four");
+  wait_for_store (store, 4, n_loads);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 0)), ==, fourth);
+
+  /* The first page again; the older ones are Load More's. */
+  bourse_client_store_reload (store);
+  query = (StoreQuery) { store, 2, 0 };
+  bourse_test_wait_until (store_has, &query, TIMEOUT_MS, "the first page read again");
+  g_assert_true (bourse_client_store_get_has_more (store));
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 0)), ==, fourth);
+
+  g_clear_object (&store);
+  bourse_client_close (client);
+  bourse_test_server_free (server);
+}
+
+static gboolean
+role_is_viewer (gpointer data)
+{
+  return g_strcmp0 (bourse_client_user_get_role (data), "viewer") == 0;
+}
+
+static gboolean
+users_subscribed (gpointer data)
+{
+  return bourse_client_is_subscribed (data, "users");
+}
+
+/* The "users" topic: an account made is inserted, a change is a notify
+ * of the same object, a deletion removes it. */
+static void
+test_users (void)
+{
+  BourseTestServer *server = desk_server_new (NULL);
+  g_autoptr(BourseClient) client = bourse_client_new (server->base_url);
+  g_autoptr(BourseClientStore) store = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *key = NULL;
+  BourseClientUser *user;
+  StoreQuery query;
+  guint n_users, n_loads;
+  gint64 id;
+
+  bourse_client_set_token (client, server->token);
+  client_connect (client);
+
+  store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_USER, "/api/v1/users", "users");
+  bourse_test_wait_until (users_subscribed, client, TIMEOUT_MS, "the subscription");
+  query = (StoreQuery) { store, 0, 0 };
+  bourse_test_wait_until (store_is_loaded, store, TIMEOUT_MS, "the first reading");
+  n_users = g_list_model_get_n_items (G_LIST_MODEL (store));
+  n_loads = bourse_client_store_get_n_loads (store);
+
+  id = desk_create_user (server, "uma", "trader");
+  key = g_strdup_printf ("%" PRId64, id);
+  query = (StoreQuery) { store, n_users + 1, 0 };
+  bourse_test_wait_until (store_has, &query, TIMEOUT_MS, "the new account");
+  user = BOURSE_CLIENT_USER (bourse_client_store_lookup (store, key));
+  g_assert_nonnull (user);
+  g_assert_cmpstr (bourse_client_user_get_username (user), ==, "uma");
+  g_assert_cmpstr (bourse_client_user_get_role (user), ==, "trader");
+  g_assert_cmpstr (bourse_client_user_get_status (user), ==, "active");
+
+  path = g_strdup_printf ("/api/v1/users/%" PRId64, id);
+  json_node_unref (desk_expect (server, "PATCH", path, NULL, "{\"role\":\"viewer\"}", 200));
+  bourse_test_wait_until (role_is_viewer, user, TIMEOUT_MS, "the new role");
+  g_assert_true (bourse_client_store_lookup (store, key) == BOURSE_CLIENT_OBJECT (user));
+
+  g_assert_null (desk_expect (server, "DELETE", path, NULL, NULL, 204));
+  query = (StoreQuery) { store, n_users, 0 };
+  bourse_test_wait_until (store_has, &query, TIMEOUT_MS, "the account to go");
+  g_assert_null (bourse_client_store_lookup (store, key));
+  /* All by events, unless the subscription's first one read it again. */
+  g_assert_cmpuint (bourse_client_store_get_n_loads (store), <=, n_loads + 1);
+
+  g_clear_object (&store);
+  bourse_client_close (client);
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -309,6 +433,8 @@ main (int   argc,
 
   g_test_add_func ("/client-store/strategies", test_strategies);
   g_test_add_func ("/client-store/instruments", test_instruments);
+  g_test_add_func ("/client-store/paged", test_paged);
+  g_test_add_func ("/client-store/users", test_users);
 
   return g_test_run ();
 }
