@@ -225,6 +225,19 @@ pick (JsonObject         *object,
 }
 
 /* Selects @interval in the form's interval row. */
+/* What GET @path stores, only @names, is @expected. */
+static void
+assert_stored (BourseTestServer   *server,
+               const char         *path,
+               const char * const *names,
+               const char         *expected)
+{
+  g_autoptr(JsonNode) stored = api_get (server, path);
+  g_autofree char *text = pick (desk_object (stored), names);
+
+  assert_json (text, expected);
+}
+
 static void
 select_interval (BourseStrategiesPage *page,
                  const char           *interval)
@@ -573,16 +586,12 @@ test_create (void)
   gtk_switch_set_active (GTK_SWITCH (find (row, "enabled-switch")), FALSE);
   {
     EnabledQuery query = { server, path, FALSE };
-    g_autoptr(JsonNode) stored = NULL;
-    g_autofree char *text = NULL;
 
     wait_until (strategy_is, &query, "the strategy to be switched off");
-    stored = api_get (server, path);
-    text = pick (desk_object (stored), config);
-    assert_json (text,
-                 "{\"name\":\"AR on BTC\",\"strategy\":\"ar\",\"symbol\":\"BTCUSDT\",\"interval\":\"4h\","
-                 "\"params\":{\"lags\":6,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0,\"target_atr\":3.0},"
-                 "\"policy\":\"notify-only\",\"enabled\":false}");
+    assert_stored (server, path, config,
+                   "{\"name\":\"AR on BTC\",\"strategy\":\"ar\",\"symbol\":\"BTCUSDT\",\"interval\":\"4h\","
+                   "\"params\":{\"lags\":6,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0,\"target_atr\":3.0},"
+                   "\"policy\":\"notify-only\",\"enabled\":false}");
   }
   /* The row follows its strategy: the same row, its switch off. */
   {
@@ -760,22 +769,20 @@ test_analyse (void)
   bourse_test_server_free (server);
 }
 
+typedef struct
+{
+  GtkWidget  *root;
+  const char *name;
+  const char *title;
+} TitleQuery;
+
 static gboolean
 row_title_is (gpointer data)
 {
-  WidgetQuery *query = data;
+  TitleQuery *query = data;
   GtkWidget *row = find_widget (query->root, query->name);
 
-  return row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Renamed") == 0;
-}
-
-static gboolean
-row_title_is_edited (gpointer data)
-{
-  WidgetQuery *query = data;
-  GtkWidget *row = find_widget (query->root, query->name);
-
-  return row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Edited") == 0;
+  return row != NULL && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), query->title) == 0;
 }
 
 /* The list is live: made, changed and deleted through the API, without a
@@ -809,7 +816,7 @@ test_live (void)
   path = g_strdup_printf ("/api/v1/strategies/%" PRId64, json_object_get_int_member (desk_object (created), "id"));
   changed = desk_expect (server, "PUT", path, NULL, "{\"name\":\"Renamed\"}", 200);
   {
-    WidgetQuery query = { GTK_WIDGET (page), row_name };
+    TitleQuery query = { GTK_WIDGET (page), row_name, "Renamed" };
 
     wait_until (row_title_is, &query, "the row to be renamed");
   }
@@ -869,7 +876,6 @@ test_edit (void)
   g_autoptr(JsonNode) stored = NULL;
   g_autofree char *row_name = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *sent = NULL;
   BourseStrategiesPage *page;
   BourseWindow *window;
   GtkWidget *row;
@@ -923,22 +929,19 @@ test_edit (void)
 
     wait_until (strategy_is_named, &named, "the strategy to be renamed through the editor");
   }
-  stored = api_get (server, path);
-  sent = pick (desk_object (stored), config);
-  assert_json (sent,
+  assert_stored (server, path, config,
                "{\"name\":\"Edited\",\"strategy\":\"ar\",\"symbol\":\"ETHUSDT\",\"interval\":\"1h\","
                "\"params\":{\"lags\":9,\"horizon\":5,\"threshold\":0.002,\"stop_atr\":2.0,\"target_atr\":3.0},"
                "\"policy\":\"notify-only\",\"enabled\":false}");
-  g_clear_pointer (&stored, json_node_unref);
   stored = api_get (server, "/api/v1/strategies");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (desk_object (stored), "items")), ==, 1);
 
   /* Back on the list, the same row says so; New is new again. */
   wait_for_list (page);
   {
-    WidgetQuery query = { GTK_WIDGET (page), row_name };
+    TitleQuery query = { GTK_WIDGET (page), row_name, "Edited" };
 
-    wait_until (row_title_is_edited, &query, "the row to be renamed");
+    wait_until (row_title_is, &query, "the row to be renamed");
   }
   g_assert_true (find (page, row_name) == row);
   open_editor (page);
