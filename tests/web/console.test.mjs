@@ -123,7 +123,7 @@ function consoleSuite() {
 
     await open('dashboard', '[data-figure="equity"]');
     await waitUntil('the equity to show', () => text('[data-figure="equity"]'), (t) => /\d/.test(t));
-    await waitUntil('the system’s engine to show running', () => text('[data-system="engine"]'), (t) => t === 'running');
+    await waitUntil('the system’s engine to show Running', () => text('[data-system="engine"]'), (t) => t === 'Running');
     await waitVisible('#dash-feeds tr[data-state]');
     await accessible('the dashboard');
     await fitsAPhone('the dashboard');
@@ -269,7 +269,7 @@ function consoleSuite() {
     await page.click(`${row} button[aria-label="Approve newcomer"]`);
     await waitUntil('the account active', () => page.locator(row).getAttribute('data-status'), (s) => s === 'active');
     await page.selectOption(`${row} select[data-action="role"]`, 'trader');
-    await waitUntil('the role changed', () => text(`${row} .role`), (t) => t === 'trader');
+    await waitUntil('the role changed', () => text(`${row} .role`), (t) => t === 'Trader');
     await page.click(`${row} button[aria-label="Disable newcomer"]`);
     await waitUntil('the account disabled', () => page.locator(row).getAttribute('data-status'), (s) => s === 'disabled');
     const users = await rest('GET', 'api/v1/users');

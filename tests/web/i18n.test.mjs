@@ -1,8 +1,11 @@
 // i18n.test.mjs — the web console in the browser's language: a Chromium whose locale is de-DE
 // signs in and sees the shell, the Dashboard, Health and Logs in German (po/de.po, turned into
 // the console's catalogue by build-aux/web-build.py), <html lang="de">, and no serious or
-// critical axe-core violation; one whose locale is en-US sees English and <html lang="en">.
-// What the server says (a refusal's detail) stays as the server says it.
+// critical axe-core violation; the values the server sends as identifiers (an order's status
+// and side, a role) and durations in German words (core/labels.js, core/format.js); English
+// chosen in Settings under the German browser applies after the reload, and Automatic brings
+// German back. One whose locale is en-US sees English and <html lang="en">. What the server
+// says (a refusal's detail) stays as the server says it.
 //
 // Run by `meson test --suite web` (tests/web/meson.build) with BOURSED set to the built daemon.
 //
@@ -16,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { mkdir } from 'node:fs/promises';
 import {
   BOURSED, PASSWORD, UI_TIMEOUT_MS, loadBrowserPackages, describeBrowserSuite, launchChromium, makeRoot, cleanUp, stepper, serveWithOwner,
-  within, EXIT_TIMEOUT_MS,
+  within, EXIT_TIMEOUT_MS, restJson, restLogin,
 } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -117,6 +120,76 @@ function languageSuite() {
     assert.equal(await page.locator('#logs-search').getAttribute('placeholder'), 'Text in der Meldung');
     assert.equal(await text('#logs-level option[value="warning"]'), 'Warnung');
     await accessible('the German Logs page');
+    assert.deepEqual(pageErrors, [], 'the page reported errors');
+  });
+
+  step('it sees an order’s status and side, a role and the engine’s uptime in German words', async () => {
+    const token = await restLogin(url, 'owner');
+    const made = await restJson(url, 'POST', 'api/v1/users',
+      { username: 'dealer', email: 'dealer@example.org', password: PASSWORD, role: 'trader' }, token);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    // A BUY far below the simulated market's price: it rests, NEW.
+    const order = await restJson(url, 'POST', 'api/v1/orders',
+      { symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', quantity: '0.01', price: '30000', time_in_force: 'GTC' }, token);
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    assert.equal(order.body.status, 'NEW');
+
+    await open('trading');
+    const row = page.locator(`#open-orders tr[data-order-id="${order.body.id}"]`);
+    await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.equal(await row.getAttribute('data-status'), 'NEW');
+    assert.equal(await row.locator('.status').textContent(), 'Offen');
+    assert.equal(await row.locator('.side').textContent(), 'Kauf');
+    assert.equal(await row.locator('.type').textContent(), 'Limit');
+    assert.equal(await row.getByRole('button', { name: `Kauf 0.01 BTCUSDT (Order ${order.body.id}) stornieren` }).count(), 1);
+    // The uptime in German units whatever it is ("12 Sek.", "1 Min. 05 Sek.", …), never "s" or "min".
+    await page.locator('#engine-uptime').filter({ hasText: /\d/ }).waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.match(await text('#engine-uptime'), /^(\d+ Tg\. )?(\d+ Std\. )?(\d+ Min\. )?(\d+ Sek\.)?$/);
+    assert.match(await text('#engine-uptime'), /Sek\.|Min\./);
+    assert.equal(await page.locator('#engine-state').getAttribute('data-state'), 'running');
+    assert.equal(await text('#engine-state'), 'Läuft');
+    assert.equal(await text('#mode'), 'Papierhandel');
+
+    await open('users');
+    const user = page.locator(`#users-list tr[data-user-id="${made.body.id}"]`);
+    await user.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    assert.equal(await user.locator('.role').getAttribute('data-role'), 'trader');
+    assert.equal(await user.locator('.role').textContent(), 'Händler');
+    assert.equal(await user.locator('.status').textContent(), 'Aktiv');
+    assert.equal(await user.locator('select[data-action="role"] option:checked').textContent(), 'Händler');
+    await accessible('the German Users page');
+    assert.deepEqual(pageErrors, [], 'the page reported errors');
+  });
+
+  step('English chosen in Settings shows English after the reload; Automatic brings German back', async () => {
+    await open('settings');
+    assert.equal(await text('#language-title'), 'Sprache');
+    assert.equal(await page.locator('#language-choice').inputValue(), '');
+    assert.deepEqual(await page.locator('#language-choice option').evaluateAll((os) => os.map((o) => o.value)), ['', 'en', 'de']);
+    assert.equal(await text('#language-choice option[value="de"]'), 'Deutsch');
+    await accessible('the German Settings page');
+
+    async function apply(value) {
+      await page.selectOption('#language-choice', value);
+      await Promise.all([page.waitForEvent('load', { timeout: UI_TIMEOUT_MS }), page.click('#language-apply')]);
+      await waitVisible('#views a');
+    }
+    await apply('en');
+    assert.equal(await page.evaluate(() => localStorage.getItem('bourse.language')), 'en');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    assert.equal(await text('#view-dashboard'), 'Dashboard');
+    await waitVisible('#language-form');
+    assert.equal(await text('#language-title'), 'Language');
+    assert.equal(await page.locator('#language-choice').inputValue(), 'en');
+    await open('users');
+    await page.locator('#users-list tr .role').first().waitFor({ timeout: UI_TIMEOUT_MS });
+    assert.deepEqual((await page.locator('#users-list tr .role').allTextContents()).sort(), ['Administrator', 'Trader']);
+
+    await open('settings');
+    await apply('');
+    assert.equal(await page.evaluate(() => localStorage.getItem('bourse.language')), null);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'de');
+    assert.equal(await text('#view-dashboard'), 'Übersicht');
     assert.deepEqual(pageErrors, [], 'the page reported errors');
   });
 

@@ -185,7 +185,7 @@ function webSuite() {
     await waitHidden('#sign-in');
     await waitVisible('#system-section');
     await waitVisible('#sign-out');
-    await waitUntil('#engine-state to be “running”', () => text('#engine-state'), (t) => t === 'running');
+    await waitUntil('#engine-state to be “Running”', () => text('#engine-state'), (t) => t === 'Running');
     // Only the WebSocket can say so: REST answered before the socket opened.
     await waitUntil('#websocket-clients to count this page', () => text('#websocket-clients'), (t) => Number(t) >= 1);
     await waitUntil('#connection to say “Live”', () => text('#connection'), (t) => t === 'Live');
@@ -203,7 +203,7 @@ function webSuite() {
     await page.reload({ waitUntil: 'load' });
     await waitVisible('#system-section');
     assert.equal(await page.locator('#sign-in').isHidden(), true, 'the sign-in form is back after a reload');
-    await waitUntil('#engine-state to be “running”', () => text('#engine-state'), (t) => t === 'running');
+    await waitUntil('#engine-state to be “Running”', () => text('#engine-state'), (t) => t === 'Running');
     await waitUntil('#connection to say “Live”', () => text('#connection'), (t) => t === 'Live');
     await waitUntil('#websocket-clients to count this page', () => text('#websocket-clients'), (t) => Number(t) >= 1);
     token = await page.evaluate(() => sessionStorage.getItem('bourse.token'));
@@ -451,7 +451,7 @@ function webSuite() {
     const listed = portfolio.body.balances.find((b) => b.asset === currency);
     await waitUntil('the locked balance to show the resting order', () => balance.locator('.locked').textContent(),
                     (t) => t === trimmed(listed.locked) && t !== '0');
-    await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');
+    await waitUntil('#trading-state to be Active', () => text('#trading-state'), (t) => t === 'Active');
     await waitVisible(orderRow('open-orders', resting.id));
     assert.equal(await page.locator(orderRow('open-orders', resting.id)).locator('.price').textContent(), '30000');
     assert.equal(await page.locator(orderRow('open-orders', resting.id)).locator('.created-by').textContent(), 'dealer');
@@ -462,7 +462,7 @@ function webSuite() {
   step('a trader sees an order placed through the API arrive live, and cancels it in the page', async () => {
     await switchUser('dealer');
     await waitVisible(orderRow('open-orders', resting.id));
-    await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');
+    await waitUntil('#trading-state to be Active', () => text('#trading-state'), (t) => t === 'Active');
     assert.ok(await page.locator('#halt-button').isVisible(), 'a trader has no kill switch');
     assert.ok(await page.locator('#resume-button').isHidden(), 'a trader may resume');
     assert.ok(await page.locator('#stop-button').isHidden(), 'a trader may stop order processing');
@@ -479,12 +479,12 @@ function webSuite() {
     const row = page.locator(orderRow('open-orders', placed.id));
     await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
     assert.deepEqual(ordersRequests.slice(before), [], 'the page polled instead of following the topic');
-    assert.equal(await row.locator('.side').textContent(), 'BUY');
+    assert.equal(await row.locator('.side').textContent(), 'Buy');
     assert.equal(await row.locator('.quantity').textContent(), trimmed(placed.quantity));
-    assert.equal(await row.locator('.status').textContent(), 'NEW');
+    assert.equal(await row.locator('.status').textContent(), 'Open');   // NEW, as the desktop says it
 
     const response = await answerTo('DELETE', `/api/v1/orders/${placed.id}`,
-      () => row.getByRole('button', { name: `Cancel BUY 0.01 BTCUSDT (order ${placed.id})` }).click());
+      () => row.getByRole('button', { name: `Cancel Buy 0.01 BTCUSDT (order ${placed.id})` }).click());
     assert.equal(response.status(), 200);
     await waitHidden(orderRow('open-orders', placed.id));
     await waitUntil('the order to show in the history as canceled',
@@ -558,7 +558,7 @@ function webSuite() {
 
   step('an administrator halts trading with the kill switch, and the state shows HALTED', async () => {
     await switchUser('owner');
-    await waitUntil('#trading-state to be ACTIVE', () => text('#trading-state'), (t) => t === 'ACTIVE');
+    await waitUntil('#trading-state to be Active', () => text('#trading-state'), (t) => t === 'Active');
     await page.click('#halt-button');
     await waitVisible('#halt-dialog');
     // Confirming without a reason stays in the page.
@@ -584,7 +584,7 @@ function webSuite() {
     const response = await answerTo('POST', '/api/v1/risk/halt', '#halt-submit');
     assert.ok(response.ok(), `the halt answered ${response.status()}`);
     await waitHidden('#halt-dialog');
-    await waitUntil('#trading-state to be HALTED', () => text('#trading-state'), (t) => t === 'HALTED');
+    await waitUntil('#trading-state to be Halted', () => text('#trading-state'), (t) => t === 'Halted');
     assert.equal(await text('#risk-reason'), reason);
     assert.equal(await page.locator('#risk-section b').count(), 0, 'the reason became markup');
     assert.equal(await text('#risk-set-by'), 'You');
@@ -604,7 +604,7 @@ function webSuite() {
 
     const resumed = await answerTo('POST', '/api/v1/risk/resume', '#resume-button');
     assert.ok(resumed.ok(), `the resume answered ${resumed.status()}`);
-    await waitUntil('#trading-state to be ACTIVE again', () => text('#trading-state'), (t) => t === 'ACTIVE');
+    await waitUntil('#trading-state to be Active again', () => text('#trading-state'), (t) => t === 'Active');
     await waitVisible('#halt-button');
   });
 
@@ -644,7 +644,7 @@ function webSuite() {
     assert.deepEqual(puts, [], 'the page sent half the keys');
     await page.fill('#keys-api-key', '');
 
-    await waitUntil('#mode to be paper', () => text('#mode'), (t) => t === 'paper');
+    await waitUntil('#mode to be Paper', () => text('#mode'), (t) => t === 'Paper');
     assert.ok(await page.locator('#live-badge').isHidden(), 'LIVE shows in paper mode');
     await waitVisible('#go-live-button');
     assert.ok(await page.locator('#go-paper-button').isHidden(), 'Back to Paper… shows in paper mode');
@@ -884,6 +884,8 @@ function webSuite() {
 
   // Operations (docs/OPERATIONS.md): the components' health, the settings and the logs, for
   // administrators; a trader sees the health and neither Settings nor Logs.
+  // The words the console shows for the components' statuses (core/labels.js).
+  const HEALTH_WORDS = { ok: 'OK', degraded: 'Degraded', down: 'Down' };
   const configKey = (body, section, key) =>
     body.sections.find((s) => s.name === section).keys.find((k) => k.key === key);
 
@@ -896,11 +898,12 @@ function webSuite() {
     for (const item of listed.body.items) {
       const row = page.locator(`#health tr[data-component="${item.component}"]`);
       await row.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
-      assert.equal(await row.locator('.status').textContent(), item.status);
+      assert.equal(await row.getAttribute('data-status'), item.status);
+      assert.equal(await row.locator('.status').textContent(), HEALTH_WORDS[item.status]);
       assert.equal(await row.locator('.reason').textContent(), item.reason ?? '—');
       assert.notEqual(await row.locator('.since').textContent(), '—');
     }
-    assert.equal(await text('#health-status'), listed.body.status);
+    assert.equal(await text('#health-status'), HEALTH_WORDS[listed.body.status]);
 
     // A transition arrives over the alerts topic: a minimum of free space no disk has makes the
     // disk down at the next check, and it is as it was once the minimum is back.
@@ -913,7 +916,7 @@ function webSuite() {
     assert.equal(lowered.status, 200, JSON.stringify(lowered.body));
     await waitUntil('the disk to show down', () => disk.getAttribute('data-status'), (s) => s === 'down');
     assert.notEqual(await disk.locator('.reason').textContent(), '—', 'a full disk says no reason');
-    await waitUntil('#health-status to say down', () => text('#health-status'), (t) => t === 'down');
+    await waitUntil('#health-status to say Down', () => text('#health-status'), (t) => t === 'Down');
     const restored = await restJson('PUT', 'api/v1/config/health', { disk_min_mb: null }, adminToken);
     assert.equal(restored.status, 200, JSON.stringify(restored.body));
     await waitUntil(`the disk to show ${was} again`, () => disk.getAttribute('data-status'), (s) => s === was);

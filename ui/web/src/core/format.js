@@ -3,6 +3,8 @@
 // number here.
 // SPDX-License-Identifier: GPL-3.0-or-later
 
+import { _, fill } from './i18n.js';
+
 export function decimal(text) {
   if (text === null || text === undefined) return '—';
   const match = /^([-+]?\d+)\.(\d*?)0*$/.exec(String(text));
@@ -42,14 +44,16 @@ export function signOf(text) {
   return value.startsWith('-') ? 'negative' : 'positive';
 }
 
-// A duration in seconds, for people: "2 d 3 h 4 min", "5 min 06 s".
+// A duration in seconds, for people: "2 d 3 h 4 min", "5 min 06 s" (the units translated).
 export function duration(seconds) {
   const d = Math.floor(seconds / 86400);
   const h = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
-  if (d > 0) return `${d} d ${h} h ${m} min`;
-  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
-  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
-  return `${s} s`;
+  const two = (n) => String(n).padStart(2, '0');
+  /* Translators: a duration; d, h, min and s are the units of days, hours, minutes and seconds */
+  if (d > 0) return fill(_('{d} d {h} h {m} min'), { d, h, m });
+  if (h > 0) return fill(_('{h} h {m} min'), { h, m: two(m) });
+  if (m > 0) return fill(_('{m} min {s} s'), { m, s: two(s) });
+  return fill(_('{s} s'), { s });
 }

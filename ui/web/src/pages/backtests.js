@@ -10,6 +10,7 @@ import { paramsOf } from './kit.js';
 import { decimalCell, element, fillTable, getResponse, keepNewest, listOf, pnlCell,
          problemText, readProblem, safeId, userName, whileShown } from '../core/view.js';
 import { _, fill } from '../core/i18n.js';
+import { label, paramsText } from '../core/labels.js';
 
 const can = (permission) => session.can(permission);
 const SVG = 'http://www.w3.org/2000/svg';
@@ -121,11 +122,6 @@ function shortTime(text) {
   return when.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
 }
 
-function paramsText(params) {
-  if (!params || typeof params !== 'object') return '';
-  return Object.entries(params).map(([name, value]) => `${name} ${value}`).join(', ');
-}
-
 /* The form */
 
 async function loadBacktestForm() {
@@ -214,7 +210,7 @@ function paramField(name, schema) {
   const error = element('p', null, 'field-error');
   error.id = `${input.id}-error`;
   const range = typeof schema.minimum === 'number' && typeof schema.maximum === 'number'
-    ? `${schema.minimum} to ${schema.maximum}` : '';
+    ? fill(_('{minimum} to {maximum}'), { minimum: schema.minimum, maximum: schema.maximum }) : '';
   const hint = element('p', [schema.description, range].filter(Boolean).join(': '), 'hint');
   hint.id = `${input.id}-hint`;
   input.setAttribute('aria-describedby', `${hint.id} ${error.id}`);
@@ -315,7 +311,7 @@ function statusText(backtest) {
   const job = jobOf(backtest);
   if (backtest.status === 'running' && job && typeof job.progress === 'number')
     return fill(_('running {progress}'), { progress: `${Math.floor(job.progress * 100)} %` });
-  return String(backtest.status);
+  return label('job-status', backtest.status);
 }
 
 function backtestRow(backtest) {
@@ -463,7 +459,7 @@ function renderResult() {
     : fill(_('Backtest #{id}'), { id: shownId });
   $('bt-result-summary').textContent = b
     ? [fill(_('{start} to {end}'), { start: shortTime(b.start), end: shortTime(b.end) }), paramsText(b.request && b.request.params),
-       `${b.status}`, fill(_('by {user}, {time}'), { user: userName(b.created_by, b.created_by_name), time: shortTime(b.created_at) })]
+       label('job-status', b.status), fill(_('by {user}, {time}'), { user: userName(b.created_by, b.created_by_name), time: shortTime(b.created_at) })]
       .filter(Boolean).join(' · ')
     : shownProblem ? '' : _('Loading…');
   $('bt-result-failure').textContent = shownProblem
@@ -565,7 +561,7 @@ function renderBacktestResult(backtest, result) {
     tr.dataset.open = String(trade.open === true);
     const ret = element('td', percentText(trade.return), 'number return');
     ret.dataset.sign = numberSign(trade.return);
-    tr.append(element('td', trade.side, `side ${String(trade.side).toLowerCase()}`),
+    tr.append(element('td', label('side', trade.side), `side ${String(trade.side).toLowerCase()}`),
               element('td', shortTime(trade.entry_time), 'entry-time'), decimalCell(trade.entry_price, 'entry-price'),
               element('td', trade.exit_time ? shortTime(trade.exit_time) : '—', 'exit-time'),
               decimalCell(trade.exit_price, 'exit-price'), decimalCell(trade.quantity, 'quantity'),

@@ -3,7 +3,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 import { listOf } from '../core/view.js';
 import { refusalText, fillRows, decimalCell, scrollingTable, mergeHealth, healthAlert, healthSummary } from './kit.js';
-import { _ } from '../core/i18n.js';
+import { _, fill } from '../core/i18n.js';
+import { label } from '../core/labels.js';
 
 const SHOWN_APPROVALS = 5;
 
@@ -108,8 +109,8 @@ function mount(root, ctx) {
     approvalList.replaceChildren(...pending.slice(0, SHOWN_APPROVALS).map((approval) => {
       const rec = approval.recommendation || {};
       return h('li', { 'data-approval-id': String(approval.id) },
-        h('strong', { class: `decision ${String(rec.decision || '').toLowerCase()}` }, String(rec.decision || '')),
-        ` ${rec.symbol || ''} `, h('span', { class: 'dim' }, `expires ${format.time(approval.expires_at)}`));
+        h('strong', { class: `decision ${String(rec.decision || '').toLowerCase()}` }, rec.decision ? label('decision', rec.decision) : ''),
+        ` ${rec.symbol || ''} `, h('span', { class: 'dim' }, fill(_('expires {time}'), { time: format.time(approval.expires_at) })));
     }));
     if (pending.length === 0) approvalList.append(h('li', { class: 'empty' }, _('Nothing waits for a decision')));
   }
@@ -154,18 +155,19 @@ function mount(root, ctx) {
     if (!can('system.read')) return;
     const s = status || {};
     const trading = s.trading || {};
+    // data-system and data-value keep the English key and the server's value, whatever the language.
     const rows = [
-      [_('Engine'), s.engine ? s.engine.state : '—'],
-      [_('Order processing'), trading.running === undefined ? '—' : (trading.running ? 'running' : 'stopped')],
-      [_('Trading state'), trading.state || '—'],
-      [_('Mode'), trading.mode || s.mode || '—'],
+      ['engine', _('Engine'), 'engine-state', s.engine ? s.engine.state : null],
+      ['order-processing', _('Order processing'), 'processing', trading.running === undefined ? null : (trading.running ? 'running' : 'stopped')],
+      ['trading-state', _('Trading state'), 'trading-state', trading.state],
+      ['mode', _('Mode'), 'mode', trading.mode || s.mode],
     ];
-    systemList.replaceChildren(...rows.flatMap(([label, value]) =>
-      [h('dt', null, label), h('dd', { 'data-system': label.toLowerCase().replace(/ /g, '-') }, String(value))]));
+    systemList.replaceChildren(...rows.flatMap(([key, name, kind, value]) =>
+      [h('dt', null, name), h('dd', { 'data-system': key, 'data-value': value ?? '' }, label(kind, value))]));
     const feeds = (s.market && Array.isArray(s.market.feeds)) ? s.market.feeds : [];
     fillRows(h, feedRows, 2, feeds, (feed) => h('tr', { 'data-feed': String(feed.id), 'data-state': String(feed.state) },
-      h('td', null, `${feed.name || feed.id}${feed.simulated ? ' (simulated)' : ''}`),
-      h('td', { class: 'state' }, String(feed.state))), _('No feed runs'));
+      h('td', null, feed.simulated ? fill(_('{feed} (simulated)'), { feed: feed.name || feed.id }) : String(feed.name || feed.id)),
+      h('td', { class: 'state' }, label('feed-state', feed.state))), _('No feed runs'));
   }
 
   async function loadSystem() {
@@ -182,10 +184,10 @@ function mount(root, ctx) {
   function renderHealth() {
     if (!can('system.read')) return;
     const { items, worst: w } = healthSummary(health);
-    worst.textContent = w ? `(${w})` : '';
+    worst.textContent = w ? `(${label('health', w)})` : '';
     worst.dataset.health = w;
     fillRows(h, healthRows, 3, items, (item) => h('tr', { 'data-component': String(item.component), 'data-status': String(item.status) },
-      h('td', null, String(item.component)), h('td', { class: 'status' }, String(item.status)),
+      h('td', null, String(item.component)), h('td', { class: 'status' }, label('health', item.status)),
       h('td', null, item.reason == null ? '—' : String(item.reason))), _('No component reported'));
   }
 

@@ -9,6 +9,7 @@ import { time } from '../core/format.js';
 import { $ } from '../core/dom.js';
 import { button, element, listOf, whileShown } from '../core/view.js';
 import { _, fill } from '../core/i18n.js';
+import { label } from '../core/labels.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
@@ -57,9 +58,9 @@ function approvalItem(approval) {
 
   const heading = element('h3');
   heading.append(element('span', rec.symbol, 'symbol'), ' ');
-  heading.append(element('span', rec.decision, `decision ${String(rec.decision).toLowerCase()}`), ' ');
+  heading.append(element('span', label('decision', rec.decision), `decision ${String(rec.decision).toLowerCase()}`), ' ');
   heading.append(element('span', `${rec.interval ?? ''} · ${rec.strategy ?? ''}`, 'dim'), ' ');
-  heading.append(element('span', approval.status, 'status'));
+  heading.append(element('span', label('approval-status', approval.status), 'status'));
   li.append(heading);
 
   const facts = element('dl');
@@ -83,10 +84,11 @@ function approvalItem(approval) {
 
   if (approval.status === 'pending' && can('approvals.decide')) {
     const actions = element('div', null, 'actions');
-    const what = `${rec.decision} ${rec.symbol} (approval ${approval.id})`;
+    /* Translators: an approval in a button's name: "BUY BTCUSDT (approval 3)" */
+    const what = fill(_('{decision} {symbol} (approval {id})'), { decision: label('decision', rec.decision), symbol: rec.symbol, id: approval.id });
     actions.append(
-      button(_('Approve'), `Approve ${what}`, 'approve', () => openDecision(approval.id, 'approve')),
-      button(_('Reject'), `Reject ${what}`, 'reject', () => openDecision(approval.id, 'reject')));
+      button(_('Approve'), fill(_('Approve {approval}'), { approval: what }), 'approve', () => openDecision(approval.id, 'approve')),
+      button(_('Reject'), fill(_('Reject {approval}'), { approval: what }), 'reject', () => openDecision(approval.id, 'reject')));
     li.append(actions);
   }
   return li;
@@ -105,7 +107,8 @@ function openDecision(id, action) {
   const rec = approval.recommendation || {};
   deciding = { id, action };
   const verb = action === 'approve' ? _('Approve') : _('Reject');
-  $('decide-title').textContent = `${verb} ${rec.decision} ${rec.symbol}`;
+  $('decide-title').textContent = fill(action === 'approve' ? _('Approve {decision} {symbol}') : _('Reject {decision} {symbol}'),
+                                       { decision: label('decision', rec.decision), symbol: rec.symbol });
   $('decide-summary').textContent =
     fill(_('Entry {entry}, stop loss {stop}, take profit {take}.'), { entry: rec.entry ?? '—', stop: rec.stop_loss ?? '—', take: rec.take_profit ?? '—' });
   $('decide-reason').value = '';
@@ -124,7 +127,7 @@ async function submitDecision() {
   const { id, action } = deciding;
   const reason = $('decide-reason').value.trim();
   if (action === 'reject' && reason === '') {
-    $('decide-error').textContent = 'A reason is required to reject.';
+    $('decide-error').textContent = _('A reason is required to reject.');
     $('decide-reason').focus();
     return;
   }

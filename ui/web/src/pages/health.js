@@ -8,6 +8,7 @@ import { $ } from '../core/dom.js';
 import { element, fillTable, listOf, whileShown } from '../core/view.js';
 import { mergeHealth, healthAlert, healthSummary } from './kit.js';
 import { _ } from '../core/i18n.js';
+import { label } from '../core/labels.js';
 
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
 const { fetchShown } = whileShown(() => mounted);
@@ -32,7 +33,7 @@ function healthRow(item) {
   const tr = element('tr');
   tr.dataset.component = item.component;
   tr.dataset.status = item.status;
-  tr.append(element('td', item.component, 'component'), element('td', item.status, 'status'),
+  tr.append(element('td', item.component, 'component'), element('td', label('health', item.status), 'status'),
             element('td', item.reason ?? '—', 'reason'), element('td', time(item.since), 'since'));
   return tr;
 }
@@ -40,7 +41,7 @@ function healthRow(item) {
 function renderHealth() {
   const { items, worst } = healthSummary(health);
   fillTable('health', items, healthRow);
-  $('health-status').textContent = worst;
+  $('health-status').textContent = worst ? label('health', worst) : '';
   $('health-status').dataset.status = worst;
 }
 

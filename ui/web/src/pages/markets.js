@@ -165,16 +165,17 @@ function mount(root, ctx) {
   }
 
   function showTicker(t) {
+    // data-ticker keeps an English key whatever the language.
     const rows = [
-      [_('Last'), t.last_price === null || t.last_price === undefined ? '—' : format.decimal(t.last_price), null],
-      ['24 h change', t.change_percent === null || t.change_percent === undefined ? '—' : `${t.change_percent} %`,
+      ['last', _('Last'), t.last_price === null || t.last_price === undefined ? '—' : format.decimal(t.last_price), null],
+      ['24-h-change', _('24 h change'), t.change_percent === null || t.change_percent === undefined ? '—' : `${t.change_percent} %`,
        format.signOf(t.change_percent)],
-      [_('High'), t.high == null ? '—' : format.decimal(t.high), null],
-      [_('Low'), t.low == null ? '—' : format.decimal(t.low), null],
-      [_('Volume'), t.volume == null ? '—' : format.decimal(t.volume), null],
+      ['high', _('High'), t.high == null ? '—' : format.decimal(t.high), null],
+      ['low', _('Low'), t.low == null ? '—' : format.decimal(t.low), null],
+      ['volume', _('Volume'), t.volume == null ? '—' : format.decimal(t.volume), null],
     ];
-    ticker.replaceChildren(...rows.flatMap(([label, value, sign]) => {
-      const dd = h('dd', { 'data-ticker': label.toLowerCase().replace(/[^a-z0-9]+/g, '-') }, value);
+    ticker.replaceChildren(...rows.flatMap(([key, label, value, sign]) => {
+      const dd = h('dd', { 'data-ticker': key }, value);
       if (sign) dd.dataset.sign = sign;
       return [h('dt', null, label), dd];
     }));
@@ -312,7 +313,7 @@ function mount(root, ctx) {
                                    'aria-pressed': String(instrument.symbol === symbol) },
         h('span', { class: 'symbol' }, String(instrument.symbol)),
         h('span', { class: 'dim' }, `${instrument.base_asset}/${instrument.quote_asset}`
-          + `${instrument.status === 'halted' ? ' · halted' : ''}${instrument.simulated ? ' · simulated' : ''}`));
+          + `${instrument.status === 'halted' ? ` · ${_('halted')}` : ''}${instrument.simulated ? ` · ${_('simulated')}` : ''}`));
       button.addEventListener('click', () => choose(instrument.symbol));
       return h('li', null, button);
     }));

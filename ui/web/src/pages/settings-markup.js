@@ -29,6 +29,15 @@ export default html`
       <button id="config-import-apply" type="button" hidden>${_('Apply Import')}</button>
     </div>
   </div>
+  <form id="language-form" class="panel" aria-labelledby="language-title">
+    <h3 id="language-title">${_('Language')}</h3>
+    <div class="field">
+      <label for="language-choice">${_('Language of this console in this browser')}</label>
+      <select id="language-choice" aria-describedby="language-hint"></select>
+      <p id="language-hint" class="hint">${_('Applying it reloads the page.')}</p>
+    </div>
+    <div class="actions"><button id="language-apply" type="submit">${_('Apply')}</button></div>
+  </form>
   <div id="config-sections"></div>
 </section>
 `;

@@ -7,7 +7,7 @@ import { live } from '../core/live.js';
 import { session } from '../core/session.js';
 import { $, clearErrorsIn, showErrorsIn } from '../core/dom.js';
 import { element, problemText, readProblem, safeId, whileShown } from '../core/view.js';
-import { _, fill, ngettext } from '../core/i18n.js';
+import { _, available, fill, ngettext, override, setOverride } from '../core/i18n.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
@@ -343,6 +343,32 @@ function wire() {
   });
 }
 
+/* The language (core/i18n.js): this browser's choice, kept in localStorage, applied by a reload */
+
+// A language's name in itself ("Deutsch"), as the reader of that language looks for it.
+function languageName(code) {
+  try {
+    const name = new Intl.DisplayNames([code], { type: 'language' }).of(code);
+    return name ? name.charAt(0).toLocaleUpperCase(code) + name.slice(1) : code;
+  } catch (error) {
+    return code;
+  }
+}
+
+function renderLanguage() {
+  const choice = $('language-choice');
+  const codes = ['en', ...Object.keys(available()).filter((code) => code !== 'en').sort()];
+  choice.replaceChildren(new Option(_('Automatic (the browser’s language)'), ''),
+                         ...codes.map((code) => new Option(languageName(code), code)));
+  const kept = override();
+  choice.value = kept && codes.includes(kept) ? kept : '';
+  $('language-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    setOverride(choice.value || null);
+    location.reload();
+  });
+}
+
 function forgetSettings() {
   config = null;
   configAsked++;
@@ -359,6 +385,7 @@ export default {
     root.innerHTML = markup;
     mounted = true;
     wire();
+    renderLanguage();
     $('config-transfer').hidden = !can('config.write');
     const off = [
       live.subscribe('config', () => { if (mounted) configChanged(); }),

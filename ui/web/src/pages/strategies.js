@@ -6,6 +6,7 @@ import { fieldErrors } from '../core/dom.js';
 import { listOf, safeId } from '../core/view.js';
 import { refusalText, fillRows, scrollingTable, paramsOf, INTERVALS } from './kit.js';
 import { _, fill } from '../core/i18n.js';
+import { label, paramsText } from '../core/labels.js';
 
 const POLICIES = [
   ['manual', _('Manual: each signal asks for an approval')],
@@ -39,26 +40,22 @@ function mount(root, ctx) {
 
   const typeOf = (id) => types.find((t) => t.id === id || (Array.isArray(t.aliases) && t.aliases.includes(id)));
 
-  function paramsText(params) {
-    return Object.entries(params || {}).map(([k, v]) => `${k} ${v}`).join(', ');
-  }
-
   function renderList() {
     fillRows(h, rows, 8, strategies, (s) => {
       const type = typeOf(s.strategy);
       const actions = h('td', { class: 'actions-cell' });
       if (writable) {
-        const change = h('button', { type: 'button', 'aria-label': `Edit ${s.name}` }, _('Edit'));
+        const change = h('button', { type: 'button', 'aria-label': fill(_('Edit {name}'), { name: s.name }) }, _('Edit'));
         change.addEventListener('click', () => edit(s));
-        const remove = h('button', { type: 'button', class: 'destructive', 'aria-label': `Delete ${s.name}` }, _('Delete…'));
+        const remove = h('button', { type: 'button', class: 'destructive', 'aria-label': fill(_('Delete {name}'), { name: s.name }) }, _('Delete…'));
         remove.addEventListener('click', () => confirmDelete(s, remove));
         actions.append(change, ' ', remove);
       }
       return h('tr', { 'data-strategy-id': String(s.id) },
         h('td', null, String(s.name)),
         h('td', { title: paramsText(s.params) }, type ? String(type.name) : String(s.strategy)),
-        h('td', null, String(s.symbol)), h('td', null, String(s.interval)), h('td', null, String(s.policy)),
-        h('td', { class: 'enabled' }, s.enabled ? 'yes' : 'no'),
+        h('td', null, String(s.symbol)), h('td', null, String(s.interval)), h('td', { 'data-policy': String(s.policy) }, label('policy', s.policy)),
+        h('td', { class: 'enabled' }, s.enabled ? _('yes') : _('no')),
         h('td', null, s.last_signal_at ? format.time(s.last_signal_at) : '—'), actions);
     }, _('No live strategy yet'));
   }
@@ -129,7 +126,7 @@ function mount(root, ctx) {
         input.value = value === undefined || value === null ? '' : String(value);
       }
       const range = typeof schema.minimum === 'number' && typeof schema.maximum === 'number'
-        ? `${schema.minimum} to ${schema.maximum}` : '';
+        ? fill(_('{minimum} to {maximum}'), { minimum: schema.minimum, maximum: schema.maximum }) : '';
       return field(`params.${name}`, name, input, [schema.description, range].filter(Boolean).join(': '));
     });
     fieldset.replaceChildren(h('legend', null, _('Parameters')), ...fields);

@@ -11,6 +11,7 @@ import { $ } from '../core/dom.js';
 import { button, decimalCell, element, fillTable, getResponse, keepNewest, listOf, newer,
          pnlCell, userName, whileShown } from '../core/view.js';
 import { _, fill, ngettext } from '../core/i18n.js';
+import { label } from '../core/labels.js';
 
 const can = (permission) => session.can(permission);
 let mounted = false;             // whether the page shows: answers that come after it left are dropped
@@ -18,14 +19,16 @@ const { fetchShown, actShown, ifShown } = whileShown(() => mounted);
 
 
 function showStatus(status) {
-  $('engine-state').textContent = status.engine.state;
+  $('engine-state').textContent = label('engine-state', status.engine.state);
   $('engine-state').dataset.state = status.engine.state;
   $('engine-uptime').textContent = duration(status.engine.uptime_seconds);
   $('server-url').textContent = status.server.url + (status.server.tls ? ' (TLS)' : '');
   $('websocket-clients').textContent = String(status.server.websocket_clients);
   $('database').textContent = status.database.ok
-    ? `schema ${status.database.schema_version}` : `error: ${status.database.error}`;
-  $('mode').textContent = status.mode;
+    ? fill(_('schema {version}'), { version: status.database.schema_version })
+    : fill(_('error: {error}'), { error: status.database.error });
+  $('mode').textContent = label('mode', status.mode);
+  $('mode').dataset.mode = status.mode;
   $('version').textContent = status.version;
   if (status.trading) processingChanged(status.trading);
   if (typeof status.mode === 'string') modeChanged(status.mode);
@@ -264,13 +267,15 @@ function canCancel(order) {
 }
 
 function describeOrder(order) {
-  return `${order.side} ${decimal(order.quantity)} ${order.symbol} (order ${order.id})`;
+  /* Translators: an order in a button's name or a message: "Buy 0.01 BTCUSDT (order 12)" */
+  return fill(_('{side} {quantity} {symbol} (order {id})'),
+              { side: label('side', order.side), quantity: decimal(order.quantity), symbol: order.symbol, id: order.id });
 }
 
 function orderCells(order) {
   const sideClass = `side ${String(order.side).toLowerCase()}`;
   return [element('td', time(order.created_at), 'created-at'), element('td', order.symbol, 'symbol'),
-          element('td', order.side, sideClass), element('td', order.type, 'type'),
+          element('td', label('side', order.side), sideClass), element('td', label('order-type', order.type), 'type'),
           decimalCell(order.quantity, 'quantity'), decimalCell(order.filled_quantity, 'filled-quantity')];
 }
 
@@ -279,15 +284,15 @@ function orderCells(order) {
 // yet to confirm.
 function modeCell(order) {
   const cell = element('td', null, 'mode');
-  if (order.mode) cell.append(element('span', order.mode === 'live' ? _('Live') : _('Paper'), `tag ${order.mode === 'live' ? 'live' : 'paper'}`));
+  if (order.mode) cell.append(element('span', label('mode', order.mode), `tag ${order.mode === 'live' ? 'live' : 'paper'}`));
   return cell;
 }
 
 function exchangeText(order) {
   const parts = [];
   if (order.exchange_order_id) parts.push(String(order.exchange_order_id));
-  if (order.external) parts.push('external');
-  if (order.cancel_requested_at && !FINAL_STATUSES.has(order.status)) parts.push('cancel requested');
+  if (order.external) parts.push(_('external'));
+  if (order.cancel_requested_at && !FINAL_STATUSES.has(order.status)) parts.push(_('cancel requested'));
   return parts.join(' · ');
 }
 
@@ -298,9 +303,9 @@ function openOrderRow(order) {
   const actions = element('td', null, 'actions-cell');
   // A cancel on its way is not asked for twice.
   if (canCancel(order) && !order.cancel_requested_at)
-    actions.append(button(_('Cancel'), `Cancel ${describeOrder(order)}`, 'cancel', (event) => cancelOrder(order, event.currentTarget)));
+    actions.append(button(_('Cancel'), fill(_('Cancel {order}'), { order: describeOrder(order) }), 'cancel', (event) => cancelOrder(order, event.currentTarget)));
   tr.append(...orderCells(order), decimalCell(order.price, 'price'), decimalCell(order.stop_price, 'stop-price'),
-            element('td', order.status, 'status'), modeCell(order), element('td', exchangeText(order), 'exchange'),
+            element('td', label('order-status', order.status), 'status'), modeCell(order), element('td', exchangeText(order), 'exchange'),
             element('td', userName(order.created_by, order.created_by_name), 'created-by'), actions);
   return tr;
 }
@@ -310,7 +315,7 @@ function historyRow(order) {
   tr.dataset.orderId = String(order.id);
   tr.dataset.status = String(order.status);
   tr.append(...orderCells(order), decimalCell(order.average_price, 'average-price'),
-            element('td', order.status, 'status'), modeCell(order), element('td', exchangeText(order), 'exchange'),
+            element('td', label('order-status', order.status), 'status'), modeCell(order), element('td', exchangeText(order), 'exchange'),
             element('td', order.reason ?? '', 'reason'),
             element('td', userName(order.created_by, order.created_by_name), 'created-by'));
   return tr;
@@ -331,9 +336,9 @@ function renderFills() {
     const tr = element('tr');
     tr.dataset.fillId = String(fill.id);
     tr.append(element('td', time(fill.time)), element('td', fill.symbol, 'symbol'),
-              element('td', fill.side, `side ${String(fill.side).toLowerCase()}`), decimalCell(fill.quantity, 'quantity'),
+              element('td', label('side', fill.side), `side ${String(fill.side).toLowerCase()}`), decimalCell(fill.quantity, 'quantity'),
               decimalCell(fill.price, 'price'), element('td', `${decimal(fill.fee)} ${fill.fee_asset ?? ''}`.trim(), 'number fee'),
-              element('td', fill.liquidity, 'liquidity'));
+              element('td', label('liquidity', fill.liquidity), 'liquidity'));
     return tr;
   });
 }
@@ -396,9 +401,9 @@ function renderTrades() {
     tr.dataset.tradeId = String(trade.id);
     tr.dataset.status = String(trade.status);
     tr.append(element('td', time(trade.opened_at)), element('td', trade.symbol, 'symbol'),
-              element('td', trade.side, 'side'), decimalCell(trade.quantity, 'quantity'),
+              element('td', label('side', trade.side), 'side'), decimalCell(trade.quantity, 'quantity'),
               decimalCell(trade.entry_price, 'entry-price'), decimalCell(trade.exit_price, 'exit-price'),
-              pnlCell(trade.net_pnl, 'net-pnl'), decimalCell(trade.fees, 'fees'), element('td', trade.status, 'status'),
+              pnlCell(trade.net_pnl, 'net-pnl'), decimalCell(trade.fees, 'fees'), element('td', label('trade-status', trade.status), 'status'),
               element('td', trade.exit_reason ?? '', 'exit-reason'), element('td', time(trade.closed_at)));
     return tr;
   });
@@ -420,14 +425,14 @@ function riskChanged(state) {
 function protectionText(protection) {
   if (typeof protection !== 'object' || protection === null) return String(protection);
   const parts = [protection.kind, protection.symbol, protection.state, protection.reason];
-  if (protection.until) parts.push(`until ${time(protection.until)}`);
+  if (protection.until) parts.push(fill(_('until {time}'), { time: time(protection.until) }));
   return parts.filter((part) => part !== undefined && part !== null && part !== '').join(' · ');
 }
 
 function renderRisk() {
   const state = risk ? risk.state : '';
   $('risk').dataset.state = state;
-  $('trading-state').textContent = state || '—';
+  $('trading-state').textContent = label('trading-state', state);
   $('risk-reason').textContent = risk && risk.reason ? risk.reason : '';
   $('risk-since').textContent = risk ? time(risk.since) : '—';
   $('risk-until').textContent = risk && risk.until ? time(risk.until) : '—';
@@ -451,7 +456,7 @@ function openHalt() {
 async function submitHalt() {
   const reason = $('halt-reason').value.trim();
   if (reason === '') {
-    $('halt-error').textContent = 'A reason is required to halt trading.';
+    $('halt-error').textContent = _('A reason is required to halt trading.');
     $('halt-reason').focus();
     return;
   }
@@ -586,9 +591,9 @@ async function loadExchange() {
 function checkText(keys) {
   if (!keys.passed && keys.problem) return keys.problem;
   if (!keys.checked_at) return _('Not checked yet');
-  const parts = [keys.can_trade ? _('Can trade') : _('Cannot trade'), keys.can_withdraw ? 'can withdraw' : 'cannot withdraw'];
-  if (keys.account_type) parts.push(`${keys.account_type} account`);
-  parts.push(`checked ${time(keys.checked_at)}`);
+  const parts = [keys.can_trade ? _('Can trade') : _('Cannot trade'), keys.can_withdraw ? _('can withdraw') : _('cannot withdraw')];
+  if (keys.account_type) parts.push(fill(_('{type} account'), { type: keys.account_type }));
+  parts.push(fill(_('checked {time}'), { time: time(keys.checked_at) }));
   return parts.join(' · ');
 }
 
@@ -607,7 +612,8 @@ function renderExchange() {
   $('exchange-check').dataset.passed = String(keys.passed === true);
   const last = e.last_reconciliation;
   $('exchange-reconciliation').textContent = last
-    ? `${time(last.finished_at || last.started_at)}: ${last.outcome}, ${last.differences} difference${last.differences === 1 ? '' : 's'}`
+    ? fill(ngettext('{time}: {outcome}, {n} difference', '{time}: {outcome}, {n} differences', last.differences), {
+      time: time(last.finished_at || last.started_at), outcome: label('reconciliation-outcome', last.outcome), n: last.differences })
     : '—';
   const mayChange = shown && can('exchange.keys');
   $('keys-form').hidden = !mayChange;
@@ -685,16 +691,16 @@ function showReconciliation(rec) {
   const differences = rec.differences ?? 0;
   $('reconciliation-title').textContent = fill(ngettext('Reconciliation: {n} difference', 'Reconciliation: {n} differences', differences), { n: differences });
   $('reconciliation-summary').textContent = rec.outcome === 'failed'
-    ? fill(_('Run {time} ({trigger}). It failed: {error}'), { time: time(rec.finished_at || rec.started_at), trigger: rec.trigger, error: rec.error ?? '—' })
-    : fill(_('Run {time} ({trigger}). The ledger now follows the exchange.'), { time: time(rec.finished_at || rec.started_at), trigger: rec.trigger });
-  const orderText = (what, o) => `${what}: ${o.side} ${decimal(o.quantity)} ${o.symbol} ${o.type}` +
-    `${o.price ? ` ${decimal(o.price)}` : ''} · ${fill(_('exchange order {id}'), { id: o.exchange_order_id ?? '—' })} · ${o.status}` +
+    ? fill(_('Run {time} ({trigger}). It failed: {error}'), { time: time(rec.finished_at || rec.started_at), trigger: label('reconciliation-trigger', rec.trigger), error: rec.error ?? '—' })
+    : fill(_('Run {time} ({trigger}). The ledger now follows the exchange.'), { time: time(rec.finished_at || rec.started_at), trigger: label('reconciliation-trigger', rec.trigger) });
+  const orderText = (what, o) => `${what}: ${label('side', o.side)} ${decimal(o.quantity)} ${o.symbol} ${label('order-type', o.type)}` +
+    `${o.price ? ` ${decimal(o.price)}` : ''} · ${fill(_('exchange order {id}'), { id: o.exchange_order_id ?? '—' })} · ${label('order-status', o.status)}` +
     `${o.external ? ` · ${_('external')}` : ''}`;
   const items = [
     ...(rec.adopted_orders || []).map((o) => reconciliationItem('adopted', orderText(_('Adopted'), o))),
     ...(rec.updated_orders || []).map((o) => reconciliationItem('updated', orderText(_('Updated'), o))),
     ...(rec.fills || []).map((f) => reconciliationItem('fill',
-      fill(_('Fill: {side} {quantity} {symbol} at {price}'), { side: f.side, quantity: decimal(f.quantity), symbol: f.symbol, price: decimal(f.price) }))),
+      fill(_('Fill: {side} {quantity} {symbol} at {price}'), { side: label('side', f.side), quantity: decimal(f.quantity), symbol: f.symbol, price: decimal(f.price) }))),
     ...(rec.balances || []).map((b) => reconciliationItem('balance',
       fill(_('{asset}: ledger {free} free, {locked} locked → exchange {exchange_free} free, {exchange_locked} locked'), {
         asset: b.asset, free: decimal(b.ledger_free), locked: decimal(b.ledger_locked),

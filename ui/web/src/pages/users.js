@@ -4,6 +4,7 @@
 import { pages } from '../core/api.js';
 import { refusalText, fillRows, scrollingTable } from './kit.js';
 import { _, fill } from '../core/i18n.js';
+import { label } from '../core/labels.js';
 
 const ROLES = ['viewer', 'trader', 'admin'];
 const STATUSES = ['', 'pending', 'active', 'disabled'];
@@ -17,7 +18,7 @@ function mount(root, ctx) {
   root.classList.add('page-users');
   const error = h('p', { class: 'error', role: 'status', id: 'users-error' });
   const filter = h('select', { id: 'users-status' },
-    ...STATUSES.map((s) => h('option', { value: s }, s === '' ? _('All') : s)));
+    ...STATUSES.map((s) => h('option', { value: s }, s === '' ? _('All') : label('user-status', s))));
   const rows = h('tbody');
   root.append(
     h('div', { class: 'heading-row' }, h('h2', null, _('Users')),
@@ -61,7 +62,7 @@ function mount(root, ctx) {
       td.append(approve, ' ');
     }
     const role = h('select', { 'data-action': 'role', 'aria-label': fill(_('Role of {user}'), { user: user.username }) },
-      ...ROLES.map((r) => h('option', { value: r }, r)));
+      ...ROLES.map((r) => h('option', { value: r }, label('role', r))));
     role.value = user.role;
     role.addEventListener('change', () => act(role, () => api.patch(`/api/v1/users/${user.id}`, { role: role.value }),
                                               _('The role was not changed.')));
@@ -86,11 +87,11 @@ function mount(root, ctx) {
     const shown = users.filter((u) => !wanted || u.status === wanted);
     fillRows(h, rows, 8, shown, (user) => h('tr', { 'data-user-id': String(user.id), 'data-status': String(user.status) },
       h('td', { class: 'username' }, String(user.username)),
-      h('td', { class: 'status' }, String(user.status)),
-      h('td', { class: 'role' }, String(user.role)),
+      h('td', { class: 'status' }, label('user-status', user.status)),
+      h('td', { class: 'role', 'data-role': String(user.role) }, label('role', user.role)),
       actions(user),
       h('td', null, user.email == null ? '—' : String(user.email)),
-      h('td', null, String(user.auth_source || 'local')),
+      h('td', null, label('auth-source', user.auth_source || 'local')),
       h('td', null, user.created_at ? format.time(user.created_at) : '—'),
       h('td', null, user.last_login_at ? format.time(user.last_login_at) : '—')), _('No account'));
   }
