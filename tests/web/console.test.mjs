@@ -200,7 +200,7 @@ function consoleSuite() {
       page.click('#strategy-save'),
     ]);
     await waitUntil('the list to show the new policy',
-                    () => text(`#strategies-list tr[data-strategy-id="${id}"] td:nth-child(5)`), (t) => t === 'notify-only');
+                    () => text(`#strategies-list tr[data-strategy-id="${id}"] td:nth-child(5)`), (t) => t === 'Notify only');
     await page.click(`#strategies-list tr[data-strategy-id="${id}"] button[aria-label="Delete Fast AR"]`);
     await waitVisible('dialog[open]');
     await Promise.all([

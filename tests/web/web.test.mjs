@@ -791,7 +791,7 @@ function webSuite() {
       assert.doesNotMatch(price, /\.\d*0$|\.$/, 'a price with its trailing zeros');
       assert.equal(await row.locator('.quantity').textContent(), trimmed(trade.quantity));
       assert.equal(await row.locator('.pnl').textContent(), trimmed(trade.pnl));
-      assert.equal(await row.locator('.side').textContent(), trade.side);
+      assert.equal(await row.locator('.side').textContent(), { LONG: 'Long', SHORT: 'Short' }[trade.side]);
     }
 
     // The curves are drawn, a point a candle of the result.

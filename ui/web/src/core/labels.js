@@ -81,6 +81,13 @@ const TABLES = {
     REDUCING: N_('Reducing only'),
     HALTED: N_('Halted'),
   },
+  // A protection in force (docs/TRADING.md, the risk state's protections).
+  protection: {
+    cooldown: N_('Cooldown'),
+    stoploss_guard: N_('Stop-loss guard'),
+    max_drawdown: N_('Maximum drawdown'),
+    daily_loss: N_('Daily loss limit'),
+  },
   role: {
     admin: N_('Administrator'),
     trader: N_('Trader'),

@@ -424,7 +424,8 @@ function riskChanged(state) {
 
 function protectionText(protection) {
   if (typeof protection !== 'object' || protection === null) return String(protection);
-  const parts = [protection.kind, protection.symbol, protection.state, protection.reason];
+  const parts = [label('protection', protection.kind), protection.symbol,
+                 protection.state ? label('trading-state', protection.state) : null, protection.reason];
   if (protection.until) parts.push(fill(_('until {time}'), { time: time(protection.until) }));
   return parts.filter((part) => part !== undefined && part !== null && part !== '').join(' · ');
 }
