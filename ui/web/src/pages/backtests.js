@@ -173,7 +173,7 @@ function renderBacktestForm() {
   $('backtest-form').hidden = !mounted || !can('backtests.run');
   fillSelect($('bt-strategy'), (strategyTypes || []).map((t) => [t.id, t.name ? `${t.name} (${t.id})` : t.id]),
              'sma-cross');
-  fillSelect($('bt-symbol'), (instruments || []).map((i) => [i.symbol, i.simulated ? `${i.symbol} (simulated)` : i.symbol]));
+  fillSelect($('bt-symbol'), (instruments || []).map((i) => [i.symbol, i.simulated ? fill(_('{name} (simulated)'), { name: i.symbol }) : i.symbol]));
   fillSelect($('bt-interval'), INTERVALS.map((i) => [i, i]), '1h');
   // The last thirty days up to the current hour, to start from.
   if ($('bt-end').value === '' && $('bt-start').value === '') {

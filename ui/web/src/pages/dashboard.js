@@ -166,7 +166,7 @@ function mount(root, ctx) {
       [h('dt', null, name), h('dd', { 'data-system': key, 'data-value': value ?? '' }, label(kind, value))]));
     const feeds = (s.market && Array.isArray(s.market.feeds)) ? s.market.feeds : [];
     fillRows(h, feedRows, 2, feeds, (feed) => h('tr', { 'data-feed': String(feed.id), 'data-state': String(feed.state) },
-      h('td', null, feed.simulated ? fill(_('{feed} (simulated)'), { feed: feed.name || feed.id }) : String(feed.name || feed.id)),
+      h('td', null, feed.simulated ? fill(_('{name} (simulated)'), { name: feed.name || feed.id }) : String(feed.name || feed.id)),
       h('td', { class: 'state' }, label('feed-state', feed.state))), _('No feed runs'));
   }
 

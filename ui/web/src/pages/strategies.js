@@ -160,7 +160,7 @@ function mount(root, ctx) {
     const cancel = h('button', { type: 'button' }, _('Cancel'));
     cancel.addEventListener('click', () => edit(null));
     const form = h('form', { id: 'strategy-form', novalidate: '', 'aria-labelledby': 'strategy-form-title' },
-      h('h3', { id: 'strategy-form-title' }, isNew ? _('New strategy') : `Edit ${strategy.name}`),
+      h('h3', { id: 'strategy-form-title' }, isNew ? _('New strategy') : fill(_('Edit {name}'), { name: strategy.name })),
       field('name', _('Name'), name),
       field('strategy', _('Type'), type),
       field('symbol', _('Instrument'), symbol),

@@ -694,7 +694,9 @@ function showReconciliation(rec) {
   $('reconciliation-summary').textContent = rec.outcome === 'failed'
     ? fill(_('Run {time} ({trigger}). It failed: {error}'), { time: time(rec.finished_at || rec.started_at), trigger: label('reconciliation-trigger', rec.trigger), error: rec.error ?? '—' })
     : fill(_('Run {time} ({trigger}). The ledger now follows the exchange.'), { time: time(rec.finished_at || rec.started_at), trigger: label('reconciliation-trigger', rec.trigger) });
-  const orderText = (what, o) => `${what}: ${label('side', o.side)} ${decimal(o.quantity)} ${o.symbol} ${label('order-type', o.type)}` +
+  /* Translators: an order a reconciliation adopted or updated: "Adopted: Buy 0.01 BTCUSDT Limit" */
+  const orderText = (what, o) => fill(_('{what}: {side} {quantity} {symbol} {type}'),
+    { what, side: label('side', o.side), quantity: decimal(o.quantity), symbol: o.symbol, type: label('order-type', o.type) }) +
     `${o.price ? ` ${decimal(o.price)}` : ''} · ${fill(_('exchange order {id}'), { id: o.exchange_order_id ?? '—' })} · ${label('order-status', o.status)}` +
     `${o.external ? ` · ${_('external')}` : ''}`;
   const items = [
