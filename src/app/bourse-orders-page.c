@@ -298,7 +298,7 @@ bourse_orders_page_create_trade_row (JsonObject *trade)
   row = new_row ("trade", trade, title, subtitle);
 
   if (open)
-    add_suffix_label (row, "net-pnl-label", _("Open"), "accent");
+    add_suffix_label (row, "net-pnl-label", C_("trade status", "Open"), "accent");
   else
     {
       pnl = bourse_format_money (bourse_json_get_string (trade, "net_pnl"), TRUE);

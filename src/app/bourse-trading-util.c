@@ -161,7 +161,8 @@ const char *
 bourse_order_status_to_display (const char *status)
 {
   static const Display statuses[] = {
-    { "NEW", N_("Open") },
+    /* "Open" alone is a verb to translators (Öffnen): this one is a state. */
+    { "NEW", NC_("order status", "Open") },
     { "PARTIALLY_FILLED", N_("Partially filled") },
     { "FILLED", N_("Filled") },
     { "CANCELED", N_("Canceled") },
@@ -169,6 +170,8 @@ bourse_order_status_to_display (const char *status)
     { "EXPIRED", N_("Expired") },
   };
 
+  if (g_strcmp0 (status, "NEW") == 0)
+    return g_dpgettext2 (GETTEXT_PACKAGE, "order status", statuses[0].display);
   return lookup_display (statuses, G_N_ELEMENTS (statuses), status);
 }
 
