@@ -2,6 +2,11 @@
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The approvals are a BourseClientStore of BourseClientApproval kept live
+ * by the "approvals" topic; each list box shows one half of it (pending,
+ * decided) as BourseApprovalRows. The page itself tells the window what is
+ * news, and runs the decision and execution dialogs.
  */
 
 #include "config.h"
@@ -12,17 +17,19 @@
 #include <glib/gi18n.h>
 
 #include "bourse-app-util.h"
+#include "bourse-approval-row.h"
 #include "bourse-approvals-page.h"
 #include "bourse-desk-util.h"
-#include "bourse-mini-chart.h"
 #include "bourse-trading-util.h"
+#include "client/bourse-client-records.h"
+#include "client/bourse-client-store.h"
 
 #define APPROVALS_TOPIC "approvals"
 /* The execute dialog's dry run once typing pauses. */
 #define CHECK_DELAY_MS 250
 
 /* Pending ones come first, so this many leaves room for a long history. */
-#define LIST_LIMIT 200
+#define LIST_PATH "/api/v1/approvals?limit=200"
 
 #define REASON_MAX_CHARS 500
 
@@ -31,18 +38,21 @@ struct _BourseApprovalsPage
   AdwPreferencesPage   parent_instance;
 
   BourseClient        *client;
-  GSignalGroup        *client_signals;
-  GCancellable        *load_cancellable;
   GCancellable        *cancellable;      /* decisions; cancelled with the client */
 
-  GHashTable          *approvals;        /* id → JsonObject */
-  GHashTable          *rows;             /* id → AdwExpanderRow, owned */
-  GPtrArray           *shown;            /* what the groups hold now */
-  GPtrArray           *queued;           /* events before the first list, JsonObject */
-  gboolean             loaded;
+  BourseClientStore   *store;            /* BourseClientApproval */
+  GListStore          *extras;           /* asked for by id, older than the list */
+  GtkSortListModel    *sorted;           /* both, newest first */
+  GtkCustomFilter     *pending_filter;
+  GtkCustomFilter     *decided_filter;
+  GtkFilterListModel  *pending;
+  GtkFilterListModel  *decided;
+  GHashTable          *known;            /* key → status as last seen, for news */
+  gboolean             primed;           /* the first list was read: what comes next is news */
   gboolean             can_decide;
   gboolean             can_execute;
   guint                n_pending;
+  GtkWidget           *placeholder;      /* the empty state, or “Loading…” */
 
   /* Asked for before the list was there (a notification's action). */
   gint64               focus_id;
@@ -62,6 +72,8 @@ struct _BourseApprovalsPage
 
   AdwPreferencesGroup *pending_group;
   AdwPreferencesGroup *decided_group;
+  GtkListBox          *pending_list;
+  GtkListBox          *decided_list;
 };
 
 G_DEFINE_FINAL_TYPE (BourseApprovalsPage, bourse_approvals_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -86,479 +98,145 @@ static guint signals[N_SIGNALS];
 static void bourse_approvals_page_open_dialog (BourseApprovalsPage *self,
                                                gint64               id,
                                                const char          *decision);
+static void bourse_approvals_page_close_dialog (BourseApprovalsPage *self);
+static void bourse_approvals_page_close_execute_dialog (BourseApprovalsPage *self);
 
 /* Helpers {{{ */
 
-static gboolean
-is_pending (JsonObject *approval)
-{
-  return g_strcmp0 (bourse_json_get_string (approval, "status"), "pending") == 0;
-}
-
-/* The entry order an approval became, or 0 until it executes. */
-static gint64
-order_id_of (JsonObject *approval)
-{
-  gint64 id = 0;
-
-  return bourse_json_get_int (approval, "order_id", &id) ? id : 0;
-}
-
-/* Approved, and no order made of it yet. */
-static gboolean
-is_executable (JsonObject *approval)
-{
-  return g_strcmp0 (bourse_json_get_string (approval, "status"), "approved") == 0 &&
-         order_id_of (approval) == 0;
-}
-
-static gint64
-approval_id (JsonObject *approval)
-{
-  gint64 id = 0;
-
-  return bourse_json_get_int (approval, "id", &id) ? id : 0;
-}
-
 static JsonObject *
-recommendation_of (JsonObject *approval)
+recommendation_of (BourseClientApproval *approval)
 {
-  return bourse_json_get_object (approval, "recommendation");
+  return bourse_client_approval_get_recommendation (approval);
 }
 
+/* (transfer none) The approval of that id, listed or asked for alone. */
+static BourseClientApproval *
+bourse_approvals_page_lookup (BourseApprovalsPage *self,
+                              gint64               id)
+{
+  g_autofree char *key = g_strdup_printf ("%" PRId64, id);
+  BourseClientObject *found = self->store != NULL ? bourse_client_store_lookup (self->store, key) : NULL;
+
+  for (guint i = 0; found == NULL && i < g_list_model_get_n_items (G_LIST_MODEL (self->extras)); i++)
+    {
+      g_autoptr(BourseClientApproval) extra = g_list_model_get_item (G_LIST_MODEL (self->extras), i);
+
+      if (bourse_client_approval_get_id (extra) == id)
+        found = BOURSE_CLIENT_OBJECT (extra);
+    }
+  return found != NULL ? BOURSE_CLIENT_APPROVAL (found) : NULL;
+}
+
+static gboolean
+filter_pending (gpointer item,
+                gpointer user_data)
+{
+  return bourse_client_approval_is_pending (item);
+}
+
+static gboolean
+filter_decided (gpointer item,
+                gpointer user_data)
+{
+  return !bourse_client_approval_is_pending (item);
+}
+
+/* Newest first. */
 static int
 compare_approvals (gconstpointer a,
-                   gconstpointer b)
+                   gconstpointer b,
+                   gpointer      user_data)
 {
-  JsonObject *first = *(JsonObject **) a;
-  JsonObject *second = *(JsonObject **) b;
+  BourseClientApproval *first = (BourseClientApproval *) a;
+  BourseClientApproval *second = (BourseClientApproval *) b;
+  gint64 first_id = bourse_client_approval_get_id (first);
+  gint64 second_id = bourse_client_approval_get_id (second);
   int order;
 
-  /* Pending first, then the newest. */
-  if (is_pending (first) != is_pending (second))
-    return is_pending (first) ? -1 : 1;
-
-  if ((order = g_strcmp0 (bourse_json_get_string (second, "created_at"),
-                          bourse_json_get_string (first, "created_at"))) != 0)
+  if ((order = g_strcmp0 (bourse_client_approval_get_created_at (second),
+                          bourse_client_approval_get_created_at (first))) != 0)
     return order;
 
-  return approval_id (second) < approval_id (first) ? -1 : approval_id (second) > approval_id (first);
-}
-
-/* Who asked: a person (by account), or what the engine acted on. */
-static char *
-format_requester (JsonObject *approval)
-{
-  JsonObject *recommendation = recommendation_of (approval);
-  const char *origin = bourse_json_get_string (recommendation, "origin");
-  const char *name = bourse_json_get_string (approval, "requested_by_name");
-
-  if (name != NULL)
-    return g_strdup (name);
-  if (g_strcmp0 (origin, "live") == 0)
-    return g_strdup (_("A live strategy"));
-  if (g_strcmp0 (origin, "webhook") == 0)
-    return g_strdup (_("An external signal"));
-  /* An analysis without an account: the desktop's local owner has none. */
-  if (g_strcmp0 (origin, "analysis") == 0)
-    return g_strdup (_("The local owner"));
-  return g_strdup (_("The engine"));
-}
-
-static char *
-format_decided (JsonObject *approval)
-{
-  const char *status = bourse_json_get_string (approval, "status");
-  g_autofree char *when = bourse_format_local_time (bourse_json_get_string (approval, "decided_at"));
-  const char *name = bourse_json_get_string (approval, "decided_by_name");
-
-  if (g_strcmp0 (status, "expired") == 0)
-    /* Translators: when an approval expired, in local time */
-    return g_strdup_printf (_("Expired at %s"), when ? when : "—");
-
-  if (name != NULL)
-    /* Translators: Approved or Rejected, by whom (a username), and when */
-    return g_strdup_printf (_("%s by %s at %s"),
-                            bourse_approval_status_to_display (status), name, when ? when : "—");
-
-  /* Translators: Approved or Rejected, and when */
-  return g_strdup_printf (_("%s at %s"), bourse_approval_status_to_display (status),
-                          when ? when : "—");
-}
-
-static char *
-dup_title (JsonObject *approval)
-{
-  JsonObject *recommendation = recommendation_of (approval);
-
-  /* Translators: a decision (BUY or SELL) and an instrument, e.g. “BUY BTCUSDT” */
-  return g_strdup_printf (_("%s %s"),
-                          bourse_decision_to_display (bourse_json_get_string (recommendation, "decision")),
-                          bourse_json_get_string (recommendation, "symbol") ?: "?");
-}
-
-static void
-add_detail (GtkGrid    *grid,
-            int        *line,
-            const char *caption,
-            const char *value,
-            const char *name)
-{
-  GtkWidget *caption_label = gtk_label_new (caption);
-  GtkWidget *value_label = gtk_label_new (value);
-
-  gtk_label_set_xalign (GTK_LABEL (caption_label), 0);
-  gtk_label_set_yalign (GTK_LABEL (caption_label), 0);
-  gtk_widget_add_css_class (caption_label, "dim-label");
-
-  gtk_label_set_xalign (GTK_LABEL (value_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (value_label), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (value_label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_selectable (GTK_LABEL (value_label), TRUE);
-  gtk_widget_set_hexpand (value_label, TRUE);
-  gtk_widget_set_name (value_label, name);
-
-  gtk_grid_attach (grid, caption_label, 0, *line, 1, 1);
-  gtk_grid_attach (grid, value_label, 1, *line, 1, 1);
-  (*line)++;
+  return second_id < first_id ? -1 : second_id > first_id;
 }
 
 /* }}} */
 
 /* Rows {{{ */
 
-static void
-bourse_approvals_page_load_chart (BourseApprovalsPage *self,
-                                  GtkWidget           *row)
+static GtkWidget *
+bourse_approvals_page_create_row (gpointer item,
+                                  gpointer user_data)
 {
-  JsonObject *approval = g_object_get_data (G_OBJECT (row), "approval");
-  JsonObject *recommendation = recommendation_of (approval);
-  JsonObject *window = bourse_json_get_object (recommendation, "window");
-  GtkWidget *chart = g_object_get_data (G_OBJECT (row), "chart");
-  const char *symbol = bourse_json_get_string (recommendation, "symbol");
-  const char *interval = bourse_json_get_string (recommendation, "interval");
-  gint64 start = 0, end = 0;
+  BourseApprovalsPage *self = user_data;
 
-  if (self->client == NULL || chart == NULL || g_object_get_data (G_OBJECT (row), "chart-loading"))
+  return bourse_approval_row_new (item, self->client, self->can_decide, self->can_execute);
+}
+
+/* (transfer none) */
+static BourseApprovalRow *
+bourse_approvals_page_find_row (BourseApprovalsPage *self,
+                                gint64               id)
+{
+  GtkListBox *lists[] = { self->pending_list, self->decided_list };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      GtkListBoxRow *row;
+
+      for (int j = 0; (row = gtk_list_box_get_row_at_index (lists[i], j)) != NULL; j++)
+        if (BOURSE_IS_APPROVAL_ROW (row) &&
+            bourse_client_approval_get_id (bourse_approval_row_get_approval (BOURSE_APPROVAL_ROW (row))) == id)
+          return BOURSE_APPROVAL_ROW (row);
+    }
+  return NULL;
+}
+
+/* The empty state once the list was read, “Loading…” before. */
+static void
+bourse_approvals_page_update_placeholder (BourseApprovalsPage *self)
+{
+  gboolean loaded = self->store != NULL && bourse_client_store_get_n_loads (self->store) > 0;
+  const char *wanted = self->n_pending > 0 ? NULL : loaded ? "approvals-empty" : "no-pending-row";
+
+  if (self->placeholder != NULL && g_strcmp0 (gtk_widget_get_name (self->placeholder), wanted) == 0)
     return;
 
-  if (symbol == NULL || interval == NULL ||
-      !bourse_json_get_int (window, "start", &start) || !bourse_json_get_int (window, "end", &end))
-    return;
+  if (self->placeholder != NULL)
+    adw_preferences_group_remove (self->pending_group, self->placeholder);
+  self->placeholder = NULL;
 
-  g_object_set_data (G_OBJECT (row), "chart-loading", GINT_TO_POINTER (TRUE));
-  bourse_mini_chart_load (BOURSE_MINI_CHART (chart), self->client, symbol, interval, start, end);
-}
-
-static void
-bourse_approvals_page_row_expanded_cb (GtkWidget           *row,
-                                       GParamSpec          *pspec,
-                                       BourseApprovalsPage *self)
-{
-  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
-
-  /* Decided ones load their candles only when someone looks. */
-  if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
-    bourse_approvals_page_load_chart (self, row);
-}
-
-static GtkWidget *
-bourse_approvals_page_create_details (JsonObject *approval)
-{
-  JsonObject *recommendation = recommendation_of (approval);
-  g_autofree char *entry = bourse_format_price (bourse_json_get_string (recommendation, "entry"));
-  g_autofree char *stop = bourse_format_price (bourse_json_get_string (recommendation, "stop_loss"));
-  g_autofree char *target = bourse_format_price (bourse_json_get_string (recommendation, "take_profit"));
-  g_autofree char *confidence = bourse_format_confidence (recommendation);
-  g_autofree char *risk_reward = NULL;
-  g_autofree char *strategy = NULL;
-  g_autofree char *requester = format_requester (approval);
-  g_autofree char *requested = NULL;
-  g_autofree char *created = bourse_format_local_time (bourse_json_get_string (approval, "created_at"));
-  GtkWidget *box;
-  GtkWidget *grid;
-  GtkWidget *chart;
-  double value;
-  int line = 0;
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 12);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-
-  grid = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-
-  risk_reward = bourse_json_get_double (recommendation, "risk_reward", &value)
-              ? g_strdup_printf ("%.2f", value) : g_strdup ("—");
-  /* Translators: a strategy and the candle interval it ran on, e.g. “Morning drift · 1h” */
-  strategy = g_strdup_printf (_("%s · %s"),
-                              bourse_json_get_string (recommendation, "strategy_name")
-                                ?: bourse_json_get_string (recommendation, "strategy") ?: "?",
-                              bourse_json_get_string (recommendation, "interval") ?: "?");
-  /* Translators: who asked for an approval, and when (local time) */
-  requested = g_strdup_printf (_("%s at %s"), requester, created ? created : "—");
-
-  add_detail (GTK_GRID (grid), &line, _("Entry"), entry, "entry-value");
-  add_detail (GTK_GRID (grid), &line, _("Stop-loss"), stop, "stop-loss-value");
-  add_detail (GTK_GRID (grid), &line, _("Take-profit"), target, "take-profit-value");
-  add_detail (GTK_GRID (grid), &line, _("Risk/reward"), risk_reward, "risk-reward-value");
-  add_detail (GTK_GRID (grid), &line, _("Confidence"), confidence, "confidence-value");
-  add_detail (GTK_GRID (grid), &line, _("Reason"),
-              bourse_json_get_string (recommendation, "reason") ?: "—", "reason-value");
-  add_detail (GTK_GRID (grid), &line, _("Strategy"), strategy, "strategy-value");
-  add_detail (GTK_GRID (grid), &line, _("Requested by"), requested, "requested-by-value");
-
-  if (is_pending (approval))
+  if (g_strcmp0 (wanted, "approvals-empty") == 0)
     {
-      g_autofree char *expires = bourse_format_local_time (bourse_json_get_string (approval,
-                                                                                   "expires_at"));
-
-      add_detail (GTK_GRID (grid), &line, _("Expires"), expires ? expires : "—", "expires-value");
-    }
-  else
-    {
-      g_autofree char *decided = format_decided (approval);
-      const char *reason = bourse_json_get_string (approval, "reason");
-
-      add_detail (GTK_GRID (grid), &line, _("Decision"), decided, "decided-value");
-      if (reason != NULL && reason[0] != '\0')
-        add_detail (GTK_GRID (grid), &line, _("Decision reason"), reason, "decision-reason-value");
-    }
-
-  gtk_box_append (GTK_BOX (box), grid);
-
-  chart = bourse_mini_chart_new ();
-  bourse_mini_chart_set_levels (BOURSE_MINI_CHART (chart),
-                                bourse_json_get_price (recommendation, "entry"),
-                                bourse_json_get_price (recommendation, "stop_loss"),
-                                bourse_json_get_price (recommendation, "take_profit"));
-  gtk_box_append (GTK_BOX (box), chart);
-  g_object_set_data (G_OBJECT (box), "chart", chart);
-
-  return box;
-}
-
-static GtkWidget *
-bourse_approvals_page_create_row (BourseApprovalsPage *self,
-                                  JsonObject          *approval)
-{
-  JsonObject *recommendation = recommendation_of (approval);
-  const char *decision = bourse_json_get_string (recommendation, "decision");
-  const char *status = bourse_json_get_string (approval, "status");
-  g_autofree char *name = NULL;
-  g_autofree char *levels = bourse_format_levels (recommendation);
-  g_autofree char *confidence = bourse_format_confidence (recommendation);
-  g_autofree char *subtitle = NULL;
-  GtkWidget *row;
-  GtkWidget *label;
-  GtkWidget *content;
-  GtkWidget *details;
-  gint64 id = approval_id (approval);
-
-  row = adw_expander_row_new ();
-  name = g_strdup_printf ("approval-row-%" PRId64, id);
-  gtk_widget_set_name (row, name);
-  /* Symbols and reasons come from the network: never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 bourse_json_get_string (recommendation, "symbol") ?: "?");
-  /* Translators: the levels, then the confidence */
-  subtitle = g_strdup_printf (_("%s · %s"), levels, confidence);
-  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
-
-  label = gtk_label_new (bourse_decision_to_display (decision));
-  gtk_widget_set_name (label, "decision-label");
-  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_widget_add_css_class (label, "decision-label");
-  gtk_widget_add_css_class (label, bourse_decision_to_css_class (decision));
-  adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), label);
-
-  if (is_pending (approval) && self->can_decide)
-    {
-      GtkWidget *button;
-
-      /* Every row has these two: neither suggested nor with a mnemonic,
-       * which would repeat down the page. Each asks for a reason first. */
-      button = gtk_button_new_with_label (_("Reject…"));
-      gtk_widget_set_name (button, "reject-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "approvals.reject");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
-
-      button = gtk_button_new_with_label (_("Approve…"));
-      gtk_widget_set_name (button, "approve-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "approvals.approve");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
-    }
-  else
-    {
-      if (is_executable (approval) && self->can_execute)
-        {
-          GtkWidget *button = gtk_button_new_with_label (_("Execute…"));
-
-          gtk_widget_set_name (button, "execute-button");
-          gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "approvals.execute");
-          gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
-          adw_expander_row_add_action (ADW_EXPANDER_ROW (row), button);
-        }
-      else if (order_id_of (approval) != 0)
-        {
-          g_autofree char *order = NULL;
-
-          /* Translators: the order an approval was executed as, e.g. “Order #12” */
-          order = g_strdup_printf (_("Order #%" PRId64), order_id_of (approval));
-          label = gtk_label_new (order);
-          gtk_widget_set_name (label, "order-label");
-          gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
-          gtk_widget_add_css_class (label, "dim-label");
-          adw_expander_row_add_action (ADW_EXPANDER_ROW (row), label);
-        }
-
-      label = gtk_label_new (bourse_approval_status_to_display (status));
-      gtk_widget_set_name (label, "status-label");
-      gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (label, "caption-heading");
-      if (g_strcmp0 (status, "approved") == 0)
-        gtk_widget_add_css_class (label, "success");
-      else if (g_strcmp0 (status, "rejected") == 0)
-        gtk_widget_add_css_class (label, "error");
-      else if (g_strcmp0 (status, "pending") == 0)
-        gtk_widget_add_css_class (label, "warning");
-      else
-        gtk_widget_add_css_class (label, "dim-label");
-      adw_expander_row_add_action (ADW_EXPANDER_ROW (row), label);
-    }
-
-  details = bourse_approvals_page_create_details (approval);
-  content = gtk_list_box_row_new ();
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (content), FALSE);
-  gtk_list_box_row_set_selectable (GTK_LIST_BOX_ROW (content), FALSE);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (content), details);
-  adw_expander_row_add_row (ADW_EXPANDER_ROW (row), content);
-
-  g_object_set_data_full (G_OBJECT (row), "approval", json_object_ref (approval),
-                          (GDestroyNotify) json_object_unref);
-  g_object_set_data_full (G_OBJECT (row), "status", g_strdup (status), g_free);
-  g_object_set_data (G_OBJECT (row), "can-decide", GINT_TO_POINTER (self->can_decide));
-  g_object_set_data (G_OBJECT (row), "executable",
-                     GINT_TO_POINTER (is_executable (approval) && self->can_execute));
-  g_object_set_data (G_OBJECT (row), "executed", GINT_TO_POINTER (order_id_of (approval) != 0));
-  g_object_set_data (G_OBJECT (row), "chart", g_object_get_data (G_OBJECT (details), "chart"));
-
-  g_signal_connect_object (row, "notify::expanded",
-                           G_CALLBACK (bourse_approvals_page_row_expanded_cb), self, 0);
-
-  /* What waits for a decision is shown whole, chart included. */
-  if (is_pending (approval))
-    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-
-  return row;
-}
-
-static void
-bourse_approvals_page_clear_groups (BourseApprovalsPage *self)
-{
-  for (guint i = 0; i < self->shown->len; i++)
-    {
-      GtkWidget *row = g_ptr_array_index (self->shown, i);
-      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
-
-      if (group != NULL)
-        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
-    }
-  g_ptr_array_set_size (self->shown, 0);
-}
-
-/* Puts the rows in order, building those that are new or changed. */
-static void
-bourse_approvals_page_refresh (BourseApprovalsPage *self)
-{
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  g_autoptr(GHashTable) rows = NULL;
-  GHashTableIter iter;
-  gpointer value;
-  guint n_pending = 0, n_decided = 0;
-
-  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
-
-  g_hash_table_iter_init (&iter, self->approvals);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    g_ptr_array_add (order, value);
-  g_ptr_array_sort (order, compare_approvals);
-
-  bourse_approvals_page_clear_groups (self);
-  rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-
-  for (guint i = 0; i < order->len; i++)
-    {
-      JsonObject *approval = g_ptr_array_index (order, i);
-      gint64 id = approval_id (approval);
-      GtkWidget *row = g_hash_table_lookup (self->rows, &id);
-
-      /* A row stays (expanded, its chart loaded) while its status does. */
-      if (row == NULL ||
-          g_strcmp0 (g_object_get_data (G_OBJECT (row), "status"),
-                     bourse_json_get_string (approval, "status")) != 0 ||
-          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "can-decide")) != self->can_decide ||
-          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "executable")) !=
-            (is_executable (approval) && self->can_execute) ||
-          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "executed")) != (order_id_of (approval) != 0))
-        {
-          row = bourse_approvals_page_create_row (self, approval);
-          if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
-            bourse_approvals_page_load_chart (self, row);
-        }
-
-      g_hash_table_insert (rows, g_memdup2 (&id, sizeof id), g_object_ref_sink (row));
-
-      if (is_pending (approval))
-        {
-          adw_preferences_group_add (self->pending_group, row);
-          n_pending++;
-        }
-      else
-        {
-          adw_preferences_group_add (self->decided_group, row);
-          n_decided++;
-        }
-      g_ptr_array_add (self->shown, row);
-    }
-
-  g_clear_pointer (&self->rows, g_hash_table_unref);
-  self->rows = g_steal_pointer (&rows);
-
-  if (n_pending == 0 && self->loaded)
-    {
-      GtkWidget *status = adw_status_page_new ();
-
-      gtk_widget_set_name (status, "approvals-empty");
-      adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "object-select-symbolic");
-      adw_status_page_set_title (ADW_STATUS_PAGE (status), _("Nothing Awaits a Decision"));
-      adw_status_page_set_description (ADW_STATUS_PAGE (status),
+      self->placeholder = adw_status_page_new ();
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->placeholder), "object-select-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (self->placeholder), _("Nothing Awaits a Decision"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (self->placeholder),
                                        _("Recommendations of analyses and live strategies appear here"));
-      gtk_widget_add_css_class (status, "compact");
-      adw_preferences_group_add (self->pending_group, status);
-      g_ptr_array_add (self->shown, status);
+      gtk_widget_add_css_class (self->placeholder, "compact");
     }
-  else if (n_pending == 0)
+  else if (wanted != NULL)
     {
-      GtkWidget *row = adw_action_row_new ();
-
-      gtk_widget_set_name (row, "no-pending-row");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Loading…"));
-      gtk_widget_add_css_class (row, "dim-label");
-      adw_preferences_group_add (self->pending_group, row);
-      g_ptr_array_add (self->shown, row);
+      self->placeholder = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->placeholder), _("Loading…"));
+      gtk_widget_add_css_class (self->placeholder, "dim-label");
     }
 
+  if (self->placeholder != NULL)
+    {
+      gtk_widget_set_name (self->placeholder, wanted);
+      adw_preferences_group_add (self->pending_group, self->placeholder);
+    }
+}
+
+static void
+bourse_approvals_page_counts_changed_cb (BourseApprovalsPage *self)
+{
+  guint n_pending = self->pending != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->pending)) : 0;
+  guint n_decided = self->decided != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->decided)) : 0;
+
+  /* An empty boxed list would still draw its frame. */
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_list), n_pending > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->decided_group), n_decided > 0);
 
   if (n_pending != self->n_pending)
@@ -566,22 +244,33 @@ bourse_approvals_page_refresh (BourseApprovalsPage *self)
       self->n_pending = n_pending;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
     }
+  bourse_approvals_page_update_placeholder (self);
+}
+
+/* The rows again, for what the role may do now. */
+static void
+bourse_approvals_page_bind (BourseApprovalsPage *self)
+{
+  gtk_list_box_bind_model (self->pending_list, G_LIST_MODEL (self->pending),
+                           bourse_approvals_page_create_row, self, NULL);
+  gtk_list_box_bind_model (self->decided_list, G_LIST_MODEL (self->decided),
+                           bourse_approvals_page_create_row, self, NULL);
 }
 
 /* }}} */
 
-/* The model {{{ */
+/* News {{{ */
 
 static void
-bourse_approvals_page_dialog_settled (BourseApprovalsPage *self,
-                                      JsonObject          *approval)
+bourse_approvals_page_dialog_settled (BourseApprovalsPage  *self,
+                                      BourseClientApproval *approval)
 {
-  const char *status = bourse_json_get_string (approval, "status");
+  const char *status = bourse_client_approval_get_status (approval);
   GtkLabel *error_label;
   const char *message;
 
   /* Our own decision's event may come before its answer. */
-  if (self->dialog == NULL || self->dialog_id != approval_id (approval) || self->deciding)
+  if (self->dialog == NULL || self->dialog_id != bourse_client_approval_get_id (approval) || self->deciding)
     return;
 
   if (g_strcmp0 (status, "approved") == 0)
@@ -598,86 +287,123 @@ bourse_approvals_page_dialog_settled (BourseApprovalsPage *self,
                                            self->dialog_decision, FALSE);
 }
 
-/* Tells the window what is news: a new pending approval, or one that left
- * the pending state (wherever it was decided). */
+/* An approval left the pending state, wherever it was decided: it moves to
+ * the other list, and the window withdraws its notification. */
 static void
-bourse_approvals_page_compare (BourseApprovalsPage *self,
-                               JsonObject          *before,
-                               JsonObject          *after)
+bourse_approvals_page_status_cb (BourseClientApproval *approval,
+                                 GParamSpec           *pspec,
+                                 BourseApprovalsPage  *self)
 {
-  gint64 id = approval_id (after);
+  const char *key = bourse_client_object_get_key (BOURSE_CLIENT_OBJECT (approval));
+  const char *before = g_hash_table_lookup (self->known, key);
+  gboolean was_pending = g_strcmp0 (before, "pending") == 0;
 
-  if (before == NULL && is_pending (after))
-    {
-      JsonObject *recommendation = recommendation_of (after);
-      g_autofree char *what = dup_title (after);
-      g_autofree char *title = NULL;
-      g_autofree char *levels = bourse_format_levels (recommendation);
-      g_autofree char *confidence = bourse_format_confidence (recommendation);
-      g_autofree char *body = NULL;
+  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
 
-      /* Translators: a decision and an instrument, e.g. “BUY BTCUSDT awaits approval” */
-      title = g_strdup_printf (_("%s awaits approval"), what);
-      /* Translators: levels, confidence, then the model's reason on a line of its own */
-      body = g_strdup_printf (_("%s · %s\n%s"), levels, confidence,
-                              bourse_json_get_string (recommendation, "reason") ?: "");
-      g_signal_emit (self, signals[APPROVAL_ADDED], 0, id, title, body);
-    }
-  else if (before != NULL && is_pending (before) && !is_pending (after))
+  g_hash_table_insert (self->known, g_strdup (key), g_strdup (bourse_client_approval_get_status (approval)));
+
+  gtk_filter_changed (GTK_FILTER (self->pending_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  gtk_filter_changed (GTK_FILTER (self->decided_filter), GTK_FILTER_CHANGE_DIFFERENT);
+
+  if (was_pending && !bourse_client_approval_is_pending (approval))
     {
-      bourse_approvals_page_dialog_settled (self, after);
-      g_signal_emit (self, signals[APPROVAL_SETTLED], 0, id);
+      bourse_approvals_page_dialog_settled (self, approval);
+      g_signal_emit (self, signals[APPROVAL_SETTLED], 0, bourse_client_approval_get_id (approval));
     }
 }
 
-/* Whether @after is older news than @before: decisions and executions are
- * final, so a late "created" event, or a list read before the execution,
- * must not undo them. */
-static gboolean
-is_stale (JsonObject *before,
-          JsonObject *after)
-{
-  return before != NULL &&
-         ((!is_pending (before) && is_pending (after)) ||
-          (order_id_of (before) != 0 && order_id_of (after) == 0));
-}
-
-/* Merges one approval as the topic or an answer tells it. */
 static void
-bourse_approvals_page_apply (BourseApprovalsPage *self,
-                             JsonObject          *approval,
-                             gboolean             compare)
+bourse_approvals_page_announce (BourseApprovalsPage  *self,
+                                BourseClientApproval *approval)
 {
-  JsonObject *before;
-  gint64 id = approval_id (approval);
+  JsonObject *recommendation = recommendation_of (approval);
+  g_autofree char *what = bourse_approval_dup_title (approval);
+  g_autofree char *levels = bourse_format_levels (recommendation);
+  g_autofree char *confidence = bourse_format_confidence (recommendation);
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
 
-  if (id == 0)
-    return;
-
-  before = g_hash_table_lookup (self->approvals, &id);
-  if (is_stale (before, approval))
-    return;
-
-  if (compare)
-    bourse_approvals_page_compare (self, before, approval);
-
-  g_hash_table_insert (self->approvals, g_memdup2 (&id, sizeof id), json_object_ref (approval));
+  /* Translators: a decision and an instrument, e.g. “BUY BTCUSDT awaits approval” */
+  title = g_strdup_printf (_("%s awaits approval"), what);
+  /* Translators: levels, confidence, then the model's reason on a line of its own */
+  body = g_strdup_printf (_("%s · %s\n%s"), levels, confidence,
+                          bourse_json_get_string (recommendation, "reason") ?: "");
+  g_signal_emit (self, signals[APPROVAL_ADDED], 0, bourse_client_approval_get_id (approval), title, body);
 }
+
+/* Follows every approval the page holds; a new pending one after the first
+ * look at the list is news. */
+static void
+bourse_approvals_page_track (BourseApprovalsPage  *self,
+                             BourseClientApproval *approval,
+                             gboolean              news)
+{
+  const char *key = bourse_client_object_get_key (BOURSE_CLIENT_OBJECT (approval));
+
+  if (g_object_get_data (G_OBJECT (approval), "bourse-approvals-page") != self)
+    {
+      g_object_set_data (G_OBJECT (approval), "bourse-approvals-page", self);
+      g_signal_connect_object (approval, "notify::status",
+                               G_CALLBACK (bourse_approvals_page_status_cb), self, 0);
+    }
+
+  if (g_hash_table_contains (self->known, key))
+    return;
+
+  g_hash_table_insert (self->known, g_strdup (key), g_strdup (bourse_client_approval_get_status (approval)));
+  if (news && bourse_client_approval_is_pending (approval))
+    bourse_approvals_page_announce (self, approval);
+}
+
+static void
+bourse_approvals_page_items_changed_cb (BourseApprovalsPage *self,
+                                        guint                position,
+                                        guint                removed,
+                                        guint                added,
+                                        GListModel          *model)
+{
+  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
+
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(BourseClientApproval) approval = g_list_model_get_item (model, i);
+      const char *key = bourse_client_object_get_key (BOURSE_CLIENT_OBJECT (approval));
+
+      bourse_approvals_page_track (self, approval, self->primed);
+
+      /* One asked for alone is listed now: the list's object is the live one. */
+      if (model == G_LIST_MODEL (self->store))
+        for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (self->extras)); j++)
+          {
+            g_autoptr(BourseClientObject) extra = g_list_model_get_item (G_LIST_MODEL (self->extras), j);
+
+            if (g_str_equal (bourse_client_object_get_key (extra), key))
+              {
+                g_list_store_remove (self->extras, j);
+                break;
+              }
+          }
+    }
+}
+
+/* }}} */
+
+/* Focus {{{ */
 
 static void
 bourse_approvals_page_focus (BourseApprovalsPage *self,
                              gint64               id,
                              const char          *decision)
 {
-  GtkWidget *row = g_hash_table_lookup (self->rows, &id);
+  BourseApprovalRow *row = bourse_approvals_page_find_row (self, id);
 
   if (row == NULL)
     return;
 
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  if (!gtk_widget_grab_focus (row))
-    gtk_widget_child_focus (row, GTK_DIR_TAB_FORWARD);
-  bourse_widget_scroll_into_view (row);
+  if (!gtk_widget_grab_focus (GTK_WIDGET (row)))
+    gtk_widget_child_focus (GTK_WIDGET (row), GTK_DIR_TAB_FORWARD);
+  bourse_widget_scroll_into_view (GTK_WIDGET (row));
 
   if (decision != NULL)
     bourse_approvals_page_open_dialog (self, id, decision);
@@ -709,6 +435,7 @@ bourse_approvals_page_fetch_cb (GObject      *object,
   BourseApprovalsPage *self = request->self;
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(BourseClientObject) approval = NULL;
 
   if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
     {
@@ -727,8 +454,13 @@ bourse_approvals_page_fetch_cb (GObject      *object,
     return;
 
   /* Asked for by name: no news, whatever state it is in. */
-  bourse_approvals_page_apply (self, json_node_get_object (answer), FALSE);
-  bourse_approvals_page_refresh (self);
+  if (bourse_approvals_page_lookup (self, request->id) == NULL &&
+      (approval = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_APPROVAL,
+                                                      json_node_get_object (answer))) != NULL)
+    {
+      bourse_approvals_page_track (self, BOURSE_CLIENT_APPROVAL (approval), FALSE);
+      g_list_store_append (self->extras, approval);
+    }
   bourse_approvals_page_focus (self, request->id, request->decision);
 }
 
@@ -745,9 +477,9 @@ bourse_approvals_page_show_approval (BourseApprovalsPage *self,
                     g_str_equal (decision, "reject"));
 
   g_debug ("Showing approval %" PRId64 " (%s), %s", id, decision ? decision : "open",
-           self->loaded ? "listed" : "once listed");
+           self->primed ? "listed" : "once listed");
 
-  if (!self->loaded || self->client == NULL)
+  if (!self->primed || self->client == NULL)
     {
       self->focus_id = id;
       g_free (self->focus_decision);
@@ -755,7 +487,7 @@ bourse_approvals_page_show_approval (BourseApprovalsPage *self,
       return;
     }
 
-  if (g_hash_table_contains (self->rows, &id))
+  if (bourse_approvals_page_lookup (self, id) != NULL)
     {
       bourse_approvals_page_focus (self, id, decision);
       return;
@@ -771,46 +503,18 @@ bourse_approvals_page_show_approval (BourseApprovalsPage *self,
                                 bourse_approvals_page_fetch_cb, request);
 }
 
+/* }}} */
+
+/* The store {{{ */
+
 static void
-bourse_approvals_page_apply_list (BourseApprovalsPage *self,
-                                  JsonArray           *items)
+bourse_approvals_page_loaded_cb (BourseApprovalsPage *self)
 {
-  g_autoptr(GHashTable) before = g_steal_pointer (&self->approvals);
-  g_autoptr(GPtrArray) queued = g_steal_pointer (&self->queued);
-  guint n_items = items != NULL ? json_array_get_length (items) : 0;
-  gboolean was_loaded = self->loaded;
+  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
 
-  self->approvals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                           (GDestroyNotify) json_object_unref);
-  self->queued = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      JsonObject *approval = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      gint64 id = approval_id (approval);
-
-      if (id == 0)
-        continue;
-      if (is_stale (g_hash_table_lookup (before, &id), approval))
-        approval = g_hash_table_lookup (before, &id);
-
-      /* Only what changed since the last look is news; the first look has
-       * none. */
-      if (was_loaded)
-        bourse_approvals_page_compare (self, g_hash_table_lookup (before, &id), approval);
-
-      g_hash_table_insert (self->approvals, g_memdup2 (&id, sizeof id), json_object_ref (approval));
-    }
-
-  self->loaded = TRUE;
-
-  /* Events that came while the list was on its way: decisions are final,
-   * so applying an older one changes nothing. */
-  for (guint i = 0; i < queued->len; i++)
-    bourse_approvals_page_apply (self, g_ptr_array_index (queued, i), TRUE);
-
-  bourse_approvals_page_refresh (self);
+  /* Only what changed since the first look is news. */
+  self->primed = TRUE;
+  bourse_approvals_page_update_placeholder (self);
 
   if (self->focus_id != 0)
     {
@@ -823,30 +527,33 @@ bourse_approvals_page_apply_list (BourseApprovalsPage *self,
 }
 
 static void
-bourse_approvals_page_load_cb (GObject      *object,
-                               GAsyncResult *result,
-                               gpointer      user_data)
+bourse_approvals_page_failed_cb (BourseApprovalsPage *self,
+                                 GError              *error)
 {
-  g_autoptr(BourseApprovalsPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *message = g_strdup_printf (_("Could not load the approvals: %s"), error->message);
 
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not load the approvals: %s"),
-                                                      error->message);
+  bourse_widget_show_toast (GTK_WIDGET (self), message);
+}
 
-          bourse_widget_show_toast (GTK_WIDGET (self), message);
-        }
-      return;
-    }
+/* Lets go of the store and what was learnt from it. */
+static void
+bourse_approvals_page_clear_store (BourseApprovalsPage *self)
+{
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->store);
+  g_list_store_remove_all (self->extras);
+  gtk_sort_list_model_set_model (self->sorted, NULL);
+  g_hash_table_remove_all (self->known);
+  self->primed = FALSE;
+}
 
-  bourse_approvals_page_apply_list (self,
-                                    JSON_NODE_HOLDS_OBJECT (answer)
-                                    ? bourse_json_get_array (json_node_get_object (answer), "items")
-                                    : NULL);
+gpointer
+bourse_approvals_page_get_store (BourseApprovalsPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_APPROVALS_PAGE (self), NULL);
+
+  return self->store;
 }
 
 void
@@ -854,49 +561,8 @@ bourse_approvals_page_reload (BourseApprovalsPage *self)
 {
   g_return_if_fail (BOURSE_IS_APPROVALS_PAGE (self));
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-
-  if (self->client == NULL)
-    return;
-
-  self->load_cancellable = g_cancellable_new ();
-  bourse_client_get_json_async (self->client, "/api/v1/approvals?limit=" G_STRINGIFY (LIST_LIMIT),
-                                self->load_cancellable,
-                                bourse_approvals_page_load_cb, g_object_ref (self));
-}
-
-static void
-bourse_approvals_page_event_cb (BourseApprovalsPage *self,
-                                const char          *topic,
-                                gint64               seq,
-                                JsonNode            *data,
-                                BourseClient        *client)
-{
-  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
-
-  if (!JSON_NODE_HOLDS_OBJECT (data) || approval_id (json_node_get_object (data)) == 0)
-    return;
-
-  if (!self->loaded)
-    {
-      g_ptr_array_add (self->queued, json_object_ref (json_node_get_object (data)));
-      return;
-    }
-
-  bourse_approvals_page_apply (self, json_node_get_object (data), TRUE);
-  bourse_approvals_page_refresh (self);
-}
-
-static void
-bourse_approvals_page_resync_cb (BourseApprovalsPage *self,
-                                 const char          *topic,
-                                 BourseClient        *client)
-{
-  g_assert (BOURSE_IS_APPROVALS_PAGE (self));
-
-  /* Events were missed: the list says what they changed. */
-  bourse_approvals_page_reload (self);
+  if (self->store != NULL)
+    bourse_client_store_reload (self->store);
 }
 
 /* }}} */
@@ -978,21 +644,29 @@ bourse_approvals_page_decide_cb (GObject      *object,
 
   if (answer != NULL && JSON_NODE_HOLDS_OBJECT (answer))
     {
-      JsonObject *approval = json_node_get_object (answer);
-      g_autofree char *title = dup_title (approval);
+      JsonObject *decided = json_node_get_object (answer);
+      BourseClientApproval *approval = bourse_approvals_page_lookup (self, decision->id);
+      g_autoptr(BourseClientObject) answered = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_APPROVAL,
+                                                                                   decided);
+      g_autofree char *title = NULL;
+
+      if (answered == NULL)
+        return;
+      title = bourse_approval_dup_title (BOURSE_CLIENT_APPROVAL (answered));
 
       if (ours)
         bourse_approvals_page_close_dialog (self);
 
-      if (g_strcmp0 (bourse_json_get_string (approval, "status"), "approved") == 0)
+      if (g_strcmp0 (bourse_json_get_string (decided, "status"), "approved") == 0)
         /* Translators: %s is a decision and an instrument, e.g. “BUY BTCUSDT” */
         message = g_strdup_printf (_("%s approved"), title);
       else
         message = g_strdup_printf (_("%s rejected"), title);
       bourse_widget_show_toast (GTK_WIDGET (self), message);
 
-      bourse_approvals_page_apply (self, approval, TRUE);
-      bourse_approvals_page_refresh (self);
+      /* The answer may come before the topic's event. */
+      if (approval != NULL)
+        bourse_client_object_update (BOURSE_CLIENT_OBJECT (approval), decided);
       return;
     }
 
@@ -1096,8 +770,8 @@ bourse_approvals_page_open_dialog (BourseApprovalsPage *self,
                                    gint64               id,
                                    const char          *decision)
 {
-  JsonObject *approval = g_hash_table_lookup (self->approvals, &id);
-  JsonObject *recommendation = recommendation_of (approval);
+  BourseClientApproval *approval = bourse_approvals_page_lookup (self, id);
+  JsonObject *recommendation = approval != NULL ? recommendation_of (approval) : NULL;
   gboolean approve = g_strcmp0 (decision, "approve") == 0;
   g_autofree char *title = NULL;
   g_autofree char *heading = NULL;
@@ -1115,14 +789,14 @@ bourse_approvals_page_open_dialog (BourseApprovalsPage *self,
   if (approval == NULL)
     return;
 
-  title = dup_title (approval);
+  title = bourse_approval_dup_title (approval);
 
-  if (!is_pending (approval))
+  if (!bourse_client_approval_is_pending (approval))
     {
       /* Translators: a decision and an instrument, then a state: Approved, Rejected, Expired */
       g_autofree char *message = g_strdup_printf (_("%s is no longer pending: %s"), title,
                                                   bourse_approval_status_to_display (
-                                                    bourse_json_get_string (approval, "status")));
+                                                    bourse_client_approval_get_status (approval)));
 
       bourse_widget_show_toast (GTK_WIDGET (self), message);
       return;
@@ -1435,8 +1109,8 @@ static void
 bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
                                            gint64               id)
 {
-  JsonObject *approval = g_hash_table_lookup (self->approvals, &id);
-  JsonObject *recommendation = recommendation_of (approval);
+  BourseClientApproval *approval = bourse_approvals_page_lookup (self, id);
+  JsonObject *recommendation = approval != NULL ? recommendation_of (approval) : NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *title = NULL;
   g_autofree char *heading = NULL;
@@ -1446,12 +1120,12 @@ bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
 
   g_assert (BOURSE_IS_APPROVALS_PAGE (self));
 
-  if (approval == NULL || !is_executable (approval) || !self->can_execute)
+  if (approval == NULL || !bourse_client_approval_is_executable (approval) || !self->can_execute)
     return;
 
   bourse_approvals_page_close_execute_dialog (self);
 
-  title = dup_title (approval);
+  title = bourse_approval_dup_title (approval);
   levels = bourse_format_levels (recommendation);
   /* Translators: e.g. “Execute BUY BTCUSDT?” */
   heading = g_strdup_printf (_("Execute %s?"), title);
@@ -1566,29 +1240,33 @@ bourse_approvals_page_set_client (BourseApprovalsPage *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
-  if (self->client != NULL)
-    bourse_client_unsubscribe (self->client, APPROVALS_TOPIC);
-
+  bourse_approvals_page_clear_store (self);
   g_set_object (&self->client, client);
-  g_signal_group_set_target (self->client_signals, client);
 
   /* Another server, or another principal: nothing seen so far is news. */
-  self->loaded = FALSE;
-  g_hash_table_remove_all (self->approvals);
-  g_hash_table_remove_all (self->rows);
-  g_ptr_array_set_size (self->queued, 0);
-  bourse_approvals_page_refresh (self);
-
   if (client != NULL)
     {
+      g_autoptr(GListStore) models = g_list_store_new (G_TYPE_LIST_MODEL);
+      g_autoptr(GtkFlattenListModel) all = NULL;
+
       self->cancellable = g_cancellable_new ();
-      bourse_client_subscribe (client, APPROVALS_TOPIC);
+      self->store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_APPROVAL, LIST_PATH, APPROVALS_TOPIC);
+      g_signal_connect_object (self->store, "items-changed",
+                               G_CALLBACK (bourse_approvals_page_items_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->store, "notify::n-loads",
+                               G_CALLBACK (bourse_approvals_page_loaded_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->store, "failed",
+                               G_CALLBACK (bourse_approvals_page_failed_cb), self, G_CONNECT_SWAPPED);
+      g_list_store_append (models, self->store);
+      g_list_store_append (models, self->extras);
+      all = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&models)));
+      gtk_sort_list_model_set_model (self->sorted, G_LIST_MODEL (all));
     }
+  bourse_approvals_page_bind (self);
+  bourse_approvals_page_counts_changed_cb (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.approve", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.reject", client != NULL);
-
-  bourse_approvals_page_reload (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -1614,7 +1292,7 @@ bourse_approvals_page_set_can_decide (BourseApprovalsPage *self,
   self->can_decide = can_decide;
   if (!can_decide)
     bourse_approvals_page_close_dialog (self);
-  bourse_approvals_page_refresh (self);
+  bourse_approvals_page_bind (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_DECIDE]);
 }
@@ -1632,7 +1310,7 @@ bourse_approvals_page_set_can_execute (BourseApprovalsPage *self,
   self->can_execute = can_execute;
   if (!can_execute)
     bourse_approvals_page_close_execute_dialog (self);
-  bourse_approvals_page_refresh (self);
+  bourse_approvals_page_bind (self);
 }
 
 guint
@@ -1648,7 +1326,9 @@ bourse_approvals_page_get_n_approvals (BourseApprovalsPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_APPROVALS_PAGE (self), -1);
 
-  return self->loaded ? (int) g_hash_table_size (self->approvals) : -1;
+  if (self->store == NULL || bourse_client_store_get_n_loads (self->store) == 0)
+    return -1;
+  return (int) g_list_model_get_n_items (G_LIST_MODEL (self->sorted));
 }
 
 static void
@@ -1659,21 +1339,17 @@ bourse_approvals_page_dispose (GObject *object)
   bourse_approvals_page_close_dialog (self);
   bourse_approvals_page_close_execute_dialog (self);
 
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
-  if (self->client != NULL)
-    bourse_client_unsubscribe (self->client, APPROVALS_TOPIC);
-  if (self->client_signals != NULL)
-    g_signal_group_set_target (self->client_signals, NULL);
-  g_clear_object (&self->client_signals);
+  if (self->pending_list != NULL)
+    {
+      gtk_list_box_bind_model (self->pending_list, NULL, NULL, NULL, NULL);
+      gtk_list_box_bind_model (self->decided_list, NULL, NULL, NULL, NULL);
+    }
+  if (self->extras != NULL)
+    bourse_approvals_page_clear_store (self);
   g_clear_object (&self->client);
-
-  if (self->shown != NULL)
-    g_ptr_array_set_size (self->shown, 0);
-  g_clear_pointer (&self->rows, g_hash_table_unref);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_APPROVALS_PAGE);
 
@@ -1685,9 +1361,11 @@ bourse_approvals_page_finalize (GObject *object)
 {
   BourseApprovalsPage *self = (BourseApprovalsPage *)object;
 
-  g_clear_pointer (&self->approvals, g_hash_table_unref);
-  g_clear_pointer (&self->shown, g_ptr_array_unref);
-  g_clear_pointer (&self->queued, g_ptr_array_unref);
+  g_clear_object (&self->pending);
+  g_clear_object (&self->decided);
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->extras);
+  g_clear_pointer (&self->known, g_hash_table_unref);
   g_clear_pointer (&self->focus_decision, g_free);
   g_clear_pointer (&self->dialog_decision, g_free);
 
@@ -1814,6 +1492,8 @@ bourse_approvals_page_class_init (BourseApprovalsPageClass *klass)
                                                "/io/github/bourse/Bourse/bourse-approvals-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BourseApprovalsPage, pending_group);
   gtk_widget_class_bind_template_child (widget_class, BourseApprovalsPage, decided_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseApprovalsPage, pending_list);
+  gtk_widget_class_bind_template_child (widget_class, BourseApprovalsPage, decided_list);
 }
 
 static void
@@ -1824,24 +1504,25 @@ bourse_approvals_page_init (BourseApprovalsPage *self)
   /* AdwPreferencesPage:name shadows the widget's own name in templates. */
   gtk_widget_set_name (GTK_WIDGET (self), "approvals-page");
 
-  self->approvals = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                           (GDestroyNotify) json_object_unref);
-  self->rows = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
-  self->shown = g_ptr_array_new ();
-  self->queued = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-
-  self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
-  g_signal_group_connect_object (self->client_signals, "event::" APPROVALS_TOPIC,
-                                 G_CALLBACK (bourse_approvals_page_event_cb),
-                                 self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->client_signals, "resync::" APPROVALS_TOPIC,
-                                 G_CALLBACK (bourse_approvals_page_resync_cb),
-                                 self, G_CONNECT_SWAPPED);
+  self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->extras = g_list_store_new (BOURSE_TYPE_CLIENT_APPROVAL);
+  self->sorted = gtk_sort_list_model_new (NULL, GTK_SORTER (gtk_custom_sorter_new (compare_approvals,
+                                                                                   NULL, NULL)));
+  self->pending_filter = gtk_custom_filter_new (filter_pending, NULL, NULL);
+  self->decided_filter = gtk_custom_filter_new (filter_decided, NULL, NULL);
+  self->pending = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->sorted)),
+                                             GTK_FILTER (self->pending_filter));
+  self->decided = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->sorted)),
+                                             GTK_FILTER (self->decided_filter));
+  g_signal_connect_object (self->pending, "items-changed",
+                           G_CALLBACK (bourse_approvals_page_counts_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->decided, "items-changed",
+                           G_CALLBACK (bourse_approvals_page_counts_changed_cb), self, G_CONNECT_SWAPPED);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.approve", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "approvals.reject", FALSE);
 
-  bourse_approvals_page_refresh (self);
+  bourse_approvals_page_counts_changed_cb (self);
 }
 
 GtkWidget *

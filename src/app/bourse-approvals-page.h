@@ -33,6 +33,9 @@ guint         bourse_approvals_page_get_n_pending   (BourseApprovalsPage *self);
 /* Approvals listed, once loaded (-1 before). */
 int           bourse_approvals_page_get_n_approvals (BourseApprovalsPage *self);
 void          bourse_approvals_page_reload          (BourseApprovalsPage *self);
+/* (transfer none) The BourseClientStore of BourseClientApproval the page
+ * shows, or NULL without a client. */
+gpointer      bourse_approvals_page_get_store       (BourseApprovalsPage *self);
 /* Expands and focuses approval @id; with @decision "approve" or "reject"
  * also opens the dialog asking for the reason. Waits for the list when it
  * is still loading. */

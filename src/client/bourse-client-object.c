@@ -285,6 +285,9 @@ bourse_client_object_update (BourseClientObject *self,
     return FALSE;
 
   klass = BOURSE_CLIENT_OBJECT_GET_CLASS (self);
+  if (priv->key != NULL && klass->accepts != NULL && !klass->accepts (self, object))
+    return FALSE;
+
   g_object_freeze_notify (G_OBJECT (self));
 
   if (priv->key == NULL)

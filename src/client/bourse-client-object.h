@@ -49,7 +49,14 @@ struct _BourseClientObjectClass
   guint                    n_fields;
   GParamSpec             **pspecs;
 
-  gpointer                 padding[8];
+  /*< public >*/
+  /* Whether @object may replace what @self holds: FALSE for older news
+   * (an approval decided here, pending in a late event). NULL: always. */
+  gboolean               (*accepts) (BourseClientObject *self,
+                                     JsonObject         *object);
+
+  /*< private >*/
+  gpointer                 padding[7];
 };
 
 /* In a subclass's class_init: the member naming an item ("id", "symbol")
@@ -63,7 +70,8 @@ void                bourse_client_object_class_install (BourseClientObjectClass 
 BourseClientObject *bourse_client_object_new_from_json (GType                     type,
                                                         JsonObject               *object);
 /* Takes what @object says; a property notifies only when it changed.
- * FALSE (nothing taken) when @object names another item. */
+ * FALSE (nothing taken) when @object names another item, or is older news
+ * than what @self holds (BourseClientObjectClass.accepts). */
 gboolean            bourse_client_object_update        (BourseClientObject       *self,
                                                         JsonObject               *object);
 /* The key as text: an id in decimal, or the symbol. */

@@ -199,6 +199,8 @@ struct _BourseClientApproval
   char               *expires_at;
   gint64              order_id;
   JsonObject         *recommendation;
+  char               *requested_by_name;
+  char               *decided_by_name;
 };
 
 G_DEFINE_FINAL_TYPE (BourseClientApproval, bourse_client_approval, BOURSE_TYPE_CLIENT_OBJECT)
@@ -215,11 +217,37 @@ static const BourseClientField approval_fields[] = {
   FIELD (BourseClientApproval, expires_at, STRING),
   FIELD (BourseClientApproval, order_id, INT64),
   FIELD (BourseClientApproval, recommendation, OBJECT),
+  FIELD (BourseClientApproval, requested_by_name, STRING),
+  FIELD (BourseClientApproval, decided_by_name, STRING),
 };
+
+static gboolean
+is_pending (const char *status)
+{
+  return g_strcmp0 (status, "pending") == 0;
+}
+
+/* Decisions and executions are final: a late "created" event, or a list
+ * read before the execution, must not undo them. */
+static gboolean
+bourse_client_approval_accepts (BourseClientObject *object,
+                                JsonObject         *json)
+{
+  BourseClientApproval *self = BOURSE_CLIENT_APPROVAL (object);
+  JsonNode *order_id = json_object_get_member (json, "order_id");
+  JsonNode *status = json_object_get_member (json, "status");
+  gboolean now_pending = status != NULL && JSON_NODE_HOLDS_VALUE (status) &&
+                         is_pending (json_node_get_string (status));
+  gboolean now_executed = order_id != NULL && JSON_NODE_HOLDS_VALUE (order_id) &&
+                          json_node_get_value_type (order_id) == G_TYPE_INT64;
+
+  return !(!is_pending (self->status) && now_pending) && !(self->order_id != 0 && !now_executed);
+}
 
 static void
 bourse_client_approval_class_init (BourseClientApprovalClass *klass)
 {
+  BOURSE_CLIENT_OBJECT_CLASS (klass)->accepts = bourse_client_approval_accepts;
   bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
                                       approval_fields, G_N_ELEMENTS (approval_fields));
 }
@@ -236,6 +264,135 @@ GETTER (approval, BourseClientApproval, APPROVAL, const char *, reason)
 GETTER (approval, BourseClientApproval, APPROVAL, const char *, expires_at)
 GETTER (approval, BourseClientApproval, APPROVAL, const char *, decided_at)
 GETTER (approval, BourseClientApproval, APPROVAL, JsonObject *, recommendation)
+GETTER (approval, BourseClientApproval, APPROVAL, gint64, requested_by)
+GETTER (approval, BourseClientApproval, APPROVAL, gint64, decided_by)
+GETTER (approval, BourseClientApproval, APPROVAL, const char *, created_at)
+GETTER (approval, BourseClientApproval, APPROVAL, gint64, order_id)
+GETTER (approval, BourseClientApproval, APPROVAL, const char *, requested_by_name)
+GETTER (approval, BourseClientApproval, APPROVAL, const char *, decided_by_name)
+
+gboolean
+bourse_client_approval_is_pending (BourseClientApproval *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_APPROVAL (self), FALSE);
+
+  return is_pending (self->status);
+}
+
+gboolean
+bourse_client_approval_is_executable (BourseClientApproval *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_APPROVAL (self), FALSE);
+
+  return g_strcmp0 (self->status, "approved") == 0 && self->order_id == 0;
+}
+
+const char *
+bourse_client_approval_get_strategy_name (BourseClientApproval *self)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (BOURSE_IS_CLIENT_APPROVAL (self), NULL);
+
+  node = self->recommendation != NULL ? json_object_get_member (self->recommendation, "strategy_name") : NULL;
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
+         ? json_node_get_string (node) : NULL;
+}
+
+/* }}} */
+
+/* BourseClientOrder {{{ */
+
+struct _BourseClientOrder
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  char               *symbol;
+  char               *side;
+  char               *type;
+  char               *status;
+  char               *mode;
+  char               *quantity;
+  char               *price;
+  char               *stop_price;
+  char               *filled_quantity;
+  char               *average_price;
+  char               *reason;
+  char               *exchange_order_id;
+  gboolean            external;
+  char               *cancel_requested_at;
+  gint64              created_by;
+  char               *created_by_name;
+  char               *strategy_name;
+  char               *created_at;
+  char               *updated_at;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientOrder, bourse_client_order, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField order_fields[] = {
+  FIELD (BourseClientOrder, id, INT64),
+  FIELD (BourseClientOrder, symbol, STRING),
+  FIELD (BourseClientOrder, side, STRING),
+  FIELD (BourseClientOrder, type, STRING),
+  FIELD (BourseClientOrder, status, STRING),
+  FIELD (BourseClientOrder, mode, STRING),
+  FIELD (BourseClientOrder, quantity, STRING),
+  FIELD (BourseClientOrder, price, STRING),
+  FIELD (BourseClientOrder, stop_price, STRING),
+  FIELD (BourseClientOrder, filled_quantity, STRING),
+  FIELD (BourseClientOrder, average_price, STRING),
+  FIELD (BourseClientOrder, reason, STRING),
+  FIELD (BourseClientOrder, exchange_order_id, STRING),
+  FIELD (BourseClientOrder, external, BOOLEAN),
+  FIELD (BourseClientOrder, cancel_requested_at, STRING),
+  FIELD (BourseClientOrder, created_by, INT64),
+  FIELD (BourseClientOrder, created_by_name, STRING),
+  FIELD (BourseClientOrder, strategy_name, STRING),
+  FIELD (BourseClientOrder, created_at, STRING),
+  FIELD (BourseClientOrder, updated_at, STRING),
+};
+
+static void
+bourse_client_order_class_init (BourseClientOrderClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      order_fields, G_N_ELEMENTS (order_fields));
+}
+
+static void
+bourse_client_order_init (BourseClientOrder *self)
+{
+}
+
+GETTER (order, BourseClientOrder, ORDER, gint64, id)
+GETTER (order, BourseClientOrder, ORDER, const char *, symbol)
+GETTER (order, BourseClientOrder, ORDER, const char *, side)
+
+/* Not _get_type: that is the GType's. */
+const char *
+bourse_client_order_get_order_type (BourseClientOrder *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_ORDER (self), NULL);
+
+  return self->type;
+}
+
+GETTER (order, BourseClientOrder, ORDER, const char *, status)
+GETTER (order, BourseClientOrder, ORDER, const char *, mode)
+GETTER (order, BourseClientOrder, ORDER, const char *, quantity)
+GETTER (order, BourseClientOrder, ORDER, const char *, price)
+GETTER (order, BourseClientOrder, ORDER, const char *, stop_price)
+GETTER (order, BourseClientOrder, ORDER, const char *, filled_quantity)
+GETTER (order, BourseClientOrder, ORDER, const char *, average_price)
+GETTER (order, BourseClientOrder, ORDER, const char *, reason)
+GETTER (order, BourseClientOrder, ORDER, const char *, exchange_order_id)
+GETTER (order, BourseClientOrder, ORDER, gboolean, external)
+GETTER (order, BourseClientOrder, ORDER, const char *, cancel_requested_at)
+GETTER (order, BourseClientOrder, ORDER, gint64, created_by)
+GETTER (order, BourseClientOrder, ORDER, const char *, strategy_name)
+GETTER (order, BourseClientOrder, ORDER, const char *, created_at)
 
 /* }}} */
 

@@ -70,6 +70,47 @@ const char *bourse_client_approval_get_reason            (BourseClientApproval *
 const char *bourse_client_approval_get_expires_at        (BourseClientApproval *self);
 const char *bourse_client_approval_get_decided_at        (BourseClientApproval *self);
 JsonObject *bourse_client_approval_get_recommendation    (BourseClientApproval *self);
+/* 0 for nobody: the local owner, a live strategy, an external signal. */
+gint64      bourse_client_approval_get_requested_by      (BourseClientApproval *self);
+gint64      bourse_client_approval_get_decided_by        (BourseClientApproval *self);
+const char *bourse_client_approval_get_created_at        (BourseClientApproval *self);
+/* The entry order it became, or 0 until it executes. */
+gint64      bourse_client_approval_get_order_id          (BourseClientApproval *self);
+/* The accounts' names, NULL where there is no account. */
+const char *bourse_client_approval_get_requested_by_name (BourseClientApproval *self);
+const char *bourse_client_approval_get_decided_by_name   (BourseClientApproval *self);
+/* The recommendation's strategy_name (its type's name, or the live strategy's). */
+const char *bourse_client_approval_get_strategy_name     (BourseClientApproval *self);
+gboolean    bourse_client_approval_is_pending            (BourseClientApproval *self);
+/* Approved, and no order made of it yet. */
+gboolean    bourse_client_approval_is_executable         (BourseClientApproval *self);
+
+/* An order (GET /api/v1/orders, topic "orders"); quantities and prices are
+ * decimals as the API writes them. */
+#define BOURSE_TYPE_CLIENT_ORDER (bourse_client_order_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientOrder, bourse_client_order, BOURSE, CLIENT_ORDER, BourseClientObject)
+
+gint64      bourse_client_order_get_id                  (BourseClientOrder *self);
+const char *bourse_client_order_get_symbol              (BourseClientOrder *self);
+const char *bourse_client_order_get_side                (BourseClientOrder *self);
+/* market, limit, stop_loss…: the member "type" (the property "type"). */
+const char *bourse_client_order_get_order_type          (BourseClientOrder *self);
+const char *bourse_client_order_get_status              (BourseClientOrder *self);
+const char *bourse_client_order_get_mode                (BourseClientOrder *self);
+const char *bourse_client_order_get_quantity            (BourseClientOrder *self);
+const char *bourse_client_order_get_price               (BourseClientOrder *self);
+const char *bourse_client_order_get_stop_price          (BourseClientOrder *self);
+const char *bourse_client_order_get_filled_quantity     (BourseClientOrder *self);
+const char *bourse_client_order_get_average_price       (BourseClientOrder *self);
+const char *bourse_client_order_get_reason              (BourseClientOrder *self);
+const char *bourse_client_order_get_exchange_order_id   (BourseClientOrder *self);
+gboolean    bourse_client_order_get_external            (BourseClientOrder *self);
+/* Set while a live order's cancel waits for the exchange. */
+const char *bourse_client_order_get_cancel_requested_at (BourseClientOrder *self);
+gint64      bourse_client_order_get_created_by          (BourseClientOrder *self);
+const char *bourse_client_order_get_strategy_name       (BourseClientOrder *self);
+const char *bourse_client_order_get_created_at          (BourseClientOrder *self);
 
 /* Users and the audit trail {{{ */
 

@@ -938,9 +938,11 @@ test_refused (void)
   set_reason (dialog, "Looks right");
 
   /* Someone else rejects it, and the page does not hear of it in time:
-   * its event is held back (the race the 409 is there for). */
+   * its event is held back from the page's store (the race the 409 is
+   * there for). */
   client = bourse_window_get_client (window);
-  blocked = g_signal_handlers_block_matched (client, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, page);
+  blocked = g_signal_handlers_block_matched (client, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                             bourse_approvals_page_get_store (page));
   g_assert_cmpuint (blocked, >, 0);
   decide (desk, id_of (btc), "reject", "Not now", NULL);
   click (find_button_labelled (dialog, "_Approve"));
@@ -958,7 +960,8 @@ test_refused (void)
   still = get_approval (desk, id_of (btc));
   g_assert_cmpstr (json_object_get_string_member (still, "status"), ==, "rejected");
   g_assert_cmpstr (json_object_get_string_member (still, "reason"), ==, "Not now");
-  g_signal_handlers_unblock_matched (client, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, page);
+  g_signal_handlers_unblock_matched (client, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL,
+                                     bourse_approvals_page_get_store (page));
   cancel_dialog ();
 
   /* Four eyes: not what one requested oneself. */
