@@ -12,7 +12,10 @@
 
 #include "bourse-app-util.h"
 #include "bourse-desk-util.h"
+#include "bourse-order-row.h"
 #include "bourse-orders-page.h"
+#include "client/bourse-client-records.h"
+#include "client/bourse-client-store.h"
 #include "bourse-trading-util.h"
 
 static const char * const topics[] = { "orders", "fills", "trades", NULL };
@@ -26,8 +29,12 @@ typedef enum
   N_SECTIONS
 } SectionKind;
 
+/* The open orders are a BourseClientStore kept live by the orders topic;
+ * the other sections are read a page at a time. */
+#define OPEN_PATH "/api/v1/orders?status=open&limit=100"
+
 static const char * const section_paths[N_SECTIONS] = {
-  "/api/v1/orders?status=open&limit=100",
+  NULL,
   "/api/v1/orders?status=closed&limit=50",
   "/api/v1/fills?limit=50",
   "/api/v1/trades?limit=50",
@@ -51,6 +58,10 @@ struct _BourseOrdersPage
   GSignalGroup        *client_signals;
   GCancellable        *cancellable;        /* cancels, the mode, who we are */
   gint64               user_id;            /* GET /api/v1/users/me; 0 unknown */
+  BourseClientStore   *open_store;         /* BourseClientOrder, the open ones and their ends */
+  GtkCustomFilter     *open_filter;
+  GtkFilterListModel  *open_orders;        /* those of open_store still open */
+  GtkWidget           *open_placeholder;
   Section              sections[N_SECTIONS];
   gboolean             reload_queued;
 
@@ -58,6 +69,7 @@ struct _BourseOrdersPage
   GtkWidget           *cancel_all_button;
   GtkWidget           *new_order_button;
   AdwPreferencesGroup *open_group;
+  GtkListBox          *open_list;
   AdwViewStack        *stack;
   AdwViewSwitcherBar  *switcher_bar;
   GtkSearchBar        *search_bar;
@@ -151,106 +163,25 @@ dup_order_title (JsonObject *item,
 /* One's own orders with orders.write, anyone's with orders.manage (the
  * server's rule; it has the last word). */
 static gboolean
-bourse_orders_page_may_cancel (BourseOrdersPage *self,
-                               JsonObject       *order)
+bourse_orders_page_may_cancel (BourseOrdersPage  *self,
+                               BourseClientOrder *order)
 {
-  gint64 created_by = 0;
-
   if (self->client == NULL)
     return FALSE;
   if (bourse_client_has_permission (self->client, "orders.manage"))
     return TRUE;
 
   return bourse_client_has_permission (self->client, "orders.write") && self->user_id != 0 &&
-         bourse_json_get_int (order, "created_by", &created_by) && created_by == self->user_id;
+         bourse_client_order_get_created_by (order) == self->user_id;
 }
 
 static GtkWidget *
-bourse_orders_page_create_order_row (BourseOrdersPage *self,
-                                     JsonObject       *order)
+bourse_orders_page_create_order_row (gpointer item,
+                                     gpointer user_data)
 {
-  const char *status = bourse_json_get_string (order, "status");
-  const char *type = bourse_json_get_string (order, "type");
-  const char *reason = bourse_json_get_string (order, "reason");
-  const char *mode = bourse_json_get_string (order, "mode");
-  const char *exchange_id = bourse_json_get_string (order, "exchange_order_id");
-  gboolean cancel_requested = bourse_json_get_string (order, "cancel_requested_at") != NULL;
-  gboolean external = FALSE;
-  g_autofree char *title = dup_order_title (order, "side");
-  g_autofree char *price = bourse_format_price (bourse_json_get_string (order, "price"));
-  g_autofree char *stop = bourse_format_price (bourse_json_get_string (order, "stop_price"));
-  g_autofree char *filled = bourse_format_price (bourse_json_get_string (order, "filled_quantity"));
-  g_autofree char *average = bourse_format_price (bourse_json_get_string (order, "average_price"));
-  g_autofree char *created = bourse_format_local_time (bourse_json_get_string (order, "created_at"));
-  g_autoptr(GString) subtitle = g_string_new (bourse_order_type_to_display (type));
-  BourseDecimal filled_quantity;
-  GtkWidget *row;
-  gint64 id = 0;
+  BourseOrdersPage *self = user_data;
 
-  bourse_json_get_boolean (order, "external", &external);
-
-  if (bourse_json_get_string (order, "price") != NULL)
-    g_string_append_printf (subtitle, " %s", price);
-  if (bourse_json_get_string (order, "stop_price") != NULL)
-    /* Translators: the price that triggers a stop-loss or take-profit order */
-    g_string_append_printf (subtitle, _(" · stop %s"), stop);
-  if (bourse_json_get_decimal (order, "filled_quantity", &filled_quantity) &&
-      !bourse_decimal_is_zero (filled_quantity))
-    /* Translators: how much of an order filled, and at what average price */
-    g_string_append_printf (subtitle, _(" · filled %s at %s"), filled, average);
-  g_string_append_printf (subtitle, " · %s", created ? created : "—");
-  if (bourse_json_get_string (order, "strategy_name") != NULL)
-    /* Translators: the live strategy whose approved signal made an order */
-    g_string_append_printf (subtitle, _(" · by %s"), bourse_json_get_string (order, "strategy_name"));
-  if (reason != NULL && reason[0] != '\0')
-    g_string_append_printf (subtitle, "\n%s", reason);
-
-  /* What the venue knows of it: its id there, whether it was placed there
-   * outside Bourse (adopted by a reconciliation), and a cancel it has yet
-   * to confirm. */
-  if (exchange_id != NULL || external || cancel_requested)
-    {
-      g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-      g_autofree char *line = NULL;
-
-      if (exchange_id != NULL)
-        /* Translators: an order's id on the exchange */
-        g_ptr_array_add (parts, g_strdup_printf (_("Exchange order %s"), exchange_id));
-      if (external)
-        g_ptr_array_add (parts, g_strdup (_("external: placed on the exchange outside Bourse")));
-      if (cancel_requested && bourse_order_status_is_open (status))
-        g_ptr_array_add (parts, g_strdup (_("cancel requested, waiting for the exchange")));
-      g_ptr_array_add (parts, NULL);
-      line = g_strjoinv (" · ", (char **) parts->pdata);
-      g_string_append_printf (subtitle, "\n%s", line);
-    }
-
-  row = new_row ("order", order, title, subtitle->str);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
-  if (mode != NULL)
-    {
-      add_suffix_label (row, "order-mode-label", bourse_account_mode_to_display (mode),
-                        g_strcmp0 (mode, "live") == 0 ? "live-tag" : "paper-tag");
-    }
-  add_suffix_label (row, "status-label",
-                    cancel_requested && bourse_order_status_is_open (status)
-                    ? _("Cancel requested") : bourse_order_status_to_display (status),
-                    bourse_order_status_is_open (status) ? "accent" : "dim-label");
-
-  /* A cancel on its way is not asked for twice. */
-  if (bourse_order_status_is_open (status) && !cancel_requested &&
-      bourse_json_get_int (order, "id", &id) && bourse_orders_page_may_cancel (self, order))
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Cancel"));
-
-      gtk_widget_set_name (button, "cancel-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "orders.cancel");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
-
-  return row;
+  return bourse_order_row_new (item, bourse_orders_page_may_cancel (self, item));
 }
 
 static GtkWidget *
@@ -323,6 +254,70 @@ add_placeholder (AdwPreferencesGroup *group,
   g_ptr_array_add (rows, row);
 }
 
+static gboolean
+filter_open (gpointer item,
+             gpointer user_data)
+{
+  return bourse_order_status_is_open (bourse_client_order_get_status (item));
+}
+
+/* The placeholder and Cancel All follow the number of open orders. */
+static void
+bourse_orders_page_open_changed_cb (BourseOrdersPage *self)
+{
+  guint n_open = self->open_orders != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->open_orders)) : 0;
+  gboolean loaded = self->open_store != NULL && bourse_client_store_get_n_loads (self->open_store) > 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->open_list), n_open > 0);
+  if (self->open_placeholder != NULL)
+    adw_preferences_group_remove (self->open_group, self->open_placeholder);
+  self->open_placeholder = NULL;
+  if (n_open == 0)
+    {
+      g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+      add_placeholder (self->open_group, rows, loaded ? _("No Open Orders") : _("Loading…"));
+      self->open_placeholder = g_ptr_array_index (rows, 0);
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", self->client != NULL && n_open > 0);
+}
+
+static void
+bourse_orders_page_order_status_cb (BourseOrdersPage *self)
+{
+  gtk_filter_changed (GTK_FILTER (self->open_filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* An order that leaves the open state leaves the list. */
+static void
+bourse_orders_page_open_items_changed_cb (BourseOrdersPage *self,
+                                          guint             position,
+                                          guint             removed,
+                                          guint             added,
+                                          GListModel       *model)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) order = g_list_model_get_item (model, i);
+
+      if (g_object_get_data (order, "bourse-orders-page") != self)
+        {
+          g_object_set_data (order, "bourse-orders-page", self);
+          g_signal_connect_object (order, "notify::status", G_CALLBACK (bourse_orders_page_order_status_cb),
+                                   self, G_CONNECT_SWAPPED);
+        }
+    }
+}
+
+/* The rows again: who may cancel what is known now. */
+static void
+bourse_orders_page_bind_open (BourseOrdersPage *self)
+{
+  gtk_list_box_bind_model (self->open_list, self->open_store != NULL ? G_LIST_MODEL (self->open_orders) : NULL,
+                           self->open_store != NULL ? bourse_orders_page_create_order_row : NULL, self, NULL);
+}
+
 static void
 bourse_orders_page_refresh (BourseOrdersPage *self,
                             SectionKind       kind)
@@ -331,6 +326,12 @@ bourse_orders_page_refresh (BourseOrdersPage *self,
   static const char * const empty[N_SECTIONS] = {
     N_("No Open Orders"), N_("No Orders Yet"), N_("No Fills"), N_("No Trades Yet"),
   };
+
+  if (kind == SECTION_OPEN)
+    {
+      bourse_orders_page_open_changed_cb (self);
+      return;
+    }
 
   clear_rows (section->rows);
 
@@ -344,7 +345,13 @@ bourse_orders_page_refresh (BourseOrdersPage *self,
       else if (kind == SECTION_FILLS)
         row = bourse_orders_page_create_fill_row (item);
       else
-        row = bourse_orders_page_create_order_row (self, item);
+        {
+          g_autoptr(BourseClientObject) order = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_ORDER, item);
+
+          if (order == NULL)
+            continue;
+          row = bourse_orders_page_create_order_row (order, self);
+        }
 
       adw_preferences_group_add (section->group, row);
       g_ptr_array_add (section->rows, row);
@@ -368,8 +375,6 @@ bourse_orders_page_refresh (BourseOrdersPage *self,
       g_ptr_array_add (section->rows, row);
     }
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all",
-                                 self->client != NULL && self->sections[SECTION_OPEN].items->len > 0);
 }
 
 /* }}} */
@@ -434,6 +439,13 @@ bourse_orders_page_load (BourseOrdersPage *self,
   g_cancellable_cancel (section->cancellable);
   g_clear_object (&section->cancellable);
 
+  if (kind == SECTION_OPEN)
+    {
+      if (self->open_store != NULL)
+        bourse_client_store_reload (self->open_store);
+      return;
+    }
+
   if (self->client == NULL || (more && section->next_cursor == NULL))
     return;
 
@@ -479,7 +491,7 @@ bourse_orders_page_me_cb (GObject      *object,
       !bourse_json_get_int (json_node_get_object (answer), "id", &self->user_id))
     return;
 
-  bourse_orders_page_refresh (self, SECTION_OPEN);
+  bourse_orders_page_bind_open (self);
 }
 
 void
@@ -502,7 +514,6 @@ bourse_orders_page_reload_idle_cb (gpointer data)
   BourseOrdersPage *self = data;
 
   self->reload_queued = FALSE;
-  bourse_orders_page_load (self, SECTION_OPEN, FALSE);
   bourse_orders_page_load (self, SECTION_HISTORY, FALSE);
   bourse_orders_page_load (self, SECTION_TRADES, FALSE);
   return G_SOURCE_REMOVE;
@@ -551,8 +562,8 @@ bourse_orders_page_event_cb (BourseOrdersPage *self,
   if (self->reload_queued)
     return;
 
-  /* An order moves between the lists and brings its trades: the lists
-   * again, once per burst. */
+  /* An order moves to the history and brings its trades: those lists
+   * again, once per burst (the open ones follow the topic themselves). */
   self->reload_queued = TRUE;
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, bourse_orders_page_reload_idle_cb,
                    g_object_ref (self), g_object_unref);
@@ -644,7 +655,7 @@ bourse_orders_page_cancel_all_action (GtkWidget  *widget,
 {
   BourseOrdersPage *self = BOURSE_ORDERS_PAGE (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
-  guint n = self->sections[SECTION_OPEN].items->len;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->open_orders));
   g_autofree char *heading = NULL;
   GtkWidget *dialog;
 
@@ -720,6 +731,20 @@ bourse_orders_page_set_client (BourseOrdersPage *self,
   g_signal_group_set_target (self->client_signals, client);
   self->user_id = 0;
 
+  if (self->open_store != NULL)
+    g_signal_handlers_disconnect_by_data (self->open_store, self);
+  g_clear_object (&self->open_store);
+  gtk_filter_list_model_set_model (self->open_orders, NULL);
+  if (client != NULL)
+    {
+      self->open_store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_ORDER, OPEN_PATH, "orders");
+      g_signal_connect_object (self->open_store, "items-changed",
+                               G_CALLBACK (bourse_orders_page_open_items_changed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->open_store, "notify::n-loads",
+                               G_CALLBACK (bourse_orders_page_open_changed_cb), self, G_CONNECT_SWAPPED);
+      gtk_filter_list_model_set_model (self->open_orders, G_LIST_MODEL (self->open_store));
+    }
+
   for (guint kind = 0; kind < N_SECTIONS; kind++)
     {
       g_ptr_array_set_size (self->sections[kind].items, 0);
@@ -753,7 +778,7 @@ bourse_orders_page_update_permissions (BourseOrdersPage *self)
   may_trade = self->client != NULL && bourse_client_has_permission (self->client, "orders.write");
   gtk_widget_set_visible (self->new_order_button, may_trade);
   gtk_widget_set_visible (self->cancel_all_button, may_trade);
-  bourse_orders_page_refresh (self, SECTION_OPEN);
+  bourse_orders_page_bind_open (self);
 }
 
 int
@@ -761,7 +786,9 @@ bourse_orders_page_get_n_open (BourseOrdersPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_ORDERS_PAGE (self), -1);
 
-  return self->sections[SECTION_OPEN].loaded ? (int) self->sections[SECTION_OPEN].items->len : -1;
+  if (self->open_store == NULL || bourse_client_store_get_n_loads (self->open_store) == 0)
+    return -1;
+  return (int) g_list_model_get_n_items (G_LIST_MODEL (self->open_orders));
 }
 
 static void
@@ -778,6 +805,12 @@ bourse_orders_page_dispose (GObject *object)
   if (self->client_signals != NULL)
     g_signal_group_set_target (self->client_signals, NULL);
   g_clear_object (&self->client_signals);
+  if (self->open_list != NULL)
+    gtk_list_box_bind_model (self->open_list, NULL, NULL, NULL, NULL);
+  if (self->open_store != NULL)
+    g_signal_handlers_disconnect_by_data (self->open_store, self);
+  g_clear_object (&self->open_store);
+  g_clear_object (&self->open_orders);
   g_clear_object (&self->client);
 
   for (guint kind = 0; kind < N_SECTIONS; kind++)
@@ -876,6 +909,7 @@ bourse_orders_page_class_init (BourseOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, cancel_all_button);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, new_order_button);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, open_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, open_list);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, history_group);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, fills_group);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, trades_group);
@@ -891,6 +925,11 @@ bourse_orders_page_init (BourseOrdersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_name (GTK_WIDGET (self), "orders-page");
+
+  self->open_filter = gtk_custom_filter_new (filter_open, NULL, NULL);
+  self->open_orders = gtk_filter_list_model_new (NULL, GTK_FILTER (self->open_filter));
+  g_signal_connect_object (self->open_orders, "items-changed",
+                           G_CALLBACK (bourse_orders_page_open_changed_cb), self, G_CONNECT_SWAPPED);
 
   self->sections[SECTION_OPEN].group = self->open_group;
   self->sections[SECTION_HISTORY].group = self->history_group;

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "gui-util.h"
@@ -339,6 +341,46 @@ wait_for_widget_named (gpointer    root,
 
   wait_until (widget_exists, &query, what);
   return find_widget (root, name);
+}
+
+gboolean
+tab_to (GtkWidget *window,
+        GtkWidget *target,
+        guint      max_steps)
+{
+  g_assert_true (GTK_IS_ROOT (window));
+  g_assert_nonnull (target);
+
+  for (guint i = 0; i < max_steps; i++)
+    {
+      /* GtkWindow's Tab binding: forward from the focus, and round again
+       * from the top once the chain ends. */
+      if (!gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD))
+        {
+          gtk_root_set_focus (GTK_ROOT (window), NULL);
+          gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD);
+        }
+      if (gtk_root_get_focus (GTK_ROOT (window)) == target)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+some_label_contains (GtkWidget  *root,
+                     const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), text) != NULL)
+    return TRUE;
+  if (ADW_IS_PREFERENCES_ROW (root) && strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), text))
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (some_label_contains (child, text))
+      return TRUE;
+  return FALSE;
 }
 
 /* "clicked" itself: gtk_widget_activate () emits it only after ~250 ms. */

@@ -94,6 +94,14 @@ GtkWidget         *wait_for_widget_named (gpointer    root,
                                           const char *name);
 /* Clicks a button that must be there and sensitive. */
 void               click               (GtkWidget   *button);
+/* Presses Tab in @window, as GTK does for the key, until @target has the
+ * focus (TRUE), or @max_steps presses later (FALSE). */
+gboolean           tab_to              (GtkWidget   *window,
+                                        GtkWidget   *target,
+                                        guint        max_steps);
+/* Whether a label below @root reads @text somewhere in its words. */
+gboolean           some_label_contains (GtkWidget   *root,
+                                        const char  *text);
 
 /* A window on the server at @base_url signed in with @token, presented;
  * the caller owns a reference (close_window () drops it). */

@@ -769,6 +769,8 @@ test_list (void)
   wait_until (chart_is_loaded, chart, "the decided one's chart");
   g_assert_cmpstr (label_text (find_row (page, id_of (ada)), "status-label"), ==, "Rejected");
   g_assert_cmpstr (label_text (find_row (page, id_of (xrp)), "status-label"), ==, "Expired");
+  /* People by name everywhere on the page, never by id. */
+  g_assert_false (some_label_contains (GTK_WIDGET (page), "User #"));
 
   close_window (window);
   desk_free (desk);
@@ -1105,6 +1107,57 @@ test_live (void)
 }
 
 static gboolean
+reason_entry_has_focus (gpointer data)
+{
+  GtkWidget *dialog = find_named_toplevel ("decide-dialog");
+  GtkWidget *focus = dialog != NULL ? gtk_root_get_focus (GTK_ROOT (dialog)) : NULL;
+
+  return focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_ENTRY) == find_widget (dialog, "reason-entry");
+}
+
+/* Approving with a reason by the keyboard alone: Tab to the row's
+ * Approve…, press it, type the reason where the focus already is, Enter. */
+static void
+test_keyboard (void)
+{
+  Desk *desk = desk_new (FALSE);
+  g_autoptr(JsonObject) btc = add_approval (desk, "BTCUSDT", "BUY", NULL);
+  g_autoptr(JsonObject) decided = NULL;
+  BourseApprovalsPage *page;
+  BourseWindow *window;
+  GtkWidget *approve;
+  GtkWidget *dialog;
+  GtkWidget *text;
+
+  window = open_window (desk, desk->trader);
+  page = wait_for_page (window, 1);
+  approve = find_widget (find_row (page, id_of (btc)), "approve-button");
+  g_assert_nonnull (approve);
+  wait_until (page_is_visible, page, "the Approvals page to be shown");
+
+  g_assert_true (tab_to (GTK_WIDGET (window), approve, 400));
+  g_assert_true (gtk_widget_activate (approve));
+  dialog = wait_for_dialog ("Approve BUY BTCUSDT?");
+  wait_until (reason_entry_has_focus, NULL, "the focus in the reason");
+  text = gtk_root_get_focus (GTK_ROOT (dialog));
+  g_assert_true (GTK_IS_EDITABLE (text));
+  gtk_editable_insert_text (GTK_EDITABLE (text), "Typed, not clicked", -1, &(int) { 0 });
+  /* Enter in the reason (GtkText's Return binding emits "activate") is the
+   * dialog's default: Approve. */
+  g_signal_emit_by_name (text, "activate");
+  wait_until (named_toplevel_is_gone, (gpointer) "decide-dialog", "the dialog to close");
+
+  decided = wait_for_status (desk, id_of (btc), "approved");
+  g_assert_cmpstr (json_object_get_string_member (decided, "reason"), ==, "Typed, not clicked");
+  g_assert_cmpint (json_object_get_int_member (decided, "decided_by"), ==, desk->trader_id);
+  wait_for_row (page, id_of (btc), "Approved");
+  g_assert_cmpstr (group_of (find_row (page, id_of (btc))), ==, "Decided");
+
+  close_window (window);
+  desk_free (desk);
+}
+
+static gboolean
 principal_is_known (gpointer data)
 {
   return find_widget (data, "approvals-page") != NULL;
@@ -1233,6 +1286,7 @@ main (int   argc,
   g_test_add_func ("/approvals/live", test_live);
   g_test_add_func ("/approvals/action-before-load", test_action_before_load);
   g_test_add_func ("/approvals/viewer", test_viewer);
+  g_test_add_func ("/approvals/keyboard", test_keyboard);
 
   /* The tests run inside the application, as a D-Bus service: registered
    * (the notifications need its bus name), started up, never activated

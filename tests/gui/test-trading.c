@@ -19,6 +19,7 @@
 #include "bourse-equity-chart.h"
 #include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
+#include "bourse-orders-page.h"
 #include "bourse-trading-util.h"
 #include "bourse-window.h"
 
@@ -749,6 +750,118 @@ test_cancel_rights (void)
   bourse_test_server_free (server);
 }
 
+/* label_says (), shown or not: the History tab is not. */
+static gboolean
+label_reads (gpointer data)
+{
+  LabelQuery *query = data;
+  GtkWidget *label = find_widget (query->root, query->name);
+
+  return label != NULL && g_strcmp0 (gtk_label_get_label (GTK_LABEL (label)), query->text) == 0;
+}
+
+static gboolean
+open_orders_are_listed (gpointer data)
+{
+  return bourse_orders_page_get_n_open (data) == 0;
+}
+
+/* The open orders follow the orders topic: an order placed through the API
+ * appears, its cancel through the API takes it to the history as
+ * canceled, without a click in the window. */
+static void
+test_orders_live (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *row = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) canceled = NULL;
+  BourseWindow *window;
+  GtkWidget *orders;
+  gint64 id;
+
+  desk_create_user (server, "tess", "trader");
+  token = desk_login (server, "tess", "trader");
+
+  window = open_window_as (server, token);
+  wait_until (permissions_are_loaded, window, "the trader's permissions");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "orders"));
+  orders = find_widget (GTK_WIDGET (window), "orders-page");
+  wait_until (open_orders_are_listed, orders, "the open orders to be listed");
+  wait_for_topics (window, (const char * const []) { "orders", NULL });
+
+  id = place_resting_buy (server, token);
+  row = g_strdup_printf ("order-row-%" G_GINT64_FORMAT, id);
+  {
+    RowQuery query = { find_widget (orders, "open-orders-group"), row, "cancel-button", TRUE };
+
+    wait_until (row_has_child, &query, "the new order among the open ones");
+  }
+  g_assert_cmpstr (label_text (find_widget (orders, row), "status-label"), ==, bourse_order_status_to_display ("NEW"));
+  g_assert_cmpint (bourse_orders_page_get_n_open (BOURSE_ORDERS_PAGE (orders)), ==, 1);
+
+  path = g_strdup_printf ("/api/v1/orders/%" G_GINT64_FORMAT, id);
+  canceled = desk_expect (server, "DELETE", path, token, NULL, 200);
+  {
+    WidgetQuery gone = { find_widget (orders, "open-orders-group"), row };
+    LabelQuery history = { find_widget (orders, "order-history-group"), "status-label",
+                           bourse_order_status_to_display ("CANCELED") };
+
+    wait_until (widget_is_gone, &gone, "the canceled order to leave the open orders");
+    wait_until (label_reads, &history, "the canceled order in the history");
+  }
+  g_assert_nonnull (find_widget (find_widget (orders, "order-history-group"), row));
+  g_assert_cmpint (bourse_orders_page_get_n_open (BOURSE_ORDERS_PAGE (orders)), ==, 0);
+  g_assert_false (some_label_contains (orders, "User #"));
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+/* Canceling an order by the keyboard alone: Tab to its Cancel, press it. */
+static void
+test_cancel_keyboard (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  g_autofree char *token = NULL;
+  g_autofree char *row = NULL;
+  g_autofree char *status = NULL;
+  BourseWindow *window;
+  GtkWidget *orders;
+  GtkWidget *cancel;
+  gint64 id;
+
+  desk_create_user (server, "tess", "trader");
+  token = desk_login (server, "tess", "trader");
+  id = place_resting_buy (server, token);
+  row = g_strdup_printf ("order-row-%" G_GINT64_FORMAT, id);
+
+  window = open_window_as (server, token);
+  wait_until (permissions_are_loaded, window, "the trader's permissions");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "orders"));
+  orders = find_widget (GTK_WIDGET (window), "orders-page");
+  {
+    RowQuery query = { orders, row, "cancel-button", TRUE };
+
+    wait_until (row_has_child, &query, "Cancel on the trader's order");
+  }
+  cancel = find_widget (find_widget (orders, row), "cancel-button");
+
+  g_assert_true (tab_to (GTK_WIDGET (window), cancel, 400));
+  g_assert_true (gtk_widget_activate (cancel));
+  {
+    WidgetQuery gone = { find_widget (orders, "open-orders-group"), row };
+
+    wait_until (widget_is_gone, &gone, "the canceled order to leave the open orders");
+  }
+  status = dup_order_status (server, id);
+  g_assert_cmpstr (status, ==, "CANCELED");
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -764,6 +877,8 @@ main (int   argc,
   g_test_add_func ("/trading/execute", test_execute);
   g_test_add_func ("/trading/viewer", test_viewer);
   g_test_add_func ("/trading/cancel-rights", test_cancel_rights);
+  g_test_add_func ("/trading/orders-live", test_orders_live);
+  g_test_add_func ("/trading/cancel-keyboard", test_cancel_keyboard);
 
   ret = g_test_run ();
 
