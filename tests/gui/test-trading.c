@@ -701,6 +701,19 @@ dup_order_status (BourseTestServer *server,
   return g_strdup (json_object_get_string_member (desk_object (order), "status"));
 }
 
+/* A window signed in with @token, on its Orders page; the page. */
+static GtkWidget *
+open_orders_page (BourseTestServer  *server,
+                  const char        *token,
+                  BourseWindow     **window)
+{
+  *window = open_window_as (server, token);
+  wait_until (permissions_are_loaded, *window, "the trader's permissions");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (*window), "win.show-page", "s", "orders"));
+
+  return find_widget (GTK_WIDGET (*window), "orders-page");
+}
+
 /* A trader cancels their own orders, and is offered no Cancel on anyone
  * else's (orders.manage is an administrator's). */
 static void
@@ -722,10 +735,7 @@ test_cancel_rights (void)
   theirs_row = g_strdup_printf ("order-row-%" G_GINT64_FORMAT, theirs);
   ours_row = g_strdup_printf ("order-row-%" G_GINT64_FORMAT, ours);
 
-  window = open_window_as (server, token);
-  wait_until (permissions_are_loaded, window, "the trader's permissions");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "orders"));
-  orders = find_widget (GTK_WIDGET (window), "orders-page");
+  orders = open_orders_page (server, token, &window);
   {
     RowQuery own = { orders, ours_row, "cancel-button", TRUE };
 
@@ -784,10 +794,7 @@ test_orders_live (void)
   desk_create_user (server, "tess", "trader");
   token = desk_login (server, "tess", "trader");
 
-  window = open_window_as (server, token);
-  wait_until (permissions_are_loaded, window, "the trader's permissions");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "orders"));
-  orders = find_widget (GTK_WIDGET (window), "orders-page");
+  orders = open_orders_page (server, token, &window);
   wait_until (open_orders_are_listed, orders, "the open orders to be listed");
   wait_for_topics (window, (const char * const []) { "orders", NULL });
 
@@ -837,10 +844,7 @@ test_cancel_keyboard (void)
   id = place_resting_buy (server, token);
   row = g_strdup_printf ("order-row-%" G_GINT64_FORMAT, id);
 
-  window = open_window_as (server, token);
-  wait_until (permissions_are_loaded, window, "the trader's permissions");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "orders"));
-  orders = find_widget (GTK_WIDGET (window), "orders-page");
+  orders = open_orders_page (server, token, &window);
   {
     RowQuery query = { orders, row, "cancel-button", TRUE };
 
