@@ -425,6 +425,32 @@ test_users (void)
   bourse_test_server_free (server);
 }
 
+/* Decisions and executions are final: an approval takes no older news
+ * (a late "created" event, a list read before the execution). */
+static void
+test_approval_final (void)
+{
+  g_autoptr(JsonNode) pending = json_from_string ("{\"id\":7,\"status\":\"pending\"}", NULL);
+  g_autoptr(JsonNode) approved = json_from_string ("{\"id\":7,\"status\":\"approved\",\"order_id\":null}", NULL);
+  g_autoptr(JsonNode) executed = json_from_string ("{\"id\":7,\"status\":\"approved\",\"order_id\":12}", NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_APPROVAL,
+                                                                             json_node_get_object (pending));
+  BourseClientApproval *approval = BOURSE_CLIENT_APPROVAL (object);
+
+  g_assert_true (bourse_client_approval_is_pending (approval));
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (approved)));
+  g_assert_true (bourse_client_approval_is_executable (approval));
+
+  g_assert_false (bourse_client_object_update (object, json_node_get_object (pending)));
+  g_assert_cmpstr (bourse_client_approval_get_status (approval), ==, "approved");
+
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (executed)));
+  g_assert_cmpint (bourse_client_approval_get_order_id (approval), ==, 12);
+  g_assert_false (bourse_client_approval_is_executable (approval));
+  g_assert_false (bourse_client_object_update (object, json_node_get_object (approved)));
+  g_assert_cmpint (bourse_client_approval_get_order_id (approval), ==, 12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -435,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/client-store/instruments", test_instruments);
   g_test_add_func ("/client-store/paged", test_paged);
   g_test_add_func ("/client-store/users", test_users);
+  g_test_add_func ("/client-store/approval-final", test_approval_final);
 
   return g_test_run ();
 }
