@@ -1347,9 +1347,16 @@ bourse_approvals_page_dispose (GObject *object)
       gtk_list_box_bind_model (self->pending_list, NULL, NULL, NULL, NULL);
       gtk_list_box_bind_model (self->decided_list, NULL, NULL, NULL, NULL);
     }
+  /* Emptying the models is no news for the placeholder or the window. */
+  if (self->pending != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->pending, self);
+      g_signal_handlers_disconnect_by_data (self->decided, self);
+    }
   if (self->extras != NULL)
     bourse_approvals_page_clear_store (self);
   g_clear_object (&self->client);
+  self->placeholder = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_APPROVALS_PAGE);
 
