@@ -372,7 +372,8 @@ some_label_contains (GtkWidget  *root,
 {
   if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), text) != NULL)
     return TRUE;
-  if (ADW_IS_PREFERENCES_ROW (root) && strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), text))
+  if (ADW_IS_PREFERENCES_ROW (root) &&
+      strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)) ?: "", text) != NULL)
     return TRUE;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root);
