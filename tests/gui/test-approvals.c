@@ -29,6 +29,7 @@
 #include "bourse-window.h"
 
 #include "bourse-desk-util.h"
+#include "bourse-desktop-settings.h"
 #include "desk/bourse-desk-approvals.h"
 
 #include "../integration/desk-test-util.h"
@@ -1101,6 +1102,32 @@ test_live (void)
   wait_for_row (page, id_of (dot), "Rejected");
   g_assert_cmpstr (group_of (find_row (page, id_of (dot))), ==, "Decided");
   cancel_dialog ();
+
+  /* Desktop notifications off (Preferences): a new approval is a toast in
+   * the window, not the shell's. The shell hears calls in the order they
+   * were sent, so once the one after it (notifications on again) is there,
+   * its absence is an answer. */
+  {
+    g_autoptr(GSettings) settings = bourse_settings_new ();
+    g_autoptr(JsonObject) quiet = NULL;
+    g_autoptr(JsonObject) loud = NULL;
+    g_autofree char *quiet_id = NULL;
+    g_autofree char *loud_id = NULL;
+    g_autoptr(GVariant) absent = NULL;
+
+    g_assert_nonnull (settings);
+    g_settings_set_boolean (settings, "desktop-notifications", FALSE);
+    quiet = add_approval (desk, "ETHUSDT", "SELL", NULL);
+    wait_for_row (page, id_of (quiet), NULL);
+    g_settings_set_boolean (settings, "desktop-notifications", TRUE);
+    loud = add_approval (desk, "BTCUSDT", "SELL", NULL);
+    wait_for_row (page, id_of (loud), NULL);
+    loud_id = g_strdup_printf ("approval-%" PRId64, id_of (loud));
+    wait_until (shell_has, loud_id, "the next approval's notification");
+    quiet_id = g_strdup_printf ("approval-%" PRId64, id_of (quiet));
+    absent = shell_find (quiet_id);
+    g_assert_null (absent);
+  }
 
   close_window (window);
   desk_free (desk);
