@@ -21,6 +21,7 @@
 #include "bourse-download-dialog.h"
 #include "bourse-import-dialog.h"
 #include "bourse-markets-page.h"
+#include "bourse-page-header.h"
 
 #define PAGE_LIMIT       5000
 /* A catch-up covers at most PAGE_LIMIT intervals, so more pages mean
@@ -1122,8 +1123,8 @@ bourse_markets_page_update_actions (BourseMarketsPage *self)
   gboolean can_import = bourse_markets_page_can_import (self);
   gboolean can_download = bourse_markets_page_can_download (self);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "markets.import", can_import);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "markets.download", can_download);
+  bourse_page_action_set_enabled (GTK_WIDGET (self), "markets.import", can_import);
+  bourse_page_action_set_enabled (GTK_WIDGET (self), "markets.download", can_download);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "markets.reload", self->client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "markets.reload-chart", self->client != NULL);
   gtk_widget_set_visible (self->import_button, can_import);
@@ -1534,6 +1535,7 @@ bourse_markets_page_class_init (BourseMarketsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BourseMarketsPage, interval_dropdown);
   gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_row_activated_cb);
+  bourse_page_class_bind_header_actions (widget_class);
   gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_load_older_cb);
 
@@ -1544,6 +1546,8 @@ static void
 bourse_markets_page_init (BourseMarketsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  bourse_page_init_header_actions (GTK_WIDGET (self), BOURSE_TYPE_MARKETS_PAGE, "markets",
+                                   (const char *[]) { "import", "download", NULL });
 
   gtk_widget_set_name (GTK_WIDGET (self), "markets-page");
   self->overlay = bourse_chart_overlay_new (self->chart);

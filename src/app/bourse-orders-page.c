@@ -14,6 +14,7 @@
 #include "bourse-desk-util.h"
 #include "bourse-order-row.h"
 #include "bourse-orders-page.h"
+#include "bourse-page-header.h"
 #include "client/bourse-client-records.h"
 #include "client/bourse-client-store.h"
 #include "bourse-trading-util.h"
@@ -280,7 +281,7 @@ bourse_orders_page_open_changed_cb (BourseOrdersPage *self)
       self->open_placeholder = g_ptr_array_index (rows, 0);
     }
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", self->client != NULL && n_open > 0);
+  bourse_page_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", self->client != NULL && n_open > 0);
 }
 
 static void
@@ -908,6 +909,7 @@ bourse_orders_page_class_init (BourseOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, mode_tag);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, cancel_all_button);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, new_order_button);
+  bourse_page_class_bind_header_actions (widget_class);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, open_group);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, open_list);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, history_group);
@@ -924,6 +926,8 @@ static void
 bourse_orders_page_init (BourseOrdersPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  bourse_page_init_header_actions (GTK_WIDGET (self), BOURSE_TYPE_ORDERS_PAGE, "orders",
+                                   (const char *[]) { "cancel-all", NULL });
   gtk_widget_set_name (GTK_WIDGET (self), "orders-page");
 
   self->open_filter = gtk_custom_filter_new (filter_open, NULL, NULL);

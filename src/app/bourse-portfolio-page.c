@@ -16,6 +16,7 @@
 #include "bourse-desk-util.h"
 #include "bourse-desktop-settings.h"
 #include "bourse-equity-chart.h"
+#include "bourse-page-header.h"
 #include "bourse-pnl-calendar.h"
 #include "bourse-portfolio-page.h"
 #include "bourse-trading-util.h"
@@ -782,6 +783,7 @@ bourse_portfolio_page_class_init (BoursePortfolioPageClass *klass)
                                                "/io/github/bourse/Bourse/bourse-portfolio-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, mode_tag);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, new_order_button);
+  bourse_page_class_bind_header_actions (widget_class);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, equity_label);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, cash_label);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, positions_value_label);
@@ -800,6 +802,7 @@ static void
 bourse_portfolio_page_init (BoursePortfolioPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  bourse_page_init_header_actions (GTK_WIDGET (self), BOURSE_TYPE_PORTFOLIO_PAGE, NULL, NULL);
 
   /* AdwPreferencesPage:name shadows the widget's own name in templates. */
   gtk_widget_set_name (GTK_WIDGET (self), "portfolio-page");

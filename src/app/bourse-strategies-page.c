@@ -24,6 +24,7 @@
 #include "bourse-desk-util.h"
 #include "bourse-mini-chart.h"
 #include "bourse-param-form.h"
+#include "bourse-page-header.h"
 #include "bourse-strategies-page.h"
 #include "bourse-strategy-row.h"
 
@@ -1134,7 +1135,7 @@ bourse_strategies_page_set_can_write (BourseStrategiesPage *self,
       gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
       bourse_strategies_page_show_list (self);
     }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.new", can_write);
+  bourse_page_action_set_enabled (GTK_WIDGET (self), "strategies.new", can_write);
 
   bourse_strategies_page_update_actions (self);
   bourse_strategies_page_bind_list (self);
@@ -1273,6 +1274,7 @@ bourse_strategies_page_class_init (BourseStrategiesPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-strategies-page.ui");
+  bourse_page_class_bind_header_actions (widget_class);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, list_page);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, editor_box);
@@ -1312,6 +1314,8 @@ bourse_strategies_page_init (BourseStrategiesPage *self)
   g_type_ensure (BOURSE_TYPE_CLIENT_STRATEGY_TYPE);
   g_type_ensure (BOURSE_TYPE_CLIENT_INSTRUMENT);
   gtk_widget_init_template (GTK_WIDGET (self));
+  bourse_page_init_header_actions (GTK_WIDGET (self), BOURSE_TYPE_STRATEGIES_PAGE, "strategies",
+                                   (const char *[]) { "new", NULL });
   bourse_search_filter_lists (GTK_WIDGET (self->live_group), self->search_entry);
   self->params = bourse_param_form_new (self->params_group);
 
@@ -1333,7 +1337,7 @@ bourse_strategies_page_init (BourseStrategiesPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.analyse", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.refresh", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.delete", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.new", FALSE);
+  bourse_page_action_set_enabled (GTK_WIDGET (self), "strategies.new", FALSE);
 }
 
 GtkWidget *

@@ -20,6 +20,7 @@
 #include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
 #include "bourse-orders-page.h"
+#include "bourse-page-header.h"
 #include "bourse-owner-dialog.h"
 #include "bourse-portfolio-page.h"
 #include "bourse-reconciliation-dialog.h"
@@ -111,6 +112,14 @@ struct _BourseWindow
   GtkWidget            *trading_banner_box;
   GtkLabel             *trading_banner_label;
   GtkWidget            *resume_button;
+  GtkWidget            *page_actions;
+  AdwBin               *page_toolbar;
+  GtkMenuButton        *page_menu_button;
+
+  /* The visible page's toolbar, shown in page_toolbar, and the prefix of
+   * its actions' group, lent to the menu button. */
+  GtkWidget            *shown_toolbar;
+  char                 *shown_prefix;
 };
 
 G_DEFINE_FINAL_TYPE (BourseWindow, bourse_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -1705,6 +1714,84 @@ bourse_window_sidebar_released_cb (BourseWindow    *self,
   adw_leaflet_set_visible_child (self->leaflet, self->content);
 }
 
+/* The header's page actions are shown while the toolbar has a button to
+ * show. */
+static void
+bourse_window_update_page_actions (BourseWindow *self)
+{
+  gboolean any = FALSE;
+
+  if (self->shown_toolbar != NULL)
+    for (GtkWidget *child = gtk_widget_get_first_child (self->shown_toolbar);
+         child != NULL && !any;
+         child = gtk_widget_get_next_sibling (child))
+      any = gtk_widget_get_visible (child);
+
+  gtk_widget_set_visible (self->page_actions, any);
+}
+
+/* The narrow window's menu: the toolbar's buttons as they are now. */
+static void
+bourse_window_page_menu_cb (GtkMenuButton *button,
+                            gpointer       user_data)
+{
+  BourseWindow *self = BOURSE_WINDOW (user_data);
+  g_autoptr(GMenuModel) menu = NULL;
+
+  if (self->shown_toolbar == NULL)
+    return;
+
+  menu = bourse_page_header_menu_new (self->shown_toolbar);
+  gtk_menu_button_set_menu_model (button, menu);
+}
+
+static void
+bourse_window_show_page_actions (BourseWindow *self,
+                                 GtkWidget    *page)
+{
+  GtkWidget *toolbar = page != NULL ? bourse_page_get_header_actions (page) : NULL;
+  GActionGroup *group = NULL;
+  const char *prefix = NULL;
+
+  if (toolbar == self->shown_toolbar)
+    return;
+
+  if (self->shown_toolbar != NULL)
+    {
+      for (GtkWidget *child = gtk_widget_get_first_child (self->shown_toolbar);
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_signal_handlers_disconnect_by_func (child, bourse_window_update_page_actions, self);
+      g_clear_object (&self->shown_toolbar);
+    }
+  if (self->shown_prefix != NULL)
+    {
+      gtk_widget_insert_action_group (GTK_WIDGET (self->page_menu_button), self->shown_prefix, NULL);
+      g_clear_pointer (&self->shown_prefix, g_free);
+    }
+
+  /* A toolbar is a box of buttons: each one shown or hidden by its page
+   * (for its permissions) shows or hides the whole when it is the last. */
+  if (toolbar != NULL)
+    {
+      self->shown_toolbar = g_object_ref (toolbar);
+      for (GtkWidget *child = gtk_widget_get_first_child (toolbar);
+           child != NULL;
+           child = gtk_widget_get_next_sibling (child))
+        g_signal_connect_object (child, "notify::visible",
+                                 G_CALLBACK (bourse_window_update_page_actions), self,
+                                 G_CONNECT_SWAPPED);
+      if ((group = bourse_page_get_header_group (page, &prefix)))
+        {
+          self->shown_prefix = g_strdup (prefix);
+          gtk_widget_insert_action_group (GTK_WIDGET (self->page_menu_button), prefix, group);
+        }
+    }
+
+  adw_bin_set_child (self->page_toolbar, toolbar);
+  bourse_window_update_page_actions (self);
+}
+
 static void
 bourse_window_visible_page_changed_cb (BourseWindow *self,
                                        GParamSpec   *pspec,
@@ -1718,6 +1805,7 @@ bourse_window_visible_page_changed_cb (BourseWindow *self,
   if ((child = adw_view_stack_get_visible_child (view_stack)) &&
       (page = adw_view_stack_get_page (view_stack, child)))
     adw_window_title_set_title (self->content_title, adw_view_stack_page_get_title (page));
+  bourse_window_show_page_actions (self, child);
 }
 
 /* The schema is missing when running uninstalled without
@@ -1820,6 +1908,14 @@ bourse_window_dispose (GObject *object)
   /* The stack's pages vanish with it: the sidebar must not be watching. */
   if (self->sidebar_list != NULL)
     gtk_list_view_set_model (self->sidebar_list, NULL);
+
+  /* Nor the header its toolbar, which is the page's. */
+  if (self->view_stack != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->view_stack,
+                                            bourse_window_visible_page_changed_cb, self);
+      bourse_window_show_page_actions (self, NULL);
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_WINDOW);
 
@@ -1959,6 +2055,9 @@ bourse_window_class_init (BourseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner_box);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, trading_banner_label);
   gtk_widget_class_bind_template_child (widget_class, BourseWindow, resume_button);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, page_actions);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, page_toolbar);
+  gtk_widget_class_bind_template_child (widget_class, BourseWindow, page_menu_button);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_sidebar_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_sidebar_released_cb);
@@ -1984,6 +2083,8 @@ bourse_window_init (BourseWindow *self)
   if (g_strcmp0 (PROFILE, "development") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
 
+  gtk_menu_button_set_create_popup_func (self->page_menu_button, bourse_window_page_menu_cb,
+                                         self, NULL);
   pages = adw_view_stack_get_pages (self->view_stack);
   gtk_list_view_set_model (self->sidebar_list, pages);
   bourse_window_visible_page_changed_cb (self, NULL, self->view_stack);

@@ -23,6 +23,7 @@
 #include "bourse-download-dialog.h"
 #include "bourse-import-dialog.h"
 #include "bourse-markets-page.h"
+#include "bourse-page-header.h"
 
 #include "../integration/bourse-test-server.h"
 #include "gui-util.h"
@@ -828,8 +829,9 @@ test_roles (Fixture       *fixture,
 
   open_page (fixture, "viewer");
   page_widget = GTK_WIDGET (fixture->page);
-  import_button = find_widget (page_widget, "import-button");
-  download_button = find_widget (page_widget, "download-button");
+  /* In the window's header bar, as the page's actions. */
+  import_button = find_widget (bourse_page_get_header_actions (page_widget), "import-button");
+  download_button = find_widget (bourse_page_get_header_actions (page_widget), "download-button");
 
   g_assert_false (gtk_widget_get_visible (import_button));
   g_assert_false (gtk_widget_get_visible (download_button));

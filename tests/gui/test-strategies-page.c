@@ -17,6 +17,7 @@
 
 #include "bourse-approvals-page.h"
 #include "bourse-mini-chart.h"
+#include "bourse-page-header.h"
 #include "bourse-strategies-page.h"
 #include "bourse-window.h"
 #include "client/bourse-client-records.h"
@@ -314,7 +315,7 @@ open_editor (BourseStrategiesPage *page)
 {
   ShownQuery query = { page, "strategies-editor-page" };
 
-  click (find_widget (GTK_WIDGET (page), "new-button"));
+  click (find_widget (bourse_page_get_header_actions (GTK_WIDGET (page)), "new-button"));
   wait_until (leaflet_shows, &query, "the editor");
 }
 

@@ -20,6 +20,7 @@
 #include "bourse-markets-page.h"
 #include "bourse-order-dialog.h"
 #include "bourse-orders-page.h"
+#include "bourse-page-header.h"
 #include "bourse-trading-util.h"
 #include "bourse-window.h"
 
@@ -671,9 +672,9 @@ test_viewer (void)
   orders = find_widget (GTK_WIDGET (window), "orders-page");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "portfolio"));
   wait_for_label (portfolio, "mode-tag", "Paper");
-  g_assert_false (gtk_widget_get_visible (find_widget (portfolio, "new-order-button")));
-  g_assert_false (gtk_widget_get_visible (find_widget (orders, "new-order-button")));
-  g_assert_false (gtk_widget_get_visible (find_widget (orders, "cancel-all-button")));
+  g_assert_false (gtk_widget_get_visible (find_widget (bourse_page_get_header_actions (portfolio), "new-order-button")));
+  g_assert_false (gtk_widget_get_visible (find_widget (bourse_page_get_header_actions (orders), "new-order-button")));
+  g_assert_false (gtk_widget_get_visible (find_widget (bourse_page_get_header_actions (orders), "cancel-all-button")));
   g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "kill-switch-button")));
   close_window (window);
 
@@ -682,9 +683,9 @@ test_viewer (void)
   wait_until (permissions_are_loaded, window, "the owner's permissions");
   portfolio = find_widget (GTK_WIDGET (window), "portfolio-page");
   orders = find_widget (GTK_WIDGET (window), "orders-page");
-  g_assert_true (gtk_widget_get_visible (find_widget (portfolio, "new-order-button")));
-  g_assert_true (gtk_widget_get_visible (find_widget (orders, "new-order-button")));
-  g_assert_true (gtk_widget_get_visible (find_widget (orders, "cancel-all-button")));
+  g_assert_true (gtk_widget_get_visible (find_widget (bourse_page_get_header_actions (portfolio), "new-order-button")));
+  g_assert_true (gtk_widget_get_visible (find_widget (bourse_page_get_header_actions (orders), "new-order-button")));
+  g_assert_true (gtk_widget_get_visible (find_widget (bourse_page_get_header_actions (orders), "cancel-all-button")));
   g_assert_true (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "kill-switch-button")));
   close_window (window);
 

@@ -16,7 +16,9 @@
 
 #include "bourse-audit-item.h"
 #include "bourse-audit-page.h"
+#include "bourse-download-dialog.h"
 #include "bourse-local-engine.h"
+#include "bourse-page-header.h"
 #include "bourse-system-page.h"
 #include "bourse-users-page.h"
 #include "bourse-window.h"
@@ -1401,6 +1403,105 @@ test_window_keyboard (void)
   close_window (window);
 }
 
+static gboolean
+squeezer_shows (gpointer data)
+{
+  GtkWidget **pair = data;
+
+  return adw_squeezer_get_visible_child (ADW_SQUEEZER (pair[0])) == pair[1];
+}
+
+/* The words of a menu's items, "|"-separated. */
+static char *
+menu_words (GMenuModel *menu)
+{
+  GString *words = g_string_new (NULL);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *label = NULL;
+
+      g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+      g_string_append_printf (words, "%s%s", i > 0 ? "|" : "", label);
+    }
+
+  return g_string_free (words, FALSE);
+}
+
+/* The visible page's actions sit in the window's header bar: the page's
+ * toolbar while it fits, the same as a menu at 360 px; a page without
+ * actions shows none. */
+static void
+test_window_page_actions (void)
+{
+  static const int widths[] = { 1280, 360 };
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      BourseWindow *window = open_full_window (widths[w]);
+      GtkWidget *actions = find_widget (GTK_WIDGET (window), "page-actions");
+      GtkWidget *menu_button = find_widget (GTK_WIDGET (window), "page-menu-button");
+      GtkWidget *markets = find_widget (GTK_WIDGET (window), "markets-page");
+      GtkWidget *toolbar = bourse_page_get_header_actions (markets);
+      GtkWidget *pair[2] = { actions, widths[w] < 600 ? menu_button : gtk_widget_get_parent (toolbar) };
+      GtkWidget *dialog;
+      GMenuModel *menu;
+      g_autofree char *words = NULL;
+
+      g_assert_nonnull (actions);
+      g_assert_nonnull (toolbar);
+
+      /* Markets: the owner may import and download, from the header. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "markets"));
+      wait_until (visible_page_is_mapped, window, "the page to be shown");
+      g_assert_true (gtk_widget_is_ancestor (toolbar, actions));
+      g_assert_false (gtk_widget_is_ancestor (toolbar, markets));
+      g_assert_true (gtk_widget_get_visible (actions));
+      g_assert_true (gtk_widget_get_visible (find_widget (toolbar, "import-button")));
+      g_assert_true (gtk_widget_get_visible (find_widget (toolbar, "download-button")));
+      wait_until (squeezer_shows, pair, widths[w] < 600 ? "the actions' menu" : "the actions' toolbar");
+
+      /* The menu is the toolbar's buttons, and reaches the page's actions. */
+      gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+      menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+      g_assert_nonnull (menu);
+      words = menu_words (menu);
+      g_assert_cmpstr (words, ==, "Import Candles From a CSV File…|Download History From Binance…");
+      gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
+      g_assert_true (gtk_widget_activate_action (menu_button, "markets.download", NULL));
+      dialog = find_toplevel (BOURSE_TYPE_DOWNLOAD_DIALOG);
+      g_assert_nonnull (dialog);
+      gtk_window_destroy (GTK_WINDOW (dialog));
+
+      /* Orders: its own Cancel All (off while nothing is open) and the
+       * window's New Order. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "orders"));
+      wait_until (visible_page_is_mapped, window, "the page to be shown");
+      g_assert_true (gtk_widget_is_ancestor (find_widget (actions, "cancel-all-button"), actions));
+      g_assert_true (gtk_widget_get_visible (find_widget (actions, "new-order-button")));
+      g_assert_false (gtk_widget_is_ancestor (toolbar, actions));
+      gtk_menu_button_popup (GTK_MENU_BUTTON (menu_button));
+      g_clear_pointer (&words, g_free);
+      words = menu_words (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)));
+      g_assert_cmpstr (words, ==, "Cancel _All…|_New Order…");
+      gtk_menu_button_popdown (GTK_MENU_BUTTON (menu_button));
+      g_assert_false (gtk_widget_is_sensitive (find_widget (actions, "cancel-all-button")));
+
+      /* System: none. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "system"));
+      wait_until (visible_page_is_mapped, window, "the page to be shown");
+      g_assert_false (gtk_widget_get_visible (actions));
+
+      close_window (window);
+    }
+}
+
 /* Nothing to decide: a status page says so, not a dim row. */
 static void
 test_window_empty_approvals (void)
@@ -1582,6 +1683,7 @@ main (int   argc,
   g_test_add_func ("/window/audit-page", test_window_audit_page);
   g_test_add_func ("/window/adaptive", test_window_adaptive);
   g_test_add_func ("/window/keyboard", test_window_keyboard);
+  g_test_add_func ("/window/page-actions", test_window_page_actions);
   g_test_add_func ("/window/empty-approvals", test_window_empty_approvals);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
 
