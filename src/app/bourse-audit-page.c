@@ -14,6 +14,7 @@
 #include "bourse-app-util.h"
 #include "bourse-audit-item.h"
 #include "bourse-audit-page.h"
+#include "bourse-tab-stop.h"
 
 #define PAGE_SIZE 100
 #define AUDIT_TOPIC "audit"
@@ -626,6 +627,7 @@ bourse_audit_page_class_init (BourseAuditPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, bourse_audit_page_entry_activate_cb);
 
   g_type_ensure (BOURSE_TYPE_AUDIT_ITEM);
+  g_type_ensure (BOURSE_TYPE_TAB_STOP);
 }
 
 static void

@@ -17,6 +17,7 @@
 
 #include "bourse-app-util.h"
 #include "bourse-logs-page.h"
+#include "bourse-tab-stop.h"
 
 #define LOGS_TOPIC  "logs"
 #define PAGE_SIZE   200
@@ -595,6 +596,7 @@ bourse_logs_page_class_init (BourseLogsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-logs-page.ui");
+  g_type_ensure (BOURSE_TYPE_TAB_STOP);
   gtk_widget_class_bind_template_child (widget_class, BourseLogsPage, level_dropdown);
   gtk_widget_class_bind_template_child (widget_class, BourseLogsPage, domain_entry);
   gtk_widget_class_bind_template_child (widget_class, BourseLogsPage, search_entry);

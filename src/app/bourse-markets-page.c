@@ -22,6 +22,7 @@
 #include "bourse-import-dialog.h"
 #include "bourse-markets-page.h"
 #include "bourse-page-header.h"
+#include "bourse-tab-stop.h"
 
 #define PAGE_LIMIT       5000
 /* A catch-up covers at most PAGE_LIMIT intervals, so more pages mean
@@ -1540,6 +1541,7 @@ bourse_markets_page_class_init (BourseMarketsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, bourse_markets_page_load_older_cb);
 
   g_type_ensure (BOURSE_TYPE_CANDLE_CHART);
+  g_type_ensure (BOURSE_TYPE_TAB_STOP);
 }
 
 static void

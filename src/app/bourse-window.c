@@ -29,6 +29,7 @@
 #include "bourse-sign-in-dialog.h"
 #include "bourse-strategies-page.h"
 #include "bourse-system-page.h"
+#include "bourse-tab-stop.h"
 #include "bourse-trading-util.h"
 #include "bourse-users-page.h"
 #include "bourse-window.h"
@@ -2064,6 +2065,7 @@ bourse_window_class_init (BourseWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, bourse_window_visible_page_changed_cb);
 
   g_type_ensure (BOURSE_TYPE_SYSTEM_PAGE);
+  g_type_ensure (BOURSE_TYPE_TAB_STOP);
   g_type_ensure (BOURSE_TYPE_MARKETS_PAGE);
   g_type_ensure (BOURSE_TYPE_PORTFOLIO_PAGE);
   g_type_ensure (BOURSE_TYPE_ORDERS_PAGE);

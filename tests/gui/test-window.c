@@ -16,6 +16,7 @@
 
 #include "bourse-audit-item.h"
 #include "bourse-audit-page.h"
+#include "bourse-candle-chart.h"
 #include "bourse-download-dialog.h"
 #include "bourse-local-engine.h"
 #include "bourse-page-header.h"
@@ -1296,7 +1297,14 @@ activate_shortcut (GtkWidget       *window,
         {
           g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (shortcuts, j);
 
-          if (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), wanted))
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          /* GtkWindow binds Tab and the keypad's Tab together. */
+          if (GTK_IS_ALTERNATIVE_TRIGGER (trigger) &&
+              gtk_shortcut_trigger_equal (gtk_alternative_trigger_get_first (GTK_ALTERNATIVE_TRIGGER (trigger)),
+                                          wanted))
+            trigger = wanted;
+          if (gtk_shortcut_trigger_equal (trigger, wanted))
             {
               g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0,
                                                            window, gtk_shortcut_get_arguments (shortcut)));
@@ -1321,6 +1329,90 @@ search_has_focus (gpointer data)
 
   return focus != NULL && gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY) != NULL &&
          gtk_widget_is_ancestor (focus, visible_page (data));
+}
+
+/* Adds each key of an accelerator list ("plus equal", "<alt>1...<alt>9")
+ * to @keys as gtk_accelerator_name() writes it. */
+static void
+add_listed_keys (GHashTable *keys,
+                 const char *accelerators)
+{
+  g_auto(GStrv) tokens = g_strsplit (accelerators, " ", -1);
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      g_auto(GStrv) range = g_strsplit (tokens[i], "...", 2);
+      guint first, last;
+      GdkModifierType modifiers;
+
+      if (!gtk_accelerator_parse (range[0], &first, &modifiers))
+        continue;
+      last = first;
+      if (range[1] != NULL)
+        g_assert_true (gtk_accelerator_parse (range[1], &last, NULL));
+      for (guint keyval = first; keyval <= last; keyval++)
+        g_hash_table_add (keys, gtk_accelerator_name (keyval, modifiers));
+    }
+}
+
+/* Every key shortcut of @widget's controllers (its own and its class's)
+ * is in the shortcuts window. The keypad's + and − are the same keys. */
+static void
+assert_shortcuts_listed (GtkShortcutsWindow *overlay,
+                         GtkWidget          *widget)
+{
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+  GQueue queue = G_QUEUE_INIT;
+  guint checked = 0;
+
+  g_queue_push_tail (&queue, overlay);
+  while (!g_queue_is_empty (&queue))
+    {
+      GtkWidget *child = g_queue_pop_head (&queue);
+
+      if (GTK_IS_SHORTCUTS_SHORTCUT (child))
+        {
+          g_autofree char *accelerator = NULL;
+
+          g_object_get (child, "accelerator", &accelerator, NULL);
+          if (accelerator != NULL)
+            add_listed_keys (listed, accelerator);
+        }
+      for (GtkWidget *c = gtk_widget_get_first_child (child); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_queue_push_tail (&queue, c);
+    }
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+          g_autofree char *name = NULL;
+          guint keyval;
+
+          /* GtkWindow's class bindings (Tab, arrows, F10…) are GTK's:
+           * listed where they matter, not checked one by one. The
+           * chart's are its class's. */
+          if (!GTK_IS_KEYVAL_TRIGGER (trigger) ||
+              (GTK_IS_WINDOW (widget) &&
+               g_str_has_prefix (gtk_event_controller_get_name (controller) ?: "", "gtk-")))
+            continue;
+          keyval = gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger));
+          if (keyval == GDK_KEY_KP_Add || keyval == GDK_KEY_KP_Subtract)
+            continue;
+          name = gtk_accelerator_name (keyval, gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)));
+          if (!g_hash_table_contains (listed, name))
+            g_error ("%s's shortcut %s is not in the shortcuts window", G_OBJECT_TYPE_NAME (widget), name);
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, >, 0);
 }
 
 /* Alt+number and Ctrl+Page Up/Down between the pages, Ctrl+F into the
@@ -1397,6 +1489,14 @@ test_window_keyboard (void)
   }
   g_test_message ("Keys shown: %s", keys->str);
   g_assert_true (has_pages_group);
+  assert_shortcuts_listed (overlay, GTK_WIDGET (window));
+  {
+    /* The chart's keys, from its class. */
+    GtkWidget *chart = g_object_ref_sink (g_object_new (BOURSE_TYPE_CANDLE_CHART, NULL));
+
+    assert_shortcuts_listed (overlay, chart);
+    g_object_unref (chart);
+  }
   g_assert_null (strchr (keys->str, '_'));
   g_assert_nonnull (strstr (keys->str, "Page Up"));
 
@@ -1500,6 +1600,147 @@ test_window_page_actions (void)
 
       close_window (window);
     }
+}
+
+/* A list a keyboard user moves in with the arrows (the sidebar, the
+ * instruments, the audit trail, the log): a single tab stop. Boxed lists
+ * (preferences, rows with their own switches and buttons) are walked row
+ * by row, as GNOME does. */
+static GtkWidget *
+selecting_list_of (GtkWidget *widget)
+{
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    if ((GTK_IS_LIST_BOX (w) && !gtk_widget_has_css_class (w, "boxed-list")) ||
+        GTK_IS_LIST_VIEW (w) || GTK_IS_COLUMN_VIEW (w) || GTK_IS_GRID_VIEW (w))
+      return w;
+  return NULL;
+}
+
+/* The widget and its nearest named ancestor: "GtkButton “” in
+ * GtkListBoxRow “instrument-row-BTCUSDT”". */
+static const char *
+describe_focus (GtkWidget *widget,
+                GString   *out)
+{
+  GtkWidget *named = gtk_widget_get_parent (widget);
+
+  while (named != NULL && g_str_equal (gtk_widget_get_name (named), G_OBJECT_TYPE_NAME (named)))
+    named = gtk_widget_get_parent (named);
+
+  g_string_printf (out, "%s “%s”", G_OBJECT_TYPE_NAME (widget), gtk_widget_get_name (widget));
+  if (named != NULL)
+    g_string_append_printf (out, " in %s “%s”", G_OBJECT_TYPE_NAME (named), gtk_widget_get_name (named));
+  return out->str;
+}
+
+static gboolean
+stack_transition_is_done (gpointer data)
+{
+  return !gtk_stack_get_transition_running (GTK_STACK (data));
+}
+
+/* Tab from the sidebar through each page at 1280 px, as GtkWindow moves
+ * the focus: it reaches the header's page actions and the page's content,
+ * leaves each selecting list in one step (changing neither the page nor
+ * the chart), never lands where nobody sees it or could use it, and comes
+ * round to the sidebar (no trap). */
+static void
+test_window_tab_chain (void)
+{
+  BourseWindow *window;
+  GtkWidget *sidebar;
+  GtkWidget *actions;
+  g_autoptr(GListModel) pages = NULL;
+  g_autoptr(GString) chain = g_string_new (NULL);
+  g_autoptr(GString) where = g_string_new (NULL);
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = open_full_window (1280);
+  sidebar = find_widget (GTK_WIDGET (window), "sidebar-list");
+  /* The console crossfades in over the starting status page: until it
+   * is done, both are there. */
+  wait_until (stack_transition_is_done, find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_STACK),
+              "the console to be shown");
+  actions = find_widget (GTK_WIDGET (window), "page-actions");
+  pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
+                                                                                       ADW_TYPE_VIEW_STACK))));
+
+  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+      const char *name = adw_view_stack_page_get_name (page);
+      GtkWidget *content = adw_view_stack_page_get_child (page);
+      GtkWidget *instruments = find_widget (content, "instrument-list");
+      GtkListBoxRow *selected = NULL;
+      GtkWidget *previous_list = NULL;
+      gboolean in_content = FALSE;
+      gboolean in_actions = FALSE;
+      gboolean round = FALSE;
+      gboolean seen_sidebar = FALSE;
+      gboolean left_sidebar = FALSE;
+
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", name));
+      wait_until (visible_page_is_mapped, window, "the page to be shown");
+      if (instruments != NULL)
+        selected = gtk_list_box_get_selected_row (GTK_LIST_BOX (instruments));
+      /* From the top: the sidebar's menu button, the sidebar, … */
+      gtk_root_set_focus (GTK_ROOT (window), NULL);
+      g_string_printf (chain, "%s:", name);
+
+      for (guint step = 0; step < 1000 && !round; step++)
+        {
+          GtkWidget *focus;
+          GtkWidget *list;
+
+          activate_shortcut (GTK_WIDGET (window), GDK_KEY_Tab, 0);
+          /* Past the last widget the window lets go of the focus; the
+           * next Tab starts again from the first. */
+          if ((focus = gtk_root_get_focus (GTK_ROOT (window))) == NULL)
+            {
+              g_string_append (chain, " → (round)");
+              continue;
+            }
+          g_string_append_printf (chain, " → %s", describe_focus (focus, where));
+
+          if (!gtk_widget_get_mapped (focus) || !gtk_widget_is_sensitive (focus))
+            g_error ("Tab on %s landed on %s, which is %s:%s", name, where->str,
+                     gtk_widget_get_mapped (focus) ? "insensitive" : "not shown", chain->str);
+
+          list = selecting_list_of (focus);
+          if (list != NULL && list == previous_list)
+            g_error ("Tab on %s walked through the rows of %s:%s", name,
+                     describe_focus (list, where), chain->str);
+          previous_list = list;
+
+          in_content |= gtk_widget_is_ancestor (focus, content);
+          in_actions |= gtk_widget_is_ancestor (focus, actions);
+          /* Round when the sidebar has the focus again. */
+          round = left_sidebar && list == sidebar;
+          if (list == sidebar)
+            seen_sidebar = TRUE;
+          else if (seen_sidebar)
+            left_sidebar = TRUE;
+        }
+
+      g_test_message ("%s", chain->str);
+      if (!round)
+        g_error ("Tab on %s never came back to the sidebar (a trap):%s", name, chain->str);
+      if (!in_content)
+        g_error ("Tab on %s never reached the page:%s", name, chain->str);
+      if (gtk_widget_get_visible (actions) && !in_actions)
+        g_error ("Tab on %s never reached the page's actions:%s", name, chain->str);
+      /* Nothing chosen on the way. */
+      g_assert_true (visible_page (window) == content);
+      if (instruments != NULL)
+        g_assert_true (gtk_list_box_get_selected_row (GTK_LIST_BOX (instruments)) == selected);
+    }
+
+  close_window (window);
 }
 
 /* Nothing to decide: a status page says so, not a dim row. */
@@ -1684,6 +1925,7 @@ main (int   argc,
   g_test_add_func ("/window/adaptive", test_window_adaptive);
   g_test_add_func ("/window/keyboard", test_window_keyboard);
   g_test_add_func ("/window/page-actions", test_window_page_actions);
+  g_test_add_func ("/window/tab-chain", test_window_tab_chain);
   g_test_add_func ("/window/empty-approvals", test_window_empty_approvals);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
 
