@@ -1731,6 +1731,14 @@ bourse_window_update_page_actions (BourseWindow *self)
   gtk_widget_set_visible (self->page_actions, any);
 }
 
+static void
+bourse_window_toolbar_button_cb (BourseWindow *self,
+                                 GParamSpec   *pspec,
+                                 GtkWidget    *button)
+{
+  bourse_window_update_page_actions (self);
+}
+
 /* The narrow window's menu: the toolbar's buttons as they are now. */
 static void
 bourse_window_page_menu_cb (GtkMenuButton *button,
@@ -1762,7 +1770,7 @@ bourse_window_show_page_actions (BourseWindow *self,
       for (GtkWidget *child = gtk_widget_get_first_child (self->shown_toolbar);
            child != NULL;
            child = gtk_widget_get_next_sibling (child))
-        g_signal_handlers_disconnect_by_func (child, bourse_window_update_page_actions, self);
+        g_signal_handlers_disconnect_by_func (child, bourse_window_toolbar_button_cb, self);
       g_clear_object (&self->shown_toolbar);
     }
   if (self->shown_prefix != NULL)
@@ -1780,7 +1788,7 @@ bourse_window_show_page_actions (BourseWindow *self,
            child != NULL;
            child = gtk_widget_get_next_sibling (child))
         g_signal_connect_object (child, "notify::visible",
-                                 G_CALLBACK (bourse_window_update_page_actions), self,
+                                 G_CALLBACK (bourse_window_toolbar_button_cb), self,
                                  G_CONNECT_SWAPPED);
       if ((group = bourse_page_get_header_group (page, &prefix)))
         {
