@@ -222,6 +222,13 @@ function consoleSuite() {
                     (list) => list.length === 1 && list[0] === 'ETHUSDT');
     await page.fill('#markets-search', '');
 
+    // An instrument an administrator adds through the API joins the list, and leaves it when deleted.
+    assert.equal((await rest('POST', 'api/v1/instruments', { symbol: 'ADAUSDT', base_asset: 'ADA', quote_asset: 'USDT',
+                                                             tick_size: '0.0001', lot_step: '0.1' })).status, 201);
+    await page.locator('#markets-instruments button[data-symbol="ADAUSDT"]').waitFor();
+    assert.equal((await rest('DELETE', 'api/v1/instruments/ADAUSDT')).status, 204);
+    await page.locator('#markets-instruments button[data-symbol="ADAUSDT"]').waitFor({ state: 'detached' });
+
     // One-minute candles: three days of them are more than one read brings.
     await page.selectOption('#markets-interval', '1m');
     const first = Number(await waitUntil('the 1m candles', () => page.locator('#markets-chart').getAttribute('data-candles'),

@@ -335,6 +335,16 @@ function mount(root, ctx) {
     }
   }
 
+  // Instruments made, changed or deleted elsewhere, as they commit; the list stays in symbol order.
+  // (Not among stopTopics: those are the chosen instrument's and go with each choice.)
+  const stopInstruments = live.subscribe('instruments', (event) => {
+    if (!event || typeof event.symbol !== 'string') return;
+    instruments = instruments.filter((i) => i.symbol !== event.symbol);
+    if (!event.deleted) instruments.push(event);
+    instruments.sort((a, b) => String(a.symbol).localeCompare(String(b.symbol)));
+    renderInstruments();
+  });
+
   // The first read, and again after each reconnection (the chart's topics follow the choice).
   const stopResync = live.onResync(() => {
     error.textContent = '';
@@ -344,6 +354,7 @@ function mount(root, ctx) {
   return () => {
     gone = true;
     stopResync();
+    stopInstruments();
     for (const stop of stopTopics) stop();
     chart.remove();
   };
