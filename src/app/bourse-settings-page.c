@@ -52,6 +52,7 @@ struct _BourseSettingsPage
   GSignalGroup       *client_signals;
   GCancellable       *cancellable;
   gboolean            subscribed;
+  gboolean            load_wanted;    /* asked for while hidden */
 
   GPtrArray          *sections;       /* of Section, in the API's order */
   GtkWidget          *import_dialog;  /* weak */
@@ -507,8 +508,26 @@ bourse_settings_page_load (BourseSettingsPage *self)
   if (self->client == NULL)
     return;
 
+  /* Hundreds of rows take the main loop a good while to build: at the
+   * console's start, with every page's first answer, they were an eighth
+   * of its stalls (bench/desktop). A hidden page builds them when it is
+   * first shown, and a change made meanwhile waits for the next show. */
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->load_wanted = TRUE;
+      return;
+    }
+  self->load_wanted = FALSE;
+
   bourse_client_get_json_async (self->client, "/api/v1/config", self->cancellable,
                                 bourse_settings_page_load_cb, g_object_ref (self));
+}
+
+static void
+bourse_settings_page_map_cb (BourseSettingsPage *self)
+{
+  if (self->load_wanted)
+    bourse_settings_page_load (self);
 }
 
 static void
@@ -1052,6 +1071,7 @@ bourse_settings_page_set_client (BourseSettingsPage *self,
   if (self->client != NULL && self->subscribed)
     bourse_client_unsubscribe (self->client, CONFIG_TOPIC);
   self->subscribed = FALSE;
+  self->load_wanted = FALSE;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -1186,6 +1206,7 @@ bourse_settings_page_init (BourseSettingsPage *self)
   bourse_page_measure_when_shown (GTK_WIDGET (self));
   /* Not in the template: there "name" is AdwPreferencesPage's own. */
   gtk_widget_set_name (GTK_WIDGET (self), "settings-page");
+  g_signal_connect (self, "map", G_CALLBACK (bourse_settings_page_map_cb), NULL);
 
   self->cancellable = g_cancellable_new ();
   self->sections = g_ptr_array_new_with_free_func ((GDestroyNotify) section_free);

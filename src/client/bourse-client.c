@@ -27,6 +27,8 @@
 /* A REST call whose server stops answering fails instead of hanging.
  * libsoup clears the time-out on the WebSocket's stolen socket. */
 #define IO_TIMEOUT_S         30
+/* Answers from this size on are parsed in a worker thread. */
+#define PARSE_IN_THREAD_ABOVE (32 * 1024)
 
 struct _BourseClient
 {
@@ -212,47 +214,29 @@ problem_text (JsonNode *problem)
   return NULL;
 }
 
-static void
-bourse_client_request_cb (GObject      *object,
-                          GAsyncResult *result,
-                          gpointer      user_data)
+/* What the answer's parse needs, handed to a worker thread: the message
+ * itself stays on the caller's thread (libsoup is not thread-safe). */
+typedef struct
 {
-  SoupSession *session = SOUP_SESSION (object);
-  g_autoptr(GTask) task = user_data;
-  BourseClient *self = g_task_get_source_object (task);
-  SoupMessage *message = g_task_get_task_data (task);
-  g_autoptr(GBytes) bytes = NULL;
+  GBytes *bytes;
+  guint   status;
+} Answer;
+
+static void
+answer_free (Answer *answer)
+{
+  g_bytes_unref (answer->bytes);
+  g_free (answer);
+}
+
+/* Parses an answer and completes @task with it; on either thread. */
+static void
+bourse_client_return_answer (GTask  *task,
+                             GBytes *bytes,
+                             guint   status)
+{
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
-  guint status;
-
-  if (!(bytes = soup_session_send_and_read_finish (session, result, &error)))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else
-        g_task_return_new_error (task, BOURSE_CLIENT_ERROR, BOURSE_CLIENT_ERROR_CONNECTION,
-                                 _("%s is not reachable: %s"), self->base_url, error->message);
-      return;
-    }
-
-  status = soup_message_get_status (message);
-
-  /* A file the server hands out (a configuration export) comes whole, as
-   * a JSON string, so that one finish function serves every answer. */
-  if (SOUP_STATUS_IS_SUCCESSFUL (status) &&
-      g_strcmp0 (soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL),
-                 "text/plain") == 0)
-    {
-      gsize len = 0;
-      const char *data = g_bytes_get_data (bytes, &len);
-      g_autofree char *text = g_strndup (data, len);
-
-      node = json_node_new (JSON_NODE_VALUE);
-      json_node_set_string (node, text);
-      g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
-      return;
-    }
 
   node = parse_json (bytes, &error);
 
@@ -278,6 +262,81 @@ bourse_client_request_cb (GObject      *object,
     }
 
   g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+}
+
+static void
+bourse_client_parse_thread (GTask        *task,
+                            gpointer      source_object,
+                            gpointer      task_data,
+                            GCancellable *cancellable)
+{
+  Answer *answer = task_data;
+
+  bourse_client_return_answer (task, answer->bytes, answer->status);
+}
+
+static void
+bourse_client_request_cb (GObject      *object,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  SoupSession *session = SOUP_SESSION (object);
+  g_autoptr(GTask) task = user_data;
+  BourseClient *self = g_task_get_source_object (task);
+  SoupMessage *message = g_task_get_task_data (task);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  Answer *answer;
+  guint status;
+
+  if (!(bytes = soup_session_send_and_read_finish (session, result, &error)))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, BOURSE_CLIENT_ERROR, BOURSE_CLIENT_ERROR_CONNECTION,
+                                 _("%s is not reachable: %s"), self->base_url, error->message);
+      return;
+    }
+
+  status = soup_message_get_status (message);
+
+  /* A file the server hands out (a configuration export) comes whole, as
+   * a JSON string, so that one finish function serves every answer. */
+  if (SOUP_STATUS_IS_SUCCESSFUL (status) &&
+      g_strcmp0 (soup_message_headers_get_content_type (soup_message_get_response_headers (message), NULL),
+                 "text/plain") == 0)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      gsize len = 0;
+      const char *data = g_bytes_get_data (bytes, &len);
+      g_autofree char *text = g_strndup (data, len);
+
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (node, text);
+      g_task_return_pointer (task, g_steal_pointer (&node), (GDestroyNotify) json_node_unref);
+      return;
+    }
+
+  /* A small answer parses in microseconds: a thread would cost more than it
+   * saves. A big one (a chart's thousands of candles, a long list) takes
+   * the main loop tens to hundreds of ms, every frame of which the window
+   * could not draw (bench/desktop): it parses in a worker thread, and GTask
+   * hands the result back on the caller's context as before. */
+  if (g_bytes_get_size (bytes) < PARSE_IN_THREAD_ABOVE)
+    {
+      bourse_client_return_answer (task, bytes, status);
+      return;
+    }
+
+  answer = g_new0 (Answer, 1);
+  answer->bytes = g_steal_pointer (&bytes);
+  answer->status = status;
+  /* The message is not needed any more; the thread gets the answer instead. */
+  g_task_set_task_data (task, answer, (GDestroyNotify) answer_free);
+  /* Cancelled, the caller hears so at once; the parse runs out unheeded. */
+  g_task_set_return_on_cancel (task, TRUE);
+  g_task_run_in_thread (task, bourse_client_parse_thread);
 }
 
 static void

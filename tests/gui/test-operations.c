@@ -92,6 +92,12 @@ config_is (gpointer data)
 }
 
 static gboolean
+settings_page_exists (gpointer data)
+{
+  return find_widget (data, "settings-page") != NULL;
+}
+
+static gboolean
 settings_are_loaded (gpointer data)
 {
   GtkWidget *page = find_widget (data, "settings-page");
@@ -245,8 +251,11 @@ test_settings (void)
   GtkWidget *dialog;
   ConfigQuery query;
 
-  wait_until (settings_are_loaded, window, "the Settings page to list the sections");
+  /* The rows are built when the page is first shown; the page itself once
+   * the permissions are in. */
+  wait_until (settings_page_exists, window, "the Settings page");
   show_page (window, "settings");
+  wait_until (settings_are_loaded, window, "the Settings page to list the sections");
   page = BOURSE_SETTINGS_PAGE (find_widget (GTK_WIDGET (window), "settings-page"));
 
   /* Every section of the API is a group. */
