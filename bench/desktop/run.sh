@@ -8,6 +8,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Usage: bench/desktop/run.sh [BUILD_DIR] [RUNS]   (default: _build, 10; this script builds nothing)
+#        BEFORE=OTHER_BUILD_DIR SETTLE_S=3 bench/desktop/run.sh …   (cold starts alternate the two
+#        builds' bourse on the same data; the stalls counted to SETTLE_S after the engine's frame)
 #
 # Runs under a private Xvfb and D-Bus session, with the cairo renderer as
 # the GUI tests (these machines have no GPU; GSK_RENDERER=gl to compare).
@@ -120,17 +122,24 @@ STALL_PROBE=$PROBE
 # --- 2. cold starts with the history ----------------------------------------------------------
 
 declare -a FIRST=() ENGINE=() ENGINE_FRAME=() MAIN=()
+AFTER_BOURSE=$BOURSE
 for run in $(seq 1 "$RUNS"); do
-  PROBE="$WORK/start-$run.txt"
-  session_start "$PROBE" "$DATA"
-  session_wait "$PROBE" '^engine-frame '
-  sleep 1  # the pages' first answers, before asking it to quit
-  session_stop
-  value () { awk -v e="$1" '$1 == e { print $2; exit }' "$PROBE"; }
-  MAIN+=("$(value main)"); FIRST+=("$(value first-frame)")
-  ENGINE+=("$(value engine)"); ENGINE_FRAME+=("$(value engine-frame)")
-  echo "  start $run: main ${MAIN[-1]} ms, first frame ${FIRST[-1]} ms," \
-       "engine ${ENGINE[-1]} ms, its frame ${ENGINE_FRAME[-1]} ms" >&2
+  # BEFORE=DIR: DIR's bourse first, then this build's, on the same data: a
+  # change's figures under the same load (the machine's moves more).
+  for side in ${BEFORE:+before} after; do
+    PROBE="$WORK/start-$run${BEFORE:+-$side}.txt"
+    if [[ $side == before ]]; then BOURSE="$BEFORE/src/app/bourse"; else BOURSE=$AFTER_BOURSE; fi
+    session_start "$PROBE" "$DATA"
+    session_wait "$PROBE" '^engine-frame '
+    sleep "${SETTLE_S:-1}"  # the pages' first answers, before asking it to quit
+    session_stop
+    [[ $side == after ]] || continue
+    value () { awk -v e="$1" '$1 == e { print $2; exit }' "$PROBE"; }
+    MAIN+=("$(value main)"); FIRST+=("$(value first-frame)")
+    ENGINE+=("$(value engine)"); ENGINE_FRAME+=("$(value engine-frame)")
+    echo "  start $run: main ${MAIN[-1]} ms, first frame ${FIRST[-1]} ms," \
+         "engine ${ENGINE[-1]} ms, its frame ${ENGINE_FRAME[-1]} ms" >&2
+  done
 done
 
 # --- report ----------------------------------------------------------------------------------
@@ -158,11 +167,19 @@ for phase in "${PHASES[@]}"; do
     END { printf "  %-10s %3d s: %d stalls, longest %.0f ms, %.0f ms in all; %d frames over 50 ms (longest %.0f ms)%s\n",
                  name, s, n, max, total, f, fmax, n ? " —" list : "" }' "$STALL_PROBE"
 done
-echo "Cold starts' own stalls after their first frame (run: count, longest):"
+echo "Cold starts' own stalls, to ${SETTLE_S:-1} s after the engine's first frame (run: count, longest, in all):"
 for run in $(seq 1 "$RUNS"); do
-  awk -v r="$run" '$1 == "stall" { n++; if ($3 > max) max = $3 } END { printf "  %s: %d, %.0f ms\n", r, n, max }' \
-    "$WORK/start-$run.txt"
+  for side in ${BEFORE:+before} after; do
+    awk -v r="$run${BEFORE:+ $side}" '$1 == "stall" { n++; t += $3; if ($3 > max) max = $3 }
+      END { printf "  %s: %d, %.0f ms, %.0f ms\n", r, n, max, t }' "$WORK/start-$run${BEFORE:+-$side}.txt"
+  done
 done
+if [[ -n "${BEFORE:-}" ]]; then
+  for side in before after; do
+    cat "$WORK"/start-*-"$side".txt | awk -v s="$side" -v r="$RUNS" '$1 == "stall" { n++; t += $3; if ($3 > max) max = $3 }
+      END { printf "  %s, %d starts: %d stalls, %.0f ms in all, the longest %.0f ms\n", s, r, n, t, max }'
+  done
+fi
 if [[ -n "${KEEP_PROBES:-}" ]]; then
   mkdir -p "$KEEP_PROBES" && cp "$WORK"/*.txt "$KEEP_PROBES"/
   echo "Probe files copied to $KEEP_PROBES"
