@@ -925,14 +925,6 @@ bourse_strategies_page_analyse_action (GtkWidget  *widget,
 }
 
 static void
-bourse_strategies_page_refresh_action (GtkWidget  *widget,
-                                       const char *action_name,
-                                       GVariant   *param)
-{
-  bourse_strategies_page_reload (BOURSE_STRATEGIES_PAGE (widget));
-}
-
-static void
 bourse_strategies_page_deleted_cb (GObject      *object,
                                    GAsyncResult *result,
                                    gpointer      user_data)
@@ -1097,7 +1089,6 @@ bourse_strategies_page_set_client (BourseStrategiesPage *self,
     }
   bourse_strategies_page_bind_list (self);
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.refresh", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.delete", client != NULL);
   bourse_strategies_page_update_actions (self);
 
@@ -1263,8 +1254,6 @@ bourse_strategies_page_class_init (BourseStrategiesPageClass *klass)
                                    bourse_strategies_page_add_action);
   gtk_widget_class_install_action (widget_class, "strategies.analyse", NULL,
                                    bourse_strategies_page_analyse_action);
-  gtk_widget_class_install_action (widget_class, "strategies.refresh", NULL,
-                                   bourse_strategies_page_refresh_action);
   gtk_widget_class_install_action (widget_class, "strategies.delete", "(xs)",
                                    bourse_strategies_page_delete_action);
   gtk_widget_class_install_action (widget_class, "strategies.new", NULL,
@@ -1335,7 +1324,6 @@ bourse_strategies_page_init (BourseStrategiesPage *self)
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.add", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.analyse", FALSE);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.refresh", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "strategies.delete", FALSE);
   bourse_page_action_set_enabled (GTK_WIDGET (self), "strategies.new", FALSE);
 }
