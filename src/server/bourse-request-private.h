@@ -35,6 +35,8 @@ BourseRequest *_bourse_request_new  (SoupServerMessage *message,
                                      BourseEngine      *engine,
                                      gsize              max_body);
 void           _bourse_request_free (BourseRequest     *request);
+void           _bourse_request_add_security_headers (BourseRequest *request,
+                                                     const char    *path);
 /* Called as an answer leaves its handler: ETag, 304 for a match, gzip for
  * a client that takes it. */
 void           _bourse_request_finish_body (BourseRequest *request);

@@ -23,17 +23,18 @@
  * the 401 of a missing token, an export that writes its own body), so that
  * none goes without: browsers must not guess a type, and no cache may keep
  * what is under /api/ (personal data, tokens) or /metrics. /health, /live,
- * /ready and the web UI's files keep their own caching (docs/API.md). */
-static void
-request_got_headers_cb (SoupServerMessage *message,
-                        gpointer           user_data)
+ * /ready and the web UI's files keep their own caching (docs/API.md).
+ * Called from the server's "got-headers" hook with the decoded @path. */
+void
+_bourse_request_add_security_headers (BourseRequest *request,
+                                      const char    *path)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
-  const char *path = g_uri_get_path (soup_server_message_get_uri (message));
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (request->message);
 
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
+  /* Appended, not replaced: nothing has set them yet. */
+  soup_message_headers_append (headers, "X-Content-Type-Options", "nosniff");
   if (g_str_has_prefix (path, "/api/") || g_str_equal (path, "/metrics"))
-    soup_message_headers_replace (headers, "Cache-Control", "no-store");
+    soup_message_headers_append (headers, "Cache-Control", "no-store");
 }
 
 BourseRequest *
@@ -47,7 +48,6 @@ _bourse_request_new (SoupServerMessage *message,
   request->engine = engine;
   request->max_body = max_body;
   request->started_us = g_get_monotonic_time ();
-  g_signal_connect (message, "got-headers", G_CALLBACK (request_got_headers_cb), NULL);
   return request;
 }
 

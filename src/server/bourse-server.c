@@ -19,7 +19,8 @@
 #include "bourse-server-private.h"
 #include "bourse-ws-limit-stream.h"
 
-#define REQUEST_KEY "bourse-request"
+/* The request of a message: qdata, not a string key looked up each time. */
+static GQuark request_quark;
 
 G_DEFINE_FINAL_TYPE (BourseServer, bourse_server, G_TYPE_OBJECT)
 G_DEFINE_QUARK (bourse-server-error-quark, bourse_server_error)
@@ -113,6 +114,9 @@ message_got_headers_cb (SoupServerMessage *message,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   const char *id = soup_message_headers_get_one (headers, "X-Request-ID");
+  GUri *uri = soup_server_message_get_uri (message);
+  g_autofree char *decoded = NULL;
+  const char *path = uri != NULL ? g_uri_get_path (uri) : "";
   gsize route_max_body;
   goffset length;
 
@@ -122,14 +126,23 @@ message_got_headers_cb (SoupServerMessage *message,
   request->counted = TRUE;
   bourse_connections_got_headers (request->server->connections, message);
 
+  /* The path the handlers will see: libsoup's "got-headers" handler,
+   * which runs after this hook, decodes an encoded one (and answers 400
+   * to one it cannot decode, which the raw path then stands for). */
+  if (uri != NULL && (g_uri_get_flags (uri) & G_URI_FLAGS_ENCODED_PATH)
+      && (decoded = g_uri_unescape_string (path, NULL)) != NULL)
+    path = decoded;
+
+  _bourse_request_add_security_headers (request, path);
   request->request_id = request_id_is_valid (id) ? g_strdup (id) : new_request_id ();
-  soup_message_headers_replace (soup_server_message_get_response_headers (message),
-                                "X-Request-ID", request->request_id);
+  /* Appended: the message is new, nothing has set one. */
+  soup_message_headers_append (soup_server_message_get_response_headers (message),
+                               "X-Request-ID", request->request_id);
 
   /* Uploads (a CSV import) have a limit of their own; it must be known
    * before the first byte of the body is kept or refused. */
   route_max_body = bourse_router_get_max_body (request->server->router, soup_server_message_get_method (message),
-                                               g_uri_get_path (soup_server_message_get_uri (message)));
+                                               path);
   if (route_max_body != 0)
     request->max_body = route_max_body;
 
@@ -163,7 +176,7 @@ static void
 request_done (BourseServer      *self,
               SoupServerMessage *message)
 {
-  BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+  BourseRequest *request = g_object_get_qdata (G_OBJECT (message), request_quark);
   const char *route;
   const char *method = soup_server_message_get_method (message);
   GUri *uri = soup_server_message_get_uri (message);
@@ -219,7 +232,7 @@ request_done (BourseServer      *self,
       }
     }
 
-  g_object_set_data (G_OBJECT (message), REQUEST_KEY, NULL);
+  g_object_set_qdata (G_OBJECT (message), request_quark, NULL);
   g_assert (self->in_flight > 0);
   self->in_flight--;
   maybe_finish_shutdown (self);
@@ -252,9 +265,43 @@ request_started_cb (SoupServer        *soup,
   BourseRequest *request = _bourse_request_new (message, self->engine, self->max_body);
 
   request->server = self;
-  g_object_set_data_full (G_OBJECT (message), REQUEST_KEY, request, (GDestroyNotify)_bourse_request_free);
+  g_object_set_qdata_full (G_OBJECT (message), request_quark, request, (GDestroyNotify)_bourse_request_free);
+}
 
-  g_signal_connect (message, "got-headers", G_CALLBACK (message_got_headers_cb), request);
+/* "got-headers" of every message, by one emission hook installed once,
+ * rather than a handler connected to each message: connecting one and
+ * destroying it with the message cost more than the rest of our work on a
+ * /health request. A hook runs before the message's handlers, so before
+ * libsoup's own (which adds Date and decodes an encoded path). Messages
+ * of other servers in the process have no request of ours. */
+static gboolean
+message_got_headers_hook (GSignalInvocationHint *hint,
+                          guint                  n_values,
+                          const GValue          *values,
+                          gpointer               data)
+{
+  GObject *message = g_value_get_object (&values[0]);
+  BourseRequest *request = message != NULL ? g_object_get_qdata (message, request_quark) : NULL;
+
+  if (request != NULL)
+    message_got_headers_cb (SOUP_SERVER_MESSAGE (message), request);
+  return TRUE;
+}
+
+static void
+install_hooks_once (void)
+{
+  static gsize installed;
+
+  if (g_once_init_enter (&installed))
+    {
+      g_autoptr(GTypeClass) klass = g_type_class_ref (SOUP_TYPE_SERVER_MESSAGE);
+
+      request_quark = g_quark_from_static_string ("bourse-request");
+      g_signal_add_emission_hook (g_signal_lookup ("got-headers", SOUP_TYPE_SERVER_MESSAGE), 0,
+                                  message_got_headers_hook, NULL, NULL);
+      g_once_init_leave (&installed, 1);
+    }
 }
 
 static void
@@ -419,7 +466,7 @@ server_handler_cb (SoupServer        *soup,
                    gpointer           user_data)
 {
   BourseServer *self = user_data;
-  BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+  BourseRequest *request = g_object_get_qdata (G_OBJECT (message), request_quark);
   const char *method = soup_server_message_get_method (message);
   g_autofree char *allow = NULL;
   const BourseRoute *route = NULL;
@@ -548,7 +595,7 @@ websocket_gate_cb (SoupServer        *soup,
                    gpointer           user_data)
 {
   BourseServer *self = user_data;
-  BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+  BourseRequest *request = g_object_get_qdata (G_OBJECT (message), request_quark);
   g_autoptr(GError) error = NULL;
   const BourseRoute *route = NULL;
   const BourseRoute *websocket;
@@ -621,7 +668,7 @@ websocket_upgraded_cb (SoupServerMessage *message,
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (message);
   const char *origin = soup_message_headers_get_one (headers, "Origin");
-  BourseRequest *request = g_object_get_data (G_OBJECT (message), REQUEST_KEY);
+  BourseRequest *request = g_object_get_qdata (G_OBJECT (message), request_quark);
   g_autoptr(BoursePrincipal) principal = request ? g_steal_pointer (&request->principal) : NULL;
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GIOStream) stream = NULL;
@@ -787,6 +834,7 @@ bourse_server_new (BourseEngine *engine)
 
   g_return_val_if_fail (BOURSE_IS_ENGINE (engine), NULL);
 
+  install_hooks_once ();
   self = g_object_new (BOURSE_TYPE_SERVER, NULL);
   self->engine = g_object_ref (engine);
   self->config = g_object_ref (bourse_engine_get_config (engine));
