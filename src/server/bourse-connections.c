@@ -62,7 +62,9 @@ typedef struct
   GSocket           *socket;
   State              state;
   gint64             since_us;
-  GSource           *watch;
+  GSource           *watch;         /* a Watch, made when the connection first idles */
+  gpointer           watch_tag;
+  gboolean           watching;      /* its descriptor polled: idle */
   guint              retry_source;
   gulong             disconnected_handler;
 } Connection;
@@ -143,15 +145,71 @@ install_hook_once (void)
 
 static void connection_conn_finalized_cb (gpointer  data,
                                           GObject  *where_the_object_was);
+static gboolean connection_readable (Connection *connection);
+
+/* The watch of an idle connection, for the end of its stream: one source
+ * for the connection's life, its descriptor polled only while the
+ * connection idles (g_source_modify_unix_fd ()), rather than a socket
+ * source made and destroyed around every request of a keep-alive
+ * connection. It runs below libsoup's priority: the next request makes
+ * libsoup's source ready in the same pass, and libsoup reads it and
+ * announces it (which stops the polling) without waking this one. */
+typedef struct
+{
+  GSource     source;
+  Connection *connection;
+} Watch;
+
+static gboolean
+watch_dispatch (GSource     *source,
+                GSourceFunc  callback,
+                gpointer     data)
+{
+  return connection_readable (((Watch *)source)->connection);
+}
+
+static GSourceFuncs watch_funcs = {
+  .dispatch = watch_dispatch,
+};
 
 static void
-connection_free (Connection *connection)
+connection_watch (Connection *connection,
+                  gboolean    watching)
+{
+  if (connection->watching == watching)
+    return;
+
+  if (connection->watch == NULL)
+    {
+      if (!watching)
+        return;
+      connection->watch = g_source_new (&watch_funcs, sizeof (Watch));
+      ((Watch *)connection->watch)->connection = connection;
+      connection->watch_tag = g_source_add_unix_fd (connection->watch, g_socket_get_fd (connection->socket), 0);
+      g_source_set_priority (connection->watch, G_PRIORITY_DEFAULT + 1);
+      g_source_set_name (connection->watch, "bourse-idle-connection");
+      g_source_attach (connection->watch, g_main_context_get_thread_default ());
+    }
+
+  g_source_modify_unix_fd (connection->watch, connection->watch_tag, watching ? G_IO_IN | G_IO_HUP | G_IO_ERR : 0);
+  connection->watching = watching;
+}
+
+static void
+connection_unwatch (Connection *connection)
 {
   if (connection->watch != NULL)
     {
       g_source_destroy (connection->watch);
       g_clear_pointer (&connection->watch, g_source_unref);
     }
+  connection->watching = FALSE;
+}
+
+static void
+connection_free (Connection *connection)
+{
+  connection_unwatch (connection);
   g_clear_handle_id (&connection->retry_source, bourse_source_remove);
   if (connection->conn != NULL)
     {
@@ -222,11 +280,7 @@ connection_retry_cb (gpointer data)
 static void
 connection_close (Connection *connection)
 {
-  if (connection->watch != NULL)
-    {
-      g_source_destroy (connection->watch);
-      g_clear_pointer (&connection->watch, g_source_unref);
-    }
+  connection_unwatch (connection);
 
   if (connection->state != STATE_CLOSING)
     {
@@ -241,24 +295,24 @@ connection_close (Connection *connection)
 }
 
 static gboolean
-connection_readable_cb (GSocket      *socket,
-                        GIOCondition  condition,
-                        gpointer      data)
+connection_readable (Connection *connection)
 {
-  Connection *connection = data;
   char byte;
   gssize n;
 
-  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  n = recv (g_socket_get_fd (connection->socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   if (n < 0 && (errno == EAGAIN || errno == EINTR))
     return G_SOURCE_CONTINUE;
 
-  g_clear_pointer (&connection->watch, g_source_unref);
   /* Data: the next request, which libsoup reads and announces. */
   if (n > 0)
-    return G_SOURCE_REMOVE;
+    {
+      connection_watch (connection, FALSE);
+      return G_SOURCE_CONTINUE;
+    }
 
-  /* The end of the stream, or an error: the client has gone. */
+  /* The end of the stream, or an error: the client has gone. The source
+   * is destroyed with the watch; its dispatch holds a reference. */
   connection_close (connection);
   return G_SOURCE_REMOVE;
 }
@@ -272,18 +326,7 @@ connection_set_state (Connection *connection,
 
   connection->state = state;
   connection->since_us = g_get_monotonic_time ();
-
-  if (state != STATE_IDLE && connection->watch != NULL)
-    {
-      g_source_destroy (connection->watch);
-      g_clear_pointer (&connection->watch, g_source_unref);
-    }
-  else if (state == STATE_IDLE && connection->watch == NULL)
-    {
-      connection->watch = g_socket_create_source (connection->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-      g_source_set_callback (connection->watch, G_SOURCE_FUNC (connection_readable_cb), connection, NULL);
-      g_source_attach (connection->watch, g_main_context_get_thread_default ());
-    }
+  connection_watch (connection, state == STATE_IDLE);
 }
 
 static Connection *
