@@ -25,15 +25,59 @@ typedef struct
  * route pattern, HTTP method or status contains (unlike a newline). */
 #define SEP "\x1f"
 
+/* A route, method and status resolved once to their counter and
+ * histogram: observing a request is then one lookup without formatting. */
+typedef struct
+{
+  char      *route;
+  char      *method;
+  guint      status;
+  guint      hash;
+  guint64   *counter;     /* owned by the requests table */
+  Histogram *histogram;   /* owned by the latencies table */
+} Series;
+
 struct _BourseMetrics
 {
   GHashTable *requests;    /* route SEP method SEP status → guint64* */
   GHashTable *latencies;   /* route SEP method → Histogram* */
+  GHashTable *series;      /* Series → itself */
   guint       websocket_clients;
   guint64     websocket_sent;
   guint64     websocket_received;
   guint64     websocket_slow_closes;
 };
+
+static guint
+series_hash_of (const char *route,
+                const char *method,
+                guint       status)
+{
+  return (g_str_hash (route) * 31 + g_str_hash (method)) * 31 + status;
+}
+
+static guint
+series_hash (gconstpointer key)
+{
+  return ((const Series *)key)->hash;
+}
+
+static gboolean
+series_equal (gconstpointer a,
+              gconstpointer b)
+{
+  const Series *x = a, *y = b;
+
+  return x->status == y->status && strcmp (x->route, y->route) == 0 && strcmp (x->method, y->method) == 0;
+}
+
+static void
+series_free (Series *series)
+{
+  g_free (series->route);
+  g_free (series->method);
+  g_free (series);
+}
 
 BourseMetrics *
 bourse_metrics_new (void)
@@ -42,6 +86,7 @@ bourse_metrics_new (void)
 
   self->requests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->latencies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->series = g_hash_table_new_full (series_hash, series_equal, (GDestroyNotify) series_free, NULL);
   return self;
 }
 
@@ -51,6 +96,7 @@ bourse_metrics_free (BourseMetrics *self)
   if (self == NULL)
     return;
 
+  g_hash_table_unref (self->series);
   g_hash_table_unref (self->requests);
   g_hash_table_unref (self->latencies);
   g_free (self);
@@ -63,26 +109,42 @@ bourse_metrics_observe_request (BourseMetrics *self,
                                 guint          status,
                                 double         seconds)
 {
-  char key[512];
-  guint64 *counter;
+  Series wanted = { (char *)route, (char *)method, status, 0, NULL, NULL };
+  Series *series;
   Histogram *histogram;
 
   g_return_if_fail (self != NULL);
+  g_return_if_fail (route != NULL && method != NULL);
 
-  g_snprintf (key, sizeof key, "%s" SEP "%s" SEP "%u", route, method, status);
-  if ((counter = g_hash_table_lookup (self->requests, key)) == NULL)
-    {
-      counter = g_new0 (guint64, 1);
-      g_hash_table_insert (self->requests, g_strdup (key), counter);
-    }
-  (*counter)++;
+  wanted.hash = series_hash_of (route, method, status);
 
-  g_snprintf (key, sizeof key, "%s" SEP "%s", route, method);
-  if ((histogram = g_hash_table_lookup (self->latencies, key)) == NULL)
+  if ((series = g_hash_table_lookup (self->series, &wanted)) == NULL)
     {
-      histogram = g_new0 (Histogram, 1);
-      g_hash_table_insert (self->latencies, g_strdup (key), histogram);
+      char key[512];
+
+      series = g_new0 (Series, 1);
+      series->route = g_strdup (route);
+      series->method = g_strdup (method);
+      series->status = status;
+      series->hash = wanted.hash;
+
+      g_snprintf (key, sizeof key, "%s" SEP "%s" SEP "%u", route, method, status);
+      if ((series->counter = g_hash_table_lookup (self->requests, key)) == NULL)
+        {
+          series->counter = g_new0 (guint64, 1);
+          g_hash_table_insert (self->requests, g_strdup (key), series->counter);
+        }
+      g_snprintf (key, sizeof key, "%s" SEP "%s", route, method);
+      if ((series->histogram = g_hash_table_lookup (self->latencies, key)) == NULL)
+        {
+          series->histogram = g_new0 (Histogram, 1);
+          g_hash_table_insert (self->latencies, g_strdup (key), series->histogram);
+        }
+      g_hash_table_add (self->series, series);
     }
+
+  (*series->counter)++;
+  histogram = series->histogram;
   for (guint i = 0; i < N_BUCKETS; i++)
     if (seconds <= buckets[i])
       {
