@@ -224,9 +224,11 @@ _bourse_request_finish_body (BourseRequest *request)
   SoupMessageBody *body;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) compressed = NULL;
+  static const char hex[] = "0123456789abcdef";
   guint8 digest[16];
-  char hex[sizeof digest * 2 + 1];
-  g_autofree char *tag = NULL;
+  /* "…32 hex digits…-gzip" */
+  char tag[1 + sizeof digest * 2 + sizeof "-gzip\""];
+  char *at = tag;
   const char *if_none_match;
   gboolean gzip;
 
@@ -242,15 +244,25 @@ _bourse_request_finish_body (BourseRequest *request)
     return;
 
   gzip = is_compressible (soup_message_headers_get_content_type (headers, NULL));
-  if (gzip)
+  /* One field with the server's "Origin" rather than a second one: each
+   * costs libsoup a formatted line. */
+  if (gzip && request->vary_origin)
+    soup_message_headers_replace (headers, "Vary", "Origin, Accept-Encoding");
+  else if (gzip)
     soup_message_headers_append (headers, "Vary", "Accept-Encoding");
   gzip = gzip && g_bytes_get_size (bytes) >= COMPRESS_MIN_SIZE
          && accepts_gzip (soup_message_headers_get_list (request_headers, "Accept-Encoding"));
 
   crypto_generichash (digest, sizeof digest, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, 0);
-  sodium_bin2hex (hex, sizeof hex, digest, sizeof digest);
-  tag = g_strconcat ("\"", hex, gzip ? "-gzip\"" : "\"", NULL);
-  soup_message_headers_replace (headers, "ETag", tag);
+  *at++ = '"';
+  for (guint i = 0; i < sizeof digest; i++)
+    {
+      *at++ = hex[digest[i] >> 4];
+      *at++ = hex[digest[i] & 0x0f];
+    }
+  strcpy (at, gzip ? "-gzip\"" : "\"");
+  /* Appended: an answer is finished once, and nothing else sets one. */
+  soup_message_headers_append (headers, "ETag", tag);
 
   if_none_match = soup_message_headers_get_one (request_headers, "If-None-Match");
   if (if_none_match != NULL && etag_list_matches (if_none_match, tag))

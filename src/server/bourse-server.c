@@ -128,8 +128,9 @@ message_got_headers_cb (SoupServerMessage *message,
 
   /* The path the handlers will see: libsoup's "got-headers" handler,
    * which runs after this hook, decodes an encoded one (and answers 400
-   * to one it cannot decode, which the raw path then stands for). */
-  if (uri != NULL && (g_uri_get_flags (uri) & G_URI_FLAGS_ENCODED_PATH)
+   * to one it cannot decode, which the raw path then stands for); only a
+   * '%' makes the decoded path differ. */
+  if (uri != NULL && (g_uri_get_flags (uri) & G_URI_FLAGS_ENCODED_PATH) && strchr (path, '%') != NULL
       && (decoded = g_uri_unescape_string (path, NULL)) != NULL)
     path = decoded;
 
@@ -306,6 +307,7 @@ install_hooks_once (void)
 
 static void
 add_cors_headers (BourseServer      *self,
+                  BourseRequest     *request,
                   SoupServerMessage *message)
 {
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
@@ -313,6 +315,7 @@ add_cors_headers (BourseServer      *self,
   const char *origin = soup_message_headers_get_one (request_headers, "Origin");
 
   soup_message_headers_append (response_headers, "Vary", "Origin");
+  request->vary_origin = TRUE;
   if (!origin_is_allowed (self, origin))
     return;
 
@@ -475,7 +478,7 @@ server_handler_cb (SoupServer        *soup,
   g_assert (request != NULL);
 
   bourse_log_set_request_id (request->request_id);
-  add_cors_headers (self, message);
+  add_cors_headers (self, request, message);
   /* Served over TLS: browsers must never fall back to plain HTTP here. */
   if (self->certificate != NULL)
     soup_message_headers_replace (soup_server_message_get_response_headers (message),
