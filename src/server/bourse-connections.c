@@ -76,9 +76,6 @@ struct _BourseConnections
   gint64      header_timeout_us;
   gint64      idle_timeout_us;
   guint       sweep_source;
-  gulong      started_handler;
-  gulong      finished_handler;
-  gulong      aborted_handler;
   GSocket      *listener;
   GThread      *accept_thread;
   GCancellable *accept_cancellable;
@@ -373,10 +370,9 @@ sweep_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-request_started_cb (SoupServer        *soup,
-                    SoupServerMessage *message,
-                    BourseConnections *self)
+void
+bourse_connections_request_started (BourseConnections *self,
+                                    SoupServerMessage *message)
 {
   GObject *conn = g_object_get_qdata (G_OBJECT (message), connection_quark);
   GSocket *socket = soup_server_message_get_socket (message);
@@ -407,10 +403,9 @@ request_started_cb (SoupServer        *soup,
   connection_set_state (connection, STATE_HEADERS);
 }
 
-static void
-request_finished_cb (SoupServer        *soup,
-                     SoupServerMessage *message,
-                     BourseConnections *self)
+void
+bourse_connections_request_finished (BourseConnections *self,
+                                     SoupServerMessage *message)
 {
   Connection *connection = lookup (self, message);
 
@@ -447,9 +442,6 @@ bourse_connections_new (SoupServer *soup,
   self->by_conn = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)connection_free);
   self->header_timeout_us = (gint64)MAX (header_timeout_s, 1) * G_USEC_PER_SEC;
   self->idle_timeout_us = (gint64)MAX (idle_timeout_s, 1) * G_USEC_PER_SEC;
-  self->started_handler = g_signal_connect (soup, "request-started", G_CALLBACK (request_started_cb), self);
-  self->finished_handler = g_signal_connect (soup, "request-finished", G_CALLBACK (request_finished_cb), self);
-  self->aborted_handler = g_signal_connect (soup, "request-aborted", G_CALLBACK (request_finished_cb), self);
   return self;
 }
 
@@ -622,9 +614,6 @@ bourse_connections_free (BourseConnections *self)
   g_clear_pointer (&self->accepted, g_async_queue_unref);
   g_clear_object (&self->listener);
 
-  g_clear_signal_handler (&self->started_handler, self->soup);
-  g_clear_signal_handler (&self->finished_handler, self->soup);
-  g_clear_signal_handler (&self->aborted_handler, self->soup);
   g_clear_handle_id (&self->sweep_source, bourse_source_remove);
   g_hash_table_unref (self->by_conn);
   g_free (self);

@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 typedef struct _BourseConnections BourseConnections;
 
-/* Follows every connection of @soup: closes one whose request headers do
+/* Follows every connection of @soup (told by the server, below): closes one whose request headers do
  * not arrive within @header_timeout_s, one idle on keep-alive for longer
  * than @idle_timeout_s, and releases a connection the client closed while idle (libsoup 3.2 keeps
  * those, and their descriptors, forever). */
@@ -20,6 +20,13 @@ BourseConnections *bourse_connections_new         (SoupServer        *soup,
                                                    guint              header_timeout_s,
                                                    guint              idle_timeout_s);
 void               bourse_connections_free        (BourseConnections *self);
+/* Called by the server from its own "request-started", "request-finished"
+ * and "request-aborted" handlers, first thing: one handler a signal rather
+ * than one each. */
+void               bourse_connections_request_started (BourseConnections *self,
+                                                       SoupServerMessage *message);
+void               bourse_connections_request_finished (BourseConnections *self,
+                                                        SoupServerMessage *message);
 /* The request on @message has all its headers: its time limit no longer
  * applies (a handler may take its time). */
 void               bourse_connections_got_headers (BourseConnections *self,

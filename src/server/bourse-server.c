@@ -248,6 +248,10 @@ request_finished_cb (SoupServer        *soup,
 {
   guint status = soup_server_message_get_status (message);
 
+  /* Gone once the server is disposed, before libsoup aborts what is left. */
+  if (self->connections != NULL)
+    bourse_connections_request_finished (self->connections, message);
+
   /* A 204 may carry no Content-Length, and libsoup 3.2 then takes its
    * response for one that ends when the connection closes, and closes it:
    * revoking a session cut the keep-alive connection of whoever revoked
@@ -263,8 +267,12 @@ request_started_cb (SoupServer        *soup,
                     SoupServerMessage *message,
                     BourseServer      *self)
 {
-  BourseRequest *request = _bourse_request_new (message, self->engine, self->max_body);
+  BourseRequest *request;
 
+  if (self->connections != NULL)
+    bourse_connections_request_started (self->connections, message);
+
+  request = _bourse_request_new (message, self->engine, self->max_body);
   request->server = self;
   g_object_set_qdata_full (G_OBJECT (message), request_quark, request, (GDestroyNotify)_bourse_request_free);
 }
