@@ -140,13 +140,6 @@ message_got_headers_cb (SoupServerMessage *message,
   soup_message_headers_append (soup_server_message_get_response_headers (message),
                                "X-Request-ID", request->request_id);
 
-  /* Uploads (a CSV import) have a limit of their own; it must be known
-   * before the first byte of the body is kept or refused. */
-  route_max_body = bourse_router_get_max_body (request->server->router, soup_server_message_get_method (message),
-                                               path);
-  if (route_max_body != 0)
-    request->max_body = route_max_body;
-
   /* We collect the body ourselves so that its size stays bounded. */
   length = soup_message_headers_get_content_length (headers);
   switch (soup_message_headers_get_encoding (headers))
@@ -154,8 +147,6 @@ message_got_headers_cb (SoupServerMessage *message,
     case SOUP_ENCODING_CONTENT_LENGTH:
       if (length == 0)
         return;
-      if (length > (goffset)request->max_body)
-        request->body_too_large = TRUE;
       break;
 
     case SOUP_ENCODING_NONE:
@@ -164,6 +155,17 @@ message_got_headers_cb (SoupServerMessage *message,
     default:
       break;
     }
+
+  /* Uploads (a CSV import) have a limit of their own; it must be known
+   * before the first byte of the body is kept or refused (and only then:
+   * a request without a body has no use for it). */
+  route_max_body = bourse_router_get_max_body (request->server->router, soup_server_message_get_method (message),
+                                               path);
+  if (route_max_body != 0)
+    request->max_body = route_max_body;
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
+      && length > (goffset)request->max_body)
+    request->body_too_large = TRUE;
 
   soup_message_body_set_accumulate (soup_server_message_get_request_body (message), FALSE);
   request->body = g_byte_array_new ();
