@@ -232,7 +232,8 @@ read_info (sqlite3_stmt *stmt)
   if (info->params == NULL || !JSON_NODE_HOLDS_OBJECT (info->params))
     {
       g_clear_pointer (&info->params, json_node_unref);
-      info->params = json_node_init_object (json_node_alloc (), json_object_new ());
+      info->params = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (info->params, json_object_new ());
     }
   info->created_by = sqlite3_column_int64 (stmt, 7);
   info->created_at = column_text (stmt, 8);

@@ -526,7 +526,8 @@ publish_user (BourseEngine     *self,
     node = bourse_user_to_json (user);
   else
     {
-      node = json_node_init_object (json_node_alloc (), json_object_new ());
+      node = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (node, json_object_new ());
       json_object_set_int_member (json_node_get_object (node), "id", id);
       json_object_set_boolean_member (json_node_get_object (node), "deleted", TRUE);
     }

@@ -1326,7 +1326,8 @@ start_send (BourseNotifications *self,
   if (send->data == NULL || !JSON_NODE_HOLDS_OBJECT (send->data))
     {
       g_clear_pointer (&send->data, json_node_unref);
-      send->data = json_node_init_object (json_node_alloc (), json_object_new ());
+      send->data = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (send->data, json_object_new ());
     }
   object = json_node_get_object (send->data);
 
