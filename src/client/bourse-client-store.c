@@ -30,7 +30,8 @@ struct _BourseClientStore
   GPtrArray     *loading;    /* JsonObject of the pages read so far */
   gboolean       loaded;
   gboolean       stale;      /* an event came while loading: load again */
-  gboolean       live;       /* the subscription's first event was seen */
+  gboolean       live;       /* the subscription is confirmed, and read since */
+  gint64         live_seq;   /* events up to this seq are in what was read */
   guint          n_loads;
 
   gboolean       paged;      /* a page at a time (bourse_client_store_new_paged) */
@@ -366,17 +367,10 @@ bourse_client_store_event_cb (BourseClientStore *self,
   gboolean deleted = FALSE;
   JsonNode *node;
 
-  if (!JSON_NODE_HOLDS_OBJECT (data))
+  /* Events up to the subscription's seq (the replay of the latest among
+   * them) are in the list read since it was confirmed. */
+  if (!self->live || seq <= self->live_seq || !JSON_NODE_HOLDS_OBJECT (data))
     return;
-
-  /* Events are news only from the subscription on: what changed between
-   * the first load and the subscription is read again. */
-  if (!self->live)
-    {
-      self->live = TRUE;
-      bourse_client_store_reload (self);
-      return;
-    }
 
   /* An older page does not hold what the event changed. */
   if (self->cancellable != NULL && !self->appending)
@@ -401,6 +395,20 @@ bourse_client_store_event_cb (BourseClientStore *self,
       if (created != NULL)
         bourse_client_store_insert (self, 0, created);
     }
+}
+
+/* From the server's "subscribed" on, every change comes as an event: what
+ * changed before it is read again (a load begun earlier may have missed
+ * it; one still under way is replaced, so that the list is read once). */
+static void
+bourse_client_store_subscribed_cb (BourseClientStore *self,
+                                   const char        *topic,
+                                   gint64             seq,
+                                   BourseClient      *client)
+{
+  self->live = TRUE;
+  self->live_seq = seq;
+  bourse_client_store_reload (self);
 }
 
 static void
@@ -437,12 +445,19 @@ bourse_client_store_create (BourseClient *client,
     {
       g_autofree char *event = g_strconcat ("event::", topic, NULL);
       g_autofree char *resync = g_strconcat ("resync::", topic, NULL);
+      g_autofree char *subscribed = g_strconcat ("subscribed::", topic, NULL);
 
       g_signal_connect_object (client, event, G_CALLBACK (bourse_client_store_event_cb),
                                self, G_CONNECT_SWAPPED);
       g_signal_connect_object (client, resync, G_CALLBACK (bourse_client_store_resync_cb),
                                self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (client, subscribed, G_CALLBACK (bourse_client_store_subscribed_cb),
+                               self, G_CONNECT_SWAPPED);
       bourse_client_subscribe (client, topic);
+
+      /* Another list follows the topic already: it is live from now. */
+      if ((self->live_seq = bourse_client_get_topic_seq (client, topic)) >= 0)
+        self->live = TRUE;
     }
 
   bourse_client_store_reload (self);

@@ -20,14 +20,15 @@ G_DECLARE_FINAL_TYPE (BourseClientStore, bourse_client_store, BOURSE, CLIENT_STO
  * events keep it live: an item it already has is updated in place (the
  * same object notifies what changed), a new one goes first (lists are newest
  * first), {"id","deleted":true} removes one; a gap in the topic's seq, or
- * the first event of a subscription, reloads it over REST. Loading starts
+ * the server's confirmation of the subscription (the events it numbers up
+ * to are in the list read after it), reloads it over REST. Loading starts
  * at once. */
 BourseClientStore  *bourse_client_store_new        (BourseClient      *client,
                                                     GType              item_type,
                                                     const char        *path,
                                                     const char        *topic);
 /* The same, a page at a time: the first page at once, the next with
- * bourse_client_store_load_more (). A reload (a seq gap, the first event)
+ * bourse_client_store_load_more (). A reload (a seq gap, the confirmation)
  * reads the first page again, and the older pages read so far go. For
  * lists too long to hold whole, like the audit trail. */
 BourseClientStore  *bourse_client_store_new_paged  (BourseClient      *client,

@@ -53,7 +53,8 @@ struct _BourseClient
 
   GHashTable              *topics;           /* topic → subscription count */
   GHashTable              *last_seq;         /* topic → gint64* last seq seen */
-  GHashTable              *confirmed;        /* topics the server said it sends us now */
+  GHashTable              *confirmed;        /* topic → gint64 *: the server sends it now, from
+                                              * after this seq (its "subscribed" answer) */
 
   guint                    want_connected : 1;
   guint                    ever_connected : 1;
@@ -74,6 +75,7 @@ enum {
 enum {
   EVENT,
   RESYNC,
+  SUBSCRIBED,
   N_SIGNALS
 };
 
@@ -642,17 +644,35 @@ bourse_client_confirm_topics (BourseClient *self,
 {
   JsonNode *node = json_object_get_member (envelope, "topics");
   JsonArray *topics = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  JsonObject *seqs = NULL;
+
+  node = json_object_get_member (envelope, "seq");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    seqs = json_node_get_object (node);
 
   for (guint i = 0; topics != NULL && i < json_array_get_length (topics); i++)
     {
       JsonNode *element = json_array_get_element (topics, i);
+      const char *topic;
+      JsonNode *seq_node;
+      gint64 *seq;
 
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
         continue;
-      if (subscribed)
-        g_hash_table_add (self->confirmed, g_strdup (json_node_get_string (element)));
-      else
-        g_hash_table_remove (self->confirmed, json_node_get_string (element));
+      topic = json_node_get_string (element);
+      if (!subscribed)
+        {
+          g_hash_table_remove (self->confirmed, topic);
+          continue;
+        }
+
+      /* A server without it: every event is news. */
+      seq = g_new0 (gint64, 1);
+      seq_node = seqs != NULL ? json_object_get_member (seqs, topic) : NULL;
+      if (seq_node != NULL && json_node_get_value_type (seq_node) == G_TYPE_INT64)
+        *seq = MAX (json_node_get_int (seq_node), 0);
+      g_hash_table_insert (self->confirmed, g_strdup (topic), seq);
+      g_signal_emit (self, signals[SUBSCRIBED], g_quark_from_string (topic), topic, *seq);
     }
 }
 
@@ -1062,6 +1082,25 @@ bourse_client_is_subscribed (BourseClient *self,
   return self->connected && g_hash_table_contains (self->confirmed, topic);
 }
 
+/* The newest event of @topic known to be accounted for: the seq of the
+ * server's "subscribed" answer, or of a later event since; -1 while the
+ * subscription is not confirmed. */
+gint64
+bourse_client_get_topic_seq (BourseClient *self,
+                             const char   *topic)
+{
+  gint64 *confirmed, *last;
+
+  g_return_val_if_fail (BOURSE_IS_CLIENT (self), -1);
+  g_return_val_if_fail (topic != NULL, -1);
+
+  if (!self->connected || (confirmed = g_hash_table_lookup (self->confirmed, topic)) == NULL)
+    return -1;
+  last = g_hash_table_lookup (self->last_seq, topic);
+
+  return last != NULL ? MAX (*last, *confirmed) : *confirmed;
+}
+
 /* }}} */
 
 const char *
@@ -1273,6 +1312,23 @@ bourse_client_class_init (BourseClientClass *klass)
                   JSON_TYPE_NODE | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
+   * BourseClient::subscribed:
+   * @topic: the topic, also the signal's detail
+   * @seq: the topic's latest seq when the server subscribed us: events up
+   *   to it are in what a REST read made from now on returns
+   *
+   * The server confirmed a subscription (again, after a reconnection).
+   */
+  signals[SUBSCRIBED] =
+    g_signal_new ("subscribed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_INT64);
+
+  /**
    * BourseClient::resync:
    * @topic: the topic, also the signal's detail
    *
@@ -1296,7 +1352,7 @@ bourse_client_init (BourseClient *self)
   soup_session_set_timeout (self->session, IO_TIMEOUT_S);
   self->connect_waiters = g_ptr_array_new_with_free_func (g_object_unref);
   self->topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->confirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->confirmed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->last_seq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->backoff_ms = BACKOFF_MIN_MS;
 }

@@ -114,5 +114,7 @@ void          bourse_client_unsubscribe         (BourseClient         *self,
  * from then on the topic's events come. */
 gboolean      bourse_client_is_subscribed       (BourseClient         *self,
                                                  const char           *topic);
+gint64        bourse_client_get_topic_seq       (BourseClient         *self,
+                                                 const char           *topic);
 
 G_END_DECLS

@@ -456,6 +456,24 @@ client_handle_subscription (Client    *client,
       json_builder_add_string_value (builder, name);
     }
   json_builder_end_array (builder);
+
+  /* Each topic's latest seq as of now: a list read over REST after this
+   * answer holds every change up to it, so a client can tell the replay
+   * (and anything older) from news. */
+  if (subscribe)
+    {
+      json_builder_set_member_name (builder, "seq");
+      json_builder_begin_object (builder);
+      for (guint i = 0; i < n; i++)
+        {
+          const char *name = json_array_get_string_element (topics, i);
+          Topic *topic = g_hash_table_lookup (client->hub->topics, name);
+
+          json_builder_set_member_name (builder, name);
+          json_builder_add_int_value (builder, topic != NULL ? (gint64) topic->seq : 0);
+        }
+      json_builder_end_object (builder);
+    }
   json_builder_end_object (builder);
   client_reply (client, builder);
 

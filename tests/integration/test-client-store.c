@@ -165,10 +165,9 @@ test_strategies (void)
   second = create_strategy (server, "two");
   third = create_strategy (server, "three");
 
-  /* Two a page: every page is read, newest first. Subscribed, the topic's
-   * latest event is sent again, and the list is read once more (unless the
-   * first reading is still under way): what changed before the
-   * subscription is not missed. */
+  /* Two a page: every page is read, newest first. Once the server has
+   * confirmed the subscription the list is read again (a reading still
+   * under way is replaced): what changed before it is not missed. */
   store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_STRATEGY, "/api/v1/strategies?limit=2",
                                    "strategies");
   g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (store)) == BOURSE_TYPE_CLIENT_STRATEGY);
@@ -249,6 +248,52 @@ test_strategies (void)
   bourse_test_server_free (server);
 }
 
+/* A list read before its subscription is confirmed is read again then, and
+ * only then: the topic's latest event, sent again on subscribing, is
+ * already in what is read after the confirmation. A second list of the
+ * same topic is live at once. */
+static void
+test_confirmation (void)
+{
+  BourseTestServer *server = desk_server_new (NULL);
+  g_autoptr(BourseClient) client = bourse_client_new (server->base_url);
+  g_autoptr(BourseClientStore) store = NULL;
+  g_autoptr(BourseClientStore) second = NULL;
+  gint64 late, later;
+
+  bourse_client_set_token (client, server->token);
+  create_strategy (server, "one");
+
+  /* No socket yet: read once, not live. */
+  store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_STRATEGY, "/api/v1/strategies", "strategies");
+  bourse_test_wait_until (store_is_loaded, store, TIMEOUT_MS, "the first reading");
+  g_assert_cmpuint (bourse_client_store_get_n_loads (store), ==, 1);
+  g_assert_false (bourse_client_store_get_live (store));
+  g_assert_cmpint (bourse_client_get_topic_seq (client, "strategies"), ==, -1);
+
+  /* Made before the subscription: no event will tell of it. */
+  late = create_strategy (server, "late");
+  client_connect (client);
+  wait_for_store (store, 2, 2);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 0)), ==, late);
+  g_assert_cmpint (bourse_client_get_topic_seq (client, "strategies"), >=, 2);
+
+  /* From now on events, and no reading. */
+  later = create_strategy (server, "later");
+  wait_for_store (store, 3, 2);
+  g_assert_cmpint (bourse_client_strategy_get_id (strategy_at (store, 0)), ==, later);
+
+  second = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_STRATEGY, "/api/v1/strategies", "strategies");
+  g_assert_true (bourse_client_store_get_live (second));
+  wait_for_store (second, 3, 1);
+  g_assert_cmpuint (bourse_client_store_get_n_loads (store), ==, 2);
+
+  g_clear_object (&second);
+  g_clear_object (&store);
+  bourse_client_close (client);
+  bourse_test_server_free (server);
+}
+
 static gboolean
 is_halted (gpointer data)
 {
@@ -275,8 +320,7 @@ test_instruments (void)
   n_before = g_list_model_get_n_items (G_LIST_MODEL (store));
   g_assert_null (bourse_client_store_lookup (store, "ADAUSDT"));
 
-  /* The topic's first event makes the list read again (nothing was
-   * published on it before); from then on, events change it. */
+  /* Nothing was published on the topic before: its first event is news. */
   json_node_unref (desk_expect (server, "POST", "/api/v1/instruments", NULL,
                                 "{\"symbol\":\"ADAUSDT\",\"base_asset\":\"ADA\",\"quote_asset\":\"USDT\","
                                 "\"tick_size\":\"0.0001\",\"lot_step\":\"0.1\"}", 201));
@@ -458,6 +502,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/client-store/strategies", test_strategies);
+  g_test_add_func ("/client-store/confirmation", test_confirmation);
   g_test_add_func ("/client-store/instruments", test_instruments);
   g_test_add_func ("/client-store/paged", test_paged);
   g_test_add_func ("/client-store/users", test_users);

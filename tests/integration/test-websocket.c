@@ -196,6 +196,10 @@ test_subscribe_system (void)
 
   event = nth_message (client, "event", "system", 0);
   g_assert_cmpint (json_object_get_int_member (event, "seq"), >=, 1);
+  /* "subscribed" numbered it: the replay is no news. */
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (nth_message (client, "subscribed", NULL, 0),
+                                                                              "seq"), "system"),
+                   ==, json_object_get_int_member (event, "seq"));
   g_assert_nonnull (json_object_get_string_member (event, "ts"));
   data = json_object_get_object_member (event, "data");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (data, "engine"), "state"), ==, "running");
@@ -216,6 +220,13 @@ test_seq_and_deduplication (void)
 
   ws_send (client, "{\"type\":\"subscribe\",\"topics\":[\"alerts\",\"jobs\"]}");
   wait_for (client, "subscribed", NULL, 1);
+  {
+    JsonObject *seqs = json_object_get_object_member (nth_message (client, "subscribed", NULL, 0), "seq");
+
+    /* Nothing published on them yet. */
+    g_assert_cmpint (json_object_get_int_member (seqs, "alerts"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (seqs, "jobs"), ==, 0);
+  }
 
   publish (server, "alerts", "{\"n\":1}");
   publish (server, "alerts", "{\"n\":1}");   /* identical: not re-sent */
