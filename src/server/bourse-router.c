@@ -40,6 +40,7 @@ struct _BourseRouter
   GPtrArray *routes;
   GPtrArray *limited;  /* borrowed: the routes with a max_body of their own */
   Node      *root;
+  GHashTable *no_params; /* shared by the routes without parameters: never written */
 };
 
 static void
@@ -156,6 +157,7 @@ bourse_router_new (void)
   self->routes = g_ptr_array_new_with_free_func (route_free);
   self->limited = g_ptr_array_new ();
   self->root = g_new0 (Node, 1);
+  self->no_params = g_hash_table_new (g_str_hash, g_str_equal);
   return self;
 }
 
@@ -166,6 +168,7 @@ bourse_router_free (BourseRouter *self)
     return;
 
   node_free (self->root);
+  g_hash_table_unref (self->no_params);
   g_ptr_array_unref (self->limited);
   g_ptr_array_unref (self->routes);
   g_free (self);
@@ -479,10 +482,18 @@ n_candidates (BourseRouter     *self,
 /* Decodes the {parameters} of a matching route; NULL when one does not
  * decode (a bad %-escape or an embedded NUL), which then cannot match. */
 static GHashTable *
-extract_params (const BourseRoute  *route,
+extract_params (BourseRouter       *self,
+                const BourseRoute  *route,
                 const PathSegments *path)
 {
-  g_autoptr(GHashTable) params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) params = NULL;
+
+  /* Most routes have none: one empty table for them all, not one made
+   * and freed a request. */
+  if (route->n_literals == path->n)
+    return g_hash_table_ref (self->no_params);
+
+  params = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   for (guint i = 0; i < path->n; i++)
     {
@@ -553,7 +564,7 @@ bourse_router_match (BourseRouter       *self,
 
   if (best != NULL)
     {
-      g_autoptr(GHashTable) found = extract_params (best, &segments);
+      g_autoptr(GHashTable) found = extract_params (self, best, &segments);
 
       if (found == NULL)
         return BOURSE_ROUTE_NOT_FOUND;

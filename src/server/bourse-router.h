@@ -131,7 +131,8 @@ gboolean           bourse_router_add_alias      (BourseRouter          *self,
                                                  const char            *real_pattern,
                                                  BourseRouteHandler     adapter,
                                                  const BourseRouteDoc  *doc);
-/* On FOUND, *route and *params (owned, name → decoded value) are set; on
+/* On FOUND, *route and *params (a reference to unref, name → decoded value,
+ * not to be changed: routes without parameters share one) are set; on
  * METHOD_NOT_ALLOWED, *allow lists the methods the path does take. */
 BourseRouteMatch   bourse_router_match          (BourseRouter        *self,
                                                  const char          *method,
