@@ -16,18 +16,61 @@
 
 static BourseLogFormat log_format = BOURSE_LOG_FORMAT_TEXT;
 static GLogLevelFlags  log_max_level = G_LOG_LEVEL_INFO;
-static GPrivate        current_request_id = G_PRIVATE_INIT (g_free);
+
+/* The current request id of a thread, in a buffer of its own that is
+ * reused: it is set and cleared around every request, and a copy
+ * allocated and freed each time showed in the cost of a /health. */
+typedef struct
+{
+  char    *id;
+  gsize    room;
+  gboolean set;
+} RequestIdSlot;
+
+static void
+request_id_slot_free (gpointer data)
+{
+  RequestIdSlot *slot = data;
+
+  g_free (slot->id);
+  g_free (slot);
+}
+
+static GPrivate current_request_id = G_PRIVATE_INIT (request_id_slot_free);
 
 void
 bourse_log_set_request_id (const char *request_id)
 {
-  g_private_replace (&current_request_id, g_strdup (request_id));
+  RequestIdSlot *slot = g_private_get (&current_request_id);
+  gsize size;
+
+  if (slot == NULL)
+    {
+      if (request_id == NULL)
+        return;
+      slot = g_new0 (RequestIdSlot, 1);
+      g_private_set (&current_request_id, slot);
+    }
+
+  slot->set = request_id != NULL;
+  if (request_id == NULL)
+    return;
+
+  size = strlen (request_id) + 1;
+  if (size > slot->room)
+    {
+      slot->room = MAX (size, 64);
+      slot->id = g_realloc (slot->id, slot->room);
+    }
+  memcpy (slot->id, request_id, size);
 }
 
 const char *
 bourse_log_get_request_id (void)
 {
-  return g_private_get (&current_request_id);
+  RequestIdSlot *slot = g_private_get (&current_request_id);
+
+  return slot != NULL && slot->set ? slot->id : NULL;
 }
 
 gboolean
