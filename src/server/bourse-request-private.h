@@ -29,7 +29,7 @@ struct _BourseRequest
   gint64             started_us;
   guint              paused : 1;
   guint              counted : 1; /* in the in-flight count, logged and measured */
-  guint              vary_origin : 1; /* "Vary: Origin" set (CORS) */
+  guint              vary_origin : 1; /* "Vary: Origin" to write (CORS) */
 };
 
 BourseRequest *_bourse_request_new  (SoupServerMessage *message,

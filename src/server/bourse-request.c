@@ -18,6 +18,7 @@
 
 #include "bourse-error-status.h"
 #include "bourse-request-private.h"
+#include "bourse-server-private.h"
 
 /* Set on every answer before anyone answers it (a route, the router's 404,
  * the 401 of a missing token, an export that writes its own body), so that
@@ -221,46 +222,66 @@ _bourse_request_finish_body (BourseRequest *request)
   const char *method = soup_server_message_get_method (message);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
   SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (message);
-  SoupMessageBody *body;
+  SoupMessageBody *body = soup_server_message_get_response_body (message);
+  BourseServer *server = request->server;
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GBytes) compressed = NULL;
   static const char hex[] = "0123456789abcdef";
-  guint8 digest[16];
   /* "…32 hex digits…-gzip" */
-  char tag[1 + sizeof digest * 2 + sizeof "-gzip\""];
-  char *at = tag;
+  char tag[1 + sizeof server->tagged_digest - 1 + sizeof "-gzip\""];
   const char *if_none_match;
-  gboolean gzip;
+  gboolean gzip = FALSE;
 
-  if (soup_server_message_get_status (message) != SOUP_STATUS_OK
-      || !(g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
-      || soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED
-      || soup_message_headers_get_one (headers, "Content-Encoding") != NULL)
+  if (soup_server_message_get_status (message) == SOUP_STATUS_OK
+      && (g_str_equal (method, "GET") || g_str_equal (method, "HEAD"))
+      && soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CHUNKED
+      && soup_message_headers_get_one (headers, "Content-Encoding") == NULL
+      && body->length > 0)
+    {
+      /* An answer of one piece (what soup_server_message_set_response ()
+       * and a kept GBytes make) is that piece: no copy. */
+      bytes = soup_message_body_get_chunk (body, 0);
+      if (bytes == NULL || g_bytes_get_size (bytes) != (gsize)body->length)
+        {
+          g_clear_pointer (&bytes, g_bytes_unref);
+          bytes = soup_message_body_flatten (body);
+        }
+      gzip = is_compressible (soup_message_headers_get_content_type (headers, NULL));
+    }
+
+  /* One Vary field, written once, with the server's "Origin" (CORS) and
+   * ours: each field costs libsoup a formatted line. */
+  if (gzip)
+    soup_message_headers_append (headers, "Vary", request->vary_origin ? "Origin, Accept-Encoding" : "Accept-Encoding");
+  else if (request->vary_origin)
+    soup_message_headers_append (headers, "Vary", "Origin");
+
+  if (bytes == NULL)
     return;
 
-  body = soup_server_message_get_response_body (message);
-  bytes = soup_message_body_flatten (body);
-  if (g_bytes_get_size (bytes) == 0)
-    return;
-
-  gzip = is_compressible (soup_message_headers_get_content_type (headers, NULL));
-  /* One field with the server's "Origin" rather than a second one: each
-   * costs libsoup a formatted line. */
-  if (gzip && request->vary_origin)
-    soup_message_headers_replace (headers, "Vary", "Origin, Accept-Encoding");
-  else if (gzip)
-    soup_message_headers_append (headers, "Vary", "Accept-Encoding");
   gzip = gzip && g_bytes_get_size (bytes) >= COMPRESS_MIN_SIZE
          && accepts_gzip (soup_message_headers_get_list (request_headers, "Accept-Encoding"));
 
-  crypto_generichash (digest, sizeof digest, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, 0);
-  *at++ = '"';
-  for (guint i = 0; i < sizeof digest; i++)
+  /* The same bytes as the last answer tagged (a GBytes kept by its
+   * handler: the version, /health within a second) have the same tag. */
+  if (server->tagged_body != bytes)
     {
-      *at++ = hex[digest[i] >> 4];
-      *at++ = hex[digest[i] & 0x0f];
+      guint8 digest[16];
+
+      G_STATIC_ASSERT (sizeof server->tagged_digest == sizeof digest * 2 + 1);
+      crypto_generichash (digest, sizeof digest, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL, 0);
+      for (guint i = 0; i < sizeof digest; i++)
+        {
+          server->tagged_digest[2 * i] = hex[digest[i] >> 4];
+          server->tagged_digest[2 * i + 1] = hex[digest[i] & 0x0f];
+        }
+      server->tagged_digest[sizeof digest * 2] = '\0';
+      g_clear_pointer (&server->tagged_body, g_bytes_unref);
+      server->tagged_body = g_bytes_ref (bytes);
     }
-  strcpy (at, gzip ? "-gzip\"" : "\"");
+  tag[0] = '"';
+  memcpy (tag + 1, server->tagged_digest, sizeof server->tagged_digest - 1);
+  strcpy (tag + sizeof server->tagged_digest, gzip ? "-gzip\"" : "\"");
   /* Appended: an answer is finished once, and nothing else sets one. */
   soup_message_headers_append (headers, "ETag", tag);
 

@@ -47,6 +47,12 @@ struct _BourseServer
   guint             log_watch;        /* the ring's new entries, published on "logs" */
   GFileMonitor     *config_monitor;   /* the configuration file, reloaded when it changes */
   GBytes           *openapi;          /* the document, built at its first request */
+  GBytes           *health_body;      /* the last /health answer, for the second it names */
+  gint64            health_uptime_s;
+  int               health_schema_version;
+  gboolean          health_ok;
+  GBytes           *tagged_body;      /* the last body given an ETag, and its digest in hex: */
+  char              tagged_digest[33]; /* an answer made once (version, /health) hashed once */
   guint8            setup_hash[32];   /* of the first run's token (bourse-setup-routes.c) */
   gboolean          setup_open;
   gboolean          setup_running;    /* the first administrator is being made */

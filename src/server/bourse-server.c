@@ -324,7 +324,8 @@ add_cors_headers (BourseServer      *self,
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (message);
   const char *origin = soup_message_headers_get_one (request_headers, "Origin");
 
-  soup_message_headers_append (response_headers, "Vary", "Origin");
+  /* "Vary: Origin" is written with the rest of Vary as the answer is
+   * finished (_bourse_request_finish_body). */
   request->vary_origin = TRUE;
   if (!origin_is_allowed (self, origin))
     return;
@@ -819,6 +820,8 @@ bourse_server_finalize (GObject *object)
   g_clear_pointer (&self->cors_origins, g_strfreev);
   g_clear_pointer (&self->url, g_free);
   g_clear_pointer (&self->openapi, g_bytes_unref);
+  g_clear_pointer (&self->health_body, g_bytes_unref);
+  g_clear_pointer (&self->tagged_body, g_bytes_unref);
 
   G_OBJECT_CLASS (bourse_server_parent_class)->finalize (object);
 }

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "core/bourse-json.h"
@@ -168,7 +170,10 @@ _bourse_server_publish_status (BourseServer *self)
 
 /* Written by hand rather than with json-glib: load balancers and
  * orchestrators call /health constantly, and the builder would cost more
- * than everything else the request does. */
+ * than everything else the request does. A healthy answer only changes
+ * with the second of uptime: it is kept (with the ETag of its bytes, see
+ * _bourse_request_finish_body) and written again only when it changes;
+ * an unhealthy one is written each time. */
 static void
 health_cb (BourseRequest *request,
            gpointer       user_data)
@@ -179,28 +184,47 @@ health_cb (BourseRequest *request,
   gboolean ok = probe_database (self, &error)
              && bourse_engine_get_state (self->engine) == BOURSE_ENGINE_STATE_RUNNING;
   SoupServerMessage *message = bourse_request_get_message (request);
-  GString *body = g_string_sized_new (160);
-  gsize length;
+  gint64 uptime_s = bourse_engine_get_uptime_ms (self->engine) / 1000;
+  int schema_version = store != NULL ? bourse_store_get_schema_version (store) : 0;
+  g_autoptr(GBytes) answer = NULL;
 
-  g_string_append_printf (body,
-                          "{\"status\":\"%s\",\"version\":\"%s\",\"uptime_seconds\":%" G_GINT64_FORMAT
-                          ",\"database\":{\"ok\":%s",
-                          ok ? "ok" : "unavailable", PACKAGE_VERSION,
-                          bourse_engine_get_uptime_ms (self->engine) / 1000,
-                          error == NULL ? "true" : "false");
-  if (store != NULL)
-    g_string_append_printf (body, ",\"schema_version\":%d", bourse_store_get_schema_version (store));
-  if (error != NULL)
+  if (error == NULL && store != NULL && self->health_body != NULL && self->health_ok == ok
+      && self->health_uptime_s == uptime_s && self->health_schema_version == schema_version)
+    answer = g_bytes_ref (self->health_body);
+  else
     {
-      g_string_append (body, ",\"error\":");
-      bourse_json_append_string (body, error->message, -1);
-    }
-  g_string_append (body, "}}");
+      GString *body = g_string_sized_new (160);
 
-  length = body->len;
+      g_string_append_printf (body,
+                              "{\"status\":\"%s\",\"version\":\"%s\",\"uptime_seconds\":%" G_GINT64_FORMAT
+                              ",\"database\":{\"ok\":%s",
+                              ok ? "ok" : "unavailable", PACKAGE_VERSION, uptime_s,
+                              error == NULL ? "true" : "false");
+      if (store != NULL)
+        g_string_append_printf (body, ",\"schema_version\":%d", schema_version);
+      if (error != NULL)
+        {
+          g_string_append (body, ",\"error\":");
+          bourse_json_append_string (body, error->message, -1);
+        }
+      g_string_append (body, "}}");
+      answer = g_string_free_to_bytes (body);
+
+      if (error == NULL && store != NULL)
+        {
+          g_clear_pointer (&self->health_body, g_bytes_unref);
+          self->health_body = g_bytes_ref (answer);
+          self->health_ok = ok;
+          self->health_uptime_s = uptime_s;
+          self->health_schema_version = schema_version;
+        }
+    }
+
   soup_server_message_set_status (message, ok ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
-  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_TAKE,
-                                    g_string_free (body, FALSE), length);
+  /* Appended: nothing has set a type or a body on this message. */
+  soup_message_headers_append (soup_server_message_get_response_headers (message), "Content-Type",
+                               "application/json");
+  soup_message_body_append_bytes (soup_server_message_get_response_body (message), answer);
 }
 
 static void
@@ -261,13 +285,16 @@ static void
 version_cb (BourseRequest *request,
             gpointer       user_data)
 {
-  /* Nothing in it changes while the process runs: written once. */
-  static char *body = NULL;
+  /* Nothing in it changes while the process runs: written once, and
+   * answered as the same bytes, so that its ETag is computed once too. */
+  static GBytes *body = NULL;
+  SoupServerMessage *message = bourse_request_get_message (request);
 
   if (g_once_init_enter (&body))
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
       g_autoptr(JsonNode) root = NULL;
+      char *text;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "version");
@@ -280,11 +307,13 @@ version_cb (BourseRequest *request,
       json_builder_add_int_value (builder, bourse_store_get_latest_version ());
       json_builder_end_object (builder);
       root = json_builder_get_root (builder);
-      g_once_init_leave (&body, bourse_json_to_string (root, NULL));
+      text = bourse_json_to_string (root, NULL);
+      g_once_init_leave (&body, g_bytes_new_take (text, strlen (text)));
     }
-  soup_server_message_set_status (bourse_request_get_message (request), SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (bourse_request_get_message (request), "application/json", SOUP_MEMORY_STATIC,
-                                    body, strlen (body));
+  soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  soup_message_headers_append (soup_server_message_get_response_headers (message), "Content-Type",
+                               "application/json");
+  soup_message_body_append_bytes (soup_server_message_get_response_body (message), body);
 }
 
 static void
