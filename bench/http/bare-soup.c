@@ -1,6 +1,13 @@
 /* bare-soup.c — the floor for bench/http/run.sh: a libsoup server with
  * nothing of Bourse in it, answering a small fixed JSON body on /health
  *
+ * Usage: bench-bare-soup [--same-bytes BODY]
+ *
+ * With --same-bytes it answers BODY (boursed's own /health answer) with
+ * the header fields boursed sends on /health, their values constants of
+ * the same length: the same bytes on the wire, so that the comparison is
+ * of the work behind them. Without it, the fields libsoup writes alone.
+ *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,6 +22,10 @@
 static const char health_body[] =
   "{\"status\":\"ok\",\"version\":\"0.1.0\",\"uptime_seconds\":1,"
   "\"database\":{\"ok\":true,\"schema_version\":1}}";
+
+/* Set by --same-bytes: the body and whether to send boursed's fields. */
+static const char *answer_body = health_body;
+static gboolean     same_bytes;
 
 static void
 health_cb (SoupServer        *server,
@@ -32,8 +43,19 @@ health_cb (SoupServer        *server,
     }
 
   soup_server_message_set_status (message, SOUP_STATUS_OK, NULL);
+  if (same_bytes)
+    {
+      SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
+
+      /* What boursed sends besides libsoup's Server, Date, Content-Type
+       * and Content-Length (docs/API.md): values of the same length. */
+      soup_message_headers_append (headers, "X-Content-Type-Options", "nosniff");
+      soup_message_headers_append (headers, "Vary", "Origin, Accept-Encoding");
+      soup_message_headers_append (headers, "ETag", "\"00000000000000000000000000000000\"");
+      soup_message_headers_append (headers, "X-Request-ID", "00000000-0000-4000-8000-000000000000");
+    }
   soup_server_message_set_response (message, "application/json", SOUP_MEMORY_STATIC,
-                                    health_body, strlen (health_body));
+                                    answer_body, strlen (answer_body));
 }
 
 static gboolean
@@ -73,7 +95,19 @@ main (int    argc,
   bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
 
-  server = soup_server_new ("server-header", "bench-bare-soup ", NULL);
+  if (argc == 3 && g_str_equal (argv[1], "--same-bytes"))
+    {
+      answer_body = argv[2];
+      same_bytes = TRUE;
+    }
+  else if (argc != 1)
+    {
+      g_printerr ("Usage: bench-bare-soup [--same-bytes BODY]\n");
+      return 2;
+    }
+
+  /* boursed's Server field, with --same-bytes. */
+  server = soup_server_new ("server-header", same_bytes ? "bourse" : "bench-bare-soup ", NULL);
   soup_server_add_handler (server, "/health", health_cb, NULL, NULL);
   if (!soup_server_listen_socket (server, socket, 0, &error))
     {

@@ -195,7 +195,10 @@ prepare_boursed "$WORK/data-warning"
 
 start_server boursed-info "$BOURSED" serve --port 0 --data-dir "$WORK/data-info"
 BOURSE_LOG_LEVEL=warning start_server boursed-warning "$BOURSED" serve --port 0 --data-dir "$WORK/data-warning"
-start_server bare-soup "$BARE"
+# The floor answers boursed's own /health bytes: its body, and the header
+# fields boursed sends (bench-bare-soup --same-bytes).
+HEALTH_BODY=$(curl -sS --fail "http://127.0.0.1:${PORTS[boursed-warning]}/health")
+start_server bare-soup "$BARE" --same-bytes "$HEALTH_BODY"
 sign_in boursed-info
 sign_in boursed-warning
 load_candles boursed-info
@@ -415,7 +418,10 @@ VERSION_IR=$(instructions callgrind-version /api/v1/version "${TOKENS[boursed-wa
                "$BOURSED" serve --port 0 --data-dir "$WORK/data-warning")
 CANDLES_IR=$(instructions callgrind-candles "$CANDLES_PATH" "${TOKENS[boursed-warning]}" \
                "$BOURSED" serve --port 0 --data-dir "$WORK/data-warning")
-BARE_IR=$(instructions bare-callgrind /health "" "$BARE")
+BARE_IR=$(instructions bare-callgrind /health "" "$BARE" --same-bytes "$HEALTH_BODY")
+BARE_PLAIN_IR=$(instructions bare-plain-callgrind /health "" "$BARE")
 printf 'instructions per request (callgrind, log level warning): /health boursed %s, bare libsoup %s (bare/boursed %s);\n' \
   "$HEALTH_IR" "$BARE_IR" "$(ratio "$BARE_IR" "$HEALTH_IR")"
+printf '  bare libsoup without the header fields boursed adds %s (bare/boursed %s);\n' \
+  "$BARE_PLAIN_IR" "$(ratio "$BARE_PLAIN_IR" "$HEALTH_IR")"
 printf '  /api/v1/version %s; candles (%d rows) %s\n' "$VERSION_IR" "$N_CANDLES" "$CANDLES_IR"
