@@ -84,7 +84,14 @@ struct _BourseConnections
   GSocket      *accepting;         /* being handed to libsoup, which does not keep it */
 };
 
-static GQuark connection_quark;
+/* The message a connection is announcing on this thread, and the
+ * connection: the hook runs before libsoup's own handler, which emits
+ * the server's "request-started", whose handler (the server's) calls
+ * bourse_connections_request_started () with the message. Kept here for
+ * that call rather than as data set on each message (a datalist made
+ * for every request). Borrowed: a message holds its connection. */
+static GPrivate announced_message;
+static GPrivate announced_conn;
 
 static gboolean
 connection_request_started_hook (GSignalInvocationHint *hint,
@@ -95,9 +102,8 @@ connection_request_started_hook (GSignalInvocationHint *hint,
   GObject *conn = g_value_get_object (&values[0]);
   GObject *message = n_values > 1 ? g_value_get_object (&values[1]) : NULL;
 
-  /* Borrowed: a message holds a reference on its connection. */
-  if (SOUP_IS_SERVER_MESSAGE (message))
-    g_object_set_qdata (message, connection_quark, conn);
+  g_private_set (&announced_message, message);
+  g_private_set (&announced_conn, conn);
   return TRUE;
 }
 
@@ -112,8 +118,6 @@ install_hook_once (void)
     {
       GType type = g_type_from_name ("SoupServerConnection");
       guint signal_id;
-
-      connection_quark = g_quark_from_static_string ("bourse-connection");
 
       if (type == 0)
         {
@@ -328,10 +332,8 @@ connection_set_state (Connection *connection,
 
 static Connection *
 lookup (BourseConnections *self,
-        SoupServerMessage *message)
+        GObject           *conn)
 {
-  GObject *conn = g_object_get_qdata (G_OBJECT (message), connection_quark);
-
   return conn != NULL ? g_hash_table_lookup (self->by_conn, conn) : NULL;
 }
 
@@ -370,20 +372,23 @@ sweep_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-void
+GObject *
 bourse_connections_request_started (BourseConnections *self,
                                     SoupServerMessage *message)
 {
-  GObject *conn = g_object_get_qdata (G_OBJECT (message), connection_quark);
+  GObject *conn = g_private_get (&announced_message) == (gpointer)message ? g_private_get (&announced_conn) : NULL;
   GSocket *socket = soup_server_message_get_socket (message);
   Connection *connection;
+
+  g_private_set (&announced_message, NULL);
+  g_private_set (&announced_conn, NULL);
 
   /* A connection we accepted announces its first message from inside
    * soup_server_accept_iostream (), and libsoup knows only its stream. */
   if (socket == NULL)
     socket = self->accepting;
   if (conn == NULL || socket == NULL)
-    return;
+    return NULL;
 
   if ((connection = g_hash_table_lookup (self->by_conn, conn)) == NULL)
     {
@@ -401,13 +406,14 @@ bourse_connections_request_started (BourseConnections *self,
     }
 
   connection_set_state (connection, STATE_HEADERS);
+  return conn;
 }
 
 void
 bourse_connections_request_finished (BourseConnections *self,
-                                     SoupServerMessage *message)
+                                     GObject           *conn)
 {
-  Connection *connection = lookup (self, message);
+  Connection *connection = lookup (self, conn);
 
   /* Kept alive for another request, unless libsoup disconnects it next. */
   if (connection != NULL)
@@ -416,13 +422,13 @@ bourse_connections_request_finished (BourseConnections *self,
 
 void
 bourse_connections_got_headers (BourseConnections *self,
-                                SoupServerMessage *message)
+                                GObject           *conn)
 {
   Connection *connection;
 
   g_return_if_fail (self != NULL);
 
-  if ((connection = lookup (self, message)) != NULL)
+  if ((connection = lookup (self, conn)) != NULL)
     connection_set_state (connection, STATE_BUSY);
 }
 
@@ -591,7 +597,8 @@ bourse_connections_stop_accepting (BourseConnections *self)
 
 GSocket *
 bourse_connections_get_socket (BourseConnections *self,
-                               SoupServerMessage *message)
+                               SoupServerMessage *message,
+                               GObject           *conn)
 {
   Connection *connection;
 
@@ -600,7 +607,7 @@ bourse_connections_get_socket (BourseConnections *self,
 
   if (soup_server_message_get_socket (message) != NULL)
     return soup_server_message_get_socket (message);
-  connection = lookup (self, message);
+  connection = lookup (self, conn);
   return connection != NULL ? connection->socket : NULL;
 }
 

@@ -22,15 +22,18 @@ BourseConnections *bourse_connections_new         (SoupServer        *soup,
 void               bourse_connections_free        (BourseConnections *self);
 /* Called by the server from its own "request-started", "request-finished"
  * and "request-aborted" handlers, first thing: one handler a signal rather
- * than one each. */
-void               bourse_connections_request_started (BourseConnections *self,
+ * than one each. request_started returns @message's connection (a
+ * SoupServerConnection, borrowed: the message holds it; NULL when it is
+ * not followed), which the server keeps with its request and passes to
+ * the calls below: libsoup 3.2 keeps a message's connection private. */
+GObject           *bourse_connections_request_started (BourseConnections *self,
                                                        SoupServerMessage *message);
 void               bourse_connections_request_finished (BourseConnections *self,
-                                                        SoupServerMessage *message);
-/* The request on @message has all its headers: its time limit no longer
+                                                        GObject           *conn);
+/* The request on @conn has all its headers: its time limit no longer
  * applies (a handler may take its time). */
 void               bourse_connections_got_headers (BourseConnections *self,
-                                                   SoupServerMessage *message);
+                                                   GObject           *conn);
 guint              bourse_connections_get_n_open  (BourseConnections *self);
 /* Accepts the connections of @listener (bound and listening; made
  * non-blocking here) in a thread of its own, and hands them to the server
@@ -40,10 +43,11 @@ guint              bourse_connections_get_n_open  (BourseConnections *self);
 void               bourse_connections_accept      (BourseConnections *self,
                                                    GSocket           *listener);
 void               bourse_connections_stop_accepting (BourseConnections *self);
-/* The socket of @message's connection, also when it was accepted here
- * (soup_server_message_get_socket () is then NULL): NULL only once the
- * connection has gone. */
+/* The socket of @message's connection @conn (as request_started gave
+ * it), also when it was accepted here (soup_server_message_get_socket ()
+ * is then NULL): NULL only once the connection has gone. */
 GSocket           *bourse_connections_get_socket  (BourseConnections *self,
-                                                   SoupServerMessage *message);
+                                                   SoupServerMessage *message,
+                                                   GObject           *conn);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 #include "market/bourse-csv.h"
 #include "market/bourse-instruments.h"
 
+#include "bourse-request-private.h"
 #include "bourse-server-private.h"
 
 /* One import at a time: each holds SQLite's write lock for its whole
@@ -363,7 +364,7 @@ export_cb (BourseRequest *request,
   SoupServerMessage *message = bourse_request_get_message (request);
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
   SoupMessageBody *body = soup_server_message_get_response_body (message);
-  GSocket *socket = bourse_connections_get_socket (server->connections, message);
+  GSocket *socket = bourse_connections_get_socket (server->connections, message, request->connection);
   g_autofree char *filename = NULL;
   g_autoptr(GHashTable) disposition = NULL;
   gint64 start = BOURSE_TIME_MIN_MS, end = BOURSE_TIME_MAX_MS;

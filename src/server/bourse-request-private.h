@@ -15,6 +15,7 @@ struct _BourseRequest
 {
   SoupServerMessage *message;     /* weak: the request lives as long as the message */
   BourseServer      *server;      /* weak: the server outlives its requests */
+  GObject           *connection;  /* weak: its SoupServerConnection, from BourseConnections, or NULL */
   BourseEngine      *engine;
   const BourseRoute *route;
   GHashTable        *params;

@@ -124,7 +124,7 @@ message_got_headers_cb (SoupServerMessage *message,
    * connection, even one that closes without sending a request. */
   request->server->in_flight++;
   request->counted = TRUE;
-  bourse_connections_got_headers (request->server->connections, message);
+  bourse_connections_got_headers (request->server->connections, request->connection);
 
   /* The path the handlers will see: libsoup's "got-headers" handler,
    * which runs after this hook, decodes an encoded one (and answers 400
@@ -252,7 +252,11 @@ request_finished_cb (SoupServer        *soup,
 
   /* Gone once the server is disposed, before libsoup aborts what is left. */
   if (self->connections != NULL)
-    bourse_connections_request_finished (self->connections, message);
+    {
+      BourseRequest *request = g_object_get_qdata (G_OBJECT (message), request_quark);
+
+      bourse_connections_request_finished (self->connections, request != NULL ? request->connection : NULL);
+    }
 
   /* A 204 may carry no Content-Length, and libsoup 3.2 then takes its
    * response for one that ends when the connection closes, and closes it:
@@ -269,13 +273,15 @@ request_started_cb (SoupServer        *soup,
                     SoupServerMessage *message,
                     BourseServer      *self)
 {
+  GObject *conn = NULL;
   BourseRequest *request;
 
   if (self->connections != NULL)
-    bourse_connections_request_started (self->connections, message);
+    conn = bourse_connections_request_started (self->connections, message);
 
   request = _bourse_request_new (message, self->engine, self->max_body);
   request->server = self;
+  request->connection = conn;
   g_object_set_qdata_full (G_OBJECT (message), request_quark, request, (GDestroyNotify)_bourse_request_free);
 }
 
@@ -691,8 +697,9 @@ websocket_upgraded_cb (SoupServerMessage *message,
   guint64 max_message = bourse_config_get_int (self->config, "server", "ws_max_frame_bytes");
 
   g_object_ref (message);
-  if (bourse_connections_get_socket (self->connections, message) != NULL)
-    socket = g_object_ref (bourse_connections_get_socket (self->connections, message));
+  if (bourse_connections_get_socket (self->connections, message, request ? request->connection : NULL) != NULL)
+    socket = g_object_ref (bourse_connections_get_socket (self->connections, message,
+                                                          request ? request->connection : NULL));
   request_done (self, message);
 
   stream = soup_server_message_steal_connection (message);
