@@ -648,7 +648,7 @@ test_create (void)
 
     wait_until (widget_is_gone, &query, "the deleted strategy's row to go");
   }
-  desk_expect (server, "GET", path, NULL, NULL, 404);
+  json_node_unref (desk_expect (server, "GET", path, NULL, NULL, 404));
 
   /* Refused: the server's field turns red. */
   open_editor (page);

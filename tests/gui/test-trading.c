@@ -299,7 +299,7 @@ test_kill_switch (void)
   g_assert_cmpstr (state, ==, "ACTIVE");
 
   /* Halted elsewhere (through the API): the topic brings the banner. */
-  desk_expect (server, "POST", "/api/v1/risk/halt", NULL, "{\"reason\":\"From a script\"}", 200);
+  json_node_unref (desk_expect (server, "POST", "/api/v1/risk/halt", NULL, "{\"reason\":\"From a script\"}", 200));
   wait_until (banner_is_revealed, window, "the banner from the topic");
   wait_for_label (GTK_WIDGET (window), "trading-banner-label", "From a script");
 

@@ -41,14 +41,14 @@ JsonNode         *desk_fetch                 (BourseTestServer   *server,
                                               const char         *path,
                                               const char         *token,
                                               const char         *body,
-                                              guint              *status);
+                                              guint              *status) G_GNUC_WARN_UNUSED_RESULT;
 /* As desk_fetch (), asserting the status. */
 JsonNode         *desk_expect                (BourseTestServer   *server,
                                               const char         *method,
                                               const char         *path,
                                               const char         *token,
                                               const char         *body,
-                                              guint               expected);
+                                              guint               expected) G_GNUC_WARN_UNUSED_RESULT;
 /* A 422 (or @expected) naming @field. */
 void              desk_expect_field          (BourseTestServer   *server,
                                               const char         *method,
