@@ -158,22 +158,30 @@ bourse_clear_weak_window (GtkWidget **dialog)
     gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The children the page hid itself: only those come back when it is shown. */
+#define HIDDEN_BY_PAGE "bourse-hidden-by-page"
+
 static void
 page_mapped_cb (GtkWidget *page)
 {
-  GtkWidget *content = gtk_widget_get_first_child (page);
-
-  if (content != NULL)
-    gtk_widget_set_visible (content, TRUE);
+  for (GtkWidget *child = gtk_widget_get_first_child (page);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_object_steal_data (G_OBJECT (child), HIDDEN_BY_PAGE) != NULL)
+      gtk_widget_set_visible (child, TRUE);
 }
 
 static void
 page_unmapped_cb (GtkWidget *page)
 {
-  GtkWidget *content = gtk_widget_get_first_child (page);
-
-  if (content != NULL)
-    gtk_widget_set_visible (content, FALSE);
+  for (GtkWidget *child = gtk_widget_get_first_child (page);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      {
+        g_object_set_data (G_OBJECT (child), HIDDEN_BY_PAGE, GINT_TO_POINTER (TRUE));
+        gtk_widget_set_visible (child, FALSE);
+      }
 }
 
 void
@@ -185,6 +193,25 @@ bourse_page_measure_when_shown (GtkWidget *page)
   g_signal_connect (page, "unmap", G_CALLBACK (page_unmapped_cb), NULL);
   if (!gtk_widget_get_mapped (page))
     page_unmapped_cb (page);
+}
+
+static void
+page_first_mapped_cb (GtkWidget *page)
+{
+  g_signal_handlers_disconnect_by_func (page, page_first_mapped_cb, NULL);
+  page_mapped_cb (page);
+}
+
+void
+bourse_page_show_content_when_shown (GtkWidget *page)
+{
+  g_return_if_fail (GTK_IS_WIDGET (page));
+
+  if (gtk_widget_get_mapped (page))
+    return;
+
+  page_unmapped_cb (page);
+  g_signal_connect (page, "map", G_CALLBACK (page_first_mapped_cb), NULL);
 }
 
 static void

@@ -64,6 +64,15 @@ void        bourse_clear_weak_window     (GtkWidget  **dialog);
  * page at each change of any, and a hidden widget is not measured. */
 void        bourse_page_measure_when_shown (GtkWidget *page);
 
+/* For every page of the window's stack: its content is hidden until the
+ * page is first shown. A hidden widget is neither styled, measured nor laid
+ * out, so the pages filled by their first answers while the console starts
+ * cost no layout until someone looks (the stack measures every page at each
+ * change of any). Shown once, it stays: hiding it again at each change of
+ * page would take the focus from it. The page's own children it hid
+ * itself stay hidden. */
+void        bourse_page_show_content_when_shown (GtkWidget *page);
+
 /* Ctrl+F on a page: the rows of every list below @container that do not
  * hold the words of @entry (in any of their labels, case aside) are
  * hidden, rows added later too. */

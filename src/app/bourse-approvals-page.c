@@ -49,6 +49,7 @@ struct _BourseApprovalsPage
   GtkFilterListModel  *decided;
   GHashTable          *known;            /* key → status as last seen, for news */
   gboolean             primed;           /* the first list was read: what comes next is news */
+  gboolean             shown;            /* rows are made from the first show on */
   gboolean             can_decide;
   gboolean             can_execute;
   guint                n_pending;
@@ -247,14 +248,31 @@ bourse_approvals_page_counts_changed_cb (BourseApprovalsPage *self)
   bourse_approvals_page_update_placeholder (self);
 }
 
-/* The rows again, for what the role may do now. */
+/* The rows again, for what the role may do now. A page not yet shown has
+ * none: the store, its filters and counts (the window's badge and
+ * notifications) live without them, and the rows (each asking for its
+ * chart's candles) are made when someone looks. */
 static void
 bourse_approvals_page_bind (BourseApprovalsPage *self)
 {
+  if (!self->shown)
+    return;
+
   gtk_list_box_bind_model (self->pending_list, G_LIST_MODEL (self->pending),
                            bourse_approvals_page_create_row, self, NULL);
   gtk_list_box_bind_model (self->decided_list, G_LIST_MODEL (self->decided),
                            bourse_approvals_page_create_row, self, NULL);
+}
+
+/* The page is shown, or an item of it asked for: its rows are made now. */
+static void
+bourse_approvals_page_build_rows (BourseApprovalsPage *self)
+{
+  if (self->shown)
+    return;
+
+  self->shown = TRUE;
+  bourse_approvals_page_bind (self);
 }
 
 /* }}} */
@@ -478,6 +496,9 @@ bourse_approvals_page_show_approval (BourseApprovalsPage *self,
 
   g_debug ("Showing approval %" PRId64 " (%s), %s", id, decision ? decision : "open",
            self->primed ? "listed" : "once listed");
+
+  /* Its row is wanted, shown or not yet (a notification's action). */
+  bourse_approvals_page_build_rows (self);
 
   if (!self->primed || self->client == NULL)
     {
@@ -1510,6 +1531,7 @@ bourse_approvals_page_init (BourseApprovalsPage *self)
 
   /* AdwPreferencesPage:name shadows the widget's own name in templates. */
   gtk_widget_set_name (GTK_WIDGET (self), "approvals-page");
+  g_signal_connect (self, "map", G_CALLBACK (bourse_approvals_page_build_rows), NULL);
 
   self->known = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->extras = g_list_store_new (BOURSE_TYPE_CLIENT_APPROVAL);

@@ -767,6 +767,7 @@ bourse_window_add_page (BourseWindow *self,
   AdwViewStackPage *stack_page;
 
   g_object_bind_property (self, "client", page, "client", G_BINDING_SYNC_CREATE);
+  bourse_page_show_content_when_shown (page);
   stack_page = adw_view_stack_add_titled (self->view_stack, page, name, title);
   adw_view_stack_page_set_icon_name (stack_page, icon_name);
 
@@ -2085,6 +2086,10 @@ bourse_window_init (BourseWindow *self)
   g_autoptr(GtkSelectionModel) pages = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  bourse_page_show_content_when_shown (GTK_WIDGET (self->markets_page));
+  bourse_page_show_content_when_shown (GTK_WIDGET (self->portfolio_page));
+  bourse_page_show_content_when_shown (GTK_WIDGET (self->orders_page));
+  bourse_page_show_content_when_shown (GTK_WIDGET (self->system_page));
 
   self->report_cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out", FALSE);

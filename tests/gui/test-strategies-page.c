@@ -21,6 +21,7 @@
 #include "bourse-strategies-page.h"
 #include "bourse-window.h"
 #include "client/bourse-client-records.h"
+#include "client/bourse-client-store.h"
 
 #include "../integration/desk-test-util.h"
 #include "gui-util.h"
@@ -348,6 +349,21 @@ switch_is_off (gpointer data)
   GtkWidget *toggle = row ? find_widget (row, "enabled-switch") : NULL;
 
   return toggle != NULL && !gtk_switch_get_active (GTK_SWITCH (toggle));
+}
+
+typedef struct
+{
+  BourseApprovalsPage *page;
+  gint64               id;
+} ListedQuery;
+
+static gboolean
+approval_is_listed (gpointer data)
+{
+  ListedQuery *query = data;
+  g_autofree char *key = g_strdup_printf ("%" PRId64, query->id);
+
+  return bourse_client_store_lookup (bourse_approvals_page_get_store (query->page), key) != NULL;
 }
 
 static gboolean
@@ -752,7 +768,13 @@ test_analyse (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, approval_title);
   approval_row = g_strdup_printf ("approval-row-%" PRId64, approval_id);
   approvals_page = find (window, "approvals-page");
-  wait_for_widget_named (approvals_page, approval_row);
+  /* Listed by the hidden page's store, whose rows wait for its first show. */
+  {
+    ListedQuery query = { BOURSE_APPROVALS_PAGE (approvals_page), approval_id };
+
+    wait_until (approval_is_listed, &query, "the approval in the Approvals page's store");
+  }
+  g_assert_null (find_widget (approvals_page, approval_row));
   click (find (row, "open-approval-button"));
   wait_until (is_mapped, approvals_page, "the Approvals page to be shown");
   g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (find (approvals_page, approval_row))));
