@@ -92,6 +92,7 @@ struct _BourseBacktestsPage
   GPtrArray           *types;              /* JsonObject, in the strategy combo's order */
   char                *form_type;
   BourseParamForm     *params;
+  gboolean             shown;              /* once: the form is built from then on */
   GtkStringList       *symbols;
   int                  n_backtests;        /* -1 until loaded */
 
@@ -491,6 +492,11 @@ bourse_backtests_page_build_form (BourseBacktestsPage *self)
   JsonObject *type = bourse_backtests_page_get_type_object (self);
   const char *id = bourse_json_get_string (type, "id");
 
+  /* A hidden page's form is rows nobody sees, made while the console
+   * starts: it is built when the page is first shown. */
+  if (!self->shown)
+    return;
+
   if (!bourse_param_form_set_schema (self->params, id, bourse_json_get_object (type, "parameters")))
     return;
 
@@ -501,6 +507,17 @@ bourse_backtests_page_build_form (BourseBacktestsPage *self)
   self->form_type = g_strdup (id);
   gtk_widget_set_visible (GTK_WIDGET (self->params_group),
                           self->can_run && bourse_param_form_get_n_fields (self->params) > 0);
+}
+
+static void
+bourse_backtests_page_map_cb (BourseBacktestsPage *self)
+{
+  if (self->shown)
+    return;
+
+  self->shown = TRUE;
+  bourse_backtests_page_build_form (self);
+  bourse_backtests_page_update_actions (self);
 }
 
 static void
@@ -2512,6 +2529,7 @@ bourse_backtests_page_init (BourseBacktestsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->params = bourse_param_form_new (self->params_group);
+  g_signal_connect (self, "map", G_CALLBACK (bourse_backtests_page_map_cb), NULL);
 
   /* AdwPreferencesPage:name shadows the widget's own name in templates. */
   gtk_widget_set_name (GTK_WIDGET (self), "backtests-page");
