@@ -24,7 +24,11 @@
 #include "bourse-page-header.h"
 #include "bourse-tab-stop.h"
 
-#define PAGE_LIMIT       5000
+/* A wide window shows some hundreds of candles: a page of a thousand fills
+ * it with room to scroll, and is read into the chart on the main thread in
+ * a few milliseconds (five thousand stalled the console's start); the
+ * chart's load-older brings the rest a page at a time as it scrolls back. */
+#define PAGE_LIMIT       1000
 /* A catch-up covers at most PAGE_LIMIT intervals, so more pages mean
  * candles far ahead of the live ones. Stop following them there. */
 #define MAX_PAGES        8
