@@ -409,6 +409,16 @@ backtest_has_status (gpointer data)
   return g_strcmp0 (json_object_get_string_member (desk_object (node), "status"), query->status) == 0;
 }
 
+/* The cancel has reached the engine: it is audited once the job's
+ * cancellable is set, before the answer. */
+static gboolean
+cancel_is_audited (gpointer data)
+{
+  g_autoptr(JsonNode) node = desk_expect (data, "GET", "/api/v1/audit?action=job.cancel", NULL, NULL, 200);
+
+  return json_array_get_length (json_object_get_array_member (desk_object (node), "items")) > 0;
+}
+
 static gboolean
 job_is_followed (gpointer data)
 {
@@ -463,6 +473,8 @@ test_cancel (void)
   list = desk_expect (server, "GET", "/api/v1/backtests", NULL, NULL, 200);
   backtest = json_array_get_object_element (json_object_get_array_member (desk_object (list), "items"), 0);
   path = g_strdup_printf ("/api/v1/backtests/%" PRId64, json_object_get_int_member (backtest, "id"));
+  /* Opened before the cancel has come, the gate would let the run end. */
+  wait_until (cancel_is_audited, server, "the cancel to reach the engine");
   desk_gate_release (FALSE);
 
   query = (StatusQuery) { server, path, "cancelled" };
