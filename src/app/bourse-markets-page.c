@@ -20,9 +20,11 @@
 #include "bourse-desktop-settings.h"
 #include "bourse-download-dialog.h"
 #include "bourse-import-dialog.h"
+#include "bourse-instrument-row.h"
 #include "bourse-markets-page.h"
 #include "bourse-page-header.h"
 #include "bourse-tab-stop.h"
+#include "client/bourse-client-store.h"
 
 /* A wide window shows some hundreds of candles: a page of a thousand fills
  * it with room to scroll, and is read into the chart on the main thread in
@@ -47,19 +49,6 @@ static const struct {
   { "1w", G_GINT64_CONSTANT (604800000) },
 };
 
-typedef struct
-{
-  char      *symbol;
-  char      *base;
-  char      *quote;
-  int        decimals;
-  gboolean   simulated;
-  gboolean   downloadable;     /* fed from Binance */
-  GtkWidget *row;
-  GtkLabel  *price_label;
-  GtkLabel  *change_label;
-} Instrument;
-
 struct _BourseMarketsPage
 {
   AdwBin             parent_instance;
@@ -67,19 +56,16 @@ struct _BourseMarketsPage
   BourseClient      *client;
   GSignalGroup      *client_signals;
   BourseChartOverlay *overlay;           /* the account's fills and orders on the chart */
-  GCancellable      *cancellable;        /* the list and its tickers */
+  GCancellable      *cancellable;        /* the tickers */
   GCancellable      *chart_cancellable;  /* the chart's history */
   GStrv              permissions;
   char              *symbol;
   char              *interval;
 
-  GPtrArray         *instruments;        /* Instrument, in list order */
-  GHashTable        *by_symbol;          /* symbol → Instrument (borrowed) */
-  GPtrArray         *ticker_topics;      /* subscribed */
+  BourseClientStore *store;              /* BourseClientInstrument, live by "instruments" */
+  GListModel        *sorted;             /* the store by symbol, as the list shows it */
+  GSignalGroup      *instrument_signals; /* the instrument charted */
   char              *candles_topic;      /* subscribed */
-  gboolean           rebuilding;
-  gboolean           list_loading;       /* GET /api/v1/instruments under way */
-  GHashTable        *list_news;          /* symbol → deleted, "instruments" events meanwhile */
 
   /* The history of what the chart shows. */
   guint              generation;         /* of the selection: stale answers are dropped */
@@ -178,6 +164,16 @@ bourse_decimal_places (const char *text)
   return MIN (places, 8);
 }
 
+char *
+bourse_format_pair (BourseClientInstrument *instrument)
+{
+  const char *base = bourse_client_instrument_get_base_asset (instrument);
+  const char *quote = bourse_client_instrument_get_quote_asset (instrument);
+
+  /* Translators: an instrument's base and quote asset, e.g. "BTC / USDT" */
+  return g_strdup_printf (_("%s / %s"), base != NULL ? base : "?", quote != NULL ? quote : "?");
+}
+
 static gboolean
 parse_double (JsonObject *object,
               const char *member,
@@ -230,272 +226,64 @@ interval_ms (const char *interval)
 
 /* Instruments and tickers {{{ */
 
-static void
-instrument_free (gpointer data)
-{
-  Instrument *instrument = data;
-
-  g_free (instrument->symbol);
-  g_free (instrument->base);
-  g_free (instrument->quote);
-  g_free (instrument);
-}
-
-static Instrument *
+static BourseClientInstrument *
 bourse_markets_page_get_instrument (BourseMarketsPage *self,
                                     const char        *symbol)
 {
-  return symbol != NULL ? g_hash_table_lookup (self->by_symbol, symbol) : NULL;
-}
+  if (self->store == NULL || symbol == NULL)
+    return NULL;
 
-static void
-set_change (GtkLabel   *label,
-            const char *percent)
-{
-  g_autofree char *number = NULL;
-  g_autofree char *text = NULL;
-  double value;
-
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "success");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
-
-  if (percent == NULL)
-    {
-      gtk_label_set_label (label, "—");
-      return;
-    }
-
-  value = g_ascii_strtod (percent, NULL);
-  number = bourse_format_decimal (percent[0] == '-' || percent[0] == '+' ? percent + 1 : percent, 2);
-  text = g_strdup_printf ("%s%s %%", value > 0 ? "+" : value < 0 ? "−" : "", number);
-  gtk_label_set_label (label, text);
-
-  if (value > 0)
-    gtk_widget_add_css_class (GTK_WIDGET (label), "success");
-  else if (value < 0)
-    gtk_widget_add_css_class (GTK_WIDGET (label), "error");
-}
-
-/* A ticker from GET …/ticker/{symbol} or the ticker:<SYMBOL> topic. */
-static void
-bourse_markets_page_apply_ticker (BourseMarketsPage *self,
-                                  Instrument        *instrument,
-                                  JsonObject        *ticker)
-{
-  const char *last = bourse_json_get_string (ticker, "last_price");
-  g_autofree char *price = NULL;
-  g_autofree char *high = NULL;
-  g_autofree char *low = NULL;
-  g_autofree char *volume = NULL;
-  g_autofree char *tooltip = NULL;
-
-  if (ticker == NULL)
-    return;
-
-  price = last != NULL ? bourse_format_decimal (last, instrument->decimals) : g_strdup ("—");
-  gtk_label_set_label (instrument->price_label, price);
-  set_change (instrument->change_label, bourse_json_get_string (ticker, "change_percent"));
-
-  high = bourse_format_decimal (bourse_json_get_string (ticker, "high"), instrument->decimals);
-  low = bourse_format_decimal (bourse_json_get_string (ticker, "low"), instrument->decimals);
-  volume = bourse_format_decimal (bourse_json_get_string (ticker, "volume"), 2);
-  /* Translators: over the last 24 hours: highest price, lowest price, volume */
-  tooltip = g_strdup_printf (_("24 h: high %s, low %s, volume %s"), high, low, volume);
-  gtk_widget_set_tooltip_text (instrument->row, tooltip);
-}
-
-typedef struct
-{
-  BourseMarketsPage *self;
-  char              *symbol;
-} TickerRequest;
-
-static void
-bourse_markets_page_ticker_cb (GObject      *object,
-                               GAsyncResult *result,
-                               gpointer      user_data)
-{
-  TickerRequest *request = user_data;
-  g_autoptr(BourseMarketsPage) self = request->self;
-  g_autofree char *symbol = request->symbol;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  Instrument *instrument;
-
-  g_free (request);
-
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
-    {
-      /* No ticker yet is not worth a toast: the row shows a dash. */
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("No ticker for %s: %s", symbol, error->message);
-      return;
-    }
-
-  if ((instrument = bourse_markets_page_get_instrument (self, symbol)) != NULL &&
-      JSON_NODE_HOLDS_OBJECT (answer))
-    bourse_markets_page_apply_ticker (self, instrument, json_node_get_object (answer));
-}
-
-static void
-bourse_markets_page_load_ticker (BourseMarketsPage *self,
-                                 Instrument        *instrument)
-{
-  g_autofree char *escaped = g_uri_escape_string (instrument->symbol, NULL, FALSE);
-  g_autofree char *path = g_strdup_printf ("/api/v1/market/ticker/%s", escaped);
-  TickerRequest *request = g_new0 (TickerRequest, 1);
-
-  request->self = g_object_ref (self);
-  request->symbol = g_strdup (instrument->symbol);
-  bourse_client_get_json_async (self->client, path, self->cancellable,
-                                bourse_markets_page_ticker_cb, request);
-}
-
-static void
-bourse_markets_page_unsubscribe_tickers (BourseMarketsPage *self)
-{
-  if (self->client != NULL)
-    for (guint i = 0; i < self->ticker_topics->len; i++)
-      bourse_client_unsubscribe (self->client, g_ptr_array_index (self->ticker_topics, i));
-
-  g_ptr_array_set_size (self->ticker_topics, 0);
+  return BOURSE_CLIENT_INSTRUMENT (bourse_client_store_lookup (self->store, symbol));
 }
 
 static GtkWidget *
-new_label (const char *name,
-           const char *text,
-           float       xalign,
-           const char *first_class,
-           ...)
+bourse_markets_page_create_row (gpointer item,
+                                gpointer user_data)
 {
-  GtkWidget *label = gtk_label_new (text);
-  const char *css_class = first_class;
-  va_list args;
+  BourseMarketsPage *self = user_data;
 
-  gtk_widget_set_name (label, name);
-  gtk_label_set_xalign (GTK_LABEL (label), xalign);
+  return bourse_instrument_row_new (item, self->client, self->cancellable);
+}
 
-  va_start (args, first_class);
-  while (css_class != NULL)
+static GtkListBoxRow *
+bourse_markets_page_find_row (BourseMarketsPage *self,
+                              const char        *symbol)
+{
+  guint n = self->sorted != NULL ? g_list_model_get_n_items (self->sorted) : 0;
+
+  for (guint i = 0; symbol != NULL && i < n; i++)
     {
-      gtk_widget_add_css_class (label, css_class);
-      css_class = va_arg (args, const char *);
+      g_autoptr(BourseClientInstrument) instrument = g_list_model_get_item (self->sorted, i);
+
+      if (g_str_equal (bourse_client_instrument_get_symbol (instrument), symbol))
+        return gtk_list_box_get_row_at_index (self->instrument_list, i);
     }
-  va_end (args);
 
-  return label;
+  return NULL;
 }
 
-static Instrument *
-bourse_markets_page_add_instrument (BourseMarketsPage *self,
-                                    JsonObject        *object)
-{
-  const char *symbol = bourse_json_get_string (object, "symbol");
-  g_autofree char *row_name = NULL;
-  g_autofree char *pair = NULL;
-  Instrument *instrument;
-  GtkWidget *grid;
-  GtkWidget *tag;
-  gboolean simulated = FALSE;
-
-  if (symbol == NULL || g_hash_table_contains (self->by_symbol, symbol))
-    return NULL;
-
-  instrument = g_new0 (Instrument, 1);
-  instrument->symbol = g_strdup (symbol);
-  instrument->base = g_strdup (bourse_json_get_string (object, "base_asset"));
-  instrument->quote = g_strdup (bourse_json_get_string (object, "quote_asset"));
-  instrument->decimals = bourse_decimal_places (bourse_json_get_string (object, "tick_size"));
-  bourse_json_get_boolean (object, "simulated", &simulated);
-  instrument->simulated = simulated;
-  instrument->downloadable = g_strcmp0 (bourse_json_get_string (object, "source"), "binance") == 0;
-
-  instrument->row = gtk_list_box_row_new ();
-  row_name = g_strdup_printf ("instrument-row-%s", symbol);
-  gtk_widget_set_name (instrument->row, row_name);
-  g_object_set_data_full (G_OBJECT (instrument->row), "symbol", g_strdup (symbol), g_free);
-
-  grid = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 6);
-  gtk_widget_set_margin_top (grid, 3);
-  gtk_widget_set_margin_bottom (grid, 3);
-
-  gtk_grid_attach (GTK_GRID (grid), new_label ("symbol", symbol, 0, "heading", NULL), 0, 0, 1, 1);
-
-  tag = new_label ("simulated-tag", _("Simulated"), 0.5, "simulated-tag", NULL);
-  gtk_widget_set_valign (tag, GTK_ALIGN_CENTER);
-  gtk_widget_set_halign (tag, GTK_ALIGN_START);
-  gtk_widget_set_visible (tag, simulated);
-  gtk_widget_set_tooltip_text (tag, _("Made up by the simulated feed, not a real market"));
-  gtk_grid_attach (GTK_GRID (grid), tag, 1, 0, 1, 1);
-
-  /* Translators: an instrument's base and quote asset, e.g. "BTC / USDT" */
-  pair = g_strdup_printf (_("%s / %s"), instrument->base ? instrument->base : "?",
-                          instrument->quote ? instrument->quote : "?");
-  gtk_grid_attach (GTK_GRID (grid), new_label ("pair", pair, 0, "caption", "dim-label", NULL),
-                   0, 1, 2, 1);
-
-  instrument->price_label = GTK_LABEL (new_label ("last-price", "—", 1, "numeric", NULL));
-  gtk_widget_set_hexpand (GTK_WIDGET (instrument->price_label), TRUE);
-  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (instrument->price_label), 2, 0, 1, 1);
-
-  instrument->change_label = GTK_LABEL (new_label ("change", "—", 1, "caption", "numeric", NULL));
-  gtk_grid_attach (GTK_GRID (grid), GTK_WIDGET (instrument->change_label), 2, 1, 1, 1);
-
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (instrument->row), grid);
-  gtk_list_box_append (self->instrument_list, instrument->row);
-
-  g_ptr_array_add (self->instruments, instrument);
-  g_hash_table_insert (self->by_symbol, instrument->symbol, instrument);
-
-  return instrument;
-}
-
+/* The row of the instrument charted, selected. */
 static void
-bourse_markets_page_clear_instruments (BourseMarketsPage *self)
+bourse_markets_page_select_current (BourseMarketsPage *self)
 {
-  GtkWidget *child;
+  GtkListBoxRow *row = bourse_markets_page_find_row (self, self->symbol);
 
-  self->rebuilding = TRUE;
-  bourse_markets_page_unsubscribe_tickers (self);
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->instrument_list))) != NULL)
-    gtk_list_box_remove (self->instrument_list, child);
-  g_hash_table_remove_all (self->by_symbol);
-  g_ptr_array_set_size (self->instruments, 0);
-  self->rebuilding = FALSE;
+  if (row != NULL && gtk_list_box_get_selected_row (self->instrument_list) != row)
+    gtk_list_box_select_row (self->instrument_list, row);
 }
 
+/* The list as the store has it: rows come and go one by one (the list box
+ * follows the model), so here only the page's state and the instrument
+ * charted are kept — the same as before a reload, else the first. */
 static void
-bourse_markets_page_apply_instruments (BourseMarketsPage *self,
-                                       JsonNode          *answer)
+bourse_markets_page_sync_list (BourseMarketsPage *self)
 {
-  JsonArray *items;
-  Instrument *selected;
+  g_autoptr(BourseClientInstrument) first = NULL;
 
-  items = JSON_NODE_HOLDS_OBJECT (answer)
-        ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
+  if (bourse_client_store_get_n_loads (self->store) == 0)
+    return;
 
-  bourse_markets_page_clear_instruments (self);
-
-  self->rebuilding = TRUE;
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      Instrument *instrument;
-      g_autofree char *topic = NULL;
-
-      if (!JSON_NODE_HOLDS_OBJECT (node) ||
-          !(instrument = bourse_markets_page_add_instrument (self, json_node_get_object (node))))
-        continue;
-
-      topic = g_strdup_printf ("ticker:%s", instrument->symbol);
-      bourse_client_subscribe (self->client, topic);
-      g_ptr_array_add (self->ticker_topics, g_steal_pointer (&topic));
-      bourse_markets_page_load_ticker (self, instrument);
-    }
-  self->rebuilding = FALSE;
-
-  if (self->instruments->len == 0)
+  if (g_list_model_get_n_items (self->sorted) == 0)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       bourse_markets_page_set_symbol (self, NULL);
@@ -503,77 +291,33 @@ bourse_markets_page_apply_instruments (BourseMarketsPage *self,
     }
 
   gtk_stack_set_visible_child_name (self->stack, "markets");
-
-  /* The same instrument as before a reload, else the first. */
-  selected = bourse_markets_page_get_instrument (self, self->symbol);
-  if (selected == NULL)
-    selected = g_ptr_array_index (self->instruments, 0);
-  gtk_list_box_select_row (self->instrument_list, GTK_LIST_BOX_ROW (selected->row));
-  bourse_markets_page_set_symbol (self, selected->symbol);
+  if (bourse_markets_page_get_instrument (self, self->symbol) == NULL)
+    {
+      first = g_list_model_get_item (self->sorted, 0);
+      bourse_markets_page_set_symbol (self, bourse_client_instrument_get_symbol (first));
+    }
+  bourse_markets_page_select_current (self);
   /* What the list says of it may be news (a symbol chosen before the list came). */
   bourse_markets_page_update_header (self);
 }
 
-static gboolean
-reload_once_idle (gpointer user_data)
-{
-  bourse_markets_page_reload (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-/* News of instruments that came while the list was on its way: the answer
- * may be older or newer than each. One it does not agree with is read
- * again. */
 static void
-bourse_markets_page_check_news (BourseMarketsPage *self)
+bourse_markets_page_failed_cb (BourseMarketsPage *self,
+                               GError            *error,
+                               BourseClientStore *store)
 {
-  GHashTableIter iter;
-  gpointer symbol, deleted;
-  gboolean stale = FALSE;
+  g_autofree char *message = NULL;
 
-  g_hash_table_iter_init (&iter, self->list_news);
-  while (!stale && g_hash_table_iter_next (&iter, &symbol, &deleted))
-    stale = (bourse_markets_page_get_instrument (self, symbol) != NULL) == GPOINTER_TO_INT (deleted);
-  g_hash_table_remove_all (self->list_news);
-
-  if (stale)
-    g_idle_add_full (G_PRIORITY_DEFAULT, reload_once_idle, g_object_ref (self), g_object_unref);
-}
-
-static void
-bourse_markets_page_load_cb (GObject      *object,
-                             GAsyncResult *result,
-                             gpointer      user_data)
-{
-  g_autoptr(BourseMarketsPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
-
-  answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->list_loading = FALSE;
-
-  if (answer == NULL)
+  /* With a list on screen, a failed refresh only deserves a word. */
+  if (g_list_model_get_n_items (self->sorted) > 0)
     {
-      /* With a list on screen, a failed refresh only deserves a word. */
-      if (self->instruments->len > 0)
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not load the instruments: %s"),
-                                                      error->message);
-
-          bourse_widget_show_toast (GTK_WIDGET (self), message);
-          return;
-        }
-
-      adw_status_page_set_description (self->error_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "error");
+      message = g_strdup_printf (_("Could not load the instruments: %s"), error->message);
+      bourse_widget_show_toast (GTK_WIDGET (self), message);
       return;
     }
 
-  bourse_markets_page_apply_instruments (self, answer);
-  bourse_markets_page_check_news (self);
+  adw_status_page_set_description (self->error_page, error->message);
+  gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
 void
@@ -581,20 +325,12 @@ bourse_markets_page_reload (BourseMarketsPage *self)
 {
   g_return_if_fail (BOURSE_IS_MARKETS_PAGE (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-
-  if (self->client == NULL)
+  if (self->store == NULL)
     return;
 
-  self->cancellable = g_cancellable_new ();
-  self->list_loading = TRUE;
-  g_hash_table_remove_all (self->list_news);
-  if (self->instruments->len == 0)
+  if (g_list_model_get_n_items (self->sorted) == 0)
     gtk_stack_set_visible_child_name (self->stack, "loading");
-
-  bourse_client_get_json_async (self->client, "/api/v1/instruments", self->cancellable,
-                                bourse_markets_page_load_cb, g_object_ref (self));
+  bourse_client_store_reload (self->store);
 }
 
 static void
@@ -604,10 +340,9 @@ bourse_markets_page_row_selected_cb (BourseMarketsPage *self,
 {
   g_assert (BOURSE_IS_MARKETS_PAGE (self));
 
-  if (self->rebuilding || row == NULL)
-    return;
-
-  bourse_markets_page_set_symbol (self, g_object_get_data (G_OBJECT (row), "symbol"));
+  if (BOURSE_IS_INSTRUMENT_ROW (row))
+    bourse_markets_page_set_symbol (self, bourse_client_instrument_get_symbol (
+                                      bourse_instrument_row_get_instrument (BOURSE_INSTRUMENT_ROW (row))));
 }
 
 /* Chosen by the user on a narrow window: the chart takes the place of the list. */
@@ -943,19 +678,17 @@ bourse_markets_page_catch_up (BourseMarketsPage *self,
 static void
 bourse_markets_page_update_header (BourseMarketsPage *self)
 {
-  Instrument *instrument = bourse_markets_page_get_instrument (self, self->symbol);
-  g_autofree char *pair = NULL;
+  BourseClientInstrument *instrument = bourse_markets_page_get_instrument (self, self->symbol);
+  g_autofree char *pair = instrument != NULL ? bourse_format_pair (instrument) : NULL;
+  int decimals = instrument != NULL ? bourse_decimal_places (bourse_client_instrument_get_tick_size (instrument)) : 0;
 
+  /* A change to it (its tick size) comes back here. */
+  g_signal_group_set_target (self->instrument_signals, instrument);
   gtk_label_set_label (self->symbol_label, self->symbol != NULL ? self->symbol : "");
   gtk_widget_set_visible (GTK_WIDGET (self->simulated_label),
-                          instrument != NULL && instrument->simulated);
-  if (instrument != NULL)
-    pair = g_strdup_printf (_("%s / %s"), instrument->base ? instrument->base : "?",
-                            instrument->quote ? instrument->quote : "?");
+                          instrument != NULL && bourse_client_instrument_get_simulated (instrument));
   gtk_label_set_label (self->pair_label, pair != NULL ? pair : "");
-  bourse_candle_chart_set_price_decimals (self->chart,
-                                          instrument != NULL && instrument->decimals > 0
-                                          ? instrument->decimals : -1);
+  bourse_candle_chart_set_price_decimals (self->chart, decimals > 0 ? decimals : -1);
 }
 
 /* Loads the chart of the selected instrument and interval, from scratch. */
@@ -1039,29 +772,6 @@ bourse_markets_page_apply_candle (BourseMarketsPage *self,
 
 /* Events {{{ */
 
-/* Instruments come and go seldom (an administrator's doing): one that is
- * new or gone makes the list read again, which keeps the one chosen, its
- * chart and the order the API lists them in. A reading under way is not
- * cut short (the page would stay empty while events come) but followed by
- * another if its answer does not agree. One the list has already (the
- * topic's latest event, sent again at subscription) changes nothing shown. */
-static void
-bourse_markets_page_apply_instrument_event (BourseMarketsPage *self,
-                                            JsonObject        *event)
-{
-  const char *symbol = bourse_json_get_string (event, "symbol");
-  gboolean known = symbol != NULL && bourse_markets_page_get_instrument (self, symbol) != NULL;
-  gboolean deleted = json_object_get_boolean_member_with_default (event, "deleted", FALSE);
-
-  if (symbol == NULL)
-    return;
-
-  if (self->list_loading)
-    g_hash_table_replace (self->list_news, g_strdup (symbol), GINT_TO_POINTER (deleted));
-  else if (known == deleted)
-    bourse_markets_page_reload (self);
-}
-
 static void
 bourse_markets_page_event_cb (BourseMarketsPage *self,
                               const char        *topic,
@@ -1071,17 +781,9 @@ bourse_markets_page_event_cb (BourseMarketsPage *self,
 {
   g_assert (BOURSE_IS_MARKETS_PAGE (self));
 
-  if (g_str_has_prefix (topic, "ticker:"))
-    {
-      Instrument *instrument = bourse_markets_page_get_instrument (self, topic + strlen ("ticker:"));
-
-      if (instrument != NULL && JSON_NODE_HOLDS_OBJECT (data))
-        bourse_markets_page_apply_ticker (self, instrument, json_node_get_object (data));
-    }
-  else if (g_strcmp0 (topic, self->candles_topic) == 0)
+  /* The list's topics are its store's and its rows' own. */
+  if (g_strcmp0 (topic, self->candles_topic) == 0)
     bourse_markets_page_apply_candle (self, data);
-  else if (g_str_equal (topic, "instruments") && JSON_NODE_HOLDS_OBJECT (data))
-    bourse_markets_page_apply_instrument_event (self, json_node_get_object (data));
 }
 
 static void
@@ -1091,17 +793,8 @@ bourse_markets_page_resync_cb (BourseMarketsPage *self,
 {
   g_assert (BOURSE_IS_MARKETS_PAGE (self));
 
-  if (g_str_has_prefix (topic, "ticker:"))
-    {
-      Instrument *instrument = bourse_markets_page_get_instrument (self, topic + strlen ("ticker:"));
-
-      if (instrument != NULL)
-        bourse_markets_page_load_ticker (self, instrument);
-    }
-  else if (g_strcmp0 (topic, self->candles_topic) == 0)
+  if (g_strcmp0 (topic, self->candles_topic) == 0)
     bourse_markets_page_catch_up (self, g_get_real_time () / 1000);
-  else if (g_str_equal (topic, "instruments"))
-    bourse_markets_page_reload (self);
 }
 
 /* }}} */
@@ -1141,20 +834,18 @@ static GStrv
 bourse_markets_page_dup_symbols (BourseMarketsPage *self,
                                  gboolean           downloadable)
 {
-  GStrvBuilder *builder = g_strv_builder_new ();
-  GStrv symbols;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  guint n = self->sorted != NULL ? g_list_model_get_n_items (self->sorted) : 0;
 
-  for (guint i = 0; i < self->instruments->len; i++)
+  for (guint i = 0; i < n; i++)
     {
-      Instrument *instrument = g_ptr_array_index (self->instruments, i);
+      g_autoptr(BourseClientInstrument) instrument = g_list_model_get_item (self->sorted, i);
 
-      if (!downloadable || instrument->downloadable)
-        g_strv_builder_add (builder, instrument->symbol);
+      if (!downloadable || g_strcmp0 (bourse_client_instrument_get_source (instrument), "binance") == 0)
+        g_strv_builder_add (builder, bourse_client_instrument_get_symbol (instrument));
     }
-  symbols = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
 
-  return symbols;
+  return g_strv_builder_end (builder);
 }
 
 /* An import or a download brought candles: reload what they touched. */
@@ -1250,11 +941,11 @@ bourse_markets_page_set_client (BourseMarketsPage *self,
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->client != NULL)
-    bourse_client_unsubscribe (self->client, "instruments");
 
   /* Everything seen so far belongs to the other server. */
-  bourse_markets_page_clear_instruments (self);
+  gtk_list_box_bind_model (self->instrument_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->store);
   g_clear_pointer (&self->symbol, g_free);
   bourse_markets_page_load_chart (self);
 
@@ -1265,8 +956,26 @@ bourse_markets_page_set_client (BourseMarketsPage *self,
   bourse_markets_page_update_actions (self);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   if (client != NULL)
-    bourse_client_subscribe (client, "instruments");
-  bourse_markets_page_reload (self);
+    {
+      GtkExpression *symbol = gtk_property_expression_new (BOURSE_TYPE_CLIENT_INSTRUMENT, NULL, "symbol");
+
+      self->cancellable = g_cancellable_new ();
+      self->store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_INSTRUMENT,
+                                             "/api/v1/instruments", "instruments");
+      /* The API's order; a new one would come first in the store. */
+      self->sorted = G_LIST_MODEL (gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->store)),
+                                                            GTK_SORTER (gtk_string_sorter_new (symbol))));
+      gtk_list_box_bind_model (self->instrument_list, self->sorted,
+                               bourse_markets_page_create_row, self, NULL);
+      /* After the list box has made or dropped the rows. */
+      g_signal_connect_object (self->sorted, "items-changed",
+                               G_CALLBACK (bourse_markets_page_sync_list), self,
+                               G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+      g_signal_connect_object (self->store, "notify::n-loads",
+                               G_CALLBACK (bourse_markets_page_sync_list), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->store, "failed",
+                               G_CALLBACK (bourse_markets_page_failed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -1309,8 +1018,6 @@ void
 bourse_markets_page_set_symbol (BourseMarketsPage *self,
                                 const char        *symbol)
 {
-  Instrument *instrument;
-
   g_return_if_fail (BOURSE_IS_MARKETS_PAGE (self));
 
   if (g_strcmp0 (self->symbol, symbol) == 0)
@@ -1320,14 +1027,7 @@ bourse_markets_page_set_symbol (BourseMarketsPage *self,
   self->symbol = g_strdup (symbol);
 
   /* Keep the list's selection in step with programmatic changes. */
-  instrument = bourse_markets_page_get_instrument (self, symbol);
-  if (instrument != NULL &&
-      gtk_list_box_get_selected_row (self->instrument_list) != GTK_LIST_BOX_ROW (instrument->row))
-    {
-      self->rebuilding = TRUE;
-      gtk_list_box_select_row (self->instrument_list, GTK_LIST_BOX_ROW (instrument->row));
-      self->rebuilding = FALSE;
-    }
+  bourse_markets_page_select_current (self);
 
   bourse_markets_page_load_chart (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYMBOL]);
@@ -1375,13 +1075,13 @@ bourse_markets_page_dispose (GObject *object)
   g_clear_object (&self->chart_cancellable);
   self->generation++;
 
-  if (self->client != NULL)
-    {
-      bourse_markets_page_unsubscribe_tickers (self);
-      bourse_client_unsubscribe (self->client, "instruments");
-      if (self->candles_topic != NULL)
-        bourse_client_unsubscribe (self->client, self->candles_topic);
-    }
+  if (self->instrument_list != NULL)
+    gtk_list_box_bind_model (self->instrument_list, NULL, NULL, NULL, NULL);
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->store);
+  g_signal_group_set_target (self->instrument_signals, NULL);
+  if (self->client != NULL && self->candles_topic != NULL)
+    bourse_client_unsubscribe (self->client, self->candles_topic);
   g_clear_pointer (&self->candles_topic, g_free);
   if (self->client_signals != NULL)
     g_signal_group_set_target (self->client_signals, NULL);
@@ -1401,10 +1101,7 @@ bourse_markets_page_finalize (GObject *object)
 {
   BourseMarketsPage *self = (BourseMarketsPage *)object;
 
-  g_clear_pointer (&self->instruments, g_ptr_array_unref);
-  g_clear_pointer (&self->by_symbol, g_hash_table_unref);
-  g_clear_pointer (&self->list_news, g_hash_table_unref);
-  g_clear_pointer (&self->ticker_topics, g_ptr_array_unref);
+  g_clear_object (&self->instrument_signals);
   g_clear_pointer (&self->pending, g_array_unref);
   g_clear_pointer (&self->permissions, g_strfreev);
   g_clear_pointer (&self->symbol, g_free);
@@ -1560,12 +1257,12 @@ bourse_markets_page_init (BourseMarketsPage *self)
 
   /* The preferences' choice; the property's default stays DEFAULT_INTERVAL. */
   self->interval = bourse_settings_dup_default_interval ();
-  self->instruments = g_ptr_array_new_with_free_func (instrument_free);
-  self->by_symbol = g_hash_table_new (g_str_hash, g_str_equal);
-  self->list_news = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  self->ticker_topics = g_ptr_array_new_with_free_func (g_free);
   self->pending = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
 
+  self->instrument_signals = g_signal_group_new (BOURSE_TYPE_CLIENT_INSTRUMENT);
+  g_signal_group_connect_object (self->instrument_signals, "notify",
+                                 G_CALLBACK (bourse_markets_page_update_header),
+                                 self, G_CONNECT_SWAPPED);
   self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "event",
                                  G_CALLBACK (bourse_markets_page_event_cb),

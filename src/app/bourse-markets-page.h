@@ -9,6 +9,7 @@
 #include <adwaita.h>
 
 #include "client/bourse-client.h"
+#include "client/bourse-client-records.h"
 
 #include "bourse-candle-chart.h"
 
@@ -44,6 +45,8 @@ char              *bourse_format_decimal            (const char        *text,
                                                      int                decimals);
 /* The places of a tick size or lot step: "0.01000000" → 2. */
 int                bourse_decimal_places            (const char        *text);
+/* "BTC / USDT": its base and quote asset. */
+char              *bourse_format_pair               (BourseClientInstrument *instrument);
 /* A candle from the API (decimal strings) for the chart; FALSE if it is
  * not one. */
 gboolean           bourse_chart_candle_from_json    (JsonObject        *object,

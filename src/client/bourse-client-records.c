@@ -150,6 +150,8 @@ struct _BourseClientInstrument
   char               *quote_asset;
   char               *status;
   gboolean            simulated;
+  char               *tick_size;
+  char               *source;
 };
 
 G_DEFINE_FINAL_TYPE (BourseClientInstrument, bourse_client_instrument, BOURSE_TYPE_CLIENT_OBJECT)
@@ -160,6 +162,8 @@ static const BourseClientField instrument_fields[] = {
   FIELD (BourseClientInstrument, quote_asset, STRING),
   FIELD (BourseClientInstrument, status, STRING),
   FIELD (BourseClientInstrument, simulated, BOOLEAN),
+  FIELD (BourseClientInstrument, tick_size, STRING),
+  FIELD (BourseClientInstrument, source, STRING),
 };
 
 static void
@@ -179,6 +183,8 @@ GETTER (instrument, BourseClientInstrument, INSTRUMENT, const char *, base_asset
 GETTER (instrument, BourseClientInstrument, INSTRUMENT, const char *, quote_asset)
 GETTER (instrument, BourseClientInstrument, INSTRUMENT, const char *, status)
 GETTER (instrument, BourseClientInstrument, INSTRUMENT, gboolean, simulated)
+GETTER (instrument, BourseClientInstrument, INSTRUMENT, const char *, tick_size)
+GETTER (instrument, BourseClientInstrument, INSTRUMENT, const char *, source)
 
 /* }}} */
 

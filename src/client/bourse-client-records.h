@@ -56,6 +56,10 @@ const char *bourse_client_instrument_get_base_asset  (BourseClientInstrument *se
 const char *bourse_client_instrument_get_quote_asset (BourseClientInstrument *self);
 const char *bourse_client_instrument_get_status      (BourseClientInstrument *self);
 gboolean    bourse_client_instrument_get_simulated   (BourseClientInstrument *self);
+/* A decimal as the API writes it ("0.01000000"): the places prices show. */
+const char *bourse_client_instrument_get_tick_size   (BourseClientInstrument *self);
+/* Where its candles come from: simulated, binance or csv. */
+const char *bourse_client_instrument_get_source      (BourseClientInstrument *self);
 
 /* An approval (GET /api/v1/approvals, topic "approvals"). */
 #define BOURSE_TYPE_CLIENT_APPROVAL (bourse_client_approval_get_type ())

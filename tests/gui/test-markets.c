@@ -487,6 +487,131 @@ test_instruments (Fixture       *fixture,
   g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "BTCUSDT");
 }
 
+typedef struct
+{
+  BourseClient *client;
+  const char   *topic;
+  gboolean      subscribed;
+} TopicQuery;
+
+static gboolean
+topic_is (gpointer data)
+{
+  TopicQuery *query = data;
+
+  return bourse_client_is_subscribed (query->client, query->topic) == query->subscribed;
+}
+
+static void
+change_instrument (Fixture    *fixture,
+                   const char *method,
+                   const char *symbol,
+                   const char *body,
+                   guint       status)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/instruments/%s", symbol);
+  g_autoptr(BourseTestResponse) response = NULL;
+
+  response = bourse_test_fetch (fixture->server, method, path, NULL,
+                                body != NULL ? "application/json" : NULL, body, -1);
+  g_assert_cmpuint (response->status, ==, status);
+}
+
+/* The rows there before a change, by symbol: none is made again. */
+static void
+assert_rows_kept (Fixture     *fixture,
+                  GtkWidget  **rows,
+                  const char **symbols)
+{
+  for (guint i = 0; symbols[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("instrument-row-%s", symbols[i]);
+
+      g_assert_true (find_widget (GTK_WIDGET (fixture->page), name) == rows[i]);
+    }
+}
+
+/* Instruments made, changed and deleted elsewhere come to the list one
+ * row at a time: the others, the focus and the selection stay. */
+static void
+test_live_list (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const char *symbols[] = { "BTCUSDT", "ETHUSDT", "SOLUSDT", "TESTUSDT", NULL };
+  GtkWidget *rows[G_N_ELEMENTS (symbols) - 1];
+  GtkListBox *list;
+  GtkWidget *focused;
+  GtkWidget *added;
+  TopicQuery query;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  create_instrument (fixture, "TESTUSDT");
+  open_page (fixture, "admin");
+  for (guint i = 0; symbols[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("instrument-row-%s", symbols[i]);
+
+      rows[i] = wait_for_widget_named (GTK_WIDGET (fixture->page), name);
+    }
+  list = GTK_LIST_BOX (find_widget (GTK_WIDGET (fixture->page), "instrument-list"));
+  query = (TopicQuery) { fixture->client, "instruments", TRUE };
+  wait_until (topic_is, &query, "the instruments topic to be subscribed");
+
+  /* The user on the second row. */
+  focused = rows[1];
+  gtk_list_box_select_row (list, GTK_LIST_BOX_ROW (focused));
+  gtk_widget_grab_focus (focused);
+  g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "ETHUSDT");
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window)) == focused);
+
+  /* A new one goes in its place in the order (first, here), alone. */
+  create_instrument (fixture, "ADAUSDT");
+  added = wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-ADAUSDT");
+  g_assert_cmpint (gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (added)), ==, 0);
+  g_assert_cmpint (gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (focused)), ==, 2);
+  assert_rows_kept (fixture, rows, symbols);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window)) == focused);
+  g_assert_true (gtk_list_box_get_selected_row (list) == GTK_LIST_BOX_ROW (focused));
+  g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "ETHUSDT");
+  query = (TopicQuery) { fixture->client, "ticker:ADAUSDT", TRUE };
+  wait_until (topic_is, &query, "the new instrument's ticker to be followed");
+
+  /* A changed one shows it in the same row: halted, and prices to its
+   * new tick size. */
+  g_assert_false (gtk_widget_get_visible (find_widget (rows[3], "halted-tag")));
+  change_instrument (fixture, "PUT", "TESTUSDT", "{\"status\":\"halted\",\"tick_size\":\"0.0001\"}", 200);
+  wait_until (widget_is_visible, find_widget (rows[3], "halted-tag"), "the instrument to show halted");
+  publish (fixture, "ticker:TESTUSDT",
+           "{\"symbol\":\"TESTUSDT\",\"last_price\":\"123.50000000\",\"change_percent\":\"1.00\"}");
+  wait_for_label (rows[3], "last-price", "123.5000");
+  assert_rows_kept (fixture, rows, symbols);
+
+  /* One deleted takes its row and its ticker away, and nothing else. */
+  change_instrument (fixture, "DELETE", "ADAUSDT", NULL, 204);
+  {
+    WidgetQuery gone = { GTK_WIDGET (fixture->page), "instrument-row-ADAUSDT" };
+
+    wait_until (widget_is_gone, &gone, "the deleted instrument's row to go");
+  }
+  query = (TopicQuery) { fixture->client, "ticker:ADAUSDT", FALSE };
+  wait_until (topic_is, &query, "the deleted instrument's ticker to be left");
+  assert_rows_kept (fixture, rows, symbols);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (fixture->window)) == focused);
+  g_assert_true (gtk_list_box_get_selected_row (list) == GTK_LIST_BOX_ROW (focused));
+
+  /* The one charted deleted: the first is charted instead. */
+  change_instrument (fixture, "DELETE", "ETHUSDT", NULL, 204);
+  {
+    WidgetQuery gone = { GTK_WIDGET (fixture->page), "instrument-row-ETHUSDT" };
+
+    wait_until (widget_is_gone, &gone, "the charted instrument's row to go");
+  }
+  g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "BTCUSDT");
+  g_assert_true (gtk_list_box_get_selected_row (list) == GTK_LIST_BOX_ROW (rows[0]));
+  g_assert_true (find_widget (GTK_WIDGET (fixture->page), "instrument-row-SOLUSDT") == rows[2]);
+}
+
 static void
 test_chart_history (Fixture       *fixture,
                     gconstpointer  data)
@@ -931,6 +1056,8 @@ test_import_dialog (Fixture       *fixture,
   bourse_markets_page_set_interval (fixture->page, "1h");
   bourse_markets_page_set_symbol (fixture->page, "TESTUSDT");
   wait_for_chart_state (fixture, "empty");
+  /* The dialog offers the instruments listed: the list may come after the chart. */
+  wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-TESTUSDT");
 
   for (guint i = 0; i < 10; i++)
     g_string_append_printf (csv, "%" G_GINT64_FORMAT ",10.00,11.00,9.50,10.50,%u.5\n",
@@ -1087,6 +1214,7 @@ main (int   argc,
 
   g_test_add_func ("/markets/numbers", test_numbers);
   g_test_add ("/markets/instruments", Fixture, NULL, fixture_set_up, test_instruments, fixture_tear_down);
+  g_test_add ("/markets/live-list", Fixture, NULL, fixture_set_up, test_live_list, fixture_tear_down);
   g_test_add ("/markets/chart-history", Fixture, NULL, fixture_set_up, test_chart_history, fixture_tear_down);
   g_test_add ("/markets/older-history", Fixture, NULL, fixture_set_up, test_older_history, fixture_tear_down);
   g_test_add ("/markets/history-with-gaps", Fixture, NULL, fixture_set_up, test_history_with_gaps, fixture_tear_down);
