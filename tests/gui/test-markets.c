@@ -393,6 +393,62 @@ toplevel_is_gone (gpointer data)
   return find_toplevel (GPOINTER_TO_SIZE (data)) == NULL;
 }
 
+typedef struct
+{
+  BourseClient *client;
+  const char   *topic;
+  gboolean      subscribed;
+} TopicQuery;
+
+static gboolean
+topic_is (gpointer data)
+{
+  TopicQuery *query = data;
+
+  return bourse_client_is_subscribed (query->client, query->topic) == query->subscribed;
+}
+
+static void
+change_instrument (Fixture    *fixture,
+                   const char *method,
+                   const char *symbol,
+                   const char *body,
+                   guint       status)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/instruments/%s", symbol);
+  g_autoptr(BourseTestResponse) response = NULL;
+
+  response = bourse_test_fetch (fixture->server, method, path, NULL,
+                                body != NULL ? "application/json" : NULL, body, -1);
+  g_assert_cmpuint (response->status, ==, status);
+}
+
+/* Deleted through the API, and its row gone. */
+static void
+delete_instrument (Fixture    *fixture,
+                   const char *symbol)
+{
+  g_autofree char *name = g_strdup_printf ("instrument-row-%s", symbol);
+  WidgetQuery query = { GTK_WIDGET (fixture->page), name };
+
+  change_instrument (fixture, "DELETE", symbol, NULL, 204);
+  wait_until (widget_is_gone, &query, "the deleted instrument's row to go");
+}
+
+/* The rows there before a change, by symbol: none is made again. */
+static void
+assert_rows_kept (Fixture     *fixture,
+                  GtkWidget  **rows,
+                  const char **symbols)
+{
+  for (guint i = 0; symbols[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("instrument-row-%s", symbols[i]);
+
+      g_assert_true (find_widget (GTK_WIDGET (fixture->page), name) == rows[i]);
+    }
+}
+
 #define SKIP_WITHOUT_DISPLAY() \
   G_STMT_START { if (!have_display) { g_test_skip ("no display"); return; } } G_STMT_END
 
@@ -475,60 +531,8 @@ test_instruments (Fixture       *fixture,
   create_instrument (fixture, "NEWUSDT");
   wait_for_widget_named (GTK_WIDGET (fixture->page), "instrument-row-NEWUSDT");
   g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "BTCUSDT");
-  {
-    g_autoptr(BourseTestResponse) response = bourse_test_fetch (fixture->server, "DELETE",
-                                                                "/api/v1/instruments/NEWUSDT",
-                                                                NULL, NULL, NULL, 0);
-    WidgetQuery query = { GTK_WIDGET (fixture->page), "instrument-row-NEWUSDT" };
-
-    g_assert_cmpuint (response->status, ==, 204);
-    wait_until (widget_is_gone, &query, "the deleted instrument's row to go");
-  }
+  delete_instrument (fixture, "NEWUSDT");
   g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "BTCUSDT");
-}
-
-typedef struct
-{
-  BourseClient *client;
-  const char   *topic;
-  gboolean      subscribed;
-} TopicQuery;
-
-static gboolean
-topic_is (gpointer data)
-{
-  TopicQuery *query = data;
-
-  return bourse_client_is_subscribed (query->client, query->topic) == query->subscribed;
-}
-
-static void
-change_instrument (Fixture    *fixture,
-                   const char *method,
-                   const char *symbol,
-                   const char *body,
-                   guint       status)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/instruments/%s", symbol);
-  g_autoptr(BourseTestResponse) response = NULL;
-
-  response = bourse_test_fetch (fixture->server, method, path, NULL,
-                                body != NULL ? "application/json" : NULL, body, -1);
-  g_assert_cmpuint (response->status, ==, status);
-}
-
-/* The rows there before a change, by symbol: none is made again. */
-static void
-assert_rows_kept (Fixture     *fixture,
-                  GtkWidget  **rows,
-                  const char **symbols)
-{
-  for (guint i = 0; symbols[i] != NULL; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("instrument-row-%s", symbols[i]);
-
-      g_assert_true (find_widget (GTK_WIDGET (fixture->page), name) == rows[i]);
-    }
 }
 
 /* Instruments made, changed and deleted elsewhere come to the list one
@@ -588,12 +592,7 @@ test_live_list (Fixture       *fixture,
   assert_rows_kept (fixture, rows, symbols);
 
   /* One deleted takes its row and its ticker away, and nothing else. */
-  change_instrument (fixture, "DELETE", "ADAUSDT", NULL, 204);
-  {
-    WidgetQuery gone = { GTK_WIDGET (fixture->page), "instrument-row-ADAUSDT" };
-
-    wait_until (widget_is_gone, &gone, "the deleted instrument's row to go");
-  }
+  delete_instrument (fixture, "ADAUSDT");
   query = (TopicQuery) { fixture->client, "ticker:ADAUSDT", FALSE };
   wait_until (topic_is, &query, "the deleted instrument's ticker to be left");
   assert_rows_kept (fixture, rows, symbols);
@@ -601,12 +600,7 @@ test_live_list (Fixture       *fixture,
   g_assert_true (gtk_list_box_get_selected_row (list) == GTK_LIST_BOX_ROW (focused));
 
   /* The one charted deleted: the first is charted instead. */
-  change_instrument (fixture, "DELETE", "ETHUSDT", NULL, 204);
-  {
-    WidgetQuery gone = { GTK_WIDGET (fixture->page), "instrument-row-ETHUSDT" };
-
-    wait_until (widget_is_gone, &gone, "the charted instrument's row to go");
-  }
+  delete_instrument (fixture, "ETHUSDT");
   g_assert_cmpstr (bourse_markets_page_get_symbol (fixture->page), ==, "BTCUSDT");
   g_assert_true (gtk_list_box_get_selected_row (list) == GTK_LIST_BOX_ROW (rows[0]));
   g_assert_true (find_widget (GTK_WIDGET (fixture->page), "instrument-row-SOLUSDT") == rows[2]);
