@@ -6,7 +6,9 @@
  * Everything goes through the API of docs/BACKTESTS.md: the form posts to
  * /api/v1/backtests, the run is followed as a job on the jobs topic, and
  * a result is GET /api/v1/backtests/{id} with its trades drawn on the
- * instrument's candles.
+ * instrument's candles. The lists of runs are BourseClientStores live on
+ * the backtests and optimisations topics, their rows BourseBacktestRows;
+ * the jobs topic gives the listed backtests their progress.
  */
 
 #include "config.h"
@@ -17,9 +19,11 @@
 
 #include <glib/gi18n.h>
 
+#include "client/bourse-client-store.h"
 #include "core/bourse-decimal.h"
 
 #include "bourse-app-util.h"
+#include "bourse-backtest-row.h"
 #include "bourse-backtests-page.h"
 #include "bourse-candle-chart.h"
 #include "bourse-desk-util.h"
@@ -34,7 +38,9 @@
 #define JOBS_TOPIC      "jobs"
 #define BACKTESTS_TOPIC "backtests"
 #define OPTIMISATIONS_TOPIC "optimisations"
-#define LIST_LIMIT      100
+/* The lists' first page: newer runs come on top from their topics. */
+#define BACKTESTS_PATH      "/api/v1/backtests?limit=100"
+#define OPTIMISATIONS_PATH  "/api/v1/optimisations?limit=100"
 /* The result's chart reads at most this many candles of the window, in
  * pages of the API's largest (5000): the trades of a longer window are
  * still listed, and marked where the candles reach. */
@@ -82,7 +88,7 @@ struct _BourseBacktestsPage
   AdwPreferencesPage   parent_instance;
 
   BourseClient        *client;
-  GCancellable        *load_cancellable;   /* the lists */
+  GCancellable        *load_cancellable;   /* the types and the instruments */
   GCancellable        *cancellable;        /* actions; cancelled with the client */
   GCancellable        *result_cancellable; /* the backtest shown and its candles */
   gboolean             can_run;
@@ -94,26 +100,28 @@ struct _BourseBacktestsPage
   BourseParamForm     *params;
   gboolean             shown;              /* once: the form is built from then on */
   GtkStringList       *symbols;
-  int                  n_backtests;        /* -1 until loaded */
+  BourseClientStore   *backtests;          /* BourseClientBacktest, live on "backtests" */
+  BourseClientStore   *optimisations;      /* BourseClientOptimisation, live on "optimisations" */
 
   gint64               job_id;             /* the run followed, or 0 */
   gint64               running_id;         /* its backtest or optimisation */
   gboolean             running_search;     /* an optimisation */
   gint64               shown_id;           /* the backtest shown */
   gint64               shown_search_id;    /* the optimisation shown */
-  int                  n_optimisations;    /* -1 until loaded */
   gboolean             can_apply;          /* strategies.write */
-  GPtrArray           *opt_list_rows;
   GPtrArray           *space_rows;         /* AdwExpanderRow, one per numeric parameter */
   GArray              *chart_candles;      /* BourseChartCandle, while loading */
 
-  GPtrArray           *list_rows;
   GPtrArray           *metric_rows;
   GPtrArray           *trade_rows;
   GPtrArray           *error_rows;         /* rows marked by the last 422 */
 
-  AdwPreferencesGroup *list_group;
-  AdwPreferencesGroup *opt_list_group;
+  GtkListBox          *backtest_list;
+  GtkListBox          *optimisation_list;
+  GtkWidget           *no_backtests_list;  /* its one row says there are none yet */
+  AdwActionRow        *no_backtests_row;
+  GtkWidget           *no_optimisations_list;
+  AdwActionRow        *no_optimisations_row;
   AdwPreferencesGroup *opt_result_group;
   BourseOptimisationView *opt_view;
   AdwPreferencesGroup *space_group;
@@ -169,8 +177,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static void bourse_backtests_page_load_list (BourseBacktestsPage *self);
-static void bourse_backtests_page_load_opt_list (BourseBacktestsPage *self);
+static void bourse_backtests_page_bind_lists (BourseBacktestsPage *self);
 static void bourse_backtests_page_form_changed_cb (BourseBacktestsPage *self,
                                                    GtkEditable         *editable);
 
@@ -214,38 +221,12 @@ status_is_final (const char *status)
          g_strcmp0 (status, "cancelled") == 0;
 }
 
-static const char *
-status_to_display (const char *status)
-{
-  if (g_strcmp0 (status, "queued") == 0)
-    return _("Queued");
-  if (g_strcmp0 (status, "running") == 0)
-    return _("Running");
-  if (g_strcmp0 (status, "succeeded") == 0)
-    return _("Finished");
-  if (g_strcmp0 (status, "failed") == 0)
-    return _("Failed");
-  if (g_strcmp0 (status, "cancelled") == 0)
-    return _("Cancelled");
-  return status != NULL ? status : "—";
-}
-
 static gint64
 parse_time (const char *rfc3339)
 {
   g_autoptr(GDateTime) time = rfc3339 ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
 
   return time != NULL ? g_date_time_to_unix (time) * 1000 + g_date_time_get_microsecond (time) / 1000 : -1;
-}
-
-/* "2026-03-05": the local day of an RFC 3339 time. */
-static char *
-format_day (const char *rfc3339)
-{
-  g_autoptr(GDateTime) time = rfc3339 ? g_date_time_new_from_iso8601 (rfc3339, NULL) : NULL;
-  g_autoptr(GDateTime) local = time ? g_date_time_to_timezone (time, bourse_settings_get_time_zone ()) : NULL;
-
-  return local != NULL ? g_date_time_format (local, "%Y-%m-%d") : g_strdup ("?");
 }
 
 static char *
@@ -707,6 +688,29 @@ bourse_backtests_page_set_job (BourseBacktestsPage *self,
   bourse_backtests_page_update_actions (self);
 }
 
+/* The jobs topic carries a run's progress (its record does not): the
+ * listed backtest of that job takes it, whoever started it. A viewer, who
+ * sees no one's jobs, has the states of the backtests topic alone. */
+static void
+bourse_backtests_page_set_run_progress (BourseBacktestsPage *self,
+                                        gint64               job_id,
+                                        const char          *status,
+                                        double               progress)
+{
+  guint n = self->backtests != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->backtests)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BourseClientBacktest) backtest = g_list_model_get_item (G_LIST_MODEL (self->backtests), i);
+
+      if (bourse_client_backtest_get_job_id (backtest) == job_id)
+        {
+          bourse_client_backtest_set_progress (backtest, g_str_equal (status, "running") ? progress : -1);
+          return;
+        }
+    }
+}
+
 /* A job from the POST's answer, the jobs topic or a resync. */
 static void
 bourse_backtests_page_apply_job (BourseBacktestsPage *self,
@@ -722,10 +726,12 @@ bourse_backtests_page_apply_job (BourseBacktestsPage *self,
   if (!bourse_json_get_int (job, "id", &id) || status == NULL)
     return;
 
+  bourse_json_get_double (job, "progress", &progress);
+  bourse_backtests_page_set_run_progress (self, id, status, progress);
+
   if (id != self->job_id)
     return;
 
-  bourse_json_get_double (job, "progress", &progress);
   if (g_str_equal (status, "succeeded"))
     progress = 1;
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress, 0, 1));
@@ -733,7 +739,7 @@ bourse_backtests_page_apply_job (BourseBacktestsPage *self,
     g_autofree char *done = g_strdup_printf ("%d\u00a0%%", (int) (CLAMP (progress, 0, 1) * 100));
 
     /* Translators: a job's state and how far it is, e.g. “Running · 40 %” */
-    text = g_strdup_printf (_("%s · %s"), status_to_display (status), done);
+    text = g_strdup_printf (_("%s · %s"), bourse_run_status_to_display (status), done);
   }
   gtk_progress_bar_set_text (self->progress_bar, text);
   if (message != NULL)
@@ -742,16 +748,15 @@ bourse_backtests_page_apply_job (BourseBacktestsPage *self,
   if (!status_is_final (status))
     return;
 
+  /* The lists have the end from the backtests and optimisations topics. */
   bourse_backtests_page_set_job (self, 0);
-  bourse_backtests_page_load_list (self);
-  bourse_backtests_page_load_opt_list (self);
 
   if (g_str_equal (status, "succeeded") && self->running_search)
     bourse_backtests_page_show_optimisation (self, self->running_id);
   else if (g_str_equal (status, "succeeded"))
     bourse_backtests_page_show_backtest (self, self->running_id);
   else if (g_str_equal (status, "failed"))
-    bourse_backtests_page_show_error (self, NULL, error != NULL ? error : status_to_display (status));
+    bourse_backtests_page_show_error (self, NULL, error != NULL ? error : bourse_run_status_to_display (status));
   else
     bourse_widget_show_toast (GTK_WIDGET (self),
                               self->running_search ? _("Optimisation cancelled") : _("Backtest cancelled"));
@@ -836,70 +841,6 @@ bourse_backtests_page_hide_search (BourseBacktestsPage *self)
   bourse_optimisation_view_set_optimisation (self->opt_view, NULL);
 }
 
-/* An optimisation created, ended, noted or deleted, here or anywhere. */
-static void
-bourse_backtests_page_optimisations_event_cb (BourseBacktestsPage *self,
-                                              const char          *topic,
-                                              gint64               seq,
-                                              JsonNode            *data,
-                                              BourseClient        *client)
-{
-  JsonObject *optimisation = answer_object (data);
-  gboolean deleted = FALSE;
-  gint64 id = 0;
-
-  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
-
-  bourse_json_get_int (optimisation, "id", &id);
-  bourse_json_get_boolean (optimisation, "deleted", &deleted);
-  if (deleted && id != 0 && id == self->shown_search_id)
-    bourse_backtests_page_hide_search (self);
-
-  bourse_backtests_page_load_opt_list (self);
-}
-
-static void
-bourse_backtests_page_optimisations_resync_cb (BourseBacktestsPage *self,
-                                               const char          *topic,
-                                               BourseClient        *client)
-{
-  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
-
-  bourse_backtests_page_load_opt_list (self);
-}
-
-/* A backtest created, ended, noted or deleted, here or anywhere. */
-static void
-bourse_backtests_page_backtests_event_cb (BourseBacktestsPage *self,
-                                          const char          *topic,
-                                          gint64               seq,
-                                          JsonNode            *data,
-                                          BourseClient        *client)
-{
-  JsonObject *backtest = answer_object (data);
-  gboolean deleted = FALSE;
-  gint64 id = 0;
-
-  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
-
-  bourse_json_get_int (backtest, "id", &id);
-  bourse_json_get_boolean (backtest, "deleted", &deleted);
-  if (deleted && id != 0 && id == self->shown_id)
-    bourse_backtests_page_hide_result (self);
-
-  bourse_backtests_page_load_list (self);
-}
-
-static void
-bourse_backtests_page_backtests_resync_cb (BourseBacktestsPage *self,
-                                           const char          *topic,
-                                           BourseClient        *client)
-{
-  g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
-
-  bourse_backtests_page_load_list (self);
-}
-
 static void
 bourse_backtests_page_started_cb (GObject      *object,
                                   GAsyncResult *result,
@@ -942,10 +883,6 @@ bourse_backtests_page_started_cb (GObject      *object,
   bourse_backtests_page_set_job (self, job_id);
   bourse_backtests_page_apply_job (self, job);
   bourse_backtests_page_fetch_job (self);
-  if (self->running_search)
-    bourse_backtests_page_load_opt_list (self);
-  else
-    bourse_backtests_page_load_list (self);
 }
 
 /* The percentage typed in @row as the fraction @member takes; nothing
@@ -1480,8 +1417,8 @@ bourse_backtests_page_apply_backtest (BourseBacktestsPage *self,
   g_autofree char *params = NULL;
   g_autofree char *title = NULL;
   g_autofree char *subtitle = NULL;
-  g_autofree char *start_day = format_day (bourse_json_get_string (backtest, "start"));
-  g_autofree char *end_day = format_day (bourse_json_get_string (backtest, "end"));
+  g_autofree char *start_day = bourse_format_local_day (bourse_json_get_string (backtest, "start"));
+  g_autofree char *end_day = bourse_format_local_day (bourse_json_get_string (backtest, "end"));
   gint64 id = 0, start, end;
 
   bourse_json_get_int (backtest, "id", &id);
@@ -1499,7 +1436,7 @@ bourse_backtests_page_apply_backtest (BourseBacktestsPage *self,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row), params);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self->summary_row), error ?: "");
-  gtk_label_set_label (self->status_label, status_to_display (status));
+  gtk_label_set_label (self->status_label, bourse_run_status_to_display (status));
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "error");
   if (g_strcmp0 (status, "failed") == 0)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "error");
@@ -1604,8 +1541,8 @@ bourse_backtests_page_optimisation_cb (GObject      *object,
     return;
 
   bourse_json_get_int (optimisation, "id", &id);
-  start_day = format_day (bourse_json_get_string (optimisation, "start"));
-  end_day = format_day (bourse_json_get_string (optimisation, "end"));
+  start_day = bourse_format_local_day (bourse_json_get_string (optimisation, "start"));
+  end_day = bourse_format_local_day (bourse_json_get_string (optimisation, "end"));
   /* Translators: an optimisation's number */
   title = g_strdup_printf (_("Optimisation #%" PRId64), id);
   adw_preferences_group_set_title (self->opt_result_group, title);
@@ -1614,7 +1551,7 @@ bourse_backtests_page_optimisation_cb (GObject      *object,
                               bourse_backtests_page_type_name (self, bourse_json_get_string (optimisation, "strategy")) ?: "?",
                               bourse_json_get_string (optimisation, "symbol") ?: "?",
                               bourse_json_get_string (optimisation, "interval") ?: "?", start_day, end_day,
-                              status_to_display (bourse_json_get_string (optimisation, "status")));
+                              bourse_run_status_to_display (bourse_json_get_string (optimisation, "status")));
   adw_preferences_group_set_description (self->opt_result_group, subtitle);
 
   bourse_backtests_page_hide_result (self);
@@ -1692,7 +1629,6 @@ bourse_backtests_page_noted_cb (GObject      *object,
 
   gtk_widget_remove_css_class (GTK_WIDGET (self->note_row), "error");
   bourse_widget_show_toast (GTK_WIDGET (self), _("Note saved"));
-  bourse_backtests_page_load_list (self);
 }
 
 static void
@@ -1718,243 +1654,103 @@ bourse_backtests_page_note_apply_cb (BourseBacktestsPage *self,
 /* Lists {{{ */
 
 static GtkWidget *
-bourse_backtests_page_create_backtest_row (BourseBacktestsPage *self,
-                                           JsonObject          *backtest)
+bourse_backtests_page_create_row (gpointer item,
+                                  gpointer user_data)
 {
-  const char *status = bourse_json_get_string (backtest, "status");
-  const char *note = bourse_json_get_string (backtest, "note");
-  const char *who = bourse_json_get_string (backtest, "created_by_name");
-  JsonObject *summary = bourse_json_get_object (backtest, "summary");
-  g_autofree char *start_day = format_day (bourse_json_get_string (backtest, "start"));
-  g_autofree char *end_day = format_day (bourse_json_get_string (backtest, "end"));
-  g_autofree char *title = NULL;
-  g_autofree char *row_name = NULL;
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  GtkWidget *row;
-  gint64 id = 0;
+  BourseBacktestsPage *self = user_data;
+  const char *strategy = BOURSE_IS_CLIENT_BACKTEST (item)
+                       ? bourse_client_backtest_get_strategy (item)
+                       : bourse_client_optimisation_get_strategy (item);
 
-  bourse_json_get_int (backtest, "id", &id);
-
-  row = adw_action_row_new ();
-  row_name = g_strdup_printf ("backtest-row-%" PRId64, id);
-  gtk_widget_set_name (row, row_name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  /* Translators: a strategy, an instrument and an interval */
-  title = g_strdup_printf (_("%s · %s · %s"),
-                           bourse_backtests_page_type_name (self, bourse_json_get_string (backtest, "strategy")) ?: "?",
-                           bourse_json_get_string (backtest, "symbol") ?: "?",
-                           bourse_json_get_string (backtest, "interval") ?: "?");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-
-  /* Translators: the first and the last day of a backtest's window */
-  g_string_printf (subtitle, _("%s to %s"), start_day, end_day);
-  g_string_append (subtitle, " · ");
-  g_string_append (subtitle, status_to_display (status));
-  if (summary != NULL && json_object_has_member (summary, "total_return"))
-    {
-      g_autofree char *change = bourse_format_ratio (summary, "total_return");
-
-      g_string_append (subtitle, " · ");
-      g_string_append (subtitle, change);
-    }
-  if (who != NULL)
-    {
-      g_string_append (subtitle, " · ");
-      /* Translators: who ran a backtest */
-      g_string_append_printf (subtitle, _("by %s"), who);
-    }
-  if (note != NULL && note[0] != '\0')
-    {
-      g_string_append_c (subtitle, '\n');
-      g_string_append (subtitle, note);
-    }
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "backtests.show");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_int64 (id));
-
-  if (self->can_run)
-    {
-      GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-
-      gtk_widget_set_name (button, "delete-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (button, _("Delete"));
-      gtk_widget_add_css_class (button, "flat");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "backtests.delete");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
-
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-
-  return row;
+  return bourse_backtest_row_new (item, bourse_backtests_page_type_name (self, strategy), self->can_run);
 }
 
-typedef GtkWidget *(*RecordRowFunc) (BourseBacktestsPage *self,
-                                     JsonObject          *record);
+/* The rows again: the strategy types' names and who may delete are known now. */
+static void
+bourse_backtests_page_bind_lists (BourseBacktestsPage *self)
+{
+  gtk_list_box_bind_model (self->backtest_list, G_LIST_MODEL (self->backtests),
+                           self->backtests != NULL ? bourse_backtests_page_create_row : NULL, self, NULL);
+  gtk_list_box_bind_model (self->optimisation_list, G_LIST_MODEL (self->optimisations),
+                           self->optimisations != NULL ? bourse_backtests_page_create_row : NULL, self, NULL);
+}
 
-/* One list of records (backtests, optimisations) from an answer's items,
- * or a dim row saying there are none yet. Returns how many it shows. */
+/* The number of items once read, else -1. */
 static int
-fill_record_list (BourseBacktestsPage *self,
-                  JsonArray           *items,
-                  AdwPreferencesGroup *group,
-                  GPtrArray           *rows,
-                  RecordRowFunc        make_row,
-                  const char          *empty_name,
-                  const char          *empty_title,
-                  const char          *empty_subtitle)
+count_loaded (BourseClientStore *store)
 {
-  guint n_items = items != NULL ? json_array_get_length (items) : 0;
-  int n = 0;
+  if (store == NULL || bourse_client_store_get_n_loads (store) == 0)
+    return -1;
+  return (int) g_list_model_get_n_items (G_LIST_MODEL (store));
+}
 
-  remove_rows (rows);
-  for (guint i = 0; i < n_items; i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
+/* A list or its dim row saying there are none yet. */
+static void
+update_placeholder (GtkListBox   *list,
+                    GtkWidget    *placeholder_list,
+                    AdwActionRow *placeholder,
+                    int           n,
+                    gboolean      can_run,
+                    const char   *hint)
+{
+  gtk_widget_set_visible (GTK_WIDGET (list), n > 0);
+  gtk_widget_set_visible (placeholder_list, n == 0);
+  adw_action_row_set_subtitle (placeholder, can_run ? hint : _("A trader or an administrator can run them"));
+}
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      add_row (group, rows, make_row (self, json_node_get_object (node)));
-      n++;
-    }
+/* A list changed: its placeholder follows, and a result shown whose run
+ * was deleted (here or anywhere) goes. */
+static void
+bourse_backtests_page_lists_changed_cb (BourseBacktestsPage *self)
+{
+  int n_backtests = count_loaded (self->backtests);
+  int n_optimisations = count_loaded (self->optimisations);
+  char key[32];
 
-  if (n == 0)
-    {
-      GtkWidget *row = adw_action_row_new ();
+  update_placeholder (self->backtest_list, self->no_backtests_list, self->no_backtests_row,
+                      n_backtests, self->can_run, _("Run one below on an instrument's stored candles"));
+  update_placeholder (self->optimisation_list, self->no_optimisations_list, self->no_optimisations_row,
+                      n_optimisations, self->can_run,
+                      _("Switch the form below to Optimise to search a strategy's parameters"));
 
-      gtk_widget_set_name (row, empty_name);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), empty_title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                   self->can_run ? empty_subtitle : _("A trader or an administrator can run them"));
-      gtk_widget_add_css_class (row, "dim-label");
-      add_row (group, rows, row);
-    }
-  return n;
+  g_snprintf (key, sizeof key, "%" PRId64, self->shown_id);
+  if (self->shown_id != 0 && n_backtests >= 0 && bourse_client_store_lookup (self->backtests, key) == NULL)
+    bourse_backtests_page_hide_result (self);
+  g_snprintf (key, sizeof key, "%" PRId64, self->shown_search_id);
+  if (self->shown_search_id != 0 && n_optimisations >= 0
+      && bourse_client_store_lookup (self->optimisations, key) == NULL)
+    bourse_backtests_page_hide_search (self);
+}
+
+static BourseClientStore *
+bourse_backtests_page_new_store (BourseBacktestsPage *self,
+                                 GType                type,
+                                 const char          *path,
+                                 const char          *topic)
+{
+  BourseClientStore *store = bourse_client_store_new_paged (self->client, type, path, topic);
+
+  g_signal_connect_object (store, "items-changed", G_CALLBACK (bourse_backtests_page_lists_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (store, "notify::n-loads", G_CALLBACK (bourse_backtests_page_lists_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  return store;
 }
 
 static void
-bourse_backtests_page_list_cb (GObject      *object,
-                               GAsyncResult *result,
-                               gpointer      user_data)
+bourse_backtests_page_clear_stores (BourseBacktestsPage *self)
 {
-  g_autoptr(BourseBacktestsPage) self = user_data;
-  JsonArray *items;
-  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the backtests", "items", &items);
-
-  if (answer == NULL)
-    return;
-  self->n_backtests = fill_record_list (self, items, self->list_group, self->list_rows,
-                                        bourse_backtests_page_create_backtest_row, "no-backtests-row",
-                                        _("No Backtests Yet"), _("Run one below on an instrument's stored candles"));
-}
-
-static void
-bourse_backtests_page_load_list (BourseBacktestsPage *self)
-{
-  g_autofree char *path = NULL;
-
-  if (self->client == NULL || self->load_cancellable == NULL)
-    return;
-
-  path = g_strdup_printf ("/api/v1/backtests?limit=%d", LIST_LIMIT);
-  bourse_client_get_json_async (self->client, path, self->load_cancellable,
-                                bourse_backtests_page_list_cb, g_object_ref (self));
-}
-
-static GtkWidget *
-bourse_backtests_page_create_optimisation_row (BourseBacktestsPage *self,
-                                               JsonObject          *optimisation)
-{
-  const char *who = bourse_json_get_string (optimisation, "created_by_name");
-  const char *note = bourse_json_get_string (optimisation, "note");
-  JsonObject *request = bourse_json_get_object (optimisation, "request");
-  JsonObject *best = bourse_json_get_object (optimisation, "best_params");
-  g_autofree char *start_day = format_day (bourse_json_get_string (optimisation, "start"));
-  g_autofree char *end_day = format_day (bourse_json_get_string (optimisation, "end"));
-  g_autofree char *title = NULL;
-  g_autofree char *row_name = NULL;
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  GtkWidget *row;
-  gint64 id = 0;
-
-  bourse_json_get_int (optimisation, "id", &id);
-
-  row = adw_action_row_new ();
-  row_name = g_strdup_printf ("optimisation-row-%" PRId64, id);
-  gtk_widget_set_name (row, row_name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  /* Translators: a strategy, an instrument, an interval and how the search went (grid, random) */
-  title = g_strdup_printf (_("%s · %s · %s · %s"),
-                           bourse_backtests_page_type_name (self, bourse_json_get_string (optimisation, "strategy")) ?: "?",
-                           bourse_json_get_string (optimisation, "symbol") ?: "?",
-                           bourse_json_get_string (optimisation, "interval") ?: "?",
-                           g_strcmp0 (bourse_json_get_string (request, "method"), "random") == 0
-                           ? _("random search") : _("grid search"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-
-  /* Translators: the first and the last day of an optimisation's window */
-  g_string_printf (subtitle, _("%s to %s"), start_day, end_day);
-  g_string_append (subtitle, " · ");
-  g_string_append (subtitle, status_to_display (bourse_json_get_string (optimisation, "status")));
-  if (best != NULL)
+  if (self->backtest_list != NULL)
     {
-      g_autofree char *params = bourse_format_params (best);
-
-      g_string_append (subtitle, " · ");
-      /* Translators: the winning parameters */
-      g_string_append_printf (subtitle, _("best %s"), params);
+      gtk_list_box_bind_model (self->backtest_list, NULL, NULL, NULL, NULL);
+      gtk_list_box_bind_model (self->optimisation_list, NULL, NULL, NULL, NULL);
     }
-  if (who != NULL)
-    {
-      g_string_append (subtitle, " · ");
-      g_string_append_printf (subtitle, _("by %s"), who);
-    }
-  if (note != NULL && note[0] != '\0')
-    {
-      g_string_append_c (subtitle, '\n');
-      g_string_append (subtitle, note);
-    }
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (row), "backtests.show-optimisation");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (row), g_variant_new_int64 (id));
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
-
-  return row;
-}
-
-static void
-bourse_backtests_page_opt_list_cb (GObject      *object,
-                                   GAsyncResult *result,
-                                   gpointer      user_data)
-{
-  g_autoptr(BourseBacktestsPage) self = user_data;
-  JsonArray *items;
-  g_autoptr(JsonNode) answer = bourse_client_finish_logged (object, result, "the optimisations", "items", &items);
-
-  if (answer == NULL)
-    return;
-  self->n_optimisations = fill_record_list (self, items, self->opt_list_group, self->opt_list_rows,
-                                            bourse_backtests_page_create_optimisation_row, "no-optimisations-row",
-                                            _("No Optimisations Yet"),
-                                            _("Switch the form below to Optimise to search a strategy's parameters"));
-}
-
-static void
-bourse_backtests_page_load_opt_list (BourseBacktestsPage *self)
-{
-  g_autofree char *path = NULL;
-
-  if (self->client == NULL || self->load_cancellable == NULL)
-    return;
-
-  path = g_strdup_printf ("/api/v1/optimisations?limit=%d", LIST_LIMIT);
-  bourse_client_get_json_async (self->client, path, self->load_cancellable,
-                                bourse_backtests_page_opt_list_cb, g_object_ref (self));
+  if (self->backtests != NULL)
+    g_signal_handlers_disconnect_by_data (self->backtests, self);
+  if (self->optimisations != NULL)
+    g_signal_handlers_disconnect_by_data (self->optimisations, self);
+  g_clear_object (&self->backtests);
+  g_clear_object (&self->optimisations);
 }
 
 static void
@@ -1999,8 +1795,7 @@ bourse_backtests_page_types_cb (GObject      *object,
   bourse_backtests_page_update_actions (self);
 
   /* The lists' rows name the strategies. */
-  bourse_backtests_page_load_list (self);
-  bourse_backtests_page_load_opt_list (self);
+  bourse_backtests_page_bind_lists (self);
 }
 
 static void
@@ -2041,11 +1836,11 @@ bourse_backtests_page_instruments_cb (GObject      *object,
   bourse_backtests_page_update_actions (self);
 }
 
-void
-bourse_backtests_page_reload (BourseBacktestsPage *self)
+/* The form's choices: the strategy types (the rows' names too) and the
+ * instruments. */
+static void
+bourse_backtests_page_load_choices (BourseBacktestsPage *self)
 {
-  g_return_if_fail (BOURSE_IS_BACKTESTS_PAGE (self));
-
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
 
@@ -2060,12 +1855,24 @@ bourse_backtests_page_reload (BourseBacktestsPage *self)
                                 bourse_backtests_page_instruments_cb, g_object_ref (self));
 }
 
+void
+bourse_backtests_page_reload (BourseBacktestsPage *self)
+{
+  g_return_if_fail (BOURSE_IS_BACKTESTS_PAGE (self));
+
+  if (self->backtests != NULL)
+    bourse_client_store_reload (self->backtests);
+  if (self->optimisations != NULL)
+    bourse_client_store_reload (self->optimisations);
+  bourse_backtests_page_load_choices (self);
+}
+
 int
 bourse_backtests_page_get_n_backtests (BourseBacktestsPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), -1);
 
-  return self->n_backtests;
+  return count_loaded (self->backtests);
 }
 
 gint64
@@ -2081,7 +1888,7 @@ bourse_backtests_page_get_n_optimisations (BourseBacktestsPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), -1);
 
-  return self->n_optimisations;
+  return count_loaded (self->optimisations);
 }
 
 gint64
@@ -2127,11 +1934,9 @@ bourse_backtests_page_deleted_cb (GObject      *object,
 {
   g_autoptr(BourseBacktestsPage) self = user_data;
   gboolean cancelled;
+  /* The row goes with the deletion's event on the backtests topic. */
   g_autoptr(JsonNode) answer = bourse_backtests_page_finish (self, object, result,
                                                              _("Could not delete the backtest"), &cancelled);
-
-  if (!cancelled)
-    bourse_backtests_page_load_list (self);
 }
 
 static void
@@ -2189,8 +1994,6 @@ bourse_backtests_page_unfollow (BourseBacktestsPage *self)
   if (self->subscribed)
     {
       bourse_client_unsubscribe (self->client, JOBS_TOPIC);
-      bourse_client_unsubscribe (self->client, BACKTESTS_TOPIC);
-      bourse_client_unsubscribe (self->client, OPTIMISATIONS_TOPIC);
     }
   self->subscribed = FALSE;
 }
@@ -2219,11 +2022,10 @@ bourse_backtests_page_set_client (BourseBacktestsPage *self,
   g_clear_object (&self->result_cancellable);
 
   bourse_backtests_page_unfollow (self);
+  bourse_backtests_page_clear_stores (self);
 
   g_set_object (&self->client, client);
   self->busy = FALSE;
-  self->n_backtests = -1;
-  self->n_optimisations = -1;
   self->shown_id = 0;
   self->running_id = 0;
   bourse_backtests_page_set_job (self, 0);
@@ -2231,8 +2033,6 @@ bourse_backtests_page_set_client (BourseBacktestsPage *self,
   bourse_optimisation_view_set_client (self->opt_view, client);
   self->can_apply = client != NULL && bourse_client_has_permission (client, "strategies.write");
   bourse_optimisation_view_set_can_apply (self->opt_view, self->can_apply);
-  remove_rows (self->opt_list_rows);
-  remove_rows (self->list_rows);
   remove_rows (self->metric_rows);
   remove_rows (self->trade_rows);
   gtk_widget_set_visible (GTK_WIDGET (self->result_group), FALSE);
@@ -2242,32 +2042,31 @@ bourse_backtests_page_set_client (BourseBacktestsPage *self,
   if (client != NULL)
     {
       self->cancellable = g_cancellable_new ();
-      /* The list follows the backtests topic; the form its own run on
-       * jobs, which every role that reads backtests may read too. */
+      /* The lists are stores live on the backtests and optimisations
+       * topics; the form follows its own run on jobs, which every role
+       * that reads backtests may read too, and the listed runs take their
+       * progress from it. */
+      self->backtests = bourse_backtests_page_new_store (self, BOURSE_TYPE_CLIENT_BACKTEST,
+                                                         BACKTESTS_PATH, BACKTESTS_TOPIC);
+      self->optimisations = bourse_backtests_page_new_store (self, BOURSE_TYPE_CLIENT_OPTIMISATION,
+                                                             OPTIMISATIONS_PATH, OPTIMISATIONS_TOPIC);
       g_signal_connect_object (client, "event::" JOBS_TOPIC,
                                G_CALLBACK (bourse_backtests_page_event_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (client, "resync::" JOBS_TOPIC,
                                G_CALLBACK (bourse_backtests_page_resync_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (client, "event::" BACKTESTS_TOPIC,
-                               G_CALLBACK (bourse_backtests_page_backtests_event_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (client, "resync::" BACKTESTS_TOPIC,
-                               G_CALLBACK (bourse_backtests_page_backtests_resync_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (client, "event::" OPTIMISATIONS_TOPIC,
-                               G_CALLBACK (bourse_backtests_page_optimisations_event_cb), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (client, "resync::" OPTIMISATIONS_TOPIC,
-                               G_CALLBACK (bourse_backtests_page_optimisations_resync_cb), self, G_CONNECT_SWAPPED);
       bourse_client_subscribe (client, JOBS_TOPIC);
-      bourse_client_subscribe (client, BACKTESTS_TOPIC);
-      bourse_client_subscribe (client, OPTIMISATIONS_TOPIC);
       self->subscribed = TRUE;
     }
+  bourse_backtests_page_bind_lists (self);
+  bourse_backtests_page_lists_changed_cb (self);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.show-optimisation", client != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.delete", client != NULL);
   bourse_backtests_page_update_actions (self);
 
-  bourse_backtests_page_reload (self);
+  /* The stores read their lists as they are made. */
+  bourse_backtests_page_load_choices (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -2308,8 +2107,8 @@ bourse_backtests_page_set_can_run (BourseBacktestsPage *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->note_row), can_run);
 
   bourse_backtests_page_update_actions (self);
-  bourse_backtests_page_load_list (self);
-  bourse_backtests_page_load_opt_list (self);
+  bourse_backtests_page_bind_lists (self);
+  bourse_backtests_page_lists_changed_cb (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_RUN]);
 }
@@ -2327,6 +2126,7 @@ bourse_backtests_page_dispose (GObject *object)
   g_clear_object (&self->result_cancellable);
 
   bourse_backtests_page_unfollow (self);
+  bourse_backtests_page_clear_stores (self);
   g_clear_object (&self->client);
 
   if (self->error_rows != NULL)
@@ -2334,10 +2134,8 @@ bourse_backtests_page_dispose (GObject *object)
 
   /* These hold the rows without a reference: they go with the groups,
    * and remove_rows () must not find them afterwards. */
-  if (self->list_rows != NULL)
+  if (self->space_rows != NULL)
     {
-      g_ptr_array_set_size (self->list_rows, 0);
-      g_ptr_array_set_size (self->opt_list_rows, 0);
       g_ptr_array_set_size (self->space_rows, 0);
       g_ptr_array_set_size (self->metric_rows, 0);
       g_ptr_array_set_size (self->trade_rows, 0);
@@ -2357,8 +2155,6 @@ bourse_backtests_page_finalize (GObject *object)
   BourseBacktestsPage *self = (BourseBacktestsPage *)object;
 
   g_clear_pointer (&self->types, g_ptr_array_unref);
-  g_clear_pointer (&self->list_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->opt_list_rows, g_ptr_array_unref);
   g_clear_pointer (&self->space_rows, g_ptr_array_unref);
   g_clear_pointer (&self->metric_rows, g_ptr_array_unref);
   g_clear_pointer (&self->trade_rows, g_ptr_array_unref);
@@ -2453,8 +2249,12 @@ bourse_backtests_page_class_init (BourseBacktestsPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-backtests-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, list_group);
-  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, opt_list_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, backtest_list);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, optimisation_list);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, no_backtests_list);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, no_backtests_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, no_optimisations_list);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, no_optimisations_row);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, opt_result_group);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, opt_view);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, space_group);
@@ -2517,15 +2317,11 @@ bourse_backtests_page_init (BourseBacktestsPage *self)
   g_autofree char *first = g_date_time_format (year_ago, "%Y-%m-%d");
 
   self->types = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  self->list_rows = g_ptr_array_new ();
-  self->opt_list_rows = g_ptr_array_new ();
   self->space_rows = g_ptr_array_new ();
-  self->n_optimisations = -1;
   self->metric_rows = g_ptr_array_new ();
   self->trade_rows = g_ptr_array_new ();
   self->error_rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->chart_candles = g_array_new (FALSE, FALSE, sizeof (BourseChartCandle));
-  self->n_backtests = -1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->params = bourse_param_form_new (self->params_group);

@@ -509,3 +509,258 @@ GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, const char *, target_n
 GETTER (audit_entry, BourseClientAuditEntry, AUDIT_ENTRY, JsonObject *, details)
 
 /* }}} */
+
+/* Backtests and optimisations {{{ */
+
+static gboolean
+run_status_is_ended (const char *status)
+{
+  return g_strcmp0 (status, "succeeded") == 0 || g_strcmp0 (status, "failed") == 0
+         || g_strcmp0 (status, "cancelled") == 0;
+}
+
+/* A run ends once: an end is never followed by a queued or running state
+ * (a list read before the end, answered after its event). */
+static gboolean
+run_accepts (const char *status,
+             JsonObject *json)
+{
+  JsonNode *node = json_object_get_member (json, "status");
+  const char *now = node != NULL && JSON_NODE_HOLDS_VALUE (node)
+                    && json_node_get_value_type (node) == G_TYPE_STRING
+                  ? json_node_get_string (node) : NULL;
+
+  return !run_status_is_ended (status) || run_status_is_ended (now);
+}
+
+struct _BourseClientBacktest
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  gint64              job_id;
+  gint64              optimisation_id;
+  char               *strategy;
+  char               *strategy_name;
+  char               *symbol;
+  char               *interval;
+  char               *start;
+  char               *end;
+  JsonObject         *request;
+  char               *status;
+  char               *error;
+  JsonObject         *summary;
+  char               *note;
+  gint64              created_by;
+  char               *created_by_name;
+  char               *created_at;
+  char               *finished_at;
+
+  double              progress;      /* not a member: from the jobs topic */
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientBacktest, bourse_client_backtest, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField backtest_fields[] = {
+  FIELD (BourseClientBacktest, id, INT64),
+  FIELD (BourseClientBacktest, job_id, INT64),
+  FIELD (BourseClientBacktest, optimisation_id, INT64),
+  FIELD (BourseClientBacktest, strategy, STRING),
+  FIELD (BourseClientBacktest, strategy_name, STRING),
+  FIELD (BourseClientBacktest, symbol, STRING),
+  FIELD (BourseClientBacktest, interval, STRING),
+  FIELD (BourseClientBacktest, start, STRING),
+  FIELD (BourseClientBacktest, end, STRING),
+  FIELD (BourseClientBacktest, request, OBJECT),
+  FIELD (BourseClientBacktest, status, STRING),
+  FIELD (BourseClientBacktest, error, STRING),
+  FIELD (BourseClientBacktest, summary, OBJECT),
+  FIELD (BourseClientBacktest, note, STRING),
+  FIELD (BourseClientBacktest, created_by, INT64),
+  FIELD (BourseClientBacktest, created_by_name, STRING),
+  FIELD (BourseClientBacktest, created_at, STRING),
+  FIELD (BourseClientBacktest, finished_at, STRING),
+};
+
+/* After the members' properties. */
+#define BACKTEST_PROP_PROGRESS (G_N_ELEMENTS (backtest_fields) + 1)
+
+static GParamSpec *backtest_progress_pspec;
+static GObjectGetPropertyFunc backtest_members_get_property;
+
+static void
+bourse_client_backtest_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  if (pspec == backtest_progress_pspec)
+    g_value_set_double (value, BOURSE_CLIENT_BACKTEST (object)->progress);
+  else
+    backtest_members_get_property (object, prop_id, value, pspec);
+}
+
+static gboolean
+bourse_client_backtest_accepts (BourseClientObject *object,
+                                JsonObject         *json)
+{
+  return run_accepts (BOURSE_CLIENT_BACKTEST (object)->status, json);
+}
+
+static void
+bourse_client_backtest_class_init (BourseClientBacktestClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  BourseClientObjectClass *client_object_class = BOURSE_CLIENT_OBJECT_CLASS (klass);
+
+  bourse_client_object_class_install (client_object_class, "id",
+                                      backtest_fields, G_N_ELEMENTS (backtest_fields));
+  client_object_class->accepts = bourse_client_backtest_accepts;
+
+  /* The members are read by the base class; progress here. */
+  backtest_members_get_property = object_class->get_property;
+  object_class->get_property = bourse_client_backtest_get_property;
+  backtest_progress_pspec =
+    g_param_spec_double ("progress", NULL, NULL, -1, 1, -1,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, BACKTEST_PROP_PROGRESS, backtest_progress_pspec);
+}
+
+static void
+bourse_client_backtest_init (BourseClientBacktest *self)
+{
+  self->progress = -1;
+}
+
+GETTER (backtest, BourseClientBacktest, BACKTEST, gint64, id)
+GETTER (backtest, BourseClientBacktest, BACKTEST, gint64, job_id)
+GETTER (backtest, BourseClientBacktest, BACKTEST, gint64, optimisation_id)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, strategy)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, strategy_name)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, symbol)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, interval)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, start)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, end)
+GETTER (backtest, BourseClientBacktest, BACKTEST, JsonObject *, request)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, status)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, error)
+GETTER (backtest, BourseClientBacktest, BACKTEST, JsonObject *, summary)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, note)
+GETTER (backtest, BourseClientBacktest, BACKTEST, gint64, created_by)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, created_by_name)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, created_at)
+GETTER (backtest, BourseClientBacktest, BACKTEST, const char *, finished_at)
+GETTER (backtest, BourseClientBacktest, BACKTEST, double, progress)
+
+gboolean
+bourse_client_backtest_is_ended (BourseClientBacktest *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_BACKTEST (self), FALSE);
+
+  return run_status_is_ended (self->status);
+}
+
+void
+bourse_client_backtest_set_progress (BourseClientBacktest *self,
+                                     double                progress)
+{
+  g_return_if_fail (BOURSE_IS_CLIENT_BACKTEST (self));
+
+  progress = progress < 0 ? -1 : MIN (progress, 1);
+  if (self->progress == progress)
+    return;
+  self->progress = progress;
+  g_object_notify_by_pspec (G_OBJECT (self), backtest_progress_pspec);
+}
+
+struct _BourseClientOptimisation
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  gint64              job_id;
+  char               *strategy;
+  char               *symbol;
+  char               *interval;
+  char               *start;
+  char               *end;
+  JsonObject         *request;
+  char               *status;
+  char               *error;
+  JsonObject         *best_params;
+  char               *note;
+  gint64              created_by;
+  char               *created_by_name;
+  char               *created_at;
+  char               *finished_at;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientOptimisation, bourse_client_optimisation, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField optimisation_fields[] = {
+  FIELD (BourseClientOptimisation, id, INT64),
+  FIELD (BourseClientOptimisation, job_id, INT64),
+  FIELD (BourseClientOptimisation, strategy, STRING),
+  FIELD (BourseClientOptimisation, symbol, STRING),
+  FIELD (BourseClientOptimisation, interval, STRING),
+  FIELD (BourseClientOptimisation, start, STRING),
+  FIELD (BourseClientOptimisation, end, STRING),
+  FIELD (BourseClientOptimisation, request, OBJECT),
+  FIELD (BourseClientOptimisation, status, STRING),
+  FIELD (BourseClientOptimisation, error, STRING),
+  FIELD (BourseClientOptimisation, best_params, OBJECT),
+  FIELD (BourseClientOptimisation, note, STRING),
+  FIELD (BourseClientOptimisation, created_by, INT64),
+  FIELD (BourseClientOptimisation, created_by_name, STRING),
+  FIELD (BourseClientOptimisation, created_at, STRING),
+  FIELD (BourseClientOptimisation, finished_at, STRING),
+};
+
+static gboolean
+bourse_client_optimisation_accepts (BourseClientObject *object,
+                                    JsonObject         *json)
+{
+  return run_accepts (BOURSE_CLIENT_OPTIMISATION (object)->status, json);
+}
+
+static void
+bourse_client_optimisation_class_init (BourseClientOptimisationClass *klass)
+{
+  BourseClientObjectClass *client_object_class = BOURSE_CLIENT_OBJECT_CLASS (klass);
+
+  bourse_client_object_class_install (client_object_class, "id",
+                                      optimisation_fields, G_N_ELEMENTS (optimisation_fields));
+  client_object_class->accepts = bourse_client_optimisation_accepts;
+}
+
+static void
+bourse_client_optimisation_init (BourseClientOptimisation *self)
+{
+}
+
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, gint64, id)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, gint64, job_id)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, strategy)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, symbol)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, interval)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, start)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, end)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, JsonObject *, request)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, status)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, error)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, JsonObject *, best_params)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, note)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, gint64, created_by)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, created_by_name)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, created_at)
+GETTER (optimisation, BourseClientOptimisation, OPTIMISATION, const char *, finished_at)
+
+gboolean
+bourse_client_optimisation_is_ended (BourseClientOptimisation *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_OPTIMISATION (self), FALSE);
+
+  return run_status_is_ended (self->status);
+}
+
+/* }}} */

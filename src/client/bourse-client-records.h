@@ -150,4 +150,74 @@ JsonObject *bourse_client_audit_entry_get_details     (BourseClientAuditEntry *s
 
 /* }}} */
 
+/* Backtests and optimisations {{{ */
+
+/* A backtest as GET /api/v1/backtests lists it, without its result (topic
+ * "backtests": made, ended, noted, deleted). Its job's progress is not a
+ * member: the jobs topic carries it, and whoever follows that topic gives it
+ * with bourse_client_backtest_set_progress (). An ended run takes no older
+ * news (a list read before its end). */
+#define BOURSE_TYPE_CLIENT_BACKTEST (bourse_client_backtest_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientBacktest, bourse_client_backtest, BOURSE, CLIENT_BACKTEST, BourseClientObject)
+
+gint64      bourse_client_backtest_get_id              (BourseClientBacktest *self);
+/* 0 once its job is forgotten. */
+gint64      bourse_client_backtest_get_job_id          (BourseClientBacktest *self);
+/* The optimisation that ran it, or 0. */
+gint64      bourse_client_backtest_get_optimisation_id (BourseClientBacktest *self);
+/* The strategy type's id, and its name while it is installed. */
+const char *bourse_client_backtest_get_strategy        (BourseClientBacktest *self);
+const char *bourse_client_backtest_get_strategy_name   (BourseClientBacktest *self);
+const char *bourse_client_backtest_get_symbol          (BourseClientBacktest *self);
+const char *bourse_client_backtest_get_interval        (BourseClientBacktest *self);
+/* The window, RFC 3339. */
+const char *bourse_client_backtest_get_start           (BourseClientBacktest *self);
+const char *bourse_client_backtest_get_end             (BourseClientBacktest *self);
+JsonObject *bourse_client_backtest_get_request         (BourseClientBacktest *self);
+/* queued, running, succeeded, failed or cancelled */
+const char *bourse_client_backtest_get_status          (BourseClientBacktest *self);
+const char *bourse_client_backtest_get_error           (BourseClientBacktest *self);
+/* {"total_return","sharpe","max_drawdown","trades"} once it succeeded, else empty. */
+JsonObject *bourse_client_backtest_get_summary         (BourseClientBacktest *self);
+const char *bourse_client_backtest_get_note            (BourseClientBacktest *self);
+gint64      bourse_client_backtest_get_created_by      (BourseClientBacktest *self);
+const char *bourse_client_backtest_get_created_by_name (BourseClientBacktest *self);
+const char *bourse_client_backtest_get_created_at      (BourseClientBacktest *self);
+const char *bourse_client_backtest_get_finished_at     (BourseClientBacktest *self);
+gboolean    bourse_client_backtest_is_ended            (BourseClientBacktest *self);
+/* How far its job is, 0 to 1, or -1 when not known (nobody gave it, or
+ * whoever reads it may not see the job): the property "progress". */
+double      bourse_client_backtest_get_progress        (BourseClientBacktest *self);
+void        bourse_client_backtest_set_progress        (BourseClientBacktest *self,
+                                                        double                progress);
+
+/* An optimisation as GET /api/v1/optimisations lists it (topic
+ * "optimisations"); an ended one takes no older news either. */
+#define BOURSE_TYPE_CLIENT_OPTIMISATION (bourse_client_optimisation_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientOptimisation, bourse_client_optimisation, BOURSE, CLIENT_OPTIMISATION, BourseClientObject)
+
+gint64      bourse_client_optimisation_get_id              (BourseClientOptimisation *self);
+gint64      bourse_client_optimisation_get_job_id          (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_strategy        (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_symbol          (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_interval        (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_start           (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_end             (BourseClientOptimisation *self);
+/* The request: its "method" (grid, random), "space"… */
+JsonObject *bourse_client_optimisation_get_request         (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_status          (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_error           (BourseClientOptimisation *self);
+/* The winner's parameters once it succeeded, else empty. */
+JsonObject *bourse_client_optimisation_get_best_params     (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_note            (BourseClientOptimisation *self);
+gint64      bourse_client_optimisation_get_created_by      (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_created_by_name (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_created_at      (BourseClientOptimisation *self);
+const char *bourse_client_optimisation_get_finished_at     (BourseClientOptimisation *self);
+gboolean    bourse_client_optimisation_is_ended            (BourseClientOptimisation *self);
+
+/* }}} */
+
 G_END_DECLS

@@ -842,6 +842,113 @@ test_optimise_viewer (void)
 
 /* }}} */
 
+/* The list on the model layer {{{ */
+
+typedef struct
+{
+  GtkWidget  *page;
+  const char *name;
+} RowQuery;
+
+static gboolean
+row_is_listed (gpointer data)
+{
+  RowQuery *query = data;
+
+  return find_widget (query->page, query->name) != NULL;
+}
+
+static gboolean
+row_is_gone (gpointer data)
+{
+  return !row_is_listed (data);
+}
+
+static gboolean
+row_shows_progress (gpointer data)
+{
+  return gtk_widget_get_visible (find_required (data, "progress"));
+}
+
+static gboolean
+row_says_finished (gpointer data)
+{
+  return strstr (adw_action_row_get_subtitle (data), "Finished") != NULL;
+}
+
+/* A run started through the API, not the page, comes into the list at
+ * once on the backtests topic; its job's progress shows on its row (the
+ * jobs topic), its end updates the same row, and a deletion through the
+ * API takes it away. */
+static void
+test_live_list (void)
+{
+  BourseTestServer *server = start_server ();
+  static const char * const topics[] = { "jobs", "backtests", NULL };
+  g_autofree char *first = local_day (N_CANDLES / 24 + 2);
+  g_autofree char *tomorrow = local_day (-1);
+  g_autofree char *body = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *row_name = NULL;
+  g_autoptr(JsonNode) started = NULL;
+  g_autoptr(JsonNode) stored = NULL;
+  g_autofree char *expected = NULL;
+  BourseBacktestsPage *page;
+  BourseWindow *window;
+  GtkWidget *row;
+  RowQuery query;
+  gint64 id;
+
+  desk_gate_reset ();
+  window = open_window (server, NULL);
+  page = wait_for_page (window, 0);
+  wait_for_topics (window, topics);
+
+  body = g_strdup_printf ("{\"strategy\":\"test-gate\",\"params\":{\"n\":1},\"symbol\":\"" SYMBOL "\","
+                          "\"interval\":\"1h\",\"start\":\"%sT00:00:00Z\",\"end\":\"%sT00:00:00Z\"}",
+                          first, tomorrow);
+  started = desk_expect (server, "POST", "/api/v1/backtests", NULL, body, 202);
+  id = json_object_get_int_member (json_object_get_object_member (desk_object (started), "backtest"), "id");
+  path = g_strdup_printf ("/api/v1/backtests/%" PRId64, id);
+  row_name = g_strdup_printf ("backtest-row-%" PRId64, id);
+
+  /* Listed while it runs, held at the gate, its progress shown. */
+  query = (RowQuery) { GTK_WIDGET (page), row_name };
+  wait_until (row_is_listed, &query, "the backtest made through the API to be listed");
+  g_assert_cmpint (bourse_backtests_page_get_n_backtests (page), ==, 1);
+  g_assert_false (gtk_widget_is_visible (find_required (page, "no-backtests-row")));
+  g_assert_cmpint (bourse_backtests_page_get_job_id (page), ==, 0);
+  row = find_required (page, row_name);
+  wait_until (desk_gate_is_entered, NULL, "the run to reach the gate");
+  wait_until (row_shows_progress, row, "the row to show the run's progress");
+  g_assert_null (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "Finished"));
+
+  /* Its end updates the same row: the state, the return, no progress. */
+  desk_gate_release (FALSE);
+  wait_until (row_says_finished, row, "the row to show the run finished");
+  g_assert_true (find_required (page, row_name) == row);
+  g_assert_false (gtk_widget_get_visible (find_required (row, "progress")));
+  stored = desk_expect (server, "GET", path, NULL, NULL, 200);
+  g_assert_cmpstr (json_object_get_string_member (desk_object (stored), "status"), ==, "succeeded");
+  expected = percent (json_object_get_object_member (desk_object (stored), "summary"), "total_return");
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), expected));
+
+  /* Its result shown, then deleted through the API: the row and the
+   * result go. */
+  g_assert_true (gtk_widget_activate_action (row, "backtests.show", "x", id));
+  wait_until (result_is_shown, page, "the backtest's result");
+  g_assert_null (desk_expect (server, "DELETE", path, NULL, NULL, 204));
+  wait_until (row_is_gone, &query, "the deleted backtest's row to go");
+  g_assert_cmpint (bourse_backtests_page_get_n_backtests (page), ==, 0);
+  g_assert_true (gtk_widget_is_visible (find_required (page, "no-backtests-row")));
+  g_assert_cmpint (bourse_backtests_page_get_shown_id (page), ==, 0);
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -858,6 +965,7 @@ main (int   argc,
   g_test_add_func ("/backtests/viewer", test_viewer);
   g_test_add_func ("/backtests/optimise", test_optimise);
   g_test_add_func ("/backtests/optimise-viewer", test_optimise_viewer);
+  g_test_add_func ("/backtests/live-list", test_live_list);
 
   ret = g_test_run ();
 

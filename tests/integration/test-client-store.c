@@ -495,6 +495,138 @@ test_approval_final (void)
   g_assert_cmpint (bourse_client_approval_get_order_id (approval), ==, 12);
 }
 
+/* Backtests and optimisations {{{ */
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  GHashTable *seen = user_data;
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (seen, pspec->name));
+
+  g_hash_table_insert (seen, (gpointer) pspec->name, GUINT_TO_POINTER (n + 1));
+}
+
+#define N_NOTIFIED(seen, name) GPOINTER_TO_UINT (g_hash_table_lookup ((seen), (name)))
+
+/* A backtest as the list and the topic give it: its members, the
+ * progress its job gives it, and an end that no older news undoes. */
+static void
+test_backtest_record (void)
+{
+  g_autoptr(JsonNode) queued = json_from_string (
+    "{\"id\":4,\"job_id\":9,\"optimisation_id\":null,\"strategy\":\"sma-cross\",\"strategy_name\":\"SMA Cross\","
+    "\"symbol\":\"BTCUSDT\",\"interval\":\"1h\",\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2026-02-01T00:00:00Z\","
+    "\"request\":{\"params\":{\"fast\":5}},\"status\":\"queued\",\"error\":null,\"summary\":null,\"note\":\"first\","
+    "\"created_by\":1,\"created_by_name\":\"admin\",\"created_at\":\"2026-02-02T10:00:00Z\",\"finished_at\":null}", NULL);
+  g_autoptr(JsonNode) ended = json_from_string (
+    "{\"id\":4,\"job_id\":9,\"strategy\":\"sma-cross\",\"strategy_name\":\"SMA Cross\",\"symbol\":\"BTCUSDT\","
+    "\"interval\":\"1h\",\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2026-02-01T00:00:00Z\","
+    "\"request\":{\"params\":{\"fast\":5}},\"status\":\"succeeded\",\"summary\":{\"total_return\":0.125,\"sharpe\":1.5,"
+    "\"max_drawdown\":0.05,\"trades\":7},\"note\":\"first\",\"created_by\":1,\"created_by_name\":\"admin\","
+    "\"created_at\":\"2026-02-02T10:00:00Z\",\"finished_at\":\"2026-02-02T10:00:05Z\"}", NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_BACKTEST,
+                                                                             json_node_get_object (queued));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  BourseClientBacktest *backtest = BOURSE_CLIENT_BACKTEST (object);
+  double progress = 0;
+
+  g_assert_cmpstr (bourse_client_object_get_key (object), ==, "4");
+  g_assert_cmpint (bourse_client_backtest_get_id (backtest), ==, 4);
+  g_assert_cmpint (bourse_client_backtest_get_job_id (backtest), ==, 9);
+  g_assert_cmpint (bourse_client_backtest_get_optimisation_id (backtest), ==, 0);
+  g_assert_cmpstr (bourse_client_backtest_get_strategy (backtest), ==, "sma-cross");
+  g_assert_cmpstr (bourse_client_backtest_get_strategy_name (backtest), ==, "SMA Cross");
+  g_assert_cmpstr (bourse_client_backtest_get_symbol (backtest), ==, "BTCUSDT");
+  g_assert_cmpstr (bourse_client_backtest_get_interval (backtest), ==, "1h");
+  g_assert_cmpstr (bourse_client_backtest_get_start (backtest), ==, "2026-01-01T00:00:00Z");
+  g_assert_cmpstr (bourse_client_backtest_get_end (backtest), ==, "2026-02-01T00:00:00Z");
+  g_assert_true (json_object_has_member (bourse_client_backtest_get_request (backtest), "params"));
+  g_assert_cmpstr (bourse_client_backtest_get_status (backtest), ==, "queued");
+  g_assert_false (bourse_client_backtest_is_ended (backtest));
+  g_assert_null (bourse_client_backtest_get_error (backtest));
+  g_assert_cmpuint (json_object_get_size (bourse_client_backtest_get_summary (backtest)), ==, 0);
+  g_assert_cmpstr (bourse_client_backtest_get_note (backtest), ==, "first");
+  g_assert_cmpint (bourse_client_backtest_get_created_by (backtest), ==, 1);
+  g_assert_cmpstr (bourse_client_backtest_get_created_by_name (backtest), ==, "admin");
+  g_assert_cmpstr (bourse_client_backtest_get_created_at (backtest), ==, "2026-02-02T10:00:00Z");
+  g_assert_null (bourse_client_backtest_get_finished_at (backtest));
+
+  /* Progress is not a member: given, it notifies "progress" alone. */
+  g_signal_connect (object, "notify", G_CALLBACK (count_notify), seen);
+  g_assert_cmpfloat (bourse_client_backtest_get_progress (backtest), ==, -1);
+  bourse_client_backtest_set_progress (backtest, 0.4);
+  bourse_client_backtest_set_progress (backtest, 0.4);
+  g_object_get (object, "progress", &progress, NULL);
+  g_assert_cmpfloat (progress, ==, 0.4);
+  g_assert_cmpuint (N_NOTIFIED (seen, "progress"), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 1);
+
+  /* The end: what changed notifies, what did not stays quiet. */
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (ended)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "status"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "summary"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "finished-at"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "note"), ==, 0);
+  g_assert_cmpuint (N_NOTIFIED (seen, "symbol"), ==, 0);
+  g_assert_true (bourse_client_backtest_is_ended (backtest));
+  g_assert_cmpfloat (json_object_get_double_member (bourse_client_backtest_get_summary (backtest), "total_return"),
+                     ==, 0.125);
+  {
+    g_autofree char *status = NULL;
+
+    g_object_get (object, "status", &status, NULL);
+    g_assert_cmpstr (status, ==, "succeeded");
+  }
+
+  /* A list read before the end, answered after it, does not undo it. */
+  g_assert_false (bourse_client_object_update (object, json_node_get_object (queued)));
+  g_assert_cmpstr (bourse_client_backtest_get_status (backtest), ==, "succeeded");
+}
+
+static void
+test_optimisation_record (void)
+{
+  g_autoptr(JsonNode) running = json_from_string (
+    "{\"id\":2,\"job_id\":11,\"strategy\":\"sma-cross\",\"symbol\":\"ETHUSDT\",\"interval\":\"4h\","
+    "\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2026-03-01T00:00:00Z\",\"request\":{\"method\":\"random\"},"
+    "\"status\":\"running\",\"error\":null,\"best_params\":null,\"note\":null,\"created_by\":3,"
+    "\"created_by_name\":\"tess\",\"created_at\":\"2026-03-02T08:00:00Z\",\"finished_at\":null}", NULL);
+  g_autoptr(JsonNode) ended = json_from_string (
+    "{\"id\":2,\"job_id\":11,\"strategy\":\"sma-cross\",\"symbol\":\"ETHUSDT\",\"interval\":\"4h\","
+    "\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2026-03-01T00:00:00Z\",\"request\":{\"method\":\"random\"},"
+    "\"status\":\"succeeded\",\"best_params\":{\"fast\":8,\"slow\":30},\"note\":\"keep\",\"created_by\":3,"
+    "\"created_by_name\":\"tess\",\"created_at\":\"2026-03-02T08:00:00Z\",\"finished_at\":\"2026-03-02T08:01:00Z\"}",
+    NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_OPTIMISATION,
+                                                                             json_node_get_object (running));
+  BourseClientOptimisation *optimisation = BOURSE_CLIENT_OPTIMISATION (object);
+
+  g_assert_cmpint (bourse_client_optimisation_get_id (optimisation), ==, 2);
+  g_assert_cmpint (bourse_client_optimisation_get_job_id (optimisation), ==, 11);
+  g_assert_cmpstr (bourse_client_optimisation_get_symbol (optimisation), ==, "ETHUSDT");
+  g_assert_cmpstr (bourse_client_optimisation_get_interval (optimisation), ==, "4h");
+  g_assert_cmpstr (json_object_get_string_member (bourse_client_optimisation_get_request (optimisation), "method"),
+                   ==, "random");
+  g_assert_cmpstr (bourse_client_optimisation_get_status (optimisation), ==, "running");
+  g_assert_false (bourse_client_optimisation_is_ended (optimisation));
+  g_assert_cmpuint (json_object_get_size (bourse_client_optimisation_get_best_params (optimisation)), ==, 0);
+  g_assert_null (bourse_client_optimisation_get_note (optimisation));
+  g_assert_cmpstr (bourse_client_optimisation_get_created_by_name (optimisation), ==, "tess");
+
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (ended)));
+  g_assert_true (bourse_client_optimisation_is_ended (optimisation));
+  g_assert_cmpint (json_object_get_int_member (bourse_client_optimisation_get_best_params (optimisation), "slow"),
+                   ==, 30);
+  g_assert_cmpstr (bourse_client_optimisation_get_note (optimisation), ==, "keep");
+  g_assert_cmpstr (bourse_client_optimisation_get_finished_at (optimisation), ==, "2026-03-02T08:01:00Z");
+  g_assert_false (bourse_client_object_update (object, json_node_get_object (running)));
+  g_assert_cmpstr (bourse_client_optimisation_get_status (optimisation), ==, "succeeded");
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -507,6 +639,8 @@ main (int   argc,
   g_test_add_func ("/client-store/paged", test_paged);
   g_test_add_func ("/client-store/users", test_users);
   g_test_add_func ("/client-store/approval-final", test_approval_final);
+  g_test_add_func ("/client-store/backtest-record", test_backtest_record);
+  g_test_add_func ("/client-store/optimisation-record", test_optimisation_record);
 
   return g_test_run ();
 }
