@@ -118,7 +118,15 @@ function contractSuite() {
       init.headers['Content-Type'] ??= 'application/json';
       init.body = rawBody ?? JSON.stringify(body);
     }
-    const response = await fetch(url, init);
+    let response;
+    try {
+      response = await fetch(url, init);
+    } catch (error) {
+      // fetch says only "fetch failed": the cause says whether the server
+      // closed the connection, reset it or never answered.
+      const cause = error.cause ? ` (${error.cause.code ?? error.cause.name}: ${error.cause.message})` : '';
+      throw new Error(`${method} ${url.pathname} (${id}, ${why}): ${error.message}${cause}`);
+    }
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
     let parsed = text;
