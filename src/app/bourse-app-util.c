@@ -289,3 +289,22 @@ bourse_search_filter_lists (GtkWidget      *container,
   /* The lists are found at each change: groups made since are included. */
   g_signal_connect_object (entry, "search-changed", G_CALLBACK (search_changed_cb), container, 0);
 }
+
+void
+bourse_empty_state_update (GtkWidget *empty,
+                           gboolean   loaded,
+                           guint      n_items,
+                           ...)
+{
+  va_list args;
+  GtkWidget *content;
+
+  g_return_if_fail (GTK_IS_WIDGET (empty));
+
+  gtk_widget_set_visible (empty, loaded && n_items == 0);
+
+  va_start (args, n_items);
+  while ((content = va_arg (args, GtkWidget *)) != NULL)
+    gtk_widget_set_visible (content, n_items > 0);
+  va_end (args);
+}

@@ -79,4 +79,14 @@ void        bourse_page_show_content_when_shown (GtkWidget *page);
 void        bourse_search_filter_lists   (GtkWidget      *container,
                                           GtkSearchEntry *entry);
 
+/* A list's empty state, as the HIG has it: @empty (an AdwStatusPage saying
+ * what will appear and how, or the group that holds one) stands in for the
+ * list's widgets — the NULL-terminated widgets that follow, e.g. its
+ * group — once the list was read (@loaded) and has no items. Before it
+ * was read neither shows: an empty boxed list would still draw its frame. */
+void        bourse_empty_state_update    (GtkWidget      *empty,
+                                          gboolean        loaded,
+                                          guint           n_items,
+                                          ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

@@ -61,6 +61,9 @@ struct _BourseStrategiesPage
   AdwPreferencesGroup *analyse_group;
   AdwPreferencesGroup *result_group;
   AdwPreferencesGroup *types_group;
+  GtkWidget           *live_empty_group;
+  AdwStatusPage       *live_empty_page;
+  GtkWidget           *empty_new_button;
   AdwComboRow         *type_row;
   AdwComboRow         *symbol_row;
   AdwComboRow         *interval_row;
@@ -564,25 +567,30 @@ bourse_strategies_page_create_row (gpointer item,
   return row;
 }
 
+/* No live strategies: a status page, not an empty list (the search stays,
+ * for Ctrl+F). */
+static void
+bourse_strategies_page_update_empty (BourseStrategiesPage *self)
+{
+  gboolean loaded = self->strategies != NULL && bourse_client_store_get_n_loads (self->strategies) > 0;
+  guint n = self->strategies != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->strategies)) : 0;
+
+  adw_status_page_set_description (self->live_empty_page,
+                                   self->can_write
+                                   ? _("Create one to get recommendations: it runs on every closed candle of its instrument")
+                                   : _("A trader or an administrator can add them"));
+  gtk_widget_set_visible (self->empty_new_button, self->can_write);
+  bourse_empty_state_update (self->live_empty_group, loaded, n, GTK_WIDGET (self->live_group), NULL);
+}
+
 /* Rows are made again when what they offer changes (the role). */
 static void
 bourse_strategies_page_bind_list (BourseStrategiesPage *self)
 {
-  GtkWidget *empty;
-
   gtk_list_box_bind_model (self->live_list, G_LIST_MODEL (self->strategies),
                            self->strategies != NULL ? bourse_strategies_page_create_row : NULL,
                            self, NULL);
-
-  empty = adw_action_row_new ();
-  gtk_widget_set_name (empty, "no-strategies-row");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (empty), _("No Live Strategies"));
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (empty),
-                               self->can_write
-                               ? _("Add one with New: it runs on every closed candle of its instrument")
-                               : _("A trader or an administrator can add them"));
-  gtk_widget_add_css_class (empty, "dim-label");
-  gtk_list_box_set_placeholder (self->live_list, empty);
+  bourse_strategies_page_update_empty (self);
 }
 
 void
@@ -1078,6 +1086,10 @@ bourse_strategies_page_set_client (BourseStrategiesPage *self,
                                G_CALLBACK (bourse_strategies_page_failed_cb), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->strategies, "failed",
                                G_CALLBACK (bourse_strategies_page_failed_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->strategies, "items-changed",
+                               G_CALLBACK (bourse_strategies_page_update_empty), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->strategies, "notify::n-loads",
+                               G_CALLBACK (bourse_strategies_page_update_empty), self, G_CONNECT_SWAPPED);
       /* Types name the strategies in their rows: made again once they are there. */
       g_signal_connect_object (self->types, "notify::loaded",
                                G_CALLBACK (bourse_strategies_page_bind_list), self, G_CONNECT_SWAPPED);
@@ -1276,6 +1288,9 @@ bourse_strategies_page_class_init (BourseStrategiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, analyse_group);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, result_group);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, types_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, live_empty_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, live_empty_page);
+  gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, empty_new_button);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, type_row);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, symbol_row);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, interval_row);

@@ -524,3 +524,48 @@ find_required (gpointer    root,
     g_error ("No widget named %s", name);
   return widget;
 }
+
+/* Empty states {{{ */
+
+static gboolean
+status_page_is_mapped (gpointer data)
+{
+  WidgetQuery *query = data;
+  GtkWidget *widget = find_widget (query->root, query->name);
+
+  return widget != NULL && ADW_IS_STATUS_PAGE (widget) && gtk_widget_get_mapped (widget);
+}
+
+static gboolean
+status_page_is_unmapped (gpointer data)
+{
+  return !status_page_is_mapped (data);
+}
+
+GtkWidget *
+wait_for_status_page (gpointer    root,
+                      const char *name)
+{
+  WidgetQuery query = { root, name };
+  g_autofree char *what = g_strdup_printf ("the status page “%s” to be shown", name);
+  GtkWidget *widget;
+
+  wait_until (status_page_is_mapped, &query, what);
+  widget = find_widget (root, name);
+  g_assert_true (ADW_IS_STATUS_PAGE (widget));
+  g_assert_true (gtk_widget_is_visible (widget));
+  return widget;
+}
+
+void
+wait_for_status_page_gone (gpointer    root,
+                           const char *name)
+{
+  WidgetQuery query = { root, name };
+  g_autofree char *what = g_strdup_printf ("the status page “%s” to give way", name);
+
+  wait_until (status_page_is_unmapped, &query, what);
+  g_assert_false (gtk_widget_is_visible (find_required (root, name)));
+}
+
+/* }}} */

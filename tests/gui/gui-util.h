@@ -131,4 +131,18 @@ void               gui_test_cleanup    (char        **tmp_dir);
 
 #define TEST_PASSWORD "correct-horse-battery-9"
 
+/* Empty states {{{ */
+
+/* Waits until the widget named @name below @root is an AdwStatusPage the
+ * user sees (mapped: its page shown, and it shown in the page), and
+ * returns it. */
+GtkWidget         *wait_for_status_page      (gpointer    root,
+                                              const char *name);
+/* Waits until the status page named @name below @root is no longer seen
+ * (the list took its place). */
+void               wait_for_status_page_gone (gpointer    root,
+                                              const char *name);
+
+/* }}} */
+
 G_END_DECLS

@@ -481,7 +481,7 @@ test_form (void)
 
   window = open_window (server, NULL);
   page = wait_for_page (window, 0);
-  g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-strategies-row"));
+  wait_for_status_page (page, "strategies-empty");
 
   /* The list, then the editor; back returns. */
   open_editor (page);
@@ -822,9 +822,22 @@ test_live (void)
   BourseWindow *window;
   GtkWidget *row;
   GtkWidget *kept;
+  GtkWidget *empty;
 
   window = open_window (server, NULL);
   page = wait_for_page (window, 0);
+
+  /* None yet: a status page says what will be here and offers to make
+   * one; the types stay below it, the empty list goes. */
+  empty = wait_for_status_page (page, "strategies-empty");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No Live Strategies");
+  g_assert_true (g_str_has_prefix (adw_status_page_get_description (ADW_STATUS_PAGE (empty)),
+                                   "Create one to get recommendations"));
+  g_assert_true (gtk_widget_is_visible (find (empty, "empty-new-button")));
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (find (empty, "empty-new-button"))), ==,
+                   "strategies.new");
+  g_assert_false (gtk_widget_is_visible (find (page, "live-list")));
+  g_assert_true (gtk_widget_get_mapped (find (page, "type-row-ar")));
 
   created = desk_expect (server, "POST", "/api/v1/strategies", NULL,
                          "{\"name\":\"From the API\",\"strategy\":\"rsi\",\"symbol\":\"ETHUSDT\","
@@ -833,6 +846,9 @@ test_live (void)
   row = wait_for_widget_named (page, row_name);
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "From the API");
   g_assert_cmpint (bourse_strategies_page_get_n_strategies (page), ==, 1);
+  /* The first one: the list takes the status page's place. */
+  wait_for_status_page_gone (page, "strategies-empty");
+  g_assert_true (gtk_widget_is_visible (find (page, "live-list")));
 
   /* Changed: the same row says so. */
   kept = row;
@@ -853,6 +869,8 @@ test_live (void)
     wait_until (widget_is_gone, &query, "the deleted strategy's row to go");
   }
   g_assert_cmpint (bourse_strategies_page_get_n_strategies (page), ==, 0);
+  /* The last one gone: the status page again. */
+  wait_for_status_page (page, "strategies-empty");
 
   close_window (window);
   bourse_test_server_free (server);
