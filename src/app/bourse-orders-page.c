@@ -44,6 +44,7 @@ static const char * const section_paths[N_SECTIONS] = {
 typedef struct
 {
   AdwPreferencesGroup *group;
+  GtkWidget           *empty;        /* the group of its status page */
   GPtrArray           *items;        /* JsonObject, newest first */
   GPtrArray           *rows;
   char                *next_cursor;
@@ -62,13 +63,13 @@ struct _BourseOrdersPage
   BourseClientStore   *open_store;         /* BourseClientOrder, the open ones and their ends */
   GtkCustomFilter     *open_filter;
   GtkFilterListModel  *open_orders;        /* those of open_store still open */
-  GtkWidget           *open_placeholder;
   Section              sections[N_SECTIONS];
   gboolean             reload_queued;
 
   GtkWidget           *mode_tag;
   GtkWidget           *cancel_all_button;
   GtkWidget           *new_order_button;
+  GtkWidget           *empty_new_order_button;
   AdwPreferencesGroup *open_group;
   GtkListBox          *open_list;
   AdwViewStack        *stack;
@@ -78,6 +79,10 @@ struct _BourseOrdersPage
   AdwPreferencesGroup *history_group;
   AdwPreferencesGroup *fills_group;
   AdwPreferencesGroup *trades_group;
+  GtkWidget           *open_empty;
+  GtkWidget           *history_empty;
+  GtkWidget           *fills_empty;
+  GtkWidget           *trades_empty;
 };
 
 G_DEFINE_FINAL_TYPE (BourseOrdersPage, bourse_orders_page, GTK_TYPE_BOX)
@@ -241,20 +246,6 @@ bourse_orders_page_create_trade_row (JsonObject *trade)
   return row;
 }
 
-static void
-add_placeholder (AdwPreferencesGroup *group,
-                 GPtrArray           *rows,
-                 const char          *title)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  gtk_widget_set_name (row, "empty-row");
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_add_css_class (row, "dim-label");
-  adw_preferences_group_add (group, row);
-  g_ptr_array_add (rows, row);
-}
-
 static gboolean
 filter_open (gpointer item,
              gpointer user_data)
@@ -262,25 +253,14 @@ filter_open (gpointer item,
   return bourse_order_status_is_open (bourse_client_order_get_status (item));
 }
 
-/* The placeholder and Cancel All follow the number of open orders. */
+/* The empty state and Cancel All follow the number of open orders. */
 static void
 bourse_orders_page_open_changed_cb (BourseOrdersPage *self)
 {
   guint n_open = self->open_orders != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->open_orders)) : 0;
   gboolean loaded = self->open_store != NULL && bourse_client_store_get_n_loads (self->open_store) > 0;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->open_list), n_open > 0);
-  if (self->open_placeholder != NULL)
-    adw_preferences_group_remove (self->open_group, self->open_placeholder);
-  self->open_placeholder = NULL;
-  if (n_open == 0)
-    {
-      g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-
-      add_placeholder (self->open_group, rows, loaded ? _("No Open Orders") : _("Loading…"));
-      self->open_placeholder = g_ptr_array_index (rows, 0);
-    }
-
+  bourse_empty_state_update (self->open_empty, loaded, n_open, GTK_WIDGET (self->open_group), NULL);
   bourse_page_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", self->client != NULL && n_open > 0);
 }
 
@@ -324,9 +304,6 @@ bourse_orders_page_refresh (BourseOrdersPage *self,
                             SectionKind       kind)
 {
   Section *section = &self->sections[kind];
-  static const char * const empty[N_SECTIONS] = {
-    N_("No Open Orders"), N_("No Orders Yet"), N_("No Fills"), N_("No Trades Yet"),
-  };
 
   if (kind == SECTION_OPEN)
     {
@@ -358,9 +335,8 @@ bourse_orders_page_refresh (BourseOrdersPage *self,
       g_ptr_array_add (section->rows, row);
     }
 
-  if (section->items->len == 0)
-    add_placeholder (section->group, section->rows,
-                     section->loaded ? _(empty[kind]) : _("Loading…"));
+  bourse_empty_state_update (section->empty, section->loaded, section->items->len,
+                             GTK_WIDGET (section->group), NULL);
 
   if (section->next_cursor != NULL)
     {
@@ -778,6 +754,7 @@ bourse_orders_page_update_permissions (BourseOrdersPage *self)
 
   may_trade = self->client != NULL && bourse_client_has_permission (self->client, "orders.write");
   gtk_widget_set_visible (self->new_order_button, may_trade);
+  gtk_widget_set_visible (self->empty_new_order_button, may_trade);
   gtk_widget_set_visible (self->cancel_all_button, may_trade);
   bourse_orders_page_bind_open (self);
 }
@@ -915,6 +892,11 @@ bourse_orders_page_class_init (BourseOrdersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, history_group);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, fills_group);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, trades_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, open_empty);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, history_empty);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, fills_empty);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, trades_empty);
+  gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, empty_new_order_button);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, stack);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, switcher_bar);
   gtk_widget_class_bind_template_child (widget_class, BourseOrdersPage, search_bar);
@@ -939,6 +921,10 @@ bourse_orders_page_init (BourseOrdersPage *self)
   self->sections[SECTION_HISTORY].group = self->history_group;
   self->sections[SECTION_FILLS].group = self->fills_group;
   self->sections[SECTION_TRADES].group = self->trades_group;
+  self->sections[SECTION_OPEN].empty = self->open_empty;
+  self->sections[SECTION_HISTORY].empty = self->history_empty;
+  self->sections[SECTION_FILLS].empty = self->fills_empty;
+  self->sections[SECTION_TRADES].empty = self->trades_empty;
   for (guint kind = 0; kind < N_SECTIONS; kind++)
     {
       self->sections[kind].items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);

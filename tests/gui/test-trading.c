@@ -793,6 +793,7 @@ test_orders_live (void)
   BourseWindow *window;
   GtkWidget *orders;
   GtkWidget *cancel;
+  AdwViewStack *tabs;
   gint64 id;
 
   desk_create_user (server, "tess", "trader");
@@ -801,6 +802,21 @@ test_orders_live (void)
   orders = open_orders_page (server, token, &window);
   wait_until (open_orders_are_listed, orders, "the open orders to be listed");
   wait_for_topics (window, (const char * const []) { "orders", NULL });
+  tabs = ADW_VIEW_STACK (find_widget_of_type (orders, ADW_TYPE_VIEW_STACK));
+
+  /* Nothing yet: each tab says what will be there, the open orders with
+   * the way to place one; an empty group is not shown. */
+  {
+    GtkWidget *empty = wait_for_status_page (orders, "open-orders-empty");
+
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No Open Orders");
+    g_assert_true (gtk_widget_is_visible (find_required (empty, "empty-new-order-button")));
+    g_assert_false (gtk_widget_is_visible (find_required (orders, "open-orders-group")));
+  }
+  adw_view_stack_set_visible_child_name (tabs, "history");
+  wait_for_status_page (orders, "order-history-empty");
+  g_assert_false (gtk_widget_is_visible (find_required (orders, "order-history-group")));
+  adw_view_stack_set_visible_child_name (tabs, "open");
 
   id = place_resting_buy (server, token);
   row = g_strdup_printf ("order-row-%" G_GINT64_FORMAT, id);
@@ -809,6 +825,9 @@ test_orders_live (void)
 
     wait_until (row_has_child, &query, "the new order among the open ones");
   }
+  /* The first one: the list takes the status page's place. */
+  wait_for_status_page_gone (orders, "open-orders-empty");
+  g_assert_true (gtk_widget_get_mapped (find_required (orders, row)));
   g_assert_cmpstr (label_text (find_widget (orders, row), "status-label"), ==, bourse_order_status_to_display ("NEW"));
   g_assert_cmpint (bourse_orders_page_get_n_open (BOURSE_ORDERS_PAGE (orders)), ==, 1);
 
@@ -825,6 +844,13 @@ test_orders_live (void)
   g_assert_nonnull (find_widget (find_widget (orders, "order-history-group"), row));
   g_assert_cmpint (bourse_orders_page_get_n_open (BOURSE_ORDERS_PAGE (orders)), ==, 0);
   g_assert_false (some_label_contains (orders, "User #"));
+  /* The history has its first order in place of its status page; the
+   * open orders are empty again. */
+  adw_view_stack_set_visible_child_name (tabs, "history");
+  wait_for_status_page_gone (orders, "order-history-empty");
+  g_assert_true (gtk_widget_get_mapped (find_required (find_required (orders, "order-history-group"), row)));
+  adw_view_stack_set_visible_child_name (tabs, "open");
+  wait_for_status_page (orders, "open-orders-empty");
 
   /* And by the keyboard alone: Tab to the next one's Cancel, press it. */
   id = place_resting_buy (server, token);
