@@ -118,10 +118,10 @@ struct _BourseBacktestsPage
 
   GtkListBox          *backtest_list;
   GtkListBox          *optimisation_list;
-  GtkWidget           *no_backtests_list;  /* its one row says there are none yet */
-  AdwActionRow        *no_backtests_row;
-  GtkWidget           *no_optimisations_list;
-  AdwActionRow        *no_optimisations_row;
+  GtkWidget           *list_group;
+  GtkWidget           *opt_list_group;
+  GtkWidget           *runs_empty;         /* the group of runs_empty_page */
+  AdwStatusPage       *runs_empty_page;
   AdwPreferencesGroup *opt_result_group;
   BourseOptimisationView *opt_view;
   AdwPreferencesGroup *space_group;
@@ -1684,21 +1684,8 @@ count_loaded (BourseClientStore *store)
   return (int) g_list_model_get_n_items (G_LIST_MODEL (store));
 }
 
-/* A list or its dim row saying there are none yet. */
-static void
-update_placeholder (GtkListBox   *list,
-                    GtkWidget    *placeholder_list,
-                    AdwActionRow *placeholder,
-                    int           n,
-                    gboolean      can_run,
-                    const char   *hint)
-{
-  gtk_widget_set_visible (GTK_WIDGET (list), n > 0);
-  gtk_widget_set_visible (placeholder_list, n == 0);
-  adw_action_row_set_subtitle (placeholder, can_run ? hint : _("A trader or an administrator can run them"));
-}
-
-/* A list changed: its placeholder follows, and a result shown whose run
+/* A list changed: the empty state follows (a status page when there is
+ * neither, an empty list's group hidden), and a result shown whose run
  * was deleted (here or anywhere) goes. */
 static void
 bourse_backtests_page_lists_changed_cb (BourseBacktestsPage *self)
@@ -1707,11 +1694,15 @@ bourse_backtests_page_lists_changed_cb (BourseBacktestsPage *self)
   int n_optimisations = count_loaded (self->optimisations);
   char key[32];
 
-  update_placeholder (self->backtest_list, self->no_backtests_list, self->no_backtests_row,
-                      n_backtests, self->can_run, _("Run one below on an instrument's stored candles"));
-  update_placeholder (self->optimisation_list, self->no_optimisations_list, self->no_optimisations_row,
-                      n_optimisations, self->can_run,
-                      _("Switch the form below to Optimise to search a strategy's parameters"));
+  adw_status_page_set_description (self->runs_empty_page,
+                                   self->can_run
+                                   ? _("Run one with the form below on an instrument's stored candles, "
+                                       "or switch it to Optimise to search a strategy's parameters")
+                                   : _("A trader or an administrator can run them"));
+  bourse_empty_state_update (self->runs_empty, n_backtests >= 0 && n_optimisations >= 0,
+                             MAX (n_backtests, 0) + MAX (n_optimisations, 0), NULL);
+  gtk_widget_set_visible (self->list_group, n_backtests > 0);
+  gtk_widget_set_visible (self->opt_list_group, n_optimisations > 0);
 
   g_snprintf (key, sizeof key, "%" PRId64, self->shown_id);
   if (self->shown_id != 0 && n_backtests >= 0 && bourse_client_store_lookup (self->backtests, key) == NULL)
@@ -2251,10 +2242,10 @@ bourse_backtests_page_class_init (BourseBacktestsPageClass *klass)
                                                "/io/github/bourse/Bourse/bourse-backtests-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, backtest_list);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, optimisation_list);
-  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, no_backtests_list);
-  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, no_backtests_row);
-  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, no_optimisations_list);
-  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, no_optimisations_row);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, list_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, opt_list_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, runs_empty);
+  gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, runs_empty_page);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, opt_result_group);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, opt_view);
   gtk_widget_class_bind_template_child (widget_class, BourseBacktestsPage, space_group);

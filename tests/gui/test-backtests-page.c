@@ -259,7 +259,7 @@ test_run (void)
 
   window = open_window (server, NULL);
   page = wait_for_page (window, 0);
-  g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-backtests-row"));
+  wait_for_status_page (page, "backtests-empty");
   g_assert_true (gtk_widget_is_visible (find_required (page, "run-button")));
   wait_for_topics (window, topics);
 
@@ -683,7 +683,9 @@ test_optimise (void)
   window = open_window (server, NULL);
   page = wait_for_page (window, 0);
   wait_for_optimisations (page, 0);
-  g_assert_nonnull (find_widget (GTK_WIDGET (page), "no-optimisations-row"));
+  /* Neither list has anything: one status page, the lists not shown. */
+  wait_for_status_page (page, "backtests-empty");
+  g_assert_false (gtk_widget_is_visible (find_required (page, "optimisation-list")));
   wait_for_topics (window, topics);
 
   fill_form (server, page);
@@ -903,6 +905,15 @@ test_live_list (void)
   window = open_window (server, NULL);
   page = wait_for_page (window, 0);
   wait_for_topics (window, topics);
+  /* Nothing run yet: the status page, with the way to run one. */
+  {
+    GtkWidget *empty = wait_for_status_page (page, "backtests-empty");
+
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No Backtests Yet");
+    g_assert_true (g_str_has_prefix (adw_status_page_get_description (ADW_STATUS_PAGE (empty)),
+                                     "Run one with the form below"));
+    g_assert_false (gtk_widget_is_visible (find_required (page, "backtest-list")));
+  }
 
   body = g_strdup_printf ("{\"strategy\":\"test-gate\",\"params\":{\"n\":1},\"symbol\":\"" SYMBOL "\","
                           "\"interval\":\"1h\",\"start\":\"%sT00:00:00Z\",\"end\":\"%sT00:00:00Z\"}",
@@ -916,7 +927,11 @@ test_live_list (void)
   query = (RowQuery) { GTK_WIDGET (page), row_name };
   wait_until (row_is_listed, &query, "the backtest made through the API to be listed");
   g_assert_cmpint (bourse_backtests_page_get_n_backtests (page), ==, 1);
-  g_assert_false (gtk_widget_is_visible (find_required (page, "no-backtests-row")));
+  /* The first run: the list takes the status page's place; the empty
+   * optimisations are not shown. */
+  wait_for_status_page_gone (page, "backtests-empty");
+  g_assert_true (gtk_widget_get_mapped (find_required (page, row_name)));
+  g_assert_false (gtk_widget_is_visible (find_required (page, "optimisation-list")));
   g_assert_cmpint (bourse_backtests_page_get_job_id (page), ==, 0);
   row = find_required (page, row_name);
   wait_until (desk_gate_is_entered, NULL, "the run to reach the gate");
@@ -940,7 +955,8 @@ test_live_list (void)
   g_assert_null (desk_expect (server, "DELETE", path, NULL, NULL, 204));
   wait_until (row_is_gone, &query, "the deleted backtest's row to go");
   g_assert_cmpint (bourse_backtests_page_get_n_backtests (page), ==, 0);
-  g_assert_true (gtk_widget_is_visible (find_required (page, "no-backtests-row")));
+  wait_for_status_page (page, "backtests-empty");
+  g_assert_false (gtk_widget_is_visible (find_required (page, "backtest-list")));
   g_assert_cmpint (bourse_backtests_page_get_shown_id (page), ==, 0);
 
   close_window (window);
