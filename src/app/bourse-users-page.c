@@ -40,6 +40,7 @@ struct _BourseUsersPage
 
   AdwPreferencesGroup *pending_group;
   AdwPreferencesGroup *accounts_group;
+  GtkWidget          *empty_group;
   GtkListBox         *pending_list;
   GtkListBox         *accounts_list;
   GtkSearchEntry     *search_entry;
@@ -106,7 +107,11 @@ bourse_users_page_scan (BourseUsersPage *self)
         g_signal_emit (self, signals[SIGN_UP], 0, bourse_client_user_get_username (user));
     }
 
+  /* No account at all: a status page (the search stays, for Ctrl+F);
+   * otherwise a group with nothing in it is not shown. */
+  bourse_empty_state_update (self->empty_group, loaded, n, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->pending_group), g_hash_table_size (pending) > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->accounts_group), n > g_hash_table_size (pending));
   g_clear_pointer (&self->known_pending, g_hash_table_unref);
   self->known_pending = g_steal_pointer (&pending);
   self->primed |= loaded;
@@ -177,6 +182,8 @@ bourse_users_page_set_store (BourseUsersPage *self,
   gtk_filter_list_model_set_model (self->pending, G_LIST_MODEL (store));
   gtk_filter_list_model_set_model (self->accounts, G_LIST_MODEL (store));
   gtk_widget_set_visible (GTK_WIDGET (self->pending_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->accounts_group), FALSE);
+  bourse_empty_state_update (self->empty_group, FALSE, 0, NULL);
 
   if (store != NULL)
     {
@@ -615,6 +622,7 @@ bourse_users_page_class_init (BourseUsersPageClass *klass)
                                                "/io/github/bourse/Bourse/bourse-users-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, pending_group);
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, accounts_group);
+  gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, empty_group);
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, pending_list);
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, accounts_list);
   gtk_widget_class_bind_template_child (widget_class, BourseUsersPage, search_entry);

@@ -19,6 +19,7 @@
 #include "bourse-candle-chart.h"
 #include "bourse-download-dialog.h"
 #include "bourse-local-engine.h"
+#include "bourse-owner-dialog.h"
 #include "bourse-page-header.h"
 #include "bourse-system-page.h"
 #include "bourse-users-page.h"
@@ -1887,6 +1888,64 @@ test_window_accessible_names (void)
 
 /* }}} */
 
+/* The Users page's empty state {{{ */
+
+static gboolean
+owner_offer_is_shown (gpointer data)
+{
+  return find_toplevel (BOURSE_TYPE_OWNER_DIALOG) != NULL;
+}
+
+/* An installation without accounts: a status page, not a dim row. The
+ * first sign-up through the API takes its place, in its own group; the
+ * accounts, still none, are not shown. */
+static void
+test_window_empty_users (void)
+{
+  g_autofree char *data_dir = NULL;
+  g_autofree char *url = NULL;
+  BourseLocalEngine *bare;
+  BourseWindow *window;
+  GtkWidget *page;
+  GtkWidget *status;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  data_dir = g_build_filename (tmp_dir, "data-without-accounts", NULL);
+  bare = start_engine (data_dir, &url);
+  window = open_signed_in_window (url, bourse_local_engine_get_token (bare));
+
+  /* The first-run offer of an owner account (test-first-run): later. */
+  wait_until (owner_offer_is_shown, NULL, "the owner account offer");
+  g_assert_true (gtk_widget_activate_action (find_required (find_toplevel (BOURSE_TYPE_OWNER_DIALOG),
+                                                            "later-button"),
+                                             "window.close", NULL));
+
+  wait_for_widget (GTK_WIDGET (window), "users-page", NULL, NULL);
+  page = find_widget (GTK_WIDGET (window), "users-page");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "users"));
+  status = wait_for_status_page (page, "users-empty");
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (status)), ==, "No Accounts Yet");
+  g_assert_false (gtk_widget_is_visible (find_required (page, "accounts-list")));
+  g_assert_false (gtk_widget_is_visible (find_required (page, "pending-list")));
+
+  wait_for_topics (window, (const char * const []) { "users", NULL });
+  register_user (url, "dora");
+  wait_for_widget (page, "user-row-dora", "status-label", "Pending");
+  wait_for_status_page_gone (page, "users-empty");
+  g_assert_true (gtk_widget_get_mapped (find_required (page, "user-row-dora")));
+  g_assert_false (gtk_widget_is_visible (find_required (page, "accounts-list")));
+
+  close_window (window);
+  stop_engine (bare);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -1935,6 +1994,7 @@ main (int   argc,
   g_test_add_func ("/window/page-actions", test_window_page_actions);
   g_test_add_func ("/window/tab-chain", test_window_tab_chain);
   g_test_add_func ("/window/empty-approvals", test_window_empty_approvals);
+  g_test_add_func ("/window/empty-users", test_window_empty_users);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
 
   ret = g_test_run ();
