@@ -8,6 +8,8 @@
 
 #include "bourse-client-records.h"
 
+#include "core/bourse-decimal.h"
+
 #define FIELD(Type, member, kind) { #member, BOURSE_CLIENT_FIELD_##kind, G_STRUCT_OFFSET (Type, member) }
 
 /* BourseClientStrategy {{{ */
@@ -761,6 +763,83 @@ bourse_client_optimisation_is_ended (BourseClientOptimisation *self)
   g_return_val_if_fail (BOURSE_IS_CLIENT_OPTIMISATION (self), FALSE);
 
   return run_status_is_ended (self->status);
+}
+
+/* }}} */
+
+/* BourseClientPosition {{{ */
+
+struct _BourseClientPosition
+{
+  BourseClientObject  parent_instance;
+
+  char               *symbol;
+  char               *quantity;
+  char               *average_price;
+  char               *cost;
+  char               *realized_pnl;
+  char               *fees;
+  char               *last_price;
+  char               *market_value;
+  char               *unrealized_pnl;
+  gint64              trade_id;
+  char               *opened_at;
+  char               *updated_at;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientPosition, bourse_client_position, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField position_fields[] = {
+  FIELD (BourseClientPosition, symbol, STRING),
+  FIELD (BourseClientPosition, quantity, STRING),
+  FIELD (BourseClientPosition, average_price, STRING),
+  FIELD (BourseClientPosition, cost, STRING),
+  FIELD (BourseClientPosition, realized_pnl, STRING),
+  FIELD (BourseClientPosition, fees, STRING),
+  FIELD (BourseClientPosition, last_price, STRING),
+  FIELD (BourseClientPosition, market_value, STRING),
+  FIELD (BourseClientPosition, unrealized_pnl, STRING),
+  FIELD (BourseClientPosition, trade_id, INT64),
+  FIELD (BourseClientPosition, opened_at, STRING),
+  FIELD (BourseClientPosition, updated_at, STRING),
+};
+
+static void
+bourse_client_position_class_init (BourseClientPositionClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "symbol",
+                                      position_fields, G_N_ELEMENTS (position_fields));
+}
+
+static void
+bourse_client_position_init (BourseClientPosition *self)
+{
+}
+
+GETTER (position, BourseClientPosition, POSITION, const char *, symbol)
+GETTER (position, BourseClientPosition, POSITION, const char *, quantity)
+GETTER (position, BourseClientPosition, POSITION, const char *, average_price)
+GETTER (position, BourseClientPosition, POSITION, const char *, cost)
+GETTER (position, BourseClientPosition, POSITION, const char *, realized_pnl)
+GETTER (position, BourseClientPosition, POSITION, const char *, fees)
+GETTER (position, BourseClientPosition, POSITION, const char *, last_price)
+GETTER (position, BourseClientPosition, POSITION, const char *, market_value)
+GETTER (position, BourseClientPosition, POSITION, const char *, unrealized_pnl)
+GETTER (position, BourseClientPosition, POSITION, gint64, trade_id)
+GETTER (position, BourseClientPosition, POSITION, const char *, opened_at)
+GETTER (position, BourseClientPosition, POSITION, const char *, updated_at)
+
+gboolean
+bourse_client_position_is_open (BourseClientPosition *self)
+{
+  BourseDecimal quantity;
+
+  g_return_val_if_fail (BOURSE_IS_CLIENT_POSITION (self), FALSE);
+
+  /* Read exactly: "0.00000000" is flat, a dust of 1e-8 is not. */
+  return self->quantity != NULL
+         && bourse_decimal_parse (self->quantity, &quantity, NULL)
+         && !bourse_decimal_is_zero (quantity);
 }
 
 /* }}} */

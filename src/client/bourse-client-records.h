@@ -220,4 +220,34 @@ gboolean    bourse_client_optimisation_is_ended            (BourseClientOptimisa
 
 /* }}} */
 
+/* Positions {{{ */
+
+/* A position of the account's book (GET /api/v1/positions, topic
+ * "positions"), named by its symbol. Quantities, prices and money are
+ * decimals as the API writes them. The topic publishes a position that
+ * closed with quantity 0: it stays the same object, no longer open. */
+#define BOURSE_TYPE_CLIENT_POSITION (bourse_client_position_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientPosition, bourse_client_position, BOURSE, CLIENT_POSITION, BourseClientObject)
+
+const char *bourse_client_position_get_symbol         (BourseClientPosition *self);
+const char *bourse_client_position_get_quantity       (BourseClientPosition *self);
+/* cost / quantity, NULL when flat. */
+const char *bourse_client_position_get_average_price  (BourseClientPosition *self);
+const char *bourse_client_position_get_cost           (BourseClientPosition *self);
+const char *bourse_client_position_get_realized_pnl   (BourseClientPosition *self);
+const char *bourse_client_position_get_fees           (BourseClientPosition *self);
+/* The ledger's last price of the symbol, NULL before any. */
+const char *bourse_client_position_get_last_price     (BourseClientPosition *self);
+const char *bourse_client_position_get_market_value   (BourseClientPosition *self);
+const char *bourse_client_position_get_unrealized_pnl (BourseClientPosition *self);
+/* The open round-trip trade, 0 for none. */
+gint64      bourse_client_position_get_trade_id       (BourseClientPosition *self);
+const char *bourse_client_position_get_opened_at      (BourseClientPosition *self);
+const char *bourse_client_position_get_updated_at     (BourseClientPosition *self);
+/* Whether the quantity is not zero (notify::quantity says when to ask again). */
+gboolean    bourse_client_position_is_open            (BourseClientPosition *self);
+
+/* }}} */
+
 G_END_DECLS

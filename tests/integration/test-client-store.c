@@ -627,6 +627,146 @@ test_optimisation_record (void)
 
 /* }}} */
 
+/* Positions {{{ */
+
+static gboolean
+is_subscribed_to_positions (gpointer data)
+{
+  return bourse_client_is_subscribed (data, "positions");
+}
+
+static gboolean
+position_is_open (gpointer data)
+{
+  return bourse_client_position_is_open (data);
+}
+
+static gboolean
+position_is_closed (gpointer data)
+{
+  return !bourse_client_position_is_open (data);
+}
+
+/* A market order on @symbol, filled at once by the paper broker. */
+static void
+fill_market_order (BourseTestServer *server,
+                   const char       *side,
+                   const char       *quantity)
+{
+  g_autofree char *body = g_strdup_printf ("{\"symbol\":\"BTCUSDT\",\"side\":\"%s\",\"type\":\"MARKET\","
+                                           "\"quantity\":\"%s\"}", side, quantity);
+  g_autoptr(JsonNode) order = desk_expect (server, "POST", "/api/v1/orders", NULL, body, 201);
+
+  g_assert_cmpstr (json_object_get_string_member (desk_object (order), "status"), ==, "FILLED");
+}
+
+/* A position is named by its symbol; its money stays the API's decimal
+ * text; quantity 0 is closed, however it is written. */
+static void
+test_position_record (void)
+{
+  g_autoptr(JsonNode) open = json_from_string ("{\"symbol\":\"ETHUSDT\",\"quantity\":\"0.00000001\","
+                                               "\"average_price\":\"2000.00000000\",\"cost\":\"0.00002000\","
+                                               "\"realized_pnl\":\"0.00000000\",\"fees\":\"0.00000002\","
+                                               "\"last_price\":\"2100.50000000\",\"market_value\":\"0.00002100\","
+                                               "\"unrealized_pnl\":\"0.00000100\",\"trade_id\":4,"
+                                               "\"opened_at\":\"2026-12-06T10:00:00Z\","
+                                               "\"updated_at\":\"2026-12-06T10:00:00Z\"}", NULL);
+  g_autoptr(JsonNode) closed = json_from_string ("{\"symbol\":\"ETHUSDT\",\"quantity\":\"0.00000000\","
+                                                 "\"average_price\":null,\"cost\":\"0.00000000\","
+                                                 "\"realized_pnl\":\"0.00000100\",\"last_price\":\"2100.50000000\","
+                                                 "\"trade_id\":null,\"opened_at\":null}", NULL);
+  g_autoptr(JsonNode) nameless = json_from_string ("{\"quantity\":\"1\"}", NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_POSITION,
+                                                                             json_node_get_object (open));
+  BourseClientPosition *position = BOURSE_CLIENT_POSITION (object);
+  g_autofree char *quantity = NULL;
+
+  g_assert_nonnull (position);
+  g_assert_cmpstr (bourse_client_object_get_key (object), ==, "ETHUSDT");
+  g_assert_cmpstr (bourse_client_position_get_symbol (position), ==, "ETHUSDT");
+  g_assert_cmpstr (bourse_client_position_get_quantity (position), ==, "0.00000001");
+  g_assert_cmpstr (bourse_client_position_get_average_price (position), ==, "2000.00000000");
+  g_assert_cmpstr (bourse_client_position_get_cost (position), ==, "0.00002000");
+  g_assert_cmpstr (bourse_client_position_get_fees (position), ==, "0.00000002");
+  g_assert_cmpstr (bourse_client_position_get_last_price (position), ==, "2100.50000000");
+  g_assert_cmpstr (bourse_client_position_get_market_value (position), ==, "0.00002100");
+  g_assert_cmpstr (bourse_client_position_get_unrealized_pnl (position), ==, "0.00000100");
+  g_assert_cmpint (bourse_client_position_get_trade_id (position), ==, 4);
+  g_assert_cmpstr (bourse_client_position_get_opened_at (position), ==, "2026-12-06T10:00:00Z");
+  /* The smallest quantity is still a position. */
+  g_assert_true (bourse_client_position_is_open (position));
+
+  /* The properties are the members ('_' as '-'). */
+  g_object_get (object, "unrealized-pnl", &quantity, NULL);
+  g_assert_cmpstr (quantity, ==, "0.00000100");
+
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (closed)));
+  g_assert_false (bourse_client_position_is_open (position));
+  g_assert_null (bourse_client_position_get_average_price (position));
+  g_assert_cmpstr (bourse_client_position_get_realized_pnl (position), ==, "0.00000100");
+  g_assert_cmpint (bourse_client_position_get_trade_id (position), ==, 0);
+
+  g_assert_null (bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_POSITION, json_node_get_object (nameless)));
+}
+
+/* The book's positions, live by the "positions" topic: a fill opens one
+ * (an insert), another moves it (the same object notifies), the close
+ * comes as quantity 0 on the same object, and the next reading (GET lists
+ * open positions only) drops it. */
+static void
+test_positions (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  g_autoptr(BourseClient) client = bourse_client_new (server->base_url);
+  g_autoptr(BourseClientStore) store = NULL;
+  BourseClientPosition *position;
+  guint n_loads;
+
+  bourse_client_set_token (client, server->token);
+  client_connect (client);
+
+  store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_POSITION, "/api/v1/positions", "positions");
+  bourse_test_wait_until (is_subscribed_to_positions, client, TIMEOUT_MS, "the subscription");
+  wait_for_store (store, 0, 0);
+  n_loads = bourse_client_store_get_n_loads (store);
+
+  fill_market_order (server, "BUY", "0.01");
+  wait_for_store (store, 1, n_loads);
+  position = BOURSE_CLIENT_POSITION (bourse_client_store_lookup (store, "BTCUSDT"));
+  g_assert_nonnull (position);
+  g_assert_true (bourse_client_position_is_open (position));
+  g_assert_cmpstr (bourse_client_position_get_quantity (position), ==, "0.01000000");
+  g_assert_nonnull (bourse_client_position_get_average_price (position));
+  g_assert_nonnull (bourse_client_position_get_last_price (position));
+  g_assert_nonnull (bourse_client_position_get_market_value (position));
+  g_assert_nonnull (bourse_client_position_get_unrealized_pnl (position));
+  g_assert_cmpint (bourse_client_position_get_trade_id (position), >, 0);
+
+  fill_market_order (server, "SELL", "0.01");
+  bourse_test_wait_until (position_is_closed, position, TIMEOUT_MS, "the position closed");
+  g_assert_true (bourse_client_store_lookup (store, "BTCUSDT") == BOURSE_CLIENT_OBJECT (position));
+  g_assert_cmpuint (bourse_client_store_get_n_loads (store), ==, n_loads);
+
+  /* Opened again: the same object, open again. */
+  fill_market_order (server, "BUY", "0.02");
+  bourse_test_wait_until (position_is_open, position, TIMEOUT_MS, "the position opened again");
+  g_assert_cmpstr (bourse_client_position_get_quantity (position), ==, "0.02000000");
+  g_assert_true (bourse_client_store_lookup (store, "BTCUSDT") == BOURSE_CLIENT_OBJECT (position));
+
+  fill_market_order (server, "SELL", "0.02");
+  bourse_test_wait_until (position_is_closed, position, TIMEOUT_MS, "the position closed again");
+  g_assert_cmpuint (bourse_client_store_get_n_loads (store), ==, n_loads);
+  bourse_client_store_reload (store);
+  wait_for_store (store, 0, n_loads + 1);
+
+  g_clear_object (&store);
+  bourse_client_close (client);
+  bourse_test_server_free (server);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -641,6 +781,8 @@ main (int   argc,
   g_test_add_func ("/client-store/approval-final", test_approval_final);
   g_test_add_func ("/client-store/backtest-record", test_backtest_record);
   g_test_add_func ("/client-store/optimisation-record", test_optimisation_record);
+  g_test_add_func ("/client-store/position-record", test_position_record);
+  g_test_add_func ("/client-store/positions", test_positions);
 
   return g_test_run ();
 }
