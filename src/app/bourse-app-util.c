@@ -308,3 +308,79 @@ bourse_empty_state_update (GtkWidget *empty,
     gtk_widget_set_visible (content, n_items > 0);
   va_end (args);
 }
+
+/* Filters following their items {{{ */
+
+typedef struct
+{
+  GtkFilter *filter;    /* watched by the closure */
+  char      *signal;    /* "notify::PROPERTY" */
+  GQuark     mark;      /* on an item: the filter already told of it */
+} FollowData;
+
+static void
+follow_data_free (gpointer  data,
+                  GClosure *closure)
+{
+  FollowData *follow = data;
+
+  g_free (follow->signal);
+  g_free (follow);
+}
+
+static void
+follow_notify_cb (GObject    *item,
+                  GParamSpec *pspec,
+                  GtkFilter  *filter)
+{
+  gtk_filter_changed (filter, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+/* A reading announces again items already held: each is connected once. */
+static void
+follow_items_changed_cb (GListModel *model,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         FollowData *follow)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (g_object_get_qdata (item, follow->mark) != follow->filter)
+        {
+          g_object_set_qdata (item, follow->mark, follow->filter);
+          g_signal_connect_object (item, follow->signal, G_CALLBACK (follow_notify_cb), follow->filter, 0);
+        }
+    }
+}
+
+void
+bourse_filter_follow_property (GtkFilter  *filter,
+                               GListModel *model,
+                               const char *property)
+{
+  g_autofree char *mark = NULL;
+  FollowData *follow;
+  GClosure *closure;
+
+  g_return_if_fail (GTK_IS_FILTER (filter));
+  g_return_if_fail (G_IS_LIST_MODEL (model));
+  g_return_if_fail (property != NULL);
+
+  mark = g_strconcat ("bourse-filter-follows::", property, NULL);
+  follow = g_new0 (FollowData, 1);
+  follow->filter = filter;
+  follow->signal = g_strconcat ("notify::", property, NULL);
+  follow->mark = g_quark_from_string (mark);
+
+  /* Gone with the model's handlers, or with the filter. */
+  closure = g_cclosure_new (G_CALLBACK (follow_items_changed_cb), follow, follow_data_free);
+  g_object_watch_closure (G_OBJECT (filter), closure);
+  g_signal_connect_closure (model, "items-changed", closure, FALSE);
+
+  follow_items_changed_cb (model, 0, 0, g_list_model_get_n_items (model), follow);
+}
+
+/* }}} */

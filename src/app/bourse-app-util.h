@@ -89,4 +89,12 @@ void        bourse_empty_state_update    (GtkWidget      *empty,
                                           guint           n_items,
                                           ...) G_GNUC_NULL_TERMINATED;
 
+/* Runs @filter again whenever an item of @model (those there now and those
+ * to come) notifies @property: a filter on a live store's objects, whose
+ * fields change in place (an order's status, a position's quantity). For
+ * as long as both live; one filter a property. */
+void        bourse_filter_follow_property (GtkFilter     *filter,
+                                           GListModel    *model,
+                                           const char    *property);
+
 G_END_DECLS

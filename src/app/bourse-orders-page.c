@@ -264,33 +264,6 @@ bourse_orders_page_open_changed_cb (BourseOrdersPage *self)
   bourse_page_action_set_enabled (GTK_WIDGET (self), "orders.cancel-all", self->client != NULL && n_open > 0);
 }
 
-static void
-bourse_orders_page_order_status_cb (BourseOrdersPage *self)
-{
-  gtk_filter_changed (GTK_FILTER (self->open_filter), GTK_FILTER_CHANGE_DIFFERENT);
-}
-
-/* An order that leaves the open state leaves the list. */
-static void
-bourse_orders_page_open_items_changed_cb (BourseOrdersPage *self,
-                                          guint             position,
-                                          guint             removed,
-                                          guint             added,
-                                          GListModel       *model)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(GObject) order = g_list_model_get_item (model, i);
-
-      if (g_object_get_data (order, "bourse-orders-page") != self)
-        {
-          g_object_set_data (order, "bourse-orders-page", self);
-          g_signal_connect_object (order, "notify::status", G_CALLBACK (bourse_orders_page_order_status_cb),
-                                   self, G_CONNECT_SWAPPED);
-        }
-    }
-}
-
 /* The rows again: who may cancel what is known now. */
 static void
 bourse_orders_page_bind_open (BourseOrdersPage *self)
@@ -715,8 +688,8 @@ bourse_orders_page_set_client (BourseOrdersPage *self,
   if (client != NULL)
     {
       self->open_store = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_ORDER, OPEN_PATH, "orders");
-      g_signal_connect_object (self->open_store, "items-changed",
-                               G_CALLBACK (bourse_orders_page_open_items_changed_cb), self, G_CONNECT_SWAPPED);
+      /* An order that leaves the open state leaves the list. */
+      bourse_filter_follow_property (GTK_FILTER (self->open_filter), G_LIST_MODEL (self->open_store), "status");
       g_signal_connect_object (self->open_store, "notify::n-loads",
                                G_CALLBACK (bourse_orders_page_open_changed_cb), self, G_CONNECT_SWAPPED);
       gtk_filter_list_model_set_model (self->open_orders, G_LIST_MODEL (self->open_store));
