@@ -19,11 +19,13 @@
 #include "bourse-page-header.h"
 #include "bourse-pnl-calendar.h"
 #include "bourse-portfolio-page.h"
+#include "bourse-position-row.h"
 #include "bourse-trading-util.h"
 
 #define EQUITY_DAYS 30
 
-static const char * const topics[] = { "portfolio", "positions", "balances", "trades" };
+/* The positions' topic is their store's. */
+static const char * const topics[] = { "portfolio", "balances", "trades", NULL };
 
 struct _BoursePortfolioPage
 {
@@ -35,10 +37,12 @@ struct _BoursePortfolioPage
   GCancellable        *history_cancellable; /* equity and calendar */
 
   char                *currency;
-  GHashTable          *positions;         /* symbol → JsonObject */
-  GHashTable          *last_prices;       /* symbol → decimal string, from the tickers */
-  GHashTable          *tickers;           /* topics followed now */
-  GPtrArray           *rows;              /* rows of the two groups */
+  BourseClientStore   *positions;         /* BourseClientPosition, live by "positions" */
+  GtkCustomFilter     *open_filter;
+  GtkFilterListModel  *open_positions;    /* those of the store still open */
+  GtkSortListModel    *sorted_positions;  /* by symbol, as the API lists them */
+  GtkWidget           *positions_placeholder;
+  GPtrArray           *rows;              /* the balances' rows */
   GArray              *curve_times;       /* the equity snapshots, ms */
   GArray              *curve_values;
   gint64               live_time;         /* the summary's equity, and when it came */
@@ -55,6 +59,7 @@ struct _BoursePortfolioPage
   GtkLabel            *drawdown_label;
   BourseEquityChart   *equity_chart;
   AdwPreferencesGroup *positions_group;
+  GtkListBox          *positions_list;
   AdwPreferencesGroup *balances_group;
   BoursePnlCalendar   *calendar;
 };
@@ -107,10 +112,14 @@ bourse_portfolio_page_apply_summary (BoursePortfolioPage *self,
   if (summary == NULL)
     return;
 
-  if (currency != NULL)
+  if (currency != NULL && g_strcmp0 (currency, self->currency) != 0)
     {
       g_free (self->currency);
       self->currency = g_strdup (currency);
+      for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->positions_list));
+           row != NULL; row = gtk_widget_get_next_sibling (row))
+        if (BOURSE_IS_POSITION_ROW (row))
+          bourse_position_row_set_currency (BOURSE_POSITION_ROW (row), self->currency);
     }
   if (json_object_has_member (summary, "mode"))
     bourse_mode_tag_update (self->mode_tag, bourse_json_get_string (summary, "mode"));
@@ -141,49 +150,106 @@ bourse_portfolio_page_apply_summary (BoursePortfolioPage *self,
 
 /* }}} */
 
-/* Positions and balances {{{ */
+/* Positions {{{ */
 
-/* Unrealised PnL at the newest price the page heard of: quantity × last
- * − cost, exactly, as the ledger computes it; the server's own figure
- * until a ticker comes. */
-static char *
-dup_unrealized (BoursePortfolioPage *self,
-                JsonObject          *position)
+/* What an empty group says. */
+static GtkWidget *
+new_placeholder (const char *name,
+                 const char *title)
 {
-  const char *symbol = bourse_json_get_string (position, "symbol");
-  const char *last = symbol != NULL ? g_hash_table_lookup (self->last_prices, symbol) : NULL;
-  BourseDecimal quantity, cost, price, value, pnl;
+  GtkWidget *row = adw_action_row_new ();
 
-  if (last != NULL &&
-      bourse_json_get_decimal (position, "quantity", &quantity) &&
-      bourse_json_get_decimal (position, "cost", &cost) &&
-      bourse_decimal_parse (last, &price, NULL) &&
-      bourse_decimal_mul (quantity, price, BOURSE_ROUND_HALF_EVEN, &value, NULL) &&
-      bourse_decimal_sub (value, cost, &pnl, NULL))
-    return bourse_decimal_to_string (pnl);
+  gtk_widget_set_name (row, name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_widget_add_css_class (row, "dim-label");
+  return row;
+}
 
-  return g_strdup (bourse_json_get_string (position, "unrealized_pnl"));
+static GtkWidget *
+bourse_portfolio_page_create_position_row (gpointer item,
+                                           gpointer user_data)
+{
+  BoursePortfolioPage *self = user_data;
+
+  return bourse_position_row_new (item, self->currency);
+}
+
+static gboolean
+filter_open (gpointer item,
+             gpointer user_data)
+{
+  return bourse_client_position_is_open (item);
+}
+
+/* The placeholder follows the number of open positions. */
+static void
+bourse_portfolio_page_positions_changed_cb (BoursePortfolioPage *self)
+{
+  guint n_open = g_list_model_get_n_items (G_LIST_MODEL (self->sorted_positions));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->positions_list), n_open > 0);
+  if (n_open > 0 && self->positions_placeholder != NULL)
+    {
+      adw_preferences_group_remove (self->positions_group, self->positions_placeholder);
+      self->positions_placeholder = NULL;
+    }
+  else if (n_open == 0 && self->positions_placeholder == NULL)
+    {
+      self->positions_placeholder = new_placeholder ("no-positions-row", _("No Open Positions"));
+      adw_preferences_group_add (self->positions_group, self->positions_placeholder);
+    }
 }
 
 static void
-bourse_portfolio_page_update_position_row (BoursePortfolioPage *self,
-                                           GtkWidget           *row)
+bourse_portfolio_page_positions_loaded_cb (BoursePortfolioPage *self)
 {
-  JsonObject *position = g_object_get_data (G_OBJECT (row), "position");
-  GtkLabel *label = g_object_get_data (G_OBJECT (row), "pnl-label");
-  const char *symbol = bourse_json_get_string (position, "symbol");
-  const char *last = symbol != NULL ? g_hash_table_lookup (self->last_prices, symbol) : NULL;
-  g_autofree char *pnl = dup_unrealized (self, position);
-  g_autofree char *quantity = bourse_format_price (bourse_json_get_string (position, "quantity"));
-  g_autofree char *average = bourse_format_price (bourse_json_get_string (position, "average_price"));
-  g_autofree char *price = bourse_format_price (last ? last : bourse_json_get_string (position, "last_price"));
-  g_autofree char *subtitle = NULL;
-
-  /* Translators: a position's quantity, its average entry price and the last price */
-  subtitle = g_strdup_printf (_("%s at %s · last %s"), quantity, average, price);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  bourse_label_set_pnl (label, pnl, self->currency);
+  adw_preferences_group_set_description (self->positions_group,
+                                         _("Unrealised profit and loss at the last price"));
 }
+
+static void
+bourse_portfolio_page_positions_failed_cb (BoursePortfolioPage *self,
+                                           GError              *error,
+                                           BourseClientStore   *store)
+{
+  g_debug ("Could not load the positions: %s", error->message);
+  adw_preferences_group_set_description (self->positions_group, error->message);
+}
+
+/* The positions of @client's book, or none. */
+static void
+bourse_portfolio_page_set_positions (BoursePortfolioPage *self,
+                                     BourseClient        *client)
+{
+  gtk_list_box_bind_model (self->positions_list, NULL, NULL, NULL, NULL);
+  if (self->positions != NULL)
+    g_signal_handlers_disconnect_by_data (self->positions, self);
+  g_clear_object (&self->positions);
+  gtk_filter_list_model_set_model (self->open_positions, NULL);
+
+  if (client != NULL)
+    {
+      self->positions = bourse_client_store_new (client, BOURSE_TYPE_CLIENT_POSITION,
+                                                 "/api/v1/positions", "positions");
+      /* A position the topic says is closed (quantity 0) leaves the list;
+       * one opened again in the same symbol is the same object, and comes
+       * back. */
+      bourse_filter_follow_property (GTK_FILTER (self->open_filter), G_LIST_MODEL (self->positions), "quantity");
+      g_signal_connect_object (self->positions, "notify::n-loads",
+                               G_CALLBACK (bourse_portfolio_page_positions_loaded_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->positions, "failed",
+                               G_CALLBACK (bourse_portfolio_page_positions_failed_cb), self, G_CONNECT_SWAPPED);
+      gtk_filter_list_model_set_model (self->open_positions, G_LIST_MODEL (self->positions));
+      gtk_list_box_bind_model (self->positions_list, G_LIST_MODEL (self->sorted_positions),
+                               bourse_portfolio_page_create_position_row, self, NULL);
+    }
+
+  bourse_portfolio_page_positions_changed_cb (self);
+}
+
+/* }}} */
+
+/* Balances {{{ */
 
 static void
 bourse_portfolio_page_clear_rows (BoursePortfolioPage *self)
@@ -210,97 +276,18 @@ new_value_label (const char *name)
   return label;
 }
 
+/* The balances as GET /api/v1/portfolio lists them: they have no list
+ * route of their own for a store to read, and each change of one comes
+ * with a summary to read again anyway. */
 static void
-bourse_portfolio_page_add_placeholder (BoursePortfolioPage *self,
-                                       AdwPreferencesGroup *group,
-                                       const char          *name,
-                                       const char          *title)
+bourse_portfolio_page_apply_balances (BoursePortfolioPage *self,
+                                      JsonArray           *balances)
 {
-  GtkWidget *row = adw_action_row_new ();
-
-  gtk_widget_set_name (row, name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_add_css_class (row, "dim-label");
-  adw_preferences_group_add (group, row);
-  g_ptr_array_add (self->rows, row);
-}
-
-/* Follows the tickers of the symbols held, and only those. */
-static void
-bourse_portfolio_page_follow_tickers (BoursePortfolioPage *self)
-{
-  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GHashTableIter iter;
-  gpointer key;
-
-  if (self->client != NULL)
-    {
-      g_hash_table_iter_init (&iter, self->positions);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        g_hash_table_add (wanted, g_strdup_printf ("ticker:%s", (const char *) key));
-    }
-
-  g_hash_table_iter_init (&iter, self->tickers);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (wanted, key))
-      {
-        if (self->client != NULL)
-          bourse_client_unsubscribe (self->client, key);
-        g_hash_table_iter_remove (&iter);
-      }
-
-  g_hash_table_iter_init (&iter, wanted);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (!g_hash_table_contains (self->tickers, key))
-      {
-        bourse_client_subscribe (self->client, key);
-        g_hash_table_add (self->tickers, g_strdup (key));
-      }
-}
-
-static void
-bourse_portfolio_page_apply_lists (BoursePortfolioPage *self,
-                                   JsonArray           *positions,
-                                   JsonArray           *balances)
-{
-  guint n_positions = 0, n_balances = 0;
+  guint n_balances = 0;
 
   g_assert (BOURSE_IS_PORTFOLIO_PAGE (self));
 
   bourse_portfolio_page_clear_rows (self);
-  g_hash_table_remove_all (self->positions);
-
-  for (guint i = 0; positions != NULL && i < json_array_get_length (positions); i++)
-    {
-      JsonNode *node = json_array_get_element (positions, i);
-      JsonObject *position = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      const char *symbol = bourse_json_get_string (position, "symbol");
-      BourseDecimal quantity;
-      g_autofree char *name = NULL;
-      GtkWidget *row, *label;
-
-      if (symbol == NULL || !bourse_json_get_decimal (position, "quantity", &quantity) ||
-          bourse_decimal_is_zero (quantity))
-        continue;
-
-      g_hash_table_replace (self->positions, g_strdup (symbol), json_object_ref (position));
-
-      row = adw_action_row_new ();
-      name = g_strdup_printf ("position-row-%s", symbol);
-      gtk_widget_set_name (row, name);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), symbol);
-      label = new_value_label ("unrealized-pnl");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-      g_object_set_data_full (G_OBJECT (row), "position", json_object_ref (position),
-                              (GDestroyNotify) json_object_unref);
-      g_object_set_data (G_OBJECT (row), "pnl-label", label);
-      bourse_portfolio_page_update_position_row (self, row);
-
-      adw_preferences_group_add (self->positions_group, row);
-      g_ptr_array_add (self->rows, row);
-      n_positions++;
-    }
 
   for (guint i = 0; balances != NULL && i < json_array_get_length (balances); i++)
     {
@@ -335,14 +322,13 @@ bourse_portfolio_page_apply_lists (BoursePortfolioPage *self,
       n_balances++;
     }
 
-  if (n_positions == 0)
-    bourse_portfolio_page_add_placeholder (self, self->positions_group, "no-positions-row",
-                                           _("No Open Positions"));
   if (n_balances == 0)
-    bourse_portfolio_page_add_placeholder (self, self->balances_group, "no-balances-row",
-                                           _("No Balances"));
+    {
+      GtkWidget *row = new_placeholder ("no-balances-row", _("No Balances"));
 
-  bourse_portfolio_page_follow_tickers (self);
+      adw_preferences_group_add (self->balances_group, row);
+      g_ptr_array_add (self->rows, row);
+    }
 }
 
 /* }}} */
@@ -364,7 +350,7 @@ bourse_portfolio_page_load_cb (GObject      *object,
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_debug ("Could not load the portfolio: %s", error->message);
-          adw_preferences_group_set_description (self->positions_group, error->message);
+          adw_preferences_group_set_description (self->balances_group, error->message);
         }
       return;
     }
@@ -374,10 +360,8 @@ bourse_portfolio_page_load_cb (GObject      *object,
 
   portfolio = json_node_get_object (answer);
   bourse_portfolio_page_apply_summary (self, portfolio);
-  bourse_portfolio_page_apply_lists (self, bourse_json_get_array (portfolio, "positions"),
-                                     bourse_json_get_array (portfolio, "balances"));
-  adw_preferences_group_set_description (self->positions_group,
-                                         _("Unrealised profit and loss at the last price"));
+  bourse_portfolio_page_apply_balances (self, bourse_json_get_array (portfolio, "balances"));
+  adw_preferences_group_set_description (self->balances_group, _("Free, and locked by open orders"));
   self->n_loads++;
 }
 
@@ -497,11 +481,10 @@ bourse_portfolio_page_load_history (BoursePortfolioPage *self)
                                 bourse_portfolio_page_calendar_cb, g_object_ref (self));
 }
 
-void
-bourse_portfolio_page_reload (BoursePortfolioPage *self)
+/* The summary and the balances. */
+static void
+bourse_portfolio_page_load_summary (BoursePortfolioPage *self)
 {
-  g_return_if_fail (BOURSE_IS_PORTFOLIO_PAGE (self));
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
 
@@ -513,18 +496,29 @@ bourse_portfolio_page_reload (BoursePortfolioPage *self)
                                 bourse_portfolio_page_load_cb, g_object_ref (self));
 }
 
+void
+bourse_portfolio_page_reload (BoursePortfolioPage *self)
+{
+  g_return_if_fail (BOURSE_IS_PORTFOLIO_PAGE (self));
+
+  bourse_portfolio_page_load_summary (self);
+  /* The other book's positions, after a change of mode. */
+  if (self->positions != NULL)
+    bourse_client_store_reload (self->positions);
+}
+
 static gboolean
 bourse_portfolio_page_reload_idle_cb (gpointer data)
 {
   BoursePortfolioPage *self = data;
 
   self->reload_queued = FALSE;
-  bourse_portfolio_page_reload (self);
+  bourse_portfolio_page_load_summary (self);
   return G_SOURCE_REMOVE;
 }
 
-/* A burst of events (a fill moves a position, a balance and the summary
- * at once) asks once. */
+/* A burst of events (a fill moves a balance and closes a trade at once)
+ * asks once. */
 static void
 bourse_portfolio_page_queue_reload (BoursePortfolioPage *self)
 {
@@ -537,14 +531,9 @@ bourse_portfolio_page_queue_reload (BoursePortfolioPage *self)
 }
 
 static gboolean
-is_our_topic (BoursePortfolioPage *self,
-              const char          *topic)
+is_our_topic (const char *topic)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (topics); i++)
-    if (g_str_equal (topic, topics[i]))
-      return TRUE;
-
-  return g_hash_table_contains (self->tickers, topic);
+  return g_strv_contains ((const char * const *) topics, topic);
 }
 
 static void
@@ -556,29 +545,8 @@ bourse_portfolio_page_event_cb (BoursePortfolioPage *self,
 {
   g_assert (BOURSE_IS_PORTFOLIO_PAGE (self));
 
-  if (!is_our_topic (self, topic))
+  if (!is_our_topic (topic))
     return;
-
-  if (g_str_has_prefix (topic, "ticker:"))
-    {
-      const char *symbol = topic + strlen ("ticker:");
-      const char *last = JSON_NODE_HOLDS_OBJECT (data)
-                       ? bourse_json_get_string (json_node_get_object (data), "last_price") : NULL;
-
-      if (last == NULL || !g_hash_table_contains (self->positions, symbol))
-        return;
-
-      g_hash_table_replace (self->last_prices, g_strdup (symbol), g_strdup (last));
-      for (guint i = 0; i < self->rows->len; i++)
-        {
-          GtkWidget *row = g_ptr_array_index (self->rows, i);
-          JsonObject *position = g_object_get_data (G_OBJECT (row), "position");
-
-          if (position != NULL && g_strcmp0 (bourse_json_get_string (position, "symbol"), symbol) == 0)
-            bourse_portfolio_page_update_position_row (self, row);
-        }
-      return;
-    }
 
   if (g_str_equal (topic, "portfolio") && JSON_NODE_HOLDS_OBJECT (data))
     {
@@ -586,8 +554,8 @@ bourse_portfolio_page_event_cb (BoursePortfolioPage *self,
       return;
     }
 
-  /* Positions, balances: the whole picture again, consistent. A closed
-   * trade changes the day's figures too. */
+  /* Balances: the summary again, consistent (the positions' store follows
+   * its own topic). A closed trade changes the day's figures too. */
   bourse_portfolio_page_queue_reload (self);
   if (g_str_equal (topic, "trades"))
     bourse_portfolio_page_load_history (self);
@@ -600,7 +568,7 @@ bourse_portfolio_page_resync_cb (BoursePortfolioPage *self,
 {
   g_assert (BOURSE_IS_PORTFOLIO_PAGE (self));
 
-  if (is_our_topic (self, topic))
+  if (is_our_topic (topic))
     bourse_portfolio_page_queue_reload (self);
 }
 
@@ -617,19 +585,11 @@ bourse_portfolio_page_get_client (BoursePortfolioPage *self)
 static void
 bourse_portfolio_page_unfollow (BoursePortfolioPage *self)
 {
-  GHashTableIter iter;
-  gpointer key;
-
   if (self->client == NULL)
     return;
 
-  for (guint i = 0; i < G_N_ELEMENTS (topics); i++)
+  for (guint i = 0; topics[i] != NULL; i++)
     bourse_client_unsubscribe (self->client, topics[i]);
-
-  g_hash_table_iter_init (&iter, self->tickers);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    bourse_client_unsubscribe (self->client, key);
-  g_hash_table_remove_all (self->tickers);
 }
 
 void
@@ -646,20 +606,20 @@ bourse_portfolio_page_set_client (BoursePortfolioPage *self,
   g_set_object (&self->client, client);
   g_signal_group_set_target (self->client_signals, client);
 
-  g_hash_table_remove_all (self->last_prices);
   g_array_set_size (self->curve_times, 0);
   g_array_set_size (self->curve_values, 0);
   self->live_equity = NAN;
   bourse_portfolio_page_show_curve (self);
   self->n_loads = 0;
-  bourse_portfolio_page_apply_lists (self, NULL, NULL);
+  bourse_portfolio_page_apply_balances (self, NULL);
+  bourse_portfolio_page_set_positions (self, client);
 
   if (client != NULL)
-    for (guint i = 0; i < G_N_ELEMENTS (topics); i++)
+    for (guint i = 0; topics[i] != NULL; i++)
       bourse_client_subscribe (client, topics[i]);
 
   bourse_portfolio_page_update_permissions (self);
-  bourse_portfolio_page_reload (self);
+  bourse_portfolio_page_load_summary (self);
   bourse_portfolio_page_load_history (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
@@ -682,6 +642,14 @@ bourse_portfolio_page_get_n_loads (BoursePortfolioPage *self)
   return self->n_loads;
 }
 
+BourseClientStore *
+bourse_portfolio_page_get_positions (BoursePortfolioPage *self)
+{
+  g_return_val_if_fail (BOURSE_IS_PORTFOLIO_PAGE (self), NULL);
+
+  return self->positions;
+}
+
 static void
 bourse_portfolio_page_dispose (GObject *object)
 {
@@ -693,6 +661,17 @@ bourse_portfolio_page_dispose (GObject *object)
   g_clear_object (&self->history_cancellable);
 
   bourse_portfolio_page_unfollow (self);
+  if (self->positions_list != NULL)
+    gtk_list_box_bind_model (self->positions_list, NULL, NULL, NULL, NULL);
+  if (self->positions != NULL)
+    g_signal_handlers_disconnect_by_data (self->positions, self);
+  g_clear_object (&self->positions);
+  if (self->sorted_positions != NULL)
+    g_signal_handlers_disconnect_by_data (self->sorted_positions, self);
+  g_clear_object (&self->sorted_positions);
+  g_clear_object (&self->open_positions);
+  g_clear_object (&self->open_filter);
+  self->positions_placeholder = NULL;
   if (self->client_signals != NULL)
     g_signal_group_set_target (self->client_signals, NULL);
   g_clear_object (&self->client_signals);
@@ -712,9 +691,6 @@ bourse_portfolio_page_finalize (GObject *object)
   BoursePortfolioPage *self = (BoursePortfolioPage *)object;
 
   g_clear_pointer (&self->currency, g_free);
-  g_clear_pointer (&self->positions, g_hash_table_unref);
-  g_clear_pointer (&self->last_prices, g_hash_table_unref);
-  g_clear_pointer (&self->tickers, g_hash_table_unref);
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->curve_times, g_array_unref);
   g_clear_pointer (&self->curve_values, g_array_unref);
@@ -791,6 +767,7 @@ bourse_portfolio_page_class_init (BoursePortfolioPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, drawdown_label);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, equity_chart);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, positions_group);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, positions_list);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, balances_group);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, calendar);
 
@@ -807,17 +784,25 @@ bourse_portfolio_page_init (BoursePortfolioPage *self)
   /* AdwPreferencesPage:name shadows the widget's own name in templates. */
   gtk_widget_set_name (GTK_WIDGET (self), "portfolio-page");
 
-  self->positions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) json_object_unref);
-  self->last_prices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->tickers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->rows = g_ptr_array_new ();
   self->curve_times = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->curve_values = g_array_new (FALSE, FALSE, sizeof (double));
   self->live_equity = NAN;
 
-  /* Every event: the callbacks keep the page's topics and the tickers of
-   * the symbols held. */
+  /* Open positions by symbol: the API's order, where the topic's new ones
+   * would come first. */
+  self->open_filter = gtk_custom_filter_new (filter_open, NULL, NULL);
+  self->open_positions = gtk_filter_list_model_new (NULL, GTK_FILTER (g_object_ref (self->open_filter)));
+  self->sorted_positions =
+    gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->open_positions)),
+                             GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (BOURSE_TYPE_CLIENT_POSITION,
+                                                                                             NULL, "symbol"))));
+  /* After the list box has made or dropped the rows. */
+  g_signal_connect_object (self->sorted_positions, "items-changed",
+                           G_CALLBACK (bourse_portfolio_page_positions_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+
+  /* Every event: the callbacks keep the page's topics. */
   self->client_signals = g_signal_group_new (BOURSE_TYPE_CLIENT);
   g_signal_group_connect_object (self->client_signals, "event",
                                  G_CALLBACK (bourse_portfolio_page_event_cb),
@@ -826,7 +811,8 @@ bourse_portfolio_page_init (BoursePortfolioPage *self)
                                  G_CALLBACK (bourse_portfolio_page_resync_cb),
                                  self, G_CONNECT_SWAPPED);
 
-  bourse_portfolio_page_apply_lists (self, NULL, NULL);
+  bourse_portfolio_page_apply_balances (self, NULL);
+  bourse_portfolio_page_positions_changed_cb (self);
 }
 
 GtkWidget *

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "client/bourse-client.h"
+#include "client/bourse-client-store.h"
 
 G_BEGIN_DECLS
 
@@ -27,5 +28,9 @@ void          bourse_portfolio_page_update_permissions (BoursePortfolioPage *sel
 void          bourse_portfolio_page_reload          (BoursePortfolioPage *self);
 /* How many answers of GET /api/v1/portfolio the page has shown. */
 guint         bourse_portfolio_page_get_n_loads     (BoursePortfolioPage *self);
+/* (transfer none) The open positions' BourseClientStore (of
+ * BourseClientPosition, closed ones included until the next reading), or
+ * NULL without a client. */
+BourseClientStore *bourse_portfolio_page_get_positions (BoursePortfolioPage *self);
 
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include "bourse-order-dialog.h"
 #include "bourse-orders-page.h"
 #include "bourse-page-header.h"
+#include "bourse-portfolio-page.h"
 #include "bourse-trading-util.h"
 #include "bourse-window.h"
 
@@ -490,6 +491,96 @@ test_portfolio (void)
   bourse_test_server_free (server);
 }
 
+/* The Portfolio page's positions, live {{{ */
+
+/* Read once the subscription is confirmed: from then on changes are events. */
+static gboolean
+store_is_live (gpointer data)
+{
+  return bourse_client_store_get_loaded (data) && bourse_client_store_get_live (data);
+}
+
+/* The row named query->name says query->text in its subtitle. */
+static gboolean
+row_subtitle_says (gpointer data)
+{
+  LabelQuery *query = data;
+  GtkWidget *row = find_widget (query->root, query->name);
+  const char *subtitle = row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+
+  return subtitle != NULL && strstr (subtitle, query->text) != NULL;
+}
+
+static void
+fill_btc (BourseTestServer *server,
+          const char       *side,
+          const char       *quantity)
+{
+  g_autofree char *body = g_strdup_printf ("{\"symbol\":\"BTCUSDT\",\"side\":\"%s\",\"type\":\"MARKET\","
+                                           "\"quantity\":\"%s\"}", side, quantity);
+  g_autoptr(JsonNode) order = desk_expect (server, "POST", "/api/v1/orders", NULL, body, 201);
+
+  g_assert_cmpstr (json_object_get_string_member (desk_object (order), "status"), ==, "FILLED");
+}
+
+/* A position opened through the API comes to the Portfolio page as its
+ * row, by the "positions" topic and without the list read again; another
+ * fill changes that same row in place, and the close (quantity 0 on the
+ * topic) takes it away and brings the empty state back. */
+static void
+test_positions_live (void)
+{
+  BourseTestServer *server = desk_sim_server_new ("1", "1", NULL);
+  BourseClientStore *store;
+  BourseWindow *window;
+  GtkWidget *page, *row;
+  LabelQuery query;
+  WidgetQuery gone;
+  guint n_loads;
+
+  window = open_window (server);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "portfolio"));
+  page = find_widget (GTK_WIDGET (window), "portfolio-page");
+  g_assert_nonnull (page);
+  wait_for_topics (window, trading_topics);
+  store = bourse_portfolio_page_get_positions (BOURSE_PORTFOLIO_PAGE (page));
+  g_assert_nonnull (store);
+  wait_until (store_is_live, store, "the positions read once subscribed");
+  n_loads = bourse_client_store_get_n_loads (store);
+  g_assert_nonnull (find_widget (page, "no-positions-row"));
+  g_assert_null (find_widget (page, "position-row-BTCUSDT"));
+
+  fill_btc (server, "BUY", "0.01");
+  row = wait_for_widget_named (page, "position-row-BTCUSDT");
+  query = (LabelQuery) { page, "position-row-BTCUSDT", "0.01 at " };
+  wait_until (row_subtitle_says, &query, "the position's quantity");
+  wait_until (position_is_shown, window, "the position's unrealised PnL");
+  g_assert_null (find_widget (page, "no-positions-row"));
+  g_test_message ("Position: %s, unrealised %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
+                  label_text (row, "unrealized-pnl"));
+
+  /* Bought more: the same row says so. */
+  fill_btc (server, "BUY", "0.01");
+  query = (LabelQuery) { page, "position-row-BTCUSDT", "0.02 at " };
+  wait_until (row_subtitle_says, &query, "the position's new quantity");
+  g_assert_true (find_widget (page, "position-row-BTCUSDT") == row);
+
+  /* Sold out: the row goes, the empty state comes back. */
+  fill_btc (server, "SELL", "0.02");
+  gone = (WidgetQuery) { page, "position-row-BTCUSDT" };
+  wait_until (widget_is_gone, &gone, "the closed position to leave the list");
+  wait_for_widget_named (page, "no-positions-row");
+
+  /* All of it by events, in the same store. */
+  g_assert_true (bourse_portfolio_page_get_positions (BOURSE_PORTFOLIO_PAGE (page)) == store);
+  g_assert_cmpuint (bourse_client_store_get_n_loads (store), ==, n_loads);
+
+  close_window (window);
+  bourse_test_server_free (server);
+}
+
+/* }}} */
+
 /* An approved BUY of BTCUSDT near its last price, with a stop-loss below
  * and a take-profit above, from a signal through a webhook; its id. */
 static gint64
@@ -888,6 +979,7 @@ main (int   argc,
   g_test_add_func ("/trading/kill-switch", test_kill_switch);
   g_test_add_func ("/trading/order-dialog", test_order_dialog);
   g_test_add_func ("/trading/portfolio", test_portfolio);
+  g_test_add_func ("/trading/positions-live", test_positions_live);
   g_test_add_func ("/trading/execute", test_execute);
   g_test_add_func ("/trading/viewer", test_viewer);
   g_test_add_func ("/trading/cancel-rights", test_cancel_rights);
