@@ -511,18 +511,6 @@ row_subtitle_says (gpointer data)
   return subtitle != NULL && strstr (subtitle, query->text) != NULL;
 }
 
-static void
-fill_btc (BourseTestServer *server,
-          const char       *side,
-          const char       *quantity)
-{
-  g_autofree char *body = g_strdup_printf ("{\"symbol\":\"BTCUSDT\",\"side\":\"%s\",\"type\":\"MARKET\","
-                                           "\"quantity\":\"%s\"}", side, quantity);
-  g_autoptr(JsonNode) order = desk_expect (server, "POST", "/api/v1/orders", NULL, body, 201);
-
-  g_assert_cmpstr (json_object_get_string_member (desk_object (order), "status"), ==, "FILLED");
-}
-
 /* A position opened through the API comes to the Portfolio page as its
  * row, by the "positions" topic and without the list read again; another
  * fill changes that same row in place, and the close (quantity 0 on the
@@ -550,7 +538,7 @@ test_positions_live (void)
   g_assert_nonnull (find_widget (page, "no-positions-row"));
   g_assert_null (find_widget (page, "position-row-BTCUSDT"));
 
-  fill_btc (server, "BUY", "0.01");
+  desk_fill_btc (server, "BUY", "0.01");
   row = wait_for_widget_named (page, "position-row-BTCUSDT");
   query = (LabelQuery) { page, "position-row-BTCUSDT", "0.01 at " };
   wait_until (row_subtitle_says, &query, "the position's quantity");
@@ -560,13 +548,13 @@ test_positions_live (void)
                   label_text (row, "unrealized-pnl"));
 
   /* Bought more: the same row says so. */
-  fill_btc (server, "BUY", "0.01");
+  desk_fill_btc (server, "BUY", "0.01");
   query = (LabelQuery) { page, "position-row-BTCUSDT", "0.02 at " };
   wait_until (row_subtitle_says, &query, "the position's new quantity");
   g_assert_true (find_widget (page, "position-row-BTCUSDT") == row);
 
   /* Sold out: the row goes, the empty state comes back. */
-  fill_btc (server, "SELL", "0.02");
+  desk_fill_btc (server, "SELL", "0.02");
   gone = (WidgetQuery) { page, "position-row-BTCUSDT" };
   wait_until (widget_is_gone, &gone, "the closed position to leave the list");
   wait_for_widget_named (page, "no-positions-row");

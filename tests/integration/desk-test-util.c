@@ -689,3 +689,19 @@ desk_gate_register (void)
 }
 
 /* }}} */
+
+/* Orders {{{ */
+
+void
+desk_fill_btc (BourseTestServer *server,
+               const char       *side,
+               const char       *quantity)
+{
+  g_autofree char *body = g_strdup_printf ("{\"symbol\":\"BTCUSDT\",\"side\":\"%s\",\"type\":\"MARKET\","
+                                           "\"quantity\":\"%s\"}", side, quantity);
+  g_autoptr(JsonNode) order = desk_expect (server, "POST", "/api/v1/orders", NULL, body, 201);
+
+  g_assert_cmpstr (json_object_get_string_member (desk_object (order), "status"), ==, "FILLED");
+}
+
+/* }}} */

@@ -137,4 +137,10 @@ void              desk_mark_running          (BourseTestServer   *server,
  * "interrupted", with an end. */
 void              desk_assert_interrupted    (JsonNode           *record);
 
+/* A MARKET order of BTCUSDT (@side BUY or SELL) through the API, asserting
+ * that the paper broker filled it at once (a simulated server). */
+void              desk_fill_btc              (BourseTestServer   *server,
+                                              const char         *side,
+                                              const char         *quantity);
+
 G_END_DECLS

@@ -647,19 +647,6 @@ position_is_closed (gpointer data)
   return !bourse_client_position_is_open (data);
 }
 
-/* A market order on @symbol, filled at once by the paper broker. */
-static void
-fill_market_order (BourseTestServer *server,
-                   const char       *side,
-                   const char       *quantity)
-{
-  g_autofree char *body = g_strdup_printf ("{\"symbol\":\"BTCUSDT\",\"side\":\"%s\",\"type\":\"MARKET\","
-                                           "\"quantity\":\"%s\"}", side, quantity);
-  g_autoptr(JsonNode) order = desk_expect (server, "POST", "/api/v1/orders", NULL, body, 201);
-
-  g_assert_cmpstr (json_object_get_string_member (desk_object (order), "status"), ==, "FILLED");
-}
-
 /* A position is named by its symbol; its money stays the API's decimal
  * text; quantity 0 is closed, however it is written. */
 static void
@@ -731,7 +718,7 @@ test_positions (void)
   wait_for_store (store, 0, 0);
   n_loads = bourse_client_store_get_n_loads (store);
 
-  fill_market_order (server, "BUY", "0.01");
+  desk_fill_btc (server, "BUY", "0.01");
   wait_for_store (store, 1, n_loads);
   position = BOURSE_CLIENT_POSITION (bourse_client_store_lookup (store, "BTCUSDT"));
   g_assert_nonnull (position);
@@ -743,18 +730,18 @@ test_positions (void)
   g_assert_nonnull (bourse_client_position_get_unrealized_pnl (position));
   g_assert_cmpint (bourse_client_position_get_trade_id (position), >, 0);
 
-  fill_market_order (server, "SELL", "0.01");
+  desk_fill_btc (server, "SELL", "0.01");
   bourse_test_wait_until (position_is_closed, position, TIMEOUT_MS, "the position closed");
   g_assert_true (bourse_client_store_lookup (store, "BTCUSDT") == BOURSE_CLIENT_OBJECT (position));
   g_assert_cmpuint (bourse_client_store_get_n_loads (store), ==, n_loads);
 
   /* Opened again: the same object, open again. */
-  fill_market_order (server, "BUY", "0.02");
+  desk_fill_btc (server, "BUY", "0.02");
   bourse_test_wait_until (position_is_open, position, TIMEOUT_MS, "the position opened again");
   g_assert_cmpstr (bourse_client_position_get_quantity (position), ==, "0.02000000");
   g_assert_true (bourse_client_store_lookup (store, "BTCUSDT") == BOURSE_CLIENT_OBJECT (position));
 
-  fill_market_order (server, "SELL", "0.02");
+  desk_fill_btc (server, "SELL", "0.02");
   bourse_test_wait_until (position_is_closed, position, TIMEOUT_MS, "the position closed again");
   g_assert_cmpuint (bourse_client_store_get_n_loads (store), ==, n_loads);
   bourse_client_store_reload (store);
