@@ -383,15 +383,22 @@ bourse_connections_request_started (BourseConnections *self,
   g_private_set (&announced_message, NULL);
   g_private_set (&announced_conn, NULL);
 
-  /* A connection we accepted announces its first message from inside
-   * soup_server_accept_iostream (), and libsoup knows only its stream. */
-  if (socket == NULL)
-    socket = self->accepting;
-  if (conn == NULL || socket == NULL)
+  if (conn == NULL)
     return NULL;
 
+  /* The socket is needed only to follow a new connection. One we accepted
+   * has none in libsoup's eyes, on any of its messages: it announces its
+   * first from inside soup_server_accept_iostream (), where ours is at
+   * hand; its next ones find it followed already. (Asking for the socket
+   * first left the keep-alive requests of our connections unfollowed: still
+   * idle since their first answer, the idle time-out cut them in use.) */
   if ((connection = g_hash_table_lookup (self->by_conn, conn)) == NULL)
     {
+      if (socket == NULL)
+        socket = self->accepting;
+      if (socket == NULL)
+        return NULL;
+
       connection = g_new0 (Connection, 1);
       connection->owner = self;
       connection->conn = conn;
