@@ -41,7 +41,7 @@ struct _BoursePortfolioPage
   GtkCustomFilter     *open_filter;
   GtkFilterListModel  *open_positions;    /* those of the store still open */
   GtkSortListModel    *sorted_positions;  /* by symbol, as the API lists them */
-  GtkWidget           *positions_placeholder;
+  GtkWidget           *positions_empty;   /* its status page */
   GPtrArray           *rows;              /* the balances' rows */
   GArray              *curve_times;       /* the equity snapshots, ms */
   GArray              *curve_values;
@@ -152,19 +152,6 @@ bourse_portfolio_page_apply_summary (BoursePortfolioPage *self,
 
 /* Positions {{{ */
 
-/* What an empty group says. */
-static GtkWidget *
-new_placeholder (const char *name,
-                 const char *title)
-{
-  GtkWidget *row = adw_action_row_new ();
-
-  gtk_widget_set_name (row, name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_widget_add_css_class (row, "dim-label");
-  return row;
-}
-
 static GtkWidget *
 bourse_portfolio_page_create_position_row (gpointer item,
                                            gpointer user_data)
@@ -181,23 +168,14 @@ filter_open (gpointer item,
   return bourse_client_position_is_open (item);
 }
 
-/* The placeholder follows the number of open positions. */
+/* The empty state follows the number of open positions. */
 static void
 bourse_portfolio_page_positions_changed_cb (BoursePortfolioPage *self)
 {
   guint n_open = g_list_model_get_n_items (G_LIST_MODEL (self->sorted_positions));
+  gboolean loaded = self->positions != NULL && bourse_client_store_get_n_loads (self->positions) > 0;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->positions_list), n_open > 0);
-  if (n_open > 0 && self->positions_placeholder != NULL)
-    {
-      adw_preferences_group_remove (self->positions_group, self->positions_placeholder);
-      self->positions_placeholder = NULL;
-    }
-  else if (n_open == 0 && self->positions_placeholder == NULL)
-    {
-      self->positions_placeholder = new_placeholder ("no-positions-row", _("No Open Positions"));
-      adw_preferences_group_add (self->positions_group, self->positions_placeholder);
-    }
+  bourse_empty_state_update (self->positions_empty, loaded, n_open, GTK_WIDGET (self->positions_list), NULL);
 }
 
 static void
@@ -205,6 +183,7 @@ bourse_portfolio_page_positions_loaded_cb (BoursePortfolioPage *self)
 {
   adw_preferences_group_set_description (self->positions_group,
                                          _("Unrealised profit and loss at the last price"));
+  bourse_portfolio_page_positions_changed_cb (self);
 }
 
 static void
@@ -322,13 +301,8 @@ bourse_portfolio_page_apply_balances (BoursePortfolioPage *self,
       n_balances++;
     }
 
-  if (n_balances == 0)
-    {
-      GtkWidget *row = new_placeholder ("no-balances-row", _("No Balances"));
-
-      adw_preferences_group_add (self->balances_group, row);
-      g_ptr_array_add (self->rows, row);
-    }
+  /* None: the group is not shown (the summary says the cash). */
+  gtk_widget_set_visible (GTK_WIDGET (self->balances_group), n_balances > 0);
 }
 
 /* }}} */
@@ -351,6 +325,7 @@ bourse_portfolio_page_load_cb (GObject      *object,
         {
           g_debug ("Could not load the portfolio: %s", error->message);
           adw_preferences_group_set_description (self->balances_group, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->balances_group), TRUE);
         }
       return;
     }
@@ -671,7 +646,6 @@ bourse_portfolio_page_dispose (GObject *object)
   g_clear_object (&self->sorted_positions);
   g_clear_object (&self->open_positions);
   g_clear_object (&self->open_filter);
-  self->positions_placeholder = NULL;
   if (self->client_signals != NULL)
     g_signal_group_set_target (self->client_signals, NULL);
   g_clear_object (&self->client_signals);
@@ -767,6 +741,7 @@ bourse_portfolio_page_class_init (BoursePortfolioPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, drawdown_label);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, equity_chart);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, positions_group);
+  gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, positions_empty);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, positions_list);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, balances_group);
   gtk_widget_class_bind_template_child (widget_class, BoursePortfolioPage, calendar);

@@ -457,7 +457,7 @@ test_portfolio (void)
   page = find_widget (GTK_WIDGET (window), "portfolio-page");
   g_assert_nonnull (page);
   wait_for_topics (window, trading_topics);
-  g_assert_nonnull (find_widget (page, "no-positions-row"));
+  wait_for_status_page (page, "positions-empty");
 
   order = desk_expect (server, "POST", "/api/v1/orders", NULL,
                        "{\"symbol\":\"BTCUSDT\",\"side\":\"BUY\",\"type\":\"MARKET\",\"quantity\":\"0.01\"}",
@@ -535,7 +535,13 @@ test_positions_live (void)
   g_assert_nonnull (store);
   wait_until (store_is_live, store, "the positions read once subscribed");
   n_loads = bourse_client_store_get_n_loads (store);
-  g_assert_nonnull (find_widget (page, "no-positions-row"));
+  /* None: a status page, not an empty list. */
+  {
+    GtkWidget *empty = wait_for_status_page (page, "positions-empty");
+
+    g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty)), ==, "No Open Positions");
+    g_assert_false (gtk_widget_is_visible (find_required (page, "positions-list")));
+  }
   g_assert_null (find_widget (page, "position-row-BTCUSDT"));
 
   desk_fill_btc (server, "BUY", "0.01");
@@ -543,7 +549,9 @@ test_positions_live (void)
   query = (LabelQuery) { page, "position-row-BTCUSDT", "0.01 at " };
   wait_until (row_subtitle_says, &query, "the position's quantity");
   wait_until (position_is_shown, window, "the position's unrealised PnL");
-  g_assert_null (find_widget (page, "no-positions-row"));
+  /* The first one: the list takes the status page's place. */
+  wait_for_status_page_gone (page, "positions-empty");
+  g_assert_true (gtk_widget_get_mapped (row));
   g_test_message ("Position: %s, unrealised %s", adw_action_row_get_subtitle (ADW_ACTION_ROW (row)),
                   label_text (row, "unrealized-pnl"));
 
@@ -557,7 +565,7 @@ test_positions_live (void)
   desk_fill_btc (server, "SELL", "0.02");
   gone = (WidgetQuery) { page, "position-row-BTCUSDT" };
   wait_until (widget_is_gone, &gone, "the closed position to leave the list");
-  wait_for_widget_named (page, "no-positions-row");
+  wait_for_status_page (page, "positions-empty");
 
   /* All of it by events, in the same store. */
   g_assert_true (bourse_portfolio_page_get_positions (BOURSE_PORTFOLIO_PAGE (page)) == store);
