@@ -407,6 +407,7 @@ bourse_settings_page_add_section (BourseSettingsPage *self,
   Section *section = g_new0 (Section, 1);
   g_autofree char *group_name = g_strdup_printf ("section-%s", name);
   g_autofree char *button_name = g_strdup_printf ("apply-%s", name);
+  g_autofree char *accessible_name = NULL;
 
   section->name = g_strdup (name);
   section->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) key_row_free);
@@ -416,11 +417,20 @@ bourse_settings_page_add_section (BourseSettingsPage *self,
   /* Section names are the file's: [server], [risk]… */
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (section->group), name);
 
-  section->apply_button = gtk_button_new_with_mnemonic (_("_Apply"));
+  /* Each section is applied by its own PUT, which the server takes or
+   * refuses whole, so the button is the section's: a plain one without a
+   * mnemonic, as it repeats on the page (docs/DESKTOP.md). Its accessible
+   * name says which section, which the words alone do not. */
+  section->apply_button = gtk_button_new_with_label (_("Apply"));
   gtk_widget_set_name (section->apply_button, button_name);
   gtk_widget_set_valign (section->apply_button, GTK_ALIGN_CENTER);
   gtk_widget_set_sensitive (section->apply_button, FALSE);
-  gtk_widget_add_css_class (section->apply_button, "suggested-action");
+  /* Translators: the button applying a section's changes; %s is the
+   * section's name as in the file ("rate_limit") */
+  accessible_name = g_strdup_printf (_("Apply %s"), name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (section->apply_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible_name,
+                                  -1);
   /* Not an actionable: its sensitivity says whether there is anything to
    * apply, which an action's enabled state would override. */
   g_object_set_data_full (G_OBJECT (section->apply_button), "bourse-section", g_strdup (name), g_free);
