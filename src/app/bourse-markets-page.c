@@ -389,7 +389,8 @@ position_to_interval (GBinding     *binding,
                       GValue       *to,
                       gpointer      user_data)
 {
-  g_autoptr(GObject) dropdown = g_binding_dup_source (binding);
+  /* The binding's target, in this direction too: its source is the page. */
+  g_autoptr(GObject) dropdown = g_binding_dup_target (binding);
   const char *interval = gtk_string_list_get_string (
     GTK_STRING_LIST (gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown))), g_value_get_uint (from));
 
