@@ -19,8 +19,10 @@
 #include "bourse-candle-chart.h"
 #include "bourse-download-dialog.h"
 #include "bourse-local-engine.h"
+#include "bourse-markets-page.h"
 #include "bourse-owner-dialog.h"
 #include "bourse-page-header.h"
+#include "bourse-settings-page.h"
 #include "bourse-system-page.h"
 #include "bourse-users-page.h"
 #include "bourse-window.h"
@@ -1170,15 +1172,16 @@ leaflet_is_folded_as (gpointer data)
   return adw_leaflet_get_folded (ADW_LEAFLET (query->leaflet)) == query->folded;
 }
 
-/* The size asked for, but for a window as wide as the screen (Xvfb's
- * 1280 px), whose shadow takes a few of them. */
+/* The size asked for, but above the window's minimum (360 px), where the
+ * window's frame takes a few of them: its shadow, as on a screen-wide
+ * window (Xvfb's 1280 px), and 10 px of a laptop's 1024. */
 static gboolean
 window_has_width (gpointer data)
 {
   WidthQuery *query = data;
   int width = gtk_widget_get_width (query->window);
 
-  return width == query->width || (query->width >= 1280 && width >= query->width - 20 &&
+  return width == query->width || (query->width > 360 && width >= query->width - 20 &&
                                    width <= query->width);
 }
 
@@ -1225,13 +1228,143 @@ describe_wide (GtkWidget *widget,
   return TRUE;
 }
 
+/* Issue 14's checks: narrow toolbars, a laptop's width {{{ */
+
+static gboolean squeezer_shows (gpointer data);
+
+/* No leaflet, stack, squeezer or revealer of @widget's is moving: while
+ * one is, both of its children are on screen. */
+static gboolean
+transitions_are_done (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  if (ADW_IS_LEAFLET (widget) && adw_leaflet_get_child_transition_running (ADW_LEAFLET (widget)))
+    return FALSE;
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return FALSE;
+  if (ADW_IS_SQUEEZER (widget) && adw_squeezer_get_transition_running (ADW_SQUEEZER (widget)))
+    return FALSE;
+  if (GTK_IS_REVEALER (widget) &&
+      gtk_revealer_get_reveal_child (GTK_REVEALER (widget)) != gtk_revealer_get_child_revealed (GTK_REVEALER (widget)))
+    return FALSE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (!transitions_are_done (child))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+settings_are_listed (gpointer data)
+{
+  return bourse_settings_page_get_n_sections (data) > 0;
+}
+
+/* Shows the page @name through the window and waits until it is on
+ * screen, filled and still; returns it. */
+static GtkWidget *
+show_page_still (BourseWindow *window,
+                 const char   *name)
+{
+  GtkWidget *page;
+  GtkWidget *settings;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", name));
+  wait_until (visible_page_is_mapped, window, "the page to be shown");
+  page = visible_page (window);
+  /* The one page that reads its content only once shown. */
+  if ((settings = find_widget_of_type (page, BOURSE_TYPE_SETTINGS_PAGE)) != NULL)
+    wait_until (settings_are_listed, settings, "the Settings page to list the sections");
+  wait_until (transitions_are_done, window, "the window's transitions to end");
+
+  return page;
+}
+
+/* The Markets page's chart of WIDEUSDT, as a user opens it on a narrow
+ * window: the row activated takes the list's place. */
+static GtkWidget *
+show_markets_chart (BourseWindow *window)
+{
+  GtkWidget *markets = show_page_still (window, "markets");
+  GtkWidget *row = wait_for_widget_named (markets, "instrument-row-WIDEUSDT");
+  GtkWidget *dropdown = find_widget (markets, "interval-dropdown");
+
+  gtk_list_box_select_row (GTK_LIST_BOX (find_widget (markets, "instrument-list")), GTK_LIST_BOX_ROW (row));
+  gtk_widget_activate (row);
+  g_assert_nonnull (dropdown);
+  wait_until (visible_page_is_mapped, window, "the page to be shown");
+  wait_until (transitions_are_done, window, "the chart to take the list's place");
+  g_assert_cmpstr (bourse_markets_page_get_symbol (BOURSE_MARKETS_PAGE (markets)), ==, "WIDEUSDT");
+
+  return markets;
+}
+
+/* The width @leaflet needs for its children side by side. */
+static int
+leaflet_unfolded_width (GtkWidget *leaflet)
+{
+  int width = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (leaflet);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      width += min_width (child);
+
+  return width;
+}
+
+/* At 360 px the intervals are a drop-down, not the toggles, and what is
+ * chosen there is the chart's interval. */
+static void
+assert_narrow_intervals (BourseWindow *window)
+{
+  GtkWidget *markets = show_markets_chart (window);
+  GtkWidget *dropdown = find_widget (markets, "interval-dropdown");
+  GtkWidget *pair[2] = { gtk_widget_get_ancestor (dropdown, ADW_TYPE_SQUEEZER), dropdown };
+  GListModel *names = gtk_drop_down_get_model (GTK_DROP_DOWN (dropdown));
+  g_autofree char *before = g_strdup (bourse_markets_page_get_interval (BOURSE_MARKETS_PAGE (markets)));
+  const char *other = g_str_equal (before, "4h") ? "1d" : "4h";
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  g_assert_nonnull (pair[0]);
+  wait_until (squeezer_shows, pair, "the interval drop-down in the toolbar's place");
+  g_assert_true (gtk_widget_get_mapped (dropdown));
+  g_assert_false (gtk_widget_get_mapped (find_widget (markets, "interval-box")));
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (names), i), other))
+      position = i;
+  g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (dropdown), position);
+  g_assert_cmpstr (bourse_markets_page_get_interval (BOURSE_MARKETS_PAGE (markets)), ==, other);
+  {
+    g_autofree char *toggle = g_strdup_printf ("interval-%s", other);
+
+    /* The toggles (hidden here) follow the same state. */
+    g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_widget (markets, toggle))));
+  }
+
+  /* Back as it was: the interval is remembered for the next window. */
+  bourse_markets_page_set_interval (BOURSE_MARKETS_PAGE (markets), before);
+  g_assert_cmpstr (gtk_string_object_get_string (GTK_STRING_OBJECT (gtk_drop_down_get_selected_item (GTK_DROP_DOWN (dropdown)))),
+                   ==, before);
+}
+
+/* }}} */
+
 /* From GNOME's smallest window to a wide one, every page fits: nothing
  * asks for more width than the window has, and the sidebar folds only
  * when it must. */
 static void
 test_window_adaptive (void)
 {
-  static const int widths[] = { 360, 1280 };
+  /* A phone's, a laptop's (issue 14: the sidebar stays) and a wide one. */
+  static const int widths[] = { 360, 1024, 1280 };
   g_autoptr(GString) faults = g_string_new (NULL);
 
   if (!have_display)
@@ -1270,6 +1403,15 @@ test_window_adaptive (void)
                                       adw_view_stack_page_get_name (page), widths[w], min);
               describe_wide (child, widths[w], faults);
             }
+          /* The sidebar beside every page from a laptop's width: the
+           * leaflet folds when its children's minimum widths do not fit. */
+          if (widths[w] >= 1024 && (min = leaflet_unfolded_width (leaflet)) > widths[w])
+            {
+              g_string_append_printf (faults, "\n%s at %d px folds the sidebar (%d px beside it):",
+                                      adw_view_stack_page_get_name (page), widths[w], min);
+              describe_wide (visible_page (window), widths[w] - min + min_width (visible_page (window)),
+                             faults);
+            }
         }
       if (faults->len > 0)
         g_error ("Too wide:%s", faults->str);
@@ -1280,6 +1422,8 @@ test_window_adaptive (void)
        * phone's. */
       fold = (FoldQuery) { leaflet, widths[w] < 600 };
       wait_until (leaflet_is_folded_as, &fold, "the sidebar to fold (or unfold) for the width");
+      if (widths[w] < 600)
+        assert_narrow_intervals (window);
       g_clear_object (&pages);
       close_window (window);
     }
@@ -1849,14 +1993,144 @@ collect_unnamed (GtkWidget *widget,
     collect_unnamed (child, out);
 }
 
-/* Every control without a visible label has an accessible name, on every
- * page and in the window's header bars. */
+/* Issue 14: the HIG's buttons and mnemonics, the places a page hides {{{ */
+
+typedef void (*PlaceCheck) (GtkWidget  *window,
+                            const char *where,
+                            GString    *faults);
+
 static void
-test_window_accessible_names (void)
+collect_unnamed_at (GtkWidget  *window,
+                    const char *where,
+                    GString    *faults)
 {
+  g_autoptr(GString) found = g_string_new (NULL);
+
+  collect_unnamed (window, found);
+  if (found->len > 0)
+    g_string_append_printf (faults, "\n%s:%s", where, found->str);
+}
+
+static gboolean
+editor_is_shown (gpointer data)
+{
+  GtkWidget *page = data;
+
+  return adw_leaflet_get_visible_child (ADW_LEAFLET (find_widget (page, "strategies-leaflet"))) ==
+         find_widget (page, "strategies-editor-page");
+}
+
+/* Runs @check on what the window's pages show only when asked: the
+ * Strategies editor (the leaflet's other child) and, at 360 px, the
+ * sidebar (the folded window's first place) and the Markets chart (the
+ * list's). */
+static void
+each_hidden_place (BourseWindow *window,
+                   int           width,
+                   PlaceCheck    check,
+                   GString      *faults)
+{
+  GtkWidget *strategies = show_page_still (window, "strategies");
+  g_autofree char *where = NULL;
+
+  g_assert_true (gtk_widget_activate_action (strategies, "strategies.new", NULL));
+  wait_until (editor_is_shown, strategies, "the Strategies editor");
+  wait_until (transitions_are_done, window, "the editor to slide in");
+  where = g_strdup_printf ("the Strategies editor at %d px", width);
+  check (GTK_WIDGET (window), where, faults);
+  g_assert_true (gtk_widget_activate_action (strategies, "strategies.back", NULL));
+  wait_until (transitions_are_done, window, "the editor to slide out");
+
+  if (width < 600)
+    {
+      GtkWidget *leaflet = find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_LEAFLET);
+
+      show_markets_chart (window);
+      g_free (where);
+      where = g_strdup_printf ("the Markets chart at %d px", width);
+      check (GTK_WIDGET (window), where, faults);
+
+      adw_leaflet_navigate (ADW_LEAFLET (leaflet), ADW_NAVIGATION_DIRECTION_BACK);
+      wait_until (transitions_are_done, window, "the sidebar to slide in");
+      g_assert_true (gtk_widget_get_mapped (find_widget (GTK_WIDGET (window), "sidebar-list")));
+      g_free (where);
+      where = g_strdup_printf ("the sidebar at %d px", width);
+      check (GTK_WIDGET (window), where, faults);
+    }
+}
+
+/* The widget and its nearest named ancestor, for a failure's message. */
+static char *
+describe_widget (GtkWidget *widget)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  return g_strdup (describe_focus (widget, out));
+}
+
+/* What is on screen: suggested actions, and the window's mnemonics by
+ * their (lower-case) key. */
+static void
+collect_decisions (GtkWidget  *widget,
+                   GPtrArray  *suggested,
+                   GHashTable *mnemonics,
+                   GString    *faults)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (gtk_widget_has_css_class (widget, "suggested-action"))
+    g_ptr_array_add (suggested, describe_widget (widget));
+
+  if (GTK_IS_LABEL (widget) && gtk_label_get_use_underline (GTK_LABEL (widget)) &&
+      gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)) != GDK_KEY_VoidSymbol)
+    {
+      guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
+      g_autofree char *here = g_strdup_printf ("“%s” (%s)", gtk_label_get_label (GTK_LABEL (widget)),
+                                               describe_widget (gtk_widget_get_parent (widget)));
+      const char *first = g_hash_table_lookup (mnemonics, GUINT_TO_POINTER (key));
+
+      if (first != NULL)
+        g_string_append_printf (faults, "\n    Alt+%s twice: %s and %s", gdk_keyval_name (key), first, here);
+      else
+        g_hash_table_insert (mnemonics, GUINT_TO_POINTER (key), g_steal_pointer (&here));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_decisions (child, suggested, mnemonics, faults);
+}
+
+static void
+collect_decisions_at (GtkWidget  *window,
+                      const char *where,
+                      GString    *faults)
+{
+  g_autoptr(GPtrArray) suggested = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) mnemonics = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  g_autoptr(GString) found = g_string_new (NULL);
+
+  collect_decisions (window, suggested, mnemonics, found);
+  if (suggested->len > 1)
+    {
+      g_string_append_printf (found, "\n    %u suggested actions:", suggested->len);
+      for (guint i = 0; i < suggested->len; i++)
+        g_string_append_printf (found, " %s;", (char *) g_ptr_array_index (suggested, i));
+    }
+  if (found->len > 0)
+    g_string_append_printf (faults, "\n  %s:%s", where, found->str);
+}
+
+/* The HIG's decisive buttons: at most one suggested action on screen (the
+ * visible page and the window's header bars), and no mnemonic twice among
+ * what is visible, on every page at 1280 and 360 px and in what pages
+ * show only when asked. */
+static void
+test_window_hig (void)
+{
+  static const int widths[] = { 1280, 360 };
   g_autoptr(GString) faults = g_string_new (NULL);
-  g_autoptr(GListModel) pages = NULL;
-  BourseWindow *window;
 
   if (!have_display)
     {
@@ -1864,26 +2138,74 @@ test_window_accessible_names (void)
       return;
     }
 
-  window = open_full_window (1280);
-  pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
-                                                                                       ADW_TYPE_VIEW_STACK))));
-  for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
     {
-      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
-      g_autoptr(GString) page_faults = g_string_new (NULL);
+      BourseWindow *window = open_full_window (widths[w]);
+      g_autoptr(GListModel) pages = NULL;
 
-      gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s",
-                                  adw_view_stack_page_get_name (page));
-      wait_until (visible_page_is_mapped, window, "the page to be shown");
-      collect_unnamed (GTK_WIDGET (window), page_faults);
-      if (page_faults->len > 0)
-        g_string_append_printf (faults, "\n%s:%s", adw_view_stack_page_get_name (page), page_faults->str);
+      /* The console crossfades in over the starting status page (and its
+       * Retry). */
+      wait_until (stack_transition_is_done, find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_STACK),
+                  "the console to be shown");
+      pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
+                                                                                           ADW_TYPE_VIEW_STACK))));
+      for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+        {
+          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+          g_autofree char *where = g_strdup_printf ("%s at %d px", adw_view_stack_page_get_name (page), widths[w]);
+
+          show_page_still (window, adw_view_stack_page_get_name (page));
+          collect_decisions_at (GTK_WIDGET (window), where, faults);
+        }
+
+      each_hidden_place (window, widths[w], collect_decisions_at, faults);
+      close_window (window);
+    }
+
+  if (faults->len > 0)
+    g_error ("Against the HIG:%s", faults->str);
+}
+
+/* }}} */
+
+/* Every control without a visible label has an accessible name, on every
+ * page, in the window's header bars and in what pages show only when
+ * asked, at 1280 and 360 px. */
+static void
+test_window_accessible_names (void)
+{
+  static const int widths[] = { 1280, 360 };
+  g_autoptr(GString) faults = g_string_new (NULL);
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      BourseWindow *window = open_full_window (widths[w]);
+      g_autoptr(GListModel) pages = NULL;
+
+      pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
+                                                                                           ADW_TYPE_VIEW_STACK))));
+      for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+        {
+          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+          g_autofree char *where = g_strdup_printf ("%s at %d px", adw_view_stack_page_get_name (page), widths[w]);
+
+          show_page_still (window, adw_view_stack_page_get_name (page));
+          collect_unnamed_at (GTK_WIDGET (window), where, faults);
+        }
+
+      /* What the pages above do not show. */
+      each_hidden_place (window, widths[w], collect_unnamed_at, faults);
+      close_window (window);
     }
 
   if (faults->len > 0)
     g_error ("Controls without a name:%s", faults->str);
-
-  close_window (window);
 }
 
 /* }}} */
@@ -1996,6 +2318,7 @@ main (int   argc,
   g_test_add_func ("/window/empty-approvals", test_window_empty_approvals);
   g_test_add_func ("/window/empty-users", test_window_empty_users);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
+  g_test_add_func ("/window/hig", test_window_hig);
 
   ret = g_test_run ();
 
