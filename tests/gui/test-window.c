@@ -1241,6 +1241,14 @@ transitions_are_done (gpointer data)
 
   if (ADW_IS_LEAFLET (widget) && adw_leaflet_get_child_transition_running (ADW_LEAFLET (widget)))
     return FALSE;
+  /* A folded leaflet lets go of the child it left at the allocation after
+   * its transition. */
+  if (ADW_IS_LEAFLET (widget) && adw_leaflet_get_folded (ADW_LEAFLET (widget)))
+    for (GtkWidget *child = gtk_widget_get_first_child (widget);
+         child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (child != adw_leaflet_get_visible_child (ADW_LEAFLET (widget)) && gtk_widget_get_mapped (child))
+        return FALSE;
   if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
     return FALSE;
   if (ADW_IS_SQUEEZER (widget) && adw_squeezer_get_transition_running (ADW_SQUEEZER (widget)))
@@ -1256,6 +1264,42 @@ transitions_are_done (gpointer data)
       return FALSE;
 
   return TRUE;
+}
+
+typedef struct
+{
+  GtkWidget *window;
+  guint      ticks;
+} StillQuery;
+
+static gboolean
+count_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  ((StillQuery *) data)->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* Two frames' ticks have a layout between them: what was just shown or
+ * hidden has been allocated, and a leaflet has folded or started to move. */
+static gboolean
+window_is_still (gpointer data)
+{
+  StillQuery *query = data;
+
+  return query->ticks >= 2 && transitions_are_done (query->window);
+}
+
+static void
+wait_until_still (BourseWindow *window,
+                  const char   *what)
+{
+  StillQuery query = { GTK_WIDGET (window), 0 };
+  guint id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_tick_cb, &query, NULL);
+
+  wait_until (window_is_still, &query, what);
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
 }
 
 static gboolean
@@ -1279,7 +1323,7 @@ show_page_still (BourseWindow *window,
   /* The one page that reads its content only once shown. */
   if ((settings = find_widget_of_type (page, BOURSE_TYPE_SETTINGS_PAGE)) != NULL)
     wait_until (settings_are_listed, settings, "the Settings page to list the sections");
-  wait_until (transitions_are_done, window, "the window's transitions to end");
+  wait_until_still (window, "the window's transitions to end");
 
   return page;
 }
@@ -1297,7 +1341,7 @@ show_markets_chart (BourseWindow *window)
   gtk_widget_activate (row);
   g_assert_nonnull (dropdown);
   wait_until (visible_page_is_mapped, window, "the page to be shown");
-  wait_until (transitions_are_done, window, "the chart to take the list's place");
+  wait_until_still (window, "the chart to take the list's place");
   g_assert_cmpstr (bourse_markets_page_get_symbol (BOURSE_MARKETS_PAGE (markets)), ==, "WIDEUSDT");
 
   return markets;
@@ -2035,11 +2079,11 @@ each_hidden_place (BourseWindow *window,
 
   g_assert_true (gtk_widget_activate_action (strategies, "strategies.new", NULL));
   wait_until (editor_is_shown, strategies, "the Strategies editor");
-  wait_until (transitions_are_done, window, "the editor to slide in");
+  wait_until_still (window, "the editor to slide in");
   where = g_strdup_printf ("the Strategies editor at %d px", width);
   check (GTK_WIDGET (window), where, faults);
   g_assert_true (gtk_widget_activate_action (strategies, "strategies.back", NULL));
-  wait_until (transitions_are_done, window, "the editor to slide out");
+  wait_until_still (window, "the editor to slide out");
 
   if (width < 600)
     {
@@ -2051,7 +2095,7 @@ each_hidden_place (BourseWindow *window,
       check (GTK_WIDGET (window), where, faults);
 
       adw_leaflet_navigate (ADW_LEAFLET (leaflet), ADW_NAVIGATION_DIRECTION_BACK);
-      wait_until (transitions_are_done, window, "the sidebar to slide in");
+      wait_until_still (window, "the sidebar to slide in");
       g_assert_true (gtk_widget_get_mapped (find_widget (GTK_WIDGET (window), "sidebar-list")));
       g_free (where);
       where = g_strdup_printf ("the sidebar at %d px", width);
