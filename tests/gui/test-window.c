@@ -2103,6 +2103,39 @@ each_hidden_place (BourseWindow *window,
     }
 }
 
+/* Runs @check on every page at 1280 and at 360 px, and on what the pages
+ * show only when asked. */
+static void
+check_every_place (PlaceCheck  check,
+                   GString    *faults)
+{
+  static const int widths[] = { 1280, 360 };
+
+  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      BourseWindow *window = open_full_window (widths[w]);
+      g_autoptr(GListModel) pages = NULL;
+
+      /* The console crossfades in over the starting status page (and its
+       * Retry). */
+      wait_until (stack_transition_is_done, find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_STACK),
+                  "the console to be shown");
+      pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
+                                                                                           ADW_TYPE_VIEW_STACK))));
+      for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
+        {
+          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+          g_autofree char *where = g_strdup_printf ("%s at %d px", adw_view_stack_page_get_name (page), widths[w]);
+
+          show_page_still (window, adw_view_stack_page_get_name (page));
+          check (GTK_WIDGET (window), where, faults);
+        }
+
+      each_hidden_place (window, widths[w], check, faults);
+      close_window (window);
+    }
+}
+
 /* The widget and its nearest named ancestor, for a failure's message. */
 static char *
 describe_widget (GtkWidget *widget)
@@ -2173,7 +2206,6 @@ collect_decisions_at (GtkWidget  *window,
 static void
 test_window_hig (void)
 {
-  static const int widths[] = { 1280, 360 };
   g_autoptr(GString) faults = g_string_new (NULL);
 
   if (!have_display)
@@ -2182,29 +2214,7 @@ test_window_hig (void)
       return;
     }
 
-  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
-    {
-      BourseWindow *window = open_full_window (widths[w]);
-      g_autoptr(GListModel) pages = NULL;
-
-      /* The console crossfades in over the starting status page (and its
-       * Retry). */
-      wait_until (stack_transition_is_done, find_widget_of_type (GTK_WIDGET (window), GTK_TYPE_STACK),
-                  "the console to be shown");
-      pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
-                                                                                           ADW_TYPE_VIEW_STACK))));
-      for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
-        {
-          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
-          g_autofree char *where = g_strdup_printf ("%s at %d px", adw_view_stack_page_get_name (page), widths[w]);
-
-          show_page_still (window, adw_view_stack_page_get_name (page));
-          collect_decisions_at (GTK_WIDGET (window), where, faults);
-        }
-
-      each_hidden_place (window, widths[w], collect_decisions_at, faults);
-      close_window (window);
-    }
+  check_every_place (collect_decisions_at, faults);
 
   if (faults->len > 0)
     g_error ("Against the HIG:%s", faults->str);
@@ -2218,7 +2228,6 @@ test_window_hig (void)
 static void
 test_window_accessible_names (void)
 {
-  static const int widths[] = { 1280, 360 };
   g_autoptr(GString) faults = g_string_new (NULL);
 
   if (!have_display)
@@ -2227,26 +2236,7 @@ test_window_accessible_names (void)
       return;
     }
 
-  for (guint w = 0; w < G_N_ELEMENTS (widths); w++)
-    {
-      BourseWindow *window = open_full_window (widths[w]);
-      g_autoptr(GListModel) pages = NULL;
-
-      pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
-                                                                                           ADW_TYPE_VIEW_STACK))));
-      for (guint i = 0; i < g_list_model_get_n_items (pages); i++)
-        {
-          g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
-          g_autofree char *where = g_strdup_printf ("%s at %d px", adw_view_stack_page_get_name (page), widths[w]);
-
-          show_page_still (window, adw_view_stack_page_get_name (page));
-          collect_unnamed_at (GTK_WIDGET (window), where, faults);
-        }
-
-      /* What the pages above do not show. */
-      each_hidden_place (window, widths[w], collect_unnamed_at, faults);
-      close_window (window);
-    }
+  check_every_place (collect_unnamed_at, faults);
 
   if (faults->len > 0)
     g_error ("Controls without a name:%s", faults->str);
