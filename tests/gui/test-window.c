@@ -1232,13 +1232,16 @@ describe_wide (GtkWidget *widget,
 
 static gboolean squeezer_shows (gpointer data);
 
-/* No leaflet, stack, squeezer or revealer of @widget's is moving: while
- * one is, both of its children are on screen. */
+/* No leaflet, stack or squeezer on screen is moving: while one is, both
+ * of its children are on screen. (A revealer's child is on screen either
+ * way; a page's may come and go with the engine's events.) */
 static gboolean
 transitions_are_done (gpointer data)
 {
   GtkWidget *widget = data;
 
+  if (!gtk_widget_get_mapped (widget))
+    return TRUE;
   if (ADW_IS_LEAFLET (widget) && adw_leaflet_get_child_transition_running (ADW_LEAFLET (widget)))
     return FALSE;
   /* A folded leaflet lets go of the child it left at the allocation after
@@ -1252,9 +1255,6 @@ transitions_are_done (gpointer data)
   if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
     return FALSE;
   if (ADW_IS_SQUEEZER (widget) && adw_squeezer_get_transition_running (ADW_SQUEEZER (widget)))
-    return FALSE;
-  if (GTK_IS_REVEALER (widget) &&
-      gtk_revealer_get_reveal_child (GTK_REVEALER (widget)) != gtk_revealer_get_child_revealed (GTK_REVEALER (widget)))
     return FALSE;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
