@@ -78,7 +78,9 @@ struct _BourseWindow
    * remember it for the whole launch). */
   gboolean              owner_offered;
 
-  /* Present only for administrators; owned by the view stack. */
+  /* Present only for administrators; owned by the view stack. The Audit
+   * Trail, Settings and Logs are the places of pages made when first
+   * shown (bourse_window_add_page_place ()). */
   GtkWidget            *users_page;
   GtkWidget            *audit_page;
   GtkWidget            *settings_page;
@@ -86,7 +88,9 @@ struct _BourseWindow
   gboolean              notifications_subscribed;
 
   /* The desk: present for the roles that may read it; owned by the view
-   * stack. An approval asked for before the page was there waits here. */
+   * stack. An approval asked for before the page was there waits here.
+   * Strategies and Backtests are places, their pages made when first
+   * shown. */
   GtkWidget            *approvals_page;
   GtkWidget            *strategies_page;
   GtkWidget            *backtests_page;
@@ -774,6 +778,70 @@ bourse_window_add_page (BourseWindow *self,
   return page;
 }
 
+/* Pages made when first shown {{{ */
+
+/* The sidebar lists a page from the start (its title, icon, position,
+ * Alt+n, badge are the stack page's), but a page's template — forms,
+ * lists, the Backtests page's optimisation view — and the rows its first
+ * answer makes cost the main loop a stall while the console starts, for a
+ * page perhaps never looked at. Its place in the stack is a bin; the page
+ * is made in it when the stack first shows it (or the window's API asks
+ * for it). What must go on while it was never shown (the approvals' badge
+ * and notifications, the sign-ups) lives in pages made at once. */
+#define PAGE_TYPE_KEY "bourse-page-type"
+
+static GtkWidget *
+bourse_window_add_page_place (BourseWindow *self,
+                              GType         page_type,
+                              const char   *name,
+                              const char   *title,
+                              const char   *icon_name)
+{
+  GtkWidget *place = adw_bin_new ();
+  AdwViewStackPage *stack_page;
+
+  g_object_set_data (G_OBJECT (place), PAGE_TYPE_KEY, GSIZE_TO_POINTER (page_type));
+  stack_page = adw_view_stack_add_titled (self->view_stack, place, name, title);
+  adw_view_stack_page_set_icon_name (stack_page, icon_name);
+
+  return place;
+}
+
+/* The page made in @place, or NULL (no place, or not shown yet). */
+static GtkWidget *
+place_get_page (GtkWidget *place)
+{
+  return place != NULL ? adw_bin_get_child (ADW_BIN (place)) : NULL;
+}
+
+static void bourse_window_update_made_pages (BourseWindow *self);
+
+/* The page the stack's @child stands for: made now in a place that has
+ * none yet; any other child is its own page. */
+static GtkWidget *
+bourse_window_make_page (BourseWindow *self,
+                         GtkWidget    *child)
+{
+  GType page_type;
+  GtkWidget *page;
+
+  if (child == NULL || !ADW_IS_BIN (child) ||
+      !(page_type = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (child), PAGE_TYPE_KEY))))
+    return child;
+  if ((page = adw_bin_get_child (ADW_BIN (child))))
+    return page;
+
+  g_debug ("Making the page %s", g_type_name (page_type));
+  page = g_object_new (page_type, NULL);
+  g_object_bind_property (self, "client", page, "client", G_BINDING_SYNC_CREATE);
+  adw_bin_set_child (ADW_BIN (child), page);
+  bourse_window_update_made_pages (self);
+
+  return page;
+}
+
+/* }}} */
+
 /* The Users and Audit Trail pages come and go with the permissions to
  * read them (administrators', in the server's matrix). */
 static void
@@ -789,8 +857,8 @@ bourse_window_set_admin (BourseWindow *self,
       g_signal_connect_object (self->users_page, "sign-up",
                                G_CALLBACK (bourse_window_sign_up_cb),
                                self, G_CONNECT_SWAPPED);
-      self->audit_page = bourse_window_add_page (self, bourse_audit_page_new (), "audit",
-                                                 _("Audit Trail"), "document-open-recent-symbolic");
+      self->audit_page = bourse_window_add_page_place (self, BOURSE_TYPE_AUDIT_PAGE, "audit",
+                                                       _("Audit Trail"), "document-open-recent-symbolic");
     }
   else if (!admin && self->users_page != NULL)
     {
@@ -799,12 +867,13 @@ bourse_window_set_admin (BourseWindow *self,
     }
 }
 
-/* A page present while the caller has @permission; owned by the view stack. */
+/* A page's place present while the caller has @permission; owned by the
+ * view stack. */
 static void
 bourse_window_set_page_for (BourseWindow  *self,
                             GtkWidget    **page,
                             const char    *permission,
-                            GtkWidget   *(*page_new) (void),
+                            GType          page_type,
                             const char    *name,
                             const char    *title,
                             const char    *icon_name)
@@ -812,7 +881,7 @@ bourse_window_set_page_for (BourseWindow  *self,
   gboolean may = bourse_window_may (self, permission);
 
   if (may && *page == NULL)
-    *page = bourse_window_add_page (self, page_new (), name, title, icon_name);
+    *page = bourse_window_add_page_place (self, page_type, name, title, icon_name);
   else if (!may && *page != NULL)
     adw_view_stack_remove (self->view_stack, g_steal_pointer (page));
 }
@@ -1036,9 +1105,9 @@ bourse_window_set_desk (BourseWindow *self)
       g_signal_connect_object (self->approvals_page, "notify::n-pending",
                                G_CALLBACK (bourse_window_n_pending_cb),
                                self, G_CONNECT_SWAPPED);
-      self->strategies_page = bourse_window_add_page (self, bourse_strategies_page_new (),
-                                                      "strategies", _("Strategies"),
-                                                      "applications-science-symbolic");
+      self->strategies_page = bourse_window_add_page_place (self, BOURSE_TYPE_STRATEGIES_PAGE,
+                                                            "strategies", _("Strategies"),
+                                                            "applications-science-symbolic");
     }
   else if (!may_read && self->approvals_page != NULL)
     {
@@ -1052,8 +1121,6 @@ bourse_window_set_desk (BourseWindow *self)
       bourse_approvals_page_set_can_decide (BOURSE_APPROVALS_PAGE (self->approvals_page), may_decide);
       bourse_approvals_page_set_can_execute (BOURSE_APPROVALS_PAGE (self->approvals_page),
                                              bourse_window_may (self, "approvals.execute"));
-      bourse_strategies_page_set_can_write (BOURSE_STRATEGIES_PAGE (self->strategies_page),
-                                            bourse_window_may (self, "strategies.write"));
       bourse_window_show_desk_approval (self);
     }
 }
@@ -1068,13 +1135,24 @@ bourse_window_set_backtests (BourseWindow *self)
   g_assert (BOURSE_IS_WINDOW (self));
 
   if (may_read && self->backtests_page == NULL)
-    self->backtests_page = bourse_window_add_page (self, bourse_backtests_page_new (), "backtests",
-                                                   _("Backtests"), "media-seek-backward-symbolic");
+    self->backtests_page = bourse_window_add_page_place (self, BOURSE_TYPE_BACKTESTS_PAGE, "backtests",
+                                                         _("Backtests"), "media-seek-backward-symbolic");
   else if (!may_read && self->backtests_page != NULL)
     adw_view_stack_remove (self->view_stack, g_steal_pointer (&self->backtests_page));
+}
 
-  if (self->backtests_page != NULL)
-    bourse_backtests_page_set_can_run (BOURSE_BACKTESTS_PAGE (self->backtests_page),
+/* What the pages made so far may offer, as the server's matrix says; a
+ * page made later is told when it is made. */
+static void
+bourse_window_update_made_pages (BourseWindow *self)
+{
+  GtkWidget *page;
+
+  if ((page = place_get_page (self->strategies_page)))
+    bourse_strategies_page_set_can_write (BOURSE_STRATEGIES_PAGE (page),
+                                          bourse_window_may (self, "strategies.write"));
+  if ((page = place_get_page (self->backtests_page)))
+    bourse_backtests_page_set_can_run (BOURSE_BACKTESTS_PAGE (page),
                                        bourse_window_may (self, "backtests.run"));
 }
 
@@ -1178,10 +1256,11 @@ bourse_window_update_permissions (BourseWindow *self)
   bourse_window_set_desk (self);
   bourse_window_set_backtests (self);
   bourse_window_set_admin (self, bourse_window_may (self, "users.read") && bourse_window_may (self, "audit.read"));
-  bourse_window_set_page_for (self, &self->settings_page, "config.read", bourse_settings_page_new,
+  bourse_window_set_page_for (self, &self->settings_page, "config.read", BOURSE_TYPE_SETTINGS_PAGE,
                               "settings", _("Settings"), "emblem-system-symbolic");
-  bourse_window_set_page_for (self, &self->logs_page, "logs.read", bourse_logs_page_new,
+  bourse_window_set_page_for (self, &self->logs_page, "logs.read", BOURSE_TYPE_LOGS_PAGE,
                               "logs", _("Logs"), "text-x-generic-symbolic");
+  bourse_window_update_made_pages (self);
   bourse_markets_page_set_permissions (self->markets_page,
                                        self->client ? bourse_client_get_permissions (self->client) : NULL);
   bourse_portfolio_page_update_permissions (self->portfolio_page);
@@ -1815,7 +1894,9 @@ bourse_window_visible_page_changed_cb (BourseWindow *self,
   if ((child = adw_view_stack_get_visible_child (view_stack)) &&
       (page = adw_view_stack_get_page (view_stack, child)))
     adw_window_title_set_title (self->content_title, adw_view_stack_page_get_title (page));
-  bourse_window_show_page_actions (self, child);
+  /* The sidebar, Alt+n, a notification's action: each shows the stack's
+   * child, and the page is made here before its first frame. */
+  bourse_window_show_page_actions (self, bourse_window_make_page (self, child));
 }
 
 /* The schema is missing when running uninstalled without

@@ -344,6 +344,55 @@ wait_for_widget_named (gpointer    root,
 }
 
 gboolean
+window_lists_page (BourseWindow *window,
+                   const char   *name)
+{
+  GtkWidget *stack = find_widget_of_type (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK);
+
+  return stack != NULL && adw_view_stack_get_child_by_name (ADW_VIEW_STACK (stack), name) != NULL;
+}
+
+typedef struct
+{
+  BourseWindow *window;
+  const char   *name;
+} PageQuery;
+
+static gboolean
+page_is_listed (gpointer data)
+{
+  PageQuery *query = data;
+
+  return window_lists_page (query->window, query->name);
+}
+
+void
+wait_for_listed_page (BourseWindow *window,
+                      const char   *name)
+{
+  PageQuery query = { window, name };
+  g_autofree char *what = g_strdup_printf ("the sidebar to list the page “%s”", name);
+
+  wait_until (page_is_listed, &query, what);
+}
+
+GtkWidget *
+show_listed_page (BourseWindow *window,
+                  const char   *name,
+                  const char   *widget_name)
+{
+  GtkWidget *page;
+
+  wait_for_listed_page (window, name);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", name));
+  /* Made as the stack shows it, before the next frame. */
+  page = find_widget (GTK_WIDGET (window), widget_name);
+  g_assert_nonnull (page);
+
+  return page;
+}
+
+gboolean
 tab_to (GtkWidget *window,
         GtkWidget *target,
         guint      max_steps)

@@ -92,6 +92,17 @@ gboolean           widget_is_gone      (gpointer     query);
 /* Waits for the widget named @name below @root, and returns it. */
 GtkWidget         *wait_for_widget_named (gpointer    root,
                                           const char *name);
+/* Whether the window's sidebar lists the page @name, made or not: the
+ * window makes most pages when they are first shown. */
+gboolean           window_lists_page   (BourseWindow *window,
+                                        const char   *name);
+void               wait_for_listed_page (BourseWindow *window,
+                                         const char   *name);
+/* Waits for the sidebar to list the page @name, shows it and returns the
+ * widget named @widget_name, the page made for it. */
+GtkWidget         *show_listed_page    (BourseWindow *window,
+                                        const char   *name,
+                                        const char   *widget_name);
 /* Clicks a button that must be there and sensitive. */
 void               click               (GtkWidget   *button);
 /* Presses Tab in @window, as GTK does for the key, until @target has the

@@ -74,11 +74,13 @@ wait_for_page (BourseWindow *window,
 {
   PageQuery query = { GTK_WIDGET (window), n_backtests };
   g_autofree char *what = g_strdup_printf ("the Backtests page to list %d backtests", n_backtests);
+  GtkWidget *page;
 
+  /* The window makes the page when it is first shown. */
+  page = show_listed_page (window, "backtests", "backtests-page");
   wait_until (page_is_loaded, &query, what);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "backtests"));
 
-  return BOURSE_BACKTESTS_PAGE (find_widget (GTK_WIDGET (window), "backtests-page"));
+  return BOURSE_BACKTESTS_PAGE (page);
 }
 
 /* Selects the item of @row's string list that reads @text. */

@@ -92,12 +92,6 @@ config_is (gpointer data)
 }
 
 static gboolean
-settings_page_exists (gpointer data)
-{
-  return find_widget (data, "settings-page") != NULL;
-}
-
-static gboolean
 settings_are_loaded (gpointer data)
 {
   GtkWidget *page = find_widget (data, "settings-page");
@@ -251,12 +245,10 @@ test_settings (void)
   GtkWidget *dialog;
   ConfigQuery query;
 
-  /* The rows are built when the page is first shown; the page itself once
-   * the permissions are in. */
-  wait_until (settings_page_exists, window, "the Settings page");
-  show_page (window, "settings");
+  /* The page and its rows are made when it is first shown; its place in
+   * the sidebar once the permissions are in. */
+  page = BOURSE_SETTINGS_PAGE (show_listed_page (window, "settings", "settings-page"));
   wait_until (settings_are_loaded, window, "the Settings page to list the sections");
-  page = BOURSE_SETTINGS_PAGE (find_widget (GTK_WIDGET (window), "settings-page"));
 
   /* Every section of the API is a group. */
   config = desk_expect (server, "GET", "/api/v1/config", NULL, NULL, 200);
@@ -347,8 +339,7 @@ test_logs (void)
   g_log ("Bourse-Test", G_LOG_LEVEL_MESSAGE, "logged before the window opened");
 
   window = open_signed_in_window (server->base_url, server->token);
-  page = BOURSE_LOGS_PAGE (wait_for_widget_named (window, "logs-page"));
-  show_page (window, "logs");
+  page = BOURSE_LOGS_PAGE (show_listed_page (window, "logs", "logs-page"));
   query = (LogQuery) { page, "logged before the window opened" };
   wait_until (log_is_shown, &query, "the earlier message to be listed");
   wait_for_topics (window, topics);

@@ -75,11 +75,13 @@ wait_for_page (BourseWindow *window,
 {
   PageQuery query = { GTK_WIDGET (window), n_strategies };
   g_autofree char *what = g_strdup_printf ("the Strategies page to list %d strategies", n_strategies);
+  GtkWidget *page;
 
+  /* The window makes the page when it is first shown. */
+  page = show_listed_page (window, "strategies", "strategies-page");
   wait_until (page_is_loaded, &query, what);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "strategies"));
 
-  return BOURSE_STRATEGIES_PAGE (find_widget (GTK_WIDGET (window), "strategies-page"));
+  return BOURSE_STRATEGIES_PAGE (page);
 }
 
 static GtkWidget *

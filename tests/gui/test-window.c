@@ -983,10 +983,8 @@ test_window_audit_page (void)
   register_user (engine_url, "gina");
 
   window = open_local_window ();
-  wait_for_widget (GTK_WIDGET (window), "audit-page", NULL, NULL);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "audit"));
-  page = find_widget (GTK_WIDGET (window), "audit-page");
-  g_assert_true (gtk_widget_get_mapped (page));
+  page = show_listed_page (window, "audit", "audit-page");
+  wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, page, "the Audit Trail page to be shown");
 
   query = (AuditQuery) { page, NULL, last };
   wait_until (audit_page_is_ready, &query, "the audit trail and its verdict");
@@ -1126,11 +1124,12 @@ open_full_window (int width)
   bourse_window_set_token (window, bourse_local_engine_get_token (engine));
   bourse_window_set_server_url (window, engine_url);
   gtk_window_present (GTK_WINDOW (window));
+  /* Listed once the permissions are in; most are made when first shown. */
   for (guint i = 0; i < 4; i++)
     {
-      static const char *pages[] = { "approvals-page", "users-page", "backtests-page", "settings-page" };
+      static const char *pages[] = { "approvals", "users", "backtests", "settings" };
 
-      wait_for_widget (GTK_WIDGET (window), pages[i], NULL, NULL);
+      wait_for_listed_page (window, pages[i]);
     }
   wait_for_widget (GTK_WIDGET (window), "instrument-row-WIDEUSDT", NULL, NULL);
 
