@@ -301,6 +301,21 @@ bourse_markets_page_sync_list (BourseMarketsPage *self)
   bourse_markets_page_update_header (self);
 }
 
+/* The store outlives the page's hold while a load is in flight: its
+ * answer must not reach a page that has let go of it (sorted is gone). */
+static void
+bourse_markets_page_clear_store (BourseMarketsPage *self)
+{
+  if (self->instrument_list != NULL)
+    gtk_list_box_bind_model (self->instrument_list, NULL, NULL, NULL, NULL);
+  if (self->sorted != NULL)
+    g_signal_handlers_disconnect_by_data (self->sorted, self);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_clear_object (&self->sorted);
+  g_clear_object (&self->store);
+}
+
 static void
 bourse_markets_page_failed_cb (BourseMarketsPage *self,
                                GError            *error,
@@ -944,9 +959,7 @@ bourse_markets_page_set_client (BourseMarketsPage *self,
   g_clear_object (&self->cancellable);
 
   /* Everything seen so far belongs to the other server. */
-  gtk_list_box_bind_model (self->instrument_list, NULL, NULL, NULL, NULL);
-  g_clear_object (&self->sorted);
-  g_clear_object (&self->store);
+  bourse_markets_page_clear_store (self);
   g_clear_pointer (&self->symbol, g_free);
   bourse_markets_page_load_chart (self);
 
@@ -1076,10 +1089,7 @@ bourse_markets_page_dispose (GObject *object)
   g_clear_object (&self->chart_cancellable);
   self->generation++;
 
-  if (self->instrument_list != NULL)
-    gtk_list_box_bind_model (self->instrument_list, NULL, NULL, NULL, NULL);
-  g_clear_object (&self->sorted);
-  g_clear_object (&self->store);
+  bourse_markets_page_clear_store (self);
   g_signal_group_set_target (self->instrument_signals, NULL);
   if (self->client != NULL && self->candles_topic != NULL)
     bourse_client_unsubscribe (self->client, self->candles_topic);
