@@ -834,6 +834,10 @@ bourse_window_make_page (BourseWindow *self,
   g_debug ("Making the page %s", g_type_name (page_type));
   page = g_object_new (page_type, NULL);
   g_object_bind_property (self, "client", page, "client", G_BINDING_SYNC_CREATE);
+  /* Made while the window is not on screen (asked for before it is
+   * presented), its content costs no layout until it is, as the pages
+   * made at once. */
+  bourse_page_show_content_when_shown (page);
   adw_bin_set_child (ADW_BIN (child), page);
   bourse_window_update_made_pages (self);
 
