@@ -271,6 +271,7 @@ test_window (void)
   g_autofree char *who = NULL;
   BourseWindow *window;
   GtkWidget *dialog;
+  GtkWidget *audit;
   WidgetQuery lookup;
 
   /* No token: the server's 401 brings the dialog. */
@@ -313,6 +314,16 @@ test_window (void)
   wait_until (window_is_connected, window, "the window to connect as adam");
   lookup = (WidgetQuery) { GTK_WIDGET (window), "users-page" };
   wait_until (widget_exists, &lookup, "the Users page for an administrator");
+
+  /* A page made when shown goes with its place when the next account may
+   * not read it. */
+  audit = show_listed_page (window, "audit", "audit-page");
+  g_object_add_weak_pointer (G_OBJECT (audit), (gpointer *) &audit);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+  sign_in_with_dialog ("rita", TEST_PASSWORD);
+  wait_until (window_is_connected, window, "the window to connect as rita again");
+  wait_until (pointer_is_null, &audit, "the Audit Trail page to go");
+  g_assert_false (window_lists_page (window, "audit"));
 
   close_window (window);
 }

@@ -16,6 +16,7 @@
 
 #include "bourse-audit-item.h"
 #include "bourse-audit-page.h"
+#include "bourse-backtests-page.h"
 #include "bourse-candle-chart.h"
 #include "bourse-download-dialog.h"
 #include "bourse-local-engine.h"
@@ -23,6 +24,7 @@
 #include "bourse-owner-dialog.h"
 #include "bourse-page-header.h"
 #include "bourse-settings-page.h"
+#include "bourse-strategies-page.h"
 #include "bourse-system-page.h"
 #include "bourse-users-page.h"
 #include "bourse-window.h"
@@ -1939,6 +1941,74 @@ test_window_tab_chain (void)
   close_window (window);
 }
 
+/* Most pages are made when first shown, not when the permissions come
+ * (issue 14: making them all stalled the start); the sidebar lists them
+ * all the same. A page made later is told what the role may do at once. */
+static void
+test_window_pages_made_when_shown (void)
+{
+  static const char *later[][2] = {
+    { "strategies", "strategies-page" }, { "backtests", "backtests-page" },
+    { "settings", "settings-page" }, { "logs", "logs-page" }, { "audit", "audit-page" },
+  };
+  BourseWindow *window;
+  g_autoptr(GListModel) pages = NULL;
+  GtkWidget *backtests;
+  GtkWidget *strategies;
+  int position = -1;
+
+  if (!have_display)
+    {
+      g_test_skip ("no display");
+      return;
+    }
+
+  window = open_full_window (1280);
+  /* Their badge, notifications and sign-ups need them unseen. */
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), "approvals-page"));
+  g_assert_nonnull (find_widget (GTK_WIDGET (window), "users-page"));
+  for (guint i = 0; i < G_N_ELEMENTS (later); i++)
+    {
+      wait_for_listed_page (window, later[i][0]);
+      g_assert_null (find_widget (GTK_WIDGET (window), later[i][1]));
+    }
+
+  /* Shown: made, shown, and the owner may run backtests. */
+  backtests = show_listed_page (window, "backtests", "backtests-page");
+  wait_until (visible_page_is_mapped, window, "the Backtests page to be shown");
+  g_assert_true (gtk_widget_is_ancestor (backtests, visible_page (window)));
+  g_assert_true (bourse_backtests_page_get_can_run (BOURSE_BACKTESTS_PAGE (backtests)));
+  for (guint i = 0; i < G_N_ELEMENTS (later); i++)
+    if (!g_str_equal (later[i][0], "backtests"))
+      g_assert_null (find_widget (GTK_WIDGET (window), later[i][1]));
+
+  /* Alt+n makes one too; its header actions are the window's. */
+  pages = G_LIST_MODEL (adw_view_stack_get_pages (ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (window),
+                                                                                       ADW_TYPE_VIEW_STACK))));
+  for (guint i = 0; i < g_list_model_get_n_items (pages) && position < 0; i++)
+    {
+      g_autoptr(AdwViewStackPage) page = g_list_model_get_item (pages, i);
+
+      if (g_str_equal (adw_view_stack_page_get_name (page), "strategies"))
+        position = i;
+    }
+  g_assert_cmpint (position, >=, 0);
+  g_assert_cmpint (position, <, 9);
+  activate_shortcut (GTK_WIDGET (window), GDK_KEY_1 + position, GDK_ALT_MASK);
+  strategies = find_widget (GTK_WIDGET (window), "strategies-page");
+  g_assert_nonnull (strategies);
+  g_assert_true (gtk_widget_is_ancestor (strategies, visible_page (window)));
+  g_assert_true (bourse_strategies_page_get_can_write (BOURSE_STRATEGIES_PAGE (strategies)));
+  g_assert_true (gtk_widget_is_ancestor (bourse_page_get_header_actions (strategies),
+                                         find_widget (GTK_WIDGET (window), "page-actions")));
+
+  /* Shown again: the same page, not a new one. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "backtests"));
+  g_assert_true (find_widget (GTK_WIDGET (window), "backtests-page") == backtests);
+
+  close_window (window);
+}
+
 /* Nothing to decide: a status page says so, not a dim row. */
 static void
 test_window_empty_approvals (void)
@@ -2350,6 +2420,7 @@ main (int   argc,
   g_test_add_func ("/window/tab-chain", test_window_tab_chain);
   g_test_add_func ("/window/empty-approvals", test_window_empty_approvals);
   g_test_add_func ("/window/empty-users", test_window_empty_users);
+  g_test_add_func ("/window/pages-made-when-shown", test_window_pages_made_when_shown);
   g_test_add_func ("/window/accessible-names", test_window_accessible_names);
   g_test_add_func ("/window/hig", test_window_hig);
 
