@@ -2143,8 +2143,12 @@ each_hidden_place (BourseWindow *window,
                    PlaceCheck    check,
                    GString      *faults)
 {
-  GtkWidget *strategies = show_page_still (window, "strategies");
+  /* The stack's child is the page's place; the page, made in it when
+   * shown, has the actions. */
+  GtkWidget *strategies = find_widget (show_page_still (window, "strategies"), "strategies-page");
   g_autofree char *where = NULL;
+
+  g_assert_nonnull (strategies);
 
   g_assert_true (gtk_widget_activate_action (strategies, "strategies.new", NULL));
   wait_until (editor_is_shown, strategies, "the Strategies editor");
