@@ -1289,7 +1289,10 @@ window_is_still (gpointer data)
 {
   StillQuery *query = data;
 
-  return query->ticks >= 2 && transitions_are_done (query->window);
+  /* A transition that starts again and again (under ASan, a page that
+   * follows the engine's events) does not hold the check up for ever: after
+   * some 120 frames the window is taken as it is. */
+  return query->ticks >= 2 && (transitions_are_done (query->window) || query->ticks >= 120);
 }
 
 static void
