@@ -162,6 +162,18 @@ bourse_format_params (JsonObject *params)
 
 /* The rows {{{ */
 
+/* A parameter's title and description as the server wrote them: in the
+ * server's language, which is not the desktop's when boursed runs
+ * elsewhere (a daemon's locale is usually C). They are the strategies'
+ * own strings of this project's catalogue (N_() in src/strategy), so the
+ * desktop looks them up in its own language; one the server already
+ * translated, or a plugin's, is not a msgid and stays as it came. */
+static const char *
+translate (const char *text)
+{
+  return text[0] != '\0' ? g_dgettext (GETTEXT_PACKAGE, text) : text;
+}
+
 static Field *
 create_field (const char *name,
               JsonObject *property)
@@ -283,13 +295,13 @@ create_field (const char *name,
     gtk_widget_set_name (field->editor, editor_name);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title ? title : name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title ? translate (title) : name);
   if (description != NULL)
     {
       if (ADW_IS_ACTION_ROW (field->row))
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (field->row), description);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (field->row), translate (description));
       else
-        gtk_widget_set_tooltip_text (field->row, description);
+        gtk_widget_set_tooltip_text (field->row, translate (description));
     }
 
   return field;
