@@ -20,10 +20,12 @@
 #include "market/bourse-candles.h"
 #include "market/bourse-instruments.h"
 
+#include "bourse-desktop-settings.h"
 #include "bourse-download-dialog.h"
 #include "bourse-import-dialog.h"
 #include "bourse-markets-page.h"
 #include "bourse-page-header.h"
+#include "bourse-window.h"
 
 #include "../integration/bourse-test-server.h"
 #include "gui-util.h"
@@ -733,6 +735,56 @@ test_older_history (Fixture       *fixture,
   g_assert_cmpuint (bourse_candle_chart_get_n_candles (fixture->chart), ==, 8000);
 }
 
+/* Preferences → Chart Interval (GSettings' default-interval): the window
+ * opens its chart on that interval's candles, and the interval's toggle and
+ * drop-down say so. */
+static void
+test_default_interval (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = NULL;
+  gint64 last_hour = current (HOUR_MS);
+  const BourseChartCandle *candle;
+  BourseMarketsPage *page;
+  BourseWindow *window;
+  GtkListBoxRow *row;
+  GtkDropDown *dropdown;
+  GObject *shown;
+
+  SKIP_WITHOUT_DISPLAY ();
+
+  settings = bourse_settings_new ();
+  g_assert_nonnull (settings);
+  create_instrument (fixture, "TESTUSDT");
+  insert_candles (fixture, "TESTUSDT", "1m", current (MINUTE_MS), 300);
+  insert_candles (fixture, "TESTUSDT", "1h", last_hour, 40);
+  g_settings_set_string (settings, "default-interval", "1h");
+
+  window = open_signed_in_window (fixture->server->base_url, fixture->server->token);
+  page = BOURSE_MARKETS_PAGE (find_required (window, "markets-page"));
+  fixture->chart = bourse_markets_page_get_chart (page);
+  g_assert_cmpstr (bourse_markets_page_get_interval (page), ==, "1h");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_required (page, "interval-1h"))));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_required (page, "interval-1m"))));
+  dropdown = GTK_DROP_DOWN (find_required (page, "interval-dropdown"));
+  shown = gtk_drop_down_get_selected_item (dropdown);
+  g_assert_nonnull (shown);
+  g_assert_cmpstr (gtk_string_object_get_string (GTK_STRING_OBJECT (shown)), ==, "1h");
+
+  /* The hourly candles, not the minutes'. */
+  row = GTK_LIST_BOX_ROW (wait_for_widget_named (GTK_WIDGET (page), "instrument-row-TESTUSDT"));
+  gtk_list_box_select_row (GTK_LIST_BOX (find_required (page, "instrument-list")), row);
+  wait_for_candles (fixture, 40);
+  candle = bourse_candle_chart_get_candle (fixture->chart, 39);
+  g_assert_cmpint (candle->open_time, ==, last_hour);
+  g_assert_cmpint (candle->open_time - bourse_candle_chart_get_candle (fixture->chart, 38)->open_time, ==, HOUR_MS);
+  g_assert_cmpstr (bourse_markets_page_get_interval (page), ==, "1h");
+
+  fixture->chart = NULL;
+  close_window (window);
+  g_settings_reset (settings, "default-interval");
+}
+
 /* History that ends long ago, with a gap: found all the same, newest first. */
 static void
 test_history_with_gaps (Fixture       *fixture,
@@ -1211,6 +1263,7 @@ main (int   argc,
   g_test_add ("/markets/live-list", Fixture, NULL, fixture_set_up, test_live_list, fixture_tear_down);
   g_test_add ("/markets/chart-history", Fixture, NULL, fixture_set_up, test_chart_history, fixture_tear_down);
   g_test_add ("/markets/older-history", Fixture, NULL, fixture_set_up, test_older_history, fixture_tear_down);
+  g_test_add ("/markets/default-interval", Fixture, NULL, fixture_set_up, test_default_interval, fixture_tear_down);
   g_test_add ("/markets/history-with-gaps", Fixture, NULL, fixture_set_up, test_history_with_gaps, fixture_tear_down);
   g_test_add ("/markets/live", Fixture, NULL, fixture_set_up, test_live, fixture_tear_down);
   g_test_add ("/markets/first-live-candle", Fixture, NULL, fixture_set_up, test_first_live_candle, fixture_tear_down);
