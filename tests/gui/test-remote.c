@@ -16,6 +16,8 @@
 #include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
+#include "bourse-application.h"
+#include "bourse-desktop-settings.h"
 #include "bourse-remote-session.h"
 #include "bourse-sign-in-dialog.h"
 #include "bourse-window.h"
@@ -406,6 +408,72 @@ start_keyring (void)
   keyring_pid = 0;
 }
 
+/* Preferences → Start With a saved server (GSettings' last-connection,
+ * one of saved-connections): the application, started without --connect
+ * or --data-dir, opens on that server (no engine of its own) and asks who
+ * you are there. The test runs in the application's activation, after the
+ * application's own handler has made its window. */
+static void
+last_connection_activated_cb (GApplication *application,
+                              gpointer      user_data)
+{
+  gboolean *ran = user_data;
+  g_autofree char *expected = NULL;
+  g_autofree char *who = NULL;
+  BourseWindow *window;
+  GtkWidget *dialog;
+
+  window = BOURSE_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+  g_assert_nonnull (window);
+  g_object_ref (window);
+  g_assert_cmpstr (bourse_window_get_server_url (window), ==, engine_url);
+
+  wait_until (sign_in_dialog_is_shown, NULL, "the sign-in dialog of the last server");
+  dialog = find_toplevel (BOURSE_TYPE_SIGN_IN_DIALOG);
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+  expected = g_strdup_printf ("%s asks who you are", engine_url);
+  g_assert_cmpstr (adw_status_page_get_description (ADW_STATUS_PAGE (find_widget_of_type (dialog, ADW_TYPE_STATUS_PAGE))),
+                   ==, expected);
+
+  sign_in_with_dialog ("rita", TEST_PASSWORD);
+  wait_until (window_is_connected, window, "the window to connect to the last server");
+  g_assert_cmpstr (bourse_client_get_base_url (bourse_window_get_client (window)), ==, engine_url);
+  /* No engine was started for it: the window's token is the account's. */
+  who = whoami (bourse_client_get_token (bourse_window_get_client (window)));
+  g_assert_cmpstr (who, ==, "rita");
+
+  close_window (window);
+  *ran = TRUE;
+}
+
+static void
+test_last_connection (void)
+{
+  g_autoptr(GSettings) settings = bourse_settings_new ();
+  g_autoptr(BourseApplication) application = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  gboolean ran = FALSE;
+
+  g_assert_nonnull (settings);
+  /* Nothing remembered for the server (an earlier case may have): the
+   * dialog, not a silent sign-in. Without a keyring, nothing to forget. */
+  secret_password_clear (&connection_schema, NULL, store_result_cb, &result, "url", engine_url, NULL);
+  wait_until (pointer_is_set, &result, "the keyring to forget the server");
+  secret_password_clear_finish (result, NULL);
+
+  g_settings_set_value (settings, "saved-connections", g_variant_new_parsed ("[('Desk', %s)]", engine_url));
+  g_settings_set_string (settings, "last-connection", engine_url);
+
+  application = bourse_application_new ();
+  g_signal_connect_after (application, "activate", G_CALLBACK (last_connection_activated_cb), &ran);
+  g_assert_cmpint (g_application_run (G_APPLICATION (application), 0, NULL), ==, 0);
+  g_assert_true (ran);
+
+  g_assert_finalize_object (g_steal_pointer (&application));
+  g_settings_reset (settings, "last-connection");
+  g_settings_reset (settings, "saved-connections");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -451,6 +519,7 @@ main (int   argc,
   g_test_add_func ("/remote/session", test_session);
   g_test_add_func ("/remote/keyring", test_keyring);
   g_test_add_func ("/remote/window", test_window);
+  g_test_add_func ("/remote/last-connection", test_last_connection);
 
   ret = g_test_run ();
 
