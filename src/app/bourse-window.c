@@ -96,6 +96,9 @@ struct _BourseWindow
   GtkWidget            *backtests_page;
   gint64                wanted_approval;
   char                 *wanted_decision;
+  /* A page asked for (win.show-page, a notification's action) before the
+   * window knew the caller's permissions, which list most pages. */
+  char                 *wanted_page;
 
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
@@ -890,6 +893,27 @@ bourse_window_set_page_for (BourseWindow  *self,
     adw_view_stack_remove (self->view_stack, g_steal_pointer (page));
 }
 
+/* The page a message on the desktop channel is about, which its
+ * notification's default action shows; NULL: none in particular (the
+ * action then only brings the window forward). */
+static const char *
+notification_page (const char *event,
+                   JsonObject *data)
+{
+  const char *kind = bourse_json_get_string (data, "kind");
+
+  if (g_strcmp0 (event, "order.filled") == 0)
+    return "orders";
+  if (g_strcmp0 (event, "component.status") == 0)
+    return "system";
+  /* A backtest's or an optimisation's (backtest.run, backtest.optimise);
+   * a download's ends in the Markets page's dialog. */
+  if (g_strcmp0 (event, "job.finished") == 0 && kind != NULL && g_str_has_prefix (kind, "backtest."))
+    return "backtests";
+
+  return NULL;
+}
+
 /* The desktop channel: what the engine sends this user's desktop is shown
  * by the desktop, whether or not the window is in front. */
 static void
@@ -904,6 +928,7 @@ bourse_window_notification_cb (BourseWindow *self,
   const char *title = bourse_json_get_string (object, "title");
   const char *text = bourse_json_get_string (object, "text");
   const char *event = bourse_json_get_string (object, "event");
+  const char *page;
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *id = NULL;
   gint64 number = 0;
@@ -929,6 +954,10 @@ bourse_window_notification_cb (BourseWindow *self,
   notification = g_notification_new (title);
   if (text != NULL)
     g_notification_set_body (notification, text);
+  /* Pressed, it leads to what it is about (app.show-page presents the
+   * window first, hidden or not yet signed in). */
+  if ((page = notification_page (event, bourse_json_get_object (object, "data"))) != NULL)
+    g_notification_set_default_action_and_target (notification, "app.show-page", "s", page);
   /* One per delivery: a replay of the same one replaces it. */
   if (bourse_json_get_int (object, "id", &number))
     id = g_strdup_printf ("notification-%" G_GINT64_FORMAT, number);
@@ -1306,6 +1335,15 @@ bourse_window_load_principal_cb (GObject      *object,
   g_debug ("Signed in with the role %s", bourse_client_get_role (client));
   bourse_window_update_permissions (self);
 
+  /* A page asked for before: shown now if the role has it, else let go. */
+  if (self->wanted_page != NULL)
+    {
+      g_autofree char *wanted = g_steal_pointer (&self->wanted_page);
+
+      if (adw_view_stack_get_child_by_name (self->view_stack, wanted) != NULL)
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.show-page", "s", wanted);
+    }
+
   if (self->users_page != NULL)
     bourse_window_check_owner (self);
 }
@@ -1560,7 +1598,18 @@ bourse_window_show_page_action (GtkWidget  *widget,
   const char *name = g_variant_get_string (param, NULL);
 
   if (adw_view_stack_get_child_by_name (self->view_stack, name) == NULL)
-    return;
+    {
+      /* Not listed yet: the permissions may still be on their way (the
+       * application just started by a notification, say). */
+      if (self->client == NULL || bourse_client_get_permissions (self->client) == NULL)
+        {
+          g_free (self->wanted_page);
+          self->wanted_page = g_strdup (name);
+        }
+      return;
+    }
+
+  g_clear_pointer (&self->wanted_page, g_free);
 
   adw_view_stack_set_visible_child_name (self->view_stack, name);
   adw_leaflet_set_visible_child (self->leaflet, self->content);
@@ -2029,6 +2078,7 @@ bourse_window_finalize (GObject *object)
   g_clear_pointer (&self->token, g_free);
   g_clear_pointer (&self->risk_state, json_object_unref);
   g_clear_pointer (&self->wanted_decision, g_free);
+  g_clear_pointer (&self->wanted_page, g_free);
   g_clear_pointer (&self->mode, g_free);
 
   G_OBJECT_CLASS (bourse_window_parent_class)->finalize (object);

@@ -1254,6 +1254,134 @@ test_viewer (void)
   desk_free (desk);
 }
 
+/* Pages from notifications {{{ */
+
+/* The id of the last notification whose default action shows @page, or
+ * NULL. */
+static char *
+shell_dup_showing (const char *page)
+{
+  for (guint i = shell->added->len; i > 0; i--)
+    {
+      GVariant *call = g_ptr_array_index (shell->added, i - 1);
+      g_autoptr(GVariant) notification = NULL;
+      g_autoptr(GVariant) target = NULL;
+      const char *notification_id;
+      const char *action = NULL;
+
+      g_variant_get (call, "(&s&s@a{sv})", NULL, &notification_id, &notification);
+      if (g_variant_lookup (notification, "default-action", "&s", &action) &&
+          g_str_equal (action, "app.show-page") &&
+          (target = g_variant_lookup_value (notification, "default-action-target", G_VARIANT_TYPE_STRING)) &&
+          g_str_equal (g_variant_get_string (target, NULL), page))
+        return g_strdup (notification_id);
+    }
+
+  return NULL;
+}
+
+static gboolean
+shell_has_showing (gpointer data)
+{
+  g_autofree char *id = shell_dup_showing (data);
+
+  return id != NULL;
+}
+
+typedef struct
+{
+  BourseWindow *window;
+  const char   *name;      /* the stack's */
+  const char   *widget;    /* the page's widget name */
+} ShownPageQuery;
+
+/* The window on screen, showing the page @name, made and mapped. */
+static gboolean
+window_shows_page (gpointer data)
+{
+  ShownPageQuery *query = data;
+  AdwViewStack *stack = ADW_VIEW_STACK (find_widget_of_type (GTK_WIDGET (query->window), ADW_TYPE_VIEW_STACK));
+  GtkWidget *page = find_widget (GTK_WIDGET (query->window), query->widget);
+
+  return gtk_widget_get_visible (GTK_WIDGET (query->window)) &&
+         g_strcmp0 (adw_view_stack_get_visible_child_name (stack), query->name) == 0 &&
+         page != NULL && gtk_widget_get_mapped (page);
+}
+
+/* A backtest of the trader's, ended (here, for want of candles, or
+ * done): the engine tells its owner on the desktop channel. */
+static void
+run_backtest (Desk *desk)
+{
+  g_autofree char *first = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) started = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) before = g_date_time_add_days (now, -2);
+  g_autoptr(GDateTime) after = g_date_time_add_days (now, 1);
+  g_autofree char *start = g_date_time_format (before, "%Y-%m-%d");
+  g_autofree char *end = g_date_time_format (after, "%Y-%m-%d");
+
+  body = g_strdup_printf ("{\"strategy\":\"sma-cross\",\"params\":{\"fast\":5,\"slow\":20},"
+                          "\"symbol\":\"BTCUSDT\",\"interval\":\"1h\","
+                          "\"start\":\"%sT00:00:00Z\",\"end\":\"%sT00:00:00Z\"}", start, end);
+  started = desk_expect (desk->server, "POST", "/api/v1/backtests", desk->trader, body, 202);
+}
+
+/* A finished backtest's notification leads to the Backtests page, a page
+ * made when first shown: pressed while the window is hidden, the window
+ * comes back on it, made. */
+static void
+test_notification_shows_page (void)
+{
+  Desk *desk = desk_new (FALSE);
+  ShownPageQuery shown;
+  g_autofree char *id = NULL;
+  BourseWindow *window;
+
+  window = open_window (desk, desk->trader);
+  wait_until (principal_is_known, window, "the trader's permissions");
+  wait_for_topics (window, (const char * const []) { "notifications", NULL });
+  g_assert_true (window_lists_page (window, "backtests"));
+  g_assert_null (find_widget (GTK_WIDGET (window), "backtests-page"));
+
+  run_backtest (desk);
+  wait_until (shell_has_showing, (gpointer) "backtests", "the backtest's notification");
+  id = shell_dup_showing ("backtests");
+  g_assert_null (find_widget (GTK_WIDGET (window), "backtests-page"));
+
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  shell_press (id, NULL);
+  shown = (ShownPageQuery) { window, "backtests", "backtests-page" };
+  wait_until (window_shows_page, &shown, "the window back, on the Backtests page");
+
+  close_window (window);
+  desk_free (desk);
+}
+
+/* Asked for a page before the window has signed in (say, the application
+ * started by the notification): it is shown once the server says it is
+ * the caller's. */
+static void
+test_page_before_sign_in (void)
+{
+  Desk *desk = desk_new (FALSE);
+  ShownPageQuery shown;
+  BourseWindow *window;
+
+  window = open_window (desk, desk->trader);
+  g_assert_false (window_lists_page (window, "backtests"));
+  g_action_group_activate_action (G_ACTION_GROUP (application), "show-page", g_variant_new_string ("backtests"));
+
+  shown = (ShownPageQuery) { window, "backtests", "backtests-page" };
+  wait_until (window_shows_page, &shown, "the Backtests page once signed in");
+
+  close_window (window);
+  desk_free (desk);
+}
+
+/* }}} */
+
 static gboolean
 run_tests_cb (gpointer data)
 {
@@ -1314,6 +1442,8 @@ main (int   argc,
   g_test_add_func ("/approvals/action-before-load", test_action_before_load);
   g_test_add_func ("/approvals/viewer", test_viewer);
   g_test_add_func ("/approvals/keyboard", test_keyboard);
+  g_test_add_func ("/approvals/notification-shows-page", test_notification_shows_page);
+  g_test_add_func ("/approvals/page-before-sign-in", test_page_before_sign_in);
 
   /* The tests run inside the application, as a D-Bus service: registered
    * (the notifications need its bus name), started up, never activated
