@@ -446,8 +446,12 @@ last_connection_activated_cb (GApplication *application,
   *ran = TRUE;
 }
 
+/* Runs a BourseApplication with @argv (NULL-terminated, the program's name
+ * first) after choosing @last to start with, and checks in its activation
+ * that its window is on the engine. */
 static void
-test_last_connection (void)
+run_application (const char *last,
+                 const char *argv[])
 {
   g_autoptr(GSettings) settings = bourse_settings_new ();
   g_autoptr(BourseApplication) application = NULL;
@@ -461,17 +465,35 @@ test_last_connection (void)
   wait_until (pointer_is_set, &result, "the keyring to forget the server");
   secret_password_clear_finish (result, NULL);
 
-  g_settings_set_value (settings, "saved-connections", g_variant_new_parsed ("[('Desk', %s)]", engine_url));
-  g_settings_set_string (settings, "last-connection", engine_url);
+  g_settings_set_value (settings, "saved-connections", g_variant_new_parsed ("[('Desk', %s)]", last));
+  g_settings_set_string (settings, "last-connection", last);
 
   application = bourse_application_new ();
   g_signal_connect_after (application, "activate", G_CALLBACK (last_connection_activated_cb), &ran);
-  g_assert_cmpint (g_application_run (G_APPLICATION (application), 0, NULL), ==, 0);
+  g_assert_cmpint (g_application_run (G_APPLICATION (application), g_strv_length ((char **) argv),
+                                      (char **) argv), ==, 0);
   g_assert_true (ran);
 
   g_assert_finalize_object (g_steal_pointer (&application));
   g_settings_reset (settings, "last-connection");
   g_settings_reset (settings, "saved-connections");
+}
+
+static void
+test_last_connection (void)
+{
+  const char *argv[] = { "bourse", NULL };
+
+  run_application (engine_url, argv);
+}
+
+/* --connect says otherwise: the last connection is not used. */
+static void
+test_connect_overrides_last (void)
+{
+  const char *argv[] = { "bourse", "--connect", engine_url, NULL };
+
+  run_application ("http://127.0.0.1:9/", argv);
 }
 
 int
@@ -520,6 +542,7 @@ main (int   argc,
   g_test_add_func ("/remote/keyring", test_keyring);
   g_test_add_func ("/remote/window", test_window);
   g_test_add_func ("/remote/last-connection", test_last_connection);
+  g_test_add_func ("/remote/connect-overrides-last", test_connect_overrides_last);
 
   ret = g_test_run ();
 
