@@ -2239,8 +2239,8 @@ collect_decisions (GtkWidget  *widget,
       gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)) != GDK_KEY_VoidSymbol)
     {
       guint key = gdk_keyval_to_lower (gtk_label_get_mnemonic_keyval (GTK_LABEL (widget)));
-      g_autofree char *here = g_strdup_printf ("“%s” (%s)", gtk_label_get_label (GTK_LABEL (widget)),
-                                               describe_widget (gtk_widget_get_parent (widget)));
+      g_autofree char *owner = describe_widget (gtk_widget_get_parent (widget));
+      g_autofree char *here = g_strdup_printf ("“%s” (%s)", gtk_label_get_label (GTK_LABEL (widget)), owner);
       const char *first = g_hash_table_lookup (mnemonics, GUINT_TO_POINTER (key));
 
       if (first != NULL)
