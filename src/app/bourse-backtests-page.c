@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Everything goes through the API of docs/BACKTESTS.md: the form posts to
- * /api/v1/backtests, the run is followed as a job on the jobs topic, and
+ * /api/v1/backtests, the run is followed as a BourseClientJob the jobs topic
+ * keeps (the page binds its progress bar to it through notify), and
  * a result is GET /api/v1/backtests/{id} with its trades drawn on the
  * instrument's candles. The lists of runs are BourseClientStores live on
  * the backtests and optimisations topics, their rows BourseBacktestRows;
@@ -103,7 +104,7 @@ struct _BourseBacktestsPage
   BourseClientStore   *backtests;          /* BourseClientBacktest, live on "backtests" */
   BourseClientStore   *optimisations;      /* BourseClientOptimisation, live on "optimisations" */
 
-  gint64               job_id;             /* the run followed, or 0 */
+  BourseClientJob     *job;                /* the run followed, or NULL */
   gint64               running_id;         /* its backtest or optimisation */
   gboolean             running_search;     /* an optimisation */
   gint64               shown_id;           /* the backtest shown */
@@ -212,13 +213,6 @@ selected_string (AdwComboRow *row)
   GObject *item = adw_combo_row_get_selected_item (row);
 
   return item != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (item)) : NULL;
-}
-
-static gboolean
-status_is_final (const char *status)
-{
-  return g_strcmp0 (status, "succeeded") == 0 || g_strcmp0 (status, "failed") == 0 ||
-         g_strcmp0 (status, "cancelled") == 0;
 }
 
 static gint64
@@ -343,7 +337,7 @@ bourse_backtests_page_update_actions (BourseBacktestsPage *self)
 {
   gboolean ready;
 
-  ready = self->client != NULL && self->can_run && !self->busy && self->job_id == 0 &&
+  ready = self->client != NULL && self->can_run && !self->busy && self->job == NULL &&
           bourse_backtests_page_get_type_object (self) != NULL &&
           selected_string (self->symbol_row) != NULL;
 
@@ -352,7 +346,7 @@ bourse_backtests_page_update_actions (BourseBacktestsPage *self)
                         gtk_toggle_button_get_active (self->optimise_toggle)
                         ? _("_Run Optimisation") : _("_Run Backtest"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "backtests.cancel",
-                                 self->client != NULL && self->job_id != 0);
+                                 self->client != NULL && self->job != NULL);
 }
 
 /* A text the row starts with: a parameter's default or bound. */
@@ -678,12 +672,20 @@ bourse_backtests_page_show_problem (BourseBacktestsPage *self,
 
 /* Following the run {{{ */
 
+static void bourse_backtests_page_job_changed_cb (BourseBacktestsPage *self);
+
+/* Follows @job (a run started here), or none. */
 static void
 bourse_backtests_page_set_job (BourseBacktestsPage *self,
-                               gint64               job_id)
+                               BourseClientJob     *job)
 {
-  self->job_id = job_id;
-  gtk_widget_set_visible (self->progress_box, job_id != 0);
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_set_object (&self->job, job);
+  if (job != NULL)
+    g_signal_connect_object (job, "notify", G_CALLBACK (bourse_backtests_page_job_changed_cb),
+                             self, G_CONNECT_SWAPPED);
+  gtk_widget_set_visible (self->progress_box, job != NULL);
   gtk_widget_set_sensitive (self->cancel_button, TRUE);
   bourse_backtests_page_update_actions (self);
 }
@@ -693,9 +695,7 @@ bourse_backtests_page_set_job (BourseBacktestsPage *self,
  * sees no one's jobs, has the states of the backtests topic alone. */
 static void
 bourse_backtests_page_set_run_progress (BourseBacktestsPage *self,
-                                        gint64               job_id,
-                                        const char          *status,
-                                        double               progress)
+                                        BourseClientJob     *job)
 {
   guint n = self->backtests != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->backtests)) : 0;
 
@@ -703,53 +703,47 @@ bourse_backtests_page_set_run_progress (BourseBacktestsPage *self,
     {
       g_autoptr(BourseClientBacktest) backtest = g_list_model_get_item (G_LIST_MODEL (self->backtests), i);
 
-      if (bourse_client_backtest_get_job_id (backtest) == job_id)
+      if (bourse_client_backtest_get_job_id (backtest) == bourse_client_job_get_id (job))
         {
-          bourse_client_backtest_set_progress (backtest, g_str_equal (status, "running") ? progress : -1);
+          gboolean running = g_strcmp0 (bourse_client_job_get_status (job), "running") == 0;
+
+          bourse_client_backtest_set_progress (backtest, running ? bourse_client_job_get_progress (job) : -1);
           return;
         }
     }
 }
 
-/* A job from the POST's answer, the jobs topic or a resync. */
+/* The run followed changed (the POST's answer, the topic, a resync). */
 static void
-bourse_backtests_page_apply_job (BourseBacktestsPage *self,
-                                 JsonObject          *job)
+bourse_backtests_page_job_changed_cb (BourseBacktestsPage *self)
 {
-  const char *status = bourse_json_get_string (job, "status");
-  const char *message = bourse_json_get_string (job, "message");
-  const char *error = bourse_json_get_string (job, "error");
+  /* Ending, it is let go of below while it notifies. */
+  g_autoptr(BourseClientJob) job = g_object_ref (self->job);
+  const char *status = bourse_client_job_get_status (job);
+  const char *message = bourse_client_job_get_message (job);
+  const char *error = bourse_client_job_get_error (job);
+  double fraction = bourse_client_job_get_fraction (job);
+  g_autofree char *done = NULL;
   g_autofree char *text = NULL;
-  gint64 id = 0;
-  double progress = 0;
 
-  if (!bourse_json_get_int (job, "id", &id) || status == NULL)
+  if (status == NULL)
     return;
 
-  bourse_json_get_double (job, "progress", &progress);
-  bourse_backtests_page_set_run_progress (self, id, status, progress);
+  bourse_backtests_page_set_run_progress (self, job);
 
-  if (id != self->job_id)
-    return;
-
-  if (g_str_equal (status, "succeeded"))
-    progress = 1;
-  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (progress, 0, 1));
-  {
-    g_autofree char *done = g_strdup_printf ("%d\u00a0%%", (int) (CLAMP (progress, 0, 1) * 100));
-
-    /* Translators: a job's state and how far it is, e.g. “Running · 40 %” */
-    text = g_strdup_printf (_("%s · %s"), bourse_run_status_to_display (status), done);
-  }
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  done = g_strdup_printf ("%d\u00a0%%", (int) (fraction * 100));
+  /* Translators: a job's state and how far it is, e.g. “Running · 40 %” */
+  text = g_strdup_printf (_("%s · %s"), bourse_run_status_to_display (status), done);
   gtk_progress_bar_set_text (self->progress_bar, text);
   if (message != NULL)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->progress_bar), message);
 
-  if (!status_is_final (status))
+  if (!bourse_client_job_is_ended (job))
     return;
 
   /* The lists have the end from the backtests and optimisations topics. */
-  bourse_backtests_page_set_job (self, 0);
+  bourse_backtests_page_set_job (self, NULL);
 
   if (g_str_equal (status, "succeeded") && self->running_search)
     bourse_backtests_page_show_optimisation (self, self->running_id);
@@ -760,6 +754,24 @@ bourse_backtests_page_apply_job (BourseBacktestsPage *self,
   else
     bourse_widget_show_toast (GTK_WIDGET (self),
                               self->running_search ? _("Optimisation cancelled") : _("Backtest cancelled"));
+}
+
+/* A job as an answer or the topic gives it: the run followed takes its
+ * own (and no older news), a listed backtest its progress. */
+static void
+bourse_backtests_page_take_job (BourseBacktestsPage *self,
+                                JsonNode            *node)
+{
+  g_autoptr(BourseClientObject) job = NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+
+  if (self->job != NULL
+      && bourse_client_object_update (BOURSE_CLIENT_OBJECT (self->job), json_node_get_object (node)))
+    return;
+  if ((job = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_JOB, json_node_get_object (node))) != NULL)
+    bourse_backtests_page_set_run_progress (self, BOURSE_CLIENT_JOB (job));
 }
 
 static void
@@ -783,7 +795,7 @@ bourse_backtests_page_job_cb (GObject      *object,
       return;
     }
 
-  bourse_backtests_page_apply_job (self, answer_object (answer));
+  bourse_backtests_page_take_job (self, answer);
 }
 
 /* What the job is now, for what the topic may not have said yet (events
@@ -793,10 +805,10 @@ bourse_backtests_page_fetch_job (BourseBacktestsPage *self)
 {
   g_autofree char *path = NULL;
 
-  if (self->client == NULL || self->job_id == 0)
+  if (self->client == NULL || self->job == NULL)
     return;
 
-  path = g_strdup_printf ("/api/v1/jobs/%" PRId64, self->job_id);
+  path = g_strdup_printf ("/api/v1/jobs/%" PRId64, bourse_client_job_get_id (self->job));
   bourse_client_get_json_async (self->client, path, self->cancellable,
                                 bourse_backtests_page_job_cb, g_object_ref (self));
 }
@@ -810,8 +822,7 @@ bourse_backtests_page_event_cb (BourseBacktestsPage *self,
 {
   g_assert (BOURSE_IS_BACKTESTS_PAGE (self));
 
-  if (JSON_NODE_HOLDS_OBJECT (data))
-    bourse_backtests_page_apply_job (self, json_node_get_object (data));
+  bourse_backtests_page_take_job (self, data);
 }
 
 static void
@@ -850,8 +861,7 @@ bourse_backtests_page_started_cb (GObject      *object,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(JsonNode) problem = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *job;
-  gint64 job_id = 0;
+  g_autoptr(BourseClientObject) job = NULL;
 
   answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result, &problem, &error);
   if (answer == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -866,13 +876,14 @@ bourse_backtests_page_started_cb (GObject      *object,
       return;
     }
 
-  job = bourse_json_get_object (answer_object (answer), "job");
+  job = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_JOB,
+                                            bourse_json_get_object (answer_object (answer), "job"));
   self->running_id = 0;
   self->running_search = json_object_has_member (answer_object (answer), "optimisation");
   bourse_json_get_int (bourse_json_get_object (answer_object (answer),
                                                self->running_search ? "optimisation" : "backtest"),
                        "id", &self->running_id);
-  if (!bourse_json_get_int (job, "id", &job_id) || self->running_id == 0)
+  if (job == NULL || self->running_id == 0)
     {
       bourse_backtests_page_show_error (self, NULL, _("The server did not say what it started"));
       bourse_backtests_page_update_actions (self);
@@ -880,8 +891,8 @@ bourse_backtests_page_started_cb (GObject      *object,
     }
 
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  bourse_backtests_page_set_job (self, job_id);
-  bourse_backtests_page_apply_job (self, job);
+  bourse_backtests_page_set_job (self, BOURSE_CLIENT_JOB (job));
+  bourse_backtests_page_job_changed_cb (self);
   bourse_backtests_page_fetch_job (self);
 }
 
@@ -1046,7 +1057,7 @@ bourse_backtests_page_run_action (GtkWidget  *widget,
   gint64 start_ms, end_ms;
 
   if (self->client == NULL || type == NULL || selected_string (self->symbol_row) == NULL ||
-      self->busy || self->job_id != 0)
+      self->busy || self->job != NULL)
     return;
 
   bourse_backtests_page_clear_errors (self);
@@ -1121,11 +1132,11 @@ bourse_backtests_page_cancel_action (GtkWidget  *widget,
   BourseBacktestsPage *self = BOURSE_BACKTESTS_PAGE (widget);
   g_autofree char *path = NULL;
 
-  if (self->client == NULL || self->job_id == 0)
+  if (self->client == NULL || self->job == NULL)
     return;
 
   gtk_widget_set_sensitive (self->cancel_button, FALSE);
-  path = g_strdup_printf ("/api/v1/jobs/%" PRId64 "/cancel", self->job_id);
+  path = g_strdup_printf ("/api/v1/jobs/%" PRId64 "/cancel", bourse_client_job_get_id (self->job));
   bourse_client_request_json_async (self->client, "POST", path, NULL, self->cancellable,
                                     bourse_backtests_page_job_cb, g_object_ref (self));
 }
@@ -1895,7 +1906,7 @@ bourse_backtests_page_get_job_id (BourseBacktestsPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_BACKTESTS_PAGE (self), 0);
 
-  return self->job_id;
+  return self->job != NULL ? bourse_client_job_get_id (self->job) : 0;
 }
 
 /* }}} */
@@ -2019,7 +2030,7 @@ bourse_backtests_page_set_client (BourseBacktestsPage *self,
   self->busy = FALSE;
   self->shown_id = 0;
   self->running_id = 0;
-  bourse_backtests_page_set_job (self, 0);
+  bourse_backtests_page_set_job (self, NULL);
   bourse_backtests_page_hide_search (self);
   bourse_optimisation_view_set_client (self->opt_view, client);
   self->can_apply = client != NULL && bourse_client_has_permission (client, "strategies.write");
@@ -2119,6 +2130,9 @@ bourse_backtests_page_dispose (GObject *object)
   bourse_backtests_page_unfollow (self);
   bourse_backtests_page_clear_stores (self);
   g_clear_object (&self->client);
+  if (self->job != NULL)
+    g_signal_handlers_disconnect_by_data (self->job, self);
+  g_clear_object (&self->job);
 
   if (self->error_rows != NULL)
     g_ptr_array_set_size (self->error_rows, 0);

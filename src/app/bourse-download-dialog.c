@@ -2,11 +2,17 @@
  *
  * Copyright 2026 The Bourse Authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The job is a BourseClientJob: the POST's answer makes it, the jobs
+ * topic's events (and a GET once it is known, and after a resync) update
+ * it, and the progress page follows its notify.
  */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+
+#include "client/bourse-client-records.h"
 
 #include "bourse-app-util.h"
 #include "bourse-download-dialog.h"
@@ -21,8 +27,7 @@ struct _BourseDownloadDialog
   BourseClient  *client;
   GSignalGroup  *client_signals;
   GCancellable  *cancellable;
-  char          *job_id;
-  char          *status;
+  BourseClientJob *job;        /* the download, once started; kept live by "jobs" */
   char          *symbol;       /* of the job */
   char          *interval;
   gboolean       subscribed;
@@ -87,7 +92,7 @@ bourse_download_dialog_set_busy (BourseDownloadDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "download.start",
-                                 !busy && self->job_id == NULL &&
+                                 !busy && self->job == NULL &&
                                  selected_string (self->symbol_row) != NULL);
 }
 
@@ -101,21 +106,6 @@ bourse_download_dialog_changed_cb (BourseDownloadDialog *self,
 }
 
 /* Job {{{ */
-
-static char *
-dup_id (JsonObject *object)
-{
-  JsonNode *node = object != NULL ? json_object_get_member (object, "id") : NULL;
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return g_strdup (json_node_get_string (node));
-
-  return NULL;
-}
 
 static const char *
 status_to_display (const char *status)
@@ -134,55 +124,29 @@ status_to_display (const char *status)
   return status != NULL ? status : "";
 }
 
-static gboolean
-status_is_final (const char *status)
-{
-  return g_strcmp0 (status, "succeeded") == 0 || g_strcmp0 (status, "failed") == 0 ||
-         g_strcmp0 (status, "cancelled") == 0;
-}
-
-/* A job from the POST's answer, the jobs topic or a resync. */
+/* The job changed (the POST's answer, the topic, a resync): the page
+ * follows what it says. */
 static void
-bourse_download_dialog_apply_job (BourseDownloadDialog *self,
-                                  JsonObject           *job)
+bourse_download_dialog_job_changed_cb (BourseDownloadDialog *self)
 {
-  g_autofree char *id = dup_id (job);
-  g_autofree char *percent = NULL;
-  const char *status = bourse_json_get_string (job, "status");
-  const char *error = bourse_json_get_string (job, "error");
-  const char *message = bourse_json_get_string (job, "message");
-  JsonNode *progress = job != NULL ? json_object_get_member (job, "progress") : NULL;
-  double fraction = -1;
+  const char *status = bourse_client_job_get_status (self->job);
+  const char *error = bourse_client_job_get_error (self->job);
+  const char *message = bourse_client_job_get_message (self->job);
+  double fraction = bourse_client_job_get_fraction (self->job);
+  g_autofree char *percent = g_strdup_printf ("%d %%", (int) (fraction * 100));
 
-  if (id == NULL || g_strcmp0 (id, self->job_id) != 0 || status == NULL)
+  if (status == NULL || self->finished)
     return;
-
-  /* Events may overtake an answer: a finished job stays finished. */
-  if (self->finished)
-    return;
-
-  g_free (self->status);
-  self->status = g_strdup (status);
-
-  if (progress != NULL && JSON_NODE_HOLDS_VALUE (progress) &&
-      (json_node_get_value_type (progress) == G_TYPE_DOUBLE ||
-       json_node_get_value_type (progress) == G_TYPE_INT64))
-    fraction = CLAMP (json_node_get_double (progress), 0, 1);
-  if (g_strcmp0 (status, "succeeded") == 0)
-    fraction = 1;
 
   adw_status_page_set_title (self->progress_page, status_to_display (status));
-  if (fraction >= 0)
-    {
-      gtk_progress_bar_set_fraction (self->progress_bar, fraction);
-      percent = g_strdup_printf ("%d %%", (int) (fraction * 100));
-      gtk_progress_bar_set_text (self->progress_bar, percent);
-    }
+  gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  gtk_progress_bar_set_text (self->progress_bar, percent);
   gtk_label_set_label (self->message_label, error != NULL ? error : message != NULL ? message : "");
   if (error != NULL)
     gtk_widget_add_css_class (GTK_WIDGET (self->message_label), "error");
 
-  if (status_is_final (status))
+  /* The job takes no news after its end (BourseClientJob): it ends here once. */
+  if (bourse_client_job_is_ended (self->job))
     {
       self->finished = TRUE;
       gtk_widget_set_visible (self->cancel_job_button, FALSE);
@@ -191,6 +155,15 @@ bourse_download_dialog_apply_job (BourseDownloadDialog *self,
       if (g_strcmp0 (status, "failed") != 0)
         g_signal_emit (self, signals[DOWNLOADED], 0, self->symbol, self->interval);
     }
+}
+
+/* The job as an answer or an event gives it; another job's is passed over. */
+static void
+bourse_download_dialog_take_job (BourseDownloadDialog *self,
+                                 JsonNode             *node)
+{
+  if (self->job != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    bourse_client_object_update (BOURSE_CLIENT_OBJECT (self->job), json_node_get_object (node));
 }
 
 static void
@@ -212,8 +185,7 @@ bourse_download_dialog_job_cb (GObject      *object,
       return;
     }
 
-  if (JSON_NODE_HOLDS_OBJECT (answer))
-    bourse_download_dialog_apply_job (self, json_node_get_object (answer));
+  bourse_download_dialog_take_job (self, answer);
 }
 
 static void
@@ -225,28 +197,32 @@ bourse_download_dialog_event_cb (BourseDownloadDialog *self,
 {
   g_assert (BOURSE_IS_DOWNLOAD_DIALOG (self));
 
-  if (JSON_NODE_HOLDS_OBJECT (data))
-    bourse_download_dialog_apply_job (self, json_node_get_object (data));
+  bourse_download_dialog_take_job (self, data);
 }
 
-/* Missed events: ask for the job itself. */
+/* Missed events, or events that overtook the POST's answer: ask for the
+ * job itself. */
+static void
+bourse_download_dialog_fetch_job (BourseDownloadDialog *self)
+{
+  g_autofree char *path = NULL;
+
+  if (self->job == NULL || self->finished)
+    return;
+
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT, bourse_client_job_get_id (self->job));
+  bourse_client_get_json_async (self->client, path, self->cancellable,
+                                bourse_download_dialog_job_cb, g_object_ref (self));
+}
+
 static void
 bourse_download_dialog_resync_cb (BourseDownloadDialog *self,
                                   const char           *topic,
                                   BourseClient         *client)
 {
-  g_autofree char *escaped = NULL;
-  g_autofree char *path = NULL;
-
   g_assert (BOURSE_IS_DOWNLOAD_DIALOG (self));
 
-  if (self->job_id == NULL || self->finished)
-    return;
-
-  escaped = g_uri_escape_string (self->job_id, NULL, FALSE);
-  path = g_strdup_printf ("/api/v1/jobs/%s", escaped);
-  bourse_client_get_json_async (self->client, path, self->cancellable,
-                                bourse_download_dialog_job_cb, g_object_ref (self));
+  bourse_download_dialog_fetch_job (self);
 }
 
 static void
@@ -255,15 +231,13 @@ bourse_download_dialog_cancel_job_action (GtkWidget  *widget,
                                           GVariant   *param)
 {
   BourseDownloadDialog *self = BOURSE_DOWNLOAD_DIALOG (widget);
-  g_autofree char *escaped = NULL;
   g_autofree char *path = NULL;
 
-  if (self->job_id == NULL || self->finished)
+  if (self->job == NULL || self->finished)
     return;
 
   gtk_widget_set_sensitive (self->cancel_job_button, FALSE);
-  escaped = g_uri_escape_string (self->job_id, NULL, FALSE);
-  path = g_strdup_printf ("/api/v1/jobs/%s/cancel", escaped);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/cancel", bourse_client_job_get_id (self->job));
   bourse_client_request_json_async (self->client, "POST", path, NULL, self->cancellable,
                                     bourse_download_dialog_job_cb, g_object_ref (self));
 }
@@ -296,7 +270,6 @@ bourse_download_dialog_started_cb (GObject      *object,
   g_autoptr(JsonNode) answer = NULL;
   g_autoptr(JsonNode) problem = NULL;
   g_autoptr(GError) error = NULL;
-  JsonObject *job;
 
   answer = bourse_client_request_json_finish_problem (BOURSE_CLIENT (object), result, &problem, &error);
   if (answer == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -324,8 +297,9 @@ bourse_download_dialog_started_cb (GObject      *object,
       return;
     }
 
-  job = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
-  if (!(self->job_id = dup_id (job)))
+  if (!JSON_NODE_HOLDS_OBJECT (answer)
+      || !(self->job = BOURSE_CLIENT_JOB (bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_JOB,
+                                                                               json_node_get_object (answer)))))
     {
       bourse_download_dialog_set_busy (self, FALSE);
       bourse_download_dialog_show_error (self, NULL, _("The server did not say which job it started"));
@@ -337,7 +311,11 @@ bourse_download_dialog_started_cb (GObject      *object,
   gtk_button_set_label (self->close_button, _("_Hide"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->close_button),
                                _("The download goes on without this window"));
-  bourse_download_dialog_apply_job (self, job);
+  g_signal_connect_object (self->job, "notify", G_CALLBACK (bourse_download_dialog_job_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+  bourse_download_dialog_job_changed_cb (self);
+  /* Its events before this answer were passed over (no job yet). */
+  bourse_download_dialog_fetch_job (self);
 }
 
 static void
@@ -350,7 +328,7 @@ bourse_download_dialog_start_action (GtkWidget  *widget,
   g_autoptr(JsonNode) body = NULL;
   gint64 start, end;
 
-  if (self->client == NULL || self->job_id != NULL || selected_string (self->symbol_row) == NULL)
+  if (self->client == NULL || self->job != NULL || selected_string (self->symbol_row) == NULL)
     return;
 
   bourse_download_dialog_clear_errors (self);
@@ -411,7 +389,7 @@ bourse_download_dialog_get_job_id (BourseDownloadDialog *self)
 {
   g_return_val_if_fail (BOURSE_IS_DOWNLOAD_DIALOG (self), NULL);
 
-  return self->job_id;
+  return self->job != NULL ? bourse_client_object_get_key (BOURSE_CLIENT_OBJECT (self->job)) : NULL;
 }
 
 const char *
@@ -419,7 +397,7 @@ bourse_download_dialog_get_status (BourseDownloadDialog *self)
 {
   g_return_val_if_fail (BOURSE_IS_DOWNLOAD_DIALOG (self), NULL);
 
-  return self->status;
+  return self->job != NULL ? bourse_client_job_get_status (self->job) : NULL;
 }
 
 static void
@@ -455,6 +433,7 @@ bourse_download_dialog_dispose (GObject *object)
     g_signal_group_set_target (self->client_signals, NULL);
   g_clear_object (&self->client_signals);
   g_clear_object (&self->client);
+  g_clear_object (&self->job);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_DOWNLOAD_DIALOG);
 
@@ -466,8 +445,6 @@ bourse_download_dialog_finalize (GObject *object)
 {
   BourseDownloadDialog *self = (BourseDownloadDialog *)object;
 
-  g_clear_pointer (&self->job_id, g_free);
-  g_clear_pointer (&self->status, g_free);
   g_clear_pointer (&self->symbol, g_free);
   g_clear_pointer (&self->interval, g_free);
 

@@ -843,3 +843,93 @@ bourse_client_position_is_open (BourseClientPosition *self)
 }
 
 /* }}} */
+
+/* BourseClientJob {{{ */
+
+struct _BourseClientJob
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  char               *kind;
+  char               *status;
+  double              progress;
+  char               *message;
+  char               *error;
+  JsonObject         *params;
+  gint64              created_by;
+  char               *created_at;
+  char               *started_at;
+  char               *finished_at;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientJob, bourse_client_job, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField job_fields[] = {
+  FIELD (BourseClientJob, id, INT64),
+  FIELD (BourseClientJob, kind, STRING),
+  FIELD (BourseClientJob, status, STRING),
+  FIELD (BourseClientJob, progress, DOUBLE),
+  FIELD (BourseClientJob, message, STRING),
+  FIELD (BourseClientJob, error, STRING),
+  FIELD (BourseClientJob, params, OBJECT),
+  FIELD (BourseClientJob, created_by, INT64),
+  FIELD (BourseClientJob, created_at, STRING),
+  FIELD (BourseClientJob, started_at, STRING),
+  FIELD (BourseClientJob, finished_at, STRING),
+};
+
+/* A job's states are a run's: it ends once. */
+static gboolean
+bourse_client_job_accepts (BourseClientObject *object,
+                           JsonObject         *json)
+{
+  return run_accepts (BOURSE_CLIENT_JOB (object)->status, json);
+}
+
+static void
+bourse_client_job_class_init (BourseClientJobClass *klass)
+{
+  BourseClientObjectClass *client_object_class = BOURSE_CLIENT_OBJECT_CLASS (klass);
+
+  bourse_client_object_class_install (client_object_class, "id",
+                                      job_fields, G_N_ELEMENTS (job_fields));
+  client_object_class->accepts = bourse_client_job_accepts;
+}
+
+static void
+bourse_client_job_init (BourseClientJob *self)
+{
+}
+
+GETTER (job, BourseClientJob, JOB, gint64, id)
+GETTER (job, BourseClientJob, JOB, const char *, kind)
+GETTER (job, BourseClientJob, JOB, const char *, status)
+GETTER (job, BourseClientJob, JOB, double, progress)
+GETTER (job, BourseClientJob, JOB, const char *, message)
+GETTER (job, BourseClientJob, JOB, const char *, error)
+GETTER (job, BourseClientJob, JOB, JsonObject *, params)
+GETTER (job, BourseClientJob, JOB, gint64, created_by)
+GETTER (job, BourseClientJob, JOB, const char *, created_at)
+GETTER (job, BourseClientJob, JOB, const char *, started_at)
+GETTER (job, BourseClientJob, JOB, const char *, finished_at)
+
+gboolean
+bourse_client_job_is_ended (BourseClientJob *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_JOB (self), FALSE);
+
+  return run_status_is_ended (self->status);
+}
+
+double
+bourse_client_job_get_fraction (BourseClientJob *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_JOB (self), 0);
+
+  if (g_strcmp0 (self->status, "succeeded") == 0)
+    return 1;
+  return CLAMP (self->progress, 0, 1);
+}
+
+/* }}} */

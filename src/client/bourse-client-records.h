@@ -250,4 +250,47 @@ gboolean    bourse_client_position_is_open            (BourseClientPosition *sel
 
 /* }}} */
 
+/* Jobs {{{ */
+
+/* A job (GET /api/v1/jobs/{id}, topic "jobs"): a market download, a
+ * backtest's or an optimisation's run, a training. The topic carries every
+ * change of it, progress included; an ended job takes no older news (an
+ * answer overtaken by the topic's events, a read before its end).
+ *
+ * Not kept in a BourseClientStore: no page lists jobs. The download dialog
+ * and the Backtests page each follow the one job they started, and the
+ * listed backtests want only the progress of theirs; GET /api/v1/jobs
+ * would read every job ever run (page after page, admins everyone's) for
+ * that. So a page holds one BourseClientJob and hands it the topic's events
+ * with bourse_client_object_update (), which takes only its own, and binds
+ * its widgets to it through notify. */
+#define BOURSE_TYPE_CLIENT_JOB (bourse_client_job_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientJob, bourse_client_job, BOURSE, CLIENT_JOB, BourseClientObject)
+
+gint64      bourse_client_job_get_id          (BourseClientJob *self);
+/* market.download, backtest.run, backtest.optimise, model.train… */
+const char *bourse_client_job_get_kind        (BourseClientJob *self);
+/* queued, running, succeeded, failed or cancelled */
+const char *bourse_client_job_get_status      (BourseClientJob *self);
+/* 0 to 1 as the worker last said it. */
+double      bourse_client_job_get_progress    (BourseClientJob *self);
+/* What the worker is at, in the server's language, or NULL. */
+const char *bourse_client_job_get_message     (BourseClientJob *self);
+/* Why it failed, or NULL. */
+const char *bourse_client_job_get_error       (BourseClientJob *self);
+JsonObject *bourse_client_job_get_params      (BourseClientJob *self);
+/* 0 for nobody (the local owner, the scheduler). */
+gint64      bourse_client_job_get_created_by  (BourseClientJob *self);
+/* RFC 3339; started and finished NULL until then. */
+const char *bourse_client_job_get_created_at  (BourseClientJob *self);
+const char *bourse_client_job_get_started_at  (BourseClientJob *self);
+const char *bourse_client_job_get_finished_at (BourseClientJob *self);
+gboolean    bourse_client_job_is_ended        (BourseClientJob *self);
+/* How far it is for a progress bar, 0 to 1: 1 once it succeeded, whatever
+ * the worker last reported. */
+double      bourse_client_job_get_fraction    (BourseClientJob *self);
+
+/* }}} */
+
 G_END_DECLS

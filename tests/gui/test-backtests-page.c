@@ -433,6 +433,16 @@ job_is_done (gpointer data)
   return bourse_backtests_page_get_job_id (data) == 0;
 }
 
+/* The page's bar shows the job followed as running (its BourseClientJob,
+ * kept by the jobs topic). */
+static gboolean
+bar_says_running (gpointer data)
+{
+  const char *text = gtk_progress_bar_get_text (GTK_PROGRESS_BAR (find_required (data, "progress-bar")));
+
+  return text != NULL && g_str_has_prefix (text, "Running · ");
+}
+
 /* A run held at its first candle by desk-test-util's gate strategy: the
  * progress bar and Cancel, and the
  * backtest ends cancelled once the run looks again. */
@@ -470,6 +480,8 @@ test_cancel (void)
   wait_until (job_is_followed, page, "the page to follow the run");
   g_assert_true (gtk_widget_get_visible (find_required (page, "progress-box")));
   g_assert_false (gtk_widget_is_sensitive (find_required (page, "run-button")));
+  wait_until (bar_says_running, page, "the bar to show the run running");
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (find_required (page, "progress-bar"))), <, 1);
 
   click (find_required (page, "cancel-button"));
   list = desk_expect (server, "GET", "/api/v1/backtests", NULL, NULL, 200);

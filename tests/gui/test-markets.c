@@ -1167,12 +1167,107 @@ download_is_over (gpointer data)
          g_strcmp0 (status, "cancelled") == 0;
 }
 
+/* The download's job, followed through its BourseClientJob {{{ */
+
+typedef struct
+{
+  Fixture    *fixture;
+  GtkWidget  *dialog;
+  const char *event;
+  gint64      published_at;
+} ProgressQuery;
+
+static gboolean
+download_is_running (gpointer data)
+{
+  return g_strcmp0 (bourse_download_dialog_get_status (data), "running") == 0;
+}
+
+/* The topic's event shows: the bar, its text, the worker's message. */
+static gboolean
+download_shows_event (gpointer data)
+{
+  ProgressQuery *query = data;
+  GtkWidget *bar = find_widget (query->dialog, "progress-bar");
+  GtkWidget *message = find_widget (query->dialog, "job-message");
+
+  if (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (bar)) == 0.4
+      && g_strcmp0 (gtk_label_get_label (GTK_LABEL (message)), "400 of 1000 candles fetched") == 0)
+    return TRUE;
+
+  /* The dialog asks for the job once it has its id (events may have come
+   * before): that answer may land after the event with the state before
+   * it, and the topic's next event puts it right, as it does here. */
+  if (g_get_monotonic_time () - query->published_at > 200 * G_TIME_SPAN_MILLISECOND)
+    {
+      publish (query->fixture, "jobs", query->event);
+      query->published_at = g_get_monotonic_time ();
+    }
+  return FALSE;
+}
+
+typedef struct
+{
+  gint64 id;
+  guint  n_seen;
+} EventQuery;
+
+/* After the dialog's own handler, connected before: it has had the event. */
+static void
+count_job_event_cb (BourseClient *client,
+                    const char   *topic,
+                    gint64        seq,
+                    JsonNode     *data,
+                    EventQuery   *query)
+{
+  if (JSON_NODE_HOLDS_OBJECT (data)
+      && json_object_get_int_member_with_default (json_node_get_object (data), "id", 0) == query->id)
+    query->n_seen++;
+}
+
+static gboolean
+event_seen (gpointer data)
+{
+  return ((EventQuery *) data)->n_seen > 0;
+}
+
+/* An exchange that takes the connection and never answers: a download
+ * from it runs until it is cancelled. Returns its URL. */
+static char *
+listen_silently (GSocket **socket)
+{
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (*socket, any, TRUE, &error));
+  g_assert_true (g_socket_listen (*socket, &error));
+  bound = g_socket_get_local_address (*socket, &error);
+  g_assert_no_error (error);
+  return g_strdup_printf ("http://127.0.0.1:%u/",
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+}
+
+/* }}} */
+
 static void
 test_download_dialog (Fixture       *fixture,
                       gconstpointer  data)
 {
   GtkWidget *dialog;
   GtkWidget *error_label;
+  g_autoptr(GSocket) silent = NULL;
+  g_autofree char *silent_url = NULL;
+  g_autofree char *event = NULL;
+  g_autofree char *late = NULL;
+  g_autofree char *status = NULL;
+  g_autoptr(GError) error = NULL;
+  BourseConfig *config = bourse_engine_get_config (fixture->server->engine);
+  EventQuery seen = { 0 };
+  gulong handler;
+  gint64 job_id;
 
   SKIP_WITHOUT_DISPLAY ();
 
@@ -1216,24 +1311,63 @@ test_download_dialog (Fixture       *fixture,
   g_assert_true (gtk_widget_has_css_class (find_widget (dialog, "end-row"), "error"));
   gtk_editable_set_text (GTK_EDITABLE (find_widget (dialog, "end-row")), "2026-01-11");
 
+  /* The job runs until cancelled: its exchange never answers. */
+  silent_url = listen_silently (&silent);
+  g_assert_true (bourse_config_set (config, "binance", "base_url", silent_url,
+                                    BOURSE_CONFIG_SOURCE_COMMAND_LINE, &error));
+  g_assert_no_error (error);
+  g_assert_true (bourse_config_set (config, "binance", "request_timeout", "600",
+                                    BOURSE_CONFIG_SOURCE_COMMAND_LINE, &error));
+  g_assert_no_error (error);
+
   g_signal_emit_by_name (find_widget (dialog, "download-button"), "clicked");
 
   g_assert_true (route_exists (fixture, "GET", "/api/v1/market/download"));
 
-  /* A job, followed on the jobs topic to its end (this test's exchange is
-   * unreachable: it fails, or it is stopped first). */
+  /* A job, followed on the jobs topic (a BourseClientJob the dialog
+   * binds its progress to) to its end. */
   {
     StackQuery query = { dialog, "download-stack", "progress" };
 
     wait_until (stack_shows, &query, "the progress to show");
   }
   g_assert_nonnull (bourse_download_dialog_get_job_id (BOURSE_DOWNLOAD_DIALOG (dialog)));
-  if (!download_is_over (dialog))
-    g_signal_emit_by_name (find_widget (dialog, "cancel-job-button"), "clicked");
+  job_id = g_ascii_strtoll (bourse_download_dialog_get_job_id (BOURSE_DOWNLOAD_DIALOG (dialog)), NULL, 10);
+  g_assert_cmpint (job_id, >, 0);
+  wait_until (download_is_running, dialog, "the job to run");
+
+  /* Its progress as the topic says it: the bar, its text and the message
+   * follow (the worker, held by the exchange, says no more meanwhile). */
+  event = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"kind\":\"market.download\",\"status\":\"running\","
+                           "\"progress\":0.4,\"message\":\"400 of 1000 candles fetched\",\"error\":null}", job_id);
+  {
+    ProgressQuery query = { fixture, dialog, event, 0 };
+
+    publish (fixture, "jobs", event);
+    query.published_at = g_get_monotonic_time ();
+    wait_until (download_shows_event, &query, "the topic's progress to show");
+  }
+  g_assert_cmpstr (gtk_progress_bar_get_text (GTK_PROGRESS_BAR (find_widget (dialog, "progress-bar"))), ==, "40 %");
+  g_assert_cmpstr (bourse_download_dialog_get_status (BOURSE_DOWNLOAD_DIALOG (dialog)), ==, "running");
+  g_assert_true (gtk_widget_get_visible (find_widget (dialog, "cancel-job-button")));
+
+  g_signal_emit_by_name (find_widget (dialog, "cancel-job-button"), "clicked");
   wait_until (download_is_over, dialog, "the job to end");
-  g_test_message ("Job %s: %s", bourse_download_dialog_get_job_id (BOURSE_DOWNLOAD_DIALOG (dialog)),
-                  bourse_download_dialog_get_status (BOURSE_DOWNLOAD_DIALOG (dialog)));
+  status = g_strdup (bourse_download_dialog_get_status (BOURSE_DOWNLOAD_DIALOG (dialog)));
+  g_test_message ("Job %s: %s", bourse_download_dialog_get_job_id (BOURSE_DOWNLOAD_DIALOG (dialog)), status);
+  g_assert_cmpstr (status, ==, "cancelled");
   g_assert_false (gtk_widget_get_visible (find_widget (dialog, "cancel-job-button")));
+
+  /* A late event of the run does not undo its end. */
+  late = g_strdup_printf ("{\"id\":%" G_GINT64_FORMAT ",\"kind\":\"market.download\",\"status\":\"running\","
+                          "\"progress\":0.9,\"message\":\"900 of 1000 candles fetched\",\"error\":null}", job_id);
+  seen.id = job_id;
+  handler = g_signal_connect (fixture->client, "event::jobs", G_CALLBACK (count_job_event_cb), &seen);
+  publish (fixture, "jobs", late);
+  wait_until (event_seen, &seen, "the late event");
+  g_signal_handler_disconnect (fixture->client, handler);
+  g_assert_cmpstr (bourse_download_dialog_get_status (BOURSE_DOWNLOAD_DIALOG (dialog)), ==, "cancelled");
+  g_assert_cmpfloat (gtk_progress_bar_get_fraction (GTK_PROGRESS_BAR (find_widget (dialog, "progress-bar"))), !=, 0.9);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   wait_until (toplevel_is_gone, GSIZE_TO_POINTER (BOURSE_TYPE_DOWNLOAD_DIALOG), "the dialog to close");

@@ -754,6 +754,113 @@ test_positions (void)
 
 /* }}} */
 
+/* Jobs {{{ */
+
+/* A job as the topic gives it: its members, one notify for what changed
+ * and none for what did not, and an end that no older news undoes. */
+static void
+test_job_record (void)
+{
+  g_autoptr(JsonNode) queued = json_from_string (
+    "{\"id\":9,\"kind\":\"market.download\",\"status\":\"queued\",\"progress\":0,\"message\":null,"
+    "\"error\":null,\"params\":{\"symbol\":\"BTCUSDT\",\"interval\":\"1h\"},\"created_by\":2,"
+    "\"created_at\":\"2026-04-01T09:00:00Z\",\"started_at\":null,\"finished_at\":null}", NULL);
+  g_autoptr(JsonNode) running = json_from_string (
+    "{\"id\":9,\"kind\":\"market.download\",\"status\":\"running\",\"progress\":0.25,"
+    "\"message\":\"250 of 1000 candles fetched\",\"error\":null,"
+    "\"params\":{\"symbol\":\"BTCUSDT\",\"interval\":\"1h\"},\"created_by\":2,"
+    "\"created_at\":\"2026-04-01T09:00:00Z\",\"started_at\":\"2026-04-01T09:00:01Z\",\"finished_at\":null}", NULL);
+  g_autoptr(JsonNode) further = json_from_string (
+    "{\"id\":9,\"kind\":\"market.download\",\"status\":\"running\",\"progress\":0.5,"
+    "\"message\":\"500 of 1000 candles fetched\",\"error\":null,"
+    "\"params\":{\"symbol\":\"BTCUSDT\",\"interval\":\"1h\"},\"created_by\":2,"
+    "\"created_at\":\"2026-04-01T09:00:00Z\",\"started_at\":\"2026-04-01T09:00:01Z\",\"finished_at\":null}", NULL);
+  g_autoptr(JsonNode) failed = json_from_string (
+    "{\"id\":9,\"kind\":\"market.download\",\"status\":\"failed\",\"progress\":0.5,"
+    "\"message\":\"500 of 1000 candles fetched\",\"error\":\"Binance did not answer\","
+    "\"params\":{\"symbol\":\"BTCUSDT\",\"interval\":\"1h\"},\"created_by\":2,"
+    "\"created_at\":\"2026-04-01T09:00:00Z\",\"started_at\":\"2026-04-01T09:00:01Z\","
+    "\"finished_at\":\"2026-04-01T09:00:09Z\"}", NULL);
+  g_autoptr(JsonNode) other = json_from_string ("{\"id\":10,\"kind\":\"backtest.run\",\"status\":\"running\","
+                                                "\"progress\":0.9}", NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_JOB,
+                                                                             json_node_get_object (queued));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  BourseClientJob *job = BOURSE_CLIENT_JOB (object);
+  double progress = -1;
+
+  g_assert_cmpstr (bourse_client_object_get_key (object), ==, "9");
+  g_assert_cmpint (bourse_client_job_get_id (job), ==, 9);
+  g_assert_cmpstr (bourse_client_job_get_kind (job), ==, "market.download");
+  g_assert_cmpstr (bourse_client_job_get_status (job), ==, "queued");
+  g_assert_cmpfloat (bourse_client_job_get_progress (job), ==, 0);
+  g_assert_cmpfloat (bourse_client_job_get_fraction (job), ==, 0);
+  g_assert_null (bourse_client_job_get_message (job));
+  g_assert_null (bourse_client_job_get_error (job));
+  g_assert_cmpstr (json_object_get_string_member (bourse_client_job_get_params (job), "symbol"), ==, "BTCUSDT");
+  g_assert_cmpint (bourse_client_job_get_created_by (job), ==, 2);
+  g_assert_cmpstr (bourse_client_job_get_created_at (job), ==, "2026-04-01T09:00:00Z");
+  g_assert_null (bourse_client_job_get_started_at (job));
+  g_assert_null (bourse_client_job_get_finished_at (job));
+  g_assert_false (bourse_client_job_is_ended (job));
+
+  /* Running: the members that changed notify once each. */
+  g_signal_connect (object, "notify", G_CALLBACK (count_notify), seen);
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (running)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "status"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "progress"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "message"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "started-at"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "kind"), ==, 0);
+  g_assert_cmpuint (N_NOTIFIED (seen, "params"), ==, 0);
+  g_assert_cmpuint (N_NOTIFIED (seen, "error"), ==, 0);
+  g_object_get (object, "progress", &progress, NULL);
+  g_assert_cmpfloat (progress, ==, 0.25);
+
+  /* The same again: nothing notifies. */
+  g_hash_table_remove_all (seen);
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (running)));
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 0);
+
+  /* Further on: progress and message alone. */
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (further)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "progress"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "message"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "status"), ==, 0);
+  g_assert_cmpfloat (bourse_client_job_get_fraction (job), ==, 0.5);
+
+  /* Another job's event is not this one's. */
+  g_hash_table_remove_all (seen);
+  g_assert_false (bourse_client_object_update (object, json_node_get_object (other)));
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 0);
+  g_assert_cmpfloat (bourse_client_job_get_progress (job), ==, 0.5);
+
+  /* The end, then a late event of its run: the end stays. */
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (failed)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "status"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "error"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "finished-at"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "progress"), ==, 0);
+  g_assert_true (bourse_client_job_is_ended (job));
+  g_assert_cmpstr (bourse_client_job_get_error (job), ==, "Binance did not answer");
+  g_hash_table_remove_all (seen);
+  g_assert_false (bourse_client_object_update (object, json_node_get_object (further)));
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 0);
+  g_assert_cmpstr (bourse_client_job_get_status (job), ==, "failed");
+
+  /* A success is whole, whatever the worker last said. */
+  {
+    g_autoptr(JsonNode) done = json_from_string ("{\"id\":11,\"status\":\"succeeded\",\"progress\":0.97}", NULL);
+    g_autoptr(BourseClientObject) succeeded = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_JOB,
+                                                                                  json_node_get_object (done));
+
+    g_assert_cmpfloat (bourse_client_job_get_progress (BOURSE_CLIENT_JOB (succeeded)), ==, 0.97);
+    g_assert_cmpfloat (bourse_client_job_get_fraction (BOURSE_CLIENT_JOB (succeeded)), ==, 1);
+  }
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -770,6 +877,7 @@ main (int   argc,
   g_test_add_func ("/client-store/optimisation-record", test_optimisation_record);
   g_test_add_func ("/client-store/position-record", test_position_record);
   g_test_add_func ("/client-store/positions", test_positions);
+  g_test_add_func ("/client-store/job-record", test_job_record);
 
   return g_test_run ();
 }
