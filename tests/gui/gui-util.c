@@ -60,6 +60,14 @@ pointer_is_null (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
+gboolean
+window_knows_permissions (gpointer data)
+{
+  BourseClient *client = bourse_window_get_client (data);
+
+  return client != NULL && bourse_client_get_permissions (client) != NULL;
+}
+
 void
 store_result_cb (GObject      *object,
                  GAsyncResult *result,

@@ -33,6 +33,9 @@ void               wait_until          (gboolean   (*condition) (gpointer),
 void               spin                (guint        ms);
 gboolean           pointer_is_set      (gpointer     data);
 gboolean           pointer_is_null     (gpointer     data);
+/* Whether the BourseWindow @data has a client that knows its role's
+ * permissions: from then on the pages offer what the role may do. */
+gboolean           window_knows_permissions (gpointer data);
 /* A GAsyncReadyCallback that stores a reference to the result in
  * *user_data. */
 void               store_result_cb     (GObject     *object,

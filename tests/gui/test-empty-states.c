@@ -27,14 +27,6 @@ static BourseTestServer *server;
 
 /* Helpers {{{ */
 
-static gboolean
-permissions_are_loaded (gpointer data)
-{
-  BourseClient *client = bourse_window_get_client (data);
-
-  return client != NULL && bourse_client_get_permissions (client) != NULL;
-}
-
 /* A window signed in as a new account of @role, once it knows what the
  * role may do: from then on no answer can change what the pages offer. */
 static BourseWindow *
@@ -47,7 +39,7 @@ open_window_as (const char *username,
   desk_create_user (server, username, role);
   token = desk_login (server, username, role);
   window = open_signed_in_window (server->base_url, token);
-  wait_until (permissions_are_loaded, window, "the role's permissions");
+  wait_until (window_knows_permissions, window, "the role's permissions");
   g_assert_cmpstr (bourse_client_get_role (bourse_window_get_client (window)), ==, role);
 
   return window;

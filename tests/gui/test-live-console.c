@@ -56,14 +56,6 @@ permissions_are_loaded (gpointer data)
   return bourse_client_get_permissions (client) != NULL;
 }
 
-static gboolean
-window_permissions_are_loaded (gpointer data)
-{
-  BourseClient *client = bourse_window_get_client (data);
-
-  return client != NULL && bourse_client_get_permissions (client) != NULL;
-}
-
 /* A client signed in with @token whose permissions are known, as the
  * window's is when it opens the preferences. */
 static BourseClient *
@@ -292,7 +284,7 @@ test_mode_switch (void)
 
   /* A trader sees the mode, and no switch. */
   window = open_window_as (server, trader_token);
-  wait_until (window_permissions_are_loaded, window, "the trader's permissions");
+  wait_until (window_knows_permissions, window, "the trader's permissions");
   page = find_widget_of_type (GTK_WIDGET (window), BOURSE_TYPE_SYSTEM_PAGE);
   wait_until (widget_says, &(TextQuery) { page, "mode-value", "Paper" }, "the mode to show");
   g_assert_false (gtk_widget_get_visible (find_widget (page, "go-live-button")));
@@ -300,7 +292,7 @@ test_mode_switch (void)
   close_window (window);
 
   window = open_window_as (server, NULL);
-  wait_until (window_permissions_are_loaded, window, "the owner's permissions");
+  wait_until (window_knows_permissions, window, "the owner's permissions");
   page = find_widget_of_type (GTK_WIDGET (window), BOURSE_TYPE_SYSTEM_PAGE);
   wait_until (widget_is_visible, &(WidgetQuery) { page, "go-live-button" }, "Trade Live… to show");
   g_assert_false (gtk_widget_get_visible (find_widget (GTK_WIDGET (window), "live-badge")));
@@ -467,7 +459,7 @@ test_live_badge (void)
   ingest_price (server, "LIVUSDT", "100");
 
   window = open_window_as (server, NULL);
-  wait_until (window_permissions_are_loaded, window, "the owner's permissions");
+  wait_until (window_knows_permissions, window, "the owner's permissions");
   wait_for_topics (window, (const char * const []) { "system", NULL });
   page = find_widget_of_type (GTK_WIDGET (window), BOURSE_TYPE_SYSTEM_PAGE);
   wait_until (widget_says, &(TextQuery) { page, "mode-value", "Paper" }, "the mode to show");
@@ -528,7 +520,7 @@ test_order_rows (void)
   g_assert_no_error (error);
 
   window = open_window_as (server, NULL);
-  wait_until (window_permissions_are_loaded, window, "the owner's permissions");
+  wait_until (window_knows_permissions, window, "the owner's permissions");
   page = find_widget_of_type (GTK_WIDGET (window), BOURSE_TYPE_ORDERS_PAGE);
   row_name = g_strdup_printf ("order-row-%" G_GINT64_FORMAT, id);
   row = wait_for_widget_named (page, row_name);
@@ -571,7 +563,7 @@ test_reconciliation_report (void)
   GtkWidget *row;
 
   window = open_window_as (server, NULL);
-  wait_until (window_permissions_are_loaded, window, "the owner's permissions");
+  wait_until (window_knows_permissions, window, "the owner's permissions");
   wait_for_topics (window, (const char * const []) { "system", "alerts", NULL });
 
   sql = g_strdup_printf ("INSERT INTO reconciliations (account_id, trigger, actor, started_at, finished_at, "

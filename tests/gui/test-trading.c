@@ -53,14 +53,6 @@ open_window (BourseTestServer *server)
   return open_window_as (server, NULL);
 }
 
-static gboolean
-permissions_are_loaded (gpointer data)
-{
-  BourseClient *client = bourse_window_get_client (data);
-
-  return client != NULL && bourse_client_get_permissions (client) != NULL;
-}
-
 /* What the window and its trading pages follow. */
 static const char * const trading_topics[] = {
   "risk", "portfolio", "positions", "balances", "orders", "fills", "trades", NULL
@@ -754,7 +746,7 @@ test_viewer (void)
   token = desk_login (server, "vera", "viewer");
 
   window = open_window_as (server, token);
-  wait_until (permissions_are_loaded, window, "the viewer's permissions");
+  wait_until (window_knows_permissions, window, "the viewer's permissions");
   portfolio = find_widget (GTK_WIDGET (window), "portfolio-page");
   orders = find_widget (GTK_WIDGET (window), "orders-page");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "portfolio"));
@@ -767,7 +759,7 @@ test_viewer (void)
 
   /* The local owner, an administrator, has them all. */
   window = open_window (server);
-  wait_until (permissions_are_loaded, window, "the owner's permissions");
+  wait_until (window_knows_permissions, window, "the owner's permissions");
   portfolio = find_widget (GTK_WIDGET (window), "portfolio-page");
   orders = find_widget (GTK_WIDGET (window), "orders-page");
   g_assert_true (gtk_widget_get_visible (find_widget (bourse_page_get_header_actions (portfolio), "new-order-button")));
@@ -796,7 +788,7 @@ open_orders_page (BourseTestServer  *server,
                   BourseWindow     **window)
 {
   *window = open_window_as (server, token);
-  wait_until (permissions_are_loaded, *window, "the trader's permissions");
+  wait_until (window_knows_permissions, *window, "the trader's permissions");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (*window), "win.show-page", "s", "orders"));
 
   return find_widget (GTK_WIDGET (*window), "orders-page");
