@@ -13,6 +13,8 @@
 #include "bourse-exchange-page.h"
 #include "bourse-notifications-page.h"
 #include "bourse-preferences-window.h"
+#include "bourse-session-row.h"
+#include "client/bourse-client-store.h"
 
 struct _BoursePreferencesWindow
 {
@@ -21,14 +23,16 @@ struct _BoursePreferencesWindow
   BourseClient         *client;
   GCancellable         *cancellable;   /* loads and actions; cancelled on dispose */
 
-  GPtrArray            *session_rows;
+  BourseClientStore    *sessions;      /* NULL until the permissions say whose */
+  gboolean              loading_permissions;
+  GtkWidget            *no_sessions_row;
   GPtrArray            *key_rows;
-  int                   n_sessions;    /* -1 until loaded */
   int                   n_keys;
   gboolean              creating;      /* a POST /api/v1/api-keys is under way */
   gboolean              local_owner;   /* signed in without an account: this engine's owner */
 
   AdwPreferencesGroup  *sessions_group;
+  GtkListBox           *sessions_list;
   AdwPreferencesGroup  *keys_group;
   AdwEntryRow          *key_name_row;
   AdwComboRow          *key_role_row;
@@ -395,141 +399,50 @@ bourse_preferences_window_setup_general (BoursePreferencesWindow *self)
 /* Sessions {{{ */
 
 static GtkWidget *
-bourse_preferences_window_create_session_row (BoursePreferencesWindow *self,
-                                              JsonObject              *session)
+bourse_preferences_window_create_session_row (gpointer item,
+                                              gpointer user_data)
 {
-  const char *address = bourse_json_get_string (session, "client_address");
-  const char *agent = bourse_json_get_string (session, "user_agent");
-  const char *username;
-  g_autofree char *created = bourse_format_local_time (bourse_json_get_string (session, "created_at"));
-  g_autofree char *expires = bourse_format_local_time (bourse_json_get_string (session, "expires_at"));
-  g_autofree char *subtitle = NULL;
-  g_autofree char *name = NULL;
-  gboolean current = FALSE;
-  GtkWidget *row;
-  gint64 id = 0;
+  BoursePreferencesWindow *self = user_data;
 
-  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
-
-  bourse_json_get_int (session, "id", &id);
-  bourse_json_get_boolean (session, "current", &current);
-  username = bourse_json_get_string (session, "username");
-
-  row = adw_action_row_new ();
-  name = g_strdup_printf ("session-row-%" G_GINT64_FORMAT, id);
-  gtk_widget_set_name (row, name);
-  /* What the client said it is: its own text, never markup. */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                 agent != NULL && agent[0] != '\0' ? agent : _("Unknown Program"));
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
-  /* Translators: a session's client address, when it signed in, when it expires */
-  subtitle = g_strdup_printf (_("%s · Signed in %s · Expires %s"),
-                              address != NULL && address[0] != '\0' ? address : _("unknown address"),
-                              created != NULL ? created : "—",
-                              expires != NULL ? expires : "—");
   /* The owner sees every account's: say whose. */
-  if (self->local_owner && username != NULL)
+  return bourse_session_row_new (BOURSE_CLIENT_SESSION (item), self->local_owner);
+}
+
+/* The list shows once there is something in it; until then, and while it
+ * is empty, a row says why. */
+static void
+bourse_preferences_window_sessions_changed_cb (BoursePreferencesWindow *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
+  gboolean empty = bourse_client_store_get_n_loads (self->sessions) > 0 && n_items == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->sessions_list), n_items > 0);
+
+  if (empty && self->no_sessions_row == NULL)
     {
-      g_autofree char *whose = g_strdup_printf ("%s · %s", username, subtitle);
-
-      g_free (subtitle);
-      subtitle = g_steal_pointer (&whose);
+      self->no_sessions_row =
+        placeholder_row_new (_("No Sessions"),
+                             self->local_owner
+                             ? _("Nobody is signed in to this engine from the web, the API or another "
+                                 "console; this desktop needs no session")
+                             : _("This account is not signed in anywhere else"));
+      gtk_widget_set_name (self->no_sessions_row, "no-sessions-row");
+      adw_preferences_group_add (self->sessions_group, self->no_sessions_row);
     }
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name (current ? "computer-symbolic"
-                                                                   : "network-server-symbolic"));
-
-  if (current)
+  else if (!empty && self->no_sessions_row != NULL)
     {
-      GtkWidget *label = gtk_label_new (_("This session"));
-
-      gtk_widget_set_name (label, "current-session-label");
-      gtk_widget_add_css_class (label, "caption-heading");
-      gtk_widget_add_css_class (label, "accent");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_preferences_group_remove (self->sessions_group, self->no_sessions_row);
+      self->no_sessions_row = NULL;
     }
-  else
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("Sign _Out"));
-
-      gtk_widget_set_name (button, "sign-out-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.sign-out-session");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_int64 (id));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
-
-  return row;
 }
 
 static void
-bourse_preferences_window_apply_sessions (BoursePreferencesWindow *self,
-                                          JsonNode                *answer)
+bourse_preferences_window_sessions_failed_cb (BoursePreferencesWindow *self,
+                                              const GError            *error)
 {
-  JsonArray *items = items_of (answer);
-  guint n_items = items != NULL ? json_array_get_length (items) : 0;
-  int n_sessions = 0;
+  g_autofree char *message = g_strdup_printf (_("Could not load the sessions: %s"), error->message);
 
-  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
-
-  bourse_preferences_window_clear_rows (self->session_rows);
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      JsonNode *node = json_array_get_element (items, i);
-      JsonObject *session = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      GtkWidget *row;
-
-      if (session == NULL)
-        continue;
-
-      row = bourse_preferences_window_create_session_row (self, session);
-      g_ptr_array_add (self->session_rows, row);
-      adw_preferences_group_add (self->sessions_group, row);
-      n_sessions++;
-    }
-
-  if (n_sessions == 0)
-    {
-      GtkWidget *row;
-
-      row = placeholder_row_new (_("No Sessions"),
-                                 self->local_owner
-                                 ? _("Nobody is signed in to this engine from the web, the API or another "
-                                     "console; this desktop needs no session")
-                                 : _("This account is not signed in anywhere else"));
-      gtk_widget_set_name (row, "no-sessions-row");
-      g_ptr_array_add (self->session_rows, row);
-      adw_preferences_group_add (self->sessions_group, row);
-    }
-
-  self->n_sessions = n_sessions;
-}
-
-static void
-bourse_preferences_window_sessions_cb (GObject      *object,
-                                       GAsyncResult *result,
-                                       gpointer      user_data)
-{
-  g_autoptr(BoursePreferencesWindow) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not load the sessions: %s"),
-                                                      error->message);
-
-          bourse_preferences_window_toast (self, message);
-        }
-      return;
-    }
-
-  bourse_preferences_window_apply_sessions (self, answer);
+  bourse_preferences_window_toast (self, message);
 }
 
 static void
@@ -546,6 +459,7 @@ bourse_preferences_window_permissions_cb (GObject      *object,
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
+          self->loading_permissions = FALSE;
           g_autofree char *message = g_strdup_printf (_("Could not load the sessions: %s"), error->message);
 
           bourse_preferences_window_toast (self, message);
@@ -559,8 +473,20 @@ bourse_preferences_window_permissions_cb (GObject      *object,
   permissions = JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL;
   self->local_owner = permissions != NULL && json_object_has_member (permissions, "user_id")
                       && json_object_get_null_member (permissions, "user_id");
-  bourse_client_get_json_async (self->client, self->local_owner ? "/api/v1/sessions" : "/api/v1/sessions?scope=own",
-                                self->cancellable, bourse_preferences_window_sessions_cb, g_object_ref (self));
+
+  /* No topic carries sessions: the store is read now, and again after a
+   * sign-out here or a Reload. */
+  self->sessions = bourse_client_store_new (self->client, BOURSE_TYPE_CLIENT_SESSION,
+                                            self->local_owner ? "/api/v1/sessions" : "/api/v1/sessions?scope=own",
+                                            NULL);
+  g_signal_connect_object (self->sessions, "items-changed",
+                           G_CALLBACK (bourse_preferences_window_sessions_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sessions, "notify::n-loads",
+                           G_CALLBACK (bourse_preferences_window_sessions_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sessions, "failed",
+                           G_CALLBACK (bourse_preferences_window_sessions_failed_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->sessions_list, G_LIST_MODEL (self->sessions),
+                           bourse_preferences_window_create_session_row, self, NULL);
 }
 
 static void
@@ -571,6 +497,16 @@ bourse_preferences_window_load_sessions (BoursePreferencesWindow *self)
   if (self->client == NULL)
     return;
 
+  /* Whose sessions to list waits for the permissions, once. */
+  if (self->sessions != NULL)
+    {
+      bourse_client_store_reload (self->sessions);
+      return;
+    }
+  if (self->loading_permissions)
+    return;
+
+  self->loading_permissions = TRUE;
   bourse_client_get_json_async (self->client, "/api/v1/permissions", self->cancellable,
                                 bourse_preferences_window_permissions_cb, g_object_ref (self));
 }
@@ -1064,7 +1000,9 @@ bourse_preferences_window_get_n_sessions (BoursePreferencesWindow *self)
 {
   g_return_val_if_fail (BOURSE_IS_PREFERENCES_WINDOW (self), -1);
 
-  return self->n_sessions;
+  if (self->sessions == NULL || bourse_client_store_get_n_loads (self->sessions) == 0)
+    return -1;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
 }
 
 int
@@ -1107,6 +1045,10 @@ bourse_preferences_window_dispose (GObject *object)
   BoursePreferencesWindow *self = (BoursePreferencesWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
+  /* A load under way may still end while the list box lets go of it. */
+  if (self->sessions != NULL)
+    g_signal_handlers_disconnect_by_data (self->sessions, self);
+  g_clear_object (&self->sessions);
   g_clear_object (&self->client);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
@@ -1123,7 +1065,6 @@ bourse_preferences_window_finalize (GObject *object)
   BoursePreferencesWindow *self = (BoursePreferencesWindow *)object;
 
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->session_rows, g_ptr_array_unref);
   g_clear_pointer (&self->key_rows, g_ptr_array_unref);
   g_clear_pointer (&self->server_rows, g_ptr_array_unref);
 
@@ -1203,6 +1144,7 @@ bourse_preferences_window_class_init (BoursePreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/bourse/Bourse/bourse-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, sessions_group);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, sessions_list);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, keys_group);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, key_name_row);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, key_role_row);
@@ -1227,10 +1169,8 @@ bourse_preferences_window_init (BoursePreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->session_rows = g_ptr_array_new ();
   self->key_rows = g_ptr_array_new ();
   self->server_rows = g_ptr_array_new ();
-  self->n_sessions = -1;
   self->n_keys = -1;
 
   bourse_preferences_window_setup_general (self);

@@ -933,3 +933,157 @@ bourse_client_job_get_fraction (BourseClientJob *self)
 }
 
 /* }}} */
+
+/* Sessions, API keys and devices {{{ */
+
+struct _BourseClientSession
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  gint64              user_id;
+  char               *username;
+  char               *created_at;
+  char               *expires_at;
+  char               *client_address;
+  char               *user_agent;
+  gboolean            current;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientSession, bourse_client_session, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField session_fields[] = {
+  FIELD (BourseClientSession, id, INT64),
+  FIELD (BourseClientSession, user_id, INT64),
+  FIELD (BourseClientSession, username, STRING),
+  FIELD (BourseClientSession, created_at, STRING),
+  FIELD (BourseClientSession, expires_at, STRING),
+  FIELD (BourseClientSession, client_address, STRING),
+  FIELD (BourseClientSession, user_agent, STRING),
+  FIELD (BourseClientSession, current, BOOLEAN),
+};
+
+static void
+bourse_client_session_class_init (BourseClientSessionClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      session_fields, G_N_ELEMENTS (session_fields));
+}
+
+static void
+bourse_client_session_init (BourseClientSession *self)
+{
+}
+
+GETTER (session, BourseClientSession, SESSION, gint64, id)
+GETTER (session, BourseClientSession, SESSION, gint64, user_id)
+GETTER (session, BourseClientSession, SESSION, const char *, username)
+GETTER (session, BourseClientSession, SESSION, const char *, created_at)
+GETTER (session, BourseClientSession, SESSION, const char *, expires_at)
+GETTER (session, BourseClientSession, SESSION, const char *, client_address)
+GETTER (session, BourseClientSession, SESSION, const char *, user_agent)
+GETTER (session, BourseClientSession, SESSION, gboolean, current)
+
+struct _BourseClientApiKey
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  gint64              user_id;
+  char               *name;
+  char               *prefix;
+  char               *role;
+  char               *created_at;
+  char               *expires_at;
+  char               *last_used_at;
+  char               *revoked_at;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientApiKey, bourse_client_api_key, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField api_key_fields[] = {
+  FIELD (BourseClientApiKey, id, INT64),
+  FIELD (BourseClientApiKey, user_id, INT64),
+  FIELD (BourseClientApiKey, name, STRING),
+  FIELD (BourseClientApiKey, prefix, STRING),
+  FIELD (BourseClientApiKey, role, STRING),
+  FIELD (BourseClientApiKey, created_at, STRING),
+  FIELD (BourseClientApiKey, expires_at, STRING),
+  FIELD (BourseClientApiKey, last_used_at, STRING),
+  FIELD (BourseClientApiKey, revoked_at, STRING),
+};
+
+static void
+bourse_client_api_key_class_init (BourseClientApiKeyClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      api_key_fields, G_N_ELEMENTS (api_key_fields));
+}
+
+static void
+bourse_client_api_key_init (BourseClientApiKey *self)
+{
+}
+
+GETTER (api_key, BourseClientApiKey, API_KEY, gint64, id)
+GETTER (api_key, BourseClientApiKey, API_KEY, const char *, name)
+GETTER (api_key, BourseClientApiKey, API_KEY, const char *, prefix)
+GETTER (api_key, BourseClientApiKey, API_KEY, const char *, role)
+GETTER (api_key, BourseClientApiKey, API_KEY, const char *, created_at)
+GETTER (api_key, BourseClientApiKey, API_KEY, const char *, expires_at)
+GETTER (api_key, BourseClientApiKey, API_KEY, const char *, last_used_at)
+GETTER (api_key, BourseClientApiKey, API_KEY, const char *, revoked_at)
+
+gboolean
+bourse_client_api_key_is_revoked (BourseClientApiKey *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_API_KEY (self), FALSE);
+
+  return self->revoked_at != NULL;
+}
+
+struct _BourseClientDevice
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  gint64              user_id;
+  char               *name;
+  char               *platform;
+  char               *token;
+  char               *created_at;
+  char               *last_used_at;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientDevice, bourse_client_device, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField device_fields[] = {
+  FIELD (BourseClientDevice, id, INT64),
+  FIELD (BourseClientDevice, user_id, INT64),
+  FIELD (BourseClientDevice, name, STRING),
+  FIELD (BourseClientDevice, platform, STRING),
+  FIELD (BourseClientDevice, token, STRING),
+  FIELD (BourseClientDevice, created_at, STRING),
+  FIELD (BourseClientDevice, last_used_at, STRING),
+};
+
+static void
+bourse_client_device_class_init (BourseClientDeviceClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      device_fields, G_N_ELEMENTS (device_fields));
+}
+
+static void
+bourse_client_device_init (BourseClientDevice *self)
+{
+}
+
+GETTER (device, BourseClientDevice, DEVICE, gint64, id)
+GETTER (device, BourseClientDevice, DEVICE, const char *, name)
+GETTER (device, BourseClientDevice, DEVICE, const char *, platform)
+GETTER (device, BourseClientDevice, DEVICE, const char *, token)
+GETTER (device, BourseClientDevice, DEVICE, const char *, created_at)
+GETTER (device, BourseClientDevice, DEVICE, const char *, last_used_at)
+
+/* }}} */

@@ -293,4 +293,57 @@ double      bourse_client_job_get_fraction    (BourseClientJob *self);
 
 /* }}} */
 
+/* Sessions, API keys and devices {{{ */
+
+/* A signed-in session (GET /api/v1/sessions). No topic carries sessions:
+ * a BourseClientStore of them is read over REST, and again after a change. */
+#define BOURSE_TYPE_CLIENT_SESSION (bourse_client_session_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientSession, bourse_client_session, BOURSE, CLIENT_SESSION, BourseClientObject)
+
+gint64      bourse_client_session_get_id             (BourseClientSession *self);
+gint64      bourse_client_session_get_user_id        (BourseClientSession *self);
+const char *bourse_client_session_get_username       (BourseClientSession *self);
+/* RFC 3339 */
+const char *bourse_client_session_get_created_at     (BourseClientSession *self);
+const char *bourse_client_session_get_expires_at     (BourseClientSession *self);
+/* What the client said, or NULL. */
+const char *bourse_client_session_get_client_address (BourseClientSession *self);
+const char *bourse_client_session_get_user_agent     (BourseClientSession *self);
+/* Whether it is the session of the request that listed it. */
+gboolean    bourse_client_session_get_current        (BourseClientSession *self);
+
+/* An API key (GET /api/v1/api-keys), never the key itself; no topic. */
+#define BOURSE_TYPE_CLIENT_API_KEY (bourse_client_api_key_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientApiKey, bourse_client_api_key, BOURSE, CLIENT_API_KEY, BourseClientObject)
+
+gint64      bourse_client_api_key_get_id           (BourseClientApiKey *self);
+const char *bourse_client_api_key_get_name         (BourseClientApiKey *self);
+/* The key's first characters, to recognise it. */
+const char *bourse_client_api_key_get_prefix       (BourseClientApiKey *self);
+const char *bourse_client_api_key_get_role         (BourseClientApiKey *self);
+const char *bourse_client_api_key_get_created_at   (BourseClientApiKey *self);
+/* NULL for never. */
+const char *bourse_client_api_key_get_expires_at   (BourseClientApiKey *self);
+const char *bourse_client_api_key_get_last_used_at (BourseClientApiKey *self);
+const char *bourse_client_api_key_get_revoked_at   (BourseClientApiKey *self);
+gboolean    bourse_client_api_key_is_revoked       (BourseClientApiKey *self);
+
+/* A device receiving push notifications (GET /api/v1/devices); no topic. */
+#define BOURSE_TYPE_CLIENT_DEVICE (bourse_client_device_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientDevice, bourse_client_device, BOURSE, CLIENT_DEVICE, BourseClientObject)
+
+gint64      bourse_client_device_get_id           (BourseClientDevice *self);
+const char *bourse_client_device_get_name         (BourseClientDevice *self);
+/* android, ios or web */
+const char *bourse_client_device_get_platform     (BourseClientDevice *self);
+/* The push token's last characters: the API never lists it whole. */
+const char *bourse_client_device_get_token        (BourseClientDevice *self);
+const char *bourse_client_device_get_created_at   (BourseClientDevice *self);
+const char *bourse_client_device_get_last_used_at (BourseClientDevice *self);
+
+/* }}} */
+
 G_END_DECLS

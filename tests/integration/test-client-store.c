@@ -861,6 +861,135 @@ test_job_record (void)
 
 /* }}} */
 
+/* Sessions, API keys and devices {{{ */
+
+/* A session as GET /api/v1/sessions lists it; a reload that says the same
+ * notifies nothing. */
+static void
+test_session_record (void)
+{
+  g_autoptr(JsonNode) listed = json_from_string (
+    "{\"id\":7,\"user_id\":3,\"username\":\"alice\",\"created_at\":\"2026-12-06T10:00:00Z\","
+    "\"expires_at\":\"2026-12-07T10:00:00Z\",\"client_address\":\"127.0.0.1\","
+    "\"user_agent\":\"curl/8.5\",\"current\":true}", NULL);
+  g_autoptr(JsonNode) elsewhere = json_from_string (
+    "{\"id\":7,\"user_id\":3,\"username\":\"alice\",\"created_at\":\"2026-12-06T10:00:00Z\","
+    "\"expires_at\":\"2026-12-07T10:00:00Z\",\"client_address\":null,"
+    "\"user_agent\":\"curl/8.5\",\"current\":false}", NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_SESSION,
+                                                                             json_node_get_object (listed));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  BourseClientSession *session = BOURSE_CLIENT_SESSION (object);
+  g_autofree char *agent = NULL;
+
+  g_assert_nonnull (session);
+  g_assert_cmpstr (bourse_client_object_get_key (object), ==, "7");
+  g_assert_cmpint (bourse_client_session_get_id (session), ==, 7);
+  g_assert_cmpint (bourse_client_session_get_user_id (session), ==, 3);
+  g_assert_cmpstr (bourse_client_session_get_username (session), ==, "alice");
+  g_assert_cmpstr (bourse_client_session_get_created_at (session), ==, "2026-12-06T10:00:00Z");
+  g_assert_cmpstr (bourse_client_session_get_expires_at (session), ==, "2026-12-07T10:00:00Z");
+  g_assert_cmpstr (bourse_client_session_get_client_address (session), ==, "127.0.0.1");
+  g_assert_cmpstr (bourse_client_session_get_user_agent (session), ==, "curl/8.5");
+  g_assert_true (bourse_client_session_get_current (session));
+  g_object_get (object, "user-agent", &agent, NULL);
+  g_assert_cmpstr (agent, ==, "curl/8.5");
+
+  g_signal_connect (object, "notify", G_CALLBACK (count_notify), seen);
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (listed)));
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 0);
+
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (elsewhere)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "current"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "client-address"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "json"), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 3);
+  g_assert_false (bourse_client_session_get_current (session));
+  g_assert_null (bourse_client_session_get_client_address (session));
+}
+
+/* A key as GET /api/v1/api-keys lists it: its revocation notifies, on the
+ * same object, and nothing else does. */
+static void
+test_api_key_record (void)
+{
+  g_autoptr(JsonNode) live = json_from_string (
+    "{\"id\":5,\"user_id\":3,\"name\":\"ci-bot\",\"prefix\":\"bk_ab12\",\"role\":\"trader\","
+    "\"created_at\":\"2026-12-06T10:00:00Z\",\"expires_at\":null,\"last_used_at\":null,"
+    "\"revoked_at\":null}", NULL);
+  g_autoptr(JsonNode) revoked = json_from_string (
+    "{\"id\":5,\"user_id\":3,\"name\":\"ci-bot\",\"prefix\":\"bk_ab12\",\"role\":\"trader\","
+    "\"created_at\":\"2026-12-06T10:00:00Z\",\"expires_at\":null,\"last_used_at\":null,"
+    "\"revoked_at\":\"2026-12-06T11:00:00Z\"}", NULL);
+  g_autoptr(JsonNode) other = json_from_string ("{\"id\":6,\"name\":\"other\"}", NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_API_KEY,
+                                                                             json_node_get_object (live));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  BourseClientApiKey *key = BOURSE_CLIENT_API_KEY (object);
+
+  g_assert_nonnull (key);
+  g_assert_cmpstr (bourse_client_object_get_key (object), ==, "5");
+  g_assert_cmpint (bourse_client_api_key_get_id (key), ==, 5);
+  g_assert_cmpstr (bourse_client_api_key_get_name (key), ==, "ci-bot");
+  g_assert_cmpstr (bourse_client_api_key_get_prefix (key), ==, "bk_ab12");
+  g_assert_cmpstr (bourse_client_api_key_get_role (key), ==, "trader");
+  g_assert_cmpstr (bourse_client_api_key_get_created_at (key), ==, "2026-12-06T10:00:00Z");
+  g_assert_null (bourse_client_api_key_get_expires_at (key));
+  g_assert_null (bourse_client_api_key_get_last_used_at (key));
+  g_assert_null (bourse_client_api_key_get_revoked_at (key));
+  g_assert_false (bourse_client_api_key_is_revoked (key));
+
+  g_signal_connect (object, "notify", G_CALLBACK (count_notify), seen);
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (revoked)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "revoked-at"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "json"), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 2);
+  g_assert_true (bourse_client_api_key_is_revoked (key));
+  g_assert_cmpstr (bourse_client_api_key_get_revoked_at (key), ==, "2026-12-06T11:00:00Z");
+
+  g_hash_table_remove_all (seen);
+  g_assert_false (bourse_client_object_update (object, json_node_get_object (other)));
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 0);
+  g_assert_cmpstr (bourse_client_api_key_get_name (key), ==, "ci-bot");
+}
+
+/* A device as GET /api/v1/devices lists it, its token cut to its end. */
+static void
+test_device_record (void)
+{
+  g_autoptr(JsonNode) listed = json_from_string (
+    "{\"id\":2,\"user_id\":3,\"platform\":\"android\",\"token\":\"a1b2c3\",\"name\":\"Pixel\","
+    "\"created_at\":\"2026-12-06T10:00:00Z\",\"last_used_at\":null}", NULL);
+  g_autoptr(JsonNode) used = json_from_string (
+    "{\"id\":2,\"user_id\":3,\"platform\":\"android\",\"token\":\"a1b2c3\",\"name\":\"Pixel\","
+    "\"created_at\":\"2026-12-06T10:00:00Z\",\"last_used_at\":\"2026-12-06T12:00:00Z\"}", NULL);
+  g_autoptr(JsonNode) nameless = json_from_string ("{\"name\":\"Pixel\"}", NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_DEVICE,
+                                                                             json_node_get_object (listed));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  BourseClientDevice *device = BOURSE_CLIENT_DEVICE (object);
+
+  g_assert_nonnull (device);
+  g_assert_cmpstr (bourse_client_object_get_key (object), ==, "2");
+  g_assert_cmpint (bourse_client_device_get_id (device), ==, 2);
+  g_assert_cmpstr (bourse_client_device_get_name (device), ==, "Pixel");
+  g_assert_cmpstr (bourse_client_device_get_platform (device), ==, "android");
+  g_assert_cmpstr (bourse_client_device_get_token (device), ==, "a1b2c3");
+  g_assert_cmpstr (bourse_client_device_get_created_at (device), ==, "2026-12-06T10:00:00Z");
+  g_assert_null (bourse_client_device_get_last_used_at (device));
+
+  g_signal_connect (object, "notify", G_CALLBACK (count_notify), seen);
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (used)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "last-used-at"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "json"), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 2);
+  g_assert_cmpstr (bourse_client_device_get_last_used_at (device), ==, "2026-12-06T12:00:00Z");
+
+  g_assert_null (bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_DEVICE, json_node_get_object (nameless)));
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -878,6 +1007,9 @@ main (int   argc,
   g_test_add_func ("/client-store/position-record", test_position_record);
   g_test_add_func ("/client-store/positions", test_positions);
   g_test_add_func ("/client-store/job-record", test_job_record);
+  g_test_add_func ("/client-store/session-record", test_session_record);
+  g_test_add_func ("/client-store/api-key-record", test_api_key_record);
+  g_test_add_func ("/client-store/device-record", test_device_record);
 
   return g_test_run ();
 }
