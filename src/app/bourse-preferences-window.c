@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bourse-api-key-row.h"
 #include "bourse-app-util.h"
 #include "bourse-desktop-settings.h"
 #include "bourse-exchange-page.h"
@@ -26,14 +27,16 @@ struct _BoursePreferencesWindow
   BourseClientStore    *sessions;      /* NULL until the permissions say whose */
   gboolean              loading_permissions;
   GtkWidget            *no_sessions_row;
-  GPtrArray            *key_rows;
-  int                   n_keys;
+  BourseClientStore    *keys;
+  GtkSorter            *keys_sorter;
+  GtkWidget            *no_keys_row;
   gboolean              creating;      /* a POST /api/v1/api-keys is under way */
   gboolean              local_owner;   /* signed in without an account: this engine's owner */
 
   AdwPreferencesGroup  *sessions_group;
   GtkListBox           *sessions_list;
   AdwPreferencesGroup  *keys_group;
+  GtkListBox           *keys_list;
   AdwEntryRow          *key_name_row;
   AdwComboRow          *key_role_row;
 
@@ -91,13 +94,6 @@ bourse_preferences_window_clear_rows (GPtrArray *rows)
   g_ptr_array_set_size (rows, 0);
 }
 
-static JsonArray *
-items_of (JsonNode *answer)
-{
-  return JSON_NODE_HOLDS_OBJECT (answer)
-       ? bourse_json_get_array (json_node_get_object (answer), "items") : NULL;
-}
-
 static GtkWidget *
 placeholder_row_new (const char *title,
                      const char *subtitle)
@@ -110,6 +106,36 @@ placeholder_row_new (const char *title,
   gtk_widget_add_css_class (row, "dim-label");
 
   return row;
+}
+
+/* A list box of @group bound to @model shows once there is something in
+ * it; once @loaded and while it is empty, a placeholder row says why. */
+static void
+sync_list (AdwPreferencesGroup  *group,
+           GtkListBox           *list,
+           GListModel           *model,
+           gboolean              loaded,
+           GtkWidget           **placeholder,
+           const char           *name,
+           const char           *title,
+           const char           *subtitle)
+{
+  guint n_items = g_list_model_get_n_items (model);
+  gboolean empty = loaded && n_items == 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (list), n_items > 0);
+
+  if (empty && *placeholder == NULL)
+    {
+      *placeholder = placeholder_row_new (title, subtitle);
+      gtk_widget_set_name (*placeholder, name);
+      adw_preferences_group_add (group, *placeholder);
+    }
+  else if (!empty && *placeholder != NULL)
+    {
+      adw_preferences_group_remove (group, *placeholder);
+      *placeholder = NULL;
+    }
 }
 
 /* General {{{ */
@@ -408,32 +434,16 @@ bourse_preferences_window_create_session_row (gpointer item,
   return bourse_session_row_new (BOURSE_CLIENT_SESSION (item), self->local_owner);
 }
 
-/* The list shows once there is something in it; until then, and while it
- * is empty, a row says why. */
 static void
 bourse_preferences_window_sessions_changed_cb (BoursePreferencesWindow *self)
 {
-  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->sessions));
-  gboolean empty = bourse_client_store_get_n_loads (self->sessions) > 0 && n_items == 0;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->sessions_list), n_items > 0);
-
-  if (empty && self->no_sessions_row == NULL)
-    {
-      self->no_sessions_row =
-        placeholder_row_new (_("No Sessions"),
-                             self->local_owner
-                             ? _("Nobody is signed in to this engine from the web, the API or another "
-                                 "console; this desktop needs no session")
-                             : _("This account is not signed in anywhere else"));
-      gtk_widget_set_name (self->no_sessions_row, "no-sessions-row");
-      adw_preferences_group_add (self->sessions_group, self->no_sessions_row);
-    }
-  else if (!empty && self->no_sessions_row != NULL)
-    {
-      adw_preferences_group_remove (self->sessions_group, self->no_sessions_row);
-      self->no_sessions_row = NULL;
-    }
+  sync_list (self->sessions_group, self->sessions_list, G_LIST_MODEL (self->sessions),
+             bourse_client_store_get_n_loads (self->sessions) > 0, &self->no_sessions_row,
+             "no-sessions-row", _("No Sessions"),
+             self->local_owner
+             ? _("Nobody is signed in to this engine from the web, the API or another "
+                 "console; this desktop needs no session")
+             : _("This account is not signed in anywhere else"));
 }
 
 static void
@@ -558,152 +568,86 @@ bourse_preferences_window_sign_out_session_action (GtkWidget  *widget,
 /* API keys {{{ */
 
 static GtkWidget *
-bourse_preferences_window_create_key_row (BoursePreferencesWindow *self,
-                                          JsonObject              *key)
+bourse_preferences_window_create_key_row (gpointer item,
+                                          gpointer user_data)
 {
-  const char *key_name = bourse_json_get_string (key, "name");
-  const char *prefix = bourse_json_get_string (key, "prefix");
-  const char *role = bourse_json_get_string (key, "role");
-  const char *revoked_at = bourse_json_get_string (key, "revoked_at");
-  g_autofree char *last_used = bourse_format_local_time (bourse_json_get_string (key, "last_used_at"));
-  g_autofree char *used = NULL;
-  g_autofree char *subtitle = NULL;
-  g_autofree char *name = NULL;
-  GtkWidget *row;
-  gint64 id = 0;
+  return bourse_api_key_row_new (BOURSE_CLIENT_API_KEY (item));
+}
 
-  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
+/* Live keys before revoked ones, each newest first as the server lists them. */
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  BourseClientApiKey *key_a = BOURSE_CLIENT_API_KEY ((gpointer) a);
+  BourseClientApiKey *key_b = BOURSE_CLIENT_API_KEY ((gpointer) b);
+  gboolean revoked_a = bourse_client_api_key_is_revoked (key_a);
+  gboolean revoked_b = bourse_client_api_key_is_revoked (key_b);
+  gint64 id_a = bourse_client_api_key_get_id (key_a);
+  gint64 id_b = bourse_client_api_key_get_id (key_b);
 
-  bourse_json_get_int (key, "id", &id);
-
-  row = adw_action_row_new ();
-  name = g_strdup_printf ("api-key-row-%" G_GINT64_FORMAT, id);
-  gtk_widget_set_name (row, name);
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), key_name != NULL ? key_name : "—");
-  adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                             gtk_image_new_from_icon_name ("dialog-password-symbolic"));
-
-  if (revoked_at != NULL)
-    {
-      g_autofree char *when = bourse_format_local_time (revoked_at);
-
-      /* Translators: %s is when the key was revoked */
-      used = g_strdup_printf (_("Revoked %s"), when != NULL ? when : revoked_at);
-    }
-  else if (last_used != NULL)
-    /* Translators: %s is when the key was last used */
-    used = g_strdup_printf (_("Last used %s"), last_used);
-  else
-    used = g_strdup (_("Never used"));
-
-  /* Translators: a key's first characters, its role, and when it was last used */
-  subtitle = g_strdup_printf (_("%s… · %s · %s"), prefix != NULL ? prefix : "",
-                              role != NULL ? bourse_role_to_display (role) : "—", used);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-
-  if (revoked_at != NULL)
-    {
-      /* Kept in sight, for the record, but out of the way. */
-      gtk_widget_add_css_class (row, "dim-label");
-    }
-  else
-    {
-      GtkWidget *button = gtk_button_new_with_mnemonic (_("_Revoke"));
-
-      gtk_widget_set_name (button, "revoke-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "prefs.revoke-key");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button),
-                                              g_variant_new ("(xs)", id,
-                                                             key_name != NULL ? key_name : ""));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-    }
-
-  return row;
+  if (revoked_a != revoked_b)
+    return revoked_a ? 1 : -1;
+  return id_a > id_b ? -1 : id_a < id_b ? 1 : 0;
 }
 
 static void
-bourse_preferences_window_apply_keys (BoursePreferencesWindow *self,
-                                      JsonNode                *answer)
+bourse_preferences_window_keys_changed_cb (BoursePreferencesWindow *self)
 {
-  JsonArray *items = items_of (answer);
-  guint n_items = items != NULL ? json_array_get_length (items) : 0;
-  int n_keys = 0;
+  sync_list (self->keys_group, self->keys_list, G_LIST_MODEL (self->keys),
+             bourse_client_store_get_n_loads (self->keys) > 0, &self->no_keys_row,
+             "no-keys-row", _("No API Keys"), _("Create one below for each program that needs one"));
+}
 
-  g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
-
-  bourse_preferences_window_clear_rows (self->key_rows);
-
-  /* The server sends the newest first; live keys go before revoked ones. */
-  for (guint pass = 0; pass < 2; pass++)
-    for (guint i = 0; i < n_items; i++)
-      {
-        JsonNode *node = json_array_get_element (items, i);
-        JsonObject *key = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-        gboolean revoked;
-        GtkWidget *row;
-
-        if (key == NULL)
-          continue;
-
-        revoked = bourse_json_get_string (key, "revoked_at") != NULL;
-        if (revoked != (pass == 1))
-          continue;
-
-        row = bourse_preferences_window_create_key_row (self, key);
-        g_ptr_array_add (self->key_rows, row);
-        adw_preferences_group_add (self->keys_group, row);
-        n_keys++;
-      }
-
-  if (n_keys == 0)
-    {
-      GtkWidget *row = placeholder_row_new (_("No API Keys"),
-                                            _("Create one below for each program that needs one"));
-
-      gtk_widget_set_name (row, "no-keys-row");
-      g_ptr_array_add (self->key_rows, row);
-      adw_preferences_group_add (self->keys_group, row);
-    }
-
-  self->n_keys = n_keys;
+/* A revocation changes a key in place, which the sort does not watch. */
+static void
+bourse_preferences_window_keys_loaded_cb (BoursePreferencesWindow *self)
+{
+  gtk_sorter_changed (self->keys_sorter, GTK_SORTER_CHANGE_DIFFERENT);
+  bourse_preferences_window_keys_changed_cb (self);
 }
 
 static void
-bourse_preferences_window_keys_cb (GObject      *object,
-                                   GAsyncResult *result,
-                                   gpointer      user_data)
+bourse_preferences_window_keys_failed_cb (BoursePreferencesWindow *self,
+                                          const GError            *error)
 {
-  g_autoptr(BoursePreferencesWindow) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *message = g_strdup_printf (_("Could not load the API keys: %s"), error->message);
 
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message = g_strdup_printf (_("Could not load the API keys: %s"),
-                                                      error->message);
-
-          bourse_preferences_window_toast (self, message);
-        }
-      return;
-    }
-
-  bourse_preferences_window_apply_keys (self, answer);
+  bourse_preferences_window_toast (self, message);
 }
 
+/* No topic carries keys either: read now, and again after a change here
+ * or a Reload. */
 static void
 bourse_preferences_window_load_keys (BoursePreferencesWindow *self)
 {
+  g_autoptr(GtkSortListModel) sorted = NULL;
+
   g_assert (BOURSE_IS_PREFERENCES_WINDOW (self));
 
   if (self->client == NULL)
     return;
 
-  bourse_client_get_json_async (self->client, "/api/v1/api-keys?scope=own", self->cancellable,
-                                bourse_preferences_window_keys_cb, g_object_ref (self));
+  if (self->keys != NULL)
+    {
+      bourse_client_store_reload (self->keys);
+      return;
+    }
+
+  self->keys = bourse_client_store_new (self->client, BOURSE_TYPE_CLIENT_API_KEY,
+                                        "/api/v1/api-keys?scope=own", NULL);
+  self->keys_sorter = GTK_SORTER (gtk_custom_sorter_new (compare_keys, NULL, NULL));
+  sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->keys)),
+                                    g_object_ref (self->keys_sorter));
+  g_signal_connect_object (self->keys, "items-changed",
+                           G_CALLBACK (bourse_preferences_window_keys_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->keys, "notify::n-loads",
+                           G_CALLBACK (bourse_preferences_window_keys_loaded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->keys, "failed",
+                           G_CALLBACK (bourse_preferences_window_keys_failed_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->keys_list, G_LIST_MODEL (sorted),
+                           bourse_preferences_window_create_key_row, self, NULL);
 }
 
 static void
@@ -1010,7 +954,9 @@ bourse_preferences_window_get_n_keys (BoursePreferencesWindow *self)
 {
   g_return_val_if_fail (BOURSE_IS_PREFERENCES_WINDOW (self), -1);
 
-  return self->n_keys;
+  if (self->keys == NULL || bourse_client_store_get_n_loads (self->keys) == 0)
+    return -1;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->keys));
 }
 
 static void
@@ -1049,6 +995,10 @@ bourse_preferences_window_dispose (GObject *object)
   if (self->sessions != NULL)
     g_signal_handlers_disconnect_by_data (self->sessions, self);
   g_clear_object (&self->sessions);
+  if (self->keys != NULL)
+    g_signal_handlers_disconnect_by_data (self->keys, self);
+  g_clear_object (&self->keys);
+  g_clear_object (&self->keys_sorter);
   g_clear_object (&self->client);
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
@@ -1065,7 +1015,6 @@ bourse_preferences_window_finalize (GObject *object)
   BoursePreferencesWindow *self = (BoursePreferencesWindow *)object;
 
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->key_rows, g_ptr_array_unref);
   g_clear_pointer (&self->server_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bourse_preferences_window_parent_class)->finalize (object);
@@ -1146,6 +1095,7 @@ bourse_preferences_window_class_init (BoursePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, sessions_group);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, sessions_list);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, keys_group);
+  gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, keys_list);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, key_name_row);
   gtk_widget_class_bind_template_child (widget_class, BoursePreferencesWindow, key_role_row);
   gtk_widget_class_bind_template_callback (widget_class, bourse_preferences_window_key_name_changed_cb);
@@ -1169,9 +1119,7 @@ bourse_preferences_window_init (BoursePreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->key_rows = g_ptr_array_new ();
   self->server_rows = g_ptr_array_new ();
-  self->n_keys = -1;
 
   bourse_preferences_window_setup_general (self);
 }
