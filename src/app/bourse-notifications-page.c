@@ -12,10 +12,12 @@
 
 #include <glib/gi18n.h>
 
+#include "client/bourse-client-store.h"
 #include "core/bourse-json.h"
 
 #include "bourse-app-util.h"
 #include "bourse-desk-util.h"
+#include "bourse-device-row.h"
 #include "bourse-notifications-page.h"
 
 /* The built-in channels (docs/OPERATIONS.md, "Channels"), offered for each
@@ -38,7 +40,6 @@ struct _BourseNotificationsPage
   BourseClient        *client;
   GCancellable        *cancellable;
   int                  n_events;
-  int                  n_devices;
 
   AdwPreferencesGroup *events_group;
   GtkWidget           *save_button;
@@ -46,7 +47,8 @@ struct _BourseNotificationsPage
   AdwEntryRow         *ntfy_row;
 
   AdwPreferencesGroup *devices_group;
-  GPtrArray           *device_rows;
+  GtkListBox          *devices_list;
+  BourseClientStore   *devices;        /* NULL without devices.write */
   AdwEntryRow         *device_name_row;
   AdwComboRow         *device_platform_row;
   AdwEntryRow         *device_token_row;
@@ -351,83 +353,62 @@ bourse_notifications_page_device_done_cb (GObject      *object,
 }
 
 static void
-bourse_notifications_page_remove_device_cb (GtkButton               *button,
-                                            BourseNotificationsPage *self)
+bourse_notifications_page_remove_device_action (GtkWidget  *widget,
+                                                const char *action_name,
+                                                GVariant   *param)
 {
-  gint64 id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "bourse-id"));
-  g_autofree char *path = g_strdup_printf ("/api/v1/devices/%" G_GINT64_FORMAT, id);
+  BourseNotificationsPage *self = BOURSE_NOTIFICATIONS_PAGE (widget);
+  g_autofree char *path = g_strdup_printf ("/api/v1/devices/%" G_GINT64_FORMAT, g_variant_get_int64 (param));
 
-  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  if (self->client == NULL)
+    return;
+
   bourse_client_request_json_async (self->client, "DELETE", path, NULL, self->cancellable,
                                     bourse_notifications_page_device_done_cb, g_object_ref (self));
 }
 
-static void
-bourse_notifications_page_devices_cb (GObject      *object,
-                                      GAsyncResult *result,
-                                      gpointer      user_data)
+static GtkWidget *
+bourse_notifications_page_create_device_row (gpointer item,
+                                             gpointer user_data)
 {
-  g_autoptr(BourseNotificationsPage) self = user_data;
-  g_autoptr(JsonNode) answer = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonArray *items;
+  BourseNotificationsPage *self = user_data;
 
-  if (!(answer = bourse_client_get_json_finish (BOURSE_CLIENT (object), result, &error)))
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_message ("Could not list the devices: %s", error->message);
-      return;
-    }
-
-  clear_rows (self->devices_group, self->device_rows);
-  items = bourse_json_get_array (JSON_NODE_HOLDS_OBJECT (answer) ? json_node_get_object (answer) : NULL, "items");
-  for (guint i = 0; items != NULL && i < json_array_get_length (items); i++)
-    {
-      JsonObject *device = json_array_get_object_element (items, i);
-      const char *token = bourse_json_get_string (device, "token_hint");
-      g_autofree char *name = NULL;
-      g_autofree char *subtitle = NULL;
-      GtkWidget *row;
-      GtkWidget *button;
-      gint64 id = 0;
-
-      if (device == NULL || !bourse_json_get_int (device, "id", &id))
-        continue;
-      if (token == NULL)
-        token = bourse_json_get_string (device, "token");
-
-      row = adw_action_row_new ();
-      name = g_strdup_printf ("device-%" G_GINT64_FORMAT, id);
-      gtk_widget_set_name (row, name);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), bourse_json_get_string (device, "name"));
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      /* Translators: a device's platform and the end of its token */
-      subtitle = g_strdup_printf (_("%s · token …%s"), bourse_json_get_string (device, "platform"),
-                                  token ? token : "");
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-
-      button = gtk_button_new_from_icon_name ("user-trash-symbolic");
-      gtk_widget_set_name (button, "remove-device-button");
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_set_tooltip_text (button, _("Remove"));
-      gtk_widget_add_css_class (button, "flat");
-      g_object_set_data (G_OBJECT (button), "bourse-id", GSIZE_TO_POINTER ((gsize) id));
-      g_signal_connect_object (button, "clicked", G_CALLBACK (bourse_notifications_page_remove_device_cb),
-                               self, 0);
-      gtk_widget_set_visible (button, bourse_client_has_permission (self->client, "devices.write"));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
-
-      adw_preferences_group_add (self->devices_group, row);
-      g_ptr_array_add (self->device_rows, row);
-    }
-  self->n_devices = self->device_rows->len;
+  return bourse_device_row_new (BOURSE_CLIENT_DEVICE (item),
+                                bourse_client_has_permission (self->client, "devices.write"));
 }
 
 static void
+bourse_notifications_page_devices_changed_cb (BourseNotificationsPage *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->devices_list),
+                          g_list_model_get_n_items (G_LIST_MODEL (self->devices)) > 0);
+}
+
+static void
+bourse_notifications_page_devices_failed_cb (BourseNotificationsPage *self,
+                                             const GError            *error)
+{
+  g_message ("Could not list the devices: %s", error->message);
+}
+
+/* No topic carries devices: the store is read now, and again after an
+ * addition or a removal here. */
+static void
 bourse_notifications_page_load_devices (BourseNotificationsPage *self)
 {
-  bourse_client_get_json_async (self->client, "/api/v1/devices", self->cancellable,
-                                bourse_notifications_page_devices_cb, g_object_ref (self));
+  if (self->devices != NULL)
+    {
+      bourse_client_store_reload (self->devices);
+      return;
+    }
+
+  self->devices = bourse_client_store_new (self->client, BOURSE_TYPE_CLIENT_DEVICE, "/api/v1/devices", NULL);
+  g_signal_connect_object (self->devices, "items-changed",
+                           G_CALLBACK (bourse_notifications_page_devices_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->devices, "failed",
+                           G_CALLBACK (bourse_notifications_page_devices_failed_cb), self, G_CONNECT_SWAPPED);
+  gtk_list_box_bind_model (self->devices_list, G_LIST_MODEL (self->devices),
+                           bourse_notifications_page_create_device_row, self, NULL);
 }
 
 static void
@@ -468,7 +449,9 @@ bourse_notifications_page_get_n_devices (BourseNotificationsPage *self)
 {
   g_return_val_if_fail (BOURSE_IS_NOTIFICATIONS_PAGE (self), -1);
 
-  return self->n_devices;
+  if (self->devices == NULL || bourse_client_store_get_n_loads (self->devices) == 0)
+    return -1;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->devices));
 }
 
 static void
@@ -477,6 +460,10 @@ bourse_notifications_page_dispose (GObject *object)
   BourseNotificationsPage *self = (BourseNotificationsPage *)object;
 
   g_cancellable_cancel (self->cancellable);
+  /* A load under way may still end while the list box lets go of it. */
+  if (self->devices != NULL)
+    g_signal_handlers_disconnect_by_data (self->devices, self);
+  g_clear_object (&self->devices);
   g_clear_object (&self->client);
 
   G_OBJECT_CLASS (bourse_notifications_page_parent_class)->dispose (object);
@@ -489,7 +476,6 @@ bourse_notifications_page_finalize (GObject *object)
 
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->event_rows, g_ptr_array_unref);
-  g_clear_pointer (&self->device_rows, g_ptr_array_unref);
 
   G_OBJECT_CLASS (bourse_notifications_page_parent_class)->finalize (object);
 }
@@ -501,6 +487,9 @@ bourse_notifications_page_class_init (BourseNotificationsPageClass *klass)
 
   object_class->dispose = bourse_notifications_page_dispose;
   object_class->finalize = bourse_notifications_page_finalize;
+
+  gtk_widget_class_install_action (GTK_WIDGET_CLASS (klass), "notifications.remove-device", "x",
+                                   bourse_notifications_page_remove_device_action);
 }
 
 static void
@@ -512,9 +501,7 @@ bourse_notifications_page_init (BourseNotificationsPage *self)
 
   self->cancellable = g_cancellable_new ();
   self->event_rows = g_ptr_array_new ();
-  self->device_rows = g_ptr_array_new ();
   self->n_events = -1;
-  self->n_devices = -1;
 
   gtk_widget_set_name (GTK_WIDGET (self), "notifications-page");
   adw_preferences_page_set_title (ADW_PREFERENCES_PAGE (self), _("Notifications"));
@@ -545,6 +532,13 @@ bourse_notifications_page_init (BourseNotificationsPage *self)
   gtk_widget_set_name (group, "devices-group");
   adw_preferences_group_set_title (self->devices_group, _("Devices"));
   adw_preferences_group_set_description (self->devices_group, _("Phones and browsers that receive push notifications"));
+  /* Bound to the devices' BourseClientStore; shown when it has any. */
+  self->devices_list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_widget_set_name (GTK_WIDGET (self->devices_list), "devices-list");
+  gtk_list_box_set_selection_mode (self->devices_list, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->devices_list), "boxed-list");
+  gtk_widget_set_visible (GTK_WIDGET (self->devices_list), FALSE);
+  adw_preferences_group_add (self->devices_group, GTK_WIDGET (self->devices_list));
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (self), self->devices_group);
 
   group = adw_preferences_group_new ();

@@ -470,6 +470,7 @@ test_notification_prefs (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) prefs = NULL;
   g_autofree char *token = NULL;
+  g_autofree char *device_row = NULL;
   BourseNotificationsPage *page;
   GtkWidget *window;
   TopicQuery query;
@@ -526,8 +527,23 @@ test_notification_prefs (void)
   gtk_editable_set_text (GTK_EDITABLE (find_required (page, "device-token-row")), "fcm-token-for-the-gui-test-123456");
   click (find_required (page, "add-device-button"));
   wait_until (device_count_is_one, page, "the device to be listed");
-  click (find_required (page, "remove-device-button"));
+  /* The list went current: the row is the device the server has. */
+  {
+    g_autoptr(JsonNode) devices = desk_expect (server, "GET", "/api/v1/devices", token, NULL, 200);
+    JsonArray *items = json_object_get_array_member (desk_object (devices), "items");
+    GtkWidget *row;
+
+    g_assert_cmpuint (json_array_get_length (items), ==, 1);
+    device_row = g_strdup_printf ("device-%" G_GINT64_FORMAT,
+                                  json_object_get_int_member (json_array_get_object_element (items, 0), "id"));
+    row = find_required (page, device_row);
+    g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Test phone");
+    g_assert_true (g_str_has_suffix (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "…123456"));
+    g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_required (page, "device-name-row"))), ==, "");
+    click (find_required (row, "remove-device-button"));
+  }
   wait_until (device_count_is_zero, page, "the device to be removed");
+  g_assert_null (find_widget (GTK_WIDGET (page), device_row));
 
   gtk_window_destroy (GTK_WINDOW (window));
   bourse_test_server_free (server);
