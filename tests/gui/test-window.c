@@ -1233,18 +1233,20 @@ describe_wide (GtkWidget *widget,
 
 static gboolean squeezer_shows (gpointer data);
 
-/* No leaflet, stack or squeezer on screen is moving: while one is, both
- * of its children are on screen. (A revealer's child is on screen either
- * way; a page's may come and go with the engine's events.) */
-static gboolean
-transitions_are_done (gpointer data)
-{
-  GtkWidget *widget = data;
+static const char *describe_focus (GtkWidget *widget,
+                                   GString   *out);
 
+/* The first leaflet, stack or squeezer on screen that is moving, or NULL:
+ * while one is, both of its children are on screen. (A revealer's child is
+ * on screen either way; a page's may come and go with the engine's
+ * events.) */
+static GtkWidget *
+moving_widget (GtkWidget *widget)
+{
   if (!gtk_widget_get_mapped (widget))
-    return TRUE;
+    return NULL;
   if (ADW_IS_LEAFLET (widget) && adw_leaflet_get_child_transition_running (ADW_LEAFLET (widget)))
-    return FALSE;
+    return widget;
   /* A folded leaflet lets go of the child it left at the allocation after
    * its transition. */
   if (ADW_IS_LEAFLET (widget) && adw_leaflet_get_folded (ADW_LEAFLET (widget)))
@@ -1252,19 +1254,29 @@ transitions_are_done (gpointer data)
          child != NULL;
          child = gtk_widget_get_next_sibling (child))
       if (child != adw_leaflet_get_visible_child (ADW_LEAFLET (widget)) && gtk_widget_get_mapped (child))
-        return FALSE;
+        return widget;
   if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
-    return FALSE;
+    return widget;
   if (ADW_IS_SQUEEZER (widget) && adw_squeezer_get_transition_running (ADW_SQUEEZER (widget)))
-    return FALSE;
+    return widget;
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (!transitions_are_done (child))
-      return FALSE;
+    {
+      GtkWidget *moving = moving_widget (child);
 
-  return TRUE;
+      if (moving != NULL)
+        return moving;
+    }
+
+  return NULL;
+}
+
+static gboolean
+transitions_are_done (gpointer data)
+{
+  return moving_widget (data) == NULL;
 }
 
 typedef struct
@@ -1282,28 +1294,44 @@ count_tick_cb (GtkWidget     *widget,
   return G_SOURCE_CONTINUE;
 }
 
-/* Two frames' ticks have a layout between them: what was just shown or
- * hidden has been allocated, and a leaflet has folded or started to move. */
+/* Wakes the loop to look at the deadline, should no frame come. */
 static gboolean
-window_is_still (gpointer data)
+keep_looking_cb (gpointer data)
 {
-  StillQuery *query = data;
-
-  /* A transition that starts again and again (under ASan, a page that
-   * follows the engine's events) does not hold the check up for ever: after
-   * some 120 frames the window is taken as it is. */
-  return query->ticks >= 2 && (transitions_are_done (query->window) || query->ticks >= 120);
+  return G_SOURCE_CONTINUE;
 }
 
+/* Two frames' ticks have a layout between them: what was just shown or
+ * hidden has been allocated, and a leaflet has folded or started to move.
+ * A transition that starts again and again (under ASan, a page that follows
+ * the engine's events) does not hold the check up for ever: after 60
+ * frames, a second at 60 frames a second and longer than any one of the
+ * window's transitions, the window is taken as it is. Counted in frames,
+ * not time, so a busy machine's slow frames change nothing. */
 static void
 wait_until_still (BourseWindow *window,
                   const char   *what)
 {
   StillQuery query = { GTK_WIDGET (window), 0 };
   guint id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_tick_cb, &query, NULL);
+  guint wake_id = g_timeout_add (50, keep_looking_cb, NULL);
+  gint64 deadline = g_get_monotonic_time () + TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
 
-  wait_until (window_is_still, &query, what);
+  while (query.ticks < 2 || (!transitions_are_done (window) && query.ticks < 60))
+    {
+      if (g_get_monotonic_time () > deadline)
+        {
+          GtkWidget *moving = moving_widget (GTK_WIDGET (window));
+          g_autoptr(GString) where = g_string_new (NULL);
+
+          g_error ("Timed out after %d ms waiting for %s: %u frames, %s", TIMEOUT_MS, what, query.ticks,
+                   moving != NULL ? describe_focus (moving, where) : "nothing moving");
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+
   gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
+  g_source_remove (wake_id);
 }
 
 static gboolean
