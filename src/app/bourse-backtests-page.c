@@ -326,7 +326,7 @@ bourse_backtests_page_type_name (BourseBacktestsPage *self,
       JsonObject *type = g_ptr_array_index (self->types, i);
 
       if (g_strcmp0 (bourse_json_get_string (type, "id"), id) == 0)
-        return bourse_json_get_string (type, "name") ?: id;
+        return bourse_client_local_text (bourse_json_get_string (type, "name")) ?: id;
     }
 
   return id;
@@ -1783,7 +1783,7 @@ bourse_backtests_page_types_cb (GObject      *object,
       if (g_strcmp0 (id, selected_id) == 0)
         selected = self->types->len;
       g_ptr_array_add (self->types, json_object_ref (type));
-      gtk_string_list_append (names, bourse_json_get_string (type, "name") ?: id);
+      gtk_string_list_append (names, bourse_client_local_text (bourse_json_get_string (type, "name")) ?: id);
     }
 
   /* Setting the model selects its first item: the form follows the

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "client/bourse-client.h"
 #include "core/bourse-json.h"
 
 #include "bourse-desk-util.h"
@@ -162,18 +163,6 @@ bourse_format_params (JsonObject *params)
 
 /* The rows {{{ */
 
-/* A parameter's title and description as the server wrote them: in the
- * server's language, which is not the desktop's when boursed runs
- * elsewhere (a daemon's locale is usually C). They are the strategies'
- * own strings of this project's catalogue (N_() in src/strategy), so the
- * desktop looks them up in its own language; one the server already
- * translated, or a plugin's, is not a msgid and stays as it came. */
-static const char *
-translate (const char *text)
-{
-  return text[0] != '\0' ? g_dgettext (GETTEXT_PACKAGE, text) : text;
-}
-
 static Field *
 create_field (const char *name,
               JsonObject *property)
@@ -295,13 +284,13 @@ create_field (const char *name,
     gtk_widget_set_name (field->editor, editor_name);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (field->row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title ? translate (title) : name);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (field->row), title ? bourse_client_local_text (title) : name);
   if (description != NULL)
     {
       if (ADW_IS_ACTION_ROW (field->row))
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (field->row), translate (description));
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (field->row), bourse_client_local_text (description));
       else
-        gtk_widget_set_tooltip_text (field->row, translate (description));
+        gtk_widget_set_tooltip_text (field->row, bourse_client_local_text (description));
     }
 
   return field;

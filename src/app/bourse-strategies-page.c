@@ -113,6 +113,15 @@ add_row (AdwPreferencesGroup *group,
   g_ptr_array_add (rows, row);
 }
 
+/* The type drop-down's words: the type's name in the desktop's language,
+ * whatever the server's. */
+static char *
+bourse_strategies_page_type_display_name (gpointer    self,
+                                          const char *name)
+{
+  return g_strdup (bourse_client_local_text (name));
+}
+
 static BourseClientStrategyType *
 bourse_strategies_page_get_type_object (BourseStrategiesPage *self)
 {
@@ -396,7 +405,7 @@ bourse_strategies_page_types_changed_cb (BourseStrategiesPage *self,
     {
       g_autoptr(BourseClientStrategyType) type = g_list_model_get_item (types, i);
       const char *id = bourse_client_strategy_type_get_id (type);
-      const char *name = bourse_client_strategy_type_get_name (type);
+      const char *name = bourse_client_local_text (bourse_client_strategy_type_get_name (type));
       const char * const *aliases = bourse_client_strategy_type_get_aliases (type);
       const char *version = bourse_client_strategy_type_get_version (type);
       guint n_params = bourse_client_strategy_type_get_n_parameters (type);
@@ -1301,6 +1310,7 @@ bourse_strategies_page_class_init (BourseStrategiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, editor_title);
   gtk_widget_class_bind_template_child (widget_class, BourseStrategiesPage, add_button);
   gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_type_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_type_display_name);
   gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_form_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, bourse_strategies_page_row_activated_cb);

@@ -40,7 +40,7 @@ type_name (BourseStrategyRow *self,
 {
   BourseClientObject *type = id != NULL ? bourse_client_store_lookup (self->types, id) : NULL;
 
-  return type != NULL ? bourse_client_strategy_type_get_name (BOURSE_CLIENT_STRATEGY_TYPE (type)) : id;
+  return type != NULL ? bourse_client_local_text (bourse_client_strategy_type_get_name (BOURSE_CLIENT_STRATEGY_TYPE (type))) : id;
 }
 
 void

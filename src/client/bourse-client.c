@@ -1366,3 +1366,25 @@ bourse_client_new (const char *base_url)
                        "base-url", base_url,
                        NULL);
 }
+
+/**
+ * bourse_client_local_text:
+ * @server_text: a text the server wrote for people, such as a strategy
+ *   type's name or a parameter's title
+ *
+ * The server translates such texts in its own locale, which is not the
+ * desktop's when boursed runs elsewhere (a daemon's is usually C). Those
+ * that are this project's own strings (N_() and _() in src/strategy) are
+ * looked up in the desktop's catalogue; a text the server already
+ * translated, or a plugin's, is no msgid and comes back as it is.
+ *
+ * Returns: the text in the desktop's language where known
+ */
+const char *
+bourse_client_local_text (const char *server_text)
+{
+  if (server_text == NULL || server_text[0] == '\0')
+    return server_text;
+
+  return g_dgettext (GETTEXT_PACKAGE, server_text);
+}

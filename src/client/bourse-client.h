@@ -117,4 +117,6 @@ gboolean      bourse_client_is_subscribed       (BourseClient         *self,
 gint64        bourse_client_get_topic_seq       (BourseClient         *self,
                                                  const char           *topic);
 
+const char   *bourse_client_local_text          (const char           *server_text);
+
 G_END_DECLS

@@ -175,6 +175,16 @@ test_server_in_english (void)
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), !=, "lags");
   assert_ar_rows_in_german (page);
 
+  /* The type's name, as the drop-down shows the chosen one. */
+  {
+    AdwComboRow *type_row = ADW_COMBO_ROW (find_required (page, "type-row"));
+    GtkExpression *expression = adw_combo_row_get_expression (type_row);
+    g_auto(GValue) shown = G_VALUE_INIT;
+
+    g_assert_true (gtk_expression_evaluate (expression, adw_combo_row_get_selected_item (type_row), &shown));
+    g_assert_cmpstr (g_value_get_string (&shown), ==, "AR-Prognose");
+  }
+
   close_window (window);
 }
 
