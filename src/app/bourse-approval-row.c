@@ -4,7 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The row follows its BourseClientApproval: the "approvals" topic updates
- * the object, the object's notify updates the row. Its action widgets come
+ * the object, the object's notify updates the row; what it decides on, its
+ * BourseClientRecommendation, the same way (its own notify, and the
+ * approval's notify::recommendation should it become another). Its action widgets come
  * from the template and are placed or taken away as the state asks, since
  * a decided approval offers no Approve… at all (not a hidden one).
  */
@@ -25,6 +27,7 @@ struct _BourseApprovalRow
   AdwExpanderRow        parent_instance;
 
   BourseClientApproval *approval;
+  GSignalGroup         *recommendation_signals;
   BourseClient         *client;
   gboolean              can_decide;
   gboolean              can_execute;
@@ -62,8 +65,8 @@ G_DEFINE_FINAL_TYPE (BourseApprovalRow, bourse_approval_row, ADW_TYPE_EXPANDER_R
 char *
 bourse_approval_dup_requester (BourseClientApproval *approval)
 {
-  JsonObject *recommendation = bourse_client_approval_get_recommendation (approval);
-  const char *origin = bourse_json_get_string (recommendation, "origin");
+  BourseClientRecommendation *recommendation = bourse_client_approval_get_recommendation (approval);
+  const char *origin = recommendation != NULL ? bourse_client_recommendation_get_origin (recommendation) : NULL;
   const char *name = bourse_client_approval_get_requested_by_name (approval);
 
   if (name != NULL)
@@ -81,12 +84,12 @@ bourse_approval_dup_requester (BourseClientApproval *approval)
 char *
 bourse_approval_dup_title (BourseClientApproval *approval)
 {
-  JsonObject *recommendation = bourse_client_approval_get_recommendation (approval);
+  BourseClientRecommendation *recommendation = bourse_client_approval_get_recommendation (approval);
+  const char *decision = recommendation != NULL ? bourse_client_recommendation_get_decision (recommendation) : NULL;
+  const char *symbol = recommendation != NULL ? bourse_client_recommendation_get_symbol (recommendation) : NULL;
 
   /* Translators: a decision (BUY or SELL) and an instrument, e.g. “BUY BTCUSDT” */
-  return g_strdup_printf (_("%s %s"),
-                          bourse_decision_to_display (bourse_json_get_string (recommendation, "decision")),
-                          bourse_json_get_string (recommendation, "symbol") ?: "?");
+  return g_strdup_printf (_("%s %s"), bourse_decision_to_display (decision), symbol ?: "?");
 }
 
 static char *
@@ -112,10 +115,9 @@ format_decided (BourseClientApproval *approval)
 
 static void
 set_price (GtkLabel   *label,
-           JsonObject *recommendation,
-           const char *member)
+           const char *decimal)
 {
-  g_autofree char *text = bourse_format_price (bourse_json_get_string (recommendation, member));
+  g_autofree char *text = bourse_format_price (decimal);
 
   gtk_label_set_label (label, text);
 }
@@ -125,14 +127,18 @@ set_price (GtkLabel   *label,
 static void
 bourse_approval_row_load_chart (BourseApprovalRow *self)
 {
-  JsonObject *recommendation = bourse_client_approval_get_recommendation (self->approval);
-  JsonObject *window = bourse_json_get_object (recommendation, "window");
-  const char *symbol = bourse_json_get_string (recommendation, "symbol");
-  const char *interval = bourse_json_get_string (recommendation, "interval");
-  gint64 start = 0, end = 0;
+  BourseClientRecommendation *recommendation = bourse_client_approval_get_recommendation (self->approval);
+  const char *symbol, *interval;
+  gint64 start, end;
 
-  if (self->client == NULL || self->chart_loading || symbol == NULL || interval == NULL ||
-      !bourse_json_get_int (window, "start", &start) || !bourse_json_get_int (window, "end", &end))
+  if (recommendation == NULL)
+    return;
+
+  symbol = bourse_client_recommendation_get_symbol (recommendation);
+  interval = bourse_client_recommendation_get_interval (recommendation);
+  start = bourse_client_recommendation_get_window_start (recommendation);
+  end = bourse_client_recommendation_get_window_end (recommendation);
+  if (self->client == NULL || self->chart_loading || symbol == NULL || interval == NULL || start == 0 || end == 0)
     return;
 
   self->chart_loading = TRUE;
@@ -161,35 +167,30 @@ place (BourseApprovalRow *self,
     adw_expander_row_remove (ADW_EXPANDER_ROW (self), widget);
 }
 
+/* What the recommendation says: the title, the levels, the decision. */
 static void
-bourse_approval_row_sync (BourseApprovalRow *self)
+bourse_approval_row_sync_recommendation (BourseApprovalRow *self)
 {
-  BourseClientApproval *approval = self->approval;
-  JsonObject *recommendation = bourse_client_approval_get_recommendation (approval);
-  const char *decision = bourse_json_get_string (recommendation, "decision");
-  const char *status = bourse_client_approval_get_status (approval);
-  const char *reason = bourse_client_approval_get_reason (approval);
-  gboolean pending = bourse_client_approval_is_pending (approval);
-  gboolean deciding = pending && self->can_decide;
-  gboolean executable = !deciding && bourse_client_approval_is_executable (approval) && self->can_execute;
-  gint64 id = bourse_client_approval_get_id (approval);
-  gint64 order_id = bourse_client_approval_get_order_id (approval);
-  g_autofree char *name = g_strdup_printf ("approval-row-%" PRId64, id);
+  BourseClientRecommendation *recommendation = bourse_client_approval_get_recommendation (self->approval);
+  const char *decision = recommendation != NULL ? bourse_client_recommendation_get_decision (recommendation) : NULL;
+  const char *symbol = recommendation != NULL ? bourse_client_recommendation_get_symbol (recommendation) : NULL;
+  const char *reason = recommendation != NULL ? bourse_client_recommendation_get_reason (recommendation) : NULL;
+  const char *strategy_name = recommendation != NULL
+                            ? bourse_client_recommendation_get_strategy_name (recommendation)
+                              ?: bourse_client_recommendation_get_strategy (recommendation)
+                            : NULL;
+  const char *interval = recommendation != NULL ? bourse_client_recommendation_get_interval (recommendation) : NULL;
+  const char *entry = recommendation != NULL ? bourse_client_recommendation_get_entry (recommendation) : NULL;
+  const char *stop_loss = recommendation != NULL ? bourse_client_recommendation_get_stop_loss (recommendation) : NULL;
+  const char *take_profit = recommendation != NULL
+                          ? bourse_client_recommendation_get_take_profit (recommendation) : NULL;
   g_autofree char *levels = bourse_format_levels (recommendation);
   g_autofree char *confidence = bourse_format_confidence (recommendation);
+  g_autofree char *risk_reward = bourse_format_risk_reward (recommendation);
   g_autofree char *subtitle = NULL;
-  g_autofree char *risk_reward = NULL;
   g_autofree char *strategy = NULL;
-  g_autofree char *requester = bourse_approval_dup_requester (approval);
-  g_autofree char *created = bourse_format_local_time (bourse_client_approval_get_created_at (approval));
-  g_autofree char *requested = NULL;
-  g_autofree char *expires = bourse_format_local_time (bourse_client_approval_get_expires_at (approval));
-  g_autofree char *decided = format_decided (approval);
-  double value;
 
-  gtk_widget_set_name (GTK_WIDGET (self), name);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self),
-                                 bourse_json_get_string (recommendation, "symbol") ?: "?");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), symbol ?: "?");
   /* Translators: the levels, then the confidence */
   subtitle = g_strdup_printf (_("%s · %s"), levels, confidence);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
@@ -198,6 +199,43 @@ bourse_approval_row_sync (BourseApprovalRow *self)
   gtk_widget_remove_css_class (GTK_WIDGET (self->decision_label), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->decision_label), "error");
   gtk_widget_add_css_class (GTK_WIDGET (self->decision_label), bourse_decision_to_css_class (decision));
+
+  set_price (self->entry_value, entry);
+  set_price (self->stop_loss_value, stop_loss);
+  set_price (self->take_profit_value, take_profit);
+  gtk_label_set_label (self->risk_reward_value, risk_reward);
+  gtk_label_set_label (self->confidence_value, confidence);
+  gtk_label_set_label (self->reason_value, reason ?: "—");
+  /* Translators: a strategy and the candle interval it ran on, e.g. “Morning drift · 1h” */
+  strategy = g_strdup_printf (_("%s · %s"), strategy_name ?: "?", interval ?: "?");
+  gtk_label_set_label (self->strategy_value, strategy);
+
+  bourse_mini_chart_set_levels (self->chart,
+                                bourse_price_to_double (entry),
+                                bourse_price_to_double (stop_loss),
+                                bourse_price_to_double (take_profit));
+}
+
+/* Where the approval stands: its actions, state, who and when. */
+static void
+bourse_approval_row_sync (BourseApprovalRow *self)
+{
+  BourseClientApproval *approval = self->approval;
+  const char *status = bourse_client_approval_get_status (approval);
+  const char *reason = bourse_client_approval_get_reason (approval);
+  gboolean pending = bourse_client_approval_is_pending (approval);
+  gboolean deciding = pending && self->can_decide;
+  gboolean executable = !deciding && bourse_client_approval_is_executable (approval) && self->can_execute;
+  gint64 id = bourse_client_approval_get_id (approval);
+  gint64 order_id = bourse_client_approval_get_order_id (approval);
+  g_autofree char *name = g_strdup_printf ("approval-row-%" PRId64, id);
+  g_autofree char *requester = bourse_approval_dup_requester (approval);
+  g_autofree char *created = bourse_format_local_time (bourse_client_approval_get_created_at (approval));
+  g_autofree char *requested = NULL;
+  g_autofree char *expires = bourse_format_local_time (bourse_client_approval_get_expires_at (approval));
+  g_autofree char *decided = format_decided (approval);
+
+  gtk_widget_set_name (GTK_WIDGET (self), name);
 
   place (self, self->reject_button, deciding);
   place (self, self->approve_button, deciding);
@@ -229,20 +267,6 @@ bourse_approval_row_sync (BourseApprovalRow *self)
   else
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "dim-label");
 
-  set_price (self->entry_value, recommendation, "entry");
-  set_price (self->stop_loss_value, recommendation, "stop_loss");
-  set_price (self->take_profit_value, recommendation, "take_profit");
-  risk_reward = bourse_json_get_double (recommendation, "risk_reward", &value)
-              ? g_strdup_printf ("%.2f", value) : g_strdup ("—");
-  gtk_label_set_label (self->risk_reward_value, risk_reward);
-  gtk_label_set_label (self->confidence_value, confidence);
-  gtk_label_set_label (self->reason_value, bourse_json_get_string (recommendation, "reason") ?: "—");
-  /* Translators: a strategy and the candle interval it ran on, e.g. “Morning drift · 1h” */
-  strategy = g_strdup_printf (_("%s · %s"),
-                              bourse_client_approval_get_strategy_name (approval)
-                                ?: bourse_json_get_string (recommendation, "strategy") ?: "?",
-                              bourse_json_get_string (recommendation, "interval") ?: "?");
-  gtk_label_set_label (self->strategy_value, strategy);
   /* Translators: who asked for an approval, and when (local time) */
   requested = g_strdup_printf (_("%s at %s"), requester, created ? created : "—");
   gtk_label_set_label (self->requested_value, requested);
@@ -257,11 +281,15 @@ bourse_approval_row_sync (BourseApprovalRow *self)
   gtk_widget_set_visible (self->decision_reason_caption, !pending && reason != NULL && reason[0] != '\0');
   gtk_widget_set_visible (GTK_WIDGET (self->decision_reason_value),
                           !pending && reason != NULL && reason[0] != '\0');
+}
 
-  bourse_mini_chart_set_levels (self->chart,
-                                bourse_json_get_price (recommendation, "entry"),
-                                bourse_json_get_price (recommendation, "stop_loss"),
-                                bourse_json_get_price (recommendation, "take_profit"));
+/* Another recommendation (or the first): follow that one. */
+static void
+bourse_approval_row_recommendation_cb (BourseApprovalRow *self)
+{
+  g_signal_group_set_target (self->recommendation_signals,
+                             bourse_client_approval_get_recommendation (self->approval));
+  bourse_approval_row_sync_recommendation (self);
 }
 
 GtkWidget *
@@ -282,7 +310,10 @@ bourse_approval_row_new (BourseClientApproval *approval,
   self->can_execute = !!can_execute;
 
   bourse_approval_row_sync (self);
+  bourse_approval_row_recommendation_cb (self);
   g_signal_connect_object (approval, "notify", G_CALLBACK (bourse_approval_row_sync),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (approval, "notify::recommendation", G_CALLBACK (bourse_approval_row_recommendation_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect (self, "notify::expanded", G_CALLBACK (bourse_approval_row_expanded_cb), NULL);
 
@@ -306,6 +337,9 @@ bourse_approval_row_dispose (GObject *object)
 {
   BourseApprovalRow *self = (BourseApprovalRow *)object;
 
+  if (self->recommendation_signals != NULL)
+    g_signal_group_set_target (self->recommendation_signals, NULL);
+  g_clear_object (&self->recommendation_signals);
   gtk_widget_dispose_template (GTK_WIDGET (self), BOURSE_TYPE_APPROVAL_ROW);
   g_clear_pointer (&self->held, g_ptr_array_unref);
   g_clear_object (&self->approval);
@@ -352,6 +386,11 @@ static void
 bourse_approval_row_init (BourseApprovalRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->recommendation_signals = g_signal_group_new (BOURSE_TYPE_CLIENT_RECOMMENDATION);
+  g_signal_group_connect_object (self->recommendation_signals, "notify",
+                                 G_CALLBACK (bourse_approval_row_sync_recommendation),
+                                 self, G_CONNECT_SWAPPED);
 
   /* place () takes these away and puts them back. */
   self->held = g_ptr_array_new_with_free_func (g_object_unref);

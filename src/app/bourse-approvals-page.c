@@ -104,10 +104,10 @@ static void bourse_approvals_page_close_execute_dialog (BourseApprovalsPage *sel
 
 /* Helpers {{{ */
 
-static JsonObject *
+static BourseClientRecommendation *
 recommendation_of (BourseClientApproval *approval)
 {
-  return bourse_client_approval_get_recommendation (approval);
+  return approval != NULL ? bourse_client_approval_get_recommendation (approval) : NULL;
 }
 
 /* (transfer none) The approval of that id, listed or asked for alone. */
@@ -334,7 +334,8 @@ static void
 bourse_approvals_page_announce (BourseApprovalsPage  *self,
                                 BourseClientApproval *approval)
 {
-  JsonObject *recommendation = recommendation_of (approval);
+  BourseClientRecommendation *recommendation = recommendation_of (approval);
+  const char *reason = recommendation != NULL ? bourse_client_recommendation_get_reason (recommendation) : NULL;
   g_autofree char *what = bourse_approval_dup_title (approval);
   g_autofree char *levels = bourse_format_levels (recommendation);
   g_autofree char *confidence = bourse_format_confidence (recommendation);
@@ -344,8 +345,7 @@ bourse_approvals_page_announce (BourseApprovalsPage  *self,
   /* Translators: a decision and an instrument, e.g. “BUY BTCUSDT awaits approval” */
   title = g_strdup_printf (_("%s awaits approval"), what);
   /* Translators: levels, confidence, then the model's reason on a line of its own */
-  body = g_strdup_printf (_("%s · %s\n%s"), levels, confidence,
-                          bourse_json_get_string (recommendation, "reason") ?: "");
+  body = g_strdup_printf (_("%s · %s\n%s"), levels, confidence, reason ?: "");
   g_signal_emit (self, signals[APPROVAL_ADDED], 0, bourse_client_approval_get_id (approval), title, body);
 }
 
@@ -792,7 +792,7 @@ bourse_approvals_page_open_dialog (BourseApprovalsPage *self,
                                    const char          *decision)
 {
   BourseClientApproval *approval = bourse_approvals_page_lookup (self, id);
-  JsonObject *recommendation = approval != NULL ? recommendation_of (approval) : NULL;
+  BourseClientRecommendation *recommendation = recommendation_of (approval);
   gboolean approve = g_strcmp0 (decision, "approve") == 0;
   g_autofree char *title = NULL;
   g_autofree char *heading = NULL;
@@ -1131,7 +1131,7 @@ bourse_approvals_page_open_execute_dialog (BourseApprovalsPage *self,
                                            gint64               id)
 {
   BourseClientApproval *approval = bourse_approvals_page_lookup (self, id);
-  JsonObject *recommendation = approval != NULL ? recommendation_of (approval) : NULL;
+  BourseClientRecommendation *recommendation = recommendation_of (approval);
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   g_autofree char *title = NULL;
   g_autofree char *heading = NULL;

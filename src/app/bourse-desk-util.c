@@ -37,7 +37,12 @@ double
 bourse_json_get_price (JsonObject *object,
                        const char *member)
 {
-  const char *text = bourse_json_get_string (object, member);
+  return bourse_price_to_double (bourse_json_get_string (object, member));
+}
+
+double
+bourse_price_to_double (const char *text)
+{
   char *end = NULL;
   double value;
 
@@ -71,12 +76,14 @@ bourse_format_price (const char *decimal)
 }
 
 char *
-bourse_format_confidence (JsonObject *recommendation)
+bourse_format_confidence (BourseClientRecommendation *recommendation)
 {
   double confidence;
 
-  if (!bourse_json_get_double (recommendation, "confidence", &confidence))
+  if (recommendation == NULL)
     return g_strdup ("—");
+
+  confidence = bourse_client_recommendation_get_confidence (recommendation);
 
   /* SI style, a space before the sign (right in English and German alike),
    * one that never breaks the line. */
@@ -84,22 +91,31 @@ bourse_format_confidence (JsonObject *recommendation)
 }
 
 char *
-bourse_format_levels (JsonObject *recommendation)
+bourse_format_levels (BourseClientRecommendation *recommendation)
 {
   g_autofree char *entry = NULL;
   g_autofree char *stop = NULL;
   g_autofree char *target = NULL;
 
-  if (g_strcmp0 (bourse_json_get_string (recommendation, "decision"), "NO_TRADE") == 0 ||
-      bourse_json_get_string (recommendation, "entry") == NULL)
+  if (recommendation == NULL || !bourse_client_recommendation_has_levels (recommendation))
     return g_strdup (_("No levels: no trade"));
 
-  entry = bourse_format_price (bourse_json_get_string (recommendation, "entry"));
-  stop = bourse_format_price (bourse_json_get_string (recommendation, "stop_loss"));
-  target = bourse_format_price (bourse_json_get_string (recommendation, "take_profit"));
+  entry = bourse_format_price (bourse_client_recommendation_get_entry (recommendation));
+  stop = bourse_format_price (bourse_client_recommendation_get_stop_loss (recommendation));
+  target = bourse_format_price (bourse_client_recommendation_get_take_profit (recommendation));
 
   /* Translators: a recommendation's entry, stop-loss and take-profit prices */
   return g_strdup_printf (_("Entry %s · Stop %s · Target %s"), entry, stop, target);
+}
+
+char *
+bourse_format_risk_reward (BourseClientRecommendation *recommendation)
+{
+  double value;
+
+  if (recommendation == NULL || !bourse_client_recommendation_get_risk_reward (recommendation, &value))
+    return g_strdup ("—");
+  return g_strdup_printf ("%.2f", value);
 }
 
 const char *

@@ -9,6 +9,8 @@
 #include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
+#include "client/bourse-client-records.h"
+
 G_BEGIN_DECLS
 
 /* A number member, integer or not: JSON does not tell 1 from 1.0. */
@@ -18,14 +20,18 @@ gboolean    bourse_json_get_double              (JsonObject   *object,
 /* A decimal string member as a double for drawing, or NAN. */
 double      bourse_json_get_price               (JsonObject   *object,
                                                  const char   *member);
+/* A decimal string as a double for drawing (never for sums), or NAN. */
+double      bourse_price_to_double              (const char   *decimal);
 
 /* "101.50000000" → "101.50": at least two decimals, no trailing zeros
  * beyond; "—" for NULL. */
 char       *bourse_format_price                 (const char   *decimal);
-/* A recommendation's confidence in [0, 1] as "72 %", or "—". */
-char       *bourse_format_confidence            (JsonObject   *recommendation);
+/* A recommendation's confidence in [0, 1] as "72 %", or "—" for none. */
+char       *bourse_format_confidence            (BourseClientRecommendation *recommendation);
 /* "Entry 101.50 · Stop 99.00 · Target 105.00", or the reason for a NO_TRADE. */
-char       *bourse_format_levels                (JsonObject   *recommendation);
+char       *bourse_format_levels                (BourseClientRecommendation *recommendation);
+/* Its risk/reward as "2.50", or "—" where there is none (a NO_TRADE). */
+char       *bourse_format_risk_reward           (BourseClientRecommendation *recommendation);
 
 const char *bourse_decision_to_display          (const char   *decision);
 /* The style class that colours a decision: success (BUY), error (SELL). */

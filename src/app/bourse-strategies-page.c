@@ -657,30 +657,29 @@ value_row (const char *title,
 }
 
 static void
-bourse_strategies_page_show_result (BourseStrategiesPage *self,
-                                    JsonObject           *recommendation)
+bourse_strategies_page_show_result (BourseStrategiesPage       *self,
+                                    BourseClientRecommendation *recommendation)
 {
-  const char *decision = bourse_json_get_string (recommendation, "decision");
-  JsonObject *window = bourse_json_get_object (recommendation, "window");
-  JsonObject *metrics = bourse_json_get_object (recommendation, "metrics");
-  g_autofree char *entry = bourse_format_price (bourse_json_get_string (recommendation, "entry"));
-  g_autofree char *stop = bourse_format_price (bourse_json_get_string (recommendation, "stop_loss"));
-  g_autofree char *target = bourse_format_price (bourse_json_get_string (recommendation, "take_profit"));
+  const char *decision = bourse_client_recommendation_get_decision (recommendation);
+  const char *symbol = bourse_client_recommendation_get_symbol (recommendation);
+  const char *interval = bourse_client_recommendation_get_interval (recommendation);
+  JsonObject *metrics = bourse_client_recommendation_get_metrics (recommendation);
+  g_autofree char *entry = bourse_format_price (bourse_client_recommendation_get_entry (recommendation));
+  g_autofree char *stop = bourse_format_price (bourse_client_recommendation_get_stop_loss (recommendation));
+  g_autofree char *target = bourse_format_price (bourse_client_recommendation_get_take_profit (recommendation));
   g_autofree char *confidence = bourse_format_confidence (recommendation);
-  g_autofree char *risk_reward = NULL;
+  g_autofree char *risk_reward = bourse_format_risk_reward (recommendation);
   g_autofree char *subtitle = NULL;
   g_autoptr(GList) names = NULL;
   GtkWidget *row;
   GtkWidget *label;
   GtkWidget *chart;
-  gint64 start = 0, end = 0, n_candles = 0, approval = 0;
-  double value;
+  gint64 start = bourse_client_recommendation_get_window_start (recommendation);
+  gint64 end = bourse_client_recommendation_get_window_end (recommendation);
+  gint64 n_candles = bourse_client_recommendation_get_window_candles (recommendation);
+  gint64 approval = bourse_client_recommendation_get_approval_id (recommendation);
 
   remove_rows (self->result_rows);
-
-  bourse_json_get_int (window, "start", &start);
-  bourse_json_get_int (window, "end", &end);
-  bourse_json_get_int (window, "candles", &n_candles);
 
   row = adw_action_row_new ();
   gtk_widget_set_name (row, "result-decision-row");
@@ -691,10 +690,10 @@ bourse_strategies_page_show_result (BourseStrategiesPage *self,
                                            "%s · %s · %s · %" PRId64 " candle",
                                            "%s · %s · %s · %" PRId64 " candles",
                                            n_candles),
-                              bourse_json_get_string (recommendation, "symbol") ?: "?",
-                              bourse_json_get_string (recommendation, "interval") ?: "?",
-                              bourse_json_get_string (recommendation, "strategy_name")
-                                ?: bourse_json_get_string (recommendation, "strategy") ?: "?",
+                              symbol ?: "?",
+                              interval ?: "?",
+                              bourse_client_recommendation_get_strategy_name (recommendation)
+                                ?: bourse_client_recommendation_get_strategy (recommendation) ?: "?",
                               n_candles);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   label = gtk_label_new (bourse_decision_to_display (decision));
@@ -709,11 +708,9 @@ bourse_strategies_page_show_result (BourseStrategiesPage *self,
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Reason"));
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                               bourse_json_get_string (recommendation, "reason") ?: "—");
+                               bourse_client_recommendation_get_reason (recommendation) ?: "—");
   add_row (self->result_group, self->result_rows, row);
 
-  risk_reward = bourse_json_get_double (recommendation, "risk_reward", &value)
-              ? g_strdup_printf ("%.2f", value) : g_strdup ("—");
   add_row (self->result_group, self->result_rows, value_row (_("Entry"), entry, "result-entry"));
   add_row (self->result_group, self->result_rows, value_row (_("Stop-loss"), stop, "result-stop-loss"));
   add_row (self->result_group, self->result_rows,
@@ -724,7 +721,7 @@ bourse_strategies_page_show_result (BourseStrategiesPage *self,
            value_row (_("Confidence"), confidence, "result-confidence"));
 
   /* The model's own numbers: what it fitted and what it saw. */
-  names = metrics != NULL ? json_object_get_members (metrics) : NULL;
+  names = json_object_get_members (metrics);
   if (names != NULL)
     {
       row = adw_expander_row_new ();
@@ -752,18 +749,15 @@ bourse_strategies_page_show_result (BourseStrategiesPage *self,
       gtk_widget_set_margin_start (chart, 12);
       gtk_widget_set_margin_end (chart, 12);
       bourse_mini_chart_set_levels (BOURSE_MINI_CHART (chart),
-                                    bourse_json_get_price (recommendation, "entry"),
-                                    bourse_json_get_price (recommendation, "stop_loss"),
-                                    bourse_json_get_price (recommendation, "take_profit"));
-      bourse_mini_chart_load (BOURSE_MINI_CHART (chart), self->client,
-                              bourse_json_get_string (recommendation, "symbol") ?: "",
-                              bourse_json_get_string (recommendation, "interval") ?: "1h",
-                              start, end);
+                                    bourse_price_to_double (bourse_client_recommendation_get_entry (recommendation)),
+                                    bourse_price_to_double (bourse_client_recommendation_get_stop_loss (recommendation)),
+                                    bourse_price_to_double (bourse_client_recommendation_get_take_profit (recommendation)));
+      bourse_mini_chart_load (BOURSE_MINI_CHART (chart), self->client, symbol ?: "", interval ?: "1h", start, end);
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), chart);
       add_row (self->result_group, self->result_rows, row);
     }
 
-  if (bourse_json_get_int (recommendation, "approval_id", &approval))
+  if (approval != 0)
     {
       g_autofree char *title = g_strdup_printf (_("Approval #%" PRId64 " awaits a decision"), approval);
       GtkWidget *button = gtk_button_new_with_mnemonic (_("_Open"));
@@ -847,7 +841,15 @@ bourse_strategies_page_request_cb (GObject      *object,
       bourse_strategies_page_show_list (self);
     }
   else
-    bourse_strategies_page_show_result (self, object_answer);
+    {
+      g_autoptr(BourseClientObject) recommendation =
+        bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_RECOMMENDATION, object_answer);
+
+      if (recommendation != NULL)
+        bourse_strategies_page_show_result (self, BOURSE_CLIENT_RECOMMENDATION (recommendation));
+      else
+        bourse_widget_show_toast (GTK_WIDGET (self), _("The server’s answer is not a recommendation"));
+    }
 }
 
 static void

@@ -161,6 +161,28 @@ take_field (gpointer                 instance,
         return TRUE;
       }
 
+    case BOURSE_CLIENT_FIELD_RECORD:
+      {
+        BourseClientObject **current = slot;
+        BourseClientObject *value = NULL;
+
+        node = json_object_get_member (object, field->member);
+        /* The same record (its key) is updated in place: whoever follows
+         * it has its own notify, and the property notifies only when it is
+         * another record, or none. */
+        if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+          {
+            if (*current != NULL && bourse_client_object_update (*current, json_node_get_object (node)))
+              return FALSE;
+            value = bourse_client_object_new_from_json (field->record_type (), json_node_get_object (node));
+          }
+        if (*current == NULL && value == NULL)
+          return FALSE;
+        g_clear_object (current);
+        *current = value;
+        return TRUE;
+      }
+
     case BOURSE_CLIENT_FIELD_STRV:
       {
         char ***current = slot;
@@ -193,6 +215,8 @@ clear_field (gpointer                 instance,
     g_clear_pointer ((JsonObject **) slot, json_object_unref);
   else if (field->type == BOURSE_CLIENT_FIELD_STRV)
     g_clear_pointer ((char ***) slot, g_strfreev);
+  else if (field->type == BOURSE_CLIENT_FIELD_RECORD)
+    g_clear_object ((BourseClientObject **) slot);
 }
 
 /* }}} */
@@ -245,6 +269,10 @@ bourse_client_object_class_install (BourseClientObjectClass *klass,
           break;
         case BOURSE_CLIENT_FIELD_STRV:
           pspec = g_param_spec_boxed (name, NULL, NULL, G_TYPE_STRV, flags);
+          break;
+        case BOURSE_CLIENT_FIELD_RECORD:
+          g_assert (fields[i].record_type != NULL);
+          pspec = g_param_spec_object (name, NULL, NULL, fields[i].record_type (), flags);
           break;
         default:
           g_assert_not_reached ();
@@ -398,6 +426,9 @@ bourse_client_object_get_property (GObject    *object,
     case BOURSE_CLIENT_FIELD_OBJECT:
     case BOURSE_CLIENT_FIELD_STRV:
       g_value_set_boxed (value, *(gpointer *) slot);
+      break;
+    case BOURSE_CLIENT_FIELD_RECORD:
+      g_value_set_object (value, *(gpointer *) slot);
       break;
     default:
       g_assert_not_reached ();

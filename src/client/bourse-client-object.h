@@ -23,6 +23,8 @@ typedef enum
   BOURSE_CLIENT_FIELD_DOUBLE,   /* double; decimals arrive as strings, never here */
   BOURSE_CLIENT_FIELD_OBJECT,   /* JsonObject *, never NULL once updated */
   BOURSE_CLIENT_FIELD_STRV,     /* char **, the strings of an array */
+  BOURSE_CLIENT_FIELD_RECORD,   /* BourseClientObject * of record_type, or NULL: a record
+                                 * embedded in another (an approval's recommendation) */
 } BourseClientFieldType;
 
 /* A property read from the JSON member of the same name with '_' for '-'
@@ -33,6 +35,7 @@ typedef struct
   const char            *member;
   BourseClientFieldType  type;
   gsize                  offset;
+  GType                (*record_type) (void);  /* a RECORD's, else NULL */
 } BourseClientField;
 
 #define BOURSE_TYPE_CLIENT_OBJECT (bourse_client_object_get_type ())

@@ -10,7 +10,9 @@
 
 #include "core/bourse-decimal.h"
 
-#define FIELD(Type, member, kind) { #member, BOURSE_CLIENT_FIELD_##kind, G_STRUCT_OFFSET (Type, member) }
+#define FIELD(Type, member, kind) { #member, BOURSE_CLIENT_FIELD_##kind, G_STRUCT_OFFSET (Type, member), NULL }
+#define RECORD_FIELD(Type, member, get_type) \
+  { #member, BOURSE_CLIENT_FIELD_RECORD, G_STRUCT_OFFSET (Type, member), get_type }
 
 /* BourseClientStrategy {{{ */
 
@@ -206,7 +208,7 @@ struct _BourseClientApproval
   char               *decided_at;
   char               *expires_at;
   gint64              order_id;
-  JsonObject         *recommendation;
+  BourseClientRecommendation *recommendation;
   char               *requested_by_name;
   char               *decided_by_name;
 };
@@ -224,7 +226,7 @@ static const BourseClientField approval_fields[] = {
   FIELD (BourseClientApproval, decided_at, STRING),
   FIELD (BourseClientApproval, expires_at, STRING),
   FIELD (BourseClientApproval, order_id, INT64),
-  FIELD (BourseClientApproval, recommendation, OBJECT),
+  RECORD_FIELD (BourseClientApproval, recommendation, bourse_client_recommendation_get_type),
   FIELD (BourseClientApproval, requested_by_name, STRING),
   FIELD (BourseClientApproval, decided_by_name, STRING),
 };
@@ -271,7 +273,7 @@ GETTER (approval, BourseClientApproval, APPROVAL, const char *, status)
 GETTER (approval, BourseClientApproval, APPROVAL, const char *, reason)
 GETTER (approval, BourseClientApproval, APPROVAL, const char *, expires_at)
 GETTER (approval, BourseClientApproval, APPROVAL, const char *, decided_at)
-GETTER (approval, BourseClientApproval, APPROVAL, JsonObject *, recommendation)
+GETTER (approval, BourseClientApproval, APPROVAL, BourseClientRecommendation *, recommendation)
 GETTER (approval, BourseClientApproval, APPROVAL, gint64, requested_by)
 GETTER (approval, BourseClientApproval, APPROVAL, gint64, decided_by)
 GETTER (approval, BourseClientApproval, APPROVAL, const char *, created_at)
@@ -298,13 +300,10 @@ bourse_client_approval_is_executable (BourseClientApproval *self)
 const char *
 bourse_client_approval_get_strategy_name (BourseClientApproval *self)
 {
-  JsonNode *node;
-
   g_return_val_if_fail (BOURSE_IS_CLIENT_APPROVAL (self), NULL);
 
-  node = self->recommendation != NULL ? json_object_get_member (self->recommendation, "strategy_name") : NULL;
-  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING
-         ? json_node_get_string (node) : NULL;
+  return self->recommendation != NULL
+         ? bourse_client_recommendation_get_strategy_name (self->recommendation) : NULL;
 }
 
 /* }}} */
@@ -1085,5 +1084,163 @@ GETTER (device, BourseClientDevice, DEVICE, const char *, platform)
 GETTER (device, BourseClientDevice, DEVICE, const char *, token)
 GETTER (device, BourseClientDevice, DEVICE, const char *, created_at)
 GETTER (device, BourseClientDevice, DEVICE, const char *, last_used_at)
+
+/* }}} */
+
+/* BourseClientRecommendation {{{ */
+
+struct _BourseClientRecommendation
+{
+  BourseClientObject  parent_instance;
+
+  gint64              id;
+  char               *symbol;
+  char               *interval;
+  char               *strategy;
+  char               *strategy_version;
+  gint64              strategy_id;
+  char               *strategy_name;
+  char               *decision;
+  char               *entry;
+  char               *stop_loss;
+  char               *take_profit;
+  double              risk_reward;
+  double              confidence;
+  char               *reason;
+  JsonObject         *metrics;
+  JsonObject         *params;
+  JsonObject         *window;
+  gint64              approval_id;
+  char               *origin;
+  gint64              webhook_id;
+  gboolean            simulated;
+  gint64              created_by;
+  char               *created_by_name;
+  char               *created_at;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientRecommendation, bourse_client_recommendation, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField recommendation_fields[] = {
+  FIELD (BourseClientRecommendation, id, INT64),
+  FIELD (BourseClientRecommendation, symbol, STRING),
+  FIELD (BourseClientRecommendation, interval, STRING),
+  FIELD (BourseClientRecommendation, strategy, STRING),
+  FIELD (BourseClientRecommendation, strategy_version, STRING),
+  FIELD (BourseClientRecommendation, strategy_id, INT64),
+  FIELD (BourseClientRecommendation, strategy_name, STRING),
+  FIELD (BourseClientRecommendation, decision, STRING),
+  FIELD (BourseClientRecommendation, entry, STRING),
+  FIELD (BourseClientRecommendation, stop_loss, STRING),
+  FIELD (BourseClientRecommendation, take_profit, STRING),
+  FIELD (BourseClientRecommendation, risk_reward, DOUBLE),
+  FIELD (BourseClientRecommendation, confidence, DOUBLE),
+  FIELD (BourseClientRecommendation, reason, STRING),
+  FIELD (BourseClientRecommendation, metrics, OBJECT),
+  FIELD (BourseClientRecommendation, params, OBJECT),
+  FIELD (BourseClientRecommendation, window, OBJECT),
+  FIELD (BourseClientRecommendation, approval_id, INT64),
+  FIELD (BourseClientRecommendation, origin, STRING),
+  FIELD (BourseClientRecommendation, webhook_id, INT64),
+  FIELD (BourseClientRecommendation, simulated, BOOLEAN),
+  FIELD (BourseClientRecommendation, created_by, INT64),
+  FIELD (BourseClientRecommendation, created_by_name, STRING),
+  FIELD (BourseClientRecommendation, created_at, STRING),
+};
+
+static void
+bourse_client_recommendation_class_init (BourseClientRecommendationClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "id",
+                                      recommendation_fields, G_N_ELEMENTS (recommendation_fields));
+}
+
+static void
+bourse_client_recommendation_init (BourseClientRecommendation *self)
+{
+}
+
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, gint64, id)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, symbol)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, interval)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, strategy)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, strategy_name)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, gint64, strategy_id)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, decision)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, entry)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, stop_loss)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, take_profit)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, double, confidence)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, reason)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, JsonObject *, metrics)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, JsonObject *, params)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, gint64, approval_id)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, origin)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, gboolean, simulated)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, gint64, created_by)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, created_by_name)
+GETTER (recommendation, BourseClientRecommendation, RECOMMENDATION, const char *, created_at)
+
+gboolean
+bourse_client_recommendation_get_risk_reward (BourseClientRecommendation *self,
+                                              double                     *value)
+{
+  JsonObject *json;
+  JsonNode *node;
+
+  g_return_val_if_fail (BOURSE_IS_CLIENT_RECOMMENDATION (self), FALSE);
+
+  /* null is not 0: the member says which. */
+  json = bourse_client_object_get_json (BOURSE_CLIENT_OBJECT (self));
+  node = json != NULL ? json_object_get_member (json, "risk_reward") : NULL;
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || (json_node_get_value_type (node) != G_TYPE_DOUBLE && json_node_get_value_type (node) != G_TYPE_INT64))
+    return FALSE;
+  if (value != NULL)
+    *value = self->risk_reward;
+  return TRUE;
+}
+
+static gint64
+window_member (BourseClientRecommendation *self,
+               const char                 *member)
+{
+  JsonNode *node = self->window != NULL ? json_object_get_member (self->window, member) : NULL;
+
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_INT64
+         ? json_node_get_int (node) : 0;
+}
+
+gint64
+bourse_client_recommendation_get_window_start (BourseClientRecommendation *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_RECOMMENDATION (self), 0);
+
+  return window_member (self, "start");
+}
+
+gint64
+bourse_client_recommendation_get_window_end (BourseClientRecommendation *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_RECOMMENDATION (self), 0);
+
+  return window_member (self, "end");
+}
+
+gint64
+bourse_client_recommendation_get_window_candles (BourseClientRecommendation *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_RECOMMENDATION (self), 0);
+
+  return window_member (self, "candles");
+}
+
+gboolean
+bourse_client_recommendation_has_levels (BourseClientRecommendation *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_RECOMMENDATION (self), FALSE);
+
+  return g_strcmp0 (self->decision, "NO_TRADE") != 0 && self->entry != NULL;
+}
 
 /* }}} */

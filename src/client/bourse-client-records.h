@@ -61,6 +61,9 @@ const char *bourse_client_instrument_get_tick_size   (BourseClientInstrument *se
 /* Where its candles come from: simulated, binance or csv. */
 const char *bourse_client_instrument_get_source      (BourseClientInstrument *self);
 
+/* Below: a strategy's recommendation, which an approval embeds. */
+typedef struct _BourseClientRecommendation BourseClientRecommendation;
+
 /* An approval (GET /api/v1/approvals, topic "approvals"). */
 #define BOURSE_TYPE_CLIENT_APPROVAL (bourse_client_approval_get_type ())
 
@@ -73,7 +76,10 @@ const char *bourse_client_approval_get_status            (BourseClientApproval *
 const char *bourse_client_approval_get_reason            (BourseClientApproval *self);
 const char *bourse_client_approval_get_expires_at        (BourseClientApproval *self);
 const char *bourse_client_approval_get_decided_at        (BourseClientApproval *self);
-JsonObject *bourse_client_approval_get_recommendation    (BourseClientApproval *self);
+/* What it decides on, as embedded (the property "recommendation", a
+ * BourseClientRecommendation: the same object while the approval lasts,
+ * notifying what changes in it), or NULL. */
+BourseClientRecommendation *bourse_client_approval_get_recommendation (BourseClientApproval *self);
 /* 0 for nobody: the local owner, a live strategy, an external signal. */
 gint64      bourse_client_approval_get_requested_by      (BourseClientApproval *self);
 gint64      bourse_client_approval_get_decided_by        (BourseClientApproval *self);
@@ -343,6 +349,58 @@ const char *bourse_client_device_get_platform     (BourseClientDevice *self);
 const char *bourse_client_device_get_token        (BourseClientDevice *self);
 const char *bourse_client_device_get_created_at   (BourseClientDevice *self);
 const char *bourse_client_device_get_last_used_at (BourseClientDevice *self);
+
+/* }}} */
+
+/* Recommendations {{{ */
+
+/* A strategy's recommendation (POST /api/v1/recommendations answers one,
+ * an approval embeds its own): a decision over a window of candles, with
+ * its levels. Levels are decimals as the API writes them ("64210.50000000"),
+ * NULL for a NO_TRADE. */
+#define BOURSE_TYPE_CLIENT_RECOMMENDATION (bourse_client_recommendation_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientRecommendation, bourse_client_recommendation, BOURSE, CLIENT_RECOMMENDATION, BourseClientObject)
+
+gint64      bourse_client_recommendation_get_id               (BourseClientRecommendation *self);
+const char *bourse_client_recommendation_get_symbol           (BourseClientRecommendation *self);
+const char *bourse_client_recommendation_get_interval         (BourseClientRecommendation *self);
+/* The strategy type's id, or "webhook". */
+const char *bourse_client_recommendation_get_strategy         (BourseClientRecommendation *self);
+/* The live strategy's or the webhook's name, else the type's human name. */
+const char *bourse_client_recommendation_get_strategy_name    (BourseClientRecommendation *self);
+/* The live strategy that made it, or 0. */
+gint64      bourse_client_recommendation_get_strategy_id      (BourseClientRecommendation *self);
+/* BUY, SELL or NO_TRADE */
+const char *bourse_client_recommendation_get_decision         (BourseClientRecommendation *self);
+const char *bourse_client_recommendation_get_entry            (BourseClientRecommendation *self);
+const char *bourse_client_recommendation_get_stop_loss        (BourseClientRecommendation *self);
+const char *bourse_client_recommendation_get_take_profit      (BourseClientRecommendation *self);
+/* A ratio, not money; FALSE (and @value untouched) when there is none,
+ * as for a NO_TRADE. The property "risk-reward" is 0 then. */
+gboolean    bourse_client_recommendation_get_risk_reward      (BourseClientRecommendation *self,
+                                                               double                     *value);
+/* 0 to 1. */
+double      bourse_client_recommendation_get_confidence       (BourseClientRecommendation *self);
+const char *bourse_client_recommendation_get_reason           (BourseClientRecommendation *self);
+/* The model's own numbers, and the parameters it ran with. */
+JsonObject *bourse_client_recommendation_get_metrics          (BourseClientRecommendation *self);
+JsonObject *bourse_client_recommendation_get_params           (BourseClientRecommendation *self);
+/* The open times (ms) of the first and last candle read, 0 when not
+ * given, and how many candles it read: the "window" member. */
+gint64      bourse_client_recommendation_get_window_start     (BourseClientRecommendation *self);
+gint64      bourse_client_recommendation_get_window_end       (BourseClientRecommendation *self);
+gint64      bourse_client_recommendation_get_window_candles   (BourseClientRecommendation *self);
+/* The approval a BUY or a SELL opened, or 0. */
+gint64      bourse_client_recommendation_get_approval_id      (BourseClientRecommendation *self);
+/* analysis, live or webhook */
+const char *bourse_client_recommendation_get_origin           (BourseClientRecommendation *self);
+gboolean    bourse_client_recommendation_get_simulated        (BourseClientRecommendation *self);
+gint64      bourse_client_recommendation_get_created_by       (BourseClientRecommendation *self);
+const char *bourse_client_recommendation_get_created_by_name  (BourseClientRecommendation *self);
+const char *bourse_client_recommendation_get_created_at       (BourseClientRecommendation *self);
+/* Whether it is a trade (BUY or SELL) with its levels. */
+gboolean    bourse_client_recommendation_has_levels           (BourseClientRecommendation *self);
 
 /* }}} */
 

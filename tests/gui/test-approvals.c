@@ -588,6 +588,13 @@ level_of (JsonObject *approval,
   return g_ascii_strtod (json_object_get_string_member (recommendation_of (approval), member), NULL);
 }
 
+/* The confidence as the page shows it, "72 %": the recommendation's. */
+static char *
+confidence_of (JsonObject *recommendation)
+{
+  return g_strdup_printf ("%.0f\u00a0%%", json_object_get_double_member (recommendation, "confidence") * 100);
+}
+
 static gboolean
 page_is_visible (gpointer data)
 {
@@ -720,7 +727,7 @@ test_list (void)
   g_assert_cmpstr (label_text (row, "entry-value"), ==, entry_text);
   g_assert_cmpstr (label_text (row, "stop-loss-value"), ==, stop_text);
   g_assert_cmpstr (label_text (row, "take-profit-value"), ==, target_text);
-  confidence = bourse_format_confidence (recommendation);
+  confidence = confidence_of (recommendation);
   g_assert_cmpstr (label_text (row, "confidence-value"), ==, confidence);
   g_assert_true (g_str_has_suffix (confidence, "\u00a0%"));
   risk_reward = g_strdup_printf ("%.2f", json_object_get_double_member (recommendation, "risk_reward"));
@@ -1045,7 +1052,7 @@ test_live (void)
   entry = price_of (dot, "entry");
   stop = price_of (dot, "stop_loss");
   take = price_of (dot, "take_profit");
-  confidence = bourse_format_confidence (recommendation_of (dot));
+  confidence = confidence_of (recommendation_of (dot));
   expected_body = g_strdup_printf ("Entry %s · Stop %s · Target %s · %s\n", entry, stop, take, confidence);
   g_assert_true (g_str_has_prefix (body, expected_body));
   g_assert_true (g_variant_lookup (notification, "default-action", "s", &default_action));

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "bourse-approvals-page.h"
+#include "bourse-desk-util.h"
 #include "bourse-mini-chart.h"
 #include "bourse-page-header.h"
 #include "bourse-strategies-page.h"
@@ -753,6 +754,18 @@ test_analyse (void)
   g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-entry"), !=, "—");
   g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-stop-loss"), !=, "—");
   g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-take-profit"), !=, "—");
+  /* The levels, the risk/reward and the confidence as the answer has them
+   * (the page reads it as a BourseClientRecommendation). */
+  {
+    g_autofree char *entry = bourse_format_price (json_object_get_string_member (rec, "entry"));
+    g_autofree char *risk_reward = g_strdup_printf ("%.2f", json_object_get_double_member (rec, "risk_reward"));
+    g_autofree char *confidence = g_strdup_printf ("%.0f\u00a0%%",
+                                                   json_object_get_double_member (rec, "confidence") * 100);
+
+    g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-entry"), ==, entry);
+    g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-risk-reward"), ==, risk_reward);
+    g_assert_cmpstr (label_text (GTK_WIDGET (page), "result-confidence"), ==, confidence);
+  }
   g_assert_nonnull (find_widget (GTK_WIDGET (page), "metric-forecast"));
 
   chart = find (page, "mini-chart");

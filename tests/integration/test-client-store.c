@@ -990,6 +990,156 @@ test_device_record (void)
 
 /* }}} */
 
+/* Recommendations {{{ */
+
+#define RECOMMENDATION_JSON(decision, entry, stop, target, risk_reward, reason, strategy_name) \
+  "{\"id\":31,\"symbol\":\"SOLUSDT\",\"interval\":\"1h\",\"strategy\":\"rsi-reversion\"," \
+  "\"strategy_version\":\"1.2.0\",\"strategy_id\":null,\"strategy_name\":" strategy_name "," \
+  "\"decision\":\"" decision "\",\"entry\":" entry ",\"stop_loss\":" stop ",\"take_profit\":" target "," \
+  "\"risk_reward\":" risk_reward ",\"confidence\":0.72,\"reason\":\"" reason "\"," \
+  "\"metrics\":{\"rsi\":27.5},\"params\":{\"period\":14}," \
+  "\"window\":{\"start\":1767225600000,\"end\":1767834000000,\"candles\":170}," \
+  "\"approval_id\":5,\"origin\":\"analysis\",\"simulated\":true,\"created_by\":2," \
+  "\"created_by_name\":\"tess\",\"created_at\":\"2026-01-08T01:00:00Z\"}"
+
+/* A recommendation as the analysis answers it: its members, levels as the
+ * decimals the API writes, the window, and a null risk/reward. */
+static void
+test_recommendation_record (void)
+{
+  g_autoptr(JsonNode) buy = json_from_string (
+    RECOMMENDATION_JSON ("BUY", "\"142.50000000\"", "\"138.25000000\"", "\"151.00000000\"", "2",
+                         "RSI(14) is 27.5", "\"RSI reversion\""), NULL);
+  g_autoptr(JsonNode) no_trade = json_from_string (
+    RECOMMENDATION_JSON ("NO_TRADE", "null", "null", "null", "null", "RSI(14) is 50.1", "null"), NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_RECOMMENDATION,
+                                                                             json_node_get_object (buy));
+  g_autoptr(BourseClientObject) nothing = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_RECOMMENDATION,
+                                                                              json_node_get_object (no_trade));
+  BourseClientRecommendation *recommendation = BOURSE_CLIENT_RECOMMENDATION (object);
+  g_autofree char *entry = NULL;
+  double risk_reward = -1;
+
+  g_assert_cmpstr (bourse_client_object_get_key (object), ==, "31");
+  g_assert_cmpint (bourse_client_recommendation_get_id (recommendation), ==, 31);
+  g_assert_cmpstr (bourse_client_recommendation_get_symbol (recommendation), ==, "SOLUSDT");
+  g_assert_cmpstr (bourse_client_recommendation_get_interval (recommendation), ==, "1h");
+  g_assert_cmpstr (bourse_client_recommendation_get_strategy (recommendation), ==, "rsi-reversion");
+  g_assert_cmpstr (bourse_client_recommendation_get_strategy_name (recommendation), ==, "RSI reversion");
+  g_assert_cmpint (bourse_client_recommendation_get_strategy_id (recommendation), ==, 0);
+  g_assert_cmpstr (bourse_client_recommendation_get_decision (recommendation), ==, "BUY");
+  /* Decimals stay the strings the API wrote. */
+  g_assert_cmpstr (bourse_client_recommendation_get_entry (recommendation), ==, "142.50000000");
+  g_assert_cmpstr (bourse_client_recommendation_get_stop_loss (recommendation), ==, "138.25000000");
+  g_assert_cmpstr (bourse_client_recommendation_get_take_profit (recommendation), ==, "151.00000000");
+  g_object_get (object, "entry", &entry, NULL);
+  g_assert_cmpstr (entry, ==, "142.50000000");
+  g_assert_true (bourse_client_recommendation_has_levels (recommendation));
+  /* An integer risk/reward is a number all the same. */
+  g_assert_true (bourse_client_recommendation_get_risk_reward (recommendation, &risk_reward));
+  g_assert_cmpfloat (risk_reward, ==, 2);
+  g_assert_cmpfloat (bourse_client_recommendation_get_confidence (recommendation), ==, 0.72);
+  g_assert_cmpstr (bourse_client_recommendation_get_reason (recommendation), ==, "RSI(14) is 27.5");
+  g_assert_cmpfloat (json_object_get_double_member (bourse_client_recommendation_get_metrics (recommendation), "rsi"),
+                     ==, 27.5);
+  g_assert_cmpint (json_object_get_int_member (bourse_client_recommendation_get_params (recommendation), "period"),
+                   ==, 14);
+  g_assert_cmpint (bourse_client_recommendation_get_window_start (recommendation), ==, 1767225600000);
+  g_assert_cmpint (bourse_client_recommendation_get_window_end (recommendation), ==, 1767834000000);
+  g_assert_cmpint (bourse_client_recommendation_get_window_candles (recommendation), ==, 170);
+  g_assert_cmpint (bourse_client_recommendation_get_approval_id (recommendation), ==, 5);
+  g_assert_cmpstr (bourse_client_recommendation_get_origin (recommendation), ==, "analysis");
+  g_assert_true (bourse_client_recommendation_get_simulated (recommendation));
+  g_assert_cmpint (bourse_client_recommendation_get_created_by (recommendation), ==, 2);
+  g_assert_cmpstr (bourse_client_recommendation_get_created_by_name (recommendation), ==, "tess");
+  g_assert_cmpstr (bourse_client_recommendation_get_created_at (recommendation), ==, "2026-01-08T01:00:00Z");
+
+  /* A NO_TRADE: no levels, no risk/reward (null is not 0). */
+  recommendation = BOURSE_CLIENT_RECOMMENDATION (nothing);
+  g_assert_cmpstr (bourse_client_recommendation_get_decision (recommendation), ==, "NO_TRADE");
+  g_assert_null (bourse_client_recommendation_get_entry (recommendation));
+  g_assert_null (bourse_client_recommendation_get_stop_loss (recommendation));
+  g_assert_null (bourse_client_recommendation_get_take_profit (recommendation));
+  g_assert_false (bourse_client_recommendation_has_levels (recommendation));
+  risk_reward = -1;
+  g_assert_false (bourse_client_recommendation_get_risk_reward (recommendation, &risk_reward));
+  g_assert_cmpfloat (risk_reward, ==, -1);
+  g_assert_null (bourse_client_recommendation_get_strategy_name (recommendation));
+}
+
+/* An approval's recommendation is a typed property: the same object while
+ * it is the same recommendation, notifying what changes in it, and the
+ * approval's "recommendation" notifies only when it is another. */
+static void
+test_approval_recommendation (void)
+{
+  g_autoptr(JsonNode) pending = json_from_string (
+    "{\"id\":5,\"recommendation_id\":31,\"status\":\"pending\",\"recommendation\":"
+    RECOMMENDATION_JSON ("BUY", "\"142.50000000\"", "\"138.25000000\"", "\"151.00000000\"", "2.04",
+                         "RSI(14) is 27.5", "\"RSI reversion\"") "}", NULL);
+  g_autoptr(JsonNode) approved = json_from_string (
+    "{\"id\":5,\"recommendation_id\":31,\"status\":\"approved\",\"recommendation\":"
+    RECOMMENDATION_JSON ("BUY", "\"142.50000000\"", "\"138.25000000\"", "\"151.00000000\"", "2.04",
+                         "RSI(14) is 27.5", "\"RSI reversion\"") "}", NULL);
+  g_autoptr(JsonNode) renamed = json_from_string (
+    "{\"id\":5,\"recommendation_id\":31,\"status\":\"approved\",\"recommendation\":"
+    RECOMMENDATION_JSON ("BUY", "\"142.50000000\"", "\"138.25000000\"", "\"151.00000000\"", "2.04",
+                         "RSI(14) is 27.5", "\"Morning reversion\"") "}", NULL);
+  g_autoptr(JsonNode) bare = json_from_string ("{\"id\":5,\"status\":\"approved\",\"recommendation\":null}", NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_APPROVAL,
+                                                                             json_node_get_object (pending));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen_inside = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(BourseClientRecommendation) property = NULL;
+  BourseClientApproval *approval = BOURSE_CLIENT_APPROVAL (object);
+  BourseClientRecommendation *recommendation = bourse_client_approval_get_recommendation (approval);
+
+  /* Held: compared after the approval let go of it. */
+  g_autoptr(BourseClientRecommendation) first = g_object_ref (recommendation);
+
+  g_assert_true (BOURSE_IS_CLIENT_RECOMMENDATION (recommendation));
+  g_object_get (object, "recommendation", &property, NULL);
+  g_assert_true (property == recommendation);
+  g_assert_cmpint (bourse_client_recommendation_get_id (recommendation), ==, 31);
+  g_assert_cmpstr (bourse_client_recommendation_get_entry (recommendation), ==, "142.50000000");
+  g_assert_cmpstr (bourse_client_approval_get_strategy_name (approval), ==, "RSI reversion");
+
+  g_signal_connect (object, "notify", G_CALLBACK (count_notify), seen);
+  g_signal_connect (recommendation, "notify", G_CALLBACK (count_notify), seen_inside);
+
+  /* Decided: the approval notifies its status; the recommendation, the
+   * same, is quiet. */
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (approved)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "status"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "recommendation"), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (seen_inside), ==, 0);
+  g_assert_true (bourse_client_approval_get_recommendation (approval) == recommendation);
+
+  /* Its strategy renamed: one notify inside, none for the property. */
+  g_hash_table_remove_all (seen);
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (renamed)));
+  g_assert_cmpuint (N_NOTIFIED (seen_inside, "strategy-name"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen_inside, "entry"), ==, 0);
+  g_assert_cmpuint (N_NOTIFIED (seen, "recommendation"), ==, 0);
+  g_assert_cmpuint (N_NOTIFIED (seen, "status"), ==, 0);
+  g_assert_true (bourse_client_approval_get_recommendation (approval) == recommendation);
+  g_assert_cmpstr (bourse_client_approval_get_strategy_name (approval), ==, "Morning reversion");
+
+  /* Gone from the member: NULL, and the property says so once. */
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (bare)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "recommendation"), ==, 1);
+  g_assert_null (bourse_client_approval_get_recommendation (approval));
+  g_assert_null (bourse_client_approval_get_strategy_name (approval));
+
+  /* Back: another object, notified once. */
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (renamed)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "recommendation"), ==, 2);
+  g_assert_nonnull (bourse_client_approval_get_recommendation (approval));
+  g_assert_true (bourse_client_approval_get_recommendation (approval) != recommendation);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -1010,6 +1160,8 @@ main (int   argc,
   g_test_add_func ("/client-store/session-record", test_session_record);
   g_test_add_func ("/client-store/api-key-record", test_api_key_record);
   g_test_add_func ("/client-store/device-record", test_device_record);
+  g_test_add_func ("/client-store/recommendation-record", test_recommendation_record);
+  g_test_add_func ("/client-store/approval-recommendation", test_approval_recommendation);
 
   return g_test_run ();
 }
