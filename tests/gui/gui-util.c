@@ -210,10 +210,13 @@ dup_user_member (BourseClient *client,
   return NULL;
 }
 
-GtkWidget *
-find_widget (GtkWidget  *root,
-             const char *name)
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name,
+            gboolean    shown_only)
 {
+  if (shown_only && !gtk_widget_get_visible (root))
+    return NULL;
   if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
     return root;
 
@@ -221,13 +224,27 @@ find_widget (GtkWidget  *root,
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_widget (child, name);
+      GtkWidget *found = find_named (child, name, shown_only);
 
       if (found != NULL)
         return found;
     }
 
   return NULL;
+}
+
+GtkWidget *
+find_widget (GtkWidget  *root,
+             const char *name)
+{
+  return find_named (root, name, FALSE);
+}
+
+GtkWidget *
+find_shown (GtkWidget  *root,
+            const char *name)
+{
+  return find_named (root, name, TRUE);
 }
 
 GtkWidget *

@@ -69,6 +69,10 @@ char              *dup_user_member     (BourseClient *client,
 
 GtkWidget         *find_widget         (GtkWidget   *root,
                                         const char  *name);
+/* Like find_widget (), among what is shown: a row's template may hold
+ * every button it may show, and hide those that do not apply. */
+GtkWidget         *find_shown          (GtkWidget   *root,
+                                        const char  *name);
 GtkWidget         *find_widget_of_type (GtkWidget   *root,
                                         GType        type);
 const char        *label_text          (GtkWidget   *root,

@@ -137,30 +137,6 @@ close_preferences (BoursePreferencesWindow *prefs)
   wait_until (pointer_is_null, &prefs, "the preferences to be finalized");
 }
 
-/* Like find_widget (), among what is shown: a row's template holds every
- * button it may show, and hides those that do not apply. */
-static GtkWidget *
-find_shown (GtkWidget  *root,
-            const char *name)
-{
-  if (!gtk_widget_get_visible (root))
-    return NULL;
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_shown (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 is_loaded (gpointer data)
 {
