@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "client/bourse-client-records.h"
 #include "core/bourse-json.h"
 
 #include "bourse-app-util.h"
@@ -37,11 +38,14 @@ typedef struct
 
 typedef struct
 {
-  char      *name;
-  char      *shown;        /* the section's JSON as last shown, to skip what did not change */
-  GtkWidget *group;
-  GtkWidget *apply_button;
-  GPtrArray *rows;         /* of KeyRow */
+  BourseSettingsPage        *page;
+  char                      *name;
+  /* As last shown: it notifies "json" only when the server says something
+   * else, and the rows are made again then (they are costly). */
+  BourseClientConfigSection *model;
+  GtkWidget                 *group;
+  GtkWidget                 *apply_button;
+  GPtrArray                 *rows;         /* of KeyRow */
 } Section;
 
 struct _BourseSettingsPage
@@ -95,8 +99,9 @@ key_row_free (KeyRow *row)
 static void
 section_free (Section *section)
 {
+  g_signal_handlers_disconnect_by_data (section->model, section);
+  g_object_unref (section->model);
   g_free (section->name);
-  g_free (section->shown);
   g_ptr_array_unref (section->rows);
   g_free (section);
 }
@@ -113,27 +118,6 @@ source_to_display (const char *source)
   };
 
   return bourse_display_name_lookup (sources, G_N_ELEMENTS (sources), source);
-}
-
-/* A key's value as the text the page compares: integers and booleans as
- * the API writes them in files, the rest as given. */
-static char *
-value_to_text (JsonNode *node)
-{
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || !JSON_NODE_HOLDS_VALUE (node))
-    return g_strdup ("");
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_BOOLEAN:
-      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
-    case G_TYPE_INT64:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
-    case G_TYPE_STRING:
-      return g_strdup (json_node_get_string (node));
-    default:
-      return g_strdup ("");
-    }
 }
 
 static char *
@@ -208,16 +192,15 @@ bourse_settings_page_changed_cb (GtkWidget *editor)
 }
 
 static GtkWidget *
-create_editor (JsonObject *spec,
-               KeyRow     *row)
+create_editor (BourseClientConfigKey *key,
+               KeyRow                *row)
 {
   GtkWidget *editor;
 
   if (row->secret)
     {
-      gboolean set = FALSE;
+      gboolean set = bourse_client_config_key_is_set (key);
 
-      bourse_json_get_boolean (spec, "set", &set);
       editor = gtk_password_entry_new ();
       gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (editor), TRUE);
       /* Only whether it is set: the value never leaves the server. */
@@ -234,8 +217,7 @@ create_editor (JsonObject *spec,
     {
       gint64 min = G_MININT32, max = G_MAXINT32;
 
-      bourse_json_get_int (spec, "min", &min);
-      bourse_json_get_int (spec, "max", &max);
+      bourse_client_config_key_get_range (key, &min, &max);
       editor = gtk_spin_button_new_with_range ((double) min, (double) max, 1);
       gtk_spin_button_set_digits (GTK_SPIN_BUTTON (editor), 0);
       gtk_spin_button_set_numeric (GTK_SPIN_BUTTON (editor), TRUE);
@@ -244,16 +226,14 @@ create_editor (JsonObject *spec,
     }
   else if (g_strcmp0 (row->type, "enum") == 0)
     {
-      JsonArray *allowed = bourse_json_get_array (spec, "allowed");
+      const char * const *allowed = bourse_client_config_key_get_allowed (key);
       g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
       guint selected = GTK_INVALID_LIST_POSITION;
 
-      for (guint i = 0; allowed != NULL && i < json_array_get_length (allowed); i++)
+      for (guint i = 0; allowed != NULL && allowed[i] != NULL; i++)
         {
-          const char *choice = json_array_get_string_element (allowed, i);
-
-          gtk_string_list_append (list, choice);
-          if (g_strcmp0 (choice, row->original) == 0)
+          gtk_string_list_append (list, allowed[i]);
+          if (g_strcmp0 (allowed[i], row->original) == 0)
             selected = i;
         }
       editor = gtk_drop_down_new (G_LIST_MODEL (g_object_ref (list)), NULL);
@@ -277,27 +257,26 @@ create_editor (JsonObject *spec,
 }
 
 static KeyRow *
-create_key_row (Section    *section,
-                JsonObject *spec)
+create_key_row (Section               *section,
+                BourseClientConfigKey *key)
 {
   KeyRow *row = g_new0 (KeyRow, 1);
   g_autofree char *name = NULL;
   g_autofree char *editor_name = NULL;
-  GString *subtitle = g_string_new (bourse_json_get_string (spec, "description"));
-  const char *source = bourse_json_get_string (spec, "source");
-  const char *origin = bourse_json_get_string (spec, "origin");
-  gboolean restart_required = FALSE;
-  gboolean pending_restart = FALSE;
+  GString *subtitle = g_string_new (bourse_client_config_key_get_description (key));
+  const char *source = bourse_client_config_key_get_source (key);
+  const char *origin = bourse_client_config_key_get_origin (key);
+  gboolean restart_required = bourse_client_config_key_get_restart_required (key);
+  gboolean pending_restart = bourse_client_config_key_get_pending_restart (key);
   GtkWidget *label;
 
   row->section = g_strdup (section->name);
-  row->key = g_strdup (bourse_json_get_string (spec, "key"));
+  row->key = g_strdup (bourse_client_config_key_get_key (key));
   row->field = g_strdup_printf ("%s.%s", row->section, row->key);
-  row->type = g_strdup (bourse_json_get_string (spec, "type"));
-  bourse_json_get_boolean (spec, "secret", &row->secret);
-  bourse_json_get_boolean (spec, "restart_required", &restart_required);
-  bourse_json_get_boolean (spec, "pending_restart", &pending_restart);
-  row->original = row->secret ? g_strdup ("") : value_to_text (json_object_get_member (spec, "value"));
+  row->type = g_strdup (bourse_client_config_key_get_value_type (key));
+  row->secret = bourse_client_config_key_get_secret (key);
+  /* "" for a secret: only whether it is set is known. */
+  row->original = g_strdup (bourse_client_config_key_get_value (key));
 
   if (restart_required)
     {
@@ -334,7 +313,7 @@ create_key_row (Section    *section,
     }
 
   /* Held until the row is freed, which may come after the widgets'. */
-  row->editor = g_object_ref (create_editor (spec, row));
+  row->editor = g_object_ref (create_editor (key, row));
   editor_name = g_strdup_printf ("config-value-%s", row->field);
   gtk_widget_set_name (row->editor, editor_name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row->editor),
@@ -356,28 +335,23 @@ bourse_settings_page_update_section (BourseSettingsPage *self,
                             bourse_client_has_permission (self->client, "config.write"));
 }
 
-/* Shows @spec ({"name","keys":[…]}) in @section, dropping any edits. */
+/* Shows the keys of @section's model, dropping any edits. */
 static void
 bourse_settings_page_fill_section (BourseSettingsPage *self,
-                                   Section            *section,
-                                   JsonObject         *spec)
+                                   Section            *section)
 {
-  JsonArray *keys = bourse_json_get_array (spec, "keys");
+  GListModel *keys = bourse_client_config_section_get_keys (section->model);
 
   for (guint i = 0; i < section->rows->len; i++)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (section->group),
                                   ((KeyRow *) g_ptr_array_index (section->rows, i))->row);
   g_ptr_array_set_size (section->rows, 0);
 
-  for (guint i = 0; keys != NULL && i < json_array_get_length (keys); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (keys); i++)
     {
-      JsonObject *key = json_array_get_object_element (keys, i);
-      KeyRow *row;
+      g_autoptr(BourseClientConfigKey) key = g_list_model_get_item (keys, i);
+      KeyRow *row = create_key_row (section, key);
 
-      if (key == NULL || bourse_json_get_string (key, "key") == NULL)
-        continue;
-
-      row = create_key_row (section, key);
       g_ptr_array_add (section->rows, row);
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (section->group), row->row);
     }
@@ -400,16 +374,27 @@ bourse_settings_page_find_section (BourseSettingsPage *self,
   return NULL;
 }
 
+/* The server said something else of a section shown as it was. */
+static void
+section_model_changed_cb (Section *section)
+{
+  bourse_settings_page_fill_section (section->page, section);
+}
+
 static Section *
-bourse_settings_page_add_section (BourseSettingsPage *self,
-                                  const char         *name)
+bourse_settings_page_add_section (BourseSettingsPage        *self,
+                                  BourseClientConfigSection *model)
 {
   Section *section = g_new0 (Section, 1);
+  const char *name = bourse_client_config_section_get_name (model);
   g_autofree char *group_name = g_strdup_printf ("section-%s", name);
   g_autofree char *button_name = g_strdup_printf ("apply-%s", name);
   g_autofree char *accessible_name = NULL;
 
+  section->page = self;
   section->name = g_strdup (name);
+  section->model = g_object_ref (model);
+  g_signal_connect_swapped (model, "notify::json", G_CALLBACK (section_model_changed_cb), section);
   section->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) key_row_free);
 
   section->group = adw_preferences_group_new ();
@@ -471,25 +456,27 @@ bourse_settings_page_apply_config (BourseSettingsPage *self,
   for (guint i = 0; sections != NULL && i < json_array_get_length (sections); i++)
     {
       JsonObject *spec = json_array_get_object_element (sections, i);
-      const char *name = bourse_json_get_string (spec, "name");
-      g_autofree char *text = NULL;
+      g_autofree char *name = NULL;
       Section *section;
 
-      if (name == NULL)
+      if (spec == NULL || (name = bourse_client_object_dup_key_of (BOURSE_TYPE_CLIENT_CONFIG_SECTION, spec)) == NULL)
         continue;
 
-      text = json_to_string (json_array_get_element (sections, i), FALSE);
       section = bourse_settings_page_find_section (self, name);
       if (section == NULL)
-        section = bourse_settings_page_add_section (self, name);
-      /* A change made elsewhere does not sweep away edits not yet applied;
-       * a section as it was shown is left as it is (rows are costly). */
-      else if (section_is_dirty (section) || g_strcmp0 (section->shown, text) == 0)
-        continue;
+        {
+          g_autoptr(BourseClientObject) model = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_CONFIG_SECTION,
+                                                                                    spec);
 
-      bourse_settings_page_fill_section (self, section, spec);
-      g_free (section->shown);
-      section->shown = g_steal_pointer (&text);
+          section = bourse_settings_page_add_section (self, BOURSE_CLIENT_CONFIG_SECTION (model));
+          bourse_settings_page_fill_section (self, section);
+        }
+      /* A change made elsewhere does not sweep away edits not yet applied;
+       * a section the server says the same of is left as it is (rows are
+       * costly): the model notifies, and its rows are made again, only
+       * when something changed. */
+      else if (!section_is_dirty (section))
+        bourse_client_object_update (BOURSE_CLIENT_OBJECT (section->model), spec);
     }
 }
 
@@ -645,10 +632,14 @@ bourse_settings_page_apply_cb (GObject      *object,
       return;
     }
 
+  /* The rows are made again even when the server says what it said:
+   * the edits (a secret typed) are applied, and go. */
   if (section != NULL)
     {
-      bourse_settings_page_fill_section (self, section, json_node_get_object (answer));
-      g_clear_pointer (&section->shown, g_free);
+      g_signal_handlers_block_by_func (section->model, section_model_changed_cb, section);
+      bourse_client_object_update (BOURSE_CLIENT_OBJECT (section->model), json_node_get_object (answer));
+      g_signal_handlers_unblock_by_func (section->model, section_model_changed_cb, section);
+      bourse_settings_page_fill_section (self, section);
     }
 
   restart = bourse_json_get_array (json_node_get_object (answer), "restart_required");
@@ -754,13 +745,10 @@ bourse_settings_page_import_response_cb (BourseSettingsPage *self,
                                      g_object_ref (self));
 }
 
-static char *
-change_value_text (JsonObject *change,
-                   const char *member)
+static const char *
+change_value_text (const char *text)
 {
-  g_autofree char *text = value_to_text (json_object_get_member (change, member));
-
-  return text[0] != '\0' ? g_steal_pointer (&text) : g_strdup ("—");
+  return text[0] != '\0' ? text : "—";
 }
 
 typedef struct
@@ -817,16 +805,20 @@ bourse_settings_page_dry_run_cb (GObject      *object,
   n = changes != NULL ? json_array_get_length (changes) : 0;
   for (guint i = 0; i < n; i++)
     {
-      JsonObject *change = json_array_get_object_element (changes, i);
-      g_autofree char *old_text = change_value_text (change, "old");
-      g_autofree char *new_text = change_value_text (change, "new");
-      gboolean restart = FALSE;
+      JsonObject *member = json_array_get_object_element (changes, i);
+      g_autoptr(BourseClientObject) change = NULL;
+      BourseClientConfigChange *config_change;
 
-      bourse_json_get_boolean (change, "restart_required", &restart);
+      if (member == NULL
+          || (change = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_CONFIG_CHANGE, member)) == NULL)
+        continue;
+
+      config_change = BOURSE_CLIENT_CONFIG_CHANGE (change);
       /* Translators: a change an import would make: field, old value, new value */
-      g_string_append_printf (body, _("%s: %s → %s"), bourse_json_get_string (change, "field"),
-                              old_text, new_text);
-      if (restart)
+      g_string_append_printf (body, _("%s: %s → %s"), bourse_client_config_change_get_field (config_change),
+                              change_value_text (bourse_client_config_change_get_old_value (config_change)),
+                              change_value_text (bourse_client_config_change_get_new_value (config_change)));
+      if (bourse_client_config_change_get_restart_required (config_change))
         g_string_append_printf (body, " (%s)", _("after a restart"));
       g_string_append_c (body, '\n');
     }

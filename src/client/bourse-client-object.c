@@ -85,6 +85,29 @@ dup_strv (JsonObject *object,
   return g_strv_builder_end (builder);
 }
 
+/* A TEXT field's value: the text the API would write in a file. */
+static char *
+dup_text (JsonObject *object,
+          const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return g_strdup ("");
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_BOOLEAN:
+      return g_strdup (json_node_get_boolean (node) ? "true" : "false");
+    case G_TYPE_INT64:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+    case G_TYPE_STRING:
+      return g_strdup (json_node_get_string (node));
+    default:
+      return g_strdup ("");
+    }
+}
+
 /* Whether the field changed. */
 static gboolean
 take_field (gpointer                 instance,
@@ -183,6 +206,18 @@ take_field (gpointer                 instance,
         return TRUE;
       }
 
+    case BOURSE_CLIENT_FIELD_TEXT:
+      {
+        char **current = slot;
+        g_autofree char *value = dup_text (object, field->member);
+
+        if (*current != NULL && g_str_equal (*current, value))
+          return FALSE;
+        g_free (*current);
+        *current = g_steal_pointer (&value);
+        return TRUE;
+      }
+
     case BOURSE_CLIENT_FIELD_STRV:
       {
         char ***current = slot;
@@ -209,7 +244,7 @@ clear_field (gpointer                 instance,
 {
   gpointer slot = G_STRUCT_MEMBER_P (instance, field->offset);
 
-  if (field->type == BOURSE_CLIENT_FIELD_STRING)
+  if (field->type == BOURSE_CLIENT_FIELD_STRING || field->type == BOURSE_CLIENT_FIELD_TEXT)
     g_clear_pointer ((char **) slot, g_free);
   else if (field->type == BOURSE_CLIENT_FIELD_OBJECT)
     g_clear_pointer ((JsonObject **) slot, json_object_unref);
@@ -253,6 +288,7 @@ bourse_client_object_class_install (BourseClientObjectClass *klass,
       switch (fields[i].type)
         {
         case BOURSE_CLIENT_FIELD_STRING:
+        case BOURSE_CLIENT_FIELD_TEXT:
           pspec = g_param_spec_string (name, NULL, NULL, NULL, flags);
           break;
         case BOURSE_CLIENT_FIELD_INT64:
@@ -412,6 +448,7 @@ bourse_client_object_get_property (GObject    *object,
   switch (field->type)
     {
     case BOURSE_CLIENT_FIELD_STRING:
+    case BOURSE_CLIENT_FIELD_TEXT:
       g_value_set_string (value, *(char **) slot);
       break;
     case BOURSE_CLIENT_FIELD_INT64:

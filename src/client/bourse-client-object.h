@@ -25,6 +25,10 @@ typedef enum
   BOURSE_CLIENT_FIELD_STRV,     /* char **, the strings of an array */
   BOURSE_CLIENT_FIELD_RECORD,   /* BourseClientObject * of record_type, or NULL: a record
                                  * embedded in another (an approval's recommendation) */
+  BOURSE_CLIENT_FIELD_TEXT,     /* char *, never NULL once updated: a member of any scalar
+                                 * type as text (a configuration value): a boolean as
+                                 * true or false, an integer in decimal, a string as
+                                 * given; null, missing or anything else "" */
 } BourseClientFieldType;
 
 /* A property read from the JSON member of the same name with '_' for '-'

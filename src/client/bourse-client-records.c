@@ -1244,3 +1244,286 @@ bourse_client_recommendation_has_levels (BourseClientRecommendation *self)
 }
 
 /* }}} */
+
+/* Configuration {{{ */
+
+struct _BourseClientConfigKey
+{
+  BourseClientObject  parent_instance;
+
+  char               *type;
+  char               *value;
+  char               *default_value;
+  char               *description;
+  char               *source;
+  char               *origin;
+  gboolean            restart_required;
+  gboolean            pending_restart;
+  gboolean            secret;
+  gboolean            set;
+  gint64              min;
+  gint64              max;
+  char              **allowed;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientConfigKey, bourse_client_config_key, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField config_key_fields[] = {
+  FIELD (BourseClientConfigKey, type, STRING),
+  FIELD (BourseClientConfigKey, value, TEXT),
+  /* "default" is C's: the property is "default" all the same. */
+  { "default", BOURSE_CLIENT_FIELD_TEXT, G_STRUCT_OFFSET (BourseClientConfigKey, default_value), NULL },
+  FIELD (BourseClientConfigKey, description, STRING),
+  FIELD (BourseClientConfigKey, source, STRING),
+  FIELD (BourseClientConfigKey, origin, STRING),
+  FIELD (BourseClientConfigKey, restart_required, BOOLEAN),
+  FIELD (BourseClientConfigKey, pending_restart, BOOLEAN),
+  FIELD (BourseClientConfigKey, secret, BOOLEAN),
+  FIELD (BourseClientConfigKey, set, BOOLEAN),
+  FIELD (BourseClientConfigKey, min, INT64),
+  FIELD (BourseClientConfigKey, max, INT64),
+  FIELD (BourseClientConfigKey, allowed, STRV),
+};
+
+static void
+bourse_client_config_key_class_init (BourseClientConfigKeyClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "key",
+                                      config_key_fields, G_N_ELEMENTS (config_key_fields));
+}
+
+static void
+bourse_client_config_key_init (BourseClientConfigKey *self)
+{
+}
+
+GETTER (config_key, BourseClientConfigKey, CONFIG_KEY, const char *, default_value)
+GETTER (config_key, BourseClientConfigKey, CONFIG_KEY, const char *, description)
+GETTER (config_key, BourseClientConfigKey, CONFIG_KEY, const char *, source)
+GETTER (config_key, BourseClientConfigKey, CONFIG_KEY, const char *, origin)
+GETTER (config_key, BourseClientConfigKey, CONFIG_KEY, gboolean, restart_required)
+GETTER (config_key, BourseClientConfigKey, CONFIG_KEY, gboolean, pending_restart)
+GETTER (config_key, BourseClientConfigKey, CONFIG_KEY, gboolean, secret)
+GETTER (config_key, BourseClientConfigKey, CONFIG_KEY, const char * const *, allowed)
+
+const char *
+bourse_client_config_key_get_key (BourseClientConfigKey *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_CONFIG_KEY (self), NULL);
+
+  return bourse_client_object_get_key (BOURSE_CLIENT_OBJECT (self));
+}
+
+/* Not get_type: that is the GType's. */
+const char *
+bourse_client_config_key_get_value_type (BourseClientConfigKey *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_CONFIG_KEY (self), NULL);
+
+  return self->type;
+}
+
+const char *
+bourse_client_config_key_get_value (BourseClientConfigKey *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_CONFIG_KEY (self), "");
+
+  /* The server sends null for a secret; this says so whatever it sends. */
+  return self->secret ? "" : self->value;
+}
+
+gboolean
+bourse_client_config_key_is_set (BourseClientConfigKey *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_CONFIG_KEY (self), FALSE);
+
+  return self->set;
+}
+
+gboolean
+bourse_client_config_key_get_range (BourseClientConfigKey *self,
+                                    gint64                *min,
+                                    gint64                *max)
+{
+  JsonObject *json;
+  gboolean has_min, has_max;
+
+  g_return_val_if_fail (BOURSE_IS_CLIENT_CONFIG_KEY (self), FALSE);
+
+  /* An absent bound is not 0: the members say which. */
+  json = bourse_client_object_get_json (BOURSE_CLIENT_OBJECT (self));
+  has_min = json != NULL && json_object_has_member (json, "min") && !json_object_get_null_member (json, "min");
+  has_max = json != NULL && json_object_has_member (json, "max") && !json_object_get_null_member (json, "max");
+  if (has_min && min != NULL)
+    *min = self->min;
+  if (has_max && max != NULL)
+    *max = self->max;
+  return has_min && has_max;
+}
+
+struct _BourseClientConfigSection
+{
+  BourseClientObject  parent_instance;
+
+  char               *name;
+  GListStore         *keys;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientConfigSection, bourse_client_config_section, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField config_section_fields[] = {
+  FIELD (BourseClientConfigSection, name, STRING),
+};
+
+static BourseClientConfigKey *
+find_config_key (GListModel *keys,
+                 const char *name)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (keys); i++)
+    {
+      g_autoptr(BourseClientConfigKey) key = g_list_model_get_item (keys, i);
+
+      if (g_strcmp0 (bourse_client_config_key_get_key (key), name) == 0)
+        return key;
+    }
+  return NULL;
+}
+
+/* The keys follow the section as served: a key served again is updated
+ * in place, and the list says only which keys came, went or moved. */
+static void
+bourse_client_config_section_sync_keys (BourseClientConfigSection *self)
+{
+  JsonObject *json = bourse_client_object_get_json (BOURSE_CLIENT_OBJECT (self));
+  JsonNode *node = json != NULL ? json_object_get_member (json, "keys") : NULL;
+  JsonArray *array = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
+  gboolean same;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (element) ? json_node_get_object (element) : NULL;
+      g_autofree char *name = object != NULL ? bourse_client_object_dup_key_of (BOURSE_TYPE_CLIENT_CONFIG_KEY, object) : NULL;
+      BourseClientConfigKey *key;
+
+      if (name == NULL)
+        continue;
+      /* A key the section names twice is shown once. */
+      for (guint j = 0; j < keys->len; j++)
+        if (g_str_equal (bourse_client_config_key_get_key (g_ptr_array_index (keys, j)), name))
+          g_clear_pointer (&name, g_free);
+      if (name == NULL)
+        continue;
+      if ((key = find_config_key (G_LIST_MODEL (self->keys), name)) != NULL)
+        {
+          bourse_client_object_update (BOURSE_CLIENT_OBJECT (key), object);
+          g_ptr_array_add (keys, g_object_ref (key));
+        }
+      else
+        g_ptr_array_add (keys, bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_CONFIG_KEY, object));
+    }
+
+  same = keys->len == n_old;
+  for (guint i = 0; same && i < n_old; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (G_LIST_MODEL (self->keys), i);
+
+      same = item == g_ptr_array_index (keys, i);
+    }
+  if (!same)
+    g_list_store_splice (self->keys, 0, n_old, keys->pdata, keys->len);
+}
+
+static void
+bourse_client_config_section_notify (GObject    *object,
+                                     GParamSpec *pspec)
+{
+  if (g_str_equal (pspec->name, "json"))
+    bourse_client_config_section_sync_keys (BOURSE_CLIENT_CONFIG_SECTION (object));
+
+  if (G_OBJECT_CLASS (bourse_client_config_section_parent_class)->notify != NULL)
+    G_OBJECT_CLASS (bourse_client_config_section_parent_class)->notify (object, pspec);
+}
+
+static void
+bourse_client_config_section_finalize (GObject *object)
+{
+  BourseClientConfigSection *self = BOURSE_CLIENT_CONFIG_SECTION (object);
+
+  g_clear_object (&self->keys);
+
+  G_OBJECT_CLASS (bourse_client_config_section_parent_class)->finalize (object);
+}
+
+static void
+bourse_client_config_section_class_init (BourseClientConfigSectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = bourse_client_config_section_finalize;
+  object_class->notify = bourse_client_config_section_notify;
+
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "name",
+                                      config_section_fields, G_N_ELEMENTS (config_section_fields));
+}
+
+static void
+bourse_client_config_section_init (BourseClientConfigSection *self)
+{
+  self->keys = g_list_store_new (BOURSE_TYPE_CLIENT_CONFIG_KEY);
+}
+
+GETTER (config_section, BourseClientConfigSection, CONFIG_SECTION, const char *, name)
+
+GListModel *
+bourse_client_config_section_get_keys (BourseClientConfigSection *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_CONFIG_SECTION (self), NULL);
+
+  return G_LIST_MODEL (self->keys);
+}
+
+struct _BourseClientConfigChange
+{
+  BourseClientObject  parent_instance;
+
+  char               *old_value;
+  char               *new_value;
+  gboolean            restart_required;
+};
+
+G_DEFINE_FINAL_TYPE (BourseClientConfigChange, bourse_client_config_change, BOURSE_TYPE_CLIENT_OBJECT)
+
+static const BourseClientField config_change_fields[] = {
+  { "old", BOURSE_CLIENT_FIELD_TEXT, G_STRUCT_OFFSET (BourseClientConfigChange, old_value), NULL },
+  { "new", BOURSE_CLIENT_FIELD_TEXT, G_STRUCT_OFFSET (BourseClientConfigChange, new_value), NULL },
+  FIELD (BourseClientConfigChange, restart_required, BOOLEAN),
+};
+
+static void
+bourse_client_config_change_class_init (BourseClientConfigChangeClass *klass)
+{
+  bourse_client_object_class_install (BOURSE_CLIENT_OBJECT_CLASS (klass), "field",
+                                      config_change_fields, G_N_ELEMENTS (config_change_fields));
+}
+
+static void
+bourse_client_config_change_init (BourseClientConfigChange *self)
+{
+}
+
+GETTER (config_change, BourseClientConfigChange, CONFIG_CHANGE, const char *, old_value)
+GETTER (config_change, BourseClientConfigChange, CONFIG_CHANGE, const char *, new_value)
+GETTER (config_change, BourseClientConfigChange, CONFIG_CHANGE, gboolean, restart_required)
+
+const char *
+bourse_client_config_change_get_field (BourseClientConfigChange *self)
+{
+  g_return_val_if_fail (BOURSE_IS_CLIENT_CONFIG_CHANGE (self), NULL);
+
+  return bourse_client_object_get_key (BOURSE_CLIENT_OBJECT (self));
+}
+
+/* }}} */

@@ -404,4 +404,67 @@ gboolean    bourse_client_recommendation_has_levels           (BourseClientRecom
 
 /* }}} */
 
+/* Configuration {{{ */
+
+/* One key of the engine's configuration, its spec and its value (a key of
+ * a section in GET /api/v1/config). Its key is the key's name in the
+ * section ("listen_port"); no topic: "config" only says to read again. */
+#define BOURSE_TYPE_CLIENT_CONFIG_KEY (bourse_client_config_key_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientConfigKey, bourse_client_config_key, BOURSE, CLIENT_CONFIG_KEY, BourseClientObject)
+
+const char         *bourse_client_config_key_get_key              (BourseClientConfigKey *self);
+/* string, integer, decimal, boolean, enum, list… */
+const char         *bourse_client_config_key_get_value_type       (BourseClientConfigKey *self);
+/* The value as the text a file would hold ("true", "8080", "BTCUSDT,ETHUSDT");
+ * "" for none, and always for a secret, which never leaves the server. */
+const char         *bourse_client_config_key_get_value            (BourseClientConfigKey *self);
+const char         *bourse_client_config_key_get_default_value    (BourseClientConfigKey *self);
+const char         *bourse_client_config_key_get_description      (BourseClientConfigKey *self);
+/* default, file, environment, command-line or runtime; and which file or
+ * variable, or NULL. */
+const char         *bourse_client_config_key_get_source           (BourseClientConfigKey *self);
+const char         *bourse_client_config_key_get_origin           (BourseClientConfigKey *self);
+gboolean            bourse_client_config_key_get_restart_required (BourseClientConfigKey *self);
+/* Changed since the engine started. */
+gboolean            bourse_client_config_key_get_pending_restart  (BourseClientConfigKey *self);
+gboolean            bourse_client_config_key_get_secret           (BourseClientConfigKey *self);
+/* Whether a secret has a value: all that is told of it. */
+gboolean            bourse_client_config_key_is_set               (BourseClientConfigKey *self);
+/* An integer's or a decimal's bounds: FALSE, and each left untouched,
+ * when the key has none. */
+gboolean            bourse_client_config_key_get_range            (BourseClientConfigKey *self,
+                                                                   gint64                *min,
+                                                                   gint64                *max);
+/* An enum's choices, in order; empty for the other types. */
+const char * const *bourse_client_config_key_get_allowed          (BourseClientConfigKey *self);
+
+/* A section of the configuration ({"name","keys":[…]}, as GET
+ * /api/v1/config lists them and PUT /api/v1/config/{section} answers),
+ * its key the name ("server", "risk"). Its keys are a GListModel of
+ * BourseClientConfigKey that follows the section: a key served again is
+ * the same object, notified only of what changed. */
+#define BOURSE_TYPE_CLIENT_CONFIG_SECTION (bourse_client_config_section_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientConfigSection, bourse_client_config_section, BOURSE, CLIENT_CONFIG_SECTION, BourseClientObject)
+
+const char *bourse_client_config_section_get_name (BourseClientConfigSection *self);
+/* Of BourseClientConfigKey, in the API's order. */
+GListModel *bourse_client_config_section_get_keys (BourseClientConfigSection *self);
+
+/* A change an import makes or would make (the "changes" of POST
+ * /api/v1/config/import), its key the field ("server.listen_port"). The
+ * values as text, as a key's are; a secret's are masked by the server. */
+#define BOURSE_TYPE_CLIENT_CONFIG_CHANGE (bourse_client_config_change_get_type ())
+
+G_DECLARE_FINAL_TYPE (BourseClientConfigChange, bourse_client_config_change, BOURSE, CLIENT_CONFIG_CHANGE, BourseClientObject)
+
+const char *bourse_client_config_change_get_field            (BourseClientConfigChange *self);
+/* "" for none. */
+const char *bourse_client_config_change_get_old_value        (BourseClientConfigChange *self);
+const char *bourse_client_config_change_get_new_value        (BourseClientConfigChange *self);
+gboolean    bourse_client_config_change_get_restart_required (BourseClientConfigChange *self);
+
+/* }}} */
+
 G_END_DECLS

@@ -1140,6 +1140,291 @@ test_approval_recommendation (void)
 
 /* }}} */
 
+/* Configuration {{{ */
+
+/* A section as GET /api/v1/config serves it (bourse-config-routes.c). */
+#define CONFIG_SECTION_JSON(port, pending, level, extra) \
+  "{\"name\":\"server\",\"keys\":[" \
+  "{\"key\":\"port\",\"type\":\"integer\",\"value\":" port ",\"default\":8470,\"source\":\"file\"," \
+  "\"origin\":\"/etc/bourse/bourse.conf\",\"description\":\"Port\",\"restart_required\":true," \
+  "\"pending_restart\":" pending ",\"secret\":false,\"min\":0,\"max\":65535}," \
+  "{\"key\":\"insecure_bind\",\"type\":\"boolean\",\"value\":false,\"default\":false,\"source\":\"default\"," \
+  "\"origin\":null,\"description\":\"Insecure\",\"restart_required\":true,\"pending_restart\":false," \
+  "\"secret\":false}," \
+  "{\"key\":\"level\",\"type\":\"enum\",\"value\":\"" level "\",\"default\":\"info\",\"source\":\"runtime\"," \
+  "\"origin\":null,\"description\":\"Level\",\"restart_required\":false,\"pending_restart\":false," \
+  "\"secret\":false,\"allowed\":[\"debug\",\"info\",\"message\",\"warning\"]}" \
+  extra "]}"
+#define CONFIG_SECRET_JSON \
+  ",{\"key\":\"api_secret\",\"type\":\"string\",\"value\":null,\"default\":null,\"source\":\"file\"," \
+  "\"origin\":\"secrets\",\"description\":\"Secret\",\"restart_required\":false,\"pending_restart\":false," \
+  "\"secret\":true,\"set\":true}"
+
+static void
+count_items_changed (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static BourseClientConfigKey *
+config_key_at (BourseClientConfigSection *section,
+               guint                      position)
+{
+  g_autoptr(BourseClientConfigKey) key = g_list_model_get_item (bourse_client_config_section_get_keys (section),
+                                                               position);
+
+  /* The section holds it. */
+  return key;
+}
+
+/* A section and its keys, typed; served again, only what changed
+ * notifies, on the same objects. */
+static void
+test_config_section_record (void)
+{
+  g_autoptr(JsonNode) served = json_from_string (CONFIG_SECTION_JSON ("8470", "false", "info", CONFIG_SECRET_JSON), NULL);
+  g_autoptr(JsonNode) changed = json_from_string (CONFIG_SECTION_JSON ("8471", "true", "info", CONFIG_SECRET_JSON), NULL);
+  g_autoptr(JsonNode) fewer = json_from_string (CONFIG_SECTION_JSON ("8471", "true", "info", ""), NULL);
+  g_autoptr(JsonNode) nameless = json_from_string ("{\"keys\":[]}", NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_CONFIG_SECTION,
+                                                                             json_node_get_object (served));
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen_port = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen_level = g_hash_table_new (g_str_hash, g_str_equal);
+  BourseClientConfigSection *section = BOURSE_CLIENT_CONFIG_SECTION (object);
+  BourseClientConfigKey *port, *insecure, *level, *secret;
+  g_autofree char *value = NULL;
+  const char * const *allowed;
+  gint64 min = -1, max = -1;
+  guint n_changed = 0;
+
+  g_assert_nonnull (section);
+  g_assert_cmpstr (bourse_client_object_get_key (object), ==, "server");
+  g_assert_cmpstr (bourse_client_config_section_get_name (section), ==, "server");
+  g_assert_cmpuint (g_list_model_get_n_items (bourse_client_config_section_get_keys (section)), ==, 4);
+
+  port = config_key_at (section, 0);
+  g_assert_cmpstr (bourse_client_config_key_get_key (port), ==, "port");
+  g_assert_cmpstr (bourse_client_config_key_get_value_type (port), ==, "integer");
+  g_assert_cmpstr (bourse_client_config_key_get_value (port), ==, "8470");
+  g_assert_cmpstr (bourse_client_config_key_get_default_value (port), ==, "8470");
+  g_assert_cmpstr (bourse_client_config_key_get_description (port), ==, "Port");
+  g_assert_cmpstr (bourse_client_config_key_get_source (port), ==, "file");
+  g_assert_cmpstr (bourse_client_config_key_get_origin (port), ==, "/etc/bourse/bourse.conf");
+  g_assert_true (bourse_client_config_key_get_restart_required (port));
+  g_assert_false (bourse_client_config_key_get_pending_restart (port));
+  g_assert_false (bourse_client_config_key_get_secret (port));
+  g_assert_true (bourse_client_config_key_get_range (port, &min, &max));
+  g_assert_cmpint (min, ==, 0);
+  g_assert_cmpint (max, ==, 65535);
+  g_object_get (port, "value", &value, NULL);
+  g_assert_cmpstr (value, ==, "8470");
+
+  insecure = config_key_at (section, 1);
+  g_assert_cmpstr (bourse_client_config_key_get_value (insecure), ==, "false");
+  g_assert_null (bourse_client_config_key_get_origin (insecure));
+  min = max = -1;
+  g_assert_false (bourse_client_config_key_get_range (insecure, &min, &max));
+  g_assert_cmpint (min, ==, -1);
+  g_assert_cmpint (max, ==, -1);
+  g_assert_cmpstrv (bourse_client_config_key_get_allowed (insecure), ((const char *[]) { NULL }));
+
+  level = config_key_at (section, 2);
+  g_assert_cmpstr (bourse_client_config_key_get_value (level), ==, "info");
+  allowed = bourse_client_config_key_get_allowed (level);
+  g_assert_cmpstrv (allowed, ((const char *[]) { "debug", "info", "message", "warning", NULL }));
+
+  /* A secret: whether it is set, never a value. */
+  secret = config_key_at (section, 3);
+  g_assert_true (bourse_client_config_key_get_secret (secret));
+  g_assert_true (bourse_client_config_key_is_set (secret));
+  g_assert_cmpstr (bourse_client_config_key_get_value (secret), ==, "");
+
+  g_signal_connect (object, "notify", G_CALLBACK (count_notify), seen);
+  g_signal_connect (port, "notify", G_CALLBACK (count_notify), seen_port);
+  g_signal_connect (level, "notify", G_CALLBACK (count_notify), seen_level);
+  g_signal_connect (bourse_client_config_section_get_keys (section), "items-changed",
+                    G_CALLBACK (count_items_changed), &n_changed);
+
+  /* Served again, the same: nothing. */
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (served)));
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (seen_port), ==, 0);
+  g_assert_cmpuint (n_changed, ==, 0);
+
+  /* The port changed: that key says so, the others are quiet and the
+   * list the same. */
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (changed)));
+  g_assert_cmpuint (N_NOTIFIED (seen_port, "value"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen_port, "pending-restart"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen_port, "json"), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (seen_port), ==, 3);
+  g_assert_cmpuint (g_hash_table_size (seen_level), ==, 0);
+  g_assert_cmpuint (N_NOTIFIED (seen, "json"), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 1);
+  g_assert_cmpuint (n_changed, ==, 0);
+  g_assert_true (config_key_at (section, 0) == port);
+  g_assert_cmpstr (bourse_client_config_key_get_value (port), ==, "8471");
+  g_assert_true (bourse_client_config_key_get_pending_restart (port));
+
+  /* A key gone: the list says so once; the keys left are the same. */
+  g_assert_true (bourse_client_object_update (object, json_node_get_object (fewer)));
+  g_assert_cmpuint (n_changed, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (bourse_client_config_section_get_keys (section)), ==, 3);
+  g_assert_true (config_key_at (section, 0) == port);
+  g_assert_true (config_key_at (section, 2) == level);
+  g_assert_cmpuint (g_hash_table_size (seen_level), ==, 0);
+
+  g_assert_null (bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_CONFIG_SECTION,
+                                                     json_node_get_object (nameless)));
+}
+
+/* An import's change, as POST /api/v1/config/import answers it. */
+static void
+test_config_change_record (void)
+{
+  g_autoptr(JsonNode) listed = json_from_string (
+    "{\"field\":\"log.level\",\"old\":\"info\",\"new\":\"debug\",\"restart_required\":false}", NULL);
+  g_autoptr(JsonNode) unset = json_from_string (
+    "{\"field\":\"server.cors_origins\",\"old\":null,\"new\":\"https://a.example\",\"restart_required\":true}",
+    NULL);
+  g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_CONFIG_CHANGE,
+                                                                             json_node_get_object (listed));
+  g_autoptr(BourseClientObject) other = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_CONFIG_CHANGE,
+                                                                            json_node_get_object (unset));
+  BourseClientConfigChange *change = BOURSE_CLIENT_CONFIG_CHANGE (object);
+
+  g_assert_cmpstr (bourse_client_config_change_get_field (change), ==, "log.level");
+  g_assert_cmpstr (bourse_client_config_change_get_old_value (change), ==, "info");
+  g_assert_cmpstr (bourse_client_config_change_get_new_value (change), ==, "debug");
+  g_assert_false (bourse_client_config_change_get_restart_required (change));
+
+  change = BOURSE_CLIENT_CONFIG_CHANGE (other);
+  g_assert_cmpstr (bourse_client_config_change_get_old_value (change), ==, "");
+  g_assert_cmpstr (bourse_client_config_change_get_new_value (change), ==, "https://a.example");
+  g_assert_true (bourse_client_config_change_get_restart_required (change));
+}
+
+static BourseClientConfigSection *
+config_section_named (JsonNode   *config,
+                      const char *name)
+{
+  JsonArray *sections = json_object_get_array_member (desk_object (config), "sections");
+
+  for (guint i = 0; i < json_array_get_length (sections); i++)
+    {
+      JsonObject *object = json_array_get_object_element (sections, i);
+
+      if (g_strcmp0 (json_object_get_string_member (object, "name"), name) == 0)
+        return BOURSE_CLIENT_CONFIG_SECTION (bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_CONFIG_SECTION,
+                                                                                 object));
+    }
+  return NULL;
+}
+
+/* The server's own: every section and key of GET /api/v1/config reads
+ * into a record, secrets without a value; a key changed through the API
+ * is notified on its own object, alone. */
+static void
+test_config_served (void)
+{
+  BourseTestServer *server = desk_server_new (NULL);
+  g_autoptr(JsonNode) config = desk_expect (server, "GET", "/api/v1/config", NULL, NULL, 200);
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(BourseClientConfigSection) log = NULL;
+  g_autoptr(BourseClientConfigSection) server_section = NULL;
+  g_autoptr(BourseClientConfigSection) binance = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) seen_other = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *sections = json_object_get_array_member (desk_object (config), "sections");
+  BourseClientConfigKey *level = NULL, *format = NULL, *port = NULL;
+  GListModel *keys;
+  gint64 min = -1, max = -1;
+  guint n_secrets = 0;
+
+  g_assert_cmpuint (json_array_get_length (sections), >, 0);
+  for (guint i = 0; i < json_array_get_length (sections); i++)
+    {
+      JsonObject *spec = json_array_get_object_element (sections, i);
+      g_autoptr(BourseClientObject) object = bourse_client_object_new_from_json (BOURSE_TYPE_CLIENT_CONFIG_SECTION,
+                                                                                 spec);
+
+      g_assert_nonnull (object);
+      keys = bourse_client_config_section_get_keys (BOURSE_CLIENT_CONFIG_SECTION (object));
+      g_assert_cmpuint (g_list_model_get_n_items (keys), ==,
+                        json_array_get_length (json_object_get_array_member (spec, "keys")));
+      for (guint j = 0; j < g_list_model_get_n_items (keys); j++)
+        {
+          g_autoptr(BourseClientConfigKey) key = g_list_model_get_item (keys, j);
+
+          g_assert_nonnull (bourse_client_config_key_get_value_type (key));
+          g_assert_nonnull (bourse_client_config_key_get_source (key));
+          g_assert_nonnull (bourse_client_config_key_get_value (key));
+          if (bourse_client_config_key_get_secret (key))
+            {
+              g_assert_cmpstr (bourse_client_config_key_get_value (key), ==, "");
+              n_secrets++;
+            }
+        }
+    }
+  g_assert_cmpuint (n_secrets, >, 0);
+
+  server_section = config_section_named (config, "server");
+  g_assert_nonnull (server_section);
+  keys = bourse_client_config_section_get_keys (server_section);
+  for (guint j = 0; j < g_list_model_get_n_items (keys); j++)
+    {
+      g_autoptr(BourseClientConfigKey) key = g_list_model_get_item (keys, j);
+
+      if (g_str_equal (bourse_client_config_key_get_key (key), "max_body_bytes"))
+        port = key;
+    }
+  g_assert_nonnull (port);
+  g_assert_true (bourse_client_config_key_get_range (port, &min, &max));
+  g_assert_cmpint (min, ==, 1024);
+  g_assert_cmpint (max, ==, 268435456);
+
+  binance = config_section_named (config, "binance");
+  g_assert_nonnull (binance);
+
+  log = config_section_named (config, "log");
+  g_assert_nonnull (log);
+  keys = bourse_client_config_section_get_keys (log);
+  for (guint j = 0; j < g_list_model_get_n_items (keys); j++)
+    {
+      g_autoptr(BourseClientConfigKey) key = g_list_model_get_item (keys, j);
+
+      if (g_str_equal (bourse_client_config_key_get_key (key), "level"))
+        level = key;
+      else if (g_str_equal (bourse_client_config_key_get_key (key), "format"))
+        format = key;
+    }
+  g_assert_nonnull (level);
+  g_assert_nonnull (format);
+  g_assert_cmpstr (bourse_client_config_key_get_value_type (level), ==, "enum");
+  g_assert_true (g_strv_contains (bourse_client_config_key_get_allowed (level), "debug"));
+  g_assert_cmpstr (bourse_client_config_key_get_value (level), !=, "debug");
+
+  g_signal_connect (level, "notify", G_CALLBACK (count_notify), seen);
+  g_signal_connect (format, "notify", G_CALLBACK (count_notify), seen_other);
+  json_node_unref (desk_expect (server, "PUT", "/api/v1/config/log", NULL, "{\"level\":\"debug\"}", 200));
+  again = desk_expect (server, "GET", "/api/v1/config/log", NULL, NULL, 200);
+  g_assert_true (bourse_client_object_update (BOURSE_CLIENT_OBJECT (log), desk_object (again)));
+  g_assert_cmpuint (N_NOTIFIED (seen, "value"), ==, 1);
+  g_assert_cmpuint (N_NOTIFIED (seen, "source"), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (seen_other), ==, 0);
+  g_assert_cmpstr (bourse_client_config_key_get_value (level), ==, "debug");
+  g_assert_cmpstr (bourse_client_config_key_get_source (level), ==, "runtime");
+
+  bourse_test_server_free (server);
+}
+
+/* }}} */
+
 int
 main (int   argc,
       char *argv[])
@@ -1162,6 +1447,9 @@ main (int   argc,
   g_test_add_func ("/client-store/device-record", test_device_record);
   g_test_add_func ("/client-store/recommendation-record", test_recommendation_record);
   g_test_add_func ("/client-store/approval-recommendation", test_approval_recommendation);
+  g_test_add_func ("/client-store/config-section-record", test_config_section_record);
+  g_test_add_func ("/client-store/config-change-record", test_config_change_record);
+  g_test_add_func ("/client-store/config-served", test_config_served);
 
   return g_test_run ();
 }
