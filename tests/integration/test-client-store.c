@@ -1326,6 +1326,23 @@ config_section_named (JsonNode   *config,
   return NULL;
 }
 
+/* The section's key of that name, held by the section. */
+static BourseClientConfigKey *
+config_key_named (BourseClientConfigSection *section,
+                  const char                *name)
+{
+  GListModel *keys = bourse_client_config_section_get_keys (section);
+
+  for (guint i = 0; i < g_list_model_get_n_items (keys); i++)
+    {
+      g_autoptr(BourseClientConfigKey) key = g_list_model_get_item (keys, i);
+
+      if (g_str_equal (bourse_client_config_key_get_key (key), name))
+        return key;
+    }
+  return NULL;
+}
+
 /* The server's own: every section and key of GET /api/v1/config reads
  * into a record, secrets without a value; a key changed through the API
  * is notified on its own object, alone. */
@@ -1341,7 +1358,7 @@ test_config_served (void)
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) seen_other = g_hash_table_new (g_str_hash, g_str_equal);
   JsonArray *sections = json_object_get_array_member (desk_object (config), "sections");
-  BourseClientConfigKey *level = NULL, *format = NULL, *port = NULL;
+  BourseClientConfigKey *level, *format, *body_limit;
   GListModel *keys;
   gint64 min = -1, max = -1;
   guint n_secrets = 0;
@@ -1375,34 +1392,20 @@ test_config_served (void)
 
   server_section = config_section_named (config, "server");
   g_assert_nonnull (server_section);
-  keys = bourse_client_config_section_get_keys (server_section);
-  for (guint j = 0; j < g_list_model_get_n_items (keys); j++)
-    {
-      g_autoptr(BourseClientConfigKey) key = g_list_model_get_item (keys, j);
-
-      if (g_str_equal (bourse_client_config_key_get_key (key), "max_body_bytes"))
-        port = key;
-    }
-  g_assert_nonnull (port);
-  g_assert_true (bourse_client_config_key_get_range (port, &min, &max));
+  body_limit = config_key_named (server_section, "max_body_bytes");
+  g_assert_nonnull (body_limit);
+  g_assert_true (bourse_client_config_key_get_range (body_limit, &min, &max));
   g_assert_cmpint (min, ==, 1024);
   g_assert_cmpint (max, ==, 268435456);
 
   binance = config_section_named (config, "binance");
   g_assert_nonnull (binance);
+  g_assert_true (bourse_client_config_key_get_secret (config_key_named (binance, "api_secret")));
 
   log = config_section_named (config, "log");
   g_assert_nonnull (log);
-  keys = bourse_client_config_section_get_keys (log);
-  for (guint j = 0; j < g_list_model_get_n_items (keys); j++)
-    {
-      g_autoptr(BourseClientConfigKey) key = g_list_model_get_item (keys, j);
-
-      if (g_str_equal (bourse_client_config_key_get_key (key), "level"))
-        level = key;
-      else if (g_str_equal (bourse_client_config_key_get_key (key), "format"))
-        format = key;
-    }
+  level = config_key_named (log, "level");
+  format = config_key_named (log, "format");
   g_assert_nonnull (level);
   g_assert_nonnull (format);
   g_assert_cmpstr (bourse_client_config_key_get_value_type (level), ==, "enum");
