@@ -396,6 +396,10 @@ bourse_notifications_page_devices_failed_cb (BourseNotificationsPage *self,
 static void
 bourse_notifications_page_load_devices (BourseNotificationsPage *self)
 {
+  /* Gone: an answer already in hand arrived after the page's dispose. */
+  if (self->client == NULL)
+    return;
+
   if (self->devices != NULL)
     {
       bourse_client_store_reload (self->devices);
@@ -460,7 +464,10 @@ bourse_notifications_page_dispose (GObject *object)
   BourseNotificationsPage *self = (BourseNotificationsPage *)object;
 
   g_cancellable_cancel (self->cancellable);
-  /* A load under way may still end while the list box lets go of it. */
+  /* A load under way may still end after the page, and the list box may
+   * outlive it: no rows for it then. */
+  if (self->devices_list != NULL)
+    gtk_list_box_bind_model (self->devices_list, NULL, NULL, NULL, NULL);
   if (self->devices != NULL)
     g_signal_handlers_disconnect_by_data (self->devices, self);
   g_clear_object (&self->devices);

@@ -477,6 +477,12 @@ bourse_preferences_window_permissions_cb (GObject      *object,
       return;
     }
 
+  /* The window was closed while the answer was on its way (an answer
+   * already in hand is not cancelled): nothing is left to fill, and a
+   * store made now would make rows for a window that is gone. */
+  if (self->client == NULL)
+    return;
+
   /* Your own, even for an administrator: these are account preferences.
    * The desktop's owner has no account, so no session of its own: as the
    * owner of this engine, it sees (and may end) everyone's. */
@@ -991,7 +997,12 @@ bourse_preferences_window_dispose (GObject *object)
   BoursePreferencesWindow *self = (BoursePreferencesWindow *)object;
 
   g_cancellable_cancel (self->cancellable);
-  /* A load under way may still end while the list box lets go of it. */
+  /* A load under way may still end after the window: the list boxes,
+   * which may outlive it, must not make rows for it then. */
+  if (self->sessions_list != NULL)
+    gtk_list_box_bind_model (self->sessions_list, NULL, NULL, NULL, NULL);
+  if (self->keys_list != NULL)
+    gtk_list_box_bind_model (self->keys_list, NULL, NULL, NULL, NULL);
   if (self->sessions != NULL)
     g_signal_handlers_disconnect_by_data (self->sessions, self);
   g_clear_object (&self->sessions);
